@@ -1,0 +1,9 @@
+//! mailsh: an Exchange-style administration shell for mail access.
+//!
+//! Data flows one way: text → `language` (parse, AST) → `runtime` (binder,
+//! pipeline) → `cmdlets` (objects) → `format` (text). The `store` is the only
+//! module that speaks SQL; `services` supervise the `engines`.
+
+pub mod language;
+pub mod runtime;
+pub mod store;

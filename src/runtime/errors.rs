@@ -1,0 +1,311 @@
+//! PowerShell's error records, and the control flow that carries them.
+
+use crate::language::ast::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    NotSpecified,
+    InvalidArgument,
+    InvalidData,
+    InvalidOperation,
+    ObjectNotFound,
+    ParserError,
+    OpenError,
+    CloseError,
+    ResourceUnavailable,
+    ResourceExists,
+    PermissionDenied,
+    WriteError,
+    ReadError,
+    ConnectionError,
+    OperationStopped,
+    InvalidType,
+}
+
+impl Category {
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::NotSpecified => "NotSpecified",
+            Category::InvalidArgument => "InvalidArgument",
+            Category::InvalidData => "InvalidData",
+            Category::InvalidOperation => "InvalidOperation",
+            Category::ObjectNotFound => "ObjectNotFound",
+            Category::ParserError => "ParserError",
+            Category::OpenError => "OpenError",
+            Category::CloseError => "CloseError",
+            Category::ResourceUnavailable => "ResourceUnavailable",
+            Category::ResourceExists => "ResourceExists",
+            Category::PermissionDenied => "PermissionDenied",
+            Category::WriteError => "WriteError",
+            Category::ReadError => "ReadError",
+            Category::ConnectionError => "ConnectionError",
+            Category::OperationStopped => "OperationStopped",
+            Category::InvalidType => "InvalidType",
+        }
+    }
+}
+
+/// Where an error happened, resolved against the source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    /// `None` for interactive or -Command input (`At line:1 char:5`), the
+    /// script path for -File (`At /path/s.ps1:3 char:5`).
+    pub script: Option<String>,
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+    pub mark_len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRecord {
+    pub message: String,
+    /// The command that raised it, shown as `Cmd : message` and as the
+    /// activity in CategoryInfo.
+    pub command: Option<String>,
+    pub category: Category,
+    pub target: String,
+    pub target_type: String,
+    /// The exception type's short name (`ParameterBindingException`).
+    pub reason: String,
+    pub error_id: String,
+    /// Whether the FullyQualifiedErrorId ends in `,Command`.
+    pub qualify_id: bool,
+    pub span: Option<Span>,
+    pub position: Option<Position>,
+}
+
+impl std::fmt::Display for ErrorRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ErrorRecord {}
+
+impl ErrorRecord {
+    pub fn new(message: impl Into<String>, category: Category, error_id: &str, reason: &str) -> ErrorRecord {
+        ErrorRecord {
+            message: message.into(),
+            command: None,
+            category,
+            target: String::new(),
+            target_type: String::new(),
+            reason: reason.to_string(),
+            error_id: error_id.to_string(),
+            qualify_id: true,
+            span: None,
+            position: None,
+        }
+    }
+
+    pub fn with_target(mut self, target: impl Into<String>, target_type: &str) -> Self {
+        self.target = target.into();
+        self.target_type = target_type.to_string();
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+
+    pub fn unqualified(mut self) -> Self {
+        self.qualify_id = false;
+        self
+    }
+
+    pub fn fully_qualified_id(&self) -> String {
+        match (&self.command, self.qualify_id) {
+            (Some(c), true) => format!("{},{}", self.error_id, c),
+            _ => self.error_id.clone(),
+        }
+    }
+
+    /// `{Category}: ({Target}:{Type}) [{Activity}], {Reason}`, each long part
+    /// shortened as PowerShell does.
+    pub fn category_info(&self) -> String {
+        format!(
+            "{}: ({}:{}) [{}], {}",
+            self.category.name(),
+            shorten(&self.target),
+            shorten(&self.target_type),
+            shorten(self.command.as_deref().unwrap_or("")),
+            shorten(&self.reason)
+        )
+    }
+
+    // ---- the messages PowerShell and Exchange print -----------------------
+
+    pub fn command_not_found(name: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("The term '{name}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again."),
+            Category::ObjectNotFound,
+            "CommandNotFoundException",
+            "CommandNotFoundException",
+        )
+        .with_target(name, "String")
+        .unqualified()
+    }
+
+    pub fn parameter_not_found(name: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("A parameter cannot be found that matches parameter name '{name}'."),
+            Category::InvalidArgument,
+            "NamedParameterNotFound",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn ambiguous_parameter(name: &str, matches: &[&str]) -> ErrorRecord {
+        let list: Vec<String> = matches.iter().map(|m| format!("-{m}")).collect();
+        ErrorRecord::new(
+            format!(
+                "Parameter cannot be processed because the parameter name '{name}' is ambiguous. Possible matches include: {}.",
+                list.join(" ")
+            ),
+            Category::InvalidArgument,
+            "AmbiguousParameter",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn argument_transformation(param: &str, detail: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("Cannot process argument transformation on parameter '{param}'. {detail}"),
+            Category::InvalidData,
+            "ParameterArgumentTransformationError",
+            "ParameterBindingArgumentTransformationException",
+        )
+    }
+
+    pub fn argument_validation(param: &str, detail: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("Cannot validate argument on parameter '{param}'. {detail}"),
+            Category::InvalidData,
+            "ParameterArgumentValidationError",
+            "ParameterBindingValidationException",
+        )
+    }
+
+    pub fn missing_argument(param: &str, type_name: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("Missing an argument for parameter '{param}'. Specify a parameter of type '{type_name}' and try again."),
+            Category::InvalidArgument,
+            "MissingArgument",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn missing_mandatory(names: &[&str]) -> ErrorRecord {
+        ErrorRecord::new(
+            format!(
+                "Cannot process command because of one or more missing mandatory parameters: {}.",
+                names.join(" ")
+            ),
+            Category::InvalidArgument,
+            "MissingMandatoryParameter",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn positional_not_found(arg: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("A positional parameter cannot be found that accepts argument '{arg}'."),
+            Category::InvalidArgument,
+            "PositionalParameterNotFound",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn input_not_bound() -> ErrorRecord {
+        ErrorRecord::new(
+            "The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.",
+            Category::InvalidArgument,
+            "InputObjectNotBound",
+            "ParameterBindingException",
+        )
+    }
+
+    pub fn parameter_bound_twice(name: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("Cannot bind parameter because parameter '{name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\"."),
+            Category::InvalidArgument,
+            "ParameterAlreadyBound",
+            "ParameterBindingException",
+        )
+    }
+
+    /// Exchange's "couldn't be found" for an identity that resolves to nothing.
+    pub fn object_not_found(identity: &str, server_fqdn: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("The operation couldn't be performed because object '{identity}' couldn't be found on '{server_fqdn}'."),
+            Category::NotSpecified,
+            "ManagementObjectNotFoundException",
+            "ManagementObjectNotFoundException",
+        )
+    }
+
+    pub fn object_ambiguous(identity: &str) -> ErrorRecord {
+        ErrorRecord::new(
+            format!("The operation couldn't be performed because '{identity}' matches multiple entries."),
+            Category::NotSpecified,
+            "ManagementObjectAmbiguousException",
+            "ManagementObjectAmbiguousException",
+        )
+    }
+
+    /// An Exchange task failure with a free-form message.
+    pub fn task(message: impl Into<String>, error_id: &str) -> ErrorRecord {
+        ErrorRecord::new(message, Category::NotSpecified, error_id, error_id)
+    }
+
+    pub fn invalid_operation(message: impl Into<String>, error_id: &str) -> ErrorRecord {
+        ErrorRecord::new(message, Category::InvalidOperation, error_id, "RuntimeException").unqualified()
+    }
+}
+
+fn shorten(part: &str) -> String {
+    let chars: Vec<char> = part.chars().collect();
+    if chars.len() <= 40 {
+        return part.to_string();
+    }
+    let head: String = chars[..15].iter().collect();
+    let tail: String = chars[chars.len() - 15..].iter().collect();
+    format!("{head}...{tail}")
+}
+
+/// What stops the normal flow of a script.
+#[derive(Debug, thiserror::Error)]
+pub enum Flow {
+    /// A terminating error: the statement stops here.
+    #[error("{0}")]
+    Error(Box<ErrorRecord>),
+    /// `exit N`.
+    #[error("exit {0}")]
+    Exit(i32),
+    /// Select-Object -First has what it needs: upstream commands stop quietly.
+    #[error("pipeline stopped")]
+    StopUpstream,
+}
+
+impl From<ErrorRecord> for Flow {
+    fn from(e: ErrorRecord) -> Flow {
+        Flow::Error(Box::new(e))
+    }
+}
+
+pub type Result<T, E = Flow> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_category_parts_are_shortened_in_the_middle() {
+        let e = ErrorRecord::new("m", Category::NotSpecified, "X", "ManagementObjectNotFoundExceptionAndMoreTextHere");
+        assert_eq!(e.category_info(), "NotSpecified: (:) [], ManagementObjec...AndMoreTextHere");
+    }
+}

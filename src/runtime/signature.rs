@@ -1,0 +1,248 @@
+//! The one declaration each cmdlet makes of itself. The binder, Get-Help,
+//! tab completion and docs/cmdlets.md all read it; nothing is written twice.
+
+use super::value::EnumDef;
+
+/// What a parameter accepts; conversion and its error messages follow it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParamType {
+    /// `[bool]`: $true/$false or a number, never a string.
+    Bool,
+    /// `[switch]`: present or not; a value only as `-Name:$false`.
+    Switch,
+    Int { min: i64, max: i64 },
+    /// A number or `Unlimited` (Exchange's Unlimited<T>).
+    Unlimited,
+    String,
+    /// A multi-valued property; also takes `@{Add=...; Remove=...}`.
+    Strings,
+    Enum(&'static EnumDef),
+    /// `[d.]hh:mm:ss`, bounded in seconds.
+    TimeSpan { min: i64, max: i64 },
+    /// An identity parameter (MailboxIdParameter, ServerIdParameter...):
+    /// a string, or an object whose identity it takes.
+    Identity(&'static str),
+    ScriptBlock,
+    SecureString,
+    Credential,
+    /// An absolute URI.
+    Uri,
+    /// `address:port` bindings (IPBinding), multi-valued.
+    Bindings,
+    /// `host:port:TLS|SSL` (ProtocolConnectionSettings), multi-valued.
+    ConnectionSettings,
+    DateTime,
+    Hashtable,
+    /// Anything, unconverted (`-InputObject`, `-Value`).
+    Object,
+    /// Strings naming properties, or script blocks / hashtables computing them.
+    Properties,
+}
+
+impl ParamType {
+    /// The type name as Get-Help and the binder's messages print it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ParamType::Bool => "Boolean",
+            ParamType::Switch => "SwitchParameter",
+            ParamType::Int { .. } => "Int32",
+            ParamType::Unlimited => "Unlimited",
+            ParamType::String => "String",
+            ParamType::Strings => "MultiValuedProperty",
+            ParamType::Enum(def) => def.type_name.rsplit('.').next().unwrap_or(def.type_name),
+            ParamType::TimeSpan { .. } => "EnhancedTimeSpan",
+            ParamType::Identity(name) => name,
+            ParamType::ScriptBlock => "ScriptBlock",
+            ParamType::SecureString => "SecureString",
+            ParamType::Credential => "PSCredential",
+            ParamType::Uri => "Uri",
+            ParamType::Bindings => "MultiValuedProperty",
+            ParamType::ConnectionSettings => "MultiValuedProperty",
+            ParamType::DateTime => "ExDateTime",
+            ParamType::Hashtable => "Hashtable",
+            ParamType::Object => "Object",
+            ParamType::Properties => "Object[]",
+        }
+    }
+
+    pub fn is_switch(&self) -> bool {
+        matches!(self, ParamType::Switch)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub ty: ParamType,
+    /// Zero-based position for positional binding.
+    pub position: Option<usize>,
+    pub mandatory: bool,
+    pub from_pipeline: bool,
+    pub from_property: bool,
+    /// Takes every remaining positional argument (Write-Output's objects).
+    pub remaining: bool,
+    pub help: &'static str,
+    /// Shown in Get-Help, never enforced: Exchange prints them as defaults.
+    pub default: &'static str,
+    /// Common parameters are listed apart in help and docs.
+    pub common: bool,
+}
+
+impl Param {
+    pub const fn new(name: &'static str, ty: ParamType) -> Param {
+        Param {
+            name,
+            aliases: &[],
+            ty,
+            position: None,
+            mandatory: false,
+            from_pipeline: false,
+            from_property: false,
+            remaining: false,
+            help: "",
+            default: "",
+            common: false,
+        }
+    }
+    pub const fn aliases(mut self, aliases: &'static [&'static str]) -> Param {
+        self.aliases = aliases;
+        self
+    }
+    pub const fn position(mut self, p: usize) -> Param {
+        self.position = Some(p);
+        self
+    }
+    pub const fn mandatory(mut self) -> Param {
+        self.mandatory = true;
+        self
+    }
+    pub const fn pipeline(mut self) -> Param {
+        self.from_pipeline = true;
+        self
+    }
+    pub const fn by_property(mut self) -> Param {
+        self.from_property = true;
+        self
+    }
+    pub const fn remaining(mut self) -> Param {
+        self.remaining = true;
+        self
+    }
+    pub const fn help(mut self, text: &'static str) -> Param {
+        self.help = text;
+        self
+    }
+    pub const fn default(mut self, text: &'static str) -> Param {
+        self.default = text;
+        self
+    }
+    const fn common(mut self) -> Param {
+        self.common = true;
+        self
+    }
+
+    pub fn matches_exactly(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+    }
+
+    pub fn matches_prefix(&self, prefix: &str) -> bool {
+        let p = prefix.to_ascii_lowercase();
+        self.name.to_ascii_lowercase().starts_with(&p) || self.aliases.iter().any(|a| a.to_ascii_lowercase().starts_with(&p))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: &'static str,
+    pub code: &'static str,
+    pub remarks: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signature {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub synopsis: &'static str,
+    pub description: &'static str,
+    pub params: Vec<Param>,
+    pub examples: Vec<Example>,
+    /// Supports -WhatIf and -Confirm.
+    pub should_process: bool,
+    /// Runs its examples in `cargo test` (false for those that need services
+    /// or a terminal).
+    pub test_examples: bool,
+}
+
+pub static ACTION_PREFERENCE: EnumDef = EnumDef {
+    type_name: "System.Management.Automation.ActionPreference",
+    members: &["SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"],
+};
+
+impl Signature {
+    pub fn build(name: &'static str) -> Signature {
+        Signature {
+            name,
+            aliases: &[],
+            synopsis: "",
+            description: "",
+            params: Vec::new(),
+            examples: Vec::new(),
+            should_process: false,
+            test_examples: true,
+        }
+    }
+    pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
+        self.aliases = aliases;
+        self
+    }
+    pub fn synopsis(mut self, text: &'static str) -> Self {
+        self.synopsis = text;
+        self
+    }
+    pub fn description(mut self, text: &'static str) -> Self {
+        self.description = text;
+        self
+    }
+    pub fn param(mut self, p: Param) -> Self {
+        self.params.push(p);
+        self
+    }
+    pub fn example(mut self, title: &'static str, code: &'static str, remarks: &'static str) -> Self {
+        self.examples.push(Example { title, code, remarks });
+        self
+    }
+    pub fn should_process(mut self) -> Self {
+        self.should_process = true;
+        self
+    }
+    pub fn examples_need_services(mut self) -> Self {
+        self.test_examples = false;
+        self
+    }
+
+    /// The declared parameters followed by the common ones every cmdlet has.
+    pub fn finish(mut self) -> Self {
+        use ParamType::*;
+        let mut common = vec![
+            Param::new("Verbose", Switch).aliases(&["vb"]).common(),
+            Param::new("Debug", Switch).aliases(&["db"]).common(),
+            Param::new("ErrorAction", Enum(&ACTION_PREFERENCE)).aliases(&["ea"]).common(),
+            Param::new("WarningAction", Enum(&ACTION_PREFERENCE)).aliases(&["wa"]).common(),
+            Param::new("ErrorVariable", String).aliases(&["ev"]).common(),
+            Param::new("WarningVariable", String).aliases(&["wv"]).common(),
+            Param::new("OutVariable", String).aliases(&["ov"]).common(),
+            Param::new("OutBuffer", Int { min: 0, max: i32::MAX as i64 }).aliases(&["ob"]).common(),
+        ];
+        if self.should_process {
+            common.push(Param::new("WhatIf", Switch).aliases(&["wi"]).common());
+            common.push(Param::new("Confirm", Switch).aliases(&["cf"]).common());
+        }
+        self.params.extend(common);
+        self
+    }
+
+    pub fn param_named(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+}

@@ -1,0 +1,373 @@
+//! Mailboxes and their client access (CAS) settings.
+
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+use super::enums::MimeTextFormat;
+use super::{Store, StoreError, StoreResult};
+
+/// Per-mailbox overrides of one protocol's server settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolOverrides {
+    pub use_protocol_defaults: bool,
+    pub mime_format: MimeTextFormat,
+    pub exact_size: bool,
+    pub suppress_read_receipt: bool,
+    pub force_ical: bool,
+}
+
+impl Default for ProtocolOverrides {
+    fn default() -> Self {
+        ProtocolOverrides {
+            use_protocol_defaults: true,
+            mime_format: MimeTextFormat::BestBodyFormat,
+            exact_size: false,
+            suppress_read_receipt: false,
+            force_ical: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasSettings {
+    pub imap_enabled: bool,
+    pub pop_enabled: bool,
+    pub mapi_enabled: bool,
+    pub owa_enabled: bool,
+    pub activesync_enabled: bool,
+    pub ews_enabled: bool,
+    pub ecp_enabled: bool,
+    pub mapihttp_enabled: bool,
+    pub owa_for_devices_enabled: bool,
+    pub imap: ProtocolOverrides,
+    pub pop: ProtocolOverrides,
+    pub activesync_allowed_ids: Vec<String>,
+    pub activesync_blocked_ids: Vec<String>,
+    pub ews_allow_list: Vec<String>,
+    pub ews_block_list: Vec<String>,
+}
+
+impl Default for CasSettings {
+    /// Every protocol on, as Exchange creates a mailbox (seed 003).
+    fn default() -> Self {
+        CasSettings {
+            imap_enabled: true,
+            pop_enabled: true,
+            mapi_enabled: true,
+            owa_enabled: true,
+            activesync_enabled: true,
+            ews_enabled: true,
+            ecp_enabled: true,
+            mapihttp_enabled: true,
+            owa_for_devices_enabled: true,
+            imap: ProtocolOverrides::default(),
+            pop: ProtocolOverrides::default(),
+            activesync_allowed_ids: vec![],
+            activesync_blocked_ids: vec![],
+            ews_allow_list: vec![],
+            ews_block_list: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mailbox {
+    pub id: i64,
+    pub guid: String,
+    pub name: String,
+    pub alias: String,
+    pub display_name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub upn: String,
+    pub primary_smtp: String,
+    /// Every address, primary first as `SMTP:`, others as `smtp:`.
+    pub email_addresses: Vec<String>,
+    pub password_hash: Option<String>,
+    pub created: i64,
+    pub changed: i64,
+    pub cas: CasSettings,
+}
+
+/// What New-Mailbox provides; the store fills in the rest.
+#[derive(Debug, Clone, Default)]
+pub struct NewMailbox {
+    pub name: String,
+    pub alias: String,
+    pub display_name: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub upn: String,
+    pub primary_smtp: String,
+    pub password_hash: Option<String>,
+}
+
+const COLUMNS: &str = "id, guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, email_addresses, \
+    password_hash, created, changed, imap_enabled, pop_enabled, mapi_enabled, owa_enabled, activesync_enabled, \
+    ews_enabled, ecp_enabled, mapihttp_enabled, owa_for_devices_enabled, imap_use_protocol_defaults, imap_mime_format, \
+    imap_exact_size, imap_suppress_read_receipt, imap_force_ical, pop_use_protocol_defaults, pop_mime_format, \
+    pop_exact_size, pop_suppress_read_receipt, pop_force_ical, activesync_allowed_ids, activesync_blocked_ids, \
+    ews_allow_list, ews_block_list";
+
+fn json_list(text: String) -> Vec<String> {
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
+fn to_json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_string())
+}
+
+fn mime(text: String) -> MimeTextFormat {
+    MimeTextFormat::from_name(&text).unwrap_or(MimeTextFormat::BestBodyFormat)
+}
+
+fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
+    Ok(Mailbox {
+        id: r.get(0)?,
+        guid: r.get(1)?,
+        name: r.get(2)?,
+        alias: r.get(3)?,
+        display_name: r.get(4)?,
+        first_name: r.get(5)?,
+        last_name: r.get(6)?,
+        upn: r.get(7)?,
+        primary_smtp: r.get(8)?,
+        email_addresses: json_list(r.get(9)?),
+        password_hash: r.get(10)?,
+        created: r.get(11)?,
+        changed: r.get(12)?,
+        cas: CasSettings {
+            imap_enabled: r.get(13)?,
+            pop_enabled: r.get(14)?,
+            mapi_enabled: r.get(15)?,
+            owa_enabled: r.get(16)?,
+            activesync_enabled: r.get(17)?,
+            ews_enabled: r.get(18)?,
+            ecp_enabled: r.get(19)?,
+            mapihttp_enabled: r.get(20)?,
+            owa_for_devices_enabled: r.get(21)?,
+            imap: ProtocolOverrides {
+                use_protocol_defaults: r.get(22)?,
+                mime_format: mime(r.get(23)?),
+                exact_size: r.get(24)?,
+                suppress_read_receipt: r.get(25)?,
+                force_ical: r.get(26)?,
+            },
+            pop: ProtocolOverrides {
+                use_protocol_defaults: r.get(27)?,
+                mime_format: mime(r.get(28)?),
+                exact_size: r.get(29)?,
+                suppress_read_receipt: r.get(30)?,
+                force_ical: r.get(31)?,
+            },
+            activesync_allowed_ids: json_list(r.get(32)?),
+            activesync_blocked_ids: json_list(r.get(33)?),
+            ews_allow_list: json_list(r.get(34)?),
+            ews_block_list: json_list(r.get(35)?),
+        },
+    })
+}
+
+fn query(conn: &Connection, sql_where: &str, args: impl rusqlite::Params) -> StoreResult<Vec<Mailbox>> {
+    let sql = format!("SELECT {COLUMNS} FROM mailbox {sql_where}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(args, from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+impl Store {
+    /// Every mailbox whose identity matches, as Exchange's MailboxIdParameter
+    /// does: GUID, name, alias, display name, UPN, SMTP address, canonical
+    /// name (`domain/Users/name`) or `DOMAIN\alias`; `*` as a wildcard.
+    /// At most `limit` rows.
+    pub fn resolve_mailboxes(&self, identity: &str, limit: usize) -> StoreResult<Vec<Mailbox>> {
+        let id = identity.trim();
+        let key = match id.split_once('\\') {
+            Some((_, alias)) if !alias.is_empty() => alias,
+            _ => id,
+        };
+        let key = match key.rsplit_once("/Users/") {
+            Some((_, name)) => name,
+            None => key,
+        };
+        let key = key.strip_prefix("SMTP:").or_else(|| key.strip_prefix("smtp:")).unwrap_or(key);
+        if key.contains('*') {
+            let pattern = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_").replace('*', "%");
+            return query(
+                &self.conn,
+                "WHERE name LIKE ?1 ESCAPE '\\' OR alias LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\' \
+                 OR primary_smtp LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2",
+                params![pattern, limit as i64],
+            );
+        }
+        let found = query(
+            &self.conn,
+            "WHERE guid = ?1 OR name = ?1 OR alias = ?1 OR upn = ?1 OR primary_smtp = ?1 OR display_name = ?1 \
+             ORDER BY name LIMIT ?2",
+            params![key.to_lowercase(), limit as i64],
+        )?;
+        if !found.is_empty() || !key.contains('@') {
+            return Ok(found);
+        }
+        // A secondary address: rare, so the unindexed scan is acceptable.
+        let needle = format!("%\"smtp:{}\"%", key.to_lowercase());
+        query(&self.conn, "WHERE lower(email_addresses) LIKE ?1 ORDER BY name LIMIT ?2", params![needle, limit as i64])
+    }
+
+    pub fn mailbox_by_guid(&self, guid: &str) -> StoreResult<Option<Mailbox>> {
+        Ok(query(&self.conn, "WHERE guid = ?1", [guid])?.pop())
+    }
+
+    pub fn mailbox_by_id(&self, id: i64) -> StoreResult<Option<Mailbox>> {
+        Ok(query(&self.conn, "WHERE id = ?1", [id])?.pop())
+    }
+
+    /// A page of mailboxes in name order, after `after_name` (keyset paging
+    /// keeps memory flat on large directories).
+    pub fn mailboxes_page(&self, after_name: Option<&str>, limit: usize) -> StoreResult<Vec<Mailbox>> {
+        match after_name {
+            Some(name) => query(&self.conn, "WHERE name > ?1 ORDER BY name LIMIT ?2", params![name, limit as i64]),
+            None => query(&self.conn, "ORDER BY name LIMIT ?1", params![limit as i64]),
+        }
+    }
+
+    pub fn mailbox_count(&self) -> StoreResult<u64> {
+        Ok(self.conn.query_row("SELECT count(*) FROM mailbox", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The mailbox a client names when it logs in: UPN, primary SMTP address
+    /// or alias, case-insensitive.
+    pub fn find_login(&self, login: &str) -> StoreResult<Option<Mailbox>> {
+        let login = login.trim().to_lowercase();
+        let login = match login.split_once('\\') {
+            Some((_, alias)) => alias.to_string(),
+            None => login,
+        };
+        Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
+    }
+
+    pub fn insert_mailbox(tx: &Transaction, new: &NewMailbox) -> StoreResult<Mailbox> {
+        let now = crate::runtime::value::now_unix();
+        let guid = super::new_guid();
+        let addresses = vec![format!("SMTP:{}", new.primary_smtp)];
+        tx.execute(
+            "INSERT INTO mailbox (guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, \
+             email_addresses, password_hash, created, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+            params![
+                guid,
+                new.name,
+                new.alias,
+                new.display_name,
+                new.first_name,
+                new.last_name,
+                new.upn,
+                new.primary_smtp,
+                to_json(&addresses),
+                new.password_hash,
+                now
+            ],
+        )
+        .map_err(|e| conflict(e, new))?;
+        query(tx, "WHERE guid = ?1", [&guid])?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
+    }
+
+    /// Writes every field of `m`; returns false when nothing differed.
+    pub fn update_mailbox(tx: &Transaction, m: &Mailbox) -> StoreResult<bool> {
+        let c = &m.cas;
+        let mut stmt = tx.prepare_cached(
+            "UPDATE mailbox SET name=?2, alias=?3, display_name=?4, first_name=?5, last_name=?6, upn=?7, \
+             primary_smtp=?8, email_addresses=?9, password_hash=?10, changed=?11, imap_enabled=?12, pop_enabled=?13, \
+             mapi_enabled=?14, owa_enabled=?15, activesync_enabled=?16, ews_enabled=?17, ecp_enabled=?18, \
+             mapihttp_enabled=?19, owa_for_devices_enabled=?20, imap_use_protocol_defaults=?21, imap_mime_format=?22, \
+             imap_exact_size=?23, imap_suppress_read_receipt=?24, imap_force_ical=?25, pop_use_protocol_defaults=?26, \
+             pop_mime_format=?27, pop_exact_size=?28, pop_suppress_read_receipt=?29, pop_force_ical=?30, \
+             activesync_allowed_ids=?31, activesync_blocked_ids=?32, ews_allow_list=?33, ews_block_list=?34 \
+             WHERE id = ?1",
+        )?;
+        let n = stmt
+            .execute(params![
+                m.id,
+                m.name,
+                m.alias,
+                m.display_name,
+                m.first_name,
+                m.last_name,
+                m.upn,
+                m.primary_smtp,
+                to_json(&m.email_addresses),
+                m.password_hash,
+                m.changed,
+                c.imap_enabled,
+                c.pop_enabled,
+                c.mapi_enabled,
+                c.owa_enabled,
+                c.activesync_enabled,
+                c.ews_enabled,
+                c.ecp_enabled,
+                c.mapihttp_enabled,
+                c.owa_for_devices_enabled,
+                c.imap.use_protocol_defaults,
+                c.imap.mime_format.name(),
+                c.imap.exact_size,
+                c.imap.suppress_read_receipt,
+                c.imap.force_ical,
+                c.pop.use_protocol_defaults,
+                c.pop.mime_format.name(),
+                c.pop.exact_size,
+                c.pop.suppress_read_receipt,
+                c.pop.force_ical,
+                to_json(&c.activesync_allowed_ids),
+                to_json(&c.activesync_blocked_ids),
+                to_json(&c.ews_allow_list),
+                to_json(&c.ews_block_list),
+            ])
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    StoreError::Conflict(format!("The name, alias or address of '{}' is already used by another recipient.", m.name))
+                }
+                other => StoreError::Sqlite(other),
+            })?;
+        Ok(n > 0)
+    }
+
+    /// Reads one mailbox inside a write transaction (for read-modify-write).
+    pub fn mailbox_for_update(tx: &Transaction, id: i64) -> StoreResult<Option<Mailbox>> {
+        Ok(query(tx, "WHERE id = ?1", [id])?.pop())
+    }
+
+    pub fn delete_mailbox(tx: &Transaction, id: i64) -> StoreResult<bool> {
+        Ok(tx.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
+    }
+
+    /// Whether any mailbox already uses one of these names or addresses.
+    pub fn recipient_exists(&self, value: &str) -> StoreResult<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM mailbox WHERE name = ?1 OR alias = ?1 OR upn = ?1 OR primary_smtp = ?1 LIMIT 1",
+                [value],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+}
+
+fn conflict(e: rusqlite::Error, new: &NewMailbox) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            let what = if msg.contains("mailbox.name") {
+                format!("The name \"{}\" is already being used. Please try another name.", new.name)
+            } else if msg.contains("mailbox.alias") {
+                format!("The alias \"{}\" is already being used by another recipient. Please try another alias.", new.alias)
+            } else if msg.contains("mailbox.upn") {
+                format!("The user principal name \"{}\" is already being used. Please try another name.", new.upn)
+            } else {
+                format!("The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.", new.primary_smtp)
+            };
+            StoreError::Conflict(what)
+        }
+        other => StoreError::Sqlite(other),
+    }
+}

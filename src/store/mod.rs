@@ -1,0 +1,251 @@
+//! The configuration store: the only module that speaks SQL. One SQLite file
+//! (WAL, busy timeout) shared by every shell and every running service.
+
+pub mod audit;
+pub mod enums;
+pub mod error;
+pub mod mailboxes;
+pub mod owa;
+pub mod password;
+pub mod protocol_settings;
+mod schema;
+pub mod services;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+
+pub use enums::*;
+pub use error::{StoreError, StoreResult};
+pub use mailboxes::{CasSettings, Mailbox, NewMailbox, ProtocolOverrides};
+pub use protocol_settings::ProtocolSettings;
+
+/// The server this store describes (Exchange's "this server").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub name: String,
+    pub fqdn: String,
+    pub domain: String,
+    pub guid: String,
+    pub created: i64,
+}
+
+/// What a store is created with on first use.
+#[derive(Debug, Clone, Default)]
+pub struct CreateOptions {
+    pub server_name: Option<String>,
+    pub domain: Option<String>,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    server: ServerInfo,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (and its folder) on first use.
+    pub fn open_or_create(path: &Path, options: &CreateOptions) -> StoreResult<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.display().to_string(),
+                source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        Self::init(conn, path, Some(options))
+    }
+
+    /// Opens an existing store; the services use this and never create one.
+    pub fn open_existing(path: &Path) -> StoreResult<Store> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        Self::init(conn, path, None)
+    }
+
+    fn init(mut conn: Connection, path: &Path, create: Option<&CreateOptions>) -> StoreResult<Store> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn, path)?;
+        let server = match read_server(&conn)? {
+            Some(s) => s,
+            None => {
+                let options = create.cloned().unwrap_or_default();
+                seed(&mut conn, path, &options)?
+            }
+        };
+        Ok(Store { conn, path: path.to_path_buf(), server })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn server(&self) -> &ServerInfo {
+        &self.server
+    }
+
+    /// The folder beside the store for what belongs to it: service state,
+    /// the mailbox database, the certificate, logs, REPL history.
+    pub fn state_dir(&self) -> PathBuf {
+        state_dir_for(&self.path)
+    }
+
+    /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
+    /// that concurrent shells wait for each other instead of failing.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Changes whenever any connection commits; the services poll it to
+    /// notice an administrator's change without re-reading everything.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// `<store>.d` beside the store file: services of two stores never mix.
+pub fn state_dir_for(store_path: &Path) -> PathBuf {
+    let mut name = store_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".d");
+    store_path.with_file_name(name)
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = schema::MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::TooNew { path: path.display().to_string(), found: version, known });
+    }
+    for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn read_server(conn: &Connection) -> StoreResult<Option<ServerInfo>> {
+    Ok(conn
+        .query_row("SELECT name, fqdn, domain, guid, created FROM server WHERE id = 1", [], |r| {
+            Ok(ServerInfo { name: r.get(0)?, fqdn: r.get(1)?, domain: r.get(2)?, guid: r.get(3)?, created: r.get(4)? })
+        })
+        .optional()?)
+}
+
+fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
+    let host = host_name();
+    let name = options
+        .server_name
+        .clone()
+        .unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
+    let domain = options.domain.clone().unwrap_or_else(|| match host.split_once('.') {
+        Some((_, d)) if d.contains('.') => d.to_lowercase(),
+        _ => "mailsh.local".to_string(),
+    });
+    let fqdn = format!("{}.{}", name.to_lowercase(), domain);
+    let created = crate::runtime::value::now_unix();
+    let server = ServerInfo { name, fqdn, domain, guid: new_guid(), created };
+    let log_root = state_dir_for(path).display().to_string();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(existing) = read_server(&tx)? {
+        return Ok(existing);
+    }
+    tx.execute(
+        "INSERT INTO server (id, name, fqdn, domain, guid, created) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        params![server.name, server.fqdn, server.domain, server.guid, server.created],
+    )?;
+    for protocol in [Protocol::Imap4, Protocol::Pop3] {
+        let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
+        protocol_settings_write(&tx, &settings, created)?;
+    }
+    tx.execute(
+        "INSERT INTO owa_virtual_directory (name, internal_url, external_url, changed) VALUES ('owa (Default Web Site)', ?1, NULL, ?2)",
+        params![format!("https://{}/owa", server.fqdn), created],
+    )?;
+    tx.commit()?;
+    Ok(server)
+}
+
+pub(crate) fn protocol_settings_write(tx: &Transaction, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+    let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
+         ON CONFLICT(protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
+        params![settings.protocol.name(), json, changed],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    pub fn protocol_settings(&self, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+        let json: String = self.conn.query_row(
+            "SELECT settings FROM protocol_settings WHERE protocol = ?1",
+            [protocol.name()],
+            |r| r.get(0),
+        )?;
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
+    }
+
+    /// When the protocol settings last changed (WhenChanged).
+    pub fn protocol_settings_changed(&self, protocol: Protocol) -> StoreResult<i64> {
+        Ok(self.conn.query_row("SELECT changed FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| r.get(0))?)
+    }
+
+    pub fn save_protocol_settings(tx: &Transaction, settings: &ProtocolSettings) -> StoreResult<()> {
+        protocol_settings_write(tx, settings, crate::runtime::value::now_unix())
+    }
+}
+
+/// The machine's host name, as the first-run default server name.
+pub fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// A random version-4 GUID in Exchange's lower-case 8-4-4-4-12 form.
+pub fn new_guid() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+pub fn fill_random(buf: &mut [u8]) {
+    use std::io::Read;
+    let ok = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok();
+    if !ok {
+        // No /dev/urandom: fall back on time and address entropy; GUIDs only
+        // need to be unique, not secret.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+            ^ (buf.as_ptr() as u128);
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = (seed >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(31);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Versioned migrations, applied in order when a store is opened. The
+//! version lives in SQLite's `user_version`; each step runs in one
+//! transaction, so a store is never left half-migrated.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the server, its protocol settings, mailboxes, OWA directories,
+    // services and the admin audit log.
+    r#"
+    CREATE TABLE server (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        name        TEXT NOT NULL,
+        fqdn        TEXT NOT NULL,
+        domain      TEXT NOT NULL,
+        guid        TEXT NOT NULL,
+        created     INTEGER NOT NULL
+    );
+    CREATE TABLE protocol_settings (
+        protocol    TEXT PRIMARY KEY,
+        settings    TEXT NOT NULL,
+        changed     INTEGER NOT NULL
+    );
+    CREATE TABLE mailbox (
+        id                      INTEGER PRIMARY KEY,
+        guid                    TEXT NOT NULL UNIQUE,
+        name                    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        alias                   TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name            TEXT NOT NULL COLLATE NOCASE,
+        first_name              TEXT,
+        last_name               TEXT,
+        upn                     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        primary_smtp            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        email_addresses         TEXT NOT NULL,
+        password_hash           TEXT,
+        created                 INTEGER NOT NULL,
+        changed                 INTEGER NOT NULL,
+        imap_enabled            INTEGER NOT NULL DEFAULT 1,
+        pop_enabled             INTEGER NOT NULL DEFAULT 1,
+        mapi_enabled            INTEGER NOT NULL DEFAULT 1,
+        owa_enabled             INTEGER NOT NULL DEFAULT 1,
+        activesync_enabled      INTEGER NOT NULL DEFAULT 1,
+        ews_enabled             INTEGER NOT NULL DEFAULT 1,
+        ecp_enabled             INTEGER NOT NULL DEFAULT 1,
+        mapihttp_enabled        INTEGER NOT NULL DEFAULT 1,
+        owa_for_devices_enabled INTEGER NOT NULL DEFAULT 1,
+        imap_use_protocol_defaults INTEGER NOT NULL DEFAULT 1,
+        imap_mime_format        TEXT NOT NULL DEFAULT 'BestBodyFormat',
+        imap_exact_size         INTEGER NOT NULL DEFAULT 0,
+        imap_suppress_read_receipt INTEGER NOT NULL DEFAULT 0,
+        imap_force_ical         INTEGER NOT NULL DEFAULT 0,
+        pop_use_protocol_defaults INTEGER NOT NULL DEFAULT 1,
+        pop_mime_format         TEXT NOT NULL DEFAULT 'BestBodyFormat',
+        pop_exact_size          INTEGER NOT NULL DEFAULT 0,
+        pop_suppress_read_receipt INTEGER NOT NULL DEFAULT 0,
+        pop_force_ical          INTEGER NOT NULL DEFAULT 0,
+        activesync_allowed_ids  TEXT NOT NULL DEFAULT '[]',
+        activesync_blocked_ids  TEXT NOT NULL DEFAULT '[]',
+        ews_allow_list          TEXT NOT NULL DEFAULT '[]',
+        ews_block_list          TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX mailbox_display_name ON mailbox(display_name);
+    CREATE TABLE owa_virtual_directory (
+        name          TEXT PRIMARY KEY COLLATE NOCASE,
+        internal_url  TEXT,
+        external_url  TEXT,
+        changed       INTEGER NOT NULL
+    );
+    CREATE TABLE service (
+        name          TEXT PRIMARY KEY COLLATE NOCASE,
+        startup_type  TEXT NOT NULL DEFAULT 'Manual'
+    );
+    CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        run_date    INTEGER NOT NULL,
+        caller      TEXT NOT NULL,
+        cmdlet      TEXT NOT NULL,
+        object_id   TEXT NOT NULL,
+        parameters  TEXT NOT NULL,
+        modified    TEXT NOT NULL,
+        succeeded   INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX audit_log_date ON audit_log(run_date);
+    "#,
+];

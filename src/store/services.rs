@@ -1,0 +1,28 @@
+//! The services' configured startup type (Set-Service -StartupType). Their
+//! running state is not configuration: it lives in the state folder.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::enums::StartupType;
+use super::{Store, StoreResult};
+
+impl Store {
+    /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
+    /// services (seed 002: stopped by default).
+    pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT startup_type FROM service WHERE name = ?1", [service], |r| r.get(0))
+            .optional()?;
+        Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
+    }
+
+    pub fn set_startup_type(tx: &Transaction, service: &str, startup: StartupType) -> StoreResult<()> {
+        tx.execute(
+            "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",
+            params![service, startup.name()],
+        )?;
+        Ok(())
+    }
+}
