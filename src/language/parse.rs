@@ -10,7 +10,7 @@ use super::diagnose::{ParseError, diagnose};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/mailsh.pest"]
-struct Grammar;
+pub(crate) struct Grammar;
 
 /// Parses a whole script. On failure nothing of it runs.
 pub fn parse_script(source: &str) -> Result<Script, ParseError> {
@@ -45,7 +45,10 @@ fn statements(pair: Pair<Rule>) -> Vec<Statement> {
 fn statement(pair: Pair<Rule>) -> Statement {
     let sp = span(&pair);
     let Some(inner) = pair.into_inner().next() else {
-        return Statement::Pipeline(Pipeline { elements: vec![], span: sp });
+        return Statement::Pipeline(Pipeline {
+            elements: vec![],
+            span: sp,
+        });
     };
     match inner.as_rule() {
         Rule::exit_stmt => Statement::Exit {
@@ -60,8 +63,16 @@ fn statement(pair: Pair<Rule>) -> Statement {
                 Some("-=") => AssignOp::Subtract,
                 _ => AssignOp::Set,
             };
-            let value = parts.next().map(pipeline).unwrap_or(Pipeline { elements: vec![], span: sp });
-            Statement::Assignment { variable, op, value, span: sp }
+            let value = parts.next().map(pipeline).unwrap_or(Pipeline {
+                elements: vec![],
+                span: sp,
+            });
+            Statement::Assignment {
+                variable,
+                op,
+                value,
+                span: sp,
+            }
         }
         _ => Statement::Pipeline(pipeline(inner)),
     }
@@ -91,17 +102,29 @@ fn command(pair: Pair<Rule>) -> Command {
             Rule::parameter => {
                 let psp = span(&p);
                 let mut parts = p.into_inner();
-                let name = parts.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let name = parts
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
                 let value = parts
                     .next()
                     .and_then(|cv| cv.into_inner().next())
                     .map(argument);
-                CommandElement::Parameter { name, span: psp, value }
+                CommandElement::Parameter {
+                    name,
+                    span: psp,
+                    value,
+                }
             }
             _ => CommandElement::Argument(argument(p)),
         })
         .collect();
-    Command { name, name_span, elements, span: sp }
+    Command {
+        name,
+        name_span,
+        elements,
+        span: sp,
+    }
 }
 
 /// An argument-mode value: one item, or `a, b, c` as an array.
@@ -109,15 +132,24 @@ fn argument(pair: Pair<Rule>) -> Expr {
     let sp = span(&pair);
     let mut items: Vec<Expr> = pair.into_inner().map(arg_item).collect();
     if items.len() == 1 {
-        items.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: sp })
+        items.pop().unwrap_or(Expr {
+            kind: ExprKind::Str(String::new()),
+            span: sp,
+        })
     } else {
-        Expr { kind: ExprKind::Array(items), span: sp }
+        Expr {
+            kind: ExprKind::Array(items),
+            span: sp,
+        }
     }
 }
 
 fn arg_item(pair: Pair<Rule>) -> Expr {
     match pair.as_rule() {
-        Rule::bareword => Expr { kind: ExprKind::Str(pair.as_str().to_string()), span: span(&pair) },
+        Rule::bareword => Expr {
+            kind: ExprKind::Str(pair.as_str().to_string()),
+            span: span(&pair),
+        },
         Rule::number => number(pair),
         _ => primary_postfix(pair),
     }
@@ -142,7 +174,10 @@ fn expression(pair: Pair<Rule>) -> Expr {
                 let mut e = array_operand(p);
                 while let Some((op, start)) = prefixes.pop() {
                     let sp = Span::new(start, e.span.end);
-                    e = Expr { kind: ExprKind::Unary(op, Box::new(e)), span: sp };
+                    e = Expr {
+                        kind: ExprKind::Unary(op, Box::new(e)),
+                        span: sp,
+                    };
                 }
                 operands.push(e);
             }
@@ -162,9 +197,14 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
         out.push(first);
     }
     fn reduce(out: &mut Vec<Expr>, op: BinaryOp) {
-        let (Some(r), Some(l)) = (out.pop(), out.pop()) else { return };
+        let (Some(r), Some(l)) = (out.pop(), out.pop()) else {
+            return;
+        };
         let sp = Span::new(l.span.start, r.span.end);
-        out.push(Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span: sp });
+        out.push(Expr {
+            kind: ExprKind::Binary(op, Box::new(l), Box::new(r)),
+            span: sp,
+        });
     }
     for (op, rhs) in ops.into_iter().zip(operands) {
         while let Some(&top) = stack.last() {
@@ -181,7 +221,10 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
     while let Some(op) = stack.pop() {
         reduce(&mut out, op);
     }
-    out.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: Span::default() })
+    out.pop().unwrap_or(Expr {
+        kind: ExprKind::Str(String::new()),
+        span: Span::default(),
+    })
 }
 
 fn binary_op(text: &str) -> BinaryOp {
@@ -227,16 +270,25 @@ fn array_operand(pair: Pair<Rule>) -> Expr {
     let sp = span(&pair);
     let mut items: Vec<Expr> = pair.into_inner().map(primary_postfix).collect();
     if items.len() == 1 {
-        items.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: sp })
+        items.pop().unwrap_or(Expr {
+            kind: ExprKind::Str(String::new()),
+            span: sp,
+        })
     } else {
-        Expr { kind: ExprKind::Array(items), span: sp }
+        Expr {
+            kind: ExprKind::Array(items),
+            span: sp,
+        }
     }
 }
 
 fn primary_postfix(pair: Pair<Rule>) -> Expr {
     let mut inner = pair.into_inner();
     let Some(first) = inner.next() else {
-        return Expr { kind: ExprKind::Str(String::new()), span: Span::default() };
+        return Expr {
+            kind: ExprKind::Str(String::new()),
+            span: Span::default(),
+        };
     };
     let mut e = primary(first);
     for post in inner {
@@ -244,14 +296,32 @@ fn primary_postfix(pair: Pair<Rule>) -> Expr {
         match post.as_rule() {
             Rule::member => {
                 let mut parts = post.into_inner();
-                let name = parts.next().map(|n| n.as_str().to_string()).unwrap_or_default();
-                let call = parts.next().map(|args| args.into_inner().map(expression).collect());
-                e = Expr { kind: ExprKind::Member { target: Box::new(e), name, call }, span: sp };
+                let name = parts
+                    .next()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default();
+                let call = parts
+                    .next()
+                    .map(|args| args.into_inner().map(expression).collect());
+                e = Expr {
+                    kind: ExprKind::Member {
+                        target: Box::new(e),
+                        name,
+                        call,
+                    },
+                    span: sp,
+                };
             }
             Rule::index => {
                 let idx = post.into_inner().next().map(expression);
                 if let Some(idx) = idx {
-                    e = Expr { kind: ExprKind::Index { target: Box::new(e), index: Box::new(idx) }, span: sp };
+                    e = Expr {
+                        kind: ExprKind::Index {
+                            target: Box::new(e),
+                            index: Box::new(idx),
+                        },
+                        span: sp,
+                    };
                 }
             }
             _ => {}
@@ -278,8 +348,14 @@ fn primary(pair: Pair<Rule>) -> Expr {
         },
         Rule::script_block => {
             let raw = pair.as_str();
-            let text = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("").to_string();
-            ExprKind::ScriptBlock(Rc::new(ScriptBlock { statements: inner_statements(pair), text }))
+            let text = raw
+                .get(1..raw.len().saturating_sub(1))
+                .unwrap_or("")
+                .to_string();
+            ExprKind::ScriptBlock(Rc::new(ScriptBlock {
+                statements: inner_statements(pair),
+                text,
+            }))
         }
         Rule::hashtable => {
             let entries = pair
@@ -344,7 +420,10 @@ fn number(pair: Pair<Rule>) -> Expr {
 
 fn variable_name(pair: Pair<Rule>) -> String {
     let text = pair.as_str().trim_start_matches('$');
-    let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
+    let text = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or(text);
     text.to_string()
 }
 

@@ -84,7 +84,12 @@ impl std::fmt::Display for ErrorRecord {
 impl std::error::Error for ErrorRecord {}
 
 impl ErrorRecord {
-    pub fn new(message: impl Into<String>, category: Category, error_id: &str, reason: &str) -> ErrorRecord {
+    pub fn new(
+        message: impl Into<String>,
+        category: Category,
+        error_id: &str,
+        reason: &str,
+    ) -> ErrorRecord {
         ErrorRecord {
             message: message.into(),
             command: None,
@@ -192,7 +197,9 @@ impl ErrorRecord {
 
     pub fn missing_argument(param: &str, type_name: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("Missing an argument for parameter '{param}'. Specify a parameter of type '{type_name}' and try again."),
+            format!(
+                "Missing an argument for parameter '{param}'. Specify a parameter of type '{type_name}' and try again."
+            ),
             Category::InvalidArgument,
             "MissingArgument",
             "ParameterBindingException",
@@ -231,7 +238,9 @@ impl ErrorRecord {
 
     pub fn parameter_bound_twice(name: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("Cannot bind parameter because parameter '{name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\"."),
+            format!(
+                "Cannot bind parameter because parameter '{name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\"."
+            ),
             Category::InvalidArgument,
             "ParameterAlreadyBound",
             "ParameterBindingException",
@@ -241,7 +250,9 @@ impl ErrorRecord {
     /// Exchange's "couldn't be found" for an identity that resolves to nothing.
     pub fn object_not_found(identity: &str, server_fqdn: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("The operation couldn't be performed because object '{identity}' couldn't be found on '{server_fqdn}'."),
+            format!(
+                "The operation couldn't be performed because object '{identity}' couldn't be found on '{server_fqdn}'."
+            ),
             Category::NotSpecified,
             "ManagementObjectNotFoundException",
             "ManagementObjectNotFoundException",
@@ -250,7 +261,9 @@ impl ErrorRecord {
 
     pub fn object_ambiguous(identity: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("The operation couldn't be performed because '{identity}' matches multiple entries."),
+            format!(
+                "The operation couldn't be performed because '{identity}' matches multiple entries."
+            ),
             Category::NotSpecified,
             "ManagementObjectAmbiguousException",
             "ManagementObjectAmbiguousException",
@@ -263,7 +276,13 @@ impl ErrorRecord {
     }
 
     pub fn invalid_operation(message: impl Into<String>, error_id: &str) -> ErrorRecord {
-        ErrorRecord::new(message, Category::InvalidOperation, error_id, "RuntimeException").unqualified()
+        ErrorRecord::new(
+            message,
+            Category::InvalidOperation,
+            error_id,
+            "RuntimeException",
+        )
+        .unqualified()
     }
 }
 
@@ -283,6 +302,9 @@ pub enum Flow {
     /// A terminating error: the statement stops here.
     #[error("{0}")]
     Error(Box<ErrorRecord>),
+    /// An error under `-ErrorAction Stop`: the whole script stops.
+    #[error("{0}")]
+    ScriptStop(Box<ErrorRecord>),
     /// `exit N`.
     #[error("exit {0}")]
     Exit(i32),
@@ -305,7 +327,15 @@ mod tests {
 
     #[test]
     fn long_category_parts_are_shortened_in_the_middle() {
-        let e = ErrorRecord::new("m", Category::NotSpecified, "X", "ManagementObjectNotFoundExceptionAndMoreTextHere");
-        assert_eq!(e.category_info(), "NotSpecified: (:) [], ManagementObjec...AndMoreTextHere");
+        let e = ErrorRecord::new(
+            "m",
+            Category::NotSpecified,
+            "X",
+            "ManagementObjectNotFoundExceptionAndMoreTextHere",
+        );
+        assert_eq!(
+            e.category_info(),
+            "NotSpecified: (:) [], ManagementObjec...AndMoreTextHere"
+        );
     }
 }

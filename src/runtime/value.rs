@@ -35,7 +35,10 @@ pub struct Class {
 
 impl Class {
     pub fn new(type_name: &str, names: &[&str]) -> Rc<Class> {
-        Rc::new(Class { type_name: type_name.to_string(), names: names.iter().map(|s| s.to_string()).collect() })
+        Rc::new(Class {
+            type_name: type_name.to_string(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+        })
     }
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n.eq_ignore_ascii_case(name))
@@ -59,7 +62,11 @@ impl Object {
         &self.class.type_name
     }
     pub fn properties(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.class.names.iter().map(|s| s.as_str()).zip(self.values.iter())
+        self.class
+            .names
+            .iter()
+            .map(|s| s.as_str())
+            .zip(self.values.iter())
     }
 }
 
@@ -81,7 +88,10 @@ pub enum Value {
     /// Seconds since the Unix epoch, UTC.
     DateTime(i64),
     SecureString(Rc<str>),
-    Credential { user: String, password: Rc<str> },
+    Credential {
+        user: String,
+        password: Rc<str>,
+    },
     /// A byte count, printed as Exchange prints ByteQuantifiedSize.
     Bytes(u64),
 }
@@ -220,7 +230,9 @@ impl Value {
                 }
                 match name.to_ascii_lowercase().as_str() {
                     "count" => Value::Int(entries.len() as i64),
-                    "keys" => Value::Array(entries.iter().map(|(k, _)| Value::str(k.clone())).collect()),
+                    "keys" => {
+                        Value::Array(entries.iter().map(|(k, _)| Value::str(k.clone())).collect())
+                    }
                     "values" => Value::Array(entries.iter().map(|(_, v)| v.clone()).collect()),
                     _ => Value::Null,
                 }
@@ -228,8 +240,16 @@ impl Value {
             Value::Array(items) => match name.to_ascii_lowercase().as_str() {
                 "count" | "length" => Value::Int(items.len() as i64),
                 _ => {
-                    let vals: Vec<Value> = items.iter().map(|v| v.property(name)).filter(|v| !v.is_null()).collect();
-                    if vals.is_empty() { Value::Null } else { Value::Array(vals) }
+                    let vals: Vec<Value> = items
+                        .iter()
+                        .map(|v| v.property(name))
+                        .filter(|v| !v.is_null())
+                        .collect();
+                    if vals.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::Array(vals)
+                    }
                 }
             },
             Value::Str(s) => match name.to_ascii_lowercase().as_str() {
@@ -275,7 +295,11 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Double(f) => format_double(*f),
             Value::Str(s) => s.clone(),
-            Value::Array(items) => items.iter().map(|v| v.to_text()).collect::<Vec<_>>().join(" "),
+            Value::Array(items) => items
+                .iter()
+                .map(|v| v.to_text())
+                .collect::<Vec<_>>()
+                .join(" "),
             Value::Hashtable(_) => "System.Collections.Hashtable".into(),
             Value::Object(o) => object_text(o),
             Value::ScriptBlock(b) => b.text.clone(),
@@ -374,7 +398,14 @@ pub fn civil_from_unix(t: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = if m <= 2 { y + 1 } else { y };
-    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
 }
 
 /// Seconds since the epoch for a civil date (UTC).
@@ -391,7 +422,12 @@ pub fn unix_from_civil(y: i64, m: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
 
 /// Exchange's ByteQuantifiedSize text: `0 B (0 bytes)`, `10 MB (10,485,760 bytes)`.
 pub fn format_bytes(b: u64) -> String {
-    let units = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
+    let units = [
+        ("TB", 1u64 << 40),
+        ("GB", 1 << 30),
+        ("MB", 1 << 20),
+        ("KB", 1 << 10),
+    ];
     let head = units
         .iter()
         .find(|(_, size)| b >= *size)
@@ -450,5 +486,11 @@ mod tests {
     fn doubles_drop_trailing_zeros() {
         assert_eq!(format_double(1.5), "1.5");
         assert_eq!(format_double(3.0), "3");
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::Array(v)
     }
 }

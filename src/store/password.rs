@@ -1,7 +1,7 @@
 //! Mailbox passwords: argon2id PHC strings, never the password itself.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 pub fn hash(password: &str) -> Result<String, String> {
     let mut salt_bytes = [0u8; 16];
@@ -17,7 +17,9 @@ pub fn hash(password: &str) -> Result<String, String> {
 /// verifies nothing.
 pub fn verify(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
