@@ -46,7 +46,11 @@ pub fn parse_filter(text: &str) -> Result<Filter, usize> {
 fn node(pair: Pair<Rule>) -> Filter {
     match pair.as_rule() {
         Rule::opath_or => {
-            let mut parts: Vec<Filter> = pair.into_inner().map(node).collect();
+            let mut parts: Vec<Filter> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::or_kw)
+                .map(node)
+                .collect();
             if parts.len() == 1 {
                 parts.pop().unwrap_or(Filter::And(vec![]))
             } else {
@@ -54,7 +58,11 @@ fn node(pair: Pair<Rule>) -> Filter {
             }
         }
         Rule::opath_and => {
-            let mut parts: Vec<Filter> = pair.into_inner().map(node).collect();
+            let mut parts: Vec<Filter> = pair
+                .into_inner()
+                .filter(|p| p.as_rule() != Rule::and_kw)
+                .map(node)
+                .collect();
             if parts.len() == 1 {
                 parts.pop().unwrap_or(Filter::And(vec![]))
             } else {
@@ -148,5 +156,7 @@ mod tests {
         let f = parse_filter("ImapEnabled -eq $false -and Name -like 'J*'").unwrap();
         assert!(matches!(f, Filter::And(ref v) if v.len() == 2));
         assert!(parse_filter("ImapEnabled -eq").is_err());
+        let f = parse_filter("-not (PopEnabled -eq $true) -or Name -eq x").unwrap();
+        assert!(matches!(f, Filter::Or(ref v) if matches!(v[0], Filter::Not(_))));
     }
 }

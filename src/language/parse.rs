@@ -52,7 +52,10 @@ fn statement(pair: Pair<Rule>) -> Statement {
     };
     match inner.as_rule() {
         Rule::exit_stmt => Statement::Exit {
-            code: inner.into_inner().next().map(expression),
+            code: inner
+                .into_inner()
+                .find(|p| p.as_rule() == Rule::expression)
+                .map(expression),
             span: sp,
         },
         Rule::assignment => {
@@ -151,6 +154,13 @@ fn arg_item(pair: Pair<Rule>) -> Expr {
             span: span(&pair),
         },
         Rule::number => number(pair),
+        Rule::arg_number => match pair.into_inner().next() {
+            Some(n) => number(n),
+            None => Expr {
+                kind: ExprKind::Str(String::new()),
+                span: Span::default(),
+            },
+        },
         _ => primary_postfix(pair),
     }
 }
