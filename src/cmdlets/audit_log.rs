@@ -38,21 +38,9 @@ fn search(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Outpu
     };
     let entries = cx.store()?.search_audit(&query).map_err(store_err)?;
     for e in entries {
-        let params: Vec<Value> = e
-            .parameters
-            .iter()
-            .map(|(k, v)| Value::str(format!("{k}={v}")))
-            .collect();
-        let modified: Vec<Value> = e
-            .modified
-            .iter()
-            .map(|(k, _, new)| Value::str(format!("{k}={new}")))
-            .collect();
-        let old: Vec<Value> = e
-            .modified
-            .iter()
-            .map(|(k, old, _)| Value::str(format!("{k}={old}")))
-            .collect();
+        let params: Vec<Value> = e.parameters.iter().map(|(k, v)| Value::str(format!("{k}={v}"))).collect();
+        let modified: Vec<Value> = e.modified.iter().map(|(k, _, new)| Value::str(format!("{k}={new}"))).collect();
+        let old: Vec<Value> = e.modified.iter().map(|(k, old, _)| Value::str(format!("{k}={old}"))).collect();
         let v = object(
             AUDIT_ENTRY,
             vec![

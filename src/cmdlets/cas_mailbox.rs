@@ -1,8 +1,8 @@
 //! Get-CASMailbox and Set-CASMailbox: who may reach a mailbox, and how.
 
 use super::common::{
-    apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn,
-    strings, warn_nothing_changed, what_if,
+    apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn, strings,
+    warn_nothing_changed, what_if,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use super::opath_filter;
@@ -12,9 +12,7 @@ use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::{EnumDef, Value};
-use crate::store::{
-    CasSettings, MIME_TEXT_FORMAT, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store,
-};
+use crate::store::{CasSettings, MIME_TEXT_FORMAT, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store};
 
 /// A Boolean CAS property: its parameter name and where it lives.
 struct BoolProp {
@@ -24,36 +22,16 @@ struct BoolProp {
 }
 
 const BOOL_PROPS: &[BoolProp] = &[
-    BoolProp {
-        name: "ActiveSyncEnabled",
-        get: |c| c.activesync_enabled,
-        set: |c, v| c.activesync_enabled = v,
-    },
-    BoolProp {
-        name: "ECPEnabled",
-        get: |c| c.ecp_enabled,
-        set: |c, v| c.ecp_enabled = v,
-    },
-    BoolProp {
-        name: "EwsEnabled",
-        get: |c| c.ews_enabled,
-        set: |c, v| c.ews_enabled = v,
-    },
-    BoolProp {
-        name: "ImapEnabled",
-        get: |c| c.imap_enabled,
-        set: |c, v| c.imap_enabled = v,
-    },
+    BoolProp { name: "ActiveSyncEnabled", get: |c| c.activesync_enabled, set: |c, v| c.activesync_enabled = v },
+    BoolProp { name: "ECPEnabled", get: |c| c.ecp_enabled, set: |c, v| c.ecp_enabled = v },
+    BoolProp { name: "EwsEnabled", get: |c| c.ews_enabled, set: |c, v| c.ews_enabled = v },
+    BoolProp { name: "ImapEnabled", get: |c| c.imap_enabled, set: |c, v| c.imap_enabled = v },
     BoolProp {
         name: "ImapUseProtocolDefaults",
         get: |c| c.imap.use_protocol_defaults,
         set: |c, v| c.imap.use_protocol_defaults = v,
     },
-    BoolProp {
-        name: "ImapEnableExactRFC822Size",
-        get: |c| c.imap.exact_size,
-        set: |c, v| c.imap.exact_size = v,
-    },
+    BoolProp { name: "ImapEnableExactRFC822Size", get: |c| c.imap.exact_size, set: |c, v| c.imap.exact_size = v },
     BoolProp {
         name: "ImapSuppressReadReceipt",
         get: |c| c.imap.suppress_read_receipt,
@@ -64,41 +42,21 @@ const BOOL_PROPS: &[BoolProp] = &[
         get: |c| c.imap.force_ical,
         set: |c, v| c.imap.force_ical = v,
     },
-    BoolProp {
-        name: "MAPIEnabled",
-        get: |c| c.mapi_enabled,
-        set: |c, v| c.mapi_enabled = v,
-    },
-    BoolProp {
-        name: "MapiHttpEnabled",
-        get: |c| c.mapihttp_enabled,
-        set: |c, v| c.mapihttp_enabled = v,
-    },
-    BoolProp {
-        name: "OWAEnabled",
-        get: |c| c.owa_enabled,
-        set: |c, v| c.owa_enabled = v,
-    },
+    BoolProp { name: "MAPIEnabled", get: |c| c.mapi_enabled, set: |c, v| c.mapi_enabled = v },
+    BoolProp { name: "MapiHttpEnabled", get: |c| c.mapihttp_enabled, set: |c, v| c.mapihttp_enabled = v },
+    BoolProp { name: "OWAEnabled", get: |c| c.owa_enabled, set: |c, v| c.owa_enabled = v },
     BoolProp {
         name: "OWAforDevicesEnabled",
         get: |c| c.owa_for_devices_enabled,
         set: |c, v| c.owa_for_devices_enabled = v,
     },
-    BoolProp {
-        name: "PopEnabled",
-        get: |c| c.pop_enabled,
-        set: |c, v| c.pop_enabled = v,
-    },
+    BoolProp { name: "PopEnabled", get: |c| c.pop_enabled, set: |c, v| c.pop_enabled = v },
     BoolProp {
         name: "PopUseProtocolDefaults",
         get: |c| c.pop.use_protocol_defaults,
         set: |c, v| c.pop.use_protocol_defaults = v,
     },
-    BoolProp {
-        name: "PopEnableExactRFC822Size",
-        get: |c| c.pop.exact_size,
-        set: |c, v| c.pop.exact_size = v,
-    },
+    BoolProp { name: "PopEnableExactRFC822Size", get: |c| c.pop.exact_size, set: |c, v| c.pop.exact_size = v },
     BoolProp {
         name: "PopSuppressReadReceipt",
         get: |c| c.pop.suppress_read_receipt,
@@ -129,16 +87,8 @@ const LIST_PROPS: &[ListProp] = &[
         get: |c| &c.activesync_blocked_ids,
         set: |c, v| c.activesync_blocked_ids = v,
     },
-    ListProp {
-        name: "EwsAllowList",
-        get: |c| &c.ews_allow_list,
-        set: |c, v| c.ews_allow_list = v,
-    },
-    ListProp {
-        name: "EwsBlockList",
-        get: |c| &c.ews_block_list,
-        set: |c, v| c.ews_block_list = v,
-    },
+    ListProp { name: "EwsAllowList", get: |c| &c.ews_allow_list, set: |c, v| c.ews_allow_list = v },
+    ListProp { name: "EwsBlockList", get: |c| &c.ews_block_list, set: |c, v| c.ews_block_list = v },
 ];
 
 /// Property names in Exchange 2013's Format-List order.
@@ -225,8 +175,7 @@ pub fn cas_object(m: &Mailbox, server: &ServerInfo, hints: Option<&ProtocolHints
     let c = &m.cas;
     let identity = canonical_name(&server.domain, &m.name);
     let empty = || Value::Array(vec![]);
-    let hint =
-        |f: fn(&ProtocolHints) -> &Vec<String>| hints.map(|h| strings(f(h))).unwrap_or_else(empty);
+    let hint = |f: fn(&ProtocolHints) -> &Vec<String>| hints.map(|h| strings(f(h))).unwrap_or_else(empty);
     let values: Vec<Value> = vec![
         strings(&m.email_addresses),
         Value::str(legacy_dn(&m.alias)),
@@ -328,9 +277,7 @@ fn get_definition() -> CmdletDef {
 }
 
 fn protocol_hints(store: &Store) -> Result<ProtocolHints, ErrorRecord> {
-    let imap = store
-        .protocol_settings(Protocol::Imap4)
-        .map_err(store_err)?;
+    let imap = store.protocol_settings(Protocol::Imap4).map_err(store_err)?;
     let pop = store.protocol_settings(Protocol::Pop3).map_err(store_err)?;
     Ok(ProtocolHints {
         imap_internal: imap.internal_connection_settings,
@@ -367,9 +314,7 @@ pub fn for_each_mailbox(
     loop {
         let store = cx.store()?;
         let server = store.server().clone();
-        let page = store
-            .mailboxes_page(after.as_deref(), 500)
-            .map_err(store_err)?;
+        let page = store.mailboxes_page(after.as_deref(), 500).map_err(store_err)?;
         let Some(last) = page.last() else {
             return Ok(false);
         };
@@ -385,17 +330,8 @@ pub fn for_each_mailbox(
     }
 }
 
-fn get_cas_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
-    let hints = if args.switch("ProtocolSettings") {
-        Some(protocol_hints(cx.store()?)?)
-    } else {
-        None
-    };
+fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    let hints = if args.switch("ProtocolSettings") { Some(protocol_hints(cx.store()?)?) } else { None };
     if let Some(identity) = args.get("Identity") {
         let found = resolve_many(cx, identity, 10_000)?;
         let server = cx.store()?.server().clone();
@@ -410,9 +346,7 @@ fn get_cas_mailbox(
     };
     let anr = args.string("Anr").map(|a| a.to_lowercase());
     let limit = result_size(args);
-    let sort_display = args
-        .string("SortBy")
-        .is_some_and(|s| s.eq_ignore_ascii_case("DisplayName"));
+    let sort_display = args.string("SortBy").is_some_and(|s| s.eq_ignore_ascii_case("DisplayName"));
     if sort_display {
         let mut all = Vec::new();
         let mut sink = |_: &mut Session, v: Value| {
@@ -420,9 +354,7 @@ fn get_cas_mailbox(
             Ok(())
         };
         let mut collect = Output { next: &mut sink };
-        for_each_mailbox(cx, &mut collect, None, |m, s| {
-            keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
-        })?;
+        for_each_mailbox(cx, &mut collect, None, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
         all.sort_by_key(|v| v.property("DisplayName").to_text().to_lowercase());
         let more = limit.is_some_and(|l| all.len() > l);
         for v in all.into_iter().take(limit.unwrap_or(usize::MAX)) {
@@ -433,9 +365,7 @@ fn get_cas_mailbox(
         }
         return Ok(());
     }
-    let more = for_each_mailbox(cx, out, limit, |m, s| {
-        keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
-    })?;
+    let more = for_each_mailbox(cx, out, limit, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
     if more && !args.has("ResultSize") {
         result_size_warning(cx, 1000);
     }
@@ -486,17 +416,15 @@ fn set_definition() -> CmdletDef {
     static MIME: &EnumDef = &MIME_TEXT_FORMAT;
     sig = sig
         .param(
-            Param::new("ImapMessagesRetrievalMimeFormat", T::Enum(MIME)).help(
-                "The format IMAP4 serves messages in, when ImapUseProtocolDefaults is $false.",
-            ),
+            Param::new("ImapMessagesRetrievalMimeFormat", T::Enum(MIME))
+                .help("The format IMAP4 serves messages in, when ImapUseProtocolDefaults is $false."),
         )
         .param(
             Param::new("PopMessagesRetrievalMimeFormat", T::Enum(MIME))
                 .help("The format POP3 serves messages in, when PopUseProtocolDefaults is $false."),
         );
     for p in LIST_PROPS {
-        sig = sig
-            .param(Param::new(p.name, T::Strings).help("A list; @{Add=...; Remove=...} edits it."));
+        sig = sig.param(Param::new(p.name, T::Strings).help("A list; @{Add=...; Remove=...} edits it."));
     }
     sig = sig
         .param(Param::new("DisplayName", T::String).help("The name shown in address lists."))
@@ -513,10 +441,7 @@ fn set_definition() -> CmdletDef {
 }
 
 /// Applies the given parameters to a copy of `m`; returns what changed.
-fn apply(
-    args: &Args,
-    m: &Mailbox,
-) -> Result<(Mailbox, Vec<(String, String, String)>), ErrorRecord> {
+fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Vec<(String, String, String)>), ErrorRecord> {
     let mut new = m.clone();
     let mut changed = Vec::new();
     for p in BOOL_PROPS {
@@ -529,20 +454,14 @@ fn apply(
         }
     }
     let mime_params: [(&str, fn(&mut CasSettings) -> &mut MimeTextFormat); 2] = [
-        ("ImapMessagesRetrievalMimeFormat", |c| {
-            &mut c.imap.mime_format
-        }),
+        ("ImapMessagesRetrievalMimeFormat", |c| &mut c.imap.mime_format),
         ("PopMessagesRetrievalMimeFormat", |c| &mut c.pop.mime_format),
     ];
     for (name, field) in mime_params {
         if let Some(v) = args.get(name).and_then(MimeTextFormat::from_value) {
             let slot = field(&mut new.cas);
             if *slot != v {
-                changed.push((
-                    name.to_string(),
-                    slot.name().to_string(),
-                    v.name().to_string(),
-                ));
+                changed.push((name.to_string(), slot.name().to_string(), v.name().to_string()));
                 *slot = v;
             }
         }
@@ -565,12 +484,7 @@ fn bool_text(b: bool) -> String {
     if b { "True".into() } else { "False".into() }
 }
 
-fn set_cas_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    _out: &mut Output,
-) -> Result<()> {
+fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_mailbox(cx, &identity)?;
     let domain = cx.store()?.server().domain.clone();
@@ -603,10 +517,7 @@ fn set_cas_mailbox(
     match outcome {
         None => {
             let fqdn = cx.store()?.server().fqdn.clone();
-            Err(
-                ErrorRecord::object_not_found(&super::identity::identity_text(&identity), &fqdn)
-                    .into(),
-            )
+            Err(ErrorRecord::object_not_found(&super::identity::identity_text(&identity), &fqdn).into())
         }
         Some(false) => {
             warn_nothing_changed(cx, &shown);

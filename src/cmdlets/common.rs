@@ -23,9 +23,7 @@ thread_local! {
 pub fn class(type_name: &'static str, names: &[&str]) -> Rc<Class> {
     CLASSES.with(|c| {
         let mut cache = c.borrow_mut();
-        let entry = cache
-            .entry(type_name)
-            .or_insert_with(|| Class::new(type_name, names));
+        let entry = cache.entry(type_name).or_insert_with(|| Class::new(type_name, names));
         if entry.names.len() == names.len() && entry.names.iter().zip(names).all(|(a, b)| a == b) {
             entry.clone()
         } else {
@@ -39,22 +37,14 @@ pub fn class(type_name: &'static str, names: &[&str]) -> Rc<Class> {
 pub fn object(type_name: &'static str, props: Vec<(&'static str, Value)>) -> Value {
     let names: Vec<&str> = props.iter().map(|(n, _)| *n).collect();
     let class = class(type_name, &names);
-    Value::Object(Rc::new(Object::new(
-        class,
-        props.into_iter().map(|(_, v)| v).collect(),
-    )))
+    Value::Object(Rc::new(Object::new(class, props.into_iter().map(|(_, v)| v).collect())))
 }
 
 /// A PSCustomObject with arbitrary property names (Select-Object, Measure...).
 pub fn custom_object(type_name: &str, props: Vec<(String, Value)>) -> Value {
-    let class = Rc::new(Class {
-        type_name: type_name.to_string(),
-        names: props.iter().map(|(n, _)| n.clone()).collect(),
-    });
-    Value::Object(Rc::new(Object::new(
-        class,
-        props.into_iter().map(|(_, v)| v).collect(),
-    )))
+    let class =
+        Rc::new(Class { type_name: type_name.to_string(), names: props.iter().map(|(n, _)| n.clone()).collect() });
+    Value::Object(Rc::new(Object::new(class, props.into_iter().map(|(_, v)| v).collect())))
 }
 
 pub fn canonical_name(domain: &str, name: &str) -> String {
@@ -67,9 +57,7 @@ pub fn distinguished_name(domain: &str, name: &str) -> String {
 }
 
 pub fn legacy_dn(alias: &str) -> String {
-    format!(
-        "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={alias}"
-    )
+    format!("/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={alias}")
 }
 
 pub fn server_legacy_dn(server: &str) -> String {
@@ -80,19 +68,13 @@ pub fn server_legacy_dn(server: &str) -> String {
 
 /// `WARNING: The command completed successfully but no settings of '<id>' have been modified.`
 pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
-    cx.warn(&format!(
-        "The command completed successfully but no settings of '{identity}' have been modified."
-    ));
+    cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
 }
 
 /// -WhatIf: says what would happen and returns true (the caller stops).
 pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
     if args.switch("WhatIf") {
-        cx.print(&format!(
-            "What if: Performing the operation \"{}\" on target \"{}\".\n",
-            args.name(),
-            target
-        ));
+        cx.print(&format!("What if: Performing the operation \"{}\" on target \"{}\".\n", args.name(), target));
         return true;
     }
     false
@@ -101,12 +83,7 @@ pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
 /// -Confirm (or a cmdlet that always confirms, like Remove-Mailbox): asks in
 /// the REPL; in batch mode the question cannot be answered, so it is an error
 /// unless -Confirm:$false was given.
-pub fn confirm(
-    cx: &mut Session,
-    args: &Args,
-    always: bool,
-    question: &str,
-) -> Result<bool, ErrorRecord> {
+pub fn confirm(cx: &mut Session, args: &Args, always: bool, question: &str) -> Result<bool, ErrorRecord> {
     let wanted = match args.get("Confirm") {
         Some(v) => v.is_true(),
         None => always,
@@ -122,17 +99,12 @@ pub fn confirm(
             "ConfirmationRequired",
         ));
     }
-    cx.print(&format!(
-        "\nConfirm\nAre you sure you want to perform this action?\n{question}\n"
-    ));
+    cx.print(&format!("\nConfirm\nAre you sure you want to perform this action?\n{question}\n"));
     let answer = cx
         .host
         .read_line("[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): ")
         .unwrap_or_default();
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "" | "y" | "yes" | "a"
-    ))
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes" | "a"))
 }
 
 /// Records a successful change in the admin audit log, in the same
@@ -177,8 +149,7 @@ pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
         Value::Hashtable(entries) => {
             let mut out = current.to_vec();
             for (k, v) in entries {
-                let items: Vec<String> =
-                    v.clone().into_items().iter().map(|i| i.to_text()).collect();
+                let items: Vec<String> = v.clone().into_items().iter().map(|i| i.to_text()).collect();
                 if k.eq_ignore_ascii_case("add") || k.eq_ignore_ascii_case("+") {
                     for i in items {
                         if !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
@@ -191,12 +162,7 @@ pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
             }
             out
         }
-        other => other
-            .clone()
-            .into_items()
-            .iter()
-            .map(|i| i.to_text())
-            .collect(),
+        other => other.clone().into_items().iter().map(|i| i.to_text()).collect(),
     }
 }
 
@@ -211,26 +177,14 @@ mod tests {
     #[test]
     fn multi_valued_edits_follow_exchange() {
         let cur = vec!["a".to_string(), "b".to_string()];
-        let add = Value::Hashtable(vec![
-            ("Add".into(), Value::str("c")),
-            ("Remove".into(), Value::str("A")),
-        ]);
-        assert_eq!(
-            apply_multi(&cur, &add),
-            vec!["b".to_string(), "c".to_string()]
-        );
+        let add = Value::Hashtable(vec![("Add".into(), Value::str("c")), ("Remove".into(), Value::str("A"))]);
+        assert_eq!(apply_multi(&cur, &add), vec!["b".to_string(), "c".to_string()]);
         assert_eq!(apply_multi(&cur, &Value::Null), Vec::<String>::new());
     }
 
     #[test]
     fn names_follow_active_directory() {
-        assert_eq!(
-            canonical_name("contoso.com", "John Smith"),
-            "contoso.com/Users/John Smith"
-        );
-        assert_eq!(
-            distinguished_name("contoso.com", "John Smith"),
-            "CN=John Smith,CN=Users,DC=contoso,DC=com"
-        );
+        assert_eq!(canonical_name("contoso.com", "John Smith"), "contoso.com/Users/John Smith");
+        assert_eq!(distinguished_name("contoso.com", "John Smith"), "CN=John Smith,CN=Users,DC=contoso,DC=com");
     }
 }

@@ -25,22 +25,14 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Delimiter", T::String).position(1))
         .param(Param::new("Append", T::Switch))
         .param(Param::new("Encoding", T::String))
-        .example("Save IMAP4 access", "Get-CASMailbox | Select-Object Name,ImapEnabled | Export-Csv imap.csv -NoTypeInformation", "");
+        .example(
+            "Save IMAP4 access",
+            "Get-CASMailbox | Select-Object Name,ImapEnabled | Export-Csv imap.csv -NoTypeInformation",
+            "",
+        );
     vec![
-        CmdletDef::stateful(to, || {
-            Box::new(Csv {
-                lines: Vec::new(),
-                header: None,
-                export: false,
-            })
-        }),
-        CmdletDef::stateful(export, || {
-            Box::new(Csv {
-                lines: Vec::new(),
-                header: None,
-                export: true,
-            })
-        }),
+        CmdletDef::stateful(to, || Box::new(Csv { lines: Vec::new(), header: None, export: false })),
+        CmdletDef::stateful(export, || Box::new(Csv { lines: Vec::new(), header: None, export: true })),
     ]
 }
 
@@ -63,13 +55,7 @@ fn cell(v: &Value) -> String {
 }
 
 impl Processor for Csv {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         let Some(v) = input.or(args.get("InputObject")) else {
             return Ok(());
         };
@@ -84,23 +70,11 @@ impl Processor for Csv {
             if !args.switch("NoTypeInformation") {
                 new_lines.push(format!("#TYPE {type_name}"));
             }
-            new_lines.push(
-                names
-                    .iter()
-                    .map(|n| field(n))
-                    .collect::<Vec<_>>()
-                    .join(&sep),
-            );
+            new_lines.push(names.iter().map(|n| field(n)).collect::<Vec<_>>().join(&sep));
             self.header = Some(names.clone());
         }
         let header = self.header.clone().unwrap_or_default();
-        new_lines.push(
-            header
-                .iter()
-                .map(|n| field(&cell(&v.property(n))))
-                .collect::<Vec<_>>()
-                .join(&sep),
-        );
+        new_lines.push(header.iter().map(|n| field(&cell(&v.property(n)))).collect::<Vec<_>>().join(&sep));
         if self.export {
             self.lines.extend(new_lines);
         } else {

@@ -13,17 +13,8 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("InputObject", T::Object).position(0).pipeline())
         .param(Param::new("Depth", T::Int { min: 0, max: 100 }).default("2"))
         .param(Param::new("Compress", T::Switch))
-        .example(
-            "IMAP4 access as JSON",
-            "Get-CASMailbox | Select-Object Name,ImapEnabled | ConvertTo-Json",
-            "",
-        );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(ToJson {
-            items: Vec::new(),
-            piped: false,
-        })
-    })]
+        .example("IMAP4 access as JSON", "Get-CASMailbox | Select-Object Name,ImapEnabled | ConvertTo-Json", "");
+    vec![CmdletDef::stateful(sig, || Box::new(ToJson { items: Vec::new(), piped: false }))]
 }
 
 struct ToJson {
@@ -32,13 +23,7 @@ struct ToJson {
 }
 
 impl Processor for ToJson {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         match input {
             Some(v) => {
                 self.piped = true;
@@ -76,20 +61,12 @@ fn quote(s: &str) -> String {
 
 fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress: bool) {
     let pad = |n: usize| {
-        if compress {
-            String::new()
-        } else {
-            " ".repeat(4 * n)
-        }
+        if compress { String::new() } else { " ".repeat(4 * n) }
     };
     let nl = if compress { "" } else { "\n" };
     let colon = if compress { ":" } else { ":  " };
     let fields: Option<Vec<(String, Value)>> = match v {
-        Value::Object(o) => Some(
-            o.properties()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        ),
+        Value::Object(o) => Some(o.properties().map(|(k, v)| (k.to_string(), v.clone())).collect()),
         Value::Hashtable(h) => Some(h.clone()),
         _ => None,
     };
@@ -123,13 +100,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress:
         Value::DateTime(t) => out.push_str(&format!("\"\\/Date({})\\/\"", t * 1000)),
         Value::Array(items) => {
             if level >= depth + 1 {
-                out.push_str(&quote(
-                    &items
-                        .iter()
-                        .map(|i| i.to_text())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ));
+                out.push_str(&quote(&items.iter().map(|i| i.to_text()).collect::<Vec<_>>().join(" ")));
                 return;
             }
             out.push('[');

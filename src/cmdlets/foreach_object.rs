@@ -10,15 +10,22 @@ pub fn definitions() -> Vec<CmdletDef> {
     let sig = Signature::build("ForEach-Object")
         .aliases(&["foreach", "%"])
         .synopsis("Runs a script block for each object ($_ is the object), or reads one property of each.")
-        .param(Param::new("Process", T::Object).aliases(&["MemberName"]).position(0).help("A script block, or a property name."))
+        .param(
+            Param::new("Process", T::Object)
+                .aliases(&["MemberName"])
+                .position(0)
+                .help("A script block, or a property name."),
+        )
         .param(Param::new("Begin", T::ScriptBlock))
         .param(Param::new("End", T::ScriptBlock))
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example("Disable POP3 one by one", "Get-CASMailbox | ForEach-Object { Set-CASMailbox $_.Identity -PopEnabled $false }", "")
+        .example(
+            "Disable POP3 one by one",
+            "Get-CASMailbox | ForEach-Object { Set-CASMailbox $_.Identity -PopEnabled $false }",
+            "",
+        )
         .example("Names only", "Get-Mailbox | % Name", "");
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(ForEach { begun: false })
-    })]
+    vec![CmdletDef::stateful(sig, || Box::new(ForEach { begun: false }))]
 }
 
 struct ForEach {
@@ -42,13 +49,7 @@ impl ForEach {
 }
 
 impl Processor for ForEach {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         self.begin_once(args, cx, out)?;
         let input = input.or(args.get("InputObject"));
         match args.get("Process") {

@@ -21,22 +21,9 @@ pub fn definitions() -> Vec<CmdletDef> {
                 .help("The properties to show; wildcards and * accepted. All of them by default."),
         )
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example(
-            "Every IMAP4 setting (seed 000)",
-            "Get-ImapSettings | format-list",
-            "",
-        )
-        .example(
-            "Chosen properties",
-            "Get-CASMailbox | Format-List Name,ImapEnabled,PopEnabled",
-            "",
-        );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(FormatList {
-            text: String::new(),
-            any: false,
-        })
-    })]
+        .example("Every IMAP4 setting (seed 000)", "Get-ImapSettings | format-list", "")
+        .example("Chosen properties", "Get-CASMailbox | Format-List Name,ImapEnabled,PopEnabled", "");
+    vec![CmdletDef::stateful(sig, || Box::new(FormatList { text: String::new(), any: false }))]
 }
 
 struct FormatList {
@@ -45,13 +32,7 @@ struct FormatList {
 }
 
 impl Processor for FormatList {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
         let Some(v) = input.or(args.get("InputObject")) else {
             return Ok(());
         };
@@ -61,12 +42,9 @@ impl Processor for FormatList {
         }
         match v {
             Value::Object(o) if crate::format::as_format_text(v).is_none() => {
-                let only = args
-                    .get("Property")
-                    .map(|p| expand_property_names(p, &o.class.names));
+                let only = args.get("Property").map(|p| expand_property_names(p, &o.class.names));
                 let props = list_props(o, only.as_deref());
-                self.text
-                    .push_str(&render_list_object(&props, cx.host.width()));
+                self.text.push_str(&render_list_object(&props, cx.host.width()));
                 self.text.push('\n');
             }
             other => {

@@ -30,9 +30,7 @@ pub fn definitions() -> Vec<CmdletDef> {
             "Get-CASMailbox | Format-Table Name,ImapEnabled,PopEnabled -AutoSize",
             "",
         );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(FormatTable { items: Vec::new() })
-    })]
+    vec![CmdletDef::stateful(sig, || Box::new(FormatTable { items: Vec::new() }))]
 }
 
 struct FormatTable {
@@ -40,13 +38,7 @@ struct FormatTable {
 }
 
 impl Processor for FormatTable {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         if let Some(v) = input.or(args.get("InputObject")) {
             self.items.push(v.clone());
         }
@@ -65,39 +57,30 @@ impl Processor for FormatTable {
             }
             return Ok(());
         };
-        let (labels, props, fixed): (Vec<String>, Vec<String>, Vec<Option<usize>>) =
-            match args.get("Property") {
-                Some(p) => {
-                    let names = expand_property_names(p, &first.class.names);
-                    let labels = names
-                        .iter()
-                        .map(|n| {
-                            first
-                                .class
-                                .index_of(n)
-                                .map(|i| first.class.names[i].clone())
-                                .unwrap_or_else(|| n.clone())
-                        })
-                        .collect();
-                    (labels, names.clone(), vec![None; names.len()])
+        let (labels, props, fixed): (Vec<String>, Vec<String>, Vec<Option<usize>>) = match args.get("Property") {
+            Some(p) => {
+                let names = expand_property_names(p, &first.class.names);
+                let labels = names
+                    .iter()
+                    .map(|n| first.class.index_of(n).map(|i| first.class.names[i].clone()).unwrap_or_else(|| n.clone()))
+                    .collect();
+                (labels, names.clone(), vec![None; names.len()])
+            }
+            None => match default_view(&first) {
+                View::Table(specs) => (
+                    specs.iter().map(|s| s.label.to_string()).collect(),
+                    specs.iter().map(|s| s.property.to_string()).collect(),
+                    specs.iter().map(|s| s.width).collect(),
+                ),
+                _ => {
+                    let names = first.class.names.clone();
+                    (names.clone(), names.clone(), vec![None; names.len()])
                 }
-                None => match default_view(&first) {
-                    View::Table(specs) => (
-                        specs.iter().map(|s| s.label.to_string()).collect(),
-                        specs.iter().map(|s| s.property.to_string()).collect(),
-                        specs.iter().map(|s| s.width).collect(),
-                    ),
-                    _ => {
-                        let names = first.class.names.clone();
-                        (names.clone(), names.clone(), vec![None; names.len()])
-                    }
-                },
-            };
+            },
+        };
         let auto = args.switch("AutoSize");
-        let rows: Vec<Vec<String>> = items
-            .iter()
-            .map(|v| props.iter().map(|p| cell_text(&v.property(p))).collect())
-            .collect();
+        let rows: Vec<Vec<String>> =
+            items.iter().map(|v| props.iter().map(|p| cell_text(&v.property(p))).collect()).collect();
         let columns: Vec<Column> = labels
             .iter()
             .zip(fixed.iter())
@@ -110,12 +93,7 @@ impl Processor for FormatTable {
             .collect();
         let widths = column_widths(&columns, &rows, cx.host.width());
         let mut text = String::from("\n");
-        text.push_str(&render_rows(
-            &columns,
-            &rows,
-            &widths,
-            !args.switch("HideTableHeaders"),
-        ));
+        text.push_str(&render_rows(&columns, &rows, &widths, !args.switch("HideTableHeaders")));
         text.push('\n');
         out.emit(cx, format_text(text))
     }

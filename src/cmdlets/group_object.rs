@@ -15,14 +15,8 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Property", T::Properties).position(0))
         .param(Param::new("NoElement", T::Switch))
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example(
-            "How many mailboxes have IMAP4 on",
-            "Get-CASMailbox | Group-Object ImapEnabled",
-            "",
-        );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(Group { groups: Vec::new() })
-    })]
+        .example("How many mailboxes have IMAP4 on", "Get-CASMailbox | Group-Object ImapEnabled", "");
+    vec![CmdletDef::stateful(sig, || Box::new(Group { groups: Vec::new() }))]
 }
 
 struct Group {
@@ -30,31 +24,16 @@ struct Group {
 }
 
 impl Processor for Group {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         let Some(v) = input.or(args.get("InputObject")) else {
             return Ok(());
         };
         let key: Vec<String> = match args.get("Property") {
-            Some(p) => p
-                .clone()
-                .into_items()
-                .iter()
-                .map(|name| v.property(&name.to_text()).to_text())
-                .collect(),
+            Some(p) => p.clone().into_items().iter().map(|name| v.property(&name.to_text()).to_text()).collect(),
             None => vec![v.to_text()],
         };
         let key = key.join(", ");
-        match self
-            .groups
-            .iter_mut()
-            .find(|(k, _)| k.eq_ignore_ascii_case(&key))
-        {
+        match self.groups.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
             Some((_, items)) => items.push(v.clone()),
             None => self.groups.push((key, vec![v.clone()])),
         }
@@ -63,10 +42,7 @@ impl Processor for Group {
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         for (name, items) in std::mem::take(&mut self.groups) {
-            let mut props = vec![
-                ("Count", Value::Int(items.len() as i64)),
-                ("Name", Value::Str(name)),
-            ];
+            let mut props = vec![("Count", Value::Int(items.len() as i64)), ("Name", Value::Str(name))];
             if !args.switch("NoElement") {
                 props.push(("Group", Value::Array(items)));
             }

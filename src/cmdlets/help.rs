@@ -15,40 +15,21 @@ pub fn definitions() -> Vec<CmdletDef> {
     let help = Signature::build("Get-Help")
         .aliases(&["help", "man"])
         .synopsis("Shows help for a cmdlet, from its declaration: syntax, parameters, examples.")
-        .param(
-            Param::new("Name", T::String)
-                .position(0)
-                .help("The cmdlet or alias."),
-        )
+        .param(Param::new("Name", T::String).position(0).help("The cmdlet or alias."))
         .param(Param::new("Full", T::Switch))
         .param(Param::new("Detailed", T::Switch))
         .param(Param::new("Examples", T::Switch))
         .param(Param::new("Parameter", T::String))
-        .example(
-            "Help for Set-CASMailbox",
-            "Get-Help Set-CASMailbox -Examples",
-            "",
-        )
-        .example(
-            "One parameter",
-            "Get-Help Set-ImapSettings -Parameter CalendarItemRetrievalOption",
-            "",
-        );
+        .example("Help for Set-CASMailbox", "Get-Help Set-CASMailbox -Examples", "")
+        .example("One parameter", "Get-Help Set-ImapSettings -Parameter CalendarItemRetrievalOption", "");
     let command = Signature::build("Get-Command")
         .aliases(&["gcm"])
         .synopsis("Lists the cmdlets and aliases mailsh knows.")
-        .param(
-            Param::new("Name", T::Strings)
-                .position(0)
-                .help("Names; wildcards accepted."),
-        )
+        .param(Param::new("Name", T::Strings).position(0).help("Names; wildcards accepted."))
         .param(Param::new("Noun", T::Strings))
         .param(Param::new("Verb", T::Strings))
         .example("Every CAS mailbox cmdlet", "Get-Command *CASMailbox", "");
-    vec![
-        CmdletDef::run(help, get_help),
-        CmdletDef::run(command, get_command),
-    ]
+    vec![CmdletDef::run(help, get_help), CmdletDef::run(command, get_command)]
 }
 
 fn find_def(name: &str) -> std::result::Result<&'static CmdletDef, ErrorRecord> {
@@ -72,11 +53,7 @@ fn get_help(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
     let def = find_def(&name)?;
     let sig = &def.signature;
     let text = if let Some(p) = args.string("Parameter") {
-        let params: Vec<&Param> = sig
-            .params
-            .iter()
-            .filter(|x| wildcard_match(&p, x.name, false))
-            .collect();
+        let params: Vec<&Param> = sig.params.iter().filter(|x| wildcard_match(&p, x.name, false)).collect();
         if params.is_empty() {
             return Err(ErrorRecord::new(
                 format!("No parameter matches criteria {p}."),
@@ -93,12 +70,7 @@ fn get_help(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
         }
         t
     } else if args.switch("Examples") {
-        format!(
-            "\nNAME\n    {}\n\nSYNOPSIS\n    {}\n\n{}",
-            sig.name,
-            sig.synopsis,
-            examples_text(sig)
-        )
+        format!("\nNAME\n    {}\n\nSYNOPSIS\n    {}\n\n{}", sig.name, sig.synopsis, examples_text(sig))
     } else {
         help_text(sig, args.switch("Full") || args.switch("Detailed"))
     };
@@ -154,30 +126,16 @@ fn parameter_block(p: &Param) -> String {
         t.push_str(&format!("        Allowed values: {values}\n"));
     }
     t.push('\n');
-    t.push_str(&format!(
-        "        Required?                    {}\n",
-        p.mandatory
-    ));
+    t.push_str(&format!("        Required?                    {}\n", p.mandatory));
     t.push_str(&format!(
         "        Position?                    {}\n",
-        p.position
-            .map(|n| (n + 1).to_string())
-            .unwrap_or_else(|| "named".into())
+        p.position.map(|n| (n + 1).to_string()).unwrap_or_else(|| "named".into())
     ));
-    t.push_str(&format!(
-        "        Default value                {}\n",
-        p.default
-    ));
-    t.push_str(&format!(
-        "        Accept pipeline input?       {}\n",
-        pipeline_text(p)
-    ));
+    t.push_str(&format!("        Default value                {}\n", p.default));
+    t.push_str(&format!("        Accept pipeline input?       {}\n", pipeline_text(p)));
     t.push_str("        Accept wildcard characters?  false\n");
     if !p.aliases.is_empty() {
-        t.push_str(&format!(
-            "        Aliases                      {}\n",
-            p.aliases.join(", ")
-        ));
+        t.push_str(&format!("        Aliases                      {}\n", p.aliases.join(", ")));
     }
     t.push('\n');
     t
@@ -186,10 +144,7 @@ fn parameter_block(p: &Param) -> String {
 fn examples_text(sig: &Signature) -> String {
     let mut t = String::new();
     for (i, e) in sig.examples.iter().enumerate() {
-        t.push_str(&format!(
-            "    -------------------------- EXAMPLE {} --------------------------\n\n",
-            i + 1
-        ));
+        t.push_str(&format!("    -------------------------- EXAMPLE {} --------------------------\n\n", i + 1));
         t.push_str(&format!("    PS C:\\>{}\n\n    {}\n", e.code, e.title));
         if !e.remarks.is_empty() {
             t.push_str(&format!("    {}\n", e.remarks));
@@ -200,12 +155,8 @@ fn examples_text(sig: &Signature) -> String {
 }
 
 fn help_text(sig: &Signature, full: bool) -> String {
-    let mut t = format!(
-        "\nNAME\n    {}\n\nSYNOPSIS\n    {}\n\n\nSYNTAX\n    {}\n\n\n",
-        sig.name,
-        sig.synopsis,
-        syntax(sig)
-    );
+    let mut t =
+        format!("\nNAME\n    {}\n\nSYNOPSIS\n    {}\n\n\nSYNTAX\n    {}\n\n\n", sig.name, sig.synopsis, syntax(sig));
     if !sig.description.is_empty() {
         t.push_str(&format!("DESCRIPTION\n    {}\n\n\n", sig.description));
     }
@@ -227,18 +178,12 @@ fn help_text(sig: &Signature, full: bool) -> String {
     t
 }
 
-fn get_command(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn get_command(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let names = args.strings("Name");
     let nouns = args.strings("Noun");
     let verbs = args.strings("Verb");
     let matches = |list: &Option<Vec<String>>, text: &str| {
-        list.as_ref()
-            .is_none_or(|l| l.iter().any(|p| wildcard_match(p, text, false)))
+        list.as_ref().is_none_or(|l| l.iter().any(|p| wildcard_match(p, text, false)))
     };
     let mut found = 0;
     for def in registry().all() {
@@ -250,10 +195,7 @@ fn get_command(
         }
         if nouns.is_none() && verbs.is_none() {
             for a in def.signature.aliases {
-                if names
-                    .as_ref()
-                    .is_some_and(|l| l.iter().any(|p| wildcard_match(p, a, false)))
-                {
+                if names.as_ref().is_some_and(|l| l.iter().any(|p| wildcard_match(p, a, false))) {
                     found += 1;
                     out.emit(cx, command_info("Alias", &format!("{a} -> {name}")))?;
                 }
@@ -261,10 +203,7 @@ fn get_command(
         }
     }
     if found == 0 {
-        if let Some(n) = names
-            .as_ref()
-            .and_then(|l| l.iter().find(|n| !n.contains('*')))
-        {
+        if let Some(n) = names.as_ref().and_then(|l| l.iter().find(|n| !n.contains('*'))) {
             return Err(ErrorRecord::command_not_found(n).into());
         }
     }
@@ -290,11 +229,7 @@ pub fn cmdlets_markdown() -> String {
     );
     for def in registry().all() {
         let sig = &def.signature;
-        t.push_str(&format!(
-            "- [{}](#{})\n",
-            sig.name,
-            sig.name.to_ascii_lowercase()
-        ));
+        t.push_str(&format!("- [{}](#{})\n", sig.name, sig.name.to_ascii_lowercase()));
     }
     t.push('\n');
     for def in registry().all() {
@@ -306,11 +241,7 @@ pub fn cmdlets_markdown() -> String {
         if !sig.aliases.is_empty() {
             t.push_str(&format!(
                 "Aliases: {}\n\n",
-                sig.aliases
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                sig.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
             ));
         }
         t.push_str(&format!("```\n{}\n```\n\n", syntax(sig)));
@@ -332,9 +263,7 @@ pub fn cmdlets_markdown() -> String {
                     "| -{} | {} | {} | {} | {} | {} |\n",
                     p.name,
                     p.ty.type_name(),
-                    p.position
-                        .map(|n| (n + 1).to_string())
-                        .unwrap_or_else(|| "named".into()),
+                    p.position.map(|n| (n + 1).to_string()).unwrap_or_else(|| "named".into()),
                     if p.mandatory { "yes" } else { "no" },
                     pipeline_text(p),
                     desc.replace('|', "\\|").trim()
@@ -343,10 +272,7 @@ pub fn cmdlets_markdown() -> String {
             t.push('\n');
         }
         for e in &sig.examples {
-            t.push_str(&format!(
-                "**{}**\n\n```powershell\n{}\n```\n\n",
-                e.title, e.code
-            ));
+            t.push_str(&format!("**{}**\n\n```powershell\n{}\n```\n\n", e.title, e.code));
             if !e.remarks.is_empty() {
                 t.push_str(&format!("{}\n\n", e.remarks));
             }

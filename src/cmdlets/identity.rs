@@ -12,10 +12,7 @@ fn store_error(e: crate::store::StoreError) -> ErrorRecord {
 /// The identity as the administrator typed it, for messages.
 pub fn identity_text(v: &Value) -> String {
     match v {
-        Value::Object(o) => o
-            .get("Identity")
-            .map(|i| i.to_text())
-            .unwrap_or_else(|| v.to_text()),
+        Value::Object(o) => o.get("Identity").map(|i| i.to_text()).unwrap_or_else(|| v.to_text()),
         other => other.to_text(),
     }
 }
@@ -43,11 +40,7 @@ pub fn resolve_mailbox(cx: &mut Session, identity: &Value) -> Result<Mailbox, Er
 }
 
 /// Every mailbox matching (wildcards allowed), for Get- cmdlets.
-pub fn resolve_many(
-    cx: &mut Session,
-    identity: &Value,
-    limit: usize,
-) -> Result<Vec<Mailbox>, ErrorRecord> {
+pub fn resolve_many(cx: &mut Session, identity: &Value, limit: usize) -> Result<Vec<Mailbox>, ErrorRecord> {
     let text = identity_text(identity);
     if !text.contains('*') {
         return resolve_mailbox(cx, identity).map(|m| vec![m]);

@@ -2,8 +2,8 @@
 
 use super::cas_mailbox::{for_each_mailbox, result_size, result_size_warning};
 use super::common::{
-    apply_multi, audit, canonical_name, confirm, distinguished_name, legacy_dn, object, strings,
-    warn_nothing_changed, what_if,
+    apply_multi, audit, canonical_name, confirm, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
+    what_if,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use crate::format::views::MAILBOX;
@@ -15,12 +15,7 @@ use crate::runtime::value::{Value, now_unix};
 use crate::store::{Mailbox, NewMailbox, ServerInfo, Store, password};
 
 pub fn definitions() -> Vec<CmdletDef> {
-    vec![
-        new_definition(),
-        get_definition(),
-        set_definition(),
-        remove_definition(),
-    ]
+    vec![new_definition(), get_definition(), set_definition(), remove_definition()]
 }
 
 const PROPERTIES: &[&str] = &[
@@ -114,9 +109,7 @@ fn derive_alias(name: &str, upn: Option<&str>) -> String {
     if let Some((local, _)) = upn.and_then(|u| u.split_once('@')) {
         return local.to_string();
     }
-    name.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect()
+    name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect()
 }
 
 pub fn check_smtp(param: &str, address: &str) -> std::result::Result<(), ErrorRecord> {
@@ -149,32 +142,21 @@ fn secure_text(v: &Value) -> Option<String> {
     }
 }
 
-fn new_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let name = args.string("Name").unwrap_or_default();
     let store = cx.store()?;
     let server = store.server().clone();
     let upn_given = args.string("UserPrincipalName");
-    let alias = args
-        .string("Alias")
-        .unwrap_or_else(|| derive_alias(&name, upn_given.as_deref()));
+    let alias = args.string("Alias").unwrap_or_else(|| derive_alias(&name, upn_given.as_deref()));
     if alias.is_empty() || alias.contains(char::is_whitespace) {
         return Err(ErrorRecord::argument_transformation(
             "Alias",
-            &format!(
-                "\"{alias}\" isn't a valid alias: use letters, digits and . - _ without spaces."
-            ),
+            &format!("\"{alias}\" isn't a valid alias: use letters, digits and . - _ without spaces."),
         )
         .into());
     }
     let upn = upn_given.unwrap_or_else(|| format!("{alias}@{}", server.domain));
-    let smtp = args
-        .string("PrimarySmtpAddress")
-        .unwrap_or_else(|| format!("{alias}@{}", server.domain));
+    let smtp = args.string("PrimarySmtpAddress").unwrap_or_else(|| format!("{alias}@{}", server.domain));
     check_smtp("PrimarySmtpAddress", &smtp)?;
     if !upn.contains('@') {
         return Err(ErrorRecord::argument_transformation(
@@ -187,16 +169,9 @@ fn new_mailbox(
     if what_if(cx, args, &target) {
         return Ok(());
     }
-    let plain = args
-        .get("Password")
-        .and_then(secure_text)
-        .unwrap_or_default();
-    let hash = password::hash(&plain).map_err(|e| {
-        ErrorRecord::task(
-            format!("The password could not be stored: {e}"),
-            "PasswordHashFailed",
-        )
-    })?;
+    let plain = args.get("Password").and_then(secure_text).unwrap_or_default();
+    let hash = password::hash(&plain)
+        .map_err(|e| ErrorRecord::task(format!("The password could not be stored: {e}"), "PasswordHashFailed"))?;
     let new = NewMailbox {
         name: name.clone(),
         alias,
@@ -216,9 +191,7 @@ fn new_mailbox(
             Ok(m)
         })
         .map_err(|e| match e {
-            crate::store::StoreError::Conflict(msg) => {
-                ErrorRecord::task(msg, "ADObjectAlreadyExistsException")
-            }
+            crate::store::StoreError::Conflict(msg) => ErrorRecord::task(msg, "ADObjectAlreadyExistsException"),
             other => store_err(other),
         })?;
     out.emit(cx, mailbox_object(&created, &server))
@@ -237,20 +210,11 @@ fn get_definition() -> CmdletDef {
         .param(Param::new("ResultSize", T::Unlimited).default("1000"))
         .param(Param::new("Anr", T::String))
         .example("Every mailbox", "Get-Mailbox", "")
-        .example(
-            "One mailbox, every property",
-            "Get-Mailbox \"John Smith\" | Format-List",
-            "",
-        );
+        .example("One mailbox, every property", "Get-Mailbox \"John Smith\" | Format-List", "");
     CmdletDef::run(sig, get_mailbox)
 }
 
-fn get_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     if let Some(identity) = args.get("Identity") {
         let found = resolve_many(cx, identity, 10_000)?;
         let server = cx.store()?.server().clone();
@@ -282,14 +246,22 @@ fn set_definition() -> CmdletDef {
     let sig = Signature::build("Set-Mailbox")
         .synopsis("Changes a mailbox's names, addresses or password.")
         .should_process()
-        .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property())
+        .param(
+            Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
+        )
         .param(Param::new("Name", T::String))
         .param(Param::new("Alias", T::String))
         .param(Param::new("DisplayName", T::String))
         .param(Param::new("UserPrincipalName", T::String))
         .param(Param::new("PrimarySmtpAddress", T::String))
-        .param(Param::new("EmailAddresses", T::Strings).help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."))
-        .param(Param::new("Password", T::SecureString).help("A new password; open IMAP4 and POP3 sessions keep theirs until they log in again."))
+        .param(
+            Param::new("EmailAddresses", T::Strings)
+                .help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."),
+        )
+        .param(
+            Param::new("Password", T::SecureString)
+                .help("A new password; open IMAP4 and POP3 sessions keep theirs until they log in again."),
+        )
         .example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "")
         .example(
             "Reset a password",
@@ -316,16 +288,8 @@ pub fn apply_names(
     };
     set("Name", &mut m.name, args.string("Name"));
     set("Alias", &mut m.alias, args.string("Alias"));
-    set(
-        "DisplayName",
-        &mut m.display_name,
-        args.string("DisplayName"),
-    );
-    set(
-        "UserPrincipalName",
-        &mut m.upn,
-        args.string("UserPrincipalName"),
-    );
+    set("DisplayName", &mut m.display_name, args.string("DisplayName"));
+    set("UserPrincipalName", &mut m.upn, args.string("UserPrincipalName"));
     if let Some(v) = args.get("EmailAddresses") {
         let next = apply_multi(&m.email_addresses, v);
         for a in &next {
@@ -333,11 +297,7 @@ pub fn apply_names(
             check_smtp("EmailAddresses", bare)?;
         }
         if next != m.email_addresses {
-            changed.push((
-                "EmailAddresses".into(),
-                m.email_addresses.join(", "),
-                next.join(", "),
-            ));
+            changed.push(("EmailAddresses".into(), m.email_addresses.join(", "), next.join(", ")));
             if let Some(primary) = next.iter().find(|a| a.starts_with("SMTP:")) {
                 m.primary_smtp = primary[5..].to_string();
             }
@@ -347,24 +307,12 @@ pub fn apply_names(
     if let Some(smtp) = args.string("PrimarySmtpAddress") {
         check_smtp("PrimarySmtpAddress", &smtp)?;
         if !smtp.eq_ignore_ascii_case(&m.primary_smtp) {
-            changed.push((
-                "PrimarySmtpAddress".into(),
-                m.primary_smtp.clone(),
-                smtp.clone(),
-            ));
+            changed.push(("PrimarySmtpAddress".into(), m.primary_smtp.clone(), smtp.clone()));
             let mut addresses: Vec<String> = m
                 .email_addresses
                 .iter()
-                .map(|a| {
-                    if let Some(rest) = a.strip_prefix("SMTP:") {
-                        format!("smtp:{rest}")
-                    } else {
-                        a.clone()
-                    }
-                })
-                .filter(|a| {
-                    !a[a.find(':').map(|i| i + 1).unwrap_or(0)..].eq_ignore_ascii_case(&smtp)
-                })
+                .map(|a| if let Some(rest) = a.strip_prefix("SMTP:") { format!("smtp:{rest}") } else { a.clone() })
+                .filter(|a| !a[a.find(':').map(|i| i + 1).unwrap_or(0)..].eq_ignore_ascii_case(&smtp))
                 .collect();
             addresses.insert(0, format!("SMTP:{smtp}"));
             m.email_addresses = addresses;
@@ -372,24 +320,15 @@ pub fn apply_names(
         }
     }
     if let Some(plain) = args.get("Password").and_then(secure_text) {
-        let hash = password::hash(&plain).map_err(|e| {
-            ErrorRecord::task(
-                format!("The password could not be stored: {e}"),
-                "PasswordHashFailed",
-            )
-        })?;
+        let hash = password::hash(&plain)
+            .map_err(|e| ErrorRecord::task(format!("The password could not be stored: {e}"), "PasswordHashFailed"))?;
         m.password_hash = Some(hash);
         changed.push(("Password".into(), "********".into(), "********".into()));
     }
     Ok(())
 }
 
-fn set_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    _out: &mut Output,
-) -> Result<()> {
+fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_mailbox(cx, &identity)?;
     let domain = cx.store()?.server().domain.clone();
@@ -412,9 +351,7 @@ fn set_mailbox(
             audit(tx, &user, args, &shown, changed)
         })
         .map_err(|e| match e {
-            crate::store::StoreError::Conflict(msg) => {
-                ErrorRecord::task(msg, "ADObjectAlreadyExistsException")
-            }
+            crate::store::StoreError::Conflict(msg) => ErrorRecord::task(msg, "ADObjectAlreadyExistsException"),
             other => store_err(other),
         })?;
     Ok(())
@@ -425,27 +362,14 @@ fn remove_definition() -> CmdletDef {
         .synopsis("Removes a mailbox and its user. Asks for confirmation unless -Confirm:$false.")
         .should_process()
         .param(
-            Param::new("Identity", T::Identity("MailboxIdParameter"))
-                .position(0)
-                .mandatory()
-                .pipeline()
-                .by_property(),
+            Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
         )
         .param(Param::new("Permanent", T::Bool))
-        .example(
-            "Remove without asking",
-            "Remove-Mailbox \"John Smith\" -Confirm:$false",
-            "",
-        );
+        .example("Remove without asking", "Remove-Mailbox \"John Smith\" -Confirm:$false", "");
     CmdletDef::run(sig, remove_mailbox)
 }
 
-fn remove_mailbox(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    _out: &mut Output,
-) -> Result<()> {
+fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_mailbox(cx, &identity)?;
     let domain = cx.store()?.server().domain.clone();

@@ -18,17 +18,8 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Maximum", T::Switch))
         .param(Param::new("Minimum", T::Switch))
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example(
-            "How many mailboxes",
-            "Get-CASMailbox -ResultSize Unlimited | Measure-Object",
-            "",
-        );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(Measure {
-            count: 0,
-            numbers: Vec::new(),
-        })
-    })]
+        .example("How many mailboxes", "Get-CASMailbox -ResultSize Unlimited | Measure-Object", "");
+    vec![CmdletDef::stateful(sig, || Box::new(Measure { count: 0, numbers: Vec::new() }))]
 }
 
 struct Measure {
@@ -47,13 +38,7 @@ fn number(v: &Value) -> Option<f64> {
 }
 
 impl Processor for Measure {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         let Some(v) = input.or(args.get("InputObject")) else {
             return Ok(());
         };
@@ -73,25 +58,13 @@ impl Processor for Measure {
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         let num = |f: f64| {
-            if f.fract() == 0.0 && f.abs() < 9e15 {
-                Value::Int(f as i64)
-            } else {
-                Value::Double(f)
-            }
+            if f.fract() == 0.0 && f.abs() < 9e15 { Value::Int(f as i64) } else { Value::Double(f) }
         };
         let pick = |on: bool, v: Option<f64>| {
-            if on {
-                v.map(num).unwrap_or(Value::Null)
-            } else {
-                Value::Null
-            }
+            if on { v.map(num).unwrap_or(Value::Null) } else { Value::Null }
         };
         let sum: f64 = self.numbers.iter().sum();
-        let avg = if self.numbers.is_empty() {
-            None
-        } else {
-            Some(sum / self.numbers.len() as f64)
-        };
+        let avg = if self.numbers.is_empty() { None } else { Some(sum / self.numbers.len() as f64) };
         let max = self.numbers.iter().copied().reduce(f64::max);
         let min = self.numbers.iter().copied().reduce(f64::min);
         let v = object(
@@ -102,12 +75,7 @@ impl Processor for Measure {
                 ("Sum", pick(args.switch("Sum"), Some(sum))),
                 ("Maximum", pick(args.switch("Maximum"), max)),
                 ("Minimum", pick(args.switch("Minimum"), min)),
-                (
-                    "Property",
-                    args.string("Property")
-                        .map(Value::Str)
-                        .unwrap_or(Value::Null),
-                ),
+                ("Property", args.string("Property").map(Value::Str).unwrap_or(Value::Null)),
             ],
         );
         out.emit(cx, v)

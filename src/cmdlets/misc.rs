@@ -12,9 +12,7 @@ pub fn definitions() -> Vec<CmdletDef> {
     let date = Signature::build("Get-Date")
         .synopsis("The current date and time (UTC).")
         .param(Param::new("Format", T::String));
-    let clear = Signature::build("Clear-Host")
-        .aliases(&["cls", "clear"])
-        .synopsis("Clears the screen.");
+    let clear = Signature::build("Clear-Host").aliases(&["cls", "clear"]).synopsis("Clears the screen.");
     let server = Signature::build("Get-ExchangeServer")
         .synopsis("Shows this server: name, domain and roles.")
         .param(Param::new("Identity", T::Identity("ServerIdParameter")).position(0))
@@ -28,10 +26,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         CmdletDef::run(date, |args, _, cx, out| {
             let now = now_unix();
             match args.string("Format") {
-                Some(f) if f.eq_ignore_ascii_case("yyyyMMddHHmmss") => out.emit(
-                    cx,
-                    Value::Str(crate::runtime::value::format_compact_datetime(now)),
-                ),
+                Some(f) if f.eq_ignore_ascii_case("yyyyMMddHHmmss") => {
+                    out.emit(cx, Value::Str(crate::runtime::value::format_compact_datetime(now)))
+                }
                 _ => out.emit(cx, Value::DateTime(now)),
             }
         }),
@@ -46,30 +43,16 @@ pub fn definitions() -> Vec<CmdletDef> {
     ]
 }
 
-fn get_exchange_server(
-    _args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn get_exchange_server(_args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let s = cx.store()?.server().clone();
     let v = object(
         "Microsoft.Exchange.Data.Directory.Management.ExchangeServer",
         vec![
             ("Name", Value::str(s.name.clone())),
-            (
-                "Site",
-                Value::str(format!(
-                    "{}/Configuration/Sites/Default-First-Site-Name",
-                    s.domain
-                )),
-            ),
+            ("Site", Value::str(format!("{}/Configuration/Sites/Default-First-Site-Name", s.domain))),
             ("ServerRole", Value::str("Mailbox, ClientAccess")),
             ("Edition", Value::str("Standard")),
-            (
-                "AdminDisplayVersion",
-                Value::str("Version 15.0 (Build 1497.2)"),
-            ),
+            ("AdminDisplayVersion", Value::str("Version 15.0 (Build 1497.2)")),
             ("Fqdn", Value::str(s.fqdn.clone())),
             ("Domain", Value::str(s.domain.clone())),
             ("Guid", Value::str(s.guid.clone())),
@@ -78,18 +61,10 @@ fn get_exchange_server(
     out.emit(cx, v)
 }
 
-fn get_variable(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let names = args.strings("Name");
     for n in cx.variable_names() {
-        if names.as_ref().is_some_and(|l| {
-            !l.iter()
-                .any(|p| crate::runtime::operators::wildcard_match(p, &n, false))
-        }) {
+        if names.as_ref().is_some_and(|l| !l.iter().any(|p| crate::runtime::operators::wildcard_match(p, &n, false))) {
             continue;
         }
         let v = cx.get_var(&n);

@@ -52,9 +52,7 @@ impl Registry {
 
     /// Case-insensitive lookup by name or alias.
     pub fn find(&self, name: &str) -> Option<&CmdletDef> {
-        self.index
-            .get(&name.to_ascii_lowercase())
-            .map(|i| &self.defs[*i])
+        self.index.get(&name.to_ascii_lowercase()).map(|i| &self.defs[*i])
     }
 
     pub fn all(&self) -> &[CmdletDef] {
@@ -86,12 +84,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     defs.extend(secure_string::definitions());
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
-    defs.sort_by(|a, b| {
-        a.signature
-            .name
-            .to_ascii_lowercase()
-            .cmp(&b.signature.name.to_ascii_lowercase())
-    });
+    defs.sort_by(|a, b| a.signature.name.to_ascii_lowercase().cmp(&b.signature.name.to_ascii_lowercase()));
     Registry::new(defs)
 });
 

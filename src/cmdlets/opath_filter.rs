@@ -34,11 +34,7 @@ pub fn matches(filter: &Filter, o: &Object) -> bool {
         Filter::And(parts) => parts.iter().all(|f| matches(f, o)),
         Filter::Or(parts) => parts.iter().any(|f| matches(f, o)),
         Filter::Not(f) => !matches(f, o),
-        Filter::Compare {
-            property,
-            op,
-            value,
-        } => {
+        Filter::Compare { property, op, value } => {
             let actual = o.get(property).cloned().unwrap_or(Value::Null);
             let wanted = typed_like(&actual, value);
             use std::cmp::Ordering::*;
@@ -48,10 +44,7 @@ pub fn matches(filter: &Filter, o: &Object) -> bool {
                 FilterOp::Like => any_text(&actual, |t| wildcard_match(value, t, false)),
                 FilterOp::NotLike => !any_text(&actual, |t| wildcard_match(value, t, false)),
                 FilterOp::Gt => compare_scalars(&actual, &wanted, false) == Some(Greater),
-                FilterOp::Ge => matches!(
-                    compare_scalars(&actual, &wanted, false),
-                    Some(Greater | Equal)
-                ),
+                FilterOp::Ge => matches!(compare_scalars(&actual, &wanted, false), Some(Greater | Equal)),
                 FilterOp::Lt => compare_scalars(&actual, &wanted, false) == Some(Less),
                 FilterOp::Le => {
                     matches!(compare_scalars(&actual, &wanted, false), Some(Less | Equal))

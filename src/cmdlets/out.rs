@@ -25,41 +25,16 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("Create without showing", "New-Mailbox -Name Test -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null", "");
     let file = Signature::build("Out-File")
         .synopsis("Writes objects, rendered as on the console, to a file.")
-        .param(
-            Param::new("FilePath", T::String)
-                .aliases(&["Path"])
-                .position(0)
-                .mandatory(),
-        )
+        .param(Param::new("FilePath", T::String).aliases(&["Path"]).position(0).mandatory())
         .param(Param::new("InputObject", T::Object).pipeline())
         .param(Param::new("Append", T::Switch))
         .param(Param::new("Encoding", T::String))
-        .param(Param::new(
-            "Width",
-            T::Int {
-                min: 2,
-                max: 10_000,
-            },
-        ));
+        .param(Param::new("Width", T::Int { min: 2, max: 10_000 }));
     vec![
-        CmdletDef::stateful(string, || {
-            Box::new(Collect {
-                items: Vec::new(),
-                kind: Kind::String,
-            })
-        }),
-        CmdletDef::stateful(host, || {
-            Box::new(Host {
-                od: OutDefault::new(),
-            })
-        }),
+        CmdletDef::stateful(string, || Box::new(Collect { items: Vec::new(), kind: Kind::String })),
+        CmdletDef::stateful(host, || Box::new(Host { od: OutDefault::new() })),
         CmdletDef::run(null, |_, _, _, _| Ok(())),
-        CmdletDef::stateful(file, || {
-            Box::new(Collect {
-                items: Vec::new(),
-                kind: Kind::File,
-            })
-        }),
+        CmdletDef::stateful(file, || Box::new(Collect { items: Vec::new(), kind: Kind::File })),
     ]
 }
 
@@ -74,13 +49,7 @@ struct Collect {
 }
 
 impl Processor for Collect {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         if let Some(v) = input.or(args.get("InputObject")) {
             self.items.push(v.clone());
         }
@@ -88,10 +57,7 @@ impl Processor for Collect {
     }
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
-        let width = args
-            .int("Width")
-            .map(|w| w as usize)
-            .unwrap_or_else(|| cx.host.width());
+        let width = args.int("Width").map(|w| w as usize).unwrap_or_else(|| cx.host.width());
         let text = render_all(std::mem::take(&mut self.items), width);
         match self.kind {
             Kind::String if args.switch("Stream") => {
@@ -132,13 +98,7 @@ struct Host {
 }
 
 impl Processor for Host {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
         if let Some(v) = input.or(args.get("InputObject")) {
             self.od.push(cx, v.clone());
         }

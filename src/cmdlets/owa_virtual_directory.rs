@@ -16,12 +16,7 @@ use crate::store::{ServerInfo, Store};
 pub fn definitions() -> Vec<CmdletDef> {
     let get = Signature::build("Get-OwaVirtualDirectory")
         .synopsis("Shows the Outlook Web App virtual directories and their URLs.")
-        .param(
-            Param::new("Identity", T::Identity("VirtualDirectoryIdParameter"))
-                .position(0)
-                .pipeline()
-                .by_property(),
-        )
+        .param(Param::new("Identity", T::Identity("VirtualDirectoryIdParameter")).position(0).pipeline().by_property())
         .param(Param::new("Server", T::Identity("ServerIdParameter")))
         .example(
             "Where calendar links point",
@@ -31,7 +26,13 @@ pub fn definitions() -> Vec<CmdletDef> {
     let set = Signature::build("Set-OwaVirtualDirectory")
         .synopsis("Changes the InternalUrl and ExternalUrl of an Outlook Web App virtual directory.")
         .should_process()
-        .param(Param::new("Identity", T::Identity("VirtualDirectoryIdParameter")).position(0).mandatory().pipeline().by_property())
+        .param(
+            Param::new("Identity", T::Identity("VirtualDirectoryIdParameter"))
+                .position(0)
+                .mandatory()
+                .pipeline()
+                .by_property(),
+        )
         .param(Param::new("InternalUrl", T::Uri).help("The URL intranetUrl calendar links use."))
         .param(Param::new("ExternalUrl", T::Uri).help("The URL InternetUrl calendar links use."))
         .example(
@@ -49,20 +50,8 @@ fn vdir_object(d: &OwaVirtualDirectory, server: &ServerInfo) -> Value {
         vec![
             ("Name", Value::str(d.name.clone())),
             ("Server", Value::str(server.name.clone())),
-            (
-                "InternalUrl",
-                d.internal_url
-                    .clone()
-                    .map(Value::Str)
-                    .unwrap_or(Value::Null),
-            ),
-            (
-                "ExternalUrl",
-                d.external_url
-                    .clone()
-                    .map(Value::Str)
-                    .unwrap_or(Value::Null),
-            ),
+            ("InternalUrl", d.internal_url.clone().map(Value::Str).unwrap_or(Value::Null)),
+            ("ExternalUrl", d.external_url.clone().map(Value::Str).unwrap_or(Value::Null)),
             ("Identity", Value::str(identity)),
             ("WhenChanged", Value::DateTime(d.changed)),
         ],
@@ -99,12 +88,7 @@ fn get_vdir(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
     Ok(())
 }
 
-fn set_vdir(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    _out: &mut Output,
-) -> Result<()> {
+fn set_vdir(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
     for mut d in found {
         let identity = format!("{}\\{}", server.name, d.name);
@@ -112,10 +96,7 @@ fn set_vdir(
             continue;
         }
         let mut changed = Vec::new();
-        for (name, slot) in [
-            ("InternalUrl", &mut d.internal_url),
-            ("ExternalUrl", &mut d.external_url),
-        ] {
+        for (name, slot) in [("InternalUrl", &mut d.internal_url), ("ExternalUrl", &mut d.external_url)] {
             if let Some(v) = args.get(name) {
                 let next = if v.is_null() { None } else { Some(v.to_text()) };
                 if *slot != next {

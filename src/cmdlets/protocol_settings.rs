@@ -34,10 +34,7 @@ const DAY: i64 = 86_400;
 pub static SETTINGS: &[Setting] = &[
     Setting {
         name: "MaxCommandSize",
-        ty: T::Int {
-            min: 40,
-            max: 16384,
-        },
+        ty: T::Int { min: 40, max: 16384 },
         help: "Largest command a client may send, in bytes (IMAP4 1024-16384, POP3 40-1024).",
         get: |s| Value::Int(s.max_command_size),
         set: |s, v| {
@@ -63,8 +60,7 @@ pub static SETTINGS: &[Setting] = &[
         help: "The order POP3 lists messages in.",
         get: |s| s.message_retrieval_sort_order.to_value(),
         set: |s, v| {
-            s.message_retrieval_sort_order =
-                SortOrder::from_value(v).unwrap_or(SortOrder::Ascending);
+            s.message_retrieval_sort_order = SortOrder::from_value(v).unwrap_or(SortOrder::Ascending);
             Ok(())
         },
         on: (false, true),
@@ -170,10 +166,7 @@ pub static SETTINGS: &[Setting] = &[
     },
     Setting {
         name: "MaxConnections",
-        ty: T::Int {
-            min: 1,
-            max: i32::MAX as i64,
-        },
+        ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections the server accepts at once.",
         get: |s| Value::Int(s.max_connections),
         set: |s, v| {
@@ -184,10 +177,7 @@ pub static SETTINGS: &[Setting] = &[
     },
     Setting {
         name: "MaxConnectionFromSingleIP",
-        ty: T::Int {
-            min: 1,
-            max: i32::MAX as i64,
-        },
+        ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections one address may hold.",
         get: |s| Value::Int(s.max_connection_from_single_ip),
         set: |s, v| {
@@ -198,10 +188,7 @@ pub static SETTINGS: &[Setting] = &[
     },
     Setting {
         name: "MaxConnectionsPerUser",
-        ty: T::Int {
-            min: 1,
-            max: i32::MAX as i64,
-        },
+        ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections one user may hold.",
         get: |s| Value::Int(s.max_connections_per_user),
         set: |s, v| {
@@ -216,8 +203,7 @@ pub static SETTINGS: &[Setting] = &[
         help: "The format messages are served in.",
         get: |s| s.message_retrieval_mime_format.to_value(),
         set: |s, v| {
-            s.message_retrieval_mime_format =
-                MimeTextFormat::from_value(v).unwrap_or(MimeTextFormat::BestBodyFormat);
+            s.message_retrieval_mime_format = MimeTextFormat::from_value(v).unwrap_or(MimeTextFormat::BestBodyFormat);
             Ok(())
         },
         on: (true, true),
@@ -239,8 +225,8 @@ pub static SETTINGS: &[Setting] = &[
         help: "iCalendar, intranetUrl, InternetUrl or Custom (needs OwaServerUrl).",
         get: |s| s.calendar_item_retrieval_option.to_value(),
         set: |s, v| {
-            s.calendar_item_retrieval_option = CalendarItemRetrievalOption::from_value(v)
-                .unwrap_or(CalendarItemRetrievalOption::ICalendar);
+            s.calendar_item_retrieval_option =
+                CalendarItemRetrievalOption::from_value(v).unwrap_or(CalendarItemRetrievalOption::ICalendar);
             Ok(())
         },
         on: (true, true),
@@ -249,12 +235,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "OwaServerUrl",
         ty: T::Uri,
         help: "The Outlook Web App URL calendar links use when the option is Custom.",
-        get: |s| {
-            s.owa_server_url
-                .clone()
-                .map(Value::Str)
-                .unwrap_or(Value::Null)
-        },
+        get: |s| s.owa_server_url.clone().map(Value::Str).unwrap_or(Value::Null),
         set: |s, v| {
             s.owa_server_url = if v.is_null() { None } else { Some(text(v)) };
             Ok(())
@@ -333,8 +314,7 @@ pub static SETTINGS: &[Setting] = &[
         help: "Hourly, Daily, Weekly or Monthly.",
         get: |s| s.log_file_roll_over_settings.to_value(),
         set: |s, v| {
-            s.log_file_roll_over_settings =
-                LogFileRollOver::from_value(v).unwrap_or(LogFileRollOver::Daily);
+            s.log_file_roll_over_settings = LogFileRollOver::from_value(v).unwrap_or(LogFileRollOver::Daily);
             Ok(())
         },
         on: (true, true),
@@ -356,8 +336,8 @@ pub static SETTINGS: &[Setting] = &[
         help: "None, Allow or Require.",
         get: |s| s.extended_protection_policy.to_value(),
         set: |s, v| {
-            s.extended_protection_policy = ExtendedProtectionTokenChecking::from_value(v)
-                .unwrap_or(ExtendedProtectionTokenChecking::None);
+            s.extended_protection_policy =
+                ExtendedProtectionTokenChecking::from_value(v).unwrap_or(ExtendedProtectionTokenChecking::None);
             Ok(())
         },
         on: (true, true),
@@ -473,18 +453,12 @@ fn dns_name(v: &Value) -> std::result::Result<String, ErrorRecord> {
     let valid = !name.is_empty()
         && name.len() <= 253
         && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*')
+            !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '*')
         });
     if valid {
         Ok(name)
     } else {
-        Err(ErrorRecord::argument_validation(
-            "X509CertificateName",
-            &format!("'{name}' isn't a valid host name."),
-        ))
+        Err(ErrorRecord::argument_validation("X509CertificateName", &format!("'{name}' isn't a valid host name.")))
     }
 }
 
@@ -514,16 +488,10 @@ fn byte_size(v: &Value) -> std::result::Result<u64, ErrorRecord> {
         other => {
             let t = other.to_text().replace(' ', "").to_ascii_uppercase();
             let t = t.split('(').next().unwrap_or("").to_string();
-            let (digits, mult) = [
-                ("TB", 1u64 << 40),
-                ("GB", 1 << 30),
-                ("MB", 1 << 20),
-                ("KB", 1 << 10),
-                ("B", 1),
-            ]
-            .iter()
-            .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|d| (d.to_string(), *m)))
-            .unwrap_or((t.clone(), 1));
+            let (digits, mult) = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+                .iter()
+                .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|d| (d.to_string(), *m)))
+                .unwrap_or((t.clone(), 1));
             let f: f64 = digits.parse().map_err(|_| bad())?;
             (f * mult as f64) as u64
         }
@@ -559,11 +527,7 @@ pub struct Protocol2 {
     pub type_name: &'static str,
 }
 
-pub fn get_signature(
-    name: &'static str,
-    aliases: &'static [&'static str],
-    synopsis: &'static str,
-) -> Signature {
+pub fn get_signature(name: &'static str, aliases: &'static [&'static str], synopsis: &'static str) -> Signature {
     Signature::build(name)
         .aliases(aliases)
         .synopsis(synopsis)
@@ -591,42 +555,21 @@ pub fn set_signature(
         .param(Param::new("Identity", T::Identity("ServerIdParameter")).pipeline().by_property().help("The server; this server if omitted."))
         .param(Param::new("Server", T::Identity("ServerIdParameter")).help("The server; this server if omitted."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility."));
-    for s in SETTINGS
-        .iter()
-        .filter(|s| if imap { s.on.0 } else { s.on.1 })
-    {
+    for s in SETTINGS.iter().filter(|s| if imap { s.on.0 } else { s.on.1 }) {
         let mut ty = s.ty;
         if s.name == "MaxCommandSize" {
-            ty = if imap {
-                T::Int {
-                    min: 1024,
-                    max: 16384,
-                }
-            } else {
-                T::Int { min: 40, max: 1024 }
-            };
+            ty = if imap { T::Int { min: 1024, max: 16384 } } else { T::Int { min: 40, max: 1024 } };
         }
         sig = sig.param(Param::new(s.name, ty).help(s.help));
     }
     sig
 }
 
-pub fn settings_object(
-    p: &Protocol2,
-    s: &ProtocolSettings,
-    server: &ServerInfo,
-    changed: i64,
-) -> Value {
+pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo, changed: i64) -> Value {
     let imap = p.protocol == Protocol::Imap4;
     let identity = format!("{}\\1", server.name);
-    let mut props: Vec<(&'static str, Value)> = vec![
-        ("ProtocolName", Value::str(p.label)),
-        ("Name", Value::str("1")),
-    ];
-    for st in SETTINGS
-        .iter()
-        .filter(|st| if imap { st.on.0 } else { st.on.1 })
-    {
+    let mut props: Vec<(&'static str, Value)> = vec![("ProtocolName", Value::str(p.label)), ("Name", Value::str("1"))];
+    for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {
         props.push((st.name, (st.get)(s)));
         if st.name == "LogPerFileSizeQuota" {
             // Exchange prints the size with its byte count.
@@ -635,11 +578,7 @@ pub fn settings_object(
             }
         }
     }
-    let dc: Vec<String> = server
-        .domain
-        .split('.')
-        .map(|p| format!("DC={p}"))
-        .collect();
+    let dc: Vec<String> = server.domain.split('.').map(|p| format!("DC={p}")).collect();
     let dn = format!(
         "CN=1,CN={},CN=Protocols,CN={},CN=Servers,CN=Exchange Administrative Group (FYDIBOHF23SPDLT),CN=Administrative Groups,CN=First Organization,CN=Microsoft Exchange,CN=Services,CN=Configuration,{}",
         if imap { "IMAP4" } else { "POP3" },
@@ -666,11 +605,7 @@ pub fn settings_object(
             Value::Array(vec![
                 Value::str("top"),
                 Value::str("protocolCfg"),
-                Value::str(if imap {
-                    "protocolCfgIMAP"
-                } else {
-                    "protocolCfgPOP"
-                }),
+                Value::str(if imap { "protocolCfgIMAP" } else { "protocolCfgPOP" }),
             ]),
         ),
         ("WhenChanged", Value::DateTime(changed)),
@@ -692,15 +627,11 @@ fn check_server(cx: &mut Session, args: &Args) -> Result<ServerInfo> {
     for key in ["Identity", "Server"] {
         if let Some(v) = args.get(key) {
             let named = match v {
-                Value::Object(o) => o
-                    .get("Server")
-                    .map(|s| s.to_text())
-                    .unwrap_or_else(|| v.to_text()),
+                Value::Object(o) => o.get("Server").map(|s| s.to_text()).unwrap_or_else(|| v.to_text()),
                 other => other.to_text(),
             };
             let bare = named.split('\\').next().unwrap_or("");
-            if !bare.eq_ignore_ascii_case(&server.name) && !bare.eq_ignore_ascii_case(&server.fqdn)
-            {
+            if !bare.eq_ignore_ascii_case(&server.name) && !bare.eq_ignore_ascii_case(&server.fqdn) {
                 return Err(ErrorRecord::object_not_found(&named, &server.fqdn).into());
             }
         }
@@ -712,9 +643,7 @@ pub fn get(p: &Protocol2, args: &Args, cx: &mut Session, out: &mut Output) -> Re
     let server = check_server(cx, args)?;
     let store = cx.store()?;
     let settings = store.protocol_settings(p.protocol).map_err(store_err)?;
-    let changed = store
-        .protocol_settings_changed(p.protocol)
-        .map_err(store_err)?;
+    let changed = store.protocol_settings_changed(p.protocol).map_err(store_err)?;
     out.emit(cx, settings_object(p, &settings, &server, changed))
 }
 
@@ -731,19 +660,15 @@ pub fn set(p: &Protocol2, args: &Args, cx: &mut Session) -> Result<()> {
     let outcome = cx
         .store()?
         .write(|tx| {
-            let json: String = tx.query_row(
-                "SELECT settings FROM protocol_settings WHERE protocol = ?1",
-                [p.protocol.name()],
-                |r| r.get(0),
-            )?;
+            let json: String =
+                tx.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [p.protocol.name()], |r| {
+                    r.get(0)
+                })?;
             let current: ProtocolSettings =
                 serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let mut next = current.clone();
             let mut changed = Vec::new();
-            for st in SETTINGS
-                .iter()
-                .filter(|st| if imap { st.on.0 } else { st.on.1 })
-            {
+            for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {
                 if let Some(v) = args.get(st.name) {
                     let before = crate::format::cell::cell_text(&(st.get)(&next));
                     if let Err(e) = (st.set)(&mut next, v) {

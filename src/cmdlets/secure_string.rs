@@ -11,12 +11,7 @@ use crate::runtime::value::Value;
 pub fn definitions() -> Vec<CmdletDef> {
     let convert = Signature::build("ConvertTo-SecureString")
         .synopsis("Makes a SecureString from plain text (with -AsPlainText -Force).")
-        .param(
-            Param::new("String", T::String)
-                .position(0)
-                .mandatory()
-                .pipeline(),
-        )
+        .param(Param::new("String", T::String).position(0).mandatory().pipeline())
         .param(Param::new("AsPlainText", T::Switch))
         .param(Param::new("Force", T::Switch))
         .param(Param::new("Key", T::Object))
@@ -27,11 +22,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         );
     let credential = Signature::build("Get-Credential")
         .synopsis("Asks for a user name and password (REPL only).")
-        .param(
-            Param::new("UserName", T::String)
-                .aliases(&["Credential"])
-                .position(0),
-        )
+        .param(Param::new("UserName", T::String).aliases(&["Credential"]).position(0))
         .param(Param::new("Message", T::String))
         .examples_need_services();
     let new_object = Signature::build("New-Object")
@@ -51,12 +42,7 @@ pub fn definitions() -> Vec<CmdletDef> {
     ]
 }
 
-fn to_secure(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn to_secure(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let text = args.string("String").unwrap_or_default();
     if !args.switch("AsPlainText") {
         return Err(ErrorRecord::new(
@@ -79,12 +65,7 @@ fn to_secure(
     out.emit(cx, Value::SecureString(text.as_str().into()))
 }
 
-fn get_credential(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn get_credential(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     if !cx.host.interactive() || cx.non_interactive {
         return Err(ErrorRecord::invalid_operation(
             "Get-Credential needs a terminal to ask for the password. In a script, use New-Object System.Management.Automation.PSCredential('user', (ConvertTo-SecureString 'password' -AsPlainText -Force)).",
@@ -96,36 +77,20 @@ fn get_credential(
         Some(u) => u,
         None => cx.host.read_line("User: ").unwrap_or_default(),
     };
-    let password = cx
-        .host
-        .read_line(&format!("Password for user {user}: "))
-        .unwrap_or_default();
-    out.emit(
-        cx,
-        Value::Credential {
-            user,
-            password: password.as_str().into(),
-        },
-    )
+    let password = cx.host.read_line(&format!("Password for user {user}: ")).unwrap_or_default();
+    out.emit(cx, Value::Credential { user, password: password.as_str().into() })
 }
 
-fn new_object_run(
-    args: &Args,
-    _input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let type_name = args.string("TypeName").unwrap_or_default();
-    let short = type_name
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let short = type_name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
     match short.as_str() {
         "pscredential" => {
             let list = args.get("ArgumentList").cloned().unwrap_or(Value::Null).into_items();
             match list.as_slice() {
-                [user, Value::SecureString(pw)] => out.emit(cx, Value::Credential { user: user.to_text(), password: pw.clone() }),
+                [user, Value::SecureString(pw)] => {
+                    out.emit(cx, Value::Credential { user: user.to_text(), password: pw.clone() })
+                }
                 _ => Err(ErrorRecord::new(
                     "Cannot find an overload for \"PSCredential\" and the argument count: \"2\".",
                     Category::InvalidOperation,

@@ -20,50 +20,16 @@ pub fn definitions() -> Vec<CmdletDef> {
                 .position(0)
                 .help("Property names (wildcards accepted) or @{Name='...'; Expression={...}}."),
         )
-        .param(
-            Param::new("ExpandProperty", T::String)
-                .help("Outputs the values of one property instead of objects."),
-        )
-        .param(Param::new(
-            "First",
-            T::Int {
-                min: 0,
-                max: i32::MAX as i64,
-            },
-        ))
-        .param(Param::new(
-            "Last",
-            T::Int {
-                min: 0,
-                max: i32::MAX as i64,
-            },
-        ))
-        .param(Param::new(
-            "Skip",
-            T::Int {
-                min: 0,
-                max: i32::MAX as i64,
-            },
-        ))
+        .param(Param::new("ExpandProperty", T::String).help("Outputs the values of one property instead of objects."))
+        .param(Param::new("First", T::Int { min: 0, max: i32::MAX as i64 }))
+        .param(Param::new("Last", T::Int { min: 0, max: i32::MAX as i64 }))
+        .param(Param::new("Skip", T::Int { min: 0, max: i32::MAX as i64 }))
         .param(Param::new("Unique", T::Switch))
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example(
-            "Names and IMAP4 access",
-            "Get-CASMailbox | Select-Object Name,ImapEnabled",
-            "",
-        )
-        .example(
-            "Just the addresses",
-            "Get-Mailbox | Select-Object -ExpandProperty PrimarySmtpAddress",
-            "",
-        );
+        .example("Names and IMAP4 access", "Get-CASMailbox | Select-Object Name,ImapEnabled", "")
+        .example("Just the addresses", "Get-Mailbox | Select-Object -ExpandProperty PrimarySmtpAddress", "");
     vec![CmdletDef::stateful(sig, || {
-        Box::new(Select {
-            seen: 0,
-            emitted: 0,
-            last: VecDeque::new(),
-            unique: Vec::new(),
-        })
+        Box::new(Select { seen: 0, emitted: 0, last: VecDeque::new(), unique: Vec::new() })
     })]
 }
 
@@ -84,12 +50,7 @@ pub fn expand_property_names(spec: &Value, names: &[String]) -> Vec<String> {
             other => other.to_text(),
         };
         if has_wildcard(&typed) {
-            out.extend(
-                names
-                    .iter()
-                    .filter(|n| wildcard_match(&typed, n, false))
-                    .cloned(),
-            );
+            out.extend(names.iter().filter(|n| wildcard_match(&typed, n, false)).cloned());
         } else {
             out.push(typed);
         }
@@ -117,8 +78,7 @@ fn selectors(spec: &Value, input: &Value) -> std::result::Result<Vec<Selector>, 
                     h.iter()
                         .find(|(k, _)| {
                             keys.iter().any(|w| {
-                                k.len() <= w.len()
-                                    && w.to_ascii_lowercase().starts_with(&k.to_ascii_lowercase())
+                                k.len() <= w.len() && w.to_ascii_lowercase().starts_with(&k.to_ascii_lowercase())
                             })
                         })
                         .map(|(_, v)| v.clone())
@@ -155,11 +115,7 @@ fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
         match s {
             Selector::Name(n) => {
                 let label = match input {
-                    Value::Object(o) => o
-                        .class
-                        .index_of(&n)
-                        .map(|i| o.class.names[i].clone())
-                        .unwrap_or(n.clone()),
+                    Value::Object(o) => o.class.index_of(&n).map(|i| o.class.names[i].clone()).unwrap_or(n.clone()),
                     _ => n.clone(),
                 };
                 props.push((label, input.property(&n)));
@@ -208,13 +164,7 @@ impl Select {
 }
 
 impl Processor for Select {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         let Some(v) = input.or(args.get("InputObject")) else {
             return Ok(());
         };
@@ -244,10 +194,7 @@ impl Processor for Select {
             out.emit(cx, item)?;
         }
         self.emitted += 1;
-        if args
-            .int("First")
-            .is_some_and(|n| self.emitted >= n as usize)
-        {
+        if args.int("First").is_some_and(|n| self.emitted >= n as usize) {
             return Err(Flow::StopUpstream);
         }
         Ok(())

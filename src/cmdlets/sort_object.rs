@@ -17,14 +17,8 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Unique", T::Switch))
         .param(Param::new("CaseSensitive", T::Switch))
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example(
-            "By display name",
-            "Get-Mailbox | Sort-Object DisplayName",
-            "",
-        );
-    vec![CmdletDef::stateful(sig, || {
-        Box::new(Sort { items: Vec::new() })
-    })]
+        .example("By display name", "Get-Mailbox | Sort-Object DisplayName", "");
+    vec![CmdletDef::stateful(sig, || Box::new(Sort { items: Vec::new() }))]
 }
 
 struct Sort {
@@ -32,13 +26,7 @@ struct Sort {
 }
 
 impl Processor for Sort {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        _cx: &mut Session,
-        _out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         if let Some(v) = input.or(args.get("InputObject")) {
             self.items.push(v.clone());
         }
@@ -46,11 +34,7 @@ impl Processor for Sort {
     }
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
-        let keys_spec: Vec<Value> = args
-            .get("Property")
-            .cloned()
-            .map(|p| p.into_items())
-            .unwrap_or_default();
+        let keys_spec: Vec<Value> = args.get("Property").cloned().map(|p| p.into_items()).unwrap_or_default();
         let cs = args.switch("CaseSensitive");
         let descending = args.switch("Descending");
         let mut keyed: Vec<(Vec<Value>, Value)> = Vec::with_capacity(self.items.len());
@@ -62,10 +46,7 @@ impl Processor for Sort {
             for k in &keys_spec {
                 keys.push(match k {
                     Value::ScriptBlock(b) => collapse(cx.invoke_block(b, Some(&v))?),
-                    Value::Hashtable(h) => match h
-                        .iter()
-                        .find(|(k, _)| k.to_ascii_lowercase().starts_with('e'))
-                    {
+                    Value::Hashtable(h) => match h.iter().find(|(k, _)| k.to_ascii_lowercase().starts_with('e')) {
                         Some((_, Value::ScriptBlock(b))) => collapse(cx.invoke_block(b, Some(&v))?),
                         Some((_, name)) => v.property(&name.to_text()),
                         None => Value::Null,
@@ -88,9 +69,7 @@ impl Processor for Sort {
         for (k, v) in keyed {
             if args.switch("Unique")
                 && last.as_ref().is_some_and(|l| {
-                    l.iter()
-                        .zip(k.iter())
-                        .all(|(a, b)| compare_scalars(a, b, cs) == Some(std::cmp::Ordering::Equal))
+                    l.iter().zip(k.iter()).all(|(a, b)| compare_scalars(a, b, cs) == Some(std::cmp::Ordering::Equal))
                 })
             {
                 continue;

@@ -34,7 +34,12 @@ pub fn definitions() -> Vec<CmdletDef> {
     let mut sig = Signature::build("Where-Object")
         .aliases(&["where", "?"])
         .synopsis("Keeps the objects for which a condition holds.")
-        .param(Param::new("FilterScript", T::Object).aliases(&["Property"]).position(0).help("A script block ({ $_.ImapEnabled -eq $false }), or a property name with an operator switch."))
+        .param(
+            Param::new("FilterScript", T::Object)
+                .aliases(&["Property"])
+                .position(0)
+                .help("A script block ({ $_.ImapEnabled -eq $false }), or a property name with an operator switch."),
+        )
         .param(Param::new("Value", T::Object).position(1).help("The value the property is compared with."))
         .param(Param::new("InputObject", T::Object).pipeline());
     for (name, _, _) in OPERATORS {
@@ -42,16 +47,8 @@ pub fn definitions() -> Vec<CmdletDef> {
     }
     sig = sig
         .param(Param::new("Not", T::Switch))
-        .example(
-            "Mailboxes without IMAP4",
-            "Get-CASMailbox | Where-Object { $_.ImapEnabled -eq $false }",
-            "",
-        )
-        .example(
-            "The same, simplified",
-            "Get-CASMailbox | Where-Object ImapEnabled -eq $false",
-            "",
-        )
+        .example("Mailboxes without IMAP4", "Get-CASMailbox | Where-Object { $_.ImapEnabled -eq $false }", "")
+        .example("The same, simplified", "Get-CASMailbox | Where-Object ImapEnabled -eq $false", "")
         .example(
             "Names starting with J and POP3 on",
             "Get-CASMailbox | ? { $_.Name -like 'J*' -and $_.PopEnabled }",
@@ -60,12 +57,7 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![CmdletDef::run(sig, where_object)]
 }
 
-fn where_object(
-    args: &Args,
-    input: Option<&Value>,
-    cx: &mut Session,
-    out: &mut Output,
-) -> Result<()> {
+fn where_object(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let Some(v) = input.or(args.get("InputObject")) else {
         return Ok(());
     };

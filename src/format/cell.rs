@@ -8,29 +8,14 @@ pub const ENUMERATION_LIMIT: usize = 4;
 pub fn cell_text(v: &Value) -> String {
     match v {
         Value::Array(items) => {
-            let shown: Vec<String> = items
-                .iter()
-                .take(ENUMERATION_LIMIT)
-                .map(|i| i.to_text())
-                .collect();
-            let more = if items.len() > ENUMERATION_LIMIT {
-                "..."
-            } else {
-                ""
-            };
+            let shown: Vec<String> = items.iter().take(ENUMERATION_LIMIT).map(|i| i.to_text()).collect();
+            let more = if items.len() > ENUMERATION_LIMIT { "..." } else { "" };
             format!("{{{}{more}}}", shown.join(", "))
         }
         Value::Hashtable(entries) => {
-            let shown: Vec<String> = entries
-                .iter()
-                .take(ENUMERATION_LIMIT)
-                .map(|(k, v)| format!("[{k}, {}]", v.to_text()))
-                .collect();
-            let more = if entries.len() > ENUMERATION_LIMIT {
-                "..."
-            } else {
-                ""
-            };
+            let shown: Vec<String> =
+                entries.iter().take(ENUMERATION_LIMIT).map(|(k, v)| format!("[{k}, {}]", v.to_text())).collect();
+            let more = if entries.len() > ENUMERATION_LIMIT { "..." } else { "" };
             format!("{{{}{more}}}", shown.join(", "))
         }
         Value::ScriptBlock(b) => b.text.trim().to_string(),

@@ -9,11 +9,7 @@ pub fn render_error(rec: &ErrorRecord) -> String {
             Some(path) => format!("At {}:{} char:{}", path, p.line, p.column),
             None => format!("At line:{} char:{}", p.line, p.column),
         };
-        let marker = format!(
-            "+ {}{}",
-            " ".repeat(p.column.saturating_sub(1)),
-            "~".repeat(p.mark_len)
-        );
+        let marker = format!("+ {}{}", " ".repeat(p.column.saturating_sub(1)), "~".repeat(p.mark_len));
         format!("{at}\n+ {}\n{marker}\n", p.line_text)
     });
     if rec.category == Category::ParserError {
@@ -31,14 +27,8 @@ pub fn render_error(rec: &ErrorRecord) -> String {
         out.push('\n');
         out.push_str(position.as_deref().unwrap_or(""));
     }
-    out.push_str(&format!(
-        "    + CategoryInfo          : {}\n",
-        rec.category_info()
-    ));
-    out.push_str(&format!(
-        "    + FullyQualifiedErrorId : {}\n",
-        rec.fully_qualified_id()
-    ));
+    out.push_str(&format!("    + CategoryInfo          : {}\n", rec.category_info()));
+    out.push_str(&format!("    + FullyQualifiedErrorId : {}\n", rec.fully_qualified_id()));
     out.push_str(" \n");
     out
 }

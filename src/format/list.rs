@@ -3,11 +3,7 @@
 
 /// One object's lines (no blank lines around them).
 pub fn render_list_object(props: &[(String, String)], width: usize) -> String {
-    let label_width = props
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
+    let label_width = props.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
     let value_width = width.saturating_sub(label_width + 3).max(10);
     let indent = " ".repeat(label_width + 3);
     let mut out = String::new();
@@ -65,18 +61,12 @@ mod tests {
             ("ImapEnabled".to_string(), "True".to_string()),
             ("Empty".to_string(), String::new()),
         ];
-        assert_eq!(
-            render_list_object(&props, 120),
-            "Name        : John Smith\nImapEnabled : True\nEmpty       :\n"
-        );
+        assert_eq!(render_list_object(&props, 120), "Name        : John Smith\nImapEnabled : True\nEmpty       :\n");
     }
 
     #[test]
     fn long_values_wrap_under_the_value_column() {
         let props = vec![("Banner".to_string(), "abcdefghijklmnop".to_string())];
-        assert_eq!(
-            render_list_object(&props, 19),
-            "Banner : abcdefghij\n         klmnop\n"
-        );
+        assert_eq!(render_list_object(&props, 19), "Banner : abcdefghij\n         klmnop\n");
     }
 }

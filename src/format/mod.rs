@@ -28,9 +28,7 @@ pub fn format_text(text: String) -> Value {
 /// The text of a FormatText object, if `v` is one.
 pub fn as_format_text(v: &Value) -> Option<&str> {
     match v {
-        Value::Object(o) if o.type_name() == FORMAT_TEXT => {
-            o.values.first().and_then(|t| t.as_str())
-        }
+        Value::Object(o) if o.type_name() == FORMAT_TEXT => o.values.first().and_then(|t| t.as_str()),
         _ => None,
     }
 }

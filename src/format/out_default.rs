@@ -70,9 +70,7 @@ impl OutDefault {
             return;
         };
         let same = match &self.block {
-            Block::Table { type_name, .. } | Block::List { type_name } => {
-                type_name == o.type_name()
-            }
+            Block::Table { type_name, .. } | Block::List { type_name } => type_name == o.type_name(),
             Block::None => false,
         };
         if !same {
@@ -81,17 +79,9 @@ impl OutDefault {
             out.push('\n');
         }
         match &mut self.block {
-            Block::Table {
-                columns,
-                properties,
-                rows,
-                widths,
-                ..
-            } => {
-                let row: Vec<String> = properties
-                    .iter()
-                    .map(|p| cell_text(&o.get(p).cloned().unwrap_or(Value::Null)))
-                    .collect();
+            Block::Table { columns, properties, rows, widths, .. } => {
+                let row: Vec<String> =
+                    properties.iter().map(|p| cell_text(&o.get(p).cloned().unwrap_or(Value::Null))).collect();
                 if rows.is_empty() && widths.is_none() {
                     for (c, p) in columns.iter_mut().zip(properties.iter()) {
                         c.right_align = o.get(p).is_some_and(is_numeric);
@@ -118,12 +108,7 @@ impl OutDefault {
     pub fn finish_to(&mut self, out: &mut String, width: usize) {
         match std::mem::replace(&mut self.block, Block::None) {
             Block::None => {}
-            Block::Table {
-                columns,
-                rows,
-                widths,
-                ..
-            } => {
+            Block::Table { columns, rows, widths, .. } => {
                 if widths.is_none() {
                     let w = column_widths(&columns, &rows, width);
                     out.push_str(&render_rows(&columns, &rows, &w, true));
@@ -142,11 +127,7 @@ fn new_block(o: &Object) -> Block {
             type_name,
             columns: specs
                 .iter()
-                .map(|s| Column {
-                    label: s.label.to_string(),
-                    width: s.width,
-                    right_align: false,
-                })
+                .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: false })
                 .collect(),
             properties: specs.iter().map(|s| s.property.to_string()).collect(),
             rows: vec![],
@@ -159,11 +140,7 @@ fn new_block(o: &Object) -> Block {
                 .class
                 .names
                 .iter()
-                .map(|n| Column {
-                    label: n.clone(),
-                    width: None,
-                    right_align: false,
-                })
+                .map(|n| Column { label: n.clone(), width: None, right_align: false })
                 .collect(),
             properties: o.class.names.clone(),
             rows: vec![],
@@ -183,11 +160,7 @@ pub fn list_props(o: &Object, only: Option<&[String]>) -> Vec<(String, String)> 
     names
         .iter()
         .map(|n| {
-            let label = o
-                .class
-                .index_of(n)
-                .map(|i| o.class.names[i].clone())
-                .unwrap_or_else(|| n.clone());
+            let label = o.class.index_of(n).map(|i| o.class.names[i].clone()).unwrap_or_else(|| n.clone());
             (label, cell_text(&o.get(n).cloned().unwrap_or(Value::Null)))
         })
         .collect()

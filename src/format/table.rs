@@ -63,12 +63,7 @@ pub fn truncate(text: &str, width: usize) -> String {
 }
 
 /// Header, dashes and rows, without the blank lines around the table.
-pub fn render_rows(
-    columns: &[Column],
-    rows: &[Vec<String>],
-    widths: &[usize],
-    with_header: bool,
-) -> String {
+pub fn render_rows(columns: &[Column], rows: &[Vec<String>], widths: &[usize], with_header: bool) -> String {
     if columns.is_empty() {
         return String::new();
     }
@@ -90,24 +85,16 @@ pub fn render_rows(
     };
     let mut builder = Builder::default();
     if with_header {
-        builder.push_record(
-            columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| pad(truncate(&c.label, widths[i]), i)),
-        );
+        builder.push_record(columns.iter().enumerate().map(|(i, c)| pad(truncate(&c.label, widths[i]), i)));
         builder.push_record(columns.iter().enumerate().map(|(i, c)| {
             let dashes = "-".repeat(c.label.chars().count().min(widths[i]));
             pad(dashes, i)
         }));
     }
     for row in rows {
-        builder.push_record((0..columns.len()).map(|i| {
-            pad(
-                truncate(row.get(i).map(|s| s.as_str()).unwrap_or(""), widths[i]),
-                i,
-            )
-        }));
+        builder.push_record(
+            (0..columns.len()).map(|i| pad(truncate(row.get(i).map(|s| s.as_str()).unwrap_or(""), widths[i]), i)),
+        );
     }
     let mut table = builder.build();
     table.with(Style::empty()).with(Padding::zero());
@@ -133,25 +120,13 @@ mod tests {
     use super::*;
 
     fn col(label: &str, width: Option<usize>) -> Column {
-        Column {
-            label: label.into(),
-            width,
-            right_align: false,
-        }
+        Column { label: label.into(), width, right_align: false }
     }
 
     #[test]
     fn service_table_matches_powershell() {
-        let columns = vec![
-            col("Status", Some(8)),
-            col("Name", Some(18)),
-            col("DisplayName", Some(38)),
-        ];
-        let rows = vec![vec![
-            "Stopped".into(),
-            "MSExchangeIMAP4".into(),
-            "Microsoft Exchange IMAP4".into(),
-        ]];
+        let columns = vec![col("Status", Some(8)), col("Name", Some(18)), col("DisplayName", Some(38))];
+        let rows = vec![vec!["Stopped".into(), "MSExchangeIMAP4".into(), "Microsoft Exchange IMAP4".into()]];
         let widths = column_widths(&columns, &rows, 120);
         let text = render_rows(&columns, &rows, &widths, true);
         assert_eq!(
@@ -162,31 +137,15 @@ mod tests {
 
     #[test]
     fn long_values_end_in_dots() {
-        assert_eq!(
-            truncate("Microsoft Exchange IMAP4 Backend", 10),
-            "Microso..."
-        );
+        assert_eq!(truncate("Microsoft Exchange IMAP4 Backend", 10), "Microso...");
         assert_eq!(truncate("short", 10), "short");
     }
 
     #[test]
     fn numbers_align_right() {
-        let columns = vec![
-            col("Name", None),
-            Column {
-                label: "Count".into(),
-                width: None,
-                right_align: true,
-            },
-        ];
-        let rows = vec![
-            vec!["a".into(), "5".into()],
-            vec!["bb".into(), "100".into()],
-        ];
+        let columns = vec![col("Name", None), Column { label: "Count".into(), width: None, right_align: true }];
+        let rows = vec![vec!["a".into(), "5".into()], vec!["bb".into(), "100".into()]];
         let widths = column_widths(&columns, &rows, 120);
-        assert_eq!(
-            render_rows(&columns, &rows, &widths, true),
-            "Name Count\n---- -----\na        5\nbb     100\n"
-        );
+        assert_eq!(render_rows(&columns, &rows, &widths, true), "Name Count\n---- -----\na        5\nbb     100\n");
     }
 }

@@ -18,32 +18,20 @@ pub enum View {
 }
 
 const fn col(label: &'static str, property: &'static str, width: usize) -> ColumnSpec {
-    ColumnSpec {
-        label,
-        property,
-        width: Some(width),
-    }
+    ColumnSpec { label, property, width: Some(width) }
 }
 
 const fn auto(label: &'static str, property: &'static str) -> ColumnSpec {
-    ColumnSpec {
-        label,
-        property,
-        width: None,
-    }
+    ColumnSpec { label, property, width: None }
 }
 
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
 pub const MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.Mailbox";
-pub const IMAP_SETTINGS: &str =
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
-pub const POP_SETTINGS: &str =
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
+pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
+pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
-pub const OWA_VDIR: &str =
-    "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
-pub const AUDIT_ENTRY: &str =
-    "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
+pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
+pub const AUDIT_ENTRY: &str = "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
 pub const CONNECTIVITY: &str = "Microsoft.Exchange.Monitoring.CasTransactionOutcome";
 pub const COMMAND_INFO: &str = "System.Management.Automation.CmdletInfo";
 pub const MEASURE_INFO: &str = "Microsoft.PowerShell.Commands.GenericMeasureInfo";
@@ -73,17 +61,11 @@ static PROTOCOL_TABLE: [ColumnSpec; 4] = [
     auto("X509CertificateName", "X509CertificateName"),
 ];
 
-static SERVICE_TABLE: [ColumnSpec; 3] = [
-    col("Status", "Status", 8),
-    col("Name", "Name", 18),
-    col("DisplayName", "DisplayName", 38),
-];
+static SERVICE_TABLE: [ColumnSpec; 3] =
+    [col("Status", "Status", 8), col("Name", "Name", 18), col("DisplayName", "DisplayName", 38)];
 
-static OWA_TABLE: [ColumnSpec; 3] = [
-    auto("Name", "Name"),
-    auto("Server", "Server"),
-    auto("InternalUrl", "InternalUrl"),
-];
+static OWA_TABLE: [ColumnSpec; 3] =
+    [auto("Name", "Name"), auto("Server", "Server"), auto("InternalUrl", "InternalUrl")];
 
 static CONNECTIVITY_TABLE: [ColumnSpec; 6] = [
     col("CasServer", "ClientAccessServerShortName", 15),
@@ -101,11 +83,7 @@ static COMMAND_TABLE: [ColumnSpec; 4] = [
     auto("Source", "Source"),
 ];
 
-static GROUP_TABLE: [ColumnSpec; 3] = [
-    col("Count", "Count", 5),
-    col("Name", "Name", 25),
-    auto("Group", "Group"),
-];
+static GROUP_TABLE: [ColumnSpec; 3] = [col("Count", "Count", 5), col("Name", "Name", 25), auto("Group", "Group")];
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 

@@ -21,13 +21,9 @@ pub fn exit_code(cx: &Session, outcome: Outcome) -> i32 {
 
 /// A parse error as PowerShell prints it, position first.
 pub fn report_parse_error(cx: &mut Session, e: &ParseError) {
-    let mut rec = ErrorRecord::new(
-        e.message.clone(),
-        Category::ParserError,
-        e.error_id,
-        "ParentContainsErrorRecordException",
-    )
-    .unqualified();
+    let mut rec =
+        ErrorRecord::new(e.message.clone(), Category::ParserError, e.error_id, "ParentContainsErrorRecordException")
+            .unqualified();
     rec.position = Some(cx.position(e.span));
     cx.total_errors += 1;
     cx.statement_errors += 1;
@@ -41,11 +37,7 @@ pub fn report_parse_error(cx: &mut Session, e: &ParseError) {
 /// Parses the whole text first: a parse error anywhere runs nothing, as
 /// PowerShell does for -File and -Command.
 pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
-    cx.source = Rc::new(Source {
-        text: text.to_string(),
-        path,
-        first_line: 1,
-    });
+    cx.source = Rc::new(Source { text: text.to_string(), path, first_line: 1 });
     match parse_script(text) {
         Ok(script) => {
             let outcome = cx.run_script(&script);
@@ -61,9 +53,8 @@ pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
 pub fn run_file(cx: &mut Session, path: &str) -> i32 {
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let shown = std::fs::canonicalize(path)
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|_| path.to_string());
+            let shown =
+                std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
             run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
         }
         Err(_) => {
@@ -93,11 +84,7 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
         line_no += 1;
         match parse_script(&pending) {
             Ok(script) => {
-                cx.source = Rc::new(Source {
-                    text: pending.clone(),
-                    path: None,
-                    first_line: start_line,
-                });
+                cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
                 let outcome = cx.run_script(&script);
                 if outcome != Outcome::Completed {
                     return exit_code(cx, outcome);
@@ -106,11 +93,7 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
             }
             Err(e) if e.incomplete => continue,
             Err(e) => {
-                cx.source = Rc::new(Source {
-                    text: pending.clone(),
-                    path: None,
-                    first_line: start_line,
-                });
+                cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
                 report_parse_error(cx, &e);
                 pending.clear();
             }
@@ -118,11 +101,7 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
     }
     if !pending.trim().is_empty() {
         if let Err(e) = parse_script(&pending) {
-            cx.source = Rc::new(Source {
-                text: pending.clone(),
-                path: None,
-                first_line: start_line,
-            });
+            cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
             report_parse_error(cx, &e);
         }
     }

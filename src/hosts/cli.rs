@@ -65,11 +65,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        let Some(flag) = a
-            .strip_prefix("--")
-            .or_else(|| a.strip_prefix('-'))
-            .or_else(|| a.strip_prefix('/'))
-        else {
+        let Some(flag) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')) else {
             if !o.replay.is_empty() {
                 o.replay.push(a.clone());
                 i += 1;
@@ -89,30 +85,18 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             continue;
         }
         let lower = flag.to_ascii_lowercase();
-        let matches: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|n| n.to_ascii_lowercase().starts_with(&lower))
-            .collect();
-        let name = match (
-            names.iter().find(|n| n.eq_ignore_ascii_case(flag)),
-            matches.as_slice(),
-        ) {
+        let matches: Vec<&str> = names.iter().copied().filter(|n| n.to_ascii_lowercase().starts_with(&lower)).collect();
+        let name = match (names.iter().find(|n| n.eq_ignore_ascii_case(flag)), matches.as_slice()) {
             (Some(exact), _) => *exact,
             (None, [one]) => *one,
             (None, []) => return Err(format!("Unknown parameter '-{flag}'.")),
             (None, many) => {
-                return Err(format!(
-                    "Parameter '-{flag}' is ambiguous: {}.",
-                    many.join(", ")
-                ));
+                return Err(format!("Parameter '-{flag}' is ambiguous: {}.", many.join(", ")));
             }
         };
         let mut value = || -> Result<String, String> {
             i += 1;
-            args.get(i)
-                .cloned()
-                .ok_or_else(|| format!("Missing a value for -{name}."))
+            args.get(i).cloned().ok_or_else(|| format!("Missing a value for -{name}."))
         };
         match name {
             "Store" => o.store = Some(PathBuf::from(value()?)),
@@ -158,16 +142,8 @@ pub fn default_store_path() -> PathBuf {
 
 pub fn create_options(o: &Options) -> CreateOptions {
     CreateOptions {
-        server_name: o.server_name.clone().or_else(|| {
-            std::env::var("MAILSH_SERVER")
-                .ok()
-                .filter(|s| !s.is_empty())
-        }),
-        domain: o.domain.clone().or_else(|| {
-            std::env::var("MAILSH_DOMAIN")
-                .ok()
-                .filter(|s| !s.is_empty())
-        }),
+        server_name: o.server_name.clone().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty())),
+        domain: o.domain.clone().or_else(|| std::env::var("MAILSH_DOMAIN").ok().filter(|s| !s.is_empty())),
     }
 }
 
@@ -218,14 +194,7 @@ mod tests {
 
     #[test]
     fn command_takes_the_rest_of_the_line() {
-        let o = parse_args(&args(&[
-            "-NoProfile",
-            "-command",
-            "Get-CASMailbox",
-            "|",
-            "fl",
-        ]))
-        .unwrap();
+        let o = parse_args(&args(&["-NoProfile", "-command", "Get-CASMailbox", "|", "fl"])).unwrap();
         assert_eq!(o.command.as_deref(), Some("Get-CASMailbox | fl"));
     }
 
@@ -239,17 +208,8 @@ mod tests {
 
     #[test]
     fn replay_takes_several_paths() {
-        let o = parse_args(&args(&[
-            "-Replay",
-            "examples",
-            "tests/transcripts",
-            "-Update",
-        ]))
-        .unwrap();
-        assert_eq!(
-            o.replay,
-            vec!["examples".to_string(), "tests/transcripts".to_string()]
-        );
+        let o = parse_args(&args(&["-Replay", "examples", "tests/transcripts", "-Update"])).unwrap();
+        assert_eq!(o.replay, vec!["examples".to_string(), "tests/transcripts".to_string()]);
         assert!(o.update);
     }
 }

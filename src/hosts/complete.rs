@@ -8,12 +8,7 @@ use reedline::{Completer, CompletionResult, Span, Suggestion};
 use crate::runtime::signature::{Param, ParamType};
 use crate::store::Store;
 
-pub const SERVICE_NAMES: &[&str] = &[
-    "MSExchangeIMAP4",
-    "MSExchangeIMAP4BE",
-    "MSExchangePOP3",
-    "MSExchangePOP3BE",
-];
+pub const SERVICE_NAMES: &[&str] = &["MSExchangeIMAP4", "MSExchangeIMAP4BE", "MSExchangePOP3", "MSExchangePOP3BE"];
 
 pub struct ShellCompleter {
     store_path: PathBuf,
@@ -22,10 +17,7 @@ pub struct ShellCompleter {
 
 impl ShellCompleter {
     pub fn new(store_path: PathBuf) -> ShellCompleter {
-        ShellCompleter {
-            store_path,
-            store: None,
-        }
+        ShellCompleter { store_path, store: None }
     }
 
     fn mailbox_names(&mut self, prefix: &str) -> Vec<String> {
@@ -36,10 +28,7 @@ impl ShellCompleter {
             return vec![];
         };
         let pattern = format!("{}*", prefix.trim_matches(['"', '\'']));
-        store
-            .resolve_mailboxes(&pattern, 200)
-            .map(|v| v.into_iter().map(|m| m.name).collect())
-            .unwrap_or_default()
+        store.resolve_mailboxes(&pattern, 200).map(|v| v.into_iter().map(|m| m.name).collect()).unwrap_or_default()
     }
 }
 
@@ -98,19 +87,11 @@ fn context(line: &str, pos: usize) -> Context {
     if current.is_empty() {
         word_start = pos;
     }
-    Context {
-        word_start,
-        word: current,
-        tokens,
-    }
+    Context { word_start, word: current, tokens }
 }
 
 fn quote_if_needed(s: &str) -> String {
-    if s.contains(char::is_whitespace) {
-        format!("\"{s}\"")
-    } else {
-        s.to_string()
-    }
+    if s.contains(char::is_whitespace) { format!("\"{s}\"") } else { s.to_string() }
 }
 
 impl ShellCompleter {
@@ -118,10 +99,7 @@ impl ShellCompleter {
     pub fn candidates(&mut self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let ctx = context(line, pos);
         let word = ctx.word.clone();
-        let lower = word
-            .to_ascii_lowercase()
-            .trim_matches(['"', '\''])
-            .to_string();
+        let lower = word.to_ascii_lowercase().trim_matches(['"', '\'']).to_string();
         let starts = |s: &str| s.to_ascii_lowercase().starts_with(&lower);
         let registry = crate::cmdlets::registry();
         if ctx.tokens.is_empty() {
@@ -130,13 +108,7 @@ impl ShellCompleter {
                 if starts(d.signature.name) {
                     names.push(d.signature.name.to_string());
                 }
-                names.extend(
-                    d.signature
-                        .aliases
-                        .iter()
-                        .filter(|a| a.len() > 1 && starts(a))
-                        .map(|a| a.to_string()),
-                );
+                names.extend(d.signature.aliases.iter().filter(|a| a.len() > 1 && starts(a)).map(|a| a.to_string()));
             }
             names.sort_by_key(|n| n.to_ascii_lowercase());
             return (ctx.word_start, names);
@@ -156,58 +128,28 @@ impl ShellCompleter {
             return (ctx.word_start, names);
         }
         // The value of the parameter named just before, or a positional one.
-        let previous = ctx
-            .tokens
-            .last()
-            .filter(|t| t.starts_with('-') && ctx.tokens.len() > 1);
+        let previous = ctx.tokens.last().filter(|t| t.starts_with('-') && ctx.tokens.len() > 1);
         let param: Option<&Param> = match previous {
             Some(t) => crate::runtime::binder::resolve_param(sig, &t[1..])
                 .ok()
                 .map(|i| &sig.params[i])
                 .filter(|p| !p.ty.is_switch()),
             None => {
-                let positional_index = ctx
-                    .tokens
-                    .iter()
-                    .skip(1)
-                    .filter(|t| !t.starts_with('-'))
-                    .count();
-                sig.params
-                    .iter()
-                    .find(|p| p.position == Some(positional_index))
+                let positional_index = ctx.tokens.iter().skip(1).filter(|t| !t.starts_with('-')).count();
+                sig.params.iter().find(|p| p.position == Some(positional_index))
             }
         };
-        let is_service_command =
-            sig.name.ends_with("-Service") || sig.name.eq_ignore_ascii_case("net");
+        let is_service_command = sig.name.ends_with("-Service") || sig.name.eq_ignore_ascii_case("net");
         let values: Vec<String> = match param.map(|p| p.ty) {
-            Some(ParamType::Enum(def)) => def
-                .members
-                .iter()
-                .filter(|m| starts(m))
-                .map(|m| m.to_string())
-                .collect(),
-            Some(ParamType::Bool) => ["$true", "$false"]
-                .iter()
-                .filter(|m| starts(m))
-                .map(|m| m.to_string())
-                .collect(),
-            Some(ParamType::Identity("MailboxIdParameter")) => self
-                .mailbox_names(&word)
-                .iter()
-                .map(|n| quote_if_needed(n))
-                .collect(),
+            Some(ParamType::Enum(def)) => def.members.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect(),
+            Some(ParamType::Bool) => ["$true", "$false"].iter().filter(|m| starts(m)).map(|m| m.to_string()).collect(),
+            Some(ParamType::Identity("MailboxIdParameter")) => {
+                self.mailbox_names(&word).iter().map(|n| quote_if_needed(n)).collect()
+            }
             _ if is_service_command => {
-                let mut v: Vec<String> = SERVICE_NAMES
-                    .iter()
-                    .filter(|m| starts(m))
-                    .map(|m| m.to_string())
-                    .collect();
+                let mut v: Vec<String> = SERVICE_NAMES.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect();
                 if sig.name.eq_ignore_ascii_case("net") && ctx.tokens.len() == 1 {
-                    v = ["start", "stop"]
-                        .iter()
-                        .filter(|m| starts(m))
-                        .map(|m| m.to_string())
-                        .collect();
+                    v = ["start", "stop"].iter().filter(|m| starts(m)).map(|m| m.to_string()).collect();
                 }
                 v
             }
@@ -248,26 +190,13 @@ mod tests {
         assert!(complete("get-imap").contains(&"Get-ImapSettings".to_string()));
         assert_eq!(
             complete("Set-CASMailbox -ImapEn"),
-            vec![
-                "-ImapEnabled".to_string(),
-                "-ImapEnableExactRFC822Size".to_string()
-            ]
+            vec!["-ImapEnabled".to_string(), "-ImapEnableExactRFC822Size".to_string()]
         );
-        assert_eq!(
-            complete("Set-ImapSettings -LoginType Sec"),
-            vec!["SecureLogin".to_string()]
-        );
+        assert_eq!(complete("Set-ImapSettings -LoginType Sec"), vec!["SecureLogin".to_string()]);
         assert_eq!(
             complete("Set-ImapSettings -CalendarItemRetrievalOption i"),
-            vec![
-                "iCalendar".to_string(),
-                "intranetUrl".to_string(),
-                "InternetUrl".to_string()
-            ]
+            vec!["iCalendar".to_string(), "intranetUrl".to_string(), "InternetUrl".to_string()]
         );
-        assert_eq!(
-            complete("Get-CASMailbox | Set-CASMailbox -PopEnabled $f"),
-            vec!["$false".to_string()]
-        );
+        assert_eq!(complete("Get-CASMailbox | Set-CASMailbox -PopEnabled $f"), vec!["$false".to_string()]);
     }
 }

@@ -15,20 +15,13 @@ pub struct Console {
 impl Console {
     pub fn new(interactive: bool) -> Console {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Console {
-            interactive,
-            color,
-            width: terminal_width().unwrap_or(120),
-        }
+        Console { interactive, color, width: terminal_width().unwrap_or(120) }
     }
 }
 
 /// The terminal's columns, or COLUMNS; None when output is redirected.
 pub fn terminal_width() -> Option<usize> {
-    if let Some(n) = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<usize>().ok())
-    {
+    if let Some(n) = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()) {
         return Some(n.max(20));
     }
     if !std::io::stdout().is_terminal() {
@@ -37,11 +30,7 @@ pub fn terminal_width() -> Option<usize> {
     // SAFETY: TIOCGWINSZ writes a winsize into the struct we own.
     let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
-    if ok && ws.ws_col > 0 {
-        Some(ws.ws_col as usize)
-    } else {
-        None
-    }
+    if ok && ws.ws_col > 0 { Some(ws.ws_col as usize) } else { None }
 }
 
 fn write_or_exit(mut w: impl Write, text: &str) {

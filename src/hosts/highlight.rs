@@ -57,25 +57,12 @@ fn statements(src: &str, list: &[Statement], out: &mut Vec<(Span, Style)>) {
 fn statement(src: &str, s: &Statement, out: &mut Vec<(Span, Style)>) {
     match s {
         Statement::Pipeline(p) => pipeline(src, p, out),
-        Statement::Assignment {
-            value,
-            span,
-            variable,
-            ..
-        } => {
-            mark(
-                out,
-                Span::new(span.start, span.start + variable.len() + 1),
-                Style::new().fg(Color::Green),
-            );
+        Statement::Assignment { value, span, variable, .. } => {
+            mark(out, Span::new(span.start, span.start + variable.len() + 1), Style::new().fg(Color::Green));
             pipeline(src, value, out);
         }
         Statement::Exit { code, span } => {
-            mark(
-                out,
-                Span::new(span.start, span.start + 4),
-                Style::new().fg(Color::Green),
-            );
+            mark(out, Span::new(span.start, span.start + 4), Style::new().fg(Color::Green));
             if let Some(c) = code {
                 expr(src, c, out);
             }
@@ -89,11 +76,7 @@ fn pipeline(src: &str, p: &Pipeline, out: &mut Vec<(Span, Style)>) {
             PipelineElement::Expression(e) => expr(src, e, out),
             PipelineElement::Command(c) => {
                 let known = crate::cmdlets::registry().find(&c.name).is_some();
-                let style = if known {
-                    Style::new().fg(Color::Yellow)
-                } else {
-                    Style::new().fg(Color::Red)
-                };
+                let style = if known { Style::new().fg(Color::Yellow) } else { Style::new().fg(Color::Red) };
                 mark(out, c.name_span, style);
                 for el in &c.elements {
                     match el {
@@ -122,10 +105,7 @@ pub fn highlight_line(line: &str) -> Vec<(Style, String)> {
         statements(line, &script.statements, &mut spans);
     }
     spans.retain(|(s, _)| {
-        s.start < s.end
-            && s.end <= line.len()
-            && line.is_char_boundary(s.start)
-            && line.is_char_boundary(s.end)
+        s.start < s.end && s.end <= line.len() && line.is_char_boundary(s.start) && line.is_char_boundary(s.end)
     });
     spans.sort_by_key(|(s, _)| (s.start, std::cmp::Reverse(s.end)));
     let mut out = Vec::new();
@@ -166,15 +146,8 @@ mod tests {
         let pieces = highlight_line(line);
         let joined: String = pieces.iter().map(|(_, s)| s.as_str()).collect();
         assert_eq!(joined, line);
-        assert_eq!(
-            pieces[0],
-            (Style::new().fg(Color::Yellow), "Set-CASMailbox".to_string())
-        );
-        assert!(
-            pieces
-                .iter()
-                .any(|(s, t)| t == "$false" && *s == Style::new().fg(Color::Green))
-        );
+        assert_eq!(pieces[0], (Style::new().fg(Color::Yellow), "Set-CASMailbox".to_string()));
+        assert!(pieces.iter().any(|(s, t)| t == "$false" && *s == Style::new().fg(Color::Green)));
         let unknown = highlight_line("Get-Nothing");
         assert_eq!(unknown[0].0, Style::new().fg(Color::Red));
     }

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use reedline::{
-    ColumnarMenu, DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, MenuBuilder,
-    Prompt, PromptEditMode, PromptHistorySearch, PromptHistorySearchStatus, Reedline,
-    ReedlineEvent, ReedlineMenu, Signal, ValidationResult, Validator, default_emacs_keybindings,
+    ColumnarMenu, DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, MenuBuilder, Prompt, PromptEditMode,
+    PromptHistorySearch, PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult,
+    Validator, default_emacs_keybindings,
 };
 
 use super::batch::{exit_code, report_parse_error};
@@ -66,10 +66,7 @@ fn editor(cx: &Session) -> Reedline {
     keybindings.add_binding(
         KeyModifiers::NONE,
         KeyCode::Tab,
-        ReedlineEvent::UntilFound(vec![
-            ReedlineEvent::Menu("completion_menu".to_string()),
-            ReedlineEvent::MenuNext,
-        ]),
+        ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
     );
     let menu = Box::new(ColumnarMenu::default().with_name("completion_menu"));
     let mut line_editor = Reedline::create()
@@ -78,9 +75,9 @@ fn editor(cx: &Session) -> Reedline {
         .with_edit_mode(Box::new(Emacs::new(keybindings)))
         .with_highlighter(Box::new(ShellHighlighter))
         .with_validator(Box::new(ShellValidator))
-        .with_hinter(Box::new(DefaultHinter::default().with_style(
-            nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray),
-        )));
+        .with_hinter(Box::new(
+            DefaultHinter::default().with_style(nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray)),
+        ));
     let dir = state_dir_for(&cx.store_path);
     if std::fs::create_dir_all(&dir).is_ok() {
         if let Ok(history) = FileBackedHistory::with_file(10_000, dir.join("history.txt")) {
@@ -98,9 +95,7 @@ pub fn run(cx: &mut Session) -> i32 {
             return 1;
         }
     };
-    let prompt = ShellPrompt {
-        text: prompt_text(&server),
-    };
+    let prompt = ShellPrompt { text: prompt_text(&server) };
     let mut line_editor = editor(cx);
     loop {
         let signal = match line_editor.read_line(&prompt) {
@@ -122,11 +117,7 @@ pub fn run(cx: &mut Session) -> i32 {
         if line.trim().is_empty() {
             continue;
         }
-        cx.source = Rc::new(Source {
-            text: line.clone(),
-            path: None,
-            first_line: 1,
-        });
+        cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
         match parse_script(&line) {
             Ok(script) => match cx.run_script(&script) {
                 Outcome::Exit(code) => return code,

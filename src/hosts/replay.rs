@@ -35,20 +35,15 @@ pub struct Transcript {
 
 /// `PS>`, `PS C:\...>`, `[PS] C:\...>`, `[PS] CAS01>`: returns (prompt, command).
 pub fn split_prompt(line: &str) -> Option<(String, String)> {
-    let starts = line.starts_with("PS>")
-        || line.starts_with("PS ")
-        || line.starts_with("[PS] ")
-        || line.starts_with("[PS]>");
+    let starts =
+        line.starts_with("PS>") || line.starts_with("PS ") || line.starts_with("[PS] ") || line.starts_with("[PS]>");
     if !starts {
         return None;
     }
     let at = line.find('>')?;
     let rest = &line[at + 1..];
     let command = rest.strip_prefix(' ').unwrap_or(rest);
-    Some((
-        line[..=at].to_string() + if rest.starts_with(' ') { " " } else { "" },
-        command.to_string(),
-    ))
+    Some((line[..=at].to_string() + if rest.starts_with(' ') { " " } else { "" }, command.to_string()))
 }
 
 pub fn parse_transcript(text: &str) -> Transcript {
@@ -92,12 +87,7 @@ pub fn parse_transcript(text: &str) -> Transcript {
             if let Some(e) = current.take() {
                 t.entries.push(e);
             }
-            current = Some(Entry {
-                line: line_no,
-                prompt,
-                command,
-                expected: vec![],
-            });
+            current = Some(Entry { line: line_no, prompt, command, expected: vec![] });
             continue;
         }
         match current.as_mut() {
@@ -147,9 +137,9 @@ pub fn block_matches(expected: &[String], actual: &[String]) -> bool {
         Some((first, rest)) if first.trim() == "..." => {
             (0..=actual.len()).any(|skip| block_matches(rest, &actual[skip..]))
         }
-        Some((first, rest)) => actual
-            .split_first()
-            .is_some_and(|(a, more)| line_matches(first, a) && block_matches(rest, more)),
+        Some((first, rest)) => {
+            actual.split_first().is_some_and(|(a, more)| line_matches(first, a) && block_matches(rest, more))
+        }
     }
 }
 
@@ -214,7 +204,10 @@ impl Host for Capture {
 
 pub struct Failure {
     pub entry: Entry,
+    /// Compared lines (trailing blank lines dropped).
     pub actual: Vec<String>,
+    /// Every line as printed, for -Update.
+    pub printed: Vec<String>,
 }
 
 /// Runs one transcript in a fresh store; returns the failing commands.
@@ -222,21 +215,10 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
     let store_path = scratch.join("config.db");
     let buffer = Rc::new(RefCell::new(String::new()));
     let options = CreateOptions {
-        server_name: Some(
-            transcript
-                .machine
-                .clone()
-                .unwrap_or_else(|| "CAS01".to_string()),
-        ),
+        server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
         domain: Some("contoso.com".to_string()),
     };
-    let mut cx = Session::new(
-        store_path.clone(),
-        options,
-        Box::new(Capture {
-            buffer: buffer.clone(),
-        }),
-    );
+    let mut cx = Session::new(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
     cx.non_interactive = true;
     if let Ok(exe) = std::env::current_exe() {
         cx.exe = exe;
@@ -249,11 +231,7 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
             continue;
         }
         buffer.borrow_mut().clear();
-        cx.source = Rc::new(Source {
-            text: entry.command.clone(),
-            path: None,
-            first_line: 1,
-        });
+        cx.source = Rc::new(Source { text: entry.command.clone(), path: None, first_line: 1 });
         let stop = with_dir(&script_dir, || match parse_script(&entry.command) {
             Ok(script) => matches!(cx.run_script(&script), Outcome::Exit(_)),
             Err(e) => {
@@ -262,14 +240,14 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
             }
         });
         let text = buffer.borrow().clone();
-        let actual: Vec<String> =
-            normalize(&text.split('\n').map(|s| s.to_string()).collect::<Vec<_>>());
+        let mut printed: Vec<String> = text.split('\n').map(|s| s.trim_end().to_string()).collect();
+        if printed.last().is_some_and(|l| l.is_empty()) {
+            printed.pop();
+        }
+        let actual = normalize(&printed);
         let expected = normalize(&entry.expected);
         if !block_matches(&expected, &actual) {
-            failures.push(Failure {
-                entry: entry.clone(),
-                actual,
-            });
+            failures.push(Failure { entry: entry.clone(), actual, printed });
         }
         if stop {
             break;
@@ -328,12 +306,7 @@ fn update_file(path: &Path, t: &Transcript, failures: &[Failure]) -> std::io::Re
         lines.push(format!("{}{}", e.prompt, cmd_lines.next().unwrap_or("")));
         lines.extend(cmd_lines.map(|l| format!(">> {l}")));
         match failures.iter().find(|f| f.entry.line == e.line) {
-            Some(f) => {
-                lines.extend(f.actual.iter().cloned());
-                if e.expected.last().is_some_and(|l| l.trim().is_empty()) {
-                    lines.push(String::new());
-                }
-            }
+            Some(f) => lines.extend(f.printed.iter().cloned()),
             None => lines.extend(e.expected.iter().cloned()),
         }
     }
@@ -358,25 +331,17 @@ pub fn run(paths: &[String], update: bool) -> i32 {
             }
         };
         let transcript = parse_transcript(&text);
-        let scratch =
-            std::env::temp_dir().join(format!("mailsh-replay-{}-{n}", std::process::id()));
+        let scratch = std::env::temp_dir().join(format!("mailsh-replay-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&scratch);
         if let Err(e) = std::fs::create_dir_all(&scratch) {
-            println!(
-                "FAIL {}: cannot create a scratch store: {e}",
-                file.display()
-            );
+            println!("FAIL {}: cannot create a scratch store: {e}", file.display());
             failed += 1;
             continue;
         }
         let failures = replay_one(file, &transcript, &scratch);
         let _ = std::fs::remove_dir_all(&scratch);
         if failures.is_empty() {
-            println!(
-                "PASS {} ({} commands)",
-                file.display(),
-                transcript.entries.len()
-            );
+            println!("PASS {} ({} commands)", file.display(), transcript.entries.len());
             passed += 1;
             continue;
         }
@@ -385,11 +350,7 @@ pub fn run(paths: &[String], update: bool) -> i32 {
         for f in &failures {
             println!("--- {}:{} expected", file.display(), f.entry.line);
             println!("+++ actual");
-            println!(
-                "@@ line {}: {} @@",
-                f.entry.line,
-                f.entry.command.replace('\n', " ")
-            );
+            println!("@@ line {}: {} @@", f.entry.line, f.entry.command.replace('\n', " "));
             print!("{}", unified_diff(&normalize(&f.entry.expected), &f.actual));
         }
         if update {
@@ -411,10 +372,7 @@ mod tests {
     fn prompts_of_every_kind_are_recognized() {
         assert_eq!(
             split_prompt("[PS] C:\\Windows\\system32>Get-CASMailbox"),
-            Some((
-                "[PS] C:\\Windows\\system32>".into(),
-                "Get-CASMailbox".into()
-            ))
+            Some(("[PS] C:\\Windows\\system32>".into(), "Get-CASMailbox".into()))
         );
         assert_eq!(
             split_prompt("PS C:\\Users\\admin> Get-Service"),
@@ -426,10 +384,7 @@ mod tests {
 
     #[test]
     fn wildcards_match_parts_and_runs_of_lines() {
-        assert!(line_matches(
-            "Start time: [..]",
-            "Start time: 20261121101500"
-        ));
+        assert!(line_matches("Start time: [..]", "Start time: 20261121101500"));
         assert!(line_matches("[..]Smith[..]", "John Smith True"));
         assert!(!line_matches("Start [..] x", "Start time"));
         let e: Vec<String> = ["a", "...", "z"].iter().map(|s| s.to_string()).collect();

@@ -31,15 +31,9 @@ impl Transcript {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
-            .open(&path)?;
-        let os = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default();
+        let mut file = OpenOptions::new().create(true).write(true).append(append).truncate(!append).open(&path)?;
+        let os =
+            std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
         let header = format!(
             "{STARS}\nWindows PowerShell transcript start\nStart time: {}\nUsername: {user}\nRunAs User: {user}\nConfiguration Name: \nMachine: {machine} (Linux {os})\nHost Application: {host}\nProcess ID: {pid}\nPSVersion: 5.1.14393.0\nPSEdition: Desktop\nBuildVersion: 10.0.14393.0\n{STARS}\n",
             format_compact_datetime(now_unix()),
@@ -49,11 +43,7 @@ impl Transcript {
             pid = std::process::id(),
         );
         file.write_all(header.as_bytes())?;
-        Ok(Transcript {
-            path,
-            file,
-            include_invocation_header: include_invocation_header,
-        })
+        Ok(Transcript { path, file, include_invocation_header: include_invocation_header })
     }
 
     /// Everything the console shows goes here too. A failing disk must not

@@ -84,9 +84,7 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
             '}' | ')' | ']' => {
                 let matches = matches!(
                     (stack.last(), c),
-                    (Some(Open::Brace(_)), '}')
-                        | (Some(Open::Paren(_)), ')')
-                        | (Some(Open::Bracket(_)), ']')
+                    (Some(Open::Brace(_)), '}') | (Some(Open::Paren(_)), ')') | (Some(Open::Bracket(_)), ']')
                 );
                 if matches {
                     stack.pop();
@@ -118,63 +116,33 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
     }
     if let Some(open) = stack.last() {
         let (msg, id, at) = match *open {
-            Open::Brace(at) => (
-                "Missing closing '}' in statement block or type definition.",
-                "MissingEndCurlyBrace",
-                at,
-            ),
-            Open::Paren(at) => (
-                "Missing closing ')' in expression.",
-                "MissingEndParenthesisInExpression",
-                at,
-            ),
-            Open::Bracket(at) => (
-                "Missing ']' at end of attribute or type literal.",
-                "EndSquareBracketExpectedAtEndOfAttribute",
-                at,
-            ),
+            Open::Brace(at) => {
+                ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace", at)
+            }
+            Open::Paren(at) => ("Missing closing ')' in expression.", "MissingEndParenthesisInExpression", at),
+            Open::Bracket(at) => {
+                ("Missing ']' at end of attribute or type literal.", "EndSquareBracketExpectedAtEndOfAttribute", at)
+            }
         };
         return error(msg, id, Span::new(at, at + 1), true);
     }
     if last_token_end_pipe && source[..end].trim_end().ends_with('|') {
         let at = source.trim_end().len().saturating_sub(1);
-        return error(
-            "An empty pipe element is not allowed.",
-            "EmptyPipeElement",
-            Span::new(at, at + 1),
-            true,
-        );
+        return error("An empty pipe element is not allowed.", "EmptyPipeElement", Span::new(at, at + 1), true);
     }
     if source.trim_end().ends_with('`') {
         let at = source.trim_end().len().saturating_sub(1);
-        return error(
-            "Missing expression after '`'.",
-            "MissingExpression",
-            Span::new(at, at + 1),
-            true,
-        );
+        return error("Missing expression after '`'.", "MissingExpression", Span::new(at, at + 1), true);
     }
     let pos = pos.min(end);
-    let token: String = source[pos..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    let token: String = source[pos..].chars().take_while(|c| !c.is_whitespace()).collect();
     if token.is_empty() {
         let at = pos.saturating_sub(1);
         let prev = source[..pos].trim_end();
         if prev.ends_with(',') {
-            return error(
-                "Missing expression after ','.",
-                "MissingExpressionAfterToken",
-                Span::new(at, pos),
-                true,
-            );
+            return error("Missing expression after ','.", "MissingExpressionAfterToken", Span::new(at, pos), true);
         }
-        if let Some(op) = prev
-            .rsplit(char::is_whitespace)
-            .next()
-            .filter(|w| w.starts_with('-') && w.len() > 1)
-        {
+        if let Some(op) = prev.rsplit(char::is_whitespace).next().filter(|w| w.starts_with('-') && w.len() > 1) {
             return error(
                 &format!("You must provide a value expression following the '{op}' operator."),
                 "ExpectedValueExpression",
@@ -182,20 +150,10 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
                 true,
             );
         }
-        return error(
-            "Unexpected end of input.",
-            "UnexpectedEndOfInput",
-            Span::new(at, pos),
-            true,
-        );
+        return error("Unexpected end of input.", "UnexpectedEndOfInput", Span::new(at, pos), true);
     }
     if token.starts_with('|') {
-        return error(
-            "An empty pipe element is not allowed.",
-            "EmptyPipeElement",
-            Span::new(pos, pos + 1),
-            false,
-        );
+        return error("An empty pipe element is not allowed.", "EmptyPipeElement", Span::new(pos, pos + 1), false);
     }
     error(
         &format!("Unexpected token '{token}' in expression or statement."),
@@ -213,10 +171,5 @@ fn is_close(quote: char, c: char) -> bool {
 }
 
 fn error(message: &str, error_id: &'static str, span: Span, incomplete: bool) -> ParseError {
-    ParseError {
-        message: message.to_string(),
-        error_id,
-        span,
-        incomplete,
-    }
+    ParseError { message: message.to_string(), error_id, span, incomplete }
 }

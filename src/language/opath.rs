@@ -11,11 +11,7 @@ pub enum Filter {
     And(Vec<Filter>),
     Or(Vec<Filter>),
     Not(Box<Filter>),
-    Compare {
-        property: String,
-        op: FilterOp,
-        value: String,
-    },
+    Compare { property: String, op: FilterOp, value: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,63 +32,29 @@ pub fn parse_filter(text: &str) -> Result<Filter, usize> {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     })?;
-    let top = pairs
-        .next()
-        .and_then(|p| p.into_inner().next())
-        .ok_or(0usize)?;
+    let top = pairs.next().and_then(|p| p.into_inner().next()).ok_or(0usize)?;
     Ok(node(top))
 }
 
 fn node(pair: Pair<Rule>) -> Filter {
     match pair.as_rule() {
         Rule::opath_or => {
-            let mut parts: Vec<Filter> = pair
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::or_kw)
-                .map(node)
-                .collect();
-            if parts.len() == 1 {
-                parts.pop().unwrap_or(Filter::And(vec![]))
-            } else {
-                Filter::Or(parts)
-            }
+            let mut parts: Vec<Filter> = pair.into_inner().filter(|p| p.as_rule() != Rule::or_kw).map(node).collect();
+            if parts.len() == 1 { parts.pop().unwrap_or(Filter::And(vec![])) } else { Filter::Or(parts) }
         }
         Rule::opath_and => {
-            let mut parts: Vec<Filter> = pair
-                .into_inner()
-                .filter(|p| p.as_rule() != Rule::and_kw)
-                .map(node)
-                .collect();
-            if parts.len() == 1 {
-                parts.pop().unwrap_or(Filter::And(vec![]))
-            } else {
-                Filter::And(parts)
-            }
+            let mut parts: Vec<Filter> = pair.into_inner().filter(|p| p.as_rule() != Rule::and_kw).map(node).collect();
+            if parts.len() == 1 { parts.pop().unwrap_or(Filter::And(vec![])) } else { Filter::And(parts) }
         }
         Rule::opath_not => {
             let negated = pair.as_str().trim_start().starts_with(['-', '\u{2013}']);
-            let inner = pair
-                .into_inner()
-                .next()
-                .map(node)
-                .unwrap_or(Filter::And(vec![]));
-            if negated {
-                Filter::Not(Box::new(inner))
-            } else {
-                inner
-            }
+            let inner = pair.into_inner().next().map(node).unwrap_or(Filter::And(vec![]));
+            if negated { Filter::Not(Box::new(inner)) } else { inner }
         }
         Rule::opath_cmp => {
             let mut parts = pair.into_inner();
-            let property = parts
-                .next()
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default();
-            let op = match parts
-                .next()
-                .map(|p| p.as_str()[1..].to_ascii_lowercase())
-                .as_deref()
-            {
+            let property = parts.next().map(|p| p.as_str().to_string()).unwrap_or_default();
+            let op = match parts.next().map(|p| p.as_str()[1..].to_ascii_lowercase()).as_deref() {
                 Some("ne") => FilterOp::Ne,
                 Some("like") => FilterOp::Like,
                 Some("notlike") => FilterOp::NotLike,
@@ -103,27 +65,18 @@ fn node(pair: Pair<Rule>) -> Filter {
                 _ => FilterOp::Eq,
             };
             let raw = parts.next().map(|p| p.as_str()).unwrap_or("");
-            let value = if raw.len() >= 2
-                && (raw.starts_with(['\'', '"', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']))
-            {
-                let mut chars = raw.chars();
-                chars.next();
-                chars.next_back();
-                chars.as_str().to_string()
-            } else {
-                raw.to_string()
-            };
-            Filter::Compare {
-                property,
-                op,
-                value,
-            }
+            let value =
+                if raw.len() >= 2 && (raw.starts_with(['\'', '"', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}'])) {
+                    let mut chars = raw.chars();
+                    chars.next();
+                    chars.next_back();
+                    chars.as_str().to_string()
+                } else {
+                    raw.to_string()
+                };
+            Filter::Compare { property, op, value }
         }
-        _ => pair
-            .into_inner()
-            .next()
-            .map(node)
-            .unwrap_or(Filter::And(vec![])),
+        _ => pair.into_inner().next().map(node).unwrap_or(Filter::And(vec![])),
     }
 }
 
@@ -145,14 +98,7 @@ mod tests {
     #[test]
     fn the_reference_filter_parses() {
         let f = parse_filter("ImapEnabled -eq False").unwrap();
-        assert_eq!(
-            f,
-            Filter::Compare {
-                property: "ImapEnabled".into(),
-                op: FilterOp::Eq,
-                value: "False".into()
-            }
-        );
+        assert_eq!(f, Filter::Compare { property: "ImapEnabled".into(), op: FilterOp::Eq, value: "False".into() });
         let f = parse_filter("ImapEnabled -eq $false -and Name -like 'J*'").unwrap();
         assert!(matches!(f, Filter::And(ref v) if v.len() == 2));
         assert!(parse_filter("ImapEnabled -eq").is_err());

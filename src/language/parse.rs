@@ -22,11 +22,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
         diagnose(source, pos)
     })?;
     let script = pairs.next().ok_or_else(|| diagnose(source, 0))?;
-    let statements = script
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::statements)
-        .map(statements)
-        .unwrap_or_default();
+    let statements = script.into_inner().find(|p| p.as_rule() == Rule::statements).map(statements).unwrap_or_default();
     Ok(Script { statements })
 }
 
@@ -36,26 +32,17 @@ fn span(pair: &Pair<Rule>) -> Span {
 }
 
 fn statements(pair: Pair<Rule>) -> Vec<Statement> {
-    pair.into_inner()
-        .filter(|p| p.as_rule() == Rule::statement)
-        .map(statement)
-        .collect()
+    pair.into_inner().filter(|p| p.as_rule() == Rule::statement).map(statement).collect()
 }
 
 fn statement(pair: Pair<Rule>) -> Statement {
     let sp = span(&pair);
     let Some(inner) = pair.into_inner().next() else {
-        return Statement::Pipeline(Pipeline {
-            elements: vec![],
-            span: sp,
-        });
+        return Statement::Pipeline(Pipeline { elements: vec![], span: sp });
     };
     match inner.as_rule() {
         Rule::exit_stmt => Statement::Exit {
-            code: inner
-                .into_inner()
-                .find(|p| p.as_rule() == Rule::expression)
-                .map(expression),
+            code: inner.into_inner().find(|p| p.as_rule() == Rule::expression).map(expression),
             span: sp,
         },
         Rule::assignment => {
@@ -66,16 +53,8 @@ fn statement(pair: Pair<Rule>) -> Statement {
                 Some("-=") => AssignOp::Subtract,
                 _ => AssignOp::Set,
             };
-            let value = parts.next().map(pipeline).unwrap_or(Pipeline {
-                elements: vec![],
-                span: sp,
-            });
-            Statement::Assignment {
-                variable,
-                op,
-                value,
-                span: sp,
-            }
+            let value = parts.next().map(pipeline).unwrap_or(Pipeline { elements: vec![], span: sp });
+            Statement::Assignment { variable, op, value, span: sp }
         }
         _ => Statement::Pipeline(pipeline(inner)),
     }
@@ -105,29 +84,14 @@ fn command(pair: Pair<Rule>) -> Command {
             Rule::parameter => {
                 let psp = span(&p);
                 let mut parts = p.into_inner();
-                let name = parts
-                    .next()
-                    .map(|n| n.as_str().to_string())
-                    .unwrap_or_default();
-                let value = parts
-                    .next()
-                    .and_then(|cv| cv.into_inner().next())
-                    .map(argument);
-                CommandElement::Parameter {
-                    name,
-                    span: psp,
-                    value,
-                }
+                let name = parts.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let value = parts.next().and_then(|cv| cv.into_inner().next()).map(argument);
+                CommandElement::Parameter { name, span: psp, value }
             }
             _ => CommandElement::Argument(argument(p)),
         })
         .collect();
-    Command {
-        name,
-        name_span,
-        elements,
-        span: sp,
-    }
+    Command { name, name_span, elements, span: sp }
 }
 
 /// An argument-mode value: one item, or `a, b, c` as an array.
@@ -135,31 +99,19 @@ fn argument(pair: Pair<Rule>) -> Expr {
     let sp = span(&pair);
     let mut items: Vec<Expr> = pair.into_inner().map(arg_item).collect();
     if items.len() == 1 {
-        items.pop().unwrap_or(Expr {
-            kind: ExprKind::Str(String::new()),
-            span: sp,
-        })
+        items.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: sp })
     } else {
-        Expr {
-            kind: ExprKind::Array(items),
-            span: sp,
-        }
+        Expr { kind: ExprKind::Array(items), span: sp }
     }
 }
 
 fn arg_item(pair: Pair<Rule>) -> Expr {
     match pair.as_rule() {
-        Rule::bareword => Expr {
-            kind: ExprKind::Str(pair.as_str().to_string()),
-            span: span(&pair),
-        },
+        Rule::bareword => Expr { kind: ExprKind::Str(pair.as_str().to_string()), span: span(&pair) },
         Rule::number => number(pair),
         Rule::arg_number => match pair.into_inner().next() {
             Some(n) => number(n),
-            None => Expr {
-                kind: ExprKind::Str(String::new()),
-                span: Span::default(),
-            },
+            None => Expr { kind: ExprKind::Str(String::new()), span: Span::default() },
         },
         _ => primary_postfix(pair),
     }
@@ -173,21 +125,15 @@ fn expression(pair: Pair<Rule>) -> Expr {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::unary_prefix => {
-                let op = if p.as_str().starts_with('!') || p.as_str().len() > 1 {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Negate
-                };
+                let op =
+                    if p.as_str().starts_with('!') || p.as_str().len() > 1 { UnaryOp::Not } else { UnaryOp::Negate };
                 prefixes.push((op, p.as_span().start()));
             }
             Rule::array_operand => {
                 let mut e = array_operand(p);
                 while let Some((op, start)) = prefixes.pop() {
                     let sp = Span::new(start, e.span.end);
-                    e = Expr {
-                        kind: ExprKind::Unary(op, Box::new(e)),
-                        span: sp,
-                    };
+                    e = Expr { kind: ExprKind::Unary(op, Box::new(e)), span: sp };
                 }
                 operands.push(e);
             }
@@ -211,10 +157,7 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
             return;
         };
         let sp = Span::new(l.span.start, r.span.end);
-        out.push(Expr {
-            kind: ExprKind::Binary(op, Box::new(l), Box::new(r)),
-            span: sp,
-        });
+        out.push(Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span: sp });
     }
     for (op, rhs) in ops.into_iter().zip(operands) {
         while let Some(&top) = stack.last() {
@@ -231,16 +174,11 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
     while let Some(op) = stack.pop() {
         reduce(&mut out, op);
     }
-    out.pop().unwrap_or(Expr {
-        kind: ExprKind::Str(String::new()),
-        span: Span::default(),
-    })
+    out.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: Span::default() })
 }
 
 fn binary_op(text: &str) -> BinaryOp {
-    let word: String = text
-        .trim_start_matches(['-', '\u{2013}', '\u{2014}'])
-        .to_ascii_lowercase();
+    let word: String = text.trim_start_matches(['-', '\u{2013}', '\u{2014}']).to_ascii_lowercase();
     let (case_sensitive, word) = match word.as_str() {
         w if w.len() > 2 && w.starts_with('c') && !w.starts_with("contains") => (true, &w[1..]),
         w if w.len() > 2 && w.starts_with('i') && !w.starts_with("in") => (false, &w[1..]),
@@ -280,25 +218,16 @@ fn array_operand(pair: Pair<Rule>) -> Expr {
     let sp = span(&pair);
     let mut items: Vec<Expr> = pair.into_inner().map(primary_postfix).collect();
     if items.len() == 1 {
-        items.pop().unwrap_or(Expr {
-            kind: ExprKind::Str(String::new()),
-            span: sp,
-        })
+        items.pop().unwrap_or(Expr { kind: ExprKind::Str(String::new()), span: sp })
     } else {
-        Expr {
-            kind: ExprKind::Array(items),
-            span: sp,
-        }
+        Expr { kind: ExprKind::Array(items), span: sp }
     }
 }
 
 fn primary_postfix(pair: Pair<Rule>) -> Expr {
     let mut inner = pair.into_inner();
     let Some(first) = inner.next() else {
-        return Expr {
-            kind: ExprKind::Str(String::new()),
-            span: Span::default(),
-        };
+        return Expr { kind: ExprKind::Str(String::new()), span: Span::default() };
     };
     let mut e = primary(first);
     for post in inner {
@@ -306,32 +235,14 @@ fn primary_postfix(pair: Pair<Rule>) -> Expr {
         match post.as_rule() {
             Rule::member => {
                 let mut parts = post.into_inner();
-                let name = parts
-                    .next()
-                    .map(|n| n.as_str().to_string())
-                    .unwrap_or_default();
-                let call = parts
-                    .next()
-                    .map(|args| args.into_inner().map(expression).collect());
-                e = Expr {
-                    kind: ExprKind::Member {
-                        target: Box::new(e),
-                        name,
-                        call,
-                    },
-                    span: sp,
-                };
+                let name = parts.next().map(|n| n.as_str().to_string()).unwrap_or_default();
+                let call = parts.next().map(|args| args.into_inner().map(expression).collect());
+                e = Expr { kind: ExprKind::Member { target: Box::new(e), name, call }, span: sp };
             }
             Rule::index => {
                 let idx = post.into_inner().next().map(expression);
                 if let Some(idx) = idx {
-                    e = Expr {
-                        kind: ExprKind::Index {
-                            target: Box::new(e),
-                            index: Box::new(idx),
-                        },
-                        span: sp,
-                    };
+                    e = Expr { kind: ExprKind::Index { target: Box::new(e), index: Box::new(idx) }, span: sp };
                 }
             }
             _ => {}
@@ -358,14 +269,8 @@ fn primary(pair: Pair<Rule>) -> Expr {
         },
         Rule::script_block => {
             let raw = pair.as_str();
-            let text = raw
-                .get(1..raw.len().saturating_sub(1))
-                .unwrap_or("")
-                .to_string();
-            ExprKind::ScriptBlock(Rc::new(ScriptBlock {
-                statements: inner_statements(pair),
-                text,
-            }))
+            let text = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("").to_string();
+            ExprKind::ScriptBlock(Rc::new(ScriptBlock { statements: inner_statements(pair), text }))
         }
         Rule::hashtable => {
             let entries = pair
@@ -401,10 +306,7 @@ fn primary(pair: Pair<Rule>) -> Expr {
 }
 
 fn inner_statements(pair: Pair<Rule>) -> Vec<Statement> {
-    pair.into_inner()
-        .find(|p| p.as_rule() == Rule::statements)
-        .map(statements)
-        .unwrap_or_default()
+    pair.into_inner().find(|p| p.as_rule() == Rule::statements).map(statements).unwrap_or_default()
 }
 
 fn number(pair: Pair<Rule>) -> Expr {
@@ -430,10 +332,7 @@ fn number(pair: Pair<Rule>) -> Expr {
 
 fn variable_name(pair: Pair<Rule>) -> String {
     let text = pair.as_str().trim_start_matches('$');
-    let text = text
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .unwrap_or(text);
+    let text = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).unwrap_or(text);
     text.to_string()
 }
 

@@ -78,37 +78,20 @@ fn every_seed_command_line_parses() {
     for l in lines {
         parse_script(l).unwrap_or_else(|e| panic!("seed line {l:?} did not parse: {e:?}"));
     }
-    let c =
-        one_command("Set-ImapSettings -Identity CAS01 -CalendarItemRetrievalOption IntranetUrl ");
+    let c = one_command("Set-ImapSettings -Identity CAS01 -CalendarItemRetrievalOption IntranetUrl ");
     assert_eq!(params(&c), vec!["Identity", "CalendarItemRetrievalOption"]);
-    assert_eq!(
-        args(&c).iter().map(text).collect::<Vec<_>>(),
-        vec!["CAS01", "IntranetUrl"]
-    );
-    let c = one_command(
-        "Set-Imap4Settings -CalendarItemRetrievalOption Custom -OwaServerUrl \"https://OwaServer01\"",
-    );
+    assert_eq!(args(&c).iter().map(text).collect::<Vec<_>>(), vec!["CAS01", "IntranetUrl"]);
+    let c = one_command("Set-Imap4Settings -CalendarItemRetrievalOption Custom -OwaServerUrl \"https://OwaServer01\"");
     assert_eq!(text(&args(&c)[1]), "https://OwaServer01");
     let c = one_command("Net Stop MSExchangeIMAP4BE");
     assert_eq!(c.name, "Net");
-    assert_eq!(
-        args(&c).iter().map(text).collect::<Vec<_>>(),
-        vec!["Stop", "MSExchangeIMAP4BE"]
-    );
+    assert_eq!(args(&c).iter().map(text).collect::<Vec<_>>(), vec!["Stop", "MSExchangeIMAP4BE"]);
 }
 
 #[test]
 fn parameters_take_values_with_space_or_colon() {
-    for src in [
-        "A (B) -F",
-        "A {x} C",
-        "A $(x) -F",
-        "A @{a=1} -F",
-        "A @(1) x",
-        "A $x.y(1) z",
-        "A $x[0] z",
-        "A -C:x -F",
-    ] {
+    for src in ["A (B) -F", "A {x} C", "A $(x) -F", "A @{a=1} -F", "A @(1) x", "A $x.y(1) z", "A $x[0] z", "A -C:x -F"]
+    {
         let c = one_command(src);
         assert_eq!(c.elements.len(), 2, "{src}");
     }
@@ -124,13 +107,8 @@ fn parameters_take_values_with_space_or_colon() {
 
 #[test]
 fn bare_words_stay_text_in_argument_mode() {
-    let c = one_command(
-        "Set-ImapSettings -SSLBindings 0.0.0.0:993 -X509CertificateName mail.contoso.com",
-    );
-    assert_eq!(
-        args(&c).iter().map(text).collect::<Vec<_>>(),
-        vec!["0.0.0.0:993", "mail.contoso.com"]
-    );
+    let c = one_command("Set-ImapSettings -SSLBindings 0.0.0.0:993 -X509CertificateName mail.contoso.com");
+    assert_eq!(args(&c).iter().map(text).collect::<Vec<_>>(), vec!["0.0.0.0:993", "mail.contoso.com"]);
     let c = one_command("Write-Output 2+2");
     assert_eq!(text(&args(&c)[0]), "2+2");
     let c = one_command("Set-ImapSettings -MaxCommandSize 4096 -Banner x");
@@ -145,9 +123,7 @@ fn arrays_hashtables_and_nested_pipelines() {
     assert!(matches!(&args(&c)[0], ExprKind::Array(v) if v.len() == 2));
     let c = one_command("Set-CASMailbox jdoe -EwsAllowList @{Add='a'; Remove='b'}");
     assert!(matches!(&args(&c)[1], ExprKind::Hashtable(v) if v.len() == 2 && v[0].0 == "Add"));
-    let c = one_command(
-        "New-Mailbox -Name x -Password (ConvertTo-SecureString -String 'x' -AsPlainText -Force)",
-    );
+    let c = one_command("New-Mailbox -Name x -Password (ConvertTo-SecureString -String 'x' -AsPlainText -Force)");
     assert!(matches!(&args(&c)[1], ExprKind::Paren(_)));
     let c = one_command("Write-Output @(1, 2)");
     assert!(matches!(&args(&c)[0], ExprKind::ArrayExpr(v) if v.len() == 1));
@@ -166,27 +142,13 @@ fn strings_quote_and_expand() {
 fn script_blocks_hold_expressions_with_precedence() {
     let src = "Get-CASMailbox | Where-Object { $_.ImapEnabled -eq $false -and $_.Name -like 'J*' }";
     let script = parse_script(src).unwrap();
-    let Statement::Pipeline(p) = &script.statements[0] else {
-        panic!()
-    };
+    let Statement::Pipeline(p) = &script.statements[0] else { panic!() };
     assert_eq!(p.elements.len(), 2);
-    let PipelineElement::Command(w) = &p.elements[1] else {
-        panic!()
-    };
-    let ExprKind::ScriptBlock(b) = &args(w)[0] else {
-        panic!()
-    };
-    let Statement::Pipeline(inner) = &b.statements[0] else {
-        panic!()
-    };
-    let PipelineElement::Expression(e) = &inner.elements[0] else {
-        panic!()
-    };
-    assert!(
-        matches!(e.kind, ExprKind::Binary(BinaryOp::And, _, _)),
-        "{:?}",
-        e.kind
-    );
+    let PipelineElement::Command(w) = &p.elements[1] else { panic!() };
+    let ExprKind::ScriptBlock(b) = &args(w)[0] else { panic!() };
+    let Statement::Pipeline(inner) = &b.statements[0] else { panic!() };
+    let PipelineElement::Expression(e) = &inner.elements[0] else { panic!() };
+    assert!(matches!(e.kind, ExprKind::Binary(BinaryOp::And, _, _)), "{:?}", e.kind);
     for op in [
         "-eq",
         "-ne",
@@ -211,10 +173,12 @@ fn script_blocks_hold_expressions_with_precedence() {
 
 #[test]
 fn statements_separate_on_newlines_semicolons_and_continue_with_backticks() {
-    let script = parse_script("Get-CASMailbox; Get-Mailbox\n# a comment\n<# block\ncomment #>\nGet-Service `\n  MSExchangeIMAP4\n").unwrap();
+    let script = parse_script(
+        "Get-CASMailbox; Get-Mailbox\n# a comment\n<# block\ncomment #>\nGet-Service `\n  MSExchangeIMAP4\n",
+    )
+    .unwrap();
     assert_eq!(script.statements.len(), 3);
-    let script =
-        parse_script("$m = Get-CASMailbox \"John Smith\"\n$m.ImapEnabled\nexit 3").unwrap();
+    let script = parse_script("$m = Get-CASMailbox \"John Smith\"\n$m.ImapEnabled\nexit 3").unwrap();
     assert!(matches!(script.statements[0], Statement::Assignment { .. }));
     assert!(
         matches!(&script.statements[2], Statement::Exit { code: Some(e), .. } if matches!(e.kind, ExprKind::Int(3)))
@@ -236,18 +200,11 @@ fn errors_name_the_place_and_know_when_input_is_incomplete() {
     assert!(e.incomplete);
     assert_eq!(e.message, "The string is missing the terminator: \".");
     assert_eq!(e.span.start, 25);
-    assert!(
-        parse_script("Get-CASMailbox | Where-Object {")
-            .unwrap_err()
-            .incomplete
-    );
+    assert!(parse_script("Get-CASMailbox | Where-Object {").unwrap_err().incomplete);
     assert!(parse_script("Get-CASMailbox |").unwrap_err().incomplete);
     let e = parse_script("Get-CASMailbox | | fl").unwrap_err();
     assert!(!e.incomplete);
     assert_eq!(e.message, "An empty pipe element is not allowed.");
     let e = parse_script("Get-CASMailbox )").unwrap_err();
-    assert_eq!(
-        e.message,
-        "Unexpected token ')' in expression or statement."
-    );
+    assert_eq!(e.message, "Unexpected token ')' in expression or statement.");
 }

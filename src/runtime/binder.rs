@@ -12,20 +12,12 @@ use crate::language::ast::{Command, CommandElement, Expr, Span};
 
 /// Resolves a typed parameter name: an exact name or alias wins, else a
 /// unique prefix; otherwise PowerShell's unknown or ambiguous error.
-pub fn resolve_param<'s>(
-    sig: &'s Signature,
-    typed: &str,
-) -> std::result::Result<usize, ErrorRecord> {
+pub fn resolve_param<'s>(sig: &'s Signature, typed: &str) -> std::result::Result<usize, ErrorRecord> {
     if let Some(i) = sig.params.iter().position(|p| p.matches_exactly(typed)) {
         return Ok(i);
     }
-    let matches: Vec<usize> = sig
-        .params
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.matches_prefix(typed))
-        .map(|(i, _)| i)
-        .collect();
+    let matches: Vec<usize> =
+        sig.params.iter().enumerate().filter(|(_, p)| p.matches_prefix(typed)).map(|(i, _)| i).collect();
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => Err(ErrorRecord::parameter_not_found(typed)),
@@ -60,19 +52,14 @@ pub fn bind_arguments(sig: &'static Signature, cmd: &Command, cx: &mut Session) 
                             (eval_argument(cx, expr)?, expr.span)
                         }
                         _ => {
-                            return Err(ErrorRecord::missing_argument(
-                                param.name,
-                                param.ty.type_name(),
-                            )
-                            .at(*span)
-                            .into());
+                            return Err(ErrorRecord::missing_argument(param.name, param.ty.type_name())
+                                .at(*span)
+                                .into());
                         }
                     }
                 };
                 if args.values[idx].is_some() {
-                    return Err(ErrorRecord::parameter_bound_twice(param.name)
-                        .at(*span)
-                        .into());
+                    return Err(ErrorRecord::parameter_bound_twice(param.name).at(*span).into());
                 }
                 let converted = convert(param, raw).map_err(|e| e.at(vspan))?;
                 args.values[idx] = Some(converted);
@@ -95,38 +82,20 @@ fn eval_argument(cx: &mut Session, expr: &Expr) -> Result<Value> {
     cx.eval(expr)
 }
 
-fn bind_positional(
-    sig: &'static Signature,
-    args: &mut Args,
-    positional: Vec<(Value, Span)>,
-) -> Result<()> {
-    let mut slots: Vec<(usize, &Param)> = sig
-        .params
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.position.is_some())
-        .collect();
+fn bind_positional(sig: &'static Signature, args: &mut Args, positional: Vec<(Value, Span)>) -> Result<()> {
+    let mut slots: Vec<(usize, &Param)> = sig.params.iter().enumerate().filter(|(_, p)| p.position.is_some()).collect();
     slots.sort_by_key(|(_, p)| p.position);
-    let free: Vec<(usize, &Param)> = slots
-        .into_iter()
-        .filter(|(i, _)| args.values[*i].is_none())
-        .collect();
+    let free: Vec<(usize, &Param)> = slots.into_iter().filter(|(i, _)| args.values[*i].is_none()).collect();
     let mut slots = free.into_iter();
     let mut rest = positional.into_iter();
     while let Some((value, span)) = rest.next() {
         let Some((idx, param)) = slots.next() else {
-            return Err(ErrorRecord::positional_not_found(&value.to_text())
-                .at(span)
-                .into());
+            return Err(ErrorRecord::positional_not_found(&value.to_text()).at(span).into());
         };
         let value = if param.remaining {
             let mut all = vec![value];
             all.extend(rest.by_ref().map(|(v, _)| v));
-            if all.len() == 1 {
-                all.pop().unwrap_or(Value::Null)
-            } else {
-                Value::Array(all)
-            }
+            if all.len() == 1 { all.pop().unwrap_or(Value::Null) } else { Value::Array(all) }
         } else {
             value
         };
@@ -175,9 +144,7 @@ pub fn bind_input(args: &Args, input: &Value) -> std::result::Result<Option<Args
 
 /// Whether the signature takes pipeline input at all.
 pub fn takes_pipeline_input(sig: &Signature) -> bool {
-    sig.params
-        .iter()
-        .any(|p| p.from_pipeline || p.from_property)
+    sig.params.iter().any(|p| p.from_pipeline || p.from_property)
 }
 
 pub fn missing_mandatory(args: &Args) -> Vec<&'static Param> {
@@ -240,10 +207,7 @@ mod tests {
 
     fn sig() -> Signature {
         Signature::build("Set-CASMailbox")
-            .param(Param::new(
-                "Identity",
-                ParamType::Identity("MailboxIdParameter"),
-            ))
+            .param(Param::new("Identity", ParamType::Identity("MailboxIdParameter")))
             .param(Param::new("ImapEnabled", ParamType::Bool))
             .param(Param::new("ImapUseProtocolDefaults", ParamType::Bool))
             .param(Param::new("ImapEnableExactRFC822Size", ParamType::Bool))
@@ -253,14 +217,8 @@ mod tests {
     #[test]
     fn exact_names_beat_prefixes() {
         let s = sig();
-        assert_eq!(
-            s.params[resolve_param(&s, "imapenabled").unwrap()].name,
-            "ImapEnabled"
-        );
-        assert_eq!(
-            s.params[resolve_param(&s, "IMAPUse").unwrap()].name,
-            "ImapUseProtocolDefaults"
-        );
+        assert_eq!(s.params[resolve_param(&s, "imapenabled").unwrap()].name, "ImapEnabled");
+        assert_eq!(s.params[resolve_param(&s, "IMAPUse").unwrap()].name, "ImapUseProtocolDefaults");
     }
 
     #[test]
@@ -277,18 +235,12 @@ mod tests {
     fn unknown_names_are_reported_as_typed() {
         let s = sig();
         let e = resolve_param(&s, "NoSuchParam").unwrap_err();
-        assert_eq!(
-            e.message,
-            "A parameter cannot be found that matches parameter name 'NoSuchParam'."
-        );
+        assert_eq!(e.message, "A parameter cannot be found that matches parameter name 'NoSuchParam'.");
     }
 
     #[test]
     fn common_parameters_resolve_by_alias() {
         let s = sig();
-        assert_eq!(
-            s.params[resolve_param(&s, "ea").unwrap()].name,
-            "ErrorAction"
-        );
+        assert_eq!(s.params[resolve_param(&s, "ea").unwrap()].name, "ErrorAction");
     }
 }

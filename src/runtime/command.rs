@@ -14,13 +14,7 @@ pub trait Processor {
     }
     /// Called once per pipeline object, or once with `None` when the command
     /// stands first in its pipeline.
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        out: &mut Output,
-    ) -> Result<()>;
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()>;
     fn end(&mut self, _args: &Args, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         Ok(())
     }
@@ -32,13 +26,7 @@ pub type RunFn = fn(&Args, Option<&Value>, &mut Session, &mut Output) -> Result<
 struct Stateless(RunFn);
 
 impl Processor for Stateless {
-    fn process(
-        &mut self,
-        args: &Args,
-        input: Option<&Value>,
-        cx: &mut Session,
-        out: &mut Output,
-    ) -> Result<()> {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         (self.0)(args, input, cx, out)
     }
 }
@@ -55,16 +43,10 @@ pub struct CmdletDef {
 
 impl CmdletDef {
     pub fn run(signature: Signature, run: RunFn) -> CmdletDef {
-        CmdletDef {
-            signature: signature.finish(),
-            make: Make::Run(run),
-        }
+        CmdletDef { signature: signature.finish(), make: Make::Run(run) }
     }
     pub fn stateful(signature: Signature, make: fn() -> Box<dyn Processor>) -> CmdletDef {
-        CmdletDef {
-            signature: signature.finish(),
-            make: Make::Stateful(make),
-        }
+        CmdletDef { signature: signature.finish(), make: Make::Stateful(make) }
     }
     pub fn processor(&self) -> Box<dyn Processor> {
         match self.make {
@@ -87,12 +69,7 @@ pub struct Args {
 impl Args {
     pub fn new(signature: &'static Signature, command_span: Span) -> Args {
         let n = signature.params.len();
-        Args {
-            signature,
-            values: vec![None; n],
-            spans: vec![None; n],
-            command_span,
-        }
+        Args { signature, values: vec![None; n], spans: vec![None; n], command_span }
     }
 
     pub fn name(&self) -> &'static str {
@@ -100,10 +77,7 @@ impl Args {
     }
 
     fn index(&self, name: &str) -> Option<usize> {
-        self.signature
-            .params
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(name))
+        self.signature.params.iter().position(|p| p.name.eq_ignore_ascii_case(name))
     }
 
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -148,9 +122,7 @@ impl Args {
     }
 
     pub fn span_of(&self, name: &str) -> Span {
-        self.index(name)
-            .and_then(|i| self.spans[i])
-            .unwrap_or(self.command_span)
+        self.index(name).and_then(|i| self.spans[i]).unwrap_or(self.command_span)
     }
 
     /// The parameters given, in declaration order, common ones left out:
@@ -177,11 +149,7 @@ impl Output<'_> {
     }
 
     /// Emits each item of a collection (PowerShell's enumeration of output).
-    pub fn emit_all(
-        &mut self,
-        cx: &mut Session,
-        values: impl IntoIterator<Item = Value>,
-    ) -> Result<()> {
+    pub fn emit_all(&mut self, cx: &mut Session, values: impl IntoIterator<Item = Value>) -> Result<()> {
         for v in values {
             self.emit(cx, v)?;
         }

@@ -17,18 +17,12 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         ParamType::Unlimited => match &value {
             Value::Str(s) if s.eq_ignore_ascii_case("unlimited") => Ok(Value::str("Unlimited")),
             _ => {
-                let n = to_int(
-                    name,
-                    &value,
-                    "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]",
-                )?;
+                let n = to_int(name, &value, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]")?;
                 check_range(name, n, 0, u32::MAX as i64)?;
                 Ok(Value::Int(n))
             }
         },
-        ParamType::String | ParamType::Identity(_) if matches!(value, Value::Object(_)) => {
-            Ok(value)
-        }
+        ParamType::String | ParamType::Identity(_) if matches!(value, Value::Object(_)) => Ok(value),
         ParamType::String => Ok(match value {
             Value::Null => Value::Null,
             Value::Str(_) => value,
@@ -42,9 +36,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         },
         ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => match value {
             Value::Hashtable(_) | Value::Null => Ok(value),
-            Value::Array(items) => Ok(Value::Array(
-                items.into_iter().map(|v| Value::str(v.to_text())).collect(),
-            )),
+            Value::Array(items) => Ok(Value::Array(items.into_iter().map(|v| Value::str(v.to_text())).collect())),
             other => Ok(Value::Array(vec![Value::str(other.to_text())])),
         },
         ParamType::Enum(def) => to_enum(name, def, &value),
@@ -65,12 +57,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         }
         ParamType::ScriptBlock => match value {
             Value::ScriptBlock(_) => Ok(value),
-            other => Err(cannot_convert(
-                name,
-                &other,
-                "System.Management.Automation.ScriptBlock",
-                None,
-            )),
+            other => Err(cannot_convert(name, &other, "System.Management.Automation.ScriptBlock", None)),
         },
         ParamType::SecureString => match value {
             Value::SecureString(_) => Ok(value),
@@ -85,12 +72,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         },
         ParamType::Credential => match value {
             Value::Credential { .. } => Ok(value),
-            other => Err(cannot_convert(
-                name,
-                &other,
-                "System.Management.Automation.PSCredential",
-                None,
-            )),
+            other => Err(cannot_convert(name, &other, "System.Management.Automation.PSCredential", None)),
         },
         ParamType::Uri => {
             let text = value.to_text();
@@ -101,9 +83,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
                 Some((scheme, rest))
                     if !scheme.is_empty()
                         && !rest.is_empty()
-                        && scheme
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+                        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
                 {
                     Ok(Value::str(text))
                 }
@@ -117,25 +97,13 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         }
         ParamType::DateTime => match &value {
             Value::DateTime(_) => Ok(value),
-            other => parse_date(&other.to_text())
-                .map(Value::DateTime)
-                .ok_or_else(|| {
-                    cannot_convert(
-                        name,
-                        other,
-                        "System.DateTime",
-                        Some("String was not recognized as a valid DateTime."),
-                    )
-                }),
+            other => parse_date(&other.to_text()).map(Value::DateTime).ok_or_else(|| {
+                cannot_convert(name, other, "System.DateTime", Some("String was not recognized as a valid DateTime."))
+            }),
         },
         ParamType::Hashtable => match value {
             Value::Hashtable(_) => Ok(value),
-            other => Err(cannot_convert(
-                name,
-                &other,
-                "System.Collections.Hashtable",
-                None,
-            )),
+            other => Err(cannot_convert(name, &other, "System.Collections.Hashtable", None)),
         },
         ParamType::Object | ParamType::Properties => Ok(value),
     }
@@ -169,14 +137,10 @@ pub fn to_int(name: &str, value: &Value, type_name: &str) -> Result<i64, ErrorRe
         Value::Int(n) => Ok(*n),
         Value::Double(f) => Ok(f.round() as i64),
         Value::Bool(b) => Ok(*b as i64),
-        Value::Str(s) => s.trim().parse::<i64>().map_err(|_| {
-            cannot_convert(
-                name,
-                value,
-                type_name,
-                Some("Input string was not in a correct format."),
-            )
-        }),
+        Value::Str(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| cannot_convert(name, value, type_name, Some("Input string was not in a correct format."))),
         other => Err(cannot_convert(name, other, type_name, None)),
     }
 }
@@ -282,11 +246,7 @@ pub fn parse_timespan(text: &str) -> Option<i64> {
         [h, m] => h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60,
         [h, m, s] => {
             let s = s.split('.').next()?;
-            let (h, m, s) = (
-                h.parse::<i64>().ok()?,
-                m.parse::<i64>().ok()?,
-                s.parse::<i64>().ok()?,
-            );
+            let (h, m, s) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?, s.parse::<i64>().ok()?);
             if m > 59 || s > 59 || h > 23 {
                 return None;
             }
@@ -336,20 +296,14 @@ pub fn parse_date(text: &str) -> Option<i64> {
     if !time.is_empty() {
         let upper = time.to_ascii_uppercase();
         let (clock, pm, am) = (
-            upper
-                .trim_end_matches(" PM")
-                .trim_end_matches(" AM")
-                .trim_end_matches('Z'),
+            upper.trim_end_matches(" PM").trim_end_matches(" AM").trim_end_matches('Z'),
             upper.ends_with("PM"),
             upper.ends_with("AM"),
         );
         let p: Vec<&str> = clock.split(':').collect();
         hh = p.first()?.parse().ok()?;
         mm = p.get(1).map(|s| s.parse().ok()).unwrap_or(Some(0))?;
-        ss = p
-            .get(2)
-            .map(|s| s.split('.').next().unwrap_or("0").parse().ok())
-            .unwrap_or(Some(0))?;
+        ss = p.get(2).map(|s| s.split('.').next().unwrap_or("0").parse().ok()).unwrap_or(Some(0))?;
         if pm && hh < 12 {
             hh += 12;
         }
@@ -383,14 +337,8 @@ mod tests {
 
     #[test]
     fn enums_take_case_insensitive_names_and_unique_prefixes() {
-        assert_eq!(
-            to_enum("LoginType", &LOGIN, &Value::str("securelogin")).unwrap(),
-            Value::Enum(&LOGIN, 2)
-        );
-        assert_eq!(
-            to_enum("LoginType", &LOGIN, &Value::str("Secure")).unwrap(),
-            Value::Enum(&LOGIN, 2)
-        );
+        assert_eq!(to_enum("LoginType", &LOGIN, &Value::str("securelogin")).unwrap(), Value::Enum(&LOGIN, 2));
+        assert_eq!(to_enum("LoginType", &LOGIN, &Value::str("Secure")).unwrap(), Value::Enum(&LOGIN, 2));
         let e = to_enum("LoginType", &LOGIN, &Value::str("Plain")).unwrap_err();
         assert!(e.message.ends_with("following enumerator names: PlainTextLogin, PlainTextAuthentication. Use a more specific identifier name.\""), "{}", e.message);
         let e = to_enum("LoginType", &LOGIN, &Value::str("Foo")).unwrap_err();
@@ -409,13 +357,7 @@ mod tests {
 
     #[test]
     fn int_ranges_are_validated() {
-        let p = Param::new(
-            "MaxCommandSize",
-            ParamType::Int {
-                min: 1024,
-                max: 16384,
-            },
-        );
+        let p = Param::new("MaxCommandSize", ParamType::Int { min: 1024, max: 16384 });
         let e = convert(&p, Value::Int(99999)).unwrap_err();
         assert_eq!(
             e.message,

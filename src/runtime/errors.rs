@@ -84,12 +84,7 @@ impl std::fmt::Display for ErrorRecord {
 impl std::error::Error for ErrorRecord {}
 
 impl ErrorRecord {
-    pub fn new(
-        message: impl Into<String>,
-        category: Category,
-        error_id: &str,
-        reason: &str,
-    ) -> ErrorRecord {
+    pub fn new(message: impl Into<String>, category: Category, error_id: &str, reason: &str) -> ErrorRecord {
         ErrorRecord {
             message: message.into(),
             command: None,
@@ -208,10 +203,7 @@ impl ErrorRecord {
 
     pub fn missing_mandatory(names: &[&str]) -> ErrorRecord {
         ErrorRecord::new(
-            format!(
-                "Cannot process command because of one or more missing mandatory parameters: {}.",
-                names.join(" ")
-            ),
+            format!("Cannot process command because of one or more missing mandatory parameters: {}.", names.join(" ")),
             Category::InvalidArgument,
             "MissingMandatoryParameter",
             "ParameterBindingException",
@@ -261,9 +253,7 @@ impl ErrorRecord {
 
     pub fn object_ambiguous(identity: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!(
-                "The operation couldn't be performed because '{identity}' matches multiple entries."
-            ),
+            format!("The operation couldn't be performed because '{identity}' matches multiple entries."),
             Category::NotSpecified,
             "ManagementObjectAmbiguousException",
             "ManagementObjectAmbiguousException",
@@ -276,13 +266,7 @@ impl ErrorRecord {
     }
 
     pub fn invalid_operation(message: impl Into<String>, error_id: &str) -> ErrorRecord {
-        ErrorRecord::new(
-            message,
-            Category::InvalidOperation,
-            error_id,
-            "RuntimeException",
-        )
-        .unqualified()
+        ErrorRecord::new(message, Category::InvalidOperation, error_id, "RuntimeException").unqualified()
     }
 }
 
@@ -327,15 +311,7 @@ mod tests {
 
     #[test]
     fn long_category_parts_are_shortened_in_the_middle() {
-        let e = ErrorRecord::new(
-            "m",
-            Category::NotSpecified,
-            "X",
-            "ManagementObjectNotFoundExceptionAndMoreTextHere",
-        );
-        assert_eq!(
-            e.category_info(),
-            "NotSpecified: (:) [], ManagementObjec...AndMoreTextHere"
-        );
+        let e = ErrorRecord::new("m", Category::NotSpecified, "X", "ManagementObjectNotFoundExceptionAndMoreTextHere");
+        assert_eq!(e.category_info(), "NotSpecified: (:) [], ManagementObjec...AndMoreTextHere");
     }
 }

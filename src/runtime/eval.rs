@@ -90,10 +90,7 @@ impl Session {
                 let mut table: Vec<(String, Value)> = Vec::with_capacity(entries.len());
                 for (k, st) in entries {
                     let v = collapse(self.run_nested(std::slice::from_ref(st))?);
-                    match table
-                        .iter_mut()
-                        .find(|(key, _)| key.eq_ignore_ascii_case(k))
-                    {
+                    match table.iter_mut().find(|(key, _)| key.eq_ignore_ascii_case(k)) {
                         Some(slot) => slot.1 = v,
                         None => table.push((k.clone(), v)),
                     }
@@ -135,11 +132,7 @@ impl Session {
     }
 
     /// Runs a script block with `$_` set to `input`; returns its output.
-    pub fn invoke_block(
-        &mut self,
-        block: &ScriptBlock,
-        input: Option<&Value>,
-    ) -> Result<Vec<Value>> {
+    pub fn invoke_block(&mut self, block: &ScriptBlock, input: Option<&Value>) -> Result<Vec<Value>> {
         let saved = self.take_var("_");
         if let Some(v) = input {
             let _ = self.set_var("_", v.clone());
@@ -155,28 +148,17 @@ fn index_value(target: &Value, index: &Value) -> Value {
         (Value::Array(items), Value::Int(i)) => {
             let len = items.len() as i64;
             let i = if *i < 0 { len + i } else { *i };
-            if (0..len).contains(&i) {
-                items[i as usize].clone()
-            } else {
-                Value::Null
-            }
+            if (0..len).contains(&i) { items[i as usize].clone() } else { Value::Null }
         }
-        (Value::Array(items), Value::Array(indexes)) => Value::Array(
-            indexes
-                .iter()
-                .map(|ix| index_value(&Value::Array(items.clone()), ix))
-                .collect(),
-        ),
+        (Value::Array(items), Value::Array(indexes)) => {
+            Value::Array(indexes.iter().map(|ix| index_value(&Value::Array(items.clone()), ix)).collect())
+        }
         (Value::Hashtable(_), key) => target.property(&key.to_text()),
         (Value::Str(s), Value::Int(i)) => {
             let chars: Vec<char> = s.chars().collect();
             let len = chars.len() as i64;
             let i = if *i < 0 { len + i } else { *i };
-            if (0..len).contains(&i) {
-                Value::str(chars[i as usize].to_string())
-            } else {
-                Value::Null
-            }
+            if (0..len).contains(&i) { Value::str(chars[i as usize].to_string()) } else { Value::Null }
         }
         (Value::Null, _) => Value::Null,
         (other, Value::Int(0)) => other.clone(),
@@ -218,17 +200,9 @@ fn call_method(target: &Value, name: &str, args: &[Value]) -> Result<Value> {
                     Some(Value::Int(n)) => (*n).max(0) as usize,
                     _ => chars.len() - start,
                 };
-                Value::Str(
-                    chars[start..(start + len).min(chars.len())]
-                        .iter()
-                        .collect(),
-                )
+                Value::Str(chars[start..(start + len).min(chars.len())].iter().collect())
             }
-            "indexof" => Value::Int(
-                s.find(&arg(0))
-                    .map(|i| s[..i].chars().count() as i64)
-                    .unwrap_or(-1),
-            ),
+            "indexof" => Value::Int(s.find(&arg(0)).map(|i| s[..i].chars().count() as i64).unwrap_or(-1)),
             "tostring" => Value::Str(s.clone()),
             "equals" => Value::Bool(s == &arg(0)),
             _ => return Err(no_method(target, name)),
@@ -239,23 +213,16 @@ fn call_method(target: &Value, name: &str, args: &[Value]) -> Result<Value> {
         "tostring" => Ok(Value::Str(target.to_text())),
         "equals" => Ok(Value::Bool(target.to_text() == arg(0))),
         "gettype" => Ok(Value::Str(target.type_name())),
-        "contains" => Ok(Value::Bool(
-            target
-                .clone()
-                .into_items()
-                .iter()
-                .any(|v| v.to_text().eq_ignore_ascii_case(&arg(0))),
-        )),
+        "contains" => {
+            Ok(Value::Bool(target.clone().into_items().iter().any(|v| v.to_text().eq_ignore_ascii_case(&arg(0)))))
+        }
         _ => Err(no_method(target, name)),
     }
 }
 
 fn no_method(target: &Value, name: &str) -> super::errors::Flow {
     ErrorRecord::invalid_operation(
-        format!(
-            "Method invocation failed because [{}] does not contain a method named '{name}'.",
-            target.type_name()
-        ),
+        format!("Method invocation failed because [{}] does not contain a method named '{name}'.", target.type_name()),
         "MethodNotFound",
     )
     .into()

@@ -10,10 +10,7 @@ pub fn wildcard_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = if case_sensitive {
         (pattern.chars().collect(), text.chars().collect())
     } else {
-        (
-            pattern.to_lowercase().chars().collect(),
-            text.to_lowercase().chars().collect(),
-        )
+        (pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect())
     };
     wild(&p, &t)
 }
@@ -106,20 +103,12 @@ pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std
             a.partial_cmp(&b)
         }
         (Value::Bool(a), other) => Some(a.cmp(&other.is_true())),
-        (Value::TimeSpan(a), Value::TimeSpan(b)) | (Value::DateTime(a), Value::DateTime(b)) => {
-            Some(a.cmp(b))
-        }
-        (Value::TimeSpan(a), other) => {
-            Some(a.cmp(&super::convert::parse_timespan(&other.to_text())?))
-        }
+        (Value::TimeSpan(a), Value::TimeSpan(b)) | (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
+        (Value::TimeSpan(a), other) => Some(a.cmp(&super::convert::parse_timespan(&other.to_text())?)),
         (Value::DateTime(a), other) => Some(a.cmp(&super::convert::parse_date(&other.to_text())?)),
         _ => {
             let (a, b) = (l.to_text(), r.to_text());
-            Some(if case_sensitive {
-                a.cmp(&b)
-            } else {
-                a.to_lowercase().cmp(&b.to_lowercase())
-            })
+            Some(if case_sensitive { a.cmp(&b) } else { a.to_lowercase().cmp(&b.to_lowercase()) })
         }
     }
 }
@@ -148,18 +137,12 @@ fn scalar_op(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<bool, Erro
         CompareOp::Like => wildcard_match(&r.to_text(), &l.to_text(), cs),
         CompareOp::NotLike => !wildcard_match(&r.to_text(), &l.to_text(), cs),
         CompareOp::Match | CompareOp::NotMatch => {
-            let re = regex::RegexBuilder::new(&r.to_text())
-                .case_insensitive(!cs)
-                .build()
-                .map_err(|e| {
-                    ErrorRecord::invalid_operation(
-                        format!(
-                            "The regular expression pattern {} is not valid: {e}",
-                            r.to_text()
-                        ),
-                        "InvalidRegularExpression",
-                    )
-                })?;
+            let re = regex::RegexBuilder::new(&r.to_text()).case_insensitive(!cs).build().map_err(|e| {
+                ErrorRecord::invalid_operation(
+                    format!("The regular expression pattern {} is not valid: {e}", r.to_text()),
+                    "InvalidRegularExpression",
+                )
+            })?;
             re.is_match(&l.to_text()) == (op == CompareOp::Match)
         }
         CompareOp::Contains | CompareOp::NotContains | CompareOp::In | CompareOp::NotIn => false,
@@ -174,9 +157,7 @@ pub fn compare(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<Value, E
                 Value::Array(items) => items.clone(),
                 other => vec![other.clone()],
             };
-            let found = items
-                .iter()
-                .any(|i| compare_scalars(i, r, cs) == Some(std::cmp::Ordering::Equal));
+            let found = items.iter().any(|i| compare_scalars(i, r, cs) == Some(std::cmp::Ordering::Equal));
             Ok(Value::Bool(found == (op == CompareOp::Contains)))
         }
         CompareOp::In | CompareOp::NotIn => {
@@ -184,9 +165,7 @@ pub fn compare(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<Value, E
                 Value::Array(items) => items.clone(),
                 other => vec![other.clone()],
             };
-            let found = items
-                .iter()
-                .any(|i| compare_scalars(l, i, cs) == Some(std::cmp::Ordering::Equal));
+            let found = items.iter().any(|i| compare_scalars(l, i, cs) == Some(std::cmp::Ordering::Equal));
             Ok(Value::Bool(found == (op == CompareOp::In)))
         }
         _ => match l {
@@ -253,28 +232,18 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
                 Arith::Multiply => a * b,
                 Arith::Divide => {
                     if b == 0.0 {
-                        return Err(ErrorRecord::invalid_operation(
-                            "Attempted to divide by zero.",
-                            "RuntimeException",
-                        ));
+                        return Err(ErrorRecord::invalid_operation("Attempted to divide by zero.", "RuntimeException"));
                     }
                     a / b
                 }
                 Arith::Modulo => {
                     if b == 0.0 {
-                        return Err(ErrorRecord::invalid_operation(
-                            "Attempted to divide by zero.",
-                            "RuntimeException",
-                        ));
+                        return Err(ErrorRecord::invalid_operation("Attempted to divide by zero.", "RuntimeException"));
                     }
                     a % b
                 }
             };
-            Ok(if ints && v.fract() == 0.0 && v.abs() < 9.0e15 {
-                Value::Int(v as i64)
-            } else {
-                Value::Double(v)
-            })
+            Ok(if ints && v.fract() == 0.0 && v.abs() < 9.0e15 { Value::Int(v as i64) } else { Value::Double(v) })
         }
     }
 }
@@ -295,18 +264,9 @@ mod tests {
 
     #[test]
     fn right_operand_converts_to_left_type() {
-        assert_eq!(
-            compare(CompareOp::Eq, &Value::Int(5), &Value::str("5"), false).unwrap(),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            compare(CompareOp::Eq, &Value::str("ABC"), &Value::str("abc"), false).unwrap(),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            compare(CompareOp::Eq, &Value::str("ABC"), &Value::str("abc"), true).unwrap(),
-            Value::Bool(false)
-        );
+        assert_eq!(compare(CompareOp::Eq, &Value::Int(5), &Value::str("5"), false).unwrap(), Value::Bool(true));
+        assert_eq!(compare(CompareOp::Eq, &Value::str("ABC"), &Value::str("abc"), false).unwrap(), Value::Bool(true));
+        assert_eq!(compare(CompareOp::Eq, &Value::str("ABC"), &Value::str("abc"), true).unwrap(), Value::Bool(false));
     }
 
     #[test]
@@ -316,9 +276,6 @@ mod tests {
             compare(CompareOp::Gt, &l, &Value::Int(1), false).unwrap(),
             Value::Array(vec![Value::Int(2), Value::Int(3)])
         );
-        assert_eq!(
-            compare(CompareOp::Contains, &l, &Value::Int(2), false).unwrap(),
-            Value::Bool(true)
-        );
+        assert_eq!(compare(CompareOp::Contains, &l, &Value::Int(2), false).unwrap(), Value::Bool(true));
     }
 }

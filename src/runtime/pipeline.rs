@@ -8,9 +8,7 @@ use super::errors::{ErrorRecord, Flow, Result};
 use super::eval::collapse;
 use super::session::{Action, Session};
 use super::value::Value;
-use crate::language::ast::{
-    AssignOp, Command, CommandElement, Pipeline, PipelineElement, Script, Statement,
-};
+use crate::language::ast::{AssignOp, Command, CommandElement, Pipeline, PipelineElement, Script, Statement};
 
 pub type Sink<'a> = dyn FnMut(&mut Session, Value) -> Result<()> + 'a;
 
@@ -35,14 +33,8 @@ struct Stage {
 }
 
 impl Stage {
-    fn new(
-        def: &'static CmdletDef,
-        cmd: &Command,
-        position: usize,
-        cx: &mut Session,
-    ) -> Result<Stage> {
-        let args = bind_arguments(&def.signature, cmd, cx)
-            .map_err(|f| name_error(f, def.signature.name))?;
+    fn new(def: &'static CmdletDef, cmd: &Command, position: usize, cx: &mut Session) -> Result<Stage> {
+        let args = bind_arguments(&def.signature, cmd, cx).map_err(|f| name_error(f, def.signature.name))?;
         let error_action = args.get("ErrorAction").map(Action::from_value);
         let warning_action = args.get("WarningAction").map(Action::from_value);
         Ok(Stage {
@@ -56,8 +48,7 @@ impl Stage {
     }
 
     fn action(&self, cx: &Session) -> Action {
-        self.error_action
-            .unwrap_or_else(|| cx.error_action_preference())
+        self.error_action.unwrap_or_else(|| cx.error_action_preference())
     }
 
     /// A failure of one record: reported, and the pipeline goes on, unless
@@ -96,21 +87,15 @@ impl Stage {
                 }
                 Ok(None) => {
                     return self.fail(
-                        ErrorRecord::input_not_bound()
-                            .with_target(v.to_text(), &v.short_type_name())
-                            .into(),
+                        ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(),
                         cx,
                     );
                 }
                 Err(e) => return self.fail(e.into(), cx),
             },
             Some(v) => {
-                return self.fail(
-                    ErrorRecord::input_not_bound()
-                        .with_target(v.to_text(), &v.short_type_name())
-                        .into(),
-                    cx,
-                );
+                return self
+                    .fail(ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(), cx);
             }
             None => &self.args,
         };
@@ -160,9 +145,7 @@ fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result
         let (head, rest) = stages.split_at_mut(i + 1);
         let stage = &mut head[i];
         let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
-        let result = stage
-            .processor
-            .end(&stage.args, cx, &mut Output { next: &mut next });
+        let result = stage.processor.end(&stage.args, cx, &mut Output { next: &mut next });
         match result {
             Ok(()) | Err(Flow::StopUpstream) => {}
             Err(f) => stage.fail(f, cx)?,
@@ -201,11 +184,7 @@ impl Session {
                 };
                 let stop = self.error_action_preference() == Action::Stop;
                 self.write_error(*rec, action);
-                if stop {
-                    Outcome::Stopped
-                } else {
-                    Outcome::Completed
-                }
+                if stop { Outcome::Stopped } else { Outcome::Completed }
             }
             Err(Flow::ScriptStop(rec)) => {
                 self.write_error(*rec, Action::Continue);
@@ -239,12 +218,7 @@ impl Session {
     pub fn exec_statement(&mut self, statement: &Statement, sink: &mut Sink<'_>) -> Result<()> {
         match statement {
             Statement::Pipeline(p) => self.exec_pipeline(p, sink),
-            Statement::Assignment {
-                variable,
-                op,
-                value,
-                span,
-            } => {
+            Statement::Assignment { variable, op, value, span } => {
                 let mut items = Vec::new();
                 self.exec_pipeline(value, &mut |_: &mut Session, v: Value| {
                     items.push(v);
@@ -253,18 +227,14 @@ impl Session {
                 let new = collapse(items);
                 let value = match op {
                     AssignOp::Set => new,
-                    AssignOp::Add => super::operators::arithmetic(
-                        super::operators::Arith::Add,
-                        self.get_var(variable),
-                        new,
-                    )
-                    .map_err(|e| e.at(*span))?,
-                    AssignOp::Subtract => super::operators::arithmetic(
-                        super::operators::Arith::Subtract,
-                        self.get_var(variable),
-                        new,
-                    )
-                    .map_err(|e| e.at(*span))?,
+                    AssignOp::Add => {
+                        super::operators::arithmetic(super::operators::Arith::Add, self.get_var(variable), new)
+                            .map_err(|e| e.at(*span))?
+                    }
+                    AssignOp::Subtract => {
+                        super::operators::arithmetic(super::operators::Arith::Subtract, self.get_var(variable), new)
+                            .map_err(|e| e.at(*span))?
+                    }
                 };
                 self.set_var(variable, value).map_err(|e| e.at(*span))?;
                 Ok(())
@@ -289,9 +259,7 @@ impl Session {
         let mut commands: Vec<&Command> = Vec::new();
         if let Some(first) = elements.next() {
             match first {
-                PipelineElement::Expression(e) => {
-                    head_items = Some(self.eval(e)?.into_items_for_pipeline())
-                }
+                PipelineElement::Expression(e) => head_items = Some(self.eval(e)?.into_items_for_pipeline()),
                 PipelineElement::Command(c) => commands.push(c),
             }
         }
@@ -348,26 +316,19 @@ impl Session {
 }
 
 fn lookup(cmd: &Command) -> Result<&'static CmdletDef> {
-    crate::cmdlets::registry().find(&cmd.name).ok_or_else(|| {
-        ErrorRecord::command_not_found(&cmd.name)
-            .at(cmd.name_span)
-            .into()
-    })
+    crate::cmdlets::registry()
+        .find(&cmd.name)
+        .ok_or_else(|| ErrorRecord::command_not_found(&cmd.name).at(cmd.name_span).into())
 }
 
 /// `Cmd -?` asks for help on Cmd: it runs as `Get-Help Cmd`.
 fn help_request(cmd: &Command) -> Option<Command> {
-    let asks = cmd
-        .elements
-        .iter()
-        .any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"));
+    let asks = cmd.elements.iter().any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"));
     if !asks {
         return None;
     }
-    let target = crate::language::ast::Expr {
-        kind: crate::language::ast::ExprKind::Str(cmd.name.clone()),
-        span: cmd.name_span,
-    };
+    let target =
+        crate::language::ast::Expr { kind: crate::language::ast::ExprKind::Str(cmd.name.clone()), span: cmd.name_span };
     Some(Command {
         name: "Get-Help".into(),
         name_span: cmd.name_span,

@@ -91,9 +91,8 @@ impl Session {
         vars.insert("formatenumerationlimit".into(), Value::Int(4));
         vars.insert("?".into(), Value::Bool(true));
         vars.insert("error".into(), Value::Array(vec![]));
-        let user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "administrator".into());
+        let user =
+            std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "administrator".into());
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("mailsh"));
         Session {
             vars,
@@ -119,9 +118,7 @@ impl Session {
                 .map_err(|e| ErrorRecord::task(e.to_string(), "StoreUnavailable"))?;
             self.store = Some(store);
         }
-        self.store.as_mut().ok_or_else(|| {
-            ErrorRecord::task("The configuration store is not open.", "StoreUnavailable")
-        })
+        self.store.as_mut().ok_or_else(|| ErrorRecord::task("The configuration store is not open.", "StoreUnavailable"))
     }
 
     // ---- variables ----------------------------------------------------------
@@ -134,11 +131,7 @@ impl Session {
             "null" => return Value::Null,
             "psitem" => return self.vars.get("_").cloned().unwrap_or(Value::Null),
             "pwd" => {
-                return Value::str(
-                    std::env::current_dir()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
-                );
+                return Value::str(std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default());
             }
             _ => {}
         }
@@ -165,10 +158,7 @@ impl Session {
             .with_target(name, "String")
             .unqualified());
         }
-        if let Some(env) = name
-            .strip_prefix("env:")
-            .or_else(|| name.strip_prefix("Env:"))
-        {
+        if let Some(env) = name.strip_prefix("env:").or_else(|| name.strip_prefix("Env:")) {
             // SAFETY of intent: mailsh is single-threaded while it runs a
             // script; services are separate processes.
             unsafe { std::env::set_var(env, value.to_text()) };
@@ -214,17 +204,13 @@ impl Session {
 
     /// `WARNING: text`, yellow on a terminal, unless -WarningAction says not.
     pub fn warn(&mut self, text: &str) {
-        let action = self
-            .warning_action
-            .unwrap_or_else(|| Action::from_value(&self.get_var("WarningPreference")));
+        let action = self.warning_action.unwrap_or_else(|| Action::from_value(&self.get_var("WarningPreference")));
         if matches!(action, Action::SilentlyContinue | Action::Ignore) {
             return;
         }
         let line = format!("WARNING: {text}\n");
         if self.host.color() {
-            let painted = nu_ansi_term::Color::Yellow
-                .paint(line.trim_end())
-                .to_string();
+            let painted = nu_ansi_term::Color::Yellow.paint(line.trim_end()).to_string();
             self.host.write_err(&format!("{painted}\n"));
         } else {
             self.host.write_err(&line);
@@ -248,9 +234,7 @@ impl Session {
         if action != Action::SilentlyContinue {
             let text = render_error(&record);
             if self.host.color() {
-                let painted = nu_ansi_term::Color::Red
-                    .paint(text.trim_end_matches('\n'))
-                    .to_string();
+                let painted = nu_ansi_term::Color::Red.paint(text.trim_end_matches('\n')).to_string();
                 self.host.write_err(&format!("{painted}\n"));
             } else {
                 self.host.write_err(&text);
@@ -275,24 +259,13 @@ impl Session {
         let text = &self.source.text;
         let start = span.start.min(text.len());
         let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let line_end = text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(text.len());
+        let line_end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
         let line_no = text[..start].matches('\n').count() + self.source.first_line.max(1);
-        let line_text = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
         let column = text[line_start..start].chars().count() + 1;
         let end = span.end.clamp(start, line_end.max(start));
         let mark_len = text[start..end].chars().count().max(1);
-        Position {
-            script: self.source.path.clone(),
-            line: line_no,
-            column,
-            line_text,
-            mark_len,
-        }
+        Position { script: self.source.path.clone(), line: line_no, column, line_text, mark_len }
     }
 }
 

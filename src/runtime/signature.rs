@@ -149,17 +149,13 @@ impl Param {
     }
 
     pub fn matches_exactly(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name)
-            || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+        self.name.eq_ignore_ascii_case(name) || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
     }
 
     pub fn matches_prefix(&self, prefix: &str) -> bool {
         let p = prefix.to_ascii_lowercase();
         self.name.to_ascii_lowercase().starts_with(&p)
-            || self
-                .aliases
-                .iter()
-                .any(|a| a.to_ascii_lowercase().starts_with(&p))
+            || self.aliases.iter().any(|a| a.to_ascii_lowercase().starts_with(&p))
     }
 }
 
@@ -187,14 +183,7 @@ pub struct Signature {
 
 pub static ACTION_PREFERENCE: EnumDef = EnumDef {
     type_name: "System.Management.Automation.ActionPreference",
-    members: &[
-        "SilentlyContinue",
-        "Stop",
-        "Continue",
-        "Inquire",
-        "Ignore",
-        "Suspend",
-    ],
+    members: &["SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"],
 };
 
 impl Signature {
@@ -226,17 +215,8 @@ impl Signature {
         self.params.push(p);
         self
     }
-    pub fn example(
-        mut self,
-        title: &'static str,
-        code: &'static str,
-        remarks: &'static str,
-    ) -> Self {
-        self.examples.push(Example {
-            title,
-            code,
-            remarks,
-        });
+    pub fn example(mut self, title: &'static str, code: &'static str, remarks: &'static str) -> Self {
+        self.examples.push(Example { title, code, remarks });
         self
     }
     pub fn should_process(mut self) -> Self {
@@ -254,28 +234,12 @@ impl Signature {
         let mut common = vec![
             Param::new("Verbose", Switch).aliases(&["vb"]).common(),
             Param::new("Debug", Switch).aliases(&["db"]).common(),
-            Param::new("ErrorAction", Enum(&ACTION_PREFERENCE))
-                .aliases(&["ea"])
-                .common(),
-            Param::new("WarningAction", Enum(&ACTION_PREFERENCE))
-                .aliases(&["wa"])
-                .common(),
-            Param::new("ErrorVariable", String)
-                .aliases(&["ev"])
-                .common(),
-            Param::new("WarningVariable", String)
-                .aliases(&["wv"])
-                .common(),
+            Param::new("ErrorAction", Enum(&ACTION_PREFERENCE)).aliases(&["ea"]).common(),
+            Param::new("WarningAction", Enum(&ACTION_PREFERENCE)).aliases(&["wa"]).common(),
+            Param::new("ErrorVariable", String).aliases(&["ev"]).common(),
+            Param::new("WarningVariable", String).aliases(&["wv"]).common(),
             Param::new("OutVariable", String).aliases(&["ov"]).common(),
-            Param::new(
-                "OutBuffer",
-                Int {
-                    min: 0,
-                    max: i32::MAX as i64,
-                },
-            )
-            .aliases(&["ob"])
-            .common(),
+            Param::new("OutBuffer", Int { min: 0, max: i32::MAX as i64 }).aliases(&["ob"]).common(),
         ];
         if self.should_process {
             common.push(Param::new("WhatIf", Switch).aliases(&["wi"]).common());
@@ -286,8 +250,6 @@ impl Signature {
     }
 
     pub fn param_named(&self, name: &str) -> Option<&Param> {
-        self.params
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
+        self.params.iter().find(|p| p.name.eq_ignore_ascii_case(name))
     }
 }

@@ -18,10 +18,7 @@ impl EnumDef {
         self.members.get(index).copied().unwrap_or("")
     }
     pub fn value(&'static self, member: &str) -> Option<Value> {
-        self.members
-            .iter()
-            .position(|m| m.eq_ignore_ascii_case(member))
-            .map(|i| Value::Enum(self, i as u16))
+        self.members.iter().position(|m| m.eq_ignore_ascii_case(member)).map(|i| Value::Enum(self, i as u16))
     }
 }
 
@@ -35,10 +32,7 @@ pub struct Class {
 
 impl Class {
     pub fn new(type_name: &str, names: &[&str]) -> Rc<Class> {
-        Rc::new(Class {
-            type_name: type_name.to_string(),
-            names: names.iter().map(|s| s.to_string()).collect(),
-        })
+        Rc::new(Class { type_name: type_name.to_string(), names: names.iter().map(|s| s.to_string()).collect() })
     }
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n.eq_ignore_ascii_case(name))
@@ -62,11 +56,7 @@ impl Object {
         &self.class.type_name
     }
     pub fn properties(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.class
-            .names
-            .iter()
-            .map(|s| s.as_str())
-            .zip(self.values.iter())
+        self.class.names.iter().map(|s| s.as_str()).zip(self.values.iter())
     }
 }
 
@@ -230,9 +220,7 @@ impl Value {
                 }
                 match name.to_ascii_lowercase().as_str() {
                     "count" => Value::Int(entries.len() as i64),
-                    "keys" => {
-                        Value::Array(entries.iter().map(|(k, _)| Value::str(k.clone())).collect())
-                    }
+                    "keys" => Value::Array(entries.iter().map(|(k, _)| Value::str(k.clone())).collect()),
                     "values" => Value::Array(entries.iter().map(|(_, v)| v.clone()).collect()),
                     _ => Value::Null,
                 }
@@ -240,16 +228,8 @@ impl Value {
             Value::Array(items) => match name.to_ascii_lowercase().as_str() {
                 "count" | "length" => Value::Int(items.len() as i64),
                 _ => {
-                    let vals: Vec<Value> = items
-                        .iter()
-                        .map(|v| v.property(name))
-                        .filter(|v| !v.is_null())
-                        .collect();
-                    if vals.is_empty() {
-                        Value::Null
-                    } else {
-                        Value::Array(vals)
-                    }
+                    let vals: Vec<Value> = items.iter().map(|v| v.property(name)).filter(|v| !v.is_null()).collect();
+                    if vals.is_empty() { Value::Null } else { Value::Array(vals) }
                 }
             },
             Value::Str(s) => match name.to_ascii_lowercase().as_str() {
@@ -295,11 +275,7 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Double(f) => format_double(*f),
             Value::Str(s) => s.clone(),
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.to_text())
-                .collect::<Vec<_>>()
-                .join(" "),
+            Value::Array(items) => items.iter().map(|v| v.to_text()).collect::<Vec<_>>().join(" "),
             Value::Hashtable(_) => "System.Collections.Hashtable".into(),
             Value::Object(o) => object_text(o),
             Value::ScriptBlock(b) => b.text.clone(),
@@ -359,11 +335,7 @@ pub fn format_timespan(secs: i64) -> String {
     let sign = if secs < 0 { "-" } else { "" };
     let s = secs.unsigned_abs();
     let (d, h, m, sec) = (s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60);
-    if d > 0 {
-        format!("{sign}{d}.{h:02}:{m:02}:{sec:02}")
-    } else {
-        format!("{sign}{h:02}:{m:02}:{sec:02}")
-    }
+    if d > 0 { format!("{sign}{d}.{h:02}:{m:02}:{sec:02}") } else { format!("{sign}{h:02}:{m:02}:{sec:02}") }
 }
 
 /// `M/d/yyyy h:mm:ss tt`, the en-US form PowerShell prints.
@@ -398,14 +370,7 @@ pub fn civil_from_unix(t: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = if m <= 2 { y + 1 } else { y };
-    (
-        y,
-        m,
-        d,
-        (rem / 3600) as u32,
-        (rem % 3600 / 60) as u32,
-        (rem % 60) as u32,
-    )
+    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
 }
 
 /// Seconds since the epoch for a civil date (UTC).
@@ -422,12 +387,7 @@ pub fn unix_from_civil(y: i64, m: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
 
 /// Exchange's ByteQuantifiedSize text: `0 B (0 bytes)`, `10 MB (10,485,760 bytes)`.
 pub fn format_bytes(b: u64) -> String {
-    let units = [
-        ("TB", 1u64 << 40),
-        ("GB", 1 << 30),
-        ("MB", 1 << 20),
-        ("KB", 1 << 10),
-    ];
+    let units = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
     let head = units
         .iter()
         .find(|(_, size)| b >= *size)
@@ -452,10 +412,7 @@ pub fn group_thousands(n: u64) -> String {
 }
 
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]

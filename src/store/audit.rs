@@ -34,15 +34,7 @@ impl Store {
             "INSERT INTO audit_log (run_date, caller, cmdlet, object_id, parameters, modified, succeeded) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        stmt.execute(params![
-            e.run_date,
-            e.caller,
-            e.cmdlet,
-            e.object_id,
-            parameters,
-            modified,
-            e.succeeded
-        ])?;
+        stmt.execute(params![e.run_date, e.caller, e.cmdlet, e.object_id, parameters, modified, e.succeeded])?;
         Ok(())
     }
 
@@ -52,29 +44,23 @@ impl Store {
             "SELECT run_date, caller, cmdlet, object_id, parameters, modified, succeeded FROM audit_log \
              WHERE run_date >= ?1 AND run_date <= ?2 ORDER BY run_date DESC, id DESC",
         )?;
-        let rows = stmt.query_map(
-            params![q.start.unwrap_or(i64::MIN), q.end.unwrap_or(i64::MAX)],
-            |r| {
-                Ok(AuditEntry {
-                    run_date: r.get(0)?,
-                    caller: r.get(1)?,
-                    cmdlet: r.get(2)?,
-                    object_id: r.get(3)?,
-                    parameters: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
-                    modified: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
-                    succeeded: r.get(6)?,
-                })
-            },
-        )?;
+        let rows = stmt.query_map(params![q.start.unwrap_or(i64::MIN), q.end.unwrap_or(i64::MAX)], |r| {
+            Ok(AuditEntry {
+                run_date: r.get(0)?,
+                caller: r.get(1)?,
+                cmdlet: r.get(2)?,
+                object_id: r.get(3)?,
+                parameters: serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default(),
+                modified: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                succeeded: r.get(6)?,
+            })
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let e = row?;
-            let cmdlet_ok =
-                q.cmdlets.is_empty() || q.cmdlets.iter().any(|c| c.eq_ignore_ascii_case(&e.cmdlet));
-            let object_ok = q.object_ids.is_empty()
-                || q.object_ids
-                    .iter()
-                    .any(|o| o.eq_ignore_ascii_case(&e.object_id));
+            let cmdlet_ok = q.cmdlets.is_empty() || q.cmdlets.iter().any(|c| c.eq_ignore_ascii_case(&e.cmdlet));
+            let object_ok =
+                q.object_ids.is_empty() || q.object_ids.iter().any(|o| o.eq_ignore_ascii_case(&e.object_id));
             if cmdlet_ok && object_ok {
                 out.push(e);
                 if q.limit > 0 && out.len() >= q.limit {

@@ -42,12 +42,7 @@ exchange_enum!(
     CalendarItemRetrievalOption,
     CALENDAR_ITEM_RETRIEVAL_OPTION,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.CalendarItemRetrievalOptions",
-    [
-        ICalendar = "iCalendar",
-        IntranetUrl = "intranetUrl",
-        InternetUrl = "InternetUrl",
-        Custom = "Custom"
-    ]
+    [ICalendar = "iCalendar", IntranetUrl = "intranetUrl", InternetUrl = "InternetUrl", Custom = "Custom"]
 );
 
 exchange_enum!(
@@ -87,12 +82,7 @@ exchange_enum!(
     LogFileRollOver,
     LOG_FILE_ROLL_OVER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.LogFileRollOver",
-    [
-        Hourly = "Hourly",
-        Daily = "Daily",
-        Weekly = "Weekly",
-        Monthly = "Monthly"
-    ]
+    [Hourly = "Hourly", Daily = "Daily", Weekly = "Weekly", Monthly = "Monthly"]
 );
 
 exchange_enum!(
@@ -106,11 +96,7 @@ exchange_enum!(
     StartupType,
     STARTUP_TYPE,
     "System.ServiceProcess.ServiceStartMode",
-    [
-        Automatic = "Automatic",
-        Manual = "Manual",
-        Disabled = "Disabled"
-    ]
+    [Automatic = "Automatic", Manual = "Manual", Disabled = "Disabled"]
 );
 
 exchange_enum!(

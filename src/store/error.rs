@@ -3,10 +3,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("The configuration store '{path}' could not be opened: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Open { path: String, source: rusqlite::Error },
     #[error("The configuration store is busy or unavailable: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("The configuration store holds a damaged record: {0}")]
@@ -14,11 +11,7 @@ pub enum StoreError {
     #[error(
         "The configuration store '{path}' was written by a newer mailsh (schema {found}, this build knows {known})."
     )]
-    TooNew {
-        path: String,
-        found: i64,
-        known: i64,
-    },
+    TooNew { path: String, found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),
 }

@@ -167,11 +167,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
     })
 }
 
-fn query(
-    conn: &Connection,
-    sql_where: &str,
-    args: impl rusqlite::Params,
-) -> StoreResult<Vec<Mailbox>> {
+fn query(conn: &Connection, sql_where: &str, args: impl rusqlite::Params) -> StoreResult<Vec<Mailbox>> {
     let sql = format!("SELECT {COLUMNS} FROM mailbox {sql_where}");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args, from_row)?;
@@ -193,16 +189,9 @@ impl Store {
             Some((_, name)) => name,
             None => key,
         };
-        let key = key
-            .strip_prefix("SMTP:")
-            .or_else(|| key.strip_prefix("smtp:"))
-            .unwrap_or(key);
+        let key = key.strip_prefix("SMTP:").or_else(|| key.strip_prefix("smtp:")).unwrap_or(key);
         if key.contains('*') {
-            let pattern = key
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-                .replace('*', "%");
+            let pattern = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_").replace('*', "%");
             return query(
                 &self.conn,
                 "WHERE name LIKE ?1 ESCAPE '\\' OR alias LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\' \
@@ -221,11 +210,7 @@ impl Store {
         }
         // A secondary address: rare, so the unindexed scan is acceptable.
         let needle = format!("%\"smtp:{}\"%", key.to_lowercase());
-        query(
-            &self.conn,
-            "WHERE lower(email_addresses) LIKE ?1 ORDER BY name LIMIT ?2",
-            params![needle, limit as i64],
-        )
+        query(&self.conn, "WHERE lower(email_addresses) LIKE ?1 ORDER BY name LIMIT ?2", params![needle, limit as i64])
     }
 
     pub fn mailbox_by_guid(&self, guid: &str) -> StoreResult<Option<Mailbox>> {
@@ -238,26 +223,15 @@ impl Store {
 
     /// A page of mailboxes in name order, after `after_name` (keyset paging
     /// keeps memory flat on large directories).
-    pub fn mailboxes_page(
-        &self,
-        after_name: Option<&str>,
-        limit: usize,
-    ) -> StoreResult<Vec<Mailbox>> {
+    pub fn mailboxes_page(&self, after_name: Option<&str>, limit: usize) -> StoreResult<Vec<Mailbox>> {
         match after_name {
-            Some(name) => query(
-                &self.conn,
-                "WHERE name > ?1 ORDER BY name LIMIT ?2",
-                params![name, limit as i64],
-            ),
+            Some(name) => query(&self.conn, "WHERE name > ?1 ORDER BY name LIMIT ?2", params![name, limit as i64]),
             None => query(&self.conn, "ORDER BY name LIMIT ?1", params![limit as i64]),
         }
     }
 
     pub fn mailbox_count(&self) -> StoreResult<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM mailbox", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        Ok(self.conn.query_row("SELECT count(*) FROM mailbox", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// The mailbox a client names when it logs in: UPN, primary SMTP address
@@ -268,12 +242,7 @@ impl Store {
             Some((_, alias)) => alias.to_string(),
             None => login,
         };
-        Ok(query(
-            &self.conn,
-            "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1",
-            [login],
-        )?
-        .pop())
+        Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
     }
 
     pub fn insert_mailbox(tx: &Transaction, new: &NewMailbox) -> StoreResult<Mailbox> {
@@ -298,9 +267,7 @@ impl Store {
             ],
         )
         .map_err(|e| conflict(e, new))?;
-        query(tx, "WHERE guid = ?1", [&guid])?
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
+        query(tx, "WHERE guid = ?1", [&guid])?.pop().ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
     }
 
     /// Writes every field of `m`; returns false when nothing differed.
@@ -354,9 +321,7 @@ impl Store {
                 to_json(&c.ews_block_list),
             ])
             .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                     StoreError::Conflict(format!(
                         "The name, alias or address of '{}' is already used by another recipient.",
                         m.name
@@ -392,24 +357,16 @@ impl Store {
 
 fn conflict(e: rusqlite::Error, new: &NewMailbox) -> StoreError {
     match e {
-        rusqlite::Error::SqliteFailure(f, Some(msg))
-            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
+        rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
             let what = if msg.contains("mailbox.name") {
-                format!(
-                    "The name \"{}\" is already being used. Please try another name.",
-                    new.name
-                )
+                format!("The name \"{}\" is already being used. Please try another name.", new.name)
             } else if msg.contains("mailbox.alias") {
                 format!(
                     "The alias \"{}\" is already being used by another recipient. Please try another alias.",
                     new.alias
                 )
             } else if msg.contains("mailbox.upn") {
-                format!(
-                    "The user principal name \"{}\" is already being used. Please try another name.",
-                    new.upn
-                )
+                format!("The user principal name \"{}\" is already being used. Please try another name.", new.upn)
             } else {
                 format!(
                     "The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.",

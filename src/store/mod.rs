@@ -14,9 +14,7 @@ pub mod services;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{
-    Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
-};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
 
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
@@ -55,31 +53,20 @@ impl Store {
                 source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Self::init(conn, path, Some(options))
     }
 
     /// Opens an existing store; the services use this and never create one.
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Self::init(conn, path, None)
     }
 
-    fn init(
-        mut conn: Connection,
-        path: &Path,
-        create: Option<&CreateOptions>,
-    ) -> StoreResult<Store> {
+    fn init(mut conn: Connection, path: &Path, create: Option<&CreateOptions>) -> StoreResult<Store> {
         conn.busy_timeout(Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -92,11 +79,7 @@ impl Store {
                 seed(&mut conn, path, &options)?
             }
         };
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            server,
-        })
+        Ok(Store { conn, path: path.to_path_buf(), server })
     }
 
     pub fn path(&self) -> &Path {
@@ -116,9 +99,7 @@ impl Store {
     /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
     /// that concurrent shells wait for each other instead of failing.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
@@ -127,9 +108,7 @@ impl Store {
     /// Changes whenever any connection commits; the services poll it to
     /// notice an administrator's change without re-reading everything.
     pub fn data_version(&self) -> StoreResult<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -139,10 +118,7 @@ impl Store {
 
 /// `<store>.d` beside the store file: services of two stores never mix.
 pub fn state_dir_for(store_path: &Path) -> PathBuf {
-    let mut name = store_path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let mut name = store_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".d");
     store_path.with_file_name(name)
 }
@@ -151,11 +127,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = schema::MIGRATIONS.len() as i64;
     if version > known {
-        return Err(StoreError::TooNew {
-            path: path.display().to_string(),
-            found: version,
-            known,
-        });
+        return Err(StoreError::TooNew { path: path.display().to_string(), found: version, known });
     }
     for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -173,44 +145,23 @@ fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
 
 fn read_server(conn: &Connection) -> StoreResult<Option<ServerInfo>> {
     Ok(conn
-        .query_row(
-            "SELECT name, fqdn, domain, guid, created FROM server WHERE id = 1",
-            [],
-            |r| {
-                Ok(ServerInfo {
-                    name: r.get(0)?,
-                    fqdn: r.get(1)?,
-                    domain: r.get(2)?,
-                    guid: r.get(3)?,
-                    created: r.get(4)?,
-                })
-            },
-        )
+        .query_row("SELECT name, fqdn, domain, guid, created FROM server WHERE id = 1", [], |r| {
+            Ok(ServerInfo { name: r.get(0)?, fqdn: r.get(1)?, domain: r.get(2)?, guid: r.get(3)?, created: r.get(4)? })
+        })
         .optional()?)
 }
 
 fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
     let host = host_name();
-    let name = options
-        .server_name
-        .clone()
-        .unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
-    let domain = options
-        .domain
-        .clone()
-        .unwrap_or_else(|| match host.split_once('.') {
-            Some((_, d)) if d.contains('.') => d.to_lowercase(),
-            _ => "mailsh.local".to_string(),
-        });
+    let name =
+        options.server_name.clone().unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
+    let domain = options.domain.clone().unwrap_or_else(|| match host.split_once('.') {
+        Some((_, d)) if d.contains('.') => d.to_lowercase(),
+        _ => "mailsh.local".to_string(),
+    });
     let fqdn = format!("{}.{}", name.to_lowercase(), domain);
     let created = crate::runtime::value::now_unix();
-    let server = ServerInfo {
-        name,
-        fqdn,
-        domain,
-        guid: new_guid(),
-        created,
-    };
+    let server = ServerInfo { name, fqdn, domain, guid: new_guid(), created };
     let log_root = state_dir_for(path).display().to_string();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let Some(existing) = read_server(&tx)? {
@@ -218,13 +169,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     }
     tx.execute(
         "INSERT INTO server (id, name, fqdn, domain, guid, created) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-        params![
-            server.name,
-            server.fqdn,
-            server.domain,
-            server.guid,
-            server.created
-        ],
+        params![server.name, server.fqdn, server.domain, server.guid, server.created],
     )?;
     for protocol in [Protocol::Imap4, Protocol::Pop3] {
         let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
@@ -238,11 +183,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-pub(crate) fn protocol_settings_write(
-    tx: &Transaction,
-    settings: &ProtocolSettings,
-    changed: i64,
-) -> StoreResult<()> {
+pub(crate) fn protocol_settings_write(tx: &Transaction, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
@@ -259,8 +200,7 @@ impl Store {
             [protocol.name()],
             |r| r.get(0),
         )?;
-        serde_json::from_str(&json)
-            .map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
     }
 
     /// When the protocol settings last changed (WhenChanged).
@@ -272,10 +212,7 @@ impl Store {
         )?)
     }
 
-    pub fn save_protocol_settings(
-        tx: &Transaction,
-        settings: &ProtocolSettings,
-    ) -> StoreResult<()> {
+    pub fn save_protocol_settings(tx: &Transaction, settings: &ProtocolSettings) -> StoreResult<()> {
         protocol_settings_write(tx, settings, crate::runtime::value::now_unix())
     }
 }
@@ -297,29 +234,18 @@ pub fn new_guid() -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let h: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
 pub fn fill_random(buf: &mut [u8]) {
     use std::io::Read;
-    let ok = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(buf))
-        .is_ok();
+    let ok = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok();
     if !ok {
         // No /dev/urandom: fall back on time and address entropy; GUIDs only
         // need to be unique, not secret.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-            ^ (buf.as_ptr() as u128);
+        let seed =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+                ^ (buf.as_ptr() as u128);
         for (i, b) in buf.iter_mut().enumerate() {
             *b = (seed >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(31);
         }

@@ -52,22 +52,8 @@ impl ProtocolSettings {
     /// Exchange 2013's defaults for a new server.
     pub fn defaults(protocol: Protocol, fqdn: &str, log_root: &str) -> ProtocolSettings {
         let (plain, ssl, proxy, max_cmd, banner, log_dir) = match protocol {
-            Protocol::Imap4 => (
-                143,
-                993,
-                1993,
-                10240,
-                "The Microsoft Exchange IMAP4 service is ready.",
-                "Imap4",
-            ),
-            Protocol::Pop3 => (
-                110,
-                995,
-                1995,
-                512,
-                "The Microsoft Exchange POP3 service is ready.",
-                "Pop3",
-            ),
+            Protocol::Imap4 => (143, 993, 1993, 10240, "The Microsoft Exchange IMAP4 service is ready.", "Imap4"),
+            Protocol::Pop3 => (110, 995, 1995, 512, "The Microsoft Exchange POP3 service is ready.", "Pop3"),
         };
         ProtocolSettings {
             protocol,
@@ -76,10 +62,7 @@ impl ProtocolSettings {
             login_type: LoginType::SecureLogin,
             unencrypted_or_tls_bindings: vec![format!("[::]:{plain}"), format!("0.0.0.0:{plain}")],
             ssl_bindings: vec![format!("[::]:{ssl}"), format!("0.0.0.0:{ssl}")],
-            internal_connection_settings: vec![
-                format!("{fqdn}:{ssl}:SSL"),
-                format!("{fqdn}:{plain}:TLS"),
-            ],
+            internal_connection_settings: vec![format!("{fqdn}:{ssl}:SSL"), format!("{fqdn}:{plain}:TLS")],
             external_connection_settings: vec![],
             x509_certificate_name: fqdn.to_string(),
             banner: banner.to_string(),

@@ -12,22 +12,12 @@ impl Store {
     pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
         let text: Option<String> = self
             .conn()
-            .query_row(
-                "SELECT startup_type FROM service WHERE name = ?1",
-                [service],
-                |r| r.get(0),
-            )
+            .query_row("SELECT startup_type FROM service WHERE name = ?1", [service], |r| r.get(0))
             .optional()?;
-        Ok(text
-            .and_then(|t| StartupType::from_name(&t))
-            .unwrap_or(StartupType::Manual))
+        Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
     }
 
-    pub fn set_startup_type(
-        tx: &Transaction,
-        service: &str,
-        startup: StartupType,
-    ) -> StoreResult<()> {
+    pub fn set_startup_type(tx: &Transaction, service: &str, startup: StartupType) -> StoreResult<()> {
         tx.execute(
             "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
              ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",
