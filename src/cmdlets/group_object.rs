@@ -1,7 +1,7 @@
 //! Group-Object (group): objects grouped by a property's value.
 
 use super::common::object;
-use crate::format::views::GROUP_INFO;
+use crate::format::views::{GROUP_INFO, GROUP_INFO_NO_ELEMENT};
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
 use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
@@ -42,11 +42,15 @@ impl Processor for Group {
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         for (name, items) in std::mem::take(&mut self.groups) {
-            let mut props = vec![("Count", Value::Int(items.len() as i64)), ("Name", Value::Str(name))];
-            if !args.switch("NoElement") {
+            let props = vec![("Count", Value::Int(items.len() as i64)), ("Name", Value::Str(name))];
+            let v = if args.switch("NoElement") {
+                object(GROUP_INFO_NO_ELEMENT, props)
+            } else {
+                let mut props = props;
                 props.push(("Group", Value::Array(items)));
-            }
-            out.emit(cx, object(GROUP_INFO, props))?;
+                object(GROUP_INFO, props)
+            };
+            out.emit(cx, v)?;
         }
         Ok(())
     }

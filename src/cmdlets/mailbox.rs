@@ -99,7 +99,7 @@ fn new_definition() -> CmdletDef {
         .param(Param::new("Database", T::String))
         .example(
             "Create a mailbox",
-            "New-Mailbox -Name \"John Smith\" -Alias jsmith -FirstName John -LastName Smith -UserPrincipalName jsmith@contoso.com -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",
+            "New-Mailbox -Name \"Patrick Colon\" -Alias pcolon -FirstName Patrick -LastName Colon -UserPrincipalName pcolon@contoso.com -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",
             "",
         );
     CmdletDef::run(sig, new_mailbox)

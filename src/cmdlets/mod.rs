@@ -91,3 +91,8 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
 pub fn registry() -> &'static Registry {
     &REGISTRY
 }
+
+pub use help::cmdlets_markdown;
+
+#[cfg(test)]
+mod examples_test;

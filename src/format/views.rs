@@ -36,6 +36,7 @@ pub const CONNECTIVITY: &str = "Microsoft.Exchange.Monitoring.CasTransactionOutc
 pub const COMMAND_INFO: &str = "System.Management.Automation.CmdletInfo";
 pub const MEASURE_INFO: &str = "Microsoft.PowerShell.Commands.GenericMeasureInfo";
 pub const GROUP_INFO: &str = "Microsoft.PowerShell.Commands.GroupInfo";
+pub const GROUP_INFO_NO_ELEMENT: &str = "Microsoft.PowerShell.Commands.GroupInfoNoElement";
 pub const HELP_INFO: &str = "MamlCommandHelpInfo";
 
 static CAS_MAILBOX_TABLE: [ColumnSpec; 6] = [
@@ -85,6 +86,8 @@ static COMMAND_TABLE: [ColumnSpec; 4] = [
 
 static GROUP_TABLE: [ColumnSpec; 3] = [col("Count", "Count", 5), col("Name", "Name", 25), auto("Group", "Group")];
 
+static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto("Name", "Name")];
+
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
 pub fn default_view(o: &Object) -> View {
@@ -97,6 +100,7 @@ pub fn default_view(o: &Object) -> View {
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),
         COMMAND_INFO => View::Table(&COMMAND_TABLE),
         GROUP_INFO => View::Table(&GROUP_TABLE),
+        GROUP_INFO_NO_ELEMENT => View::Table(&GROUP_NO_ELEMENT_TABLE),
         MEASURE_INFO => View::List(&MEASURE_LIST),
         _ => View::Auto,
     }
