@@ -4,6 +4,7 @@
 //! pipeline) → `cmdlets` (objects) → `format` (text). The `store` is the only
 //! module that speaks SQL; `services` supervise the `engines`.
 
+pub mod engines;
 pub mod language;
 pub mod runtime;
 pub mod store;
