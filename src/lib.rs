@@ -5,6 +5,7 @@
 //! module that speaks SQL; `services` supervise the `engines`.
 
 pub mod cmdlets;
+pub mod engines;
 pub mod format;
 pub mod hosts;
 pub mod language;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod enums;
 pub mod error;
+pub mod mail;
 pub mod mailboxes;
 pub mod owa;
 pub mod password;

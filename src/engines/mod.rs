@@ -1,0 +1,8 @@
+//! The mail services' engines: IMAP4 and POP3 servers, each a front end
+//! (what clients connect to) and a back end (what serves the mailbox).
+//! `net` holds what both protocols share: TLS, listeners, limits, logins,
+//! protocol logs and the front-end-to-back-end relay.
+
+pub mod net;
+pub mod pop3;
+pub mod probe;

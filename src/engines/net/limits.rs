@@ -1,0 +1,142 @@
+//! MaxConnections, MaxConnectionFromSingleIP and MaxConnectionsPerUser.
+//! A slot is held for as long as its guard lives, so a session that ends in
+//! any way (error, drop, panic) gives its slot back.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitRefusal {
+    Total,
+    PerAddress,
+    PerUser,
+}
+
+#[derive(Default)]
+struct Counts {
+    total: usize,
+    per_ip: HashMap<IpAddr, usize>,
+    per_user: HashMap<String, usize>,
+}
+
+#[derive(Clone)]
+pub struct ConnectionLimits {
+    max_total: usize,
+    max_per_ip: usize,
+    max_per_user: usize,
+    counts: Arc<Mutex<Counts>>,
+}
+
+/// One admitted connection.
+pub struct ConnectionSlot {
+    ip: IpAddr,
+    counts: Arc<Mutex<Counts>>,
+}
+
+/// One logged-on session of a user.
+pub struct UserSlot {
+    user: String,
+    counts: Arc<Mutex<Counts>>,
+}
+
+fn limit(value: i64) -> usize {
+    if value < 1 { 1 } else { usize::try_from(value).unwrap_or(usize::MAX) }
+}
+
+fn lock(counts: &Mutex<Counts>) -> std::sync::MutexGuard<'_, Counts> {
+    // A panic elsewhere while counting cannot leave the numbers half-written.
+    counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl ConnectionLimits {
+    pub fn new(max_total: i64, max_per_ip: i64, max_per_user: i64) -> ConnectionLimits {
+        ConnectionLimits {
+            max_total: limit(max_total),
+            max_per_ip: limit(max_per_ip),
+            max_per_user: limit(max_per_user),
+            counts: Arc::default(),
+        }
+    }
+
+    pub fn from_settings(s: &crate::store::ProtocolSettings) -> ConnectionLimits {
+        ConnectionLimits::new(s.max_connections, s.max_connection_from_single_ip, s.max_connections_per_user)
+    }
+
+    pub fn admit(&self, ip: IpAddr) -> Result<ConnectionSlot, LimitRefusal> {
+        let mut c = lock(&self.counts);
+        if c.total >= self.max_total {
+            return Err(LimitRefusal::Total);
+        }
+        let n = c.per_ip.get(&ip).copied().unwrap_or(0);
+        if n >= self.max_per_ip {
+            return Err(LimitRefusal::PerAddress);
+        }
+        c.total += 1;
+        c.per_ip.insert(ip, n + 1);
+        Ok(ConnectionSlot { ip, counts: self.counts.clone() })
+    }
+
+    /// `user` is a stable key, e.g. the mailbox GUID.
+    pub fn admit_user(&self, user: &str) -> Result<UserSlot, LimitRefusal> {
+        let mut c = lock(&self.counts);
+        let n = c.per_user.get(user).copied().unwrap_or(0);
+        if n >= self.max_per_user {
+            return Err(LimitRefusal::PerUser);
+        }
+        c.per_user.insert(user.to_string(), n + 1);
+        Ok(UserSlot { user: user.to_string(), counts: self.counts.clone() })
+    }
+
+    pub fn total(&self) -> usize {
+        lock(&self.counts).total
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut c = lock(&self.counts);
+        c.total = c.total.saturating_sub(1);
+        if let Some(n) = c.per_ip.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                c.per_ip.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Drop for UserSlot {
+    fn drop(&mut self) {
+        let mut c = lock(&self.counts);
+        if let Some(n) = c.per_user.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                c.per_user.remove(&self.user);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_counted_and_given_back() {
+        let limits = ConnectionLimits::new(3, 2, 1);
+        let a: IpAddr = "10.0.0.1".parse().expect("ip");
+        let b: IpAddr = "10.0.0.2".parse().expect("ip");
+        let s1 = limits.admit(a).expect("first");
+        let _s2 = limits.admit(a).expect("second");
+        assert_eq!(limits.admit(a).err(), Some(LimitRefusal::PerAddress));
+        let _s3 = limits.admit(b).expect("other address");
+        assert_eq!(limits.admit(b).err(), Some(LimitRefusal::Total));
+        drop(s1);
+        assert!(limits.admit(b).is_ok());
+        let u = limits.admit_user("guid").expect("one session");
+        assert_eq!(limits.admit_user("guid").err(), Some(LimitRefusal::PerUser));
+        drop(u);
+        assert!(limits.admit_user("guid").is_ok());
+    }
+}

@@ -1,0 +1,1 @@
+//! Test-ImapConnectivity / Test-PopConnectivity client probes.

@@ -1,0 +1,260 @@
+//! Folders: Exchange's default set, user folders with `/` as the hierarchy
+//! separator, UIDVALIDITY and UIDNEXT bookkeeping.
+
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
+
+use super::{MailDb, MailError, MailResult, MailboxId};
+
+/// The Inbox's stored name; IMAP shows it as `INBOX`.
+pub const INBOX: &str = "Inbox";
+
+/// Exchange 2013's folders, created with every mailbox: (name, SPECIAL-USE
+/// attribute, hidden from IMAP unless ShowHiddenFoldersEnabled).
+pub const DEFAULT_FOLDERS: &[(&str, Option<&str>, bool)] = &[
+    (INBOX, None, false),
+    ("Drafts", Some("\\Drafts"), false),
+    ("Sent Items", Some("\\Sent"), false),
+    ("Deleted Items", Some("\\Trash"), false),
+    ("Junk Email", Some("\\Junk"), false),
+    ("Calendar", None, true),
+    ("Contacts", None, true),
+    ("Tasks", None, true),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub id: i64,
+    /// Full name, levels separated by `/` (`Inbox/Receipts`).
+    pub name: String,
+    pub special_use: Option<String>,
+    pub hidden: bool,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highest_modseq: u64,
+    pub subscribed: bool,
+}
+
+impl Folder {
+    /// One of Exchange's default folders, which cannot be deleted or renamed.
+    pub fn is_default(&self) -> bool {
+        DEFAULT_FOLDERS.iter().any(|(n, _, _)| *n == self.name)
+    }
+}
+
+/// The cheap part of a folder that tells whether anything changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderState {
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highest_modseq: u64,
+    pub messages: u32,
+}
+
+const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
+
+fn from_row(r: &Row) -> rusqlite::Result<Folder> {
+    Ok(Folder {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        special_use: r.get(2)?,
+        hidden: r.get(3)?,
+        uidvalidity: r.get(4)?,
+        uidnext: r.get(5)?,
+        highest_modseq: r.get::<_, i64>(6)? as u64,
+        subscribed: r.get(7)?,
+    })
+}
+
+/// `INBOX` in any case (and as the first level of a path) means the Inbox.
+pub fn canonical_name(name: &str) -> String {
+    let (first, rest) = match name.split_once('/') {
+        Some((f, r)) => (f, Some(r)),
+        None => (name, None),
+    };
+    let first = if first.eq_ignore_ascii_case("INBOX") { INBOX } else { first };
+    match rest {
+        Some(r) => format!("{first}/{r}"),
+        None => first.to_string(),
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 1024
+        && !name.split('/').any(|level| level.is_empty() || level.trim() != level)
+        && !name.chars().any(|c| c.is_control() || c == '*' || c == '%')
+}
+
+/// A UIDVALIDITY that no folder of this mailbox had before: clients resync
+/// when it changes, and a re-created folder must never look like the old one.
+fn next_uidvalidity(tx: &Transaction, mailbox: i64) -> MailResult<u32> {
+    let highest: Option<i64> =
+        tx.query_row("SELECT max(uidvalidity) FROM folder WHERE mailbox_id = ?1", [mailbox], |r| r.get(0))?;
+    let now = super::now_unix().clamp(1, u32::MAX as i64 / 2);
+    Ok(match highest {
+        Some(h) if h >= now => (h + 1) as u32,
+        _ => now as u32,
+    })
+}
+
+pub(super) fn insert_folder(
+    tx: &Transaction,
+    mailbox: i64,
+    name: &str,
+    special_use: Option<&str>,
+    hidden: bool,
+) -> MailResult<i64> {
+    let uidvalidity = next_uidvalidity(tx, mailbox)?;
+    tx.execute(
+        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![mailbox, name, special_use, hidden, uidvalidity],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+impl MailDb {
+    /// Every folder of the mailbox, in name order.
+    pub fn folders(&self, mailbox: MailboxId) -> MailResult<Vec<Folder>> {
+        let sql = format!("SELECT {COLUMNS} FROM folder WHERE mailbox_id = ?1 ORDER BY name");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([mailbox.0], from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The folder named `name` (`INBOX` in any case is the Inbox).
+    pub fn folder(&self, mailbox: MailboxId, name: &str) -> MailResult<Option<Folder>> {
+        let sql = format!("SELECT {COLUMNS} FROM folder WHERE mailbox_id = ?1 AND name = ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(params![mailbox.0, canonical_name(name)], from_row).optional()?)
+    }
+
+    pub fn folder_by_id(&self, id: i64) -> MailResult<Option<Folder>> {
+        let sql = format!("SELECT {COLUMNS} FROM folder WHERE id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row([id], from_row).optional()?)
+    }
+
+    pub fn folder_state(&self, folder_id: i64) -> MailResult<Option<FolderState>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uidvalidity, uidnext, highest_modseq, (SELECT count(*) FROM message WHERE folder_id = ?1)
+             FROM folder WHERE id = ?1",
+        )?;
+        Ok(stmt
+            .query_row([folder_id], |r| {
+                Ok(FolderState {
+                    uidvalidity: r.get(0)?,
+                    uidnext: r.get(1)?,
+                    highest_modseq: r.get::<_, i64>(2)? as u64,
+                    messages: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Creates `name` and any missing parent levels (IMAP CREATE).
+    pub fn create_folder(&mut self, mailbox: MailboxId, name: &str) -> MailResult<Folder> {
+        let name = canonical_name(name.trim_end_matches('/'));
+        if !valid_name(&name) {
+            return Err(MailError::BadFolderName);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if folder_id(&tx, mailbox.0, &name)?.is_some() {
+            return Err(MailError::FolderExists);
+        }
+        let mut path = String::new();
+        let mut id = 0;
+        for level in name.split('/') {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(level);
+            id = match folder_id(&tx, mailbox.0, &path)? {
+                Some(existing) => existing,
+                None => insert_folder(&tx, mailbox.0, &path, None, false)?,
+            };
+        }
+        tx.commit()?;
+        self.folder_by_id(id)?.ok_or(MailError::NoSuchFolder)
+    }
+
+    /// Deletes a user folder and its messages. Default folders and folders
+    /// with children stay.
+    pub fn delete_folder(&mut self, mailbox: MailboxId, name: &str) -> MailResult<()> {
+        let folder = self.folder(mailbox, name)?.ok_or(MailError::NoSuchFolder)?;
+        if folder.is_default() {
+            return Err(MailError::ProtectedFolder);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let children: i64 = tx.query_row(
+            "SELECT count(*) FROM folder WHERE mailbox_id = ?1 AND substr(name, 1, ?2) = ?3",
+            params![mailbox.0, folder.name.len() as i64 + 1, format!("{}/", folder.name)],
+            |r| r.get(0),
+        )?;
+        if children > 0 {
+            return Err(MailError::HasChildren);
+        }
+        tx.execute("DELETE FROM folder WHERE id = ?1", [folder.id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Renames a user folder and its children. Renaming the Inbox moves its
+    /// messages to a new folder and leaves the Inbox empty (RFC 3501 6.3.5).
+    pub fn rename_folder(&mut self, mailbox: MailboxId, from: &str, to: &str) -> MailResult<()> {
+        let folder = self.folder(mailbox, from)?.ok_or(MailError::NoSuchFolder)?;
+        let to = canonical_name(to.trim_end_matches('/'));
+        if !valid_name(&to) {
+            return Err(MailError::BadFolderName);
+        }
+        if self.folder(mailbox, &to)?.is_some() {
+            return Err(MailError::FolderExists);
+        }
+        if folder.name == INBOX {
+            let target = self.create_folder(mailbox, &to)?;
+            let uids: Vec<u32> = self.messages(folder.id)?.iter().map(|m| m.uid).collect();
+            self.move_messages(folder.id, &uids, target.id)?;
+            return Ok(());
+        }
+        if folder.is_default() || to.starts_with(&format!("{}/", folder.name)) {
+            return Err(MailError::ProtectedFolder);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Parents of the new name must exist.
+        if let Some((parent, _)) = to.rsplit_once('/') {
+            let mut path = String::new();
+            for level in parent.split('/') {
+                if !path.is_empty() {
+                    path.push('/');
+                }
+                path.push_str(level);
+                if folder_id(&tx, mailbox.0, &path)?.is_none() {
+                    insert_folder(&tx, mailbox.0, &path, None, false)?;
+                }
+            }
+        }
+        let prefix = format!("{}/", folder.name);
+        tx.execute(
+            "UPDATE folder SET name = ?3 || substr(name, ?4) WHERE mailbox_id = ?1 AND substr(name, 1, ?2) = ?5",
+            params![mailbox.0, prefix.len() as i64, format!("{to}/"), prefix.len() as i64 + 1, prefix],
+        )?;
+        // A renamed folder is a new mailbox to clients: new UIDVALIDITY.
+        let uidvalidity = next_uidvalidity(&tx, mailbox.0)?;
+        tx.execute("UPDATE folder SET name = ?2, uidvalidity = ?3 WHERE id = ?1", params![folder.id, to, uidvalidity])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// SUBSCRIBE / UNSUBSCRIBE; false when there is no such folder.
+    pub fn set_subscribed(&mut self, mailbox: MailboxId, name: &str, subscribed: bool) -> MailResult<bool> {
+        Ok(self.conn.execute(
+            "UPDATE folder SET subscribed = ?3 WHERE mailbox_id = ?1 AND name = ?2",
+            params![mailbox.0, canonical_name(name), subscribed],
+        )? > 0)
+    }
+}
+
+fn folder_id(tx: &Transaction, mailbox: i64, name: &str) -> MailResult<Option<i64>> {
+    Ok(tx
+        .query_row("SELECT id FROM folder WHERE mailbox_id = ?1 AND name = ?2", params![mailbox, name], |r| r.get(0))
+        .optional()?)
+}

@@ -1,0 +1,287 @@
+//! Messages: append, read, flags, expunge, copy and move, and the change
+//! feed sessions poll to learn what other sessions did.
+
+use std::borrow::Cow;
+
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::flags::{FlagOp, Flags, flag};
+use super::{MailDb, MailError, MailResult};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageMeta {
+    pub uid: u32,
+    pub modseq: u64,
+    pub flags: Flags,
+    /// Unix seconds (UTC).
+    pub internal_date: i64,
+    /// Octets of the stored (CRLF) message.
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendResult {
+    pub uidvalidity: u32,
+    pub uid: u32,
+}
+
+/// Source and destination UIDs of a COPY or MOVE, for UIDPLUS's COPYUID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyResult {
+    pub uidvalidity: u32,
+    pub pairs: Vec<(u32, u32)>,
+}
+
+/// What happened in a folder after a given modseq.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FolderChanges {
+    pub highest_modseq: u64,
+    /// New messages and messages whose flags changed, in UID order.
+    pub changed: Vec<MessageMeta>,
+    /// UIDs removed, in UID order.
+    pub expunged: Vec<u32>,
+}
+
+const META: &str = "uid, modseq, flags, keywords, internal_date, size";
+
+fn meta_row(r: &rusqlite::Row) -> rusqlite::Result<MessageMeta> {
+    let keywords: String = r.get(3)?;
+    Ok(MessageMeta {
+        uid: r.get(0)?,
+        modseq: r.get::<_, i64>(1)? as u64,
+        flags: Flags::from_columns(r.get(2)?, &keywords),
+        internal_date: r.get(4)?,
+        size: r.get::<_, i64>(5)? as u64,
+    })
+}
+
+/// Bare LF line ends become CRLF: sizes are counted on what is sent.
+pub fn to_crlf(raw: &[u8]) -> Cow<'_, [u8]> {
+    let bare = raw.iter().enumerate().any(|(i, b)| *b == b'\n' && (i == 0 || raw[i - 1] != b'\r'));
+    if !bare {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
+    for (i, b) in raw.iter().enumerate() {
+        if *b == b'\n' && (i == 0 || raw[i - 1] != b'\r') {
+            out.push(b'\r');
+        }
+        out.push(*b);
+    }
+    Cow::Owned(out)
+}
+
+/// Takes the folder's next modseq (every change gets its own).
+fn bump_modseq(tx: &Transaction, folder_id: i64) -> MailResult<i64> {
+    tx.query_row(
+        "UPDATE folder SET highest_modseq = highest_modseq + 1 WHERE id = ?1 RETURNING highest_modseq",
+        [folder_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(MailError::NoSuchFolder)
+}
+
+fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>> {
+    let modseq = bump_modseq(tx, folder_id)?;
+    let mut del = tx.prepare_cached("DELETE FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+    let mut log = tx.prepare_cached("INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?1, ?2, ?3)")?;
+    let mut gone = Vec::new();
+    for uid in uids {
+        if del.execute(params![folder_id, uid])? > 0 {
+            log.execute(params![folder_id, uid, modseq])?;
+            gone.push(*uid);
+        }
+    }
+    gone.sort_unstable();
+    Ok(gone)
+}
+
+impl MailDb {
+    /// Stores a message durably and returns its UID. Bare LFs become CRLF.
+    pub fn append(&mut self, folder_id: i64, flags: &Flags, internal_date: i64, raw: &[u8]) -> MailResult<AppendResult> {
+        let raw = to_crlf(raw);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (uidvalidity, uid): (u32, u32) = tx
+            .query_row(
+                "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
+                 RETURNING uidvalidity, uidnext - 1",
+                [folder_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(MailError::NoSuchFolder)?;
+        tx.execute(
+            "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
+             VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), ?3, ?4, ?5, ?6, ?7)",
+            params![folder_id, uid, flags.system, flags.keywords_text(), internal_date, raw.len() as i64, raw.as_ref()],
+        )?;
+        tx.commit()?;
+        Ok(AppendResult { uidvalidity, uid })
+    }
+
+    /// Every message of the folder, in UID order (without the bytes).
+    pub fn messages(&self, folder_id: i64) -> MailResult<Vec<MessageMeta>> {
+        let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 ORDER BY uid");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([folder_id], meta_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn message_meta(&self, folder_id: i64, uid: u32) -> MailResult<Option<MessageMeta>> {
+        let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND uid = ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt.query_row(params![folder_id, uid], meta_row).optional()?)
+    }
+
+    /// The stored bytes of one message, or None if it was expunged.
+    pub fn message_raw(&self, folder_id: i64, uid: u32) -> MailResult<Option<Vec<u8>>> {
+        let mut stmt = self.conn.prepare_cached("SELECT raw FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+        Ok(stmt.query_row(params![folder_id, uid], |r| r.get(0)).optional()?)
+    }
+
+    /// Applies a STORE to the messages of `uids` that exist; returns them
+    /// with their new flags. Only messages whose flags changed take a new
+    /// modseq (and so are reported to other sessions).
+    pub fn store_flags(&mut self, folder_id: i64, uids: &[u32], op: FlagOp, flags: &Flags) -> MailResult<Vec<MessageMeta>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(uids.len());
+        let mut modseq: Option<i64> = None;
+        {
+            let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND uid = ?2");
+            let mut read = tx.prepare_cached(&sql)?;
+            let mut write =
+                tx.prepare_cached("UPDATE message SET flags = ?3, keywords = ?4, modseq = ?5 WHERE folder_id = ?1 AND uid = ?2")?;
+            for uid in uids {
+                let Some(mut meta) = read.query_row(params![folder_id, uid], meta_row).optional()? else {
+                    continue;
+                };
+                let new = meta.flags.apply(op, flags);
+                if new != meta.flags {
+                    let m = match modseq {
+                        Some(m) => m,
+                        None => *modseq.insert(bump_modseq(&tx, folder_id)?),
+                    };
+                    write.execute(params![folder_id, uid, new.system, new.keywords_text(), m])?;
+                    meta.flags = new;
+                    meta.modseq = m as u64;
+                }
+                out.push(meta);
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Removes the messages flagged \Deleted (only among `only` if given);
+    /// returns the UIDs removed, ascending.
+    pub fn expunge(&mut self, folder_id: i64, only: Option<&[u32]>) -> MailResult<Vec<u32>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let deleted: Vec<u32> = {
+            let mut stmt = tx.prepare_cached("SELECT uid FROM message WHERE folder_id = ?1 AND flags & ?2 != 0 ORDER BY uid")?;
+            let rows = stmt.query_map(params![folder_id, flag::DELETED], |r| r.get(0))?;
+            rows.collect::<Result<Vec<u32>, _>>()?
+        };
+        let chosen: Vec<u32> = match only {
+            Some(set) => {
+                let set: std::collections::HashSet<u32> = set.iter().copied().collect();
+                deleted.into_iter().filter(|u| set.contains(u)).collect()
+            }
+            None => deleted,
+        };
+        if chosen.is_empty() {
+            return Ok(chosen);
+        }
+        let gone = remove(&tx, folder_id, &chosen)?;
+        tx.commit()?;
+        Ok(gone)
+    }
+
+    /// Removes the given messages whatever their flags (POP3 DELE at QUIT),
+    /// all in one transaction; returns the UIDs that existed.
+    pub fn delete_messages(&mut self, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let gone = remove(&tx, folder_id, uids)?;
+        tx.commit()?;
+        Ok(gone)
+    }
+
+    /// Copies messages (flags and internal date kept) into `dest`.
+    pub fn copy_messages(&mut self, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = copy_in(&tx, folder_id, uids, dest)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    /// Copies then removes from the source, atomically (IMAP MOVE).
+    pub fn move_messages(&mut self, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = copy_in(&tx, folder_id, uids, dest)?;
+        let sources: Vec<u32> = result.pairs.iter().map(|(s, _)| *s).collect();
+        if !sources.is_empty() {
+            remove(&tx, folder_id, &sources)?;
+        }
+        tx.commit()?;
+        Ok(result)
+    }
+
+    /// What changed in the folder after `since` (a modseq the caller saw).
+    pub fn changes_since(&self, folder_id: i64, since: u64) -> MailResult<FolderChanges> {
+        let highest: i64 = self
+            .conn
+            .prepare_cached("SELECT highest_modseq FROM folder WHERE id = ?1")?
+            .query_row([folder_id], |r| r.get(0))
+            .optional()?
+            .ok_or(MailError::NoSuchFolder)?;
+        if highest as u64 <= since {
+            return Ok(FolderChanges { highest_modseq: highest as u64, ..Default::default() });
+        }
+        let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        let expunged = stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+        Ok(FolderChanges { highest_modseq: highest as u64, changed, expunged })
+    }
+}
+
+fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
+    let uidvalidity: u32 = tx
+        .query_row("SELECT uidvalidity FROM folder WHERE id = ?1", [dest], |r| r.get(0))
+        .optional()?
+        .ok_or(MailError::NoSuchFolder)?;
+    let existing: Vec<u32> = {
+        let mut stmt = tx.prepare_cached("SELECT 1 FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+        let mut found = Vec::new();
+        for uid in uids {
+            if stmt.exists(params![folder_id, uid])? {
+                found.push(*uid);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    };
+    if existing.is_empty() {
+        return Ok(CopyResult { uidvalidity, pairs: vec![] });
+    }
+    let first: u32 = tx.query_row(
+        "UPDATE folder SET uidnext = uidnext + ?2, highest_modseq = highest_modseq + 1 WHERE id = ?1
+         RETURNING uidnext - ?2",
+        params![dest, existing.len() as i64],
+        |r| r.get(0),
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
+         SELECT ?3, ?4, (SELECT highest_modseq FROM folder WHERE id = ?3), flags, keywords, internal_date, size, raw
+         FROM message WHERE folder_id = ?1 AND uid = ?2",
+    )?;
+    let mut pairs = Vec::with_capacity(existing.len());
+    for (i, uid) in existing.iter().enumerate() {
+        let new_uid = first + i as u32;
+        insert.execute(params![folder_id, uid, dest, new_uid])?;
+        pairs.push((*uid, new_uid));
+    }
+    Ok(CopyResult { uidvalidity, pairs })
+}

@@ -1,0 +1,137 @@
+//! The mailbox database: every user's folders and messages, in one SQLite
+//! file per config store (`<state>/mail.db`). The IMAP4 and POP3 back ends
+//! are its only users; this module is the only place that speaks its SQL.
+//!
+//! Durability: WAL with `synchronous=FULL`, so a commit (an APPEND that was
+//! answered OK) is on disk before the caller hears about it.
+//!
+//! Change tracking: every change in a folder takes the next `modseq` of that
+//! folder; messages remember the modseq of their last change and expunged
+//! UIDs are recorded with theirs. A session that remembers the highest modseq
+//! it has seen can ask what happened since, even when the change was made by
+//! another process (the POP3 back end deleting at QUIT).
+
+mod error;
+mod flags;
+mod folders;
+mod messages;
+mod pop;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+pub use error::{MailError, MailResult};
+pub use flags::{FlagOp, Flags, flag};
+pub use folders::{Folder, FolderState, DEFAULT_FOLDERS, INBOX};
+pub use messages::{AppendResult, CopyResult, FolderChanges, MessageMeta};
+pub use pop::{PopMessage, PopSnapshot};
+
+/// The mailbox database of the config store at `store_path`.
+pub fn mail_db_path(store_path: &Path) -> PathBuf {
+    super::state_dir_for(store_path).join("mail.db")
+}
+
+/// One connection to the mailbox database. Cheap enough to open one per
+/// worker; SQLite's WAL lets readers run while one writer commits.
+pub struct MailDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A user's mailbox, by its row id (resolve it once per session with
+/// [`MailDb::ensure_mailbox`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MailboxId(pub i64);
+
+impl MailDb {
+    /// Opens the database at `path`, creating it (and its folder) if needed.
+    pub fn open(path: &Path) -> MailResult<MailDb> {
+        let open_err = |source| MailError::Open { path: path.display().to_string(), source };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
+        }
+        let mut conn = Connection::open(path).map_err(open_err)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // An acknowledged APPEND must survive kill -9 and power loss.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn, path)?;
+        Ok(MailDb { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The mailbox of the config store's mailbox `guid`, created with
+    /// Exchange's default folders on first use.
+    pub fn ensure_mailbox(&mut self, guid: &str) -> MailResult<MailboxId> {
+        if let Some(id) = self.find_mailbox(guid)? {
+            return Ok(id);
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<i64> =
+            tx.query_row("SELECT id FROM mailbox WHERE guid = ?1", [guid], |r| r.get(0)).optional()?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                tx.execute("INSERT INTO mailbox (guid, created) VALUES (?1, ?2)", params![guid, now_unix()])?;
+                let id = tx.last_insert_rowid();
+                for (name, special, hidden) in DEFAULT_FOLDERS {
+                    folders::insert_folder(&tx, id, name, *special, *hidden)?;
+                }
+                id
+            }
+        };
+        tx.commit()?;
+        Ok(MailboxId(id))
+    }
+
+    /// The mailbox of `guid` if it was ever used.
+    pub fn find_mailbox(&self, guid: &str) -> MailResult<Option<MailboxId>> {
+        Ok(self
+            .conn
+            .query_row("SELECT id FROM mailbox WHERE guid = ?1", [guid], |r| r.get(0))
+            .optional()?
+            .map(MailboxId))
+    }
+
+    /// Removes a user's mailbox and everything in it (Remove-Mailbox).
+    pub fn delete_mailbox(&mut self, guid: &str) -> MailResult<bool> {
+        Ok(self.conn.execute("DELETE FROM mailbox WHERE guid = ?1", [guid])? > 0)
+    }
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = schema::MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(MailError::TooNew { path: path.display().to_string(), found: version, known });
+    }
+    for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}

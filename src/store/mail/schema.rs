@@ -1,0 +1,47 @@
+//! Versioned migrations of the mailbox database, applied in order when it is
+//! opened. The version lives in SQLite's `user_version`; each step runs in one
+//! transaction, so the file is never left half-migrated.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: mailboxes (keyed by the config store's Mailbox.guid), folders with
+    // their UID bookkeeping, messages, and the record of expunged UIDs that
+    // lets other sessions (and other processes) learn about deletions.
+    r#"
+    CREATE TABLE mailbox (
+        id              INTEGER PRIMARY KEY,
+        guid            TEXT NOT NULL UNIQUE,
+        created         INTEGER NOT NULL
+    );
+    CREATE TABLE folder (
+        id              INTEGER PRIMARY KEY,
+        mailbox_id      INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        special_use     TEXT,
+        hidden          INTEGER NOT NULL DEFAULT 0,
+        uidvalidity     INTEGER NOT NULL,
+        uidnext         INTEGER NOT NULL DEFAULT 1,
+        highest_modseq  INTEGER NOT NULL DEFAULT 1,
+        subscribed      INTEGER NOT NULL DEFAULT 1,
+        UNIQUE (mailbox_id, name)
+    );
+    CREATE TABLE message (
+        folder_id       INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,
+        uid             INTEGER NOT NULL,
+        modseq          INTEGER NOT NULL,
+        flags           INTEGER NOT NULL DEFAULT 0,
+        keywords        TEXT NOT NULL DEFAULT '',
+        internal_date   INTEGER NOT NULL,
+        size            INTEGER NOT NULL,
+        raw             BLOB NOT NULL,
+        PRIMARY KEY (folder_id, uid)
+    );
+    CREATE INDEX message_modseq ON message (folder_id, modseq);
+    CREATE TABLE expunged (
+        folder_id       INTEGER NOT NULL REFERENCES folder(id) ON DELETE CASCADE,
+        uid             INTEGER NOT NULL,
+        modseq          INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, uid)
+    );
+    CREATE INDEX expunged_modseq ON expunged (folder_id, modseq);
+    "#,
+];

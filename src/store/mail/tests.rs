@@ -1,0 +1,187 @@
+//! The mailbox database on a real temporary SQLite file.
+
+use super::*;
+
+const GUID: &str = "0b0e6c9e-4f6a-4c1e-9d7b-2b9b1c1e0a01";
+const MSG: &[u8] = b"From: a@example.com\r\nSubject: hi\r\n\r\nbody\r\n";
+
+fn db() -> (tempfile::TempDir, MailDb) {
+    let dir = tempfile::tempdir().expect("a temp dir can be made");
+    let db = MailDb::open(&dir.path().join("state/mail.db")).expect("the mailbox database opens");
+    (dir, db)
+}
+
+fn inbox(db: &mut MailDb) -> (MailboxId, Folder) {
+    let mbx = db.ensure_mailbox(GUID).expect("mailbox");
+    let inbox = db.folder(mbx, "inbox").expect("query").expect("the Inbox exists");
+    (mbx, inbox)
+}
+
+#[test]
+fn a_new_mailbox_has_exchanges_folders() {
+    let (_d, mut db) = db();
+    let mbx = db.ensure_mailbox(GUID).unwrap();
+    assert_eq!(db.ensure_mailbox(GUID).unwrap(), mbx, "a second call finds the same mailbox");
+    let names: Vec<String> = db.folders(mbx).unwrap().into_iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        ["Calendar", "Contacts", "Deleted Items", "Drafts", "Inbox", "Junk Email", "Sent Items", "Tasks"]
+    );
+    let sent = db.folder(mbx, "Sent Items").unwrap().unwrap();
+    assert_eq!(sent.special_use.as_deref(), Some("\\Sent"));
+    assert!(db.folder(mbx, "Calendar").unwrap().unwrap().hidden);
+    let validities: std::collections::HashSet<u32> = db.folders(mbx).unwrap().iter().map(|f| f.uidvalidity).collect();
+    assert_eq!(validities.len(), 8, "every folder has its own UIDVALIDITY");
+}
+
+#[test]
+fn uids_ascend_and_are_never_reused() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let a = db.append(inbox.id, &Flags::default(), 1000, MSG).unwrap();
+    let b = db.append(inbox.id, &Flags::system(flag::DELETED), 1001, MSG).unwrap();
+    assert_eq!((a.uid, b.uid), (1, 2));
+    assert_eq!(a.uidvalidity, inbox.uidvalidity);
+    assert_eq!(db.expunge(inbox.id, None).unwrap(), vec![2]);
+    let c = db.append(inbox.id, &Flags::default(), 1002, MSG).unwrap();
+    assert_eq!(c.uid, 3, "an expunged UID is not given again");
+    let state = db.folder_state(inbox.id).unwrap().unwrap();
+    assert_eq!((state.uidnext, state.messages), (4, 2));
+}
+
+#[test]
+fn append_stores_crlf_and_counts_octets() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let r = db.append(inbox.id, &Flags::default(), 5, b"Subject: x\n\nline\n").unwrap();
+    assert_eq!(db.message_raw(inbox.id, r.uid).unwrap().unwrap(), b"Subject: x\r\n\r\nline\r\n");
+    assert_eq!(db.message_meta(inbox.id, r.uid).unwrap().unwrap().size, 20);
+}
+
+#[test]
+fn an_append_survives_reopening() {
+    let (dir, mut db) = db();
+    let (mbx, inbox) = inbox(&mut db);
+    db.append(inbox.id, &Flags::default(), 7, MSG).unwrap();
+    drop(db);
+    let db = MailDb::open(&dir.path().join("state/mail.db")).unwrap();
+    let again = db.folder(mbx, "INBOX").unwrap().unwrap();
+    assert_eq!(again.uidvalidity, inbox.uidvalidity, "UIDVALIDITY is stable");
+    assert_eq!(db.messages(again.id).unwrap().len(), 1);
+    let sync: i64 = db.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+}
+
+#[test]
+fn store_flags_add_remove_replace() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let uid = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let kw = Flags { system: flag::SEEN, keywords: vec!["$Forwarded".into()] };
+    let out = db.store_flags(inbox.id, &[uid, 99], FlagOp::Add, &kw).unwrap();
+    assert_eq!(out.len(), 1, "a missing UID is skipped");
+    assert_eq!(out[0].flags, kw);
+    let out = db.store_flags(inbox.id, &[uid], FlagOp::Add, &Flags { system: 0, keywords: vec!["$forwarded".into()] }).unwrap();
+    assert_eq!(out[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
+    let out = db.store_flags(inbox.id, &[uid], FlagOp::Remove, &Flags::system(flag::SEEN)).unwrap();
+    assert_eq!(out[0].flags.system, 0);
+    let out = db.store_flags(inbox.id, &[uid], FlagOp::Replace, &Flags::system(flag::FLAGGED | flag::DRAFT)).unwrap();
+    assert_eq!(out[0].flags, Flags::system(flag::FLAGGED | flag::DRAFT));
+}
+
+#[test]
+fn changes_since_reports_new_changed_and_expunged() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let one = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let two = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let seen = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    assert!(db.changes_since(inbox.id, seen).unwrap().changed.is_empty());
+    let three = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    db.store_flags(inbox.id, &[one], FlagOp::Add, &Flags::system(flag::SEEN)).unwrap();
+    db.delete_messages(inbox.id, &[two]).unwrap();
+    let c = db.changes_since(inbox.id, seen).unwrap();
+    assert_eq!(c.changed.iter().map(|m| m.uid).collect::<Vec<_>>(), vec![one, three]);
+    assert_eq!(c.expunged, vec![two]);
+    assert!(db.changes_since(inbox.id, c.highest_modseq).unwrap().changed.is_empty());
+}
+
+#[test]
+fn expunge_can_be_limited_to_uids() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    for _ in 0..3 {
+        db.append(inbox.id, &Flags::system(flag::DELETED), 1, MSG).unwrap();
+    }
+    assert_eq!(db.expunge(inbox.id, Some(&[3, 1])).unwrap(), vec![1, 3]);
+    assert_eq!(db.messages(inbox.id).unwrap().iter().map(|m| m.uid).collect::<Vec<_>>(), vec![2]);
+}
+
+#[test]
+fn copy_and_move_give_new_uids_in_the_destination() {
+    let (_d, mut db) = db();
+    let (mbx, inbox) = inbox(&mut db);
+    let junk = db.folder(mbx, "Junk Email").unwrap().unwrap();
+    db.append(junk.id, &Flags::default(), 1, MSG).unwrap();
+    let a = db.append(inbox.id, &Flags::system(flag::SEEN), 42, MSG).unwrap().uid;
+    let b = db.append(inbox.id, &Flags::default(), 43, MSG).unwrap().uid;
+    let copied = db.copy_messages(inbox.id, &[b, a, 77], junk.id).unwrap();
+    assert_eq!(copied.uidvalidity, junk.uidvalidity);
+    assert_eq!(copied.pairs, vec![(a, 2), (b, 3)]);
+    let meta = db.message_meta(junk.id, 2).unwrap().unwrap();
+    assert_eq!((meta.flags.system, meta.internal_date), (flag::SEEN, 42));
+    let moved = db.move_messages(inbox.id, &[a], junk.id).unwrap();
+    assert_eq!(moved.pairs, vec![(a, 4)]);
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 1);
+    assert_eq!(db.messages(junk.id).unwrap().len(), 4);
+}
+
+#[test]
+fn folders_create_rename_delete() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    let f = db.create_folder(mbx, "Projects/2026").unwrap();
+    assert_eq!(f.name, "Projects/2026");
+    assert!(db.folder(mbx, "Projects").unwrap().is_some(), "parents are created");
+    assert!(matches!(db.create_folder(mbx, "Projects"), Err(MailError::FolderExists)));
+    assert!(matches!(db.create_folder(mbx, "a//b"), Err(MailError::BadFolderName)));
+    let inbox_child = db.create_folder(mbx, "INBOX/Receipts").unwrap();
+    assert_eq!(inbox_child.name, "Inbox/Receipts");
+    let before = db.folder(mbx, "Projects").unwrap().unwrap();
+    db.rename_folder(mbx, "Projects", "Work").unwrap();
+    assert!(db.folder(mbx, "Work/2026").unwrap().is_some(), "children follow");
+    assert_ne!(db.folder(mbx, "Work").unwrap().unwrap().uidvalidity, before.uidvalidity);
+    assert!(matches!(db.delete_folder(mbx, "Work"), Err(MailError::HasChildren)));
+    db.delete_folder(mbx, "Work/2026").unwrap();
+    db.delete_folder(mbx, "Work").unwrap();
+    assert!(matches!(db.delete_folder(mbx, "Sent Items"), Err(MailError::ProtectedFolder)));
+    assert!(matches!(db.rename_folder(mbx, "Drafts", "X"), Err(MailError::ProtectedFolder)));
+    // A re-created folder never repeats an old UIDVALIDITY.
+    let again = db.create_folder(mbx, "Work").unwrap();
+    assert!(db.folders(mbx).unwrap().iter().filter(|f| f.uidvalidity == again.uidvalidity).count() == 1);
+}
+
+#[test]
+fn renaming_the_inbox_moves_its_messages() {
+    let (_d, mut db) = db();
+    let (mbx, inbox) = inbox(&mut db);
+    db.append(inbox.id, &Flags::default(), 1, MSG).unwrap();
+    db.rename_folder(mbx, "INBOX", "Old Mail").unwrap();
+    let old = db.folder(mbx, "Old Mail").unwrap().unwrap();
+    assert_eq!(db.messages(old.id).unwrap().len(), 1);
+    assert!(db.messages(inbox.id).unwrap().is_empty());
+}
+
+#[test]
+fn pop_snapshot_and_delete_at_quit() {
+    let (_d, mut db) = db();
+    let u1 = db.deliver(GUID, MSG).unwrap();
+    let u2 = db.deliver(GUID, b"Subject: two\r\n\r\nx\r\n").unwrap();
+    let snap = db.inbox_snapshot(GUID).unwrap();
+    assert_eq!(snap.messages, vec![PopMessage { uid: u1, size: MSG.len() as u64 }, PopMessage { uid: u2, size: 19 }]);
+    assert_eq!(snap.uidl(u2), format!("{}.{}", snap.uidvalidity, u2));
+    assert_eq!(db.delete_messages(snap.folder_id, &[u1, 999]).unwrap(), vec![u1]);
+    let again = db.inbox_snapshot(GUID).unwrap();
+    assert_eq!(again.messages.len(), 1);
+    assert_eq!(again.uidvalidity, snap.uidvalidity);
+}
