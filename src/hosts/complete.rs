@@ -167,7 +167,7 @@ impl Completer for ShellCompleter {
             .map(|value| Suggestion {
                 value,
                 span: Span::new(start, pos),
-                append_whitespace: true,
+                append_whitespace: false,
                 ..Default::default()
             })
             .collect();

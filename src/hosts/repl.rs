@@ -72,6 +72,8 @@ fn editor(cx: &Session) -> Reedline {
     let mut line_editor = Reedline::create()
         .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone())))
         .with_menu(ReedlineMenu::EngineCompleter(menu))
+        .with_quick_completions(true)
+        .with_partial_completions(true)
         .with_edit_mode(Box::new(Emacs::new(keybindings)))
         .with_highlighter(Box::new(ShellHighlighter))
         .with_validator(Box::new(ShellValidator))
