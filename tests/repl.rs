@@ -78,3 +78,41 @@ fn an_administrator_session_on_a_terminal() {
     assert!(history.contains("(Get-CASMailbox jsmith).MAPIEnabled"), "{history}");
     assert!(!history.contains("Get-Nothing-Typed"), "a cleared line is not history");
 }
+
+#[test]
+fn a_transcript_recorded_in_the_repl_replays() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let transcript = dir.path().join("session.ps1");
+    let mut s = spawn(&store);
+    s.expect("[PS] CAS01>");
+    s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.expect("Transcript started, output file is");
+    s.expect("[PS] CAS01>");
+    s.send_line("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)");
+    s.expect("[PS] CAS01>");
+    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.expect("[PS] CAS01>");
+    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.expect("have been modified.");
+    s.expect("[PS] CAS01>");
+    s.send_line("Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled");
+    s.expect("[PS] CAS01>");
+    s.send_line("Get-Nothing");
+    s.expect("[PS] CAS01>");
+    s.send_line("Stop-Transcript");
+    s.expect("Transcript stopped");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+
+    let text = std::fs::read_to_string(&transcript).expect("the transcript was written");
+    assert!(text.starts_with("**********************\nWindows PowerShell transcript start\nStart time: "), "{text}");
+    assert!(text.contains("\nMachine: CAS01 ("), "{text}");
+    assert!(text.contains("\n[PS] CAS01>Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled\n\nName        : John Smith\nImapEnabled : False\n"), "{text}");
+    assert!(text.ends_with("**********************\n"), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+}
