@@ -44,6 +44,9 @@ pub struct CommandReader {
     allowance: usize,
     pub limits: Limits,
     chunk: Box<[u8]>,
+    /// The front end's copy of bytes read but not yet consumed as complete
+    /// messages: what a client pipelined after LOGIN must reach the back end.
+    shadow: Option<Vec<u8>>,
 }
 
 impl CommandReader {
@@ -53,6 +56,24 @@ impl CommandReader {
             allowance: limits.max_line,
             limits,
             chunk: vec![0u8; 16 * 1024].into_boxed_slice(),
+            shadow: None,
+        }
+    }
+
+    /// Keeps a copy of unconsumed bytes (pre-auth only: messages are small).
+    pub fn tracking_leftover(mut self) -> CommandReader {
+        self.shadow = Some(Vec::new());
+        self
+    }
+
+    /// Bytes received after the last complete message.
+    pub fn leftover(&self) -> Vec<u8> {
+        self.shadow.clone().unwrap_or_default()
+    }
+
+    fn consumed(&mut self, n: usize) {
+        if let Some(sh) = self.shadow.as_mut() {
+            sh.drain(..n.min(sh.len()));
         }
     }
 
@@ -64,6 +85,9 @@ impl CommandReader {
             return Ok(false);
         }
         self.frag.enqueue_bytes(&self.chunk[..n]);
+        if let Some(sh) = self.shadow.as_mut() {
+            sh.extend_from_slice(&self.chunk[..n]);
+        }
         Ok(true)
     }
 
@@ -109,6 +133,8 @@ impl CommandReader {
                 Some(FragmentInfo::Line { start, end, .. }) => {
                     if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
                         let tag = self.tag();
+                        let n = self.frag.message_bytes().len();
+                        self.consumed(n);
                         self.reset();
                         return Ok(Incoming::Invalid { tag });
                     }
@@ -123,6 +149,8 @@ impl CommandReader {
         match mode {
             LiteralMode::Sync => {
                 // The client waits for `+` and sends nothing: safe to drop.
+                let n = self.frag.message_bytes().len();
+                self.consumed(n);
                 self.frag.skip_message();
                 self.allowance = self.limits.max_line;
                 Incoming::LiteralRefused { tag }
@@ -141,6 +169,8 @@ impl CommandReader {
 
     fn decode(&mut self) -> Incoming {
         self.allowance = self.limits.max_line;
+        let n = self.frag.message_bytes().len();
+        self.consumed(n);
         match self.frag.decode_message(&CommandCodec::default()) {
             Ok(command) => Incoming::Command(command.into_static()),
             Err(_) => Incoming::Invalid { tag: self.tag() },
@@ -163,6 +193,7 @@ impl CommandReader {
                 }
                 Some(FragmentInfo::Line { announcement: None, .. }) => {
                     let bytes = self.frag.message_bytes().to_vec();
+                    self.consumed(bytes.len());
                     self.allowance = self.limits.max_line;
                     return Ok(Some(bytes));
                 }
@@ -252,6 +283,17 @@ mod tests {
         let (got, _) = rt().block_on(read_all(b"\x00\xff garbage\r\nc3 NOOP\r\n", LIMITS));
         assert!(matches!(&got[0], Incoming::Invalid { .. }));
         assert!(matches!(&got[1], Incoming::Command(c) if c.tag.inner() == "c3"));
+    }
+
+    #[test]
+    fn pipelined_bytes_after_a_command_are_kept() {
+        let rt = rt();
+        let mut reader = CommandReader::new(LIMITS).tracking_leftover();
+        let mut r: &[u8] = b"a1 LOGIN bob pw\r\na2 SELECT INBOX\r\na3 NO";
+        let mut w: Vec<u8> = Vec::new();
+        let first = rt.block_on(reader.next(&mut r, &mut w)).unwrap();
+        assert!(matches!(first, Incoming::Command(c) if c.tag.inner() == "a1"));
+        assert_eq!(reader.leftover(), b"a2 SELECT INBOX\r\na3 NO");
     }
 
     #[test]
