@@ -7,4 +7,5 @@
 pub mod engines;
 pub mod language;
 pub mod runtime;
+pub mod services;
 pub mod store;

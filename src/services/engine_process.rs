@@ -1,0 +1,92 @@
+//! The engine process: binds, says `LISTENING` (or `FAILED <reason>`) on
+//! stdout for its supervisor, serves until SIGTERM, then lets the engine
+//! close its sessions gracefully.
+
+use std::future::Future;
+use std::io::Write;
+use std::path::Path;
+use std::pin::Pin;
+use std::time::Duration;
+
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::watch;
+
+use super::Service;
+use super::supervisor::{FAILED_PREFIX, READY_LINE};
+use crate::engines::net::{EngineContext, context};
+
+const GRACE: Duration = Duration::from_secs(8);
+
+type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Which engine serves each service. IMAP4 arms are filled in by the IMAP
+/// engine (`crate::engines::imap`); until then they report they are absent.
+fn engine_for(service: Service) -> Option<fn(EngineContext) -> Serve> {
+    match service {
+        Service::Pop3 => Some(|ctx| Box::pin(crate::engines::pop3::serve_front_end(ctx))),
+        Service::Pop3Backend => Some(|ctx| Box::pin(crate::engines::pop3::serve_back_end(ctx))),
+        Service::Imap4 | Service::Imap4Backend => None,
+    }
+}
+
+fn report(line: &str) {
+    // The supervisor may be gone; a failed write must not panic.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+pub fn run(service: Service, store: &Path) -> i32 {
+    // SAFETY: prctl with constant arguments: if the supervisor dies (even by
+    // kill -9), this engine gets SIGTERM and stops instead of lingering.
+    unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };
+    let Some(serve) = engine_for(service) else {
+        report(&format!("{FAILED_PREFIX}The {} engine is not part of this build.", service.display_name()));
+        return 2;
+    };
+    let prepared = match context::prepare(service.name(), service.protocol(), service.role(), store) {
+        Ok(p) => p,
+        Err(e) => {
+            report(&format!("{FAILED_PREFIX}{e}"));
+            return 2;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            report(&format!("{FAILED_PREFIX}{e}"));
+            return 2;
+        }
+    };
+    let code = runtime.block_on(async move {
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(t) => t,
+            Err(e) => {
+                report(&format!("{FAILED_PREFIX}{e}"));
+                return 2;
+            }
+        };
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let ctx = match prepared.into_context(stop_rx) {
+            Ok(c) => c,
+            Err(e) => {
+                report(&format!("{FAILED_PREFIX}{e}"));
+                return 2;
+            }
+        };
+        report(READY_LINE);
+        let mut serving = tokio::spawn(serve(ctx));
+        tokio::select! {
+            _ = term.recv() => {}
+            ended = &mut serving => {
+                eprintln!("{}: the engine stopped by itself ({ended:?})", service.name());
+                return 1;
+            }
+        }
+        let _ = stop_tx.send(true);
+        let _ = tokio::time::timeout(GRACE, serving).await;
+        0
+    });
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    code
+}

@@ -1,0 +1,132 @@
+//! The four mail services (Get-/Start-/Stop-Service) as real background
+//! processes. Start-Service spawns this very binary with a hidden argument:
+//!
+//! ```text
+//! mailsh --mailsh-service MSExchangePOP3 --store PATH   the supervisor (detached)
+//!   └─ mailsh --mailsh-engine MSExchangePOP3 --store PATH   the engine it runs and restarts
+//! ```
+//!
+//! The supervisor's pid and the service status live in the store's state
+//! folder (`<store>.d/services/<Name>.state`), so services of two stores never
+//! mix and a later shell sees them.
+
+mod control;
+mod engine_process;
+mod error;
+mod procs;
+mod state;
+mod supervisor;
+
+pub use control::ServiceControl;
+pub use error::ServiceError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    Imap4,
+    Imap4Backend,
+    Pop3,
+    Pop3Backend,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceStatus {
+    Stopped,
+    StartPending,
+    StopPending,
+    Running,
+}
+
+impl ServiceStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            ServiceStatus::Stopped => "Stopped",
+            ServiceStatus::StartPending => "StartPending",
+            ServiceStatus::StopPending => "StopPending",
+            ServiceStatus::Running => "Running",
+        }
+    }
+}
+
+impl Service {
+    pub const ALL: [Service; 4] = [Service::Imap4, Service::Imap4Backend, Service::Pop3, Service::Pop3Backend];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Imap4 => "MSExchangeIMAP4",
+            Service::Imap4Backend => "MSExchangeIMAP4BE",
+            Service::Pop3 => "MSExchangePOP3",
+            Service::Pop3Backend => "MSExchangePOP3BE",
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Service::Imap4 => "Microsoft Exchange IMAP4",
+            Service::Imap4Backend => "Microsoft Exchange IMAP4 Backend",
+            Service::Pop3 => "Microsoft Exchange POP3",
+            Service::Pop3Backend => "Microsoft Exchange POP3 Backend",
+        }
+    }
+
+    /// Case-insensitive.
+    pub fn from_name(name: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    pub fn protocol(self) -> crate::store::Protocol {
+        match self {
+            Service::Imap4 | Service::Imap4Backend => crate::store::Protocol::Imap4,
+            Service::Pop3 | Service::Pop3Backend => crate::store::Protocol::Pop3,
+        }
+    }
+
+    pub fn role(self) -> crate::engines::net::EngineRole {
+        match self {
+            Service::Imap4 | Service::Pop3 => crate::engines::net::EngineRole::FrontEnd,
+            Service::Imap4Backend | Service::Pop3Backend => crate::engines::net::EngineRole::BackEnd,
+        }
+    }
+}
+
+pub(crate) const SERVICE_FLAG: &str = "--mailsh-service";
+pub(crate) const ENGINE_FLAG: &str = "--mailsh-engine";
+pub(crate) const STORE_FLAG: &str = "--store";
+
+/// Called first thing in main(). `Some(code)`: this process was started as
+/// a service supervisor or an engine and has finished; exit with `code`.
+/// `args` is `std::env::args()` (with or without the program name).
+pub fn run_hidden_entry(args: &[String]) -> Option<i32> {
+    let flag_at = args.iter().take(2).position(|a| a == SERVICE_FLAG || a == ENGINE_FLAG)?;
+    let flag = args[flag_at].as_str();
+    let rest = &args[flag_at + 1..];
+    let service = rest.first().and_then(|n| Service::from_name(n));
+    let store = rest.iter().position(|a| a == STORE_FLAG).and_then(|i| rest.get(i + 1));
+    let (Some(service), Some(store)) = (service, store) else {
+        eprintln!("mailsh: usage: {flag} <ServiceName> {STORE_FLAG} <path>");
+        return Some(2);
+    };
+    let store = std::path::PathBuf::from(store);
+    Some(if flag == SERVICE_FLAG { supervisor::run(service, &store) } else { engine_process::run(service, &store) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_case_insensitively() {
+        for s in Service::ALL {
+            assert_eq!(Service::from_name(&s.name().to_lowercase()), Some(s));
+        }
+        assert_eq!(Service::from_name("foo"), None);
+        assert_eq!(Service::Pop3Backend.display_name(), "Microsoft Exchange POP3 Backend");
+    }
+
+    #[test]
+    fn ordinary_arguments_are_not_a_hidden_entry() {
+        let args: Vec<String> = ["mailsh", "-Command", "Get-Service"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(run_hidden_entry(&args), None);
+        let bad: Vec<String> = ["mailsh", "--mailsh-service", "nope"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(run_hidden_entry(&bad), Some(2));
+    }
+}
