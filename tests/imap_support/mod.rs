@@ -127,6 +127,15 @@ impl Env {
     }
 }
 
+impl Env {
+    /// The engine process of a service (from its state file), or 0.
+    pub fn engine_pid(&self, s: Service) -> i32 {
+        let text = std::fs::read_to_string(mailsh::store::state_dir_for(&self.store).join("services").join(format!("{}.state", s.name())))
+            .unwrap_or_default();
+        text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
+    }
+}
+
 impl Drop for Env {
     fn drop(&mut self) {
         for s in self.started.iter().rev() {
