@@ -41,6 +41,7 @@ pub async fn run_backend(mut ctx: EngineContext) -> Result<(), NetError> {
     db.run(|_| Ok(())).await.map_err(|e| NetError::Bind(e.to_string()))?;
     let (changed, _) = watch::channel(0u64);
     let shared = Arc::new(Shared { ctx, db, changed });
+    spawn_change_watch(&shared);
     let mut tasks = Vec::new();
     for l in listeners {
         let shared = shared.clone();
@@ -58,6 +59,38 @@ pub async fn run_backend(mut ctx: EngineContext) -> Result<(), NetError> {
     // Give sessions a moment to say BYE.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     Ok(())
+}
+
+/// One connection polls the database's `data_version` every second and wakes
+/// IDLE sessions when anyone else committed (another session of this
+/// process, or the POP3 back end deleting at QUIT): one query per second for
+/// the whole process instead of one per idle session.
+fn spawn_change_watch(shared: &Arc<Shared>) {
+    let weak = Arc::downgrade(shared);
+    let path = mail_db_path(&shared.ctx.store_path);
+    let spawned = std::thread::Builder::new().name("mail-change-watch".into()).spawn(move || {
+        let mut db: Option<crate::store::mail::MailDb> = None;
+        let mut last: Option<i64> = None;
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            let Some(shared) = weak.upgrade() else { return };
+            if db.is_none() {
+                db = crate::store::mail::MailDb::open(&path).ok();
+            }
+            match db.as_ref().map(|d| d.data_version()) {
+                Some(Ok(v)) => {
+                    if last.is_some_and(|l| l != v) {
+                        shared.notify_change();
+                    }
+                    last = Some(v);
+                }
+                _ => db = None,
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("mailsh: IMAP4 back end: the change watcher could not start: {e}");
+    }
 }
 
 async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {

@@ -11,8 +11,9 @@ use crate::engines::imap::backend::session::{Io, Session};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{out, reader::is_done};
 
-/// Cross-process changes are noticed by polling this often.
-const POLL: Duration = Duration::from_secs(1);
+/// Changes are announced through `Shared::changed` (the back end's change
+/// watch covers other processes); this is only a safety net.
+const POLL: Duration = Duration::from_secs(30);
 const KEEPALIVE: Duration = Duration::from_secs(120);
 
 enum Wake {

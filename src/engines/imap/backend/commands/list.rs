@@ -65,8 +65,10 @@ pub fn matches(pattern: &str, name: &str) -> bool {
         }
     }
     let norm = |s: &str| -> String {
-        if s.len() >= 5 && s[..5].eq_ignore_ascii_case("INBOX") && (s.len() == 5 || s.as_bytes()[5] == b'/') {
-            format!("INBOX{}", &s[5..])
+        let b = s.as_bytes();
+        if b.len() >= 5 && b[..5].eq_ignore_ascii_case(b"INBOX") && (b.len() == 5 || b[5] == b'/') {
+            // The first five bytes are ASCII, so 5 is a character boundary.
+            format!("INBOX{}", s.get(5..).unwrap_or(""))
         } else {
             s.to_string()
         }
@@ -87,5 +89,6 @@ mod tests {
         assert!(matches("inbox", "INBOX"));
         assert!(matches("INBOX*", "INBOX/Receipts"));
         assert!(!matches("Dr", "Drafts"));
+        assert!(!matches("ééé*", "INBOX"), "multi-byte patterns do not panic");
     }
 }
