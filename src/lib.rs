@@ -10,4 +10,5 @@ pub mod format;
 pub mod hosts;
 pub mod language;
 pub mod runtime;
+pub mod services;
 pub mod store;

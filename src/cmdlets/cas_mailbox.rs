@@ -484,34 +484,55 @@ fn bool_text(b: bool) -> String {
     if b { "True".into() } else { "False".into() }
 }
 
+/// How Set-CASMailbox finds its record inside the write transaction.
+enum Key {
+    Id(i64),
+    Guid(String),
+}
+
 fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let found = resolve_mailbox(cx, &identity)?;
-    let domain = cx.store()?.server().domain.clone();
-    let shown = canonical_name(&domain, &found.name);
-    if what_if(cx, args, &shown) {
-        return Ok(());
-    }
+    // An object from Get-CASMailbox names its mailbox by GUID: no lookup
+    // before the transaction (this is the bulk path).
+    let piped_guid = match &identity {
+        Value::Object(o) if !args.switch("WhatIf") => o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()),
+        _ => None,
+    };
+    let key = match piped_guid {
+        Some(g) => Key::Guid(g),
+        None => {
+            let found = resolve_mailbox(cx, &identity)?;
+            let domain = cx.store()?.server().domain.clone();
+            if what_if(cx, args, &canonical_name(&domain, &found.name)) {
+                return Ok(());
+            }
+            Key::Id(found.id)
+        }
+    };
     let user = cx.user.clone();
     let store = cx.store()?;
+    let domain = store.server().domain.clone();
     // Read, change and write in one immediate transaction: two shells
     // changing one mailbox never lose each other's update.
     let outcome = store
         .write(|tx| {
-            let Some(current) = Store::mailbox_for_update(tx, found.id)? else {
-                return Ok(Ok(None));
+            let current = match &key {
+                Key::Id(id) => Store::mailbox_for_update(tx, *id)?,
+                Key::Guid(g) => Store::mailbox_for_update_by_guid(tx, g)?,
             };
+            let Some(current) = current else { return Ok(Ok(None)) };
+            let shown = canonical_name(&domain, &current.name);
             let (mut new, changed) = match apply(args, &current) {
                 Ok(x) => x,
                 Err(e) => return Ok(Err(e)),
             };
             if changed.is_empty() {
-                return Ok(Ok(Some(false)));
+                return Ok(Ok(Some((false, shown))));
             }
             new.changed = crate::runtime::value::now_unix();
             Store::update_mailbox(tx, &new)?;
             audit(tx, &user, args, &shown, changed)?;
-            Ok(Ok(Some(true)))
+            Ok(Ok(Some((true, shown))))
         })
         .map_err(store_err)??;
     match outcome {
@@ -519,10 +540,10 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
             let fqdn = cx.store()?.server().fqdn.clone();
             Err(ErrorRecord::object_not_found(&super::identity::identity_text(&identity), &fqdn).into())
         }
-        Some(false) => {
+        Some((false, shown)) => {
             warn_nothing_changed(cx, &shown);
             Ok(())
         }
-        Some(true) => Ok(()),
+        Some((true, _)) => Ok(()),
     }
 }

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::Transaction;
+use crate::store::Tx;
 
 use crate::format::cell::cell_text;
 use crate::runtime::command::Args;
@@ -110,7 +110,7 @@ pub fn confirm(cx: &mut Session, args: &Args, always: bool, question: &str) -> R
 /// Records a successful change in the admin audit log, in the same
 /// transaction as the change itself.
 pub fn audit(
-    tx: &Transaction,
+    tx: &Tx,
     cx_user: &str,
     args: &Args,
     object_id: &str,

@@ -1,1 +1,270 @@
-//! Test-ImapConnectivity / Test-PopConnectivity client probes.
+//! Test-ImapConnectivity / Test-PopConnectivity: log on through the front
+//! end as a client would (Plaintext, Tls = STARTTLS/STLS, Ssl = implicit
+//! TLS), log off, and report the latency or the error. A small blocking
+//! client: the cmdlets call it directly.
+
+use std::io::{Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme, StreamOwned};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProbeProtocol {
+    Imap4,
+    Pop3,
+}
+
+/// -ConnectionType.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionType {
+    Plaintext,
+    /// STARTTLS (IMAP) / STLS (POP3) on the plain port.
+    Tls,
+    /// TLS from the first byte.
+    Ssl,
+}
+
+impl ConnectionType {
+    pub fn from_name(name: &str) -> Option<ConnectionType> {
+        match name.to_ascii_lowercase().as_str() {
+            "plaintext" => Some(ConnectionType::Plaintext),
+            "tls" => Some(ConnectionType::Tls),
+            "ssl" => Some(ConnectionType::Ssl),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeRequest {
+    pub protocol: ProbeProtocol,
+    pub host: String,
+    pub port: u16,
+    pub connection: ConnectionType,
+    pub user: String,
+    pub password: String,
+    /// -TrustAnySSLCertificate.
+    pub trust_any_certificate: bool,
+    /// PEM certificates trusted besides the system's (e.g. the service's
+    /// self-signed one in `<state>/certs/`).
+    pub extra_roots: Vec<PathBuf>,
+    /// -PerConnectionTimeout.
+    pub timeout: Duration,
+}
+
+/// The latency in milliseconds, or the error text for the Error column.
+pub fn probe(req: &ProbeRequest) -> Result<u64, String> {
+    let began = Instant::now();
+    let addr = (req.host.as_str(), req.port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{}:{}: {e}", req.host, req.port))?
+        .next()
+        .ok_or_else(|| format!("{}: no address", req.host))?;
+    let tcp = TcpStream::connect_timeout(&addr, req.timeout).map_err(|e| format!("{addr}: {e}"))?;
+    tcp.set_read_timeout(Some(req.timeout)).map_err(|e| e.to_string())?;
+    tcp.set_write_timeout(Some(req.timeout)).map_err(|e| e.to_string())?;
+    let mut conn = match req.connection {
+        ConnectionType::Ssl => Conn::Tls(Box::new(tls_wrap(req, tcp)?)),
+        _ => Conn::Plain(tcp),
+    };
+    match req.protocol {
+        ProbeProtocol::Pop3 => pop3(req, &mut conn)?,
+        ProbeProtocol::Imap4 => imap4(req, &mut conn)?,
+    }
+    Ok(began.elapsed().as_millis() as u64)
+}
+
+fn pop3(req: &ProbeRequest, conn: &mut Conn) -> Result<(), String> {
+    expect_ok_pop(conn.line()?)?;
+    if req.connection == ConnectionType::Tls {
+        conn.send("STLS")?;
+        expect_ok_pop(conn.line()?)?;
+        conn.upgrade(req)?;
+    }
+    conn.send(&format!("USER {}", req.user))?;
+    expect_ok_pop(conn.line()?)?;
+    conn.send_secret(&format!("PASS {}", req.password))?;
+    expect_ok_pop(conn.line()?)?;
+    conn.send("QUIT")?;
+    expect_ok_pop(conn.line()?)
+}
+
+fn expect_ok_pop(line: String) -> Result<(), String> {
+    if line.starts_with("+OK") { Ok(()) } else { Err(line) }
+}
+
+fn imap4(req: &ProbeRequest, conn: &mut Conn) -> Result<(), String> {
+    let greeting = conn.line()?;
+    if !greeting.starts_with("* OK") {
+        return Err(greeting);
+    }
+    if req.connection == ConnectionType::Tls {
+        conn.send("p1 STARTTLS")?;
+        imap_tagged(conn, "p1")?;
+        conn.upgrade(req)?;
+    }
+    conn.send_secret(&format!("p2 LOGIN {} {}", quoted(&req.user), quoted(&req.password)))?;
+    imap_tagged(conn, "p2")?;
+    conn.send("p3 LOGOUT")?;
+    imap_tagged(conn, "p3")
+}
+
+/// Reads to the tagged response; OK or the line as the error.
+fn imap_tagged(conn: &mut Conn, tag: &str) -> Result<(), String> {
+    loop {
+        let line = conn.line()?;
+        if let Some(rest) = line.strip_prefix(tag).and_then(|r| r.strip_prefix(' ')) {
+            return if rest.starts_with("OK") { Ok(()) } else { Err(line) };
+        }
+    }
+}
+
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    Gone,
+}
+
+impl Conn {
+    fn io(&mut self) -> Result<&mut dyn ReadWrite, String> {
+        match self {
+            Conn::Plain(s) => Ok(s),
+            Conn::Tls(s) => Ok(s.as_mut()),
+            Conn::Gone => Err("the connection was lost".into()),
+        }
+    }
+
+    fn send(&mut self, line: &str) -> Result<(), String> {
+        let io = self.io()?;
+        io.write_all(format!("{line}\r\n").as_bytes()).and_then(|_| io.flush()).map_err(|e| e.to_string())
+    }
+
+    /// Like send; kept apart so that no error text ever quotes the line.
+    fn send_secret(&mut self, line: &str) -> Result<(), String> {
+        self.send(line).map_err(|_| "the connection was lost while logging on".to_string())
+    }
+
+    /// One response line, read a byte at a time so that nothing is read
+    /// ahead of a TLS upgrade.
+    fn line(&mut self) -> Result<String, String> {
+        let io = self.io()?;
+        let mut out = Vec::new();
+        let mut byte = [0u8; 1];
+        loop {
+            match io.read(&mut byte) {
+                Ok(0) => return Err("The server closed the connection.".into()),
+                Ok(_) if byte[0] == b'\n' => break,
+                Ok(_) => out.push(byte[0]),
+                Err(e) => return Err(e.to_string()),
+            }
+            if out.len() > 64 * 1024 {
+                return Err("The server's response is too long.".into());
+            }
+        }
+        if out.last() == Some(&b'\r') {
+            out.pop();
+        }
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    fn upgrade(&mut self, req: &ProbeRequest) -> Result<(), String> {
+        match std::mem::replace(self, Conn::Gone) {
+            Conn::Plain(tcp) => {
+                *self = Conn::Tls(Box::new(tls_wrap(req, tcp)?));
+                Ok(())
+            }
+            _ => Err("the connection is already encrypted".into()),
+        }
+    }
+}
+
+trait ReadWrite: Read + Write {}
+impl<T: Read + Write> ReadWrite for T {}
+
+fn tls_wrap(req: &ProbeRequest, tcp: TcpStream) -> Result<StreamOwned<ClientConnection, TcpStream>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let config = if req.trust_any_certificate {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(TrustAny(provider.signature_verification_algorithms)))
+            .with_no_client_auth()
+    } else {
+        builder.with_root_certificates(roots(&req.extra_roots)).with_no_client_auth()
+    };
+    let name = ServerName::try_from(req.host.clone()).map_err(|e| format!("{}: {e}", req.host))?;
+    let mut client = ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
+    let mut tcp = tcp;
+    while client.is_handshaking() {
+        client.complete_io(&mut tcp).map_err(|e| e.to_string())?;
+    }
+    Ok(StreamOwned::new(client, tcp))
+}
+
+fn roots(extra: &[PathBuf]) -> RootCertStore {
+    let mut store = RootCertStore::empty();
+    let system = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
+    let files = system.iter().map(PathBuf::from).filter(|p| p.exists()).take(1).chain(extra.iter().cloned());
+    for file in files {
+        if let Ok(certs) = CertificateDer::pem_file_iter(&file) {
+            for cert in certs.flatten() {
+                let _ = store.add(cert);
+            }
+        }
+    }
+    store
+}
+
+/// -TrustAnySSLCertificate: any certificate is accepted, but the handshake
+/// signatures are still checked.
+#[derive(Debug)]
+struct TrustAny(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for TrustAny {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+

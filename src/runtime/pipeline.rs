@@ -287,13 +287,32 @@ impl Session {
             }
             return Ok(());
         }
+        // A writer fed by a pipeline: group its records into larger
+        // transactions (a savepoint each), for speed on thousands of them.
+        let fed_from = if head_items.is_some() { 0 } else { 1 };
+        let batch = stages.iter().skip(fed_from).any(|s| s.args.signature.should_process);
+        if batch {
+            self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
+        }
+        let result = self.run_stages(&mut stages, head_items, sink);
+        if batch {
+            if let Ok(store) = self.store() {
+                if let Err(e) = store.end_batch() {
+                    return Err(ErrorRecord::task(e.to_string(), "StoreError").into());
+                }
+            }
+        }
+        result
+    }
+
+    fn run_stages(&mut self, stages: &mut Vec<Stage>, head_items: Option<Vec<Value>>, sink: &mut Sink<'_>) -> Result<()> {
         for stage in stages.iter_mut() {
             stage.processor.begin(&stage.args, self)?;
         }
         match head_items {
             Some(items) => {
                 for v in items {
-                    match feed(&mut stages, sink, self, v) {
+                    match feed(stages, sink, self, v) {
                         Ok(()) => {}
                         Err(Flow::StopUpstream) => break,
                         Err(e) => return Err(e),
@@ -305,13 +324,13 @@ impl Session {
                     complete_mandatory(&mut first.args, first.position, self)
                         .map_err(|f| name_error(f, first.args.name()))?;
                 }
-                match start(&mut stages, sink, self) {
+                match start(stages, sink, self) {
                     Ok(()) | Err(Flow::StopUpstream) => {}
                     Err(e) => return Err(e),
                 }
             }
         }
-        finish(&mut stages, sink, self)
+        finish(stages, sink, self)
     }
 }
 

@@ -15,7 +15,7 @@ pub mod services;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
@@ -43,7 +43,22 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     server: ServerInfo,
+    batch: Option<Batch>,
 }
+
+/// A connection inside a write transaction (or a savepoint of one).
+pub type Tx = Connection;
+
+/// A pipeline's writes grouped into larger transactions, each record in a
+/// savepoint of its own; committed every few hundred records or a quarter
+/// second, so other shells never wait long for the lock.
+struct Batch {
+    writes: usize,
+    started: std::time::Instant,
+}
+
+const BATCH_WRITES: usize = 500;
+const BATCH_TIME: Duration = Duration::from_millis(250);
 
 impl Store {
     /// Opens the store at `path`, creating it (and its folder) on first use.
@@ -80,7 +95,7 @@ impl Store {
                 seed(&mut conn, path, &options)?
             }
         };
-        Ok(Store { conn, path: path.to_path_buf(), server })
+        Ok(Store { conn, path: path.to_path_buf(), server, batch: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -98,12 +113,49 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
-    /// that concurrent shells wait for each other instead of failing.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+    /// that concurrent shells wait for each other instead of failing. Inside
+    /// a batch, `f` runs in a savepoint: a failure undoes that record only.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> StoreResult<T>) -> StoreResult<T> {
+        if self.batch.is_some() {
+            self.batch_tick()?;
+            let sp = self.conn.savepoint()?;
+            let out = f(&sp)?;
+            sp.commit()?;
+            if let Some(b) = self.batch.as_mut() {
+                b.writes += 1;
+            }
+            return Ok(out);
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Groups the following writes (one pipeline's) into larger transactions.
+    pub fn begin_batch(&mut self) -> StoreResult<()> {
+        if self.batch.is_none() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
+        }
+        Ok(())
+    }
+
+    /// Commits what the batch wrote.
+    pub fn end_batch(&mut self) -> StoreResult<()> {
+        if self.batch.take().is_some() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    fn batch_tick(&mut self) -> StoreResult<()> {
+        let due = self.batch.as_ref().is_some_and(|b| b.writes >= BATCH_WRITES || b.started.elapsed() >= BATCH_TIME);
+        if due {
+            self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+            self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
+        }
+        Ok(())
     }
 
     /// Changes whenever any connection commits; the services poll it to
@@ -184,7 +236,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-pub(crate) fn protocol_settings_write(tx: &Transaction, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+pub(crate) fn protocol_settings_write(tx: &Tx, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
@@ -213,7 +265,7 @@ impl Store {
         )?)
     }
 
-    pub fn save_protocol_settings(tx: &Transaction, settings: &ProtocolSettings) -> StoreResult<()> {
+    pub fn save_protocol_settings(tx: &Tx, settings: &ProtocolSettings) -> StoreResult<()> {
         protocol_settings_write(tx, settings, crate::runtime::value::now_unix())
     }
 }

@@ -1,9 +1,9 @@
 //! Outlook Web App virtual directories: where IntranetUrl and InternetUrl
 //! calendar links point.
 
-use rusqlite::{Transaction, params};
+use rusqlite::params;
 
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwaVirtualDirectory {
@@ -29,7 +29,7 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    pub fn save_owa_virtual_directory(tx: &Transaction, dir: &OwaVirtualDirectory) -> StoreResult<()> {
+    pub fn save_owa_virtual_directory(tx: &Tx, dir: &OwaVirtualDirectory) -> StoreResult<()> {
         tx.execute(
             "UPDATE owa_virtual_directory SET internal_url = ?2, external_url = ?3, changed = ?4 WHERE name = ?1",
             params![dir.name, dir.internal_url, dir.external_url, dir.changed],

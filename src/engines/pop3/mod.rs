@@ -1,1 +1,23 @@
-//! POP3 (RFC 1939, CAPA RFC 2449, STLS RFC 2595, AUTH PLAIN RFC 5034).
+//! POP3 (RFC 1939, CAPA RFC 2449, STLS RFC 2595, AUTH PLAIN RFC 5034) as
+//! Exchange 2013 serves it: a front end (MSExchangePOP3) that clients reach
+//! and a back end (MSExchangePOP3BE) that holds the maildrop.
+//!
+//! Protocol text apart from session logic: `command` parses a line,
+//! `response` writes status lines and dot-stuffed blocks, `commands/` has
+//! one handler per command, `front` and `back` are the two sessions.
+
+mod back;
+pub mod command;
+mod commands;
+mod conn;
+mod front;
+mod listen;
+mod maildb;
+pub mod maildrop;
+mod present;
+pub mod response;
+pub mod texts;
+mod transaction;
+
+pub use back::serve_back_end;
+pub use front::serve_front_end;

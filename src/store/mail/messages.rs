@@ -126,6 +126,32 @@ impl MailDb {
         Ok(AppendResult { uidvalidity, uid })
     }
 
+    /// Appends several messages in one transaction; their UIDs, in order.
+    pub fn append_many(&mut self, folder_id: i64, internal_date: i64, messages: &[&[u8]]) -> MailResult<Vec<u32>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut uids = Vec::with_capacity(messages.len());
+        for raw in messages {
+            let raw = to_crlf(raw);
+            let uid: u32 = tx
+                .query_row(
+                    "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
+                     RETURNING uidnext - 1",
+                    [folder_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(MailError::NoSuchFolder)?;
+            tx.prepare_cached(
+                "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
+                 VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), 0, '', ?3, ?4, ?5)",
+            )?
+            .execute(params![folder_id, uid, internal_date, raw.len() as i64, raw.as_ref()])?;
+            uids.push(uid);
+        }
+        tx.commit()?;
+        Ok(uids)
+    }
+
     /// Every message of the folder, in UID order (without the bytes).
     pub fn messages(&self, folder_id: i64) -> MailResult<Vec<MessageMeta>> {
         let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 ORDER BY uid");

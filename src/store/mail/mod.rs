@@ -103,6 +103,12 @@ impl MailDb {
             .map(MailboxId))
     }
 
+    /// Changes whenever another connection (in this process or another)
+    /// commits: a cheap way to notice that something may have changed.
+    pub fn data_version(&self) -> MailResult<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Removes a user's mailbox and everything in it (Remove-Mailbox).
     pub fn delete_mailbox(&mut self, guid: &str) -> MailResult<bool> {
         Ok(self.conn.execute("DELETE FROM mailbox WHERE guid = ?1", [guid])? > 0)
@@ -127,6 +133,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+/// Unix seconds now (internal dates of new messages).
+pub fn now_unix_pub() -> i64 {
+    now_unix()
 }
 
 pub(crate) fn now_unix() -> i64 {

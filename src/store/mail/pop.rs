@@ -44,4 +44,12 @@ impl MailDb {
         let inbox = self.folder(mailbox, INBOX)?.ok_or(MailError::NoSuchFolder)?;
         Ok(self.append(inbox.id, &Default::default(), super::now_unix(), raw)?.uid)
     }
+
+    /// Delivers many messages to the Inbox of `guid` in one transaction
+    /// (seeding benchmarks and test mailboxes: one fsync, not thousands).
+    pub fn deliver_many(&mut self, guid: &str, messages: &[&[u8]]) -> MailResult<Vec<u32>> {
+        let mailbox = self.ensure_mailbox(guid)?;
+        let inbox = self.folder(mailbox, INBOX)?.ok_or(MailError::NoSuchFolder)?;
+        self.append_many(inbox.id, super::now_unix(), messages)
+    }
 }

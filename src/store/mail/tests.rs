@@ -187,3 +187,11 @@ fn pop_snapshot_and_delete_at_quit() {
     assert_eq!(again.messages.len(), 1);
     assert_eq!(again.uidvalidity, snap.uidvalidity);
 }
+
+#[test]
+fn deliver_many_is_one_transaction_with_ascending_uids() {
+    let (_d, mut db) = db();
+    let uids = db.deliver_many(GUID, &[MSG, MSG, MSG]).unwrap();
+    assert_eq!(uids, vec![1, 2, 3]);
+    assert_eq!(db.inbox_snapshot(GUID).unwrap().messages.len(), 3);
+}

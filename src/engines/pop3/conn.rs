@@ -1,0 +1,93 @@
+//! One client connection as both POP3 ends see it: reading command lines
+//! under a time limit, writing responses, and logging both (never secrets,
+//! never message bodies).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+
+use super::command::Command;
+use crate::engines::net::protolog::{Event, ProtocolLog, mask_after};
+use crate::engines::net::{LineError, LineReader, ServerStream};
+
+pub enum Input {
+    Line(Vec<u8>),
+    TooLong,
+    Closed,
+    TimedOut,
+}
+
+pub struct Conn {
+    pub reader: LineReader<ServerStream>,
+    pub id: u64,
+    pub local: Option<SocketAddr>,
+    pub peer: Option<SocketAddr>,
+    pub log: Arc<ProtocolLog>,
+    pub max_line: usize,
+}
+
+impl Conn {
+    pub fn new(stream: ServerStream, id: u64, log: Arc<ProtocolLog>, max_line: usize) -> Conn {
+        let local = stream.local_addr().ok();
+        let peer = stream.peer_addr().ok();
+        Conn { reader: LineReader::new(stream), id, local, peer, log, max_line }
+    }
+
+    pub fn note(&self, event: Event, data: &str) {
+        if self.log.enabled() {
+            self.log.log(self.id, self.local, self.peer, event, data);
+        }
+    }
+
+    pub async fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.log.enabled() {
+            let first = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+            self.note(Event::Sent, String::from_utf8_lossy(first).trim_end());
+        }
+        let stream = self.reader.get_mut();
+        stream.write_all(bytes).await?;
+        stream.flush().await
+    }
+
+    /// A command line; `secret` lines (SASL responses) are logged masked.
+    pub async fn read(&mut self, limit: Duration, secret: bool) -> Input {
+        let got = tokio::time::timeout(limit, self.reader.read_line(self.max_line)).await;
+        let input = match got {
+            Err(_) => Input::TimedOut,
+            Ok(Ok(line)) => Input::Line(line),
+            Ok(Err(LineError::TooLong)) => Input::TooLong,
+            Ok(Err(_)) => Input::Closed,
+        };
+        if self.log.enabled() {
+            match &input {
+                Input::Line(_) if secret => self.note(Event::Received, "****"),
+                Input::Line(l) => {
+                    let text = String::from_utf8_lossy(l);
+                    self.note(Event::Received, &mask_after(&text, Command::loggable_words(l)));
+                }
+                Input::TooLong => self.note(Event::Info, "command too long"),
+                Input::Closed => self.note(Event::Disconnect, "closed by client"),
+                Input::TimedOut => self.note(Event::Disconnect, "timed out"),
+            }
+        }
+        input
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.reader.get_ref().is_tls()
+    }
+
+    /// STLS: the TLS handshake on this connection. Anything the client sent
+    /// after STLS in plain text is dropped, never read as a command.
+    pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Conn> {
+        let Conn { reader, id, local, peer, log, max_line } = self;
+        let stream = reader.into_stream_discarding_buffer().into_tls(acceptor).await?;
+        Ok(Conn { reader: LineReader::new(stream), id, local, peer, log, max_line })
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.reader.get_mut().shutdown().await;
+    }
+}

@@ -1,0 +1,105 @@
+//! Writing POP3 responses: status lines and multi-line blocks with
+//! dot-stuffing (RFC 1939 §3).
+
+pub fn ok(text: &str) -> Vec<u8> {
+    status("+OK", text)
+}
+
+pub fn err(text: &str) -> Vec<u8> {
+    status("-ERR", text)
+}
+
+fn status(mark: &str, text: &str) -> Vec<u8> {
+    if text.is_empty() { format!("{mark}\r\n").into_bytes() } else { format!("{mark} {text}\r\n").into_bytes() }
+}
+
+/// `+OK first` then `lines`, each CRLF-ended, then the terminating dot.
+pub fn ok_lines(first: &str, lines: &[String]) -> Vec<u8> {
+    let mut out = ok(first);
+    for line in lines {
+        stuff_line(&mut out, line.as_bytes());
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+/// Appends `data` (a message, CRLF or LF lines) as a dot-stuffed block and
+/// the terminating `.` line. A final line without an end gets CRLF.
+pub fn push_block(out: &mut Vec<u8>, data: &[u8]) {
+    out.reserve(data.len() + data.len() / 64 + 8);
+    let mut rest = data;
+    while !rest.is_empty() {
+        let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        stuff_line(out, line);
+        rest = next;
+    }
+    out.extend_from_slice(b".\r\n");
+}
+
+fn stuff_line(out: &mut Vec<u8>, line: &[u8]) {
+    if line.first() == Some(&b'.') {
+        out.push(b'.');
+    }
+    out.extend_from_slice(line);
+    out.extend_from_slice(b"\r\n");
+}
+
+/// The header, the blank line and the first `n` lines of the body (TOP).
+pub fn top_of(message: &[u8], n: u32) -> &[u8] {
+    let header_end = find(message, b"\r\n\r\n").map(|i| i + 4).or_else(|| find(message, b"\n\n").map(|i| i + 2));
+    let Some(mut end) = header_end else { return message };
+    for _ in 0..n {
+        match message[end..].iter().position(|&b| b == b'\n') {
+            Some(i) => end += i + 1,
+            None => return message,
+        }
+    }
+    &message[..end]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(ok("User successfully logged on."), b"+OK User successfully logged on.\r\n");
+        assert_eq!(ok(""), b"+OK\r\n");
+        assert_eq!(err("x"), b"-ERR x\r\n");
+    }
+
+    #[test]
+    fn dot_stuffing_and_terminator() {
+        let mut out = Vec::new();
+        push_block(&mut out, b"Subject: a\r\n\r\n.hidden\r\n..two\r\nlast");
+        assert_eq!(out, b"Subject: a\r\n\r\n..hidden\r\n...two\r\nlast\r\n.\r\n");
+        let mut out = Vec::new();
+        push_block(&mut out, b"a\nb\n");
+        assert_eq!(out, b"a\r\nb\r\n.\r\n");
+        let mut empty = Vec::new();
+        push_block(&mut empty, b"");
+        assert_eq!(empty, b".\r\n");
+    }
+
+    #[test]
+    fn top_keeps_headers_and_blank_line() {
+        let m = b"A: 1\r\nB: 2\r\n\r\nline1\r\nline2\r\n";
+        assert_eq!(top_of(m, 0), b"A: 1\r\nB: 2\r\n\r\n");
+        assert_eq!(top_of(m, 1), b"A: 1\r\nB: 2\r\n\r\nline1\r\n");
+        assert_eq!(top_of(m, 9), &m[..]);
+        assert_eq!(top_of(b"no body", 0), b"no body");
+    }
+
+    #[test]
+    fn listing_block() {
+        assert_eq!(ok_lines("2 30", &["1 10".into(), "2 20".into()]), b"+OK 2 30\r\n1 10\r\n2 20\r\n.\r\n");
+    }
+}
