@@ -3,6 +3,8 @@
 //! `net` holds what both protocols share: TLS, listeners, limits, logins,
 //! protocol logs and the front-end-to-back-end relay.
 
+pub mod imap;
 pub mod net;
 pub mod pop3;
 pub mod probe;
+pub mod render;

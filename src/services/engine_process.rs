@@ -19,13 +19,25 @@ const GRACE: Duration = Duration::from_secs(8);
 
 type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// Which engine serves each service. IMAP4 arms are filled in by the IMAP
-/// engine (`crate::engines::imap`); until then they report they are absent.
+/// Which engine serves each service.
 fn engine_for(service: Service) -> Option<fn(EngineContext) -> Serve> {
     match service {
         Service::Pop3 => Some(|ctx| Box::pin(crate::engines::pop3::serve_front_end(ctx))),
         Service::Pop3Backend => Some(|ctx| Box::pin(crate::engines::pop3::serve_back_end(ctx))),
-        Service::Imap4 | Service::Imap4Backend => None,
+        Service::Imap4 => Some(|ctx| {
+            Box::pin(async move {
+                if let Err(e) = crate::engines::imap::run_frontend(ctx).await {
+                    eprintln!("MSExchangeIMAP4: {e}");
+                }
+            })
+        }),
+        Service::Imap4Backend => Some(|ctx| {
+            Box::pin(async move {
+                if let Err(e) = crate::engines::imap::run_backend(ctx).await {
+                    eprintln!("MSExchangeIMAP4BE: {e}");
+                }
+            })
+        }),
     }
 }
 

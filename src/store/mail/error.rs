@@ -16,6 +16,8 @@ pub enum MailError {
     ProtectedFolder,
     #[error("The folder has subfolders; delete them first.")]
     HasChildren,
+    #[error("The mailbox database task failed: {0}")]
+    Task(String),
     #[error("The folder name is not valid.")]
     BadFolderName,
 }

@@ -129,6 +129,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
     Ok(())
 }
 
+/// Unix seconds now (internal dates of new messages).
+pub fn now_unix_pub() -> i64 {
+    now_unix()
+}
+
 pub(crate) fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

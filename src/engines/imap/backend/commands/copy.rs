@@ -1,0 +1,48 @@
+//! COPY and MOVE (RFC 3501 6.4.7, RFC 6851) with UIDPLUS's COPYUID.
+
+use imap_codec::imap_types::mailbox::Mailbox;
+use imap_codec::imap_types::sequence::SequenceSet;
+
+use super::{Done, find_folder};
+use crate::engines::imap::backend::sequence::{self, compress};
+use crate::engines::imap::backend::session::Session;
+
+pub async fn run(s: &mut Session, set: SequenceSet, mailbox: Mailbox<'static>, uid: bool, moving: bool) -> Done {
+    let name = if moving { "MOVE" } else { "COPY" };
+    let dest = match find_folder(s, &mailbox).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Done::no("[TRYCREATE] The specified folder could not be found in the store."),
+        Err(e) => return Done::failed(&e),
+    };
+    let Some(sel) = &s.selected else { return Done::completed(name) };
+    if moving && sel.read_only {
+        return Done::no("The folder is read-only.");
+    }
+    let uids: Vec<u32> = sequence::resolve(&set, &sel.uids, uid).into_iter().map(|(_, u)| u).collect();
+    let folder = sel.folder.id;
+    let dest_id = dest.id;
+    let result = s
+        .shared
+        .db
+        .run(move |db| if moving { db.move_messages(folder, &uids, dest_id) } else { db.copy_messages(folder, &uids, dest_id) })
+        .await;
+    match result {
+        Ok(r) => {
+            s.shared.notify_change();
+            if r.pairs.is_empty() {
+                return Done::completed(name);
+            }
+            let src: Vec<u32> = r.pairs.iter().map(|p| p.0).collect();
+            let dst: Vec<u32> = r.pairs.iter().map(|p| p.1).collect();
+            let code = format!("[COPYUID {} {} {}]", r.uidvalidity, compress(&src), compress(&dst));
+            if moving {
+                // RFC 6851: COPYUID in an untagged OK before the EXPUNGEs.
+                s.untagged(&format!("OK {code} MOVE completed."));
+                Done::completed(name)
+            } else {
+                Done::ok(format!("{code} COPY completed."))
+            }
+        }
+        Err(e) => Done::failed(&e),
+    }
+}

@@ -1,0 +1,337 @@
+//! FETCH and UID FETCH (RFC 3501 6.4.5): flags, dates, sizes, ENVELOPE,
+//! BODY/BODYSTRUCTURE, BODY[section]<partial> and the RFC822 items. Work
+//! runs on the blocking pool in batches, and each batch is sent as soon as
+//! it is ready, so a FETCH 1:* of a large folder streams.
+
+use imap_codec::imap_types::core::AString;
+use imap_codec::imap_types::fetch::{Macro, MacroOrMessageDataItemNames, MessageDataItemName, Part, Section};
+use imap_codec::imap_types::sequence::SequenceSet;
+
+use super::Done;
+use crate::engines::imap::backend::sequence;
+use crate::engines::imap::backend::session::{Io, Session};
+use crate::engines::imap::mime::section::{Want, bytes as section_bytes};
+use crate::engines::imap::mime::{self, envelope, structure};
+use crate::engines::imap::texts;
+use crate::engines::imap::wire::out;
+use crate::engines::render::Renderer;
+use crate::store::mail::{FlagOp, Flags, MailDb, MailResult, flag};
+
+const BATCH: usize = 200;
+
+/// A fetch item, owned so that it can go to the blocking pool.
+#[derive(Debug, Clone)]
+enum Item {
+    Uid,
+    Flags,
+    InternalDate,
+    Size,
+    Envelope,
+    Structure { extended: bool },
+    Section { path: Vec<u32>, want: Want, partial: Option<(u32, u32)>, peek: bool, label: String },
+    Rfc822,
+    Rfc822Header,
+    Rfc822Text,
+}
+
+impl Item {
+    fn needs_raw(&self, renderer: &Renderer) -> bool {
+        match self {
+            Item::Uid | Item::Flags | Item::InternalDate => false,
+            Item::Size => renderer.options.exact_size,
+            _ => true,
+        }
+    }
+    fn sets_seen(&self) -> bool {
+        matches!(self, Item::Section { peek: false, .. } | Item::Rfc822 | Item::Rfc822Text)
+    }
+}
+
+/// `(\Seen \Flagged $Forwarded)`.
+pub fn flags_list(f: &Flags) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for (bit, name) in [
+        (flag::SEEN, "\\Seen"),
+        (flag::ANSWERED, "\\Answered"),
+        (flag::FLAGGED, "\\Flagged"),
+        (flag::DELETED, "\\Deleted"),
+        (flag::DRAFT, "\\Draft"),
+    ] {
+        if f.has(bit) {
+            names.push(name);
+        }
+    }
+    names.extend(f.keywords.iter().map(String::as_str));
+    format!("({})", names.join(" "))
+}
+
+/// `17-Jul-1996 02:44:25 +0000`.
+pub fn internal_date(unix: i64) -> String {
+    match chrono::DateTime::from_timestamp(unix, 0) {
+        Some(d) => d.format("%d-%b-%Y %H:%M:%S +0000").to_string(),
+        None => "01-Jan-1970 00:00:00 +0000".to_string(),
+    }
+}
+
+fn items(names: MacroOrMessageDataItemNames<'static>) -> Option<Vec<Item>> {
+    let names: Vec<MessageDataItemName> = match names {
+        MacroOrMessageDataItemNames::Macro(m) => {
+            let mut v = vec![MessageDataItemName::Flags, MessageDataItemName::InternalDate, MessageDataItemName::Rfc822Size];
+            if matches!(m, Macro::All | Macro::Full) {
+                v.push(MessageDataItemName::Envelope);
+            }
+            if matches!(m, Macro::Full) {
+                v.push(MessageDataItemName::Body);
+            }
+            v
+        }
+        MacroOrMessageDataItemNames::MessageDataItemNames(v) => v,
+    };
+    let mut out = Vec::new();
+    for n in names {
+        out.push(match n {
+            MessageDataItemName::Uid => Item::Uid,
+            MessageDataItemName::Flags => Item::Flags,
+            MessageDataItemName::InternalDate => Item::InternalDate,
+            MessageDataItemName::Rfc822Size => Item::Size,
+            MessageDataItemName::Envelope => Item::Envelope,
+            MessageDataItemName::Body => Item::Structure { extended: false },
+            MessageDataItemName::BodyStructure => Item::Structure { extended: true },
+            MessageDataItemName::Rfc822 => Item::Rfc822,
+            MessageDataItemName::Rfc822Header => Item::Rfc822Header,
+            MessageDataItemName::Rfc822Text => Item::Rfc822Text,
+            MessageDataItemName::BodyExt { section, partial, peek } => {
+                let (path, want, spec) = section_spec(section.as_ref());
+                let label = match partial {
+                    Some((origin, _)) => format!("BODY[{spec}]<{origin}>"),
+                    None => format!("BODY[{spec}]"),
+                };
+                Item::Section { path, want, partial: partial.map(|(o, l)| (o, l.get())), peek, label }
+            }
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
+fn path_of(p: &Part) -> Vec<u32> {
+    p.0.as_ref().iter().map(|n| n.get()).collect()
+}
+
+fn dotted(path: &[u32]) -> String {
+    path.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+}
+
+fn with_prefix(path: &[u32], what: &str) -> String {
+    if path.is_empty() { what.to_string() } else { format!("{}.{what}", dotted(path)) }
+}
+
+fn astring_text(a: &AString) -> String {
+    let bytes: &[u8] = a.as_ref();
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic() && !b"(){%*\"\\]".contains(&b)) {
+        text
+    } else {
+        let mut o = Vec::new();
+        out::string(&mut o, bytes);
+        String::from_utf8_lossy(&o).into_owned()
+    }
+}
+
+/// The part path, what is wanted, and the section text to echo.
+fn section_spec(section: Option<&Section>) -> (Vec<u32>, Want, String) {
+    match section {
+        None => (vec![], Want::All, String::new()),
+        Some(Section::Part(p)) => (path_of(p), Want::All, dotted(&path_of(p))),
+        Some(Section::Header(p)) => {
+            let path = p.as_ref().map(path_of).unwrap_or_default();
+            let spec = with_prefix(&path, "HEADER");
+            (path, Want::Header, spec)
+        }
+        Some(Section::Text(p)) => {
+            let path = p.as_ref().map(path_of).unwrap_or_default();
+            let spec = with_prefix(&path, "TEXT");
+            (path, Want::Text, spec)
+        }
+        Some(Section::Mime(p)) => (path_of(p), Want::Mime, with_prefix(&path_of(p), "MIME")),
+        Some(Section::HeaderFields(p, names)) | Some(Section::HeaderFieldsNot(p, names)) => {
+            let not = matches!(section, Some(Section::HeaderFieldsNot(..)));
+            let path = p.as_ref().map(path_of).unwrap_or_default();
+            let list: Vec<String> = names.as_ref().iter().map(astring_text).collect();
+            let what = if not { "HEADER.FIELDS.NOT" } else { "HEADER.FIELDS" };
+            let spec = format!("{} ({})", with_prefix(&path, what), list.join(" "));
+            let names = names.as_ref().iter().map(|n| AsRef::<[u8]>::as_ref(n).to_vec()).collect();
+            (path, Want::HeaderFields { names, not }, spec)
+        }
+    }
+}
+
+pub async fn run(
+    s: &mut Session,
+    io: &mut Io,
+    set: SequenceSet,
+    names: MacroOrMessageDataItemNames<'static>,
+    uid: bool,
+) -> std::io::Result<Done> {
+    let Some(mut wanted) = items(names) else {
+        return Ok(Done::bad(texts::ARGUMENT_ERROR));
+    };
+    if uid && !wanted.iter().any(|i| matches!(i, Item::Uid)) {
+        wanted.insert(0, Item::Uid);
+    }
+    let (Some(sel), Some(user)) = (&s.selected, &s.user) else { return Ok(Done::completed("FETCH")) };
+    let targets: Vec<(u32, u32)> =
+        sequence::resolve(&set, &sel.uids, uid).into_iter().filter(|(_, u)| !sel.pending_expunge.contains(u)).collect();
+    let mark_seen = !sel.read_only && wanted.iter().any(Item::sets_seen);
+    let folder = sel.folder.id;
+    let renderer = user.renderer.clone();
+    for chunk in targets.chunks(BATCH) {
+        let chunk = chunk.to_vec();
+        let wanted = wanted.clone();
+        let renderer = renderer.clone();
+        let result = s.shared.db.run(move |db| fetch_batch(db, folder, &chunk, &wanted, &renderer, mark_seen)).await;
+        match result {
+            Ok((bytes, own)) => {
+                if let Some(sel) = s.selected.as_mut() {
+                    sel.own_modseqs.extend(own.iter().copied());
+                }
+                if !own.is_empty() {
+                    s.shared.notify_change();
+                }
+                s.out.extend_from_slice(&bytes);
+                s.flush(io).await?;
+            }
+            Err(e) => return Ok(Done::failed(&e)),
+        }
+    }
+    Ok(Done::completed("FETCH"))
+}
+
+/// The FETCH responses of one batch, and the modseqs of \Seen changes.
+fn fetch_batch(
+    db: &mut MailDb,
+    folder: i64,
+    targets: &[(u32, u32)],
+    wanted: &[Item],
+    renderer: &Renderer,
+    mark_seen: bool,
+) -> MailResult<(Vec<u8>, Vec<u64>)> {
+    let mut o = Vec::new();
+    let mut own = Vec::new();
+    let needs_raw = wanted.iter().any(|i| i.needs_raw(renderer));
+    for (seq, uid) in targets {
+        let Some(mut meta) = db.message_meta(folder, *uid)? else { continue };
+        let stored = if needs_raw { db.message_raw(folder, *uid)? } else { None };
+        let mut flags_changed = false;
+        if mark_seen && !meta.flags.has(flag::SEEN) {
+            if let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop() {
+                own.push(m.modseq);
+                meta = m;
+                flags_changed = true;
+            }
+        }
+        let rendered = stored.as_deref().map(|r| renderer.render(r));
+        let raw: &[u8] = rendered.as_deref().unwrap_or(&[]);
+        let tree = if wanted.iter().any(|i| matches!(i, Item::Envelope | Item::Structure { .. } | Item::Section { .. })) {
+            Some(mime::parse(raw))
+        } else {
+            None
+        };
+        o.extend_from_slice(format!("* {seq} FETCH (").as_bytes());
+        let mut first = true;
+        let mut sep = |o: &mut Vec<u8>| {
+            if !first {
+                o.push(b' ');
+            }
+            first = false;
+        };
+        for item in wanted {
+            sep(&mut o);
+            match item {
+                Item::Uid => o.extend_from_slice(format!("UID {uid}").as_bytes()),
+                Item::Flags => o.extend_from_slice(format!("FLAGS {}", flags_list(&meta.flags)).as_bytes()),
+                Item::InternalDate => o.extend_from_slice(format!("INTERNALDATE \"{}\"", internal_date(meta.internal_date)).as_bytes()),
+                Item::Size => {
+                    let size = if renderer.options.exact_size { raw.len() as u64 } else { meta.size };
+                    o.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
+                }
+                Item::Envelope => {
+                    o.extend_from_slice(b"ENVELOPE ");
+                    if let Some(t) = &tree {
+                        envelope::write(&mut o, t.header(raw));
+                    }
+                }
+                Item::Structure { extended } => {
+                    o.extend_from_slice(if *extended { b"BODYSTRUCTURE " } else { b"BODY " });
+                    if let Some(t) = &tree {
+                        structure::write(&mut o, raw, t, *extended);
+                    }
+                }
+                Item::Section { path, want, partial, label, .. } => {
+                    let data = tree.as_ref().and_then(|t| section_bytes(raw, t, path, want)).unwrap_or_default();
+                    let data: &[u8] = match partial {
+                        // Past the end: what exists (nothing); the origin is
+                        // echoed, the length is not.
+                        Some((origin, len)) => {
+                            let start = (*origin as usize).min(data.len());
+                            let end = start.saturating_add(*len as usize).min(data.len());
+                            &data[start..end]
+                        }
+                        None => &data,
+                    };
+                    o.extend_from_slice(label.as_bytes());
+                    o.push(b' ');
+                    out::literal(&mut o, data);
+                }
+                Item::Rfc822 => {
+                    o.extend_from_slice(b"RFC822 ");
+                    out::literal(&mut o, raw);
+                }
+                Item::Rfc822Header | Item::Rfc822Text => {
+                    let t = mime::parse(raw);
+                    let (name, data) = if matches!(item, Item::Rfc822Header) {
+                        ("RFC822.HEADER ", t.header(raw))
+                    } else {
+                        ("RFC822.TEXT ", t.body(raw))
+                    };
+                    o.extend_from_slice(name.as_bytes());
+                    out::literal(&mut o, data);
+                }
+            }
+        }
+        if flags_changed && !wanted.iter().any(|i| matches!(i, Item::Flags)) {
+            sep(&mut o);
+            o.extend_from_slice(format!("FLAGS {}", flags_list(&meta.flags)).as_bytes());
+        }
+        o.extend_from_slice(b")\r\n");
+    }
+    Ok((o, own))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_flags() {
+        assert_eq!(internal_date(0), "01-Jan-1970 00:00:00 +0000");
+        assert_eq!(internal_date(837_571_465), "17-Jul-1996 02:44:25 +0000");
+        let f = Flags { system: flag::SEEN | flag::DELETED, keywords: vec!["$Forwarded".into()] };
+        assert_eq!(flags_list(&f), "(\\Seen \\Deleted $Forwarded)");
+    }
+
+    #[test]
+    fn a_partial_fetch_past_the_end_sends_what_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = MailDb::open(&dir.path().join("mail.db")).unwrap();
+        let uid = db.deliver("g", b"Subject: x\r\n\r\nbody\r\n").unwrap();
+        let inbox = db.inbox_snapshot("g").unwrap().folder_id;
+        let item = Item::Section { path: vec![], want: Want::All, partial: Some((0, 393_216)), peek: true, label: "BODY[]<0>".into() };
+        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &[Item::Uid, item], &Renderer::new(Default::default()), false).unwrap();
+        assert_eq!(String::from_utf8(o).unwrap(), "* 1 FETCH (UID 1 BODY[]<0> {20}\r\nSubject: x\r\n\r\nbody\r\n)\r\n");
+        let item = Item::Section { path: vec![], want: Want::All, partial: None, peek: false, label: "BODY[]".into() };
+        let (o, own) = fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true).unwrap();
+        assert!(String::from_utf8(o).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
+        assert_eq!(own.len(), 1);
+    }
+}

@@ -1,0 +1,10 @@
+//! ID (RFC 2971): the server says what it is; the client's values are
+//! not needed.
+
+use super::Done;
+use crate::engines::imap::backend::session::Session;
+
+pub fn run(s: &mut Session) -> Done {
+    s.untagged(&format!("ID (\"name\" \"mailsh\" \"vendor\" \"mailsh\" \"version\" \"{}\")", env!("CARGO_PKG_VERSION")));
+    Done::completed("ID")
+}

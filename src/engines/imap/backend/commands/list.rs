@@ -1,0 +1,91 @@
+//! LIST and LSUB (RFC 3501 6.3.8-9) with CHILDREN (RFC 3348) and
+//! SPECIAL-USE (RFC 6154) attributes. `/` separates levels.
+
+use imap_codec::imap_types::mailbox::{ListMailbox, Mailbox};
+
+use super::{Done, display_name, folder_name, is_hidden};
+use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::wire::{out, utf7};
+
+pub async fn run(s: &mut Session, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
+    let name = if lsub { "LSUB" } else { "LIST" };
+    let pattern: String = match &pattern {
+        ListMailbox::Token(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+        ListMailbox::String(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+    };
+    let reference = match &reference {
+        Mailbox::Inbox => "INBOX".to_string(),
+        other => folder_name(other).map(|n| utf7::encode(&n)).unwrap_or_default(),
+    };
+    if pattern.is_empty() && !lsub {
+        // The hierarchy delimiter query.
+        s.untagged("LIST (\\Noselect) \"/\" \"\"");
+        return Done::completed(name);
+    }
+    let full = format!("{reference}{pattern}");
+    let Some(user) = &s.user else { return Done::completed(name) };
+    let mbx = user.mailbox;
+    let folders = match s.shared.db.run(move |db| db.folders(mbx)).await {
+        Ok(f) => f,
+        Err(e) => return Done::failed(&e),
+    };
+    let show_hidden = s.show_hidden();
+    let visible: Vec<_> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
+    for f in &visible {
+        if lsub && !f.subscribed {
+            continue;
+        }
+        let shown = display_name(f);
+        if !matches(&full, &shown) {
+            continue;
+        }
+        let prefix = format!("{}/", f.name);
+        let has_children = visible.iter().any(|c| c.name.starts_with(&prefix));
+        let mut attrs = vec![if has_children { "\\HasChildren" } else { "\\HasNoChildren" }];
+        if let Some(special) = &f.special_use {
+            attrs.push(special.as_str());
+        }
+        let mut line = format!("* {name} ({}) \"/\" ", attrs.join(" ")).into_bytes();
+        out::mailbox(&mut line, &shown);
+        line.extend_from_slice(b"\r\n");
+        s.out.extend_from_slice(&line);
+    }
+    Done::completed(name)
+}
+
+/// IMAP wildcards: `*` matches anything, `%` anything but the separator.
+/// INBOX matches without regard to case.
+pub fn matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[u8], n: &[u8]) -> bool {
+        match p.split_first() {
+            None => n.is_empty(),
+            Some((b'*', rest)) => (0..=n.len()).any(|i| go(rest, &n[i..])),
+            Some((b'%', rest)) => (0..=n.len()).take_while(|i| *i == 0 || n[i - 1] != b'/').any(|i| go(rest, &n[i..])),
+            Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
+        }
+    }
+    let norm = |s: &str| -> String {
+        if s.len() >= 5 && s[..5].eq_ignore_ascii_case("INBOX") && (s.len() == 5 || s.as_bytes()[5] == b'/') {
+            format!("INBOX{}", &s[5..])
+        } else {
+            s.to_string()
+        }
+    };
+    go(norm(pattern).as_bytes(), norm(name).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards() {
+        assert!(matches("*", "Sent Items"));
+        assert!(matches("%", "Drafts"));
+        assert!(!matches("%", "Work/2026"));
+        assert!(matches("Work/%", "Work/2026"));
+        assert!(matches("inbox", "INBOX"));
+        assert!(matches("INBOX*", "INBOX/Receipts"));
+        assert!(!matches("Dr", "Drafts"));
+    }
+}

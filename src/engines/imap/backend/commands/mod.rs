@@ -1,0 +1,160 @@
+//! One module per IMAP command. Each handler gets the session (already in
+//! the right state: the dispatcher checked) and returns how the command
+//! ended; the dispatcher sends pending untagged updates and the tagged line.
+
+pub mod append;
+pub mod authenticate;
+pub mod capability;
+pub mod close;
+pub mod copy;
+pub mod create;
+pub mod delete;
+pub mod enable;
+pub mod expunge;
+pub mod fetch;
+pub mod id;
+pub mod idle;
+pub mod list;
+pub mod logout;
+pub mod namespace;
+pub mod noop;
+pub mod rename;
+pub mod search;
+pub mod select;
+pub mod status;
+pub mod store;
+pub mod subscribe;
+
+use imap_codec::imap_types::command::CommandBody;
+use imap_codec::imap_types::mailbox::Mailbox;
+
+use super::session::{Flow, Io, Session};
+use crate::engines::imap::texts;
+use crate::engines::imap::wire::utf7;
+use crate::store::mail::{Folder, MailError};
+
+/// How a command ended: the tagged status and text, and whether the
+/// connection stays.
+pub struct Done {
+    pub status: &'static str,
+    pub text: String,
+    pub flow: Flow,
+}
+
+impl Done {
+    pub fn ok(text: impl Into<String>) -> Done {
+        Done { status: "OK", text: text.into(), flow: Flow::Continue }
+    }
+    pub fn no(text: impl Into<String>) -> Done {
+        Done { status: "NO", text: text.into(), flow: Flow::Continue }
+    }
+    pub fn bad(text: impl Into<String>) -> Done {
+        Done { status: "BAD", text: text.into(), flow: Flow::Continue }
+    }
+    pub fn completed(name: &str) -> Done {
+        Done::ok(format!("{name} completed."))
+    }
+    pub fn closing(mut self) -> Done {
+        self.flow = Flow::Close;
+        self
+    }
+    /// A mailbox database failure.
+    pub fn failed(e: &MailError) -> Done {
+        match e {
+            MailError::NoSuchFolder => Done::no("The specified folder could not be found in the store."),
+            MailError::FolderExists => Done::no("A folder with the specified name already exists."),
+            MailError::ProtectedFolder => Done::no("This folder cannot be deleted or renamed."),
+            MailError::HasChildren => Done::no("The folder has subfolders."),
+            MailError::BadFolderName => Done::bad(texts::ARGUMENT_ERROR),
+            other => {
+                eprintln!("mailsh: IMAP4 back end: mailbox database error: {other}");
+                Done::no(texts::SERVER_UNAVAILABLE)
+            }
+        }
+    }
+}
+
+pub async fn run(s: &mut Session, io: &mut Io, tag: &str, body: CommandBody<'static>) -> std::io::Result<Done> {
+    use CommandBody::*;
+    Ok(match body {
+        Capability => capability::run(s),
+        Noop => noop::run("NOOP"),
+        Check => noop::run("CHECK"),
+        Logout => logout::run(s),
+        Id { .. } => id::run(s),
+        Authenticate { mechanism, initial_response } => {
+            authenticate::authenticate(s, io, mechanism, initial_response).await?
+        }
+        Login { username, password } => authenticate::login(s, username, password).await,
+        StartTLS => Done::bad(texts::COMMAND_ERROR),
+        Enable { .. } => enable::run(s),
+        Namespace => namespace::run(s),
+        Select { mailbox, .. } => select::run(s, mailbox, false).await,
+        Examine { mailbox, .. } => select::run(s, mailbox, true).await,
+        Create { mailbox } => create::run(s, mailbox).await,
+        Delete { mailbox } => delete::run(s, mailbox).await,
+        Rename { from, to } => rename::run(s, from, to).await,
+        Subscribe { mailbox } => subscribe::run(s, mailbox, true).await,
+        Unsubscribe { mailbox } => subscribe::run(s, mailbox, false).await,
+        List { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, false).await,
+        Lsub { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, true).await,
+        Status { mailbox, item_names } => status::run(s, mailbox, &item_names).await,
+        Append { mailbox, flags, date, message } => append::run(s, mailbox, flags, date, message).await,
+        Close => close::run(s, true).await,
+        Unselect => close::run(s, false).await,
+        Expunge => expunge::run(s, None).await,
+        ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
+        Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
+        Fetch { sequence_set, macro_or_item_names, uid, .. } => {
+            fetch::run(s, io, sequence_set, macro_or_item_names, uid).await?
+        }
+        Store { sequence_set, kind, response, flags, uid, .. } => {
+            store::run(s, sequence_set, kind, response, flags, uid).await
+        }
+        Copy { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, false).await,
+        Move { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, true).await,
+        Idle => idle::run(s, io, tag).await?,
+        _ => Done::bad(texts::COMMAND_ERROR),
+    })
+}
+
+/// The stored folder name a client's mailbox argument means: INBOX in any
+/// case is the Inbox; other names are modified UTF-7.
+pub fn folder_name(mailbox: &Mailbox) -> Option<String> {
+    match mailbox {
+        Mailbox::Inbox => Some("INBOX".to_string()),
+        Mailbox::Other(other) => {
+            let bytes: &[u8] = other.as_ref();
+            let text = std::str::from_utf8(bytes).ok()?;
+            let decoded = utf7::decode(text).unwrap_or_else(|| text.to_string());
+            Some(decoded.trim_end_matches('/').to_string())
+        }
+    }
+}
+
+/// How a folder is named to the client.
+pub fn display_name(folder: &Folder) -> String {
+    if folder.name == crate::store::mail::INBOX {
+        return "INBOX".to_string();
+    }
+    match folder.name.strip_prefix("Inbox/") {
+        Some(rest) => format!("INBOX/{}", utf7::encode(rest)),
+        None => utf7::encode(&folder.name),
+    }
+}
+
+/// Looks a folder up for a client: hidden folders (Calendar, Contacts,
+/// Tasks) do not exist unless ShowHiddenFoldersEnabled.
+pub async fn find_folder(s: &Session, mailbox: &Mailbox<'_>) -> Result<Option<Folder>, MailError> {
+    let Some(user) = &s.user else { return Ok(None) };
+    let Some(name) = folder_name(mailbox) else { return Ok(None) };
+    let mbx = user.mailbox;
+    let show_hidden = s.show_hidden();
+    let found = s.shared.db.run(move |db| db.folder(mbx, &name)).await?;
+    Ok(found.filter(|f| show_hidden || !is_hidden(f)))
+}
+
+/// A hidden folder, or one inside it.
+pub fn is_hidden(f: &Folder) -> bool {
+    f.hidden || crate::store::mail::DEFAULT_FOLDERS.iter().any(|(n, _, h)| *h && f.name.starts_with(&format!("{n}/")))
+}

@@ -1,0 +1,27 @@
+//! RENAME (RFC 3501 6.3.5); renaming INBOX moves its messages.
+
+use imap_codec::imap_types::mailbox::Mailbox;
+
+use super::{Done, find_folder, folder_name};
+use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::texts;
+use crate::store::mail::MailError;
+
+pub async fn run(s: &mut Session, from: Mailbox<'static>, to: Mailbox<'static>) -> Done {
+    let folder = match find_folder(s, &from).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Done::failed(&MailError::NoSuchFolder),
+        Err(e) => return Done::failed(&e),
+    };
+    let (Some(user), Some(to)) = (&s.user, folder_name(&to)) else {
+        return Done::bad(texts::ARGUMENT_ERROR);
+    };
+    let mbx = user.mailbox;
+    match s.shared.db.run(move |db| db.rename_folder(mbx, &folder.name, &to)).await {
+        Ok(()) => {
+            s.shared.notify_change();
+            Done::completed("RENAME")
+        }
+        Err(e) => Done::failed(&e),
+    }
+}

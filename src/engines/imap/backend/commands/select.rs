@@ -1,0 +1,39 @@
+//! SELECT and EXAMINE (RFC 3501 6.3.1-2).
+
+use imap_codec::imap_types::mailbox::Mailbox;
+
+use super::{Done, find_folder};
+use crate::engines::imap::backend::selected::{Selected, available_flags, permanent_flags};
+use crate::engines::imap::backend::session::Session;
+use crate::store::mail::flag;
+
+pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, read_only: bool) -> Done {
+    // A failed SELECT leaves no folder selected.
+    s.selected = None;
+    let name = if read_only { "EXAMINE" } else { "SELECT" };
+    let folder = match find_folder(s, &mailbox).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Done::no("The specified folder could not be found in the store."),
+        Err(e) => return Done::failed(&e),
+    };
+    let opened = s.shared.db.run(move |db| Selected::open(db, folder, read_only)).await;
+    let (selected, messages) = match opened {
+        Ok(x) => x,
+        Err(e) => return Done::failed(&e),
+    };
+    s.untagged(&format!("{} EXISTS", messages.len()));
+    s.untagged("0 RECENT");
+    s.untagged(&format!("FLAGS {}", available_flags()));
+    if read_only {
+        s.untagged("OK [PERMANENTFLAGS ()] Permanent flags");
+    } else {
+        s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", permanent_flags()));
+    }
+    if let Some(i) = messages.iter().position(|m| !m.flags.has(flag::SEEN)) {
+        s.untagged(&format!("OK [UNSEEN {}] Is the first unseen message", i + 1));
+    }
+    s.untagged(&format!("OK [UIDVALIDITY {}] UIDVALIDITY value", selected.folder.uidvalidity));
+    s.untagged(&format!("OK [UIDNEXT {}] The next unique identifier value", selected.folder.uidnext));
+    s.selected = Some(selected);
+    Done::ok(format!("[{}] {name} completed.", if read_only { "READ-ONLY" } else { "READ-WRITE" }))
+}

@@ -1,0 +1,92 @@
+//! A session's view of its selected folder: the UIDs it numbers, the
+//! highest change it has seen, and the expunges it still owes the client.
+//! Sequence numbers are this view's: they change only when the session
+//! tells the client (EXPUNGE responses), never behind its back.
+
+use std::collections::HashSet;
+
+use crate::store::mail::{Folder, MailDb, MailResult};
+
+use super::commands::fetch::flags_list;
+
+pub struct Selected {
+    pub folder: Folder,
+    pub read_only: bool,
+    /// Ascending; index + 1 is the sequence number.
+    pub uids: Vec<u32>,
+    pub modseq: u64,
+    /// Expunged elsewhere, not yet announced (announcing is not allowed
+    /// during FETCH, STORE and SEARCH).
+    pub pending_expunge: Vec<u32>,
+    /// Changes this session made itself and already reported.
+    pub own_modseqs: HashSet<u64>,
+}
+
+impl Selected {
+    pub fn open(db: &MailDb, folder: Folder, read_only: bool) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
+        let messages = db.messages(folder.id)?;
+        let state = db.folder_state(folder.id)?;
+        let modseq = state.map(|s| s.highest_modseq).unwrap_or(folder.highest_modseq);
+        let uids = messages.iter().map(|m| m.uid).collect();
+        Ok((
+            Selected { folder, read_only, uids, modseq, pending_expunge: vec![], own_modseqs: HashSet::new() },
+            messages,
+        ))
+    }
+
+    pub fn seq_of(&self, uid: u32) -> Option<u32> {
+        self.uids.binary_search(&uid).ok().map(|i| i as u32 + 1)
+    }
+
+    /// Brings the view up to date and writes the untagged responses that
+    /// say so: FETCH FLAGS for changed messages, EXISTS for new ones, and
+    /// (when `allow_expunge`) EXPUNGE for removed ones.
+    pub fn sync(&mut self, db: &MailDb, allow_expunge: bool, out: &mut Vec<u8>) -> MailResult<()> {
+        let changes = db.changes_since(self.folder.id, self.modseq)?;
+        let before = self.uids.len();
+        let last = self.uids.last().copied().unwrap_or(0);
+        for uid in changes.expunged {
+            if self.uids.binary_search(&uid).is_ok() && !self.pending_expunge.contains(&uid) {
+                self.pending_expunge.push(uid);
+            }
+        }
+        if allow_expunge && !self.pending_expunge.is_empty() {
+            self.pending_expunge.sort_unstable();
+            for uid in std::mem::take(&mut self.pending_expunge) {
+                if let Ok(i) = self.uids.binary_search(&uid) {
+                    out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                    self.uids.remove(i);
+                }
+            }
+        }
+        let mut new = false;
+        for meta in &changes.changed {
+            if meta.uid > last {
+                if self.uids.last().is_none_or(|l| *l < meta.uid) {
+                    self.uids.push(meta.uid);
+                    new = true;
+                }
+            } else if !self.own_modseqs.contains(&meta.modseq) && !self.pending_expunge.contains(&meta.uid) {
+                if let Some(seq) = self.seq_of(meta.uid) {
+                    out.extend_from_slice(format!("* {seq} FETCH (FLAGS {})\r\n", flags_list(&meta.flags)).as_bytes());
+                }
+            }
+        }
+        if new || self.uids.len() != before {
+            out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());
+        }
+        self.modseq = changes.highest_modseq;
+        self.own_modseqs.retain(|m| *m > self.modseq);
+        Ok(())
+    }
+}
+
+/// `(\Seen \Answered ...)` for a fresh FLAGS response.
+pub fn permanent_flags() -> &'static str {
+    "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded \\*)"
+}
+
+pub fn available_flags() -> &'static str {
+    "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded)"
+}
+

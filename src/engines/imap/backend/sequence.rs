@@ -1,0 +1,88 @@
+//! Sequence sets (`1:5,7,*`) against a session's view of a folder: message
+//! numbers or UIDs to (sequence number, UID) pairs, without ever walking a
+//! range like `1:4294967295` value by value.
+
+use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
+
+/// Resolves `set` against `uids` (the session's folder view, ascending).
+/// Returns (1-based sequence number, UID) pairs in ascending order, each once.
+pub fn resolve(set: &SequenceSet, uids: &[u32], by_uid: bool) -> Vec<(u32, u32)> {
+    let mut picked: Vec<usize> = Vec::new();
+    if uids.is_empty() {
+        return vec![];
+    }
+    let count = uids.len() as u32;
+    let max_uid = *uids.last().unwrap_or(&0);
+    for seq in set.0.as_ref() {
+        let (a, b) = match seq {
+            Sequence::Single(x) => (*x, *x),
+            Sequence::Range(a, b) => (*a, *b),
+        };
+        let value = |x: SeqOrUid| match x {
+            SeqOrUid::Value(v) => v.get(),
+            SeqOrUid::Asterisk => if by_uid { max_uid } else { count },
+        };
+        let (lo, hi) = { let (x, y) = (value(a), value(b)); (x.min(y), x.max(y)) };
+        if by_uid {
+            let start = uids.partition_point(|u| *u < lo);
+            let end = uids.partition_point(|u| *u <= hi);
+            picked.extend(start..end);
+        } else {
+            let lo = lo.max(1);
+            let hi = hi.min(count);
+            if lo <= hi {
+                picked.extend((lo - 1) as usize..hi as usize);
+            }
+        }
+    }
+    picked.sort_unstable();
+    picked.dedup();
+    picked.into_iter().map(|i| (i as u32 + 1, uids[i])).collect()
+}
+
+/// `1:3,5` for COPYUID / APPENDUID.
+pub fn compress(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end { out.push_str(&start.to_string()) } else { out.push_str(&format!("{start}:{end}")) }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imap_codec::imap_types::sequence::SequenceSet;
+
+    fn set(text: &str) -> SequenceSet {
+        SequenceSet::try_from(text).expect("a valid set")
+    }
+
+    #[test]
+    fn numbers_ranges_and_star() {
+        let uids = [3, 5, 9, 10];
+        assert_eq!(resolve(&set("5:1"), &uids, false), vec![(1, 3), (2, 5), (3, 9), (4, 10)]);
+        assert_eq!(resolve(&set("*"), &uids, false), vec![(4, 10)]);
+        assert_eq!(resolve(&set("2,2,9"), &uids, false), vec![(2, 5)]);
+        assert_eq!(resolve(&set("4:9"), &uids, true), vec![(2, 5), (3, 9)]);
+        assert_eq!(resolve(&set("100:*"), &uids, true), vec![(4, 10)], "n:* includes the last UID");
+        assert_eq!(resolve(&set("1:4294967295"), &uids, false).len(), 4);
+        assert!(resolve(&set("1:*"), &[], false).is_empty());
+    }
+
+    #[test]
+    fn compresses_runs() {
+        assert_eq!(compress(&[1, 2, 3, 5, 7, 8]), "1:3,5,7:8");
+    }
+}

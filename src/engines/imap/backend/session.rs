@@ -1,0 +1,187 @@
+//! One client connection to the back end: the read loop, timeouts, access
+//! revocation, shutdown, and the output buffer every command writes into.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+
+use super::Shared;
+use super::selected::Selected;
+use crate::engines::imap::texts;
+use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
+use crate::engines::net::protolog::Event;
+use crate::engines::render::Renderer;
+use crate::store::mail::{MailError, MailboxId};
+
+/// Exchange's limit on a message (MaxReceiveSize's default), for APPEND.
+pub const MAX_MESSAGE: u32 = 35 * 1024 * 1024;
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+pub struct User {
+    pub guid: String,
+    pub login: String,
+    pub mailbox: MailboxId,
+    pub renderer: Renderer,
+}
+
+pub struct Io {
+    pub reader: CommandReader,
+    pub rd: OwnedReadHalf,
+    pub wr: OwnedWriteHalf,
+}
+
+pub struct Session {
+    pub shared: Arc<Shared>,
+    pub out: Vec<u8>,
+    pub user: Option<User>,
+    pub selected: Option<Selected>,
+    pub peer: SocketAddr,
+    pub id: u64,
+}
+
+/// What a command leaves the session to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Close,
+}
+
+enum Wake {
+    Input(std::io::Result<Incoming>),
+    AccessChanged,
+    Shutdown,
+    Timeout,
+}
+
+impl Session {
+    pub fn tagged(&mut self, tag: &str, status: &str, text: &str) {
+        out::tagged(&mut self.out, tag, status, text);
+    }
+
+    pub fn untagged(&mut self, text: &str) {
+        out::line(&mut self.out, &format!("* {text}"));
+    }
+
+    pub fn show_hidden(&self) -> bool {
+        self.shared.ctx.settings.show_hidden_folders_enabled
+    }
+
+    pub async fn flush(&mut self, io: &mut Io) -> std::io::Result<()> {
+        if !self.out.is_empty() {
+            if self.shared.ctx.log.enabled() {
+                let text = String::from_utf8_lossy(&self.out[..self.out.len().min(512)]).into_owned();
+                self.shared.ctx.log.log(self.id, None, Some(self.peer), Event::Sent, text.trim_end());
+            }
+            io.wr.write_all(&self.out).await?;
+            self.out.clear();
+        }
+        io.wr.flush().await
+    }
+
+    /// A database failure during a command: Exchange's answer.
+    pub fn store_failed(&mut self, tag: &str, e: &MailError) {
+        eprintln!("mailsh: IMAP4 back end: mailbox database error: {e}");
+        self.tagged(tag, "NO", texts::SERVER_UNAVAILABLE);
+    }
+
+    /// Runs the selected folder's sync on the pool and appends its output.
+    pub async fn sync(&mut self, allow_expunge: bool) -> Result<(), MailError> {
+        let Some(mut sel) = self.selected.take() else {
+            return Ok(());
+        };
+        let result = self
+            .shared
+            .db
+            .run(move |db| {
+                let mut out = Vec::new();
+                let r = sel.sync(db, allow_expunge, &mut out);
+                Ok((sel, out, r))
+            })
+            .await;
+        match result {
+            Ok((sel, bytes, r)) => {
+                self.selected = Some(sel);
+                self.out.extend_from_slice(&bytes);
+                r
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn timeout(&self) -> Duration {
+        let secs = if self.user.is_some() {
+            self.shared.ctx.settings.authenticated_connection_timeout
+        } else {
+            self.shared.ctx.settings.preauthenticated_connection_timeout
+        };
+        Duration::from_secs(secs.clamp(1, 86_400) as u64)
+    }
+
+    /// Whether the logged-on user may still use IMAP (checked when the
+    /// config store changed).
+    pub async fn still_allowed(&self) -> bool {
+        match &self.user {
+            Some(u) => self.shared.ctx.auth.still_allowed(&u.guid).await.unwrap_or(true),
+            None => true,
+        }
+    }
+}
+
+pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> std::io::Result<()> {
+    let (rd, wr) = stream.into_split();
+    let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
+    let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
+    let mut s = Session { shared, out: Vec::new(), user: None, selected: None, peer, id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed) };
+    let banner = s.shared.ctx.settings.banner.clone();
+    s.untagged(&format!("OK {banner}"));
+    s.flush(&mut io).await?;
+    let mut access = s.shared.ctx.access.clone();
+    let mut shutdown = s.shared.ctx.shutdown.clone();
+    loop {
+        let timeout = s.timeout();
+        let wake = tokio::select! {
+            r = io.reader.next(&mut io.rd, &mut io.wr) => Wake::Input(r),
+            Ok(()) = access.changed() => Wake::AccessChanged,
+            Ok(()) = shutdown.changed() => Wake::Shutdown,
+            _ = tokio::time::sleep(timeout) => Wake::Timeout,
+        };
+        match wake {
+            Wake::Input(Ok(incoming)) => {
+                if super::dispatch::incoming(&mut s, &mut io, incoming).await? == Flow::Close {
+                    s.flush(&mut io).await?;
+                    return Ok(());
+                }
+            }
+            Wake::Input(Err(e)) => return Err(e),
+            Wake::AccessChanged => {
+                if !s.still_allowed().await {
+                    out::line(&mut s.out, texts::ACCESS_REVOKED_BYE);
+                    s.flush(&mut io).await?;
+                    return Ok(());
+                }
+                continue;
+            }
+            Wake::Shutdown => {
+                out::line(&mut s.out, texts::SHUTDOWN_BYE);
+                s.flush(&mut io).await?;
+                return Ok(());
+            }
+            Wake::Timeout => {
+                out::line(&mut s.out, texts::IDLE_TIMEOUT_BYE);
+                s.flush(&mut io).await?;
+                return Ok(());
+            }
+        }
+        s.flush(&mut io).await?;
+        // After login, literals may carry whole messages (APPEND).
+        if s.user.is_some() {
+            io.reader.limits.max_literal = MAX_MESSAGE;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! What the engine advertises. Not IMAP4rev2 (clients change behaviour), nor
+//! LIST-EXTENDED.
+
+/// Before login. `starttls`: on the plain port before TLS; `login_disabled`:
+/// plain-text login is not allowed on this connection (SecureLogin).
+pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
+    let mut caps = String::from("IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE");
+    if starttls {
+        caps.push_str(" STARTTLS");
+    }
+    if login_disabled {
+        caps.push_str(" LOGINDISABLED");
+    } else {
+        caps.push_str(" AUTH=PLAIN");
+    }
+    caps
+}
+
+pub const POST_AUTH: &str =
+    "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secure_login_hides_auth_plain_until_tls() {
+        assert_eq!(super::pre_auth(true, true), "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE STARTTLS LOGINDISABLED");
+        assert_eq!(super::pre_auth(false, false), "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN");
+    }
+}

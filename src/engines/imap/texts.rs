@@ -1,0 +1,16 @@
+//! Exchange's wire texts, in one place (exchange-cmdlets.md section 8).
+
+pub const LOGIN_FAILED: &str = "LOGIN failed.";
+pub const AUTHENTICATE_FAILED: &str = "AUTHENTICATE failed.";
+pub const NOT_CONNECTED: &str = "User is authenticated but not connected.";
+pub const SERVER_UNAVAILABLE: &str = "Server Unavailable. 15";
+pub const IDLE_TIMEOUT_BYE: &str = "* BYE Connection is closed. 13";
+pub const TOO_MANY_FAILURES_BYE: &str = "* BYE Connection is closed. 14";
+pub const COMMAND_ERROR: &str = "Command Error. 12";
+pub const ARGUMENT_ERROR: &str = "Command Argument Error. 11";
+pub const INVALID_STATE: &str = "Command received in Invalid state.";
+pub const LOGOUT_BYE: &str = "* BYE Microsoft Exchange Server IMAP4 server signing off.";
+pub const SHUTDOWN_BYE: &str = "* BYE Microsoft Exchange Server IMAP4 server signing off.";
+pub const ACCESS_REVOKED_BYE: &str = "* BYE Connection is closed. 13";
+pub const LOGIN_DISABLED: &str = "Command received in Invalid state.";
+pub const LITERAL_TOO_BIG: &str = "[TOOBIG] Command Argument Error. 11";

@@ -1,0 +1,304 @@
+//! Reads client commands off a stream. imap-codec's fragmentizer splits the
+//! bytes into lines and literals *before* parsing, so the bytes of a literal
+//! we refused are never read as commands; we decide about each announced
+//! literal (size limits, `+` continuation for synchronizing ones) and cap
+//! how much one command may buffer.
+
+use imap_codec::fragmentizer::{FragmentInfo, Fragmentizer, LiteralAnnouncement};
+use imap_codec::imap_types::IntoStatic;
+use imap_codec::imap_types::command::Command;
+use imap_codec::imap_types::core::LiteralMode;
+use imap_codec::{AuthenticateDataCodec, CommandCodec};
+use imap_codec::imap_types::auth::AuthenticateData;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// No command may buffer more than this, whatever the settings say.
+const ABSOLUTE_MAX: u32 = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest command line (MaxCommandSize).
+    pub max_line: usize,
+    /// Largest literal accepted (a whole message for APPEND after login;
+    /// little before).
+    pub max_literal: u32,
+}
+
+#[derive(Debug)]
+pub enum Incoming {
+    Command(Command<'static>),
+    /// A command that could not be parsed; the tag when one was readable.
+    Invalid { tag: Option<String> },
+    /// A literal larger than allowed was announced and refused (the
+    /// synchronizing kind: the client sends nothing more for it).
+    LiteralRefused { tag: Option<String> },
+    /// The client went over the limits in a way we cannot skip safely
+    /// (an endless line, a huge non-synchronizing literal): close.
+    Abusive { tag: Option<String> },
+    Closed,
+}
+
+pub struct CommandReader {
+    frag: Fragmentizer,
+    /// Bytes the current command may still buffer.
+    allowance: usize,
+    pub limits: Limits,
+    chunk: Box<[u8]>,
+    /// The front end's copy of bytes read but not yet consumed as complete
+    /// messages: what a client pipelined after LOGIN must reach the back end.
+    shadow: Option<Vec<u8>>,
+}
+
+impl CommandReader {
+    pub fn new(limits: Limits) -> CommandReader {
+        CommandReader {
+            frag: Fragmentizer::new(ABSOLUTE_MAX),
+            allowance: limits.max_line,
+            limits,
+            chunk: vec![0u8; 16 * 1024].into_boxed_slice(),
+            shadow: None,
+        }
+    }
+
+    /// Keeps a copy of unconsumed bytes (pre-auth only: messages are small).
+    pub fn tracking_leftover(mut self) -> CommandReader {
+        self.shadow = Some(Vec::new());
+        self
+    }
+
+    /// Bytes received after the last complete message.
+    pub fn leftover(&self) -> Vec<u8> {
+        self.shadow.clone().unwrap_or_default()
+    }
+
+    fn consumed(&mut self, n: usize) {
+        if let Some(sh) = self.shadow.as_mut() {
+            sh.drain(..n.min(sh.len()));
+        }
+    }
+
+    /// Reads more bytes into the fragmentizer; false at end of stream.
+    /// Cancel-safe: the only await is the read itself.
+    async fn fill<R: AsyncRead + Unpin>(&mut self, r: &mut R) -> std::io::Result<bool> {
+        let n = r.read(&mut self.chunk).await?;
+        if n == 0 {
+            return Ok(false);
+        }
+        self.frag.enqueue_bytes(&self.chunk[..n]);
+        if let Some(sh) = self.shadow.as_mut() {
+            sh.extend_from_slice(&self.chunk[..n]);
+        }
+        Ok(true)
+    }
+
+    fn tag(&self) -> Option<String> {
+        self.frag.decode_tag().map(|t| t.inner().to_string())
+    }
+
+    /// The next complete message (a command line with its literals).
+    /// `continuation` is the text of the `+` line sent for synchronizing
+    /// literals.
+    pub async fn next<R, W>(&mut self, r: &mut R, w: &mut W) -> std::io::Result<Incoming>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        loop {
+            match self.frag.progress() {
+                None => {
+                    if self.frag.message_bytes().len() > self.allowance {
+                        let tag = self.tag();
+                        self.reset();
+                        return Ok(Incoming::Abusive { tag });
+                    }
+                    if !self.fill(r).await? {
+                        return Ok(Incoming::Closed);
+                    }
+                }
+                Some(FragmentInfo::Line { announcement: Some(LiteralAnnouncement { mode, length }), end, start, .. }) => {
+                    if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
+                        let tag = self.tag();
+                        return Ok(self.refuse(mode, tag));
+                    }
+                    if length > self.limits.max_literal {
+                        let tag = self.tag();
+                        return Ok(self.refuse(mode, tag));
+                    }
+                    self.allowance = self.allowance.saturating_add(length as usize + self.limits.max_line);
+                    if mode == LiteralMode::Sync {
+                        w.write_all(b"+ Ready for additional command text.\r\n").await?;
+                        w.flush().await?;
+                    }
+                }
+                Some(FragmentInfo::Line { start, end, .. }) => {
+                    if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
+                        let tag = self.tag();
+                        let n = self.frag.message_bytes().len();
+                        self.consumed(n);
+                        self.reset();
+                        return Ok(Incoming::Invalid { tag });
+                    }
+                    return Ok(self.decode());
+                }
+                Some(FragmentInfo::Literal { .. }) => {}
+            }
+        }
+    }
+
+    fn refuse(&mut self, mode: LiteralMode, tag: Option<String>) -> Incoming {
+        match mode {
+            LiteralMode::Sync => {
+                // The client waits for `+` and sends nothing: safe to drop.
+                let n = self.frag.message_bytes().len();
+                self.consumed(n);
+                self.frag.skip_message();
+                self.allowance = self.limits.max_line;
+                Incoming::LiteralRefused { tag }
+            }
+            LiteralMode::NonSync => {
+                self.reset();
+                Incoming::Abusive { tag }
+            }
+        }
+    }
+
+    fn reset(&mut self) {
+        self.frag.skip_message();
+        self.allowance = self.limits.max_line;
+    }
+
+    fn decode(&mut self) -> Incoming {
+        self.allowance = self.limits.max_line;
+        let n = self.frag.message_bytes().len();
+        self.consumed(n);
+        match self.frag.decode_message(&CommandCodec::default()) {
+            Ok(command) => Incoming::Command(command.into_static()),
+            Err(_) => Incoming::Invalid { tag: self.tag() },
+        }
+    }
+
+    /// The next line as raw bytes (IDLE's DONE, an AUTHENTICATE response).
+    /// None at end of stream; lines longer than the limit come back empty.
+    pub async fn next_line<R: AsyncRead + Unpin>(&mut self, r: &mut R) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            match self.frag.progress() {
+                None => {
+                    if self.frag.message_bytes().len() > self.allowance {
+                        self.reset();
+                        return Ok(Some(Vec::new()));
+                    }
+                    if !self.fill(r).await? {
+                        return Ok(None);
+                    }
+                }
+                Some(FragmentInfo::Line { announcement: None, .. }) => {
+                    let bytes = self.frag.message_bytes().to_vec();
+                    self.consumed(bytes.len());
+                    self.allowance = self.limits.max_line;
+                    return Ok(Some(bytes));
+                }
+                // A literal inside a continuation line is not something we
+                // asked for: drop the whole message.
+                Some(_) => {
+                    if self.frag.is_message_complete() {
+                        return Ok(Some(Vec::new()));
+                    }
+                    self.frag.poison_message();
+                }
+            }
+        }
+    }
+
+    /// Decodes an AUTHENTICATE response line (base64 or `*`).
+    pub fn decode_auth_line(line: &[u8]) -> Option<AuthenticateData<'static>> {
+        use imap_codec::decode::Decoder;
+        AuthenticateDataCodec::default().decode(line).ok().map(|(_, d)| d.into_static())
+    }
+
+    /// Whether bytes are still buffered (pipelined commands).
+    pub fn has_buffered(&self) -> bool {
+        !self.frag.message_bytes().is_empty()
+    }
+}
+
+/// `DONE` (any case) ends IDLE.
+pub fn is_done(line: &[u8]) -> bool {
+    let trimmed = line.strip_suffix(b"\n").unwrap_or(line);
+    let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+    trimmed.eq_ignore_ascii_case(b"DONE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn read_all(input: &[u8], limits: Limits) -> (Vec<Incoming>, Vec<u8>) {
+        let mut reader = CommandReader::new(limits);
+        let mut r = input;
+        let mut w: Vec<u8> = Vec::new();
+        let mut got = Vec::new();
+        loop {
+            let next = reader.next(&mut r, &mut w).await.expect("reading from memory works");
+            let closed = matches!(next, Incoming::Closed);
+            got.push(next);
+            if closed {
+                return (got, w);
+            }
+        }
+    }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread().build().expect("a test runtime")
+    }
+
+    const LIMITS: Limits = Limits { max_line: 100, max_literal: 10 };
+
+    #[test]
+    fn a_refused_literal_is_never_read_as_a_command() {
+        let (got, w) = rt().block_on(read_all(b"a1 APPEND INBOX {20}\r\nb1 NOOP\r\n", LIMITS));
+        assert!(matches!(&got[0], Incoming::LiteralRefused { tag: Some(t) } if t == "a1"));
+        assert!(matches!(&got[1], Incoming::Command(c) if c.tag.inner() == "b1"));
+        assert!(w.is_empty(), "no continuation for a refused literal");
+    }
+
+    #[test]
+    fn an_accepted_literal_gets_a_continuation() {
+        let (got, w) = rt().block_on(read_all(b"a1 LOGIN {3}\r\nbob pw\r\n", LIMITS));
+        assert!(matches!(&got[0], Incoming::Command(c) if c.name() == "LOGIN"));
+        assert_eq!(w, b"+ Ready for additional command text.\r\n");
+    }
+
+    #[test]
+    fn literal_plus_is_read_without_continuation() {
+        let (got, w) = rt().block_on(read_all(b"a1 LOGIN {3+}\r\nbob pw\r\n", LIMITS));
+        assert!(matches!(&got[0], Incoming::Command(_)));
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn garbage_and_long_lines_are_invalid() {
+        let long = format!("a1 NOOP {}\r\nb2 NOOP\r\n", "x".repeat(200));
+        let (got, _) = rt().block_on(read_all(long.as_bytes(), LIMITS));
+        assert!(matches!(&got[0], Incoming::Abusive { .. } | Incoming::Invalid { .. }));
+        let (got, _) = rt().block_on(read_all(b"\x00\xff garbage\r\nc3 NOOP\r\n", LIMITS));
+        assert!(matches!(&got[0], Incoming::Invalid { .. }));
+        assert!(matches!(&got[1], Incoming::Command(c) if c.tag.inner() == "c3"));
+    }
+
+    #[test]
+    fn pipelined_bytes_after_a_command_are_kept() {
+        let rt = rt();
+        let mut reader = CommandReader::new(LIMITS).tracking_leftover();
+        let mut r: &[u8] = b"a1 LOGIN bob pw\r\na2 SELECT INBOX\r\na3 NO";
+        let mut w: Vec<u8> = Vec::new();
+        let first = rt.block_on(reader.next(&mut r, &mut w)).unwrap();
+        assert!(matches!(first, Incoming::Command(c) if c.tag.inner() == "a1"));
+        assert_eq!(reader.leftover(), b"a2 SELECT INBOX\r\na3 NO");
+    }
+
+    #[test]
+    fn a_huge_non_synchronizing_literal_closes() {
+        let (got, _) = rt().block_on(read_all(b"a1 APPEND INBOX {999999+}\r\nxx", LIMITS));
+        assert!(matches!(&got[0], Incoming::Abusive { tag: Some(t) } if t == "a1"));
+    }
+}

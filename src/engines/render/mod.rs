@@ -1,0 +1,55 @@
+//! How a stored message is served over IMAP4 and POP3: calendar items as
+//! iCalendar or as a link to Outlook Web App (CalendarItemRetrievalOption),
+//! the body format (MessageRetrievalMimeFormat) and whether RFC822.SIZE /
+//! LIST sizes are exact. Both back ends call [`Renderer::render`]; the
+//! options are resolved once per user at login ([`RenderOptions::resolve`]).
+
+mod calendar;
+mod options;
+mod rewrite;
+
+pub use options::{CalendarMode, RenderOptions};
+
+use std::borrow::Cow;
+
+use crate::store::MimeTextFormat;
+
+/// Renders messages for one user's session.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    pub options: RenderOptions,
+}
+
+impl Renderer {
+    pub fn new(options: RenderOptions) -> Renderer {
+        Renderer { options }
+    }
+
+    /// The bytes a client is served for a stored message. Untouched (and
+    /// not copied) unless a setting changes it.
+    pub fn render<'a>(&self, raw: &'a [u8]) -> Cow<'a, [u8]> {
+        let calendar_link = match &self.options.calendar {
+            CalendarMode::Link { base_url } if calendar::mentions_calendar(raw) => Some(base_url.as_str()),
+            _ => None,
+        };
+        let alternative = matches!(self.options.mime_format, MimeTextFormat::TextOnly | MimeTextFormat::HtmlOnly)
+            && contains_ci(raw, b"multipart/alternative");
+        if calendar_link.is_none() && !alternative {
+            return Cow::Borrowed(raw);
+        }
+        Cow::Owned(rewrite::rewrite(raw, calendar_link, self.options.mime_format))
+    }
+
+    /// The size announced for a message (RFC822.SIZE, POP3 LIST): the
+    /// stored octets unless exact sizes are on, then the octets served.
+    pub fn size(&self, raw_len: u64, raw: Option<&[u8]>) -> u64 {
+        match raw {
+            Some(raw) if self.options.exact_size => self.render(raw).len() as u64,
+            _ => raw_len,
+        }
+    }
+}
+
+pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}

@@ -1,0 +1,132 @@
+//! Who may log on: ImapEnabled checked at every login and refused exactly
+//! like a wrong password; access turned off closes open sessions within
+//! 5 s; a back end that is down after the credentials were accepted.
+
+mod imap_support;
+
+use std::time::Instant;
+
+use imap_support::{Env, USER, PASSWORD, python};
+use mailsh::services::Service;
+
+const LOGIN: &str = r#"
+import os, imaplib, sys
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+try:
+    print(m.login(os.environ['USER'], sys.argv[1] if len(sys.argv) > 1 else os.environ['PASSWORD']))
+except imaplib.IMAP4.error as e:
+    print(e)
+"#;
+
+#[test]
+fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let wrong = LOGIN.replace("sys.argv[1] if len(sys.argv) > 1 else os.environ['PASSWORD']", "'wrong password'");
+    let (ok, out_wrong, err) = python(&env, &wrong);
+    assert!(ok, "{err}");
+    assert_eq!(out_wrong.trim(), "b'LOGIN failed.'");
+    env.set_imap_enabled(false);
+    let (ok, out_disabled, err) = python(&env, LOGIN);
+    assert!(ok, "{err}");
+    assert_eq!(out_disabled, out_wrong, "no restart needed, and indistinguishable");
+    env.set_imap_enabled(true);
+    let (ok, out, err) = python(&env, LOGIN);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "('OK', [b'LOGIN completed.'])");
+}
+
+#[test]
+fn turning_access_off_closes_an_open_session_within_five_seconds() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import os, imaplib, time
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+m.login(os.environ['USER'], os.environ['PASSWORD']); m.select('INBOX')
+print('in', flush=True)
+start = time.time()
+try:
+    while time.time() - start < 20:
+        m.noop(); time.sleep(0.2)
+    print('still open')
+except Exception as e:
+    print('closed after', round(time.time() - start, 1), type(e).__name__, e)
+"#,
+        )
+        .env("PORT", env.plain_port.to_string())
+        .env("USER", USER)
+        .env("PASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let turned_off = Instant::now();
+    env.set_imap_enabled(false);
+    let out = child.wait_with_output().expect("python3 ends");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("closed after"), "{text}");
+    assert!(turned_off.elapsed().as_secs_f64() < 6.0, "{text}");
+}
+
+#[test]
+fn a_back_end_that_is_down_gives_not_connected_after_the_logon() {
+    let mut env = Env::new(false);
+    env.start(Service::Imap4);
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+try:
+    m.login(os.environ['USER'], os.environ['PASSWORD'])
+except imaplib.IMAP4.error as e:
+    print(e)
+m.state = 'AUTH'
+try:
+    m.select('INBOX')
+except imaplib.IMAP4.error as e:
+    print(e)
+print(m.logout())
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("b'LOGIN failed.'"), "{out}");
+    assert!(out.contains("SELECT command error: BAD [b'User is authenticated but not connected.']"), "{out}");
+}
+
+#[test]
+fn stopping_the_back_end_ends_sessions_with_bye() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import os, socket
+s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
+f = s.makefile('rwb'); f.readline()
+f.write(b'a LOGIN ' + os.environ['USER'].encode() + b' "' + os.environ['PASSWORD'].encode() + b'"\r\n'); f.flush()
+print(f.readline().decode().strip(), flush=True)
+while True:
+    l = f.readline()
+    if not l: break
+    print(l.decode().strip(), flush=True)
+"#,
+        )
+        .env("PORT", env.plain_port.to_string())
+        .env("USER", USER)
+        .env("PASSWORD", PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    env.stop(Service::Imap4Backend);
+    let out = child.wait_with_output().expect("python3 ends");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a OK LOGIN completed."), "{text}");
+    assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
+}
