@@ -114,15 +114,38 @@ fn a_disabled_service_does_not_start() {
 }
 
 #[test]
-fn the_imap4_services_report_why_they_cannot_start_when_absent_or_start() {
-    // Until the IMAP4 engine is part of the build its services refuse with a
-    // reason; once it is, they start. Either way start() returns.
+fn stop_is_graceful_and_prompt_with_a_client_connected() {
     let mut env = Env::new(false);
-    match env.control.start(Service::Imap4Backend, &mut || {}) {
-        Ok(()) => {
-            env.start(Service::Imap4Backend);
-            assert_eq!(env.control.status(Service::Imap4Backend), ServiceStatus::Running);
-        }
-        Err(e) => assert!(!e.to_string().is_empty()),
-    }
+    env.deliver(&common::message("kept", "x\r\n"));
+    env.start_pop();
+    let child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import os, poplib, time
+p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+p.dele(1)
+print('in', flush=True)
+try:
+    while True:
+        p.noop(); time.sleep(0.2)
+except Exception as e:
+    print('closed')
+"#,
+        )
+        .env("PORT", env.plain_port.to_string())
+        .env("USER", common::USER)
+        .env("PASSWORD", common::PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::thread::sleep(Duration::from_millis(1500));
+    let began = Instant::now();
+    env.control.stop(Service::Pop3Backend, &mut || {}).expect("stops");
+    env.control.stop(Service::Pop3, &mut || {}).expect("stops");
+    assert!(began.elapsed() < Duration::from_secs(5), "stop took {:?}", began.elapsed());
+    let out = child.wait_with_output().expect("python3 ends");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("closed"));
+    assert_eq!(env.inbox_uids().len(), 1, "a stopped session deletes nothing (no UPDATE)");
 }
