@@ -73,7 +73,10 @@ async fn supervise(service: Service, store: &Path) -> i32 {
             return 1;
         }
     };
-    let exe = match std::env::current_exe() {
+    // The path we were started by, so that a rebuilt or upgraded binary is
+    // what a restart runs (/proc/self/exe would name the deleted old one).
+    let started_as = std::env::args_os().next().map(std::path::PathBuf::from).filter(|p| p.is_absolute() && p.exists());
+    let exe = match started_as.map(Ok).unwrap_or_else(std::env::current_exe) {
         Ok(p) => p,
         Err(e) => {
             fail(service, store, &e.to_string());
