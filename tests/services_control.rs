@@ -149,3 +149,27 @@ except Exception as e:
     assert!(String::from_utf8_lossy(&out.stdout).contains("closed"));
     assert_eq!(env.inbox_uids().len(), 1, "a stopped session deletes nothing (no UPDATE)");
 }
+
+#[test]
+fn two_controllers_starting_at_once_leave_one_running_service() {
+    let env = Env::new(false);
+    let guard = Guard(env.control.clone());
+    let a = env.control.clone();
+    let b = env.control.clone();
+    let ta = std::thread::spawn(move || a.start(Service::Pop3Backend, &mut || {}).map_err(|e| e.to_string()));
+    let tb = std::thread::spawn(move || b.start(Service::Pop3Backend, &mut || {}).map_err(|e| e.to_string()));
+    let ra = ta.join().expect("thread a");
+    let rb = tb.join().expect("thread b");
+    assert!(ra.is_ok() && rb.is_ok(), "{ra:?} {rb:?}");
+    assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Running);
+    drop(guard);
+    assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Stopped);
+}
+
+struct Guard(ServiceControl);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.stop(Service::Pop3Backend, &mut || {});
+    }
+}
