@@ -66,3 +66,26 @@ print(repr(f.readline()))
          -ERR Command is not valid in this state.\n-ERR Command argument error. 12\n-ERR Connection timed out.\nb''\n"
     );
 }
+
+#[test]
+fn an_idle_logged_on_session_times_out_without_deleting() {
+    let mut env = Env::new(false);
+    env.deliver(&common::message("stay", "x\r\n"));
+    env.update_pop_settings(|s| s.authenticated_connection_timeout = 1);
+    env.start_pop();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, poplib, time
+p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=20)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+p.dele(1)
+time.sleep(2.5)
+print(p.file.readline().decode().strip())
+print(repr(p.file.readline()))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out, "-ERR Connection timed out.\nb''\n");
+    assert_eq!(env.inbox_uids().len(), 1, "a timed-out session deletes nothing");
+}
