@@ -71,8 +71,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut db = MailDb::open(&mail_db_path(&store_path))?;
     let mut bytes = 0u64;
     for i in 0..messages {
-        let body: String = (0..40).map(|l| format!("Line {l} of message {i}: the quick brown fox jumps over the lazy dog.\r\n")).collect();
-        let raw = format!("From: a@contoso.com\r\nTo: {USER}\r\nSubject: load {i}\r\nMessage-ID: <{i}@contoso.com>\r\n\r\n{body}");
+        let body: String = (0..40)
+            .map(|l| format!("Line {l} of message {i}: the quick brown fox jumps over the lazy dog.\r\n"))
+            .collect();
+        let raw = format!(
+            "From: a@contoso.com\r\nTo: {USER}\r\nSubject: load {i}\r\nMessage-ID: <{i}@contoso.com>\r\n\r\n{body}"
+        );
         bytes += raw.len() as u64;
         db.deliver(&mailbox.guid, raw.as_bytes())?;
     }

@@ -10,12 +10,14 @@ use common::{Env, python};
 use mailsh::services::{Service, ServiceControl, ServiceStatus};
 
 fn engine_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name()))).unwrap_or_default();
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
     text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
 fn supervisor_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name()))).unwrap_or_default();
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
     text.lines().find_map(|l| l.strip_prefix("supervisor=")).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
@@ -56,7 +58,9 @@ fn a_taken_port_is_the_reason_start_fails() {
     let err = env.control.start(Service::Pop3, &mut || {}).expect_err("the port is taken");
     let text = err.to_string();
     assert!(
-        text.starts_with("Only one usage of each socket address (protocol/network address/port) is normally permitted."),
+        text.starts_with(
+            "Only one usage of each socket address (protocol/network address/port) is normally permitted."
+        ),
         "{text}"
     );
     assert!(text.contains(&format!("127.0.0.1:{}", env.plain_port)), "{text}");

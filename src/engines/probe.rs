@@ -287,7 +287,6 @@ impl ServerCertVerifier for TrustAny {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,9 @@ impl ServiceControl {
         }
         match st.phase {
             // Between a crash and the restart the engine pid is dead.
-            Phase::Running if !procs::is_our_process(st.engine, super::ENGINE_FLAG, s.name()) => ServiceStatus::StartPending,
+            Phase::Running if !procs::is_our_process(st.engine, super::ENGINE_FLAG, s.name()) => {
+                ServiceStatus::StartPending
+            }
             Phase::Running => ServiceStatus::Running,
             Phase::StartPending => ServiceStatus::StartPending,
             Phase::StopPending => ServiceStatus::StopPending,

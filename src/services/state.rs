@@ -37,7 +37,8 @@ pub fn log_path(store_path: &Path, s: Service) -> PathBuf {
 
 pub fn read(store_path: &Path, s: Service) -> Option<ServiceState> {
     let text = fs::read_to_string(state_path(store_path, s)).ok()?;
-    let mut st = ServiceState { supervisor: 0, engine: 0, phase: Phase::StartPending, error: String::new(), restarts: 0 };
+    let mut st =
+        ServiceState { supervisor: 0, engine: 0, phase: Phase::StartPending, error: String::new(), restarts: 0 };
     for line in text.lines() {
         let Some((k, v)) = line.split_once('=') else { continue };
         match k {

@@ -167,7 +167,11 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
         .env("PASSWORD", PASSWORD)
         .output()
         .expect("python3 runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn message(subject: &str, body: &str) -> Vec<u8> {

@@ -198,8 +198,11 @@ mod tests {
         for i in 0..12 {
             log.log(i, None, None, Event::Sent, "+OK a line of about fifty bytes");
         }
-        let mut names: Vec<String> =
-            fs::read_dir(dir.path()).expect("dir").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         assert!(names.len() >= 2, "{names:?}");
         assert!(names.iter().all(|n| n.starts_with("POP3BE") && n.ends_with(".LOG")), "{names:?}");
