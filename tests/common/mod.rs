@@ -23,6 +23,8 @@ pub struct Env {
     pub plain_port: u16,
     pub ssl_port: u16,
     pub proxy_port: u16,
+    pub imap_plain_port: u16,
+    pub imap_ssl_port: u16,
     pub guid: String,
     started: Vec<Service>,
 }
@@ -47,6 +49,12 @@ impl Env {
         let (plain_port, ssl_port, proxy_port) = (free_port(), free_port(), free_port());
         let hash = password::hash(PASSWORD).expect("hash");
         let mut s: ProtocolSettings = store.protocol_settings(Protocol::Pop3).expect("POP3 settings");
+        let (imap_plain_port, imap_ssl_port) = (free_port(), free_port());
+        let mut imap: ProtocolSettings = store.protocol_settings(Protocol::Imap4).expect("IMAP4 settings");
+        imap.unencrypted_or_tls_bindings = vec![format!("127.0.0.1:{imap_plain_port}")];
+        imap.ssl_bindings = vec![format!("127.0.0.1:{imap_ssl_port}")];
+        imap.proxy_target_port = free_port() as i64;
+        imap.login_type = if secure { LoginType::SecureLogin } else { LoginType::PlainTextLogin };
         let mailbox = store
             .write(|tx| {
                 s.unencrypted_or_tls_bindings = vec![format!("127.0.0.1:{plain_port}")];
@@ -55,6 +63,7 @@ impl Env {
                 s.login_type = if secure { LoginType::SecureLogin } else { LoginType::PlainTextLogin };
                 s.protocol_log_enabled = true;
                 Store::save_protocol_settings(tx, &s)?;
+                Store::save_protocol_settings(tx, &imap)?;
                 Store::insert_mailbox(
                     tx,
                     &NewMailbox {
@@ -77,6 +86,8 @@ impl Env {
             plain_port,
             ssl_port,
             proxy_port,
+            imap_plain_port,
+            imap_ssl_port,
             guid: mailbox.guid,
             started: Vec::new(),
         }
@@ -110,15 +121,28 @@ impl Env {
     }
 
     pub fn set_pop_enabled(&self, enabled: bool) {
+        self.update_mailbox(|m| m.cas.pop_enabled = enabled);
+    }
+
+    pub fn update_mailbox(&self, change: impl FnOnce(&mut mailsh::store::Mailbox)) {
         let mut store = Store::open_existing(&self.store).expect("store");
         store
             .write(|tx| {
                 let mut m = Store::mailbox_for_update(tx, 1)?.expect("mailbox 1");
-                m.cas.pop_enabled = enabled;
+                change(&mut m);
                 Store::update_mailbox(tx, &m)?;
                 Ok(())
             })
             .expect("updated");
+    }
+
+    /// Changes the POP3 settings (before the services start: they read
+    /// them at start).
+    pub fn update_pop_settings(&self, change: impl FnOnce(&mut ProtocolSettings)) {
+        let mut store = Store::open_existing(&self.store).expect("store");
+        let mut s = store.protocol_settings(Protocol::Pop3).expect("POP3 settings");
+        change(&mut s);
+        store.write(|tx| Store::save_protocol_settings(tx, &s)).expect("saved");
     }
 
     pub fn state_dir(&self) -> PathBuf {
@@ -146,7 +170,11 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
         .env("PASSWORD", PASSWORD)
         .output()
         .expect("python3 runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn message(subject: &str, body: &str) -> Vec<u8> {
