@@ -37,7 +37,11 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn mailsh(store: &Path, script: &str) {
-    let out = Command::new(mailsh_bin()).env("MAILSH_STORE", store).args(["-NonInteractive", "-Command", script]).output().expect("mailsh runs");
+    let out = Command::new(mailsh_bin())
+        .env("MAILSH_STORE", store)
+        .args(["-NonInteractive", "-Command", script])
+        .output()
+        .expect("mailsh runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -57,12 +61,26 @@ fn main() {
     let store_path = dir.join("config.db");
     let n: usize = std::env::var("MAILBOXES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     {
-        let mut store = Store::open_or_create(&store_path, &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) }).expect("store");
+        let mut store = Store::open_or_create(
+            &store_path,
+            &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) },
+        )
+        .expect("store");
         store
             .write(|tx| {
                 for i in 0..n {
                     let name = format!("user{i:06}");
-                    Store::insert_mailbox(tx, &NewMailbox { name: name.clone(), alias: name.clone(), display_name: name.clone(), upn: format!("{name}@contoso.com"), primary_smtp: format!("{name}@contoso.com"), ..Default::default() })?;
+                    Store::insert_mailbox(
+                        tx,
+                        &NewMailbox {
+                            name: name.clone(),
+                            alias: name.clone(),
+                            display_name: name.clone(),
+                            upn: format!("{name}@contoso.com"),
+                            primary_smtp: format!("{name}@contoso.com"),
+                            ..Default::default()
+                        },
+                    )?;
                 }
                 Ok(())
             })
@@ -72,7 +90,12 @@ fn main() {
 
     let cold = time(21, || mailsh(&store_path, "Get-ImapSettings | fl"));
     let cold_sql = time(21, || sqlite3(&store_path, "SELECT settings FROM protocol_settings WHERE protocol = 'IMAP4'"));
-    println!("| cold start: `Get-ImapSettings \\| fl` | {} | {} | {:.2}x |", ms(cold), ms(cold_sql), cold.as_secs_f64() / cold_sql.as_secs_f64());
+    println!(
+        "| cold start: `Get-ImapSettings \\| fl` | {} | {} | {:.2}x |",
+        ms(cold),
+        ms(cold_sql),
+        cold.as_secs_f64() / cold_sql.as_secs_f64()
+    );
 
     let script_path = dir.join("statements.ps1");
     let mut script = String::from("$n = 0\n");
@@ -81,10 +104,19 @@ fn main() {
     }
     std::fs::write(&script_path, &script).expect("script written");
     let t = time(5, || {
-        let out = Command::new(mailsh_bin()).env("MAILSH_STORE", &store_path).arg("-File").arg(&script_path).output().expect("runs");
+        let out = Command::new(mailsh_bin())
+            .env("MAILSH_STORE", &store_path)
+            .arg("-File")
+            .arg(&script_path)
+            .output()
+            .expect("runs");
         assert!(out.status.success());
     });
-    println!("| 10,001-statement script (`$n = $n + 1`) | {} ({:.0} statements/s) | | |", ms(t), 10_001.0 / t.as_secs_f64());
+    println!(
+        "| 10,001-statement script (`$n = $n + 1`) | {} ({:.0} statements/s) | | |",
+        ms(t),
+        10_001.0 / t.as_secs_f64()
+    );
 
     let bulk = time(3, || {
         sqlite3(&store_path, "UPDATE mailbox SET pop_enabled = 1");
@@ -106,6 +138,11 @@ fn main() {
     );
     let count = time(3, || mailsh(&store_path, "Get-CASMailbox -ResultSize Unlimited | Measure-Object"));
     let count_sql = time(3, || sqlite3(&store_path, "SELECT count(*) FROM mailbox"));
-    println!("| {n} mailboxes: `Get-CASMailbox -ResultSize Unlimited \\| Measure-Object` vs `SELECT count(*)` | {} | {} | {:.2}x |", ms(count), ms(count_sql), count.as_secs_f64() / count_sql.as_secs_f64());
+    println!(
+        "| {n} mailboxes: `Get-CASMailbox -ResultSize Unlimited \\| Measure-Object` vs `SELECT count(*)` | {} | {} | {:.2}x |",
+        ms(count),
+        ms(count_sql),
+        count.as_secs_f64() / count_sql.as_secs_f64()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

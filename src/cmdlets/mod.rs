@@ -4,6 +4,7 @@
 mod audit_log;
 mod cas_mailbox;
 mod common;
+mod connectivity;
 mod convert_csv;
 mod convert_json;
 mod foreach_object;
@@ -16,6 +17,7 @@ mod imap_settings;
 mod mailbox;
 mod measure_object;
 mod misc;
+mod net;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
@@ -23,6 +25,7 @@ mod pop_settings;
 mod protocol_settings;
 mod secure_string;
 mod select_object;
+mod service;
 mod sort_object;
 mod transcript;
 mod where_object;
@@ -84,6 +87,9 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     defs.extend(secure_string::definitions());
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
+    defs.extend(service::definitions());
+    defs.extend(net::definitions());
+    defs.extend(connectivity::definitions());
     defs.sort_by(|a, b| a.signature.name.to_ascii_lowercase().cmp(&b.signature.name.to_ascii_lowercase()));
     Registry::new(defs)
 });

@@ -71,6 +71,8 @@ pub struct ErrorRecord {
     pub error_id: String,
     /// Whether the FullyQualifiedErrorId ends in `,Command`.
     pub qualify_id: bool,
+    /// The command's .NET class, when PowerShell names it in the id.
+    pub command_class: Option<String>,
     pub span: Option<Span>,
     pub position: Option<Position>,
 }
@@ -94,6 +96,7 @@ impl ErrorRecord {
             reason: reason.to_string(),
             error_id: error_id.to_string(),
             qualify_id: true,
+            command_class: None,
             span: None,
             position: None,
         }
@@ -119,7 +122,7 @@ impl ErrorRecord {
 
     pub fn fully_qualified_id(&self) -> String {
         match (&self.command, self.qualify_id) {
-            (Some(c), true) => format!("{},{}", self.error_id, c),
+            (Some(c), true) => format!("{},{}", self.error_id, self.command_class.as_deref().unwrap_or(c)),
             _ => self.error_id.clone(),
         }
     }

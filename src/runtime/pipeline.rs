@@ -7,6 +7,7 @@ use super::command::{Args, CmdletDef, Output, Processor};
 use super::errors::{ErrorRecord, Flow, Result};
 use super::eval::collapse;
 use super::session::{Action, Session};
+use super::signature::Signature;
 use super::value::Value;
 use crate::language::ast::{AssignOp, Command, CommandElement, Pipeline, PipelineElement, Script, Statement};
 
@@ -34,7 +35,7 @@ struct Stage {
 
 impl Stage {
     fn new(def: &'static CmdletDef, cmd: &Command, position: usize, cx: &mut Session) -> Result<Stage> {
-        let args = bind_arguments(&def.signature, cmd, cx).map_err(|f| name_error(f, def.signature.name))?;
+        let args = bind_arguments(&def.signature, cmd, cx).map_err(|f| name_error(f, &def.signature))?;
         let error_action = args.get("ErrorAction").map(Action::from_value);
         let warning_action = args.get("WarningAction").map(Action::from_value);
         Ok(Stage {
@@ -58,6 +59,7 @@ impl Stage {
             Flow::Error(mut rec) => {
                 if rec.command.is_none() {
                     rec.command = Some(self.args.name().to_string());
+                    rec.command_class = self.args.signature.class.map(str::to_string);
                 }
                 if rec.span.is_none() {
                     rec.span = Some(self.args.command_span);
@@ -110,11 +112,12 @@ impl Stage {
 }
 
 /// Names the command on binding errors (`Set-CASMailbox : A parameter ...`).
-fn name_error(flow: Flow, command: &str) -> Flow {
+fn name_error(flow: Flow, sig: &Signature) -> Flow {
     match flow {
         Flow::Error(mut rec) => {
             if rec.command.is_none() && rec.qualify_id {
-                rec.command = Some(command.to_string());
+                rec.command = Some(sig.name.to_string());
+                rec.command_class = sig.class.map(str::to_string);
             }
             Flow::Error(rec)
         }
@@ -305,7 +308,12 @@ impl Session {
         result
     }
 
-    fn run_stages(&mut self, stages: &mut Vec<Stage>, head_items: Option<Vec<Value>>, sink: &mut Sink<'_>) -> Result<()> {
+    fn run_stages(
+        &mut self,
+        stages: &mut Vec<Stage>,
+        head_items: Option<Vec<Value>>,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
         for stage in stages.iter_mut() {
             stage.processor.begin(&stage.args, self)?;
         }
@@ -322,7 +330,7 @@ impl Session {
             None => {
                 if let Some(first) = stages.first_mut() {
                     complete_mandatory(&mut first.args, first.position, self)
-                        .map_err(|f| name_error(f, first.args.name()))?;
+                        .map_err(|f| name_error(f, first.args.signature))?;
                 }
                 match start(stages, sink, self) {
                     Ok(()) | Err(Flow::StopUpstream) => {}

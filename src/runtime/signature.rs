@@ -179,6 +179,10 @@ pub struct Signature {
     /// Runs its examples in `cargo test` (false for those that need services
     /// or a terminal).
     pub test_examples: bool,
+    /// The .NET class PowerShell names in FullyQualifiedErrorId for its own
+    /// cmdlets (`Microsoft.PowerShell.Commands.StartServiceCommand`);
+    /// Exchange cmdlets are named by their cmdlet name.
+    pub class: Option<&'static str>,
 }
 
 pub static ACTION_PREFERENCE: EnumDef = EnumDef {
@@ -197,6 +201,7 @@ impl Signature {
             examples: Vec::new(),
             should_process: false,
             test_examples: true,
+            class: None,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
@@ -221,6 +226,10 @@ impl Signature {
     }
     pub fn should_process(mut self) -> Self {
         self.should_process = true;
+        self
+    }
+    pub fn class(mut self, class: &'static str) -> Self {
+        self.class = Some(class);
         self
     }
     pub fn examples_need_services(mut self) -> Self {

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::process::{Output, Stdio};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::process::{Output, Stdio};
 
 use mailsh::services::{Service, ServiceControl};
 use mailsh::store::mail::{MailDb, mail_db_path};

@@ -23,7 +23,11 @@ pub struct Selected {
 }
 
 impl Selected {
-    pub fn open(db: &MailDb, folder: Folder, read_only: bool) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
+    pub fn open(
+        db: &MailDb,
+        folder: Folder,
+        read_only: bool,
+    ) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
         let messages = db.messages(folder.id)?;
         let state = db.folder_state(folder.id)?;
         let modseq = state.map(|s| s.highest_modseq).unwrap_or(folder.highest_modseq);
@@ -89,4 +93,3 @@ pub fn permanent_flags() -> &'static str {
 pub fn available_flags() -> &'static str {
     "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded)"
 }
-
