@@ -385,3 +385,15 @@ fn remove_mailbox_needs_confirmation_in_batch() {
     let r = s.cmd("Search-AdminAuditLog | Select-Object -First 1 | % CmdletName");
     assert_eq!(r.stdout, "Remove-Mailbox\n");
 }
+
+#[test]
+fn common_stream_variables_collect() {
+    let s = Shell::new();
+    s.mailboxes(&["Ann", "Bob"]);
+    let r = s.cmd("Get-CASMailbox -OutVariable boxes | Out-Null; $boxes.Count; Get-CASMailbox nobody -ErrorAction SilentlyContinue -ErrorVariable err; $err.Count; Set-CASMailbox Ann -ImapEnabled $true -WarningAction SilentlyContinue -WarningVariable w; $w");
+    assert_eq!(
+        r.stdout,
+        "2\n1\nThe command completed successfully but no settings of 'contoso.com/Users/Ann' have been modified.\n"
+    );
+    assert_eq!(r.stderr, "");
+}

@@ -31,6 +31,23 @@ struct Stage {
     takes_input: bool,
     error_action: Option<Action>,
     warning_action: Option<Action>,
+    /// -OutVariable, -ErrorVariable, -WarningVariable (names without `+`).
+    out_variable: Option<String>,
+    error_variable: Option<String>,
+    warning_variable: Option<String>,
+}
+
+/// A common `-XVariable name` parameter: `+name` appends, else the variable
+/// starts empty, as PowerShell does.
+fn stream_variable(args: &Args, param: &str, cx: &mut Session) -> Option<String> {
+    let raw = args.string(param)?;
+    match raw.strip_prefix('+') {
+        Some(name) => Some(name.to_string()),
+        None => {
+            let _ = cx.set_var(&raw, Value::Array(vec![]));
+            Some(raw)
+        }
+    }
 }
 
 impl Stage {
@@ -38,6 +55,9 @@ impl Stage {
         let args = bind_arguments(&def.signature, cmd, cx).map_err(|f| name_error(f, &def.signature))?;
         let error_action = args.get("ErrorAction").map(Action::from_value);
         let warning_action = args.get("WarningAction").map(Action::from_value);
+        let out_variable = stream_variable(&args, "OutVariable", cx);
+        let error_variable = stream_variable(&args, "ErrorVariable", cx);
+        let warning_variable = stream_variable(&args, "WarningVariable", cx);
         Ok(Stage {
             processor: def.processor(),
             takes_input: takes_pipeline_input(&def.signature),
@@ -45,6 +65,9 @@ impl Stage {
             position,
             error_action,
             warning_action,
+            out_variable,
+            error_variable,
+            warning_variable,
         })
     }
 
@@ -63,6 +86,9 @@ impl Stage {
                 }
                 if rec.span.is_none() {
                     rec.span = Some(self.args.command_span);
+                }
+                if let Some(name) = &self.error_variable {
+                    cx.append_var(name, Value::str(rec.message.clone()));
                 }
                 match self.action(cx) {
                     Action::Stop => Err(Flow::ScriptStop(rec)),
@@ -102,8 +128,10 @@ impl Stage {
             None => &self.args,
         };
         cx.warning_action = self.warning_action;
+        cx.warning_variable = self.warning_variable.clone();
         let result = self.processor.process(args, input, cx, out);
         cx.warning_action = None;
+        cx.warning_variable = None;
         match result {
             Ok(()) => Ok(()),
             Err(f) => self.fail(f, cx),
@@ -130,7 +158,13 @@ fn feed(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session, value: Valu
     let Some((first, rest)) = stages.split_first_mut() else {
         return sink(cx, value);
     };
-    let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
+    let out_var = first.out_variable.clone();
+    let mut next = |cx: &mut Session, v: Value| {
+        if let Some(name) = &out_var {
+            cx.append_var(name, v.clone());
+        }
+        feed(rest, sink, cx, v)
+    };
     first.run(Some(&value), cx, &mut Output { next: &mut next })
 }
 
@@ -139,7 +173,13 @@ fn start(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<
     let Some((first, rest)) = stages.split_first_mut() else {
         return Ok(());
     };
-    let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
+    let out_var = first.out_variable.clone();
+    let mut next = |cx: &mut Session, v: Value| {
+        if let Some(name) = &out_var {
+            cx.append_var(name, v.clone());
+        }
+        feed(rest, sink, cx, v)
+    };
     first.run(None, cx, &mut Output { next: &mut next })
 }
 
@@ -147,7 +187,13 @@ fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result
     for i in 0..stages.len() {
         let (head, rest) = stages.split_at_mut(i + 1);
         let stage = &mut head[i];
-        let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
+        let out_var = stage.out_variable.clone();
+        let mut next = |cx: &mut Session, v: Value| {
+            if let Some(name) = &out_var {
+                cx.append_var(name, v.clone());
+            }
+            feed(rest, sink, cx, v)
+        };
         let result = stage.processor.end(&stage.args, cx, &mut Output { next: &mut next });
         match result {
             Ok(()) | Err(Flow::StopUpstream) => {}

@@ -74,6 +74,8 @@ pub struct Session {
     pub total_errors: usize,
     /// -WarningAction of the command now running.
     pub warning_action: Option<Action>,
+    /// -WarningVariable of the command now running.
+    pub warning_variable: Option<String>,
     pub transcript: Option<crate::hosts::transcript::Transcript>,
     /// Executable that services are spawned from.
     pub exe: PathBuf,
@@ -104,6 +106,7 @@ impl Session {
             statement_errors: 0,
             total_errors: 0,
             warning_action: None,
+            warning_variable: None,
             transcript: None,
             exe,
             non_interactive: false,
@@ -168,6 +171,21 @@ impl Session {
         Ok(())
     }
 
+    /// Appends to a collection variable (-OutVariable and friends).
+    pub fn append_var(&mut self, name: &str, value: Value) {
+        let key = strip_scope(&name.to_ascii_lowercase()).to_string();
+        match self.vars.get_mut(&key) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(other) => {
+                let first = std::mem::replace(other, Value::Null);
+                *other = Value::Array(vec![first, value]);
+            }
+            None => {
+                self.vars.insert(key, Value::Array(vec![value]));
+            }
+        }
+    }
+
     pub fn take_var(&mut self, name: &str) -> Option<Value> {
         self.vars.remove(&name.to_ascii_lowercase())
     }
@@ -204,6 +222,9 @@ impl Session {
 
     /// `WARNING: text`, yellow on a terminal, unless -WarningAction says not.
     pub fn warn(&mut self, text: &str) {
+        if let Some(name) = self.warning_variable.clone() {
+            self.append_var(&name, Value::str(text));
+        }
         let action = self.warning_action.unwrap_or_else(|| Action::from_value(&self.get_var("WarningPreference")));
         if matches!(action, Action::SilentlyContinue | Action::Ignore) {
             return;
