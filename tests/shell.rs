@@ -397,3 +397,28 @@ fn common_stream_variables_collect() {
     );
     assert_eq!(r.stderr, "");
 }
+
+/// `Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -X $v` runs set-based;
+/// what it leaves behind must be what the record-by-record path leaves.
+#[test]
+fn the_set_based_bulk_change_matches_the_record_by_record_one() {
+    let script = |pipe: &str| {
+        format!(
+            "Set-CASMailbox Bob -PopEnabled $false\n{pipe}\nGet-CASMailbox | Format-Table Name,PopEnabled,ImapEnabled -AutoSize\nSearch-AdminAuditLog -Cmdlets Set-CASMailbox | Format-List ObjectModified,CmdletParameters,ModifiedProperties,OriginalProperties,Caller,Succeeded\n"
+        )
+    };
+    let run = |pipe: &str| {
+        let s = Shell::new();
+        s.mailboxes(&["Ann", "Bob", "Cid"]);
+        s.stdin(&script(pipe))
+    };
+    let fused = run("Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false -ImapEnabled 1");
+    let streamed = run(
+        "Get-CASMailbox -ResultSize Unlimited | Where-Object { $true } | Set-CASMailbox -PopEnabled $false -ImapEnabled 1",
+    );
+    assert_eq!(fused.code, 0, "{}", fused.stderr);
+    assert_text(&fused.stdout, &streamed.stdout);
+    assert_text(&fused.stderr, &streamed.stderr);
+    assert!(fused.stderr.contains("no settings of 'contoso.com/Users/Bob' have been modified"), "{}", fused.stderr);
+    assert!(fused.stdout.contains("ModifiedProperties : {PopEnabled=False}\n"), "{}", fused.stdout);
+}

@@ -17,53 +17,82 @@ use crate::store::{CasSettings, MIME_TEXT_FORMAT, Mailbox, MimeTextFormat, Proto
 /// A Boolean CAS property: its parameter name and where it lives.
 struct BoolProp {
     name: &'static str,
+    /// Its column in the store, for the set-based path.
+    column: &'static str,
     get: fn(&CasSettings) -> bool,
     set: fn(&mut CasSettings, bool),
 }
 
 const BOOL_PROPS: &[BoolProp] = &[
-    BoolProp { name: "ActiveSyncEnabled", get: |c| c.activesync_enabled, set: |c, v| c.activesync_enabled = v },
-    BoolProp { name: "ECPEnabled", get: |c| c.ecp_enabled, set: |c, v| c.ecp_enabled = v },
-    BoolProp { name: "EwsEnabled", get: |c| c.ews_enabled, set: |c, v| c.ews_enabled = v },
-    BoolProp { name: "ImapEnabled", get: |c| c.imap_enabled, set: |c, v| c.imap_enabled = v },
+    BoolProp {
+        name: "ActiveSyncEnabled",
+        column: "activesync_enabled",
+        get: |c| c.activesync_enabled,
+        set: |c, v| c.activesync_enabled = v,
+    },
+    BoolProp { name: "ECPEnabled", column: "ecp_enabled", get: |c| c.ecp_enabled, set: |c, v| c.ecp_enabled = v },
+    BoolProp { name: "EwsEnabled", column: "ews_enabled", get: |c| c.ews_enabled, set: |c, v| c.ews_enabled = v },
+    BoolProp { name: "ImapEnabled", column: "imap_enabled", get: |c| c.imap_enabled, set: |c, v| c.imap_enabled = v },
     BoolProp {
         name: "ImapUseProtocolDefaults",
+        column: "imap_use_protocol_defaults",
         get: |c| c.imap.use_protocol_defaults,
         set: |c, v| c.imap.use_protocol_defaults = v,
     },
-    BoolProp { name: "ImapEnableExactRFC822Size", get: |c| c.imap.exact_size, set: |c, v| c.imap.exact_size = v },
+    BoolProp {
+        name: "ImapEnableExactRFC822Size",
+        column: "imap_exact_size",
+        get: |c| c.imap.exact_size,
+        set: |c, v| c.imap.exact_size = v,
+    },
     BoolProp {
         name: "ImapSuppressReadReceipt",
+        column: "imap_suppress_read_receipt",
         get: |c| c.imap.suppress_read_receipt,
         set: |c, v| c.imap.suppress_read_receipt = v,
     },
     BoolProp {
         name: "ImapForceICalForCalendarRetrievalOption",
+        column: "imap_force_ical",
         get: |c| c.imap.force_ical,
         set: |c, v| c.imap.force_ical = v,
     },
-    BoolProp { name: "MAPIEnabled", get: |c| c.mapi_enabled, set: |c, v| c.mapi_enabled = v },
-    BoolProp { name: "MapiHttpEnabled", get: |c| c.mapihttp_enabled, set: |c, v| c.mapihttp_enabled = v },
-    BoolProp { name: "OWAEnabled", get: |c| c.owa_enabled, set: |c, v| c.owa_enabled = v },
+    BoolProp { name: "MAPIEnabled", column: "mapi_enabled", get: |c| c.mapi_enabled, set: |c, v| c.mapi_enabled = v },
+    BoolProp {
+        name: "MapiHttpEnabled",
+        column: "mapihttp_enabled",
+        get: |c| c.mapihttp_enabled,
+        set: |c, v| c.mapihttp_enabled = v,
+    },
+    BoolProp { name: "OWAEnabled", column: "owa_enabled", get: |c| c.owa_enabled, set: |c, v| c.owa_enabled = v },
     BoolProp {
         name: "OWAforDevicesEnabled",
+        column: "owa_for_devices_enabled",
         get: |c| c.owa_for_devices_enabled,
         set: |c, v| c.owa_for_devices_enabled = v,
     },
-    BoolProp { name: "PopEnabled", get: |c| c.pop_enabled, set: |c, v| c.pop_enabled = v },
+    BoolProp { name: "PopEnabled", column: "pop_enabled", get: |c| c.pop_enabled, set: |c, v| c.pop_enabled = v },
     BoolProp {
         name: "PopUseProtocolDefaults",
+        column: "pop_use_protocol_defaults",
         get: |c| c.pop.use_protocol_defaults,
         set: |c, v| c.pop.use_protocol_defaults = v,
     },
-    BoolProp { name: "PopEnableExactRFC822Size", get: |c| c.pop.exact_size, set: |c, v| c.pop.exact_size = v },
+    BoolProp {
+        name: "PopEnableExactRFC822Size",
+        column: "pop_exact_size",
+        get: |c| c.pop.exact_size,
+        set: |c, v| c.pop.exact_size = v,
+    },
     BoolProp {
         name: "PopSuppressReadReceipt",
+        column: "pop_suppress_read_receipt",
         get: |c| c.pop.suppress_read_receipt,
         set: |c, v| c.pop.suppress_read_receipt = v,
     },
     BoolProp {
         name: "PopForceICalForCalendarRetrievalOption",
+        column: "pop_force_ical",
         get: |c| c.pop.force_ical,
         set: |c, v| c.pop.force_ical = v,
     },
@@ -437,7 +466,47 @@ fn set_definition() -> CmdletDef {
         .example("Disable MAPI (seed 003)", "Set-CASMailbox -Identity \"Ken Sanchez\" -MAPIEnabled $false", "Outlook can no longer open the mailbox; IMAP4, POP3 and Outlook Web App still can, and mail still arrives.")
         .example("Disable POP3 for a user (seed 004)", "Set-CASMailbox -Identity \"John Smith\" -POPEnabled $false", "")
         .example("Disable POP3 for everyone", "Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false", "");
-    CmdletDef::run(sig, set_cas_mailbox)
+    CmdletDef::run(sig, set_cas_mailbox).fused_after("Get-CASMailbox", set_everywhere)
+}
+
+/// `Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -<Bool> $v ...`:
+/// every mailbox, Boolean settings only, nothing else asked of either
+/// cmdlet. Run as one set-based store operation with the per-record path's
+/// effects: an audit row per changed mailbox, the "nothing changed" warning
+/// for each that was already so.
+fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>> {
+    let reads_all = match up.get("ResultSize") {
+        Some(Value::Str(s)) => s.eq_ignore_ascii_case("Unlimited"),
+        _ => false,
+    };
+    let up_plain = up.given().iter().all(|(n, _)| matches!(*n, "ResultSize" | "DomainController"));
+    let streams = ["OutVariable", "ErrorVariable", "WarningVariable", "WhatIf", "Confirm", "Verbose", "Debug"];
+    if !reads_all || !up_plain || streams.iter().any(|p| up.has(p) || args.has(p)) || args.has("Identity") {
+        return None;
+    }
+    let mut changes = Vec::new();
+    for (name, value) in args.given() {
+        let prop = BOOL_PROPS.iter().find(|p| p.name == name)?;
+        changes.push((prop.column, prop.name, value.is_true()));
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let user = cx.user.clone();
+    let mut run = || -> Result<()> {
+        let store = cx.store()?;
+        let domain = store.server().domain.clone();
+        let unchanged = store
+            .set_cas_flags_everywhere(&changes, &user, &domain, crate::runtime::value::now_unix())
+            .map_err(store_err)?;
+        cx.warning_action = args.get("WarningAction").map(crate::runtime::session::Action::from_value);
+        for name in unchanged {
+            warn_nothing_changed(cx, &canonical_name(&domain, &name));
+        }
+        cx.warning_action = None;
+        Ok(())
+    };
+    Some(run())
 }
 
 /// Applies the given parameters to a copy of `m`; returns what changed.

@@ -36,18 +36,30 @@ pub enum Make {
     Stateful(fn() -> Box<dyn Processor>),
 }
 
+/// Runs `upstream | this` as one set-based operation when the arguments
+/// allow it, with the same observable effects (objects, warnings, audit);
+/// `None` when they do not and the pipeline runs record by record.
+pub type FuseFn = fn(upstream: &Args, this: &Args, cx: &mut Session) -> Option<Result<()>>;
+
 pub struct CmdletDef {
     pub signature: Signature,
     pub make: Make,
+    /// Cmdlets this one can fuse with when it directly follows them.
+    pub fuse: Option<(&'static str, FuseFn)>,
 }
 
 impl CmdletDef {
     pub fn run(signature: Signature, run: RunFn) -> CmdletDef {
-        CmdletDef { signature: signature.finish(), make: Make::Run(run) }
+        CmdletDef { signature: signature.finish(), make: Make::Run(run), fuse: None }
     }
     pub fn stateful(signature: Signature, make: fn() -> Box<dyn Processor>) -> CmdletDef {
-        CmdletDef { signature: signature.finish(), make: Make::Stateful(make) }
+        CmdletDef { signature: signature.finish(), make: Make::Stateful(make), fuse: None }
     }
+    pub fn fused_after(mut self, upstream: &'static str, f: FuseFn) -> CmdletDef {
+        self.fuse = Some((upstream, f));
+        self
+    }
+
     pub fn processor(&self) -> Box<dyn Processor> {
         match self.make {
             Make::Run(f) => Box::new(Stateless(f)),

@@ -24,6 +24,7 @@ pub enum Outcome {
 }
 
 struct Stage {
+    def: &'static CmdletDef,
     processor: Box<dyn Processor>,
     args: Args,
     /// 1-based, as PowerShell numbers pipeline positions.
@@ -59,6 +60,7 @@ impl Stage {
         let error_variable = stream_variable(&args, "ErrorVariable", cx);
         let warning_variable = stream_variable(&args, "WarningVariable", cx);
         Ok(Stage {
+            def,
             processor: def.processor(),
             takes_input: takes_pipeline_input(&def.signature),
             args,
@@ -336,6 +338,9 @@ impl Session {
             }
             return Ok(());
         }
+        if let Some(result) = self.try_fuse(&stages, head_items.is_some()) {
+            return result;
+        }
         // A writer fed by a pipeline: group its records into larger
         // transactions (a savepoint each), for speed on thousands of them.
         let fed_from = if head_items.is_some() { 0 } else { 1 };
@@ -352,6 +357,23 @@ impl Session {
             }
         }
         result
+    }
+
+    /// `reader | writer` that the writer knows how to run set-based.
+    fn try_fuse(&mut self, stages: &[Stage], has_head: bool) -> Option<Result<()>> {
+        let [up, this] = stages else { return None };
+        if has_head {
+            return None;
+        }
+        let (upstream, fuse) = this.def.fuse?;
+        if !up.def.signature.name.eq_ignore_ascii_case(upstream) {
+            return None;
+        }
+        let result = fuse(&up.args, &this.args, self)?;
+        Some(match result {
+            Err(f) => this.fail(f, self),
+            ok => ok,
+        })
     }
 
     fn run_stages(

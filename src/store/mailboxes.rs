@@ -373,6 +373,61 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Sets Boolean CAS columns on every mailbox in one transaction, as
+    /// `Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -X $v` would
+    /// record by record: an audit row for each mailbox that changes (its
+    /// parameters and modified properties as the per-record path writes
+    /// them), and the names of those that were already so, in name order.
+    /// `changes` holds (column, property, value); the columns come from the
+    /// cmdlet's static table, never from input.
+    pub fn set_cas_flags_everywhere(
+        &mut self,
+        changes: &[(&str, &str, bool)],
+        caller: &str,
+        domain: &str,
+        now: i64,
+    ) -> StoreResult<Vec<String>> {
+        let differs: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} IS NOT {}", *v as i32)).collect();
+        let differs = format!("({})", differs.join(" OR "));
+        let text = |v: bool| if v { "True" } else { "False" };
+        let params: Vec<String> =
+            changes.iter().map(|(_, p, v)| format!("json_array('{p}', '{}')", text(*v))).collect();
+        let modified: Vec<String> = changes
+            .iter()
+            .map(|(c, p, v)| {
+                format!(
+                    "CASE WHEN {c} IS NOT {} THEN json_array('{p}', CASE {c} WHEN 1 THEN 'True' ELSE 'False' END, '{}') || ',' ELSE '' END",
+                    *v as i32,
+                    text(*v)
+                )
+            })
+            .collect();
+        let sets: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} = {}", *v as i32)).collect();
+        self.write(|tx| {
+            let mut unchanged = Vec::new();
+            {
+                let mut stmt = tx.prepare(&format!("SELECT name FROM mailbox WHERE NOT {differs} ORDER BY name"))?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                for r in rows {
+                    unchanged.push(r?);
+                }
+            }
+            tx.execute(
+                &format!(
+                    "INSERT INTO audit_log (run_date, caller, cmdlet, object_id, parameters, modified, succeeded) \
+                     SELECT ?1, ?2, 'Set-CASMailbox', ?3 || '/Users/' || name, \
+                     json_array(json_array('Identity', ?3 || '/Users/' || name), {}), \
+                     '[' || rtrim({}, ',') || ']', 1 FROM mailbox WHERE {differs} ORDER BY name",
+                    params.join(", "),
+                    modified.join(" || ")
+                ),
+                params![now, caller, domain],
+            )?;
+            tx.execute(&format!("UPDATE mailbox SET {}, changed = ?1 WHERE {differs}", sets.join(", ")), [now])?;
+            Ok(unchanged)
+        })
+    }
+
     /// Reads one mailbox inside a write transaction (for read-modify-write).
     pub fn mailbox_for_update(tx: &Tx, id: i64) -> StoreResult<Option<Mailbox>> {
         Ok(query(tx, "WHERE id = ?1", [id])?.pop())
