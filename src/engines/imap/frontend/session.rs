@@ -65,11 +65,20 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
     let max_line = ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let limits = Limits { max_line, max_literal: max_line as u32 };
     let mut reader = CommandReader::new(limits).tracking_leftover();
+    let mut shutdown = ctx.shutdown.clone();
     loop {
-        let incoming = match tokio::time::timeout(pre_auth, reader.next_split(&mut stream)).await {
-            Ok(r) => r?,
-            Err(_) => {
+        let waited = tokio::select! {
+            r = tokio::time::timeout(pre_auth, reader.next_split(&mut stream)) => Some(r),
+            Ok(()) = shutdown.changed() => None,
+        };
+        let incoming = match waited {
+            Some(Ok(r)) => r?,
+            Some(Err(_)) => {
                 f.send(&mut stream, format!("{}\r\n", texts::IDLE_TIMEOUT_BYE).as_bytes()).await?;
+                break;
+            }
+            None => {
+                f.send(&mut stream, format!("{}\r\n", texts::SHUTDOWN_BYE).as_bytes()).await?;
                 break;
             }
         };
