@@ -158,3 +158,33 @@ while True:
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
+
+#[test]
+fn max_connections_per_user_refuses_the_extra_login() {
+    let mut env = Env::with(|s| {
+        s.login_type = mailsh::store::LoginType::PlainTextLogin;
+        s.max_connections_per_user = 2;
+    });
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+port = int(os.environ['PORT'])
+held = []
+for i in range(3):
+    m = imaplib.IMAP4('127.0.0.1', port)
+    try:
+        print(m.login(os.environ['USER'], os.environ['PASSWORD'])); held.append(m)
+    except imaplib.IMAP4.error as e:
+        print('refused', e)
+held[0].logout()
+m = imaplib.IMAP4('127.0.0.1', port)
+print('after logout', m.login(os.environ['USER'], os.environ['PASSWORD']))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.matches("LOGIN completed.").count(), 3, "{out}");
+    assert!(out.contains("refused b'LOGIN failed.'"), "{out}");
+    assert!(out.contains("after logout ('OK'"), "a slot is given back at logout: {out}");
+}
