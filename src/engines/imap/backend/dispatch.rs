@@ -81,12 +81,11 @@ async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io
         CommandBody::Fetch { uid: false, .. } | CommandBody::Store { uid: false, .. } | CommandBody::Search { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
-    if done.flow == Flow::Continue && s.selected.is_some() {
-        if let Err(e) = s.sync(allow_expunge).await {
+    if done.flow == Flow::Continue && s.selected.is_some()
+        && let Err(e) = s.sync(allow_expunge).await {
             s.store_failed(&tag, &e);
             return Ok(Flow::Continue);
         }
-    }
     s.tagged(&tag, done.status, &done.text);
     Ok(done.flow)
 }

@@ -66,11 +66,10 @@ impl Selected {
                     self.uids.push(meta.uid);
                     new = true;
                 }
-            } else if !self.own_modseqs.contains(&meta.modseq) && !self.pending_expunge.contains(&meta.uid) {
-                if let Some(seq) = self.seq_of(meta.uid) {
+            } else if !self.own_modseqs.contains(&meta.modseq) && !self.pending_expunge.contains(&meta.uid)
+                && let Some(seq) = self.seq_of(meta.uid) {
                     out.extend_from_slice(format!("* {seq} FETCH (FLAGS {})\r\n", flags_list(&meta.flags)).as_bytes());
                 }
-            }
         }
         if new || self.uids.len() != before {
             out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());

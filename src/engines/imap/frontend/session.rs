@@ -98,6 +98,8 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
             }
             Step::Relay { link, slot: user_slot } => {
                 let leftover = reader.leftover();
+                // The reader's buffers are not needed while relaying.
+                drop(reader);
                 let backend = link.stream;
                 let buffered = backend.buffer().to_vec();
                 let backend = backend.into_inner();

@@ -17,11 +17,10 @@ pub enum Want {
 pub fn resolve<'a>(root: &'a Part, path: &[u32]) -> Option<&'a Part> {
     let mut cur = root;
     for (i, n) in path.iter().enumerate() {
-        if i > 0 {
-            if let Some(inner) = &cur.message {
+        if i > 0
+            && let Some(inner) = &cur.message {
                 cur = inner;
             }
-        }
         if cur.is_multipart() && !cur.children.is_empty() {
             cur = cur.children.get((*n as usize).checked_sub(1)?)?;
         } else if *n != 1 {

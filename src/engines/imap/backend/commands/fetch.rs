@@ -223,13 +223,12 @@ fn fetch_batch(
         let Some(mut meta) = db.message_meta(folder, *uid)? else { continue };
         let stored = if needs_raw { db.message_raw(folder, *uid)? } else { None };
         let mut flags_changed = false;
-        if mark_seen && !meta.flags.has(flag::SEEN) {
-            if let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop() {
+        if mark_seen && !meta.flags.has(flag::SEEN)
+            && let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop() {
                 own.push(m.modseq);
                 meta = m;
                 flags_changed = true;
             }
-        }
         let rendered = stored.as_deref().map(|r| renderer.render(r));
         let raw: &[u8] = rendered.as_deref().unwrap_or(&[]);
         let tree = if wanted.iter().any(|i| matches!(i, Item::Envelope | Item::Structure { .. } | Item::Section { .. })) {
