@@ -45,7 +45,7 @@ send(b'a9 LOGOUT\r\n'); line(); line()
     assert_eq!(lines[5], "a4 OK LOGIN completed.", "{out}");
     assert_eq!(lines[6], "a5 NO [TOOBIG] Command Argument Error. 11", "{out}");
     assert!(out.contains("a7 OK FETCH completed."), "{out}");
-    assert!(out.contains("a8 BAD Command Error. 12"), "{out}");
+    assert!(out.contains("a8 BAD Command Argument Error. 11"), "{out}");
     assert!(out.contains("a9 OK LOGOUT completed."), "{out}");
 }
 

@@ -34,9 +34,9 @@ fn needs(body: &CommandBody) -> Option<Needs> {
 pub async fn incoming(s: &mut Session, io: &mut Io, incoming: Incoming) -> std::io::Result<Flow> {
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
-        Incoming::Invalid { tag } => {
+        Incoming::Invalid { tag, known_command } => {
             let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
+            s.tagged(&tag, "BAD", if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR });
             Ok(Flow::Continue)
         }
         Incoming::LiteralRefused { tag } => {

@@ -152,8 +152,9 @@ impl Front {
         let cmd = match incoming {
             Incoming::Command(c) => c,
             Incoming::Closed => return Ok(Step::Close),
-            Incoming::Invalid { tag } => {
-                self.reply(stream, tag.as_deref().unwrap_or("*"), "BAD", texts::COMMAND_ERROR).await?;
+            Incoming::Invalid { tag, known_command } => {
+                let text = if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR };
+                self.reply(stream, tag.as_deref().unwrap_or("*"), "BAD", text).await?;
                 return Ok(Step::Continue);
             }
             Incoming::LiteralRefused { tag } => {
