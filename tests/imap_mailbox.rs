@@ -134,3 +134,37 @@ print('done')
     assert!(text.contains("+ idling"), "{text}");
     assert!(text.contains("* 2 EXISTS") && text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."), "{text}");
 }
+
+#[test]
+fn folders_in_modified_utf7_create_rename_subscribe_delete() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+m.login(os.environ['USER'], os.environ['PASSWORD'])
+print('create', m.create('"Entw&APw-rfe/2026"'))
+print('list', m.list('""', '"Entw&APw-rfe*"'))
+print('rename', m.rename('"Entw&APw-rfe"', 'Archive'))
+print('unsub', m.unsubscribe('Archive/2026'))
+print('lsub', m.lsub('""', 'Archive*'))
+print('delete-parent', m.delete('Archive'))
+print('delete', m.delete('Archive/2026'), m.delete('Archive'))
+print('inbox', m.select('inbox'))
+print('protected', m.delete('"Sent Items"'))
+print('hidden', m.select('Calendar'))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    let line = |name: &str| out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default().to_string();
+    assert!(line("list").contains("(\\\\HasChildren) \"/\" \"Entw&APw-rfe\"") && line("list").contains("\"Entw&APw-rfe/2026\""), "{out}");
+    assert!(line("rename").contains("RENAME completed."), "{out}");
+    assert!(line("lsub").contains("\"Archive\"") && !line("lsub").contains("2026"), "{out}");
+    assert!(line("delete-parent").starts_with("delete-parent ('NO'"), "{out}");
+    assert!(line("delete").contains("DELETE completed.'])") , "{out}");
+    assert!(line("inbox").starts_with("inbox ('OK'"), "INBOX in any case: {out}");
+    assert!(line("protected").starts_with("protected ('NO'"), "{out}");
+    assert!(line("hidden").starts_with("hidden ('NO'"), "{out}");
+}

@@ -193,3 +193,13 @@ fn deliver_many_is_one_transaction_with_ascending_uids() {
     assert_eq!(uids, vec![1, 2, 3]);
     assert_eq!(db.inbox_snapshot(GUID).unwrap().messages.len(), 3);
 }
+
+#[test]
+fn renaming_a_non_ascii_folder_moves_its_children() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    db.create_folder(mbx, "Entwürfe/2026").unwrap();
+    assert!(matches!(db.delete_folder(mbx, "Entwürfe"), Err(MailError::HasChildren)));
+    db.rename_folder(mbx, "Entwürfe", "Archiv").unwrap();
+    assert!(db.folder(mbx, "Archiv/2026").unwrap().is_some());
+}
