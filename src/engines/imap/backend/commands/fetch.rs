@@ -333,4 +333,25 @@ mod tests {
         assert!(String::from_utf8(o).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
         assert_eq!(own.len(), 1);
     }
+
+    #[test]
+    fn exact_size_is_the_size_served_estimated_is_the_size_stored() {
+        use crate::engines::render::{CalendarMode, RenderOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = MailDb::open(&dir.path().join("mail.db")).unwrap();
+        let raw = b"Subject: x\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nUID:1\r\nEND:VCALENDAR\r\n";
+        let uid = db.deliver("g", raw).unwrap();
+        let inbox = db.inbox_snapshot("g").unwrap().folder_id;
+        let link = CalendarMode::Link { base_url: "https://o/owa".into() };
+        let mut options = RenderOptions { calendar: link, ..Default::default() };
+        let wanted = [Item::Size, Item::Rfc822];
+        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options.clone()), false).unwrap();
+        let text = String::from_utf8(o).unwrap();
+        assert!(text.starts_with(&format!("* 1 FETCH (RFC822.SIZE {} RFC822 {{", raw.len())), "{text}");
+        options.exact_size = true;
+        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options), false).unwrap();
+        let text = String::from_utf8(o).unwrap();
+        let size: &str = text.split("RFC822.SIZE ").nth(1).and_then(|r| r.split(' ').next()).unwrap();
+        assert!(text.contains(&format!("RFC822 {{{size}}}\r\n")), "the size announced is the literal sent: {text}");
+    }
 }
