@@ -58,11 +58,12 @@ async fn wait_tag(c: &mut Conn, tag: &str) -> usize {
         // Skip literal bodies.
         if let Some(open) = l.iter().rposition(|b| *b == b'{')
             && l.ends_with(b"}\r\n")
-                && let Ok(len) = std::str::from_utf8(&l[open + 1..l.len() - 3]).unwrap_or("x").parse::<usize>() {
-                    let mut skip = vec![0u8; len];
-                    let _ = tokio::io::AsyncReadExt::read_exact(c, &mut skip).await;
-                    total += len;
-                }
+            && let Ok(len) = std::str::from_utf8(&l[open + 1..l.len() - 3]).unwrap_or("x").parse::<usize>()
+        {
+            let mut skip = vec![0u8; len];
+            let _ = tokio::io::AsyncReadExt::read_exact(c, &mut skip).await;
+            total += len;
+        }
         if l.starts_with(format!("{tag} ").as_bytes()) {
             return total;
         }
@@ -88,8 +89,10 @@ fn rss_kib(pid: i32) -> u64 {
 }
 
 fn engine_pid(store: &std::path::Path, s: Service) -> i32 {
-    let text = std::fs::read_to_string(mailsh::store::state_dir_for(store).join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
+    let text = std::fs::read_to_string(
+        mailsh::store::state_dir_for(store).join("services").join(format!("{}.state", s.name())),
+    )
+    .unwrap_or_default();
     text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
@@ -97,8 +100,11 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store_path = dir.path().join("store.db");
     let (plain, ssl, proxy) = (free_port(), free_port(), free_port());
-    let mut store = Store::open_or_create(&store_path, &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) })
-        .expect("store");
+    let mut store = Store::open_or_create(
+        &store_path,
+        &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) },
+    )
+    .expect("store");
     let mut s = store.protocol_settings(Protocol::Imap4).expect("settings");
     let hash = password::hash(PASSWORD).expect("hash");
     let mailbox = store
@@ -131,7 +137,10 @@ fn main() {
     MailDb::open(&mail_db_path(&store_path)).and_then(|mut db| db.deliver_many(&mailbox.guid, &refs)).expect("seeded");
     println!("seeded {MESSAGES} messages of {} bytes in {:.1} s", bodies[0].len(), seed.elapsed().as_secs_f64());
 
-    let exe = std::env::current_exe().ok().and_then(|p| p.parent()?.parent().map(|d| d.join("mailsh"))).unwrap_or_else(|| PathBuf::from("mailsh"));
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent()?.parent().map(|d| d.join("mailsh")))
+        .unwrap_or_else(|| PathBuf::from("mailsh"));
     let control = ServiceControl { exe, store_path: store_path.clone() };
     control.start(Service::Imap4Backend, &mut || {}).expect("back end starts");
     control.start(Service::Imap4, &mut || {}).expect("front end starts");

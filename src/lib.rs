@@ -4,7 +4,10 @@
 //! pipeline) → `cmdlets` (objects) → `format` (text). The `store` is the only
 //! module that speaks SQL; `services` supervise the `engines`.
 
+pub mod cmdlets;
 pub mod engines;
+pub mod format;
+pub mod hosts;
 pub mod language;
 pub mod runtime;
 pub mod services;

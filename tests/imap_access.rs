@@ -6,7 +6,7 @@ mod imap_support;
 
 use std::time::Instant;
 
-use imap_support::{Env, USER, PASSWORD, python};
+use imap_support::{Env, PASSWORD, USER, python};
 use mailsh::services::Service;
 
 const LOGIN: &str = r#"

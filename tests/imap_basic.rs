@@ -36,12 +36,18 @@ print(m.logout())
     assert!(out.contains("'IMAP4REV1'"), "{out}");
     assert!(out.contains("('OK', [b'LOGIN completed.'])"), "{out}");
     assert!(out.contains("(\\HasNoChildren \\Sent) \"/\" \"Sent Items\""), "{out}");
-    assert!(out.contains("(\\HasNoChildren) \"/\" INBOX") || out.contains("(\\HasNoChildren) \"/\" \"INBOX\""), "{out}");
+    assert!(
+        out.contains("(\\HasNoChildren) \"/\" INBOX") || out.contains("(\\HasNoChildren) \"/\" \"INBOX\""),
+        "{out}"
+    );
     assert!(!out.contains("Calendar"), "hidden folders stay hidden: {out}");
     assert!(out.contains("('OK', [b'2'])"), "SELECT gives EXISTS: {out}");
     assert!(out.contains("2 (BODY[] {"), "{out}");
     assert!(out.contains("Subject: two"), "{out}");
-    assert!(out.contains("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 12 1 NIL NIL NIL NIL)"), "{out}");
+    assert!(
+        out.contains("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 12 1 NIL NIL NIL NIL)"),
+        "{out}"
+    );
     assert!(out.contains("('OK', [b'2'])\n('OK', [b'1 2'])"), "{out}");
 }
 

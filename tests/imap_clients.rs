@@ -83,7 +83,8 @@ fn a_pop3_deletion_reaches_an_imap_idle_session() {
     let mut env = Env::new(false);
     env.deliver(&message("shared", "x\r\n"));
     // POP3 on its own ports, same store and mailbox database.
-    let (pop_plain, pop_ssl, pop_proxy) = (imap_support::free_port(), imap_support::free_port(), imap_support::free_port());
+    let (pop_plain, pop_ssl, pop_proxy) =
+        (imap_support::free_port(), imap_support::free_port(), imap_support::free_port());
     {
         let mut store = mailsh::store::Store::open_existing(&env.store).expect("store");
         let mut s = store.protocol_settings(mailsh::store::Protocol::Pop3).expect("POP3 settings");

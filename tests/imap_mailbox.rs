@@ -4,7 +4,7 @@
 
 mod imap_support;
 
-use imap_support::{Env, USER, PASSWORD, message, python};
+use imap_support::{Env, PASSWORD, USER, message, python};
 
 #[test]
 fn append_fetch_search_store_expunge_move() {
@@ -47,7 +47,12 @@ m.logout()
     assert!(line("append").ends_with(" 1] APPEND completed.'])"), "{out}");
     assert!(line("partial").contains("b'1 (BODY[]<0> {71}'"), "past the end: what exists, origin echoed: {out}");
     assert!(line("partial2").contains("b'1 (BODY[]<10> {5}', b'ntoso'"), "{out}");
-    assert!(line("fields").contains("BODY[HEADER.FIELDS (SUBJECT X-TAG)] {39}', b'Subject: hello there\\r\\nX-Tag: findme\\r\\n\\r\\n'"), "{out}");
+    assert!(
+        line("fields").contains(
+            "BODY[HEADER.FIELDS (SUBJECT X-TAG)] {39}', b'Subject: hello there\\r\\nX-Tag: findme\\r\\n\\r\\n'"
+        ),
+        "{out}"
+    );
     assert!(line("rfc822").contains("RFC822.SIZE 22 RFC822.HEADER {19}"), "{out}");
     assert_eq!(line("search"), "search ('OK', [b'1'])", "{out}");
     assert_eq!(line("search2"), "search2 ('OK', [b'1'])", "{out}");
@@ -59,7 +64,11 @@ m.logout()
     assert_eq!(line("after"), "after ('OK', [b'1 (UID 2)'])", "{out}");
     assert!(line("move").starts_with("move ('OK'"), "{out}");
     assert!(line("status").contains("(MESSAGES 1 UIDNEXT 2 UNSEEN 1)"), "{out}");
-    assert!(line("list").contains("(\\\\HasChildren) \"/\" Projects") || line("list").contains("(\\\\HasChildren) \"/\" \"Projects\""), "{out}");
+    assert!(
+        line("list").contains("(\\\\HasChildren) \"/\" Projects")
+            || line("list").contains("(\\\\HasChildren) \"/\" \"Projects\""),
+        "{out}"
+    );
     assert!(line("missing").contains("TRYCREATE"), "{out}");
     assert!(env.inbox_uids().is_empty(), "{out}");
 }
@@ -73,9 +82,18 @@ fn curl_appends_with_continuation_and_fetches_a_literal() {
     std::fs::write(&file, message("by curl", "uploaded\r\n")).expect("written");
     let url = format!("imap://127.0.0.1:{}/INBOX", env.plain_port);
     let creds = format!("{USER}:{PASSWORD}");
-    let up = std::process::Command::new("curl").args(["-sS", "--max-time", "20", "-u", &creds, "-T"]).arg(&file).arg(&url).output().expect("curl");
+    let up = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "20", "-u", &creds, "-T"])
+        .arg(&file)
+        .arg(&url)
+        .output()
+        .expect("curl");
     assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
-    let down = std::process::Command::new("curl").args(["-sS", "--max-time", "20", "-u", &creds]).arg(format!("{url};UID=1")).output().expect("curl");
+    let down = std::process::Command::new("curl")
+        .args(["-sS", "--max-time", "20", "-u", &creds])
+        .arg(format!("{url};UID=1"))
+        .output()
+        .expect("curl");
     assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
     assert_eq!(down.stdout, message("by curl", "uploaded\r\n"));
 }
@@ -132,7 +150,10 @@ print('done')
     let out = idler.wait_with_output().expect("idler ends");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("+ idling"), "{text}");
-    assert!(text.contains("* 2 EXISTS") && text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."), "{text}");
+    assert!(
+        text.contains("* 2 EXISTS") && text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -159,11 +180,15 @@ print('hidden', m.select('Calendar'))
     );
     assert!(ok, "{out}\n{err}");
     let line = |name: &str| out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default().to_string();
-    assert!(line("list").contains("(\\\\HasChildren) \"/\" \"Entw&APw-rfe\"") && line("list").contains("\"Entw&APw-rfe/2026\""), "{out}");
+    assert!(
+        line("list").contains("(\\\\HasChildren) \"/\" \"Entw&APw-rfe\"")
+            && line("list").contains("\"Entw&APw-rfe/2026\""),
+        "{out}"
+    );
     assert!(line("rename").contains("RENAME completed."), "{out}");
     assert!(line("lsub").contains("\"Archive\"") && !line("lsub").contains("2026"), "{out}");
     assert!(line("delete-parent").starts_with("delete-parent ('NO'"), "{out}");
-    assert!(line("delete").contains("DELETE completed.'])") , "{out}");
+    assert!(line("delete").contains("DELETE completed.'])"), "{out}");
     assert!(line("inbox").starts_with("inbox ('OK'"), "INBOX in any case: {out}");
     assert!(line("protected").starts_with("protected ('NO'"), "{out}");
     assert!(line("hidden").starts_with("hidden ('NO'"), "{out}");

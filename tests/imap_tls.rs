@@ -95,5 +95,8 @@ except imaplib.IMAP4.error as e:
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("('OK', [b'AUTHENTICATE completed.'])"), "{out}");
     assert!(out.contains("('OK', [b'0'])"), "{out}");
-    assert!(out.contains("plain text: AUTHENTICATE command error: BAD [b'Command received in Invalid state.']"), "{out}");
+    assert!(
+        out.contains("plain text: AUTHENTICATE command error: BAD [b'Command received in Invalid state.']"),
+        "{out}"
+    );
 }

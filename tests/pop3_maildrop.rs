@@ -77,7 +77,10 @@ p.quit()
     let uidl = |s: &str| s.lines().find(|l| l.starts_with("UIDL")).unwrap_or_default().to_string();
     assert_eq!(uidl(&first), uidl(&second), "UIDL stable across sessions");
     assert!(first.contains("TOP0 [b'From: alice@contoso.com', b'To: bob@contoso.com', b'Subject: a', b'']"), "{first}");
-    assert!(first.contains("TOP1 [b'From: alice@contoso.com', b'To: bob@contoso.com', b'Subject: a', b'', b'line one']"), "{first}");
+    assert!(
+        first.contains("TOP1 [b'From: alice@contoso.com', b'To: bob@contoso.com', b'Subject: a', b'', b'line one']"),
+        "{first}"
+    );
     let raw_len = common::message("a", "line one\r\nline two\r\n").len();
     assert!(first.contains(&format!("b'1 {raw_len}'")), "LIST sizes are the CRLF octets: {first}");
 }

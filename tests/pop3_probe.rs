@@ -41,12 +41,8 @@ fn the_self_signed_certificate_is_refused_unless_trusted() {
     let untrusted = probe(&request(&env, ConnectionType::Ssl, false));
     assert!(untrusted.is_err(), "{untrusted:?}");
     let mut pinned = request(&env, ConnectionType::Tls, false);
-    pinned.extra_roots = std::fs::read_dir(env.state_dir().join("certs"))
-        .expect("certs")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pem"))
-        .collect();
+    pinned.extra_roots = mailsh::engines::probe::service_certificates(&env.state_dir());
+    assert!(!pinned.extra_roots.is_empty());
     let result = probe(&pinned);
     assert!(result.is_ok(), "{result:?}");
 }

@@ -10,12 +10,14 @@ use common::{Env, python};
 use mailsh::services::{Service, ServiceControl, ServiceStatus};
 
 fn engine_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name()))).unwrap_or_default();
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
     text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
 fn supervisor_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name()))).unwrap_or_default();
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
     text.lines().find_map(|l| l.strip_prefix("supervisor=")).and_then(|p| p.parse().ok()).unwrap_or(0)
 }
 
@@ -56,7 +58,9 @@ fn a_taken_port_is_the_reason_start_fails() {
     let err = env.control.start(Service::Pop3, &mut || {}).expect_err("the port is taken");
     let text = err.to_string();
     assert!(
-        text.starts_with("Only one usage of each socket address (protocol/network address/port) is normally permitted."),
+        text.starts_with(
+            "Only one usage of each socket address (protocol/network address/port) is normally permitted."
+        ),
         "{text}"
     );
     assert!(text.contains(&format!("127.0.0.1:{}", env.plain_port)), "{text}");
@@ -114,15 +118,62 @@ fn a_disabled_service_does_not_start() {
 }
 
 #[test]
-fn the_imap4_services_report_why_they_cannot_start_when_absent_or_start() {
-    // Until the IMAP4 engine is part of the build its services refuse with a
-    // reason; once it is, they start. Either way start() returns.
+fn stop_is_graceful_and_prompt_with_a_client_connected() {
     let mut env = Env::new(false);
-    match env.control.start(Service::Imap4Backend, &mut || {}) {
-        Ok(()) => {
-            env.start(Service::Imap4Backend);
-            assert_eq!(env.control.status(Service::Imap4Backend), ServiceStatus::Running);
-        }
-        Err(e) => assert!(!e.to_string().is_empty()),
+    env.deliver(&common::message("kept", "x\r\n"));
+    env.start_pop();
+    let child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import os, poplib, time
+p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+p.dele(1)
+print('in', flush=True)
+try:
+    while True:
+        p.noop(); time.sleep(0.2)
+except Exception as e:
+    print('closed')
+"#,
+        )
+        .env("PORT", env.plain_port.to_string())
+        .env("USER", common::USER)
+        .env("PASSWORD", common::PASSWORD)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::thread::sleep(Duration::from_millis(1500));
+    let began = Instant::now();
+    env.control.stop(Service::Pop3Backend, &mut || {}).expect("stops");
+    env.control.stop(Service::Pop3, &mut || {}).expect("stops");
+    assert!(began.elapsed() < Duration::from_secs(5), "stop took {:?}", began.elapsed());
+    let out = child.wait_with_output().expect("python3 ends");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("closed"));
+    assert_eq!(env.inbox_uids().len(), 1, "a stopped session deletes nothing (no UPDATE)");
+}
+
+#[test]
+fn two_controllers_starting_at_once_leave_one_running_service() {
+    let env = Env::new(false);
+    let guard = Guard(env.control.clone());
+    let a = env.control.clone();
+    let b = env.control.clone();
+    let ta = std::thread::spawn(move || a.start(Service::Pop3Backend, &mut || {}).map_err(|e| e.to_string()));
+    let tb = std::thread::spawn(move || b.start(Service::Pop3Backend, &mut || {}).map_err(|e| e.to_string()));
+    let ra = ta.join().expect("thread a");
+    let rb = tb.join().expect("thread b");
+    assert!(ra.is_ok() && rb.is_ok(), "{ra:?} {rb:?}");
+    assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Running);
+    drop(guard);
+    assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Stopped);
+}
+
+struct Guard(ServiceControl);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.stop(Service::Pop3Backend, &mut || {});
     }
 }

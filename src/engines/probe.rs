@@ -59,6 +59,25 @@ pub struct ProbeRequest {
     pub timeout: Duration,
 }
 
+/// The port a probe of this connection type uses when none is given: the
+/// first UnencryptedOrTLSBindings port (Plaintext, Tls) or SSLBindings port
+/// (Ssl) of the protocol's settings.
+pub fn default_port(settings: &crate::store::ProtocolSettings, connection: ConnectionType) -> Option<u16> {
+    let bindings = match connection {
+        ConnectionType::Ssl => &settings.ssl_bindings,
+        _ => &settings.unencrypted_or_tls_bindings,
+    };
+    bindings.iter().find_map(|b| crate::engines::net::bind::parse_binding(b).ok()).map(|a| a.port())
+}
+
+/// The certificates the services present (`<state>/certs/*.pem`), to trust
+/// them without -TrustAnySSLCertificate.
+pub fn service_certificates(state_dir: &std::path::Path) -> Vec<PathBuf> {
+    std::fs::read_dir(state_dir.join("certs"))
+        .map(|dir| dir.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "pem")).collect())
+        .unwrap_or_default()
+}
+
 /// The latency in milliseconds, or the error text for the Error column.
 pub fn probe(req: &ProbeRequest) -> Result<u64, String> {
     let began = Instant::now();
@@ -268,3 +287,16 @@ impl ServerCertVerifier for TrustAny {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ports_come_from_the_bindings() {
+        let s = crate::store::ProtocolSettings::defaults(crate::store::Protocol::Pop3, "cas01.contoso.com", "/x");
+        assert_eq!(default_port(&s, ConnectionType::Plaintext), Some(110));
+        assert_eq!(default_port(&s, ConnectionType::Tls), Some(110));
+        assert_eq!(default_port(&s, ConnectionType::Ssl), Some(995));
+        assert_eq!(ConnectionType::from_name("SSL"), Some(ConnectionType::Ssl));
+    }
+}

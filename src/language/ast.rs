@@ -24,16 +24,8 @@ pub struct Script {
 #[derive(Debug, Clone)]
 pub enum Statement {
     Pipeline(Pipeline),
-    Assignment {
-        variable: String,
-        op: AssignOp,
-        value: Pipeline,
-        span: Span,
-    },
-    Exit {
-        code: Option<Expr>,
-        span: Span,
-    },
+    Assignment { variable: String, op: AssignOp, value: Pipeline, span: Span },
+    Exit { code: Option<Expr>, span: Span },
 }
 
 impl Statement {

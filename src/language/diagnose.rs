@@ -116,9 +116,13 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
     }
     if let Some(open) = stack.last() {
         let (msg, id, at) = match *open {
-            Open::Brace(at) => ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace", at),
+            Open::Brace(at) => {
+                ("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace", at)
+            }
             Open::Paren(at) => ("Missing closing ')' in expression.", "MissingEndParenthesisInExpression", at),
-            Open::Bracket(at) => ("Missing ']' at end of attribute or type literal.", "EndSquareBracketExpectedAtEndOfAttribute", at),
+            Open::Bracket(at) => {
+                ("Missing ']' at end of attribute or type literal.", "EndSquareBracketExpectedAtEndOfAttribute", at)
+            }
         };
         return error(msg, id, Span::new(at, at + 1), true);
     }
@@ -131,10 +135,7 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
         return error("Missing expression after '`'.", "MissingExpression", Span::new(at, at + 1), true);
     }
     let pos = pos.min(end);
-    let token: String = source[pos..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    let token: String = source[pos..].chars().take_while(|c| !c.is_whitespace()).collect();
     if token.is_empty() {
         let at = pos.saturating_sub(1);
         let prev = source[..pos].trim_end();
@@ -152,12 +153,7 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
         return error("Unexpected end of input.", "UnexpectedEndOfInput", Span::new(at, pos), true);
     }
     if token.starts_with('|') {
-        return error(
-            "An empty pipe element is not allowed.",
-            "EmptyPipeElement",
-            Span::new(pos, pos + 1),
-            false,
-        );
+        return error("An empty pipe element is not allowed.", "EmptyPipeElement", Span::new(pos, pos + 1), false);
     }
     error(
         &format!("Unexpected token '{token}' in expression or statement."),

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod diagnose;
+pub mod opath;
 pub mod parse;
 
 pub use diagnose::ParseError;

@@ -10,7 +10,7 @@ use super::diagnose::{ParseError, diagnose};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/mailsh.pest"]
-struct Grammar;
+pub(crate) struct Grammar;
 
 /// Parses a whole script. On failure nothing of it runs.
 pub fn parse_script(source: &str) -> Result<Script, ParseError> {
@@ -22,11 +22,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
         diagnose(source, pos)
     })?;
     let script = pairs.next().ok_or_else(|| diagnose(source, 0))?;
-    let statements = script
-        .into_inner()
-        .find(|p| p.as_rule() == Rule::statements)
-        .map(statements)
-        .unwrap_or_default();
+    let statements = script.into_inner().find(|p| p.as_rule() == Rule::statements).map(statements).unwrap_or_default();
     Ok(Script { statements })
 }
 
@@ -36,10 +32,7 @@ fn span(pair: &Pair<Rule>) -> Span {
 }
 
 fn statements(pair: Pair<Rule>) -> Vec<Statement> {
-    pair.into_inner()
-        .filter(|p| p.as_rule() == Rule::statement)
-        .map(statement)
-        .collect()
+    pair.into_inner().filter(|p| p.as_rule() == Rule::statement).map(statement).collect()
 }
 
 fn statement(pair: Pair<Rule>) -> Statement {
@@ -49,7 +42,7 @@ fn statement(pair: Pair<Rule>) -> Statement {
     };
     match inner.as_rule() {
         Rule::exit_stmt => Statement::Exit {
-            code: inner.into_inner().next().map(expression),
+            code: inner.into_inner().find(|p| p.as_rule() == Rule::expression).map(expression),
             span: sp,
         },
         Rule::assignment => {
@@ -92,10 +85,7 @@ fn command(pair: Pair<Rule>) -> Command {
                 let psp = span(&p);
                 let mut parts = p.into_inner();
                 let name = parts.next().map(|n| n.as_str().to_string()).unwrap_or_default();
-                let value = parts
-                    .next()
-                    .and_then(|cv| cv.into_inner().next())
-                    .map(argument);
+                let value = parts.next().and_then(|cv| cv.into_inner().next()).map(argument);
                 CommandElement::Parameter { name, span: psp, value }
             }
             _ => CommandElement::Argument(argument(p)),
@@ -119,6 +109,10 @@ fn arg_item(pair: Pair<Rule>) -> Expr {
     match pair.as_rule() {
         Rule::bareword => Expr { kind: ExprKind::Str(pair.as_str().to_string()), span: span(&pair) },
         Rule::number => number(pair),
+        Rule::arg_number => match pair.into_inner().next() {
+            Some(n) => number(n),
+            None => Expr { kind: ExprKind::Str(String::new()), span: Span::default() },
+        },
         _ => primary_postfix(pair),
     }
 }
@@ -131,11 +125,8 @@ fn expression(pair: Pair<Rule>) -> Expr {
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::unary_prefix => {
-                let op = if p.as_str().starts_with('!') || p.as_str().len() > 1 {
-                    UnaryOp::Not
-                } else {
-                    UnaryOp::Negate
-                };
+                let op =
+                    if p.as_str().starts_with('!') || p.as_str().len() > 1 { UnaryOp::Not } else { UnaryOp::Negate };
                 prefixes.push((op, p.as_span().start()));
             }
             Rule::array_operand => {
@@ -162,7 +153,9 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
         out.push(first);
     }
     fn reduce(out: &mut Vec<Expr>, op: BinaryOp) {
-        let (Some(r), Some(l)) = (out.pop(), out.pop()) else { return };
+        let (Some(r), Some(l)) = (out.pop(), out.pop()) else {
+            return;
+        };
         let sp = Span::new(l.span.start, r.span.end);
         out.push(Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span: sp });
     }
@@ -185,9 +178,7 @@ fn climb(operands: Vec<Expr>, ops: Vec<BinaryOp>) -> Expr {
 }
 
 fn binary_op(text: &str) -> BinaryOp {
-    let word: String = text
-        .trim_start_matches(['-', '\u{2013}', '\u{2014}'])
-        .to_ascii_lowercase();
+    let word: String = text.trim_start_matches(['-', '\u{2013}', '\u{2014}']).to_ascii_lowercase();
     let (case_sensitive, word) = match word.as_str() {
         w if w.len() > 2 && w.starts_with('c') && !w.starts_with("contains") => (true, &w[1..]),
         w if w.len() > 2 && w.starts_with('i') && !w.starts_with("in") => (false, &w[1..]),
@@ -315,10 +306,7 @@ fn primary(pair: Pair<Rule>) -> Expr {
 }
 
 fn inner_statements(pair: Pair<Rule>) -> Vec<Statement> {
-    pair.into_inner()
-        .find(|p| p.as_rule() == Rule::statements)
-        .map(statements)
-        .unwrap_or_default()
+    pair.into_inner().find(|p| p.as_rule() == Rule::statements).map(statements).unwrap_or_default()
 }
 
 fn number(pair: Pair<Rule>) -> Expr {

@@ -71,6 +71,8 @@ pub struct ErrorRecord {
     pub error_id: String,
     /// Whether the FullyQualifiedErrorId ends in `,Command`.
     pub qualify_id: bool,
+    /// The command's .NET class, when PowerShell names it in the id.
+    pub command_class: Option<String>,
     pub span: Option<Span>,
     pub position: Option<Position>,
 }
@@ -94,6 +96,7 @@ impl ErrorRecord {
             reason: reason.to_string(),
             error_id: error_id.to_string(),
             qualify_id: true,
+            command_class: None,
             span: None,
             position: None,
         }
@@ -119,7 +122,7 @@ impl ErrorRecord {
 
     pub fn fully_qualified_id(&self) -> String {
         match (&self.command, self.qualify_id) {
-            (Some(c), true) => format!("{},{}", self.error_id, c),
+            (Some(c), true) => format!("{},{}", self.error_id, self.command_class.as_deref().unwrap_or(c)),
             _ => self.error_id.clone(),
         }
     }
@@ -192,7 +195,9 @@ impl ErrorRecord {
 
     pub fn missing_argument(param: &str, type_name: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("Missing an argument for parameter '{param}'. Specify a parameter of type '{type_name}' and try again."),
+            format!(
+                "Missing an argument for parameter '{param}'. Specify a parameter of type '{type_name}' and try again."
+            ),
             Category::InvalidArgument,
             "MissingArgument",
             "ParameterBindingException",
@@ -201,10 +206,7 @@ impl ErrorRecord {
 
     pub fn missing_mandatory(names: &[&str]) -> ErrorRecord {
         ErrorRecord::new(
-            format!(
-                "Cannot process command because of one or more missing mandatory parameters: {}.",
-                names.join(" ")
-            ),
+            format!("Cannot process command because of one or more missing mandatory parameters: {}.", names.join(" ")),
             Category::InvalidArgument,
             "MissingMandatoryParameter",
             "ParameterBindingException",
@@ -231,7 +233,9 @@ impl ErrorRecord {
 
     pub fn parameter_bound_twice(name: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("Cannot bind parameter because parameter '{name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\"."),
+            format!(
+                "Cannot bind parameter because parameter '{name}' is specified more than once. To provide multiple values to parameters that can accept multiple values, use the array syntax. For example, \"-parameter value1,value2,value3\"."
+            ),
             Category::InvalidArgument,
             "ParameterAlreadyBound",
             "ParameterBindingException",
@@ -241,7 +245,9 @@ impl ErrorRecord {
     /// Exchange's "couldn't be found" for an identity that resolves to nothing.
     pub fn object_not_found(identity: &str, server_fqdn: &str) -> ErrorRecord {
         ErrorRecord::new(
-            format!("The operation couldn't be performed because object '{identity}' couldn't be found on '{server_fqdn}'."),
+            format!(
+                "The operation couldn't be performed because object '{identity}' couldn't be found on '{server_fqdn}'."
+            ),
             Category::NotSpecified,
             "ManagementObjectNotFoundException",
             "ManagementObjectNotFoundException",
@@ -283,6 +289,9 @@ pub enum Flow {
     /// A terminating error: the statement stops here.
     #[error("{0}")]
     Error(Box<ErrorRecord>),
+    /// An error under `-ErrorAction Stop`: the whole script stops.
+    #[error("{0}")]
+    ScriptStop(Box<ErrorRecord>),
     /// `exit N`.
     #[error("exit {0}")]
     Exit(i32),

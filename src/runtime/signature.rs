@@ -10,7 +10,10 @@ pub enum ParamType {
     Bool,
     /// `[switch]`: present or not; a value only as `-Name:$false`.
     Switch,
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A number or `Unlimited` (Exchange's Unlimited<T>).
     Unlimited,
     String,
@@ -18,7 +21,10 @@ pub enum ParamType {
     Strings,
     Enum(&'static EnumDef),
     /// `[d.]hh:mm:ss`, bounded in seconds.
-    TimeSpan { min: i64, max: i64 },
+    TimeSpan {
+        min: i64,
+        max: i64,
+    },
     /// An identity parameter (MailboxIdParameter, ServerIdParameter...):
     /// a string, or an object whose identity it takes.
     Identity(&'static str),
@@ -148,7 +154,8 @@ impl Param {
 
     pub fn matches_prefix(&self, prefix: &str) -> bool {
         let p = prefix.to_ascii_lowercase();
-        self.name.to_ascii_lowercase().starts_with(&p) || self.aliases.iter().any(|a| a.to_ascii_lowercase().starts_with(&p))
+        self.name.to_ascii_lowercase().starts_with(&p)
+            || self.aliases.iter().any(|a| a.to_ascii_lowercase().starts_with(&p))
     }
 }
 
@@ -172,6 +179,10 @@ pub struct Signature {
     /// Runs its examples in `cargo test` (false for those that need services
     /// or a terminal).
     pub test_examples: bool,
+    /// The .NET class PowerShell names in FullyQualifiedErrorId for its own
+    /// cmdlets (`Microsoft.PowerShell.Commands.StartServiceCommand`);
+    /// Exchange cmdlets are named by their cmdlet name.
+    pub class: Option<&'static str>,
 }
 
 pub static ACTION_PREFERENCE: EnumDef = EnumDef {
@@ -190,6 +201,7 @@ impl Signature {
             examples: Vec::new(),
             should_process: false,
             test_examples: true,
+            class: None,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
@@ -214,6 +226,10 @@ impl Signature {
     }
     pub fn should_process(mut self) -> Self {
         self.should_process = true;
+        self
+    }
+    pub fn class(mut self, class: &'static str) -> Self {
+        self.class = Some(class);
         self
     }
     pub fn examples_need_services(mut self) -> Self {

@@ -18,10 +18,7 @@ impl EnumDef {
         self.members.get(index).copied().unwrap_or("")
     }
     pub fn value(&'static self, member: &str) -> Option<Value> {
-        self.members
-            .iter()
-            .position(|m| m.eq_ignore_ascii_case(member))
-            .map(|i| Value::Enum(self, i as u16))
+        self.members.iter().position(|m| m.eq_ignore_ascii_case(member)).map(|i| Value::Enum(self, i as u16))
     }
 }
 
@@ -81,7 +78,10 @@ pub enum Value {
     /// Seconds since the Unix epoch, UTC.
     DateTime(i64),
     SecureString(Rc<str>),
-    Credential { user: String, password: Rc<str> },
+    Credential {
+        user: String,
+        password: Rc<str>,
+    },
     /// A byte count, printed as Exchange prints ByteQuantifiedSize.
     Bytes(u64),
 }
@@ -335,11 +335,7 @@ pub fn format_timespan(secs: i64) -> String {
     let sign = if secs < 0 { "-" } else { "" };
     let s = secs.unsigned_abs();
     let (d, h, m, sec) = (s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60);
-    if d > 0 {
-        format!("{sign}{d}.{h:02}:{m:02}:{sec:02}")
-    } else {
-        format!("{sign}{h:02}:{m:02}:{sec:02}")
-    }
+    if d > 0 { format!("{sign}{d}.{h:02}:{m:02}:{sec:02}") } else { format!("{sign}{h:02}:{m:02}:{sec:02}") }
 }
 
 /// `M/d/yyyy h:mm:ss tt`, the en-US form PowerShell prints.
@@ -416,10 +412,7 @@ pub fn group_thousands(n: u64) -> String {
 }
 
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -450,5 +443,11 @@ mod tests {
     fn doubles_drop_trailing_zeros() {
         assert_eq!(format_double(1.5), "1.5");
         assert_eq!(format_double(3.0), "3");
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::Array(v)
     }
 }

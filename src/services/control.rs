@@ -30,7 +30,9 @@ impl ServiceControl {
         }
         match st.phase {
             // Between a crash and the restart the engine pid is dead.
-            Phase::Running if !procs::is_our_process(st.engine, super::ENGINE_FLAG, s.name()) => ServiceStatus::StartPending,
+            Phase::Running if !procs::is_our_process(st.engine, super::ENGINE_FLAG, s.name()) => {
+                ServiceStatus::StartPending
+            }
             Phase::Running => ServiceStatus::Running,
             Phase::StartPending => ServiceStatus::StartPending,
             Phase::StopPending => ServiceStatus::StopPending,
@@ -42,6 +44,9 @@ impl ServiceControl {
     /// cannot. A running service is left alone.
     pub fn start(&self, s: Service, on_wait: &mut dyn FnMut()) -> Result<(), ServiceError> {
         let mut notice = Waiter::new(on_wait);
+        // Two shells starting the same service at once: the second waits
+        // for the first and then finds it running.
+        let _lock = state::lock_start(&self.store_path, s).map_err(|e| ServiceError::Failed(e.to_string()))?;
         loop {
             match self.status(s) {
                 ServiceStatus::Running => return Ok(()),

@@ -52,6 +52,12 @@ pub fn run(service: Service, store: &Path) -> i32 {
     // SAFETY: prctl with constant arguments: if the supervisor dies (even by
     // kill -9), this engine gets SIGTERM and stops instead of lingering.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };
+    let expected_parent = std::env::var(super::supervisor::SUPERVISOR_ENV).ok().and_then(|p| p.parse::<i32>().ok());
+    // SAFETY: getppid cannot fail.
+    if expected_parent.is_some_and(|p| p != unsafe { libc::getppid() }) {
+        report(&format!("{FAILED_PREFIX}The service's supervisor is gone."));
+        return 1;
+    }
     let Some(serve) = engine_for(service) else {
         report(&format!("{FAILED_PREFIX}The {} engine is not part of this build.", service.display_name()));
         return 2;

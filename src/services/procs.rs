@@ -18,7 +18,7 @@ pub fn is_our_process(pid: i32, marker: &str, name: &str) -> bool {
     }
     let Ok(cmdline) = std::fs::read(proc_dir.join("cmdline")) else { return false };
     let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
-    args.iter().any(|a| *a == marker.as_bytes()) && args.iter().any(|a| *a == name.as_bytes())
+    args.contains(&marker.as_bytes()) && args.contains(&name.as_bytes())
 }
 
 pub fn signal(pid: i32, sig: i32) -> bool {

@@ -37,7 +37,8 @@ pub fn log_path(store_path: &Path, s: Service) -> PathBuf {
 
 pub fn read(store_path: &Path, s: Service) -> Option<ServiceState> {
     let text = fs::read_to_string(state_path(store_path, s)).ok()?;
-    let mut st = ServiceState { supervisor: 0, engine: 0, phase: Phase::StartPending, error: String::new(), restarts: 0 };
+    let mut st =
+        ServiceState { supervisor: 0, engine: 0, phase: Phase::StartPending, error: String::new(), restarts: 0 };
     for line in text.lines() {
         let Some((k, v)) = line.split_once('=') else { continue };
         match k {
@@ -81,4 +82,18 @@ pub fn write(store_path: &Path, s: Service, st: &ServiceState) -> std::io::Resul
 
 pub fn remove(store_path: &Path, s: Service) {
     let _ = fs::remove_file(state_path(store_path, s));
+}
+
+/// An exclusive lock on `services/<Name>.start.lock`, released on drop
+/// (and by the kernel if the holder dies). Not inherited by children.
+pub fn lock_start(store_path: &Path, s: Service) -> std::io::Result<fs::File> {
+    use std::os::unix::io::AsRawFd;
+    let dir = services_dir(store_path);
+    fs::create_dir_all(&dir)?;
+    let file = fs::File::create(dir.join(format!("{}.start.lock", s.name())))?;
+    // SAFETY: flock on a descriptor we own; blocking until the other start ends.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(file)
 }

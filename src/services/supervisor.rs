@@ -20,6 +20,9 @@ const RESTART_WINDOW: Duration = Duration::from_secs(600);
 const RESTART_PAUSE: Duration = Duration::from_millis(500);
 const GRACEFUL_STOP: Duration = Duration::from_secs(10);
 
+/// Tells the engine its supervisor's pid, to notice it died before the
+/// engine could ask for PR_SET_PDEATHSIG.
+pub(crate) const SUPERVISOR_ENV: &str = "MAILSH_SUPERVISOR_PID";
 pub(crate) const READY_LINE: &str = "LISTENING";
 pub(crate) const FAILED_PREFIX: &str = "FAILED ";
 
@@ -73,7 +76,10 @@ async fn supervise(service: Service, store: &Path) -> i32 {
             return 1;
         }
     };
-    let exe = match std::env::current_exe() {
+    // The path we were started by, so that a rebuilt or upgraded binary is
+    // what a restart runs (/proc/self/exe would name the deleted old one).
+    let started_as = std::env::args_os().next().map(std::path::PathBuf::from).filter(|p| p.is_absolute() && p.exists());
+    let exe = match started_as.map(Ok).unwrap_or_else(std::env::current_exe) {
         Ok(p) => p,
         Err(e) => {
             fail(service, store, &e.to_string());
@@ -88,6 +94,7 @@ async fn supervise(service: Service, store: &Path) -> i32 {
             .arg(service.name())
             .arg(STORE_FLAG)
             .arg(store)
+            .env(SUPERVISOR_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn();

@@ -1,8 +1,8 @@
 //! The admin audit log: every successful New-, Set- and Remove-.
 
-use rusqlite::{Transaction, params};
+use rusqlite::params;
 
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -27,7 +27,7 @@ pub struct AuditQuery {
 }
 
 impl Store {
-    pub fn append_audit(tx: &Transaction, e: &AuditEntry) -> StoreResult<()> {
+    pub fn append_audit(tx: &Tx, e: &AuditEntry) -> StoreResult<()> {
         let parameters = serde_json::to_string(&e.parameters).unwrap_or_default();
         let modified = serde_json::to_string(&e.modified).unwrap_or_default();
         let mut stmt = tx.prepare_cached(
@@ -59,7 +59,8 @@ impl Store {
         for row in rows {
             let e = row?;
             let cmdlet_ok = q.cmdlets.is_empty() || q.cmdlets.iter().any(|c| c.eq_ignore_ascii_case(&e.cmdlet));
-            let object_ok = q.object_ids.is_empty() || q.object_ids.iter().any(|o| o.eq_ignore_ascii_case(&e.object_id));
+            let object_ok =
+                q.object_ids.is_empty() || q.object_ids.iter().any(|o| o.eq_ignore_ascii_case(&e.object_id));
             if cmdlet_ok && object_ok {
                 out.push(e);
                 if q.limit > 0 && out.len() >= q.limit {

@@ -38,36 +38,70 @@ macro_rules! exchange_enum {
     };
 }
 
-exchange_enum!(CalendarItemRetrievalOption, CALENDAR_ITEM_RETRIEVAL_OPTION,
+exchange_enum!(
+    CalendarItemRetrievalOption,
+    CALENDAR_ITEM_RETRIEVAL_OPTION,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.CalendarItemRetrievalOptions",
-    [ICalendar = "iCalendar", IntranetUrl = "intranetUrl", InternetUrl = "InternetUrl", Custom = "Custom"]);
+    [ICalendar = "iCalendar", IntranetUrl = "intranetUrl", InternetUrl = "InternetUrl", Custom = "Custom"]
+);
 
-exchange_enum!(LoginType, LOGIN_TYPE,
+exchange_enum!(
+    LoginType,
+    LOGIN_TYPE,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.LoginOptions",
-    [PlainTextLogin = "PlainTextLogin", PlainTextAuthentication = "PlainTextAuthentication", SecureLogin = "SecureLogin"]);
+    [
+        PlainTextLogin = "PlainTextLogin",
+        PlainTextAuthentication = "PlainTextAuthentication",
+        SecureLogin = "SecureLogin"
+    ]
+);
 
-exchange_enum!(MimeTextFormat, MIME_TEXT_FORMAT,
+exchange_enum!(
+    MimeTextFormat,
+    MIME_TEXT_FORMAT,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.MimeTextFormat",
-    [TextOnly = "TextOnly", HtmlOnly = "HtmlOnly", HtmlAndTextAlternative = "HtmlAndTextAlternative",
-     TextEnrichedOnly = "TextEnrichedOnly", TextEnrichedAndTextAlternative = "TextEnrichedAndTextAlternative",
-     BestBodyFormat = "BestBodyFormat", Tnef = "Tnef"]);
+    [
+        TextOnly = "TextOnly",
+        HtmlOnly = "HtmlOnly",
+        HtmlAndTextAlternative = "HtmlAndTextAlternative",
+        TextEnrichedOnly = "TextEnrichedOnly",
+        TextEnrichedAndTextAlternative = "TextEnrichedAndTextAlternative",
+        BestBodyFormat = "BestBodyFormat",
+        Tnef = "Tnef"
+    ]
+);
 
-exchange_enum!(SortOrder, SORT_ORDER,
+exchange_enum!(
+    SortOrder,
+    SORT_ORDER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.SortOrder",
-    [Ascending = "Ascending", Descending = "Descending"]);
+    [Ascending = "Ascending", Descending = "Descending"]
+);
 
-exchange_enum!(LogFileRollOver, LOG_FILE_ROLL_OVER,
+exchange_enum!(
+    LogFileRollOver,
+    LOG_FILE_ROLL_OVER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.LogFileRollOver",
-    [Hourly = "Hourly", Daily = "Daily", Weekly = "Weekly", Monthly = "Monthly"]);
+    [Hourly = "Hourly", Daily = "Daily", Weekly = "Weekly", Monthly = "Monthly"]
+);
 
-exchange_enum!(ExtendedProtectionTokenChecking, EXTENDED_PROTECTION,
+exchange_enum!(
+    ExtendedProtectionTokenChecking,
+    EXTENDED_PROTECTION,
     "Microsoft.Exchange.Data.Directory.ExtendedProtectionTokenCheckingMode",
-    [None = "None", Allow = "Allow", Require = "Require"]);
+    [None = "None", Allow = "Allow", Require = "Require"]
+);
 
-exchange_enum!(StartupType, STARTUP_TYPE,
+exchange_enum!(
+    StartupType,
+    STARTUP_TYPE,
     "System.ServiceProcess.ServiceStartMode",
-    [Automatic = "Automatic", Manual = "Manual", Disabled = "Disabled"]);
+    [Automatic = "Automatic", Manual = "Manual", Disabled = "Disabled"]
+);
 
-exchange_enum!(Protocol, PROTOCOL,
+exchange_enum!(
+    Protocol,
+    PROTOCOL,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.Protocol",
-    [Imap4 = "IMAP4", Pop3 = "POP3"]);
+    [Imap4 = "IMAP4", Pop3 = "POP3"]
+);

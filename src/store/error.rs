@@ -8,7 +8,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("The configuration store holds a damaged record: {0}")]
     Corrupt(String),
-    #[error("The configuration store '{path}' was written by a newer mailsh (schema {found}, this build knows {known}).")]
+    #[error(
+        "The configuration store '{path}' was written by a newer mailsh (schema {found}, this build knows {known})."
+    )]
     TooNew { path: String, found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),

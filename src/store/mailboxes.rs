@@ -1,9 +1,9 @@
 //! Mailboxes and their client access (CAS) settings.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::enums::MimeTextFormat;
-use super::{Store, StoreError, StoreResult};
+use super::{Store, StoreError, StoreResult, Tx};
 
 /// Per-mailbox overrides of one protocol's server settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -245,7 +245,7 @@ impl Store {
         Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
     }
 
-    pub fn insert_mailbox(tx: &Transaction, new: &NewMailbox) -> StoreResult<Mailbox> {
+    pub fn insert_mailbox(tx: &Tx, new: &NewMailbox) -> StoreResult<Mailbox> {
         let now = crate::runtime::value::now_unix();
         let guid = super::new_guid();
         let addresses = vec![format!("SMTP:{}", new.primary_smtp)];
@@ -267,13 +267,11 @@ impl Store {
             ],
         )
         .map_err(|e| conflict(e, new))?;
-        query(tx, "WHERE guid = ?1", [&guid])?
-            .pop()
-            .ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
+        query(tx, "WHERE guid = ?1", [&guid])?.pop().ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
     }
 
     /// Writes every field of `m`; returns false when nothing differed.
-    pub fn update_mailbox(tx: &Transaction, m: &Mailbox) -> StoreResult<bool> {
+    pub fn update_mailbox(tx: &Tx, m: &Mailbox) -> StoreResult<bool> {
         let c = &m.cas;
         let mut stmt = tx.prepare_cached(
             "UPDATE mailbox SET name=?2, alias=?3, display_name=?4, first_name=?5, last_name=?6, upn=?7, \
@@ -324,7 +322,10 @@ impl Store {
             ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    StoreError::Conflict(format!("The name, alias or address of '{}' is already used by another recipient.", m.name))
+                    StoreError::Conflict(format!(
+                        "The name, alias or address of '{}' is already used by another recipient.",
+                        m.name
+                    ))
                 }
                 other => StoreError::Sqlite(other),
             })?;
@@ -332,11 +333,16 @@ impl Store {
     }
 
     /// Reads one mailbox inside a write transaction (for read-modify-write).
-    pub fn mailbox_for_update(tx: &Transaction, id: i64) -> StoreResult<Option<Mailbox>> {
+    pub fn mailbox_for_update(tx: &Tx, id: i64) -> StoreResult<Option<Mailbox>> {
         Ok(query(tx, "WHERE id = ?1", [id])?.pop())
     }
 
-    pub fn delete_mailbox(tx: &Transaction, id: i64) -> StoreResult<bool> {
+    /// The same by GUID, for objects that come down a pipeline.
+    pub fn mailbox_for_update_by_guid(tx: &Tx, guid: &str) -> StoreResult<Option<Mailbox>> {
+        Ok(query(tx, "WHERE guid = ?1", [guid])?.pop())
+    }
+
+    pub fn delete_mailbox(tx: &Tx, id: i64) -> StoreResult<bool> {
         Ok(tx.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
     }
 
@@ -360,11 +366,17 @@ fn conflict(e: rusqlite::Error, new: &NewMailbox) -> StoreError {
             let what = if msg.contains("mailbox.name") {
                 format!("The name \"{}\" is already being used. Please try another name.", new.name)
             } else if msg.contains("mailbox.alias") {
-                format!("The alias \"{}\" is already being used by another recipient. Please try another alias.", new.alias)
+                format!(
+                    "The alias \"{}\" is already being used by another recipient. Please try another alias.",
+                    new.alias
+                )
             } else if msg.contains("mailbox.upn") {
                 format!("The user principal name \"{}\" is already being used. Please try another name.", new.upn)
             } else {
-                format!("The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.", new.primary_smtp)
+                format!(
+                    "The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.",
+                    new.primary_smtp
+                )
             };
             StoreError::Conflict(what)
         }

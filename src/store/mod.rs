@@ -15,7 +15,7 @@ pub mod services;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
@@ -43,7 +43,22 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     server: ServerInfo,
+    batch: Option<Batch>,
 }
+
+/// A connection inside a write transaction (or a savepoint of one).
+pub type Tx = Connection;
+
+/// A pipeline's writes grouped into larger transactions, each record in a
+/// savepoint of its own; committed every few hundred records or a quarter
+/// second, so other shells never wait long for the lock.
+struct Batch {
+    writes: usize,
+    started: std::time::Instant,
+}
+
+const BATCH_WRITES: usize = 500;
+const BATCH_TIME: Duration = Duration::from_millis(250);
 
 impl Store {
     /// Opens the store at `path`, creating it (and its folder) on first use.
@@ -54,14 +69,16 @@ impl Store {
                 source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
             })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn =
+            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Self::init(conn, path, Some(options))
     }
 
     /// Opens an existing store; the services use this and never create one.
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         Self::init(conn, path, None)
     }
 
@@ -78,7 +95,7 @@ impl Store {
                 seed(&mut conn, path, &options)?
             }
         };
-        Ok(Store { conn, path: path.to_path_buf(), server })
+        Ok(Store { conn, path: path.to_path_buf(), server, batch: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -96,12 +113,49 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
-    /// that concurrent shells wait for each other instead of failing.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> StoreResult<T>) -> StoreResult<T> {
+    /// that concurrent shells wait for each other instead of failing. Inside
+    /// a batch, `f` runs in a savepoint: a failure undoes that record only.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> StoreResult<T>) -> StoreResult<T> {
+        if self.batch.is_some() {
+            self.batch_tick()?;
+            let sp = self.conn.savepoint()?;
+            let out = f(&sp)?;
+            sp.commit()?;
+            if let Some(b) = self.batch.as_mut() {
+                b.writes += 1;
+            }
+            return Ok(out);
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Groups the following writes (one pipeline's) into larger transactions.
+    pub fn begin_batch(&mut self) -> StoreResult<()> {
+        if self.batch.is_none() {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
+        }
+        Ok(())
+    }
+
+    /// Commits what the batch wrote.
+    pub fn end_batch(&mut self) -> StoreResult<()> {
+        if self.batch.take().is_some() {
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    fn batch_tick(&mut self) -> StoreResult<()> {
+        let due = self.batch.as_ref().is_some_and(|b| b.writes >= BATCH_WRITES || b.started.elapsed() >= BATCH_TIME);
+        if due {
+            self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+            self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
+        }
+        Ok(())
     }
 
     /// Changes whenever any connection commits; the services poll it to
@@ -152,10 +206,8 @@ fn read_server(conn: &Connection) -> StoreResult<Option<ServerInfo>> {
 
 fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
     let host = host_name();
-    let name = options
-        .server_name
-        .clone()
-        .unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
+    let name =
+        options.server_name.clone().unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
     let domain = options.domain.clone().unwrap_or_else(|| match host.split_once('.') {
         Some((_, d)) if d.contains('.') => d.to_lowercase(),
         _ => "mailsh.local".to_string(),
@@ -184,7 +236,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-pub(crate) fn protocol_settings_write(tx: &Transaction, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+pub(crate) fn protocol_settings_write(tx: &Tx, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
@@ -206,10 +258,14 @@ impl Store {
 
     /// When the protocol settings last changed (WhenChanged).
     pub fn protocol_settings_changed(&self, protocol: Protocol) -> StoreResult<i64> {
-        Ok(self.conn.query_row("SELECT changed FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT changed FROM protocol_settings WHERE protocol = ?1",
+            [protocol.name()],
+            |r| r.get(0),
+        )?)
     }
 
-    pub fn save_protocol_settings(tx: &Transaction, settings: &ProtocolSettings) -> StoreResult<()> {
+    pub fn save_protocol_settings(tx: &Tx, settings: &ProtocolSettings) -> StoreResult<()> {
         protocol_settings_write(tx, settings, crate::runtime::value::now_unix())
     }
 }
@@ -240,11 +296,9 @@ pub fn fill_random(buf: &mut [u8]) {
     if !ok {
         // No /dev/urandom: fall back on time and address entropy; GUIDs only
         // need to be unique, not secret.
-        let seed = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-            ^ (buf.as_ptr() as u128);
+        let seed =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+                ^ (buf.as_ptr() as u128);
         for (i, b) in buf.iter_mut().enumerate() {
             *b = (seed >> ((i % 16) * 8)) as u8 ^ (i as u8).wrapping_mul(31);
         }

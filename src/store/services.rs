@@ -1,10 +1,10 @@
 //! The services' configured startup type (Set-Service -StartupType). Their
 //! running state is not configuration: it lives in the state folder.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::enums::StartupType;
-use super::{Store, StoreResult};
+use super::{Store, StoreResult, Tx};
 
 impl Store {
     /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
@@ -17,7 +17,7 @@ impl Store {
         Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
     }
 
-    pub fn set_startup_type(tx: &Transaction, service: &str, startup: StartupType) -> StoreResult<()> {
+    pub fn set_startup_type(tx: &Tx, service: &str, startup: StartupType) -> StoreResult<()> {
         tx.execute(
             "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
              ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",

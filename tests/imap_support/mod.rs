@@ -130,8 +130,10 @@ impl Env {
 impl Env {
     /// The engine process of a service (from its state file), or 0.
     pub fn engine_pid(&self, s: Service) -> i32 {
-        let text = std::fs::read_to_string(mailsh::store::state_dir_for(&self.store).join("services").join(format!("{}.state", s.name())))
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(
+            mailsh::store::state_dir_for(&self.store).join("services").join(format!("{}.state", s.name())),
+        )
+        .unwrap_or_default();
         text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
     }
 }
@@ -157,7 +159,11 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
         .env("PASSWORD", PASSWORD)
         .output()
         .expect("python3 runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub fn message(subject: &str, body: &str) -> Vec<u8> {

@@ -106,10 +106,12 @@ pub fn prepare(
             }
         }
         EngineRole::BackEnd => {
-            let port = u16::try_from(settings.proxy_target_port)
-                .map_err(|_| NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port)))?;
+            let port = u16::try_from(settings.proxy_target_port).map_err(|_| {
+                NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port))
+            })?;
             let addr = bind::loopback(port);
-            let l = bind::bind_one(addr).map_err(|e| NetError::Bind(bind::describe_bind_error(&addr.to_string(), &e)))?;
+            let l =
+                bind::bind_one(addr).map_err(|e| NetError::Bind(bind::describe_bind_error(&addr.to_string(), &e)))?;
             listeners.push((addr.to_string(), ListenerKind::Backend, l));
         }
     }

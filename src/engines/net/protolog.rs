@@ -38,12 +38,21 @@ pub struct ProtocolLog {
     dir: Option<PathBuf>,
     prefix: String,
     roll: LogFileRollOver,
-    open: Mutex<Option<(String, File)>>,
+    /// LogPerFileSizeQuota in bytes; 0 is unlimited.
+    quota: u64,
+    open: Mutex<Option<OpenLog>>,
+}
+
+struct OpenLog {
+    period: String,
+    part: u32,
+    file: File,
+    size: u64,
 }
 
 impl ProtocolLog {
     pub fn disabled() -> ProtocolLog {
-        ProtocolLog { dir: None, prefix: String::new(), roll: LogFileRollOver::Daily, open: Mutex::new(None) }
+        ProtocolLog { dir: None, prefix: String::new(), roll: LogFileRollOver::Daily, quota: 0, open: Mutex::new(None) }
     }
 
     /// `prefix` names the service's files: `POP3`, `POP3BE`, `IMAP4`, `IMAP4BE`.
@@ -55,6 +64,7 @@ impl ProtocolLog {
             dir: Some(PathBuf::from(settings.log_file_location.trim())),
             prefix: prefix.to_string(),
             roll: settings.log_file_roll_over_settings,
+            quota: settings.log_per_file_size_quota,
             open: Mutex::new(None),
         }
     }
@@ -69,28 +79,53 @@ impl ProtocolLog {
         let local = local.map(|a| a.to_string()).unwrap_or_default();
         let remote = remote.map(|a| a.to_string()).unwrap_or_default();
         let line = format!("{stamp},{session},{local},{remote},{},{}\r\n", event.mark(), csv_field(data));
-        let name = self.file_name();
+        let period = self.period();
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        if open.as_ref().is_none_or(|(n, _)| *n != name) {
-            // A log that cannot be written must not stop the service.
-            let _ = fs::create_dir_all(dir);
-            let path = dir.join(&name);
-            let fresh = !path.exists();
-            *open = OpenOptions::new().create(true).append(true).open(&path).ok().map(|mut f| {
-                if fresh {
-                    let _ = f.write_all(b"#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n");
-                }
-                (name, f)
-            });
+        let fits = |o: &OpenLog| self.quota == 0 || o.size + line.len() as u64 <= self.quota;
+        let stale = match open.as_ref() {
+            None => Some(1),
+            Some(o) if o.period != period => Some(1),
+            // LogPerFileSizeQuota: the next part, -2.LOG, -3.LOG, ...
+            Some(o) if !fits(o) => Some(o.part + 1),
+            Some(_) => None,
+        };
+        if let Some(part) = stale {
+            *open = self.open_part(dir, &period, part);
         }
-        if let Some((_, f)) = open.as_mut() {
-            let _ = f.write_all(line.as_bytes());
+        if let Some(o) = open.as_mut()
+            && o.file.write_all(line.as_bytes()).is_ok()
+        {
+            o.size += line.len() as u64;
         }
     }
 
-    fn file_name(&self) -> String {
+    /// The first file of this period from `part` on with room left (a log
+    /// that cannot be written must not stop the service: None then).
+    fn open_part(&self, dir: &std::path::Path, period: &str, mut part: u32) -> Option<OpenLog> {
+        let _ = fs::create_dir_all(dir);
+        while part < 10_000 {
+            let path = dir.join(format!("{}{}-{}.LOG", self.prefix, period, part));
+            let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            if self.quota > 0 && size >= self.quota {
+                part += 1;
+                continue;
+            }
+            let mut file = OpenOptions::new().create(true).append(true).open(&path).ok()?;
+            let mut size = size;
+            if size == 0 {
+                let header = b"#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n";
+                if file.write_all(header).is_ok() {
+                    size = header.len() as u64;
+                }
+            }
+            return Some(OpenLog { period: period.to_string(), part, file, size });
+        }
+        None
+    }
+
+    fn period(&self) -> String {
         let (y, mo, d, h, ..) = super::time::utc_now();
-        let period = match self.roll {
+        match self.roll {
             LogFileRollOver::Hourly => format!("{y:04}{mo:02}{d:02}{h:02}"),
             LogFileRollOver::Daily => format!("{y:04}{mo:02}{d:02}"),
             LogFileRollOver::Weekly => {
@@ -104,8 +139,7 @@ impl ProtocolLog {
                 format!("{y:04}{mo:02}{d:02}")
             }
             LogFileRollOver::Monthly => format!("{y:04}{mo:02}"),
-        };
-        format!("{}{}-1.LOG", self.prefix, period)
+        }
     }
 }
 
@@ -151,5 +185,30 @@ mod tests {
         assert_eq!(files.len(), 1);
         let text = fs::read_to_string(files[0].path()).expect("log");
         assert!(text.contains(",7,,,<,\"USER a,b\"\r\n"), "{text}");
+    }
+
+    #[test]
+    fn a_full_file_rolls_over_to_the_next_part() {
+        let dir = tempfile::tempdir().expect("temp");
+        let mut s = ProtocolSettings::defaults(crate::store::Protocol::Pop3, "cas01.contoso.com", "/x");
+        s.protocol_log_enabled = true;
+        s.log_file_location = dir.path().display().to_string();
+        s.log_per_file_size_quota = 400;
+        let log = ProtocolLog::from_settings(&s, "POP3BE");
+        for i in 0..12 {
+            log.log(i, None, None, Event::Sent, "+OK a line of about fifty bytes");
+        }
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert!(names.len() >= 2, "{names:?}");
+        assert!(names.iter().all(|n| n.starts_with("POP3BE") && n.ends_with(".LOG")), "{names:?}");
+        assert!(names.iter().any(|n| n.ends_with("-2.LOG")), "{names:?}");
+        for n in &names {
+            assert!(fs::metadata(dir.path().join(n)).expect("file").len() <= 400, "{n}");
+        }
     }
 }

@@ -25,8 +25,10 @@ pub fn certificate_paths(state_dir: &Path, cert_name: &str) -> (PathBuf, PathBuf
 /// A certificate name is a DNS name from the config; never let it climb
 /// out of the certs folder.
 fn safe_file_name(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' }).collect();
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .collect();
     let cleaned = cleaned.replace("..", "_");
     let trimmed = cleaned.trim_matches('.');
     if trimmed.is_empty() { "default".to_string() } else { trimmed.to_string() }

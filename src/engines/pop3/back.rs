@@ -74,7 +74,8 @@ impl Back {
         let ip = tcp.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         let Ok(_slot) = self.limits.admit(ip) else { return };
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut conn = Conn::new(ServerStream::Plain(tcp), id, self.log.clone(), self.settings.max_command_size.max(40) as usize);
+        let mut conn =
+            Conn::new(ServerStream::Plain(tcp), id, self.log.clone(), self.settings.max_command_size.max(40) as usize);
         conn.note(Event::Connect, "");
         if conn.send(&ok(&self.settings.banner)).await.is_err() {
             return;
@@ -183,7 +184,9 @@ impl Back {
                 Ok(Command::Dele(n)) => dele::dele(&mut t.drop, n),
                 Ok(Command::Rset) => rset::rset(&mut t.drop),
                 Ok(Command::Noop) => noop::noop(),
-                Ok(Command::Capa) => capa::capa(&capa::CapaState { plain_login: false, stls: false, transaction: true }),
+                Ok(Command::Capa) => {
+                    capa::capa(&capa::CapaState { plain_login: false, stls: false, transaction: true })
+                }
                 Ok(Command::Quit) => {
                     let reply = quit::quit(&t).await;
                     let _ = conn.send(&reply).await;

@@ -9,7 +9,10 @@ pub enum Command {
     User(String),
     /// The rest of the line: a password may hold spaces.
     Pass(String),
-    Auth { mechanism: Option<String>, initial: Option<String> },
+    Auth {
+        mechanism: Option<String>,
+        initial: Option<String>,
+    },
     Apop,
     Stat,
     List(Option<u32>),

@@ -39,7 +39,16 @@ struct Front {
 
 pub async fn serve_front_end(ctx: EngineContext) {
     let EngineContext { listeners, shutdown, tls, settings, auth, limits, delay, log, .. } = ctx;
-    let front = Arc::new(Front { settings, tls, auth, limits, delay, log, shutdown: shutdown.clone(), next_id: AtomicU64::new(1) });
+    let front = Arc::new(Front {
+        settings,
+        tls,
+        auth,
+        limits,
+        delay,
+        log,
+        shutdown: shutdown.clone(),
+        next_id: AtomicU64::new(1),
+    });
     super::listen::accept_all(listeners, shutdown, move |tcp, kind| {
         let front = front.clone();
         async move { front.session(tcp, kind).await }
@@ -175,7 +184,8 @@ impl Front {
     /// Connects to 127.0.0.1:ProxyTargetPort and logs on there with the
     /// same credentials; returns the connection ready to relay.
     async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, String> {
-        let port = u16::try_from(self.settings.proxy_target_port).map_err(|_| "ProxyTargetPort is not a port".to_string())?;
+        let port =
+            u16::try_from(self.settings.proxy_target_port).map_err(|_| "ProxyTargetPort is not a port".to_string())?;
         let tcp = tokio::time::timeout(BACKEND_CONNECT, TcpStream::connect(bind::loopback(port)))
             .await
             .map_err(|_| "connect timed out".to_string())?

@@ -41,6 +41,8 @@ impl MailPool {
             out
         })
         .await;
-        joined.unwrap_or_else(|e| Err(MailError::Sqlite(rusqlite::Error::ToSqlConversionFailure(format!("mail task failed: {e}").into()))))
+        joined.unwrap_or_else(|e| {
+            Err(MailError::Sqlite(rusqlite::Error::ToSqlConversionFailure(format!("mail task failed: {e}").into())))
+        })
     }
 }

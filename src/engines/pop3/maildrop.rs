@@ -39,11 +39,8 @@ impl Maildrop {
     }
 
     pub fn get(&self, number: u32) -> Result<Item, Missing> {
-        let item = number
-            .checked_sub(1)
-            .and_then(|i| self.items.get(i as usize))
-            .copied()
-            .ok_or(Missing::NoSuchMessage)?;
+        let item =
+            number.checked_sub(1).and_then(|i| self.items.get(i as usize)).copied().ok_or(Missing::NoSuchMessage)?;
         if item.deleted { Err(Missing::Deleted) } else { Ok(item) }
     }
 

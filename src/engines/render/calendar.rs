@@ -17,9 +17,12 @@ fn ical_uid(body: &[u8]) -> Option<String> {
 pub fn link_part(base_url: &str, part_header: &[u8], body: &[u8]) -> Vec<u8> {
     let id = ical_uid(body).unwrap_or_default();
     let method = field_value(part_header, "content-type")
-        .and_then(|ct| ct.to_ascii_lowercase().split(';').find_map(|p| p.trim().strip_prefix("method=").map(str::to_string)))
+        .and_then(|ct| {
+            ct.to_ascii_lowercase().split(';').find_map(|p| p.trim().strip_prefix("method=").map(str::to_string))
+        })
         .unwrap_or_default();
-    let what = if method.trim_matches('"').eq_ignore_ascii_case("request") { "meeting request" } else { "calendar item" };
+    let what =
+        if method.trim_matches('"').eq_ignore_ascii_case("request") { "meeting request" } else { "calendar item" };
     let url = format!("{base_url}/?ae=Item&t=IPM.Appointment&id={}", percent(&id));
     format!(
         "Content-Type: text/plain; charset=\"us-ascii\"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n\
@@ -30,6 +33,12 @@ pub fn link_part(base_url: &str, part_header: &[u8], body: &[u8]) -> Vec<u8> {
 
 fn percent(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~@".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~@".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -22,12 +22,20 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { calendar: CalendarMode::ICalendar, mime_format: MimeTextFormat::BestBodyFormat, exact_size: false }
+        RenderOptions {
+            calendar: CalendarMode::ICalendar,
+            mime_format: MimeTextFormat::BestBodyFormat,
+            exact_size: false,
+        }
     }
 }
 
 impl RenderOptions {
-    pub fn resolve(settings: &ProtocolSettings, owa: &[OwaVirtualDirectory], user: &ProtocolOverrides) -> RenderOptions {
+    pub fn resolve(
+        settings: &ProtocolSettings,
+        owa: &[OwaVirtualDirectory],
+        user: &ProtocolOverrides,
+    ) -> RenderOptions {
         let own = !user.use_protocol_defaults;
         let calendar = if own && user.force_ical {
             CalendarMode::ICalendar
@@ -87,7 +95,12 @@ mod tests {
         s.calendar_item_retrieval_option = CalendarItemRetrievalOption::InternetUrl;
         assert_eq!(RenderOptions::resolve(&s, &owa(), &user).calendar, CalendarMode::ICalendar, "no ExternalUrl");
         s.calendar_item_retrieval_option = CalendarItemRetrievalOption::IntranetUrl;
-        let forced = ProtocolOverrides { use_protocol_defaults: false, force_ical: true, exact_size: true, ..Default::default() };
+        let forced = ProtocolOverrides {
+            use_protocol_defaults: false,
+            force_ical: true,
+            exact_size: true,
+            ..Default::default()
+        };
         let o = RenderOptions::resolve(&s, &owa(), &forced);
         assert_eq!((o.calendar, o.exact_size), (CalendarMode::ICalendar, true));
         let ignored = ProtocolOverrides { use_protocol_defaults: true, force_ical: true, ..Default::default() };

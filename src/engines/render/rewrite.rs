@@ -112,6 +112,9 @@ mod tests {
     fn text_only_drops_the_html_alternative() {
         let raw = b"Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nplain\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--b--\r\n";
         let text = String::from_utf8(rewrite(raw, None, MimeTextFormat::TextOnly)).unwrap();
-        assert_eq!(text, "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nplain\r\n--b--\r\n");
+        assert_eq!(
+            text,
+            "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nplain\r\n--b--\r\n"
+        );
     }
 }

@@ -99,7 +99,13 @@ fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>
 
 impl MailDb {
     /// Stores a message durably and returns its UID. Bare LFs become CRLF.
-    pub fn append(&mut self, folder_id: i64, flags: &Flags, internal_date: i64, raw: &[u8]) -> MailResult<AppendResult> {
+    pub fn append(
+        &mut self,
+        folder_id: i64,
+        flags: &Flags,
+        internal_date: i64,
+        raw: &[u8],
+    ) -> MailResult<AppendResult> {
         let raw = to_crlf(raw);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (uidvalidity, uid): (u32, u32) = tx
@@ -169,15 +175,22 @@ impl MailDb {
     /// Applies a STORE to the messages of `uids` that exist; returns them
     /// with their new flags. Only messages whose flags changed take a new
     /// modseq (and so are reported to other sessions).
-    pub fn store_flags(&mut self, folder_id: i64, uids: &[u32], op: FlagOp, flags: &Flags) -> MailResult<Vec<MessageMeta>> {
+    pub fn store_flags(
+        &mut self,
+        folder_id: i64,
+        uids: &[u32],
+        op: FlagOp,
+        flags: &Flags,
+    ) -> MailResult<Vec<MessageMeta>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(uids.len());
         let mut modseq: Option<i64> = None;
         {
             let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND uid = ?2");
             let mut read = tx.prepare_cached(&sql)?;
-            let mut write =
-                tx.prepare_cached("UPDATE message SET flags = ?3, keywords = ?4, modseq = ?5 WHERE folder_id = ?1 AND uid = ?2")?;
+            let mut write = tx.prepare_cached(
+                "UPDATE message SET flags = ?3, keywords = ?4, modseq = ?5 WHERE folder_id = ?1 AND uid = ?2",
+            )?;
             for uid in uids {
                 let Some(mut meta) = read.query_row(params![folder_id, uid], meta_row).optional()? else {
                     continue;
@@ -204,7 +217,8 @@ impl MailDb {
     pub fn expunge(&mut self, folder_id: i64, only: Option<&[u32]>) -> MailResult<Vec<u32>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let deleted: Vec<u32> = {
-            let mut stmt = tx.prepare_cached("SELECT uid FROM message WHERE folder_id = ?1 AND flags & ?2 != 0 ORDER BY uid")?;
+            let mut stmt =
+                tx.prepare_cached("SELECT uid FROM message WHERE folder_id = ?1 AND flags & ?2 != 0 ORDER BY uid")?;
             let rows = stmt.query_map(params![folder_id, flag::DELETED], |r| r.get(0))?;
             rows.collect::<Result<Vec<u32>, _>>()?
         };
@@ -266,8 +280,10 @@ impl MailDb {
         let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-        let expunged = stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+        let mut stmt =
+            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        let expunged =
+            stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
         Ok(FolderChanges { highest_modseq: highest as u64, changed, expunged })
     }
 }

@@ -27,7 +27,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use error::{MailError, MailResult};
 pub use flags::{FlagOp, Flags, flag};
-pub use folders::{Folder, FolderState, DEFAULT_FOLDERS, INBOX};
+pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
 pub use messages::{AppendResult, CopyResult, FolderChanges, MessageMeta};
 pub use pop::{PopMessage, PopSnapshot};
 
@@ -141,8 +141,5 @@ pub fn now_unix_pub() -> i64 {
 }
 
 pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }

@@ -2,7 +2,7 @@
 //! message bytes, and deletion of a set of UIDs at QUIT (via
 //! [`MailDb::delete_messages`], one transaction).
 
-use super::{MailDb, MailError, MailResult, MailboxId, INBOX};
+use super::{INBOX, MailDb, MailError, MailResult, MailboxId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PopMessage {

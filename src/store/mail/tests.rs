@@ -81,7 +81,9 @@ fn store_flags_add_remove_replace() {
     let out = db.store_flags(inbox.id, &[uid, 99], FlagOp::Add, &kw).unwrap();
     assert_eq!(out.len(), 1, "a missing UID is skipped");
     assert_eq!(out[0].flags, kw);
-    let out = db.store_flags(inbox.id, &[uid], FlagOp::Add, &Flags { system: 0, keywords: vec!["$forwarded".into()] }).unwrap();
+    let out = db
+        .store_flags(inbox.id, &[uid], FlagOp::Add, &Flags { system: 0, keywords: vec!["$forwarded".into()] })
+        .unwrap();
     assert_eq!(out[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
     let out = db.store_flags(inbox.id, &[uid], FlagOp::Remove, &Flags::system(flag::SEEN)).unwrap();
     assert_eq!(out[0].flags.system, 0);

@@ -22,11 +22,30 @@ fn needs(body: &CommandBody) -> Option<Needs> {
     Some(match body {
         Capability | Noop | Logout | Id { .. } => Needs::Any,
         Authenticate { .. } | Login { .. } | StartTLS => Needs::NotAuthenticated,
-        Enable { .. } | Select { .. } | Examine { .. } | Create { .. } | Delete { .. } | Rename { .. }
-        | Subscribe { .. } | Unsubscribe { .. } | List { .. } | Lsub { .. } | Status { .. } | Append { .. }
-        | Namespace | Idle => Needs::Authenticated,
-        Check | Close | Unselect | Expunge | ExpungeUid { .. } | Search { .. } | Fetch { .. } | Store { .. }
-        | Copy { .. } | Move { .. } => Needs::Selected,
+        Enable { .. }
+        | Select { .. }
+        | Examine { .. }
+        | Create { .. }
+        | Delete { .. }
+        | Rename { .. }
+        | Subscribe { .. }
+        | Unsubscribe { .. }
+        | List { .. }
+        | Lsub { .. }
+        | Status { .. }
+        | Append { .. }
+        | Namespace
+        | Idle => Needs::Authenticated,
+        Check
+        | Close
+        | Unselect
+        | Expunge
+        | ExpungeUid { .. }
+        | Search { .. }
+        | Fetch { .. }
+        | Store { .. }
+        | Copy { .. }
+        | Move { .. } => Needs::Selected,
         _ => return None,
     })
 }
@@ -78,14 +97,18 @@ async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io
     // sequence numbers: during FETCH, STORE and SEARCH (RFC 3501 7.4.1).
     let allow_expunge = !matches!(
         &cmd.body,
-        CommandBody::Fetch { uid: false, .. } | CommandBody::Store { uid: false, .. } | CommandBody::Search { uid: false, .. }
+        CommandBody::Fetch { uid: false, .. }
+            | CommandBody::Store { uid: false, .. }
+            | CommandBody::Search { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
-    if done.flow == Flow::Continue && s.selected.is_some()
-        && let Err(e) = s.sync(allow_expunge).await {
-            s.store_failed(&tag, &e);
-            return Ok(Flow::Continue);
-        }
+    if done.flow == Flow::Continue
+        && s.selected.is_some()
+        && let Err(e) = s.sync(allow_expunge).await
+    {
+        s.store_failed(&tag, &e);
+        return Ok(Flow::Continue);
+    }
     s.tagged(&tag, done.status, &done.text);
     Ok(done.flow)
 }

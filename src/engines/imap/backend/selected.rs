@@ -23,7 +23,11 @@ pub struct Selected {
 }
 
 impl Selected {
-    pub fn open(db: &MailDb, folder: Folder, read_only: bool) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
+    pub fn open(
+        db: &MailDb,
+        folder: Folder,
+        read_only: bool,
+    ) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
         let messages = db.messages(folder.id)?;
         let state = db.folder_state(folder.id)?;
         let modseq = state.map(|s| s.highest_modseq).unwrap_or(folder.highest_modseq);
@@ -66,10 +70,12 @@ impl Selected {
                     self.uids.push(meta.uid);
                     new = true;
                 }
-            } else if !self.own_modseqs.contains(&meta.modseq) && !self.pending_expunge.contains(&meta.uid)
-                && let Some(seq) = self.seq_of(meta.uid) {
-                    out.extend_from_slice(format!("* {seq} FETCH (FLAGS {})\r\n", flags_list(&meta.flags)).as_bytes());
-                }
+            } else if !self.own_modseqs.contains(&meta.modseq)
+                && !self.pending_expunge.contains(&meta.uid)
+                && let Some(seq) = self.seq_of(meta.uid)
+            {
+                out.extend_from_slice(format!("* {seq} FETCH (FLAGS {})\r\n", flags_list(&meta.flags)).as_bytes());
+            }
         }
         if new || self.uids.len() != before {
             out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());
@@ -88,4 +94,3 @@ pub fn permanent_flags() -> &'static str {
 pub fn available_flags() -> &'static str {
     "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded)"
 }
-

@@ -20,9 +20,18 @@ pub fn resolve(set: &SequenceSet, uids: &[u32], by_uid: bool) -> Vec<(u32, u32)>
         };
         let value = |x: SeqOrUid| match x {
             SeqOrUid::Value(v) => v.get(),
-            SeqOrUid::Asterisk => if by_uid { max_uid } else { count },
+            SeqOrUid::Asterisk => {
+                if by_uid {
+                    max_uid
+                } else {
+                    count
+                }
+            }
         };
-        let (lo, hi) = { let (x, y) = (value(a), value(b)); (x.min(y), x.max(y)) };
+        let (lo, hi) = {
+            let (x, y) = (value(a), value(b));
+            (x.min(y), x.max(y))
+        };
         if by_uid {
             let start = uids.partition_point(|u| *u < lo);
             let end = uids.partition_point(|u| *u <= hi);
@@ -54,7 +63,11 @@ pub fn compress(uids: &[u32]) -> String {
         if !out.is_empty() {
             out.push(',');
         }
-        if start == end { out.push_str(&start.to_string()) } else { out.push_str(&format!("{start}:{end}")) }
+        if start == end {
+            out.push_str(&start.to_string())
+        } else {
+            out.push_str(&format!("{start}:{end}"))
+        }
         i += 1;
     }
     out

@@ -137,7 +137,14 @@ pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> st
     let (rd, wr) = stream.into_split();
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
-    let mut s = Session { shared, out: Vec::new(), user: None, selected: None, peer, id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed) };
+    let mut s = Session {
+        shared,
+        out: Vec::new(),
+        user: None,
+        selected: None,
+        peer,
+        id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+    };
     let banner = s.shared.ctx.settings.banner.clone();
     s.untagged(&format!("OK {banner}"));
     s.flush(&mut io).await?;

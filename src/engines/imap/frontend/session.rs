@@ -58,7 +58,13 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
             _ => return Ok(()),
         };
     }
-    let mut f = Front { ctx: ctx.clone(), peer, id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed), failures: 0, orphaned: false };
+    let mut f = Front {
+        ctx: ctx.clone(),
+        peer,
+        id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
+        failures: 0,
+        orphaned: false,
+    };
     f.log(Event::Connect, "");
     let banner = format!("* OK {}\r\n", ctx.settings.banner);
     f.send(&mut stream, banner.as_bytes()).await?;
@@ -148,7 +154,12 @@ impl Front {
         !stream.is_tls() && self.ctx.settings.login_type == LoginType::SecureLogin
     }
 
-    async fn handle(&mut self, stream: &mut ServerStream, reader: &mut CommandReader, incoming: Incoming) -> std::io::Result<Step> {
+    async fn handle(
+        &mut self,
+        stream: &mut ServerStream,
+        reader: &mut CommandReader,
+        incoming: Incoming,
+    ) -> std::io::Result<Step> {
         let cmd = match incoming {
             Incoming::Command(c) => c,
             Incoming::Closed => return Ok(Step::Close),
@@ -264,7 +275,15 @@ impl Front {
         Ok(Step::Continue)
     }
 
-    async fn log_in(&mut self, stream: &mut ServerStream, tag: &str, user: &str, pass: &str, name: &str, failed: &str) -> std::io::Result<Step> {
+    async fn log_in(
+        &mut self,
+        stream: &mut ServerStream,
+        tag: &str,
+        user: &str,
+        pass: &str,
+        name: &str,
+        failed: &str,
+    ) -> std::io::Result<Step> {
         let mailbox = match self.ctx.auth.login(user, pass).await {
             LoginOutcome::Accepted(m) => m,
             LoginOutcome::Refused => return self.failed(stream, tag, failed).await,

@@ -108,7 +108,8 @@ fn params(pieces: Vec<String>) -> Vec<(String, String)> {
         .filter_map(|p| {
             let (n, v) = p.split_once('=')?;
             let v = v.trim();
-            let v = v.strip_prefix('"').and_then(|x| x.strip_suffix('"')).map(unescape).unwrap_or_else(|| v.to_string());
+            let v =
+                v.strip_prefix('"').and_then(|x| x.strip_suffix('"')).map(unescape).unwrap_or_else(|| v.to_string());
             Some((n.trim().to_string(), v))
         })
         .filter(|(n, _)| !n.is_empty())

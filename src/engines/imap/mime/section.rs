@@ -8,7 +8,10 @@ pub enum Want {
     /// The whole part (`[]`, `[1.2]`).
     All,
     Header,
-    HeaderFields { names: Vec<Vec<u8>>, not: bool },
+    HeaderFields {
+        names: Vec<Vec<u8>>,
+        not: bool,
+    },
     Text,
     Mime,
 }
@@ -18,9 +21,10 @@ pub fn resolve<'a>(root: &'a Part, path: &[u32]) -> Option<&'a Part> {
     let mut cur = root;
     for (i, n) in path.iter().enumerate() {
         if i > 0
-            && let Some(inner) = &cur.message {
-                cur = inner;
-            }
+            && let Some(inner) = &cur.message
+        {
+            cur = inner;
+        }
         if cur.is_multipart() && !cur.children.is_empty() {
             cur = cur.children.get((*n as usize).checked_sub(1)?)?;
         } else if *n != 1 {
@@ -70,7 +74,10 @@ mod tests {
         assert_eq!(bytes(MULTI, &root, &[2, 1], &Want::All).unwrap(), b"inner body");
         assert_eq!(bytes(MULTI, &root, &[2], &Want::Header).unwrap(), b"Subject: inner\r\n\r\n");
         assert_eq!(bytes(MULTI, &root, &[2], &Want::Text).unwrap(), b"inner body");
-        assert_eq!(bytes(MULTI, &root, &[], &Want::HeaderFields { names: vec![b"FROM".to_vec()], not: false }).unwrap(), b"From: a@b.c\r\n\r\n");
+        assert_eq!(
+            bytes(MULTI, &root, &[], &Want::HeaderFields { names: vec![b"FROM".to_vec()], not: false }).unwrap(),
+            b"From: a@b.c\r\n\r\n"
+        );
         assert!(bytes(MULTI, &root, &[3], &Want::All).is_none());
         assert!(bytes(MULTI, &root, &[1], &Want::Header).is_none(), "a text part has no HEADER");
     }

@@ -134,7 +134,10 @@ mod tests {
     fn a_plain_text_message() {
         let raw = b"Subject: x\r\n\r\nline one\r\nline two\r\n";
         assert_eq!(bs(raw, false), "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 20 2)");
-        assert_eq!(bs(raw, true), "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 20 2 NIL NIL NIL NIL)");
+        assert_eq!(
+            bs(raw, true),
+            "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 20 2 NIL NIL NIL NIL)"
+        );
     }
 
     #[test]

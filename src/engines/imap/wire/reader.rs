@@ -6,10 +6,10 @@
 
 use imap_codec::fragmentizer::{FragmentInfo, Fragmentizer, LiteralAnnouncement};
 use imap_codec::imap_types::IntoStatic;
+use imap_codec::imap_types::auth::AuthenticateData;
 use imap_codec::imap_types::command::Command;
 use imap_codec::imap_types::core::LiteralMode;
 use imap_codec::{AuthenticateDataCodec, CommandCodec};
-use imap_codec::imap_types::auth::AuthenticateData;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// No command may buffer more than this, whatever the settings say.
@@ -30,13 +30,20 @@ pub enum Incoming {
     /// A command that could not be parsed; the tag when one was readable,
     /// and whether the command word itself was one we know (then it is the
     /// arguments that were wrong).
-    Invalid { tag: Option<String>, known_command: bool },
+    Invalid {
+        tag: Option<String>,
+        known_command: bool,
+    },
     /// A literal larger than allowed was announced and refused (the
     /// synchronizing kind: the client sends nothing more for it).
-    LiteralRefused { tag: Option<String> },
+    LiteralRefused {
+        tag: Option<String>,
+    },
     /// The client went over the limits in a way we cannot skip safely
     /// (an endless line, a huge non-synchronizing literal): close.
-    Abusive { tag: Option<String> },
+    Abusive {
+        tag: Option<String>,
+    },
     Closed,
 }
 
@@ -117,7 +124,12 @@ impl CommandReader {
                         return Ok(Incoming::Closed);
                     }
                 }
-                Some(FragmentInfo::Line { announcement: Some(LiteralAnnouncement { mode, length }), end, start, .. }) => {
+                Some(FragmentInfo::Line {
+                    announcement: Some(LiteralAnnouncement { mode, length }),
+                    end,
+                    start,
+                    ..
+                }) => {
                     if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
                         let tag = self.tag();
                         return Ok(self.refuse(mode, tag));
@@ -224,9 +236,37 @@ impl CommandReader {
 }
 
 const COMMANDS: &[&str] = &[
-    "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN", "SELECT", "EXAMINE", "CREATE", "DELETE",
-    "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS", "APPEND", "CHECK", "CLOSE", "EXPUNGE", "SEARCH",
-    "FETCH", "STORE", "COPY", "MOVE", "UID", "IDLE", "ENABLE", "UNSELECT", "NAMESPACE", "ID",
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "STARTTLS",
+    "AUTHENTICATE",
+    "LOGIN",
+    "SELECT",
+    "EXAMINE",
+    "CREATE",
+    "DELETE",
+    "RENAME",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "LIST",
+    "LSUB",
+    "STATUS",
+    "APPEND",
+    "CHECK",
+    "CLOSE",
+    "EXPUNGE",
+    "SEARCH",
+    "FETCH",
+    "STORE",
+    "COPY",
+    "MOVE",
+    "UID",
+    "IDLE",
+    "ENABLE",
+    "UNSELECT",
+    "NAMESPACE",
+    "ID",
 ];
 
 /// Whether the word after the tag names a command we implement.

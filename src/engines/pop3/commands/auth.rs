@@ -14,7 +14,10 @@ use super::super::texts;
 use super::capa::{CapaState, capa};
 
 pub enum Step {
-    Credentials { user: String, password: String },
+    Credentials {
+        user: String,
+        password: String,
+    },
     /// `+OK` was sent; the caller does the handshake.
     Stls,
     Quit,
@@ -46,7 +49,9 @@ pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Ste
             Input::Closed => return Step::Gone,
         };
         let reply = match parse(&line) {
-            Ok(Command::Capa) => capa(&CapaState { plain_login: policy.plain_login, stls: policy.stls, transaction: false }),
+            Ok(Command::Capa) => {
+                capa(&CapaState { plain_login: policy.plain_login, stls: policy.stls, transaction: false })
+            }
             Ok(Command::Quit) => {
                 let _ = conn.send(&ok(texts::SIGNING_OFF)).await;
                 return Step::Quit;
@@ -86,7 +91,11 @@ pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Ste
 
 /// The PLAIN exchange: `Ok(None)` when the client cancels with `*`,
 /// `Err(reply)` for what to answer a malformed response.
-async fn sasl_plain(conn: &mut Conn, initial: Option<String>, limit: Duration) -> Result<Option<(String, String)>, Vec<u8>> {
+async fn sasl_plain(
+    conn: &mut Conn,
+    initial: Option<String>,
+    limit: Duration,
+) -> Result<Option<(String, String)>, Vec<u8>> {
     let response = match initial {
         // "=" is RFC 5034's empty initial response.
         Some(i) if i != "=" => i.into_bytes(),

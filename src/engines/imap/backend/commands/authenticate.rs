@@ -86,7 +86,12 @@ async fn log_in(s: &mut Session, user: &str, password: &str, name: &str, failed:
             };
             let ctx = &s.shared.ctx;
             let options = RenderOptions::resolve(&ctx.settings, &ctx.owa, &mailbox.cas.imap);
-            s.user = Some(User { guid: mailbox.guid.clone(), login: user.to_string(), mailbox: id, renderer: Renderer::new(options) });
+            s.user = Some(User {
+                guid: mailbox.guid.clone(),
+                login: user.to_string(),
+                mailbox: id,
+                renderer: Renderer::new(options),
+            });
             Done::completed(name)
         }
         LoginOutcome::Refused => {

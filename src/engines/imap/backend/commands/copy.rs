@@ -21,11 +21,13 @@ pub async fn run(s: &mut Session, set: SequenceSet, mailbox: Mailbox<'static>, u
     let uids: Vec<u32> = sequence::resolve(&set, &sel.uids, uid).into_iter().map(|(_, u)| u).collect();
     let folder = sel.folder.id;
     let dest_id = dest.id;
-    let result = s
-        .shared
-        .db
-        .run(move |db| if moving { db.move_messages(folder, &uids, dest_id) } else { db.copy_messages(folder, &uids, dest_id) })
-        .await;
+    let result =
+        s.shared
+            .db
+            .run(move |db| {
+                if moving { db.move_messages(folder, &uids, dest_id) } else { db.copy_messages(folder, &uids, dest_id) }
+            })
+            .await;
     match result {
         Ok(r) => {
             s.shared.notify_change();

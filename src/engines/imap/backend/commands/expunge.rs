@@ -13,7 +13,8 @@ pub async fn run(s: &mut Session, only: Option<SequenceSet>) -> Done {
         return Done::no("The folder is read-only.");
     }
     let folder = sel.folder.id;
-    let uids: Option<Vec<u32>> = only.map(|set| sequence::resolve(&set, &sel.uids, true).into_iter().map(|(_, u)| u).collect());
+    let uids: Option<Vec<u32>> =
+        only.map(|set| sequence::resolve(&set, &sel.uids, true).into_iter().map(|(_, u)| u).collect());
     match s.shared.db.run(move |db| db.expunge(folder, uids.as_deref())).await {
         Ok(gone) => {
             if !gone.is_empty() {

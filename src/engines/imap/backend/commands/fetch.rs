@@ -76,7 +76,8 @@ pub fn internal_date(unix: i64) -> String {
 fn items(names: MacroOrMessageDataItemNames<'static>) -> Option<Vec<Item>> {
     let names: Vec<MessageDataItemName> = match names {
         MacroOrMessageDataItemNames::Macro(m) => {
-            let mut v = vec![MessageDataItemName::Flags, MessageDataItemName::InternalDate, MessageDataItemName::Rfc822Size];
+            let mut v =
+                vec![MessageDataItemName::Flags, MessageDataItemName::InternalDate, MessageDataItemName::Rfc822Size];
             if matches!(m, Macro::All | Macro::Full) {
                 v.push(MessageDataItemName::Envelope);
             }
@@ -223,15 +224,18 @@ fn fetch_batch(
         let Some(mut meta) = db.message_meta(folder, *uid)? else { continue };
         let stored = if needs_raw { db.message_raw(folder, *uid)? } else { None };
         let mut flags_changed = false;
-        if mark_seen && !meta.flags.has(flag::SEEN)
-            && let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop() {
-                own.push(m.modseq);
-                meta = m;
-                flags_changed = true;
-            }
+        if mark_seen
+            && !meta.flags.has(flag::SEEN)
+            && let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop()
+        {
+            own.push(m.modseq);
+            meta = m;
+            flags_changed = true;
+        }
         let rendered = stored.as_deref().map(|r| renderer.render(r));
         let raw: &[u8] = rendered.as_deref().unwrap_or(&[]);
-        let tree = if wanted.iter().any(|i| matches!(i, Item::Envelope | Item::Structure { .. } | Item::Section { .. })) {
+        let tree = if wanted.iter().any(|i| matches!(i, Item::Envelope | Item::Structure { .. } | Item::Section { .. }))
+        {
             Some(mime::parse(raw))
         } else {
             None
@@ -249,7 +253,9 @@ fn fetch_batch(
             match item {
                 Item::Uid => o.extend_from_slice(format!("UID {uid}").as_bytes()),
                 Item::Flags => o.extend_from_slice(format!("FLAGS {}", flags_list(&meta.flags)).as_bytes()),
-                Item::InternalDate => o.extend_from_slice(format!("INTERNALDATE \"{}\"", internal_date(meta.internal_date)).as_bytes()),
+                Item::InternalDate => {
+                    o.extend_from_slice(format!("INTERNALDATE \"{}\"", internal_date(meta.internal_date)).as_bytes())
+                }
                 Item::Size => {
                     let size = if renderer.options.exact_size { raw.len() as u64 } else { meta.size };
                     o.extend_from_slice(format!("RFC822.SIZE {size}").as_bytes());
@@ -325,11 +331,20 @@ mod tests {
         let mut db = MailDb::open(&dir.path().join("mail.db")).unwrap();
         let uid = db.deliver("g", b"Subject: x\r\n\r\nbody\r\n").unwrap();
         let inbox = db.inbox_snapshot("g").unwrap().folder_id;
-        let item = Item::Section { path: vec![], want: Want::All, partial: Some((0, 393_216)), peek: true, label: "BODY[]<0>".into() };
-        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &[Item::Uid, item], &Renderer::new(Default::default()), false).unwrap();
+        let item = Item::Section {
+            path: vec![],
+            want: Want::All,
+            partial: Some((0, 393_216)),
+            peek: true,
+            label: "BODY[]<0>".into(),
+        };
+        let (o, _) =
+            fetch_batch(&mut db, inbox, &[(1, uid)], &[Item::Uid, item], &Renderer::new(Default::default()), false)
+                .unwrap();
         assert_eq!(String::from_utf8(o).unwrap(), "* 1 FETCH (UID 1 BODY[]<0> {20}\r\nSubject: x\r\n\r\nbody\r\n)\r\n");
         let item = Item::Section { path: vec![], want: Want::All, partial: None, peek: false, label: "BODY[]".into() };
-        let (o, own) = fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true).unwrap();
+        let (o, own) =
+            fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true).unwrap();
         assert!(String::from_utf8(o).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
         assert_eq!(own.len(), 1);
     }

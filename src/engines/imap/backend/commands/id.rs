@@ -5,6 +5,9 @@ use super::Done;
 use crate::engines::imap::backend::session::Session;
 
 pub fn run(s: &mut Session) -> Done {
-    s.untagged(&format!("ID (\"name\" \"mailsh\" \"vendor\" \"mailsh\" \"version\" \"{}\")", env!("CARGO_PKG_VERSION")));
+    s.untagged(&format!(
+        "ID (\"name\" \"mailsh\" \"vendor\" \"mailsh\" \"version\" \"{}\")",
+        env!("CARGO_PKG_VERSION")
+    ));
     Done::completed("ID")
 }

@@ -113,7 +113,8 @@ fn sent_day(m: &Msg) -> Option<i32> {
 fn matches(k: &SearchKey, m: &Msg) -> bool {
     use SearchKey::*;
     let f = &m.meta.flags;
-    let day = |d: &imap_codec::imap_types::datetime::NaiveDate| AsRef::<chrono::NaiveDate>::as_ref(d).num_days_from_ce();
+    let day =
+        |d: &imap_codec::imap_types::datetime::NaiveDate| AsRef::<chrono::NaiveDate>::as_ref(d).num_days_from_ce();
     match k {
         And(keys) => keys.as_ref().iter().all(|k| matches(k, m)),
         SequenceSet(set) => in_set(set, m.seq, m.count),

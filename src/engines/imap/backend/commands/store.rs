@@ -30,7 +30,14 @@ pub fn to_flags(flags: &[Flag]) -> Flags {
     out
 }
 
-pub async fn run(s: &mut Session, set: SequenceSet, kind: StoreType, response: StoreResponse, flags: Vec<Flag<'static>>, uid: bool) -> Done {
+pub async fn run(
+    s: &mut Session,
+    set: SequenceSet,
+    kind: StoreType,
+    response: StoreResponse,
+    flags: Vec<Flag<'static>>,
+    uid: bool,
+) -> Done {
     let Some(sel) = &s.selected else { return Done::completed("STORE") };
     if sel.read_only {
         return Done::no("The folder is read-only.");

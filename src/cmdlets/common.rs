@@ -1,0 +1,190 @@
+//! What Exchange's Set-/New-/Remove- cmdlets share: the audit record, the
+//! "nothing changed" warning, -WhatIf and -Confirm, object shapes.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::store::Tx;
+
+use crate::format::cell::cell_text;
+use crate::runtime::command::Args;
+use crate::runtime::errors::ErrorRecord;
+use crate::runtime::session::Session;
+use crate::runtime::value::{Class, Object, Value, now_unix};
+use crate::store::audit::AuditEntry;
+use crate::store::{Store, StoreResult};
+
+thread_local! {
+    static CLASSES: RefCell<HashMap<&'static str, Rc<Class>>> = RefCell::new(HashMap::new());
+}
+
+/// The shared shape of every object of one type (built once per thread).
+pub fn class(type_name: &'static str, names: &[&str]) -> Rc<Class> {
+    CLASSES.with(|c| {
+        let mut cache = c.borrow_mut();
+        let entry = cache.entry(type_name).or_insert_with(|| Class::new(type_name, names));
+        if entry.names.len() == names.len() && entry.names.iter().zip(names).all(|(a, b)| a == b) {
+            entry.clone()
+        } else {
+            // Same type, another shape (Group-Object -NoElement): not cached.
+            Class::new(type_name, names)
+        }
+    })
+}
+
+/// Builds an object from `(property, value)` pairs in display order.
+pub fn object(type_name: &'static str, props: Vec<(&'static str, Value)>) -> Value {
+    let names: Vec<&str> = props.iter().map(|(n, _)| *n).collect();
+    let class = class(type_name, &names);
+    Value::Object(Rc::new(Object::new(class, props.into_iter().map(|(_, v)| v).collect())))
+}
+
+/// A PSCustomObject with arbitrary property names (Select-Object, Measure...).
+pub fn custom_object(type_name: &str, props: Vec<(String, Value)>) -> Value {
+    let class =
+        Rc::new(Class { type_name: type_name.to_string(), names: props.iter().map(|(n, _)| n.clone()).collect() });
+    Value::Object(Rc::new(Object::new(class, props.into_iter().map(|(_, v)| v).collect())))
+}
+
+pub fn canonical_name(domain: &str, name: &str) -> String {
+    format!("{domain}/Users/{name}")
+}
+
+pub fn distinguished_name(domain: &str, name: &str) -> String {
+    let dc: Vec<String> = domain.split('.').map(|p| format!("DC={p}")).collect();
+    format!("CN={},CN=Users,{}", name.replace(',', "\\,"), dc.join(","))
+}
+
+pub fn legacy_dn(alias: &str) -> String {
+    format!("/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn={alias}")
+}
+
+pub fn server_legacy_dn(server: &str) -> String {
+    format!(
+        "/o=First Organization/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Configuration/cn=Servers/cn={server}"
+    )
+}
+
+/// `WARNING: The command completed successfully but no settings of '<id>' have been modified.`
+pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
+    cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
+}
+
+/// -WhatIf: says what would happen and returns true (the caller stops).
+pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
+    if args.switch("WhatIf") {
+        cx.print(&format!("What if: Performing the operation \"{}\" on target \"{}\".\n", args.name(), target));
+        return true;
+    }
+    false
+}
+
+/// -Confirm (or a cmdlet that always confirms, like Remove-Mailbox): asks in
+/// the REPL; in batch mode the question cannot be answered, so it is an error
+/// unless -Confirm:$false was given.
+pub fn confirm(cx: &mut Session, args: &Args, always: bool, question: &str) -> Result<bool, ErrorRecord> {
+    let wanted = match args.get("Confirm") {
+        Some(v) => v.is_true(),
+        None => always,
+    };
+    if !wanted {
+        return Ok(true);
+    }
+    if !cx.host.interactive() || cx.non_interactive {
+        return Err(ErrorRecord::invalid_operation(
+            format!(
+                "{question} Confirmation is required, but this shell cannot prompt. Add -Confirm:$false to proceed."
+            ),
+            "ConfirmationRequired",
+        ));
+    }
+    cx.print(&format!("\nConfirm\nAre you sure you want to perform this action?\n{question}\n"));
+    let answer = cx
+        .host
+        .read_line("[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): ")
+        .unwrap_or_default();
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes" | "a"))
+}
+
+/// Records a successful change in the admin audit log, in the same
+/// transaction as the change itself.
+pub fn audit(
+    tx: &Tx,
+    cx_user: &str,
+    args: &Args,
+    object_id: &str,
+    modified: Vec<(String, String, String)>,
+) -> StoreResult<()> {
+    let parameters = args
+        .given()
+        .into_iter()
+        .map(|(name, value)| {
+            let shown = match value {
+                Value::SecureString(_) => "********".to_string(),
+                other => cell_text(other),
+            };
+            (name.to_string(), shown)
+        })
+        .collect();
+    Store::append_audit(
+        tx,
+        &AuditEntry {
+            run_date: now_unix(),
+            caller: cx_user.to_string(),
+            cmdlet: args.name().to_string(),
+            object_id: object_id.to_string(),
+            parameters,
+            modified,
+            succeeded: true,
+        },
+    )
+}
+
+/// Applies a multi-valued parameter to a list: a plain value replaces it,
+/// `@{Add=...; Remove=...}` edits it, $null clears it.
+pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
+    match value {
+        Value::Null => vec![],
+        Value::Hashtable(entries) => {
+            let mut out = current.to_vec();
+            for (k, v) in entries {
+                let items: Vec<String> = v.clone().into_items().iter().map(|i| i.to_text()).collect();
+                if k.eq_ignore_ascii_case("add") || k.eq_ignore_ascii_case("+") {
+                    for i in items {
+                        if !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
+                            out.push(i);
+                        }
+                    }
+                } else if k.eq_ignore_ascii_case("remove") || k.eq_ignore_ascii_case("-") {
+                    out.retain(|o| !items.iter().any(|i| i.eq_ignore_ascii_case(o)));
+                }
+            }
+            out
+        }
+        other => other.clone().into_items().iter().map(|i| i.to_text()).collect(),
+    }
+}
+
+pub fn strings(list: &[String]) -> Value {
+    Value::Array(list.iter().map(|s| Value::str(s.clone())).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_valued_edits_follow_exchange() {
+        let cur = vec!["a".to_string(), "b".to_string()];
+        let add = Value::Hashtable(vec![("Add".into(), Value::str("c")), ("Remove".into(), Value::str("A"))]);
+        assert_eq!(apply_multi(&cur, &add), vec!["b".to_string(), "c".to_string()]);
+        assert_eq!(apply_multi(&cur, &Value::Null), Vec::<String>::new());
+    }
+
+    #[test]
+    fn names_follow_active_directory() {
+        assert_eq!(canonical_name("contoso.com", "John Smith"), "contoso.com/Users/John Smith");
+        assert_eq!(distinguished_name("contoso.com", "John Smith"), "CN=John Smith,CN=Users,DC=contoso,DC=com");
+    }
+}

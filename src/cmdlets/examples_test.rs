@@ -1,0 +1,65 @@
+//! Every cmdlet's help examples run, as written, against a temporary store
+//! holding the seeds' mailboxes: the examples are documentation and tests.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::language::parse_script;
+use crate::runtime::session::{Host, Session, Source};
+use crate::store::CreateOptions;
+
+struct Quiet {
+    errors: Rc<RefCell<String>>,
+}
+
+impl Host for Quiet {
+    fn write_out(&mut self, _text: &str) {}
+    fn write_err(&mut self, text: &str) {
+        if !text.starts_with("WARNING:") {
+            self.errors.borrow_mut().push_str(text);
+        }
+    }
+    fn read_line(&mut self, _prompt: &str) -> Option<String> {
+        None
+    }
+    fn interactive(&self) -> bool {
+        false
+    }
+}
+
+fn run(cx: &mut Session, text: &str) {
+    cx.source = Rc::new(Source { text: text.to_string(), path: None, first_line: 1 });
+    let script = parse_script(text).unwrap_or_else(|e| panic!("example {text:?} does not parse: {e:?}"));
+    cx.run_script(&script);
+}
+
+#[test]
+fn every_help_example_runs_without_error() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut n = 0;
+    for def in super::registry().all() {
+        let sig = &def.signature;
+        if !sig.test_examples {
+            continue;
+        }
+        for example in &sig.examples {
+            n += 1;
+            let store = dir.path().join(format!("example-{n}.db"));
+            let errors = Rc::new(RefCell::new(String::new()));
+            let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
+            let mut cx = Session::new(store, options, Box::new(Quiet { errors: errors.clone() }));
+            for name in ["John Smith", "Ken Sanchez", "Esther Valle"] {
+                let alias: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+                run(
+                    &mut cx,
+                    &format!(
+                        "New-Mailbox -Name \"{name}\" -Alias {alias} -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null"
+                    ),
+                );
+            }
+            assert_eq!(errors.borrow().as_str(), "", "fixture for {}", sig.name);
+            run(&mut cx, example.code);
+            assert_eq!(errors.borrow().as_str(), "", "{} example {:?} wrote an error", sig.name, example.title);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Resolving an -Identity to exactly one mailbox, with Exchange's messages.
+
+use crate::runtime::errors::ErrorRecord;
+use crate::runtime::session::Session;
+use crate::runtime::value::Value;
+use crate::store::Mailbox;
+
+fn store_error(e: crate::store::StoreError) -> ErrorRecord {
+    ErrorRecord::task(e.to_string(), "StoreError")
+}
+
+/// The identity as the administrator typed it, for messages.
+pub fn identity_text(v: &Value) -> String {
+    match v {
+        Value::Object(o) => o.get("Identity").map(|i| i.to_text()).unwrap_or_else(|| v.to_text()),
+        other => other.to_text(),
+    }
+}
+
+/// One mailbox, or "couldn't be found" / "matches multiple entries".
+pub fn resolve_mailbox(cx: &mut Session, identity: &Value) -> Result<Mailbox, ErrorRecord> {
+    // An object from Get-Mailbox / Get-CASMailbox carries its GUID: exact and fast.
+    if let Value::Object(o) = identity {
+        if let Some(guid) = o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()) {
+            let store = cx.store()?;
+            if let Some(m) = store.mailbox_by_guid(&guid).map_err(store_error)? {
+                return Ok(m);
+            }
+        }
+    }
+    let text = identity_text(identity);
+    let store = cx.store()?;
+    let fqdn = store.server().fqdn.clone();
+    let mut found = store.resolve_mailboxes(&text, 2).map_err(store_error)?;
+    match found.len() {
+        0 => Err(ErrorRecord::object_not_found(&text, &fqdn)),
+        1 => Ok(found.remove(0)),
+        _ => Err(ErrorRecord::object_ambiguous(&text)),
+    }
+}
+
+/// Every mailbox matching (wildcards allowed), for Get- cmdlets.
+pub fn resolve_many(cx: &mut Session, identity: &Value, limit: usize) -> Result<Vec<Mailbox>, ErrorRecord> {
+    let text = identity_text(identity);
+    if !text.contains('*') {
+        return resolve_mailbox(cx, identity).map(|m| vec![m]);
+    }
+    let store = cx.store()?;
+    let fqdn = store.server().fqdn.clone();
+    let found = store.resolve_mailboxes(&text, limit).map_err(store_error)?;
+    if found.is_empty() {
+        return Err(ErrorRecord::object_not_found(&text, &fqdn));
+    }
+    Ok(found)
+}
+
+pub fn store_err(e: crate::store::StoreError) -> ErrorRecord {
+    store_error(e)
+}

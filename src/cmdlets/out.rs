@@ -1,0 +1,112 @@
+//! Out-String, Out-Host, Out-Null, Out-File.
+
+use crate::format::out_default::{OutDefault, render_all};
+use crate::runtime::command::{Args, CmdletDef, Output, Processor};
+use crate::runtime::errors::{ErrorRecord, Result};
+use crate::runtime::session::Session;
+use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::value::Value;
+
+pub fn definitions() -> Vec<CmdletDef> {
+    let string = Signature::build("Out-String")
+        .synopsis("Renders objects as the console would show them, as one string (or lines with -Stream).")
+        .param(Param::new("InputObject", T::Object).pipeline())
+        .param(Param::new("Stream", T::Switch))
+        .param(Param::new("Width", T::Int { min: 2, max: 10_000 }))
+        .example("A table as text", "$text = Get-CASMailbox | Out-String", "");
+    let host = Signature::build("Out-Host")
+        .aliases(&["oh"])
+        .synopsis("Shows objects on the console.")
+        .param(Param::new("InputObject", T::Object).pipeline())
+        .param(Param::new("Paging", T::Switch));
+    let null = Signature::build("Out-Null")
+        .synopsis("Discards objects.")
+        .param(Param::new("InputObject", T::Object).pipeline())
+        .example("Create without showing", "New-Mailbox -Name Test -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null", "");
+    let file = Signature::build("Out-File")
+        .synopsis("Writes objects, rendered as on the console, to a file.")
+        .param(Param::new("FilePath", T::String).aliases(&["Path"]).position(0).mandatory())
+        .param(Param::new("InputObject", T::Object).pipeline())
+        .param(Param::new("Append", T::Switch))
+        .param(Param::new("Encoding", T::String))
+        .param(Param::new("Width", T::Int { min: 2, max: 10_000 }));
+    vec![
+        CmdletDef::stateful(string, || Box::new(Collect { items: Vec::new(), kind: Kind::String })),
+        CmdletDef::stateful(host, || Box::new(Host { od: OutDefault::new() })),
+        CmdletDef::run(null, |_, _, _, _| Ok(())),
+        CmdletDef::stateful(file, || Box::new(Collect { items: Vec::new(), kind: Kind::File })),
+    ]
+}
+
+enum Kind {
+    String,
+    File,
+}
+
+struct Collect {
+    items: Vec<Value>,
+    kind: Kind,
+}
+
+impl Processor for Collect {
+    fn process(&mut self, args: &Args, input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+        if let Some(v) = input.or(args.get("InputObject")) {
+            self.items.push(v.clone());
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
+        let width = args.int("Width").map(|w| w as usize).unwrap_or_else(|| cx.host.width());
+        let text = render_all(std::mem::take(&mut self.items), width);
+        match self.kind {
+            Kind::String if args.switch("Stream") => {
+                for line in text.lines() {
+                    out.emit(cx, Value::str(line))?;
+                }
+                Ok(())
+            }
+            Kind::String => out.emit(cx, Value::Str(text)),
+            Kind::File => {
+                let path = args.string("FilePath").unwrap_or_default();
+                let result = if args.switch("Append") {
+                    use std::io::Write;
+                    std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&path)
+                        .and_then(|mut f| f.write_all(text.as_bytes()))
+                } else {
+                    std::fs::write(&path, text)
+                };
+                result.map_err(|e| {
+                    ErrorRecord::new(
+                        format!("Could not write '{path}': {e}."),
+                        crate::runtime::errors::Category::WriteError,
+                        "FileOpenFailure",
+                        "IOException",
+                    )
+                    .into()
+                })
+            }
+        }
+    }
+}
+
+struct Host {
+    od: OutDefault,
+}
+
+impl Processor for Host {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
+        if let Some(v) = input.or(args.get("InputObject")) {
+            self.od.push(cx, v.clone());
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, _args: &Args, cx: &mut Session, _out: &mut Output) -> Result<()> {
+        self.od.finish(cx);
+        Ok(())
+    }
+}

@@ -1,0 +1,275 @@
+//! Get-Service, Start-Service, Stop-Service, Restart-Service, Set-Service:
+//! the four Exchange mail services, as Windows' service cmdlets show them.
+
+use super::common::{audit, object};
+use super::identity::store_err;
+use crate::format::views::SERVICE;
+use crate::runtime::command::{Args, CmdletDef, Output};
+use crate::runtime::errors::{Category, ErrorRecord, Result};
+use crate::runtime::operators::{has_wildcard, wildcard_match};
+use crate::runtime::session::Session;
+use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::value::Value;
+use crate::services::{Service, ServiceControl, ServiceStatus};
+use crate::store::{STARTUP_TYPE, StartupType, Store};
+
+pub fn definitions() -> Vec<CmdletDef> {
+    let name = || Param::new("Name", T::Strings).aliases(&["ServiceName"]).position(0).pipeline().by_property();
+    let get = Signature::build("Get-Service")
+        .aliases(&["gsv"])
+        .class("Microsoft.PowerShell.Commands.GetServiceCommand")
+        .synopsis("Shows the Exchange mail services and whether they run.")
+        .param(name().help("Service names; wildcards accepted (MSExchange*)."))
+        .param(Param::new("DisplayName", T::Strings))
+        .examples_need_services()
+        .example("The IMAP4 and POP3 services", "Get-Service MSExchange*", "");
+    let start = Signature::build("Start-Service")
+        .aliases(&["sasv"])
+        .class("Microsoft.PowerShell.Commands.StartServiceCommand")
+        .synopsis("Starts a service; returns once it listens. Starting a running service does nothing.")
+        .param(name().mandatory())
+        .param(Param::new("DisplayName", T::Strings))
+        .param(Param::new("PassThru", T::Switch))
+        .examples_need_services()
+        .example("Start the IMAP4 front end (seed 002)", "Start-service msExchangeIMAP4", "")
+        .example("Start the IMAP4 back end (seed 002)", "Start-service msExchangeIMAP4BE", "");
+    let stop = Signature::build("Stop-Service")
+        .aliases(&["spsv"])
+        .class("Microsoft.PowerShell.Commands.StopServiceCommand")
+        .synopsis("Stops a service: open sessions are told goodbye and the process exits.")
+        .param(name().mandatory())
+        .param(Param::new("DisplayName", T::Strings))
+        .param(Param::new("Force", T::Switch))
+        .param(Param::new("PassThru", T::Switch))
+        .examples_need_services()
+        .example("Stop the IMAP4 front end (seed 002)", "Stop-service msExchangeIMAP4", "")
+        .example("Stop the IMAP4 back end (seed 002)", "Stop-service msExchangeIMAP4BE", "");
+    let restart = Signature::build("Restart-Service")
+        .class("Microsoft.PowerShell.Commands.RestartServiceCommand")
+        .synopsis("Stops and starts a service, so that it reads its settings again.")
+        .param(name().mandatory())
+        .param(Param::new("DisplayName", T::Strings))
+        .param(Param::new("Force", T::Switch))
+        .param(Param::new("PassThru", T::Switch))
+        .examples_need_services()
+        .example("Apply new POP3 settings (seed 004)", "Restart-Service MSExchangePOP3,MSExchangePOP3BE", "");
+    let set = Signature::build("Set-Service")
+        .class("Microsoft.PowerShell.Commands.SetServiceCommand")
+        .synopsis("Sets a service's startup type: Automatic, Manual (the default) or Disabled (it cannot be started).")
+        .param(Param::new("Name", T::String).aliases(&["ServiceName"]).position(0).mandatory().pipeline().by_property())
+        .param(Param::new("StartupType", T::Enum(&STARTUP_TYPE)))
+        .param(Param::new("PassThru", T::Switch))
+        .examples_need_services()
+        .example("Keep POP3 from being started", "Set-Service MSExchangePOP3 -StartupType Disabled", "");
+    vec![
+        CmdletDef::run(get, get_service),
+        CmdletDef::run(start, |a, i, cx, o| control(a, i, cx, o, Action::Start)),
+        CmdletDef::run(stop, |a, i, cx, o| control(a, i, cx, o, Action::Stop)),
+        CmdletDef::run(restart, |a, i, cx, o| control(a, i, cx, o, Action::Restart)),
+        CmdletDef::run(set, set_service),
+    ]
+}
+
+pub fn service_control(cx: &Session) -> ServiceControl {
+    ServiceControl { exe: cx.exe.clone(), store_path: cx.store_path.clone() }
+}
+
+/// `Display Name (Name)`, as the service cmdlets' messages name a service.
+pub fn long_name(s: Service) -> String {
+    format!("{} ({})", s.display_name(), s.name())
+}
+
+pub fn service_object(cx: &mut Session, s: Service) -> Result<Value> {
+    let status = service_control(cx).status(s);
+    let startup = cx.store()?.startup_type(s.name()).map_err(store_err)?;
+    Ok(object(
+        SERVICE,
+        vec![
+            ("Status", Value::str(status.name())),
+            ("Name", Value::str(s.name())),
+            ("DisplayName", Value::str(s.display_name())),
+            ("ServiceName", Value::str(s.name())),
+            ("StartType", startup.to_value()),
+            ("CanStop", Value::Bool(status == ServiceStatus::Running)),
+            ("CanPauseAndContinue", Value::Bool(false)),
+            ("CanShutdown", Value::Bool(status == ServiceStatus::Running)),
+            ("DependentServices", Value::Array(vec![])),
+            ("ServicesDependedOn", Value::Array(vec![])),
+            ("ServiceType", Value::str("Win32OwnProcess")),
+            ("MachineName", Value::str(".")),
+        ],
+    ))
+}
+
+fn not_found(name: &str) -> ErrorRecord {
+    ErrorRecord::new(
+        format!("Cannot find any service with service name '{name}'."),
+        Category::ObjectNotFound,
+        "NoServiceFoundForGivenName",
+        "ServiceCommandException",
+    )
+    .with_target(name, "String")
+}
+
+fn not_found_display(name: &str) -> ErrorRecord {
+    ErrorRecord::new(
+        format!("Cannot find any service with display name '{name}'."),
+        Category::ObjectNotFound,
+        "NoServiceFoundForGivenName",
+        "ServiceCommandException",
+    )
+    .with_target(name, "String")
+}
+
+/// The services named by -Name / -DisplayName (wildcards allowed), or by a
+/// ServiceController object down the pipeline. Misses are reported and
+/// skipped, as PowerShell does.
+fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service> {
+    let mut out: Vec<Service> = Vec::new();
+    let mut push = |s: Service| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let names = match input {
+        Some(Value::Object(o)) => o.get("Name").map(|n| vec![n.to_text()]),
+        Some(other) => Some(vec![other.to_text()]),
+        None => args.strings("Name"),
+    };
+    let mut missing = Vec::new();
+    if let Some(names) = names {
+        for n in names {
+            let hits: Vec<Service> = Service::ALL.into_iter().filter(|s| wildcard_match(&n, s.name(), false)).collect();
+            if hits.is_empty() && !has_wildcard(&n) {
+                missing.push(not_found(&n));
+            }
+            hits.into_iter().for_each(&mut push);
+        }
+    }
+    if let Some(names) = args.strings("DisplayName") {
+        for n in names {
+            let hits: Vec<Service> =
+                Service::ALL.into_iter().filter(|s| wildcard_match(&n, s.display_name(), false)).collect();
+            if hits.is_empty() && !has_wildcard(&n) {
+                missing.push(not_found_display(&n));
+            }
+            hits.into_iter().for_each(&mut push);
+        }
+    }
+    if !args.has("Name") && !args.has("DisplayName") && input.is_none() {
+        Service::ALL.into_iter().for_each(&mut push);
+    }
+    for mut e in missing {
+        e.command = Some(args.name().to_string());
+        e.command_class = args.signature.class.map(str::to_string);
+        e.span = Some(args.command_span);
+        let action = args
+            .get("ErrorAction")
+            .map(crate::runtime::session::Action::from_value)
+            .unwrap_or_else(|| cx.error_action_preference());
+        cx.write_error(e, action);
+    }
+    out.sort_by_key(|s| s.name());
+    out
+}
+
+fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    for s in selected(args, input, cx) {
+        let v = service_object(cx, s)?;
+        out.emit(cx, v)?;
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Action {
+    Start,
+    Stop,
+    Restart,
+}
+
+fn service_error(s: Service, started: bool, reason: &str) -> ErrorRecord {
+    let (verb, id, category) = if started {
+        ("started", "CouldNotStartService", Category::OpenError)
+    } else {
+        ("stopped", "CouldNotStopService", Category::CloseError)
+    };
+    ErrorRecord::new(
+        format!("Service '{}' cannot be {verb} due to the following error: {reason}", long_name(s)),
+        category,
+        id,
+        "ServiceCommandException",
+    )
+    .with_target("System.ServiceProcess.ServiceController", "ServiceController")
+}
+
+pub fn start_one(cx: &mut Session, s: Service) -> std::result::Result<(), String> {
+    let control = service_control(cx);
+    let mut warned = Vec::new();
+    let result = control.start(s, &mut || warned.push(()));
+    for _ in warned {
+        cx.warn(&format!("Waiting for service '{}' to start...", long_name(s)));
+    }
+    result.map_err(|e| e.to_string())
+}
+
+pub fn stop_one(cx: &mut Session, s: Service) -> std::result::Result<(), String> {
+    let control = service_control(cx);
+    let mut warned = Vec::new();
+    let result = control.stop(s, &mut || warned.push(()));
+    for _ in warned {
+        cx.warn(&format!("Waiting for service '{}' to stop...", long_name(s)));
+    }
+    result.map_err(|e| e.to_string())
+}
+
+fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, action: Action) -> Result<()> {
+    for s in selected(args, input, cx) {
+        if matches!(action, Action::Stop | Action::Restart) {
+            if let Err(reason) = stop_one(cx, s) {
+                return Err(service_error(s, false, &reason).into());
+            }
+        }
+        if matches!(action, Action::Start | Action::Restart) {
+            if let Err(reason) = start_one(cx, s) {
+                return Err(service_error(s, true, &reason).into());
+            }
+        }
+        if args.switch("PassThru") {
+            let v = service_object(cx, s)?;
+            out.emit(cx, v)?;
+        }
+    }
+    Ok(())
+}
+
+fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    let name = args.string("Name").unwrap_or_default();
+    let Some(s) = Service::from_name(&name) else {
+        return Err(not_found(&name).into());
+    };
+    if let Some(startup) = args.get("StartupType").and_then(StartupType::from_value) {
+        let user = cx.user.clone();
+        let store = cx.store()?;
+        let old = store.startup_type(s.name()).map_err(store_err)?;
+        if old != startup {
+            store
+                .write(|tx| {
+                    Store::set_startup_type(tx, s.name(), startup)?;
+                    audit(
+                        tx,
+                        &user,
+                        args,
+                        s.name(),
+                        vec![("StartupType".into(), old.name().into(), startup.name().into())],
+                    )
+                })
+                .map_err(store_err)?;
+        }
+    }
+    if args.switch("PassThru") {
+        let v = service_object(cx, s)?;
+        out.emit(cx, v)?;
+    }
+    Ok(())
+}

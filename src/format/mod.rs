@@ -1,0 +1,34 @@
+//! Objects to text: PowerShell's Out-Default, Format-List and Format-Table
+//! layouts, the default view of each object type, and error records.
+
+pub mod cell;
+pub mod error_record;
+pub mod list;
+pub mod out_default;
+pub mod table;
+pub mod views;
+
+use std::rc::Rc;
+
+use crate::runtime::value::{Class, Object, Value};
+
+/// The type of the pre-rendered text that Format-List / Format-Table emit;
+/// Out-Default prints it as it is.
+pub const FORMAT_TEXT: &str = "mailsh.Format.FormatText";
+
+thread_local! {
+    static FORMAT_TEXT_CLASS: Rc<Class> = Class::new(FORMAT_TEXT, &["Text"]);
+}
+
+pub fn format_text(text: String) -> Value {
+    let class = FORMAT_TEXT_CLASS.with(Rc::clone);
+    Value::Object(Rc::new(Object::new(class, vec![Value::Str(text)])))
+}
+
+/// The text of a FormatText object, if `v` is one.
+pub fn as_format_text(v: &Value) -> Option<&str> {
+    match v {
+        Value::Object(o) if o.type_name() == FORMAT_TEXT => o.values.first().and_then(|t| t.as_str()),
+        _ => None,
+    }
+}

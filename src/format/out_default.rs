@@ -1,0 +1,178 @@
+//! Out-Default: what the console shows for a statement's objects. Objects of
+//! one type share a table or list; fixed-width tables stream row by row,
+//! others wait for their rows to size the columns.
+
+use super::as_format_text;
+use super::cell::{cell_text, is_numeric};
+use super::list::render_list_object;
+use super::table::{Column, column_widths, render_rows};
+use super::views::{View, default_view};
+use crate::runtime::session::Session;
+use crate::runtime::value::{Object, Value};
+
+enum Block {
+    None,
+    Table {
+        type_name: String,
+        columns: Vec<Column>,
+        properties: Vec<String>,
+        rows: Vec<Vec<String>>,
+        widths: Option<Vec<usize>>,
+    },
+    List {
+        type_name: String,
+    },
+}
+
+pub struct OutDefault {
+    block: Block,
+}
+
+impl Default for OutDefault {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OutDefault {
+    pub fn new() -> OutDefault {
+        OutDefault { block: Block::None }
+    }
+
+    pub fn push(&mut self, cx: &mut Session, value: Value) {
+        let width = cx.host.width();
+        let mut text = String::new();
+        self.push_to(&mut text, value, width);
+        if !text.is_empty() {
+            cx.print(&text);
+        }
+    }
+
+    pub fn finish(&mut self, cx: &mut Session) {
+        let mut text = String::new();
+        self.finish_to(&mut text, cx.host.width());
+        if !text.is_empty() {
+            cx.print(&text);
+        }
+    }
+
+    /// Renders into `out`, for Out-String and for the console alike.
+    pub fn push_to(&mut self, out: &mut String, value: Value, width: usize) {
+        if let Some(t) = as_format_text(&value) {
+            self.finish_to(out, width);
+            out.push_str(t);
+            return;
+        }
+        let Value::Object(o) = &value else {
+            self.finish_to(out, width);
+            out.push_str(&value.to_text());
+            out.push('\n');
+            return;
+        };
+        let same = match &self.block {
+            Block::Table { type_name, .. } | Block::List { type_name } => type_name == o.type_name(),
+            Block::None => false,
+        };
+        if !same {
+            self.finish_to(out, width);
+            self.block = new_block(o);
+            out.push('\n');
+        }
+        match &mut self.block {
+            Block::Table { columns, properties, rows, widths, .. } => {
+                let row: Vec<String> =
+                    properties.iter().map(|p| cell_text(&o.get(p).cloned().unwrap_or(Value::Null))).collect();
+                if rows.is_empty() && widths.is_none() {
+                    for (c, p) in columns.iter_mut().zip(properties.iter()) {
+                        c.right_align = o.get(p).is_some_and(is_numeric);
+                    }
+                }
+                match widths {
+                    Some(w) => out.push_str(&render_rows(columns, &[row], w, false)),
+                    None if columns.iter().all(|c| c.width.is_some()) => {
+                        let w = column_widths(columns, &[], width);
+                        out.push_str(&render_rows(columns, &[row], &w, true));
+                        *widths = Some(w);
+                    }
+                    None => rows.push(row),
+                }
+            }
+            Block::List { .. } => {
+                out.push_str(&render_list_object(&list_props(o, None), width));
+                out.push('\n');
+            }
+            Block::None => {}
+        }
+    }
+
+    pub fn finish_to(&mut self, out: &mut String, width: usize) {
+        match std::mem::replace(&mut self.block, Block::None) {
+            Block::None => {}
+            Block::Table { columns, rows, widths, .. } => {
+                if widths.is_none() {
+                    let w = column_widths(&columns, &rows, width);
+                    out.push_str(&render_rows(&columns, &rows, &w, true));
+                }
+                out.push('\n');
+            }
+            Block::List { .. } => out.push('\n'),
+        }
+    }
+}
+
+fn new_block(o: &Object) -> Block {
+    let type_name = o.type_name().to_string();
+    match default_view(o) {
+        View::Table(specs) => Block::Table {
+            type_name,
+            columns: specs
+                .iter()
+                .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: false })
+                .collect(),
+            properties: specs.iter().map(|s| s.property.to_string()).collect(),
+            rows: vec![],
+            widths: None,
+        },
+        View::List(_) => Block::List { type_name },
+        View::Auto if o.class.names.len() <= 4 => Block::Table {
+            type_name,
+            columns: o
+                .class
+                .names
+                .iter()
+                .map(|n| Column { label: n.clone(), width: None, right_align: false })
+                .collect(),
+            properties: o.class.names.clone(),
+            rows: vec![],
+            widths: None,
+        },
+        View::Auto => Block::List { type_name },
+    }
+}
+
+/// The properties a list shows: the view's, or all of them.
+pub fn list_props(o: &Object, only: Option<&[String]>) -> Vec<(String, String)> {
+    let names: Vec<String> = match (only, default_view(o)) {
+        (Some(names), _) => names.to_vec(),
+        (None, View::List(props)) => props.iter().map(|s| s.to_string()).collect(),
+        (None, _) => o.class.names.clone(),
+    };
+    names
+        .iter()
+        .map(|n| {
+            let label = o.class.index_of(n).map(|i| o.class.names[i].clone()).unwrap_or_else(|| n.clone());
+            (label, cell_text(&o.get(n).cloned().unwrap_or(Value::Null)))
+        })
+        .collect()
+}
+
+/// Out-String's rendering of a whole set of objects.
+pub fn render_all(values: Vec<Value>, width: usize) -> String {
+    let mut od = OutDefault::new();
+    let mut out = String::new();
+    for v in values {
+        od.push_to(&mut out, v, width);
+    }
+    od.finish_to(&mut out, width);
+    out
+}

@@ -1,0 +1,109 @@
+//! Batch: a script from -File, -Command, or standard input.
+
+use std::io::Read;
+use std::rc::Rc;
+
+use crate::format::error_record::render_error;
+use crate::language::{ParseError, parse_script};
+use crate::runtime::errors::{Category, ErrorRecord};
+use crate::runtime::pipeline::Outcome;
+use crate::runtime::session::{Session, Source};
+
+/// The exit status of a run: `exit N`, or 1 when an error record was
+/// written (mailsh is stricter than PowerShell here, for CI), else 0.
+pub fn exit_code(cx: &Session, outcome: Outcome) -> i32 {
+    match outcome {
+        Outcome::Exit(n) => n,
+        Outcome::Stopped => 1,
+        Outcome::Completed => (cx.total_errors > 0) as i32,
+    }
+}
+
+/// A parse error as PowerShell prints it, position first.
+pub fn report_parse_error(cx: &mut Session, e: &ParseError) {
+    let mut rec =
+        ErrorRecord::new(e.message.clone(), Category::ParserError, e.error_id, "ParentContainsErrorRecordException")
+            .unqualified();
+    rec.position = Some(cx.position(e.span));
+    cx.total_errors += 1;
+    cx.statement_errors += 1;
+    let text = render_error(&rec);
+    cx.host.write_err(&text);
+    if let Some(t) = cx.transcript.as_mut() {
+        t.append(&text);
+    }
+}
+
+/// Parses the whole text first: a parse error anywhere runs nothing, as
+/// PowerShell does for -File and -Command.
+pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
+    cx.source = Rc::new(Source { text: text.to_string(), path, first_line: 1 });
+    match parse_script(text) {
+        Ok(script) => {
+            let outcome = cx.run_script(&script);
+            exit_code(cx, outcome)
+        }
+        Err(e) => {
+            report_parse_error(cx, &e);
+            1
+        }
+    }
+}
+
+pub fn run_file(cx: &mut Session, path: &str) -> i32 {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let shown =
+                std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
+            run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
+        }
+        Err(_) => {
+            eprintln!(
+                "The argument '{path}' to the -File parameter does not exist. Provide the path to an existing '.ps1' file as an argument to the -File parameter."
+            );
+            64
+        }
+    }
+}
+
+/// Standard input, statement by statement as the lines arrive: a statement
+/// that does not parse is reported and skipped; the others run.
+pub fn run_stdin(cx: &mut Session) -> i32 {
+    let mut all = String::new();
+    if std::io::stdin().read_to_string(&mut all).is_err() {
+        return 1;
+    }
+    let mut pending = String::new();
+    let mut line_no = 1;
+    let mut start_line = 1;
+    for line in all.trim_start_matches('\u{feff}').split_inclusive('\n') {
+        if pending.is_empty() {
+            start_line = line_no;
+        }
+        pending.push_str(line);
+        line_no += 1;
+        match parse_script(&pending) {
+            Ok(script) => {
+                cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
+                let outcome = cx.run_script(&script);
+                if outcome != Outcome::Completed {
+                    return exit_code(cx, outcome);
+                }
+                pending.clear();
+            }
+            Err(e) if e.incomplete => continue,
+            Err(e) => {
+                cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
+                report_parse_error(cx, &e);
+                pending.clear();
+            }
+        }
+    }
+    if !pending.trim().is_empty() {
+        if let Err(e) = parse_script(&pending) {
+            cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
+            report_parse_error(cx, &e);
+        }
+    }
+    exit_code(cx, Outcome::Completed)
+}

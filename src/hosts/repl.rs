@@ -1,0 +1,131 @@
+//! The interactive shell: reedline with history beside the store, Ctrl-R
+//! search, tab completion, highlighting and multi-line input.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+
+use reedline::{
+    ColumnarMenu, DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, MenuBuilder, Prompt, PromptEditMode,
+    PromptHistorySearch, PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult,
+    Validator, default_emacs_keybindings,
+};
+
+use super::batch::{exit_code, report_parse_error};
+use super::complete::ShellCompleter;
+use super::highlight::ShellHighlighter;
+use crate::language::parse_script;
+use crate::runtime::pipeline::Outcome;
+use crate::runtime::session::{Session, Source};
+use crate::store::state_dir_for;
+
+/// `[PS] CAS01>`, as the Exchange Management Shell prompts (no space after `>`).
+pub fn prompt_text(server: &str) -> String {
+    format!("[PS] {server}>")
+}
+
+struct ShellPrompt {
+    text: String,
+}
+
+impl Prompt for ShellPrompt {
+    fn render_prompt_left(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.text)
+    }
+    fn render_prompt_right(&self) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn render_prompt_indicator(&self, _mode: PromptEditMode) -> Cow<'_, str> {
+        Cow::Borrowed("")
+    }
+    fn render_prompt_multiline_indicator(&self) -> Cow<'_, str> {
+        Cow::Borrowed(">> ")
+    }
+    fn render_prompt_history_search_indicator(&self, search: PromptHistorySearch) -> Cow<'_, str> {
+        let prefix = match search.status {
+            PromptHistorySearchStatus::Passing => "",
+            PromptHistorySearchStatus::Failing => "failing ",
+        };
+        Cow::Owned(format!("({prefix}bck-i-search: {}) ", search.term))
+    }
+}
+
+/// An open quote, brace or trailing pipe asks for another line (`>> `).
+struct ShellValidator;
+
+impl Validator for ShellValidator {
+    fn validate(&self, line: &str) -> ValidationResult {
+        match parse_script(line) {
+            Err(e) if e.incomplete => ValidationResult::Incomplete,
+            _ => ValidationResult::Complete,
+        }
+    }
+}
+
+fn editor(cx: &Session) -> Reedline {
+    let mut keybindings = default_emacs_keybindings();
+    keybindings.add_binding(
+        KeyModifiers::NONE,
+        KeyCode::Tab,
+        ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
+    );
+    let menu = Box::new(ColumnarMenu::default().with_name("completion_menu"));
+    let mut line_editor = Reedline::create()
+        .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone())))
+        .with_menu(ReedlineMenu::EngineCompleter(menu))
+        .with_quick_completions(true)
+        .with_partial_completions(true)
+        .with_edit_mode(Box::new(Emacs::new(keybindings)))
+        .with_highlighter(Box::new(ShellHighlighter))
+        .with_validator(Box::new(ShellValidator))
+        .with_hinter(Box::new(
+            DefaultHinter::default().with_style(nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray)),
+        ));
+    let dir = state_dir_for(&cx.store_path);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        if let Ok(history) = FileBackedHistory::with_file(10_000, dir.join("history.txt")) {
+            line_editor = line_editor.with_history(Box::new(history));
+        }
+    }
+    line_editor
+}
+
+pub fn run(cx: &mut Session) -> i32 {
+    let server = match cx.store() {
+        Ok(s) => s.server().name.clone(),
+        Err(e) => {
+            eprintln!("{}", e.message);
+            return 1;
+        }
+    };
+    let prompt = ShellPrompt { text: prompt_text(&server) };
+    let mut line_editor = editor(cx);
+    loop {
+        let signal = match line_editor.read_line(&prompt) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        };
+        let line = match signal {
+            Signal::Success(line) => line,
+            Signal::CtrlC => continue,
+            Signal::CtrlD => return exit_code(cx, Outcome::Completed).min(0),
+            _ => continue,
+        };
+        if let Some(t) = cx.transcript.as_mut() {
+            t.command(&prompt.text, &line);
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
+        match parse_script(&line) {
+            Ok(script) => match cx.run_script(&script) {
+                Outcome::Exit(code) => return code,
+                Outcome::Completed | Outcome::Stopped => {}
+            },
+            Err(e) => report_parse_error(cx, &e),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! What a cmdlet is: its signature, and a processor with PowerShell's
+//! begin / process / end blocks. Cmdlets never see raw arguments: they get
+//! `Args`, already bound and converted by the binder.
+
+use super::errors::Result;
+use super::session::Session;
+use super::signature::Signature;
+use super::value::Value;
+use crate::language::ast::Span;
+
+pub trait Processor {
+    fn begin(&mut self, _args: &Args, _cx: &mut Session) -> Result<()> {
+        Ok(())
+    }
+    /// Called once per pipeline object, or once with `None` when the command
+    /// stands first in its pipeline.
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()>;
+    fn end(&mut self, _args: &Args, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+        Ok(())
+    }
+}
+
+pub type RunFn = fn(&Args, Option<&Value>, &mut Session, &mut Output) -> Result<()>;
+
+/// A cmdlet without state between records.
+struct Stateless(RunFn);
+
+impl Processor for Stateless {
+    fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+        (self.0)(args, input, cx, out)
+    }
+}
+
+pub enum Make {
+    Run(RunFn),
+    Stateful(fn() -> Box<dyn Processor>),
+}
+
+pub struct CmdletDef {
+    pub signature: Signature,
+    pub make: Make,
+}
+
+impl CmdletDef {
+    pub fn run(signature: Signature, run: RunFn) -> CmdletDef {
+        CmdletDef { signature: signature.finish(), make: Make::Run(run) }
+    }
+    pub fn stateful(signature: Signature, make: fn() -> Box<dyn Processor>) -> CmdletDef {
+        CmdletDef { signature: signature.finish(), make: Make::Stateful(make) }
+    }
+    pub fn processor(&self) -> Box<dyn Processor> {
+        match self.make {
+            Make::Run(f) => Box::new(Stateless(f)),
+            Make::Stateful(f) => f(),
+        }
+    }
+}
+
+/// Bound parameters of one invocation, by the signature's parameter index.
+#[derive(Clone)]
+pub struct Args {
+    pub signature: &'static Signature,
+    pub values: Vec<Option<Value>>,
+    /// Where each bound value came from in the source, for error markers.
+    pub spans: Vec<Option<Span>>,
+    pub command_span: Span,
+}
+
+impl Args {
+    pub fn new(signature: &'static Signature, command_span: Span) -> Args {
+        let n = signature.params.len();
+        Args { signature, values: vec![None; n], spans: vec![None; n], command_span }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.signature.name
+    }
+
+    fn index(&self, name: &str) -> Option<usize> {
+        self.signature.params.iter().position(|p| p.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.index(name).and_then(|i| self.values[i].as_ref())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    pub fn set(&mut self, name: &str, value: Value) {
+        if let Some(i) = self.index(name) {
+            self.values[i] = Some(value);
+        }
+    }
+
+    pub fn switch(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.is_true())
+    }
+
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        self.get(name).map(|v| v.is_true())
+    }
+
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name).filter(|v| !v.is_null()).map(|v| v.to_text())
+    }
+
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Some(Value::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn strings(&self, name: &str) -> Option<Vec<String>> {
+        self.get(name).map(|v| match v {
+            Value::Array(items) => items.iter().map(|i| i.to_text()).collect(),
+            Value::Null => vec![],
+            other => vec![other.to_text()],
+        })
+    }
+
+    pub fn span_of(&self, name: &str) -> Span {
+        self.index(name).and_then(|i| self.spans[i]).unwrap_or(self.command_span)
+    }
+
+    /// The parameters given, in declaration order, common ones left out:
+    /// what the audit log records.
+    pub fn given(&self) -> Vec<(&'static str, &Value)> {
+        self.signature
+            .params
+            .iter()
+            .zip(self.values.iter())
+            .filter(|(p, v)| !p.common && v.is_some())
+            .filter_map(|(p, v)| v.as_ref().map(|v| (p.name, v)))
+            .collect()
+    }
+}
+
+/// Where a command's objects go: the rest of the pipeline, then the sink.
+pub struct Output<'a> {
+    pub(crate) next: &'a mut dyn FnMut(&mut Session, Value) -> Result<()>,
+}
+
+impl Output<'_> {
+    pub fn emit(&mut self, cx: &mut Session, value: Value) -> Result<()> {
+        (self.next)(cx, value)
+    }
+
+    /// Emits each item of a collection (PowerShell's enumeration of output).
+    pub fn emit_all(&mut self, cx: &mut Session, values: impl IntoIterator<Item = Value>) -> Result<()> {
+        for v in values {
+            self.emit(cx, v)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! The REPL through a real pseudo-terminal: prompt, completion, history,
+//! multi-line input, the mandatory-parameter prompt, Ctrl-C and exit.
+
+#[path = "common/pty.rs"]
+mod pty;
+
+use std::process::Command;
+
+use pty::Pty;
+
+fn spawn(store: &std::path::Path) -> Pty {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    cmd.env("MAILSH_STORE", store)
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "contoso.com")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    Pty::spawn(cmd)
+}
+
+#[test]
+fn an_administrator_session_on_a_terminal() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let mut s = spawn(&store);
+    s.expect("[PS] CAS01>");
+
+    s.send_line("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
+    s.expect("[PS] CAS01>");
+
+    // Tab completes the cmdlet, a parameter, a Boolean and a mailbox name.
+    s.send("Set-CASMail\t");
+    s.expect("Set-CASMailbox");
+    s.send(" -Identity Joh\t");
+    s.expect("\"John Smith\"");
+    s.send(" -MAPIEn\t");
+    s.expect("-MAPIEnabled");
+    s.send(" $fa\t");
+    s.expect("$false");
+    s.send("\r");
+    s.expect("[PS] CAS01>");
+
+    s.send_line("(Get-CASMailbox jsmith).MAPIEnabled");
+    s.expect("False");
+    s.expect("[PS] CAS01>");
+
+    // Up arrow brings the last command back.
+    s.send("\x1b[A");
+    s.send("\r");
+    s.expect("False");
+    s.expect("[PS] CAS01>");
+
+    // An open pipe continues on a `>> ` line.
+    s.send_line("Get-CASMailbox |");
+    s.expect(">> ");
+    s.send_line("Select-Object -ExpandProperty PrimarySmtpAddress");
+    s.expect("jsmith@contoso.com");
+    s.expect("[PS] CAS01>");
+
+    // A missing mandatory parameter is asked for.
+    s.send_line("Set-CASMailbox -ImapEnabled $false");
+    s.expect("Supply values for the following parameters:");
+    s.expect("Identity: ");
+    s.send_line("jsmith");
+    s.expect("[PS] CAS01>");
+    s.send_line("(Get-CASMailbox jsmith).ImapEnabled");
+    s.expect("False");
+    s.expect("[PS] CAS01>");
+
+    // Ctrl-C clears the line; exit leaves.
+    s.send("Get-Nothing-Typed");
+    s.send("\x03");
+    s.expect("[PS] CAS01>");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+
+    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).unwrap_or_default();
+    assert!(history.contains("(Get-CASMailbox jsmith).MAPIEnabled"), "{history}");
+    assert!(!history.contains("Get-Nothing-Typed"), "a cleared line is not history");
+}
+
+#[test]
+fn a_transcript_recorded_in_the_repl_replays() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let transcript = dir.path().join("session.ps1");
+    let mut s = spawn(&store);
+    s.expect("[PS] CAS01>");
+    s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.expect("Transcript started, output file is");
+    s.expect("[PS] CAS01>");
+    s.send_line("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)");
+    s.expect("[PS] CAS01>");
+    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.expect("[PS] CAS01>");
+    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.expect("have been modified.");
+    s.expect("[PS] CAS01>");
+    s.send_line("Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled");
+    s.expect("[PS] CAS01>");
+    s.send_line("Get-Nothing");
+    s.expect("[PS] CAS01>");
+    s.send_line("Stop-Transcript");
+    s.expect("Transcript stopped");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+
+    let text = std::fs::read_to_string(&transcript).expect("the transcript was written");
+    assert!(text.starts_with("**********************\nWindows PowerShell transcript start\nStart time: "), "{text}");
+    assert!(text.contains("\nMachine: CAS01 ("), "{text}");
+    assert!(text.contains("\n[PS] CAS01>Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled\n\nName        : John Smith\nImapEnabled : False\n"), "{text}");
+    assert!(text.ends_with("**********************\n"), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+}
