@@ -25,8 +25,7 @@ fn an_administrator_session_on_a_terminal() {
     let mut s = spawn(&store);
     s.expect("[PS] CAS01>");
 
-    s.send_line("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
-    s.expect("[PS] CAS01>");
+    s.run("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
 
     // Tab completes the cmdlet, a parameter, a Boolean and a mailbox name.
     s.send("Set-CASMail\t");
@@ -37,40 +36,33 @@ fn an_administrator_session_on_a_terminal() {
     s.expect("-MAPIEnabled");
     s.send(" $fa\t");
     s.expect("$false");
-    s.send("\r");
-    s.expect("[PS] CAS01>");
+    s.enter();
 
-    s.send_line("(Get-CASMailbox jsmith).MAPIEnabled");
+    s.run("(Get-CASMailbox jsmith).MAPIEnabled");
     s.expect("False");
-    s.expect("[PS] CAS01>");
 
     // Up arrow brings the last command back.
     s.send("\x1b[A");
-    s.send("\r");
+    s.enter();
     s.expect("False");
-    s.expect("[PS] CAS01>");
 
     // An open pipe continues on a `>> ` line.
     s.send_line("Get-CASMailbox |");
     s.expect(">> ");
-    s.send_line("Select-Object -ExpandProperty PrimarySmtpAddress");
+    s.run("Select-Object -ExpandProperty PrimarySmtpAddress");
     s.expect("jsmith@contoso.com");
-    s.expect("[PS] CAS01>");
 
     // A missing mandatory parameter is asked for.
     s.send_line("Set-CASMailbox -ImapEnabled $false");
     s.expect("Supply values for the following parameters:");
     s.expect("Identity: ");
-    s.send_line("jsmith");
-    s.expect("[PS] CAS01>");
-    s.send_line("(Get-CASMailbox jsmith).ImapEnabled");
+    s.run("jsmith");
+    s.run("(Get-CASMailbox jsmith).ImapEnabled");
     s.expect("False");
-    s.expect("[PS] CAS01>");
 
     // Ctrl-C clears the line; exit leaves.
     s.send("Get-Nothing-Typed");
-    s.send("\x03");
-    s.expect("[PS] CAS01>");
+    s.press("\x03");
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
 
@@ -89,17 +81,11 @@ fn a_transcript_recorded_in_the_repl_replays() {
     s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
     s.expect("Transcript started, output file is");
     s.expect("[PS] CAS01>");
-    s.send_line("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)");
-    s.expect("[PS] CAS01>");
-    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
-    s.expect("[PS] CAS01>");
-    s.send_line("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
-    s.expect("have been modified.");
-    s.expect("[PS] CAS01>");
-    s.send_line("Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled");
-    s.expect("[PS] CAS01>");
-    s.send_line("Get-Nothing");
-    s.expect("[PS] CAS01>");
+    s.run("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)");
+    s.run("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.run("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
+    s.run("Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled");
+    s.run("Get-Nothing");
     s.send_line("Stop-Transcript");
     s.expect("Transcript stopped");
     s.send_line("exit");

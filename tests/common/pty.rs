@@ -13,6 +13,9 @@ pub struct Pty {
     child: Child,
     /// Everything read so far that no `expect` has consumed.
     pending: Vec<u8>,
+    /// Cursor-position queries answered: reedline sends one each time it
+    /// starts reading a line, so a new one means the last command is done.
+    queries: usize,
 }
 
 impl Pty {
@@ -41,7 +44,7 @@ impl Pty {
             let fd = master.as_raw_fd();
             libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK);
         }
-        Pty { master, child, pending: Vec::new() }
+        Pty { master, child, pending: Vec::new(), queries: 0 }
     }
 
     pub fn send(&mut self, text: &str) {
@@ -68,6 +71,7 @@ impl Pty {
                 while let Some(at) = self.pending.windows(query.len()).position(|w| w == query) {
                     self.pending.drain(at..at + query.len());
                     self.send("\x1b[1;1R");
+                    self.queries += 1;
                 }
                 true
             }
@@ -88,6 +92,28 @@ impl Pty {
             if !open || Instant::now() > deadline {
                 panic!("{text:?} never appeared; the screen had:\n{}", String::from_utf8_lossy(&self.pending));
             }
+        }
+    }
+
+    /// Runs a command and waits until the shell reads the next line.
+    pub fn run(&mut self, command: &str) {
+        self.send(command);
+        self.enter();
+    }
+
+    /// Presses Enter and waits until the shell reads the next line.
+    pub fn enter(&mut self) {
+        self.press("\r");
+    }
+
+    /// Sends keys that end the line (Enter, Ctrl-C) and waits until the
+    /// shell reads the next one.
+    pub fn press(&mut self, keys: &str) {
+        let before = self.queries;
+        self.send(keys);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.queries == before {
+            assert!(self.pump() && Instant::now() < deadline, "the command did not finish; the screen had:\n{}", String::from_utf8_lossy(&self.pending));
         }
     }
 
