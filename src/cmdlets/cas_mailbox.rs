@@ -530,7 +530,17 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
                 return Ok(Ok(Some((false, shown))));
             }
             new.changed = crate::runtime::value::now_unix();
-            Store::update_mailbox(tx, &new)?;
+            let names_changed = new.name != current.name
+                || new.alias != current.alias
+                || new.display_name != current.display_name
+                || new.upn != current.upn
+                || new.primary_smtp != current.primary_smtp
+                || new.email_addresses != current.email_addresses;
+            if names_changed {
+                Store::update_mailbox(tx, &new)?;
+            } else {
+                Store::update_cas_settings(tx, new.id, &new.cas, new.changed)?;
+            }
             audit(tx, &user, args, &shown, changed)?;
             Ok(Ok(Some((true, shown))))
         })

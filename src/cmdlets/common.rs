@@ -166,6 +166,25 @@ pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
     }
 }
 
+/// Writes (or appends) a file for Out-File and Export-Csv, with
+/// PowerShell's error when it cannot.
+pub fn write_text_file(path: &str, text: &str, append: bool) -> Result<(), ErrorRecord> {
+    let result = if append {
+        use std::io::Write;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()))
+    } else {
+        std::fs::write(path, text)
+    };
+    result.map_err(|e| {
+        ErrorRecord::new(
+            format!("Could not write '{path}': {e}."),
+            crate::runtime::errors::Category::WriteError,
+            "FileOpenFailure",
+            "IOException",
+        )
+    })
+}
+
 pub fn strings(list: &[String]) -> Value {
     Value::Array(list.iter().map(|s| Value::str(s.clone())).collect())
 }

@@ -1,7 +1,7 @@
 //! ConvertTo-Csv and Export-Csv, as Windows PowerShell 5.1 writes them.
 
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
-use crate::runtime::errors::{ErrorRecord, Result};
+use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -92,24 +92,6 @@ impl Processor for Csv {
         let path = args.string("Path").unwrap_or_default();
         let mut text = self.lines.join("\r\n");
         text.push_str("\r\n");
-        let result = if args.switch("Append") {
-            use std::io::Write;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(text.as_bytes()))
-        } else {
-            std::fs::write(&path, text)
-        };
-        result.map_err(|e| {
-            ErrorRecord::new(
-                format!("Could not write '{path}': {e}."),
-                crate::runtime::errors::Category::WriteError,
-                "FileOpenFailure",
-                "IOException",
-            )
-            .into()
-        })
+        Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::format::out_default::{OutDefault, render_all};
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
-use crate::runtime::errors::{ErrorRecord, Result};
+use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -69,25 +69,7 @@ impl Processor for Collect {
             Kind::String => out.emit(cx, Value::Str(text)),
             Kind::File => {
                 let path = args.string("FilePath").unwrap_or_default();
-                let result = if args.switch("Append") {
-                    use std::io::Write;
-                    std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&path)
-                        .and_then(|mut f| f.write_all(text.as_bytes()))
-                } else {
-                    std::fs::write(&path, text)
-                };
-                result.map_err(|e| {
-                    ErrorRecord::new(
-                        format!("Could not write '{path}': {e}."),
-                        crate::runtime::errors::Category::WriteError,
-                        "FileOpenFailure",
-                        "IOException",
-                    )
-                    .into()
-                })
+                Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)
             }
         }
     }

@@ -332,6 +332,47 @@ impl Store {
         Ok(n > 0)
     }
 
+    /// Writes only the client access settings of a mailbox: no indexed
+    /// column is touched, so bulk changes skip index maintenance.
+    pub fn update_cas_settings(tx: &Tx, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
+        let mut stmt = tx.prepare_cached(
+            "UPDATE mailbox SET changed=?2, imap_enabled=?3, pop_enabled=?4, mapi_enabled=?5, owa_enabled=?6, \
+             activesync_enabled=?7, ews_enabled=?8, ecp_enabled=?9, mapihttp_enabled=?10, owa_for_devices_enabled=?11, \
+             imap_use_protocol_defaults=?12, imap_mime_format=?13, imap_exact_size=?14, imap_suppress_read_receipt=?15, \
+             imap_force_ical=?16, pop_use_protocol_defaults=?17, pop_mime_format=?18, pop_exact_size=?19, \
+             pop_suppress_read_receipt=?20, pop_force_ical=?21, activesync_allowed_ids=?22, activesync_blocked_ids=?23, \
+             ews_allow_list=?24, ews_block_list=?25 WHERE id = ?1",
+        )?;
+        let n = stmt.execute(params![
+            id,
+            changed,
+            c.imap_enabled,
+            c.pop_enabled,
+            c.mapi_enabled,
+            c.owa_enabled,
+            c.activesync_enabled,
+            c.ews_enabled,
+            c.ecp_enabled,
+            c.mapihttp_enabled,
+            c.owa_for_devices_enabled,
+            c.imap.use_protocol_defaults,
+            c.imap.mime_format.name(),
+            c.imap.exact_size,
+            c.imap.suppress_read_receipt,
+            c.imap.force_ical,
+            c.pop.use_protocol_defaults,
+            c.pop.mime_format.name(),
+            c.pop.exact_size,
+            c.pop.suppress_read_receipt,
+            c.pop.force_ical,
+            to_json(&c.activesync_allowed_ids),
+            to_json(&c.activesync_blocked_ids),
+            to_json(&c.ews_allow_list),
+            to_json(&c.ews_block_list),
+        ])?;
+        Ok(n > 0)
+    }
+
     /// Reads one mailbox inside a write transaction (for read-modify-write).
     pub fn mailbox_for_update(tx: &Tx, id: i64) -> StoreResult<Option<Mailbox>> {
         Ok(query(tx, "WHERE id = ?1", [id])?.pop())

@@ -57,7 +57,7 @@ struct Batch {
     started: std::time::Instant,
 }
 
-const BATCH_WRITES: usize = 500;
+const BATCH_WRITES: usize = 2000;
 const BATCH_TIME: Duration = Duration::from_millis(250);
 
 impl Store {

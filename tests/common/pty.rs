@@ -113,7 +113,11 @@ impl Pty {
         self.send(keys);
         let deadline = Instant::now() + Duration::from_secs(20);
         while self.queries == before {
-            assert!(self.pump() && Instant::now() < deadline, "the command did not finish; the screen had:\n{}", String::from_utf8_lossy(&self.pending));
+            assert!(
+                self.pump() && Instant::now() < deadline,
+                "the command did not finish; the screen had:\n{}",
+                String::from_utf8_lossy(&self.pending)
+            );
         }
     }
 
