@@ -56,14 +56,13 @@ async fn wait_tag(c: &mut Conn, tag: &str) -> usize {
         }
         total += n;
         // Skip literal bodies.
-        if let Some(open) = l.iter().rposition(|b| *b == b'{') {
-            if l.ends_with(b"}\r\n") {
-                if let Ok(len) = std::str::from_utf8(&l[open + 1..l.len() - 3]).unwrap_or("x").parse::<usize>() {
-                    let mut skip = vec![0u8; len];
-                    let _ = tokio::io::AsyncReadExt::read_exact(c, &mut skip).await;
-                    total += len;
-                }
-            }
+        if let Some(open) = l.iter().rposition(|b| *b == b'{')
+            && l.ends_with(b"}\r\n")
+            && let Ok(len) = std::str::from_utf8(&l[open + 1..l.len() - 3]).unwrap_or("x").parse::<usize>()
+        {
+            let mut skip = vec![0u8; len];
+            let _ = tokio::io::AsyncReadExt::read_exact(c, &mut skip).await;
+            total += len;
         }
         if l.starts_with(format!("{tag} ").as_bytes()) {
             return total;

@@ -130,3 +130,61 @@ while True:
     assert!(text.contains("a OK LOGIN completed."), "{text}");
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
+
+#[test]
+fn stopping_the_front_end_says_bye_to_clients_not_yet_logged_on() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import os, socket
+s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
+f = s.makefile('rwb'); print(f.readline().decode().strip(), flush=True)
+while True:
+    l = f.readline()
+    if not l: break
+    print(l.decode().strip(), flush=True)
+"#,
+        )
+        .env("PORT", env.plain_port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    env.stop(Service::Imap4);
+    let out = child.wait_with_output().expect("python3 ends");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
+}
+
+#[test]
+fn max_connections_per_user_refuses_the_extra_login() {
+    let mut env = Env::with(|s| {
+        s.login_type = mailsh::store::LoginType::PlainTextLogin;
+        s.max_connections_per_user = 2;
+    });
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+port = int(os.environ['PORT'])
+held = []
+for i in range(3):
+    m = imaplib.IMAP4('127.0.0.1', port)
+    try:
+        print(m.login(os.environ['USER'], os.environ['PASSWORD'])); held.append(m)
+    except imaplib.IMAP4.error as e:
+        print('refused', e)
+held[0].logout()
+m = imaplib.IMAP4('127.0.0.1', port)
+print('after logout', m.login(os.environ['USER'], os.environ['PASSWORD']))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.matches("LOGIN completed.").count(), 3, "{out}");
+    assert!(out.contains("refused b'LOGIN failed.'"), "{out}");
+    assert!(out.contains("after logout ('OK'"), "a slot is given back at logout: {out}");
+}

@@ -32,7 +32,6 @@ print(m.logout())
 "#,
     );
     assert!(ok, "{out}\n{err}");
-    eprintln!("{out}");
     assert!(out.contains("* OK The Microsoft Exchange IMAP4 service is ready."), "{out}");
     assert!(out.contains("'IMAP4REV1'"), "{out}");
     assert!(out.contains("('OK', [b'LOGIN completed.'])"), "{out}");
@@ -50,4 +49,27 @@ print(m.logout())
         "{out}"
     );
     assert!(out.contains("('OK', [b'2'])\n('OK', [b'1 2'])"), "{out}");
+}
+
+#[test]
+fn protocol_logs_name_commands_but_never_passwords() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+m.login(os.environ['USER'], os.environ['PASSWORD'])
+m.select('INBOX'); m.logout()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    let dir = mailsh::store::state_dir_for(&env.store).join("Logging").join("Imap4");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&dir).expect("the protocol log folder exists").flatten() {
+        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    assert!(text.contains("LOGIN") && text.contains("SELECT"), "{text}");
+    assert!(!text.contains(imap_support::PASSWORD), "{text}");
 }

@@ -57,7 +57,7 @@ m.logout()
     assert_eq!(line("search"), "search ('OK', [b'1'])", "{out}");
     assert_eq!(line("search2"), "search2 ('OK', [b'1'])", "{out}");
     assert_eq!(line("search3"), "search3 ('OK', [b'1'])", "{out}");
-    assert!(line("store").contains("1 (FLAGS (\\\\Seen \\\\Flagged \\\\Deleted))"), "{out}");
+    assert!(line("store").contains("1 (FLAGS (\\\\Recent \\\\Seen \\\\Flagged \\\\Deleted))"), "the appended message is recent here: {out}");
     assert_eq!(line("uidstore"), "uidstore ('OK', [None])", "silent: {out}");
     assert!(line("range").contains("b'1 (FLAGS"), "{out}");
     assert!(line("copy").contains("[COPYUID "), "{out}");
@@ -154,4 +154,75 @@ print('done')
         text.contains("* 2 EXISTS") && text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."),
         "{text}"
     );
+}
+
+#[test]
+fn folders_in_modified_utf7_create_rename_subscribe_delete() {
+    let mut env = Env::new(false);
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+m.login(os.environ['USER'], os.environ['PASSWORD'])
+print('create', m.create('"Entw&APw-rfe/2026"'))
+print('list', m.list('""', '"Entw&APw-rfe*"'))
+print('rename', m.rename('"Entw&APw-rfe"', 'Archive'))
+print('unsub', m.unsubscribe('Archive/2026'))
+print('lsub', m.lsub('""', 'Archive*'))
+print('delete-parent', m.delete('Archive'))
+print('delete', m.delete('Archive/2026'), m.delete('Archive'))
+print('inbox', m.select('inbox'))
+print('protected', m.delete('"Sent Items"'))
+print('hidden', m.select('Calendar'))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    let line = |name: &str| out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default().to_string();
+    assert!(
+        line("list").contains("(\\\\HasChildren) \"/\" \"Entw&APw-rfe\"")
+            && line("list").contains("\"Entw&APw-rfe/2026\""),
+        "{out}"
+    );
+    assert!(line("rename").contains("RENAME completed."), "{out}");
+    assert!(line("lsub").contains("\"Archive\"") && !line("lsub").contains("2026"), "{out}");
+    assert!(line("delete-parent").starts_with("delete-parent ('NO'"), "{out}");
+    assert!(line("delete").contains("DELETE completed.'])"), "{out}");
+    assert!(line("inbox").starts_with("inbox ('OK'"), "INBOX in any case: {out}");
+    assert!(line("protected").starts_with("protected ('NO'"), "{out}");
+    assert!(line("hidden").starts_with("hidden ('NO'"), "{out}");
+}
+
+#[test]
+fn recent_goes_to_the_first_read_write_session_only() {
+    let mut env = Env::new(false);
+    env.deliver(&message("fresh", "x\r\n"));
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+def session():
+    m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+    m.login(os.environ['USER'], os.environ['PASSWORD'])
+    return m
+a = session()
+print('status', a.status('INBOX', '(RECENT)'))
+print('examine', a.select('INBOX', readonly=True), a.response('RECENT'))
+a.unselect()
+print('select', a.select('INBOX'), a.response('RECENT'))
+print('new', a.search(None, 'NEW'))
+b = session()
+print('second', b.select('INBOX'), b.response('RECENT'))
+print('old', b.search(None, 'OLD'))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("status ('OK', [b'\"INBOX\" (RECENT 1)'])"), "{out}");
+    assert!(out.contains("examine ('OK', [b'1']) ('RECENT', [b'0'])"), "EXAMINE claims nothing: {out}");
+    assert!(out.contains("select ('OK', [b'1']) ('RECENT', [b'1'])"), "{out}");
+    assert!(out.contains("new ('OK', [b'1'])"), "{out}");
+    assert!(out.contains("second ('OK', [b'1']) ('RECENT', [b'0'])"), "{out}");
+    assert!(out.contains("old ('OK', [b'1'])"), "{out}");
 }

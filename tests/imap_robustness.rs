@@ -45,7 +45,7 @@ send(b'a9 LOGOUT\r\n'); line(); line()
     assert_eq!(lines[5], "a4 OK LOGIN completed.", "{out}");
     assert_eq!(lines[6], "a5 NO [TOOBIG] Command Argument Error. 11", "{out}");
     assert!(out.contains("a7 OK FETCH completed."), "{out}");
-    assert!(out.contains("a8 BAD Command Error. 12"), "{out}");
+    assert!(out.contains("a8 BAD Command Argument Error. 11"), "{out}");
     assert!(out.contains("a9 OK LOGOUT completed."), "{out}");
 }
 
@@ -68,4 +68,54 @@ print(m.append('INBOX', None, None, b'Subject: durable\r\n\r\nkeep me\r\n'))
     // SAFETY: kill(2) on the engine process this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGKILL) }, 0);
     assert_eq!(env.inbox_uids(), vec![1], "the message is on disk");
+}
+
+#[test]
+fn random_bytes_before_and_after_login_leave_the_services_serving() {
+    let mut env = Env::new(false);
+    env.deliver(b"Subject: still here\r\n\r\nx\r\n");
+    env.start_imap();
+    let script = format!(
+        "{RAW}{}",
+        r#"
+import random
+rnd = random.Random(7)
+words = [b'FETCH', b'UID', b'1:*', b'(', b')', b'[', b']', b'{5}', b'{3+}', b'"', b'\\', b'BODY[1.2.MIME]', b'*', b'\x00', b'\xff', b'SEARCH', b'OR', b'NOT', b'HEADER', b'<0.5>', b'INBOX', b'%']
+def noise(n):
+    out = []
+    for i in range(n):
+        tag = b't%d ' % i
+        line = b' '.join(rnd.choice(words) for _ in range(rnd.randint(0, 12)))
+        out.append(tag + line + b'\r\n')
+    return b''.join(out)
+s.settimeout(5)
+send(noise(200))
+try:
+    while s.recv(65536): pass
+except Exception: pass
+s.settimeout(20)
+send(b'x1 LOGIN ' + os.environ['USER'].encode() + b' "' + os.environ['PASSWORD'].encode() + b'"\r\n')
+send(b'x2 SELECT INBOX\r\n')
+s.settimeout(5)
+send(noise(300))
+try:
+    while s.recv(65536): pass
+except Exception: pass
+"#
+    );
+    let (ok, out, err) = python(&env, &script);
+    assert!(ok, "{out}\n{err}");
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+m.login(os.environ['USER'], os.environ['PASSWORD'])
+m.select('INBOX')
+print(m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'))
+"#,
+    );
+    assert!(ok && out.contains("Subject: still here"), "{out}\n{err}");
+    assert!(!env.service_log(Service::Imap4Backend).contains("panicked"), "{}", env.service_log(Service::Imap4Backend));
+    assert!(!env.service_log(Service::Imap4).contains("panicked"), "{}", env.service_log(Service::Imap4));
 }

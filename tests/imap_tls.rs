@@ -71,3 +71,32 @@ fn curl_over_implicit_tls_with_authenticate_plain() {
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(text, "Subject: via curl\r\n\r\nhello curl\r\n");
 }
+
+#[test]
+fn authenticate_plain_with_a_continuation_after_starttls() {
+    let mut env = Env::new(true);
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        r#"
+import os, imaplib, ssl
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+m.starttls(ssl_context=ctx)
+creds = ('\0' + os.environ['USER'] + '\0' + os.environ['PASSWORD']).encode()
+print(m.authenticate('PLAIN', lambda challenge: creds))
+print(m.select('INBOX'))
+try:
+    imaplib.IMAP4('127.0.0.1', int(os.environ['PORT'])).authenticate('PLAIN', lambda c: creds)
+except imaplib.IMAP4.error as e:
+    print('plain text:', e)
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("('OK', [b'AUTHENTICATE completed.'])"), "{out}");
+    assert!(out.contains("('OK', [b'0'])"), "{out}");
+    assert!(
+        out.contains("plain text: AUTHENTICATE command error: BAD [b'Command received in Invalid state.']"),
+        "{out}"
+    );
+}

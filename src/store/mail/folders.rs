@@ -187,7 +187,8 @@ impl MailDb {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let children: i64 = tx.query_row(
             "SELECT count(*) FROM folder WHERE mailbox_id = ?1 AND substr(name, 1, ?2) = ?3",
-            params![mailbox.0, folder.name.len() as i64 + 1, format!("{}/", folder.name)],
+            // substr counts characters, not bytes.
+            params![mailbox.0, folder.name.chars().count() as i64 + 1, format!("{}/", folder.name)],
             |r| r.get(0),
         )?;
         if children > 0 {
@@ -233,9 +234,11 @@ impl MailDb {
             }
         }
         let prefix = format!("{}/", folder.name);
+        // substr counts characters, not bytes.
+        let chars = prefix.chars().count() as i64;
         tx.execute(
             "UPDATE folder SET name = ?3 || substr(name, ?4) WHERE mailbox_id = ?1 AND substr(name, 1, ?2) = ?5",
-            params![mailbox.0, prefix.len() as i64, format!("{to}/"), prefix.len() as i64 + 1, prefix],
+            params![mailbox.0, chars, format!("{to}/"), chars + 1, prefix],
         )?;
         // A renamed folder is a new mailbox to clients: new UIDVALIDITY.
         let uidvalidity = next_uidvalidity(&tx, mailbox.0)?;

@@ -266,6 +266,33 @@ impl MailDb {
         Ok(result)
     }
 
+    /// Takes the folder's recent messages for the calling session: returns
+    /// the UIDs at or above the recent floor and raises the floor to UIDNEXT,
+    /// so no other session sees them as recent.
+    pub fn claim_recent(&mut self, folder_id: i64) -> MailResult<Vec<u32>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let floor: u32 = tx
+            .query_row("SELECT recent_floor FROM folder WHERE id = ?1", [folder_id], |r| r.get(0))
+            .optional()?
+            .ok_or(MailError::NoSuchFolder)?;
+        let uids = {
+            let mut stmt =
+                tx.prepare_cached("SELECT uid FROM message WHERE folder_id = ?1 AND uid >= ?2 ORDER BY uid")?;
+            stmt.query_map(params![folder_id, floor], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?
+        };
+        tx.execute("UPDATE folder SET recent_floor = uidnext WHERE id = ?1", [folder_id])?;
+        tx.commit()?;
+        Ok(uids)
+    }
+
+    /// How many messages no session has seen as recent yet (STATUS RECENT).
+    pub fn recent_count(&self, folder_id: i64) -> MailResult<u32> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*) FROM message WHERE folder_id = ?1 AND uid >= (SELECT recent_floor FROM folder WHERE id = ?1)",
+        )?;
+        Ok(stmt.query_row([folder_id], |r| r.get(0))?)
+    }
+
     /// What changed in the folder after `since` (a modseq the caller saw).
     pub fn changes_since(&self, folder_id: i64, since: u64) -> MailResult<FolderChanges> {
         let highest: i64 = self

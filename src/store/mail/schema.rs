@@ -44,4 +44,10 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX expunged_modseq ON expunged (folder_id, modseq);
     "#,
+    // 2: \Recent (RFC 3501): messages at or above a folder's recent floor are
+    // recent to the next session that selects the folder read-write, which
+    // then raises the floor to UIDNEXT.
+    r#"
+    ALTER TABLE folder ADD COLUMN recent_floor INTEGER NOT NULL DEFAULT 1;
+    "#,
 ];

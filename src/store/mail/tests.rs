@@ -195,3 +195,26 @@ fn deliver_many_is_one_transaction_with_ascending_uids() {
     assert_eq!(uids, vec![1, 2, 3]);
     assert_eq!(db.inbox_snapshot(GUID).unwrap().messages.len(), 3);
 }
+
+#[test]
+fn renaming_a_non_ascii_folder_moves_its_children() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    db.create_folder(mbx, "Entwürfe/2026").unwrap();
+    assert!(matches!(db.delete_folder(mbx, "Entwürfe"), Err(MailError::HasChildren)));
+    db.rename_folder(mbx, "Entwürfe", "Archiv").unwrap();
+    assert!(db.folder(mbx, "Archiv/2026").unwrap().is_some());
+}
+
+#[test]
+fn recent_messages_belong_to_the_first_session_that_claims_them() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let a = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    assert_eq!(db.recent_count(inbox.id).unwrap(), 1);
+    assert_eq!(db.claim_recent(inbox.id).unwrap(), vec![a]);
+    assert!(db.claim_recent(inbox.id).unwrap().is_empty(), "claimed once");
+    let b = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    assert_eq!(db.recent_count(inbox.id).unwrap(), 1);
+    assert_eq!(db.claim_recent(inbox.id).unwrap(), vec![b]);
+}

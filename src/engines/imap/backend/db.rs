@@ -35,7 +35,7 @@ impl DbPool {
     }
 
     /// Runs `f` with a connection on the blocking pool.
-    pub async fn run<T, F>(self: &Self, f: F) -> MailResult<T>
+    pub async fn run<T, F>(&self, f: F) -> MailResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut MailDb) -> MailResult<T> + Send + 'static,

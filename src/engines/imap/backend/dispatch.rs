@@ -53,9 +53,9 @@ fn needs(body: &CommandBody) -> Option<Needs> {
 pub async fn incoming(s: &mut Session, io: &mut Io, incoming: Incoming) -> std::io::Result<Flow> {
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
-        Incoming::Invalid { tag } => {
+        Incoming::Invalid { tag, known_command } => {
             let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
+            s.tagged(&tag, "BAD", if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR });
             Ok(Flow::Continue)
         }
         Incoming::LiteralRefused { tag } => {
@@ -102,11 +102,12 @@ async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io
             | CommandBody::Search { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
-    if done.flow == Flow::Continue && s.selected.is_some() {
-        if let Err(e) = s.sync(allow_expunge).await {
-            s.store_failed(&tag, &e);
-            return Ok(Flow::Continue);
-        }
+    if done.flow == Flow::Continue
+        && s.selected.is_some()
+        && let Err(e) = s.sync(allow_expunge).await
+    {
+        s.store_failed(&tag, &e);
+        return Ok(Flow::Continue);
     }
     s.tagged(&tag, done.status, &done.text);
     Ok(done.flow)

@@ -71,11 +71,20 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
     let max_line = ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let limits = Limits { max_line, max_literal: max_line as u32 };
     let mut reader = CommandReader::new(limits).tracking_leftover();
+    let mut shutdown = ctx.shutdown.clone();
     loop {
-        let incoming = match tokio::time::timeout(pre_auth, reader.next_split(&mut stream)).await {
-            Ok(r) => r?,
-            Err(_) => {
+        let waited = tokio::select! {
+            r = tokio::time::timeout(pre_auth, reader.next_split(&mut stream)) => Some(r),
+            Ok(()) = shutdown.changed() => None,
+        };
+        let incoming = match waited {
+            Some(Ok(r)) => r?,
+            Some(Err(_)) => {
                 f.send(&mut stream, format!("{}\r\n", texts::IDLE_TIMEOUT_BYE).as_bytes()).await?;
+                break;
+            }
+            None => {
+                f.send(&mut stream, format!("{}\r\n", texts::SHUTDOWN_BYE).as_bytes()).await?;
                 break;
             }
         };
@@ -95,6 +104,8 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
             }
             Step::Relay { link, slot: user_slot } => {
                 let leftover = reader.leftover();
+                // The reader's buffers are not needed while relaying.
+                drop(reader);
                 let backend = link.stream;
                 let buffered = backend.buffer().to_vec();
                 let backend = backend.into_inner();
@@ -152,8 +163,9 @@ impl Front {
         let cmd = match incoming {
             Incoming::Command(c) => c,
             Incoming::Closed => return Ok(Step::Close),
-            Incoming::Invalid { tag } => {
-                self.reply(stream, tag.as_deref().unwrap_or("*"), "BAD", texts::COMMAND_ERROR).await?;
+            Incoming::Invalid { tag, known_command } => {
+                let text = if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR };
+                self.reply(stream, tag.as_deref().unwrap_or("*"), "BAD", text).await?;
                 return Ok(Step::Continue);
             }
             Incoming::LiteralRefused { tag } => {

@@ -20,10 +20,10 @@ pub enum Want {
 pub fn resolve<'a>(root: &'a Part, path: &[u32]) -> Option<&'a Part> {
     let mut cur = root;
     for (i, n) in path.iter().enumerate() {
-        if i > 0 {
-            if let Some(inner) = &cur.message {
-                cur = inner;
-            }
+        if i > 0
+            && let Some(inner) = &cur.message
+        {
+            cur = inner;
         }
         if cur.is_multipart() && !cur.children.is_empty() {
             cur = cur.children.get((*n as usize).checked_sub(1)?)?;

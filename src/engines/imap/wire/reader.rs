@@ -27,9 +27,12 @@ pub struct Limits {
 #[derive(Debug)]
 pub enum Incoming {
     Command(Command<'static>),
-    /// A command that could not be parsed; the tag when one was readable.
+    /// A command that could not be parsed; the tag when one was readable,
+    /// and whether the command word itself was one we know (then it is the
+    /// arguments that were wrong).
     Invalid {
         tag: Option<String>,
+        known_command: bool,
     },
     /// A literal larger than allowed was announced and refused (the
     /// synchronizing kind: the client sends nothing more for it).
@@ -147,7 +150,7 @@ impl CommandReader {
                         let n = self.frag.message_bytes().len();
                         self.consumed(n);
                         self.reset();
-                        return Ok(Incoming::Invalid { tag });
+                        return Ok(Incoming::Invalid { tag, known_command: false });
                     }
                     return Ok(self.decode());
                 }
@@ -184,7 +187,7 @@ impl CommandReader {
         self.consumed(n);
         match self.frag.decode_message(&CommandCodec::default()) {
             Ok(command) => Incoming::Command(command.into_static()),
-            Err(_) => Incoming::Invalid { tag: self.tag() },
+            Err(_) => Incoming::Invalid { tag: self.tag(), known_command: known_command(self.frag.message_bytes()) },
         }
     }
 
@@ -230,6 +233,47 @@ impl CommandReader {
     pub fn has_buffered(&self) -> bool {
         !self.frag.message_bytes().is_empty()
     }
+}
+
+const COMMANDS: &[&str] = &[
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "STARTTLS",
+    "AUTHENTICATE",
+    "LOGIN",
+    "SELECT",
+    "EXAMINE",
+    "CREATE",
+    "DELETE",
+    "RENAME",
+    "SUBSCRIBE",
+    "UNSUBSCRIBE",
+    "LIST",
+    "LSUB",
+    "STATUS",
+    "APPEND",
+    "CHECK",
+    "CLOSE",
+    "EXPUNGE",
+    "SEARCH",
+    "FETCH",
+    "STORE",
+    "COPY",
+    "MOVE",
+    "UID",
+    "IDLE",
+    "ENABLE",
+    "UNSELECT",
+    "NAMESPACE",
+    "ID",
+];
+
+/// Whether the word after the tag names a command we implement.
+fn known_command(message: &[u8]) -> bool {
+    let mut words = message.split(|b| *b == b' ' || *b == b'\r' || *b == b'\n').filter(|w| !w.is_empty());
+    let _tag = words.next();
+    words.next().is_some_and(|w| COMMANDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(w)))
 }
 
 /// `DONE` (any case) ends IDLE.
@@ -291,8 +335,9 @@ mod tests {
         let long = format!("a1 NOOP {}\r\nb2 NOOP\r\n", "x".repeat(200));
         let (got, _) = rt().block_on(read_all(long.as_bytes(), LIMITS));
         assert!(matches!(&got[0], Incoming::Abusive { .. } | Incoming::Invalid { .. }));
-        let (got, _) = rt().block_on(read_all(b"\x00\xff garbage\r\nc3 NOOP\r\n", LIMITS));
-        assert!(matches!(&got[0], Incoming::Invalid { .. }));
+        let (got, _) = rt().block_on(read_all(b"\x00\xff garbage\r\nc3 NOOP\r\nc4 fetch x\r\n", LIMITS));
+        assert!(matches!(&got[0], Incoming::Invalid { known_command: false, .. }));
+        assert!(matches!(&got[2], Incoming::Invalid { known_command: true, .. }), "bad arguments of a known command");
         assert!(matches!(&got[1], Incoming::Command(c) if c.tag.inner() == "c3"));
     }
 

@@ -47,9 +47,13 @@ impl Item {
     }
 }
 
-/// `(\Seen \Flagged $Forwarded)`.
-pub fn flags_list(f: &Flags) -> String {
+/// `(\Seen \Flagged $Forwarded)`; `\Recent` when the message is recent
+/// in this session.
+pub fn flags_list(f: &Flags, recent: bool) -> String {
     let mut names: Vec<&str> = Vec::new();
+    if recent {
+        names.push("\\Recent");
+    }
     for (bit, name) in [
         (flag::SEEN, "\\Seen"),
         (flag::ANSWERED, "\\Answered"),
@@ -186,11 +190,14 @@ pub async fn run(
     let mark_seen = !sel.read_only && wanted.iter().any(Item::sets_seen);
     let folder = sel.folder.id;
     let renderer = user.renderer.clone();
+    let recent_all = sel.recent.clone();
     for chunk in targets.chunks(BATCH) {
         let chunk = chunk.to_vec();
         let wanted = wanted.clone();
         let renderer = renderer.clone();
-        let result = s.shared.db.run(move |db| fetch_batch(db, folder, &chunk, &wanted, &renderer, mark_seen)).await;
+        let recent = recent_all.clone();
+        let result =
+            s.shared.db.run(move |db| fetch_batch(db, folder, &chunk, &wanted, &renderer, mark_seen, &recent)).await;
         match result {
             Ok((bytes, own)) => {
                 if let Some(sel) = s.selected.as_mut() {
@@ -216,6 +223,7 @@ fn fetch_batch(
     wanted: &[Item],
     renderer: &Renderer,
     mark_seen: bool,
+    recent: &[u32],
 ) -> MailResult<(Vec<u8>, Vec<u64>)> {
     let mut o = Vec::new();
     let mut own = Vec::new();
@@ -224,12 +232,13 @@ fn fetch_batch(
         let Some(mut meta) = db.message_meta(folder, *uid)? else { continue };
         let stored = if needs_raw { db.message_raw(folder, *uid)? } else { None };
         let mut flags_changed = false;
-        if mark_seen && !meta.flags.has(flag::SEEN) {
-            if let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop() {
-                own.push(m.modseq);
-                meta = m;
-                flags_changed = true;
-            }
+        if mark_seen
+            && !meta.flags.has(flag::SEEN)
+            && let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop()
+        {
+            own.push(m.modseq);
+            meta = m;
+            flags_changed = true;
         }
         let rendered = stored.as_deref().map(|r| renderer.render(r));
         let raw: &[u8] = rendered.as_deref().unwrap_or(&[]);
@@ -251,7 +260,9 @@ fn fetch_batch(
             sep(&mut o);
             match item {
                 Item::Uid => o.extend_from_slice(format!("UID {uid}").as_bytes()),
-                Item::Flags => o.extend_from_slice(format!("FLAGS {}", flags_list(&meta.flags)).as_bytes()),
+                Item::Flags => o.extend_from_slice(
+                    format!("FLAGS {}", flags_list(&meta.flags, recent.binary_search(uid).is_ok())).as_bytes(),
+                ),
                 Item::InternalDate => {
                     o.extend_from_slice(format!("INTERNALDATE \"{}\"", internal_date(meta.internal_date)).as_bytes())
                 }
@@ -305,7 +316,9 @@ fn fetch_batch(
         }
         if flags_changed && !wanted.iter().any(|i| matches!(i, Item::Flags)) {
             sep(&mut o);
-            o.extend_from_slice(format!("FLAGS {}", flags_list(&meta.flags)).as_bytes());
+            o.extend_from_slice(
+                format!("FLAGS {}", flags_list(&meta.flags, recent.binary_search(uid).is_ok())).as_bytes(),
+            );
         }
         o.extend_from_slice(b")\r\n");
     }
@@ -321,7 +334,8 @@ mod tests {
         assert_eq!(internal_date(0), "01-Jan-1970 00:00:00 +0000");
         assert_eq!(internal_date(837_571_465), "17-Jul-1996 02:44:25 +0000");
         let f = Flags { system: flag::SEEN | flag::DELETED, keywords: vec!["$Forwarded".into()] };
-        assert_eq!(flags_list(&f), "(\\Seen \\Deleted $Forwarded)");
+        assert_eq!(flags_list(&f, false), "(\\Seen \\Deleted $Forwarded)");
+        assert_eq!(flags_list(&Flags::default(), true), "(\\Recent)");
     }
 
     #[test]
@@ -337,14 +351,43 @@ mod tests {
             peek: true,
             label: "BODY[]<0>".into(),
         };
-        let (o, _) =
-            fetch_batch(&mut db, inbox, &[(1, uid)], &[Item::Uid, item], &Renderer::new(Default::default()), false)
-                .unwrap();
+        let (o, _) = fetch_batch(
+            &mut db,
+            inbox,
+            &[(1, uid)],
+            &[Item::Uid, item],
+            &Renderer::new(Default::default()),
+            false,
+            &[],
+        )
+        .unwrap();
         assert_eq!(String::from_utf8(o).unwrap(), "* 1 FETCH (UID 1 BODY[]<0> {20}\r\nSubject: x\r\n\r\nbody\r\n)\r\n");
         let item = Item::Section { path: vec![], want: Want::All, partial: None, peek: false, label: "BODY[]".into() };
         let (o, own) =
-            fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true).unwrap();
+            fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true, &[]).unwrap();
         assert!(String::from_utf8(o).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
         assert_eq!(own.len(), 1);
+    }
+
+    #[test]
+    fn exact_size_is_the_size_served_estimated_is_the_size_stored() {
+        use crate::engines::render::{CalendarMode, RenderOptions};
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = MailDb::open(&dir.path().join("mail.db")).unwrap();
+        let raw = b"Subject: x\r\nContent-Type: text/calendar\r\n\r\nBEGIN:VCALENDAR\r\nUID:1\r\nEND:VCALENDAR\r\n";
+        let uid = db.deliver("g", raw).unwrap();
+        let inbox = db.inbox_snapshot("g").unwrap().folder_id;
+        let link = CalendarMode::Link { base_url: "https://o/owa".into() };
+        let mut options = RenderOptions { calendar: link, ..Default::default() };
+        let wanted = [Item::Size, Item::Rfc822];
+        let (o, _) =
+            fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options.clone()), false, &[]).unwrap();
+        let text = String::from_utf8(o).unwrap();
+        assert!(text.starts_with(&format!("* 1 FETCH (RFC822.SIZE {} RFC822 {{", raw.len())), "{text}");
+        options.exact_size = true;
+        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options), false, &[]).unwrap();
+        let text = String::from_utf8(o).unwrap();
+        let size: &str = text.split("RFC822.SIZE ").nth(1).and_then(|r| r.split(' ').next()).unwrap();
+        assert!(text.contains(&format!("RFC822 {{{size}}}\r\n")), "the size announced is the literal sent: {text}");
     }
 }

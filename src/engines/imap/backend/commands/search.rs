@@ -17,12 +17,14 @@ struct Msg<'a> {
     raw: Option<&'a [u8]>,
     count: u32,
     max_uid: u32,
+    recent: bool,
 }
 
 pub async fn run(s: &mut Session, criteria: Vec<SearchKey<'static>>, uid: bool) -> Done {
     let Some(sel) = &s.selected else { return Done::completed("SEARCH") };
     let folder = sel.folder.id;
     let view = sel.uids.clone();
+    let recent = sel.recent.clone();
     let needs_raw = criteria.iter().any(needs_raw);
     let result = s
         .shared
@@ -35,7 +37,8 @@ pub async fn run(s: &mut Session, criteria: Vec<SearchKey<'static>>, uid: bool) 
             for meta in &metas {
                 let Ok(i) = view.binary_search(&meta.uid) else { continue };
                 let raw = if needs_raw { db.message_raw(folder, meta.uid)? } else { None };
-                let m = Msg { seq: i as u32 + 1, meta, raw: raw.as_deref(), count, max_uid };
+                let is_recent = recent.binary_search(&meta.uid).is_ok();
+                let m = Msg { seq: i as u32 + 1, meta, raw: raw.as_deref(), count, max_uid, recent: is_recent };
                 if criteria.iter().all(|k| matches(k, &m)) {
                     hits.push(if uid { meta.uid } else { m.seq });
                 }
@@ -132,9 +135,9 @@ fn matches(k: &SearchKey, m: &Msg) -> bool {
         Unseen => !f.has(flag::SEEN),
         Keyword(a) => f.has_keyword(a.inner()),
         Unkeyword(a) => !f.has_keyword(a.inner()),
-        // \Recent is not kept: nothing is new, everything is old.
-        New | Recent => false,
-        Old => true,
+        Recent => m.recent,
+        New => m.recent && !f.has(flag::SEEN),
+        Old => !m.recent,
         Larger(n) => m.meta.size > *n as u64,
         Smaller(n) => m.meta.size < *n as u64,
         Before(d) => day_of_unix(m.meta.internal_date) < day(d),

@@ -22,7 +22,7 @@ pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, read_only: bool) ->
         Err(e) => return Done::failed(&e),
     };
     s.untagged(&format!("{} EXISTS", messages.len()));
-    s.untagged("0 RECENT");
+    s.untagged(&format!("{} RECENT", selected.recent.len()));
     s.untagged(&format!("FLAGS {}", available_flags()));
     if read_only {
         s.untagged("OK [PERMANENTFLAGS ()] Permanent flags");

@@ -15,7 +15,7 @@ pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, items: &[StatusData
         Err(e) => return Done::failed(&e),
     };
     let id = folder.id;
-    let messages = match s.shared.db.run(move |db| db.messages(id)).await {
+    let (messages, recent) = match s.shared.db.run(move |db| Ok((db.messages(id)?, db.recent_count(id)?))).await {
         Ok(m) => m,
         Err(e) => return Done::failed(&e),
     };
@@ -23,7 +23,7 @@ pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, items: &[StatusData
     for item in items {
         parts.push(match item {
             StatusDataItemName::Messages => format!("MESSAGES {}", messages.len()),
-            StatusDataItemName::Recent => "RECENT 0".to_string(),
+            StatusDataItemName::Recent => format!("RECENT {recent}"),
             StatusDataItemName::UidNext => format!("UIDNEXT {}", folder.uidnext),
             StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", folder.uidvalidity),
             StatusDataItemName::Unseen => {

@@ -65,7 +65,10 @@ pub async fn run(
         for m in &metas {
             let Some(seq) = s.selected.as_ref().and_then(|sel| sel.seq_of(m.uid)) else { continue };
             let uid_part = if uid { format!(" UID {}", m.uid) } else { String::new() };
-            s.out.extend_from_slice(format!("* {seq} FETCH (FLAGS {}{uid_part})\r\n", flags_list(&m.flags)).as_bytes());
+            let recent = s.selected.as_ref().is_some_and(|sel| sel.is_recent(m.uid));
+            s.out.extend_from_slice(
+                format!("* {seq} FETCH (FLAGS {}{uid_part})\r\n", flags_list(&m.flags, recent)).as_bytes(),
+            );
         }
     }
     Done::completed("STORE")
