@@ -390,5 +390,14 @@ fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
             audit(tx, &user, args, &shown, vec![])
         })
         .map_err(store_err)?;
+    // The user's mail goes with the mailbox (the database exists once a
+    // service has served it).
+    let mail_path = crate::store::mail::mail_db_path(&cx.store_path);
+    if mail_path.exists() {
+        let removed = crate::store::mail::MailDb::open(&mail_path).and_then(|mut db| db.delete_mailbox(&found.guid));
+        if let Err(e) = removed {
+            cx.warn(&format!("The mailbox was removed, but its messages could not be deleted: {e}"));
+        }
+    }
     Ok(())
 }
