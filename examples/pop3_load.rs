@@ -4,7 +4,7 @@
 //! ```text
 //! cargo build --release && cargo run --release --example pop3_load -- [--messages N] [--clients C] [--seconds S]
 //! ```
-//! Results and the machine they were measured on: docs/performance-pop3.md.
+//! Results and the machine they were measured on: docs/performance.md (POP3).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
