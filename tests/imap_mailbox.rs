@@ -57,7 +57,10 @@ m.logout()
     assert_eq!(line("search"), "search ('OK', [b'1'])", "{out}");
     assert_eq!(line("search2"), "search2 ('OK', [b'1'])", "{out}");
     assert_eq!(line("search3"), "search3 ('OK', [b'1'])", "{out}");
-    assert!(line("store").contains("1 (FLAGS (\\\\Recent \\\\Seen \\\\Flagged \\\\Deleted))"), "the appended message is recent here: {out}");
+    assert!(
+        line("store").contains("1 (FLAGS (\\\\Recent \\\\Seen \\\\Flagged \\\\Deleted))"),
+        "the appended message is recent here: {out}"
+    );
     assert_eq!(line("uidstore"), "uidstore ('OK', [None])", "silent: {out}");
     assert!(line("range").contains("b'1 (FLAGS"), "{out}");
     assert!(line("copy").contains("[COPYUID "), "{out}");

@@ -5,11 +5,25 @@ use std::io;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
+/// What the client is told when the front end stops mid-session (IMAP4's
+/// `* BYE`; POP3 has no unsolicited answer and just closes).
+pub struct Farewell<'a> {
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    pub message: &'a [u8],
+}
+
 /// Relays `client` <-> `backend`. `to_backend` and `to_client` are bytes
 /// already read ahead from one side (pipelined commands, buffered replies)
-/// that must reach the other side first. Returns the byte counts
-/// (client to back end, back end to client).
-pub async fn relay<C, B>(mut client: C, to_backend: &[u8], mut backend: B, to_client: &[u8]) -> io::Result<(u64, u64)>
+/// that must reach the other side first. When the service stops, the
+/// client gets the farewell, if any, and the session ends. Returns the byte
+/// counts (client to back end, back end to client).
+pub async fn relay<C, B>(
+    mut client: C,
+    to_backend: &[u8],
+    mut backend: B,
+    to_client: &[u8],
+    farewell: Option<Farewell<'_>>,
+) -> io::Result<(u64, u64)>
 where
     C: AsyncRead + AsyncWrite + Unpin,
     B: AsyncRead + AsyncWrite + Unpin,
@@ -22,6 +36,27 @@ where
         backend.write_all(to_backend).await?;
         backend.flush().await?;
     }
-    let (up, down) = tokio::io::copy_bidirectional(&mut client, &mut backend).await?;
-    Ok((up + to_backend.len() as u64, down + to_client.len() as u64))
+    let Some(Farewell { mut shutdown, message }) = farewell else {
+        let (up, down) = tokio::io::copy_bidirectional(&mut client, &mut backend).await?;
+        return Ok((up + to_backend.len() as u64, down + to_client.len() as u64));
+    };
+    let stopped = async {
+        while !*shutdown.borrow() {
+            if shutdown.changed().await.is_err() {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        copied = tokio::io::copy_bidirectional(&mut client, &mut backend) => {
+            let (up, down) = copied?;
+            Ok((up + to_backend.len() as u64, down + to_client.len() as u64))
+        }
+        () = stopped => {
+            client.write_all(message).await?;
+            client.flush().await?;
+            let _ = client.shutdown().await;
+            Ok((to_backend.len() as u64, to_client.len() as u64))
+        }
+    }
 }

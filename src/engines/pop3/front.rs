@@ -147,7 +147,7 @@ impl Front {
                     }
                     let (client, to_backend) = conn.reader.into_parts();
                     let (backend, to_client) = backend.into_parts();
-                    let _ = relay::relay(client, &to_backend, backend, &to_client).await;
+                    let _ = relay::relay(client, &to_backend, backend, &to_client, None).await;
                     return;
                 }
                 Err(why) => {

@@ -110,7 +110,10 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
                 let buffered = backend.buffer().to_vec();
                 let backend = backend.into_inner();
                 f.log(Event::Info, "relaying to the back end");
-                let _ = crate::engines::net::relay::relay(stream, &leftover, backend, &buffered).await;
+                let bye = format!("{}\r\n", texts::SHUTDOWN_BYE);
+                let farewell =
+                    crate::engines::net::relay::Farewell { shutdown: ctx.shutdown.clone(), message: bye.as_bytes() };
+                let _ = crate::engines::net::relay::relay(stream, &leftover, backend, &buffered, Some(farewell)).await;
                 drop(user_slot);
                 f.log(Event::Disconnect, "");
                 drop(slot);
