@@ -2,7 +2,6 @@
 //! the seeds exactly as written there.
 
 use super::*;
-use crate::language::ast::*;
 
 fn one_command(src: &str) -> Command {
     let script = parse_script(src).unwrap_or_else(|e| panic!("{src:?} did not parse: {e:?}"));
