@@ -50,4 +50,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE folder ADD COLUMN recent_floor INTEGER NOT NULL DEFAULT 1;
     "#,
+    // 3: a covering index for the per-message metadata, so a POP3 login's
+    // snapshot and an IMAP SELECT read the index, not rows that hold the
+    // message bytes.
+    r#"
+    CREATE INDEX message_meta ON message (folder_id, uid, modseq, flags, keywords, internal_date, size);
+    "#,
 ];
