@@ -425,10 +425,10 @@ fn keep(
         }
     }
     let v = cas_object(m, server, hints);
-    if let (Some(f), Value::Object(o)) = (filter, &v) {
-        if !opath_filter::matches(f, o) {
-            return None;
-        }
+    if let (Some(f), Value::Object(o)) = (filter, &v)
+        && !opath_filter::matches(f, o)
+    {
+        return None;
     }
     Some(v)
 }

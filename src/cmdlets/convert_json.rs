@@ -71,7 +71,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress:
         _ => None,
     };
     if let Some(fields) = fields {
-        if level >= depth + 1 {
+        if level > depth {
             out.push_str(&quote(&v.to_text()));
             return;
         }
@@ -99,7 +99,7 @@ fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress:
         Value::Enum(_, i) => out.push_str(&i.to_string()),
         Value::DateTime(t) => out.push_str(&format!("\"\\/Date({})\\/\"", t * 1000)),
         Value::Array(items) => {
-            if level >= depth + 1 {
+            if level > depth {
                 out.push_str(&quote(&items.iter().map(|i| i.to_text()).collect::<Vec<_>>().join(" ")));
                 return;
             }

@@ -202,10 +202,10 @@ fn get_command(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
             }
         }
     }
-    if found == 0 {
-        if let Some(n) = names.as_ref().and_then(|l| l.iter().find(|n| !n.contains('*'))) {
-            return Err(ErrorRecord::command_not_found(n).into());
-        }
+    if found == 0
+        && let Some(n) = names.as_ref().and_then(|l| l.iter().find(|n| !n.contains('*')))
+    {
+        return Err(ErrorRecord::command_not_found(n).into());
     }
     Ok(())
 }

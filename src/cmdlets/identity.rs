@@ -20,12 +20,12 @@ pub fn identity_text(v: &Value) -> String {
 /// One mailbox, or "couldn't be found" / "matches multiple entries".
 pub fn resolve_mailbox(cx: &mut Session, identity: &Value) -> Result<Mailbox, ErrorRecord> {
     // An object from Get-Mailbox / Get-CASMailbox carries its GUID: exact and fast.
-    if let Value::Object(o) = identity {
-        if let Some(guid) = o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()) {
-            let store = cx.store()?;
-            if let Some(m) = store.mailbox_by_guid(&guid).map_err(store_error)? {
-                return Ok(m);
-            }
+    if let Value::Object(o) = identity
+        && let Some(guid) = o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty())
+    {
+        let store = cx.store()?;
+        if let Some(m) = store.mailbox_by_guid(&guid).map_err(store_error)? {
+            return Ok(m);
         }
     }
     let text = identity_text(identity);

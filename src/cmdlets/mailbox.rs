@@ -279,11 +279,11 @@ pub fn apply_names(
     changed: &mut Vec<(String, String, String)>,
 ) -> std::result::Result<(), ErrorRecord> {
     let mut set = |name: &str, slot: &mut String, v: Option<String>| {
-        if let Some(v) = v {
-            if *slot != v {
-                changed.push((name.to_string(), slot.clone(), v.clone()));
-                *slot = v;
-            }
+        if let Some(v) = v
+            && *slot != v
+        {
+            changed.push((name.to_string(), slot.clone(), v.clone()));
+            *slot = v;
         }
     };
     set("Name", &mut m.name, args.string("Name"));

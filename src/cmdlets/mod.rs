@@ -90,7 +90,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
-    defs.sort_by(|a, b| a.signature.name.to_ascii_lowercase().cmp(&b.signature.name.to_ascii_lowercase()));
+    defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
     Registry::new(defs)
 });
 

@@ -185,10 +185,10 @@ impl Processor for Select {
             }
             return Ok(());
         }
-        if let Some(n) = args.int("First") {
-            if self.emitted >= n as usize {
-                return Err(Flow::StopUpstream);
-            }
+        if let Some(n) = args.int("First")
+            && self.emitted >= n as usize
+        {
+            return Err(Flow::StopUpstream);
         }
         for item in self.shape(args, v, cx)? {
             out.emit(cx, item)?;

@@ -225,15 +225,15 @@ pub fn stop_one(cx: &mut Session, s: Service) -> std::result::Result<(), String>
 
 fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, action: Action) -> Result<()> {
     for s in selected(args, input, cx) {
-        if matches!(action, Action::Stop | Action::Restart) {
-            if let Err(reason) = stop_one(cx, s) {
-                return Err(service_error(s, false, &reason).into());
-            }
+        if matches!(action, Action::Stop | Action::Restart)
+            && let Err(reason) = stop_one(cx, s)
+        {
+            return Err(service_error(s, false, &reason).into());
         }
-        if matches!(action, Action::Start | Action::Restart) {
-            if let Err(reason) = start_one(cx, s) {
-                return Err(service_error(s, true, &reason).into());
-            }
+        if matches!(action, Action::Start | Action::Restart)
+            && let Err(reason) = start_one(cx, s)
+        {
+            return Err(service_error(s, true, &reason).into());
         }
         if args.switch("PassThru") {
             let v = service_object(cx, s)?;

@@ -99,11 +99,11 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
             }
         }
     }
-    if !pending.trim().is_empty() {
-        if let Err(e) = parse_script(&pending) {
-            cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
-            report_parse_error(cx, &e);
-        }
+    if !pending.trim().is_empty()
+        && let Err(e) = parse_script(&pending)
+    {
+        cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
+        report_parse_error(cx, &e);
     }
     exit_code(cx, Outcome::Completed)
 }

@@ -35,10 +35,10 @@ pub fn terminal_width() -> Option<usize> {
 
 fn write_or_exit(mut w: impl Write, text: &str) {
     let result = w.write_all(text.as_bytes()).and_then(|_| w.flush());
-    if let Err(e) = result {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+    if let Err(e) = result
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 

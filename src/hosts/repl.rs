@@ -81,10 +81,10 @@ fn editor(cx: &Session) -> Reedline {
             DefaultHinter::default().with_style(nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray)),
         ));
     let dir = state_dir_for(&cx.store_path);
-    if std::fs::create_dir_all(&dir).is_ok() {
-        if let Ok(history) = FileBackedHistory::with_file(10_000, dir.join("history.txt")) {
-            line_editor = line_editor.with_history(Box::new(history));
-        }
+    if std::fs::create_dir_all(&dir).is_ok()
+        && let Ok(history) = FileBackedHistory::with_file(10_000, dir.join("history.txt"))
+    {
+        line_editor = line_editor.with_history(Box::new(history));
     }
     line_editor
 }

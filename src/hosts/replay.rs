@@ -263,10 +263,8 @@ fn with_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
     let old = std::env::current_dir().ok();
     let moved = !dir.as_os_str().is_empty() && std::env::set_current_dir(dir).is_ok();
     let out = f();
-    if moved {
-        if let Some(o) = old {
-            let _ = std::env::set_current_dir(o);
-        }
+    if moved && let Some(o) = old {
+        let _ = std::env::set_current_dir(o);
     }
     out
 }

@@ -43,7 +43,7 @@ impl Transcript {
             pid = std::process::id(),
         );
         file.write_all(header.as_bytes())?;
-        Ok(Transcript { path, file, include_invocation_header: include_invocation_header })
+        Ok(Transcript { path, file, include_invocation_header })
     }
 
     /// Everything the console shows goes here too. A failing disk must not

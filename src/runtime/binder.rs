@@ -12,7 +12,7 @@ use crate::language::ast::{Command, CommandElement, Expr, Span};
 
 /// Resolves a typed parameter name: an exact name or alias wins, else a
 /// unique prefix; otherwise PowerShell's unknown or ambiguous error.
-pub fn resolve_param<'s>(sig: &'s Signature, typed: &str) -> std::result::Result<usize, ErrorRecord> {
+pub fn resolve_param(sig: &Signature, typed: &str) -> std::result::Result<usize, ErrorRecord> {
     if let Some(i) = sig.params.iter().position(|p| p.matches_exactly(typed)) {
         return Ok(i);
     }
@@ -118,12 +118,12 @@ pub fn bind_input(args: &Args, input: &Value) -> std::result::Result<Option<Args
             continue;
         }
         accepts = true;
-        if p.from_pipeline {
-            if let Ok(v) = convert(p, input.clone()) {
-                bound.values[i] = Some(v);
-                any = true;
-                continue;
-            }
+        if p.from_pipeline
+            && let Ok(v) = convert(p, input.clone())
+        {
+            bound.values[i] = Some(v);
+            any = true;
+            continue;
         }
         if p.from_property {
             let found = std::iter::once(p.name)

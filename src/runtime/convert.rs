@@ -180,15 +180,16 @@ fn cannot_convert(name: &str, value: &Value, type_name: &str, detail: Option<&st
 /// Enum members bind case-insensitively; a unique prefix is accepted, as
 /// .NET's enum conversion in PowerShell does; numbers pick by value.
 pub fn to_enum(name: &str, def: &'static EnumDef, value: &Value) -> Result<Value, ErrorRecord> {
-    if let Value::Enum(d, _) = value {
-        if std::ptr::eq(*d, def) {
-            return Ok(value.clone());
-        }
+    if let Value::Enum(d, _) = value
+        && std::ptr::eq(*d, def)
+    {
+        return Ok(value.clone());
     }
-    if let Value::Int(n) = value {
-        if *n >= 0 && (*n as usize) < def.members.len() {
-            return Ok(Value::Enum(def, *n as u16));
-        }
+    if let Value::Int(n) = value
+        && *n >= 0
+        && (*n as usize) < def.members.len()
+    {
+        return Ok(Value::Enum(def, *n as u16));
     }
     let text = value.to_text();
     let wanted = text.trim();

@@ -33,12 +33,12 @@ fn wild(p: &[char], t: &[char]) -> bool {
                     continue;
                 }
                 '[' => {
-                    if let Some((matched, next)) = bracket(&p[pi..], t[ti]) {
-                        if matched {
-                            pi += next;
-                            ti += 1;
-                            continue;
-                        }
+                    if let Some((matched, next)) = bracket(&p[pi..], t[ti])
+                        && matched
+                    {
+                        pi += next;
+                        ti += 1;
+                        continue;
                     }
                 }
                 '`' if pi + 1 < p.len() && p[pi + 1] == t[ti] => {

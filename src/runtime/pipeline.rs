@@ -349,12 +349,11 @@ impl Session {
             self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
         }
         let result = self.run_stages(&mut stages, head_items, sink);
-        if batch {
-            if let Ok(store) = self.store() {
-                if let Err(e) = store.end_batch() {
-                    return Err(ErrorRecord::task(e.to_string(), "StoreError").into());
-                }
-            }
+        if batch
+            && let Ok(store) = self.store()
+            && let Err(e) = store.end_batch()
+        {
+            return Err(ErrorRecord::task(e.to_string(), "StoreError").into());
         }
         result
     }

@@ -300,10 +300,10 @@ impl Value {
 /// (or Name), as Exchange's objects do.
 fn object_text(o: &Object) -> String {
     for key in ["Identity", "Name", "DisplayName"] {
-        if let Some(v) = o.get(key) {
-            if !v.is_null() {
-                return v.to_text();
-            }
+        if let Some(v) = o.get(key)
+            && !v.is_null()
+        {
+            return v.to_text();
         }
     }
     if o.class.type_name == "System.Management.Automation.PSCustomObject" {
@@ -403,7 +403,7 @@ pub fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
