@@ -98,8 +98,8 @@ print(m.logout())
     assert!(out.contains("SELECT command error: BAD [b'User is authenticated but not connected.']"), "{out}");
 }
 
-#[test]
-fn stopping_the_back_end_ends_sessions_with_bye() {
+/// A client logged on through the front end; `service` stops; what it read.
+fn logged_on_client_when_stopping(service: Service) -> String {
     let mut env = Env::new(false);
     env.start_imap();
     let child = std::process::Command::new("python3")
@@ -124,42 +124,21 @@ while True:
         .spawn()
         .expect("python3");
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    env.stop(Service::Imap4Backend);
+    env.stop(service);
     let out = child.wait_with_output().expect("python3 ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn stopping_the_back_end_ends_sessions_with_bye() {
+    let text = logged_on_client_when_stopping(Service::Imap4Backend);
     assert!(text.contains("a OK LOGIN completed."), "{text}");
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
 
 #[test]
 fn stopping_the_front_end_says_bye_to_logged_on_clients() {
-    let mut env = Env::new(false);
-    env.start_imap();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
-import os, socket
-s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
-f = s.makefile('rwb'); f.readline()
-f.write(b'a LOGIN ' + os.environ['USER'].encode() + b' "' + os.environ['PASSWORD'].encode() + b'"\r\n'); f.flush()
-print(f.readline().decode().strip(), flush=True)
-while True:
-    l = f.readline()
-    if not l: break
-    print(l.decode().strip(), flush=True)
-"#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", USER)
-        .env("PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    env.stop(Service::Imap4);
-    let out = child.wait_with_output().expect("python3 ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = logged_on_client_when_stopping(Service::Imap4);
     assert!(text.contains("a OK LOGIN completed."), "{text}");
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }

@@ -6,6 +6,7 @@ pub mod enums;
 pub mod error;
 pub mod mail;
 pub mod mailboxes;
+mod migrate;
 pub mod owa;
 pub mod password;
 pub mod protocol_settings;
@@ -177,23 +178,12 @@ pub fn state_dir_for(store_path: &Path) -> PathBuf {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = schema::MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(StoreError::TooNew { path: path.display().to_string(), found: version, known });
-    }
-    for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another process may have migrated while we waited for the lock.
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now > i as i64 {
-            continue;
+    migrate::apply(conn, schema::MIGRATIONS).map_err(|e| match e {
+        migrate::MigrateError::TooNew { found, known } => {
+            StoreError::TooNew { path: path.display().to_string(), found, known }
         }
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
+        migrate::MigrateError::Sqlite(e) => StoreError::Sqlite(e),
+    })
 }
 
 fn read_server(conn: &Connection) -> StoreResult<Option<ServerInfo>> {

@@ -116,23 +116,12 @@ impl MailDb {
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = schema::MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(MailError::TooNew { path: path.display().to_string(), found: version, known });
-    }
-    for (i, step) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Another process may have migrated while we waited for the lock.
-        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if now > i as i64 {
-            continue;
+    super::migrate::apply(conn, schema::MIGRATIONS).map_err(|e| match e {
+        super::migrate::MigrateError::TooNew { found, known } => {
+            MailError::TooNew { path: path.display().to_string(), found, known }
         }
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
+        super::migrate::MigrateError::Sqlite(e) => e.into(),
+    })
 }
 
 /// Unix seconds now (internal dates of new messages).
