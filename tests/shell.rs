@@ -422,3 +422,21 @@ fn the_set_based_bulk_change_matches_the_record_by_record_one() {
     assert!(fused.stderr.contains("no settings of 'contoso.com/Users/Bob' have been modified"), "{}", fused.stderr);
     assert!(fused.stdout.contains("ModifiedProperties : {PopEnabled=False}\n"), "{}", fused.stdout);
 }
+
+#[test]
+fn added_addresses_are_secondary_smtp_and_resolve() {
+    let s = Shell::new();
+    s.mailboxes(&["John Smith"]);
+    let r = s.cmd("Set-CASMailbox johnsmith -EmailAddresses @{Add='js@contoso.com'}; (Get-Mailbox johnsmith).EmailAddresses; (Get-CASMailbox js@contoso.com).Name");
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        ("SMTP:johnsmith@contoso.com\nsmtp:js@contoso.com\nJohn Smith\n", "")
+    );
+}
+
+#[test]
+fn an_error_marks_the_command_not_the_pipe_after_it() {
+    let s = Shell::new();
+    let r = s.cmd("Get-CASMailbox nobody | % Name");
+    assert!(r.stderr.contains("\n+ Get-CASMailbox nobody | % Name\n+ ~~~~~~~~~~~~~~~~~~~~~\n"), "{}", r.stderr);
+}

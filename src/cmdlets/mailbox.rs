@@ -291,7 +291,11 @@ pub fn apply_names(
     set("DisplayName", &mut m.display_name, args.string("DisplayName"));
     set("UserPrincipalName", &mut m.upn, args.string("UserPrincipalName"));
     if let Some(v) = args.get("EmailAddresses") {
-        let next = apply_multi(&m.email_addresses, v);
+        // A bare address is a secondary SMTP address, as Exchange takes it.
+        let next: Vec<String> = apply_multi(&m.email_addresses, &with_prefixes(v))
+            .into_iter()
+            .map(|a| if a.contains(':') { a } else { format!("smtp:{a}") })
+            .collect();
         for a in &next {
             let bare = a.split_once(':').map(|(_, r)| r).unwrap_or(a);
             check_smtp("EmailAddresses", bare)?;
@@ -326,6 +330,25 @@ pub fn apply_names(
         changed.push(("Password".into(), "********".into(), "********".into()));
     }
     Ok(())
+}
+
+/// `@{Add='a@x'}` and plain lists name addresses without `smtp:`; compare
+/// and store them with it.
+fn with_prefixes(v: &Value) -> Value {
+    let fix = |x: &Value| {
+        let t = x.to_text();
+        Value::Str(if t.contains(':') { t } else { format!("smtp:{t}") })
+    };
+    match v {
+        Value::Hashtable(entries) => Value::Hashtable(
+            entries
+                .iter()
+                .map(|(k, items)| (k.clone(), Value::Array(items.clone().into_items().iter().map(fix).collect())))
+                .collect(),
+        ),
+        Value::Null => Value::Null,
+        other => Value::Array(other.clone().into_items().iter().map(fix).collect()),
+    }
 }
 
 fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {

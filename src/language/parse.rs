@@ -90,8 +90,18 @@ fn command(pair: Pair<Rule>) -> Command {
             }
             _ => CommandElement::Argument(argument(p)),
         })
-        .collect();
-    Command { name, name_span, elements, span: sp }
+        .collect::<Vec<CommandElement>>();
+    // The pair may end in the spaces before a `|`; errors mark the text only.
+    let end = elements
+        .last()
+        .map(|e| match e {
+            CommandElement::Parameter { span, value, .. } => {
+                value.as_ref().map(|v| v.span.end).unwrap_or(span.end).max(span.end)
+            }
+            CommandElement::Argument(a) => a.span.end,
+        })
+        .unwrap_or(name_span.end);
+    Command { name, name_span, elements, span: Span::new(sp.start, end.min(sp.end)) }
 }
 
 /// An argument-mode value: one item, or `a, b, c` as an array.
