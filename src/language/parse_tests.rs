@@ -207,3 +207,79 @@ fn errors_name_the_place_and_know_when_input_is_incomplete() {
     let e = parse_script("Get-CASMailbox )").unwrap_err();
     assert_eq!(e.message, "Unexpected token ')' in expression or statement.");
 }
+
+/// Random text from the characters PowerShell treats specially never makes
+/// the parser, its diagnostics, the highlighter or the completer panic.
+#[test]
+fn random_input_never_panics() {
+    const PIECES: &[&str] = &[
+        "Get-CASMailbox",
+        "Set-ImapSettings",
+        " ",
+        " ",
+        "-",
+        "-Identity",
+        "-Imap",
+        ":",
+        "$",
+        "$_",
+        "$true",
+        "(",
+        ")",
+        "{",
+        "}",
+        "@(",
+        "@{",
+        "[",
+        "]",
+        "'",
+        "''",
+        "\"",
+        "`",
+        "`\n",
+        "\n",
+        ";",
+        "|",
+        ",",
+        ".",
+        "=",
+        "+=",
+        "#",
+        "<#",
+        "#>",
+        "1",
+        "10kb",
+        "0.0.0.0:993",
+        "-eq",
+        "-not",
+        "!",
+        "-like",
+        "exit",
+        "é",
+        "\u{201C}",
+        "\u{2013}",
+        "x",
+        "Name",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut completer = crate::hosts::complete::ShellCompleter::new(std::path::PathBuf::from("/nonexistent/mailsh.db"));
+    for _ in 0..5_000 {
+        let n = (next() % 12) as usize + 1;
+        let text: String = (0..n).map(|_| PIECES[(next() % PIECES.len() as u64) as usize]).collect();
+        let _ = parse_script(&text);
+        let _ = crate::hosts::highlight::highlight_line(&text);
+        let pos = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .nth((next() % (text.chars().count() as u64 + 1)) as usize)
+            .unwrap_or(text.len());
+        let _ = completer.candidates(&text, pos);
+        let _ = crate::language::opath::parse_filter(&text);
+    }
+}
