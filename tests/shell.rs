@@ -440,3 +440,16 @@ fn an_error_marks_the_command_not_the_pipe_after_it() {
     let r = s.cmd("Get-CASMailbox nobody | % Name");
     assert!(r.stderr.contains("\n+ Get-CASMailbox nobody | % Name\n+ ~~~~~~~~~~~~~~~~~~~~~\n"), "{}", r.stderr);
 }
+
+#[test]
+fn if_and_foreach_statements_run_in_scripts() {
+    let s = Shell::new();
+    s.mailboxes(&["Ann", "Bob"]);
+    let r = s.file(
+        "loop.ps1",
+        "foreach ($m in Get-CASMailbox) {\n  if ($m.Name -eq 'Bob') {\n    Set-CASMailbox $m.Identity -ImapEnabled $false\n  }\n  elseif ($m.Name -like 'A*') { \"keep $($m.Name)\" }\n  else { 'never' }\n}\n(Get-CASMailbox -Filter \"ImapEnabled -eq `$false\").Name\n",
+    );
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str(), r.code), ("keep Ann\nBob\n", "", 0));
+    let r = s.cmd("foreach ($i in 1,2) { Get-Nothing; \"after $i\" }");
+    assert_eq!(r.stdout, "after 1\nafter 2\n", "an error ends only its own statement");
+}

@@ -61,6 +61,19 @@ fn statement(src: &str, s: &Statement, out: &mut Vec<(Span, Style)>) {
             mark(out, Span::new(span.start, span.start + variable.len() + 1), Style::new().fg(Color::Green));
             pipeline(src, value, out);
         }
+        Statement::If { clauses, otherwise, .. } => {
+            for (c, body) in clauses {
+                statement(src, c, out);
+                statements(src, body, out);
+            }
+            if let Some(body) = otherwise {
+                statements(src, body, out);
+            }
+        }
+        Statement::Foreach { collection, body, .. } => {
+            statement(src, collection, out);
+            statements(src, body, out);
+        }
         Statement::Exit { code, span } => {
             mark(out, Span::new(span.start, span.start + 4), Style::new().fg(Color::Green));
             if let Some(c) = code {

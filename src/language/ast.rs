@@ -24,15 +24,39 @@ pub struct Script {
 #[derive(Debug, Clone)]
 pub enum Statement {
     Pipeline(Pipeline),
-    Assignment { variable: String, op: AssignOp, value: Pipeline, span: Span },
-    Exit { code: Option<Expr>, span: Span },
+    Assignment {
+        variable: String,
+        op: AssignOp,
+        value: Pipeline,
+        span: Span,
+    },
+    Exit {
+        code: Option<Expr>,
+        span: Span,
+    },
+    /// `if (c) {..} elseif (c) {..} else {..}`: conditions with their bodies.
+    If {
+        clauses: Vec<(Statement, Vec<Statement>)>,
+        otherwise: Option<Vec<Statement>>,
+        span: Span,
+    },
+    /// `foreach ($item in collection) {..}`
+    Foreach {
+        variable: String,
+        collection: Box<Statement>,
+        body: Vec<Statement>,
+        span: Span,
+    },
 }
 
 impl Statement {
     pub fn span(&self) -> Span {
         match self {
             Statement::Pipeline(p) => p.span,
-            Statement::Assignment { span, .. } | Statement::Exit { span, .. } => *span,
+            Statement::Assignment { span, .. }
+            | Statement::Exit { span, .. }
+            | Statement::If { span, .. }
+            | Statement::Foreach { span, .. } => *span,
         }
     }
 }

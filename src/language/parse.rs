@@ -45,6 +45,47 @@ fn statement(pair: Pair<Rule>) -> Statement {
             code: inner.into_inner().find(|p| p.as_rule() == Rule::expression).map(expression),
             span: sp,
         },
+        Rule::if_stmt => {
+            let mut clauses = Vec::new();
+            let mut otherwise = None;
+            let mut parts = inner.into_inner().peekable();
+            let mut pending: Option<Statement> = None;
+            while let Some(p) = parts.next() {
+                match p.as_rule() {
+                    Rule::condition => pending = p.into_inner().next().map(statement),
+                    Rule::block => {
+                        if let Some(c) = pending.take() {
+                            clauses.push((c, block(p)));
+                        }
+                    }
+                    Rule::elseif_clause => {
+                        let mut inner = p.into_inner();
+                        let cond = inner
+                            .find(|x| x.as_rule() == Rule::condition)
+                            .and_then(|c| c.into_inner().next())
+                            .map(statement);
+                        let body = inner.find(|x| x.as_rule() == Rule::block).map(block).unwrap_or_default();
+                        if let Some(c) = cond {
+                            clauses.push((c, body));
+                        }
+                    }
+                    Rule::else_clause => otherwise = p.into_inner().find(|x| x.as_rule() == Rule::block).map(block),
+                    _ => {}
+                }
+            }
+            Statement::If { clauses, otherwise, span: sp }
+        }
+        Rule::foreach_stmt => {
+            let mut parts = inner.into_inner();
+            let variable = parts.find(|p| p.as_rule() == Rule::variable).map(variable_name).unwrap_or_default();
+            let collection = parts
+                .find(|p| p.as_rule() == Rule::condition)
+                .and_then(|c| c.into_inner().next())
+                .map(statement)
+                .unwrap_or(Statement::Pipeline(Pipeline { elements: vec![], span: sp }));
+            let body = parts.find(|p| p.as_rule() == Rule::block).map(block).unwrap_or_default();
+            Statement::Foreach { variable, collection: Box::new(collection), body, span: sp }
+        }
         Rule::assignment => {
             let mut parts = inner.into_inner();
             let variable = parts.next().map(variable_name).unwrap_or_default();
@@ -58,6 +99,10 @@ fn statement(pair: Pair<Rule>) -> Statement {
         }
         _ => Statement::Pipeline(pipeline(inner)),
     }
+}
+
+fn block(pair: Pair<Rule>) -> Vec<Statement> {
+    inner_statements(pair)
 }
 
 fn pipeline(pair: Pair<Rule>) -> Pipeline {

@@ -283,3 +283,16 @@ fn random_input_never_panics() {
         let _ = crate::language::opath::parse_filter(&text);
     }
 }
+
+#[test]
+fn if_and_foreach_are_statements_but_foreach_in_a_pipeline_is_a_command() {
+    let script = parse_script("if ($a -gt 1) { 'x' }\nelseif ($b) { 'y' } else { 'z' }\nforeach ($m in Get-CASMailbox) {\n  $m.Name\n}\nGet-CASMailbox | foreach { $_.Name }\nforeach { 1 }").unwrap();
+    assert_eq!(script.statements.len(), 4);
+    assert!(matches!(&script.statements[0], Statement::If { clauses, otherwise: Some(_), .. } if clauses.len() == 2));
+    assert!(
+        matches!(&script.statements[1], Statement::Foreach { variable, body, .. } if variable == "m" && body.len() == 1)
+    );
+    assert!(matches!(&script.statements[2], Statement::Pipeline(p) if p.elements.len() == 2));
+    assert!(matches!(&script.statements[3], Statement::Pipeline(_)));
+    assert!(parse_script("if ($a) {").unwrap_err().incomplete);
+}

@@ -290,6 +290,27 @@ impl Session {
                 self.set_var(variable, value).map_err(|e| e.at(*span))?;
                 Ok(())
             }
+            Statement::If { clauses, otherwise, .. } => {
+                for (condition, body) in clauses {
+                    let test = collapse(self.run_nested(std::slice::from_ref(condition))?);
+                    if test.is_true() {
+                        return self.exec_block(body, sink);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.exec_block(body, sink),
+                    None => Ok(()),
+                }
+            }
+            Statement::Foreach { variable, collection, body, .. } => {
+                let items =
+                    collapse(self.run_nested(std::slice::from_ref(collection.as_ref()))?).into_items_for_pipeline();
+                for item in items {
+                    self.set_var(variable, item).map_err(|e| e.at(statement.span()))?;
+                    self.exec_block(body, sink)?;
+                }
+                Ok(())
+            }
             Statement::Exit { code, .. } => {
                 let code = match code {
                     Some(e) => match self.eval(e)? {
@@ -302,6 +323,21 @@ impl Session {
                 Err(Flow::Exit(code))
             }
         }
+    }
+
+    /// The statements of an `if` or `foreach` body: like a script, an error
+    /// ends only the statement it happened in.
+    fn exec_block(&mut self, statements: &[Statement], sink: &mut Sink<'_>) -> Result<()> {
+        for st in statements {
+            match self.exec_statement(st, sink) {
+                Err(Flow::Error(rec)) if self.error_action_preference() != Action::Stop => {
+                    let action = self.error_action_preference();
+                    self.write_error(*rec, action);
+                }
+                other => other?,
+            }
+        }
+        Ok(())
     }
 
     pub fn exec_pipeline(&mut self, pipeline: &Pipeline, sink: &mut Sink<'_>) -> Result<()> {
