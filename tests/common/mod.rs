@@ -29,11 +29,9 @@ pub struct Env {
     started: Vec<Service>,
 }
 
-/// A port nobody listens on right now (the kernel's pick, released).
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("an ephemeral port");
-    l.local_addr().expect("bound").port()
-}
+#[path = "../support/ports.rs"]
+mod ports;
+pub use ports::free_port;
 
 impl Env {
     /// A store with bob@contoso.com and POP3 on fresh loopback ports,

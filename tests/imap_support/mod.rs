@@ -25,10 +25,9 @@ pub struct Env {
     started: Vec<Service>,
 }
 
-pub fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("an ephemeral port");
-    l.local_addr().expect("bound").port()
-}
+#[path = "../support/ports.rs"]
+mod ports;
+pub use ports::free_port;
 
 impl Env {
     /// bob@contoso.com and IMAP4 on fresh loopback ports; `secure`:
