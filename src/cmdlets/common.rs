@@ -148,8 +148,9 @@ pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
         Value::Null => vec![],
         Value::Hashtable(entries) => {
             let mut out = current.to_vec();
-            for (k, v) in entries {
-                let items: Vec<String> = v.clone().into_items().iter().map(|i| i.to_text()).collect();
+            for (k, v) in entries.entries() {
+                let k = k.to_text();
+                let items: Vec<String> = v.into_items().iter().map(|i| i.to_text()).collect();
                 if k.eq_ignore_ascii_case("add") || k.eq_ignore_ascii_case("+") {
                     for i in items {
                         if !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
@@ -186,7 +187,7 @@ pub fn write_text_file(path: &str, text: &str, append: bool) -> Result<(), Error
 }
 
 pub fn strings(list: &[String]) -> Value {
-    Value::Array(list.iter().map(|s| Value::str(s.clone())).collect())
+    Value::array(list.iter().map(Value::str).collect())
 }
 
 #[cfg(test)]
@@ -196,7 +197,7 @@ mod tests {
     #[test]
     fn multi_valued_edits_follow_exchange() {
         let cur = vec!["a".to_string(), "b".to_string()];
-        let add = Value::Hashtable(vec![("Add".into(), Value::str("c")), ("Remove".into(), Value::str("A"))]);
+        let add = Value::hashtable(vec![(Value::str("Add"), Value::str("c")), (Value::str("Remove"), Value::str("A"))], false);
         assert_eq!(apply_multi(&cur, &add), vec!["b".to_string(), "c".to_string()]);
         assert_eq!(apply_multi(&cur, &Value::Null), Vec::<String>::new());
     }

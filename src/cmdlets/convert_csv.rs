@@ -61,7 +61,7 @@ impl Processor for Csv {
         };
         let sep = args.string("Delimiter").unwrap_or_else(|| ",".into());
         let (names, type_name): (Vec<String>, String) = match v {
-            Value::Object(o) => (o.class.names.clone(), o.type_name().to_string()),
+            Value::Object(o) => (o.names(), o.type_name().to_string()),
             Value::Hashtable(_) => (vec![], "System.Collections.Hashtable".into()),
             other => (vec!["Length".into()], other.type_name()),
         };
@@ -79,7 +79,7 @@ impl Processor for Csv {
             self.lines.extend(new_lines);
         } else {
             for l in new_lines {
-                out.emit(cx, Value::Str(l))?;
+                out.emit(cx, Value::str(l))?;
             }
         }
         Ok(())

@@ -43,7 +43,7 @@ impl Processor for ToJson {
         let value = if self.items.len() == 1 {
             self.items.pop().unwrap_or(Value::Null)
         } else {
-            Value::Array(std::mem::take(&mut self.items))
+            Value::array(std::mem::take(&mut self.items))
         };
         if !self.piped && matches!(value, Value::Null) && !args.has("InputObject") {
             return Ok(());
@@ -51,7 +51,7 @@ impl Processor for ToJson {
         let compress = args.switch("Compress");
         let mut text = String::new();
         write_json(&mut text, &value, depth, 0, compress);
-        out.emit(cx, Value::Str(text))
+        out.emit(cx, Value::str(text))
     }
 }
 
@@ -66,8 +66,8 @@ fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress:
     let nl = if compress { "" } else { "\n" };
     let colon = if compress { ":" } else { ":  " };
     let fields: Option<Vec<(String, Value)>> = match v {
-        Value::Object(o) => Some(o.properties().map(|(k, v)| (k.to_string(), v.clone())).collect()),
-        Value::Hashtable(h) => Some(h.clone()),
+        Value::Object(o) => Some(o.properties()),
+        Value::Hashtable(h) => Some(h.entries().into_iter().map(|(k, v)| (k.to_text(), v)).collect()),
         _ => None,
     };
     if let Some(fields) = fields {
@@ -97,8 +97,9 @@ fn write_json(out: &mut String, v: &Value, depth: usize, level: usize, compress:
         Value::Int(n) => out.push_str(&n.to_string()),
         Value::Double(f) => out.push_str(&format_double(*f)),
         Value::Enum(_, i) => out.push_str(&i.to_string()),
-        Value::DateTime(t) => out.push_str(&format!("\"\\/Date({})\\/\"", t * 1000)),
+        Value::DateTime(t) => out.push_str(&format!("\"\\/Date({})\\/\"", t.unix_secs() * 1000)),
         Value::Array(items) => {
+            let items = items.snapshot();
             if level > depth {
                 out.push_str(&quote(&items.iter().map(|i| i.to_text()).collect::<Vec<_>>().join(" ")));
                 return;

@@ -30,7 +30,7 @@ impl Host for Quiet {
 fn run(cx: &mut Session, text: &str) {
     cx.source = Rc::new(Source { text: text.to_string(), path: None, first_line: 1 });
     let script = parse_script(text).unwrap_or_else(|e| panic!("example {text:?} does not parse: {e:?}"));
-    cx.run_script(&script);
+    cx.run_script(&script, &mut |_, _| Ok(()));
 }
 
 #[test]
@@ -47,7 +47,13 @@ fn every_help_example_runs_without_error() {
             let store = dir.path().join(format!("example-{n}.db"));
             let errors = Rc::new(RefCell::new(String::new()));
             let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
-            let mut cx = Session::new(store, options, Box::new(Quiet { errors: errors.clone() }));
+            let mut cx = Session::new(
+                store,
+                options,
+                Box::new(Quiet { errors: errors.clone() }),
+                super::registry(),
+                &crate::format::CONSOLE,
+            );
             for name in ["John Smith", "Ken Sanchez", "Esther Valle"] {
                 let alias: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
                 run(

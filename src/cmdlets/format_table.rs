@@ -59,10 +59,10 @@ impl Processor for FormatTable {
         };
         let (labels, props, fixed): (Vec<String>, Vec<String>, Vec<Option<usize>>) = match args.get("Property") {
             Some(p) => {
-                let names = expand_property_names(p, &first.class.names);
+                let names = expand_property_names(p, &first.names());
                 let labels = names
                     .iter()
-                    .map(|n| first.class.index_of(n).map(|i| first.class.names[i].clone()).unwrap_or_else(|| n.clone()))
+                    .map(|n| { let c = first.class(); c.index_of(n).map(|i| c.names[i].clone()).unwrap_or_else(|| n.clone()) })
                     .collect();
                 (labels, names.clone(), vec![None; names.len()])
             }
@@ -73,7 +73,7 @@ impl Processor for FormatTable {
                     specs.iter().map(|s| s.width).collect(),
                 ),
                 _ => {
-                    let names = first.class.names.clone();
+                    let names = first.names();
                     (names.clone(), names.clone(), vec![None; names.len()])
                 }
             },

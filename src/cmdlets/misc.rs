@@ -6,7 +6,7 @@ use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
-use crate::runtime::value::{Value, now_unix};
+use crate::runtime::value::Value;
 
 pub fn definitions() -> Vec<CmdletDef> {
     let date = Signature::build("Get-Date")
@@ -24,12 +24,10 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("ValueOnly", T::Switch));
     vec![
         CmdletDef::run(date, |args, _, cx, out| {
-            let now = now_unix();
+            let now = crate::runtime::value::DateTime::now();
             match args.string("Format") {
-                Some(f) if f.eq_ignore_ascii_case("yyyyMMddHHmmss") => {
-                    out.emit(cx, Value::Str(crate::runtime::value::format_compact_datetime(now)))
-                }
-                _ => out.emit(cx, Value::DateTime(now)),
+                Some(f) => out.emit(cx, Value::str(crate::runtime::ops::format::format_value(&Value::DateTime(now), Some(&f)))),
+                None => out.emit(cx, Value::DateTime(now)),
             }
         }),
         CmdletDef::run(clear, |_, _, cx, _| {
@@ -64,7 +62,7 @@ fn get_exchange_server(_args: &Args, _input: Option<&Value>, cx: &mut Session, o
 fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let names = args.strings("Name");
     for n in cx.variable_names() {
-        if names.as_ref().is_some_and(|l| !l.iter().any(|p| crate::runtime::operators::wildcard_match(p, &n, false))) {
+        if names.as_ref().is_some_and(|l| !l.iter().any(|p| crate::runtime::ops::wildcard_match(p, &n, false))) {
             continue;
         }
         let v = cx.get_var(&n);
@@ -75,7 +73,7 @@ fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut
                 cx,
                 custom_object(
                     "System.Management.Automation.PSVariable",
-                    vec![("Name".into(), Value::Str(n)), ("Value".into(), v)],
+                    vec![("Name".into(), Value::str(n)), ("Value".into(), v)],
                 ),
             )?;
         }

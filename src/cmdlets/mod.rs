@@ -31,39 +31,11 @@ mod transcript;
 mod where_object;
 mod write;
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::runtime::command::CmdletDef;
+use crate::runtime::command::CommandTable;
 
-pub struct Registry {
-    defs: Vec<CmdletDef>,
-    index: HashMap<String, usize>,
-}
-
-impl Registry {
-    fn new(defs: Vec<CmdletDef>) -> Registry {
-        let mut index = HashMap::new();
-        for (i, d) in defs.iter().enumerate() {
-            index.insert(d.signature.name.to_ascii_lowercase(), i);
-            for a in d.signature.aliases {
-                index.insert(a.to_ascii_lowercase(), i);
-            }
-        }
-        Registry { defs, index }
-    }
-
-    /// Case-insensitive lookup by name or alias.
-    pub fn find(&self, name: &str) -> Option<&CmdletDef> {
-        self.index.get(&name.to_ascii_lowercase()).map(|i| &self.defs[*i])
-    }
-
-    pub fn all(&self) -> &[CmdletDef] {
-        &self.defs
-    }
-}
-
-static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     let mut defs = Vec::new();
     defs.extend(cas_mailbox::definitions());
     defs.extend(mailbox::definitions());
@@ -91,10 +63,11 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
     defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
-    Registry::new(defs)
+    CommandTable::new(defs)
 });
 
-pub fn registry() -> &'static Registry {
+/// Every cmdlet mailsh has; the hosts hand it to the sessions they make.
+pub fn registry() -> &'static CommandTable {
     &REGISTRY
 }
 

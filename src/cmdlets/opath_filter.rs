@@ -2,7 +2,7 @@
 
 use crate::language::opath::{Filter, FilterOp, parse_filter};
 use crate::runtime::errors::ErrorRecord;
-use crate::runtime::operators::{compare_scalars, wildcard_match};
+use crate::runtime::ops::{compare_scalars, wildcard_match};
 use crate::runtime::value::{Object, Value};
 
 /// Parses -Filter and checks that each property exists on the object type.
@@ -35,7 +35,7 @@ pub fn matches(filter: &Filter, o: &Object) -> bool {
         Filter::Or(parts) => parts.iter().any(|f| matches(f, o)),
         Filter::Not(f) => !matches(f, o),
         Filter::Compare { property, op, value } => {
-            let actual = o.get(property).cloned().unwrap_or(Value::Null);
+            let actual = o.get(property).unwrap_or(Value::Null);
             let wanted = typed_like(&actual, value);
             use std::cmp::Ordering::*;
             match op {
@@ -72,14 +72,14 @@ fn typed_like(actual: &Value, text: &str) -> Value {
 
 fn eq(actual: &Value, wanted: &Value) -> bool {
     match actual {
-        Value::Array(items) => items.iter().any(|i| eq(i, wanted)),
+        Value::Array(items) => items.items().iter().any(|i| eq(i, wanted)),
         _ => compare_scalars(actual, wanted, false) == Some(std::cmp::Ordering::Equal),
     }
 }
 
 fn any_text(actual: &Value, f: impl Fn(&str) -> bool) -> bool {
     match actual {
-        Value::Array(items) => items.iter().any(|i| f(&i.to_text())),
+        Value::Array(items) => items.items().iter().any(|i| f(&i.to_text())),
         other => f(&other.to_text()),
     }
 }

@@ -66,7 +66,7 @@ impl Processor for Collect {
                 }
                 Ok(())
             }
-            Kind::String => out.emit(cx, Value::Str(text)),
+            Kind::String => out.emit(cx, Value::str(text)),
             Kind::File => {
                 let path = args.string("FilePath").unwrap_or_default();
                 Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)

@@ -78,7 +78,7 @@ fn get_credential(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
         None => cx.host.read_line("User: ").unwrap_or_default(),
     };
     let password = cx.host.read_line(&format!("Password for user {user}: ")).unwrap_or_default();
-    out.emit(cx, Value::Credential { user, password: password.as_str().into() })
+    out.emit(cx, Value::credential(user, password.as_str().into()))
 }
 
 fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
@@ -89,7 +89,7 @@ fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
             let list = args.get("ArgumentList").cloned().unwrap_or(Value::Null).into_items();
             match list.as_slice() {
                 [user, Value::SecureString(pw)] => {
-                    out.emit(cx, Value::Credential { user: user.to_text(), password: pw.clone() })
+                    out.emit(cx, Value::credential(user.to_text(), pw.clone()))
                 }
                 _ => Err(ErrorRecord::new(
                     "Cannot find an overload for \"PSCredential\" and the argument count: \"2\".",
@@ -103,7 +103,7 @@ fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
         }
         "psobject" | "pscustomobject" | "object" => {
             let props = match args.get("Property") {
-                Some(Value::Hashtable(h)) => h.clone(),
+                Some(Value::Hashtable(h)) => h.entries().into_iter().map(|(k, v)| (k.to_text(), v)).collect(),
                 _ => vec![],
             };
             out.emit(cx, custom_object("System.Management.Automation.PSCustomObject", props))

@@ -65,7 +65,7 @@ fn write_host(args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut O
     let v = input.cloned().or_else(|| args.get("Object").cloned()).unwrap_or(Value::Null);
     let sep = args.string("Separator").unwrap_or_else(|| " ".into());
     let text = match v {
-        Value::Array(items) => items.iter().map(|i| i.to_text()).collect::<Vec<_>>().join(&sep),
+        Value::Array(items) => items.items().iter().map(|i| i.to_text()).collect::<Vec<_>>().join(&sep),
         other => other.to_text(),
     };
     let line = if args.switch("NoNewline") { text } else { format!("{text}\n") };

@@ -38,6 +38,10 @@ pub const MEASURE_INFO: &str = "Microsoft.PowerShell.Commands.GenericMeasureInfo
 pub const GROUP_INFO: &str = "Microsoft.PowerShell.Commands.GroupInfo";
 pub const GROUP_INFO_NO_ELEMENT: &str = "Microsoft.PowerShell.Commands.GroupInfoNoElement";
 pub const HELP_INFO: &str = "MamlCommandHelpInfo";
+pub const DICTIONARY_ENTRY: &str = "System.Collections.DictionaryEntry";
+pub const RUNTIME_TYPE: &str = "System.RuntimeType";
+pub const TIMESPAN: &str = "System.TimeSpan";
+pub const GUID: &str = "System.Guid";
 
 static CAS_MAILBOX_TABLE: [ColumnSpec; 6] = [
     col("Name", "Name", 20),
@@ -90,8 +94,33 @@ static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
+static DICTIONARY_TABLE: [ColumnSpec; 2] = [auto("Name", "Name"), auto("Value", "Value")];
+
+static TYPE_TABLE: [ColumnSpec; 4] =
+    [auto("IsPublic", "IsPublic"), auto("IsSerial", "IsSerial"), auto("Name", "Name"), auto("BaseType", "BaseType")];
+
+static TIMESPAN_LIST: [&str; 11] = [
+    "Days",
+    "Hours",
+    "Minutes",
+    "Seconds",
+    "Milliseconds",
+    "Ticks",
+    "TotalDays",
+    "TotalHours",
+    "TotalMinutes",
+    "TotalSeconds",
+    "TotalMilliseconds",
+];
+
+static GUID_TABLE: [ColumnSpec; 1] = [auto("Guid", "Guid")];
+
 pub fn default_view(o: &Object) -> View {
-    match o.type_name() {
+    match o.type_name().as_str() {
+        DICTIONARY_ENTRY => View::Table(&DICTIONARY_TABLE),
+        RUNTIME_TYPE => View::Table(&TYPE_TABLE),
+        TIMESPAN => View::List(&TIMESPAN_LIST),
+        GUID => View::Table(&GUID_TABLE),
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),

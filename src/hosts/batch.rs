@@ -14,7 +14,7 @@ use crate::runtime::session::{Session, Source};
 pub fn exit_code(cx: &Session, outcome: Outcome) -> i32 {
     match outcome {
         Outcome::Exit(n) => n,
-        Outcome::Stopped => 1,
+        Outcome::Stopped | Outcome::Interrupted => 1,
         Outcome::Completed => (cx.total_errors > 0) as i32,
     }
 }
@@ -40,7 +40,7 @@ pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
     cx.source = Rc::new(Source { text: text.to_string(), path, first_line: 1 });
     match parse_script(text) {
         Ok(script) => {
-            let outcome = cx.run_script(&script);
+            let outcome = super::session::run_shown(cx, &script);
             exit_code(cx, outcome)
         }
         Err(e) => {
@@ -85,7 +85,7 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
         match parse_script(&pending) {
             Ok(script) => {
                 cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
-                let outcome = cx.run_script(&script);
+                let outcome = super::session::run_shown(cx, &script);
                 if outcome != Outcome::Completed {
                     return exit_code(cx, outcome);
                 }

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use super::batch;
 use super::console::Console;
-use crate::runtime::session::Session;
 use crate::store::CreateOptions;
 
 #[derive(Debug, Default)]
@@ -171,7 +170,7 @@ pub fn main(args: &[String]) -> i32 {
     let stdin_tty = std::io::stdin().is_terminal();
     let interactive_shell = o.file.is_none() && o.command.is_none() && stdin_tty;
     let prompts = stdin_tty && !o.non_interactive;
-    let mut cx = Session::new(store, create_options(&o), Box::new(Console::new(prompts)));
+    let mut cx = super::session::new_session(store, create_options(&o), Box::new(Console::new(prompts)));
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
         return super::repl::run(&mut cx);

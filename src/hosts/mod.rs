@@ -9,4 +9,5 @@ pub mod highlight;
 pub mod repl;
 pub mod replay;
 pub mod services_hook;
+pub mod session;
 pub mod transcript;

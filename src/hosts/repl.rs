@@ -121,9 +121,9 @@ pub fn run(cx: &mut Session) -> i32 {
         }
         cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
         match parse_script(&line) {
-            Ok(script) => match cx.run_script(&script) {
+            Ok(script) => match super::session::run_shown(cx, &script) {
                 Outcome::Exit(code) => return code,
-                Outcome::Completed | Outcome::Stopped => {}
+                Outcome::Completed | Outcome::Stopped | Outcome::Interrupted => {}
             },
             Err(e) => report_parse_error(cx, &e),
         }

@@ -173,3 +173,47 @@ fn is_close(quote: char, c: char) -> bool {
 fn error(message: &str, error_id: &'static str, span: Span, incomplete: bool) -> ParseError {
     ParseError { message: message.to_string(), error_id, span, incomplete }
 }
+
+/// Refuses a script whose brackets nest deeper than `limit`, before the
+/// recursive parser (and later the evaluator) would need that much stack.
+pub fn nesting_error(source: &str, limit: usize) -> Option<ParseError> {
+    let mut depth = 0usize;
+    let mut chars = source.char_indices().peekable();
+    let mut quote: Option<char> = None;
+    while let Some((at, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == '`' && q == '"' {
+                chars.next();
+            } else if is_close(q, c) {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '`' => {
+                chars.next();
+            }
+            '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' => quote = Some('"'),
+            '\'' | '\u{2018}' | '\u{2019}' => quote = Some('\''),
+            '#' => {
+                while chars.peek().is_some_and(|(_, n)| *n != '\n') {
+                    chars.next();
+                }
+            }
+            '(' | '{' | '[' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(error(
+                        &format!("The script is nested too deeply: more than {limit} levels of parentheses, braces or brackets."),
+                        "NestingTooDeep",
+                        Span::new(at, at + 1),
+                        false,
+                    ));
+                }
+            }
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

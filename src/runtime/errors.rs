@@ -20,6 +20,10 @@ pub enum Category {
     ConnectionError,
     OperationStopped,
     InvalidType,
+    MetadataError,
+    NotImplemented,
+    SecurityError,
+    LimitsExceeded,
 }
 
 impl Category {
@@ -41,6 +45,10 @@ impl Category {
             Category::ConnectionError => "ConnectionError",
             Category::OperationStopped => "OperationStopped",
             Category::InvalidType => "InvalidType",
+            Category::MetadataError => "MetadataError",
+            Category::NotImplemented => "NotImplemented",
+            Category::SecurityError => "SecurityError",
+            Category::LimitsExceeded => "LimitsExceeded",
         }
     }
 }
@@ -57,7 +65,7 @@ pub struct Position {
     pub mark_len: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorRecord {
     pub message: String,
     /// The command that raised it, shown as `Cmd : message` and as the
@@ -75,6 +83,15 @@ pub struct ErrorRecord {
     pub command_class: Option<String>,
     pub span: Option<Span>,
     pub position: Option<Position>,
+    /// The exception's full .NET type name; empty means "derived from
+    /// `reason`" (see `exception_type`).
+    pub exception_type: String,
+    /// What `throw` or Write-Error was given, for `$_.TargetObject`.
+    pub target_object: Option<Box<super::value::Value>>,
+    /// The exception object itself when a script threw one.
+    pub exception: Option<std::rc::Rc<super::value::Exception>>,
+    /// Raised by `throw` (shown without a command prefix, `OperationStopped`).
+    pub thrown: bool,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -99,7 +116,35 @@ impl ErrorRecord {
             command_class: None,
             span: None,
             position: None,
+            exception_type: String::new(),
+            target_object: None,
+            exception: None,
+            thrown: false,
         }
+    }
+
+    /// The exception's full .NET type name.
+    pub fn exception_type(&self) -> String {
+        if let Some(e) = &self.exception {
+            return e.type_name.to_string();
+        }
+        if !self.exception_type.is_empty() {
+            return self.exception_type.clone();
+        }
+        super::exceptions::full_name(&self.reason)
+    }
+
+    /// The exception as `$_.Exception` shows it.
+    pub fn exception_value(&self) -> super::value::Exception {
+        match &self.exception {
+            Some(e) => (**e).clone(),
+            None => super::value::Exception::new(&self.exception_type(), &self.message),
+        }
+    }
+
+    pub fn with_exception_type(mut self, full_name: &str) -> Self {
+        self.exception_type = full_name.to_string();
+        self
     }
 
     pub fn with_target(mut self, target: impl Into<String>, target_type: &str) -> Self {
@@ -286,18 +331,42 @@ fn shorten(part: &str) -> String {
 /// What stops the normal flow of a script.
 #[derive(Debug, thiserror::Error)]
 pub enum Flow {
-    /// A terminating error: the statement stops here.
+    /// A statement-terminating error: the statement stops here; without a
+    /// try or trap around it, the error is written and the next statement runs.
     #[error("{0}")]
     Error(Box<ErrorRecord>),
-    /// An error under `-ErrorAction Stop`: the whole script stops.
+    /// A script-terminating error (`throw`, `-ErrorAction Stop`): unwinds to
+    /// the nearest try or trap, else ends the script.
     #[error("{0}")]
     ScriptStop(Box<ErrorRecord>),
     /// `exit N`.
     #[error("exit {0}")]
     Exit(i32),
+    /// `break [label]`: ends the loop or switch (the named one).
+    #[error("break")]
+    Break(Option<std::rc::Rc<str>>),
+    /// `continue [label]`: the next iteration of the loop (the named one).
+    #[error("continue")]
+    Continue(Option<std::rc::Rc<str>>),
+    /// `return`: ends the function or script block (its output is written).
+    #[error("return")]
+    Return,
     /// Select-Object -First has what it needs: upstream commands stop quietly.
     #[error("pipeline stopped")]
     StopUpstream,
+    /// Ctrl-C: what runs stops and the prompt comes back.
+    #[error("The pipeline has been stopped.")]
+    Interrupted,
+}
+
+impl Flow {
+    /// The error record of a terminating error, if this is one.
+    pub fn record(&self) -> Option<&ErrorRecord> {
+        match self {
+            Flow::Error(r) | Flow::ScriptStop(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 impl From<ErrorRecord> for Flow {

@@ -1,11 +1,13 @@
-//! PowerShell's operators: comparison (case-insensitive by default, the
-//! right operand converted to the left's type), wildcards, arithmetic.
+//! Comparison operators: case-insensitive by default, the right operand
+//! converted to the left's type, a collection on the left filtered, and
+//! `-like` wildcards.
 
-use super::errors::ErrorRecord;
-use super::value::Value;
+use super::super::errors::{Category, ErrorRecord};
+use super::super::types::{TypeRef, cast, parse_timespan_text};
+use super::super::value::Value;
 use crate::language::ast::CompareOp;
 
-/// `-like` wildcards: `*`, `?` and `[abc]` / `[a-z]`.
+/// `-like` wildcards: `*`, `?` and `[abc]` / `[a-z]`, with `` ` `` escaping.
 pub fn wildcard_match(pattern: &str, text: &str, case_sensitive: bool) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = if case_sensitive {
         (pattern.chars().collect(), text.chars().collect())
@@ -90,161 +92,154 @@ pub fn has_wildcard(text: &str) -> bool {
 }
 
 /// Compares two scalars as PowerShell does: the right side is converted to
-/// the left side's type. Returns None when they cannot be ordered.
+/// the left side's type. `None` when they cannot be ordered.
 pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std::cmp::Ordering> {
     use std::cmp::Ordering;
     match (l, r) {
         (Value::Null, Value::Null) => Some(Ordering::Equal),
-        (Value::Null, _) | (_, Value::Null) => None,
+        (Value::Null, _) => Some(Ordering::Less),
+        (_, Value::Null) => match l {
+            Value::Str(s) if s.is_empty() => None,
+            _ => Some(Ordering::Greater),
+        },
         (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
-        (Value::Int(_) | Value::Double(_) | Value::Bytes(_), _) => {
+        (Value::Long(a), Value::Long(b)) => Some(a.cmp(b)),
+        (Value::Str(a), Value::Str(b)) => Some(compare_text(a, b, case_sensitive)),
+        (
+            Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) | Value::Bytes(_),
+            _,
+        ) => {
             let a = number(l)?;
             let b = number(r)?;
             a.partial_cmp(&b)
         }
         (Value::Bool(a), other) => Some(a.cmp(&other.is_true())),
-        (Value::TimeSpan(a), Value::TimeSpan(b)) | (Value::DateTime(a), Value::DateTime(b)) => Some(a.cmp(b)),
-        (Value::TimeSpan(a), other) => Some(a.cmp(&super::convert::parse_timespan(&other.to_text())?)),
-        (Value::DateTime(a), other) => Some(a.cmp(&super::convert::parse_date(&other.to_text())?)),
-        _ => {
-            let (a, b) = (l.to_text(), r.to_text());
-            Some(if case_sensitive { a.cmp(&b) } else { a.to_lowercase().cmp(&b.to_lowercase()) })
+        (Value::Char(a), Value::Char(b)) => Some(if case_sensitive {
+            a.cmp(b)
+        } else {
+            a.to_lowercase().cmp(b.to_lowercase())
+        }),
+        (Value::TimeSpan(a), Value::TimeSpan(b)) => Some(a.cmp(b)),
+        (Value::DateTime(a), Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
+        (Value::TimeSpan(a), other) => Some(a.cmp(&parse_timespan_text(&other.to_text())?)),
+        (Value::DateTime(a), other) => match cast(other.clone(), &TypeRef::DateTime) {
+            Ok(Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
+            _ => None,
+        },
+        (Value::Enum(d, i), other) => match other {
+            Value::Enum(_, j) => Some(i.cmp(j)),
+            Value::Int(_) | Value::Long(_) => Some((*i as i64).cmp(&other.as_i64().unwrap_or(-1))),
+            _ => Some(compare_text(d.name(*i as usize), &other.to_text(), case_sensitive)),
+        },
+        (Value::Guid(a), Value::Guid(b)) => Some(a.cmp(b)),
+        (Value::Guid(_), other) => match cast(other.clone(), &TypeRef::Guid) {
+            Ok(b) => Some(if *l == b { Ordering::Equal } else { Ordering::Less }),
+            Err(_) => None,
+        },
+        (Value::Array(_) | Value::Hashtable(_) | Value::Object(_) | Value::ScriptBlock(_), _) => {
+            if l == r {
+                Some(Ordering::Equal)
+            } else if matches!(l, Value::Object(_)) {
+                Some(compare_text(&l.to_text(), &r.to_text(), case_sensitive))
+            } else {
+                None
+            }
         }
+        _ => Some(compare_text(&l.to_text(), &r.to_text(), case_sensitive)),
+    }
+}
+
+fn compare_text(a: &str, b: &str, case_sensitive: bool) -> std::cmp::Ordering {
+    if case_sensitive {
+        // Culture order puts lower case first among equal letters.
+        a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| b.cmp(a))
+    } else if a.is_ascii() && b.is_ascii() {
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        x.iter().map(u8::to_ascii_lowercase).cmp(y.iter().map(u8::to_ascii_lowercase))
+    } else {
+        a.to_lowercase().cmp(&b.to_lowercase())
     }
 }
 
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Int(n) => Some(*n as f64),
+        Value::Long(n) => Some(*n as f64),
         Value::Double(f) => Some(*f),
+        Value::Decimal(d) => d.to_string().parse().ok(),
+        Value::Byte(b) => Some(*b as f64),
         Value::Bytes(b) => Some(*b as f64),
         Value::Bool(b) => Some(*b as i64 as f64),
-        Value::Str(s) => s.trim().parse::<f64>().ok(),
+        Value::Char(c) => Some(*c as u32 as f64),
+        Value::Str(s) => super::super::types::parse_double(s),
         Value::Enum(_, i) => Some(*i as f64),
+        Value::Null => Some(0.0),
         _ => None,
     }
 }
 
-fn scalar_op(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<bool, ErrorRecord> {
+fn not_comparable(l: &Value) -> ErrorRecord {
+    ErrorRecord::new(
+        format!("Cannot compare \"{}\" because it is not IComparable.", l.to_text()),
+        Category::InvalidOperation,
+        "NotIcomparable",
+        "RuntimeException",
+    )
+    .unqualified()
+}
+
+/// One comparison of two scalars (no collection handling).
+pub fn scalar_compare(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<bool, ErrorRecord> {
     use std::cmp::Ordering::*;
+    let ordered = |l: &Value, r: &Value| -> Result<std::cmp::Ordering, ErrorRecord> {
+        compare_scalars(l, r, cs).ok_or_else(|| not_comparable(l))
+    };
     Ok(match op {
         CompareOp::Eq => compare_scalars(l, r, cs) == Some(Equal),
         CompareOp::Ne => compare_scalars(l, r, cs) != Some(Equal),
-        CompareOp::Gt => compare_scalars(l, r, cs) == Some(Greater),
-        CompareOp::Ge => matches!(compare_scalars(l, r, cs), Some(Greater | Equal)),
-        CompareOp::Lt => compare_scalars(l, r, cs) == Some(Less),
-        CompareOp::Le => matches!(compare_scalars(l, r, cs), Some(Less | Equal)),
+        CompareOp::Gt => ordered(l, r)? == Greater,
+        CompareOp::Ge => matches!(ordered(l, r)?, Greater | Equal),
+        CompareOp::Lt => ordered(l, r)? == Less,
+        CompareOp::Le => matches!(ordered(l, r)?, Less | Equal),
         CompareOp::Like => wildcard_match(&r.to_text(), &l.to_text(), cs),
         CompareOp::NotLike => !wildcard_match(&r.to_text(), &l.to_text(), cs),
         CompareOp::Match | CompareOp::NotMatch => {
-            let re = regex::RegexBuilder::new(&r.to_text()).case_insensitive(!cs).build().map_err(|e| {
-                ErrorRecord::invalid_operation(
-                    format!("The regular expression pattern {} is not valid: {e}", r.to_text()),
-                    "InvalidRegularExpression",
-                )
-            })?;
+            let re = super::regex_ops::compile(&r.to_text(), !cs)?;
             re.is_match(&l.to_text()) == (op == CompareOp::Match)
         }
         CompareOp::Contains | CompareOp::NotContains | CompareOp::In | CompareOp::NotIn => false,
     })
 }
 
-/// Applies a comparison; a collection on the left filters it.
-pub fn compare(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<Value, ErrorRecord> {
-    match op {
-        CompareOp::Contains | CompareOp::NotContains => {
-            let items = match l {
-                Value::Array(items) => items.clone(),
-                other => vec![other.clone()],
-            };
-            let found = items.iter().any(|i| compare_scalars(i, r, cs) == Some(std::cmp::Ordering::Equal));
-            Ok(Value::Bool(found == (op == CompareOp::Contains)))
-        }
-        CompareOp::In | CompareOp::NotIn => {
-            let items = match r {
-                Value::Array(items) => items.clone(),
-                other => vec![other.clone()],
-            };
-            let found = items.iter().any(|i| compare_scalars(l, i, cs) == Some(std::cmp::Ordering::Equal));
-            Ok(Value::Bool(found == (op == CompareOp::In)))
-        }
-        _ => match l {
-            Value::Array(items) => {
-                let mut kept = Vec::new();
-                for item in items {
-                    if scalar_op(op, item, r, cs)? {
-                        kept.push(item.clone());
-                    }
-                }
-                Ok(Value::Array(kept))
-            }
-            _ => Ok(Value::Bool(scalar_op(op, l, r, cs)?)),
-        },
+/// `-contains`: any item of `collection` equal to `item`.
+pub fn contains(collection: &Value, item: &Value, cs: bool) -> bool {
+    match collection {
+        Value::Array(a) => a.items().iter().any(|i| compare_scalars(i, item, cs) == Some(std::cmp::Ordering::Equal)),
+        other => compare_scalars(other, item, cs) == Some(std::cmp::Ordering::Equal),
     }
 }
 
-pub enum Arith {
-    Add,
-    Subtract,
-    Multiply,
-    Divide,
-    Modulo,
-}
-
-pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
-    let bad = |l: &Value, r: &Value, sym: &str| {
-        ErrorRecord::invalid_operation(
-            format!(
-                "Method invocation failed because [{}] does not contain a method named 'op_{}'.",
-                l.type_name(),
-                sym
-            ),
-            "MethodNotFound",
-        )
-        .with_target(r.to_text(), "")
-    };
-    match (op, l, r) {
-        (Arith::Add, Value::Str(a), r) => Ok(Value::Str(a + &r.to_text())),
-        (Arith::Add, Value::Array(mut a), r) => {
-            a.extend(r.into_items());
-            Ok(Value::Array(a))
-        }
-        (Arith::Add, Value::Null, r) => Ok(r),
-        (Arith::Multiply, Value::Str(a), r) => {
-            let n = number(&r).unwrap_or(0.0).max(0.0) as usize;
-            Ok(Value::Str(a.repeat(n)))
-        }
-        (op, l, r) => {
-            let (Some(a), Some(b)) = (number(&l), number(&r)) else {
-                let sym = match op {
-                    Arith::Add => "Addition",
-                    Arith::Subtract => "Subtraction",
-                    Arith::Multiply => "Multiply",
-                    Arith::Divide => "Division",
-                    Arith::Modulo => "Modulus",
-                };
-                return Err(bad(&l, &r, sym));
-            };
-            let ints = matches!((&l, &r), (Value::Int(_), Value::Int(_)));
-            let v = match op {
-                Arith::Add => a + b,
-                Arith::Subtract => a - b,
-                Arith::Multiply => a * b,
-                Arith::Divide => {
-                    if b == 0.0 {
-                        return Err(ErrorRecord::invalid_operation("Attempted to divide by zero.", "RuntimeException"));
+/// Applies a comparison; a collection on the left filters it.
+/// `-match` results (for `$Matches`) are handled by the evaluator.
+pub fn compare(op: CompareOp, l: &Value, r: &Value, cs: bool) -> Result<Value, ErrorRecord> {
+    match op {
+        CompareOp::Contains => Ok(Value::Bool(contains(l, r, cs))),
+        CompareOp::NotContains => Ok(Value::Bool(!contains(l, r, cs))),
+        CompareOp::In => Ok(Value::Bool(contains(r, l, cs))),
+        CompareOp::NotIn => Ok(Value::Bool(!contains(r, l, cs))),
+        _ => match l {
+            Value::Array(items) => {
+                let items = items.snapshot();
+                let mut kept = Vec::new();
+                for item in items {
+                    if scalar_compare(op, &item, r, cs)? {
+                        kept.push(item);
                     }
-                    a / b
                 }
-                Arith::Modulo => {
-                    if b == 0.0 {
-                        return Err(ErrorRecord::invalid_operation("Attempted to divide by zero.", "RuntimeException"));
-                    }
-                    a % b
-                }
-            };
-            Ok(if ints && v.fract() == 0.0 && v.abs() < 9.0e15 { Value::Int(v as i64) } else { Value::Double(v) })
-        }
+                Ok(Value::array(kept))
+            }
+            _ => Ok(Value::Bool(scalar_compare(op, l, r, cs)?)),
+        },
     }
 }
 
@@ -271,10 +266,10 @@ mod tests {
 
     #[test]
     fn collections_on_the_left_filter() {
-        let l = Value::Array(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+        let l = Value::array(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
         assert_eq!(
             compare(CompareOp::Gt, &l, &Value::Int(1), false).unwrap(),
-            Value::Array(vec![Value::Int(2), Value::Int(3)])
+            Value::array(vec![Value::Int(2), Value::Int(3)])
         );
         assert_eq!(compare(CompareOp::Contains, &l, &Value::Int(2), false).unwrap(), Value::Bool(true));
     }

@@ -1,0 +1,185 @@
+//! Variable and function scopes, as PowerShell nests them: global, script,
+//! one per function call or `& { }` block. Reading walks up the parent
+//! chain; assigning without a qualifier writes the current scope.
+//!
+//! Each frame names its parent explicitly instead of "the one below it", so
+//! that the functions of one pipeline (`f | g`), whose frames are pushed in
+//! turn as their blocks run, each see their caller and not each other.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use super::types::TypeRef;
+use super::value::Value;
+use crate::language::ast::FunctionDef;
+
+/// FNV-1a: variable names are short and come from the admin's own script,
+/// so a fast hash beats SipHash's protection against chosen keys.
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type NameMap<V> = HashMap<Rc<str>, V, BuildHasherDefault<NameHasher>>;
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub value: Value,
+    /// `[int]$x = 5` keeps converting what is assigned to it later.
+    pub constraint: Option<TypeRef>,
+    pub read_only: bool,
+}
+
+impl Variable {
+    pub fn new(value: Value) -> Variable {
+        Variable { value, constraint: None, read_only: false }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    Global,
+    Script,
+    /// A function call or a `& { }` block.
+    Local,
+}
+
+#[derive(Debug)]
+pub struct Frame {
+    pub vars: NameMap<Variable>,
+    pub functions: NameMap<Rc<FunctionDef>>,
+    pub parent: Option<usize>,
+    pub kind: FrameKind,
+}
+
+impl Frame {
+    pub fn new(kind: FrameKind, parent: Option<usize>) -> Frame {
+        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind }
+    }
+}
+
+pub struct Scopes {
+    frames: Vec<Frame>,
+}
+
+impl Default for Scopes {
+    fn default() -> Self {
+        Scopes { frames: vec![Frame::new(FrameKind::Global, None)] }
+    }
+}
+
+impl Scopes {
+    /// The index of the frame code runs in now.
+    pub fn current(&self) -> usize {
+        self.frames.len() - 1
+    }
+
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Enters a new frame whose parent is `parent` (the caller's frame).
+    pub fn push(&mut self, kind: FrameKind, parent: usize) {
+        self.frames.push(Frame::new(kind, Some(parent)));
+    }
+
+    /// Re-enters a frame kept between the begin, process and end blocks of
+    /// one function in a pipeline.
+    pub fn push_frame(&mut self, frame: Frame) {
+        self.frames.push(frame);
+    }
+
+    pub fn pop(&mut self) -> Option<Frame> {
+        if self.frames.len() > 1 { self.frames.pop() } else { None }
+    }
+
+    /// The frames from the current one up to global.
+    fn chain(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(self.current()), move |i| self.frames[*i].parent)
+    }
+
+    pub fn lookup(&self, key: &str) -> Option<&Variable> {
+        self.chain().find_map(|i| self.frames[i].vars.get(key))
+    }
+
+    pub fn lookup_mut(&mut self, key: &str) -> Option<&mut Variable> {
+        let at = self.chain().find(|i| self.frames[*i].vars.contains_key(key))?;
+        self.frames[at].vars.get_mut(key)
+    }
+
+    /// The nearest script frame (global when none).
+    pub fn script_frame(&self) -> usize {
+        self.chain().find(|i| self.frames[*i].kind != FrameKind::Local).unwrap_or(0)
+    }
+
+    pub fn frame(&self, i: usize) -> &Frame {
+        &self.frames[i.min(self.frames.len() - 1)]
+    }
+
+    pub fn frame_mut(&mut self, i: usize) -> &mut Frame {
+        let last = self.frames.len() - 1;
+        &mut self.frames[i.min(last)]
+    }
+
+    /// The variable of `key` in frame `i` itself (no walking up).
+    pub fn local(&self, i: usize, key: &str) -> Option<&Variable> {
+        self.frame(i).vars.get(key)
+    }
+
+    pub fn define(&mut self, i: usize, key: Rc<str>, var: Variable) {
+        self.frame_mut(i).vars.insert(key, var);
+    }
+
+    pub fn remove(&mut self, i: usize, key: &str) -> Option<Variable> {
+        self.frame_mut(i).vars.remove(key)
+    }
+
+    pub fn function(&self, key: &str) -> Option<Rc<FunctionDef>> {
+        self.chain().find_map(|i| self.frames[i].functions.get(key).cloned())
+    }
+
+    pub fn define_function(&mut self, i: usize, key: Rc<str>, def: Rc<FunctionDef>) {
+        self.frame_mut(i).functions.insert(key, def);
+    }
+
+    /// Every visible variable name (nearest definition wins), sorted.
+    pub fn visible_names(&self) -> Vec<Rc<str>> {
+        let mut names: Vec<Rc<str>> = Vec::new();
+        for i in self.chain() {
+            for k in self.frames[i].vars.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    pub fn visible_functions(&self) -> Vec<Rc<FunctionDef>> {
+        let mut seen: Vec<Rc<str>> = Vec::new();
+        let mut out = Vec::new();
+        for i in self.chain() {
+            for (k, f) in &self.frames[i].functions {
+                if !seen.contains(k) {
+                    seen.push(k.clone());
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,290 @@
+//! Types a script names: `[int]`, `[string[]]`, `[datetime]`,
+//! `[System.Collections.Generic.List[string]]`. A written type resolves to a
+//! `TypeRef` (or PowerShell's "Unable to find type" error); casts, typed
+//! variables, typed parameters, `-is` and `-as` all use it.
+
+pub mod cast;
+pub mod statics;
+
+pub use cast::{
+    CastError, cast, decimal_from_f64, parse_date_invariant, parse_double, parse_integer, parse_timespan_text,
+    round_half_even,
+};
+
+use crate::language::ast::TypeName;
+
+use super::errors::{Category, ErrorRecord};
+use super::value::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    Object,
+    Bool,
+    Int,
+    Long,
+    Double,
+    Decimal,
+    Byte,
+    Char,
+    String,
+    DateTime,
+    TimeSpan,
+    Guid,
+    /// `T[]`; `[array]` is `Object[]`.
+    Array(Box<TypeRef>),
+    Hashtable,
+    /// `[ordered]`, only before a hashtable literal.
+    Ordered,
+    PSCustomObject,
+    PSObject,
+    Regex,
+    ScriptBlock,
+    Void,
+    Switch,
+    SecureString,
+    PSCredential,
+    /// System.Type itself (`[type]`).
+    Type,
+    ArrayList,
+    List(Box<TypeRef>),
+    /// A known exception type, by full name.
+    Exception(&'static str),
+    /// A class that only has static members (`[math]`, `[convert]`...).
+    Static(&'static str),
+}
+
+/// Type accelerators and full names, as PowerShell resolves them.
+const NAMES: &[(&str, TypeRef)] = &[
+    ("object", TypeRef::Object),
+    ("system.object", TypeRef::Object),
+    ("bool", TypeRef::Bool),
+    ("boolean", TypeRef::Bool),
+    ("system.boolean", TypeRef::Bool),
+    ("int", TypeRef::Int),
+    ("int32", TypeRef::Int),
+    ("system.int32", TypeRef::Int),
+    ("long", TypeRef::Long),
+    ("int64", TypeRef::Long),
+    ("system.int64", TypeRef::Long),
+    ("double", TypeRef::Double),
+    ("system.double", TypeRef::Double),
+    ("float", TypeRef::Double),
+    ("single", TypeRef::Double),
+    ("decimal", TypeRef::Decimal),
+    ("system.decimal", TypeRef::Decimal),
+    ("byte", TypeRef::Byte),
+    ("system.byte", TypeRef::Byte),
+    ("char", TypeRef::Char),
+    ("system.char", TypeRef::Char),
+    ("string", TypeRef::String),
+    ("system.string", TypeRef::String),
+    ("datetime", TypeRef::DateTime),
+    ("system.datetime", TypeRef::DateTime),
+    ("timespan", TypeRef::TimeSpan),
+    ("system.timespan", TypeRef::TimeSpan),
+    ("guid", TypeRef::Guid),
+    ("system.guid", TypeRef::Guid),
+    ("hashtable", TypeRef::Hashtable),
+    ("system.collections.hashtable", TypeRef::Hashtable),
+    ("ordered", TypeRef::Ordered),
+    ("system.collections.specialized.ordereddictionary", TypeRef::Ordered),
+    ("pscustomobject", TypeRef::PSCustomObject),
+    ("system.management.automation.pscustomobject", TypeRef::PSCustomObject),
+    ("psobject", TypeRef::PSObject),
+    ("system.management.automation.psobject", TypeRef::PSObject),
+    ("regex", TypeRef::Regex),
+    ("system.text.regularexpressions.regex", TypeRef::Regex),
+    ("scriptblock", TypeRef::ScriptBlock),
+    ("system.management.automation.scriptblock", TypeRef::ScriptBlock),
+    ("void", TypeRef::Void),
+    ("system.void", TypeRef::Void),
+    ("switch", TypeRef::Switch),
+    ("system.management.automation.switchparameter", TypeRef::Switch),
+    ("securestring", TypeRef::SecureString),
+    ("system.security.securestring", TypeRef::SecureString),
+    ("pscredential", TypeRef::PSCredential),
+    ("system.management.automation.pscredential", TypeRef::PSCredential),
+    ("type", TypeRef::Type),
+    ("system.type", TypeRef::Type),
+    ("system.collections.arraylist", TypeRef::ArrayList),
+    ("collections.arraylist", TypeRef::ArrayList),
+    ("math", TypeRef::Static("System.Math")),
+    ("system.math", TypeRef::Static("System.Math")),
+    ("convert", TypeRef::Static("System.Convert")),
+    ("system.convert", TypeRef::Static("System.Convert")),
+    ("environment", TypeRef::Static("System.Environment")),
+    ("system.environment", TypeRef::Static("System.Environment")),
+    ("io.path", TypeRef::Static("System.IO.Path")),
+    ("system.io.path", TypeRef::Static("System.IO.Path")),
+    ("io.file", TypeRef::Static("System.IO.File")),
+    ("system.io.file", TypeRef::Static("System.IO.File")),
+    ("system.text.encoding", TypeRef::Static("System.Text.Encoding")),
+    ("text.encoding", TypeRef::Static("System.Text.Encoding")),
+    ("system.net.dns", TypeRef::Static("System.Net.Dns")),
+];
+
+impl TypeRef {
+    /// Resolves a written type, or PowerShell's `Unable to find type [X].`
+    pub fn resolve(t: &TypeName) -> Result<TypeRef, ErrorRecord> {
+        let mut base = TypeRef::resolve_name(&t.name, &t.generic_args).ok_or_else(|| not_found(&t.text()))?;
+        for _ in &t.array_ranks {
+            base = TypeRef::Array(Box::new(base));
+        }
+        Ok(base)
+    }
+
+    fn resolve_name(name: &str, generic: &[TypeName]) -> Option<TypeRef> {
+        let lower = name.to_ascii_lowercase();
+        if !generic.is_empty() {
+            let is_list = matches!(
+                lower.as_str(),
+                "system.collections.generic.list" | "collections.generic.list" | "list" | "generic.list"
+            );
+            if is_list && generic.len() == 1 {
+                let elem = TypeRef::resolve(&generic[0]).ok()?;
+                return Some(TypeRef::List(Box::new(elem)));
+            }
+            return None;
+        }
+        if lower == "array" || lower == "system.array" {
+            return Some(TypeRef::Array(Box::new(TypeRef::Object)));
+        }
+        if let Some((_, t)) = NAMES.iter().find(|(n, _)| *n == lower) {
+            return Some(t.clone());
+        }
+        if let Some(stripped) = lower.strip_prefix("system.")
+            && let Some((_, t)) = NAMES.iter().find(|(n, _)| *n == stripped)
+        {
+            return Some(t.clone());
+        }
+        super::exceptions::resolve(name).map(TypeRef::Exception)
+    }
+
+    /// The full .NET name (`System.Int32`, `System.String[]`).
+    pub fn full_name(&self) -> String {
+        match self {
+            TypeRef::Object => "System.Object".into(),
+            TypeRef::Bool => "System.Boolean".into(),
+            TypeRef::Int => "System.Int32".into(),
+            TypeRef::Long => "System.Int64".into(),
+            TypeRef::Double => "System.Double".into(),
+            TypeRef::Decimal => "System.Decimal".into(),
+            TypeRef::Byte => "System.Byte".into(),
+            TypeRef::Char => "System.Char".into(),
+            TypeRef::String => "System.String".into(),
+            TypeRef::DateTime => "System.DateTime".into(),
+            TypeRef::TimeSpan => "System.TimeSpan".into(),
+            TypeRef::Guid => "System.Guid".into(),
+            TypeRef::Array(e) => format!("{}[]", e.full_name()),
+            TypeRef::Hashtable => "System.Collections.Hashtable".into(),
+            TypeRef::Ordered => "System.Collections.Specialized.OrderedDictionary".into(),
+            TypeRef::PSCustomObject => "System.Management.Automation.PSObject".into(),
+            TypeRef::PSObject => "System.Management.Automation.PSObject".into(),
+            TypeRef::Regex => "System.Text.RegularExpressions.Regex".into(),
+            TypeRef::ScriptBlock => "System.Management.Automation.ScriptBlock".into(),
+            TypeRef::Void => "System.Void".into(),
+            TypeRef::Switch => "System.Management.Automation.SwitchParameter".into(),
+            TypeRef::SecureString => "System.Security.SecureString".into(),
+            TypeRef::PSCredential => "System.Management.Automation.PSCredential".into(),
+            TypeRef::Type => "System.Type".into(),
+            TypeRef::ArrayList => "System.Collections.ArrayList".into(),
+            TypeRef::List(e) => format!("System.Collections.Generic.List`1[[{}]]", e.full_name()),
+            TypeRef::Exception(n) => n.to_string(),
+            TypeRef::Static(n) => n.to_string(),
+        }
+    }
+
+    /// The short name help and binding messages print (`Int32`, `String[]`).
+    pub fn short_name(&self) -> &'static str {
+        match self {
+            TypeRef::Object | TypeRef::PSObject | TypeRef::PSCustomObject => "Object",
+            TypeRef::Bool => "Boolean",
+            TypeRef::Int => "Int32",
+            TypeRef::Long => "Int64",
+            TypeRef::Double => "Double",
+            TypeRef::Decimal => "Decimal",
+            TypeRef::Byte => "Byte",
+            TypeRef::Char => "Char",
+            TypeRef::String => "String",
+            TypeRef::DateTime => "DateTime",
+            TypeRef::TimeSpan => "TimeSpan",
+            TypeRef::Guid => "Guid",
+            TypeRef::Array(e) => match **e {
+                TypeRef::String => "String[]",
+                TypeRef::Int => "Int32[]",
+                _ => "Object[]",
+            },
+            TypeRef::Hashtable => "Hashtable",
+            TypeRef::Ordered => "OrderedDictionary",
+            TypeRef::Regex => "Regex",
+            TypeRef::ScriptBlock => "ScriptBlock",
+            TypeRef::Void => "Void",
+            TypeRef::Switch => "SwitchParameter",
+            TypeRef::SecureString => "SecureString",
+            TypeRef::PSCredential => "PSCredential",
+            TypeRef::Type => "Type",
+            TypeRef::ArrayList => "ArrayList",
+            TypeRef::List(_) => "List`1",
+            TypeRef::Exception(n) | TypeRef::Static(n) => n.rsplit('.').next().unwrap_or(n),
+        }
+    }
+
+    /// The type a value has, as `-is` compares it.
+    pub fn of(v: &Value) -> String {
+        v.type_name()
+    }
+
+    /// `$v -is [T]`: exact type, a base type, or an interface the value has.
+    pub fn is_instance(&self, v: &Value) -> bool {
+        match (self, v) {
+            (TypeRef::Object | TypeRef::PSObject, Value::Null) => false,
+            (TypeRef::Object | TypeRef::PSObject, _) => true,
+            (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::Int, Value::Int(_)) => true,
+            (TypeRef::Long, Value::Long(_)) => true,
+            (TypeRef::Double, Value::Double(_)) => true,
+            (TypeRef::Decimal, Value::Decimal(_)) => true,
+            (TypeRef::Byte, Value::Byte(_)) => true,
+            (TypeRef::Char, Value::Char(_)) => true,
+            (TypeRef::String, Value::Str(_)) => true,
+            (TypeRef::DateTime, Value::DateTime(_)) => true,
+            (TypeRef::TimeSpan, Value::TimeSpan(_)) => true,
+            (TypeRef::Guid, Value::Guid(_)) => true,
+            (TypeRef::Array(e), Value::Array(a)) => {
+                **e == TypeRef::Object && !a.is_growable() || a.type_name() == self.full_name()
+            }
+            (TypeRef::Hashtable, Value::Hashtable(t)) => !t.ordered,
+            (TypeRef::Ordered, Value::Hashtable(t)) => t.ordered,
+            (TypeRef::PSCustomObject, Value::Object(o)) => {
+                o.is_type("System.Management.Automation.PSCustomObject")
+            }
+            (TypeRef::Regex, Value::Regex(_)) => true,
+            (TypeRef::ScriptBlock, Value::ScriptBlock(_)) => true,
+            (TypeRef::SecureString, Value::SecureString(_)) => true,
+            (TypeRef::PSCredential, Value::Credential(_)) => true,
+            (TypeRef::Type, Value::Type(_)) => true,
+            (TypeRef::ArrayList, Value::Array(a)) => a.type_name() == "System.Collections.ArrayList",
+            (TypeRef::List(_), Value::Array(a)) => a.type_name() == self.full_name(),
+            (TypeRef::Exception(t), Value::Exception(e)) => super::exceptions::derives_from(&e.type_name, t),
+            (TypeRef::Exception(t), Value::ErrorRecord(_)) => *t == "System.Management.Automation.ErrorRecord",
+            _ => false,
+        }
+    }
+}
+
+/// Whether a value's type name is, or derives from, `full` (for `-is`
+/// with names mailsh resolves by text, such as Exchange object types).
+pub fn type_name_matches(v: &Value, full: &str) -> bool {
+    v.type_name().eq_ignore_ascii_case(full)
+}
+
+pub fn not_found(text: &str) -> ErrorRecord {
+    ErrorRecord::new(
+        format!("Unable to find type [{text}]."),
+        Category::InvalidOperation,
+        "TypeNotFound",
+        "RuntimeException",
+    )
+    .with_target(text, "TypeName")
+    .unqualified()
+}

@@ -1,0 +1,143 @@
+//! A value as text: PowerShell's string conversion (`[string]$x`, string
+//! expansion), with .NET Framework's number formatting.
+
+use std::fmt::Write as _;
+
+use super::{Object, Value};
+
+impl Value {
+    /// PowerShell's string conversion ([string]$x): invariant culture,
+    /// arrays joined by spaces ($OFS's default).
+    pub fn to_text(&self) -> String {
+        match self {
+            Value::Null => String::new(),
+            Value::Bool(true) => "True".into(),
+            Value::Bool(false) => "False".into(),
+            Value::Int(n) => n.to_string(),
+            Value::Long(n) => n.to_string(),
+            Value::Double(f) => format_double(*f),
+            Value::Decimal(d) => d.to_string(),
+            Value::Byte(b) => b.to_string(),
+            Value::Char(c) => c.to_string(),
+            Value::Str(s) => s.to_string(),
+            Value::Array(a) => a.items().iter().map(|v| v.to_text()).collect::<Vec<_>>().join(" "),
+            Value::Hashtable(t) => t.type_name().into(),
+            Value::Object(o) => object_text(o),
+            Value::ScriptBlock(b) => b.text.clone(),
+            Value::Enum(d, i) => d.name(*i as usize).to_string(),
+            Value::TimeSpan(t) => super::time::format_timespan_ticks(*t),
+            Value::DateTime(d) => d.invariant_text(),
+            Value::Guid(g) => format_guid(*g),
+            Value::SecureString(_) => "System.Security.SecureString".into(),
+            Value::Credential(_) => "System.Management.Automation.PSCredential".into(),
+            Value::Bytes(b) => super::time::format_bytes(*b),
+            Value::Type(t) => t.to_string(),
+            Value::ErrorRecord(e) => e.message.clone(),
+            Value::Exception(e) => e.message.to_string(),
+            Value::Regex(r) => r.pattern.clone(),
+        }
+    }
+}
+
+/// How an object prints when it stands in a string: a PSCustomObject as
+/// `@{a=1; b=2}`, an Exchange object as its Identity (or Name).
+fn object_text(o: &Object) -> String {
+    let type_name = o.type_name();
+    if type_name == "System.Management.Automation.PSCustomObject" || type_name.starts_with("Selected.") {
+        let mut s = String::from("@{");
+        for (i, (k, v)) in o.properties().iter().enumerate() {
+            if i > 0 {
+                s.push_str("; ");
+            }
+            let _ = write!(s, "{k}={}", v.to_text());
+        }
+        s.push('}');
+        return s;
+    }
+    for key in ["Identity", "Name", "DisplayName"] {
+        if let Some(v) = o.get(key)
+            && !v.is_null()
+        {
+            return v.to_text();
+        }
+    }
+    type_name
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`
+pub fn format_guid(g: u128) -> String {
+    let h = format!("{g:032x}");
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// A double as .NET Framework's ToString() prints it: 15 significant
+/// digits, fixed notation for exponents from -5 to 14, else `1E+15`.
+pub fn format_double(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    if f == 0.0 {
+        return "0".into();
+    }
+    let sci = format!("{f:.14e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-5..15).contains(&exp) {
+        if exp < 0 {
+            out.push_str("0.");
+            for _ in 0..(-exp - 1) {
+                out.push('0');
+            }
+            out.push_str(digits);
+        } else {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(digits);
+                for _ in digits.len()..int_len {
+                    out.push('0');
+                }
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let _ = write!(out, "E{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    out
+}
+
+/// A double in a table cell or list (the same text; kept apart because
+/// format strings may differ later).
+pub fn format_float_for_display(f: f64) -> String {
+    format_double(f)
+}
+
+pub fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
