@@ -119,10 +119,10 @@ impl TimeSpan {
         Self::interval(value, 1.0)
     }
 
-    pub fn add(self, other: TimeSpan) -> Result<TimeSpan, DotNetError> {
+    pub fn add_span(self, other: TimeSpan) -> Result<TimeSpan, DotNetError> {
         self.ticks.checked_add(other.ticks).map(TimeSpan::from_ticks).ok_or(DotNetError::TimeSpanTooLong)
     }
-    pub fn subtract(self, other: TimeSpan) -> Result<TimeSpan, DotNetError> {
+    pub fn subtract_span(self, other: TimeSpan) -> Result<TimeSpan, DotNetError> {
         self.ticks.checked_sub(other.ticks).map(TimeSpan::from_ticks).ok_or(DotNetError::TimeSpanTooLong)
     }
     pub fn negate(self) -> Result<TimeSpan, DotNetError> {
@@ -485,7 +485,7 @@ mod parse {
             return None;
         }
         let ms = ((d.value * 3600 * 24) + h.value * 3600 + m.value * 60 + s.value) * 1000;
-        if ms > i64::MAX / TICKS_PER_MILLISECOND || ms < i64::MIN / TICKS_PER_MILLISECOND {
+        if !(i64::MIN / TICKS_PER_MILLISECOND..=i64::MAX / TICKS_PER_MILLISECOND).contains(&ms) {
             return None;
         }
         let mut fraction = f.value;
@@ -553,7 +553,7 @@ mod tests {
         assert_eq!(TimeSpan::MIN.negate(), Err(DotNetError::NegateTwosComplement));
         assert_eq!(TimeSpan::MIN.duration(), Err(DotNetError::Duration));
         assert_eq!(ts(0, -1, 0, 0, 0).duration().unwrap(), ts(0, 1, 0, 0, 0));
-        assert_eq!(TimeSpan::MAX.add(TimeSpan::from_ticks(1)), Err(DotNetError::TimeSpanTooLong));
+        assert_eq!(TimeSpan::MAX.add_span(TimeSpan::from_ticks(1)), Err(DotNetError::TimeSpanTooLong));
     }
 
     #[test]
