@@ -66,6 +66,12 @@ pub enum DotNetError {
     /// Format_NoParsibleDigits (FormatException), from `Convert.ToInt32(text, 16)`.
     #[error("Could not find any recognizable digits.")]
     NoParsibleDigits,
+    /// OverflowException from a `checked` conversion (`Convert.ToInt64(1e30)`).
+    #[error("Arithmetic operation resulted in an overflow.")]
+    ArithmeticOverflow,
+    /// ArgumentException with the given text (`Convert.ToInt32("-1", 16)`).
+    #[error("{0}")]
+    Argument(String),
     /// IndexOutOfRangeException, which .NET Framework lets escape from a few places (an empty
     /// `Get-Date -UFormat`, a blank string cast to an integer).
     #[error("Index was outside the bounds of the array.")]
@@ -97,8 +103,9 @@ impl DotNetError {
             | NegateTwosComplement
             | Duration
             | Overflow(_)
-            | NegativeUnsigned => "System.OverflowException",
-            TimeSpanNaN => "System.ArgumentException",
+            | NegativeUnsigned
+            | ArithmeticOverflow => "System.OverflowException",
+            TimeSpanNaN | Argument(_) => "System.ArgumentException",
             IndexOutOfRange => "System.IndexOutOfRangeException",
             ArgumentOutOfRange { .. } => "System.ArgumentOutOfRangeException",
         }

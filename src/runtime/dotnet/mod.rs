@@ -6,6 +6,7 @@ pub mod date_format;
 pub mod datetime;
 pub mod error;
 pub mod number_format;
+pub mod number_parse;
 pub mod numeric_type;
 pub mod timespan;
 
