@@ -285,7 +285,7 @@ pub fn double_to_integer(value: f64, ty: NumericType) -> Result<i128, DotNetErro
         }
         // The narrower signed types go through Convert.ToInt32 first.
         NumericType::SByte | NumericType::Byte | NumericType::Int16 | NumericType::UInt16 | NumericType::Int32 => {
-            if !(value >= -2147483648.5 && value < 2147483647.5) {
+            if !(-2147483648.5..2147483647.5).contains(&value) {
                 return Err(DotNetError::Overflow(NumericType::Int32));
             }
             let v = rounded as i128;
@@ -295,7 +295,7 @@ pub fn double_to_integer(value: f64, ty: NumericType) -> Result<i128, DotNetErro
             Ok(v)
         }
         _ => {
-            if !(value >= -0.5 && value < 4294967295.5) {
+            if !(-0.5..4294967295.5).contains(&value) {
                 return Err(DotNetError::Overflow(NumericType::UInt32));
             }
             Ok(rounded as i128)
