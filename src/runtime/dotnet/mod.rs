@@ -3,6 +3,7 @@
 pub mod composite;
 pub mod culture;
 pub mod date_format;
+pub mod date_parse;
 pub mod datetime;
 pub mod error;
 pub mod number_format;
