@@ -934,6 +934,44 @@ mod tests {
     }
 
     #[test]
+    fn documentation_tables() {
+        // The example columns of the "Standard numeric format strings" and "Custom numeric
+        // format strings" tables (en-US).
+        assert_eq!(d(-123.456, "C3"), "($123.456)");
+        assert_eq!(d(-1.234567890e-25, "G"), "-1.23456789E-25");
+        assert_eq!(d(123456789.12345678, "R"), "123456789.12345678");
+        assert_eq!(d(-1234567890.12345678, "R"), "-1234567890.1234567");
+        assert_eq!(format_integer(-1, NumericType::SByte, "X4", Culture::EnUs).unwrap(), "00FF");
+        assert_eq!(i(255, "x4"), "00ff");
+        assert_eq!(d(1234.5678, "00000"), "01235");
+        assert_eq!(d(0.45678, "0.00"), "0.46");
+        assert_eq!(d(1234.5678, "#####"), "1235");
+        assert_eq!(d(0.45678, "#.##"), ".46");
+        assert_eq!(i(3, "####"), "3");
+        assert_eq!(i(2147483647, "##,#"), "2,147,483,647");
+        assert_eq!(i(2147483647, "#,#,,"), "2,147");
+        assert_eq!(d(0.03697, "#0.00\u{2030}"), "36.97‰");
+        assert_eq!(i(987654, "#0.0e0"), "98.8e4");
+        assert_eq!(d(1.8901385E-16, "0.0e+00"), "1.9e-16");
+        assert_eq!(i(987654, "\\###00\\#"), "#987654#");
+        assert_eq!(i(68, "# 'degrees'"), "68 degrees");
+        assert_eq!(i(68, "#' degrees'"), "68 degrees");
+        assert_eq!(i(68, "# °"), "68 °");
+        let sections = "#0.0#;(#0.0#);-\\0-";
+        assert_eq!(d(12.345, sections), "12.35");
+        assert_eq!(d(0.0, sections), "-0-");
+        assert_eq!(d(-12.345, sections), "(12.35)");
+        assert_eq!(d(12.345, "#0.0#;(#0.0#)"), "12.35");
+        assert_eq!(d(0.0, "#0.0#;(#0.0#)"), "0.0");
+        assert_eq!(d(-12.345, "#0.0#;(#0.0#)"), "(12.35)");
+        assert_eq!(d(34.5, "00"), "35");
+        assert_eq!(d(34.5, "##"), "35");
+        assert_eq!(i(1000, "#,#"), "1,000");
+        assert_eq!(i(100_000_000, "0,,"), "100");
+        assert_eq!(i(1_000_000_000, "#,0,,"), "1,000");
+    }
+
+    #[test]
     fn section_separators() {
         // From the documentation's ";" section: positive;negative;zero.
         let f = "##;(##);**Zero**";

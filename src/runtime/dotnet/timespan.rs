@@ -498,8 +498,13 @@ mod parse {
                 fraction *= 10;
             }
         }
-        let ticks = ms * TICKS_PER_MILLISECOND + fraction;
-        if negative { Some(-ticks) } else { Some(ticks) }
+        // .NET lets the sum wrap and then checks the sign.
+        let ticks = (ms * TICKS_PER_MILLISECOND).wrapping_add(fraction);
+        if !negative {
+            return (ticks >= 0).then_some(ticks);
+        }
+        let ticks = ticks.wrapping_neg();
+        (ticks <= 0).then_some(ticks)
     }
 }
 
@@ -671,6 +676,72 @@ mod tests {
         }
         assert_eq!(TimeSpan::try_parse("24:00"), None);
         assert_eq!(TimeSpan::try_parse("1:00").map(|t| t.ticks), Some(TICKS_PER_HOUR));
+    }
+
+    #[test]
+    fn parse_cases_from_dotnet_tests() {
+        // Valid inputs of .NET's TimeSpan parse tests, each also negated.
+        let valid: &[(&str, i64)] = &[
+            ("       12:24:02", 446_420_000_000),
+            ("12:24:02      ", 446_420_000_000),
+            ("0", 0),
+            ("12:24", 446_400_000_000),
+            ("12.03:04", 12 * TICKS_PER_DAY + 3 * TICKS_PER_HOUR + 4 * 600_000_000),
+            ("12:24:02.01", 446_420_100_000),
+            ("1:1:1.0", 36_610_000_000),
+            ("1:1:1.0000000", 36_610_000_000),
+            ("1:1:1.1", 36_611_000_000),
+            ("1:1:1.01", 36_610_100_000),
+            ("1:1:1.0001", 36_610_001_000),
+            ("1:1:1.0000001", 36_610_000_001),
+            ("1:12:24:02", TICKS_PER_DAY + 446_420_000_000),
+            ("01.23:45:.67", TICKS_PER_DAY + 23 * TICKS_PER_HOUR + 45 * 600_000_000 + 6_700_000),
+            ("1:1:.1", 36_601_000_000),
+            ("1:1:.0000001", 36_600_000_001),
+            ("1:2:.3", TICKS_PER_HOUR + 2 * 600_000_000 + 3_000_000),
+            ("1:2:3:.4", TICKS_PER_DAY + 2 * TICKS_PER_HOUR + 3 * 600_000_000 + 4_000_000),
+            ("10675199", 9_223_371_936_000_000_000),
+            ("10675199:02:48:05", 9_223_372_036_850_000_000),
+            ("10675199:02:48:05.4775", 9_223_372_036_854_775_000),
+            // Hours past 23 make the form d:h:m.
+            ("24:00:00", 24 * TICKS_PER_DAY),
+        ];
+        for (text, ticks) in valid {
+            assert_eq!(TimeSpan::parse(text), Ok(TimeSpan::from_ticks(*ticks)), "{text:?}");
+            if !text.starts_with(' ') {
+                assert_eq!(TimeSpan::parse(&format!("-{text}")), Ok(TimeSpan::from_ticks(-ticks)), "-{text:?}");
+            }
+        }
+        for bad in [
+            "-",
+            "garbage",
+            "12/12/12",
+            "00:",
+            "00:00:-01",
+            "\u{0}12:34:56",
+            "1\u{0}2:34:56",
+            "00:00::00",
+            "00:00:00:",
+            "00:00:00:00:00:00:00:00",
+        ] {
+            assert_eq!(TimeSpan::parse(bad), Err(DotNetError::BadTimeSpan), "{bad:?}");
+        }
+        for big in [
+            "1:1:1.99999999",
+            "2147483647",
+            "2147483648",
+            "10675200:00:00",
+            "10675199:03:00:00",
+            "10675199:02:49:00",
+            "10675199:02:48:06",
+            "-10675199:02:48:06",
+            "10675199:02:48:05.4776",
+            "-10675199:02:48:05.4776",
+            "00:00:60",
+            "00:60:00",
+        ] {
+            assert_eq!(TimeSpan::parse(big), Err(DotNetError::TimeSpanElementTooLarge), "{big:?}");
+        }
     }
 
     #[test]
