@@ -28,6 +28,12 @@ pub const MONTH_NAMES: [&str; 12] = [
 pub const ABBREVIATED_MONTH_NAMES: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+/// `dt.ToString()` in `culture` (the `G` pattern): `11/21/2026 10:15:00 AM` in en-US, and
+/// `11/21/2026 10:15:00` in the invariant culture, which is what PowerShell's `"$date"` prints.
+pub fn date_to_string(dt: DateTime, culture: Culture) -> String {
+    format_date(dt, "G", culture).unwrap_or_default()
+}
+
 /// `dt.ToString(format, culture)`, the local zone being the system's.
 pub fn format_date(dt: DateTime, format: &str, culture: Culture) -> Result<String, DotNetError> {
     format_date_in(dt, format, culture, &chrono::Local)
@@ -347,6 +353,14 @@ mod tests {
         assert_eq!(en(o.with_kind(DateKind::Utc), "o"), "2009-06-15T13:45:30.1234567Z");
         assert_eq!(en(o.with_kind(DateKind::Local), "O"), "2009-06-15T13:45:30.1234567-08:00");
         assert_eq!(en(dt(2026, 1, 5, 0, 5, 0, 0), "G"), "1/5/2026 12:05:00 AM");
+    }
+
+    #[test]
+    fn default_strings() {
+        let d = dt(2026, 11, 21, 10, 15, 0, 0);
+        assert_eq!(date_to_string(d, Culture::EnUs), "11/21/2026 10:15:00 AM");
+        assert_eq!(date_to_string(d, Culture::Invariant), "11/21/2026 10:15:00");
+        assert_eq!(date_to_string(dt(2026, 1, 5, 22, 0, 9, 0), Culture::Invariant), "01/05/2026 22:00:09");
     }
 
     #[test]
