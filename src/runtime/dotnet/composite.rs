@@ -213,6 +213,28 @@ mod tests {
     }
 
     #[test]
+    fn with_dotnet_renderers() {
+        use super::super::culture::Culture;
+        use super::super::number_format::{format_double, format_integer};
+        use super::super::numeric_type::NumericType;
+        // What `-f` prints when each argument is formatted by its own type.
+        let n = |fmt: &str, v: f64| format(fmt, 1, |_, spec| format_double(v, spec.unwrap_or(""), Culture::EnUs));
+        assert_eq!(n("{0:N2}", 1234.5678).unwrap(), "1,234.57");
+        assert_eq!(n("{0,10:N1}|", 1234.5678).unwrap(), "   1,234.6|");
+        assert_eq!(n("{0,-10:P0}|", 0.25).unwrap(), "25 %      |");
+        assert_eq!(n("{0}", 1.0 / 3.0).unwrap(), "0.333333333333333");
+        assert_eq!(n("{0:F2}", 2.675).unwrap(), "2.68");
+        assert_eq!(n("{0:Q}", 1.0), Err(DotNetError::BadFormatSpecifier));
+        let i = |fmt: &str, v: i128| {
+            format(fmt, 1, |_, spec| format_integer(v, NumericType::Int32, spec.unwrap_or(""), Culture::EnUs))
+        };
+        assert_eq!(i("{0:D3}", 7).unwrap(), "007");
+        assert_eq!(i("0x{0:X8}", 255).unwrap(), "0x000000FF");
+        assert_eq!(i("{0:N0} items", 1234567).unwrap(), "1,234,567 items");
+        assert_eq!(i("{0:#,##0}", 1234567).unwrap(), "1,234,567");
+    }
+
+    #[test]
     fn random_formats_never_panic() {
         let mut rng = super::super::test_rng::Rng::new(1);
         let alphabet: Vec<char> = "{}0129,-: aN\\".chars().collect();

@@ -294,16 +294,21 @@ impl Lenient<'_> {
             return Some(());
         }
         f.day = Some(n);
+        self.optional_year(f);
+        Some(())
+    }
+
+    /// The year that may follow a day and a month name.
+    fn optional_year(&mut self, f: &mut Fields) {
         let before_year = self.i;
         self.name_separator();
         match self.num() {
-            // A number followed by ':' is the time's hour, not a year.
+            // A number followed by ':' or AM/PM is the time's hour, not a year.
             Some((y, ylen)) if self.peek() != Some(&Tok::Sep(':')) && !matches!(self.peek(), Some(Tok::AmPm(_))) => {
                 f.year = Some(if ylen <= 2 { four_digit_year(y) } else { y });
             }
             _ => self.i = before_year,
         }
-        Some(())
     }
 
     /// 21 November 2026 · 21-Nov-26 · 21 Nov.
@@ -315,14 +320,7 @@ impl Lenient<'_> {
         self.name_separator();
         let month = self.month()?;
         (f.day, f.month) = (Some(day), Some(month));
-        let before_year = self.i;
-        self.name_separator();
-        match self.num() {
-            Some((y, ylen)) if self.peek() != Some(&Tok::Sep(':')) && !matches!(self.peek(), Some(Tok::AmPm(_))) => {
-                f.year = Some(if ylen <= 2 { four_digit_year(y) } else { y });
-            }
-            _ => self.i = before_year,
-        }
+        self.optional_year(f);
         Some(())
     }
 
