@@ -35,8 +35,6 @@ struct Fields {
     day_of_week: Option<usize>,
     /// Seconds east of UTC, when the text names a zone.
     offset: Option<i64>,
-    /// `Z` under the round-trip format `o`: the value stays UTC.
-    utc_kept: bool,
 }
 
 /// 2-digit years as .NET's GregorianCalendar reads them (TwoDigitYearMax 2029).
@@ -535,7 +533,7 @@ fn finish<Tz: TimeZone>(mut f: Fields, zone: &Tz, now: DateTime) -> Result<DateT
             ticks += super::timespan::TICKS_PER_DAY;
         }
         let utc = DateTime::from_ticks(ticks, DateKind::Utc).map_err(|_| DotNetError::DateOutOfRange)?;
-        date = if f.utc_kept && offset == 0 { utc } else { utc.to_local_time_in(zone) };
+        date = utc.to_local_time_in(zone);
     }
     Ok(date)
 }
@@ -582,7 +580,7 @@ fn exact_one<Tz: TimeZone>(
         return Err(DotNetError::BadFormatSpecifier);
     }
     let mut culture = culture;
-    let mut round_trip = false;
+    let mut f = Fields::default();
     let mut format_chars: Vec<char> = format.chars().collect();
     if let [single] = format_chars[..] {
         let dates = culture.dates();
@@ -590,14 +588,17 @@ fn exact_one<Tz: TimeZone>(
             'd' => dates.short_date.into(),
             'D' => dates.long_date.into(),
             'f' => format!("{} {}", dates.long_date, dates.short_time),
-            'F' | 'U' => dates.full_date_time.into(),
+            'F' => dates.full_date_time.into(),
+            // The text of `U` is UTC: it is converted to local time.
+            'U' => {
+                f.offset = Some(0);
+                dates.full_date_time.into()
+            }
             'g' => format!("{} {}", dates.short_date, dates.short_time),
             'G' => format!("{} {}", dates.short_date, dates.long_time),
             'm' | 'M' => dates.month_day.into(),
-            'o' | 'O' => {
-                round_trip = true;
-                "yyyy'-'MM'-'dd'T'HH':'mm':'ss.fffffffK".into()
-            }
+            // Without DateTimeStyles.RoundtripKind a `Z` or an offset converts to local time.
+            'o' | 'O' => "yyyy'-'MM'-'dd'T'HH':'mm':'ss.fffffffK".into(),
             'r' | 'R' => {
                 culture = Culture::Invariant;
                 "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'".into()
@@ -612,7 +613,6 @@ fn exact_one<Tz: TimeZone>(
         format_chars = pattern.chars().collect();
     }
     let text: Vec<char> = text.chars().collect();
-    let mut f = Fields::default();
     let mut pos = 0usize;
     let mut two_digit_year = false;
     exact_walk(&text, &mut pos, &format_chars, culture, &mut f, &mut two_digit_year)?;
@@ -622,19 +622,7 @@ fn exact_one<Tz: TimeZone>(
     if two_digit_year && let Some(y) = f.year {
         f.year = Some(four_digit_year(y));
     }
-    if round_trip && f.offset == Some(0) {
-        f.utc_kept = true;
-    }
-    // A format with the 'Z' of `u` or the GMT of `r` names UTC.
-    let result = finish(f, zone, now)?;
-    if single_char_u(format) {
-        return Ok(result.to_universal_time_in(zone));
-    }
-    Ok(result)
-}
-
-fn single_char_u(format: &str) -> bool {
-    format == "U"
+    finish(f, zone, now)
 }
 
 /// Reads `len` digits exactly, or 1 to 2 when `len` is 1 (ParseDigits).
@@ -802,10 +790,8 @@ fn exact_walk(
                     }
                     *pos += 1;
                 }
-                // The GMT of `r` and the Z of `u` name UTC.
-                if literal == "GMT" || literal == "Z" {
-                    f.offset = Some(0);
-                }
+                // A quoted GMT (as in `r`) or Z (as in `u`) is only text for a DateTime: the value
+                // is not converted.
             }
             '%' => {
                 match format.get(i + 1) {
@@ -832,6 +818,15 @@ fn exact_walk(
                 } else {
                     return Err(bad);
                 }
+            }
+            // An unquoted GMT names UTC: the value is converted to local time.
+            'G' if format[i..].starts_with(&['G', 'M', 'T']) => {
+                len = 3;
+                if !text[(*pos).min(text.len())..].starts_with(&['G', 'M', 'T']) {
+                    return Err(bad);
+                }
+                *pos += 3;
+                f.offset = Some(0);
             }
             _ => {
                 len = 1;
@@ -1020,11 +1015,14 @@ mod tests {
         assert_eq!(xo("11/21/2026", "d"), "2026-11-21T00:00:00.0000000");
         assert_eq!(xo("11/21/2026 10:15:00 AM", "G"), "2026-11-21T10:15:00.0000000");
         assert_eq!(xo("2026-11-21T10:15:00", "s"), "2026-11-21T10:15:00.0000000");
-        assert_eq!(xo("2026-11-21T10:15:00.1234567Z", "o"), "2026-11-21T10:15:00.1234567Z");
+        assert_eq!(xo("2026-11-21T10:15:00.1234567Z", "o"), "2026-11-21T11:15:00.1234567+01:00");
         assert_eq!(xo("2026-11-21T10:15:00.1234567", "o"), "2026-11-21T10:15:00.1234567");
         assert_eq!(xo("2026-11-21T10:15:00.0000000+02:00", "o"), "2026-11-21T09:15:00.0000000+01:00");
-        assert_eq!(xo("Sat, 21 Nov 2026 10:15:00 GMT", "r"), "2026-11-21T11:15:00.0000000+01:00");
-        assert_eq!(xo("2026-11-21 10:15:00Z", "u"), "2026-11-21T11:15:00.0000000+01:00");
+        // The quoted GMT of `r` and Z of `u` convert nothing for a DateTime (only for a DateTimeOffset).
+        assert_eq!(xo("Sat, 21 Nov 2026 10:15:00 GMT", "r"), "2026-11-21T10:15:00.0000000");
+        assert_eq!(xo("2026-11-21 10:15:00Z", "u"), "2026-11-21T10:15:00.0000000");
+        assert_eq!(xo("Saturday, November 21, 2026 10:15:00 AM", "U"), "2026-11-21T11:15:00.0000000+01:00");
+        assert_eq!(xo("10:15 GMT", "HH:mm GMT"), "2026-12-01T11:15:00.0000000+01:00");
         assert_eq!(xo("Saturday, November 21, 2026", "D"), "2026-11-21T00:00:00.0000000");
     }
 
