@@ -186,7 +186,12 @@ fn format_float(value: f64, format: &str, culture: Culture, short: usize, long: 
     let precision = match letter.to_ascii_uppercase() {
         'R' => {
             let number = Number::from_double(value, short);
-            let round_trips = digits_to_double(&number) == Some(value);
+            // A single round-trips when the digits read back as the same single.
+            let text = digits_text(&number);
+            let round_trips = match short {
+                7 => text.and_then(|t| t.parse::<f32>().ok()) == Some(value as f32),
+                _ => text.and_then(|t| t.parse::<f64>().ok()) == Some(value),
+            };
             let number = if round_trips { number } else { Number::from_double(value, long) };
             let max = number.precision;
             return standard(number, 'G', max, culture);
@@ -198,17 +203,16 @@ fn format_float(value: f64, format: &str, culture: Culture, short: usize, long: 
     standard(Number::from_double(value, precision), letter, digits, culture)
 }
 
-fn digits_to_double(number: &Number) -> Option<f64> {
+fn digits_text(number: &Number) -> Option<String> {
     if number.digits.is_empty() {
-        return Some(0.0);
+        return Some("0".into());
     }
-    let text = format!(
+    Some(format!(
         "{}0.{}e{}",
         if number.negative { "-" } else { "" },
         std::str::from_utf8(&number.digits).ok()?,
         number.scale
-    );
-    text.parse().ok()
+    ))
 }
 
 /// `value.ToString(format, culture)` for a decimal.
@@ -754,6 +758,18 @@ mod tests {
         assert_eq!(d(123456789012345678.0, "R"), "1.2345678901234568E+17");
         assert_eq!(d(-0.0, "R"), "0");
         assert_eq!(d(f64::NAN, "R"), "NaN");
+    }
+
+    #[test]
+    fn singles() {
+        let s = |v: f32, f: &str| format_single(v, f, Culture::EnUs).unwrap();
+        assert_eq!(s(0.1, ""), "0.1");
+        assert_eq!(s(1.0 / 3.0, ""), "0.3333333");
+        assert_eq!(s(16777216.0, ""), "1.677722E+07");
+        assert_eq!(s(0.1, "R"), "0.1");
+        assert_eq!(s(1.0 / 3.0, "R"), "0.333333343");
+        assert_eq!(s(3.4028235e38, "R"), "3.40282347E+38");
+        assert_eq!(s(1.5, "F3"), "1.500");
     }
 
     #[test]
