@@ -11,7 +11,7 @@
 pub mod backend;
 pub mod capability;
 pub mod frontend;
-pub mod mime;
+pub mod fetch_items;
 pub mod texts;
 pub mod wire;
 

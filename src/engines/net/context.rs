@@ -69,7 +69,7 @@ pub struct EngineContext {
     pub limits: ConnectionLimits,
     pub delay: Arc<FailedLoginDelay>,
     pub log: Arc<ProtocolLog>,
-    /// Bumped when the config store changed (see access_watch).
+    /// Bumped when the config store changed (see data_version).
     pub access: watch::Receiver<u64>,
     /// Becomes true when the service is asked to stop (SIGTERM).
     pub shutdown: watch::Receiver<bool>,
@@ -151,7 +151,7 @@ impl PreparedEngine {
             limits: ConnectionLimits::from_settings(&self.settings),
             delay: Arc::new(FailedLoginDelay::new()),
             log: Arc::new(ProtocolLog::from_settings(&self.settings, prefix)),
-            access: super::access_watch::spawn(&self.store_path),
+            access: super::data_version::spawn(&self.store_path),
             shutdown,
             store_path: self.store_path,
             state_dir: self.state_dir,

@@ -1,14 +1,16 @@
 //! Network pieces shared by the IMAP4 and POP3 engines. Nothing here knows a
 //! protocol's grammar: each engine parses its own commands and calls these.
 
-pub mod access_watch;
 pub mod auth;
 pub mod bind;
 pub mod context;
+pub mod data_version;
 pub mod delay;
 pub mod error;
 pub mod limits;
 pub mod lines;
+pub mod listener;
+pub mod mail_pool;
 pub mod protolog;
 pub mod relay;
 pub mod stream;

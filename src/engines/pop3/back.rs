@@ -53,7 +53,7 @@ pub async fn serve_back_end(ctx: EngineContext) {
         shutdown: shutdown.clone(),
         next_id: AtomicU64::new(1),
     });
-    super::listen::accept_all(listeners, shutdown, move |tcp, _| {
+    crate::engines::net::listener::accept_all(listeners, shutdown, move |tcp, _| {
         let back = back.clone();
         async move { back.session(tcp).await }
     })
@@ -85,7 +85,7 @@ impl Back {
         // is deleted, as for a dropped connection.
         tokio::select! {
             _ = self.run(conn) => {}
-            _ = super::listen::stopped(&mut stop) => {}
+            _ = crate::engines::net::listener::stopped(&mut stop) => {}
         }
     }
 

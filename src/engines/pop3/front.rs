@@ -49,7 +49,7 @@ pub async fn serve_front_end(ctx: EngineContext) {
         shutdown: shutdown.clone(),
         next_id: AtomicU64::new(1),
     });
-    super::listen::accept_all(listeners, shutdown, move |tcp, kind| {
+    crate::engines::net::listener::accept_all(listeners, shutdown, move |tcp, kind| {
         let front = front.clone();
         async move { front.session(tcp, kind).await }
     })
@@ -89,7 +89,7 @@ impl Front {
         let mut stop = self.shutdown.clone();
         tokio::select! {
             _ = self.authorize_and_relay(conn, kind, ip) => {}
-            _ = super::listen::stopped(&mut stop) => {}
+            _ = crate::engines::net::listener::stopped(&mut stop) => {}
         }
     }
 

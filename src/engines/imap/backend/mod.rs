@@ -5,7 +5,6 @@
 //! database.
 
 pub mod commands;
-pub mod db;
 mod dispatch;
 pub mod selected;
 pub mod sequence;
@@ -15,13 +14,14 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::engines::net::mail_pool::DbPool;
 use crate::engines::net::{EngineContext, NetError};
 use crate::store::mail::mail_db_path;
 
 /// What every session of the back end shares.
 pub struct Shared {
     pub ctx: EngineContext,
-    pub db: db::DbPool,
+    pub db: DbPool,
     /// Bumped after every write to the mailbox database by this process, so
     /// IDLE sessions look at once (other processes are noticed by polling).
     pub changed: watch::Sender<u64>,
@@ -36,7 +36,7 @@ impl Shared {
 /// Serves until shutdown. The listener is the context's Backend listener.
 pub async fn run_backend(mut ctx: EngineContext) -> Result<(), NetError> {
     let listeners = std::mem::take(&mut ctx.listeners);
-    let db = db::DbPool::new(&mail_db_path(&ctx.store_path));
+    let db = DbPool::new(&mail_db_path(&ctx.store_path));
     // Create or migrate the database now, so a bad file fails the start.
     db.run(|_| Ok(())).await.map_err(|e| NetError::Bind(e.to_string()))?;
     let (changed, _) = watch::channel(0u64);

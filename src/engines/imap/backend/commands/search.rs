@@ -8,7 +8,7 @@ use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
 
 use super::Done;
 use crate::engines::imap::backend::session::Session;
-use crate::engines::imap::mime::headers::{field_value, header_end};
+use crate::engines::mime::headers::{field_value, header_end};
 use crate::store::mail::{MessageMeta, flag};
 
 struct Msg<'a> {

@@ -4,7 +4,7 @@
 
 use mail_parser::{Addr, Address, MessageParser};
 
-use super::headers::field_value;
+use crate::engines::mime::headers::field_value;
 use crate::engines::imap::wire::out;
 
 pub fn write(o: &mut Vec<u8>, header: &[u8]) {
