@@ -10,8 +10,8 @@
 
 pub mod backend;
 pub mod capability;
-pub mod frontend;
 pub mod fetch_items;
+pub mod frontend;
 pub mod texts;
 pub mod wire;
 

@@ -36,7 +36,7 @@ pub struct Io {
     pub wr: OwnedWriteHalf,
 }
 
-pub struct Session {
+pub struct ImapSession {
     pub shared: Arc<Shared>,
     pub out: Vec<u8>,
     pub user: Option<User>,
@@ -47,7 +47,7 @@ pub struct Session {
 
 /// What a command leaves the session to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub enum AfterCommand {
     Continue,
     Close,
 }
@@ -59,7 +59,7 @@ enum Wake {
     Timeout,
 }
 
-impl Session {
+impl ImapSession {
     pub fn tagged(&mut self, tag: &str, status: &str, text: &str) {
         out::tagged(&mut self.out, tag, status, text);
     }
@@ -137,7 +137,7 @@ pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> st
     let (rd, wr) = stream.into_split();
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
-    let mut s = Session {
+    let mut s = ImapSession {
         shared,
         out: Vec::new(),
         user: None,
@@ -160,7 +160,7 @@ pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> st
         };
         match wake {
             Wake::Input(Ok(incoming)) => {
-                if super::dispatch::incoming(&mut s, &mut io, incoming).await? == Flow::Close {
+                if super::dispatch::incoming(&mut s, &mut io, incoming).await? == AfterCommand::Close {
                     s.flush(&mut io).await?;
                     return Ok(());
                 }

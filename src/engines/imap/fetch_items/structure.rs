@@ -3,9 +3,9 @@
 //! message/rfc822, and (BODYSTRUCTURE only) the extension data.
 
 use super::envelope;
+use crate::engines::imap::wire::out;
 use crate::engines::mime::Part;
 use crate::engines::mime::headers::{disposition, field_value};
-use crate::engines::imap::wire::out;
 
 /// `extended`: BODYSTRUCTURE (with extension data) rather than BODY.
 pub fn write(o: &mut Vec<u8>, raw: &[u8], part: &Part, extended: bool) {

@@ -10,14 +10,14 @@ use imap_codec::imap_types::core::AString;
 use imap_codec::imap_types::secret::Secret;
 
 use super::Done;
-use crate::engines::imap::backend::session::{Io, Session, User};
+use crate::engines::imap::backend::session::{ImapSession, Io, User};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::CommandReader;
 use crate::engines::net::LoginOutcome;
 use crate::engines::render::{RenderOptions, Renderer};
 
 pub async fn authenticate(
-    s: &mut Session,
+    s: &mut ImapSession,
     io: &mut Io,
     mechanism: AuthMechanism<'static>,
     initial: Option<Secret<Cow<'static, [u8]>>>,
@@ -46,7 +46,7 @@ pub async fn authenticate(
     Ok(log_in(s, &user, &password, "AUTHENTICATE", texts::AUTHENTICATE_FAILED).await)
 }
 
-pub async fn login(s: &mut Session, username: AString<'static>, password: Secret<AString<'static>>) -> Done {
+pub async fn login(s: &mut ImapSession, username: AString<'static>, password: Secret<AString<'static>>) -> Done {
     let user = String::from_utf8_lossy(username.as_ref()).into_owned();
     let password = String::from_utf8_lossy(password.declassify().as_ref()).into_owned();
     log_in(s, &user, &password, "LOGIN", texts::LOGIN_FAILED).await
@@ -75,7 +75,7 @@ pub fn parse_plain(data: &[u8]) -> Option<(String, String)> {
     Some((user, password))
 }
 
-async fn log_in(s: &mut Session, user: &str, password: &str, name: &str, failed: &str) -> Done {
+async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, failed: &str) -> Done {
     match s.shared.ctx.auth.login(user, password).await {
         LoginOutcome::Accepted(mailbox) => {
             let guid = mailbox.guid.clone();

@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
 use super::Done;
-use crate::engines::imap::backend::session::{Io, Session};
+use crate::engines::imap::backend::session::{ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{out, reader::is_done};
 
@@ -26,7 +26,7 @@ enum Wake {
     Timeout,
 }
 
-pub async fn run(s: &mut Session, io: &mut Io, _tag: &str) -> std::io::Result<Done> {
+pub async fn run(s: &mut ImapSession, io: &mut Io, _tag: &str) -> std::io::Result<Done> {
     out::line(&mut s.out, "+ idling");
     s.flush(io).await?;
     let mut changed = s.shared.changed.subscribe();
