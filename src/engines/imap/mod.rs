@@ -15,5 +15,5 @@ pub mod frontend;
 pub mod texts;
 pub mod wire;
 
-pub use backend::run_backend;
-pub use frontend::run_frontend;
+pub use backend::serve_back_end;
+pub use frontend::serve_front_end;

@@ -13,12 +13,13 @@ pub mod listener;
 pub mod mail_pool;
 pub mod protolog;
 pub mod relay;
+pub mod sasl;
 pub mod stream;
 pub mod time;
 pub mod tls;
 
 pub use auth::{Authenticator, LoginOutcome};
-pub use context::{EngineContext, EngineRole, ListenerKind, ServiceListener};
+pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
 pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, UserSlot};
 pub use lines::{LineError, LineReader};

@@ -11,7 +11,6 @@ pub mod command;
 mod commands;
 mod conn;
 mod front;
-mod maildb;
 pub mod maildrop;
 mod present;
 pub mod response;

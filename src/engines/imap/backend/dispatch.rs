@@ -51,33 +51,21 @@ fn needs(body: &CommandBody) -> Option<Needs> {
 }
 
 pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> std::io::Result<AfterCommand> {
+    if let Some(bad) = incoming.bad_input_reply() {
+        s.out.extend_from_slice(&bad.bytes);
+        return Ok(if bad.closes { AfterCommand::Close } else { AfterCommand::Continue });
+    }
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
-        Incoming::Invalid { tag, known_command } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR });
-            Ok(AfterCommand::Continue)
-        }
-        Incoming::LiteralRefused { tag } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "NO", texts::LITERAL_TOO_BIG);
-            Ok(AfterCommand::Continue)
-        }
-        Incoming::Abusive { tag } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
-            s.untagged("BYE Connection is closed. 12");
-            Ok(AfterCommand::Close)
-        }
-        Incoming::Closed => Ok(AfterCommand::Close),
+        _ => Ok(AfterCommand::Close),
     }
 }
 
 async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std::io::Result<AfterCommand> {
     let tag = cmd.tag.inner().to_string();
-    if s.shared.ctx.log.enabled() {
+    if s.log.enabled() {
         // The command name only: arguments may hold a password.
-        s.shared.ctx.log.log(s.id, None, Some(s.peer), Event::Received, &format!("{tag} {}", cmd.name()));
+        s.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
     }
     let Some(need) = needs(&cmd.body) else {
         s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
