@@ -17,16 +17,16 @@ use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, 
 use crate::engines::net::protolog::Event;
 use crate::engines::net::{EngineContext, LoginOutcome};
 
-struct Back {
+struct BackEnd {
     ctx: EngineContext,
 }
 
 /// Serves MSExchangePOP3BE until the service stops.
 pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
-    sessions.run(Arc::new(Back { ctx })).await;
+    sessions.run(Arc::new(BackEnd { ctx })).await;
 }
 
-impl SessionHandler for Back {
+impl SessionHandler for BackEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
@@ -37,7 +37,7 @@ impl SessionHandler for Back {
     }
 }
 
-impl Back {
+impl BackEnd {
     async fn run(&self, mut conn: Conn) {
         let policy = Policy { plain_login: true, stls: false };
         let transaction = loop {

@@ -21,16 +21,16 @@ use crate::store::LoginType;
 
 const BACKEND_REPLY: Duration = Duration::from_secs(15);
 
-struct Front {
+struct FrontEnd {
     ctx: EngineContext,
 }
 
 /// Serves MSExchangePOP3 until the service stops.
 pub async fn serve_front_end(ctx: EngineContext, sessions: SessionManager) {
-    sessions.run(Arc::new(Front { ctx })).await;
+    sessions.run(Arc::new(FrontEnd { ctx })).await;
 }
 
-impl SessionHandler for Front {
+impl SessionHandler for FrontEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
@@ -40,7 +40,7 @@ impl SessionHandler for Front {
     }
 }
 
-impl Front {
+impl FrontEnd {
     async fn authorize_and_relay(&self, mut conn: Conn, kind: ListenerKind) {
         let ip = conn.ip;
         loop {

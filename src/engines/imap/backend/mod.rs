@@ -19,7 +19,7 @@ use crate::engines::net::listener::{Connection, SessionHandler, SessionManager};
 use crate::engines::net::mail_pool::MailPool;
 
 /// What every session of the back end shares.
-pub struct Shared {
+pub struct BackEnd {
     pub ctx: EngineContext,
     pub db: MailPool,
     /// Bumped after every write to the mailbox database by this process, so
@@ -28,7 +28,7 @@ pub struct Shared {
     pub changed: Changes,
 }
 
-impl Shared {
+impl BackEnd {
     pub fn notify_change(&self) {
         self.changed.notify();
     }
@@ -38,10 +38,10 @@ impl Shared {
 pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
     let db = ctx.mail.clone();
     let changed = data_version::watch_mail(db.path());
-    sessions.run(Arc::new(Shared { ctx, db, changed })).await;
+    sessions.run(Arc::new(BackEnd { ctx, db, changed })).await;
 }
 
-impl SessionHandler for Shared {
+impl SessionHandler for BackEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
 
-use super::Shared;
+use super::BackEnd;
 use super::selected::Selected;
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
@@ -34,7 +34,7 @@ pub struct Io {
 }
 
 pub struct ImapSession {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<BackEnd>,
     pub out: Vec<u8>,
     pub user: Option<User>,
     pub selected: Option<Selected>,
@@ -125,7 +125,7 @@ impl ImapSession {
     }
 }
 
-pub async fn run(connection: Connection, shared: Arc<Shared>) -> std::io::Result<()> {
+pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Result<()> {
     let log = SessionLog::new(shared.ctx.log.clone(), &connection);
     let peer = connection.peer;
     let (rd, wr) = tokio::io::split(connection.stream);

@@ -11,7 +11,7 @@ use crate::engines::imap::backend::session::{ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{out, reader::is_done};
 
-/// Changes are announced through `Shared::changed` (the back end's change
+/// Changes are announced through `BackEnd::changed` (the back end's change
 /// watch covers other processes); this is only a safety net.
 const POLL: Duration = Duration::from_secs(30);
 const KEEPALIVE: Duration = Duration::from_secs(120);
