@@ -144,8 +144,10 @@ impl SessionManager {
             let _ = l.await;
         }
         // Sessions hold `shared` too: the channel closes with the last one.
+        // Each ends within `farewell` of the stop by its own deadline; the
+        // bound here only guards against a session task that never yields.
         drop(shared);
-        let _ = tokio::time::timeout(farewell, all_ended.recv()).await;
+        let _ = tokio::time::timeout(farewell * 2, all_ended.recv()).await;
     }
 }
 
