@@ -8,6 +8,7 @@ use imap_codec::imap_types::secret::Secret;
 use super::super::backend_link::BackendLink;
 use super::super::session::{PreAuthSession, Step};
 use crate::engines::imap::texts;
+use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::BackEndError;
 use crate::engines::net::{LoginOutcome, ServerStream};
 
@@ -74,7 +75,7 @@ pub async fn log_in(
         // connected." to every command but LOGOUT.
         Err(BackEndError::Unreachable(why)) => {
             eprintln!("mailsh: IMAP4 back end for {user}: {why}");
-            s.log.note(crate::engines::net::protolog::Event::Info, &format!("back end unavailable: {why}"));
+            s.log.note(Event::Info, &format!("back end unavailable: {why}"));
             s.orphaned = true;
             s.reply(stream, tag, "NO", texts::LOGIN_FAILED).await?;
             Ok(Step::Continue)
