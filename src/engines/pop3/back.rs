@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::command::{Command, ParseError, parse};
 use super::commands::auth::{Policy, Step, next_step};
 use super::commands::{capa, dele, list, noop, quit, retr, rset, stat, top, uidl};
-use super::conn::{Conn, Input};
+use super::conn::{Input, Pop3Conn};
 use super::maildrop::Maildrop;
 use super::present::Presenter;
 use super::response::{err, ok};
@@ -30,7 +30,7 @@ impl SessionHandler for BackEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
-        let Some(conn) = Conn::greet(connection, &self.ctx).await else { return };
+        let Some(conn) = Pop3Conn::greet(connection, &self.ctx).await else { return };
         // A stopping service closes sessions without UPDATE: nothing marked
         // is deleted, as for a dropped connection.
         until_stopped(&self.ctx.shutdown, self.run(conn)).await;
@@ -38,7 +38,7 @@ impl SessionHandler for BackEnd {
 }
 
 impl BackEnd {
-    async fn run(&self, mut conn: Conn) {
+    async fn run(&self, mut conn: Pop3Conn) {
         let policy = Policy { plain_login: true, stls: false };
         let transaction = loop {
             let (user, password) = match next_step(&mut conn, &policy, self.ctx.preauth_timeout()).await {
@@ -95,7 +95,7 @@ impl BackEnd {
         Ok(())
     }
 
-    async fn transaction(&self, mut conn: Conn, mut t: Transaction) {
+    async fn transaction(&self, mut conn: Pop3Conn, mut t: Transaction) {
         let mut access = self.ctx.access.subscribe();
         loop {
             let input = tokio::select! {

@@ -20,21 +20,21 @@ pub enum Input {
     TimedOut,
 }
 
-pub struct Conn {
+pub struct Pop3Conn {
     pub reader: LineReader<ServerStream>,
     pub ip: IpAddr,
     pub log: SessionLog,
     pub max_line: usize,
 }
 
-impl Conn {
+impl Pop3Conn {
     /// A new session's connection: its protocol log opened with the
     /// Connect line, and the greeting (Banner) sent. None if the client
     /// already left.
-    pub async fn greet(connection: Connection, ctx: &EngineContext) -> Option<Conn> {
+    pub async fn greet(connection: Connection, ctx: &EngineContext) -> Option<Pop3Conn> {
         let log = SessionLog::new(ctx.log.clone(), &connection);
         let max_line = ctx.settings.max_command_size.max(40) as usize;
-        let mut conn = Conn { ip: connection.ip(), reader: LineReader::new(connection.stream), log, max_line };
+        let mut conn = Pop3Conn { ip: connection.ip(), reader: LineReader::new(connection.stream), log, max_line };
         conn.note(Event::Connect, "");
         conn.send(&ok(&ctx.settings.banner)).await.ok()?;
         Some(conn)
@@ -84,10 +84,10 @@ impl Conn {
 
     /// STLS: the TLS handshake on this connection. Anything the client sent
     /// after STLS in plain text is dropped, never read as a command.
-    pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Conn> {
-        let Conn { reader, ip, log, max_line } = self;
+    pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Pop3Conn> {
+        let Pop3Conn { reader, ip, log, max_line } = self;
         let stream = reader.into_stream_discarding_buffer().into_tls(acceptor).await?;
-        Ok(Conn { reader: LineReader::new(stream), ip, log, max_line })
+        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line })
     }
 
     pub async fn close(mut self) {

@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::commands::auth::{Policy, Step, next_step};
-use super::conn::{Conn, Input};
+use super::conn::{Input, Pop3Conn};
 use super::response::{err, ok};
 use super::texts;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
@@ -35,13 +35,13 @@ impl SessionHandler for FrontEnd {
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let kind = connection.kind;
-        let Some(conn) = Conn::greet(connection, &self.ctx).await else { return };
+        let Some(conn) = Pop3Conn::greet(connection, &self.ctx).await else { return };
         until_stopped(&self.ctx.shutdown, self.authorize_and_relay(conn, kind)).await;
     }
 }
 
 impl FrontEnd {
-    async fn authorize_and_relay(&self, mut conn: Conn, kind: ListenerKind) {
+    async fn authorize_and_relay(&self, mut conn: Pop3Conn, kind: ListenerKind) {
         let ip = conn.ip;
         loop {
             let policy = Policy {
@@ -122,7 +122,7 @@ impl FrontEnd {
 
     /// The back end did not take the session: every later command gets
     /// "-ERR User is authenticated but not connected." until QUIT.
-    async fn not_connected(&self, mut conn: Conn) {
+    async fn not_connected(&self, mut conn: Pop3Conn) {
         loop {
             match conn.read(self.ctx.preauth_timeout(), false).await {
                 Input::Line(l) if l.eq_ignore_ascii_case(b"QUIT") => {

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::super::command::{Command, ParseError, parse};
-use super::super::conn::{Conn, Input};
+use super::super::conn::{Input, Pop3Conn};
 use super::super::response::{err, ok, ok_lines};
 use super::super::texts;
 use super::capa::{CapaState, capa};
@@ -32,7 +32,7 @@ pub struct Policy {
     pub stls: bool,
 }
 
-pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Step {
+pub async fn next_step(conn: &mut Pop3Conn, policy: &Policy, limit: Duration) -> Step {
     let mut user: Option<String> = None;
     loop {
         let line = match conn.read(limit, false).await {
@@ -93,7 +93,7 @@ pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Ste
 /// The PLAIN exchange: `Ok(None)` when the client cancels with `*`,
 /// `Err(reply)` for what to answer a malformed response.
 async fn sasl_plain(
-    conn: &mut Conn,
+    conn: &mut Pop3Conn,
     initial: Option<String>,
     limit: Duration,
 ) -> Result<Option<(String, String)>, Vec<u8>> {
