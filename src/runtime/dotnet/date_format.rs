@@ -243,6 +243,26 @@ fn zone_offset<Tz: TimeZone>(dt: DateTime, zone: &Tz, time_only: bool) -> i64 {
     dt.local_offset_seconds_in(zone)
 }
 
+/// `Get-Date -Format` of Windows PowerShell 5.1: the names FileDate (`yyyyMMdd`),
+/// FileDateUniversal (UTC, `yyyyMMddZ`), FileDateTime (`yyyyMMddTHHmmssffff`) and
+/// FileDateTimeUniversal (UTC, `yyyyMMddTHHmmssffffZ`), matched ignoring case, else
+/// `ToString(format)` in the current culture.
+pub fn get_date_format(dt: DateTime, format: &str) -> Result<String, DotNetError> {
+    get_date_format_in(dt, format, &chrono::Local)
+}
+
+/// `get_date_format` with the local zone `zone`.
+pub fn get_date_format_in<Tz: TimeZone>(dt: DateTime, format: &str, zone: &Tz) -> Result<String, DotNetError> {
+    let (dt, format) = match format.to_ascii_lowercase().as_str() {
+        "filedate" => (dt, "yyyyMMdd"),
+        "filedateuniversal" => (dt.to_universal_time_in(zone), "yyyyMMddZ"),
+        "filedatetime" => (dt, "yyyyMMddTHHmmssffff"),
+        "filedatetimeuniversal" => (dt.to_universal_time_in(zone), "yyyyMMddTHHmmssffffZ"),
+        _ => (dt, format),
+    };
+    format_date_in(dt, format, Culture::EnUs, zone)
+}
+
 /// `Get-Date -UFormat` as Windows PowerShell 5.1 implements it: each `%x` becomes a piece of a
 /// .NET composite format string over the date (`%d` is `{0:dd}`), the rest is copied, and the
 /// result is formatted with `String.Format` in the current culture, so a literal brace is a
@@ -486,6 +506,20 @@ mod tests {
             format_date(d, "yyyy \"x", Culture::EnUs).unwrap_err().to_string(),
             "Cannot find a matching quote character for the character '\"'."
         );
+    }
+
+    #[test]
+    fn get_date_format_names() {
+        let d = dt(2026, 11, 21, 9, 5, 7, 123).with_kind(DateKind::Local);
+        let pst = FixedOffset::west_opt(8 * 3600).unwrap();
+        let g = |f: &str| get_date_format_in(d, f, &pst).unwrap();
+        assert_eq!(g("FileDate"), "20261121");
+        assert_eq!(g("filedate"), "20261121");
+        assert_eq!(g("FileDateUniversal"), "20261121Z");
+        assert_eq!(g("FileDateTime"), "20261121T0905071230");
+        assert_eq!(g("FileDateTimeUniversal"), "20261121T1705071230Z");
+        assert_eq!(g("yyyy-MM-dd"), "2026-11-21");
+        assert_eq!(g("d"), "11/21/2026");
     }
 
     #[test]

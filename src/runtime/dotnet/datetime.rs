@@ -314,6 +314,47 @@ impl DateTime {
         self.add_months(years * 12)
     }
 
+    /// What `Get-Date -Year -Month -Day -Hour -Minute -Second -Millisecond` of PowerShell 5.1
+    /// does to the date: each given field is reached by adding the difference (AddYears,
+    /// AddMonths, AddDays..., so `-Month 2` on January 31 lands on February 28), in that order;
+    /// `-Millisecond` also drops the ticks below the millisecond.
+    #[allow(clippy::too_many_arguments)]
+    pub fn with_get_date_fields(
+        self,
+        year: Option<i32>,
+        month: Option<i32>,
+        day: Option<i32>,
+        hour: Option<i32>,
+        minute: Option<i32>,
+        second: Option<i32>,
+        millisecond: Option<i32>,
+    ) -> Result<DateTime, DotNetError> {
+        let mut d = self;
+        if let Some(y) = year {
+            d = d.add_years(y - d.year())?;
+        }
+        if let Some(m) = month {
+            d = d.add_months(m - d.month())?;
+        }
+        if let Some(v) = day {
+            d = d.add_days((v - d.day()) as f64)?;
+        }
+        if let Some(v) = hour {
+            d = d.add_hours((v - d.hour()) as f64)?;
+        }
+        if let Some(v) = minute {
+            d = d.add_minutes((v - d.minute()) as f64)?;
+        }
+        if let Some(v) = second {
+            d = d.add_seconds((v - d.second()) as f64)?;
+        }
+        if let Some(v) = millisecond {
+            d = d.add_milliseconds((v - d.millisecond()) as f64)?;
+            d = d.subtract_span(TimeSpan::from_ticks(d.ticks % TICKS_PER_MILLISECOND))?;
+        }
+        Ok(d)
+    }
+
     /// `DateTime.DaysInMonth(year, month)`.
     pub fn days_in_month(year: i32, month: i32) -> Result<i32, DotNetError> {
         if !(1..=12).contains(&month) {
@@ -579,6 +620,23 @@ mod tests {
             dt(2026, 1, 1, 0, 0, 0).add_months(120001).unwrap_err().to_string(),
             "Months value must be between +/-120000.\nParameter name: months"
         );
+    }
+
+    #[test]
+    fn get_date_fields() {
+        let d = DateTime::from_parts(2026, 1, 31, 10, 20, 30, 400, DateKind::Local).unwrap().add_ticks(1234).unwrap();
+        let same = d.with_get_date_fields(None, None, None, None, None, None, None).unwrap();
+        assert_eq!(same.ticks, d.ticks);
+        let feb = d.with_get_date_fields(None, Some(2), None, None, None, None, None).unwrap();
+        assert_eq!((feb.month(), feb.day()), (2, 28));
+        let all = d.with_get_date_fields(Some(2024), Some(2), Some(29), Some(0), Some(0), Some(0), Some(0)).unwrap();
+        assert_eq!(all, dt(2024, 2, 29, 0, 0, 0));
+        assert_eq!(all.kind(), DateKind::Local);
+        let ms = d.with_get_date_fields(None, None, None, None, None, None, Some(5)).unwrap();
+        assert_eq!(ms.ticks % TICKS_PER_SECOND, 5 * TICKS_PER_MILLISECOND);
+        // Day 31 of a month with 30 days rolls into the next month, as the additions do.
+        let apr = dt(2026, 4, 1, 0, 0, 0).with_get_date_fields(None, None, Some(31), None, None, None, None).unwrap();
+        assert_eq!((apr.month(), apr.day()), (5, 1));
     }
 
     #[test]
