@@ -232,6 +232,10 @@ mod tests {
         assert_eq!(i("0x{0:X8}", 255).unwrap(), "0x000000FF");
         assert_eq!(i("{0:N0} items", 1234567).unwrap(), "1,234,567 items");
         assert_eq!(i("{0:#,##0}", 1234567).unwrap(), "1,234,567");
+        // The composite formatting page's brace quirk of .NET Framework: "}}}" ends the item
+        // with an escaped brace inside its format string, so the format is "D}", a custom format
+        // without placeholders.
+        assert_eq!(i("{{{0:D}}}", 6324).unwrap(), "{D}");
     }
 
     #[test]

@@ -457,6 +457,49 @@ mod tests {
     }
 
     #[test]
+    fn custom_format_table_of_the_documentation() {
+        let t = |ticks_fraction: i64, f: &str| en(dt(2009, 6, 15, 13, 45, 30, 0).add_ticks(ticks_fraction).unwrap(), f);
+        assert_eq!(en(dt(2009, 6, 1, 13, 45, 30, 0), "%d"), "1");
+        assert_eq!(en(dt(2009, 6, 1, 13, 45, 30, 0), "dd"), "01");
+        assert_eq!(t(6_170_000, "%f"), "6");
+        assert_eq!(t(500_000, "%f"), "0");
+        assert_eq!(t(6_170_000, "ff"), "61");
+        assert_eq!(t(50_000, "ff"), "00");
+        assert_eq!(t(6_170_000, "fff"), "617");
+        assert_eq!(t(5_000, "fff"), "000");
+        assert_eq!(t(6_175_000, "ffff"), "6175");
+        assert_eq!(t(500, "ffff"), "0000");
+        assert_eq!(t(6_175_400, "fffff"), "61754");
+        assert_eq!(t(6_175_420, "ffffff"), "617542");
+        assert_eq!(t(5, "ffffff"), "000000");
+        assert_eq!(t(6_175_425, "fffffff"), "6175425");
+        assert_eq!(t(1_150, "fffffff"), "0001150");
+        assert_eq!(t(500_000, "%F"), "");
+        assert_eq!(t(50_000, "FF"), "");
+        assert_eq!(t(5_000, "FFF"), "");
+        assert_eq!(t(5_275_000, "FFFF"), "5275");
+        assert_eq!(t(500, "FFFF"), "");
+        assert_eq!(t(50, "FFFFF"), "");
+        assert_eq!(t(6_175_420, "FFFFFF"), "617542");
+        assert_eq!(t(5, "FFFFFF"), "");
+        assert_eq!(t(6_175_425, "FFFFFFF"), "6175425");
+        assert_eq!(t(1_150, "FFFFFFF"), "000115");
+        assert_eq!(en(dt(2009, 6, 15, 1, 45, 30, 0), "%h"), "1");
+        assert_eq!(en(dt(2009, 6, 15, 1, 45, 30, 0), "hh"), "01");
+        assert_eq!(en(dt(2009, 6, 15, 1, 45, 30, 0), "%H"), "1");
+        assert_eq!(en(dt(2009, 6, 15, 1, 9, 30, 0), "%m"), "9");
+        assert_eq!(en(dt(2009, 6, 15, 1, 9, 30, 0), "mm"), "09");
+        assert_eq!(en(dt(2009, 6, 15, 13, 45, 9, 0), "%s"), "9");
+        assert_eq!(en(dt(2009, 6, 15, 13, 45, 9, 0), "ss"), "09");
+        assert_eq!(en(dt(2009, 6, 15, 13, 45, 30, 0), "\"arr:\" h:m t"), "arr: 1:45 P");
+        assert_eq!(en(dt(2009, 6, 15, 13, 45, 30, 0), "'arr:' h:m t"), "arr: 1:45 P");
+        assert_eq!(en(dt(2009, 6, 15, 13, 45, 30, 0), "h \\h"), "1 h");
+        assert_eq!(en(dt(2009, 6, 15, 1, 45, 30, 0), "arr hh:mm t"), "arr 01:45 A");
+        assert_eq!(en(dt(900, 1, 1, 0, 0, 0, 0), "yyy"), "900");
+        assert_eq!(en(dt(1900, 1, 1, 0, 0, 0, 0), "yy"), "00");
+    }
+
+    #[test]
     fn years() {
         let y = |year: i32, f: &str| en(dt(year, 1, 1, 0, 0, 0, 0), f);
         assert_eq!(y(1, "%y"), "1");
