@@ -23,6 +23,7 @@ impl NumberStyles {
     pub const ALLOW_THOUSANDS: u32 = 0x40;
     pub const ALLOW_EXPONENT: u32 = 0x80;
     pub const ALLOW_CURRENCY_SYMBOL: u32 = 0x100;
+    pub const NONE: NumberStyles = NumberStyles(0);
     pub const INTEGER: NumberStyles = NumberStyles(0x7);
     pub const NUMBER: NumberStyles = NumberStyles(0x6F);
     pub const FLOAT: NumberStyles = NumberStyles(0xA7);
@@ -469,6 +470,52 @@ mod tests {
             parse_integer("18446744073709551615", NumericType::UInt64, NumberStyles::INTEGER),
             Ok(u64::MAX as i128)
         );
+    }
+
+    #[test]
+    fn int32_parse_cases_from_dotnet_tests() {
+        let p = |s: &str, styles: u32| parse_integer(s, NumericType::Int32, NumberStyles(styles));
+        let none = NumberStyles::NONE.0;
+        assert_eq!(p("0", none), Ok(0));
+        assert_eq!(p("0000000000000000000000000000000000000000000000000000000001", none), Ok(1));
+        assert_eq!(p("00000000000000000000000000000000000000000000000002147483647", none), Ok(2147483647));
+        assert_eq!(p("123\0\0", none), Ok(123));
+        assert_eq!(p(" 1", none), Err(DotNetError::InvalidString));
+        let currency = NumberStyles::CURRENCY.0;
+        for (text, value) in [
+            ("$1000", 1000),
+            ("$   1000", 1000),
+            ("1000", 1000),
+            ("$(1000)", -1000),
+            ("($1000)", -1000),
+            ("$-1000", -1000),
+            ("-$1000", -1000),
+            ("$1,000", 1000),
+        ] {
+            assert_eq!(p(text, currency), Ok(value), "{text:?}");
+        }
+        let sign = NumberStyles::ALLOW_LEADING_SIGN;
+        assert_eq!(p("-2147483648", sign), Ok(i32::MIN as i128));
+        assert_eq!(p("+0", sign), Ok(0));
+        assert_eq!(p("123-", NumberStyles::ALLOW_TRAILING_SIGN), Ok(-123));
+        assert_eq!(p("123+", NumberStyles::ALLOW_TRAILING_SIGN), Ok(123));
+        assert_eq!(p("  000000000  ", NumberStyles::ALLOW_LEADING_WHITE | NumberStyles::ALLOW_TRAILING_WHITE), Ok(0));
+        assert_eq!(
+            p("\u{b}\u{b}123\u{b}", NumberStyles::ALLOW_LEADING_WHITE | NumberStyles::ALLOW_TRAILING_WHITE),
+            Ok(123)
+        );
+        assert_eq!(p("1,0,0,0", NumberStyles::ALLOW_THOUSANDS), Ok(1000));
+        assert_eq!(p("1,,,", NumberStyles::ALLOW_THOUSANDS), Ok(1));
+        assert_eq!(p(",1", NumberStyles::ALLOW_THOUSANDS), Err(DotNetError::InvalidString));
+        let exponent = NumberStyles::ALLOW_EXPONENT;
+        assert_eq!(p("1E2", exponent), Ok(100));
+        assert_eq!(p("1E+2", exponent), Ok(100));
+        assert_eq!(p("1e2", exponent), Ok(100));
+        assert_eq!(p("1E0", exponent), Ok(1));
+        assert_eq!(p("(1E2)", exponent | NumberStyles::ALLOW_PARENTHESES), Ok(-100));
+        assert_eq!(p("1E-1", exponent), Err(DotNetError::Overflow(NumericType::Int32)));
+        assert_eq!(p("(1", NumberStyles::ALLOW_PARENTHESES), Err(DotNetError::InvalidString));
+        assert_eq!(p("-(1)", sign | NumberStyles::ALLOW_PARENTHESES), Err(DotNetError::InvalidString));
     }
 
     #[test]
