@@ -1027,6 +1027,47 @@ mod tests {
     }
 
     #[test]
+    fn parse_exact_round_trip_cases_from_dotnet_tests() {
+        // Round trip through `o`: no zone stays Unspecified, a zone converts to local time.
+        for ticks in [1_234_567_891_234_567_891, 0, super::super::datetime::MAX_TICKS] {
+            let d = DateTime::from_ticks(ticks, DateKind::Unspecified).unwrap();
+            let text = super::super::date_format::format_date_in(d, "o", Culture::EnUs, &paris()).unwrap();
+            let back = x(&text, "o").unwrap();
+            assert_eq!((back.ticks, back.kind()), (ticks, DateKind::Unspecified));
+        }
+        let utc = DateTime::from_ticks(1_234_567_891_234_567_891, DateKind::Utc).unwrap();
+        let text = super::super::date_format::format_date_in(utc, "o", Culture::EnUs, &paris()).unwrap();
+        let back = x(&text, "o").unwrap();
+        assert_eq!(back.kind(), DateKind::Local);
+        assert_eq!(back, utc.to_local_time_in(&paris()));
+        // A one-digit offset hour is accepted.
+        let d = x("2018-07-05T18:36:43.5238523+1:23", "o").unwrap();
+        assert_eq!(d.to_universal_time_in(&paris()).ticks, 636_664_076_235_238_523);
+        for bad in [
+            " 2018-07-05T18:36:43.5238523",
+            "2018-07-05T18:36:43.5238523 ",
+            "2018-07-05T18:36:43.5238523 Z",
+            "201-07-05T18:36:43.5238523",
+            "20181-07-05T18:36:43.5238523",
+            "2018-7-05T18:36:43.5238523",
+            "2018-07-05T8:36:43.5238523",
+            "2018-07-05T18:06:03.238523",
+            "2018-07-05T18:36:43.15238523",
+            "2018-07-05T18:36:43.5238523+001:00",
+            "2018-07-05T18:36:43.5238523+01:0",
+            "2018-07-05T18:36:43.5238523+01:000",
+            "2018=07-05T18:36:43.5238523",
+            "2018-07-05A18:36:43.5238523",
+            "2018-07-05T18:36:43,5238523",
+            "2018-07-05T18:36:43.5238523,00:00",
+            "2018-07-05T18:36:43.5238523+00;00",
+            "2018-07-05T18:36:43.523852a",
+        ] {
+            assert!(x(bad, "o").is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn parse_exact_refusals() {
         assert_eq!(x("2026-11-21 ", "yyyy-MM-dd"), Err(DotNetError::BadDateTime));
         assert_eq!(x(" 2026-11-21", "yyyy-MM-dd"), Err(DotNetError::BadDateTime));
