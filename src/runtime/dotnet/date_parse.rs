@@ -936,6 +936,19 @@ mod tests {
     }
 
     #[test]
+    fn max_value_round_trips_through_its_default_string() {
+        let max = DateTime::MAX;
+        for culture in [Culture::EnUs, Culture::Invariant] {
+            let text = super::super::date_format::date_to_string(max, culture);
+            let back = parse_in(&text, culture, &paris(), now()).unwrap();
+            assert_eq!(super::super::date_format::date_to_string(back, culture), text);
+            let g = super::super::date_format::format_date_in(max, "g", culture, &paris()).unwrap();
+            let back = parse_in(&g, culture, &paris(), now()).unwrap();
+            assert_eq!(super::super::date_format::format_date_in(back, "g", culture, &paris()).unwrap(), g);
+        }
+    }
+
+    #[test]
     fn times_alone_are_today() {
         assert_eq!(o("10:15"), "2026-12-01T10:15:00.0000000");
         assert_eq!(o("10:15:30"), "2026-12-01T10:15:30.0000000");
@@ -976,6 +989,10 @@ mod tests {
             "The DateTime represented by the string is not supported in calendar System.Globalization.GregorianCalendar."
         );
         assert_eq!(p("Friday, November 21, 2026"), Err(DotNetError::BadDayOfWeek));
+        // From .NET's tests: junk after a complete value.
+        assert_eq!(p("2020-5-7T09:37:00.0000000-07:00c"), Err(DotNetError::BadDateTime));
+        assert_eq!(p("2020-5-7T09:37:00.0000000+00:00#"), Err(DotNetError::BadDateTime));
+        assert_eq!(p("2020-5-7T09:37:00.0000000+00:00#\0"), Err(DotNetError::BadDateTime));
         assert_eq!(DotNetError::BadDateTime.to_string(), "String was not recognized as a valid DateTime.");
     }
 
