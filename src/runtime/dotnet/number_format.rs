@@ -1020,6 +1020,8 @@ mod tests {
             let _ = format_integer(n as i128, NumericType::Int64, &f, Culture::EnUs);
             let _ = format_integer(n as i32 as i128, NumericType::Int32, &f, Culture::EnUs);
             let _ = format_integer(n as u64 as i128, NumericType::UInt64, &f, Culture::EnUs);
+            let _ = format_integer(n as i8 as i128, NumericType::SByte, &f, Culture::EnUs);
+            let _ = format_integer(n as u16 as i128, NumericType::UInt16, &f, Culture::EnUs);
             let dec = Decimal::from_i128_with_scale((n as i128) << 20, rng.below(29) as u32);
             let _ = format_decimal(dec, &f, Culture::EnUs);
         }

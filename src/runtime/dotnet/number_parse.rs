@@ -330,6 +330,9 @@ pub fn double_to_decimal(value: f64) -> Result<Decimal, DotNetError> {
 /// the result in the type's width (`FFFFFFFF` is -1 for an Int32). Errors as coreclr's
 /// ParseNumbers: no digit, junk after them, a minus sign, a value past the unsigned width.
 pub fn parse_hex(text: &str, ty: NumericType) -> Result<i128, DotNetError> {
+    if !ty.is_integer() {
+        return Err(DotNetError::InvalidString);
+    }
     if text.is_empty() {
         return Err(DotNetError::out_of_range(
             "startIndex",
