@@ -4,6 +4,7 @@
 pub mod binder;
 pub mod command;
 pub mod convert;
+pub mod dotnet;
 pub mod errors;
 pub mod eval;
 pub mod exceptions;
