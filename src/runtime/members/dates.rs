@@ -1,44 +1,35 @@
-//! System.DateTime and System.TimeSpan members.
+//! System.DateTime and System.TimeSpan members, on `runtime::dotnet`'s
+//! implementation of both.
 
+use super::super::dotnet::culture::Culture;
+use super::super::dotnet::date_format::format_date;
+use super::super::dotnet::error::DotNetError;
+use super::super::dotnet::timespan::TimeSpan;
 use super::super::errors::Result;
-use super::super::value::{DateKind, DateTime, TICKS_PER_SECOND, Value, unix_from_civil};
+use super::super::value::{DateKind, DateTime, EnumDef, Value};
 use super::Call;
 
-const TICKS_PER_MS: i64 = 10_000;
-const TICKS_PER_DAY: i64 = 86_400 * TICKS_PER_SECOND;
-
-static DAY_OF_WEEK: super::super::value::EnumDef = super::super::value::EnumDef {
+static DAY_OF_WEEK: EnumDef = EnumDef {
     type_name: "System.DayOfWeek",
     members: &["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
 };
 
-static DATE_KIND: super::super::value::EnumDef = super::super::value::EnumDef {
-    type_name: "System.DateTimeKind",
-    members: &["Unspecified", "Utc", "Local"],
-};
+static DATE_KIND: EnumDef = EnumDef { type_name: "System.DateTimeKind", members: &["Unspecified", "Utc", "Local"] };
 
 pub(super) fn date_property(d: &DateTime, name: &str) -> Value {
-    let (y, mo, day, h, mi, s) = d.civil();
     match name {
-        "year" => Value::Int(y as i32),
-        "month" => Value::Int(mo as i32),
-        "day" => Value::Int(day as i32),
-        "hour" => Value::Int(h as i32),
-        "minute" => Value::Int(mi as i32),
-        "second" => Value::Int(s as i32),
-        "millisecond" => Value::Int((d.sub_second_ticks() / TICKS_PER_MS) as i32),
+        "year" => Value::Int(d.year()),
+        "month" => Value::Int(d.month()),
+        "day" => Value::Int(d.day()),
+        "hour" => Value::Int(d.hour()),
+        "minute" => Value::Int(d.minute()),
+        "second" => Value::Int(d.second()),
+        "millisecond" => Value::Int(d.millisecond()),
         "ticks" => Value::Long(d.ticks),
-        "dayofweek" => {
-            let days = d.ticks.div_euclid(TICKS_PER_DAY);
-            // 0001-01-01 was a Monday.
-            Value::Enum(&DAY_OF_WEEK, ((days + 1).rem_euclid(7)) as u16)
-        }
-        "dayofyear" => {
-            let jan1 = unix_from_civil(y, 1, 1, 0, 0, 0);
-            Value::Int(((d.unix_secs() - jan1) / 86400 + 1) as i32)
-        }
-        "date" => Value::DateTime(DateTime { ticks: d.ticks - d.ticks.rem_euclid(TICKS_PER_DAY), kind: d.kind }),
-        "timeofday" => Value::TimeSpan(d.ticks.rem_euclid(TICKS_PER_DAY)),
+        "dayofweek" => Value::Enum(&DAY_OF_WEEK, d.day_of_week() as u16),
+        "dayofyear" => Value::Int(d.day_of_year()),
+        "date" => Value::DateTime(d.date()),
+        "timeofday" => Value::TimeSpan(d.time_of_day().ticks),
         "kind" => Value::Enum(
             &DATE_KIND,
             match d.kind {
@@ -48,105 +39,100 @@ pub(super) fn date_property(d: &DateTime, name: &str) -> Value {
             },
         ),
         // PowerShell's own script property: long date and long time.
-        "datetime" => Value::str(super::super::ops::format::format_value(&Value::DateTime(*d), Some("F"))),
+        "datetime" => Value::str(format_date(*d, "F", Culture::EnUs).unwrap_or_default()),
         _ => Value::Null,
     }
 }
 
 pub(super) fn timespan_property(t: i64, name: &str) -> Value {
-    let secs = t / TICKS_PER_SECOND;
+    let t = TimeSpan { ticks: t };
     match name {
-        "days" => Value::Int((t / TICKS_PER_DAY) as i32),
-        "hours" => Value::Int((secs % 86400 / 3600) as i32),
-        "minutes" => Value::Int((secs % 3600 / 60) as i32),
-        "seconds" => Value::Int((secs % 60) as i32),
-        "milliseconds" => Value::Int((t % TICKS_PER_SECOND / TICKS_PER_MS) as i32),
-        "ticks" => Value::Long(t),
-        "totaldays" => Value::Double(t as f64 / TICKS_PER_DAY as f64),
-        "totalhours" => Value::Double(t as f64 / (3600 * TICKS_PER_SECOND) as f64),
-        "totalminutes" => Value::Double(t as f64 / (60 * TICKS_PER_SECOND) as f64),
-        "totalseconds" => Value::Double(t as f64 / TICKS_PER_SECOND as f64),
-        "totalmilliseconds" => Value::Double(t as f64 / TICKS_PER_MS as f64),
+        "days" => Value::Int(t.days()),
+        "hours" => Value::Int(t.hours()),
+        "minutes" => Value::Int(t.minutes()),
+        "seconds" => Value::Int(t.seconds()),
+        "milliseconds" => Value::Int(t.milliseconds()),
+        "ticks" => Value::Long(t.ticks),
+        "totaldays" => Value::Double(t.total_days()),
+        "totalhours" => Value::Double(t.total_hours()),
+        "totalminutes" => Value::Double(t.total_minutes()),
+        "totalseconds" => Value::Double(t.total_seconds()),
+        "totalmilliseconds" => Value::Double(t.total_milliseconds()),
         _ => Value::Null,
     }
 }
 
-/// Adds months with .NET's clamping to the last day of the month.
-pub fn add_months(d: &DateTime, months: i64) -> DateTime {
-    let (y, mo, day, _, _, _) = d.civil();
-    let total = y * 12 + (mo as i64 - 1) + months;
-    let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
-    let last = days_in_month(ny, nm);
-    let nd = day.min(last);
-    let day_start = unix_from_civil(ny, nm, nd, 0, 0, 0);
-    let within_day = d.ticks.rem_euclid(TICKS_PER_DAY);
-    DateTime::from_unix(day_start, d.kind).with_ticks_added(within_day)
-}
-
+/// .NET's days in a month (callers have checked the month).
 pub fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
+    DateTime::days_in_month(y as i32, m as i32).unwrap_or(31) as u32
 }
 
-impl DateTime {
-    fn with_ticks_added(self, t: i64) -> DateTime {
-        DateTime { ticks: self.ticks + t, kind: self.kind }
-    }
+/// Adds months with .NET's clamping to the last day of the month.
+pub fn add_months(d: &DateTime, months: i64) -> Option<DateTime> {
+    d.add_months(i32::try_from(months).ok()?).ok()
+}
+
+fn dotnet(call: &Call, e: DotNetError) -> super::super::errors::Flow {
+    let short = e.exception_type().rsplit('.').next().unwrap_or("Exception");
+    call.exception(&e.to_string(), short).into()
 }
 
 pub(super) fn date_call(d: &DateTime, call: &Call) -> Result<Option<Option<Value>>> {
-    let add = |ticks: f64| -> Value { Value::DateTime(d.with_ticks_added(ticks.round() as i64)) };
+    let d = *d;
+    let done = |r: std::result::Result<DateTime, DotNetError>| -> Result<Value> {
+        r.map(Value::DateTime).map_err(|e| dotnet(call, e))
+    };
     let v = match call.lower.as_str() {
-        "adddays" => add(call.float(0)? * TICKS_PER_DAY as f64),
-        "addhours" => add(call.float(0)? * 3600.0 * TICKS_PER_SECOND as f64),
-        "addminutes" => add(call.float(0)? * 60.0 * TICKS_PER_SECOND as f64),
-        "addseconds" => add(call.float(0)? * TICKS_PER_SECOND as f64),
-        "addmilliseconds" => add(call.float(0)? * TICKS_PER_MS as f64),
-        "addticks" => Value::DateTime(d.with_ticks_added(call.int(0)?)),
-        "addmonths" => Value::DateTime(add_months(d, call.int(0)?)),
-        "addyears" => Value::DateTime(add_months(d, call.int(0)? * 12)),
+        "adddays" => done(d.add_days(call.float(0)?))?,
+        "addhours" => done(d.add_hours(call.float(0)?))?,
+        "addminutes" => done(d.add_minutes(call.float(0)?))?,
+        "addseconds" => done(d.add_seconds(call.float(0)?))?,
+        "addmilliseconds" => done(d.add_milliseconds(call.float(0)?))?,
+        "addticks" => done(d.add_ticks(call.int(0)?))?,
+        "addmonths" => done(d.add_months(call.int(0)? as i32))?,
+        "addyears" => done(d.add_years(call.int(0)? as i32))?,
         "add" => match call.arg(0) {
-            Value::TimeSpan(t) => Value::DateTime(d.with_ticks_added(t)),
+            Value::TimeSpan(t) => done(d.add_span(TimeSpan { ticks: t }))?,
             _ => return Err(call.no_overload().into()),
         },
         "subtract" => match call.arg(0) {
-            Value::TimeSpan(t) => Value::DateTime(d.with_ticks_added(-t)),
-            Value::DateTime(o) => Value::TimeSpan(d.ticks - o.ticks),
+            Value::TimeSpan(t) => done(d.subtract_span(TimeSpan { ticks: t }))?,
+            Value::DateTime(o) => Value::TimeSpan(d.subtract(o).ticks),
             _ => return Err(call.no_overload().into()),
         },
         "toshortdatestring" => fmt(d, "d"),
         "tolongdatestring" => fmt(d, "D"),
         "toshorttimestring" => fmt(d, "t"),
         "tolongtimestring" => fmt(d, "T"),
-        "touniversaltime" => Value::DateTime(DateTime { ticks: d.ticks, kind: DateKind::Utc }),
-        "tolocaltime" => Value::DateTime(DateTime { ticks: d.ticks, kind: DateKind::Local }),
-        "tofiletime" | "tofiletimeutc" => Value::Long(d.ticks - 504_911_232_000_000_000),
+        "touniversaltime" => Value::DateTime(d.to_universal_time()),
+        "tolocaltime" => Value::DateTime(d.to_local_time()),
+        "tofiletime" | "tofiletimeutc" => Value::Long(d.to_universal_time().ticks - 504_911_232_000_000_000),
         "isdaylightsavingtime" => Value::Bool(false),
         _ => return Ok(None),
     };
     Ok(Some(Some(v)))
 }
 
-fn fmt(d: &DateTime, f: &str) -> Value {
-    Value::str(super::super::ops::format::format_value(&Value::DateTime(*d), Some(f)))
+fn fmt(d: DateTime, f: &str) -> Value {
+    Value::str(format_date(d, f, Culture::EnUs).unwrap_or_default())
 }
 
 pub(super) fn timespan_call(t: i64, call: &Call) -> Result<Option<Option<Value>>> {
+    let span = TimeSpan { ticks: t };
+    let done = |r: std::result::Result<TimeSpan, DotNetError>| -> Result<Value> {
+        r.map(|s| Value::TimeSpan(s.ticks)).map_err(|e| dotnet(call, e))
+    };
     let v = match call.lower.as_str() {
         "add" => match call.arg(0) {
-            Value::TimeSpan(o) => Value::TimeSpan(t + o),
+            Value::TimeSpan(o) => done(span.add_span(TimeSpan { ticks: o }))?,
             _ => return Err(call.no_overload().into()),
         },
         "subtract" => match call.arg(0) {
-            Value::TimeSpan(o) => Value::TimeSpan(t - o),
+            Value::TimeSpan(o) => done(span.subtract_span(TimeSpan { ticks: o }))?,
             _ => return Err(call.no_overload().into()),
         },
-        "negate" => Value::TimeSpan(-t),
-        "duration" => Value::TimeSpan(t.abs()),
+        "negate" => done(span.negate())?,
+        "duration" => done(span.duration())?,
         _ => return Ok(None),
     };
     Ok(Some(Some(v)))

@@ -6,6 +6,9 @@
 use std::rc::Rc;
 
 use super::TypeRef;
+use crate::runtime::dotnet::culture::Culture;
+use crate::runtime::dotnet::number_parse::{ps_string_to_decimal, ps_string_to_double, ps_string_to_integer};
+use crate::runtime::dotnet::numeric_type::NumericType;
 use crate::runtime::value::{
     Array, ArrayKind, DateKind, DateTime, Decimal, TICKS_PER_SECOND, Table, Value, unix_from_civil,
 };
@@ -67,9 +70,9 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
                 message: "Cannot convert null to type \"System.DateTime\".".into(),
                 error_id: "nullToObjectInvalidCast",
             }),
-            Value::Str(s) => parse_date_invariant(s).map(Value::DateTime).ok_or_else(|| {
-                cannot(&v, "System.DateTime", "String was not recognized as a valid DateTime.", "InvalidCastParseTargetInvocation")
-            }),
+            Value::Str(s) => crate::runtime::dotnet::date_parse::parse(s, Culture::Invariant)
+                .map(Value::DateTime)
+                .map_err(|e| cannot(&v, "System.DateTime", &e.to_string(), "InvalidCastParseTargetInvocation")),
             Value::Long(n) => Ok(Value::DateTime(DateTime { ticks: *n, kind: DateKind::Unspecified })),
             Value::Int(n) => Ok(Value::DateTime(DateTime { ticks: *n as i64, kind: DateKind::Unspecified })),
             _ => Err(cannot_final(&v, "System.DateTime")),
@@ -78,9 +81,9 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             Value::TimeSpan(_) => Ok(v),
             Value::Int(n) => Ok(Value::TimeSpan(*n as i64)),
             Value::Long(n) => Ok(Value::TimeSpan(*n)),
-            Value::Str(s) => parse_timespan_text(s).map(Value::TimeSpan).ok_or_else(|| {
-                cannot(&v, "System.TimeSpan", "String was not recognized as a valid TimeSpan.", "InvalidCastParseTargetInvocation")
-            }),
+            Value::Str(s) => crate::runtime::dotnet::timespan::TimeSpan::parse(s)
+                .map(|t| Value::TimeSpan(t.ticks))
+                .map_err(|e| cannot(&v, "System.TimeSpan", &e.to_string(), "InvalidCastParseTargetInvocation")),
             _ => Err(cannot_final(&v, "System.TimeSpan")),
         },
         TypeRef::Guid => match &v {
@@ -210,16 +213,18 @@ fn integer(v: &Value, target: &str, min: i64, max: i64, range_name: &str) -> Res
             let r = d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven);
             r.to_string().parse::<i128>().map_err(|_| too_big(v, "InvalidCastIConvertible"))?
         }
-        Value::Str(s) => match parse_integer(s) {
-            Some(n) => n,
-            None => match parse_double(s) {
-                Some(f) if f.is_finite() && f.abs() < 9.2e18 => round_half_even(f) as i128,
-                Some(_) => return Err(too_big(v, "InvalidCastFromStringToInteger")),
-                None => {
-                    return Err(cannot(v, target, "Input string was not in a correct format.", "InvalidCastFromStringToInteger"));
-                }
-            },
-        },
+        Value::Str(s) => {
+            let ty = match target {
+                "System.Int64" => NumericType::Int64,
+                "System.Byte" => NumericType::Byte,
+                "System.Char" => NumericType::UInt16,
+                _ => NumericType::Int32,
+            };
+            match ps_string_to_integer(s, ty) {
+                Ok(n) => n,
+                Err(e) => return Err(cannot(v, target, &e.to_string(), "InvalidCastFromStringToInteger")),
+            }
+        }
         Value::Array(a) if a.len() == 1 => {
             let first = a.get(0).unwrap_or(Value::Null);
             return integer(&first, target, min, max, range_name);
@@ -244,9 +249,8 @@ fn double(v: &Value) -> Result<f64, CastError> {
         Value::Double(f) => Ok(*f),
         Value::Bytes(n) => Ok(*n as f64),
         Value::Decimal(d) => Ok(d.to_string().parse().unwrap_or(0.0)),
-        Value::Str(s) => parse_double(s).ok_or_else(|| {
-            cannot(v, "System.Double", "Input string was not in a correct format.", "InvalidCastFromStringToDoubleOrSingle")
-        }),
+        Value::Str(s) => ps_string_to_double(s)
+            .map_err(|e| cannot(v, "System.Double", &e.to_string(), "InvalidCastFromStringToDoubleOrSingle")),
         Value::Array(a) if a.len() == 1 => double(&a.get(0).unwrap_or(Value::Null)),
         other => Err(cannot_final(other, "System.Double")),
     }
@@ -263,27 +267,15 @@ fn decimal(v: &Value) -> Result<Decimal, CastError> {
         Value::Double(f) => decimal_from_f64(*f).ok_or_else(|| {
             cannot(v, "System.Decimal", "Value was either too large or too small for a Decimal.", "InvalidCastIConvertible")
         }),
-        Value::Str(s) => {
-            let t = s.trim();
-            t.parse::<Decimal>()
-                .ok()
-                .or_else(|| Decimal::from_scientific(t).ok())
-                .or_else(|| if t.is_empty() { Some(Decimal::ZERO) } else { None })
-                .ok_or_else(|| {
-                    cannot(v, "System.Decimal", "Input string was not in a correct format.", "InvalidCastFromStringToDecimal")
-                })
-        }
+        Value::Str(s) => ps_string_to_decimal(s)
+            .map_err(|e| cannot(v, "System.Decimal", &e.to_string(), "InvalidCastFromStringToDecimal")),
         other => Err(cannot_final(other, "System.Decimal")),
     }
 }
 
-/// A double as a decimal, through its 15-digit text as .NET does.
+/// A double as a decimal, through its 15 significant digits as .NET does.
 pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
-    if !f.is_finite() || f.abs() >= 7.9e28 {
-        return None;
-    }
-    let text = crate::runtime::value::format_double(f);
-    text.parse::<Decimal>().ok().or_else(|| Decimal::from_scientific(&text.to_lowercase()).ok())
+    crate::runtime::dotnet::number_parse::double_to_decimal(f).ok()
 }
 
 /// .NET's default rounding (MidpointRounding.ToEven).

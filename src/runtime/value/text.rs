@@ -16,7 +16,7 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Long(n) => n.to_string(),
             Value::Double(f) => format_double(*f),
-            Value::Decimal(d) => d.to_string(),
+            Value::Decimal(d) => crate::runtime::dotnet::number_format::decimal_to_string(*d),
             Value::Byte(b) => b.to_string(),
             Value::Char(c) => c.to_string(),
             Value::Str(s) => s.to_string(),
@@ -73,55 +73,7 @@ pub fn format_guid(g: u128) -> String {
 /// A double as .NET Framework's ToString() prints it: 15 significant
 /// digits, fixed notation for exponents from -5 to 14, else `1E+15`.
 pub fn format_double(f: f64) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    if f == 0.0 {
-        return "0".into();
-    }
-    let sci = format!("{f:.14e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    let mut out = String::new();
-    if negative {
-        out.push('-');
-    }
-    if (-5..15).contains(&exp) {
-        if exp < 0 {
-            out.push_str("0.");
-            for _ in 0..(-exp - 1) {
-                out.push('0');
-            }
-            out.push_str(digits);
-        } else {
-            let int_len = exp as usize + 1;
-            if digits.len() <= int_len {
-                out.push_str(digits);
-                for _ in digits.len()..int_len {
-                    out.push('0');
-                }
-            } else {
-                out.push_str(&digits[..int_len]);
-                out.push('.');
-                out.push_str(&digits[int_len..]);
-            }
-        }
-    } else {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        let _ = write!(out, "E{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-    out
+    crate::runtime::dotnet::number_format::double_to_string(f)
 }
 
 /// A double in a table cell or list (the same text; kept apart because

@@ -7,20 +7,11 @@ pub const TICKS_PER_SECOND: i64 = 10_000_000;
 /// Ticks from 0001-01-01 to 1970-01-01.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateKind {
-    Unspecified,
-    Utc,
-    Local,
-}
+pub use crate::runtime::dotnet::datetime::{DateKind, DateTime};
+use crate::runtime::dotnet::culture::Culture;
+use crate::runtime::dotnet::date_format::{date_to_string, format_date};
 
-/// System.DateTime: 100-nanosecond ticks since 0001-01-01T00:00:00.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateTime {
-    pub ticks: i64,
-    pub kind: DateKind,
-}
-
+/// What the shell needs of System.DateTime beyond .NET's own members.
 impl DateTime {
     pub fn from_unix(secs: i64, kind: DateKind) -> DateTime {
         DateTime { ticks: UNIX_EPOCH_TICKS + secs * TICKS_PER_SECOND, kind }
@@ -30,19 +21,12 @@ impl DateTime {
         DateTime::from_unix(unix_from_civil(y, m, d, h, mi, s), kind)
     }
 
-    /// Now, as the local clock shows it (the machine's zone is taken as UTC
-    /// when it cannot be read).
-    pub fn now() -> DateTime {
-        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        DateTime { ticks: UNIX_EPOCH_TICKS + (d.as_nanos() / 100) as i64, kind: DateKind::Local }
-    }
-
     pub fn unix_secs(&self) -> i64 {
         (self.ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
     }
 
     /// (year, month, day, hour, minute, second)
-    pub fn civil(&self) -> (i64, u32, u32, u32, u32, u32) {
+    pub fn civil_fields(&self) -> (i64, u32, u32, u32, u32, u32) {
         civil_from_unix(self.unix_secs())
     }
 
@@ -53,13 +37,12 @@ impl DateTime {
 
     /// `MM/dd/yyyy HH:mm:ss`: PowerShell's culture-invariant string form.
     pub fn invariant_text(&self) -> String {
-        let (y, mo, d, h, mi, s) = self.civil();
-        format!("{mo:02}/{d:02}/{y:04} {h:02}:{mi:02}:{s:02}")
+        date_to_string(*self, Culture::Invariant)
     }
 
     /// `M/d/yyyy h:mm:ss tt`: en-US's general form, as tables show dates.
     pub fn display_text(&self) -> String {
-        format_datetime(self.unix_secs())
+        format_date(*self, "G", Culture::EnUs).unwrap_or_else(|_| self.invariant_text())
     }
 }
 
@@ -70,17 +53,7 @@ pub fn format_timespan(secs: i64) -> String {
 
 /// `[-][d.]hh:mm:ss[.fffffff]`
 pub fn format_timespan_ticks(ticks: i64) -> String {
-    let sign = if ticks < 0 { "-" } else { "" };
-    let t = ticks.unsigned_abs();
-    let per_sec = TICKS_PER_SECOND as u64;
-    let secs = t / per_sec;
-    let frac = t % per_sec;
-    let (d, h, m, s) = (secs / 86400, secs % 86400 / 3600, secs % 3600 / 60, secs % 60);
-    let mut out = if d > 0 { format!("{sign}{d}.{h:02}:{m:02}:{s:02}") } else { format!("{sign}{h:02}:{m:02}:{s:02}") };
-    if frac > 0 {
-        out.push_str(&format!(".{frac:07}"));
-    }
-    out
+    crate::runtime::dotnet::timespan::TimeSpan { ticks }.to_dotnet_string()
 }
 
 /// `M/d/yyyy h:mm:ss tt`, the en-US form PowerShell prints.
