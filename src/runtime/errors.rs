@@ -92,6 +92,9 @@ pub struct ErrorRecord {
     pub exception: Option<std::rc::Rc<super::value::Exception>>,
     /// Raised by `throw` (shown without a command prefix, `OperationStopped`).
     pub thrown: bool,
+    /// The .NET exception inside a wrapper (MethodInvocationException,
+    /// RuntimeException): `catch [T]` matches it too, as PowerShell's does.
+    pub inner: Option<std::rc::Rc<super::value::Exception>>,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -120,6 +123,7 @@ impl ErrorRecord {
             target_object: None,
             exception: None,
             thrown: false,
+            inner: None,
         }
     }
 
@@ -138,8 +142,18 @@ impl ErrorRecord {
     pub fn exception_value(&self) -> super::value::Exception {
         match &self.exception {
             Some(e) => (**e).clone(),
-            None => super::value::Exception::new(&self.exception_type(), &self.message),
+            None => {
+                let mut e = super::value::Exception::new(&self.exception_type(), &self.message);
+                e.inner = self.inner.clone();
+                e
+            }
         }
+    }
+
+    /// The .NET exception this error wraps (`$_.Exception.InnerException`).
+    pub fn with_inner(mut self, type_name: &str, message: &str) -> Self {
+        self.inner = Some(std::rc::Rc::new(super::value::Exception::new(type_name, message)));
+        self
     }
 
     pub fn with_exception_type(mut self, full_name: &str) -> Self {

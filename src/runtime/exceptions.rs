@@ -87,6 +87,9 @@ pub fn full_name(short: &str) -> String {
     if short == "Exception" {
         return "System.Exception".into();
     }
+    if let Some(t) = resolve(&format!("System.{short}")) {
+        return t.to_string();
+    }
     known_types()
         .find(|t| t.rsplit('.').next() == Some(short))
         .map(str::to_string)

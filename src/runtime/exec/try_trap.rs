@@ -54,12 +54,13 @@ impl Session {
 
     fn matching_catch<'c>(&mut self, catches: &'c [CatchClause], rec: &ErrorRecord) -> Result<Option<&'c CatchClause>> {
         let thrown = rec.exception_type();
+        let inner = rec.inner.as_ref().map(|e| e.type_name.to_string());
         for clause in catches {
             if clause.types.is_empty() {
                 return Ok(Some(clause));
             }
             for t in &clause.types {
-                if exception_matches(&thrown, t)? {
+                if exception_matches(&thrown, t)? || inner.as_deref().map(|i| exception_matches(i, t)).transpose()?.unwrap_or(false) {
                     return Ok(Some(clause));
                 }
             }

@@ -58,6 +58,7 @@ impl Call<'_> {
             exception,
             "MethodInvocationException",
         )
+        .with_inner(&super::exceptions::full_name(exception), inner)
         .unqualified()
     }
     /// `Cannot find an overload for "X" and the argument count: "N".`

@@ -103,6 +103,7 @@ impl Num {
 pub fn divide_by_zero() -> ErrorRecord {
     ErrorRecord::new("Attempted to divide by zero.", Category::NotSpecified, "RuntimeException", "RuntimeException")
         .with_exception_type("System.Management.Automation.RuntimeException")
+        .with_inner("System.DivideByZeroException", "Attempted to divide by zero.")
         .unqualified()
 }
 
@@ -192,6 +193,43 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
             }
         }
         (_, Value::Null) => return Ok(Value::Null),
+        (Arith::Subtract | Arith::Divide | Arith::Modulo, Value::Str(s)) => {
+            // Only + and * have string meanings; the others convert to a number.
+            let Some(a) = Num::parse(s) else {
+                return Err(conversion_error(cast(l.clone(), &TypeRef::Int).err().unwrap_or(
+                    super::super::types::CastError { message: String::new(), error_id: "InvalidCastFromStringToInteger" },
+                )));
+            };
+            let b = match &r {
+                Value::Str(t) => Num::parse(t).ok_or_else(|| {
+                    conversion_error(cast(r.clone(), &TypeRef::Int).err().unwrap_or(super::super::types::CastError {
+                        message: String::new(),
+                        error_id: "InvalidCastFromStringToInteger",
+                    }))
+                })?,
+                other => Num::of(other).ok_or_else(|| no_method(op, &l))?,
+            };
+            return numeric(op, a, b);
+        }
+        (_, Value::Enum(def, i)) if matches!(op, Arith::Add | Arith::Subtract) => {
+            // Enum plus a number is the enum member of that value; enum minus
+            // enum is their difference.
+            let a = *i as i64;
+            let b = match &r {
+                Value::Enum(_, j) => return Ok(Value::int(a - *j as i64)),
+                other => Num::of(other).map(|n| match n {
+                    Num::Int(x) | Num::Long(x) => x,
+                    _ => 0,
+                }),
+            };
+            if let Some(b) = b {
+                let v = if op == Arith::Add { a + b } else { a - b };
+                if v >= 0 && (v as usize) < def.members.len() {
+                    return Ok(Value::Enum(def, v as u16));
+                }
+                return Ok(Value::int(v));
+            }
+        }
         (_, Value::DateTime(d)) => return date_arith(op, *d, &r, &l),
         (_, Value::TimeSpan(t)) => return timespan_arith(op, *t, &r, &l),
         _ => {}

@@ -188,6 +188,15 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             _ => Err(cannot_final(&v, name)),
         },
         TypeRef::Static(name) => Err(cannot_final(&v, name)),
+        TypeRef::Narrow { name, min, max } => {
+            let short = name.rsplit('.').next().unwrap_or(name);
+            let range = format!("{} {short}", if short.starts_with(['U', 'I']) { "an" } else { "a" });
+            integer(&v, name, (*min).max(i64::MIN as i128) as i64, (*max).min(i64::MAX as i128) as i64, &range).map(Value::int)
+        }
+        TypeRef::Enum(def) => crate::runtime::convert::to_enum("", def, &v).map_err(|e| CastError {
+            message: e.message.trim_start_matches("Cannot process argument transformation on parameter ''. ").to_string(),
+            error_id: "RuntimeException",
+        }),
     }
 }
 

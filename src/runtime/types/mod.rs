@@ -4,6 +4,7 @@
 //! variables, typed parameters, `-is` and `-as` all use it.
 
 pub mod cast;
+pub mod enums;
 pub mod statics;
 
 pub use cast::{
@@ -51,6 +52,11 @@ pub enum TypeRef {
     Exception(&'static str),
     /// A class that only has static members (`[math]`, `[convert]`...).
     Static(&'static str),
+    /// An enumeration (`[ConsoleColor]`).
+    Enum(&'static super::value::EnumDef),
+    /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
+    /// casts check its range.
+    Narrow { name: &'static str, min: i128, max: i128 },
 }
 
 /// Type accelerators and full names, as PowerShell resolves them.
@@ -121,6 +127,15 @@ const NAMES: &[(&str, TypeRef)] = &[
     ("system.text.encoding", TypeRef::Static("System.Text.Encoding")),
     ("text.encoding", TypeRef::Static("System.Text.Encoding")),
     ("system.net.dns", TypeRef::Static("System.Net.Dns")),
+    ("uint32", TypeRef::Narrow { name: "System.UInt32", min: 0, max: u32::MAX as i128 }),
+    ("uint", TypeRef::Narrow { name: "System.UInt32", min: 0, max: u32::MAX as i128 }),
+    ("uint16", TypeRef::Narrow { name: "System.UInt16", min: 0, max: u16::MAX as i128 }),
+    ("ushort", TypeRef::Narrow { name: "System.UInt16", min: 0, max: u16::MAX as i128 }),
+    ("uint64", TypeRef::Narrow { name: "System.UInt64", min: 0, max: i64::MAX as i128 }),
+    ("ulong", TypeRef::Narrow { name: "System.UInt64", min: 0, max: i64::MAX as i128 }),
+    ("int16", TypeRef::Narrow { name: "System.Int16", min: i16::MIN as i128, max: i16::MAX as i128 }),
+    ("short", TypeRef::Narrow { name: "System.Int16", min: i16::MIN as i128, max: i16::MAX as i128 }),
+    ("sbyte", TypeRef::Narrow { name: "System.SByte", min: i8::MIN as i128, max: i8::MAX as i128 }),
 ];
 
 impl TypeRef {
@@ -157,6 +172,9 @@ impl TypeRef {
         {
             return Some(t.clone());
         }
+        if let Some(e) = enums::by_name(&lower) {
+            return Some(TypeRef::Enum(e));
+        }
         super::exceptions::resolve(name).map(TypeRef::Exception)
     }
 
@@ -191,6 +209,8 @@ impl TypeRef {
             TypeRef::List(e) => format!("System.Collections.Generic.List`1[[{}]]", e.full_name()),
             TypeRef::Exception(n) => n.to_string(),
             TypeRef::Static(n) => n.to_string(),
+            TypeRef::Enum(d) => d.type_name.to_string(),
+            TypeRef::Narrow { name, .. } => name.to_string(),
         }
     }
 
@@ -225,7 +245,8 @@ impl TypeRef {
             TypeRef::Type => "Type",
             TypeRef::ArrayList => "ArrayList",
             TypeRef::List(_) => "List`1",
-            TypeRef::Exception(n) | TypeRef::Static(n) => n.rsplit('.').next().unwrap_or(n),
+            TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => n.rsplit('.').next().unwrap_or(n),
+            TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
         }
     }
 
@@ -267,6 +288,7 @@ impl TypeRef {
             (TypeRef::List(_), Value::Array(a)) => a.type_name() == self.full_name(),
             (TypeRef::Exception(t), Value::Exception(e)) => super::exceptions::derives_from(&e.type_name, t),
             (TypeRef::Exception(t), Value::ErrorRecord(_)) => *t == "System.Management.Automation.ErrorRecord",
+            (TypeRef::Enum(d), Value::Enum(e, _)) => std::ptr::eq(*d, *e),
             _ => false,
         }
     }

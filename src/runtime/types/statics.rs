@@ -35,6 +35,12 @@ fn unknown_member(ty: &TypeRef, name: &str, method: bool) -> ErrorRecord {
 pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
     let lower = name.to_ascii_lowercase();
     let v = match (ty, lower.as_str()) {
+        (TypeRef::Enum(def), member) => match def.members.iter().position(|m| m.eq_ignore_ascii_case(member)) {
+            Some(i) => Value::Enum(def, i as u16),
+            None => return Err(unknown_member(ty, name, false).into()),
+        },
+        (TypeRef::Narrow { max, .. }, "maxvalue") => Value::int(*max as i64),
+        (TypeRef::Narrow { min, .. }, "minvalue") => Value::int(*min as i64),
         (TypeRef::Int, "maxvalue") => Value::Int(i32::MAX),
         (TypeRef::Int, "minvalue") => Value::Int(i32::MIN),
         (TypeRef::Long, "maxvalue") => Value::Long(i64::MAX),
