@@ -97,7 +97,7 @@ fn paint(text: &str, color: &str) -> String {
     format!("{}{tail}", c.paint(body))
 }
 
-fn write_error(args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+fn write_error(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let msg = args.string("Message").unwrap_or_default();
     let mut rec = ErrorRecord::new(
         msg,
@@ -107,6 +107,14 @@ fn write_error(args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mu
     );
     if let Some(id) = args.string("ErrorId") {
         rec.error_id = id;
+    }
+    if let Some((function, call)) = cx.callers.last() {
+        // Inside a script function the error is the function's, reported
+        // where it was called.
+        rec.command = Some(function.clone());
+        rec.activity = Some("Write-Error".into());
+        rec.span = Some(*call);
+        return Err(rec.into());
     }
     rec.command = Some("Write-Error".into());
     Err(rec.unqualified().into())

@@ -15,6 +15,8 @@ enum Block {
     Table {
         type_name: String,
         columns: Vec<Column>,
+        /// Columns the view keeps left-aligned whatever their values.
+        fixed_left: Vec<bool>,
         properties: Vec<String>,
         rows: Vec<Vec<String>>,
         widths: Option<Vec<usize>>,
@@ -106,12 +108,12 @@ impl OutDefault {
             out.push('\n');
         }
         match &mut self.block {
-            Block::Table { columns, properties, rows, widths, .. } => {
+            Block::Table { columns, properties, rows, widths, fixed_left, .. } => {
                 let row: Vec<String> =
                     properties.iter().map(|p| cell_text(&o.get(p).unwrap_or(Value::Null))).collect();
                 if rows.is_empty() && widths.is_none() {
-                    for (c, p) in columns.iter_mut().zip(properties.iter()) {
-                        c.right_align = o.get(p).is_some_and(|v| is_numeric(&v));
+                    for ((c, p), left) in columns.iter_mut().zip(properties.iter()).zip(fixed_left.iter()) {
+                        c.right_align = !left && o.get(p).is_some_and(|v| is_numeric(&v));
                     }
                 }
                 match widths {
@@ -197,6 +199,7 @@ fn new_block(o: &Object) -> Block {
                 .iter()
                 .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: false })
                 .collect(),
+            fixed_left: specs.iter().map(|s| s.left).collect(),
             properties: specs.iter().map(|s| s.property.to_string()).collect(),
             rows: vec![],
             widths: None,
@@ -205,6 +208,7 @@ fn new_block(o: &Object) -> Block {
         View::Auto if o.names().len() <= 4 => Block::Table {
             type_name,
             columns: o.names().iter().map(|n| Column { label: n.clone(), width: None, right_align: false }).collect(),
+            fixed_left: vec![false; o.names().len()],
             properties: o.names(),
             rows: vec![],
             widths: None,

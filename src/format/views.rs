@@ -7,6 +7,8 @@ pub struct ColumnSpec {
     pub label: &'static str,
     pub property: &'static str,
     pub width: Option<usize>,
+    /// The view fixes the alignment to the left (numbers too).
+    pub left: bool,
 }
 
 pub enum View {
@@ -18,11 +20,15 @@ pub enum View {
 }
 
 const fn col(label: &'static str, property: &'static str, width: usize) -> ColumnSpec {
-    ColumnSpec { label, property, width: Some(width) }
+    ColumnSpec { label, property, width: Some(width), left: false }
 }
 
 const fn auto(label: &'static str, property: &'static str) -> ColumnSpec {
-    ColumnSpec { label, property, width: None }
+    ColumnSpec { label, property, width: None, left: false }
+}
+
+const fn left(label: &'static str, property: &'static str, width: Option<usize>) -> ColumnSpec {
+    ColumnSpec { label, property, width, left: true }
 }
 
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
@@ -94,7 +100,7 @@ static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
-static DICTIONARY_TABLE: [ColumnSpec; 2] = [auto("Name", "Name"), auto("Value", "Value")];
+static DICTIONARY_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
 
 static TYPE_TABLE: [ColumnSpec; 4] =
     [auto("IsPublic", "IsPublic"), auto("IsSerial", "IsSerial"), auto("Name", "Name"), auto("BaseType", "BaseType")];

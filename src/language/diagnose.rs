@@ -152,6 +152,14 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
         }
         return error("Unexpected end of input.", "UnexpectedEndOfInput", Span::new(at, pos), true);
     }
+    if token.starts_with("&&") || token.starts_with("||") {
+        return error(
+            &format!("The token '{}' is not a valid statement separator in this version.", &token[..2]),
+            "InvalidEndOfLine",
+            Span::new(pos, pos + 2),
+            false,
+        );
+    }
     if token.starts_with('|') {
         return error("An empty pipe element is not allowed.", "EmptyPipeElement", Span::new(pos, pos + 1), false);
     }

@@ -62,7 +62,9 @@ impl Session {
                         None => super::types::statics::get(self, &ty, &name),
                         Some(args) => {
                             let values = self.eval_args(args)?;
-                            super::types::statics::call(self, &ty, &name, values)
+                            let r = super::types::statics::call(self, &ty, &name, values.clone());
+                            self.write_back_refs(args, &values)?;
+                            r
                         }
                     };
                 }
@@ -71,7 +73,9 @@ impl Session {
                     None => super::members::get(self, &target, &name)?,
                     Some(args) => {
                         let values = self.eval_args(args)?;
-                        super::members::call(self, &target, &name, values)?.unwrap_or(Value::Null)
+                        let r = super::members::call(self, &target, &name, values.clone());
+                        self.write_back_refs(args, &values)?;
+                        r?.unwrap_or(Value::Null)
                     }
                 }
             }
@@ -124,6 +128,20 @@ impl Session {
             }
             _ => Ok(collapse(self.run_nested(std::slice::from_ref(statement))?)),
         }
+    }
+
+    /// `[ref]$n` passed to a method: what the method wrote goes back into
+    /// the variable when the call returns.
+    pub(crate) fn write_back_refs(&mut self, args: &[Expr], values: &[Value]) -> Result<()> {
+        for (e, v) in args.iter().zip(values) {
+            if let (ExprKind::Cast(t, inner), Value::Ref(cell)) = (&e.kind, v)
+                && t.name.eq_ignore_ascii_case("ref")
+            {
+                let value = cell.borrow().clone();
+                self.assign_to(inner, value, &[])?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn eval_args(&mut self, args: &[Expr]) -> Result<Vec<Value>> {
@@ -272,7 +290,7 @@ impl Session {
                     .iter()
                     .flat_map(|i| i.to_text().split_whitespace().map(Value::str).collect::<Vec<_>>())
                     .collect();
-                Value::array(pieces)
+                string_array(pieces)
             }
             UnaryOp::Join => ops::join(&v, ""),
         })
@@ -455,13 +473,13 @@ impl Session {
                 }
                 d if simple => regex_ops::split_literal(&text, &d.to_text(), max, ignore_case),
                 d => {
-                    let re = regex_ops::compile(&d.to_text(), ignore_case)?;
+                    let re = regex_ops::compile_with(&d.to_text(), ignore_case, &options)?;
                     regex_ops::split(&text, &re, max)
                 }
             };
             out.extend(pieces.into_iter().map(Value::str));
         }
-        Ok(Value::array(out))
+        Ok(string_array(out))
     }
 
     /// `++$x`, `$x--`: the new (prefix) or old (postfix) value.
@@ -492,6 +510,11 @@ impl Session {
         self.assign_to(target, new.clone(), &[])?;
         Ok(if prefix { new } else { old })
     }
+}
+
+/// A string[] (what -split returns).
+fn string_array(items: Vec<Value>) -> Value {
+    Value::Array(Rc::new(super::value::Array::new(items, super::value::ArrayKind::Typed("System.String".into()))))
 }
 
 /// A type by its full or accelerator name (for `-is`, `-as`, `$t::Member`).

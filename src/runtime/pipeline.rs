@@ -92,6 +92,10 @@ impl Stage {
     /// A failure of one record: reported, and the pipeline goes on, unless
     /// the error action says stop.
     fn fail(&self, flow: Flow, cx: &mut Session) -> Result<()> {
+        if self.cmdlet.is_none() {
+            // A function's terminating error is the caller's too.
+            return Err(flow);
+        }
         match flow {
             Flow::Error(mut rec) => {
                 if rec.command.is_none() {
@@ -109,6 +113,7 @@ impl Stage {
                         if rec.position.is_none() {
                             rec.position = rec.span.map(|s| cx.position(s));
                         }
+                        rec.stopped_by_preference = true;
                         Err(Flow::ScriptStop(rec))
                     }
                     action => {

@@ -127,6 +127,10 @@ impl Builder<'_> {
         match pair.as_rule() {
             Rule::bareword => self.bareword(pair),
             Rule::signed_number => self.signed_number(pair),
+            Rule::arg_number => match pair.into_inner().next() {
+                Some(n) => self.signed_number(n),
+                None => Ok(Expr::str("", Span::default())),
+            },
             _ => self.expression(pair),
         }
     }

@@ -214,6 +214,7 @@ impl Builder<'_> {
             }
             Rule::hashtable => {
                 let mut entries = Vec::new();
+                let mut seen: Vec<String> = Vec::new();
                 for entry in pair.into_inner().filter(|p| p.as_rule() == Rule::hash_entry) {
                     let mut parts = entry.into_inner();
                     let (Some(key), Some(value)) = (parts.next(), parts.next()) else { continue };
@@ -222,6 +223,17 @@ impl Builder<'_> {
                         Some(k) => self.expression(k)?,
                         None => Expr::str("", sp),
                     };
+                    if let ExprKind::Str(text) = &key.kind {
+                        let lower = text.to_lowercase();
+                        if seen.contains(&lower) {
+                            return Err(error(
+                                format!("Duplicate keys '{text}' are not allowed in hash literals."),
+                                "DuplicateKeyInHashLiteral",
+                                key.span,
+                            ));
+                        }
+                        seen.push(lower);
+                    }
                     entries.push((key, self.statement(value)?));
                 }
                 ExprKind::Hashtable(entries)

@@ -111,11 +111,15 @@ impl Session {
         let cs = s.case_sensitive;
         Ok(match s.mode {
             SwitchMode::Exact => {
+                // Compared as text, as PowerShell's switch does (an enum
+                // matches its name, not its number).
                 let (a, b) = (item.to_text(), wanted.to_text());
-                if matches!(item, Value::Str(_)) || matches!(wanted, Value::Str(_)) {
-                    if cs { a == b } else { a.to_lowercase() == b.to_lowercase() }
-                } else {
+                if item.is_number() && wanted.is_number() {
                     compare_scalars(item, &wanted, cs) == Some(std::cmp::Ordering::Equal)
+                } else if cs {
+                    a == b
+                } else {
+                    a.to_lowercase() == b.to_lowercase()
                 }
             }
             SwitchMode::Wildcard => wildcard_match(&wanted.to_text(), &item.to_text(), cs),

@@ -45,7 +45,7 @@ impl Num {
         Some(match v {
             Value::Int(n) => Num::Int(*n as i64),
             Value::Byte(n) => Num::Int(*n as i64),
-            Value::Bool(b) => Num::Int(*b as i64),
+            Value::Bool(b) | Value::Switch(b) => Num::Int(*b as i64),
             Value::Char(c) => Num::Int(*c as i64),
             Value::Long(n) => Num::Long(*n),
             Value::Bytes(n) => Num::Long(*n as i64),

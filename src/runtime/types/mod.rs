@@ -52,6 +52,12 @@ pub enum TypeRef {
     Exception(&'static str),
     /// A class that only has static members (`[math]`, `[convert]`...).
     Static(&'static str),
+    /// System.Version (`[version]'1.2.3'`).
+    Version,
+    /// `[ref]`: a reference a method can write through.
+    Ref,
+    /// System.Management.Automation.ErrorRecord, for `::new()`.
+    ErrorRecord,
     /// An enumeration (`[ConsoleColor]`).
     Enum(&'static super::value::EnumDef),
     /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
@@ -111,6 +117,12 @@ const NAMES: &[(&str, TypeRef)] = &[
     ("pscredential", TypeRef::PSCredential),
     ("system.management.automation.pscredential", TypeRef::PSCredential),
     ("type", TypeRef::Type),
+    ("version", TypeRef::Version),
+    ("ref", TypeRef::Ref),
+    ("system.management.automation.psreference", TypeRef::Ref),
+    ("system.management.automation.errorrecord", TypeRef::ErrorRecord),
+    ("management.automation.errorrecord", TypeRef::ErrorRecord),
+    ("system.version", TypeRef::Version),
     ("system.type", TypeRef::Type),
     ("system.collections.arraylist", TypeRef::ArrayList),
     ("collections.arraylist", TypeRef::ArrayList),
@@ -211,6 +223,9 @@ impl TypeRef {
             TypeRef::Static(n) => n.to_string(),
             TypeRef::Enum(d) => d.type_name.to_string(),
             TypeRef::Narrow { name, .. } => name.to_string(),
+            TypeRef::Version => "System.Version".into(),
+            TypeRef::Ref => "System.Management.Automation.PSReference".into(),
+            TypeRef::ErrorRecord => "System.Management.Automation.ErrorRecord".into(),
         }
     }
 
@@ -247,6 +262,9 @@ impl TypeRef {
             TypeRef::List(_) => "List`1",
             TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => n.rsplit('.').next().unwrap_or(n),
             TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
+            TypeRef::Version => "Version",
+            TypeRef::Ref => "PSReference",
+            TypeRef::ErrorRecord => "ErrorRecord",
         }
     }
 
@@ -261,6 +279,7 @@ impl TypeRef {
             (TypeRef::Object | TypeRef::PSObject, Value::Null) => false,
             (TypeRef::Object | TypeRef::PSObject, _) => true,
             (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::Switch, Value::Switch(_)) => true,
             (TypeRef::Int, Value::Int(_)) => true,
             (TypeRef::Long, Value::Long(_)) => true,
             (TypeRef::Double, Value::Double(_)) => true,
@@ -289,6 +308,9 @@ impl TypeRef {
             (TypeRef::Exception(t), Value::Exception(e)) => super::exceptions::derives_from(&e.type_name, t),
             (TypeRef::Exception(t), Value::ErrorRecord(_)) => *t == "System.Management.Automation.ErrorRecord",
             (TypeRef::Enum(d), Value::Enum(e, _)) => std::ptr::eq(*d, *e),
+            (TypeRef::Version, Value::Object(o)) => o.is_type(VERSION),
+            (TypeRef::Ref, Value::Ref(_)) => true,
+            (TypeRef::ErrorRecord, Value::ErrorRecord(_)) => true,
             _ => false,
         }
     }
@@ -298,6 +320,30 @@ impl TypeRef {
 /// with names mailsh resolves by text, such as Exchange object types).
 pub fn type_name_matches(v: &Value, full: &str) -> bool {
     v.type_name().eq_ignore_ascii_case(full)
+}
+
+pub const VERSION: &str = "System.Version";
+
+/// A System.Version object (Major.Minor[.Build[.Revision]]).
+pub fn version(parts: &[i64]) -> Value {
+    let get = |i: usize| parts.get(i).copied().unwrap_or(-1);
+    let obj = super::value::custom_object(vec![
+        ("Major".into(), Value::int(get(0))),
+        ("Minor".into(), Value::int(get(1))),
+        ("Build".into(), Value::int(get(2))),
+        ("Revision".into(), Value::int(get(3))),
+        ("MajorRevision".into(), Value::int(if get(3) < 0 { -1 } else { get(3) >> 16 })),
+        ("MinorRevision".into(), Value::int(if get(3) < 0 { -1 } else { get(3) & 0xffff })),
+    ]);
+    if let Value::Object(o) = &obj {
+        o.set_type_name(VERSION);
+    }
+    obj
+}
+
+/// The numbers of a System.Version object, for comparison.
+pub fn version_parts(o: &super::value::Object) -> Vec<i64> {
+    ["Major", "Minor", "Build", "Revision"].iter().map(|n| o.get(n).and_then(|v| v.as_i64()).unwrap_or(-1)).collect()
 }
 
 pub fn not_found(text: &str) -> ErrorRecord {
