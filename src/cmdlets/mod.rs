@@ -13,6 +13,7 @@ mod format_table;
 mod group_object;
 mod help;
 mod identity;
+mod invoke_command;
 mod imap_settings;
 mod mailbox;
 mod measure_object;
@@ -27,6 +28,7 @@ mod secure_string;
 mod select_object;
 mod service;
 mod sort_object;
+mod timespan;
 mod transcript;
 mod where_object;
 mod write;
@@ -62,6 +64,8 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
+    defs.extend(timespan::definitions());
+    defs.extend(invoke_command::definitions());
     defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
     CommandTable::new(defs)
 });

@@ -98,6 +98,20 @@ impl OutDefault {
             }
         };
         let type_name = o.type_name();
+        let prefix = match type_name.as_str() {
+            crate::runtime::streams::WARNING_RECORD => Some("WARNING: "),
+            crate::runtime::streams::VERBOSE_RECORD => Some("VERBOSE: "),
+            crate::runtime::streams::DEBUG_RECORD => Some("DEBUG: "),
+            crate::runtime::streams::INFORMATION_RECORD => Some(""),
+            _ => None,
+        };
+        if let Some(prefix) = prefix {
+            self.finish_to(out, width);
+            out.push_str(prefix);
+            out.push_str(&o.get("Message").map(|m| m.to_text()).unwrap_or_default());
+            out.push('\n');
+            return;
+        }
         let same = match &self.block {
             Block::Table { type_name: t, .. } | Block::List { type_name: t } => *t == type_name,
             Block::None => false,

@@ -142,6 +142,15 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
         if prev.ends_with(',') {
             return error("Missing expression after ','.", "MissingExpressionAfterToken", Span::new(at, pos), true);
         }
+        let last_word = prev.rsplit(char::is_whitespace).next().unwrap_or("");
+        if matches!(last_word, "+" | "-" | "*" | "/" | "%" | "..") {
+            return error(
+                &format!("You must provide a value expression following the '{last_word}' operator."),
+                "ExpectedValueExpression",
+                Span::new(at, pos),
+                true,
+            );
+        }
         if let Some(op) = prev.rsplit(char::is_whitespace).next().filter(|w| w.starts_with('-') && w.len() > 1) {
             return error(
                 &format!("You must provide a value expression following the '{op}' operator."),
@@ -151,6 +160,11 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
             );
         }
         return error("Unexpected end of input.", "UnexpectedEndOfInput", Span::new(at, pos), true);
+    }
+    let before_pipe = pos.checked_sub(1).and_then(|p| source.get(p..)).is_some_and(|t| t.starts_with("||"));
+    if before_pipe {
+        let at = pos - 1;
+        return error("The token '||' is not a valid statement separator in this version.", "InvalidEndOfLine", Span::new(at, at + 2), false);
     }
     if token.starts_with("&&") || token.starts_with("||") {
         return error(

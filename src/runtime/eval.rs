@@ -257,7 +257,7 @@ impl Session {
         }
         let v = self.eval(inner)?;
         cast(v, &ty).map_err(|e| {
-            let v_span = inner.span;
+            let v_span = t.span.to(inner.span);
             Flow::from(
                 ErrorRecord::new(e.message, Category::InvalidArgument, e.error_id, "RuntimeException")
                     .unqualified()

@@ -405,6 +405,20 @@ impl Processor for ScriptProcessor {
         self.call_span = args.command_span;
         self.bind(args, cx, true)?;
         let block = self.block.clone();
+        if let Some(dynamic) = &block.dynamicparam {
+            // Parameters made at run time are not supported: refuse any.
+            let made = cx.run_nested(dynamic)?;
+            if made.iter().any(|v| !v.is_null()) {
+                return Err(ErrorRecord::new(
+                    format!("The function '{}' defines dynamic parameters, which mailsh does not support.", self.name),
+                    Category::NotImplemented,
+                    "DynamicParametersNotSupported",
+                    "NotSupportedException",
+                )
+                .unqualified()
+                .into());
+            }
+        }
         if let Some(begin) = &block.begin {
             self.run(begin, cx, out)?;
         }

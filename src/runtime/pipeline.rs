@@ -672,6 +672,7 @@ fn clone_block(script: &crate::language::ast::Script) -> ScriptBlock {
         begin: None,
         process: None,
         end: Some(vec![]),
+        dynamicparam: None,
         text: String::new(),
         span: script.span,
     })

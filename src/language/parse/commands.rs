@@ -125,7 +125,7 @@ impl Builder<'_> {
 
     fn arg_item(&self, pair: Pair<Rule>) -> PResult<Expr> {
         match pair.as_rule() {
-            Rule::bareword => self.bareword(pair),
+            Rule::bareword | Rule::var_bareword => self.bareword(pair),
             Rule::signed_number => self.signed_number(pair),
             Rule::arg_number => match pair.into_inner().next() {
                 Some(n) => self.signed_number(n),

@@ -206,6 +206,7 @@ impl Builder<'_> {
                         begin: None,
                         process: None,
                         end: Some(vec![]),
+                        dynamicparam: None,
                         text,
                         span: sp,
                     },

@@ -51,6 +51,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
             begin: None,
             process: None,
             end: Some(vec![]),
+            dynamicparam: None,
             text: String::new(),
             span,
         }),
@@ -61,9 +62,13 @@ pub(crate) struct Builder<'s> {
     pub src: &'s str,
 }
 
+/// A pair's span, without the blanks pest's implicit whitespace leaves at
+/// its end (error markers stop at the text).
 pub(crate) fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let text = s.as_str();
+    let kept = text.trim_end_matches([' ', '\t', '\u{00A0}']).len();
+    Span::new(s.start(), s.start() + kept)
 }
 
 pub(crate) fn error(message: impl Into<String>, error_id: &'static str, span: Span) -> ParseError {

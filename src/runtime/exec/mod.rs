@@ -118,6 +118,18 @@ impl Session {
             StatementKind::Try { body, catches, finally } => self.exec_try(body, catches, finally.as_deref(), sink),
             // Traps are gathered by the statement list that holds them.
             StatementKind::Trap { .. } => Ok(()),
+            StatementKind::Data { name, body } => {
+                let out = self.run_nested(body)?;
+                match name {
+                    Some(v) => self.assign(v, collapse(out), None).map_err(|e| e.at(statement.span).into()),
+                    None => {
+                        for v in out {
+                            sink(self, v)?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
             StatementKind::Break(label) => Err(Flow::Break(self.label(label)?)),
             StatementKind::Continue(label) => Err(Flow::Continue(self.label(label)?)),
             StatementKind::Return(p) => {

@@ -52,7 +52,23 @@ impl Session {
 
     fn switch_items(&mut self, s: &SwitchStatement, items: Vec<Value>, sink: &mut Sink<'_>) -> Result<()> {
         let label = s.label.as_deref();
-        for item in items {
+        let en = std::rc::Rc::new(super::super::value::Enumerator::new(items));
+        let saved = self.take_var("switch");
+        self.set_local("switch", Value::Enumerator(en.clone()));
+        let result = self.switch_walk(s, &en, label, sink);
+        self.restore_var("switch", saved);
+        result
+    }
+
+    fn switch_walk(
+        &mut self,
+        s: &SwitchStatement,
+        en: &super::super::value::Enumerator,
+        label: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
+        while en.move_next() {
+            let item = en.current();
             self.set_local("_", item.clone());
             let mut matched = false;
             let mut next = None;

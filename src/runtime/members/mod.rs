@@ -163,6 +163,7 @@ impl Value {
             },
             Value::Bool(b) | Value::Switch(b) if lower == "ispresent" => Value::Bool(*b),
             Value::Ref(cell) if lower == "value" => cell.borrow().clone(),
+            Value::Enumerator(e) if lower == "current" => e.current(),
             Value::Enum(d, i) => match lower.as_str() {
                 "value__" => Value::Int(*i as i32),
                 "count" | "length" => Value::Int(1),
@@ -397,6 +398,14 @@ pub fn call(cx: &mut Session, target: &Value, name: &str, args: Vec<Value>) -> R
             ("Domain".into(), Value::str("")),
         ]))),
         Value::Regex(r) => objects::regex_call(r, &call)?,
+        Value::Enumerator(e) => match call.lower.as_str() {
+            "movenext" => Some(Some(Value::Bool(e.move_next()))),
+            "reset" => {
+                e.reset();
+                Some(None)
+            }
+            _ => None,
+        },
         Value::Exception(_) | Value::ErrorRecord(_) | Value::Type(_) => None,
         _ => None,
     };

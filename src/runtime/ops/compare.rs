@@ -178,7 +178,9 @@ fn number(v: &Value) -> Option<f64> {
         Value::Bytes(b) => Some(*b as f64),
         Value::Bool(b) => Some(*b as i64 as f64),
         Value::Char(c) => Some(*c as u32 as f64),
-        Value::Str(s) => super::super::types::parse_double(s),
+        Value::Str(s) => super::super::types::parse_integer(s)
+            .map(|n| n as f64)
+            .or_else(|| super::super::types::parse_double(s)),
         Value::Enum(_, i) => Some(*i as f64),
         Value::Null => Some(0.0),
         _ => None,

@@ -103,6 +103,38 @@ pub enum Value {
     Regex(Rc<Regex>),
     /// `[ref]$x`: a cell a method writes into (TryParse's out argument).
     Ref(Rc<std::cell::RefCell<Value>>),
+    /// `$foreach` / `$switch`: the loop's enumerator (MoveNext skips ahead).
+    Enumerator(Rc<Enumerator>),
+}
+
+/// The items a foreach or switch walks, with its position.
+#[derive(Debug)]
+pub struct Enumerator {
+    items: Vec<Value>,
+    /// One past the current item; 0 before the first MoveNext.
+    next: std::cell::Cell<usize>,
+}
+
+impl Enumerator {
+    pub fn new(items: Vec<Value>) -> Enumerator {
+        Enumerator { items, next: std::cell::Cell::new(0) }
+    }
+    pub fn move_next(&self) -> bool {
+        let n = self.next.get();
+        if n < self.items.len() {
+            self.next.set(n + 1);
+            true
+        } else {
+            self.next.set(self.items.len() + 1);
+            false
+        }
+    }
+    pub fn current(&self) -> Value {
+        self.next.get().checked_sub(1).and_then(|i| self.items.get(i)).cloned().unwrap_or(Value::Null)
+    }
+    pub fn reset(&self) {
+        self.next.set(0);
+    }
 }
 
 /// A compiled regular expression with its source pattern (`[regex]'a+'`).
@@ -153,6 +185,7 @@ impl PartialEq for Value {
             (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
             (Value::Regex(a), Value::Regex(b)) => a.pattern == b.pattern,
             (Value::Ref(a), Value::Ref(b)) => Rc::ptr_eq(a, b),
+            (Value::Enumerator(a), Value::Enumerator(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -311,6 +344,7 @@ impl Value {
             Value::Exception(e) => e.type_name.to_string(),
             Value::Regex(_) => "System.Text.RegularExpressions.Regex".into(),
             Value::Ref(_) => "System.Management.Automation.PSReference".into(),
+            Value::Enumerator(_) => "System.Array+SZArrayEnumerator".into(),
         }
     }
 

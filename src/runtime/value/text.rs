@@ -37,6 +37,7 @@ impl Value {
             Value::Exception(e) => e.message.to_string(),
             Value::Regex(r) => r.pattern.clone(),
             Value::Ref(_) => "System.Management.Automation.PSReference".into(),
+            Value::Enumerator(_) => "System.Array+SZArrayEnumerator".into(),
         }
     }
 }
@@ -53,6 +54,11 @@ fn object_text(o: &Object) -> String {
             .map(|n| n.to_string())
             .collect();
         return parts.join(".");
+    }
+    if type_name.starts_with("System.Management.Automation.") && type_name.ends_with("Record") {
+        if let Some(m) = o.get("Message") {
+            return m.to_text();
+        }
     }
     if type_name == "System.Management.Automation.PathInfo" {
         return o.get("Path").map(|p| p.to_text()).unwrap_or_default();
