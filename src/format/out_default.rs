@@ -67,6 +67,13 @@ impl OutDefault {
         }
         let o = match value {
             Value::Object(o) => o,
+            Value::Array(a) => {
+                // The formatter enumerates a collection it is given.
+                for item in a.snapshot() {
+                    self.push_to(out, item, width);
+                }
+                return;
+            }
             Value::Hashtable(t) => {
                 // A hashtable shows as a table of its entries.
                 for (k, v) in t.entries() {

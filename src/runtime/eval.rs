@@ -256,6 +256,12 @@ impl Session {
             _ => {}
         }
         let v = self.eval(inner)?;
+        if ty == TypeRef::String
+            && let Value::Array(_) = v
+        {
+            // `[string]$array` joins with $OFS.
+            return Ok(Value::str(self.text_of(&v)));
+        }
         cast(v, &ty).map_err(|e| {
             let v_span = t.span.to(inner.span);
             Flow::from(
@@ -519,7 +525,11 @@ fn string_array(items: Vec<Value>) -> Value {
 
 /// A type by its full or accelerator name (for `-is`, `-as`, `$t::Member`).
 pub fn type_by_name(name: &str) -> Option<TypeRef> {
-    let text = name.trim().trim_start_matches('[').trim_end_matches(']');
+    let trimmed = name.trim();
+    let text = match trimmed.strip_prefix('[') {
+        Some(inner) => inner.strip_suffix(']').unwrap_or(inner),
+        None => trimmed,
+    };
     let (base, ranks) = match text.strip_suffix("[]") {
         Some(b) => (b, vec![1u8]),
         None => (text, vec![]),

@@ -446,6 +446,15 @@ impl Session {
                     Target::Script { block: b, name: String::new(), dot: *dot, is_filter: false, script_file: false },
                     String::new(),
                 )),
+                Value::Null => Err(ErrorRecord::new(
+                    "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.",
+                    Category::InvalidOperation,
+                    "BadExpression",
+                    "RuntimeException",
+                )
+                .at(target.span)
+                .unqualified()
+                .into()),
                 other => {
                     let name = other.to_text();
                     self.resolve_name(&name, *dot, target.span)

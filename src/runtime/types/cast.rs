@@ -189,6 +189,9 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             _ => Err(cannot_final(&v, name)),
         },
         TypeRef::Static(name) => Err(cannot_final(&v, name)),
+        TypeRef::Interface(name) => {
+            if t.is_instance(&v) { Ok(v) } else { Err(cannot_final(&v, name)) }
+        }
         TypeRef::Ref => Ok(match v {
             Value::Ref(_) => v,
             other => Value::Ref(Rc::new(std::cell::RefCell::new(other))),

@@ -56,6 +56,8 @@ pub enum TypeRef {
     Version,
     /// `[ref]`: a reference a method can write through.
     Ref,
+    /// A .NET interface `-is` tests (`[System.Collections.IDictionary]`).
+    Interface(&'static str),
     /// System.Management.Automation.ErrorRecord, for `::new()`.
     ErrorRecord,
     /// An enumeration (`[ConsoleColor]`).
@@ -118,6 +120,17 @@ const NAMES: &[(&str, TypeRef)] = &[
     ("system.management.automation.pscredential", TypeRef::PSCredential),
     ("type", TypeRef::Type),
     ("version", TypeRef::Version),
+    ("system.collections.idictionary", TypeRef::Interface("System.Collections.IDictionary")),
+    ("collections.idictionary", TypeRef::Interface("System.Collections.IDictionary")),
+    ("system.collections.ienumerable", TypeRef::Interface("System.Collections.IEnumerable")),
+    ("collections.ienumerable", TypeRef::Interface("System.Collections.IEnumerable")),
+    ("system.collections.icollection", TypeRef::Interface("System.Collections.ICollection")),
+    ("system.collections.ilist", TypeRef::Interface("System.Collections.IList")),
+    ("system.icomparable", TypeRef::Interface("System.IComparable")),
+    ("icomparable", TypeRef::Interface("System.IComparable")),
+    ("valuetype", TypeRef::Interface("System.ValueType")),
+    ("system.valuetype", TypeRef::Interface("System.ValueType")),
+    ("system.enum", TypeRef::Interface("System.Enum")),
     ("ref", TypeRef::Ref),
     ("system.management.automation.psreference", TypeRef::Ref),
     ("system.management.automation.errorrecord", TypeRef::ErrorRecord),
@@ -224,6 +237,7 @@ impl TypeRef {
             TypeRef::Enum(d) => d.type_name.to_string(),
             TypeRef::Narrow { name, .. } => name.to_string(),
             TypeRef::Version => "System.Version".into(),
+            TypeRef::Interface(n) => n.to_string(),
             TypeRef::Ref => "System.Management.Automation.PSReference".into(),
             TypeRef::ErrorRecord => "System.Management.Automation.ErrorRecord".into(),
         }
@@ -263,6 +277,7 @@ impl TypeRef {
             TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => n.rsplit('.').next().unwrap_or(n),
             TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
             TypeRef::Version => "Version",
+            TypeRef::Interface(n) => n.rsplit('.').next().unwrap_or(n),
             TypeRef::Ref => "PSReference",
             TypeRef::ErrorRecord => "ErrorRecord",
         }
@@ -310,6 +325,17 @@ impl TypeRef {
             (TypeRef::Enum(d), Value::Enum(e, _)) => std::ptr::eq(*d, *e),
             (TypeRef::Version, Value::Object(o)) => o.is_type(VERSION),
             (TypeRef::Ref, Value::Ref(_)) => true,
+            (TypeRef::Interface("System.Collections.IDictionary"), Value::Hashtable(_)) => true,
+            (TypeRef::Interface("System.Collections.IEnumerable"), Value::Array(_) | Value::Hashtable(_) | Value::Str(_)) => true,
+            (TypeRef::Interface("System.Collections.ICollection" | "System.Collections.IList"), Value::Array(_)) => true,
+            (TypeRef::Interface("System.Collections.ICollection"), Value::Hashtable(_)) => true,
+            (TypeRef::Interface("System.IComparable"), v) => {
+                v.is_number() || matches!(v, Value::Str(_) | Value::Bool(_) | Value::Char(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Enum(..))
+            }
+            (TypeRef::Interface("System.ValueType"), v) => {
+                v.is_number() || matches!(v, Value::Bool(_) | Value::Char(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Guid(_) | Value::Enum(..))
+            }
+            (TypeRef::Interface("System.Enum"), Value::Enum(..)) => true,
             (TypeRef::ErrorRecord, Value::ErrorRecord(_)) => true,
             _ => false,
         }
