@@ -20,6 +20,41 @@ enum Open {
     Bracket(usize),
 }
 
+/// True when the text's last line ends in a line-continuation backtick
+/// outside a comment: the console then asks for another line (`>> `), as
+/// PowerShell's does, instead of running the command cut short.
+pub fn ends_in_continuation(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['\n', '\r']);
+    if !trimmed.ends_with('`') {
+        return false;
+    }
+    let last_line = trimmed.rsplit('\n').next().unwrap_or(trimmed);
+    let mut quote: Option<char> = None;
+    let mut chars = last_line.chars().peekable();
+    let mut previous_blank = true;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some('"') if c == '`' => {
+                chars.next();
+            }
+            Some(_) => {}
+            None if c == '`' => {
+                if chars.next().is_none() {
+                    return true;
+                }
+            }
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && previous_blank => return false,
+            None => {}
+        }
+        previous_blank = c.is_whitespace() || c == ';' || c == '|' || c == '{';
+    }
+    // The backtick was inside a string that spans lines: more input is
+    // needed anyway, and the parser says so itself.
+    false
+}
+
 /// Scans `source` the way the tokenizer would, to name what is wrong at
 /// `pos` (where pest gave up) or what is left open at the end.
 pub fn diagnose(source: &str, pos: usize) -> ParseError {
@@ -238,4 +273,25 @@ pub fn nesting_error(source: &str, limit: usize) -> Option<ParseError> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ends_in_continuation;
+
+    #[test]
+    fn a_trailing_backtick_continues_the_line() {
+        assert!(ends_in_continuation("Get-Mailbox `\n"));
+        assert!(ends_in_continuation("Set-CASMailbox -Identity a `\r\n"));
+        assert!(ends_in_continuation("Get-Mailbox -Identity 'a b' `"));
+    }
+
+    #[test]
+    fn escaped_quotes_comments_and_strings_do_not() {
+        assert!(!ends_in_continuation("Get-Mailbox\n"));
+        assert!(!ends_in_continuation("'abc`'\n"));
+        assert!(!ends_in_continuation("Get-Mailbox # see `\n"));
+        assert!(!ends_in_continuation("\"a ``\"\n"));
+        assert!(!ends_in_continuation("Write-Output ``\n"));
+    }
 }

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     pub(crate) fn expression_element(&self, pair: Pair<Rule>) -> PResult<PipelineElement> {
         let mut expr = None;
         let mut redirections = Vec::new();

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     /// Any expression rule, at any level.
     pub(crate) fn expression(&self, pair: Pair<Rule>) -> PResult<Expr> {
         let sp = span(&pair);

@@ -42,7 +42,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     let script = pairs.next().ok_or_else(|| diagnose(source, 0))?;
     let span = span(&script);
     let body = script.into_inner().find(|p| p.as_rule() == Rule::block_body);
-    let b = Builder { src: source };
+    let b = Builder;
     match body {
         Some(body) => b.block_body(body, source.to_string(), span),
         None => Ok(ScriptBlock {
@@ -58,9 +58,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     }
 }
 
-pub(crate) struct Builder<'s> {
-    pub src: &'s str,
-}
+pub(crate) struct Builder;
 
 /// A pair's span, without the blanks pest's implicit whitespace leaves at
 /// its end (error markers stop at the text).

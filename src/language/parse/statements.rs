@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     /// `param(...)` then named blocks or plain statements.
     pub(crate) fn block_body(&self, pair: Pair<Rule>, text: String, sp: Span) -> PResult<ScriptBlock> {
         let mut block = ScriptBlock {
