@@ -56,7 +56,7 @@ fn an_administrator_session_on_a_terminal() {
     s.send_line("Get-CASMailbox jsmith `");
     s.expect(">> ");
     s.run("-ErrorAction Stop | ForEach-Object { $_.Name + '-continued' }");
-    s.expect("jsmith-continued");
+    s.expect("John Smith-continued");
 
     // A missing mandatory parameter is asked for.
     s.send_line("Set-CASMailbox -ImapEnabled $false");
