@@ -11,3 +11,5 @@ pub mod replay;
 pub mod services_hook;
 pub mod session;
 pub mod transcript;
+#[cfg(test)]
+mod fuzz_tests;

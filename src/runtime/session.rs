@@ -209,6 +209,12 @@ impl Session {
         self.interrupt.swap(false, Ordering::Relaxed)
     }
 
+    /// Stops what runs when Ctrl-C was pressed: checked before every
+    /// statement and every loop iteration, so even `while ($true) {}` ends.
+    pub fn check_interrupt(&self) -> super::errors::Result<()> {
+        if self.interrupted() { Err(super::errors::Flow::Interrupted) } else { Ok(()) }
+    }
+
     // ---- variables ----------------------------------------------------------
 
     /// Reads a variable by name as typed (`ErrorActionPreference`, `env:PATH`).

@@ -53,6 +53,7 @@ impl Session {
         self.set_local("foreach", Value::Enumerator(en.clone()));
         let result = (|| {
             while en.move_next() {
+                self.check_interrupt()?;
                 self.assign(variable, en.current(), None).map_err(|e| e.at(collection.span))?;
                 let r = self.exec_list(body, sink);
                 if let After::Stop = after_body(r, label)? {
@@ -78,6 +79,7 @@ impl Session {
             self.exec_statement(i, sink)?;
         }
         loop {
+            self.check_interrupt()?;
             if let Some(c) = condition
                 && !self.condition(c)?
             {
@@ -106,6 +108,7 @@ impl Session {
     ) -> Result<()> {
         let mut first = true;
         loop {
+            self.check_interrupt()?;
             if !(test_after && first) {
                 let c = self.condition(condition)?;
                 if c == until {

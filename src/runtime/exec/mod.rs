@@ -74,10 +74,7 @@ impl Session {
     }
 
     pub fn exec_statement(&mut self, statement: &Statement, sink: &mut Sink<'_>) -> Result<()> {
-        if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
-            self.interrupt.store(false, std::sync::atomic::Ordering::Relaxed);
-            return Err(Flow::Interrupted);
-        }
+        self.check_interrupt()?;
         match &statement.kind {
             StatementKind::Pipeline(p) => self.exec_pipeline_statement(p, sink),
             StatementKind::Assignment(a) => self.exec_assignment(a, statement.span),
