@@ -197,7 +197,10 @@ mod tests {
     #[test]
     fn multi_valued_edits_follow_exchange() {
         let cur = vec!["a".to_string(), "b".to_string()];
-        let add = Value::hashtable(vec![(Value::str("Add"), Value::str("c")), (Value::str("Remove"), Value::str("A"))], false);
+        let add = Value::hashtable(
+            vec![(Value::str("Add"), Value::str("c")), (Value::str("Remove"), Value::str("A"))],
+            false,
+        );
         assert_eq!(apply_multi(&cur, &add), vec!["b".to_string(), "c".to_string()]);
         assert_eq!(apply_multi(&cur, &Value::Null), Vec::<String>::new());
     }

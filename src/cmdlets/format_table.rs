@@ -62,7 +62,10 @@ impl Processor for FormatTable {
                 let names = expand_property_names(p, &first.names());
                 let labels = names
                     .iter()
-                    .map(|n| { let c = first.class(); c.index_of(n).map(|i| c.names[i].clone()).unwrap_or_else(|| n.clone()) })
+                    .map(|n| {
+                        let c = first.class();
+                        c.index_of(n).map(|i| c.names[i].clone()).unwrap_or_else(|| n.clone())
+                    })
                     .collect();
                 (labels, names.clone(), vec![None; names.len()])
             }

@@ -16,7 +16,11 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("NoNewScope", T::Switch))
         .param(Param::new("ComputerName", T::Strings).aliases(&["Cn"]))
         .param(Param::new("Session", T::Object))
-        .example("Arguments to a script block", "Invoke-Command -ScriptBlock { param($n) \"got $n\" } -ArgumentList 5", "")
+        .example(
+            "Arguments to a script block",
+            "Invoke-Command -ScriptBlock { param($n) \"got $n\" } -ArgumentList 5",
+            "",
+        )
         .class("Microsoft.PowerShell.Commands.InvokeCommandCommand");
     vec![CmdletDef::run(sig, invoke)]
 }

@@ -26,7 +26,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         CmdletDef::run(date, |args, _, cx, out| {
             let now = crate::runtime::value::DateTime::now();
             match args.string("Format") {
-                Some(f) => out.emit(cx, Value::str(crate::runtime::ops::format::format_value(&Value::DateTime(now), Some(&f)))),
+                Some(f) => {
+                    out.emit(cx, Value::str(crate::runtime::ops::format::format_value(&Value::DateTime(now), Some(&f))))
+                }
                 None => out.emit(cx, Value::DateTime(now)),
             }
         }),

@@ -86,7 +86,9 @@ fn write_warning(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
         .unwrap_or_else(|| crate::runtime::session::Action::from_value(&cx.get_var("WarningPreference")));
     if action == crate::runtime::session::Action::Stop {
         let mut rec = ErrorRecord::new(
-            format!("The running command stopped because the preference variable \"WarningPreference\" or common parameter is set to Stop: {text}"),
+            format!(
+                "The running command stopped because the preference variable \"WarningPreference\" or common parameter is set to Stop: {text}"
+            ),
             Category::OperationStopped,
             "ActionPreferenceStop",
             "ActionPreferenceStopException",

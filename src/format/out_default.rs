@@ -130,8 +130,7 @@ impl OutDefault {
         }
         match &mut self.block {
             Block::Table { columns, properties, rows, widths, fixed_left, .. } => {
-                let row: Vec<String> =
-                    properties.iter().map(|p| cell_text(&o.get(p).unwrap_or(Value::Null))).collect();
+                let row: Vec<String> = properties.iter().map(|p| cell_text(&o.get(p).unwrap_or(Value::Null))).collect();
                 if rows.is_empty() && widths.is_none() {
                     for ((c, p), left) in columns.iter_mut().zip(properties.iter()).zip(fixed_left.iter()) {
                         c.right_align = !left && o.get(p).is_some_and(|v| is_numeric(&v));
@@ -172,7 +171,8 @@ impl OutDefault {
 
 /// `Name`/`Value` of one hashtable entry (System.Collections.DictionaryEntry).
 fn dictionary_entry(k: Value, v: Value) -> Value {
-    let obj = crate::runtime::value::custom_object(vec![("Name".into(), k.clone()), ("Key".into(), k), ("Value".into(), v)]);
+    let obj =
+        crate::runtime::value::custom_object(vec![("Name".into(), k.clone()), ("Key".into(), k), ("Value".into(), v)]);
     if let Value::Object(o) = &obj {
         o.set_type_name(views::DICTIONARY_ENTRY);
     }
@@ -193,10 +193,22 @@ fn shaped(v: &Value) -> Option<std::rc::Rc<Object>> {
         ),
         Value::TimeSpan(_) => (
             views::TIMESPAN,
-            ["Days", "Hours", "Minutes", "Seconds", "Milliseconds", "Ticks", "TotalDays", "TotalHours", "TotalMinutes", "TotalSeconds", "TotalMilliseconds"]
-                .iter()
-                .map(|n| (*n, v.property(n)))
-                .collect(),
+            [
+                "Days",
+                "Hours",
+                "Minutes",
+                "Seconds",
+                "Milliseconds",
+                "Ticks",
+                "TotalDays",
+                "TotalHours",
+                "TotalMinutes",
+                "TotalSeconds",
+                "TotalMilliseconds",
+            ]
+            .iter()
+            .map(|n| (*n, v.property(n)))
+            .collect(),
         ),
         Value::Guid(_) => (views::GUID, vec![("Guid", Value::str(v.to_text()))]),
         _ => return None,

@@ -63,6 +63,9 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
     let mut i = 0;
     let mut in_string: Option<(char, usize)> = None;
     let mut last_token_end_pipe = false;
+    // `<` outside a string or comment is PowerShell's reserved input
+    // redirection: the seeds' `<identity>` placeholder typed as is.
+    let mut first_input_redirect: Option<usize> = None;
     while i < bytes.len() {
         let (at, c) = bytes[i];
         if let Some((quote, _)) = in_string {
@@ -113,6 +116,9 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
                     }
                 }
             }
+            '<' => {
+                first_input_redirect.get_or_insert(at);
+            }
             '{' => stack.push(Open::Brace(at)),
             '(' => stack.push(Open::Paren(at)),
             '[' => stack.push(Open::Bracket(at)),
@@ -161,6 +167,14 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
         };
         return error(msg, id, Span::new(at, at + 1), true);
     }
+    if let Some(at) = first_input_redirect.filter(|&at| at <= pos) {
+        return error(
+            "The '<' operator is reserved for future use.",
+            "RedirectionNotSupported",
+            Span::new(at, at + 1),
+            false,
+        );
+    }
     if last_token_end_pipe && source[..end].trim_end().ends_with('|') {
         let at = source.trim_end().len().saturating_sub(1);
         return error("An empty pipe element is not allowed.", "EmptyPipeElement", Span::new(at, at + 1), true);
@@ -199,7 +213,12 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
     let before_pipe = pos.checked_sub(1).and_then(|p| source.get(p..)).is_some_and(|t| t.starts_with("||"));
     if before_pipe {
         let at = pos - 1;
-        return error("The token '||' is not a valid statement separator in this version.", "InvalidEndOfLine", Span::new(at, at + 2), false);
+        return error(
+            "The token '||' is not a valid statement separator in this version.",
+            "InvalidEndOfLine",
+            Span::new(at, at + 2),
+            false,
+        );
     }
     if token.starts_with("&&") || token.starts_with("||") {
         return error(
@@ -261,7 +280,9 @@ pub fn nesting_error(source: &str, limit: usize) -> Option<ParseError> {
                 depth += 1;
                 if depth > limit {
                     return Some(error(
-                        &format!("The script is nested too deeply: more than {limit} levels of parentheses, braces or brackets."),
+                        &format!(
+                            "The script is nested too deeply: more than {limit} levels of parentheses, braces or brackets."
+                        ),
                         "NestingTooDeep",
                         Span::new(at, at + 1),
                         false,

@@ -123,7 +123,9 @@ fn bind_given(sig: &'static Signature, span: Span, given: Vec<Given>, cx: &mut S
                     Some(v) => v,
                     None if param.ty.is_switch() => (Value::Bool(true), span),
                     None => {
-                        return Err(ErrorRecord::missing_argument(param.name, &param.ty.full_type_name()).at(span).into());
+                        return Err(ErrorRecord::missing_argument(param.name, &param.ty.full_type_name())
+                            .at(span)
+                            .into());
                     }
                 };
                 if args.values[idx].is_some() {

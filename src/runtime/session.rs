@@ -175,14 +175,27 @@ impl Session {
             self.scopes.define(0, Rc::from(name.to_lowercase().as_str()), Variable::new(v));
         }
         let error_list = Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList)));
-        self.scopes.define(0, Rc::from("error"), Variable { value: error_list, constraint: None, read_only: true, private: false });
+        self.scopes.define(
+            0,
+            Rc::from("error"),
+            Variable { value: error_list, constraint: None, read_only: true, private: false },
+        );
         self.scopes.define(0, Rc::from("?"), Variable::new(Value::Bool(true)));
         let home = std::env::var("HOME").unwrap_or_default();
-        self.scopes.define(0, Rc::from("home"), Variable { value: Value::str(home), constraint: None, read_only: true, private: false });
+        self.scopes.define(
+            0,
+            Rc::from("home"),
+            Variable { value: Value::str(home), constraint: None, read_only: true, private: false },
+        );
         self.scopes.define(
             0,
             Rc::from("pid"),
-            Variable { value: Value::Int(std::process::id() as i32), constraint: None, read_only: true, private: false },
+            Variable {
+                value: Value::Int(std::process::id() as i32),
+                constraint: None,
+                read_only: true,
+                private: false,
+            },
         );
         self.scopes.define(
             0,
@@ -236,11 +249,7 @@ impl Session {
                 return self.scopes.local(at, &v.key).map(|x| x.value.clone()).unwrap_or(Value::Null);
             }
             VarScope::Function => {
-                return self
-                    .scopes
-                    .function(&v.key)
-                    .map(|f| Value::ScriptBlock(f.body.clone()))
-                    .unwrap_or(Value::Null);
+                return self.scopes.function(&v.key).map(|f| Value::ScriptBlock(f.body.clone())).unwrap_or(Value::Null);
             }
         }
         match &*v.key {
@@ -261,7 +270,8 @@ impl Session {
     /// Whether a variable exists (Test-Path variable:, -ErrorVariable...).
     pub fn has_var(&self, name: &str) -> bool {
         let (_, bare) = split_scope(name);
-        matches!(bare.to_lowercase().as_str(), "true" | "false" | "null") || self.scopes.lookup(&bare.to_lowercase()).is_some()
+        matches!(bare.to_lowercase().as_str(), "true" | "false" | "null")
+            || self.scopes.lookup(&bare.to_lowercase()).is_some()
     }
 
     /// Assigns a variable by name as typed, in the current scope.
@@ -327,7 +337,11 @@ impl Session {
                     Some(t) => convert_for_variable(value, t)?,
                     None => value,
                 };
-                self.scopes.define(frame, v.key.clone(), Variable { value, constraint, read_only: false, private: v.scope == VarScope::Private });
+                self.scopes.define(
+                    frame,
+                    v.key.clone(),
+                    Variable { value, constraint, read_only: false, private: v.scope == VarScope::Private },
+                );
             }
         }
         Ok(())
@@ -481,8 +495,13 @@ fn not_writable(name: &str) -> ErrorRecord {
 /// A typed variable converts what is assigned, with PowerShell's message.
 pub fn convert_for_variable(value: Value, t: &TypeRef) -> Result<Value, ErrorRecord> {
     cast(value, t).map_err(|e| {
-        ErrorRecord::new(e.message, Category::MetadataError, "RuntimeException", "ArgumentTransformationMetadataException")
-            .unqualified()
+        ErrorRecord::new(
+            e.message,
+            Category::MetadataError,
+            "RuntimeException",
+            "ArgumentTransformationMetadataException",
+        )
+        .unqualified()
     })
 }
 

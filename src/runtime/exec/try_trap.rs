@@ -124,7 +124,10 @@ impl Session {
                         hit |= exception_matches(&thrown, ty)?
                             || inner.as_deref().map(|i| exception_matches(i, ty)).transpose()?.unwrap_or(false)
                             || (rec.stopped_by_preference
-                                && exception_matches("System.Management.Automation.ActionPreferenceStopException", ty)?);
+                                && exception_matches(
+                                    "System.Management.Automation.ActionPreferenceStopException",
+                                    ty,
+                                )?);
                     }
                     if hit {
                         handler = Some(body.clone());

@@ -109,7 +109,11 @@ pub fn divide_by_zero() -> ErrorRecord {
 
 fn no_method(op: Arith, l: &Value) -> ErrorRecord {
     ErrorRecord::new(
-        format!("Method invocation failed because [{}] does not contain a method named '{}'.", l.type_name(), op.method()),
+        format!(
+            "Method invocation failed because [{}] does not contain a method named '{}'.",
+            l.type_name(),
+            op.method()
+        ),
         Category::InvalidOperation,
         "MethodNotFound",
         "RuntimeException",
@@ -226,7 +230,10 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
             // Only + and * have string meanings; the others convert to a number.
             let Some(a) = Num::parse(s) else {
                 return Err(conversion_error(cast(l.clone(), &TypeRef::Int).err().unwrap_or(
-                    super::super::types::CastError { message: String::new(), error_id: "InvalidCastFromStringToInteger" },
+                    super::super::types::CastError {
+                        message: String::new(),
+                        error_id: "InvalidCastFromStringToInteger",
+                    },
                 )));
             };
             let b = match &r {
@@ -275,7 +282,10 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
                     _ => TypeRef::Int,
                 };
                 return Err(conversion_error(cast(r.clone(), &target).err().unwrap_or(
-                    super::super::types::CastError { message: String::new(), error_id: "InvalidCastFromStringToInteger" },
+                    super::super::types::CastError {
+                        message: String::new(),
+                        error_id: "InvalidCastFromStringToInteger",
+                    },
                 )));
             }
         },
@@ -427,10 +437,9 @@ mod tests {
 
     #[test]
     fn results_beyond_dotnets_limits_are_out_of_memory_errors() {
-        for (l, r) in [
-            (Value::str("a"), Value::Int(i32::MAX)),
-            (Value::array(vec![Value::Int(1)]), Value::Int(i32::MAX)),
-        ] {
+        for (l, r) in
+            [(Value::str("a"), Value::Int(i32::MAX)), (Value::array(vec![Value::Int(1)]), Value::Int(i32::MAX))]
+        {
             let e = arithmetic(Arith::Multiply, l, r).unwrap_err();
             assert_eq!(e.message, "Exception of type 'System.OutOfMemoryException' was thrown.");
         }

@@ -114,11 +114,9 @@ pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std
             a.partial_cmp(&b)
         }
         (Value::Bool(a) | Value::Switch(a), other) => Some(a.cmp(&other.is_true())),
-        (Value::Char(a), Value::Char(b)) => Some(if case_sensitive {
-            a.cmp(b)
-        } else {
-            a.to_lowercase().cmp(b.to_lowercase())
-        }),
+        (Value::Char(a), Value::Char(b)) => {
+            Some(if case_sensitive { a.cmp(b) } else { a.to_lowercase().cmp(b.to_lowercase()) })
+        }
         (Value::TimeSpan(a), Value::TimeSpan(b)) => Some(a.cmp(b)),
         (Value::DateTime(a), Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
         (Value::TimeSpan(a), other) => Some(a.cmp(&parse_timespan_text(&other.to_text())?)),
@@ -178,9 +176,9 @@ fn number(v: &Value) -> Option<f64> {
         Value::Bytes(b) => Some(*b as f64),
         Value::Bool(b) => Some(*b as i64 as f64),
         Value::Char(c) => Some(*c as u32 as f64),
-        Value::Str(s) => super::super::types::parse_integer(s)
-            .map(|n| n as f64)
-            .or_else(|| super::super::types::parse_double(s)),
+        Value::Str(s) => {
+            super::super::types::parse_integer(s).map(|n| n as f64).or_else(|| super::super::types::parse_double(s))
+        }
         Value::Enum(_, i) => Some(*i as f64),
         Value::Null => Some(0.0),
         _ => None,

@@ -64,7 +64,11 @@ pub enum TypeRef {
     Enum(&'static super::value::EnumDef),
     /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
     /// casts check its range.
-    Narrow { name: &'static str, min: i128, max: i128 },
+    Narrow {
+        name: &'static str,
+        min: i128,
+        max: i128,
+    },
 }
 
 /// Type accelerators and full names, as PowerShell resolves them.
@@ -274,7 +278,9 @@ impl TypeRef {
             TypeRef::Type => "Type",
             TypeRef::ArrayList => "ArrayList",
             TypeRef::List(_) => "List`1",
-            TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => n.rsplit('.').next().unwrap_or(n),
+            TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => {
+                n.rsplit('.').next().unwrap_or(n)
+            }
             TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
             TypeRef::Version => "Version",
             TypeRef::Interface(n) => n.rsplit('.').next().unwrap_or(n),
@@ -310,9 +316,7 @@ impl TypeRef {
             }
             (TypeRef::Hashtable, Value::Hashtable(t)) => !t.ordered,
             (TypeRef::Ordered, Value::Hashtable(t)) => t.ordered,
-            (TypeRef::PSCustomObject, Value::Object(o)) => {
-                o.is_type("System.Management.Automation.PSCustomObject")
-            }
+            (TypeRef::PSCustomObject, Value::Object(o)) => o.is_type("System.Management.Automation.PSCustomObject"),
             (TypeRef::Regex, Value::Regex(_)) => true,
             (TypeRef::ScriptBlock, Value::ScriptBlock(_)) => true,
             (TypeRef::SecureString, Value::SecureString(_)) => true,
@@ -326,14 +330,37 @@ impl TypeRef {
             (TypeRef::Version, Value::Object(o)) => o.is_type(VERSION),
             (TypeRef::Ref, Value::Ref(_)) => true,
             (TypeRef::Interface("System.Collections.IDictionary"), Value::Hashtable(_)) => true,
-            (TypeRef::Interface("System.Collections.IEnumerable"), Value::Array(_) | Value::Hashtable(_) | Value::Str(_)) => true,
-            (TypeRef::Interface("System.Collections.ICollection" | "System.Collections.IList"), Value::Array(_)) => true,
+            (
+                TypeRef::Interface("System.Collections.IEnumerable"),
+                Value::Array(_) | Value::Hashtable(_) | Value::Str(_),
+            ) => true,
+            (TypeRef::Interface("System.Collections.ICollection" | "System.Collections.IList"), Value::Array(_)) => {
+                true
+            }
             (TypeRef::Interface("System.Collections.ICollection"), Value::Hashtable(_)) => true,
             (TypeRef::Interface("System.IComparable"), v) => {
-                v.is_number() || matches!(v, Value::Str(_) | Value::Bool(_) | Value::Char(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Enum(..))
+                v.is_number()
+                    || matches!(
+                        v,
+                        Value::Str(_)
+                            | Value::Bool(_)
+                            | Value::Char(_)
+                            | Value::DateTime(_)
+                            | Value::TimeSpan(_)
+                            | Value::Enum(..)
+                    )
             }
             (TypeRef::Interface("System.ValueType"), v) => {
-                v.is_number() || matches!(v, Value::Bool(_) | Value::Char(_) | Value::DateTime(_) | Value::TimeSpan(_) | Value::Guid(_) | Value::Enum(..))
+                v.is_number()
+                    || matches!(
+                        v,
+                        Value::Bool(_)
+                            | Value::Char(_)
+                            | Value::DateTime(_)
+                            | Value::TimeSpan(_)
+                            | Value::Guid(_)
+                            | Value::Enum(..)
+                    )
             }
             (TypeRef::Interface("System.Enum"), Value::Enum(..)) => true,
             (TypeRef::ErrorRecord, Value::ErrorRecord(_)) => true,

@@ -13,7 +13,13 @@ impl Value {
             Value::Null => String::new(),
             Value::Bool(true) => "True".into(),
             Value::Bool(false) => "False".into(),
-            Value::Switch(b) => if *b { "True".into() } else { "False".into() },
+            Value::Switch(b) => {
+                if *b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             Value::Int(n) => n.to_string(),
             Value::Long(n) => n.to_string(),
             Value::Double(f) => format_double(*f),
