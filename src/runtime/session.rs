@@ -198,6 +198,8 @@ impl Session {
             Variable::read_only(Value::str("Microsoft.PowerShell")),
         );
         self.scopes.define(0, Rc::from("psversiontable"), Variable::new(psversion_table()));
+        let width = self.host.width();
+        self.scopes.define(0, Rc::from("host"), Variable::read_only(host_object(width)));
         self.scopes.define(0, Rc::from("psculture"), Variable::new(Value::str("en-US")));
         self.scopes.define(0, Rc::from("psuiculture"), Variable::new(Value::str("en-US")));
     }
@@ -535,6 +537,50 @@ pub fn convert_for_variable(value: Value, t: &TypeRef) -> Result<Value, ErrorRec
 }
 
 /// $PSVersionTable as Windows PowerShell 5.1 on Server 2016 reports it.
+/// An object of a .NET type: a custom object that reports the type's name.
+fn typed(type_name: &str, props: Vec<(&str, Value)>) -> Value {
+    let obj = super::value::custom_object(props.into_iter().map(|(n, v)| (n.to_string(), v)).collect());
+    if let Value::Object(o) = &obj {
+        o.set_type_name(type_name);
+    }
+    obj
+}
+
+/// `$Host`: the console host, as scripts query it (`$Host.Name`, the
+/// window width for their own layouts).
+fn host_object(width: usize) -> Value {
+    let size = |w: usize, h: i32| {
+        typed("System.Management.Automation.Host.Size", vec![("Width", Value::Int(w as i32)), ("Height", Value::Int(h))])
+    };
+    let raw_ui = typed(
+        "System.Management.Automation.Internal.Host.InternalHostRawUserInterface",
+        vec![
+            ("ForegroundColor", Value::str("Gray")),
+            ("BackgroundColor", Value::str("Black")),
+            ("BufferSize", size(width, 3000)),
+            ("WindowSize", size(width, 50)),
+            ("MaxWindowSize", size(width, 50)),
+            ("WindowTitle", Value::str("mailsh")),
+        ],
+    );
+    let ui = typed("System.Management.Automation.Internal.Host.InternalHostUserInterface", vec![("RawUI", raw_ui)]);
+    typed(
+        "System.Management.Automation.Internal.Host.InternalHost",
+        vec![
+            ("Name", Value::str("ConsoleHost")),
+            ("Version", super::types::version(&[5, 1, 14393, 0])),
+            ("InstanceId", Value::Guid(super::types::statics::new_guid())),
+            ("UI", ui),
+            ("CurrentCulture", Value::str("en-US")),
+            ("CurrentUICulture", Value::str("en-US")),
+            ("PrivateData", Value::Null),
+            ("DebuggerEnabled", Value::Bool(true)),
+            ("IsRunspacePushed", Value::Bool(false)),
+            ("Runspace", Value::Null),
+        ],
+    )
+}
+
 fn psversion_table() -> Value {
     Value::hashtable(
         vec![
