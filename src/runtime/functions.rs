@@ -344,6 +344,7 @@ pub(crate) fn call_variable(info: &CallInfo, key: &str) -> Option<Value> {
         }
         "myinvocation" => Some(invocation_info(&info.name, args)),
         "pscmdlet" if info.advanced => Some(script_cmdlet(args)),
+        "input" => Some(Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList)))),
         _ => None,
     }
 }
@@ -488,10 +489,15 @@ impl Processor for ScriptProcessor {
             }
             let block = self.block.clone();
             let Some(end) = &block.end else { return Ok(()) };
-            self.enter(cx);
+            // `$input` holds what the end block gets; with none (a plain
+            // call) it is made on first read, unless a process block set it.
             let input = std::mem::take(&mut self.input);
-            cx.set_local("input", Value::Array(Rc::new(Array::new(input, ArrayKind::ArrayList))));
-            self.leave(cx);
+            let set_by_process = self.frame.as_ref().is_some_and(|f| f.vars.contains_key("input"));
+            if !input.is_empty() || self.dot || set_by_process {
+                self.enter(cx);
+                cx.set_local("input", Value::Array(Rc::new(Array::new(input, ArrayKind::ArrayList))));
+                self.leave(cx);
+            }
             self.run(end, cx, out)
         })();
         if self.depth_counted {

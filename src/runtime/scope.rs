@@ -125,9 +125,10 @@ pub enum FrameKind {
 }
 
 /// The variables a function call defines that most functions never read
-/// (`$args`, `$PSBoundParameters`, `$MyInvocation`, `$PSCmdlet`): made from
+/// (`$args`, `$PSBoundParameters`, `$MyInvocation`, `$PSCmdlet`, and
+/// `$input` when no pipeline input came): made from
 /// this on first read, so a call costs no more than its parameters.
-pub const CALL_VARIABLES: [&str; 4] = ["args", "psboundparameters", "myinvocation", "pscmdlet"];
+pub const CALL_VARIABLES: [&str; 5] = ["args", "psboundparameters", "myinvocation", "pscmdlet", "input"];
 
 #[derive(Debug)]
 pub struct Frame {
