@@ -271,7 +271,17 @@ impl Session {
         }
         let offset = head.is_some() as usize;
         let mut stages: Vec<Stage> = Vec::with_capacity(commands.len());
-        for (i, cmd) in commands.iter().enumerate() {
+        if let ([cmd], None) = (commands.as_slice(), &head) {
+            let (target, name) = self.resolve_command(cmd)?;
+            if let Target::Script { block, name: function, dot, is_filter: false, script_file: false } = &target
+                && cmd.redirections.is_empty()
+                && is_plain_function(block, cmd)
+            {
+                return self.call_plain_function(cmd, block, function, *dot, sink);
+            }
+            stages.push(self.stage_for(cmd, target, name, 1)?);
+        }
+        for (i, cmd) in commands.iter().enumerate().skip(stages.len()) {
             stages.push(self.stage(cmd, i + 1 + offset)?);
         }
         let head_items = head.map(|(items, _)| items);
@@ -285,7 +295,11 @@ impl Session {
         if batch {
             self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
         }
+        // A function that failed before its end block leaves the call depth
+        // it took; the pipeline gives it back whatever happened.
+        let depth = self.call_depth;
         let result = self.run_stages(&mut stages, head_items, sink);
+        self.call_depth = depth;
         if batch
             && let Ok(store) = self.store()
             && let Err(e) = store.end_batch()
@@ -294,6 +308,32 @@ impl Session {
         }
         let flushed = self.flush_files(&mut stages);
         result.and(flushed)
+    }
+
+    /// `Get-Thing $a $b` where Get-Thing is a plain function (one body, no
+    /// cmdlet binding, no redirection, alone in its pipeline): what the
+    /// general pipeline would do, without its per-stage machinery, which
+    /// such a call does not use (no common parameters, no pipeline input).
+    fn call_plain_function(
+        &mut self,
+        cmd: &Command,
+        block: &Rc<ScriptBlock>,
+        name: &str,
+        dot: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
+        let signature = signature_of(self, name, block)?;
+        let mut args = bind_arguments(signature, cmd, self).map_err(|f| name_error(f, name, signature))?;
+        complete_mandatory(&mut args, 1, self).map_err(|f| name_error(f, name, signature))?;
+        let mut processor = ScriptProcessor::new(block.clone(), name, dot, false, false);
+        let mut out = Output { next: sink };
+        let depth = self.call_depth;
+        let result = processor.begin(&args, self, &mut out).and_then(|()| processor.end(&args, self, &mut out));
+        self.call_depth = depth;
+        match result {
+            Ok(()) | Err(Flow::StopUpstream) => Ok(()),
+            Err(f) => Err(f),
+        }
     }
 
     fn expression_with_redirects(
@@ -355,6 +395,10 @@ impl Session {
     /// Resolves and binds one command of a pipeline.
     fn stage(&mut self, cmd: &Command, position: usize) -> Result<Stage> {
         let (target, name) = self.resolve_command(cmd)?;
+        self.stage_for(cmd, target, name, position)
+    }
+
+    fn stage_for(&mut self, cmd: &Command, target: Target, name: String, position: usize) -> Result<Stage> {
         let (signature, processor, cmdlet): (&'static Signature, Box<dyn Processor>, Option<&'static CmdletDef>) =
             match target {
                 Target::Cmdlet(def) => (&def.signature, def.processor(), Some(def)),
@@ -673,6 +717,16 @@ fn name_error(flow: Flow, name: &str, sig: &Signature) -> Flow {
 }
 
 /// `Cmd -?` asks for help on Cmd: it runs as `Get-Help Cmd`.
+/// A function the plain call can run: only an end block, no
+/// `[CmdletBinding()]`/`[Parameter()]`, no `dynamicparam`, and not asked
+/// for help (`-?`).
+fn is_plain_function(block: &ScriptBlock, cmd: &Command) -> bool {
+    !block.has_named_blocks()
+        && block.dynamicparam.is_none()
+        && !block.is_advanced()
+        && !cmd.elements.iter().any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"))
+}
+
 fn help_request(cmd: &Command, name: &str) -> Option<Command> {
     let asks = cmd.elements.iter().any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"));
     if !asks {
