@@ -62,12 +62,15 @@ impl Processor for FormatTable {
                 let names = expand_property_names(p, &first.names());
                 let labels = names
                     .iter()
-                    .map(|n| { let c = first.class(); c.index_of(n).map(|i| c.names[i].clone()).unwrap_or_else(|| n.clone()) })
+                    .map(|n| {
+                        let c = first.class();
+                        c.index_of(n).map(|i| c.names[i].clone()).unwrap_or_else(|| n.clone())
+                    })
                     .collect();
                 (labels, names.clone(), vec![None; names.len()])
             }
             None => match default_view(&first) {
-                View::Table(specs) => (
+                View::Table(specs) | View::Grouped(specs, _) => (
                     specs.iter().map(|s| s.label.to_string()).collect(),
                     specs.iter().map(|s| s.property.to_string()).collect(),
                     specs.iter().map(|s| s.width).collect(),

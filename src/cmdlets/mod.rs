@@ -3,10 +3,14 @@
 
 mod audit_log;
 mod cas_mailbox;
+mod child_item;
 mod common;
 mod connectivity;
+mod content;
 mod convert_csv;
 mod convert_json;
+mod date;
+mod file_encoding;
 mod foreach_object;
 mod format_list;
 mod format_table;
@@ -14,6 +18,8 @@ mod group_object;
 mod help;
 mod identity;
 mod imap_settings;
+mod item;
+mod location;
 mod mailbox;
 mod measure_object;
 mod misc;
@@ -21,6 +27,8 @@ mod net;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
+mod path;
+mod paths;
 mod pop_settings;
 mod protocol_settings;
 mod secure_string;
@@ -28,6 +36,7 @@ mod select_object;
 mod service;
 mod sort_object;
 mod transcript;
+mod variable;
 mod where_object;
 mod write;
 
@@ -59,12 +68,29 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(secure_string::definitions());
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
+    defs.extend(content::definitions());
+    defs.extend(date::definitions());
+    defs.extend(item::definitions());
+    defs.extend(child_item::definitions());
+    defs.extend(location::definitions());
+    defs.extend(path::definitions());
+    defs.extend(variable::definitions());
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
     defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
+    crate::runtime::value::set_string_form(string_form);
     CommandTable::new(defs)
 });
+
+/// The string form of the objects these cmdlets make whose .NET ToString()
+/// is not their Identity or Name.
+fn string_form(o: &crate::runtime::value::Object) -> Option<String> {
+    match o.type_name().as_str() {
+        crate::format::views::PATH_INFO => o.get("Path").map(|v| v.to_text()),
+        _ => None,
+    }
+}
 
 /// Every cmdlet mailsh has; the hosts hand it to the sessions they make.
 pub fn registry() -> &'static CommandTable {

@@ -88,9 +88,7 @@ fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
         "pscredential" => {
             let list = args.get("ArgumentList").cloned().unwrap_or(Value::Null).into_items();
             match list.as_slice() {
-                [user, Value::SecureString(pw)] => {
-                    out.emit(cx, Value::credential(user.to_text(), pw.clone()))
-                }
+                [user, Value::SecureString(pw)] => out.emit(cx, Value::credential(user.to_text(), pw.clone())),
                 _ => Err(ErrorRecord::new(
                     "Cannot find an overload for \"PSCredential\" and the argument count: \"2\".",
                     Category::InvalidOperation,

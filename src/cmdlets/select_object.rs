@@ -117,7 +117,10 @@ fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
         match s {
             Selector::Name(n) => {
                 let label = match input {
-                    Value::Object(o) => { let c = o.class(); c.index_of(&n).map(|i| c.names[i].clone()).unwrap_or(n.clone()) }
+                    Value::Object(o) => {
+                        let c = o.class();
+                        c.index_of(&n).map(|i| c.names[i].clone()).unwrap_or(n.clone())
+                    }
                     _ => n.clone(),
                 };
                 props.push((label, input.property(&n)));

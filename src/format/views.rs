@@ -1,28 +1,54 @@
 //! The default view of each object type, as Exchange and PowerShell ship
 //! them (format.ps1xml). Column widths marked fixed are streamed row by row.
 
-use crate::runtime::value::Object;
+use crate::runtime::value::{Object, Value};
 
 pub struct ColumnSpec {
     pub label: &'static str,
     pub property: &'static str,
     pub width: Option<usize>,
+    /// `Some(true)` right-aligned, `Some(false)` left-aligned whatever the
+    /// values; `None`: numbers right, text left.
+    pub align: Option<bool>,
+    /// A cell computed from the object (a view's script block).
+    pub cell: Option<fn(&Object) -> String>,
+}
+
+/// A table that starts again under a heading each time a property's value
+/// changes: the files of each folder, the members of each type.
+pub struct Group {
+    pub property: &'static str,
+    /// The text before the table's header, blank lines included.
+    pub heading: fn(&Value) -> String,
 }
 
 pub enum View {
     Table(&'static [ColumnSpec]),
+    Grouped(&'static [ColumnSpec], &'static Group),
     List(&'static [&'static str]),
+    /// Each object's string form on a line of its own (Select-String's
+    /// MatchInfo), a blank line before and after.
+    Lines,
     /// No registered view: a table of every property when there are four or
     /// fewer, else a list, as PowerShell decides.
     Auto,
 }
 
 const fn col(label: &'static str, property: &'static str, width: usize) -> ColumnSpec {
-    ColumnSpec { label, property, width: Some(width) }
+    ColumnSpec { label, property, width: Some(width), align: None, cell: None }
 }
 
 const fn auto(label: &'static str, property: &'static str) -> ColumnSpec {
-    ColumnSpec { label, property, width: None }
+    ColumnSpec { label, property, width: None, align: None, cell: None }
+}
+
+/// A column left-aligned whatever its values (a view that says so).
+const fn left(label: &'static str, property: &'static str, width: Option<usize>) -> ColumnSpec {
+    ColumnSpec { label, property, width, align: Some(false), cell: None }
+}
+
+const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String) -> ColumnSpec {
+    ColumnSpec { label, property: label, width: Some(width), align: Some(true), cell: Some(cell) }
 }
 
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
@@ -42,6 +68,12 @@ pub const DICTIONARY_ENTRY: &str = "System.Collections.DictionaryEntry";
 pub const RUNTIME_TYPE: &str = "System.RuntimeType";
 pub const TIMESPAN: &str = "System.TimeSpan";
 pub const GUID: &str = "System.Guid";
+pub const FILE_INFO: &str = "System.IO.FileInfo";
+pub const DIRECTORY_INFO: &str = "System.IO.DirectoryInfo";
+pub const MEMBER_DEFINITION: &str = "Microsoft.PowerShell.Commands.MemberDefinition";
+pub const MATCH_INFO: &str = "Microsoft.PowerShell.Commands.MatchInfo";
+pub const PATH_INFO: &str = "System.Management.Automation.PathInfo";
+pub const PS_VARIABLE: &str = "System.Management.Automation.PSVariable";
 
 static CAS_MAILBOX_TABLE: [ColumnSpec; 6] = [
     col("Name", "Name", 20),
@@ -115,8 +147,70 @@ static TIMESPAN_LIST: [&str; 11] = [
 
 static GUID_TABLE: [ColumnSpec; 1] = [auto("Guid", "Guid")];
 
+/// FileSystem.format.ps1xml's children view: Mode, the last write as
+/// `{0,10}  {1,8}` of its short date and time, the length of files, Name;
+/// grouped by folder.
+static CHILDREN_TABLE: [ColumnSpec; 4] = [
+    left("Mode", "Mode", Some(7)),
+    computed("LastWriteTime", 25, last_write_cell),
+    computed("Length", 14, length_cell),
+    left("Name", "Name", None),
+];
+
+static CHILDREN_GROUP: Group = Group { property: "PSParentPath", heading: directory_heading };
+
+fn last_write_cell(o: &Object) -> String {
+    match o.get("LastWriteTime") {
+        Some(Value::DateTime(d)) => {
+            let date = crate::runtime::ops::format::format_value(&Value::DateTime(d), Some("d"));
+            let time = crate::runtime::ops::format::format_value(&Value::DateTime(d), Some("t"));
+            format!("{date:>10}  {time:>8}")
+        }
+        _ => String::new(),
+    }
+}
+
+fn length_cell(o: &Object) -> String {
+    if o.is_type(DIRECTORY_INFO) {
+        return String::new();
+    }
+    o.get("Length").map(|v| v.to_text()).unwrap_or_default()
+}
+
+fn directory_heading(parent: &Value) -> String {
+    let text = parent.to_text();
+    let path = text.strip_prefix("Microsoft.PowerShell.Core\\FileSystem::").unwrap_or(&text);
+    format!("\n\n    Directory: {path}\n\n\n")
+}
+
+static MEMBER_TABLE: [ColumnSpec; 3] =
+    [left("Name", "Name", None), left("MemberType", "MemberType", None), left("Definition", "Definition", None)];
+
+static MEMBER_GROUP: Group = Group { property: "TypeName", heading: type_heading };
+
+fn type_heading(type_name: &Value) -> String {
+    format!("\n   TypeName: {}\n\n", type_name.to_text())
+}
+
+static PATH_TABLE: [ColumnSpec; 1] = [left("Path", "Path", None)];
+
+static VARIABLE_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
+
+/// Types that share one view (and so one table): FileInfo and DirectoryInfo.
+pub fn view_family(type_name: &str) -> &str {
+    match type_name {
+        FILE_INFO | DIRECTORY_INFO => FILE_INFO,
+        other => other,
+    }
+}
+
 pub fn default_view(o: &Object) -> View {
     match o.type_name().as_str() {
+        FILE_INFO | DIRECTORY_INFO => View::Grouped(&CHILDREN_TABLE, &CHILDREN_GROUP),
+        MEMBER_DEFINITION => View::Grouped(&MEMBER_TABLE, &MEMBER_GROUP),
+        MATCH_INFO => View::Lines,
+        PATH_INFO => View::Table(&PATH_TABLE),
+        PS_VARIABLE => View::Table(&VARIABLE_TABLE),
         DICTIONARY_ENTRY => View::Table(&DICTIONARY_TABLE),
         RUNTIME_TYPE => View::Table(&TYPE_TABLE),
         TIMESPAN => View::List(&TIMESPAN_LIST),

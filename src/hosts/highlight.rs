@@ -29,7 +29,8 @@ fn expr(src: &str, e: &Expr, out: &mut Marks) {
     match &e.kind {
         ExprKind::Number(_) => mark(out, e.span, Style::new().fg(Color::White)),
         ExprKind::Str(_) | ExprKind::Expandable(_) => {
-            let quoted = src[e.span.start.min(src.len())..].starts_with(['\'', '"', '@', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']);
+            let quoted = src[e.span.start.min(src.len())..]
+                .starts_with(['\'', '"', '@', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}']);
             if quoted {
                 mark(out, e.span, Style::new().fg(Color::Cyan).dimmed());
             }

@@ -50,8 +50,7 @@ impl ScriptBlock {
         let attr = |a: &Attribute| a.is("CmdletBinding");
         self.attributes.iter().any(attr)
             || self.params.as_ref().is_some_and(|p| {
-                p.attributes.iter().any(attr)
-                    || p.params.iter().any(|d| d.attributes.iter().any(|a| a.is("Parameter")))
+                p.attributes.iter().any(attr) || p.params.iter().any(|d| d.attributes.iter().any(|a| a.is("Parameter")))
             })
     }
 }
@@ -132,9 +131,17 @@ pub struct Statement {
 pub enum StatementKind {
     Pipeline(Pipeline),
     Assignment(Assignment),
-    If { clauses: Vec<(Box<Statement>, Vec<Statement>)>, otherwise: Option<Vec<Statement>> },
+    If {
+        clauses: Vec<(Box<Statement>, Vec<Statement>)>,
+        otherwise: Option<Vec<Statement>>,
+    },
     Switch(Box<SwitchStatement>),
-    Foreach { label: Option<Rc<str>>, variable: VarRef, collection: Box<Statement>, body: Vec<Statement> },
+    Foreach {
+        label: Option<Rc<str>>,
+        variable: VarRef,
+        collection: Box<Statement>,
+        body: Vec<Statement>,
+    },
     For {
         label: Option<Rc<str>>,
         init: Option<Box<Statement>>,
@@ -142,12 +149,28 @@ pub enum StatementKind {
         iterator: Option<Box<Statement>>,
         body: Vec<Statement>,
     },
-    While { label: Option<Rc<str>>, condition: Box<Statement>, body: Vec<Statement> },
+    While {
+        label: Option<Rc<str>>,
+        condition: Box<Statement>,
+        body: Vec<Statement>,
+    },
     /// `do { } while (c)` (`until` false) or `do { } until (c)`.
-    Do { label: Option<Rc<str>>, body: Vec<Statement>, condition: Box<Statement>, until: bool },
+    Do {
+        label: Option<Rc<str>>,
+        body: Vec<Statement>,
+        condition: Box<Statement>,
+        until: bool,
+    },
     Function(Rc<FunctionDef>),
-    Try { body: Vec<Statement>, catches: Vec<CatchClause>, finally: Option<Vec<Statement>> },
-    Trap { types: Vec<TypeName>, body: Rc<Vec<Statement>> },
+    Try {
+        body: Vec<Statement>,
+        catches: Vec<CatchClause>,
+        finally: Option<Vec<Statement>>,
+    },
+    Trap {
+        types: Vec<TypeName>,
+        body: Rc<Vec<Statement>>,
+    },
     Break(Option<Box<Expr>>),
     Continue(Option<Box<Expr>>),
     Return(Option<Pipeline>),
@@ -274,11 +297,18 @@ impl Command {
 pub enum CommandElement {
     /// `-Name`, `-Name:value` (value set), or `-Name:` followed by a
     /// separate argument (the parser joins them).
-    Parameter { name: String, span: Span, value: Option<Expr> },
+    Parameter {
+        name: String,
+        span: Span,
+        value: Option<Expr>,
+    },
     Argument(Expr),
     /// `@params`: a hashtable's entries as named parameters, an array's items
     /// as positional arguments.
-    Splat { variable: VarRef, span: Span },
+    Splat {
+        variable: VarRef,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -364,8 +394,16 @@ pub enum ExprKind {
     /// A double-quoted string or a bare word with `$var` and `$(...)` parts.
     Expandable(Vec<StringPart>),
     Variable(VarRef),
-    Member { target: Box<Expr>, name: MemberName, call: Option<Vec<Expr>>, is_static: bool },
-    Index { target: Box<Expr>, index: Box<Expr> },
+    Member {
+        target: Box<Expr>,
+        name: MemberName,
+        call: Option<Vec<Expr>>,
+        is_static: bool,
+    },
+    Index {
+        target: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `a, b, c`
     Array(Vec<Expr>),
     /// `@( ... )`
@@ -381,9 +419,16 @@ pub enum ExprKind {
     Unary(UnaryOp, Box<Expr>),
     /// Operators of one precedence level, applied left to right: a flat
     /// chain, so a long `1 + 1 + ...` is no deeper than one operator.
-    Binary { first: Box<Expr>, rest: Vec<(BinaryOp, Expr)> },
+    Binary {
+        first: Box<Expr>,
+        rest: Vec<(BinaryOp, Expr)>,
+    },
     /// `++$x`, `$x--` ...
-    IncDec { target: Box<Expr>, increment: bool, prefix: bool },
+    IncDec {
+        target: Box<Expr>,
+        increment: bool,
+        prefix: bool,
+    },
 }
 
 #[derive(Debug)]

@@ -204,7 +204,9 @@ pub fn nesting_error(source: &str, limit: usize) -> Option<ParseError> {
                 depth += 1;
                 if depth > limit {
                     return Some(error(
-                        &format!("The script is nested too deeply: more than {limit} levels of parentheses, braces or brackets."),
+                        &format!(
+                            "The script is nested too deeply: more than {limit} levels of parentheses, braces or brackets."
+                        ),
                         "NestingTooDeep",
                         Span::new(at, at + 1),
                         false,

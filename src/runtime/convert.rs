@@ -40,7 +40,9 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         },
         ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => match value {
             Value::Hashtable(_) | Value::Null => Ok(value),
-            Value::Array(items) => Ok(Value::array(items.snapshot().into_iter().map(|v| Value::str(v.to_text())).collect())),
+            Value::Array(items) => {
+                Ok(Value::array(items.snapshot().into_iter().map(|v| Value::str(v.to_text())).collect()))
+            }
             other => Ok(Value::array(vec![Value::str(other.to_text())])),
         },
         ParamType::Enum(def) => to_enum(name, def, &value),

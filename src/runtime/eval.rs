@@ -118,8 +118,7 @@ impl Session {
             // `($x = 5)` shows the value assigned.
             StatementKind::Assignment(a) => {
                 self.run_nested(std::slice::from_ref(statement))?;
-                let values: Vec<Value> =
-                    a.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
+                let values: Vec<Value> = a.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
                 Ok(collapse(values))
             }
             _ => Ok(collapse(self.run_nested(std::slice::from_ref(statement))?)),
@@ -375,8 +374,7 @@ impl Session {
     fn match_op(&mut self, l: Value, r: &Value, case: Case, negate: bool) -> Result<Value> {
         let re = regex_ops::compile(&r.to_text(), !case.sensitive())?;
         if let Value::Array(a) = &l {
-            let kept: Vec<Value> =
-                a.snapshot().into_iter().filter(|i| re.is_match(&i.to_text()) != negate).collect();
+            let kept: Vec<Value> = a.snapshot().into_iter().filter(|i| re.is_match(&i.to_text()) != negate).collect();
             return Ok(Value::array(kept));
         }
         let text = l.to_text();
@@ -396,16 +394,16 @@ impl Session {
                 let items = a.snapshot();
                 if items.len() > 2 {
                     return Err(runtime_error(
-                        format!(
-                            "The -replace operator allows only two elements to follow it, not {}.",
-                            items.len()
-                        ),
+                        format!("The -replace operator allows only two elements to follow it, not {}.", items.len()),
                         "BadReplaceArgument",
                         Category::InvalidOperation,
                     )
                     .into());
                 }
-                (items.first().map(Value::to_text).unwrap_or_default(), items.get(1).map(Value::to_text).unwrap_or_default())
+                (
+                    items.first().map(Value::to_text).unwrap_or_default(),
+                    items.get(1).map(Value::to_text).unwrap_or_default(),
+                )
             }
             other => (other.to_text(), String::new()),
         };

@@ -71,8 +71,14 @@ const HIERARCHY: &[(&str, &str)] = &[
     ("System.Management.Automation.PropertyNotFoundException", "System.Management.Automation.RuntimeException"),
     ("Microsoft.PowerShell.Commands.WriteErrorException", "System.SystemException"),
     ("Microsoft.Exchange.Data.LocalizedException", "System.Exception"),
-    ("Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException", "Microsoft.Exchange.Data.LocalizedException"),
-    ("Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException", "Microsoft.Exchange.Data.LocalizedException"),
+    (
+        "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException",
+        "Microsoft.Exchange.Data.LocalizedException",
+    ),
+    (
+        "Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException",
+        "Microsoft.Exchange.Data.LocalizedException",
+    ),
     ("Microsoft.Exchange.Configuration.Tasks.TaskException", "Microsoft.Exchange.Data.LocalizedException"),
     ("Microsoft.Exchange.Data.DataValidationException", "Microsoft.Exchange.Data.LocalizedException"),
 ];
@@ -146,6 +152,9 @@ mod tests {
         assert_eq!(resolve("ArgumentException"), Some("System.ArgumentException"));
         assert_eq!(resolve("System.IO.IOException"), Some("System.IO.IOException"));
         assert_eq!(full_name("ParameterBindingException"), "System.Management.Automation.ParameterBindingException");
-        assert_eq!(full_name("ManagementObjectNotFoundException"), "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException");
+        assert_eq!(
+            full_name("ManagementObjectNotFoundException"),
+            "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException"
+        );
     }
 }

@@ -57,7 +57,9 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
     sig.test_examples = false;
     let decls: &[ParamDecl] = block.params.as_ref().map(|p| p.params.as_slice()).unwrap_or(&[]);
     let any_position = decls.iter().any(|d| {
-        d.attributes.iter().any(|a| a.is("Parameter") && a.named.iter().any(|(k, _)| k.eq_ignore_ascii_case("Position")))
+        d.attributes
+            .iter()
+            .any(|a| a.is("Parameter") && a.named.iter().any(|(k, _)| k.eq_ignore_ascii_case("Position")))
     });
     let mut positional_binding = true;
     for a in block.attributes.iter().filter(|a| a.is("CmdletBinding")) {
@@ -157,7 +159,13 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
                 {
                     validators.push(Validator::Script(b.clone()));
                 }
-            } else if a.is("AllowNull") || a.is("AllowEmptyString") || a.is("AllowEmptyCollection") || a.is("SupportsWildcards") || a.is("ArgumentCompleter") || a.is("OutputType") {
+            } else if a.is("AllowNull")
+                || a.is("AllowEmptyString")
+                || a.is("AllowEmptyCollection")
+                || a.is("SupportsWildcards")
+                || a.is("ArgumentCompleter")
+                || a.is("OutputType")
+            {
                 // Accepted; they relax or describe, and mailsh's checks allow it.
             } else {
                 return Err(ErrorRecord::new(
@@ -298,7 +306,9 @@ impl ScriptProcessor {
                     cx.set_local("pscmdlet", script_cmdlet(args));
                 }
             } else {
-                if let Some(Value::Hashtable(b)) = cx.scopes.local(cx.scopes.current(), "psboundparameters").map(|v| v.value.clone()) {
+                if let Some(Value::Hashtable(b)) =
+                    cx.scopes.local(cx.scopes.current(), "psboundparameters").map(|v| v.value.clone())
+                {
                     for (k, v) in bound.entries() {
                         b.insert(k, v);
                     }
@@ -313,10 +323,8 @@ impl ScriptProcessor {
 
 /// `$MyInvocation`: the command's name and how it was called.
 fn invocation_info(name: &str, args: &Args) -> Value {
-    let command = custom_object(vec![
-        ("Name".into(), Value::str(name)),
-        ("CommandType".into(), Value::str("Function")),
-    ]);
+    let command =
+        custom_object(vec![("Name".into(), Value::str(name)), ("CommandType".into(), Value::str("Function"))]);
     let bound: Vec<(Value, Value)> = args
         .signature
         .params
@@ -438,11 +446,17 @@ impl Session {
 
     /// `& $block arg1 arg2` from code (`$sb.Invoke()`, `ForEach({...})`):
     /// a new scope, positional arguments bound to its param() block.
-    pub fn call_block(&mut self, block: &Rc<ScriptBlock>, args: Vec<Value>, input: Option<Value>) -> Result<Vec<Value>> {
+    pub fn call_block(
+        &mut self,
+        block: &Rc<ScriptBlock>,
+        args: Vec<Value>,
+        input: Option<Value>,
+    ) -> Result<Vec<Value>> {
         let sig = signature_of(self, "", block)?;
         let mut bound = Args::new(sig, block.span);
         let mut positional = args.into_iter();
-        let mut slots: Vec<usize> = sig.params.iter().enumerate().filter(|(_, p)| p.position.is_some()).map(|(i, _)| i).collect();
+        let mut slots: Vec<usize> =
+            sig.params.iter().enumerate().filter(|(_, p)| p.position.is_some()).map(|(i, _)| i).collect();
         slots.sort_by_key(|i| sig.params[*i].position);
         for i in slots {
             match positional.next() {

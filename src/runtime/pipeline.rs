@@ -132,22 +132,24 @@ impl Stage {
     fn run(&mut self, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         let bound;
         let args = match input {
-            Some(v) if self.takes_input && takes_pipeline_input(self.signature) => match bind_input(&self.args, v, cx) {
-                Ok(Some(mut a)) => {
-                    if let Err(f) = complete_mandatory(&mut a, self.position, cx) {
-                        return self.fail(f, cx);
+            Some(v) if self.takes_input && takes_pipeline_input(self.signature) => {
+                match bind_input(&self.args, v, cx) {
+                    Ok(Some(mut a)) => {
+                        if let Err(f) = complete_mandatory(&mut a, self.position, cx) {
+                            return self.fail(f, cx);
+                        }
+                        bound = a;
+                        &bound
                     }
-                    bound = a;
-                    &bound
+                    Ok(None) => {
+                        return self.fail(
+                            ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(),
+                            cx,
+                        );
+                    }
+                    Err(e) => return self.fail(e, cx),
                 }
-                Ok(None) => {
-                    return self.fail(
-                        ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(),
-                        cx,
-                    );
-                }
-                Err(e) => return self.fail(e, cx),
-            },
+            }
             Some(v) if self.cmdlet.is_some() => {
                 return self
                     .fail(ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(), cx);
@@ -362,7 +364,15 @@ impl Session {
                 help_cmd = h;
                 let def = self.commands.find("Get-Help").ok_or_else(|| ErrorRecord::command_not_found("Get-Help"))?;
                 let args = bind_arguments(&def.signature, &help_cmd, self)?;
-                return self.finish_stage("Get-Help".into(), &def.signature, def.processor(), Some(def), args, &help_cmd, position);
+                return self.finish_stage(
+                    "Get-Help".into(),
+                    &def.signature,
+                    def.processor(),
+                    Some(def),
+                    args,
+                    &help_cmd,
+                    position,
+                );
             }
             None => cmd,
         };
@@ -482,7 +492,13 @@ impl Session {
                         .unqualified()
                 })?;
                 return Ok((
-                    Target::Script { block: Rc::new(script), name: name.to_string(), dot, is_filter: false, script_file: true },
+                    Target::Script {
+                        block: Rc::new(script),
+                        name: name.to_string(),
+                        dot,
+                        is_filter: false,
+                        script_file: true,
+                    },
                     name.to_string(),
                 ));
             }

@@ -174,7 +174,11 @@ impl Session {
         self.scopes.define(0, Rc::from("error"), Variable { value: error_list, constraint: None, read_only: true });
         self.scopes.define(0, Rc::from("?"), Variable::new(Value::Bool(true)));
         let home = std::env::var("HOME").unwrap_or_default();
-        self.scopes.define(0, Rc::from("home"), Variable { value: Value::str(home), constraint: None, read_only: true });
+        self.scopes.define(
+            0,
+            Rc::from("home"),
+            Variable { value: Value::str(home), constraint: None, read_only: true },
+        );
         self.scopes.define(
             0,
             Rc::from("pid"),
@@ -226,11 +230,7 @@ impl Session {
                 return self.scopes.local(at, &v.key).map(|x| x.value.clone()).unwrap_or(Value::Null);
             }
             VarScope::Function => {
-                return self
-                    .scopes
-                    .function(&v.key)
-                    .map(|f| Value::ScriptBlock(f.body.clone()))
-                    .unwrap_or(Value::Null);
+                return self.scopes.function(&v.key).map(|f| Value::ScriptBlock(f.body.clone())).unwrap_or(Value::Null);
             }
         }
         match &*v.key {
@@ -238,9 +238,7 @@ impl Session {
             "false" => return Value::Bool(false),
             "null" => return Value::Null,
             "psitem" => return self.scopes.lookup("_").map(|x| x.value.clone()).unwrap_or(Value::Null),
-            "pwd" => {
-                return Value::str(std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default());
-            }
+            "pwd" => return current_location(),
             _ => {}
         }
         if v.scope == VarScope::Local || v.scope == VarScope::Private {
@@ -253,7 +251,8 @@ impl Session {
     /// Whether a variable exists (Test-Path variable:, -ErrorVariable...).
     pub fn has_var(&self, name: &str) -> bool {
         let (_, bare) = split_scope(name);
-        matches!(bare.to_lowercase().as_str(), "true" | "false" | "null") || self.scopes.lookup(&bare.to_lowercase()).is_some()
+        matches!(bare.to_lowercase().as_str(), "true" | "false" | "null")
+            || self.scopes.lookup(&bare.to_lowercase()).is_some()
     }
 
     /// Assigns a variable by name as typed, in the current scope.
@@ -458,9 +457,30 @@ fn not_writable(name: &str) -> ErrorRecord {
 /// A typed variable converts what is assigned, with PowerShell's message.
 pub fn convert_for_variable(value: Value, t: &TypeRef) -> Result<Value, ErrorRecord> {
     cast(value, t).map_err(|e| {
-        ErrorRecord::new(e.message, Category::MetadataError, "RuntimeException", "ArgumentTransformationMetadataException")
-            .unqualified()
+        ErrorRecord::new(
+            e.message,
+            Category::MetadataError,
+            "RuntimeException",
+            "ArgumentTransformationMetadataException",
+        )
+        .unqualified()
     })
+}
+
+/// `$PWD` and Get-Location: a PathInfo for the current folder (mailsh's
+/// location is the process's current folder).
+pub fn current_location() -> Value {
+    let path = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
+    let v = super::value::custom_object(vec![
+        ("Drive".into(), Value::str("/")),
+        ("Provider".into(), Value::str("Microsoft.PowerShell.Core\\FileSystem")),
+        ("ProviderPath".into(), Value::str(&path)),
+        ("Path".into(), Value::str(&path)),
+    ]);
+    if let Value::Object(o) = &v {
+        o.set_type_name("System.Management.Automation.PathInfo");
+    }
+    v
 }
 
 /// $PSVersionTable as Windows PowerShell 5.1 on Server 2016 reports it.

@@ -42,11 +42,7 @@ pub struct Redirect {
 impl Session {
     /// Where `stream` goes now, if it is redirected.
     fn redirected(&self, stream: Stream) -> Option<RedirectTo> {
-        self.redirects
-            .iter()
-            .rev()
-            .find(|r| r.stream == stream || r.stream == Stream::All)
-            .map(|r| r.to.clone())
+        self.redirects.iter().rev().find(|r| r.stream == stream || r.stream == Stream::All).map(|r| r.to.clone())
     }
 
     /// Console output (already text): the host, and any transcript.

@@ -77,9 +77,7 @@ impl Builder<'_> {
                 }
                 Rule::argument => {
                     let arg = self.argument(p)?;
-                    if colon_pending
-                        && let Some(CommandElement::Parameter { value, span, .. }) = elements.last_mut()
-                    {
+                    if colon_pending && let Some(CommandElement::Parameter { value, span, .. }) = elements.last_mut() {
                         *span = span.to(arg.span);
                         *value = Some(arg);
                         colon_pending = false;
@@ -167,7 +165,11 @@ impl Builder<'_> {
     fn redirection(&self, pair: Pair<Rule>) -> PResult<Redirection> {
         let sp = span(&pair);
         let Some(inner) = pair.into_inner().next() else {
-            return Err(error("Missing file specification after redirection operator.", "MissingFileSpecification", sp));
+            return Err(error(
+                "Missing file specification after redirection operator.",
+                "MissingFileSpecification",
+                sp,
+            ));
         };
         if inner.as_rule() == Rule::redir_merge {
             let text = inner.as_str();
@@ -201,7 +203,11 @@ impl Builder<'_> {
             return Err(error("The '<' operator is reserved for future use.", "RedirectionNotSupported", sp));
         }
         let Some(path) = target else {
-            return Err(error("Missing file specification after redirection operator.", "MissingFileSpecification", sp));
+            return Err(error(
+                "Missing file specification after redirection operator.",
+                "MissingFileSpecification",
+                sp,
+            ));
         };
         let append = op.ends_with(">>");
         let from = stream_of(op.chars().next().filter(|c| *c != '>'));

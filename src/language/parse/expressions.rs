@@ -62,7 +62,11 @@ impl Builder<'_> {
         let mut rest = Vec::new();
         while let Some(op) = inner.next() {
             let operator = binary_op(op.as_str()).ok_or_else(|| {
-                error(format!("Unexpected token '{}' in expression or statement.", op.as_str()), "UnexpectedToken", span(&op))
+                error(
+                    format!("Unexpected token '{}' in expression or statement.", op.as_str()),
+                    "UnexpectedToken",
+                    span(&op),
+                )
             })?;
             let Some(rhs) = inner.next() else {
                 return Err(error(
@@ -165,7 +169,11 @@ impl Builder<'_> {
                 }
                 Rule::index_access => {
                     let Some(idx) = post.into_inner().next() else {
-                        return Err(error("Array index expression is missing or not valid.", "MissingArrayIndexExpression", sp));
+                        return Err(error(
+                            "Array index expression is missing or not valid.",
+                            "MissingArrayIndexExpression",
+                            sp,
+                        ));
                     };
                     let idx = self.expression(idx)?;
                     e = Expr::new(ExprKind::Index { target: Box::new(e), index: Box::new(idx) }, sp);

@@ -182,7 +182,9 @@ impl Builder<'_> {
                 error(format!("Unexpected token '{word}' in expression or statement."), "UnexpectedToken", sp)
             }
             _ => error(
-                format!("The '{word}' keyword is not supported by mailsh; this script uses a part of the PowerShell language that mailsh does not run."),
+                format!(
+                    "The '{word}' keyword is not supported by mailsh; this script uses a part of the PowerShell language that mailsh does not run."
+                ),
                 "KeywordNotSupportedByMailsh",
                 sp,
             ),
@@ -570,10 +572,7 @@ impl Builder<'_> {
                 // `return $x = 1`: the assignment runs, nothing is returned.
                 let statement = Statement { kind: other, span: sp };
                 let expr = Expr::new(ExprKind::SubExpr(vec![statement]), sp);
-                Ok(Pipeline {
-                    elements: vec![PipelineElement::Expression { expr, redirections: vec![] }],
-                    span: sp,
-                })
+                Ok(Pipeline { elements: vec![PipelineElement::Expression { expr, redirections: vec![] }], span: sp })
             }
         }
     }
@@ -636,10 +635,7 @@ impl Builder<'_> {
                 ));
             }
         };
-        Ok(Statement {
-            kind: StatementKind::Assignment(Assignment { targets, op, value: Box::new(value) }),
-            span: sp,
-        })
+        Ok(Statement { kind: StatementKind::Assignment(Assignment { targets, op, value: Box::new(value) }), span: sp })
     }
 }
 

@@ -84,8 +84,7 @@ impl Session {
         if let StatementKind::Assignment(inner) = &st.kind {
             // `$a = $b = 5`
             self.exec_assignment(inner, st.span)?;
-            let targets: Vec<Value> =
-                inner.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
+            let targets: Vec<Value> = inner.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
             return Ok(collapse(targets));
         }
         Ok(collapse(self.statement_values(st)?))

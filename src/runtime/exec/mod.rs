@@ -85,14 +85,9 @@ impl Session {
             StatementKind::Foreach { label, variable, collection, body } => {
                 self.exec_foreach(label.as_deref(), variable, collection, body, sink)
             }
-            StatementKind::For { label, init, condition, iterator, body } => self.exec_for(
-                label.as_deref(),
-                init.as_deref(),
-                condition.as_deref(),
-                iterator.as_deref(),
-                body,
-                sink,
-            ),
+            StatementKind::For { label, init, condition, iterator, body } => {
+                self.exec_for(label.as_deref(), init.as_deref(), condition.as_deref(), iterator.as_deref(), body, sink)
+            }
             StatementKind::While { label, condition, body } => {
                 self.exec_while(label.as_deref(), condition, body, false, false, sink)
             }
@@ -209,7 +204,8 @@ impl Session {
     pub(crate) fn eval_for_output(&mut self, expr: &Expr) -> Result<Option<Value>> {
         match &expr.kind {
             ExprKind::Cast(TypeName { name, array_ranks, .. }, inner)
-                if array_ranks.is_empty() && (name.eq_ignore_ascii_case("void") || name.eq_ignore_ascii_case("System.Void")) =>
+                if array_ranks.is_empty()
+                    && (name.eq_ignore_ascii_case("void") || name.eq_ignore_ascii_case("System.Void")) =>
             {
                 self.eval(inner)?;
                 Ok(None)
@@ -268,13 +264,9 @@ pub fn thrown_record(value: Value) -> ErrorRecord {
             r
         }
         Value::Null => {
-            let mut r = ErrorRecord::new(
-                "ScriptHalted",
-                Category::OperationStopped,
-                "ScriptHalted",
-                "RuntimeException",
-            )
-            .unqualified();
+            let mut r =
+                ErrorRecord::new("ScriptHalted", Category::OperationStopped, "ScriptHalted", "RuntimeException")
+                    .unqualified();
             r.thrown = true;
             r
         }

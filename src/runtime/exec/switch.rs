@@ -95,9 +95,7 @@ impl Session {
             Err(Flow::Break(None)) => Ok(Some(Next::Stop)),
             Err(Flow::Continue(None)) => Ok(Some(Next::Item)),
             Err(Flow::Break(Some(l))) if label.is_some_and(|m| m.eq_ignore_ascii_case(&l)) => Ok(Some(Next::Stop)),
-            Err(Flow::Continue(Some(l))) if label.is_some_and(|m| m.eq_ignore_ascii_case(&l)) => {
-                Ok(Some(Next::Item))
-            }
+            Err(Flow::Continue(Some(l))) if label.is_some_and(|m| m.eq_ignore_ascii_case(&l)) => Ok(Some(Next::Item)),
             Err(other) => Err(other),
         }
     }

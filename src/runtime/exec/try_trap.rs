@@ -60,7 +60,9 @@ impl Session {
                 return Ok(Some(clause));
             }
             for t in &clause.types {
-                if exception_matches(&thrown, t)? || inner.as_deref().map(|i| exception_matches(i, t)).transpose()?.unwrap_or(false) {
+                if exception_matches(&thrown, t)?
+                    || inner.as_deref().map(|i| exception_matches(i, t)).transpose()?.unwrap_or(false)
+                {
                     return Ok(Some(clause));
                 }
             }

@@ -18,7 +18,12 @@ fn same(a: &Value, b: &Value) -> bool {
     compare_scalars(a, b, true) == Some(std::cmp::Ordering::Equal)
 }
 
-pub(super) fn array_call(cx: &mut Session, target: &Value, a: &Rc<Array>, call: &Call) -> Result<Option<Option<Value>>> {
+pub(super) fn array_call(
+    cx: &mut Session,
+    target: &Value,
+    a: &Rc<Array>,
+    call: &Call,
+) -> Result<Option<Option<Value>>> {
     let growable = a.is_growable();
     let v = match call.lower.as_str() {
         "foreach" => {

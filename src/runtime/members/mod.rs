@@ -211,7 +211,9 @@ pub fn set(target: &Value, name: &str, value: Value) -> std::result::Result<(), 
             Ok(())
         }
         Value::Null => Err(ErrorRecord::new(
-            format!("The property '{name}' cannot be found on this object. Verify that the property exists and can be set."),
+            format!(
+                "The property '{name}' cannot be found on this object. Verify that the property exists and can be set."
+            ),
             Category::InvalidOperation,
             "PropertyNotFound",
             "RuntimeException",
@@ -229,7 +231,9 @@ pub fn set(target: &Value, name: &str, value: Value) -> std::result::Result<(), 
 
 fn property_not_found(name: &str) -> ErrorRecord {
     ErrorRecord::new(
-        format!("The property '{name}' cannot be found on this object. Verify that the property exists and can be set."),
+        format!(
+            "The property '{name}' cannot be found on this object. Verify that the property exists and can be set."
+        ),
         Category::InvalidOperation,
         "PropertyNotFound",
         "RuntimeException",
@@ -279,12 +283,14 @@ pub fn index(target: &Value, key: &Value) -> Result<Value> {
             if (0..len).contains(&i) { Value::Char(chars[i as usize]) } else { Value::Null }
         }
         (Value::Object(o), Value::Str(name)) => o.get(name).unwrap_or(Value::Null),
-        (Value::Object(o), ix) if o.type_name().ends_with("MatchCollection") => {
-            Value::Object(o.clone()).property("Items").as_array().and_then(|items| {
+        (Value::Object(o), ix) if o.type_name().ends_with("MatchCollection") => Value::Object(o.clone())
+            .property("Items")
+            .as_array()
+            .and_then(|items| {
                 let i = int_index(ix)?;
                 items.get(i as usize).cloned()
-            }).unwrap_or(Value::Null)
-        }
+            })
+            .unwrap_or(Value::Null),
         (other, ix) if int_index(ix) == Some(0) || int_index(ix) == Some(-1) => other.clone(),
         _ => Value::Null,
     })
@@ -400,8 +406,10 @@ fn common(target: &Value, call: &Call) -> Result<Option<Value>> {
         }
         "equals" => {
             call.count(&[1])?;
-            Value::Bool(super::ops::compare_scalars(target, &call.arg(0), true) == Some(std::cmp::Ordering::Equal)
-                && (target.type_name() == call.arg(0).type_name() || !target.is_number()))
+            Value::Bool(
+                super::ops::compare_scalars(target, &call.arg(0), true) == Some(std::cmp::Ordering::Equal)
+                    && (target.type_name() == call.arg(0).type_name() || !target.is_number()),
+            )
         }
         "compareto" => {
             call.count(&[1])?;
@@ -411,7 +419,9 @@ fn common(target: &Value, call: &Call) -> Result<Option<Value>> {
                 _ => 0,
             })
         }
-        "gethashcode" => Value::Int(target.to_text().bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32))),
+        "gethashcode" => {
+            Value::Int(target.to_text().bytes().fold(0i32, |h, b| h.wrapping_mul(31).wrapping_add(b as i32)))
+        }
         _ => return Err(no_method(target, call.name).into()),
     }))
 }

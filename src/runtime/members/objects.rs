@@ -62,7 +62,8 @@ pub fn error_record_property(r: &Rc<ErrorRecord>, name: &str) -> Value {
         }
         "invocationinfo" => {
             let pos = r.position.clone();
-            let command = r.command.clone().map(|c| custom_object(vec![("Name".into(), Value::str(c))])).unwrap_or(Value::Null);
+            let command =
+                r.command.clone().map(|c| custom_object(vec![("Name".into(), Value::str(c))])).unwrap_or(Value::Null);
             custom_object(vec![
                 ("MyCommand".into(), command),
                 ("ScriptName".into(), Value::str(pos.as_ref().and_then(|p| p.script.clone()).unwrap_or_default())),
@@ -122,8 +123,16 @@ pub(super) fn type_property(full: &str, name: &str) -> Value {
         "isarray" => Value::Bool(full.ends_with("[]")),
         "isvaluetype" => Value::Bool(matches!(
             full,
-            "System.Int32" | "System.Int64" | "System.Double" | "System.Boolean" | "System.Decimal" | "System.DateTime"
-                | "System.TimeSpan" | "System.Guid" | "System.Char" | "System.Byte"
+            "System.Int32"
+                | "System.Int64"
+                | "System.Double"
+                | "System.Boolean"
+                | "System.Decimal"
+                | "System.DateTime"
+                | "System.TimeSpan"
+                | "System.Guid"
+                | "System.Char"
+                | "System.Byte"
         )),
         _ => Value::Null,
     }
@@ -145,7 +154,11 @@ pub(super) fn object_call(cx: &mut Session, _v: &Value, o: &Object, call: &Call)
         let v = match call.lower.as_str() {
             "shouldprocess" => {
                 let target = call.text(0);
-                let action = if call.args.len() >= 2 { call.text(1) } else { o.get("CommandName").map(|v| v.to_text()).unwrap_or_default() };
+                let action = if call.args.len() >= 2 {
+                    call.text(1)
+                } else {
+                    o.get("CommandName").map(|v| v.to_text()).unwrap_or_default()
+                };
                 if o.get("WhatIf").is_some_and(|w| w.is_true()) || cx.get_var("WhatIfPreference").is_true() {
                     cx.print(&format!("What if: Performing the operation \"{action}\" on target \"{target}\".\n"));
                     Some(Value::Bool(false))
@@ -238,7 +251,9 @@ pub(super) fn regex_call(r: &Rc<Regex>, call: &Call) -> Result<Option<Option<Val
         "match" => regex_match(re, &call.text(0)),
         "matches" => regex_matches(re, &call.text(0)),
         "replace" => Value::str(super::super::ops::regex_ops::replace(&call.text(0), re, &call.text(1))),
-        "split" => Value::array(super::super::ops::regex_ops::split(&call.text(0), re, 0).into_iter().map(Value::str).collect()),
+        "split" => Value::array(
+            super::super::ops::regex_ops::split(&call.text(0), re, 0).into_iter().map(Value::str).collect(),
+        ),
         "tostring" => Value::str(&r.pattern),
         _ => return Ok(None),
     };

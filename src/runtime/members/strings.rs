@@ -26,7 +26,8 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
         "tolower" | "tolowerinvariant" => Value::str(s.to_lowercase()),
         "trim" | "trimstart" | "trimend" => {
             let set = chars_of(&call.arg(0));
-            let pred = |c: char| if call.args.is_empty() || set.is_empty() { c.is_whitespace() } else { set.contains(&c) };
+            let pred =
+                |c: char| if call.args.is_empty() || set.is_empty() { c.is_whitespace() } else { set.contains(&c) };
             Value::str(match call.lower.as_str() {
                 "trim" => s.trim_matches(pred),
                 "trimstart" => s.trim_start_matches(pred),
@@ -40,24 +41,35 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
         "startswith" => {
             call.count(&[1, 2])?;
             let ignore = call.args.len() == 2 && call.text(1).to_lowercase().contains("ignorecase");
-            Value::Bool(if ignore { s.to_lowercase().starts_with(&call.text(0).to_lowercase()) } else { s.starts_with(&call.text(0)) })
+            Value::Bool(if ignore {
+                s.to_lowercase().starts_with(&call.text(0).to_lowercase())
+            } else {
+                s.starts_with(&call.text(0))
+            })
         }
         "endswith" => {
             call.count(&[1, 2])?;
             let ignore = call.args.len() == 2 && call.text(1).to_lowercase().contains("ignorecase");
-            Value::Bool(if ignore { s.to_lowercase().ends_with(&call.text(0).to_lowercase()) } else { s.ends_with(&call.text(0)) })
+            Value::Bool(if ignore {
+                s.to_lowercase().ends_with(&call.text(0).to_lowercase())
+            } else {
+                s.ends_with(&call.text(0))
+            })
         }
         "replace" => {
             call.count(&[2])?;
             let from = call.text(0);
             if from.is_empty() {
-                return Err(call.exception("String cannot be of zero length.\nParameter name: oldValue", "ArgumentException").into());
+                return Err(call
+                    .exception("String cannot be of zero length.\nParameter name: oldValue", "ArgumentException")
+                    .into());
             }
             Value::str(s.replace(&from, &call.text(1)))
         }
         "split" => {
             let separators = call.arg(0);
-            let count = if call.args.len() >= 2 && call.arg(1).is_number() { call.int(1)?.max(0) as usize } else { usize::MAX };
+            let count =
+                if call.args.len() >= 2 && call.arg(1).is_number() { call.int(1)?.max(0) as usize } else { usize::MAX };
             let remove_empty = call.args.iter().skip(1).any(|a| a.to_text().eq_ignore_ascii_case("RemoveEmptyEntries"));
             let pieces: Vec<String> = match &separators {
                 Value::Array(a) if a.items().iter().all(|i| matches!(i, Value::Str(t) if t.chars().count() > 1)) => {
@@ -76,7 +88,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             call.count(&[1, 2])?;
             let start = call.int(0)?;
             if start < 0 || start > len {
-                let msg = if start < 0 { "StartIndex cannot be less than zero." } else { "startIndex cannot be larger than length of string." };
+                let msg = if start < 0 {
+                    "StartIndex cannot be less than zero."
+                } else {
+                    "startIndex cannot be larger than length of string."
+                };
                 return Err(out_of_range(call, msg, "startIndex"));
             }
             let take = if call.args.len() == 2 { call.int(1)? } else { len - start };
@@ -84,7 +100,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
                 return Err(out_of_range(call, "Length cannot be less than zero.", "length"));
             }
             if start + take > len {
-                return Err(out_of_range(call, "Index and length must refer to a location within the string.", "length"));
+                return Err(out_of_range(
+                    call,
+                    "Index and length must refer to a location within the string.",
+                    "length",
+                ));
             }
             Value::str(chars[start as usize..(start + take) as usize].iter().collect::<String>())
         }
@@ -92,9 +112,19 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             call.count(&[1, 2, 3])?;
             let needle = call.text(0);
             let last = call.lower == "lastindexof";
-            let from = if call.args.len() >= 2 { call.int(1)? } else if last { len - 1 } else { 0 };
+            let from = if call.args.len() >= 2 {
+                call.int(1)?
+            } else if last {
+                len - 1
+            } else {
+                0
+            };
             if from < 0 || from > len {
-                return Err(out_of_range(call, "Index was out of range. Must be non-negative and less than the size of the collection.", "startIndex"));
+                return Err(out_of_range(
+                    call,
+                    "Index was out of range. Must be non-negative and less than the size of the collection.",
+                    "startIndex",
+                ));
             }
             let found = if last {
                 let end = ((from + needle.chars().count() as i64).min(len)) as usize;
@@ -124,7 +154,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             call.count(&[2])?;
             let at = call.int(0)?;
             if at < 0 || at > len {
-                return Err(out_of_range(call, "Index was out of range. Must be non-negative and less than the size of the collection.", "startIndex"));
+                return Err(out_of_range(
+                    call,
+                    "Index was out of range. Must be non-negative and less than the size of the collection.",
+                    "startIndex",
+                ));
             }
             let mut out: String = chars[..at as usize].iter().collect();
             out.push_str(&call.text(1));
@@ -136,7 +170,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             let start = call.int(0)?;
             let n = if call.args.len() == 2 { call.int(1)? } else { len - start };
             if start < 0 || n < 0 || start + n > len {
-                let msg = if call.args.len() == 1 { "startIndex must be less than length of string." } else { "Index and count must refer to a location within the string." };
+                let msg = if call.args.len() == 1 {
+                    "startIndex must be less than length of string."
+                } else {
+                    "Index and count must refer to a location within the string."
+                };
                 return Err(out_of_range(call, msg, if call.args.len() == 1 { "startIndex" } else { "count" }));
             }
             let mut out: String = chars[..start as usize].iter().collect();
@@ -149,7 +187,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             let i = call.int(0)?;
             match chars.get(i as usize) {
                 Some(c) if i >= 0 => Value::Char(*c),
-                _ => return Err(call.exception("Index was outside the bounds of the array.", "IndexOutOfRangeException").into()),
+                _ => {
+                    return Err(call
+                        .exception("Index was outside the bounds of the array.", "IndexOutOfRangeException")
+                        .into());
+                }
             }
         }
         "normalize" => Value::str(s),
@@ -185,7 +227,8 @@ fn split_strings(s: &str, seps: &[String], count: usize) -> Vec<String> {
         if out.len() + 1 >= count {
             break;
         }
-        let next = seps.iter().filter(|p| !p.is_empty()).filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len()))).min();
+        let next =
+            seps.iter().filter(|p| !p.is_empty()).filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len()))).min();
         match next {
             Some((i, n)) => {
                 out.push(rest[..i].to_string());

@@ -109,7 +109,11 @@ pub fn divide_by_zero() -> ErrorRecord {
 
 fn no_method(op: Arith, l: &Value) -> ErrorRecord {
     ErrorRecord::new(
-        format!("Method invocation failed because [{}] does not contain a method named '{}'.", l.type_name(), op.method()),
+        format!(
+            "Method invocation failed because [{}] does not contain a method named '{}'.",
+            l.type_name(),
+            op.method()
+        ),
         Category::InvalidOperation,
         "MethodNotFound",
         "RuntimeException",
@@ -197,7 +201,10 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
             // Only + and * have string meanings; the others convert to a number.
             let Some(a) = Num::parse(s) else {
                 return Err(conversion_error(cast(l.clone(), &TypeRef::Int).err().unwrap_or(
-                    super::super::types::CastError { message: String::new(), error_id: "InvalidCastFromStringToInteger" },
+                    super::super::types::CastError {
+                        message: String::new(),
+                        error_id: "InvalidCastFromStringToInteger",
+                    },
                 )));
             };
             let b = match &r {
@@ -246,7 +253,10 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
                     _ => TypeRef::Int,
                 };
                 return Err(conversion_error(cast(r.clone(), &target).err().unwrap_or(
-                    super::super::types::CastError { message: String::new(), error_id: "InvalidCastFromStringToInteger" },
+                    super::super::types::CastError {
+                        message: String::new(),
+                        error_id: "InvalidCastFromStringToInteger",
+                    },
                 )));
             }
         },

@@ -114,11 +114,9 @@ pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std
             a.partial_cmp(&b)
         }
         (Value::Bool(a), other) => Some(a.cmp(&other.is_true())),
-        (Value::Char(a), Value::Char(b)) => Some(if case_sensitive {
-            a.cmp(b)
-        } else {
-            a.to_lowercase().cmp(b.to_lowercase())
-        }),
+        (Value::Char(a), Value::Char(b)) => {
+            Some(if case_sensitive { a.cmp(b) } else { a.to_lowercase().cmp(b.to_lowercase()) })
+        }
         (Value::TimeSpan(a), Value::TimeSpan(b)) => Some(a.cmp(b)),
         (Value::DateTime(a), Value::DateTime(b)) => Some(a.ticks.cmp(&b.ticks)),
         (Value::TimeSpan(a), other) => Some(a.cmp(&parse_timespan_text(&other.to_text())?)),

@@ -19,13 +19,15 @@ const MAX_RANGE: i64 = 50_000_000;
 
 /// `a..b`: integers up or down, both ends included.
 pub fn range(l: &Value, r: &Value) -> Result<Value, ErrorRecord> {
-    let to_int = |v: &Value| -> Result<i64, ErrorRecord> {
-        match cast(v.clone(), &TypeRef::Int) {
-            Ok(Value::Int(n)) => Ok(n as i64),
-            Ok(_) => Ok(0),
-            Err(e) => Err(ErrorRecord::new(e.message, Category::InvalidArgument, e.error_id, "RuntimeException").unqualified()),
-        }
-    };
+    let to_int =
+        |v: &Value| -> Result<i64, ErrorRecord> {
+            match cast(v.clone(), &TypeRef::Int) {
+                Ok(Value::Int(n)) => Ok(n as i64),
+                Ok(_) => Ok(0),
+                Err(e) => Err(ErrorRecord::new(e.message, Category::InvalidArgument, e.error_id, "RuntimeException")
+                    .unqualified()),
+            }
+        };
     let (a, b) = (to_int(l)?, to_int(r)?);
     if (a - b).abs() >= MAX_RANGE {
         return Err(ErrorRecord::new(

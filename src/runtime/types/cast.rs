@@ -49,7 +49,9 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             Value::Str(_) => v,
             other => Value::str(other.to_text()),
         }),
-        TypeRef::Int => integer(&v, "System.Int32", i32::MIN as i64, i32::MAX as i64, "an Int32").map(|n| Value::Int(n as i32)),
+        TypeRef::Int => {
+            integer(&v, "System.Int32", i32::MIN as i64, i32::MAX as i64, "an Int32").map(|n| Value::Int(n as i32))
+        }
         TypeRef::Long => integer(&v, "System.Int64", i64::MIN, i64::MAX, "an Int64").map(Value::Long),
         TypeRef::Byte => integer(&v, "System.Byte", 0, 255, "an unsigned byte").map(|n| Value::Byte(n as u8)),
         TypeRef::Double => double(&v).map(Value::Double),
@@ -57,7 +59,12 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
         TypeRef::Char => match &v {
             Value::Char(_) => Ok(v),
             Value::Str(s) if s.chars().count() == 1 => Ok(Value::Char(s.chars().next().unwrap_or('\0'))),
-            Value::Str(_) => Err(cannot(&v, "System.Char", "String must be exactly one character long.", "InvalidCastParseTargetInvocation")),
+            Value::Str(_) => Err(cannot(
+                &v,
+                "System.Char",
+                "String must be exactly one character long.",
+                "InvalidCastParseTargetInvocation",
+            )),
             Value::Int(_) | Value::Long(_) | Value::Byte(_) | Value::Double(_) => {
                 let n = integer(&v, "System.Char", 0, 0xFFFF, "a character")?;
                 char::from_u32(n as u32).map(Value::Char).ok_or_else(|| cannot_final(&v, "System.Char"))
@@ -89,7 +96,12 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
         TypeRef::Guid => match &v {
             Value::Guid(_) => Ok(v),
             Value::Str(s) => parse_guid(s).map(Value::Guid).ok_or_else(|| {
-                cannot(&v, "System.Guid", "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).", "InvalidCastParseTargetInvocation")
+                cannot(
+                    &v,
+                    "System.Guid",
+                    "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+                    "InvalidCastParseTargetInvocation",
+                )
             }),
             _ => Err(cannot_final(&v, "System.Guid")),
         },
@@ -152,7 +164,12 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
                 let pattern = other.to_text();
                 match regex::Regex::new(&crate::runtime::ops::regex_ops::translate(&pattern, false)) {
                     Ok(compiled) => Ok(Value::Regex(Rc::new(crate::runtime::value::Regex { pattern, compiled }))),
-                    Err(e) => Err(cannot(other, "System.Text.RegularExpressions.Regex", &e.to_string(), "InvalidCastParseTargetInvocation")),
+                    Err(e) => Err(cannot(
+                        other,
+                        "System.Text.RegularExpressions.Regex",
+                        &e.to_string(),
+                        "InvalidCastParseTargetInvocation",
+                    )),
                 }
             }
         },
@@ -177,9 +194,14 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
                     array_ranks: vec![],
                     span: Default::default(),
                 };
-                TypeRef::resolve(&tn)
-                    .map(|r| Value::Type(Rc::from(r.full_name().as_str())))
-                    .map_err(|_| cannot(&v, "System.Type", &format!("Unable to find type [{s}]."), "InvalidCastParseTargetInvocation"))
+                TypeRef::resolve(&tn).map(|r| Value::Type(Rc::from(r.full_name().as_str()))).map_err(|_| {
+                    cannot(
+                        &v,
+                        "System.Type",
+                        &format!("Unable to find type [{s}]."),
+                        "InvalidCastParseTargetInvocation",
+                    )
+                })
             }
             _ => Err(cannot_final(&v, "System.Type")),
         },
@@ -191,10 +213,14 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
         TypeRef::Narrow { name, min, max } => {
             let short = name.rsplit('.').next().unwrap_or(name);
             let range = format!("{} {short}", if short.starts_with(['U', 'I']) { "an" } else { "a" });
-            integer(&v, name, (*min).max(i64::MIN as i128) as i64, (*max).min(i64::MAX as i128) as i64, &range).map(Value::int)
+            integer(&v, name, (*min).max(i64::MIN as i128) as i64, (*max).min(i64::MAX as i128) as i64, &range)
+                .map(Value::int)
         }
         TypeRef::Enum(def) => crate::runtime::convert::to_enum("", def, &v).map_err(|e| CastError {
-            message: e.message.trim_start_matches("Cannot process argument transformation on parameter ''. ").to_string(),
+            message: e
+                .message
+                .trim_start_matches("Cannot process argument transformation on parameter ''. ")
+                .to_string(),
             error_id: "RuntimeException",
         }),
     }
@@ -202,7 +228,8 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
 
 /// An integral conversion with .NET's range messages.
 fn integer(v: &Value, target: &str, min: i64, max: i64, range_name: &str) -> Result<i64, CastError> {
-    let too_big = |v: &Value, id| cannot(v, target, &format!("Value was either too large or too small for {range_name}."), id);
+    let too_big =
+        |v: &Value, id| cannot(v, target, &format!("Value was either too large or too small for {range_name}."), id);
     let n: i128 = match v {
         Value::Null => 0,
         Value::Bool(b) => *b as i128,
@@ -274,7 +301,12 @@ fn decimal(v: &Value) -> Result<Decimal, CastError> {
         Value::Byte(n) => Ok(Decimal::from(*n)),
         Value::Decimal(d) => Ok(*d),
         Value::Double(f) => decimal_from_f64(*f).ok_or_else(|| {
-            cannot(v, "System.Decimal", "Value was either too large or too small for a Decimal.", "InvalidCastIConvertible")
+            cannot(
+                v,
+                "System.Decimal",
+                "Value was either too large or too small for a Decimal.",
+                "InvalidCastIConvertible",
+            )
         }),
         Value::Str(s) => ps_string_to_decimal(s)
             .map_err(|e| cannot(v, "System.Decimal", &e.to_string(), "InvalidCastFromStringToDecimal")),

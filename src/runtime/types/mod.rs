@@ -56,7 +56,11 @@ pub enum TypeRef {
     Enum(&'static super::value::EnumDef),
     /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
     /// casts check its range.
-    Narrow { name: &'static str, min: i128, max: i128 },
+    Narrow {
+        name: &'static str,
+        min: i128,
+        max: i128,
+    },
 }
 
 /// Type accelerators and full names, as PowerShell resolves them.
@@ -245,7 +249,9 @@ impl TypeRef {
             TypeRef::Type => "Type",
             TypeRef::ArrayList => "ArrayList",
             TypeRef::List(_) => "List`1",
-            TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => n.rsplit('.').next().unwrap_or(n),
+            TypeRef::Exception(n) | TypeRef::Static(n) | TypeRef::Narrow { name: n, .. } => {
+                n.rsplit('.').next().unwrap_or(n)
+            }
             TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
         }
     }
@@ -276,9 +282,7 @@ impl TypeRef {
             }
             (TypeRef::Hashtable, Value::Hashtable(t)) => !t.ordered,
             (TypeRef::Ordered, Value::Hashtable(t)) => t.ordered,
-            (TypeRef::PSCustomObject, Value::Object(o)) => {
-                o.is_type("System.Management.Automation.PSCustomObject")
-            }
+            (TypeRef::PSCustomObject, Value::Object(o)) => o.is_type("System.Management.Automation.PSCustomObject"),
             (TypeRef::Regex, Value::Regex(_)) => true,
             (TypeRef::ScriptBlock, Value::ScriptBlock(_)) => true,
             (TypeRef::SecureString, Value::SecureString(_)) => true,

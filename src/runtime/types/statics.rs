@@ -62,13 +62,20 @@ pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
         (TypeRef::Bool, "falsestring") => Value::str("False"),
         (TypeRef::Char, "maxvalue") => Value::Char('\u{FFFF}'),
         (TypeRef::DateTime, "now") => Value::DateTime(DateTime::now()),
-        (TypeRef::DateTime, "utcnow") => Value::DateTime(DateTime { ticks: DateTime::now().ticks, kind: DateKind::Utc }),
+        (TypeRef::DateTime, "utcnow") => {
+            Value::DateTime(DateTime { ticks: DateTime::now().ticks, kind: DateKind::Utc })
+        }
         (TypeRef::DateTime, "today") => {
             let now = DateTime::now();
-            Value::DateTime(DateTime { ticks: now.ticks - now.ticks.rem_euclid(86_400 * super::super::value::TICKS_PER_SECOND), kind: DateKind::Local })
+            Value::DateTime(DateTime {
+                ticks: now.ticks - now.ticks.rem_euclid(86_400 * super::super::value::TICKS_PER_SECOND),
+                kind: DateKind::Local,
+            })
         }
         (TypeRef::DateTime, "minvalue") => Value::DateTime(DateTime { ticks: 0, kind: DateKind::Unspecified }),
-        (TypeRef::DateTime, "maxvalue") => Value::DateTime(DateTime { ticks: 3_155_378_975_999_999_999, kind: DateKind::Unspecified }),
+        (TypeRef::DateTime, "maxvalue") => {
+            Value::DateTime(DateTime { ticks: 3_155_378_975_999_999_999, kind: DateKind::Unspecified })
+        }
         (TypeRef::TimeSpan, "zero") => Value::TimeSpan(0),
         (TypeRef::TimeSpan, "maxvalue") => Value::TimeSpan(i64::MAX),
         (TypeRef::TimeSpan, "minvalue") => Value::TimeSpan(i64::MIN),
@@ -88,7 +95,8 @@ pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
             Value::Int(std::thread::available_parallelism().map(|n| n.get() as i32).unwrap_or(1))
         }
         (TypeRef::Static("System.Environment"), "tickcount") => Value::Int(
-            (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0) % i32::MAX as u128) as i32,
+            (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+                % i32::MAX as u128) as i32,
         ),
         (TypeRef::Static("System.IO.Path"), "directoryseparatorchar") => Value::Char('/'),
         (TypeRef::Static("System.IO.Path"), "pathseparator") => Value::Char(':'),
@@ -105,7 +113,9 @@ pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "localhost".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 /// `[T]::Method(args)`
@@ -121,7 +131,13 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
             match call.lower.as_str() {
                 "parse" => {
                     call.count(&[1, 2])?;
-                    cast(Value::str(call.text(0)), ty).map_err(|e| call.exception(e.message.split("Error: \"").nth(1).map(|m| m.trim_end_matches('"')).unwrap_or(&e.message), "FormatException").into())
+                    cast(Value::str(call.text(0)), ty).map_err(|e| {
+                        call.exception(
+                            e.message.split("Error: \"").nth(1).map(|m| m.trim_end_matches('"')).unwrap_or(&e.message),
+                            "FormatException",
+                        )
+                        .into()
+                    })
                 }
                 _ => Err(unknown_member(ty, name, true).into()),
             }
@@ -161,7 +177,10 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
         TypeRef::Guid => Ok(match call.lower.as_str() {
             "newguid" => Value::Guid(new_guid()),
             "parse" => cast(Value::str(call.text(0)), ty).map_err(|_| {
-                call.exception("Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).", "FormatException")
+                call.exception(
+                    "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
+                    "FormatException",
+                )
             })?,
             _ => return Err(unknown_member(ty, name, true).into()),
         }),
@@ -174,9 +193,14 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
                 "ismatch" => Value::Bool(regex_ops::compile(&pattern, false)?.is_match(&input)),
                 "match" => super::super::members::regex_match(&*regex_ops::compile(&pattern, false)?, &input),
                 "matches" => super::super::members::regex_matches(&*regex_ops::compile(&pattern, false)?, &input),
-                "replace" => Value::str(regex_ops::replace(&input, &*regex_ops::compile(&pattern, false)?, &call.text(2))),
+                "replace" => {
+                    Value::str(regex_ops::replace(&input, &*regex_ops::compile(&pattern, false)?, &call.text(2)))
+                }
                 "split" => Value::array(
-                    regex_ops::split(&input, &*regex_ops::compile(&pattern, false)?, 0).into_iter().map(Value::str).collect(),
+                    regex_ops::split(&input, &*regex_ops::compile(&pattern, false)?, 0)
+                        .into_iter()
+                        .map(Value::str)
+                        .collect(),
                 ),
                 _ => return Err(unknown_member(ty, name, true).into()),
             })
@@ -188,7 +212,9 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
                     call.arg(0)
                         .into_items()
                         .iter()
-                        .position(|i| super::super::ops::compare_scalars(i, &x, true) == Some(std::cmp::Ordering::Equal))
+                        .position(|i| {
+                            super::super::ops::compare_scalars(i, &x, true) == Some(std::cmp::Ordering::Equal)
+                        })
                         .map(|i| i as i32)
                         .unwrap_or(-1),
                 ))
@@ -199,7 +225,9 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
                     if call.lower == "reverse" {
                         items.reverse();
                     } else {
-                        items.sort_by(|x, y| super::super::ops::compare_scalars(x, y, false).unwrap_or(std::cmp::Ordering::Equal));
+                        items.sort_by(|x, y| {
+                            super::super::ops::compare_scalars(x, y, false).unwrap_or(std::cmp::Ordering::Equal)
+                        });
                     }
                 }
                 Ok(Value::Null)
@@ -217,9 +245,8 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
         TypeRef::ScriptBlock => match call.lower.as_str() {
             "create" => {
                 let text = call.text(0);
-                let script = crate::language::parse_script(&text).map_err(|e| {
-                    call.exception(&e.message, "ParseException")
-                })?;
+                let script =
+                    crate::language::parse_script(&text).map_err(|e| call.exception(&e.message, "ParseException"))?;
                 let mut block = script;
                 block.text = text;
                 Ok(Value::ScriptBlock(Rc::new(block)))
@@ -239,12 +266,21 @@ fn math(call: &Call) -> Result<Value> {
             let digits = if call.args.len() >= 2 && call.arg(1).is_number() { call.int(1)? } else { 0 };
             let away = call.args.iter().skip(1).any(|a| a.to_text().eq_ignore_ascii_case("AwayFromZero"));
             if let Value::Decimal(d) = call.arg(0) {
-                let strategy = if away { rust_decimal::RoundingStrategy::MidpointAwayFromZero } else { rust_decimal::RoundingStrategy::MidpointNearestEven };
+                let strategy = if away {
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero
+                } else {
+                    rust_decimal::RoundingStrategy::MidpointNearestEven
+                };
                 return Ok(Value::Decimal(d.round_dp_with_strategy(digits.max(0) as u32, strategy)));
             }
             let f = call.float(0)?;
             if !(0..=15).contains(&digits) {
-                return Err(call.exception("Rounding digits must be between 0 and 15, inclusive.\nParameter name: digits", "ArgumentOutOfRangeException").into());
+                return Err(call
+                    .exception(
+                        "Rounding digits must be between 0 and 15, inclusive.\nParameter name: digits",
+                        "ArgumentOutOfRangeException",
+                    )
+                    .into());
             }
             let scale = 10f64.powi(digits as i32);
             let scaled: f64 = super::super::value::format_double(f * scale).parse().unwrap_or(f * scale);
@@ -255,7 +291,12 @@ fn math(call: &Call) -> Result<Value> {
         "ceiling" => num1(call, f64::ceil)?,
         "truncate" => num1(call, f64::trunc)?,
         "abs" => match call.arg(0) {
-            Value::Int(n) => Value::Int(n.checked_abs().ok_or_else(|| call.exception("Negating the minimum value of a twos complement number is invalid.", "OverflowException"))?),
+            Value::Int(n) => Value::Int(n.checked_abs().ok_or_else(|| {
+                call.exception(
+                    "Negating the minimum value of a twos complement number is invalid.",
+                    "OverflowException",
+                )
+            })?),
             Value::Long(n) => Value::Long(n.abs()),
             Value::Decimal(d) => Value::Decimal(d.abs()),
             _ => Value::Double(call.float(0)?.abs()),
@@ -289,7 +330,12 @@ fn math(call: &Call) -> Result<Value> {
                 pick
             } else {
                 match pick {
-                    Value::Str(_) => Value::Double(cast(pick, &TypeRef::Double).ok().and_then(|v| if let Value::Double(f) = v { Some(f) } else { None }).unwrap_or(0.0)),
+                    Value::Str(_) => Value::Double(
+                        cast(pick, &TypeRef::Double)
+                            .ok()
+                            .and_then(|v| if let Value::Double(f) = v { Some(f) } else { None })
+                            .unwrap_or(0.0),
+                    ),
                     other => other,
                 }
             }
@@ -337,7 +383,9 @@ fn string_static(call: &Call) -> Result<Value> {
             };
             Value::str(items.join(&sep))
         }
-        "concat" => Value::str(call.args.iter().flat_map(|a| a.clone().into_items()).map(|v| v.to_text()).collect::<String>()),
+        "concat" => {
+            Value::str(call.args.iter().flat_map(|a| a.clone().into_items()).map(|v| v.to_text()).collect::<String>())
+        }
         "format" => {
             let fmt = call.text(0);
             let rest: Vec<Value> = if call.args.len() == 2 {
@@ -349,11 +397,14 @@ fn string_static(call: &Call) -> Result<Value> {
         }
         "compare" => {
             let ignore = call.args.get(2).is_some_and(|v| v.is_true());
-            Value::Int(match super::super::ops::compare_scalars(&Value::str(call.text(0)), &Value::str(call.text(1)), !ignore) {
-                Some(std::cmp::Ordering::Less) => -1,
-                Some(std::cmp::Ordering::Greater) => 1,
-                _ => 0,
-            })
+            Value::Int(
+                match super::super::ops::compare_scalars(&Value::str(call.text(0)), &Value::str(call.text(1)), !ignore)
+                {
+                    Some(std::cmp::Ordering::Less) => -1,
+                    Some(std::cmp::Ordering::Greater) => 1,
+                    _ => 0,
+                },
+            )
         }
         "equals" => Value::Bool(call.text(0) == call.text(1)),
         _ => return Err(unknown_member(&ty, call.name, true).into()),
@@ -376,7 +427,12 @@ fn datetime_static(call: &Call, ty: &TypeRef) -> Result<Value> {
         "daysinmonth" => {
             let (y, m) = (call.int(0)?, call.int(1)?);
             if !(1..=12).contains(&m) {
-                return Err(call.exception("Month must be between one and twelve.\nParameter name: month", "ArgumentOutOfRangeException").into());
+                return Err(call
+                    .exception(
+                        "Month must be between one and twelve.\nParameter name: month",
+                        "ArgumentOutOfRangeException",
+                    )
+                    .into());
             }
             Value::Int(super::super::members::days_in_month(y, m as u32) as i32)
         }
@@ -397,14 +453,23 @@ fn convert_static(call: &Call, ty: &TypeRef) -> Result<Value> {
     let b64 = base64::engine::general_purpose::STANDARD;
     Ok(match call.lower.as_str() {
         "tobase64string" => {
-            let bytes: Vec<u8> = call.arg(0).into_items().iter().filter_map(|b| cast(b.clone(), &TypeRef::Byte).ok()).filter_map(|b| if let Value::Byte(x) = b { Some(x) } else { None }).collect();
+            let bytes: Vec<u8> = call
+                .arg(0)
+                .into_items()
+                .iter()
+                .filter_map(|b| cast(b.clone(), &TypeRef::Byte).ok())
+                .filter_map(|b| if let Value::Byte(x) = b { Some(x) } else { None })
+                .collect();
             Value::str(b64.encode(bytes))
         }
         "frombase64string" => {
             let bytes = b64
                 .decode(call.text(0).trim())
                 .map_err(|_| call.exception("The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. ", "FormatException"))?;
-            Value::Array(Rc::new(Array::new(bytes.into_iter().map(Value::Byte).collect(), ArrayKind::Typed("System.Byte".into()))))
+            Value::Array(Rc::new(Array::new(
+                bytes.into_iter().map(Value::Byte).collect(),
+                ArrayKind::Typed("System.Byte".into()),
+            )))
         }
         "toint32" | "toint64" => {
             if call.args.len() == 2 {
@@ -437,11 +502,17 @@ fn convert_static(call: &Call, ty: &TypeRef) -> Result<Value> {
             Value::Str(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
-                _ => return Err(call.exception("String was not recognized as a valid Boolean.", "FormatException").into()),
+                _ => {
+                    return Err(call
+                        .exception("String was not recognized as a valid Boolean.", "FormatException")
+                        .into());
+                }
             },
             other => Value::Bool(other.is_true()),
         },
-        "todatetime" => cast(call.arg(0), &TypeRef::DateTime).map_err(|e| call.exception(&e.message, "FormatException"))?,
+        "todatetime" => {
+            cast(call.arg(0), &TypeRef::DateTime).map_err(|e| call.exception(&e.message, "FormatException"))?
+        }
         _ => return Err(unknown_member(ty, call.name, true).into()),
     })
 }
@@ -465,9 +536,9 @@ fn path_static(call: &Call, ty: &TypeRef) -> Result<Value> {
         "getdirectoryname" => Value::str(path.parent().map(|s| s.display().to_string()).unwrap_or_default()),
         "ispathrooted" => Value::Bool(path.is_absolute()),
         "gettemppath" => Value::str(format!("{}/", std::env::temp_dir().display())),
-        "getfullpath" => Value::str(
-            std::env::current_dir().map(|d| d.join(path).display().to_string()).unwrap_or(p.clone()),
-        ),
+        "getfullpath" => {
+            Value::str(std::env::current_dir().map(|d| d.join(path).display().to_string()).unwrap_or(p.clone()))
+        }
         "changeextension" => {
             let ext = call.text(1);
             let ext = ext.trim_start_matches('.');
@@ -530,9 +601,22 @@ pub fn construct(cx: &mut Session, ty: &TypeRef, call: &Call) -> Result<Value> {
             } else if (3..=7).contains(&n.len()) {
                 let (y, m, d) = (get(0, 1), get(1, 1), get(2, 1));
                 if !(1..=12).contains(&m) || d < 1 || d > super::super::members::days_in_month(y, m as u32) as i64 {
-                    return Err(call.exception("Year, Month, and Day parameters describe an un-representable DateTime.", "ArgumentOutOfRangeException").into());
+                    return Err(call
+                        .exception(
+                            "Year, Month, and Day parameters describe an un-representable DateTime.",
+                            "ArgumentOutOfRangeException",
+                        )
+                        .into());
                 }
-                let mut dt = DateTime::from_civil(y, m as u32, d as u32, get(3, 0) as u32, get(4, 0) as u32, get(5, 0) as u32, DateKind::Unspecified);
+                let mut dt = DateTime::from_civil(
+                    y,
+                    m as u32,
+                    d as u32,
+                    get(3, 0) as u32,
+                    get(4, 0) as u32,
+                    get(5, 0) as u32,
+                    DateKind::Unspecified,
+                );
                 dt.ticks += get(6, 0) * 10_000;
                 Value::DateTime(dt)
             } else {
@@ -571,7 +655,10 @@ pub fn construct(cx: &mut Session, ty: &TypeRef, call: &Call) -> Result<Value> {
             Value::credential(call.text(0), password)
         }
         TypeRef::Exception(name) => {
-            let mut e = Exception::new(name, &if call.args.is_empty() { default_exception_message(name) } else { call.text(0) });
+            let mut e = Exception::new(
+                name,
+                &if call.args.is_empty() { default_exception_message(name) } else { call.text(0) },
+            );
             if let Some(Value::Exception(inner)) = call.args.get(1) {
                 e.inner = Some(inner.clone());
             }

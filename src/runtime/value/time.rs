@@ -7,9 +7,9 @@ pub const TICKS_PER_SECOND: i64 = 10_000_000;
 /// Ticks from 0001-01-01 to 1970-01-01.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
-pub use crate::runtime::dotnet::datetime::{DateKind, DateTime};
 use crate::runtime::dotnet::culture::Culture;
 use crate::runtime::dotnet::date_format::{date_to_string, format_date};
+pub use crate::runtime::dotnet::datetime::{DateKind, DateTime};
 
 /// What the shell needs of System.DateTime beyond .NET's own members.
 impl DateTime {
