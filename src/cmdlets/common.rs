@@ -221,7 +221,6 @@ static OBJECT_ARRAY: std::sync::LazyLock<crate::runtime::types::TypeRef> = std::
 });
 static DATETIME: crate::runtime::types::TypeRef = crate::runtime::types::TypeRef::DateTime;
 static LONG: crate::runtime::types::TypeRef = crate::runtime::types::TypeRef::Long;
-static DOUBLE_OR_INT: crate::runtime::types::TypeRef = crate::runtime::types::TypeRef::Object;
 
 /// A `[string[]]` parameter (`-Path a.txt, b.txt`).
 pub fn string_array() -> crate::runtime::signature::ParamType {
@@ -241,11 +240,6 @@ pub fn datetime() -> crate::runtime::signature::ParamType {
 /// An `[long]` parameter.
 pub fn long() -> crate::runtime::signature::ParamType {
     crate::runtime::signature::ParamType::Typed(&LONG)
-}
-
-/// An unconverted parameter shown as `Object` (numbers of any type).
-pub fn any() -> crate::runtime::signature::ParamType {
-    crate::runtime::signature::ParamType::Typed(&DOUBLE_OR_INT)
 }
 
 /// `-WhatIf` and `-Confirm` for PowerShell's own cmdlets that change files

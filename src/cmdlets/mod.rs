@@ -4,12 +4,15 @@
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
+mod command;
 mod common;
+mod compare_object;
 mod connectivity;
 mod content;
 mod convert_csv;
 mod convert_json;
 mod date;
+mod expression;
 mod file_encoding;
 mod foreach_object;
 mod format_list;
@@ -22,6 +25,7 @@ mod item;
 mod location;
 mod mailbox;
 mod measure_object;
+mod member;
 mod misc;
 mod net;
 mod opath_filter;
@@ -30,12 +34,19 @@ mod owa_virtual_directory;
 mod path;
 mod paths;
 mod pop_settings;
+mod progress;
 mod protocol_settings;
+mod random;
+mod read_host;
 mod secure_string;
 mod select_object;
+mod select_string;
 mod service;
+mod sleep;
 mod sort_object;
+mod tee_object;
 mod transcript;
+mod unique;
 mod variable;
 mod where_object;
 mod write;
@@ -75,6 +86,17 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(location::definitions());
     defs.extend(path::definitions());
     defs.extend(variable::definitions());
+    defs.extend(member::definitions());
+    defs.extend(select_string::definitions());
+    defs.extend(command::definitions());
+    defs.extend(compare_object::definitions());
+    defs.extend(expression::definitions());
+    defs.extend(progress::definitions());
+    defs.extend(random::definitions());
+    defs.extend(read_host::definitions());
+    defs.extend(sleep::definitions());
+    defs.extend(tee_object::definitions());
+    defs.extend(unique::definitions());
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
@@ -88,6 +110,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
 fn string_form(o: &crate::runtime::value::Object) -> Option<String> {
     match o.type_name().as_str() {
         crate::format::views::PATH_INFO => o.get("Path").map(|v| v.to_text()),
+        crate::format::views::MATCH_INFO => Some(crate::format::views::match_info_text(o, None)),
         _ => None,
     }
 }

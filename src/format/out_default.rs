@@ -30,6 +30,7 @@ enum Block {
     },
     Lines {
         family: String,
+        text: fn(&Object) -> String,
     },
 }
 
@@ -110,7 +111,7 @@ impl OutDefault {
             Block::Table { family: f, group, .. } => {
                 *f == family && group.as_ref().is_none_or(|(p, current)| o.get(p).unwrap_or(Value::Null) == *current)
             }
-            Block::List { family: f } | Block::Lines { family: f } => *f == family,
+            Block::List { family: f } | Block::Lines { family: f, .. } => *f == family,
             Block::None => false,
         };
         if !same {
@@ -157,8 +158,8 @@ impl OutDefault {
                 out.push_str(&render_list_object(&list_props(&o, None), width));
                 out.push('\n');
             }
-            Block::Lines { .. } => {
-                out.push_str(&Value::Object(o.clone()).to_text());
+            Block::Lines { text, .. } => {
+                out.push_str(&text(&o));
                 out.push('\n');
             }
             Block::None => {}
@@ -253,7 +254,7 @@ fn new_block(o: &Object) -> Block {
         View::Table(specs) => table(specs, None),
         View::Grouped(specs, g) => table(specs, Some(g.property)),
         View::List(_) => Block::List { family },
-        View::Lines => Block::Lines { family },
+        View::Lines(text) => Block::Lines { family, text },
         View::Auto if o.names().len() <= 4 => Block::Table {
             family,
             columns: o.names().iter().map(|n| Column { label: n.clone(), width: None, right_align: false }).collect(),

@@ -26,9 +26,9 @@ pub enum View {
     Table(&'static [ColumnSpec]),
     Grouped(&'static [ColumnSpec], &'static Group),
     List(&'static [&'static str]),
-    /// Each object's string form on a line of its own (Select-String's
+    /// Each object's text on a line of its own (Select-String's
     /// MatchInfo), a blank line before and after.
-    Lines,
+    Lines(fn(&Object) -> String),
     /// No registered view: a table of every property when there are four or
     /// fewer, else a list, as PowerShell decides.
     Auto,
@@ -192,6 +192,43 @@ fn type_heading(type_name: &Value) -> String {
     format!("\n   TypeName: {}\n\n", type_name.to_text())
 }
 
+/// A MatchInfo's text: `path:line:text` for a file (the path relative to
+/// `relative_to` when it is inside it), the line alone for piped text;
+/// with context, `> ` marks the match and `  ` the lines around it.
+pub fn match_info_text(o: &Object, relative_to: Option<&str>) -> String {
+    let path = o.get("Path").map(|v| v.to_text()).unwrap_or_default();
+    let line_no = o.get("LineNumber").and_then(|v| v.as_i64()).unwrap_or(0);
+    let line = o.get("Line").map(|v| v.to_text()).unwrap_or_default();
+    let context = o.get("Context").filter(|c| !c.is_null());
+    let shown_path = match relative_to {
+        Some(dir) => match path.strip_prefix(dir) {
+            Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/').to_string(),
+            _ => path.clone(),
+        },
+        None => path.clone(),
+    };
+    let stream = path == "InputStream";
+    let fmt = |n: i64, text: &str| if stream { text.to_string() } else { format!("{shown_path}:{n}:{text}") };
+    let Some(ctx) = context else { return fmt(line_no, &line) };
+    let before = ctx.property("DisplayPreContext").into_items();
+    let after = ctx.property("DisplayPostContext").into_items();
+    let mut out = Vec::new();
+    for (k, b) in before.iter().enumerate() {
+        out.push(format!("  {}", fmt(line_no - (before.len() - k) as i64, &b.to_text())));
+    }
+    out.push(format!("> {}", fmt(line_no, &line)));
+    for (k, a) in after.iter().enumerate() {
+        out.push(format!("  {}", fmt(line_no + 1 + k as i64, &a.to_text())));
+    }
+    out.join("\n")
+}
+
+/// A MatchInfo on the console: its path relative to the current folder.
+fn match_info_display(o: &Object) -> String {
+    let here = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
+    match_info_text(o, Some(&here))
+}
+
 static PATH_TABLE: [ColumnSpec; 1] = [left("Path", "Path", None)];
 
 static VARIABLE_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
@@ -208,7 +245,7 @@ pub fn default_view(o: &Object) -> View {
     match o.type_name().as_str() {
         FILE_INFO | DIRECTORY_INFO => View::Grouped(&CHILDREN_TABLE, &CHILDREN_GROUP),
         MEMBER_DEFINITION => View::Grouped(&MEMBER_TABLE, &MEMBER_GROUP),
-        MATCH_INFO => View::Lines,
+        MATCH_INFO => View::Lines(match_info_display),
         PATH_INFO => View::Table(&PATH_TABLE),
         PS_VARIABLE => View::Table(&VARIABLE_TABLE),
         DICTIONARY_ENTRY => View::Table(&DICTIONARY_TABLE),

@@ -1,0 +1,46 @@
+//! Start-Sleep (sleep): waits, in short steps so that Ctrl-C stops it.
+
+use std::time::{Duration, Instant};
+
+use crate::runtime::command::{Args, CmdletDef, Output};
+use crate::runtime::errors::{Flow, Result};
+use crate::runtime::session::Session;
+use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::value::Value;
+
+/// How often a sleep looks at Ctrl-C.
+const STEP: Duration = Duration::from_millis(50);
+
+pub fn definitions() -> Vec<CmdletDef> {
+    let sig = Signature::build("Start-Sleep")
+        .aliases(&["sleep"])
+        .class("Microsoft.PowerShell.Commands.StartSleepCommand")
+        .synopsis("Waits for some seconds or milliseconds (Ctrl-C stops the wait).")
+        .param(
+            Param::new("Seconds", T::Int { min: 0, max: i32::MAX as i64 / 1000 }).position(0).pipeline().by_property(),
+        )
+        .param(Param::new("Milliseconds", T::Int { min: 0, max: i32::MAX as i64 }).aliases(&["ms"]).by_property())
+        .example("Give a service time to start", "Start-Sleep -Milliseconds 10", "");
+    vec![CmdletDef::run(sig, start_sleep)]
+}
+
+fn start_sleep(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
+    let ms = match (args.int("Seconds"), args.int("Milliseconds")) {
+        (Some(s), _) => s * 1000,
+        (None, Some(ms)) => ms,
+        (None, None) => {
+            return Err(crate::runtime::errors::ErrorRecord::missing_mandatory(&["Seconds"]).into());
+        }
+    };
+    let until = Instant::now() + Duration::from_millis(ms.max(0) as u64);
+    loop {
+        if cx.interrupted() {
+            return Err(Flow::Interrupted);
+        }
+        let now = Instant::now();
+        if now >= until {
+            return Ok(());
+        }
+        std::thread::sleep(STEP.min(until - now));
+    }
+}
