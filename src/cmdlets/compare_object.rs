@@ -31,11 +31,13 @@ pub fn definitions() -> Vec<CmdletDef> {
             "$before = 'John Smith', 'Ken Sanchez'; $after = 'John Smith'; Compare-Object -ReferenceObject $before -DifferenceObject $after",
             "",
         );
-    vec![CmdletDef::stateful(sig, || Box::new(Compare { difference: Vec::new() }))]
+    vec![CmdletDef::stateful(sig, || Box::new(Compare { difference: Vec::new(), failed: false }))]
 }
 
 struct Compare {
     difference: Vec<Value>,
+    /// A null -ReferenceObject: the error is written and nothing compared.
+    failed: bool,
 }
 
 /// `Cannot bind argument to parameter 'X' because it is null.`
@@ -51,12 +53,16 @@ fn null_argument(name: &str) -> ErrorRecord {
 impl Processor for Compare {
     fn begin(&mut self, args: &Args, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         if matches!(args.get("ReferenceObject"), Some(Value::Null)) {
+            self.failed = true;
             return Err(null_argument("ReferenceObject").into());
         }
         Ok(())
     }
 
     fn process(&mut self, args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+        if self.failed {
+            return Ok(());
+        }
         match args.get("DifferenceObject") {
             Some(Value::Null) | None => Err(null_argument("DifferenceObject").into()),
             Some(v) => {
@@ -67,6 +73,9 @@ impl Processor for Compare {
     }
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
+        if self.failed {
+            return Ok(());
+        }
         let reference = args.get("ReferenceObject").cloned().unwrap_or(Value::Null).into_items();
         let cs = args.switch("CaseSensitive");
         let props = property_specs(args);

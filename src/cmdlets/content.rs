@@ -6,7 +6,7 @@
 use super::common::{confirm, long, should_process, string_array, with_what_if, write_error};
 use super::file_encoding::{ENCODING, Encoding};
 use super::paths::{
-    Provider, drive_not_found, expand, full_path, io_error, not_found, path_list, shown, split_provider, windows_drive,
+    Provider, drive_not_found, expand, full_path, io_error, not_found, shown, split_provider, windows_drive,
 };
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
@@ -151,10 +151,7 @@ pub enum Target {
 
 pub fn targets(args: &Args, cx: &mut Session, must_exist: bool) -> Result<Vec<Target>> {
     let literal = args.has("LiteralPath");
-    let list = path_list(args.get(if literal { "LiteralPath" } else { "Path" }));
-    if list.is_empty() {
-        return Err(ErrorRecord::missing_mandatory(&["Path"]).into());
-    }
+    let list = super::paths::required_paths(args, if literal { "LiteralPath" } else { "Path" })?;
     let mut out = Vec::new();
     for given in list {
         let (provider, rest) = split_provider(&given);

@@ -28,6 +28,7 @@ mod measure_object;
 mod member;
 mod misc;
 mod net;
+mod new_object;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
@@ -97,6 +98,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(sleep::definitions());
     defs.extend(tee_object::definitions());
     defs.extend(unique::definitions());
+    defs.extend(new_object::definitions());
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());

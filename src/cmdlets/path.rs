@@ -9,7 +9,7 @@
 use super::common::{string_array, write_error};
 use super::content::drive_value;
 use super::location::path_info;
-use super::paths::{Provider, expand, full_path, not_found, path_list, shown, split_provider, windows_drive};
+use super::paths::{Provider, expand, full_path, not_found, required_paths, shown, split_provider, windows_drive};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::has_wildcard;
@@ -98,29 +98,9 @@ pub fn definitions() -> Vec<CmdletDef> {
     ]
 }
 
-/// `Cannot bind argument to parameter 'Path' because it is null.` (or an
-/// empty string): what Test-Path says of `$undefined`.
-fn null_path(empty: bool) -> ErrorRecord {
-    let (what, id) = if empty {
-        ("an empty string", "ParameterArgumentValidationErrorEmptyStringNotAllowed")
-    } else {
-        ("null", "ParameterArgumentValidationErrorNullNotAllowed")
-    };
-    ErrorRecord::new(
-        format!("Cannot bind argument to parameter 'Path' because it is {what}."),
-        Category::InvalidData,
-        id,
-        "ParameterBindingValidationException",
-    )
-}
-
 fn test_path(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let literal = args.has("LiteralPath");
-    let raw = args.get(if literal { "LiteralPath" } else { "Path" });
-    let list = path_list(raw);
-    if list.is_empty() || list.iter().all(|p| p.is_empty()) {
-        return Err(null_path(!list.is_empty() || matches!(raw, Some(Value::Array(_)))).into());
-    }
+    let list = required_paths(args, if literal { "LiteralPath" } else { "Path" })?;
     let kind = args.string("PathType").unwrap_or_else(|| "Any".into()).to_ascii_lowercase();
     for given in list {
         let found =
@@ -193,7 +173,7 @@ pub fn join(parent: &str, child: &str) -> String {
 
 fn join_path(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let child = args.string("ChildPath").unwrap_or_default();
-    for parent in path_list(args.get("Path")) {
+    for parent in required_paths(args, "Path")? {
         let joined = join(&parent, &child);
         if args.switch("Resolve") {
             for p in resolved(args, cx, &joined, false)? {
@@ -240,10 +220,7 @@ pub fn leaf(path: &str) -> String {
 
 fn split_path(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let literal = args.has("LiteralPath");
-    let list = path_list(args.get(if literal { "LiteralPath" } else { "Path" }));
-    if list.is_empty() {
-        return Err(ErrorRecord::missing_mandatory(&["Path"]).into());
-    }
+    let list = required_paths(args, if literal { "LiteralPath" } else { "Path" })?;
     for given in list {
         let paths: Vec<String> = if args.switch("Resolve") {
             resolved(args, cx, &given, literal)?.iter().map(|p| shown(p)).collect()
@@ -311,7 +288,7 @@ fn resolved(args: &Args, cx: &mut Session, given: &str, literal: bool) -> Result
 fn resolve_path(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let literal = args.has("LiteralPath");
     let as_text = args.name() == "Convert-Path";
-    for given in path_list(args.get(if literal { "LiteralPath" } else { "Path" })) {
+    for given in required_paths(args, if literal { "LiteralPath" } else { "Path" })? {
         for p in resolved(args, cx, &given, literal)? {
             let full = shown(&p);
             let v = if args.switch("Relative") {

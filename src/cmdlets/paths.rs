@@ -203,6 +203,30 @@ pub fn windows_drive(given: &str) -> Option<&str> {
     (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':').then(|| &given[..1])
 }
 
+/// The paths of -Path (or -LiteralPath) with PowerShell's binding errors
+/// for none, `$null` and empty strings.
+pub fn required_paths(args: &crate::runtime::command::Args, param: &str) -> Result<Vec<String>, ErrorRecord> {
+    let raw = args.get(param);
+    let list = path_list(raw);
+    if raw.is_none() {
+        return Err(ErrorRecord::missing_mandatory(&[param]));
+    }
+    if list.is_empty() || list.iter().any(|p| p.is_empty()) {
+        let (what, id) = if matches!(raw, Some(Value::Null)) {
+            ("null", "ParameterArgumentValidationErrorNullNotAllowed")
+        } else {
+            ("an empty string", "ParameterArgumentValidationErrorEmptyStringNotAllowed")
+        };
+        return Err(ErrorRecord::new(
+            format!("Cannot bind argument to parameter '{param}' because it is {what}."),
+            Category::InvalidData,
+            id,
+            "ParameterBindingValidationException",
+        ));
+    }
+    Ok(list)
+}
+
 /// A path argument that may hold several paths (`-Path a.txt, b.txt`).
 pub fn path_list(v: Option<&Value>) -> Vec<String> {
     match v {
