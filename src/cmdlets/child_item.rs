@@ -52,7 +52,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("CSV files, by name", "Get-ChildItem -Filter *.csv -Name", "")
         .example("Every log file below a folder", "Get-ChildItem -Path . -Filter *.log -Recurse -File", "")
         .example("Environment variables", "Get-ChildItem Env:", "");
-    vec![CmdletDef::run(sig, get_child_item)]
+    vec![powershell_cmdlet!(sig, get_child_item)]
 }
 
 struct Walk<'a> {

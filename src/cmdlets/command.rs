@@ -34,8 +34,8 @@ pub fn definitions() -> Vec<CmdletDef> {
             "",
         );
     vec![
-        CmdletDef::stateful(measure, || Box::new(Measure { elapsed: std::time::Duration::ZERO, ran: false })),
-        CmdletDef::stateful(invoke, || Box::new(Invoke { input: Vec::new(), piped: false })),
+        powershell_cmdlet!(measure, || Measure { elapsed: std::time::Duration::ZERO, ran: false }),
+        powershell_cmdlet!(invoke, || Invoke { input: Vec::new(), piped: false }),
     ]
 }
 

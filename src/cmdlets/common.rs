@@ -186,6 +186,64 @@ pub fn write_text_file(path: &str, text: &str, append: bool) -> Result<(), Error
     })
 }
 
+/// One of PowerShell's own cmdlets, whose returned errors are terminating
+/// (ThrowTerminatingError: they end the statement, and a try catches them);
+/// its non-terminating errors go through `write_error` instead.
+pub struct Terminating<P>(pub P);
+
+fn terminate(f: crate::runtime::errors::Flow) -> crate::runtime::errors::Flow {
+    match f {
+        crate::runtime::errors::Flow::Error(mut rec) => {
+            rec.terminating = true;
+            crate::runtime::errors::Flow::Error(rec)
+        }
+        other => other,
+    }
+}
+
+impl<P: crate::runtime::command::Processor> crate::runtime::command::Processor for Terminating<P> {
+    fn begin(
+        &mut self,
+        args: &Args,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.begin(args, cx, out).map_err(terminate)
+    }
+    fn process(
+        &mut self,
+        args: &Args,
+        input: Option<&Value>,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.process(args, input, cx, out).map_err(terminate)
+    }
+    fn end(
+        &mut self,
+        args: &Args,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.end(args, cx, out).map_err(terminate)
+    }
+}
+
+/// A cmdlet without state between records, as a processor.
+pub struct Once(pub crate::runtime::command::RunFn);
+
+impl crate::runtime::command::Processor for Once {
+    fn process(
+        &mut self,
+        args: &Args,
+        input: Option<&Value>,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        (self.0)(args, input, cx, out)
+    }
+}
+
 /// A non-terminating error of the running cmdlet (PowerShell's
 /// WriteError): named after the cmdlet, added to -ErrorVariable, written
 /// as -ErrorAction or $ErrorActionPreference says; `Stop` makes it

@@ -31,7 +31,7 @@ pub fn definitions() -> Vec<CmdletDef> {
             "$before = 'John Smith', 'Ken Sanchez'; $after = 'John Smith'; Compare-Object -ReferenceObject $before -DifferenceObject $after",
             "",
         );
-    vec![CmdletDef::stateful(sig, || Box::new(Compare { difference: Vec::new(), failed: false }))]
+    vec![powershell_cmdlet!(sig, || Compare { difference: Vec::new(), failed: false })]
 }
 
 struct Compare {

@@ -113,9 +113,9 @@ pub fn definitions() -> Vec<CmdletDef> {
     .param(Param::new("NoNewline", T::Switch).help("Appends the values one after another, without line ends."))
     .example("Log a line", "Add-Content -Path audit.log -Value \"$(Get-Date -Format s) mailboxes checked\"", "");
     vec![
-        CmdletDef::run(get, get_content),
-        CmdletDef::stateful(set, || Box::new(Write { values: Vec::new(), append: false })),
-        CmdletDef::stateful(add, || Box::new(Write { values: Vec::new(), append: true })),
+        powershell_cmdlet!(get, get_content),
+        powershell_cmdlet!(set, || Write { values: Vec::new(), append: false }),
+        powershell_cmdlet!(add, || Write { values: Vec::new(), append: true }),
     ]
 }
 

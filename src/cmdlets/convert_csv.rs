@@ -60,8 +60,8 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![
         CmdletDef::stateful(to, || Box::new(Csv { lines: Vec::new(), header: None, export: false })),
         CmdletDef::stateful(export, || Box::new(Csv { lines: Vec::new(), header: None, export: true })),
-        CmdletDef::stateful(from, || Box::new(FromCsv { text: String::new() })),
-        CmdletDef::run(import, import_csv),
+        powershell_cmdlet!(from, || FromCsv { text: String::new() }),
+        powershell_cmdlet!(import, import_csv),
     ]
 }
 

@@ -24,7 +24,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("Settings from a file", "Set-Content -Path settings.json -Value '{\"Server\":\"CAS01\",\"Port\":993}'; $s = Get-Content -Path settings.json -Raw | ConvertFrom-Json; $s.Port", "");
     vec![
         CmdletDef::stateful(sig, || Box::new(ToJson { items: Vec::new(), piped: false })),
-        CmdletDef::stateful(from, || Box::new(FromJson { text: String::new() })),
+        powershell_cmdlet!(from, || FromJson { text: String::new() }),
     ]
 }
 

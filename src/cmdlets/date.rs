@@ -59,7 +59,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Seconds", T::Int { min: i32::MIN as i64, max: i32::MAX as i64 }))
         .example("Two and a half hours", "New-TimeSpan -Hours 2 -Minutes 30", "")
         .example("Days until a date", "(New-TimeSpan -Start '2026-11-01' -End '2026-11-21').Days", "");
-    vec![CmdletDef::run(get, get_date), CmdletDef::run(span, new_timespan)]
+    vec![powershell_cmdlet!(get, get_date), powershell_cmdlet!(span, new_timespan)]
 }
 
 /// A .NET exception a cmdlet lets escape, as PowerShell records it.

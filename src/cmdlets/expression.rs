@@ -17,7 +17,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .synopsis("Runs text as PowerShell code, in the current scope.")
         .param(Param::new("Command", T::String).position(0).mandatory().pipeline().help("The code to run."))
         .example("A command built as text", "$cmd = 'Get-CASMailbox -ResultSize 1'; Invoke-Expression $cmd", "");
-    vec![CmdletDef::run(sig, invoke_expression)]
+    vec![powershell_cmdlet!(sig, invoke_expression)]
 }
 
 fn invoke_expression(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {

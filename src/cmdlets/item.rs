@@ -143,13 +143,13 @@ pub fn definitions() -> Vec<CmdletDef> {
     )
     .example("A new name", "Set-Content -Path a.log -Value 'x'; Rename-Item -Path a.log -NewName a.old", "");
     vec![
-        CmdletDef::run(get, get_item),
-        CmdletDef::run(new, new_item),
-        CmdletDef::run(mkdir, new_item),
-        CmdletDef::run(remove, remove_item),
-        CmdletDef::run(copy, copy_item),
-        CmdletDef::run(move_, move_item),
-        CmdletDef::run(rename, rename_item),
+        powershell_cmdlet!(get, get_item),
+        powershell_cmdlet!(new, new_item),
+        powershell_cmdlet!(mkdir, new_item),
+        powershell_cmdlet!(remove, remove_item),
+        powershell_cmdlet!(copy, copy_item),
+        powershell_cmdlet!(move_, move_item),
+        powershell_cmdlet!(rename, rename_item),
     ]
 }
 

@@ -61,10 +61,10 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("StackName", T::String))
         .example("Work elsewhere, then come back", "Push-Location /; Pop-Location", "");
     vec![
-        CmdletDef::run(get, get_location),
-        CmdletDef::run(set, set_location),
-        CmdletDef::run(push, push_location),
-        CmdletDef::run(pop, pop_location),
+        powershell_cmdlet!(get, get_location),
+        powershell_cmdlet!(set, set_location),
+        powershell_cmdlet!(push, push_location),
+        powershell_cmdlet!(pop, pop_location),
     ]
 }
 

@@ -90,7 +90,7 @@ pub fn definitions() -> Vec<CmdletDef> {
             "",
         )
         .example("Several at once", "$o = [PSCustomObject]@{}; $o | Add-Member -NotePropertyMembers @{ A = 1; B = 2 } -PassThru", "");
-    vec![CmdletDef::stateful(get, || Box::new(GetMember { seen: HashSet::new() })), CmdletDef::run(add, add_member)]
+    vec![powershell_cmdlet!(get, || GetMember { seen: HashSet::new() }), powershell_cmdlet!(add, add_member)]
 }
 
 /// One member: its name, type, definition.

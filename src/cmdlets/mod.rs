@@ -1,6 +1,21 @@
 //! Every cmdlet, one file per noun. Each file declares its signatures and
 //! run functions; this registry is the dispatcher's only index.
 
+/// Registers one of PowerShell's own cmdlets (Get-Content, Test-Path...):
+/// `powershell_cmdlet!(sig, function)` or `powershell_cmdlet!(sig, || processor)`.
+/// The errors it returns are terminating, as ThrowTerminatingError's are;
+/// its non-terminating ones go through `common::write_error`.
+macro_rules! powershell_cmdlet {
+    ($sig:expr, || $make:expr) => {
+        $crate::runtime::command::CmdletDef::stateful($sig, || Box::new($crate::cmdlets::common::Terminating($make)))
+    };
+    ($sig:expr, $f:path) => {
+        $crate::runtime::command::CmdletDef::stateful($sig, || {
+            Box::new($crate::cmdlets::common::Terminating($crate::cmdlets::common::Once($f)))
+        })
+    };
+}
+
 mod audit_log;
 mod cas_mailbox;
 mod child_item;

@@ -29,7 +29,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         )
         .example("A report row", "New-Object PSObject -Property @{ Name = 'John Smith'; Imap = $true }", "")
         .example("A growable list", "$list = New-Object System.Collections.Generic.List[string]; $list.Add('John Smith')", "");
-    vec![CmdletDef::run(sig, new_object)]
+    vec![powershell_cmdlet!(sig, new_object)]
 }
 
 /// Splits `A,B[C]` at top-level commas.

@@ -40,15 +40,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Wait", T::Switch))
         .param(Param::new("OutputMode", T::String));
     vec![
-        CmdletDef::run(grid, |_, _, _, _| {
-            Err(crate::runtime::errors::ErrorRecord::new(
-                "Out-GridView is not supported by mailsh: it needs a graphical window. Use Format-Table, Out-File or Export-Csv instead.",
-                crate::runtime::errors::Category::NotImplemented,
-                "OutGridViewNotSupported",
-                "PSNotSupportedException",
-            )
-            .into())
-        }),
+        powershell_cmdlet!(grid, out_grid_view),
         CmdletDef::stateful(string, || Box::new(Collect { items: Vec::new(), kind: Kind::String })),
         CmdletDef::stateful(host, || Box::new(Host { od: OutDefault::new() })),
         CmdletDef::run(null, |_, _, _, _| Ok(())),
@@ -109,4 +101,14 @@ impl Processor for Host {
         self.od.finish(cx);
         Ok(())
     }
+}
+
+fn out_grid_view(_args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+    Err(crate::runtime::errors::ErrorRecord::new(
+        "Out-GridView is not supported by mailsh: it needs a graphical window. Use Format-Table, Out-File or Export-Csv instead.",
+        crate::runtime::errors::Category::NotImplemented,
+        "OutGridViewNotSupported",
+        "PSNotSupportedException",
+    )
+    .into())
 }

@@ -90,11 +90,11 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("LiteralPath", string_array()).aliases(&["PSPath"]).by_property())
         .example("The current folder as text", "Convert-Path .", "");
     vec![
-        CmdletDef::run(test, test_path),
-        CmdletDef::run(join, join_path),
-        CmdletDef::run(split, split_path),
-        CmdletDef::run(resolve, resolve_path),
-        CmdletDef::run(convert, resolve_path),
+        powershell_cmdlet!(test, test_path),
+        powershell_cmdlet!(join, join_path),
+        powershell_cmdlet!(split, split_path),
+        powershell_cmdlet!(resolve, resolve_path),
+        powershell_cmdlet!(convert, resolve_path),
     ]
 }
 

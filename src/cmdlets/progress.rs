@@ -28,7 +28,7 @@ pub fn definitions() -> Vec<CmdletDef> {
             "$all = Get-CASMailbox; $i = 0; foreach ($m in $all) { $i++; Write-Progress -Activity 'Checking mailboxes' -Status $m.Name -PercentComplete ($i * 100 / $all.Count) }; Write-Progress -Activity 'Checking mailboxes' -Completed",
             "",
         );
-    vec![CmdletDef::run(sig, write_progress)]
+    vec![powershell_cmdlet!(sig, write_progress)]
 }
 
 /// The pane's lines, `width` columns wide, as 5.1's console host draws it.

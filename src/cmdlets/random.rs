@@ -54,7 +54,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         )
         .example("A dice roll", "Get-Random -Minimum 1 -Maximum 7", "")
         .example("Two mailboxes to test", "Get-CASMailbox | Get-Random -Count 2", "");
-    vec![CmdletDef::stateful(sig, || Box::new(Random { pool: Vec::new(), piped: false }))]
+    vec![powershell_cmdlet!(sig, || Random { pool: Vec::new(), piped: false })]
 }
 
 struct Random {
@@ -73,7 +73,6 @@ fn bound_error(min: &Value, max: &Value) -> ErrorRecord {
         "MinGreaterThanOrEqualMax",
         "ArgumentException",
     )
-    .with_target(min.to_text(), &min.short_type_name())
 }
 
 /// A number argument: integral, or a double (which makes the result one).

@@ -20,7 +20,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         )
         .example("Ask for a name", "$name = Read-Host -Prompt 'Mailbox name'", "")
         .examples_need_services();
-    vec![CmdletDef::run(sig, read_host)]
+    vec![powershell_cmdlet!(sig, read_host)]
 }
 
 fn read_host(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {

@@ -37,11 +37,15 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Encoding", T::Enum(&ENCODING)))
         .example("Errors in a log", "Set-Content -Path imap.log -Value 'OK start', 'ERROR bind'; Select-String -Path imap.log -Pattern '^ERROR'", "")
         .example("Matching names", "Get-CASMailbox | ForEach-Object Name | Select-String -Pattern 'smith' -SimpleMatch", "");
-    vec![CmdletDef::stateful(sig, || Box::new(SelectString { any: false }))]
+    vec![powershell_cmdlet!(sig, || SelectString { any: false, count: 0, buffered: Vec::new() })]
 }
 
 struct SelectString {
     any: bool,
+    /// Piped objects seen: a piped line's number.
+    count: usize,
+    /// Piped lines kept for -Context, searched at the end.
+    buffered: Vec<String>,
 }
 
 /// The compiled patterns, or the plain texts of -SimpleMatch.
@@ -89,6 +93,10 @@ struct Source {
     path: String,
 }
 
+fn stream() -> Source {
+    Source { filename: "InputStream".into(), path: "InputStream".into() }
+}
+
 fn context_of(args: &Args) -> (usize, usize) {
     let Some(v) = args.get("Context") else { return (0, 0) };
     let n: Vec<usize> = v.clone().into_items().iter().map(|x| x.to_text().trim().parse().unwrap_or(0)).collect();
@@ -107,6 +115,7 @@ impl SelectString {
         out: &mut Output,
         matcher: &Matcher,
         lines: &[String],
+        first: usize,
         source: &Source,
     ) -> Result<()> {
         let (pre, post) = context_of(args);
@@ -144,7 +153,7 @@ impl SelectString {
                 MATCH_INFO,
                 vec![
                     ("IgnoreCase", Value::Bool(!args.switch("CaseSensitive"))),
-                    ("LineNumber", Value::Int(i as i32 + 1)),
+                    ("LineNumber", Value::Int((first + i) as i32)),
                     ("Line", Value::str(line)),
                     ("Filename", Value::str(&source.filename)),
                     ("Path", Value::str(&source.path)),
@@ -182,7 +191,7 @@ impl SelectString {
             filename: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             path: shown(p),
         };
-        self.search(args, cx, out, matcher, &lines, &source)
+        self.search(args, cx, out, matcher, &lines, 1, &source)
     }
 }
 
@@ -204,15 +213,25 @@ impl Processor for SelectString {
             let path = o.get("FullName").map(|f| f.to_text()).unwrap_or_default();
             return self.search_file(args, cx, out, &matcher, std::path::Path::new(&path));
         }
-        let lines: Vec<String> = match v {
-            Value::Null => return Ok(()),
-            other => vec![other.to_text()],
-        };
-        let source = Source { filename: "InputStream".into(), path: "InputStream".into() };
-        self.search(args, cx, out, &matcher, &lines, &source)
+        if v.is_null() {
+            return Ok(());
+        }
+        self.count += 1;
+        let line = v.to_text();
+        if context_of(args) != (0, 0) {
+            // Context reaches across piped lines: search them all at the end.
+            self.buffered.push(line);
+            return Ok(());
+        }
+        self.search(args, cx, out, &matcher, &[line], self.count, &stream())
     }
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
+        if !self.buffered.is_empty() {
+            let lines = std::mem::take(&mut self.buffered);
+            let matcher = Matcher::new(args)?;
+            self.search(args, cx, out, &matcher, &lines, 1, &stream())?;
+        }
         if args.switch("Quiet") {
             out.emit(cx, Value::Bool(self.any))?;
         }

@@ -21,7 +21,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         )
         .param(Param::new("Milliseconds", T::Int { min: 0, max: i32::MAX as i64 }).aliases(&["ms"]).by_property())
         .example("Give a service time to start", "Start-Sleep -Milliseconds 10", "");
-    vec![CmdletDef::run(sig, start_sleep)]
+    vec![powershell_cmdlet!(sig, start_sleep)]
 }
 
 fn start_sleep(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {

@@ -25,7 +25,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Variable", T::String).help("The variable's name, without $."))
         .example("See and keep", "Get-CASMailbox | Tee-Object -Variable boxes | Format-Table Name", "")
         .example("Keep a copy in a file", "Get-CASMailbox | Tee-Object -FilePath boxes.txt | Measure-Object", "");
-    vec![CmdletDef::stateful(sig, || Box::new(Tee { items: Vec::new() }))]
+    vec![powershell_cmdlet!(sig, || Tee { items: Vec::new() })]
 }
 
 struct Tee {

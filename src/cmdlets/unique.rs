@@ -18,7 +18,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("AsString", T::Switch).help("Compares the objects' text."))
         .param(Param::new("OnType", T::Switch).help("Compares the objects' types."))
         .example("Unique values", "1, 3, 1, 2 | Sort-Object | Get-Unique", "");
-    vec![CmdletDef::stateful(sig, || Box::new(Unique { last: None }))]
+    vec![powershell_cmdlet!(sig, || Unique { last: None })]
 }
 
 struct Unique {

@@ -117,11 +117,11 @@ pub fn definitions() -> Vec<CmdletDef> {
     )
     .example("Forget a variable", "$temp = 1; Remove-Variable -Name temp", "");
     vec![
-        CmdletDef::run(new, new_variable),
-        CmdletDef::run(set, set_variable),
-        CmdletDef::run(get, get_variable),
-        CmdletDef::run(clear, clear_variable),
-        CmdletDef::run(remove, remove_variable),
+        powershell_cmdlet!(new, new_variable),
+        powershell_cmdlet!(set, set_variable),
+        powershell_cmdlet!(get, get_variable),
+        powershell_cmdlet!(clear, clear_variable),
+        powershell_cmdlet!(remove, remove_variable),
     ]
 }
 

@@ -95,6 +95,9 @@ pub struct ErrorRecord {
     /// The .NET exception inside a wrapper (MethodInvocationException,
     /// RuntimeException): `catch [T]` matches it too, as PowerShell's does.
     pub inner: Option<std::rc::Rc<super::value::Exception>>,
+    /// A cmdlet's ThrowTerminatingError: it ends the statement (a try
+    /// catches it) instead of being written as one record's failure.
+    pub terminating: bool,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -124,6 +127,7 @@ impl ErrorRecord {
             exception: None,
             thrown: false,
             inner: None,
+            terminating: false,
         }
     }
 
