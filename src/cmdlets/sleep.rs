@@ -44,3 +44,45 @@ fn start_sleep(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
         std::thread::sleep(STEP.min(until - now));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::*;
+    use crate::runtime::session::Host;
+
+    struct Silent;
+
+    impl Host for Silent {
+        fn write_out(&mut self, _text: &str) {}
+        fn write_err(&mut self, _text: &str) {}
+        fn read_line(&mut self, _prompt: &str) -> Option<String> {
+            None
+        }
+        fn interactive(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn ctrl_c_ends_a_long_sleep() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut cx = Session::new(
+            dir.path().join("s.db"),
+            Default::default(),
+            Box::new(Silent),
+            crate::cmdlets::registry(),
+            &crate::format::CONSOLE,
+        );
+        let sig = &crate::cmdlets::registry().find("Start-Sleep").expect("registered").signature;
+        let mut args = Args::new(sig, crate::language::ast::Span::new(0, 0));
+        args.set("Seconds", Value::Int(600));
+        cx.interrupt.store(true, Ordering::Relaxed);
+        let started = Instant::now();
+        let mut sink = |_: &mut Session, _: Value| Ok(());
+        let r = start_sleep(&args, None, &mut cx, &mut Output { next: &mut sink });
+        assert!(matches!(r, Err(Flow::Interrupted)));
+        assert!(started.elapsed() < Duration::from_secs(60));
+    }
+}
