@@ -78,8 +78,7 @@ impl Host for Console {
         if !self.interactive {
             return None;
         }
-        write_or_exit(std::io::stdout().lock(), prompt);
-        let secret = masked_line();
+        let secret = masked_line(prompt);
         write_or_exit(std::io::stdout().lock(), "\n");
         secret
     }
@@ -103,9 +102,10 @@ impl Host for Console {
     }
 }
 
-/// Reads a line from the terminal in raw mode without echo, printing `*`
-/// for each character.
-fn masked_line() -> Option<String> {
+/// Shows `prompt`, then reads a line from the terminal in raw mode without
+/// echo, printing `*` for each character. The prompt comes after the switch,
+/// so nothing typed once it shows is echoed.
+fn masked_line(prompt: &str) -> Option<String> {
     use std::io::Read;
     // SAFETY: tcgetattr/tcsetattr read and write a termios we own, on stdin.
     let mut saved: libc::termios = unsafe { std::mem::zeroed() };
@@ -117,6 +117,7 @@ fn masked_line() -> Option<String> {
     raw.c_cc[libc::VMIN] = 1;
     raw.c_cc[libc::VTIME] = 0;
     unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &raw) };
+    write_or_exit(std::io::stdout().lock(), prompt);
     let mut text = String::new();
     let mut pending: Vec<u8> = Vec::new();
     let mut byte = [0u8; 1];
