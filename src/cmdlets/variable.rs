@@ -311,7 +311,8 @@ fn selected(cx: &mut Session, args: &Args, all_scopes: bool) -> Result<Vec<(usiz
             }
         }
         if !hit && !has_wildcard(pattern) {
-            if is_automatic_constant(&pattern.to_lowercase()) {
+            // `$true`, `$PWD` and the like are computed, not stored.
+            if is_automatic_constant(&pattern.to_lowercase()) || !cx.get_var(pattern).is_null() {
                 found.push((0, pattern.to_lowercase(), pattern.clone()));
                 continue;
             }

@@ -115,12 +115,13 @@ impl OutDefault {
             Block::None => false,
         };
         if !same {
+            let regroup = matches!(&self.block, Block::Table { family: f, group: Some(_), .. } if *f == family);
             self.finish_to(out, width);
             self.block = new_block(&o);
             match &self.block {
                 Block::Table { group: Some((p, _)), .. } => {
                     if let View::Grouped(_, g) = default_view(&o) {
-                        out.push_str(&(g.heading)(&o.get(p).unwrap_or(Value::Null)));
+                        out.push_str(&(g.heading)(&o.get(p).unwrap_or(Value::Null), !regroup));
                     }
                 }
                 _ => out.push('\n'),

@@ -18,8 +18,9 @@ pub struct ColumnSpec {
 /// changes: the files of each folder, the members of each type.
 pub struct Group {
     pub property: &'static str,
-    /// The text before the table's header, blank lines included.
-    pub heading: fn(&Value) -> String,
+    /// The text before the table's header, blank lines included; `first`
+    /// when no table of this view comes just before it.
+    pub heading: fn(&Value, bool) -> String,
 }
 
 pub enum View {
@@ -177,10 +178,12 @@ fn length_cell(o: &Object) -> String {
     o.get("Length").map(|v| v.to_text()).unwrap_or_default()
 }
 
-fn directory_heading(parent: &Value) -> String {
+/// Two blank lines before and after `    Directory: X` (after another
+/// folder's table, its closing blank line is the first of the two).
+fn directory_heading(parent: &Value, first: bool) -> String {
     let text = parent.to_text();
     let path = text.strip_prefix("Microsoft.PowerShell.Core\\FileSystem::").unwrap_or(&text);
-    format!("\n\n    Directory: {path}\n\n\n")
+    format!("{}\n    Directory: {path}\n\n\n", if first { "\n" } else { "" })
 }
 
 static MEMBER_TABLE: [ColumnSpec; 3] =
@@ -188,7 +191,7 @@ static MEMBER_TABLE: [ColumnSpec; 3] =
 
 static MEMBER_GROUP: Group = Group { property: "TypeName", heading: type_heading };
 
-fn type_heading(type_name: &Value) -> String {
+fn type_heading(type_name: &Value, _first: bool) -> String {
     format!("\n   TypeName: {}\n\n", type_name.to_text())
 }
 
