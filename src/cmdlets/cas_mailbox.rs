@@ -370,7 +370,10 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         return Ok(());
     }
     let filter = match args.string("Filter") {
-        Some(f) => Some(opath_filter::compile(&f, PROPERTIES)?),
+        Some(f) => {
+            let booleans: Vec<&str> = BOOL_PROPS.iter().map(|p| p.name).collect();
+            Some(opath_filter::compile(&f, PROPERTIES, &booleans)?)
+        }
         None => None,
     };
     let anr = args.string("Anr").map(|a| a.to_lowercase());

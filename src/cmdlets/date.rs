@@ -1,4 +1,4 @@
-//! Get-Date and New-TimeSpan, as Windows PowerShell 5.1 has them: a date
+//! Get-Date, as Windows PowerShell 5.1 has it: a date
 //! (now, or -Date) with fields replaced (-Year ... -Millisecond), or its
 //! text (-Format with .NET's formats, -UFormat with Unix's), in en-US.
 
@@ -6,7 +6,6 @@ use super::common::datetime;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::dotnet::DotNetError;
 use crate::runtime::dotnet::date_format::{get_date_format, uformat};
-use crate::runtime::dotnet::timespan::TimeSpan;
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
@@ -48,18 +47,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("A week ago", "(Get-Date).AddDays(-7)", "")
         .example("The first day of this month", "Get-Date -Day 1 -Hour 0 -Minute 0 -Second 0", "")
         .example("Unix style", "Get-Date -Date '2026-11-21 10:15' -UFormat '%Y%m%d-%H%M'", "");
-    let span = Signature::build("New-TimeSpan")
-        .class("Microsoft.PowerShell.Commands.NewTimeSpanCommand")
-        .synopsis("A TimeSpan: from -Start to -End, or of -Days, -Hours, -Minutes and -Seconds.")
-        .param(Param::new("Start", datetime()).aliases(&["LastWriteTime"]).position(0).by_property())
-        .param(Param::new("End", datetime()).position(1).by_property())
-        .param(Param::new("Days", T::Int { min: i32::MIN as i64, max: i32::MAX as i64 }))
-        .param(Param::new("Hours", T::Int { min: i32::MIN as i64, max: i32::MAX as i64 }))
-        .param(Param::new("Minutes", T::Int { min: i32::MIN as i64, max: i32::MAX as i64 }))
-        .param(Param::new("Seconds", T::Int { min: i32::MIN as i64, max: i32::MAX as i64 }))
-        .example("Two and a half hours", "New-TimeSpan -Hours 2 -Minutes 30", "")
-        .example("Days until a date", "(New-TimeSpan -Start '2026-11-01' -End '2026-11-21').Days", "");
-    vec![powershell_cmdlet!(get, get_date), powershell_cmdlet!(span, new_timespan)]
+    vec![powershell_cmdlet!(get, get_date)]
 }
 
 /// A .NET exception a cmdlet lets escape, as PowerShell records it.
@@ -110,25 +98,4 @@ fn get_date(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Outp
         Value::DateTime(d)
     };
     out.emit(cx, v)
-}
-
-fn new_timespan(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let parts = ["Days", "Hours", "Minutes", "Seconds"];
-    let span = if parts.iter().any(|p| args.has(p)) {
-        TimeSpan::from_parts(
-            int_arg(args, "Days").unwrap_or(0),
-            int_arg(args, "Hours").unwrap_or(0),
-            int_arg(args, "Minutes").unwrap_or(0),
-            int_arg(args, "Seconds").unwrap_or(0),
-            0,
-        )
-        .map_err(|e| dotnet_error(&e))?
-    } else {
-        let date = |name: &str| match args.get(name) {
-            Some(Value::DateTime(d)) => *d,
-            _ => DateTime::now(),
-        };
-        date("End").subtract(date("Start"))
-    };
-    out.emit(cx, Value::TimeSpan(span.ticks))
 }

@@ -36,6 +36,7 @@ mod group_object;
 mod help;
 mod identity;
 mod imap_settings;
+mod invoke_command;
 mod item;
 mod location;
 mod mailbox;
@@ -61,6 +62,7 @@ mod service;
 mod sleep;
 mod sort_object;
 mod tee_object;
+mod timespan;
 mod transcript;
 mod unique;
 mod variable;
@@ -117,6 +119,8 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
+    defs.extend(timespan::definitions());
+    defs.extend(invoke_command::definitions());
     defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
     crate::runtime::value::set_string_form(string_form);
     CommandTable::new(defs)

@@ -5,8 +5,11 @@ use crate::runtime::errors::ErrorRecord;
 use crate::runtime::ops::{compare_scalars, wildcard_match};
 use crate::runtime::value::{Object, Value};
 
-/// Parses -Filter and checks that each property exists on the object type.
-pub fn compile(text: &str, known: &[&str]) -> Result<Filter, ErrorRecord> {
+/// Parses -Filter and checks that each property exists on the object type
+/// and that each value converts to the property's type (`booleans` names
+/// the Boolean ones): Exchange refuses `ImapEnabled -eq 'Flase'` rather than
+/// guess.
+pub fn compile(text: &str, known: &[&str], booleans: &[&str]) -> Result<Filter, ErrorRecord> {
     let filter = parse_filter(text).map_err(|pos| {
         ErrorRecord::argument_transformation(
             "Filter",
@@ -26,7 +29,28 @@ pub fn compile(text: &str, known: &[&str]) -> Result<Filter, ErrorRecord> {
             ));
         }
     }
+    check_values(&filter, booleans)?;
     Ok(filter)
+}
+
+fn check_values(filter: &Filter, booleans: &[&str]) -> Result<(), ErrorRecord> {
+    match filter {
+        Filter::And(parts) | Filter::Or(parts) => parts.iter().try_for_each(|f| check_values(f, booleans)),
+        Filter::Not(f) => check_values(f, booleans),
+        Filter::Compare { property, value, .. } => {
+            let t = value.trim_start_matches('$').to_ascii_lowercase();
+            let boolean = booleans.iter().any(|b| b.eq_ignore_ascii_case(property));
+            if boolean && !matches!(t.as_str(), "true" | "false" | "1" | "0" | "null") {
+                return Err(ErrorRecord::argument_transformation(
+                    "Filter",
+                    &format!(
+                        "Cannot bind parameter 'Filter' to the target. Exception setting \"Filter\": \"The value \"{value}\" could not be converted to type System.Boolean.\""
+                    ),
+                ));
+            }
+            Ok(())
+        }
+    }
 }
 
 pub fn matches(filter: &Filter, o: &Object) -> bool {

@@ -146,7 +146,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "AuthenticatedConnectionTimeout",
         ty: T::TimeSpan { min: 30, max: DAY },
         help: "Idle time before an authenticated connection is closed (30 s to 1 day).",
-        get: |s| Value::TimeSpan(s.authenticated_connection_timeout),
+        get: |s| Value::timespan_secs(s.authenticated_connection_timeout),
         set: |s, v| {
             s.authenticated_connection_timeout = secs(v);
             Ok(())
@@ -157,7 +157,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "PreAuthenticatedConnectionTimeout",
         ty: T::TimeSpan { min: 30, max: 3600 },
         help: "Idle time before an unauthenticated connection is closed (30 s to 1 hour).",
-        get: |s| Value::TimeSpan(s.preauthenticated_connection_timeout),
+        get: |s| Value::timespan_secs(s.preauthenticated_connection_timeout),
         set: |s, v| {
             s.preauthenticated_connection_timeout = secs(v);
             Ok(())
@@ -364,7 +364,7 @@ fn int(v: &Value) -> i64 {
 
 fn secs(v: &Value) -> i64 {
     match v {
-        Value::TimeSpan(s) => *s,
+        Value::TimeSpan(t) => *t / crate::runtime::value::TICKS_PER_SECOND,
         _ => 0,
     }
 }

@@ -254,8 +254,12 @@ fn store(cx: &mut Session, args: &Args, frame: usize, name: &str, value: Value, 
         Some(t) => crate::runtime::session::convert_for_variable(value, &t)?,
         None => value,
     };
+    let private = match option.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some(o) => o == "private",
+        None => existing.as_ref().is_some_and(|v| v.private),
+    };
     let constraint = existing.and_then(|v| v.constraint);
-    cx.scopes.define(frame, Rc::from(key.as_str()), Variable { value, constraint, read_only });
+    cx.scopes.define(frame, Rc::from(key.as_str()), Variable { value, constraint, read_only, private });
     let mut x = extra(frame, &key);
     if let Some(d) = args.string("Description") {
         x.description = d;

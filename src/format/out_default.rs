@@ -75,6 +75,13 @@ impl OutDefault {
         }
         let o = match value {
             Value::Object(o) => o,
+            Value::Array(a) => {
+                // The formatter enumerates a collection it is given.
+                for item in a.snapshot() {
+                    self.push_to(out, item, width);
+                }
+                return;
+            }
             Value::Hashtable(t) => {
                 // A hashtable shows as a table of its entries.
                 for (k, v) in t.entries() {
@@ -106,6 +113,20 @@ impl OutDefault {
             }
         };
         let type_name = o.type_name();
+        let prefix = match type_name.as_str() {
+            crate::runtime::streams::WARNING_RECORD => Some("WARNING: "),
+            crate::runtime::streams::VERBOSE_RECORD => Some("VERBOSE: "),
+            crate::runtime::streams::DEBUG_RECORD => Some("DEBUG: "),
+            crate::runtime::streams::INFORMATION_RECORD => Some(""),
+            _ => None,
+        };
+        if let Some(prefix) = prefix {
+            self.finish_to(out, width);
+            out.push_str(prefix);
+            out.push_str(&o.get("Message").map(|m| m.to_text()).unwrap_or_default());
+            out.push('\n');
+            return;
+        }
         let family = views::view_family(&type_name).to_string();
         let same = match &self.block {
             Block::Table { family: f, group, .. } => {

@@ -127,7 +127,7 @@ static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
-static DICTIONARY_TABLE: [ColumnSpec; 2] = [auto("Name", "Name"), auto("Value", "Value")];
+static DICTIONARY_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
 
 static TYPE_TABLE: [ColumnSpec; 4] =
     [auto("IsPublic", "IsPublic"), auto("IsSerial", "IsSerial"), auto("Name", "Name"), auto("BaseType", "BaseType")];

@@ -4,6 +4,7 @@ use std::io::Read;
 use std::rc::Rc;
 
 use crate::format::error_record::render_error;
+use crate::language::diagnose::ends_in_continuation;
 use crate::language::{ParseError, parse_script};
 use crate::runtime::errors::{Category, ErrorRecord};
 use crate::runtime::pipeline::Outcome;
@@ -82,6 +83,9 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
         }
         pending.push_str(line);
         line_no += 1;
+        if ends_in_continuation(&pending) {
+            continue;
+        }
         match parse_script(&pending) {
             Ok(script) => {
                 cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });

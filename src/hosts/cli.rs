@@ -146,8 +146,22 @@ pub fn create_options(o: &Options) -> CreateOptions {
     }
 }
 
+/// The stack the shell runs on: deep recursion in a script (up to the
+/// call-depth limit) and deeply nested expressions need more than a main
+/// thread's 8 MiB; it is only reserved, not used.
+const SHELL_STACK: usize = 1 << 30;
+
 /// The program: returns the exit status.
 pub fn main(args: &[String]) -> i32 {
+    let owned = args.to_vec();
+    let spawned = std::thread::Builder::new().name("mailsh".into()).stack_size(SHELL_STACK).spawn(move || run(&owned));
+    match spawned {
+        Ok(handle) => handle.join().unwrap_or(101),
+        Err(_) => run(args),
+    }
+}
+
+fn run(args: &[String]) -> i32 {
     let o = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {

@@ -169,6 +169,10 @@ fn statement(src: &str, s: &Statement, out: &mut Marks) {
             keyword(src, s.span, out);
             statements(src, body, out);
         }
+        StatementKind::Data { body, .. } => {
+            keyword(src, s.span, out);
+            statements(src, body, out);
+        }
         StatementKind::Break(_) | StatementKind::Continue(_) => keyword(src, s.span, out),
         StatementKind::Return(p) | StatementKind::Throw(p) | StatementKind::Exit(p) => {
             keyword(src, s.span, out);

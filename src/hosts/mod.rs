@@ -5,6 +5,8 @@ pub mod batch;
 pub mod cli;
 pub mod complete;
 pub mod console;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod highlight;
 pub mod repl;
 pub mod replay;

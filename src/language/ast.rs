@@ -30,6 +30,9 @@ pub struct ScriptBlock {
     pub begin: Option<Vec<Statement>>,
     pub process: Option<Vec<Statement>>,
     pub end: Option<Vec<Statement>>,
+    /// A `dynamicparam` block: mailsh runs it and refuses any parameters it
+    /// defines.
+    pub dynamicparam: Option<Vec<Statement>>,
     /// The text between the braces, for display (`{ $_.Name }`).
     pub text: String,
     pub span: Span,
@@ -170,6 +173,11 @@ pub enum StatementKind {
     Trap {
         types: Vec<TypeName>,
         body: Rc<Vec<Statement>>,
+    },
+    /// `data [name] { ... }`: its output, into `$name` when named.
+    Data {
+        name: Option<VarRef>,
+        body: Vec<Statement>,
     },
     Break(Option<Box<Expr>>),
     Continue(Option<Box<Expr>>),

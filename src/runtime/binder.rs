@@ -59,7 +59,7 @@ fn gather(sig: &'static Signature, cmd: &Command, cx: &mut Session) -> Result<Ve
                 let colon = value.is_some();
                 let takes_value = match resolve_param(sig, name) {
                     Ok(idx) => !sig.params[idx].ty.is_switch(),
-                    Err(_) => !sig.collect_unbound,
+                    Err(e) => !sig.collect_unbound || e.error_id != "NamedParameterNotFound",
                 };
                 let value = match value {
                     Some(v) => Some(v),
@@ -108,7 +108,7 @@ fn bind_given(sig: &'static Signature, span: Span, given: Vec<Given>, cx: &mut S
             Given::Named { name, span, value, colon } => {
                 let idx = match resolve_param(sig, &name) {
                     Ok(i) => i,
-                    Err(_) if sig.collect_unbound => {
+                    Err(e) if sig.collect_unbound && e.error_id == "NamedParameterNotFound" => {
                         // A simple function: `-x 1` goes to $args as written.
                         args.extra.push(Value::str(format!("-{name}{}", if colon { ":" } else { "" })));
                         if let Some((v, _)) = value {
@@ -123,7 +123,9 @@ fn bind_given(sig: &'static Signature, span: Span, given: Vec<Given>, cx: &mut S
                     Some(v) => v,
                     None if param.ty.is_switch() => (Value::Bool(true), span),
                     None => {
-                        return Err(ErrorRecord::missing_argument(param.name, param.ty.type_name()).at(span).into());
+                        return Err(ErrorRecord::missing_argument(param.name, &param.ty.full_type_name())
+                            .at(span)
+                            .into());
                     }
                 };
                 if args.values[idx].is_some() {

@@ -223,6 +223,7 @@ fn null_argument(name: &str) -> ErrorRecord {
 fn to_bool(name: &str, value: Value) -> Result<Value, ErrorRecord> {
     match value {
         Value::Bool(_) => Ok(value),
+        Value::Switch(b) => Ok(Value::Bool(b)),
         Value::Int(n) => Ok(Value::Bool(n != 0)),
         Value::Long(n) => Ok(Value::Bool(n != 0)),
         Value::Byte(n) => Ok(Value::Bool(n != 0)),

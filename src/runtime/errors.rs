@@ -27,6 +27,33 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category PowerShell's ErrorCategory names (unknown: NotSpecified).
+    pub fn from_name(name: &str) -> Category {
+        let all = [
+            Category::NotSpecified,
+            Category::InvalidArgument,
+            Category::InvalidData,
+            Category::InvalidOperation,
+            Category::ObjectNotFound,
+            Category::ParserError,
+            Category::OpenError,
+            Category::CloseError,
+            Category::ResourceUnavailable,
+            Category::ResourceExists,
+            Category::PermissionDenied,
+            Category::WriteError,
+            Category::ReadError,
+            Category::ConnectionError,
+            Category::OperationStopped,
+            Category::InvalidType,
+            Category::MetadataError,
+            Category::NotImplemented,
+            Category::SecurityError,
+            Category::LimitsExceeded,
+        ];
+        all.into_iter().find(|c| c.name().eq_ignore_ascii_case(name.trim())).unwrap_or(Category::NotSpecified)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Category::NotSpecified => "NotSpecified",
@@ -95,6 +122,12 @@ pub struct ErrorRecord {
     /// The .NET exception inside a wrapper (MethodInvocationException,
     /// RuntimeException): `catch [T]` matches it too, as PowerShell's does.
     pub inner: Option<std::rc::Rc<super::value::Exception>>,
+    /// Made terminating by -ErrorAction Stop or $ErrorActionPreference:
+    /// `catch [ActionPreferenceStopException]` catches it too.
+    pub stopped_by_preference: bool,
+    /// The activity CategoryInfo names when it is not the command (Write-Error
+    /// inside a function is reported against the function).
+    pub activity: Option<String>,
     /// A cmdlet's ThrowTerminatingError: it ends the statement (a try
     /// catches it) instead of being written as one record's failure.
     pub terminating: bool,
@@ -127,6 +160,8 @@ impl ErrorRecord {
             exception: None,
             thrown: false,
             inner: None,
+            stopped_by_preference: false,
+            activity: None,
             terminating: false,
         }
     }
@@ -149,6 +184,7 @@ impl ErrorRecord {
             None => {
                 let mut e = super::value::Exception::new(&self.exception_type(), &self.message);
                 e.inner = self.inner.clone();
+                e.thrown = self.thrown;
                 e
             }
         }
@@ -198,7 +234,7 @@ impl ErrorRecord {
             self.category.name(),
             shorten(&self.target),
             shorten(&self.target_type),
-            shorten(self.command.as_deref().unwrap_or("")),
+            shorten(self.activity.as_deref().or(self.command.as_deref()).unwrap_or("")),
             shorten(&self.reason)
         )
     }

@@ -62,7 +62,9 @@ impl Session {
                         None => super::types::statics::get(self, &ty, &name),
                         Some(args) => {
                             let values = self.eval_args(args)?;
-                            super::types::statics::call(self, &ty, &name, values)
+                            let r = super::types::statics::call(self, &ty, &name, values.clone());
+                            self.write_back_refs(args, &values)?;
+                            r
                         }
                     };
                 }
@@ -71,7 +73,9 @@ impl Session {
                     None => super::members::get(self, &target, &name)?,
                     Some(args) => {
                         let values = self.eval_args(args)?;
-                        super::members::call(self, &target, &name, values)?.unwrap_or(Value::Null)
+                        let r = super::members::call(self, &target, &name, values.clone());
+                        self.write_back_refs(args, &values)?;
+                        r?.unwrap_or(Value::Null)
                     }
                 }
             }
@@ -123,6 +127,20 @@ impl Session {
             }
             _ => Ok(collapse(self.run_nested(std::slice::from_ref(statement))?)),
         }
+    }
+
+    /// `[ref]$n` passed to a method: what the method wrote goes back into
+    /// the variable when the call returns.
+    pub(crate) fn write_back_refs(&mut self, args: &[Expr], values: &[Value]) -> Result<()> {
+        for (e, v) in args.iter().zip(values) {
+            if let (ExprKind::Cast(t, inner), Value::Ref(cell)) = (&e.kind, v)
+                && t.name.eq_ignore_ascii_case("ref")
+            {
+                let value = cell.borrow().clone();
+                self.assign_to(inner, value, &[])?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn eval_args(&mut self, args: &[Expr]) -> Result<Vec<Value>> {
@@ -237,8 +255,14 @@ impl Session {
             _ => {}
         }
         let v = self.eval(inner)?;
+        if ty == TypeRef::String
+            && let Value::Array(_) = v
+        {
+            // `[string]$array` joins with $OFS.
+            return Ok(Value::str(self.text_of(&v)));
+        }
         cast(v, &ty).map_err(|e| {
-            let v_span = inner.span;
+            let v_span = t.span.to(inner.span);
             Flow::from(
                 ErrorRecord::new(e.message, Category::InvalidArgument, e.error_id, "RuntimeException")
                     .unqualified()
@@ -271,7 +295,7 @@ impl Session {
                     .iter()
                     .flat_map(|i| i.to_text().split_whitespace().map(Value::str).collect::<Vec<_>>())
                     .collect();
-                Value::array(pieces)
+                string_array(pieces)
             }
             UnaryOp::Join => ops::join(&v, ""),
         })
@@ -453,13 +477,13 @@ impl Session {
                 }
                 d if simple => regex_ops::split_literal(&text, &d.to_text(), max, ignore_case),
                 d => {
-                    let re = regex_ops::compile(&d.to_text(), ignore_case)?;
+                    let re = regex_ops::compile_with(&d.to_text(), ignore_case, &options)?;
                     regex_ops::split(&text, &re, max)
                 }
             };
             out.extend(pieces.into_iter().map(Value::str));
         }
-        Ok(Value::array(out))
+        Ok(string_array(out))
     }
 
     /// `++$x`, `$x--`: the new (prefix) or old (postfix) value.
@@ -492,9 +516,18 @@ impl Session {
     }
 }
 
+/// A string[] (what -split returns).
+fn string_array(items: Vec<Value>) -> Value {
+    Value::Array(Rc::new(super::value::Array::new(items, super::value::ArrayKind::Typed("System.String".into()))))
+}
+
 /// A type by its full or accelerator name (for `-is`, `-as`, `$t::Member`).
 pub fn type_by_name(name: &str) -> Option<TypeRef> {
-    let text = name.trim().trim_start_matches('[').trim_end_matches(']');
+    let trimmed = name.trim();
+    let text = match trimmed.strip_prefix('[') {
+        Some(inner) => inner.strip_suffix(']').unwrap_or(inner),
+        None => trimmed,
+    };
     let (base, ranks) = match text.strip_suffix("[]") {
         Some(b) => (b, vec![1u8]),
         None => (text, vec![]),

@@ -217,6 +217,7 @@ pub struct ScriptProcessor {
     parent: usize,
     input: Vec<Value>,
     depth_counted: bool,
+    call_span: crate::language::ast::Span,
 }
 
 impl ScriptProcessor {
@@ -231,6 +232,7 @@ impl ScriptProcessor {
             parent: 0,
             input: Vec::new(),
             depth_counted: false,
+            call_span: Default::default(),
         }
     }
 
@@ -257,7 +259,14 @@ impl ScriptProcessor {
     /// Runs statements in the function's frame, writing to `out`.
     fn run(&mut self, statements: &[Statement], cx: &mut Session, out: &mut Output) -> Result<()> {
         self.enter(cx);
+        let named = !self.name.is_empty();
+        if named {
+            cx.callers.push((self.name.clone(), self.call_span));
+        }
         let r = cx.exec_list(statements, &mut |cx: &mut Session, v: Value| out.emit(cx, v));
+        if named {
+            cx.callers.pop();
+        }
         self.leave(cx);
         match r {
             Err(Flow::Return) => Ok(()),
@@ -293,6 +302,10 @@ impl ScriptProcessor {
                         },
                     },
                 };
+                let value = match ty {
+                    Some(TypeRef::Switch) => Value::Switch(value.is_true()),
+                    _ => value,
+                };
                 let constraint = ty.filter(|t| !matches!(t, TypeRef::Object | TypeRef::Switch));
                 let var = VarRef { name: d.name.name.clone(), key: d.name.key.clone(), scope: VarScope::Local };
                 cx.assign(&var, value, constraint)?;
@@ -302,8 +315,9 @@ impl ScriptProcessor {
                 cx.set_local("args", Value::Array(Rc::new(Array::new(extra, ArrayKind::Object))));
                 cx.set_local("psboundparameters", Value::Hashtable(Rc::new(bound)));
                 cx.set_local("myinvocation", invocation_info(&self.name, args));
-                if self.block.is_advanced() {
+                if block.is_advanced() {
                     cx.set_local("pscmdlet", script_cmdlet(args));
+                    common_preferences(args, cx);
                 }
             } else {
                 if let Some(Value::Hashtable(b)) =
@@ -318,6 +332,34 @@ impl ScriptProcessor {
         })();
         self.leave(cx);
         r
+    }
+}
+
+/// An advanced function's common parameters set the preference variables
+/// of its own scope, as PowerShell does (-ErrorAction Stop makes its
+/// Write-Error terminating; -Verbose shows its Write-Verbose).
+fn common_preferences(args: &Args, cx: &mut Session) {
+    let pairs = [
+        ("ErrorAction", "erroractionpreference"),
+        ("WarningAction", "warningpreference"),
+        ("InformationAction", "informationpreference"),
+    ];
+    for (param, var) in pairs {
+        if let Some(v) = args.get(param) {
+            cx.set_local(var, Value::str(v.to_text()));
+        }
+    }
+    let switches = [("Verbose", "verbosepreference"), ("Debug", "debugpreference")];
+    for (param, var) in switches {
+        if let Some(v) = args.get(param) {
+            cx.set_local(var, Value::str(if v.is_true() { "Continue" } else { "SilentlyContinue" }));
+        }
+    }
+    if args.switch("WhatIf") {
+        cx.set_local("whatifpreference", Value::Bool(true));
+    }
+    if args.switch("Confirm") {
+        cx.set_local("confirmpreference", Value::str("Low"));
     }
 }
 
@@ -368,8 +410,23 @@ impl Processor for ScriptProcessor {
         cx.call_depth += 1;
         self.depth_counted = true;
         self.parent = cx.scopes.current();
+        self.call_span = args.command_span;
         self.bind(args, cx, true)?;
         let block = self.block.clone();
+        if let Some(dynamic) = &block.dynamicparam {
+            // Parameters made at run time are not supported: refuse any.
+            let made = cx.run_nested(dynamic)?;
+            if made.iter().any(|v| !v.is_null()) {
+                return Err(ErrorRecord::new(
+                    format!("The function '{}' defines dynamic parameters, which mailsh does not support.", self.name),
+                    Category::NotImplemented,
+                    "DynamicParametersNotSupported",
+                    "NotSupportedException",
+                )
+                .unqualified()
+                .into());
+            }
+        }
         if let Some(begin) = &block.begin {
             self.run(begin, cx, out)?;
         }
@@ -377,8 +434,16 @@ impl Processor for ScriptProcessor {
     }
 
     fn process(&mut self, args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-        let Some(v) = input else { return Ok(()) };
-        self.bind(args, cx, false)?;
+        let v = match input {
+            Some(v) => v.clone(),
+            // Called first in its pipeline: the process block runs once.
+            None if self.block.process.is_some() || self.is_filter => Value::Null,
+            None => return Ok(()),
+        };
+        let v = &v;
+        if input.is_some() {
+            self.bind(args, cx, false)?;
+        }
         let block = self.block.clone();
         let body = if self.is_filter { block.end.as_deref() } else { block.process.as_deref() };
         match body {
@@ -395,7 +460,9 @@ impl Processor for ScriptProcessor {
                 r
             }
             None => {
-                self.input.push(v.clone());
+                if input.is_some() {
+                    self.input.push(v.clone());
+                }
                 Ok(())
             }
         }

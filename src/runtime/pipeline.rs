@@ -92,6 +92,10 @@ impl Stage {
     /// A failure of one record: reported, and the pipeline goes on, unless
     /// the error action says stop.
     fn fail(&self, flow: Flow, cx: &mut Session) -> Result<()> {
+        if self.cmdlet.is_none() {
+            // A function's terminating error is the caller's too.
+            return Err(flow);
+        }
         match flow {
             Flow::Error(mut rec) => {
                 if rec.command.is_none() {
@@ -113,6 +117,7 @@ impl Stage {
                         if rec.position.is_none() {
                             rec.position = rec.span.map(|s| cx.position(s));
                         }
+                        rec.stopped_by_preference = true;
                         Err(Flow::ScriptStop(rec))
                     }
                     action => {
@@ -455,6 +460,15 @@ impl Session {
                     Target::Script { block: b, name: String::new(), dot: *dot, is_filter: false, script_file: false },
                     String::new(),
                 )),
+                Value::Null => Err(ErrorRecord::new(
+                    "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.",
+                    Category::InvalidOperation,
+                    "BadExpression",
+                    "RuntimeException",
+                )
+                .at(target.span)
+                .unqualified()
+                .into()),
                 other => {
                     let name = other.to_text();
                     self.resolve_name(&name, *dot, target.span)
@@ -687,6 +701,7 @@ fn clone_block(script: &crate::language::ast::Script) -> ScriptBlock {
         begin: None,
         process: None,
         end: Some(vec![]),
+        dynamicparam: None,
         text: String::new(),
         span: script.span,
     })

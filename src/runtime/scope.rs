@@ -41,11 +41,13 @@ pub struct Variable {
     /// `[int]$x = 5` keeps converting what is assigned to it later.
     pub constraint: Option<TypeRef>,
     pub read_only: bool,
+    /// `$private:x`: seen only in the scope that made it.
+    pub private: bool,
 }
 
 impl Variable {
     pub fn new(value: Value) -> Variable {
-        Variable { value, constraint: None, read_only: false }
+        Variable { value, constraint: None, read_only: false, private: false }
     }
 }
 
@@ -112,7 +114,8 @@ impl Scopes {
     }
 
     pub fn lookup(&self, key: &str) -> Option<&Variable> {
-        self.chain().find_map(|i| self.frames[i].vars.get(key))
+        let here = self.current();
+        self.chain().find_map(|i| self.frames[i].vars.get(key).filter(|v| i == here || !v.private))
     }
 
     pub fn lookup_mut(&mut self, key: &str) -> Option<&mut Variable> {

@@ -110,6 +110,9 @@ pub struct Session {
     pub interrupt: Arc<AtomicBool>,
     /// How objects and error records become text (the host's choice).
     pub(crate) formatter: &'static dyn super::streams::Formatter,
+    /// The script functions running now, innermost last, with where each
+    /// was called (Write-Error reports against the function).
+    pub callers: Vec<(String, Span)>,
 }
 
 impl Session {
@@ -144,6 +147,7 @@ impl Session {
             redirects: Vec::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
             formatter,
+            callers: Vec::new(),
         };
         cx.define_automatic_variables();
         cx
@@ -171,23 +175,32 @@ impl Session {
             self.scopes.define(0, Rc::from(name.to_lowercase().as_str()), Variable::new(v));
         }
         let error_list = Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList)));
-        self.scopes.define(0, Rc::from("error"), Variable { value: error_list, constraint: None, read_only: true });
+        self.scopes.define(
+            0,
+            Rc::from("error"),
+            Variable { value: error_list, constraint: None, read_only: true, private: false },
+        );
         self.scopes.define(0, Rc::from("?"), Variable::new(Value::Bool(true)));
         let home = std::env::var("HOME").unwrap_or_default();
         self.scopes.define(
             0,
             Rc::from("home"),
-            Variable { value: Value::str(home), constraint: None, read_only: true },
+            Variable { value: Value::str(home), constraint: None, read_only: true, private: false },
         );
         self.scopes.define(
             0,
             Rc::from("pid"),
-            Variable { value: Value::Int(std::process::id() as i32), constraint: None, read_only: true },
+            Variable {
+                value: Value::Int(std::process::id() as i32),
+                constraint: None,
+                read_only: true,
+                private: false,
+            },
         );
         self.scopes.define(
             0,
             Rc::from("shellid"),
-            Variable { value: Value::str("Microsoft.PowerShell"), constraint: None, read_only: true },
+            Variable { value: Value::str("Microsoft.PowerShell"), constraint: None, read_only: true, private: false },
         );
         self.scopes.define(0, Rc::from("psversiontable"), Variable::new(psversion_table()));
         self.scopes.define(0, Rc::from("psculture"), Variable::new(Value::str("en-US")));
@@ -207,6 +220,12 @@ impl Session {
     /// Whether Ctrl-C asked what runs to stop (the flag is cleared once seen).
     pub fn interrupted(&self) -> bool {
         self.interrupt.swap(false, Ordering::Relaxed)
+    }
+
+    /// Stops what runs when Ctrl-C was pressed: checked before every
+    /// statement and every loop iteration, so even `while ($true) {}` ends.
+    pub fn check_interrupt(&self) -> super::errors::Result<()> {
+        if self.interrupted() { Err(super::errors::Flow::Interrupted) } else { Ok(()) }
     }
 
     // ---- variables ----------------------------------------------------------
@@ -318,7 +337,11 @@ impl Session {
                     Some(t) => convert_for_variable(value, t)?,
                     None => value,
                 };
-                self.scopes.define(frame, v.key.clone(), Variable { value, constraint, read_only: false });
+                self.scopes.define(
+                    frame,
+                    v.key.clone(),
+                    Variable { value, constraint, read_only: false, private: v.scope == VarScope::Private },
+                );
             }
         }
         Ok(())
@@ -426,6 +449,21 @@ impl Session {
     }
 }
 
+/// `$PWD` / Get-Location: a PathInfo whose text is the path.
+pub fn current_location() -> Value {
+    let path = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
+    let obj = super::value::custom_object(vec![
+        ("Drive".into(), Value::Null),
+        ("Provider".into(), Value::str("Microsoft.PowerShell.Core\\FileSystem")),
+        ("ProviderPath".into(), Value::str(&path)),
+        ("Path".into(), Value::str(&path)),
+    ]);
+    if let Value::Object(o) = &obj {
+        o.set_type_name("System.Management.Automation.PathInfo");
+    }
+    obj
+}
+
 /// `global:x` into its scope and bare name.
 fn split_scope(name: &str) -> (VarScope, &str) {
     if let Some((q, rest)) = name.split_once(':') {
@@ -467,34 +505,18 @@ pub fn convert_for_variable(value: Value, t: &TypeRef) -> Result<Value, ErrorRec
     })
 }
 
-/// `$PWD` and Get-Location: a PathInfo for the current folder (mailsh's
-/// location is the process's current folder).
-pub fn current_location() -> Value {
-    let path = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
-    let v = super::value::custom_object(vec![
-        ("Drive".into(), Value::str("/")),
-        ("Provider".into(), Value::str("Microsoft.PowerShell.Core\\FileSystem")),
-        ("ProviderPath".into(), Value::str(&path)),
-        ("Path".into(), Value::str(&path)),
-    ]);
-    if let Value::Object(o) = &v {
-        o.set_type_name("System.Management.Automation.PathInfo");
-    }
-    v
-}
-
 /// $PSVersionTable as Windows PowerShell 5.1 on Server 2016 reports it.
 fn psversion_table() -> Value {
     Value::hashtable(
         vec![
-            (Value::str("PSVersion"), Value::str("5.1.14393.0")),
+            (Value::str("PSVersion"), super::types::version(&[5, 1, 14393, 0])),
             (Value::str("PSEdition"), Value::str("Desktop")),
             (Value::str("PSCompatibleVersions"), Value::str("1.0, 2.0, 3.0, 4.0, 5.0, 5.1.14393.0")),
-            (Value::str("BuildVersion"), Value::str("10.0.14393.0")),
-            (Value::str("CLRVersion"), Value::str("4.0.30319.42000")),
-            (Value::str("WSManStackVersion"), Value::str("3.0")),
-            (Value::str("PSRemotingProtocolVersion"), Value::str("2.3")),
-            (Value::str("SerializationVersion"), Value::str("1.1.0.1")),
+            (Value::str("BuildVersion"), super::types::version(&[10, 0, 14393, 0])),
+            (Value::str("CLRVersion"), super::types::version(&[4, 0, 30319, 42000])),
+            (Value::str("WSManStackVersion"), super::types::version(&[3, 0])),
+            (Value::str("PSRemotingProtocolVersion"), super::types::version(&[2, 3])),
+            (Value::str("SerializationVersion"), super::types::version(&[1, 1, 0, 1])),
         ],
         false,
     )

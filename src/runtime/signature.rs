@@ -76,6 +76,31 @@ impl ParamType {
         }
     }
 
+    /// The full .NET type name PowerShell's binding messages print.
+    pub fn full_type_name(&self) -> String {
+        match self {
+            ParamType::Bool => "System.Boolean".into(),
+            ParamType::Switch => "System.Management.Automation.SwitchParameter".into(),
+            ParamType::Int { .. } => "System.Int32".into(),
+            ParamType::String => "System.String".into(),
+            ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => {
+                "Microsoft.Exchange.Data.MultiValuedProperty".into()
+            }
+            ParamType::Enum(def) => def.type_name.into(),
+            ParamType::Identity(name) => format!("Microsoft.Exchange.Configuration.Tasks.{name}"),
+            ParamType::ScriptBlock => "System.Management.Automation.ScriptBlock".into(),
+            ParamType::SecureString => "System.Security.SecureString".into(),
+            ParamType::Credential => "System.Management.Automation.PSCredential".into(),
+            ParamType::Uri => "System.Uri".into(),
+            ParamType::DateTime => "System.DateTime".into(),
+            ParamType::Hashtable => "System.Collections.Hashtable".into(),
+            ParamType::Object => "System.Object".into(),
+            ParamType::Properties => "System.Object[]".into(),
+            ParamType::Typed(t) => t.full_name(),
+            other => other.type_name().into(),
+        }
+    }
+
     pub fn is_switch(&self) -> bool {
         matches!(self, ParamType::Switch)
     }

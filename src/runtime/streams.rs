@@ -22,6 +22,24 @@ pub trait Formatter {
     fn render_error(&self, rec: &ErrorRecord) -> String;
 }
 
+pub const WARNING_RECORD: &str = "System.Management.Automation.WarningRecord";
+pub const VERBOSE_RECORD: &str = "System.Management.Automation.VerboseRecord";
+pub const DEBUG_RECORD: &str = "System.Management.Automation.DebugRecord";
+pub const INFORMATION_RECORD: &str = "System.Management.Automation.InformationRecord";
+
+/// A warning, verbose, debug or information message merged into the output
+/// (`3>&1`): an object with its Message, shown as the console shows it.
+fn stream_record(type_name: &str, text: &str) -> Value {
+    let v = super::value::custom_object(vec![
+        ("Message".into(), Value::str(text)),
+        ("MessageData".into(), Value::str(text)),
+    ]);
+    if let Value::Object(o) = &v {
+        o.set_type_name(type_name);
+    }
+    v
+}
+
 /// Where a redirected stream goes.
 #[derive(Clone)]
 pub enum RedirectTo {
@@ -80,7 +98,7 @@ impl Session {
         match self.redirected(Stream::Warning) {
             Some(RedirectTo::Null) => {}
             Some(RedirectTo::File(lines)) => lines.borrow_mut().push(line),
-            Some(RedirectTo::Output(items)) => items.borrow_mut().push(Value::str(text)),
+            Some(RedirectTo::Output(items)) => items.borrow_mut().push(stream_record(WARNING_RECORD, text)),
             None => self.print_err(&line, Some(nu_ansi_term::Color::Yellow)),
         }
     }
@@ -91,7 +109,7 @@ impl Session {
         if !forced && !matches!(pref, Action::Continue | Action::Stop | Action::Inquire) {
             return;
         }
-        self.other_stream(Stream::Verbose, &format!("VERBOSE: {text}\n"), text);
+        self.other_stream(Stream::Verbose, &format!("VERBOSE: {text}\n"), text, VERBOSE_RECORD);
     }
 
     /// `DEBUG: text` when $DebugPreference (or -Debug) says so.
@@ -100,7 +118,12 @@ impl Session {
         if !forced && !matches!(pref, Action::Continue | Action::Stop | Action::Inquire) {
             return;
         }
-        self.other_stream(Stream::Debug, &format!("DEBUG: {text}\n"), text);
+        self.other_stream(Stream::Debug, &format!("DEBUG: {text}\n"), text, DEBUG_RECORD);
+    }
+
+    /// Whether Write-Host's stream (6) is redirected now.
+    pub fn host_stream_redirected(&self) -> bool {
+        self.redirected(Stream::Information).is_some()
     }
 
     /// Write-Host: shown on the console; stream 6 redirections apply.
@@ -108,16 +131,18 @@ impl Session {
         match self.redirected(Stream::Information) {
             Some(RedirectTo::Null) => {}
             Some(RedirectTo::File(lines)) => lines.borrow_mut().push(text.to_string()),
-            Some(RedirectTo::Output(items)) => items.borrow_mut().push(Value::str(text.trim_end_matches('\n'))),
+            Some(RedirectTo::Output(items)) => {
+                items.borrow_mut().push(stream_record(INFORMATION_RECORD, text.trim_end_matches('\n')))
+            }
             None => self.print(text),
         }
     }
 
-    fn other_stream(&mut self, stream: Stream, line: &str, text: &str) {
+    fn other_stream(&mut self, stream: Stream, line: &str, text: &str, record: &str) {
         match self.redirected(stream) {
             Some(RedirectTo::Null) => {}
             Some(RedirectTo::File(lines)) => lines.borrow_mut().push(line.to_string()),
-            Some(RedirectTo::Output(items)) => items.borrow_mut().push(Value::str(text)),
+            Some(RedirectTo::Output(items)) => items.borrow_mut().push(stream_record(record, text)),
             None => self.print_err(line, Some(nu_ansi_term::Color::Yellow)),
         }
     }

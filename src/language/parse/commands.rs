@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     pub(crate) fn expression_element(&self, pair: Pair<Rule>) -> PResult<PipelineElement> {
         let mut expr = None;
         let mut redirections = Vec::new();
@@ -123,8 +123,12 @@ impl Builder<'_> {
 
     fn arg_item(&self, pair: Pair<Rule>) -> PResult<Expr> {
         match pair.as_rule() {
-            Rule::bareword => self.bareword(pair),
+            Rule::bareword | Rule::var_bareword => self.bareword(pair),
             Rule::signed_number => self.signed_number(pair),
+            Rule::arg_number => match pair.into_inner().next() {
+                Some(n) => self.signed_number(n),
+                None => Ok(Expr::str("", Span::default())),
+            },
             _ => self.expression(pair),
         }
     }

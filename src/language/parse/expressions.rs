@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     /// Any expression rule, at any level.
     pub(crate) fn expression(&self, pair: Pair<Rule>) -> PResult<Expr> {
         let sp = span(&pair);
@@ -214,6 +214,7 @@ impl Builder<'_> {
                         begin: None,
                         process: None,
                         end: Some(vec![]),
+                        dynamicparam: None,
                         text,
                         span: sp,
                     },
@@ -222,6 +223,7 @@ impl Builder<'_> {
             }
             Rule::hashtable => {
                 let mut entries = Vec::new();
+                let mut seen: Vec<String> = Vec::new();
                 for entry in pair.into_inner().filter(|p| p.as_rule() == Rule::hash_entry) {
                     let mut parts = entry.into_inner();
                     let (Some(key), Some(value)) = (parts.next(), parts.next()) else { continue };
@@ -230,6 +232,17 @@ impl Builder<'_> {
                         Some(k) => self.expression(k)?,
                         None => Expr::str("", sp),
                     };
+                    if let ExprKind::Str(text) = &key.kind {
+                        let lower = text.to_lowercase();
+                        if seen.contains(&lower) {
+                            return Err(error(
+                                format!("Duplicate keys '{text}' are not allowed in hash literals."),
+                                "DuplicateKeyInHashLiteral",
+                                key.span,
+                            ));
+                        }
+                        seen.push(lower);
+                    }
                     entries.push((key, self.statement(value)?));
                 }
                 ExprKind::Hashtable(entries)

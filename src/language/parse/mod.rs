@@ -42,7 +42,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     let script = pairs.next().ok_or_else(|| diagnose(source, 0))?;
     let span = span(&script);
     let body = script.into_inner().find(|p| p.as_rule() == Rule::block_body);
-    let b = Builder { src: source };
+    let b = Builder;
     match body {
         Some(body) => b.block_body(body, source.to_string(), span),
         None => Ok(ScriptBlock {
@@ -51,19 +51,22 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
             begin: None,
             process: None,
             end: Some(vec![]),
+            dynamicparam: None,
             text: String::new(),
             span,
         }),
     }
 }
 
-pub(crate) struct Builder<'s> {
-    pub src: &'s str,
-}
+pub(crate) struct Builder;
 
+/// A pair's span, without the blanks pest's implicit whitespace leaves at
+/// its end (error markers stop at the text).
 pub(crate) fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let text = s.as_str();
+    let kept = text.trim_end_matches([' ', '\t', '\u{00A0}']).len();
+    Span::new(s.start(), s.start() + kept)
 }
 
 pub(crate) fn error(message: impl Into<String>, error_id: &'static str, span: Span) -> ParseError {

@@ -8,11 +8,19 @@ use pest::iterators::Pair;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     /// `param(...)` then named blocks or plain statements.
     pub(crate) fn block_body(&self, pair: Pair<Rule>, text: String, sp: Span) -> PResult<ScriptBlock> {
-        let mut block =
-            ScriptBlock { attributes: vec![], params: None, begin: None, process: None, end: None, text, span: sp };
+        let mut block = ScriptBlock {
+            attributes: vec![],
+            params: None,
+            begin: None,
+            process: None,
+            end: None,
+            dynamicparam: None,
+            text,
+            span: sp,
+        };
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::param_block => {
@@ -27,6 +35,7 @@ impl Builder<'_> {
                         let slot = match kw.as_str().to_ascii_lowercase().as_str() {
                             "begin" => &mut block.begin,
                             "process" => &mut block.process,
+                            "dynamicparam" => &mut block.dynamicparam,
                             _ => &mut block.end,
                         };
                         if slot.is_some() {
@@ -155,6 +164,18 @@ impl Builder<'_> {
             Rule::trap_stmt => self.trap_stmt(inner)?,
             Rule::try_stmt => self.try_stmt(inner)?,
             Rule::unsupported_stmt => return Err(self.unsupported(inner)),
+            Rule::data_stmt => {
+                let mut name = None;
+                let mut body = vec![];
+                for p in inner.into_inner() {
+                    match p.as_rule() {
+                        Rule::label_name => name = Some(VarRef::new(p.as_str(), VarScope::Any)),
+                        Rule::statement_block => body = self.statement_block(p)?,
+                        _ => {}
+                    }
+                }
+                StatementKind::Data { name, body }
+            }
             Rule::flow_stmt => match inner.into_inner().next() {
                 Some(flow) => self.flow_stmt(flow)?,
                 None => StatementKind::Pipeline(Pipeline { elements: vec![], span: sp }),
@@ -460,6 +481,7 @@ impl Builder<'_> {
             begin: None,
             process: None,
             end: Some(vec![]),
+            dynamicparam: None,
             text: body_text,
             span: sp,
         });

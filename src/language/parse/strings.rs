@@ -8,7 +8,7 @@ use super::commands::flush;
 use super::{Builder, PResult, Rule, error, span};
 use crate::language::ast::*;
 
-impl Builder<'_> {
+impl Builder {
     pub(crate) fn string(&self, pair: Pair<Rule>) -> PResult<Expr> {
         let sp = span(&pair);
         match pair.as_rule() {

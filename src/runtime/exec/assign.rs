@@ -79,6 +79,9 @@ impl Session {
             && redirections.is_empty()
         {
             // `$x = $list.Clear()` assigns $null; the value is never enumerated.
+            if let ExprKind::IncDec { .. } = expr.kind {
+                return self.eval(expr);
+            }
             return Ok(self.eval_for_output(expr)?.unwrap_or(Value::Null));
         }
         if let StatementKind::Assignment(inner) = &st.kind {

@@ -48,14 +48,22 @@ impl Session {
         sink: &mut Sink<'_>,
     ) -> Result<()> {
         let items = self.collection_items(collection)?;
-        for item in items {
-            self.assign(variable, item, None).map_err(|e| e.at(collection.span))?;
-            let r = self.exec_list(body, sink);
-            if let After::Stop = after_body(r, label)? {
-                break;
+        let en = std::rc::Rc::new(super::super::value::Enumerator::new(items));
+        let saved = self.take_var("foreach");
+        self.set_local("foreach", Value::Enumerator(en.clone()));
+        let result = (|| {
+            while en.move_next() {
+                self.check_interrupt()?;
+                self.assign(variable, en.current(), None).map_err(|e| e.at(collection.span))?;
+                let r = self.exec_list(body, sink);
+                if let After::Stop = after_body(r, label)? {
+                    break;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })();
+        self.restore_var("foreach", saved);
+        result
     }
 
     pub(crate) fn exec_for(
@@ -71,6 +79,7 @@ impl Session {
             self.exec_statement(i, sink)?;
         }
         loop {
+            self.check_interrupt()?;
             if let Some(c) = condition
                 && !self.condition(c)?
             {
@@ -99,6 +108,7 @@ impl Session {
     ) -> Result<()> {
         let mut first = true;
         loop {
+            self.check_interrupt()?;
             if !(test_after && first) {
                 let c = self.condition(condition)?;
                 if c == until {

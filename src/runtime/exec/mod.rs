@@ -50,6 +50,17 @@ impl Session {
     /// $ErrorActionPreference is Stop); anything else goes on up.
     pub(crate) fn statement_failed(&mut self, flow: Flow) -> Result<()> {
         match flow {
+            // Windows PowerShell 5.1: with $ErrorActionPreference
+            // SilentlyContinue (or Ignore) even a throw is passed over.
+            Flow::ScriptStop(rec)
+                if self.handlers == 0
+                    && rec.thrown
+                    && matches!(self.error_action_preference(), Action::SilentlyContinue | Action::Ignore) =>
+            {
+                let action = self.error_action_preference();
+                self.write_error(*rec, action);
+                Ok(())
+            }
             Flow::Error(rec) if self.handlers == 0 => {
                 if self.error_action_preference() == Action::Stop {
                     return Err(Flow::ScriptStop(rec));
@@ -63,10 +74,7 @@ impl Session {
     }
 
     pub fn exec_statement(&mut self, statement: &Statement, sink: &mut Sink<'_>) -> Result<()> {
-        if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
-            self.interrupt.store(false, std::sync::atomic::Ordering::Relaxed);
-            return Err(Flow::Interrupted);
-        }
+        self.check_interrupt()?;
         match &statement.kind {
             StatementKind::Pipeline(p) => self.exec_pipeline_statement(p, sink),
             StatementKind::Assignment(a) => self.exec_assignment(a, statement.span),
@@ -102,6 +110,18 @@ impl Session {
             StatementKind::Try { body, catches, finally } => self.exec_try(body, catches, finally.as_deref(), sink),
             // Traps are gathered by the statement list that holds them.
             StatementKind::Trap { .. } => Ok(()),
+            StatementKind::Data { name, body } => {
+                let out = self.run_nested(body)?;
+                match name {
+                    Some(v) => self.assign(v, collapse(out), None).map_err(|e| e.at(statement.span).into()),
+                    None => {
+                        for v in out {
+                            sink(self, v)?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
             StatementKind::Break(label) => Err(Flow::Break(self.label(label)?)),
             StatementKind::Continue(label) => Err(Flow::Continue(self.label(label)?)),
             StatementKind::Return(p) => {
@@ -162,6 +182,12 @@ impl Session {
         {
             return Ok(self.eval(expr)?.is_true());
         }
+        if let StatementKind::Assignment(a) = &statement.kind {
+            // `if ($v = Get-Thing)`: the value assigned is the condition.
+            self.exec_assignment(a, statement.span)?;
+            let values: Vec<Value> = a.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
+            return Ok(collapse(values).is_true());
+        }
         let out = self.statement_values(statement)?;
         Ok(collapse(out).is_true())
     }
@@ -218,6 +244,17 @@ impl Session {
                 let t = self.eval(target)?;
                 let values = self.eval_args(args)?;
                 super::members::call(self, &t, &name, values).map_err(|f| attach_span(f, expr))
+            }
+            ExprKind::Member {
+                target,
+                name: crate::language::ast::MemberName::Name(n, _),
+                call: Some(_),
+                is_static: true,
+            } if matches!(&target.kind, ExprKind::TypeLiteral(t)
+                    if super::types::TypeRef::resolve(t).is_ok_and(|ty| super::types::statics::is_void(&ty, n))) =>
+            {
+                self.eval(expr)?;
+                Ok(None)
             }
             ExprKind::IncDec { .. } => {
                 // `$i++` as a statement writes nothing.

@@ -52,7 +52,23 @@ impl Session {
 
     fn switch_items(&mut self, s: &SwitchStatement, items: Vec<Value>, sink: &mut Sink<'_>) -> Result<()> {
         let label = s.label.as_deref();
-        for item in items {
+        let en = std::rc::Rc::new(super::super::value::Enumerator::new(items));
+        let saved = self.take_var("switch");
+        self.set_local("switch", Value::Enumerator(en.clone()));
+        let result = self.switch_walk(s, &en, label, sink);
+        self.restore_var("switch", saved);
+        result
+    }
+
+    fn switch_walk(
+        &mut self,
+        s: &SwitchStatement,
+        en: &super::super::value::Enumerator,
+        label: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
+        while en.move_next() {
+            let item = en.current();
             self.set_local("_", item.clone());
             let mut matched = false;
             let mut next = None;
@@ -109,11 +125,15 @@ impl Session {
         let cs = s.case_sensitive;
         Ok(match s.mode {
             SwitchMode::Exact => {
+                // Compared as text, as PowerShell's switch does (an enum
+                // matches its name, not its number).
                 let (a, b) = (item.to_text(), wanted.to_text());
-                if matches!(item, Value::Str(_)) || matches!(wanted, Value::Str(_)) {
-                    if cs { a == b } else { a.to_lowercase() == b.to_lowercase() }
-                } else {
+                if item.is_number() && wanted.is_number() {
                     compare_scalars(item, &wanted, cs) == Some(std::cmp::Ordering::Equal)
+                } else if cs {
+                    a == b
+                } else {
+                    a.to_lowercase() == b.to_lowercase()
                 }
             }
             SwitchMode::Wildcard => wildcard_match(&wanted.to_text(), &item.to_text(), cs),

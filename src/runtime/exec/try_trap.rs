@@ -62,6 +62,8 @@ impl Session {
             for t in &clause.types {
                 if exception_matches(&thrown, t)?
                     || inner.as_deref().map(|i| exception_matches(i, t)).transpose()?.unwrap_or(false)
+                    || (rec.stopped_by_preference
+                        && exception_matches("System.Management.Automation.ActionPreferenceStopException", t)?)
                 {
                     return Ok(Some(clause));
                 }
@@ -106,13 +108,26 @@ impl Session {
                 Err(Flow::Error(rec)) | Err(Flow::ScriptStop(rec)) => rec,
                 Err(other) => return Err(other),
             };
+            // A trap for the error's type wins over a trap for everything.
             let mut handler = None;
+            let mut fallback = None;
+            let thrown = rec.exception_type();
+            let inner = rec.inner.as_ref().map(|e| e.type_name.to_string());
             for t in traps {
                 if let StatementKind::Trap { types, body } = &t.kind {
-                    let thrown = rec.exception_type();
-                    let mut hit = types.is_empty();
+                    if types.is_empty() {
+                        fallback.get_or_insert_with(|| body.clone());
+                        continue;
+                    }
+                    let mut hit = false;
                     for ty in types {
-                        hit |= exception_matches(&thrown, ty)?;
+                        hit |= exception_matches(&thrown, ty)?
+                            || inner.as_deref().map(|i| exception_matches(i, ty)).transpose()?.unwrap_or(false)
+                            || (rec.stopped_by_preference
+                                && exception_matches(
+                                    "System.Management.Automation.ActionPreferenceStopException",
+                                    ty,
+                                )?);
                     }
                     if hit {
                         handler = Some(body.clone());
@@ -120,6 +135,7 @@ impl Session {
                     }
                 }
             }
+            let handler = handler.or(fallback);
             let Some(body) = handler else { return Err(Flow::ScriptStop(rec)) };
             let kept = (*rec).clone();
             match self.run_handler(&body, *rec, sink) {

@@ -161,7 +161,9 @@ impl Value {
                 "count" | "length" => Value::Int(1),
                 _ => Value::Null,
             },
-            Value::Bool(b) if lower == "ispresent" => Value::Bool(*b),
+            Value::Bool(b) | Value::Switch(b) if lower == "ispresent" => Value::Bool(*b),
+            Value::Ref(cell) if lower == "value" => cell.borrow().clone(),
+            Value::Enumerator(e) if lower == "current" => e.current(),
             Value::Enum(d, i) => match lower.as_str() {
                 "value__" => Value::Int(*i as i32),
                 "count" | "length" => Value::Int(1),
@@ -201,6 +203,10 @@ pub fn set(target: &Value, name: &str, value: Value) -> std::result::Result<(), 
         }
         Value::Hashtable(t) => {
             t.insert(Value::str(name), value);
+            Ok(())
+        }
+        Value::Ref(cell) if name.eq_ignore_ascii_case("value") => {
+            *cell.borrow_mut() = value;
             Ok(())
         }
         Value::Array(a) => {
@@ -258,7 +264,15 @@ pub fn index(target: &Value, key: &Value) -> Result<Value> {
         (Value::Hashtable(t), Value::Array(keys)) => {
             Value::array(keys.snapshot().iter().map(|k| t.get(k).unwrap_or(Value::Null)).collect())
         }
-        (Value::Hashtable(t), key) => t.get(key).unwrap_or(Value::Null),
+        (Value::Hashtable(t), key) => match t.get(key) {
+            Some(v) => v,
+            // An ordered dictionary also takes a position.
+            None if t.ordered && matches!(key, Value::Int(_)) => {
+                let i = key.as_i64().unwrap_or(-1);
+                t.values().get(usize::try_from(i).unwrap_or(usize::MAX)).cloned().unwrap_or(Value::Null)
+            }
+            None => Value::Null,
+        },
         (Value::Array(_) | Value::Str(_), Value::Array(indexes)) => {
             let mut out = Vec::new();
             for ix in indexes.snapshot() {
@@ -359,6 +373,16 @@ pub fn set_index(target: &Value, index: &Value, value: Value) -> std::result::Re
 /// `$x.Method(args)`: `None` for a method that returns nothing (void).
 pub fn call(cx: &mut Session, target: &Value, name: &str, args: Vec<Value>) -> Result<Option<Value>> {
     let call = Call { name, lower: name.to_ascii_lowercase(), args };
+    if target.is_null() {
+        return Err(ErrorRecord::new(
+            "You cannot call a method on a null-valued expression.",
+            Category::InvalidOperation,
+            "InvokeMethodOnNull",
+            "RuntimeException",
+        )
+        .unqualified()
+        .into());
+    }
     let specific = match target {
         Value::Str(s) => strings::call(s, &call)?,
         Value::Array(a) => collections::array_call(cx, target, a, &call)?,
@@ -380,11 +404,31 @@ pub fn call(cx: &mut Session, target: &Value, name: &str, args: Vec<Value>) -> R
             ("Domain".into(), Value::str("")),
         ]))),
         Value::Regex(r) => objects::regex_call(r, &call)?,
+        Value::Enumerator(e) => match call.lower.as_str() {
+            "movenext" => Some(Some(Value::Bool(e.move_next()))),
+            "reset" => {
+                e.reset();
+                Some(None)
+            }
+            _ => None,
+        },
         Value::Exception(_) | Value::ErrorRecord(_) | Value::Type(_) => None,
         _ => None,
     };
     if let Some(result) = specific {
         return Ok(result);
+    }
+    if let Value::Array(a) = target
+        && !matches!(call.lower.as_str(), "tostring" | "gettype" | "equals" | "gethashcode" | "compareto")
+    {
+        // Member enumeration: a method the array lacks is called on each item.
+        let mut out = Vec::new();
+        for item in a.snapshot() {
+            if let Some(v) = self::call(cx, &item, name, call.args.clone())? {
+                out.push(v);
+            }
+        }
+        return Ok(Some(super::eval::collapse(out)));
     }
     common(target, &call)
 }
@@ -406,10 +450,17 @@ fn common(target: &Value, call: &Call) -> Result<Option<Value>> {
         }
         "equals" => {
             call.count(&[1])?;
-            Value::Bool(
-                super::ops::compare_scalars(target, &call.arg(0), true) == Some(std::cmp::Ordering::Equal)
-                    && (target.type_name() == call.arg(0).type_name() || !target.is_number()),
-            )
+            let other = call.arg(0);
+            Value::Bool(match (target, &other) {
+                (Value::Array(a), Value::Array(b)) => Rc::ptr_eq(a, b),
+                (Value::Hashtable(a), Value::Hashtable(b)) => Rc::ptr_eq(a, b),
+                (Value::Object(a), Value::Object(b)) => Rc::ptr_eq(a, b),
+                (Value::Array(_) | Value::Hashtable(_) | Value::Object(_), _) => false,
+                _ => {
+                    super::ops::compare_scalars(target, &other, true) == Some(std::cmp::Ordering::Equal)
+                        && (target.type_name() == other.type_name() || !target.is_number())
+                }
+            })
         }
         "compareto" => {
             call.count(&[1])?;

@@ -42,6 +42,15 @@ pub(super) fn object_extra(v: &Value, o: &Object, name: &str) -> Value {
     }
 }
 
+/// A property bag with a .NET type name.
+fn typed(type_name: &str, props: Vec<(String, Value)>) -> Value {
+    let v = custom_object(props);
+    if let Value::Object(o) = &v {
+        o.set_type_name(type_name);
+    }
+    v
+}
+
 pub fn error_record_property(r: &Rc<ErrorRecord>, name: &str) -> Value {
     match name {
         "exception" => Value::Exception(Rc::new(r.exception_value())),
@@ -64,32 +73,35 @@ pub fn error_record_property(r: &Rc<ErrorRecord>, name: &str) -> Value {
             let pos = r.position.clone();
             let command =
                 r.command.clone().map(|c| custom_object(vec![("Name".into(), Value::str(c))])).unwrap_or(Value::Null);
-            custom_object(vec![
-                ("MyCommand".into(), command),
-                ("ScriptName".into(), Value::str(pos.as_ref().and_then(|p| p.script.clone()).unwrap_or_default())),
-                ("ScriptLineNumber".into(), Value::Int(pos.as_ref().map(|p| p.line as i32).unwrap_or(0))),
-                ("OffsetInLine".into(), Value::Int(pos.as_ref().map(|p| p.column as i32).unwrap_or(0))),
-                ("Line".into(), Value::str(pos.as_ref().map(|p| format!("{}\n", p.line_text)).unwrap_or_default())),
-                (
-                    "PositionMessage".into(),
-                    Value::str(
-                        pos.as_ref()
-                            .map(|p| {
-                                let at = match &p.script {
-                                    Some(s) => format!("At {}:{} char:{}", s, p.line, p.column),
-                                    None => format!("At line:{} char:{}", p.line, p.column),
-                                };
-                                format!(
-                                    "{at}\n+ {}\n+ {}{}",
-                                    p.line_text,
-                                    " ".repeat(p.column.saturating_sub(1)),
-                                    "~".repeat(p.mark_len)
-                                )
-                            })
-                            .unwrap_or_default(),
+            typed(
+                "System.Management.Automation.InvocationInfo",
+                vec![
+                    ("MyCommand".into(), command),
+                    ("ScriptName".into(), Value::str(pos.as_ref().and_then(|p| p.script.clone()).unwrap_or_default())),
+                    ("ScriptLineNumber".into(), Value::Int(pos.as_ref().map(|p| p.line as i32).unwrap_or(0))),
+                    ("OffsetInLine".into(), Value::Int(pos.as_ref().map(|p| p.column as i32).unwrap_or(0))),
+                    ("Line".into(), Value::str(pos.as_ref().map(|p| format!("{}\n", p.line_text)).unwrap_or_default())),
+                    (
+                        "PositionMessage".into(),
+                        Value::str(
+                            pos.as_ref()
+                                .map(|p| {
+                                    let at = match &p.script {
+                                        Some(s) => format!("At {}:{} char:{}", s, p.line, p.column),
+                                        None => format!("At line:{} char:{}", p.line, p.column),
+                                    };
+                                    format!(
+                                        "{at}\n+ {}\n+ {}{}",
+                                        p.line_text,
+                                        " ".repeat(p.column.saturating_sub(1)),
+                                        "~".repeat(p.mark_len)
+                                    )
+                                })
+                                .unwrap_or_default(),
+                        ),
                     ),
-                ),
-            ])
+                ],
+            )
         }
         "errordetails" => Value::Null,
         "scriptstacktrace" => Value::str(
@@ -108,6 +120,7 @@ pub(super) fn exception_property(e: &super::super::value::Exception, name: &str)
         "hresult" => Value::Int(-2146233087),
         "data" => Value::hashtable(vec![], false),
         "errorrecord" => Value::Null,
+        "wasthrownfromthrowstatement" => Value::Bool(e.thrown),
         _ => Value::Null,
     }
 }

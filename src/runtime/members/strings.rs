@@ -146,6 +146,11 @@ pub(super) fn call(s: &str, call: &Call) -> Result<Option<Option<Value>>> {
             if width < 0 {
                 return Err(out_of_range(call, "Non-negative number required.", "totalWidth"));
             }
+            if width as usize > crate::runtime::ops::arith::MAX_STRING {
+                return Err(call
+                    .exception("Exception of type 'System.OutOfMemoryException' was thrown.", "OutOfMemoryException")
+                    .into());
+            }
             let fill = if call.args.len() == 2 { call.text(1).chars().next().unwrap_or(' ') } else { ' ' };
             let pad: String = std::iter::repeat_n(fill, (width - len).max(0) as usize).collect();
             Value::str(if call.lower == "padleft" { format!("{pad}{s}") } else { format!("{s}{pad}") })

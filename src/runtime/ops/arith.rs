@@ -45,7 +45,7 @@ impl Num {
         Some(match v {
             Value::Int(n) => Num::Int(*n as i64),
             Value::Byte(n) => Num::Int(*n as i64),
-            Value::Bool(b) => Num::Int(*b as i64),
+            Value::Bool(b) | Value::Switch(b) => Num::Int(*b as i64),
             Value::Char(c) => Num::Int(*c as i64),
             Value::Long(n) => Num::Long(*n),
             Value::Bytes(n) => Num::Long(*n as i64),
@@ -125,16 +125,44 @@ fn conversion_error(e: super::super::types::CastError) -> ErrorRecord {
     ErrorRecord::new(e.message, Category::InvalidArgument, e.error_id, "RuntimeException").unqualified()
 }
 
+/// The largest string .NET can hold, in UTF-16 units (bytes here).
+pub const MAX_STRING: usize = 0x3FFF_FFDF;
+/// The most references one .NET array can hold within its 2 GB object limit.
+const MAX_ARRAY: usize = 0x0FFF_FFF8;
+
+/// What .NET throws when a string or array would outgrow its limits; the
+/// shell stops the statement instead of exhausting the machine's memory.
+pub fn out_of_memory() -> ErrorRecord {
+    ErrorRecord::new(
+        "Exception of type 'System.OutOfMemoryException' was thrown.",
+        Category::OperationStopped,
+        "System.OutOfMemoryException",
+        "OutOfMemoryException",
+    )
+    .with_exception_type("System.OutOfMemoryException")
+    .unqualified()
+}
+
+fn within(len: Option<usize>, max: usize) -> Result<usize, ErrorRecord> {
+    len.filter(|&n| n <= max).ok_or_else(out_of_memory)
+}
+
 /// `l op r`.
 pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
     match (op, &l) {
         (Arith::Add, Value::Str(a)) => {
-            let mut s = String::with_capacity(a.len() + 8);
+            let right = r.to_text();
+            let mut s = String::with_capacity(within(a.len().checked_add(right.len()), MAX_STRING)?);
             s.push_str(a);
-            s.push_str(&r.to_text());
+            s.push_str(&right);
             return Ok(Value::str(s));
         }
         (Arith::Add, Value::Array(a)) => {
+            let added = match &r {
+                Value::Array(b) => b.len(),
+                _ => 1,
+            };
+            within(a.len().checked_add(added), MAX_ARRAY)?;
             let mut items = a.snapshot();
             match &r {
                 Value::Array(b) => items.extend(b.snapshot()),
@@ -172,12 +200,13 @@ pub fn arithmetic(op: Arith, l: Value, r: Value) -> Result<Value, ErrorRecord> {
         }
         (Arith::Multiply, Value::Str(a)) => {
             let n = repeat_count(&r)?;
+            within(a.len().checked_mul(n), MAX_STRING)?;
             return Ok(Value::str(a.repeat(n)));
         }
         (Arith::Multiply, Value::Array(a)) => {
             let n = repeat_count(&r)?;
             let items = a.snapshot();
-            let mut out = Vec::with_capacity(items.len() * n);
+            let mut out = Vec::with_capacity(within(items.len().checked_mul(n), MAX_ARRAY)?);
             for _ in 0..n {
                 out.extend(items.iter().cloned());
             }
@@ -404,6 +433,17 @@ mod tests {
 
     fn ar(op: Arith, l: Value, r: Value) -> Value {
         arithmetic(op, l, r).unwrap()
+    }
+
+    #[test]
+    fn results_beyond_dotnets_limits_are_out_of_memory_errors() {
+        for (l, r) in
+            [(Value::str("a"), Value::Int(i32::MAX)), (Value::array(vec![Value::Int(1)]), Value::Int(i32::MAX))]
+        {
+            let e = arithmetic(Arith::Multiply, l, r).unwrap_err();
+            assert_eq!(e.message, "Exception of type 'System.OutOfMemoryException' was thrown.");
+        }
+        assert_eq!(ar(Arith::Multiply, Value::str("ab"), Value::Int(3)), Value::str("ababab"));
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std
             let b = number(r)?;
             a.partial_cmp(&b)
         }
-        (Value::Bool(a), other) => Some(a.cmp(&other.is_true())),
+        (Value::Bool(a) | Value::Switch(a), other) => Some(a.cmp(&other.is_true())),
         (Value::Char(a), Value::Char(b)) => {
             Some(if case_sensitive { a.cmp(b) } else { a.to_lowercase().cmp(b.to_lowercase()) })
         }
@@ -134,6 +134,13 @@ pub fn compare_scalars(l: &Value, r: &Value, case_sensitive: bool) -> Option<std
             Ok(b) => Some(if *l == b { Ordering::Equal } else { Ordering::Less }),
             Err(_) => None,
         },
+        (Value::Object(a), _) if a.is_type(super::super::types::VERSION) => {
+            let b = match cast(r.clone(), &TypeRef::Version) {
+                Ok(Value::Object(b)) => b,
+                _ => return None,
+            };
+            Some(super::super::types::version_parts(a).cmp(&super::super::types::version_parts(&b)))
+        }
         (Value::Array(_) | Value::Hashtable(_) | Value::Object(_) | Value::ScriptBlock(_), _) => {
             if l == r {
                 Some(Ordering::Equal)
@@ -169,7 +176,9 @@ fn number(v: &Value) -> Option<f64> {
         Value::Bytes(b) => Some(*b as f64),
         Value::Bool(b) => Some(*b as i64 as f64),
         Value::Char(c) => Some(*c as u32 as f64),
-        Value::Str(s) => super::super::types::parse_double(s),
+        Value::Str(s) => {
+            super::super::types::parse_integer(s).map(|n| n as f64).or_else(|| super::super::types::parse_double(s))
+        }
         Value::Enum(_, i) => Some(*i as f64),
         Value::Null => Some(0.0),
         _ => None,

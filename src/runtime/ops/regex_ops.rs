@@ -24,6 +24,26 @@ pub fn translate(pattern: &str, _ignore_case: bool) -> String {
     pattern.replace("\\Z", "\\z")
 }
 
+/// Compiles with .NET RegexOptions named as -split takes them
+/// (`Multiline`, `Singleline`, `IgnorePatternWhitespace`, `ExplicitCapture`).
+pub fn compile_with(pattern: &str, ignore_case: bool, options: &str) -> Result<Rc<regex::Regex>, ErrorRecord> {
+    let mut flags = String::new();
+    let o = options.to_ascii_lowercase();
+    if o.contains("multiline") {
+        flags.push('m');
+    }
+    if o.contains("singleline") {
+        flags.push('s');
+    }
+    if o.contains("ignorepatternwhitespace") {
+        flags.push('x');
+    }
+    if flags.is_empty() {
+        return compile(pattern, ignore_case);
+    }
+    compile(&format!("(?{flags}){pattern}"), ignore_case)
+}
+
 /// Compiles (or reuses) a pattern; PowerShell's error for a bad one.
 pub fn compile(pattern: &str, ignore_case: bool) -> Result<Rc<regex::Regex>, ErrorRecord> {
     let key = (pattern.to_string(), ignore_case);
@@ -180,9 +200,10 @@ fn expand(rep: &str, caps: &regex::Captures, re: &regex::Regex, input: &str, out
 /// pieces at most (0 is no limit), the last one holding the rest.
 pub fn split(input: &str, re: &regex::Regex, max: usize) -> Vec<String> {
     let mut out = Vec::new();
+    let mut pieces = 0;
     let mut last = 0;
     for caps in re.captures_iter(input) {
-        if max > 0 && out.len() + 1 >= max {
+        if max > 0 && pieces + 1 >= max {
             break;
         }
         let Some(m) = caps.get(0) else { continue };
@@ -190,6 +211,7 @@ pub fn split(input: &str, re: &regex::Regex, max: usize) -> Vec<String> {
             continue;
         }
         out.push(input[last..m.start()].to_string());
+        pieces += 1;
         for g in caps.iter().skip(1).flatten() {
             out.push(g.as_str().to_string());
         }

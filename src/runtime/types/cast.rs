@@ -109,6 +109,7 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             let items = match v {
                 Value::Null => return Ok(Value::Null),
                 Value::Array(a) => a.snapshot(),
+                Value::Str(s) if **elem == TypeRef::Char => s.chars().map(Value::Char).collect(),
                 other => vec![other],
             };
             let kind = if **elem == TypeRef::Object { ArrayKind::Object } else { ArrayKind::Typed(elem.full_name()) };
@@ -210,6 +211,38 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             _ => Err(cannot_final(&v, name)),
         },
         TypeRef::Static(name) => Err(cannot_final(&v, name)),
+        TypeRef::Interface(name) => {
+            if t.is_instance(&v) {
+                Ok(v)
+            } else {
+                Err(cannot_final(&v, name))
+            }
+        }
+        TypeRef::Ref => Ok(match v {
+            Value::Ref(_) => v,
+            other => Value::Ref(Rc::new(std::cell::RefCell::new(other))),
+        }),
+        TypeRef::ErrorRecord => match v {
+            Value::ErrorRecord(_) => Ok(v),
+            other => Err(cannot_final(&other, "System.Management.Automation.ErrorRecord")),
+        },
+        TypeRef::Version => match &v {
+            Value::Object(o) if o.is_type(super::VERSION) => Ok(v),
+            other => {
+                let text = other.to_text();
+                let parts: Option<Vec<i64>> =
+                    text.trim().split('.').map(|p| p.parse::<i64>().ok().filter(|n| *n >= 0)).collect();
+                match parts {
+                    Some(p) if (2..=4).contains(&p.len()) => Ok(super::version(&p)),
+                    _ => Err(cannot(
+                        other,
+                        "System.Version",
+                        "Version string portion was too short or too long.",
+                        "InvalidCastParseTargetInvocation",
+                    )),
+                }
+            }
+        },
         TypeRef::Narrow { name, min, max } => {
             let short = name.rsplit('.').next().unwrap_or(name);
             let range = format!("{} {short}", if short.starts_with(['U', 'I']) { "an" } else { "a" });

@@ -52,6 +52,14 @@ pub enum TypeRef {
     Exception(&'static str),
     /// A class that only has static members (`[math]`, `[convert]`...).
     Static(&'static str),
+    /// System.Version (`[version]'1.2.3'`).
+    Version,
+    /// `[ref]`: a reference a method can write through.
+    Ref,
+    /// A .NET interface `-is` tests (`[System.Collections.IDictionary]`).
+    Interface(&'static str),
+    /// System.Management.Automation.ErrorRecord, for `::new()`.
+    ErrorRecord,
     /// An enumeration (`[ConsoleColor]`).
     Enum(&'static super::value::EnumDef),
     /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
@@ -115,6 +123,23 @@ const NAMES: &[(&str, TypeRef)] = &[
     ("pscredential", TypeRef::PSCredential),
     ("system.management.automation.pscredential", TypeRef::PSCredential),
     ("type", TypeRef::Type),
+    ("version", TypeRef::Version),
+    ("system.collections.idictionary", TypeRef::Interface("System.Collections.IDictionary")),
+    ("collections.idictionary", TypeRef::Interface("System.Collections.IDictionary")),
+    ("system.collections.ienumerable", TypeRef::Interface("System.Collections.IEnumerable")),
+    ("collections.ienumerable", TypeRef::Interface("System.Collections.IEnumerable")),
+    ("system.collections.icollection", TypeRef::Interface("System.Collections.ICollection")),
+    ("system.collections.ilist", TypeRef::Interface("System.Collections.IList")),
+    ("system.icomparable", TypeRef::Interface("System.IComparable")),
+    ("icomparable", TypeRef::Interface("System.IComparable")),
+    ("valuetype", TypeRef::Interface("System.ValueType")),
+    ("system.valuetype", TypeRef::Interface("System.ValueType")),
+    ("system.enum", TypeRef::Interface("System.Enum")),
+    ("ref", TypeRef::Ref),
+    ("system.management.automation.psreference", TypeRef::Ref),
+    ("system.management.automation.errorrecord", TypeRef::ErrorRecord),
+    ("management.automation.errorrecord", TypeRef::ErrorRecord),
+    ("system.version", TypeRef::Version),
     ("system.type", TypeRef::Type),
     ("system.collections.arraylist", TypeRef::ArrayList),
     ("collections.arraylist", TypeRef::ArrayList),
@@ -215,6 +240,10 @@ impl TypeRef {
             TypeRef::Static(n) => n.to_string(),
             TypeRef::Enum(d) => d.type_name.to_string(),
             TypeRef::Narrow { name, .. } => name.to_string(),
+            TypeRef::Version => "System.Version".into(),
+            TypeRef::Interface(n) => n.to_string(),
+            TypeRef::Ref => "System.Management.Automation.PSReference".into(),
+            TypeRef::ErrorRecord => "System.Management.Automation.ErrorRecord".into(),
         }
     }
 
@@ -253,6 +282,10 @@ impl TypeRef {
                 n.rsplit('.').next().unwrap_or(n)
             }
             TypeRef::Enum(d) => d.type_name.rsplit('.').next().unwrap_or(d.type_name),
+            TypeRef::Version => "Version",
+            TypeRef::Interface(n) => n.rsplit('.').next().unwrap_or(n),
+            TypeRef::Ref => "PSReference",
+            TypeRef::ErrorRecord => "ErrorRecord",
         }
     }
 
@@ -267,6 +300,7 @@ impl TypeRef {
             (TypeRef::Object | TypeRef::PSObject, Value::Null) => false,
             (TypeRef::Object | TypeRef::PSObject, _) => true,
             (TypeRef::Bool, Value::Bool(_)) => true,
+            (TypeRef::Switch, Value::Switch(_)) => true,
             (TypeRef::Int, Value::Int(_)) => true,
             (TypeRef::Long, Value::Long(_)) => true,
             (TypeRef::Double, Value::Double(_)) => true,
@@ -293,6 +327,43 @@ impl TypeRef {
             (TypeRef::Exception(t), Value::Exception(e)) => super::exceptions::derives_from(&e.type_name, t),
             (TypeRef::Exception(t), Value::ErrorRecord(_)) => *t == "System.Management.Automation.ErrorRecord",
             (TypeRef::Enum(d), Value::Enum(e, _)) => std::ptr::eq(*d, *e),
+            (TypeRef::Version, Value::Object(o)) => o.is_type(VERSION),
+            (TypeRef::Ref, Value::Ref(_)) => true,
+            (TypeRef::Interface("System.Collections.IDictionary"), Value::Hashtable(_)) => true,
+            (
+                TypeRef::Interface("System.Collections.IEnumerable"),
+                Value::Array(_) | Value::Hashtable(_) | Value::Str(_),
+            ) => true,
+            (TypeRef::Interface("System.Collections.ICollection" | "System.Collections.IList"), Value::Array(_)) => {
+                true
+            }
+            (TypeRef::Interface("System.Collections.ICollection"), Value::Hashtable(_)) => true,
+            (TypeRef::Interface("System.IComparable"), v) => {
+                v.is_number()
+                    || matches!(
+                        v,
+                        Value::Str(_)
+                            | Value::Bool(_)
+                            | Value::Char(_)
+                            | Value::DateTime(_)
+                            | Value::TimeSpan(_)
+                            | Value::Enum(..)
+                    )
+            }
+            (TypeRef::Interface("System.ValueType"), v) => {
+                v.is_number()
+                    || matches!(
+                        v,
+                        Value::Bool(_)
+                            | Value::Char(_)
+                            | Value::DateTime(_)
+                            | Value::TimeSpan(_)
+                            | Value::Guid(_)
+                            | Value::Enum(..)
+                    )
+            }
+            (TypeRef::Interface("System.Enum"), Value::Enum(..)) => true,
+            (TypeRef::ErrorRecord, Value::ErrorRecord(_)) => true,
             _ => false,
         }
     }
@@ -302,6 +373,30 @@ impl TypeRef {
 /// with names mailsh resolves by text, such as Exchange object types).
 pub fn type_name_matches(v: &Value, full: &str) -> bool {
     v.type_name().eq_ignore_ascii_case(full)
+}
+
+pub const VERSION: &str = "System.Version";
+
+/// A System.Version object (Major.Minor[.Build[.Revision]]).
+pub fn version(parts: &[i64]) -> Value {
+    let get = |i: usize| parts.get(i).copied().unwrap_or(-1);
+    let obj = super::value::custom_object(vec![
+        ("Major".into(), Value::int(get(0))),
+        ("Minor".into(), Value::int(get(1))),
+        ("Build".into(), Value::int(get(2))),
+        ("Revision".into(), Value::int(get(3))),
+        ("MajorRevision".into(), Value::int(if get(3) < 0 { -1 } else { get(3) >> 16 })),
+        ("MinorRevision".into(), Value::int(if get(3) < 0 { -1 } else { get(3) & 0xffff })),
+    ]);
+    if let Value::Object(o) = &obj {
+        o.set_type_name(VERSION);
+    }
+    obj
+}
+
+/// The numbers of a System.Version object, for comparison.
+pub fn version_parts(o: &super::value::Object) -> Vec<i64> {
+    ["Major", "Minor", "Build", "Revision"].iter().map(|n| o.get(n).and_then(|v| v.as_i64()).unwrap_or(-1)).collect()
 }
 
 pub fn not_found(text: &str) -> ErrorRecord {

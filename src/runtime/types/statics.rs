@@ -118,6 +118,16 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "localhost".into())
 }
 
+/// Static methods that return nothing (void): their call writes no output.
+pub fn is_void(ty: &TypeRef, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        (ty, lower.as_str()),
+        (TypeRef::Array(_), "reverse" | "sort" | "clear")
+            | (TypeRef::Static("System.IO.File"), "writealltext" | "appendalltext" | "delete")
+    )
+}
+
 /// `[T]::Method(args)`
 pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Result<Value> {
     let call = Call { name, lower: name.to_ascii_lowercase(), args };
@@ -127,6 +137,31 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
     match ty {
         TypeRef::Static("System.Math") => math(&call),
         TypeRef::String => string_static(&call),
+        TypeRef::Int
+        | TypeRef::Long
+        | TypeRef::Double
+        | TypeRef::Decimal
+        | TypeRef::Byte
+        | TypeRef::Bool
+        | TypeRef::DateTime
+        | TypeRef::TimeSpan
+        | TypeRef::Guid
+            if call.lower == "tryparse" =>
+        {
+            // TryParse(text, [ref]$result): the result through the reference.
+            call.count(&[2])?;
+            let parsed = if *ty == TypeRef::DateTime {
+                crate::runtime::dotnet::date_parse::parse(&call.text(0), crate::runtime::dotnet::culture::Culture::EnUs)
+                    .ok()
+                    .map(Value::DateTime)
+            } else {
+                cast(Value::str(call.text(0)), ty).ok()
+            };
+            if let Value::Ref(cell) = call.arg(1) {
+                *cell.borrow_mut() = parsed.clone().unwrap_or_else(|| cast(Value::Null, ty).unwrap_or(Value::Null));
+            }
+            Ok(Value::Bool(parsed.is_some()))
+        }
         TypeRef::Int | TypeRef::Long | TypeRef::Double | TypeRef::Decimal | TypeRef::Byte | TypeRef::Bool => {
             match call.lower.as_str() {
                 "parse" => {
@@ -653,6 +688,33 @@ pub fn construct(cx: &mut Session, ty: &TypeRef, call: &Call) -> Result<Value> {
                 }
             };
             Value::credential(call.text(0), password)
+        }
+        TypeRef::ErrorRecord => {
+            call.count(&[4])?;
+            let exception = match call.arg(0) {
+                Value::Exception(e) => e,
+                other => {
+                    return Err(call
+                        .exception(&format!("Cannot convert argument \"exception\", with value: \"{}\", for \"ErrorRecord\" to type \"System.Exception\".", other.to_text()), "PSInvalidCastException")
+                        .into());
+                }
+            };
+            let category = super::super::errors::Category::from_name(&call.text(2));
+            let mut rec = super::super::errors::ErrorRecord::new(
+                exception.message.to_string(),
+                category,
+                &call.text(1),
+                exception.short_name(),
+            )
+            .unqualified();
+            rec.exception = Some(exception);
+            let target = call.arg(3);
+            if !target.is_null() {
+                rec.target = target.to_text();
+                rec.target_type = target.short_type_name();
+                rec.target_object = Some(Box::new(target));
+            }
+            Value::ErrorRecord(Rc::new(rec))
         }
         TypeRef::Exception(name) => {
             let mut e = Exception::new(

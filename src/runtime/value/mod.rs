@@ -48,11 +48,13 @@ pub struct Exception {
     pub type_name: Rc<str>,
     pub message: Rc<str>,
     pub inner: Option<Rc<Exception>>,
+    /// Raised by a `throw` statement (RuntimeException.WasThrownFromThrowStatement).
+    pub thrown: bool,
 }
 
 impl Exception {
     pub fn new(type_name: &str, message: &str) -> Exception {
-        Exception { type_name: Rc::from(type_name), message: Rc::from(message), inner: None }
+        Exception { type_name: Rc::from(type_name), message: Rc::from(message), inner: None, thrown: false }
     }
     pub fn short_name(&self) -> &str {
         self.type_name.rsplit('.').next().unwrap_or(&self.type_name)
@@ -70,6 +72,8 @@ pub struct Credential {
 pub enum Value {
     Null,
     Bool(bool),
+    /// A `[switch]` parameter's value (System.Management.Automation.SwitchParameter).
+    Switch(bool),
     /// System.Int32
     Int(i32),
     /// System.Int64
@@ -97,6 +101,40 @@ pub enum Value {
     ErrorRecord(Rc<ErrorRecord>),
     Exception(Rc<Exception>),
     Regex(Rc<Regex>),
+    /// `[ref]$x`: a cell a method writes into (TryParse's out argument).
+    Ref(Rc<std::cell::RefCell<Value>>),
+    /// `$foreach` / `$switch`: the loop's enumerator (MoveNext skips ahead).
+    Enumerator(Rc<Enumerator>),
+}
+
+/// The items a foreach or switch walks, with its position.
+#[derive(Debug)]
+pub struct Enumerator {
+    items: Vec<Value>,
+    /// One past the current item; 0 before the first MoveNext.
+    next: std::cell::Cell<usize>,
+}
+
+impl Enumerator {
+    pub fn new(items: Vec<Value>) -> Enumerator {
+        Enumerator { items, next: std::cell::Cell::new(0) }
+    }
+    pub fn move_next(&self) -> bool {
+        let n = self.next.get();
+        if n < self.items.len() {
+            self.next.set(n + 1);
+            true
+        } else {
+            self.next.set(self.items.len() + 1);
+            false
+        }
+    }
+    pub fn current(&self) -> Value {
+        self.next.get().checked_sub(1).and_then(|i| self.items.get(i)).cloned().unwrap_or(Value::Null)
+    }
+    pub fn reset(&self) {
+        self.next.set(0);
+    }
 }
 
 /// A compiled regular expression with its source pattern (`[regex]'a+'`).
@@ -123,6 +161,7 @@ impl PartialEq for Value {
         match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Switch(a), Value::Switch(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Long(a), Value::Long(b)) => a == b,
             (Value::Double(a), Value::Double(b)) => a == b,
@@ -145,6 +184,8 @@ impl PartialEq for Value {
             (Value::ErrorRecord(a), Value::ErrorRecord(b)) => Rc::ptr_eq(a, b),
             (Value::Exception(a), Value::Exception(b)) => Rc::ptr_eq(a, b),
             (Value::Regex(a), Value::Regex(b)) => a.pattern == b.pattern,
+            (Value::Ref(a), Value::Ref(b)) => Rc::ptr_eq(a, b),
+            (Value::Enumerator(a), Value::Enumerator(b)) => Rc::ptr_eq(a, b),
             _ => false,
         }
     }
@@ -251,7 +292,7 @@ impl Value {
     pub fn is_true(&self) -> bool {
         match self {
             Value::Null => false,
-            Value::Bool(b) => *b,
+            Value::Bool(b) | Value::Switch(b) => *b,
             Value::Int(n) => *n != 0,
             Value::Long(n) => *n != 0,
             Value::Double(f) => *f != 0.0,
@@ -279,6 +320,7 @@ impl Value {
         match self {
             Value::Null => "null".into(),
             Value::Bool(_) => "System.Boolean".into(),
+            Value::Switch(_) => "System.Management.Automation.SwitchParameter".into(),
             Value::Int(_) => "System.Int32".into(),
             Value::Long(_) => "System.Int64".into(),
             Value::Double(_) => "System.Double".into(),
@@ -301,6 +343,8 @@ impl Value {
             Value::ErrorRecord(_) => "System.Management.Automation.ErrorRecord".into(),
             Value::Exception(e) => e.type_name.to_string(),
             Value::Regex(_) => "System.Text.RegularExpressions.Regex".into(),
+            Value::Ref(_) => "System.Management.Automation.PSReference".into(),
+            Value::Enumerator(_) => "System.Array+SZArrayEnumerator".into(),
         }
     }
 

@@ -13,6 +13,13 @@ impl Value {
             Value::Null => String::new(),
             Value::Bool(true) => "True".into(),
             Value::Bool(false) => "False".into(),
+            Value::Switch(b) => {
+                if *b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             Value::Int(n) => n.to_string(),
             Value::Long(n) => n.to_string(),
             Value::Double(f) => format_double(*f),
@@ -35,6 +42,8 @@ impl Value {
             Value::ErrorRecord(e) => e.message.clone(),
             Value::Exception(e) => e.message.to_string(),
             Value::Regex(r) => r.pattern.clone(),
+            Value::Ref(_) => "System.Management.Automation.PSReference".into(),
+            Value::Enumerator(_) => "System.Array+SZArrayEnumerator".into(),
         }
     }
 }
@@ -57,6 +66,23 @@ fn object_text(o: &Object) -> String {
         return text;
     }
     let type_name = o.type_name();
+    if type_name == "System.Version" {
+        let parts: Vec<String> = ["Major", "Minor", "Build", "Revision"]
+            .iter()
+            .filter_map(|n| o.get(n).and_then(|v| v.as_i64()))
+            .filter(|n| *n >= 0)
+            .map(|n| n.to_string())
+            .collect();
+        return parts.join(".");
+    }
+    if type_name.starts_with("System.Management.Automation.") && type_name.ends_with("Record") {
+        if let Some(m) = o.get("Message") {
+            return m.to_text();
+        }
+    }
+    if type_name == "System.Management.Automation.PathInfo" {
+        return o.get("Path").map(|p| p.to_text()).unwrap_or_default();
+    }
     if type_name == "System.Management.Automation.PSCustomObject" || type_name.starts_with("Selected.") {
         let mut s = String::from("@{");
         for (i, (k, v)) in o.properties().iter().enumerate() {
