@@ -416,6 +416,7 @@ fn set_drive_value(
 
 /// Writes (or appends) values as lines, in `enc`; a new file starts with
 /// the encoding's byte-order mark.
+#[allow(clippy::result_large_err)] // the record goes to write_error as it is
 fn write_file(
     path: &std::path::Path,
     values: &[Value],

@@ -66,7 +66,7 @@ pub fn definitions() -> Vec<CmdletDef> {
 }
 
 /// The one-character delimiter of -Delimiter (a comma by default).
-fn delimiter(args: &Args) -> std::result::Result<char, ErrorRecord> {
+fn delimiter(args: &Args) -> Result<char> {
     match args.string("Delimiter") {
         None => Ok(','),
         Some(d) => {
@@ -78,7 +78,7 @@ fn delimiter(args: &Args) -> std::result::Result<char, ErrorRecord> {
                     &format!(
                         "Cannot convert value \"{d}\" to type \"System.Char\". Error: \"String must be exactly one character long.\""
                     ),
-                )),
+                ).into()),
             }
         }
     }
@@ -142,7 +142,7 @@ pub fn parse_records(text: &str, sep: char) -> Vec<Vec<String>> {
 
 /// Objects from CSV text: the first record names the columns (unless
 /// -Header does); a `#TYPE` line is skipped.
-fn objects_from(text: &str, args: &Args) -> std::result::Result<Vec<Value>, ErrorRecord> {
+fn objects_from(text: &str, args: &Args) -> Result<Vec<Value>> {
     let sep = delimiter(args)?;
     let mut records = parse_records(text, sep).into_iter().peekable();
     if records.peek().is_some_and(|r| r.len() == 1 && r[0].starts_with("#TYPE")) {
@@ -162,7 +162,8 @@ fn objects_from(text: &str, args: &Args) -> std::result::Result<Vec<Value>, Erro
                 Category::NotSpecified,
                 "AlreadyPresentPSMemberInfoInternalCollectionAdd",
                 "ExtendedTypeSystemException",
-            ));
+            )
+            .into());
         }
     }
     Ok(records

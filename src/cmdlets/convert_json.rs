@@ -77,7 +77,7 @@ fn json_error(text: &str, e: &serde_json::Error) -> ErrorRecord {
         .with_exception_type("System.ArgumentException")
 }
 
-fn from_json(v: &serde_json::Value) -> std::result::Result<Value, ErrorRecord> {
+fn from_json(v: &serde_json::Value) -> Result<Value> {
     Ok(match v {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
@@ -110,7 +110,7 @@ fn from_json(v: &serde_json::Value) -> std::result::Result<Value, ErrorRecord> {
                         Category::InvalidOperation,
                         "DuplicateKeysInJsonString",
                         "InvalidOperationException",
-                    ));
+                    ).into());
                 }
                 props.push((k.clone(), from_json(v)?));
             }
@@ -245,6 +245,6 @@ mod tests {
     #[test]
     fn keys_differing_in_case_are_refused() {
         let e = from_json(&serde_json::from_str(r#"{"a":1,"A":2}"#).unwrap()).unwrap_err();
-        assert!(e.message.contains("duplicated keys 'a' and 'A'"));
+        assert!(e.record().is_some_and(|r| r.message.contains("duplicated keys 'a' and 'A'")));
     }
 }

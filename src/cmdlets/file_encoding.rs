@@ -47,7 +47,7 @@ pub enum Encoding {
 
 impl Encoding {
     /// The encoding an `-Encoding` argument names; `None` when not given.
-    pub fn from_arg(v: Option<&Value>) -> Result<Encoding, ErrorRecord> {
+    pub fn from_arg(v: Option<&Value>) -> crate::runtime::errors::Result<Encoding> {
         let Some(v) = v else { return Ok(Encoding::Plain) };
         Ok(match v.to_text().to_ascii_lowercase().as_str() {
             "unicode" => Encoding::Utf16Le,
@@ -63,7 +63,8 @@ impl Encoding {
                     Category::NotImplemented,
                     "EncodingNotSupported",
                     "PSNotSupportedException",
-                ));
+                )
+                .into());
             }
             _ => Encoding::Plain,
         })

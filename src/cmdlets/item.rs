@@ -358,6 +358,7 @@ fn new_item(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
     Ok(())
 }
 
+#[allow(clippy::result_large_err)] // the record goes to write_error as it is
 fn create_dir(p: &Path, force: bool) -> std::result::Result<(), ErrorRecord> {
     let shown_path = shown(p);
     if p.exists() {
@@ -377,6 +378,7 @@ fn create_dir(p: &Path, force: bool) -> std::result::Result<(), ErrorRecord> {
     std::fs::create_dir_all(p).map_err(|e| io_error(&shown_path, &e, "CreateDirectoryIOError"))
 }
 
+#[allow(clippy::result_large_err)] // the record goes to write_error as it is
 fn create_file(p: &Path, value: Option<&Value>, force: bool) -> std::result::Result<(), ErrorRecord> {
     let shown_path = shown(p);
     if p.exists() && (!force || p.is_dir()) {

@@ -553,7 +553,7 @@ fn hidden_members() -> Vec<Member> {
 }
 
 /// The member-type names a `-MemberType` value stands for.
-fn kinds_wanted(args: &Args) -> std::result::Result<Option<Vec<String>>, ErrorRecord> {
+fn kinds_wanted(args: &Args) -> Result<Option<Vec<String>>> {
     let Some(list) = args.strings("MemberType") else { return Ok(None) };
     let check = Param::new("MemberType", T::Enum(&MEMBER_TYPES));
     let mut out = Vec::new();

@@ -205,11 +205,14 @@ pub fn windows_drive(given: &str) -> Option<&str> {
 
 /// The paths of -Path (or -LiteralPath) with PowerShell's binding errors
 /// for none, `$null` and empty strings.
-pub fn required_paths(args: &crate::runtime::command::Args, param: &str) -> Result<Vec<String>, ErrorRecord> {
+pub fn required_paths(
+    args: &crate::runtime::command::Args,
+    param: &str,
+) -> crate::runtime::errors::Result<Vec<String>> {
     let raw = args.get(param);
     let list = path_list(raw);
     if raw.is_none() {
-        return Err(ErrorRecord::missing_mandatory(&[param]));
+        return Err(ErrorRecord::missing_mandatory(&[param]).into());
     }
     if list.is_empty() || list.iter().any(|p| p.is_empty()) {
         let (what, id) = if matches!(raw, Some(Value::Null)) {
@@ -222,7 +225,8 @@ pub fn required_paths(args: &crate::runtime::command::Args, param: &str) -> Resu
             Category::InvalidData,
             id,
             "ParameterBindingValidationException",
-        ));
+        )
+        .into());
     }
     Ok(list)
 }

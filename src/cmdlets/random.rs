@@ -82,7 +82,7 @@ enum Num {
     Float(f64),
 }
 
-fn num(name: &str, v: &Value) -> std::result::Result<Num, ErrorRecord> {
+fn num(name: &str, v: &Value) -> Result<Num> {
     match v {
         Value::Int(_) | Value::Long(_) | Value::Byte(_) => Ok(Num::Int(v.as_i64().unwrap_or(0))),
         Value::Double(f) => Ok(Num::Float(*f)),
@@ -99,13 +99,13 @@ fn num(name: &str, v: &Value) -> std::result::Result<Num, ErrorRecord> {
                     &format!(
                         "Cannot convert value \"{text}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\""
                     ),
-                )),
+                ).into()),
             }
         }
     }
 }
 
-fn random_number(args: &Args) -> std::result::Result<Value, ErrorRecord> {
+fn random_number(args: &Args) -> Result<Value> {
     let max = args.get("Maximum").map(|v| num("Maximum", v)).transpose()?;
     let min = args.get("Minimum").map(|v| num("Minimum", v)).transpose()?;
     let wide =
@@ -122,7 +122,8 @@ fn random_number(args: &Args) -> std::result::Result<Value, ErrorRecord> {
                 return Err(bound_error(
                     args.get("Minimum").unwrap_or(&Value::Double(lo)),
                     args.get("Maximum").unwrap_or(&Value::Double(hi)),
-                ));
+                )
+                .into());
             }
             Ok(Value::Double(lo + next_f64() * (hi - lo)))
         }
@@ -139,7 +140,8 @@ fn random_number(args: &Args) -> std::result::Result<Value, ErrorRecord> {
                 return Err(bound_error(
                     args.get("Minimum").unwrap_or(&Value::Int(lo as i32)),
                     args.get("Maximum").unwrap_or(&Value::int(hi)),
-                ));
+                )
+                .into());
             }
             let span = (hi - lo) as u64;
             let n = lo + (next_u64() % span) as i64;

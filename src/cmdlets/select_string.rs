@@ -55,7 +55,7 @@ enum Matcher {
 }
 
 impl Matcher {
-    fn new(args: &Args) -> std::result::Result<Matcher, ErrorRecord> {
+    fn new(args: &Args) -> Result<Matcher> {
         let patterns = args.strings("Pattern").unwrap_or_default();
         let case_sensitive = args.switch("CaseSensitive");
         if args.switch("SimpleMatch") {
@@ -91,10 +91,12 @@ impl Matcher {
 struct Source {
     filename: String,
     path: String,
+    /// The number of the first line searched.
+    first: usize,
 }
 
-fn stream() -> Source {
-    Source { filename: "InputStream".into(), path: "InputStream".into() }
+fn stream(first: usize) -> Source {
+    Source { filename: "InputStream".into(), path: "InputStream".into(), first }
 }
 
 fn context_of(args: &Args) -> (usize, usize) {
@@ -115,7 +117,6 @@ impl SelectString {
         out: &mut Output,
         matcher: &Matcher,
         lines: &[String],
-        first: usize,
         source: &Source,
     ) -> Result<()> {
         let (pre, post) = context_of(args);
@@ -153,7 +154,7 @@ impl SelectString {
                 MATCH_INFO,
                 vec![
                     ("IgnoreCase", Value::Bool(!args.switch("CaseSensitive"))),
-                    ("LineNumber", Value::Int((first + i) as i32)),
+                    ("LineNumber", Value::Int((source.first + i) as i32)),
                     ("Line", Value::str(line)),
                     ("Filename", Value::str(&source.filename)),
                     ("Path", Value::str(&source.path)),
@@ -190,8 +191,9 @@ impl SelectString {
         let source = Source {
             filename: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             path: shown(p),
+            first: 1,
         };
-        self.search(args, cx, out, matcher, &lines, 1, &source)
+        self.search(args, cx, out, matcher, &lines, &source)
     }
 }
 
@@ -223,14 +225,14 @@ impl Processor for SelectString {
             self.buffered.push(line);
             return Ok(());
         }
-        self.search(args, cx, out, &matcher, &[line], self.count, &stream())
+        self.search(args, cx, out, &matcher, &[line], &stream(self.count))
     }
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         if !self.buffered.is_empty() {
             let lines = std::mem::take(&mut self.buffered);
             let matcher = Matcher::new(args)?;
-            self.search(args, cx, out, &matcher, &lines, 1, &stream())?;
+            self.search(args, cx, out, &matcher, &lines, &stream(1))?;
         }
         if args.switch("Quiet") {
             out.emit(cx, Value::Bool(self.any))?;

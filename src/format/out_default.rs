@@ -10,6 +10,9 @@ use super::views::{self, View, default_view};
 use crate::runtime::session::Session;
 use crate::runtime::value::{Object, Value};
 
+/// A view's computed cell, if the column has one.
+type Cell = Option<fn(&Object) -> String>;
+
 enum Block {
     None,
     Table {
@@ -17,7 +20,7 @@ enum Block {
         columns: Vec<Column>,
         properties: Vec<String>,
         /// Computed cells of the view, by column.
-        cells: Vec<Option<fn(&Object) -> String>>,
+        cells: Vec<Cell>,
         /// Columns whose alignment the view fixes.
         fixed_align: Vec<Option<bool>>,
         rows: Vec<Vec<String>>,
