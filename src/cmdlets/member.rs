@@ -467,6 +467,13 @@ fn properties(list: &[(&str, &str)]) -> Vec<Member> {
     list.iter().map(|(n, d)| m(n, if *n == "Item" { "ParameterizedProperty" } else { "Property" }, d)).collect()
 }
 
+/// A .NET type's methods and properties.
+fn catalogue(ms: &[(&str, &str)], word: &str, ps: &[(&str, &str)]) -> Vec<Member> {
+    let mut out = methods(ms, word);
+    out.extend(properties(ps));
+    out
+}
+
 /// A note property's definition: `int Age=31`.
 fn note_definition(name: &str, v: &Value) -> String {
     let shown = match v {
@@ -489,26 +496,13 @@ fn members_of(v: &Value) -> Vec<Member> {
             methods(NUMBER_METHODS, &type_word(&v.type_name()))
         }
         Value::DateTime(_) => {
-            let mut out = methods(DATE_METHODS, "datetime");
-            out.extend(properties(DATE_PROPERTIES));
+            let mut out = catalogue(DATE_METHODS, "datetime", DATE_PROPERTIES);
             out.push(m("DateTime", "ScriptProperty", "System.Object DateTime {get=if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\")..."));
             out
         }
-        Value::TimeSpan(_) => {
-            let mut out = methods(TIMESPAN_METHODS, "timespan");
-            out.extend(properties(TIMESPAN_PROPERTIES));
-            out
-        }
-        Value::Array(_) => {
-            let mut out = methods(ARRAY_METHODS, "");
-            out.extend(properties(ARRAY_PROPERTIES));
-            out
-        }
-        Value::Hashtable(_) => {
-            let mut out = methods(HASHTABLE_METHODS, "");
-            out.extend(properties(HASHTABLE_PROPERTIES));
-            out
-        }
+        Value::TimeSpan(_) => catalogue(TIMESPAN_METHODS, "timespan", TIMESPAN_PROPERTIES),
+        Value::Array(_) => catalogue(ARRAY_METHODS, "", ARRAY_PROPERTIES),
+        Value::Hashtable(_) => catalogue(HASHTABLE_METHODS, "", HASHTABLE_PROPERTIES),
         Value::Object(o) => {
             let mut out: Vec<Member> = OBJECT_METHODS.iter().map(|(n, d)| m(n, "Method", d)).collect();
             let custom = is_custom(&o.type_name());
