@@ -247,6 +247,11 @@ impl Session {
                 .at(t.span)
                 .into());
             }
+            (TypeRef::Ref, ExprKind::Variable(var)) => {
+                if let Some(cell) = self.variable_reference(var) {
+                    return Ok(Value::Ref(cell));
+                }
+            }
             (TypeRef::PSCustomObject, ExprKind::Hashtable(entries)) => {
                 let Value::Hashtable(table) = self.hashtable(entries, true)? else { return Ok(Value::Null) };
                 let props = table.entries().into_iter().map(|(k, v)| (k.to_text(), v)).collect();

@@ -321,7 +321,7 @@ impl ScriptProcessor {
                 }
             } else {
                 if let Some(Value::Hashtable(b)) =
-                    cx.scopes.local(cx.scopes.current(), "psboundparameters").map(|v| v.value.clone())
+                    cx.scopes.local(cx.scopes.current(), "psboundparameters").map(|v| v.value())
                 {
                     for (k, v) in bound.entries() {
                         b.insert(k, v);

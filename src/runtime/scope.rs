@@ -6,6 +6,7 @@
 //! that the functions of one pipeline (`f | g`), whose frames are pushed in
 //! turn as their blocks run, each see their caller and not each other.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
@@ -35,9 +36,18 @@ impl Hasher for NameHasher {
 
 pub type NameMap<V> = HashMap<Rc<str>, V, BuildHasherDefault<NameHasher>>;
 
+/// Where a variable's value lives: in the variable, or, once `[ref]$x` took
+/// a reference to it, in a cell the reference shares (writes through the
+/// reference are then seen by the variable, as PowerShell's PSReference).
+#[derive(Debug, Clone)]
+enum Slot {
+    Own(Value),
+    Shared(Rc<RefCell<Value>>),
+}
+
 #[derive(Debug, Clone)]
 pub struct Variable {
-    pub value: Value,
+    slot: Slot,
     /// `[int]$x = 5` keeps converting what is assigned to it later.
     pub constraint: Option<TypeRef>,
     pub read_only: bool,
@@ -47,7 +57,46 @@ pub struct Variable {
 
 impl Variable {
     pub fn new(value: Value) -> Variable {
-        Variable { value, constraint: None, read_only: false, private: false }
+        Variable { slot: Slot::Own(value), constraint: None, read_only: false, private: false }
+    }
+    pub fn read_only(value: Value) -> Variable {
+        Variable { read_only: true, ..Variable::new(value) }
+    }
+    pub fn value(&self) -> Value {
+        match &self.slot {
+            Slot::Own(v) => v.clone(),
+            Slot::Shared(cell) => cell.borrow().clone(),
+        }
+    }
+    /// Looks at the value without copying it.
+    pub fn with_value<R>(&self, f: impl FnOnce(&Value) -> R) -> R {
+        match &self.slot {
+            Slot::Own(v) => f(v),
+            Slot::Shared(cell) => f(&cell.borrow()),
+        }
+    }
+    pub fn set(&mut self, value: Value) {
+        match &mut self.slot {
+            Slot::Own(v) => *v = value,
+            Slot::Shared(cell) => *cell.borrow_mut() = value,
+        }
+    }
+    pub fn into_value(self) -> Value {
+        match self.slot {
+            Slot::Own(v) => v,
+            Slot::Shared(cell) => cell.borrow().clone(),
+        }
+    }
+    /// The cell a `[ref]` to this variable shares with it.
+    pub fn reference(&mut self) -> Rc<RefCell<Value>> {
+        match &mut self.slot {
+            Slot::Shared(cell) => cell.clone(),
+            Slot::Own(v) => {
+                let cell = Rc::new(RefCell::new(std::mem::replace(v, Value::Null)));
+                self.slot = Slot::Shared(cell.clone());
+                cell
+            }
+        }
     }
 }
 

@@ -178,31 +178,28 @@ impl Session {
         self.scopes.define(
             0,
             Rc::from("error"),
-            Variable { value: error_list, constraint: None, read_only: true, private: false },
+            Variable::read_only(error_list),
         );
         self.scopes.define(0, Rc::from("?"), Variable::new(Value::Bool(true)));
         let home = std::env::var("HOME").unwrap_or_default();
         self.scopes.define(
             0,
             Rc::from("home"),
-            Variable { value: Value::str(home), constraint: None, read_only: true, private: false },
+            Variable::read_only(Value::str(home)),
         );
         self.scopes.define(
             0,
             Rc::from("pid"),
-            Variable {
-                value: Value::Int(std::process::id() as i32),
-                constraint: None,
-                read_only: true,
-                private: false,
-            },
+            Variable::read_only(Value::Int(std::process::id() as i32)),
         );
         self.scopes.define(
             0,
             Rc::from("shellid"),
-            Variable { value: Value::str("Microsoft.PowerShell"), constraint: None, read_only: true, private: false },
+            Variable::read_only(Value::str("Microsoft.PowerShell")),
         );
         self.scopes.define(0, Rc::from("psversiontable"), Variable::new(psversion_table()));
+        let width = self.host.width();
+        self.scopes.define(0, Rc::from("host"), Variable::read_only(host_object(width)));
         self.scopes.define(0, Rc::from("psculture"), Variable::new(Value::str("en-US")));
         self.scopes.define(0, Rc::from("psuiculture"), Variable::new(Value::str("en-US")));
     }
@@ -242,11 +239,11 @@ impl Session {
             VarScope::Any | VarScope::Local | VarScope::Private | VarScope::Variable => {}
             VarScope::Env => return std::env::var(&*v.name).map(Value::from).unwrap_or(Value::Null),
             VarScope::Global => {
-                return self.scopes.local(0, &v.key).map(|x| x.value.clone()).unwrap_or(Value::Null);
+                return self.scopes.local(0, &v.key).map(|x| x.value()).unwrap_or(Value::Null);
             }
             VarScope::Script => {
                 let at = self.scopes.script_frame();
-                return self.scopes.local(at, &v.key).map(|x| x.value.clone()).unwrap_or(Value::Null);
+                return self.scopes.local(at, &v.key).map(|x| x.value()).unwrap_or(Value::Null);
             }
             VarScope::Function => {
                 return self.scopes.function(&v.key).map(|f| Value::ScriptBlock(f.body.clone())).unwrap_or(Value::Null);
@@ -256,15 +253,15 @@ impl Session {
             "true" => return Value::Bool(true),
             "false" => return Value::Bool(false),
             "null" => return Value::Null,
-            "psitem" => return self.scopes.lookup("_").map(|x| x.value.clone()).unwrap_or(Value::Null),
+            "psitem" => return self.scopes.lookup("_").map(|x| x.value()).unwrap_or(Value::Null),
             "pwd" => return current_location(),
             _ => {}
         }
         if v.scope == VarScope::Local || v.scope == VarScope::Private {
             let at = self.scopes.current();
-            return self.scopes.local(at, &v.key).map(|x| x.value.clone()).unwrap_or(Value::Null);
+            return self.scopes.local(at, &v.key).map(|x| x.value()).unwrap_or(Value::Null);
         }
-        self.scopes.lookup(&v.key).map(|x| x.value.clone()).unwrap_or(Value::Null)
+        self.scopes.lookup(&v.key).map(|x| x.value()).unwrap_or(Value::Null)
     }
 
     /// Whether a variable exists (Test-Path variable:, -ErrorVariable...).
@@ -327,31 +324,64 @@ impl Session {
                 if let Some(c) = constraint {
                     var.constraint = Some(c);
                 }
-                var.value = match &var.constraint {
+                let value = match &var.constraint {
                     Some(t) => convert_for_variable(value, t)?,
                     None => value,
                 };
+                var.set(value);
             }
             None => {
                 let value = match &constraint {
                     Some(t) => convert_for_variable(value, t)?,
                     None => value,
                 };
-                self.scopes.define(
-                    frame,
-                    v.key.clone(),
-                    Variable { value, constraint, read_only: false, private: v.scope == VarScope::Private },
-                );
+                let mut var = Variable::new(value);
+                var.constraint = constraint;
+                var.private = v.scope == VarScope::Private;
+                self.scopes.define(frame, v.key.clone(), var);
             }
         }
         Ok(())
+    }
+
+    /// `[ref]$v`: the cell the variable shares with the reference, so that
+    /// what a function or method writes to `.Value` lands in `$v`. A
+    /// variable that does not exist yet is made in the scope it names;
+    /// `$true`, `$null`, read-only and environment variables give `None`
+    /// (the reference then holds a copy of the value).
+    pub fn variable_reference(&mut self, v: &VarRef) -> Option<Rc<std::cell::RefCell<Value>>> {
+        if matches!(&*v.key, "true" | "false" | "null" | "psitem" | "pwd" | "_") {
+            return None;
+        }
+        let frame = match v.scope {
+            VarScope::Env | VarScope::Function => return None,
+            VarScope::Global => Some(0),
+            VarScope::Script => Some(self.scopes.script_frame()),
+            VarScope::Local | VarScope::Private => Some(self.scopes.current()),
+            VarScope::Any | VarScope::Variable => None,
+        };
+        let found = match frame {
+            Some(f) => self.scopes.frame_mut(f).vars.get_mut(&*v.key),
+            None => self.scopes.lookup_mut(&v.key),
+        };
+        match found {
+            Some(var) if var.read_only => None,
+            Some(var) => Some(var.reference()),
+            None => {
+                let mut var = Variable::new(Value::Null);
+                let cell = var.reference();
+                let at = frame.unwrap_or_else(|| self.scopes.current());
+                self.scopes.define(at, v.key.clone(), var);
+                Some(cell)
+            }
+        }
     }
 
     /// Sets `$name` in the current scope without checks (automatic variables).
     pub fn set_local(&mut self, key: &str, value: Value) {
         let at = self.scopes.current();
         match self.scopes.frame_mut(at).vars.get_mut(key) {
-            Some(v) => v.value = value,
+            Some(v) => v.set(value),
             None => self.scopes.define(at, Rc::from(key), Variable::new(value)),
         }
     }
@@ -360,19 +390,20 @@ impl Session {
     pub fn append_var(&mut self, name: &str, value: Value) {
         let key = split_scope(name).1.to_lowercase();
         if let Some(var) = self.scopes.lookup_mut(&key) {
-            match &var.value {
-                Value::Array(a) if a.is_growable() => a.items_mut().push(value),
+            let items = match var.value() {
+                Value::Array(a) if a.is_growable() => {
+                    a.items_mut().push(value);
+                    return;
+                }
                 Value::Array(a) => {
                     let mut items = a.snapshot();
                     items.push(value);
-                    var.value = Value::Array(Rc::new(Array::new(items, ArrayKind::ArrayList)));
+                    items
                 }
-                Value::Null => var.value = Value::Array(Rc::new(Array::new(vec![value], ArrayKind::ArrayList))),
-                other => {
-                    let first = other.clone();
-                    var.value = Value::Array(Rc::new(Array::new(vec![first, value], ArrayKind::ArrayList)));
-                }
-            }
+                Value::Null => vec![value],
+                other => vec![other, value],
+            };
+            var.set(Value::Array(Rc::new(Array::new(items, ArrayKind::ArrayList))));
             return;
         }
         let at = self.scopes.current();
@@ -386,7 +417,7 @@ impl Session {
     /// Removes `$name` from the current scope, returning it (to restore later).
     pub fn take_var(&mut self, name: &str) -> Option<Value> {
         let at = self.scopes.current();
-        self.scopes.remove(at, &name.to_lowercase()).map(|v| v.value)
+        self.scopes.remove(at, &name.to_lowercase()).map(Variable::into_value)
     }
 
     pub fn restore_var(&mut self, name: &str, old: Option<Value>) {
@@ -506,6 +537,50 @@ pub fn convert_for_variable(value: Value, t: &TypeRef) -> Result<Value, ErrorRec
 }
 
 /// $PSVersionTable as Windows PowerShell 5.1 on Server 2016 reports it.
+/// An object of a .NET type: a custom object that reports the type's name.
+fn typed(type_name: &str, props: Vec<(&str, Value)>) -> Value {
+    let obj = super::value::custom_object(props.into_iter().map(|(n, v)| (n.to_string(), v)).collect());
+    if let Value::Object(o) = &obj {
+        o.set_type_name(type_name);
+    }
+    obj
+}
+
+/// `$Host`: the console host, as scripts query it (`$Host.Name`, the
+/// window width for their own layouts).
+fn host_object(width: usize) -> Value {
+    let size = |w: usize, h: i32| {
+        typed("System.Management.Automation.Host.Size", vec![("Width", Value::Int(w as i32)), ("Height", Value::Int(h))])
+    };
+    let raw_ui = typed(
+        "System.Management.Automation.Internal.Host.InternalHostRawUserInterface",
+        vec![
+            ("ForegroundColor", Value::str("Gray")),
+            ("BackgroundColor", Value::str("Black")),
+            ("BufferSize", size(width, 3000)),
+            ("WindowSize", size(width, 50)),
+            ("MaxWindowSize", size(width, 50)),
+            ("WindowTitle", Value::str("mailsh")),
+        ],
+    );
+    let ui = typed("System.Management.Automation.Internal.Host.InternalHostUserInterface", vec![("RawUI", raw_ui)]);
+    typed(
+        "System.Management.Automation.Internal.Host.InternalHost",
+        vec![
+            ("Name", Value::str("ConsoleHost")),
+            ("Version", super::types::version(&[5, 1, 14393, 0])),
+            ("InstanceId", Value::Guid(super::types::statics::new_guid())),
+            ("UI", ui),
+            ("CurrentCulture", Value::str("en-US")),
+            ("CurrentUICulture", Value::str("en-US")),
+            ("PrivateData", Value::Null),
+            ("DebuggerEnabled", Value::Bool(true)),
+            ("IsRunspacePushed", Value::Bool(false)),
+            ("Runspace", Value::Null),
+        ],
+    )
+}
+
 fn psversion_table() -> Value {
     Value::hashtable(
         vec![

@@ -176,7 +176,7 @@ impl Session {
     /// Adds an error to `$Error` (newest first, at most 256).
     pub fn remember_error(&mut self, record: Rc<ErrorRecord>) {
         if let Some(var) = self.scopes.lookup("error")
-            && let Value::Array(list) = &var.value
+            && let Value::Array(list) = var.value()
         {
             let mut items = list.items_mut();
             items.insert(0, Value::ErrorRecord(record));

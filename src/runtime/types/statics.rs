@@ -39,7 +39,11 @@ pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
             Some(i) => Value::Enum(def, i as u16),
             None => return Err(unknown_member(ty, name, false).into()),
         },
-        (TypeRef::Narrow { max, .. }, "maxvalue") => Value::int(*max as i64),
+        // UInt64's maximum is beyond Int64: shown exactly, as a decimal.
+        (TypeRef::Narrow { max, .. }, "maxvalue") => match i64::try_from(*max) {
+            Ok(n) => Value::int(n),
+            Err(_) => Value::Decimal(rust_decimal::Decimal::from(*max as u64)),
+        },
         (TypeRef::Narrow { min, .. }, "minvalue") => Value::int(*min as i64),
         (TypeRef::Int, "maxvalue") => Value::Int(i32::MAX),
         (TypeRef::Int, "minvalue") => Value::Int(i32::MIN),
