@@ -259,7 +259,22 @@ fn store(cx: &mut Session, args: &Args, frame: usize, name: &str, value: Value, 
         None => existing.as_ref().is_some_and(|v| v.private),
     };
     let constraint = existing.and_then(|v| v.constraint);
-    cx.scopes.define(frame, Rc::from(key.as_str()), Variable { value, constraint, read_only, private });
+    // An existing variable is changed in place (a [ref] to it sees the new value).
+    match cx.scopes.frame_mut(frame).vars.get_mut(key.as_str()) {
+        Some(var) => {
+            var.set(value);
+            var.constraint = constraint;
+            var.read_only = read_only;
+            var.private = private;
+        }
+        None => {
+            let mut var = Variable::new(value);
+            var.constraint = constraint;
+            var.read_only = read_only;
+            var.private = private;
+            cx.scopes.define(frame, Rc::from(key.as_str()), var);
+        }
+    }
     let mut x = extra(frame, &key);
     if let Some(d) = args.string("Description") {
         x.description = d;
@@ -357,7 +372,7 @@ fn set_variable(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut 
 fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     for (frame, key, shown) in selected(cx, args, true)? {
         let value = match cx.scopes.local(frame, &key) {
-            Some(v) => v.value.clone(),
+            Some(v) => v.value(),
             None => cx.get_var(&key),
         };
         if args.switch("ValueOnly") {
@@ -377,7 +392,9 @@ fn clear_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
             write_error(cx, args, not_writable(&shown))?;
             continue;
         }
-        cx.scopes.define(frame, Rc::from(key.as_str()), Variable { value: Value::Null, ..var });
+        if let Some(v) = cx.scopes.frame_mut(frame).vars.get_mut(key.as_str()) {
+            v.set(Value::Null);
+        }
         if args.switch("PassThru") {
             let v = variable_object(cx, &shown, Value::Null);
             out.emit(cx, v)?;
