@@ -131,7 +131,7 @@ fn write_error(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     if let Some((function, call)) = cx.callers.last() {
         // Inside a script function the error is the function's, reported
         // where it was called.
-        rec.command = Some(function.clone());
+        rec.command = Some(function.to_string());
         rec.activity = Some("Write-Error".into());
         rec.span = Some(*call);
         return Err(rec.into());

@@ -47,7 +47,7 @@ pub fn bind_arguments(sig: &'static Signature, cmd: &Command, cx: &mut Session) 
 /// Evaluates the command's elements in order; a parameter that is not a
 /// switch takes the next argument as its value.
 fn gather(sig: &'static Signature, cmd: &Command, cx: &mut Session) -> Result<Vec<Given>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(cmd.elements.len());
     let mut i = 0;
     while i < cmd.elements.len() {
         match &cmd.elements[i] {
@@ -161,10 +161,17 @@ fn bind_positional(
     positional: Vec<(Value, Span)>,
     cx: &mut Session,
 ) -> Result<()> {
-    let mut slots: Vec<(usize, &Param)> = sig.params.iter().enumerate().filter(|(_, p)| p.position.is_some()).collect();
+    if positional.is_empty() {
+        return Ok(());
+    }
+    let mut slots: Vec<(usize, &Param)> = sig
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.position.is_some() && args.values[*i].is_none())
+        .collect();
     slots.sort_by_key(|(_, p)| p.position);
-    let free: Vec<(usize, &Param)> = slots.into_iter().filter(|(i, _)| args.values[*i].is_none()).collect();
-    let mut slots = free.into_iter();
+    let mut slots = slots.into_iter();
     let mut rest = positional.into_iter();
     while let Some((value, span)) = rest.next() {
         let Some((idx, param)) = slots.next() else {

@@ -71,12 +71,12 @@ impl CmdletDef {
 /// The commands a session can run, found by name or alias, case-insensitively.
 pub struct CommandTable {
     defs: Vec<CmdletDef>,
-    index: std::collections::HashMap<String, usize>,
+    index: std::collections::HashMap<String, usize, std::hash::BuildHasherDefault<super::scope::NameHasher>>,
 }
 
 impl CommandTable {
     pub fn new(defs: Vec<CmdletDef>) -> CommandTable {
-        let mut index = std::collections::HashMap::new();
+        let mut index = std::collections::HashMap::default();
         for (i, d) in defs.iter().enumerate() {
             index.insert(d.signature.name.to_ascii_lowercase(), i);
             for a in d.signature.aliases {
@@ -88,7 +88,7 @@ impl CommandTable {
 
     /// Case-insensitive lookup by name or alias.
     pub fn find(&self, name: &str) -> Option<&CmdletDef> {
-        self.index.get(&name.to_ascii_lowercase()).map(|i| &self.defs[*i])
+        super::scope::with_lowercase(name, |lower| self.index.get(lower).map(|i| &self.defs[*i]))
     }
 
     pub fn all(&self) -> &[CmdletDef] {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use super::command::{Args, Output, Processor};
 use super::errors::{Category, ErrorRecord, Flow, Result};
 use super::eval::collapse;
-use super::scope::{Frame, FrameKind};
+use super::scope::{CallInfo, Frame, FrameKind};
 use super::session::{MAX_CALL_DEPTH, Session};
 use super::signature::{ConfirmImpact, Param, ParamType, Signature, Validator};
 use super::types::{TypeRef, cast};
@@ -206,7 +206,7 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
 /// Runs a function or script block in a pipeline.
 pub struct ScriptProcessor {
     block: Rc<ScriptBlock>,
-    name: String,
+    name: Rc<str>,
     /// `. script`: runs in the caller's scope.
     dot: bool,
     /// A script file gets a script scope (for `$script:`).
@@ -224,7 +224,7 @@ impl ScriptProcessor {
     pub fn new(block: Rc<ScriptBlock>, name: &str, dot: bool, is_filter: bool, script_scope: bool) -> ScriptProcessor {
         ScriptProcessor {
             block,
-            name: name.to_string(),
+            name: Rc::from(name),
             dot,
             script_scope,
             is_filter,
@@ -277,11 +277,9 @@ impl ScriptProcessor {
     /// Binds the declared parameters into the function's frame.
     fn bind(&mut self, args: &Args, cx: &mut Session, first: bool) -> Result<()> {
         let block = self.block.clone();
-        let decls: Vec<&ParamDecl> = block.params.as_ref().map(|p| p.params.iter().collect()).unwrap_or_default();
         self.enter(cx);
         let r = (|| -> Result<()> {
-            let bound = Table::new(false);
-            for d in &decls {
+            for d in block.params.iter().flat_map(|p| p.params.iter()) {
                 let idx = args.signature.params.iter().position(|p| p.name.eq_ignore_ascii_case(&d.name.name));
                 let given = idx.and_then(|i| args.values[i].clone());
                 let ty = match &d.ty {
@@ -289,10 +287,7 @@ impl ScriptProcessor {
                     None => None,
                 };
                 let value = match given {
-                    Some(v) => {
-                        bound.insert(Value::str(&*d.name.name), v.clone());
-                        v
-                    }
+                    Some(v) => v,
                     None if !first => continue,
                     None => match &d.default {
                         Some(e) => cx.eval(e)?,
@@ -310,28 +305,47 @@ impl ScriptProcessor {
                 let var = VarRef { name: d.name.name.clone(), key: d.name.key.clone(), scope: VarScope::Local };
                 cx.assign(&var, value, constraint)?;
             }
+            let at = cx.scopes.current();
             if first {
-                let extra = args.extra.clone();
-                cx.set_local("args", Value::Array(Rc::new(Array::new(extra, ArrayKind::Object))));
-                cx.set_local("psboundparameters", Value::Hashtable(Rc::new(bound)));
-                cx.set_local("myinvocation", invocation_info(&self.name, args));
-                if block.is_advanced() {
-                    cx.set_local("pscmdlet", script_cmdlet(args));
+                let advanced = block.is_advanced();
+                let info = CallInfo { name: self.name.clone(), args: args.clone(), advanced };
+                cx.scopes.frame_mut(at).call = Some(Rc::new(info));
+                if advanced {
                     common_preferences(args, cx);
                 }
-            } else {
-                if let Some(Value::Hashtable(b)) =
-                    cx.scopes.local(cx.scopes.current(), "psboundparameters").map(|v| v.value())
-                {
-                    for (k, v) in bound.entries() {
-                        b.insert(k, v);
-                    }
+            } else if let Some(Value::Hashtable(b)) = cx.scopes.local(at, "psboundparameters").map(|v| v.value()) {
+                // Already read: the record's parameters join the table.
+                for (name, v) in args.given() {
+                    b.insert(Value::str(name), v.clone());
                 }
+            } else {
+                let frame = cx.scopes.frame_mut(at);
+                let advanced = frame.call.as_ref().is_some_and(|c| c.advanced);
+                frame.call = Some(Rc::new(CallInfo { name: self.name.clone(), args: args.clone(), advanced }));
             }
             Ok(())
         })();
         self.leave(cx);
         r
+    }
+}
+
+/// A call variable of `info`, made when first read (see `CALL_VARIABLES`).
+pub(crate) fn call_variable(info: &CallInfo, key: &str) -> Option<Value> {
+    let args = &info.args;
+    match key {
+        "args" => Some(Value::Array(Rc::new(Array::new(args.extra.clone(), ArrayKind::Object)))),
+        "psboundparameters" => {
+            let bound = Table::new(false);
+            for (name, v) in args.given() {
+                bound.insert(Value::str(name), v.clone());
+            }
+            Some(Value::Hashtable(Rc::new(bound)))
+        }
+        "myinvocation" => Some(invocation_info(&info.name, args)),
+        "pscmdlet" if info.advanced => Some(script_cmdlet(args)),
+        "input" => Some(Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList)))),
+        _ => None,
     }
 }
 
@@ -475,10 +489,15 @@ impl Processor for ScriptProcessor {
             }
             let block = self.block.clone();
             let Some(end) = &block.end else { return Ok(()) };
-            self.enter(cx);
+            // `$input` holds what the end block gets; with none (a plain
+            // call) it is made on first read, unless a process block set it.
             let input = std::mem::take(&mut self.input);
-            cx.set_local("input", Value::Array(Rc::new(Array::new(input, ArrayKind::ArrayList))));
-            self.leave(cx);
+            let set_by_process = self.frame.as_ref().is_some_and(|f| f.vars.contains_key("input"));
+            if !input.is_empty() || self.dot || set_by_process {
+                self.enter(cx);
+                cx.set_local("input", Value::Array(Rc::new(Array::new(input, ArrayKind::ArrayList))));
+                self.leave(cx);
+            }
             self.run(end, cx, out)
         })();
         if self.depth_counted {

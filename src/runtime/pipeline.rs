@@ -479,14 +479,14 @@ impl Session {
     }
 
     fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<(Target, String)> {
-        let lower = name.to_lowercase();
-        if let Some(def) = self.commands.find(name)
+        let cmdlet = self.commands.find(name);
+        if let Some(def) = cmdlet
             && !def.signature.name.eq_ignore_ascii_case(name)
         {
             // An alias of a cmdlet wins over a function of that name.
             return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
         }
-        if let Some(f) = self.scopes.function(&lower) {
+        if let Some(f) = super::scope::with_lowercase(name, |lower| self.scopes.function(lower)) {
             return Ok((
                 Target::Script {
                     block: f.body.clone(),
@@ -498,7 +498,7 @@ impl Session {
                 f.name.clone(),
             ));
         }
-        if let Some(def) = self.commands.find(name) {
+        if let Some(def) = cmdlet {
             return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
         }
         if name.ends_with(".ps1") || name.contains('/') || name.contains('\\') {

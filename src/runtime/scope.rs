@@ -36,6 +36,22 @@ impl Hasher for NameHasher {
 
 pub type NameMap<V> = HashMap<Rc<str>, V, BuildHasherDefault<NameHasher>>;
 
+/// Calls `f` with `name` in lower case: on the stack for the short ASCII
+/// names commands and variables have, allocated otherwise. (Looking a
+/// command up on every call should not allocate.)
+pub fn with_lowercase<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 64];
+    if name.is_ascii() && name.len() <= buffer.len() {
+        let lower = &mut buffer[..name.len()];
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(text) = std::str::from_utf8(lower) {
+            return f(text);
+        }
+    }
+    f(&name.to_lowercase())
+}
+
 /// Where a variable's value lives: in the variable, or, once `[ref]$x` took
 /// a reference to it, in a cell the reference shares (writes through the
 /// reference are then seen by the variable, as PowerShell's PSReference).
@@ -108,17 +124,38 @@ pub enum FrameKind {
     Local,
 }
 
+/// The variables a function call defines that most functions never read
+/// (`$args`, `$PSBoundParameters`, `$MyInvocation`, `$PSCmdlet`, and
+/// `$input` when no pipeline input came): made from
+/// this on first read, so a call costs no more than its parameters.
+pub const CALL_VARIABLES: [&str; 5] = ["args", "psboundparameters", "myinvocation", "pscmdlet", "input"];
+
 #[derive(Debug)]
 pub struct Frame {
     pub vars: NameMap<Variable>,
     pub functions: NameMap<Rc<FunctionDef>>,
     pub parent: Option<usize>,
     pub kind: FrameKind,
+    /// The call this frame belongs to, for the call variables.
+    pub call: Option<Rc<CallInfo>>,
+}
+
+/// How a function was called: its name and bound arguments.
+pub struct CallInfo {
+    pub name: Rc<str>,
+    pub args: super::command::Args,
+    pub advanced: bool,
+}
+
+impl std::fmt::Debug for CallInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallInfo").field("name", &self.name).field("advanced", &self.advanced).finish()
+    }
 }
 
 impl Frame {
     pub fn new(kind: FrameKind, parent: Option<usize>) -> Frame {
-        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind }
+        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind, call: None }
     }
 }
 
@@ -165,6 +202,21 @@ impl Scopes {
     pub fn lookup(&self, key: &str) -> Option<&Variable> {
         let here = self.current();
         self.chain().find_map(|i| self.frames[i].vars.get(key).filter(|v| i == here || !v.private))
+    }
+
+    /// The nearest frame whose call has not made the call variable `key`
+    /// yet: `None` when a frame on the way defines it (or none is a call).
+    pub fn unmade_call_variable(&self, key: &str) -> Option<usize> {
+        for i in self.chain() {
+            let f = &self.frames[i];
+            if f.vars.contains_key(key) {
+                return None;
+            }
+            if f.call.is_some() {
+                return Some(i);
+            }
+        }
+        None
     }
 
     pub fn lookup_mut(&mut self, key: &str) -> Option<&mut Variable> {

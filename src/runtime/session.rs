@@ -112,7 +112,7 @@ pub struct Session {
     pub(crate) formatter: &'static dyn super::streams::Formatter,
     /// The script functions running now, innermost last, with where each
     /// was called (Write-Error reports against the function).
-    pub callers: Vec<(String, Span)>,
+    pub callers: Vec<(Rc<str>, Span)>,
 }
 
 impl Session {
@@ -200,7 +200,9 @@ impl Session {
 
     /// Whether Ctrl-C asked what runs to stop (the flag is cleared once seen).
     pub fn interrupted(&self) -> bool {
-        self.interrupt.swap(false, Ordering::Relaxed)
+        // A plain load first: the flag is almost never set, and a swap on
+        // every statement would be a locked write.
+        self.interrupt.load(Ordering::Relaxed) && self.interrupt.swap(false, Ordering::Relaxed)
     }
 
     /// Stops what runs when Ctrl-C was pressed: checked before every
@@ -212,13 +214,24 @@ impl Session {
     // ---- variables ----------------------------------------------------------
 
     /// Reads a variable by name as typed (`ErrorActionPreference`, `env:PATH`).
+    /// (The call variables, made on first read, need `read`.)
     pub fn get_var(&self, name: &str) -> Value {
         let (scope, bare) = split_scope(name);
-        self.read(&VarRef::new(bare, scope))
+        self.read_made(&VarRef::new(bare, scope))
     }
 
     /// Reads a variable reference from the script.
-    pub fn read(&self, v: &VarRef) -> Value {
+    pub fn read(&mut self, v: &VarRef) -> Value {
+        if matches!(v.scope, VarScope::Any | VarScope::Local)
+            && let Some(value) = self.make_call_variable(&v.key)
+        {
+            return value;
+        }
+        self.read_made(v)
+    }
+
+    /// Reads a variable that exists (or not) without making a call variable.
+    fn read_made(&self, v: &VarRef) -> Value {
         match v.scope {
             VarScope::Any | VarScope::Local | VarScope::Private | VarScope::Variable => {}
             VarScope::Env => return std::env::var(&*v.name).map(Value::from).unwrap_or(Value::Null),
@@ -246,6 +259,20 @@ impl Session {
             return self.scopes.local(at, &v.key).map(|x| x.value()).unwrap_or(Value::Null);
         }
         self.scopes.lookup(&v.key).map(|x| x.value()).unwrap_or(Value::Null)
+    }
+
+    /// `$args`, `$PSBoundParameters`, `$MyInvocation`, `$PSCmdlet` of the
+    /// nearest function call, made on first read and kept in its frame (so
+    /// that changes to them last for the call).
+    fn make_call_variable(&mut self, key: &str) -> Option<Value> {
+        if !super::scope::CALL_VARIABLES.contains(&key) {
+            return None;
+        }
+        let at = self.scopes.unmade_call_variable(key)?;
+        let info = self.scopes.frame(at).call.clone()?;
+        let value = super::functions::call_variable(&info, key)?;
+        self.scopes.define(at, Rc::from(key), Variable::new(value.clone()));
+        Some(value)
     }
 
     /// Whether a variable exists (Test-Path variable:, -ErrorVariable...).
