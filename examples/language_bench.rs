@@ -65,9 +65,8 @@ fn mailsh(script: &str) -> Command {
 }
 
 fn python(script: &str) -> Command {
-    let timed = format!(
-        "import time\nstarted = time.perf_counter()\n{script}\nprint((time.perf_counter() - started) * 1000)"
-    );
+    let timed =
+        format!("import time\nstarted = time.perf_counter()\n{script}\nprint((time.perf_counter() - started) * 1000)");
     let mut c = Command::new("python3");
     c.args(["-c", &timed]);
     c

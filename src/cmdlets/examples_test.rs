@@ -36,6 +36,9 @@ fn run(cx: &mut Session, text: &str) {
 #[test]
 fn every_help_example_runs_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
+    // Examples that write files write them here, never into the source tree.
+    let work = dir.path().join("work");
+    let home = std::env::current_dir().expect("a current folder");
     let mut n = 0;
     for def in super::registry().all() {
         let sig = &def.signature;
@@ -64,7 +67,11 @@ fn every_help_example_runs_without_error() {
                 );
             }
             assert_eq!(errors.borrow().as_str(), "", "fixture for {}", sig.name);
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work).expect("a work folder");
+            std::env::set_current_dir(&work).expect("the work folder");
             run(&mut cx, example.code);
+            std::env::set_current_dir(&home).expect("back home");
             assert_eq!(errors.borrow().as_str(), "", "{} example {:?} wrote an error", sig.name, example.title);
         }
     }

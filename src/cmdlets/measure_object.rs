@@ -30,6 +30,9 @@ struct Measure {
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Int(n) => Some(*n as f64),
+        Value::Long(n) => Some(*n as f64),
+        Value::Byte(n) => Some(*n as f64),
+        Value::Decimal(d) => d.to_string().parse().ok(),
         Value::Double(f) => Some(*f),
         Value::Bytes(b) => Some(*b as f64),
         Value::Str(s) => s.trim().parse().ok(),

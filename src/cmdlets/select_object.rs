@@ -111,7 +111,7 @@ fn selectors(spec: &Value, input: &Value) -> std::result::Result<Vec<Selector>, 
     Ok(out)
 }
 
-fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
+pub fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
     let mut props = Vec::new();
     for s in selectors(spec, input)? {
         match s {

@@ -10,19 +10,30 @@ use super::views::{self, View, default_view};
 use crate::runtime::session::Session;
 use crate::runtime::value::{Object, Value};
 
+/// A view's computed cell, if the column has one.
+type Cell = Option<fn(&Object) -> String>;
+
 enum Block {
     None,
     Table {
-        type_name: String,
+        family: String,
         columns: Vec<Column>,
-        /// Columns the view keeps left-aligned whatever their values.
-        fixed_left: Vec<bool>,
         properties: Vec<String>,
+        /// Computed cells of the view, by column.
+        cells: Vec<Cell>,
+        /// Columns whose alignment the view fixes.
+        fixed_align: Vec<Option<bool>>,
         rows: Vec<Vec<String>>,
         widths: Option<Vec<usize>>,
+        /// The grouping property and the value this table is under.
+        group: Option<(&'static str, Value)>,
     },
     List {
-        type_name: String,
+        family: String,
+    },
+    Lines {
+        family: String,
+        text: fn(&Object) -> String,
     },
 }
 
@@ -119,21 +130,43 @@ impl OutDefault {
             out.push('\n');
             return;
         }
+        let family = views::view_family(&type_name).to_string();
         let same = match &self.block {
-            Block::Table { type_name: t, .. } | Block::List { type_name: t } => *t == type_name,
+            Block::Table { family: f, group, .. } => {
+                *f == family && group.as_ref().is_none_or(|(p, current)| o.get(p).unwrap_or(Value::Null) == *current)
+            }
+            Block::List { family: f } | Block::Lines { family: f, .. } => *f == family,
             Block::None => false,
         };
         if !same {
+            let regroup = matches!(&self.block, Block::Table { family: f, group: Some(_), .. } if *f == family);
             self.finish_to(out, width);
             self.block = new_block(&o);
-            out.push('\n');
+            match &self.block {
+                Block::Table { group: Some((p, _)), .. } => {
+                    if let View::Grouped(_, g) = default_view(&o) {
+                        out.push_str(&(g.heading)(&o.get(p).unwrap_or(Value::Null), !regroup));
+                    }
+                }
+                _ => out.push('\n'),
+            }
         }
         match &mut self.block {
-            Block::Table { columns, properties, rows, widths, fixed_left, .. } => {
-                let row: Vec<String> = properties.iter().map(|p| cell_text(&o.get(p).unwrap_or(Value::Null))).collect();
+            Block::Table { columns, properties, cells, fixed_align, rows, widths, .. } => {
+                let row: Vec<String> = properties
+                    .iter()
+                    .zip(cells.iter())
+                    .map(|(p, cell)| match cell {
+                        Some(f) => f(&o),
+                        None => cell_text(&o.get(p).unwrap_or(Value::Null)),
+                    })
+                    .collect();
                 if rows.is_empty() && widths.is_none() {
-                    for ((c, p), left) in columns.iter_mut().zip(properties.iter()).zip(fixed_left.iter()) {
-                        c.right_align = !left && o.get(p).is_some_and(|v| is_numeric(&v));
+                    for ((c, p), fixed) in columns.iter_mut().zip(properties.iter()).zip(fixed_align.iter()) {
+                        c.right_align = match fixed {
+                            Some(right) => *right,
+                            None => o.get(p).is_some_and(|v| is_numeric(&v)),
+                        };
                     }
                 }
                 match widths {
@@ -150,6 +183,10 @@ impl OutDefault {
                 out.push_str(&render_list_object(&list_props(&o, None), width));
                 out.push('\n');
             }
+            Block::Lines { text, .. } => {
+                out.push_str(&text(&o));
+                out.push('\n');
+            }
             Block::None => {}
         }
     }
@@ -164,7 +201,7 @@ impl OutDefault {
                 }
                 out.push('\n');
             }
-            Block::List { .. } => out.push('\n'),
+            Block::List { .. } | Block::Lines { .. } => out.push('\n'),
         }
     }
 }
@@ -224,29 +261,36 @@ fn shaped(v: &Value) -> Option<std::rc::Rc<Object>> {
 }
 
 fn new_block(o: &Object) -> Block {
-    let type_name = o.type_name();
+    let family = views::view_family(&o.type_name()).to_string();
+    let table = |specs: &'static [views::ColumnSpec], group: Option<&'static str>| Block::Table {
+        family: family.clone(),
+        columns: specs
+            .iter()
+            .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: s.align == Some(true) })
+            .collect(),
+        properties: specs.iter().map(|s| s.property.to_string()).collect(),
+        cells: specs.iter().map(|s| s.cell).collect(),
+        fixed_align: specs.iter().map(|s| s.align).collect(),
+        rows: vec![],
+        widths: None,
+        group: group.map(|p| (p, o.get(p).unwrap_or(Value::Null))),
+    };
     match default_view(o) {
-        View::Table(specs) => Block::Table {
-            type_name,
-            columns: specs
-                .iter()
-                .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: false })
-                .collect(),
-            fixed_left: specs.iter().map(|s| s.left).collect(),
-            properties: specs.iter().map(|s| s.property.to_string()).collect(),
-            rows: vec![],
-            widths: None,
-        },
-        View::List(_) => Block::List { type_name },
+        View::Table(specs) => table(specs, None),
+        View::Grouped(specs, g) => table(specs, Some(g.property)),
+        View::List(_) => Block::List { family },
+        View::Lines(text) => Block::Lines { family, text },
         View::Auto if o.names().len() <= 4 => Block::Table {
-            type_name,
+            family,
             columns: o.names().iter().map(|n| Column { label: n.clone(), width: None, right_align: false }).collect(),
-            fixed_left: vec![false; o.names().len()],
             properties: o.names(),
+            cells: vec![None; o.names().len()],
+            fixed_align: vec![None; o.names().len()],
             rows: vec![],
             widths: None,
+            group: None,
         },
-        View::Auto => Block::List { type_name },
+        View::Auto => Block::List { family },
     }
 }
 

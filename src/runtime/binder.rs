@@ -164,12 +164,8 @@ fn bind_positional(
     if positional.is_empty() {
         return Ok(());
     }
-    let mut slots: Vec<(usize, &Param)> = sig
-        .params
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| p.position.is_some() && args.values[*i].is_none())
-        .collect();
+    let mut slots: Vec<(usize, &Param)> =
+        sig.params.iter().enumerate().filter(|(i, p)| p.position.is_some() && args.values[*i].is_none()).collect();
     slots.sort_by_key(|(_, p)| p.position);
     let mut slots = slots.into_iter();
     let mut rest = positional.into_iter();

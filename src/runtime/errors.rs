@@ -128,6 +128,9 @@ pub struct ErrorRecord {
     /// The activity CategoryInfo names when it is not the command (Write-Error
     /// inside a function is reported against the function).
     pub activity: Option<String>,
+    /// A cmdlet's ThrowTerminatingError: it ends the statement (a try
+    /// catches it) instead of being written as one record's failure.
+    pub terminating: bool,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -159,6 +162,7 @@ impl ErrorRecord {
             inner: None,
             stopped_by_preference: false,
             activity: None,
+            terminating: false,
         }
     }
 

@@ -108,6 +108,10 @@ impl Stage {
                 if let Some(name) = &self.error_variable {
                     cx.append_var(name, Value::ErrorRecord(Rc::new((*rec).clone())));
                 }
+                if rec.terminating {
+                    // Statement-terminating: ends the pipeline; a try catches it.
+                    return Err(Flow::Error(rec));
+                }
                 match self.action(cx) {
                     Action::Stop => {
                         if rec.position.is_none() {

@@ -175,28 +175,12 @@ impl Session {
             self.scopes.define(0, Rc::from(name.to_lowercase().as_str()), Variable::new(v));
         }
         let error_list = Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList)));
-        self.scopes.define(
-            0,
-            Rc::from("error"),
-            Variable::read_only(error_list),
-        );
+        self.scopes.define(0, Rc::from("error"), Variable::read_only(error_list));
         self.scopes.define(0, Rc::from("?"), Variable::new(Value::Bool(true)));
         let home = std::env::var("HOME").unwrap_or_default();
-        self.scopes.define(
-            0,
-            Rc::from("home"),
-            Variable::read_only(Value::str(home)),
-        );
-        self.scopes.define(
-            0,
-            Rc::from("pid"),
-            Variable::read_only(Value::Int(std::process::id() as i32)),
-        );
-        self.scopes.define(
-            0,
-            Rc::from("shellid"),
-            Variable::read_only(Value::str("Microsoft.PowerShell")),
-        );
+        self.scopes.define(0, Rc::from("home"), Variable::read_only(Value::str(home)));
+        self.scopes.define(0, Rc::from("pid"), Variable::read_only(Value::Int(std::process::id() as i32)));
+        self.scopes.define(0, Rc::from("shellid"), Variable::read_only(Value::str("Microsoft.PowerShell")));
         self.scopes.define(0, Rc::from("psversiontable"), Variable::new(psversion_table()));
         let width = self.host.width();
         self.scopes.define(0, Rc::from("host"), Variable::read_only(host_object(width)));
@@ -577,7 +561,10 @@ fn typed(type_name: &str, props: Vec<(&str, Value)>) -> Value {
 /// window width for their own layouts).
 fn host_object(width: usize) -> Value {
     let size = |w: usize, h: i32| {
-        typed("System.Management.Automation.Host.Size", vec![("Width", Value::Int(w as i32)), ("Height", Value::Int(h))])
+        typed(
+            "System.Management.Automation.Host.Size",
+            vec![("Width", Value::Int(w as i32)), ("Height", Value::Int(h))],
+        )
     };
     let raw_ui = typed(
         "System.Management.Automation.Internal.Host.InternalHostRawUserInterface",

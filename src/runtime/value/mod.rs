@@ -15,7 +15,7 @@ pub use object::{Class, Object};
 pub use rust_decimal::Decimal;
 pub use table::{Table, TableKey};
 pub use text::format_guid as text_format_guid;
-pub use text::{format_double, format_float_for_display, format_guid, group_thousands};
+pub use text::{format_double, format_float_for_display, format_guid, group_thousands, set_string_form};
 pub use time::{
     DateKind, DateTime, TICKS_PER_SECOND, civil_from_unix, format_bytes, format_compact_datetime, format_datetime,
     format_timespan, now_unix, unix_from_civil,

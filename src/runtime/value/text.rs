@@ -48,9 +48,23 @@ impl Value {
     }
 }
 
+/// The string form of the object types cmdlets make whose .NET ToString()
+/// is neither their Identity nor their Name (a PathInfo prints its Path, a
+/// MatchInfo `file:line:text`): set once by the cmdlets.
+static STRING_FORM: std::sync::OnceLock<fn(&Object) -> Option<String>> = std::sync::OnceLock::new();
+
+pub fn set_string_form(form: fn(&Object) -> Option<String>) {
+    let _ = STRING_FORM.set(form);
+}
+
 /// How an object prints when it stands in a string: a PSCustomObject as
 /// `@{a=1; b=2}`, an Exchange object as its Identity (or Name).
 fn object_text(o: &Object) -> String {
+    if let Some(form) = STRING_FORM.get()
+        && let Some(text) = form(o)
+    {
+        return text;
+    }
     let type_name = o.type_name();
     if type_name == "System.Version" {
         let parts: Vec<String> = ["Major", "Minor", "Build", "Revision"]
