@@ -60,6 +60,7 @@ mod select_object;
 mod select_string;
 mod service;
 mod sleep;
+mod snapin;
 mod sort_object;
 mod tee_object;
 mod timespan;
@@ -116,6 +117,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(tee_object::definitions());
     defs.extend(unique::definitions());
     defs.extend(new_object::definitions());
+    defs.extend(snapin::definitions());
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
