@@ -159,7 +159,7 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
                     .ok()
                     .map(Value::DateTime)
             } else {
-                cast(Value::str(call.text(0)), ty).ok()
+                dotnet_parse(ty, &call.text(0)).ok()
             };
             if let Value::Ref(cell) = call.arg(1) {
                 *cell.borrow_mut() = parsed.clone().unwrap_or_else(|| cast(Value::Null, ty).unwrap_or(Value::Null));
@@ -170,13 +170,7 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
             match call.lower.as_str() {
                 "parse" => {
                     call.count(&[1, 2])?;
-                    cast(Value::str(call.text(0)), ty).map_err(|e| {
-                        call.exception(
-                            e.message.split("Error: \"").nth(1).map(|m| m.trim_end_matches('"')).unwrap_or(&e.message),
-                            "FormatException",
-                        )
-                        .into()
-                    })
+                    dotnet_parse(ty, &call.text(0)).map_err(|(message, exception)| call.exception(&message, exception).into())
                 }
                 _ => Err(unknown_member(ty, name, true).into()),
             }
@@ -777,4 +771,38 @@ pub fn new_guid() -> u128 {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     u128::from_be_bytes(bytes)
+}
+
+/// `[int]::Parse` and friends: .NET's parsing (default number styles,
+/// invariant digits), which is stricter than a PowerShell cast: `[int]::Parse('0x1F')`
+/// and `[bool]::Parse('yes')` fail, `[bool]::Parse('False')` is false.
+/// The error is the exception's message and short type name.
+fn dotnet_parse(ty: &TypeRef, text: &str) -> std::result::Result<Value, (String, &'static str)> {
+    use crate::runtime::dotnet::number_parse::{NumberStyles, parse_decimal, parse_double, parse_integer};
+    use crate::runtime::dotnet::numeric_type::NumericType;
+    let failed = |e: crate::runtime::dotnet::error::DotNetError| {
+        let short = e.exception_type().rsplit('.').next().unwrap_or("FormatException");
+        (e.to_string(), short)
+    };
+    let integer = |t: NumericType| parse_integer(text, t, NumberStyles::INTEGER).map_err(failed);
+    Ok(match ty {
+        TypeRef::Int => Value::Int(integer(NumericType::Int32)? as i32),
+        TypeRef::Long => Value::Long(integer(NumericType::Int64)? as i64),
+        TypeRef::Byte => Value::Byte(integer(NumericType::Byte)? as u8),
+        TypeRef::Double => Value::Double(
+            parse_double(text, NumberStyles(NumberStyles::FLOAT.0 | NumberStyles::ALLOW_THOUSANDS)).map_err(failed)?,
+        ),
+        TypeRef::Decimal => Value::Decimal(parse_decimal(text, NumberStyles::NUMBER).map_err(failed)?),
+        TypeRef::Bool => {
+            let word = text.trim_matches(|c: char| c.is_whitespace() || c == '\0');
+            if word.eq_ignore_ascii_case("true") {
+                Value::Bool(true)
+            } else if word.eq_ignore_ascii_case("false") {
+                Value::Bool(false)
+            } else {
+                return Err(("String was not recognized as a valid Boolean.".to_string(), "FormatException"));
+            }
+        }
+        other => cast(Value::str(text), other).map_err(|e| (e.message, "FormatException"))?,
+    })
 }
