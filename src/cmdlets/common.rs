@@ -265,6 +265,7 @@ pub fn write_error(cx: &mut Session, args: &Args, mut rec: ErrorRecord) -> crate
         if rec.position.is_none() {
             rec.position = rec.span.map(|s| cx.position(s));
         }
+        rec.stopped_by_preference = true;
         return Err(crate::runtime::errors::Flow::ScriptStop(Box::new(rec)));
     }
     cx.write_error(rec, action);

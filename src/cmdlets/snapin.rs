@@ -6,13 +6,13 @@
 //! snap-in or module is refused with PowerShell's message for one that is
 //! not installed.
 
+use super::common::write_error;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
+use crate::runtime::ops::compare::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::{Value, custom_object};
-use super::common::write_error;
-use crate::runtime::ops::compare::wildcard_match;
 
 /// The Exchange 2013 snap-ins and what Get-PSSnapin says of them.
 const EXCHANGE_SNAPINS: &[(&str, &str)] = &[
@@ -96,7 +96,10 @@ fn add_snapin(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut O
 }
 
 fn get_snapin(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let mut all = vec![("Microsoft.PowerShell.Core", "This Windows PowerShell snap-in contains cmdlets used to manage components of Windows PowerShell.")];
+    let mut all = vec![(
+        "Microsoft.PowerShell.Core",
+        "This Windows PowerShell snap-in contains cmdlets used to manage components of Windows PowerShell.",
+    )];
     all.extend(EXCHANGE_SNAPINS.iter().copied());
     let names = args.strings("Name").unwrap_or_default();
     for (n, d) in all {

@@ -56,6 +56,7 @@ pub fn run_file(cx: &mut Session, path: &str) -> i32 {
         Ok(text) => {
             let shown =
                 std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
+            cx.set_script_path(&shown);
             run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
         }
         Err(_) => {

@@ -71,6 +71,10 @@ fn expr(src: &str, e: &Expr, out: &mut Marks) {
             mark(out, t.span, Style::new().fg(Color::LightGray));
             expr(src, inner, out);
         }
+        ExprKind::Attributed(a, inner) => {
+            mark(out, a.span, Style::new().fg(Color::LightGray));
+            expr(src, inner, out);
+        }
         ExprKind::Unary(_, inner) | ExprKind::IncDec { target: inner, .. } => expr(src, inner, out),
         ExprKind::Binary { first, rest } => {
             expr(src, first, out);

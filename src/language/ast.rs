@@ -196,6 +196,8 @@ pub struct Assignment {
 
 #[derive(Debug)]
 pub struct AssignTarget {
+    /// Validation attributes the variable keeps for later assignments.
+    pub attributes: Vec<Attribute>,
     /// Type constraints written before it (`[int]$x = ...`), outermost first.
     pub types: Vec<TypeName>,
     pub target: Expr,
@@ -424,6 +426,9 @@ pub enum ExprKind {
     ScriptBlock(Rc<ScriptBlock>),
     TypeLiteral(TypeName),
     Cast(TypeName, Box<Expr>),
+    /// `[ValidateRange(1, 5)]$x`: valid only left of `=` (an assignment
+    /// target takes the attribute); anywhere else an error when evaluated.
+    Attributed(Attribute, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
     /// Operators of one precedence level, applied left to right: a flat
     /// chain, so a long `1 + 1 + ...` is no deeper than one operator.

@@ -119,8 +119,12 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
 
 /// A script parameter's validation attributes, with PowerShell's messages.
 pub fn validate(param: &Param, value: &Value, cx: &mut Session) -> FlowResult<()> {
-    let name = param.name;
-    for v in param.validators {
+    validate_with(param.name, param.validators, value, cx)
+}
+
+/// The checks of `validators` on a value for the parameter `name`.
+pub fn validate_with(name: &str, validators: &[Validator], value: &Value, cx: &mut Session) -> FlowResult<()> {
+    for v in validators {
         match v {
             Validator::NotNull if value.is_null() => {
                 return Err(ErrorRecord::argument_validation(

@@ -101,6 +101,15 @@ impl Session {
                 Value::Type(Rc::from(r.full_name().as_str()))
             }
             ExprKind::Cast(t, inner) => self.cast_expr(t, inner)?,
+            ExprKind::Attributed(a, _) => {
+                return Err(runtime_error(
+                    format!("Unexpected attribute '{}'.", a.name),
+                    "UnexpectedAttribute",
+                    Category::ParserError,
+                )
+                .at(a.span)
+                .into());
+            }
             ExprKind::Unary(op, inner) => self.unary(*op, inner)?,
             ExprKind::Binary { first, rest } => self.binary_chain(first, rest)?,
             ExprKind::IncDec { target, increment, prefix } => self.inc_dec(target, *increment, *prefix)?,

@@ -124,41 +124,8 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
                         aliases.push(leak(&v.to_text()));
                     }
                 }
-            } else if a.is("ValidateSet") {
-                let mut set = Vec::new();
-                for e in &a.positional {
-                    set.extend(cx.eval(e)?.into_items().iter().map(Value::to_text));
-                }
-                validators.push(Validator::Set(set));
-            } else if a.is("ValidateRange") {
-                let vals = cx.eval_args(&a.positional)?;
-                if let [min, max] = vals.as_slice() {
-                    validators.push(Validator::Range(min.clone(), max.clone()));
-                }
-            } else if a.is("ValidateNotNullOrEmpty") {
-                validators.push(Validator::NotNullOrEmpty);
-            } else if a.is("ValidateNotNull") {
-                validators.push(Validator::NotNull);
-            } else if a.is("ValidatePattern") {
-                if let Some(e) = a.positional.first() {
-                    validators.push(Validator::Pattern(cx.eval(e)?.to_text()));
-                }
-            } else if a.is("ValidateLength") || a.is("ValidateCount") {
-                let vals = cx.eval_args(&a.positional)?;
-                let n = |v: &Value| cast(v.clone(), &TypeRef::Long).ok().and_then(|v| v.as_i64()).unwrap_or(0);
-                if let [min, max] = vals.as_slice() {
-                    validators.push(if a.is("ValidateLength") {
-                        Validator::Length(n(min), n(max))
-                    } else {
-                        Validator::Count(n(min), n(max))
-                    });
-                }
-            } else if a.is("ValidateScript") {
-                if let Some(e) = a.positional.first()
-                    && let ExprKind::ScriptBlock(b) = &e.kind
-                {
-                    validators.push(Validator::Script(b.clone()));
-                }
+            } else if let Some(v) = validator_of(cx, a)? {
+                validators.push(v);
             } else if a.is("AllowNull")
                 || a.is("AllowEmptyString")
                 || a.is("AllowEmptyCollection")
@@ -201,6 +168,49 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
         sig.collect_unbound = true;
         Ok(sig)
     }
+}
+
+/// A validation attribute (`[ValidateSet()]`, `[ValidateRange()]` ...) as a
+/// check, for a parameter or an attributed variable; `None` for any other
+/// attribute.
+pub(crate) fn validator_of(cx: &mut Session, a: &Attribute) -> Result<Option<Validator>> {
+    if a.is("ValidateSet") {
+        let mut set = Vec::new();
+        for e in &a.positional {
+            set.extend(cx.eval(e)?.into_items().iter().map(Value::to_text));
+        }
+        return Ok(Some(Validator::Set(set)));
+    } else if a.is("ValidateRange") {
+        let vals = cx.eval_args(&a.positional)?;
+        if let [min, max] = vals.as_slice() {
+            return Ok(Some(Validator::Range(min.clone(), max.clone())));
+        }
+    } else if a.is("ValidateNotNullOrEmpty") {
+        return Ok(Some(Validator::NotNullOrEmpty));
+    } else if a.is("ValidateNotNull") {
+        return Ok(Some(Validator::NotNull));
+    } else if a.is("ValidatePattern") {
+        if let Some(e) = a.positional.first() {
+            return Ok(Some(Validator::Pattern(cx.eval(e)?.to_text())));
+        }
+    } else if a.is("ValidateLength") || a.is("ValidateCount") {
+        let vals = cx.eval_args(&a.positional)?;
+        let n = |v: &Value| cast(v.clone(), &TypeRef::Long).ok().and_then(|v| v.as_i64()).unwrap_or(0);
+        if let [min, max] = vals.as_slice() {
+            return Ok(Some(if a.is("ValidateLength") {
+                Validator::Length(n(min), n(max))
+            } else {
+                Validator::Count(n(min), n(max))
+            }));
+        }
+    } else if a.is("ValidateScript") {
+        if let Some(e) = a.positional.first()
+            && let ExprKind::ScriptBlock(b) = &e.kind
+        {
+            return Ok(Some(Validator::Script(b.clone())));
+        }
+    }
+    Ok(None)
 }
 
 /// Runs a function or script block in a pipeline.
@@ -306,6 +316,9 @@ impl ScriptProcessor {
                 cx.assign(&var, value, constraint)?;
             }
             let at = cx.scopes.current();
+            if first && self.script_scope {
+                cx.set_script_path(&self.name);
+            }
             if first {
                 let advanced = block.is_advanced();
                 let info = CallInfo { name: self.name.clone(), args: args.clone(), advanced };

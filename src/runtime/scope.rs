@@ -69,11 +69,13 @@ pub struct Variable {
     pub read_only: bool,
     /// `$private:x`: seen only in the scope that made it.
     pub private: bool,
+    /// `[ValidateRange(1, 5)]$x = 3`: checked on every later assignment.
+    pub validators: Option<Rc<[super::signature::Validator]>>,
 }
 
 impl Variable {
     pub fn new(value: Value) -> Variable {
-        Variable { slot: Slot::Own(value), constraint: None, read_only: false, private: false }
+        Variable { slot: Slot::Own(value), constraint: None, read_only: false, private: false, validators: None }
     }
     pub fn read_only(value: Value) -> Variable {
         Variable { read_only: true, ..Variable::new(value) }

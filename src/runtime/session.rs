@@ -326,6 +326,9 @@ impl Session {
             }
             _ => self.scopes.current(),
         };
+        if let Some(validators) = self.scopes.frame(frame).vars.get(&*v.key).and_then(|var| var.validators.clone()) {
+            self.check_variable(&v.name, &validators, &value)?;
+        }
         let existing = self.scopes.frame_mut(frame).vars.get_mut(&*v.key);
         match existing {
             Some(var) => {
@@ -353,6 +356,54 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// A value for a variable with validation attributes, refused with
+    /// PowerShell's message when it does not pass them.
+    pub fn check_variable(
+        &mut self,
+        name: &str,
+        validators: &[super::signature::Validator],
+        value: &Value,
+    ) -> Result<(), ErrorRecord> {
+        match super::convert::validate_with(name, validators, value, self) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(ErrorRecord::new(
+                format!(
+                    "The variable cannot be validated because the value {} is not a valid value for the {name} variable.",
+                    value.to_text()
+                ),
+                Category::MetadataError,
+                "ValidateSetFailure",
+                "ValidationMetadataException",
+            )
+            .unqualified()),
+        }
+    }
+
+    /// Attaches validation attributes to the variable `v` (where it lives).
+    pub fn set_validators(&mut self, v: &VarRef, validators: Rc<[super::signature::Validator]>) {
+        let frame = match v.scope {
+            VarScope::Global => 0,
+            VarScope::Script => self.scopes.script_frame(),
+            _ => self.scopes.current(),
+        };
+        if let Some(var) = self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
+            var.validators = Some(validators);
+        }
+    }
+
+    /// `$PSCommandPath` and `$PSScriptRoot` of the script file running in
+    /// the current scope.
+    pub fn set_script_path(&mut self, path: &str) {
+        // `.\fix.ps1` as typed: separators unified, `.` dropped, made absolute.
+        let typed = path.replace('\\', "/");
+        let full = std::path::absolute(&typed)
+            .map(|p| p.components().collect::<std::path::PathBuf>().display().to_string())
+            .unwrap_or(typed);
+        let root = std::path::Path::new(&full).parent().map(|p| p.display().to_string()).unwrap_or_default();
+        self.set_local("pscommandpath", Value::str(&full));
+        self.set_local("psscriptroot", Value::str(root));
     }
 
     /// `[ref]$v`: the cell the variable shares with the reference, so that

@@ -112,6 +112,11 @@ impl Builder {
             }
             Rule::cast => {
                 let ty = match first.into_inner().next() {
+                    Some(a) if a.as_rule() == Rule::attribute => {
+                        let attribute = self.attribute(a)?;
+                        let operand = self.operand_of(inner.next(), "]", sp)?;
+                        return Ok(Expr::new(ExprKind::Attributed(attribute, Box::new(operand)), sp));
+                    }
                     Some(t) => self.type_literal(t),
                     None => return Ok(Expr::str("", sp)),
                 };

@@ -665,15 +665,23 @@ impl Builder {
 /// type constraints (`[int]$x`).
 fn assign_target(mut e: Expr) -> PResult<AssignTarget> {
     let mut types = Vec::new();
+    let mut attributes = Vec::new();
     loop {
         match e.kind {
             ExprKind::Cast(t, inner) => {
                 types.push(t);
                 e = *inner;
             }
-            ExprKind::Variable(_) | ExprKind::Index { .. } => return Ok(AssignTarget { types, target: e }),
-            ExprKind::Member { call: None, .. } if types.is_empty() => {
-                return Ok(AssignTarget { types, target: e });
+            ExprKind::Attributed(a, inner) => {
+                attributes.push(a);
+                e = *inner;
+            }
+            ExprKind::Variable(_) => return Ok(AssignTarget { attributes, types, target: e }),
+            ExprKind::Index { .. } | ExprKind::Member { call: None, .. } if attributes.is_empty() => {
+                if matches!(e.kind, ExprKind::Member { .. }) && !types.is_empty() {
+                    return Err(invalid_assignment(e.span));
+                }
+                return Ok(AssignTarget { attributes, types, target: e });
             }
             _ => return Err(invalid_assignment(e.span)),
         }

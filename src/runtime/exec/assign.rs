@@ -24,7 +24,7 @@ impl Session {
                 } else {
                     items.remove(0)
                 };
-                self.assign_to(&t.target, v, &t.types)?;
+                self.assign_target(t, v)?;
             }
             return Ok(());
         }
@@ -68,7 +68,7 @@ impl Session {
                 }
             }
         };
-        self.assign_to(&t.target, value, &t.types)
+        self.assign_target(t, value)
     }
 
     /// The value of an assignment's right side: an expression's value as it
@@ -91,6 +91,45 @@ impl Session {
             return Ok(collapse(targets));
         }
         Ok(collapse(self.statement_values(st)?))
+    }
+
+    /// An assignment's target: with validation attributes, the variable
+    /// keeps them (and the value must pass them now and later).
+    fn assign_target(&mut self, t: &crate::language::ast::AssignTarget, value: Value) -> Result<()> {
+        if t.attributes.is_empty() {
+            return self.assign_to(&t.target, value, &t.types);
+        }
+        let ExprKind::Variable(var) = &t.target.kind else { return self.assign_to(&t.target, value, &t.types) };
+        let mut validators = Vec::new();
+        for a in &t.attributes {
+            match super::super::functions::validator_of(self, a)? {
+                Some(v) => validators.push(v),
+                None if a.is("AllowNull") || a.is("AllowEmptyString") || a.is("AllowEmptyCollection") => {}
+                None => {
+                    return Err(ErrorRecord::new(
+                        format!("Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.", a.name),
+                        Category::InvalidOperation,
+                        "CustomAttributeTypeNotFound",
+                        "RuntimeException",
+                    )
+                    .at(a.span)
+                    .unqualified()
+                    .into());
+                }
+            }
+        }
+        let validators: std::rc::Rc<[super::super::signature::Validator]> = validators.into();
+        // Checked on the value as it will be stored (after the types'
+        // conversion), before anything is stored.
+        let mut converted = value.clone();
+        for ty in t.types.iter().rev() {
+            let r = TypeRef::resolve(ty).map_err(|e| e.at(ty.span))?;
+            converted = super::super::session::convert_for_variable(converted, &r)?;
+        }
+        self.check_variable(&var.name, &validators, &converted).map_err(|e| e.at(t.target.span))?;
+        self.assign_to(&t.target, value, &t.types)?;
+        self.set_validators(var, validators);
+        Ok(())
     }
 
     /// Stores `value` into a variable, property or item.

@@ -170,7 +170,8 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
             match call.lower.as_str() {
                 "parse" => {
                     call.count(&[1, 2])?;
-                    dotnet_parse(ty, &call.text(0)).map_err(|(message, exception)| call.exception(&message, exception).into())
+                    dotnet_parse(ty, &call.text(0))
+                        .map_err(|(message, exception)| call.exception(&message, exception).into())
                 }
                 _ => Err(unknown_member(ty, name, true).into()),
             }
