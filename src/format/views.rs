@@ -73,6 +73,7 @@ pub const FILE_INFO: &str = "System.IO.FileInfo";
 pub const DIRECTORY_INFO: &str = "System.IO.DirectoryInfo";
 pub const MEMBER_DEFINITION: &str = "Microsoft.PowerShell.Commands.MemberDefinition";
 pub const MATCH_INFO: &str = "Microsoft.PowerShell.Commands.MatchInfo";
+pub const PS_METHOD: &str = "System.Management.Automation.PSMethod";
 pub const PATH_INFO: &str = "System.Management.Automation.PathInfo";
 pub const PS_VARIABLE: &str = "System.Management.Automation.PSVariable";
 
@@ -226,6 +227,18 @@ pub fn match_info_text(o: &Object, relative_to: Option<&str>) -> String {
     out.join("\n")
 }
 
+/// A method without its parentheses (`'abc'.ToUpper`): PowerShell's one
+/// column of overload definitions.
+fn method_display(o: &Object) -> String {
+    let overloads = o.get("OverloadDefinitions").map(|v| v.into_items()).unwrap_or_default();
+    let mut text = String::from("OverloadDefinitions\n-------------------");
+    for d in overloads {
+        text.push('\n');
+        text.push_str(&d.to_text());
+    }
+    text
+}
+
 /// A MatchInfo on the console: its path relative to the current folder.
 fn match_info_display(o: &Object) -> String {
     let here = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
@@ -249,6 +262,7 @@ pub fn default_view(o: &Object) -> View {
         FILE_INFO | DIRECTORY_INFO => View::Grouped(&CHILDREN_TABLE, &CHILDREN_GROUP),
         MEMBER_DEFINITION => View::Grouped(&MEMBER_TABLE, &MEMBER_GROUP),
         MATCH_INFO => View::Lines(match_info_display),
+        PS_METHOD => View::Lines(method_display),
         PATH_INFO => View::Table(&PATH_TABLE),
         PS_VARIABLE => View::Table(&VARIABLE_TABLE),
         DICTIONARY_ENTRY => View::Table(&DICTIONARY_TABLE),

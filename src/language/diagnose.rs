@@ -188,15 +188,16 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
     if token.is_empty() {
         let at = pos.saturating_sub(1);
         let prev = source[..pos].trim_end();
+        // PowerShell marks where the missing operand should have been.
         if prev.ends_with(',') {
-            return error("Missing expression after ','.", "MissingExpressionAfterToken", Span::new(at, pos), true);
+            return error("Missing expression after ','.", "MissingExpressionAfterToken", Span::new(pos, pos), true);
         }
         let last_word = prev.rsplit(char::is_whitespace).next().unwrap_or("");
         if matches!(last_word, "+" | "-" | "*" | "/" | "%" | "..") {
             return error(
                 &format!("You must provide a value expression following the '{last_word}' operator."),
                 "ExpectedValueExpression",
-                Span::new(at, pos),
+                Span::new(pos, pos),
                 true,
             );
         }
@@ -204,7 +205,7 @@ pub fn diagnose(source: &str, pos: usize) -> ParseError {
             return error(
                 &format!("You must provide a value expression following the '{op}' operator."),
                 "ExpectedValueExpression",
-                Span::new(at, pos),
+                Span::new(pos, pos),
                 true,
             );
         }

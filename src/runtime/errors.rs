@@ -131,6 +131,9 @@ pub struct ErrorRecord {
     /// A cmdlet's ThrowTerminatingError: it ends the statement (a try
     /// catches it) instead of being written as one record's failure.
     pub terminating: bool,
+    /// The innermost statement the error ended: where a trap's `break`
+    /// reports it when it passes the error on.
+    pub statement_span: Option<Span>,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -163,6 +166,7 @@ impl ErrorRecord {
             stopped_by_preference: false,
             activity: None,
             terminating: false,
+            statement_span: None,
         }
     }
 

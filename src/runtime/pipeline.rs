@@ -169,7 +169,18 @@ impl Stage {
         cx.warning_variable = self.warning_variable.clone();
         let depth = cx.redirects.len();
         cx.redirects.extend(self.redirects.iter().cloned());
-        let result = self.processor.process(args, input, cx, out);
+        let result = match self.merged.clone() {
+            // `2>&1`: output and the merged records share one buffer while the
+            // command runs, so they go on in the order they were written.
+            Some(buf) => {
+                let mut capture = |_: &mut Session, v: Value| {
+                    buf.borrow_mut().push(v);
+                    Ok(())
+                };
+                self.processor.process(args, input, cx, &mut Output { next: &mut capture })
+            }
+            None => self.processor.process(args, input, cx, out),
+        };
         cx.redirects.truncate(depth);
         cx.warning_action = None;
         cx.warning_variable = None;
@@ -693,7 +704,16 @@ fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result
         let mut out = Output { next: &mut next };
         let depth = cx.redirects.len();
         cx.redirects.extend(stage.redirects.iter().cloned());
-        let result = stage.processor.end(&stage.args, cx, &mut out);
+        let result = match stage.merged.clone() {
+            Some(buf) => {
+                let mut capture = |_: &mut Session, v: Value| {
+                    buf.borrow_mut().push(v);
+                    Ok(())
+                };
+                stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
+            }
+            None => stage.processor.end(&stage.args, cx, &mut out),
+        };
         cx.redirects.truncate(depth);
         let drained = stage.drain_merged(cx, &mut out);
         stage.file_out = file;

@@ -341,7 +341,8 @@ impl Builder {
     pub(crate) fn type_literal(&self, pair: Pair<Rule>) -> TypeName {
         let sp = span(&pair);
         match pair.into_inner().next() {
-            Some(spec) => type_spec(spec),
+            // Errors about the type mark it with its brackets, as PowerShell does.
+            Some(spec) => TypeName { span: sp, ..type_spec(spec) },
             None => TypeName { name: String::new(), generic_args: vec![], array_ranks: vec![], span: sp },
         }
     }

@@ -76,7 +76,17 @@ impl Session {
     pub fn exec_statement(&mut self, statement: &Statement, sink: &mut Sink<'_>) -> Result<()> {
         self.check_interrupt()?;
         match &statement.kind {
-            StatementKind::Pipeline(p) => self.exec_pipeline_statement(p, sink),
+            StatementKind::Pipeline(p) => self.exec_pipeline_statement(p, sink).map_err(|f| match f {
+                Flow::Error(mut rec) if rec.statement_span.is_none() => {
+                    rec.statement_span = Some(statement.span);
+                    Flow::Error(rec)
+                }
+                Flow::ScriptStop(mut rec) if rec.statement_span.is_none() => {
+                    rec.statement_span = Some(statement.span);
+                    Flow::ScriptStop(rec)
+                }
+                other => other,
+            }),
             StatementKind::Assignment(a) => self.exec_assignment(a, statement.span),
             StatementKind::If { clauses, otherwise } => {
                 for (condition, body) in clauses {

@@ -144,12 +144,25 @@ impl Session {
                     self.write_error(kept, action);
                 }
                 Err(Flow::Continue(None)) => {}
-                Err(Flow::Break(None)) => return Err(Flow::ScriptStop(Box::new(kept))),
+                Err(Flow::Break(None)) => return Err(Flow::ScriptStop(Box::new(passed_on(kept)))),
                 Err(other) => return Err(other),
             }
         }
         Ok(())
     }
+}
+
+/// The error a trap's `break` passes on: PowerShell wraps it again, so it
+/// is reported against the statement that failed, as a
+/// ParentContainsErrorRecordException.
+fn passed_on(mut rec: ErrorRecord) -> ErrorRecord {
+    if let Some(span) = rec.statement_span {
+        rec.span = Some(span);
+        rec.position = None;
+    }
+    rec.exception_type = rec.exception_type();
+    rec.reason = "ParentContainsErrorRecordException".into();
+    rec
 }
 
 /// Whether an exception of type `thrown` is caught by `[t]`.

@@ -2,6 +2,7 @@
 //! arrays, `.Count` on everything), items (`$a[0]`, `$h['k']`), and the
 //! .NET methods scripts call, one file per kind of value.
 
+pub mod catalog;
 mod collections;
 mod dates;
 mod objects;
@@ -89,7 +90,30 @@ fn no_method(target: &Value, name: &str) -> ErrorRecord {
 /// `$x.Name`
 pub fn get(cx: &mut Session, target: &Value, name: &str) -> Result<Value> {
     let _ = cx;
-    Ok(target.property(name))
+    let v = target.property(name);
+    if v.is_null()
+        && !matches!(target, Value::Null | Value::Object(_))
+        && let Some((method, overloads)) = catalog::method(target, name)
+    {
+        return Ok(ps_method(method, overloads));
+    }
+    Ok(v)
+}
+
+/// `$x.ToUpper` without parentheses: the method itself, as PowerShell's
+/// PSMethod (shown as its overload definitions).
+fn ps_method(name: &str, overloads: Vec<String>) -> Value {
+    let obj = super::value::custom_object(vec![
+        ("MemberType".into(), Value::str("Method")),
+        ("OverloadDefinitions".into(), Value::array(overloads.into_iter().map(Value::str).collect())),
+        ("TypeNameOfValue".into(), Value::str("System.Management.Automation.PSMethod")),
+        ("Name".into(), Value::str(name)),
+        ("IsInstance".into(), Value::Bool(true)),
+    ]);
+    if let Value::Object(o) = &obj {
+        o.set_type_name("System.Management.Automation.PSMethod");
+    }
+    obj
 }
 
 impl Value {
