@@ -73,7 +73,13 @@ fn parse_type_name(text: &str) -> Option<TypeName> {
     if name.is_empty() {
         return None;
     }
-    Some(TypeName { name: name.to_string(), generic_args, array_ranks: ranks, span: Default::default() })
+    Some(TypeName {
+        name: name.to_string(),
+        generic_args,
+        array_ranks: ranks,
+        span: Default::default(),
+        namespaces: None,
+    })
 }
 
 fn type_not_found(name: &str) -> ErrorRecord {

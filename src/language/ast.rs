@@ -101,6 +101,9 @@ pub struct TypeName {
     /// One entry per `[]` (its rank).
     pub array_ranks: Vec<u8>,
     pub span: Span,
+    /// The script's `using namespace` names, tried before the name when it
+    /// is not found as written.
+    pub namespaces: Option<Rc<[Rc<str>]>>,
 }
 
 impl TypeName {

@@ -551,6 +551,7 @@ pub fn type_by_name(name: &str) -> Option<TypeRef> {
         generic_args: vec![],
         array_ranks: ranks,
         span: Default::default(),
+        namespaces: None,
     };
     TypeRef::resolve(&tn).ok().or_else(|| {
         // A generic List's full name (`System.Collections.Generic.List`1[[System.String]]`).

@@ -228,6 +228,9 @@ pub struct ScriptProcessor {
     input: Vec<Value>,
     depth_counted: bool,
     call_span: crate::language::ast::Span,
+    /// A block made by GetNewClosure(): the variables it captured, in a
+    /// frame of their own between the block's frame and the global one.
+    closure: Option<Frame>,
 }
 
 impl ScriptProcessor {
@@ -243,6 +246,7 @@ impl ScriptProcessor {
             input: Vec::new(),
             depth_counted: false,
             call_span: Default::default(),
+            closure: None,
         }
     }
 
@@ -251,18 +255,46 @@ impl ScriptProcessor {
         if self.dot {
             return;
         }
+        if self.closure.is_none()
+            && self.frame.is_none()
+            && let Some(vars) = cx.closures.get(&(Rc::as_ptr(&self.block) as usize))
+        {
+            let mut f = Frame::new(FrameKind::Local, Some(0));
+            f.vars = vars.1.clone();
+            self.closure = Some(f);
+        }
+        let parent = match self.closure.take() {
+            Some(c) => {
+                cx.scopes.push_frame(c);
+                cx.scopes.current()
+            }
+            None => self.parent,
+        };
         match self.frame.take() {
-            Some(f) => cx.scopes.push_frame(f),
+            Some(mut f) => {
+                f.parent = Some(parent);
+                cx.scopes.push_frame(f)
+            }
             None => {
                 let kind = if self.script_scope { FrameKind::Script } else { FrameKind::Local };
-                cx.scopes.push(kind, self.parent);
+                cx.scopes.push(kind, parent);
             }
         }
     }
 
     fn leave(&mut self, cx: &mut Session) {
-        if !self.dot {
-            self.frame = cx.scopes.pop();
+        if self.dot {
+            return;
+        }
+        self.frame = cx.scopes.pop();
+        let key = Rc::as_ptr(&self.block) as usize;
+        if cx.closures.contains_key(&key) {
+            // What the block changed in its captured variables lasts, as a
+            // closure's module keeps them.
+            self.closure = cx.scopes.pop();
+            if let (Some(c), Some(entry)) = (&self.closure, cx.closures.get_mut(&key)) {
+                entry.1 = c.vars.clone();
+            }
         }
     }
 

@@ -113,6 +113,10 @@ pub struct Session {
     /// The script functions running now, innermost last, with where each
     /// was called (Write-Error reports against the function).
     pub callers: Vec<(Rc<str>, Span)>,
+    /// Script blocks made by GetNewClosure(), by address: the block (kept
+    /// alive so the address stays its own) and the variables it captured.
+    pub closures:
+        std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
 }
 
 impl Session {
@@ -148,6 +152,7 @@ impl Session {
             interrupt: Arc::new(AtomicBool::new(false)),
             formatter,
             callers: Vec::new(),
+            closures: std::collections::HashMap::new(),
         };
         cx.define_automatic_variables();
         cx
@@ -391,6 +396,18 @@ impl Session {
         if let Some(var) = self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
             var.validators = Some(validators);
         }
+    }
+
+    /// `$block.GetNewClosure()`: a copy of the block bound to the current
+    /// scope's variables as they are now.
+    pub fn new_closure(&mut self, block: &Rc<crate::language::ast::ScriptBlock>) -> Value {
+        // The AST is not Clone: the copy is the block's text parsed again
+        // (it parsed once, so it parses again).
+        let Ok(copy) = crate::language::parse_script(&block.text) else { return Value::ScriptBlock(block.clone()) };
+        let copy = Rc::new(copy);
+        let vars = self.scopes.frame(self.scopes.current()).vars.clone();
+        self.closures.insert(Rc::as_ptr(&copy) as usize, (copy.clone(), vars));
+        Value::ScriptBlock(copy)
     }
 
     /// `$PSCommandPath` and `$PSScriptRoot` of the script file running in

@@ -342,15 +342,17 @@ impl Builder {
         let sp = span(&pair);
         match pair.into_inner().next() {
             // Errors about the type mark it with its brackets, as PowerShell does.
-            Some(spec) => TypeName { span: sp, ..type_spec(spec) },
-            None => TypeName { name: String::new(), generic_args: vec![], array_ranks: vec![], span: sp },
+            Some(spec) => TypeName { span: sp, namespaces: self.namespaces(), ..type_spec(spec) },
+            None => {
+                TypeName { name: String::new(), generic_args: vec![], array_ranks: vec![], span: sp, namespaces: None }
+            }
         }
     }
 }
 
 fn type_spec(pair: Pair<Rule>) -> TypeName {
     let sp = span(&pair);
-    let mut t = TypeName { name: String::new(), generic_args: vec![], array_ranks: vec![], span: sp };
+    let mut t = TypeName { name: String::new(), generic_args: vec![], array_ranks: vec![], span: sp, namespaces: None };
     for p in pair.into_inner() {
         match p.as_rule() {
             Rule::type_name => t.name = p.as_str().to_string(),

@@ -42,7 +42,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     let script = pairs.next().ok_or_else(|| diagnose(source, 0))?;
     let span = span(&script);
     let body = script.into_inner().find(|p| p.as_rule() == Rule::block_body);
-    let b = Builder;
+    let b = Builder::default();
     match body {
         Some(body) => b.block_body(body, source.to_string(), span),
         None => Ok(ScriptBlock {
@@ -58,7 +58,21 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     }
 }
 
-pub(crate) struct Builder;
+/// The parse pass's state: the script's `using namespace` names, and how
+/// many statements were built (a `using` must come before any).
+#[derive(Default)]
+pub(crate) struct Builder {
+    namespaces: std::cell::RefCell<Vec<std::rc::Rc<str>>>,
+    statements: std::cell::Cell<usize>,
+}
+
+impl Builder {
+    /// The namespaces a type name is tried in, when the script has any.
+    pub(crate) fn namespaces(&self) -> Option<std::rc::Rc<[std::rc::Rc<str>]>> {
+        let ns = self.namespaces.borrow();
+        if ns.is_empty() { None } else { Some(ns.iter().cloned().collect()) }
+    }
+}
 
 /// A pair's span, without the blanks pest's implicit whitespace leaves at
 /// its end (error markers stop at the text).

@@ -157,6 +157,12 @@ impl Builder {
     /// A statement from the rule that makes it (also used for `$x = if ...`).
     pub(crate) fn statement_inner(&self, inner: Pair<Rule>) -> PResult<Statement> {
         let sp = span(&inner);
+        if inner.as_rule() == Rule::unsupported_stmt
+            && let Some(using) = self.using_stmt(inner.as_str(), sp)?
+        {
+            return Ok(using);
+        }
+        self.statements.set(self.statements.get() + 1);
         let kind = match inner.as_rule() {
             Rule::if_stmt => self.if_stmt(inner)?,
             Rule::labeled_stmt => return self.labeled_stmt(inner),
@@ -185,6 +191,41 @@ impl Builder {
             _ => StatementKind::Pipeline(Pipeline { elements: vec![], span: sp }),
         };
         Ok(Statement { kind, span: sp })
+    }
+
+    /// `using namespace System.Text`: the namespace joins the ones type
+    /// names are tried in, and the statement does nothing when run. Only
+    /// before any other statement, as PowerShell requires; `using module`
+    /// and `using assembly` are refused by name. `None`: not a `using`.
+    fn using_stmt(&self, text: &str, sp: Span) -> PResult<Option<Statement>> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if !words.first().is_some_and(|w| w.eq_ignore_ascii_case("using")) {
+            return Ok(None);
+        }
+        if self.statements.get() > 0 {
+            return Err(error(
+                "A 'using' statement must appear before any other statements in a script.",
+                "UsingMustBeAtStartOfScript",
+                sp,
+            ));
+        }
+        match words.as_slice() {
+            [_, kind, name] if kind.eq_ignore_ascii_case("namespace") => {
+                self.namespaces.borrow_mut().push(std::rc::Rc::from(name.trim_end_matches(';')));
+                Ok(Some(Statement { kind: StatementKind::Pipeline(Pipeline { elements: vec![], span: sp }), span: sp }))
+            }
+            [_, kind, ..] if kind.eq_ignore_ascii_case("module") || kind.eq_ignore_ascii_case("assembly") => {
+                Err(error(
+                    format!(
+                        "The 'using {}' statement is not supported by mailsh: it loads no modules or assemblies.",
+                        kind.to_ascii_lowercase()
+                    ),
+                    "UsingNotSupported",
+                    sp,
+                ))
+            }
+            _ => Err(error("The 'using' statement is not valid: write 'using namespace Name'.", "UsingInvalid", sp)),
+        }
     }
 
     fn unsupported(&self, pair: Pair<Rule>) -> super::super::diagnose::ParseError {

@@ -353,7 +353,7 @@ fn unimplemented_keywords_are_refused_by_name() {
     for (src, word) in [
         ("class Foo { }", "class"),
         ("workflow W { }", "workflow"),
-        ("using namespace System.Text", "using"),
+        ("using module ActiveDirectory", "using module"),
         ("configuration C { }", "configuration"),
     ] {
         let e = fails(src);

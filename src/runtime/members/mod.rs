@@ -6,6 +6,7 @@ pub mod catalog;
 mod collections;
 mod dates;
 mod objects;
+pub mod string_builder;
 mod strings;
 
 use std::rc::Rc;
@@ -418,6 +419,7 @@ pub fn call(cx: &mut Session, target: &Value, name: &str, args: Vec<Value>) -> R
                 let b = b.clone();
                 Some(Some(super::eval::collapse(cx.call_block(&b, call.args.clone(), None)?)))
             }
+            "getnewclosure" => Some(Some(cx.new_closure(b))),
             _ => None,
         },
         Value::Object(o) => objects::object_call(cx, target, o, &call)?,

@@ -162,7 +162,12 @@ pub fn base_type(full: &str) -> &'static str {
     }
 }
 
-pub(super) fn object_call(cx: &mut Session, _v: &Value, o: &Object, call: &Call) -> Result<Option<Option<Value>>> {
+pub(super) fn object_call(cx: &mut Session, v: &Value, o: &Object, call: &Call) -> Result<Option<Option<Value>>> {
+    if o.is_type(super::string_builder::TYPE_NAME)
+        && let Some(result) = super::string_builder::call(cx, v, o, call)?
+    {
+        return Ok(Some(Some(result)));
+    }
     if o.is_type("System.Management.Automation.PSScriptCmdlet") {
         let v = match call.lower.as_str() {
             "shouldprocess" => {

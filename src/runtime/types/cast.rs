@@ -194,6 +194,7 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
                     generic_args: vec![],
                     array_ranks: vec![],
                     span: Default::default(),
+                    namespaces: None,
                 };
                 TypeRef::resolve(&tn).map(|r| Value::Type(Rc::from(r.full_name().as_str()))).map_err(|_| {
                     cannot(
@@ -222,6 +223,10 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
             Value::Ref(_) => v,
             other => Value::Ref(Rc::new(std::cell::RefCell::new(other))),
         }),
+        TypeRef::StringBuilder => match &v {
+            Value::Object(o) if o.is_type("System.Text.StringBuilder") => Ok(v),
+            other => Err(cannot_final(other, "System.Text.StringBuilder")),
+        },
         TypeRef::ErrorRecord => match v {
             Value::ErrorRecord(_) => Ok(v),
             other => Err(cannot_final(&other, "System.Management.Automation.ErrorRecord")),

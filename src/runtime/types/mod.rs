@@ -60,6 +60,8 @@ pub enum TypeRef {
     Interface(&'static str),
     /// System.Management.Automation.ErrorRecord, for `::new()`.
     ErrorRecord,
+    /// System.Text.StringBuilder.
+    StringBuilder,
     /// An enumeration (`[ConsoleColor]`).
     Enum(&'static super::value::EnumDef),
     /// An integer type mailsh keeps as Int32 or Int64 (`[uint32]`, `[int16]`):
@@ -74,6 +76,8 @@ pub enum TypeRef {
 /// Type accelerators and full names, as PowerShell resolves them.
 const NAMES: &[(&str, TypeRef)] = &[
     ("object", TypeRef::Object),
+    ("system.text.stringbuilder", TypeRef::StringBuilder),
+    ("text.stringbuilder", TypeRef::StringBuilder),
     ("system.object", TypeRef::Object),
     ("bool", TypeRef::Bool),
     ("boolean", TypeRef::Bool),
@@ -170,7 +174,15 @@ const NAMES: &[(&str, TypeRef)] = &[
 impl TypeRef {
     /// Resolves a written type, or PowerShell's `Unable to find type [X].`
     pub fn resolve(t: &TypeName) -> Result<TypeRef, ErrorRecord> {
-        let mut base = TypeRef::resolve_name(&t.name, &t.generic_args).ok_or_else(|| not_found(&t.text()))?;
+        let mut base = TypeRef::resolve_name(&t.name, &t.generic_args)
+            .or_else(|| {
+                // `using namespace System.Text` then `[StringBuilder]`.
+                t.namespaces
+                    .iter()
+                    .flat_map(|ns| ns.iter())
+                    .find_map(|ns| TypeRef::resolve_name(&format!("{ns}.{}", t.name), &t.generic_args))
+            })
+            .ok_or_else(|| not_found(&t.text()))?;
         for _ in &t.array_ranks {
             base = TypeRef::Array(Box::new(base));
         }
@@ -187,6 +199,15 @@ impl TypeRef {
             if is_list && generic.len() == 1 {
                 let elem = TypeRef::resolve(&generic[0]).ok()?;
                 return Some(TypeRef::List(Box::new(elem)));
+            }
+            // Delegates: a script block converts to them, as in PowerShell,
+            // and stays a script block (`[Predicate[object]]{ ... }`).
+            let delegate = matches!(
+                lower.trim_start_matches("system."),
+                "predicate" | "func" | "action" | "comparison" | "converter"
+            );
+            if delegate && generic.iter().all(|g| TypeRef::resolve(g).is_ok()) {
+                return Some(TypeRef::ScriptBlock);
             }
             return None;
         }
@@ -244,6 +265,7 @@ impl TypeRef {
             TypeRef::Interface(n) => n.to_string(),
             TypeRef::Ref => "System.Management.Automation.PSReference".into(),
             TypeRef::ErrorRecord => "System.Management.Automation.ErrorRecord".into(),
+            TypeRef::StringBuilder => "System.Text.StringBuilder".into(),
         }
     }
 
@@ -286,6 +308,7 @@ impl TypeRef {
             TypeRef::Interface(n) => n.rsplit('.').next().unwrap_or(n),
             TypeRef::Ref => "PSReference",
             TypeRef::ErrorRecord => "ErrorRecord",
+            TypeRef::StringBuilder => "StringBuilder",
         }
     }
 

@@ -266,6 +266,8 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
                 }
                 Ok(Value::Null)
             }
+            "exists" | "find" | "findall" | "findindex" | "findlast" | "findlastindex" | "trueforall" | "foreach"
+            | "convertall" => array_with_block(cx, &call, ty),
             _ => Err(unknown_member(ty, name, true).into()),
         },
         TypeRef::Static("System.Convert") => convert_static(&call, ty),
@@ -608,6 +610,7 @@ pub fn construct(cx: &mut Session, ty: &TypeRef, call: &Call) -> Result<Value> {
     let _ = cx;
     Ok(match ty {
         TypeRef::ArrayList => Value::Array(Rc::new(Array::new(Vec::new(), ArrayKind::ArrayList))),
+        TypeRef::StringBuilder => super::super::members::string_builder::construct(call)?,
         TypeRef::List(e) => {
             let mut items = Vec::new();
             if let Some(src) = call.args.first()
@@ -805,5 +808,79 @@ fn dotnet_parse(ty: &TypeRef, text: &str) -> std::result::Result<Value, (String,
             }
         }
         other => cast(Value::str(text), other).map_err(|e| (e.message, "FormatException"))?,
+    })
+}
+
+/// `[array]::Exists($a, [Predicate[object]]{ ... })` and the other methods
+/// of System.Array that take a delegate: the script block is called with
+/// each item.
+fn array_with_block(cx: &mut Session, call: &Call, ty: &TypeRef) -> Result<Value> {
+    let items = call.arg(0).into_items();
+    let Value::ScriptBlock(block) = call.arg(1) else {
+        return Err(call
+            .exception(
+                &format!("Cannot convert argument \"match\", with value: \"{}\", for \"{}\" to type \"System.Predicate`1[System.Object]\".", call.arg(1).to_text(), call.name),
+                "MethodArgumentConversionInvalidCastArgument",
+            )
+            .into());
+    };
+    let test =
+        |cx: &mut Session, v: &Value| -> Result<bool> { Ok(cx.call_block_value(&block, vec![v.clone()])?.is_true()) };
+    Ok(match call.lower.as_str() {
+        "exists" => {
+            for v in &items {
+                if test(cx, v)? {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Value::Bool(false)
+        }
+        "trueforall" => {
+            for v in &items {
+                if !test(cx, v)? {
+                    return Ok(Value::Bool(false));
+                }
+            }
+            Value::Bool(true)
+        }
+        "find" | "findindex" => {
+            for (i, v) in items.iter().enumerate() {
+                if test(cx, v)? {
+                    return Ok(if call.lower == "find" { v.clone() } else { Value::Int(i as i32) });
+                }
+            }
+            if call.lower == "find" { Value::Null } else { Value::Int(-1) }
+        }
+        "findlast" | "findlastindex" => {
+            for (i, v) in items.iter().enumerate().rev() {
+                if test(cx, v)? {
+                    return Ok(if call.lower == "findlast" { v.clone() } else { Value::Int(i as i32) });
+                }
+            }
+            if call.lower == "findlast" { Value::Null } else { Value::Int(-1) }
+        }
+        "findall" => {
+            let mut found = Vec::new();
+            for v in &items {
+                if test(cx, v)? {
+                    found.push(v.clone());
+                }
+            }
+            Value::array(found)
+        }
+        "convertall" => {
+            let mut out = Vec::with_capacity(items.len());
+            for v in &items {
+                out.push(cx.call_block_value(&block, vec![v.clone()])?);
+            }
+            Value::array(out)
+        }
+        "foreach" => {
+            for v in &items {
+                cx.call_block_value(&block, vec![v.clone()])?;
+            }
+            Value::Null
+        }
+        _ => return Err(unknown_member(ty, call.name, true).into()),
     })
 }

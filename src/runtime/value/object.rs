@@ -28,6 +28,9 @@ impl Class {
 pub struct Object {
     class: RefCell<Rc<Class>>,
     values: RefCell<Vec<Value>>,
+    /// State a .NET object keeps outside its properties: the characters of
+    /// a System.Text.StringBuilder.
+    text: RefCell<Option<String>>,
 }
 
 impl PartialEq for Object {
@@ -38,7 +41,16 @@ impl PartialEq for Object {
 
 impl Object {
     pub fn new(class: Rc<Class>, values: Vec<Value>) -> Object {
-        Object { class: RefCell::new(class), values: RefCell::new(values) }
+        Object { class: RefCell::new(class), values: RefCell::new(values), text: RefCell::new(None) }
+    }
+
+    /// The object's own text (a StringBuilder's characters), if it has one.
+    pub fn own_text(&self) -> Option<String> {
+        self.text.borrow().clone()
+    }
+
+    pub fn set_own_text(&self, text: String) {
+        *self.text.borrow_mut() = Some(text);
     }
 
     pub fn class(&self) -> Rc<Class> {

@@ -60,6 +60,9 @@ pub fn set_string_form(form: fn(&Object) -> Option<String>) {
 /// How an object prints when it stands in a string: a PSCustomObject as
 /// `@{a=1; b=2}`, an Exchange object as its Identity (or Name).
 fn object_text(o: &Object) -> String {
+    if let Some(text) = o.own_text() {
+        return text;
+    }
     if let Some(form) = STRING_FORM.get()
         && let Some(text) = form(o)
     {
