@@ -223,7 +223,10 @@ print('old', b.search(None, 'OLD'))
     );
     assert!(ok, "{out}\n{err}");
     assert!(out.contains("status ('OK', [b'\"INBOX\" (RECENT 1)'])"), "{out}");
-    assert!(out.contains("examine ('OK', [b'1']) ('RECENT', [b'0'])"), "EXAMINE claims nothing: {out}");
+    assert!(
+        out.contains("examine ('OK', [b'1']) ('RECENT', [b'1'])"),
+        "EXAMINE reports what is recent and claims nothing: {out}"
+    );
     assert!(out.contains("select ('OK', [b'1']) ('RECENT', [b'1'])"), "{out}");
     assert!(out.contains("new ('OK', [b'1'])"), "{out}");
     assert!(out.contains("second ('OK', [b'1']) ('RECENT', [b'0'])"), "{out}");

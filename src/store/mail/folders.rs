@@ -50,9 +50,9 @@ pub struct FolderState {
     pub messages: u32,
 }
 
-const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
+pub(super) const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
 
-fn from_row(r: &Row) -> rusqlite::Result<Folder> {
+pub(super) fn from_row(r: &Row) -> rusqlite::Result<Folder> {
     Ok(Folder {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -85,16 +85,25 @@ fn valid_name(name: &str) -> bool {
         && !name.chars().any(|c| c.is_control() || c == '*' || c == '%')
 }
 
-/// A UIDVALIDITY that no folder of this mailbox had before: clients resync
-/// when it changes, and a re-created folder must never look like the old one.
+/// A UIDVALIDITY that no folder of this mailbox ever had, deleted ones
+/// included: clients resync when it changes, and a folder re-created under
+/// the same name must never look like the old one (the same name,
+/// UIDVALIDITY and UID would name two messages). The mailbox keeps the last
+/// value given; the next is the clock's second when that is higher (values
+/// stay readable as creation times), else the last plus one.
 fn next_uidvalidity(tx: &Transaction, mailbox: i64) -> MailResult<u32> {
-    let highest: Option<i64> =
-        tx.query_row("SELECT max(uidvalidity) FROM folder WHERE mailbox_id = ?1", [mailbox], |r| r.get(0))?;
-    let now = super::now_unix().clamp(1, u32::MAX as i64 / 2);
-    Ok(match highest {
-        Some(h) if h >= now => (h + 1) as u32,
-        _ => now as u32,
-    })
+    // Below 2^31: some clients keep UIDVALIDITY in a signed 32-bit integer.
+    let now = super::now_unix().clamp(1, i32::MAX as i64);
+    let next: i64 = tx
+        .query_row(
+            "UPDATE mailbox SET last_uidvalidity = max(last_uidvalidity + 1, ?2) WHERE id = ?1
+             RETURNING last_uidvalidity",
+            params![mailbox, now],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(MailError::NoSuchFolder)?;
+    u32::try_from(next).map_err(|_| MailError::UidValidityExhausted)
 }
 
 pub(super) fn insert_folder(
@@ -213,7 +222,8 @@ impl MailDb {
         if folder.name == INBOX {
             let target = self.create_folder(mailbox, &to)?;
             let uids: Vec<u32> = self.messages(folder.id)?.iter().map(|m| m.uid).collect();
-            self.move_messages(folder.id, &uids, target.id)?;
+            // Whatever is there now: a message expunged meanwhile stays gone.
+            self.move_some(folder.id, &uids, target.id, false)?;
             return Ok(());
         }
         if folder.is_default() || to.starts_with(&format!("{}/", folder.name)) {

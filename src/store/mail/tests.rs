@@ -79,16 +79,18 @@ fn store_flags_add_remove_replace() {
     let uid = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
     let kw = Flags { system: flag::SEEN, keywords: vec!["$Forwarded".into()] };
     let out = db.store_flags(inbox.id, &[uid, 99], FlagOp::Add, &kw).unwrap();
-    assert_eq!(out.len(), 1, "a missing UID is skipped");
-    assert_eq!(out[0].flags, kw);
+    assert_eq!(out.messages.len(), 1, "a missing UID is skipped");
+    assert_eq!(out.messages[0].flags, kw);
+    assert_eq!(out.modseq, Some(out.messages[0].modseq));
     let out = db
         .store_flags(inbox.id, &[uid], FlagOp::Add, &Flags { system: 0, keywords: vec!["$forwarded".into()] })
         .unwrap();
-    assert_eq!(out[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
+    assert_eq!(out.messages[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
+    assert_eq!(out.modseq, None, "nothing changed: no modseq of its own");
     let out = db.store_flags(inbox.id, &[uid], FlagOp::Remove, &Flags::system(flag::SEEN)).unwrap();
-    assert_eq!(out[0].flags.system, 0);
+    assert_eq!(out.messages[0].flags.system, 0);
     let out = db.store_flags(inbox.id, &[uid], FlagOp::Replace, &Flags::system(flag::FLAGGED | flag::DRAFT)).unwrap();
-    assert_eq!(out[0].flags, Flags::system(flag::FLAGGED | flag::DRAFT));
+    assert_eq!(out.messages[0].flags, Flags::system(flag::FLAGGED | flag::DRAFT));
 }
 
 #[test]
@@ -127,7 +129,14 @@ fn copy_and_move_give_new_uids_in_the_destination() {
     db.append(junk.id, &Flags::default(), 1, MSG).unwrap();
     let a = db.append(inbox.id, &Flags::system(flag::SEEN), 42, MSG).unwrap().uid;
     let b = db.append(inbox.id, &Flags::default(), 43, MSG).unwrap().uid;
-    let copied = db.copy_messages(inbox.id, &[b, a, 77], junk.id).unwrap();
+    assert!(
+        matches!(db.copy_messages(inbox.id, &[b, a, 77], junk.id), Err(MailError::Expunged)),
+        "a message that is gone fails the whole copy"
+    );
+    assert_eq!(db.messages(junk.id).unwrap().len(), 1, "and nothing was copied");
+    assert!(matches!(db.move_messages(inbox.id, &[a, 77], junk.id), Err(MailError::Expunged)));
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 2, "nor moved");
+    let copied = db.copy_messages(inbox.id, &[b, a], junk.id).unwrap();
     assert_eq!(copied.uidvalidity, junk.uidvalidity);
     assert_eq!(copied.pairs, vec![(a, 2), (b, 3)]);
     let meta = db.message_meta(junk.id, 2).unwrap().unwrap();

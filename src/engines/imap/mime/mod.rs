@@ -5,6 +5,7 @@
 //! header values (addresses, encoded words, RFC 2231 parameters) come from
 //! mail-parser, which parses each header block.
 
+pub mod address;
 pub mod envelope;
 pub mod headers;
 pub mod section;
