@@ -106,17 +106,28 @@ fn next_uidvalidity(tx: &Transaction, mailbox: i64) -> MailResult<u32> {
     u32::try_from(next).map_err(|_| MailError::UidValidityExhausted)
 }
 
+/// Folders the client (or Exchange) made are subscribed; the parent levels
+/// CREATE or RENAME had to add on the way are not, so LSUB shows them only
+/// as `\Noselect` parents of what is subscribed (RFC 3501 6.3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Made {
+    Asked,
+    OnTheWay,
+}
+
 pub(super) fn insert_folder(
     tx: &Transaction,
     mailbox: i64,
     name: &str,
     special_use: Option<&str>,
     hidden: bool,
+    made: Made,
 ) -> MailResult<i64> {
     let uidvalidity = next_uidvalidity(tx, mailbox)?;
     tx.execute(
-        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![mailbox, name, special_use, hidden, uidvalidity],
+        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity, subscribed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![mailbox, name, special_use, hidden, uidvalidity, made == Made::Asked],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -172,14 +183,16 @@ impl MailDb {
         }
         let mut path = String::new();
         let mut id = 0;
-        for level in name.split('/') {
+        let levels = name.split('/').count();
+        for (i, level) in name.split('/').enumerate() {
             if !path.is_empty() {
                 path.push('/');
             }
             path.push_str(level);
+            let made = if i + 1 == levels { Made::Asked } else { Made::OnTheWay };
             id = match folder_id(&tx, mailbox.0, &path)? {
                 Some(existing) => existing,
-                None => insert_folder(&tx, mailbox.0, &path, None, false)?,
+                None => insert_folder(&tx, mailbox.0, &path, None, false, made)?,
             };
         }
         tx.commit()?;
@@ -239,7 +252,7 @@ impl MailDb {
                 }
                 path.push_str(level);
                 if folder_id(&tx, mailbox.0, &path)?.is_none() {
-                    insert_folder(&tx, mailbox.0, &path, None, false)?;
+                    insert_folder(&tx, mailbox.0, &path, None, false, Made::OnTheWay)?;
                 }
             }
         }

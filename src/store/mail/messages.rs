@@ -385,14 +385,6 @@ impl MailDb {
         Ok(uids)
     }
 
-    /// How many messages no session has seen as recent yet (STATUS RECENT).
-    pub fn recent_count(&self, folder_id: i64) -> MailResult<u32> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM message WHERE folder_id = ?1 AND uid >= (SELECT recent_floor FROM folder WHERE id = ?1)",
-        )?;
-        Ok(stmt.query_row([folder_id], |r| r.get(0))?)
-    }
-
     /// What changed in the folder after `since` (a modseq the caller saw),
     /// all read in one snapshot: a change is either wholly in the answer
     /// (and below its `highest_modseq`) or wholly in the next one.

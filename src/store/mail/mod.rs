@@ -92,7 +92,7 @@ impl MailDb {
                 tx.execute("INSERT INTO mailbox (guid, created) VALUES (?1, ?2)", params![guid, now_unix()])?;
                 let id = tx.last_insert_rowid();
                 for (name, special, hidden) in DEFAULT_FOLDERS {
-                    folders::insert_folder(&tx, id, name, *special, *hidden)?;
+                    folders::insert_folder(&tx, id, name, *special, *hidden, folders::Made::Asked)?;
                 }
                 id
             }

@@ -146,7 +146,7 @@ pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> st
         id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
     };
     let banner = s.shared.ctx.settings.banner.clone();
-    s.untagged(&format!("OK {banner}"));
+    s.untagged(&format!("OK [CAPABILITY {}] {banner}", crate::engines::imap::capability::pre_auth(false, false)));
     s.flush(&mut io).await?;
     let mut access = s.shared.ctx.access.clone();
     let mut shutdown = s.shared.ctx.shutdown.clone();

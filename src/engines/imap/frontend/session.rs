@@ -66,7 +66,10 @@ pub async fn run(tcp: TcpStream, peer: SocketAddr, implicit_tls: bool, ctx: Arc<
         orphaned: false,
     };
     f.log(Event::Connect, "");
-    let banner = format!("* OK {}\r\n", ctx.settings.banner);
+    // RFC 3501 7.1: the capabilities in the greeting spare the client a
+    // CAPABILITY round trip.
+    let caps = capability::pre_auth(!stream.is_tls() && ctx.tls.is_some(), f.login_disabled(&stream));
+    let banner = format!("* OK [CAPABILITY {caps}] {}\r\n", ctx.settings.banner);
     f.send(&mut stream, banner.as_bytes()).await?;
     let max_line = ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let limits = Limits { max_line, max_literal: max_line as u32 };
@@ -307,7 +310,9 @@ impl Front {
         let port = u16::try_from(self.ctx.settings.proxy_target_port).unwrap_or(0);
         match BackendLink::open(port, user, pass).await {
             Ok(link) => {
-                self.reply(stream, tag, "OK", &format!("{name} completed.")).await?;
+                // The capabilities change with login (RFC 3501 7.1).
+                let text = format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH);
+                self.reply(stream, tag, "OK", &text).await?;
                 Ok(Step::Relay { link, slot })
             }
             Err(LinkError::Refused) => {

@@ -11,8 +11,8 @@ use imap_codec::imap_types::secret::Secret;
 
 use super::Done;
 use crate::engines::imap::backend::session::{Io, Session, User};
-use crate::engines::imap::texts;
 use crate::engines::imap::wire::CommandReader;
+use crate::engines::imap::{capability, texts};
 use crate::engines::net::LoginOutcome;
 use crate::engines::render::{RenderOptions, Renderer};
 
@@ -92,7 +92,8 @@ async fn log_in(s: &mut Session, user: &str, password: &str, name: &str, failed:
                 mailbox: id,
                 renderer: Renderer::new(options),
             });
-            Done::completed(name)
+            // The capabilities change with login (RFC 3501 7.1).
+            Done::ok(format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH))
         }
         LoginOutcome::Refused => {
             let delay = s.shared.ctx.delay.on_failure(s.peer.ip());

@@ -197,9 +197,9 @@ pub async fn run(
         wanted.insert(0, Item::Uid);
     }
     let (Some(sel), Some(user)) = (&s.selected, &s.user) else { return Ok(Done::completed("FETCH")) };
-    let (targets, pending): (Vec<(u32, u32)>, Vec<(u32, u32)>) =
-        sequence::resolve(&set, &sel.uids, uid).into_iter().partition(|(_, u)| !sel.pending_expunge.contains(u));
-    let mut missing = pending.len();
+    let resolved = sequence::resolve(&set, &sel.uids, uid);
+    let targets: Vec<(u32, u32)> = resolved.iter().copied().filter(|(_, u)| !sel.pending_expunge.contains(u)).collect();
+    let mut missing = resolved.len() - targets.len();
     let mark_seen = !sel.read_only && wanted.iter().any(Item::sets_seen);
     let folder = sel.folder.id;
     let renderer = user.renderer.clone();
