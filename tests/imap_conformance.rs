@@ -29,7 +29,8 @@ fn run(env: &Env, script: &str) -> String {
 /// RFC 2180 4.1.2, 4.2, 4.3, 4.4.1 and RFC 5530 EXPUNGEISSUED: a message
 /// another session expunged, which this session still numbers, is never
 /// served (let alone served empty); FETCH and STORE by number say
-/// `NO [EXPUNGEISSUED]`, SEARCH skips it, COPY copies nothing and brings the
+/// `NO [EXPUNGEISSUED]`, SEARCH skips it (`OK [EXPUNGEISSUED]`), COPY
+/// copies nothing and brings the
 /// EXPUNGE, UID FETCH answers what exists followed by the EXPUNGE.
 #[test]
 fn a_message_expunged_by_another_session_is_never_served() {
@@ -77,7 +78,11 @@ show('end', a.cmd('FETCH 1:* (UID)'))
         "RFC 2180 4.2.2: {out}"
     );
     assert_eq!(shown(&out, "silent"), ["TAG OK STORE completed."], "RFC 2180 4.2.1: {out}");
-    assert_eq!(shown(&out, "search"), ["* SEARCH 1 3 4", "TAG OK SEARCH completed."], "RFC 2180 4.3: {out}");
+    assert_eq!(
+        shown(&out, "search"),
+        ["* SEARCH 1 3 4", "TAG OK [EXPUNGEISSUED] SEARCH completed."],
+        "RFC 2180 4.3, RFC 9051 7.1: {out}"
+    );
     assert_eq!(
         shown(&out, "copy"),
         [

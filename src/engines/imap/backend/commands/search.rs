@@ -5,7 +5,8 @@
 //! match the addresses as parsed (comments and groups removed), so
 //! `user@domain` finds `<user (comment)@ (comment) domain>`. A message the
 //! session still numbers but another session expunged matches nothing
-//! (RFC 2180 4.3).
+//! (RFC 2180 4.3), and SEARCH by sequence numbers then ends
+//! `OK [EXPUNGEISSUED]` (RFC 9051 7.1) so the client knows to NOOP.
 
 use chrono::Datelike;
 use imap_codec::imap_types::search::SearchKey;
@@ -39,9 +40,11 @@ pub async fn run(s: &mut Session, criteria: Vec<SearchKey<'static>>, uid: bool) 
             let count = view.len() as u32;
             let max_uid = view.last().copied().unwrap_or(0);
             let mut hits = Vec::new();
+            let mut present = 0;
             db.snapshot(|db| {
                 db.each_message(folder, needs_raw, |stored| {
                     let Ok(i) = view.binary_search(&stored.meta.uid) else { return Ok(()) };
+                    present += 1;
                     let meta = &stored.meta;
                     let is_recent = recent.binary_search(&meta.uid).is_ok();
                     let m =
@@ -52,17 +55,20 @@ pub async fn run(s: &mut Session, criteria: Vec<SearchKey<'static>>, uid: bool) 
                     Ok(())
                 })
             })?;
-            Ok(hits)
+            Ok((hits, present < view.len()))
         })
         .await;
     match result {
-        Ok(hits) => {
+        Ok((hits, expunged_elsewhere)) => {
             let mut line = String::from("* SEARCH");
             for h in hits {
                 line.push(' ');
                 line.push_str(&h.to_string());
             }
             s.untagged(line.trim_start_matches("* "));
+            if expunged_elsewhere && !uid {
+                return Done::ok("[EXPUNGEISSUED] SEARCH completed.");
+            }
             Done::completed("SEARCH")
         }
         Err(e) => Done::failed(&e),
