@@ -1,11 +1,11 @@
 //! ENVELOPE (RFC 3501 7.4.2): date, subject, from, sender, reply-to, to,
 //! cc, bcc, in-reply-to, message-id. Strings are the raw header values;
-//! addresses come from [`super::address`], names as written (encoded words
+//! addresses come from [`crate::engines::mime::address`], names as written (encoded words
 //! are the client's to decode), groups as start and end markers.
 
-use super::address::{self, Item};
-use super::headers::field_value;
 use crate::engines::imap::wire::out;
+use crate::engines::mime::address::{self, Item};
+use crate::engines::mime::headers::field_value;
 
 pub fn write(o: &mut Vec<u8>, header: &[u8]) {
     let text = |o: &mut Vec<u8>, name: &str| {
