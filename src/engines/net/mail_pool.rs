@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use crate::store::mail::{MailDb, MailError, MailResult, mail_db_path};
+use crate::store::mail::{MailDb, MailError, MailResult, Summarizer, mail_db_path};
 
 /// Connections kept open between calls.
 const KEEP_IDLE: usize = 8;
@@ -16,12 +16,30 @@ const KEEP_IDLE: usize = 8;
 pub struct MailPool {
     path: PathBuf,
     idle: Arc<Mutex<Vec<MailDb>>>,
+    /// How messages stored through the pool get their metadata.
+    summarizer: Option<Summarizer>,
 }
 
 impl MailPool {
     /// The pool of the mailbox database beside the config store.
     pub fn for_store(store_path: &Path) -> MailPool {
-        MailPool { path: mail_db_path(store_path), idle: Arc::default() }
+        MailPool { path: mail_db_path(store_path), idle: Arc::default(), summarizer: None }
+    }
+
+    /// Every connection of the pool summarises the messages it stores with
+    /// `summarize`, and [`MailPool::check`] fills in the metadata of those
+    /// stored without.
+    pub fn summarized_by(mut self, summarize: Summarizer) -> MailPool {
+        self.summarizer = Some(summarize);
+        self
+    }
+
+    fn open(&self) -> MailResult<MailDb> {
+        let mut db = MailDb::open(&self.path)?;
+        if let Some(s) = self.summarizer {
+            db.set_summarizer(s);
+        }
+        Ok(db)
     }
 
     pub fn path(&self) -> &Path {
@@ -32,7 +50,13 @@ impl MailPool {
     /// back end calls it before it reports that it listens, so a bad file
     /// fails the start rather than the first login.
     pub fn check(&self) -> MailResult<()> {
-        let db = MailDb::open(&self.path)?;
+        let mut db = self.open()?;
+        if let Some(s) = self.summarizer {
+            let n = db.backfill_info(s)?;
+            if n > 0 {
+                eprintln!("mailsh: mailbox database: metadata computed for {n} stored messages");
+            }
+        }
         self.give_back(db);
         Ok(())
     }
@@ -49,7 +73,7 @@ impl MailPool {
             let taken = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let mut db = match taken {
                 Some(db) => db,
-                None => MailDb::open(&pool.path)?,
+                None => pool.open()?,
             };
             let out = f(&mut db);
             if out.is_ok() {

@@ -6,6 +6,8 @@
 
 pub mod commands;
 mod dispatch;
+pub mod fetch_batch;
+pub mod search_eval;
 pub mod selected;
 pub mod sequence;
 pub mod session;

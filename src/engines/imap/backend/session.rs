@@ -33,8 +33,20 @@ pub struct Io {
     pub wr: WriteHalf<ServerStream>,
 }
 
+/// Extensions the client turned on (ENABLE, or a command that implies it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Enabled {
+    /// RFC 7162: MODSEQ in FETCH responses that show flags.
+    pub condstore: bool,
+    /// RFC 7162: VANISHED instead of EXPUNGE.
+    pub qresync: bool,
+    /// RFC 6855: UTF-8 in quoted strings and mailbox names.
+    pub utf8: bool,
+}
+
 pub struct ImapSession {
     pub shared: Arc<BackEnd>,
+    pub enabled: Enabled,
     pub out: Vec<u8>,
     pub user: Option<User>,
     pub selected: Option<Selected>,
@@ -131,7 +143,8 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
     let (rd, wr) = tokio::io::split(connection.stream);
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
-    let mut s = ImapSession { shared, out: Vec::new(), user: None, selected: None, peer, log };
+    let mut s =
+        ImapSession { shared, enabled: Enabled::default(), out: Vec::new(), user: None, selected: None, peer, log };
     let banner = s.shared.ctx.settings.banner.clone();
     s.untagged(&format!("OK [CAPABILITY {}] {banner}", crate::engines::imap::capability::pre_auth(false, false)));
     s.flush(&mut io).await?;

@@ -6,6 +6,7 @@
 pub mod envelope;
 pub mod section;
 pub mod structure;
+pub mod summary;
 
 #[cfg(test)]
 mod robustness {

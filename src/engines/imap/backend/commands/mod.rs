@@ -110,8 +110,8 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Expunge => expunge::run(s, None).await,
         ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
         Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
-        Fetch { sequence_set, macro_or_item_names, uid, .. } => {
-            fetch::run(s, io, sequence_set, macro_or_item_names, uid).await?
+        Fetch { sequence_set, macro_or_item_names, uid, modifiers } => {
+            fetch::run(s, io, sequence_set, macro_or_item_names, uid, modifiers).await?
         }
         Store { sequence_set, kind, response, flags, uid, .. } => {
             store::run(s, sequence_set, kind, response, flags, uid).await
