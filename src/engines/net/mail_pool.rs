@@ -4,9 +4,18 @@
 //! fsync never stalls the network threads.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::store::mail::{MailDb, MailError, MailResult, Summarizer, mail_db_path};
+use tokio::sync::oneshot;
+
+use crate::store::mail::{AppendResult, MailDb, MailError, MailResult, NewMessage, Summarizer, mail_db_path, to_crlf};
+
+/// Appends one commit may carry, and their bytes.
+const GROUP_MAX: usize = 256;
+const GROUP_BYTES: usize = 64 * 1024 * 1024;
+
+type AppendJob = (NewMessage, oneshot::Sender<MailResult<AppendResult>>);
 
 /// Connections kept open between calls.
 const KEEP_IDLE: usize = 8;
@@ -18,12 +27,14 @@ pub struct MailPool {
     idle: Arc<Mutex<Vec<MailDb>>>,
     /// How messages stored through the pool get their metadata.
     summarizer: Option<Summarizer>,
+    /// The group-commit writer of [`MailPool::append`], started on first use.
+    committer: Arc<OnceLock<Mutex<Sender<AppendJob>>>>,
 }
 
 impl MailPool {
     /// The pool of the mailbox database beside the config store.
     pub fn for_store(store_path: &Path) -> MailPool {
-        MailPool { path: mail_db_path(store_path), idle: Arc::default(), summarizer: None }
+        MailPool { path: mail_db_path(store_path), idle: Arc::default(), summarizer: None, committer: Arc::default() }
     }
 
     /// Every connection of the pool summarises the messages it stores with
@@ -83,6 +94,88 @@ impl MailPool {
         })
         .await;
         joined.unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
+    }
+
+    /// Stores a message durably (its commit is on disk before this
+    /// returns). Appends that arrive while a commit is being written share
+    /// the next one (group commit): one fsync for many messages, each still
+    /// acknowledged only once it is on disk. The message is made CRLF and
+    /// summarised here, off the writer, so the writer only writes.
+    pub async fn append(&self, mut message: NewMessage) -> MailResult<AppendResult> {
+        let summarizer = self.summarizer;
+        message = tokio::task::spawn_blocking(move || {
+            if let std::borrow::Cow::Owned(crlf) = to_crlf(&message.raw) {
+                message.raw = crlf;
+            }
+            if message.info.is_none() {
+                message.info = summarizer.map(|s| s(&message.raw));
+            }
+            message
+        })
+        .await
+        .map_err(|e| MailError::Task(e.to_string()))?;
+        let (reply, answer) = oneshot::channel();
+        let sender = self
+            .committer
+            .get_or_init(|| {
+                let (tx, rx) = channel::<AppendJob>();
+                let pool = self.clone();
+                std::thread::Builder::new()
+                    .name("mail-commit".into())
+                    .spawn(move || pool.commit_loop(rx))
+                    .map(|_| ())
+                    .unwrap_or_else(|e| eprintln!("mailsh: the mailbox database writer did not start: {e}"));
+                Mutex::new(tx)
+            })
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        sender.send((message, reply)).map_err(|_| MailError::Task("the mailbox database writer stopped".into()))?;
+        answer.await.map_err(|_| MailError::Task("the mailbox database writer stopped".into()))?
+    }
+
+    /// The writer: takes what has queued up, stores it in one transaction,
+    /// answers each, again.
+    fn commit_loop(&self, jobs: Receiver<AppendJob>) {
+        let mut db: Option<MailDb> = None;
+        while let Ok(first) = jobs.recv() {
+            let mut group = vec![first];
+            let mut bytes = group[0].0.raw.len();
+            while group.len() < GROUP_MAX && bytes < GROUP_BYTES {
+                match jobs.try_recv() {
+                    Ok(job) => {
+                        bytes += job.0.raw.len();
+                        group.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let conn = match db.take() {
+                Some(c) => Ok(c),
+                None => self.open(),
+            };
+            let mut conn = match conn {
+                Ok(c) => c,
+                Err(e) => {
+                    let text = e.to_string();
+                    for (_, reply) in group {
+                        let _ = reply.send(Err(MailError::Task(text.clone())));
+                    }
+                    continue;
+                }
+            };
+            let (messages, replies): (Vec<NewMessage>, Vec<_>) = group.into_iter().unzip();
+            let results = conn.append_all(&messages);
+            drop(messages);
+            let failed = results.iter().any(|r| matches!(r, Err(MailError::Task(_)) | Err(MailError::Sqlite(_))));
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result);
+            }
+            // A connection whose commit failed is not reused.
+            if !failed {
+                db = Some(conn);
+            }
+        }
     }
 
     fn give_back(&self, db: MailDb) {

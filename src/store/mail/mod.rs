@@ -41,7 +41,7 @@ pub use messages::{
     AppendResult, CopyResult, FolderChanges, MessageMeta, NewMessage, SeenResult, StoreResult, StoredMessage, to_crlf,
 };
 pub use pop::{PopMessage, PopSnapshot};
-pub use rows::{MessageRow, column};
+pub use rows::{MessageRow, StreamInfo, column};
 pub use views::{FolderStatus, FolderView};
 
 /// The mailbox database of the config store at `store_path`.

@@ -116,3 +116,57 @@ impl MailDb {
         Ok(())
     }
 }
+
+/// What POP3 needs to stream a message without reading it whole first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Bits of `renders` (None: no metadata yet).
+    pub renders: Option<u32>,
+    /// Octets of the header block, blank line included (None: no metadata).
+    pub header_len: Option<u64>,
+}
+
+impl MailDb {
+    /// How a message can be streamed; None when it was expunged.
+    pub fn stream_info(&self, folder_id: i64, uid: u32) -> MailResult<Option<StreamInfo>> {
+        use rusqlite::OptionalExtension;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.renders, length(i.header) FROM message m
+             LEFT JOIN message_info i ON i.folder_id = m.folder_id AND i.uid = m.uid
+             WHERE m.folder_id = ?1 AND m.uid = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![folder_id, uid], |r| {
+                Ok(StreamInfo { renders: r.get(0)?, header_len: r.get::<_, Option<i64>>(1)?.map(|n| n as u64) })
+            })
+            .optional()?)
+    }
+
+    /// Hands a message's stored bytes to `f` in pieces of up to `chunk`
+    /// octets, read incrementally (the whole text is never in memory at
+    /// once), until `f` says stop. False when the message does not exist.
+    pub fn raw_chunks(
+        &self,
+        folder_id: i64,
+        uid: u32,
+        chunk: usize,
+        mut f: impl FnMut(&[u8]) -> bool,
+    ) -> MailResult<bool> {
+        use rusqlite::OptionalExtension;
+        use std::io::Read;
+        let rowid: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT rowid FROM message WHERE folder_id = ?1 AND uid = ?2")?
+            .query_row(params![folder_id, uid], |r| r.get(0))
+            .optional()?;
+        let Some(rowid) = rowid else { return Ok(false) };
+        let mut blob = self.conn.blob_open(rusqlite::MAIN_DB, "message", "raw", rowid, true)?;
+        let mut buf = vec![0u8; chunk.max(1)];
+        loop {
+            let n = blob.read(&mut buf).map_err(|e| super::MailError::Task(e.to_string()))?;
+            if n == 0 || !f(&buf[..n]) {
+                return Ok(true);
+            }
+        }
+    }
+}

@@ -7,15 +7,19 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::flags::flag;
 use super::folders::{COLUMNS, from_row};
-use super::messages::{META, meta_row};
-use super::{Folder, MailDb, MailError, MailResult, MessageMeta};
+use super::{Folder, MailDb, MailError, MailResult};
 
-/// A folder and its messages at one instant.
+/// A folder and its messages at one instant: what a session keeps of it
+/// (the UIDs, four bytes a message) and what SELECT reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderView {
     pub folder: Folder,
-    /// In UID order.
-    pub messages: Vec<MessageMeta>,
+    /// Ascending.
+    pub uids: Vec<u32>,
+    /// Index in `uids` of the first message without \Seen.
+    pub first_unseen: Option<usize>,
+    /// Keywords in use, each once (compared without case).
+    pub keywords: Vec<String>,
     /// The UIDs that are \Recent for the opening session, ascending.
     pub recent: Vec<u32>,
 }
@@ -48,17 +52,32 @@ impl MailDb {
                 .optional()?
                 .ok_or(MailError::NoSuchFolder)?
         };
-        let messages = {
-            let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 ORDER BY uid");
-            let mut stmt = tx.prepare_cached(&sql)?;
-            stmt.query_map([folder_id], meta_row)?.collect::<Result<Vec<_>, _>>()?
-        };
+        let (mut uids, mut first_unseen, mut keywords) = (Vec::new(), None, Vec::<String>::new());
+        {
+            // The covering index message_meta: no message row is read.
+            let mut stmt =
+                tx.prepare_cached("SELECT uid, flags & ?2, keywords FROM message WHERE folder_id = ?1 ORDER BY uid")?;
+            let mut rows = stmt.query(params![folder_id, flag::SEEN])?;
+            while let Some(r) = rows.next()? {
+                let seen: u32 = r.get(1)?;
+                if seen == 0 && first_unseen.is_none() {
+                    first_unseen = Some(uids.len());
+                }
+                uids.push(r.get::<_, u32>(0)?);
+                let words = r.get_ref(2)?.as_str().unwrap_or("");
+                for w in words.split_whitespace() {
+                    if !keywords.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                        keywords.push(w.to_string());
+                    }
+                }
+            }
+        }
         if claim_recent {
             tx.execute("UPDATE folder SET recent_floor = uidnext WHERE id = ?1", [folder_id])?;
         }
         tx.commit()?;
-        let recent = messages.iter().map(|m| m.uid).filter(|u| *u >= floor).collect();
-        Ok(FolderView { folder, messages, recent })
+        let recent = uids[uids.partition_point(|u| *u < floor)..].to_vec();
+        Ok(FolderView { folder, uids, first_unseen, keywords, recent })
     }
 
     /// STATUS of a folder, every figure from the same instant.

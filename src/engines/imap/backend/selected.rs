@@ -35,24 +35,23 @@ pub struct Selected {
 
 impl Selected {
     /// The session's view of `folder_id`, from one snapshot of the folder.
-    pub fn open(db: &mut MailDb, folder_id: i64, read_only: bool) -> MailResult<(Selected, Vec<MessageMeta>)> {
+    /// Also returns the index of the first unseen message (SELECT's UNSEEN).
+    pub fn open(db: &mut MailDb, folder_id: i64, read_only: bool) -> MailResult<(Selected, Option<usize>)> {
         let view = db.open_folder(folder_id, !read_only)?;
         let mut selected = Selected {
             modseq: view.folder.highest_modseq,
             folder: view.folder,
             read_only,
-            uids: view.messages.iter().map(|m| m.uid).collect(),
+            uids: view.uids,
             pending_expunge: vec![],
             own_modseqs: HashSet::new(),
             recent: view.recent,
             keywords: vec![],
         };
-        for m in &view.messages {
-            for k in &m.flags.keywords {
-                selected.learn_keyword(k);
-            }
+        for k in &view.keywords {
+            selected.learn_keyword(k);
         }
-        Ok((selected, view.messages))
+        Ok((selected, view.first_unseen))
     }
 
     pub fn seq_of(&self, uid: u32) -> Option<u32> {

@@ -20,6 +20,9 @@ use crate::store::mail::{MailError, MailboxId};
 /// Exchange's limit on a message (MaxReceiveSize's default), for APPEND.
 pub const MAX_MESSAGE: u32 = 35 * 1024 * 1024;
 
+/// The output buffer's capacity kept between commands.
+const OUT_KEEP: usize = 64 * 1024;
+
 pub struct User {
     pub guid: String,
     pub login: String,
@@ -89,6 +92,11 @@ impl ImapSession {
             }
             io.wr.write_all(&self.out).await?;
             self.out.clear();
+            // A large response (a FETCH batch, a big body) does not keep
+            // its buffer for the rest of the session.
+            if self.out.capacity() > OUT_KEEP {
+                self.out = Vec::with_capacity(OUT_KEEP / 4);
+            }
         }
         io.wr.flush().await
     }

@@ -1,5 +1,6 @@
 //! APPEND (RFC 3501 6.3.11) with UIDPLUS's APPENDUID. The message is on
-//! disk (synchronous=FULL) before OK is sent.
+//! disk (synchronous=FULL) before OK is sent; concurrent APPENDs share
+//! commits (`MailPool::append`).
 
 use imap_codec::imap_types::datetime::DateTime;
 use imap_codec::imap_types::extensions::binary::LiteralOrLiteral8;
@@ -10,6 +11,7 @@ use super::store::to_flags;
 use super::{Done, find_folder};
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
+use crate::store::mail::NewMessage;
 
 pub async fn run(
     s: &mut ImapSession,
@@ -32,8 +34,8 @@ pub async fn run(
     }
     let flags = to_flags(&flags);
     let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::mail::now_unix_pub);
-    let id = folder.id;
-    match s.shared.db.run(move |db| db.append(id, &flags, when, &bytes)).await {
+    let message = NewMessage { folder_id: folder.id, flags, internal_date: when, raw: bytes, info: None };
+    match s.shared.db.append(message).await {
         Ok(r) => {
             s.shared.notify_change();
             Done::ok(format!("[APPENDUID {} {}] APPEND completed.", r.uidvalidity, r.uid))

@@ -7,7 +7,6 @@ use imap_codec::imap_types::mailbox::Mailbox;
 use super::{Done, find_folder};
 use crate::engines::imap::backend::selected::Selected;
 use crate::engines::imap::backend::session::ImapSession;
-use crate::store::mail::flag;
 
 pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, read_only: bool) -> Done {
     // A failed SELECT leaves no folder selected.
@@ -19,15 +18,15 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, read_only: bool
         Err(e) => return Done::failed(&e),
     };
     let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only)).await;
-    let (selected, messages) = match opened {
+    let (selected, first_unseen) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),
     };
-    s.untagged(&format!("{} EXISTS", messages.len()));
+    s.untagged(&format!("{} EXISTS", selected.uids.len()));
     s.untagged(&format!("{} RECENT", selected.recent_count()));
     s.untagged(&format!("FLAGS {}", selected.flags()));
     s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", selected.permanent_flags()));
-    if let Some(i) = messages.iter().position(|m| !m.flags.has(flag::SEEN)) {
+    if let Some(i) = first_unseen {
         s.untagged(&format!("OK [UNSEEN {}] Is the first unseen message", i + 1));
     }
     s.untagged(&format!("OK [UIDVALIDITY {}] UIDVALIDITY value", selected.folder.uidvalidity));
