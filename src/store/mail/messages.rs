@@ -48,6 +48,9 @@ pub struct StoredMessage {
 pub struct StoreResult {
     pub messages: Vec<MessageMeta>,
     pub modseq: Option<u64>,
+    /// UNCHANGEDSINCE (RFC 7162 3.1.3): messages left alone because they
+    /// changed after the client's modseq, ascending UIDs.
+    pub modified: Vec<u32>,
 }
 
 /// What setting \Seen on fetched messages did: the UIDs that did not have
@@ -283,8 +286,23 @@ impl MailDb {
     /// with their new flags. Only messages whose flags changed take a new
     /// modseq (and so are reported to other sessions).
     pub fn store_flags(&mut self, folder_id: i64, uids: &[u32], op: FlagOp, flags: &Flags) -> MailResult<StoreResult> {
+        self.store_flags_if(folder_id, uids, op, flags, None)
+    }
+
+    /// [`MailDb::store_flags`], leaving alone (and listing) the messages
+    /// whose modseq is above `unchanged_since` (CONDSTORE's conditional
+    /// STORE, tested in the same transaction as the change).
+    pub fn store_flags_if(
+        &mut self,
+        folder_id: i64,
+        uids: &[u32],
+        op: FlagOp,
+        flags: &Flags,
+        unchanged_since: Option<u64>,
+    ) -> MailResult<StoreResult> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(uids.len());
+        let mut modified = Vec::new();
         let mut modseq: Option<i64> = None;
         {
             let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND uid = ?2");
@@ -296,6 +314,10 @@ impl MailDb {
                 let Some(mut meta) = read.query_row(params![folder_id, uid], meta_row).optional()? else {
                     continue;
                 };
+                if unchanged_since.is_some_and(|since| meta.modseq > since) {
+                    modified.push(*uid);
+                    continue;
+                }
                 let new = meta.flags.apply(op, flags);
                 if new != meta.flags {
                     let m = match modseq {
@@ -310,7 +332,8 @@ impl MailDb {
             }
         }
         tx.commit()?;
-        Ok(StoreResult { messages: out, modseq: modseq.map(|m| m as u64) })
+        modified.sort_unstable();
+        Ok(StoreResult { messages: out, modseq: modseq.map(|m| m as u64), modified })
     }
 
     /// Sets \Seen on the messages of `uids` that exist and lack it (FETCH of

@@ -112,12 +112,13 @@ impl ImapSession {
         let Some(mut sel) = self.selected.take() else {
             return Ok(());
         };
+        let enabled = self.enabled;
         let result = self
             .shared
             .db
             .run(move |db| {
                 let mut out = Vec::new();
-                let r = sel.sync(db, allow_expunge, &mut out);
+                let r = sel.sync(db, allow_expunge, enabled, &mut out);
                 Ok((sel, out, r))
             })
             .await;

@@ -92,10 +92,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         }
         Login { username, password } => authenticate::login(s, username, password).await,
         StartTLS => Done::bad(texts::COMMAND_ERROR),
-        Enable { .. } => enable::run(s),
+        Enable { capabilities } => enable::run(s, capabilities.as_ref()),
         Namespace => namespace::run(s),
-        Select { mailbox, .. } => select::run(s, mailbox, false).await,
-        Examine { mailbox, .. } => select::run(s, mailbox, true).await,
+        Select { mailbox, parameters } => select::run(s, mailbox, false, parameters).await,
+        Examine { mailbox, parameters } => select::run(s, mailbox, true, parameters).await,
         Create { mailbox } => create::run(s, mailbox).await,
         Delete { mailbox } => delete::run(s, mailbox).await,
         Rename { from, to } => rename::run(s, from, to).await,
@@ -113,8 +113,8 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Fetch { sequence_set, macro_or_item_names, uid, modifiers } => {
             fetch::run(s, io, sequence_set, macro_or_item_names, uid, modifiers).await?
         }
-        Store { sequence_set, kind, response, flags, uid, .. } => {
-            store::run(s, sequence_set, kind, response, flags, uid).await
+        Store { sequence_set, kind, response, flags, uid, modifiers } => {
+            store::run(s, sequence_set, kind, response, flags, uid, modifiers).await
         }
         Copy { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, false).await,
         Move { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, true).await,
