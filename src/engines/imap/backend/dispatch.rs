@@ -50,6 +50,41 @@ fn needs(body: &CommandBody) -> Option<Needs> {
     })
 }
 
+/// CONDSTORE/QRESYNC parameters of SELECT, FETCH, STORE and ENABLE, as
+/// sent (numbers only: nothing private).
+fn modifiers(body: &CommandBody) -> String {
+    use imap_codec::imap_types::command::{FetchModifier, SelectParameter, StoreModifier};
+    let mut out = Vec::new();
+    match body {
+        CommandBody::Select { parameters, .. } | CommandBody::Examine { parameters, .. } => {
+            for p in parameters {
+                out.push(match p {
+                    SelectParameter::CondStore => "CONDSTORE".to_string(),
+                    SelectParameter::QResync { uid_validity, mod_sequence_value, .. } => {
+                        format!("QRESYNC ({uid_validity} {mod_sequence_value})")
+                    }
+                });
+            }
+        }
+        CommandBody::Fetch { modifiers, .. } => {
+            for m in modifiers {
+                out.push(match m {
+                    FetchModifier::ChangedSince(n) => format!("CHANGEDSINCE {n}"),
+                    FetchModifier::Vanished => "VANISHED".to_string(),
+                });
+            }
+        }
+        CommandBody::Store { modifiers, .. } => {
+            for StoreModifier::UnchangedSince(n) in modifiers {
+                out.push(format!("UNCHANGEDSINCE {n}"));
+            }
+        }
+        CommandBody::Enable { capabilities } => out.extend(capabilities.as_ref().iter().map(|c| c.to_string())),
+        _ => {}
+    }
+    if out.is_empty() { String::new() } else { format!(" ({})", out.join(" ")) }
+}
+
 pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> std::io::Result<AfterCommand> {
     if let Some(bad) = incoming.bad_input_reply() {
         s.out.extend_from_slice(&bad.bytes);
@@ -64,8 +99,9 @@ pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> s
 async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std::io::Result<AfterCommand> {
     let tag = cmd.tag.inner().to_string();
     if s.log.enabled() {
-        // The command name only: arguments may hold a password.
-        s.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
+        // The command name only (arguments may hold a password), and the
+        // sync modifiers a client sent, which tell how it resynchronises.
+        s.log.note(Event::Received, &format!("{tag} {}{}", cmd.name(), modifiers(&cmd.body)));
     }
     let Some(need) = needs(&cmd.body) else {
         s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
