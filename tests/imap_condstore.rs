@@ -167,3 +167,27 @@ show('stale', [l for l in a.cmd('SELECT INBOX (QRESYNC (1 4))') if 'VANISHED' in
         "another UIDVALIDITY: no resynchronisation data: {out}"
     );
 }
+
+/// Set-ImapSettings -AdvertisedCapabilities Exchange2013: after login,
+/// exactly the list Exchange 2013 gives (front end and back end alike).
+#[test]
+fn exchange_2013_capabilities_on_request() {
+    let mut env = Env::with(|s| {
+        s.login_type = mailsh::store::LoginType::PlainTextLogin;
+        s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
+    });
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!("{RAW_CLIENT}\na = Raw(); show('login', a.login()); show('caps', a.cmd('CAPABILITY'))\n"),
+    );
+    assert!(ok, "{out}\n{err}");
+    let exchange =
+        "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE";
+    assert_eq!(shown(&out, "login"), [format!("TAG OK [CAPABILITY {exchange}] LOGIN completed.")], "{out}");
+    assert_eq!(
+        shown(&out, "caps"),
+        [format!("* CAPABILITY {exchange}"), "TAG OK CAPABILITY completed.".into()],
+        "{out}"
+    );
+}

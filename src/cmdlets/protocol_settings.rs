@@ -55,6 +55,17 @@ pub static SETTINGS: &[Setting] = &[
         on: (true, false),
     },
     Setting {
+        name: "AdvertisedCapabilities",
+        ty: T::Enum(&ADVERTISED_CAPABILITIES),
+        help: "Full (every extension, the default) or Exchange2013 (only what Exchange 2013 lists).",
+        get: |s| s.advertised_capabilities.to_value(),
+        set: |s, v| {
+            s.advertised_capabilities = AdvertisedCapabilities::from_value(v).unwrap_or_default();
+            Ok(())
+        },
+        on: (true, false),
+    },
+    Setting {
         name: "MessageRetrievalSortOrder",
         ty: T::Enum(&SORT_ORDER),
         help: "The order POP3 lists messages in.",
