@@ -561,11 +561,17 @@ pub fn set_signature(
     sig
 }
 
+/// The one setting Exchange does not have: listed last by Get-ImapSettings.
+const MAILSH_ONLY: &str = "AdvertisedCapabilities";
+
 pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo, changed: i64) -> Value {
     let imap = p.protocol == Protocol::Imap4;
     let identity = format!("{}\\1", server.name);
     let mut props: Vec<(&'static str, Value)> = vec![("ProtocolName", Value::str(p.label)), ("Name", Value::str("1"))];
     for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {
+        if st.name == MAILSH_ONLY {
+            continue;
+        }
         props.push((st.name, (st.get)(s)));
         if st.name == "LogPerFileSizeQuota" {
             // Exchange prints the size with its byte count.
@@ -614,6 +620,10 @@ pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo,
         ("IsValid", Value::Bool(true)),
         ("ObjectState", Value::str("Unchanged")),
     ]);
+    if imap {
+        // mailsh's own setting, after Exchange's properties.
+        props.push((MAILSH_ONLY, s.advertised_capabilities.to_value()));
+    }
     object(p.type_name, props)
 }
 
