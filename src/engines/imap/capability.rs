@@ -19,7 +19,7 @@ pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
 }
 
 /// After login, the full list: every extension that is complete.
-pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN";
+pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES";
 
 /// After login, Exchange 2013's list (Set-ImapSettings
 /// -AdvertisedCapabilities Exchange2013), for clients that must see exactly

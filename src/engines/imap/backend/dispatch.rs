@@ -42,6 +42,8 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | Expunge
         | ExpungeUid { .. }
         | Search { .. }
+        | Sort { .. }
+        | Thread { .. }
         | Fetch { .. }
         | Store { .. }
         | Copy { .. }
@@ -124,6 +126,8 @@ async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std
         CommandBody::Fetch { uid: false, .. }
             | CommandBody::Store { uid: false, .. }
             | CommandBody::Search { uid: false, .. }
+            | CommandBody::Sort { uid: false, .. }
+            | CommandBody::Thread { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
     if done.then == AfterCommand::Continue

@@ -11,6 +11,7 @@ pub mod search_eval;
 pub mod selected;
 pub mod sequence;
 pub mod session;
+pub mod sort_keys;
 
 use std::sync::Arc;
 

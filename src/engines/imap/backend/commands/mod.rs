@@ -21,9 +21,11 @@ pub mod noop;
 pub mod rename;
 pub mod search;
 pub mod select;
+pub mod sort;
 pub mod status;
 pub mod store;
 pub mod subscribe;
+pub mod thread;
 
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::mailbox::Mailbox;
@@ -110,6 +112,12 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Expunge => expunge::run(s, None).await,
         ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
         Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
+        Sort { sort_criteria, charset, search_criteria, uid } => {
+            sort::run(s, sort_criteria.as_ref(), &charset, search_criteria.into_inner(), uid).await
+        }
+        Thread { algorithm, charset, search_criteria, uid } => {
+            thread::run(s, &algorithm, &charset, search_criteria.into_inner(), uid).await
+        }
         Fetch { sequence_set, macro_or_item_names, uid, modifiers } => {
             fetch::run(s, io, sequence_set, macro_or_item_names, uid, modifiers).await?
         }
