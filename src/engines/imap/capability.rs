@@ -1,5 +1,5 @@
 //! What the engine advertises: an extension is listed once it is complete.
-//! Not IMAP4rev2 (clients change behaviour), nor LIST-EXTENDED (not done).
+//! Not IMAP4rev2 (clients change behaviour and it is not done).
 
 use crate::store::AdvertisedCapabilities;
 
@@ -19,7 +19,7 @@ pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
 }
 
 /// After login, the full list: every extension that is complete.
-pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES";
+pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND";
 
 /// After login, Exchange 2013's list (Set-ImapSettings
 /// -AdvertisedCapabilities Exchange2013), for clients that must see exactly

@@ -213,6 +213,26 @@ impl MailDb {
         out
     }
 
+    /// Stores several messages in one transaction, all or none (MULTIAPPEND);
+    /// each is made CRLF and summarised here.
+    pub fn append_atomic(&mut self, mut messages: Vec<NewMessage>) -> MailResult<Vec<AppendResult>> {
+        for m in &mut messages {
+            if let Cow::Owned(crlf) = to_crlf(&m.raw) {
+                m.raw = crlf;
+            }
+            if m.info.is_none() {
+                m.info = self.summarize(&m.raw);
+            }
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(messages.len());
+        for m in &messages {
+            out.push(insert_message(&tx, m)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// Appends several messages in one transaction; their UIDs, in order.
     pub fn append_many(&mut self, folder_id: i64, internal_date: i64, messages: &[&[u8]]) -> MailResult<Vec<u32>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

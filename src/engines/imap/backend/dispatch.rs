@@ -7,6 +7,7 @@ use super::commands;
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::Incoming;
+use crate::engines::imap::wire::ext::ExtCommand;
 use crate::engines::net::protolog::Event;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,7 @@ pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> s
     }
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
+        Incoming::Extended { tag, command } => extended(s, io, tag, command).await,
         _ => Ok(AfterCommand::Close),
     }
 }
@@ -130,13 +132,50 @@ async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std
             | CommandBody::Thread { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
+    finish(s, &tag, done, allow_expunge).await
+}
+
+/// After a command: the pending updates of the selected folder (EXPUNGE
+/// responses only where allowed), then the tagged line.
+async fn finish(
+    s: &mut ImapSession,
+    tag: &str,
+    done: commands::Done,
+    allow_expunge: bool,
+) -> std::io::Result<AfterCommand> {
     if done.then == AfterCommand::Continue
         && s.selected.is_some()
         && let Err(e) = s.sync(allow_expunge).await
     {
-        s.store_failed(&tag, &e);
+        s.store_failed(tag, &e);
         return Ok(AfterCommand::Continue);
     }
-    s.tagged(&tag, done.status, &done.text);
+    s.tagged(tag, done.status, &done.text);
     Ok(done.then)
+}
+
+/// A command in extension syntax (`wire::ext`): the same state rules.
+async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand) -> std::io::Result<AfterCommand> {
+    if s.log.enabled() {
+        let name = match &ext {
+            ExtCommand::Search { .. } => "SEARCH RETURN",
+            ExtCommand::Create { .. } => "CREATE (USE)",
+            ExtCommand::List { .. } => "LIST-EXTENDED",
+            ExtCommand::MultiAppend { .. } => "MULTIAPPEND",
+        };
+        s.log.note(Event::Received, &format!("{tag} {name}"));
+    }
+    let (allowed, allow_expunge) = match &ext {
+        ExtCommand::Search { search, .. } => {
+            (s.selected.is_some(), !matches!(search.body, CommandBody::Search { uid: false, .. }))
+        }
+        _ => (s.user.is_some(), true),
+    };
+    if !allowed {
+        s.tagged(&tag, "BAD", texts::INVALID_STATE);
+        return Ok(AfterCommand::Continue);
+    }
+    let _ = io;
+    let done = commands::run_extended(s, &tag, ext).await;
+    finish(s, &tag, done, allow_expunge).await
 }

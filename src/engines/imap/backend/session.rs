@@ -198,6 +198,7 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
         // After login, literals may carry whole messages (APPEND).
         if s.user.is_some() {
             io.reader.limits.max_literal = MAX_MESSAGE;
+            io.reader.extensions = true;
         }
     }
 }

@@ -10,11 +10,13 @@ pub mod copy;
 pub mod create;
 pub mod delete;
 pub mod enable;
+pub mod esearch;
 pub mod expunge;
 pub mod fetch;
 pub mod id;
 pub mod idle;
 pub mod list;
+pub mod list_extended;
 pub mod logout;
 pub mod namespace;
 pub mod noop;
@@ -32,6 +34,7 @@ use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::ext::ExtCommand;
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
 
@@ -129,6 +132,23 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Idle => idle::run(s, io, tag).await?,
         _ => Done::bad(texts::COMMAND_ERROR),
     })
+}
+
+/// A command in extension syntax (`wire::ext`).
+pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Done {
+    match ext {
+        ExtCommand::Search { search, returns } => match search.body {
+            CommandBody::Search { criteria, uid, .. } => {
+                esearch::run(s, tag, criteria.into_inner(), uid, &returns).await
+            }
+            _ => Done::bad(texts::COMMAND_ERROR),
+        },
+        ExtCommand::Create { mailbox, special_use } => create::run_special_use(s, mailbox, special_use).await,
+        ExtCommand::List { selection, reference, patterns, returns } => {
+            list_extended::run(s, &selection, reference, patterns, returns).await
+        }
+        ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+    }
 }
 
 /// The stored folder name a client's mailbox argument means: INBOX in any

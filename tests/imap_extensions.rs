@@ -1,0 +1,94 @@
+//! IMAP extensions whose command syntax mailsh reads itself (`wire::ext`),
+//! on the real services with a raw client: ESEARCH (RFC 4731), CREATE with
+//! SPECIAL-USE attributes (RFC 6154 5.2), LIST-EXTENDED (RFC 5258) with
+//! LIST-STATUS (RFC 5819), MULTIAPPEND (RFC 3502); and STATUS SIZE (RFC
+//! 8438) and WITHIN (RFC 5032), which imap-codec reads.
+
+mod imap_support;
+
+use imap_support::{Env, RAW_CLIENT, message, python, shown};
+
+#[test]
+fn esearch_special_use_list_extended_multiappend() {
+    let mut env = Env::new(false);
+    for (s, b) in [("one", "1\r\n"), ("two", "22\r\n"), ("three", "333\r\n")] {
+        env.deliver(&message(s, b));
+    }
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+a = Raw(); a.login(); a.cmd('SELECT INBOX')
+a.cmd('STORE 2 +FLAGS (\\Seen)')
+show('esearch', a.cmd('SEARCH RETURN (MIN MAX COUNT) UNSEEN'))
+show('uidall', a.cmd('UID SEARCH RETURN () ALL'))
+show('none', a.cmd('SEARCH RETURN (COUNT MIN) SUBJECT nothing'))
+show('save', a.cmd('SEARCH RETURN (SAVE) ALL'))
+show('create', a.cmd('CREATE "Archive 2026" (USE (\\Archive))'))
+show('useattr', a.cmd('CREATE Everything (USE (\\All))'))
+show('special', a.cmd('LIST (SPECIAL-USE) "" "*"'))
+a.cmd('CREATE Work/Reports'); a.cmd('UNSUBSCRIBE "Archive 2026"')
+show('subscribed', a.cmd('LIST (SUBSCRIBED RECURSIVEMATCH) "" "W%"'))
+show('status', a.cmd('LIST "" ("INBOX" "Drafts") RETURN (SUBSCRIBED STATUS (MESSAGES UNSEEN SIZE))'))
+show('multi', a.cmd(b'APPEND Drafts (\\Draft) "17-Jul-1996 02:44:25 -0700" {{10+}}\r\nSubject: a {{10+}}\r\nSubject: b'))
+show('drafts', a.cmd('STATUS Drafts (MESSAGES SIZE)'))
+show('dates', a.cmd('EXAMINE Drafts') and a.cmd('FETCH 1:* (FLAGS INTERNALDATE)'))
+show('within', a.cmd('SEARCH OLDER 86400'))
+show('young', a.cmd('SEARCH YOUNGER 86400'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(
+        shown(&out, "esearch"),
+        ["* ESEARCH (TAG \"t4\") MIN 1 MAX 3 COUNT 2", "TAG OK SEARCH completed."],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "uidall"), ["* ESEARCH (TAG \"t5\") UID ALL 1:3", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "none"), ["* ESEARCH (TAG \"t6\") COUNT 0", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "save"), ["TAG BAD Command Argument Error. 11"], "SEARCHRES is not done: {out}");
+    assert_eq!(shown(&out, "create"), ["TAG OK CREATE completed."], "{out}");
+    assert_eq!(shown(&out, "useattr"), ["TAG NO [USEATTR] The special-use attribute is not supported."], "{out}");
+    assert_eq!(
+        shown(&out, "special"),
+        [
+            "* LIST (\\HasNoChildren \\Archive) \"/\" \"Archive 2026\"",
+            "* LIST (\\HasNoChildren \\Trash) \"/\" \"Deleted Items\"",
+            "* LIST (\\HasNoChildren \\Drafts) \"/\" \"Drafts\"",
+            "* LIST (\\HasNoChildren \\Junk) \"/\" \"Junk Email\"",
+            "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Items\"",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "subscribed"),
+        ["* LIST (\\HasChildren) \"/\" \"Work\" (\"CHILDINFO\" (\"SUBSCRIBED\"))", "TAG OK LIST completed."],
+        "Work itself was made on the way (not subscribed); Work/Reports is: {out}"
+    );
+    assert_eq!(
+        shown(&out, "status"),
+        [
+            "* LIST (\\HasNoChildren \\Subscribed \\Drafts) \"/\" \"Drafts\"",
+            "* STATUS \"Drafts\" (MESSAGES 0 UNSEEN 0 SIZE 0)",
+            "* LIST (\\HasNoChildren \\Subscribed) \"/\" \"INBOX\"",
+            "* STATUS \"INBOX\" (MESSAGES 3 UNSEEN 2 SIZE 338)",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    let multi = shown(&out, "multi");
+    assert_eq!(multi.len(), 1, "{out}");
+    assert!(multi[0].starts_with("TAG OK [APPENDUID ") && multi[0].ends_with(" 1:2] APPEND completed."), "{out}");
+    assert_eq!(
+        shown(&out, "drafts"),
+        ["* STATUS \"Drafts\" (MESSAGES 2 SIZE 20)", "TAG OK STATUS completed."],
+        "{out}"
+    );
+    let dates = shown(&out, "dates");
+    assert_eq!(dates[0], "* 1 FETCH (FLAGS (\\Recent \\Draft) INTERNALDATE \"17-Jul-1996 09:44:25 +0000\")", "{out}");
+    assert!(dates[1].starts_with("* 2 FETCH (FLAGS (\\Recent) INTERNALDATE "), "no date: now: {out}");
+    assert_eq!(shown(&out, "within"), ["* SEARCH 1", "TAG OK SEARCH completed."], "the 1996 message: {out}");
+    assert_eq!(shown(&out, "young"), ["* SEARCH 2", "TAG OK SEARCH completed."], "{out}");
+}
