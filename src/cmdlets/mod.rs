@@ -15,6 +15,7 @@ mod help;
 mod identity;
 mod imap_settings;
 mod mailbox;
+mod mailbox_statistics;
 mod measure_object;
 mod misc;
 mod net;
@@ -67,6 +68,7 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     let mut defs = Vec::new();
     defs.extend(cas_mailbox::definitions());
     defs.extend(mailbox::definitions());
+    defs.extend(mailbox_statistics::definitions());
     defs.extend(imap_settings::definitions());
     defs.extend(pop_settings::definitions());
     defs.extend(owa_virtual_directory::definitions());

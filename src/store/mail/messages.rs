@@ -472,6 +472,18 @@ impl MailDb {
         Ok(uids)
     }
 
+    /// Octets stored of the messages of `uids` that exist (COPY's quota check).
+    pub fn total_size(&self, folder_id: i64, uids: &[u32]) -> MailResult<u64> {
+        let mut stmt = self.conn.prepare_cached("SELECT size FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+        let mut total = 0u64;
+        for uid in uids {
+            if let Some(n) = stmt.query_row(params![folder_id, uid], |r| r.get::<_, i64>(0)).optional()? {
+                total += n as u64;
+            }
+        }
+        Ok(total)
+    }
+
     /// UIDs expunged from the folder after `since`, ascending (QRESYNC's
     /// VANISHED (EARLIER)).
     pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<u32>> {

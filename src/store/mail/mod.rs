@@ -58,6 +58,14 @@ pub struct MailDb {
     summarizer: Option<Summarizer>,
 }
 
+/// What a mailbox holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub items: u64,
+    /// Octets as stored.
+    pub bytes: u64,
+}
+
 /// A user's mailbox, by its row id (resolve it once per session with
 /// [`MailDb::ensure_mailbox`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +143,19 @@ impl MailDb {
     /// commits: a cheap way to notice that something may have changed.
     pub fn data_version(&self) -> MailResult<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Messages and their stored octets in every folder of the mailbox of
+    /// `guid` (Get-MailboxStatistics, IMAP QUOTA); zero for a mailbox never
+    /// used.
+    pub fn mailbox_usage(&self, guid: &str) -> MailResult<Usage> {
+        let (items, bytes): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(m.size), 0) FROM message m
+             JOIN folder f ON f.id = m.folder_id JOIN mailbox b ON b.id = f.mailbox_id WHERE b.guid = ?1",
+            [guid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Usage { items: items as u64, bytes: bytes as u64 })
     }
 
     /// Removes a user's mailbox and everything in it (Remove-Mailbox).

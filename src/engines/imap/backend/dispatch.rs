@@ -36,6 +36,9 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | Status { .. }
         | Append { .. }
         | Namespace
+        | GetQuota { .. }
+        | GetQuotaRoot { .. }
+        | SetQuota { .. }
         | Idle => Needs::Authenticated,
         Check
         | Close

@@ -28,6 +28,9 @@ pub struct User {
     pub login: String,
     pub mailbox: MailboxId,
     pub renderer: Renderer,
+    /// Set-Mailbox's quotas, read at login and again whenever the config
+    /// store changes.
+    pub quotas: crate::store::Quotas,
 }
 
 pub struct Io {
@@ -136,6 +139,15 @@ impl ImapSession {
         if self.user.is_some() { self.shared.ctx.auth_timeout() } else { self.shared.ctx.preauth_timeout() }
     }
 
+    /// Re-reads the user's quotas (Set-Mailbox may have changed them).
+    pub async fn refresh_quotas(&mut self) {
+        let Some(guid) = self.user.as_ref().map(|u| u.guid.clone()) else { return };
+        let found = self.shared.ctx.auth.with_store(move |st| st.mailbox_by_guid(&guid)).await;
+        if let (Ok(Some(m)), Some(u)) = (found, self.user.as_mut()) {
+            u.quotas = m.quotas;
+        }
+    }
+
     /// Whether the logged-on user may still use IMAP (checked when the
     /// config store changed).
     pub async fn still_allowed(&self) -> bool {
@@ -176,6 +188,7 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
             }
             Wake::Input(Err(e)) => return Err(e),
             Wake::AccessChanged => {
+                s.refresh_quotas().await;
                 if !s.still_allowed().await {
                     out::line(&mut s.out, texts::ACCESS_REVOKED_BYE);
                     s.flush(&mut io).await?;

@@ -8,7 +8,7 @@ use imap_codec::imap_types::flag::Flag;
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::store::to_flags;
-use super::{Done, find_folder};
+use super::{Done, find_folder, quota};
 use crate::engines::imap::backend::sequence::compress;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
@@ -34,12 +34,16 @@ pub async fn run(
     if bytes.is_empty() {
         return Done::bad(texts::ARGUMENT_ERROR);
     }
+    if let Some(refused) = over_quota(s, bytes.len() as u64).await {
+        return refused;
+    }
     let flags = to_flags(&flags);
     let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::mail::now_unix_pub);
     let message = NewMessage { folder_id: folder.id, flags, internal_date: when, raw: bytes, info: None };
     match s.shared.db.append(message).await {
         Ok(r) => {
             s.shared.notify_change();
+            quota::warning(s).await;
             Done::ok(format!("[APPENDUID {} {}] APPEND completed.", r.uidvalidity, r.uid))
         }
         Err(e) => Done::failed(&e),
@@ -76,13 +80,30 @@ pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<Appen
         }
         batch.push(NewMessage { folder_id: folder.id, flags, internal_date: when, raw: m.data, info: None });
     }
+    let total: u64 = batch.iter().map(|m| m.raw.len() as u64).sum();
+    if let Some(refused) = over_quota(s, total).await {
+        return refused;
+    }
     match s.shared.db.run(move |db| db.append_atomic(batch)).await {
         Ok(results) => {
             s.shared.notify_change();
+            quota::warning(s).await;
             let uids: Vec<u32> = results.iter().map(|r| r.uid).collect();
             let validity = results.first().map(|r| r.uidvalidity).unwrap_or(folder.uidvalidity);
             Done::ok(format!("[APPENDUID {validity} {}] APPEND completed.", compress(&uids)))
         }
         Err(e) => Done::failed(&e),
+    }
+}
+
+/// `NO [OVERQUOTA]` when `more` octets would take the mailbox past
+/// ProhibitSendReceiveQuota (the usage is read only when there is one).
+async fn over_quota(s: &ImapSession, more: u64) -> Option<Done> {
+    let q = s.user.as_ref()?.quotas;
+    q.prohibit_send_receive?;
+    match quota::usage(s).await {
+        Ok(u) if !quota::fits(&q, u.bytes, more) => Some(Done::no(quota::OVER_QUOTA)),
+        Ok(_) => None,
+        Err(e) => Some(Done::failed(&e)),
     }
 }

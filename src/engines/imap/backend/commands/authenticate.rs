@@ -65,6 +65,7 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
                 login: user.to_string(),
                 mailbox: id,
                 renderer: Renderer::new(options),
+                quotas: mailbox.quotas,
             });
             // The capabilities change with login (RFC 3501 7.1).
             Done::ok(format!(

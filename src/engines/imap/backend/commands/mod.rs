@@ -20,6 +20,7 @@ pub mod list_extended;
 pub mod logout;
 pub mod namespace;
 pub mod noop;
+pub mod quota;
 pub mod rename;
 pub mod search;
 pub mod select;
@@ -76,6 +77,7 @@ impl Done {
             MailError::HasChildren => Done::no("The folder has subfolders."),
             MailError::BadFolderName => Done::bad(texts::ARGUMENT_ERROR),
             MailError::Expunged => Done::no(EXPUNGE_ISSUED),
+            MailError::OverQuota => Done::no(quota::OVER_QUOTA),
             other => {
                 eprintln!("mailsh: IMAP4 back end: mailbox database error: {other}");
                 Done::no(texts::SERVER_UNAVAILABLE)
@@ -130,6 +132,9 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Copy { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, false).await,
         Move { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, true).await,
         Idle => idle::run(s, io, tag).await?,
+        GetQuotaRoot { mailbox } => quota::get_quota_root(s, mailbox).await,
+        GetQuota { root } => quota::get_quota(s, root).await,
+        SetQuota { .. } => quota::set_quota(),
         _ => Done::bad(texts::COMMAND_ERROR),
     })
 }
