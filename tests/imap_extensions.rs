@@ -92,3 +92,51 @@ show('young', a.cmd('SEARCH YOUNGER 86400'))
     assert_eq!(shown(&out, "within"), ["* SEARCH 1", "TAG OK SEARCH completed."], "the 1996 message: {out}");
     assert_eq!(shown(&out, "young"), ["* SEARCH 2", "TAG OK SEARCH completed."], "{out}");
 }
+
+/// BINARY (RFC 3516): parts with their transfer encoding undone, their
+/// decoded size, literal8 only for content with NUL, an unknown encoding
+/// refused with UNKNOWN-CTE, and APPEND of a literal8.
+#[test]
+fn binary_content() {
+    let mut env = Env::new(false);
+    env.deliver(
+        b"Subject: b\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n--q\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9\r\n--q\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAECAw==\r\n--q\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n--q--\r\n",
+    );
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+a = Raw(); a.login(); a.cmd('SELECT INBOX')
+show('text', a.cmd('FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])'))
+show('nul', a.cmd('FETCH 1 (BINARY.PEEK[2] BINARY.SIZE[2] BINARY.PEEK[2]<1.2>)'))
+show('cte', a.cmd('FETCH 1 (BINARY.PEEK[3])'))
+show('append', a.cmd(b'APPEND INBOX ~{{14+}}\r\nSubject: \x00\r\n\r\n'))
+show('back', a.cmd('FETCH 2 (BINARY.PEEK[])'))
+show('seen', a.cmd('FETCH 1 (BINARY[1] FLAGS)'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(
+        shown(&out, "text"),
+        ["* 1 FETCH (BINARY[1] {5}\\r\\ncafé BINARY.SIZE[1] 5)", "TAG OK FETCH completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "nul"),
+        [
+            "* 1 FETCH (BINARY[2] ~{4}\\r\\n\x00\x01\x02\x03 BINARY.SIZE[2] 4 BINARY[2]<1> {2}\\r\\n\x01\x02)",
+            "TAG OK FETCH completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "cte").last().copied(),
+        Some("TAG NO [UNKNOWN-CTE] A part's Content-Transfer-Encoding is not one mailsh can decode."),
+        "{out}"
+    );
+    assert!(shown(&out, "append").last().is_some_and(|l| l.starts_with("TAG OK [APPENDUID")), "{out}");
+    assert_eq!(shown(&out, "back")[0], "* 2 FETCH (BINARY[] ~{14}\\r\\nSubject: \x00\\r\\n\\r\\n)", "{out}");
+    assert_eq!(shown(&out, "seen")[0], "* 1 FETCH (BINARY[1] {5}\\r\\ncafé FLAGS (\\Recent \\Seen))", "{out}");
+}

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use super::commands::fetch::{flags_list, internal_date};
 use crate::engines::imap::fetch_items::section::{Want, bytes as section_bytes};
-use crate::engines::imap::fetch_items::summary;
+use crate::engines::imap::fetch_items::{binary, summary};
 use crate::engines::imap::fetch_items::{envelope, structure};
 use crate::engines::imap::wire::out;
 use crate::engines::mime::{self, Part};
@@ -26,17 +26,39 @@ pub enum Item {
     InternalDate,
     Size,
     Envelope,
-    Structure { extended: bool },
-    Section { path: Vec<u32>, want: Want, partial: Option<(u32, u32)>, peek: bool, label: String },
+    Structure {
+        extended: bool,
+    },
+    Section {
+        path: Vec<u32>,
+        want: Want,
+        partial: Option<(u32, u32)>,
+        peek: bool,
+        label: String,
+    },
     Rfc822,
     Rfc822Header,
     Rfc822Text,
     ModSeq,
+    /// BINARY[path]<partial> (RFC 3516).
+    Binary {
+        path: Vec<u32>,
+        partial: Option<(u32, u32)>,
+        peek: bool,
+        label: String,
+    },
+    BinarySize {
+        path: Vec<u32>,
+        label: String,
+    },
 }
 
 impl Item {
     pub fn sets_seen(&self) -> bool {
-        matches!(self, Item::Section { peek: false, .. } | Item::Rfc822 | Item::Rfc822Text)
+        matches!(
+            self,
+            Item::Section { peek: false, .. } | Item::Binary { peek: false, .. } | Item::Rfc822 | Item::Rfc822Text
+        )
     }
 
     /// Served from the stored header block (no text read).
@@ -52,7 +74,10 @@ impl Item {
 
     /// Needs the message text.
     fn needs_text(&self) -> bool {
-        matches!(self, Item::Section { .. } | Item::Rfc822 | Item::Rfc822Text) && !self.from_header()
+        matches!(
+            self,
+            Item::Section { .. } | Item::Binary { .. } | Item::BinarySize { .. } | Item::Rfc822 | Item::Rfc822Text
+        ) && !self.from_header()
     }
 
     fn columns(&self) -> u32 {
@@ -95,6 +120,8 @@ pub struct Batch {
     pub infos: Vec<(u32, MessageInfo)>,
     /// Renditions computed for this user's settings: to store.
     pub renditions: Vec<(u32, Rendition)>,
+    /// A BINARY item named a part whose encoding mailsh cannot undo.
+    pub unknown_cte: bool,
 }
 
 /// The FETCH responses for `targets` (sequence number, UID), read from the
@@ -281,6 +308,44 @@ fn respond(
                     (Some(p), _) => out::literal(o, p.tree.header(&p.raw)),
                     (None, Some(i)) => out::literal(o, &i.header),
                     (None, None) => out::literal(o, b""),
+                }
+            }
+            Item::Binary { path, label, .. } | Item::BinarySize { path, label } => {
+                let partial = match item {
+                    Item::Binary { partial, .. } => *partial,
+                    _ => None,
+                };
+                let (r, t): (&[u8], Option<&Part>) = match (&parsed, &raw_row, &stored_tree) {
+                    (Some(p), _, _) => (&p.raw, Some(&p.tree)),
+                    (None, Some(r), t) => (r, t.as_ref()),
+                    _ => (&[], None),
+                };
+                let data = match t.map(|t| binary::decoded(r, t, path)) {
+                    Some(binary::Decoded::Bytes(b)) => b,
+                    Some(binary::Decoded::UnknownEncoding) => {
+                        batch.unknown_cte = true;
+                        vec![]
+                    }
+                    _ => vec![],
+                };
+                o.extend_from_slice(label.as_bytes());
+                o.push(b' ');
+                if matches!(item, Item::BinarySize { .. }) {
+                    o.extend_from_slice(data.len().to_string().as_bytes());
+                } else {
+                    let data: &[u8] = match partial {
+                        Some((origin, len)) => {
+                            let start = (origin as usize).min(data.len());
+                            let end = start.saturating_add(len as usize).min(data.len());
+                            &data[start..end]
+                        }
+                        None => &data,
+                    };
+                    // RFC 3516 4.2: literal8 only for content with NUL.
+                    if data.contains(&0) {
+                        o.push(b'~');
+                    }
+                    out::literal(o, data);
                 }
             }
             Item::Rfc822Text => {

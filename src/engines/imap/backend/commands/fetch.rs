@@ -93,6 +93,19 @@ fn items(names: MacroOrMessageDataItemNames<'static>) -> Option<Vec<Item>> {
             MessageDataItemName::Rfc822Header => Item::Rfc822Header,
             MessageDataItemName::Rfc822Text => Item::Rfc822Text,
             MessageDataItemName::ModSeq => Item::ModSeq,
+            MessageDataItemName::Binary { section, partial, peek } => {
+                let path: Vec<u32> = section.iter().map(|n| n.get()).collect();
+                let label = match partial {
+                    Some((origin, _)) => format!("BINARY[{}]<{origin}>", dotted(&path)),
+                    None => format!("BINARY[{}]", dotted(&path)),
+                };
+                Item::Binary { path, partial: partial.map(|(o, l)| (o, l.get())), peek, label }
+            }
+            MessageDataItemName::BinarySize { section } => {
+                let path: Vec<u32> = section.iter().map(|n| n.get()).collect();
+                let label = format!("BINARY.SIZE[{}]", dotted(&path));
+                Item::BinarySize { path, label }
+            }
             MessageDataItemName::BodyExt { section, partial, peek } => {
                 let (path, want, spec) = section_spec(section.as_ref());
                 let label = match partial {
@@ -101,7 +114,6 @@ fn items(names: MacroOrMessageDataItemNames<'static>) -> Option<Vec<Item>> {
                 };
                 Item::Section { path, want, partial: partial.map(|(o, l)| (o, l.get())), peek, label }
             }
-            _ => return None,
         });
     }
     Some(out)
@@ -224,6 +236,7 @@ pub async fn run(
     // \Seen set by this command, so each response says so once its
     // message is sent (a batch may end before its last message).
     let mut seen_here: HashSet<u32> = HashSet::new();
+    let mut unknown_cte = false;
     let mut rest: &[(u32, u32)] = &targets;
     while !rest.is_empty() {
         let chunk = rest[..rest.len().min(BATCH)].to_vec();
@@ -262,9 +275,13 @@ pub async fn run(
             sel.announce_keywords(batch.keywords.iter().map(String::as_str), &mut s.out);
         }
         missing += batch.missing;
+        unknown_cte |= batch.unknown_cte;
         s.out.extend_from_slice(&batch.bytes);
         s.flush(io).await?;
         rest = &rest[batch.consumed.max(1).min(rest.len())..];
+    }
+    if unknown_cte {
+        return Ok(Done::no("[UNKNOWN-CTE] A part's Content-Transfer-Encoding is not one mailsh can decode."));
     }
     if missing > 0 && !uid {
         return Ok(Done::no(EXPUNGE_ISSUED));
