@@ -140,3 +140,45 @@ show('seen', a.cmd('FETCH 1 (BINARY[1] FLAGS)'))
     assert_eq!(shown(&out, "back")[0], "* 2 FETCH (BINARY[] ~{14}\\r\\nSubject: \x00\\r\\n\\r\\n)", "{out}");
     assert_eq!(shown(&out, "seen")[0], "* 1 FETCH (BINARY[1] {5}\\r\\ncafé FLAGS (\\Recent \\Seen))", "{out}");
 }
+
+/// COMPRESS=DEFLATE (RFC 4978): after the uncompressed tagged OK, both
+/// directions are raw deflate (Python's zlib with wbits=-15), each response
+/// readable at once (sync flush); a second COMPRESS is refused.
+#[test]
+fn compress_deflate() {
+    let mut env = Env::new(false);
+    env.deliver(&message("zipped", &"the quick brown fox\r\n".repeat(200)));
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+import zlib
+a = Raw(); a.login()
+show('compress', a.cmd('COMPRESS DEFLATE'))
+z, d = zlib.compressobj(wbits=-15), zlib.decompressobj(wbits=-15)
+pending = b''
+def send(text):
+    a.s.sendall(z.compress(text.encode() + b'\r\n') + z.flush(zlib.Z_SYNC_FLUSH))
+def until(tag):
+    global pending
+    while (b'\r\n' + tag.encode() + b' ') not in b'\r\n' + pending:
+        pending += d.decompress(a.s.recv(65536))
+    i = (b'\r\n' + pending).index(b'\r\n' + tag.encode() + b' ')
+    end = pending.index(b'\r\n', i) + 2
+    got, pending = pending[:end], pending[end:]
+    return got
+send('z1 SELECT INBOX'); until('z1')
+send('z2 FETCH 1 (RFC822.SIZE BODY.PEEK[TEXT])'); body = until('z2')
+print('size', len(body), body.count(b'the quick brown fox'))
+send('z3 COMPRESS DEFLATE'); print('again', until('z3').decode().strip())
+send('z4 LOGOUT'); print('bye', until('z4').decode().splitlines()[-1])
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(shown(&out, "compress"), ["TAG OK DEFLATE active."], "{out}");
+    assert!(out.contains("\nsize ") && out.contains(" 200\n"), "the whole body, inflated: {out}");
+    assert!(out.contains("again z3 NO [COMPRESSIONACTIVE] DEFLATE is already active."), "{out}");
+    assert!(out.contains("bye z4 OK LOGOUT completed."), "{out}");
+}

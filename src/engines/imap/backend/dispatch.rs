@@ -39,6 +39,7 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | GetQuota { .. }
         | GetQuotaRoot { .. }
         | SetQuota { .. }
+        | Compress { .. }
         | Idle => Needs::Authenticated,
         Check
         | Close
@@ -52,7 +53,6 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | Store { .. }
         | Copy { .. }
         | Move { .. } => Needs::Selected,
-        _ => return None,
     })
 }
 

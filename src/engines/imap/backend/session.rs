@@ -5,11 +5,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
 
 use super::BackEnd;
 use super::selected::Selected;
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::deflate::{DeflateWriter, InflateReader};
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
 use crate::engines::net::ServerStream;
 use crate::engines::net::listener::Connection;
@@ -35,8 +39,76 @@ pub struct User {
 
 pub struct Io {
     pub reader: CommandReader,
-    pub rd: ReadHalf<ServerStream>,
-    pub wr: WriteHalf<ServerStream>,
+    pub rd: BackRead,
+    pub wr: BackWrite,
+}
+
+/// The client's bytes, inflated once COMPRESS=DEFLATE is on.
+pub enum BackRead {
+    Plain(ReadHalf<ServerStream>),
+    Deflate(InflateReader<ReadHalf<ServerStream>>),
+    Gone,
+}
+
+/// What goes to the client, deflated once COMPRESS=DEFLATE is on.
+pub enum BackWrite {
+    Plain(WriteHalf<ServerStream>),
+    Deflate(DeflateWriter<WriteHalf<ServerStream>>),
+    Gone,
+}
+
+impl Io {
+    /// COMPRESS DEFLATE: everything after the tagged OK is deflated.
+    pub fn start_deflate(&mut self) {
+        self.rd = match std::mem::replace(&mut self.rd, BackRead::Gone) {
+            BackRead::Plain(r) => BackRead::Deflate(InflateReader::new(r)),
+            other => other,
+        };
+        self.wr = match std::mem::replace(&mut self.wr, BackWrite::Gone) {
+            BackWrite::Plain(w) => BackWrite::Deflate(DeflateWriter::new(w)),
+            other => other,
+        };
+    }
+
+    pub fn compressed(&self) -> bool {
+        matches!(self.wr, BackWrite::Deflate(_))
+    }
+}
+
+impl AsyncRead for BackRead {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackRead::Plain(r) => Pin::new(r).poll_read(cx, buf),
+            BackRead::Deflate(r) => Pin::new(r).poll_read(cx, buf),
+            BackRead::Gone => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+impl AsyncWrite for BackWrite {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_write(cx, data),
+            BackWrite::Deflate(w) => Pin::new(w).poll_write(cx, data),
+            BackWrite::Gone => Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into())),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_flush(cx),
+            BackWrite::Deflate(w) => Pin::new(w).poll_flush(cx),
+            BackWrite::Gone => Poll::Ready(Ok(())),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_shutdown(cx),
+            BackWrite::Deflate(w) => Pin::new(w).poll_shutdown(cx),
+            BackWrite::Gone => Poll::Ready(Ok(())),
+        }
+    }
 }
 
 /// Extensions the client turned on (ENABLE, or a command that implies it).
@@ -163,7 +235,11 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
     let peer = connection.peer;
     let (rd, wr) = tokio::io::split(connection.stream);
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
-    let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
+    let mut io = Io {
+        reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }),
+        rd: BackRead::Plain(rd),
+        wr: BackWrite::Plain(wr),
+    };
     let mut s =
         ImapSession { shared, enabled: Enabled::default(), out: Vec::new(), user: None, selected: None, peer, log };
     let banner = s.shared.ctx.settings.banner.clone();

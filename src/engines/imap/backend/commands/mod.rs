@@ -6,6 +6,7 @@ pub mod append;
 pub mod authenticate;
 pub mod capability;
 pub mod close;
+pub mod compress;
 pub mod copy;
 pub mod create;
 pub mod delete;
@@ -49,17 +50,20 @@ pub struct Done {
     pub status: &'static str,
     pub text: String,
     pub then: AfterCommand,
+    /// The command wrote its tagged line itself (COMPRESS: before the
+    /// stream changes).
+    pub answered: bool,
 }
 
 impl Done {
     pub fn ok(text: impl Into<String>) -> Done {
-        Done { status: "OK", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "OK", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn no(text: impl Into<String>) -> Done {
-        Done { status: "NO", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "NO", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn bad(text: impl Into<String>) -> Done {
-        Done { status: "BAD", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "BAD", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn completed(name: &str) -> Done {
         Done::ok(format!("{name} completed."))
@@ -132,10 +136,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Copy { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, false).await,
         Move { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, true).await,
         Idle => idle::run(s, io, tag).await?,
+        Compress { .. } => compress::run(s, io, tag).await?,
         GetQuotaRoot { mailbox } => quota::get_quota_root(s, mailbox).await,
         GetQuota { root } => quota::get_quota(s, root).await,
         SetQuota { .. } => quota::set_quota(),
-        _ => Done::bad(texts::COMMAND_ERROR),
     })
 }
 
