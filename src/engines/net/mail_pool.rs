@@ -20,6 +20,12 @@ type AppendJob = (NewMessage, oneshot::Sender<MailResult<AppendResult>>);
 /// Connections kept open between calls.
 const KEEP_IDLE: usize = 8;
 
+/// Calls running at once. More would only queue on two cores, and each
+/// busy call holds a blocking thread and a connection with its page cache:
+/// 2,000 sessions selecting at once once meant hundreds of both, and
+/// memory the allocator never gave back.
+const MAX_BUSY: usize = 8;
+
 /// Cloning shares the pool.
 #[derive(Clone)]
 pub struct MailPool {
@@ -29,12 +35,20 @@ pub struct MailPool {
     summarizer: Option<Summarizer>,
     /// The group-commit writer of [`MailPool::append`], started on first use.
     committer: Arc<OnceLock<Mutex<Sender<AppendJob>>>>,
+    /// At most [`MAX_BUSY`] calls at once.
+    busy: Arc<tokio::sync::Semaphore>,
 }
 
 impl MailPool {
     /// The pool of the mailbox database beside the config store.
     pub fn for_store(store_path: &Path) -> MailPool {
-        MailPool { path: mail_db_path(store_path), idle: Arc::default(), summarizer: None, committer: Arc::default() }
+        MailPool {
+            path: mail_db_path(store_path),
+            idle: Arc::default(),
+            summarizer: None,
+            committer: Arc::default(),
+            busy: Arc::new(tokio::sync::Semaphore::new(MAX_BUSY)),
+        }
     }
 
     /// Every connection of the pool summarises the messages it stores with
@@ -80,7 +94,10 @@ impl MailPool {
         F: FnOnce(&mut MailDb) -> MailResult<T> + Send + 'static,
     {
         let pool = self.clone();
+        // The semaphore is never closed; a failed acquire only means no limit.
+        let permit = self.busy.clone().acquire_owned().await.ok();
         let joined = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let taken = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let mut db = match taken {
                 Some(db) => db,

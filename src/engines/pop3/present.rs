@@ -29,12 +29,6 @@ impl Presenter {
         self.renderer.options.exact_size
     }
 
-    /// Whether serving changes a message whose stored `renders` bits are
-    /// these (`store::mail::renders`).
-    pub fn changes(&self, renders: u32) -> bool {
-        self.renderer.changes(renders)
-    }
-
     /// The renderer (sizes of rewritten messages are cached per its
     /// setting values).
     pub fn renderer(&self) -> &Renderer {

@@ -19,54 +19,76 @@ pub async fn serve(t: &Transaction, conn: &mut Pop3Conn, number: u32, lines: Opt
         Err(m) => return conn.send(&super::missing(m)).await,
     };
     let (folder, uid) = (t.drop.folder_id, item.uid);
-    let info = match t.pool.run(move |db| db.stream_info(folder, uid)).await {
-        Ok(Some(i)) => i,
-        // Expunged meanwhile by an IMAP session.
-        Ok(None) => return conn.send(&err(texts::NO_SUCH_MESSAGE)).await,
-        Err(e) => return unavailable(conn, &e).await,
-    };
-    let streams = match (info.renders, info.header_len) {
-        (Some(r), Some(h)) if !t.presenter.changes(r) => Some(h),
-        _ => None,
-    };
-    let Some(header_len) = streams else { return rendered(t, conn, folder, uid, lines).await };
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Piece>(4);
+    let renderer = t.presenter.renderer().clone();
+    // One call on the pool: how the message can be served, then its bytes
+    // piece by piece, in one snapshot.
     let reading = t.pool.run(move |db| {
-        db.snapshot(|db| db.raw_chunks(folder, uid, PIECE, |piece| tx.blocking_send(piece.to_vec()).is_ok()))
+        db.snapshot(|db| {
+            let Some(info) = db.stream_info(folder, uid)? else { return Ok(Read::Gone) };
+            let header_len = match (info.renders, info.header_len) {
+                (Some(r), Some(h)) if !renderer.changes(r) => h,
+                _ => return Ok(Read::Render),
+            };
+            if tx.blocking_send(Piece::Start(header_len)).is_err() {
+                return Ok(Read::Streamed);
+            }
+            db.raw_chunks(folder, uid, PIECE, |piece| tx.blocking_send(Piece::Bytes(piece.to_vec())).is_ok())?;
+            Ok(Read::Streamed)
+        })
     });
     let sending = async {
-        let mut stuffer = DotStuffer::new(header_len, lines);
+        let mut stuffer: Option<DotStuffer> = None;
         let mut out = Vec::with_capacity(PIECE + PIECE / 16);
-        let mut started = false;
         while let Some(piece) = rx.recv().await {
-            if !started {
-                out.extend_from_slice(&ok(""));
-                started = true;
-            }
-            let more = stuffer.push(&piece, &mut out);
-            conn.write_part(&out).await?;
-            out.clear();
-            if !more {
-                break;
+            match piece {
+                Piece::Start(header_len) => {
+                    stuffer = Some(DotStuffer::new(header_len, lines));
+                    out.extend_from_slice(&ok(""));
+                }
+                Piece::Bytes(bytes) => {
+                    let Some(st) = stuffer.as_mut() else { continue };
+                    let more = st.push(&bytes, &mut out);
+                    conn.write_part(&out).await?;
+                    out.clear();
+                    if !more {
+                        break;
+                    }
+                }
             }
         }
         // The reader stops at its next piece once this side is gone.
         drop(rx);
-        if started {
-            stuffer.finish(&mut out);
+        if let Some(st) = stuffer.as_mut() {
+            st.finish(&mut out);
             conn.write_part(&out).await?;
+            return Ok::<bool, std::io::Error>(true);
         }
-        Ok::<bool, std::io::Error>(started)
+        Ok(false)
     };
     let (read, sent) = tokio::join!(reading, sending);
-    let started = sent?;
+    if sent? {
+        return conn.flush().await;
+    }
     match read {
-        _ if started => conn.flush().await,
-        Ok(false) => conn.send(&err(texts::NO_SUCH_MESSAGE)).await,
-        // An empty message: nothing was read, so nothing was sent.
-        Ok(true) => conn.send(b"+OK\r\n.\r\n").await,
+        Ok(Read::Render) => rendered(t, conn, folder, uid, lines).await,
+        // Expunged meanwhile by an IMAP session.
+        Ok(_) => conn.send(&err(texts::NO_SUCH_MESSAGE)).await,
         Err(e) => unavailable(conn, &e).await,
     }
+}
+
+/// What the database side sends: the header length once, then the bytes.
+enum Piece {
+    Start(u64),
+    Bytes(Vec<u8>),
+}
+
+/// How the database side ended.
+enum Read {
+    Streamed,
+    Render,
+    Gone,
 }
 
 /// A message the settings rewrite: rendered whole, then sent.

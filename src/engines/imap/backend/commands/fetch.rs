@@ -209,7 +209,9 @@ pub async fn run(
     let Some(sel) = &s.selected else { return Ok(Done::completed("FETCH")) };
     if let (true, Some(since)) = (vanished, changed_since) {
         let folder = sel.folder.id;
-        let star = sel.uids.last().copied().unwrap_or(0);
+        // `*` reaches past the last UID the session sees: an expunged UID
+        // above it still vanished.
+        let star = u32::MAX;
         let gone = match s.shared.db.run(move |db| db.expunged_since(folder, since)).await {
             Ok(g) => g,
             Err(e) => return Ok(Done::failed(&e)),
