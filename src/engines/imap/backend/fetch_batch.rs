@@ -62,7 +62,7 @@ impl Item {
     }
 
     /// Served from the stored header block (no text read).
-    fn from_header(&self) -> bool {
+    fn served_from_header(&self) -> bool {
         match self {
             Item::Rfc822Header => true,
             Item::Section { path, want, .. } => {
@@ -77,7 +77,7 @@ impl Item {
         matches!(
             self,
             Item::Section { .. } | Item::Binary { .. } | Item::BinarySize { .. } | Item::Rfc822 | Item::Rfc822Text
-        ) && !self.from_header()
+        ) && !self.served_from_header()
     }
 
     fn columns(&self) -> u32 {
@@ -85,7 +85,7 @@ impl Item {
             Item::Envelope => column::ENVELOPE,
             Item::Structure { extended: false } => column::BODY,
             Item::Structure { extended: true } => column::BODYSTRUCTURE,
-            i if i.from_header() => column::HEADER,
+            i if i.served_from_header() => column::HEADER,
             i if i.needs_text() => column::RAW | column::PARTS,
             _ => 0,
         }
@@ -193,10 +193,11 @@ fn respond(
     };
     let needs_parse = |item: &Item| -> bool {
         if row.info.is_none() {
-            return !matches!(item, Item::Uid | Item::Flags | Item::InternalDate | Item::ModSeq)
-                && !(matches!(item, Item::Size) && !plan.renderer.options.exact_size);
+            let from_row = matches!(item, Item::Uid | Item::Flags | Item::InternalDate | Item::ModSeq);
+            let stored_size = matches!(item, Item::Size) && !plan.renderer.options.exact_size;
+            return !from_row && !stored_size;
         }
-        rewritten && (item.needs_text() || item.from_header())
+        rewritten && (item.needs_text() || item.served_from_header())
     };
     if plan.items.iter().any(needs_parse) {
         let stored = load(&mut raw_row)?;
@@ -387,7 +388,7 @@ fn section(
     if let Some(p) = parsed {
         return section_bytes(&p.raw, &p.tree, path, want).unwrap_or_default();
     }
-    if item.from_header() {
+    if item.served_from_header() {
         let Some(i) = info else { return vec![] };
         let header = &i.header[..];
         // The header block alone: a tree of one part whose body is empty.

@@ -173,7 +173,7 @@ fn strip_refwd(t: &str) -> Option<&str> {
 /// `[...]` and the white space after it.
 fn strip_blob(t: &str) -> Option<&str> {
     let inner = t.strip_prefix('[')?;
-    let end = inner.find(|c| c == ']' || c == '[')?;
+    let end = inner.find([']', '['])?;
     if inner.as_bytes()[end] != b']' {
         return None;
     }

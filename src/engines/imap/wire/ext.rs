@@ -55,7 +55,7 @@ enum Token {
 fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
     let mut out = Vec::new();
     let mut i = 0;
-    let end = message.len() - message.ends_with(b"\r\n").then_some(2).unwrap_or(0);
+    let end = if message.ends_with(b"\r\n") { message.len() - 2 } else { message.len() };
     while i < end {
         let start = i;
         match message[i] {
