@@ -146,6 +146,9 @@ async fn finish(
     done: commands::Done,
     allow_expunge: bool,
 ) -> std::io::Result<AfterCommand> {
+    if done.answered {
+        return Ok(done.then);
+    }
     if done.then == AfterCommand::Continue
         && s.selected.is_some()
         && let Err(e) = s.sync(allow_expunge).await
