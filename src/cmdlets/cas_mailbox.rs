@@ -204,7 +204,7 @@ fn get_definition() -> CmdletDef {
         .param(Param::new("SortBy", T::String).help("Name or DisplayName."))
         .param(Param::new("ProtocolSettings", T::Switch).help("Fills the Internal/External Imap and Pop settings users are told to connect with."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility; mailsh has one directory."))
-        .example("Show one mailbox", "Get-CASMailbox \"John Smith\"", "Shows whether ActiveSync, OWA, POP3, IMAP4 and MAPI are enabled for John Smith (seed 003's check).")
+        .example("Show one mailbox", "Get-CASMailbox \"John Smith\"", "Shows whether ActiveSync, OWA, POP3, IMAP4 and MAPI are enabled for John Smith.")
         .example("Every mailbox with IMAP4 off", "Get-CASMailbox -Filter \"ImapEnabled -eq $false\"", "")
         .example("All properties", "Get-CASMailbox \"John Smith\" | Format-List", "");
     CmdletDef::run(sig, get_cas_mailbox)
@@ -288,7 +288,9 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
             Ok(())
         };
         let mut collect = Output { next: &mut sink };
-        for_each_mailbox(cx, &mut collect, None, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
+        for_each_mailbox(cx, &mut collect, None, |m, s| {
+            selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
+        })?;
         all.sort_by_key(|v| v.property("DisplayName").to_text().to_lowercase());
         let more = limit.is_some_and(|l| all.len() > l);
         for v in all.into_iter().take(limit.unwrap_or(usize::MAX)) {
@@ -299,14 +301,17 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         }
         return Ok(());
     }
-    let more = for_each_mailbox(cx, out, limit, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
+    let more = for_each_mailbox(cx, out, limit, |m, s| {
+        selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
+    })?;
     if more && !args.has("ResultSize") {
         result_size_warning(cx, 1000);
     }
     Ok(())
 }
 
-fn keep(
+/// The CAS object of `m` when it passes -Anr and -Filter.
+fn selected_object(
     m: &Mailbox,
     server: &ServerInfo,
     filter: Option<&crate::language::opath::Filter>,
@@ -374,10 +379,10 @@ fn set_definition() -> CmdletDef {
         .param(Param::new("PrimarySmtpAddress", T::String).help("The primary email address."))
         .param(Param::new("EmailAddresses", T::Strings).help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility."))
-        .example("Enable IMAP4 for a user (seed 001)", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $true", "")
-        .example("Disable IMAP4 for a user (seed 001)", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false", "")
-        .example("Disable MAPI (seed 003)", "Set-CASMailbox -Identity \"Ken Sanchez\" -MAPIEnabled $false", "Outlook can no longer open the mailbox; IMAP4, POP3 and Outlook Web App still can, and mail still arrives.")
-        .example("Disable POP3 for a user (seed 004)", "Set-CASMailbox -Identity \"John Smith\" -POPEnabled $false", "")
+        .example("Enable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $true", "")
+        .example("Disable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false", "")
+        .example("Disable MAPI", "Set-CASMailbox -Identity \"Ken Sanchez\" -MAPIEnabled $false", "Outlook can no longer open the mailbox; IMAP4, POP3 and Outlook Web App still can, and mail still arrives.")
+        .example("Disable POP3 for a user", "Set-CASMailbox -Identity \"John Smith\" -POPEnabled $false", "")
         .example("Disable POP3 for everyone", "Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false", "");
     CmdletDef::run(sig, set_cas_mailbox).fused_after("Get-CASMailbox", set_everywhere)
 }

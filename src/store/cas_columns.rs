@@ -176,7 +176,7 @@ pub(super) fn to_json(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".to_string())
 }
 
-/// Every setting as Exchange creates a mailbox (all protocols on, seed 003).
+/// Every setting as Exchange creates a mailbox (all protocols on).
 pub(super) fn defaults() -> CasSettings {
     let mut c = CasSettings::blank();
     for column in CAS_COLUMNS {
