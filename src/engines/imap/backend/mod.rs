@@ -71,8 +71,10 @@ fn spawn_change_watch(shared: &Arc<Shared>) {
     let spawned = std::thread::Builder::new().name("mail-change-watch".into()).spawn(move || {
         let mut db: Option<crate::store::mail::MailDb> = None;
         let mut last: Option<i64> = None;
+        // The first reading is taken at once: a commit made before it
+        // would not be seen as a change, and sessions can IDLE within the
+        // back end's first second.
         loop {
-            std::thread::sleep(std::time::Duration::from_secs(1));
             let Some(shared) = weak.upgrade() else { return };
             if db.is_none() {
                 db = crate::store::mail::MailDb::open(&path).ok();
@@ -86,6 +88,8 @@ fn spawn_change_watch(shared: &Arc<Shared>) {
                 }
                 _ => db = None,
             }
+            drop(shared);
+            std::thread::sleep(std::time::Duration::from_secs(1));
         }
     });
     if let Err(e) = spawned {
