@@ -1,5 +1,7 @@
 //! Every cmdlet's help examples run, as written, against a temporary store
-//! holding the seeds' mailboxes: the examples are documentation and tests.
+//! holding the seeds' mailboxes, in a temporary folder (files an example
+//! writes, such as Export-Csv's, land there): the examples are
+//! documentation and tests.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,9 +35,28 @@ fn run(cx: &mut Session, text: &str) {
     cx.run_script(&script);
 }
 
+/// The process's current folder, put back when dropped (even when the test
+/// fails). No other unit test reads or writes relative paths.
+struct CurrentDir(std::path::PathBuf);
+
+impl CurrentDir {
+    fn enter(dir: &std::path::Path) -> CurrentDir {
+        let old = std::env::current_dir().expect("a current folder");
+        std::env::set_current_dir(dir).expect("the temporary folder");
+        CurrentDir(old)
+    }
+}
+
+impl Drop for CurrentDir {
+    fn drop(&mut self) {
+        let _ = std::env::set_current_dir(&self.0);
+    }
+}
+
 #[test]
 fn every_help_example_runs_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
+    let _in_dir = CurrentDir::enter(dir.path());
     let mut n = 0;
     for def in super::registry().all() {
         let sig = &def.signature;
@@ -62,4 +83,5 @@ fn every_help_example_runs_without_error() {
             assert_eq!(errors.borrow().as_str(), "", "{} example {:?} wrote an error", sig.name, example.title);
         }
     }
+    assert!(dir.path().join("imap.csv").exists(), "Export-Csv's example wrote in the temporary folder");
 }
