@@ -1,7 +1,6 @@
 //! The shell end to end: the real binary, a real store, exact text.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 #[test]
 fn seed_001_disable_and_enable_imap_for_a_user() {

@@ -1,19 +1,17 @@
 //! Real POP3 clients other than poplib: curl and, when installed, fetchmail.
 
-mod common;
-
 use std::process::Command;
 
-use common::{Env, message};
+use crate::support::{Env, message};
 
 #[test]
 fn curl_lists_and_retrieves() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.deliver(&message("curl one", "hello from curl\r\n"));
     env.deliver(&message("curl two", "second\r\n"));
     env.start_pop();
     let url = format!("pop3://127.0.0.1:{}/", env.plain_port);
-    let creds = format!("{}:{}", common::USER, common::PASSWORD);
+    let creds = format!("{}:{}", crate::support::USER, crate::support::PASSWORD);
     let list = Command::new("curl").args(["-s", "--max-time", "20", "-u", &creds, &url]).output().expect("curl runs");
     assert!(list.status.success(), "{list:?}");
     let text = String::from_utf8_lossy(&list.stdout);
@@ -27,7 +25,7 @@ fn curl_lists_and_retrieves() {
     let text = String::from_utf8_lossy(&one.stdout);
     assert!(text.contains("Subject: curl one") && text.contains("hello from curl"), "{text}");
     let bad = Command::new("curl")
-        .args(["-s", "--max-time", "20", "-u", &format!("{}:nope", common::USER), &url])
+        .args(["-s", "--max-time", "20", "-u", &format!("{}:nope", crate::support::USER), &url])
         .output()
         .expect("curl runs");
     assert_eq!(bad.status.code(), Some(67), "curl's 'login denied': {bad:?}");
@@ -39,7 +37,7 @@ fn fetchmail_downloads_and_deletes_over_stls() {
         eprintln!("fetchmail is not installed (apt-get install -y fetchmail); skipping");
         return;
     }
-    let mut env = Env::new(true);
+    let mut env = Env::pop(true);
     env.deliver(&message("fm one", "body one\r\n.dotted\r\n"));
     env.deliver(&message("fm two", "body two\r\n"));
     env.start_pop();
@@ -52,8 +50,8 @@ fn fetchmail_downloads_and_deletes_over_stls() {
         format!(
             "poll 127.0.0.1 protocol pop3 port {} uidl\n  user \"{}\" password \"{}\" sslproto tls1.2+ no sslcertck\n  mda \"cat >> {}\"\n",
             env.plain_port,
-            common::USER,
-            common::PASSWORD,
+            crate::support::USER,
+            crate::support::PASSWORD,
             mbox.display()
         ),
     )

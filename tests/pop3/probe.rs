@@ -1,10 +1,8 @@
 //! Test-PopConnectivity's probe against the real POP3 services.
 
-mod common;
-
 use std::time::Duration;
 
-use common::Env;
+use crate::support::Env;
 use mailsh::engines::probe::{ConnectionType, ProbeProtocol, ProbeRequest, probe};
 
 fn request(env: &Env, connection: ConnectionType, trust_any: bool) -> ProbeRequest {
@@ -13,8 +11,8 @@ fn request(env: &Env, connection: ConnectionType, trust_any: bool) -> ProbeReque
         host: "127.0.0.1".into(),
         port: if connection == ConnectionType::Ssl { env.ssl_port } else { env.plain_port },
         connection,
-        user: common::USER.into(),
-        password: common::PASSWORD.into(),
+        user: crate::support::USER.into(),
+        password: crate::support::PASSWORD.into(),
         trust_any_certificate: trust_any,
         extra_roots: vec![],
         timeout: Duration::from_secs(20),
@@ -23,7 +21,7 @@ fn request(env: &Env, connection: ConnectionType, trust_any: bool) -> ProbeReque
 
 #[test]
 fn probes_over_plaintext_tls_and_ssl() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
     for connection in [ConnectionType::Plaintext, ConnectionType::Tls, ConnectionType::Ssl] {
         let result = probe(&request(&env, connection, true));
@@ -36,7 +34,7 @@ fn probes_over_plaintext_tls_and_ssl() {
 
 #[test]
 fn the_self_signed_certificate_is_refused_unless_trusted() {
-    let mut env = Env::new(true);
+    let mut env = Env::pop(true);
     env.start_pop();
     let untrusted = probe(&request(&env, ConnectionType::Ssl, false));
     assert!(untrusted.is_err(), "{untrusted:?}");
@@ -49,7 +47,7 @@ fn the_self_signed_certificate_is_refused_unless_trusted() {
 
 #[test]
 fn a_stopped_service_is_an_error_not_a_hang() {
-    let env = Env::new(false);
+    let env = Env::pop(false);
     let result = probe(&request(&env, ConnectionType::Plaintext, true));
     assert!(result.is_err_and(|e| e.contains("refused")), "connection refused expected");
 }

@@ -1,12 +1,10 @@
 //! Real clients other than imaplib and curl: fetchmail over IMAP with
 //! STARTTLS, and the Test-ImapConnectivity probe (Plaintext, Tls, Ssl).
 
-mod imap_support;
-
 use std::process::Command;
 use std::time::Duration;
 
-use imap_support::{Env, PASSWORD, USER, message};
+use crate::support::{Env, PASSWORD, Script, USER, message};
 use mailsh::engines::probe::{ConnectionType, ProbeProtocol, ProbeRequest, probe};
 
 #[test]
@@ -15,7 +13,7 @@ fn fetchmail_downloads_and_deletes_over_starttls() {
         eprintln!("fetchmail is not installed (apt-get install -y fetchmail); skipping");
         return;
     }
-    let mut env = Env::new(true);
+    let mut env = Env::imap(true);
     env.deliver(&message("fm one", "body one\r\n"));
     env.deliver(&message("fm two", "body two\r\n"));
     env.start_imap();
@@ -67,7 +65,7 @@ fn request(env: &Env, connection: ConnectionType) -> ProbeRequest {
 
 #[test]
 fn the_connectivity_probe_logs_on_over_plaintext_tls_and_ssl() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     for connection in [ConnectionType::Plaintext, ConnectionType::Tls, ConnectionType::Ssl] {
         let result = probe(&request(&env, connection));
@@ -80,31 +78,15 @@ fn the_connectivity_probe_logs_on_over_plaintext_tls_and_ssl() {
 
 #[test]
 fn a_pop3_deletion_reaches_an_imap_idle_session() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.deliver(&message("shared", "x\r\n"));
     // POP3 on its own ports, same store and mailbox database.
-    let (pop_plain, pop_ssl, pop_proxy) =
-        (imap_support::free_port(), imap_support::free_port(), imap_support::free_port());
-    {
-        let mut store = mailsh::store::Store::open_existing(&env.store).expect("store");
-        let mut s = store.protocol_settings(mailsh::store::Protocol::Pop3).expect("POP3 settings");
-        store
-            .write(|tx| {
-                s.unencrypted_or_tls_bindings = vec![format!("127.0.0.1:{pop_plain}")];
-                s.ssl_bindings = vec![format!("127.0.0.1:{pop_ssl}")];
-                s.proxy_target_port = pop_proxy as i64;
-                s.login_type = mailsh::store::LoginType::PlainTextLogin;
-                mailsh::store::Store::save_protocol_settings(tx, &s)
-            })
-            .expect("saved");
-    }
+    let pop_plain = env.pop.plain;
     env.start_imap();
-    env.start(mailsh::services::Service::Pop3Backend);
-    env.start(mailsh::services::Service::Pop3);
-    let idler = Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    env.start_pop();
+    let mut idler = Script::spawn(
+        &env,
+        r#"
 import os, socket, sys
 s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
 f = s.makefile('rwb')
@@ -122,14 +104,8 @@ send(b'c IDLE'); until(b'+ ')
 until(b'* 1 EXPUNGE')
 send(b'DONE'); until(b'c ')
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", USER)
-        .env("PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(Duration::from_millis(1500));
+    );
+    idler.wait_for("+ idling");
     let pop = Command::new("python3")
         .arg("-c")
         .arg(format!(
@@ -138,7 +114,6 @@ send(b'DONE'); until(b'c ')
         .output()
         .expect("python3");
     assert!(String::from_utf8_lossy(&pop.stdout).contains("deleted"), "{pop:?}");
-    let out = idler.wait_with_output().expect("idler ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = idler.output();
     assert!(text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."), "{text}");
 }

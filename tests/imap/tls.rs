@@ -1,13 +1,11 @@
 //! LoginType and TLS: LOGINDISABLED on the plain port under SecureLogin,
 //! STARTTLS, then login; implicit TLS on the SSL binding.
 
-mod imap_support;
-
-use imap_support::{Env, python};
+use crate::support::{Env, python};
 
 #[test]
 fn secure_login_disables_login_until_starttls() {
-    let mut env = Env::new(true);
+    let mut env = Env::imap(true);
     env.start_imap();
     let (ok, out, err) = python(
         &env,
@@ -38,7 +36,7 @@ m.logout()
 
 #[test]
 fn implicit_tls_on_the_ssl_binding() {
-    let mut env = Env::new(true);
+    let mut env = Env::imap(true);
     env.start_imap();
     let (ok, out, err) = python(
         &env,
@@ -58,13 +56,13 @@ print(m.logout())
 
 #[test]
 fn curl_over_implicit_tls_with_authenticate_plain() {
-    let mut env = Env::new(true);
+    let mut env = Env::imap(true);
     env.deliver(b"Subject: via curl\r\n\r\nhello curl\r\n");
     env.start_imap();
     let out = std::process::Command::new("curl")
         .args(["-sS", "-k", "--max-time", "20", "--login-options", "AUTH=PLAIN"])
         .arg(format!("imaps://127.0.0.1:{}/INBOX;UID=1", env.ssl_port))
-        .args(["-u", &format!("{}:{}", imap_support::USER, imap_support::PASSWORD)])
+        .args(["-u", &format!("{}:{}", crate::support::USER, crate::support::PASSWORD)])
         .output()
         .expect("curl runs");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -74,7 +72,7 @@ fn curl_over_implicit_tls_with_authenticate_plain() {
 
 #[test]
 fn authenticate_plain_with_a_continuation_after_starttls() {
-    let mut env = Env::new(true);
+    let mut env = Env::imap(true);
     env.start_imap();
     let (ok, out, err) = python(
         &env,

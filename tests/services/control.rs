@@ -1,33 +1,11 @@
 //! The service supervisor end to end: start, stop and status of real
 //! detached processes, failures with their reasons, crash recovery.
 
-mod common;
-
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::{Env, python};
+use crate::support::{Env, Script, python, wait_until};
 use mailsh::services::{Service, ServiceControl, ServiceStatus};
-
-fn engine_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
-    text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
-}
-
-fn supervisor_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
-    text.lines().find_map(|l| l.strip_prefix("supervisor=")).and_then(|p| p.parse().ok()).unwrap_or(0)
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let began = Instant::now();
-    while !f() {
-        assert!(began.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 fn listening(port: u16) -> bool {
     TcpStream::connect(("127.0.0.1", port)).is_ok()
@@ -35,7 +13,7 @@ fn listening(port: u16) -> bool {
 
 #[test]
 fn start_stop_and_status_are_seen_by_any_controller() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Stopped);
     env.start(Service::Pop3Backend);
     // A second controller (as another shell would build) sees the same.
@@ -53,7 +31,7 @@ fn start_stop_and_status_are_seen_by_any_controller() {
 
 #[test]
 fn a_taken_port_is_the_reason_start_fails() {
-    let env = Env::new(false);
+    let env = Env::pop(false);
     let squatter = std::net::TcpListener::bind(("127.0.0.1", env.plain_port)).expect("take the port first");
     let err = env.control.start(Service::Pop3, &mut || {}).expect_err("the port is taken");
     let text = err.to_string();
@@ -70,14 +48,14 @@ fn a_taken_port_is_the_reason_start_fails() {
 
 #[test]
 fn a_killed_engine_is_restarted_and_serves_again() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
-    let first = engine_pid(&env, Service::Pop3Backend);
+    let first = env.engine_pid(Service::Pop3Backend);
     assert!(first > 0);
     // SAFETY: kill(2) on the engine process this test started.
     assert_eq!(unsafe { libc::kill(first, libc::SIGKILL) }, 0);
-    wait_for("the back end to be restarted", || {
-        let now = engine_pid(&env, Service::Pop3Backend);
+    wait_until("the back end to be restarted", || {
+        let now = env.engine_pid(Service::Pop3Backend);
         now != first && now != 0 && env.control.status(Service::Pop3Backend) == ServiceStatus::Running
     });
     let (ok, out, err) = python(
@@ -94,13 +72,13 @@ p.user(os.environ['USER']); print(p.pass_(os.environ['PASSWORD']).decode()); p.q
 
 #[test]
 fn a_killed_supervisor_means_stopped_and_its_engine_goes_too() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start(Service::Pop3Backend);
-    let supervisor = supervisor_pid(&env, Service::Pop3Backend);
+    let supervisor = env.supervisor_pid(Service::Pop3Backend);
     // SAFETY: kill(2) on the supervisor this test started.
     assert_eq!(unsafe { libc::kill(supervisor, libc::SIGKILL) }, 0);
-    wait_for("Stopped", || env.control.status(Service::Pop3Backend) == ServiceStatus::Stopped);
-    wait_for("the engine to exit", || !listening(env.proxy_port));
+    wait_until("Stopped", || env.control.status(Service::Pop3Backend) == ServiceStatus::Stopped);
+    wait_until("the engine to exit", || !listening(env.proxy_port));
     // And it can be started again.
     env.start(Service::Pop3Backend);
     assert!(listening(env.proxy_port));
@@ -108,7 +86,7 @@ fn a_killed_supervisor_means_stopped_and_its_engine_goes_too() {
 
 #[test]
 fn a_disabled_service_does_not_start() {
-    let env = Env::new(false);
+    let env = Env::pop(false);
     let mut store = mailsh::store::Store::open_existing(&env.store).expect("store");
     store
         .write(|tx| mailsh::store::Store::set_startup_type(tx, "MSExchangePOP3", mailsh::store::StartupType::Disabled))
@@ -119,44 +97,34 @@ fn a_disabled_service_does_not_start() {
 
 #[test]
 fn stop_is_graceful_and_prompt_with_a_client_connected() {
-    let mut env = Env::new(false);
-    env.deliver(&common::message("kept", "x\r\n"));
+    let mut env = Env::pop(false);
+    env.deliver(&crate::support::message("kept", "x\r\n"));
     env.start_pop();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
-import os, poplib, time
+    let mut client = Script::spawn(
+        &env,
+        r#"
+import os, poplib
 p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=30)
 p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
 p.dele(1)
 print('in', flush=True)
-try:
-    while True:
-        p.noop(); time.sleep(0.2)
-except Exception as e:
-    print('closed')
+# Whatever the server says until it closes the connection.
+while p.file.readline(): pass
+print('closed')
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", common::USER)
-        .env("PASSWORD", common::PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(Duration::from_millis(1500));
+    );
+    client.wait_for("in");
     let began = Instant::now();
     env.control.stop(Service::Pop3Backend, &mut || {}).expect("stops");
     env.control.stop(Service::Pop3, &mut || {}).expect("stops");
     assert!(began.elapsed() < Duration::from_secs(5), "stop took {:?}", began.elapsed());
-    let out = child.wait_with_output().expect("python3 ends");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("closed"));
+    assert!(client.output().contains("closed"));
     assert_eq!(env.inbox_uids().len(), 1, "a stopped session deletes nothing (no UPDATE)");
 }
 
 #[test]
 fn two_controllers_starting_at_once_leave_one_running_service() {
-    let env = Env::new(false);
+    let env = Env::pop(false);
     let guard = Guard(env.control.clone());
     let a = env.control.clone();
     let b = env.control.clone();

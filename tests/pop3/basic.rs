@@ -1,12 +1,10 @@
 //! POP3 end to end: the real mailsh services and Python's poplib.
 
-mod common;
-
-use common::{Env, message, python};
+use crate::support::{Env, message, python};
 
 #[test]
 fn poplib_lists_retrieves_and_deletes_only_at_quit() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.deliver(&message("one", "first body\r\n.leading dot\r\n"));
     env.deliver(&message("two", "second body\r\n"));
     env.start_pop();

@@ -2,11 +2,9 @@
 //! wrong password; access turned off closes open sessions; a back end that
 //! is down after the credentials were accepted.
 
-mod common;
-
 use std::time::Instant;
 
-use common::{Env, python};
+use crate::support::{Env, Script, python};
 use mailsh::services::Service;
 
 const LOGIN: &str = r#"
@@ -21,7 +19,7 @@ except poplib.error_proto as e:
 
 #[test]
 fn pop_disabled_is_refused_exactly_like_a_wrong_password() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
     let wrong = LOGIN.replace("os.environ['PASSWORD']).decode())", "'wrong password').decode())");
     let (ok, out_wrong, err) = python(&env, &wrong);
@@ -39,43 +37,35 @@ fn pop_disabled_is_refused_exactly_like_a_wrong_password() {
 
 #[test]
 fn turning_access_off_closes_an_open_session_within_five_seconds() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
-import os, poplib, time, sys
-p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=30)
+    let mut client = Script::spawn(
+        &env,
+        r#"
+import os, poplib, socket, time
+p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=20)
 p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
 print('in', flush=True)
 start = time.time()
 try:
-    while time.time() - start < 20:
-        p.noop(); time.sleep(0.2)
-    print('still open')
-except Exception as e:
+    # Whatever the server says until it closes the connection.
+    while p.file.readline(): pass
     print('closed after', round(time.time() - start, 1))
+except socket.timeout:
+    print('still open')
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", common::USER)
-        .env("PASSWORD", common::PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    );
+    client.wait_for("in");
     let turned_off = Instant::now();
     env.set_pop_enabled(false);
-    let out = child.wait_with_output().expect("python3 ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = client.output();
     assert!(text.contains("closed after"), "{text}");
     assert!(turned_off.elapsed().as_secs_f64() < 8.0, "{text}");
 }
 
 #[test]
 fn a_back_end_that_is_down_gives_not_connected_after_the_logon() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start(Service::Pop3);
     let (ok, out, err) = python(
         &env,

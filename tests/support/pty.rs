@@ -6,7 +6,9 @@ use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use super::wait::DEADLINE;
 
 pub struct Pty {
     master: std::fs::File,
@@ -82,7 +84,7 @@ impl Pty {
 
     /// Waits until `text` appears; consumes the output up to its end.
     pub fn expect(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + DEADLINE;
         loop {
             if let Some(at) = self.pending.windows(text.len()).position(|w| w == text.as_bytes()) {
                 self.pending.drain(..at + text.len());
@@ -111,7 +113,7 @@ impl Pty {
     pub fn press(&mut self, keys: &str) {
         let before = self.queries;
         self.send(keys);
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + DEADLINE;
         while self.queries == before {
             assert!(
                 self.pump() && Instant::now() < deadline,
@@ -123,7 +125,7 @@ impl Pty {
 
     /// Waits for the program to end; returns its exit code.
     pub fn wait_exit(&mut self) -> Option<i32> {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + DEADLINE;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 return status.code();

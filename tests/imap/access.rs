@@ -2,11 +2,9 @@
 //! like a wrong password; access turned off closes open sessions within
 //! 5 s; a back end that is down after the credentials were accepted.
 
-mod imap_support;
-
 use std::time::Instant;
 
-use imap_support::{Env, PASSWORD, USER, python};
+use crate::support::{Env, Script, python};
 use mailsh::services::Service;
 
 const LOGIN: &str = r#"
@@ -20,7 +18,7 @@ except imaplib.IMAP4.error as e:
 
 #[test]
 fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     let wrong = LOGIN.replace("sys.argv[1] if len(sys.argv) > 1 else os.environ['PASSWORD']", "'wrong password'");
     let (ok, out_wrong, err) = python(&env, &wrong);
@@ -38,43 +36,36 @@ fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
 
 #[test]
 fn turning_access_off_closes_an_open_session_within_five_seconds() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
-import os, imaplib, time
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
+    let mut client = Script::spawn(
+        &env,
+        r#"
+import os, imaplib, socket, time
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=20)
 m.login(os.environ['USER'], os.environ['PASSWORD']); m.select('INBOX')
 print('in', flush=True)
 start = time.time()
 try:
-    while time.time() - start < 20:
-        m.noop(); time.sleep(0.2)
+    # Untagged lines (the BYE) until the server closes the connection.
+    while line := m.readline():
+        print(line.decode().strip(), flush=True)
+    print('closed after', round(time.time() - start, 1))
+except socket.timeout:
     print('still open')
-except Exception as e:
-    print('closed after', round(time.time() - start, 1), type(e).__name__, e)
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", USER)
-        .env("PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(2000));
+    );
+    client.wait_for("in");
     let turned_off = Instant::now();
     env.set_imap_enabled(false);
-    let out = child.wait_with_output().expect("python3 ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = client.output();
     assert!(text.contains("closed after"), "{text}");
     assert!(turned_off.elapsed().as_secs_f64() < 6.0, "{text}");
 }
 
 #[test]
 fn a_back_end_that_is_down_gives_not_connected_after_the_logon() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start(Service::Imap4);
     let (ok, out, err) = python(
         &env,
@@ -100,12 +91,11 @@ print(m.logout())
 
 /// A client logged on through the front end; `service` stops; what it read.
 fn logged_on_client_when_stopping(service: Service) -> String {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    let mut client = Script::spawn(
+        &env,
+        r#"
 import os, socket
 s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
 f = s.makefile('rwb'); f.readline()
@@ -116,17 +106,10 @@ while True:
     if not l: break
     print(l.decode().strip(), flush=True)
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", USER)
-        .env("PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    );
+    client.wait_for("a OK LOGIN");
     env.stop(service);
-    let out = child.wait_with_output().expect("python3 ends");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    client.output()
 }
 
 #[test]
@@ -145,12 +128,11 @@ fn stopping_the_front_end_says_bye_to_logged_on_clients() {
 
 #[test]
 fn stopping_the_front_end_says_bye_to_clients_not_yet_logged_on() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
-    let child = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    let mut client = Script::spawn(
+        &env,
+        r#"
 import os, socket
 s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
 f = s.makefile('rwb'); print(f.readline().decode().strip(), flush=True)
@@ -159,21 +141,16 @@ while True:
     if not l: break
     print(l.decode().strip(), flush=True)
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    );
+    client.wait_for("* OK");
     env.stop(Service::Imap4);
-    let out = child.wait_with_output().expect("python3 ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = client.output();
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
 
 #[test]
 fn max_connections_per_user_refuses_the_extra_login() {
-    let mut env = Env::with(|s| {
+    let mut env = Env::imap_with(|s| {
         s.login_type = mailsh::store::LoginType::PlainTextLogin;
         s.max_connections_per_user = 2;
     });

@@ -2,13 +2,11 @@
 //! continuation), FETCH (partial, past the end), SEARCH, STORE, EXPUNGE,
 //! COPY/MOVE with UIDPLUS codes, and IDLE seeing another session's APPEND.
 
-mod imap_support;
-
-use imap_support::{Env, PASSWORD, USER, message, python};
+use crate::support::{Env, PASSWORD, Script, USER, message, python};
 
 #[test]
 fn append_fetch_search_store_expunge_move() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     let (ok, out, err) = python(
         &env,
@@ -78,7 +76,7 @@ m.logout()
 
 #[test]
 fn curl_appends_with_continuation_and_fetches_a_literal() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("m.eml");
@@ -103,13 +101,12 @@ fn curl_appends_with_continuation_and_fetches_a_literal() {
 
 #[test]
 fn idle_sees_another_sessions_append_and_expunge() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.deliver(&message("old", "x\r\n"));
     env.start_imap();
-    let idler = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(
-            r#"
+    let mut idler = Script::spawn(
+        &env,
+        r#"
 import os, socket, time, sys
 s = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
 f = s.makefile('rwb')
@@ -130,14 +127,8 @@ until(b'* 1 EXPUNGE')
 send(b'DONE'); until(b'c ')
 send(b'd LOGOUT'); until(b'd ')
 "#,
-        )
-        .env("PORT", env.plain_port.to_string())
-        .env("USER", USER)
-        .env("PASSWORD", PASSWORD)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    );
+    idler.wait_for("IDLING");
     let (ok, out, err) = python(
         &env,
         r#"
@@ -150,8 +141,7 @@ print('done')
 "#,
     );
     assert!(ok, "{out}\n{err}");
-    let out = idler.wait_with_output().expect("idler ends");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = idler.output();
     assert!(text.contains("+ idling"), "{text}");
     assert!(
         text.contains("* 2 EXISTS") && text.contains("* 1 EXPUNGE") && text.contains("c OK IDLE completed."),
@@ -161,7 +151,7 @@ print('done')
 
 #[test]
 fn folders_in_modified_utf7_create_rename_subscribe_delete() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     let (ok, out, err) = python(
         &env,
@@ -199,7 +189,7 @@ print('hidden', m.select('Calendar'))
 
 #[test]
 fn recent_goes_to_the_first_read_write_session_only() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.deliver(&message("fresh", "x\r\n"));
     env.start_imap();
     let (ok, out, err) = python(

@@ -1,13 +1,11 @@
 //! The maildrop's rules: deletions only at QUIT, nothing deleted by a
 //! dropped connection, UIDL stable, TOP n 0, RSET.
 
-mod common;
-
-use common::{Env, message, python};
+use crate::support::{Env, bare_message, message, python, wait_until};
 
 #[test]
 fn a_dropped_connection_deletes_nothing_and_quit_deletes_what_was_marked() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     for i in 0..3 {
         env.deliver(&message(&format!("m{i}"), "x\r\n"));
     }
@@ -24,7 +22,8 @@ print('dropped')
 "#,
     );
     assert!(ok, "{out}\n{err}");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The back end has seen the connection go, and ended the session.
+    wait_until("the back end to see the client leave", || env.protocol_log("POP3BE").contains("closed by client"));
     assert_eq!(env.inbox_uids().len(), 3, "a dropped connection deletes nothing");
     let (ok, out, err) = python(
         &env,
@@ -54,9 +53,9 @@ print(p.quit().decode())
 
 #[test]
 fn uidl_is_stable_across_sessions_and_top_zero_is_the_header() {
-    let mut env = Env::new(false);
-    env.deliver(&message("a", "line one\r\nline two\r\n"));
-    env.deliver(&message("b", "body b\r\n"));
+    let mut env = Env::pop(false);
+    env.deliver(&bare_message("a", "line one\r\nline two\r\n"));
+    env.deliver(&bare_message("b", "body b\r\n"));
     env.start_pop();
     let script = r#"
 import os, poplib
@@ -81,13 +80,13 @@ p.quit()
         first.contains("TOP1 [b'From: alice@contoso.com', b'To: bob@contoso.com', b'Subject: a', b'', b'line one']"),
         "{first}"
     );
-    let raw_len = common::message("a", "line one\r\nline two\r\n").len();
+    let raw_len = bare_message("a", "line one\r\nline two\r\n").len();
     assert!(first.contains(&format!("b'1 {raw_len}'")), "LIST sizes are the CRLF octets: {first}");
 }
 
 #[test]
 fn protocol_log_never_holds_the_password() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
     let (ok, out, err) = python(
         &env,
@@ -104,6 +103,6 @@ p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD']); p.quit()
         all.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
     }
     assert!(all.contains("PASS ****"), "{all}");
-    assert!(all.contains(common::USER), "{all}");
-    assert!(!all.contains(common::PASSWORD), "{all}");
+    assert!(all.contains(crate::support::USER), "{all}");
+    assert!(!all.contains(crate::support::PASSWORD), "{all}");
 }

@@ -3,9 +3,7 @@
 //! ForceICal override, and Calendar/Contacts/Tasks shown only with
 //! ShowHiddenFoldersEnabled.
 
-mod imap_support;
-
-use imap_support::{Env, python};
+use crate::support::{Env, python};
 use mailsh::store::{CalendarItemRetrievalOption, Store};
 
 const INVITE: &[u8] = b"From: alice@contoso.com\r\nSubject: Meeting\r\nContent-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nCome.\r\n--b\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\nUID:meet-1\r\nEND:VCALENDAR\r\n--b--\r\n";
@@ -36,7 +34,7 @@ fn force_ical(env: &Env) {
 
 #[test]
 fn icalendar_by_default_and_no_hidden_folders() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.deliver(INVITE);
     env.start_imap();
     let (ok, out, err) = python(&env, FETCH);
@@ -47,7 +45,7 @@ fn icalendar_by_default_and_no_hidden_folders() {
 
 #[test]
 fn intranet_url_serves_a_link_unless_the_user_forces_icalendar() {
-    let mut env = Env::with(|s| {
+    let mut env = Env::imap_with(|s| {
         s.login_type = mailsh::store::LoginType::PlainTextLogin;
         s.calendar_item_retrieval_option = CalendarItemRetrievalOption::IntranetUrl;
         s.show_hidden_folders_enabled = true;

@@ -1,13 +1,11 @@
 //! IMAP4 end to end: the real mailsh services (front end and back end) and
 //! Python's imaplib.
 
-mod imap_support;
-
-use imap_support::{Env, message, python};
+use crate::support::{Env, message, python};
 
 #[test]
 fn imaplib_logs_in_lists_selects_and_fetches() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.deliver(&message("one", "first body\r\n"));
     env.deliver(&message("two", "second body\r\n"));
     env.start_imap();
@@ -53,7 +51,7 @@ print(m.logout())
 
 #[test]
 fn protocol_logs_name_commands_but_never_passwords() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start_imap();
     let (ok, out, err) = python(
         &env,
@@ -71,5 +69,5 @@ m.select('INBOX'); m.logout()
         text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
     }
     assert!(text.contains("LOGIN") && text.contains("SELECT"), "{text}");
-    assert!(!text.contains(imap_support::PASSWORD), "{text}");
+    assert!(!text.contains(crate::support::PASSWORD), "{text}");
 }

@@ -1,9 +1,7 @@
 //! What POP3 serves: MessageRetrievalSortOrder, calendar items as iCalendar
 //! or as an OWA link, per-user overrides (PopUseProtocolDefaults $false).
 
-mod common;
-
-use common::{Env, message, python};
+use crate::support::{Env, message, python};
 use mailsh::store::{CalendarItemRetrievalOption, SortOrder};
 
 const MEETING: &str = "From: alice@contoso.com\r\nTo: bob@contoso.com\r\nSubject: Meeting\r\n\
@@ -22,7 +20,7 @@ p.quit()
 
 #[test]
 fn descending_order_numbers_the_newest_message_first() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.deliver(&message("older", "a\r\n"));
     env.deliver(&message("newer", "b\r\n"));
     env.update_pop_settings(|s| s.message_retrieval_sort_order = SortOrder::Descending);
@@ -36,7 +34,7 @@ fn descending_order_numbers_the_newest_message_first() {
 
 #[test]
 fn calendar_items_become_owa_links_unless_the_user_forces_icalendar() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.deliver(MEETING.as_bytes());
     env.update_pop_settings(|s| s.calendar_item_retrieval_option = CalendarItemRetrievalOption::IntranetUrl);
     env.start_pop();

@@ -1,17 +1,15 @@
 //! Test-ImapConnectivity's probe against the real IMAP4 services, started
 //! through the same supervisor.
 
-mod common;
-
 use std::time::Duration;
 
-use common::Env;
+use crate::support::Env;
 use mailsh::engines::probe::{ConnectionType, ProbeProtocol, ProbeRequest, probe};
 use mailsh::services::{Service, ServiceStatus};
 
 #[test]
 fn imap_services_start_and_the_probe_logs_on_over_every_connection_type() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     env.start(Service::Imap4Backend);
     env.start(Service::Imap4);
     assert_eq!(env.control.status(Service::Imap4), ServiceStatus::Running);
@@ -19,10 +17,10 @@ fn imap_services_start_and_the_probe_logs_on_over_every_connection_type() {
         let request = ProbeRequest {
             protocol: ProbeProtocol::Imap4,
             host: "127.0.0.1".into(),
-            port: if connection == ConnectionType::Ssl { env.imap_ssl_port } else { env.imap_plain_port },
+            port: if connection == ConnectionType::Ssl { env.ssl_port } else { env.plain_port },
             connection,
-            user: common::USER.into(),
-            password: common::PASSWORD.into(),
+            user: crate::support::USER.into(),
+            password: crate::support::PASSWORD.into(),
             trust_any_certificate: true,
             extra_roots: vec![],
             timeout: Duration::from_secs(20),

@@ -1,12 +1,10 @@
 //! POP3 over STLS and implicit TLS, and LoginType SecureLogin.
 
-mod common;
-
-use common::{Env, message, python};
+use crate::support::{Env, message, python};
 
 #[test]
 fn secure_login_refuses_plain_text_until_stls_then_logs_on() {
-    let mut env = Env::new(true);
+    let mut env = Env::pop(true);
     env.deliver(&message("hello", "body\r\n"));
     env.start_pop();
     let (ok, out, err) = python(
@@ -39,7 +37,7 @@ p.quit()
 
 #[test]
 fn implicit_tls_serves_the_same_session() {
-    let mut env = Env::new(true);
+    let mut env = Env::pop(true);
     env.deliver(&message("hello", "over tls\r\n"));
     env.start_pop();
     let (ok, out, err) = python(
@@ -63,7 +61,7 @@ p.quit()
 
 #[test]
 fn auth_plain_with_and_without_initial_response() {
-    let mut env = Env::new(false);
+    let mut env = Env::pop(false);
     env.start_pop();
     let (ok, out, err) = python(
         &env,
