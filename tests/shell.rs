@@ -99,6 +99,27 @@ fn settings_are_validated_as_exchange_does() {
     assert!(r.stderr.contains("The value 00:00:10 isn't in the range 00:00:30 - 1.00:00:00."), "{}", r.stderr);
 }
 
+/// The cmdlets and the engines read bindings with one parser: what Set-
+/// refuses, a service could not bind either, and what it keeps is the
+/// normal form the engine binds.
+#[test]
+fn bindings_are_exchange_ipbindings_in_their_normal_form() {
+    let s = Shell::new();
+    for bad in ["*:143", "localhost:143", "::1:143"] {
+        let r = s.cmd(&format!("Set-PopSettings -UnencryptedOrTLSBindings '{bad}'"));
+        assert_eq!(r.code, 1, "{bad}");
+        assert!(
+            r.stderr.contains(&format!(
+                "Cannot convert value \"{bad}\" to type \"Microsoft.Exchange.Data.IPBinding\". Error: \"'{bad}' isn't a valid IP address and port number.\""
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = s.cmd("Set-PopSettings -SSLBindings '[0:0::1]:0995',' 127.0.0.1:995 '; (Get-PopSettings).SSLBindings");
+    assert_eq!(r.stdout, "[::1]:995\n127.0.0.1:995\n", "{}", r.stderr);
+}
+
 #[test]
 fn binder_errors_match_powershell() {
     let s = Shell::new();

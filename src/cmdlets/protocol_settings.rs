@@ -384,25 +384,10 @@ fn check_command_size(s: &ProtocolSettings) -> std::result::Result<(), ErrorReco
     Ok(())
 }
 
-/// `a.b.c.d:port` or `[v6]:port`, as Exchange's IPBinding parses them.
-pub fn parse_binding(text: &str) -> Option<(String, u16)> {
-    let t = text.trim();
-    let (host, port) = if let Some(rest) = t.strip_prefix('[') {
-        let (addr, port) = rest.split_once("]:")?;
-        addr.parse::<std::net::Ipv6Addr>().ok()?;
-        (format!("[{addr}]"), port)
-    } else {
-        let (addr, port) = t.rsplit_once(':')?;
-        addr.parse::<std::net::Ipv4Addr>().ok()?;
-        (addr.to_string(), port)
-    };
-    Some((host, port.parse::<u16>().ok()?))
-}
-
 fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRecord> {
     let mut out = Vec::new();
     for b in list(v) {
-        let Some((host, port)) = parse_binding(&b) else {
+        let Ok(binding) = crate::engines::net::bind::parse_binding(&b) else {
             return Err(ErrorRecord::argument_transformation(
                 param,
                 &format!(
@@ -410,7 +395,7 @@ fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRec
                 ),
             ));
         };
-        out.push(format!("{host}:{port}"));
+        out.push(binding.to_string());
     }
     Ok(out)
 }

@@ -4,6 +4,7 @@
 //! protocol logs and the front-end-to-back-end relay.
 
 pub mod imap;
+pub mod mime;
 pub mod net;
 pub mod pop3;
 pub mod probe;

@@ -13,31 +13,21 @@ use tokio::sync::watch;
 
 use super::Service;
 use super::supervisor::{FAILED_PREFIX, READY_LINE};
+use crate::engines::net::listener::SessionManager;
 use crate::engines::net::{EngineContext, context};
 
 const GRACE: Duration = Duration::from_secs(8);
 
 type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// Which engine serves each service.
-fn engine_for(service: Service) -> Option<fn(EngineContext) -> Serve> {
+/// Which engine serves each service: each takes its context and the
+/// session manager that owns its listeners.
+fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
     match service {
-        Service::Pop3 => Some(|ctx| Box::pin(crate::engines::pop3::serve_front_end(ctx))),
-        Service::Pop3Backend => Some(|ctx| Box::pin(crate::engines::pop3::serve_back_end(ctx))),
-        Service::Imap4 => Some(|ctx| {
-            Box::pin(async move {
-                if let Err(e) = crate::engines::imap::run_frontend(ctx).await {
-                    eprintln!("MSExchangeIMAP4: {e}");
-                }
-            })
-        }),
-        Service::Imap4Backend => Some(|ctx| {
-            Box::pin(async move {
-                if let Err(e) = crate::engines::imap::run_backend(ctx).await {
-                    eprintln!("MSExchangeIMAP4BE: {e}");
-                }
-            })
-        }),
+        Service::Pop3 => |ctx, sessions| Box::pin(crate::engines::pop3::serve_front_end(ctx, sessions)),
+        Service::Pop3Backend => |ctx, sessions| Box::pin(crate::engines::pop3::serve_back_end(ctx, sessions)),
+        Service::Imap4 => |ctx, sessions| Box::pin(crate::engines::imap::serve_front_end(ctx, sessions)),
+        Service::Imap4Backend => |ctx, sessions| Box::pin(crate::engines::imap::serve_back_end(ctx, sessions)),
     }
 }
 
@@ -58,12 +48,10 @@ pub fn run(service: Service, store: &Path) -> i32 {
         report(&format!("{FAILED_PREFIX}The service's supervisor is gone."));
         return 1;
     }
-    let Some(serve) = engine_for(service) else {
-        report(&format!("{FAILED_PREFIX}The {} engine is not part of this build.", service.display_name()));
-        return 2;
-    };
-    let prepared = match context::prepare(service.name(), service.protocol(), service.role(), store) {
-        Ok(p) => p,
+    let serve = engine_for(service);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut ctx = match context::prepare(service.name(), service.protocol(), service.role(), store, stop_rx) {
+        Ok(c) => c,
         Err(e) => {
             report(&format!("{FAILED_PREFIX}{e}"));
             return 2;
@@ -84,16 +72,15 @@ pub fn run(service: Service, store: &Path) -> i32 {
                 return 2;
             }
         };
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let ctx = match prepared.into_context(stop_rx) {
-            Ok(c) => c,
+        let sessions = match SessionManager::new(&mut ctx) {
+            Ok(s) => s,
             Err(e) => {
                 report(&format!("{FAILED_PREFIX}{e}"));
                 return 2;
             }
         };
         report(READY_LINE);
-        let mut serving = tokio::spawn(serve(ctx));
+        let mut serving = tokio::spawn(serve(ctx, sessions));
         tokio::select! {
             _ = term.recv() => {}
             ended = &mut serving => {

@@ -87,6 +87,6 @@ print(p.quit().decode())
     assert!(ok, "{out}\n{err}");
     assert_eq!(
         out,
-        "-ERR Logon failure: unknown user name or bad password.\n-ERR User is authenticated but not connected.\n+OK Microsoft Exchange Server POP3 server signing off.\n"
+        "-ERR User is authenticated but not connected.\n-ERR User is authenticated but not connected.\n+OK Microsoft Exchange Server POP3 server signing off.\n"
     );
 }

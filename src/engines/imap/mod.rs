@@ -10,10 +10,10 @@
 
 pub mod backend;
 pub mod capability;
+pub mod fetch_items;
 pub mod frontend;
-pub mod mime;
 pub mod texts;
 pub mod wire;
 
-pub use backend::run_backend;
-pub use frontend::run_frontend;
+pub use backend::serve_back_end;
+pub use frontend::serve_front_end;

@@ -1,22 +1,43 @@
 //! Listening sockets from Exchange binding strings (`0.0.0.0:110`,
 //! `[::]:110`). `[::]` is bound IPv6-only so that it and `0.0.0.0` on the
 //! same port coexist on a dual-stack system, as they do on Windows.
+//!
+//! [`parse_binding`] is the one reading of a binding: Set-ImapSettings and
+//! Set-PopSettings validate and normalise with it, the engines bind what it
+//! returns, Test-*Connectivity finds its default port with it.
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::NetError;
 
-/// Parses `address:port`, `[v6]:port`, or `*:port` (every IPv4 address).
+/// An Exchange IPBinding (UnencryptedOrTLSBindings, SSLBindings): an IPv4
+/// address and a port (`0.0.0.0:143`, `192.168.1.10:993`) or a bracketed
+/// IPv6 address and a port (`[::]:143`, `[fe80::1]:993`), the syntax
+/// Exchange documents as `IPv4OrIPv6Address:Port`. Every address is spelled
+/// out: `0.0.0.0` is every IPv4 address and `[::]` every IPv6 one; there is
+/// no `*` wildcard, no host name, no unbracketed IPv6 (its last colon would
+/// be ambiguous) and no IPv6 zone. The address's `Display` (`[::1]:143`) is
+/// the normal form a store keeps and Get-ImapSettings shows.
 pub fn parse_binding(text: &str) -> Result<SocketAddr, NetError> {
     let text = text.trim();
     let bad = || NetError::BadBinding(text.to_string());
-    if let Some(port) = text.strip_prefix("*:") {
-        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port.parse().map_err(|_| bad())?));
+    let (ip, port) = match text.strip_prefix('[') {
+        Some(rest) => {
+            let (addr, port) = rest.split_once("]:").ok_or_else(bad)?;
+            (IpAddr::V6(addr.parse::<Ipv6Addr>().map_err(|_| bad())?), port)
+        }
+        None => {
+            let (addr, port) = text.rsplit_once(':').ok_or_else(bad)?;
+            (IpAddr::V4(addr.parse::<Ipv4Addr>().map_err(|_| bad())?), port)
+        }
+    };
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
     }
-    text.parse::<SocketAddr>().map_err(|_| bad())
+    Ok(SocketAddr::new(ip, port.parse::<u16>().map_err(|_| bad())?))
 }
 
 /// Binds every binding, or none: the first failure is the reason the
@@ -91,12 +112,37 @@ pub fn loopback(port: u16) -> SocketAddr {
 mod tests {
     use super::*;
 
+    fn normal(text: &str) -> Option<String> {
+        parse_binding(text).ok().map(|a| a.to_string())
+    }
+
     #[test]
-    fn parses_exchange_bindings() {
-        assert_eq!(parse_binding("0.0.0.0:110").ok(), Some("0.0.0.0:110".parse().expect("addr")));
-        assert_eq!(parse_binding("[::]:995").ok(), Some("[::]:995".parse().expect("addr")));
-        assert!(parse_binding("nonsense").is_err());
-        assert!(parse_binding("1.2.3.4:99999").is_err());
+    fn parses_exchange_bindings_to_their_normal_form() {
+        assert_eq!(normal("0.0.0.0:110").as_deref(), Some("0.0.0.0:110"));
+        assert_eq!(normal(" [::]:995 ").as_deref(), Some("[::]:995"));
+        assert_eq!(normal("[0:0::1]:143").as_deref(), Some("[::1]:143"));
+        assert_eq!(normal("127.0.0.1:0143").as_deref(), Some("127.0.0.1:143"));
+        assert_eq!(normal("10.1.2.3:65535").as_deref(), Some("10.1.2.3:65535"));
+    }
+
+    #[test]
+    fn refuses_what_exchange_ipbinding_refuses() {
+        for text in [
+            "nonsense",
+            "*:143",
+            "localhost:143",
+            "::1:143",
+            "[::1]143",
+            "[fe80::1%2]:143",
+            "1.2.3.4",
+            "1.2.3.4:",
+            "1.2.3.4:+1",
+            "1.2.3.4:99999",
+            "1.2.3:143",
+            "[1.2.3.4]:143",
+        ] {
+            assert!(parse_binding(text).is_err(), "{text} was accepted");
+        }
     }
 
     #[test]

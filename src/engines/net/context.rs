@@ -1,20 +1,26 @@
 //! Everything an engine process needs, prepared before it reports that it
 //! listens: settings read once from the config store (server-level settings
-//! take effect at restart), listeners bound, the TLS identity loaded.
+//! take effect at restart), listeners bound, the TLS identity loaded, the
+//! mailbox database opened (back ends), and the shared helpers every
+//! session uses: logins, limits, the failed-login delay, the protocol log,
+//! the config-store watch.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use super::auth::Authenticator;
+use super::data_version::{self, Changes};
 use super::delay::FailedLoginDelay;
 use super::limits::ConnectionLimits;
+use super::mail_pool::MailPool;
 use super::protolog::ProtocolLog;
 use super::{NetError, bind, tls};
 use crate::store::owa::OwaVirtualDirectory;
-use crate::store::{Protocol, ProtocolSettings, ServerInfo, Store, state_dir_for};
+use crate::store::{Protocol, ProtocolSettings, Store, state_dir_for};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EngineRole {
@@ -34,24 +40,11 @@ pub enum ListenerKind {
     Backend,
 }
 
-pub struct ServiceListener {
+/// A bound socket, not yet handed to the async runtime.
+pub struct BoundListener {
     pub binding: String,
     pub kind: ListenerKind,
-    pub listener: tokio::net::TcpListener,
-}
-
-/// What `prepare` returns before the async runtime exists.
-pub struct PreparedEngine {
-    pub service_name: &'static str,
-    pub protocol: Protocol,
-    pub role: EngineRole,
-    pub store_path: PathBuf,
-    pub state_dir: PathBuf,
-    pub settings: ProtocolSettings,
-    pub server: ServerInfo,
-    pub owa: Vec<OwaVirtualDirectory>,
-    pub tls: Option<TlsAcceptor>,
-    listeners: Vec<(String, ListenerKind, std::net::TcpListener)>,
+    pub listener: std::net::TcpListener,
 }
 
 pub struct EngineContext {
@@ -59,107 +52,106 @@ pub struct EngineContext {
     pub protocol: Protocol,
     pub role: EngineRole,
     pub store_path: PathBuf,
-    pub state_dir: PathBuf,
     pub settings: ProtocolSettings,
-    pub server: ServerInfo,
     pub owa: Vec<OwaVirtualDirectory>,
     pub tls: Option<TlsAcceptor>,
-    pub listeners: Vec<ServiceListener>,
+    /// Taken by the session manager (`listener::SessionManager::new`).
+    pub listeners: Vec<BoundListener>,
     pub auth: Arc<Authenticator>,
+    /// Enforced by the session manager at accept (per connection and per
+    /// address) and by the front ends at login (per user).
     pub limits: ConnectionLimits,
     pub delay: Arc<FailedLoginDelay>,
     pub log: Arc<ProtocolLog>,
-    /// Bumped when the config store changed (see access_watch).
-    pub access: watch::Receiver<u64>,
+    /// Bumped when the config store changed (see data_version).
+    pub access: Changes,
+    /// The mailbox database (the back ends use it).
+    pub mail: MailPool,
     /// Becomes true when the service is asked to stop (SIGTERM).
     pub shutdown: watch::Receiver<bool>,
 }
 
-/// Reads the settings, loads TLS and binds every listener. Errors are the
-/// reasons Start-Service reports.
+impl EngineContext {
+    /// PreAuthenticatedConnectionTimeout: until the client has logged on
+    /// (TLS handshake included).
+    pub fn preauth_timeout(&self) -> Duration {
+        seconds(self.settings.preauthenticated_connection_timeout)
+    }
+
+    /// AuthenticatedConnectionTimeout: idle time allowed once logged on.
+    pub fn auth_timeout(&self) -> Duration {
+        seconds(self.settings.authenticated_connection_timeout)
+    }
+}
+
+fn seconds(value: i64) -> Duration {
+    Duration::from_secs(value.clamp(1, 86_400) as u64)
+}
+
+/// Reads the settings, loads TLS and binds every listener, before any
+/// async runtime exists. Errors are the reasons Start-Service reports.
 pub fn prepare(
     service_name: &'static str,
     protocol: Protocol,
     role: EngineRole,
     store_path: &Path,
-) -> Result<PreparedEngine, NetError> {
+    shutdown: watch::Receiver<bool>,
+) -> Result<EngineContext, NetError> {
     let store = Store::open_existing(store_path)?;
     let settings = store.protocol_settings(protocol)?;
-    let server = store.server().clone();
     let owa = store.owa_virtual_directories()?;
     drop(store);
     let state_dir = state_dir_for(store_path);
+    let mail = MailPool::for_store(store_path);
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
+    let mut listen = |kind, bound: Vec<(String, std::net::TcpListener)>| {
+        listeners.extend(bound.into_iter().map(|(binding, listener)| BoundListener { binding, kind, listener }));
+    };
     match role {
         EngineRole::FrontEnd => {
             let config = tls::load_or_create(&state_dir, &settings.x509_certificate_name)?;
             tls_acceptor = Some(TlsAcceptor::from(config));
-            for (binding, l) in bind::bind_all(&settings.unencrypted_or_tls_bindings)? {
-                listeners.push((binding, ListenerKind::Plain, l));
-            }
+            listen(ListenerKind::Plain, bind::bind_all(&settings.unencrypted_or_tls_bindings)?);
             // Bind SSL only if there are SSL bindings; an empty list is allowed.
             if !settings.ssl_bindings.is_empty() {
-                for (binding, l) in bind::bind_all(&settings.ssl_bindings)? {
-                    listeners.push((binding, ListenerKind::ImplicitTls, l));
-                }
+                listen(ListenerKind::ImplicitTls, bind::bind_all(&settings.ssl_bindings)?);
             }
         }
         EngineRole::BackEnd => {
+            // Create or migrate the mailbox database now, so a bad file
+            // fails the start.
+            mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
             let port = u16::try_from(settings.proxy_target_port).map_err(|_| {
                 NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port))
             })?;
             let addr = bind::loopback(port);
             let l =
                 bind::bind_one(addr).map_err(|e| NetError::Bind(bind::describe_bind_error(&addr.to_string(), &e)))?;
-            listeners.push((addr.to_string(), ListenerKind::Backend, l));
+            listen(ListenerKind::Backend, vec![(addr.to_string(), l)]);
         }
     }
-    Ok(PreparedEngine {
+    let log_prefix = match (protocol, role) {
+        (Protocol::Imap4, EngineRole::FrontEnd) => "IMAP4",
+        (Protocol::Imap4, EngineRole::BackEnd) => "IMAP4BE",
+        (Protocol::Pop3, EngineRole::FrontEnd) => "POP3",
+        (Protocol::Pop3, EngineRole::BackEnd) => "POP3BE",
+    };
+    Ok(EngineContext {
         service_name,
         protocol,
         role,
+        auth: Arc::new(Authenticator::new(store_path, protocol)),
+        limits: ConnectionLimits::for_engine(&settings, protocol, role),
+        delay: Arc::new(FailedLoginDelay::new()),
+        log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
+        access: data_version::watch_config(store_path),
         store_path: store_path.to_path_buf(),
-        state_dir,
         settings,
-        server,
         owa,
         tls: tls_acceptor,
         listeners,
+        mail,
+        shutdown,
     })
-}
-
-impl PreparedEngine {
-    /// Inside the runtime: hands the sockets to tokio and starts the shared
-    /// helpers.
-    pub fn into_context(self, shutdown: watch::Receiver<bool>) -> Result<EngineContext, NetError> {
-        let mut listeners = Vec::new();
-        for (binding, kind, l) in self.listeners {
-            listeners.push(ServiceListener { binding, kind, listener: tokio::net::TcpListener::from_std(l)? });
-        }
-        let prefix = match (self.protocol, self.role) {
-            (Protocol::Imap4, EngineRole::FrontEnd) => "IMAP4",
-            (Protocol::Imap4, EngineRole::BackEnd) => "IMAP4BE",
-            (Protocol::Pop3, EngineRole::FrontEnd) => "POP3",
-            (Protocol::Pop3, EngineRole::BackEnd) => "POP3BE",
-        };
-        Ok(EngineContext {
-            service_name: self.service_name,
-            protocol: self.protocol,
-            role: self.role,
-            auth: Arc::new(Authenticator::new(&self.store_path, self.protocol)),
-            limits: ConnectionLimits::from_settings(&self.settings),
-            delay: Arc::new(FailedLoginDelay::new()),
-            log: Arc::new(ProtocolLog::from_settings(&self.settings, prefix)),
-            access: super::access_watch::spawn(&self.store_path),
-            shutdown,
-            store_path: self.store_path,
-            state_dir: self.state_dir,
-            settings: self.settings,
-            server: self.server,
-            owa: self.owa,
-            tls: self.tls,
-            listeners,
-        })
-    }
 }

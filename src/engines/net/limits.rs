@@ -6,6 +6,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 
+use super::context::EngineRole;
+use crate::store::{Protocol, ProtocolSettings};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitRefusal {
     Total,
@@ -59,8 +62,18 @@ impl ConnectionLimits {
         }
     }
 
-    pub fn from_settings(s: &crate::store::ProtocolSettings) -> ConnectionLimits {
-        ConnectionLimits::new(s.max_connections, s.max_connection_from_single_ip, s.max_connections_per_user)
+    /// The limits one engine enforces, in one place for every listener.
+    /// A front end enforces all three. A back end is reached only by its
+    /// front end on loopback, which enforces them for the clients: POP3BE
+    /// caps only the total, IMAP4BE nothing.
+    pub fn for_engine(s: &ProtocolSettings, protocol: Protocol, role: EngineRole) -> ConnectionLimits {
+        match (role, protocol) {
+            (EngineRole::FrontEnd, _) => {
+                ConnectionLimits::new(s.max_connections, s.max_connection_from_single_ip, s.max_connections_per_user)
+            }
+            (EngineRole::BackEnd, Protocol::Pop3) => ConnectionLimits::new(s.max_connections, i64::MAX, i64::MAX),
+            (EngineRole::BackEnd, Protocol::Imap4) => ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
+        }
     }
 
     pub fn admit(&self, ip: IpAddr) -> Result<ConnectionSlot, LimitRefusal> {

@@ -1,22 +1,25 @@
 //! Network pieces shared by the IMAP4 and POP3 engines. Nothing here knows a
 //! protocol's grammar: each engine parses its own commands and calls these.
 
-pub mod access_watch;
 pub mod auth;
 pub mod bind;
 pub mod context;
+pub mod data_version;
 pub mod delay;
 pub mod error;
 pub mod limits;
 pub mod lines;
+pub mod listener;
+pub mod mail_pool;
 pub mod protolog;
 pub mod relay;
+pub mod sasl;
 pub mod stream;
 pub mod time;
 pub mod tls;
 
 pub use auth::{Authenticator, LoginOutcome};
-pub use context::{EngineContext, EngineRole, ListenerKind, ServiceListener};
+pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
 pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, UserSlot};
 pub use lines::{LineError, LineReader};

@@ -7,7 +7,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::store::{LogFileRollOver, ProtocolSettings};
 
@@ -139,6 +139,32 @@ impl ProtocolLog {
                 format!("{y:04}{mo:02}{d:02}")
             }
             LogFileRollOver::Monthly => format!("{y:04}{mo:02}"),
+        }
+    }
+}
+
+/// One session's lines in its service's protocol log.
+#[derive(Clone)]
+pub struct SessionLog {
+    log: Arc<ProtocolLog>,
+    id: u64,
+    local: Option<SocketAddr>,
+    peer: Option<SocketAddr>,
+}
+
+impl SessionLog {
+    pub fn new(log: Arc<ProtocolLog>, connection: &super::listener::Connection) -> SessionLog {
+        SessionLog { log, id: connection.id, local: connection.local, peer: Some(connection.peer) }
+    }
+
+    /// Whether lines are written at all (callers skip formatting when not).
+    pub fn enabled(&self) -> bool {
+        self.log.enabled()
+    }
+
+    pub fn note(&self, event: Event, data: &str) {
+        if self.log.enabled() {
+            self.log.log(self.id, self.local, self.peer, event, data);
         }
     }
 }

@@ -2,8 +2,44 @@
 //! the login, bytes flow both ways untouched until either side closes.
 
 use std::io;
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// How long a front end waits for its back end to accept the connection.
+pub const BACKEND_CONNECT: Duration = Duration::from_secs(5);
+
+/// Why a front end could not hand a logged-on client to its back end.
+#[derive(Debug, thiserror::Error)]
+pub enum BackEndError {
+    /// Nothing listens, or it does not answer as a back end: the client is
+    /// told it is authenticated but not connected.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The back end refused the credentials (the access changed meanwhile):
+    /// a failed logon.
+    #[error("the back end refused the credentials")]
+    Refused,
+}
+
+impl From<io::Error> for BackEndError {
+    fn from(e: io::Error) -> BackEndError {
+        BackEndError::Unreachable(e.to_string())
+    }
+}
+
+/// Connects to the back end on 127.0.0.1:ProxyTargetPort. Each protocol
+/// then logs on there its own way, with the client's credentials.
+pub async fn connect_back_end(proxy_target_port: i64) -> io::Result<TcpStream> {
+    let port = u16::try_from(proxy_target_port)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "ProxyTargetPort is not a port"))?;
+    let tcp = tokio::time::timeout(BACKEND_CONNECT, TcpStream::connect(super::bind::loopback(port)))
+        .await
+        .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "connect timed out"))??;
+    let _ = tcp.set_nodelay(true);
+    Ok(tcp)
+}
 
 /// What the client is told when the front end stops mid-session (IMAP4's
 /// `* BYE`; POP3 has no unsolicited answer and just closes).

@@ -2,97 +2,46 @@
 //! the credentials again (cheap: the verified-credential cache), takes the
 //! Inbox snapshot, and serves the TRANSACTION and UPDATE states.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-
-use tokio::net::TcpStream;
-use tokio::sync::watch;
 
 use super::command::{Command, ParseError, parse};
 use super::commands::auth::{Policy, Step, next_step};
 use super::commands::{capa, dele, list, noop, quit, retr, rset, stat, top, uidl};
-use super::conn::{Conn, Input};
-use super::maildb::MailPool;
+use super::conn::{Input, Pop3Conn};
 use super::maildrop::Maildrop;
 use super::present::Presenter;
 use super::response::{err, ok};
 use super::texts;
 use super::transaction::Transaction;
-use crate::engines::net::protolog::{Event, ProtocolLog};
-use crate::engines::net::{Authenticator, ConnectionLimits, EngineContext, LoginOutcome, ServerStream};
-use crate::store::ProtocolSettings;
-use crate::store::owa::OwaVirtualDirectory;
+use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
+use crate::engines::net::protolog::Event;
+use crate::engines::net::{EngineContext, LoginOutcome};
 
-struct Back {
-    settings: ProtocolSettings,
-    owa: Vec<OwaVirtualDirectory>,
-    auth: Arc<Authenticator>,
-    limits: ConnectionLimits,
-    log: Arc<ProtocolLog>,
-    pool: MailPool,
-    access: watch::Receiver<u64>,
-    shutdown: watch::Receiver<bool>,
-    next_id: AtomicU64,
+struct BackEnd {
+    ctx: EngineContext,
 }
 
-pub async fn serve_back_end(ctx: EngineContext) {
-    let EngineContext { listeners, shutdown, settings, owa, auth, log, access, store_path, .. } = ctx;
-    // Every connection comes from the front end on loopback: only the
-    // server-wide cap applies here; the front end enforces the rest.
-    let limits = ConnectionLimits::new(settings.max_connections, i64::MAX, i64::MAX);
-    let back = Arc::new(Back {
-        pool: MailPool::for_store(&store_path),
-        settings,
-        owa,
-        auth,
-        limits,
-        log,
-        access,
-        shutdown: shutdown.clone(),
-        next_id: AtomicU64::new(1),
-    });
-    super::listen::accept_all(listeners, shutdown, move |tcp, _| {
-        let back = back.clone();
-        async move { back.session(tcp).await }
-    })
-    .await;
+/// Serves MSExchangePOP3BE until the service stops.
+pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
+    sessions.run(Arc::new(BackEnd { ctx })).await;
 }
 
-impl Back {
-    fn timeout(&self, logged_on: bool) -> Duration {
-        let secs = if logged_on {
-            self.settings.authenticated_connection_timeout
-        } else {
-            self.settings.preauthenticated_connection_timeout
-        };
-        Duration::from_secs(secs.max(1) as u64)
-    }
+impl SessionHandler for BackEnd {
+    const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
-    async fn session(self: Arc<Self>, tcp: TcpStream) {
-        let ip = tcp.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let Ok(_slot) = self.limits.admit(ip) else { return };
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut conn =
-            Conn::new(ServerStream::Plain(tcp), id, self.log.clone(), self.settings.max_command_size.max(40) as usize);
-        conn.note(Event::Connect, "");
-        if conn.send(&ok(&self.settings.banner)).await.is_err() {
-            return;
-        }
-        let mut stop = self.shutdown.clone();
+    async fn serve(self: Arc<Self>, connection: Connection) {
+        let Some(conn) = Pop3Conn::greet(connection, &self.ctx).await else { return };
         // A stopping service closes sessions without UPDATE: nothing marked
         // is deleted, as for a dropped connection.
-        tokio::select! {
-            _ = self.run(conn) => {}
-            _ = super::listen::stopped(&mut stop) => {}
-        }
+        until_stopped(&self.ctx.shutdown, self.run(conn)).await;
     }
+}
 
-    async fn run(&self, mut conn: Conn) {
+impl BackEnd {
+    async fn run(&self, mut conn: Pop3Conn) {
         let policy = Policy { plain_login: true, stls: false };
         let transaction = loop {
-            let (user, password) = match next_step(&mut conn, &policy, self.timeout(false)).await {
+            let (user, password) = match next_step(&mut conn, &policy, self.ctx.preauth_timeout()).await {
                 Step::Credentials { user, password } => (user, password),
                 Step::Stls | Step::Quit | Step::Gone => return conn.close().await,
             };
@@ -112,7 +61,7 @@ impl Back {
     }
 
     async fn log_on(&self, user: &str, password: &str) -> Result<Transaction, Vec<u8>> {
-        let mailbox = match self.auth.login(user, password).await {
+        let mailbox = match self.ctx.auth.login(user, password).await {
             LoginOutcome::Accepted(m) => m,
             LoginOutcome::Refused => return Err(err(texts::LOGON_FAILURE)),
             LoginOutcome::Unavailable(e) => {
@@ -121,16 +70,16 @@ impl Back {
             }
         };
         let guid = mailbox.guid.clone();
-        let snapshot = self.pool.run(move |db| db.inbox_snapshot(&guid)).await.map_err(|e| {
+        let snapshot = self.ctx.mail.run(move |db| db.inbox_snapshot(&guid)).await.map_err(|e| {
             eprintln!("mailsh: POP3BE snapshot for {}: {e}", mailbox.guid);
             err(texts::SERVER_UNAVAILABLE)
         })?;
-        let presenter = Presenter::for_user(&self.settings, &self.owa, &mailbox);
-        let mut drop = Maildrop::new(&snapshot, self.settings.message_retrieval_sort_order);
+        let presenter = Presenter::for_user(&self.ctx.settings, &self.ctx.owa, &mailbox);
+        let mut drop = Maildrop::new(&snapshot, self.ctx.settings.message_retrieval_sort_order);
         if presenter.exact_sizes() && presenter.rewrites() {
             self.exact_sizes(&mut drop, &presenter).await?;
         }
-        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: self.pool.clone() })
+        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: self.ctx.mail.clone() })
     }
 
     /// With exact sizes on and a renderer that changes messages, sizes are
@@ -139,22 +88,22 @@ impl Back {
         let numbered: Vec<(u32, u32)> = drop.live().map(|(n, i)| (n, i.uid)).collect();
         for (n, uid) in numbered {
             let folder = drop.folder_id;
-            if let Ok(Some(raw)) = self.pool.run(move |db| db.message_raw(folder, uid)).await {
+            if let Ok(Some(raw)) = self.ctx.mail.run(move |db| db.message_raw(folder, uid)).await {
                 drop.set_size(n, presenter.render(&raw).len() as u64);
             }
         }
         Ok(())
     }
 
-    async fn transaction(&self, mut conn: Conn, mut t: Transaction) {
-        let mut access = self.access.clone();
+    async fn transaction(&self, mut conn: Pop3Conn, mut t: Transaction) {
+        let mut access = self.ctx.access.subscribe();
         loop {
             let input = tokio::select! {
-                input = conn.read(self.timeout(true), false) => input,
+                input = conn.read(self.ctx.auth_timeout(), false) => input,
                 changed = access.changed() => {
                     // PopEnabled turned off (or the mailbox removed): close,
                     // without UPDATE.
-                    if changed.is_ok() && matches!(self.auth.still_allowed(&t.guid).await, Ok(false)) {
+                    if changed.is_ok() && matches!(self.ctx.auth.still_allowed(&t.guid).await, Ok(false)) {
                         conn.note(Event::Disconnect, "POP3 access was turned off");
                         return conn.close().await;
                     }

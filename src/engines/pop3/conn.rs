@@ -2,15 +2,16 @@
 //! under a time limit, writing responses, and logging both (never secrets,
 //! never message bodies).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 
 use super::command::Command;
-use crate::engines::net::protolog::{Event, ProtocolLog, mask_after};
-use crate::engines::net::{LineError, LineReader, ServerStream};
+use super::response::ok;
+use crate::engines::net::listener::Connection;
+use crate::engines::net::protolog::{Event, SessionLog, mask_after};
+use crate::engines::net::{EngineContext, LineError, LineReader, ServerStream};
 
 pub enum Input {
     Line(Vec<u8>),
@@ -19,26 +20,28 @@ pub enum Input {
     TimedOut,
 }
 
-pub struct Conn {
+pub struct Pop3Conn {
     pub reader: LineReader<ServerStream>,
-    pub id: u64,
-    pub local: Option<SocketAddr>,
-    pub peer: Option<SocketAddr>,
-    pub log: Arc<ProtocolLog>,
+    pub ip: IpAddr,
+    pub log: SessionLog,
     pub max_line: usize,
 }
 
-impl Conn {
-    pub fn new(stream: ServerStream, id: u64, log: Arc<ProtocolLog>, max_line: usize) -> Conn {
-        let local = stream.local_addr().ok();
-        let peer = stream.peer_addr().ok();
-        Conn { reader: LineReader::new(stream), id, local, peer, log, max_line }
+impl Pop3Conn {
+    /// A new session's connection: its protocol log opened with the
+    /// Connect line, and the greeting (Banner) sent. None if the client
+    /// already left.
+    pub async fn greet(connection: Connection, ctx: &EngineContext) -> Option<Pop3Conn> {
+        let log = SessionLog::new(ctx.log.clone(), &connection);
+        let max_line = ctx.settings.max_command_size.max(40) as usize;
+        let mut conn = Pop3Conn { ip: connection.ip(), reader: LineReader::new(connection.stream), log, max_line };
+        conn.note(Event::Connect, "");
+        conn.send(&ok(&ctx.settings.banner)).await.ok()?;
+        Some(conn)
     }
 
     pub fn note(&self, event: Event, data: &str) {
-        if self.log.enabled() {
-            self.log.log(self.id, self.local, self.peer, event, data);
-        }
+        self.log.note(event, data);
     }
 
     pub async fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
@@ -81,10 +84,10 @@ impl Conn {
 
     /// STLS: the TLS handshake on this connection. Anything the client sent
     /// after STLS in plain text is dropped, never read as a command.
-    pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Conn> {
-        let Conn { reader, id, local, peer, log, max_line } = self;
+    pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Pop3Conn> {
+        let Pop3Conn { reader, ip, log, max_line } = self;
         let stream = reader.into_stream_discarding_buffer().into_tls(acceptor).await?;
-        Ok(Conn { reader: LineReader::new(stream), id, local, peer, log, max_line })
+        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line })
     }
 
     pub async fn close(mut self) {

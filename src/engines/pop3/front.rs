@@ -1,109 +1,58 @@
 //! MSExchangePOP3, the front end: greets, offers STLS, enforces LoginType
-//! and the connection limits, checks the credentials (and PopEnabled), then
-//! logs on to the back end with AUTH PLAIN and relays the session to it.
+//! and the per-user connection limit (the session manager enforces the
+//! others), checks the credentials (and PopEnabled), then logs on to the
+//! back end with AUTH PLAIN and relays the session to it.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
-use tokio::sync::watch;
-use tokio_rustls::TlsAcceptor;
 
-use super::commands::auth::{Policy, Step, next_step, plain_initial_response};
-use super::conn::{Conn, Input};
+use super::commands::auth::{Policy, Step, next_step};
+use super::conn::{Input, Pop3Conn};
 use super::response::{err, ok};
 use super::texts;
-use crate::engines::net::delay::FailedLoginDelay;
-use crate::engines::net::protolog::{Event, ProtocolLog};
-use crate::engines::net::{
-    Authenticator, ConnectionLimits, EngineContext, LineReader, ListenerKind, LoginOutcome, ServerStream, bind, relay,
-};
-use crate::store::{LoginType, ProtocolSettings};
+use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
+use crate::engines::net::protolog::Event;
+use crate::engines::net::relay::{self, BackEndError};
+use crate::engines::net::{EngineContext, LineReader, ListenerKind, LoginOutcome, sasl};
+use crate::store::LoginType;
 
-const BACKEND_CONNECT: Duration = Duration::from_secs(5);
 const BACKEND_REPLY: Duration = Duration::from_secs(15);
 
-struct Front {
-    settings: ProtocolSettings,
-    tls: Option<TlsAcceptor>,
-    auth: Arc<Authenticator>,
-    limits: ConnectionLimits,
-    delay: Arc<FailedLoginDelay>,
-    log: Arc<ProtocolLog>,
-    shutdown: watch::Receiver<bool>,
-    next_id: AtomicU64,
+struct FrontEnd {
+    ctx: EngineContext,
 }
 
-pub async fn serve_front_end(ctx: EngineContext) {
-    let EngineContext { listeners, shutdown, tls, settings, auth, limits, delay, log, .. } = ctx;
-    let front = Arc::new(Front {
-        settings,
-        tls,
-        auth,
-        limits,
-        delay,
-        log,
-        shutdown: shutdown.clone(),
-        next_id: AtomicU64::new(1),
-    });
-    super::listen::accept_all(listeners, shutdown, move |tcp, kind| {
-        let front = front.clone();
-        async move { front.session(tcp, kind).await }
-    })
-    .await;
+/// Serves MSExchangePOP3 until the service stops.
+pub async fn serve_front_end(ctx: EngineContext, sessions: SessionManager) {
+    sessions.run(Arc::new(FrontEnd { ctx })).await;
 }
 
-impl Front {
-    fn preauth_timeout(&self) -> Duration {
-        Duration::from_secs(self.settings.preauthenticated_connection_timeout.max(1) as u64)
-    }
+impl SessionHandler for FrontEnd {
+    const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
 
-    async fn session(self: Arc<Self>, mut tcp: TcpStream, kind: ListenerKind) {
-        let ip = tcp.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        let _slot = match self.limits.admit(ip) {
-            Ok(slot) => slot,
-            Err(_) => {
-                if kind == ListenerKind::Plain {
-                    let _ = tcp.write_all(&err(texts::TOO_MANY_CONNECTIONS)).await;
-                }
-                return;
-            }
-        };
-        let mut stream = ServerStream::Plain(tcp);
-        if kind == ListenerKind::ImplicitTls {
-            let Some(acceptor) = &self.tls else { return };
-            stream = match tokio::time::timeout(self.preauth_timeout(), stream.into_tls(acceptor)).await {
-                Ok(Ok(s)) => s,
-                _ => return,
-            };
-        }
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut conn = Conn::new(stream, id, self.log.clone(), self.settings.max_command_size.max(40) as usize);
-        conn.note(Event::Connect, "");
-        if conn.send(&ok(&self.settings.banner)).await.is_err() {
-            return;
-        }
-        let mut stop = self.shutdown.clone();
-        tokio::select! {
-            _ = self.authorize_and_relay(conn, kind, ip) => {}
-            _ = super::listen::stopped(&mut stop) => {}
-        }
+    async fn serve(self: Arc<Self>, connection: Connection) {
+        let kind = connection.kind;
+        let Some(conn) = Pop3Conn::greet(connection, &self.ctx).await else { return };
+        until_stopped(&self.ctx.shutdown, self.authorize_and_relay(conn, kind)).await;
     }
+}
 
-    async fn authorize_and_relay(&self, mut conn: Conn, kind: ListenerKind, ip: IpAddr) {
+impl FrontEnd {
+    async fn authorize_and_relay(&self, mut conn: Pop3Conn, kind: ListenerKind) {
+        let ip = conn.ip;
         loop {
             let policy = Policy {
-                plain_login: self.settings.login_type != LoginType::SecureLogin || conn.is_tls(),
-                stls: kind == ListenerKind::Plain && !conn.is_tls() && self.tls.is_some(),
+                plain_login: self.ctx.settings.login_type != LoginType::SecureLogin || conn.is_tls(),
+                stls: kind == ListenerKind::Plain && !conn.is_tls() && self.ctx.tls.is_some(),
             };
-            let (user, password) = match next_step(&mut conn, &policy, self.preauth_timeout()).await {
+            let (user, password) = match next_step(&mut conn, &policy, self.ctx.preauth_timeout()).await {
                 Step::Credentials { user, password } => (user, password),
                 Step::Stls => {
-                    let Some(acceptor) = &self.tls else { return };
-                    conn = match tokio::time::timeout(self.preauth_timeout(), conn.into_tls(acceptor)).await {
+                    let Some(acceptor) = &self.ctx.tls else { return };
+                    conn = match tokio::time::timeout(self.ctx.preauth_timeout(), conn.into_tls(acceptor)).await {
                         Ok(Ok(c)) => c,
                         _ => return,
                     };
@@ -111,11 +60,11 @@ impl Front {
                 }
                 Step::Quit | Step::Gone => return conn.close().await,
             };
-            let mailbox = match self.auth.login(&user, &password).await {
+            let mailbox = match self.ctx.auth.login(&user, &password).await {
                 LoginOutcome::Accepted(m) => m,
                 LoginOutcome::Refused => {
                     conn.note(Event::Info, &format!("logon failure for {user}"));
-                    tokio::time::sleep(self.delay.on_failure(ip)).await;
+                    tokio::time::sleep(self.ctx.delay.on_failure(ip)).await;
                     if conn.send(&err(texts::LOGON_FAILURE)).await.is_err() {
                         return;
                     }
@@ -129,8 +78,8 @@ impl Front {
                     continue;
                 }
             };
-            self.delay.on_success(ip);
-            let _user_slot = match self.limits.admit_user(&mailbox.guid) {
+            self.ctx.delay.on_success(ip);
+            let _user_slot = match self.ctx.limits.admit_user(&mailbox.guid) {
                 Ok(slot) => slot,
                 Err(_) => {
                     if conn.send(&err(texts::TOO_MANY_USER_CONNECTIONS)).await.is_err() {
@@ -150,10 +99,19 @@ impl Front {
                     let _ = relay::relay(client, &to_backend, backend, &to_client, None).await;
                     return;
                 }
-                Err(why) => {
+                // The access changed between the two checks: a failed logon.
+                Err(BackEndError::Refused) => {
+                    conn.note(Event::Info, &format!("the back end refused {user}"));
+                    if conn.send(&err(texts::LOGON_FAILURE)).await.is_err() {
+                        return;
+                    }
+                }
+                // The credentials were good: Exchange says so, rather than
+                // "Logon failure", for this and every later command.
+                Err(BackEndError::Unreachable(why)) => {
                     eprintln!("mailsh: POP3 back end for {user}: {why}");
                     conn.note(Event::Info, &format!("back end unavailable: {why}"));
-                    if conn.send(&err(texts::LOGON_FAILURE)).await.is_err() {
+                    if conn.send(&err(texts::NOT_CONNECTED)).await.is_err() {
                         return;
                     }
                     return self.not_connected(conn).await;
@@ -164,9 +122,9 @@ impl Front {
 
     /// The back end did not take the session: every later command gets
     /// "-ERR User is authenticated but not connected." until QUIT.
-    async fn not_connected(&self, mut conn: Conn) {
+    async fn not_connected(&self, mut conn: Pop3Conn) {
         loop {
-            match conn.read(self.preauth_timeout(), false).await {
+            match conn.read(self.ctx.preauth_timeout(), false).await {
                 Input::Line(l) if l.eq_ignore_ascii_case(b"QUIT") => {
                     let _ = conn.send(&ok(texts::SIGNING_OFF)).await;
                     return conn.close().await;
@@ -183,28 +141,24 @@ impl Front {
 
     /// Connects to 127.0.0.1:ProxyTargetPort and logs on there with the
     /// same credentials; returns the connection ready to relay.
-    async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, String> {
-        let port =
-            u16::try_from(self.settings.proxy_target_port).map_err(|_| "ProxyTargetPort is not a port".to_string())?;
-        let tcp = tokio::time::timeout(BACKEND_CONNECT, TcpStream::connect(bind::loopback(port)))
-            .await
-            .map_err(|_| "connect timed out".to_string())?
-            .map_err(|e| e.to_string())?;
-        let _ = tcp.set_nodelay(true);
+    async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
+        let tcp = relay::connect_back_end(self.ctx.settings.proxy_target_port).await?;
         let mut backend = LineReader::new(tcp);
-        backend_reply(&mut backend).await?;
-        let command = format!("AUTH PLAIN {}\r\n", plain_initial_response(user, password));
-        backend.get_mut().write_all(command.as_bytes()).await.map_err(|e| e.to_string())?;
-        backend_reply(&mut backend).await?;
+        backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
+        let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));
+        backend.get_mut().write_all(command.as_bytes()).await?;
+        backend_reply(&mut backend).await?.map_err(|_| BackEndError::Refused)?;
         Ok(backend)
     }
 }
 
-async fn backend_reply(backend: &mut LineReader<TcpStream>) -> Result<(), String> {
+/// The back end's next status line: `Ok(Ok(()))` for +OK, `Ok(Err(line))`
+/// for anything else it answered.
+async fn backend_reply(backend: &mut LineReader<TcpStream>) -> Result<Result<(), String>, BackEndError> {
     match tokio::time::timeout(BACKEND_REPLY, backend.read_line(4096)).await {
-        Ok(Ok(l)) if l.starts_with(b"+OK") => Ok(()),
-        Ok(Ok(l)) => Err(String::from_utf8_lossy(&l).into_owned()),
-        Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err("no answer".to_string()),
+        Ok(Ok(l)) if l.starts_with(b"+OK") => Ok(Ok(())),
+        Ok(Ok(l)) => Ok(Err(String::from_utf8_lossy(&l).into_owned())),
+        Ok(Err(e)) => Err(BackEndError::Unreachable(e.to_string())),
+        Err(_) => Err(BackEndError::Unreachable("no answer".to_string())),
     }
 }

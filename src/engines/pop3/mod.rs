@@ -11,8 +11,6 @@ pub mod command;
 mod commands;
 mod conn;
 mod front;
-mod listen;
-mod maildb;
 pub mod maildrop;
 mod present;
 pub mod response;

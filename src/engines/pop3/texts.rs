@@ -24,8 +24,9 @@ pub const NO_SUCH_MESSAGE: &str = "The specified message is out of range.";
 pub const MESSAGE_DELETED: &str = "The specified message has been deleted.";
 /// Unconfirmed.
 pub const BEGIN_TLS: &str = "Begin TLS negotiation.";
-/// Unconfirmed.
-pub const TOO_MANY_CONNECTIONS: &str = "Connection is refused: too many connections.";
+/// Unconfirmed. Written by the session manager before it closes a
+/// connection over MaxConnections or MaxConnectionFromSingleIP.
+pub const TOO_MANY_CONNECTIONS_LINE: &[u8] = b"-ERR Connection is refused: too many connections.\r\n";
 /// Unconfirmed.
 pub const TOO_MANY_USER_CONNECTIONS: &str = "Logon failure: too many connections for this user.";
 /// Unconfirmed.

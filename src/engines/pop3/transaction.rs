@@ -1,8 +1,8 @@
 //! A logged-on back-end session: the user's maildrop and how to serve it.
 
-use super::maildb::MailPool;
 use super::maildrop::Maildrop;
 use super::present::Presenter;
+use crate::engines::net::mail_pool::MailPool;
 
 pub struct Transaction {
     pub guid: String,

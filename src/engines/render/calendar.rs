@@ -1,7 +1,7 @@
 //! The text that replaces an iCalendar part when calendar items are served
 //! as links to Outlook Web App.
 
-use crate::engines::imap::mime::headers::field_value;
+use crate::engines::mime::headers::field_value;
 
 pub fn mentions_calendar(raw: &[u8]) -> bool {
     super::contains_ci(raw, b"text/calendar")

@@ -3,7 +3,7 @@
 //! dropped. Everything not replaced is copied byte for byte.
 
 use super::calendar::link_part;
-use crate::engines::imap::mime::{self, Part, headers};
+use crate::engines::mime::{self, Part, headers};
 use crate::store::MimeTextFormat;
 
 pub fn rewrite(raw: &[u8], calendar_link: Option<&str>, format: MimeTextFormat) -> Vec<u8> {

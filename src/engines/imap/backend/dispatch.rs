@@ -4,7 +4,7 @@
 use imap_codec::imap_types::command::{Command, CommandBody};
 
 use super::commands;
-use super::session::{Flow, Io, Session};
+use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::Incoming;
 use crate::engines::net::protolog::Event;
@@ -50,38 +50,26 @@ fn needs(body: &CommandBody) -> Option<Needs> {
     })
 }
 
-pub async fn incoming(s: &mut Session, io: &mut Io, incoming: Incoming) -> std::io::Result<Flow> {
+pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> std::io::Result<AfterCommand> {
+    if let Some(bad) = incoming.bad_input_reply() {
+        s.out.extend_from_slice(&bad.bytes);
+        return Ok(if bad.closes { AfterCommand::Close } else { AfterCommand::Continue });
+    }
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
-        Incoming::Invalid { tag, known_command } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", if known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR });
-            Ok(Flow::Continue)
-        }
-        Incoming::LiteralRefused { tag } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "NO", texts::LITERAL_TOO_BIG);
-            Ok(Flow::Continue)
-        }
-        Incoming::Abusive { tag } => {
-            let tag = tag.unwrap_or_else(|| "*".to_string());
-            s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
-            s.untagged("BYE Connection is closed. 12");
-            Ok(Flow::Close)
-        }
-        Incoming::Closed => Ok(Flow::Close),
+        _ => Ok(AfterCommand::Close),
     }
 }
 
-async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io::Result<Flow> {
+async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std::io::Result<AfterCommand> {
     let tag = cmd.tag.inner().to_string();
-    if s.shared.ctx.log.enabled() {
+    if s.log.enabled() {
         // The command name only: arguments may hold a password.
-        s.shared.ctx.log.log(s.id, None, Some(s.peer), Event::Received, &format!("{tag} {}", cmd.name()));
+        s.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
     }
     let Some(need) = needs(&cmd.body) else {
         s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
-        return Ok(Flow::Continue);
+        return Ok(AfterCommand::Continue);
     };
     let allowed = match need {
         Needs::Any => true,
@@ -91,7 +79,7 @@ async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io
     };
     if !allowed {
         s.tagged(&tag, "BAD", texts::INVALID_STATE);
-        return Ok(Flow::Continue);
+        return Ok(AfterCommand::Continue);
     }
     // EXPUNGE responses are not allowed while the client may be relying on
     // sequence numbers: during FETCH, STORE and SEARCH (RFC 3501 7.4.1).
@@ -102,13 +90,13 @@ async fn command(s: &mut Session, io: &mut Io, cmd: Command<'static>) -> std::io
             | CommandBody::Search { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
-    if done.flow == Flow::Continue
+    if done.then == AfterCommand::Continue
         && s.selected.is_some()
         && let Err(e) = s.sync(allow_expunge).await
     {
         s.store_failed(&tag, &e);
-        return Ok(Flow::Continue);
+        return Ok(AfterCommand::Continue);
     }
     s.tagged(&tag, done.status, &done.text);
-    Ok(done.flow)
+    Ok(done.then)
 }

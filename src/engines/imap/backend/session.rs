@@ -3,25 +3,22 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
 
-use super::Shared;
+use super::BackEnd;
 use super::selected::Selected;
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
-use crate::engines::net::protolog::Event;
+use crate::engines::net::ServerStream;
+use crate::engines::net::listener::Connection;
+use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::render::Renderer;
 use crate::store::mail::{MailError, MailboxId};
 
 /// Exchange's limit on a message (MaxReceiveSize's default), for APPEND.
 pub const MAX_MESSAGE: u32 = 35 * 1024 * 1024;
-
-static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
 
 pub struct User {
     pub guid: String,
@@ -32,22 +29,22 @@ pub struct User {
 
 pub struct Io {
     pub reader: CommandReader,
-    pub rd: OwnedReadHalf,
-    pub wr: OwnedWriteHalf,
+    pub rd: ReadHalf<ServerStream>,
+    pub wr: WriteHalf<ServerStream>,
 }
 
-pub struct Session {
-    pub shared: Arc<Shared>,
+pub struct ImapSession {
+    pub shared: Arc<BackEnd>,
     pub out: Vec<u8>,
     pub user: Option<User>,
     pub selected: Option<Selected>,
     pub peer: SocketAddr,
-    pub id: u64,
+    pub log: SessionLog,
 }
 
 /// What a command leaves the session to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub enum AfterCommand {
     Continue,
     Close,
 }
@@ -59,7 +56,7 @@ enum Wake {
     Timeout,
 }
 
-impl Session {
+impl ImapSession {
     pub fn tagged(&mut self, tag: &str, status: &str, text: &str) {
         out::tagged(&mut self.out, tag, status, text);
     }
@@ -74,9 +71,9 @@ impl Session {
 
     pub async fn flush(&mut self, io: &mut Io) -> std::io::Result<()> {
         if !self.out.is_empty() {
-            if self.shared.ctx.log.enabled() {
+            if self.log.enabled() {
                 let text = String::from_utf8_lossy(&self.out[..self.out.len().min(512)]).into_owned();
-                self.shared.ctx.log.log(self.id, None, Some(self.peer), Event::Sent, text.trim_end());
+                self.log.note(Event::Sent, text.trim_end());
             }
             io.wr.write_all(&self.out).await?;
             self.out.clear();
@@ -115,12 +112,7 @@ impl Session {
     }
 
     fn timeout(&self) -> Duration {
-        let secs = if self.user.is_some() {
-            self.shared.ctx.settings.authenticated_connection_timeout
-        } else {
-            self.shared.ctx.settings.preauthenticated_connection_timeout
-        };
-        Duration::from_secs(secs.clamp(1, 86_400) as u64)
+        if self.user.is_some() { self.shared.ctx.auth_timeout() } else { self.shared.ctx.preauth_timeout() }
     }
 
     /// Whether the logged-on user may still use IMAP (checked when the
@@ -133,22 +125,17 @@ impl Session {
     }
 }
 
-pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> std::io::Result<()> {
-    let (rd, wr) = stream.into_split();
+pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Result<()> {
+    let log = SessionLog::new(shared.ctx.log.clone(), &connection);
+    let peer = connection.peer;
+    let (rd, wr) = tokio::io::split(connection.stream);
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
-    let mut s = Session {
-        shared,
-        out: Vec::new(),
-        user: None,
-        selected: None,
-        peer,
-        id: NEXT_SESSION.fetch_add(1, Ordering::Relaxed),
-    };
+    let mut s = ImapSession { shared, out: Vec::new(), user: None, selected: None, peer, log };
     let banner = s.shared.ctx.settings.banner.clone();
     s.untagged(&format!("OK {banner}"));
     s.flush(&mut io).await?;
-    let mut access = s.shared.ctx.access.clone();
+    let mut access = s.shared.ctx.access.subscribe();
     let mut shutdown = s.shared.ctx.shutdown.clone();
     loop {
         let timeout = s.timeout();
@@ -160,7 +147,7 @@ pub async fn run(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) -> st
         };
         match wake {
             Wake::Input(Ok(incoming)) => {
-                if super::dispatch::incoming(&mut s, &mut io, incoming).await? == Flow::Close {
+                if super::dispatch::incoming(&mut s, &mut io, incoming).await? == AfterCommand::Close {
                     s.flush(&mut io).await?;
                     return Ok(());
                 }

@@ -4,55 +4,44 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::engines::net::relay::{self, BackEndError};
+use crate::engines::net::sasl;
+
+/// How long the back end may take to greet and to answer the log-on.
+const BACKEND_REPLY: Duration = Duration::from_secs(30);
 
 pub struct BackendLink {
     pub stream: BufReader<TcpStream>,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum LinkError {
-    /// Nothing listens, or it does not answer as an IMAP back end.
-    Unreachable,
-    /// The back end refused the credentials (access changed meanwhile).
-    Refused,
-}
-
 impl BackendLink {
-    pub async fn open(port: u16, user: &str, password: &str) -> Result<BackendLink, LinkError> {
-        let connect = TcpStream::connect(("127.0.0.1", port));
-        let tcp = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
-            Ok(Ok(t)) => t,
-            _ => return Err(LinkError::Unreachable),
-        };
-        let _ = tcp.set_nodelay(true);
+    pub async fn open(proxy_target_port: i64, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
+        let tcp = relay::connect_back_end(proxy_target_port).await?;
         let mut stream = BufReader::new(tcp);
-        let greeting = read_line(&mut stream).await.ok_or(LinkError::Unreachable)?;
+        let greeting = read_line(&mut stream).await?;
         if !greeting.starts_with("* OK") {
-            return Err(LinkError::Unreachable);
+            return Err(BackEndError::Unreachable(format!("greeting: {}", greeting.trim_end())));
         }
-        let token = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
-        let cmd = format!("FE1 AUTHENTICATE PLAIN {token}\r\n");
-        if stream.get_mut().write_all(cmd.as_bytes()).await.is_err() {
-            return Err(LinkError::Unreachable);
-        }
+        let cmd = format!("FE1 AUTHENTICATE PLAIN {}\r\n", sasl::encode_plain(user, password));
+        stream.get_mut().write_all(cmd.as_bytes()).await?;
         loop {
-            let line = read_line(&mut stream).await.ok_or(LinkError::Unreachable)?;
+            let line = read_line(&mut stream).await?;
             if let Some(rest) = line.strip_prefix("FE1 ") {
-                return if rest.starts_with("OK") { Ok(BackendLink { stream }) } else { Err(LinkError::Refused) };
+                return if rest.starts_with("OK") { Ok(BackendLink { stream }) } else { Err(BackEndError::Refused) };
             }
         }
     }
 }
 
-async fn read_line(stream: &mut BufReader<TcpStream>) -> Option<String> {
+async fn read_line(stream: &mut BufReader<TcpStream>) -> Result<String, BackEndError> {
     let mut line = String::new();
-    match tokio::time::timeout(CONNECT_TIMEOUT * 6, stream.read_line(&mut line)).await {
-        Ok(Ok(n)) if n > 0 => Some(line),
-        _ => None,
+    match tokio::time::timeout(BACKEND_REPLY, stream.read_line(&mut line)).await {
+        Ok(Ok(n)) if n > 0 => Ok(line),
+        Ok(Ok(_)) => Err(BackEndError::Unreachable("the back end closed the connection".into())),
+        Ok(Err(e)) => Err(e.into()),
+        Err(_) => Err(BackEndError::Unreachable("no answer".into())),
     }
 }

@@ -1,53 +1,40 @@
 //! MSExchangeIMAP4: what clients connect to. It greets with the Banner,
-//! offers STARTTLS on the plain bindings and implicit TLS on the SSL ones,
-//! enforces LoginType and the connection limits, authenticates the user
-//! against the config store, then logs on to the back end with
-//! AUTHENTICATE PLAIN and relays bytes both ways.
+//! offers STARTTLS on the plain bindings (the session manager does implicit
+//! TLS on the SSL ones and the connection limits), enforces LoginType and
+//! MaxConnectionsPerUser, authenticates the user against the config store,
+//! then logs on to the back end with AUTHENTICATE PLAIN and relays bytes
+//! both ways.
+//!
+//! - `session`: one client from the greeting until it is relayed or leaves.
+//! - `commands`: the pre-auth commands, one module each.
+//! - `backend_link`: the log-on to the back end.
 
 mod backend_link;
+mod commands;
 mod session;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use crate::engines::net::{EngineContext, ListenerKind, NetError};
+use crate::engines::imap::texts;
+use crate::engines::net::EngineContext;
+use crate::engines::net::listener::{Connection, SessionHandler, SessionManager};
 
 pub use backend_link::BackendLink;
 
-/// Serves until shutdown.
-pub async fn run_frontend(mut ctx: EngineContext) -> Result<(), NetError> {
-    let listeners = std::mem::take(&mut ctx.listeners);
-    let ctx = Arc::new(ctx);
-    let mut tasks = Vec::new();
-    for l in listeners {
-        let ctx = ctx.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                let (tcp, peer) = match l.listener.accept().await {
-                    Ok(x) => x,
-                    Err(_) => {
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = tcp.set_nodelay(true);
-                let ctx = ctx.clone();
-                let implicit_tls = l.kind == ListenerKind::ImplicitTls;
-                tokio::spawn(async move {
-                    let _ = session::run(tcp, peer, implicit_tls, ctx).await;
-                });
-            }
-        }));
+/// What every session of the front end shares.
+pub struct FrontEnd {
+    pub ctx: EngineContext,
+}
+
+/// Serves MSExchangeIMAP4 until the service stops.
+pub async fn serve_front_end(ctx: EngineContext, sessions: SessionManager) {
+    sessions.run(Arc::new(FrontEnd { ctx })).await;
+}
+
+impl SessionHandler for FrontEnd {
+    const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
+
+    async fn serve(self: Arc<Self>, connection: Connection) {
+        let _ = session::run(connection, self).await;
     }
-    let mut shutdown = ctx.shutdown.clone();
-    while !*shutdown.borrow() {
-        if shutdown.changed().await.is_err() {
-            break;
-        }
-    }
-    for t in &tasks {
-        t.abort();
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    Ok(())
 }

@@ -7,6 +7,7 @@
 //! ENVELOPE/BODYSTRUCTURE are produced straight from mail-parser's part tree
 //! without building a second typed model of every message.
 
+pub mod bad_input;
 pub mod out;
 pub mod reader;
 pub mod utf7;

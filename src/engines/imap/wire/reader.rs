@@ -47,6 +47,16 @@ pub enum Incoming {
     Closed,
 }
 
+/// What a client answered an AUTHENTICATE continuation with.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SaslResponse {
+    /// The decoded bytes.
+    Data(Vec<u8>),
+    Cancelled,
+    Malformed,
+    Closed,
+}
+
 pub struct CommandReader {
     frag: Fragmentizer,
     /// Bytes the current command may still buffer.
@@ -223,10 +233,22 @@ impl CommandReader {
         }
     }
 
-    /// Decodes an AUTHENTICATE response line (base64 or `*`).
-    pub fn decode_auth_line(line: &[u8]) -> Option<AuthenticateData<'static>> {
+    /// The client's answer to the `+ ` of an AUTHENTICATE without an
+    /// initial response (RFC 3501 6.2.2): base64 data, or `*` to cancel.
+    /// The caller has sent the `+ `.
+    pub async fn sasl_response<R: AsyncRead + Unpin>(&mut self, r: &mut R) -> std::io::Result<SaslResponse> {
+        let Some(line) = self.next_line(r).await? else { return Ok(SaslResponse::Closed) };
+        // DONE is valid base64 but never a SASL response: a client that
+        // took the continuation for IDLE's.
+        if is_done(&line) {
+            return Ok(SaslResponse::Malformed);
+        }
         use imap_codec::decode::Decoder;
-        AuthenticateDataCodec::default().decode(line).ok().map(|(_, d)| d.into_static())
+        Ok(match AuthenticateDataCodec::default().decode(&line).ok().map(|(_, d)| d) {
+            Some(AuthenticateData::Continue(data)) => SaslResponse::Data(data.declassify().to_vec()),
+            Some(AuthenticateData::Cancel) => SaslResponse::Cancelled,
+            None => SaslResponse::Malformed,
+        })
     }
 
     /// Whether bytes are still buffered (pipelined commands).
@@ -350,6 +372,19 @@ mod tests {
         let first = rt.block_on(reader.next(&mut r, &mut w)).unwrap();
         assert!(matches!(first, Incoming::Command(c) if c.tag.inner() == "a1"));
         assert_eq!(reader.leftover(), b"a2 SELECT INBOX\r\na3 NO");
+    }
+
+    #[test]
+    fn sasl_responses_are_data_cancel_or_malformed() {
+        let rt = rt();
+        let mut reader = CommandReader::new(LIMITS);
+        let mut r: &[u8] = b"AGJvYgBwdw==\r\n*\r\nDONE\r\n!!\r\n";
+        let mut next = || rt.block_on(reader.sasl_response(&mut r)).expect("reading from memory works");
+        assert_eq!(next(), SaslResponse::Data(b"\0bob\0pw".to_vec()));
+        assert_eq!(next(), SaslResponse::Cancelled);
+        assert_eq!(next(), SaslResponse::Malformed, "DONE is not a SASL response");
+        assert_eq!(next(), SaslResponse::Malformed);
+        assert_eq!(next(), SaslResponse::Closed);
     }
 
     #[test]

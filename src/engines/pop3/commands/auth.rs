@@ -8,10 +8,11 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::super::command::{Command, ParseError, parse};
-use super::super::conn::{Conn, Input};
+use super::super::conn::{Input, Pop3Conn};
 use super::super::response::{err, ok, ok_lines};
 use super::super::texts;
 use super::capa::{CapaState, capa};
+use crate::engines::net::sasl;
 
 pub enum Step {
     Credentials {
@@ -31,7 +32,7 @@ pub struct Policy {
     pub stls: bool,
 }
 
-pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Step {
+pub async fn next_step(conn: &mut Pop3Conn, policy: &Policy, limit: Duration) -> Step {
     let mut user: Option<String> = None;
     loop {
         let line = match conn.read(limit, false).await {
@@ -92,7 +93,7 @@ pub async fn next_step(conn: &mut Conn, policy: &Policy, limit: Duration) -> Ste
 /// The PLAIN exchange: `Ok(None)` when the client cancels with `*`,
 /// `Err(reply)` for what to answer a malformed response.
 async fn sasl_plain(
-    conn: &mut Conn,
+    conn: &mut Pop3Conn,
     initial: Option<String>,
     limit: Duration,
 ) -> Result<Option<(String, String)>, Vec<u8>> {
@@ -113,48 +114,5 @@ async fn sasl_plain(
         return Ok(None);
     }
     let decoded = STANDARD.decode(&response).map_err(|_| err(texts::BAD_ARGUMENTS))?;
-    decode_plain(&decoded).map(Some).ok_or_else(|| err(texts::LOGON_FAILURE))
-}
-
-/// `authzid NUL authcid NUL password`; acting for another user is not
-/// supported, so an authzid must be empty or the same user.
-pub fn decode_plain(bytes: &[u8]) -> Option<(String, String)> {
-    let mut parts = bytes.split(|&b| b == 0);
-    let authz = parts.next()?;
-    let user = std::str::from_utf8(parts.next()?).ok()?;
-    let password = std::str::from_utf8(parts.next()?).ok()?;
-    if parts.next().is_some() || user.is_empty() {
-        return None;
-    }
-    if !authz.is_empty() && !authz.eq_ignore_ascii_case(user.as_bytes()) {
-        return None;
-    }
-    Some((user.to_string(), password.to_string()))
-}
-
-/// What the front end sends the back end: AUTH PLAIN with the same
-/// credentials, as an initial response.
-pub fn plain_initial_response(user: &str, password: &str) -> String {
-    let mut raw = Vec::with_capacity(user.len() + password.len() + 2);
-    raw.push(0);
-    raw.extend_from_slice(user.as_bytes());
-    raw.push(0);
-    raw.extend_from_slice(password.as_bytes());
-    STANDARD.encode(raw)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn plain_round_trips_and_rejects_impersonation() {
-        let b64 = plain_initial_response("bob@contoso.com", "p w");
-        let bytes = STANDARD.decode(b64).expect("our own base64");
-        assert_eq!(decode_plain(&bytes), Some(("bob@contoso.com".into(), "p w".into())));
-        assert_eq!(decode_plain(b"alice\0bob\0pw"), None);
-        assert_eq!(decode_plain(b"bob\0bob\0pw"), Some(("bob".into(), "pw".into())));
-        assert_eq!(decode_plain(b"\0\0pw"), None);
-        assert_eq!(decode_plain(b"nonul"), None);
-    }
+    sasl::decode_plain(&decoded).map(Some).ok_or_else(|| err(texts::LOGON_FAILURE))
 }

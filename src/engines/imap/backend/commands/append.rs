@@ -8,11 +8,11 @@ use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::store::to_flags;
 use super::{Done, find_folder};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 
 pub async fn run(
-    s: &mut Session,
+    s: &mut ImapSession,
     mailbox: Mailbox<'static>,
     flags: Vec<Flag<'static>>,
     date: Option<DateTime>,

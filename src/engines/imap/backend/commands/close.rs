@@ -1,9 +1,9 @@
 //! CLOSE (expunges silently, RFC 3501 6.4.2) and UNSELECT (RFC 3691).
 
 use super::Done;
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub async fn run(s: &mut Session, expunge: bool) -> Done {
+pub async fn run(s: &mut ImapSession, expunge: bool) -> Done {
     let Some(sel) = s.selected.take() else {
         return Done::completed(if expunge { "CLOSE" } else { "UNSELECT" });
     };

@@ -5,9 +5,9 @@ use imap_codec::imap_types::sequence::SequenceSet;
 
 use super::{Done, find_folder};
 use crate::engines::imap::backend::sequence::{self, compress};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub async fn run(s: &mut Session, set: SequenceSet, mailbox: Mailbox<'static>, uid: bool, moving: bool) -> Done {
+pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static>, uid: bool, moving: bool) -> Done {
     let name = if moving { "MOVE" } else { "COPY" };
     let dest = match find_folder(s, &mailbox).await {
         Ok(Some(f)) => f,

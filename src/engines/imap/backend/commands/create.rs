@@ -3,10 +3,10 @@
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, folder_name};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 
-pub async fn run(s: &mut Session, mailbox: Mailbox<'static>) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox)) else {
         return Done::bad(texts::ARGUMENT_ERROR);
     };

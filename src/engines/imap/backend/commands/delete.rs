@@ -3,10 +3,10 @@
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, find_folder};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::MailError;
 
-pub async fn run(s: &mut Session, mailbox: Mailbox<'static>) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     let folder = match find_folder(s, &mailbox).await {
         Ok(Some(f)) => f,
         Ok(None) => return Done::failed(&MailError::NoSuchFolder),

@@ -2,9 +2,9 @@
 //! QRESYNC or UTF8=ACCEPT), so the answer lists none.
 
 use super::Done;
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub fn run(s: &mut Session) -> Done {
+pub fn run(s: &mut ImapSession) -> Done {
     s.untagged("ENABLED");
     Done::completed("ENABLE")
 }

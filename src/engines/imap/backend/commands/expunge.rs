@@ -5,9 +5,9 @@ use imap_codec::imap_types::sequence::SequenceSet;
 
 use super::Done;
 use crate::engines::imap::backend::sequence;
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub async fn run(s: &mut Session, only: Option<SequenceSet>) -> Done {
+pub async fn run(s: &mut ImapSession, only: Option<SequenceSet>) -> Done {
     let Some(sel) = &s.selected else { return Done::completed("EXPUNGE") };
     if sel.read_only {
         return Done::no("The folder is read-only.");

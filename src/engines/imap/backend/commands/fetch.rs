@@ -9,11 +9,12 @@ use imap_codec::imap_types::sequence::SequenceSet;
 
 use super::Done;
 use crate::engines::imap::backend::sequence;
-use crate::engines::imap::backend::session::{Io, Session};
-use crate::engines::imap::mime::section::{Want, bytes as section_bytes};
-use crate::engines::imap::mime::{self, envelope, structure};
+use crate::engines::imap::backend::session::{ImapSession, Io};
+use crate::engines::imap::fetch_items::section::{Want, bytes as section_bytes};
+use crate::engines::imap::fetch_items::{envelope, structure};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::out;
+use crate::engines::mime;
 use crate::engines::render::Renderer;
 use crate::store::mail::{FlagOp, Flags, MailDb, MailResult, flag};
 
@@ -172,7 +173,7 @@ fn section_spec(section: Option<&Section>) -> (Vec<u32>, Want, String) {
 }
 
 pub async fn run(
-    s: &mut Session,
+    s: &mut ImapSession,
     io: &mut Io,
     set: SequenceSet,
     names: MacroOrMessageDataItemNames<'static>,

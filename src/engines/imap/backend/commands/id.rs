@@ -2,9 +2,9 @@
 //! not needed.
 
 use super::Done;
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub fn run(s: &mut Session) -> Done {
+pub fn run(s: &mut ImapSession) -> Done {
     s.untagged(&format!(
         "ID (\"name\" \"mailsh\" \"vendor\" \"mailsh\" \"version\" \"{}\")",
         env!("CARGO_PKG_VERSION")

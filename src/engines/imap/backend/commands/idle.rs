@@ -7,11 +7,11 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep_until};
 
 use super::Done;
-use crate::engines::imap::backend::session::{Io, Session};
+use crate::engines::imap::backend::session::{ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::{out, reader::is_done};
 
-/// Changes are announced through `Shared::changed` (the back end's change
+/// Changes are announced through `BackEnd::changed` (the back end's change
 /// watch covers other processes); this is only a safety net.
 const POLL: Duration = Duration::from_secs(30);
 const KEEPALIVE: Duration = Duration::from_secs(120);
@@ -26,11 +26,11 @@ enum Wake {
     Timeout,
 }
 
-pub async fn run(s: &mut Session, io: &mut Io, _tag: &str) -> std::io::Result<Done> {
+pub async fn run(s: &mut ImapSession, io: &mut Io, _tag: &str) -> std::io::Result<Done> {
     out::line(&mut s.out, "+ idling");
     s.flush(io).await?;
     let mut changed = s.shared.changed.subscribe();
-    let mut access = s.shared.ctx.access.clone();
+    let mut access = s.shared.ctx.access.subscribe();
     let mut shutdown = s.shared.ctx.shutdown.clone();
     let limit = Duration::from_secs(s.shared.ctx.settings.authenticated_connection_timeout.max(31 * 60) as u64);
     let deadline = Instant::now() + limit;

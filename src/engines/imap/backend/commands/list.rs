@@ -4,10 +4,10 @@
 use imap_codec::imap_types::mailbox::{ListMailbox, Mailbox};
 
 use super::{Done, display_name, folder_name, is_hidden};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::wire::{out, utf7};
 
-pub async fn run(s: &mut Session, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
+pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
     let name = if lsub { "LSUB" } else { "LIST" };
     let pattern: String = match &pattern {
         ListMailbox::Token(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),

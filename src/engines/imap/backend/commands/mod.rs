@@ -28,7 +28,7 @@ pub mod subscribe;
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::mailbox::Mailbox;
 
-use super::session::{Flow, Io, Session};
+use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
@@ -38,24 +38,24 @@ use crate::store::mail::{Folder, MailError};
 pub struct Done {
     pub status: &'static str,
     pub text: String,
-    pub flow: Flow,
+    pub then: AfterCommand,
 }
 
 impl Done {
     pub fn ok(text: impl Into<String>) -> Done {
-        Done { status: "OK", text: text.into(), flow: Flow::Continue }
+        Done { status: "OK", text: text.into(), then: AfterCommand::Continue }
     }
     pub fn no(text: impl Into<String>) -> Done {
-        Done { status: "NO", text: text.into(), flow: Flow::Continue }
+        Done { status: "NO", text: text.into(), then: AfterCommand::Continue }
     }
     pub fn bad(text: impl Into<String>) -> Done {
-        Done { status: "BAD", text: text.into(), flow: Flow::Continue }
+        Done { status: "BAD", text: text.into(), then: AfterCommand::Continue }
     }
     pub fn completed(name: &str) -> Done {
         Done::ok(format!("{name} completed."))
     }
     pub fn closing(mut self) -> Done {
-        self.flow = Flow::Close;
+        self.then = AfterCommand::Close;
         self
     }
     /// A mailbox database failure.
@@ -74,7 +74,7 @@ impl Done {
     }
 }
 
-pub async fn run(s: &mut Session, io: &mut Io, tag: &str, body: CommandBody<'static>) -> std::io::Result<Done> {
+pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<'static>) -> std::io::Result<Done> {
     use CommandBody::*;
     Ok(match body {
         Capability => capability::run(s),
@@ -145,7 +145,7 @@ pub fn display_name(folder: &Folder) -> String {
 
 /// Looks a folder up for a client: hidden folders (Calendar, Contacts,
 /// Tasks) do not exist unless ShowHiddenFoldersEnabled.
-pub async fn find_folder(s: &Session, mailbox: &Mailbox<'_>) -> Result<Option<Folder>, MailError> {
+pub async fn find_folder(s: &ImapSession, mailbox: &Mailbox<'_>) -> Result<Option<Folder>, MailError> {
     let Some(user) = &s.user else { return Ok(None) };
     let Some(name) = folder_name(mailbox) else { return Ok(None) };
     let mbx = user.mailbox;

@@ -3,11 +3,11 @@
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, find_folder, folder_name};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 use crate::store::mail::MailError;
 
-pub async fn run(s: &mut Session, from: Mailbox<'static>, to: Mailbox<'static>) -> Done {
+pub async fn run(s: &mut ImapSession, from: Mailbox<'static>, to: Mailbox<'static>) -> Done {
     let folder = match find_folder(s, &from).await {
         Ok(Some(f)) => f,
         Ok(None) => return Done::failed(&MailError::NoSuchFolder),

@@ -7,8 +7,8 @@ use imap_codec::imap_types::search::SearchKey;
 use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
 
 use super::Done;
-use crate::engines::imap::backend::session::Session;
-use crate::engines::imap::mime::headers::{field_value, header_end};
+use crate::engines::imap::backend::session::ImapSession;
+use crate::engines::mime::headers::{field_value, header_end};
 use crate::store::mail::{MessageMeta, flag};
 
 struct Msg<'a> {
@@ -20,7 +20,7 @@ struct Msg<'a> {
     recent: bool,
 }
 
-pub async fn run(s: &mut Session, criteria: Vec<SearchKey<'static>>, uid: bool) -> Done {
+pub async fn run(s: &mut ImapSession, criteria: Vec<SearchKey<'static>>, uid: bool) -> Done {
     let Some(sel) = &s.selected else { return Done::completed("SEARCH") };
     let folder = sel.folder.id;
     let view = sel.uids.clone();

@@ -4,10 +4,10 @@ use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, find_folder};
 use crate::engines::imap::backend::selected::{Selected, available_flags, permanent_flags};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::flag;
 
-pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, read_only: bool) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, read_only: bool) -> Done {
     // A failed SELECT leaves no folder selected.
     s.selected = None;
     let name = if read_only { "EXAMINE" } else { "SELECT" };

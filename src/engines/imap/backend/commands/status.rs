@@ -4,11 +4,11 @@ use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::status::StatusDataItemName;
 
 use super::{Done, display_name, find_folder};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::wire::out;
 use crate::store::mail::flag;
 
-pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, items: &[StatusDataItemName]) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[StatusDataItemName]) -> Done {
     let folder = match find_folder(s, &mailbox).await {
         Ok(Some(f)) => f,
         Ok(None) => return Done::no("The specified folder could not be found in the store."),

@@ -6,7 +6,7 @@ use imap_codec::imap_types::sequence::SequenceSet;
 use super::Done;
 use super::fetch::flags_list;
 use crate::engines::imap::backend::sequence;
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::{FlagOp, Flags, flag};
 
 pub fn to_flags(flags: &[Flag]) -> Flags {
@@ -31,7 +31,7 @@ pub fn to_flags(flags: &[Flag]) -> Flags {
 }
 
 pub async fn run(
-    s: &mut Session,
+    s: &mut ImapSession,
     set: SequenceSet,
     kind: StoreType,
     response: StoreResponse,

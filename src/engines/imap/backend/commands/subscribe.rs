@@ -3,9 +3,9 @@
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, find_folder};
-use crate::engines::imap::backend::session::Session;
+use crate::engines::imap::backend::session::ImapSession;
 
-pub async fn run(s: &mut Session, mailbox: Mailbox<'static>, on: bool) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, on: bool) -> Done {
     let name = if on { "SUBSCRIBE" } else { "UNSUBSCRIBE" };
     let folder = match find_folder(s, &mailbox).await {
         Ok(Some(f)) => f,

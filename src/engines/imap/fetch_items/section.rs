@@ -1,6 +1,6 @@
 //! `BODY[section]` contents: which bytes a section names.
 
-use super::{Part, headers};
+use crate::engines::mime::{Part, headers};
 
 /// What a section asks for, independent of imap-codec's types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +64,7 @@ use Want::All;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engines::imap::mime::{parse, tests::MULTI};
+    use crate::engines::mime::{parse, tests::MULTI};
 
     #[test]
     fn sections_of_a_multipart_message() {

@@ -2,9 +2,10 @@
 //! body, line counts for text parts, envelope + body + lines for
 //! message/rfc822, and (BODYSTRUCTURE only) the extension data.
 
-use super::headers::{disposition, field_value};
-use super::{Part, envelope};
+use super::envelope;
 use crate::engines::imap::wire::out;
+use crate::engines::mime::Part;
+use crate::engines::mime::headers::{disposition, field_value};
 
 /// `extended`: BODYSTRUCTURE (with extension data) rather than BODY.
 pub fn write(o: &mut Vec<u8>, raw: &[u8], part: &Part, extended: bool) {
@@ -122,7 +123,7 @@ pub fn lines(body: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engines::imap::mime::parse;
+    use crate::engines::mime::parse;
 
     fn bs(raw: &[u8], extended: bool) -> String {
         let mut o = Vec::new();
@@ -142,7 +143,7 @@ mod tests {
 
     #[test]
     fn multipart_with_an_attached_message() {
-        let raw = crate::engines::imap::mime::tests::MULTI;
+        let raw = crate::engines::mime::tests::MULTI;
         assert_eq!(
             bs(raw, false),
             "((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 5 1)(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 28 (NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 10 1) 3) \"MIXED\")"

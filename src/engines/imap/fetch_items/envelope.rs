@@ -4,8 +4,8 @@
 
 use mail_parser::{Addr, Address, MessageParser};
 
-use super::headers::field_value;
 use crate::engines::imap::wire::out;
+use crate::engines::mime::headers::field_value;
 
 pub fn write(o: &mut Vec<u8>, header: &[u8]) {
     let parsed = MessageParser::new().parse(header);
