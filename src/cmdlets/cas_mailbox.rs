@@ -509,8 +509,14 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
     Some(run())
 }
 
+/// What a Set- changed: `(property, old, new)`, as the audit log keeps it.
+type Modified = Vec<(String, String, String)>;
+
+/// Where a MIME format setting lives in the CAS settings.
+type MimeSlot = fn(&mut CasSettings) -> &mut MimeTextFormat;
+
 /// Applies the given parameters to a copy of `m`; returns what changed.
-fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Vec<(String, String, String)>), ErrorRecord> {
+fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Modified), ErrorRecord> {
     let mut new = m.clone();
     let mut changed = Vec::new();
     for p in BOOL_PROPS {
@@ -522,7 +528,7 @@ fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Vec<(String, String, Stri
             }
         }
     }
-    let mime_params: [(&str, fn(&mut CasSettings) -> &mut MimeTextFormat); 2] = [
+    let mime_params: [(&str, MimeSlot); 2] = [
         ("ImapMessagesRetrievalMimeFormat", |c| &mut c.imap.mime_format),
         ("PopMessagesRetrievalMimeFormat", |c| &mut c.pop.mime_format),
     ];
