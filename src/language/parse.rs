@@ -48,9 +48,8 @@ fn statement(pair: Pair<Rule>) -> Statement {
         Rule::if_stmt => {
             let mut clauses = Vec::new();
             let mut otherwise = None;
-            let mut parts = inner.into_inner().peekable();
             let mut pending: Option<Statement> = None;
-            while let Some(p) = parts.next() {
+            for p in inner.into_inner() {
                 match p.as_rule() {
                     Rule::condition => pending = p.into_inner().next().map(statement),
                     Rule::block => {
