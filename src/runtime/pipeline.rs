@@ -411,12 +411,7 @@ impl Session {
         })
     }
 
-    fn run_stages(
-        &mut self,
-        stages: &mut Vec<Stage>,
-        head_items: Option<Vec<Value>>,
-        sink: &mut Sink<'_>,
-    ) -> Result<()> {
+    fn run_stages(&mut self, stages: &mut [Stage], head_items: Option<Vec<Value>>, sink: &mut Sink<'_>) -> Result<()> {
         for stage in stages.iter_mut() {
             stage.processor.begin(&stage.args, self)?;
         }
