@@ -415,6 +415,12 @@ pub fn now_unix() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+impl From<Vec<Value>> for Value {
+    fn from(v: Vec<Value>) -> Value {
+        Value::Array(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,11 +449,5 @@ mod tests {
     fn doubles_drop_trailing_zeros() {
         assert_eq!(format_double(1.5), "1.5");
         assert_eq!(format_double(3.0), "3");
-    }
-}
-
-impl From<Vec<Value>> for Value {
-    fn from(v: Vec<Value>) -> Value {
-        Value::Array(v)
     }
 }
