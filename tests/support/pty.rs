@@ -77,7 +77,7 @@ impl Pty {
                 }
                 true
             }
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::Interrupted) => true,
             Err(_) => false,
         }
     }
