@@ -4,6 +4,8 @@ mod access;
 mod basic;
 mod calendar;
 mod clients;
+mod concurrency;
+mod conformance;
 mod mailbox;
 mod robustness;
 mod tls;

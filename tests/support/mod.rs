@@ -13,6 +13,6 @@ pub mod wait;
 
 pub use env::{Env, PASSWORD, USER, bare_message, message};
 pub use ports::free_port;
-pub use python::{Script, python};
+pub use python::{RAW_CLIENT, Script, printed, python, shown};
 pub use shell::{Run, Shell, assert_text, exe, file_text};
 pub use wait::wait_until;

@@ -1,6 +1,8 @@
 //! Python 3 scripts as mail clients (imaplib, poplib, raw sockets). Each
 //! gets the ports of the protocol under test and the mailbox's credentials
 //! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `USER`, `PASSWORD`.
+//! `RAW_CLIENT` (imap_raw.py) gives a script an IMAP client that shows every
+//! response line in order.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -104,4 +106,19 @@ impl Drop for Script {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `Raw` and `show` (tests/support/imap_raw.py), for a script that must see
+/// every response line in order: prepend it to the script.
+pub const RAW_CLIENT: &str = include_str!("imap_raw.py");
+
+/// The lines a script printed with `show(name, ...)`, without the prefix.
+pub fn shown<'a>(out: &'a str, name: &str) -> Vec<&'a str> {
+    let prefix = format!("{name}| ");
+    out.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+}
+
+/// The line a script printed as `name ...`, whole (empty when none).
+pub fn printed(out: &str, name: &str) -> String {
+    out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default().to_string()
 }
