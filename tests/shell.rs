@@ -71,6 +71,22 @@ fn custom_without_a_url_is_refused_and_changes_nothing() {
     assert_eq!(r.stdout, "iCalendar SecureLogin\n");
 }
 
+/// AdvertisedCapabilities: Full by default, Exchange2013 on request (the
+/// engines read it: tests/imap_condstore.rs); an unknown value is refused.
+#[test]
+fn advertised_capabilities_is_full_or_exchange_2013() {
+    let s = Shell::new();
+    let r = s.cmd("(Get-ImapSettings).AdvertisedCapabilities");
+    assert_eq!(r.stdout, "Full\n");
+    let r = s.cmd("Set-ImapSettings -AdvertisedCapabilities exchange2013; (Get-ImapSettings).AdvertisedCapabilities");
+    assert_eq!(r.stdout, "Exchange2013\n", "{}", r.stderr);
+    let r = s.cmd("Set-ImapSettings -AdvertisedCapabilities Exchange2010");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("Exchange2010"), "{}", r.stderr);
+    let r = s.cmd("Set-PopSettings -AdvertisedCapabilities Full");
+    assert_eq!(r.code, 1, "POP3 has no such setting: {}", r.stderr);
+}
+
 #[test]
 fn settings_are_validated_as_exchange_does() {
     let s = Shell::new();
@@ -274,6 +290,9 @@ fn batch_hosts_and_exit_status() {
     let s = Shell::new();
     let r = s.stdin("Write-Output one\nWrite-Output 'two' | ForEach-Object { $_.ToUpper() }\n");
     assert_eq!((r.stdout.as_str(), r.code), ("one\nTWO\n", 0));
+    // A backtick at the end of a line continues the command on the next.
+    let r = s.stdin("Write-Output a `\r\n  b\nWrite-Output c # not `\nWrite-Output d\n");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a\nb\nc\nd\n", ""));
     let r = s.file("s.ps1", "Write-Output a\nexit 7\nWrite-Output b\n");
     assert_eq!((r.stdout.as_str(), r.code), ("a\n", 7));
     let r = s.cmd("Get-Nothing; Write-Output after");

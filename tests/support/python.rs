@@ -1,6 +1,8 @@
 //! Python 3 scripts as mail clients (imaplib, poplib, raw sockets). Each
 //! gets the ports of the protocol under test and the mailbox's credentials
-//! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `USER`, `PASSWORD`.
+//! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `USER`, `PASSWORD`,
+//! and `MAILSH` (the binary) and `STORE` (the store's path) for a script
+//! that runs the shell between two client steps.
 //! `RAW_CLIENT` (imap_raw.py) gives a script an IMAP client that shows every
 //! response line in order.
 
@@ -19,6 +21,8 @@ fn command(env: &Env, script: &str) -> Command {
         .env("PORT", env.plain_port.to_string())
         .env("SSL_PORT", env.ssl_port.to_string())
         .env("PROXY_PORT", env.proxy_port.to_string())
+        .env("MAILSH", env!("CARGO_BIN_EXE_mailsh"))
+        .env("STORE", &env.store)
         .env("USER", USER)
         .env("PASSWORD", PASSWORD);
     c

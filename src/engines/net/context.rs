@@ -102,7 +102,7 @@ pub fn prepare(
     let owa = store.owa_virtual_directories()?;
     drop(store);
     let state_dir = state_dir_for(store_path);
-    let mail = MailPool::for_store(store_path);
+    let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
     let mut listen = |kind, bound: Vec<(String, std::net::TcpListener)>| {
