@@ -14,9 +14,11 @@ mod support;
 
 mod docs;
 mod imap;
+mod language;
 mod layout;
 mod pop3;
 mod repl;
 mod services;
 mod shell;
 mod transcripts;
+mod utility_cmdlets;

@@ -72,7 +72,7 @@ fn custom_without_a_url_is_refused_and_changes_nothing() {
 }
 
 /// AdvertisedCapabilities: Full by default, Exchange2013 on request (the
-/// engines read it: tests/imap_condstore.rs); an unknown value is refused.
+/// engines read it: tests/imap/condstore.rs); an unknown value is refused.
 #[test]
 fn advertised_capabilities_is_full_or_exchange_2013() {
     let s = Shell::new();

@@ -5,23 +5,12 @@
 //! header fields, addresses with comments and groups, and the CAPABILITY
 //! response code in the greeting and after login.
 
-use crate::support::{Env, RAW_CLIENT, message, printed, python, shown};
+use crate::support::{Env, message, printed, raw_script, shown};
 
 /// Runs `script` (with `Raw`, `show` and `imaplib_session`) against the
 /// services on a fresh store whose Inbox holds `messages`; what it printed.
 fn run_on(messages: &[&[u8]], script: &str) -> String {
-    let mut env = Env::imap(false);
-    for m in messages {
-        env.deliver(m);
-    }
-    env.start_imap();
-    run(&env, script)
-}
-
-fn run(env: &Env, script: &str) -> String {
-    let (ok, out, err) = python(env, &format!("{RAW_CLIENT}\n{script}"));
-    assert!(ok, "{out}\n{err}");
-    out
+    raw_script(&Env::imap_holding(messages), script)
 }
 
 /// RFC 2180 4.1.2, 4.2, 4.3, 4.4.1 and RFC 5530 EXPUNGEISSUED: a message
@@ -349,7 +338,7 @@ fn capabilities_come_with_the_greeting_and_the_login() {
     for secure in [false, true] {
         let mut env = Env::imap(secure);
         env.start_imap();
-        let out = run(
+        let out = raw_script(
             &env,
             r#"
 import base64

@@ -52,6 +52,17 @@ impl Env {
         Env::with(Protocol::Imap4, |s| s.login_type = login_type(secure))
     }
 
+    /// IMAP4 under test (PlainTextLogin), started, its Inbox holding
+    /// `messages` (delivered before the services start).
+    pub fn imap_holding(messages: &[&[u8]]) -> Env {
+        let mut env = Env::imap(false);
+        for m in messages {
+            env.deliver(m);
+        }
+        env.start_imap();
+        env
+    }
+
     /// POP3 under test; `secure` as for `imap`.
     pub fn pop(secure: bool) -> Env {
         Env::with(Protocol::Pop3, |s| s.login_type = login_type(secure))

@@ -3,7 +3,7 @@
 //! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `USER`, `PASSWORD`,
 //! and `MAILSH` (the binary) and `STORE` (the store's path) for a script
 //! that runs the shell between two client steps.
-//! `RAW_CLIENT` (imap_raw.py) gives a script an IMAP client that shows every
+//! `raw_script` gives a script an IMAP client (imap_raw.py) that shows every
 //! response line in order.
 
 use std::io::{BufRead, BufReader};
@@ -112,9 +112,17 @@ impl Drop for Script {
     }
 }
 
-/// `Raw` and `show` (tests/support/imap_raw.py), for a script that must see
-/// every response line in order: prepend it to the script.
-pub const RAW_CLIENT: &str = include_str!("imap_raw.py");
+/// `Raw`, `show` and `imaplib_session` (tests/support/imap_raw.py), for a
+/// script that must see every response line in order.
+const RAW_CLIENT: &str = include_str!("imap_raw.py");
+
+/// Runs `script` with `Raw` and `show` (`RAW_CLIENT`) before it; fails
+/// the test when the script fails; returns what it printed.
+pub fn raw_script(env: &Env, script: &str) -> String {
+    let (ok, out, err) = python(env, &format!("{RAW_CLIENT}\n{script}"));
+    assert!(ok, "{out}\n{err}");
+    out
+}
 
 /// The lines a script printed with `show(name, ...)`, without the prefix.
 pub fn shown<'a>(out: &'a str, name: &str) -> Vec<&'a str> {

@@ -8,19 +8,10 @@
 //! A fresh Inbox's modseq starts at 1; each delivery takes the next one, so
 //! three messages have modseqs 2, 3 and 4.
 
-mod imap_support;
-
-use imap_support::{Env, RAW_CLIENT, message, python, shown};
+use crate::support::{Env, message, raw_script, shown};
 
 fn run_on(messages: &[&[u8]], script: &str) -> String {
-    let mut env = Env::new(false);
-    for m in messages {
-        env.deliver(m);
-    }
-    env.start_imap();
-    let (ok, out, err) = python(&env, &format!("{RAW_CLIENT}\n{script}"));
-    assert!(ok, "{out}\n{err}");
-    out
+    raw_script(&Env::imap_holding(messages), script)
 }
 
 fn three() -> Vec<Vec<u8>> {
@@ -172,16 +163,12 @@ show('stale', [l for l in a.cmd('SELECT INBOX (QRESYNC (1 4))') if 'VANISHED' in
 /// exactly the list Exchange 2013 gives (front end and back end alike).
 #[test]
 fn exchange_2013_capabilities_on_request() {
-    let mut env = Env::with(|s| {
+    let mut env = Env::imap_with(|s| {
         s.login_type = mailsh::store::LoginType::PlainTextLogin;
         s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
     });
     env.start_imap();
-    let (ok, out, err) = python(
-        &env,
-        &format!("{RAW_CLIENT}\na = Raw(); show('login', a.login()); show('caps', a.cmd('CAPABILITY'))\n"),
-    );
-    assert!(ok, "{out}\n{err}");
+    let out = raw_script(&env, "a = Raw(); show('login', a.login()); show('caps', a.cmd('CAPABILITY'))\n");
     let exchange =
         "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE";
     assert_eq!(shown(&out, "login"), [format!("TAG OK [CAPABILITY {exchange}] LOGIN completed.")], "{out}");

@@ -4,14 +4,13 @@
 //! [OVERQUOTA]`, an ALERT past the warning, a raised limit taking effect
 //! in an open session, and Get-MailboxStatistics reading the same figures.
 
-mod imap_support;
-
 use std::process::Command;
 
-use imap_support::{Env, RAW_CLIENT, USER, message, python, shown};
+use crate::support::{Env, USER, exe, message, raw_script, shown};
 
+/// `mailsh -Command script` on the services' store; what it printed.
 fn shell(env: &Env, script: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_mailsh"))
+    let out = Command::new(exe())
         .env("MAILSH_STORE", &env.store)
         .env("NO_COLOR", "1")
         .args(["-NonInteractive", "-Command", script])
@@ -23,7 +22,7 @@ fn shell(env: &Env, script: &str) -> String {
 
 #[test]
 fn quotas_are_reported_enforced_and_shown() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     let first = message("one", "1\r\n");
     env.deliver(&first);
     assert_eq!(first.len(), 111);
@@ -36,11 +35,10 @@ fn quotas_are_reported_enforced_and_shown() {
     assert!(q.contains("ProhibitSendReceiveQuota : 400 B (400 bytes)"), "{q}");
     assert!(q.contains("ProhibitSendQuota        : Unlimited"), "{q}");
     env.start_imap();
-    let (ok, out, err) = python(
+    let out = raw_script(
         &env,
         &format!(
-            r#"{RAW_CLIENT}
-import subprocess, time, os
+            r#"import subprocess, time, os
 a = Raw(); a.login(); a.cmd('SELECT INBOX')
 show('root', a.cmd('GETQUOTAROOT INBOX'))
 show('quota', a.cmd('GETQUOTA ""'))
@@ -62,7 +60,6 @@ show('raised', [l for l in r if 'ALERT' not in l])
 "#
         ),
     );
-    assert!(ok, "{out}\n{err}");
     assert_eq!(
         shown(&out, "root"),
         ["* QUOTAROOT \"INBOX\" \"\"", "* QUOTA \"\" (STORAGE 1 1)", "TAG OK GETQUOTAROOT completed."],

@@ -2,9 +2,7 @@
 //! services, with a raw client: the orders and thread shapes each
 //! algorithm gives for messages with replies, blobs and references.
 
-mod imap_support;
-
-use imap_support::{Env, RAW_CLIENT, python, shown};
+use crate::support::{Env, raw_script, shown};
 
 fn msg(from: &str, subject: &str, day: u32, id: &str, refs: &str) -> Vec<u8> {
     let refs = if refs.is_empty() { String::new() } else { format!("References: {refs}\r\nIn-Reply-To: {refs}\r\n") };
@@ -16,7 +14,7 @@ fn msg(from: &str, subject: &str, day: u32, id: &str, refs: &str) -> Vec<u8> {
 
 #[test]
 fn sort_and_thread_orders() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     for m in [
         msg("Zoe <zoe@x.org>", "Budget", 3, "<a@x>", ""),
         msg("adam@x.org", "Re: Budget", 1, "<b@x>", "<a@x>"),
@@ -28,11 +26,9 @@ fn sort_and_thread_orders() {
         env.deliver(&m);
     }
     env.start_imap();
-    let (ok, out, err) = python(
+    let out = raw_script(
         &env,
-        &format!(
-            r#"{RAW_CLIENT}
-a = Raw(); a.login(); a.cmd('SELECT INBOX')
+        r#"a = Raw(); a.login(); a.cmd('SELECT INBOX')
 show('subject', a.cmd('SORT (SUBJECT) UTF-8 ALL'))
 show('date', a.cmd('SORT (DATE) US-ASCII ALL'))
 show('from', a.cmd('SORT (REVERSE FROM) UTF-8 ALL'))
@@ -43,10 +39,8 @@ show('ordered', a.cmd('THREAD ORDEREDSUBJECT UTF-8 ALL'))
 show('references', a.cmd('THREAD REFERENCES UTF-8 ALL'))
 show('uidthread', a.cmd('UID THREAD REFERENCES UTF-8 NOT FROM zoe'))
 show('unknown', a.cmd('THREAD SIDEWAYS UTF-8 ALL'))
-"#
-        ),
+"#,
     );
-    assert!(ok, "{out}\n{err}");
     let one = |name: &str| shown(&out, name).first().map(|l| l.to_string()).unwrap_or_default();
     assert_eq!(one("subject"), "* SORT 1 2 4 3 5 6", "base subjects, ties by number: {out}");
     assert_eq!(one("date"), "* SORT 2 3 1 4 5 6", "{out}");

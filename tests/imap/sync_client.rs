@@ -9,19 +9,13 @@
 //! (mbsync 1.4 and offlineimap, the other sync clients in Debian, use
 //! neither CONDSTORE nor QRESYNC.)
 
-mod imap_support;
-
 use std::process::Command;
 
-use imap_support::{Env, PASSWORD, USER, message, python};
+use crate::support::{Env, PASSWORD, USER, message, python};
 
-fn protocol_log(env: &Env) -> String {
-    let dir = mailsh::store::state_dir_for(&env.store).join("Logging").join("Imap4");
-    let mut text = String::new();
-    for entry in std::fs::read_dir(&dir).expect("the protocol log folder exists").flatten() {
-        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
-    }
-    text
+/// The front end's and the back end's protocol logs so far.
+fn protocol_logs(env: &Env) -> [String; 2] {
+    [env.protocol_log("IMAP4"), env.protocol_log("IMAP4BE")]
 }
 
 /// Runs neomutt once in a pseudo-terminal: it opens the Inbox (syncing its
@@ -54,7 +48,7 @@ fn neomutt(env: &Env, home: &std::path::Path, keys: &str) {
 
 #[test]
 fn neomutt_resynchronises_with_qresync_after_a_full_sync() {
-    let mut env = Env::new(false);
+    let mut env = Env::imap(false);
     for (subject, body) in [("alpha", "a\r\n"), ("beta", "b\r\n"), ("gamma", "c\r\n")] {
         env.deliver(&message(subject, body));
     }
@@ -62,7 +56,8 @@ fn neomutt_resynchronises_with_qresync_after_a_full_sync() {
     let home = env.dir.path().join("client");
     std::fs::create_dir_all(&home).expect("client home");
     neomutt(&env, &home, "");
-    let first = protocol_log(&env);
+    let before = protocol_logs(&env);
+    let first = before.concat();
     assert!(first.contains("ENABLE (QRESYNC)") || first.contains("ENABLE (CONDSTORE QRESYNC)"), "{first}");
     // Changes made by another client while the first is away.
     let (ok, out, err) = python(
@@ -84,8 +79,9 @@ m.logout()
     assert!(ok, "{out}\n{err}");
     let mbox = home.join("copy.mbox");
     neomutt(&env, &home, &format!("<tag-pattern>~A<enter><tag-prefix><copy-message>{}<enter>", mbox.display()));
-    let log = protocol_log(&env);
-    let second = &log[first.len().min(log.len())..];
+    // What each log gained during the second run.
+    let second: String =
+        protocol_logs(&env).iter().zip(&before).map(|(now, was)| now.get(was.len()..).unwrap_or_default()).collect();
     // The first run saw HIGHESTMODSEQ 4 (three deliveries after the
     // folder's 1); the second asks for what changed since, and for the
     // UIDs that vanished (RFC 7162 3.2.6).
