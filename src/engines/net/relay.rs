@@ -51,21 +51,15 @@ pub struct Farewell<'a> {
 /// Relays `client` <-> `backend`. `to_backend` and `to_client` are bytes
 /// already read ahead from one side (pipelined commands, buffered replies)
 /// that must reach the other side first. When the service stops, the
-/// client gets the farewell, if any, and the session ends.
-///
-/// The session ends when the back end closes: its last answer (to LOGOUT,
-/// QUIT, or its own BYE) is passed on and the client's connection closed
-/// at once, so what the session holds (its MaxConnectionsPerUser slot) is
-/// given back then, not whenever the client gets round to closing its side.
-/// A client that closes first has its end passed on, and the back end's
-/// last answers still reach it.
+/// client gets the farewell, if any, and the session ends. Returns the byte
+/// counts (client to back end, back end to client).
 pub async fn relay<C, B>(
     mut client: C,
     to_backend: &[u8],
     mut backend: B,
     to_client: &[u8],
     farewell: Option<Farewell<'_>>,
-) -> io::Result<()>
+) -> io::Result<(u64, u64)>
 where
     C: AsyncRead + AsyncWrite + Unpin,
     B: AsyncRead + AsyncWrite + Unpin,
@@ -78,30 +72,9 @@ where
         backend.write_all(to_backend).await?;
         backend.flush().await?;
     }
-    let (mut client_rd, mut client_wr) = tokio::io::split(client);
-    let (mut backend_rd, mut backend_wr) = tokio::io::split(backend);
-    let session = async {
-        let mut up = std::pin::pin!(async {
-            tokio::io::copy(&mut client_rd, &mut backend_wr).await?;
-            backend_wr.shutdown().await
-        });
-        let mut down = std::pin::pin!(async {
-            tokio::io::copy(&mut backend_rd, &mut client_wr).await?;
-            client_wr.shutdown().await
-        });
-        let mut client_done = false;
-        loop {
-            tokio::select! {
-                ended = &mut up, if !client_done => {
-                    ended?;
-                    client_done = true;
-                }
-                ended = &mut down => return ended,
-            }
-        }
-    };
     let Some(Farewell { mut shutdown, message }) = farewell else {
-        return session.await;
+        let (up, down) = tokio::io::copy_bidirectional(&mut client, &mut backend).await?;
+        return Ok((up + to_backend.len() as u64, down + to_client.len() as u64));
     };
     let stopped = async {
         while !*shutdown.borrow() {
@@ -111,13 +84,15 @@ where
         }
     };
     tokio::select! {
-        ended = session => ended,
+        copied = tokio::io::copy_bidirectional(&mut client, &mut backend) => {
+            let (up, down) = copied?;
+            Ok((up + to_backend.len() as u64, down + to_client.len() as u64))
+        }
         () = stopped => {
-            let mut client = client_rd.unsplit(client_wr);
             client.write_all(message).await?;
             client.flush().await?;
             let _ = client.shutdown().await;
-            Ok(())
+            Ok((to_backend.len() as u64, to_client.len() as u64))
         }
     }
 }
