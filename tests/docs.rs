@@ -1,5 +1,5 @@
 //! docs/cmdlets.md is generated from the signatures; this fails when it is
-//! stale (`UPDATE_DOCS=1 cargo test --test docs` rewrites it).
+//! stale (`UPDATE_DOCS=1 cargo test --test main docs::` rewrites it).
 
 #[test]
 fn cmdlet_reference_is_current() {
@@ -10,5 +10,5 @@ fn cmdlet_reference_is_current() {
         return;
     }
     let current = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(current == generated, "docs/cmdlets.md is stale: run UPDATE_DOCS=1 cargo test --test docs");
+    assert!(current == generated, "docs/cmdlets.md is stale: run UPDATE_DOCS=1 cargo test --test main docs::");
 }
