@@ -122,7 +122,11 @@ fn every_shell_block_of_the_docs_is_valid_bash() {
     assert!(scripts.len() >= 4);
     for (file, block) in scripts {
         let o = Command::new("bash").args(["-n", "-c", &block]).output().unwrap();
-        assert!(o.status.success(), "a sh block of {file} is not valid bash:\n{block}\n{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "a sh block of {file} is not valid bash:\n{block}\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
 }
 
