@@ -240,6 +240,18 @@ pub fn path_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// A file time as a local DateTime.
+pub fn file_time(t: std::time::SystemTime) -> Value {
+    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => (d.as_secs() as i64, d.subsec_nanos() as i64),
+        Err(e) => (-(e.duration().as_secs() as i64), 0),
+    };
+    match DateTime::from_unix_seconds(secs) {
+        Ok(d) => Value::DateTime(DateTime { ticks: d.ticks + nanos / 100, kind: d.kind }.to_local_time()),
+        Err(_) => Value::Null,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,17 +274,5 @@ mod tests {
     fn drive_letters_are_spotted() {
         assert_eq!(windows_drive("C:\\Scripts"), Some("C"));
         assert_eq!(windows_drive("/tmp"), None);
-    }
-}
-
-/// A file time as a local DateTime.
-pub fn file_time(t: std::time::SystemTime) -> Value {
-    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => (d.as_secs() as i64, d.subsec_nanos() as i64),
-        Err(e) => (-(e.duration().as_secs() as i64), 0),
-    };
-    match DateTime::from_unix_seconds(secs) {
-        Ok(d) => Value::DateTime(DateTime { ticks: d.ticks + nanos / 100, kind: d.kind }.to_local_time()),
-        Err(_) => Value::Null,
     }
 }
