@@ -2,7 +2,7 @@
 
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn, strings,
-    warn_nothing_changed, what_if,
+    warn_nothing_changed,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use super::opath_filter;
@@ -440,7 +440,9 @@ fn set_definition() -> CmdletDef {
     let mut sig = Signature::build("Set-CASMailbox")
         .synopsis("Changes the client access settings of a mailbox: IMAP4, POP3, MAPI, Outlook Web App, ActiveSync, EWS.")
         .description("Success writes nothing. A change to ImapEnabled or PopEnabled applies at the user's next login; their open sessions are closed.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::SET_CAS_MAILBOX)
+        .writes_store()
         .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property().help("The mailbox to change."));
     for p in BOOL_PROPS {
         sig = sig.param(Param::new(p.name, T::Bool).help("$true or $false."));
@@ -484,7 +486,8 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
     };
     let up_plain = up.given().iter().all(|(n, _)| matches!(*n, "ResultSize" | "DomainController"));
     let streams = ["OutVariable", "ErrorVariable", "WarningVariable", "WhatIf", "Confirm", "Verbose", "Debug"];
-    if !reads_all || !up_plain || streams.iter().any(|p| up.has(p) || args.has(p)) || args.has("Identity") {
+    let asks = cx.what_if_in_force(args) || cx.confirm_in_force(args);
+    if !reads_all || !up_plain || asks || streams.iter().any(|p| up.has(p) || args.has(p)) || args.has("Identity") {
         return None;
     }
     let mut changes = Vec::new();
@@ -565,9 +568,11 @@ enum Key {
 fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     // An object from Get-CASMailbox names its mailbox by GUID: no lookup
-    // before the transaction (this is the bulk path).
+    // before the transaction (this is the bulk path), unless there is
+    // something to describe or ask first.
+    let asks = cx.what_if_in_force(args) || cx.confirm_in_force(args);
     let piped_guid = match &identity {
-        Value::Object(o) if !args.switch("WhatIf") => o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()),
+        Value::Object(o) if !asks => o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()),
         _ => None,
     };
     let key = match piped_guid {
@@ -575,7 +580,7 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
         None => {
             let found = resolve_mailbox(cx, &identity)?;
             let domain = cx.store()?.server().domain.clone();
-            if what_if(cx, args, &canonical_name(&domain, &found.name)) {
+            if !cx.should_process(args, &canonical_name(&domain, &found.name))? {
                 return Ok(());
             }
             Key::Id(found.id)

@@ -22,6 +22,7 @@ mod child_item;
 mod command;
 mod common;
 mod compare_object;
+mod confirm_texts;
 mod connectivity;
 mod content;
 mod convert_csv;

@@ -12,6 +12,7 @@ use crate::runtime::value::{Value, format_compact_datetime, now_unix};
 pub fn definitions() -> Vec<CmdletDef> {
     let start = Signature::build("Start-Transcript")
         .synopsis("Records the session (commands and output) to a file in PowerShell's transcript layout.")
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .param(
             Param::new("Path", T::String)
                 .aliases(&["LiteralPath", "OutputDirectory"])
@@ -48,6 +49,9 @@ fn start_transcript(args: &Args, _input: Option<&Value>, cx: &mut Session, out: 
             "IOException",
         )
         .into());
+    }
+    if !cx.should_process(args, &super::paths::shown(&super::paths::full_path(&path.to_string_lossy())))? {
+        return Ok(());
     }
     if let Some(old) = cx.transcript.take() {
         old.stop();

@@ -112,7 +112,13 @@ pub fn run(cx: &mut Session) -> i32 {
             }
         };
         let line = match signal {
-            Signal::Success(line) => line,
+            Signal::Success(line) => {
+                // Written as it is typed (PSReadLine's SaveIncrementally):
+                // a killed shell keeps its history, and two shells on one
+                // store both keep theirs.
+                let _ = line_editor.sync_history();
+                line
+            }
             Signal::CtrlC => continue,
             Signal::CtrlD => return exit_code(cx, Outcome::Completed).min(0),
             _ => continue,
@@ -123,6 +129,8 @@ pub fn run(cx: &mut Session) -> i32 {
         if line.trim().is_empty() {
             continue;
         }
+        // A Ctrl-C from before this line is not meant for it.
+        cx.interrupt.store(false, std::sync::atomic::Ordering::Relaxed);
         cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
         match parse_script(&line) {
             Ok(script) => match super::session::run_shown(cx, &script) {

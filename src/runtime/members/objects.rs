@@ -177,9 +177,13 @@ pub(super) fn object_call(cx: &mut Session, v: &Value, o: &Object, call: &Call) 
                 } else {
                     o.get("CommandName").map(|v| v.to_text()).unwrap_or_default()
                 };
+                let text = format!("Performing the operation \"{action}\" on target \"{target}\".");
                 if o.get("WhatIf").is_some_and(|w| w.is_true()) || cx.get_var("WhatIfPreference").is_true() {
-                    cx.print(&format!("What if: Performing the operation \"{action}\" on target \"{target}\".\n"));
+                    cx.print(&format!("What if: {text}\n"));
                     Some(Value::Bool(false))
+                } else if o.get("Confirm").is_some_and(|c| c.is_true()) {
+                    let question = format!("{}\n{text}", crate::runtime::should_process::QUERY);
+                    Some(Value::Bool(cx.confirm_prompt(&question)?))
                 } else {
                     Some(Value::Bool(true))
                 }
