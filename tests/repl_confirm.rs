@@ -215,3 +215,17 @@ fn history_survives_a_killed_shell() {
     let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
     assert!(history.contains("'first line'") && history.contains("'second line'"), "{history}");
 }
+
+#[test]
+fn clear_host_cls_and_clear_clear_the_screen() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    for command in ["Clear-Host", "cls", "clear"] {
+        s.send_line(command);
+        s.expect("\x1b[H\x1b[2J\x1b[3J");
+        s.expect(PROMPT);
+    }
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}

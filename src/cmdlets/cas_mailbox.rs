@@ -324,10 +324,14 @@ pub fn result_size(args: &Args) -> Option<usize> {
     }
 }
 
-pub fn result_size_warning(cx: &mut Session, limit: usize) {
-    cx.warn(&format!(
-        "By default, only the first {limit} items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\"."
-    ));
+/// Exchange's warning when more objects matched than were returned: the
+/// default limit's long text, or the short one after an explicit -ResultSize.
+pub fn result_size_warning(cx: &mut Session, args: &Args) {
+    if args.has("ResultSize") {
+        cx.warn("There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.");
+    } else {
+        cx.warn("By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don't recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.");
+    }
 }
 
 /// Walks every mailbox (keyset pages), emitting those that pass `keep`,
@@ -393,13 +397,13 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
             out.emit(cx, v)?;
         }
         if more {
-            result_size_warning(cx, limit.unwrap_or(0));
+            result_size_warning(cx, args);
         }
         return Ok(());
     }
     let more = for_each_mailbox(cx, out, limit, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
-    if more && !args.has("ResultSize") {
-        result_size_warning(cx, 1000);
+    if more {
+        result_size_warning(cx, args);
     }
     Ok(())
 }

@@ -45,12 +45,43 @@ fn find_def(name: &str) -> std::result::Result<&'static CmdletDef, ErrorRecord> 
     })
 }
 
+/// The commands a wildcard name (`*CAS*`) matches, sorted; none for a
+/// plain name.
+fn wildcard_matches(name: &str) -> Vec<&'static CmdletDef> {
+    if !crate::runtime::ops::has_wildcard(name) {
+        return Vec::new();
+    }
+    let mut found: Vec<&'static CmdletDef> =
+        registry().all().iter().filter(|d| wildcard_match(name, d.signature.name, false)).collect();
+    found.sort_by_key(|d| d.signature.name.to_ascii_lowercase());
+    found
+}
+
 fn get_help(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let Some(name) = args.string("Name") else {
         let text = "\nTOPIC\n    mailsh help\n\nSHORT DESCRIPTION\n    mailsh runs the Exchange Management Shell cmdlets that decide who may reach a mailbox and how.\n\nLONG DESCRIPTION\n    Get-Command lists every cmdlet. Get-Help <cmdlet> shows its syntax;\n    -Examples, -Full and -Parameter <name> show more. <cmdlet> -? works too.\n\n";
         return out.emit(cx, format_text(text.to_string()));
     };
-    let def = find_def(&name)?;
+    let def = match wildcard_matches(&name).as_slice() {
+        [] => find_def(&name)?,
+        [one] => *one,
+        many => {
+            // Several commands: PowerShell lists them, one line each.
+            for d in many {
+                let sig = &d.signature;
+                let row = super::common::custom_object(
+                    "HelpInfoShort",
+                    vec![
+                        ("Name".into(), Value::str(sig.name)),
+                        ("Category".into(), Value::str("Cmdlet")),
+                        ("Synopsis".into(), Value::str(sig.synopsis)),
+                    ],
+                );
+                out.emit(cx, row)?;
+            }
+            return Ok(());
+        }
+    };
     let sig = &def.signature;
     let text = if let Some(p) = args.string("Parameter") {
         let params: Vec<&Param> = sig.params.iter().filter(|x| wildcard_match(&p, x.name, false)).collect();

@@ -266,8 +266,8 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         }
         Some(mailbox_object(m, s))
     })?;
-    if more && !args.has("ResultSize") {
-        result_size_warning(cx, 1000);
+    if more {
+        result_size_warning(cx, args);
     }
     Ok(())
 }

@@ -104,6 +104,13 @@ impl Host for Console {
         self.width
     }
 
+    /// The screen and its scrollback, then the cursor home, as `clear` does.
+    fn clear_screen(&mut self) {
+        if std::io::stdout().is_terminal() {
+            write_or_exit(std::io::stdout().lock(), "\u{1b}[H\u{1b}[2J\u{1b}[3J");
+        }
+    }
+
     /// Progress is drawn on standard error, so that is what must be a
     /// terminal.
     fn is_terminal(&self) -> bool {

@@ -39,6 +39,8 @@ pub trait Host {
     fn is_terminal(&self) -> bool {
         false
     }
+    /// Clears the screen when standard output is a terminal (Clear-Host).
+    fn clear_screen(&mut self) {}
 }
 
 /// The text being run, to resolve spans into `At line:N char:M`.
