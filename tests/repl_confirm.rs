@@ -229,3 +229,28 @@ fn clear_host_cls_and_clear_clear_the_screen() {
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
 }
+
+#[test]
+fn tab_completes_members_variables_and_paths() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("schedule.ps1"), "'from the script'").expect("a script");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    s.run("$mbx = Get-CASMailbox jsmith");
+    s.send("$mbx.PopUse\t");
+    // (the line is highlighted: `$mbx` and the member are painted apart)
+    s.expect(".PopUseProtocolDefaults");
+    s.enter();
+    s.expect("\r\nTrue\r\n");
+    s.send("$WhatIfPref\t");
+    s.expect("WhatIfPreference");
+    s.enter();
+    s.expect("\r\nFalse\r\n");
+    s.send(&format!("& {}/sched\t", dir.path().display()));
+    s.expect("schedule.ps1");
+    s.enter();
+    s.expect("\r\nfrom the script\r\n");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}

@@ -11,7 +11,7 @@ use reedline::{
 };
 
 use super::batch::{exit_code, report_parse_error};
-use super::complete::ShellCompleter;
+use super::complete::{ShellCompleter, Variables, variables_of};
 use super::highlight::ShellHighlighter;
 use crate::language::diagnose::ends_in_continuation;
 use crate::language::parse_script;
@@ -65,7 +65,7 @@ impl Validator for ShellValidator {
     }
 }
 
-fn editor(cx: &Session) -> Reedline {
+fn editor(cx: &Session, variables: Variables) -> Reedline {
     let mut keybindings = default_emacs_keybindings();
     keybindings.add_binding(
         KeyModifiers::NONE,
@@ -74,7 +74,7 @@ fn editor(cx: &Session) -> Reedline {
     );
     let menu = Box::new(ColumnarMenu::default().with_name("completion_menu"));
     let mut line_editor = Reedline::create()
-        .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone())))
+        .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone(), variables)))
         .with_menu(ReedlineMenu::EngineCompleter(menu))
         .with_quick_completions(true)
         .with_partial_completions(true)
@@ -102,8 +102,12 @@ pub fn run(cx: &mut Session) -> i32 {
         }
     };
     let prompt = ShellPrompt { text: prompt_text(&server) };
-    let mut line_editor = editor(cx);
+    let variables = Variables::default();
+    let mut line_editor = editor(cx, variables.clone());
     loop {
+        if let Ok(mut v) = variables.lock() {
+            *v = variables_of(cx);
+        }
         let signal = match line_editor.read_line(&prompt) {
             Ok(s) => s,
             Err(e) => {
