@@ -74,7 +74,7 @@ pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
 /// Records a successful change in the admin audit log, in the same
 /// transaction as the change itself.
 pub fn audit(
-    tx: &Tx,
+    tx: &Tx<'_>,
     cx_user: &str,
     args: &Args,
     object_id: &str,

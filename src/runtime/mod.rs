@@ -18,5 +18,6 @@ pub mod session;
 pub mod should_process;
 pub mod signature;
 pub mod streams;
+pub mod transcript;
 pub mod types;
 pub mod value;
