@@ -254,3 +254,16 @@ fn tab_completes_members_variables_and_paths() {
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
 }
+
+#[test]
+fn tab_with_no_match_leaves_the_line_and_enter_runs_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.send("Set-CASMailbox -Zz\t");
+    s.send("\r");
+    s.expect("Set-CASMailbox : A parameter cannot be found that matches parameter name 'Zz'.\r\n");
+    s.expect(PROMPT);
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod cli;
 pub mod complete;
+mod completion_menu;
 pub mod console;
 #[cfg(test)]
 mod fuzz_tests;

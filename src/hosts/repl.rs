@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use reedline::{
-    ColumnarMenu, DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, MenuBuilder, Prompt, PromptEditMode,
-    PromptHistorySearch, PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult,
-    Validator, default_emacs_keybindings,
+    DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, Prompt, PromptEditMode, PromptHistorySearch,
+    PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult, Validator,
+    default_emacs_keybindings,
 };
 
 use super::batch::{exit_code, report_parse_error};
@@ -72,7 +72,7 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         KeyCode::Tab,
         ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
     );
-    let menu = Box::new(ColumnarMenu::default().with_name("completion_menu"));
+    let menu = Box::new(super::completion_menu::CompletionMenu::new("completion_menu"));
     let mut line_editor = Reedline::create()
         .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone(), variables)))
         .with_menu(ReedlineMenu::EngineCompleter(menu))
