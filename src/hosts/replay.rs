@@ -210,13 +210,47 @@ pub struct Failure {
     pub printed: Vec<String>,
 }
 
+/// The domain the transcript's output shows: the server's FQDN
+/// (`CAS01.mailsh.local`), else a canonical name (`mailsh.local/Users/...`);
+/// so a transcript recorded on any store replays on a store like it.
+pub fn recorded_domain(t: &Transcript) -> Option<String> {
+    let is_domain_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+    let machine = t.machine.as_deref().unwrap_or("CAS01").to_ascii_lowercase();
+    let fqdn_prefix = format!("{machine}.");
+    let lines = || t.entries.iter().flat_map(|e| e.expected.iter());
+    for line in lines() {
+        let lower = line.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&fqdn_prefix) {
+            let start = from + at;
+            let boundary = start == 0 || !lower[..start].ends_with(is_domain_char);
+            let rest: String = line[start + fqdn_prefix.len()..].chars().take_while(|c| is_domain_char(*c)).collect();
+            let rest = rest.trim_end_matches('.');
+            if boundary && rest.contains('.') {
+                return Some(rest.to_string());
+            }
+            from = start + fqdn_prefix.len();
+        }
+    }
+    for line in lines() {
+        if let Some(at) = line.find("/Users/") {
+            let domain: String = line[..at].chars().rev().take_while(|c| is_domain_char(*c)).collect();
+            let domain: String = domain.chars().rev().collect();
+            if domain.contains('.') {
+                return Some(domain);
+            }
+        }
+    }
+    None
+}
+
 /// Runs one transcript in a fresh store; returns the failing commands.
 pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<Failure> {
     let store_path = scratch.join("config.db");
     let buffer = Rc::new(RefCell::new(String::new()));
     let options = CreateOptions {
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
-        domain: Some("contoso.com".to_string()),
+        domain: Some(recorded_domain(transcript).unwrap_or_else(|| "contoso.com".to_string())),
     };
     let mut cx = super::session::new_session(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
     cx.non_interactive = true;
@@ -365,6 +399,20 @@ pub fn run(paths: &[String], update: bool) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recorded_domain_comes_from_the_output() {
+        let t = parse_transcript(
+            "[PS] CAS01>Get-CASMailbox nobody\nThe operation couldn't be performed because object 'nobody' couldn't be found on 'cas01.mailsh.local'.\n",
+        );
+        assert_eq!(recorded_domain(&t).as_deref(), Some("mailsh.local"));
+        let t = parse_transcript(
+            "[PS] CAS01>Set-CASMailbox x -WhatIf\nWhat if: Setting CAS mailbox \"fabrikam.net/Users/X\".\n",
+        );
+        assert_eq!(recorded_domain(&t).as_deref(), Some("fabrikam.net"));
+        let t = parse_transcript("[PS] CAS01>'hello'\nhello\n");
+        assert_eq!(recorded_domain(&t), None);
+    }
 
     #[test]
     fn prompts_of_every_kind_are_recognized() {

@@ -2,7 +2,9 @@
 //! pseudo-terminal: -Confirm asks in PowerShell's words and its answers
 //! hold (Y, N, A, L, Ctrl-C); secrets show `*` and reach neither history nor
 //! transcript; Ctrl-C stops a running pipeline, a prompt or a network wait
-//! and the shell stays; history is written line by line.
+//! and the shell stays; history is written line by line; Clear-Host; Tab
+//! completion of members, variables and paths; a transcript recorded on
+//! another domain replays.
 
 #[path = "common/pty.rs"]
 mod pty;
@@ -266,4 +268,34 @@ fn tab_with_no_match_leaves_the_line_and_enter_runs_it() {
     s.expect(PROMPT);
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn a_transcript_recorded_on_another_domain_replays() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let transcript = dir.path().join("session.ps1");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    cmd.env("MAILSH_STORE", dir.path().join("config.db"))
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "mailsh.local")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Pty::spawn(cmd);
+    s.expect(PROMPT);
+    s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.expect("Transcript started, output file is");
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    s.run("Set-CASMailbox jsmith -PopEnabled $false -WhatIf");
+    s.run("Get-CASMailbox nobody");
+    s.run("Stop-Transcript");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+    let text = std::fs::read_to_string(&transcript).expect("the transcript");
+    assert!(text.contains("couldn't be found on 'cas01.mailsh.local'"), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
 }
