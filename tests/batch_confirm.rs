@@ -157,3 +157,29 @@ fn a_confirmation_nobody_can_answer_is_an_error_that_changes_nothing() {
     );
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "0\n", ""));
 }
+
+#[test]
+fn ctrl_c_ends_a_batch_script_with_a_message_and_a_failure() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailsh"))
+        .args(["-NonInteractive", "-Command", "'started'; while ($true) { }; 'never'"])
+        .env("MAILSH_STORE", dir.path().join("config.db"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mailsh runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first line");
+    assert_eq!(first, "started\n");
+    // SAFETY: a signal to the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().expect("mailsh ends");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest of the output");
+    assert_eq!(rest, "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "The pipeline has been stopped.\n");
+}
