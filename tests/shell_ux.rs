@@ -1,6 +1,6 @@
 //! What an administrator expects of the shell in batch: Get-Help with
-//! wildcards lists the matching commands, Clear-Host writes nothing into
-//! redirected output.
+//! wildcards lists the matching commands and about_ topics, Clear-Host
+//! writes nothing into redirected output.
 
 use std::process::Command;
 
@@ -46,4 +46,18 @@ fn get_help_with_a_wildcard_lists_the_matching_commands() {
 fn clear_host_writes_nothing_into_redirected_output() {
     let dir = tempfile::tempdir().expect("temporary folder");
     assert_eq!(command(dir.path(), "Clear-Host; cls; clear; 'after'"), (0, "after\n".to_string(), String::new()));
+}
+
+#[test]
+fn about_topics_are_listed_and_shown() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (code, stdout, stderr) = command(dir.path(), "Get-Help about_* | ForEach-Object Name");
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(stdout, "about_mailsh\nabout_mailsh_Shell\nabout_CommonParameters\nabout_Preference_Variables\n");
+    let (code, stdout, _) = command(dir.path(), "Get-Help about_commonparameters");
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("\nTOPIC\n    about_CommonParameters\n\nSHORT DESCRIPTION\n    Parameters every command takes.\n\nLONG DESCRIPTION\n"),
+        "{stdout}"
+    );
 }

@@ -16,6 +16,7 @@ macro_rules! powershell_cmdlet {
     };
 }
 
+mod about_topics;
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
