@@ -183,3 +183,27 @@ fn ctrl_c_ends_a_batch_script_with_a_message_and_a_failure() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "The pipeline has been stopped.\n");
 }
+
+#[test]
+fn script_functions_ask_by_their_confirm_impact() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let script = "\
+function Remove-Thing { [CmdletBinding(SupportsShouldProcess, ConfirmImpact='High')] param($Name) if ($PSCmdlet.ShouldProcess($Name)) { \"removed $Name\" } }
+function Set-Thing { [CmdletBinding(SupportsShouldProcess)] param($Name) if ($PSCmdlet.ShouldProcess($Name)) { \"set $Name\" } }
+Set-Thing a
+Remove-Thing b -Confirm:$false
+Remove-Thing c -WhatIf
+Remove-Thing d
+";
+    let r = mailsh(&store, dir.path(), &["-NonInteractive", "-Command", "-"], script);
+    assert_eq!(r.stdout, "set a\nremoved b\nWhat if: Performing the operation \"Remove-Thing\" on target \"c\".\n");
+    assert!(
+        r.stderr.starts_with(
+            "Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 1);
+}

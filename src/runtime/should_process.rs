@@ -91,16 +91,19 @@ impl Session {
     pub fn confirm_in_force(&self, args: &Args) -> bool {
         match args.get("Confirm") {
             Some(v) => v.is_true(),
-            None => {
-                let preference = match self.get_var("ConfirmPreference").to_text().to_ascii_lowercase().as_str() {
-                    "none" => return false,
-                    "low" => ConfirmImpact::Low,
-                    "medium" => ConfirmImpact::Medium,
-                    _ => ConfirmImpact::High,
-                };
-                args.signature.confirm_impact != ConfirmImpact::None && args.signature.confirm_impact >= preference
-            }
+            None => self.impact_asks(args.signature.confirm_impact),
         }
+    }
+
+    /// Whether a change of this impact asks under `$ConfirmPreference`.
+    pub fn impact_asks(&self, impact: ConfirmImpact) -> bool {
+        let preference = match self.get_var("ConfirmPreference").to_text().to_ascii_lowercase().as_str() {
+            "none" => return false,
+            "low" => ConfirmImpact::Low,
+            "medium" => ConfirmImpact::Medium,
+            _ => ConfirmImpact::High,
+        };
+        impact != ConfirmImpact::None && impact >= preference
     }
 
     pub fn should_process_text(&mut self, args: &Args, text: &str) -> Result<bool> {
