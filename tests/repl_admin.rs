@@ -271,13 +271,14 @@ fn tab_with_no_match_leaves_the_line_and_enter_runs_it() {
 }
 
 #[test]
-fn a_transcript_recorded_on_another_domain_replays() {
+fn a_transcript_replays_with_the_domain_and_width_it_was_recorded_with() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let transcript = dir.path().join("session.ps1");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
     cmd.env("MAILSH_STORE", dir.path().join("config.db"))
         .env("MAILSH_SERVER", "CAS01")
         .env("MAILSH_DOMAIN", "mailsh.local")
+        .env("COLUMNS", "60")
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     let mut s = Pty::spawn(cmd);
@@ -288,11 +289,15 @@ fn a_transcript_recorded_on_another_domain_replays() {
     new_mailbox(&mut s, "John Smith", "jsmith");
     s.run("Set-CASMailbox jsmith -PopEnabled $false -WhatIf");
     s.run("Get-CASMailbox nobody");
+    // Laid out in the recorded console's 60 columns, on replay too.
+    s.run("[pscustomobject]@{Alpha = 'word ' * 30; Beta = 1} | Format-Table");
     s.run("Stop-Transcript");
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
     let text = std::fs::read_to_string(&transcript).expect("the transcript");
     assert!(text.contains("couldn't be found on 'cas01.mailsh.local'"), "{text}");
+    assert!(text.contains("\nConsole Width: 60\n"), "{text}");
+    assert!(text.contains("\nword word word word word word word word word word wo...    1\n"), "{text}");
 
     let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
     let stdout = String::from_utf8_lossy(&out.stdout);

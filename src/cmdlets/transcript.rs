@@ -57,7 +57,7 @@ fn start_transcript(args: &Args, _input: Option<&Value>, cx: &mut Session, out: 
         old.stop();
     }
     let user = cx.user.clone();
-    let info = HeaderInfo { user: &user, machine: &server, host_application: "mailsh" };
+    let info = HeaderInfo { user: &user, machine: &server, host_application: "mailsh", width: cx.host.width() };
     let t = Transcript::start(path.clone(), args.switch("Append"), args.switch("IncludeInvocationHeader"), &info)
         .map_err(|e| {
             ErrorRecord::new(

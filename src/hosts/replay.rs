@@ -26,6 +26,8 @@ pub struct Entry {
 #[derive(Debug, Default, PartialEq)]
 pub struct Transcript {
     pub machine: Option<String>,
+    /// `Console Width: N` in mailsh's header: the columns output was laid out in.
+    pub width: Option<usize>,
     /// Lines before the first command, kept as they are by -Update.
     pub preamble: Vec<String>,
     pub entries: Vec<Entry>,
@@ -61,6 +63,9 @@ pub fn parse_transcript(text: &str) -> Transcript {
             i += 1;
             if let Some(m) = l.strip_prefix("Machine: ") {
                 t.machine = m.split_whitespace().next().map(|s| s.to_string());
+            }
+            if let Some(w) = l.strip_prefix("Console Width: ") {
+                t.width = w.trim().parse().ok();
             }
             if l.trim_end() == STARS {
                 break;
@@ -185,6 +190,7 @@ pub fn unified_diff(expected: &[String], actual: &[String]) -> String {
 /// Collects stdout and stderr in order, as a transcript records them.
 struct Capture {
     buffer: Rc<RefCell<String>>,
+    width: usize,
 }
 
 impl Host for Capture {
@@ -199,6 +205,9 @@ impl Host for Capture {
     }
     fn interactive(&self) -> bool {
         false
+    }
+    fn width(&self) -> usize {
+        self.width
     }
 }
 
@@ -252,7 +261,11 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
         domain: Some(recorded_domain(transcript).unwrap_or_else(|| "contoso.com".to_string())),
     };
-    let mut cx = super::session::new_session(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
+    let mut cx = super::session::new_session(
+        store_path.clone(),
+        options,
+        Box::new(Capture { buffer: buffer.clone(), width: transcript.width.unwrap_or(120) }),
+    );
     cx.non_interactive = true;
     if let Ok(exe) = std::env::current_exe() {
         cx.exe = exe;
