@@ -304,3 +304,22 @@ fn a_transcript_replays_with_the_domain_and_width_it_was_recorded_with() {
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
 }
+
+#[test]
+fn ctrl_r_then_enter_runs_the_line_found() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    check(&mut s, "'alpha ' + 'one'", "alpha one");
+    check(&mut s, "'beta ' + 'two'", "beta two");
+    s.send("\x12alph");
+    s.expect("bck-i-search: alph");
+    s.press("\r");
+    s.expect("\r\nalpha one\r\n");
+    // The next prompt starts empty, and the line found is history again.
+    check(&mut s, "'after'", "after");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
+    assert_eq!(history.lines().filter(|l| *l == "'alpha ' + 'one'").count(), 2, "{history}");
+}

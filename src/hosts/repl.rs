@@ -5,9 +5,9 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use reedline::{
-    DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, Prompt, PromptEditMode, PromptHistorySearch,
-    PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult, Validator,
-    default_emacs_keybindings,
+    DefaultHinter, EditCommand, Emacs, FileBackedHistory, HistoryItem, KeyCode, KeyModifiers, Prompt, PromptEditMode,
+    PromptHistorySearch, PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult,
+    Validator, default_emacs_keybindings,
 };
 
 use super::batch::{exit_code, report_parse_error};
@@ -66,6 +66,7 @@ impl Validator for ShellValidator {
 }
 
 fn editor(cx: &Session, variables: Variables) -> Reedline {
+    let run_found = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut keybindings = default_emacs_keybindings();
     keybindings.add_binding(
         KeyModifiers::NONE,
@@ -78,7 +79,8 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         .with_menu(ReedlineMenu::EngineCompleter(menu))
         .with_quick_completions(true)
         .with_partial_completions(true)
-        .with_edit_mode(Box::new(Emacs::new(keybindings)))
+        .with_edit_mode(Box::new(super::keys::ShellKeys::new(Emacs::new(keybindings), run_found.clone())))
+        .with_break_signal(run_found)
         .with_highlighter(Box::new(ShellHighlighter))
         .with_validator(Box::new(ShellValidator))
         .with_hinter(Box::new(
@@ -121,6 +123,19 @@ pub fn run(cx: &mut Session) -> i32 {
                 // a killed shell keeps its history, and two shells on one
                 // store both keep theirs.
                 let _ = line_editor.sync_history();
+                line
+            }
+            // Enter on a line Ctrl-R found: run it, and keep it in the history
+            // as reedline does for a line submitted.
+            Signal::ExternalBreak(line) => {
+                // reedline keeps a broken-off line in its editor: the next
+                // prompt starts empty.
+                line_editor.run_edit_commands(&[EditCommand::Clear]);
+                println!();
+                if !line.trim().is_empty() {
+                    let _ = line_editor.history_mut().save(HistoryItem::from_command_line(&line));
+                    let _ = line_editor.sync_history();
+                }
                 line
             }
             Signal::CtrlC => continue,
