@@ -249,6 +249,11 @@ fn tab_completes_members_variables_and_paths() {
     s.expect("WhatIfPreference");
     s.enter();
     s.expect("\r\nFalse\r\n");
+    // Property names from the objects the pipeline carries.
+    s.send("Get-CASMailbox | Select-Object -ExpandProperty PopUse\t");
+    s.expect("PopUseProtocolDefaults");
+    s.enter();
+    s.expect("\r\nTrue\r\n");
     s.send(&format!("& {}/sched\t", dir.path().display()));
     s.expect("schedule.ps1");
     s.enter();

@@ -195,6 +195,7 @@ pub fn definitions() -> Vec<CmdletDef> {
 
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-CASMailbox")
+        .outputs(property_names)
         .synopsis("Shows the client access settings of mailboxes: IMAP4, POP3, MAPI, Outlook Web App, ActiveSync, EWS.")
         .description("Without -Identity, every mailbox is listed (the first 1000 unless -ResultSize says otherwise). -Filter takes an OPATH filter such as \"ImapEnabled -eq $false\".")
         .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).pipeline().by_property().help("The mailbox: name, alias, display name, UPN, email address, GUID, canonical name or DOMAIN\\alias. Wildcards (*) are accepted."))

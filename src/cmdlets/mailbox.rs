@@ -229,6 +229,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-Mailbox")
+        .outputs(|| PROPERTIES)
         .synopsis("Lists mailboxes, or shows one.")
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter"))

@@ -78,6 +78,21 @@ impl ShellCompleter {
         ShellCompleter { store_path, store: None, variables }
     }
 
+    /// The properties of what `upstream` outputs: a cmdlet's declared ones,
+    /// or those of a variable's objects.
+    fn upstream_properties(&self, upstream: Option<&str>) -> Vec<String> {
+        let Some(up) = upstream else { return Vec::new() };
+        if let Some(name) = up.strip_prefix('$') {
+            let Ok(vars) = self.variables.lock() else { return Vec::new() };
+            return vars.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, p)| p.clone()).unwrap_or_default();
+        }
+        crate::cmdlets::registry()
+            .find(up)
+            .and_then(|d| d.signature.output_properties)
+            .map(|f| f().iter().map(|p| p.to_string()).collect())
+            .unwrap_or_default()
+    }
+
     /// `$Err` -> `$Error`; `$m.Imap` -> `$m.ImapEnabled`...
     fn variable_words(&self, word: &str) -> Option<Vec<String>> {
         let rest = word.strip_prefix('$')?;
@@ -113,6 +128,8 @@ struct Context {
     word_start: usize,
     word: String,
     tokens: Vec<String>,
+    /// The first word of the command before `|`, whose objects this one gets.
+    upstream: Option<String>,
 }
 
 fn context(line: &str, pos: usize) -> Context {
@@ -128,6 +145,10 @@ fn context(line: &str, pos: usize) -> Context {
             _ => {}
         }
     }
+    let upstream = before[..seg_start].strip_suffix('|').and_then(|head| {
+        let start = head.rfind(['|', ';', '(', '{']).map_or(0, |i| i + 1);
+        head[start..].split_whitespace().next().map(str::to_string)
+    });
     let segment = &before[seg_start..];
     let mut tokens = Vec::new();
     let mut current = String::new();
@@ -163,7 +184,7 @@ fn context(line: &str, pos: usize) -> Context {
     if current.is_empty() {
         word_start = pos;
     }
-    Context { word_start, word: current, tokens }
+    Context { word_start, word: current, tokens, upstream }
 }
 
 fn quote_if_needed(s: &str) -> String {
@@ -199,6 +220,12 @@ fn path_words(word: &str) -> Vec<String> {
         .collect();
     found.sort_by_key(|p| p.to_ascii_lowercase());
     found
+}
+
+/// Parameters whose values name properties of the piped objects (and
+/// Where-Object's first position, which takes a name in `Where-Object Name -eq x`).
+fn is_property_param(p: &Param) -> bool {
+    matches!(p.name, "Property" | "ExpandProperty" | "GroupBy" | "FilterScript")
 }
 
 /// Parameters whose values are file paths.
@@ -265,6 +292,16 @@ impl ShellCompleter {
                 self.mailbox_names(&word).iter().map(|n| quote_if_needed(n)).collect()
             }
             _ if param.is_some_and(is_path_param) => path_words(&word),
+            _ if param.is_some_and(is_property_param) && !word.starts_with('{') => {
+                // `Name,Imap<Tab>`: the last name of a list is completed.
+                let (done, last) = word.rsplit_once(',').map_or(("", word.as_str()), |(d, l)| (d, l));
+                let last = last.to_ascii_lowercase();
+                let mut names = self.upstream_properties(ctx.upstream.as_deref());
+                names.retain(|n| n.to_ascii_lowercase().starts_with(&last));
+                names.sort_by_key(|n| n.to_ascii_lowercase());
+                names.dedup();
+                names.into_iter().map(|n| if done.is_empty() { n } else { format!("{done},{n}") }).collect()
+            }
             _ if is_service_command => {
                 let mut v: Vec<String> = SERVICE_NAMES.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect();
                 if sig.name.eq_ignore_ascii_case("net") && ctx.tokens.len() == 1 {
@@ -345,5 +382,10 @@ mod tests {
             vec!["iCalendar".to_string(), "intranetUrl".to_string(), "InternetUrl".to_string()]
         );
         assert_eq!(complete("Get-CASMailbox | Set-CASMailbox -PopEnabled $f"), vec!["$false".to_string()]);
+        // Property names from what the pipeline carries.
+        assert!(complete("Get-CASMailbox | Select-Object -Property ImapEn").contains(&"ImapEnabled".to_string()));
+        assert!(complete("Get-CASMailbox | Format-Table Name,PopEn").contains(&"Name,PopEnabled".to_string()));
+        assert!(complete("Get-CASMailbox | Where-Object MAPIE").contains(&"MAPIEnabled".to_string()));
+        assert!(complete("Get-Mailbox | Sort-Object Prohibit").contains(&"ProhibitSendQuota".to_string()));
     }
 }

@@ -255,6 +255,9 @@ pub struct Signature {
     /// Writes the configuration store: fed by a pipeline, its records are
     /// grouped into larger transactions.
     pub writes_store: bool,
+    /// The properties of the objects it outputs ([OutputType]), for Tab
+    /// completion of -Property and the like after it in a pipeline.
+    pub output_properties: Option<fn() -> &'static [&'static str]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -286,6 +289,7 @@ impl Signature {
             confirm_impact: ConfirmImpact::Medium,
             confirm_message: None,
             writes_store: false,
+            output_properties: None,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
@@ -318,6 +322,11 @@ impl Signature {
     /// The operation text of -WhatIf and -Confirm, `{target}` for the object.
     pub fn confirm_message(mut self, template: &'static str) -> Self {
         self.confirm_message = Some(template);
+        self
+    }
+    /// The properties of the objects it outputs (see `output_properties`).
+    pub fn outputs(mut self, properties: fn() -> &'static [&'static str]) -> Self {
+        self.output_properties = Some(properties);
         self
     }
     /// Writes the configuration store (see `writes_store`).
