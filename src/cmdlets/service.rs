@@ -15,11 +15,28 @@ use crate::runtime::value::Value;
 use crate::services::{Service, ServiceControl, ServiceStatus};
 use crate::store::{StartupType, Store};
 
+/// What a ServiceController shows (Tab completion after Get-Service |).
+const SERVICE_PROPERTIES: &[&str] = &[
+    "Status",
+    "Name",
+    "DisplayName",
+    "ServiceName",
+    "StartType",
+    "CanStop",
+    "CanPauseAndContinue",
+    "CanShutdown",
+    "DependentServices",
+    "ServicesDependedOn",
+    "ServiceType",
+    "MachineName",
+];
+
 pub fn definitions() -> Vec<CmdletDef> {
     let name = || Param::new("Name", T::Strings).aliases(&["ServiceName"]).position(0).pipeline().by_property();
     let get = Signature::build("Get-Service")
         .aliases(&["gsv"])
         .class("Microsoft.PowerShell.Commands.GetServiceCommand")
+        .outputs(|| SERVICE_PROPERTIES)
         .synopsis("Shows the Exchange mail services and whether they run.")
         .param(name().help("Service names; wildcards accepted (MSExchange*)."))
         .param(Param::new("DisplayName", T::Strings))

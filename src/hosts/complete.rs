@@ -387,5 +387,6 @@ mod tests {
         assert!(complete("Get-CASMailbox | Format-Table Name,PopEn").contains(&"Name,PopEnabled".to_string()));
         assert!(complete("Get-CASMailbox | Where-Object MAPIE").contains(&"MAPIEnabled".to_string()));
         assert!(complete("Get-Mailbox | Sort-Object Prohibit").contains(&"ProhibitSendQuota".to_string()));
+        assert_eq!(complete("Get-Service MSExchangeIMAP4 | Select-Object StartT"), vec!["StartType".to_string()]);
     }
 }
