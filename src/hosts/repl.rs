@@ -73,6 +73,16 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         KeyCode::Tab,
         ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
     );
+    // Shift-Tab goes back through the matches; Ctrl+Space opens the menu
+    // (PSReadLine's MenuComplete).
+    for modifiers in [KeyModifiers::SHIFT, KeyModifiers::NONE] {
+        keybindings.add_binding(modifiers, KeyCode::BackTab, ReedlineEvent::MenuPrevious);
+    }
+    keybindings.add_binding(
+        KeyModifiers::CONTROL,
+        KeyCode::Char(' '),
+        ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
+    );
     let menu = Box::new(super::completion_menu::CompletionMenu::new("completion_menu"));
     let mut line_editor = Reedline::create()
         .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone(), variables)))
