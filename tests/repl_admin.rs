@@ -6,12 +6,9 @@
 //! completion of members, variables and paths; a transcript recorded on
 //! another domain replays.
 
-#[path = "common/pty.rs"]
-mod pty;
-
 use std::process::Command;
 
-use pty::Pty;
+use crate::support::pty::Pty;
 
 fn spawn(store: &std::path::Path) -> Pty {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
