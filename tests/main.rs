@@ -12,13 +12,16 @@
 
 mod support;
 
+mod batch_confirm;
 mod docs;
 mod imap;
 mod language;
 mod layout;
 mod pop3;
 mod repl;
+mod repl_admin;
 mod services;
 mod shell;
+mod shell_ux;
 mod transcripts;
 mod utility_cmdlets;

@@ -16,12 +16,14 @@ macro_rules! powershell_cmdlet {
     };
 }
 
+mod about_topics;
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
 mod command;
 mod common;
 mod compare_object;
+mod confirm_texts;
 mod connectivity;
 mod content;
 mod convert_csv;
