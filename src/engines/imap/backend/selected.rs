@@ -40,6 +40,10 @@ pub struct Selected {
     /// Keywords the client has been told of in FLAGS, besides the standard
     /// ones. Never shrinks while the folder is selected.
     pub keywords: Vec<String>,
+    /// The search result variable `$` (SEARCHRES, RFC 9051 6.4.4.1), as
+    /// UIDs: empty at SELECT, set by SEARCH RETURN (SAVE); an expunged
+    /// message drops out when `$` is read against the view.
+    pub saved: Vec<u32>,
 }
 
 impl Selected {
@@ -63,6 +67,7 @@ impl Selected {
             own_modseqs: HashSet::new(),
             recent: view.recent,
             keywords: vec![],
+            saved: vec![],
         };
         for k in &view.keywords {
             selected.learn_keyword(k);
@@ -73,6 +78,18 @@ impl Selected {
             }
         }
         Ok((selected, Opened { first_unseen: view.first_unseen, changed: view.changed, vanished: view.vanished }))
+    }
+
+    /// `$` as message numbers and as UIDs, for a command to read (RFC 9051
+    /// 6.4.4.1); an empty result is a set that matches nothing (no message
+    /// has number or UID 4294967295).
+    pub fn saved_sets(&self) -> (String, String) {
+        let uids: Vec<u32> = self.saved.iter().copied().filter(|u| self.uids.binary_search(u).is_ok()).collect();
+        if uids.is_empty() {
+            return (u32::MAX.to_string(), u32::MAX.to_string());
+        }
+        let seqs: Vec<u32> = uids.iter().filter_map(|u| self.seq_of(*u)).collect();
+        (compress(&seqs), compress(&uids))
     }
 
     pub fn seq_of(&self, uid: u32) -> Option<u32> {

@@ -23,6 +23,31 @@ pub enum ExtCommand {
     List { selection: Vec<String>, reference: Vec<u8>, patterns: Vec<Vec<u8>>, returns: ListReturns },
     /// APPEND of several messages.
     MultiAppend { mailbox: Vec<u8>, messages: Vec<AppendMessage> },
+    /// A command naming the saved search result `$` (SEARCHRES, RFC 5182,
+    /// RFC 9051 6.4.4.1): the session puts the set in and reads it again.
+    Dollar { message: Vec<u8>, marks: Vec<DollarMark> },
+}
+
+/// Where a `$` stands in a command, and whether it means UIDs there (the
+/// set of a UID command, or a `UID $` search key) or message numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DollarMark {
+    pub at: usize,
+    pub uid: bool,
+}
+
+/// `message` with each `$` replaced by the set the session holds for it
+/// (`seqs` where it means message numbers, `uids` where UIDs).
+pub fn put_dollar(message: &[u8], marks: &[DollarMark], seqs: &str, uids: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + seqs.len().max(uids.len()) * marks.len());
+    let mut from = 0;
+    for m in marks {
+        out.extend_from_slice(&message[from..m.at]);
+        out.extend_from_slice(if m.uid { uids.as_bytes() } else { seqs.as_bytes() });
+        from = m.at + 1;
+    }
+    out.extend_from_slice(&message[from..]);
+    out
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -159,11 +184,15 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
     let tag = String::from_utf8(astring(&toks.first()?.1)?).ok()?;
     let mut at = 1;
     let mut name = word(&toks.get(at)?.1)?;
-    if name == "UID" {
+    let uid_command = name == "UID";
+    if uid_command {
         at += 1;
         name = word(&toks.get(at)?.1)?;
     }
     at += 1;
+    if let Some(marks) = dollar_marks(&toks, at, &name, uid_command) {
+        return Some((tag, ExtCommand::Dollar { message: message.to_vec(), marks }));
+    }
     let command = match name.as_str() {
         "SEARCH" => search(message, &toks, at)?,
         "CREATE" => create(&toks, at)?,
@@ -172,6 +201,24 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
         _ => return None,
     };
     Some((tag, command))
+}
+
+/// The `$` atoms of a command, if any. The set argument of FETCH, STORE,
+/// COPY, MOVE and EXPUNGE means UIDs under UID; in SEARCH criteria `$` is a
+/// set of message numbers and `UID $` one of UIDs (RFC 5182 2.1).
+fn dollar_marks(toks: &[(usize, Token)], first_arg: usize, name: &str, uid_command: bool) -> Option<Vec<DollarMark>> {
+    let set_first = matches!(name, "FETCH" | "STORE" | "COPY" | "MOVE" | "EXPUNGE");
+    let marks: Vec<DollarMark> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, t))| *t == Token::Atom(b"$".to_vec()))
+        .map(|(i, (at, _))| {
+            let after_uid = i > 0 && word(&toks[i - 1].1).as_deref() == Some("UID");
+            let uid = after_uid || (set_first && i == first_arg && uid_command);
+            DollarMark { at: *at, uid }
+        })
+        .collect();
+    (!marks.is_empty()).then_some(marks)
 }
 
 /// `RETURN (opts)` right after SEARCH (RFC 4731 3); the rest to imap-codec.
@@ -334,5 +381,23 @@ mod tests {
         assert!(parse(b"a6 APPEND INBOX {3}\r\nabc\r\n").is_none(), "one message is imap-codec's");
         assert!(parse(b"a7 SEARCH RETURN (MIN\r\n").is_none());
         assert!(parse(b"a8 CREATE x (USE (\\Sent)) extra\r\n").is_none());
+    }
+
+    #[test]
+    fn dollar_is_found_with_its_meaning() {
+        let marks = |m: &[u8]| match parse(m) {
+            Some((_, ExtCommand::Dollar { marks, .. })) => marks,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(marks(b"a UID FETCH $ FLAGS\r\n"), [DollarMark { at: 12, uid: true }]);
+        assert_eq!(marks(b"a FETCH $ FLAGS\r\n"), [DollarMark { at: 8, uid: false }]);
+        assert_eq!(
+            marks(b"a UID SEARCH $ UID $ \"$\" $Junk\r\n"),
+            [DollarMark { at: 13, uid: false }, DollarMark { at: 19, uid: true }],
+            "a search key $ is message numbers; quoted $ and $Junk are not marks"
+        );
+        let m = b"a UID COPY $ Junk\r\n";
+        assert_eq!(put_dollar(m, &marks(m), "1:2", "7,9"), b"a UID COPY 7,9 Junk\r\n");
+        assert!(parse(b"a FETCH 1 (BODY[HEADER.FIELDS ($x)])\r\n").is_none());
     }
 }

@@ -307,6 +307,22 @@ const COMMANDS: &[&str] = &[
     "ID",
 ];
 
+/// A whole command given as bytes (a command with the saved result `$`
+/// put in): imap-codec's syntax, else extension syntax.
+pub fn decode_command(message: &[u8]) -> Incoming {
+    use imap_codec::decode::Decoder;
+    match CommandCodec::default().decode(message) {
+        Ok((rest, command)) if rest.is_empty() => Incoming::Command(command.into_static()),
+        _ => match super::ext::parse(message) {
+            Some((tag, command)) => Incoming::Extended { tag, command },
+            None => {
+                let tag = message.split(|b| *b == b' ').next().map(|t| String::from_utf8_lossy(t).into_owned());
+                Incoming::Invalid { tag, known_command: known_command(message) }
+            }
+        },
+    }
+}
+
 /// Whether the word after the tag names a command we implement.
 fn known_command(message: &[u8]) -> bool {
     let mut words = message.split(|b| *b == b' ' || *b == b'\r' || *b == b'\n').filter(|w| !w.is_empty());

@@ -24,6 +24,7 @@ pub mod noop;
 pub mod quota;
 pub mod rename;
 pub mod search;
+pub mod searchres;
 pub mod select;
 pub mod sort;
 pub mod status;
@@ -120,6 +121,7 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Unselect => close::run(s, false).await,
         Expunge => expunge::run(s, None).await,
         ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
+        Search { charset: Some(c), .. } if !sort::known_charset(&c) => Done::no(sort::BAD_CHARSET),
         Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
         Sort { sort_criteria, charset, search_criteria, uid } => {
             sort::run(s, sort_criteria.as_ref(), &charset, search_criteria.into_inner(), uid).await
@@ -147,8 +149,9 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
 pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Done {
     match ext {
         ExtCommand::Search { search, returns } => match search.body {
-            CommandBody::Search { criteria, uid, .. } => {
-                esearch::run(s, tag, criteria.into_inner(), uid, &returns).await
+            CommandBody::Search { charset, criteria, uid } => {
+                let charset_known = charset.as_ref().is_none_or(sort::known_charset);
+                esearch::run(s, tag, criteria.into_inner(), uid, &returns, charset_known).await
             }
             _ => Done::bad(texts::COMMAND_ERROR),
         },
@@ -157,6 +160,8 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
             list_extended::run(s, &selection, reference, patterns, returns).await
         }
         ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+        // Put in by the dispatcher before a command runs.
+        ExtCommand::Dollar { .. } => Done::bad(texts::ARGUMENT_ERROR),
     }
 }
 
