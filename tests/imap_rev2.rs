@@ -98,3 +98,293 @@ show('unselected', a.cmd('FETCH $ (UID)'))
 fn printed_value(out: &str, name: &str) -> String {
     out.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).unwrap_or_default().to_string()
 }
+
+#[test]
+fn catenate_builds_a_message_from_text_and_urls() {
+    let env = five_messages();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+import re
+MP = (b'From: a@b.c\r\nSubject: parts\r\nMIME-Version: 1.0\r\n'
+      b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+      b'--XX\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n'
+      b'--XX\r\nContent-Type: text/plain\r\n\r\nsecond part\r\n--XX--\r\n')
+a = Raw(); a.login()
+source = a.cmd(b'APPEND INBOX {{%d+}}\r\n' % len(MP) + MP)
+show('source', source)
+uv = int(re.search(r'APPENDUID (\d+)', source[-1]).group(1))
+a.cmd('EXAMINE INBOX')
+mid = b'\r\n--XX\r\nContent-Type: text/plain\r\n\r\nnew text'
+end = b'\r\n--XX--\r\n'
+cmd = (b'APPEND Drafts (\\Draft) CATENATE (URL "/INBOX;UIDVALIDITY=%d/;UID=6/;SECTION=HEADER" TEXT {{6+}}\r\n--XX\r\n'
+       b' URL ";UID=6/;SECTION=1.MIME" URL "imap://bob%%40contoso.com@localhost/INBOX/;UID=6/;SECTION=1"'
+       b' TEXT {{%d+}}\r\n%s URL "/INBOX/;UID=6/;SECTION=2/;PARTIAL=7.4" TEXT {{%d+}}\r\n%s)') % (uv, len(mid), mid, len(end), end)
+show('cat', a.cmd(cmd))
+show('badvalidity', a.cmd(b'APPEND Drafts CATENATE (URL "/INBOX;UIDVALIDITY=%d/;UID=6" TEXT {{1+}}\r\nx)' % (uv + 1)))
+show('missing', a.cmd('APPEND Drafts CATENATE (URL "/INBOX/;UID=99")'))
+show('otheruser', a.cmd('APPEND Drafts CATENATE (URL "imap://alice@localhost/INBOX/;UID=1")'))
+show('urlauth', a.cmd('APPEND Drafts CATENATE (URL "/INBOX/;UID=1/;URLAUTH=anonymous:internal:00")'))
+a.cmd('UNSELECT')
+show('unselected', a.cmd('APPEND Drafts CATENATE (URL ";UID=1")'))
+show('multi', a.cmd(b'APPEND Drafts CATENATE (TEXT {{9+}}\r\nSubject:  URL "/INBOX/;UID=2/;SECTION=HEADER.FIELDS%20(FROM)") {{7+}}\r\nSecond!'))
+
+m = imaplib_session()
+m.select('Drafts', readonly=True)
+typ, data = m.fetch('1', '(FLAGS BODY.PEEK[])')
+expected = MP[:MP.index(b'\r\n\r\n') + 4] + b'--XX\r\nContent-Type: text/plain\r\n\r\nfirst part' + mid + b'part' + end
+print('same', data[0][1] == expected, data[0][0])
+if data[0][1] != expected: print('got', data[0][1]); print('want', expected)
+typ, data = m.fetch('2:3', '(BODY.PEEK[])')
+print('second', data[0][1], data[2][1])
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(shown(&out, "source")[0].starts_with("TAG OK [APPENDUID "), "{out}");
+    assert!(
+        shown(&out, "cat")[0].starts_with("TAG OK [APPENDUID ")
+            && shown(&out, "cat")[0].ends_with(" 1] APPEND completed."),
+        "{out}"
+    );
+    assert!(
+        out.contains("same True b'1 (FLAGS (\\\\Recent \\\\Draft) BODY[] {"),
+        "the parts, in order, byte for byte: {out}"
+    );
+    let badvalidity = shown(&out, "badvalidity");
+    assert!(badvalidity[0].starts_with("TAG NO [BADURL /INBOX;UIDVALIDITY="), "another UIDVALIDITY: {out}");
+    assert_eq!(
+        shown(&out, "missing"),
+        ["TAG NO [BADURL /INBOX/;UID=99] The URL does not name a message here."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "otheruser"),
+        ["TAG NO [BADURL imap://alice@localhost/INBOX/;UID=1] The URL does not name a message here."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "urlauth"),
+        ["TAG NO [BADURL /INBOX/;UID=1/;URLAUTH=anonymous:internal:00] The URL does not name a message here."],
+        "URLAUTH is not served: {out}"
+    );
+    assert_eq!(
+        shown(&out, "unselected"),
+        ["TAG NO [BADURL ;UID=1] The URL does not name a message here."],
+        "a relative URL needs a selected folder: {out}"
+    );
+    assert!(
+        shown(&out, "multi")[0].starts_with("TAG OK [APPENDUID ")
+            && shown(&out, "multi")[0].ends_with(" 2:3] APPEND completed."),
+        "CATENATE with MULTIAPPEND: {out}"
+    );
+    assert!(
+        out.contains("second b'Subject: From: Alice <alice@contoso.com>\\r\\n\\r\\n' b'Second!'"),
+        "nothing was stored by the refused ones: {out}"
+    );
+}
+
+#[test]
+fn utf8_accept_names_strings_and_append() {
+    let env = five_messages();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+MSG = 'From: Zoë <zoe@contoso.com>\r\nSubject: café crème\r\n\r\nDéjà vu\r\n'.encode()
+a = Raw(); a.login()
+show('before', a.cmd('CREATE "Éléments"'))
+show('enable', a.cmd('ENABLE UTF8=ACCEPT'))
+show('again', a.cmd('ENABLE UTF8=ACCEPT'))
+show('create', a.cmd('CREATE "Éléments/Reçus"'))
+show('amp', a.cmd('CREATE "R&D"'))
+show('list', a.cmd('LIST "" "É*"'))
+show('listamp', a.cmd('LIST "" "R&D"'))
+show('append', a.cmd(b'APPEND "\xc3\x89l\xc3\xa9ments" UTF8 (~{{%d+}}\r\n%s)' % (len(MSG), MSG)))
+show('status', a.cmd('STATUS "Éléments" (MESSAGES)'))
+a.cmd('SELECT "Éléments"')
+show('search', a.cmd('SEARCH SUBJECT "crème"'))
+show('charset', a.cmd('SEARCH CHARSET UTF-8 SUBJECT x'))
+show('fetch', a.cmd('FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]'))
+b = Raw(); b.login()
+show('rev1', b.cmd('LIST "" "*"'))
+show('rev1search', b.cmd('SELECT "&AMk-l&AOk-ments"') and b.cmd('SEARCH CHARSET UTF-8 SUBJECT {{6+}}\r\ncrème'))
+
+m = imaplib_session()
+print('enabled', m.enable('UTF8=ACCEPT'))
+print('select', m.select('"Éléments/Reçus"'))
+print('names', m.list('""', '"Élé*"'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(shown(&out, "before"), ["TAG BAD Command Argument Error. 11"], "8-bit before ENABLE: {out}");
+    assert_eq!(shown(&out, "enable"), ["* ENABLED UTF8=ACCEPT", "TAG OK ENABLE completed."], "{out}");
+    assert_eq!(shown(&out, "again"), ["* ENABLED", "TAG OK ENABLE completed."], "{out}");
+    assert_eq!(shown(&out, "create"), ["TAG OK CREATE completed."], "{out}");
+    assert_eq!(
+        shown(&out, "list"),
+        [
+            "* LIST (\\HasChildren) \"/\" \"Éléments\"",
+            "* LIST (\\HasNoChildren) \"/\" \"Éléments/Reçus\"",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "listamp"),
+        ["* LIST (\\HasNoChildren) \"/\" \"R&D\"", "TAG OK LIST completed."],
+        "& is itself in UTF-8 names: {out}"
+    );
+    assert!(
+        shown(&out, "append")[0].starts_with("TAG OK [APPENDUID ")
+            && shown(&out, "append")[0].ends_with(" 1] APPEND completed."),
+        "{out}"
+    );
+    assert_eq!(shown(&out, "status"), ["* STATUS \"Éléments\" (MESSAGES 1)", "TAG OK STATUS completed."], "{out}");
+    assert_eq!(shown(&out, "search"), ["* SEARCH 1", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "charset"), ["TAG BAD Command Argument Error. 11"], "RFC 6855 3: no CHARSET: {out}");
+    assert_eq!(
+        shown(&out, "fetch"),
+        [
+            "* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {25}\\r\\nSubject: café crème\\r\\n\\r\\n)",
+            "TAG OK FETCH completed."
+        ],
+        "the message as sent, 8-bit: {out}"
+    );
+    let rev1 = shown(&out, "rev1");
+    assert!(
+        rev1.contains(&"* LIST (\\HasChildren) \"/\" \"&AMk-l&AOk-ments\""),
+        "modified UTF-7 without ENABLE: {out}"
+    );
+    assert!(rev1.contains(&"* LIST (\\HasNoChildren) \"/\" \"R&-D\""), "{out}");
+    assert_eq!(shown(&out, "rev1search"), ["* SEARCH 1", "TAG OK SEARCH completed."], "{out}");
+    assert!(out.contains("enabled ('OK', [b'ENABLE completed.'])"), "{out}");
+    assert!(out.contains("select ('OK', [b'0'])"), "{out}");
+    assert!(
+        out.contains("names ('OK', [b'(\\\\HasChildren) \"/\" \"\\xc3\\x89l\\xc3\\xa9ments\"', b'(\\\\HasNoChildren) \"/\" \"\\xc3\\x89l\\xc3\\xa9ments/Re\\xc3\\xa7us\"'])"),
+        "{out}"
+    );
+}
+
+#[test]
+fn imap4rev2_once_enabled() {
+    let env = five_messages();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+import re
+a = Raw(); a.login()
+show('caps', [l for l in a.cmd('CAPABILITY') if l.startswith('* ')])
+show('enable', a.cmd('ENABLE IMAP4rev2'))
+show('select', [re.sub(r'\d{{6,}}', 'N', l) for l in a.cmd('SELECT INBOX')])
+show('search', a.cmd('SEARCH OR SUBJECT two SUBJECT three'))
+show('uidsearch', a.cmd('UID SEARCH SUBJECT nothing'))
+show('saved', a.cmd('SEARCH RETURN (SAVE) SUBJECT four') + a.cmd('UID FETCH $ (FLAGS)'))
+b = Raw(); b.login()
+show('rev1select', [l for l in b.cmd('SELECT INBOX') if 'RECENT' in l or 'UNSEEN' in l or 'LIST' in l])
+b.cmd('STORE 1 +FLAGS (\\Seen)')
+b.cmd(b'APPEND INBOX {{20+}}\r\nSubject: six\r\n\r\nbody')
+show('noop', a.cmd('NOOP'))
+show('flags', a.cmd('FETCH 6 FLAGS'))
+show('rev1noop', b.cmd('NOOP'))
+show('status', a.cmd('LIST "" "INBOX" RETURN (STATUS (MESSAGES DELETED SIZE))'))
+show('create', a.cmd('CREATE "Mes archives" (USE (\\Archive))'))
+show('special', a.cmd('LIST (SPECIAL-USE) "" "Mes*"'))
+show('utf8', a.cmd('CREATE "Boîte"') + a.cmd('LIST "" "Bo*"'))
+
+m = imaplib_session()
+print('enabled', m.enable('IMAP4rev2'))
+m.select()
+print('search', m.search(None, 'SUBJECT', 'two'), m.untagged_responses.get('ESEARCH'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(shown(&out, "caps")[0].ends_with(" UTF8=ACCEPT IMAP4rev2"), "{out}");
+    assert_eq!(shown(&out, "enable"), ["* ENABLED IMAP4rev2", "TAG OK ENABLE completed."], "{out}");
+    assert_eq!(
+        shown(&out, "select"),
+        [
+            "* 5 EXISTS",
+            "* LIST (\\HasNoChildren) \"/\" \"INBOX\"",
+            "* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded)",
+            "* OK [PERMANENTFLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded \\*)] Permanent flags",
+            "* OK [UIDVALIDITY N] UIDVALIDITY value",
+            "* OK [UIDNEXT 6] The next unique identifier value",
+            "* OK [HIGHESTMODSEQ 6] Highest",
+            "TAG OK [READ-WRITE] SELECT completed."
+        ],
+        "a LIST response, no RECENT, no [UNSEEN]: {out}"
+    );
+    assert_eq!(shown(&out, "search"), ["* ESEARCH (TAG \"t5\") ALL 2:3", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "uidsearch"), ["* ESEARCH (TAG \"t6\") UID", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(
+        shown(&out, "saved"),
+        ["TAG OK SEARCH completed.", "* 4 FETCH (UID 4 FLAGS ())", "TAG OK FETCH completed."],
+        "SEARCHRES is part of IMAP4rev2: {out}"
+    );
+    assert_eq!(
+        shown(&out, "rev1select"),
+        ["* 0 RECENT", "* OK [UNSEEN 1] Is the first unseen message"],
+        "an IMAP4rev1 session is as before (the rev2 one took the recent messages): {out}"
+    );
+    assert_eq!(
+        shown(&out, "noop"),
+        ["* 1 FETCH (UID 1 FLAGS (\\Seen))", "* 6 EXISTS", "TAG OK NOOP completed."],
+        "unsolicited FETCH with UID, EXISTS without RECENT: {out}"
+    );
+    assert_eq!(shown(&out, "flags"), ["* 6 FETCH (FLAGS ())", "TAG OK FETCH completed."], "no \\Recent: {out}");
+    assert_eq!(
+        shown(&out, "status"),
+        [
+            "* LIST (\\HasNoChildren) \"/\" \"INBOX\"",
+            "* STATUS \"INBOX\" (MESSAGES 6 DELETED 0 SIZE 594)",
+            "TAG OK LIST completed."
+        ],
+        "LIST-STATUS: {out}"
+    );
+    assert_eq!(shown(&out, "create"), ["TAG OK CREATE completed."], "{out}");
+    assert_eq!(
+        shown(&out, "special"),
+        ["* LIST (\\HasNoChildren \\Archive) \"/\" \"Mes archives\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "utf8"),
+        ["TAG OK CREATE completed.", "* LIST (\\HasNoChildren) \"/\" \"Boîte\"", "TAG OK LIST completed."],
+        "UTF-8 names under IMAP4rev2: {out}"
+    );
+    assert!(out.contains("enabled ('OK', [b'ENABLE completed.'])"), "{out}");
+    assert!(
+        out.contains("search ('OK', [None]) [b'(TAG \"") && out.contains("\") ALL 2']"),
+        "imaplib keeps the ESEARCH response: {out}"
+    );
+}
+
+#[test]
+fn exchange_2013_list_hides_and_refuses_to_enable_the_new_extensions() {
+    let mut env = Env::with(|s| {
+        s.login_type = mailsh::store::LoginType::PlainTextLogin;
+        s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
+    });
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+a = Raw(); a.login()
+show('caps', a.cmd('CAPABILITY'))
+show('enable', a.cmd('ENABLE IMAP4rev2 UTF8=ACCEPT'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    let caps = shown(&out, "caps")[0];
+    for hidden in ["SEARCHRES", "CATENATE", "UTF8=ACCEPT", "IMAP4rev2"] {
+        assert!(!caps.split(' ').any(|c| c == hidden), "{hidden}: {out}");
+    }
+    assert_eq!(shown(&out, "enable"), ["* ENABLED", "TAG OK ENABLE completed."], "not advertised, not enabled: {out}");
+}

@@ -210,12 +210,15 @@ impl Selected {
                         format!("* {seq} FETCH (UID {} FLAGS {flags} MODSEQ ({}))\r\n", meta.uid, meta.modseq)
                             .as_bytes(),
                     );
+                } else if enabled.rev2 {
+                    // RFC 9051 7.5.2: unsolicited FETCH carries the UID.
+                    out.extend_from_slice(format!("* {seq} FETCH (UID {} FLAGS {flags})\r\n", meta.uid).as_bytes());
                 } else {
                     out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags})\r\n").as_bytes());
                 }
             }
         }
-        if !new.is_empty() {
+        if !new.is_empty() && !enabled.rev2 {
             // New arrivals are recent to the first read-write session that
             // notices them; a read-only one reports those nobody claimed.
             let mut recent = if self.read_only {
@@ -229,7 +232,9 @@ impl Selected {
         }
         if !new.is_empty() || self.uids.len() != before {
             out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());
-            out.extend_from_slice(format!("* {} RECENT\r\n", self.recent_count()).as_bytes());
+            if !enabled.rev2 {
+                out.extend_from_slice(format!("* {} RECENT\r\n", self.recent_count()).as_bytes());
+            }
         }
         self.modseq = changes.highest_modseq;
         self.own_modseqs.retain(|m| *m > self.modseq);

@@ -64,13 +64,28 @@ pub struct AppendMessage {
     pub flags: Vec<String>,
     /// The date-time as sent (`17-Jul-1996 02:44:25 -0700`).
     pub date: Option<String>,
+    /// The message (a literal, or RFC 6855's `UTF8 (literal8)`); empty for
+    /// CATENATE.
     pub data: Vec<u8>,
+    /// CATENATE's parts (RFC 4469 5), in order.
+    pub catenate: Option<Vec<CatPart>>,
+}
+
+/// One part of a CATENATE (RFC 4469 5): text as sent, or an IMAP URL naming
+/// a message or part on this server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatPart {
+    Text(Vec<u8>),
+    Url(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     Atom(Vec<u8>),
+    /// A quoted string.
     Str(Vec<u8>),
+    /// A literal (`{n}`, `~{n}`): message data must be one.
+    Lit(Vec<u8>),
     Open,
     Close,
 }
@@ -126,7 +141,7 @@ fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
                 if message.get(close + 1..close + 3) != Some(b"\r\n") || data_start + n > message.len() {
                     return None;
                 }
-                out.push((start, Token::Str(message[data_start..data_start + n].to_vec())));
+                out.push((start, Token::Lit(message[data_start..data_start + n].to_vec())));
                 i = data_start + n;
             }
             _ => {
@@ -153,7 +168,7 @@ fn word(t: &Token) -> Option<String> {
 
 fn astring(t: &Token) -> Option<Vec<u8>> {
     match t {
-        Token::Atom(a) | Token::Str(a) => Some(a.clone()),
+        Token::Atom(a) | Token::Str(a) | Token::Lit(a) => Some(a.clone()),
         _ => None,
     }
 }
@@ -325,26 +340,78 @@ fn list(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     Some(ExtCommand::List { selection, reference, patterns, returns })
 }
 
-/// `APPEND mailbox 1*([flags] [date] literal)`, more than one message.
+/// `APPEND mailbox 1*([flags] [date] append-data)`: more than one message
+/// (MULTIAPPEND), or data in `UTF8 (literal8)` (RFC 6855 4) or `CATENATE
+/// (...)` (RFC 4469 5) form, which imap-codec does not read.
 fn append(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     let mailbox = astring(&toks.get(at)?.1)?;
     at += 1;
     let mut messages = Vec::new();
+    let mut extended = false;
     while at < toks.len() {
         let mut flags = Vec::new();
         if toks[at].1 == Token::Open {
             flags = atom_list(toks, &mut at)?;
         }
         let mut date = None;
-        if let (Token::Str(d), Some((_, Token::Str(_)))) = (&toks.get(at)?.1, toks.get(at + 1)) {
+        if let Token::Str(d) = &toks.get(at)?.1 {
             date = Some(String::from_utf8(d.clone()).ok()?);
             at += 1;
         }
-        let Token::Str(data) = &toks.get(at)?.1 else { return None };
-        messages.push(AppendMessage { flags, date, data: data.clone() });
+        let (data, catenate) = match &toks.get(at)?.1 {
+            Token::Lit(data) => (data.clone(), None),
+            Token::Atom(a) if a.eq_ignore_ascii_case(b"UTF8") => {
+                extended = true;
+                at += 1;
+                (utf8_literal(toks, &mut at)?, None)
+            }
+            Token::Atom(a) if a.eq_ignore_ascii_case(b"CATENATE") => {
+                extended = true;
+                at += 1;
+                (Vec::new(), Some(cat_parts(toks, &mut at)?))
+            }
+            _ => return None,
+        };
+        messages.push(AppendMessage { flags, date, data, catenate });
         at += 1;
     }
-    (messages.len() > 1).then_some(ExtCommand::MultiAppend { mailbox, messages })
+    (messages.len() > 1 || extended).then_some(ExtCommand::MultiAppend { mailbox, messages })
+}
+
+/// `(literal8)` after UTF8, `toks[*at]` being the `(`; leaves `*at` on the
+/// `)`.
+fn utf8_literal(toks: &[(usize, Token)], at: &mut usize) -> Option<Vec<u8>> {
+    if toks.get(*at)?.1 != Token::Open {
+        return None;
+    }
+    let Token::Lit(data) = &toks.get(*at + 1)?.1 else { return None };
+    if toks.get(*at + 2)?.1 != Token::Close {
+        return None;
+    }
+    *at += 2;
+    Some(data.clone())
+}
+
+/// `(cat-part *(SP cat-part))`: `TEXT literal`, `URL astring`, and RFC
+/// 6855's `UTF8 (literal8)`; leaves `*at` on the closing `)`.
+fn cat_parts(toks: &[(usize, Token)], at: &mut usize) -> Option<Vec<CatPart>> {
+    if toks.get(*at)?.1 != Token::Open {
+        return None;
+    }
+    *at += 1;
+    let mut parts = Vec::new();
+    while toks.get(*at)?.1 != Token::Close {
+        let kind = word(&toks[*at].1)?;
+        *at += 1;
+        parts.push(match (kind.as_str(), &toks.get(*at)?.1) {
+            ("TEXT", Token::Lit(data)) => CatPart::Text(data.clone()),
+            ("URL", t) => CatPart::Url(String::from_utf8(astring(t)?).ok()?),
+            ("UTF8", _) => CatPart::Text(utf8_literal(toks, at)?),
+            _ => return None,
+        });
+        *at += 1;
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 #[cfg(test)]
@@ -379,6 +446,33 @@ mod tests {
         assert_eq!(messages[0].date.as_deref(), Some("17-Jul-1996 02:44:25 -0700"));
         assert_eq!((messages[0].data.as_slice(), messages[1].data.as_slice()), (&b"abc"[..], &b"de"[..]));
         assert!(parse(b"a6 APPEND INBOX {3}\r\nabc\r\n").is_none(), "one message is imap-codec's");
+        let (_, c) = parse("a7 APPEND INBOX UTF8 (~{3+}\r\né!)\r\n".as_bytes()).unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(messages[0].data, "é!".as_bytes());
+        let (_, c) = parse(
+            b"a8 APPEND Drafts (\\Draft) CATENATE (URL \"/INBOX;UIDVALIDITY=9/;UID=2/;SECTION=HEADER\" TEXT {2+}\r\nhi URL ;UID=3)\r\n",
+        )
+        .unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(
+            messages[0].catenate.as_deref(),
+            Some(
+                &[
+                    CatPart::Url("/INBOX;UIDVALIDITY=9/;UID=2/;SECTION=HEADER".into()),
+                    CatPart::Text(b"hi".to_vec()),
+                    CatPart::Url(";UID=3".into())
+                ][..]
+            )
+        );
+        assert!(parse(b"a9 APPEND INBOX CATENATE ()\r\n").is_none());
+        let (_, c) =
+            parse(b"t1 APPEND Drafts CATENATE (TEXT {9+}\r\nSubject:  URL \"/INBOX/;UID=2\") {7+}\r\nSecond!\r\n")
+                .expect("CATENATE then a literal");
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(messages.len(), 2);
+        let (_, c) = parse(b"b1 APPEND INBOX {3+}\r\nabc {2+}\r\nde\r\n").unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!((messages[0].date.as_deref(), messages[0].data.as_slice()), (None, &b"abc"[..]), "no date");
         assert!(parse(b"a7 SEARCH RETURN (MIN\r\n").is_none());
         assert!(parse(b"a8 CREATE x (USE (\\Sent)) extra\r\n").is_none());
     }

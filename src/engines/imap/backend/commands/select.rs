@@ -49,15 +49,25 @@ pub async fn run(
     let resync = resync.filter(|(validity, _, _)| *validity == folder.uidvalidity);
     let since = resync.as_ref().map(|(_, m, _)| *m);
     let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since)).await;
-    let (selected, opened) = match opened {
+    let (mut selected, opened) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),
     };
+    let rev2 = s.enabled.rev2;
     s.untagged(&format!("{} EXISTS", selected.uids.len()));
-    s.untagged(&format!("{} RECENT", selected.recent_count()));
+    if rev2 {
+        // RFC 9051 6.3.2: a LIST response, no RECENT, no [UNSEEN].
+        selected.recent.clear();
+        match super::rev2::select_list(s, &selected.folder).await {
+            Ok(line) => s.out.extend_from_slice(&line),
+            Err(e) => return Done::failed(&e),
+        }
+    } else {
+        s.untagged(&format!("{} RECENT", selected.recent_count()));
+    }
     s.untagged(&format!("FLAGS {}", selected.flags()));
     s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", selected.permanent_flags()));
-    if let Some(i) = opened.first_unseen {
+    if let (Some(i), false) = (opened.first_unseen, rev2) {
         s.untagged(&format!("OK [UNSEEN {}] Is the first unseen message", i + 1));
     }
     s.untagged(&format!("OK [UIDVALIDITY {}] UIDVALIDITY value", selected.folder.uidvalidity));
