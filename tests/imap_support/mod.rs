@@ -108,6 +108,15 @@ impl Env {
         db.deliver(&self.guid, raw).expect("delivered")
     }
 
+    /// Forgets all but the latest `keep` expunged UIDs of the Inbox (the
+    /// mailbox database's own pruning, with a smaller limit).
+    pub fn prune_inbox_expunged(&self, keep: u32) {
+        let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
+        let mbx = db.ensure_mailbox(&self.guid).expect("mailbox");
+        let inbox = db.folder(mbx, "Inbox").expect("query").expect("the Inbox");
+        db.prune_expunged(inbox.id, keep).expect("pruned");
+    }
+
     pub fn inbox_uids(&self) -> Vec<u32> {
         let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
         db.inbox_snapshot(&self.guid).expect("snapshot").messages.iter().map(|m| m.uid).collect()

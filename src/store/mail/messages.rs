@@ -69,8 +69,9 @@ pub struct FolderChanges {
     pub recent_floor: u32,
     /// New messages and messages whose flags changed, in UID order.
     pub changed: Vec<MessageMeta>,
-    /// UIDs removed, in UID order.
-    pub expunged: Vec<u32>,
+    /// UIDs removed, as ascending ranges (`expunged.rs`: exact, or every
+    /// UID no longer there when the record of that time was pruned).
+    pub expunged: Vec<(u32, u32)>,
 }
 
 pub(super) const META: &str = "uid, modseq, flags, keywords, internal_date, size";
@@ -126,6 +127,7 @@ fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>
         }
     }
     gone.sort_unstable();
+    super::expunged::prune(tx, folder_id, super::EXPUNGED_KEEP)?;
     Ok(gone)
 }
 
@@ -484,12 +486,10 @@ impl MailDb {
         Ok(total)
     }
 
-    /// UIDs expunged from the folder after `since`, ascending (QRESYNC's
-    /// VANISHED (EARLIER)).
-    pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<u32>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-        Ok(stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?)
+    /// UIDs expunged from the folder after `since`, as ascending ranges
+    /// (QRESYNC's VANISHED (EARLIER); `expunged.rs`).
+    pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<(u32, u32)>> {
+        self.snapshot(|db| super::expunged::vanished_since(&db.conn, folder_id, since))
     }
 
     /// What changed in the folder after `since` (a modseq the caller saw),
@@ -512,10 +512,7 @@ impl MailDb {
         let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
-        let mut stmt =
-            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-        let expunged =
-            stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+        let expunged = super::expunged::vanished_since(&self.conn, folder_id, since)?;
         Ok(FolderChanges { highest_modseq: highest as u64, recent_floor, changed, expunged })
     }
 }

@@ -99,4 +99,11 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
     ) WITHOUT ROWID;
     "#,
+    // 6: the expunged record is pruned (`expunged.rs`); a folder's
+    // expunged_floor is the highest modseq whose expunges were forgotten,
+    // so a question about removals since an older modseq is answered from
+    // the UIDs that are no longer there.
+    r#"
+    ALTER TABLE folder ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];

@@ -19,7 +19,7 @@ const STANDARD_FLAGS: &[&str] =
 pub struct Opened {
     pub first_unseen: Option<usize>,
     pub changed: Vec<MessageMeta>,
-    pub vanished: Vec<u32>,
+    pub vanished: Vec<(u32, u32)>,
 }
 
 pub struct Selected {
@@ -165,9 +165,13 @@ impl Selected {
         let changes = db.changes_since(self.folder.id, self.modseq)?;
         let before = self.uids.len();
         let last = self.uids.last().copied().unwrap_or(0);
-        for uid in changes.expunged {
-            if self.uids.binary_search(&uid).is_ok() && !self.pending_expunge.contains(&uid) {
-                self.pending_expunge.push(uid);
+        for (lo, hi) in changes.expunged {
+            let from = self.uids.partition_point(|u| *u < lo);
+            let to = self.uids.partition_point(|u| *u <= hi);
+            for &uid in &self.uids[from..to] {
+                if !self.pending_expunge.contains(&uid) {
+                    self.pending_expunge.push(uid);
+                }
             }
         }
         if allow_expunge && !self.pending_expunge.is_empty() {

@@ -13,7 +13,7 @@ use imap_codec::imap_types::mailbox::Mailbox;
 use super::fetch::flags_list;
 use super::{Done, find_folder};
 use crate::engines::imap::backend::selected::Selected;
-use crate::engines::imap::backend::sequence::{self, compress};
+use crate::engines::imap::backend::sequence;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 
@@ -75,13 +75,12 @@ pub async fn run(
     s.untagged(&format!("OK [HIGHESTMODSEQ {}] Highest", selected.folder.highest_modseq));
     if let Some((_, _, known)) = resync {
         let star = selected.folder.uidnext.saturating_sub(1);
-        let vanished: Vec<u32> = opened
-            .vanished
-            .into_iter()
-            .filter(|u| known.as_ref().is_none_or(|set| sequence::contains(set, *u, star)))
-            .collect();
+        let vanished = match &known {
+            Some(set) => sequence::ranges_in_set(&opened.vanished, set, star),
+            None => opened.vanished,
+        };
         if !vanished.is_empty() {
-            s.untagged(&format!("VANISHED (EARLIER) {}", compress(&vanished)));
+            s.untagged(&format!("VANISHED (EARLIER) {}", sequence::compress_ranges(&vanished)));
         }
         for m in &opened.changed {
             let Some(seq) = selected.seq_of(m.uid) else { continue };
