@@ -388,3 +388,68 @@ show('enable', a.cmd('ENABLE IMAP4rev2 UTF8=ACCEPT'))
     }
     assert_eq!(shown(&out, "enable"), ["* ENABLED", "TAG OK ENABLE completed."], "not advertised, not enabled: {out}");
 }
+
+/// QRESYNC stays right when the record of expunged UIDs was pruned (the
+/// mailbox database's own pruning, run here with a limit of 0 while the
+/// sessions are open): a resync from before the floor gets every UID no
+/// longer there (a superset VANISHED (EARLIER) allows, cut to the UIDs the
+/// client says it knows), a live session its EXPUNGE, and a resync from
+/// after it the exact list.
+#[test]
+fn qresync_after_the_expunged_record_was_pruned() {
+    use std::io::{BufRead, BufReader, Write};
+    let env = five_messages();
+    let script = format!(
+        r#"{RAW_CLIENT}
+import re, sys
+a = Raw(); a.login(); a.cmd('ENABLE QRESYNC')
+uv = re.search(r'UIDVALIDITY (\d+)', ' '.join(a.cmd('SELECT INBOX'))).group(1)
+live = Raw(); live.login(); live.cmd('SELECT INBOX')
+a.cmd('STORE 1 +FLAGS.SILENT (\\Deleted)'); a.cmd('EXPUNGE')
+live.cmd('NOOP')
+m = re.search(r'HIGHESTMODSEQ (\d+)', ' '.join(a.cmd('STATUS INBOX (HIGHESTMODSEQ)'))).group(1)
+a.cmd('UID STORE 3 +FLAGS.SILENT (\\Deleted)'); a.cmd('EXPUNGE')
+print('ready', flush=True)
+sys.stdin.readline()
+show('live', live.cmd('NOOP'))
+show('resync', [l for l in a.cmd('SELECT INBOX (QRESYNC (%s %s))' % (uv, m)) if 'VANISHED' in l])
+show('known', [l for l in a.cmd('SELECT INBOX (QRESYNC (%s %s 2:5))' % (uv, m)) if 'VANISHED' in l])
+show('fetch', a.cmd('UID FETCH 1:* (FLAGS) (CHANGEDSINCE %s VANISHED)' % m))
+after = re.search(r'HIGHESTMODSEQ (\d+)', ' '.join(a.cmd('STATUS INBOX (HIGHESTMODSEQ)'))).group(1)
+a.cmd('UID STORE 5 +FLAGS.SILENT (\\Deleted)'); a.cmd('EXPUNGE')
+show('exact', [l for l in a.cmd('SELECT INBOX (QRESYNC (%s %s))' % (uv, after)) if 'VANISHED' in l])
+"#
+    );
+    let mut child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .env("PORT", env.plain_port.to_string())
+        .env("USER", imap_support::USER)
+        .env("PASSWORD", imap_support::PASSWORD)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    while line.trim() != "ready" {
+        line.clear();
+        assert!(lines.read_line(&mut line).expect("reads") > 0, "the script ended early");
+    }
+    env.prune_inbox_expunged(0);
+    child.stdin.take().expect("stdin").write_all(b"go\n").expect("writes");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut lines, &mut out).expect("reads");
+    let done = child.wait_with_output().expect("python3 ends");
+    assert!(done.status.success(), "{out}\n{}", String::from_utf8_lossy(&done.stderr));
+    assert_eq!(
+        shown(&out, "live"),
+        ["* 2 EXPUNGE", "* 3 EXISTS", "* 0 RECENT", "TAG OK NOOP completed."],
+        "the live session learns of UID 3 from what is gone: {out}"
+    );
+    assert_eq!(shown(&out, "resync"), ["* VANISHED (EARLIER) 1,3"], "every UID gone, 1 included: {out}");
+    assert_eq!(shown(&out, "known"), ["* VANISHED (EARLIER) 3"], "cut to the known UIDs: {out}");
+    assert_eq!(shown(&out, "fetch"), ["* VANISHED (EARLIER) 1,3", "TAG OK FETCH completed."], "{out}");
+    assert_eq!(shown(&out, "exact"), ["* VANISHED (EARLIER) 5"], "above the floor, exact: {out}");
+}

@@ -24,7 +24,8 @@ pub(super) fn vanished_since(conn: &Connection, folder_id: i64, since: u64) -> M
         .optional()?
         .ok_or(MailError::NoSuchFolder)?;
     if since >= floor as u64 {
-        let mut stmt = conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
         let uids = stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
         return Ok(runs(&uids));
     }
