@@ -453,3 +453,55 @@ show('exact', [l for l in a.cmd('SELECT INBOX (QRESYNC (%s %s))' % (uv, after)) 
     assert_eq!(shown(&out, "fetch"), ["* VANISHED (EARLIER) 1,3", "TAG OK FETCH completed."], "{out}");
     assert_eq!(shown(&out, "exact"), ["* VANISHED (EARLIER) 5"], "above the floor, exact: {out}");
 }
+
+/// CONDSTORE's `SEARCH MODSEQ` with a flag entry (RFC 7162 3.1.5) compares
+/// when that flag last changed, not the message's last change.
+#[test]
+fn search_modseq_per_flag() {
+    let mut env = Env::new(false);
+    for s in ["one", "two", "three"] {
+        env.deliver(&message(s, "body\r\n"));
+    }
+    env.start_imap();
+    let (ok, out, err) = python(
+        &env,
+        &format!(
+            r#"{RAW_CLIENT}
+a = Raw(); a.login(); a.cmd('SELECT INBOX')
+a.cmd('STORE 1 +FLAGS.SILENT (\\Seen)'); a.cmd('STORE 2 +FLAGS.SILENT ($Junk)'); a.cmd('STORE 3 +FLAGS.SILENT (\\Flagged)')
+show('seen5', a.cmd('SEARCH MODSEQ "/flags/\\\\Seen" all 5'))
+show('junk', a.cmd('SEARCH MODSEQ "/flags/$junk" priv 6'))
+show('never', a.cmd('SEARCH MODSEQ "/flags/\\\\Seen" all 2'))
+show('seen6', a.cmd('SEARCH MODSEQ "/flags/\\\\Seen" all 6'))
+show('message', a.cmd('SEARCH MODSEQ 6'))
+a.cmd('FETCH 2 BODY[]')
+show('fetched', a.cmd('SEARCH MODSEQ "/flags/\\\\Seen" shared 8'))
+show('removed', a.cmd('STORE 1 -FLAGS.SILENT (\\Seen)') + a.cmd('SEARCH OR MODSEQ "/flags/\\\\Seen" all 9 MODSEQ "/flags/\\\\Flagged" all 7'))
+"#
+        ),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(shown(&out, "seen5"), ["* SEARCH 1 (MODSEQ 5)", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "junk"), ["* SEARCH 2 (MODSEQ 6)", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(
+        shown(&out, "never"),
+        ["* SEARCH 1 2 3 (MODSEQ 7)", "TAG OK SEARCH completed."],
+        "a flag never changed counts from the message's arrival (modseqs 2-4): {out}"
+    );
+    assert_eq!(
+        shown(&out, "seen6"),
+        ["* SEARCH", "TAG OK SEARCH completed."],
+        "other flags changed, not \\Seen: {out}"
+    );
+    assert_eq!(shown(&out, "message"), ["* SEARCH 2 3 (MODSEQ 7)", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(
+        shown(&out, "fetched"),
+        ["* SEARCH 2 (MODSEQ 8)", "TAG OK SEARCH completed."],
+        "\\Seen set by FETCH: {out}"
+    );
+    assert_eq!(
+        shown(&out, "removed"),
+        ["* 1 FETCH (MODSEQ (9))", "TAG OK STORE completed.", "* SEARCH 1 3 (MODSEQ 9)", "TAG OK SEARCH completed."],
+        "removing a flag is a change of it too: {out}"
+    );
+}

@@ -152,8 +152,8 @@ fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<Appen
         .optional()?
         .ok_or(MailError::NoSuchFolder)?;
     tx.prepare_cached(
-        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-         VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO message (folder_id, uid, modseq, created_modseq, flags, keywords, internal_date, size, raw)
+         SELECT ?1, ?2, highest_modseq, highest_modseq, ?3, ?4, ?5, ?6, ?7 FROM folder WHERE id = ?1",
     )?
     .execute(params![
         m.folder_id,
@@ -347,6 +347,13 @@ impl MailDb {
                         None => *modseq.insert(bump_modseq(&tx, folder_id)?),
                     };
                     write.execute(params![folder_id, uid, new.system, new.keywords_text(), m])?;
+                    super::flag_modseq::record(
+                        &tx,
+                        folder_id,
+                        *uid,
+                        &super::flag_modseq::changed(&meta.flags, &new),
+                        m,
+                    )?;
                     meta.flags = new;
                     meta.modseq = m as u64;
                 }
@@ -379,6 +386,7 @@ impl MailDb {
                     None => *modseq.insert(bump_modseq(&tx, folder_id)?),
                 };
                 write.execute(params![folder_id, uid, flag::SEEN, m])?;
+                super::flag_modseq::record(&tx, folder_id, *uid, &["\\seen".to_string()], m)?;
                 changed.push(*uid);
             }
         }
@@ -550,9 +558,9 @@ fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64, strict: bo
         |r| r.get(0),
     )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-         SELECT ?3, ?4, (SELECT highest_modseq FROM folder WHERE id = ?3), flags, keywords, internal_date, size, raw
-         FROM message WHERE folder_id = ?1 AND uid = ?2",
+        "INSERT INTO message (folder_id, uid, modseq, created_modseq, flags, keywords, internal_date, size, raw)
+         SELECT ?3, ?4, f.highest_modseq, f.highest_modseq, m.flags, m.keywords, m.internal_date, m.size, m.raw
+         FROM message m, folder f WHERE m.folder_id = ?1 AND m.uid = ?2 AND f.id = ?3",
     )?;
     let mut pairs = Vec::with_capacity(existing.len());
     for (i, uid) in existing.iter().enumerate() {

@@ -18,6 +18,7 @@
 
 mod error;
 mod expunged;
+mod flag_modseq;
 mod flags;
 mod folders;
 mod info;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use error::{MailError, MailResult};
 pub use expunged::EXPUNGED_KEEP;
+pub use flag_modseq::FlagModseqs;
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
 pub use info::{MessageInfo, Rendition, Summarizer, renders};

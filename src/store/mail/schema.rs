@@ -106,4 +106,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE folder ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 7: per-flag modseqs (`flag_modseq.rs`): when each flag of a message
+    // last changed, and when the message arrived (a message from before
+    // counts as arrived at its last change, the most it can be known).
+    r#"
+    ALTER TABLE message ADD COLUMN created_modseq INTEGER NOT NULL DEFAULT 0;
+    UPDATE message SET created_modseq = modseq;
+    CREATE TABLE flag_modseq (
+        folder_id       INTEGER NOT NULL,
+        uid             INTEGER NOT NULL,
+        flag            TEXT NOT NULL,
+        modseq          INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, uid, flag),
+        FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
 ];
