@@ -378,6 +378,7 @@ fn exchange_2013_list_hides_and_refuses_to_enable_the_new_extensions() {
 a = Raw(); a.login()
 show('caps', a.cmd('CAPABILITY'))
 show('enable', a.cmd('ENABLE IMAP4rev2 UTF8=ACCEPT'))
+show('condstore', a.cmd('ENABLE CONDSTORE'))
 "#
         ),
     );
@@ -387,6 +388,11 @@ show('enable', a.cmd('ENABLE IMAP4rev2 UTF8=ACCEPT'))
         assert!(!caps.split(' ').any(|c| c == hidden), "{hidden}: {out}");
     }
     assert_eq!(shown(&out, "enable"), ["* ENABLED", "TAG OK ENABLE completed."], "not advertised, not enabled: {out}");
+    assert_eq!(
+        shown(&out, "condstore"),
+        ["* ENABLED CONDSTORE", "TAG OK ENABLE completed."],
+        "CONDSTORE's commands work there as before: {out}"
+    );
 }
 
 /// QRESYNC stays right when the record of expunged UIDs was pruned (the

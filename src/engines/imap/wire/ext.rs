@@ -1,7 +1,9 @@
 //! Command syntax of extensions imap-codec 2.0.0-alpha.10 does not parse:
 //! ESEARCH's `SEARCH RETURN (...)` (RFC 4731), SPECIAL-USE's `CREATE name
 //! (USE (...))` (RFC 6154 5.2), LIST-EXTENDED's selection and return options
-//! with LIST-STATUS (RFC 5258, RFC 5819) and MULTIAPPEND (RFC 3502). Only
+//! with LIST-STATUS (RFC 5258, RFC 5819), MULTIAPPEND (RFC 3502), APPEND
+//! data as `UTF8 (literal8)` (RFC 6855 4) or `CATENATE (...)` (RFC 4469),
+//! and any command naming the saved search result `$` (RFC 5182). Only
 //! the back end (after login) reads them: a command imap-codec refused is
 //! tried here before it is answered BAD. Where the rest of a command is
 //! plain IMAP4rev1 (SEARCH's criteria), it is handed back to imap-codec.

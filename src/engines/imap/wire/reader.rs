@@ -333,7 +333,7 @@ const COMMANDS: &[&str] = &[
 pub fn decode_command(message: &[u8]) -> Incoming {
     use imap_codec::decode::Decoder;
     match CommandCodec::default().decode(message) {
-        Ok((rest, command)) if rest.is_empty() => Incoming::Command(command.into_static()),
+        Ok(([], command)) => Incoming::Command(command.into_static()),
         _ => match super::ext::parse(message) {
             Some((tag, command)) => Incoming::Extended { tag, command },
             None => {

@@ -13,12 +13,14 @@ use crate::engines::imap::capability;
 pub fn run(s: &mut ImapSession, capabilities: &[CapabilityEnable]) -> Done {
     let mut now = Vec::new();
     let utf8_before = s.enabled.utf8;
-    // Under Exchange 2013's list they are not advertised, so not enabled
-    // (RFC 5161 3: a server ignores what it does not know).
-    let advertised = |name: &str| capability::advertised(s.shared.ctx.settings.advertised_capabilities, name);
+    // UTF8=ACCEPT and IMAP4rev2 change how the session answers: under
+    // Exchange 2013's list they are not advertised, so not enabled (RFC
+    // 5161 3: a server ignores what it does not know). CONDSTORE and
+    // QRESYNC still work there, as their commands do.
+    let set = s.shared.ctx.settings.advertised_capabilities;
     for c in capabilities {
         let name = c.to_string().to_ascii_uppercase();
-        if !advertised(&name) {
+        if matches!(name.as_str(), "UTF8=ACCEPT" | "IMAP4REV2") && !capability::advertised(set, &name) {
             continue;
         }
         match name.as_str() {
