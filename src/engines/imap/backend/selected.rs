@@ -56,8 +56,11 @@ impl Selected {
         folder_id: i64,
         read_only: bool,
         since: Option<u64>,
+        rev2: bool,
     ) -> MailResult<(Selected, Opened)> {
-        let view = db.open_folder_since(folder_id, !read_only, since)?;
+        // IMAP4rev2 has no \Recent: such a session claims nothing, so the
+        // messages stay recent for the next IMAP4rev1 session.
+        let view = db.open_folder_since(folder_id, !read_only && !rev2, since)?;
         let mut selected = Selected {
             modseq: view.folder.highest_modseq,
             folder: view.folder,

@@ -48,12 +48,12 @@ pub async fn run(
     // The client's cache is of this folder only if UIDVALIDITY is the same.
     let resync = resync.filter(|(validity, _, _)| *validity == folder.uidvalidity);
     let since = resync.as_ref().map(|(_, m, _)| *m);
-    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since)).await;
+    let rev2 = s.enabled.rev2;
+    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since, rev2)).await;
     let (mut selected, opened) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),
     };
-    let rev2 = s.enabled.rev2;
     s.untagged(&format!("{} EXISTS", selected.uids.len()));
     if rev2 {
         // RFC 9051 6.3.2: a LIST response, no RECENT, no [UNSEEN].
