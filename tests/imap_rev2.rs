@@ -49,6 +49,8 @@ show('emptycopy', a.cmd('COPY $ Drafts'))
 show('pipelined', a.pipelined('p1 UID SEARCH RETURN (SAVE) SUBJECT three\r\np2 UID FETCH $ (FLAGS)\r\np3 NOOP\r\n', 'p3'))
 a.cmd('SELECT INBOX')
 show('reset', a.cmd('FETCH $ (UID)'))
+a.cmd('STORE 1:* +FLAGS.SILENT (\\Deleted)'); a.cmd('SEARCH RETURN (SAVE MAX) ALL')
+show('uidexpunge', a.cmd('UID EXPUNGE $'))
 a.cmd('UNSELECT')
 show('unselected', a.cmd('FETCH $ (UID)'))
 "#
@@ -92,6 +94,11 @@ show('unselected', a.cmd('FETCH $ (UID)'))
         "{out}"
     );
     assert_eq!(shown(&out, "reset"), ["TAG OK FETCH completed."], "SELECT empties $: {out}");
+    assert_eq!(
+        shown(&out, "uidexpunge"),
+        ["* 4 EXPUNGE", "* 3 EXISTS", "* 0 RECENT", "TAG OK EXPUNGE completed."],
+        "UID EXPUNGE $ removes only what $ holds (the last message): {out}"
+    );
     assert_eq!(shown(&out, "unselected"), ["TAG BAD Command received in Invalid state."], "{out}");
 }
 
@@ -128,7 +135,7 @@ show('otheruser', a.cmd('APPEND Drafts CATENATE (URL "imap://alice@localhost/INB
 show('urlauth', a.cmd('APPEND Drafts CATENATE (URL "/INBOX/;UID=1/;URLAUTH=anonymous:internal:00")'))
 a.cmd('UNSELECT')
 show('unselected', a.cmd('APPEND Drafts CATENATE (URL ";UID=1")'))
-show('multi', a.cmd(b'APPEND Drafts CATENATE (TEXT {{9+}}\r\nSubject:  URL "/INBOX/;UID=2/;SECTION=HEADER.FIELDS%20(FROM)") {{7+}}\r\nSecond!'))
+show('multi', a.cmd(b'APPEND Drafts CATENATE (TEXT {{9+}}\r\nSubject:  URL "/INBOX/;UID=2/;SECTION=HEADER.FIELDS%20(FROM)" UTF8 (~{{5+}}\r\n\xc3\xa9t\xc3\xa9)) {{7+}}\r\nSecond!'))
 
 m = imaplib_session()
 m.select('Drafts', readonly=True)
@@ -177,10 +184,10 @@ print('second', data[0][1], data[2][1])
     assert!(
         shown(&out, "multi")[0].starts_with("TAG OK [APPENDUID ")
             && shown(&out, "multi")[0].ends_with(" 2:3] APPEND completed."),
-        "CATENATE with MULTIAPPEND: {out}"
+        "CATENATE (with a UTF8 part) in MULTIAPPEND: {out}"
     );
     assert!(
-        out.contains("second b'Subject: From: Alice <alice@contoso.com>\\r\\n\\r\\n' b'Second!'"),
+        out.contains("second b'Subject: From: Alice <alice@contoso.com>\\r\\n\\r\\n\\xc3\\xa9t\\xc3\\xa9' b'Second!'"),
         "nothing was stored by the refused ones: {out}"
     );
 }
@@ -366,10 +373,7 @@ print('search', m.search(None, 'SUBJECT', 'two'), m.untagged_responses.get('ESEA
 
 #[test]
 fn exchange_2013_list_hides_and_refuses_to_enable_the_new_extensions() {
-    let mut env = Env::with(|s| {
-        s.login_type = mailsh::store::LoginType::PlainTextLogin;
-        s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
-    });
+    let mut env = Env::exchange_2013();
     env.start_imap();
     let (ok, out, err) = python(
         &env,

@@ -36,6 +36,15 @@ impl Env {
         Env::with(|s| s.login_type = if secure { LoginType::SecureLogin } else { LoginType::PlainTextLogin })
     }
 
+    /// PlainTextLogin, and Set-ImapSettings -AdvertisedCapabilities
+    /// Exchange2013.
+    pub fn exchange_2013() -> Env {
+        Env::with(|s| {
+            s.login_type = LoginType::PlainTextLogin;
+            s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
+        })
+    }
+
     pub fn with(adjust: impl FnOnce(&mut ProtocolSettings)) -> Env {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let store_path = dir.path().join("store.db");

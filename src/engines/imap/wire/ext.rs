@@ -472,6 +472,13 @@ mod tests {
                 .expect("CATENATE then a literal");
         let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
         assert_eq!(messages.len(), 2);
+        let (_, c) = parse("t2 APPEND Drafts CATENATE (TEXT {2+}\r\nhi UTF8 (~{2+}\r\né)) {1+}\r\nx\r\n".as_bytes())
+            .expect("a UTF8 part");
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(
+            messages[0].catenate.as_deref(),
+            Some(&[CatPart::Text(b"hi".to_vec()), CatPart::Text("é".into())][..])
+        );
         let (_, c) = parse(b"b1 APPEND INBOX {3+}\r\nabc {2+}\r\nde\r\n").unwrap();
         let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
         assert_eq!((messages[0].date.as_deref(), messages[0].data.as_slice()), (None, &b"abc"[..]), "no date");
