@@ -2,7 +2,8 @@
 //! CONDSTORE's `SEARCH MODSEQ "/flags/\Seen" all n` finds the messages
 //! whose \Seen changed at or after n, not every message with any change
 //! (RFC 7162 3.1.5). A flag never changed since the message arrived has
-//! the message's arrival modseq (`message.created_modseq`). Rows go with
+//! the message's arrival modseq (`message.created_modseq`; 0 for a message
+//! stored before migration 7, read as its last change). Rows go with
 //! their message (foreign key); a copy starts afresh.
 
 use std::collections::HashMap;
@@ -59,7 +60,10 @@ impl MailDb {
     /// of a folder. Call inside the snapshot the search reads.
     pub fn flag_modseqs(&self, folder_id: i64, name: &str) -> MailResult<FlagModseqs> {
         let mut out = FlagModseqs::default();
-        let mut stmt = self.conn.prepare_cached("SELECT uid, created_modseq FROM message WHERE folder_id = ?1")?;
+        // 0: stored before migration 7; its last change is the most known.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT uid, CASE created_modseq WHEN 0 THEN modseq ELSE created_modseq END FROM message WHERE folder_id = ?1",
+        )?;
         for row in stmt.query_map([folder_id], |r| Ok((r.get::<_, u32>(0)?, r.get::<_, i64>(1)?)))? {
             let (uid, m) = row?;
             out.created.insert(uid, m as u64);

@@ -107,11 +107,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE folder ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0;
     "#,
     // 7: per-flag modseqs (`flag_modseq.rs`): when each flag of a message
-    // last changed, and when the message arrived (a message from before
-    // counts as arrived at its last change, the most it can be known).
+    // last changed, and when the message arrived. A message from before has
+    // 0 there and counts as arrived at its last change, the most that can be
+    // known; no UPDATE, which would rewrite every message's bytes.
     r#"
     ALTER TABLE message ADD COLUMN created_modseq INTEGER NOT NULL DEFAULT 0;
-    UPDATE message SET created_modseq = modseq;
     CREATE TABLE flag_modseq (
         folder_id       INTEGER NOT NULL,
         uid             INTEGER NOT NULL,

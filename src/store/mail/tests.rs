@@ -341,3 +341,26 @@ fn open_folder_claims_or_reports_recent_and_status_agrees() {
     assert_eq!(db.folder_status(inbox.id).unwrap().recent, 0);
     assert!(matches!(db.open_folder(9999, true), Err(MailError::NoSuchFolder)));
 }
+
+#[test]
+fn flag_modseqs_count_from_arrival_or_the_last_change_of_that_flag() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let a = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let b = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let arrival_b = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    db.store_flags(inbox.id, &[a], FlagOp::Add, &Flags { system: flag::FLAGGED, keywords: vec!["$Junk".into()] })
+        .unwrap();
+    let flagged_at = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    let seen = db.flag_modseqs(inbox.id, "\\Seen").unwrap();
+    assert_eq!((seen.of(a), seen.of(b)), (arrival_b - 1, arrival_b), "never changed: arrival");
+    let flagged = db.flag_modseqs(inbox.id, "\\FLAGGED").unwrap();
+    assert_eq!(flagged.of(a), flagged_at);
+    assert_eq!(db.flag_modseqs(inbox.id, "$junk").unwrap().of(a), flagged_at, "keywords too, any case");
+    // A message stored before migration 7 has no arrival modseq: its last
+    // change stands in.
+    db.conn.execute("UPDATE message SET created_modseq = 0 WHERE uid = ?1", [b]).unwrap();
+    db.store_flags(inbox.id, &[b], FlagOp::Add, &Flags::system(flag::DRAFT)).unwrap();
+    let last = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    assert_eq!(db.flag_modseqs(inbox.id, "\\Seen").unwrap().of(b), last);
+}
