@@ -38,6 +38,7 @@ m.logout()
 a = Raw(); a.login(); a.cmd('SELECT INBOX')
 show('minmax', a.cmd('SEARCH RETURN (MAX SAVE MIN) NOT SUBJECT one'))
 show('both', a.cmd('FETCH $ (UID)'))
+show('literal', a.cmd(b'UID SEARCH UID $ SUBJECT {{3+}}\r\ntwo'))
 show('all', a.cmd('SEARCH RETURN (SAVE COUNT MIN) NOT SUBJECT one'))
 show('bad', a.cmd('SEARCH RETURN (SAVE BOGUS) ALL'))
 show('kept', a.cmd('UID FETCH $ (UID)'))
@@ -69,9 +70,10 @@ show('unselected', a.cmd('FETCH $ (UID)'))
         ["* 2 FETCH (UID 2)", "* 5 FETCH (UID 5)", "TAG OK FETCH completed."],
         "SAVE MIN MAX keeps the two: {out}"
     );
+    assert_eq!(shown(&out, "literal"), ["* SEARCH 2", "TAG OK SEARCH completed."], "$ with a literal: {out}");
     assert_eq!(
         shown(&out, "all"),
-        ["* ESEARCH (TAG \"t5\") MIN 2 COUNT 4", "TAG OK SEARCH completed."],
+        ["* ESEARCH (TAG \"t6\") MIN 2 COUNT 4", "TAG OK SEARCH completed."],
         "with COUNT, every hit is kept: {out}"
     );
     assert_eq!(shown(&out, "bad"), ["TAG BAD Command Argument Error. 11"], "{out}");
