@@ -17,6 +17,8 @@
 //! another process (the POP3 back end deleting at QUIT).
 
 mod error;
+mod expunged;
+mod flag_modseq;
 mod flags;
 mod folders;
 mod info;
@@ -34,6 +36,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub use error::{MailError, MailResult};
+pub use expunged::EXPUNGED_KEEP;
+pub use flag_modseq::FlagModseqs;
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
 pub use info::{MessageInfo, Rendition, Summarizer, renders};
