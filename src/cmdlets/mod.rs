@@ -49,6 +49,8 @@ mod new_object;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
+mod receive_connector;
+mod accepted_domain;
 mod path;
 mod paths;
 mod pop_settings;
@@ -83,6 +85,8 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(imap_settings::definitions());
     defs.extend(pop_settings::definitions());
     defs.extend(owa_virtual_directory::definitions());
+    defs.extend(receive_connector::definitions());
+    defs.extend(accepted_domain::definitions());
     defs.extend(audit_log::definitions());
     defs.extend(help::definitions());
     defs.extend(format_list::definitions());

@@ -119,3 +119,24 @@ exchange_enum!(
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.Protocol",
     [Imap4 = "IMAP4", Pop3 = "POP3"]
 );
+
+exchange_enum!(
+    TransportRole,
+    TRANSPORT_ROLE,
+    "Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole",
+    [FrontendTransport = "FrontendTransport", HubTransport = "HubTransport"]
+);
+
+exchange_enum!(
+    AcceptedDomainType,
+    ACCEPTED_DOMAIN_TYPE,
+    "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomainType",
+    [Authoritative = "Authoritative", ExternalRelay = "ExternalRelay", InternalRelay = "InternalRelay"]
+);
+
+exchange_enum!(
+    ProtocolLoggingLevel,
+    PROTOCOL_LOGGING_LEVEL,
+    "Microsoft.Exchange.Data.ProtocolLoggingLevel",
+    [None = "None", Verbose = "Verbose"]
+);

@@ -16,6 +16,7 @@
 //! it has seen can ask what happened since, even when the change was made by
 //! another process (the POP3 back end deleting at QUIT).
 
+mod delivery;
 mod error;
 mod flags;
 mod folders;
@@ -33,6 +34,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+pub use delivery::Delivered;
 pub use error::{MailError, MailResult};
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
