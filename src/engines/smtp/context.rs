@@ -13,6 +13,7 @@ use tokio::sync::{Notify, watch};
 use tokio_rustls::TlsAcceptor;
 
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
+use crate::engines::net::delay::FailedLoginDelay;
 use crate::engines::net::mail_pool::MailPool;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
 use crate::store::queue::{QueueDb, queue_path};
@@ -46,6 +47,8 @@ pub struct Shared {
     pub inactivity: Duration,
     /// Recipient lookups and AUTH.
     pub directory: Authenticator,
+    /// The engines' growing pause after a failed AUTH, per address.
+    pub delay: FailedLoginDelay,
     /// Transport: the queue. Frontend Transport: None.
     pub queue: Option<Queue>,
     /// Frontend Transport: where the Transport's Default connector listens.
@@ -148,6 +151,7 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
             handshake_timeout: INACTIVITY,
             inactivity: INACTIVITY,
             directory: Authenticator::for_submission(store_path),
+            delay: FailedLoginDelay::new(),
             queue,
             handoff,
             mail,

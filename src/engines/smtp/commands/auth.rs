@@ -1,7 +1,7 @@
 //! AUTH PLAIN and AUTH LOGIN (BasicAuth on the connector), only over TLS
 //! when the connector says BasicAuthRequireTLS (Client Frontend does). The
-//! credentials are the mailbox's own; a failed logon waits the engines'
-//! failed-login delay... not yet: it answers at once (see docs/mail-flow.md).
+//! credentials are the mailbox's own; a failed logon is answered after the
+//! engines' failed-login delay (2 s, doubling per address, at most 15 s).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -80,17 +80,13 @@ pub async fn answer(s: &mut Session, pending: Pending, line: String) {
             Some(user) => {
                 s.reply("334 UGFzc3dvcmQ6");
                 // The password line is read by the session loop's next turn.
-                let Some(password) = next_line(s).await else { return };
+                let Some(password) = s.read_auth_line().await else { return };
                 login(s, &user, password.trim()).await;
             }
             None => s.reply(texts::AUTH_FAILED),
         },
         Pending::LoginPassword(user) => login(s, &user, line.trim()).await,
     }
-}
-
-async fn next_line(s: &mut Session) -> Option<String> {
-    s.read_auth_line().await
 }
 
 async fn login(s: &mut Session, user: &str, password_b64: &str) {
@@ -111,10 +107,14 @@ async fn plain(s: &mut Session, response: &str) {
 async fn check(s: &mut Session, user: &str, password: &str) {
     match s.shared.directory.login(user, password).await {
         LoginOutcome::Accepted(m) => {
+            s.shared.delay.on_success(s.peer.ip());
             s.user = Some(m);
             s.reply(texts::AUTH_OK);
         }
-        LoginOutcome::Refused => s.reply(texts::AUTH_FAILED),
+        LoginOutcome::Refused => {
+            tokio::time::sleep(s.shared.delay.on_failure(s.peer.ip())).await;
+            s.reply(texts::AUTH_FAILED);
+        }
         LoginOutcome::Unavailable(_) => s.reply(texts::STORE_UNAVAILABLE),
     }
 }

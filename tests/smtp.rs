@@ -1,0 +1,435 @@
+//! Mail flow end to end: the real transport services (Frontend Transport
+//! handing off to Transport, which queues and delivers), Python's smtplib
+//! on real sockets, and the message read back with imaplib and poplib.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{Env, PASSWORD, Shell, USER, assert_text, free_port};
+use mailsh::services::Service;
+use mailsh::store::Store;
+use mailsh::store::queue::{QueueDb, QueuedRecipient, queue_path};
+
+/// The service environment with every receive connector on its own
+/// loopback port.
+struct Smtp {
+    env: Env,
+    /// "Default Frontend CAS01" (25 in Exchange).
+    port: u16,
+    /// "Client Frontend CAS01" (587).
+    submission: u16,
+    /// "Default CAS01" (2525), the Transport service's own.
+    transport: u16,
+}
+
+impl Smtp {
+    fn new() -> Smtp {
+        let env = Env::new(false);
+        let (port, submission, transport) = (free_port(), free_port(), free_port());
+        let ports = [
+            ("Default Frontend CAS01", port),
+            ("Client Frontend CAS01", submission),
+            ("Outbound Proxy Frontend CAS01", free_port()),
+            ("Default CAS01", transport),
+            ("Client Proxy CAS01", free_port()),
+        ];
+        let mut store = Store::open_existing(&env.store).expect("store");
+        let connectors = store.receive_connectors().expect("connectors");
+        store
+            .write(|tx| {
+                for (name, p) in ports {
+                    let mut c = connectors.iter().find(|c| c.name == name).expect(name).clone();
+                    c.bindings = vec![format!("127.0.0.1:{p}")];
+                    Store::save_receive_connector(tx, &c)?;
+                }
+                Ok(())
+            })
+            .expect("connectors moved to test ports");
+        Smtp { env, port, submission, transport }
+    }
+
+    fn start_transport(&mut self) {
+        self.env.start(Service::Transport);
+        self.env.start(Service::FrontEndTransport);
+    }
+
+    /// Runs a Python script with the ports and credentials in its environment.
+    fn python(&self, script: &str) -> (bool, String, String) {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .env("SMTP_PORT", self.port.to_string())
+            .env("SUBMISSION_PORT", self.submission.to_string())
+            .env("TRANSPORT_PORT", self.transport.to_string())
+            .env("IMAP_PORT", self.env.imap_plain_port.to_string())
+            .env("POP_PORT", self.env.plain_port.to_string())
+            .env("USER", USER)
+            .env("PASSWORD", PASSWORD)
+            .output()
+            .expect("python3 runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Waits (at most 20 s) until the Inbox holds `n` messages.
+    fn wait_for_inbox(&self, n: usize) -> Vec<u32> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let uids = self.env.inbox_uids();
+            if uids.len() >= n || Instant::now() > deadline {
+                return uids;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+const SEND: &str = r#"
+import os, smtplib
+def send(rcpts, body, sender='alice@fabrikam.com', port='SMTP_PORT'):
+    s = smtplib.SMTP('127.0.0.1', int(os.environ[port]), timeout=30)
+    s.ehlo('client.fabrikam.com')
+    try:
+        code, text = s.mail(sender)
+        if code != 250:
+            return (code, text.decode())
+        for r in rcpts:
+            code, text = s.rcpt(r)
+            if code != 250:
+                return (code, text.decode())
+        code, text = s.data(body)
+        return (code, text.decode())
+    finally:
+        s.quit()
+"#;
+
+#[test]
+fn a_message_sent_with_smtplib_reaches_imap_idle_and_the_next_pop3_login() {
+    let mut t = Smtp::new();
+    t.env.start(Service::Imap4Backend);
+    t.env.start(Service::Imap4);
+    t.env.start_pop();
+    t.start_transport();
+    let script = format!(
+        r#"{SEND}
+import socket, time, poplib
+imap = socket.create_connection(('127.0.0.1', int(os.environ['IMAP_PORT'])), timeout=30)
+f = imap.makefile('rb')
+def until(prefix):
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        line = f.readline().decode()
+        if line.startswith(prefix):
+            return line.strip()
+    raise SystemExit('no ' + prefix)
+until('* OK')
+imap.sendall(('a LOGIN "%s" "%s"\r\n' % (os.environ['USER'], os.environ['PASSWORD'])).encode())
+until('a OK')
+imap.sendall(b'b SELECT INBOX\r\n')
+until('b OK')
+imap.sendall(b'c IDLE\r\n')
+until('+')
+print(send(['bob@contoso.com'], 'From: alice@fabrikam.com\r\nTo: bob@contoso.com\r\nSubject: flow\r\n\r\nfirst line\r\n.leading dot\r\n'))
+print(until('* 1 EXISTS'))
+imap.sendall(b'DONE\r\n')
+until('c OK')
+p = poplib.POP3('127.0.0.1', int(os.environ['POP_PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+print(p.stat()[0])
+print(b'\n'.join(p.retr(1)[1]).decode())
+p.quit()
+"#
+    );
+    let (ok, out, err) = t.python(&script);
+    assert!(ok, "{out}\n{err}\n{}", t.env.service_log(Service::Transport));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("(250, '2.6.0 <"), "{out}");
+    assert!(lines[0].ends_with("Queued mail for delivery')"), "{out}");
+    assert_eq!(lines[1], "* 1 EXISTS", "IDLE saw the delivery: {out}");
+    assert_eq!(lines[2], "1", "the next POP3 login sees it: {out}");
+    assert!(lines[3].starts_with("Received: from cas01.contoso.com (127.0.0.1) by cas01.contoso.com"), "{out}");
+    assert!(out.contains("Received: from client.fabrikam.com (127.0.0.1) by cas01.contoso.com"), "{out}");
+    assert!(out.contains("Message-ID: <"), "Exchange adds a Message-ID: {out}");
+    assert!(out.contains("Subject: flow\n\nfirst line\n.leading dot"), "dots unstuffed once: {out}");
+    assert_eq!(t.env.inbox_uids().len(), 1, "delivered once");
+}
+
+#[test]
+fn seed_003_a_mailbox_with_mapi_imap_and_pop_disabled_still_receives() {
+    let mut t = Smtp::new();
+    t.env.update_mailbox(|m| {
+        m.cas.mapi_enabled = false;
+        m.cas.imap_enabled = false;
+        m.cas.pop_enabled = false;
+    });
+    t.env.start_pop();
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['BOB@contoso.com'], 'Subject: still\\r\\n\\r\\nreceived\\r\\n')[0])"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "250");
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "delivered with every client protocol off");
+    // Once POP3 is enabled again, the user reads it.
+    t.env.set_pop_enabled(true);
+    let (ok, out, err) = t.python(
+        r#"
+import os, poplib
+p = poplib.POP3('127.0.0.1', int(os.environ['POP_PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+print(b'\n'.join(p.retr(1)[1]).decode().split('\n\n', 1)[1])
+p.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "received");
+}
+
+#[test]
+fn refusals_use_exchanges_texts() {
+    let mut t = Smtp::new();
+    {
+        let mut store = Store::open_existing(&t.env.store).expect("store");
+        let mut c = store
+            .receive_connectors()
+            .expect("connectors")
+            .into_iter()
+            .find(|c| c.name == "Default Frontend CAS01")
+            .expect("Default Frontend");
+        c.max_message_size = 1024;
+        store.write(|tx| Store::save_receive_connector(tx, &c)).expect("saved");
+    }
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        r#"{SEND}
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SMTP_PORT']), timeout=30)
+print(s.ehlo('client.fabrikam.com'))
+print(s.mail('alice@fabrikam.com', ['SIZE=5000']))
+print(s.rset())
+print(s.rcpt('bob@contoso.com'))
+print(s.docmd('DATA'))
+print(s.mail('alice@fabrikam.com'))
+print(s.rcpt('nobody@contoso.com'))
+print(s.rcpt('someone@example.org'))
+print(s.docmd('XYZZY'))
+s.quit()
+print(send(['bob@contoso.com'], 'Subject: big\r\n\r\n' + 'x' * 2000 + '\r\n'))
+print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
+"#
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(
+        &out,
+        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME')
+(552, b'5.3.4 Message size exceeds fixed maximum message size')
+(250, b'2.0.0 Resetting')
+(503, b'5.5.2 Need mail command')
+(503, b'5.5.2 Need mail command')
+(250, b'2.1.0 Sender OK')
+(550, b'5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup')
+(550, b'5.7.54 SMTP; Unable to relay recipient in non-accepted domain')
+(500, b'5.3.3 Unrecognized command')
+(552, '5.3.4 Message size exceeds fixed maximum message size')
+250
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "only the message that fit");
+}
+
+#[test]
+fn without_the_transport_service_the_front_end_keeps_nothing_and_says_try_later() {
+    let mut t = Smtp::new();
+    t.env.start(Service::FrontEndTransport);
+    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: a\\r\\n\\r\\nb\\r\\n'))"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "(451, '4.7.0 Temporary server error. Please try again later. PRX2')");
+    assert!(t.env.inbox_uids().is_empty());
+}
+
+#[test]
+fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start_once() {
+    let mut t = Smtp::new();
+    // Left in the queue as a crash after the 250 would leave it.
+    let mut queue = QueueDb::open(&queue_path(&t.env.store)).expect("queue");
+    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone() };
+    let raw = b"Subject: left behind\r\n\r\nbody\r\n";
+    queue.enqueue("6f1c3f5e-0000-4000-8000-000000000001", "a@fabrikam.com", &[to.clone()], 1_700_000_000, raw).expect("queued");
+    drop(queue);
+    // Delivered once into the mailbox database already (the crash came
+    // between the delivery and the queue's record of it).
+    {
+        let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&t.env.store)).expect("mail db");
+        let key = format!("6f1c3f5e-0000-4000-8000-000000000001/{}", USER);
+        db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw).expect("delivered");
+    }
+    t.env.start(Service::Transport);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = QueueDb::open(&queue_path(&t.env.store)).expect("queue").message_count().expect("count");
+        if left == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the queue was not emptied");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(t.env.inbox_uids().len(), 1, "the repeated delivery stored nothing twice");
+}
+
+#[test]
+fn client_frontend_wants_tls_and_credentials_and_the_senders_own_address() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib, ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+s.ehlo('laptop')
+print('auth' in s.esmtp_features)
+print(s.mail(os.environ['USER']))
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+print(s.starttls(context=ctx)[0])
+s.ehlo('laptop')
+print(s.esmtp_features['auth'])
+s.user, s.password = os.environ['USER'], 'wrong'
+try:
+    s.auth('PLAIN', s.auth_plain)
+except smtplib.SMTPAuthenticationError as e:
+    print(e.smtp_code, e.smtp_error.decode())
+print(s.login(os.environ['USER'], os.environ['PASSWORD']))
+print(s.mail('alice@contoso.com'))
+print(s.mail(os.environ['USER']))
+print(s.rcpt('bob@contoso.com'))
+print(s.data('From: bob@contoso.com\r\nSubject: sent\r\n\r\nfrom my laptop\r\n')[0])
+s.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(
+        &out,
+        "False
+(530, b'5.7.1 Client was not authenticated')
+220
+ PLAIN LOGIN
+535 5.7.3 Authentication unsuccessful
+(235, b'2.7.0 Authentication successful')
+(550, b'5.7.60 SMTP; Client does not have permissions to send as this sender')
+(250, b'2.1.0 Sender OK')
+(250, b'2.1.5 Recipient OK')
+250
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+}
+
+#[test]
+fn receive_connectors_and_accepted_domains_as_exchange_creates_them() {
+    let shell = Shell::new();
+    let run = shell.cmd("Get-ReceiveConnector; Get-AcceptedDomain");
+    assert_eq!(run.stderr, "");
+    assert_text(
+        &run.stdout,
+        "
+Identity                            Bindings                  Enabled
+--------                            --------                  -------
+CAS01\\Client Proxy CAS01            {[::]:465, 0.0.0.0:465}   True
+CAS01\\Default CAS01                 {[::]:2525, 0.0.0.0:2525} True
+CAS01\\Client Frontend CAS01         {[::]:587, 0.0.0.0:587}   True
+CAS01\\Default Frontend CAS01        {[::]:25, 0.0.0.0:25}     True
+CAS01\\Outbound Proxy Frontend CAS01 {[::]:717, 0.0.0.0:717}   True
+
+
+Name        DomainName  DomainType    Default
+----        ----------  ----------    -------
+contoso.com contoso.com Authoritative True
+
+",
+    );
+}
+
+#[test]
+fn set_receive_connector_changes_all_or_nothing() {
+    let shell = Shell::new();
+    let run = shell.cmd(
+        "Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 0.0.0.0:2025 -MaxMessageSize 20MB -MaxRecipientsPerMessage 50 -Banner '220 Contoso'; \
+         Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 0.0.0.0:2026 -PermissionGroups Nobody; \
+         Get-ReceiveConnector 'CAS01\\Default Frontend CAS01' | Format-List Bindings,MaxMessageSize,MaxRecipientsPerMessage,Banner,PermissionGroups",
+    );
+    assert!(run.stderr.contains("Cannot convert value \"Nobody\" to type \"Microsoft.Exchange.Data.Directory.SystemConfiguration.PermissionGroups\""), "{}", run.stderr);
+    assert_text(
+        &run.stdout,
+        "
+Bindings                : {0.0.0.0:2025}
+MaxMessageSize          : 20 MB (20,971,520 bytes)
+MaxRecipientsPerMessage : 50
+Banner                  : 220 Contoso
+PermissionGroups        : AnonymousUsers, ExchangeServers, ExchangeLegacyServers
+
+
+",
+    );
+}
+
+#[test]
+fn new_and_set_accepted_domain() {
+    let shell = Shell::new();
+    let run = shell.cmd(
+        "New-AcceptedDomain -Name Fabrikam -DomainName Fabrikam.com | Out-Null; \
+         New-AcceptedDomain -Name Again -DomainName fabrikam.com; \
+         Set-AcceptedDomain Fabrikam -DomainType InternalRelay -MakeDefault $true; \
+         Get-AcceptedDomain",
+    );
+    assert!(
+        run.stderr.contains("The accepted domain \"fabrikam.com\" already exists. Specify a different domain name."),
+        "{}",
+        run.stderr
+    );
+    assert_text(
+        &run.stdout,
+        "
+Name        DomainName   DomainType    Default
+----        ----------   ----------    -------
+contoso.com contoso.com  Authoritative False
+Fabrikam    fabrikam.com InternalRelay True
+
+",
+    );
+}
+
+#[test]
+fn net_start_and_stop_the_transport_services_by_name_or_display_name() {
+    let t = Smtp::new();
+    let run = |text: &str| {
+        let out = Command::new(common::exe())
+            .args(["-NonInteractive", "-Command", text])
+            .env("MAILSH_STORE", &t.env.store)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("mailsh runs");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (out, err) = run(
+        "net start MSExchangeTransport; net start 'Microsoft Exchange Frontend Transport'; \
+         (Get-Service MSExchange*Transport).Status -join ','; \
+         net stop msexchangefrontendtransport; Stop-Service MSExchangeTransport; \
+         (Get-Service MSExchange*Transport).Status -join ','",
+    );
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        "The Microsoft Exchange Transport service is starting.
+The Microsoft Exchange Transport service was started successfully.
+
+The Microsoft Exchange Frontend Transport service is starting.
+The Microsoft Exchange Frontend Transport service was started successfully.
+
+Running,Running
+The Microsoft Exchange Frontend Transport service is stopping.
+The Microsoft Exchange Frontend Transport service was stopped successfully.
+
+Stopped,Stopped
+",
+    );
+}
