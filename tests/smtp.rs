@@ -169,7 +169,8 @@ fn seed_003_a_mailbox_with_mapi_imap_and_pop_disabled_still_receives() {
     });
     t.env.start_pop();
     t.start_transport();
-    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['BOB@contoso.com'], 'Subject: still\\r\\n\\r\\nreceived\\r\\n')[0])"));
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['BOB@contoso.com'], 'Subject: still\\r\\n\\r\\nreceived\\r\\n')[0])"));
     assert!(ok, "{out}\n{err}");
     assert_eq!(out.trim(), "250");
     assert_eq!(t.wait_for_inbox(1).len(), 1, "delivered with every client protocol off");
@@ -243,7 +244,8 @@ print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
 fn without_the_transport_service_the_front_end_keeps_nothing_and_says_try_later() {
     let mut t = Smtp::new();
     t.env.start(Service::FrontEndTransport);
-    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: a\\r\\n\\r\\nb\\r\\n'))"));
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: a\\r\\n\\r\\nb\\r\\n'))"));
     assert!(ok, "{out}\n{err}");
     assert_eq!(out.trim(), "(451, '4.7.0 Temporary server error. Please try again later. PRX2')");
     assert!(t.env.inbox_uids().is_empty());
@@ -256,12 +258,15 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
     let mut queue = QueueDb::open(&queue_path(&t.env.store)).expect("queue");
     let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone() };
     let raw = b"Subject: left behind\r\n\r\nbody\r\n";
-    queue.enqueue("6f1c3f5e-0000-4000-8000-000000000001", "a@fabrikam.com", &[to.clone()], 1_700_000_000, raw).expect("queued");
+    queue
+        .enqueue("6f1c3f5e-0000-4000-8000-000000000001", "a@fabrikam.com", &[to.clone()], 1_700_000_000, raw)
+        .expect("queued");
     drop(queue);
     // Delivered once into the mailbox database already (the crash came
     // between the delivery and the queue's record of it).
     {
-        let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&t.env.store)).expect("mail db");
+        let mut db =
+            mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&t.env.store)).expect("mail db");
         let key = format!("6f1c3f5e-0000-4000-8000-000000000001/{}", USER);
         db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw).expect("delivered");
     }
@@ -410,12 +415,10 @@ fn net_start_and_stop_the_transport_services_by_name_or_display_name() {
             .expect("mailsh runs");
         (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
     };
-    let (out, err) = run(
-        "net start MSExchangeTransport; net start 'Microsoft Exchange Frontend Transport'; \
+    let (out, err) = run("net start MSExchangeTransport; net start 'Microsoft Exchange Frontend Transport'; \
          (Get-Service MSExchange*Transport).Status -join ','; \
          net stop msexchangefrontendtransport; Stop-Service MSExchangeTransport; \
-         (Get-Service MSExchange*Transport).Status -join ','",
-    );
+         (Get-Service MSExchange*Transport).Status -join ','");
     assert_eq!(err, "");
     assert_text(
         &out,

@@ -27,7 +27,10 @@ pub fn definitions() -> Vec<CmdletDef> {
         .should_process()
         .param(Param::new("Name", T::String).mandatory().help("A unique name for the accepted domain."))
         .param(Param::new("DomainName", T::String).mandatory().help("The SMTP domain (fabrikam.com)."))
-        .param(Param::new("DomainType", T::Enum(&ACCEPTED_DOMAIN_TYPE)).help("Authoritative (the default) or InternalRelay/ExternalRelay."))
+        .param(
+            Param::new("DomainType", T::Enum(&ACCEPTED_DOMAIN_TYPE))
+                .help("Authoritative (the default) or InternalRelay/ExternalRelay."),
+        )
         .example(
             "Accept mail for fabrikam.com",
             "New-AcceptedDomain -Name Fabrikam -DomainName fabrikam.com -DomainType Authoritative",
@@ -40,7 +43,11 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("DomainType", T::Enum(&ACCEPTED_DOMAIN_TYPE)))
         .param(Param::new("MakeDefault", T::Bool).help("$true: the domain of new recipients' addresses."))
         .param(Param::new("Name", T::String))
-        .example("Relay fabrikam.com instead", "Set-AcceptedDomain Fabrikam -DomainType InternalRelay", "");
+        .example(
+            "Relay fabrikam.com instead",
+            "New-AcceptedDomain -Name Fabrikam -DomainName fabrikam.com | Out-Null; Set-AcceptedDomain Fabrikam -DomainType InternalRelay",
+            "",
+        );
     vec![CmdletDef::run(get, get_domain), CmdletDef::run(new, new_domain), CmdletDef::run(set, set_domain)]
 }
 

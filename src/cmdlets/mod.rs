@@ -16,6 +16,7 @@ macro_rules! powershell_cmdlet {
     };
 }
 
+mod accepted_domain;
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
@@ -49,8 +50,6 @@ mod new_object;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
-mod receive_connector;
-mod accepted_domain;
 mod path;
 mod paths;
 mod pop_settings;
@@ -58,6 +57,7 @@ mod progress;
 mod protocol_settings;
 mod random;
 mod read_host;
+mod receive_connector;
 mod secure_string;
 mod select_object;
 mod select_string;

@@ -18,22 +18,39 @@ use crate::store::transport::{AUTH_MECHANISMS, PERMISSION_GROUPS, ReceiveConnect
 use crate::store::{PROTOCOL_LOGGING_LEVEL, ProtocolLoggingLevel, ServerInfo, Store, TRANSPORT_ROLE, TransportRole};
 
 pub fn definitions() -> Vec<CmdletDef> {
-    let identity = || Param::new("Identity", T::Identity("ReceiveConnectorIdParameter")).position(0).pipeline().by_property();
+    let identity =
+        || Param::new("Identity", T::Identity("ReceiveConnectorIdParameter")).position(0).pipeline().by_property();
     let get = Signature::build("Get-ReceiveConnector")
         .synopsis("Shows the receive connectors: where each transport service listens for SMTP and who may send.")
         .param(identity().help("The connector's name or Server\\Name; wildcards accepted."))
         .param(Param::new("Server", T::Identity("ServerIdParameter")))
         .example("Every receive connector", "Get-ReceiveConnector", "")
-        .example("The port clients submit on", "Get-ReceiveConnector \"Client Frontend*\" | Format-List Name,Bindings,AuthMechanism", "");
+        .example(
+            "The port clients submit on",
+            "Get-ReceiveConnector \"Client Frontend*\" | Format-List Name,Bindings,AuthMechanism",
+            "",
+        );
     let set = Signature::build("Set-ReceiveConnector")
         .synopsis("Changes a receive connector; restart its transport service to apply it.")
         .should_process()
         .param(identity().mandatory())
         .param(Param::new("Bindings", T::Bindings).help("address:port pairs it listens on ([::]:25, 0.0.0.0:25)."))
-        .param(Param::new("RemoteIPRanges", T::Strings).help("The client addresses it serves (stored; every address is served today)."))
-        .param(Param::new("AuthMechanism", T::Strings).help("None, Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer, ExternalAuthoritative."))
-        .param(Param::new("PermissionGroups", T::Strings).help("None, AnonymousUsers, ExchangeUsers, ExchangeServers, ExchangeLegacyServers, Partners, Custom."))
-        .param(Param::new("MaxMessageSize", T::String).help("The largest message accepted (36MB); advertised in EHLO SIZE."))
+        .param(
+            Param::new("RemoteIPRanges", T::Strings)
+                .help("The client addresses it serves (stored; every address is served today)."),
+        )
+        .param(
+            Param::new("AuthMechanism", T::Strings)
+                .help("None, Tls, Integrated, BasicAuth, BasicAuthRequireTLS, ExchangeServer, ExternalAuthoritative."),
+        )
+        .param(
+            Param::new("PermissionGroups", T::Strings)
+                .help("None, AnonymousUsers, ExchangeUsers, ExchangeServers, ExchangeLegacyServers, Partners, Custom."),
+        )
+        .param(
+            Param::new("MaxMessageSize", T::String)
+                .help("The largest message accepted (36MB); advertised in EHLO SIZE."),
+        )
         .param(Param::new("MaxRecipientsPerMessage", T::Int { min: 1, max: 512_000 }))
         .param(Param::new("Banner", T::String).help("The greeting line, starting with 220; $null for Exchange's own."))
         .param(Param::new("Fqdn", T::String).help("The name in the greeting and EHLO."))
@@ -120,7 +137,7 @@ fn get_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
 
 /// A flags parameter: each name must be a member (case-insensitive, given
 /// back in Exchange's spelling); `None` alone means no flag.
-fn flag_names(param: &str, v: &Value, members: &[&str], type_name: &str) -> std::result::Result<Vec<String>, ErrorRecord> {
+fn flag_names(param: &str, v: &Value, members: &[&str], type_name: &str) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for item in v.clone().into_items() {
         for name in item.to_text().split(',').map(str::trim).filter(|n| !n.is_empty()) {
@@ -131,7 +148,8 @@ fn flag_names(param: &str, v: &Value, members: &[&str], type_name: &str) -> std:
                         "Cannot convert value \"{name}\" to type \"{type_name}\". Error: \"Unable to match the identifier name {name} to a valid enumerator name. Specify one of the following enumerator names and try again:\n{}\"",
                         members.join(", ")
                     ),
-                ));
+                )
+                .into());
             };
             if *member != "None" && !out.iter().any(|o| o == member) {
                 out.push(member.to_string());
@@ -164,8 +182,12 @@ fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
             note("RemoteIPRanges", before.remote_ip_ranges.join(","), c.remote_ip_ranges.join(","));
         }
         if let Some(v) = args.get("AuthMechanism") {
-            c.auth_mechanism =
-                flag_names("AuthMechanism", v, AUTH_MECHANISMS, "Microsoft.Exchange.Data.Directory.SystemConfiguration.AuthMechanisms")?;
+            c.auth_mechanism = flag_names(
+                "AuthMechanism",
+                v,
+                AUTH_MECHANISMS,
+                "Microsoft.Exchange.Data.Directory.SystemConfiguration.AuthMechanisms",
+            )?;
             note("AuthMechanism", before.auth_mechanism.join(", "), c.auth_mechanism.join(", "));
         }
         if let Some(v) = args.get("PermissionGroups") {

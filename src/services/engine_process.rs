@@ -59,7 +59,9 @@ pub fn run(service: Service, store: &Path) -> i32 {
     let (stop_tx, stop_rx) = watch::channel(false);
     // Everything that can fail is read and bound here, before the runtime.
     let prepared = match service.protocol() {
-        Some(protocol) => context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client),
+        Some(protocol) => {
+            context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client)
+        }
         None => crate::engines::smtp::prepare(service.role(), store, stop_rx).map(Prepared::Transport),
     };
     let prepared = match prepared {

@@ -10,8 +10,8 @@ mod migrate;
 pub mod owa;
 pub mod password;
 pub mod protocol_settings;
-mod schema;
 pub mod queue;
+mod schema;
 pub mod services;
 pub mod transport;
 

@@ -158,3 +158,25 @@ impl QueueDb {
         Ok(self.conn.query_row("SELECT count(*) FROM message", [], |r| r.get::<_, i64>(0))? as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_leaves_the_queue_with_its_last_recipient() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
+        let to = |a: &str| QueuedRecipient { address: a.into(), mailbox_guid: format!("guid-{a}") };
+        let id = q.enqueue("m1", "a@fabrikam.com", &[to("b@contoso.com"), to("c@contoso.com")], 5, b"raw").unwrap();
+        let pending = q.pending(10).unwrap();
+        assert_eq!(pending.len(), 2);
+        assert_eq!(pending[0].message_guid, "m1");
+        assert_eq!(q.message_raw(id).unwrap().as_deref(), Some(&b"raw"[..]));
+        q.delivered(id, "b@contoso.com").unwrap();
+        assert_eq!(q.message_count().unwrap(), 1);
+        q.failed(id, "c@contoso.com", "gone").unwrap();
+        assert!(q.pending(10).unwrap().is_empty(), "a failed recipient is not retried");
+        assert_eq!(q.message_count().unwrap(), 1, "and stays for Get-Queue");
+    }
+}

@@ -151,9 +151,33 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
     use TransportRole::{FrontendTransport as Fe, HubTransport as Hub};
     let n = &server.name;
     vec![
-        make(format!("Default {n}"), Hub, 2525, &exchange_auth, &["ExchangeUsers", "ExchangeServers", "ExchangeLegacyServers"], 5000, L::None),
-        make(format!("Client Proxy {n}"), Hub, 465, &exchange_auth, &["ExchangeUsers", "ExchangeServers"], 200, L::None),
-        make(format!("Default Frontend {n}"), Fe, 25, &exchange_auth, &["AnonymousUsers", "ExchangeServers", "ExchangeLegacyServers"], 200, L::Verbose),
+        make(
+            format!("Default {n}"),
+            Hub,
+            2525,
+            &exchange_auth,
+            &["ExchangeUsers", "ExchangeServers", "ExchangeLegacyServers"],
+            5000,
+            L::None,
+        ),
+        make(
+            format!("Client Proxy {n}"),
+            Hub,
+            465,
+            &exchange_auth,
+            &["ExchangeUsers", "ExchangeServers"],
+            200,
+            L::None,
+        ),
+        make(
+            format!("Default Frontend {n}"),
+            Fe,
+            25,
+            &exchange_auth,
+            &["AnonymousUsers", "ExchangeServers", "ExchangeLegacyServers"],
+            200,
+            L::Verbose,
+        ),
         make(format!("Outbound Proxy Frontend {n}"), Fe, 717, &exchange_auth, &["ExchangeServers"], 200, L::None),
         make(format!("Client Frontend {n}"), Fe, 587, &client_auth, &["ExchangeUsers"], 200, L::None),
     ]
@@ -198,7 +222,8 @@ impl Store {
     }
 
     pub fn receive_connectors(&self) -> StoreResult<Vec<ReceiveConnector>> {
-        let sql = format!("SELECT {CONNECTOR_COLUMNS} FROM receive_connector ORDER BY transport_role DESC, created, name");
+        let sql =
+            format!("SELECT {CONNECTOR_COLUMNS} FROM receive_connector ORDER BY transport_role DESC, created, name");
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], connector_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

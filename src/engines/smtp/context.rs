@@ -65,9 +65,9 @@ impl Shared {
         let exact = self.connectors.iter().find(|(_, addrs)| addrs.contains(&local));
         let wildcard = || {
             self.connectors.iter().find(|(_, addrs)| {
-                addrs.iter().any(|a| {
-                    a.port() == local.port() && a.ip().is_unspecified() && a.is_ipv4() == local.is_ipv4()
-                })
+                addrs
+                    .iter()
+                    .any(|a| a.port() == local.port() && a.ip().is_unspecified() && a.is_ipv4() == local.is_ipv4())
             })
         };
         exact.or_else(wildcard).map(|(c, _)| c.clone())
@@ -159,4 +159,3 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
         },
     })
 }
-

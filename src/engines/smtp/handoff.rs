@@ -77,7 +77,8 @@ async fn read_reply(peer: &mut BufReader<TcpStream>) -> std::io::Result<(u16, St
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         let line = line.trim_end().to_string();
-        let code = line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| std::io::Error::other("bad reply"))?;
+        let code =
+            line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| std::io::Error::other("bad reply"))?;
         if line.as_bytes().get(3) != Some(&b'-') {
             return Ok((code, line));
         }

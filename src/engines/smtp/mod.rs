@@ -33,7 +33,8 @@ use crate::engines::net::listener::SessionManager;
 /// connectors' listeners and, on the Transport service, the delivery task.
 pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()> + Send>>> {
     let SmtpContext { listeners, limits, tls, shutdown, shared } = ctx;
-    let sessions = SessionManager::from_parts(listeners, limits, Some(tls), shared.handshake_timeout, shutdown.clone())?;
+    let sessions =
+        SessionManager::from_parts(listeners, limits, Some(tls), shared.handshake_timeout, shutdown.clone())?;
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
         let delivering = shared.queue.clone().map(|q| tokio::spawn(delivery::run(q, shared.mail.clone(), shutdown)));

@@ -192,7 +192,8 @@ impl Session {
                     self.input.clear();
                     self.receiver = RequestReceiver::default();
                     let Some(plain) = self.stream.take() else { return };
-                    let handshake = tokio::time::timeout(self.shared.handshake_timeout, plain.into_tls(&self.shared.tls));
+                    let handshake =
+                        tokio::time::timeout(self.shared.handshake_timeout, plain.into_tls(&self.shared.tls));
                     match handshake.await {
                         Ok(Ok(tls)) => self.stream = Some(tls),
                         _ => return,

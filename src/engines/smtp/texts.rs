@@ -32,7 +32,8 @@ pub const AUTH_CANCELLED: &str = "501 5.0.0 Authentication cancelled";
 pub const TLS_ALREADY: &str = "503 5.5.1 TLS already negotiated (unconfirmed)";
 pub const NOT_IMPLEMENTED: &str = "502 5.3.3 Command not implemented";
 pub const VRFY: &str = "252 2.1.5 Cannot VRFY user";
-pub const RECIPIENT_NOT_FOUND: &str = "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup";
+pub const RECIPIENT_NOT_FOUND: &str =
+    "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup";
 pub const UNABLE_TO_RELAY: &str = "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain";
 pub const TOO_MANY_RECIPIENTS: &str = "452 4.5.3 Too many recipients";
 pub const TOO_BIG: &str = "552 5.3.4 Message size exceeds fixed maximum message size";

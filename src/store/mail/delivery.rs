@@ -44,11 +44,9 @@ impl MailDb {
             return Ok(Delivered::Already(uid));
         }
         let inbox: i64 = tx
-            .query_row(
-                "SELECT id FROM folder WHERE mailbox_id = ?1 AND name = ?2",
-                params![mailbox.0, INBOX],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM folder WHERE mailbox_id = ?1 AND name = ?2", params![mailbox.0, INBOX], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or(MailError::NoSuchFolder)?;
         let message = NewMessage { folder_id: inbox, flags: Default::default(), internal_date, raw, info };

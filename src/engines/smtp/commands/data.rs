@@ -108,7 +108,7 @@ fn header_value(message: &[u8], name: &str) -> Option<String> {
                 v.push_str(next.trim());
                 lines.next();
             }
-            return Some(v);
+            return Some(v.trim().to_string());
         }
     }
     None
