@@ -3,7 +3,7 @@
 //! address is refused at RCPT. The transport services read them at every
 //! RCPT (no restart needed).
 
-use super::common::{audit, object, warn_nothing_changed, what_if};
+use super::common::{audit, object, save_changes, what_if};
 use super::identity::store_err;
 use crate::format::views::ACCEPTED_DOMAIN;
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -181,18 +181,8 @@ fn set_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut 
         if what_if(cx, args, &identity) {
             continue;
         }
-        if changed.is_empty() {
-            warn_nothing_changed(cx, &identity);
-            continue;
-        }
         d.changed = now_unix();
-        let user = cx.user.clone();
-        cx.store()?
-            .write(|tx| {
-                Store::save_accepted_domain(tx, &d)?;
-                audit(tx, &user, args, &identity, changed)
-            })
-            .map_err(store_err)?;
+        save_changes(cx, args, &identity, changed, |tx| Store::save_accepted_domain(tx, &d).map(|_| ()))?;
     }
     Ok(())
 }

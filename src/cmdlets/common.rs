@@ -71,6 +71,29 @@ pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
     cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
 }
 
+/// The end of a Set- cmdlet for one object: nothing changed is Exchange's
+/// warning; otherwise `save` and the audit record are one transaction.
+pub fn save_changes(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    changed: Vec<(String, String, String)>,
+    save: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    if changed.is_empty() {
+        warn_nothing_changed(cx, identity);
+        return Ok(());
+    }
+    let user = cx.user.clone();
+    cx.store()?
+        .write(|tx| {
+            save(tx)?;
+            audit(tx, &user, args, identity, changed)
+        })
+        .map_err(super::identity::store_err)?;
+    Ok(())
+}
+
 /// -WhatIf: says what would happen and returns true (the caller stops).
 pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
     if args.switch("WhatIf") {

@@ -3,7 +3,7 @@
 //! Frontend CAS01" on 25, "Client Frontend CAS01" on 587, "Default CAS01"
 //! on 2525...). The services read them when they start.
 
-use super::common::{audit, object, warn_nothing_changed, what_if};
+use super::common::{object, save_changes, what_if};
 use super::identity::store_err;
 use super::mailbox::quota_arg;
 use super::protocol_settings::bindings;
@@ -237,18 +237,8 @@ fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
         if what_if(cx, args, &identity) {
             continue;
         }
-        if changed.is_empty() {
-            warn_nothing_changed(cx, &identity);
-            continue;
-        }
         c.changed = now_unix();
-        let user = cx.user.clone();
-        cx.store()?
-            .write(|tx| {
-                Store::save_receive_connector(tx, &c)?;
-                audit(tx, &user, args, &identity, changed)
-            })
-            .map_err(store_err)?;
+        save_changes(cx, args, &identity, changed, |tx| Store::save_receive_connector(tx, &c).map(|_| ()))?;
     }
     Ok(())
 }

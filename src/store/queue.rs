@@ -6,11 +6,10 @@
 //! the message (so a delivery repeated after a crash stores nothing twice).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::mail::{MailError, MailResult};
+use super::mail::MailResult;
 
 const MIGRATIONS: &[&str] = &[r#"
     CREATE TABLE message (
@@ -59,23 +58,8 @@ pub struct QueueDb {
 
 impl QueueDb {
     pub fn open(path: &Path) -> MailResult<QueueDb> {
-        let open_err = |source| MailError::Open { path: path.display().to_string(), source };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
-        }
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
         // A message answered 250 must survive kill -9 and power loss.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        super::migrate::apply(&mut conn, MIGRATIONS).map_err(|e| match e {
-            super::migrate::MigrateError::TooNew { found, known } => {
-                MailError::TooNew { path: path.display().to_string(), found, known }
-            }
-            super::migrate::MigrateError::Sqlite(e) => e.into(),
-        })?;
+        let conn = super::mail::open_durable(path, MIGRATIONS)?;
         Ok(QueueDb { conn })
     }
 

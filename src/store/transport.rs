@@ -321,29 +321,16 @@ impl Store {
     }
 }
 
+/// A new connector: its row, then every setting as Set-ReceiveConnector
+/// saves them (one list of columns to keep right).
 fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, auth_mechanism, \
-         permission_groups, max_message_size, max_recipients_per_message, banner, fqdn, protocol_logging_level, \
-         enabled, created, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            c.name,
-            c.guid,
-            c.transport_role.name(),
-            json(&c.bindings),
-            json(&c.remote_ip_ranges),
-            json(&c.auth_mechanism),
-            json(&c.permission_groups),
-            c.max_message_size as i64,
-            c.max_recipients_per_message as i64,
-            c.banner,
-            c.fqdn,
-            c.protocol_logging_level.name(),
-            c.enabled,
-            c.created,
-            c.changed
-        ],
+         permission_groups, max_message_size, max_recipients_per_message, fqdn, protocol_logging_level, enabled, \
+         created, changed) VALUES (?1, ?2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', 0, ?3, ?3)",
+        params![c.name, c.guid, c.created],
     )?;
+    Store::save_receive_connector(tx, c)?;
     Ok(())
 }
 
