@@ -436,3 +436,127 @@ Stopped,Stopped
 ",
     );
 }
+
+fn engine_pid(env: &Env, s: Service) -> i32 {
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
+    text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
+}
+
+/// The subjects of the Inbox's messages, as stored.
+fn inbox_subjects(env: &Env) -> Vec<String> {
+    let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&env.store)).expect("mail db");
+    let mailbox = db.ensure_mailbox(&env.guid).expect("mailbox");
+    let inbox = db.folder(mailbox, "Inbox").expect("query").expect("Inbox");
+    let mut subjects = Vec::new();
+    db.each_message(inbox.id, true, |m| {
+        let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
+        subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
+        Ok(())
+    })
+    .expect("read");
+    subjects
+}
+
+#[test]
+fn engines_killed_mid_flow_lose_no_acknowledged_message_and_duplicate_none() {
+    use std::io::BufRead;
+    const N: usize = 300;
+    let mut t = Smtp::new();
+    t.start_transport();
+    // One message at a time, no retries: each line says what the client
+    // heard ("250", "451", or "lost" when the connection broke).
+    let script = format!(
+        r#"
+import os, smtplib, sys, time
+def connect():
+    deadline = time.time() + 30
+    while True:
+        try:
+            s = smtplib.SMTP('127.0.0.1', int(os.environ['SMTP_PORT']), timeout=30)
+            s.ehlo('crash.fabrikam.com')
+            return s
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+s = connect()
+for i in range({N}):
+    heard = 'lost'
+    try:
+        s.mail('a@fabrikam.com')
+        s.rcpt('bob@contoso.com')
+        heard = s.data('Subject: m%d\r\n\r\nbody %d\r\n' % (i, i))[0]
+        if heard != 250:
+            s.rset()
+    except (smtplib.SMTPServerDisconnected, OSError):
+        s = connect()
+    print(i, heard, flush=True)
+    if heard != 250:
+        time.sleep(0.02)  # a client backs off after a failure
+"#
+    );
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .env("SMTP_PORT", t.port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let stdout = child.stdout.take().expect("piped");
+    // Kill an engine at fixed points of progress: the Transport four times
+    // (the supervisor gives up after five crashes), the front end once.
+    let kills: &[(usize, Service)] = &[
+        (40, Service::Transport),
+        (90, Service::FrontEndTransport),
+        (140, Service::Transport),
+        (190, Service::Transport),
+        (240, Service::Transport),
+    ];
+    let mut heard = Vec::new();
+    let mut next = 0;
+    let mut last_killed = 0;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let (i, what) = line.split_once(' ').expect("index and outcome");
+        let i: usize = i.parse().expect("index");
+        heard.push(what.to_string());
+        // The next kill once its point is reached and its engine runs
+        // (again): a restart takes the supervisor half a second.
+        if let Some((at, s)) = kills.get(next)
+            && i >= *at
+        {
+            let pid = engine_pid(&t.env, *s);
+            if pid > 0 && pid != last_killed && t.env.control.status(*s) == mailsh::services::ServiceStatus::Running {
+                // SAFETY: kill(2) on the engine our own service started.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                last_killed = pid;
+                next += 1;
+            }
+        }
+    }
+    assert_eq!(next, kills.len(), "every kill happened: {heard:?}");
+    assert!(child.wait().expect("python ends").success());
+    assert_eq!(heard.len(), N);
+    let acked: Vec<usize> = (0..N).filter(|i| heard[*i] == "250").collect();
+    assert!(acked.len() > N / 2, "most messages got through: {heard:?}");
+    assert!(acked.len() < N, "the kills were felt: {heard:?}");
+    // Everything acknowledged is delivered: wait for the queue to empty.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let subjects = loop {
+        let subjects = inbox_subjects(&t.env);
+        if acked.iter().all(|i| subjects.contains(&format!("m{i}"))) {
+            break subjects;
+        }
+        assert!(Instant::now() < deadline, "acknowledged messages missing: {heard:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    for i in 0..N {
+        let copies = subjects.iter().filter(|s| **s == format!("m{i}")).count();
+        if heard[i] == "250" {
+            assert_eq!(copies, 1, "m{i} was acknowledged: exactly one copy");
+        } else {
+            assert!(copies <= 1, "m{i} ({}) stored {copies} times", heard[i]);
+        }
+    }
+}
