@@ -11,9 +11,10 @@ use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::exchange::{ACCEPTED_DOMAIN_TYPE, EnumValue};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::transport::AcceptedDomain;
-use crate::store::{ACCEPTED_DOMAIN_TYPE, AcceptedDomainType, Store};
+use crate::store::{AcceptedDomainType, Store};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let identity =

@@ -11,8 +11,10 @@ use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::MIME_TEXT_FORMAT;
 use crate::runtime::value::{EnumDef, Value};
-use crate::store::{CasSettings, MIME_TEXT_FORMAT, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store};
+use crate::store::{CasSettings, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store};
 
 /// A Boolean CAS property: its parameter name and where it lives.
 struct BoolProp {

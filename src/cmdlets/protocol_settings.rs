@@ -8,6 +8,8 @@ use crate::runtime::command::{Args, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::*;
 use crate::runtime::value::{Value, format_bytes};
 use crate::store::*;
 
@@ -666,12 +668,7 @@ pub fn set(p: &Protocol2, args: &Args, cx: &mut Session) -> Result<()> {
     let outcome = cx
         .store()?
         .write(|tx| {
-            let json: String =
-                tx.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [p.protocol.name()], |r| {
-                    r.get(0)
-                })?;
-            let current: ProtocolSettings =
-                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let current = Store::protocol_settings_for_update(tx, p.protocol)?;
             let mut next = current.clone();
             let mut changed = Vec::new();
             for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {

@@ -13,9 +13,10 @@ use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::exchange::{EnumValue, PROTOCOL_LOGGING_LEVEL, TRANSPORT_ROLE};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::transport::{AUTH_MECHANISMS, PERMISSION_GROUPS, ReceiveConnector};
-use crate::store::{PROTOCOL_LOGGING_LEVEL, ProtocolLoggingLevel, ServerInfo, Store, TRANSPORT_ROLE, TransportRole};
+use crate::store::{ProtocolLoggingLevel, ServerInfo, Store, TransportRole};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let identity =

@@ -9,9 +9,11 @@ use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::{has_wildcard, wildcard_match};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::STARTUP_TYPE;
 use crate::runtime::value::Value;
 use crate::services::{Service, ServiceControl, ServiceStatus};
-use crate::store::{STARTUP_TYPE, StartupType, Store};
+use crate::store::{StartupType, Store};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let name = || Param::new("Name", T::Strings).aliases(&["ServiceName"]).position(0).pipeline().by_property();

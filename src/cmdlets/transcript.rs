@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::hosts::transcript::{HeaderInfo, Transcript};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::transcript::{HeaderInfo, Transcript};
 use crate::runtime::value::{Value, format_compact_datetime, now_unix};
 
 pub fn definitions() -> Vec<CmdletDef> {

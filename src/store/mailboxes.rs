@@ -276,8 +276,9 @@ impl Store {
         Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
     }
 
-    pub fn insert_mailbox(tx: &Tx, new: &NewMailbox) -> StoreResult<Mailbox> {
-        let now = crate::runtime::value::now_unix();
+    pub fn insert_mailbox(tx: &Tx<'_>, new: &NewMailbox) -> StoreResult<Mailbox> {
+        let tx = tx.sql();
+        let now = super::now_unix();
         let guid = super::new_guid();
         let addresses = vec![format!("SMTP:{}", new.primary_smtp)];
         tx.execute(
@@ -302,7 +303,8 @@ impl Store {
     }
 
     /// Writes every field of `m`; returns false when nothing differed.
-    pub fn update_mailbox(tx: &Tx, m: &Mailbox) -> StoreResult<bool> {
+    pub fn update_mailbox(tx: &Tx<'_>, m: &Mailbox) -> StoreResult<bool> {
+        let tx = tx.sql();
         let c = &m.cas;
         let mut stmt = tx.prepare_cached(
             "UPDATE mailbox SET name=?2, alias=?3, display_name=?4, first_name=?5, last_name=?6, upn=?7, \
@@ -369,7 +371,8 @@ impl Store {
 
     /// Writes only the client access settings of a mailbox: no indexed
     /// column is touched, so bulk changes skip index maintenance.
-    pub fn update_cas_settings(tx: &Tx, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
+    pub fn update_cas_settings(tx: &Tx<'_>, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
+        let tx = tx.sql();
         let mut stmt = tx.prepare_cached(
             "UPDATE mailbox SET changed=?2, imap_enabled=?3, pop_enabled=?4, mapi_enabled=?5, owa_enabled=?6, \
              activesync_enabled=?7, ews_enabled=?8, ecp_enabled=?9, mapihttp_enabled=?10, owa_for_devices_enabled=?11, \
@@ -439,6 +442,7 @@ impl Store {
             .collect();
         let sets: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} = {}", *v as i32)).collect();
         self.write(|tx| {
+            let tx = tx.sql();
             let mut unchanged = Vec::new();
             {
                 let mut stmt = tx.prepare(&format!("SELECT name FROM mailbox WHERE NOT {differs} ORDER BY name"))?;
@@ -464,16 +468,19 @@ impl Store {
     }
 
     /// Reads one mailbox inside a write transaction (for read-modify-write).
-    pub fn mailbox_for_update(tx: &Tx, id: i64) -> StoreResult<Option<Mailbox>> {
+    pub fn mailbox_for_update(tx: &Tx<'_>, id: i64) -> StoreResult<Option<Mailbox>> {
+        let tx = tx.sql();
         Ok(query(tx, "WHERE id = ?1", [id])?.pop())
     }
 
     /// The same by GUID, for objects that come down a pipeline.
-    pub fn mailbox_for_update_by_guid(tx: &Tx, guid: &str) -> StoreResult<Option<Mailbox>> {
+    pub fn mailbox_for_update_by_guid(tx: &Tx<'_>, guid: &str) -> StoreResult<Option<Mailbox>> {
+        let tx = tx.sql();
         Ok(query(tx, "WHERE guid = ?1", [guid])?.pop())
     }
 
-    pub fn delete_mailbox(tx: &Tx, id: i64) -> StoreResult<bool> {
+    pub fn delete_mailbox(tx: &Tx<'_>, id: i64) -> StoreResult<bool> {
+        let tx = tx.sql();
         Ok(tx.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
     }
 

@@ -17,7 +17,8 @@ impl Store {
         Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
     }
 
-    pub fn set_startup_type(tx: &Tx, service: &str, startup: StartupType) -> StoreResult<()> {
+    pub fn set_startup_type(tx: &Tx<'_>, service: &str, startup: StartupType) -> StoreResult<()> {
+        let tx = tx.sql();
         tx.execute(
             "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
              ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",

@@ -195,10 +195,10 @@ impl Store {
             return Ok(());
         }
         let server = self.server().clone();
-        let now = crate::runtime::value::now_unix();
+        let now = super::clock::now_unix();
         self.write(|tx| {
             // Another shell may have written them while we waited.
-            if tx.query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
+            if tx.sql().query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
                 return Ok(());
             }
             for c in default_connectors(&server, now) {
@@ -216,7 +216,7 @@ impl Store {
                     changed: now,
                 },
             )?;
-            tx.execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
+            tx.sql().execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
             Ok(())
         })
     }
@@ -230,7 +230,7 @@ impl Store {
     }
 
     pub fn save_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<bool> {
-        let n = tx.execute(
+        let n = tx.sql().execute(
             "UPDATE receive_connector SET transport_role = ?2, bindings = ?3, remote_ip_ranges = ?4, \
              auth_mechanism = ?5, permission_groups = ?6, max_message_size = ?7, max_recipients_per_message = ?8, \
              banner = ?9, fqdn = ?10, protocol_logging_level = ?11, enabled = ?12, changed = ?13 WHERE guid = ?1",
@@ -268,9 +268,9 @@ impl Store {
     /// from the others in the same transaction.
     pub fn save_accepted_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<bool> {
         if d.default {
-            tx.execute("UPDATE accepted_domain SET is_default = 0 WHERE guid <> ?1", [&d.guid])?;
+            tx.sql().execute("UPDATE accepted_domain SET is_default = 0 WHERE guid <> ?1", [&d.guid])?;
         }
-        let n = tx.execute(
+        let n = tx.sql().execute(
             "UPDATE accepted_domain SET name = ?2, domain_type = ?3, is_default = ?4, changed = ?5 WHERE guid = ?1",
             params![d.guid, d.name, d.domain_type.name(), d.default, d.changed],
         )?;
@@ -324,7 +324,7 @@ impl Store {
 /// A new connector: its row, then every setting as Set-ReceiveConnector
 /// saves them (one list of columns to keep right).
 fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
-    tx.execute(
+    tx.sql().execute(
         "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, auth_mechanism, \
          permission_groups, max_message_size, max_recipients_per_message, fqdn, protocol_logging_level, enabled, \
          created, changed) VALUES (?1, ?2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', 0, ?3, ?3)",
@@ -336,25 +336,26 @@ fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
 
 fn insert_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<()> {
     if d.default {
-        tx.execute("UPDATE accepted_domain SET is_default = 0", [])?;
+        tx.sql().execute("UPDATE accepted_domain SET is_default = 0", [])?;
     }
-    tx.execute(
-        "INSERT INTO accepted_domain (name, guid, domain_name, domain_type, is_default, created, changed) \
+    tx.sql()
+        .execute(
+            "INSERT INTO accepted_domain (name, guid, domain_name, domain_type, is_default, created, changed) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![d.name, d.guid, d.domain_name, d.domain_type.name(), d.default, d.created, d.changed],
-    )
-    .map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            if msg.contains("domain_name") {
-                StoreError::Conflict(format!(
-                    "The accepted domain \"{}\" already exists. Specify a different domain name.",
-                    d.domain_name
-                ))
-            } else {
-                StoreError::Conflict(format!("An accepted domain named \"{}\" already exists.", d.name))
+            params![d.name, d.guid, d.domain_name, d.domain_type.name(), d.default, d.created, d.changed],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                if msg.contains("domain_name") {
+                    StoreError::Conflict(format!(
+                        "The accepted domain \"{}\" already exists. Specify a different domain name.",
+                        d.domain_name
+                    ))
+                } else {
+                    StoreError::Conflict(format!("An accepted domain named \"{}\" already exists.", d.name))
+                }
             }
-        }
-        other => StoreError::Sqlite(other),
-    })?;
+            other => StoreError::Sqlite(other),
+        })?;
     Ok(())
 }

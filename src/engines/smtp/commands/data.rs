@@ -52,7 +52,7 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     let db = queue.db.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
-        db.enqueue(&guid, &sender, &recipients, crate::store::mail::now_unix_pub(), &message)
+        db.enqueue(&guid, &sender, &recipients, crate::store::clock::now_unix(), &message)
     })
     .await;
     match stored {
