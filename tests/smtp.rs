@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use common::{Env, PASSWORD, Shell, USER, assert_text, free_port};
 use mailsh::services::Service;
-use mailsh::store::Store;
 use mailsh::store::queue::{QueueDb, QueuedRecipient, queue_path};
+use mailsh::store::{ProtocolLoggingLevel, Store};
 
 /// The service environment with every receive connector on its own
 /// loopback port.
@@ -48,6 +48,15 @@ impl Smtp {
             })
             .expect("connectors moved to test ports");
         Smtp { env, port, submission, transport }
+    }
+
+    /// Changes a connector in the store (before the services start).
+    fn update_connector(&self, name: &str, change: impl FnOnce(&mut mailsh::store::transport::ReceiveConnector)) {
+        let mut store = Store::open_existing(&self.env.store).expect("store");
+        let mut c =
+            store.receive_connectors().expect("connectors").into_iter().find(|c| c.name == name).expect("connector");
+        change(&mut c);
+        store.write(|tx| Store::save_receive_connector(tx, &c)).expect("saved");
     }
 
     fn start_transport(&mut self) {
@@ -192,17 +201,7 @@ p.quit()
 #[test]
 fn refusals_use_exchanges_texts() {
     let mut t = Smtp::new();
-    {
-        let mut store = Store::open_existing(&t.env.store).expect("store");
-        let mut c = store
-            .receive_connectors()
-            .expect("connectors")
-            .into_iter()
-            .find(|c| c.name == "Default Frontend CAS01")
-            .expect("Default Frontend");
-        c.max_message_size = 1024;
-        store.write(|tx| Store::save_receive_connector(tx, &c)).expect("saved");
-    }
+    t.update_connector("Default Frontend CAS01", |c| c.max_message_size = 1024);
     t.start_transport();
     let (ok, out, err) = t.python(&format!(
         r#"{SEND}
@@ -286,6 +285,7 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
 #[test]
 fn client_frontend_wants_tls_and_credentials_and_the_senders_own_address() {
     let mut t = Smtp::new();
+    t.update_connector("Client Frontend CAS01", |c| c.protocol_logging_level = ProtocolLoggingLevel::Verbose);
     t.start_transport();
     let (ok, out, err) = t.python(
         r#"
@@ -327,6 +327,29 @@ s.quit()
 ",
     );
     assert_eq!(t.wait_for_inbox(1).len(), 1);
+    // The SMTP receive log of the Verbose connector: commands and replies,
+    // never a password (the test user's password never appears, nor its
+    // base64 in an AUTH PLAIN response).
+    let logs = t.env.state_dir().join("TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive");
+    let text: String = std::fs::read_dir(&logs)
+        .expect("the FrontEnd receive log folder")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).expect("log"))
+        .collect();
+    assert!(text.starts_with("#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n"), "{text}");
+    assert!(text.contains(",*,Client Frontend CAS01\r\n"), "{text}");
+    assert!(text.contains(",<,MAIL FROM:<bob@contoso.com>\r\n"), "{text}");
+    assert!(text.contains(",>,235 2.7.0 Authentication successful\r\n"), "{text}");
+    assert!(text.contains(",<,AUTH ****\r\n"), "{text}");
+    assert!(
+        !text.contains(PASSWORD)
+            && !text.contains("UEBzc3cwcmQh")
+            && !text.contains("AGJvYkBjb250b3NvLmNvbQBQQHNzdzByZCE="),
+        "{text}"
+    );
+    assert!(!text.contains("from my laptop"), "message text is never logged: {text}");
+    // "Default CAS01" (the Transport's) logs nothing: its level is None.
+    assert!(!t.env.state_dir().join("TransportRoles/Logs/Hub").exists());
 }
 
 #[test]

@@ -15,6 +15,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
 use crate::engines::net::delay::FailedLoginDelay;
 use crate::engines::net::mail_pool::MailPool;
+use crate::engines::net::protolog::ProtocolLog;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
 use crate::store::queue::{QueueDb, queue_path};
 use crate::store::transport::ReceiveConnector;
@@ -26,6 +27,20 @@ const INACTIVITY: Duration = Duration::from_secs(300);
 /// per-source value: generous enough for test clients and smtp-source).
 const MAX_CONNECTIONS: i64 = 5000;
 const MAX_PER_SOURCE: i64 = 100;
+
+/// Exchange's ReceiveProtocolLogMaxFileSize: 10 MB.
+const RECEIVE_LOG_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Where Exchange keeps SMTP receive logs, under the store's folder:
+/// `TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive` (Frontend
+/// Transport) and `.../Hub/ProtocolLog/SmtpReceive` (Transport).
+pub fn receive_log_dir(state_dir: &Path, role: EngineRole) -> std::path::PathBuf {
+    let side = match role {
+        EngineRole::FrontEnd => "FrontEnd",
+        EngineRole::BackEnd => "Hub",
+    };
+    state_dir.join("TransportRoles").join("Logs").join(side).join("ProtocolLog").join("SmtpReceive")
+}
 
 /// The queue the Transport service writes and delivers from.
 #[derive(Clone)]
@@ -47,6 +62,9 @@ pub struct Shared {
     pub inactivity: Duration,
     /// Recipient lookups and AUTH.
     pub directory: Authenticator,
+    /// The SMTP receive log of the connectors whose ProtocolLoggingLevel
+    /// is Verbose.
+    pub log: Arc<ProtocolLog>,
     /// The engines' growing pause after a failed AUTH, per address.
     pub delay: FailedLoginDelay,
     /// Transport: the queue. Frontend Transport: None.
@@ -152,6 +170,7 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
             inactivity: INACTIVITY,
             directory: Authenticator::for_submission(store_path),
             delay: FailedLoginDelay::new(),
+            log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),
             queue,
             handoff,
             mail,

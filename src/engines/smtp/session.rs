@@ -14,9 +14,10 @@ use super::commands;
 use super::context::Shared;
 use super::texts;
 use crate::engines::net::listener::{Connection, SessionHandler, stopped};
+use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::net::{ListenerKind, ServerStream};
-use crate::store::Mailbox;
 use crate::store::transport::ReceiveConnector;
+use crate::store::{Mailbox, ProtocolLoggingLevel};
 
 pub struct Smtp {
     pub shared: Arc<Shared>,
@@ -28,8 +29,16 @@ impl SessionHandler for Smtp {
     async fn serve(self: Arc<Self>, connection: Connection) {
         let Some(connector) = self.shared.connector_for(connection.local) else { return };
         debug_assert!(connection.kind == ListenerKind::Plain);
-        let mut session = Session::new(self.shared.clone(), connector, connection);
+        let log = if connector.protocol_logging_level == ProtocolLoggingLevel::Verbose {
+            SessionLog::new(self.shared.log.clone(), &connection)
+        } else {
+            SessionLog::off(&connection)
+        };
+        log.note(Event::Connect, "");
+        log.note(Event::Info, &connector.name);
+        let mut session = Session::new(self.shared.clone(), connector, connection, log);
         session.run().await;
+        session.log.note(Event::Disconnect, "");
     }
 }
 
@@ -72,10 +81,12 @@ pub struct Session {
     pub helo: Option<String>,
     pub user: Option<Box<Mailbox>>,
     pub envelope: Option<Envelope>,
+    /// The connector's SMTP receive log (Verbose), or nothing.
+    pub log: SessionLog,
 }
 
 impl Session {
-    fn new(shared: Arc<Shared>, connector: Arc<ReceiveConnector>, connection: Connection) -> Session {
+    fn new(shared: Arc<Shared>, connector: Arc<ReceiveConnector>, connection: Connection, log: SessionLog) -> Session {
         Session {
             shared,
             connector,
@@ -87,10 +98,12 @@ impl Session {
             helo: None,
             user: None,
             envelope: None,
+            log,
         }
     }
 
     pub fn reply(&mut self, line: &str) {
+        self.log.note(Event::Sent, line);
         self.out.extend_from_slice(line.as_bytes());
         self.out.extend_from_slice(b"\r\n");
     }
@@ -162,7 +175,12 @@ impl Session {
         self.reply(&greeting);
         loop {
             let next = match self.next_request() {
-                Some(Ok(request)) => commands::dispatch(self, request).await,
+                Some(Ok(request)) => {
+                    if self.log.enabled() {
+                        self.log.note(Event::Received, &commands::logged(&request));
+                    }
+                    commands::dispatch(self, request).await
+                }
                 Some(Err(line)) => {
                     self.reply(line);
                     Next::Continue
@@ -182,6 +200,10 @@ impl Session {
                 }
                 Next::Data => {
                     let Some(body) = self.read_data().await else { return };
+                    if let DataOutcome::Message(m) = &body {
+                        // The text itself is never logged; its size is.
+                        self.log.note(Event::Info, &format!("{} bytes of message data received", m.len()));
+                    }
                     commands::data::finish(self, body).await;
                 }
                 Next::StartTls => {
@@ -203,7 +225,7 @@ impl Session {
                     self.envelope = None;
                 }
                 Next::AuthLine(pending) => {
-                    let Some(line) = self.read_line().await else { return };
+                    let Some(line) = self.read_auth_line().await else { return };
                     commands::auth::answer(self, pending, line).await;
                 }
             }
@@ -232,8 +254,11 @@ impl Session {
     }
 
     /// One line of input (an AUTH answer), without its CRLF.
+    /// The client's answer to an AUTH challenge: logged masked.
     pub async fn read_auth_line(&mut self) -> Option<String> {
-        self.read_line().await
+        let line = self.read_line().await?;
+        self.log.note(Event::Received, "****");
+        Some(line)
     }
 
     async fn read_line(&mut self) -> Option<String> {

@@ -20,7 +20,7 @@ pub fn ehlo(s: &mut Session, host: String) -> Next {
     let last = lines.len() - 1;
     for (i, line) in lines.iter().enumerate() {
         let sep = if i == last { ' ' } else { '-' };
-        s.out.extend_from_slice(format!("250{sep}{line}\r\n").as_bytes());
+        s.reply(&format!("250{sep}{line}"));
     }
     Next::Continue
 }

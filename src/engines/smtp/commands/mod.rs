@@ -13,6 +13,18 @@ use smtp_proto::Request;
 use super::session::{Next, Session};
 use super::texts;
 
+/// A command as the protocol log shows it: the verb and its argument,
+/// never an AUTH response.
+pub fn logged(request: &Request<String>) -> String {
+    match request {
+        Request::Ehlo { host } | Request::Helo { host } => format!("{} {host}", request.name()),
+        Request::Mail { from } => format!("MAIL FROM:<{}>", from.address),
+        Request::Rcpt { to } => format!("RCPT TO:<{}>", to.address),
+        Request::Auth { initial_response, .. } if !initial_response.is_empty() => "AUTH ****".to_string(),
+        other => other.name().to_string(),
+    }
+}
+
 pub async fn dispatch(s: &mut Session, request: Request<String>) -> Next {
     match request {
         Request::Ehlo { host } => hello::ehlo(s, host),
