@@ -583,3 +583,42 @@ for i in range({N}):
         }
     }
 }
+
+#[test]
+fn of_two_connectors_on_one_binding_the_narrowest_remote_ip_range_serves_and_no_range_no_service() {
+    let mut t = Smtp::new();
+    let port = t.port;
+    t.update_connector("Outbound Proxy Frontend CAS01", |c| {
+        c.bindings = vec![format!("127.0.0.1:{port}")];
+        c.remote_ip_ranges = vec!["127.0.0.2".into()];
+        c.banner = Some("220 narrow".into());
+    });
+    t.update_connector("Default Frontend CAS01", |c| c.remote_ip_ranges = vec!["127.0.0.0/30".into()]);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib
+for source in ('127.0.0.1', '127.0.0.2', '127.0.0.9'):
+    try:
+        s = smtplib.SMTP(timeout=30, source_address=(source, 0))
+        code, text = s.connect('127.0.0.1', int(os.environ['SMTP_PORT']))
+        print(source, code, text.decode().split(' Microsoft')[0])
+        s.quit()
+    except smtplib.SMTPServerDisconnected:
+        print(source, 'closed')
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "127.0.0.1 220 cas01.contoso.com\n127.0.0.2 220 narrow\n127.0.0.9 closed\n");
+    let shell = Command::new(common::exe())
+        .args([
+            "-NonInteractive",
+            "-Command",
+            "Set-ReceiveConnector 'Default Frontend CAS01' -RemoteIPRanges 10.0.0.0/8,10.1",
+        ])
+        .env("MAILSH_STORE", &t.env.store)
+        .output()
+        .expect("mailsh runs");
+    let err = String::from_utf8_lossy(&shell.stderr);
+    assert!(err.contains("Cannot convert value \"10.1\" to type \"Microsoft.Exchange.Data.IPRange\""), "{err}");
+}

@@ -15,7 +15,7 @@ use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::types::exchange::{EnumValue, PROTOCOL_LOGGING_LEVEL, TRANSPORT_ROLE};
 use crate::runtime::value::{Value, now_unix};
-use crate::store::transport::{AUTH_MECHANISMS, PERMISSION_GROUPS, ReceiveConnector};
+use crate::store::transport::{AUTH_MECHANISMS, PERMISSION_GROUPS, ReceiveConnector, parse_ip_range};
 use crate::store::{ProtocolLoggingLevel, ServerInfo, Store, TransportRole};
 
 pub fn definitions() -> Vec<CmdletDef> {
@@ -179,7 +179,16 @@ fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
             note("Bindings", before.bindings.join(","), c.bindings.join(","));
         }
         if let Some(v) = args.get("RemoteIPRanges") {
-            c.remote_ip_ranges = v.clone().into_items().iter().map(|i| i.to_text()).collect();
+            c.remote_ip_ranges = v.clone().into_items().iter().map(|i| i.to_text().trim().to_string()).collect();
+            if let Some(bad) = c.remote_ip_ranges.iter().find(|r| parse_ip_range(r).is_none()) {
+                return Err(ErrorRecord::argument_transformation(
+                    "RemoteIPRanges",
+                    &format!(
+                        "Cannot convert value \"{bad}\" to type \"Microsoft.Exchange.Data.IPRange\". Error: \"'{bad}' isn't a valid IP address, range (first-last) or prefix (address/bits).\""
+                    ),
+                )
+                .into());
+            }
             note("RemoteIPRanges", before.remote_ip_ranges.join(","), c.remote_ip_ranges.join(","));
         }
         if let Some(v) = args.get("AuthMechanism") {

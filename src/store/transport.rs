@@ -359,3 +359,87 @@ fn insert_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<()> {
         })?;
     Ok(())
 }
+
+/// One entry of RemoteIPRanges, as Exchange takes them: an address
+/// (`192.168.1.10`), a range (`192.168.1.10-192.168.1.20`), or a prefix
+/// (`192.168.1.0/24`); IPv4 or IPv6. The first and last address, as numbers
+/// of the same family.
+pub fn parse_ip_range(text: &str) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
+    use std::net::IpAddr;
+    let text = text.trim();
+    let number = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        IpAddr::V6(v6) => u128::from(v6),
+    };
+    if let Some((first, last)) = text.split_once('-') {
+        let (a, b): (IpAddr, IpAddr) = (first.trim().parse().ok()?, last.trim().parse().ok()?);
+        return (a.is_ipv4() == b.is_ipv4() && number(a) <= number(b)).then_some((a, b));
+    }
+    if let Some((base, bits)) = text.split_once('/') {
+        let base: IpAddr = base.trim().parse().ok()?;
+        let bits: u32 = bits.trim().parse().ok()?;
+        let width = if base.is_ipv4() { 32 } else { 128 };
+        if bits > width {
+            return None;
+        }
+        let host_bits = width - bits;
+        let mask: u128 = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let first = number(base) & !mask;
+        let last = first | mask;
+        let back = |n: u128| -> IpAddr {
+            if base.is_ipv4() {
+                IpAddr::V4(std::net::Ipv4Addr::from(n as u32))
+            } else {
+                IpAddr::V6(std::net::Ipv6Addr::from(n))
+            }
+        };
+        return Some((back(first), back(last)));
+    }
+    let ip: IpAddr = text.parse().ok()?;
+    Some((ip, ip))
+}
+
+/// How many addresses of RemoteIPRanges' entries cover `peer`, for the
+/// narrowest one (Exchange serves a connection on the connector whose
+/// range matches it most closely); None if no entry covers it.
+pub fn narrowest_match(ranges: &[String], peer: std::net::IpAddr) -> Option<u128> {
+    use std::net::IpAddr;
+    let peer = match peer {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
+        v4 => v4,
+    };
+    let number = |ip: IpAddr| match ip {
+        IpAddr::V4(v4) => u128::from(u32::from(v4)),
+        IpAddr::V6(v6) => u128::from(v6),
+    };
+    ranges
+        .iter()
+        .filter_map(|r| parse_ip_range(r))
+        .filter(|(a, _)| a.is_ipv4() == peer.is_ipv4())
+        .filter(|(a, b)| number(*a) <= number(peer) && number(peer) <= number(*b))
+        .map(|(a, b)| number(b) - number(a))
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_ip_ranges_are_addresses_ranges_and_prefixes() {
+        let ip = |t: &str| t.parse::<std::net::IpAddr>().expect("an address");
+        assert_eq!(parse_ip_range("10.0.0.0/8"), Some((ip("10.0.0.0"), ip("10.255.255.255"))));
+        assert_eq!(parse_ip_range("0.0.0.0-255.255.255.255"), Some((ip("0.0.0.0"), ip("255.255.255.255"))));
+        assert_eq!(parse_ip_range(" 127.0.0.1 "), Some((ip("127.0.0.1"), ip("127.0.0.1"))));
+        assert_eq!(parse_ip_range("::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff").map(|r| r.0), Some(ip("::")));
+        assert_eq!(parse_ip_range("10.0.0.9-10.0.0.1"), None);
+        assert_eq!(parse_ip_range("10.0.0.0/33"), None);
+        assert_eq!(parse_ip_range("nonsense"), None);
+        let everyone = vec!["0.0.0.0-255.255.255.255".to_string()];
+        let lo = vec!["127.0.0.0/8".to_string(), "192.168.0.1".to_string()];
+        assert_eq!(narrowest_match(&lo, ip("127.0.0.1")), Some((1 << 24) - 1));
+        assert!(narrowest_match(&lo, ip("127.0.0.1")) < narrowest_match(&everyone, ip("127.0.0.1")));
+        assert_eq!(narrowest_match(&lo, ip("10.1.1.1")), None);
+        assert_eq!(narrowest_match(&lo, ip("::ffff:192.168.0.1")), Some(0), "an IPv4-mapped peer");
+    }
+}

@@ -18,7 +18,7 @@ use crate::engines::net::mail_pool::MailPool;
 use crate::engines::net::protolog::ProtocolLog;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
 use crate::store::queue::{QueueDb, queue_path};
-use crate::store::transport::ReceiveConnector;
+use crate::store::transport::{ReceiveConnector, narrowest_match};
 use crate::store::{ServerInfo, Store, TransportRole, state_dir_for};
 
 /// Exchange's ConnectionInactivityTimeout of a Frontend receive connector.
@@ -76,19 +76,23 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// The connector a connection arrived on: the one bound to its local
-    /// address, or to the unspecified address of the same family and port.
-    pub fn connector_for(&self, local: Option<SocketAddr>) -> Option<Arc<ReceiveConnector>> {
+    /// The connector a connection is served by: among those bound to its
+    /// local address (or to the unspecified address of the same family and
+    /// port), the one whose RemoteIPRanges cover the client most narrowly.
+    /// None: no connector takes this client (the connection is closed).
+    pub fn connector_for(&self, local: Option<SocketAddr>, peer: SocketAddr) -> Option<Arc<ReceiveConnector>> {
         let local = local?;
-        let exact = self.connectors.iter().find(|(_, addrs)| addrs.contains(&local));
-        let wildcard = || {
-            self.connectors.iter().find(|(_, addrs)| {
-                addrs
-                    .iter()
-                    .any(|a| a.port() == local.port() && a.ip().is_unspecified() && a.is_ipv4() == local.is_ipv4())
+        let bound_here = |addrs: &Vec<SocketAddr>| {
+            addrs.iter().any(|a| {
+                *a == local || (a.port() == local.port() && a.ip().is_unspecified() && a.is_ipv4() == local.is_ipv4())
             })
         };
-        exact.or_else(wildcard).map(|(c, _)| c.clone())
+        self.connectors
+            .iter()
+            .filter(|(_, addrs)| bound_here(addrs))
+            .filter_map(|(c, _)| narrowest_match(&c.remote_ip_ranges, peer.ip()).map(|width| (width, c)))
+            .min_by_key(|(width, _)| *width)
+            .map(|(_, c)| c.clone())
     }
 }
 
@@ -126,12 +130,19 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
     let mine = role_of(role);
     let mut listeners = Vec::new();
     let mut connectors = Vec::new();
+    // Connectors may share a binding (told apart by RemoteIPRanges): each
+    // address is bound once.
     for c in all.iter().filter(|c| c.enabled && c.transport_role == mine) {
-        let bound = bind::bind_all(&c.bindings)?;
         let mut addrs = Vec::new();
-        for (binding, listener) in bound {
-            addrs.push(listener.local_addr().map_err(|e| NetError::Bind(e.to_string()))?);
-            listeners.push(BoundListener { binding, kind: ListenerKind::Plain, listener });
+        for binding in &c.bindings {
+            let addr = bind::parse_binding(binding)?;
+            let known = listeners.iter().any(|l: &BoundListener| l.listener.local_addr().is_ok_and(|a| a == addr));
+            if !known {
+                for (binding, listener) in bind::bind_all(std::slice::from_ref(binding))? {
+                    listeners.push(BoundListener { binding, kind: ListenerKind::Plain, listener });
+                }
+            }
+            addrs.push(addr);
         }
         connectors.push((Arc::new(c.clone()), addrs));
     }

@@ -27,7 +27,7 @@ impl SessionHandler for Smtp {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
-        let Some(connector) = self.shared.connector_for(connection.local) else { return };
+        let Some(connector) = self.shared.connector_for(connection.local, connection.peer) else { return };
         debug_assert!(connection.kind == ListenerKind::Plain);
         let log = if connector.protocol_logging_level == ProtocolLoggingLevel::Verbose {
             SessionLog::new(self.shared.log.clone(), &connection)
