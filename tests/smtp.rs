@@ -622,3 +622,41 @@ for source in ('127.0.0.1', '127.0.0.2', '127.0.0.9'):
     let err = String::from_utf8_lossy(&shell.stderr);
     assert!(err.contains("Cannot convert value \"10.1\" to type \"Microsoft.Exchange.Data.IPRange\""), "{err}");
 }
+
+#[test]
+fn a_new_internet_connector_takes_mail_and_a_removed_one_stays_removed() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    let shell = |text: &str| {
+        let out = Command::new(common::exe())
+            .args(["-NonInteractive", "-Command", text])
+            .env("MAILSH_STORE", &t.env.store)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("mailsh runs");
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (out, err) = shell(&format!(
+        "New-ReceiveConnector -Name 'Internet {port}' -Usage Internet -Bindings 127.0.0.1:{port} -TransportRole FrontendTransport | Format-List Identity,PermissionGroups,AuthMechanism; \
+         Remove-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Confirm:$false"
+    ));
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        &format!(
+            "\nIdentity         : CAS01\\Internet {port}\nPermissionGroups : AnonymousUsers\nAuthMechanism    : Tls\n\n\n"
+        ),
+    );
+    let (out, _) = shell("(Get-ReceiveConnector).Name -join ','");
+    assert_eq!(
+        out.trim(),
+        format!("Client Proxy CAS01,Default CAS01,Client Frontend CAS01,Default Frontend CAS01,Internet {port}")
+    );
+    t.start_transport();
+    t.port = port;
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: new door\\r\\n\\r\\nx\\r\\n')[0])"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "250");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+}

@@ -124,6 +124,19 @@ fn domain_row(r: &Row) -> rusqlite::Result<AcceptedDomain> {
 
 /// The five receive connectors Exchange 2013 Setup creates on a server with
 /// both roles, and the accepted domain of the organization's own domain.
+/// What New-ReceiveConnector's -Usage sets when PermissionGroups and
+/// AuthMechanism are not given (Exchange's templates).
+pub fn usage_defaults(usage: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    Some(match usage.to_ascii_lowercase().as_str() {
+        "custom" => (&[], &["Tls"]),
+        "internet" => (&["AnonymousUsers"], &["Tls"]),
+        "internal" => (&["ExchangeUsers", "ExchangeServers", "ExchangeLegacyServers"], &["Tls", "ExchangeServer"]),
+        "client" => (&["ExchangeUsers"], &["Tls", "Integrated", "BasicAuth", "BasicAuthRequireTLS"]),
+        "partner" => (&["Partners"], &["Tls"]),
+        _ => return None,
+    })
+}
+
 fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
     let all = |port: u16| vec![format!("[::]:{port}"), format!("0.0.0.0:{port}")];
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
@@ -251,6 +264,22 @@ impl Store {
             ],
         )?;
         Ok(n > 0)
+    }
+
+    /// A new connector (New-ReceiveConnector); its name must be unique.
+    pub fn insert_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
+        insert_connector(tx, c).map_err(|e| match e {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict(format!("A receive connector named \"{}\" already exists.", c.name))
+            }
+            other => other,
+        })
+    }
+
+    pub fn delete_receive_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {
+        Ok(tx.sql().execute("DELETE FROM receive_connector WHERE guid = ?1", [guid])? > 0)
     }
 
     pub fn accepted_domains(&self) -> StoreResult<Vec<AcceptedDomain>> {
