@@ -660,3 +660,15 @@ fn a_new_internet_connector_takes_mail_and_a_removed_one_stays_removed() {
     assert_eq!(out.trim(), "250");
     assert_eq!(t.wait_for_inbox(1).len(), 1);
 }
+
+#[test]
+fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
+    let mut t = Smtp::new();
+    t.env.deliver(&common::message("already", "here\r\n"));
+    t.env.update_mailbox(|m| m.quotas.prohibit_send_receive = Some(10));
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: more\\r\\n\\r\\nx\\r\\n'))"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "(552, '5.2.2 STOREDRV.Deliver; mailbox full')");
+    assert_eq!(t.env.inbox_uids().len(), 1);
+}
