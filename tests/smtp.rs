@@ -269,6 +269,27 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
         let key = format!("6f1c3f5e-0000-4000-8000-000000000001/{}", USER);
         db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw).expect("delivered");
     }
+    let store = t.env.store.clone();
+    let get_queue = || {
+        let out = Command::new(common::exe())
+            .args(["-NonInteractive", "-Command", "Get-Queue"])
+            .env("MAILSH_STORE", &store)
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .output()
+            .expect("mailsh runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_text(
+        &get_queue(),
+        "
+Identity         DeliveryType          Status MessageCount Velocity RiskLevel OutboundIPPool NextHopDomain
+--------         ------------          ------ ------------ -------- --------- -------------- -------------
+CAS01\\Submission Undefined             Ready             0        0 Normal                 0 Submission
+CAS01\\1          SmtpDeliveryToMailbox Ready             1        0 Normal                 0 mailbox database
+
+",
+    );
     t.env.start(Service::Transport);
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -280,6 +301,7 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(t.env.inbox_uids().len(), 1, "the repeated delivery stored nothing twice");
+    assert!(!get_queue().contains("CAS01\\1 "), "the delivery queue is gone once empty");
 }
 
 #[test]
@@ -667,7 +689,8 @@ fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
     t.env.deliver(&common::message("already", "here\r\n"));
     t.env.update_mailbox(|m| m.quotas.prohibit_send_receive = Some(10));
     t.start_transport();
-    let (ok, out, err) = t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: more\\r\\n\\r\\nx\\r\\n'))"));
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: more\\r\\n\\r\\nx\\r\\n'))"));
     assert!(ok, "{out}\n{err}");
     assert_eq!(out.trim(), "(552, '5.2.2 STOREDRV.Deliver; mailbox full')");
     assert_eq!(t.env.inbox_uids().len(), 1);

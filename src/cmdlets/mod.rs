@@ -55,6 +55,7 @@ mod paths;
 mod pop_settings;
 mod progress;
 mod protocol_settings;
+mod queue;
 mod random;
 mod read_host;
 mod receive_connector;
@@ -87,6 +88,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(owa_virtual_directory::definitions());
     defs.extend(receive_connector::definitions());
     defs.extend(accepted_domain::definitions());
+    defs.extend(queue::definitions());
     defs.extend(audit_log::definitions());
     defs.extend(help::definitions());
     defs.extend(format_list::definitions());

@@ -60,6 +60,7 @@ pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfigur
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
 pub const RECEIVE_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
 pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain";
+pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
 pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
 pub const AUDIT_ENTRY: &str = "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
 pub const CONNECTIVITY: &str = "Microsoft.Exchange.Monitoring.CasTransactionOutcome";
@@ -119,6 +120,18 @@ static ACCEPTED_DOMAIN_TABLE: [ColumnSpec; 4] = [
     auto("DomainName", "DomainName"),
     auto("DomainType", "DomainType"),
     auto("Default", "Default"),
+];
+
+/// Exchange's `Get-Queue` columns.
+static QUEUE_TABLE: [ColumnSpec; 8] = [
+    auto("Identity", "Identity"),
+    auto("DeliveryType", "DeliveryType"),
+    auto("Status", "Status"),
+    auto("MessageCount", "MessageCount"),
+    auto("Velocity", "Velocity"),
+    auto("RiskLevel", "RiskLevel"),
+    auto("OutboundIPPool", "OutboundIPPool"),
+    auto("NextHopDomain", "NextHopDomain"),
 ];
 
 static CONNECTIVITY_TABLE: [ColumnSpec; 6] = [
@@ -297,6 +310,7 @@ pub fn default_view(o: &Object) -> View {
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),
         SERVICE => View::Table(&SERVICE_TABLE),
         OWA_VDIR => View::Table(&OWA_TABLE),
+        QUEUE => View::Table(&QUEUE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
         ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),

@@ -137,6 +137,19 @@ impl QueueDb {
         Ok(())
     }
 
+    /// Messages with a recipient still to deliver, and messages with one
+    /// that failed for good (Get-Queue's delivery and Unreachable queues).
+    pub fn counts(&self) -> MailResult<(u64, u64)> {
+        let count = |status: &str| -> MailResult<u64> {
+            Ok(self.conn.query_row(
+                "SELECT count(DISTINCT message_id) FROM recipient WHERE status = ?1",
+                [status],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        };
+        Ok((count("Ready")?, count("Failed")?))
+    }
+
     /// Messages in the queue (Ready or Failed recipients).
     pub fn message_count(&self) -> MailResult<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM message", [], |r| r.get::<_, i64>(0))? as u64)
