@@ -22,7 +22,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("IncludeInvocationHeader", T::Switch).help("Stamps each command with its start time."))
         .param(Param::new("NoClobber", T::Switch))
         .param(Param::new("Force", T::Switch))
-        .examples_need_services()
+        .examples_not_self_contained()
         .example(
             "Record a session",
             "Start-Transcript -Path ./cas01.ps1",
@@ -30,7 +30,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         );
     let stop = Signature::build("Stop-Transcript")
         .synopsis("Stops the transcript started by Start-Transcript.")
-        .examples_need_services();
+        .examples_not_self_contained();
     vec![CmdletDef::run(start, start_transcript), CmdletDef::run(stop, stop_transcript)]
 }
 

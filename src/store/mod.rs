@@ -2,6 +2,7 @@
 //! (WAL, busy timeout) shared by every shell and every running service.
 
 pub mod audit;
+pub mod cas_columns;
 pub mod clock;
 pub mod enums;
 pub mod error;
@@ -21,6 +22,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
+pub use cas_columns::{CAS_COLUMNS, CasColumn, CasField, cas_column};
 pub use clock::now_unix;
 pub use enums::*;
 pub use error::{StoreError, StoreResult};

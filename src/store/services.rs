@@ -8,7 +8,7 @@ use super::{Store, StoreResult, Tx};
 
 impl Store {
     /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
-    /// services (seed 002: stopped by default).
+    /// services (stopped by default, as Exchange 2013 installs them).
     pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
         let text: Option<String> = self
             .conn()
