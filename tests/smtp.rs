@@ -169,7 +169,7 @@ p.quit()
 }
 
 #[test]
-fn seed_003_a_mailbox_with_mapi_imap_and_pop_disabled_still_receives() {
+fn a_mailbox_with_mapi_imap_and_pop_disabled_still_receives() {
     let mut t = Smtp::new();
     t.env.update_mailbox(|m| {
         m.cas.mapi_enabled = false;
