@@ -695,3 +695,26 @@ fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
     assert_eq!(out.trim(), "(552, '5.2.2 STOREDRV.Deliver; mailbox full')");
     assert_eq!(t.env.inbox_uids().len(), 1);
 }
+
+#[test]
+fn a_user_at_its_prohibit_send_quota_cannot_submit_but_still_receives() {
+    let mut t = Smtp::new();
+    t.env.deliver(&common::message("already", "here\r\n"));
+    t.env.update_mailbox(|m| m.quotas.prohibit_send = Some(10));
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        r#"{SEND}
+import ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.login(os.environ['USER'], os.environ['PASSWORD'])
+print(s.mail(os.environ['USER']))
+s.quit()
+print(send(['bob@contoso.com'], 'Subject: in\r\n\r\nx\r\n')[0])
+"#
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "(554, b'5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException')\n250\n");
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+}

@@ -38,6 +38,8 @@ pub const UNABLE_TO_RELAY: &str = "550 5.7.54 SMTP; Unable to relay recipient in
 pub const TOO_MANY_RECIPIENTS: &str = "452 4.5.3 Too many recipients";
 pub const TOO_BIG: &str = "552 5.3.4 Message size exceeds fixed maximum message size";
 pub const MAILBOX_FULL: &str = "552 5.2.2 STOREDRV.Deliver; mailbox full";
+/// The sender's mailbox is at its ProhibitSendQuota (unconfirmed text).
+pub const SENDER_OVER_QUOTA: &str = "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException";
 pub const SEND_AS_DENIED: &str = "550 5.7.60 SMTP; Client does not have permissions to send as this sender";
 /// The Transport service could not be reached or failed while storing.
 pub const TRY_LATER: &str = "451 4.7.0 Temporary server error. Please try again later. PRX2";

@@ -6,6 +6,7 @@ use smtp_proto::MailFrom;
 
 use super::super::session::{Envelope, Next, Session};
 use super::super::texts;
+use crate::store::storage_limit_status;
 
 pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
     if s.helo.is_none() {
@@ -30,9 +31,25 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         s.reply(texts::SEND_AS_DENIED);
         return Next::Continue;
     }
+    if let Some(user) = &s.user
+        && user.quotas.prohibit_send.is_some()
+        && over_send_quota(s, user).await
+    {
+        s.reply(texts::SENDER_OVER_QUOTA);
+        return Next::Continue;
+    }
     s.envelope = Some(Envelope { sender: from.address, recipients: Vec::new() });
     s.reply(texts::SENDER_OK);
     Next::Continue
+}
+
+/// ProhibitSendQuota reached: the user may not send (receiving goes on
+/// until ProhibitSendReceiveQuota).
+async fn over_send_quota(s: &Session, user: &crate::store::Mailbox) -> bool {
+    let guid = user.guid.clone();
+    let quotas = user.quotas;
+    let used = s.shared.mail.run(move |db| db.mailbox_usage(&guid)).await;
+    used.is_ok_and(|u| matches!(storage_limit_status(&quotas, u.bytes), "ProhibitSend" | "MailboxDisabled"))
 }
 
 /// Is `address` the user's primary address or one of its proxy addresses?
