@@ -125,6 +125,21 @@ impl QueueDb {
         Ok(())
     }
 
+    /// Several recipients delivered, in one transaction.
+    pub fn delivered_all(&mut self, done: &[(i64, String)]) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (message_id, address) in done {
+            tx.prepare_cached("DELETE FROM recipient WHERE message_id = ?1 AND address = ?2")?
+                .execute(params![message_id, address])?;
+            tx.prepare_cached(
+                "DELETE FROM message WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM recipient WHERE message_id = ?1)",
+            )?
+            .execute([message_id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A delivery failed for good (the mailbox is gone): the recipient
     /// stays in the queue as Failed with the reason, for Get-Queue and a
     /// non-delivery report.

@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use super::context::Queue;
 use crate::engines::net::listener::stopped;
 use crate::engines::net::mail_pool::MailPool;
-use crate::store::mail::MailError;
+use crate::store::mail::{Delivery, MailError};
 use crate::store::queue::PendingDelivery;
 
 const BATCH: usize = 64;
@@ -56,17 +56,36 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
 }
 
+/// One batch of the queue: read, stored in the mailboxes in one
+/// transaction, then forgotten by the queue in one transaction.
 async fn deliver_batch(queue: &Queue, mail: &MailPool) -> Result<usize, MailError> {
-    let pending: Vec<PendingDelivery> = blocking(queue, |db| db.pending(BATCH)).await?;
-    for d in &pending {
-        let id = d.message_id;
-        let Some(raw) = blocking(queue, move |db| db.message_raw(id)).await? else { continue };
-        let key = format!("{}/{}", d.message_guid, d.recipient.address.to_lowercase());
-        let guid = d.recipient.mailbox_guid.clone();
-        let received = d.received;
-        mail.run(move |db| db.deliver_once(&guid, &key, received, &raw)).await?;
-        let address = d.recipient.address.clone();
-        blocking(queue, move |db| db.delivered(id, &address)).await?;
+    let batch: Vec<(PendingDelivery, Vec<u8>)> = blocking(queue, |db| {
+        let pending = db.pending(BATCH)?;
+        let mut out = Vec::with_capacity(pending.len());
+        for d in pending {
+            // A message removed meanwhile has nothing left to deliver.
+            if let Some(raw) = db.message_raw(d.message_id)? {
+                out.push((d, raw));
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    if batch.is_empty() {
+        return Ok(0);
     }
-    Ok(pending.len())
+    let done: Vec<(i64, String)> = batch.iter().map(|(d, _)| (d.message_id, d.recipient.address.clone())).collect();
+    let deliveries: Vec<Delivery> = batch
+        .into_iter()
+        .map(|(d, raw)| Delivery {
+            key: format!("{}/{}", d.message_guid, d.recipient.address.to_lowercase()),
+            guid: d.recipient.mailbox_guid,
+            internal_date: d.received,
+            raw,
+        })
+        .collect();
+    mail.run(move |db| db.deliver_all(&deliveries)).await?;
+    let n = done.len();
+    blocking(queue, move |db| db.delivered_all(&done)).await?;
+    Ok(n)
 }

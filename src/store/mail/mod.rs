@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub use delivery::Delivered;
+pub use delivery::{Delivered, Delivery};
 pub use error::{MailError, MailResult};
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
