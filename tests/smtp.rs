@@ -50,6 +50,11 @@ impl Smtp {
         Smtp { env, port, submission, transport }
     }
 
+    /// `mailsh -Command TEXT` on this store: (stdout, stderr).
+    fn shell(&self, text: &str) -> (String, String) {
+        shell_on(&self.env.store, text)
+    }
+
     /// Changes a connector in the store (before the services start).
     fn update_connector(&self, name: &str, change: impl FnOnce(&mut mailsh::store::transport::ReceiveConnector)) {
         let mut store = Store::open_existing(&self.env.store).expect("store");
@@ -96,6 +101,17 @@ impl Smtp {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+fn shell_on(store: &std::path::Path, text: &str) -> (String, String) {
+    let out = Command::new(common::exe())
+        .args(["-NonInteractive", "-Command", text])
+        .env("MAILSH_STORE", store)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("mailsh runs");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 const SEND: &str = r#"
@@ -270,16 +286,7 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
         db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw).expect("delivered");
     }
     let store = t.env.store.clone();
-    let get_queue = || {
-        let out = Command::new(common::exe())
-            .args(["-NonInteractive", "-Command", "Get-Queue"])
-            .env("MAILSH_STORE", &store)
-            .env("NO_COLOR", "1")
-            .env_remove("COLUMNS")
-            .output()
-            .expect("mailsh runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let get_queue = || shell_on(&store, "Get-Queue").0;
     assert_text(
         &get_queue(),
         "
@@ -451,15 +458,7 @@ Fabrikam    fabrikam.com InternalRelay True
 #[test]
 fn net_start_and_stop_the_transport_services_by_name_or_display_name() {
     let t = Smtp::new();
-    let run = |text: &str| {
-        let out = Command::new(common::exe())
-            .args(["-NonInteractive", "-Command", text])
-            .env("MAILSH_STORE", &t.env.store)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("mailsh runs");
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let run = |text: &str| shell_on(&t.env.store, text);
     let (out, err) = run("net start MSExchangeTransport; net start 'Microsoft Exchange Frontend Transport'; \
          (Get-Service MSExchange*Transport).Status -join ','; \
          net stop msexchangefrontendtransport; Stop-Service MSExchangeTransport; \
@@ -632,16 +631,7 @@ for source in ('127.0.0.1', '127.0.0.2', '127.0.0.9'):
     );
     assert!(ok, "{out}\n{err}");
     assert_text(&out, "127.0.0.1 220 cas01.contoso.com\n127.0.0.2 220 narrow\n127.0.0.9 closed\n");
-    let shell = Command::new(common::exe())
-        .args([
-            "-NonInteractive",
-            "-Command",
-            "Set-ReceiveConnector 'Default Frontend CAS01' -RemoteIPRanges 10.0.0.0/8,10.1",
-        ])
-        .env("MAILSH_STORE", &t.env.store)
-        .output()
-        .expect("mailsh runs");
-    let err = String::from_utf8_lossy(&shell.stderr);
+    let (_, err) = t.shell("Set-ReceiveConnector 'Default Frontend CAS01' -RemoteIPRanges 10.0.0.0/8,10.1");
     assert!(err.contains("Cannot convert value \"10.1\" to type \"Microsoft.Exchange.Data.IPRange\""), "{err}");
 }
 
@@ -649,15 +639,7 @@ for source in ('127.0.0.1', '127.0.0.2', '127.0.0.9'):
 fn a_new_internet_connector_takes_mail_and_a_removed_one_stays_removed() {
     let mut t = Smtp::new();
     let port = free_port();
-    let shell = |text: &str| {
-        let out = Command::new(common::exe())
-            .args(["-NonInteractive", "-Command", text])
-            .env("MAILSH_STORE", &t.env.store)
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("mailsh runs");
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let shell = |text: &str| shell_on(&t.env.store, text);
     let (out, err) = shell(&format!(
         "New-ReceiveConnector -Name 'Internet {port}' -Usage Internet -Bindings 127.0.0.1:{port} -TransportRole FrontendTransport | Format-List Identity,PermissionGroups,AuthMechanism; \
          Remove-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Confirm:$false"

@@ -3,11 +3,11 @@
 //! address is refused at RCPT. The transport services read them at every
 //! RCPT (no restart needed).
 
-use super::common::{audit, object, save_changes, what_if};
+use super::common::{insert_new, object, save_changes, what_if};
 use super::identity::store_err;
 use crate::format::views::ACCEPTED_DOMAIN;
 use crate::runtime::command::{Args, CmdletDef, Output};
-use crate::runtime::errors::{Category, ErrorRecord, Result};
+use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
@@ -141,22 +141,8 @@ fn new_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut O
         created: now,
         changed: now,
     };
-    let user = cx.user.clone();
-    let written = cx.store()?.write(|tx| {
-        Store::insert_accepted_domain(tx, &d)?;
-        audit(tx, &user, args, &name, vec![])
-    });
-    match written {
-        Ok(()) => out.emit(cx, domain_object(&d)),
-        Err(crate::store::StoreError::Conflict(text)) => Err(ErrorRecord::new(
-            text,
-            Category::NotSpecified,
-            "ADObjectAlreadyExistsException",
-            "ADObjectAlreadyExistsException",
-        )
-        .into()),
-        Err(e) => Err(store_err(e).into()),
-    }
+    insert_new(cx, args, &name, |tx| Store::insert_accepted_domain(tx, &d))?;
+    out.emit(cx, domain_object(&d))
 }
 
 fn set_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {

@@ -94,6 +94,33 @@ pub fn save_changes(
     Ok(())
 }
 
+/// The write of a New- cmdlet: `insert` and the audit record in one
+/// transaction; a name or address already taken is Exchange's
+/// ADObjectAlreadyExistsException.
+pub fn insert_new(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    insert: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    let user = cx.user.clone();
+    let written = cx.store()?.write(|tx| {
+        insert(tx)?;
+        audit(tx, &user, args, identity, vec![])
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict(text)) => Err(ErrorRecord::new(
+            text,
+            crate::runtime::errors::Category::NotSpecified,
+            "ADObjectAlreadyExistsException",
+            "ADObjectAlreadyExistsException",
+        )
+        .into()),
+        Err(e) => Err(super::identity::store_err(e).into()),
+    }
+}
+
 /// -WhatIf: says what would happen and returns true (the caller stops).
 pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
     if args.switch("WhatIf") {

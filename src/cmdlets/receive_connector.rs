@@ -3,13 +3,13 @@
 //! Frontend CAS01" on 25, "Client Frontend CAS01" on 587, "Default CAS01"
 //! on 2525...). The services read them when they start.
 
-use super::common::{audit, confirm, object, save_changes, what_if};
+use super::common::{audit, confirm, insert_new, object, save_changes, what_if};
 use super::identity::store_err;
 use super::mailbox::quota_arg;
 use super::protocol_settings::bindings;
 use crate::format::views::RECEIVE_CONNECTOR;
 use crate::runtime::command::{Args, CmdletDef, Output};
-use crate::runtime::errors::{Category, ErrorRecord, Result};
+use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
@@ -327,22 +327,8 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
     if what_if(cx, args, &identity) {
         return Ok(());
     }
-    let user = cx.user.clone();
-    let written = cx.store()?.write(|tx| {
-        Store::insert_receive_connector(tx, &c)?;
-        audit(tx, &user, args, &identity, vec![])
-    });
-    match written {
-        Ok(()) => out.emit(cx, connector_object(&c, &server)),
-        Err(crate::store::StoreError::Conflict(text)) => Err(ErrorRecord::new(
-            text,
-            Category::NotSpecified,
-            "ADObjectAlreadyExistsException",
-            "ADObjectAlreadyExistsException",
-        )
-        .into()),
-        Err(e) => Err(store_err(e).into()),
-    }
+    insert_new(cx, args, &identity, |tx| Store::insert_receive_connector(tx, &c))?;
+    out.emit(cx, connector_object(&c, &server))
 }
 
 fn remove_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
