@@ -700,3 +700,34 @@ print(send(['bob@contoso.com'], 'Subject: in\r\n\r\nx\r\n')[0])
     assert_text(&out, "(554, b'5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException')\n250\n");
     assert_eq!(t.wait_for_inbox(2).len(), 2);
 }
+
+#[test]
+fn the_organizations_max_receive_size_refuses_what_the_connector_would_take() {
+    let mut t = Smtp::new();
+    let (out, err) = t.shell(
+        "Get-TransportConfig | Format-List MaxReceiveSize,MaxSendSize; Set-TransportConfig -MaxReceiveSize 2KB; \
+         Set-TransportConfig -MaxSendSize Lots; Get-TransportConfig | Format-List MaxReceiveSize,MaxSendSize",
+    );
+    assert!(err.contains("Cannot process argument transformation on parameter 'MaxSendSize'"), "{err}");
+    assert_text(
+        &out,
+        "
+MaxReceiveSize : 10 MB (10,485,760 bytes)
+MaxSendSize    : 10 MB (10,485,760 bytes)
+
+
+
+MaxReceiveSize : 2 KB (2,048 bytes)
+MaxSendSize    : 10 MB (10,485,760 bytes)
+
+
+",
+    );
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        "{SEND}\nprint(send(['bob@contoso.com'], 'Subject: big\\r\\n\\r\\n' + 'x' * 3000 + '\\r\\n'))\nprint(send(['bob@contoso.com'], 'Subject: small\\r\\n\\r\\nx\\r\\n')[0])"
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "(550, '5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route')\n250\n");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+}

@@ -69,6 +69,7 @@ mod sort_object;
 mod tee_object;
 mod timespan;
 mod transcript;
+mod transport_config;
 mod unique;
 mod variable;
 mod where_object;
@@ -89,6 +90,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(receive_connector::definitions());
     defs.extend(accepted_domain::definitions());
     defs.extend(queue::definitions());
+    defs.extend(transport_config::definitions());
     defs.extend(audit_log::definitions());
     defs.extend(help::definitions());
     defs.extend(format_list::definitions());

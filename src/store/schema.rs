@@ -123,4 +123,16 @@ pub const MIGRATIONS: &[&str] = &[
         written         INTEGER NOT NULL
     );
     "#,
+    // 4: the organization's transport settings (Get-/Set-TransportConfig):
+    // message size limits, 10 MB each as Exchange 2013 installs them.
+    r#"
+    CREATE TABLE transport_config (
+        id                  INTEGER PRIMARY KEY CHECK (id = 1),
+        max_receive_size    INTEGER NOT NULL,
+        max_send_size       INTEGER NOT NULL,
+        changed             INTEGER NOT NULL
+    );
+    INSERT INTO transport_config (id, max_receive_size, max_send_size, changed)
+        VALUES (1, 10485760, 10485760, CAST(strftime('%s', 'now') AS INTEGER));
+    "#,
 ];

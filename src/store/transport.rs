@@ -61,6 +61,17 @@ pub struct AcceptedDomain {
     pub changed: i64,
 }
 
+/// The organization's transport settings (Get-TransportConfig). Sizes in
+/// octets; None is Unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportConfig {
+    /// The largest message the organization's recipients receive.
+    pub max_receive_size: Option<u64>,
+    /// The largest message its users send.
+    pub max_send_size: Option<u64>,
+    pub changed: i64,
+}
+
 /// What a recipient address resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
@@ -280,6 +291,31 @@ impl Store {
 
     pub fn delete_receive_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {
         Ok(tx.sql().execute("DELETE FROM receive_connector WHERE guid = ?1", [guid])? > 0)
+    }
+
+    pub fn transport_config(&self) -> StoreResult<TransportConfig> {
+        let size = |v: i64| (v >= 0).then_some(v as u64);
+        Ok(self.conn().query_row(
+            "SELECT max_receive_size, max_send_size, changed FROM transport_config WHERE id = 1",
+            [],
+            |r| {
+                Ok(TransportConfig {
+                    max_receive_size: size(r.get(0)?),
+                    max_send_size: size(r.get(1)?),
+                    changed: r.get(2)?,
+                })
+            },
+        )?)
+    }
+
+    /// Unlimited is stored as -1.
+    pub fn save_transport_config(tx: &Tx, c: &TransportConfig) -> StoreResult<()> {
+        let size = |v: Option<u64>| v.map(|n| n.min(i64::MAX as u64) as i64).unwrap_or(-1);
+        tx.sql().execute(
+            "UPDATE transport_config SET max_receive_size = ?1, max_send_size = ?2, changed = ?3 WHERE id = 1",
+            params![size(c.max_receive_size), size(c.max_send_size), c.changed],
+        )?;
+        Ok(())
     }
 
     pub fn accepted_domains(&self) -> StoreResult<Vec<AcceptedDomain>> {

@@ -60,6 +60,10 @@ pub struct Shared {
     pub tls: TlsAcceptor,
     pub handshake_timeout: Duration,
     pub inactivity: Duration,
+    /// Set-TransportConfig's MaxReceiveSize and MaxSendSize (None:
+    /// Unlimited), read at start.
+    pub max_receive_size: Option<u64>,
+    pub max_send_size: Option<u64>,
     /// Recipient lookups and AUTH.
     pub directory: Authenticator,
     /// The SMTP receive log of the connectors whose ProtocolLoggingLevel
@@ -126,6 +130,7 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
     let store = Store::open_existing(store_path)?;
     let server = store.server().clone();
     let all = store.receive_connectors()?;
+    let limits = store.transport_config()?;
     drop(store);
     let mine = role_of(role);
     let mut listeners = Vec::new();
@@ -179,6 +184,8 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
             tls,
             handshake_timeout: INACTIVITY,
             inactivity: INACTIVITY,
+            max_receive_size: limits.max_receive_size,
+            max_send_size: limits.max_send_size,
             directory: Authenticator::for_submission(store_path),
             delay: FailedLoginDelay::new(),
             log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),

@@ -37,6 +37,10 @@ pub const RECIPIENT_NOT_FOUND: &str =
 pub const UNABLE_TO_RELAY: &str = "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain";
 pub const TOO_MANY_RECIPIENTS: &str = "452 4.5.3 Too many recipients";
 pub const TOO_BIG: &str = "552 5.3.4 Message size exceeds fixed maximum message size";
+/// Over the organization's MaxReceiveSize / MaxSendSize (Exchange's
+/// categorizer text; refused here at the end of DATA, unconfirmed there).
+pub const OVER_ORGANIZATION_LIMIT: &str =
+    "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route";
 pub const MAILBOX_FULL: &str = "552 5.2.2 STOREDRV.Deliver; mailbox full";
 /// The sender's mailbox is at its ProhibitSendQuota (unconfirmed text).
 pub const SENDER_OVER_QUOTA: &str = "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException";

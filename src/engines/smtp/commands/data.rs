@@ -29,6 +29,10 @@ pub async fn finish(s: &mut Session, outcome: DataOutcome) {
         }
         DataOutcome::Message(body) => body,
     };
+    if over_organization_limit(s, body.len() as u64) {
+        s.reply(texts::OVER_ORGANIZATION_LIMIT);
+        return;
+    }
     let (message, message_id) = stamped(s, body);
     let line = match s.shared.role {
         EngineRole::BackEnd => enqueue(s, &envelope, message, &message_id).await,
@@ -38,6 +42,13 @@ pub async fn finish(s: &mut Session, outcome: DataOutcome) {
         },
     };
     s.reply(&line);
+}
+
+/// Set-TransportConfig's limits: MaxReceiveSize for every message, and
+/// MaxSendSize too for one a user submits.
+fn over_organization_limit(s: &Session, size: u64) -> bool {
+    let over = |limit: Option<u64>| limit.is_some_and(|l| size > l);
+    over(s.shared.max_receive_size) || (s.user.is_some() && over(s.shared.max_send_size))
 }
 
 async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id: &str) -> String {
