@@ -2,12 +2,9 @@
 //! handing off to Transport, which queues and delivers), Python's smtplib
 //! on real sockets, and the message read back with imaplib and poplib.
 
-mod common;
-
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use common::{Env, PASSWORD, Shell, USER, assert_text, free_port};
+use crate::support::{Env, PASSWORD, Shell, USER, assert_text, exe, free_port, message, wait_until};
 use mailsh::services::Service;
 use mailsh::store::queue::{QueueDb, QueuedRecipient, queue_path};
 use mailsh::store::{ProtocolLoggingLevel, Store};
@@ -26,7 +23,7 @@ struct Smtp {
 
 impl Smtp {
     fn new() -> Smtp {
-        let env = Env::new(false);
+        let env = Env::imap(false);
         let (port, submission, transport) = (free_port(), free_port(), free_port());
         let ports = [
             ("Default Frontend CAS01", port),
@@ -77,8 +74,8 @@ impl Smtp {
             .env("SMTP_PORT", self.port.to_string())
             .env("SUBMISSION_PORT", self.submission.to_string())
             .env("TRANSPORT_PORT", self.transport.to_string())
-            .env("IMAP_PORT", self.env.imap_plain_port.to_string())
-            .env("POP_PORT", self.env.plain_port.to_string())
+            .env("IMAP_PORT", self.env.plain_port.to_string())
+            .env("POP_PORT", self.env.pop.plain.to_string())
             .env("USER", USER)
             .env("PASSWORD", PASSWORD)
             .output()
@@ -90,21 +87,15 @@ impl Smtp {
         )
     }
 
-    /// Waits (at most 20 s) until the Inbox holds `n` messages.
+    /// Waits (with the support's deadline) until the Inbox holds `n` messages.
     fn wait_for_inbox(&self, n: usize) -> Vec<u32> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let uids = self.env.inbox_uids();
-            if uids.len() >= n || Instant::now() > deadline {
-                return uids;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        wait_until("the deliveries", || self.env.inbox_uids().len() >= n);
+        self.env.inbox_uids()
     }
 }
 
 fn shell_on(store: &std::path::Path, text: &str) -> (String, String) {
-    let out = Command::new(common::exe())
+    let out = Command::new(exe())
         .args(["-NonInteractive", "-Command", text])
         .env("MAILSH_STORE", store)
         .env("NO_COLOR", "1")
@@ -298,15 +289,9 @@ CAS01\\1          SmtpDeliveryToMailbox Ready             1        0 Normal     
 ",
     );
     t.env.start(Service::Transport);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let left = QueueDb::open(&queue_path(&t.env.store)).expect("queue").message_count().expect("count");
-        if left == 0 {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the queue was not emptied");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the queue to empty", || {
+        QueueDb::open(&queue_path(&t.env.store)).expect("queue").message_count().expect("count") == 0
+    });
     assert_eq!(t.env.inbox_uids().len(), 1, "the repeated delivery stored nothing twice");
     assert!(!get_queue().contains("CAS01\\1 "), "the delivery queue is gone once empty");
 }
@@ -481,12 +466,6 @@ Stopped,Stopped
     );
 }
 
-fn engine_pid(env: &Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
-    text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
-}
-
 /// The subjects of the Inbox's messages, as stored.
 fn inbox_subjects(env: &Env) -> Vec<String> {
     let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&env.store)).expect("mail db");
@@ -570,7 +549,7 @@ for i in range({N}):
         if let Some((at, s)) = kills.get(next)
             && i >= *at
         {
-            let pid = engine_pid(&t.env, *s);
+            let pid = t.env.engine_pid(*s);
             if pid > 0 && pid != last_killed && t.env.control.status(*s) == mailsh::services::ServiceStatus::Running {
                 // SAFETY: kill(2) on the engine our own service started.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -586,15 +565,12 @@ for i in range({N}):
     assert!(acked.len() > N / 2, "most messages got through: {heard:?}");
     assert!(acked.len() < N, "the kills were felt: {heard:?}");
     // Everything acknowledged is delivered: wait for the queue to empty.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let subjects = loop {
+    wait_until("every acknowledged message in the Inbox", || {
         let subjects = inbox_subjects(&t.env);
-        if acked.iter().all(|i| subjects.contains(&format!("m{i}"))) {
-            break subjects;
-        }
-        assert!(Instant::now() < deadline, "acknowledged messages missing: {heard:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+        acked.iter().all(|i| subjects.contains(&format!("m{i}")))
+    });
+    let subjects = inbox_subjects(&t.env);
+
     for i in 0..N {
         let copies = subjects.iter().filter(|s| **s == format!("m{i}")).count();
         if heard[i] == "250" {
@@ -668,7 +644,7 @@ fn a_new_internet_connector_takes_mail_and_a_removed_one_stays_removed() {
 #[test]
 fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
     let mut t = Smtp::new();
-    t.env.deliver(&common::message("already", "here\r\n"));
+    t.env.deliver(&message("already", "here\r\n"));
     t.env.update_mailbox(|m| m.quotas.prohibit_send_receive = Some(10));
     t.start_transport();
     let (ok, out, err) =
@@ -681,7 +657,7 @@ fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
 #[test]
 fn a_user_at_its_prohibit_send_quota_cannot_submit_but_still_receives() {
     let mut t = Smtp::new();
-    t.env.deliver(&common::message("already", "here\r\n"));
+    t.env.deliver(&message("already", "here\r\n"));
     t.env.update_mailbox(|m| m.quotas.prohibit_send = Some(10));
     t.start_transport();
     let (ok, out, err) = t.python(&format!(

@@ -319,7 +319,7 @@ impl Store {
     }
 
     pub fn accepted_domains(&self) -> StoreResult<Vec<AcceptedDomain>> {
-        let sql = format!("SELECT {DOMAIN_COLUMNS} FROM accepted_domain ORDER BY created, name");
+        let sql = format!("SELECT {DOMAIN_COLUMNS} FROM accepted_domain ORDER BY name");
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map([], domain_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

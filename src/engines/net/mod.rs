@@ -21,6 +21,6 @@ pub mod tls;
 pub use auth::{Authenticator, LoginOutcome};
 pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
-pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, UserSlot};
+pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, USER_SLOT_GRACE, UserSlot};
 pub use lines::{LineError, LineReader};
 pub use stream::ServerStream;
