@@ -23,5 +23,6 @@ mod repl_admin;
 mod services;
 mod shell;
 mod shell_ux;
+mod smtp;
 mod transcripts;
 mod utility_cmdlets;

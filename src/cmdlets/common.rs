@@ -71,6 +71,56 @@ pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
     cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
 }
 
+/// The end of a Set- cmdlet for one object: nothing changed is Exchange's
+/// warning; otherwise `save` and the audit record are one transaction.
+pub fn save_changes(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    changed: Vec<(String, String, String)>,
+    save: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    if changed.is_empty() {
+        warn_nothing_changed(cx, identity);
+        return Ok(());
+    }
+    let user = cx.user.clone();
+    cx.store()?
+        .write(|tx| {
+            save(tx)?;
+            audit(tx, &user, args, identity, changed)
+        })
+        .map_err(super::identity::store_err)?;
+    Ok(())
+}
+
+/// The write of a New- cmdlet: `insert` and the audit record in one
+/// transaction; a name or address already taken is Exchange's
+/// ADObjectAlreadyExistsException.
+pub fn insert_new(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    insert: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    let user = cx.user.clone();
+    let written = cx.store()?.write(|tx| {
+        insert(tx)?;
+        audit(tx, &user, args, identity, vec![])
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict(text)) => Err(ErrorRecord::new(
+            text,
+            crate::runtime::errors::Category::NotSpecified,
+            "ADObjectAlreadyExistsException",
+            "ADObjectAlreadyExistsException",
+        )
+        .into()),
+        Err(e) => Err(super::identity::store_err(e).into()),
+    }
+}
+
 /// Records a successful change in the admin audit log, in the same
 /// transaction as the change itself.
 pub fn audit(

@@ -87,7 +87,7 @@ fn quota_value(q: Option<u64>) -> Value {
 
 /// A quota parameter: `Unlimited`, a byte count, or a size such as `2GB`,
 /// `500 MB`, `1.5GB`.
-fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRecord> {
+pub(super) fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRecord> {
     let text = v.to_text();
     if text.trim().eq_ignore_ascii_case("unlimited") {
         return Ok(None);

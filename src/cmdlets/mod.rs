@@ -17,6 +17,7 @@ macro_rules! powershell_cmdlet {
 }
 
 mod about_topics;
+mod accepted_domain;
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
@@ -56,8 +57,10 @@ mod paths;
 mod pop_settings;
 mod progress;
 mod protocol_settings;
+mod queue;
 mod random;
 mod read_host;
+mod receive_connector;
 mod secure_string;
 mod select_object;
 mod select_string;
@@ -68,6 +71,7 @@ mod sort_object;
 mod tee_object;
 mod timespan;
 mod transcript;
+mod transport_config;
 mod unique;
 mod variable;
 mod where_object;
@@ -85,6 +89,10 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(imap_settings::definitions());
     defs.extend(pop_settings::definitions());
     defs.extend(owa_virtual_directory::definitions());
+    defs.extend(receive_connector::definitions());
+    defs.extend(accepted_domain::definitions());
+    defs.extend(queue::definitions());
+    defs.extend(transport_config::definitions());
     defs.extend(audit_log::definitions());
     defs.extend(help::definitions());
     defs.extend(format_list::definitions());

@@ -1,7 +1,7 @@
 //! Get-/Set-OwaVirtualDirectory: where intranetUrl and InternetUrl calendar
 //! links point.
 
-use super::common::{audit, object, warn_nothing_changed};
+use super::common::{object, save_changes};
 use super::identity::store_err;
 use crate::format::views::OWA_VDIR;
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -111,18 +111,8 @@ fn set_vdir(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Ou
                 }
             }
         }
-        if changed.is_empty() {
-            warn_nothing_changed(cx, &identity);
-            continue;
-        }
         d.changed = now_unix();
-        let user = cx.user.clone();
-        cx.store()?
-            .write(|tx| {
-                Store::save_owa_virtual_directory(tx, &d)?;
-                audit(tx, &user, args, &identity, changed)
-            })
-            .map_err(store_err)?;
+        save_changes(cx, args, &identity, changed, |tx| Store::save_owa_virtual_directory(tx, &d).map(|_| ()))?;
     }
     Ok(())
 }

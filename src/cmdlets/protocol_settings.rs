@@ -397,7 +397,7 @@ fn check_command_size(s: &ProtocolSettings) -> std::result::Result<(), ErrorReco
     Ok(())
 }
 
-fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRecord> {
+pub(super) fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRecord> {
     let mut out = Vec::new();
     for b in list(v) {
         let Ok(binding) = crate::engines::net::bind::parse_binding(&b) else {

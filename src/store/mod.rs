@@ -12,8 +12,10 @@ mod migrate;
 pub mod owa;
 pub mod password;
 pub mod protocol_settings;
+pub mod queue;
 mod schema;
 pub mod services;
+pub mod transport;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -111,7 +113,9 @@ impl Store {
                 seed(&mut conn, path, &options)?
             }
         };
-        Ok(Store { conn, path: path.to_path_buf(), server, batch: None })
+        let mut store = Store { conn, path: path.to_path_buf(), server, batch: None };
+        store.ensure_transport_defaults()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

@@ -28,7 +28,9 @@ pub enum LoginOutcome {
 }
 
 pub struct Authenticator {
-    protocol: Protocol,
+    /// The protocol whose per-mailbox switch (ImapEnabled, PopEnabled) a
+    /// login needs; None for SMTP submission, which has none.
+    protocol: Option<Protocol>,
     store_path: PathBuf,
     store: Arc<Mutex<Option<Store>>>,
     cache: Arc<CredentialCache>,
@@ -36,6 +38,16 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(store_path: &Path, protocol: Protocol) -> Authenticator {
+        Authenticator::for_protocol(store_path, Some(protocol))
+    }
+
+    /// Logins for SMTP submission (AUTH on Client Frontend): the password
+    /// is all that is checked.
+    pub fn for_submission(store_path: &Path) -> Authenticator {
+        Authenticator::for_protocol(store_path, None)
+    }
+
+    fn for_protocol(store_path: &Path, protocol: Option<Protocol>) -> Authenticator {
         Authenticator {
             protocol,
             store_path: store_path.to_path_buf(),
@@ -44,7 +56,7 @@ impl Authenticator {
         }
     }
 
-    pub fn protocol(&self) -> Protocol {
+    pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
     }
 
@@ -103,7 +115,7 @@ impl Authenticator {
                 }
                 ok
             };
-            (ok && protocol_enabled(&m, protocol)).then_some(m)
+            (ok && protocol.is_none_or(|p| protocol_enabled(&m, p))).then_some(m)
         })
         .await;
         match verdict {
@@ -118,7 +130,10 @@ impl Authenticator {
     pub async fn still_allowed(&self, guid: &str) -> Result<bool, StoreError> {
         let guid = guid.to_string();
         let protocol = self.protocol;
-        self.with_store(move |s| Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol_enabled(&m, protocol)))).await
+        self.with_store(move |s| {
+            Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol.is_none_or(|p| protocol_enabled(&m, p))))
+        })
+        .await
     }
 }
 

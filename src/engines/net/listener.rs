@@ -27,7 +27,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
-use super::context::{EngineContext, ListenerKind};
+use super::context::{BoundListener, EngineContext, ListenerKind};
 use super::limits::{ConnectionLimits, ConnectionSlot};
 use super::stream::ServerStream;
 
@@ -105,19 +105,31 @@ impl SessionManager {
     /// async runtime (so it must run inside one); the rest of the context
     /// goes to the protocol's handler.
     pub fn new(ctx: &mut EngineContext) -> std::io::Result<SessionManager> {
+        SessionManager::from_parts(
+            std::mem::take(&mut ctx.listeners),
+            ctx.limits.clone(),
+            ctx.tls.clone(),
+            ctx.preauth_timeout(),
+            ctx.shutdown.clone(),
+        )
+    }
+
+    /// The same from its parts, for an engine whose context is not an
+    /// [`EngineContext`] (the transport services read receive connectors,
+    /// not protocol settings).
+    pub fn from_parts(
+        bound: Vec<BoundListener>,
+        limits: ConnectionLimits,
+        tls: Option<TlsAcceptor>,
+        handshake_timeout: Duration,
+        shutdown: watch::Receiver<bool>,
+    ) -> std::io::Result<SessionManager> {
         let mut listeners = Vec::new();
-        for l in std::mem::take(&mut ctx.listeners) {
+        for l in bound {
             let listener = tokio::net::TcpListener::from_std(l.listener)?;
             listeners.push(ServiceListener { binding: l.binding, kind: l.kind, listener });
         }
-        Ok(SessionManager {
-            listeners,
-            limits: ctx.limits.clone(),
-            tls: ctx.tls.clone(),
-            handshake_timeout: ctx.preauth_timeout(),
-            farewell: FAREWELL,
-            shutdown: ctx.shutdown.clone(),
-        })
+        Ok(SessionManager { listeners, limits, tls, handshake_timeout, farewell: FAREWELL, shutdown })
     }
 
     /// Serves every listener until the service stops and its sessions have

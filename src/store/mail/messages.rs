@@ -142,7 +142,7 @@ pub struct NewMessage {
     pub info: Option<MessageInfo>,
 }
 
-fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<AppendResult> {
+pub(super) fn insert_message_in(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<AppendResult> {
     let (uidvalidity, uid): (u32, u32) = tx
         .prepare_cached(
             "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
@@ -172,7 +172,7 @@ fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<Appen
 
 fn insert_in_savepoint(tx: &mut Transaction, m: &NewMessage) -> MailResult<AppendResult> {
     let sp = tx.savepoint()?;
-    let r = insert_message(&sp, m)?;
+    let r = insert_message_in(&sp, m)?;
     sp.commit()?;
     Ok(r)
 }
@@ -229,7 +229,7 @@ impl MailDb {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(messages.len());
         for m in &messages {
-            out.push(insert_message(&tx, m)?);
+            out.push(insert_message_in(&tx, m)?);
         }
         tx.commit()?;
         Ok(out)
@@ -243,7 +243,7 @@ impl MailDb {
             let raw = to_crlf(raw).into_owned();
             let info = self.summarizer.map(|s| s(&raw));
             let m = NewMessage { folder_id, flags: Flags::default(), internal_date, raw, info };
-            uids.push(insert_message(&tx, &m)?.uid);
+            uids.push(insert_message_in(&tx, &m)?.uid);
         }
         tx.commit()?;
         Ok(uids)

@@ -121,4 +121,17 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
     ) WITHOUT ROWID;
     "#,
+    // 8: deliveries from the transport queue, keyed by the queued
+    // message and recipient, written in the same transaction as the message:
+    // a delivery retried after a crash finds its row and stores nothing
+    // twice.
+    r#"
+    CREATE TABLE delivery (
+        mailbox_id      INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+        delivery_key    TEXT NOT NULL,
+        uid             INTEGER NOT NULL,
+        delivered       INTEGER NOT NULL,
+        PRIMARY KEY (mailbox_id, delivery_key)
+    ) WITHOUT ROWID;
+    "#,
 ];

@@ -364,3 +364,18 @@ fn flag_modseqs_count_from_arrival_or_the_last_change_of_that_flag() {
     let last = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
     assert_eq!(db.flag_modseqs(inbox.id, "\\Seen").unwrap().of(b), last);
 }
+
+#[test]
+fn a_queued_delivery_is_stored_once_however_often_it_is_retried() {
+    let (_d, mut db) = db();
+    let first = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
+    let again = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
+    assert_eq!(first, Delivered::Now(1));
+    assert_eq!(again, Delivered::Already(1));
+    let other = db.deliver_once(GUID, "queue-guid/alice@contoso.com", 1_700_000_000, MSG).unwrap();
+    assert_eq!(other, Delivered::Now(2), "another recipient's key is another delivery");
+    let (_, inbox) = inbox(&mut db);
+    let raw = db.message_raw(inbox.id, 1).unwrap().unwrap();
+    assert_eq!(raw, b"Subject: x\r\n\r\nbody\r\n", "stored as CRLF");
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 2);
+}
