@@ -1,10 +1,10 @@
 //! New-Mailbox, Get-Mailbox, Set-Mailbox, Remove-Mailbox.
 
-use super::cas_mailbox::{for_each_mailbox, result_size, result_size_warning};
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
+use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use crate::format::views::MAILBOX;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};

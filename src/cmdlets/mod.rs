@@ -43,6 +43,7 @@ mod invoke_command;
 mod item;
 mod location;
 mod mailbox;
+mod mailbox_pages;
 mod mailbox_statistics;
 mod measure_object;
 mod member;
