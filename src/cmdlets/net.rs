@@ -28,10 +28,7 @@ fn find(name: &str) -> Option<Service> {
 
 /// net.exe reports failures as text on standard error and a non-zero exit.
 fn fail(cx: &mut Session, text: &str) -> Result<()> {
-    cx.host.write_err(text);
-    if let Some(t) = cx.transcript.as_mut() {
-        t.append(text);
-    }
+    cx.print_err(text, None);
     cx.total_errors += 1;
     cx.statement_errors += 1;
     let _ = cx.set_var("LASTEXITCODE", Value::Int(2));

@@ -66,10 +66,7 @@ fn write_host(args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut O
     let line = if args.switch("NoNewline") { text } else { format!("{text}\n") };
     match (cx.host.color(), args.string("ForegroundColor")) {
         (true, Some(color)) if !cx.host_stream_redirected() => {
-            cx.host.write_out(&paint(&line, &color));
-            if let Some(t) = cx.transcript.as_mut() {
-                t.append(&line);
-            }
+            cx.print_painted(&paint(&line, &color), &line);
         }
         _ => cx.host_text(&line),
     }

@@ -32,10 +32,7 @@ pub fn report_parse_error(cx: &mut Session, e: &ParseError) {
     cx.total_errors += 1;
     cx.statement_errors += 1;
     let text = render_error(&rec);
-    cx.host.write_err(&text);
-    if let Some(t) = cx.transcript.as_mut() {
-        t.append(&text);
-    }
+    cx.print_err(&text, None);
 }
 
 /// Parses the whole text first: a parse error anywhere runs nothing, as

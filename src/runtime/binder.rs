@@ -278,18 +278,13 @@ pub fn complete_mandatory(args: &mut Args, position: usize, cx: &mut Session) ->
     for p in missing {
         let secret = matches!(p.ty, super::signature::ParamType::SecureString);
         let prompt = format!("{}: ", p.name);
-        let answer = if secret { cx.host.read_secret(&prompt) } else { cx.host.read_line(&prompt) };
-        let Some(line) = answer else {
+        let Some(line) = cx.read_answer(&prompt, secret) else {
             // Ctrl-C at the prompt: the command is abandoned, quietly.
             if cx.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
                 return Err(cx.prompt_abandoned());
             }
             return Err(error());
         };
-        if let Some(t) = cx.transcript.as_mut() {
-            let shown = if secret { "*".repeat(line.chars().count()) } else { line.clone() };
-            t.append(&format!("{}: {shown}\n", p.name));
-        }
         if line.trim().is_empty() {
             return Err(ErrorRecord::argument_validation(
                 p.name,

@@ -130,14 +130,11 @@ impl Session {
         }
         self.print(&format!("\n{CAPTION}\n{question}\n"));
         loop {
-            let Some(answer) = self.host.read_line(CHOICES) else {
+            let Some(answer) = self.read_answer(CHOICES, false) else {
                 // Ctrl-C (or the end of input) at the question: nothing is
                 // done and the pipeline stops, as PowerShell's does.
                 return Err(self.prompt_abandoned());
             };
-            if let Some(t) = self.transcript.as_mut() {
-                t.append(&format!("{CHOICES}{answer}\n"));
-            }
             match answer.trim().to_ascii_lowercase().as_str() {
                 "" | "y" | "yes" => return Ok(true),
                 "a" | "yes to all" => {

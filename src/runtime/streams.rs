@@ -63,16 +63,38 @@ impl Session {
         self.redirects.iter().rev().find(|r| r.stream == stream || r.stream == Stream::All).map(|r| r.to.clone())
     }
 
+    // What the console shows goes through these few methods, and they alone
+    // copy it into the transcript (Start-Transcript): the copy cannot be
+    // forgotten in one place and made in another.
+
     /// Console output (already text): the host, and any transcript.
     pub fn print(&mut self, text: &str) {
-        self.host.write_out(text);
+        self.print_painted(text, text);
+    }
+
+    /// Console output with colours for the host (`painted`) and the plain
+    /// text for the transcript.
+    pub fn print_painted(&mut self, painted: &str, plain: &str) {
+        self.host.write_out(painted);
         if let Some(t) = self.transcript.as_mut() {
-            t.append(text);
+            t.append(plain);
         }
     }
 
+    /// Asks the host for a line after `prompt` (hidden when `secret`); the
+    /// transcript records the prompt and the answer, a secret as `*`s.
+    /// `None`: the end of input, or Ctrl-C.
+    pub fn read_answer(&mut self, prompt: &str, secret: bool) -> Option<String> {
+        let answer = if secret { self.host.read_secret(prompt) } else { self.host.read_line(prompt) }?;
+        if let Some(t) = self.transcript.as_mut() {
+            let shown = if secret { "*".repeat(answer.chars().count()) } else { answer.clone() };
+            t.append(&format!("{prompt}{shown}\n"));
+        }
+        Some(answer)
+    }
+
     /// Text for the error stream of the console (and the transcript).
-    fn print_err(&mut self, text: &str, color: Option<nu_ansi_term::Color>) {
+    pub fn print_err(&mut self, text: &str, color: Option<nu_ansi_term::Color>) {
         match color {
             Some(c) if self.host.color() => {
                 let painted = c.paint(text.trim_end_matches('\n')).to_string();
