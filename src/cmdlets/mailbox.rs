@@ -17,67 +17,47 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![new_definition(), get_definition(), set_definition(), remove_definition()]
 }
 
-const PROPERTIES: &[&str] = &[
-    "Name",
-    "Alias",
-    "DisplayName",
-    "UserPrincipalName",
-    "SamAccountName",
-    "PrimarySmtpAddress",
-    "EmailAddresses",
-    "LegacyExchangeDN",
-    "ServerName",
-    "Database",
-    "ProhibitSendQuota",
-    "ProhibitSendReceiveQuota",
-    "IssueWarningQuota",
-    "RecipientType",
-    "RecipientTypeDetails",
-    "HiddenFromAddressListsEnabled",
-    "OrganizationalUnit",
-    "DistinguishedName",
-    "Identity",
-    "Guid",
-    "ExchangeVersion",
-    "WhenChanged",
-    "WhenCreated",
-    "WhenChangedUTC",
-    "WhenCreatedUTC",
-    "IsValid",
-    "ObjectState",
+/// Every property of a mailbox object, in Exchange 2013's Format-List
+/// order, with how it is made: one line each, so no value can shift into
+/// its neighbour's column.
+const PROPERTIES: &[(&str, fn(&Mailbox, &ServerInfo) -> Value)] = &[
+    ("Name", |m, _| Value::str(m.name.clone())),
+    ("Alias", |m, _| Value::str(m.alias.clone())),
+    ("DisplayName", |m, _| Value::str(m.display_name.clone())),
+    ("UserPrincipalName", |m, _| Value::str(m.upn.clone())),
+    ("SamAccountName", |m, _| Value::str(m.alias.chars().take(20).collect::<String>())),
+    ("PrimarySmtpAddress", |m, _| Value::str(m.primary_smtp.clone())),
+    ("EmailAddresses", |m, _| strings(&m.email_addresses)),
+    ("LegacyExchangeDN", |m, _| Value::str(legacy_dn(&m.alias))),
+    ("ServerName", |_, s| Value::str(s.name.to_lowercase())),
+    ("Database", |_, s| Value::str(format!("Mailbox Database {}", s.name))),
+    ("ProhibitSendQuota", |m, _| quota_value(m.quotas.prohibit_send)),
+    ("ProhibitSendReceiveQuota", |m, _| quota_value(m.quotas.prohibit_send_receive)),
+    ("IssueWarningQuota", |m, _| quota_value(m.quotas.issue_warning)),
+    ("RecipientType", |_, _| Value::str("UserMailbox")),
+    ("RecipientTypeDetails", |_, _| Value::str("UserMailbox")),
+    ("HiddenFromAddressListsEnabled", |_, _| Value::Bool(false)),
+    ("OrganizationalUnit", |_, s| Value::str(format!("{}/Users", s.domain))),
+    ("DistinguishedName", |m, s| Value::str(distinguished_name(&s.domain, &m.name))),
+    ("Identity", |m, s| Value::str(canonical_name(&s.domain, &m.name))),
+    ("Guid", |m, _| Value::str(m.guid.clone())),
+    ("ExchangeVersion", |_, _| Value::str("0.20 (15.0.0.0)")),
+    ("WhenChanged", |m, _| Value::date_unix(m.changed)),
+    ("WhenCreated", |m, _| Value::date_unix(m.created)),
+    ("WhenChangedUTC", |m, _| Value::date_unix(m.changed)),
+    ("WhenCreatedUTC", |m, _| Value::date_unix(m.created)),
+    ("IsValid", |_, _| Value::Bool(true)),
+    ("ObjectState", |_, _| Value::str("Unchanged")),
 ];
 
+/// The property names, for completion and -Property.
+fn property_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| PROPERTIES.iter().map(|(n, _)| *n).collect())
+}
+
 pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
-    let values = vec![
-        Value::str(m.name.clone()),
-        Value::str(m.alias.clone()),
-        Value::str(m.display_name.clone()),
-        Value::str(m.upn.clone()),
-        Value::str(m.alias.chars().take(20).collect::<String>()),
-        Value::str(m.primary_smtp.clone()),
-        strings(&m.email_addresses),
-        Value::str(legacy_dn(&m.alias)),
-        Value::str(server.name.to_lowercase()),
-        Value::str(format!("Mailbox Database {}", server.name)),
-        quota_value(m.quotas.prohibit_send),
-        quota_value(m.quotas.prohibit_send_receive),
-        quota_value(m.quotas.issue_warning),
-        Value::str("UserMailbox"),
-        Value::str("UserMailbox"),
-        Value::Bool(false),
-        Value::str(format!("{}/Users", server.domain)),
-        Value::str(distinguished_name(&server.domain, &m.name)),
-        Value::str(canonical_name(&server.domain, &m.name)),
-        Value::str(m.guid.clone()),
-        Value::str("0.20 (15.0.0.0)"),
-        Value::date_unix(m.changed),
-        Value::date_unix(m.created),
-        Value::date_unix(m.changed),
-        Value::date_unix(m.created),
-        Value::Bool(true),
-        Value::str("Unchanged"),
-    ];
-    object(MAILBOX, PROPERTIES.iter().copied().zip(values).collect())
+    object(MAILBOX, PROPERTIES.iter().map(|(name, make)| (*name, make(m, server))).collect())
 }
 
 /// `Unlimited` or `2 GB (2,147,483,648 bytes)`, as Exchange prints a quota.
@@ -229,7 +209,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-Mailbox")
-        .outputs(|| PROPERTIES)
+        .outputs(property_names)
         .synopsis("Lists mailboxes, or shows one.")
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter"))
