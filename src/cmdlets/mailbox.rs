@@ -17,10 +17,13 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![new_definition(), get_definition(), set_definition(), remove_definition()]
 }
 
+/// How one property's value is made from the mailbox and its server.
+type MakeProperty = fn(&Mailbox, &ServerInfo) -> Value;
+
 /// Every property of a mailbox object, in Exchange 2013's Format-List
 /// order, with how it is made: one line each, so no value can shift into
 /// its neighbour's column.
-const PROPERTIES: &[(&str, fn(&Mailbox, &ServerInfo) -> Value)] = &[
+const PROPERTIES: &[(&str, MakeProperty)] = &[
     ("Name", |m, _| Value::str(m.name.clone())),
     ("Alias", |m, _| Value::str(m.alias.clone())),
     ("DisplayName", |m, _| Value::str(m.display_name.clone())),
