@@ -18,6 +18,9 @@ use crate::engines::net::{EngineContext, context};
 
 const GRACE: Duration = Duration::from_secs(8);
 
+/// Threads for blocking calls, at most.
+const BLOCKING_THREADS: usize = 16;
+
 type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Which engine serves each service: each takes its context and the
@@ -57,7 +60,15 @@ pub fn run(service: Service, store: &Path) -> i32 {
             return 2;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // Blocking work (store reads, mailbox database calls) runs on a few
+    // threads, not one per waiting session: password checks have their own
+    // bounded pool (`engines::net::verify_pool`).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             report(&format!("{FAILED_PREFIX}{e}"));

@@ -9,6 +9,7 @@ pub mod mailboxes;
 mod migrate;
 pub mod owa;
 pub mod password;
+pub mod private;
 pub mod protocol_settings;
 mod schema;
 pub mod services;

@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::command::Command;
 use super::response::ok;
-use crate::engines::net::listener::Connection;
+use crate::engines::net::listener::{Connection, PreAuth};
 use crate::engines::net::protolog::{Event, SessionLog, mask_after};
 use crate::engines::net::{EngineContext, LineError, LineReader, ServerStream};
 
@@ -25,6 +25,8 @@ pub struct Pop3Conn {
     pub ip: IpAddr,
     pub log: SessionLog,
     pub max_line: usize,
+    /// Held until the client has logged on.
+    pub pre_auth: PreAuth,
 }
 
 impl Pop3Conn {
@@ -34,7 +36,9 @@ impl Pop3Conn {
     pub async fn greet(connection: Connection, ctx: &EngineContext) -> Option<Pop3Conn> {
         let log = SessionLog::new(ctx.log.clone(), &connection);
         let max_line = ctx.settings.max_command_size.max(40) as usize;
-        let mut conn = Pop3Conn { ip: connection.ip(), reader: LineReader::new(connection.stream), log, max_line };
+        let ip = connection.ip();
+        let mut conn =
+            Pop3Conn { ip, reader: LineReader::new(connection.stream), log, max_line, pre_auth: connection.pre_auth };
         conn.note(Event::Connect, "");
         conn.send(&ok(&ctx.settings.banner)).await.ok()?;
         Some(conn)
@@ -85,9 +89,9 @@ impl Pop3Conn {
     /// STLS: the TLS handshake on this connection. Anything the client sent
     /// after STLS in plain text is dropped, never read as a command.
     pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Pop3Conn> {
-        let Pop3Conn { reader, ip, log, max_line } = self;
+        let Pop3Conn { reader, ip, log, max_line, pre_auth } = self;
         let stream = reader.into_stream_discarding_buffer().into_tls(acceptor).await?;
-        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line })
+        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line, pre_auth })
     }
 
     pub async fn close(mut self) {

@@ -41,6 +41,7 @@ pub enum Step {
 pub async fn run(connection: Connection, front: Arc<FrontEnd>) -> std::io::Result<()> {
     let log = SessionLog::new(front.ctx.log.clone(), &connection);
     let pre_auth = front.ctx.preauth_timeout();
+    let mut budget = connection.pre_auth;
     let mut stream = connection.stream;
     let mut s = PreAuthSession { front: front.clone(), log, peer: connection.peer, failures: 0, orphaned: false };
     let ctx = &front.ctx;
@@ -81,6 +82,7 @@ pub async fn run(connection: Connection, front: Arc<FrontEnd>) -> std::io::Resul
                 reader = CommandReader::new(limits).tracking_leftover();
             }
             Step::Relay { link, slot: _user_slot } => {
+                budget.logged_on();
                 let leftover = reader.leftover();
                 // The reader's buffers are not needed while relaying.
                 drop(reader);
