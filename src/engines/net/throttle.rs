@@ -18,9 +18,10 @@
 //!   attempts from unfamiliar addresses are refused unchecked; its familiar
 //!   addresses still log on (Exchange Online's smart lockout). A success
 //!   resets that account's count and no other.
-//! - **Queues**: at most 4 attempts wait per address and 128 per service;
-//!   beyond, the attempt is `Busy` (the protocol's temporary failure) and
-//!   nothing is checked.
+//! - **Queues**: at most 4 attempts wait per address, 4 per account (from
+//!   unfamiliar addresses) and 128 per service; beyond, the attempt is
+//!   `Busy` (the protocol's temporary failure) and nothing is checked. So
+//!   an attack on one account cannot fill the service's queue for everyone.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -46,6 +47,7 @@ pub struct Policy {
     /// An address that logged on to an account is familiar for this long.
     pub familiar_for: Duration,
     pub waiting_per_address: usize,
+    pub waiting_per_account: usize,
     pub waiting_total: usize,
     /// Addresses and accounts remembered at most (each).
     pub tracked: usize,
@@ -61,6 +63,7 @@ impl Policy {
         lockout_duration: Duration::from_secs(15 * 60),
         familiar_for: Duration::from_secs(24 * 3600),
         waiting_per_address: 4,
+        waiting_per_account: 4,
         waiting_total: 128,
         tracked: 20_000,
     };
@@ -232,6 +235,9 @@ impl Attempt {
             if is_familiar(a, self.address, now, &policy) {
                 self.account = Some(key.to_string());
                 return Ok(Ok(()));
+            }
+            if a.waiting >= policy.waiting_per_account {
+                return Err(Busy);
             }
             a.waiting += 1;
             self.account = Some(key.to_string());
@@ -442,6 +448,31 @@ mod tests {
         tokio::time::advance(Duration::from_secs(15 * 60)).await;
         let mut later = t.begin(ip("203.0.113.98")).await.expect("a turn");
         assert_eq!(later.account("bob").await, Ok(Ok(())));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_attack_on_one_account_fills_its_queue_not_the_services() {
+        let t = Arc::new(Throttle::new(quick()));
+        let mut held = t.begin(ip("192.0.2.1")).await.expect("a turn");
+        held.account("bob").await.expect("not busy").expect("not locked");
+        // The one checking and 3 more make 4.
+        let mut queued = Vec::new();
+        for n in 2..5 {
+            let t = t.clone();
+            queued.push(tokio::spawn(async move {
+                let mut at = t.begin(ip(&format!("192.0.2.{n}"))).await.expect("a turn");
+                at.account("bob").await.map(|_| ())
+            }));
+        }
+        tokio::task::yield_now().await;
+        let mut fifth = t.begin(ip("192.0.2.6")).await.expect("a turn of its own address");
+        assert_eq!(fifth.account("bob").await, Err(Busy), "4 waiting per account at most");
+        let mut other = t.begin(ip("192.0.2.7")).await.expect("a turn");
+        assert_eq!(other.account("alice").await, Ok(Ok(())), "other accounts are served");
+        drop(held);
+        for q in queued {
+            assert_eq!(q.await.expect("joined"), Ok(()));
+        }
     }
 
     #[tokio::test(start_paused = true)]

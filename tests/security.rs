@@ -1,0 +1,270 @@
+//! What an attacker on the same machine meets (docs/security.md): work
+//! before authentication is bounded, guessing is slow, back ends serve only
+//! their front end, the store's files are private, protocol logs keep no
+//! secret, services belong to their store, and bad input gets clean errors.
+
+mod common;
+
+use mailsh::services::{Service, ServiceStatus};
+use mailsh::store::{Protocol, Store};
+
+/// IMAP4's ProxyTargetPort in the test store.
+fn imap_proxy_port(env: &common::Env) -> u16 {
+    let store = Store::open_existing(&env.store).expect("the store");
+    store.protocol_settings(Protocol::Imap4).expect("IMAP4 settings").proxy_target_port as u16
+}
+
+fn start_imap(env: &mut common::Env) {
+    env.start(Service::Imap4Backend);
+    env.start(Service::Imap4);
+}
+
+/// A front end's documented memory ceiling (docs/security.md) for this
+/// machine: 64 MiB, and 24 MiB per password-check worker (one per core, 8
+/// at most). Its peak resident size stays below, whatever unauthenticated
+/// clients do.
+fn front_end_ceiling_mib() -> u64 {
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8) as u64;
+    64 + 24 * workers
+}
+
+/// Runs a Python 3 script with these arguments (and USER, PASSWORD in its
+/// environment); returns its standard output, failing the test if it
+/// failed.
+fn python(script: &str, args: &[String]) -> String {
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg("-c").arg(script).args(args).env("USER", common::USER).env("PASSWORD", common::PASSWORD);
+    let out = cmd.output().expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+/// The engine process of a service (from its state file), or 0.
+fn engine_pid(env: &common::Env, s: Service) -> i32 {
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
+    text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
+}
+
+/// A process's peak resident size, in MiB.
+fn peak_rss_mib(pid: i32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("the engine runs");
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kib / 1024
+}
+
+#[test]
+fn two_hundred_fifty_six_concurrent_wrong_logins_keep_the_front_end_under_its_ceiling() {
+    let mut env = common::Env::new(false);
+    start_imap(&mut env);
+    let out = python(
+        r#"
+import imaplib, os, socket, sys, threading, time
+port = int(sys.argv[1])
+# Bob's usual address: he logged on from it before the attack.
+c = imaplib.IMAP4('127.0.0.1', port, timeout=20)
+c.login(os.environ['USER'], os.environ['PASSWORD'])
+c.logout()
+answers = {}
+lock = threading.Lock()
+def attack(i):
+    # 256 addresses of the loopback network, one connection each.
+    src = '127.0.%d.%d' % (1 + i // 250, 1 + i % 250)
+    try:
+        s = socket.create_connection(('127.0.0.1', port), timeout=20, source_address=(src, 0))
+        f = s.makefile('rb')
+        f.readline()
+        # A quarter on bob, the rest on names that do not exist.
+        user = b'bob@contoso.com' if i % 4 == 0 else b'user%d@contoso.com' % i
+        s.sendall(b'a LOGIN %s wrong%d\r\n' % (user, i))
+        s.settimeout(4)
+        try:
+            line = f.readline().decode().strip()
+        except socket.timeout:
+            line = 'waiting'
+        s.close()
+    except OSError as e:
+        line = 'error ' + str(e)
+    key = line.split(' LOGIN')[0] if line.startswith('a NO [UNAVAILABLE]') else line
+    with lock:
+        answers[key] = answers.get(key, 0) + 1
+threads = [threading.Thread(target=attack, args=(i,)) for i in range(256)]
+for t in threads: t.start()
+for t in threads: t.join()
+for k in sorted(answers): print(answers[k], k)
+# Bob logs on from his usual address right after.
+c = imaplib.IMAP4('127.0.0.1', port, timeout=20)
+began = time.monotonic()
+print('legit', c.login(os.environ['USER'], os.environ['PASSWORD'])[0], round(time.monotonic() - began, 1) < 10)
+c.logout()
+"#,
+        &[env.imap_plain_port.to_string()],
+    );
+    let pid = engine_pid(&env, Service::Imap4);
+    let peak = peak_rss_mib(pid);
+    eprintln!("{out}peak resident size of the IMAP4 front end: {peak} MiB");
+    assert!(out.contains("legit OK True"), "{out}");
+    assert!(!out.contains("error"), "every connection was answered: {out}");
+    assert!(peak < front_end_ceiling_mib(), "{peak} MiB, ceiling {} MiB", front_end_ceiling_mib());
+    assert_eq!(env.control.status(Service::Imap4), ServiceStatus::Running);
+}
+
+/// From one address, a wrong password and then the right one: the right
+/// one is answered no sooner than the wrong one's pause. Then 32
+/// connections from another address for 4 s, each sending a wrong password
+/// and hanging up if no answer came within 0.4 s (what got 21 guesses a
+/// second out of the old delay).
+const GUESSING: &str = r#"
+import os, socket, sys, threading, time
+proto, port = sys.argv[1], int(sys.argv[2])
+user = os.environ['USER']
+def logon(src, password, wait):
+    s = socket.create_connection(('127.0.0.1', port), timeout=20, source_address=(src, 0))
+    f = s.makefile('rb')
+    f.readline()
+    if proto == 'imap':
+        s.sendall(b'a LOGIN %s %s\r\n' % (user.encode(), password.encode()))
+    else:
+        s.sendall(b'USER %s\r\n' % user.encode()); f.readline()
+        s.sendall(b'PASS %s\r\n' % password.encode())
+    s.settimeout(wait)
+    try:
+        return f.readline().decode().strip()
+    except socket.timeout:
+        return None
+    finally:
+        s.close()
+print('wrong', logon('127.0.0.3', 'nope', 20))
+t = time.monotonic()
+print('right', logon('127.0.0.3', os.environ['PASSWORD'], 20), 'after the pause', time.monotonic() - t >= 1.9)
+verdicts, busy, abandoned = [], 0, 0
+lock = threading.Lock()
+began = time.monotonic()
+def attacker(n):
+    global busy, abandoned
+    i = 0
+    while time.monotonic() - began < 4:
+        i += 1
+        answer = logon('127.0.0.2', 'guess%d-%d' % (n, i), 0.4)
+        with lock:
+            if answer is None: abandoned += 1
+            elif 'UNAVAILABLE' in answer or 'SYS/TEMP' in answer: busy += 1
+            else: verdicts.append(answer)
+threads = [threading.Thread(target=attacker, args=(n,)) for n in range(32)]
+[t.start() for t in threads]; [t.join() for t in threads]
+elapsed = time.monotonic() - began
+print('verdicts', len(verdicts), 'per second', round(len(verdicts) / elapsed, 2), 'busy', busy, 'abandoned', abandoned)
+print('accepted', sum(1 for v in verdicts if 'OK' in v))
+"#;
+
+#[test]
+fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_a_second() {
+    let mut env = common::Env::new(false);
+    env.start_pop();
+    start_imap(&mut env);
+    // Both protocols at once: the same rules on every listener.
+    let runs: Vec<_> = [("pop", env.plain_port), ("imap", env.imap_plain_port)]
+        .into_iter()
+        .map(|(proto, port)| std::thread::spawn(move || (proto, python(GUESSING, &[proto.into(), port.to_string()]))))
+        .collect();
+    for run in runs {
+        let (proto, out) = run.join().expect("the client ran");
+        eprintln!("{proto}: {out}");
+        let verdicts: usize = out
+            .lines()
+            .find_map(|l| l.strip_prefix("verdicts "))
+            .and_then(|l| l.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a count");
+        assert!((1..=12).contains(&verdicts), "{proto}: at most 3 guesses a second over 4 s: {out}");
+        assert!(out.contains("accepted 0\n"), "{out}");
+        let (wrong, right) = match proto {
+            "imap" => ("wrong a NO LOGIN failed.", "right a OK LOGIN completed. after the pause True"),
+            _ => (
+                "wrong -ERR Logon failure: unknown user name or bad password.",
+                "right +OK User successfully logged on. after the pause True",
+            ),
+        };
+        assert!(out.contains(wrong) && out.contains(right), "{proto}: {out}");
+    }
+}
+
+/// What a local client reads at a back end's port, even with the right
+/// credentials, and that the front end still logs on there.
+const STRANGER: &str = r#"
+import os, socket, sys
+proto, proxy = sys.argv[1], int(sys.argv[2])
+s = socket.create_connection(('127.0.0.1', proxy), timeout=20)
+f = s.makefile('rb')
+print('challenge', f.readline().decode().startswith('MAILSH-PROXY 1 '))
+if proto == 'imap':
+    s.sendall(b'a LOGIN %s %s\r\n' % (os.environ['USER'].encode(), os.environ['PASSWORD'].encode()))
+else:
+    s.sendall(b'USER %s\r\n' % os.environ['USER'].encode())
+print(f.readline().decode().strip())
+print(repr(f.readline()))
+"#;
+
+#[test]
+fn a_direct_connection_to_a_back_end_is_refused_even_with_valid_credentials() {
+    let mut env = common::Env::new(false);
+    env.start_pop();
+    start_imap(&mut env);
+    let out = python(STRANGER, &["pop".into(), env.proxy_port.to_string()]);
+    assert_eq!(out, "challenge True\n-ERR Connection refused: this port serves the POP3 front end only.\nb''\n");
+    let out = python(STRANGER, &["imap".into(), imap_proxy_port(&env).to_string()]);
+    assert_eq!(out, "challenge True\n* BYE Connection refused: this port serves the IMAP4 front end only.\nb''\n");
+    // The front ends still reach their back ends.
+    let out = python(
+        "import os, poplib, sys\np = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+         p.user(os.environ['USER']); print(p.pass_(os.environ['PASSWORD']).decode()); p.quit()",
+        &[env.plain_port.to_string()],
+    );
+    assert_eq!(out, "+OK User successfully logged on.\n");
+    let out = python(
+        "import os, imaplib, sys\nc = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+         print(c.login(os.environ['USER'], os.environ['PASSWORD'])[0]); c.logout()",
+        &[env.imap_plain_port.to_string()],
+    );
+    assert_eq!(out, "OK\n");
+    let log = env.service_log(Service::Pop3Backend);
+    assert!(log.contains("refused 1 connection(s) that did not prove they are this store's front end"), "{log}");
+}
+
+/// A process that took ProxyTargetPort while the back end was stopped
+/// never sees a client's credentials: the front end wants the back end's
+/// proof first, and says it has no back end.
+#[test]
+fn a_process_posing_as_the_back_end_gets_no_credentials() {
+    let mut env = common::Env::new(false);
+    env.start(Service::Imap4);
+    let impostor = std::net::TcpListener::bind(("127.0.0.1", imap_proxy_port(&env))).expect("the back end's port");
+    let heard = std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader, Write};
+        let (mut s, _) = impostor.accept().expect("the front end connects");
+        s.write_all(format!("MAILSH-PROXY 1 {}\r\n", "ab".repeat(32)).as_bytes()).expect("challenge");
+        let mut r = BufReader::new(s.try_clone().expect("clone"));
+        let mut proof = String::new();
+        r.read_line(&mut proof).expect("the front end's proof");
+        // Pretend to accept it.
+        s.write_all(format!("{}\r\n", "cd".repeat(32)).as_bytes()).expect("a made-up proof");
+        let mut rest = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut r, &mut rest);
+        (proof, rest)
+    });
+    let out = python(
+        "import os, imaplib, sys\nc = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+         try:\n    c.login(os.environ['USER'], os.environ['PASSWORD'])\nexcept imaplib.IMAP4.error as e:\n    print(e)\n\
+         try:\n    c.noop()\nexcept imaplib.IMAP4.error as e:\n    print(e)",
+        &[env.imap_plain_port.to_string()],
+    );
+    assert_eq!(out, "b'LOGIN failed.'\nNOOP command error: BAD [b'User is authenticated but not connected.']\n");
+    let (proof, rest) = heard.join().expect("the impostor ran");
+    assert_eq!(proof.trim_end().len(), 64 + 1 + 64, "a nonce and an HMAC, not the key: {proof}");
+    assert!(rest.is_empty(), "nothing after the refused proof: {:?}", String::from_utf8_lossy(&rest));
+}
