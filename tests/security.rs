@@ -268,3 +268,134 @@ fn a_process_posing_as_the_back_end_gets_no_credentials() {
     assert_eq!(proof.trim_end().len(), 64 + 1 + 64, "a nonce and an HMAC, not the key: {proof}");
     assert!(rest.is_empty(), "nothing after the refused proof: {:?}", String::from_utf8_lossy(&rest));
 }
+
+// ---- services belong to their store ----------------------------------------
+
+fn state_value(env: &common::Env, s: Service, key: &str) -> i32 {
+    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
+        .unwrap_or_default();
+    text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).and_then(|p| p.parse().ok()).unwrap_or(0)
+}
+
+/// Whether `pid` runs (a zombie has ended).
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| s.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next()))
+        .is_some_and(|state| state != 'Z' && state != 'X')
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let began = std::time::Instant::now();
+    while !done() {
+        assert!(began.elapsed() < std::time::Duration::from_secs(30), "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// `mailsh -Store STORE -Command TEXT`.
+fn shell(store: &std::path::Path, text: &str) -> (String, String, i32) {
+    let out = std::process::Command::new(common::exe())
+        .arg("-Store")
+        .arg(store)
+        .args(["-NonInteractive", "-Command", text])
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("mailsh runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_copied_store_cannot_stop_the_original_s_service() {
+    let mut env = common::Env::new(false);
+    env.start(Service::Pop3Backend);
+    let supervisor = state_value(&env, Service::Pop3Backend, "supervisor");
+    // The copy the issue made: an online backup of the database and the
+    // state folder copied as it is, state files and all.
+    let copy = env.dir.path().join("copy.db");
+    python(
+        "import sqlite3, sys\nsrc = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2])\nsrc.backup(dst); dst.close()",
+        &[env.store.display().to_string(), copy.display().to_string()],
+    );
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(env.state_dir())
+        .arg(env.dir.path().join("copy.db.d"))
+        .status()
+        .expect("cp runs");
+    assert!(copied.success());
+    let (out, err, code) = shell(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
+    assert_eq!((out.as_str(), err.as_str(), code), ("Stopped\n", "", 0));
+    assert!(alive(supervisor), "the original's supervisor was not signalled");
+    assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Running);
+    // A state file naming a live process that is not this store's service
+    // (a pid reused by anything at all) is never signalled either.
+    let mut bystander = std::process::Command::new("sleep").arg("30").spawn().expect("sleep runs");
+    let state = env.dir.path().join("copy.db.d/services/MSExchangePOP3BE.state");
+    std::fs::write(&state, format!("supervisor={}\nengine={}\nstatus=Running\n", bystander.id(), bystander.id()))
+        .expect("a stale state file");
+    let (out, _, code) = shell(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
+    assert_eq!((out.as_str(), code), ("Stopped\n", 0));
+    assert!(bystander.try_wait().expect("waitable").is_none(), "the bystander still runs");
+    let _ = bystander.kill();
+    let _ = bystander.wait();
+}
+
+#[test]
+fn a_lost_state_folder_is_rebuilt_from_the_running_processes() {
+    let mut env = common::Env::new(false);
+    env.start(Service::Pop3Backend);
+    let supervisor = state_value(&env, Service::Pop3Backend, "supervisor");
+    let engine = state_value(&env, Service::Pop3Backend, "engine");
+    std::fs::remove_dir_all(env.state_dir().join("services")).expect("the state folder deleted");
+    let (out, err, code) = shell(&env.store, "(Get-Service MSExchangePOP3BE).Status");
+    assert_eq!((out.as_str(), err.as_str(), code), ("Running\n", "", 0));
+    assert_eq!(state_value(&env, Service::Pop3Backend, "supervisor"), supervisor);
+    assert_eq!(state_value(&env, Service::Pop3Backend, "engine"), engine);
+    assert!(env.service_log(Service::Pop3Backend).contains("rebuilt from the running processes of this store"));
+    let (_, err, code) = shell(&env.store, "Stop-Service MSExchangePOP3BE");
+    assert_eq!((err.as_str(), code), ("", 0));
+    wait_for("both processes to end", || !alive(supervisor) && !alive(engine));
+}
+
+#[test]
+fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_service_says_so() {
+    let mut env = common::Env::new(false);
+    env.start(Service::Pop3Backend);
+    // Five crashes are restarted at once; the sixth waits a second.
+    for n in 1..=6 {
+        let engine = state_value(&env, Service::Pop3Backend, "engine");
+        assert!(engine > 0);
+        // SAFETY: kill(2) on the engine this test started.
+        assert_eq!(unsafe { libc::kill(engine, libc::SIGKILL) }, 0);
+        if n < 6 {
+            wait_for("the restart", || {
+                let now = state_value(&env, Service::Pop3Backend, "engine");
+                now != engine && now != 0 && env.control.status(Service::Pop3Backend) == ServiceStatus::Running
+            });
+        }
+    }
+    wait_for("the pause", || env.control.restarting(Service::Pop3Backend).is_some());
+    let (out, err, code) = shell(&env.store, "Get-Service MSExchangePOP3BE");
+    assert_eq!(code, 0, "{err}");
+    // Get-Service's Status column is 8 wide, as in Windows PowerShell.
+    assert!(out.contains("Start... MSExchangePOP3BE"), "{out}");
+    assert!(
+        err.starts_with(
+            "WARNING: Service 'Microsoft Exchange POP3 Backend (MSExchangePOP3BE)' terminated unexpectedly 6 time(s) in the last 10 minutes; it is restarted after a pause"
+        ),
+        "{err}"
+    );
+    wait_for("the service to run again", || env.control.status(Service::Pop3Backend) == ServiceStatus::Running);
+    let log = env.service_log(Service::Pop3Backend);
+    assert!(
+        log.contains("The Microsoft Exchange POP3 Backend service terminated unexpectedly.  It has done this 6 time(s).  The following corrective action will be taken in 1000 milliseconds: Restart the service."),
+        "{log}"
+    );
+}

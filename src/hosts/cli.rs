@@ -147,6 +147,23 @@ pub fn create_options(o: &Options) -> CreateOptions {
     }
 }
 
+/// The program, from the operating system's arguments: every one must be
+/// UTF-8 (mailsh's language is text), else PowerShell's exit status for a
+/// bad command line, 64, with the bytes named.
+pub fn main_os(args: &[std::ffi::OsString]) -> i32 {
+    let mut text = Vec::with_capacity(args.len());
+    for (n, a) in args.iter().enumerate() {
+        match super::batch::utf8_text(a.as_encoded_bytes().to_vec()) {
+            Ok(s) => text.push(s),
+            Err(why) => {
+                eprintln!("Cannot process the command because argument {} is not valid UTF-8: {why}", n + 1);
+                return 64;
+            }
+        }
+    }
+    main(&text)
+}
+
 /// The program: returns the exit status.
 pub fn main(args: &[String]) -> i32 {
     let o = match parse_args(args) {
@@ -174,6 +191,10 @@ pub fn main(args: &[String]) -> i32 {
     let mut cx = Session::new(store, create_options(&o), Box::new(Console::new(prompts)));
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
+        // The REPL's history (which may hold what was typed at a prompt) is
+        // the owner's alone: made 0600 before the line editor makes it with
+        // the umask's mode.
+        let _ = crate::store::private::touch(&crate::store::history_path(&cx.store_path));
         return super::repl::run(&mut cx);
     }
     match (&o.file, &o.command) {

@@ -41,7 +41,7 @@ fn report(line: &str) {
     let _ = out.flush();
 }
 
-pub fn run(service: Service, store: &Path) -> i32 {
+pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
     // SAFETY: prctl with constant arguments: if the supervisor dies (even by
     // kill -9), this engine gets SIGTERM and stops instead of lingering.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };
@@ -50,6 +50,22 @@ pub fn run(service: Service, store: &Path) -> i32 {
     if expected_parent.is_some_and(|p| p != unsafe { libc::getppid() }) {
         report(&format!("{FAILED_PREFIX}The service's supervisor is gone."));
         return 1;
+    }
+    // The store at this path must be the one the service was started for
+    // (not a copy put in its place, nor a new store at the same path).
+    match crate::store::instance_id(store) {
+        Ok(id) if id == store_id => {}
+        Ok(_) => {
+            report(&format!(
+                "{FAILED_PREFIX}The store '{}' is not the one this service was started for.",
+                store.display()
+            ));
+            return 2;
+        }
+        Err(e) => {
+            report(&format!("{FAILED_PREFIX}{e}"));
+            return 2;
+        }
     }
     let serve = engine_for(service);
     let (stop_tx, stop_rx) = watch::channel(false);

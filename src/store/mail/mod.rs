@@ -52,8 +52,10 @@ impl MailDb {
     /// Opens the database at `path`, creating it (and its folder) if needed.
     pub fn open(path: &Path) -> MailResult<MailDb> {
         let open_err = |source| MailError::Open { path: path.display().to_string(), source };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
+        // Everyone's mail: made 0600 before SQLite opens it, so its -wal and
+        // -shm (which SQLite makes with the database's mode) are too.
+        if !path.exists() {
+            super::private::touch(path)
                 .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
         }
         let mut conn = Connection::open(path).map_err(open_err)?;
