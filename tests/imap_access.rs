@@ -33,7 +33,10 @@ fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
     env.set_imap_enabled(true);
     let (ok, out, err) = python(&env, LOGIN);
     assert!(ok, "{err}");
-    assert_eq!(out.trim(), "('OK', [b'LOGIN completed.'])");
+    assert_eq!(
+        out.trim(),
+        format!("('OK', [b'[CAPABILITY {}] LOGIN completed.'])", mailsh::engines::imap::capability::POST_AUTH)
+    );
 }
 
 #[test]
@@ -132,14 +135,14 @@ while True:
 #[test]
 fn stopping_the_back_end_ends_sessions_with_bye() {
     let text = logged_on_client_when_stopping(Service::Imap4Backend);
-    assert!(text.contains("a OK LOGIN completed."), "{text}");
+    assert!(text.starts_with("a OK [CAPABILITY ") && text.contains("] LOGIN completed.\n"), "{text}");
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
 
 #[test]
 fn stopping_the_front_end_says_bye_to_logged_on_clients() {
     let text = logged_on_client_when_stopping(Service::Imap4);
-    assert!(text.contains("a OK LOGIN completed."), "{text}");
+    assert!(text.starts_with("a OK [CAPABILITY ") && text.contains("] LOGIN completed.\n"), "{text}");
     assert!(text.contains("* BYE Microsoft Exchange Server IMAP4 server signing off."), "{text}");
 }
 

@@ -42,7 +42,11 @@ send(b'a9 LOGOUT\r\n'); line(); line()
     assert_eq!(lines[2], "a1 BAD Command Error. 12", "{out}");
     assert_eq!(lines[3], "a2 NO [TOOBIG] Command Argument Error. 11", "{out}");
     assert_eq!(lines[4], "a3 OK NOOP completed.", "{out}");
-    assert_eq!(lines[5], "a4 OK LOGIN completed.", "{out}");
+    assert_eq!(
+        lines[5],
+        format!("a4 OK [CAPABILITY {}] LOGIN completed.", mailsh::engines::imap::capability::POST_AUTH),
+        "{out}"
+    );
     assert_eq!(lines[6], "a5 NO [TOOBIG] Command Argument Error. 11", "{out}");
     assert!(out.contains("a7 OK FETCH completed."), "{out}");
     assert!(out.contains("a8 BAD Command Argument Error. 11"), "{out}");

@@ -33,7 +33,7 @@ m.logout()
     assert!(out.contains("refused: LOGIN command error: BAD [b'Command received in Invalid state.']"), "{out}");
     let after_tls = out.lines().nth(3).unwrap_or("");
     assert!(after_tls.contains("'AUTH=PLAIN'") && !after_tls.contains("LOGINDISABLED"), "{out}");
-    assert!(out.contains("('OK', [b'LOGIN completed.'])"), "{out}");
+    assert!(out.contains("LOGIN completed.'])"), "{out}");
 }
 
 #[test]
@@ -53,7 +53,7 @@ print(m.logout())
     );
     assert!(ok, "{out}\n{err}");
     assert!(!out.contains("STARTTLS") && !out.contains("LOGINDISABLED"), "{out}");
-    assert!(out.contains("('OK', [b'LOGIN completed.'])"), "{out}");
+    assert!(out.contains("LOGIN completed.'])"), "{out}");
 }
 
 #[test]
@@ -93,7 +93,7 @@ except imaplib.IMAP4.error as e:
 "#,
     );
     assert!(ok, "{out}\n{err}");
-    assert!(out.contains("('OK', [b'AUTHENTICATE completed.'])"), "{out}");
+    assert!(out.contains("AUTHENTICATE completed.'])"), "{out}");
     assert!(out.contains("('OK', [b'0'])"), "{out}");
     assert!(
         out.contains("plain text: AUTHENTICATE command error: BAD [b'Command received in Invalid state.']"),

@@ -169,3 +169,18 @@ pub fn message(subject: &str, body: &str) -> Vec<u8> {
     format!("From: Alice <alice@contoso.com>\r\nTo: bob@contoso.com\r\nSubject: {subject}\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\r\n{body}")
         .into_bytes()
 }
+
+/// `Raw` and `show` (tests/imap_support/raw.py), for a script that must see
+/// every response line in order: prepend it to the script.
+pub const RAW_CLIENT: &str = include_str!("raw.py");
+
+/// The lines a script printed with `show(name, ...)`, without the prefix.
+pub fn shown<'a>(out: &'a str, name: &str) -> Vec<&'a str> {
+    let prefix = format!("{name}| ");
+    out.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+}
+
+/// The line a script printed as `name ...`, whole (empty when none).
+pub fn printed(out: &str, name: &str) -> String {
+    out.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default().to_string()
+}

@@ -60,11 +60,23 @@ fn trim(b: &[u8]) -> &[u8] {
 
 /// The first field called `name`, unfolded and trimmed, as (lossy) text.
 pub fn field_value(header: &[u8], name: &str) -> Option<String> {
-    fields(header).into_iter().find(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes())).map(|(_, f)| {
-        let colon = f.iter().position(|b| *b == b':').unwrap_or(0);
-        let value: Vec<u8> = f[colon + 1..].iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
-        String::from_utf8_lossy(trim(&value)).into_owned()
-    })
+    fields(header).into_iter().find(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes())).map(|(_, f)| unfold(f))
+}
+
+/// Every field called `name`, in message order, unfolded and trimmed: a
+/// field may occur more than once (Received, X- fields, a repeated To).
+pub fn field_values(header: &[u8], name: &str) -> Vec<String> {
+    fields(header)
+        .into_iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, f)| unfold(f))
+        .collect()
+}
+
+fn unfold(field: &[u8]) -> String {
+    let colon = field.iter().position(|b| *b == b':').unwrap_or(0);
+    let value: Vec<u8> = field[colon + 1..].iter().copied().filter(|b| *b != b'\r' && *b != b'\n').collect();
+    String::from_utf8_lossy(trim(&value)).into_owned()
 }
 
 /// The fields named in `names` (or all but them, with `not`), in message
@@ -171,6 +183,13 @@ mod tests {
         assert_eq!(select(h, &[b"from", b"x-long"], false), b"From: a@b\r\nX-Long: one\r\n two\r\n\r\n");
         assert_eq!(select(h, &[b"from", b"x-long"], true), b"Subject: hi\r\n\r\n");
         assert_eq!(field_value(h, "x-long").as_deref(), Some("one two"));
+    }
+
+    #[test]
+    fn every_occurrence_of_a_field_is_found() {
+        let h = b"X-Extra: one\r\nSubject: s\r\nx-extra: two\r\n  folded\r\n\r\n";
+        assert_eq!(field_values(h, "X-Extra"), vec!["one".to_string(), "two  folded".to_string()]);
+        assert!(field_values(h, "To").is_empty());
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! BODYSTRUCTURE sizes and line counts, `BODY[1.2.MIME]`, `[n.HEADER]`,
 //! `[n.TEXT]`, `HEADER.FIELDS`. The part tree is split here, on the raw
 //! bytes, so every offset is exactly what the client will be sent; typed
-//! header values (addresses, encoded words, RFC 2231 parameters) come from
-//! mail-parser, which parses each header block.
+//! header values (encoded words, RFC 2231 parameters, dates) come from
+//! mail-parser, which parses each header block; address lists from
+//! [`address`].
 
+pub mod address;
 pub mod headers;
 
 /// Deeper nesting than this is served as an opaque leaf.

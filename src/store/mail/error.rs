@@ -20,6 +20,12 @@ pub enum MailError {
     Task(String),
     #[error("The folder name is not valid.")]
     BadFolderName,
+    /// Some of the messages a command names were expunged by another
+    /// session (RFC 5530 EXPUNGEISSUED); nothing was changed.
+    #[error("Some of the requested messages no longer exist.")]
+    Expunged,
+    #[error("The mailbox has used every UIDVALIDITY value.")]
+    UidValidityExhausted,
 }
 
 pub type MailResult<T> = Result<T, MailError>;

@@ -50,9 +50,9 @@ pub struct FolderState {
     pub messages: u32,
 }
 
-const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
+pub(super) const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
 
-fn from_row(r: &Row) -> rusqlite::Result<Folder> {
+pub(super) fn from_row(r: &Row) -> rusqlite::Result<Folder> {
     Ok(Folder {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -85,16 +85,34 @@ fn valid_name(name: &str) -> bool {
         && !name.chars().any(|c| c.is_control() || c == '*' || c == '%')
 }
 
-/// A UIDVALIDITY that no folder of this mailbox had before: clients resync
-/// when it changes, and a re-created folder must never look like the old one.
+/// A UIDVALIDITY that no folder of this mailbox ever had, deleted ones
+/// included: clients resync when it changes, and a folder re-created under
+/// the same name must never look like the old one (the same name,
+/// UIDVALIDITY and UID would name two messages). The mailbox keeps the last
+/// value given; the next is the clock's second when that is higher (values
+/// stay readable as creation times), else the last plus one.
 fn next_uidvalidity(tx: &Transaction, mailbox: i64) -> MailResult<u32> {
-    let highest: Option<i64> =
-        tx.query_row("SELECT max(uidvalidity) FROM folder WHERE mailbox_id = ?1", [mailbox], |r| r.get(0))?;
-    let now = super::now_unix().clamp(1, u32::MAX as i64 / 2);
-    Ok(match highest {
-        Some(h) if h >= now => (h + 1) as u32,
-        _ => now as u32,
-    })
+    // Below 2^31: some clients keep UIDVALIDITY in a signed 32-bit integer.
+    let now = super::now_unix().clamp(1, i32::MAX as i64);
+    let next: i64 = tx
+        .query_row(
+            "UPDATE mailbox SET last_uidvalidity = max(last_uidvalidity + 1, ?2) WHERE id = ?1
+             RETURNING last_uidvalidity",
+            params![mailbox, now],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(MailError::NoSuchFolder)?;
+    u32::try_from(next).map_err(|_| MailError::UidValidityExhausted)
+}
+
+/// Folders the client (or Exchange) made are subscribed; the parent levels
+/// CREATE or RENAME had to add on the way are not, so LSUB shows them only
+/// as `\Noselect` parents of what is subscribed (RFC 3501 6.3.9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Made {
+    Asked,
+    OnTheWay,
 }
 
 pub(super) fn insert_folder(
@@ -103,11 +121,13 @@ pub(super) fn insert_folder(
     name: &str,
     special_use: Option<&str>,
     hidden: bool,
+    made: Made,
 ) -> MailResult<i64> {
     let uidvalidity = next_uidvalidity(tx, mailbox)?;
     tx.execute(
-        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![mailbox, name, special_use, hidden, uidvalidity],
+        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity, subscribed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![mailbox, name, special_use, hidden, uidvalidity, made == Made::Asked],
     )?;
     Ok(tx.last_insert_rowid())
 }
@@ -163,14 +183,16 @@ impl MailDb {
         }
         let mut path = String::new();
         let mut id = 0;
-        for level in name.split('/') {
+        let levels = name.split('/').count();
+        for (i, level) in name.split('/').enumerate() {
             if !path.is_empty() {
                 path.push('/');
             }
             path.push_str(level);
+            let made = if i + 1 == levels { Made::Asked } else { Made::OnTheWay };
             id = match folder_id(&tx, mailbox.0, &path)? {
                 Some(existing) => existing,
-                None => insert_folder(&tx, mailbox.0, &path, None, false)?,
+                None => insert_folder(&tx, mailbox.0, &path, None, false, made)?,
             };
         }
         tx.commit()?;
@@ -213,7 +235,8 @@ impl MailDb {
         if folder.name == INBOX {
             let target = self.create_folder(mailbox, &to)?;
             let uids: Vec<u32> = self.messages(folder.id)?.iter().map(|m| m.uid).collect();
-            self.move_messages(folder.id, &uids, target.id)?;
+            // Whatever is there now: a message expunged meanwhile stays gone.
+            self.move_some(folder.id, &uids, target.id, false)?;
             return Ok(());
         }
         if folder.is_default() || to.starts_with(&format!("{}/", folder.name)) {
@@ -229,7 +252,7 @@ impl MailDb {
                 }
                 path.push_str(level);
                 if folder_id(&tx, mailbox.0, &path)?.is_none() {
-                    insert_folder(&tx, mailbox.0, &path, None, false)?;
+                    insert_folder(&tx, mailbox.0, &path, None, false, Made::OnTheWay)?;
                 }
             }
         }

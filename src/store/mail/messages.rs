@@ -32,19 +32,47 @@ pub struct CopyResult {
     pub pairs: Vec<(u32, u32)>,
 }
 
-/// What happened in a folder after a given modseq.
+/// One message as a command reads it: metadata and (when asked for) the
+/// bytes, from one statement, so they always belong together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub meta: MessageMeta,
+    pub raw: Option<Vec<u8>>,
+}
+
+/// What a STORE did: every message of the set that exists, with its flags
+/// now, and the modseq of the change when some flags did change (all
+/// changed messages share it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoreResult {
+    pub messages: Vec<MessageMeta>,
+    pub modseq: Option<u64>,
+}
+
+/// What setting \Seen on fetched messages did: the UIDs that did not have
+/// it, and the modseq they now share.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SeenResult {
+    pub changed: Vec<u32>,
+    pub modseq: Option<u64>,
+}
+
+/// What happened in a folder after a given modseq, read in one snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FolderChanges {
     pub highest_modseq: u64,
+    /// Messages at or above it are \Recent to whoever claims them.
+    pub recent_floor: u32,
     /// New messages and messages whose flags changed, in UID order.
     pub changed: Vec<MessageMeta>,
     /// UIDs removed, in UID order.
     pub expunged: Vec<u32>,
 }
 
-const META: &str = "uid, modseq, flags, keywords, internal_date, size";
+pub(super) const META: &str = "uid, modseq, flags, keywords, internal_date, size";
+const META_RAW: &str = "uid, modseq, flags, keywords, internal_date, size, raw";
 
-fn meta_row(r: &rusqlite::Row) -> rusqlite::Result<MessageMeta> {
+pub(super) fn meta_row(r: &rusqlite::Row) -> rusqlite::Result<MessageMeta> {
     let keywords: String = r.get(3)?;
     Ok(MessageMeta {
         uid: r.get(0)?,
@@ -166,6 +194,41 @@ impl MailDb {
         Ok(stmt.query_row(params![folder_id, uid], meta_row).optional()?)
     }
 
+    /// One message, with its bytes when `with_raw`; None if it was expunged.
+    /// One statement: the metadata and the bytes are of the same instant.
+    pub fn message(&self, folder_id: i64, uid: u32, with_raw: bool) -> MailResult<Option<StoredMessage>> {
+        let sql =
+            format!("SELECT {} FROM message WHERE folder_id = ?1 AND uid = ?2", if with_raw { META_RAW } else { META });
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row(params![folder_id, uid], |r| {
+                let raw = if with_raw { Some(r.get::<_, Vec<u8>>(6)?) } else { None };
+                Ok(StoredMessage { meta: meta_row(r)?, raw })
+            })
+            .optional()?)
+    }
+
+    /// Every message of the folder in UID order, with its bytes when
+    /// `with_raw`, handed to `f` one at a time (a SEARCH reads them all;
+    /// they need not fit in memory together). Inside [`MailDb::snapshot`],
+    /// together with the caller's other reads, they are of one instant.
+    pub fn each_message(
+        &self,
+        folder_id: i64,
+        with_raw: bool,
+        mut f: impl FnMut(StoredMessage) -> MailResult<()>,
+    ) -> MailResult<()> {
+        let sql =
+            format!("SELECT {} FROM message WHERE folder_id = ?1 ORDER BY uid", if with_raw { META_RAW } else { META });
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([folder_id])?;
+        while let Some(r) = rows.next()? {
+            let raw = if with_raw { Some(r.get::<_, Vec<u8>>(6)?) } else { None };
+            f(StoredMessage { meta: meta_row(r)?, raw })?;
+        }
+        Ok(())
+    }
+
     /// The stored bytes of one message, or None if it was expunged.
     pub fn message_raw(&self, folder_id: i64, uid: u32) -> MailResult<Option<Vec<u8>>> {
         let mut stmt = self.conn.prepare_cached("SELECT raw FROM message WHERE folder_id = ?1 AND uid = ?2")?;
@@ -175,13 +238,7 @@ impl MailDb {
     /// Applies a STORE to the messages of `uids` that exist; returns them
     /// with their new flags. Only messages whose flags changed take a new
     /// modseq (and so are reported to other sessions).
-    pub fn store_flags(
-        &mut self,
-        folder_id: i64,
-        uids: &[u32],
-        op: FlagOp,
-        flags: &Flags,
-    ) -> MailResult<Vec<MessageMeta>> {
+    pub fn store_flags(&mut self, folder_id: i64, uids: &[u32], op: FlagOp, flags: &Flags) -> MailResult<StoreResult> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(uids.len());
         let mut modseq: Option<i64> = None;
@@ -209,7 +266,35 @@ impl MailDb {
             }
         }
         tx.commit()?;
-        Ok(out)
+        Ok(StoreResult { messages: out, modseq: modseq.map(|m| m as u64) })
+    }
+
+    /// Sets \Seen on the messages of `uids` that exist and lack it (FETCH of
+    /// a body), in one transaction with one modseq.
+    pub fn mark_seen(&mut self, folder_id: i64, uids: &[u32]) -> MailResult<SeenResult> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut changed = Vec::new();
+        let mut modseq: Option<i64> = None;
+        {
+            let mut unseen =
+                tx.prepare_cached("SELECT 1 FROM message WHERE folder_id = ?1 AND uid = ?2 AND flags & ?3 = 0")?;
+            let mut write = tx.prepare_cached(
+                "UPDATE message SET flags = flags | ?3, modseq = ?4 WHERE folder_id = ?1 AND uid = ?2",
+            )?;
+            for uid in uids {
+                if !unseen.exists(params![folder_id, uid, flag::SEEN])? {
+                    continue;
+                }
+                let m = match modseq {
+                    Some(m) => m,
+                    None => *modseq.insert(bump_modseq(&tx, folder_id)?),
+                };
+                write.execute(params![folder_id, uid, flag::SEEN, m])?;
+                changed.push(*uid);
+            }
+        }
+        tx.commit()?;
+        Ok(SeenResult { changed, modseq: modseq.map(|m| m as u64) })
     }
 
     /// Removes the messages flagged \Deleted (only among `only` if given);
@@ -246,18 +331,33 @@ impl MailDb {
         Ok(gone)
     }
 
-    /// Copies messages (flags and internal date kept) into `dest`.
+    /// Copies messages (flags and internal date kept) into `dest`. All or
+    /// nothing: if one of `uids` was expunged, nothing is copied and the
+    /// answer is [`MailError::Expunged`] (RFC 2180 4.4.1).
     pub fn copy_messages(&mut self, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = copy_in(&tx, folder_id, uids, dest)?;
+        let result = copy_in(&tx, folder_id, uids, dest, true)?;
         tx.commit()?;
         Ok(result)
     }
 
-    /// Copies then removes from the source, atomically (IMAP MOVE).
+    /// Copies then removes from the source, atomically (IMAP MOVE); all or
+    /// nothing, as [`MailDb::copy_messages`].
     pub fn move_messages(&mut self, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
+        self.move_some(folder_id, uids, dest, true)
+    }
+
+    /// MOVE; `strict`: fail with [`MailError::Expunged`] if one of `uids`
+    /// is gone, else move those that exist.
+    pub(super) fn move_some(
+        &mut self,
+        folder_id: i64,
+        uids: &[u32],
+        dest: i64,
+        strict: bool,
+    ) -> MailResult<CopyResult> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let result = copy_in(&tx, folder_id, uids, dest)?;
+        let result = copy_in(&tx, folder_id, uids, dest, strict)?;
         let sources: Vec<u32> = result.pairs.iter().map(|(s, _)| *s).collect();
         if !sources.is_empty() {
             remove(&tx, folder_id, &sources)?;
@@ -285,24 +385,22 @@ impl MailDb {
         Ok(uids)
     }
 
-    /// How many messages no session has seen as recent yet (STATUS RECENT).
-    pub fn recent_count(&self, folder_id: i64) -> MailResult<u32> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT count(*) FROM message WHERE folder_id = ?1 AND uid >= (SELECT recent_floor FROM folder WHERE id = ?1)",
-        )?;
-        Ok(stmt.query_row([folder_id], |r| r.get(0))?)
+    /// What changed in the folder after `since` (a modseq the caller saw),
+    /// all read in one snapshot: a change is either wholly in the answer
+    /// (and below its `highest_modseq`) or wholly in the next one.
+    pub fn changes_since(&self, folder_id: i64, since: u64) -> MailResult<FolderChanges> {
+        self.snapshot(|db| db.changes_in_snapshot(folder_id, since))
     }
 
-    /// What changed in the folder after `since` (a modseq the caller saw).
-    pub fn changes_since(&self, folder_id: i64, since: u64) -> MailResult<FolderChanges> {
-        let highest: i64 = self
+    fn changes_in_snapshot(&self, folder_id: i64, since: u64) -> MailResult<FolderChanges> {
+        let (highest, recent_floor): (i64, u32) = self
             .conn
-            .prepare_cached("SELECT highest_modseq FROM folder WHERE id = ?1")?
-            .query_row([folder_id], |r| r.get(0))
+            .prepare_cached("SELECT highest_modseq, recent_floor FROM folder WHERE id = ?1")?
+            .query_row([folder_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
             .ok_or(MailError::NoSuchFolder)?;
         if highest as u64 <= since {
-            return Ok(FolderChanges { highest_modseq: highest as u64, ..Default::default() });
+            return Ok(FolderChanges { highest_modseq: highest as u64, recent_floor, ..Default::default() });
         }
         let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -311,11 +409,11 @@ impl MailDb {
             self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
         let expunged =
             stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
-        Ok(FolderChanges { highest_modseq: highest as u64, changed, expunged })
+        Ok(FolderChanges { highest_modseq: highest as u64, recent_floor, changed, expunged })
     }
 }
 
-fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64) -> MailResult<CopyResult> {
+fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64, strict: bool) -> MailResult<CopyResult> {
     let uidvalidity: u32 = tx
         .query_row("SELECT uidvalidity FROM folder WHERE id = ?1", [dest], |r| r.get(0))
         .optional()?
@@ -332,6 +430,12 @@ fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64) -> MailRes
         found.dedup();
         found
     };
+    let mut asked = uids.to_vec();
+    asked.sort_unstable();
+    asked.dedup();
+    if strict && existing.len() != asked.len() {
+        return Err(MailError::Expunged);
+    }
     if existing.is_empty() {
         return Ok(CopyResult { uidvalidity, pairs: vec![] });
     }

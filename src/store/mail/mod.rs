@@ -5,6 +5,11 @@
 //! Durability: WAL with `synchronous=FULL`, so a commit (an APPEND that was
 //! answered OK) is on disk before the caller hears about it.
 //!
+//! Consistency: a command reads through [`MailDb::snapshot`] (one read
+//! transaction: WAL gives it the database as of one commit, whatever other
+//! connections commit meanwhile) and writes in one immediate transaction, so
+//! a message's metadata and bytes always come from the same instant.
+//!
 //! Change tracking: every change in a folder takes the next `modseq` of that
 //! folder; messages remember the modseq of their last change and expunged
 //! UIDs are recorded with theirs. A session that remembers the highest modseq
@@ -19,6 +24,7 @@ mod pop;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,8 +34,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 pub use error::{MailError, MailResult};
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
-pub use messages::{AppendResult, CopyResult, FolderChanges, MessageMeta};
+pub use messages::{AppendResult, CopyResult, FolderChanges, MessageMeta, SeenResult, StoreResult, StoredMessage};
 pub use pop::{PopMessage, PopSnapshot};
+pub use views::{FolderStatus, FolderView};
 
 /// The mailbox database of the config store at `store_path`.
 pub fn mail_db_path(store_path: &Path) -> PathBuf {
@@ -87,7 +94,7 @@ impl MailDb {
                 tx.execute("INSERT INTO mailbox (guid, created) VALUES (?1, ?2)", params![guid, now_unix()])?;
                 let id = tx.last_insert_rowid();
                 for (name, special, hidden) in DEFAULT_FOLDERS {
-                    folders::insert_folder(&tx, id, name, *special, *hidden)?;
+                    folders::insert_folder(&tx, id, name, *special, *hidden, folders::Made::Asked)?;
                 }
                 id
             }
@@ -103,6 +110,17 @@ impl MailDb {
             .query_row("SELECT id FROM mailbox WHERE guid = ?1", [guid], |r| r.get(0))
             .optional()?
             .map(MailboxId))
+    }
+
+    /// Runs `f` in one read transaction: every read it makes sees the
+    /// database as of one commit. Reads only: the methods that write take
+    /// `&mut self` and cannot be called from inside.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&MailDb) -> MailResult<T>) -> MailResult<T> {
+        // BEGIN DEFERRED: the snapshot is taken at the first read.
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Changes whenever another connection (in this process or another)

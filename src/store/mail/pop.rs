@@ -32,9 +32,13 @@ impl MailDb {
     /// The Inbox of the mailbox `guid` as it is now (created on first use).
     pub fn inbox_snapshot(&mut self, guid: &str) -> MailResult<PopSnapshot> {
         let mailbox = self.ensure_mailbox(guid)?;
-        let inbox = self.folder(mailbox, INBOX)?.ok_or(MailError::NoSuchFolder)?;
-        let messages = self.messages(inbox.id)?.into_iter().map(|m| PopMessage { uid: m.uid, size: m.size }).collect();
-        Ok(PopSnapshot { mailbox, folder_id: inbox.id, uidvalidity: inbox.uidvalidity, messages })
+        // The folder and its messages of one instant.
+        self.snapshot(|db| {
+            let inbox = db.folder(mailbox, INBOX)?.ok_or(MailError::NoSuchFolder)?;
+            let messages =
+                db.messages(inbox.id)?.into_iter().map(|m| PopMessage { uid: m.uid, size: m.size }).collect();
+            Ok(PopSnapshot { mailbox, folder_id: inbox.id, uidvalidity: inbox.uidvalidity, messages })
+        })
     }
 
     /// Delivers a message to the Inbox of `guid` (tests, benchmarks, and

@@ -56,4 +56,16 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX message_meta ON message (folder_id, uid, modseq, flags, keywords, internal_date, size);
     "#,
+    // 4: UIDVALIDITY from a counter per mailbox that never goes back, so
+    // a folder deleted and created again within one second gets a new one.
+    // Before, the value was max(highest existing + 1, now): a deleted
+    // folder's value could run ahead of the clock by the folders created in
+    // the same burst and be handed out again. The counter starts above every
+    // existing value and a day ahead of the clock, which no burst reaches.
+    r#"
+    ALTER TABLE mailbox ADD COLUMN last_uidvalidity INTEGER NOT NULL DEFAULT 0;
+    UPDATE mailbox SET last_uidvalidity = max(
+        coalesce((SELECT max(uidvalidity) FROM folder WHERE folder.mailbox_id = mailbox.id), 0),
+        CAST(strftime('%s', 'now') AS INTEGER) + 86400);
+    "#,
 ];

@@ -79,16 +79,18 @@ fn store_flags_add_remove_replace() {
     let uid = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
     let kw = Flags { system: flag::SEEN, keywords: vec!["$Forwarded".into()] };
     let out = db.store_flags(inbox.id, &[uid, 99], FlagOp::Add, &kw).unwrap();
-    assert_eq!(out.len(), 1, "a missing UID is skipped");
-    assert_eq!(out[0].flags, kw);
+    assert_eq!(out.messages.len(), 1, "a missing UID is skipped");
+    assert_eq!(out.messages[0].flags, kw);
+    assert_eq!(out.modseq, Some(out.messages[0].modseq));
     let out = db
         .store_flags(inbox.id, &[uid], FlagOp::Add, &Flags { system: 0, keywords: vec!["$forwarded".into()] })
         .unwrap();
-    assert_eq!(out[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
+    assert_eq!(out.messages[0].flags.keywords, vec!["$Forwarded"], "keywords compare without case");
+    assert_eq!(out.modseq, None, "nothing changed: no modseq of its own");
     let out = db.store_flags(inbox.id, &[uid], FlagOp::Remove, &Flags::system(flag::SEEN)).unwrap();
-    assert_eq!(out[0].flags.system, 0);
+    assert_eq!(out.messages[0].flags.system, 0);
     let out = db.store_flags(inbox.id, &[uid], FlagOp::Replace, &Flags::system(flag::FLAGGED | flag::DRAFT)).unwrap();
-    assert_eq!(out[0].flags, Flags::system(flag::FLAGGED | flag::DRAFT));
+    assert_eq!(out.messages[0].flags, Flags::system(flag::FLAGGED | flag::DRAFT));
 }
 
 #[test]
@@ -127,7 +129,14 @@ fn copy_and_move_give_new_uids_in_the_destination() {
     db.append(junk.id, &Flags::default(), 1, MSG).unwrap();
     let a = db.append(inbox.id, &Flags::system(flag::SEEN), 42, MSG).unwrap().uid;
     let b = db.append(inbox.id, &Flags::default(), 43, MSG).unwrap().uid;
-    let copied = db.copy_messages(inbox.id, &[b, a, 77], junk.id).unwrap();
+    assert!(
+        matches!(db.copy_messages(inbox.id, &[b, a, 77], junk.id), Err(MailError::Expunged)),
+        "a message that is gone fails the whole copy"
+    );
+    assert_eq!(db.messages(junk.id).unwrap().len(), 1, "and nothing was copied");
+    assert!(matches!(db.move_messages(inbox.id, &[a, 77], junk.id), Err(MailError::Expunged)));
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 2, "nor moved");
+    let copied = db.copy_messages(inbox.id, &[b, a], junk.id).unwrap();
     assert_eq!(copied.uidvalidity, junk.uidvalidity);
     assert_eq!(copied.pairs, vec![(a, 2), (b, 3)]);
     let meta = db.message_meta(junk.id, 2).unwrap().unwrap();
@@ -211,10 +220,103 @@ fn recent_messages_belong_to_the_first_session_that_claims_them() {
     let (_d, mut db) = db();
     let (_, inbox) = inbox(&mut db);
     let a = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
-    assert_eq!(db.recent_count(inbox.id).unwrap(), 1);
+    assert_eq!(db.folder_status(inbox.id).unwrap().recent, 1);
     assert_eq!(db.claim_recent(inbox.id).unwrap(), vec![a]);
     assert!(db.claim_recent(inbox.id).unwrap().is_empty(), "claimed once");
     let b = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
-    assert_eq!(db.recent_count(inbox.id).unwrap(), 1);
+    assert_eq!(db.folder_status(inbox.id).unwrap().recent, 1);
     assert_eq!(db.claim_recent(inbox.id).unwrap(), vec![b]);
+}
+
+#[test]
+fn a_folder_created_again_gets_a_greater_uidvalidity_even_within_a_second() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let f = db.create_folder(mbx, "Scratch").unwrap();
+        seen.push(f.uidvalidity);
+        db.delete_folder(mbx, "Scratch").unwrap();
+    }
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    db.create_folder(mbx, "Other").unwrap();
+    db.rename_folder(mbx, "Other", "Scratch").unwrap();
+    assert!(db.folder(mbx, "Scratch").unwrap().unwrap().uidvalidity > seen[4], "a renamed folder too");
+}
+
+#[test]
+fn the_uidvalidity_counter_starts_above_anything_handed_out_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.db");
+    let now = now_unix();
+    {
+        // A database as schema 3 left it: values ran ahead of the clock when
+        // folders were made in a burst; one of them (now + 8) was deleted.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        assert!(crate::store::migrate::apply(&mut conn, &schema::MIGRATIONS[..3]).is_ok());
+        conn.execute("INSERT INTO mailbox (id, guid, created) VALUES (1, ?1, ?2)", params![GUID, now]).unwrap();
+        for (i, name) in ["Inbox", "Drafts", "Sent Items"].iter().enumerate() {
+            conn.execute(
+                "INSERT INTO folder (mailbox_id, name, uidvalidity) VALUES (1, ?1, ?2)",
+                params![name, now + i as i64],
+            )
+            .unwrap();
+        }
+    }
+    let mut db = MailDb::open(&path).unwrap();
+    let mbx = db.find_mailbox(GUID).unwrap().unwrap();
+    let created = db.create_folder(mbx, "New").unwrap();
+    assert!(created.uidvalidity as i64 > now + 1000, "{} vs {now}", created.uidvalidity);
+    let version: i64 = db.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, schema::MIGRATIONS.len() as i64);
+}
+
+#[test]
+fn parents_made_on_the_way_are_not_subscribed() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    db.create_folder(mbx, "par/child/leaf").unwrap();
+    let sub = |db: &MailDb, n: &str| db.folder(mbx, n).unwrap().unwrap().subscribed;
+    assert!(!sub(&db, "par") && !sub(&db, "par/child") && sub(&db, "par/child/leaf"));
+    assert!(sub(&db, "Sent Items"), "Exchange's folders are subscribed");
+    db.create_folder(mbx, "x").unwrap();
+    assert!(sub(&db, "x"));
+}
+
+#[test]
+fn a_snapshot_does_not_see_what_commits_during_it() {
+    let (dir, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    db.append(inbox.id, &Flags::default(), 1, MSG).unwrap();
+    let mut other = MailDb::open(&dir.path().join("state/mail.db")).unwrap();
+    let (before, during) = db
+        .snapshot(|s| {
+            let before = s.messages(inbox.id)?.len();
+            other.append(inbox.id, &Flags::default(), 2, MSG)?;
+            other.expunge(inbox.id, None)?;
+            other.delete_messages(inbox.id, &[1])?;
+            let during = (s.messages(inbox.id)?.len(), s.message(inbox.id, 1, true)?.and_then(|m| m.raw));
+            Ok((before, during))
+        })
+        .unwrap();
+    assert_eq!(before, 1);
+    assert_eq!(during, (1, Some(MSG.to_vec())), "the message and its bytes, as of the snapshot");
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 1, "after it: the new one, not the deleted one");
+}
+
+#[test]
+fn open_folder_claims_or_reports_recent_and_status_agrees() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    db.append(inbox.id, &Flags::system(flag::SEEN), 1, MSG).unwrap();
+    db.append(inbox.id, &Flags::system(flag::DELETED), 1, MSG).unwrap();
+    let status = db.folder_status(inbox.id).unwrap();
+    assert_eq!((status.messages, status.recent, status.unseen, status.deleted, status.uidnext), (2, 2, 1, 1, 3));
+    let examined = db.open_folder(inbox.id, false).unwrap();
+    assert_eq!((examined.recent.clone(), examined.messages.len(), examined.folder.uidnext), (vec![1, 2], 2, 3));
+    assert_eq!(db.folder_status(inbox.id).unwrap().recent, 2, "EXAMINE claims nothing");
+    assert_eq!(db.open_folder(inbox.id, true).unwrap().recent, vec![1, 2]);
+    assert_eq!(db.open_folder(inbox.id, true).unwrap().recent, Vec::<u32>::new(), "claimed once");
+    assert_eq!(db.folder_status(inbox.id).unwrap().recent, 0);
+    assert!(matches!(db.open_folder(9999, true), Err(MailError::NoSuchFolder)));
 }

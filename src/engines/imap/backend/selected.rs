@@ -5,9 +5,13 @@
 
 use std::collections::HashSet;
 
-use crate::store::mail::{Folder, MailDb, MailResult};
+use crate::store::mail::{Folder, MailDb, MailResult, MessageMeta};
 
 use super::commands::fetch::flags_list;
+
+/// The flags every folder offers; keywords in use are added after them.
+const STANDARD_FLAGS: &[&str] =
+    &["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "$MDNSent", "$Forwarded"];
 
 pub struct Selected {
     pub folder: Folder,
@@ -21,38 +25,95 @@ pub struct Selected {
     /// Changes this session made itself and already reported.
     pub own_modseqs: HashSet<u64>,
     /// Messages that are \Recent in this session (claimed at SELECT or on
-    /// arrival; a read-only session claims nothing).
+    /// arrival; a read-only session claims nothing and reports the
+    /// unclaimed ones), ascending.
     pub recent: Vec<u32>,
+    /// Keywords the client has been told of in FLAGS, besides the standard
+    /// ones. Never shrinks while the folder is selected.
+    pub keywords: Vec<String>,
 }
 
 impl Selected {
-    pub fn open(
-        db: &mut MailDb,
-        folder: Folder,
-        read_only: bool,
-    ) -> MailResult<(Selected, Vec<crate::store::mail::MessageMeta>)> {
-        let recent = if read_only { vec![] } else { db.claim_recent(folder.id)? };
-        let messages = db.messages(folder.id)?;
-        let state = db.folder_state(folder.id)?;
-        let modseq = state.map(|s| s.highest_modseq).unwrap_or(folder.highest_modseq);
-        let uids = messages.iter().map(|m| m.uid).collect();
-        Ok((
-            Selected { folder, read_only, uids, modseq, pending_expunge: vec![], own_modseqs: HashSet::new(), recent },
-            messages,
-        ))
+    /// The session's view of `folder_id`, from one snapshot of the folder.
+    pub fn open(db: &mut MailDb, folder_id: i64, read_only: bool) -> MailResult<(Selected, Vec<MessageMeta>)> {
+        let view = db.open_folder(folder_id, !read_only)?;
+        let mut selected = Selected {
+            modseq: view.folder.highest_modseq,
+            folder: view.folder,
+            read_only,
+            uids: view.messages.iter().map(|m| m.uid).collect(),
+            pending_expunge: vec![],
+            own_modseqs: HashSet::new(),
+            recent: view.recent,
+            keywords: vec![],
+        };
+        for m in &view.messages {
+            for k in &m.flags.keywords {
+                selected.learn_keyword(k);
+            }
+        }
+        Ok((selected, view.messages))
     }
 
     pub fn seq_of(&self, uid: u32) -> Option<u32> {
         self.uids.binary_search(&uid).ok().map(|i| i as u32 + 1)
     }
 
-    /// Brings the view up to date and writes the untagged responses that
-    /// say so: FETCH FLAGS for changed messages, EXISTS for new ones, and
-    /// (when `allow_expunge`) EXPUNGE for removed ones.
     pub fn is_recent(&self, uid: u32) -> bool {
         self.recent.binary_search(&uid).is_ok()
     }
 
+    /// `* n RECENT`: the recent messages the client can see.
+    pub fn recent_count(&self) -> usize {
+        self.recent.iter().filter(|u| self.uids.binary_search(u).is_ok()).count()
+    }
+
+    /// `(\Seen ... $Forwarded keyword...)`: the FLAGS response's list.
+    pub fn flags(&self) -> String {
+        let all: Vec<&str> = STANDARD_FLAGS.iter().copied().chain(self.keywords.iter().map(String::as_str)).collect();
+        format!("({})", all.join(" "))
+    }
+
+    /// PERMANENTFLAGS: none in a read-only session; else the flags and `\*`
+    /// (any keyword can be created).
+    pub fn permanent_flags(&self) -> String {
+        if self.read_only {
+            return "()".to_string();
+        }
+        let flags = self.flags();
+        format!("{} \\*)", &flags[..flags.len() - 1])
+    }
+
+    /// Records a keyword; true when the client had not been told of it.
+    fn learn_keyword(&mut self, word: &str) -> bool {
+        let known = STANDARD_FLAGS.iter().any(|f| f.eq_ignore_ascii_case(word))
+            || self.keywords.iter().any(|k| k.eq_ignore_ascii_case(word));
+        if !known {
+            self.keywords.push(word.to_string());
+        }
+        !known
+    }
+
+    /// Before showing messages' flags: when one has a keyword the client was
+    /// not told of, a new FLAGS response (and PERMANENTFLAGS) goes first
+    /// (RFC 3501 7.2.6: clients build their flag lists from it).
+    pub fn announce_keywords<'a>(&mut self, words: impl IntoIterator<Item = &'a str>, out: &mut Vec<u8>) {
+        let mut new = false;
+        for w in words {
+            new |= self.learn_keyword(w);
+        }
+        if new {
+            out.extend_from_slice(format!("* FLAGS {}\r\n", self.flags()).as_bytes());
+            out.extend_from_slice(
+                format!("* OK [PERMANENTFLAGS {}] Permanent flags\r\n", self.permanent_flags()).as_bytes(),
+            );
+        }
+    }
+
+    /// Brings the view up to date and writes the untagged responses that
+    /// say so: FLAGS for new keywords, FETCH FLAGS for changed messages,
+    /// EXISTS for new ones, and (when `allow_expunge`) EXPUNGE for removed
+    /// ones. The changes come from one snapshot.
     pub fn sync(&mut self, db: &mut MailDb, allow_expunge: bool, out: &mut Vec<u8>) -> MailResult<()> {
         let changes = db.changes_since(self.folder.id, self.modseq)?;
         let before = self.uids.len();
@@ -72,12 +133,16 @@ impl Selected {
                 }
             }
         }
-        let mut new = false;
+        let shown = |m: &&MessageMeta| m.uid > last || self.uids.binary_search(&m.uid).is_ok();
+        let words: Vec<String> =
+            changes.changed.iter().filter(shown).flat_map(|m| m.flags.keywords.iter().cloned()).collect();
+        self.announce_keywords(words.iter().map(String::as_str), out);
+        let mut new = Vec::new();
         for meta in &changes.changed {
             if meta.uid > last {
                 if self.uids.last().is_none_or(|l| *l < meta.uid) {
                     self.uids.push(meta.uid);
-                    new = true;
+                    new.push(meta.uid);
                 }
             } else if !self.own_modseqs.contains(&meta.modseq)
                 && !self.pending_expunge.contains(&meta.uid)
@@ -87,28 +152,24 @@ impl Selected {
                 out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags})\r\n").as_bytes());
             }
         }
-        if new && !self.read_only {
-            // New arrivals are recent to the first session that notices them.
-            let mut claimed = db.claim_recent(self.folder.id)?;
-            self.recent.append(&mut claimed);
+        if !new.is_empty() {
+            // New arrivals are recent to the first read-write session that
+            // notices them; a read-only one reports those nobody claimed.
+            let mut recent = if self.read_only {
+                new.iter().copied().filter(|u| *u >= changes.recent_floor).collect()
+            } else {
+                db.claim_recent(self.folder.id)?
+            };
+            self.recent.append(&mut recent);
             self.recent.sort_unstable();
             self.recent.dedup();
         }
-        if new || self.uids.len() != before {
+        if !new.is_empty() || self.uids.len() != before {
             out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());
-            out.extend_from_slice(format!("* {} RECENT\r\n", self.recent.len()).as_bytes());
+            out.extend_from_slice(format!("* {} RECENT\r\n", self.recent_count()).as_bytes());
         }
         self.modseq = changes.highest_modseq;
         self.own_modseqs.retain(|m| *m > self.modseq);
         Ok(())
     }
-}
-
-/// `(\Seen \Answered ...)` for a fresh FLAGS response.
-pub fn permanent_flags() -> &'static str {
-    "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded \\*)"
-}
-
-pub fn available_flags() -> &'static str {
-    "(\\Seen \\Answered \\Flagged \\Deleted \\Draft $MDNSent $Forwarded)"
 }

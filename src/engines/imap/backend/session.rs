@@ -133,7 +133,7 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
     let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
     let mut s = ImapSession { shared, out: Vec::new(), user: None, selected: None, peer, log };
     let banner = s.shared.ctx.settings.banner.clone();
-    s.untagged(&format!("OK {banner}"));
+    s.untagged(&format!("OK [CAPABILITY {}] {banner}", crate::engines::imap::capability::pre_auth(false, false)));
     s.flush(&mut io).await?;
     let mut access = s.shared.ctx.access.subscribe();
     let mut shutdown = s.shared.ctx.shutdown.clone();

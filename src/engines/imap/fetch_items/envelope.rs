@@ -1,36 +1,35 @@
 //! ENVELOPE (RFC 3501 7.4.2): date, subject, from, sender, reply-to, to,
 //! cc, bcc, in-reply-to, message-id. Strings are the raw header values;
-//! addresses come from mail-parser's parse of the header block.
-
-use mail_parser::{Addr, Address, MessageParser};
+//! addresses come from [`crate::engines::mime::address`], names as written (encoded words
+//! are the client's to decode), groups as start and end markers.
 
 use crate::engines::imap::wire::out;
+use crate::engines::mime::address::{self, Item};
 use crate::engines::mime::headers::field_value;
 
 pub fn write(o: &mut Vec<u8>, header: &[u8]) {
-    let parsed = MessageParser::new().parse(header);
     let text = |o: &mut Vec<u8>, name: &str| {
         let v = field_value(header, name);
         out::nstring(o, v.as_deref().map(str::as_bytes));
     };
-    let from = parsed.as_ref().and_then(|m| m.from());
+    let list = |name: &str| field_value(header, name).map(|v| address::parse_list(v.as_bytes())).unwrap_or_default();
+    let from = list("from");
+    // Sender and Reply-To, absent or empty, are From (RFC 3501).
+    let or_from = |l: Vec<Item>| if l.is_empty() { from.clone() } else { l };
     o.push(b'(');
     text(o, "date");
     o.push(b' ');
     text(o, "subject");
     o.push(b' ');
-    addresses(o, from);
+    addresses(o, &from);
     o.push(b' ');
-    // Sender and Reply-To default to From (RFC 3501).
-    addresses(o, parsed.as_ref().and_then(|m| m.sender()).or(from));
+    addresses(o, &or_from(list("sender")));
     o.push(b' ');
-    addresses(o, parsed.as_ref().and_then(|m| m.reply_to()).or(from));
-    o.push(b' ');
-    addresses(o, parsed.as_ref().and_then(|m| m.to()));
-    o.push(b' ');
-    addresses(o, parsed.as_ref().and_then(|m| m.cc()));
-    o.push(b' ');
-    addresses(o, parsed.as_ref().and_then(|m| m.bcc()));
+    addresses(o, &or_from(list("reply-to")));
+    for name in ["to", "cc", "bcc"] {
+        o.push(b' ');
+        addresses(o, &list(name));
+    }
     o.push(b' ');
     text(o, "in-reply-to");
     o.push(b' ');
@@ -38,57 +37,65 @@ pub fn write(o: &mut Vec<u8>, header: &[u8]) {
     o.push(b')');
 }
 
-fn addresses(o: &mut Vec<u8>, list: Option<&Address>) {
-    let empty = match list {
-        None => true,
-        Some(Address::List(l)) => l.is_empty(),
-        Some(Address::Group(g)) => g.is_empty(),
-    };
-    if empty {
+/// `((name adl mailbox host) ...)` or NIL. A group is `(NIL NIL name NIL)`,
+/// its members, then `(NIL NIL NIL NIL)`; a mailbox without a domain gets an
+/// empty host, since a NIL host means a group marker.
+fn addresses(o: &mut Vec<u8>, list: &[Item]) {
+    if list.is_empty() {
         o.extend_from_slice(b"NIL");
         return;
     }
     o.push(b'(');
-    match list {
-        Some(Address::List(list)) => list.iter().for_each(|a| addr(o, a)),
-        Some(Address::Group(groups)) => {
-            for g in groups {
-                match &g.name {
-                    // A named group: start marker, members, end marker.
-                    Some(name) => {
-                        o.extend_from_slice(b"(NIL NIL ");
-                        out::string(o, name.as_bytes());
-                        o.extend_from_slice(b" NIL)");
-                        g.addresses.iter().for_each(|a| addr(o, a));
-                        o.extend_from_slice(b"(NIL NIL NIL NIL)");
-                    }
-                    None => g.addresses.iter().for_each(|a| addr(o, a)),
-                }
+    for item in list {
+        match item {
+            Item::Mailbox(m) => {
+                o.push(b'(');
+                out::nstring(o, m.name.as_deref().map(str::as_bytes));
+                o.push(b' ');
+                out::nstring(o, m.route.as_deref().map(str::as_bytes));
+                o.push(b' ');
+                out::string(o, m.local.as_bytes());
+                o.push(b' ');
+                out::string(o, m.domain.as_deref().unwrap_or("").as_bytes());
+                o.push(b')');
             }
+            Item::GroupStart(name) => {
+                o.extend_from_slice(b"(NIL NIL ");
+                out::string(o, name.as_bytes());
+                o.extend_from_slice(b" NIL)");
+            }
+            Item::GroupEnd => o.extend_from_slice(b"(NIL NIL NIL NIL)"),
         }
-        None => {}
     }
-    o.push(b')');
-}
-
-fn addr(o: &mut Vec<u8>, a: &Addr) {
-    let address = a.address.as_deref().unwrap_or("");
-    let (mailbox, host) = match address.rsplit_once('@') {
-        Some((m, h)) => (Some(m), Some(h)),
-        None if address.is_empty() => (None, None),
-        None => (Some(address), None),
-    };
-    o.push(b'(');
-    out::nstring(o, a.name.as_deref().map(str::as_bytes));
-    o.extend_from_slice(b" NIL ");
-    out::nstring(o, mailbox.map(str::as_bytes));
-    o.push(b' ');
-    out::nstring(o, host.map(str::as_bytes));
     o.push(b')');
 }
 
 #[cfg(test)]
 mod tests {
+    fn envelope(h: &[u8]) -> String {
+        let mut o = Vec::new();
+        super::write(&mut o, h);
+        String::from_utf8(o).unwrap()
+    }
+
+    #[test]
+    fn groups_are_markers_and_comments_are_not_addresses() {
+        let e = envelope(b"From: <user-from (comment)@ (comment) domain.org>\r\nCc: group:;, group2: (foo) ;\r\n\r\n");
+        assert_eq!(
+            e,
+            "(NIL NIL ((NIL NIL \"user-from\" \"domain.org\")) ((NIL NIL \"user-from\" \"domain.org\")) ((NIL NIL \"user-from\" \"domain.org\")) NIL ((NIL NIL \"group\" NIL)(NIL NIL NIL NIL)(NIL NIL \"group2\" NIL)(NIL NIL NIL NIL)) NIL NIL NIL)"
+        );
+    }
+
+    #[test]
+    fn encoded_names_are_sent_as_written() {
+        let e = envelope(b"From: =?utf-8?q?Andr=C3=A9?= <andre@example.org>\r\nSender:\r\n\r\n");
+        assert!(
+            e.starts_with("(NIL NIL ((\"=?utf-8?q?Andr=C3=A9?=\" NIL \"andre\" \"example.org\")) ((\"=?utf-8"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn envelope_exact_bytes() {
         let h = b"Date: Mon, 7 Feb 1994 21:52:25 -0800\r\nFrom: Fred Foobar <foobar@Blurdybloop.COM>\r\nSubject: afternoon meeting\r\nTo: mooch@owatagu.siam.edu\r\nMessage-Id: <B27397-0100000@Blurdybloop.COM>\r\n\r\n";

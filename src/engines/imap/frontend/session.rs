@@ -11,8 +11,8 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::FrontEnd;
 use super::backend_link::BackendLink;
 use super::commands;
-use crate::engines::imap::texts;
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits};
+use crate::engines::imap::{capability, texts};
 use crate::engines::net::listener::{Connection, stopped};
 use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::net::relay::{self, Farewell};
@@ -46,7 +46,9 @@ pub async fn run(connection: Connection, front: Arc<FrontEnd>) -> std::io::Resul
     let mut s = PreAuthSession { front: front.clone(), log, peer: connection.peer, failures: 0, orphaned: false };
     let ctx = &front.ctx;
     s.log.note(Event::Connect, "");
-    let banner = format!("* OK {}\r\n", ctx.settings.banner);
+    // RFC 3501 7.1: the capabilities in the greeting spare the client a
+    // CAPABILITY round trip.
+    let banner = format!("* OK [CAPABILITY {}] {}\r\n", s.capabilities(&stream), ctx.settings.banner);
     s.send(&mut stream, banner.as_bytes()).await?;
     let max_line = ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
     let limits = Limits { max_line, max_literal: max_line as u32 };
@@ -128,6 +130,15 @@ impl PreAuthSession {
     /// under SecureLogin.
     pub fn login_disabled(&self, stream: &ServerStream) -> bool {
         !stream.is_tls() && self.ctx().settings.login_type == LoginType::SecureLogin
+    }
+
+    /// What CAPABILITY answers on this connection now (the greeting says it
+    /// too): STARTTLS while the connection is plain and TLS is configured;
+    /// LOGINDISABLED instead of AUTH=PLAIN where SecureLogin refuses
+    /// plain-text credentials.
+    pub fn capabilities(&self, stream: &ServerStream) -> String {
+        let starttls = !stream.is_tls() && self.ctx().tls.is_some();
+        capability::pre_auth(starttls, self.login_disabled(stream))
     }
 
     async fn handle(

@@ -13,8 +13,8 @@ use imap_codec::imap_types::secret::Secret;
 
 use super::Done;
 use crate::engines::imap::backend::session::{ImapSession, Io, User};
-use crate::engines::imap::texts;
 use crate::engines::imap::wire::reader::SaslResponse;
+use crate::engines::imap::{capability, texts};
 use crate::engines::net::{Caller, LoginOutcome, sasl};
 use crate::engines::render::{RenderOptions, Renderer};
 
@@ -69,7 +69,8 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
                 mailbox: id,
                 renderer: Renderer::new(options),
             });
-            Done::completed(name)
+            // The capabilities change with login (RFC 3501 7.1).
+            Done::ok(format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH))
         }
         LoginOutcome::Refused => Done::no(failed),
         LoginOutcome::Busy => Done::no(texts::LOGIN_BUSY),

@@ -1,9 +1,12 @@
-//! COPY and MOVE (RFC 3501 6.4.7, RFC 6851) with UIDPLUS's COPYUID.
+//! COPY and MOVE (RFC 3501 6.4.7, RFC 6851) with UIDPLUS's COPYUID. All or
+//! nothing, in one transaction: when a message of the set was expunged by
+//! another session, nothing is copied or moved and the answer is
+//! `NO [EXPUNGEISSUED]`, with the pending EXPUNGE responses (RFC 2180 4.4.1).
 
 use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::sequence::SequenceSet;
 
-use super::{Done, find_folder};
+use super::{Done, EXPUNGE_ISSUED, find_folder};
 use crate::engines::imap::backend::sequence::{self, compress};
 use crate::engines::imap::backend::session::ImapSession;
 
@@ -19,6 +22,9 @@ pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static
         return Done::no("The folder is read-only.");
     }
     let uids: Vec<u32> = sequence::resolve(&set, &sel.uids, uid).into_iter().map(|(_, u)| u).collect();
+    if uids.iter().any(|u| sel.pending_expunge.contains(u)) {
+        return Done::no(EXPUNGE_ISSUED);
+    }
     let folder = sel.folder.id;
     let dest_id = dest.id;
     let result =

@@ -2,12 +2,21 @@
 //! BODY/BODYSTRUCTURE, BODY[section]<partial> and the RFC822 items. Work
 //! runs on the blocking pool in batches, and each batch is sent as soon as
 //! it is ready, so a FETCH 1:* of a large folder streams.
+//!
+//! Each batch reads in one snapshot, and a message's metadata and bytes in
+//! one statement: every item of a response describes the same message. A
+//! message the session still numbers but another session expunged gets no
+//! response at all (never an empty one), and FETCH by sequence numbers then
+//! ends `NO [EXPUNGEISSUED]` (RFC 2180 4.1.2, RFC 5530); UID FETCH ends OK,
+//! its EXPUNGE responses telling the client why.
 
 use imap_codec::imap_types::core::AString;
 use imap_codec::imap_types::fetch::{Macro, MacroOrMessageDataItemNames, MessageDataItemName, Part, Section};
 use imap_codec::imap_types::sequence::SequenceSet;
 
-use super::Done;
+use std::collections::HashSet;
+
+use super::{Done, EXPUNGE_ISSUED};
 use crate::engines::imap::backend::sequence;
 use crate::engines::imap::backend::session::{ImapSession, Io};
 use crate::engines::imap::fetch_items::section::{Want, bytes as section_bytes};
@@ -16,9 +25,12 @@ use crate::engines::imap::texts;
 use crate::engines::imap::wire::out;
 use crate::engines::mime;
 use crate::engines::render::Renderer;
-use crate::store::mail::{FlagOp, Flags, MailDb, MailResult, flag};
+use crate::store::mail::{Flags, MailDb, MailResult, flag};
 
+/// Messages per batch, and the response bytes after which a batch ends
+/// early (bodies can be large: a batch is held in memory until sent).
 const BATCH: usize = 200;
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// A fetch item, owned so that it can go to the blocking pool.
 #[derive(Debug, Clone)]
@@ -186,62 +198,103 @@ pub async fn run(
         wanted.insert(0, Item::Uid);
     }
     let (Some(sel), Some(user)) = (&s.selected, &s.user) else { return Ok(Done::completed("FETCH")) };
-    let targets: Vec<(u32, u32)> =
-        sequence::resolve(&set, &sel.uids, uid).into_iter().filter(|(_, u)| !sel.pending_expunge.contains(u)).collect();
+    let resolved = sequence::resolve(&set, &sel.uids, uid);
+    let targets: Vec<(u32, u32)> = resolved.iter().copied().filter(|(_, u)| !sel.pending_expunge.contains(u)).collect();
+    let mut missing = resolved.len() - targets.len();
     let mark_seen = !sel.read_only && wanted.iter().any(Item::sets_seen);
     let folder = sel.folder.id;
     let renderer = user.renderer.clone();
     let recent_all = sel.recent.clone();
-    for chunk in targets.chunks(BATCH) {
-        let chunk = chunk.to_vec();
+    // \Seen set by this command, so each response says so once its
+    // message is sent (a batch may end before its last message).
+    let mut seen_here: HashSet<u32> = HashSet::new();
+    let mut rest: &[(u32, u32)] = &targets;
+    while !rest.is_empty() {
+        let chunk = rest[..rest.len().min(BATCH)].to_vec();
+        let already: Vec<u32> = chunk.iter().map(|(_, u)| *u).filter(|u| seen_here.contains(u)).collect();
         let wanted = wanted.clone();
         let renderer = renderer.clone();
         let recent = recent_all.clone();
-        let result =
-            s.shared.db.run(move |db| fetch_batch(db, folder, &chunk, &wanted, &renderer, mark_seen, &recent)).await;
-        match result {
-            Ok((bytes, own)) => {
-                if let Some(sel) = s.selected.as_mut() {
-                    sel.own_modseqs.extend(own.iter().copied());
-                }
-                if !own.is_empty() {
-                    s.shared.notify_change();
-                }
-                s.out.extend_from_slice(&bytes);
-                s.flush(io).await?;
-            }
+        let result = s
+            .shared
+            .db
+            .run(move |db| {
+                let uids: Vec<u32> = chunk.iter().map(|(_, u)| *u).collect();
+                let seen = if mark_seen { db.mark_seen(folder, &uids)? } else { Default::default() };
+                let mut flagged: HashSet<u32> = already.into_iter().collect();
+                flagged.extend(seen.changed.iter().copied());
+                let batch = db.snapshot(|db| fetch_batch(db, folder, &chunk, &wanted, &renderer, &flagged, &recent))?;
+                Ok((seen, batch))
+            })
+            .await;
+        let (seen, batch) = match result {
+            Ok(x) => x,
             Err(e) => return Ok(Done::failed(&e)),
+        };
+        seen_here.extend(seen.changed);
+        if let Some(m) = seen.modseq {
+            s.shared.notify_change();
+            if let Some(sel) = s.selected.as_mut() {
+                sel.own_modseqs.insert(m);
+            }
         }
+        if let Some(sel) = s.selected.as_mut() {
+            sel.announce_keywords(batch.keywords.iter().map(String::as_str), &mut s.out);
+        }
+        missing += batch.missing;
+        s.out.extend_from_slice(&batch.bytes);
+        s.flush(io).await?;
+        rest = &rest[batch.consumed.max(1).min(rest.len())..];
+    }
+    if missing > 0 && !uid {
+        return Ok(Done::no(EXPUNGE_ISSUED));
     }
     Ok(Done::completed("FETCH"))
 }
 
-/// The FETCH responses of one batch, and the modseqs of \Seen changes.
+/// One batch's FETCH responses.
+#[derive(Debug, Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    /// How many targets it answered for (it ends early past BATCH_BYTES).
+    consumed: usize,
+    /// Targets that no longer exist (expunged by another session).
+    missing: usize,
+    /// Keywords in the flags it shows.
+    keywords: Vec<String>,
+}
+
+/// The FETCH responses for `targets` (sequence number, UID), read from the
+/// caller's snapshot. `flagged`: messages whose \Seen this command set, whose
+/// responses must show their flags.
 fn fetch_batch(
-    db: &mut MailDb,
+    db: &MailDb,
     folder: i64,
     targets: &[(u32, u32)],
     wanted: &[Item],
     renderer: &Renderer,
-    mark_seen: bool,
+    flagged: &HashSet<u32>,
     recent: &[u32],
-) -> MailResult<(Vec<u8>, Vec<u64>)> {
-    let mut o = Vec::new();
-    let mut own = Vec::new();
+) -> MailResult<Batch> {
+    let mut batch = Batch::default();
+    let o = &mut batch.bytes;
     let needs_raw = wanted.iter().any(|i| i.needs_raw(renderer));
+    let shows_flags = wanted.iter().any(|i| matches!(i, Item::Flags));
     for (seq, uid) in targets {
-        let Some(mut meta) = db.message_meta(folder, *uid)? else { continue };
-        let stored = if needs_raw { db.message_raw(folder, *uid)? } else { None };
-        let mut flags_changed = false;
-        if mark_seen
-            && !meta.flags.has(flag::SEEN)
-            && let Some(m) = db.store_flags(folder, &[*uid], FlagOp::Add, &Flags::system(flag::SEEN))?.pop()
-        {
-            own.push(m.modseq);
-            meta = m;
-            flags_changed = true;
+        if o.len() >= BATCH_BYTES {
+            break;
         }
-        let rendered = stored.as_deref().map(|r| renderer.render(r));
+        batch.consumed += 1;
+        let Some(stored) = db.message(folder, *uid, needs_raw)? else {
+            batch.missing += 1;
+            continue;
+        };
+        let meta = stored.meta;
+        let flags_changed = flagged.contains(uid);
+        if shows_flags || flags_changed {
+            batch.keywords.extend(meta.flags.keywords.iter().cloned());
+        }
+        let rendered = stored.raw.as_deref().map(|r| renderer.render(r));
         let raw: &[u8] = rendered.as_deref().unwrap_or(&[]);
         let tree = if wanted.iter().any(|i| matches!(i, Item::Envelope | Item::Structure { .. } | Item::Section { .. }))
         {
@@ -258,7 +311,7 @@ fn fetch_batch(
             first = false;
         };
         for item in wanted {
-            sep(&mut o);
+            sep(o);
             match item {
                 Item::Uid => o.extend_from_slice(format!("UID {uid}").as_bytes()),
                 Item::Flags => o.extend_from_slice(
@@ -274,13 +327,13 @@ fn fetch_batch(
                 Item::Envelope => {
                     o.extend_from_slice(b"ENVELOPE ");
                     if let Some(t) = &tree {
-                        envelope::write(&mut o, t.header(raw));
+                        envelope::write(o, t.header(raw));
                     }
                 }
                 Item::Structure { extended } => {
                     o.extend_from_slice(if *extended { b"BODYSTRUCTURE " } else { b"BODY " });
                     if let Some(t) = &tree {
-                        structure::write(&mut o, raw, t, *extended);
+                        structure::write(o, raw, t, *extended);
                     }
                 }
                 Item::Section { path, want, partial, label, .. } => {
@@ -297,11 +350,11 @@ fn fetch_batch(
                     };
                     o.extend_from_slice(label.as_bytes());
                     o.push(b' ');
-                    out::literal(&mut o, data);
+                    out::literal(o, data);
                 }
                 Item::Rfc822 => {
                     o.extend_from_slice(b"RFC822 ");
-                    out::literal(&mut o, raw);
+                    out::literal(o, raw);
                 }
                 Item::Rfc822Header | Item::Rfc822Text => {
                     let t = mime::parse(raw);
@@ -311,19 +364,19 @@ fn fetch_batch(
                         ("RFC822.TEXT ", t.body(raw))
                     };
                     o.extend_from_slice(name.as_bytes());
-                    out::literal(&mut o, data);
+                    out::literal(o, data);
                 }
             }
         }
-        if flags_changed && !wanted.iter().any(|i| matches!(i, Item::Flags)) {
-            sep(&mut o);
+        if flags_changed && !shows_flags {
+            sep(o);
             o.extend_from_slice(
                 format!("FLAGS {}", flags_list(&meta.flags, recent.binary_search(uid).is_ok())).as_bytes(),
             );
         }
         o.extend_from_slice(b")\r\n");
     }
-    Ok((o, own))
+    Ok(batch)
 }
 
 #[cfg(test)]
@@ -352,22 +405,38 @@ mod tests {
             peek: true,
             label: "BODY[]<0>".into(),
         };
-        let (o, _) = fetch_batch(
-            &mut db,
-            inbox,
-            &[(1, uid)],
-            &[Item::Uid, item],
-            &Renderer::new(Default::default()),
-            false,
-            &[],
-        )
-        .unwrap();
-        assert_eq!(String::from_utf8(o).unwrap(), "* 1 FETCH (UID 1 BODY[]<0> {20}\r\nSubject: x\r\n\r\nbody\r\n)\r\n");
+        let none = HashSet::new();
+        let plain = Renderer::new(Default::default());
+        let b = fetch_batch(&db, inbox, &[(1, uid)], &[Item::Uid, item], &plain, &none, &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(b.bytes).unwrap(),
+            "* 1 FETCH (UID 1 BODY[]<0> {20}\r\nSubject: x\r\n\r\nbody\r\n)\r\n"
+        );
         let item = Item::Section { path: vec![], want: Want::All, partial: None, peek: false, label: "BODY[]".into() };
-        let (o, own) =
-            fetch_batch(&mut db, inbox, &[(1, uid)], &[item], &Renderer::new(Default::default()), true, &[]).unwrap();
-        assert!(String::from_utf8(o).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
-        assert_eq!(own.len(), 1);
+        let seen = db.mark_seen(inbox, &[uid]).unwrap();
+        assert_eq!(seen.changed, vec![uid]);
+        let flagged: HashSet<u32> = seen.changed.into_iter().collect();
+        let b = fetch_batch(&db, inbox, &[(1, uid)], &[item], &plain, &flagged, &[]).unwrap();
+        assert!(String::from_utf8(b.bytes).unwrap().ends_with("\r\nbody\r\n FLAGS (\\Seen))\r\n"));
+        assert!(db.mark_seen(inbox, &[uid]).unwrap().modseq.is_none(), "already seen: no change");
+    }
+
+    #[test]
+    fn an_expunged_message_gets_no_response_rather_than_an_empty_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db = MailDb::open(&dir.path().join("mail.db")).unwrap();
+        let uids = db.deliver_many("g", &[b"Subject: a\r\n\r\na\r\n", b"Subject: b\r\n\r\nb\r\n"]).unwrap();
+        let inbox = db.inbox_snapshot("g").unwrap().folder_id;
+        db.delete_messages(inbox, &[uids[0]]).unwrap();
+        let wanted = [Item::Uid, Item::Size, Item::Rfc822];
+        let targets = [(1, uids[0]), (2, uids[1])];
+        let b = fetch_batch(&db, inbox, &targets, &wanted, &Renderer::new(Default::default()), &HashSet::new(), &[])
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(b.bytes).unwrap(),
+            "* 2 FETCH (UID 2 RFC822.SIZE 17 RFC822 {17}\r\nSubject: b\r\n\r\nb\r\n)\r\n"
+        );
+        assert_eq!((b.consumed, b.missing), (2, 1));
     }
 
     #[test]
@@ -381,13 +450,13 @@ mod tests {
         let link = CalendarMode::Link { base_url: "https://o/owa".into() };
         let mut options = RenderOptions { calendar: link, ..Default::default() };
         let wanted = [Item::Size, Item::Rfc822];
-        let (o, _) =
-            fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options.clone()), false, &[]).unwrap();
-        let text = String::from_utf8(o).unwrap();
+        let none = HashSet::new();
+        let b = fetch_batch(&db, inbox, &[(1, uid)], &wanted, &Renderer::new(options.clone()), &none, &[]).unwrap();
+        let text = String::from_utf8(b.bytes).unwrap();
         assert!(text.starts_with(&format!("* 1 FETCH (RFC822.SIZE {} RFC822 {{", raw.len())), "{text}");
         options.exact_size = true;
-        let (o, _) = fetch_batch(&mut db, inbox, &[(1, uid)], &wanted, &Renderer::new(options), false, &[]).unwrap();
-        let text = String::from_utf8(o).unwrap();
+        let b = fetch_batch(&db, inbox, &[(1, uid)], &wanted, &Renderer::new(options), &none, &[]).unwrap();
+        let text = String::from_utf8(b.bytes).unwrap();
         let size: &str = text.split("RFC822.SIZE ").nth(1).and_then(|r| r.split(' ').next()).unwrap();
         assert!(text.contains(&format!("RFC822 {{{size}}}\r\n")), "the size announced is the literal sent: {text}");
     }

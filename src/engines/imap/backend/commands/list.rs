@@ -1,11 +1,15 @@
 //! LIST and LSUB (RFC 3501 6.3.8-9) with CHILDREN (RFC 3348) and
-//! SPECIAL-USE (RFC 6154) attributes. `/` separates levels.
+//! SPECIAL-USE (RFC 6154) attributes. `/` separates levels. LSUB lists the
+//! subscribed folders that match, and with a `%` pattern also an
+//! unsubscribed folder that matches when something below it is subscribed,
+//! as `\Noselect` (RFC 3501 6.3.9: `foo/bar` subscribed, `foo` not, `%`
+//! gives `foo`).
 
 use imap_codec::imap_types::mailbox::{ListMailbox, Mailbox};
 
-use super::{Done, display_name, folder_name, is_hidden};
+use super::{Done, display_name, is_hidden};
 use crate::engines::imap::backend::session::ImapSession;
-use crate::engines::imap::wire::{out, utf7};
+use crate::engines::imap::wire::out;
 
 pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
     let name = if lsub { "LSUB" } else { "LIST" };
@@ -13,9 +17,11 @@ pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: List
         ListMailbox::Token(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
         ListMailbox::String(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
     };
+    // The reference as sent (modified UTF-7, like the names it is matched
+    // against), trailing separator kept: `par/` and `%` mean `par/%`.
     let reference = match &reference {
         Mailbox::Inbox => "INBOX".to_string(),
-        other => folder_name(other).map(|n| utf7::encode(&n)).unwrap_or_default(),
+        Mailbox::Other(other) => String::from_utf8_lossy(other.as_ref()).into_owned(),
     };
     if pattern.is_empty() && !lsub {
         // The hierarchy delimiter query.
@@ -32,16 +38,19 @@ pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: List
     let show_hidden = s.show_hidden();
     let visible: Vec<_> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
     for f in &visible {
-        if lsub && !f.subscribed {
-            continue;
-        }
         let shown = display_name(f);
         if !matches(&full, &shown) {
             continue;
         }
         let prefix = format!("{}/", f.name);
+        let subscribed_below = || visible.iter().any(|c| c.subscribed && c.name.starts_with(&prefix));
+        let no_select = lsub && !f.subscribed;
+        if no_select && !(full.contains('%') && subscribed_below()) {
+            continue;
+        }
         let has_children = visible.iter().any(|c| c.name.starts_with(&prefix));
-        let mut attrs = vec![if has_children { "\\HasChildren" } else { "\\HasNoChildren" }];
+        let mut attrs = if no_select { vec!["\\Noselect"] } else { vec![] };
+        attrs.push(if has_children { "\\HasChildren" } else { "\\HasNoChildren" });
         if let Some(special) = &f.special_use {
             attrs.push(special.as_str());
         }

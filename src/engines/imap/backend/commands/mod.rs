@@ -33,6 +33,10 @@ use crate::engines::imap::texts;
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
 
+/// The answer to a command naming messages another session expunged
+/// (RFC 5530); the client learns which at its next NOOP.
+pub const EXPUNGE_ISSUED: &str = "[EXPUNGEISSUED] Some of the requested messages no longer exist.";
+
 /// How a command ended: the tagged status and text, and whether the
 /// connection stays.
 pub struct Done {
@@ -66,6 +70,7 @@ impl Done {
             MailError::ProtectedFolder => Done::no("This folder cannot be deleted or renamed."),
             MailError::HasChildren => Done::no("The folder has subfolders."),
             MailError::BadFolderName => Done::bad(texts::ARGUMENT_ERROR),
+            MailError::Expunged => Done::no(EXPUNGE_ISSUED),
             other => {
                 eprintln!("mailsh: IMAP4 back end: mailbox database error: {other}");
                 Done::no(texts::SERVER_UNAVAILABLE)

@@ -1,6 +1,12 @@
 //! SEARCH and UID SEARCH (RFC 3501 6.4.4), evaluated on the blocking pool
-//! over the session's view of the folder. HEADER, FROM, SUBJECT, BODY and
-//! TEXT compare without case on the stored bytes.
+//! over the session's view of the folder, in one snapshot of the database.
+//! HEADER, SUBJECT, BODY and TEXT compare without case on the stored bytes,
+//! every occurrence of a header field counting; FROM, TO, CC and BCC also
+//! match the addresses as parsed (comments and groups removed), so
+//! `user@domain` finds `<user (comment)@ (comment) domain>`. A message the
+//! session still numbers but another session expunged matches nothing
+//! (RFC 2180 4.3), and SEARCH by sequence numbers then ends
+//! `OK [EXPUNGEISSUED]` (RFC 9051 7.1) so the client knows to NOOP.
 
 use chrono::Datelike;
 use imap_codec::imap_types::search::SearchKey;
@@ -8,7 +14,8 @@ use imap_codec::imap_types::sequence::{SeqOrUid, Sequence, SequenceSet};
 
 use super::Done;
 use crate::engines::imap::backend::session::ImapSession;
-use crate::engines::mime::headers::{field_value, header_end};
+use crate::engines::mime::address;
+use crate::engines::mime::headers::{field_values, header_end};
 use crate::store::mail::{MessageMeta, flag};
 
 struct Msg<'a> {
@@ -30,30 +37,38 @@ pub async fn run(s: &mut ImapSession, criteria: Vec<SearchKey<'static>>, uid: bo
         .shared
         .db
         .run(move |db| {
-            let metas = db.messages(folder)?;
             let count = view.len() as u32;
             let max_uid = view.last().copied().unwrap_or(0);
             let mut hits = Vec::new();
-            for meta in &metas {
-                let Ok(i) = view.binary_search(&meta.uid) else { continue };
-                let raw = if needs_raw { db.message_raw(folder, meta.uid)? } else { None };
-                let is_recent = recent.binary_search(&meta.uid).is_ok();
-                let m = Msg { seq: i as u32 + 1, meta, raw: raw.as_deref(), count, max_uid, recent: is_recent };
-                if criteria.iter().all(|k| matches(k, &m)) {
-                    hits.push(if uid { meta.uid } else { m.seq });
-                }
-            }
-            Ok(hits)
+            let mut present = 0;
+            db.snapshot(|db| {
+                db.each_message(folder, needs_raw, |stored| {
+                    let Ok(i) = view.binary_search(&stored.meta.uid) else { return Ok(()) };
+                    present += 1;
+                    let meta = &stored.meta;
+                    let is_recent = recent.binary_search(&meta.uid).is_ok();
+                    let m =
+                        Msg { seq: i as u32 + 1, meta, raw: stored.raw.as_deref(), count, max_uid, recent: is_recent };
+                    if criteria.iter().all(|k| matches(k, &m)) {
+                        hits.push(if uid { meta.uid } else { m.seq });
+                    }
+                    Ok(())
+                })
+            })?;
+            Ok((hits, present < view.len()))
         })
         .await;
     match result {
-        Ok(hits) => {
+        Ok((hits, expunged_elsewhere)) => {
             let mut line = String::from("* SEARCH");
             for h in hits {
                 line.push(' ');
                 line.push_str(&h.to_string());
             }
             s.untagged(line.trim_start_matches("* "));
+            if expunged_elsewhere && !uid {
+                return Done::ok("[EXPUNGEISSUED] SEARCH completed.");
+            }
             Done::completed("SEARCH")
         }
         Err(e) => Done::failed(&e),
@@ -92,13 +107,28 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// Whether any field called `name` contains `needle` (an empty needle: any
+/// field of that name at all, RFC 3501 6.4.4).
 fn header_has(m: &Msg, name: &str, needle: &[u8]) -> bool {
     let Some(raw) = m.raw else { return false };
     let header = &raw[..header_end(raw, 0, raw.len())];
-    match field_value(header, name) {
-        Some(v) => contains(v.as_bytes(), needle),
-        None => false,
+    field_values(header, name).iter().any(|v| contains(v.as_bytes(), needle))
+}
+
+/// An address field: its text, or one of its addresses written plainly
+/// (`Name <user@domain>`, `user@domain`), contains `needle`.
+fn address_has(m: &Msg, name: &str, needle: &[u8]) -> bool {
+    if header_has(m, name, needle) {
+        return true;
     }
+    let Some(raw) = m.raw else { return false };
+    let header = &raw[..header_end(raw, 0, raw.len())];
+    field_values(header, name).iter().any(|v| {
+        address::parse_list(v.as_bytes())
+            .iter()
+            .filter_map(address::Item::mailbox)
+            .any(|a| contains(a.plain().as_bytes(), needle))
+    })
 }
 
 fn day_of_unix(unix: i64) -> i32 {
@@ -146,10 +176,10 @@ fn matches(k: &SearchKey, m: &Msg) -> bool {
         SentBefore(d) => sent_day(m).is_some_and(|s| s < day(d)),
         SentOn(d) => sent_day(m).is_some_and(|s| s == day(d)),
         SentSince(d) => sent_day(m).is_some_and(|s| s >= day(d)),
-        Bcc(v) => header_has(m, "bcc", v.as_ref()),
-        Cc(v) => header_has(m, "cc", v.as_ref()),
-        From(v) => header_has(m, "from", v.as_ref()),
-        To(v) => header_has(m, "to", v.as_ref()),
+        Bcc(v) => address_has(m, "bcc", v.as_ref()),
+        Cc(v) => address_has(m, "cc", v.as_ref()),
+        From(v) => address_has(m, "from", v.as_ref()),
+        To(v) => address_has(m, "to", v.as_ref()),
         Subject(v) => header_has(m, "subject", v.as_ref()),
         Header(name, v) => header_has(m, &String::from_utf8_lossy(name.as_ref()), v.as_ref()),
         Body(v) => m.raw.is_some_and(|raw| contains(&raw[header_end(raw, 0, raw.len())..], v.as_ref())),

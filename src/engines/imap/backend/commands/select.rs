@@ -1,9 +1,11 @@
-//! SELECT and EXAMINE (RFC 3501 6.3.1-2).
+//! SELECT and EXAMINE (RFC 3501 6.3.1-2). The folder, its messages and its
+//! recent ones are read in one transaction. EXAMINE changes nothing, \Recent
+//! included, but reports the recent messages as SELECT and STATUS would.
 
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{Done, find_folder};
-use crate::engines::imap::backend::selected::{Selected, available_flags, permanent_flags};
+use crate::engines::imap::backend::selected::Selected;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::flag;
 
@@ -16,19 +18,15 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, read_only: bool
         Ok(None) => return Done::no("The specified folder could not be found in the store."),
         Err(e) => return Done::failed(&e),
     };
-    let opened = s.shared.db.run(move |db| Selected::open(db, folder, read_only)).await;
+    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only)).await;
     let (selected, messages) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),
     };
     s.untagged(&format!("{} EXISTS", messages.len()));
-    s.untagged(&format!("{} RECENT", selected.recent.len()));
-    s.untagged(&format!("FLAGS {}", available_flags()));
-    if read_only {
-        s.untagged("OK [PERMANENTFLAGS ()] Permanent flags");
-    } else {
-        s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", permanent_flags()));
-    }
+    s.untagged(&format!("{} RECENT", selected.recent_count()));
+    s.untagged(&format!("FLAGS {}", selected.flags()));
+    s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", selected.permanent_flags()));
     if let Some(i) = messages.iter().position(|m| !m.flags.has(flag::SEEN)) {
         s.untagged(&format!("OK [UNSEEN {}] Is the first unseen message", i + 1));
     }

@@ -1,4 +1,4 @@
-//! STATUS (RFC 3501 6.3.10).
+//! STATUS (RFC 3501 6.3.10): every figure from one snapshot of the folder.
 
 use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::status::StatusDataItemName;
@@ -6,7 +6,6 @@ use imap_codec::imap_types::status::StatusDataItemName;
 use super::{Done, display_name, find_folder};
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::wire::out;
-use crate::store::mail::flag;
 
 pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[StatusDataItemName]) -> Done {
     let folder = match find_folder(s, &mailbox).await {
@@ -15,23 +14,19 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
         Err(e) => return Done::failed(&e),
     };
     let id = folder.id;
-    let (messages, recent) = match s.shared.db.run(move |db| Ok((db.messages(id)?, db.recent_count(id)?))).await {
-        Ok(m) => m,
+    let status = match s.shared.db.run(move |db| db.folder_status(id)).await {
+        Ok(st) => st,
         Err(e) => return Done::failed(&e),
     };
     let mut parts = Vec::new();
     for item in items {
         parts.push(match item {
-            StatusDataItemName::Messages => format!("MESSAGES {}", messages.len()),
-            StatusDataItemName::Recent => format!("RECENT {recent}"),
-            StatusDataItemName::UidNext => format!("UIDNEXT {}", folder.uidnext),
-            StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", folder.uidvalidity),
-            StatusDataItemName::Unseen => {
-                format!("UNSEEN {}", messages.iter().filter(|m| !m.flags.has(flag::SEEN)).count())
-            }
-            StatusDataItemName::Deleted => {
-                format!("DELETED {}", messages.iter().filter(|m| m.flags.has(flag::DELETED)).count())
-            }
+            StatusDataItemName::Messages => format!("MESSAGES {}", status.messages),
+            StatusDataItemName::Recent => format!("RECENT {}", status.recent),
+            StatusDataItemName::UidNext => format!("UIDNEXT {}", status.uidnext),
+            StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", status.uidvalidity),
+            StatusDataItemName::Unseen => format!("UNSEEN {}", status.unseen),
+            StatusDataItemName::Deleted => format!("DELETED {}", status.deleted),
             _ => continue,
         });
     }

@@ -1,10 +1,13 @@
-//! STORE and UID STORE (RFC 3501 6.4.6).
+//! STORE and UID STORE (RFC 3501 6.4.6), in one transaction. Messages the
+//! session still numbers but another session expunged are skipped; a
+//! non-silent STORE by sequence numbers then ends `NO [EXPUNGEISSUED]` after
+//! the FETCH responses of the others (RFC 2180 4.2.1-3).
 
 use imap_codec::imap_types::flag::{Flag, StoreResponse, StoreType};
 use imap_codec::imap_types::sequence::SequenceSet;
 
-use super::Done;
 use super::fetch::flags_list;
+use super::{Done, EXPUNGE_ISSUED};
 use crate::engines::imap::backend::sequence;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::{FlagOp, Flags, flag};
@@ -43,7 +46,6 @@ pub async fn run(
         return Done::no("The folder is read-only.");
     }
     let targets = sequence::resolve(&set, &sel.uids, uid);
-    let pending = sel.pending_expunge.clone();
     let op = match kind {
         StoreType::Replace => FlagOp::Replace,
         StoreType::Add => FlagOp::Add,
@@ -51,24 +53,28 @@ pub async fn run(
     };
     let flags = to_flags(&flags);
     let folder = sel.folder.id;
-    let uids: Vec<u32> = targets.iter().map(|(_, u)| *u).filter(|u| !pending.contains(u)).collect();
+    let uids: Vec<u32> = targets.iter().map(|(_, u)| *u).filter(|u| !sel.pending_expunge.contains(u)).collect();
     let result = s.shared.db.run(move |db| db.store_flags(folder, &uids, op, &flags)).await;
-    let metas = match result {
-        Ok(m) => m,
+    let stored = match result {
+        Ok(r) => r,
         Err(e) => return Done::failed(&e),
     };
-    s.shared.notify_change();
-    if let Some(sel) = s.selected.as_mut() {
-        sel.own_modseqs.extend(metas.iter().map(|m| m.modseq));
+    let missing = targets.len() - stored.messages.len();
+    let Some(sel) = s.selected.as_mut() else { return Done::completed("STORE") };
+    if let Some(m) = stored.modseq {
+        s.shared.notify_change();
+        sel.own_modseqs.insert(m);
     }
+    sel.announce_keywords(stored.messages.iter().flat_map(|m| m.flags.keywords.iter().map(String::as_str)), &mut s.out);
     if response == StoreResponse::Answer {
-        for m in &metas {
-            let Some(seq) = s.selected.as_ref().and_then(|sel| sel.seq_of(m.uid)) else { continue };
+        for m in &stored.messages {
+            let Some(seq) = sel.seq_of(m.uid) else { continue };
             let uid_part = if uid { format!(" UID {}", m.uid) } else { String::new() };
-            let recent = s.selected.as_ref().is_some_and(|sel| sel.is_recent(m.uid));
-            s.out.extend_from_slice(
-                format!("* {seq} FETCH (FLAGS {}{uid_part})\r\n", flags_list(&m.flags, recent)).as_bytes(),
-            );
+            let flags = flags_list(&m.flags, sel.is_recent(m.uid));
+            s.out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags}{uid_part})\r\n").as_bytes());
+        }
+        if missing > 0 && !uid {
+            return Done::no(EXPUNGE_ISSUED);
         }
     }
     Done::completed("STORE")

@@ -3,12 +3,10 @@
 //! refuses plain-text credentials.
 
 use super::super::session::{PreAuthSession, Step};
-use crate::engines::imap::capability;
 use crate::engines::net::ServerStream;
 
 pub async fn run(s: &mut PreAuthSession, stream: &mut ServerStream, tag: &str) -> std::io::Result<Step> {
-    let starttls = !stream.is_tls() && s.ctx().tls.is_some();
-    let caps = capability::pre_auth(starttls, s.login_disabled(stream));
+    let caps = s.capabilities(stream);
     s.send(stream, format!("* CAPABILITY {caps}\r\n").as_bytes()).await?;
     s.reply(stream, tag, "OK", "CAPABILITY completed.").await?;
     Ok(Step::Continue)

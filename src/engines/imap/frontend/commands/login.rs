@@ -8,7 +8,7 @@ use imap_codec::imap_types::secret::Secret;
 
 use super::super::backend_link::BackendLink;
 use super::super::session::{PreAuthSession, Step};
-use crate::engines::imap::texts;
+use crate::engines::imap::{capability, texts};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::BackEndError;
 use crate::engines::net::{Caller, LoginOutcome, ServerStream};
@@ -66,7 +66,9 @@ pub async fn log_in(
     };
     match BackendLink::open(ctx.settings.proxy_target_port, &ctx.proxy_key, user, pass).await {
         Ok(link) => {
-            s.reply(stream, tag, "OK", &format!("{name} completed.")).await?;
+            // The capabilities change with login (RFC 3501 7.1).
+            let text = format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH);
+            s.reply(stream, tag, "OK", &text).await?;
             Ok(Step::Relay { link, slot })
         }
         // The access changed between the two checks: a failed login.
