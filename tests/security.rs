@@ -4,6 +4,8 @@
 //! secret, services belong to their store, and bad input gets clean errors.
 
 mod common;
+#[path = "common/pty.rs"]
+mod pty;
 
 use mailsh::services::{Service, ServiceStatus};
 use mailsh::store::{Protocol, Store};
@@ -398,4 +400,251 @@ fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_servi
         log.contains("The Microsoft Exchange POP3 Backend service terminated unexpectedly.  It has done this 6 time(s).  The following corrective action will be taken in 1000 milliseconds: Restart the service."),
         "{log}"
     );
+}
+
+// ---- private files, secret-free logs ----------------------------------------
+
+/// Every file and folder under `root` that is not 0600 / 0700.
+fn loose_files(root: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut loose = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable").flatten() {
+            let path = entry.path();
+            let meta = std::fs::symlink_metadata(&path).expect("stat");
+            let mode = meta.permissions().mode() & 0o777;
+            let want = if meta.is_dir() { 0o700 } else { 0o600 };
+            if mode != want {
+                loose.push(format!("{:o} {}", mode, path.display()));
+            }
+            if meta.is_dir() {
+                todo.push(path);
+            }
+        }
+    }
+    loose.sort();
+    loose
+}
+
+fn enable_imap_log(env: &common::Env) {
+    let mut store = Store::open_existing(&env.store).expect("store");
+    let mut s = store.protocol_settings(Protocol::Imap4).expect("IMAP4 settings");
+    s.protocol_log_enabled = true;
+    store.write(|tx| Store::save_protocol_settings(tx, &s)).expect("saved");
+}
+
+#[test]
+fn every_file_of_a_store_is_private_under_umask_022() {
+    // SAFETY: umask(2) only sets this process's mask (inherited by the
+    // shells and services the test starts).
+    unsafe { libc::umask(0o022) };
+    let mut env = common::Env::new(false);
+    enable_imap_log(&env);
+    env.start_pop();
+    start_imap(&mut env);
+    // Logons write the protocol logs, the mailbox database, the state.
+    let out = python(
+        "import imaplib, os, poplib, ssl, sys\n\
+         p = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+         p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD']); p.quit()\n\
+         c = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[2]), ssl_context=ssl._create_unverified_context(), timeout=20)\n\
+         c.login(os.environ['USER'], os.environ['PASSWORD']); c.select(); c.logout(); print('ok')",
+        &[env.plain_port.to_string(), env.imap_ssl_port.to_string()],
+    );
+    assert_eq!(out, "ok\n");
+    // The REPL's history.
+    let mut cmd = std::process::Command::new(common::exe());
+    cmd.arg("-Store").arg(&env.store).env("NO_COLOR", "1").env("TERM", "xterm");
+    let mut repl = pty::Pty::spawn(cmd);
+    repl.expect("[PS] CAS01>");
+    repl.run("Get-Service MSExchangePOP3 | Out-Null");
+    repl.send_line("exit");
+    assert_eq!(repl.wait_exit(), Some(0));
+    for s in [Service::Imap4, Service::Imap4Backend, Service::Pop3, Service::Pop3Backend] {
+        env.control.stop(s, &mut || {}).expect("stopped");
+    }
+    let state = env.state_dir();
+    for expected in [
+        "history.txt",
+        "mail.db",
+        "proxy.key",
+        "services/MSExchangePOP3.log",
+        "services/MSExchangeIMAP4.state",
+        "Logging/Pop3",
+        "Logging/Imap4",
+        "certs",
+    ] {
+        assert!(state.join(expected).exists(), "{expected} was made");
+    }
+    assert_eq!(loose_files(env.dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_existing_store_is_tightened_when_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let sh = common::Shell::new();
+    sh.mailboxes(&["Bob"]);
+    let state = mailsh::store::state_dir_for(&sh.store());
+    std::fs::create_dir_all(state.join("Logging/Pop3")).expect("a log folder");
+    std::fs::write(state.join("Logging/Pop3/POP320260101-1.LOG"), "x").expect("a log");
+    let chmod =
+        |p: &std::path::Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+    chmod(&sh.store(), 0o644);
+    for d in [state.clone(), state.join("Logging"), state.join("Logging/Pop3")] {
+        chmod(&d, 0o755);
+    }
+    chmod(&state.join("Logging/Pop3/POP320260101-1.LOG"), 0o644);
+    let r = sh.cmd("Get-Mailbox | Out-Null");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(loose_files(sh.dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_refused_auth_followed_by_credentials_leaves_no_secret_in_the_protocol_logs() {
+    let mut env = common::Env::new(true);
+    enable_imap_log(&env);
+    env.start_pop();
+    start_imap(&mut env);
+    // SecureLogin on plain text: AUTH PLAIN is refused; the client sends
+    // its credentials anyway.
+    let out = python(
+        r#"
+import base64, os, socket, sys
+secret = base64.b64encode(b'\0' + os.environ['USER'].encode() + b'\0' + os.environ['PASSWORD'].encode())
+def talk(port, lines):
+    s = socket.create_connection(('127.0.0.1', port), timeout=20)
+    f = s.makefile('rb')
+    f.readline()
+    for line in lines:
+        s.sendall(line + b'\r\n')
+        print(f.readline().decode().strip())
+    s.close()
+talk(int(sys.argv[1]), [b'AUTH PLAIN', secret, b'AUTH PLAIN ' + secret, b'QUIT'])
+talk(int(sys.argv[2]), [b'a AUTHENTICATE PLAIN', secret, b'b AUTHENTICATE PLAIN ' + secret, secret + b' NOOP', b'c LOGOUT'])
+print(secret.decode())
+"#,
+        &[env.plain_port.to_string(), env.imap_plain_port.to_string()],
+    );
+    let secret = out.lines().last().expect("the secret").to_string();
+    assert_eq!(
+        out,
+        format!(
+            "-ERR Command is not valid in this state.\n-ERR Protocol error. 14\n-ERR Command is not valid in this state.\n\
+             +OK Microsoft Exchange Server POP3 server signing off.\n\
+             a BAD Command received in Invalid state.\n* BAD Command Error. 12\nb BAD Command received in Invalid state.\n\
+             {secret} OK NOOP completed.\n* BYE Microsoft Exchange Server IMAP4 server signing off.\n{secret}\n"
+        )
+    );
+    for s in [Service::Imap4, Service::Pop3] {
+        env.control.stop(s, &mut || {}).expect("stopped");
+    }
+    let mut logs = String::new();
+    for dir in ["Logging/Pop3", "Logging/Imap4"] {
+        for f in std::fs::read_dir(env.state_dir().join(dir)).expect("logs written").flatten() {
+            logs.push_str(&std::fs::read_to_string(f.path()).expect("a log"));
+        }
+    }
+    assert!(logs.contains("AUTH PLAIN") && logs.contains("AUTHENTICATE"), "{logs}");
+    assert!(!logs.contains(&secret) && !logs.contains(common::PASSWORD), "{logs}");
+}
+
+// ---- bad input, read-only stores ---------------------------------------------
+
+#[test]
+fn input_that_is_not_utf8_gets_a_clean_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let sh = common::Shell::new();
+    let arg = std::ffi::OsStr::from_bytes(b"Write-Output \"\xff\"");
+    let out = sh.command().arg("-Command").arg(arg).stdin(std::process::Stdio::null()).output().expect("mailsh runs");
+    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Cannot process the command because argument 2 is not valid UTF-8: Unable to translate bytes [FF] at index 14 from specified code page to Unicode.\n"
+    );
+    let script = sh.path("bad.ps1");
+    std::fs::write(&script, b"Get-Mailbox\n# caf\xc3\n").expect("script written");
+    let out = sh.command().arg("-File").arg(&script).stdin(std::process::Stdio::null()).output().expect("mailsh runs");
+    assert_eq!(out.status.code(), Some(64));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "Processing -File '{}' failed: Unable to translate bytes [C3] at index 17 from specified code page to Unicode. Specify a valid path for the -File parameter\n",
+            script.display()
+        )
+    );
+    let mut child = sh
+        .command()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mailsh starts");
+    std::io::Write::write_all(&mut child.stdin.take().expect("piped"), b"Write-Output ok\n\xfe\xff\n")
+        .expect("written");
+    let out = child.wait_with_output().expect("mailsh ends");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "", "nothing runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "Cannot process the standard input: Unable to translate bytes [FE] at index 16 from specified code page to Unicode.\n"
+    );
+}
+
+#[test]
+fn a_store_this_account_cannot_write_is_read_and_refuses_writes_clearly() {
+    use std::os::unix::fs::PermissionsExt;
+    let sh = common::Shell::new();
+    sh.mailboxes(&["Bob"]);
+    let state = mailsh::store::state_dir_for(&sh.store());
+    let chmod =
+        |p: &std::path::Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let run = |text: &str| {
+        let mut cmd = if root {
+            // Root writes anything: the store is read by another account,
+            // which the owner let read it.
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", common::exe()]);
+            c
+        } else {
+            std::process::Command::new(common::exe())
+        };
+        let out = cmd
+            .arg("-Store")
+            .arg(sh.store())
+            .args(["-NonInteractive", "-Command", text])
+            .env("NO_COLOR", "1")
+            .env("HOME", "/tmp")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("mailsh runs");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        )
+    };
+    if root {
+        for d in [sh.dir.path(), state.as_path()] {
+            chmod(d, 0o755);
+        }
+        chmod(&sh.store(), 0o644);
+    } else {
+        chmod(&sh.store(), 0o444);
+        chmod(sh.dir.path(), 0o555);
+    }
+    let (out, err, code) = run("(Get-CASMailbox Bob).PopEnabled");
+    assert_eq!((out.as_str(), err.as_str(), code), ("True\n", "", Some(0)));
+    let (_, err, code) = run("Set-CASMailbox Bob -PopEnabled $false");
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with(&format!(
+            "Set-CASMailbox : The configuration store '{}' is read-only for this account: nothing was changed.",
+            sh.store().display()
+        )),
+        "{err}"
+    );
+    chmod(sh.dir.path(), 0o700);
 }
