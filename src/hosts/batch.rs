@@ -105,14 +105,12 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
         }
     };
     let mut pending = String::new();
-    let mut line_no = 1;
     let mut start_line = 1;
-    for line in all.trim_start_matches('\u{feff}').split_inclusive('\n') {
+    for (line_no, line) in (1..).zip(all.trim_start_matches('\u{feff}').split_inclusive('\n')) {
         if pending.is_empty() {
             start_line = line_no;
         }
         pending.push_str(line);
-        line_no += 1;
         match parse_script(&pending) {
             Ok(script) => {
                 cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
