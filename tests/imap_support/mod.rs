@@ -154,6 +154,7 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
         .env("PORT", env.plain_port.to_string())
         .env("SSL_PORT", env.ssl_port.to_string())
         .env("PROXY_PORT", env.proxy_port.to_string())
+        .env("PROXY_KEY", mailsh::store::state_dir_for(&env.store).join("proxy.key"))
         .env("USER", USER)
         .env("PASSWORD", PASSWORD)
         .output()
