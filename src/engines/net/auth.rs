@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use ring::hmac;
 
-use super::throttle::Throttle;
+use super::throttle::{Lockout, Throttle};
 use super::verify_pool::VerifyPool;
 use crate::store::{Mailbox, Protocol, Store, StoreError};
 
@@ -157,14 +157,7 @@ impl Authenticator {
             if let Some(a) = attempt
                 && let Some(lockout) = a.failed()
             {
-                self.log(&format!(
-                    "the account '{}' is locked out for {} minutes after {} failed logons from addresses it \
-                     does not usually log on from (the last from {})",
-                    user.trim(),
-                    lockout.minutes,
-                    lockout.failures,
-                    caller_address(caller)
-                ));
+                self.log(&lockout_line(user, &lockout, caller));
             }
             return LoginOutcome::Refused;
         };
@@ -212,6 +205,20 @@ impl Authenticator {
         let protocol = self.protocol;
         self.with_store(move |s| Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol_enabled(&m, protocol)))).await
     }
+}
+
+/// The service log's line for a lockout that began. The name is the
+/// client's: escaped, so that it cannot forge lines of the log (an IMAP
+/// literal may hold CR LF).
+fn lockout_line(user: &str, lockout: &Lockout, caller: Caller) -> String {
+    format!(
+        "the account '{}' is locked out for {} minutes after {} failed logons from addresses it does not \
+         usually log on from (the last from {})",
+        user.trim().escape_debug(),
+        lockout.minutes,
+        lockout.failures,
+        caller_address(caller)
+    )
 }
 
 fn caller_address(caller: Caller) -> String {
@@ -280,6 +287,20 @@ impl Default for CredentialCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lockout_line_cannot_be_split_by_the_name_a_client_sent() {
+        let line = lockout_line(
+            "bob\r\n2026-12-01T00:00:00Z IMAP4: forged",
+            &Lockout { failures: 10, minutes: 15 },
+            Caller::Client("203.0.113.9".parse().expect("ip")),
+        );
+        assert_eq!(
+            line,
+            "the account 'bob\\r\\n2026-12-01T00:00:00Z IMAP4: forged' is locked out for 15 minutes after 10 failed \
+             logons from addresses it does not usually log on from (the last from 203.0.113.9)"
+        );
+    }
 
     #[test]
     fn the_cache_matches_only_the_same_password_and_hash() {

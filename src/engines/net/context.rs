@@ -148,7 +148,7 @@ pub fn prepare(
         role,
         auth: Arc::new(Authenticator::new(store_path, protocol)),
         limits: ConnectionLimits::for_engine(&settings, protocol, role),
-        pre_auth: PreAuthBudget::default(),
+        pre_auth: PreAuthBudget::for_role(role),
         proxy_key: Arc::new(proxy_key),
         log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
         access: data_version::watch_config(store_path),

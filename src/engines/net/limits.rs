@@ -123,6 +123,11 @@ pub fn address_key(ip: IpAddr) -> IpAddr {
 /// reads the protocol's temporary failure and is closed at once.
 pub const PRE_AUTH_TOTAL: usize = 512;
 pub const PRE_AUTH_PER_ADDRESS: usize = 64;
+/// A back end's connections before they prove the proxy key: all from
+/// 127.0.0.1, so no per-address share; its front end proves the key in a
+/// millisecond, so this many strangers would have to be kept waiting at
+/// all times to delay it.
+pub const BACK_END_UNPROVEN: usize = 1024;
 
 #[derive(Default)]
 struct PreAuthCounts {
@@ -166,9 +171,18 @@ impl PreAuthBudget {
     }
 }
 
+impl PreAuthBudget {
+    pub fn for_role(role: EngineRole) -> PreAuthBudget {
+        match role {
+            EngineRole::FrontEnd => PreAuthBudget::new(PRE_AUTH_TOTAL, PRE_AUTH_PER_ADDRESS),
+            EngineRole::BackEnd => PreAuthBudget::new(BACK_END_UNPROVEN, BACK_END_UNPROVEN),
+        }
+    }
+}
+
 impl Default for PreAuthBudget {
     fn default() -> Self {
-        PreAuthBudget::new(PRE_AUTH_TOTAL, PRE_AUTH_PER_ADDRESS)
+        PreAuthBudget::for_role(EngineRole::FrontEnd)
     }
 }
 
