@@ -28,7 +28,9 @@ fn walk(raw: &[u8], part: &Part, path: &mut Vec<u32>, root: &Part, depth: usize)
         let _ = headers::disposition(&cd);
     }
     let _ = headers::select(header, &[b"subject", b"from"], false);
-    for want in [Want::All, Want::Header, Want::Text, Want::Mime, Want::HeaderFields { names: vec![b"To".to_vec()], not: true }] {
+    for want in
+        [Want::All, Want::Header, Want::Text, Want::Mime, Want::HeaderFields { names: vec![b"To".to_vec()], not: true }]
+    {
         let _ = section::bytes(raw, root, path, &want);
     }
     for (n, child) in part.children.iter().enumerate() {
