@@ -52,6 +52,12 @@ fn an_administrator_session_on_a_terminal() {
     s.run("Select-Object -ExpandProperty PrimarySmtpAddress");
     s.expect("jsmith@contoso.com");
 
+    // So does a line ending in a backtick.
+    s.send_line("Get-CASMailbox jsmith `");
+    s.expect(">> ");
+    s.run("-ErrorAction Stop | ForEach-Object { $_.Name + '-continued' }");
+    s.expect("John Smith-continued");
+
     // A missing mandatory parameter is asked for.
     s.send_line("Set-CASMailbox -ImapEnabled $false");
     s.expect("Supply values for the following parameters:");

@@ -275,6 +275,9 @@ fn batch_hosts_and_exit_status() {
     let s = Shell::new();
     let r = s.stdin("Write-Output one\nWrite-Output 'two' | ForEach-Object { $_.ToUpper() }\n");
     assert_eq!((r.stdout.as_str(), r.code), ("one\nTWO\n", 0));
+    // A backtick at the end of a line continues the command on the next.
+    let r = s.stdin("Write-Output a `\r\n  b\nWrite-Output c # not `\nWrite-Output d\n");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a\nb\nc\nd\n", ""));
     let r = s.file("s.ps1", "Write-Output a\nexit 7\nWrite-Output b\n");
     assert_eq!((r.stdout.as_str(), r.code), ("a\n", 7));
     let r = s.cmd("Get-Nothing; Write-Output after");

@@ -27,11 +27,11 @@ fn search(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Outpu
         cmdlets: args.strings("Cmdlets").unwrap_or_default(),
         object_ids: args.strings("ObjectIds").unwrap_or_default(),
         start: match args.get("StartDate") {
-            Some(Value::DateTime(t)) => Some(*t),
+            Some(Value::DateTime(t)) => Some(t.unix_secs()),
             _ => None,
         },
         end: match args.get("EndDate") {
-            Some(Value::DateTime(t)) => Some(*t),
+            Some(Value::DateTime(t)) => Some(t.unix_secs()),
             _ => None,
         },
         limit: args.int("ResultSize").unwrap_or(1000) as usize,
@@ -44,13 +44,13 @@ fn search(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Outpu
         let v = object(
             AUDIT_ENTRY,
             vec![
-                ("RunDate", Value::DateTime(e.run_date)),
+                ("RunDate", Value::date_unix(e.run_date)),
                 ("Caller", Value::str(e.caller)),
                 ("CmdletName", Value::str(e.cmdlet)),
                 ("ObjectModified", Value::str(e.object_id)),
-                ("CmdletParameters", Value::Array(params)),
-                ("ModifiedProperties", Value::Array(modified)),
-                ("OriginalProperties", Value::Array(old)),
+                ("CmdletParameters", Value::array(params)),
+                ("ModifiedProperties", Value::array(modified)),
+                ("OriginalProperties", Value::array(old)),
                 ("Succeeded", Value::Bool(e.succeeded)),
             ],
         );

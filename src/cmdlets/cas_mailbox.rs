@@ -203,7 +203,7 @@ pub struct ProtocolHints {
 pub fn cas_object(m: &Mailbox, server: &ServerInfo, hints: Option<&ProtocolHints>) -> Value {
     let c = &m.cas;
     let identity = canonical_name(&server.domain, &m.name);
-    let empty = || Value::Array(vec![]);
+    let empty = || Value::array(vec![]);
     let hint = |f: fn(&ProtocolHints) -> &Vec<String>| hints.map(|h| strings(f(h))).unwrap_or_else(empty);
     let values: Vec<Value> = vec![
         strings(&m.email_addresses),
@@ -264,16 +264,16 @@ pub fn cas_object(m: &Mailbox, server: &ServerInfo, hints: Option<&ProtocolHints
         Value::str(identity.clone()),
         Value::str(m.guid.clone()),
         Value::str(format!("{}/Configuration/Schema/Person", server.domain)),
-        Value::Array(vec![
+        Value::array(vec![
             Value::str("top"),
             Value::str("person"),
             Value::str("organizationalPerson"),
             Value::str("user"),
         ]),
-        Value::DateTime(m.changed),
-        Value::DateTime(m.created),
-        Value::DateTime(m.changed),
-        Value::DateTime(m.created),
+        Value::date_unix(m.changed),
+        Value::date_unix(m.created),
+        Value::date_unix(m.changed),
+        Value::date_unix(m.created),
         Value::str(""),
         Value::str(identity),
         Value::str(server.fqdn.clone()),
@@ -370,7 +370,10 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         return Ok(());
     }
     let filter = match args.string("Filter") {
-        Some(f) => Some(opath_filter::compile(&f, PROPERTIES)?),
+        Some(f) => {
+            let booleans: Vec<&str> = BOOL_PROPS.iter().map(|p| p.name).collect();
+            Some(opath_filter::compile(&f, PROPERTIES, &booleans)?)
+        }
         None => None,
     };
     let anr = args.string("Anr").map(|a| a.to_lowercase());

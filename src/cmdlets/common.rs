@@ -148,8 +148,9 @@ pub fn apply_multi(current: &[String], value: &Value) -> Vec<String> {
         Value::Null => vec![],
         Value::Hashtable(entries) => {
             let mut out = current.to_vec();
-            for (k, v) in entries {
-                let items: Vec<String> = v.clone().into_items().iter().map(|i| i.to_text()).collect();
+            for (k, v) in entries.entries() {
+                let k = k.to_text();
+                let items: Vec<String> = v.into_items().iter().map(|i| i.to_text()).collect();
                 if k.eq_ignore_ascii_case("add") || k.eq_ignore_ascii_case("+") {
                     for i in items {
                         if !out.iter().any(|o| o.eq_ignore_ascii_case(&i)) {
@@ -185,8 +186,147 @@ pub fn write_text_file(path: &str, text: &str, append: bool) -> Result<(), Error
     })
 }
 
+/// One of PowerShell's own cmdlets, whose returned errors are terminating
+/// (ThrowTerminatingError: they end the statement, and a try catches them);
+/// its non-terminating errors go through `write_error` instead.
+pub struct Terminating<P>(pub P);
+
+fn terminate(f: crate::runtime::errors::Flow) -> crate::runtime::errors::Flow {
+    match f {
+        crate::runtime::errors::Flow::Error(mut rec) => {
+            rec.terminating = true;
+            crate::runtime::errors::Flow::Error(rec)
+        }
+        other => other,
+    }
+}
+
+impl<P: crate::runtime::command::Processor> crate::runtime::command::Processor for Terminating<P> {
+    fn begin(
+        &mut self,
+        args: &Args,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.begin(args, cx, out).map_err(terminate)
+    }
+    fn process(
+        &mut self,
+        args: &Args,
+        input: Option<&Value>,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.process(args, input, cx, out).map_err(terminate)
+    }
+    fn end(
+        &mut self,
+        args: &Args,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        self.0.end(args, cx, out).map_err(terminate)
+    }
+}
+
+/// A cmdlet without state between records, as a processor.
+pub struct Once(pub crate::runtime::command::RunFn);
+
+impl crate::runtime::command::Processor for Once {
+    fn process(
+        &mut self,
+        args: &Args,
+        input: Option<&Value>,
+        cx: &mut Session,
+        out: &mut crate::runtime::command::Output,
+    ) -> crate::runtime::errors::Result<()> {
+        (self.0)(args, input, cx, out)
+    }
+}
+
+/// A non-terminating error of the running cmdlet (PowerShell's
+/// WriteError): named after the cmdlet, added to -ErrorVariable, written
+/// as -ErrorAction or $ErrorActionPreference says; `Stop` makes it
+/// terminating, so the caller stops with the returned flow.
+pub fn write_error(cx: &mut Session, args: &Args, mut rec: ErrorRecord) -> crate::runtime::errors::Result<()> {
+    use crate::runtime::session::Action;
+    if rec.command.is_none() {
+        rec.command = Some(args.name().to_string());
+        rec.command_class = args.signature.class.map(str::to_string);
+    }
+    if rec.span.is_none() {
+        rec.span = Some(args.command_span);
+    }
+    if let Some(name) = args.string("ErrorVariable") {
+        cx.append_var(name.trim_start_matches('+'), Value::ErrorRecord(Rc::new(rec.clone())));
+    }
+    let action = args.get("ErrorAction").map(Action::from_value).unwrap_or_else(|| cx.error_action_preference());
+    if action == Action::Stop {
+        if rec.position.is_none() {
+            rec.position = rec.span.map(|s| cx.position(s));
+        }
+        rec.stopped_by_preference = true;
+        return Err(crate::runtime::errors::Flow::ScriptStop(Box::new(rec)));
+    }
+    cx.write_error(rec, action);
+    Ok(())
+}
+
+static STRING_ARRAY: std::sync::LazyLock<crate::runtime::types::TypeRef> = std::sync::LazyLock::new(|| {
+    crate::runtime::types::TypeRef::Array(Box::new(crate::runtime::types::TypeRef::String))
+});
+static OBJECT_ARRAY: std::sync::LazyLock<crate::runtime::types::TypeRef> = std::sync::LazyLock::new(|| {
+    crate::runtime::types::TypeRef::Array(Box::new(crate::runtime::types::TypeRef::Object))
+});
+static DATETIME: crate::runtime::types::TypeRef = crate::runtime::types::TypeRef::DateTime;
+static LONG: crate::runtime::types::TypeRef = crate::runtime::types::TypeRef::Long;
+
+/// A `[string[]]` parameter (`-Path a.txt, b.txt`).
+pub fn string_array() -> crate::runtime::signature::ParamType {
+    crate::runtime::signature::ParamType::Typed(&STRING_ARRAY)
+}
+
+/// An `[object[]]` parameter (`-Value`, `-ReferenceObject`).
+pub fn object_array() -> crate::runtime::signature::ParamType {
+    crate::runtime::signature::ParamType::Typed(&OBJECT_ARRAY)
+}
+
+/// A `[datetime]` parameter converted as PowerShell casts (`-Date '2026-11-21 10:15'`).
+pub fn datetime() -> crate::runtime::signature::ParamType {
+    crate::runtime::signature::ParamType::Typed(&DATETIME)
+}
+
+/// An `[long]` parameter.
+pub fn long() -> crate::runtime::signature::ParamType {
+    crate::runtime::signature::ParamType::Typed(&LONG)
+}
+
+/// `-WhatIf` and `-Confirm` for PowerShell's own cmdlets that change files
+/// or variables: declared as parameters (the store's batching, which
+/// `should_process` turns on, is for Exchange's cmdlets).
+pub fn with_what_if(sig: crate::runtime::signature::Signature) -> crate::runtime::signature::Signature {
+    use crate::runtime::signature::{Param, ParamType};
+    sig.param(Param::new("WhatIf", ParamType::Switch).aliases(&["wi"]))
+        .param(Param::new("Confirm", ParamType::Switch).aliases(&["cf"]))
+}
+
+/// PowerShell's ShouldProcess for `-WhatIf` (or $WhatIfPreference): prints
+/// `What if: Performing the operation "<operation>" on target "<target>".`
+/// and returns false; true when the change may go ahead.
+pub fn should_process(cx: &mut Session, args: &Args, operation: &str, target: &str) -> bool {
+    let what_if = match args.get("WhatIf") {
+        Some(v) => v.is_true(),
+        None => cx.get_var("WhatIfPreference").is_true(),
+    };
+    if what_if {
+        cx.print(&format!("What if: Performing the operation \"{operation}\" on target \"{target}\".\n"));
+        return false;
+    }
+    true
+}
+
 pub fn strings(list: &[String]) -> Value {
-    Value::Array(list.iter().map(|s| Value::str(s.clone())).collect())
+    Value::array(list.iter().map(Value::str).collect())
 }
 
 #[cfg(test)]
@@ -196,7 +336,10 @@ mod tests {
     #[test]
     fn multi_valued_edits_follow_exchange() {
         let cur = vec!["a".to_string(), "b".to_string()];
-        let add = Value::Hashtable(vec![("Add".into(), Value::str("c")), ("Remove".into(), Value::str("A"))]);
+        let add = Value::hashtable(
+            vec![(Value::str("Add"), Value::str("c")), (Value::str("Remove"), Value::str("A"))],
+            false,
+        );
         assert_eq!(apply_multi(&cur, &add), vec!["b".to_string(), "c".to_string()]);
         assert_eq!(apply_multi(&cur, &Value::Null), Vec::<String>::new());
     }

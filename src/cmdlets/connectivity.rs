@@ -65,7 +65,7 @@ fn test(args: &Args, cx: &mut Session, out: &mut Output, protocol: ProbeProtocol
         ProbeProtocol::Pop3 => ("POP3", "Test POP3 Connectivity"),
     };
     let (user, password) = match args.get("MailboxCredential") {
-        Some(Value::Credential { user, password }) => (user.clone(), password.to_string()),
+        Some(Value::Credential(c)) => (c.user.clone(), c.password.to_string()),
         _ => {
             return Err(ErrorRecord::task(
                 format!("No test mailbox credential was given. Use -MailboxCredential to name the mailbox to log on to {kind} with."),
@@ -126,7 +126,7 @@ fn test(args: &Args, cx: &mut Session, out: &mut Output, protocol: ProbeProtocol
             ("Error", Value::str(error)),
             ("ClientAccessServer", Value::str(server.fqdn.clone())),
             ("ConnectionType", Value::str(format!("{connection:?}"))),
-            ("Port", Value::Int(port as i64)),
+            ("Port", Value::Int(port as i32)),
         ],
     );
     out.emit(cx, v)

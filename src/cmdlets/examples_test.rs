@@ -30,12 +30,15 @@ impl Host for Quiet {
 fn run(cx: &mut Session, text: &str) {
     cx.source = Rc::new(Source { text: text.to_string(), path: None, first_line: 1 });
     let script = parse_script(text).unwrap_or_else(|e| panic!("example {text:?} does not parse: {e:?}"));
-    cx.run_script(&script);
+    cx.run_script(&script, &mut |_, _| Ok(()));
 }
 
 #[test]
 fn every_help_example_runs_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
+    // Examples that write files write them here, never into the source tree.
+    let work = dir.path().join("work");
+    let home = std::env::current_dir().expect("a current folder");
     let mut n = 0;
     for def in super::registry().all() {
         let sig = &def.signature;
@@ -47,7 +50,13 @@ fn every_help_example_runs_without_error() {
             let store = dir.path().join(format!("example-{n}.db"));
             let errors = Rc::new(RefCell::new(String::new()));
             let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
-            let mut cx = Session::new(store, options, Box::new(Quiet { errors: errors.clone() }));
+            let mut cx = Session::new(
+                store,
+                options,
+                Box::new(Quiet { errors: errors.clone() }),
+                super::registry(),
+                &crate::format::CONSOLE,
+            );
             for name in ["John Smith", "Ken Sanchez", "Esther Valle"] {
                 let alias: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
                 run(
@@ -58,7 +67,11 @@ fn every_help_example_runs_without_error() {
                 );
             }
             assert_eq!(errors.borrow().as_str(), "", "fixture for {}", sig.name);
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work).expect("a work folder");
+            std::env::set_current_dir(&work).expect("the work folder");
             run(&mut cx, example.code);
+            std::env::set_current_dir(&home).expect("back home");
             assert_eq!(errors.borrow().as_str(), "", "{} example {:?} wrote an error", sig.name, example.title);
         }
     }

@@ -19,6 +19,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Begin", T::ScriptBlock))
         .param(Param::new("End", T::ScriptBlock))
         .param(Param::new("InputObject", T::Object).pipeline())
+        .param(Param::new("ArgumentList", T::Object).aliases(&["Args"]))
         .example(
             "Disable POP3 one by one",
             "Get-CASMailbox | ForEach-Object { Set-CASMailbox $_.Identity -PopEnabled $false }",
@@ -61,7 +62,17 @@ impl Processor for ForEach {
             }
             Some(name) => {
                 if let Some(v) = input {
-                    out.emit_all(cx, v.property(&name.to_text()).into_items_for_pipeline())?;
+                    let name = name.to_text();
+                    let p = v.property(&name);
+                    if p.is_null() {
+                        // `ForEach-Object ToUpper`: a method of that name, called.
+                        let extra = args.get("ArgumentList").map(|a| a.clone().into_items()).unwrap_or_default();
+                        if let Ok(Some(r)) = crate::runtime::members::call(cx, v, &name, extra) {
+                            out.emit_all(cx, r.into_items_for_pipeline())?;
+                        }
+                    } else {
+                        out.emit_all(cx, p.into_items_for_pipeline())?;
+                    }
                 }
             }
             None => {}

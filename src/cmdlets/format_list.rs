@@ -42,7 +42,7 @@ impl Processor for FormatList {
         }
         match v {
             Value::Object(o) if crate::format::as_format_text(v).is_none() => {
-                let only = args.get("Property").map(|p| expand_property_names(p, &o.class.names));
+                let only = args.get("Property").map(|p| expand_property_names(p, &o.names()));
                 let props = list_props(o, only.as_deref());
                 self.text.push_str(&render_list_object(&props, cx.host.width()));
                 self.text.push('\n');

@@ -10,8 +10,6 @@ use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 
-use super::select_object::expand_property_names;
-
 pub fn definitions() -> Vec<CmdletDef> {
     let sig = Signature::build("Format-Table")
         .aliases(&["ft"])
@@ -57,23 +55,37 @@ impl Processor for FormatTable {
             }
             return Ok(());
         };
+        // Chosen (and calculated) properties: each object projected as Select-Object would.
+        let items: Vec<Value> = match args.get("Property") {
+            Some(spec) => {
+                let mut projected = Vec::with_capacity(items.len());
+                for v in &items {
+                    projected.push(super::select_object::project(spec, v, cx)?);
+                }
+                projected
+            }
+            None => items,
+        };
+        let first = match items.iter().find_map(|v| match v {
+            Value::Object(o) => Some(o.clone()),
+            _ => None,
+        }) {
+            Some(f) => f,
+            None => first,
+        };
         let (labels, props, fixed): (Vec<String>, Vec<String>, Vec<Option<usize>>) = match args.get("Property") {
-            Some(p) => {
-                let names = expand_property_names(p, &first.class.names);
-                let labels = names
-                    .iter()
-                    .map(|n| first.class.index_of(n).map(|i| first.class.names[i].clone()).unwrap_or_else(|| n.clone()))
-                    .collect();
-                (labels, names.clone(), vec![None; names.len()])
+            Some(_) => {
+                let names = first.names();
+                (names.clone(), names.clone(), vec![None; names.len()])
             }
             None => match default_view(&first) {
-                View::Table(specs) => (
+                View::Table(specs) | View::Grouped(specs, _) => (
                     specs.iter().map(|s| s.label.to_string()).collect(),
                     specs.iter().map(|s| s.property.to_string()).collect(),
                     specs.iter().map(|s| s.width).collect(),
                 ),
                 _ => {
-                    let names = first.class.names.clone();
+                    let names = first.names();
                     (names.clone(), names.clone(), vec![None; names.len()])
                 }
             },

@@ -42,12 +42,12 @@ impl Processor for Group {
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         for (name, items) in std::mem::take(&mut self.groups) {
-            let props = vec![("Count", Value::Int(items.len() as i64)), ("Name", Value::Str(name))];
+            let props = vec![("Count", Value::int(items.len() as i64)), ("Name", Value::str(name))];
             let v = if args.switch("NoElement") {
                 object(GROUP_INFO_NO_ELEMENT, props)
             } else {
                 let mut props = props;
-                props.push(("Group", Value::Array(items)));
+                props.push(("Group", Value::array(items)));
                 object(GROUP_INFO, props)
             };
             out.emit(cx, v)?;

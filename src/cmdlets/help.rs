@@ -6,7 +6,7 @@ use crate::format::format_text;
 use crate::format::views::COMMAND_INFO;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
-use crate::runtime::operators::wildcard_match;
+use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;

@@ -71,10 +71,10 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
         Value::str(canonical_name(&server.domain, &m.name)),
         Value::str(m.guid.clone()),
         Value::str("0.20 (15.0.0.0)"),
-        Value::DateTime(m.changed),
-        Value::DateTime(m.created),
-        Value::DateTime(m.changed),
-        Value::DateTime(m.created),
+        Value::date_unix(m.changed),
+        Value::date_unix(m.created),
+        Value::date_unix(m.changed),
+        Value::date_unix(m.created),
         Value::Bool(true),
         Value::str("Unchanged"),
     ];
@@ -337,17 +337,19 @@ pub fn apply_names(
 fn with_prefixes(v: &Value) -> Value {
     let fix = |x: &Value| {
         let t = x.to_text();
-        Value::Str(if t.contains(':') { t } else { format!("smtp:{t}") })
+        Value::str(if t.contains(':') { t } else { format!("smtp:{t}") })
     };
     match v {
-        Value::Hashtable(entries) => Value::Hashtable(
+        Value::Hashtable(entries) => Value::hashtable(
             entries
-                .iter()
-                .map(|(k, items)| (k.clone(), Value::Array(items.clone().into_items().iter().map(fix).collect())))
+                .entries()
+                .into_iter()
+                .map(|(k, items)| (k, Value::array(items.into_items().iter().map(fix).collect())))
                 .collect(),
+            false,
         ),
         Value::Null => Value::Null,
-        other => Value::Array(other.clone().into_items().iter().map(fix).collect()),
+        other => Value::array(other.clone().into_items().iter().map(fix).collect()),
     }
 }
 

@@ -30,6 +30,9 @@ struct Measure {
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Int(n) => Some(*n as f64),
+        Value::Long(n) => Some(*n as f64),
+        Value::Byte(n) => Some(*n as f64),
+        Value::Decimal(d) => d.to_string().parse().ok(),
         Value::Double(f) => Some(*f),
         Value::Bytes(b) => Some(*b as f64),
         Value::Str(s) => s.trim().parse().ok(),
@@ -58,7 +61,7 @@ impl Processor for Measure {
 
     fn end(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
         let num = |f: f64| {
-            if f.fract() == 0.0 && f.abs() < 9e15 { Value::Int(f as i64) } else { Value::Double(f) }
+            if f.fract() == 0.0 && f.abs() < 9e15 { Value::int(f as i64) } else { Value::Double(f) }
         };
         let pick = |on: bool, v: Option<f64>| {
             if on { v.map(num).unwrap_or(Value::Null) } else { Value::Null }
@@ -70,12 +73,12 @@ impl Processor for Measure {
         let v = object(
             MEASURE_INFO,
             vec![
-                ("Count", Value::Int(self.count)),
+                ("Count", Value::int(self.count as i64)),
                 ("Average", pick(args.switch("Average"), avg).into_double()),
                 ("Sum", pick(args.switch("Sum"), Some(sum))),
                 ("Maximum", pick(args.switch("Maximum"), max)),
                 ("Minimum", pick(args.switch("Minimum"), min)),
-                ("Property", args.string("Property").map(Value::Str).unwrap_or(Value::Null)),
+                ("Property", args.string("Property").map(Value::from).unwrap_or(Value::Null)),
             ],
         );
         out.emit(cx, v)

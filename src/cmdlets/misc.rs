@@ -1,37 +1,19 @@
-//! Small cmdlets admins reach for: Get-Date, Clear-Host, Get-ExchangeServer,
-//! Get-Variable.
+//! Small cmdlets admins reach for: Clear-Host, Get-ExchangeServer.
 
-use super::common::{custom_object, object};
+use super::common::object;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
-use crate::runtime::value::{Value, now_unix};
+use crate::runtime::value::Value;
 
 pub fn definitions() -> Vec<CmdletDef> {
-    let date = Signature::build("Get-Date")
-        .synopsis("The current date and time (UTC).")
-        .param(Param::new("Format", T::String));
     let clear = Signature::build("Clear-Host").aliases(&["cls", "clear"]).synopsis("Clears the screen.");
     let server = Signature::build("Get-ExchangeServer")
         .synopsis("Shows this server: name, domain and roles.")
         .param(Param::new("Identity", T::Identity("ServerIdParameter")).position(0))
         .example("This server", "Get-ExchangeServer", "");
-    let vars = Signature::build("Get-Variable")
-        .aliases(&["gv"])
-        .synopsis("Lists the session's variables.")
-        .param(Param::new("Name", T::Strings).position(0))
-        .param(Param::new("ValueOnly", T::Switch));
     vec![
-        CmdletDef::run(date, |args, _, cx, out| {
-            let now = now_unix();
-            match args.string("Format") {
-                Some(f) if f.eq_ignore_ascii_case("yyyyMMddHHmmss") => {
-                    out.emit(cx, Value::Str(crate::runtime::value::format_compact_datetime(now)))
-                }
-                _ => out.emit(cx, Value::DateTime(now)),
-            }
-        }),
         CmdletDef::run(clear, |_, _, cx, _| {
             if cx.host.color() {
                 cx.host.write_out("\u{1b}[2J\u{1b}[H");
@@ -39,7 +21,6 @@ pub fn definitions() -> Vec<CmdletDef> {
             Ok(())
         }),
         CmdletDef::run(server, get_exchange_server),
-        CmdletDef::run(vars, get_variable),
     ]
 }
 
@@ -59,26 +40,4 @@ fn get_exchange_server(_args: &Args, _input: Option<&Value>, cx: &mut Session, o
         ],
     );
     out.emit(cx, v)
-}
-
-fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let names = args.strings("Name");
-    for n in cx.variable_names() {
-        if names.as_ref().is_some_and(|l| !l.iter().any(|p| crate::runtime::operators::wildcard_match(p, &n, false))) {
-            continue;
-        }
-        let v = cx.get_var(&n);
-        if args.switch("ValueOnly") {
-            out.emit(cx, v)?;
-        } else {
-            out.emit(
-                cx,
-                custom_object(
-                    "System.Management.Automation.PSVariable",
-                    vec![("Name".into(), Value::Str(n)), ("Value".into(), v)],
-                ),
-            )?;
-        }
-    }
-    Ok(())
 }

@@ -1,12 +1,34 @@
 //! Every cmdlet, one file per noun. Each file declares its signatures and
 //! run functions; this registry is the dispatcher's only index.
 
+/// Registers one of PowerShell's own cmdlets (Get-Content, Test-Path...):
+/// `powershell_cmdlet!(sig, function)` or `powershell_cmdlet!(sig, || processor)`.
+/// The errors it returns are terminating, as ThrowTerminatingError's are;
+/// its non-terminating ones go through `common::write_error`.
+macro_rules! powershell_cmdlet {
+    ($sig:expr, || $make:expr) => {
+        $crate::runtime::command::CmdletDef::stateful($sig, || Box::new($crate::cmdlets::common::Terminating($make)))
+    };
+    ($sig:expr, $f:path) => {
+        $crate::runtime::command::CmdletDef::stateful($sig, || {
+            Box::new($crate::cmdlets::common::Terminating($crate::cmdlets::common::Once($f)))
+        })
+    };
+}
+
 mod audit_log;
 mod cas_mailbox;
+mod child_item;
+mod command;
 mod common;
+mod compare_object;
 mod connectivity;
+mod content;
 mod convert_csv;
 mod convert_json;
+mod date;
+mod expression;
+mod file_encoding;
 mod foreach_object;
 mod format_list;
 mod format_table;
@@ -14,56 +36,45 @@ mod group_object;
 mod help;
 mod identity;
 mod imap_settings;
+mod invoke_command;
+mod item;
+mod location;
 mod mailbox;
 mod measure_object;
+mod member;
 mod misc;
 mod net;
+mod new_object;
 mod opath_filter;
 mod out;
 mod owa_virtual_directory;
+mod path;
+mod paths;
 mod pop_settings;
+mod progress;
 mod protocol_settings;
+mod random;
+mod read_host;
 mod secure_string;
 mod select_object;
+mod select_string;
 mod service;
+mod sleep;
+mod snapin;
 mod sort_object;
+mod tee_object;
+mod timespan;
 mod transcript;
+mod unique;
+mod variable;
 mod where_object;
 mod write;
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::runtime::command::CmdletDef;
+use crate::runtime::command::CommandTable;
 
-pub struct Registry {
-    defs: Vec<CmdletDef>,
-    index: HashMap<String, usize>,
-}
-
-impl Registry {
-    fn new(defs: Vec<CmdletDef>) -> Registry {
-        let mut index = HashMap::new();
-        for (i, d) in defs.iter().enumerate() {
-            index.insert(d.signature.name.to_ascii_lowercase(), i);
-            for a in d.signature.aliases {
-                index.insert(a.to_ascii_lowercase(), i);
-            }
-        }
-        Registry { defs, index }
-    }
-
-    /// Case-insensitive lookup by name or alias.
-    pub fn find(&self, name: &str) -> Option<&CmdletDef> {
-        self.index.get(&name.to_ascii_lowercase()).map(|i| &self.defs[*i])
-    }
-
-    pub fn all(&self) -> &[CmdletDef] {
-        &self.defs
-    }
-}
-
-static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     let mut defs = Vec::new();
     defs.extend(cas_mailbox::definitions());
     defs.extend(mailbox::definitions());
@@ -87,14 +98,48 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
     defs.extend(secure_string::definitions());
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
+    defs.extend(content::definitions());
+    defs.extend(date::definitions());
+    defs.extend(item::definitions());
+    defs.extend(child_item::definitions());
+    defs.extend(location::definitions());
+    defs.extend(path::definitions());
+    defs.extend(variable::definitions());
+    defs.extend(member::definitions());
+    defs.extend(select_string::definitions());
+    defs.extend(command::definitions());
+    defs.extend(compare_object::definitions());
+    defs.extend(expression::definitions());
+    defs.extend(progress::definitions());
+    defs.extend(random::definitions());
+    defs.extend(read_host::definitions());
+    defs.extend(sleep::definitions());
+    defs.extend(tee_object::definitions());
+    defs.extend(unique::definitions());
+    defs.extend(new_object::definitions());
+    defs.extend(snapin::definitions());
     defs.extend(service::definitions());
     defs.extend(net::definitions());
     defs.extend(connectivity::definitions());
+    defs.extend(timespan::definitions());
+    defs.extend(invoke_command::definitions());
     defs.sort_by_key(|a| a.signature.name.to_ascii_lowercase());
-    Registry::new(defs)
+    crate::runtime::value::set_string_form(string_form);
+    CommandTable::new(defs)
 });
 
-pub fn registry() -> &'static Registry {
+/// The string form of the objects these cmdlets make whose .NET ToString()
+/// is not their Identity or Name.
+fn string_form(o: &crate::runtime::value::Object) -> Option<String> {
+    match o.type_name().as_str() {
+        crate::format::views::PATH_INFO => o.get("Path").map(|v| v.to_text()),
+        crate::format::views::MATCH_INFO => Some(crate::format::views::match_info_text(o, None)),
+        _ => None,
+    }
+}
+
+/// Every cmdlet mailsh has; the hosts hand it to the sessions they make.
+pub fn registry() -> &'static CommandTable {
     &REGISTRY
 }
 

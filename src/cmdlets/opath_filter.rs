@@ -2,11 +2,14 @@
 
 use crate::language::opath::{Filter, FilterOp, parse_filter};
 use crate::runtime::errors::ErrorRecord;
-use crate::runtime::operators::{compare_scalars, wildcard_match};
+use crate::runtime::ops::{compare_scalars, wildcard_match};
 use crate::runtime::value::{Object, Value};
 
-/// Parses -Filter and checks that each property exists on the object type.
-pub fn compile(text: &str, known: &[&str]) -> Result<Filter, ErrorRecord> {
+/// Parses -Filter and checks that each property exists on the object type
+/// and that each value converts to the property's type (`booleans` names
+/// the Boolean ones): Exchange refuses `ImapEnabled -eq 'Flase'` rather than
+/// guess.
+pub fn compile(text: &str, known: &[&str], booleans: &[&str]) -> Result<Filter, ErrorRecord> {
     let filter = parse_filter(text).map_err(|pos| {
         ErrorRecord::argument_transformation(
             "Filter",
@@ -26,7 +29,28 @@ pub fn compile(text: &str, known: &[&str]) -> Result<Filter, ErrorRecord> {
             ));
         }
     }
+    check_values(&filter, booleans)?;
     Ok(filter)
+}
+
+fn check_values(filter: &Filter, booleans: &[&str]) -> Result<(), ErrorRecord> {
+    match filter {
+        Filter::And(parts) | Filter::Or(parts) => parts.iter().try_for_each(|f| check_values(f, booleans)),
+        Filter::Not(f) => check_values(f, booleans),
+        Filter::Compare { property, value, .. } => {
+            let t = value.trim_start_matches('$').to_ascii_lowercase();
+            let boolean = booleans.iter().any(|b| b.eq_ignore_ascii_case(property));
+            if boolean && !matches!(t.as_str(), "true" | "false" | "1" | "0" | "null") {
+                return Err(ErrorRecord::argument_transformation(
+                    "Filter",
+                    &format!(
+                        "Cannot bind parameter 'Filter' to the target. Exception setting \"Filter\": \"The value \"{value}\" could not be converted to type System.Boolean.\""
+                    ),
+                ));
+            }
+            Ok(())
+        }
+    }
 }
 
 pub fn matches(filter: &Filter, o: &Object) -> bool {
@@ -35,7 +59,7 @@ pub fn matches(filter: &Filter, o: &Object) -> bool {
         Filter::Or(parts) => parts.iter().any(|f| matches(f, o)),
         Filter::Not(f) => !matches(f, o),
         Filter::Compare { property, op, value } => {
-            let actual = o.get(property).cloned().unwrap_or(Value::Null);
+            let actual = o.get(property).unwrap_or(Value::Null);
             let wanted = typed_like(&actual, value);
             use std::cmp::Ordering::*;
             match op {
@@ -72,14 +96,14 @@ fn typed_like(actual: &Value, text: &str) -> Value {
 
 fn eq(actual: &Value, wanted: &Value) -> bool {
     match actual {
-        Value::Array(items) => items.iter().any(|i| eq(i, wanted)),
+        Value::Array(items) => items.items().iter().any(|i| eq(i, wanted)),
         _ => compare_scalars(actual, wanted, false) == Some(std::cmp::Ordering::Equal),
     }
 }
 
 fn any_text(actual: &Value, f: impl Fn(&str) -> bool) -> bool {
     match actual {
-        Value::Array(items) => items.iter().any(|i| f(&i.to_text())),
+        Value::Array(items) => items.items().iter().any(|i| f(&i.to_text())),
         other => f(&other.to_text()),
     }
 }

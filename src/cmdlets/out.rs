@@ -1,4 +1,4 @@
-//! Out-String, Out-Host, Out-Null, Out-File.
+//! Out-String, Out-Host, Out-Null, Out-File; Out-GridView refused by name.
 
 use crate::format::out_default::{OutDefault, render_all};
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
@@ -30,7 +30,17 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Append", T::Switch))
         .param(Param::new("Encoding", T::String))
         .param(Param::new("Width", T::Int { min: 2, max: 10_000 }));
+    let grid = Signature::build("Out-GridView")
+        .aliases(&["ogv"])
+        .class("Microsoft.PowerShell.Commands.OutGridViewCommand")
+        .synopsis("Refused: mailsh has no graphical window. Use Format-Table, Out-File or Export-Csv.")
+        .param(Param::new("InputObject", T::Object).pipeline())
+        .param(Param::new("Title", T::String))
+        .param(Param::new("PassThru", T::Switch))
+        .param(Param::new("Wait", T::Switch))
+        .param(Param::new("OutputMode", T::String));
     vec![
+        powershell_cmdlet!(grid, out_grid_view),
         CmdletDef::stateful(string, || Box::new(Collect { items: Vec::new(), kind: Kind::String })),
         CmdletDef::stateful(host, || Box::new(Host { od: OutDefault::new() })),
         CmdletDef::run(null, |_, _, _, _| Ok(())),
@@ -66,7 +76,7 @@ impl Processor for Collect {
                 }
                 Ok(())
             }
-            Kind::String => out.emit(cx, Value::Str(text)),
+            Kind::String => out.emit(cx, Value::str(text)),
             Kind::File => {
                 let path = args.string("FilePath").unwrap_or_default();
                 Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)
@@ -91,4 +101,14 @@ impl Processor for Host {
         self.od.finish(cx);
         Ok(())
     }
+}
+
+fn out_grid_view(_args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+    Err(crate::runtime::errors::ErrorRecord::new(
+        "Out-GridView is not supported by mailsh: it needs a graphical window. Use Format-Table, Out-File or Export-Csv instead.",
+        crate::runtime::errors::Category::NotImplemented,
+        "OutGridViewNotSupported",
+        "PSNotSupportedException",
+    )
+    .into())
 }

@@ -6,7 +6,7 @@ use super::identity::store_err;
 use crate::format::views::OWA_VDIR;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
-use crate::runtime::operators::wildcard_match;
+use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::{Value, now_unix};
@@ -50,10 +50,10 @@ fn vdir_object(d: &OwaVirtualDirectory, server: &ServerInfo) -> Value {
         vec![
             ("Name", Value::str(d.name.clone())),
             ("Server", Value::str(server.name.clone())),
-            ("InternalUrl", d.internal_url.clone().map(Value::Str).unwrap_or(Value::Null)),
-            ("ExternalUrl", d.external_url.clone().map(Value::Str).unwrap_or(Value::Null)),
+            ("InternalUrl", d.internal_url.clone().map(Value::from).unwrap_or(Value::Null)),
+            ("ExternalUrl", d.external_url.clone().map(Value::from).unwrap_or(Value::Null)),
             ("Identity", Value::str(identity)),
-            ("WhenChanged", Value::DateTime(d.changed)),
+            ("WhenChanged", Value::date_unix(d.changed)),
         ],
     )
 }

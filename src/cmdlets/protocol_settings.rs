@@ -36,7 +36,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "MaxCommandSize",
         ty: T::Int { min: 40, max: 16384 },
         help: "Largest command a client may send, in bytes (IMAP4 1024-16384, POP3 40-1024).",
-        get: |s| Value::Int(s.max_command_size),
+        get: |s| Value::int(s.max_command_size),
         set: |s, v| {
             s.max_command_size = int(v);
             check_command_size(s)
@@ -146,7 +146,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "AuthenticatedConnectionTimeout",
         ty: T::TimeSpan { min: 30, max: DAY },
         help: "Idle time before an authenticated connection is closed (30 s to 1 day).",
-        get: |s| Value::TimeSpan(s.authenticated_connection_timeout),
+        get: |s| Value::timespan_secs(s.authenticated_connection_timeout),
         set: |s, v| {
             s.authenticated_connection_timeout = secs(v);
             Ok(())
@@ -157,7 +157,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "PreAuthenticatedConnectionTimeout",
         ty: T::TimeSpan { min: 30, max: 3600 },
         help: "Idle time before an unauthenticated connection is closed (30 s to 1 hour).",
-        get: |s| Value::TimeSpan(s.preauthenticated_connection_timeout),
+        get: |s| Value::timespan_secs(s.preauthenticated_connection_timeout),
         set: |s, v| {
             s.preauthenticated_connection_timeout = secs(v);
             Ok(())
@@ -168,7 +168,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "MaxConnections",
         ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections the server accepts at once.",
-        get: |s| Value::Int(s.max_connections),
+        get: |s| Value::int(s.max_connections),
         set: |s, v| {
             s.max_connections = int(v);
             Ok(())
@@ -179,7 +179,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "MaxConnectionFromSingleIP",
         ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections one address may hold.",
-        get: |s| Value::Int(s.max_connection_from_single_ip),
+        get: |s| Value::int(s.max_connection_from_single_ip),
         set: |s, v| {
             s.max_connection_from_single_ip = int(v);
             Ok(())
@@ -190,7 +190,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "MaxConnectionsPerUser",
         ty: T::Int { min: 1, max: i32::MAX as i64 },
         help: "Connections one user may hold.",
-        get: |s| Value::Int(s.max_connections_per_user),
+        get: |s| Value::int(s.max_connections_per_user),
         set: |s, v| {
             s.max_connections_per_user = int(v);
             Ok(())
@@ -212,7 +212,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "ProxyTargetPort",
         ty: T::Int { min: 0, max: 65535 },
         help: "The port on 127.0.0.1 the back end listens on; only this store's front end (proving the store's proxy key) is served there.",
-        get: |s| Value::Int(s.proxy_target_port),
+        get: |s| Value::int(s.proxy_target_port),
         set: |s, v| {
             s.proxy_target_port = int(v);
             Ok(())
@@ -235,7 +235,7 @@ pub static SETTINGS: &[Setting] = &[
         name: "OwaServerUrl",
         ty: T::Uri,
         help: "The Outlook Web App URL calendar links use when the option is Custom.",
-        get: |s| s.owa_server_url.clone().map(Value::Str).unwrap_or(Value::Null),
+        get: |s| s.owa_server_url.clone().map(Value::from).unwrap_or(Value::Null),
         set: |s, v| {
             s.owa_server_url = if v.is_null() { None } else { Some(text(v)) };
             Ok(())
@@ -356,15 +356,15 @@ pub static SETTINGS: &[Setting] = &[
 ];
 
 fn int(v: &Value) -> i64 {
-    match v {
-        Value::Int(n) => *n,
-        other => other.to_text().parse().unwrap_or(0),
+    match v.as_i64() {
+        Some(n) => n,
+        None => v.to_text().parse().unwrap_or(0),
     }
 }
 
 fn secs(v: &Value) -> i64 {
     match v {
-        Value::TimeSpan(s) => *s,
+        Value::TimeSpan(t) => *t / crate::runtime::value::TICKS_PER_SECOND,
         _ => 0,
     }
 }
@@ -587,16 +587,16 @@ pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo,
         ),
         (
             "ObjectClass",
-            Value::Array(vec![
+            Value::array(vec![
                 Value::str("top"),
                 Value::str("protocolCfg"),
                 Value::str(if imap { "protocolCfgIMAP" } else { "protocolCfgPOP" }),
             ]),
         ),
-        ("WhenChanged", Value::DateTime(changed)),
-        ("WhenCreated", Value::DateTime(server.created)),
-        ("WhenChangedUTC", Value::DateTime(changed)),
-        ("WhenCreatedUTC", Value::DateTime(server.created)),
+        ("WhenChanged", Value::date_unix(changed)),
+        ("WhenCreated", Value::date_unix(server.created)),
+        ("WhenChangedUTC", Value::date_unix(changed)),
+        ("WhenCreatedUTC", Value::date_unix(server.created)),
         ("OrganizationId", Value::str("")),
         ("Id", Value::str(identity)),
         ("OriginatingServer", Value::str(server.fqdn.clone())),

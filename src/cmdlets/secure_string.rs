@@ -1,7 +1,7 @@
-//! ConvertTo-SecureString, Get-Credential and New-Object: how passwords
-//! and credentials reach New-Mailbox and the connectivity tests.
+//! ConvertTo-SecureString and Get-Credential: how passwords and
+//! credentials reach New-Mailbox and the connectivity tests (New-Object,
+//! which also makes PSCredentials, is in new_object.rs).
 
-use super::common::custom_object;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
@@ -25,21 +25,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("UserName", T::String).aliases(&["Credential"]).position(0))
         .param(Param::new("Message", T::String))
         .examples_need_services();
-    let new_object = Signature::build("New-Object")
-        .synopsis("Creates a PSCredential or a PSCustomObject.")
-        .param(Param::new("TypeName", T::String).position(0).mandatory())
-        .param(Param::new("ArgumentList", T::Object).aliases(&["Args"]).position(1))
-        .param(Param::new("Property", T::Hashtable))
-        .example(
-            "A credential in a script",
-            "$cred = New-Object System.Management.Automation.PSCredential('jsmith@contoso.com', (ConvertTo-SecureString 'P@ssw0rd1' -AsPlainText -Force))",
-            "",
-        );
-    vec![
-        CmdletDef::run(convert, to_secure),
-        CmdletDef::run(credential, get_credential),
-        CmdletDef::run(new_object, new_object_run),
-    ]
+    vec![CmdletDef::run(convert, to_secure), CmdletDef::run(credential, get_credential)]
 }
 
 fn to_secure(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
@@ -78,43 +64,5 @@ fn get_credential(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
         None => cx.host.read_line("User: ").unwrap_or_default(),
     };
     let password = cx.host.read_line(&format!("Password for user {user}: ")).unwrap_or_default();
-    out.emit(cx, Value::Credential { user, password: password.as_str().into() })
-}
-
-fn new_object_run(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let type_name = args.string("TypeName").unwrap_or_default();
-    let short = type_name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match short.as_str() {
-        "pscredential" => {
-            let list = args.get("ArgumentList").cloned().unwrap_or(Value::Null).into_items();
-            match list.as_slice() {
-                [user, Value::SecureString(pw)] => {
-                    out.emit(cx, Value::Credential { user: user.to_text(), password: pw.clone() })
-                }
-                _ => Err(ErrorRecord::new(
-                    "Cannot find an overload for \"PSCredential\" and the argument count: \"2\".",
-                    Category::InvalidOperation,
-                    "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand",
-                    "MethodException",
-                )
-                .unqualified()
-                .into()),
-            }
-        }
-        "psobject" | "pscustomobject" | "object" => {
-            let props = match args.get("Property") {
-                Some(Value::Hashtable(h)) => h.clone(),
-                _ => vec![],
-            };
-            out.emit(cx, custom_object("System.Management.Automation.PSCustomObject", props))
-        }
-        _ => Err(ErrorRecord::new(
-            format!("Cannot find type [{type_name}]: verify that the assembly containing this type is loaded."),
-            Category::InvalidType,
-            "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand",
-            "PSArgumentException",
-        )
-        .unqualified()
-        .into()),
-    }
+    out.emit(cx, Value::credential(user, password.as_str().into()))
 }

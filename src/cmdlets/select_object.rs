@@ -6,7 +6,7 @@ use super::common::custom_object;
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
 use crate::runtime::errors::{ErrorRecord, Flow, Result};
 use crate::runtime::eval::collapse;
-use crate::runtime::operators::{has_wildcard, wildcard_match};
+use crate::runtime::ops::{has_wildcard, wildcard_match};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -66,8 +66,8 @@ enum Selector {
 
 fn selectors(spec: &Value, input: &Value) -> std::result::Result<Vec<Selector>, ErrorRecord> {
     let names: Vec<String> = match input {
-        Value::Object(o) => o.class.names.clone(),
-        Value::Hashtable(h) => h.iter().map(|(k, _)| k.clone()).collect(),
+        Value::Object(o) => o.names(),
+        Value::Hashtable(h) => h.keys().iter().map(Value::to_text).collect(),
         _ => vec![],
     };
     let mut out = Vec::new();
@@ -75,13 +75,15 @@ fn selectors(spec: &Value, input: &Value) -> std::result::Result<Vec<Selector>, 
         match &item {
             Value::Hashtable(h) => {
                 let get = |keys: &[&str]| {
-                    h.iter()
+                    h.entries()
+                        .into_iter()
                         .find(|(k, _)| {
+                            let k = k.to_text();
                             keys.iter().any(|w| {
                                 k.len() <= w.len() && w.to_ascii_lowercase().starts_with(&k.to_ascii_lowercase())
                             })
                         })
-                        .map(|(_, v)| v.clone())
+                        .map(|(_, v)| v)
                 };
                 let name = get(&["name", "label"]).map(|v| v.to_text());
                 let expr = get(&["expression"]);
@@ -109,13 +111,16 @@ fn selectors(spec: &Value, input: &Value) -> std::result::Result<Vec<Selector>, 
     Ok(out)
 }
 
-fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
+pub fn project(spec: &Value, input: &Value, cx: &mut Session) -> Result<Value> {
     let mut props = Vec::new();
     for s in selectors(spec, input)? {
         match s {
             Selector::Name(n) => {
                 let label = match input {
-                    Value::Object(o) => o.class.index_of(&n).map(|i| o.class.names[i].clone()).unwrap_or(n.clone()),
+                    Value::Object(o) => {
+                        let c = o.class();
+                        c.index_of(&n).map(|i| c.names[i].clone()).unwrap_or(n.clone())
+                    }
                     _ => n.clone(),
                 };
                 props.push((label, input.property(&n)));
@@ -140,8 +145,8 @@ impl Select {
     fn shape(&self, args: &Args, v: &Value, cx: &mut Session) -> Result<Vec<Value>> {
         if let Some(name) = args.string("ExpandProperty") {
             let found = match v {
-                Value::Object(o) => o.class.index_of(&name).is_some(),
-                Value::Hashtable(h) => h.iter().any(|(k, _)| k.eq_ignore_ascii_case(&name)),
+                Value::Object(o) => o.has(&name),
+                Value::Hashtable(h) => h.get_str(&name).is_some(),
                 _ => false,
             };
             if !found {

@@ -6,7 +6,7 @@ use super::identity::store_err;
 use crate::format::views::SERVICE;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
-use crate::runtime::operators::{has_wildcard, wildcard_match};
+use crate::runtime::ops::{has_wildcard, wildcard_match};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -93,8 +93,8 @@ pub fn service_object(cx: &mut Session, s: Service) -> Result<Value> {
             ("CanStop", Value::Bool(status == ServiceStatus::Running)),
             ("CanPauseAndContinue", Value::Bool(false)),
             ("CanShutdown", Value::Bool(status == ServiceStatus::Running)),
-            ("DependentServices", Value::Array(vec![])),
-            ("ServicesDependedOn", Value::Array(vec![])),
+            ("DependentServices", Value::array(vec![])),
+            ("ServicesDependedOn", Value::array(vec![])),
             ("ServiceType", Value::str("Win32OwnProcess")),
             ("MachineName", Value::str(".")),
         ],

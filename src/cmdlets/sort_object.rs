@@ -3,7 +3,7 @@
 use crate::runtime::command::{Args, CmdletDef, Output, Processor};
 use crate::runtime::errors::Result;
 use crate::runtime::eval::collapse;
-use crate::runtime::operators::compare_scalars;
+use crate::runtime::ops::compare_scalars;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -46,11 +46,13 @@ impl Processor for Sort {
             for k in &keys_spec {
                 keys.push(match k {
                     Value::ScriptBlock(b) => collapse(cx.invoke_block(b, Some(&v))?),
-                    Value::Hashtable(h) => match h.iter().find(|(k, _)| k.to_ascii_lowercase().starts_with('e')) {
-                        Some((_, Value::ScriptBlock(b))) => collapse(cx.invoke_block(b, Some(&v))?),
-                        Some((_, name)) => v.property(&name.to_text()),
-                        None => Value::Null,
-                    },
+                    Value::Hashtable(h) => {
+                        match h.entries().into_iter().find(|(k, _)| k.to_text().to_ascii_lowercase().starts_with('e')) {
+                            Some((_, Value::ScriptBlock(b))) => collapse(cx.invoke_block(&b, Some(&v))?),
+                            Some((_, name)) => v.property(&name.to_text()),
+                            None => Value::Null,
+                        }
+                    }
                     name => v.property(&name.to_text()),
                 });
             }

@@ -5,7 +5,7 @@ use crate::language::ast::CompareOp;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::eval::collapse;
-use crate::runtime::operators::compare;
+use crate::runtime::ops::compare;
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;

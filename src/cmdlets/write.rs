@@ -36,15 +36,10 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![
         CmdletDef::run(output, write_output),
         CmdletDef::run(host, write_host),
-        CmdletDef::run(warning, |args, _, cx, _| {
-            cx.warn(&args.string("Message").unwrap_or_default());
-            Ok(())
-        }),
+        CmdletDef::run(warning, write_warning),
         CmdletDef::run(error, write_error),
         CmdletDef::run(verbose, |args, _, cx, _| {
-            if args.switch("Verbose") {
-                cx.host.write_err(&format!("VERBOSE: {}\n", args.string("Message").unwrap_or_default()));
-            }
+            cx.verbose(&args.string("Message").unwrap_or_default(), args.switch("Verbose"));
             Ok(())
         }),
     ]
@@ -65,18 +60,43 @@ fn write_host(args: &Args, input: Option<&Value>, cx: &mut Session, _out: &mut O
     let v = input.cloned().or_else(|| args.get("Object").cloned()).unwrap_or(Value::Null);
     let sep = args.string("Separator").unwrap_or_else(|| " ".into());
     let text = match v {
-        Value::Array(items) => items.iter().map(|i| i.to_text()).collect::<Vec<_>>().join(&sep),
+        Value::Array(items) => items.items().iter().map(|i| i.to_text()).collect::<Vec<_>>().join(&sep),
         other => other.to_text(),
     };
     let line = if args.switch("NoNewline") { text } else { format!("{text}\n") };
-    let painted = match (cx.host.color(), args.string("ForegroundColor")) {
-        (true, Some(color)) => paint(&line, &color),
-        _ => line.clone(),
-    };
-    cx.host.write_out(&painted);
-    if let Some(t) = cx.transcript.as_mut() {
-        t.append(&line);
+    match (cx.host.color(), args.string("ForegroundColor")) {
+        (true, Some(color)) if !cx.host_stream_redirected() => {
+            cx.host.write_out(&paint(&line, &color));
+            if let Some(t) = cx.transcript.as_mut() {
+                t.append(&line);
+            }
+        }
+        _ => cx.host_text(&line),
     }
+    Ok(())
+}
+
+/// Write-Warning: $WarningPreference (or -WarningAction) Stop makes it
+/// terminating, as in PowerShell.
+fn write_warning(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
+    let text = args.string("Message").unwrap_or_default();
+    let action = args
+        .get("WarningAction")
+        .map(crate::runtime::session::Action::from_value)
+        .unwrap_or_else(|| crate::runtime::session::Action::from_value(&cx.get_var("WarningPreference")));
+    if action == crate::runtime::session::Action::Stop {
+        let mut rec = ErrorRecord::new(
+            format!(
+                "The running command stopped because the preference variable \"WarningPreference\" or common parameter is set to Stop: {text}"
+            ),
+            Category::OperationStopped,
+            "ActionPreferenceStop",
+            "ActionPreferenceStopException",
+        );
+        rec.stopped_by_preference = true;
+        return Err(crate::runtime::errors::Flow::ScriptStop(Box::new(rec)));
+    }
+    cx.warn(&text);
     Ok(())
 }
 
@@ -97,7 +117,7 @@ fn paint(text: &str, color: &str) -> String {
     format!("{}{tail}", c.paint(body))
 }
 
-fn write_error(args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+fn write_error(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let msg = args.string("Message").unwrap_or_default();
     let mut rec = ErrorRecord::new(
         msg,
@@ -107,6 +127,14 @@ fn write_error(args: &Args, _input: Option<&Value>, _cx: &mut Session, _out: &mu
     );
     if let Some(id) = args.string("ErrorId") {
         rec.error_id = id;
+    }
+    if let Some((function, call)) = cx.callers.last() {
+        // Inside a script function the error is the function's, reported
+        // where it was called.
+        rec.command = Some(function.to_string());
+        rec.activity = Some("Write-Error".into());
+        rec.span = Some(*call);
+        return Err(rec.into());
     }
     rec.command = Some("Write-Error".into());
     Err(rec.unqualified().into())

@@ -22,13 +22,28 @@ thread_local! {
 
 pub fn format_text(text: String) -> Value {
     let class = FORMAT_TEXT_CLASS.with(Rc::clone);
-    Value::Object(Rc::new(Object::new(class, vec![Value::Str(text)])))
+    Value::Object(Rc::new(Object::new(class, vec![Value::str(text)])))
 }
 
 /// The text of a FormatText object, if `v` is one.
-pub fn as_format_text(v: &Value) -> Option<&str> {
+pub fn as_format_text(v: &Value) -> Option<String> {
     match v {
-        Value::Object(o) if o.type_name() == FORMAT_TEXT => o.values.first().and_then(|t| t.as_str()),
+        Value::Object(o) if o.is_type(FORMAT_TEXT) => o.first_value().map(|t| t.to_text()),
         _ => None,
+    }
+}
+
+/// The console's rendering of objects and error records, for the runtime
+/// (redirected output, `2> file`) and the hosts alike.
+pub struct ConsoleFormatter;
+
+pub static CONSOLE: ConsoleFormatter = ConsoleFormatter;
+
+impl crate::runtime::streams::Formatter for ConsoleFormatter {
+    fn render(&self, values: Vec<Value>, width: usize) -> String {
+        out_default::render_all(values, width)
+    }
+    fn render_error(&self, rec: &crate::runtime::errors::ErrorRecord) -> String {
+        error_record::render_error(rec)
     }
 }

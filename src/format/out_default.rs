@@ -6,21 +6,34 @@ use super::as_format_text;
 use super::cell::{cell_text, is_numeric};
 use super::list::render_list_object;
 use super::table::{Column, column_widths, render_rows};
-use super::views::{View, default_view};
+use super::views::{self, View, default_view};
 use crate::runtime::session::Session;
 use crate::runtime::value::{Object, Value};
+
+/// A view's computed cell, if the column has one.
+type Cell = Option<fn(&Object) -> String>;
 
 enum Block {
     None,
     Table {
-        type_name: String,
+        family: String,
         columns: Vec<Column>,
         properties: Vec<String>,
+        /// Computed cells of the view, by column.
+        cells: Vec<Cell>,
+        /// Columns whose alignment the view fixes.
+        fixed_align: Vec<Option<bool>>,
         rows: Vec<Vec<String>>,
         widths: Option<Vec<usize>>,
+        /// The grouping property and the value this table is under.
+        group: Option<(&'static str, Value)>,
     },
     List {
-        type_name: String,
+        family: String,
+    },
+    Lines {
+        family: String,
+        text: fn(&Object) -> String,
     },
 }
 
@@ -60,31 +73,100 @@ impl OutDefault {
     pub fn push_to(&mut self, out: &mut String, value: Value, width: usize) {
         if let Some(t) = as_format_text(&value) {
             self.finish_to(out, width);
-            out.push_str(t);
+            out.push_str(&t);
             return;
         }
-        let Value::Object(o) = &value else {
+        let o = match value {
+            Value::Object(o) => o,
+            Value::Array(a) => {
+                // The formatter enumerates a collection it is given.
+                for item in a.snapshot() {
+                    self.push_to(out, item, width);
+                }
+                return;
+            }
+            Value::Hashtable(t) => {
+                // A hashtable shows as a table of its entries.
+                for (k, v) in t.entries() {
+                    self.push_to(out, dictionary_entry(k, v), width);
+                }
+                return;
+            }
+            Value::DateTime(d) => {
+                self.finish_to(out, width);
+                out.push('\n');
+                out.push_str(&crate::runtime::ops::format::format_value(&Value::DateTime(d), Some("F")));
+                out.push_str("\n\n\n");
+                return;
+            }
+            Value::ErrorRecord(r) => {
+                self.finish_to(out, width);
+                out.push_str(&super::error_record::render_error(&r));
+                return;
+            }
+            Value::Type(_) | Value::TimeSpan(_) | Value::Guid(_) => match shaped(&value) {
+                Some(o) => o,
+                None => return,
+            },
+            other => {
+                self.finish_to(out, width);
+                out.push_str(&other.to_text());
+                out.push('\n');
+                return;
+            }
+        };
+        let type_name = o.type_name();
+        let prefix = match type_name.as_str() {
+            crate::runtime::streams::WARNING_RECORD => Some("WARNING: "),
+            crate::runtime::streams::VERBOSE_RECORD => Some("VERBOSE: "),
+            crate::runtime::streams::DEBUG_RECORD => Some("DEBUG: "),
+            crate::runtime::streams::INFORMATION_RECORD => Some(""),
+            _ => None,
+        };
+        if let Some(prefix) = prefix {
             self.finish_to(out, width);
-            out.push_str(&value.to_text());
+            out.push_str(prefix);
+            out.push_str(&o.get("Message").map(|m| m.to_text()).unwrap_or_default());
             out.push('\n');
             return;
-        };
+        }
+        let family = views::view_family(&type_name).to_string();
         let same = match &self.block {
-            Block::Table { type_name, .. } | Block::List { type_name } => type_name == o.type_name(),
+            Block::Table { family: f, group, .. } => {
+                *f == family && group.as_ref().is_none_or(|(p, current)| o.get(p).unwrap_or(Value::Null) == *current)
+            }
+            Block::List { family: f } | Block::Lines { family: f, .. } => *f == family,
             Block::None => false,
         };
         if !same {
+            let regroup = matches!(&self.block, Block::Table { family: f, group: Some(_), .. } if *f == family);
             self.finish_to(out, width);
-            self.block = new_block(o);
-            out.push('\n');
+            self.block = new_block(&o);
+            match &self.block {
+                Block::Table { group: Some((p, _)), .. } => {
+                    if let View::Grouped(_, g) = default_view(&o) {
+                        out.push_str(&(g.heading)(&o.get(p).unwrap_or(Value::Null), !regroup));
+                    }
+                }
+                _ => out.push('\n'),
+            }
         }
         match &mut self.block {
-            Block::Table { columns, properties, rows, widths, .. } => {
-                let row: Vec<String> =
-                    properties.iter().map(|p| cell_text(&o.get(p).cloned().unwrap_or(Value::Null))).collect();
+            Block::Table { columns, properties, cells, fixed_align, rows, widths, .. } => {
+                let row: Vec<String> = properties
+                    .iter()
+                    .zip(cells.iter())
+                    .map(|(p, cell)| match cell {
+                        Some(f) => f(&o),
+                        None => cell_text(&o.get(p).unwrap_or(Value::Null)),
+                    })
+                    .collect();
                 if rows.is_empty() && widths.is_none() {
-                    for (c, p) in columns.iter_mut().zip(properties.iter()) {
-                        c.right_align = o.get(p).is_some_and(is_numeric);
+                    for ((c, p), fixed) in columns.iter_mut().zip(properties.iter()).zip(fixed_align.iter()) {
+                        c.right_align = match fixed {
+                            Some(right) => *right,
+                            None => o.get(p).is_some_and(|v| is_numeric(&v)),
+                        };
                     }
                 }
                 match widths {
@@ -98,7 +180,11 @@ impl OutDefault {
                 }
             }
             Block::List { .. } => {
-                out.push_str(&render_list_object(&list_props(o, None), width));
+                out.push_str(&render_list_object(&list_props(&o, None), width));
+                out.push('\n');
+            }
+            Block::Lines { text, .. } => {
+                out.push_str(&text(&o));
                 out.push('\n');
             }
             Block::None => {}
@@ -115,53 +201,112 @@ impl OutDefault {
                 }
                 out.push('\n');
             }
-            Block::List { .. } => out.push('\n'),
+            Block::List { .. } | Block::Lines { .. } => out.push('\n'),
         }
     }
 }
 
+/// `Name`/`Value` of one hashtable entry (System.Collections.DictionaryEntry).
+fn dictionary_entry(k: Value, v: Value) -> Value {
+    let obj =
+        crate::runtime::value::custom_object(vec![("Name".into(), k.clone()), ("Key".into(), k), ("Value".into(), v)]);
+    if let Value::Object(o) = &obj {
+        o.set_type_name(views::DICTIONARY_ENTRY);
+    }
+    obj
+}
+
+/// Types, timespans and GUIDs show through their .NET views.
+fn shaped(v: &Value) -> Option<std::rc::Rc<Object>> {
+    let (type_name, props): (&str, Vec<(&str, Value)>) = match v {
+        Value::Type(t) => (
+            views::RUNTIME_TYPE,
+            vec![
+                ("IsPublic", Value::Bool(true)),
+                ("IsSerial", Value::Bool(true)),
+                ("Name", v.property("Name")),
+                ("BaseType", Value::str(crate::runtime::members::base_type_name(t))),
+            ],
+        ),
+        Value::TimeSpan(_) => (
+            views::TIMESPAN,
+            [
+                "Days",
+                "Hours",
+                "Minutes",
+                "Seconds",
+                "Milliseconds",
+                "Ticks",
+                "TotalDays",
+                "TotalHours",
+                "TotalMinutes",
+                "TotalSeconds",
+                "TotalMilliseconds",
+            ]
+            .iter()
+            .map(|n| (*n, v.property(n)))
+            .collect(),
+        ),
+        Value::Guid(_) => (views::GUID, vec![("Guid", Value::str(v.to_text()))]),
+        _ => return None,
+    };
+    let obj = crate::runtime::value::custom_object(props.into_iter().map(|(n, v)| (n.to_string(), v)).collect());
+    match obj {
+        Value::Object(o) => {
+            o.set_type_name(type_name);
+            Some(o)
+        }
+        _ => None,
+    }
+}
+
 fn new_block(o: &Object) -> Block {
-    let type_name = o.type_name().to_string();
+    let family = views::view_family(&o.type_name()).to_string();
+    let table = |specs: &'static [views::ColumnSpec], group: Option<&'static str>| Block::Table {
+        family: family.clone(),
+        columns: specs
+            .iter()
+            .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: s.align == Some(true) })
+            .collect(),
+        properties: specs.iter().map(|s| s.property.to_string()).collect(),
+        cells: specs.iter().map(|s| s.cell).collect(),
+        fixed_align: specs.iter().map(|s| s.align).collect(),
+        rows: vec![],
+        widths: None,
+        group: group.map(|p| (p, o.get(p).unwrap_or(Value::Null))),
+    };
     match default_view(o) {
-        View::Table(specs) => Block::Table {
-            type_name,
-            columns: specs
-                .iter()
-                .map(|s| Column { label: s.label.to_string(), width: s.width, right_align: false })
-                .collect(),
-            properties: specs.iter().map(|s| s.property.to_string()).collect(),
+        View::Table(specs) => table(specs, None),
+        View::Grouped(specs, g) => table(specs, Some(g.property)),
+        View::List(_) => Block::List { family },
+        View::Lines(text) => Block::Lines { family, text },
+        View::Auto if o.names().len() <= 4 => Block::Table {
+            family,
+            columns: o.names().iter().map(|n| Column { label: n.clone(), width: None, right_align: false }).collect(),
+            properties: o.names(),
+            cells: vec![None; o.names().len()],
+            fixed_align: vec![None; o.names().len()],
             rows: vec![],
             widths: None,
+            group: None,
         },
-        View::List(_) => Block::List { type_name },
-        View::Auto if o.class.names.len() <= 4 => Block::Table {
-            type_name,
-            columns: o
-                .class
-                .names
-                .iter()
-                .map(|n| Column { label: n.clone(), width: None, right_align: false })
-                .collect(),
-            properties: o.class.names.clone(),
-            rows: vec![],
-            widths: None,
-        },
-        View::Auto => Block::List { type_name },
+        View::Auto => Block::List { family },
     }
 }
 
 /// The properties a list shows: the view's, or all of them.
 pub fn list_props(o: &Object, only: Option<&[String]>) -> Vec<(String, String)> {
+    let class = o.class();
     let names: Vec<String> = match (only, default_view(o)) {
         (Some(names), _) => names.to_vec(),
         (None, View::List(props)) => props.iter().map(|s| s.to_string()).collect(),
-        (None, _) => o.class.names.clone(),
+        (None, _) => class.names.clone(),
     };
     names
         .iter()
         .map(|n| {
-            let label = o.class.index_of(n).map(|i| o.class.names[i].clone()).unwrap_or_else(|| n.clone());
-            (label, cell_text(&o.get(n).cloned().unwrap_or(Value::Null)))
+            let label = class.index_of(n).map(|i| class.names[i].clone()).unwrap_or_else(|| n.clone());
+            (label, cell_text(&o.get(n).unwrap_or(Value::Null)))
         })
         .collect()
 }

@@ -1,28 +1,55 @@
 //! The default view of each object type, as Exchange and PowerShell ship
 //! them (format.ps1xml). Column widths marked fixed are streamed row by row.
 
-use crate::runtime::value::Object;
+use crate::runtime::value::{Object, Value};
 
 pub struct ColumnSpec {
     pub label: &'static str,
     pub property: &'static str,
     pub width: Option<usize>,
+    /// `Some(true)` right-aligned, `Some(false)` left-aligned whatever the
+    /// values; `None`: numbers right, text left.
+    pub align: Option<bool>,
+    /// A cell computed from the object (a view's script block).
+    pub cell: Option<fn(&Object) -> String>,
+}
+
+/// A table that starts again under a heading each time a property's value
+/// changes: the files of each folder, the members of each type.
+pub struct Group {
+    pub property: &'static str,
+    /// The text before the table's header, blank lines included; `first`
+    /// when no table of this view comes just before it.
+    pub heading: fn(&Value, bool) -> String,
 }
 
 pub enum View {
     Table(&'static [ColumnSpec]),
+    Grouped(&'static [ColumnSpec], &'static Group),
     List(&'static [&'static str]),
+    /// Each object's text on a line of its own (Select-String's
+    /// MatchInfo), a blank line before and after.
+    Lines(fn(&Object) -> String),
     /// No registered view: a table of every property when there are four or
     /// fewer, else a list, as PowerShell decides.
     Auto,
 }
 
 const fn col(label: &'static str, property: &'static str, width: usize) -> ColumnSpec {
-    ColumnSpec { label, property, width: Some(width) }
+    ColumnSpec { label, property, width: Some(width), align: None, cell: None }
 }
 
 const fn auto(label: &'static str, property: &'static str) -> ColumnSpec {
-    ColumnSpec { label, property, width: None }
+    ColumnSpec { label, property, width: None, align: None, cell: None }
+}
+
+/// A column left-aligned whatever its values (a view that says so).
+const fn left(label: &'static str, property: &'static str, width: Option<usize>) -> ColumnSpec {
+    ColumnSpec { label, property, width, align: Some(false), cell: None }
+}
+
+const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String) -> ColumnSpec {
+    ColumnSpec { label, property: label, width: Some(width), align: Some(true), cell: Some(cell) }
 }
 
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
@@ -38,6 +65,17 @@ pub const MEASURE_INFO: &str = "Microsoft.PowerShell.Commands.GenericMeasureInfo
 pub const GROUP_INFO: &str = "Microsoft.PowerShell.Commands.GroupInfo";
 pub const GROUP_INFO_NO_ELEMENT: &str = "Microsoft.PowerShell.Commands.GroupInfoNoElement";
 pub const HELP_INFO: &str = "MamlCommandHelpInfo";
+pub const DICTIONARY_ENTRY: &str = "System.Collections.DictionaryEntry";
+pub const RUNTIME_TYPE: &str = "System.RuntimeType";
+pub const TIMESPAN: &str = "System.TimeSpan";
+pub const GUID: &str = "System.Guid";
+pub const FILE_INFO: &str = "System.IO.FileInfo";
+pub const DIRECTORY_INFO: &str = "System.IO.DirectoryInfo";
+pub const MEMBER_DEFINITION: &str = "Microsoft.PowerShell.Commands.MemberDefinition";
+pub const MATCH_INFO: &str = "Microsoft.PowerShell.Commands.MatchInfo";
+pub const PS_METHOD: &str = "System.Management.Automation.PSMethod";
+pub const PATH_INFO: &str = "System.Management.Automation.PathInfo";
+pub const PS_VARIABLE: &str = "System.Management.Automation.PSVariable";
 
 static CAS_MAILBOX_TABLE: [ColumnSpec; 6] = [
     col("Name", "Name", 20),
@@ -90,8 +128,147 @@ static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
+static DICTIONARY_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
+
+static TYPE_TABLE: [ColumnSpec; 4] =
+    [auto("IsPublic", "IsPublic"), auto("IsSerial", "IsSerial"), auto("Name", "Name"), auto("BaseType", "BaseType")];
+
+static TIMESPAN_LIST: [&str; 11] = [
+    "Days",
+    "Hours",
+    "Minutes",
+    "Seconds",
+    "Milliseconds",
+    "Ticks",
+    "TotalDays",
+    "TotalHours",
+    "TotalMinutes",
+    "TotalSeconds",
+    "TotalMilliseconds",
+];
+
+static GUID_TABLE: [ColumnSpec; 1] = [auto("Guid", "Guid")];
+
+/// FileSystem.format.ps1xml's children view: Mode, the last write as
+/// `{0,10}  {1,8}` of its short date and time, the length of files, Name;
+/// grouped by folder.
+static CHILDREN_TABLE: [ColumnSpec; 4] = [
+    left("Mode", "Mode", Some(7)),
+    computed("LastWriteTime", 25, last_write_cell),
+    computed("Length", 14, length_cell),
+    left("Name", "Name", None),
+];
+
+static CHILDREN_GROUP: Group = Group { property: "PSParentPath", heading: directory_heading };
+
+fn last_write_cell(o: &Object) -> String {
+    match o.get("LastWriteTime") {
+        Some(Value::DateTime(d)) => {
+            let date = crate::runtime::ops::format::format_value(&Value::DateTime(d), Some("d"));
+            let time = crate::runtime::ops::format::format_value(&Value::DateTime(d), Some("t"));
+            format!("{date:>10}  {time:>8}")
+        }
+        _ => String::new(),
+    }
+}
+
+fn length_cell(o: &Object) -> String {
+    if o.is_type(DIRECTORY_INFO) {
+        return String::new();
+    }
+    o.get("Length").map(|v| v.to_text()).unwrap_or_default()
+}
+
+/// Two blank lines before and after `    Directory: X` (after another
+/// folder's table, its closing blank line is the first of the two).
+fn directory_heading(parent: &Value, first: bool) -> String {
+    let text = parent.to_text();
+    let path = text.strip_prefix("Microsoft.PowerShell.Core\\FileSystem::").unwrap_or(&text);
+    format!("{}\n    Directory: {path}\n\n\n", if first { "\n" } else { "" })
+}
+
+static MEMBER_TABLE: [ColumnSpec; 3] =
+    [left("Name", "Name", None), left("MemberType", "MemberType", None), left("Definition", "Definition", None)];
+
+static MEMBER_GROUP: Group = Group { property: "TypeName", heading: type_heading };
+
+fn type_heading(type_name: &Value, _first: bool) -> String {
+    format!("\n   TypeName: {}\n\n", type_name.to_text())
+}
+
+/// A MatchInfo's text: `path:line:text` for a file (the path relative to
+/// `relative_to` when it is inside it), the line alone for piped text;
+/// with context, `> ` marks the match and `  ` the lines around it.
+pub fn match_info_text(o: &Object, relative_to: Option<&str>) -> String {
+    let path = o.get("Path").map(|v| v.to_text()).unwrap_or_default();
+    let line_no = o.get("LineNumber").and_then(|v| v.as_i64()).unwrap_or(0);
+    let line = o.get("Line").map(|v| v.to_text()).unwrap_or_default();
+    let context = o.get("Context").filter(|c| !c.is_null());
+    let shown_path = match relative_to {
+        Some(dir) => match path.strip_prefix(dir) {
+            Some(rest) if rest.starts_with('/') => rest.trim_start_matches('/').to_string(),
+            _ => path.clone(),
+        },
+        None => path.clone(),
+    };
+    let stream = path == "InputStream";
+    let fmt = |n: i64, text: &str| if stream { text.to_string() } else { format!("{shown_path}:{n}:{text}") };
+    let Some(ctx) = context else { return fmt(line_no, &line) };
+    let before = ctx.property("DisplayPreContext").into_items();
+    let after = ctx.property("DisplayPostContext").into_items();
+    let mut out = Vec::new();
+    for (k, b) in before.iter().enumerate() {
+        out.push(format!("  {}", fmt(line_no - (before.len() - k) as i64, &b.to_text())));
+    }
+    out.push(format!("> {}", fmt(line_no, &line)));
+    for (k, a) in after.iter().enumerate() {
+        out.push(format!("  {}", fmt(line_no + 1 + k as i64, &a.to_text())));
+    }
+    out.join("\n")
+}
+
+/// A method without its parentheses (`'abc'.ToUpper`): PowerShell's one
+/// column of overload definitions.
+fn method_display(o: &Object) -> String {
+    let overloads = o.get("OverloadDefinitions").map(|v| v.into_items()).unwrap_or_default();
+    let mut text = String::from("OverloadDefinitions\n-------------------");
+    for d in overloads {
+        text.push('\n');
+        text.push_str(&d.to_text());
+    }
+    text
+}
+
+/// A MatchInfo on the console: its path relative to the current folder.
+fn match_info_display(o: &Object) -> String {
+    let here = std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default();
+    match_info_text(o, Some(&here))
+}
+
+static PATH_TABLE: [ColumnSpec; 1] = [left("Path", "Path", None)];
+
+static VARIABLE_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left("Value", "Value", None)];
+
+/// Types that share one view (and so one table): FileInfo and DirectoryInfo.
+pub fn view_family(type_name: &str) -> &str {
+    match type_name {
+        FILE_INFO | DIRECTORY_INFO => FILE_INFO,
+        other => other,
+    }
+}
+
 pub fn default_view(o: &Object) -> View {
-    match o.type_name() {
+    match o.type_name().as_str() {
+        FILE_INFO | DIRECTORY_INFO => View::Grouped(&CHILDREN_TABLE, &CHILDREN_GROUP),
+        MEMBER_DEFINITION => View::Grouped(&MEMBER_TABLE, &MEMBER_GROUP),
+        MATCH_INFO => View::Lines(match_info_display),
+        PS_METHOD => View::Lines(method_display),
+        PATH_INFO => View::Table(&PATH_TABLE),
+        PS_VARIABLE => View::Table(&VARIABLE_TABLE),
+        DICTIONARY_ENTRY => View::Table(&DICTIONARY_TABLE),
+        RUNTIME_TYPE => View::Table(&TYPE_TABLE),
+        TIMESPAN => View::List(&TIMESPAN_LIST),
+        GUID => View::Table(&GUID_TABLE),
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),

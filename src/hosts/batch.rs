@@ -4,6 +4,7 @@ use std::io::Read;
 use std::rc::Rc;
 
 use crate::format::error_record::render_error;
+use crate::language::diagnose::ends_in_continuation;
 use crate::language::{ParseError, parse_script};
 use crate::runtime::errors::{Category, ErrorRecord};
 use crate::runtime::pipeline::Outcome;
@@ -14,7 +15,7 @@ use crate::runtime::session::{Session, Source};
 pub fn exit_code(cx: &Session, outcome: Outcome) -> i32 {
     match outcome {
         Outcome::Exit(n) => n,
-        Outcome::Stopped => 1,
+        Outcome::Stopped | Outcome::Interrupted => 1,
         Outcome::Completed => (cx.total_errors > 0) as i32,
     }
 }
@@ -40,7 +41,7 @@ pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
     cx.source = Rc::new(Source { text: text.to_string(), path, first_line: 1 });
     match parse_script(text) {
         Ok(script) => {
-            let outcome = cx.run_script(&script);
+            let outcome = super::session::run_shown(cx, &script);
             exit_code(cx, outcome)
         }
         Err(e) => {
@@ -72,6 +73,7 @@ pub fn run_file(cx: &mut Session, path: &str) -> i32 {
         }
     };
     let shown = std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
+    cx.set_script_path(&shown);
     run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
 }
 
@@ -111,10 +113,13 @@ pub fn run_stdin(cx: &mut Session) -> i32 {
             start_line = line_no;
         }
         pending.push_str(line);
+        if ends_in_continuation(&pending) {
+            continue;
+        }
         match parse_script(&pending) {
             Ok(script) => {
                 cx.source = Rc::new(Source { text: pending.clone(), path: None, first_line: start_line });
-                let outcome = cx.run_script(&script);
+                let outcome = super::session::run_shown(cx, &script);
                 if outcome != Outcome::Completed {
                     return exit_code(cx, outcome);
                 }

@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use super::batch;
 use super::console::Console;
-use crate::runtime::session::Session;
 use crate::store::CreateOptions;
 
 #[derive(Debug, Default)]
@@ -164,8 +163,22 @@ pub fn main_os(args: &[std::ffi::OsString]) -> i32 {
     main(&text)
 }
 
+/// The stack the shell runs on: deep recursion in a script (up to the
+/// call-depth limit) and deeply nested expressions need more than a main
+/// thread's 8 MiB; it is only reserved, not used.
+const SHELL_STACK: usize = 1 << 30;
+
 /// The program: returns the exit status.
 pub fn main(args: &[String]) -> i32 {
+    let owned = args.to_vec();
+    let spawned = std::thread::Builder::new().name("mailsh".into()).stack_size(SHELL_STACK).spawn(move || run(&owned));
+    match spawned {
+        Ok(handle) => handle.join().unwrap_or(101),
+        Err(_) => run(args),
+    }
+}
+
+fn run(args: &[String]) -> i32 {
     let o = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {
@@ -188,7 +201,7 @@ pub fn main(args: &[String]) -> i32 {
     let stdin_tty = std::io::stdin().is_terminal();
     let interactive_shell = o.file.is_none() && o.command.is_none() && stdin_tty;
     let prompts = stdin_tty && !o.non_interactive;
-    let mut cx = Session::new(store, create_options(&o), Box::new(Console::new(prompts)));
+    let mut cx = super::session::new_session(store, create_options(&o), Box::new(Console::new(prompts)));
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
         // The REPL's history (which may hold what was typed at a prompt) is

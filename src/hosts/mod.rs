@@ -5,8 +5,11 @@ pub mod batch;
 pub mod cli;
 pub mod complete;
 pub mod console;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod highlight;
 pub mod repl;
 pub mod replay;
 pub mod services_hook;
+pub mod session;
 pub mod transcript;

@@ -13,6 +13,7 @@ use reedline::{
 use super::batch::{exit_code, report_parse_error};
 use super::complete::ShellCompleter;
 use super::highlight::ShellHighlighter;
+use crate::language::diagnose::ends_in_continuation;
 use crate::language::parse_script;
 use crate::runtime::pipeline::Outcome;
 use crate::runtime::session::{Session, Source};
@@ -49,11 +50,14 @@ impl Prompt for ShellPrompt {
     }
 }
 
-/// An open quote, brace or trailing pipe asks for another line (`>> `).
+/// An open quote, brace, trailing pipe or line-continuation backtick asks for another line (`>> `).
 struct ShellValidator;
 
 impl Validator for ShellValidator {
     fn validate(&self, line: &str) -> ValidationResult {
+        if ends_in_continuation(line) {
+            return ValidationResult::Incomplete;
+        }
         match parse_script(line) {
             Err(e) if e.incomplete => ValidationResult::Incomplete,
             _ => ValidationResult::Complete,
@@ -121,9 +125,9 @@ pub fn run(cx: &mut Session) -> i32 {
         }
         cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
         match parse_script(&line) {
-            Ok(script) => match cx.run_script(&script) {
+            Ok(script) => match super::session::run_shown(cx, &script) {
                 Outcome::Exit(code) => return code,
-                Outcome::Completed | Outcome::Stopped => {}
+                Outcome::Completed | Outcome::Stopped | Outcome::Interrupted => {}
             },
             Err(e) => report_parse_error(cx, &e),
         }

@@ -218,7 +218,7 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
         domain: Some("contoso.com".to_string()),
     };
-    let mut cx = Session::new(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
+    let mut cx = super::session::new_session(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
     cx.non_interactive = true;
     if let Ok(exe) = std::env::current_exe() {
         cx.exe = exe;
@@ -233,7 +233,7 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
         buffer.borrow_mut().clear();
         cx.source = Rc::new(Source { text: entry.command.clone(), path: None, first_line: 1 });
         let stop = with_dir(&script_dir, || match parse_script(&entry.command) {
-            Ok(script) => matches!(cx.run_script(&script), Outcome::Exit(_)),
+            Ok(script) => matches!(super::session::run_shown(&mut cx, &script), Outcome::Exit(_)),
             Err(e) => {
                 super::batch::report_parse_error(&mut cx, &e);
                 false

@@ -1,14 +1,18 @@
 //! Parameter binding as PowerShell does it: named parameters by exact name,
-//! alias or unique prefix; switches; positional arguments; pipeline input by
-//! value and by property name; mandatory parameters checked last.
+//! alias or unique prefix; switches; splatting; positional arguments;
+//! pipeline input by value and by property name; validation attributes;
+//! mandatory parameters checked last. Cmdlets and script functions bind
+//! through the same code.
+
+use std::rc::Rc;
 
 use super::command::Args;
-use super::convert::convert;
+use super::convert::{convert, validate};
 use super::errors::{ErrorRecord, Flow, Result};
 use super::session::Session;
 use super::signature::{Param, Signature};
 use super::value::Value;
-use crate::language::ast::{Command, CommandElement, Expr, Span};
+use crate::language::ast::{Command, CommandElement, Span};
 
 /// Resolves a typed parameter name: an exact name or alias wins, else a
 /// unique prefix; otherwise PowerShell's unknown or ambiguous error.
@@ -28,78 +32,172 @@ pub fn resolve_param(sig: &Signature, typed: &str) -> std::result::Result<usize,
     }
 }
 
+/// One argument as written, evaluated.
+enum Given {
+    Named { name: String, span: Span, value: Option<(Value, Span)>, colon: bool },
+    Positional(Value, Span),
+}
+
 /// Binds the arguments written on the command line.
 pub fn bind_arguments(sig: &'static Signature, cmd: &Command, cx: &mut Session) -> Result<Args> {
-    let mut args = Args::new(sig, cmd.span);
-    let mut positional: Vec<(Value, Span)> = Vec::new();
+    let given = gather(sig, cmd, cx)?;
+    bind_given(sig, cmd.span, given, cx)
+}
+
+/// Evaluates the command's elements in order; a parameter that is not a
+/// switch takes the next argument as its value.
+fn gather(sig: &'static Signature, cmd: &Command, cx: &mut Session) -> Result<Vec<Given>> {
+    let mut out = Vec::with_capacity(cmd.elements.len());
     let mut i = 0;
     while i < cmd.elements.len() {
         match &cmd.elements[i] {
             CommandElement::Parameter { name, span, value } => {
-                let idx = resolve_param(sig, name).map_err(|e| e.at(*span))?;
-                let param = &sig.params[idx];
-                let (raw, vspan) = if param.ty.is_switch() {
-                    match value {
-                        Some(expr) => (cx.eval(expr)?, expr.span),
-                        None => (Value::Bool(true), *span),
-                    }
-                } else if let Some(expr) = value {
-                    (cx.eval(expr)?, expr.span)
-                } else {
-                    match cmd.elements.get(i + 1) {
-                        Some(CommandElement::Argument(expr)) => {
-                            i += 1;
-                            (eval_argument(cx, expr)?, expr.span)
-                        }
-                        _ => {
-                            return Err(ErrorRecord::missing_argument(param.name, param.ty.type_name())
-                                .at(*span)
-                                .into());
-                        }
-                    }
+                let value = match value {
+                    Some(e) => Some((cx.eval(e)?, e.span)),
+                    None => None,
                 };
-                if args.values[idx].is_some() {
-                    return Err(ErrorRecord::parameter_bound_twice(param.name).at(*span).into());
+                let colon = value.is_some();
+                let takes_value = match resolve_param(sig, name) {
+                    Ok(idx) => !sig.params[idx].ty.is_switch(),
+                    Err(e) => !sig.collect_unbound || e.error_id != "NamedParameterNotFound",
+                };
+                let value = match value {
+                    Some(v) => Some(v),
+                    None if takes_value => match cmd.elements.get(i + 1) {
+                        Some(CommandElement::Argument(e)) => {
+                            i += 1;
+                            Some((cx.eval(e)?, e.span))
+                        }
+                        _ => None,
+                    },
+                    None => None,
+                };
+                out.push(Given::Named { name: name.clone(), span: *span, value, colon });
+            }
+            CommandElement::Argument(e) => {
+                let v = cx.eval(e)?;
+                out.push(Given::Positional(v, e.span));
+            }
+            CommandElement::Splat { variable, span } => match cx.read(variable) {
+                Value::Hashtable(t) => {
+                    for (k, v) in t.entries() {
+                        out.push(Given::Named { name: k.to_text(), span: *span, value: Some((v, *span)), colon: true });
+                    }
                 }
-                let converted = convert(param, raw).map_err(|e| e.at(vspan))?;
-                args.values[idx] = Some(converted);
-                args.spans[idx] = Some(vspan);
-            }
-            CommandElement::Argument(expr) => {
-                let v = eval_argument(cx, expr)?;
-                positional.push((v, expr.span));
-            }
+                Value::Array(a) => {
+                    for v in a.snapshot() {
+                        out.push(Given::Positional(v, *span));
+                    }
+                }
+                Value::Null => {}
+                other => out.push(Given::Positional(other, *span)),
+            },
         }
         i += 1;
     }
-    bind_positional(sig, &mut args, positional)?;
+    Ok(out)
+}
+
+/// Binds already-evaluated arguments.
+fn bind_given(sig: &'static Signature, span: Span, given: Vec<Given>, cx: &mut Session) -> Result<Args> {
+    let mut args = Args::new(sig, span);
+    let mut positional: Vec<(Value, Span)> = Vec::new();
+    for g in given {
+        match g {
+            Given::Positional(v, s) => positional.push((v, s)),
+            Given::Named { name, span, value, colon } => {
+                let idx = match resolve_param(sig, &name) {
+                    Ok(i) => i,
+                    Err(e) if sig.collect_unbound && e.error_id == "NamedParameterNotFound" => {
+                        // A simple function: `-x 1` goes to $args as written.
+                        args.extra.push(Value::str(format!("-{name}{}", if colon { ":" } else { "" })));
+                        if let Some((v, _)) = value {
+                            args.extra.push(v);
+                        }
+                        continue;
+                    }
+                    Err(e) => return Err(e.at(span).into()),
+                };
+                let param = &sig.params[idx];
+                let (raw, vspan) = match value {
+                    Some(v) => v,
+                    None if param.ty.is_switch() => (Value::Bool(true), span),
+                    None => {
+                        return Err(ErrorRecord::missing_argument(param.name, &param.ty.full_type_name())
+                            .at(span)
+                            .into());
+                    }
+                };
+                if args.values[idx].is_some() {
+                    return Err(ErrorRecord::parameter_bound_twice(param.name).at(span).into());
+                }
+                let converted = convert(param, raw).map_err(|e| e.at(vspan))?;
+                validate(param, &converted, cx).map_err(|e| add_span(e, vspan))?;
+                args.values[idx] = Some(converted);
+                args.spans[idx] = Some(vspan);
+            }
+        }
+    }
+    bind_positional(sig, &mut args, positional, cx)?;
     Ok(args)
 }
 
-/// Arguments evaluate as expressions; a parenthesised pipeline's objects
-/// become an array when there are several.
-fn eval_argument(cx: &mut Session, expr: &Expr) -> Result<Value> {
-    cx.eval(expr)
+fn add_span(f: Flow, span: Span) -> Flow {
+    match f {
+        Flow::Error(rec) => Flow::Error(Box::new(rec.at(span))),
+        other => other,
+    }
 }
 
-fn bind_positional(sig: &'static Signature, args: &mut Args, positional: Vec<(Value, Span)>) -> Result<()> {
-    let mut slots: Vec<(usize, &Param)> = sig.params.iter().enumerate().filter(|(_, p)| p.position.is_some()).collect();
+/// Binds `values` as positional arguments (`& $block 1 2`, `$sb.Invoke()`).
+pub fn bind_values(sig: &'static Signature, span: Span, values: Vec<Value>, cx: &mut Session) -> Result<Args> {
+    let given = values.into_iter().map(|v| Given::Positional(v, span)).collect();
+    bind_given(sig, span, given, cx)
+}
+
+fn bind_positional(
+    sig: &'static Signature,
+    args: &mut Args,
+    positional: Vec<(Value, Span)>,
+    cx: &mut Session,
+) -> Result<()> {
+    if positional.is_empty() {
+        return Ok(());
+    }
+    let mut slots: Vec<(usize, &Param)> =
+        sig.params.iter().enumerate().filter(|(i, p)| p.position.is_some() && args.values[*i].is_none()).collect();
     slots.sort_by_key(|(_, p)| p.position);
-    let free: Vec<(usize, &Param)> = slots.into_iter().filter(|(i, _)| args.values[*i].is_none()).collect();
-    let mut slots = free.into_iter();
+    let mut slots = slots.into_iter();
     let mut rest = positional.into_iter();
     while let Some((value, span)) = rest.next() {
         let Some((idx, param)) = slots.next() else {
+            if sig.collect_unbound {
+                args.extra.push(value);
+                args.extra.extend(rest.by_ref().map(|(v, _)| v));
+                break;
+            }
+            if let Some((ridx, rparam)) = sig.params.iter().enumerate().find(|(_, p)| p.remaining) {
+                let mut all = match args.values[ridx].take() {
+                    Some(Value::Array(a)) => a.snapshot(),
+                    Some(v) => vec![v],
+                    None => vec![],
+                };
+                all.push(value);
+                all.extend(rest.by_ref().map(|(v, _)| v));
+                args.values[ridx] = Some(convert(rparam, Value::array(all)).map_err(|e| e.at(span))?);
+                break;
+            }
             return Err(ErrorRecord::positional_not_found(&value.to_text()).at(span).into());
         };
         let value = if param.remaining {
             let mut all = vec![value];
             all.extend(rest.by_ref().map(|(v, _)| v));
-            if all.len() == 1 { all.pop().unwrap_or(Value::Null) } else { Value::Array(all) }
+            if all.len() == 1 { all.pop().unwrap_or(Value::Null) } else { Value::array(all) }
         } else {
             value
         };
         let converted = convert(param, value).map_err(|e| e.at(span))?;
+        validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
         args.values[idx] = Some(converted);
         args.spans[idx] = Some(span);
     }
@@ -108,7 +206,7 @@ fn bind_positional(sig: &'static Signature, args: &mut Args, positional: Vec<(Va
 
 /// Binds one pipeline object: by value first, then by property name.
 /// `Ok(None)` when the object fits no parameter.
-pub fn bind_input(args: &Args, input: &Value) -> std::result::Result<Option<Args>, ErrorRecord> {
+pub fn bind_input(args: &Args, input: &Value, cx: &mut Session) -> Result<Option<Args>> {
     let sig = args.signature;
     let mut bound = args.clone();
     let mut any = false;
@@ -121,6 +219,7 @@ pub fn bind_input(args: &Args, input: &Value) -> std::result::Result<Option<Args
         if p.from_pipeline
             && let Ok(v) = convert(p, input.clone())
         {
+            validate(p, &v, cx)?;
             bound.values[i] = Some(v);
             any = true;
             continue;
@@ -131,7 +230,9 @@ pub fn bind_input(args: &Args, input: &Value) -> std::result::Result<Option<Args
                 .map(|n| input.property(n))
                 .find(|v| !v.is_null());
             if let Some(v) = found {
-                bound.values[i] = Some(convert(p, v)?);
+                let v = convert(p, v)?;
+                validate(p, &v, cx)?;
+                bound.values[i] = Some(v);
                 any = true;
             }
         }
@@ -158,7 +259,7 @@ pub fn missing_mandatory(args: &Args) -> Vec<&'static Param> {
 }
 
 /// Fills missing mandatory parameters: the REPL asks for them as PowerShell
-/// does; elsewhere it is an error.
+/// does (secrets without echo); elsewhere it is an error.
 pub fn complete_mandatory(args: &mut Args, position: usize, cx: &mut Session) -> Result<()> {
     let missing = missing_mandatory(args);
     if missing.is_empty() {
@@ -175,11 +276,15 @@ pub fn complete_mandatory(args: &mut Args, position: usize, cx: &mut Session) ->
         args.signature.name
     ));
     for p in missing {
-        let Some(line) = cx.host.read_line(&format!("{}: ", p.name)) else {
+        let secret = matches!(p.ty, super::signature::ParamType::SecureString);
+        let prompt = format!("{}: ", p.name);
+        let answer = if secret { cx.host.read_secret(&prompt) } else { cx.host.read_line(&prompt) };
+        let Some(line) = answer else {
             return Err(error());
         };
         if let Some(t) = cx.transcript.as_mut() {
-            t.append(&format!("{}: {line}\n", p.name));
+            let shown = if secret { "*".repeat(line.chars().count()) } else { line.clone() };
+            t.append(&format!("{}: {shown}\n", p.name));
         }
         if line.trim().is_empty() {
             return Err(ErrorRecord::argument_validation(
@@ -189,11 +294,7 @@ pub fn complete_mandatory(args: &mut Args, position: usize, cx: &mut Session) ->
             .at(args.command_span)
             .into());
         }
-        let raw = if matches!(p.ty, super::signature::ParamType::SecureString) {
-            Value::SecureString(line.as_str().into())
-        } else {
-            Value::Str(line)
-        };
+        let raw = if secret { Value::SecureString(Rc::from(line.as_str())) } else { Value::str(&line) };
         let v = convert(p, raw).map_err(|e| e.at(args.command_span))?;
         args.set(p.name, v);
     }

@@ -9,7 +9,7 @@ use super::value::Value;
 use crate::language::ast::Span;
 
 pub trait Processor {
-    fn begin(&mut self, _args: &Args, _cx: &mut Session) -> Result<()> {
+    fn begin(&mut self, _args: &Args, _cx: &mut Session, _out: &mut Output) -> Result<()> {
         Ok(())
     }
     /// Called once per pipeline object, or once with `None` when the command
@@ -68,6 +68,34 @@ impl CmdletDef {
     }
 }
 
+/// The commands a session can run, found by name or alias, case-insensitively.
+pub struct CommandTable {
+    defs: Vec<CmdletDef>,
+    index: std::collections::HashMap<String, usize, std::hash::BuildHasherDefault<super::scope::NameHasher>>,
+}
+
+impl CommandTable {
+    pub fn new(defs: Vec<CmdletDef>) -> CommandTable {
+        let mut index = std::collections::HashMap::default();
+        for (i, d) in defs.iter().enumerate() {
+            index.insert(d.signature.name.to_ascii_lowercase(), i);
+            for a in d.signature.aliases {
+                index.insert(a.to_ascii_lowercase(), i);
+            }
+        }
+        CommandTable { defs, index }
+    }
+
+    /// Case-insensitive lookup by name or alias.
+    pub fn find(&self, name: &str) -> Option<&CmdletDef> {
+        super::scope::with_lowercase(name, |lower| self.index.get(lower).map(|i| &self.defs[*i]))
+    }
+
+    pub fn all(&self) -> &[CmdletDef] {
+        &self.defs
+    }
+}
+
 /// Bound parameters of one invocation, by the signature's parameter index.
 #[derive(Clone)]
 pub struct Args {
@@ -76,12 +104,14 @@ pub struct Args {
     /// Where each bound value came from in the source, for error markers.
     pub spans: Vec<Option<Span>>,
     pub command_span: Span,
+    /// Arguments no parameter took (a simple script function's `$args`).
+    pub extra: Vec<Value>,
 }
 
 impl Args {
     pub fn new(signature: &'static Signature, command_span: Span) -> Args {
         let n = signature.params.len();
-        Args { signature, values: vec![None; n], spans: vec![None; n], command_span }
+        Args { signature, values: vec![None; n], spans: vec![None; n], command_span, extra: Vec::new() }
     }
 
     pub fn name(&self) -> &'static str {
@@ -119,15 +149,12 @@ impl Args {
     }
 
     pub fn int(&self, name: &str) -> Option<i64> {
-        match self.get(name) {
-            Some(Value::Int(n)) => Some(*n),
-            _ => None,
-        }
+        self.get(name).and_then(Value::as_i64)
     }
 
     pub fn strings(&self, name: &str) -> Option<Vec<String>> {
         self.get(name).map(|v| match v {
-            Value::Array(items) => items.iter().map(|i| i.to_text()).collect(),
+            Value::Array(items) => items.items().iter().map(|i| i.to_text()).collect(),
             Value::Null => vec![],
             other => vec![other.to_text()],
         })

@@ -1,8 +1,12 @@
 //! Argument conversion by parameter type, with PowerShell's messages.
 
-use super::errors::ErrorRecord;
-use super::signature::{Param, ParamType};
-use super::value::{EnumDef, Value, format_timespan};
+use std::rc::Rc;
+
+use super::errors::{ErrorRecord, Result as FlowResult};
+use super::session::Session;
+use super::signature::{Param, ParamType, Validator};
+use super::types::{TypeRef, cast};
+use super::value::{EnumDef, TICKS_PER_SECOND, Value, format_timespan};
 
 /// Converts `value` for `param`, or explains why not.
 pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
@@ -12,14 +16,14 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         ParamType::Int { min, max } => {
             let n = to_int(name, &value, "System.Int32")?;
             check_range(name, n, min, max)?;
-            Ok(Value::Int(n))
+            Ok(Value::int(n))
         }
         ParamType::Unlimited => match &value {
             Value::Str(s) if s.eq_ignore_ascii_case("unlimited") => Ok(Value::str("Unlimited")),
             _ => {
                 let n = to_int(name, &value, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]")?;
                 check_range(name, n, 0, u32::MAX as i64)?;
-                Ok(Value::Int(n))
+                Ok(Value::int(n))
             }
         },
         ParamType::String | ParamType::Identity(_) if matches!(value, Value::Object(_)) => Ok(value),
@@ -29,20 +33,23 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
             other => Value::str(other.to_text()),
         }),
         ParamType::Identity(_) => match value {
-            Value::Array(ref items) if items.len() == 1 => convert(param, items[0].clone()),
+            Value::Array(ref items) if items.len() == 1 => convert(param, items.get(0).unwrap_or(Value::Null)),
             Value::Null => Err(null_argument(name)),
             Value::Str(ref s) if s.is_empty() => Err(null_argument(name)),
             other => Ok(Value::str(other.to_text())),
         },
         ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => match value {
             Value::Hashtable(_) | Value::Null => Ok(value),
-            Value::Array(items) => Ok(Value::Array(items.into_iter().map(|v| Value::str(v.to_text())).collect())),
-            other => Ok(Value::Array(vec![Value::str(other.to_text())])),
+            Value::Array(items) => {
+                Ok(Value::array(items.snapshot().into_iter().map(|v| Value::str(v.to_text())).collect()))
+            }
+            other => Ok(Value::array(vec![Value::str(other.to_text())])),
         },
         ParamType::Enum(def) => to_enum(name, def, &value),
         ParamType::TimeSpan { min, max } => {
-            let secs = to_timespan(name, &value)?;
-            if secs < min || secs > max {
+            let ticks = to_timespan(name, &value)?;
+            let secs = ticks / TICKS_PER_SECOND;
+            if secs < min || secs > max || (secs == max && ticks % TICKS_PER_SECOND > 0) {
                 return Err(ErrorRecord::argument_validation(
                     name,
                     &format!(
@@ -53,7 +60,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
                     ),
                 ));
             }
-            Ok(Value::TimeSpan(secs))
+            Ok(Value::TimeSpan(ticks))
         }
         ParamType::ScriptBlock => match value {
             Value::ScriptBlock(_) => Ok(value),
@@ -71,7 +78,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
             )),
         },
         ParamType::Credential => match value {
-            Value::Credential { .. } => Ok(value),
+            Value::Credential(_) => Ok(value),
             other => Err(cannot_convert(name, &other, "System.Management.Automation.PSCredential", None)),
         },
         ParamType::Uri => {
@@ -97,7 +104,7 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
         }
         ParamType::DateTime => match &value {
             Value::DateTime(_) => Ok(value),
-            other => parse_date(&other.to_text()).map(Value::DateTime).ok_or_else(|| {
+            other => cast(Value::str(other.to_text()), &TypeRef::DateTime).map_err(|_| {
                 cannot_convert(name, other, "System.DateTime", Some("String was not recognized as a valid DateTime."))
             }),
         },
@@ -106,7 +113,108 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
             other => Err(cannot_convert(name, &other, "System.Collections.Hashtable", None)),
         },
         ParamType::Object | ParamType::Properties => Ok(value),
+        ParamType::Typed(t) => cast(value, t).map_err(|e| ErrorRecord::argument_transformation(name, &e.message)),
     }
+}
+
+/// A script parameter's validation attributes, with PowerShell's messages.
+pub fn validate(param: &Param, value: &Value, cx: &mut Session) -> FlowResult<()> {
+    validate_with(param.name, param.validators, value, cx)
+}
+
+/// The checks of `validators` on a value for the parameter `name`.
+pub fn validate_with(name: &str, validators: &[Validator], value: &Value, cx: &mut Session) -> FlowResult<()> {
+    for v in validators {
+        match v {
+            Validator::NotNull if value.is_null() => {
+                return Err(ErrorRecord::argument_validation(
+                    name,
+                    "The argument is null. Provide a valid value for the argument, and then try running the command again.",
+                )
+                .into());
+            }
+            Validator::NotNullOrEmpty => {
+                let empty = match value {
+                    Value::Null => true,
+                    Value::Str(s) => s.is_empty(),
+                    Value::Array(a) => a.is_empty(),
+                    _ => false,
+                };
+                if empty {
+                    return Err(ErrorRecord::argument_validation(
+                        name,
+                        "The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+                    )
+                    .into());
+                }
+            }
+            Validator::Set(set) => {
+                for item in value.clone().into_items() {
+                    let text = item.to_text();
+                    if !set.iter().any(|s| s.eq_ignore_ascii_case(&text)) {
+                        return Err(ErrorRecord::argument_validation(
+                            name,
+                            &format!(
+                                "The argument \"{text}\" does not belong to the set \"{}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
+                                set.join(",")
+                            ),
+                        )
+                        .into());
+                    }
+                }
+            }
+            Validator::Range(min, max) => {
+                for item in value.clone().into_items() {
+                    let below = super::ops::compare_scalars(&item, min, false) == Some(std::cmp::Ordering::Less);
+                    let above = super::ops::compare_scalars(&item, max, false) == Some(std::cmp::Ordering::Greater);
+                    let (t, mi, ma) = (item.to_text(), min.to_text(), max.to_text());
+                    if below {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The {t} argument is less than the minimum allowed range of {mi}. Supply an argument that is greater than or equal to {mi} and then try the command again.")).into());
+                    }
+                    if above {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The {t} argument is greater than the maximum allowed range of {ma}. Supply an argument that is less than or equal to {ma} and then try the command again.")).into());
+                    }
+                }
+            }
+            Validator::Pattern(p) => {
+                let re = super::ops::regex_ops::compile(p, true)?;
+                for item in value.clone().into_items() {
+                    let t = item.to_text();
+                    if !re.is_match(&t) {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The argument \"{t}\" does not match the \"{p}\" pattern. Supply an argument that matches \"{p}\" and try the command again.")).into());
+                    }
+                }
+            }
+            Validator::Length(min, max) => {
+                for item in value.clone().into_items() {
+                    let n = item.to_text().chars().count() as i64;
+                    if n < *min {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The number of characters ({n}) in the argument is too small. Specify an argument whose length is greater than or equal to \"{min}\" and then try the command again.")).into());
+                    }
+                    if n > *max {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The character length of the {n} argument is too long. Shorten the character length of the argument so it is fewer than or equal to \"{max}\" characters, and then try the command again.")).into());
+                    }
+                }
+            }
+            Validator::Count(min, max) => {
+                let n = value.clone().into_items().len() as i64;
+                if n < *min || n > *max {
+                    return Err(ErrorRecord::argument_validation(name, &format!("The parameter requires at least {min} value(s) and no more than {max} value(s) - {n} value(s) were provided.")).into());
+                }
+            }
+            Validator::Script(block) => {
+                let block: Rc<crate::language::ast::ScriptBlock> = block.clone();
+                for item in value.clone().into_items() {
+                    let ok = super::eval::collapse(cx.invoke_block(&block, Some(&item))?).is_true();
+                    if !ok {
+                        return Err(ErrorRecord::argument_validation(name, &format!("The \"{}\" validation script for the argument with value \"{}\" did not return a result of True. Determine why the validation script failed, and then try the command again.", block.text, item.to_text())).into());
+                    }
+                }
+            }
+            Validator::NotNull => {}
+        }
+    }
+    Ok(())
 }
 
 fn null_argument(name: &str) -> ErrorRecord {
@@ -119,9 +227,13 @@ fn null_argument(name: &str) -> ErrorRecord {
 fn to_bool(name: &str, value: Value) -> Result<Value, ErrorRecord> {
     match value {
         Value::Bool(_) => Ok(value),
+        Value::Switch(b) => Ok(Value::Bool(b)),
         Value::Int(n) => Ok(Value::Bool(n != 0)),
+        Value::Long(n) => Ok(Value::Bool(n != 0)),
+        Value::Byte(n) => Ok(Value::Bool(n != 0)),
         Value::Double(f) => Ok(Value::Bool(f != 0.0)),
-        Value::Array(ref items) if items.len() == 1 => to_bool(name, items[0].clone()),
+        Value::Decimal(d) => Ok(Value::Bool(!d.is_zero())),
+        Value::Array(ref items) if items.len() == 1 => to_bool(name, items.get(0).unwrap_or(Value::Null)),
         other => Err(ErrorRecord::argument_transformation(
             name,
             &format!(
@@ -134,13 +246,15 @@ fn to_bool(name: &str, value: Value) -> Result<Value, ErrorRecord> {
 
 pub fn to_int(name: &str, value: &Value, type_name: &str) -> Result<i64, ErrorRecord> {
     match value {
-        Value::Int(n) => Ok(*n),
-        Value::Double(f) => Ok(f.round() as i64),
+        Value::Int(n) => Ok(*n as i64),
+        Value::Long(n) => Ok(*n),
+        Value::Byte(n) => Ok(*n as i64),
+        Value::Double(f) => Ok(super::types::round_half_even(*f) as i64),
         Value::Bool(b) => Ok(*b as i64),
-        Value::Str(s) => s
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| cannot_convert(name, value, type_name, Some("Input string was not in a correct format."))),
+        Value::Str(s) => super::types::parse_integer(s)
+            .and_then(|n| i64::try_from(n).ok())
+            .or_else(|| super::types::parse_double(s).map(|f| super::types::round_half_even(f) as i64))
+            .ok_or_else(|| cannot_convert(name, value, type_name, Some("Input string was not in a correct format."))),
         other => Err(cannot_convert(name, other, type_name, None)),
     }
 }
@@ -166,10 +280,7 @@ fn check_range(name: &str, n: i64, min: i64, max: i64) -> Result<(), ErrorRecord
 }
 
 fn cannot_convert(name: &str, value: &Value, type_name: &str, detail: Option<&str>) -> ErrorRecord {
-    let shown = match value {
-        Value::Str(s) => s.clone(),
-        other => other.to_text(),
-    };
+    let shown = value.to_text();
     let mut text = format!("Cannot convert value \"{shown}\" to type \"{type_name}\".");
     if let Some(d) = detail {
         text.push_str(&format!(" Error: \"{d}\""));
@@ -185,11 +296,11 @@ pub fn to_enum(name: &str, def: &'static EnumDef, value: &Value) -> Result<Value
     {
         return Ok(value.clone());
     }
-    if let Value::Int(n) = value
-        && *n >= 0
-        && (*n as usize) < def.members.len()
+    if let Some(n) = value.as_i64()
+        && n >= 0
+        && (n as usize) < def.members.len()
     {
-        return Ok(Value::Enum(def, *n as u16));
+        return Ok(Value::Enum(def, n as u16));
     }
     let text = value.to_text();
     let wanted = text.trim();
@@ -230,39 +341,16 @@ pub fn to_enum(name: &str, def: &'static EnumDef, value: &Value) -> Result<Value
     }
 }
 
-/// `[-][d.]hh:mm[:ss]`, or a bare number of days as .NET parses it.
+/// `[-][d.]hh:mm[:ss]`, or a bare number of days as .NET parses it, in
+/// whole seconds (Exchange's EnhancedTimeSpan settings).
 pub fn parse_timespan(text: &str) -> Option<i64> {
-    let t = text.trim();
-    let (neg, t) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t),
-    };
-    let (days, clock) = match t.split_once('.') {
-        Some((d, rest)) if rest.contains(':') && !d.contains(':') => (d.parse::<i64>().ok()?, rest),
-        _ => (0, t),
-    };
-    let parts: Vec<&str> = clock.split(':').collect();
-    let secs = match parts.as_slice() {
-        [d] => d.parse::<i64>().ok()? * 86400,
-        [h, m] => h.parse::<i64>().ok()? * 3600 + m.parse::<i64>().ok()? * 60,
-        [h, m, s] => {
-            let s = s.split('.').next()?;
-            let (h, m, s) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?, s.parse::<i64>().ok()?);
-            if m > 59 || s > 59 || h > 23 {
-                return None;
-            }
-            h * 3600 + m * 60 + s
-        }
-        _ => return None,
-    };
-    let total = days * 86400 + secs;
-    Some(if neg { -total } else { total })
+    super::types::parse_timespan_text(text).map(|t| t / TICKS_PER_SECOND)
 }
 
 fn to_timespan(name: &str, value: &Value) -> Result<i64, ErrorRecord> {
     match value {
-        Value::TimeSpan(s) => Ok(*s),
-        other => parse_timespan(&other.to_text()).ok_or_else(|| {
+        Value::TimeSpan(t) => Ok(*t),
+        other => super::types::parse_timespan_text(&other.to_text()).ok_or_else(|| {
             cannot_convert(
                 name,
                 other,
@@ -273,46 +361,9 @@ fn to_timespan(name: &str, value: &Value) -> Result<i64, ErrorRecord> {
     }
 }
 
-/// `yyyy-MM-dd[ HH:mm[:ss]]` or en-US `M/d/yyyy[ h:mm[:ss] [AM|PM]]`, UTC.
+/// A date as the cmdlets' -StartDate/-EndDate take it, in Unix seconds.
 pub fn parse_date(text: &str) -> Option<i64> {
-    use super::value::unix_from_civil;
-    let t = text.trim();
-    let (date, time) = match t.split_once([' ', 'T']) {
-        Some((d, rest)) => (d, rest.trim()),
-        None => (t, ""),
-    };
-    let (y, m, d) = if date.contains('-') {
-        let p: Vec<&str> = date.split('-').collect();
-        let [y, m, d] = p.as_slice() else { return None };
-        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-    } else {
-        let p: Vec<&str> = date.split('/').collect();
-        let [m, d, y] = p.as_slice() else { return None };
-        (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-    };
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let (mut hh, mut mm, mut ss) = (0u32, 0u32, 0u32);
-    if !time.is_empty() {
-        let upper = time.to_ascii_uppercase();
-        let (clock, pm, am) = (
-            upper.trim_end_matches(" PM").trim_end_matches(" AM").trim_end_matches('Z'),
-            upper.ends_with("PM"),
-            upper.ends_with("AM"),
-        );
-        let p: Vec<&str> = clock.split(':').collect();
-        hh = p.first()?.parse().ok()?;
-        mm = p.get(1).map(|s| s.parse().ok()).unwrap_or(Some(0))?;
-        ss = p.get(2).map(|s| s.split('.').next().unwrap_or("0").parse().ok()).unwrap_or(Some(0))?;
-        if pm && hh < 12 {
-            hh += 12;
-        }
-        if am && hh == 12 {
-            hh = 0;
-        }
-    }
-    Some(unix_from_civil(y, m, d, hh, mm, ss))
+    super::types::cast::parse_date_invariant(text).map(|d| d.unix_secs())
 }
 
 #[cfg(test)]

@@ -20,9 +20,40 @@ pub enum Category {
     ConnectionError,
     OperationStopped,
     InvalidType,
+    MetadataError,
+    NotImplemented,
+    SecurityError,
+    LimitsExceeded,
 }
 
 impl Category {
+    /// The category PowerShell's ErrorCategory names (unknown: NotSpecified).
+    pub fn from_name(name: &str) -> Category {
+        let all = [
+            Category::NotSpecified,
+            Category::InvalidArgument,
+            Category::InvalidData,
+            Category::InvalidOperation,
+            Category::ObjectNotFound,
+            Category::ParserError,
+            Category::OpenError,
+            Category::CloseError,
+            Category::ResourceUnavailable,
+            Category::ResourceExists,
+            Category::PermissionDenied,
+            Category::WriteError,
+            Category::ReadError,
+            Category::ConnectionError,
+            Category::OperationStopped,
+            Category::InvalidType,
+            Category::MetadataError,
+            Category::NotImplemented,
+            Category::SecurityError,
+            Category::LimitsExceeded,
+        ];
+        all.into_iter().find(|c| c.name().eq_ignore_ascii_case(name.trim())).unwrap_or(Category::NotSpecified)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Category::NotSpecified => "NotSpecified",
@@ -41,6 +72,10 @@ impl Category {
             Category::ConnectionError => "ConnectionError",
             Category::OperationStopped => "OperationStopped",
             Category::InvalidType => "InvalidType",
+            Category::MetadataError => "MetadataError",
+            Category::NotImplemented => "NotImplemented",
+            Category::SecurityError => "SecurityError",
+            Category::LimitsExceeded => "LimitsExceeded",
         }
     }
 }
@@ -57,7 +92,7 @@ pub struct Position {
     pub mark_len: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorRecord {
     pub message: String,
     /// The command that raised it, shown as `Cmd : message` and as the
@@ -75,6 +110,30 @@ pub struct ErrorRecord {
     pub command_class: Option<String>,
     pub span: Option<Span>,
     pub position: Option<Position>,
+    /// The exception's full .NET type name; empty means "derived from
+    /// `reason`" (see `exception_type`).
+    pub exception_type: String,
+    /// What `throw` or Write-Error was given, for `$_.TargetObject`.
+    pub target_object: Option<Box<super::value::Value>>,
+    /// The exception object itself when a script threw one.
+    pub exception: Option<std::rc::Rc<super::value::Exception>>,
+    /// Raised by `throw` (shown without a command prefix, `OperationStopped`).
+    pub thrown: bool,
+    /// The .NET exception inside a wrapper (MethodInvocationException,
+    /// RuntimeException): `catch [T]` matches it too, as PowerShell's does.
+    pub inner: Option<std::rc::Rc<super::value::Exception>>,
+    /// Made terminating by -ErrorAction Stop or $ErrorActionPreference:
+    /// `catch [ActionPreferenceStopException]` catches it too.
+    pub stopped_by_preference: bool,
+    /// The activity CategoryInfo names when it is not the command (Write-Error
+    /// inside a function is reported against the function).
+    pub activity: Option<String>,
+    /// A cmdlet's ThrowTerminatingError: it ends the statement (a try
+    /// catches it) instead of being written as one record's failure.
+    pub terminating: bool,
+    /// The innermost statement the error ended: where a trap's `break`
+    /// reports it when it passes the error on.
+    pub statement_span: Option<Span>,
 }
 
 impl std::fmt::Display for ErrorRecord {
@@ -99,7 +158,51 @@ impl ErrorRecord {
             command_class: None,
             span: None,
             position: None,
+            exception_type: String::new(),
+            target_object: None,
+            exception: None,
+            thrown: false,
+            inner: None,
+            stopped_by_preference: false,
+            activity: None,
+            terminating: false,
+            statement_span: None,
         }
+    }
+
+    /// The exception's full .NET type name.
+    pub fn exception_type(&self) -> String {
+        if let Some(e) = &self.exception {
+            return e.type_name.to_string();
+        }
+        if !self.exception_type.is_empty() {
+            return self.exception_type.clone();
+        }
+        super::exceptions::full_name(&self.reason)
+    }
+
+    /// The exception as `$_.Exception` shows it.
+    pub fn exception_value(&self) -> super::value::Exception {
+        match &self.exception {
+            Some(e) => (**e).clone(),
+            None => {
+                let mut e = super::value::Exception::new(&self.exception_type(), &self.message);
+                e.inner = self.inner.clone();
+                e.thrown = self.thrown;
+                e
+            }
+        }
+    }
+
+    /// The .NET exception this error wraps (`$_.Exception.InnerException`).
+    pub fn with_inner(mut self, type_name: &str, message: &str) -> Self {
+        self.inner = Some(std::rc::Rc::new(super::value::Exception::new(type_name, message)));
+        self
+    }
+
+    pub fn with_exception_type(mut self, full_name: &str) -> Self {
+        self.exception_type = full_name.to_string();
+        self
     }
 
     pub fn with_target(mut self, target: impl Into<String>, target_type: &str) -> Self {
@@ -135,7 +238,7 @@ impl ErrorRecord {
             self.category.name(),
             shorten(&self.target),
             shorten(&self.target_type),
-            shorten(self.command.as_deref().unwrap_or("")),
+            shorten(self.activity.as_deref().or(self.command.as_deref()).unwrap_or("")),
             shorten(&self.reason)
         )
     }
@@ -286,18 +389,42 @@ fn shorten(part: &str) -> String {
 /// What stops the normal flow of a script.
 #[derive(Debug, thiserror::Error)]
 pub enum Flow {
-    /// A terminating error: the statement stops here.
+    /// A statement-terminating error: the statement stops here; without a
+    /// try or trap around it, the error is written and the next statement runs.
     #[error("{0}")]
     Error(Box<ErrorRecord>),
-    /// An error under `-ErrorAction Stop`: the whole script stops.
+    /// A script-terminating error (`throw`, `-ErrorAction Stop`): unwinds to
+    /// the nearest try or trap, else ends the script.
     #[error("{0}")]
     ScriptStop(Box<ErrorRecord>),
     /// `exit N`.
     #[error("exit {0}")]
     Exit(i32),
+    /// `break [label]`: ends the loop or switch (the named one).
+    #[error("break")]
+    Break(Option<std::rc::Rc<str>>),
+    /// `continue [label]`: the next iteration of the loop (the named one).
+    #[error("continue")]
+    Continue(Option<std::rc::Rc<str>>),
+    /// `return`: ends the function or script block (its output is written).
+    #[error("return")]
+    Return,
     /// Select-Object -First has what it needs: upstream commands stop quietly.
     #[error("pipeline stopped")]
     StopUpstream,
+    /// Ctrl-C: what runs stops and the prompt comes back.
+    #[error("The pipeline has been stopped.")]
+    Interrupted,
+}
+
+impl Flow {
+    /// The error record of a terminating error, if this is one.
+    pub fn record(&self) -> Option<&ErrorRecord> {
+        match self {
+            Flow::Error(r) | Flow::ScriptStop(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 impl From<ErrorRecord> for Flow {

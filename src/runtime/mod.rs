@@ -1,12 +1,21 @@
-//! The runtime: values, signatures, errors, the binder and the pipeline.
+//! The runtime: values, types, scopes, the evaluator of statements and
+//! expressions, signatures, the binder and the pipeline.
 
 pub mod binder;
 pub mod command;
 pub mod convert;
+pub mod dotnet;
 pub mod errors;
 pub mod eval;
-pub mod operators;
+pub mod exceptions;
+pub mod exec;
+pub mod functions;
+pub mod members;
+pub mod ops;
 pub mod pipeline;
+pub mod scope;
 pub mod session;
 pub mod signature;
+pub mod streams;
+pub mod types;
 pub mod value;

@@ -1,17 +1,24 @@
-//! Statements and pipelines: commands are bound, then objects are pushed
-//! from one command's output into the next one's process block, as
-//! PowerShell streams them.
+//! Pipelines: each command is bound, then objects are pushed from one
+//! command's process block into the next one's, as PowerShell streams them.
+//! A command is a cmdlet, a script function, a script block (`& {...}`) or
+//! a script file; all run through the same `Processor` interface.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use super::binder::{bind_arguments, bind_input, complete_mandatory, takes_pipeline_input};
 use super::command::{Args, CmdletDef, Output, Processor};
-use super::errors::{ErrorRecord, Flow, Result};
-use super::eval::collapse;
+use super::errors::{Category, ErrorRecord, Flow, Result};
+use super::exec::Sink;
+use super::functions::{ScriptProcessor, signature_of};
 use super::session::{Action, Session};
 use super::signature::Signature;
+use super::streams::{Redirect, RedirectTo};
 use super::value::Value;
-use crate::language::ast::{AssignOp, Command, CommandElement, Pipeline, PipelineElement, Script, Statement};
-
-pub type Sink<'a> = dyn FnMut(&mut Session, Value) -> Result<()> + 'a;
+use crate::language::ast::{
+    Command, CommandElement, CommandHead, Expr, ExprKind, Pipeline, PipelineElement, RedirectTarget, Redirection,
+    ScriptBlock, Stream,
+};
 
 /// How a top-level run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +26,30 @@ pub enum Outcome {
     Completed,
     /// `exit N`.
     Exit(i32),
-    /// An error under -ErrorAction Stop ended the script.
+    /// A script-terminating error (an uncaught `throw`, -ErrorAction Stop)
+    /// ended the script.
     Stopped,
+    /// Ctrl-C stopped it.
+    Interrupted,
+}
+
+/// What a command resolved to.
+enum Target {
+    Cmdlet(&'static CmdletDef),
+    Script { block: Rc<ScriptBlock>, name: String, dot: bool, is_filter: bool, script_file: bool },
+}
+
+/// `> file` on a command: its output collected, written when it ends.
+struct FileOut {
+    /// `None` for `> $null`.
+    path: Option<String>,
+    append: bool,
+    items: Vec<Value>,
 }
 
 struct Stage {
-    def: &'static CmdletDef,
+    name: String,
+    signature: &'static Signature,
     processor: Box<dyn Processor>,
     args: Args,
     /// 1-based, as PowerShell numbers pipeline positions.
@@ -36,6 +61,14 @@ struct Stage {
     out_variable: Option<String>,
     error_variable: Option<String>,
     warning_variable: Option<String>,
+    /// Redirections of this command, active while it runs.
+    redirects: Vec<Redirect>,
+    /// `2>&1` and friends: what they captured, emitted after each call.
+    merged: Option<Rc<RefCell<Vec<Value>>>>,
+    /// `2> file`: error text collected for the file.
+    stream_files: Vec<(String, bool, Rc<RefCell<Vec<String>>>)>,
+    file_out: Option<FileOut>,
+    cmdlet: Option<&'static CmdletDef>,
 }
 
 /// A common `-XVariable name` parameter: `+name` appends, else the variable
@@ -45,34 +78,13 @@ fn stream_variable(args: &Args, param: &str, cx: &mut Session) -> Option<String>
     match raw.strip_prefix('+') {
         Some(name) => Some(name.to_string()),
         None => {
-            let _ = cx.set_var(&raw, Value::Array(vec![]));
+            let _ = cx.set_var(&raw, Value::array(vec![]));
             Some(raw)
         }
     }
 }
 
 impl Stage {
-    fn new(def: &'static CmdletDef, cmd: &Command, position: usize, cx: &mut Session) -> Result<Stage> {
-        let args = bind_arguments(&def.signature, cmd, cx).map_err(|f| name_error(f, &def.signature))?;
-        let error_action = args.get("ErrorAction").map(Action::from_value);
-        let warning_action = args.get("WarningAction").map(Action::from_value);
-        let out_variable = stream_variable(&args, "OutVariable", cx);
-        let error_variable = stream_variable(&args, "ErrorVariable", cx);
-        let warning_variable = stream_variable(&args, "WarningVariable", cx);
-        Ok(Stage {
-            def,
-            processor: def.processor(),
-            takes_input: takes_pipeline_input(&def.signature),
-            args,
-            position,
-            error_action,
-            warning_action,
-            out_variable,
-            error_variable,
-            warning_variable,
-        })
-    }
-
     fn action(&self, cx: &Session) -> Action {
         self.error_action.unwrap_or_else(|| cx.error_action_preference())
     }
@@ -80,22 +92,36 @@ impl Stage {
     /// A failure of one record: reported, and the pipeline goes on, unless
     /// the error action says stop.
     fn fail(&self, flow: Flow, cx: &mut Session) -> Result<()> {
+        if self.cmdlet.is_none() {
+            // A function's terminating error is the caller's too.
+            return Err(flow);
+        }
         match flow {
             Flow::Error(mut rec) => {
                 if rec.command.is_none() {
-                    rec.command = Some(self.args.name().to_string());
-                    rec.command_class = self.args.signature.class.map(str::to_string);
+                    rec.command = Some(self.name.clone());
+                    rec.command_class = self.signature.class.map(str::to_string);
                 }
                 if rec.span.is_none() {
                     rec.span = Some(self.args.command_span);
                 }
                 if let Some(name) = &self.error_variable {
-                    cx.append_var(name, Value::str(rec.message.clone()));
+                    cx.append_var(name, Value::ErrorRecord(Rc::new((*rec).clone())));
+                }
+                if rec.terminating {
+                    // Statement-terminating: ends the pipeline; a try catches it.
+                    return Err(Flow::Error(rec));
                 }
                 match self.action(cx) {
-                    Action::Stop => Err(Flow::ScriptStop(rec)),
+                    Action::Stop => {
+                        if rec.position.is_none() {
+                            rec.position = rec.span.map(|s| cx.position(s));
+                        }
+                        rec.stopped_by_preference = true;
+                        Err(Flow::ScriptStop(rec))
+                    }
                     action => {
-                        cx.write_error(*rec, action);
+                        self.with_redirects(cx, |cx| cx.write_error(*rec, action));
                         Ok(())
                     }
                 }
@@ -104,249 +130,147 @@ impl Stage {
         }
     }
 
+    fn with_redirects<T>(&self, cx: &mut Session, f: impl FnOnce(&mut Session) -> T) -> T {
+        let depth = cx.redirects.len();
+        cx.redirects.extend(self.redirects.iter().cloned());
+        let r = f(cx);
+        cx.redirects.truncate(depth);
+        r
+    }
+
     fn run(&mut self, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
         let bound;
         let args = match input {
-            Some(v) if self.takes_input => match bind_input(&self.args, v) {
-                Ok(Some(mut a)) => {
-                    if let Err(f) = complete_mandatory(&mut a, self.position, cx) {
-                        return self.fail(f, cx);
+            Some(v) if self.takes_input && takes_pipeline_input(self.signature) => {
+                match bind_input(&self.args, v, cx) {
+                    Ok(Some(mut a)) => {
+                        if let Err(f) = complete_mandatory(&mut a, self.position, cx) {
+                            return self.fail(f, cx);
+                        }
+                        bound = a;
+                        &bound
                     }
-                    bound = a;
-                    &bound
+                    Ok(None) => {
+                        return self.fail(
+                            ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(),
+                            cx,
+                        );
+                    }
+                    Err(e) => return self.fail(e, cx),
                 }
-                Ok(None) => {
-                    return self.fail(
-                        ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(),
-                        cx,
-                    );
-                }
-                Err(e) => return self.fail(e.into(), cx),
-            },
-            Some(v) => {
+            }
+            Some(v) if self.cmdlet.is_some() => {
                 return self
                     .fail(ErrorRecord::input_not_bound().with_target(v.to_text(), &v.short_type_name()).into(), cx);
             }
-            None => &self.args,
+            _ => &self.args,
         };
         cx.warning_action = self.warning_action;
         cx.warning_variable = self.warning_variable.clone();
-        let result = self.processor.process(args, input, cx, out);
+        let depth = cx.redirects.len();
+        cx.redirects.extend(self.redirects.iter().cloned());
+        let result = match self.merged.clone() {
+            // `2>&1`: output and the merged records share one buffer while the
+            // command runs, so they go on in the order they were written.
+            Some(buf) => {
+                let mut capture = |_: &mut Session, v: Value| {
+                    buf.borrow_mut().push(v);
+                    Ok(())
+                };
+                self.processor.process(args, input, cx, &mut Output { next: &mut capture })
+            }
+            None => self.processor.process(args, input, cx, out),
+        };
+        cx.redirects.truncate(depth);
         cx.warning_action = None;
         cx.warning_variable = None;
+        self.drain_merged(cx, out)?;
         match result {
             Ok(()) => Ok(()),
             Err(f) => self.fail(f, cx),
         }
     }
-}
 
-/// Names the command on binding errors (`Set-CASMailbox : A parameter ...`).
-fn name_error(flow: Flow, sig: &Signature) -> Flow {
-    match flow {
-        Flow::Error(mut rec) => {
-            if rec.command.is_none() && rec.qualify_id {
-                rec.command = Some(sig.name.to_string());
-                rec.command_class = sig.class.map(str::to_string);
-            }
-            Flow::Error(rec)
-        }
-        other => other,
-    }
-}
-
-/// Pushes `value` into `stages[0]`, whose output goes on to the rest.
-fn feed(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session, value: Value) -> Result<()> {
-    let Some((first, rest)) = stages.split_first_mut() else {
-        return sink(cx, value);
-    };
-    let out_var = first.out_variable.clone();
-    let mut next = |cx: &mut Session, v: Value| {
-        if let Some(name) = &out_var {
-            cx.append_var(name, v.clone());
-        }
-        feed(rest, sink, cx, v)
-    };
-    first.run(Some(&value), cx, &mut Output { next: &mut next })
-}
-
-/// Runs the first command once, with no pipeline input.
-fn start(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
-    let Some((first, rest)) = stages.split_first_mut() else {
-        return Ok(());
-    };
-    let out_var = first.out_variable.clone();
-    let mut next = |cx: &mut Session, v: Value| {
-        if let Some(name) = &out_var {
-            cx.append_var(name, v.clone());
-        }
-        feed(rest, sink, cx, v)
-    };
-    first.run(None, cx, &mut Output { next: &mut next })
-}
-
-fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
-    for i in 0..stages.len() {
-        let (head, rest) = stages.split_at_mut(i + 1);
-        let stage = &mut head[i];
-        let out_var = stage.out_variable.clone();
-        let mut next = |cx: &mut Session, v: Value| {
-            if let Some(name) = &out_var {
-                cx.append_var(name, v.clone());
-            }
-            feed(rest, sink, cx, v)
-        };
-        let result = stage.processor.end(&stage.args, cx, &mut Output { next: &mut next });
-        match result {
-            Ok(()) | Err(Flow::StopUpstream) => {}
-            Err(f) => stage.fail(f, cx)?,
-        }
-    }
-    Ok(())
-}
-
-impl Session {
-    /// Runs a parsed script at top level: each statement's objects go to
-    /// Out-Default; errors are reported and the script goes on.
-    pub fn run_script(&mut self, script: &Script) -> Outcome {
-        for statement in &script.statements {
-            match self.run_top_statement(statement) {
-                Outcome::Completed => {}
-                other => return other,
-            }
-        }
-        Outcome::Completed
-    }
-
-    pub fn run_top_statement(&mut self, statement: &Statement) -> Outcome {
-        self.statement_errors = 0;
-        let mut out = crate::format::out_default::OutDefault::new();
-        let result = self.exec_statement(statement, &mut |cx: &mut Session, v: Value| {
-            out.push(cx, v);
-            Ok(())
-        });
-        out.finish(self);
-        let outcome = match result {
-            Ok(()) | Err(Flow::StopUpstream) => Outcome::Completed,
-            Err(Flow::Error(rec)) => {
-                let action = match self.error_action_preference() {
-                    Action::Stop => Action::Continue,
-                    other => other,
-                };
-                let stop = self.error_action_preference() == Action::Stop;
-                self.write_error(*rec, action);
-                if stop { Outcome::Stopped } else { Outcome::Completed }
-            }
-            Err(Flow::ScriptStop(rec)) => {
-                self.write_error(*rec, Action::Continue);
-                Outcome::Stopped
-            }
-            Err(Flow::Exit(code)) => Outcome::Exit(code),
-        };
-        let ok = self.statement_errors == 0;
-        let _ = self.set_var_internal("?", Value::Bool(ok));
-        outcome
-    }
-
-    fn set_var_internal(&mut self, name: &str, v: Value) -> Option<()> {
-        self.restore_var(name, Some(v));
-        Some(())
-    }
-
-    /// Runs statements inside an expression (script block, `$()`, `@()`),
-    /// collecting every object they output.
-    pub fn run_nested(&mut self, statements: &[Statement]) -> Result<Vec<Value>> {
-        let mut out = Vec::new();
-        for st in statements {
-            self.exec_statement(st, &mut |_: &mut Session, v: Value| {
-                out.push(v);
-                Ok(())
-            })?;
-        }
-        Ok(out)
-    }
-
-    pub fn exec_statement(&mut self, statement: &Statement, sink: &mut Sink<'_>) -> Result<()> {
-        match statement {
-            Statement::Pipeline(p) => self.exec_pipeline(p, sink),
-            Statement::Assignment { variable, op, value, span } => {
-                let mut items = Vec::new();
-                self.exec_pipeline(value, &mut |_: &mut Session, v: Value| {
-                    items.push(v);
-                    Ok(())
-                })?;
-                let new = collapse(items);
-                let value = match op {
-                    AssignOp::Set => new,
-                    AssignOp::Add => {
-                        super::operators::arithmetic(super::operators::Arith::Add, self.get_var(variable), new)
-                            .map_err(|e| e.at(*span))?
-                    }
-                    AssignOp::Subtract => {
-                        super::operators::arithmetic(super::operators::Arith::Subtract, self.get_var(variable), new)
-                            .map_err(|e| e.at(*span))?
-                    }
-                };
-                self.set_var(variable, value).map_err(|e| e.at(*span))?;
-                Ok(())
-            }
-            Statement::If { clauses, otherwise, .. } => {
-                for (condition, body) in clauses {
-                    let test = collapse(self.run_nested(std::slice::from_ref(condition))?);
-                    if test.is_true() {
-                        return self.exec_block(body, sink);
-                    }
-                }
-                match otherwise {
-                    Some(body) => self.exec_block(body, sink),
-                    None => Ok(()),
-                }
-            }
-            Statement::Foreach { variable, collection, body, .. } => {
-                let items =
-                    collapse(self.run_nested(std::slice::from_ref(collection.as_ref()))?).into_items_for_pipeline();
-                for item in items {
-                    self.set_var(variable, item).map_err(|e| e.at(statement.span()))?;
-                    self.exec_block(body, sink)?;
-                }
-                Ok(())
-            }
-            Statement::Exit { code, .. } => {
-                let code = match code {
-                    Some(e) => match self.eval(e)? {
-                        Value::Int(n) => n as i32,
-                        Value::Bool(b) => b as i32,
-                        other => other.to_text().trim().parse().unwrap_or(0),
-                    },
-                    None => 0,
-                };
-                Err(Flow::Exit(code))
-            }
-        }
-    }
-
-    /// The statements of an `if` or `foreach` body: like a script, an error
-    /// ends only the statement it happened in.
-    fn exec_block(&mut self, statements: &[Statement], sink: &mut Sink<'_>) -> Result<()> {
-        for st in statements {
-            match self.exec_statement(st, sink) {
-                Err(Flow::Error(rec)) if self.error_action_preference() != Action::Stop => {
-                    let action = self.error_action_preference();
-                    self.write_error(*rec, action);
-                }
-                other => other?,
-            }
+    /// Emits what `2>&1` (or `3>&1`...) captured, into this command's output.
+    fn drain_merged(&mut self, cx: &mut Session, out: &mut Output) -> Result<()> {
+        let Some(buf) = &self.merged else { return Ok(()) };
+        let items: Vec<Value> = std::mem::take(&mut *buf.borrow_mut());
+        for v in items {
+            out.emit(cx, v)?;
         }
         Ok(())
     }
+}
 
+impl Session {
+    /// Runs a parsed script at top level: its objects go to `sink` (the
+    /// host's Out-Default, one for the whole script); errors are reported
+    /// and the script goes on.
+    pub fn run_script(&mut self, script: &crate::language::ast::Script, sink: &mut Sink<'_>) -> Outcome {
+        self.statement_errors = 0;
+        let result = match (&script.begin, &script.process, &script.end) {
+            (None, None, Some(body)) => self.exec_list(body, sink),
+            _ => {
+                // A script with named blocks runs like a function called with no input.
+                let block = Rc::new(clone_block(script));
+                let mut p = ScriptProcessor::new(block.clone(), "", true, false, false);
+                match signature_of(self, "", &block) {
+                    Ok(sig) => {
+                        let args = Args::new(sig, script.span);
+                        let mut out = Output { next: sink };
+                        p.begin(&args, self, &mut out).and_then(|_| p.end(&args, self, &mut out))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        let outcome = self.top_outcome(result);
+        let ok = self.statement_errors == 0;
+        self.set_local("?", Value::Bool(ok));
+        outcome
+    }
+
+    /// What a flow that left the whole script means.
+    fn top_outcome(&mut self, result: Result<()>) -> Outcome {
+        match result {
+            Ok(()) | Err(Flow::StopUpstream) | Err(Flow::Return) => Outcome::Completed,
+            // `break`/`continue` outside any loop end the script quietly.
+            Err(Flow::Break(_)) | Err(Flow::Continue(_)) => Outcome::Completed,
+            Err(Flow::Error(rec)) => {
+                let stop = self.error_action_preference() == Action::Stop;
+                self.write_error(*rec, Action::Continue);
+                if stop { Outcome::Stopped } else { Outcome::Completed }
+            }
+            Err(Flow::ScriptStop(rec)) => {
+                // $ErrorActionPreference SilentlyContinue hides even a throw (5.1).
+                let action = match self.error_action_preference() {
+                    Action::SilentlyContinue | Action::Ignore => Action::SilentlyContinue,
+                    _ => Action::Continue,
+                };
+                self.write_error(*rec, action);
+                Outcome::Stopped
+            }
+            Err(Flow::Exit(code)) => Outcome::Exit(code),
+            Err(Flow::Interrupted) => Outcome::Interrupted,
+        }
+    }
+
+    /// Runs a pipeline, its output to `sink`.
     pub fn exec_pipeline(&mut self, pipeline: &Pipeline, sink: &mut Sink<'_>) -> Result<()> {
         let mut elements = pipeline.elements.iter();
-        let mut head_items: Option<Vec<Value>> = None;
+        let mut head: Option<(Vec<Value>, &[Redirection])> = None;
         let mut commands: Vec<&Command> = Vec::new();
         if let Some(first) = elements.next() {
             match first {
-                PipelineElement::Expression(e) => head_items = Some(self.eval(e)?.into_items_for_pipeline()),
+                PipelineElement::Expression { expr, redirections } => {
+                    let v = self.eval_for_output(expr)?;
+                    let items = match v {
+                        Some(Value::Array(a)) => a.snapshot(),
+                        Some(other) => vec![other],
+                        None => vec![],
+                    };
+                    head = Some((items, redirections.as_slice()));
+                }
                 PipelineElement::Command(c) => commands.push(c),
             }
         }
@@ -355,53 +279,314 @@ impl Session {
                 commands.push(c);
             }
         }
+        if commands.is_empty() {
+            // An expression with redirections (`"x" > file`).
+            let Some((items, redirections)) = head else { return Ok(()) };
+            return self.expression_with_redirects(items, redirections, sink);
+        }
+        let offset = head.is_some() as usize;
         let mut stages: Vec<Stage> = Vec::with_capacity(commands.len());
-        for (i, cmd) in commands.iter().enumerate() {
-            let help = help_request(cmd);
-            let (def, cmd) = match help {
-                Some(help_cmd) => {
-                    let def = lookup(&help_cmd)?;
-                    (def, std::borrow::Cow::Owned(help_cmd))
-                }
-                None => (lookup(cmd)?, std::borrow::Cow::Borrowed(*cmd)),
-            };
-            let position = i + 1 + head_items.is_some() as usize;
-            stages.push(Stage::new(def, &cmd, position, self)?);
-        }
-        if stages.is_empty() {
-            for v in head_items.unwrap_or_default() {
-                sink(self, v)?;
+        if let ([cmd], None) = (commands.as_slice(), &head) {
+            let (target, name) = self.resolve_command(cmd)?;
+            if let Target::Script { block, name: function, dot, is_filter: false, script_file: false } = &target
+                && cmd.redirections.is_empty()
+                && is_plain_function(block, cmd)
+            {
+                return self.call_plain_function(cmd, block, function, *dot, sink);
             }
-            return Ok(());
+            stages.push(self.stage_for(cmd, target, name, 1)?);
         }
+        for (i, cmd) in commands.iter().enumerate().skip(stages.len()) {
+            stages.push(self.stage(cmd, i + 1 + offset)?);
+        }
+        let head_items = head.map(|(items, _)| items);
         if let Some(result) = self.try_fuse(&stages, head_items.is_some()) {
             return result;
         }
         // A writer fed by a pipeline: group its records into larger
         // transactions (a savepoint each), for speed on thousands of them.
         let fed_from = if head_items.is_some() { 0 } else { 1 };
-        let batch = stages.iter().skip(fed_from).any(|s| s.args.signature.should_process);
+        let batch = stages.iter().skip(fed_from).any(|s| s.cmdlet.is_some_and(|d| d.signature.should_process));
         if batch {
             self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
         }
+        // A function that failed before its end block leaves the call depth
+        // it took; the pipeline gives it back whatever happened.
+        let depth = self.call_depth;
         let result = self.run_stages(&mut stages, head_items, sink);
+        self.call_depth = depth;
         if batch
             && let Ok(store) = self.store()
             && let Err(e) = store.end_batch()
         {
             return Err(ErrorRecord::task(e.to_string(), "StoreError").into());
         }
-        result
+        let flushed = self.flush_files(&mut stages);
+        result.and(flushed)
+    }
+
+    /// `Get-Thing $a $b` where Get-Thing is a plain function (one body, no
+    /// cmdlet binding, no redirection, alone in its pipeline): what the
+    /// general pipeline would do, without its per-stage machinery, which
+    /// such a call does not use (no common parameters, no pipeline input).
+    fn call_plain_function(
+        &mut self,
+        cmd: &Command,
+        block: &Rc<ScriptBlock>,
+        name: &str,
+        dot: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
+        let signature = signature_of(self, name, block)?;
+        let mut args = bind_arguments(signature, cmd, self).map_err(|f| name_error(f, name, signature))?;
+        complete_mandatory(&mut args, 1, self).map_err(|f| name_error(f, name, signature))?;
+        let mut processor = ScriptProcessor::new(block.clone(), name, dot, false, false);
+        let mut out = Output { next: sink };
+        let depth = self.call_depth;
+        let result = processor.begin(&args, self, &mut out).and_then(|()| processor.end(&args, self, &mut out));
+        self.call_depth = depth;
+        match result {
+            Ok(()) | Err(Flow::StopUpstream) => Ok(()),
+            Err(f) => Err(f),
+        }
+    }
+
+    fn expression_with_redirects(
+        &mut self,
+        items: Vec<Value>,
+        redirections: &[Redirection],
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
+        let mut file = None;
+        for r in redirections {
+            if let (Stream::Output | Stream::All, RedirectTarget::File { path, append }) = (r.from, &r.to) {
+                file = Some((self.redirect_path(path)?, *append));
+            }
+        }
+        match file {
+            Some((None, _)) => Ok(()),
+            Some((Some(path), append)) => self.write_redirect_file(&path, items, append),
+            None => {
+                for v in items {
+                    sink(self, v)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The file a redirection names; `None` for `$null`.
+    fn redirect_path(&mut self, path: &Expr) -> Result<Option<String>> {
+        if let ExprKind::Variable(v) = &path.kind
+            && v.is("null")
+        {
+            return Ok(None);
+        }
+        let p = self.eval(path)?;
+        if p.is_null() {
+            return Ok(None);
+        }
+        Ok(Some(p.to_text()))
+    }
+
+    fn write_redirect_file(&mut self, path: &str, items: Vec<Value>, append: bool) -> Result<()> {
+        let text = self.formatter().render(items, 80);
+        write_text(path, &text, append)
+    }
+
+    fn flush_files(&mut self, stages: &mut [Stage]) -> Result<()> {
+        for s in stages.iter_mut() {
+            if let Some(FileOut { path: Some(path), items, append }) = s.file_out.take() {
+                self.write_redirect_file(&path, items, append)?;
+            }
+            for (path, append, lines) in std::mem::take(&mut s.stream_files) {
+                let text: String = lines.borrow().concat();
+                write_text(&path, &text, append)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves and binds one command of a pipeline.
+    fn stage(&mut self, cmd: &Command, position: usize) -> Result<Stage> {
+        let (target, name) = self.resolve_command(cmd)?;
+        self.stage_for(cmd, target, name, position)
+    }
+
+    fn stage_for(&mut self, cmd: &Command, target: Target, name: String, position: usize) -> Result<Stage> {
+        let (signature, processor, cmdlet): (&'static Signature, Box<dyn Processor>, Option<&'static CmdletDef>) =
+            match target {
+                Target::Cmdlet(def) => (&def.signature, def.processor(), Some(def)),
+                Target::Script { block, name, dot, is_filter, script_file } => {
+                    let sig = signature_of(self, &name, &block)?;
+                    (sig, Box::new(ScriptProcessor::new(block, &name, dot, is_filter, script_file)), None)
+                }
+            };
+        let help_cmd;
+        let cmd = match help_request(cmd, &name) {
+            Some(h) => {
+                help_cmd = h;
+                let def = self.commands.find("Get-Help").ok_or_else(|| ErrorRecord::command_not_found("Get-Help"))?;
+                let args = bind_arguments(&def.signature, &help_cmd, self)?;
+                return self.finish_stage(
+                    "Get-Help".into(),
+                    &def.signature,
+                    def.processor(),
+                    Some(def),
+                    args,
+                    &help_cmd,
+                    position,
+                );
+            }
+            None => cmd,
+        };
+        let args = bind_arguments(signature, cmd, self).map_err(|f| name_error(f, &name, signature))?;
+        self.finish_stage(name, signature, processor, cmdlet, args, cmd, position)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish_stage(
+        &mut self,
+        name: String,
+        signature: &'static Signature,
+        processor: Box<dyn Processor>,
+        cmdlet: Option<&'static CmdletDef>,
+        args: Args,
+        cmd: &Command,
+        position: usize,
+    ) -> Result<Stage> {
+        let error_action = args.get("ErrorAction").map(Action::from_value);
+        let warning_action = args.get("WarningAction").map(Action::from_value);
+        let out_variable = stream_variable(&args, "OutVariable", self);
+        let error_variable = stream_variable(&args, "ErrorVariable", self);
+        let warning_variable = stream_variable(&args, "WarningVariable", self);
+        let mut stage = Stage {
+            name,
+            signature,
+            processor,
+            takes_input: takes_pipeline_input(signature) || cmdlet.is_none(),
+            args,
+            position,
+            error_action,
+            warning_action,
+            out_variable,
+            error_variable,
+            warning_variable,
+            redirects: Vec::new(),
+            merged: None,
+            stream_files: Vec::new(),
+            file_out: None,
+            cmdlet,
+        };
+        for r in &cmd.redirections {
+            match (&r.to, r.from) {
+                (RedirectTarget::Output, from) => {
+                    let buf = stage.merged.get_or_insert_with(|| Rc::new(RefCell::new(Vec::new()))).clone();
+                    stage.redirects.push(Redirect { stream: from, to: RedirectTo::Output(buf) });
+                }
+                (RedirectTarget::File { path, append }, from) => {
+                    let path = self.redirect_path(path)?;
+                    if matches!(from, Stream::Output | Stream::All) {
+                        stage.file_out = Some(FileOut { path: path.clone(), append: *append, items: Vec::new() });
+                    }
+                    if from != Stream::Output {
+                        let to = match &path {
+                            None => RedirectTo::Null,
+                            Some(p) => {
+                                let lines = Rc::new(RefCell::new(Vec::new()));
+                                stage.stream_files.push((p.clone(), *append, lines.clone()));
+                                RedirectTo::File(lines)
+                            }
+                        };
+                        stage.redirects.push(Redirect { stream: from, to });
+                    }
+                }
+            }
+        }
+        Ok(stage)
+    }
+
+    /// What a command name means: a function, a cmdlet or its alias, a
+    /// script file, or (with `&` / `.`) a script block.
+    fn resolve_command(&mut self, cmd: &Command) -> Result<(Target, String)> {
+        match &cmd.head {
+            CommandHead::Invoke { dot, target } => match self.eval(target)? {
+                Value::ScriptBlock(b) => Ok((
+                    Target::Script { block: b, name: String::new(), dot: *dot, is_filter: false, script_file: false },
+                    String::new(),
+                )),
+                Value::Null => Err(ErrorRecord::new(
+                    "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.",
+                    Category::InvalidOperation,
+                    "BadExpression",
+                    "RuntimeException",
+                )
+                .at(target.span)
+                .unqualified()
+                .into()),
+                other => {
+                    let name = other.to_text();
+                    self.resolve_name(&name, *dot, target.span)
+                }
+            },
+            CommandHead::Name { name, span } => self.resolve_name(name, false, *span),
+        }
+    }
+
+    fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<(Target, String)> {
+        let cmdlet = self.commands.find(name);
+        if let Some(def) = cmdlet
+            && !def.signature.name.eq_ignore_ascii_case(name)
+        {
+            // An alias of a cmdlet wins over a function of that name.
+            return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
+        }
+        if let Some(f) = super::scope::with_lowercase(name, |lower| self.scopes.function(lower)) {
+            return Ok((
+                Target::Script {
+                    block: f.body.clone(),
+                    name: f.name.clone(),
+                    dot,
+                    is_filter: f.is_filter,
+                    script_file: false,
+                },
+                f.name.clone(),
+            ));
+        }
+        if let Some(def) = cmdlet {
+            return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
+        }
+        if name.ends_with(".ps1") || name.contains('/') || name.contains('\\') {
+            let path = name.replace('\\', "/");
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let script = crate::language::parse_script(text.trim_start_matches('\u{feff}')).map_err(|e| {
+                    ErrorRecord::new(e.message.clone(), Category::ParserError, e.error_id, "ParseException")
+                        .at(span)
+                        .unqualified()
+                })?;
+                return Ok((
+                    Target::Script {
+                        block: Rc::new(script),
+                        name: name.to_string(),
+                        dot,
+                        is_filter: false,
+                        script_file: true,
+                    },
+                    name.to_string(),
+                ));
+            }
+        }
+        Err(ErrorRecord::command_not_found(name).at(span).into())
     }
 
     /// `reader | writer` that the writer knows how to run set-based.
     fn try_fuse(&mut self, stages: &[Stage], has_head: bool) -> Option<Result<()>> {
         let [up, this] = stages else { return None };
-        if has_head {
+        if has_head || !up.redirects.is_empty() || !this.redirects.is_empty() {
             return None;
         }
-        let (upstream, fuse) = this.def.fuse?;
-        if !up.def.signature.name.eq_ignore_ascii_case(upstream) {
+        let (upstream, fuse) = this.cmdlet?.fuse?;
+        if !up.cmdlet?.signature.name.eq_ignore_ascii_case(upstream) {
             return None;
         }
         let result = fuse(&up.args, &this.args, self)?;
@@ -411,18 +596,29 @@ impl Session {
         })
     }
 
-    fn run_stages(
-        &mut self,
-        stages: &mut Vec<Stage>,
-        head_items: Option<Vec<Value>>,
-        sink: &mut Sink<'_>,
-    ) -> Result<()> {
-        for stage in stages.iter_mut() {
-            stage.processor.begin(&stage.args, self)?;
+    fn run_stages(&mut self, stages: &mut [Stage], head_items: Option<Vec<Value>>, sink: &mut Sink<'_>) -> Result<()> {
+        for i in 0..stages.len() {
+            let (head, rest) = stages.split_at_mut(i + 1);
+            let stage = &mut head[i];
+            if head_items.is_none() && i == 0 {
+                complete_mandatory(&mut stage.args, stage.position, self)
+                    .map_err(|f| name_error(f, &stage.name, stage.signature))?;
+            }
+            let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
+            let mut out = Output { next: &mut next };
+            let r = stage.processor.begin(&stage.args, self, &mut out);
+            match r {
+                Ok(()) => {}
+                Err(Flow::StopUpstream) => return Ok(()),
+                Err(f) => stage.fail(f, self)?,
+            }
         }
         match head_items {
             Some(items) => {
                 for v in items {
+                    if self.interrupted() {
+                        return Err(Flow::Interrupted);
+                    }
                     match feed(stages, sink, self, v) {
                         Ok(()) => {}
                         Err(Flow::StopUpstream) => break,
@@ -430,50 +626,180 @@ impl Session {
                     }
                 }
             }
-            None => {
-                if let Some(first) = stages.first_mut() {
-                    complete_mandatory(&mut first.args, first.position, self)
-                        .map_err(|f| name_error(f, first.args.signature))?;
-                }
-                match start(stages, sink, self) {
-                    Ok(()) | Err(Flow::StopUpstream) => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            None => match start(stages, sink, self) {
+                Ok(()) | Err(Flow::StopUpstream) => {}
+                Err(e) => return Err(e),
+            },
         }
         finish(stages, sink, self)
     }
 }
 
-fn lookup(cmd: &Command) -> Result<&'static CmdletDef> {
-    crate::cmdlets::registry()
-        .find(&cmd.name)
-        .ok_or_else(|| ErrorRecord::command_not_found(&cmd.name).at(cmd.name_span).into())
+/// Pushes `value` into `stages[0]`, whose output goes on to the rest.
+fn feed(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session, value: Value) -> Result<()> {
+    let Some((first, rest)) = stages.split_first_mut() else {
+        return sink(cx, value);
+    };
+    let out_var = first.out_variable.clone();
+    let mut file = first.file_out.take();
+    let mut next = |cx: &mut Session, v: Value| {
+        if let Some(name) = &out_var {
+            cx.append_var(name, v.clone());
+        }
+        match &mut file {
+            Some(f) => {
+                f.items.push(v);
+                Ok(())
+            }
+            None => feed(rest, sink, cx, v),
+        }
+    };
+    let r = first.run(Some(&value), cx, &mut Output { next: &mut next });
+    first.file_out = file;
+    r
+}
+
+/// Runs the first command once, with no pipeline input.
+fn start(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
+    let Some((first, rest)) = stages.split_first_mut() else {
+        return Ok(());
+    };
+    let out_var = first.out_variable.clone();
+    let mut file = first.file_out.take();
+    let mut next = |cx: &mut Session, v: Value| {
+        if let Some(name) = &out_var {
+            cx.append_var(name, v.clone());
+        }
+        match &mut file {
+            Some(f) => {
+                f.items.push(v);
+                Ok(())
+            }
+            None => feed(rest, sink, cx, v),
+        }
+    };
+    let r = first.run(None, cx, &mut Output { next: &mut next });
+    first.file_out = file;
+    r
+}
+
+fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
+    for i in 0..stages.len() {
+        let (head, rest) = stages.split_at_mut(i + 1);
+        let stage = &mut head[i];
+        let out_var = stage.out_variable.clone();
+        let mut file = stage.file_out.take();
+        let mut next = |cx: &mut Session, v: Value| {
+            if let Some(name) = &out_var {
+                cx.append_var(name, v.clone());
+            }
+            match &mut file {
+                Some(f) => {
+                    f.items.push(v);
+                    Ok(())
+                }
+                None => feed(rest, sink, cx, v),
+            }
+        };
+        let mut out = Output { next: &mut next };
+        let depth = cx.redirects.len();
+        cx.redirects.extend(stage.redirects.iter().cloned());
+        let result = match stage.merged.clone() {
+            Some(buf) => {
+                let mut capture = |_: &mut Session, v: Value| {
+                    buf.borrow_mut().push(v);
+                    Ok(())
+                };
+                stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
+            }
+            None => stage.processor.end(&stage.args, cx, &mut out),
+        };
+        cx.redirects.truncate(depth);
+        let drained = stage.drain_merged(cx, &mut out);
+        stage.file_out = file;
+        match result {
+            Ok(()) | Err(Flow::StopUpstream) => {}
+            Err(f) => stage.fail(f, cx)?,
+        }
+        drained?;
+    }
+    Ok(())
+}
+
+/// Names the command on binding errors (`Set-CASMailbox : A parameter ...`).
+fn name_error(flow: Flow, name: &str, sig: &Signature) -> Flow {
+    match flow {
+        Flow::Error(mut rec) => {
+            if rec.command.is_none() && rec.qualify_id {
+                rec.command = Some(name.to_string());
+                rec.command_class = sig.class.map(str::to_string);
+            }
+            Flow::Error(rec)
+        }
+        other => other,
+    }
 }
 
 /// `Cmd -?` asks for help on Cmd: it runs as `Get-Help Cmd`.
-fn help_request(cmd: &Command) -> Option<Command> {
+/// A function the plain call can run: only an end block, no
+/// `[CmdletBinding()]`/`[Parameter()]`, no `dynamicparam`, and not asked
+/// for help (`-?`).
+fn is_plain_function(block: &ScriptBlock, cmd: &Command) -> bool {
+    !block.has_named_blocks()
+        && block.dynamicparam.is_none()
+        && !block.is_advanced()
+        && !cmd.elements.iter().any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"))
+}
+
+fn help_request(cmd: &Command, name: &str) -> Option<Command> {
     let asks = cmd.elements.iter().any(|e| matches!(e, CommandElement::Parameter { name, .. } if name == "?"));
     if !asks {
         return None;
     }
-    let target =
-        crate::language::ast::Expr { kind: crate::language::ast::ExprKind::Str(cmd.name.clone()), span: cmd.name_span };
+    let target = Expr::str(name, cmd.name_span());
     Some(Command {
-        name: "Get-Help".into(),
-        name_span: cmd.name_span,
+        head: CommandHead::Name { name: "Get-Help".into(), span: cmd.name_span() },
         elements: vec![CommandElement::Argument(target)],
+        redirections: vec![],
         span: cmd.span,
     })
 }
 
-impl Value {
-    /// How a value enters a pipeline: arrays are enumerated, $null is not sent.
-    pub fn into_items_for_pipeline(self) -> Vec<Value> {
-        match self {
-            Value::Array(items) => items,
-            Value::Null => vec![],
-            other => vec![other],
-        }
-    }
+/// A script with named blocks, as a block a processor can run.
+fn clone_block(script: &crate::language::ast::Script) -> ScriptBlock {
+    // The AST is not Clone; re-parse the script text (only scripts with
+    // begin/process/end come here).
+    crate::language::parse_script(&script.text).unwrap_or(ScriptBlock {
+        attributes: vec![],
+        params: None,
+        begin: None,
+        process: None,
+        end: Some(vec![]),
+        dynamicparam: None,
+        text: String::new(),
+        span: script.span,
+    })
+}
+
+/// Writes redirected text to a file (UTF-8; Windows PowerShell 5.1 writes
+/// UTF-16, a difference docs/language.md records).
+fn write_text(path: &str, text: &str, append: bool) -> Result<()> {
+    use std::io::Write;
+    let open = if append {
+        std::fs::OpenOptions::new().create(true).append(true).open(path)
+    } else {
+        std::fs::File::create(path)
+    };
+    let mut f = open.map_err(|e| {
+        ErrorRecord::new(
+            format!("Could not find a part of the path '{path}'."),
+            Category::OpenError,
+            "FileOpenFailure",
+            "DirectoryNotFoundException",
+        )
+        .with_target(e.to_string(), "")
+        .unqualified()
+    })?;
+    f.write_all(text.as_bytes()).map_err(|e| ErrorRecord::task(e.to_string(), "FileWriteFailure"))?;
+    Ok(())
 }

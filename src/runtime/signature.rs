@@ -1,6 +1,7 @@
 //! The one declaration each cmdlet makes of itself. The binder, Get-Help,
 //! tab completion and docs/cmdlets.md all read it; nothing is written twice.
 
+use super::types::TypeRef;
 use super::value::EnumDef;
 
 /// What a parameter accepts; conversion and its error messages follow it.
@@ -43,6 +44,9 @@ pub enum ParamType {
     Object,
     /// Strings naming properties, or script blocks / hashtables computing them.
     Properties,
+    /// A script function's typed parameter (`[int]$Count`): PowerShell's
+    /// conversion to that type.
+    Typed(&'static TypeRef),
 }
 
 impl ParamType {
@@ -68,6 +72,32 @@ impl ParamType {
             ParamType::Hashtable => "Hashtable",
             ParamType::Object => "Object",
             ParamType::Properties => "Object[]",
+            ParamType::Typed(t) => t.short_name(),
+        }
+    }
+
+    /// The full .NET type name PowerShell's binding messages print.
+    pub fn full_type_name(&self) -> String {
+        match self {
+            ParamType::Bool => "System.Boolean".into(),
+            ParamType::Switch => "System.Management.Automation.SwitchParameter".into(),
+            ParamType::Int { .. } => "System.Int32".into(),
+            ParamType::String => "System.String".into(),
+            ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => {
+                "Microsoft.Exchange.Data.MultiValuedProperty".into()
+            }
+            ParamType::Enum(def) => def.type_name.into(),
+            ParamType::Identity(name) => format!("Microsoft.Exchange.Configuration.Tasks.{name}"),
+            ParamType::ScriptBlock => "System.Management.Automation.ScriptBlock".into(),
+            ParamType::SecureString => "System.Security.SecureString".into(),
+            ParamType::Credential => "System.Management.Automation.PSCredential".into(),
+            ParamType::Uri => "System.Uri".into(),
+            ParamType::DateTime => "System.DateTime".into(),
+            ParamType::Hashtable => "System.Collections.Hashtable".into(),
+            ParamType::Object => "System.Object".into(),
+            ParamType::Properties => "System.Object[]".into(),
+            ParamType::Typed(t) => t.full_name(),
+            other => other.type_name().into(),
         }
     }
 
@@ -93,7 +123,34 @@ pub struct Param {
     pub default: &'static str,
     /// Common parameters are listed apart in help and docs.
     pub common: bool,
+    /// A script function's [Validate...()] attributes.
+    pub validators: &'static [Validator],
+    /// Names of parameter sets this parameter belongs to (empty: all).
+    pub sets: &'static [&'static str],
 }
+
+/// A script parameter's validation attribute.
+#[derive(Debug, Clone)]
+pub enum Validator {
+    /// [ValidateSet('a','b')]
+    Set(Vec<String>),
+    /// [ValidateRange(min, max)]
+    Range(super::value::Value, super::value::Value),
+    NotNull,
+    NotNullOrEmpty,
+    /// [ValidatePattern('regex')]
+    Pattern(String),
+    /// [ValidateLength(min, max)]
+    Length(i64, i64),
+    /// [ValidateCount(min, max)]
+    Count(i64, i64),
+    /// [ValidateScript({ ... })]
+    Script(std::rc::Rc<crate::language::ast::ScriptBlock>),
+}
+
+// Script blocks in validators are only read on the thread that made them.
+unsafe impl Sync for Validator {}
+unsafe impl Send for Validator {}
 
 impl Param {
     pub const fn new(name: &'static str, ty: ParamType) -> Param {
@@ -109,6 +166,8 @@ impl Param {
             help: "",
             default: "",
             common: false,
+            validators: &[],
+            sets: &[],
         }
     }
     pub const fn aliases(mut self, aliases: &'static [&'static str]) -> Param {
@@ -183,6 +242,20 @@ pub struct Signature {
     /// cmdlets (`Microsoft.PowerShell.Commands.StartServiceCommand`);
     /// Exchange cmdlets are named by their cmdlet name.
     pub class: Option<&'static str>,
+    /// A simple (not advanced) script function: arguments no parameter
+    /// takes, named or not, go to `$args` instead of being refused.
+    pub collect_unbound: bool,
+    /// How a change is rated for -Confirm ($ConfirmPreference): High,
+    /// Medium or Low.
+    pub confirm_impact: ConfirmImpact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ConfirmImpact {
+    None,
+    Low,
+    Medium,
+    High,
 }
 
 pub static ACTION_PREFERENCE: EnumDef = EnumDef {
@@ -202,6 +275,8 @@ impl Signature {
             should_process: false,
             test_examples: true,
             class: None,
+            collect_unbound: false,
+            confirm_impact: ConfirmImpact::Medium,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
@@ -249,6 +324,9 @@ impl Signature {
             Param::new("WarningVariable", String).aliases(&["wv"]).common(),
             Param::new("OutVariable", String).aliases(&["ov"]).common(),
             Param::new("OutBuffer", Int { min: 0, max: i32::MAX as i64 }).aliases(&["ob"]).common(),
+            Param::new("InformationAction", Enum(&ACTION_PREFERENCE)).aliases(&["infa"]).common(),
+            Param::new("InformationVariable", String).aliases(&["iv"]).common(),
+            Param::new("PipelineVariable", String).aliases(&["pv"]).common(),
         ];
         if self.should_process {
             common.push(Param::new("WhatIf", Switch).aliases(&["wi"]).common());

@@ -1,0 +1,291 @@
+//! Variable and function scopes, as PowerShell nests them: global, script,
+//! one per function call or `& { }` block. Reading walks up the parent
+//! chain; assigning without a qualifier writes the current scope.
+//!
+//! Each frame names its parent explicitly instead of "the one below it", so
+//! that the functions of one pipeline (`f | g`), whose frames are pushed in
+//! turn as their blocks run, each see their caller and not each other.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+use super::types::TypeRef;
+use super::value::Value;
+use crate::language::ast::FunctionDef;
+
+/// FNV-1a: variable names are short and come from the admin's own script,
+/// so a fast hash beats SipHash's protection against chosen keys.
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub type NameMap<V> = HashMap<Rc<str>, V, BuildHasherDefault<NameHasher>>;
+
+/// Calls `f` with `name` in lower case: on the stack for the short ASCII
+/// names commands and variables have, allocated otherwise. (Looking a
+/// command up on every call should not allocate.)
+pub fn with_lowercase<R>(name: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buffer = [0u8; 64];
+    if name.is_ascii() && name.len() <= buffer.len() {
+        let lower = &mut buffer[..name.len()];
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        if let Ok(text) = std::str::from_utf8(lower) {
+            return f(text);
+        }
+    }
+    f(&name.to_lowercase())
+}
+
+/// Where a variable's value lives: in the variable, or, once `[ref]$x` took
+/// a reference to it, in a cell the reference shares (writes through the
+/// reference are then seen by the variable, as PowerShell's PSReference).
+#[derive(Debug, Clone)]
+enum Slot {
+    Own(Value),
+    Shared(Rc<RefCell<Value>>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    slot: Slot,
+    /// `[int]$x = 5` keeps converting what is assigned to it later.
+    pub constraint: Option<TypeRef>,
+    pub read_only: bool,
+    /// `$private:x`: seen only in the scope that made it.
+    pub private: bool,
+    /// `[ValidateRange(1, 5)]$x = 3`: checked on every later assignment.
+    pub validators: Option<Rc<[super::signature::Validator]>>,
+}
+
+impl Variable {
+    pub fn new(value: Value) -> Variable {
+        Variable { slot: Slot::Own(value), constraint: None, read_only: false, private: false, validators: None }
+    }
+    pub fn read_only(value: Value) -> Variable {
+        Variable { read_only: true, ..Variable::new(value) }
+    }
+    pub fn value(&self) -> Value {
+        match &self.slot {
+            Slot::Own(v) => v.clone(),
+            Slot::Shared(cell) => cell.borrow().clone(),
+        }
+    }
+    /// Looks at the value without copying it.
+    pub fn with_value<R>(&self, f: impl FnOnce(&Value) -> R) -> R {
+        match &self.slot {
+            Slot::Own(v) => f(v),
+            Slot::Shared(cell) => f(&cell.borrow()),
+        }
+    }
+    pub fn set(&mut self, value: Value) {
+        match &mut self.slot {
+            Slot::Own(v) => *v = value,
+            Slot::Shared(cell) => *cell.borrow_mut() = value,
+        }
+    }
+    pub fn into_value(self) -> Value {
+        match self.slot {
+            Slot::Own(v) => v,
+            Slot::Shared(cell) => cell.borrow().clone(),
+        }
+    }
+    /// The cell a `[ref]` to this variable shares with it.
+    pub fn reference(&mut self) -> Rc<RefCell<Value>> {
+        match &mut self.slot {
+            Slot::Shared(cell) => cell.clone(),
+            Slot::Own(v) => {
+                let cell = Rc::new(RefCell::new(std::mem::replace(v, Value::Null)));
+                self.slot = Slot::Shared(cell.clone());
+                cell
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameKind {
+    Global,
+    Script,
+    /// A function call or a `& { }` block.
+    Local,
+}
+
+/// The variables a function call defines that most functions never read
+/// (`$args`, `$PSBoundParameters`, `$MyInvocation`, `$PSCmdlet`, and
+/// `$input` when no pipeline input came): made from
+/// this on first read, so a call costs no more than its parameters.
+pub const CALL_VARIABLES: [&str; 5] = ["args", "psboundparameters", "myinvocation", "pscmdlet", "input"];
+
+#[derive(Debug)]
+pub struct Frame {
+    pub vars: NameMap<Variable>,
+    pub functions: NameMap<Rc<FunctionDef>>,
+    pub parent: Option<usize>,
+    pub kind: FrameKind,
+    /// The call this frame belongs to, for the call variables.
+    pub call: Option<Rc<CallInfo>>,
+}
+
+/// How a function was called: its name and bound arguments.
+pub struct CallInfo {
+    pub name: Rc<str>,
+    pub args: super::command::Args,
+    pub advanced: bool,
+}
+
+impl std::fmt::Debug for CallInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallInfo").field("name", &self.name).field("advanced", &self.advanced).finish()
+    }
+}
+
+impl Frame {
+    pub fn new(kind: FrameKind, parent: Option<usize>) -> Frame {
+        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind, call: None }
+    }
+}
+
+pub struct Scopes {
+    frames: Vec<Frame>,
+}
+
+impl Default for Scopes {
+    fn default() -> Self {
+        Scopes { frames: vec![Frame::new(FrameKind::Global, None)] }
+    }
+}
+
+impl Scopes {
+    /// The index of the frame code runs in now.
+    pub fn current(&self) -> usize {
+        self.frames.len() - 1
+    }
+
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Enters a new frame whose parent is `parent` (the caller's frame).
+    pub fn push(&mut self, kind: FrameKind, parent: usize) {
+        self.frames.push(Frame::new(kind, Some(parent)));
+    }
+
+    /// Re-enters a frame kept between the begin, process and end blocks of
+    /// one function in a pipeline.
+    pub fn push_frame(&mut self, frame: Frame) {
+        self.frames.push(frame);
+    }
+
+    pub fn pop(&mut self) -> Option<Frame> {
+        if self.frames.len() > 1 { self.frames.pop() } else { None }
+    }
+
+    /// The frames from the current one up to global.
+    fn chain(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(Some(self.current()), move |i| self.frames[*i].parent)
+    }
+
+    pub fn lookup(&self, key: &str) -> Option<&Variable> {
+        let here = self.current();
+        self.chain().find_map(|i| self.frames[i].vars.get(key).filter(|v| i == here || !v.private))
+    }
+
+    /// The nearest frame whose call has not made the call variable `key`
+    /// yet: `None` when a frame on the way defines it (or none is a call).
+    pub fn unmade_call_variable(&self, key: &str) -> Option<usize> {
+        for i in self.chain() {
+            let f = &self.frames[i];
+            if f.vars.contains_key(key) {
+                return None;
+            }
+            if f.call.is_some() {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    pub fn lookup_mut(&mut self, key: &str) -> Option<&mut Variable> {
+        let at = self.chain().find(|i| self.frames[*i].vars.contains_key(key))?;
+        self.frames[at].vars.get_mut(key)
+    }
+
+    /// The nearest script frame (global when none).
+    pub fn script_frame(&self) -> usize {
+        self.chain().find(|i| self.frames[*i].kind != FrameKind::Local).unwrap_or(0)
+    }
+
+    pub fn frame(&self, i: usize) -> &Frame {
+        &self.frames[i.min(self.frames.len() - 1)]
+    }
+
+    pub fn frame_mut(&mut self, i: usize) -> &mut Frame {
+        let last = self.frames.len() - 1;
+        &mut self.frames[i.min(last)]
+    }
+
+    /// The variable of `key` in frame `i` itself (no walking up).
+    pub fn local(&self, i: usize, key: &str) -> Option<&Variable> {
+        self.frame(i).vars.get(key)
+    }
+
+    pub fn define(&mut self, i: usize, key: Rc<str>, var: Variable) {
+        self.frame_mut(i).vars.insert(key, var);
+    }
+
+    pub fn remove(&mut self, i: usize, key: &str) -> Option<Variable> {
+        self.frame_mut(i).vars.remove(key)
+    }
+
+    pub fn function(&self, key: &str) -> Option<Rc<FunctionDef>> {
+        self.chain().find_map(|i| self.frames[i].functions.get(key).cloned())
+    }
+
+    pub fn define_function(&mut self, i: usize, key: Rc<str>, def: Rc<FunctionDef>) {
+        self.frame_mut(i).functions.insert(key, def);
+    }
+
+    /// Every visible variable name (nearest definition wins), sorted.
+    pub fn visible_names(&self) -> Vec<Rc<str>> {
+        let mut names: Vec<Rc<str>> = Vec::new();
+        for i in self.chain() {
+            for k in self.frames[i].vars.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+
+    pub fn visible_functions(&self) -> Vec<Rc<FunctionDef>> {
+        let mut seen: Vec<Rc<str>> = Vec::new();
+        let mut out = Vec::new();
+        for i in self.chain() {
+            for (k, f) in &self.frames[i].functions {
+                if !seen.contains(k) {
+                    seen.push(k.clone());
+                    out.push(f.clone());
+                }
+            }
+        }
+        out
+    }
+}
