@@ -78,6 +78,7 @@ Id                                : CAS01\1
 OriginatingServer                 : cas01.contoso.com
 IsValid                           : True
 ObjectState                       : Unchanged
+AdvertisedCapabilities            : Full
 [PS] C:\Windows\system32>Stop-Transcript
 **********************
 Windows PowerShell transcript end

@@ -35,7 +35,7 @@ fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
     assert!(ok, "{err}");
     assert_eq!(
         out.trim(),
-        format!("('OK', [b'[CAPABILITY {}] LOGIN completed.'])", mailsh::engines::imap::capability::POST_AUTH)
+        format!("('OK', [b'[CAPABILITY {}] LOGIN completed.'])", mailsh::engines::imap::capability::FULL)
     );
 }
 

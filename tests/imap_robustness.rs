@@ -44,7 +44,7 @@ send(b'a9 LOGOUT\r\n'); line(); line()
     assert_eq!(lines[4], "a3 OK NOOP completed.", "{out}");
     assert_eq!(
         lines[5],
-        format!("a4 OK [CAPABILITY {}] LOGIN completed.", mailsh::engines::imap::capability::POST_AUTH),
+        format!("a4 OK [CAPABILITY {}] LOGIN completed.", mailsh::engines::imap::capability::FULL),
         "{out}"
     );
     assert_eq!(lines[6], "a5 NO [TOOBIG] Command Argument Error. 11", "{out}");

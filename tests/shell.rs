@@ -72,6 +72,22 @@ fn custom_without_a_url_is_refused_and_changes_nothing() {
     assert_eq!(r.stdout, "iCalendar SecureLogin\n");
 }
 
+/// AdvertisedCapabilities: Full by default, Exchange2013 on request (the
+/// engines read it: tests/imap_condstore.rs); an unknown value is refused.
+#[test]
+fn advertised_capabilities_is_full_or_exchange_2013() {
+    let s = Shell::new();
+    let r = s.cmd("(Get-ImapSettings).AdvertisedCapabilities");
+    assert_eq!(r.stdout, "Full\n");
+    let r = s.cmd("Set-ImapSettings -AdvertisedCapabilities exchange2013; (Get-ImapSettings).AdvertisedCapabilities");
+    assert_eq!(r.stdout, "Exchange2013\n", "{}", r.stderr);
+    let r = s.cmd("Set-ImapSettings -AdvertisedCapabilities Exchange2010");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("Exchange2010"), "{}", r.stderr);
+    let r = s.cmd("Set-PopSettings -AdvertisedCapabilities Full");
+    assert_eq!(r.code, 1, "POP3 has no such setting: {}", r.stderr);
+}
+
 #[test]
 fn settings_are_validated_as_exchange_does() {
     let s = Shell::new();

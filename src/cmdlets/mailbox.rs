@@ -60,9 +60,9 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
         Value::str(legacy_dn(&m.alias)),
         Value::str(server.name.to_lowercase()),
         Value::str(format!("Mailbox Database {}", server.name)),
-        Value::str("Unlimited"),
-        Value::str("Unlimited"),
-        Value::str("Unlimited"),
+        quota_value(m.quotas.prohibit_send),
+        quota_value(m.quotas.prohibit_send_receive),
+        quota_value(m.quotas.issue_warning),
         Value::str("UserMailbox"),
         Value::str("UserMailbox"),
         Value::Bool(false),
@@ -79,6 +79,35 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
         Value::str("Unchanged"),
     ];
     object(MAILBOX, PROPERTIES.iter().copied().zip(values).collect())
+}
+
+/// `Unlimited` or `2 GB (2,147,483,648 bytes)`, as Exchange prints a quota.
+fn quota_value(q: Option<u64>) -> Value {
+    q.map(Value::Bytes).unwrap_or_else(|| Value::str("Unlimited"))
+}
+
+/// A quota parameter: `Unlimited`, a byte count, or a size such as `2GB`,
+/// `500 MB`, `1.5GB`.
+fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRecord> {
+    let text = v.to_text();
+    if text.trim().eq_ignore_ascii_case("unlimited") {
+        return Ok(None);
+    }
+    let t = text.replace([' ', ','], "").to_ascii_uppercase();
+    let t = t.split('(').next().unwrap_or("");
+    let (digits, mult) = [("TB", 1u64 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        .iter()
+        .find_map(|(suffix, m)| t.strip_suffix(suffix).map(|d| (d, *m)))
+        .unwrap_or((t, 1));
+    match digits.parse::<f64>() {
+        Ok(f) if f >= 0.0 && f.is_finite() => Ok(Some((f * mult as f64) as u64)),
+        _ => Err(ErrorRecord::argument_transformation(
+            name,
+            &format!(
+                "Cannot convert value \"{text}\" to type \"Microsoft.Exchange.Data.Unlimited`1[Microsoft.Exchange.Data.ByteQuantifiedSize]\"."
+            ),
+        )),
+    }
 }
 
 fn new_definition() -> CmdletDef {
@@ -244,7 +273,7 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 
 fn set_definition() -> CmdletDef {
     let sig = Signature::build("Set-Mailbox")
-        .synopsis("Changes a mailbox's names, addresses or password.")
+        .synopsis("Changes a mailbox's names, addresses, password or storage quotas.")
         .should_process()
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
@@ -261,6 +290,14 @@ fn set_definition() -> CmdletDef {
         .param(
             Param::new("Password", T::SecureString)
                 .help("A new password; open IMAP4 and POP3 sessions keep theirs until they log in again."),
+        )
+        .param(Param::new("IssueWarningQuota", T::String).help("Unlimited or a size (2GB): IMAP4 warns past it."))
+        .param(
+            Param::new("ProhibitSendQuota", T::String).help("Unlimited or a size: the mailbox may not send past it."),
+        )
+        .param(
+            Param::new("ProhibitSendReceiveQuota", T::String)
+                .help("Unlimited or a size: IMAP4 APPEND, COPY and MOVE are refused past it (NO [OVERQUOTA])."),
         )
         .example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "")
         .example(
@@ -364,6 +401,21 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     let mut new = found.clone();
     let mut changed = Vec::new();
     apply_names(args, &mut new, &mut changed)?;
+    let q = &mut new.quotas;
+    for (name, slot) in [
+        ("IssueWarningQuota", &mut q.issue_warning),
+        ("ProhibitSendQuota", &mut q.prohibit_send),
+        ("ProhibitSendReceiveQuota", &mut q.prohibit_send_receive),
+    ] {
+        if let Some(v) = args.get(name) {
+            let next = quota_arg(name, v)?;
+            if next != *slot {
+                let show = |q: Option<u64>| quota_value(q).to_text();
+                changed.push((name.to_string(), show(*slot), show(next)));
+                *slot = next;
+            }
+        }
+    }
     if changed.is_empty() {
         warn_nothing_changed(cx, &shown);
         return Ok(());

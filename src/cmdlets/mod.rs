@@ -40,6 +40,7 @@ mod invoke_command;
 mod item;
 mod location;
 mod mailbox;
+mod mailbox_statistics;
 mod measure_object;
 mod member;
 mod misc;
@@ -78,6 +79,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     let mut defs = Vec::new();
     defs.extend(cas_mailbox::definitions());
     defs.extend(mailbox::definitions());
+    defs.extend(mailbox_statistics::definitions());
     defs.extend(imap_settings::definitions());
     defs.extend(pop_settings::definitions());
     defs.extend(owa_virtual_directory::definitions());

@@ -55,6 +55,17 @@ pub static SETTINGS: &[Setting] = &[
         on: (true, false),
     },
     Setting {
+        name: "AdvertisedCapabilities",
+        ty: T::Enum(&ADVERTISED_CAPABILITIES),
+        help: "Full (every extension, the default) or Exchange2013 (only what Exchange 2013 lists).",
+        get: |s| s.advertised_capabilities.to_value(),
+        set: |s, v| {
+            s.advertised_capabilities = AdvertisedCapabilities::from_value(v).unwrap_or_default();
+            Ok(())
+        },
+        on: (true, false),
+    },
+    Setting {
         name: "MessageRetrievalSortOrder",
         ty: T::Enum(&SORT_ORDER),
         help: "The order POP3 lists messages in.",
@@ -550,11 +561,17 @@ pub fn set_signature(
     sig
 }
 
+/// The one setting Exchange does not have: listed last by Get-ImapSettings.
+const MAILSH_ONLY: &str = "AdvertisedCapabilities";
+
 pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo, changed: i64) -> Value {
     let imap = p.protocol == Protocol::Imap4;
     let identity = format!("{}\\1", server.name);
     let mut props: Vec<(&'static str, Value)> = vec![("ProtocolName", Value::str(p.label)), ("Name", Value::str("1"))];
     for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {
+        if st.name == MAILSH_ONLY {
+            continue;
+        }
         props.push((st.name, (st.get)(s)));
         if st.name == "LogPerFileSizeQuota" {
             // Exchange prints the size with its byte count.
@@ -603,6 +620,10 @@ pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo,
         ("IsValid", Value::Bool(true)),
         ("ObjectState", Value::str("Unchanged")),
     ]);
+    if imap {
+        // mailsh's own setting, after Exchange's properties.
+        props.push((MAILSH_ONLY, s.advertised_capabilities.to_value()));
+    }
     object(p.type_name, props)
 }
 

@@ -54,6 +54,7 @@ const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String
 
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
 pub const MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.Mailbox";
+pub const MAILBOX_STATISTICS: &str = "Microsoft.Exchange.Management.MapiTasks.Presentation.MailboxStatistics";
 pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
 pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
@@ -125,6 +126,13 @@ static COMMAND_TABLE: [ColumnSpec; 4] = [
 static GROUP_TABLE: [ColumnSpec; 3] = [col("Count", "Count", 5), col("Name", "Name", 25), auto("Group", "Group")];
 
 static GROUP_NO_ELEMENT_TABLE: [ColumnSpec; 2] = [col("Count", "Count", 5), auto("Name", "Name")];
+
+static MAILBOX_STATISTICS_TABLE: [ColumnSpec; 4] = [
+    col("DisplayName", "DisplayName", 20),
+    col("ItemCount", "ItemCount", 9),
+    col("StorageLimitStatus", "StorageLimitStatus", 18),
+    auto("LastLogonTime", "LastLogonTime"),
+];
 
 static MEASURE_LIST: [&str; 6] = ["Count", "Average", "Sum", "Maximum", "Minimum", "Property"];
 
@@ -271,6 +279,7 @@ pub fn default_view(o: &Object) -> View {
         GUID => View::Table(&GUID_TABLE),
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
+        MAILBOX_STATISTICS => View::Table(&MAILBOX_STATISTICS_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),
         SERVICE => View::Table(&SERVICE_TABLE),
         OWA_VDIR => View::Table(&OWA_TABLE),

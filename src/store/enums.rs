@@ -72,6 +72,20 @@ exchange_enum!(
 );
 
 exchange_enum!(
+    AdvertisedCapabilities,
+    ADVERTISED_CAPABILITIES,
+    "Mailsh.Configuration.AdvertisedCapabilities",
+    [Full = "Full", Exchange2013 = "Exchange2013"]
+);
+
+impl Default for AdvertisedCapabilities {
+    /// Every extension mailsh implements.
+    fn default() -> Self {
+        AdvertisedCapabilities::Full
+    }
+}
+
+exchange_enum!(
     SortOrder,
     SORT_ORDER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.SortOrder",

@@ -86,6 +86,32 @@ pub struct Mailbox {
     pub created: i64,
     pub changed: i64,
     pub cas: CasSettings,
+    /// Set-Mailbox's storage quotas.
+    pub quotas: Quotas,
+}
+
+/// A mailbox's storage quotas in bytes (Set-Mailbox); None is Unlimited.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quotas {
+    pub issue_warning: Option<u64>,
+    pub prohibit_send: Option<u64>,
+    pub prohibit_send_receive: Option<u64>,
+}
+
+/// Exchange 2013's StorageLimitStatus for a mailbox holding `used` bytes.
+pub fn storage_limit_status(q: &Quotas, used: u64) -> &'static str {
+    let over = |limit: Option<u64>| limit.is_some_and(|l| used >= l);
+    if over(q.prohibit_send_receive) {
+        "MailboxDisabled"
+    } else if over(q.prohibit_send) {
+        "ProhibitSend"
+    } else if over(q.issue_warning) {
+        "IssueWarning"
+    } else if *q == Quotas::default() {
+        "NoChecking"
+    } else {
+        "BelowLimit"
+    }
 }
 
 /// What New-Mailbox provides; the store fills in the rest.
@@ -106,7 +132,7 @@ const COLUMNS: &str = "id, guid, name, alias, display_name, first_name, last_nam
     ews_enabled, ecp_enabled, mapihttp_enabled, owa_for_devices_enabled, imap_use_protocol_defaults, imap_mime_format, \
     imap_exact_size, imap_suppress_read_receipt, imap_force_ical, pop_use_protocol_defaults, pop_mime_format, \
     pop_exact_size, pop_suppress_read_receipt, pop_force_ical, activesync_allowed_ids, activesync_blocked_ids, \
-    ews_allow_list, ews_block_list";
+    ews_allow_list, ews_block_list, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota";
 
 fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
@@ -163,6 +189,11 @@ fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
             activesync_blocked_ids: json_list(r.get(33)?),
             ews_allow_list: json_list(r.get(34)?),
             ews_block_list: json_list(r.get(35)?),
+        },
+        quotas: Quotas {
+            issue_warning: r.get::<_, Option<i64>>(36)?.map(|n| n as u64),
+            prohibit_send: r.get::<_, Option<i64>>(37)?.map(|n| n as u64),
+            prohibit_send_receive: r.get::<_, Option<i64>>(38)?.map(|n| n as u64),
         },
     })
 }
@@ -280,7 +311,8 @@ impl Store {
              mapihttp_enabled=?19, owa_for_devices_enabled=?20, imap_use_protocol_defaults=?21, imap_mime_format=?22, \
              imap_exact_size=?23, imap_suppress_read_receipt=?24, imap_force_ical=?25, pop_use_protocol_defaults=?26, \
              pop_mime_format=?27, pop_exact_size=?28, pop_suppress_read_receipt=?29, pop_force_ical=?30, \
-             activesync_allowed_ids=?31, activesync_blocked_ids=?32, ews_allow_list=?33, ews_block_list=?34 \
+             activesync_allowed_ids=?31, activesync_blocked_ids=?32, ews_allow_list=?33, ews_block_list=?34, \
+             issue_warning_quota=?35, prohibit_send_quota=?36, prohibit_send_receive_quota=?37 \
              WHERE id = ?1",
         )?;
         let n = stmt
@@ -319,6 +351,9 @@ impl Store {
                 to_json(&c.activesync_blocked_ids),
                 to_json(&c.ews_allow_list),
                 to_json(&c.ews_block_list),
+                m.quotas.issue_warning.map(|n| n as i64),
+                m.quotas.prohibit_send.map(|n| n as i64),
+                m.quotas.prohibit_send_receive.map(|n| n as i64),
             ])
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {

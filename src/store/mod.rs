@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
-pub use mailboxes::{CasSettings, Mailbox, NewMailbox, ProtocolOverrides};
+pub use mailboxes::{CasSettings, Mailbox, NewMailbox, ProtocolOverrides, Quotas, storage_limit_status};
 pub use protocol_settings::ProtocolSettings;
 
 /// The server this store describes (Exchange's "this server").

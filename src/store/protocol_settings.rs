@@ -46,6 +46,11 @@ pub struct ProtocolSettings {
     pub log_per_file_size_quota: u64,
     pub extended_protection_policy: ExtendedProtectionTokenChecking,
     pub enable_gssapi_and_ntlm_auth: bool,
+    /// IMAP4 only: what CAPABILITY lists (Full, or Exchange 2013's list for
+    /// clients that must see exactly Exchange). Absent in stores written
+    /// before it existed: Full.
+    #[serde(default)]
+    pub advertised_capabilities: AdvertisedCapabilities,
 }
 
 impl ProtocolSettings {
@@ -85,6 +90,7 @@ impl ProtocolSettings {
             log_file_roll_over_settings: LogFileRollOver::Daily,
             log_per_file_size_quota: 0,
             extended_protection_policy: ExtendedProtectionTokenChecking::None,
+            advertised_capabilities: AdvertisedCapabilities::Full,
             enable_gssapi_and_ntlm_auth: true,
         }
     }

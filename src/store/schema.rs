@@ -80,4 +80,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audit_log_date ON audit_log(run_date);
     "#,
+    // 2: Set-Mailbox's storage quotas, in bytes; NULL is Unlimited (the
+    // default, as Get-Mailbox showed before).
+    r#"
+    ALTER TABLE mailbox ADD COLUMN issue_warning_quota INTEGER;
+    ALTER TABLE mailbox ADD COLUMN prohibit_send_quota INTEGER;
+    ALTER TABLE mailbox ADD COLUMN prohibit_send_receive_quota INTEGER;
+    "#,
 ];

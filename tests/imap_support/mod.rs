@@ -145,8 +145,8 @@ impl Drop for Env {
     }
 }
 
-/// Runs a Python 3 script with `PORT`, `SSL_PORT`, `USER`, `PASSWORD` in
-/// its environment; returns (success, stdout, stderr).
+/// Runs a Python 3 script with `PORT`, `SSL_PORT`, `USER`, `PASSWORD`,
+/// `MAILSH` (the binary) and `STORE` in its environment; returns (success, stdout, stderr).
 pub fn python(env: &Env, script: &str) -> (bool, String, String) {
     let out = Command::new("python3")
         .arg("-c")
@@ -155,6 +155,8 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
         .env("SSL_PORT", env.ssl_port.to_string())
         .env("PROXY_PORT", env.proxy_port.to_string())
         .env("PROXY_KEY", mailsh::store::state_dir_for(&env.store).join("proxy.key"))
+        .env("MAILSH", env!("CARGO_BIN_EXE_mailsh"))
+        .env("STORE", &env.store)
         .env("USER", USER)
         .env("PASSWORD", PASSWORD)
         .output()

@@ -1,5 +1,7 @@
-//! What the engine advertises. Not IMAP4rev2 (clients change behaviour), nor
-//! LIST-EXTENDED.
+//! What the engine advertises: an extension is listed once it is complete.
+//! Not IMAP4rev2 (clients change behaviour and it is not done).
+
+use crate::store::AdvertisedCapabilities;
 
 /// Before login. `starttls`: on the plain port before TLS; `login_disabled`:
 /// plain-text login is not allowed on this connection (SecureLogin).
@@ -16,8 +18,22 @@ pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
     caps
 }
 
-pub const POST_AUTH: &str =
+/// After login, the full list: every extension that is complete.
+pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND QUOTA QUOTA=RES-STORAGE BINARY COMPRESS=DEFLATE";
+
+/// After login, Exchange 2013's list (Set-ImapSettings
+/// -AdvertisedCapabilities Exchange2013), for clients that must see exactly
+/// Exchange.
+pub const EXCHANGE_2013: &str =
     "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE";
+
+/// What CAPABILITY answers after login under the server's setting.
+pub fn post_auth(set: AdvertisedCapabilities) -> &'static str {
+    match set {
+        AdvertisedCapabilities::Full => FULL,
+        AdvertisedCapabilities::Exchange2013 => EXCHANGE_2013,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@
 
 pub mod address;
 pub mod headers;
+pub mod packed;
 
 /// Deeper nesting than this is served as an opaque leaf.
 const MAX_DEPTH: usize = 24;

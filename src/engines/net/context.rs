@@ -107,7 +107,7 @@ pub fn prepare(
     let state_dir = state_dir_for(store_path);
     let proxy_key = ProxyKey::load_or_create(&state_dir)
         .map_err(|e| NetError::Bind(format!("The back-end key could not be read: {e}")))?;
-    let mail = MailPool::for_store(store_path);
+    let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
     let mut listen = |kind, bound: Vec<(String, std::net::TcpListener)>| {

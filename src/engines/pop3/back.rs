@@ -88,13 +88,50 @@ impl BackEnd {
     }
 
     /// With exact sizes on and a renderer that changes messages, sizes are
-    /// counted on the bytes each message is served as.
+    /// those of the bytes each message is served as: from the renditions
+    /// kept per setting value, computed (and kept) for those not seen yet.
+    /// Messages the settings do not change keep their stored size, known
+    /// from their metadata without reading them.
     async fn exact_sizes(&self, drop: &mut Maildrop, presenter: &Presenter) -> Result<(), Vec<u8>> {
+        let folder = drop.folder_id;
+        let mut uids: Vec<u32> = drop.live().map(|(_, i)| i.uid).collect();
+        uids.sort_unstable();
+        let renderer = presenter.renderer().clone();
+        let sizes = self
+            .ctx
+            .mail
+            .run(move |db| {
+                let variant = renderer.variant();
+                let rows = db.snapshot(|db| db.message_rows(folder, &uids, 0))?;
+                let (mut sizes, mut computed) = (Vec::new(), Vec::new());
+                for row in rows {
+                    let uid = row.meta.uid;
+                    if row.info.as_ref().is_some_and(|i| !renderer.changes(i.renders)) {
+                        continue;
+                    }
+                    if let Some(r) = db.rendition(folder, uid, &variant)? {
+                        sizes.push((uid, r.size));
+                        continue;
+                    }
+                    if let Some(raw) = db.message_raw(folder, uid)? {
+                        let r = crate::engines::imap::fetch_items::summary::rendition(&renderer, &raw);
+                        sizes.push((uid, r.size));
+                        computed.push((uid, r));
+                    }
+                }
+                db.save_renditions(folder, &variant, &computed)?;
+                Ok(sizes)
+            })
+            .await
+            .map_err(|e| {
+                eprintln!("mailsh: POP3BE exact sizes: {e}");
+                err(texts::SERVER_UNAVAILABLE)
+            })?;
+        let by_uid: std::collections::HashMap<u32, u64> = sizes.into_iter().collect();
         let numbered: Vec<(u32, u32)> = drop.live().map(|(n, i)| (n, i.uid)).collect();
         for (n, uid) in numbered {
-            let folder = drop.folder_id;
-            if let Ok(Some(raw)) = self.ctx.mail.run(move |db| db.message_raw(folder, uid)).await {
-                drop.set_size(n, presenter.render(&raw).len() as u64);
+            if let Some(size) = by_uid.get(&uid) {
+                drop.set_size(n, *size);
             }
         }
         Ok(())
@@ -133,8 +170,18 @@ impl BackEnd {
                 Ok(Command::Stat) => stat::stat(&t.drop),
                 Ok(Command::List(n)) => list::list(&t.drop, n),
                 Ok(Command::Uidl(n)) => uidl::uidl(&t.drop, n),
-                Ok(Command::Retr(n)) => retr::retr(&t, n).await,
-                Ok(Command::Top(n, lines)) => top::top(&t, n, lines).await,
+                Ok(Command::Retr(n)) => {
+                    if retr::serve(&t, &mut conn, n, None).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                Ok(Command::Top(n, lines)) => {
+                    if top::top(&t, &mut conn, n, lines).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
                 Ok(Command::Dele(n)) => dele::dele(&mut t.drop, n),
                 Ok(Command::Rset) => rset::rset(&mut t.drop),
                 Ok(Command::Noop) => noop::noop(),

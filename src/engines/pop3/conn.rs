@@ -67,6 +67,16 @@ impl Pop3Conn {
         stream.flush().await
     }
 
+    /// Part of a long response (a streamed message): written, not flushed,
+    /// not logged (message bodies never are).
+    pub async fn write_part(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.reader.get_mut().write_all(bytes).await
+    }
+
+    pub async fn flush(&mut self) -> std::io::Result<()> {
+        self.reader.get_mut().flush().await
+    }
+
     /// A command line; `secret` lines (SASL responses), and any line that
     /// follows an AUTH command, are logged masked.
     pub async fn read(&mut self, limit: Duration, secret: bool) -> Input {

@@ -29,6 +29,12 @@ impl Presenter {
         self.renderer.options.exact_size
     }
 
+    /// The renderer (sizes of rewritten messages are cached per its
+    /// setting values).
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
+    }
+
     /// Can serving change a message at all? If not, stored sizes are exact
     /// and nothing needs counting.
     pub fn rewrites(&self) -> bool {

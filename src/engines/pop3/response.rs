@@ -48,6 +48,66 @@ fn stuff_line(out: &mut Vec<u8>, line: &[u8]) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// Dot-stuffs a message handed over in pieces, in one pass (RFC 1939 3):
+/// the same bytes as [`push_block`] gives for the whole, without the whole
+/// ever being in memory. TOP's limit counts body lines once `header_len`
+/// octets have gone by.
+#[derive(Debug)]
+pub struct DotStuffer {
+    at_line_start: bool,
+    prev_cr: bool,
+    /// Octets of the header block still to come, then body lines allowed.
+    header_left: u64,
+    lines_left: Option<u32>,
+}
+
+impl DotStuffer {
+    /// RETR: `lines` None. TOP: the header block's size and the lines.
+    pub fn new(header_len: u64, lines: Option<u32>) -> DotStuffer {
+        DotStuffer { at_line_start: true, prev_cr: false, header_left: header_len, lines_left: lines }
+    }
+
+    /// Appends the stuffed form of `data` to `out`; false once TOP's lines
+    /// are all out (the rest is not wanted).
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<u8>) -> bool {
+        out.reserve(data.len() + data.len() / 64 + 2);
+        for &b in data {
+            if self.header_left == 0 && self.lines_left == Some(0) {
+                return false;
+            }
+            if self.at_line_start && b == b'.' {
+                out.push(b'.');
+            }
+            if b == b'\n' && !self.prev_cr {
+                out.push(b'\r');
+            }
+            out.push(b);
+            self.at_line_start = b == b'\n';
+            self.prev_cr = b == b'\r';
+            if self.header_left > 0 {
+                self.header_left -= 1;
+            } else if b == b'\n'
+                && let Some(n) = self.lines_left.as_mut()
+            {
+                *n = n.saturating_sub(1);
+            }
+        }
+        !(self.header_left == 0 && self.lines_left == Some(0))
+    }
+
+    /// Ends the last line if it had no line end, and the terminating dot.
+    pub fn finish(&mut self, out: &mut Vec<u8>) {
+        if !self.at_line_start {
+            if self.prev_cr {
+                out.push(b'\n');
+            } else {
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+        out.extend_from_slice(b".\r\n");
+    }
+}
+
 /// The header, the blank line and the first `n` lines of the body (TOP).
 pub fn top_of(message: &[u8], n: u32) -> &[u8] {
     let header_end = find(message, b"\r\n\r\n").map(|i| i + 4).or_else(|| find(message, b"\n\n").map(|i| i + 2));
@@ -87,6 +147,38 @@ mod tests {
         let mut empty = Vec::new();
         push_block(&mut empty, b"");
         assert_eq!(empty, b".\r\n");
+    }
+
+    #[test]
+    fn streamed_stuffing_is_the_same_in_any_pieces() {
+        let m: &[u8] = b"Subject: a\r\n\r\n.hidden\r\n..two\nbare\r\nlast";
+        let mut whole = Vec::new();
+        push_block(&mut whole, m);
+        for size in 1..m.len() {
+            let mut s = DotStuffer::new(0, None);
+            let mut out = Vec::new();
+            for piece in m.chunks(size) {
+                assert!(s.push(piece, &mut out));
+            }
+            s.finish(&mut out);
+            assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&whole), "pieces of {size}");
+        }
+        let full: &[u8] = b"A: 1\r\n\r\nline1\r\n.line2\r\nline3\r\n";
+        for n in 0..4 {
+            let mut want = Vec::new();
+            push_block(&mut want, top_of(full, n));
+            for size in 1..full.len() {
+                let mut s = DotStuffer::new(8, Some(n));
+                let mut out = Vec::new();
+                for piece in full.chunks(size) {
+                    if !s.push(piece, &mut out) {
+                        break;
+                    }
+                }
+                s.finish(&mut out);
+                assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&want), "TOP {n}, pieces of {size}");
+            }
+        }
     }
 
     #[test]

@@ -40,6 +40,46 @@ impl Renderer {
         Cow::Owned(rewrite::rewrite(raw, calendar_link, self.options.mime_format))
     }
 
+    /// Which settings may change `raw` (bits of `store::mail::renders`),
+    /// stored with the message so that [`Renderer::changes`] can answer
+    /// without reading it.
+    pub fn renders_of(raw: &[u8]) -> u32 {
+        use crate::store::mail::renders;
+        let mut bits = 0;
+        if calendar::mentions_calendar(raw) {
+            bits |= renders::CALENDAR;
+        }
+        if contains_ci(raw, b"multipart/alternative") {
+            bits |= renders::ALTERNATIVE;
+        }
+        bits
+    }
+
+    /// Whether [`Renderer::render`] changes a message whose
+    /// [`Renderer::renders_of`] is `renders`.
+    pub fn changes(&self, renders: u32) -> bool {
+        use crate::store::mail::renders;
+        let calendar = matches!(self.options.calendar, CalendarMode::Link { .. }) && renders & renders::CALENDAR != 0;
+        let alternative = matches!(self.options.mime_format, MimeTextFormat::TextOnly | MimeTextFormat::HtmlOnly)
+            && renders & renders::ALTERNATIVE != 0;
+        calendar || alternative
+    }
+
+    /// Names the setting values that change messages, as the key of their
+    /// cached renditions (`store::mail::Rendition`).
+    pub fn variant(&self) -> String {
+        let calendar = match &self.options.calendar {
+            CalendarMode::Link { base_url } => base_url.as_str(),
+            CalendarMode::ICalendar => "",
+        };
+        let format = match self.options.mime_format {
+            MimeTextFormat::TextOnly => "TextOnly",
+            MimeTextFormat::HtmlOnly => "HtmlOnly",
+            _ => "",
+        };
+        format!("{format};{calendar}")
+    }
+
     /// The size announced for a message (RFC822.SIZE, POP3 LIST): the
     /// stored octets unless exact sizes are on, then the octets served.
     pub fn size(&self, raw_len: u64, raw: Option<&[u8]>) -> u64 {

@@ -24,6 +24,9 @@ pub enum MailError {
     /// session (RFC 5530 EXPUNGEISSUED); nothing was changed.
     #[error("Some of the requested messages no longer exist.")]
     Expunged,
+    /// The change would take the mailbox past its quota.
+    #[error("The mailbox is full.")]
+    OverQuota,
     #[error("The mailbox has used every UIDVALIDITY value.")]
     UidValidityExhausted,
 }

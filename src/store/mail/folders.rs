@@ -173,6 +173,17 @@ impl MailDb {
 
     /// Creates `name` and any missing parent levels (IMAP CREATE).
     pub fn create_folder(&mut self, mailbox: MailboxId, name: &str) -> MailResult<Folder> {
+        self.create_special_folder(mailbox, name, None)
+    }
+
+    /// CREATE with SPECIAL-USE attributes (`\Sent`, or several separated
+    /// by spaces) for the folder asked for (RFC 6154 5.2).
+    pub fn create_special_folder(
+        &mut self,
+        mailbox: MailboxId,
+        name: &str,
+        special_use: Option<&str>,
+    ) -> MailResult<Folder> {
         let name = canonical_name(name.trim_end_matches('/'));
         if !valid_name(&name) {
             return Err(MailError::BadFolderName);
@@ -190,9 +201,10 @@ impl MailDb {
             }
             path.push_str(level);
             let made = if i + 1 == levels { Made::Asked } else { Made::OnTheWay };
+            let special = if made == Made::Asked { special_use } else { None };
             id = match folder_id(&tx, mailbox.0, &path)? {
                 Some(existing) => existing,
-                None => insert_folder(&tx, mailbox.0, &path, None, false, made)?,
+                None => insert_folder(&tx, mailbox.0, &path, special, false, made)?,
             };
         }
         tx.commit()?;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::flags::{FlagOp, Flags, flag};
+use super::info::MessageInfo;
 use super::{MailDb, MailError, MailResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,9 @@ pub struct StoredMessage {
 pub struct StoreResult {
     pub messages: Vec<MessageMeta>,
     pub modseq: Option<u64>,
+    /// UNCHANGEDSINCE (RFC 7162 3.1.3): messages left alone because they
+    /// changed after the client's modseq, ascending UIDs.
+    pub modified: Vec<u32>,
 }
 
 /// What setting \Seen on fetched messages did: the UIDs that did not have
@@ -125,6 +129,52 @@ fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>
     Ok(gone)
 }
 
+/// A message to store: CRLF bytes and, when the caller summarised it, its
+/// metadata.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub folder_id: i64,
+    pub flags: Flags,
+    pub internal_date: i64,
+    pub raw: Vec<u8>,
+    pub info: Option<MessageInfo>,
+}
+
+fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<AppendResult> {
+    let (uidvalidity, uid): (u32, u32) = tx
+        .prepare_cached(
+            "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
+             RETURNING uidvalidity, uidnext - 1",
+        )?
+        .query_row([m.folder_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or(MailError::NoSuchFolder)?;
+    tx.prepare_cached(
+        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
+         VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        m.folder_id,
+        uid,
+        m.flags.system,
+        m.flags.keywords_text(),
+        m.internal_date,
+        m.raw.len() as i64,
+        m.raw
+    ])?;
+    if let Some(info) = &m.info {
+        super::info::insert(tx, m.folder_id, uid, info)?;
+    }
+    Ok(AppendResult { uidvalidity, uid })
+}
+
+fn insert_in_savepoint(tx: &mut Transaction, m: &NewMessage) -> MailResult<AppendResult> {
+    let sp = tx.savepoint()?;
+    let r = insert_message(&sp, m)?;
+    sp.commit()?;
+    Ok(r)
+}
+
 impl MailDb {
     /// Stores a message durably and returns its UID. Bare LFs become CRLF.
     pub fn append(
@@ -135,23 +185,52 @@ impl MailDb {
         raw: &[u8],
     ) -> MailResult<AppendResult> {
         let raw = to_crlf(raw);
+        let info = self.summarize(&raw);
+        let new = NewMessage { folder_id, flags: flags.clone(), internal_date, raw: raw.into_owned(), info };
+        self.append_all(std::slice::from_ref(&new)).pop().unwrap_or(Err(MailError::NoSuchFolder))
+    }
+
+    /// Stores several messages in one transaction (one fsync: group
+    /// commit); each gets its own answer, and one that fails (its folder
+    /// was deleted) leaves the others stored. Bytes must be CRLF already
+    /// ([`to_crlf`]).
+    pub fn append_all(&mut self, messages: &[NewMessage]) -> Vec<MailResult<AppendResult>> {
+        let mut out = Vec::with_capacity(messages.len());
+        let mut tx = match self.conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                let e = MailError::from(e);
+                return messages.iter().map(|_| Err(MailError::Task(e.to_string()))).collect();
+            }
+        };
+        for m in messages {
+            out.push(insert_in_savepoint(&mut tx, m));
+        }
+        if let Err(e) = tx.commit() {
+            let text = e.to_string();
+            return messages.iter().map(|_| Err(MailError::Task(text.clone()))).collect();
+        }
+        out
+    }
+
+    /// Stores several messages in one transaction, all or none (MULTIAPPEND);
+    /// each is made CRLF and summarised here.
+    pub fn append_atomic(&mut self, mut messages: Vec<NewMessage>) -> MailResult<Vec<AppendResult>> {
+        for m in &mut messages {
+            if let Cow::Owned(crlf) = to_crlf(&m.raw) {
+                m.raw = crlf;
+            }
+            if m.info.is_none() {
+                m.info = self.summarize(&m.raw);
+            }
+        }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (uidvalidity, uid): (u32, u32) = tx
-            .query_row(
-                "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
-                 RETURNING uidvalidity, uidnext - 1",
-                [folder_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or(MailError::NoSuchFolder)?;
-        tx.execute(
-            "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-             VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), ?3, ?4, ?5, ?6, ?7)",
-            params![folder_id, uid, flags.system, flags.keywords_text(), internal_date, raw.len() as i64, raw.as_ref()],
-        )?;
+        let mut out = Vec::with_capacity(messages.len());
+        for m in &messages {
+            out.push(insert_message(&tx, m)?);
+        }
         tx.commit()?;
-        Ok(AppendResult { uidvalidity, uid })
+        Ok(out)
     }
 
     /// Appends several messages in one transaction; their UIDs, in order.
@@ -159,22 +238,10 @@ impl MailDb {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut uids = Vec::with_capacity(messages.len());
         for raw in messages {
-            let raw = to_crlf(raw);
-            let uid: u32 = tx
-                .query_row(
-                    "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
-                     RETURNING uidnext - 1",
-                    [folder_id],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or(MailError::NoSuchFolder)?;
-            tx.prepare_cached(
-                "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-                 VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), 0, '', ?3, ?4, ?5)",
-            )?
-            .execute(params![folder_id, uid, internal_date, raw.len() as i64, raw.as_ref()])?;
-            uids.push(uid);
+            let raw = to_crlf(raw).into_owned();
+            let info = self.summarizer.map(|s| s(&raw));
+            let m = NewMessage { folder_id, flags: Flags::default(), internal_date, raw, info };
+            uids.push(insert_message(&tx, &m)?.uid);
         }
         tx.commit()?;
         Ok(uids)
@@ -239,8 +306,23 @@ impl MailDb {
     /// with their new flags. Only messages whose flags changed take a new
     /// modseq (and so are reported to other sessions).
     pub fn store_flags(&mut self, folder_id: i64, uids: &[u32], op: FlagOp, flags: &Flags) -> MailResult<StoreResult> {
+        self.store_flags_if(folder_id, uids, op, flags, None)
+    }
+
+    /// [`MailDb::store_flags`], leaving alone (and listing) the messages
+    /// whose modseq is above `unchanged_since` (CONDSTORE's conditional
+    /// STORE, tested in the same transaction as the change).
+    pub fn store_flags_if(
+        &mut self,
+        folder_id: i64,
+        uids: &[u32],
+        op: FlagOp,
+        flags: &Flags,
+        unchanged_since: Option<u64>,
+    ) -> MailResult<StoreResult> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(uids.len());
+        let mut modified = Vec::new();
         let mut modseq: Option<i64> = None;
         {
             let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND uid = ?2");
@@ -252,6 +334,10 @@ impl MailDb {
                 let Some(mut meta) = read.query_row(params![folder_id, uid], meta_row).optional()? else {
                     continue;
                 };
+                if unchanged_since.is_some_and(|since| meta.modseq > since) {
+                    modified.push(*uid);
+                    continue;
+                }
                 let new = meta.flags.apply(op, flags);
                 if new != meta.flags {
                     let m = match modseq {
@@ -266,7 +352,8 @@ impl MailDb {
             }
         }
         tx.commit()?;
-        Ok(StoreResult { messages: out, modseq: modseq.map(|m| m as u64) })
+        modified.sort_unstable();
+        Ok(StoreResult { messages: out, modseq: modseq.map(|m| m as u64), modified })
     }
 
     /// Sets \Seen on the messages of `uids` that exist and lack it (FETCH of
@@ -385,6 +472,26 @@ impl MailDb {
         Ok(uids)
     }
 
+    /// Octets stored of the messages of `uids` that exist (COPY's quota check).
+    pub fn total_size(&self, folder_id: i64, uids: &[u32]) -> MailResult<u64> {
+        let mut stmt = self.conn.prepare_cached("SELECT size FROM message WHERE folder_id = ?1 AND uid = ?2")?;
+        let mut total = 0u64;
+        for uid in uids {
+            if let Some(n) = stmt.query_row(params![folder_id, uid], |r| r.get::<_, i64>(0)).optional()? {
+                total += n as u64;
+            }
+        }
+        Ok(total)
+    }
+
+    /// UIDs expunged from the folder after `since`, ascending (QRESYNC's
+    /// VANISHED (EARLIER)).
+    pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<u32>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+        Ok(stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?)
+    }
+
     /// What changed in the folder after `since` (a modseq the caller saw),
     /// all read in one snapshot: a change is either wholly in the answer
     /// (and below its `highest_modseq`) or wholly in the next one.
@@ -454,6 +561,7 @@ fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64, strict: bo
     for (i, uid) in existing.iter().enumerate() {
         let new_uid = first + i as u32;
         insert.execute(params![folder_id, uid, dest, new_uid])?;
+        super::info::copy(tx, (folder_id, *uid), (dest, new_uid))?;
         pairs.push((*uid, new_uid));
     }
     Ok(CopyResult { uidvalidity, pairs })

@@ -19,8 +19,10 @@
 mod error;
 mod flags;
 mod folders;
+mod info;
 mod messages;
 mod pop;
+mod rows;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -34,8 +36,12 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 pub use error::{MailError, MailResult};
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
-pub use messages::{AppendResult, CopyResult, FolderChanges, MessageMeta, SeenResult, StoreResult, StoredMessage};
+pub use info::{MessageInfo, Rendition, Summarizer, renders};
+pub use messages::{
+    AppendResult, CopyResult, FolderChanges, MessageMeta, NewMessage, SeenResult, StoreResult, StoredMessage, to_crlf,
+};
 pub use pop::{PopMessage, PopSnapshot};
+pub use rows::{MessageRow, StreamInfo, column};
 pub use views::{FolderStatus, FolderView};
 
 /// The mailbox database of the config store at `store_path`.
@@ -48,6 +54,16 @@ pub fn mail_db_path(store_path: &Path) -> PathBuf {
 pub struct MailDb {
     conn: Connection,
     path: PathBuf,
+    /// How messages stored through this connection get their metadata.
+    summarizer: Option<Summarizer>,
+}
+
+/// What a mailbox holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub items: u64,
+    /// Octets as stored.
+    pub bytes: u64,
 }
 
 /// A user's mailbox, by its row id (resolve it once per session with
@@ -71,8 +87,10 @@ impl MailDb {
         // An acknowledged APPEND must survive kill -9 and power loss.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // FETCH builds its statements from the items asked for.
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn, path)?;
-        Ok(MailDb { conn, path: path.to_path_buf() })
+        Ok(MailDb { conn, path: path.to_path_buf(), summarizer: None })
     }
 
     pub fn path(&self) -> &Path {
@@ -127,6 +145,19 @@ impl MailDb {
     /// commits: a cheap way to notice that something may have changed.
     pub fn data_version(&self) -> MailResult<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Messages and their stored octets in every folder of the mailbox of
+    /// `guid` (Get-MailboxStatistics, IMAP QUOTA); zero for a mailbox never
+    /// used.
+    pub fn mailbox_usage(&self, guid: &str) -> MailResult<Usage> {
+        let (items, bytes): (i64, i64) = self.conn.query_row(
+            "SELECT count(*), coalesce(sum(m.size), 0) FROM message m
+             JOIN folder f ON f.id = m.folder_id JOIN mailbox b ON b.id = f.mailbox_id WHERE b.guid = ?1",
+            [guid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(Usage { items: items as u64, bytes: bytes as u64 })
     }
 
     /// Removes a user's mailbox and everything in it (Remove-Mailbox).

@@ -68,4 +68,35 @@ pub const MIGRATIONS: &[&str] = &[
         coalesce((SELECT max(uidvalidity) FROM folder WHERE folder.mailbox_id = mailbox.id), 0),
         CAST(strftime('%s', 'now') AS INTEGER) + 86400);
     "#,
+    // 5: metadata computed once per message (ENVELOPE, BODY,
+    // BODYSTRUCTURE, the header block, MIME part offsets, which settings may
+    // change it), so FETCH, SEARCH on header fields and POP3 never parse the
+    // text; and the size and structure as served under a setting value that
+    // rewrites the message (calendar links, MIME format), computed once per
+    // value. Rows are removed with their message. Existing messages are
+    // summarised by `MailDb::backfill_info` when a back end starts.
+    r#"
+    CREATE TABLE message_info (
+        folder_id       INTEGER NOT NULL,
+        uid             INTEGER NOT NULL,
+        renders         INTEGER NOT NULL,
+        parts           BLOB NOT NULL,
+        envelope        BLOB NOT NULL,
+        body            BLOB NOT NULL,
+        bodystructure   BLOB NOT NULL,
+        header          BLOB NOT NULL,
+        PRIMARY KEY (folder_id, uid),
+        FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE TABLE message_rendition (
+        folder_id       INTEGER NOT NULL,
+        uid             INTEGER NOT NULL,
+        variant         TEXT NOT NULL,
+        size            INTEGER NOT NULL,
+        body            BLOB NOT NULL,
+        bodystructure   BLOB NOT NULL,
+        PRIMARY KEY (folder_id, uid, variant),
+        FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
 ];

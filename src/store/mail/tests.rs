@@ -313,7 +313,8 @@ fn open_folder_claims_or_reports_recent_and_status_agrees() {
     let status = db.folder_status(inbox.id).unwrap();
     assert_eq!((status.messages, status.recent, status.unseen, status.deleted, status.uidnext), (2, 2, 1, 1, 3));
     let examined = db.open_folder(inbox.id, false).unwrap();
-    assert_eq!((examined.recent.clone(), examined.messages.len(), examined.folder.uidnext), (vec![1, 2], 2, 3));
+    assert_eq!((examined.recent.clone(), examined.uids.clone(), examined.folder.uidnext), (vec![1, 2], vec![1, 2], 3));
+    assert_eq!(examined.first_unseen, Some(1), "message 1 is \\Seen");
     assert_eq!(db.folder_status(inbox.id).unwrap().recent, 2, "EXAMINE claims nothing");
     assert_eq!(db.open_folder(inbox.id, true).unwrap().recent, vec![1, 2]);
     assert_eq!(db.open_folder(inbox.id, true).unwrap().recent, Vec::<u32>::new(), "claimed once");

@@ -10,14 +10,23 @@ use super::folders::{COLUMNS, from_row};
 use super::messages::{META, meta_row};
 use super::{Folder, MailDb, MailError, MailResult, MessageMeta};
 
-/// A folder and its messages at one instant.
+/// A folder and its messages at one instant: what a session keeps of it
+/// (the UIDs, four bytes a message) and what SELECT reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderView {
     pub folder: Folder,
-    /// In UID order.
-    pub messages: Vec<MessageMeta>,
+    /// Ascending.
+    pub uids: Vec<u32>,
+    /// Index in `uids` of the first message without \Seen.
+    pub first_unseen: Option<usize>,
+    /// Keywords in use, each once (compared without case).
+    pub keywords: Vec<String>,
     /// The UIDs that are \Recent for the opening session, ascending.
     pub recent: Vec<u32>,
+    /// With `since` (QRESYNC): messages changed after it, in UID order, and
+    /// UIDs expunged after it, ascending; of the same instant as the rest.
+    pub changed: Vec<MessageMeta>,
+    pub vanished: Vec<u32>,
 }
 
 /// The counts STATUS reports, of one instant.
@@ -30,6 +39,8 @@ pub struct FolderStatus {
     pub uidnext: u32,
     pub uidvalidity: u32,
     pub highest_modseq: u64,
+    /// Octets of every message as stored (STATUS SIZE, RFC 8438).
+    pub size: u64,
 }
 
 impl MailDb {
@@ -39,6 +50,16 @@ impl MailDb {
     /// read. Without it (EXAMINE) those messages are reported \Recent and
     /// stay recent for the next session (RFC 3501 6.3.2).
     pub fn open_folder(&mut self, folder_id: i64, claim_recent: bool) -> MailResult<FolderView> {
+        self.open_folder_since(folder_id, claim_recent, None)
+    }
+
+    /// [`MailDb::open_folder`], and what changed after `since` (QRESYNC).
+    pub fn open_folder_since(
+        &mut self,
+        folder_id: i64,
+        claim_recent: bool,
+        since: Option<u64>,
+    ) -> MailResult<FolderView> {
         let behavior = if claim_recent { TransactionBehavior::Immediate } else { TransactionBehavior::Deferred };
         let tx = self.conn.transaction_with_behavior(behavior)?;
         let (folder, floor) = {
@@ -48,17 +69,42 @@ impl MailDb {
                 .optional()?
                 .ok_or(MailError::NoSuchFolder)?
         };
-        let messages = {
-            let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 ORDER BY uid");
+        let (mut uids, mut first_unseen, mut keywords) = (Vec::new(), None, Vec::<String>::new());
+        {
+            // The covering index message_meta: no message row is read.
+            let mut stmt =
+                tx.prepare_cached("SELECT uid, flags & ?2, keywords FROM message WHERE folder_id = ?1 ORDER BY uid")?;
+            let mut rows = stmt.query(params![folder_id, flag::SEEN])?;
+            while let Some(r) = rows.next()? {
+                let seen: u32 = r.get(1)?;
+                if seen == 0 && first_unseen.is_none() {
+                    first_unseen = Some(uids.len());
+                }
+                uids.push(r.get::<_, u32>(0)?);
+                let words = r.get_ref(2)?.as_str().unwrap_or("");
+                for w in words.split_whitespace() {
+                    if !keywords.iter().any(|k| k.eq_ignore_ascii_case(w)) {
+                        keywords.push(w.to_string());
+                    }
+                }
+            }
+        }
+        let (mut changed, mut vanished) = (Vec::new(), Vec::new());
+        if let Some(since) = since {
+            let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
             let mut stmt = tx.prepare_cached(&sql)?;
-            stmt.query_map([folder_id], meta_row)?.collect::<Result<Vec<_>, _>>()?
-        };
+            changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
+            let mut stmt =
+                tx.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
+            vanished =
+                stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+        }
         if claim_recent {
             tx.execute("UPDATE folder SET recent_floor = uidnext WHERE id = ?1", [folder_id])?;
         }
         tx.commit()?;
-        let recent = messages.iter().map(|m| m.uid).filter(|u| *u >= floor).collect();
-        Ok(FolderView { folder, messages, recent })
+        let recent = uids[uids.partition_point(|u| *u < floor)..].to_vec();
+        Ok(FolderView { folder, uids, first_unseen, keywords, recent, changed, vanished })
     }
 
     /// STATUS of a folder, every figure from the same instant.
@@ -69,12 +115,13 @@ impl MailDb {
                 "SELECT count(*),
                         coalesce(sum(uid >= (SELECT recent_floor FROM folder WHERE id = ?1)), 0),
                         coalesce(sum(flags & ?2 = 0), 0),
-                        coalesce(sum(flags & ?3 != 0), 0)
+                        coalesce(sum(flags & ?3 != 0), 0),
+                        coalesce(sum(size), 0)
                  FROM message WHERE folder_id = ?1",
             )?;
-            let (messages, recent, unseen, deleted) = stmt
+            let (messages, recent, unseen, deleted, size) = stmt
                 .query_row(params![folder_id, flag::SEEN, flag::DELETED], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, i64>(4)? as u64))
                 })?;
             Ok(FolderStatus {
                 messages,
@@ -84,6 +131,7 @@ impl MailDb {
                 uidnext: folder.uidnext,
                 uidvalidity: folder.uidvalidity,
                 highest_modseq: folder.highest_modseq,
+                size,
             })
         })
     }

@@ -7,6 +7,7 @@ use super::commands;
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::Incoming;
+use crate::engines::imap::wire::ext::ExtCommand;
 use crate::engines::net::protolog::Event;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,10 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | Status { .. }
         | Append { .. }
         | Namespace
+        | GetQuota { .. }
+        | GetQuotaRoot { .. }
+        | SetQuota { .. }
+        | Compress { .. }
         | Idle => Needs::Authenticated,
         Check
         | Close
@@ -42,12 +47,48 @@ fn needs(body: &CommandBody) -> Option<Needs> {
         | Expunge
         | ExpungeUid { .. }
         | Search { .. }
+        | Sort { .. }
+        | Thread { .. }
         | Fetch { .. }
         | Store { .. }
         | Copy { .. }
         | Move { .. } => Needs::Selected,
-        _ => return None,
     })
+}
+
+/// CONDSTORE/QRESYNC parameters of SELECT, FETCH, STORE and ENABLE, as
+/// sent (numbers only: nothing private).
+fn modifiers(body: &CommandBody) -> String {
+    use imap_codec::imap_types::command::{FetchModifier, SelectParameter, StoreModifier};
+    let mut out = Vec::new();
+    match body {
+        CommandBody::Select { parameters, .. } | CommandBody::Examine { parameters, .. } => {
+            for p in parameters {
+                out.push(match p {
+                    SelectParameter::CondStore => "CONDSTORE".to_string(),
+                    SelectParameter::QResync { uid_validity, mod_sequence_value, .. } => {
+                        format!("QRESYNC ({uid_validity} {mod_sequence_value})")
+                    }
+                });
+            }
+        }
+        CommandBody::Fetch { modifiers, .. } => {
+            for m in modifiers {
+                out.push(match m {
+                    FetchModifier::ChangedSince(n) => format!("CHANGEDSINCE {n}"),
+                    FetchModifier::Vanished => "VANISHED".to_string(),
+                });
+            }
+        }
+        CommandBody::Store { modifiers, .. } => {
+            for StoreModifier::UnchangedSince(n) in modifiers {
+                out.push(format!("UNCHANGEDSINCE {n}"));
+            }
+        }
+        CommandBody::Enable { capabilities } => out.extend(capabilities.as_ref().iter().map(|c| c.to_string())),
+        _ => {}
+    }
+    if out.is_empty() { String::new() } else { format!(" ({})", out.join(" ")) }
 }
 
 pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> std::io::Result<AfterCommand> {
@@ -57,6 +98,7 @@ pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> s
     }
     match incoming {
         Incoming::Command(cmd) => command(s, io, cmd).await,
+        Incoming::Extended { tag, command } => extended(s, io, tag, command).await,
         _ => Ok(AfterCommand::Close),
     }
 }
@@ -64,8 +106,9 @@ pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> s
 async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std::io::Result<AfterCommand> {
     let tag = cmd.tag.inner().to_string();
     if s.log.enabled() {
-        // The command name only: arguments may hold a password.
-        s.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
+        // The command name only (arguments may hold a password), and the
+        // sync modifiers a client sent, which tell how it resynchronises.
+        s.log.note(Event::Received, &format!("{tag} {}{}", cmd.name(), modifiers(&cmd.body)));
     }
     let Some(need) = needs(&cmd.body) else {
         s.tagged(&tag, "BAD", texts::COMMAND_ERROR);
@@ -88,15 +131,57 @@ async fn command(s: &mut ImapSession, io: &mut Io, cmd: Command<'static>) -> std
         CommandBody::Fetch { uid: false, .. }
             | CommandBody::Store { uid: false, .. }
             | CommandBody::Search { uid: false, .. }
+            | CommandBody::Sort { uid: false, .. }
+            | CommandBody::Thread { uid: false, .. }
     );
     let done = commands::run(s, io, &tag, cmd.body).await?;
+    finish(s, &tag, done, allow_expunge).await
+}
+
+/// After a command: the pending updates of the selected folder (EXPUNGE
+/// responses only where allowed), then the tagged line.
+async fn finish(
+    s: &mut ImapSession,
+    tag: &str,
+    done: commands::Done,
+    allow_expunge: bool,
+) -> std::io::Result<AfterCommand> {
+    if done.answered {
+        return Ok(done.then);
+    }
     if done.then == AfterCommand::Continue
         && s.selected.is_some()
         && let Err(e) = s.sync(allow_expunge).await
     {
-        s.store_failed(&tag, &e);
+        s.store_failed(tag, &e);
         return Ok(AfterCommand::Continue);
     }
-    s.tagged(&tag, done.status, &done.text);
+    s.tagged(tag, done.status, &done.text);
     Ok(done.then)
+}
+
+/// A command in extension syntax (`wire::ext`): the same state rules.
+async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand) -> std::io::Result<AfterCommand> {
+    if s.log.enabled() {
+        let name = match &ext {
+            ExtCommand::Search { .. } => "SEARCH RETURN",
+            ExtCommand::Create { .. } => "CREATE (USE)",
+            ExtCommand::List { .. } => "LIST-EXTENDED",
+            ExtCommand::MultiAppend { .. } => "MULTIAPPEND",
+        };
+        s.log.note(Event::Received, &format!("{tag} {name}"));
+    }
+    let (allowed, allow_expunge) = match &ext {
+        ExtCommand::Search { search, .. } => {
+            (s.selected.is_some(), !matches!(search.body, CommandBody::Search { uid: false, .. }))
+        }
+        _ => (s.user.is_some(), true),
+    };
+    if !allowed {
+        s.tagged(&tag, "BAD", texts::INVALID_STATE);
+        return Ok(AfterCommand::Continue);
+    }
+    let _ = io;
+    let done = commands::run_extended(s, &tag, ext).await;
+    finish(s, &tag, done, allow_expunge).await
 }

@@ -6,9 +6,12 @@
 
 pub mod commands;
 mod dispatch;
+pub mod fetch_batch;
+pub mod search_eval;
 pub mod selected;
 pub mod sequence;
 pub mod session;
+pub mod sort_keys;
 
 use std::sync::Arc;
 

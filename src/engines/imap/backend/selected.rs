@@ -8,10 +8,19 @@ use std::collections::HashSet;
 use crate::store::mail::{Folder, MailDb, MailResult, MessageMeta};
 
 use super::commands::fetch::flags_list;
+use super::sequence::compress;
+use super::session::Enabled;
 
 /// The flags every folder offers; keywords in use are added after them.
 const STANDARD_FLAGS: &[&str] =
     &["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "$MDNSent", "$Forwarded"];
+
+/// What SELECT reports besides the view.
+pub struct Opened {
+    pub first_unseen: Option<usize>,
+    pub changed: Vec<MessageMeta>,
+    pub vanished: Vec<u32>,
+}
 
 pub struct Selected {
     pub folder: Folder,
@@ -35,24 +44,35 @@ pub struct Selected {
 
 impl Selected {
     /// The session's view of `folder_id`, from one snapshot of the folder.
-    pub fn open(db: &mut MailDb, folder_id: i64, read_only: bool) -> MailResult<(Selected, Vec<MessageMeta>)> {
-        let view = db.open_folder(folder_id, !read_only)?;
+    /// Also returns what SELECT reports beyond the view: the index of the
+    /// first unseen message, and with `since` (QRESYNC) what changed and
+    /// was expunged after it.
+    pub fn open(
+        db: &mut MailDb,
+        folder_id: i64,
+        read_only: bool,
+        since: Option<u64>,
+    ) -> MailResult<(Selected, Opened)> {
+        let view = db.open_folder_since(folder_id, !read_only, since)?;
         let mut selected = Selected {
             modseq: view.folder.highest_modseq,
             folder: view.folder,
             read_only,
-            uids: view.messages.iter().map(|m| m.uid).collect(),
+            uids: view.uids,
             pending_expunge: vec![],
             own_modseqs: HashSet::new(),
             recent: view.recent,
             keywords: vec![],
         };
-        for m in &view.messages {
+        for k in &view.keywords {
+            selected.learn_keyword(k);
+        }
+        for m in &view.changed {
             for k in &m.flags.keywords {
                 selected.learn_keyword(k);
             }
         }
-        Ok((selected, view.messages))
+        Ok((selected, Opened { first_unseen: view.first_unseen, changed: view.changed, vanished: view.vanished }))
     }
 
     pub fn seq_of(&self, uid: u32) -> Option<u32> {
@@ -114,7 +134,17 @@ impl Selected {
     /// say so: FLAGS for new keywords, FETCH FLAGS for changed messages,
     /// EXISTS for new ones, and (when `allow_expunge`) EXPUNGE for removed
     /// ones. The changes come from one snapshot.
-    pub fn sync(&mut self, db: &mut MailDb, allow_expunge: bool, out: &mut Vec<u8>) -> MailResult<()> {
+    ///
+    /// With CONDSTORE on, flag updates carry UID and MODSEQ; with QRESYNC
+    /// on, removals are one VANISHED response instead of EXPUNGEs (RFC
+    /// 7162 3.1.4, 3.2.10).
+    pub fn sync(
+        &mut self,
+        db: &mut MailDb,
+        allow_expunge: bool,
+        enabled: Enabled,
+        out: &mut Vec<u8>,
+    ) -> MailResult<()> {
         let changes = db.changes_since(self.folder.id, self.modseq)?;
         let before = self.uids.len();
         let last = self.uids.last().copied().unwrap_or(0);
@@ -125,12 +155,21 @@ impl Selected {
         }
         if allow_expunge && !self.pending_expunge.is_empty() {
             self.pending_expunge.sort_unstable();
+            let mut vanished = Vec::new();
             for uid in std::mem::take(&mut self.pending_expunge) {
                 if let Ok(i) = self.uids.binary_search(&uid) {
-                    out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                    // In ascending order: each number is the client's at
+                    // that point (it renumbers after each EXPUNGE).
+                    if !enabled.qresync {
+                        out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                    }
                     self.uids.remove(i);
                     self.recent.retain(|r| *r != uid);
+                    vanished.push(uid);
                 }
+            }
+            if enabled.qresync && !vanished.is_empty() {
+                out.extend_from_slice(format!("* VANISHED {}\r\n", compress(&vanished)).as_bytes());
             }
         }
         let shown = |m: &&MessageMeta| m.uid > last || self.uids.binary_search(&m.uid).is_ok();
@@ -149,7 +188,14 @@ impl Selected {
                 && let Some(seq) = self.seq_of(meta.uid)
             {
                 let flags = flags_list(&meta.flags, self.is_recent(meta.uid));
-                out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags})\r\n").as_bytes());
+                if enabled.condstore {
+                    out.extend_from_slice(
+                        format!("* {seq} FETCH (UID {} FLAGS {flags} MODSEQ ({}))\r\n", meta.uid, meta.modseq)
+                            .as_bytes(),
+                    );
+                } else {
+                    out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags})\r\n").as_bytes());
+                }
             }
         }
         if !new.is_empty() {

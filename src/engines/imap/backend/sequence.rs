@@ -49,6 +49,24 @@ pub fn resolve(set: &SequenceSet, uids: &[u32], by_uid: bool) -> Vec<(u32, u32)>
     picked.into_iter().map(|i| (i as u32 + 1, uids[i])).collect()
 }
 
+/// Whether `value` is in `set`, `*` being `star` (SEARCH's sets, VANISHED's
+/// UID ranges).
+pub fn contains(set: &SequenceSet, value: u32, star: u32) -> bool {
+    set.0.as_ref().iter().any(|s| {
+        let v = |x: &SeqOrUid| match x {
+            SeqOrUid::Value(n) => n.get(),
+            SeqOrUid::Asterisk => star,
+        };
+        match s {
+            Sequence::Single(x) => v(x) == value,
+            Sequence::Range(a, b) => {
+                let (lo, hi) = (v(a).min(v(b)), v(a).max(v(b)));
+                (lo..=hi).contains(&value)
+            }
+        }
+    })
+}
+
 /// `1:3,5` for COPYUID / APPENDUID.
 pub fn compress(uids: &[u32]) -> String {
     let mut out = String::new();

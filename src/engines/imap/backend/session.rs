@@ -5,11 +5,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
 
 use super::BackEnd;
 use super::selected::Selected;
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::deflate::{DeflateWriter, InflateReader};
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
 use crate::engines::net::ServerStream;
 use crate::engines::net::listener::Connection;
@@ -20,21 +24,107 @@ use crate::store::mail::{MailError, MailboxId};
 /// Exchange's limit on a message (MaxReceiveSize's default), for APPEND.
 pub const MAX_MESSAGE: u32 = 35 * 1024 * 1024;
 
+/// The output buffer's capacity kept between commands.
+const OUT_KEEP: usize = 64 * 1024;
+
 pub struct User {
     pub guid: String,
     pub login: String,
     pub mailbox: MailboxId,
     pub renderer: Renderer,
+    /// Set-Mailbox's quotas, read at login and again whenever the config
+    /// store changes.
+    pub quotas: crate::store::Quotas,
 }
 
 pub struct Io {
     pub reader: CommandReader,
-    pub rd: ReadHalf<ServerStream>,
-    pub wr: WriteHalf<ServerStream>,
+    pub rd: BackRead,
+    pub wr: BackWrite,
+}
+
+/// The client's bytes, inflated once COMPRESS=DEFLATE is on.
+pub enum BackRead {
+    Plain(ReadHalf<ServerStream>),
+    Deflate(InflateReader<ReadHalf<ServerStream>>),
+    Gone,
+}
+
+/// What goes to the client, deflated once COMPRESS=DEFLATE is on.
+pub enum BackWrite {
+    Plain(WriteHalf<ServerStream>),
+    Deflate(DeflateWriter<WriteHalf<ServerStream>>),
+    Gone,
+}
+
+impl Io {
+    /// COMPRESS DEFLATE: everything after the tagged OK is deflated.
+    pub fn start_deflate(&mut self) {
+        self.rd = match std::mem::replace(&mut self.rd, BackRead::Gone) {
+            BackRead::Plain(r) => BackRead::Deflate(InflateReader::new(r)),
+            other => other,
+        };
+        self.wr = match std::mem::replace(&mut self.wr, BackWrite::Gone) {
+            BackWrite::Plain(w) => BackWrite::Deflate(DeflateWriter::new(w)),
+            other => other,
+        };
+    }
+
+    pub fn compressed(&self) -> bool {
+        matches!(self.wr, BackWrite::Deflate(_))
+    }
+}
+
+impl AsyncRead for BackRead {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackRead::Plain(r) => Pin::new(r).poll_read(cx, buf),
+            BackRead::Deflate(r) => Pin::new(r).poll_read(cx, buf),
+            BackRead::Gone => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+impl AsyncWrite for BackWrite {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_write(cx, data),
+            BackWrite::Deflate(w) => Pin::new(w).poll_write(cx, data),
+            BackWrite::Gone => Poll::Ready(Err(std::io::ErrorKind::BrokenPipe.into())),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_flush(cx),
+            BackWrite::Deflate(w) => Pin::new(w).poll_flush(cx),
+            BackWrite::Gone => Poll::Ready(Ok(())),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            BackWrite::Plain(w) => Pin::new(w).poll_shutdown(cx),
+            BackWrite::Deflate(w) => Pin::new(w).poll_shutdown(cx),
+            BackWrite::Gone => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+/// Extensions the client turned on (ENABLE, or a command that implies it).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Enabled {
+    /// RFC 7162: MODSEQ in FETCH responses that show flags.
+    pub condstore: bool,
+    /// RFC 7162: VANISHED instead of EXPUNGE.
+    pub qresync: bool,
+    /// RFC 6855: UTF-8 in quoted strings and mailbox names.
+    pub utf8: bool,
 }
 
 pub struct ImapSession {
     pub shared: Arc<BackEnd>,
+    pub enabled: Enabled,
     pub out: Vec<u8>,
     pub user: Option<User>,
     pub selected: Option<Selected>,
@@ -77,6 +167,11 @@ impl ImapSession {
             }
             io.wr.write_all(&self.out).await?;
             self.out.clear();
+            // A large response (a FETCH batch, a big body) does not keep
+            // its buffer for the rest of the session.
+            if self.out.capacity() > OUT_KEEP {
+                self.out = Vec::with_capacity(OUT_KEEP / 4);
+            }
         }
         io.wr.flush().await
     }
@@ -92,12 +187,13 @@ impl ImapSession {
         let Some(mut sel) = self.selected.take() else {
             return Ok(());
         };
+        let enabled = self.enabled;
         let result = self
             .shared
             .db
             .run(move |db| {
                 let mut out = Vec::new();
-                let r = sel.sync(db, allow_expunge, &mut out);
+                let r = sel.sync(db, allow_expunge, enabled, &mut out);
                 Ok((sel, out, r))
             })
             .await;
@@ -115,6 +211,15 @@ impl ImapSession {
         if self.user.is_some() { self.shared.ctx.auth_timeout() } else { self.shared.ctx.preauth_timeout() }
     }
 
+    /// Re-reads the user's quotas (Set-Mailbox may have changed them).
+    pub async fn refresh_quotas(&mut self) {
+        let Some(guid) = self.user.as_ref().map(|u| u.guid.clone()) else { return };
+        let found = self.shared.ctx.auth.with_store(move |st| st.mailbox_by_guid(&guid)).await;
+        if let (Ok(Some(m)), Some(u)) = (found, self.user.as_mut()) {
+            u.quotas = m.quotas;
+        }
+    }
+
     /// Whether the logged-on user may still use IMAP (checked when the
     /// config store changed).
     pub async fn still_allowed(&self) -> bool {
@@ -130,8 +235,13 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
     let peer = connection.peer;
     let (rd, wr) = tokio::io::split(connection.stream);
     let max_line = shared.ctx.settings.max_command_size.clamp(1024, 65_536) as usize;
-    let mut io = Io { reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }), rd, wr };
-    let mut s = ImapSession { shared, out: Vec::new(), user: None, selected: None, peer, log };
+    let mut io = Io {
+        reader: CommandReader::new(Limits { max_line, max_literal: max_line as u32 }),
+        rd: BackRead::Plain(rd),
+        wr: BackWrite::Plain(wr),
+    };
+    let mut s =
+        ImapSession { shared, enabled: Enabled::default(), out: Vec::new(), user: None, selected: None, peer, log };
     let banner = s.shared.ctx.settings.banner.clone();
     s.untagged(&format!("OK [CAPABILITY {}] {banner}", crate::engines::imap::capability::pre_auth(false, false)));
     s.flush(&mut io).await?;
@@ -154,6 +264,7 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
             }
             Wake::Input(Err(e)) => return Err(e),
             Wake::AccessChanged => {
+                s.refresh_quotas().await;
                 if !s.still_allowed().await {
                     out::line(&mut s.out, texts::ACCESS_REVOKED_BYE);
                     s.flush(&mut io).await?;
@@ -176,6 +287,7 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
         // After login, literals may carry whole messages (APPEND).
         if s.user.is_some() {
             io.reader.limits.max_literal = MAX_MESSAGE;
+            io.reader.extensions = true;
         }
     }
 }

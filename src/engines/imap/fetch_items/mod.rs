@@ -3,9 +3,11 @@
 //! a `BODY[section]` names. The tree is shared with POP3 and the renderer;
 //! these IMAP encodings of it are IMAP's own.
 
+pub mod binary;
 pub mod envelope;
 pub mod section;
 pub mod structure;
+pub mod summary;
 
 #[cfg(test)]
 mod robustness {

@@ -199,6 +199,7 @@ impl PreAuthSession {
 fn incoming_tag(incoming: &Incoming) -> Option<String> {
     match incoming {
         Incoming::Invalid { tag, .. } | Incoming::LiteralRefused { tag } | Incoming::Abusive { tag } => tag.clone(),
+        Incoming::Extended { tag, .. } => Some(tag.clone()),
         Incoming::Command(_) | Incoming::Closed => None,
     }
 }

@@ -22,7 +22,7 @@ impl Incoming {
             bytes
         };
         match self {
-            Incoming::Command(_) | Incoming::Closed => None,
+            Incoming::Command(_) | Incoming::Extended { .. } | Incoming::Closed => None,
             Incoming::Invalid { tag, known_command } => {
                 let text = if *known_command { texts::ARGUMENT_ERROR } else { texts::COMMAND_ERROR };
                 Some(BadInputReply { bytes: tagged(tag, "BAD", text), closes: false })

@@ -8,6 +8,8 @@
 //! without building a second typed model of every message.
 
 pub mod bad_input;
+pub mod deflate;
+pub mod ext;
 pub mod out;
 pub mod reader;
 pub mod utf7;

@@ -39,6 +39,12 @@ pub enum Incoming {
     LiteralRefused {
         tag: Option<String>,
     },
+    /// A command in the syntax of an extension imap-codec does not parse
+    /// (read only when [`CommandReader::extensions`] is on).
+    Extended {
+        tag: String,
+        command: super::ext::ExtCommand,
+    },
     /// The client went over the limits in a way we cannot skip safely
     /// (an endless line, a huge non-synchronizing literal): close.
     Abusive {
@@ -66,6 +72,8 @@ pub struct CommandReader {
     /// The front end's copy of bytes read but not yet consumed as complete
     /// messages: what a client pipelined after LOGIN must reach the back end.
     shadow: Option<Vec<u8>>,
+    /// Read extension syntax (`wire::ext`): the back end, after login.
+    pub extensions: bool,
 }
 
 impl CommandReader {
@@ -76,6 +84,7 @@ impl CommandReader {
             limits,
             chunk: vec![0u8; 16 * 1024].into_boxed_slice(),
             shadow: None,
+            extensions: false,
         }
     }
 
@@ -197,7 +206,14 @@ impl CommandReader {
         self.consumed(n);
         match self.frag.decode_message(&CommandCodec::default()) {
             Ok(command) => Incoming::Command(command.into_static()),
-            Err(_) => Incoming::Invalid { tag: self.tag(), known_command: known_command(self.frag.message_bytes()) },
+            Err(_) => {
+                if self.extensions
+                    && let Some((tag, command)) = super::ext::parse(self.frag.message_bytes())
+                {
+                    return Incoming::Extended { tag, command };
+                }
+                Incoming::Invalid { tag: self.tag(), known_command: known_command(self.frag.message_bytes()) }
+            }
         }
     }
 

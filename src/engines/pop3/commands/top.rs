@@ -1,7 +1,9 @@
+//! TOP n lines: the header, the blank line, and the first `lines` lines of
+//! the body (`TOP n 0` is the header and the blank line), streamed as RETR.
+
+use super::super::conn::Pop3Conn;
 use super::super::transaction::Transaction;
 
-/// TOP n lines: the header, the blank line, and the first `lines` lines of
-/// the body (`TOP n 0` is the header and the blank line).
-pub async fn top(t: &Transaction, number: u32, lines: u32) -> Vec<u8> {
-    super::retr::serve(t, number, Some(lines)).await
+pub async fn top(t: &Transaction, conn: &mut Pop3Conn, number: u32, lines: u32) -> std::io::Result<()> {
+    super::retr::serve(t, conn, number, Some(lines)).await
 }

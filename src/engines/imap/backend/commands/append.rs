@@ -1,5 +1,6 @@
 //! APPEND (RFC 3501 6.3.11) with UIDPLUS's APPENDUID. The message is on
-//! disk (synchronous=FULL) before OK is sent.
+//! disk (synchronous=FULL) before OK is sent; concurrent APPENDs share
+//! commits (`MailPool::append`).
 
 use imap_codec::imap_types::datetime::DateTime;
 use imap_codec::imap_types::extensions::binary::LiteralOrLiteral8;
@@ -7,9 +8,12 @@ use imap_codec::imap_types::flag::Flag;
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::store::to_flags;
-use super::{Done, find_folder};
+use super::{Done, find_folder, quota};
+use crate::engines::imap::backend::sequence::compress;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::ext::AppendMessage;
+use crate::store::mail::NewMessage;
 
 pub async fn run(
     s: &mut ImapSession,
@@ -30,14 +34,76 @@ pub async fn run(
     if bytes.is_empty() {
         return Done::bad(texts::ARGUMENT_ERROR);
     }
+    if let Some(refused) = over_quota(s, bytes.len() as u64).await {
+        return refused;
+    }
     let flags = to_flags(&flags);
     let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::mail::now_unix_pub);
-    let id = folder.id;
-    match s.shared.db.run(move |db| db.append(id, &flags, when, &bytes)).await {
+    let message = NewMessage { folder_id: folder.id, flags, internal_date: when, raw: bytes, info: None };
+    match s.shared.db.append(message).await {
         Ok(r) => {
             s.shared.notify_change();
+            quota::warning(s).await;
             Done::ok(format!("[APPENDUID {} {}] APPEND completed.", r.uidvalidity, r.uid))
         }
         Err(e) => Done::failed(&e),
+    }
+}
+
+/// MULTIAPPEND (RFC 3502): several messages in one command, all stored in
+/// one transaction or none; APPENDUID names them all (RFC 4315).
+pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<AppendMessage>) -> Done {
+    let Ok(mailbox) = Mailbox::try_from(mailbox) else { return Done::bad(texts::ARGUMENT_ERROR) };
+    let folder = match find_folder(s, &mailbox).await {
+        Ok(Some(f)) => f,
+        Ok(None) => return Done::no("[TRYCREATE] The specified folder could not be found in the store."),
+        Err(e) => return Done::failed(&e),
+    };
+    let mut batch = Vec::with_capacity(messages.len());
+    for m in messages {
+        if m.data.is_empty() {
+            return Done::bad(texts::ARGUMENT_ERROR);
+        }
+        let when = match &m.date {
+            Some(d) => match chrono::DateTime::parse_from_str(d, "%d-%b-%Y %H:%M:%S %z") {
+                Ok(t) => t.timestamp(),
+                Err(_) => return Done::bad(texts::ARGUMENT_ERROR),
+            },
+            None => crate::store::mail::now_unix_pub(),
+        };
+        let mut flags = crate::store::mail::Flags::default();
+        for f in &m.flags {
+            match Flag::try_from(f.as_str()) {
+                Ok(flag) => flags = flags.apply(crate::store::mail::FlagOp::Add, &to_flags(&[flag])),
+                Err(_) => return Done::bad(texts::ARGUMENT_ERROR),
+            }
+        }
+        batch.push(NewMessage { folder_id: folder.id, flags, internal_date: when, raw: m.data, info: None });
+    }
+    let total: u64 = batch.iter().map(|m| m.raw.len() as u64).sum();
+    if let Some(refused) = over_quota(s, total).await {
+        return refused;
+    }
+    match s.shared.db.run(move |db| db.append_atomic(batch)).await {
+        Ok(results) => {
+            s.shared.notify_change();
+            quota::warning(s).await;
+            let uids: Vec<u32> = results.iter().map(|r| r.uid).collect();
+            let validity = results.first().map(|r| r.uidvalidity).unwrap_or(folder.uidvalidity);
+            Done::ok(format!("[APPENDUID {validity} {}] APPEND completed.", compress(&uids)))
+        }
+        Err(e) => Done::failed(&e),
+    }
+}
+
+/// `NO [OVERQUOTA]` when `more` octets would take the mailbox past
+/// ProhibitSendReceiveQuota (the usage is read only when there is one).
+async fn over_quota(s: &ImapSession, more: u64) -> Option<Done> {
+    let q = s.user.as_ref()?.quotas;
+    q.prohibit_send_receive?;
+    match quota::usage(s).await {
+        Ok(u) if !quota::fits(&q, u.bytes, more) => Some(Done::no(quota::OVER_QUOTA)),
+        Ok(_) => None,
+        Err(e) => Some(Done::failed(&e)),
     }
 }

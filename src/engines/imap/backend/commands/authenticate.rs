@@ -68,9 +68,13 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
                 login: user.to_string(),
                 mailbox: id,
                 renderer: Renderer::new(options),
+                quotas: mailbox.quotas,
             });
             // The capabilities change with login (RFC 3501 7.1).
-            Done::ok(format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH))
+            Done::ok(format!(
+                "[CAPABILITY {}] {name} completed.",
+                capability::post_auth(s.shared.ctx.settings.advertised_capabilities)
+            ))
         }
         LoginOutcome::Refused => Done::no(failed),
         LoginOutcome::Busy => Done::no(texts::LOGIN_BUSY),

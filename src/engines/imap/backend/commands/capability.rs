@@ -7,7 +7,11 @@ use crate::engines::imap::capability;
 pub fn run(s: &mut ImapSession) -> Done {
     // The back end is reached over loopback from the front end, which did
     // TLS and LoginType: here every mechanism is allowed.
-    let caps = if s.user.is_some() { capability::POST_AUTH.to_string() } else { capability::pre_auth(false, false) };
+    let caps = if s.user.is_some() {
+        capability::post_auth(s.shared.ctx.settings.advertised_capabilities).to_string()
+    } else {
+        capability::pre_auth(false, false)
+    };
     s.untagged(&format!("CAPABILITY {caps}"));
     Done::completed("CAPABILITY")
 }

@@ -9,6 +9,7 @@ use imap_codec::imap_types::sequence::SequenceSet;
 use super::{Done, EXPUNGE_ISSUED, find_folder};
 use crate::engines::imap::backend::sequence::{self, compress};
 use crate::engines::imap::backend::session::ImapSession;
+use crate::store::mail::MailError;
 
 pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static>, uid: bool, moving: bool) -> Done {
     let name = if moving { "MOVE" } else { "COPY" };
@@ -27,16 +28,31 @@ pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static
     }
     let folder = sel.folder.id;
     let dest_id = dest.id;
-    let result =
-        s.shared
-            .db
-            .run(move |db| {
-                if moving { db.move_messages(folder, &uids, dest_id) } else { db.copy_messages(folder, &uids, dest_id) }
-            })
-            .await;
+    let limit = s.user.as_ref().and_then(|u| u.quotas.prohibit_send_receive);
+    let guid = s.user.as_ref().map(|u| u.guid.clone()).unwrap_or_default();
+    let result = s
+        .shared
+        .db
+        .run(move |db| {
+            // ProhibitSendReceiveQuota: a COPY may not take the mailbox past
+            // it; a MOVE adds nothing, but a mailbox already past it takes
+            // nothing into any folder.
+            if let Some(limit) = limit {
+                let used = db.mailbox_usage(&guid)?.bytes;
+                let more = if moving { 0 } else { db.total_size(folder, &uids)? };
+                if used.saturating_add(more) > limit {
+                    return Err(MailError::OverQuota);
+                }
+            }
+            if moving { db.move_messages(folder, &uids, dest_id) } else { db.copy_messages(folder, &uids, dest_id) }
+        })
+        .await;
     match result {
         Ok(r) => {
             s.shared.notify_change();
+            if !moving {
+                super::quota::warning(s).await;
+            }
             if r.pairs.is_empty() {
                 return Done::completed(name);
             }

@@ -1,4 +1,5 @@
-//! CREATE (RFC 3501 6.3.3): parents are created too.
+//! CREATE (RFC 3501 6.3.3): parents are created too; with SPECIAL-USE's
+//! USE attributes (RFC 6154 5.2, CREATE-SPECIAL-USE).
 
 use imap_codec::imap_types::mailbox::Mailbox;
 
@@ -15,6 +16,36 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     }
     let mbx = user.mailbox;
     match s.shared.db.run(move |db| db.create_folder(mbx, &name)).await {
+        Ok(_) => Done::completed("CREATE"),
+        Err(e) => Done::failed(&e),
+    }
+}
+
+/// The attributes a folder can be created with (RFC 6154 2): \All and
+/// \Flagged name virtual folders, which mailsh does not have.
+const USABLE: &[&str] = &["\\Archive", "\\Drafts", "\\Junk", "\\Sent", "\\Trash"];
+
+/// CREATE name (USE (attributes)) (RFC 6154 5.2): the folder is created with
+/// them, shown by LIST; an attribute mailsh cannot give is `NO [USEATTR]`
+/// and nothing is created.
+pub async fn run_special_use(s: &mut ImapSession, mailbox: Vec<u8>, special_use: Vec<String>) -> Done {
+    let Ok(mailbox) = Mailbox::try_from(mailbox) else { return Done::bad(texts::ARGUMENT_ERROR) };
+    let mut attrs = Vec::new();
+    for a in &special_use {
+        match USABLE.iter().find(|u| u.eq_ignore_ascii_case(a)) {
+            Some(u) => attrs.push(*u),
+            None => return Done::no("[USEATTR] The special-use attribute is not supported."),
+        }
+    }
+    let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox)) else {
+        return Done::bad(texts::ARGUMENT_ERROR);
+    };
+    if name.eq_ignore_ascii_case("INBOX") {
+        return Done::no("A folder with the specified name already exists.");
+    }
+    let mbx = user.mailbox;
+    let special = (!attrs.is_empty()).then(|| attrs.join(" "));
+    match s.shared.db.run(move |db| db.create_special_folder(mbx, &name, special.as_deref())).await {
         Ok(_) => Done::completed("CREATE"),
         Err(e) => Done::failed(&e),
     }

@@ -60,6 +60,7 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, _tag: &str) -> std::io::Resul
                 keepalive = Instant::now() + KEEPALIVE;
             }
             Wake::Access => {
+                s.refresh_quotas().await;
                 if !s.still_allowed().await {
                     out::line(&mut s.out, texts::ACCESS_REVOKED_BYE);
                     s.flush(io).await?;

@@ -6,30 +6,37 @@ pub mod append;
 pub mod authenticate;
 pub mod capability;
 pub mod close;
+pub mod compress;
 pub mod copy;
 pub mod create;
 pub mod delete;
 pub mod enable;
+pub mod esearch;
 pub mod expunge;
 pub mod fetch;
 pub mod id;
 pub mod idle;
 pub mod list;
+pub mod list_extended;
 pub mod logout;
 pub mod namespace;
 pub mod noop;
+pub mod quota;
 pub mod rename;
 pub mod search;
 pub mod select;
+pub mod sort;
 pub mod status;
 pub mod store;
 pub mod subscribe;
+pub mod thread;
 
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::ext::ExtCommand;
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
 
@@ -43,17 +50,20 @@ pub struct Done {
     pub status: &'static str,
     pub text: String,
     pub then: AfterCommand,
+    /// The command wrote its tagged line itself (COMPRESS: before the
+    /// stream changes).
+    pub answered: bool,
 }
 
 impl Done {
     pub fn ok(text: impl Into<String>) -> Done {
-        Done { status: "OK", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "OK", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn no(text: impl Into<String>) -> Done {
-        Done { status: "NO", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "NO", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn bad(text: impl Into<String>) -> Done {
-        Done { status: "BAD", text: text.into(), then: AfterCommand::Continue }
+        Done { status: "BAD", text: text.into(), then: AfterCommand::Continue, answered: false }
     }
     pub fn completed(name: &str) -> Done {
         Done::ok(format!("{name} completed."))
@@ -71,6 +81,7 @@ impl Done {
             MailError::HasChildren => Done::no("The folder has subfolders."),
             MailError::BadFolderName => Done::bad(texts::ARGUMENT_ERROR),
             MailError::Expunged => Done::no(EXPUNGE_ISSUED),
+            MailError::OverQuota => Done::no(quota::OVER_QUOTA),
             other => {
                 eprintln!("mailsh: IMAP4 back end: mailbox database error: {other}");
                 Done::no(texts::SERVER_UNAVAILABLE)
@@ -92,10 +103,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         }
         Login { username, password } => authenticate::login(s, username, password).await,
         StartTLS => Done::bad(texts::COMMAND_ERROR),
-        Enable { .. } => enable::run(s),
+        Enable { capabilities } => enable::run(s, capabilities.as_ref()),
         Namespace => namespace::run(s),
-        Select { mailbox, .. } => select::run(s, mailbox, false).await,
-        Examine { mailbox, .. } => select::run(s, mailbox, true).await,
+        Select { mailbox, parameters } => select::run(s, mailbox, false, parameters).await,
+        Examine { mailbox, parameters } => select::run(s, mailbox, true, parameters).await,
         Create { mailbox } => create::run(s, mailbox).await,
         Delete { mailbox } => delete::run(s, mailbox).await,
         Rename { from, to } => rename::run(s, from, to).await,
@@ -110,17 +121,43 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Expunge => expunge::run(s, None).await,
         ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
         Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
-        Fetch { sequence_set, macro_or_item_names, uid, .. } => {
-            fetch::run(s, io, sequence_set, macro_or_item_names, uid).await?
+        Sort { sort_criteria, charset, search_criteria, uid } => {
+            sort::run(s, sort_criteria.as_ref(), &charset, search_criteria.into_inner(), uid).await
         }
-        Store { sequence_set, kind, response, flags, uid, .. } => {
-            store::run(s, sequence_set, kind, response, flags, uid).await
+        Thread { algorithm, charset, search_criteria, uid } => {
+            thread::run(s, &algorithm, &charset, search_criteria.into_inner(), uid).await
+        }
+        Fetch { sequence_set, macro_or_item_names, uid, modifiers } => {
+            fetch::run(s, io, sequence_set, macro_or_item_names, uid, modifiers).await?
+        }
+        Store { sequence_set, kind, response, flags, uid, modifiers } => {
+            store::run(s, sequence_set, kind, response, flags, uid, modifiers).await
         }
         Copy { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, false).await,
         Move { sequence_set, mailbox, uid } => copy::run(s, sequence_set, mailbox, uid, true).await,
         Idle => idle::run(s, io, tag).await?,
-        _ => Done::bad(texts::COMMAND_ERROR),
+        Compress { .. } => compress::run(s, io, tag).await?,
+        GetQuotaRoot { mailbox } => quota::get_quota_root(s, mailbox).await,
+        GetQuota { root } => quota::get_quota(s, root).await,
+        SetQuota { .. } => quota::set_quota(),
     })
+}
+
+/// A command in extension syntax (`wire::ext`).
+pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Done {
+    match ext {
+        ExtCommand::Search { search, returns } => match search.body {
+            CommandBody::Search { criteria, uid, .. } => {
+                esearch::run(s, tag, criteria.into_inner(), uid, &returns).await
+            }
+            _ => Done::bad(texts::COMMAND_ERROR),
+        },
+        ExtCommand::Create { mailbox, special_use } => create::run_special_use(s, mailbox, special_use).await,
+        ExtCommand::List { selection, reference, patterns, returns } => {
+            list_extended::run(s, &selection, reference, patterns, returns).await
+        }
+        ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+    }
 }
 
 /// The stored folder name a client's mailbox argument means: INBOX in any

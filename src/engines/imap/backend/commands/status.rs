@@ -1,10 +1,12 @@
-//! STATUS (RFC 3501 6.3.10): every figure from one snapshot of the folder.
+//! STATUS (RFC 3501 6.3.10) with SIZE (RFC 8438) and HIGHESTMODSEQ (RFC
+//! 7162 3.1.6): every figure from one snapshot of the folder.
 
 use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::status::StatusDataItemName;
 
 use super::{Done, display_name, find_folder};
 use crate::engines::imap::backend::session::ImapSession;
+use crate::engines::imap::texts;
 use crate::engines::imap::wire::out;
 
 pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[StatusDataItemName]) -> Done {
@@ -13,6 +15,9 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
         Ok(None) => return Done::no("The specified folder could not be found in the store."),
         Err(e) => return Done::failed(&e),
     };
+    if items.contains(&StatusDataItemName::HighestModSeq) {
+        s.enabled.condstore = true;
+    }
     let id = folder.id;
     let status = match s.shared.db.run(move |db| db.folder_status(id)).await {
         Ok(st) => st,
@@ -27,7 +32,11 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
             StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", status.uidvalidity),
             StatusDataItemName::Unseen => format!("UNSEEN {}", status.unseen),
             StatusDataItemName::Deleted => format!("DELETED {}", status.deleted),
-            _ => continue,
+            StatusDataItemName::Size => format!("SIZE {}", status.size),
+            StatusDataItemName::HighestModSeq => format!("HIGHESTMODSEQ {}", status.highest_modseq),
+            // Not advertised (RFC 9208 QUOTA=RES-STORAGE's item): refused
+            // rather than left out.
+            StatusDataItemName::DeletedStorage => return Done::bad(texts::ARGUMENT_ERROR),
         });
     }
     let mut line = b"* STATUS ".to_vec();

@@ -67,7 +67,10 @@ pub async fn log_in(
     match BackendLink::open(ctx.settings.proxy_target_port, &ctx.proxy_key, user, pass).await {
         Ok(link) => {
             // The capabilities change with login (RFC 3501 7.1).
-            let text = format!("[CAPABILITY {}] {name} completed.", capability::POST_AUTH);
+            let text = format!(
+                "[CAPABILITY {}] {name} completed.",
+                capability::post_auth(ctx.settings.advertised_capabilities)
+            );
             s.reply(stream, tag, "OK", &text).await?;
             Ok(Step::Relay { link, slot })
         }
