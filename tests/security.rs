@@ -506,6 +506,49 @@ fn every_file_of_a_store_is_private_under_umask_022() {
     assert_eq!(loose_files(env.dir.path()), Vec::<String>::new());
 }
 
+/// PSReadLine's rule: a line holding `password`, `asplaintext`, `token`,
+/// `apikey` or `secret` runs and stays for the Up arrow, but never reaches
+/// the history file.
+#[test]
+fn a_line_that_may_hold_a_secret_stays_out_of_the_history_file() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let mut cmd = std::process::Command::new(common::exe());
+    cmd.arg("-Store").arg(&store).env("NO_COLOR", "1").env("TERM", "xterm");
+    let mut repl = pty::Pty::spawn(cmd);
+    repl.expect("[PS] ");
+    repl.run("$pw = ConvertTo-SecureString -String 'HistSecret-55' -AsPlainText -Force; 'ma' + 'de'");
+    repl.expect("made");
+    // Up brings it back for this session.
+    repl.send("\x1b[A");
+    repl.enter();
+    repl.expect("made");
+    repl.run("'plain' + 'line'");
+    repl.expect("plainline");
+    repl.send_line("exit");
+    assert_eq!(repl.wait_exit(), Some(0));
+    let history = std::fs::read_to_string(mailsh::store::history_path(&store)).expect("the history file");
+    assert_eq!(history, "'plain' + 'line'\nexit\n");
+}
+
+/// A transcript records every line typed, secrets included: a new one is
+/// its owner's only, whatever the umask.
+#[test]
+fn a_new_transcript_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: umask(2) only sets this process's mask (inherited by the shell).
+    unsafe { libc::umask(0o022) };
+    let sh = common::Shell::new();
+    let path = sh.store().with_file_name("session.ps1");
+    let (_, err, code) = shell(
+        &sh.store(),
+        &format!("Start-Transcript -Path '{}' | Out-Null; Stop-Transcript | Out-Null", path.display()),
+    );
+    assert_eq!((err.as_str(), code), ("", 0));
+    let mode = std::fs::metadata(&path).expect("the transcript").permissions().mode() & 0o777;
+    assert_eq!(format!("{mode:o}"), "600");
+}
+
 #[test]
 fn an_existing_store_is_tightened_when_opened() {
     use std::os::unix::fs::PermissionsExt;

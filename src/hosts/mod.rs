@@ -8,6 +8,7 @@ pub mod console;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod highlight;
+pub mod history;
 pub mod repl;
 pub mod replay;
 pub mod services_hook;
