@@ -9,6 +9,8 @@ pub mod engines;
 pub mod format;
 pub mod hosts;
 pub mod language;
+#[cfg(test)]
+mod layers;
 pub mod runtime;
 pub mod services;
 pub mod store;

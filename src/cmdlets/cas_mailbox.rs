@@ -11,186 +11,158 @@ use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::MIME_TEXT_FORMAT;
 use crate::runtime::value::{EnumDef, Value};
-use crate::store::{CasSettings, MIME_TEXT_FORMAT, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store};
+use crate::store::{
+    CAS_COLUMNS, CasColumn, CasField, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store, cas_column,
+};
 
-/// A Boolean CAS property: its parameter name and where it lives.
-struct BoolProp {
-    name: &'static str,
-    /// Its column in the store, for the set-based path.
-    column: &'static str,
-    get: fn(&CasSettings) -> bool,
-    set: fn(&mut CasSettings, bool),
+/// What Get-CASMailbox shows for one property.
+enum Shown {
+    /// A client access setting, as `store::CAS_COLUMNS` declares it
+    /// (Set-CASMailbox sets it; -Filter compares it).
+    Setting,
+    /// Made from the mailbox and the server; read only.
+    Made(fn(&Subject) -> Value),
 }
 
-const BOOL_PROPS: &[BoolProp] = &[
-    BoolProp {
-        name: "ActiveSyncEnabled",
-        column: "activesync_enabled",
-        get: |c| c.activesync_enabled,
-        set: |c, v| c.activesync_enabled = v,
-    },
-    BoolProp { name: "ECPEnabled", column: "ecp_enabled", get: |c| c.ecp_enabled, set: |c, v| c.ecp_enabled = v },
-    BoolProp { name: "EwsEnabled", column: "ews_enabled", get: |c| c.ews_enabled, set: |c, v| c.ews_enabled = v },
-    BoolProp { name: "ImapEnabled", column: "imap_enabled", get: |c| c.imap_enabled, set: |c, v| c.imap_enabled = v },
-    BoolProp {
-        name: "ImapUseProtocolDefaults",
-        column: "imap_use_protocol_defaults",
-        get: |c| c.imap.use_protocol_defaults,
-        set: |c, v| c.imap.use_protocol_defaults = v,
-    },
-    BoolProp {
-        name: "ImapEnableExactRFC822Size",
-        column: "imap_exact_size",
-        get: |c| c.imap.exact_size,
-        set: |c, v| c.imap.exact_size = v,
-    },
-    BoolProp {
-        name: "ImapSuppressReadReceipt",
-        column: "imap_suppress_read_receipt",
-        get: |c| c.imap.suppress_read_receipt,
-        set: |c, v| c.imap.suppress_read_receipt = v,
-    },
-    BoolProp {
-        name: "ImapForceICalForCalendarRetrievalOption",
-        column: "imap_force_ical",
-        get: |c| c.imap.force_ical,
-        set: |c, v| c.imap.force_ical = v,
-    },
-    BoolProp { name: "MAPIEnabled", column: "mapi_enabled", get: |c| c.mapi_enabled, set: |c, v| c.mapi_enabled = v },
-    BoolProp {
-        name: "MapiHttpEnabled",
-        column: "mapihttp_enabled",
-        get: |c| c.mapihttp_enabled,
-        set: |c, v| c.mapihttp_enabled = v,
-    },
-    BoolProp { name: "OWAEnabled", column: "owa_enabled", get: |c| c.owa_enabled, set: |c, v| c.owa_enabled = v },
-    BoolProp {
-        name: "OWAforDevicesEnabled",
-        column: "owa_for_devices_enabled",
-        get: |c| c.owa_for_devices_enabled,
-        set: |c, v| c.owa_for_devices_enabled = v,
-    },
-    BoolProp { name: "PopEnabled", column: "pop_enabled", get: |c| c.pop_enabled, set: |c, v| c.pop_enabled = v },
-    BoolProp {
-        name: "PopUseProtocolDefaults",
-        column: "pop_use_protocol_defaults",
-        get: |c| c.pop.use_protocol_defaults,
-        set: |c, v| c.pop.use_protocol_defaults = v,
-    },
-    BoolProp {
-        name: "PopEnableExactRFC822Size",
-        column: "pop_exact_size",
-        get: |c| c.pop.exact_size,
-        set: |c, v| c.pop.exact_size = v,
-    },
-    BoolProp {
-        name: "PopSuppressReadReceipt",
-        column: "pop_suppress_read_receipt",
-        get: |c| c.pop.suppress_read_receipt,
-        set: |c, v| c.pop.suppress_read_receipt = v,
-    },
-    BoolProp {
-        name: "PopForceICalForCalendarRetrievalOption",
-        column: "pop_force_ical",
-        get: |c| c.pop.force_ical,
-        set: |c, v| c.pop.force_ical = v,
-    },
-];
-
-/// Multi-valued CAS properties.
-struct ListProp {
-    name: &'static str,
-    get: fn(&CasSettings) -> &Vec<String>,
-    set: fn(&mut CasSettings, Vec<String>),
+/// What a CAS mailbox object is made from.
+struct Subject<'a> {
+    m: &'a Mailbox,
+    server: &'a ServerInfo,
+    hints: Option<&'a ProtocolHints>,
 }
 
-const LIST_PROPS: &[ListProp] = &[
-    ListProp {
-        name: "ActiveSyncAllowedDeviceIDs",
-        get: |c| &c.activesync_allowed_ids,
-        set: |c, v| c.activesync_allowed_ids = v,
-    },
-    ListProp {
-        name: "ActiveSyncBlockedDeviceIDs",
-        get: |c| &c.activesync_blocked_ids,
-        set: |c, v| c.activesync_blocked_ids = v,
-    },
-    ListProp { name: "EwsAllowList", get: |c| &c.ews_allow_list, set: |c, v| c.ews_allow_list = v },
-    ListProp { name: "EwsBlockList", get: |c| &c.ews_block_list, set: |c, v| c.ews_block_list = v },
+impl Subject<'_> {
+    fn identity(&self) -> Value {
+        Value::str(canonical_name(&self.server.domain, &self.m.name))
+    }
+
+    fn hint(&self, f: fn(&ProtocolHints) -> &Vec<String>) -> Value {
+        self.hints.map(|h| strings(f(h))).unwrap_or_else(|| Value::array(vec![]))
+    }
+}
+
+use Shown::{Made, Setting};
+
+/// Every property, in Exchange 2013's Format-List order.
+const PROPERTIES: &[(&str, Shown)] = &[
+    ("EmailAddresses", Made(|s| strings(&s.m.email_addresses))),
+    ("LegacyExchangeDN", Made(|s| Value::str(legacy_dn(&s.m.alias)))),
+    ("LinkedMasterAccount", Made(|_| Value::Null)),
+    ("PrimarySmtpAddress", Made(|s| Value::str(s.m.primary_smtp.clone()))),
+    ("SamAccountName", Made(|s| Value::str(s.m.alias.chars().take(20).collect::<String>()))),
+    ("ServerLegacyDN", Made(|s| Value::str(server_legacy_dn(&s.server.name)))),
+    ("ServerName", Made(|s| Value::str(s.server.name.to_lowercase()))),
+    ("DisplayName", Made(|s| Value::str(s.m.display_name.clone()))),
+    ("ActiveSyncAllowedDeviceIDs", Setting),
+    ("ActiveSyncBlockedDeviceIDs", Setting),
+    ("ActiveSyncMailboxPolicy", Made(|_| Value::str("Default"))),
+    ("ActiveSyncMailboxPolicyIsDefaulted", Made(|_| Value::Bool(true))),
+    ("ActiveSyncDebugLogging", Made(|_| Value::Bool(false))),
+    ("ActiveSyncEnabled", Setting),
+    ("HasActiveSyncDevicePartnership", Made(|_| Value::Bool(false))),
+    ("ExternalImapSettings", Made(|s| s.hint(|h| &h.imap_external))),
+    ("InternalImapSettings", Made(|s| s.hint(|h| &h.imap_internal))),
+    ("ExternalPopSettings", Made(|s| s.hint(|h| &h.pop_external))),
+    ("InternalPopSettings", Made(|s| s.hint(|h| &h.pop_internal))),
+    ("ExternalSmtpSettings", Made(|_| Value::array(vec![]))),
+    ("InternalSmtpSettings", Made(|_| Value::array(vec![]))),
+    ("OwaMailboxPolicy", Made(|_| Value::Null)),
+    ("OWAEnabled", Setting),
+    ("OWAforDevicesEnabled", Setting),
+    ("ECPEnabled", Setting),
+    ("PopEnabled", Setting),
+    ("PopUseProtocolDefaults", Setting),
+    ("PopMessagesRetrievalMimeFormat", Setting),
+    ("PopEnableExactRFC822Size", Setting),
+    ("PopSuppressReadReceipt", Setting),
+    ("PopForceICalForCalendarRetrievalOption", Setting),
+    ("ImapEnabled", Setting),
+    ("ImapUseProtocolDefaults", Setting),
+    ("ImapMessagesRetrievalMimeFormat", Setting),
+    ("ImapEnableExactRFC822Size", Setting),
+    ("ImapSuppressReadReceipt", Setting),
+    ("ImapForceICalForCalendarRetrievalOption", Setting),
+    ("MAPIEnabled", Setting),
+    ("MapiHttpEnabled", Setting),
+    ("MAPIBlockOutlookNonCachedMode", Made(|_| Value::Bool(false))),
+    ("MAPIBlockOutlookVersions", Made(|_| Value::str(""))),
+    ("MAPIBlockOutlookRpcHttp", Made(|_| Value::Bool(false))),
+    ("MAPIBlockOutlookExternalConnectivity", Made(|_| Value::Bool(false))),
+    ("EwsEnabled", Setting),
+    ("EwsAllowOutlook", Made(|_| Value::Null)),
+    ("EwsAllowMacOutlook", Made(|_| Value::Null)),
+    ("EwsAllowEntourage", Made(|_| Value::Null)),
+    ("EwsApplicationAccessPolicy", Made(|_| Value::Null)),
+    ("EwsAllowList", Setting),
+    ("EwsBlockList", Setting),
+    ("ShowGalAsDefaultView", Made(|_| Value::Bool(true))),
+    ("AdminDisplayName", Made(|_| Value::str(""))),
+    ("ExchangeVersion", Made(|_| Value::str("0.10 (14.0.100.0)"))),
+    ("Name", Made(|s| Value::str(s.m.name.clone()))),
+    ("DistinguishedName", Made(|s| Value::str(distinguished_name(&s.server.domain, &s.m.name)))),
+    ("Identity", Made(|s| s.identity())),
+    ("Guid", Made(|s| Value::str(s.m.guid.clone()))),
+    ("ObjectCategory", Made(|s| Value::str(format!("{}/Configuration/Schema/Person", s.server.domain)))),
+    (
+        "ObjectClass",
+        Made(|_| {
+            Value::array(vec![
+                Value::str("top"),
+                Value::str("person"),
+                Value::str("organizationalPerson"),
+                Value::str("user"),
+            ])
+        }),
+    ),
+    ("WhenChanged", Made(|s| Value::date_unix(s.m.changed))),
+    ("WhenCreated", Made(|s| Value::date_unix(s.m.created))),
+    ("WhenChangedUTC", Made(|s| Value::date_unix(s.m.changed))),
+    ("WhenCreatedUTC", Made(|s| Value::date_unix(s.m.created))),
+    ("OrganizationId", Made(|_| Value::str(""))),
+    ("Id", Made(|s| s.identity())),
+    ("OriginatingServer", Made(|s| Value::str(s.server.fqdn.clone()))),
+    ("IsValid", Made(|_| Value::Bool(true))),
+    ("ObjectState", Made(|_| Value::str("Unchanged"))),
 ];
 
-/// Property names in Exchange 2013's Format-List order.
-pub const PROPERTIES: &[&str] = &[
-    "EmailAddresses",
-    "LegacyExchangeDN",
-    "LinkedMasterAccount",
-    "PrimarySmtpAddress",
-    "SamAccountName",
-    "ServerLegacyDN",
-    "ServerName",
-    "DisplayName",
-    "ActiveSyncAllowedDeviceIDs",
-    "ActiveSyncBlockedDeviceIDs",
-    "ActiveSyncMailboxPolicy",
-    "ActiveSyncMailboxPolicyIsDefaulted",
-    "ActiveSyncDebugLogging",
-    "ActiveSyncEnabled",
-    "HasActiveSyncDevicePartnership",
-    "ExternalImapSettings",
-    "InternalImapSettings",
-    "ExternalPopSettings",
-    "InternalPopSettings",
-    "ExternalSmtpSettings",
-    "InternalSmtpSettings",
-    "OwaMailboxPolicy",
-    "OWAEnabled",
-    "OWAforDevicesEnabled",
-    "ECPEnabled",
-    "PopEnabled",
-    "PopUseProtocolDefaults",
-    "PopMessagesRetrievalMimeFormat",
-    "PopEnableExactRFC822Size",
-    "PopSuppressReadReceipt",
-    "PopForceICalForCalendarRetrievalOption",
-    "ImapEnabled",
-    "ImapUseProtocolDefaults",
-    "ImapMessagesRetrievalMimeFormat",
-    "ImapEnableExactRFC822Size",
-    "ImapSuppressReadReceipt",
-    "ImapForceICalForCalendarRetrievalOption",
-    "MAPIEnabled",
-    "MapiHttpEnabled",
-    "MAPIBlockOutlookNonCachedMode",
-    "MAPIBlockOutlookVersions",
-    "MAPIBlockOutlookRpcHttp",
-    "MAPIBlockOutlookExternalConnectivity",
-    "EwsEnabled",
-    "EwsAllowOutlook",
-    "EwsAllowMacOutlook",
-    "EwsAllowEntourage",
-    "EwsApplicationAccessPolicy",
-    "EwsAllowList",
-    "EwsBlockList",
-    "ShowGalAsDefaultView",
-    "AdminDisplayName",
-    "ExchangeVersion",
-    "Name",
-    "DistinguishedName",
-    "Identity",
-    "Guid",
-    "ObjectCategory",
-    "ObjectClass",
-    "WhenChanged",
-    "WhenCreated",
-    "WhenChangedUTC",
-    "WhenCreatedUTC",
-    "OrganizationId",
-    "Id",
-    "OriginatingServer",
-    "IsValid",
-    "ObjectState",
-];
+/// A property resolved once: a setting's accessors, or how it is made.
+enum Resolved {
+    Setting(CasField),
+    Made(fn(&Subject) -> Value),
+}
+
+/// `PROPERTIES` with each setting found in the store's table (once).
+fn resolved() -> &'static [(&'static str, Resolved)] {
+    static RESOLVED: std::sync::OnceLock<Vec<(&'static str, Resolved)>> = std::sync::OnceLock::new();
+    RESOLVED.get_or_init(|| {
+        PROPERTIES
+            .iter()
+            .map(|(name, shown)| match shown {
+                // A name missing from the store's table is a programming
+                // error the unit test below catches; it shows as $null.
+                Setting => match cas_column(name) {
+                    Some(c) => (*name, Resolved::Setting(c.field)),
+                    None => (*name, Resolved::Made(|_| Value::Null)),
+                },
+                Made(f) => (*name, Resolved::Made(*f)),
+            })
+            .collect()
+    })
+}
+
+/// The property names, for -Filter.
+fn property_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| PROPERTIES.iter().map(|(n, _)| *n).collect())
+}
+
+/// The Boolean settings, for -Filter's typed comparisons.
+fn flag_names() -> Vec<&'static str> {
+    CAS_COLUMNS.iter().filter(|c| matches!(c.field, CasField::Flag { .. })).map(|c| c.name).collect()
+}
 
 /// The connection settings a mailbox user is told to use (-ProtocolSettings).
 pub struct ProtocolHints {
@@ -201,86 +173,19 @@ pub struct ProtocolHints {
 }
 
 pub fn cas_object(m: &Mailbox, server: &ServerInfo, hints: Option<&ProtocolHints>) -> Value {
-    let c = &m.cas;
-    let identity = canonical_name(&server.domain, &m.name);
-    let empty = || Value::array(vec![]);
-    let hint = |f: fn(&ProtocolHints) -> &Vec<String>| hints.map(|h| strings(f(h))).unwrap_or_else(empty);
-    let values: Vec<Value> = vec![
-        strings(&m.email_addresses),
-        Value::str(legacy_dn(&m.alias)),
-        Value::Null,
-        Value::str(m.primary_smtp.clone()),
-        Value::str(m.alias.chars().take(20).collect::<String>()),
-        Value::str(server_legacy_dn(&server.name)),
-        Value::str(server.name.to_lowercase()),
-        Value::str(m.display_name.clone()),
-        strings(&c.activesync_allowed_ids),
-        strings(&c.activesync_blocked_ids),
-        Value::str("Default"),
-        Value::Bool(true),
-        Value::Bool(false),
-        Value::Bool(c.activesync_enabled),
-        Value::Bool(false),
-        hint(|h| &h.imap_external),
-        hint(|h| &h.imap_internal),
-        hint(|h| &h.pop_external),
-        hint(|h| &h.pop_internal),
-        empty(),
-        empty(),
-        Value::Null,
-        Value::Bool(c.owa_enabled),
-        Value::Bool(c.owa_for_devices_enabled),
-        Value::Bool(c.ecp_enabled),
-        Value::Bool(c.pop_enabled),
-        Value::Bool(c.pop.use_protocol_defaults),
-        c.pop.mime_format.to_value(),
-        Value::Bool(c.pop.exact_size),
-        Value::Bool(c.pop.suppress_read_receipt),
-        Value::Bool(c.pop.force_ical),
-        Value::Bool(c.imap_enabled),
-        Value::Bool(c.imap.use_protocol_defaults),
-        c.imap.mime_format.to_value(),
-        Value::Bool(c.imap.exact_size),
-        Value::Bool(c.imap.suppress_read_receipt),
-        Value::Bool(c.imap.force_ical),
-        Value::Bool(c.mapi_enabled),
-        Value::Bool(c.mapihttp_enabled),
-        Value::Bool(false),
-        Value::str(""),
-        Value::Bool(false),
-        Value::Bool(false),
-        Value::Bool(c.ews_enabled),
-        Value::Null,
-        Value::Null,
-        Value::Null,
-        Value::Null,
-        strings(&c.ews_allow_list),
-        strings(&c.ews_block_list),
-        Value::Bool(true),
-        Value::str(""),
-        Value::str("0.10 (14.0.100.0)"),
-        Value::str(m.name.clone()),
-        Value::str(distinguished_name(&server.domain, &m.name)),
-        Value::str(identity.clone()),
-        Value::str(m.guid.clone()),
-        Value::str(format!("{}/Configuration/Schema/Person", server.domain)),
-        Value::array(vec![
-            Value::str("top"),
-            Value::str("person"),
-            Value::str("organizationalPerson"),
-            Value::str("user"),
-        ]),
-        Value::date_unix(m.changed),
-        Value::date_unix(m.created),
-        Value::date_unix(m.changed),
-        Value::date_unix(m.created),
-        Value::str(""),
-        Value::str(identity),
-        Value::str(server.fqdn.clone()),
-        Value::Bool(true),
-        Value::str("Unchanged"),
-    ];
-    let props: Vec<(&'static str, Value)> = PROPERTIES.iter().copied().zip(values).collect();
+    let subject = Subject { m, server, hints };
+    let props = resolved()
+        .iter()
+        .map(|(name, how)| {
+            let value = match how {
+                Resolved::Setting(CasField::Flag { get, .. }) => Value::Bool(get(&m.cas)),
+                Resolved::Setting(CasField::Mime { get, .. }) => get(&m.cas).to_value(),
+                Resolved::Setting(CasField::List { get, .. }) => strings(get(&m.cas)),
+                Resolved::Made(f) => f(&subject),
+            };
+            (*name, value)
+        })
+        .collect();
     object(CAS_MAILBOX, props)
 }
 
@@ -299,7 +204,7 @@ fn get_definition() -> CmdletDef {
         .param(Param::new("SortBy", T::String).help("Name or DisplayName."))
         .param(Param::new("ProtocolSettings", T::Switch).help("Fills the Internal/External Imap and Pop settings users are told to connect with."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility; mailsh has one directory."))
-        .example("Show one mailbox", "Get-CASMailbox \"John Smith\"", "Shows whether ActiveSync, OWA, POP3, IMAP4 and MAPI are enabled for John Smith (seed 003's check).")
+        .example("Show one mailbox", "Get-CASMailbox \"John Smith\"", "Shows whether ActiveSync, OWA, POP3, IMAP4 and MAPI are enabled for John Smith.")
         .example("Every mailbox with IMAP4 off", "Get-CASMailbox -Filter \"ImapEnabled -eq $false\"", "")
         .example("All properties", "Get-CASMailbox \"John Smith\" | Format-List", "");
     CmdletDef::run(sig, get_cas_mailbox)
@@ -370,10 +275,7 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         return Ok(());
     }
     let filter = match args.string("Filter") {
-        Some(f) => {
-            let booleans: Vec<&str> = BOOL_PROPS.iter().map(|p| p.name).collect();
-            Some(opath_filter::compile(&f, PROPERTIES, &booleans)?)
-        }
+        Some(f) => Some(opath_filter::compile(&f, property_names(), &flag_names())?),
         None => None,
     };
     let anr = args.string("Anr").map(|a| a.to_lowercase());
@@ -386,7 +288,9 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
             Ok(())
         };
         let mut collect = Output { next: &mut sink };
-        for_each_mailbox(cx, &mut collect, None, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
+        for_each_mailbox(cx, &mut collect, None, |m, s| {
+            selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
+        })?;
         all.sort_by_key(|v| v.property("DisplayName").to_text().to_lowercase());
         let more = limit.is_some_and(|l| all.len() > l);
         for v in all.into_iter().take(limit.unwrap_or(usize::MAX)) {
@@ -397,14 +301,17 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         }
         return Ok(());
     }
-    let more = for_each_mailbox(cx, out, limit, |m, s| keep(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref()))?;
+    let more = for_each_mailbox(cx, out, limit, |m, s| {
+        selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
+    })?;
     if more && !args.has("ResultSize") {
         result_size_warning(cx, 1000);
     }
     Ok(())
 }
 
-fn keep(
+/// The CAS object of `m` when it passes -Anr and -Filter.
+fn selected_object(
     m: &Mailbox,
     server: &ServerInfo,
     filter: Option<&crate::language::opath::Filter>,
@@ -442,21 +349,29 @@ fn set_definition() -> CmdletDef {
         .description("Success writes nothing. A change to ImapEnabled or PopEnabled applies at the user's next login; their open sessions are closed.")
         .should_process()
         .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property().help("The mailbox to change."));
-    for p in BOOL_PROPS {
-        sig = sig.param(Param::new(p.name, T::Bool).help("$true or $false."));
+    // One parameter per setting of the store's table: flags by name (a
+    // protocol's own settings together, in the table's order), then the
+    // formats, then the lists. The order shows in help and in the
+    // ambiguous-parameter message.
+    let mut flags: Vec<&CasColumn> = CAS_COLUMNS.iter().filter(|c| matches!(c.field, CasField::Flag { .. })).collect();
+    flags.sort_by_key(|c| {
+        let protocol = ["Imap", "Pop"].into_iter().find(|p| c.name.starts_with(p));
+        protocol.unwrap_or(c.name).to_ascii_lowercase()
+    });
+    for c in flags {
+        sig = sig.param(Param::new(c.name, T::Bool).help("$true or $false."));
     }
     static MIME: &EnumDef = &MIME_TEXT_FORMAT;
-    sig = sig
-        .param(
-            Param::new("ImapMessagesRetrievalMimeFormat", T::Enum(MIME))
-                .help("The format IMAP4 serves messages in, when ImapUseProtocolDefaults is $false."),
-        )
-        .param(
-            Param::new("PopMessagesRetrievalMimeFormat", T::Enum(MIME))
-                .help("The format POP3 serves messages in, when PopUseProtocolDefaults is $false."),
-        );
-    for p in LIST_PROPS {
-        sig = sig.param(Param::new(p.name, T::Strings).help("A list; @{Add=...; Remove=...} edits it."));
+    for c in CAS_COLUMNS.iter().filter(|c| matches!(c.field, CasField::Mime { .. })) {
+        let help = if c.name.starts_with("Imap") {
+            "The format IMAP4 serves messages in, when ImapUseProtocolDefaults is $false."
+        } else {
+            "The format POP3 serves messages in, when PopUseProtocolDefaults is $false."
+        };
+        sig = sig.param(Param::new(c.name, T::Enum(MIME)).help(help));
+    }
+    for c in CAS_COLUMNS.iter().filter(|c| matches!(c.field, CasField::List { .. })) {
+        sig = sig.param(Param::new(c.name, T::Strings).help("A list; @{Add=...; Remove=...} edits it."));
     }
     sig = sig
         .param(Param::new("DisplayName", T::String).help("The name shown in address lists."))
@@ -464,10 +379,10 @@ fn set_definition() -> CmdletDef {
         .param(Param::new("PrimarySmtpAddress", T::String).help("The primary email address."))
         .param(Param::new("EmailAddresses", T::Strings).help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility."))
-        .example("Enable IMAP4 for a user (seed 001)", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $true", "")
-        .example("Disable IMAP4 for a user (seed 001)", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false", "")
-        .example("Disable MAPI (seed 003)", "Set-CASMailbox -Identity \"Ken Sanchez\" -MAPIEnabled $false", "Outlook can no longer open the mailbox; IMAP4, POP3 and Outlook Web App still can, and mail still arrives.")
-        .example("Disable POP3 for a user (seed 004)", "Set-CASMailbox -Identity \"John Smith\" -POPEnabled $false", "")
+        .example("Enable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $true", "")
+        .example("Disable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false", "")
+        .example("Disable MAPI", "Set-CASMailbox -Identity \"Ken Sanchez\" -MAPIEnabled $false", "Outlook can no longer open the mailbox; IMAP4, POP3 and Outlook Web App still can, and mail still arrives.")
+        .example("Disable POP3 for a user", "Set-CASMailbox -Identity \"John Smith\" -POPEnabled $false", "")
         .example("Disable POP3 for everyone", "Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false", "");
     CmdletDef::run(sig, set_cas_mailbox).fused_after("Get-CASMailbox", set_everywhere)
 }
@@ -489,8 +404,8 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
     }
     let mut changes = Vec::new();
     for (name, value) in args.given() {
-        let prop = BOOL_PROPS.iter().find(|p| p.name == name)?;
-        changes.push((prop.column, prop.name, value.is_true()));
+        let setting = CAS_COLUMNS.iter().find(|c| c.name == name && matches!(c.field, CasField::Flag { .. }))?;
+        changes.push((setting.column, setting.name, value.is_true()));
     }
     if changes.is_empty() {
         return None;
@@ -516,35 +431,30 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
 fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Vec<(String, String, String)>), ErrorRecord> {
     let mut new = m.clone();
     let mut changed = Vec::new();
-    for p in BOOL_PROPS {
-        if let Some(v) = args.bool(p.name) {
-            let old = (p.get)(&new.cas);
-            if old != v {
-                (p.set)(&mut new.cas, v);
-                changed.push((p.name.to_string(), bool_text(old), bool_text(v)));
+    for setting in CAS_COLUMNS {
+        let Some(given) = args.get(setting.name) else { continue };
+        match setting.field {
+            CasField::Flag { get, set, .. } => {
+                let (old, v) = (get(&new.cas), given.is_true());
+                if old != v {
+                    set(&mut new.cas, v);
+                    changed.push((setting.name.to_string(), bool_text(old), bool_text(v)));
+                }
             }
-        }
-    }
-    let mime_params: [(&str, fn(&mut CasSettings) -> &mut MimeTextFormat); 2] = [
-        ("ImapMessagesRetrievalMimeFormat", |c| &mut c.imap.mime_format),
-        ("PopMessagesRetrievalMimeFormat", |c| &mut c.pop.mime_format),
-    ];
-    for (name, field) in mime_params {
-        if let Some(v) = args.get(name).and_then(MimeTextFormat::from_value) {
-            let slot = field(&mut new.cas);
-            if *slot != v {
-                changed.push((name.to_string(), slot.name().to_string(), v.name().to_string()));
-                *slot = v;
+            CasField::Mime { get, set } => {
+                let (old, Some(v)) = (get(&new.cas), MimeTextFormat::from_value(given)) else { continue };
+                if old != v {
+                    set(&mut new.cas, v);
+                    changed.push((setting.name.to_string(), old.name().to_string(), v.name().to_string()));
+                }
             }
-        }
-    }
-    for p in LIST_PROPS {
-        if let Some(v) = args.get(p.name) {
-            let old = (p.get)(&new.cas).clone();
-            let next = apply_multi(&old, v);
-            if next != old {
-                changed.push((p.name.to_string(), old.join(", "), next.join(", ")));
-                (p.set)(&mut new.cas, next);
+            CasField::List { get, set } => {
+                let old = get(&new.cas).clone();
+                let next = apply_multi(&old, given);
+                if next != old {
+                    changed.push((setting.name.to_string(), old.join(", "), next.join(", ")));
+                    set(&mut new.cas, next);
+                }
             }
         }
     }
@@ -627,5 +537,24 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
             Ok(())
         }
         Some((true, _)) => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_of_the_store_is_shown_once_and_every_shown_setting_exists() {
+        for (name, shown) in PROPERTIES {
+            if matches!(shown, Setting) {
+                assert!(cas_column(name).is_some(), "{name} is not in store::CAS_COLUMNS");
+            }
+        }
+        for c in CAS_COLUMNS {
+            let shown = PROPERTIES.iter().filter(|(n, s)| *n == c.name && matches!(s, Setting)).count();
+            assert_eq!(shown, 1, "{} is shown {shown} times", c.name);
+        }
+        assert_eq!(PROPERTIES.len(), 68);
     }
 }

@@ -110,7 +110,7 @@ pub fn confirm(cx: &mut Session, args: &Args, always: bool, question: &str) -> R
 /// Records a successful change in the admin audit log, in the same
 /// transaction as the change itself.
 pub fn audit(
-    tx: &Tx,
+    tx: &Tx<'_>,
     cx_user: &str,
     args: &Args,
     object_id: &str,

@@ -32,7 +32,7 @@ pub fn definitions() -> Vec<CmdletDef> {
             .param(Param::new("Timeout", T::Int { min: 1, max: 3600 }))
             .param(Param::new("TrustAnySSLCertificate", T::Switch))
             .param(Param::new("LightMode", T::Switch).help("Log on and off only (what mailsh always does)."))
-            .examples_need_services()
+            .examples_not_self_contained()
     };
     let imap = sig("Test-ImapConnectivity", "Tests that a mailbox can log on over IMAP4 through the front end.")
         .example(

@@ -21,7 +21,7 @@ pub fn definitions() -> Vec<CmdletDef> {
                 .help("The properties to show; wildcards and * accepted. All of them by default."),
         )
         .param(Param::new("InputObject", T::Object).pipeline())
-        .example("Every IMAP4 setting (seed 000)", "Get-ImapSettings | format-list", "")
+        .example("Every IMAP4 setting", "Get-ImapSettings | format-list", "")
         .example("Chosen properties", "Get-CASMailbox | Format-List Name,ImapEnabled,PopEnabled", "");
     vec![CmdletDef::stateful(sig, || Box::new(FormatList { text: String::new(), any: false }))]
 }

@@ -1,6 +1,6 @@
 //! Get-ImapSettings / Set-ImapSettings (and Exchange's Set-Imap4Settings spelling).
 
-use super::protocol_settings::{Protocol2, get, get_signature, set, set_signature};
+use super::protocol_settings::{ProtocolCmdlets, get, get_signature, set, set_signature};
 use crate::format::views::IMAP_SETTINGS;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
@@ -8,34 +8,34 @@ use crate::runtime::session::Session;
 use crate::runtime::value::Value;
 use crate::store::Protocol;
 
-const IMAP: Protocol2 = Protocol2 { protocol: Protocol::Imap4, label: "IMAP4", type_name: IMAP_SETTINGS };
+const IMAP: ProtocolCmdlets = ProtocolCmdlets { protocol: Protocol::Imap4, label: "IMAP4", type_name: IMAP_SETTINGS };
 
 pub fn definitions() -> Vec<CmdletDef> {
     let get_sig = get_signature("Get-ImapSettings", &["Get-Imap4Settings"], "Shows the IMAP4 settings of a server.")
         .example(
-            "Check the calendar options (seed 000)",
+            "Check the calendar options",
             "Get-ImapSettings | format-list",
             "Shows every IMAP4 setting, CalendarItemRetrievalOption and OwaServerUrl among them.",
         );
     let set_sig =
         set_signature("Set-ImapSettings", &["Set-Imap4Settings"], "Changes the IMAP4 settings of a server.", true)
             .example(
-                "Serve calendar items as iCalendar (seed 000)",
+                "Serve calendar items as iCalendar",
                 "Set-ImapSettings -Identity CAS01 -CalendarItemRetrievalOption iCalendar",
                 "",
             )
             .example(
-                "Link to Outlook Web App on the intranet (seed 000)",
+                "Link to Outlook Web App on the intranet",
                 "Set-ImapSettings -Identity CAS01 -CalendarItemRetrievalOption IntranetUrl",
                 "",
             )
             .example(
-                "Link to Outlook Web App on the Internet (seed 000)",
+                "Link to Outlook Web App on the Internet",
                 "Set-ImapSettings -CalendarItemRetrievalOption InternetUrl",
                 "",
             )
             .example(
-                "Link to a given Outlook Web App server (seed 000)",
+                "Link to a given Outlook Web App server",
                 "Set-Imap4Settings -CalendarItemRetrievalOption Custom -OwaServerUrl \"https://OwaServer01\"",
                 "Custom needs OwaServerUrl.",
             )

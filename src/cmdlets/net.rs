@@ -15,9 +15,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         .description("NAME is the service name or its display name, in any case. Errors print Windows' texts and make the command fail ($LASTEXITCODE 2).")
         .param(Param::new("Command", T::String).position(0).help("start or stop"))
         .param(Param::new("Arguments", T::Object).position(1).remaining().help("The service (name or display name)."))
-        .examples_need_services()
-        .example("Start the IMAP4 front end (seed 002)", "net start msExchangeIMAP4", "")
-        .example("Stop the IMAP4 back end (seed 002)", "Net Stop MSExchangeIMAP4BE", "");
+        .examples_not_self_contained()
+        .example("Start the IMAP4 front end", "net start msExchangeIMAP4", "")
+        .example("Stop the IMAP4 back end", "Net Stop MSExchangeIMAP4BE", "");
     vec![CmdletDef::run(sig, net)]
 }
 

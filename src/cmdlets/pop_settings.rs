@@ -1,6 +1,6 @@
 //! Get-PopSettings / Set-PopSettings.
 
-use super::protocol_settings::{Protocol2, get, get_signature, set, set_signature};
+use super::protocol_settings::{ProtocolCmdlets, get, get_signature, set, set_signature};
 use crate::format::views::POP_SETTINGS;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
@@ -8,7 +8,7 @@ use crate::runtime::session::Session;
 use crate::runtime::value::Value;
 use crate::store::Protocol;
 
-const POP: Protocol2 = Protocol2 { protocol: Protocol::Pop3, label: "POP3", type_name: POP_SETTINGS };
+const POP: ProtocolCmdlets = ProtocolCmdlets { protocol: Protocol::Pop3, label: "POP3", type_name: POP_SETTINGS };
 
 pub fn definitions() -> Vec<CmdletDef> {
     let get_sig = get_signature("Get-PopSettings", &["Get-Pop3Settings"], "Shows the POP3 settings of a server.")

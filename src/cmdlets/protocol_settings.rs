@@ -8,6 +8,8 @@ use crate::runtime::command::{Args, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::*;
 use crate::runtime::value::{Value, format_bytes};
 use crate::store::*;
 
@@ -516,7 +518,7 @@ fn validate(s: &ProtocolSettings) -> std::result::Result<(), ErrorRecord> {
     Ok(())
 }
 
-pub struct Protocol2 {
+pub struct ProtocolCmdlets {
     pub protocol: Protocol,
     /// `IMAP4` / `POP3`
     pub label: &'static str,
@@ -564,7 +566,7 @@ pub fn set_signature(
 /// The one setting Exchange does not have: listed last by Get-ImapSettings.
 const MAILSH_ONLY: &str = "AdvertisedCapabilities";
 
-pub fn settings_object(p: &Protocol2, s: &ProtocolSettings, server: &ServerInfo, changed: i64) -> Value {
+pub fn settings_object(p: &ProtocolCmdlets, s: &ProtocolSettings, server: &ServerInfo, changed: i64) -> Value {
     let imap = p.protocol == Protocol::Imap4;
     let identity = format!("{}\\1", server.name);
     let mut props: Vec<(&'static str, Value)> = vec![("ProtocolName", Value::str(p.label)), ("Name", Value::str("1"))];
@@ -645,7 +647,7 @@ fn check_server(cx: &mut Session, args: &Args) -> Result<ServerInfo> {
     Ok(server)
 }
 
-pub fn get(p: &Protocol2, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
+pub fn get(p: &ProtocolCmdlets, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
     let server = check_server(cx, args)?;
     let store = cx.store()?;
     let settings = store.protocol_settings(p.protocol).map_err(store_err)?;
@@ -653,7 +655,7 @@ pub fn get(p: &Protocol2, args: &Args, cx: &mut Session, out: &mut Output) -> Re
     out.emit(cx, settings_object(p, &settings, &server, changed))
 }
 
-pub fn set(p: &Protocol2, args: &Args, cx: &mut Session) -> Result<()> {
+pub fn set(p: &ProtocolCmdlets, args: &Args, cx: &mut Session) -> Result<()> {
     let server = check_server(cx, args)?;
     let identity = format!("{}\\1", server.name);
     if what_if(cx, args, &identity) {
@@ -666,12 +668,7 @@ pub fn set(p: &Protocol2, args: &Args, cx: &mut Session) -> Result<()> {
     let outcome = cx
         .store()?
         .write(|tx| {
-            let json: String =
-                tx.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [p.protocol.name()], |r| {
-                    r.get(0)
-                })?;
-            let current: ProtocolSettings =
-                serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let current = Store::protocol_settings_for_update(tx, p.protocol)?;
             let mut next = current.clone();
             let mut changed = Vec::new();
             for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {

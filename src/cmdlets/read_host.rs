@@ -19,7 +19,7 @@ pub fn definitions() -> Vec<CmdletDef> {
                 .help("Hides what is typed (one * per character) and returns a SecureString."),
         )
         .example("Ask for a name", "$name = Read-Host -Prompt 'Mailbox name'", "")
-        .examples_need_services();
+        .examples_not_self_contained();
     vec![powershell_cmdlet!(sig, read_host)]
 }
 

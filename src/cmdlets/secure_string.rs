@@ -24,7 +24,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .synopsis("Asks for a user name and password (REPL only).")
         .param(Param::new("UserName", T::String).aliases(&["Credential"]).position(0))
         .param(Param::new("Message", T::String))
-        .examples_need_services();
+        .examples_not_self_contained();
     vec![CmdletDef::run(convert, to_secure), CmdletDef::run(credential, get_credential)]
 }
 

@@ -9,9 +9,11 @@ use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::{has_wildcard, wildcard_match};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::types::EnumValue;
+use crate::runtime::types::exchange::STARTUP_TYPE;
 use crate::runtime::value::Value;
 use crate::services::{Service, ServiceControl, ServiceStatus};
-use crate::store::{STARTUP_TYPE, StartupType, Store};
+use crate::store::{StartupType, Store};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let name = || Param::new("Name", T::Strings).aliases(&["ServiceName"]).position(0).pipeline().by_property();
@@ -21,7 +23,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .synopsis("Shows the Exchange mail services and whether they run.")
         .param(name().help("Service names; wildcards accepted (MSExchange*)."))
         .param(Param::new("DisplayName", T::Strings))
-        .examples_need_services()
+        .examples_not_self_contained()
         .example("The IMAP4 and POP3 services", "Get-Service MSExchange*", "");
     let start = Signature::build("Start-Service")
         .aliases(&["sasv"])
@@ -30,9 +32,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(name().mandatory())
         .param(Param::new("DisplayName", T::Strings))
         .param(Param::new("PassThru", T::Switch))
-        .examples_need_services()
-        .example("Start the IMAP4 front end (seed 002)", "Start-service msExchangeIMAP4", "")
-        .example("Start the IMAP4 back end (seed 002)", "Start-service msExchangeIMAP4BE", "");
+        .examples_not_self_contained()
+        .example("Start the IMAP4 front end", "Start-service msExchangeIMAP4", "")
+        .example("Start the IMAP4 back end", "Start-service msExchangeIMAP4BE", "");
     let stop = Signature::build("Stop-Service")
         .aliases(&["spsv"])
         .class("Microsoft.PowerShell.Commands.StopServiceCommand")
@@ -41,9 +43,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("DisplayName", T::Strings))
         .param(Param::new("Force", T::Switch))
         .param(Param::new("PassThru", T::Switch))
-        .examples_need_services()
-        .example("Stop the IMAP4 front end (seed 002)", "Stop-service msExchangeIMAP4", "")
-        .example("Stop the IMAP4 back end (seed 002)", "Stop-service msExchangeIMAP4BE", "");
+        .examples_not_self_contained()
+        .example("Stop the IMAP4 front end", "Stop-service msExchangeIMAP4", "")
+        .example("Stop the IMAP4 back end", "Stop-service msExchangeIMAP4BE", "");
     let restart = Signature::build("Restart-Service")
         .class("Microsoft.PowerShell.Commands.RestartServiceCommand")
         .synopsis("Stops and starts a service, so that it reads its settings again.")
@@ -51,15 +53,15 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("DisplayName", T::Strings))
         .param(Param::new("Force", T::Switch))
         .param(Param::new("PassThru", T::Switch))
-        .examples_need_services()
-        .example("Apply new POP3 settings (seed 004)", "Restart-Service MSExchangePOP3,MSExchangePOP3BE", "");
+        .examples_not_self_contained()
+        .example("Apply new POP3 settings", "Restart-Service MSExchangePOP3,MSExchangePOP3BE", "");
     let set = Signature::build("Set-Service")
         .class("Microsoft.PowerShell.Commands.SetServiceCommand")
         .synopsis("Sets a service's startup type: Automatic, Manual (the default) or Disabled (it cannot be started).")
         .param(Param::new("Name", T::String).aliases(&["ServiceName"]).position(0).mandatory().pipeline().by_property())
         .param(Param::new("StartupType", T::Enum(&STARTUP_TYPE)))
         .param(Param::new("PassThru", T::Switch))
-        .examples_need_services()
+        .examples_not_self_contained()
         .example("Keep POP3 from being started", "Set-Service MSExchangePOP3 -StartupType Disabled", "");
     vec![
         CmdletDef::run(get, get_service),

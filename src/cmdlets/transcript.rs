@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use crate::hosts::transcript::{HeaderInfo, Transcript};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::transcript::{HeaderInfo, Transcript};
 use crate::runtime::value::{Value, format_compact_datetime, now_unix};
 
 pub fn definitions() -> Vec<CmdletDef> {
@@ -22,7 +22,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("IncludeInvocationHeader", T::Switch).help("Stamps each command with its start time."))
         .param(Param::new("NoClobber", T::Switch))
         .param(Param::new("Force", T::Switch))
-        .examples_need_services()
+        .examples_not_self_contained()
         .example(
             "Record a session",
             "Start-Transcript -Path ./cas01.ps1",
@@ -30,7 +30,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         );
     let stop = Signature::build("Stop-Transcript")
         .synopsis("Stops the transcript started by Start-Transcript.")
-        .examples_need_services();
+        .examples_not_self_contained();
     vec![CmdletDef::run(start, start_transcript), CmdletDef::run(stop, stop_transcript)]
 }
 

@@ -13,4 +13,3 @@ pub mod repl;
 pub mod replay;
 pub mod services_hook;
 pub mod session;
-pub mod transcript;

@@ -7,10 +7,10 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use super::transcript::STARS;
 use crate::language::parse_script;
 use crate::runtime::pipeline::Outcome;
 use crate::runtime::session::{Host, Session, Source};
+use crate::runtime::transcript::STARS;
 use crate::store::CreateOptions;
 
 /// One command of a transcript and the output recorded after it.

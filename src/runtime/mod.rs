@@ -17,5 +17,6 @@ pub mod scope;
 pub mod session;
 pub mod signature;
 pub mod streams;
+pub mod transcript;
 pub mod types;
 pub mod value;

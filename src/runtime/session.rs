@@ -93,7 +93,7 @@ pub struct Session {
     pub warning_action: Option<Action>,
     /// -WarningVariable of the command now running.
     pub warning_variable: Option<String>,
-    pub transcript: Option<crate::hosts::transcript::Transcript>,
+    pub transcript: Option<super::transcript::Transcript>,
     /// Executable that services are spawned from.
     pub exe: PathBuf,
     /// Set by -NonInteractive: nothing may prompt.

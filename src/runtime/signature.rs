@@ -307,7 +307,10 @@ impl Signature {
         self.class = Some(class);
         self
     }
-    pub fn examples_need_services(mut self) -> Self {
+    /// The help examples need what the help-example test cannot give them
+    /// (running services, a terminal, a transcript): Get-Help shows them,
+    /// the test does not run them.
+    pub fn examples_not_self_contained(mut self) -> Self {
         self.test_examples = false;
         self
     }

@@ -27,7 +27,8 @@ pub struct AuditQuery {
 }
 
 impl Store {
-    pub fn append_audit(tx: &Tx, e: &AuditEntry) -> StoreResult<()> {
+    pub fn append_audit(tx: &Tx<'_>, e: &AuditEntry) -> StoreResult<()> {
+        let tx = tx.sql();
         let parameters = serde_json::to_string(&e.parameters).unwrap_or_default();
         let modified = serde_json::to_string(&e.modified).unwrap_or_default();
         let mut stmt = tx.prepare_cached(

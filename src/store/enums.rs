@@ -1,17 +1,37 @@
-//! Exchange's enumerations as Rust enums, each with the static description
-//! the binder uses (member names in .NET order, full type name for errors).
-//! The .NET type names are best knowledge; they live here only.
+//! Exchange's enumerations as Rust enums: member names in .NET order and
+//! the full .NET type name (best knowledge; they live here only). The store
+//! keeps them by name; how the shell shows them as values is the runtime's
+//! (`runtime::types::exchange`).
 
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::value::{EnumDef, Value};
+/// What an Exchange enumeration tells about itself.
+pub trait ExchangeEnum: Copy + Sized + 'static {
+    /// The .NET type name, for error messages and GetType().
+    const TYPE_NAME: &'static str;
+    /// The member names in .NET order.
+    const MEMBERS: &'static [&'static str];
+    /// The member's position in `MEMBERS`.
+    fn index(self) -> usize;
+    /// The member at a position of `MEMBERS`.
+    fn from_index(index: usize) -> Option<Self>;
+}
 
 macro_rules! exchange_enum {
-    ($name:ident, $def:ident, $type_name:expr, [$($variant:ident = $text:expr),+ $(,)?]) => {
+    ($name:ident, $type_name:expr, [$($variant:ident = $text:expr),+ $(,)?]) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name { $($variant),+ }
 
-        pub static $def: EnumDef = EnumDef { type_name: $type_name, members: &[$($text),+] };
+        impl ExchangeEnum for $name {
+            const TYPE_NAME: &'static str = $type_name;
+            const MEMBERS: &'static [&'static str] = &[$($text),+];
+            fn index(self) -> usize {
+                Self::ALL.iter().position(|v| *v == self).unwrap_or(0)
+            }
+            fn from_index(index: usize) -> Option<Self> {
+                Self::ALL.get(index).copied()
+            }
+        }
 
         impl $name {
             const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -23,31 +43,18 @@ macro_rules! exchange_enum {
             pub fn from_name(text: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|v| v.name().eq_ignore_ascii_case(text))
             }
-            pub fn to_value(self) -> Value {
-                let index = Self::ALL.iter().position(|v| *v == self).unwrap_or(0);
-                Value::Enum(&$def, index as u16)
-            }
-            /// From a bound enum value (the binder already checked the member).
-            pub fn from_value(v: &Value) -> Option<$name> {
-                match v {
-                    Value::Enum(_, i) => Self::ALL.get(*i as usize).copied(),
-                    other => Self::from_name(&other.to_text()),
-                }
-            }
         }
     };
 }
 
 exchange_enum!(
     CalendarItemRetrievalOption,
-    CALENDAR_ITEM_RETRIEVAL_OPTION,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.CalendarItemRetrievalOptions",
     [ICalendar = "iCalendar", IntranetUrl = "intranetUrl", InternetUrl = "InternetUrl", Custom = "Custom"]
 );
 
 exchange_enum!(
     LoginType,
-    LOGIN_TYPE,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.LoginOptions",
     [
         PlainTextLogin = "PlainTextLogin",
@@ -58,7 +65,6 @@ exchange_enum!(
 
 exchange_enum!(
     MimeTextFormat,
-    MIME_TEXT_FORMAT,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.MimeTextFormat",
     [
         TextOnly = "TextOnly",
@@ -73,7 +79,6 @@ exchange_enum!(
 
 exchange_enum!(
     AdvertisedCapabilities,
-    ADVERTISED_CAPABILITIES,
     "Mailsh.Configuration.AdvertisedCapabilities",
     [Full = "Full", Exchange2013 = "Exchange2013"]
 );
@@ -87,35 +92,30 @@ impl Default for AdvertisedCapabilities {
 
 exchange_enum!(
     SortOrder,
-    SORT_ORDER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.SortOrder",
     [Ascending = "Ascending", Descending = "Descending"]
 );
 
 exchange_enum!(
     LogFileRollOver,
-    LOG_FILE_ROLL_OVER,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.LogFileRollOver",
     [Hourly = "Hourly", Daily = "Daily", Weekly = "Weekly", Monthly = "Monthly"]
 );
 
 exchange_enum!(
     ExtendedProtectionTokenChecking,
-    EXTENDED_PROTECTION,
     "Microsoft.Exchange.Data.Directory.ExtendedProtectionTokenCheckingMode",
     [None = "None", Allow = "Allow", Require = "Require"]
 );
 
 exchange_enum!(
     StartupType,
-    STARTUP_TYPE,
     "System.ServiceProcess.ServiceStartMode",
     [Automatic = "Automatic", Manual = "Manual", Disabled = "Disabled"]
 );
 
 exchange_enum!(
     Protocol,
-    PROTOCOL,
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.Protocol",
     [Imap4 = "IMAP4", Pop3 = "POP3"]
 );

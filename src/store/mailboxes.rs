@@ -1,7 +1,9 @@
 //! Mailboxes and their client access (CAS) settings.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
+use super::cas_columns::{self, CAS_COLUMNS, to_json};
 use super::enums::MimeTextFormat;
 use super::{Store, StoreError, StoreResult, Tx};
 
@@ -46,19 +48,19 @@ pub struct CasSettings {
     pub ews_block_list: Vec<String>,
 }
 
-impl Default for CasSettings {
-    /// Every protocol on, as Exchange creates a mailbox (seed 003).
-    fn default() -> Self {
+impl CasSettings {
+    /// Every flag off, every list empty: what reading a row starts from.
+    pub(super) fn blank() -> CasSettings {
         CasSettings {
-            imap_enabled: true,
-            pop_enabled: true,
-            mapi_enabled: true,
-            owa_enabled: true,
-            activesync_enabled: true,
-            ews_enabled: true,
-            ecp_enabled: true,
-            mapihttp_enabled: true,
-            owa_for_devices_enabled: true,
+            imap_enabled: false,
+            pop_enabled: false,
+            mapi_enabled: false,
+            owa_enabled: false,
+            activesync_enabled: false,
+            ews_enabled: false,
+            ecp_enabled: false,
+            mapihttp_enabled: false,
+            owa_for_devices_enabled: false,
             imap: ProtocolOverrides::default(),
             pop: ProtocolOverrides::default(),
             activesync_allowed_ids: vec![],
@@ -66,6 +68,13 @@ impl Default for CasSettings {
             ews_allow_list: vec![],
             ews_block_list: vec![],
         }
+    }
+}
+
+impl Default for CasSettings {
+    /// As Exchange creates a mailbox: the defaults of `CAS_COLUMNS`.
+    fn default() -> Self {
+        cas_columns::defaults()
     }
 }
 
@@ -127,26 +136,36 @@ pub struct NewMailbox {
     pub password_hash: Option<String>,
 }
 
-const COLUMNS: &str = "id, guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, email_addresses, \
-    password_hash, created, changed, imap_enabled, pop_enabled, mapi_enabled, owa_enabled, activesync_enabled, \
-    ews_enabled, ecp_enabled, mapihttp_enabled, owa_for_devices_enabled, imap_use_protocol_defaults, imap_mime_format, \
-    imap_exact_size, imap_suppress_read_receipt, imap_force_ical, pop_use_protocol_defaults, pop_mime_format, \
-    pop_exact_size, pop_suppress_read_receipt, pop_force_ical, activesync_allowed_ids, activesync_blocked_ids, \
-    ews_allow_list, ews_block_list, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota";
+/// The mailbox columns before the client access settings, in `from_row`'s order.
+const HEAD_COLUMNS: &str = "id, guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, email_addresses, password_hash, \
+     created, changed";
+const HEAD_COUNT: usize = 13;
+const QUOTA_COLUMNS: &str = "issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota";
+
+/// Every column `from_row` reads, in its order.
+fn columns() -> &'static str {
+    static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let cas: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.column).collect();
+        format!("{HEAD_COLUMNS}, {}, {QUOTA_COLUMNS}", cas.join(", "))
+    })
+}
+
+/// `col = ?N` for each client access setting, numbered from `first`.
+fn cas_assignments(first: usize) -> String {
+    CAS_COLUMNS.iter().enumerate().map(|(i, c)| format!("{} = ?{}", c.column, first + i)).collect::<Vec<_>>().join(", ")
+}
 
 fn json_list(text: String) -> Vec<String> {
     serde_json::from_str(&text).unwrap_or_default()
 }
 
-fn to_json(list: &[String]) -> String {
-    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_string())
-}
-
-fn mime(text: String) -> MimeTextFormat {
-    MimeTextFormat::from_name(&text).unwrap_or(MimeTextFormat::BestBodyFormat)
-}
-
 fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
+    let mut cas = CasSettings::blank();
+    for (i, column) in CAS_COLUMNS.iter().enumerate() {
+        column.read(&mut cas, r.get(HEAD_COUNT + i)?);
+    }
+    let quota = HEAD_COUNT + CAS_COLUMNS.len();
     Ok(Mailbox {
         id: r.get(0)?,
         guid: r.get(1)?,
@@ -161,45 +180,17 @@ fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
         password_hash: r.get(10)?,
         created: r.get(11)?,
         changed: r.get(12)?,
-        cas: CasSettings {
-            imap_enabled: r.get(13)?,
-            pop_enabled: r.get(14)?,
-            mapi_enabled: r.get(15)?,
-            owa_enabled: r.get(16)?,
-            activesync_enabled: r.get(17)?,
-            ews_enabled: r.get(18)?,
-            ecp_enabled: r.get(19)?,
-            mapihttp_enabled: r.get(20)?,
-            owa_for_devices_enabled: r.get(21)?,
-            imap: ProtocolOverrides {
-                use_protocol_defaults: r.get(22)?,
-                mime_format: mime(r.get(23)?),
-                exact_size: r.get(24)?,
-                suppress_read_receipt: r.get(25)?,
-                force_ical: r.get(26)?,
-            },
-            pop: ProtocolOverrides {
-                use_protocol_defaults: r.get(27)?,
-                mime_format: mime(r.get(28)?),
-                exact_size: r.get(29)?,
-                suppress_read_receipt: r.get(30)?,
-                force_ical: r.get(31)?,
-            },
-            activesync_allowed_ids: json_list(r.get(32)?),
-            activesync_blocked_ids: json_list(r.get(33)?),
-            ews_allow_list: json_list(r.get(34)?),
-            ews_block_list: json_list(r.get(35)?),
-        },
+        cas,
         quotas: Quotas {
-            issue_warning: r.get::<_, Option<i64>>(36)?.map(|n| n as u64),
-            prohibit_send: r.get::<_, Option<i64>>(37)?.map(|n| n as u64),
-            prohibit_send_receive: r.get::<_, Option<i64>>(38)?.map(|n| n as u64),
+            issue_warning: r.get::<_, Option<i64>>(quota)?.map(|n| n as u64),
+            prohibit_send: r.get::<_, Option<i64>>(quota + 1)?.map(|n| n as u64),
+            prohibit_send_receive: r.get::<_, Option<i64>>(quota + 2)?.map(|n| n as u64),
         },
     })
 }
 
 fn query(conn: &Connection, sql_where: &str, args: impl rusqlite::Params) -> StoreResult<Vec<Mailbox>> {
-    let sql = format!("SELECT {COLUMNS} FROM mailbox {sql_where}");
+    let sql = format!("SELECT {} FROM mailbox {sql_where}", columns());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(args, from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -276,135 +267,91 @@ impl Store {
         Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
     }
 
-    pub fn insert_mailbox(tx: &Tx, new: &NewMailbox) -> StoreResult<Mailbox> {
-        let now = crate::runtime::value::now_unix();
+    pub fn insert_mailbox(tx: &Tx<'_>, new: &NewMailbox) -> StoreResult<Mailbox> {
+        let tx = tx.sql();
+        let now = super::now_unix();
         let guid = super::new_guid();
         let addresses = vec![format!("SMTP:{}", new.primary_smtp)];
-        tx.execute(
+        // The client access settings are written as the table's defaults
+        // say, not left to the schema's column defaults.
+        let cas = CasSettings::default();
+        let names: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.column).collect();
+        let slots: Vec<String> = (0..CAS_COLUMNS.len()).map(|i| format!("?{}", 12 + i)).collect();
+        let sql = format!(
             "INSERT INTO mailbox (guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, \
-             email_addresses, password_hash, created, changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            params![
-                guid,
-                new.name,
-                new.alias,
-                new.display_name,
-                new.first_name,
-                new.last_name,
-                new.upn,
-                new.primary_smtp,
-                to_json(&addresses),
-                new.password_hash,
-                now
-            ],
-        )
-        .map_err(|e| conflict(e, new))?;
+             email_addresses, password_hash, created, changed, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
+             ?11, ?11, {})",
+            names.join(", "),
+            slots.join(", ")
+        );
+        let mut values: Vec<SqlValue> = vec![
+            guid.clone().into(),
+            new.name.clone().into(),
+            new.alias.clone().into(),
+            new.display_name.clone().into(),
+            new.first_name.clone().into(),
+            new.last_name.clone().into(),
+            new.upn.clone().into(),
+            new.primary_smtp.clone().into(),
+            to_json(&addresses).into(),
+            new.password_hash.clone().into(),
+            now.into(),
+        ];
+        values.extend(CAS_COLUMNS.iter().map(|c| c.sql(&cas)));
+        tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| conflict(e, new))?;
         query(tx, "WHERE guid = ?1", [&guid])?.pop().ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
     }
 
     /// Writes every field of `m`; returns false when nothing differed.
-    pub fn update_mailbox(tx: &Tx, m: &Mailbox) -> StoreResult<bool> {
-        let c = &m.cas;
-        let mut stmt = tx.prepare_cached(
-            "UPDATE mailbox SET name=?2, alias=?3, display_name=?4, first_name=?5, last_name=?6, upn=?7, \
-             primary_smtp=?8, email_addresses=?9, password_hash=?10, changed=?11, imap_enabled=?12, pop_enabled=?13, \
-             mapi_enabled=?14, owa_enabled=?15, activesync_enabled=?16, ews_enabled=?17, ecp_enabled=?18, \
-             mapihttp_enabled=?19, owa_for_devices_enabled=?20, imap_use_protocol_defaults=?21, imap_mime_format=?22, \
-             imap_exact_size=?23, imap_suppress_read_receipt=?24, imap_force_ical=?25, pop_use_protocol_defaults=?26, \
-             pop_mime_format=?27, pop_exact_size=?28, pop_suppress_read_receipt=?29, pop_force_ical=?30, \
-             activesync_allowed_ids=?31, activesync_blocked_ids=?32, ews_allow_list=?33, ews_block_list=?34, \
-             issue_warning_quota=?35, prohibit_send_quota=?36, prohibit_send_receive_quota=?37 \
-             WHERE id = ?1",
-        )?;
-        let n = stmt
-            .execute(params![
-                m.id,
-                m.name,
-                m.alias,
-                m.display_name,
-                m.first_name,
-                m.last_name,
-                m.upn,
-                m.primary_smtp,
-                to_json(&m.email_addresses),
-                m.password_hash,
-                m.changed,
-                c.imap_enabled,
-                c.pop_enabled,
-                c.mapi_enabled,
-                c.owa_enabled,
-                c.activesync_enabled,
-                c.ews_enabled,
-                c.ecp_enabled,
-                c.mapihttp_enabled,
-                c.owa_for_devices_enabled,
-                c.imap.use_protocol_defaults,
-                c.imap.mime_format.name(),
-                c.imap.exact_size,
-                c.imap.suppress_read_receipt,
-                c.imap.force_ical,
-                c.pop.use_protocol_defaults,
-                c.pop.mime_format.name(),
-                c.pop.exact_size,
-                c.pop.suppress_read_receipt,
-                c.pop.force_ical,
-                to_json(&c.activesync_allowed_ids),
-                to_json(&c.activesync_blocked_ids),
-                to_json(&c.ews_allow_list),
-                to_json(&c.ews_block_list),
-                m.quotas.issue_warning.map(|n| n as i64),
-                m.quotas.prohibit_send.map(|n| n as i64),
-                m.quotas.prohibit_send_receive.map(|n| n as i64),
-            ])
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                    StoreError::Conflict(format!(
-                        "The name, alias or address of '{}' is already used by another recipient.",
-                        m.name
-                    ))
-                }
-                other => StoreError::Sqlite(other),
-            })?;
+    pub fn update_mailbox(tx: &Tx<'_>, m: &Mailbox) -> StoreResult<bool> {
+        let tx = tx.sql();
+        let quota = 12 + CAS_COLUMNS.len();
+        let sql = format!(
+            "UPDATE mailbox SET name = ?2, alias = ?3, display_name = ?4, first_name = ?5, last_name = ?6, upn = ?7, \
+             primary_smtp = ?8, email_addresses = ?9, password_hash = ?10, changed = ?11, {}, \
+             issue_warning_quota = ?{}, prohibit_send_quota = ?{}, prohibit_send_receive_quota = ?{} WHERE id = ?1",
+            cas_assignments(12),
+            quota,
+            quota + 1,
+            quota + 2
+        );
+        let mut values: Vec<SqlValue> = vec![
+            m.id.into(),
+            m.name.clone().into(),
+            m.alias.clone().into(),
+            m.display_name.clone().into(),
+            m.first_name.clone().into(),
+            m.last_name.clone().into(),
+            m.upn.clone().into(),
+            m.primary_smtp.clone().into(),
+            to_json(&m.email_addresses).into(),
+            m.password_hash.clone().into(),
+            m.changed.into(),
+        ];
+        values.extend(CAS_COLUMNS.iter().map(|c| c.sql(&m.cas)));
+        for q in [m.quotas.issue_warning, m.quotas.prohibit_send, m.quotas.prohibit_send_receive] {
+            values.push(q.map(|n| n as i64).into());
+        }
+        let n = tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                StoreError::Conflict(format!(
+                    "The name, alias or address of '{}' is already used by another recipient.",
+                    m.name
+                ))
+            }
+            other => StoreError::Sqlite(other),
+        })?;
         Ok(n > 0)
     }
 
     /// Writes only the client access settings of a mailbox: no indexed
     /// column is touched, so bulk changes skip index maintenance.
-    pub fn update_cas_settings(tx: &Tx, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
-        let mut stmt = tx.prepare_cached(
-            "UPDATE mailbox SET changed=?2, imap_enabled=?3, pop_enabled=?4, mapi_enabled=?5, owa_enabled=?6, \
-             activesync_enabled=?7, ews_enabled=?8, ecp_enabled=?9, mapihttp_enabled=?10, owa_for_devices_enabled=?11, \
-             imap_use_protocol_defaults=?12, imap_mime_format=?13, imap_exact_size=?14, imap_suppress_read_receipt=?15, \
-             imap_force_ical=?16, pop_use_protocol_defaults=?17, pop_mime_format=?18, pop_exact_size=?19, \
-             pop_suppress_read_receipt=?20, pop_force_ical=?21, activesync_allowed_ids=?22, activesync_blocked_ids=?23, \
-             ews_allow_list=?24, ews_block_list=?25 WHERE id = ?1",
-        )?;
-        let n = stmt.execute(params![
-            id,
-            changed,
-            c.imap_enabled,
-            c.pop_enabled,
-            c.mapi_enabled,
-            c.owa_enabled,
-            c.activesync_enabled,
-            c.ews_enabled,
-            c.ecp_enabled,
-            c.mapihttp_enabled,
-            c.owa_for_devices_enabled,
-            c.imap.use_protocol_defaults,
-            c.imap.mime_format.name(),
-            c.imap.exact_size,
-            c.imap.suppress_read_receipt,
-            c.imap.force_ical,
-            c.pop.use_protocol_defaults,
-            c.pop.mime_format.name(),
-            c.pop.exact_size,
-            c.pop.suppress_read_receipt,
-            c.pop.force_ical,
-            to_json(&c.activesync_allowed_ids),
-            to_json(&c.activesync_blocked_ids),
-            to_json(&c.ews_allow_list),
-            to_json(&c.ews_block_list),
-        ])?;
+    pub fn update_cas_settings(tx: &Tx<'_>, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
+        let tx = tx.sql();
+        let sql = format!("UPDATE mailbox SET changed = ?2, {} WHERE id = ?1", cas_assignments(3));
+        let mut values: Vec<SqlValue> = vec![id.into(), changed.into()];
+        values.extend(CAS_COLUMNS.iter().map(|col| col.sql(c)));
+        let n = tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
         Ok(n > 0)
     }
 
@@ -439,6 +386,7 @@ impl Store {
             .collect();
         let sets: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} = {}", *v as i32)).collect();
         self.write(|tx| {
+            let tx = tx.sql();
             let mut unchanged = Vec::new();
             {
                 let mut stmt = tx.prepare(&format!("SELECT name FROM mailbox WHERE NOT {differs} ORDER BY name"))?;
@@ -464,16 +412,19 @@ impl Store {
     }
 
     /// Reads one mailbox inside a write transaction (for read-modify-write).
-    pub fn mailbox_for_update(tx: &Tx, id: i64) -> StoreResult<Option<Mailbox>> {
+    pub fn mailbox_for_update(tx: &Tx<'_>, id: i64) -> StoreResult<Option<Mailbox>> {
+        let tx = tx.sql();
         Ok(query(tx, "WHERE id = ?1", [id])?.pop())
     }
 
     /// The same by GUID, for objects that come down a pipeline.
-    pub fn mailbox_for_update_by_guid(tx: &Tx, guid: &str) -> StoreResult<Option<Mailbox>> {
+    pub fn mailbox_for_update_by_guid(tx: &Tx<'_>, guid: &str) -> StoreResult<Option<Mailbox>> {
+        let tx = tx.sql();
         Ok(query(tx, "WHERE guid = ?1", [guid])?.pop())
     }
 
-    pub fn delete_mailbox(tx: &Tx, id: i64) -> StoreResult<bool> {
+    pub fn delete_mailbox(tx: &Tx<'_>, id: i64) -> StoreResult<bool> {
+        let tx = tx.sql();
         Ok(tx.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
     }
 

@@ -2,6 +2,8 @@
 //! (WAL, busy timeout) shared by every shell and every running service.
 
 pub mod audit;
+pub mod cas_columns;
+pub mod clock;
 pub mod enums;
 pub mod error;
 pub mod mail;
@@ -19,6 +21,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
+pub use cas_columns::{CAS_COLUMNS, CasColumn, CasField, cas_column};
+pub use clock::now_unix;
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
 pub use mailboxes::{CasSettings, Mailbox, NewMailbox, ProtocolOverrides, Quotas, storage_limit_status};
@@ -52,7 +56,18 @@ pub struct Store {
 }
 
 /// A connection inside a write transaction (or a savepoint of one).
-pub type Tx = Connection;
+/// An open write transaction, as `Store::write` hands it to its caller.
+/// Only the store's own functions reach its connection, so SQL stays in
+/// the store: a caller can pass it on, never query through it.
+pub struct Tx<'a> {
+    conn: &'a Connection,
+}
+
+impl<'a> Tx<'a> {
+    pub(in crate::store) fn sql(&self) -> &'a Connection {
+        self.conn
+    }
+}
 
 /// A pipeline's writes grouped into larger transactions, each record in a
 /// savepoint of its own; committed every few hundred records or a quarter
@@ -192,12 +207,12 @@ impl Store {
     /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
     /// that concurrent shells wait for each other instead of failing. Inside
     /// a batch, `f` runs in a savepoint: a failure undoes that record only.
-    pub fn write<T>(&mut self, f: impl FnOnce(&Tx) -> StoreResult<T>) -> StoreResult<T> {
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> StoreResult<T>) -> StoreResult<T> {
         self.refuse_if_read_only()?;
         if self.batch.is_some() {
             self.batch_tick()?;
             let sp = self.conn.savepoint()?;
-            let out = f(&sp)?;
+            let out = f(&Tx { conn: &sp })?;
             sp.commit()?;
             if let Some(b) = self.batch.as_mut() {
                 b.writes += 1;
@@ -205,7 +220,7 @@ impl Store {
             return Ok(out);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
+        let out = f(&Tx { conn: &tx })?;
         tx.commit()?;
         Ok(out)
     }
@@ -337,7 +352,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
         _ => "mailsh.local".to_string(),
     });
     let fqdn = format!("{}.{}", name.to_lowercase(), domain);
-    let created = crate::runtime::value::now_unix();
+    let created = now_unix();
     let server = ServerInfo { name, fqdn, domain, guid: new_guid(), created };
     let log_root = state_dir_for(path).display().to_string();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -360,7 +375,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-pub(crate) fn protocol_settings_write(tx: &Tx, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+fn protocol_settings_write(tx: &Connection, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.execute(
         "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
@@ -372,12 +387,12 @@ pub(crate) fn protocol_settings_write(tx: &Tx, settings: &ProtocolSettings, chan
 
 impl Store {
     pub fn protocol_settings(&self, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-        let json: String = self.conn.query_row(
-            "SELECT settings FROM protocol_settings WHERE protocol = ?1",
-            [protocol.name()],
-            |r| r.get(0),
-        )?;
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
+        read_protocol_settings(&self.conn, protocol)
+    }
+
+    /// The settings as the transaction sees them, to change and save.
+    pub fn protocol_settings_for_update(tx: &Tx<'_>, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+        read_protocol_settings(tx.sql(), protocol)
     }
 
     /// When the protocol settings last changed (WhenChanged).
@@ -389,9 +404,15 @@ impl Store {
         )?)
     }
 
-    pub fn save_protocol_settings(tx: &Tx, settings: &ProtocolSettings) -> StoreResult<()> {
-        protocol_settings_write(tx, settings, crate::runtime::value::now_unix())
+    pub fn save_protocol_settings(tx: &Tx<'_>, settings: &ProtocolSettings) -> StoreResult<()> {
+        protocol_settings_write(tx.sql(), settings, now_unix())
     }
+}
+
+fn read_protocol_settings(conn: &Connection, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+    let json: String =
+        conn.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| r.get(0))?;
+    serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
 }
 
 /// The machine's host name, as the first-run default server name.

@@ -29,7 +29,8 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    pub fn save_owa_virtual_directory(tx: &Tx, dir: &OwaVirtualDirectory) -> StoreResult<()> {
+    pub fn save_owa_virtual_directory(tx: &Tx<'_>, dir: &OwaVirtualDirectory) -> StoreResult<()> {
+        let tx = tx.sql();
         tx.execute(
             "UPDATE owa_virtual_directory SET internal_url = ?2, external_url = ?3, changed = ?4 WHERE name = ?1",
             params![dir.name, dir.internal_url, dir.external_url, dir.changed],

@@ -8,7 +8,7 @@ use super::{Store, StoreResult, Tx};
 
 impl Store {
     /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
-    /// services (seed 002: stopped by default).
+    /// services (stopped by default, as Exchange 2013 installs them).
     pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
         let text: Option<String> = self
             .conn()
@@ -17,7 +17,8 @@ impl Store {
         Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
     }
 
-    pub fn set_startup_type(tx: &Tx, service: &str, startup: StartupType) -> StoreResult<()> {
+    pub fn set_startup_type(tx: &Tx<'_>, service: &str, startup: StartupType) -> StoreResult<()> {
+        let tx = tx.sql();
         tx.execute(
             "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
              ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",

@@ -1,4 +1,4 @@
-//! Exchange's wire texts, in one place (exchange-cmdlets.md section 8).
+//! Exchange 2013's wire texts (what its IMAP4 service answers), in one place.
 
 pub const LOGIN_FAILED: &str = "LOGIN failed.";
 pub const AUTHENTICATE_FAILED: &str = "AUTHENTICATE failed.";

@@ -2,7 +2,7 @@
 //! brief or Exchange's documentation confirm are marked; the rest are best
 //! knowledge of what Exchange 2013 says, kept here to be easy to correct.
 
-/// Confirmed (exchange-cmdlets.md §8).
+/// As Exchange 2013's POP3 service answers.
 pub const LOGGED_ON: &str = "User successfully logged on.";
 /// Confirmed.
 pub const LOGON_FAILURE: &str = "Logon failure: unknown user name or bad password.";

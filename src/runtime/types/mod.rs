@@ -5,12 +5,14 @@
 
 pub mod cast;
 pub mod enums;
+pub mod exchange;
 pub mod statics;
 
 pub use cast::{
     CastError, cast, decimal_from_f64, parse_date_invariant, parse_double, parse_integer, parse_timespan_text,
     round_half_even,
 };
+pub use exchange::EnumValue;
 
 use crate::language::ast::TypeName;
 

@@ -117,6 +117,4 @@ pub fn format_bytes(b: u64) -> String {
     format!("{head} ({} bytes)", group_thousands(b))
 }
 
-pub fn now_unix() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
+pub use crate::store::now_unix;

@@ -175,11 +175,4 @@ fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
     })
 }
 
-/// Unix seconds now (internal dates of new messages).
-pub fn now_unix_pub() -> i64 {
-    now_unix()
-}
-
-pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
+pub(crate) use super::clock::now_unix;

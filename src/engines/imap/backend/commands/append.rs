@@ -38,7 +38,7 @@ pub async fn run(
         return refused;
     }
     let flags = to_flags(&flags);
-    let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::mail::now_unix_pub);
+    let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::now_unix);
     let message = NewMessage { folder_id: folder.id, flags, internal_date: when, raw: bytes, info: None };
     match s.shared.db.append(message).await {
         Ok(r) => {
@@ -69,7 +69,7 @@ pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<Appen
                 Ok(t) => t.timestamp(),
                 Err(_) => return Done::bad(texts::ARGUMENT_ERROR),
             },
-            None => crate::store::mail::now_unix_pub(),
+            None => crate::store::now_unix(),
         };
         let mut flags = crate::store::mail::Flags::default();
         for f in &m.flags {

@@ -34,8 +34,7 @@ pub async fn hits(
     s.shared
         .db
         .run(move |db| {
-            let scope =
-                Scope { folder, view: &view, recent: &recent, now: crate::store::mail::now_unix_pub(), with_header };
+            let scope = Scope { folder, view: &view, recent: &recent, now: crate::store::now_unix(), with_header };
             evaluate(db, &scope, &criteria)
         })
         .await

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::runtime::value::{format_compact_datetime, now_unix};
+use super::value::{format_compact_datetime, now_unix};
 
 pub const STARS: &str = "**********************";
 
