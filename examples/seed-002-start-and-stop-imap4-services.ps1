@@ -13,7 +13,7 @@ BuildVersion: 10.0.14393.0
 **********************
 Transcript started, output file is C:\Users\administrator\Documents\seed-002.txt
 [PS] C:\Windows\system32>New-Mailbox -Name "John Smith" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null
-[PS] C:\Windows\system32>Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.1:11143 -SSLBindings 127.0.0.1:11993 -ProxyTargetPort 11994 -LoginType PlainTextLogin
+[PS] C:\Windows\system32>Set-ImapSettings -UnencryptedOrTLSBindings "127.0.0.1:$ImapPort" -SSLBindings "127.0.0.1:$ImapSslPort" -ProxyTargetPort $ImapProxyPort -LoginType PlainTextLogin
 WARNING: Changes to IMAP4 settings will only take effect after all Microsoft Exchange IMAP4 services are restarted on server CAS01.
 [PS] C:\Windows\system32>Get-Service MSExchangeIMAP4*
 

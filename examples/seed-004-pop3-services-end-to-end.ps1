@@ -13,7 +13,7 @@ BuildVersion: 10.0.14393.0
 **********************
 Transcript started, output file is C:\Users\administrator\Documents\seed-004-services.txt
 [PS] C:\Windows\system32>New-Mailbox -Name "John Smith" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null
-[PS] C:\Windows\system32>Set-PopSettings -UnencryptedOrTLSBindings 127.0.0.1:11110 -SSLBindings 127.0.0.1:11995 -ProxyTargetPort 11996 -LoginType PlainTextLogin
+[PS] C:\Windows\system32>Set-PopSettings -UnencryptedOrTLSBindings "127.0.0.1:$PopPort" -SSLBindings "127.0.0.1:$PopSslPort" -ProxyTargetPort $PopProxyPort -LoginType PlainTextLogin
 WARNING: Changes to POP3 settings will only take effect after all Microsoft Exchange POP3 services are restarted on server CAS01.
 [PS] C:\Windows\system32>Start-Service MSExchangePOP3BE,MSExchangePOP3
 [PS] C:\Windows\system32>$cred = New-Object System.Management.Automation.PSCredential('jsmith@contoso.com', (ConvertTo-SecureString 'P@ssw0rd1' -AsPlainText -Force))

@@ -1,28 +1,19 @@
 //! The REPL through a real pseudo-terminal: prompt, completion, history,
 //! multi-line input, the mandatory-parameter prompt, Ctrl-C and exit.
 
-#[path = "common/pty.rs"]
-mod pty;
+use crate::support::Shell;
+use crate::support::pty::Pty;
 
-use std::process::Command;
-
-use pty::Pty;
-
-fn spawn(store: &std::path::Path) -> Pty {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
-    cmd.env("MAILSH_STORE", store)
-        .env("MAILSH_SERVER", "CAS01")
-        .env("MAILSH_DOMAIN", "contoso.com")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
+fn spawn(shell: &Shell) -> Pty {
+    let mut cmd = shell.command();
+    cmd.env("TERM", "xterm");
     Pty::spawn(cmd)
 }
 
 #[test]
 fn an_administrator_session_on_a_terminal() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let store = dir.path().join("config.db");
-    let mut s = spawn(&store);
+    let shell = Shell::new();
+    let mut s = spawn(&shell);
     s.expect("[PS] CAS01>");
 
     s.run("New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
@@ -72,17 +63,16 @@ fn an_administrator_session_on_a_terminal() {
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
 
-    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).unwrap_or_default();
+    let history = std::fs::read_to_string(shell.path("config.db.d/history.txt")).unwrap_or_default();
     assert!(history.contains("(Get-CASMailbox jsmith).MAPIEnabled"), "{history}");
     assert!(!history.contains("Get-Nothing-Typed"), "a cleared line is not history");
 }
 
 #[test]
 fn a_transcript_recorded_in_the_repl_replays() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let store = dir.path().join("config.db");
-    let transcript = dir.path().join("session.ps1");
-    let mut s = spawn(&store);
+    let shell = Shell::new();
+    let transcript = shell.path("session.ps1");
+    let mut s = spawn(&shell);
     s.expect("[PS] CAS01>");
     s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
     s.expect("Transcript started, output file is");
@@ -103,7 +93,11 @@ fn a_transcript_recorded_in_the_repl_replays() {
     assert!(text.contains("\n[PS] CAS01>Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled\n\nName        : John Smith\nImapEnabled : False\n"), "{text}");
     assert!(text.ends_with("**********************\n"), "{text}");
 
-    let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
+    let out = std::process::Command::new(crate::support::exe())
+        .arg("-Replay")
+        .arg(&transcript)
+        .output()
+        .expect("replay runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");

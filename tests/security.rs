@@ -3,23 +3,10 @@
 //! their front end, the store's files are private, protocol logs keep no
 //! secret, services belong to their store, and bad input gets clean errors.
 
-mod common;
-#[path = "common/pty.rs"]
-mod pty;
-
+use crate::support::pty::Pty;
+use crate::support::{Env, PASSWORD, Run, Shell, exe, python, shell_on, wait_until};
 use mailsh::services::{Service, ServiceStatus};
-use mailsh::store::{Protocol, Store};
-
-/// IMAP4's ProxyTargetPort in the test store.
-fn imap_proxy_port(env: &common::Env) -> u16 {
-    let store = Store::open_existing(&env.store).expect("the store");
-    store.protocol_settings(Protocol::Imap4).expect("IMAP4 settings").proxy_target_port as u16
-}
-
-fn start_imap(env: &mut common::Env) {
-    env.start(Service::Imap4Backend);
-    env.start(Service::Imap4);
-}
+use mailsh::store::LoginType;
 
 /// A front end's documented memory ceiling (docs/security.md) for this
 /// machine: 64 MiB, and 24 MiB per password-check worker (one per core, 8
@@ -30,23 +17,13 @@ fn front_end_ceiling_mib() -> u64 {
     64 + 24 * workers
 }
 
-/// Runs a Python 3 script with these arguments (and USER, PASSWORD in its
-/// environment); returns its standard output, failing the test if it
-/// failed.
-fn python(script: &str, args: &[String]) -> String {
-    let mut cmd = std::process::Command::new("python3");
-    cmd.arg("-c").arg(script).args(args).env("USER", common::USER).env("PASSWORD", common::PASSWORD);
-    let out = cmd.output().expect("python3 runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    stdout
-}
-
-/// The engine process of a service (from its state file), or 0.
-fn engine_pid(env: &common::Env, s: Service) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
-    text.lines().find_map(|l| l.strip_prefix("engine=")).and_then(|p| p.parse().ok()).unwrap_or(0)
+/// Runs a client script to its end (`python`: USER, PASSWORD and the
+/// ports of the protocol under test in its environment); returns its
+/// standard output, failing the test if it failed.
+fn client(env: &Env, script: &str) -> String {
+    let (ok, out, err) = python(env, script);
+    assert!(ok, "{out}\n{err}");
+    out
 }
 
 /// A process's peak resident size, in MiB.
@@ -62,12 +39,13 @@ fn peak_rss_mib(pid: i32) -> u64 {
 
 #[test]
 fn two_hundred_fifty_six_concurrent_wrong_logins_keep_the_front_end_under_its_ceiling() {
-    let mut env = common::Env::new(false);
-    start_imap(&mut env);
-    let out = python(
+    let mut env = Env::imap(false);
+    env.start_imap();
+    let out = client(
+        &env,
         r#"
-import imaplib, os, socket, sys, threading, time
-port = int(sys.argv[1])
+import imaplib, os, socket, threading, time
+port = int(os.environ['PORT'])
 # Bob's usual address: he logged on from it before the attack.
 c = imaplib.IMAP4('127.0.0.1', port, timeout=20)
 c.login(os.environ['USER'], os.environ['PASSWORD'])
@@ -105,9 +83,8 @@ began = time.monotonic()
 print('legit', c.login(os.environ['USER'], os.environ['PASSWORD'])[0], round(time.monotonic() - began, 1) < 10)
 c.logout()
 "#,
-        &[env.imap_plain_port.to_string()],
     );
-    let pid = engine_pid(&env, Service::Imap4);
+    let pid = env.engine_pid(Service::Imap4);
     let peak = peak_rss_mib(pid);
     eprintln!("{out}peak resident size of the IMAP4 front end: {peak} MiB");
     assert!(out.contains("legit OK True"), "{out}");
@@ -120,10 +97,9 @@ c.logout()
 /// one is answered no sooner than the wrong one's pause. Then 32
 /// connections from another address for 4 s, each sending a wrong password
 /// and hanging up if no answer came within 0.4 s (what got 21 guesses a
-/// second out of the old delay).
+/// second out of the old delay). `proto` and `port` are set before it.
 const GUESSING: &str = r#"
-import os, socket, sys, threading, time
-proto, port = sys.argv[1], int(sys.argv[2])
+import os, socket, threading, time
 user = os.environ['USER']
 def logon(src, password, wait):
     s = socket.create_connection(('127.0.0.1', port), timeout=20, source_address=(src, 0))
@@ -170,16 +146,21 @@ print('kinds', sorted(set(verdicts)))
 
 #[test]
 fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_a_second() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::imap(false);
     env.start_pop();
-    start_imap(&mut env);
+    env.start_imap();
     // Both protocols at once: the same rules on every listener.
-    let runs: Vec<_> = [("pop", env.plain_port), ("imap", env.imap_plain_port)]
-        .into_iter()
-        .map(|(proto, port)| std::thread::spawn(move || (proto, python(GUESSING, &[proto.into(), port.to_string()]))))
-        .collect();
-    for run in runs {
-        let (proto, out) = run.join().expect("the client ran");
+    let env = &env;
+    let outs: Vec<(&str, String)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = [("pop", env.pop.plain), ("imap", env.plain_port)]
+            .into_iter()
+            .map(|(proto, port)| {
+                scope.spawn(move || (proto, client(env, &format!("proto, port = '{proto}', {port}\n{GUESSING}"))))
+            })
+            .collect();
+        runs.into_iter().map(|run| run.join().expect("the client ran")).collect()
+    });
+    for (proto, out) in outs {
         eprintln!("{proto}: {out}");
         let counts: Vec<usize> = out
             .lines()
@@ -205,9 +186,9 @@ fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_
 
 /// What a local client reads at a back end's port, even with the right
 /// credentials, and that the front end still logs on there.
+/// `proto` and `proxy` are set before it.
 const STRANGER: &str = r#"
-import os, socket, sys
-proto, proxy = sys.argv[1], int(sys.argv[2])
+import os, socket
 s = socket.create_connection(('127.0.0.1', proxy), timeout=20)
 f = s.makefile('rb')
 print('challenge', f.readline().decode().startswith('MAILSH-PROXY 1 '))
@@ -221,24 +202,27 @@ print(repr(f.readline()))
 
 #[test]
 fn a_direct_connection_to_a_back_end_is_refused_even_with_valid_credentials() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::imap(false);
     env.start_pop();
-    start_imap(&mut env);
-    let out = python(STRANGER, &["pop".into(), env.proxy_port.to_string()]);
+    env.start_imap();
+    let out = client(&env, &format!("proto, proxy = 'pop', {}\n{STRANGER}", env.pop.proxy));
     assert_eq!(out, "challenge True\n-ERR Connection refused: this port serves the POP3 front end only.\nb''\n");
-    let out = python(STRANGER, &["imap".into(), imap_proxy_port(&env).to_string()]);
+    let out = client(&env, &format!("proto, proxy = 'imap', {}\n{STRANGER}", env.proxy_port));
     assert_eq!(out, "challenge True\n* BYE Connection refused: this port serves the IMAP4 front end only.\nb''\n");
     // The front ends still reach their back ends.
-    let out = python(
-        "import os, poplib, sys\np = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
-         p.user(os.environ['USER']); print(p.pass_(os.environ['PASSWORD']).decode()); p.quit()",
-        &[env.plain_port.to_string()],
+    let out = client(
+        &env,
+        &format!(
+            "import os, poplib\np = poplib.POP3('127.0.0.1', {}, timeout=20)\n\
+             p.user(os.environ['USER']); print(p.pass_(os.environ['PASSWORD']).decode()); p.quit()",
+            env.pop.plain
+        ),
     );
     assert_eq!(out, "+OK User successfully logged on.\n");
-    let out = python(
-        "import os, imaplib, sys\nc = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+    let out = client(
+        &env,
+        "import os, imaplib\nc = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=20)\n\
          print(c.login(os.environ['USER'], os.environ['PASSWORD'])[0]); c.logout()",
-        &[env.imap_plain_port.to_string()],
     );
     assert_eq!(out, "OK\n");
     let log = env.service_log(Service::Pop3Backend);
@@ -250,9 +234,9 @@ fn a_direct_connection_to_a_back_end_is_refused_even_with_valid_credentials() {
 /// proof first, and says it has no back end.
 #[test]
 fn a_process_posing_as_the_back_end_gets_no_credentials() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::imap(false);
     env.start(Service::Imap4);
-    let impostor = std::net::TcpListener::bind(("127.0.0.1", imap_proxy_port(&env))).expect("the back end's port");
+    let impostor = std::net::TcpListener::bind(("127.0.0.1", env.proxy_port)).expect("the back end's port");
     let heard = std::thread::spawn(move || {
         use std::io::{BufRead, BufReader, Write};
         let (mut s, _) = impostor.accept().expect("the front end connects");
@@ -266,11 +250,11 @@ fn a_process_posing_as_the_back_end_gets_no_credentials() {
         let _ = std::io::Read::read_to_end(&mut r, &mut rest);
         (proof, rest)
     });
-    let out = python(
-        "import os, imaplib, sys\nc = imaplib.IMAP4('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+    let out = client(
+        &env,
+        "import os, imaplib\nc = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=20)\n\
          try:\n    c.login(os.environ['USER'], os.environ['PASSWORD'])\nexcept imaplib.IMAP4.error as e:\n    print(e)\n\
          try:\n    c.noop()\nexcept imaplib.IMAP4.error as e:\n    print(e)",
-        &[env.imap_plain_port.to_string()],
     );
     assert_eq!(out, "b'LOGIN failed.'\nNOOP command error: BAD [b'User is authenticated but not connected.']\n");
     let (proof, rest) = heard.join().expect("the impostor ran");
@@ -280,12 +264,6 @@ fn a_process_posing_as_the_back_end_gets_no_credentials() {
 
 // ---- services belong to their store ----------------------------------------
 
-fn state_value(env: &common::Env, s: Service, key: &str) -> i32 {
-    let text = std::fs::read_to_string(env.state_dir().join("services").join(format!("{}.state", s.name())))
-        .unwrap_or_default();
-    text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).and_then(|p| p.parse().ok()).unwrap_or(0)
-}
-
 /// Whether `pid` runs (a zombie has ended).
 fn alive(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -294,43 +272,20 @@ fn alive(pid: i32) -> bool {
         .is_some_and(|state| state != 'Z' && state != 'X')
 }
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let began = std::time::Instant::now();
-    while !done() {
-        assert!(began.elapsed() < std::time::Duration::from_secs(30), "timed out waiting for {what}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
-/// `mailsh -Store STORE -Command TEXT`.
-fn shell(store: &std::path::Path, text: &str) -> (String, String, i32) {
-    let out = std::process::Command::new(common::exe())
-        .arg("-Store")
-        .arg(store)
-        .args(["-NonInteractive", "-Command", text])
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("mailsh runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    )
-}
-
 #[test]
 fn a_copied_store_cannot_stop_the_original_s_service() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::pop(false);
     env.start(Service::Pop3Backend);
-    let supervisor = state_value(&env, Service::Pop3Backend, "supervisor");
+    let supervisor = env.supervisor_pid(Service::Pop3Backend);
     // The copy the issue made: an online backup of the database and the
     // state folder copied as it is, state files and all.
     let copy = env.dir.path().join("copy.db");
-    python(
-        "import sqlite3, sys\nsrc = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2])\nsrc.backup(dst); dst.close()",
-        &[env.store.display().to_string(), copy.display().to_string()],
+    client(
+        &env,
+        &format!(
+            "import os, sqlite3\nsrc = sqlite3.connect(os.environ['STORE']); dst = sqlite3.connect('{}')\nsrc.backup(dst); dst.close()",
+            copy.display()
+        ),
     );
     let copied = std::process::Command::new("cp")
         .arg("-a")
@@ -339,7 +294,8 @@ fn a_copied_store_cannot_stop_the_original_s_service() {
         .status()
         .expect("cp runs");
     assert!(copied.success());
-    let (out, err, code) = shell(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
+    let Run { stdout: out, stderr: err, code } =
+        shell_on(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
     assert_eq!((out.as_str(), err.as_str(), code), ("Stopped\n", "", 0));
     assert!(alive(supervisor), "the original's supervisor was not signalled");
     assert_eq!(env.control.status(Service::Pop3Backend), ServiceStatus::Running);
@@ -349,7 +305,8 @@ fn a_copied_store_cannot_stop_the_original_s_service() {
     let state = env.dir.path().join("copy.db.d/services/MSExchangePOP3BE.state");
     std::fs::write(&state, format!("supervisor={}\nengine={}\nstatus=Running\n", bystander.id(), bystander.id()))
         .expect("a stale state file");
-    let (out, _, code) = shell(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
+    let Run { stdout: out, code, .. } =
+        shell_on(&copy, "(Get-Service MSExchangePOP3BE).Status; Stop-Service MSExchangePOP3BE");
     assert_eq!((out.as_str(), code), ("Stopped\n", 0));
     assert!(bystander.try_wait().expect("waitable").is_none(), "the bystander still runs");
     let _ = bystander.kill();
@@ -358,35 +315,35 @@ fn a_copied_store_cannot_stop_the_original_s_service() {
 
 #[test]
 fn a_lost_state_folder_is_rebuilt_from_the_running_processes() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::pop(false);
     env.start(Service::Pop3Backend);
-    let supervisor = state_value(&env, Service::Pop3Backend, "supervisor");
-    let engine = state_value(&env, Service::Pop3Backend, "engine");
+    let supervisor = env.supervisor_pid(Service::Pop3Backend);
+    let engine = env.engine_pid(Service::Pop3Backend);
     std::fs::remove_dir_all(env.state_dir().join("services")).expect("the state folder deleted");
-    let (out, err, code) = shell(&env.store, "(Get-Service MSExchangePOP3BE).Status");
+    let Run { stdout: out, stderr: err, code } = shell_on(&env.store, "(Get-Service MSExchangePOP3BE).Status");
     assert_eq!((out.as_str(), err.as_str(), code), ("Running\n", "", 0));
-    assert_eq!(state_value(&env, Service::Pop3Backend, "supervisor"), supervisor);
-    assert_eq!(state_value(&env, Service::Pop3Backend, "engine"), engine);
+    assert_eq!(env.supervisor_pid(Service::Pop3Backend), supervisor);
+    assert_eq!(env.engine_pid(Service::Pop3Backend), engine);
     assert!(env.service_log(Service::Pop3Backend).contains("rebuilt from the running processes of this store"));
-    let (_, err, code) = shell(&env.store, "Stop-Service MSExchangePOP3BE");
+    let Run { stderr: err, code, .. } = shell_on(&env.store, "Stop-Service MSExchangePOP3BE");
     assert_eq!((err.as_str(), code), ("", 0));
-    wait_for("both processes to end", || !alive(supervisor) && !alive(engine));
+    wait_until("both processes to end", || !alive(supervisor) && !alive(engine));
 }
 
 #[test]
 fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_service_says_so() {
-    let mut env = common::Env::new(false);
+    let mut env = Env::pop(false);
     env.start(Service::Pop3Backend);
     // Five crashes are restarted at once; the sixth waits a second.
     let mut engine = 0;
     for n in 1..=6 {
-        engine = state_value(&env, Service::Pop3Backend, "engine");
+        engine = env.engine_pid(Service::Pop3Backend);
         assert!(engine > 0);
         // SAFETY: kill(2) on the engine this test started.
         assert_eq!(unsafe { libc::kill(engine, libc::SIGKILL) }, 0);
         if n < 6 {
-            wait_for("the restart", || {
-                let now = state_value(&env, Service::Pop3Backend, "engine");
+            wait_until("the restart", || {
+                let now = env.engine_pid(Service::Pop3Backend);
                 now != engine && now != 0 && env.control.status(Service::Pop3Backend) == ServiceStatus::Running
             });
         }
@@ -397,15 +354,15 @@ fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_servi
     // twice the last.
     let mut crashes = 6;
     let (out, err) = loop {
-        wait_for("the pause", || env.control.restarting(Service::Pop3Backend).is_some());
-        let (out, err, code) = shell(&env.store, "Get-Service MSExchangePOP3BE");
+        wait_until("the pause", || env.control.restarting(Service::Pop3Backend).is_some());
+        let Run { stdout: out, stderr: err, code } = shell_on(&env.store, "Get-Service MSExchangePOP3BE");
         assert_eq!(code, 0, "{err}");
         if !out.contains("Running ") || crashes == 9 {
             break (out, err);
         }
         let crashed = engine;
-        wait_for("the restart", || {
-            engine = state_value(&env, Service::Pop3Backend, "engine");
+        wait_until("the restart", || {
+            engine = env.engine_pid(Service::Pop3Backend);
             engine != crashed && engine != 0 && env.control.status(Service::Pop3Backend) == ServiceStatus::Running
         });
         // SAFETY: kill(2) on the engine this test started.
@@ -420,7 +377,7 @@ fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_servi
         )),
         "{err}"
     );
-    wait_for("the service to run again", || env.control.status(Service::Pop3Backend) == ServiceStatus::Running);
+    wait_until("the service to run again", || env.control.status(Service::Pop3Backend) == ServiceStatus::Running);
     let log = env.service_log(Service::Pop3Backend);
     assert!(
         log.contains("The Microsoft Exchange POP3 Backend service terminated unexpectedly.  It has done this 6 time(s).  The following corrective action will be taken in 1000 milliseconds: Restart the service."),
@@ -453,36 +410,31 @@ fn loose_files(root: &std::path::Path) -> Vec<String> {
     loose
 }
 
-fn enable_imap_log(env: &common::Env) {
-    let mut store = Store::open_existing(&env.store).expect("store");
-    let mut s = store.protocol_settings(Protocol::Imap4).expect("IMAP4 settings");
-    s.protocol_log_enabled = true;
-    store.write(|tx| Store::save_protocol_settings(tx, &s)).expect("saved");
-}
-
 #[test]
 fn every_file_of_a_store_is_private_under_umask_022() {
     // SAFETY: umask(2) only sets this process's mask (inherited by the
     // shells and services the test starts).
     unsafe { libc::umask(0o022) };
-    let mut env = common::Env::new(false);
-    enable_imap_log(&env);
+    let mut env = Env::imap(false);
     env.start_pop();
-    start_imap(&mut env);
+    env.start_imap();
     // Logons write the protocol logs, the mailbox database, the state.
-    let out = python(
-        "import imaplib, os, poplib, ssl, sys\n\
-         p = poplib.POP3('127.0.0.1', int(sys.argv[1]), timeout=20)\n\
+    let out = client(
+        &env,
+        &format!(
+            "import imaplib, os, poplib, ssl\n\
+         p = poplib.POP3('127.0.0.1', {}, timeout=20)\n\
          p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD']); p.quit()\n\
-         c = imaplib.IMAP4_SSL('127.0.0.1', int(sys.argv[2]), ssl_context=ssl._create_unverified_context(), timeout=20)\n\
+         c = imaplib.IMAP4_SSL('127.0.0.1', int(os.environ['SSL_PORT']), ssl_context=ssl._create_unverified_context(), timeout=20)\n\
          c.login(os.environ['USER'], os.environ['PASSWORD']); c.select(); c.logout(); print('ok')",
-        &[env.plain_port.to_string(), env.imap_ssl_port.to_string()],
+            env.pop.plain
+        ),
     );
     assert_eq!(out, "ok\n");
     // The REPL's history.
-    let mut cmd = std::process::Command::new(common::exe());
+    let mut cmd = std::process::Command::new(exe());
     cmd.arg("-Store").arg(&env.store).env("NO_COLOR", "1").env("TERM", "xterm");
-    let mut repl = pty::Pty::spawn(cmd);
+    let mut repl = Pty::spawn(cmd);
     repl.expect("[PS] CAS01>");
     repl.run("Get-Service MSExchangePOP3 | Out-Null");
     repl.send_line("exit");
@@ -511,11 +463,10 @@ fn every_file_of_a_store_is_private_under_umask_022() {
 /// the history file.
 #[test]
 fn a_line_that_may_hold_a_secret_stays_out_of_the_history_file() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let store = dir.path().join("config.db");
-    let mut cmd = std::process::Command::new(common::exe());
-    cmd.arg("-Store").arg(&store).env("NO_COLOR", "1").env("TERM", "xterm");
-    let mut repl = pty::Pty::spawn(cmd);
+    let sh = Shell::new();
+    let mut cmd = sh.command();
+    cmd.env("TERM", "xterm");
+    let mut repl = Pty::spawn(cmd);
     repl.expect("[PS] ");
     repl.run("$pw = ConvertTo-SecureString -String 'HistSecret-55' -AsPlainText -Force; 'ma' + 'de'");
     repl.expect("made");
@@ -527,7 +478,7 @@ fn a_line_that_may_hold_a_secret_stays_out_of_the_history_file() {
     repl.expect("plainline");
     repl.send_line("exit");
     assert_eq!(repl.wait_exit(), Some(0));
-    let history = std::fs::read_to_string(mailsh::store::history_path(&store)).expect("the history file");
+    let history = std::fs::read_to_string(mailsh::store::history_path(&sh.store())).expect("the history file");
     assert_eq!(history, "'plain' + 'line'\nexit\n");
 }
 
@@ -538,12 +489,10 @@ fn a_new_transcript_is_private() {
     use std::os::unix::fs::PermissionsExt;
     // SAFETY: umask(2) only sets this process's mask (inherited by the shell).
     unsafe { libc::umask(0o022) };
-    let sh = common::Shell::new();
+    let sh = Shell::new();
     let path = sh.store().with_file_name("session.ps1");
-    let (_, err, code) = shell(
-        &sh.store(),
-        &format!("Start-Transcript -Path '{}' | Out-Null; Stop-Transcript | Out-Null", path.display()),
-    );
+    let Run { stderr: err, code, .. } =
+        sh.cmd(&format!("Start-Transcript -Path '{}' | Out-Null; Stop-Transcript | Out-Null", path.display()));
     assert_eq!((err.as_str(), code), ("", 0));
     let mode = std::fs::metadata(&path).expect("the transcript").permissions().mode() & 0o777;
     assert_eq!(format!("{mode:o}"), "600");
@@ -552,7 +501,7 @@ fn a_new_transcript_is_private() {
 #[test]
 fn an_existing_store_is_tightened_when_opened() {
     use std::os::unix::fs::PermissionsExt;
-    let sh = common::Shell::new();
+    let sh = Shell::new();
     sh.mailboxes(&["Bob"]);
     let state = mailsh::store::state_dir_for(&sh.store());
     std::fs::create_dir_all(state.join("Logging/Pop3")).expect("a log folder");
@@ -571,15 +520,20 @@ fn an_existing_store_is_tightened_when_opened() {
 
 #[test]
 fn a_refused_auth_followed_by_credentials_leaves_no_secret_in_the_protocol_logs() {
-    let mut env = common::Env::new(true);
-    enable_imap_log(&env);
+    let mut env = Env::imap(true);
+    env.update_pop_settings(|s| s.login_type = LoginType::SecureLogin);
     env.start_pop();
-    start_imap(&mut env);
+    env.start_imap();
     // SecureLogin on plain text: AUTH PLAIN is refused; the client sends
     // its credentials anyway.
-    let out = python(
-        r#"
-import base64, os, socket, sys
+    let out = client(
+        &env,
+        &format!(
+            "pop_port, imap_port = {}, {}\n{}",
+            env.pop.plain,
+            env.plain_port,
+            r#"
+import base64, os, socket
 secret = base64.b64encode(b'\0' + os.environ['USER'].encode() + b'\0' + os.environ['PASSWORD'].encode())
 def talk(port, lines):
     s = socket.create_connection(('127.0.0.1', port), timeout=20)
@@ -589,11 +543,11 @@ def talk(port, lines):
         s.sendall(line + b'\r\n')
         print(f.readline().decode().strip())
     s.close()
-talk(int(sys.argv[1]), [b'AUTH PLAIN', secret, b'AUTH PLAIN ' + secret, b'QUIT'])
-talk(int(sys.argv[2]), [b'a AUTHENTICATE PLAIN', secret, b'b AUTHENTICATE PLAIN ' + secret, secret + b' NOOP', b'c LOGOUT'])
+talk(pop_port, [b'AUTH PLAIN', secret, b'AUTH PLAIN ' + secret, b'QUIT'])
+talk(imap_port, [b'a AUTHENTICATE PLAIN', secret, b'b AUTHENTICATE PLAIN ' + secret, secret + b' NOOP', b'c LOGOUT'])
 print(secret.decode())
-"#,
-        &[env.plain_port.to_string(), env.imap_plain_port.to_string()],
+"#
+        ),
     );
     let secret = out.lines().last().expect("the secret").to_string();
     assert_eq!(
@@ -615,7 +569,7 @@ print(secret.decode())
         }
     }
     assert!(logs.contains("AUTH PLAIN") && logs.contains("AUTHENTICATE"), "{logs}");
-    assert!(!logs.contains(&secret) && !logs.contains(common::PASSWORD), "{logs}");
+    assert!(!logs.contains(&secret) && !logs.contains(PASSWORD), "{logs}");
 }
 
 // ---- bad input, read-only stores ---------------------------------------------
@@ -623,7 +577,7 @@ print(secret.decode())
 #[test]
 fn input_that_is_not_utf8_gets_a_clean_error() {
     use std::os::unix::ffi::OsStrExt;
-    let sh = common::Shell::new();
+    let sh = Shell::new();
     let arg = std::ffi::OsStr::from_bytes(b"Write-Output \"\xff\"");
     let out = sh.command().arg("-Command").arg(arg).stdin(std::process::Stdio::null()).output().expect("mailsh runs");
     assert_eq!(out.status.code(), Some(64));
@@ -663,7 +617,7 @@ fn input_that_is_not_utf8_gets_a_clean_error() {
 #[test]
 fn a_store_this_account_cannot_write_is_read_and_refuses_writes_clearly() {
     use std::os::unix::fs::PermissionsExt;
-    let sh = common::Shell::new();
+    let sh = Shell::new();
     sh.mailboxes(&["Bob"]);
     let state = mailsh::store::state_dir_for(&sh.store());
     let chmod =
@@ -675,10 +629,10 @@ fn a_store_this_account_cannot_write_is_read_and_refuses_writes_clearly() {
             // Root writes anything: the store is read by another account,
             // which the owner let read it.
             let mut c = std::process::Command::new("setpriv");
-            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", common::exe()]);
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", exe()]);
             c
         } else {
-            std::process::Command::new(common::exe())
+            std::process::Command::new(exe())
         };
         let out = cmd
             .arg("-Store")

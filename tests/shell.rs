@@ -1,7 +1,6 @@
 //! The shell end to end: the real binary, a real store, exact text.
 
-mod common;
-use common::*;
+use crate::support::*;
 
 #[test]
 fn seed_001_disable_and_enable_imap_for_a_user() {
@@ -73,7 +72,7 @@ fn custom_without_a_url_is_refused_and_changes_nothing() {
 }
 
 /// AdvertisedCapabilities: Full by default, Exchange2013 on request (the
-/// engines read it: tests/imap_condstore.rs); an unknown value is refused.
+/// engines read it: tests/imap/condstore.rs); an unknown value is refused.
 #[test]
 fn advertised_capabilities_is_full_or_exchange_2013() {
     let s = Shell::new();

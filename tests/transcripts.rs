@@ -1,17 +1,18 @@
 //! Replay: every transcript in examples/ and tests/transcripts/ passes; a
 //! broken one fails with a readable diff; -Update rewrites it.
 
-mod common;
-use common::*;
+use crate::support::*;
 
+use mailsh::hosts::replay::PORT_VARIABLES;
+
+/// `mailsh -Replay ARGS`, every port variable on a free port.
 fn replay(args: &[&str]) -> Run {
     let shell = Shell::new();
-    let o = shell.command().arg("-Replay").args(args).output().expect("mailsh runs");
-    Run {
-        stdout: String::from_utf8_lossy(&o.stdout).into(),
-        stderr: String::from_utf8_lossy(&o.stderr).into(),
-        code: o.status.code().unwrap_or(-1),
+    let mut command = shell.command();
+    for (_, env, _) in PORT_VARIABLES {
+        command.env(env, free_port().to_string());
     }
+    Run::from(command.arg("-Replay").args(args).output().expect("mailsh runs"))
 }
 
 #[test]
@@ -71,4 +72,40 @@ fn wildcards_absorb_volatile_values() {
     .unwrap();
     let r = replay(&[path.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn the_replayer_sets_the_port_variables_from_the_environment_or_defaults() {
+    let shell = Shell::new();
+    let names: Vec<String> = PORT_VARIABLES.iter().map(|(name, ..)| format!("${name}")).collect();
+    let transcript = |path: &str, values: &[String]| {
+        let path = shell.path(path);
+        std::fs::write(&path, format!("PS> \"{}\"\n{}\n", names.join(" "), values.join(" "))).unwrap();
+        path
+    };
+    let clean = || {
+        let mut command = shell.command();
+        for (_, env, _) in PORT_VARIABLES {
+            command.env_remove(env);
+        }
+        command
+    };
+
+    let defaults: Vec<String> = PORT_VARIABLES.iter().map(|(.., port)| port.to_string()).collect();
+    let path = transcript("defaults.ps1", &defaults);
+    let r = Run::from(clean().arg("-Replay").arg(&path).output().expect("mailsh runs"));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    let free: Vec<String> = PORT_VARIABLES.iter().map(|_| free_port().to_string()).collect();
+    let path = transcript("free.ps1", &free);
+    let mut command = clean();
+    for ((_, env, _), port) in PORT_VARIABLES.iter().zip(&free) {
+        command.env(env, port);
+    }
+    let r = Run::from(command.arg("-Replay").arg(&path).output().expect("mailsh runs"));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+
+    let r = Run::from(clean().env("MAILSH_IMAP_PORT", "imap").arg("-Replay").arg(&path).output().expect("mailsh runs"));
+    assert_eq!((r.code, r.stdout.as_str()), (64, ""), "a bad port refuses the run");
+    assert_eq!(r.stderr, "MAILSH_IMAP_PORT is \"imap\", not a port number (1 to 65535).\n");
 }

@@ -2,15 +2,11 @@
 //! and Write-Progress, through the real binary (on a pseudo-terminal where
 //! one is needed). Their plain behaviour is in tests/language/cmdlets.txt.
 
-mod common;
-#[allow(dead_code)]
-#[path = "common/pty.rs"]
-mod pty;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::support::pty::Pty;
+use crate::support::{Shell, assert_text, exe};
 
 fn piped(s: &Shell, script: &str, input: &str) -> (String, String, i32) {
     let mut child = s
@@ -58,15 +54,15 @@ fn write_progress_writes_nothing_without_a_terminal() {
 }
 
 /// The binary on a pseudo-terminal, in a fresh folder (kept while the pty lives).
-fn on_a_terminal(script: &str) -> (pty::Pty, tempfile::TempDir) {
+fn on_a_terminal(script: &str) -> (Pty, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    let mut cmd = Command::new(exe());
     cmd.args(["-NoProfile", "-Command", script])
         .env("MAILSH_STORE", dir.path().join("config.db"))
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .current_dir(dir.path());
-    (pty::Pty::spawn(cmd), dir)
+    (Pty::spawn(cmd), dir)
 }
 
 #[test]

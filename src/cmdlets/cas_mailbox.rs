@@ -427,8 +427,11 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
     Some(run())
 }
 
+/// What a Set- changed: `(property, old, new)`, as the audit log keeps it.
+type Modified = Vec<(String, String, String)>;
+
 /// Applies the given parameters to a copy of `m`; returns what changed.
-fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Vec<(String, String, String)>), ErrorRecord> {
+fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Modified), ErrorRecord> {
     let mut new = m.clone();
     let mut changed = Vec::new();
     for setting in CAS_COLUMNS {

@@ -1,5 +1,7 @@
 //! Every cmdlet's help examples run, as written, against a temporary store
-//! holding the seeds' mailboxes: the examples are documentation and tests.
+//! holding the seeds' mailboxes, in a temporary folder (files an example
+//! writes, such as Export-Csv's, land there): the examples are
+//! documentation and tests.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,12 +35,31 @@ fn run(cx: &mut Session, text: &str) {
     cx.run_script(&script, &mut |_, _| Ok(()));
 }
 
+/// The process's current folder, put back when dropped (even when the test
+/// fails). No other unit test reads or writes relative paths.
+struct CurrentDir(std::path::PathBuf);
+
+impl CurrentDir {
+    fn enter(dir: &std::path::Path) -> CurrentDir {
+        let old = std::env::current_dir().expect("a current folder");
+        std::env::set_current_dir(dir).expect("the temporary folder");
+        CurrentDir(old)
+    }
+}
+
+impl Drop for CurrentDir {
+    fn drop(&mut self) {
+        let _ = std::env::set_current_dir(&self.0);
+    }
+}
+
 #[test]
 fn every_help_example_runs_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    // Examples that write files write them here, never into the source tree.
+    // Examples that write files write them here, never into the source
+    // tree: a fresh folder for each example.
     let work = dir.path().join("work");
-    let home = std::env::current_dir().expect("a current folder");
+    let mut wrote_csv = false;
     let mut n = 0;
     for def in super::registry().all() {
         let sig = &def.signature;
@@ -69,10 +90,13 @@ fn every_help_example_runs_without_error() {
             assert_eq!(errors.borrow().as_str(), "", "fixture for {}", sig.name);
             let _ = std::fs::remove_dir_all(&work);
             std::fs::create_dir_all(&work).expect("a work folder");
-            std::env::set_current_dir(&work).expect("the work folder");
-            run(&mut cx, example.code);
-            std::env::set_current_dir(&home).expect("back home");
+            {
+                let _in_work = CurrentDir::enter(&work);
+                run(&mut cx, example.code);
+            }
+            wrote_csv |= work.join("imap.csv").exists();
             assert_eq!(errors.borrow().as_str(), "", "{} example {:?} wrote an error", sig.name, example.title);
         }
     }
+    assert!(wrote_csv, "Export-Csv's example wrote in the work folder");
 }

@@ -225,7 +225,7 @@ fn command_info(kind: &str, name: &str) -> Value {
 /// docs/cmdlets.md, generated from the same signatures as Get-Help.
 pub fn cmdlets_markdown() -> String {
     let mut t = String::from(
-        "# mailsh cmdlets\n\nGenerated from the cmdlet signatures (`cargo test` fails when this file is stale; `UPDATE_DOCS=1 cargo test --test docs` rewrites it). Every cmdlet also takes the common parameters: Verbose, Debug, ErrorAction, WarningAction, ErrorVariable, WarningVariable, OutVariable, OutBuffer.\n\n",
+        "# mailsh cmdlets\n\nGenerated from the cmdlet signatures (`cargo test` fails when this file is stale; `UPDATE_DOCS=1 cargo test --test main docs::` rewrites it). Every cmdlet also takes the common parameters: Verbose, Debug, ErrorAction, WarningAction, ErrorVariable, WarningVariable, OutVariable, OutBuffer.\n\n",
     );
     for def in registry().all() {
         let sig = &def.signature;

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 
 use super::common::{confirm, should_process, string_array, with_what_if, write_error};
 use super::content::{Target, drive_value, targets};
-use super::paths::{Provider, full_path, io_error, not_found, shown, split_provider};
+use super::paths::{Provider, file_time, full_path, io_error, not_found, shown, split_provider};
 use crate::format::views::{DIRECTORY_INFO, FILE_INFO};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
-use crate::runtime::value::{DateTime, Value};
+use crate::runtime::value::Value;
 
 const FS_PROVIDER: &str = "Microsoft.PowerShell.Core\\FileSystem";
 
@@ -151,18 +151,6 @@ pub fn definitions() -> Vec<CmdletDef> {
         powershell_cmdlet!(move_, move_item),
         powershell_cmdlet!(rename, rename_item),
     ]
-}
-
-/// A file time as a local DateTime.
-pub fn file_time(t: std::time::SystemTime) -> Value {
-    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => (d.as_secs() as i64, d.subsec_nanos() as i64),
-        Err(e) => (-(e.duration().as_secs() as i64), 0),
-    };
-    match DateTime::from_unix_seconds(secs) {
-        Ok(d) => Value::DateTime(DateTime { ticks: d.ticks + nanos / 100, kind: d.kind }.to_local_time()),
-        Err(_) => Value::Null,
-    }
 }
 
 /// PowerShell's Mode text: d(irectory) a(rchive) r(ead-only) h(idden)

@@ -73,7 +73,7 @@ impl Processor for Measure {
         let v = object(
             MEASURE_INFO,
             vec![
-                ("Count", Value::int(self.count as i64)),
+                ("Count", Value::int(self.count)),
                 ("Average", pick(args.switch("Average"), avg).into_double()),
                 ("Sum", pick(args.switch("Sum"), Some(sum))),
                 ("Maximum", pick(args.switch("Maximum"), max)),

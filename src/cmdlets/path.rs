@@ -131,7 +131,7 @@ fn exists(args: &Args, cx: &Session, given: &str, literal: bool, kind: &str) -> 
             "container" => meta.is_dir(),
             _ => true,
         };
-        let written = meta.modified().ok().map(super::item::file_time);
+        let written = meta.modified().ok().map(super::paths::file_time);
         let date_ok = |bound: &Option<Value>, older: bool| match (bound, &written) {
             (Some(Value::DateTime(b)), Some(Value::DateTime(w))) => {
                 if older {

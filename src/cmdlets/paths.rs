@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::runtime::errors::{Category, ErrorRecord};
 use crate::runtime::ops::{has_wildcard, wildcard_match};
-use crate::runtime::value::Value;
+use crate::runtime::value::{DateTime, Value};
 
 /// The drive a path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,6 +237,18 @@ pub fn path_list(v: Option<&Value>) -> Vec<String> {
         None | Some(Value::Null) => vec![],
         Some(Value::Array(a)) => a.snapshot().iter().map(Value::to_text).collect(),
         Some(other) => vec![other.to_text()],
+    }
+}
+
+/// A file time as a local DateTime.
+pub fn file_time(t: std::time::SystemTime) -> Value {
+    let (secs, nanos) = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => (d.as_secs() as i64, d.subsec_nanos() as i64),
+        Err(e) => (-(e.duration().as_secs() as i64), 0),
+    };
+    match DateTime::from_unix_seconds(secs) {
+        Ok(d) => Value::DateTime(DateTime { ticks: d.ticks + nanos / 100, kind: d.kind }.to_local_time()),
+        Err(_) => Value::Null,
     }
 }
 

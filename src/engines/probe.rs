@@ -185,6 +185,9 @@ impl Conn {
                 Ok(0) => return Err("The server closed the connection.".into()),
                 Ok(_) if byte[0] == b'\n' => break,
                 Ok(_) => out.push(byte[0]),
+                // A signal to the process (a terminal resize in the REPL)
+                // interrupts a read with a timeout even under SA_RESTART.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e.to_string()),
             }
             if out.len() > 64 * 1024 {
@@ -290,6 +293,40 @@ impl ServerCertVerifier for TrustAny {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A signal landing while the probe waits for an answer (in read(2),
+    /// under the read timeout) is not a failure.
+    #[test]
+    fn a_signal_during_a_read_is_retried() {
+        extern "C" fn ignore(_: libc::c_int) {}
+        // SAFETY: installs a handler that does nothing, for a signal only
+        // this test sends.
+        unsafe { libc::signal(libc::SIGUSR2, ignore as *const () as libc::sighandler_t) };
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let (started, thread) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            // SAFETY: plain queries about the calling thread.
+            let _ = started.send(unsafe { (libc::pthread_self(), libc::gettid()) });
+            Conn::Plain(tcp).line()
+        });
+        let (handle, tid) = thread.recv().unwrap();
+        // Wait until the reader sleeps in read(2), then signal it.
+        let stat = format!("/proc/self/task/{tid}/stat");
+        let began = Instant::now();
+        while !std::fs::read_to_string(&stat)
+            .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, r)| r.starts_with(" S")))
+        {
+            assert!(began.elapsed().as_secs() < 20, "the reader never blocked");
+            std::thread::yield_now();
+        }
+        // SAFETY: the thread is alive: it is blocked reading until we write.
+        assert_eq!(unsafe { libc::pthread_kill(handle, libc::SIGUSR2) }, 0);
+        server.write_all(b"+OK ready\r\n").unwrap();
+        assert_eq!(reader.join().unwrap(), Ok("+OK ready".to_string()));
+    }
 
     #[test]
     fn default_ports_come_from_the_bindings() {

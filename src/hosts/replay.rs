@@ -1,7 +1,8 @@
 //! Replays `.ps1` transcripts (mailsh's own or Windows PowerShell's) command
 //! by command in a fresh store and compares the output with what was
 //! recorded. Expected text may hold wildcards: `[..]` for part of a line,
-//! a line `...` for any number of lines.
+//! a line `...` for any number of lines. Transcripts that start services
+//! take their ports from variables the replayer sets (`PORT_VARIABLES`).
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,37 @@ use crate::language::parse_script;
 use crate::runtime::pipeline::Outcome;
 use crate::runtime::session::{Host, Session, Source};
 use crate::runtime::transcript::STARS;
+use crate::runtime::value::Value;
 use crate::store::CreateOptions;
+
+/// The variables set before a transcript's first command, for the ports of
+/// the services it starts: (variable, environment variable, default). The
+/// environment lets a test run hand out ports no other run is using; the
+/// defaults are those the examples were recorded with (the README's tour
+/// uses 11143 too).
+pub const PORT_VARIABLES: [(&str, &str, u16); 6] = [
+    ("ImapPort", "MAILSH_IMAP_PORT", 11143),
+    ("ImapSslPort", "MAILSH_IMAP_SSL_PORT", 11993),
+    ("ImapProxyPort", "MAILSH_IMAP_PROXY_PORT", 11994),
+    ("PopPort", "MAILSH_POP_PORT", 11110),
+    ("PopSslPort", "MAILSH_POP_SSL_PORT", 11995),
+    ("PopProxyPort", "MAILSH_POP_PROXY_PORT", 11996),
+];
+
+/// The port variables' values, from `environment` (a lookup of environment
+/// variables) or their defaults; an error names a value that is not a port.
+pub fn port_variables(environment: impl Fn(&str) -> Option<String>) -> Result<Vec<(&'static str, u16)>, String> {
+    PORT_VARIABLES
+        .iter()
+        .map(|&(name, env, default)| match environment(env) {
+            None => Ok((name, default)),
+            Some(text) => match text.trim().parse::<u16>() {
+                Ok(port) if port > 0 => Ok((name, port)),
+                _ => Err(format!("{env} is {text:?}, not a port number (1 to 65535).")),
+            },
+        })
+        .collect()
+}
 
 /// One command of a transcript and the output recorded after it.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,8 +241,9 @@ pub struct Failure {
     pub printed: Vec<String>,
 }
 
-/// Runs one transcript in a fresh store; returns the failing commands.
-pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<Failure> {
+/// Runs one transcript in a fresh store, with `ports` (from
+/// `port_variables`) set; returns the failing commands.
+pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path, ports: &[(&str, u16)]) -> Vec<Failure> {
     let store_path = scratch.join("config.db");
     let buffer = Rc::new(RefCell::new(String::new()));
     let options = CreateOptions {
@@ -222,6 +254,10 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path) -> Vec<F
     cx.non_interactive = true;
     if let Ok(exe) = std::env::current_exe() {
         cx.exe = exe;
+    }
+    for &(name, port) in ports {
+        // Plain names are never read-only: setting them cannot fail.
+        let _ = cx.set_var(name, Value::Int(port.into()));
     }
     let script_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut failures = Vec::new();
@@ -317,6 +353,13 @@ fn update_file(path: &Path, t: &Transcript, failures: &[Failure]) -> std::io::Re
 }
 
 pub fn run(paths: &[String], update: bool) -> i32 {
+    let ports = match port_variables(|name| std::env::var(name).ok()) {
+        Ok(ports) => ports,
+        Err(e) => {
+            eprintln!("{e}");
+            return 64;
+        }
+    };
     let files = collect(paths);
     let (mut passed, mut failed) = (0, 0);
     for (n, file) in files.iter().enumerate() {
@@ -336,7 +379,7 @@ pub fn run(paths: &[String], update: bool) -> i32 {
             failed += 1;
             continue;
         }
-        let failures = replay_one(file, &transcript, &scratch);
+        let failures = replay_one(file, &transcript, &scratch, &ports);
         let _ = std::fs::remove_dir_all(&scratch);
         if failures.is_empty() {
             println!("PASS {} ({} commands)", file.display(), transcript.entries.len());
@@ -400,6 +443,16 @@ mod tests {
         assert_eq!(t.entries[0].command, "Get-Date");
         assert_eq!(t.entries[0].expected, vec!["some output".to_string()]);
         assert_eq!(t.entries[1].expected, Vec::<String>::new());
+    }
+
+    #[test]
+    fn port_variables_come_from_the_environment_or_their_defaults() {
+        let ports = port_variables(|name| (name == "MAILSH_POP_PORT").then(|| "20110".to_string())).expect("ports");
+        assert_eq!(ports[0], ("ImapPort", 11143));
+        assert_eq!(ports[3], ("PopPort", 20110));
+        assert_eq!(ports.len(), PORT_VARIABLES.len());
+        let bad = port_variables(|name| (name == "MAILSH_IMAP_SSL_PORT").then(|| "99999".to_string()));
+        assert_eq!(bad, Err("MAILSH_IMAP_SSL_PORT is \"99999\", not a port number (1 to 65535).".to_string()));
     }
 
     #[test]

@@ -40,7 +40,9 @@ pub fn ends_in_continuation(text: &str) -> bool {
             }
             Some(_) => {}
             None if c == '`' => {
-                if chars.next().is_none() {
+                // It escapes the next character; with none, the line continues.
+                let at_end = chars.next().is_none();
+                if at_end {
                     return true;
                 }
             }

@@ -203,12 +203,11 @@ pub(crate) fn validator_of(cx: &mut Session, a: &Attribute) -> Result<Option<Val
                 Validator::Count(n(min), n(max))
             }));
         }
-    } else if a.is("ValidateScript") {
-        if let Some(e) = a.positional.first()
-            && let ExprKind::ScriptBlock(b) = &e.kind
-        {
-            return Ok(Some(Validator::Script(b.clone())));
-        }
+    } else if a.is("ValidateScript")
+        && let Some(e) = a.positional.first()
+        && let ExprKind::ScriptBlock(b) = &e.kind
+    {
+        return Ok(Some(Validator::Script(b.clone())));
     }
     Ok(None)
 }

@@ -47,6 +47,14 @@ struct FileOut {
     items: Vec<Value>,
 }
 
+/// `2> file` and friends on a command: the stream's text collected,
+/// written when it ends.
+struct StreamFile {
+    path: String,
+    append: bool,
+    lines: Rc<RefCell<Vec<String>>>,
+}
+
 struct Stage {
     name: String,
     signature: &'static Signature,
@@ -66,7 +74,7 @@ struct Stage {
     /// `2>&1` and friends: what they captured, emitted after each call.
     merged: Option<Rc<RefCell<Vec<Value>>>>,
     /// `2> file`: error text collected for the file.
-    stream_files: Vec<(String, bool, Rc<RefCell<Vec<String>>>)>,
+    stream_files: Vec<StreamFile>,
     file_out: Option<FileOut>,
     cmdlet: Option<&'static CmdletDef>,
 }
@@ -399,7 +407,7 @@ impl Session {
             if let Some(FileOut { path: Some(path), items, append }) = s.file_out.take() {
                 self.write_redirect_file(&path, items, append)?;
             }
-            for (path, append, lines) in std::mem::take(&mut s.stream_files) {
+            for StreamFile { path, append, lines } in std::mem::take(&mut s.stream_files) {
                 let text: String = lines.borrow().concat();
                 write_text(&path, &text, append)?;
             }
@@ -494,7 +502,11 @@ impl Session {
                             None => RedirectTo::Null,
                             Some(p) => {
                                 let lines = Rc::new(RefCell::new(Vec::new()));
-                                stage.stream_files.push((p.clone(), *append, lines.clone()));
+                                stage.stream_files.push(StreamFile {
+                                    path: p.clone(),
+                                    append: *append,
+                                    lines: lines.clone(),
+                                });
                                 RedirectTo::File(lines)
                             }
                         };

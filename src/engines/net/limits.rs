@@ -2,10 +2,18 @@
 //! the budget of connections not yet logged on. A slot is held for as long
 //! as its guard lives, so a session that ends in any way (error, drop,
 //! panic) gives its slot back.
+//!
+//! A user's slot is given back when the relay sees the client close, which
+//! can come after the client, told `OK LOGOUT completed`, has already
+//! connected again: a log-on over the per-user limit therefore waits a
+//! moment for a slot being given back before it is refused.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use super::context::EngineRole;
 use crate::store::{Protocol, ProtocolSettings};
@@ -30,7 +38,13 @@ pub struct ConnectionLimits {
     max_per_ip: usize,
     max_per_user: usize,
     counts: Arc<Mutex<Counts>>,
+    /// Woken whenever a user's slot is given back.
+    user_released: Arc<Notify>,
 }
+
+/// How long a log-on over the per-user limit waits for a closing session
+/// of the same user to give its slot back.
+pub const USER_SLOT_GRACE: Duration = Duration::from_secs(2);
 
 /// One admitted connection.
 pub struct ConnectionSlot {
@@ -42,6 +56,7 @@ pub struct ConnectionSlot {
 pub struct UserSlot {
     user: String,
     counts: Arc<Mutex<Counts>>,
+    released: Arc<Notify>,
 }
 
 fn limit(value: i64) -> usize {
@@ -60,6 +75,7 @@ impl ConnectionLimits {
             max_per_ip: limit(max_per_ip),
             max_per_user: limit(max_per_user),
             counts: Arc::default(),
+            user_released: Arc::default(),
         }
     }
 
@@ -98,7 +114,27 @@ impl ConnectionLimits {
             return Err(LimitRefusal::PerUser);
         }
         c.per_user.insert(user.to_string(), n + 1);
-        Ok(UserSlot { user: user.to_string(), counts: self.counts.clone() })
+        Ok(UserSlot { user: user.to_string(), counts: self.counts.clone(), released: self.user_released.clone() })
+    }
+
+    /// `admit_user`, waiting up to `grace` for a slot of `user` that a
+    /// closing session is giving back.
+    pub async fn admit_user_within(&self, user: &str, grace: Duration) -> Result<UserSlot, LimitRefusal> {
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            // Registered before the check, so a slot given back between the
+            // check and the wait still wakes it.
+            let released = self.user_released.notified();
+            tokio::pin!(released);
+            released.as_mut().enable();
+            match self.admit_user(user) {
+                Err(LimitRefusal::PerUser) => {}
+                other => return other,
+            }
+            if tokio::time::timeout_at(deadline, released).await.is_err() {
+                return Err(LimitRefusal::PerUser);
+            }
+        }
     }
 
     pub fn total(&self) -> usize {
@@ -214,13 +250,16 @@ impl Drop for ConnectionSlot {
 
 impl Drop for UserSlot {
     fn drop(&mut self) {
-        let mut c = lock(&self.counts);
-        if let Some(n) = c.per_user.get_mut(&self.user) {
-            *n -= 1;
-            if *n == 0 {
-                c.per_user.remove(&self.user);
+        {
+            let mut c = lock(&self.counts);
+            if let Some(n) = c.per_user.get_mut(&self.user) {
+                *n -= 1;
+                if *n == 0 {
+                    c.per_user.remove(&self.user);
+                }
             }
         }
+        self.released.notify_waiters();
     }
 }
 
@@ -257,5 +296,27 @@ mod tests {
         drop(a1);
         assert!(budget.admit("192.0.2.1".parse().expect("ip")).is_some());
         assert_eq!(address_key("::ffff:192.0.2.1".parse().expect("ip")), "192.0.2.1".parse::<IpAddr>().expect("ip"));
+    }
+
+    #[test]
+    fn a_log_on_over_the_user_limit_waits_for_a_closing_session_then_gives_up() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+        rt.block_on(async {
+            let limits = ConnectionLimits::new(10, 10, 1);
+            let held = limits.admit_user("guid").expect("one session");
+            // The holder closes while the second log-on waits: admitted.
+            let closing = tokio::spawn(async move {
+                tokio::task::yield_now().await;
+                drop(held);
+            });
+            let second = limits.admit_user_within("guid", Duration::from_secs(20)).await;
+            assert!(second.is_ok());
+            closing.await.expect("the holder closed");
+            // Nobody closes: refused once the grace has passed.
+            let started = tokio::time::Instant::now();
+            let third = limits.admit_user_within("guid", Duration::from_millis(50)).await;
+            assert_eq!(third.err(), Some(LimitRefusal::PerUser));
+            assert!(started.elapsed() >= Duration::from_millis(50));
+        });
     }
 }

@@ -23,6 +23,8 @@ pub mod verify_pool;
 pub use auth::{Authenticator, Caller, LoginOutcome};
 pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
-pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, PreAuthBudget, PreAuthSlot, UserSlot};
+pub use limits::{
+    ConnectionLimits, ConnectionSlot, LimitRefusal, PreAuthBudget, PreAuthSlot, USER_SLOT_GRACE, UserSlot,
+};
 pub use lines::{LineError, LineReader};
 pub use stream::ServerStream;

@@ -16,7 +16,7 @@ use super::texts;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::{self, BackEndError};
-use crate::engines::net::{Caller, EngineContext, LineReader, ListenerKind, LoginOutcome, sasl};
+use crate::engines::net::{Caller, EngineContext, LineReader, ListenerKind, LoginOutcome, USER_SLOT_GRACE, sasl};
 use crate::store::LoginType;
 
 const BACKEND_REPLY: Duration = Duration::from_secs(15);
@@ -86,7 +86,7 @@ impl FrontEnd {
                     continue;
                 }
             };
-            let _user_slot = match self.ctx.limits.admit_user(&mailbox.guid) {
+            let _user_slot = match self.ctx.limits.admit_user_within(&mailbox.guid, USER_SLOT_GRACE).await {
                 Ok(slot) => slot,
                 Err(_) => {
                     if conn.send(&err(texts::TOO_MANY_USER_CONNECTIONS)).await.is_err() {

@@ -77,12 +77,9 @@ impl Session {
                     continue;
                 }
                 matched = true;
-                match self.switch_body(&clause.body, label, sink)? {
-                    Some(n) => {
-                        next = Some(n);
-                        break;
-                    }
-                    None => {}
+                if let Some(n) = self.switch_body(&clause.body, label, sink)? {
+                    next = Some(n);
+                    break;
                 }
             }
             if !matched

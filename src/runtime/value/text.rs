@@ -78,10 +78,11 @@ fn object_text(o: &Object) -> String {
             .collect();
         return parts.join(".");
     }
-    if type_name.starts_with("System.Management.Automation.") && type_name.ends_with("Record") {
-        if let Some(m) = o.get("Message") {
-            return m.to_text();
-        }
+    if type_name.starts_with("System.Management.Automation.")
+        && type_name.ends_with("Record")
+        && let Some(m) = o.get("Message")
+    {
+        return m.to_text();
     }
     if type_name == "System.Management.Automation.PathInfo" {
         return o.get("Path").map(|p| p.to_text()).unwrap_or_default();

@@ -11,7 +11,7 @@ use super::super::session::{PreAuthSession, Step};
 use crate::engines::imap::{capability, texts};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::BackEndError;
-use crate::engines::net::{Caller, LoginOutcome, ServerStream};
+use crate::engines::net::{Caller, LoginOutcome, ServerStream, USER_SLOT_GRACE};
 
 /// Failed logins on one connection before it is closed.
 const MAX_FAILURES: u32 = 4;
@@ -57,7 +57,7 @@ pub async fn log_in(
             return Ok(Step::Continue);
         }
     };
-    let slot = match ctx.limits.admit_user(&mailbox.guid) {
+    let slot = match ctx.limits.admit_user_within(&mailbox.guid, USER_SLOT_GRACE).await {
         Ok(slot) => slot,
         Err(_) => {
             s.reply(stream, tag, "NO", failed).await?;

@@ -1,0 +1,4 @@
+//! The service supervisor end to end, and the connectivity probe against it.
+
+mod control;
+mod imap_probe;
