@@ -12,14 +12,18 @@
 
 mod support;
 
+mod batch_confirm;
 mod docs;
 mod imap;
 mod language;
 mod layout;
 mod pop3;
 mod repl;
+mod repl_admin;
 mod security;
 mod services;
 mod shell;
+mod shell_ux;
+mod smtp;
 mod transcripts;
 mod utility_cmdlets;

@@ -388,7 +388,7 @@ fn an_engine_that_keeps_crashing_is_restarted_after_growing_pauses_and_get_servi
 // ---- private files, secret-free logs ----------------------------------------
 
 /// Every file and folder under `root` that is not 0600 / 0700.
-fn loose_files(root: &std::path::Path) -> Vec<String> {
+pub(crate) fn loose_files(root: &std::path::Path) -> Vec<String> {
     use std::os::unix::fs::PermissionsExt;
     let mut loose = Vec::new();
     let mut todo = vec![root.to_path_buf()];

@@ -214,7 +214,15 @@ fn filters_and_result_size() {
     let r = s.cmd("Get-CASMailbox -Filter \"Name -like 'A*' -or Name -eq 'Cid'\" | % Name");
     assert_eq!(r.stdout, "Ann\nCid\n");
     let r = s.cmd("Get-CASMailbox -ResultSize 2 | % Name");
-    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("Ann\nBob\n", ""));
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        (
+            "Ann\nBob\n",
+            "WARNING: There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.\n"
+        )
+    );
+    let r = s.cmd("Get-CASMailbox -ResultSize 3 | % Name");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("Ann\nBob\nCid\n", ""));
     let r = s.cmd("Get-CASMailbox -Filter \"Colour -eq 'red'\"");
     assert!(r.stderr.contains("'Colour' is not a recognized filterable property."), "{}", r.stderr);
 }
@@ -227,7 +235,15 @@ fn more_than_a_thousand_mailboxes_warn_without_result_size() {
     assert_eq!(r.stdout, "1000\n");
     assert_eq!(
         r.stderr,
-        "WARNING: By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\".\n"
+        "WARNING: By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don't recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.\n"
+    );
+    let r = s.cmd("Get-CASMailbox -ResultSize 2 | Measure-Object | % Count");
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        (
+            "2\n",
+            "WARNING: There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.\n"
+        )
     );
     let r = s.cmd("(Get-CASMailbox -ResultSize Unlimited | Measure-Object).Count");
     assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("1001\n", ""));
@@ -418,7 +434,13 @@ fn remove_mailbox_needs_confirmation_in_batch() {
     let s = Shell::new();
     s.mailboxes(&["Ann"]);
     let r = s.cmd("Remove-Mailbox Ann");
-    assert!(r.stderr.contains("Confirmation is required"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            "Remove-Mailbox : Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.\n"
+        ),
+        "{}",
+        r.stderr
+    );
     let r = s.cmd("Remove-Mailbox Ann -Confirm:$false; (Get-Mailbox | Measure-Object).Count");
     assert_eq!((r.stdout.as_str(), r.code), ("0\n", 0), "{}", r.stderr);
     let r = s.cmd("Search-AdminAuditLog | Select-Object -First 1 | % CmdletName");

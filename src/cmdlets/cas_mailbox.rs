@@ -2,7 +2,7 @@
 
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn, strings,
-    warn_nothing_changed, what_if,
+    warn_nothing_changed,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use super::opath_filter;
@@ -195,6 +195,7 @@ pub fn definitions() -> Vec<CmdletDef> {
 
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-CASMailbox")
+        .outputs(property_names)
         .synopsis("Shows the client access settings of mailboxes: IMAP4, POP3, MAPI, Outlook Web App, ActiveSync, EWS.")
         .description("Without -Identity, every mailbox is listed (the first 1000 unless -ResultSize says otherwise). -Filter takes an OPATH filter such as \"ImapEnabled -eq $false\".")
         .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).pipeline().by_property().help("The mailbox: name, alias, display name, UPN, email address, GUID, canonical name or DOMAIN\\alias. Wildcards (*) are accepted."))
@@ -229,10 +230,14 @@ pub fn result_size(args: &Args) -> Option<usize> {
     }
 }
 
-pub fn result_size_warning(cx: &mut Session, limit: usize) {
-    cx.warn(&format!(
-        "By default, only the first {limit} items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\"."
-    ));
+/// Exchange's warning when more objects matched than were returned: the
+/// default limit's long text, or the short one after an explicit -ResultSize.
+pub fn result_size_warning(cx: &mut Session, args: &Args) {
+    if args.has("ResultSize") {
+        cx.warn("There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.");
+    } else {
+        cx.warn("By default, only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don't recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.");
+    }
 }
 
 /// Walks every mailbox (keyset pages), emitting those that pass `keep`,
@@ -297,15 +302,15 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
             out.emit(cx, v)?;
         }
         if more {
-            result_size_warning(cx, limit.unwrap_or(0));
+            result_size_warning(cx, args);
         }
         return Ok(());
     }
     let more = for_each_mailbox(cx, out, limit, |m, s| {
         selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
     })?;
-    if more && !args.has("ResultSize") {
-        result_size_warning(cx, 1000);
+    if more {
+        result_size_warning(cx, args);
     }
     Ok(())
 }
@@ -347,7 +352,9 @@ fn set_definition() -> CmdletDef {
     let mut sig = Signature::build("Set-CASMailbox")
         .synopsis("Changes the client access settings of a mailbox: IMAP4, POP3, MAPI, Outlook Web App, ActiveSync, EWS.")
         .description("Success writes nothing. A change to ImapEnabled or PopEnabled applies at the user's next login; their open sessions are closed.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::SET_CAS_MAILBOX)
+        .writes_store()
         .param(Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property().help("The mailbox to change."));
     // One parameter per setting of the store's table: flags by name (a
     // protocol's own settings together, in the table's order), then the
@@ -399,7 +406,8 @@ fn set_everywhere(up: &Args, args: &Args, cx: &mut Session) -> Option<Result<()>
     };
     let up_plain = up.given().iter().all(|(n, _)| matches!(*n, "ResultSize" | "DomainController"));
     let streams = ["OutVariable", "ErrorVariable", "WarningVariable", "WhatIf", "Confirm", "Verbose", "Debug"];
-    if !reads_all || !up_plain || streams.iter().any(|p| up.has(p) || args.has(p)) || args.has("Identity") {
+    let asks = cx.what_if_in_force(args) || cx.confirm_in_force(args);
+    if !reads_all || !up_plain || asks || streams.iter().any(|p| up.has(p) || args.has(p)) || args.has("Identity") {
         return None;
     }
     let mut changes = Vec::new();
@@ -478,9 +486,11 @@ enum Key {
 fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     // An object from Get-CASMailbox names its mailbox by GUID: no lookup
-    // before the transaction (this is the bulk path).
+    // before the transaction (this is the bulk path), unless there is
+    // something to describe or ask first.
+    let asks = cx.what_if_in_force(args) || cx.confirm_in_force(args);
     let piped_guid = match &identity {
-        Value::Object(o) if !args.switch("WhatIf") => o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()),
+        Value::Object(o) if !asks => o.get("Guid").map(|g| g.to_text()).filter(|g| !g.is_empty()),
         _ => None,
     };
     let key = match piped_guid {
@@ -488,7 +498,7 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
         None => {
             let found = resolve_mailbox(cx, &identity)?;
             let domain = cx.store()?.server().domain.clone();
-            if what_if(cx, args, &canonical_name(&domain, &found.name)) {
+            if !cx.should_process(args, &canonical_name(&domain, &found.name))? {
                 return Ok(());
             }
             Key::Id(found.id)

@@ -71,40 +71,54 @@ pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
     cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
 }
 
-/// -WhatIf: says what would happen and returns true (the caller stops).
-pub fn what_if(cx: &mut Session, args: &Args, target: &str) -> bool {
-    if args.switch("WhatIf") {
-        cx.print(&format!("What if: Performing the operation \"{}\" on target \"{}\".\n", args.name(), target));
-        return true;
+/// The end of a Set- cmdlet for one object: nothing changed is Exchange's
+/// warning; otherwise `save` and the audit record are one transaction.
+pub fn save_changes(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    changed: Vec<(String, String, String)>,
+    save: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    if changed.is_empty() {
+        warn_nothing_changed(cx, identity);
+        return Ok(());
     }
-    false
+    let user = cx.user.clone();
+    cx.store()?
+        .write(|tx| {
+            save(tx)?;
+            audit(tx, &user, args, identity, changed)
+        })
+        .map_err(super::identity::store_err)?;
+    Ok(())
 }
 
-/// -Confirm (or a cmdlet that always confirms, like Remove-Mailbox): asks in
-/// the REPL; in batch mode the question cannot be answered, so it is an error
-/// unless -Confirm:$false was given.
-pub fn confirm(cx: &mut Session, args: &Args, always: bool, question: &str) -> Result<bool, ErrorRecord> {
-    let wanted = match args.get("Confirm") {
-        Some(v) => v.is_true(),
-        None => always,
-    };
-    if !wanted {
-        return Ok(true);
+/// The write of a New- cmdlet: `insert` and the audit record in one
+/// transaction; a name or address already taken is Exchange's
+/// ADObjectAlreadyExistsException.
+pub fn insert_new(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    insert: impl FnOnce(&Tx) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    let user = cx.user.clone();
+    let written = cx.store()?.write(|tx| {
+        insert(tx)?;
+        audit(tx, &user, args, identity, vec![])
+    });
+    match written {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict(text)) => Err(ErrorRecord::new(
+            text,
+            crate::runtime::errors::Category::NotSpecified,
+            "ADObjectAlreadyExistsException",
+            "ADObjectAlreadyExistsException",
+        )
+        .into()),
+        Err(e) => Err(super::identity::store_err(e).into()),
     }
-    if !cx.host.interactive() || cx.non_interactive {
-        return Err(ErrorRecord::invalid_operation(
-            format!(
-                "{question} Confirmation is required, but this shell cannot prompt. Add -Confirm:$false to proceed."
-            ),
-            "ConfirmationRequired",
-        ));
-    }
-    cx.print(&format!("\nConfirm\nAre you sure you want to perform this action?\n{question}\n"));
-    let answer = cx
-        .host
-        .read_line("[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): ")
-        .unwrap_or_default();
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes" | "a"))
 }
 
 /// Records a successful change in the admin audit log, in the same
@@ -299,30 +313,6 @@ pub fn datetime() -> crate::runtime::signature::ParamType {
 /// An `[long]` parameter.
 pub fn long() -> crate::runtime::signature::ParamType {
     crate::runtime::signature::ParamType::Typed(&LONG)
-}
-
-/// `-WhatIf` and `-Confirm` for PowerShell's own cmdlets that change files
-/// or variables: declared as parameters (the store's batching, which
-/// `should_process` turns on, is for Exchange's cmdlets).
-pub fn with_what_if(sig: crate::runtime::signature::Signature) -> crate::runtime::signature::Signature {
-    use crate::runtime::signature::{Param, ParamType};
-    sig.param(Param::new("WhatIf", ParamType::Switch).aliases(&["wi"]))
-        .param(Param::new("Confirm", ParamType::Switch).aliases(&["cf"]))
-}
-
-/// PowerShell's ShouldProcess for `-WhatIf` (or $WhatIfPreference): prints
-/// `What if: Performing the operation "<operation>" on target "<target>".`
-/// and returns false; true when the change may go ahead.
-pub fn should_process(cx: &mut Session, args: &Args, operation: &str, target: &str) -> bool {
-    let what_if = match args.get("WhatIf") {
-        Some(v) => v.is_true(),
-        None => cx.get_var("WhatIfPreference").is_true(),
-    };
-    if what_if {
-        cx.print(&format!("What if: Performing the operation \"{operation}\" on target \"{target}\".\n"));
-        return false;
-    }
-    true
 }
 
 pub fn strings(list: &[String]) -> Value {

@@ -111,7 +111,7 @@ fn test(args: &Args, cx: &mut Session, out: &mut Output, protocol: ProbeProtocol
         extra_roots: service_certificates(&state_dir_for(&cx.store_path)),
         timeout: Duration::from_secs(args.int("PerConnectionTimeout").unwrap_or(24) as u64),
     };
-    let (result, latency, error) = match probe(&req) {
+    let (result, latency, error) = match probe_until_interrupted(req, cx)? {
         Ok(ms) => ("Success", format!("{ms}.00"), String::new()),
         Err(e) => ("Failure", String::new(), e),
     };
@@ -130,4 +130,21 @@ fn test(args: &Args, cx: &mut Session, out: &mut Output, protocol: ProbeProtocol
         ],
     );
     out.emit(cx, v)
+}
+
+/// Runs the probe on its own thread so that Ctrl-C abandons a network wait
+/// at once (the thread ends by itself at its timeout).
+fn probe_until_interrupted(req: ProbeRequest, cx: &Session) -> Result<std::result::Result<u64, String>> {
+    use std::sync::mpsc::RecvTimeoutError;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(probe(&req));
+    });
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(r) => return Ok(r),
+            Err(RecvTimeoutError::Timeout) => cx.check_interrupt()?,
+            Err(RecvTimeoutError::Disconnected) => return Ok(Err("the probe ended without an answer".into())),
+        }
+    }
 }

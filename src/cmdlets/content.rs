@@ -3,7 +3,7 @@
 //! 5.1 reads and writes them. Lines are written with Windows line endings
 //! (CRLF), as 5.1 writes them; reading splits on CRLF, LF or CR.
 
-use super::common::{confirm, long, should_process, string_array, with_what_if, write_error};
+use super::common::{long, string_array, write_error};
 use super::file_encoding::{ENCODING, Encoding};
 use super::paths::{
     Provider, drive_not_found, expand, full_path, io_error, not_found, shown, split_provider, windows_drive,
@@ -12,6 +12,7 @@ use crate::runtime::command::{Args, CmdletDef, Output, Processor};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::wildcard_match;
 use crate::runtime::session::Session;
+use crate::runtime::signature::ConfirmImpact;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 
@@ -81,12 +82,13 @@ pub fn definitions() -> Vec<CmdletDef> {
         "Set-Content -Path notes.txt -Value 'a', 'b'; $text = Get-Content -Path notes.txt -Raw",
         "",
     );
-    let set = with_what_if(path_params(
+    let set = path_params(
         Signature::build("Set-Content")
             .aliases(&["sc"])
             .class("Microsoft.PowerShell.Commands.SetContentCommand")
-            .synopsis("Writes objects to a file, one line each, replacing what it held."),
-    ))
+            .synopsis("Writes objects to a file, one line each, replacing what it held.")
+            .should_process(ConfirmImpact::Medium),
+    )
     .param(
         Param::new("Value", super::common::object_array())
             .position(1)
@@ -97,12 +99,13 @@ pub fn definitions() -> Vec<CmdletDef> {
     .param(Param::new("NoNewline", T::Switch).help("Writes the values one after another, without line ends."))
     .example("Write a list", "Set-Content -Path names.txt -Value 'John Smith', 'Ken Sanchez'", "")
     .example("From the pipeline", "Get-CASMailbox | ForEach-Object Name | Set-Content -Path names.txt", "");
-    let add = with_what_if(path_params(
+    let add = path_params(
         Signature::build("Add-Content")
             .aliases(&["ac"])
             .class("Microsoft.PowerShell.Commands.AddContentCommand")
-            .synopsis("Appends objects to a file, one line each; creates the file when needed."),
-    ))
+            .synopsis("Appends objects to a file, one line each; creates the file when needed.")
+            .should_process(ConfirmImpact::Medium),
+    )
     .param(
         Param::new("Value", super::common::object_array())
             .position(1)
@@ -347,15 +350,7 @@ impl Processor for Write {
             match t {
                 Target::File(p) => {
                     let target = format!("Path: {}", shown(&p));
-                    if !should_process(cx, args, operation, &target) {
-                        continue;
-                    }
-                    if !confirm(
-                        cx,
-                        args,
-                        false,
-                        &format!("Performing the operation \"{operation}\" on target \"{target}\"."),
-                    )? {
+                    if !cx.should_process_action(args, operation, &target)? {
                         continue;
                     }
                     if let Err(e) = write_file(&p, &values, enc, self.append, args.switch("NoNewline")) {

@@ -22,6 +22,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         );
     let export = Signature::build("Export-Csv")
         .synopsis("Writes objects to a CSV file.")
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .param(Param::new("Path", T::String).position(0).mandatory())
         .param(Param::new("InputObject", T::Object).pipeline())
         .param(Param::new("NoTypeInformation", T::Switch).aliases(&["NTI"]))
@@ -272,11 +273,15 @@ impl Processor for Csv {
         Ok(())
     }
 
-    fn end(&mut self, args: &Args, _cx: &mut Session, _out: &mut Output) -> Result<()> {
+    fn end(&mut self, args: &Args, cx: &mut Session, _out: &mut Output) -> Result<()> {
         if !self.export {
             return Ok(());
         }
         let path = args.string("Path").unwrap_or_default();
+        let shown = super::paths::shown(&super::paths::full_path(&path));
+        if !cx.should_process(args, &shown)? {
+            return Ok(());
+        }
         let mut text = self.lines.join("\r\n");
         text.push_str("\r\n");
         Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)

@@ -1,5 +1,6 @@
 //! Get-Help and Get-Command, and docs/cmdlets.md: all read the signatures.
 
+use super::about_topics::{self, TOPICS, Topic};
 use super::common::object;
 use super::registry;
 use crate::format::format_text;
@@ -45,12 +46,70 @@ fn find_def(name: &str) -> std::result::Result<&'static CmdletDef, ErrorRecord> 
     })
 }
 
+/// The commands a wildcard name (`*CAS*`) matches, sorted; none for a
+/// plain name.
+fn wildcard_matches(name: &str) -> Vec<Found> {
+    if !crate::runtime::ops::has_wildcard(name) {
+        return Vec::new();
+    }
+    let mut found: Vec<Found> =
+        registry().all().iter().filter(|d| wildcard_match(name, d.signature.name, false)).map(Found::Command).collect();
+    found.sort_by_key(|f| f.name().to_ascii_lowercase());
+    found.extend(TOPICS.iter().filter(|t| wildcard_match(name, t.name, false)).map(Found::Topic));
+    found
+}
+
+/// What a help name matched: a command, or an about_ topic.
+#[derive(Clone, Copy)]
+enum Found {
+    Command(&'static CmdletDef),
+    Topic(&'static Topic),
+}
+
+impl Found {
+    fn name(&self) -> &'static str {
+        match self {
+            Found::Command(d) => d.signature.name,
+            Found::Topic(t) => t.name,
+        }
+    }
+}
+
 fn get_help(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let Some(name) = args.string("Name") else {
         let text = "\nTOPIC\n    mailsh help\n\nSHORT DESCRIPTION\n    mailsh runs the Exchange Management Shell cmdlets that decide who may reach a mailbox and how.\n\nLONG DESCRIPTION\n    Get-Command lists every cmdlet. Get-Help <cmdlet> shows its syntax;\n    -Examples, -Full and -Parameter <name> show more. <cmdlet> -? works too.\n\n";
         return out.emit(cx, format_text(text.to_string()));
     };
-    let def = find_def(&name)?;
+    let found = match wildcard_matches(&name).as_slice() {
+        [] => match about_topics::find(&name) {
+            Some(t) => Found::Topic(t),
+            None => Found::Command(find_def(&name)?),
+        },
+        [one] => *one,
+        many => {
+            // Several: PowerShell lists them, one line each.
+            for f in many {
+                let (category, synopsis) = match f {
+                    Found::Command(d) => ("Cmdlet", d.signature.synopsis),
+                    Found::Topic(t) => ("HelpFile", t.synopsis),
+                };
+                let row = super::common::custom_object(
+                    "HelpInfoShort",
+                    vec![
+                        ("Name".into(), Value::str(f.name())),
+                        ("Category".into(), Value::str(category)),
+                        ("Synopsis".into(), Value::str(synopsis)),
+                    ],
+                );
+                out.emit(cx, row)?;
+            }
+            return Ok(());
+        }
+    };
+    let def = match found {
+        Found::Command(d) => d,
+        Found::Topic(t) => return out.emit(cx, format_text(about_topics::text(t))),
+    };
     let sig = &def.signature;
     let text = if let Some(p) = args.string("Parameter") {
         let params: Vec<&Param> = sig.params.iter().filter(|x| wildcard_match(&p, x.name, false)).collect();

@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::common::{confirm, should_process, string_array, with_what_if, write_error};
+use super::common::{string_array, write_error};
 use super::content::{Target, drive_value, targets};
 use super::paths::{Provider, file_time, full_path, io_error, not_found, shown, split_provider};
 use crate::format::views::{DIRECTORY_INFO, FILE_INFO};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
+use crate::runtime::signature::ConfirmImpact;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 
@@ -44,103 +45,96 @@ pub fn definitions() -> Vec<CmdletDef> {
     .param(Param::new("Stream", string_array()))
     .example("A file's size", "Set-Content -Path users.csv -Value 'Name'; (Get-Item -Path users.csv).Length", "")
     .example("An environment variable", "Get-Item -Path Env:\\HOME", "");
-    let new = with_what_if(
-        Signature::build("New-Item")
-            .aliases(&["ni"])
-            .class("Microsoft.PowerShell.Commands.NewItemCommand")
-            .synopsis("Creates a file or a folder (or an environment variable or variable).")
-            .param(
-                Param::new("Path", string_array())
-                    .position(0)
-                    .by_property()
-                    .help("Where to create it (with -Name, the folder)."),
-            )
-            .param(Param::new("Name", T::String).by_property())
-            .param(
-                Param::new("ItemType", T::String)
-                    .aliases(&["Type"])
-                    .by_property()
-                    .help("File (the default) or Directory."),
-            )
-            .param(Param::new("Value", T::Object).pipeline().by_property().help("The new file's text."))
-            .param(
-                Param::new("Force", T::Switch)
-                    .help("Overwrites a file, returns an existing folder, creates missing parent folders."),
-            )
-            .param(Param::new("Credential", T::Credential)),
-    )
+    let new = (Signature::build("New-Item")
+        .should_process(ConfirmImpact::Medium)
+        .aliases(&["ni"])
+        .class("Microsoft.PowerShell.Commands.NewItemCommand")
+        .synopsis("Creates a file or a folder (or an environment variable or variable).")
+        .param(
+            Param::new("Path", string_array())
+                .position(0)
+                .by_property()
+                .help("Where to create it (with -Name, the folder)."),
+        )
+        .param(Param::new("Name", T::String).by_property())
+        .param(
+            Param::new("ItemType", T::String).aliases(&["Type"]).by_property().help("File (the default) or Directory."),
+        )
+        .param(Param::new("Value", T::Object).pipeline().by_property().help("The new file's text."))
+        .param(
+            Param::new("Force", T::Switch)
+                .help("Overwrites a file, returns an existing folder, creates missing parent folders."),
+        )
+        .param(Param::new("Credential", T::Credential)))
     .example("A folder", "New-Item -Path reports -ItemType Directory", "")
     .example("A file with text", "New-Item -Path reports.txt -ItemType File -Value 'first line' | Out-Null", "");
-    let mkdir = with_what_if(
-        Signature::build("mkdir")
-            .aliases(&["md"])
-            .class("Microsoft.PowerShell.Commands.NewItemCommand")
-            .synopsis("Creates folders (New-Item -ItemType Directory).")
-            .param(Param::new("Path", string_array()).position(0).by_property())
-            .param(Param::new("Name", T::String).by_property())
-            .param(Param::new("Value", T::Object).pipeline().by_property())
-            .param(Param::new("Force", T::Switch))
-            .param(Param::new("Credential", T::Credential)),
-    )
+    let mkdir = (Signature::build("mkdir")
+        .should_process(ConfirmImpact::Medium)
+        .aliases(&["md"])
+        .class("Microsoft.PowerShell.Commands.NewItemCommand")
+        .synopsis("Creates folders (New-Item -ItemType Directory).")
+        .param(Param::new("Path", string_array()).position(0).by_property())
+        .param(Param::new("Name", T::String).by_property())
+        .param(Param::new("Value", T::Object).pipeline().by_property())
+        .param(Param::new("Force", T::Switch))
+        .param(Param::new("Credential", T::Credential)))
     .example("A folder for reports", "mkdir reports | Out-Null", "");
-    let remove = with_what_if(
-        path_params(
-            Signature::build("Remove-Item")
-                .aliases(&["rm", "del", "erase", "rd", "ri", "rmdir"])
-                .class("Microsoft.PowerShell.Commands.RemoveItemCommand")
-                .synopsis("Deletes files and folders (or environment variables, variables, functions)."),
-            true,
-        )
-        .param(Param::new("Recurse", T::Switch).help("Deletes a folder with everything in it.")),
+    let remove = (path_params(
+        Signature::build("Remove-Item")
+            .should_process(ConfirmImpact::Medium)
+            .aliases(&["rm", "del", "erase", "rd", "ri", "rmdir"])
+            .class("Microsoft.PowerShell.Commands.RemoveItemCommand")
+            .synopsis("Deletes files and folders (or environment variables, variables, functions)."),
+        true,
     )
+    .param(Param::new("Recurse", T::Switch).help("Deletes a folder with everything in it.")))
     .example("A file", "Set-Content -Path old.txt -Value 'x'; Remove-Item -Path old.txt", "")
     .example(
         "A folder and its content",
         "New-Item -Path tmp -ItemType Directory | Out-Null; Remove-Item -Path tmp -Recurse",
         "",
     );
-    let copy = with_what_if(
-        path_params(
-            Signature::build("Copy-Item")
-                .aliases(&["copy", "cp", "cpi"])
-                .class("Microsoft.PowerShell.Commands.CopyItemCommand")
-                .synopsis("Copies files and folders."),
-            true,
-        )
-        .param(Param::new("Destination", T::String).position(1).by_property())
-        .param(Param::new("Recurse", T::Switch).help("Copies a folder with everything in it."))
-        .param(Param::new("Container", T::Switch))
-        .param(Param::new("PassThru", T::Switch)),
+    let copy = (path_params(
+        Signature::build("Copy-Item")
+            .should_process(ConfirmImpact::Medium)
+            .aliases(&["copy", "cp", "cpi"])
+            .class("Microsoft.PowerShell.Commands.CopyItemCommand")
+            .synopsis("Copies files and folders."),
+        true,
     )
+    .param(Param::new("Destination", T::String).position(1).by_property())
+    .param(Param::new("Recurse", T::Switch).help("Copies a folder with everything in it."))
+    .param(Param::new("Container", T::Switch))
+    .param(Param::new("PassThru", T::Switch)))
     .example(
         "A backup copy",
         "Set-Content -Path users.csv -Value 'Name'; Copy-Item -Path users.csv -Destination users.bak",
         "",
     );
-    let move_ = with_what_if(
+    let move_ = (
         path_params(
             Signature::build("Move-Item")
+                .should_process(ConfirmImpact::Medium)
                 .aliases(&["move", "mv", "mi"])
                 .class("Microsoft.PowerShell.Commands.MoveItemCommand")
                 .synopsis("Moves files and folders."),
             true,
         )
         .param(Param::new("Destination", T::String).position(1).by_property())
-        .param(Param::new("PassThru", T::Switch)),
+        .param(Param::new("PassThru", T::Switch))
     )
     .example("Into a folder", "New-Item -Path done -ItemType Directory | Out-Null; Set-Content -Path a.csv -Value 'x'; Move-Item -Path a.csv -Destination done", "");
-    let rename = with_what_if(
-        Signature::build("Rename-Item")
-            .aliases(&["ren", "rni"])
-            .class("Microsoft.PowerShell.Commands.RenameItemCommand")
-            .synopsis("Gives a file or folder a new name in the same folder.")
-            .param(Param::new("Path", T::String).position(0).pipeline().by_property())
-            .param(Param::new("LiteralPath", T::String).aliases(&["PSPath"]).by_property())
-            .param(Param::new("NewName", T::String).position(1).mandatory().by_property())
-            .param(Param::new("Force", T::Switch))
-            .param(Param::new("PassThru", T::Switch))
-            .param(Param::new("Credential", T::Credential)),
-    )
+    let rename = (Signature::build("Rename-Item")
+        .should_process(ConfirmImpact::Medium)
+        .aliases(&["ren", "rni"])
+        .class("Microsoft.PowerShell.Commands.RenameItemCommand")
+        .synopsis("Gives a file or folder a new name in the same folder.")
+        .param(Param::new("Path", T::String).position(0).pipeline().by_property())
+        .param(Param::new("LiteralPath", T::String).aliases(&["PSPath"]).by_property())
+        .param(Param::new("NewName", T::String).position(1).mandatory().by_property())
+        .param(Param::new("Force", T::Switch))
+        .param(Param::new("PassThru", T::Switch))
+        .param(Param::new("Credential", T::Credential)))
     .example("A new name", "Set-Content -Path a.log -Value 'x'; Rename-Item -Path a.log -NewName a.old", "");
     vec![
         powershell_cmdlet!(get, get_item),
@@ -322,15 +316,7 @@ fn new_item(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
         let p = full_path(rest);
         let shown_path = shown(&p);
         let operation = if dir { "Create Directory" } else { "Create File" };
-        if !should_process(cx, args, operation, &format!("Destination: {shown_path}")) {
-            continue;
-        }
-        if !confirm(
-            cx,
-            args,
-            false,
-            &format!("Performing the operation \"{operation}\" on target \"Destination: {shown_path}\"."),
-        )? {
+        if !cx.should_process_action(args, operation, &format!("Destination: {shown_path}"))? {
             continue;
         }
         let created = if dir { create_dir(&p, force) } else { create_file(&p, args.get("Value"), force) };
@@ -441,10 +427,7 @@ fn remove_one(args: &Args, cx: &mut Session, p: &Path) -> Result<()> {
     let shown_path = shown(p);
     let is_dir = p.is_dir() && !p.symlink_metadata().map(|m| m.file_type().is_symlink()).unwrap_or(false);
     let operation = if is_dir { "Remove Directory" } else { "Remove File" };
-    if !should_process(cx, args, operation, &shown_path) {
-        return Ok(());
-    }
-    if !confirm(cx, args, false, &format!("Performing the operation \"{operation}\" on target \"{shown_path}\"."))? {
+    if !cx.should_process_action(args, operation, &shown_path)? {
         return Ok(());
     }
     let result = if is_dir {
@@ -456,12 +439,7 @@ fn remove_one(args: &Args, cx: &mut Session, p: &Path) -> Result<()> {
             if !cx.host.interactive() || cx.non_interactive {
                 return write_error(cx, args, non_interactive().with_target(shown_path.clone(), "String"));
             }
-            cx.print(&format!("\nConfirm\n{question}\n"));
-            let answer = cx
-                .host
-                .read_line("[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ")
-                .unwrap_or_default();
-            if !matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "a") {
+            if !cx.confirm_prompt(&question)? {
                 return Ok(());
             }
         }
@@ -475,16 +453,7 @@ fn remove_one(args: &Args, cx: &mut Session, p: &Path) -> Result<()> {
     }
 }
 
-/// What Windows PowerShell says when a prompt is needed and nobody can
-/// answer (-NonInteractive, or no terminal).
-pub fn non_interactive() -> ErrorRecord {
-    ErrorRecord::new(
-        "Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.",
-        Category::InvalidOperation,
-        "System.Management.Automation.PSInvalidOperationException",
-        "PSInvalidOperationException",
-    )
-}
+pub use crate::runtime::should_process::non_interactive;
 
 /// Where a copy or move of `src` to `dest` lands: into `dest` when it is a
 /// folder, else `dest` itself.
@@ -558,7 +527,7 @@ fn copy_item(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Ou
         let to = landing(&src, &dest);
         let kind = if src.is_dir() { "Directory" } else { "File" };
         let target = format!("Item: {} Destination: {}", shown(&src), shown(&to));
-        if !should_process(cx, args, &format!("Copy {kind}"), &target) {
+        if !cx.should_process_action(args, &format!("Copy {kind}"), &target)? {
             continue;
         }
         if to == src {
@@ -617,7 +586,7 @@ fn move_item(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Ou
         let to = landing(&src, &dest);
         let kind = if src.is_dir() { "Directory" } else { "File" };
         let target = format!("Item: {} Destination: {}", shown(&src), shown(&to));
-        if !should_process(cx, args, &format!("Move {kind}"), &target) {
+        if !cx.should_process_action(args, &format!("Move {kind}"), &target)? {
             continue;
         }
         if to.exists() && to != src {
@@ -682,12 +651,11 @@ fn rename_item(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         parent.join(&new_name)
     };
     let kind = if src.is_dir() { "Directory" } else { "File" };
-    if !should_process(
-        cx,
+    if !cx.should_process_action(
         args,
         &format!("Rename {kind}"),
         &format!("Item: {} Destination: {}", shown(&src), shown(&to)),
-    ) {
+    )? {
         return Ok(());
     }
     if to.exists() && to != src {

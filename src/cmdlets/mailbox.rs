@@ -2,8 +2,7 @@
 
 use super::cas_mailbox::{for_each_mailbox, result_size, result_size_warning};
 use super::common::{
-    apply_multi, audit, canonical_name, confirm, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
-    what_if,
+    apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use crate::format::views::MAILBOX;
@@ -88,7 +87,7 @@ fn quota_value(q: Option<u64>) -> Value {
 
 /// A quota parameter: `Unlimited`, a byte count, or a size such as `2GB`,
 /// `500 MB`, `1.5GB`.
-fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRecord> {
+pub(super) fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRecord> {
     let text = v.to_text();
     if text.trim().eq_ignore_ascii_case("unlimited") {
         return Ok(None);
@@ -113,7 +112,9 @@ fn quota_arg(name: &str, v: &Value) -> std::result::Result<Option<u64>, ErrorRec
 fn new_definition() -> CmdletDef {
     let sig = Signature::build("New-Mailbox")
         .synopsis("Creates a user and its mailbox. IMAP4, POP3, MAPI and Outlook Web App are enabled, as Exchange creates mailboxes.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::NEW_MAILBOX)
+        .writes_store()
         .param(Param::new("Name", T::String).position(0).mandatory().help("The unique name of the mailbox (shown in lists)."))
         .param(Param::new("Alias", T::String).help("The alias; defaults to the UPN's local part or the name without spaces."))
         .param(Param::new("DisplayName", T::String).help("The display name; defaults to Name."))
@@ -195,7 +196,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         .into());
     }
     let target = canonical_name(&server.domain, &name);
-    if what_if(cx, args, &target) {
+    if !cx.should_process(args, &target)? {
         return Ok(());
     }
     let plain = args.get("Password").and_then(secure_text).unwrap_or_default();
@@ -228,6 +229,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-Mailbox")
+        .outputs(|| PROPERTIES)
         .synopsis("Lists mailboxes, or shows one.")
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter"))
@@ -265,8 +267,8 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         }
         Some(mailbox_object(m, s))
     })?;
-    if more && !args.has("ResultSize") {
-        result_size_warning(cx, 1000);
+    if more {
+        result_size_warning(cx, args);
     }
     Ok(())
 }
@@ -274,7 +276,9 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 fn set_definition() -> CmdletDef {
     let sig = Signature::build("Set-Mailbox")
         .synopsis("Changes a mailbox's names, addresses, password or storage quotas.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::SET_MAILBOX)
+        .writes_store()
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
         )
@@ -395,7 +399,7 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     let found = resolve_mailbox(cx, &identity)?;
     let domain = cx.store()?.server().domain.clone();
     let shown = canonical_name(&domain, &found.name);
-    if what_if(cx, args, &shown) {
+    if !cx.should_process(args, &shown)? {
         return Ok(());
     }
     let mut new = found.clone();
@@ -437,7 +441,9 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
 fn remove_definition() -> CmdletDef {
     let sig = Signature::build("Remove-Mailbox")
         .synopsis("Removes a mailbox and its user. Asks for confirmation unless -Confirm:$false.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::High)
+        .confirm_message(super::confirm_texts::REMOVE_MAILBOX)
+        .writes_store()
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
         )
@@ -451,13 +457,7 @@ fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
     let found = resolve_mailbox(cx, &identity)?;
     let domain = cx.store()?.server().domain.clone();
     let shown = canonical_name(&domain, &found.name);
-    if what_if(cx, args, &shown) {
-        return Ok(());
-    }
-    let question = format!(
-        "Removing mailbox \"{shown}\" will remove the Active Directory user object and mark the mailbox in the database for removal."
-    );
-    if !confirm(cx, args, true, &question)? {
+    if !cx.should_process(args, &shown)? {
         return Ok(());
     }
     let user = cx.user.clone();

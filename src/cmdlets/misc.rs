@@ -15,9 +15,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("This server", "Get-ExchangeServer", "");
     vec![
         CmdletDef::run(clear, |_, _, cx, _| {
-            if cx.host.color() {
-                cx.host.write_out("\u{1b}[2J\u{1b}[H");
-            }
+            cx.host.clear_screen();
             Ok(())
         }),
         CmdletDef::run(server, get_exchange_server),

@@ -16,12 +16,15 @@ macro_rules! powershell_cmdlet {
     };
 }
 
+mod about_topics;
+mod accepted_domain;
 mod audit_log;
 mod cas_mailbox;
 mod child_item;
 mod command;
 mod common;
 mod compare_object;
+mod confirm_texts;
 mod connectivity;
 mod content;
 mod convert_csv;
@@ -54,8 +57,10 @@ mod paths;
 mod pop_settings;
 mod progress;
 mod protocol_settings;
+mod queue;
 mod random;
 mod read_host;
+mod receive_connector;
 mod secure_string;
 mod select_object;
 mod select_string;
@@ -66,6 +71,7 @@ mod sort_object;
 mod tee_object;
 mod timespan;
 mod transcript;
+mod transport_config;
 mod unique;
 mod variable;
 mod where_object;
@@ -83,6 +89,10 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(imap_settings::definitions());
     defs.extend(pop_settings::definitions());
     defs.extend(owa_virtual_directory::definitions());
+    defs.extend(receive_connector::definitions());
+    defs.extend(accepted_domain::definitions());
+    defs.extend(queue::definitions());
+    defs.extend(transport_config::definitions());
     defs.extend(audit_log::definitions());
     defs.extend(help::definitions());
     defs.extend(format_list::definitions());

@@ -25,6 +25,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("Create without showing", "New-Mailbox -Name Test -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null", "");
     let file = Signature::build("Out-File")
         .synopsis("Writes objects, rendered as on the console, to a file.")
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .param(Param::new("FilePath", T::String).aliases(&["Path"]).position(0).mandatory())
         .param(Param::new("InputObject", T::Object).pipeline())
         .param(Param::new("Append", T::Switch))
@@ -79,6 +80,10 @@ impl Processor for Collect {
             Kind::String => out.emit(cx, Value::str(text)),
             Kind::File => {
                 let path = args.string("FilePath").unwrap_or_default();
+                let shown = super::paths::shown(&super::paths::full_path(&path));
+                if !cx.should_process_action(args, "Output to File", &shown)? {
+                    return Ok(());
+                }
                 Ok(super::common::write_text_file(&path, &text, args.switch("Append"))?)
             }
         }

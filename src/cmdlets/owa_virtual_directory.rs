@@ -1,7 +1,7 @@
 //! Get-/Set-OwaVirtualDirectory: where intranetUrl and InternetUrl calendar
 //! links point.
 
-use super::common::{audit, object, warn_nothing_changed, what_if};
+use super::common::{object, save_changes};
 use super::identity::store_err;
 use crate::format::views::OWA_VDIR;
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -25,7 +25,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         );
     let set = Signature::build("Set-OwaVirtualDirectory")
         .synopsis("Changes the InternalUrl and ExternalUrl of an Outlook Web App virtual directory.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::SET_OWA_VIRTUAL_DIRECTORY)
+        .writes_store()
         .param(
             Param::new("Identity", T::Identity("VirtualDirectoryIdParameter"))
                 .position(0)
@@ -92,7 +94,7 @@ fn set_vdir(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Ou
     let (found, server) = matching(cx, args)?;
     for mut d in found {
         let identity = format!("{}\\{}", server.name, d.name);
-        if what_if(cx, args, &identity) {
+        if !cx.should_process(args, &identity)? {
             continue;
         }
         let mut changed = Vec::new();
@@ -109,18 +111,8 @@ fn set_vdir(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Ou
                 }
             }
         }
-        if changed.is_empty() {
-            warn_nothing_changed(cx, &identity);
-            continue;
-        }
         d.changed = now_unix();
-        let user = cx.user.clone();
-        cx.store()?
-            .write(|tx| {
-                Store::save_owa_virtual_directory(tx, &d)?;
-                audit(tx, &user, args, &identity, changed)
-            })
-            .map_err(store_err)?;
+        save_changes(cx, args, &identity, changed, |tx| Store::save_owa_virtual_directory(tx, &d).map(|_| ()))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! settings (parameter, type, property, how to read and write it), the
 //! object Exchange shows, validation, and the restart warning.
 
-use super::common::{audit, object, strings, warn_nothing_changed, what_if};
+use super::common::{audit, object, strings, warn_nothing_changed};
 use super::identity::store_err;
 use crate::runtime::command::{Args, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
@@ -397,7 +397,7 @@ fn check_command_size(s: &ProtocolSettings) -> std::result::Result<(), ErrorReco
     Ok(())
 }
 
-fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRecord> {
+pub(super) fn bindings(param: &str, v: &Value) -> std::result::Result<Vec<String>, ErrorRecord> {
     let mut out = Vec::new();
     for b in list(v) {
         let Ok(binding) = crate::engines::net::bind::parse_binding(&b) else {
@@ -549,7 +549,9 @@ pub fn set_signature(
         .aliases(aliases)
         .synopsis(synopsis)
         .description("Server-level settings are read when the services start: restart both services (front end and back end) for a change to take effect.")
-        .should_process()
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
+        .confirm_message(if imap { super::confirm_texts::SET_IMAP_SETTINGS } else { super::confirm_texts::SET_POP_SETTINGS })
+        .writes_store()
         .param(Param::new("Identity", T::Identity("ServerIdParameter")).pipeline().by_property().help("The server; this server if omitted."))
         .param(Param::new("Server", T::Identity("ServerIdParameter")).help("The server; this server if omitted."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility."));
@@ -658,7 +660,7 @@ pub fn get(p: &ProtocolCmdlets, args: &Args, cx: &mut Session, out: &mut Output)
 pub fn set(p: &ProtocolCmdlets, args: &Args, cx: &mut Session) -> Result<()> {
     let server = check_server(cx, args)?;
     let identity = format!("{}\\1", server.name);
-    if what_if(cx, args, &identity) {
+    if !cx.should_process(args, &identity)? {
         return Ok(());
     }
     let imap = p.protocol == Protocol::Imap4;

@@ -33,7 +33,13 @@ fn read_host(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Ou
     };
     let secret = args.switch("AsSecureString");
     let answer = if secret { cx.host.read_secret(&prompt) } else { cx.host.read_line(&prompt) };
-    let Some(line) = answer else { return Ok(()) };
+    let Some(line) = answer else {
+        // Ctrl-C at the prompt abandons the command; the end of input is no answer.
+        if cx.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(cx.prompt_abandoned());
+        }
+        return Ok(());
+    };
     if let Some(t) = cx.transcript.as_mut() {
         let shown = if secret { "*".repeat(line.chars().count()) } else { line.clone() };
         t.append(&format!("{prompt}{shown}\n"));

@@ -59,10 +59,17 @@ fn get_credential(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
         )
         .into());
     }
+    // Ctrl-C at either question abandons the command.
+    let stopped = |cx: &mut Session| cx.prompt_abandoned();
     let user = match args.string("UserName") {
         Some(u) => u,
-        None => cx.host.read_line("User: ").unwrap_or_default(),
+        None => match cx.host.read_line("User: ") {
+            Some(u) => u,
+            None => return Err(stopped(cx)),
+        },
     };
-    let password = cx.host.read_line(&format!("Password for user {user}: ")).unwrap_or_default();
+    let Some(password) = cx.host.read_secret(&format!("Password for user {user}: ")) else {
+        return Err(stopped(cx));
+    };
     out.emit(cx, Value::credential(user, password.as_str().into()))
 }

@@ -8,18 +8,35 @@ use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::ops::{has_wildcard, wildcard_match};
 use crate::runtime::session::Session;
-use crate::runtime::signature::{Param, ParamType as T, Signature};
+use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature};
 use crate::runtime::types::EnumValue;
 use crate::runtime::types::exchange::STARTUP_TYPE;
 use crate::runtime::value::Value;
 use crate::services::{Service, ServiceControl, ServiceStatus};
 use crate::store::{StartupType, Store};
 
+/// What a ServiceController shows (Tab completion after Get-Service |).
+const SERVICE_PROPERTIES: &[&str] = &[
+    "Status",
+    "Name",
+    "DisplayName",
+    "ServiceName",
+    "StartType",
+    "CanStop",
+    "CanPauseAndContinue",
+    "CanShutdown",
+    "DependentServices",
+    "ServicesDependedOn",
+    "ServiceType",
+    "MachineName",
+];
+
 pub fn definitions() -> Vec<CmdletDef> {
     let name = || Param::new("Name", T::Strings).aliases(&["ServiceName"]).position(0).pipeline().by_property();
     let get = Signature::build("Get-Service")
         .aliases(&["gsv"])
         .class("Microsoft.PowerShell.Commands.GetServiceCommand")
+        .outputs(|| SERVICE_PROPERTIES)
         .synopsis("Shows the Exchange mail services and whether they run.")
         .param(name().help("Service names; wildcards accepted (MSExchange*)."))
         .param(Param::new("DisplayName", T::Strings))
@@ -28,6 +45,7 @@ pub fn definitions() -> Vec<CmdletDef> {
     let start = Signature::build("Start-Service")
         .aliases(&["sasv"])
         .class("Microsoft.PowerShell.Commands.StartServiceCommand")
+        .should_process(ConfirmImpact::Medium)
         .synopsis("Starts a service; returns once it listens. Starting a running service does nothing.")
         .param(name().mandatory())
         .param(Param::new("DisplayName", T::Strings))
@@ -38,6 +56,7 @@ pub fn definitions() -> Vec<CmdletDef> {
     let stop = Signature::build("Stop-Service")
         .aliases(&["spsv"])
         .class("Microsoft.PowerShell.Commands.StopServiceCommand")
+        .should_process(ConfirmImpact::Medium)
         .synopsis("Stops a service: open sessions are told goodbye and the process exits.")
         .param(name().mandatory())
         .param(Param::new("DisplayName", T::Strings))
@@ -48,6 +67,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("Stop the IMAP4 back end", "Stop-service msExchangeIMAP4BE", "");
     let restart = Signature::build("Restart-Service")
         .class("Microsoft.PowerShell.Commands.RestartServiceCommand")
+        .should_process(ConfirmImpact::Medium)
         .synopsis("Stops and starts a service, so that it reads its settings again.")
         .param(name().mandatory())
         .param(Param::new("DisplayName", T::Strings))
@@ -57,6 +77,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("Apply new POP3 settings", "Restart-Service MSExchangePOP3,MSExchangePOP3BE", "");
     let set = Signature::build("Set-Service")
         .class("Microsoft.PowerShell.Commands.SetServiceCommand")
+        .should_process(ConfirmImpact::Medium)
         .synopsis("Sets a service's startup type: Automatic, Manual (the default) or Disabled (it cannot be started).")
         .param(Param::new("Name", T::String).aliases(&["ServiceName"]).position(0).mandatory().pipeline().by_property())
         .param(Param::new("StartupType", T::Enum(&STARTUP_TYPE)))
@@ -238,6 +259,9 @@ pub fn stop_one(cx: &mut Session, s: Service) -> std::result::Result<(), String>
 
 fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, action: Action) -> Result<()> {
     for s in selected(args, input, cx) {
+        if !cx.should_process(args, &long_name(s))? {
+            continue;
+        }
         if matches!(action, Action::Stop | Action::Restart)
             && let Err(reason) = stop_one(cx, s)
         {
@@ -261,6 +285,9 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     let Some(s) = Service::from_name(&name) else {
         return Err(not_found(&name).into());
     };
+    if !cx.should_process(args, &long_name(s))? {
+        return Ok(());
+    }
     if let Some(startup) = args.get("StartupType").and_then(StartupType::from_value) {
         let user = cx.user.clone();
         let store = cx.store()?;

@@ -12,6 +12,7 @@ use crate::runtime::value::{Value, format_compact_datetime, now_unix};
 pub fn definitions() -> Vec<CmdletDef> {
     let start = Signature::build("Start-Transcript")
         .synopsis("Records the session (commands and output) to a file in PowerShell's transcript layout.")
+        .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .param(
             Param::new("Path", T::String)
                 .aliases(&["LiteralPath", "OutputDirectory"])
@@ -49,11 +50,14 @@ fn start_transcript(args: &Args, _input: Option<&Value>, cx: &mut Session, out: 
         )
         .into());
     }
+    if !cx.should_process(args, &super::paths::shown(&super::paths::full_path(&path.to_string_lossy())))? {
+        return Ok(());
+    }
     if let Some(old) = cx.transcript.take() {
         old.stop();
     }
     let user = cx.user.clone();
-    let info = HeaderInfo { user: &user, machine: &server, host_application: "mailsh" };
+    let info = HeaderInfo { user: &user, machine: &server, host_application: "mailsh", width: cx.host.width() };
     let t = Transcript::start(path.clone(), args.switch("Append"), args.switch("IncludeInvocationHeader"), &info)
         .map_err(|e| {
             ErrorRecord::new(

@@ -51,6 +51,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         Signature::build("New-Variable")
             .aliases(&["nv"])
             .class("Microsoft.PowerShell.Commands.NewVariableCommand")
+            .should_process(crate::runtime::signature::ConfirmImpact::Medium)
             .synopsis("Creates a variable, optionally read-only or constant.")
             .param(Param::new("Name", T::String).position(0).mandatory().by_property())
             .param(Param::new("Value", T::Object).position(1).pipeline().by_property())
@@ -65,6 +66,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         Signature::build("Set-Variable")
             .aliases(&["set"])
             .class("Microsoft.PowerShell.Commands.SetVariableCommand")
+            .should_process(crate::runtime::signature::ConfirmImpact::Medium)
             .synopsis("Sets a variable's value (creating it), optionally in another scope.")
             .param(Param::new("Name", string_array()).position(0).mandatory().by_property())
             .param(Param::new("Value", T::Object).position(1).pipeline().by_property())
@@ -97,6 +99,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         Signature::build("Clear-Variable")
             .aliases(&["clv"])
             .class("Microsoft.PowerShell.Commands.ClearVariableCommand")
+            .should_process(crate::runtime::signature::ConfirmImpact::Medium)
             .synopsis("Sets variables to $null, keeping them.")
             .param(Param::new("Name", string_array()).position(0).mandatory().by_property())
             .param(Param::new("Include", string_array()))
@@ -109,6 +112,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         Signature::build("Remove-Variable")
             .aliases(&["rv"])
             .class("Microsoft.PowerShell.Commands.RemoveVariableCommand")
+            .should_process(crate::runtime::signature::ConfirmImpact::Medium)
             .synopsis("Deletes variables.")
             .param(Param::new("Name", string_array()).position(0).mandatory().by_property())
             .param(Param::new("Include", string_array()))
@@ -290,6 +294,10 @@ fn new_variable(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut 
     let name = args.string("Name").unwrap_or_default();
     let frame = scope_frame(cx, args)?;
     let value = args.get("Value").or(input).cloned().unwrap_or(Value::Null);
+    let target = format!("Name: {name} Value: {}", value.to_text());
+    if !cx.should_process_action(args, "New variable", &target)? {
+        return Ok(());
+    }
     if store(cx, args, frame, &name, value.clone(), true)? && args.switch("PassThru") {
         let v = variable_object(cx, &name, value);
         out.emit(cx, v)?;
@@ -360,6 +368,10 @@ fn set_variable(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut 
             vec![name.clone()]
         };
         for n in names {
+            let target = format!("Name: {n} Value: {}", value.to_text());
+            if !cx.should_process_action(args, "Set variable", &target)? {
+                continue;
+            }
             if store(cx, args, frame, &n, value.clone(), false)? && args.switch("PassThru") {
                 let v = variable_object(cx, &n, value.clone());
                 out.emit(cx, v)?;
@@ -388,6 +400,9 @@ fn get_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut
 fn clear_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     for (frame, key, shown) in selected(cx, args, true)? {
         let Some(var) = cx.scopes.local(frame, &key).cloned() else { continue };
+        if !cx.should_process_action(args, "Clear variable", &format!("Name: {shown}"))? {
+            continue;
+        }
         if var.read_only && (!args.switch("Force") || extra(frame, &key).options.eq_ignore_ascii_case("Constant")) {
             write_error(cx, args, not_writable(&shown))?;
             continue;
@@ -405,6 +420,9 @@ fn clear_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
 
 fn remove_variable(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     for (frame, key, shown) in selected(cx, args, false)? {
+        if !cx.should_process_action(args, "Remove variable", &format!("Name: {shown}"))? {
+            continue;
+        }
         remove_at(cx, args, frame, &key, &shown, args.switch("Force"))?;
     }
     Ok(())

@@ -9,3 +9,4 @@ pub mod net;
 pub mod pop3;
 pub mod probe;
 pub mod render;
+pub mod smtp;

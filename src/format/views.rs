@@ -58,6 +58,10 @@ pub const MAILBOX_STATISTICS: &str = "Microsoft.Exchange.Management.MapiTasks.Pr
 pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
 pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
+pub const RECEIVE_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
+pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain";
+pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
+pub const TRANSPORT_CONFIG: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.TransportConfigContainer";
 pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
 pub const AUDIT_ENTRY: &str = "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
 pub const CONNECTIVITY: &str = "Microsoft.Exchange.Monitoring.CasTransactionOutcome";
@@ -106,6 +110,30 @@ static SERVICE_TABLE: [ColumnSpec; 3] =
 
 static OWA_TABLE: [ColumnSpec; 3] =
     [auto("Name", "Name"), auto("Server", "Server"), auto("InternalUrl", "InternalUrl")];
+
+/// Exchange's `Get-ReceiveConnector`: Identity, Bindings, Enabled.
+static RECEIVE_CONNECTOR_TABLE: [ColumnSpec; 3] =
+    [auto("Identity", "Identity"), auto("Bindings", "Bindings"), auto("Enabled", "Enabled")];
+
+/// Exchange's `Get-AcceptedDomain`: Name, DomainName, DomainType, Default.
+static ACCEPTED_DOMAIN_TABLE: [ColumnSpec; 4] = [
+    auto("Name", "Name"),
+    auto("DomainName", "DomainName"),
+    auto("DomainType", "DomainType"),
+    auto("Default", "Default"),
+];
+
+/// Exchange's `Get-Queue` columns.
+static QUEUE_TABLE: [ColumnSpec; 8] = [
+    auto("Identity", "Identity"),
+    auto("DeliveryType", "DeliveryType"),
+    auto("Status", "Status"),
+    auto("MessageCount", "MessageCount"),
+    auto("Velocity", "Velocity"),
+    auto("RiskLevel", "RiskLevel"),
+    auto("OutboundIPPool", "OutboundIPPool"),
+    auto("NextHopDomain", "NextHopDomain"),
+];
 
 static CONNECTIVITY_TABLE: [ColumnSpec; 6] = [
     col("CasServer", "ClientAccessServerShortName", 15),
@@ -283,6 +311,9 @@ pub fn default_view(o: &Object) -> View {
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),
         SERVICE => View::Table(&SERVICE_TABLE),
         OWA_VDIR => View::Table(&OWA_TABLE),
+        QUEUE => View::Table(&QUEUE_TABLE),
+        RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
+        ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),
         COMMAND_INFO => View::Table(&COMMAND_TABLE),
         GROUP_INFO => View::Table(&GROUP_TABLE),

@@ -13,6 +13,9 @@ use crate::runtime::session::{Session, Source};
 /// The exit status of a run: `exit N`, or 1 when an error record was
 /// written (mailsh is stricter than PowerShell here, for CI), else 0.
 pub fn exit_code(cx: &Session, outcome: Outcome) -> i32 {
+    if outcome == Outcome::Interrupted {
+        eprintln!("{}", crate::runtime::errors::Flow::Interrupted);
+    }
     match outcome {
         Outcome::Exit(n) => n,
         Outcome::Stopped | Outcome::Interrupted => 1,

@@ -201,7 +201,10 @@ fn run(args: &[String]) -> i32 {
     let stdin_tty = std::io::stdin().is_terminal();
     let interactive_shell = o.file.is_none() && o.command.is_none() && stdin_tty;
     let prompts = stdin_tty && !o.non_interactive;
-    let mut cx = super::session::new_session(store, create_options(&o), Box::new(Console::new(prompts)));
+    let interrupt = catch_ctrl_c(!interactive_shell);
+    let console = Console::new(prompts, interrupt.clone());
+    let mut cx = super::session::new_session(store, create_options(&o), Box::new(console));
+    cx.interrupt = interrupt;
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
         // The REPL's history (which may hold what was typed at a prompt) is
@@ -216,6 +219,19 @@ fn run(args: &[String]) -> i32 {
         (None, Some(cmd)) => batch::run_text(&mut cx, cmd, None),
         (None, None) => batch::run_stdin(&mut cx),
     }
+}
+
+/// Ctrl-C sets a flag that what runs checks between records and
+/// iterations, and that ends a prompt: the command stops, never the shell.
+/// In batch a second Ctrl-C, while the first is not yet seen (a command
+/// stuck in a system call), ends the program with 130 as a shell would.
+fn catch_ctrl_c(batch: bool) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if batch {
+        let _ = signal_hook::flag::register_conditional_shutdown(libc::SIGINT, 130, flag.clone());
+    }
+    let _ = signal_hook::flag::register(libc::SIGINT, flag.clone());
+    flag
 }
 
 #[cfg(test)]

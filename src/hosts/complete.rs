@@ -1,7 +1,10 @@
 //! Tab completion from the signatures: cmdlet names and aliases, parameter
-//! names, enum values, mailbox identities and service names.
+//! names, enum values, mailbox identities and service names; and from the
+//! session: variables (`$Err`), their objects' properties (`$m.Imap`), and
+//! file paths (`./sc`, and the values of path parameters).
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use reedline::{Completer, CompletionResult, Span, Suggestion};
 
@@ -10,14 +13,102 @@ use crate::store::Store;
 
 pub const SERVICE_NAMES: &[&str] = &["MSExchangeIMAP4", "MSExchangeIMAP4BE", "MSExchangePOP3", "MSExchangePOP3BE"];
 
+/// What the session holds, as the REPL saw it after the last command: each
+/// variable's name and, for an object (or a list of them), its properties.
+pub type Variables = Arc<Mutex<Vec<(String, Vec<String>)>>>;
+
+/// Automatic variables spelled as PowerShell spells them (the session keys
+/// variables in lower case).
+const AUTOMATIC: &[&str] = &[
+    "ConfirmPreference",
+    "DebugPreference",
+    "Error",
+    "ErrorActionPreference",
+    "false",
+    "FormatEnumerationLimit",
+    "HOME",
+    "Host",
+    "InformationPreference",
+    "MaximumHistoryCount",
+    "NestedPromptLevel",
+    "null",
+    "PID",
+    "ProgressPreference",
+    "PSCulture",
+    "PSUICulture",
+    "PSVersionTable",
+    "ShellId",
+    "true",
+    "VerbosePreference",
+    "WarningPreference",
+    "WhatIfPreference",
+];
+
+/// The session's variables for completion: names and object properties.
+pub fn variables_of(cx: &crate::runtime::session::Session) -> Vec<(String, Vec<String>)> {
+    use crate::runtime::value::Value;
+    cx.scopes
+        .visible_names()
+        .into_iter()
+        .map(|key| {
+            let shown =
+                AUTOMATIC.iter().find(|a| a.eq_ignore_ascii_case(&key)).map_or(key.to_string(), |a| a.to_string());
+            let value = cx.get_var(&key);
+            let first = match &value {
+                Value::Array(items) => items.items().first().cloned(),
+                other => Some(other.clone()),
+            };
+            let props = match first {
+                Some(Value::Object(o)) => o.names(),
+                _ => Vec::new(),
+            };
+            (shown, props)
+        })
+        .collect()
+}
+
 pub struct ShellCompleter {
     store_path: PathBuf,
     store: Option<Store>,
+    variables: Variables,
 }
 
 impl ShellCompleter {
-    pub fn new(store_path: PathBuf) -> ShellCompleter {
-        ShellCompleter { store_path, store: None }
+    pub fn new(store_path: PathBuf, variables: Variables) -> ShellCompleter {
+        ShellCompleter { store_path, store: None, variables }
+    }
+
+    /// The properties of what `upstream` outputs: a cmdlet's declared ones,
+    /// or those of a variable's objects.
+    fn upstream_properties(&self, upstream: Option<&str>) -> Vec<String> {
+        let Some(up) = upstream else { return Vec::new() };
+        if let Some(name) = up.strip_prefix('$') {
+            let Ok(vars) = self.variables.lock() else { return Vec::new() };
+            return vars.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, p)| p.clone()).unwrap_or_default();
+        }
+        crate::cmdlets::registry()
+            .find(up)
+            .and_then(|d| d.signature.output_properties)
+            .map(|f| f().iter().map(|p| p.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    /// `$Err` -> `$Error`; `$m.Imap` -> `$m.ImapEnabled`...
+    fn variable_words(&self, word: &str) -> Option<Vec<String>> {
+        let rest = word.strip_prefix('$')?;
+        let vars = self.variables.lock().ok()?;
+        let lower = |s: &str| s.to_ascii_lowercase();
+        if let Some((name, member)) = rest.split_once('.') {
+            let (_, props) = vars.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+            let mut found: Vec<String> =
+                props.iter().filter(|p| lower(p).starts_with(&lower(member))).map(|p| format!("${name}.{p}")).collect();
+            found.sort_by_key(|p| lower(p));
+            return Some(found);
+        }
+        let mut found: Vec<String> =
+            vars.iter().filter(|(n, _)| lower(n).starts_with(&lower(rest))).map(|(n, _)| format!("${n}")).collect();
+        found.sort_by_key(|n| lower(n));
+        Some(found)
     }
 
     fn mailbox_names(&mut self, prefix: &str) -> Vec<String> {
@@ -37,6 +128,8 @@ struct Context {
     word_start: usize,
     word: String,
     tokens: Vec<String>,
+    /// The first word of the command before `|`, whose objects this one gets.
+    upstream: Option<String>,
 }
 
 fn context(line: &str, pos: usize) -> Context {
@@ -52,6 +145,10 @@ fn context(line: &str, pos: usize) -> Context {
             _ => {}
         }
     }
+    let upstream = before[..seg_start].strip_suffix('|').and_then(|head| {
+        let start = head.rfind(['|', ';', '(', '{']).map_or(0, |i| i + 1);
+        head[start..].split_whitespace().next().map(str::to_string)
+    });
     let segment = &before[seg_start..];
     let mut tokens = Vec::new();
     let mut current = String::new();
@@ -87,11 +184,53 @@ fn context(line: &str, pos: usize) -> Context {
     if current.is_empty() {
         word_start = pos;
     }
-    Context { word_start, word: current, tokens }
+    Context { word_start, word: current, tokens, upstream }
 }
 
 fn quote_if_needed(s: &str) -> String {
     if s.contains(char::is_whitespace) { format!("\"{s}\"") } else { s.to_string() }
+}
+
+/// Files and folders that complete `word` (`./sc` -> `./scripts/`), as
+/// typed: relative stays relative, folders end in `/`.
+fn path_words(word: &str) -> Vec<String> {
+    let unquoted = word.trim_matches(['"', '\'']);
+    let (dir, prefix) = match unquoted.rfind('/') {
+        Some(i) => (&unquoted[..=i], &unquoted[i + 1..]),
+        None => ("", unquoted),
+    };
+    let expanded = match dir.strip_prefix("~/") {
+        Some(rest) => format!("{}/{rest}", std::env::var("HOME").unwrap_or_default()),
+        None => dir.to_string(),
+    };
+    let listing = if expanded.is_empty() { "." } else { expanded.as_str() };
+    let Ok(entries) = std::fs::read_dir(listing) else { return Vec::new() };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase())
+                || name.starts_with('.') && !prefix.starts_with('.')
+            {
+                return None;
+            }
+            let slash = if e.path().is_dir() { "/" } else { "" };
+            Some(quote_if_needed(&format!("{dir}{name}{slash}")))
+        })
+        .collect();
+    found.sort_by_key(|p| p.to_ascii_lowercase());
+    found
+}
+
+/// Parameters whose values name properties of the piped objects (and
+/// Where-Object's first position, which takes a name in `Where-Object Name -eq x`).
+fn is_property_param(p: &Param) -> bool {
+    matches!(p.name, "Property" | "ExpandProperty" | "GroupBy" | "FilterScript")
+}
+
+/// Parameters whose values are file paths.
+fn is_path_param(p: &Param) -> bool {
+    matches!(p.name, "Path" | "LiteralPath" | "FilePath" | "Destination" | "OutputDirectory")
 }
 
 impl ShellCompleter {
@@ -99,6 +238,12 @@ impl ShellCompleter {
     pub fn candidates(&mut self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let ctx = context(line, pos);
         let word = ctx.word.clone();
+        if let Some(found) = self.variable_words(&word).filter(|f| !f.is_empty()) {
+            return (ctx.word_start, found);
+        }
+        if word.starts_with("./") || word.starts_with("../") || word.starts_with('/') || word.starts_with("~/") {
+            return (ctx.word_start, path_words(&word));
+        }
         let lower = word.to_ascii_lowercase().trim_matches(['"', '\'']).to_string();
         let starts = |s: &str| s.to_ascii_lowercase().starts_with(&lower);
         let registry = crate::cmdlets::registry();
@@ -146,6 +291,17 @@ impl ShellCompleter {
             Some(ParamType::Identity("MailboxIdParameter")) => {
                 self.mailbox_names(&word).iter().map(|n| quote_if_needed(n)).collect()
             }
+            _ if param.is_some_and(is_path_param) => path_words(&word),
+            _ if param.is_some_and(is_property_param) && !word.starts_with('{') => {
+                // `Name,Imap<Tab>`: the last name of a list is completed.
+                let (done, last) = word.rsplit_once(',').map_or(("", word.as_str()), |(d, l)| (d, l));
+                let last = last.to_ascii_lowercase();
+                let mut names = self.upstream_properties(ctx.upstream.as_deref());
+                names.retain(|n| n.to_ascii_lowercase().starts_with(&last));
+                names.sort_by_key(|n| n.to_ascii_lowercase());
+                names.dedup();
+                names.into_iter().map(|n| if done.is_empty() { n } else { format!("{done},{n}") }).collect()
+            }
             _ if is_service_command => {
                 let mut v: Vec<String> = SERVICE_NAMES.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect();
                 if sig.name.eq_ignore_ascii_case("net") && ctx.tokens.len() == 1 {
@@ -180,8 +336,36 @@ mod tests {
     use super::*;
 
     fn complete(line: &str) -> Vec<String> {
-        let mut c = ShellCompleter::new(PathBuf::from("/nonexistent/store.db"));
+        let mut c = ShellCompleter::new(PathBuf::from("/nonexistent/store.db"), Variables::default());
         c.candidates(line, line.len()).1
+    }
+
+    #[test]
+    fn variables_members_and_paths_complete() {
+        let vars: Variables = Arc::new(Mutex::new(vec![
+            ("Error".to_string(), vec![]),
+            ("ErrorActionPreference".to_string(), vec![]),
+            (
+                "m".to_string(),
+                vec!["Name".to_string(), "ImapEnabled".to_string(), "ImapUseProtocolDefaults".to_string()],
+            ),
+        ]));
+        let mut c = ShellCompleter::new(PathBuf::from("/nonexistent/store.db"), vars);
+        let mut at = |line: &str| c.candidates(line, line.len());
+        assert_eq!(at("$Err"), (0, vec!["$Error".to_string(), "$ErrorActionPreference".to_string()]));
+        assert_eq!(
+            at("Write-Host $m.imap"),
+            (11, vec!["$m.ImapEnabled".to_string(), "$m.ImapUseProtocolDefaults".to_string()])
+        );
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::create_dir(dir.path().join("scripts")).expect("a folder");
+        std::fs::write(dir.path().join("schedule.csv"), "x").expect("a file");
+        let base = dir.path().display().to_string();
+        assert_eq!(
+            at(&format!("Get-Content -Path {base}/sc")).1,
+            vec![format!("{base}/schedule.csv"), format!("{base}/scripts/")]
+        );
+        assert_eq!(at(&format!("& {base}/scr")).1, vec![format!("{base}/scripts/")]);
     }
 
     #[test]
@@ -198,5 +382,11 @@ mod tests {
             vec!["iCalendar".to_string(), "intranetUrl".to_string(), "InternetUrl".to_string()]
         );
         assert_eq!(complete("Get-CASMailbox | Set-CASMailbox -PopEnabled $f"), vec!["$false".to_string()]);
+        // Property names from what the pipeline carries.
+        assert!(complete("Get-CASMailbox | Select-Object -Property ImapEn").contains(&"ImapEnabled".to_string()));
+        assert!(complete("Get-CASMailbox | Format-Table Name,PopEn").contains(&"Name,PopEnabled".to_string()));
+        assert!(complete("Get-CASMailbox | Where-Object MAPIE").contains(&"MAPIEnabled".to_string()));
+        assert!(complete("Get-Mailbox | Sort-Object Prohibit").contains(&"ProhibitSendQuota".to_string()));
+        assert_eq!(complete("Get-Service MSExchangeIMAP4 | Select-Object StartT"), vec!["StartType".to_string()]);
     }
 }

@@ -3,6 +3,8 @@
 //! pipe (`mailsh ... | head`) ends the program quietly, as success.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::runtime::session::Host;
 
@@ -10,12 +12,14 @@ pub struct Console {
     interactive: bool,
     color: bool,
     width: usize,
+    /// The session's Ctrl-C flag: Ctrl-C at a prompt sets it.
+    interrupt: Arc<AtomicBool>,
 }
 
 impl Console {
-    pub fn new(interactive: bool) -> Console {
+    pub fn new(interactive: bool, interrupt: Arc<AtomicBool>) -> Console {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Console { interactive, color, width: terminal_width().unwrap_or(120) }
+        Console { interactive, color, width: terminal_width().unwrap_or(120), interrupt }
     }
 }
 
@@ -57,8 +61,13 @@ impl Host for Console {
     /// the next line of standard input, as powershell.exe reads it; `None`
     /// at its end, or on a terminal that may not be asked (-NonInteractive).
     fn read_line(&mut self, prompt: &str) -> Option<String> {
-        if !self.interactive && std::io::stdin().is_terminal() {
-            return None;
+        if std::io::stdin().is_terminal() {
+            if !self.interactive {
+                return None;
+            }
+            let line = terminal_line(prompt, Echo::Plain, &self.interrupt);
+            write_or_exit(std::io::stdout().lock(), "\n");
+            return line;
         }
         write_or_exit(std::io::stdout().lock(), prompt);
         let mut line = String::new();
@@ -78,7 +87,7 @@ impl Host for Console {
         if !self.interactive {
             return None;
         }
-        let secret = masked_line(prompt);
+        let secret = terminal_line(prompt, Echo::Masked, &self.interrupt);
         write_or_exit(std::io::stdout().lock(), "\n");
         secret
     }
@@ -95,6 +104,13 @@ impl Host for Console {
         self.width
     }
 
+    /// The screen and its scrollback, then the cursor home, as `clear` does.
+    fn clear_screen(&mut self) {
+        if std::io::stdout().is_terminal() {
+            write_or_exit(std::io::stdout().lock(), "\u{1b}[H\u{1b}[2J\u{1b}[3J");
+        }
+    }
+
     /// Progress is drawn on standard error, so that is what must be a
     /// terminal.
     fn is_terminal(&self) -> bool {
@@ -102,10 +118,19 @@ impl Host for Console {
     }
 }
 
-/// Shows `prompt`, then reads a line from the terminal in raw mode without
-/// echo, printing `*` for each character. The prompt comes after the switch,
-/// so nothing typed once it shows is echoed.
-fn masked_line(prompt: &str) -> Option<String> {
+#[derive(Clone, Copy, PartialEq)]
+enum Echo {
+    Plain,
+    /// One `*` per character typed.
+    Masked,
+}
+
+/// Shows `prompt`, then reads a line from the terminal in raw mode: typed
+/// characters echoed (or masked), Backspace erases, Ctrl-U clears; Ctrl-C
+/// gives up (setting `interrupt`, so what asked stops), as does Ctrl-D on
+/// an empty line. The prompt comes after the switch, so nothing typed once
+/// it shows is echoed by the terminal itself.
+fn terminal_line(prompt: &str, echo: Echo, interrupt: &AtomicBool) -> Option<String> {
     use std::io::Read;
     // SAFETY: tcgetattr/tcsetattr read and write a termios we own, on stdin.
     let mut saved: libc::termios = unsafe { std::mem::zeroed() };
@@ -114,6 +139,7 @@ fn masked_line(prompt: &str) -> Option<String> {
     }
     let mut raw = saved;
     raw.c_lflag &= !(libc::ECHO | libc::ICANON | libc::ISIG);
+    raw.c_iflag &= !(libc::ICRNL | libc::IXON);
     raw.c_cc[libc::VMIN] = 1;
     raw.c_cc[libc::VTIME] = 0;
     unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &raw) };
@@ -122,25 +148,57 @@ fn masked_line(prompt: &str) -> Option<String> {
     let mut pending: Vec<u8> = Vec::new();
     let mut byte = [0u8; 1];
     let mut stdin = std::io::stdin().lock();
+    let erase = |n: usize| write_or_exit(std::io::stdout().lock(), &"\u{8} \u{8}".repeat(n));
+    // 0: text; 1: after ESC; 2: inside a CSI sequence (arrows and the like).
+    let mut escape = 0u8;
     let answer = loop {
         match stdin.read(&mut byte) {
             Ok(1) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             _ => break None,
+        }
+        match (escape, byte[0]) {
+            (1, b'[' | b'O') => {
+                escape = 2;
+                continue;
+            }
+            (1, _) => {
+                escape = 0;
+                continue;
+            }
+            (2, 0x40..=0x7e) => {
+                escape = 0;
+                continue;
+            }
+            (2, _) => continue,
+            _ => {}
         }
         match byte[0] {
             b'\r' | b'\n' => break Some(text),
-            3 => break None,
+            3 => {
+                interrupt.store(true, Ordering::Relaxed);
+                break None;
+            }
+            4 if text.is_empty() => break None,
             0x7f | 0x08 => {
                 if text.pop().is_some() {
-                    write_or_exit(std::io::stdout().lock(), "\u{8} \u{8}");
+                    erase(1);
                 }
             }
+            0x15 => {
+                erase(text.chars().count());
+                text.clear();
+            }
+            // Other control keys and escape sequences (arrows) are ignored.
+            0x1b => escape = 1,
+            b if b < 0x20 => {}
             b => {
                 pending.push(b);
                 if let Ok(s) = std::str::from_utf8(&pending) {
                     text.push_str(s);
+                    let shown = if echo == Echo::Masked { "*" } else { s };
+                    write_or_exit(std::io::stdout().lock(), shown);
                     pending.clear();
-                    write_or_exit(std::io::stdout().lock(), "*");
                 }
             }
         }

@@ -322,7 +322,7 @@ const TIME_LIMIT: Duration = Duration::from_millis(500);
 fn random_scripts_neither_panic_nor_hang() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let store = dir.path().join("fuzz.db");
-    let mut completer = ShellCompleter::new(store.clone());
+    let mut completer = ShellCompleter::new(store.clone(), Default::default());
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut cx = new_session(store, CreateOptions::default(), Box::new(Silent));
     let interrupt = cx.interrupt.clone();

@@ -4,11 +4,13 @@
 pub mod batch;
 pub mod cli;
 pub mod complete;
+mod completion_menu;
 pub mod console;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod highlight;
 pub mod history;
+mod keys;
 pub mod repl;
 pub mod replay;
 pub mod services_hook;

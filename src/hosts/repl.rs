@@ -5,13 +5,13 @@ use std::borrow::Cow;
 use std::rc::Rc;
 
 use reedline::{
-    ColumnarMenu, DefaultHinter, Emacs, FileBackedHistory, KeyCode, KeyModifiers, MenuBuilder, Prompt, PromptEditMode,
+    DefaultHinter, EditCommand, Emacs, FileBackedHistory, HistoryItem, KeyCode, KeyModifiers, Prompt, PromptEditMode,
     PromptHistorySearch, PromptHistorySearchStatus, Reedline, ReedlineEvent, ReedlineMenu, Signal, ValidationResult,
     Validator, default_emacs_keybindings,
 };
 
 use super::batch::{exit_code, report_parse_error};
-use super::complete::ShellCompleter;
+use super::complete::{ShellCompleter, Variables, variables_of};
 use super::highlight::ShellHighlighter;
 use crate::language::diagnose::ends_in_continuation;
 use crate::language::parse_script;
@@ -65,20 +65,32 @@ impl Validator for ShellValidator {
     }
 }
 
-fn editor(cx: &Session) -> Reedline {
+fn editor(cx: &Session, variables: Variables) -> Reedline {
+    let run_found = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut keybindings = default_emacs_keybindings();
     keybindings.add_binding(
         KeyModifiers::NONE,
         KeyCode::Tab,
         ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
     );
-    let menu = Box::new(ColumnarMenu::default().with_name("completion_menu"));
+    // Shift-Tab goes back through the matches; Ctrl+Space opens the menu
+    // (PSReadLine's MenuComplete).
+    for modifiers in [KeyModifiers::SHIFT, KeyModifiers::NONE] {
+        keybindings.add_binding(modifiers, KeyCode::BackTab, ReedlineEvent::MenuPrevious);
+    }
+    keybindings.add_binding(
+        KeyModifiers::CONTROL,
+        KeyCode::Char(' '),
+        ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
+    );
+    let menu = Box::new(super::completion_menu::CompletionMenu::new("completion_menu"));
     let mut line_editor = Reedline::create()
-        .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone())))
+        .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone(), variables)))
         .with_menu(ReedlineMenu::EngineCompleter(menu))
         .with_quick_completions(true)
         .with_partial_completions(true)
-        .with_edit_mode(Box::new(Emacs::new(keybindings)))
+        .with_edit_mode(Box::new(super::keys::ShellKeys::new(Emacs::new(keybindings), run_found.clone())))
+        .with_break_signal(run_found)
         .with_highlighter(Box::new(ShellHighlighter))
         .with_validator(Box::new(ShellValidator))
         .with_hinter(Box::new(
@@ -102,8 +114,12 @@ pub fn run(cx: &mut Session) -> i32 {
         }
     };
     let prompt = ShellPrompt { text: prompt_text(&server) };
-    let mut line_editor = editor(cx);
+    let variables = Variables::default();
+    let mut line_editor = editor(cx, variables.clone());
     loop {
+        if let Ok(mut v) = variables.lock() {
+            *v = variables_of(cx);
+        }
         let signal = match line_editor.read_line(&prompt) {
             Ok(s) => s,
             Err(e) => {
@@ -112,7 +128,26 @@ pub fn run(cx: &mut Session) -> i32 {
             }
         };
         let line = match signal {
-            Signal::Success(line) => line,
+            Signal::Success(line) => {
+                // Written as it is typed (PSReadLine's SaveIncrementally):
+                // a killed shell keeps its history, and two shells on one
+                // store both keep theirs.
+                let _ = line_editor.sync_history();
+                line
+            }
+            // Enter on a line Ctrl-R found: run it, and keep it in the history
+            // as reedline does for a line submitted.
+            Signal::ExternalBreak(line) => {
+                // reedline keeps a broken-off line in its editor: the next
+                // prompt starts empty.
+                line_editor.run_edit_commands(&[EditCommand::Clear]);
+                println!();
+                if !line.trim().is_empty() {
+                    let _ = line_editor.history_mut().save(HistoryItem::from_command_line(&line));
+                    let _ = line_editor.sync_history();
+                }
+                line
+            }
             Signal::CtrlC => continue,
             Signal::CtrlD => return exit_code(cx, Outcome::Completed).min(0),
             _ => continue,
@@ -123,6 +158,8 @@ pub fn run(cx: &mut Session) -> i32 {
         if line.trim().is_empty() {
             continue;
         }
+        // A Ctrl-C from before this line is not meant for it.
+        cx.interrupt.store(false, std::sync::atomic::Ordering::Relaxed);
         cx.source = Rc::new(Source { text: line.clone(), path: None, first_line: 1 });
         match parse_script(&line) {
             Ok(script) => match super::session::run_shown(cx, &script) {

@@ -57,6 +57,8 @@ pub struct Entry {
 #[derive(Debug, Default, PartialEq)]
 pub struct Transcript {
     pub machine: Option<String>,
+    /// `Console Width: N` in mailsh's header: the columns output was laid out in.
+    pub width: Option<usize>,
     /// Lines before the first command, kept as they are by -Update.
     pub preamble: Vec<String>,
     pub entries: Vec<Entry>,
@@ -92,6 +94,9 @@ pub fn parse_transcript(text: &str) -> Transcript {
             i += 1;
             if let Some(m) = l.strip_prefix("Machine: ") {
                 t.machine = m.split_whitespace().next().map(|s| s.to_string());
+            }
+            if let Some(w) = l.strip_prefix("Console Width: ") {
+                t.width = w.trim().parse().ok();
             }
             if l.trim_end() == STARS {
                 break;
@@ -216,6 +221,7 @@ pub fn unified_diff(expected: &[String], actual: &[String]) -> String {
 /// Collects stdout and stderr in order, as a transcript records them.
 struct Capture {
     buffer: Rc<RefCell<String>>,
+    width: usize,
 }
 
 impl Host for Capture {
@@ -231,6 +237,9 @@ impl Host for Capture {
     fn interactive(&self) -> bool {
         false
     }
+    fn width(&self) -> usize {
+        self.width
+    }
 }
 
 pub struct Failure {
@@ -241,6 +250,40 @@ pub struct Failure {
     pub printed: Vec<String>,
 }
 
+/// The domain the transcript's output shows: the server's FQDN
+/// (`CAS01.mailsh.local`), else a canonical name (`mailsh.local/Users/...`);
+/// so a transcript recorded on any store replays on a store like it.
+pub fn recorded_domain(t: &Transcript) -> Option<String> {
+    let is_domain_char = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+    let machine = t.machine.as_deref().unwrap_or("CAS01").to_ascii_lowercase();
+    let fqdn_prefix = format!("{machine}.");
+    let lines = || t.entries.iter().flat_map(|e| e.expected.iter());
+    for line in lines() {
+        let lower = line.to_ascii_lowercase();
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&fqdn_prefix) {
+            let start = from + at;
+            let boundary = start == 0 || !lower[..start].ends_with(is_domain_char);
+            let rest: String = line[start + fqdn_prefix.len()..].chars().take_while(|c| is_domain_char(*c)).collect();
+            let rest = rest.trim_end_matches('.');
+            if boundary && rest.contains('.') {
+                return Some(rest.to_string());
+            }
+            from = start + fqdn_prefix.len();
+        }
+    }
+    for line in lines() {
+        if let Some(at) = line.find("/Users/") {
+            let domain: String = line[..at].chars().rev().take_while(|c| is_domain_char(*c)).collect();
+            let domain: String = domain.chars().rev().collect();
+            if domain.contains('.') {
+                return Some(domain);
+            }
+        }
+    }
+    None
+}
+
 /// Runs one transcript in a fresh store, with `ports` (from
 /// `port_variables`) set; returns the failing commands.
 pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path, ports: &[(&str, u16)]) -> Vec<Failure> {
@@ -248,9 +291,13 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path, ports: &
     let buffer = Rc::new(RefCell::new(String::new()));
     let options = CreateOptions {
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
-        domain: Some("contoso.com".to_string()),
+        domain: Some(recorded_domain(transcript).unwrap_or_else(|| "contoso.com".to_string())),
     };
-    let mut cx = super::session::new_session(store_path.clone(), options, Box::new(Capture { buffer: buffer.clone() }));
+    let mut cx = super::session::new_session(
+        store_path.clone(),
+        options,
+        Box::new(Capture { buffer: buffer.clone(), width: transcript.width.unwrap_or(120) }),
+    );
     cx.non_interactive = true;
     if let Ok(exe) = std::env::current_exe() {
         cx.exe = exe;
@@ -408,6 +455,20 @@ pub fn run(paths: &[String], update: bool) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_recorded_domain_comes_from_the_output() {
+        let t = parse_transcript(
+            "[PS] CAS01>Get-CASMailbox nobody\nThe operation couldn't be performed because object 'nobody' couldn't be found on 'cas01.mailsh.local'.\n",
+        );
+        assert_eq!(recorded_domain(&t).as_deref(), Some("mailsh.local"));
+        let t = parse_transcript(
+            "[PS] CAS01>Set-CASMailbox x -WhatIf\nWhat if: Setting CAS mailbox \"fabrikam.net/Users/X\".\n",
+        );
+        assert_eq!(recorded_domain(&t).as_deref(), Some("fabrikam.net"));
+        let t = parse_transcript("[PS] CAS01>'hello'\nhello\n");
+        assert_eq!(recorded_domain(&t), None);
+    }
 
     #[test]
     fn prompts_of_every_kind_are_recognized() {

@@ -1,10 +1,9 @@
 //! OPATH filters, as Exchange's -Filter takes them:
 //! `"ImapEnabled -eq $false -and Name -like 'J*'"`.
 
-use pest::Parser;
 use pest::iterators::Pair;
 
-use super::parse::{Grammar, Rule};
+use super::parse::{Rule, parse_rule};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Filter {
@@ -28,7 +27,7 @@ pub enum FilterOp {
 
 /// Parses a filter, or returns the position (0-based) where it went wrong.
 pub fn parse_filter(text: &str) -> Result<Filter, usize> {
-    let mut pairs = Grammar::parse(Rule::opath, text).map_err(|e| match e.location {
+    let mut pairs = parse_rule(Rule::opath, text).map_err(|e| match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     })?;
@@ -54,7 +53,13 @@ fn node(pair: Pair<Rule>) -> Filter {
         Rule::opath_cmp => {
             let mut parts = pair.into_inner();
             let property = parts.next().map(|p| p.as_str().to_string()).unwrap_or_default();
-            let op = match parts.next().map(|p| p.as_str()[1..].to_ascii_lowercase()).as_deref() {
+            // The operator's dash may be any of the dashes Word puts in a
+            // pasted command (one to three bytes): skip it as a character.
+            let op = match parts
+                .next()
+                .map(|p| p.as_str().chars().skip(1).collect::<String>().to_ascii_lowercase())
+                .as_deref()
+            {
                 Some("ne") => FilterOp::Ne,
                 Some("like") => FilterOp::Like,
                 Some("notlike") => FilterOp::NotLike,
@@ -94,6 +99,16 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operator_after_a_long_dash_is_read_not_cut_in_the_middle_of_a_character() {
+        for dash in ['\u{2013}', '\u{2014}', '\u{2015}'] {
+            let f = parse_filter(&format!("Name {dash}eq 'J'")).unwrap();
+            assert_eq!(f, Filter::Compare { property: "Name".into(), op: FilterOp::Eq, value: "J".into() });
+        }
+        let f = parse_filter("Name\u{2014}ne \"J\"").unwrap();
+        assert!(matches!(f, Filter::Compare { op: FilterOp::Ne, .. }));
+    }
 
     #[test]
     fn the_reference_filter_parses() {

@@ -280,6 +280,10 @@ pub fn complete_mandatory(args: &mut Args, position: usize, cx: &mut Session) ->
         let prompt = format!("{}: ", p.name);
         let answer = if secret { cx.host.read_secret(&prompt) } else { cx.host.read_line(&prompt) };
         let Some(line) = answer else {
+            // Ctrl-C at the prompt: the command is abandoned, quietly.
+            if cx.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+                return Err(cx.prompt_abandoned());
+            }
             return Err(error());
         };
         if let Some(t) = cx.transcript.as_mut() {

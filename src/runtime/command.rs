@@ -183,7 +183,10 @@ pub struct Output<'a> {
 }
 
 impl Output<'_> {
+    /// Passes one object on; Ctrl-C stops the pipeline here, between
+    /// records (a record a writer has begun is finished or undone whole).
     pub fn emit(&mut self, cx: &mut Session, value: Value) -> Result<()> {
+        cx.check_interrupt()?;
         (self.next)(cx, value)
     }
 

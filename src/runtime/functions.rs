@@ -416,8 +416,9 @@ fn common_preferences(args: &Args, cx: &mut Session) {
     if args.switch("WhatIf") {
         cx.set_local("whatifpreference", Value::Bool(true));
     }
-    if args.switch("Confirm") {
-        cx.set_local("confirmpreference", Value::str("Low"));
+    // -Confirm makes every change ask, -Confirm:$false none, as in PowerShell.
+    if let Some(v) = args.get("Confirm") {
+        cx.set_local("confirmpreference", Value::str(if v.is_true() { "Low" } else { "None" }));
     }
 }
 
@@ -446,6 +447,7 @@ fn script_cmdlet(args: &Args) -> Value {
         ("CommandName".into(), Value::str(args.signature.name)),
         ("WhatIf".into(), Value::Bool(args.switch("WhatIf"))),
         ("Confirm".into(), Value::Bool(args.switch("Confirm"))),
+        ("ConfirmImpact".into(), Value::str(format!("{:?}", args.signature.confirm_impact))),
     ]);
     if let Value::Object(o) = &obj {
         o.set_type_name("System.Management.Automation.PSScriptCmdlet");

@@ -15,6 +15,7 @@ pub mod ops;
 pub mod pipeline;
 pub mod scope;
 pub mod session;
+pub mod should_process;
 pub mod signature;
 pub mod streams;
 pub mod transcript;

@@ -77,6 +77,8 @@ struct Stage {
     stream_files: Vec<StreamFile>,
     file_out: Option<FileOut>,
     cmdlet: Option<&'static CmdletDef>,
+    /// "Yes to All" / "No to All" answered during this invocation.
+    invocation: super::should_process::Invocation,
 }
 
 /// A common `-XVariable name` parameter: `+name` appends, else the variable
@@ -175,6 +177,7 @@ impl Stage {
         };
         cx.warning_action = self.warning_action;
         cx.warning_variable = self.warning_variable.clone();
+        let outer = std::mem::replace(&mut cx.to_all, self.invocation.clone());
         let depth = cx.redirects.len();
         cx.redirects.extend(self.redirects.iter().cloned());
         let result = match self.merged.clone() {
@@ -189,6 +192,7 @@ impl Stage {
             }
             None => self.processor.process(args, input, cx, out),
         };
+        cx.to_all = outer;
         cx.redirects.truncate(depth);
         cx.warning_action = None;
         cx.warning_variable = None;
@@ -314,7 +318,7 @@ impl Session {
         // A writer fed by a pipeline: group its records into larger
         // transactions (a savepoint each), for speed on thousands of them.
         let fed_from = if head_items.is_some() { 0 } else { 1 };
-        let batch = stages.iter().skip(fed_from).any(|s| s.cmdlet.is_some_and(|d| d.signature.should_process));
+        let batch = stages.iter().skip(fed_from).any(|s| s.cmdlet.is_some_and(|d| d.signature.writes_store));
         if batch {
             self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
         }
@@ -485,6 +489,7 @@ impl Session {
             stream_files: Vec::new(),
             file_out: None,
             cmdlet,
+            invocation: Default::default(),
         };
         for r in &cmd.redirections {
             match (&r.to, r.from) {
@@ -618,7 +623,8 @@ impl Session {
             }
             let mut next = |cx: &mut Session, v: Value| feed(rest, sink, cx, v);
             let mut out = Output { next: &mut next };
-            let r = stage.processor.begin(&stage.args, self, &mut out);
+            let invocation = stage.invocation.clone();
+            let r = self.in_invocation(&invocation, |cx| stage.processor.begin(&stage.args, cx, &mut out));
             match r {
                 Ok(()) => {}
                 Err(Flow::StopUpstream) => return Ok(()),
@@ -722,9 +728,15 @@ fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result
                     buf.borrow_mut().push(v);
                     Ok(())
                 };
-                stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
+                let invocation = stage.invocation.clone();
+                cx.in_invocation(&invocation, |cx| {
+                    stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
+                })
             }
-            None => stage.processor.end(&stage.args, cx, &mut out),
+            None => {
+                let invocation = stage.invocation.clone();
+                cx.in_invocation(&invocation, |cx| stage.processor.end(&stage.args, cx, &mut out))
+            }
         };
         cx.redirects.truncate(depth);
         let drained = stage.drain_merged(cx, &mut out);

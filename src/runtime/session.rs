@@ -39,6 +39,8 @@ pub trait Host {
     fn is_terminal(&self) -> bool {
         false
     }
+    /// Clears the screen when standard output is a terminal (Clear-Host).
+    fn clear_screen(&mut self) {}
 }
 
 /// The text being run, to resolve spans into `At line:N char:M`.
@@ -108,6 +110,8 @@ pub struct Session {
     pub(crate) redirects: Vec<Redirect>,
     /// Set by Ctrl-C; what runs checks it between records and iterations.
     pub interrupt: Arc<AtomicBool>,
+    /// "Yes to All" / "No to All" of the command running now.
+    pub(crate) to_all: super::should_process::Invocation,
     /// How objects and error records become text (the host's choice).
     pub(crate) formatter: &'static dyn super::streams::Formatter,
     /// The script functions running now, innermost last, with where each
@@ -150,6 +154,7 @@ impl Session {
             call_depth: 0,
             redirects: Vec::new(),
             interrupt: Arc::new(AtomicBool::new(false)),
+            to_all: Default::default(),
             formatter,
             callers: Vec::new(),
             closures: std::collections::HashMap::new(),

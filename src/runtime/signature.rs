@@ -248,6 +248,16 @@ pub struct Signature {
     /// How a change is rated for -Confirm ($ConfirmPreference): High,
     /// Medium or Low.
     pub confirm_impact: ConfirmImpact,
+    /// What -WhatIf prints and -Confirm asks about, `{target}` standing for
+    /// the object (Exchange's texts); None: PowerShell's `Performing the
+    /// operation "<cmdlet>" on target "<target>".`
+    pub confirm_message: Option<&'static str>,
+    /// Writes the configuration store: fed by a pipeline, its records are
+    /// grouped into larger transactions.
+    pub writes_store: bool,
+    /// The properties of the objects it outputs ([OutputType]), for Tab
+    /// completion of -Property and the like after it in a pipeline.
+    pub output_properties: Option<fn() -> &'static [&'static str]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -277,6 +287,9 @@ impl Signature {
             class: None,
             collect_unbound: false,
             confirm_impact: ConfirmImpact::Medium,
+            confirm_message: None,
+            writes_store: false,
+            output_properties: None,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
@@ -299,8 +312,26 @@ impl Signature {
         self.examples.push(Example { title, code, remarks });
         self
     }
-    pub fn should_process(mut self) -> Self {
+    /// Supports -WhatIf and -Confirm (SupportsShouldProcess), asking
+    /// unprompted when `impact` is at or above `$ConfirmPreference`.
+    pub fn should_process(mut self, impact: ConfirmImpact) -> Self {
         self.should_process = true;
+        self.confirm_impact = impact;
+        self
+    }
+    /// The operation text of -WhatIf and -Confirm, `{target}` for the object.
+    pub fn confirm_message(mut self, template: &'static str) -> Self {
+        self.confirm_message = Some(template);
+        self
+    }
+    /// The properties of the objects it outputs (see `output_properties`).
+    pub fn outputs(mut self, properties: fn() -> &'static [&'static str]) -> Self {
+        self.output_properties = Some(properties);
+        self
+    }
+    /// Writes the configuration store (see `writes_store`).
+    pub fn writes_store(mut self) -> Self {
+        self.writes_store = true;
         self
     }
     pub fn class(mut self, class: &'static str) -> Self {

@@ -19,6 +19,8 @@ pub struct HeaderInfo<'a> {
     pub user: &'a str,
     pub machine: &'a str,
     pub host_application: &'a str,
+    /// The console's columns, so a replay lays tables and lists out alike.
+    pub width: usize,
 }
 
 impl Transcript {
@@ -39,11 +41,12 @@ impl Transcript {
         let os =
             std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
         let header = format!(
-            "{STARS}\nWindows PowerShell transcript start\nStart time: {}\nUsername: {user}\nRunAs User: {user}\nConfiguration Name: \nMachine: {machine} (Linux {os})\nHost Application: {host}\nProcess ID: {pid}\nPSVersion: 5.1.14393.0\nPSEdition: Desktop\nBuildVersion: 10.0.14393.0\n{STARS}\n",
+            "{STARS}\nWindows PowerShell transcript start\nStart time: {}\nUsername: {user}\nRunAs User: {user}\nConfiguration Name: \nMachine: {machine} (Linux {os})\nHost Application: {host}\nConsole Width: {width}\nProcess ID: {pid}\nPSVersion: 5.1.14393.0\nPSEdition: Desktop\nBuildVersion: 10.0.14393.0\n{STARS}\n",
             format_compact_datetime(now_unix()),
             user = info.user,
             machine = info.machine,
             host = info.host_application,
+            width = info.width,
             pid = std::process::id(),
         );
         file.write_all(header.as_bytes())?;

@@ -21,7 +21,7 @@ const GRACE: Duration = Duration::from_secs(8);
 /// Threads for blocking calls, at most.
 const BLOCKING_THREADS: usize = 16;
 
-type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
+pub(crate) type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Which engine serves each service: each takes its context and the
 /// session manager that owns its listeners.
@@ -31,7 +31,15 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
         Service::Pop3Backend => |ctx, sessions| Box::pin(crate::engines::pop3::serve_back_end(ctx, sessions)),
         Service::Imap4 => |ctx, sessions| Box::pin(crate::engines::imap::serve_front_end(ctx, sessions)),
         Service::Imap4Backend => |ctx, sessions| Box::pin(crate::engines::imap::serve_back_end(ctx, sessions)),
+        // Served by `engines::smtp::serve` (they have no EngineContext).
+        Service::FrontEndTransport | Service::Transport => |_, _| Box::pin(async {}),
     }
+}
+
+/// An engine's context, read and bound before the async runtime exists.
+enum Prepared {
+    Client(EngineContext),
+    Transport(crate::engines::smtp::SmtpContext),
 }
 
 fn report(line: &str) {
@@ -52,7 +60,8 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
         return 1;
     }
     // The store at this path must be the one the service was started for
-    // (not a copy put in its place, nor a new store at the same path).
+    // (not a copy put in its place, nor a new store at the same path):
+    // every engine, the transport ones included.
     match crate::store::instance_id(store) {
         Ok(id) if id == store_id => {}
         Ok(_) => {
@@ -67,10 +76,16 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
             return 2;
         }
     }
-    let serve = engine_for(service);
     let (stop_tx, stop_rx) = watch::channel(false);
-    let mut ctx = match context::prepare(service.name(), service.protocol(), service.role(), store, stop_rx) {
-        Ok(c) => c,
+    // Everything that can fail is read and bound here, before the runtime.
+    let prepared = match service.protocol() {
+        Some(protocol) => {
+            context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client)
+        }
+        None => crate::engines::smtp::prepare(service.name(), service.role(), store, stop_rx).map(Prepared::Transport),
+    };
+    let prepared = match prepared {
+        Ok(p) => p,
         Err(e) => {
             report(&format!("{FAILED_PREFIX}{e}"));
             return 2;
@@ -99,7 +114,13 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
                 return 2;
             }
         };
-        let sessions = match SessionManager::new(&mut ctx) {
+        let started: std::io::Result<Serve> = match prepared {
+            Prepared::Client(mut ctx) => {
+                SessionManager::new(&mut ctx).map(|sessions| engine_for(service)(ctx, sessions))
+            }
+            Prepared::Transport(ctx) => crate::engines::smtp::serve(ctx),
+        };
+        let serve = match started {
             Ok(s) => s,
             Err(e) => {
                 report(&format!("{FAILED_PREFIX}{e}"));
@@ -107,7 +128,7 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
             }
         };
         report(READY_LINE);
-        let mut serving = tokio::spawn(serve(ctx, sessions));
+        let mut serving = tokio::spawn(serve);
         tokio::select! {
             _ = term.recv() => {}
             ended = &mut serving => {

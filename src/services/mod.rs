@@ -32,6 +32,13 @@ pub enum Service {
     Imap4Backend,
     Pop3,
     Pop3Backend,
+    /// The Client Access role's SMTP front door (Default Frontend on 25,
+    /// Client Frontend on 587): it keeps nothing and hands each message
+    /// to the Transport service.
+    FrontEndTransport,
+    /// The Mailbox role's transport: queues durably, then delivers into
+    /// the mailbox database.
+    Transport,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +61,14 @@ impl ServiceStatus {
 }
 
 impl Service {
-    pub const ALL: [Service; 4] = [Service::Imap4, Service::Imap4Backend, Service::Pop3, Service::Pop3Backend];
+    pub const ALL: [Service; 6] = [
+        Service::Imap4,
+        Service::Imap4Backend,
+        Service::Pop3,
+        Service::Pop3Backend,
+        Service::FrontEndTransport,
+        Service::Transport,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -62,6 +76,8 @@ impl Service {
             Service::Imap4Backend => "MSExchangeIMAP4BE",
             Service::Pop3 => "MSExchangePOP3",
             Service::Pop3Backend => "MSExchangePOP3BE",
+            Service::FrontEndTransport => "MSExchangeFrontEndTransport",
+            Service::Transport => "MSExchangeTransport",
         }
     }
 
@@ -71,6 +87,8 @@ impl Service {
             Service::Imap4Backend => "Microsoft Exchange IMAP4 Backend",
             Service::Pop3 => "Microsoft Exchange POP3",
             Service::Pop3Backend => "Microsoft Exchange POP3 Backend",
+            Service::FrontEndTransport => "Microsoft Exchange Frontend Transport",
+            Service::Transport => "Microsoft Exchange Transport",
         }
     }
 
@@ -79,17 +97,22 @@ impl Service {
         Service::ALL.into_iter().find(|s| s.name().eq_ignore_ascii_case(name.trim()))
     }
 
-    pub fn protocol(self) -> crate::store::Protocol {
+    /// The client-access protocol an IMAP4 or POP3 service serves; None
+    /// for the transport services, which read receive connectors instead.
+    pub fn protocol(self) -> Option<crate::store::Protocol> {
         match self {
-            Service::Imap4 | Service::Imap4Backend => crate::store::Protocol::Imap4,
-            Service::Pop3 | Service::Pop3Backend => crate::store::Protocol::Pop3,
+            Service::Imap4 | Service::Imap4Backend => Some(crate::store::Protocol::Imap4),
+            Service::Pop3 | Service::Pop3Backend => Some(crate::store::Protocol::Pop3),
+            Service::FrontEndTransport | Service::Transport => None,
         }
     }
 
     pub fn role(self) -> crate::engines::net::EngineRole {
         match self {
-            Service::Imap4 | Service::Pop3 => crate::engines::net::EngineRole::FrontEnd,
-            Service::Imap4Backend | Service::Pop3Backend => crate::engines::net::EngineRole::BackEnd,
+            Service::Imap4 | Service::Pop3 | Service::FrontEndTransport => crate::engines::net::EngineRole::FrontEnd,
+            Service::Imap4Backend | Service::Pop3Backend | Service::Transport => {
+                crate::engines::net::EngineRole::BackEnd
+            }
         }
     }
 }

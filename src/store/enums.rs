@@ -119,3 +119,21 @@ exchange_enum!(
     "Microsoft.Exchange.Data.Directory.SystemConfiguration.Protocol",
     [Imap4 = "IMAP4", Pop3 = "POP3"]
 );
+
+exchange_enum!(
+    TransportRole,
+    "Microsoft.Exchange.Data.Directory.SystemConfiguration.ServerRole",
+    [FrontendTransport = "FrontendTransport", HubTransport = "HubTransport"]
+);
+
+exchange_enum!(
+    AcceptedDomainType,
+    "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomainType",
+    [Authoritative = "Authoritative", ExternalRelay = "ExternalRelay", InternalRelay = "InternalRelay"]
+);
+
+exchange_enum!(
+    ProtocolLoggingLevel,
+    "Microsoft.Exchange.Data.ProtocolLoggingLevel",
+    [None = "None", Verbose = "Verbose"]
+);

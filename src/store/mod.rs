@@ -13,8 +13,10 @@ pub mod owa;
 pub mod password;
 pub mod private;
 pub mod protocol_settings;
+pub mod queue;
 mod schema;
 pub mod services;
+pub mod transport;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -144,7 +146,9 @@ impl Store {
         // creates it with the umask's mode.
         let _ = private::create_dir_all(&state_dir);
         private::tighten(path, &state_dir);
-        Ok(Store { conn, path: path.to_path_buf(), server, batch: None, read_only: false })
+        let mut store = Store { conn, path: path.to_path_buf(), server, batch: None, read_only: false };
+        store.ensure_transport_defaults()?;
+        Ok(store)
     }
 
     /// A store this account may read but not write: Get- cmdlets work,

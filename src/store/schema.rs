@@ -87,4 +87,52 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE mailbox ADD COLUMN prohibit_send_quota INTEGER;
     ALTER TABLE mailbox ADD COLUMN prohibit_send_receive_quota INTEGER;
     "#,
+    // 3: mail flow: receive connectors (one row each, multi-valued
+    // properties as JSON lists), accepted domains, and the organization's
+    // transport settings. The defaults Exchange creates are written when a
+    // store is opened and has none (`transport::ensure_defaults`).
+    r#"
+    CREATE TABLE receive_connector (
+        name                        TEXT PRIMARY KEY COLLATE NOCASE,
+        guid                        TEXT NOT NULL,
+        transport_role              TEXT NOT NULL,
+        bindings                    TEXT NOT NULL,
+        remote_ip_ranges            TEXT NOT NULL,
+        auth_mechanism              TEXT NOT NULL,
+        permission_groups           TEXT NOT NULL,
+        max_message_size            INTEGER NOT NULL,
+        max_recipients_per_message  INTEGER NOT NULL,
+        banner                      TEXT,
+        fqdn                        TEXT NOT NULL,
+        protocol_logging_level      TEXT NOT NULL,
+        enabled                     INTEGER NOT NULL,
+        created                     INTEGER NOT NULL,
+        changed                     INTEGER NOT NULL
+    );
+    CREATE TABLE accepted_domain (
+        name            TEXT PRIMARY KEY COLLATE NOCASE,
+        guid            TEXT NOT NULL,
+        domain_name     TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        domain_type     TEXT NOT NULL,
+        is_default      INTEGER NOT NULL,
+        created         INTEGER NOT NULL,
+        changed         INTEGER NOT NULL
+    );
+    CREATE TABLE transport_defaults (
+        id              INTEGER PRIMARY KEY CHECK (id = 1),
+        written         INTEGER NOT NULL
+    );
+    "#,
+    // 4: the organization's transport settings (Get-/Set-TransportConfig):
+    // message size limits, 10 MB each as Exchange 2013 installs them.
+    r#"
+    CREATE TABLE transport_config (
+        id                  INTEGER PRIMARY KEY CHECK (id = 1),
+        max_receive_size    INTEGER NOT NULL,
+        max_send_size       INTEGER NOT NULL,
+        changed             INTEGER NOT NULL
+    );
+    INSERT INTO transport_config (id, max_receive_size, max_send_size, changed)
+        VALUES (1, 10485760, 10485760, CAST(strftime('%s', 'now') AS INTEGER));
+    "#,
 ];

@@ -163,10 +163,7 @@ show('stale', [l for l in a.cmd('SELECT INBOX (QRESYNC (1 4))') if 'VANISHED' in
 /// exactly the list Exchange 2013 gives (front end and back end alike).
 #[test]
 fn exchange_2013_capabilities_on_request() {
-    let mut env = Env::imap_with(|s| {
-        s.login_type = mailsh::store::LoginType::PlainTextLogin;
-        s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
-    });
+    let mut env = Env::exchange_2013();
     env.start_imap();
     let out = raw_script(&env, "a = Raw(); show('login', a.login()); show('caps', a.cmd('CAPABILITY'))\n");
     let exchange =

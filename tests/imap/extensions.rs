@@ -41,7 +41,7 @@ show('young', a.cmd('SEARCH YOUNGER 86400'))
     );
     assert_eq!(shown(&out, "uidall"), ["* ESEARCH (TAG \"t5\") UID ALL 1:3", "TAG OK SEARCH completed."], "{out}");
     assert_eq!(shown(&out, "none"), ["* ESEARCH (TAG \"t6\") COUNT 0", "TAG OK SEARCH completed."], "{out}");
-    assert_eq!(shown(&out, "save"), ["TAG BAD Command Argument Error. 11"], "SEARCHRES is not done: {out}");
+    assert_eq!(shown(&out, "save"), ["TAG OK SEARCH completed."], "SAVE alone sends no ESEARCH: {out}");
     assert_eq!(shown(&out, "create"), ["TAG OK CREATE completed."], "{out}");
     assert_eq!(shown(&out, "useattr"), ["TAG NO [USEATTR] The special-use attribute is not supported."], "{out}");
     assert_eq!(

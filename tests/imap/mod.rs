@@ -11,6 +11,7 @@ mod conformance;
 mod extensions;
 mod mailbox;
 mod quota;
+mod rev2;
 mod robustness;
 mod sort_thread;
 mod sync_client;

@@ -73,6 +73,15 @@ impl Env {
         Env::with(Protocol::Imap4, adjust)
     }
 
+    /// IMAP4 under test with PlainTextLogin and Set-ImapSettings
+    /// -AdvertisedCapabilities Exchange2013.
+    pub fn exchange_2013() -> Env {
+        Env::imap_with(|s| {
+            s.login_type = LoginType::PlainTextLogin;
+            s.advertised_capabilities = mailsh::store::AdvertisedCapabilities::Exchange2013;
+        })
+    }
+
     /// Both protocols on fresh ports, PlainTextLogin and protocol logs on;
     /// then `adjust` changes the settings of `protocol`.
     pub fn with(protocol: Protocol, adjust: impl FnOnce(&mut ProtocolSettings)) -> Env {
@@ -189,6 +198,15 @@ impl Env {
     pub fn deliver(&self, raw: &[u8]) -> u32 {
         let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
         db.deliver(&self.guid, raw).expect("delivered")
+    }
+
+    /// Forgets all but the latest `keep` expunged UIDs of the Inbox (the
+    /// mailbox database's own pruning, with a smaller limit).
+    pub fn prune_inbox_expunged(&self, keep: u32) {
+        let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
+        let mbx = db.ensure_mailbox(&self.guid).expect("mailbox");
+        let inbox = db.folder(mbx, "Inbox").expect("query").expect("the Inbox");
+        db.prune_expunged(inbox.id, keep).expect("pruned");
     }
 
     pub fn inbox_uids(&self) -> Vec<u32> {

@@ -55,6 +55,17 @@ class Raw:
                 return lines
             lines.append(text_line)
 
+    def pipelined(self, text, last_tag):
+        # Sends several commands at once; returns every line up to last_tag's.
+        self.f.write(text if isinstance(text, bytes) else text.encode())
+        self.f.flush()
+        lines = []
+        while True:
+            line = self.f.readline().decode('utf-8', 'replace').rstrip('\r\n')
+            lines.append(line)
+            if line.startswith(last_tag + ' '):
+                return lines
+
     def login(self):
         return self.cmd(f'LOGIN {os.environ["USER"]} "{os.environ["PASSWORD"]}"')
 

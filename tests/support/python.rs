@@ -7,8 +7,8 @@
 //! `raw_script` gives a script an IMAP client (imap_raw.py) that shows every
 //! response line in order.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
 
@@ -41,9 +41,11 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
 }
 
 /// A script running alongside the test (a client holding a session open
-/// while the test changes something), its output read line by line.
+/// while the test changes something), its output read line by line; it
+/// can read lines the test sends (`send`) to know when to go on.
 pub struct Script {
     child: Child,
+    stdin: Option<ChildStdin>,
     lines: Receiver<String>,
     /// Everything printed so far.
     printed: String,
@@ -51,7 +53,9 @@ pub struct Script {
 
 impl Script {
     pub fn spawn(env: &Env, script: &str) -> Script {
-        let mut child = command(env, script).stdout(Stdio::piped()).spawn().expect("python3 starts");
+        let mut child =
+            command(env, script).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python3 starts");
+        let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -61,7 +65,20 @@ impl Script {
                 }
             }
         });
-        Script { child, lines, printed: String::new() }
+        Script { child, stdin, lines, printed: String::new() }
+    }
+
+    /// A script with `Raw` and `show` (`RAW_CLIENT`) before it, as
+    /// `raw_script` runs one.
+    pub fn raw(env: &Env, script: &str) -> Script {
+        Script::spawn(env, &format!("{RAW_CLIENT}\n{script}"))
+    }
+
+    /// Writes `line` and a newline to the script's standard input.
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("the script's stdin is open");
+        stdin.write_all(format!("{line}\n").as_bytes()).expect("written to the script");
+        stdin.flush().expect("flushed to the script");
     }
 
     /// Waits until the script prints a line holding `text` (it should
@@ -84,7 +101,14 @@ impl Script {
 
     /// Waits for the script to end (its sockets time out within the
     /// deadline: it fails the test after three); returns all it printed.
-    pub fn output(mut self) -> String {
+    pub fn output(self) -> String {
+        self.finish().1
+    }
+
+    /// As `output`, and whether the script exited successfully.
+    pub fn finish(mut self) -> (bool, String) {
+        // End of input: a script still reading its stdin goes on.
+        self.stdin = None;
         let deadline = Instant::now() + 3 * DEADLINE;
         loop {
             match self.next_line(deadline) {
@@ -93,8 +117,8 @@ impl Script {
                 Err(RecvTimeoutError::Timeout) => panic!("the script did not end; it printed:\n{}", self.printed),
             }
         }
-        let _ = self.child.wait();
-        std::mem::take(&mut self.printed)
+        let ok = self.child.wait().is_ok_and(|s| s.success());
+        (ok, std::mem::take(&mut self.printed))
     }
 
     /// The next line printed, also kept in `printed`.

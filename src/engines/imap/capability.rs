@@ -1,5 +1,7 @@
 //! What the engine advertises: an extension is listed once it is complete.
-//! Not IMAP4rev2 (clients change behaviour and it is not done).
+//! IMAP4rev2 after login, beside IMAP4rev1 (RFC 9051 A: a client turns it
+//! on with ENABLE); before login the list is the back end's and the front
+//! end's greeting, IMAP4rev1 only.
 
 use crate::store::AdvertisedCapabilities;
 
@@ -19,7 +21,7 @@ pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
 }
 
 /// After login, the full list: every extension that is complete.
-pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND QUOTA QUOTA=RES-STORAGE BINARY COMPRESS=DEFLATE";
+pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE BINARY COMPRESS=DEFLATE UTF8=ACCEPT IMAP4rev2";
 
 /// After login, Exchange 2013's list (Set-ImapSettings
 /// -AdvertisedCapabilities Exchange2013), for clients that must see exactly
@@ -33,6 +35,11 @@ pub fn post_auth(set: AdvertisedCapabilities) -> &'static str {
         AdvertisedCapabilities::Full => FULL,
         AdvertisedCapabilities::Exchange2013 => EXCHANGE_2013,
     }
+}
+
+/// Whether `name` (upper case) is in the list the setting advertises.
+pub fn advertised(set: AdvertisedCapabilities, name: &str) -> bool {
+    post_auth(set).split(' ').any(|c| c.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

@@ -54,7 +54,9 @@ pub enum Caller {
 }
 
 pub struct Authenticator {
-    protocol: Protocol,
+    /// The protocol whose per-mailbox switch (ImapEnabled, PopEnabled) a
+    /// login needs; None for SMTP submission, which has none.
+    protocol: Option<Protocol>,
     store_path: PathBuf,
     store: Arc<Mutex<Option<Store>>>,
     cache: Arc<CredentialCache>,
@@ -68,10 +70,22 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(store_path: &Path, protocol: Protocol) -> Authenticator {
-        Authenticator::with_parts(store_path, protocol, Throttle::default(), VerifyPool::sized_to_the_cores())
+        Authenticator::with_parts(store_path, Some(protocol), Throttle::default(), VerifyPool::sized_to_the_cores())
     }
 
-    pub fn with_parts(store_path: &Path, protocol: Protocol, throttle: Throttle, pool: VerifyPool) -> Authenticator {
+    /// Logins for SMTP submission (AUTH on Client Frontend): the password
+    /// is all that is checked (no per-mailbox switch), with the same
+    /// throttle and bounded pool as IMAP4 and POP3.
+    pub fn for_submission(store_path: &Path) -> Authenticator {
+        Authenticator::with_parts(store_path, None, Throttle::default(), VerifyPool::sized_to_the_cores())
+    }
+
+    pub fn with_parts(
+        store_path: &Path,
+        protocol: Option<Protocol>,
+        throttle: Throttle,
+        pool: VerifyPool,
+    ) -> Authenticator {
         Authenticator {
             protocol,
             store_path: store_path.to_path_buf(),
@@ -84,7 +98,7 @@ impl Authenticator {
         }
     }
 
-    pub fn protocol(&self) -> Protocol {
+    pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
     }
 
@@ -164,7 +178,11 @@ impl Authenticator {
         if let Some(a) = attempt {
             a.succeeded();
         }
-        if protocol_enabled(&m, self.protocol) { LoginOutcome::Accepted(Box::new(m)) } else { LoginOutcome::Refused }
+        if self.protocol.is_none_or(|p| protocol_enabled(&m, p)) {
+            LoginOutcome::Accepted(Box::new(m))
+        } else {
+            LoginOutcome::Refused
+        }
     }
 
     /// The password against the mailbox's hash: the cache, else the pool.
@@ -195,7 +213,8 @@ impl Authenticator {
     }
 
     fn log(&self, text: &str) {
-        eprintln!("{} {}: {text}", super::time::iso_now(), self.protocol.name());
+        let service = self.protocol.map_or("SMTP", |p| p.name());
+        eprintln!("{} {service}: {text}", super::time::iso_now());
     }
 
     /// Is the protocol still enabled for this mailbox? (Polled by sessions
@@ -203,7 +222,10 @@ impl Authenticator {
     pub async fn still_allowed(&self, guid: &str) -> Result<bool, StoreError> {
         let guid = guid.to_string();
         let protocol = self.protocol;
-        self.with_store(move |s| Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol_enabled(&m, protocol)))).await
+        self.with_store(move |s| {
+            Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol.is_none_or(|p| protocol_enabled(&m, p))))
+        })
+        .await
     }
 }
 

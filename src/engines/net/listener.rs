@@ -32,7 +32,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
-use super::context::{EngineContext, ListenerKind};
+use super::context::{BoundListener, EngineContext, ListenerKind};
 use super::limits::{ConnectionLimits, ConnectionSlot, PreAuthBudget, PreAuthSlot};
 use super::proxy_auth::{self, ProxyKey};
 use super::stream::ServerStream;
@@ -103,6 +103,17 @@ struct ServiceListener {
     listener: tokio::net::TcpListener,
 }
 
+/// What a connection is admitted by, the same for every engine: the
+/// connection limits, the budget of connections not logged on, and the key
+/// a back end's listener asks its front end to prove.
+pub struct Admission {
+    /// For the service log's lines.
+    pub service_name: &'static str,
+    pub limits: ConnectionLimits,
+    pub pre_auth: PreAuthBudget,
+    pub proxy_key: Arc<ProxyKey>,
+}
+
 /// What the accept loops need, taken out of the engine context.
 pub struct SessionManager {
     listeners: Vec<ServiceListener>,
@@ -141,21 +152,47 @@ impl SessionManager {
     /// async runtime (so it must run inside one); the rest of the context
     /// goes to the protocol's handler.
     pub fn new(ctx: &mut EngineContext) -> std::io::Result<SessionManager> {
-        let mut listeners = Vec::new();
-        for l in std::mem::take(&mut ctx.listeners) {
-            let listener = tokio::net::TcpListener::from_std(l.listener)?;
-            listeners.push(ServiceListener { binding: l.binding, kind: l.kind, listener });
-        }
-        Ok(SessionManager {
-            listeners,
+        let admission = Admission {
             service_name: ctx.service_name,
             limits: ctx.limits.clone(),
             pre_auth: ctx.pre_auth.clone(),
             proxy_key: ctx.proxy_key.clone(),
-            tls: ctx.tls.clone(),
-            handshake_timeout: ctx.preauth_timeout(),
+        };
+        SessionManager::from_parts(
+            std::mem::take(&mut ctx.listeners),
+            admission,
+            ctx.tls.clone(),
+            ctx.preauth_timeout(),
+            ctx.shutdown.clone(),
+        )
+    }
+
+    /// The same from its parts, for an engine whose context is not an
+    /// [`EngineContext`] (the transport services read receive connectors,
+    /// not protocol settings).
+    pub fn from_parts(
+        bound: Vec<BoundListener>,
+        admission: Admission,
+        tls: Option<TlsAcceptor>,
+        handshake_timeout: Duration,
+        shutdown: watch::Receiver<bool>,
+    ) -> std::io::Result<SessionManager> {
+        let mut listeners = Vec::new();
+        for l in bound {
+            let listener = tokio::net::TcpListener::from_std(l.listener)?;
+            listeners.push(ServiceListener { binding: l.binding, kind: l.kind, listener });
+        }
+        let Admission { service_name, limits, pre_auth, proxy_key } = admission;
+        Ok(SessionManager {
+            listeners,
+            service_name,
+            limits,
+            pre_auth,
+            proxy_key,
+            tls,
+            handshake_timeout,
             farewell: FAREWELL,
-            shutdown: ctx.shutdown.clone(),
+            shutdown,
         })
     }
 

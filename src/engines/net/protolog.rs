@@ -69,6 +69,19 @@ impl ProtocolLog {
         }
     }
 
+    /// A log in `dir` with files `<prefix><yyyymmdd>-<n>.LOG`, a day a
+    /// file and at most `quota` bytes each (the transport's SMTP receive
+    /// logs, whose switch is each connector's ProtocolLoggingLevel).
+    pub fn daily(dir: PathBuf, prefix: &str, quota: u64) -> ProtocolLog {
+        ProtocolLog {
+            dir: Some(dir),
+            prefix: prefix.to_string(),
+            roll: LogFileRollOver::Daily,
+            quota,
+            open: Mutex::new(None),
+        }
+    }
+
     pub fn enabled(&self) -> bool {
         self.dir.is_some()
     }
@@ -156,6 +169,12 @@ pub struct SessionLog {
 impl SessionLog {
     pub fn new(log: Arc<ProtocolLog>, connection: &super::listener::Connection) -> SessionLog {
         SessionLog { log, id: connection.id, local: connection.local, peer: Some(connection.peer) }
+    }
+
+    /// A session whose lines are not written (an SMTP connector whose
+    /// ProtocolLoggingLevel is None).
+    pub fn off(connection: &super::listener::Connection) -> SessionLog {
+        SessionLog { log: Arc::new(ProtocolLog::disabled()), id: connection.id, local: connection.local, peer: None }
     }
 
     /// Whether lines are written at all (callers skip formatting when not).

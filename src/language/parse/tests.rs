@@ -387,3 +387,18 @@ fn nesting_limits() {
     // A long flat chain is not nesting.
     parses(&vec!["1"; 5_000].join(" + "));
 }
+
+#[test]
+fn text_that_would_make_the_parser_backtrack_for_ever_is_refused_within_its_allowance() {
+    // Each unclosed `{to(e).a(` doubles the paths the grammar tries: 40 of
+    // them are beyond any machine without the allowance.
+    let text = "{to(e).a(".repeat(40);
+    let e = parse_script(&text).unwrap_err();
+    assert_eq!(e.error_id, "ParserGaveUp");
+    assert!(e.message.starts_with("The parser gave up on this text"), "{}", e.message);
+    // A long ordinary script is well inside it.
+    let script =
+        "Set-CASMailbox -Identity \"John Smith\" -ImapEnabled $false | Out-Null; $n = (1..10 | % { $_ * 2 })\n"
+            .repeat(400);
+    assert!(parse_script(&script).is_ok());
+}

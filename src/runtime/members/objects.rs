@@ -162,6 +162,19 @@ pub fn base_type(full: &str) -> &'static str {
     }
 }
 
+/// A script function's declared ConfirmImpact against `$ConfirmPreference`
+/// (the function's -Confirm sets that preference in its scope).
+fn function_impact_asks(cx: &Session, o: &Object) -> bool {
+    use crate::runtime::signature::ConfirmImpact;
+    let impact = match o.get("ConfirmImpact").map(|v| v.to_text()).as_deref() {
+        Some("High") => ConfirmImpact::High,
+        Some("Low") => ConfirmImpact::Low,
+        Some("None") => ConfirmImpact::None,
+        _ => ConfirmImpact::Medium,
+    };
+    cx.impact_asks(impact)
+}
+
 pub(super) fn object_call(cx: &mut Session, v: &Value, o: &Object, call: &Call) -> Result<Option<Option<Value>>> {
     if o.is_type(super::string_builder::TYPE_NAME)
         && let Some(result) = super::string_builder::call(cx, v, o, call)?
@@ -177,9 +190,13 @@ pub(super) fn object_call(cx: &mut Session, v: &Value, o: &Object, call: &Call) 
                 } else {
                     o.get("CommandName").map(|v| v.to_text()).unwrap_or_default()
                 };
+                let text = format!("Performing the operation \"{action}\" on target \"{target}\".");
                 if o.get("WhatIf").is_some_and(|w| w.is_true()) || cx.get_var("WhatIfPreference").is_true() {
-                    cx.print(&format!("What if: Performing the operation \"{action}\" on target \"{target}\".\n"));
+                    cx.print(&format!("What if: {text}\n"));
                     Some(Value::Bool(false))
+                } else if o.get("Confirm").is_some_and(|c| c.is_true()) || function_impact_asks(cx, o) {
+                    let question = format!("{}\n{text}", crate::runtime::should_process::QUERY);
+                    Some(Value::Bool(cx.confirm_prompt(&question)?))
                 } else {
                     Some(Value::Bool(true))
                 }

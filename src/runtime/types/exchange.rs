@@ -2,6 +2,7 @@
 //! name) as the shell's values: the `EnumDef` each parameter type and each
 //! property value points to, and the conversion both ways.
 
+use crate::store::{AcceptedDomainType, ProtocolLoggingLevel, TransportRole};
 use crate::store::{
     AdvertisedCapabilities, CalendarItemRetrievalOption, ExchangeEnum, ExtendedProtectionTokenChecking,
     LogFileRollOver, LoginType, MimeTextFormat, Protocol, SortOrder, StartupType,
@@ -56,6 +57,9 @@ enum_values!(
     ExtendedProtectionTokenChecking => EXTENDED_PROTECTION,
     StartupType => STARTUP_TYPE,
     Protocol => PROTOCOL,
+    TransportRole => TRANSPORT_ROLE,
+    AcceptedDomainType => ACCEPTED_DOMAIN_TYPE,
+    ProtocolLoggingLevel => PROTOCOL_LOGGING_LEVEL,
 );
 
 #[cfg(test)]

@@ -69,8 +69,9 @@ pub struct FolderChanges {
     pub recent_floor: u32,
     /// New messages and messages whose flags changed, in UID order.
     pub changed: Vec<MessageMeta>,
-    /// UIDs removed, in UID order.
-    pub expunged: Vec<u32>,
+    /// UIDs removed, as ascending ranges (`expunged.rs`: exact, or every
+    /// UID no longer there when the record of that time was pruned).
+    pub expunged: Vec<(u32, u32)>,
 }
 
 pub(super) const META: &str = "uid, modseq, flags, keywords, internal_date, size";
@@ -126,6 +127,7 @@ fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>
         }
     }
     gone.sort_unstable();
+    super::expunged::prune(tx, folder_id, super::EXPUNGED_KEEP)?;
     Ok(gone)
 }
 
@@ -140,7 +142,7 @@ pub struct NewMessage {
     pub info: Option<MessageInfo>,
 }
 
-fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<AppendResult> {
+pub(super) fn insert_message_in(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<AppendResult> {
     let (uidvalidity, uid): (u32, u32) = tx
         .prepare_cached(
             "UPDATE folder SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1 WHERE id = ?1
@@ -150,8 +152,8 @@ fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<Appen
         .optional()?
         .ok_or(MailError::NoSuchFolder)?;
     tx.prepare_cached(
-        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-         VALUES (?1, ?2, (SELECT highest_modseq FROM folder WHERE id = ?1), ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO message (folder_id, uid, modseq, created_modseq, flags, keywords, internal_date, size, raw)
+         SELECT ?1, ?2, highest_modseq, highest_modseq, ?3, ?4, ?5, ?6, ?7 FROM folder WHERE id = ?1",
     )?
     .execute(params![
         m.folder_id,
@@ -170,7 +172,7 @@ fn insert_message(tx: &rusqlite::Connection, m: &NewMessage) -> MailResult<Appen
 
 fn insert_in_savepoint(tx: &mut Transaction, m: &NewMessage) -> MailResult<AppendResult> {
     let sp = tx.savepoint()?;
-    let r = insert_message(&sp, m)?;
+    let r = insert_message_in(&sp, m)?;
     sp.commit()?;
     Ok(r)
 }
@@ -227,7 +229,7 @@ impl MailDb {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut out = Vec::with_capacity(messages.len());
         for m in &messages {
-            out.push(insert_message(&tx, m)?);
+            out.push(insert_message_in(&tx, m)?);
         }
         tx.commit()?;
         Ok(out)
@@ -241,7 +243,7 @@ impl MailDb {
             let raw = to_crlf(raw).into_owned();
             let info = self.summarizer.map(|s| s(&raw));
             let m = NewMessage { folder_id, flags: Flags::default(), internal_date, raw, info };
-            uids.push(insert_message(&tx, &m)?.uid);
+            uids.push(insert_message_in(&tx, &m)?.uid);
         }
         tx.commit()?;
         Ok(uids)
@@ -345,6 +347,13 @@ impl MailDb {
                         None => *modseq.insert(bump_modseq(&tx, folder_id)?),
                     };
                     write.execute(params![folder_id, uid, new.system, new.keywords_text(), m])?;
+                    super::flag_modseq::record(
+                        &tx,
+                        folder_id,
+                        *uid,
+                        &super::flag_modseq::changed(&meta.flags, &new),
+                        m,
+                    )?;
                     meta.flags = new;
                     meta.modseq = m as u64;
                 }
@@ -377,6 +386,7 @@ impl MailDb {
                     None => *modseq.insert(bump_modseq(&tx, folder_id)?),
                 };
                 write.execute(params![folder_id, uid, flag::SEEN, m])?;
+                super::flag_modseq::record(&tx, folder_id, *uid, &["\\seen".to_string()], m)?;
                 changed.push(*uid);
             }
         }
@@ -484,12 +494,10 @@ impl MailDb {
         Ok(total)
     }
 
-    /// UIDs expunged from the folder after `since`, ascending (QRESYNC's
-    /// VANISHED (EARLIER)).
-    pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<u32>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-        Ok(stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?)
+    /// UIDs expunged from the folder after `since`, as ascending ranges
+    /// (QRESYNC's VANISHED (EARLIER); `expunged.rs`).
+    pub fn expunged_since(&self, folder_id: i64, since: u64) -> MailResult<Vec<(u32, u32)>> {
+        self.snapshot(|db| super::expunged::vanished_since(&db.conn, folder_id, since))
     }
 
     /// What changed in the folder after `since` (a modseq the caller saw),
@@ -512,10 +520,7 @@ impl MailDb {
         let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
-        let mut stmt =
-            self.conn.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-        let expunged =
-            stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+        let expunged = super::expunged::vanished_since(&self.conn, folder_id, since)?;
         Ok(FolderChanges { highest_modseq: highest as u64, recent_floor, changed, expunged })
     }
 }
@@ -553,9 +558,9 @@ fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64, strict: bo
         |r| r.get(0),
     )?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO message (folder_id, uid, modseq, flags, keywords, internal_date, size, raw)
-         SELECT ?3, ?4, (SELECT highest_modseq FROM folder WHERE id = ?3), flags, keywords, internal_date, size, raw
-         FROM message WHERE folder_id = ?1 AND uid = ?2",
+        "INSERT INTO message (folder_id, uid, modseq, created_modseq, flags, keywords, internal_date, size, raw)
+         SELECT ?3, ?4, f.highest_modseq, f.highest_modseq, m.flags, m.keywords, m.internal_date, m.size, m.raw
+         FROM message m, folder f WHERE m.folder_id = ?1 AND m.uid = ?2 AND f.id = ?3",
     )?;
     let mut pairs = Vec::with_capacity(existing.len());
     for (i, uid) in existing.iter().enumerate() {

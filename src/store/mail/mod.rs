@@ -16,7 +16,10 @@
 //! it has seen can ask what happened since, even when the change was made by
 //! another process (the POP3 back end deleting at QUIT).
 
+mod delivery;
 mod error;
+mod expunged;
+mod flag_modseq;
 mod flags;
 mod folders;
 mod info;
@@ -33,7 +36,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+pub use delivery::{Delivered, Delivery};
 pub use error::{MailError, MailResult};
+pub use expunged::EXPUNGED_KEEP;
+pub use flag_modseq::FlagModseqs;
 pub use flags::{FlagOp, Flags, flag};
 pub use folders::{DEFAULT_FOLDERS, Folder, FolderState, INBOX};
 pub use info::{MessageInfo, Rendition, Summarizer, renders};
@@ -74,22 +80,9 @@ pub struct MailboxId(pub i64);
 impl MailDb {
     /// Opens the database at `path`, creating it (and its folder) if needed.
     pub fn open(path: &Path) -> MailResult<MailDb> {
-        let open_err = |source| MailError::Open { path: path.display().to_string(), source };
-        // Everyone's mail: made 0600 before SQLite opens it, so its -wal and
-        // -shm (which SQLite makes with the database's mode) are too.
-        if !path.exists() {
-            super::private::touch(path)
-                .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
-        }
-        let mut conn = Connection::open(path).map_err(open_err)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // An acknowledged APPEND must survive kill -9 and power loss.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let conn = open_durable(path, schema::MIGRATIONS)?;
         // FETCH builds its statements from the items asked for.
         conn.set_prepared_statement_cache_capacity(64);
-        migrate(&mut conn, path)?;
         Ok(MailDb { conn, path: path.to_path_buf(), summarizer: None })
     }
 
@@ -166,8 +159,32 @@ impl MailDb {
     }
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> MailResult<()> {
-    super::migrate::apply(conn, schema::MIGRATIONS).map_err(|e| match e {
+/// Opens (creating its folder) and migrates a database whose every commit
+/// must be on disk before the caller hears of it: WAL with
+/// `synchronous=FULL`, so an acknowledged APPEND or a queued message
+/// survives kill -9 and power loss. The mailbox database and the transport
+/// queue are opened so.
+///
+/// Both hold everyone's mail: a new file (and its folder) is made private
+/// (0600, 0700) before SQLite opens it, so its -wal and -shm (which SQLite
+/// makes with the database's mode) are too.
+pub(crate) fn open_durable(path: &Path, steps: &[&str]) -> MailResult<Connection> {
+    let open_err = |source| MailError::Open { path: path.display().to_string(), source };
+    if !path.exists() {
+        super::private::touch(path)
+            .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
+    }
+    let mut conn = Connection::open(path).map_err(open_err)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrate(&mut conn, path, steps)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, path: &Path, steps: &[&str]) -> MailResult<()> {
+    super::migrate::apply(conn, steps).map_err(|e| match e {
         super::migrate::MigrateError::TooNew { found, known } => {
             MailError::TooNew { path: path.display().to_string(), found, known }
         }

@@ -99,4 +99,39 @@ pub const MIGRATIONS: &[&str] = &[
         FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
     ) WITHOUT ROWID;
     "#,
+    // 6: the expunged record is pruned (`expunged.rs`); a folder's
+    // expunged_floor is the highest modseq whose expunges were forgotten,
+    // so a question about removals since an older modseq is answered from
+    // the UIDs that are no longer there.
+    r#"
+    ALTER TABLE folder ADD COLUMN expunged_floor INTEGER NOT NULL DEFAULT 0;
+    "#,
+    // 7: per-flag modseqs (`flag_modseq.rs`): when each flag of a message
+    // last changed, and when the message arrived. A message from before has
+    // 0 there and counts as arrived at its last change, the most that can be
+    // known; no UPDATE, which would rewrite every message's bytes.
+    r#"
+    ALTER TABLE message ADD COLUMN created_modseq INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE flag_modseq (
+        folder_id       INTEGER NOT NULL,
+        uid             INTEGER NOT NULL,
+        flag            TEXT NOT NULL,
+        modseq          INTEGER NOT NULL,
+        PRIMARY KEY (folder_id, uid, flag),
+        FOREIGN KEY (folder_id, uid) REFERENCES message (folder_id, uid) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    "#,
+    // 8: deliveries from the transport queue, keyed by the queued
+    // message and recipient, written in the same transaction as the message:
+    // a delivery retried after a crash finds its row and stores nothing
+    // twice.
+    r#"
+    CREATE TABLE delivery (
+        mailbox_id      INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+        delivery_key    TEXT NOT NULL,
+        uid             INTEGER NOT NULL,
+        delivered       INTEGER NOT NULL,
+        PRIMARY KEY (mailbox_id, delivery_key)
+    ) WITHOUT ROWID;
+    "#,
 ];

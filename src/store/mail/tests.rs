@@ -94,6 +94,26 @@ fn store_flags_add_remove_replace() {
 }
 
 #[test]
+fn pruned_expunges_are_answered_by_what_is_gone() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let uids: Vec<u32> = (0..6).map(|_| db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid).collect();
+    db.delete_messages(inbox.id, &[uids[0]]).unwrap();
+    let seen = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    db.delete_messages(inbox.id, &[uids[2]]).unwrap();
+    db.delete_messages(inbox.id, &[uids[3]]).unwrap();
+    assert_eq!(db.changes_since(inbox.id, seen).unwrap().expunged, [(3, 4)], "exact while the record is whole");
+    db.prune_expunged(inbox.id, 1).unwrap();
+    assert_eq!(db.expunged_since(inbox.id, seen).unwrap(), [(1, 1), (3, 4)], "below the floor: every UID gone");
+    let last = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    assert_eq!(db.expunged_since(inbox.id, last - 1).unwrap(), [(4, 4)], "above it: the kept row");
+    assert!(db.expunged_since(inbox.id, last).unwrap().is_empty());
+    let highest = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    db.prune_expunged(inbox.id, 0).unwrap();
+    assert_eq!(db.folder_state(inbox.id).unwrap().unwrap().highest_modseq, highest, "pruning changes no modseq");
+}
+
+#[test]
 fn changes_since_reports_new_changed_and_expunged() {
     let (_d, mut db) = db();
     let (_, inbox) = inbox(&mut db);
@@ -106,7 +126,7 @@ fn changes_since_reports_new_changed_and_expunged() {
     db.delete_messages(inbox.id, &[two]).unwrap();
     let c = db.changes_since(inbox.id, seen).unwrap();
     assert_eq!(c.changed.iter().map(|m| m.uid).collect::<Vec<_>>(), vec![one, three]);
-    assert_eq!(c.expunged, vec![two]);
+    assert_eq!(c.expunged, vec![(two, two)]);
     assert!(db.changes_since(inbox.id, c.highest_modseq).unwrap().changed.is_empty());
 }
 
@@ -320,4 +340,42 @@ fn open_folder_claims_or_reports_recent_and_status_agrees() {
     assert_eq!(db.open_folder(inbox.id, true).unwrap().recent, Vec::<u32>::new(), "claimed once");
     assert_eq!(db.folder_status(inbox.id).unwrap().recent, 0);
     assert!(matches!(db.open_folder(9999, true), Err(MailError::NoSuchFolder)));
+}
+
+#[test]
+fn flag_modseqs_count_from_arrival_or_the_last_change_of_that_flag() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let a = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let b = db.append(inbox.id, &Flags::default(), 1, MSG).unwrap().uid;
+    let arrival_b = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    db.store_flags(inbox.id, &[a], FlagOp::Add, &Flags { system: flag::FLAGGED, keywords: vec!["$Junk".into()] })
+        .unwrap();
+    let flagged_at = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    let seen = db.flag_modseqs(inbox.id, "\\Seen").unwrap();
+    assert_eq!((seen.of(a), seen.of(b)), (arrival_b - 1, arrival_b), "never changed: arrival");
+    let flagged = db.flag_modseqs(inbox.id, "\\FLAGGED").unwrap();
+    assert_eq!(flagged.of(a), flagged_at);
+    assert_eq!(db.flag_modseqs(inbox.id, "$junk").unwrap().of(a), flagged_at, "keywords too, any case");
+    // A message stored before migration 7 has no arrival modseq: its last
+    // change stands in.
+    db.conn.execute("UPDATE message SET created_modseq = 0 WHERE uid = ?1", [b]).unwrap();
+    db.store_flags(inbox.id, &[b], FlagOp::Add, &Flags::system(flag::DRAFT)).unwrap();
+    let last = db.folder_state(inbox.id).unwrap().unwrap().highest_modseq;
+    assert_eq!(db.flag_modseqs(inbox.id, "\\Seen").unwrap().of(b), last);
+}
+
+#[test]
+fn a_queued_delivery_is_stored_once_however_often_it_is_retried() {
+    let (_d, mut db) = db();
+    let first = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
+    let again = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
+    assert_eq!(first, Delivered::Now(1));
+    assert_eq!(again, Delivered::Already(1));
+    let other = db.deliver_once(GUID, "queue-guid/alice@contoso.com", 1_700_000_000, MSG).unwrap();
+    assert_eq!(other, Delivered::Now(2), "another recipient's key is another delivery");
+    let (_, inbox) = inbox(&mut db);
+    let raw = db.message_raw(inbox.id, 1).unwrap().unwrap();
+    assert_eq!(raw, b"Subject: x\r\n\r\nbody\r\n", "stored as CRLF");
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 2);
 }

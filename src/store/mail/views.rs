@@ -24,9 +24,10 @@ pub struct FolderView {
     /// The UIDs that are \Recent for the opening session, ascending.
     pub recent: Vec<u32>,
     /// With `since` (QRESYNC): messages changed after it, in UID order, and
-    /// UIDs expunged after it, ascending; of the same instant as the rest.
+    /// UIDs expunged after it, as ascending ranges (`expunged.rs`); of the
+    /// same instant as the rest.
     pub changed: Vec<MessageMeta>,
-    pub vanished: Vec<u32>,
+    pub vanished: Vec<(u32, u32)>,
 }
 
 /// The counts STATUS reports, of one instant.
@@ -94,10 +95,7 @@ impl MailDb {
             let sql = format!("SELECT {META} FROM message WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid");
             let mut stmt = tx.prepare_cached(&sql)?;
             changed = stmt.query_map(params![folder_id, since as i64], meta_row)?.collect::<Result<Vec<_>, _>>()?;
-            let mut stmt =
-                tx.prepare_cached("SELECT uid FROM expunged WHERE folder_id = ?1 AND modseq > ?2 ORDER BY uid")?;
-            vanished =
-                stmt.query_map(params![folder_id, since as i64], |r| r.get(0))?.collect::<Result<Vec<u32>, _>>()?;
+            vanished = super::expunged::vanished_since(&tx, folder_id, since)?;
         }
         if claim_recent {
             tx.execute("UPDATE folder SET recent_floor = uidnext WHERE id = ?1", [folder_id])?;

@@ -7,7 +7,8 @@ use super::commands;
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::Incoming;
-use crate::engines::imap::wire::ext::ExtCommand;
+use crate::engines::imap::wire::ext::{DollarMark, ExtCommand, put_dollar};
+use crate::engines::imap::wire::reader::decode_command;
 use crate::engines::net::protolog::Event;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +93,18 @@ fn modifiers(body: &CommandBody) -> String {
 }
 
 pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> std::io::Result<AfterCommand> {
+    let incoming = match incoming {
+        Incoming::Extended { tag, command: ExtCommand::Dollar { message, marks } } => {
+            match with_saved_result(s, &message, &marks) {
+                Some(again) => again,
+                None => {
+                    s.tagged(&tag, "BAD", texts::INVALID_STATE);
+                    return Ok(AfterCommand::Continue);
+                }
+            }
+        }
+        other => other,
+    };
     if let Some(bad) = incoming.bad_input_reply() {
         s.out.extend_from_slice(&bad.bytes);
         return Ok(if bad.closes { AfterCommand::Close } else { AfterCommand::Continue });
@@ -100,6 +113,20 @@ pub async fn incoming(s: &mut ImapSession, io: &mut Io, incoming: Incoming) -> s
         Incoming::Command(cmd) => command(s, io, cmd).await,
         Incoming::Extended { tag, command } => extended(s, io, tag, command).await,
         _ => Ok(AfterCommand::Close),
+    }
+}
+
+/// The command with the saved search result put in for each `$` (RFC 9051
+/// 6.4.4.1), read again; None when no folder is selected (`$` has no
+/// meaning then).
+fn with_saved_result(s: &ImapSession, message: &[u8], marks: &[DollarMark]) -> Option<Incoming> {
+    let (seqs, uids) = s.selected.as_ref()?.saved_sets();
+    match decode_command(&put_dollar(message, marks, &seqs, &uids)) {
+        // Put in, the sets hold no `$`: a second round cannot happen.
+        Incoming::Extended { tag, command: ExtCommand::Dollar { .. } } => {
+            Some(Incoming::Invalid { tag: Some(tag), known_command: true })
+        }
+        again => Some(again),
     }
 }
 
@@ -168,6 +195,7 @@ async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand
             ExtCommand::Create { .. } => "CREATE (USE)",
             ExtCommand::List { .. } => "LIST-EXTENDED",
             ExtCommand::MultiAppend { .. } => "MULTIAPPEND",
+            ExtCommand::Dollar { .. } => "$",
         };
         s.log.note(Event::Received, &format!("{tag} {name}"));
     }

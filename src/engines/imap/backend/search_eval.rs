@@ -4,12 +4,15 @@
 //! (`store::mail::info`); only BODY and TEXT read message text.
 
 use chrono::Datelike;
+use imap_codec::imap_types::extensions::condstore_qresync::AttributeFlag;
 use imap_codec::imap_types::search::SearchKey;
 use imap_codec::imap_types::sequence::SequenceSet;
 
 use crate::engines::mime::address;
 use crate::engines::mime::headers::{field_values, header_end};
-use crate::store::mail::{MailDb, MailResult, MessageMeta, column, flag};
+use std::collections::HashMap;
+
+use crate::store::mail::{FlagModseqs, MailDb, MailResult, MessageMeta, column, flag};
 
 /// A message that matched.
 #[derive(Debug, Clone)]
@@ -43,7 +46,16 @@ pub fn evaluate(db: &MailDb, scope: &Scope, criteria: &[SearchKey]) -> MailResul
     let max_uid = scope.view.last().copied().unwrap_or(0);
     let mut hits = Vec::new();
     let mut present = 0;
+    let mut entries = Vec::new();
+    for k in criteria {
+        flag_entries(k, &mut entries);
+    }
     db.snapshot(|db| {
+        let mut flag_modseqs = HashMap::new();
+        for name in entries {
+            let of_flag = db.flag_modseqs(scope.folder, &name)?;
+            flag_modseqs.insert(name, of_flag);
+        }
         db.each_row(scope.folder, columns, |row| {
             let Ok(i) = scope.view.binary_search(&row.meta.uid) else { return Ok(()) };
             present += 1;
@@ -67,6 +79,7 @@ pub fn evaluate(db: &MailDb, scope: &Scope, criteria: &[SearchKey]) -> MailResul
                 max_uid,
                 recent: scope.recent.binary_search(&row.meta.uid).is_ok(),
                 now: scope.now,
+                flag_modseqs: &flag_modseqs,
             };
             if criteria.iter().all(|k| matches(k, &m)) {
                 let kept = if scope.with_header { header_bytes.to_vec() } else { vec![] };
@@ -100,6 +113,43 @@ struct Msg<'a> {
     max_uid: u32,
     recent: bool,
     now: i64,
+    /// Per-flag modseqs for the flags MODSEQ criteria name (lower case).
+    flag_modseqs: &'a HashMap<String, FlagModseqs>,
+}
+
+/// A MODSEQ entry's flag as the store names it (`\seen`, a keyword),
+/// lower case. (imap-types' Display writes system flags with the quoted
+/// string's escaping, `\\Seen`.)
+fn entry_flag(flag: &AttributeFlag) -> String {
+    match flag {
+        AttributeFlag::Answered => "\\answered".into(),
+        AttributeFlag::Deleted => "\\deleted".into(),
+        AttributeFlag::Draft => "\\draft".into(),
+        AttributeFlag::Flagged => "\\flagged".into(),
+        AttributeFlag::Seen => "\\seen".into(),
+        other => other.to_string().to_ascii_lowercase(),
+    }
+}
+
+/// The flags named by MODSEQ criteria with an entry (`"/flags/\\Seen"`),
+/// lower case, each once.
+fn flag_entries(k: &SearchKey, out: &mut Vec<String>) {
+    use SearchKey::*;
+    match k {
+        And(keys) => keys.as_ref().iter().for_each(|k| flag_entries(k, out)),
+        Not(k) => flag_entries(k, out),
+        Or(a, b) => {
+            flag_entries(a, out);
+            flag_entries(b, out);
+        }
+        ModSequence { entry: Some((flag, _)), .. } => {
+            let name = entry_flag(flag);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn needs_text(k: &SearchKey) -> bool {
@@ -214,8 +264,12 @@ fn matches(k: &SearchKey, m: &Msg) -> bool {
         // seconds before now.
         Older(n) => m.now - m.meta.internal_date > n.get() as i64,
         Younger(n) => m.now - m.meta.internal_date <= n.get() as i64,
-        // RFC 7162 3.1.5; the per-flag entry names are accepted and the
-        // message's own modseq compared (every flag change bumps it).
+        // RFC 7162 3.1.5: with an entry, that flag's last change (mailsh
+        // keeps private flags only: priv, shared and all are the same);
+        // without, the message's.
+        ModSequence { entry: Some((flag, _)), modseq } => {
+            m.flag_modseqs.get(&entry_flag(flag)).map_or(m.meta.modseq, |f| f.of(m.meta.uid)) >= *modseq
+        }
         ModSequence { modseq, .. } => m.meta.modseq >= *modseq,
     }
 }

@@ -19,7 +19,7 @@ const STANDARD_FLAGS: &[&str] =
 pub struct Opened {
     pub first_unseen: Option<usize>,
     pub changed: Vec<MessageMeta>,
-    pub vanished: Vec<u32>,
+    pub vanished: Vec<(u32, u32)>,
 }
 
 pub struct Selected {
@@ -40,6 +40,10 @@ pub struct Selected {
     /// Keywords the client has been told of in FLAGS, besides the standard
     /// ones. Never shrinks while the folder is selected.
     pub keywords: Vec<String>,
+    /// The search result variable `$` (SEARCHRES, RFC 9051 6.4.4.1), as
+    /// UIDs: empty at SELECT, set by SEARCH RETURN (SAVE); an expunged
+    /// message drops out when `$` is read against the view.
+    pub saved: Vec<u32>,
 }
 
 impl Selected {
@@ -52,8 +56,11 @@ impl Selected {
         folder_id: i64,
         read_only: bool,
         since: Option<u64>,
+        rev2: bool,
     ) -> MailResult<(Selected, Opened)> {
-        let view = db.open_folder_since(folder_id, !read_only, since)?;
+        // IMAP4rev2 has no \Recent: such a session claims nothing, so the
+        // messages stay recent for the next IMAP4rev1 session.
+        let view = db.open_folder_since(folder_id, !read_only && !rev2, since)?;
         let mut selected = Selected {
             modseq: view.folder.highest_modseq,
             folder: view.folder,
@@ -63,6 +70,7 @@ impl Selected {
             own_modseqs: HashSet::new(),
             recent: view.recent,
             keywords: vec![],
+            saved: vec![],
         };
         for k in &view.keywords {
             selected.learn_keyword(k);
@@ -73,6 +81,18 @@ impl Selected {
             }
         }
         Ok((selected, Opened { first_unseen: view.first_unseen, changed: view.changed, vanished: view.vanished }))
+    }
+
+    /// `$` as message numbers and as UIDs, for a command to read (RFC 9051
+    /// 6.4.4.1); an empty result is a set that matches nothing (no message
+    /// has number or UID 4294967295).
+    pub fn saved_sets(&self) -> (String, String) {
+        let uids: Vec<u32> = self.saved.iter().copied().filter(|u| self.uids.binary_search(u).is_ok()).collect();
+        if uids.is_empty() {
+            return (u32::MAX.to_string(), u32::MAX.to_string());
+        }
+        let seqs: Vec<u32> = uids.iter().filter_map(|u| self.seq_of(*u)).collect();
+        (compress(&seqs), compress(&uids))
     }
 
     pub fn seq_of(&self, uid: u32) -> Option<u32> {
@@ -148,9 +168,13 @@ impl Selected {
         let changes = db.changes_since(self.folder.id, self.modseq)?;
         let before = self.uids.len();
         let last = self.uids.last().copied().unwrap_or(0);
-        for uid in changes.expunged {
-            if self.uids.binary_search(&uid).is_ok() && !self.pending_expunge.contains(&uid) {
-                self.pending_expunge.push(uid);
+        for (lo, hi) in changes.expunged {
+            let from = self.uids.partition_point(|u| *u < lo);
+            let to = self.uids.partition_point(|u| *u <= hi);
+            for &uid in &self.uids[from..to] {
+                if !self.pending_expunge.contains(&uid) {
+                    self.pending_expunge.push(uid);
+                }
             }
         }
         if allow_expunge && !self.pending_expunge.is_empty() {
@@ -193,12 +217,15 @@ impl Selected {
                         format!("* {seq} FETCH (UID {} FLAGS {flags} MODSEQ ({}))\r\n", meta.uid, meta.modseq)
                             .as_bytes(),
                     );
+                } else if enabled.rev2 {
+                    // RFC 9051 7.5.2: unsolicited FETCH carries the UID.
+                    out.extend_from_slice(format!("* {seq} FETCH (UID {} FLAGS {flags})\r\n", meta.uid).as_bytes());
                 } else {
                     out.extend_from_slice(format!("* {seq} FETCH (FLAGS {flags})\r\n").as_bytes());
                 }
             }
         }
-        if !new.is_empty() {
+        if !new.is_empty() && !enabled.rev2 {
             // New arrivals are recent to the first read-write session that
             // notices them; a read-only one reports those nobody claimed.
             let mut recent = if self.read_only {
@@ -212,7 +239,9 @@ impl Selected {
         }
         if !new.is_empty() || self.uids.len() != before {
             out.extend_from_slice(format!("* {} EXISTS\r\n", self.uids.len()).as_bytes());
-            out.extend_from_slice(format!("* {} RECENT\r\n", self.recent_count()).as_bytes());
+            if !enabled.rev2 {
+                out.extend_from_slice(format!("* {} RECENT\r\n", self.recent_count()).as_bytes());
+            }
         }
         self.modseq = changes.highest_modseq;
         self.own_modseqs.retain(|m| *m > self.modseq);

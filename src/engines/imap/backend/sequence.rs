@@ -67,6 +67,49 @@ pub fn contains(set: &SequenceSet, value: u32, star: u32) -> bool {
     })
 }
 
+/// The parts of UID ranges that `set` names, `*` being `star`, ascending
+/// and merged (VANISHED limited to what the client asked about).
+pub fn ranges_in_set(ranges: &[(u32, u32)], set: &SequenceSet, star: u32) -> Vec<(u32, u32)> {
+    let v = |x: &SeqOrUid| match x {
+        SeqOrUid::Value(n) => n.get(),
+        SeqOrUid::Asterisk => star,
+    };
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for s in set.0.as_ref() {
+        let (a, b) = match s {
+            Sequence::Single(x) => (v(x), v(x)),
+            Sequence::Range(a, b) => (v(a).min(v(b)), v(a).max(v(b))),
+        };
+        for &(lo, hi) in ranges {
+            let (lo, hi) = (lo.max(a), hi.min(b));
+            if lo <= hi {
+                out.push((lo, hi));
+            }
+        }
+    }
+    merge(out)
+}
+
+/// Sorts ranges and joins those that touch or overlap.
+pub fn merge(mut ranges: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (lo, hi) in ranges {
+        match out.last_mut() {
+            Some((_, last)) if lo <= last.saturating_add(1) => *last = (*last).max(hi),
+            _ => out.push((lo, hi)),
+        }
+    }
+    out
+}
+
+/// `1:3,5` from ranges.
+pub fn compress_ranges(ranges: &[(u32, u32)]) -> String {
+    let parts: Vec<String> =
+        ranges.iter().map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}:{hi}") }).collect();
+    parts.join(",")
+}
+
 /// `1:3,5` for COPYUID / APPENDUID.
 pub fn compress(uids: &[u32]) -> String {
     let mut out = String::new();
@@ -110,6 +153,13 @@ mod tests {
         assert_eq!(resolve(&set("100:*"), &uids, true), vec![(4, 10)], "n:* includes the last UID");
         assert_eq!(resolve(&set("1:4294967295"), &uids, false).len(), 4);
         assert!(resolve(&set("1:*"), &[], false).is_empty());
+    }
+
+    #[test]
+    fn ranges_are_cut_to_a_set() {
+        let gone = [(1, 4), (7, 7), (10, 20)];
+        assert_eq!(ranges_in_set(&gone, &set("3:8,15,18:*"), 19), [(3, 4), (7, 7), (15, 15), (18, 19)]);
+        assert_eq!(compress_ranges(&merge(vec![(5, 6), (1, 2), (3, 3)])), "1:3,5:6");
     }
 
     #[test]

@@ -118,8 +118,14 @@ pub struct Enabled {
     pub condstore: bool,
     /// RFC 7162: VANISHED instead of EXPUNGE.
     pub qresync: bool,
-    /// RFC 6855: UTF-8 in quoted strings and mailbox names.
+    /// RFC 6855 (UTF8=ACCEPT), or IMAP4rev2: UTF-8 in quoted strings and
+    /// mailbox names.
     pub utf8: bool,
+    /// ENABLE UTF8=ACCEPT itself: SEARCH with CHARSET is then refused (RFC
+    /// 6855 3; IMAP4rev2 alone keeps it).
+    pub utf8_accept: bool,
+    /// RFC 9051: IMAP4rev2's responses (`commands::rev2`).
+    pub rev2: bool,
 }
 
 pub struct ImapSession {
@@ -289,5 +295,6 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
             io.reader.limits.max_literal = MAX_MESSAGE;
             io.reader.extensions = true;
         }
+        io.reader.utf8 = s.enabled.utf8;
     }
 }

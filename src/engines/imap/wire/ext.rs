@@ -1,7 +1,9 @@
 //! Command syntax of extensions imap-codec 2.0.0-alpha.10 does not parse:
 //! ESEARCH's `SEARCH RETURN (...)` (RFC 4731), SPECIAL-USE's `CREATE name
 //! (USE (...))` (RFC 6154 5.2), LIST-EXTENDED's selection and return options
-//! with LIST-STATUS (RFC 5258, RFC 5819) and MULTIAPPEND (RFC 3502). Only
+//! with LIST-STATUS (RFC 5258, RFC 5819), MULTIAPPEND (RFC 3502), APPEND
+//! data as `UTF8 (literal8)` (RFC 6855 4) or `CATENATE (...)` (RFC 4469),
+//! and any command naming the saved search result `$` (RFC 5182). Only
 //! the back end (after login) reads them: a command imap-codec refused is
 //! tried here before it is answered BAD. Where the rest of a command is
 //! plain IMAP4rev1 (SEARCH's criteria), it is handed back to imap-codec.
@@ -23,6 +25,31 @@ pub enum ExtCommand {
     List { selection: Vec<String>, reference: Vec<u8>, patterns: Vec<Vec<u8>>, returns: ListReturns },
     /// APPEND of several messages.
     MultiAppend { mailbox: Vec<u8>, messages: Vec<AppendMessage> },
+    /// A command naming the saved search result `$` (SEARCHRES, RFC 5182,
+    /// RFC 9051 6.4.4.1): the session puts the set in and reads it again.
+    Dollar { message: Vec<u8>, marks: Vec<DollarMark> },
+}
+
+/// Where a `$` stands in a command, and whether it means UIDs there (the
+/// set of a UID command, or a `UID $` search key) or message numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DollarMark {
+    pub at: usize,
+    pub uid: bool,
+}
+
+/// `message` with each `$` replaced by the set the session holds for it
+/// (`seqs` where it means message numbers, `uids` where UIDs).
+pub fn put_dollar(message: &[u8], marks: &[DollarMark], seqs: &str, uids: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + seqs.len().max(uids.len()) * marks.len());
+    let mut from = 0;
+    for m in marks {
+        out.extend_from_slice(&message[from..m.at]);
+        out.extend_from_slice(if m.uid { uids.as_bytes() } else { seqs.as_bytes() });
+        from = m.at + 1;
+    }
+    out.extend_from_slice(&message[from..]);
+    out
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,13 +66,28 @@ pub struct AppendMessage {
     pub flags: Vec<String>,
     /// The date-time as sent (`17-Jul-1996 02:44:25 -0700`).
     pub date: Option<String>,
+    /// The message (a literal, or RFC 6855's `UTF8 (literal8)`); empty for
+    /// CATENATE.
     pub data: Vec<u8>,
+    /// CATENATE's parts (RFC 4469 5), in order.
+    pub catenate: Option<Vec<CatPart>>,
+}
+
+/// One part of a CATENATE (RFC 4469 5): text as sent, or an IMAP URL naming
+/// a message or part on this server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatPart {
+    Text(Vec<u8>),
+    Url(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     Atom(Vec<u8>),
+    /// A quoted string.
     Str(Vec<u8>),
+    /// A literal (`{n}`, `~{n}`): message data must be one.
+    Lit(Vec<u8>),
     Open,
     Close,
 }
@@ -101,7 +143,7 @@ fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
                 if message.get(close + 1..close + 3) != Some(b"\r\n") || data_start + n > message.len() {
                     return None;
                 }
-                out.push((start, Token::Str(message[data_start..data_start + n].to_vec())));
+                out.push((start, Token::Lit(message[data_start..data_start + n].to_vec())));
                 i = data_start + n;
             }
             _ => {
@@ -128,7 +170,7 @@ fn word(t: &Token) -> Option<String> {
 
 fn astring(t: &Token) -> Option<Vec<u8>> {
     match t {
-        Token::Atom(a) | Token::Str(a) => Some(a.clone()),
+        Token::Atom(a) | Token::Str(a) | Token::Lit(a) => Some(a.clone()),
         _ => None,
     }
 }
@@ -159,11 +201,15 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
     let tag = String::from_utf8(astring(&toks.first()?.1)?).ok()?;
     let mut at = 1;
     let mut name = word(&toks.get(at)?.1)?;
-    if name == "UID" {
+    let uid_command = name == "UID";
+    if uid_command {
         at += 1;
         name = word(&toks.get(at)?.1)?;
     }
     at += 1;
+    if let Some(marks) = dollar_marks(&toks, at, &name, uid_command) {
+        return Some((tag, ExtCommand::Dollar { message: message.to_vec(), marks }));
+    }
     let command = match name.as_str() {
         "SEARCH" => search(message, &toks, at)?,
         "CREATE" => create(&toks, at)?,
@@ -172,6 +218,24 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
         _ => return None,
     };
     Some((tag, command))
+}
+
+/// The `$` atoms of a command, if any. The set argument of FETCH, STORE,
+/// COPY, MOVE and EXPUNGE means UIDs under UID; in SEARCH criteria `$` is a
+/// set of message numbers and `UID $` one of UIDs (RFC 5182 2.1).
+fn dollar_marks(toks: &[(usize, Token)], first_arg: usize, name: &str, uid_command: bool) -> Option<Vec<DollarMark>> {
+    let set_first = matches!(name, "FETCH" | "STORE" | "COPY" | "MOVE" | "EXPUNGE");
+    let marks: Vec<DollarMark> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, t))| *t == Token::Atom(b"$".to_vec()))
+        .map(|(i, (at, _))| {
+            let after_uid = i > 0 && word(&toks[i - 1].1).as_deref() == Some("UID");
+            let uid = after_uid || (set_first && i == first_arg && uid_command);
+            DollarMark { at: *at, uid }
+        })
+        .collect();
+    (!marks.is_empty()).then_some(marks)
 }
 
 /// `RETURN (opts)` right after SEARCH (RFC 4731 3); the rest to imap-codec.
@@ -278,26 +342,78 @@ fn list(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     Some(ExtCommand::List { selection, reference, patterns, returns })
 }
 
-/// `APPEND mailbox 1*([flags] [date] literal)`, more than one message.
+/// `APPEND mailbox 1*([flags] [date] append-data)`: more than one message
+/// (MULTIAPPEND), or data in `UTF8 (literal8)` (RFC 6855 4) or `CATENATE
+/// (...)` (RFC 4469 5) form, which imap-codec does not read.
 fn append(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     let mailbox = astring(&toks.get(at)?.1)?;
     at += 1;
     let mut messages = Vec::new();
+    let mut extended = false;
     while at < toks.len() {
         let mut flags = Vec::new();
         if toks[at].1 == Token::Open {
             flags = atom_list(toks, &mut at)?;
         }
         let mut date = None;
-        if let (Token::Str(d), Some((_, Token::Str(_)))) = (&toks.get(at)?.1, toks.get(at + 1)) {
+        if let Token::Str(d) = &toks.get(at)?.1 {
             date = Some(String::from_utf8(d.clone()).ok()?);
             at += 1;
         }
-        let Token::Str(data) = &toks.get(at)?.1 else { return None };
-        messages.push(AppendMessage { flags, date, data: data.clone() });
+        let (data, catenate) = match &toks.get(at)?.1 {
+            Token::Lit(data) => (data.clone(), None),
+            Token::Atom(a) if a.eq_ignore_ascii_case(b"UTF8") => {
+                extended = true;
+                at += 1;
+                (utf8_literal(toks, &mut at)?, None)
+            }
+            Token::Atom(a) if a.eq_ignore_ascii_case(b"CATENATE") => {
+                extended = true;
+                at += 1;
+                (Vec::new(), Some(cat_parts(toks, &mut at)?))
+            }
+            _ => return None,
+        };
+        messages.push(AppendMessage { flags, date, data, catenate });
         at += 1;
     }
-    (messages.len() > 1).then_some(ExtCommand::MultiAppend { mailbox, messages })
+    (messages.len() > 1 || extended).then_some(ExtCommand::MultiAppend { mailbox, messages })
+}
+
+/// `(literal8)` after UTF8, `toks[*at]` being the `(`; leaves `*at` on the
+/// `)`.
+fn utf8_literal(toks: &[(usize, Token)], at: &mut usize) -> Option<Vec<u8>> {
+    if toks.get(*at)?.1 != Token::Open {
+        return None;
+    }
+    let Token::Lit(data) = &toks.get(*at + 1)?.1 else { return None };
+    if toks.get(*at + 2)?.1 != Token::Close {
+        return None;
+    }
+    *at += 2;
+    Some(data.clone())
+}
+
+/// `(cat-part *(SP cat-part))`: `TEXT literal`, `URL astring`, and RFC
+/// 6855's `UTF8 (literal8)`; leaves `*at` on the closing `)`.
+fn cat_parts(toks: &[(usize, Token)], at: &mut usize) -> Option<Vec<CatPart>> {
+    if toks.get(*at)?.1 != Token::Open {
+        return None;
+    }
+    *at += 1;
+    let mut parts = Vec::new();
+    while toks.get(*at)?.1 != Token::Close {
+        let kind = word(&toks[*at].1)?;
+        *at += 1;
+        parts.push(match (kind.as_str(), &toks.get(*at)?.1) {
+            ("TEXT", Token::Lit(data)) => CatPart::Text(data.clone()),
+            ("URL", t) => CatPart::Url(String::from_utf8(astring(t)?).ok()?),
+            ("UTF8", _) => CatPart::Text(utf8_literal(toks, at)?),
+            _ => return None,
+        });
+        *at += 1;
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 #[cfg(test)]
@@ -332,7 +448,59 @@ mod tests {
         assert_eq!(messages[0].date.as_deref(), Some("17-Jul-1996 02:44:25 -0700"));
         assert_eq!((messages[0].data.as_slice(), messages[1].data.as_slice()), (&b"abc"[..], &b"de"[..]));
         assert!(parse(b"a6 APPEND INBOX {3}\r\nabc\r\n").is_none(), "one message is imap-codec's");
+        let (_, c) = parse("a7 APPEND INBOX UTF8 (~{3+}\r\né!)\r\n".as_bytes()).unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(messages[0].data, "é!".as_bytes());
+        let (_, c) = parse(
+            b"a8 APPEND Drafts (\\Draft) CATENATE (URL \"/INBOX;UIDVALIDITY=9/;UID=2/;SECTION=HEADER\" TEXT {2+}\r\nhi URL ;UID=3)\r\n",
+        )
+        .unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(
+            messages[0].catenate.as_deref(),
+            Some(
+                &[
+                    CatPart::Url("/INBOX;UIDVALIDITY=9/;UID=2/;SECTION=HEADER".into()),
+                    CatPart::Text(b"hi".to_vec()),
+                    CatPart::Url(";UID=3".into())
+                ][..]
+            )
+        );
+        assert!(parse(b"a9 APPEND INBOX CATENATE ()\r\n").is_none());
+        let (_, c) =
+            parse(b"t1 APPEND Drafts CATENATE (TEXT {9+}\r\nSubject:  URL \"/INBOX/;UID=2\") {7+}\r\nSecond!\r\n")
+                .expect("CATENATE then a literal");
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(messages.len(), 2);
+        let (_, c) = parse("t2 APPEND Drafts CATENATE (TEXT {2+}\r\nhi UTF8 (~{2+}\r\né)) {1+}\r\nx\r\n".as_bytes())
+            .expect("a UTF8 part");
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!(
+            messages[0].catenate.as_deref(),
+            Some(&[CatPart::Text(b"hi".to_vec()), CatPart::Text("é".into())][..])
+        );
+        let (_, c) = parse(b"b1 APPEND INBOX {3+}\r\nabc {2+}\r\nde\r\n").unwrap();
+        let ExtCommand::MultiAppend { messages, .. } = c else { panic!() };
+        assert_eq!((messages[0].date.as_deref(), messages[0].data.as_slice()), (None, &b"abc"[..]), "no date");
         assert!(parse(b"a7 SEARCH RETURN (MIN\r\n").is_none());
         assert!(parse(b"a8 CREATE x (USE (\\Sent)) extra\r\n").is_none());
+    }
+
+    #[test]
+    fn dollar_is_found_with_its_meaning() {
+        let marks = |m: &[u8]| match parse(m) {
+            Some((_, ExtCommand::Dollar { marks, .. })) => marks,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(marks(b"a UID FETCH $ FLAGS\r\n"), [DollarMark { at: 12, uid: true }]);
+        assert_eq!(marks(b"a FETCH $ FLAGS\r\n"), [DollarMark { at: 8, uid: false }]);
+        assert_eq!(
+            marks(b"a UID SEARCH $ UID $ \"$\" $Junk\r\n"),
+            [DollarMark { at: 13, uid: false }, DollarMark { at: 19, uid: true }],
+            "a search key $ is message numbers; quoted $ and $Junk are not marks"
+        );
+        let m = b"a UID COPY $ Junk\r\n";
+        assert_eq!(put_dollar(m, &marks(m), "1:2", "7,9"), b"a UID COPY 7,9 Junk\r\n");
+        assert!(parse(b"a FETCH 1 (BODY[HEADER.FIELDS ($x)])\r\n").is_none());
     }
 }

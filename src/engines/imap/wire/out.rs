@@ -34,8 +34,21 @@ pub fn nstring(out: &mut Vec<u8>, bytes: Option<&[u8]>) {
     }
 }
 
-/// A mailbox name (already in modified UTF-7) as an astring.
-pub fn mailbox(out: &mut Vec<u8>, name: &str) {
+/// A mailbox name (already in modified UTF-7, or UTF-8 for a client that
+/// enabled it: `utf8`, then quoted with its 8-bit text as RFC 6855 3
+/// allows) as an astring.
+pub fn mailbox(out: &mut Vec<u8>, name: &str, utf8: bool) {
+    if utf8 && !name.is_ascii() && name.len() <= 1024 && !name.contains(['\r', '\n', '\0']) {
+        out.push(b'"');
+        for c in name.bytes() {
+            if c == b'"' || c == b'\\' {
+                out.push(b'\\');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+        return;
+    }
     string(out, name.as_bytes());
 }
 

@@ -74,6 +74,12 @@ pub struct CommandReader {
     shadow: Option<Vec<u8>>,
     /// Read extension syntax (`wire::ext`): the back end, after login.
     pub extensions: bool,
+    /// 8-bit text (UTF-8) allowed outside literals: once the client enabled
+    /// UTF8=ACCEPT or IMAP4rev2 (RFC 6855 3). Before, such a command is
+    /// refused as it always was.
+    pub utf8: bool,
+    /// The current command has 8-bit bytes outside its literals.
+    eight_bit: bool,
 }
 
 impl CommandReader {
@@ -85,6 +91,8 @@ impl CommandReader {
             chunk: vec![0u8; 16 * 1024].into_boxed_slice(),
             shadow: None,
             extensions: false,
+            utf8: false,
+            eight_bit: false,
         }
     }
 
@@ -149,6 +157,7 @@ impl CommandReader {
                     start,
                     ..
                 }) => {
+                    self.note_eight_bit(start, end);
                     if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
                         let tag = self.tag();
                         return Ok(self.refuse(mode, tag));
@@ -164,6 +173,7 @@ impl CommandReader {
                     }
                 }
                 Some(FragmentInfo::Line { start, end, .. }) => {
+                    self.note_eight_bit(start, end);
                     if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
                         let tag = self.tag();
                         let n = self.frag.message_bytes().len();
@@ -178,6 +188,12 @@ impl CommandReader {
         }
     }
 
+    fn note_eight_bit(&mut self, start: usize, end: usize) {
+        if !self.utf8 && self.frag.message_bytes().get(start..end).is_some_and(|line| !line.is_ascii()) {
+            self.eight_bit = true;
+        }
+    }
+
     fn refuse(&mut self, mode: LiteralMode, tag: Option<String>) -> Incoming {
         match mode {
             LiteralMode::Sync => {
@@ -186,6 +202,7 @@ impl CommandReader {
                 self.consumed(n);
                 self.frag.skip_message();
                 self.allowance = self.limits.max_line;
+                self.eight_bit = false;
                 Incoming::LiteralRefused { tag }
             }
             LiteralMode::NonSync => {
@@ -198,12 +215,16 @@ impl CommandReader {
     fn reset(&mut self) {
         self.frag.skip_message();
         self.allowance = self.limits.max_line;
+        self.eight_bit = false;
     }
 
     fn decode(&mut self) -> Incoming {
         self.allowance = self.limits.max_line;
         let n = self.frag.message_bytes().len();
         self.consumed(n);
+        if std::mem::take(&mut self.eight_bit) {
+            return Incoming::Invalid { tag: self.tag(), known_command: known_command(self.frag.message_bytes()) };
+        }
         match self.frag.decode_message(&CommandCodec::default()) {
             Ok(command) => Incoming::Command(command.into_static()),
             Err(_) => {
@@ -307,6 +328,22 @@ const COMMANDS: &[&str] = &[
     "ID",
 ];
 
+/// A whole command given as bytes (a command with the saved result `$`
+/// put in): imap-codec's syntax, else extension syntax.
+pub fn decode_command(message: &[u8]) -> Incoming {
+    use imap_codec::decode::Decoder;
+    match CommandCodec::default().decode(message) {
+        Ok(([], command)) => Incoming::Command(command.into_static()),
+        _ => match super::ext::parse(message) {
+            Some((tag, command)) => Incoming::Extended { tag, command },
+            None => {
+                let tag = message.split(|b| *b == b' ').next().map(|t| String::from_utf8_lossy(t).into_owned());
+                Incoming::Invalid { tag, known_command: known_command(message) }
+            }
+        },
+    }
+}
+
 /// Whether the word after the tag names a command we implement.
 fn known_command(message: &[u8]) -> bool {
     let mut words = message.split(|b| *b == b' ' || *b == b'\r' || *b == b'\n').filter(|w| !w.is_empty());
@@ -401,6 +438,22 @@ mod tests {
         assert_eq!(next(), SaslResponse::Malformed, "DONE is not a SASL response");
         assert_eq!(next(), SaslResponse::Malformed);
         assert_eq!(next(), SaslResponse::Closed);
+    }
+
+    #[test]
+    fn eight_bit_text_outside_literals_waits_for_utf8() {
+        let input = "a1 SELECT \"Éléments\"\r\na2 APPEND x {4+}\r\né!\r\n".as_bytes();
+        let (got, _) = rt().block_on(read_all(input, Limits { max_line: 100, max_literal: 100 }));
+        assert!(matches!(&got[0], Incoming::Invalid { tag: Some(t), known_command: true } if t == "a1"));
+        assert!(matches!(&got[1], Incoming::Command(c) if c.name() == "APPEND"), "8-bit literals always were fine");
+        let rt = rt();
+        let mut reader = CommandReader::new(Limits { max_line: 100, max_literal: 100 });
+        reader.utf8 = true;
+        let mut r: &[u8] = "a1 SELECT \"Éléments\"\r\n".as_bytes();
+        let mut w: Vec<u8> = Vec::new();
+        assert!(
+            matches!(rt.block_on(reader.next(&mut r, &mut w)).unwrap(), Incoming::Command(c) if c.name() == "SELECT")
+        );
     }
 
     #[test]

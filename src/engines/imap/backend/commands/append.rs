@@ -51,7 +51,9 @@ pub async fn run(
 }
 
 /// MULTIAPPEND (RFC 3502): several messages in one command, all stored in
-/// one transaction or none; APPENDUID names them all (RFC 4315).
+/// one transaction or none; APPENDUID names them all (RFC 4315). Also
+/// APPEND with `UTF8 (literal8)` data (RFC 6855 4) or CATENATE (RFC 4469),
+/// one message or several.
 pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<AppendMessage>) -> Done {
     let Ok(mailbox) = Mailbox::try_from(mailbox) else { return Done::bad(texts::ARGUMENT_ERROR) };
     let folder = match find_folder(s, &mailbox).await {
@@ -60,7 +62,13 @@ pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<Appen
         Err(e) => return Done::failed(&e),
     };
     let mut batch = Vec::with_capacity(messages.len());
-    for m in messages {
+    for mut m in messages {
+        if let Some(parts) = m.catenate.take() {
+            m.data = match super::catenate::assemble(s, parts).await {
+                Ok(data) => data,
+                Err(refused) => return refused,
+            };
+        }
         if m.data.is_empty() {
             return Done::bad(texts::ARGUMENT_ERROR);
         }

@@ -8,7 +8,7 @@ use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 
 pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
-    let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox)) else {
+    let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox, s.enabled.utf8)) else {
         return Done::bad(texts::ARGUMENT_ERROR);
     };
     if name.eq_ignore_ascii_case("INBOX") {
@@ -37,7 +37,7 @@ pub async fn run_special_use(s: &mut ImapSession, mailbox: Vec<u8>, special_use:
             None => return Done::no("[USEATTR] The special-use attribute is not supported."),
         }
     }
-    let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox)) else {
+    let (Some(user), Some(name)) = (&s.user, folder_name(&mailbox, s.enabled.utf8)) else {
         return Done::bad(texts::ARGUMENT_ERROR);
     };
     if name.eq_ignore_ascii_case("INBOX") {

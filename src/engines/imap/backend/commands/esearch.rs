@@ -1,7 +1,9 @@
 //! ESEARCH (RFC 4731): SEARCH and UID SEARCH with RETURN (MIN MAX ALL
 //! COUNT), answered by one `* ESEARCH (TAG "t") [UID] ...` response;
-//! `RETURN ()` is ALL. The hits are SEARCH's (one snapshot). SAVE
-//! (SEARCHRES) is not implemented and refused.
+//! `RETURN ()` is ALL. The hits are SEARCH's (one snapshot). SAVE keeps
+//! the result for `$` (`searchres`); alone, it suppresses the ESEARCH
+//! response (RFC 9051 6.4.4). Under IMAP4rev2 a plain SEARCH is answered
+//! here too, as RETURN (ALL) (RFC 9051 6.4.4, Appendix E item 4).
 
 use imap_codec::imap_types::search::SearchKey;
 
@@ -17,22 +19,38 @@ pub async fn run(
     criteria: Vec<SearchKey<'static>>,
     uid: bool,
     returns: &[String],
+    charset_known: bool,
 ) -> Done {
     let mut wanted: Vec<&str> = Vec::new();
     for r in returns {
         match r.as_str() {
-            "MIN" | "MAX" | "ALL" | "COUNT" => wanted.push(r.as_str()),
+            "MIN" | "MAX" | "ALL" | "COUNT" | "SAVE" => wanted.push(r.as_str()),
             _ => return Done::bad(texts::ARGUMENT_ERROR),
         }
     }
+    let save = wanted.contains(&"SAVE");
     if wanted.is_empty() {
         wanted.push("ALL");
     }
     let modseq = criteria.iter().any(uses_modseq);
-    let (hits, expunged_elsewhere) = match super::search::hits(s, criteria, false).await {
+    let found = if charset_known { super::search::hits(s, criteria, false).await.map_err(Some) } else { Err(None) };
+    let (hits, expunged_elsewhere) = match found {
         Ok(x) => x,
-        Err(e) => return Done::failed(&e),
+        Err(e) => {
+            // A SEARCH with SAVE that fails with NO empties `$`.
+            if let (true, Some(sel)) = (save, s.selected.as_mut()) {
+                sel.saved.clear();
+            }
+            return e.map_or_else(|| Done::no(super::sort::BAD_CHARSET), |e| Done::failed(&e));
+        }
     };
+    if let (true, Some(sel)) = (save, s.selected.as_mut()) {
+        let uids: Vec<u32> = hits.iter().map(|h| h.meta.uid).collect();
+        sel.saved = super::searchres::saved_value(&uids, &wanted);
+        if wanted.len() == 1 {
+            return finished(uid, expunged_elsewhere);
+        }
+    }
     let numbers: Vec<u32> = hits.iter().map(|h| if uid { h.meta.uid } else { h.seq }).collect();
     let mut line = format!("ESEARCH (TAG \"{tag}\")");
     if uid {
@@ -65,6 +83,10 @@ pub async fn run(
         line.push_str(&format!(" MODSEQ {top}"));
     }
     s.untagged(&line);
+    finished(uid, expunged_elsewhere)
+}
+
+fn finished(uid: bool, expunged_elsewhere: bool) -> Done {
     if expunged_elsewhere && !uid {
         return Done::ok("[EXPUNGEISSUED] SEARCH completed.");
     }

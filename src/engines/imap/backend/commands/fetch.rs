@@ -20,7 +20,7 @@ use imap_codec::imap_types::command::FetchModifier;
 
 use super::{Done, EXPUNGE_ISSUED};
 use crate::engines::imap::backend::fetch_batch::{Item, Plan, fetch_batch};
-use crate::engines::imap::backend::sequence::{self, compress};
+use crate::engines::imap::backend::sequence;
 use crate::engines::imap::backend::session::{ImapSession, Io};
 use crate::engines::imap::fetch_items::section::Want;
 use crate::engines::imap::texts;
@@ -216,9 +216,9 @@ pub async fn run(
             Ok(g) => g,
             Err(e) => return Ok(Done::failed(&e)),
         };
-        let asked: Vec<u32> = gone.into_iter().filter(|u| sequence::contains(&set, *u, star)).collect();
+        let asked = sequence::ranges_in_set(&gone, &set, star);
         if !asked.is_empty() {
-            s.untagged(&format!("VANISHED (EARLIER) {}", compress(&asked)));
+            s.untagged(&format!("VANISHED (EARLIER) {}", sequence::compress_ranges(&asked)));
         }
     }
     let (Some(sel), Some(user)) = (&s.selected, &s.user) else { return Ok(Done::completed("FETCH")) };

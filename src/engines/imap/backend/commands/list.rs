@@ -10,6 +10,7 @@ use imap_codec::imap_types::mailbox::{ListMailbox, Mailbox};
 use super::{Done, display_name, is_hidden};
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::wire::out;
+use crate::store::mail::Folder;
 
 pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
     let name = if lsub { "LSUB" } else { "LIST" };
@@ -38,7 +39,7 @@ pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: List
     let show_hidden = s.show_hidden();
     let visible: Vec<_> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
     for f in &visible {
-        let shown = display_name(f);
+        let shown = display_name(f, s.enabled.utf8);
         if !matches(&full, &shown) {
             continue;
         }
@@ -48,18 +49,26 @@ pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: List
         if no_select && !(full.contains('%') && subscribed_below()) {
             continue;
         }
-        let has_children = visible.iter().any(|c| c.name.starts_with(&prefix));
-        let mut attrs = if no_select { vec!["\\Noselect"] } else { vec![] };
-        attrs.push(if has_children { "\\HasChildren" } else { "\\HasNoChildren" });
-        if let Some(special) = &f.special_use {
-            attrs.push(special.as_str());
-        }
+        let attrs = attributes(f, &visible, no_select);
         let mut line = format!("* {name} ({}) \"/\" ", attrs.join(" ")).into_bytes();
-        out::mailbox(&mut line, &shown);
+        out::mailbox(&mut line, &shown, s.enabled.utf8);
         line.extend_from_slice(b"\r\n");
         s.out.extend_from_slice(&line);
     }
     Done::completed(name)
+}
+
+/// A folder's LIST attributes: `\Noselect` (LSUB's parent), children,
+/// special use.
+pub fn attributes<'a>(f: &'a Folder, visible: &[&Folder], no_select: bool) -> Vec<&'a str> {
+    let prefix = format!("{}/", f.name);
+    let has_children = visible.iter().any(|c| c.name.starts_with(&prefix));
+    let mut attrs = if no_select { vec!["\\Noselect"] } else { vec![] };
+    attrs.push(if has_children { "\\HasChildren" } else { "\\HasNoChildren" });
+    if let Some(special) = &f.special_use {
+        attrs.push(special.as_str());
+    }
+    attrs
 }
 
 /// IMAP wildcards: `*` matches anything, `%` anything but the separator.

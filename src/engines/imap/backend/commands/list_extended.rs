@@ -46,7 +46,7 @@ pub async fn run(
         return Done::completed("LIST");
     }
     for f in &visible {
-        let shown = display_name(f);
+        let shown = display_name(f, s.enabled.utf8);
         if !full.iter().any(|p| matches(p, &shown)) {
             continue;
         }
@@ -71,7 +71,7 @@ pub async fn run(
             attrs.push(special.as_str());
         }
         let mut line = format!("* LIST ({}) \"/\" ", attrs.join(" ")).into_bytes();
-        out::mailbox(&mut line, &shown);
+        out::mailbox(&mut line, &shown, s.enabled.utf8);
         if childinfo {
             let why: Vec<&str> = [("SUBSCRIBED", subscribed_only), ("SPECIAL-USE", special_only)]
                 .iter()
@@ -105,7 +105,7 @@ pub async fn run(
                 .filter(|p| !p.is_empty())
                 .collect();
             let mut line = b"* STATUS ".to_vec();
-            out::mailbox(&mut line, &shown);
+            out::mailbox(&mut line, &shown, s.enabled.utf8);
             line.extend_from_slice(format!(" ({})\r\n", parts.join(" ")).as_bytes());
             s.out.extend_from_slice(&line);
         }

@@ -5,6 +5,7 @@
 pub mod append;
 pub mod authenticate;
 pub mod capability;
+pub mod catenate;
 pub mod close;
 pub mod compress;
 pub mod copy;
@@ -23,7 +24,9 @@ pub mod namespace;
 pub mod noop;
 pub mod quota;
 pub mod rename;
+pub mod rev2;
 pub mod search;
+pub mod searchres;
 pub mod select;
 pub mod sort;
 pub mod status;
@@ -120,6 +123,13 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Unselect => close::run(s, false).await,
         Expunge => expunge::run(s, None).await,
         ExpungeUid { sequence_set } => expunge::run(s, Some(sequence_set)).await,
+        // RFC 6855 3: no CHARSET once UTF8=ACCEPT is on.
+        Search { charset: Some(_), .. } if s.enabled.utf8_accept => Done::bad(texts::ARGUMENT_ERROR),
+        Search { charset: Some(c), .. } if !sort::known_charset(&c) => Done::no(sort::BAD_CHARSET),
+        // IMAP4rev2: SEARCH answers ESEARCH (RFC 9051 6.4.4).
+        Search { criteria, uid, .. } if s.enabled.rev2 => {
+            esearch::run(s, tag, criteria.into_inner(), uid, &[], true).await
+        }
         Search { criteria, uid, .. } => search::run(s, criteria.into_inner(), uid).await,
         Sort { sort_criteria, charset, search_criteria, uid } => {
             sort::run(s, sort_criteria.as_ref(), &charset, search_criteria.into_inner(), uid).await
@@ -147,8 +157,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
 pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Done {
     match ext {
         ExtCommand::Search { search, returns } => match search.body {
-            CommandBody::Search { criteria, uid, .. } => {
-                esearch::run(s, tag, criteria.into_inner(), uid, &returns).await
+            CommandBody::Search { charset: Some(_), .. } if s.enabled.utf8_accept => Done::bad(texts::ARGUMENT_ERROR),
+            CommandBody::Search { charset, criteria, uid } => {
+                let charset_known = charset.as_ref().is_none_or(sort::known_charset);
+                esearch::run(s, tag, criteria.into_inner(), uid, &returns, charset_known).await
             }
             _ => Done::bad(texts::COMMAND_ERROR),
         },
@@ -157,39 +169,50 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
             list_extended::run(s, &selection, reference, patterns, returns).await
         }
         ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+        // Put in by the dispatcher before a command runs.
+        ExtCommand::Dollar { .. } => Done::bad(texts::ARGUMENT_ERROR),
     }
 }
 
 /// The stored folder name a client's mailbox argument means: INBOX in any
-/// case is the Inbox; other names are modified UTF-7.
-pub fn folder_name(mailbox: &Mailbox) -> Option<String> {
+/// case is the Inbox; other names are modified UTF-7, or UTF-8 as sent once
+/// the client enabled UTF8=ACCEPT or IMAP4rev2 (`utf8`: RFC 6855 3, RFC
+/// 9051 5.1; `&` is then itself).
+pub fn folder_name(mailbox: &Mailbox, utf8: bool) -> Option<String> {
     match mailbox {
         Mailbox::Inbox => Some("INBOX".to_string()),
         Mailbox::Other(other) => {
             let bytes: &[u8] = other.as_ref();
             let text = std::str::from_utf8(bytes).ok()?;
-            let decoded = utf7::decode(text).unwrap_or_else(|| text.to_string());
+            let decoded = if utf8 { text.to_string() } else { utf7::decode(text).unwrap_or_else(|| text.to_string()) };
             Some(decoded.trim_end_matches('/').to_string())
         }
     }
 }
 
-/// How a folder is named to the client.
-pub fn display_name(folder: &Folder) -> String {
+/// How a folder is named to the client: modified UTF-7, or UTF-8 (`utf8`,
+/// as for [`folder_name`]).
+pub fn display_name(folder: &Folder, utf8: bool) -> String {
     if folder.name == crate::store::mail::INBOX {
         return "INBOX".to_string();
     }
+    let encode = |name: &str| if utf8 { name.to_string() } else { utf7::encode(name) };
     match folder.name.strip_prefix("Inbox/") {
-        Some(rest) => format!("INBOX/{}", utf7::encode(rest)),
-        None => utf7::encode(&folder.name),
+        Some(rest) => format!("INBOX/{}", encode(rest)),
+        None => encode(&folder.name),
     }
 }
 
 /// Looks a folder up for a client: hidden folders (Calendar, Contacts,
 /// Tasks) do not exist unless ShowHiddenFoldersEnabled.
 pub async fn find_folder(s: &ImapSession, mailbox: &Mailbox<'_>) -> Result<Option<Folder>, MailError> {
+    let Some(name) = folder_name(mailbox, s.enabled.utf8) else { return Ok(None) };
+    find_folder_named(s, name).await
+}
+
+/// [`find_folder`] for a stored folder name.
+pub async fn find_folder_named(s: &ImapSession, name: String) -> Result<Option<Folder>, MailError> {
     let Some(user) = &s.user else { return Ok(None) };
-    let Some(name) = folder_name(mailbox) else { return Ok(None) };
     let mbx = user.mailbox;
     let show_hidden = s.show_hidden();
     let found = s.shared.db.run(move |db| db.folder(mbx, &name)).await?;

@@ -59,9 +59,11 @@ pub async fn get_quota_root(s: &mut ImapSession, mailbox: Mailbox<'static>) -> D
         Ok(None) => return Done::no("The specified folder could not be found in the store."),
         Err(e) => return Done::failed(&e),
     }
-    let name = super::folder_name(&mailbox).unwrap_or_default();
+    let utf8 = s.enabled.utf8;
+    let name = super::folder_name(&mailbox, utf8).unwrap_or_default();
+    let name = if utf8 { name } else { crate::engines::imap::wire::utf7::encode(&name) };
     let mut line = b"* QUOTAROOT ".to_vec();
-    crate::engines::imap::wire::out::mailbox(&mut line, &crate::engines::imap::wire::utf7::encode(&name));
+    crate::engines::imap::wire::out::mailbox(&mut line, &name, utf8);
     let limit = s.user.as_ref().and_then(|u| u.quotas.prohibit_send_receive);
     if limit.is_some() {
         line.extend_from_slice(b" \"\"");

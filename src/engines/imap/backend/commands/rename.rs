@@ -13,7 +13,7 @@ pub async fn run(s: &mut ImapSession, from: Mailbox<'static>, to: Mailbox<'stati
         Ok(None) => return Done::failed(&MailError::NoSuchFolder),
         Err(e) => return Done::failed(&e),
     };
-    let (Some(user), Some(to)) = (&s.user, folder_name(&to)) else {
+    let (Some(user), Some(to)) = (&s.user, folder_name(&to, s.enabled.utf8)) else {
         return Done::bad(texts::ARGUMENT_ERROR);
     };
     let mbx = user.mailbox;

@@ -13,7 +13,7 @@ use imap_codec::imap_types::mailbox::Mailbox;
 use super::fetch::flags_list;
 use super::{Done, find_folder};
 use crate::engines::imap::backend::selected::Selected;
-use crate::engines::imap::backend::sequence::{self, compress};
+use crate::engines::imap::backend::sequence;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 
@@ -48,16 +48,26 @@ pub async fn run(
     // The client's cache is of this folder only if UIDVALIDITY is the same.
     let resync = resync.filter(|(validity, _, _)| *validity == folder.uidvalidity);
     let since = resync.as_ref().map(|(_, m, _)| *m);
-    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since)).await;
-    let (selected, opened) = match opened {
+    let rev2 = s.enabled.rev2;
+    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since, rev2)).await;
+    let (mut selected, opened) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),
     };
     s.untagged(&format!("{} EXISTS", selected.uids.len()));
-    s.untagged(&format!("{} RECENT", selected.recent_count()));
+    if rev2 {
+        // RFC 9051 6.3.2: a LIST response, no RECENT, no [UNSEEN].
+        selected.recent.clear();
+        match super::rev2::select_list(s, &selected.folder).await {
+            Ok(line) => s.out.extend_from_slice(&line),
+            Err(e) => return Done::failed(&e),
+        }
+    } else {
+        s.untagged(&format!("{} RECENT", selected.recent_count()));
+    }
     s.untagged(&format!("FLAGS {}", selected.flags()));
     s.untagged(&format!("OK [PERMANENTFLAGS {}] Permanent flags", selected.permanent_flags()));
-    if let Some(i) = opened.first_unseen {
+    if let (Some(i), false) = (opened.first_unseen, rev2) {
         s.untagged(&format!("OK [UNSEEN {}] Is the first unseen message", i + 1));
     }
     s.untagged(&format!("OK [UIDVALIDITY {}] UIDVALIDITY value", selected.folder.uidvalidity));
@@ -65,13 +75,12 @@ pub async fn run(
     s.untagged(&format!("OK [HIGHESTMODSEQ {}] Highest", selected.folder.highest_modseq));
     if let Some((_, _, known)) = resync {
         let star = selected.folder.uidnext.saturating_sub(1);
-        let vanished: Vec<u32> = opened
-            .vanished
-            .into_iter()
-            .filter(|u| known.as_ref().is_none_or(|set| sequence::contains(set, *u, star)))
-            .collect();
+        let vanished = match &known {
+            Some(set) => sequence::ranges_in_set(&opened.vanished, set, star),
+            None => opened.vanished,
+        };
         if !vanished.is_empty() {
-            s.untagged(&format!("VANISHED (EARLIER) {}", compress(&vanished)));
+            s.untagged(&format!("VANISHED (EARLIER) {}", sequence::compress_ranges(&vanished)));
         }
         for m in &opened.changed {
             let Some(seq) = selected.seq_of(m.uid) else { continue };

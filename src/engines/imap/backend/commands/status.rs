@@ -40,7 +40,7 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
         });
     }
     let mut line = b"* STATUS ".to_vec();
-    out::mailbox(&mut line, &display_name(&folder));
+    out::mailbox(&mut line, &display_name(&folder, s.enabled.utf8), s.enabled.utf8);
     line.extend_from_slice(format!(" ({})\r\n", parts.join(" ")).as_bytes());
     s.out.extend_from_slice(&line);
     Done::completed("STATUS")

@@ -1,0 +1,37 @@
+//! IMAP4rev2 (RFC 9051) alongside IMAP4rev1 (Appendix A): both are
+//! advertised, a session speaks IMAP4rev1 until the client sends `ENABLE
+//! IMAP4rev2`, then these differences (Appendix E) apply:
+//! - mailbox names and quoted strings are UTF-8, not modified UTF-7 (item
+//!   16, RFC 9051 5.1; the same switch as UTF8=ACCEPT);
+//! - SEARCH answers ESEARCH, as `RETURN (ALL)` (item 4, 6.4.4);
+//! - SELECT and EXAMINE send a LIST response for the folder with its
+//!   attributes (item 10, 6.3.2) and neither RECENT nor `OK [UNSEEN]`
+//!   (items 11, 12); no RECENT after new arrivals either, and `\Recent`
+//!   is never shown (the session keeps no recent set);
+//! - unsolicited FETCH responses carry the UID (item 21, 7.5.2).
+//!
+//! What IMAP4rev2 folds in was already there for IMAP4rev1 clients:
+//! NAMESPACE, UNSELECT, UIDPLUS, ESEARCH, SEARCHRES, ENABLE, IDLE, SASL-IR,
+//! LIST-EXTENDED, LIST-STATUS, MOVE, LITERAL+, BINARY's FETCH, SPECIAL-USE,
+//! STATUS SIZE and DELETED, [CLOSED]. Commands IMAP4rev2 removed (CHECK,
+//! LSUB, RFC822.* items) are still served: a rev1 client may share the
+//! connection's history, and RFC 9051 A allows it.
+
+use super::{is_hidden, list::attributes};
+use crate::engines::imap::backend::session::ImapSession;
+use crate::engines::imap::wire::out;
+use crate::store::mail::{Folder, MailResult};
+
+/// `* LIST (attributes) "/" name` for the folder being selected (RFC 9051
+/// 6.3.2: the attributes must be accurate, as LIST gives them).
+pub async fn select_list(s: &ImapSession, folder: &Folder) -> MailResult<Vec<u8>> {
+    let Some(user) = &s.user else { return Ok(vec![]) };
+    let mbx = user.mailbox;
+    let folders = s.shared.db.run(move |db| db.folders(mbx)).await?;
+    let show_hidden = s.show_hidden();
+    let visible: Vec<&Folder> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
+    let mut line = format!("* LIST ({}) \"/\" ", attributes(folder, &visible, false).join(" ")).into_bytes();
+    out::mailbox(&mut line, &super::display_name(folder, s.enabled.utf8), s.enabled.utf8);
+    line.extend_from_slice(b"\r\n");
+    Ok(line)
+}

@@ -1,0 +1,142 @@
+//! DATA: `354`, the message text (read by the session), then the answer
+//! that matters: on the Transport service `250` only once the message is
+//! committed to the queue; on the Frontend Transport the Transport's own
+//! answer to the hand-off.
+
+use super::super::session::{DataOutcome, Envelope, Next, Session};
+use super::super::{handoff, texts};
+use crate::engines::net::EngineRole;
+use crate::store::queue::QueuedRecipient;
+
+pub fn start(s: &mut Session) -> Next {
+    match &s.envelope {
+        None => s.reply(texts::NEED_MAIL),
+        Some(e) if e.recipients.is_empty() => s.reply(texts::NEED_RCPT),
+        Some(_) => {
+            s.reply(texts::START_DATA);
+            return Next::Data;
+        }
+    }
+    Next::Continue
+}
+
+pub async fn finish(s: &mut Session, outcome: DataOutcome) {
+    let Some(envelope) = s.envelope.take() else { return };
+    let body = match outcome {
+        DataOutcome::TooBig => {
+            s.reply(texts::TOO_BIG);
+            return;
+        }
+        DataOutcome::Message(body) => body,
+    };
+    if over_organization_limit(s, body.len() as u64) {
+        s.reply(texts::OVER_ORGANIZATION_LIMIT);
+        return;
+    }
+    let (message, message_id) = stamped(s, body);
+    let line = match s.shared.role {
+        EngineRole::BackEnd => enqueue(s, &envelope, message, &message_id).await,
+        EngineRole::FrontEnd => match s.shared.handoff {
+            Some(target) => handoff::submit(target, &s.connector.fqdn, &envelope, &message).await,
+            None => texts::TRY_LATER.to_string(),
+        },
+    };
+    s.reply(&line);
+}
+
+/// Set-TransportConfig's limits: MaxReceiveSize for every message, and
+/// MaxSendSize too for one a user submits.
+fn over_organization_limit(s: &Session, size: u64) -> bool {
+    let over = |limit: Option<u64>| limit.is_some_and(|l| size > l);
+    over(s.shared.max_receive_size) || (s.user.is_some() && over(s.shared.max_send_size))
+}
+
+async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id: &str) -> String {
+    let Some(queue) = s.shared.queue.clone() else { return texts::TRY_LATER.to_string() };
+    let recipients: Vec<QueuedRecipient> = envelope
+        .recipients
+        .iter()
+        .map(|r| QueuedRecipient { address: r.address.clone(), mailbox_guid: r.mailbox_guid.clone() })
+        .collect();
+    let sender = envelope.sender.clone();
+    let guid = crate::store::new_guid();
+    let db = queue.db.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
+        db.enqueue(&guid, &sender, &recipients, crate::store::clock::now_unix(), &message)
+    })
+    .await;
+    match stored {
+        Ok(Ok(id)) => {
+            queue.wake.notify_one();
+            format!(
+                "250 2.6.0 {message_id} [InternalId={id}, Hostname={}] Queued mail for delivery",
+                s.shared.server.fqdn
+            )
+        }
+        _ => texts::STORE_UNAVAILABLE.to_string(),
+    }
+}
+
+/// The message as stored: a Received field on top (and a Message-ID when
+/// the client gave none, as Exchange adds one); and the Message-ID.
+fn stamped(s: &Session, body: Vec<u8>) -> (Vec<u8>, String) {
+    let now = chrono::Utc::now().format("%a, %-d %b %Y %H:%M:%S %z");
+    let helo = s.helo.clone().unwrap_or_default();
+    let mut out = Vec::with_capacity(body.len() + 256);
+    out.extend_from_slice(
+        format!(
+            "Received: from {helo} ({ip}) by {fqdn} ({fqdn}) with Microsoft SMTP Server{tls}; {now}\r\n",
+            ip = s.peer.ip(),
+            fqdn = s.connector.fqdn,
+            tls = if s.is_tls() { " (TLS)" } else { "" },
+        )
+        .as_bytes(),
+    );
+    let id = match header_value(&body, "message-id") {
+        Some(id) => id,
+        None => {
+            let id = format!("<{}@{}>", crate::store::new_guid(), s.connector.fqdn);
+            out.extend_from_slice(format!("Message-ID: {id}\r\n").as_bytes());
+            id
+        }
+    };
+    out.extend_from_slice(&body);
+    (out, id)
+}
+
+/// The first value of a header field (unfolded), from the header block.
+fn header_value(message: &[u8], name: &str) -> Option<String> {
+    let end = find(message, b"\r\n\r\n").map(|e| e + 2).unwrap_or(message.len());
+    let header = String::from_utf8_lossy(&message[..end]);
+    let mut lines = header.split("\r\n").peekable();
+    while let Some(line) = lines.next() {
+        let Some((field, value)) = line.split_once(':') else { continue };
+        if field.trim().eq_ignore_ascii_case(name) {
+            let mut v = value.trim().to_string();
+            while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+                v.push(' ');
+                v.push_str(next.trim());
+                lines.next();
+            }
+            return Some(v.trim().to_string());
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_are_found_unfolded_and_only_in_the_header() {
+        let m = b"Subject: a\r\nMessage-ID:\r\n <x@y>\r\n\r\nMessage-ID: <body@z>\r\n";
+        assert_eq!(header_value(m, "message-id").as_deref(), Some("<x@y>"));
+        assert_eq!(header_value(b"Subject: a\r\n\r\nMessage-ID: <b@z>\r\n", "Message-ID"), None);
+    }
+}

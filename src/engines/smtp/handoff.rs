@@ -1,0 +1,116 @@
+//! The Frontend Transport's hand-off: the message goes to the Transport
+//! service's Default connector over SMTP, and the client hears the
+//! Transport's final answer (its `250` means "committed to the queue"). A
+//! Transport that cannot be reached is a temporary failure for the client
+//! to retry; nothing is kept here.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+use super::session::Envelope;
+use super::texts;
+
+const CONNECT: Duration = Duration::from_secs(10);
+/// A queue commit is an fsync; a reply later than this means trouble.
+const REPLY: Duration = Duration::from_secs(120);
+
+pub async fn submit(target: SocketAddr, helo: &str, envelope: &Envelope, message: &[u8]) -> String {
+    match tokio::time::timeout(REPLY, exchange(target, helo, envelope, message)).await {
+        Ok(Ok(reply)) => reply,
+        _ => texts::TRY_LATER.to_string(),
+    }
+}
+
+async fn exchange(target: SocketAddr, helo: &str, envelope: &Envelope, message: &[u8]) -> std::io::Result<String> {
+    let tcp = tokio::time::timeout(CONNECT, TcpStream::connect(target)).await.map_err(std::io::Error::other)??;
+    tcp.set_nodelay(true)?;
+    let mut peer = BufReader::new(tcp);
+    expect(&mut peer, 220).await?;
+    peer.get_mut().write_all(format!("EHLO {helo}\r\n").as_bytes()).await?;
+    expect(&mut peer, 250).await?;
+    // The envelope in one write (the Transport offers PIPELINING), the
+    // answers read in order; the first refusal is the client's answer.
+    let mut commands = format!("MAIL FROM:<{}>\r\n", envelope.sender);
+    for r in &envelope.recipients {
+        commands.push_str(&format!("RCPT TO:<{}>\r\n", r.address));
+    }
+    commands.push_str("DATA\r\n");
+    peer.get_mut().write_all(commands.as_bytes()).await?;
+    let mut refusal = None;
+    for _ in 0..=envelope.recipients.len() {
+        let (code, text) = read_reply(&mut peer).await?;
+        if code != 250 && refusal.is_none() {
+            refusal = Some(text);
+        }
+    }
+    let (code, text) = read_reply(&mut peer).await?;
+    if let Some(refused) = refusal {
+        if code == 354 {
+            // Some recipient was accepted after all: end the data at once.
+            peer.get_mut().write_all(b".\r\n").await?;
+            read_reply(&mut peer).await?;
+        }
+        return Ok(refused);
+    }
+    if code != 354 {
+        return Ok(text);
+    }
+    peer.get_mut().write_all(&dot_stuffed(message)).await?;
+    let (_, final_reply) = read_reply(&mut peer).await?;
+    let _ = peer.get_mut().write_all(b"QUIT\r\n").await;
+    Ok(final_reply)
+}
+
+async fn expect(peer: &mut BufReader<TcpStream>, code: u16) -> std::io::Result<()> {
+    let (got, text) = read_reply(peer).await?;
+    if got == code { Ok(()) } else { Err(std::io::Error::other(text)) }
+}
+
+/// One (possibly multi-line) reply: its code and its last line.
+async fn read_reply(peer: &mut BufReader<TcpStream>) -> std::io::Result<(u16, String)> {
+    loop {
+        let mut line = String::new();
+        if peer.read_line(&mut line).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let line = line.trim_end().to_string();
+        let code =
+            line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| std::io::Error::other("bad reply"))?;
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return Ok((code, line));
+        }
+    }
+}
+
+/// The message as DATA sends it: lines starting with a dot get another,
+/// CRLF at the end, then the lone dot.
+fn dot_stuffed(message: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(message.len() + 64);
+    let mut at_line_start = true;
+    for &b in message {
+        if at_line_start && b == b'.' {
+            out.push(b'.');
+        }
+        out.push(b);
+        at_line_start = b == b'\n';
+    }
+    if !out.ends_with(b"\r\n") {
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b".\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dot_stuffed;
+
+    #[test]
+    fn leading_dots_are_doubled_and_the_end_marked() {
+        assert_eq!(dot_stuffed(b"a\r\n.b\r\n"), b"a\r\n..b\r\n.\r\n");
+        assert_eq!(dot_stuffed(b".x"), b"..x\r\n.\r\n");
+    }
+}

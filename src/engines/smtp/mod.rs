@@ -1,0 +1,46 @@
+//! SMTP (RFC 5321) for Exchange 2013's two transport services, on the same
+//! session manager as IMAP4 and POP3:
+//!
+//! - **MSExchangeFrontEndTransport** (Client Access): the receive
+//!   connectors of role FrontendTransport ("Default Frontend" on 25, "Client
+//!   Frontend" on 587). It keeps nothing: at the end of DATA it hands the
+//!   message to the Transport service over SMTP and answers the client with
+//!   the Transport's own reply, so a client's `250` still means "on disk".
+//! - **MSExchangeTransport** (Mailbox): the HubTransport connectors
+//!   ("Default" on 2525). It answers `250` once the message is committed to
+//!   the queue (`store::queue`), and a delivery task stores it in each
+//!   recipient's Inbox, exactly once (`MailDb::deliver_once`).
+//!
+//! Commands are parsed by `smtp-proto` (Stalwart's parser, also DATA's
+//! dot-unstuffing); each command is one module of `commands/`.
+
+mod commands;
+mod context;
+mod delivery;
+mod handoff;
+mod session;
+pub mod texts;
+
+pub use context::{SmtpContext, prepare};
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::engines::net::listener::SessionManager;
+
+/// Starts serving (inside the runtime): the session manager over the
+/// connectors' listeners and, on the Transport service, the delivery task.
+pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()> + Send>>> {
+    let SmtpContext { listeners, admission, tls, shutdown, shared } = ctx;
+    let sessions =
+        SessionManager::from_parts(listeners, admission, Some(tls), shared.handshake_timeout, shutdown.clone())?;
+    let shared = Arc::new(shared);
+    Ok(Box::pin(async move {
+        let delivering = shared.queue.clone().map(|q| tokio::spawn(delivery::run(q, shared.mail.clone(), shutdown)));
+        sessions.run(Arc::new(session::Smtp { shared })).await;
+        if let Some(d) = delivering {
+            let _ = d.await;
+        }
+    }))
+}

@@ -1,0 +1,312 @@
+//! One SMTP session: reads commands (pipelined: every complete command in
+//! the input is answered before the replies are flushed together), runs
+//! each through its module in `commands/`, reads DATA, and says goodbye
+//! (`421`) when the service stops.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use smtp_proto::request::receiver::{DataReceiver, RequestReceiver};
+use smtp_proto::{Error as ParseError, Request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::commands;
+use super::context::Shared;
+use super::texts;
+use crate::engines::net::listener::{Connection, PreAuth, SessionHandler, stopped};
+use crate::engines::net::protolog::{Event, SessionLog};
+use crate::engines::net::{ListenerKind, ServerStream};
+use crate::store::transport::ReceiveConnector;
+use crate::store::{Mailbox, ProtocolLoggingLevel};
+
+pub struct Smtp {
+    pub shared: Arc<Shared>,
+}
+
+impl SessionHandler for Smtp {
+    const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS;
+    const BUSY: &'static [u8] = texts::BUSY_GREETING;
+
+    async fn serve(self: Arc<Self>, connection: Connection) {
+        let Some(connector) = self.shared.connector_for(connection.local, connection.peer) else { return };
+        debug_assert!(connection.kind == ListenerKind::Plain);
+        let log = if connector.protocol_logging_level == ProtocolLoggingLevel::Verbose {
+            SessionLog::new(self.shared.log.clone(), &connection)
+        } else {
+            SessionLog::off(&connection)
+        };
+        log.note(Event::Connect, "");
+        log.note(Event::Info, &connector.name);
+        let mut session = Session::new(self.shared.clone(), connector, connection, log);
+        session.run().await;
+        session.log.note(Event::Disconnect, "");
+    }
+}
+
+/// A recipient accepted at RCPT.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub address: String,
+    pub mailbox_guid: String,
+}
+
+/// MAIL FROM to the end of DATA.
+#[derive(Debug, Clone, Default)]
+pub struct Envelope {
+    pub sender: String,
+    pub recipients: Vec<Accepted>,
+}
+
+/// What a command asks the session loop to do next.
+pub enum Next {
+    Continue,
+    /// `354` was sent: the message text follows.
+    Data,
+    /// `220` was sent: the TLS handshake follows.
+    StartTls,
+    /// A continuation was sent: the next line is the client's answer.
+    AuthLine(commands::auth::Pending),
+    Quit,
+}
+
+pub struct Session {
+    pub shared: Arc<Shared>,
+    pub connector: Arc<ReceiveConnector>,
+    pub stream: Option<ServerStream>,
+    pub peer: SocketAddr,
+    /// Replies not yet flushed.
+    pub out: Vec<u8>,
+    input: Vec<u8>,
+    receiver: RequestReceiver,
+    /// The EHLO/HELO name, once given.
+    pub helo: Option<String>,
+    pub user: Option<Box<Mailbox>>,
+    /// The place in the budget of connections not logged on, given back at
+    /// a successful AUTH.
+    pub pre_auth: PreAuth,
+    pub envelope: Option<Envelope>,
+    /// The connector's SMTP receive log (Verbose), or nothing.
+    pub log: SessionLog,
+}
+
+impl Session {
+    fn new(shared: Arc<Shared>, connector: Arc<ReceiveConnector>, connection: Connection, log: SessionLog) -> Session {
+        Session {
+            shared,
+            connector,
+            peer: connection.peer,
+            stream: Some(connection.stream),
+            out: Vec::with_capacity(512),
+            input: Vec::with_capacity(4096),
+            receiver: RequestReceiver::default(),
+            helo: None,
+            user: None,
+            pre_auth: connection.pre_auth,
+            envelope: None,
+            log,
+        }
+    }
+
+    pub fn reply(&mut self, line: &str) {
+        self.log.note(Event::Sent, line);
+        self.out.extend_from_slice(line.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+    }
+
+    pub fn is_tls(&self) -> bool {
+        self.stream.as_ref().is_some_and(|s| s.is_tls())
+    }
+
+    /// May this session submit mail without logging on? AnonymousUsers, or
+    /// ExchangeServers for a peer on this machine (the Frontend Transport
+    /// handing a message to the Transport service).
+    pub fn anonymous_allowed(&self) -> bool {
+        self.connector.has_permission("AnonymousUsers")
+            || (self.connector.has_permission("ExchangeServers") && self.peer.ip().is_loopback())
+    }
+
+    async fn flush(&mut self) -> bool {
+        if self.out.is_empty() {
+            return true;
+        }
+        let Some(stream) = self.stream.as_mut() else { return false };
+        let ok = stream.write_all(&self.out).await.is_ok() && stream.flush().await.is_ok();
+        self.out.clear();
+        ok
+    }
+
+    /// Reads more input; false when the client is gone, timed out, or the
+    /// service stops (then it was told so).
+    async fn fill(&mut self) -> bool {
+        if !self.flush().await {
+            return false;
+        }
+        let mut stop = self.shared.shutdown.clone();
+        let inactivity = self.shared.inactivity;
+        let Some(stream) = self.stream.as_mut() else { return false };
+        let mut chunk = [0u8; 16 * 1024];
+        let read = tokio::select! {
+            r = tokio::time::timeout(inactivity, stream.read(&mut chunk)) => r,
+            () = stopped(&mut stop) => {
+                self.reply(texts::SHUTTING_DOWN);
+                self.flush().await;
+                return false;
+            }
+        };
+        match read {
+            Ok(Ok(0)) | Ok(Err(_)) => false,
+            Ok(Ok(n)) => {
+                self.input.extend_from_slice(&chunk[..n]);
+                true
+            }
+            Err(_) => {
+                self.reply(texts::TIMEOUT);
+                self.flush().await;
+                false
+            }
+        }
+    }
+
+    async fn run(&mut self) {
+        let greeting = match &self.connector.banner {
+            Some(b) if !b.trim().is_empty() => b.clone(),
+            _ => format!(
+                "220 {} {} {}",
+                self.connector.fqdn,
+                texts::READY_SUFFIX,
+                chrono::Utc::now().format("%a, %-d %b %Y %H:%M:%S %z")
+            ),
+        };
+        self.reply(&greeting);
+        loop {
+            let next = match self.next_request() {
+                Some(Ok(request)) => {
+                    if self.log.enabled() {
+                        self.log.note(Event::Received, &commands::logged(&request));
+                    }
+                    commands::dispatch(self, request).await
+                }
+                Some(Err(line)) => {
+                    self.reply(line);
+                    Next::Continue
+                }
+                None => {
+                    if !self.fill().await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            match next {
+                Next::Continue => {}
+                Next::Quit => {
+                    self.flush().await;
+                    return;
+                }
+                Next::Data => {
+                    let Some(body) = self.read_data().await else { return };
+                    if let DataOutcome::Message(m) = &body {
+                        // The text itself is never logged; its size is.
+                        self.log.note(Event::Info, &format!("{} bytes of message data received", m.len()));
+                    }
+                    commands::data::finish(self, body).await;
+                }
+                Next::StartTls => {
+                    if !self.flush().await {
+                        return;
+                    }
+                    // Pipelined bytes after STARTTLS are discarded (RFC 3207).
+                    self.input.clear();
+                    self.receiver = RequestReceiver::default();
+                    let Some(plain) = self.stream.take() else { return };
+                    let handshake =
+                        tokio::time::timeout(self.shared.handshake_timeout, plain.into_tls(&self.shared.tls));
+                    match handshake.await {
+                        Ok(Ok(tls)) => self.stream = Some(tls),
+                        _ => return,
+                    }
+                    // The session starts over: a new EHLO is required.
+                    self.helo = None;
+                    self.envelope = None;
+                }
+                Next::AuthLine(pending) => {
+                    let Some(line) = self.read_auth_line().await else { return };
+                    commands::auth::answer(self, pending, line).await;
+                }
+            }
+        }
+    }
+
+    /// The next complete command in the input, or None when more is needed.
+    fn next_request(&mut self) -> Option<Result<Request<String>, &'static str>> {
+        if self.input.is_empty() {
+            return None;
+        }
+        let mut bytes = self.input.iter();
+        let parsed = self.receiver.ingest(&mut bytes).map(|r| r.into_owned());
+        let left = bytes.as_slice().len();
+        let consumed = self.input.len() - left;
+        self.input.drain(..consumed);
+        match parsed {
+            Ok(r) => Some(Ok(r)),
+            Err(ParseError::NeedsMoreData { .. }) => None,
+            Err(ParseError::UnknownCommand) => Some(Err(texts::UNRECOGNIZED)),
+            Err(ParseError::InvalidSenderAddress) => Some(Err(texts::INVALID_SENDER)),
+            Err(ParseError::InvalidRecipientAddress) => Some(Err(texts::INVALID_RECIPIENT)),
+            Err(ParseError::ResponseTooLong) => Some(Err(texts::LINE_TOO_LONG)),
+            Err(_) => Some(Err(texts::INVALID_ARGUMENTS)),
+        }
+    }
+
+    /// One line of input (an AUTH answer), without its CRLF.
+    /// The client's answer to an AUTH challenge: logged masked.
+    pub async fn read_auth_line(&mut self) -> Option<String> {
+        let line = self.read_line().await?;
+        self.log.note(Event::Received, "****");
+        Some(line)
+    }
+
+    async fn read_line(&mut self) -> Option<String> {
+        loop {
+            if let Some(at) = self.input.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = self.input.drain(..=at).collect();
+                let text = String::from_utf8_lossy(&line).trim_end_matches(['\r', '\n']).to_string();
+                return Some(text);
+            }
+            if self.input.len() > 12 * 1024 || !self.fill().await {
+                return None;
+            }
+        }
+    }
+
+    /// The message text up to the lone dot, unstuffed; None when the
+    /// client went away. Past the connector's MaxMessageSize the text is
+    /// read and dropped, and the answer is `552`.
+    async fn read_data(&mut self) -> Option<DataOutcome> {
+        let limit = self.connector.max_message_size as usize;
+        let mut receiver = DataReceiver::new();
+        let mut body = Vec::new();
+        let mut too_big = false;
+        loop {
+            let mut bytes = self.input.iter();
+            let done = receiver.ingest(&mut bytes, &mut body);
+            let consumed = self.input.len() - bytes.as_slice().len();
+            self.input.drain(..consumed);
+            if body.len() > limit {
+                too_big = true;
+                body.clear();
+            }
+            if done {
+                return Some(if too_big { DataOutcome::TooBig } else { DataOutcome::Message(body) });
+            }
+            if !self.fill().await {
+                return None;
+            }
+        }
+    }
+}
+
+pub enum DataOutcome {
+    Message(Vec<u8>),
+    TooBig,
+}

@@ -1,0 +1,55 @@
+//! Every line an SMTP client reads from mailsh's transport services, as
+//! Exchange 2013 words it. Lines marked (unconfirmed) follow Exchange's
+//! style where its exact text is not known to us.
+
+pub const READY_SUFFIX: &str = "Microsoft ESMTP MAIL Service ready at";
+pub const TOO_MANY_CONNECTIONS: &[u8] =
+    b"421 4.3.2 The maximum number of concurrent server connections has exceeded a limit, closing transmission channel\r\n";
+/// Beyond the budget of connections not logged on (RFC 5321's 421 at the
+/// greeting; unconfirmed text).
+pub const BUSY_GREETING: &[u8] = b"421 4.3.2 The server is busy, closing transmission channel; try again later\r\n";
+pub const SHUTTING_DOWN: &str = "421 4.3.2 Service not available, closing transmission channel";
+pub const TIMEOUT: &str = "451 4.7.0 Timeout waiting for client input";
+pub const CLOSING: &str = "221 2.0.0 Service closing transmission channel";
+pub const OK: &str = "250 2.0.0 OK";
+pub const RESETTING: &str = "250 2.0.0 Resetting";
+pub const SENDER_OK: &str = "250 2.1.0 Sender OK";
+pub const RECIPIENT_OK: &str = "250 2.1.5 Recipient OK";
+pub const START_DATA: &str = "354 Start mail input; end with <CRLF>.<CRLF>";
+pub const START_TLS: &str = "220 2.0.0 SMTP server ready";
+pub const UNRECOGNIZED: &str = "500 5.3.3 Unrecognized command";
+pub const LINE_TOO_LONG: &str = "500 5.3.3 Unrecognized command";
+pub const INVALID_ARGUMENTS: &str = "501 5.5.4 Invalid arguments";
+pub const INVALID_SENDER: &str = "501 5.1.7 Invalid address";
+pub const INVALID_RECIPIENT: &str = "501 5.1.3 Invalid address";
+pub const SEND_HELLO_FIRST: &str = "503 5.5.2 Send hello first";
+pub const SENDER_ALREADY: &str = "503 5.5.2 Sender already specified";
+pub const NEED_MAIL: &str = "503 5.5.2 Need mail command";
+pub const NEED_RCPT: &str = "503 5.5.2 Need rcpt command";
+pub const NOT_AUTHENTICATED: &str = "530 5.7.1 Client was not authenticated";
+pub const TLS_REQUIRED_FOR_AUTH: &str = "504 5.7.4 Unrecognized authentication type";
+pub const ALREADY_AUTHENTICATED: &str = "503 5.5.2 Already authenticated";
+pub const AUTH_OK: &str = "235 2.7.0 Authentication successful";
+pub const AUTH_FAILED: &str = "535 5.7.3 Authentication unsuccessful";
+/// Too many logons waiting to be checked (RFC 4954's temporary failure).
+pub const AUTH_BUSY: &str = "454 4.7.0 Temporary authentication failure";
+pub const AUTH_CANCELLED: &str = "501 5.0.0 Authentication cancelled";
+pub const TLS_ALREADY: &str = "503 5.5.1 TLS already negotiated (unconfirmed)";
+pub const NOT_IMPLEMENTED: &str = "502 5.3.3 Command not implemented";
+pub const VRFY: &str = "252 2.1.5 Cannot VRFY user";
+pub const RECIPIENT_NOT_FOUND: &str =
+    "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup";
+pub const UNABLE_TO_RELAY: &str = "550 5.7.54 SMTP; Unable to relay recipient in non-accepted domain";
+pub const TOO_MANY_RECIPIENTS: &str = "452 4.5.3 Too many recipients";
+pub const TOO_BIG: &str = "552 5.3.4 Message size exceeds fixed maximum message size";
+/// Over the organization's MaxReceiveSize / MaxSendSize (Exchange's
+/// categorizer text; refused here at the end of DATA, unconfirmed there).
+pub const OVER_ORGANIZATION_LIMIT: &str =
+    "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route";
+pub const MAILBOX_FULL: &str = "552 5.2.2 STOREDRV.Deliver; mailbox full";
+/// The sender's mailbox is at its ProhibitSendQuota (unconfirmed text).
+pub const SENDER_OVER_QUOTA: &str = "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException";
+pub const SEND_AS_DENIED: &str = "550 5.7.60 SMTP; Client does not have permissions to send as this sender";
+/// The Transport service could not be reached or failed while storing.
+pub const TRY_LATER: &str = "451 4.7.0 Temporary server error. Please try again later. PRX2";
+pub const STORE_UNAVAILABLE: &str = "451 4.3.2 Temporary server error. Please try again later (unconfirmed)";

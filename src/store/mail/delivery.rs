@@ -1,0 +1,85 @@
+//! Delivery from the transport queue into a mailbox's Inbox, exactly once:
+//! the message and a row naming its queue entry are written in one
+//! transaction, so a delivery repeated after a crash (the queue had not yet
+//! recorded it) finds the row and stores nothing.
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::messages::{NewMessage, insert_message_in, to_crlf};
+use super::{INBOX, MailDb, MailError, MailResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivered {
+    /// Stored now, with this UID in the Inbox.
+    Now(u32),
+    /// An earlier attempt had stored it (with this UID).
+    Already(u32),
+}
+
+impl Delivered {
+    pub fn uid(self) -> u32 {
+        match self {
+            Delivered::Now(u) | Delivered::Already(u) => u,
+        }
+    }
+}
+
+/// One copy to deliver: to the mailbox `guid`, keyed by its queue entry.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub guid: String,
+    /// Unique per queued message and recipient.
+    pub key: String,
+    pub internal_date: i64,
+    pub raw: Vec<u8>,
+}
+
+impl MailDb {
+    /// Stores `raw` in the Inbox of the mailbox `guid` unless a delivery
+    /// with `key` (unique per queued message and recipient) was stored
+    /// before. The commit is on disk when this returns.
+    pub fn deliver_once(&mut self, guid: &str, key: &str, internal_date: i64, raw: &[u8]) -> MailResult<Delivered> {
+        let one = Delivery { guid: guid.to_string(), key: key.to_string(), internal_date, raw: raw.to_vec() };
+        self.deliver_all(std::slice::from_ref(&one))?.pop().ok_or(MailError::NoSuchFolder)
+    }
+
+    /// [`MailDb::deliver_once`] for many copies in one transaction (one
+    /// fsync for a batch of the queue), each stored at most once. All or
+    /// none: a failure stores nothing, and the batch is tried again.
+    pub fn deliver_all(&mut self, deliveries: &[Delivery]) -> MailResult<Vec<Delivered>> {
+        let mut prepared = Vec::with_capacity(deliveries.len());
+        for d in deliveries {
+            let mailbox = self.ensure_mailbox(&d.guid)?;
+            let raw = to_crlf(&d.raw).into_owned();
+            let info = self.summarize(&raw);
+            prepared.push((mailbox, raw, info));
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(deliveries.len());
+        for (d, (mailbox, raw, info)) in deliveries.iter().zip(prepared) {
+            let earlier: Option<u32> = tx
+                .prepare_cached("SELECT uid FROM delivery WHERE mailbox_id = ?1 AND delivery_key = ?2")?
+                .query_row(params![mailbox.0, d.key], |r| r.get(0))
+                .optional()?;
+            if let Some(uid) = earlier {
+                out.push(Delivered::Already(uid));
+                continue;
+            }
+            let inbox: i64 = tx
+                .prepare_cached("SELECT id FROM folder WHERE mailbox_id = ?1 AND name = ?2")?
+                .query_row(params![mailbox.0, INBOX], |r| r.get(0))
+                .optional()?
+                .ok_or(MailError::NoSuchFolder)?;
+            let message =
+                NewMessage { folder_id: inbox, flags: Default::default(), internal_date: d.internal_date, raw, info };
+            let stored = insert_message_in(&tx, &message)?;
+            tx.prepare_cached(
+                "INSERT INTO delivery (mailbox_id, delivery_key, uid, delivered) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![mailbox.0, d.key, stored.uid, super::now_unix()])?;
+            out.push(Delivered::Now(stored.uid));
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,327 @@
+//! The interactive shell an administrator trusts, through a real
+//! pseudo-terminal: -Confirm asks in PowerShell's words and its answers
+//! hold (Y, N, A, L, Ctrl-C); secrets show `*` and reach neither history nor
+//! transcript; Ctrl-C stops a running pipeline, a prompt or a network wait
+//! and the shell stays; history is written line by line; Clear-Host; Tab
+//! completion of members, variables and paths; a transcript recorded on
+//! another domain replays.
+
+use std::process::Command;
+
+use crate::support::pty::Pty;
+
+fn spawn(store: &std::path::Path) -> Pty {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    cmd.env("MAILSH_STORE", store)
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "contoso.com")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    Pty::spawn(cmd)
+}
+
+const PROMPT: &str = "[PS] CAS01>";
+const CHOICES: &str = "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ";
+
+/// The confirmation as the terminal shows it (the output is in cooked mode,
+/// so every line ends in CR LF).
+fn confirmation(operation: &str) -> String {
+    format!("\r\nConfirm\r\nAre you sure you want to perform this action?\r\n{operation}\r\n{CHOICES}")
+}
+
+fn new_mailbox(s: &mut Pty, name: &str, alias: &str) {
+    s.run(&format!(
+        "New-Mailbox -Name \"{name}\" -Alias {alias} -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null"
+    ));
+}
+
+/// Runs `expr` and waits for `expected` on its own line.
+fn check(s: &mut Pty, expr: &str, expected: &str) {
+    s.run(expr);
+    s.expect(&format!("\r\n{expected}\r\n"));
+}
+
+#[test]
+fn confirm_asks_and_each_answer_holds() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    new_mailbox(&mut s, "Ken Sanchez", "ksanchez");
+    new_mailbox(&mut s, "Pat Colon", "pcolon");
+
+    // N: nothing changes.
+    s.send_line("Set-CASMailbox jsmith -PopEnabled $false -Confirm");
+    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/John Smith\"."));
+    s.press("n\r");
+    check(&mut s, "(Get-CASMailbox jsmith).PopEnabled", "True");
+
+    // ? explains the answers and asks again; Y changes it.
+    s.send_line("Set-CASMailbox jsmith -PopEnabled $false -Confirm");
+    s.expect(CHOICES);
+    s.send("?\r");
+    s.expect("L - Skip this operation and all subsequent operations.\r\n");
+    s.expect(CHOICES);
+    s.press("y\r");
+    check(&mut s, "(Get-CASMailbox jsmith).PopEnabled", "False");
+
+    // A: one question for the whole pipeline, every record changed.
+    s.send_line("Get-CASMailbox | Set-CASMailbox -ImapEnabled $false -Confirm");
+    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/John Smith\"."));
+    s.press("a\r");
+    check(&mut s, "@(Get-CASMailbox | Where-Object { $_.ImapEnabled }).Count", "0");
+
+    // L: one question, nothing changed.
+    s.send_line("Get-CASMailbox | Set-CASMailbox -MAPIEnabled $false -Confirm");
+    s.expect(CHOICES);
+    s.press("l\r");
+    check(&mut s, "@(Get-CASMailbox | Where-Object { -not $_.MAPIEnabled }).Count", "0");
+
+    // Services take -WhatIf and -Confirm too.
+    s.run("Stop-Service MSExchangeIMAP4 -WhatIf");
+    s.expect(
+        "What if: Performing the operation \"Stop-Service\" on target \"Microsoft Exchange IMAP4 (MSExchangeIMAP4)\".\r\n",
+    );
+    s.send_line("Set-Service MSExchangePOP3 -StartupType Disabled -Confirm");
+    s.expect(&confirmation(
+        "Performing the operation \"Set-Service\" on target \"Microsoft Exchange POP3 (MSExchangePOP3)\".",
+    ));
+    s.press("n\r");
+    check(&mut s, "(Get-Service MSExchangePOP3).StartType", "Manual");
+
+    // Remove-Mailbox asks unprompted (ConfirmImpact High); Ctrl-C at the
+    // question keeps the mailbox and the shell.
+    s.send_line("Remove-Mailbox pcolon");
+    s.expect(&confirmation(
+        "Removing mailbox \"contoso.com/Users/Pat Colon\" will remove the Active Directory user object and mark the mailbox in the database for removal.",
+    ));
+    s.press("\x03");
+    check(&mut s, "(Get-Mailbox pcolon).Name", "Pat Colon");
+
+    // $ConfirmPreference = 'Medium' makes a Set ask without -Confirm.
+    s.run("$ConfirmPreference = 'Medium'");
+    s.send_line("Set-CASMailbox ksanchez -OWAEnabled $false");
+    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/Ken Sanchez\"."));
+    s.press("\r");
+    check(&mut s, "(Get-CASMailbox ksanchez).OWAEnabled", "False");
+
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn secrets_are_masked_and_never_kept() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let transcript = dir.path().join("session.txt");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.expect("Transcript started, output file is");
+    s.expect(PROMPT);
+
+    // Get-Credential: one `*` per character.
+    s.send_line("$c = Get-Credential -UserName admin");
+    s.expect("Password for user admin: ");
+    s.send("Secret1x");
+    s.expect("********");
+    s.press("\r");
+    check(&mut s, "$c.UserName", "admin");
+    check(&mut s, "$c.GetNetworkCredential().Password.Length", "8");
+
+    // A mandatory SecureString parameter, asked for.
+    s.send_line("New-Mailbox -Name \"Pat Colon\"");
+    s.expect("Supply values for the following parameters:\r\n");
+    s.expect("Password: ");
+    s.send("Hidden2y");
+    s.expect("********");
+    s.press("\r");
+    check(&mut s, "(Get-Mailbox 'Pat Colon').Name", "Pat Colon");
+
+    // Read-Host -AsSecureString.
+    s.send_line("$p = Read-Host -Prompt 'PIN' -AsSecureString");
+    s.expect("PIN: ");
+    s.send("Quiet3z");
+    s.expect("*******");
+    s.press("\r");
+
+    s.run("Stop-Transcript");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+
+    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
+    let text = std::fs::read_to_string(&transcript).expect("transcript");
+    for secret in ["Secret1x", "Hidden2y", "Quiet3z"] {
+        assert!(!history.contains(secret), "{secret} in history:\n{history}");
+        assert!(!text.contains(secret), "{secret} in the transcript:\n{text}");
+    }
+    assert!(history.contains("$c = Get-Credential -UserName admin"), "{history}");
+}
+
+#[test]
+fn ctrl_c_stops_the_command_never_the_shell() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+
+    // A long pipeline stops between records.
+    s.send_line("1..1000 | ForEach-Object { 1..1000 } | ForEach-Object { if ($_ -eq 1) { Write-Host 'started' }; $_ } | Out-Null");
+    s.expect("started\r\n");
+    s.press("\x03");
+    check(&mut s, "'still here'", "still here");
+
+    // A prompt for a mandatory parameter.
+    s.send_line("Set-CASMailbox -ImapEnabled $false");
+    s.expect("Identity: ");
+    s.press("\x03");
+    check(&mut s, "'after the prompt'", "after the prompt");
+
+    // A network wait: a server that accepts and never says a word.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a listening socket");
+    let port = silent.local_addr().expect("its address").port();
+    s.send_line(&format!(
+        "Write-Host 'probing'; Test-ImapConnectivity 127.0.0.1 -ConnectionType Plaintext -PortClientAccessServer {port} -PerConnectionTimeout 600 -MailboxCredential (New-Object System.Management.Automation.PSCredential('a@contoso.com', (ConvertTo-SecureString 'x' -AsPlainText -Force)))"
+    ));
+    s.expect("probing\r\n");
+    // Wait until the probe is connected, so Ctrl-C lands during the wait.
+    silent.set_nonblocking(true).expect("non-blocking accept");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let _conn = loop {
+        match silent.accept() {
+            Ok(c) => break c,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                assert!(std::time::Instant::now() < deadline, "the probe never connected");
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    };
+    s.press("\x03");
+    check(&mut s, "'after the wait'", "after the wait");
+
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn history_survives_a_killed_shell() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let mut s = spawn(&store);
+    s.expect(PROMPT);
+    s.run("'first line'");
+    s.run("'second line'");
+    drop(s); // SIGKILL: no clean exit.
+    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
+    assert!(history.contains("'first line'") && history.contains("'second line'"), "{history}");
+}
+
+#[test]
+fn clear_host_cls_and_clear_clear_the_screen() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    for command in ["Clear-Host", "cls", "clear"] {
+        s.send_line(command);
+        s.expect("\x1b[H\x1b[2J\x1b[3J");
+        s.expect(PROMPT);
+    }
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn tab_completes_members_variables_and_paths() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("schedule.ps1"), "'from the script'").expect("a script");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    s.run("$mbx = Get-CASMailbox jsmith");
+    s.send("$mbx.PopUse\t");
+    // (the line is highlighted: `$mbx` and the member are painted apart)
+    s.expect(".PopUseProtocolDefaults");
+    s.enter();
+    s.expect("\r\nTrue\r\n");
+    s.send("$WhatIfPref\t");
+    s.expect("WhatIfPreference");
+    s.enter();
+    s.expect("\r\nFalse\r\n");
+    // Property names from the objects the pipeline carries.
+    s.send("Get-CASMailbox | Select-Object -ExpandProperty PopUse\t");
+    s.expect("PopUseProtocolDefaults");
+    s.enter();
+    s.expect("\r\nTrue\r\n");
+    s.send(&format!("& {}/sched\t", dir.path().display()));
+    s.expect("schedule.ps1");
+    s.enter();
+    s.expect("\r\nfrom the script\r\n");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn tab_with_no_match_leaves_the_line_and_enter_runs_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.send("Set-CASMailbox -Zz\t");
+    s.send("\r");
+    s.expect("Set-CASMailbox : A parameter cannot be found that matches parameter name 'Zz'.\r\n");
+    s.expect(PROMPT);
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn a_transcript_replays_with_the_domain_and_width_it_was_recorded_with() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let transcript = dir.path().join("session.ps1");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    cmd.env("MAILSH_STORE", dir.path().join("config.db"))
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "mailsh.local")
+        .env("COLUMNS", "60")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut s = Pty::spawn(cmd);
+    s.expect(PROMPT);
+    s.send_line(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.expect("Transcript started, output file is");
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    s.run("Set-CASMailbox jsmith -PopEnabled $false -WhatIf");
+    s.run("Get-CASMailbox nobody");
+    // Laid out in the recorded console's 60 columns, on replay too.
+    s.run("[pscustomobject]@{Alpha = 'word ' * 30; Beta = 1} | Format-Table");
+    s.run("Stop-Transcript");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+    let text = std::fs::read_to_string(&transcript).expect("the transcript");
+    assert!(text.contains("couldn't be found on 'cas01.mailsh.local'"), "{text}");
+    assert!(text.contains("\nConsole Width: 60\n"), "{text}");
+    assert!(text.contains("\nword word word word word word word word word word wo...    1\n"), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_mailsh")).arg("-Replay").arg(&transcript).output().expect("replay runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+}
+
+#[test]
+fn ctrl_r_then_enter_runs_the_line_found() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    check(&mut s, "'alpha ' + 'one'", "alpha one");
+    check(&mut s, "'beta ' + 'two'", "beta two");
+    s.send("\x12alph");
+    s.expect("bck-i-search: alph");
+    s.press("\r");
+    s.expect("\r\nalpha one\r\n");
+    // The next prompt starts empty, and the line found is history again.
+    check(&mut s, "'after'", "after");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+    let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
+    assert_eq!(history.lines().filter(|l| *l == "'alpha ' + 'one'").count(), 2, "{history}");
+}

@@ -1,0 +1,759 @@
+//! Mail flow end to end: the real transport services (Frontend Transport
+//! handing off to Transport, which queues and delivers), Python's smtplib
+//! on real sockets, and the message read back with imaplib and poplib.
+
+use std::process::Command;
+
+use crate::support::{Env, PASSWORD, Shell, USER, assert_text, exe, free_port, message, wait_until};
+use mailsh::services::Service;
+use mailsh::store::queue::{QueueDb, QueuedRecipient, queue_path};
+use mailsh::store::{ProtocolLoggingLevel, Store};
+
+/// The service environment with every receive connector on its own
+/// loopback port.
+struct Smtp {
+    env: Env,
+    /// "Default Frontend CAS01" (25 in Exchange).
+    port: u16,
+    /// "Client Frontend CAS01" (587).
+    submission: u16,
+    /// "Default CAS01" (2525), the Transport service's own.
+    transport: u16,
+}
+
+impl Smtp {
+    fn new() -> Smtp {
+        let env = Env::imap(false);
+        let (port, submission, transport) = (free_port(), free_port(), free_port());
+        let ports = [
+            ("Default Frontend CAS01", port),
+            ("Client Frontend CAS01", submission),
+            ("Outbound Proxy Frontend CAS01", free_port()),
+            ("Default CAS01", transport),
+            ("Client Proxy CAS01", free_port()),
+        ];
+        let mut store = Store::open_existing(&env.store).expect("store");
+        let connectors = store.receive_connectors().expect("connectors");
+        store
+            .write(|tx| {
+                for (name, p) in ports {
+                    let mut c = connectors.iter().find(|c| c.name == name).expect(name).clone();
+                    c.bindings = vec![format!("127.0.0.1:{p}")];
+                    Store::save_receive_connector(tx, &c)?;
+                }
+                Ok(())
+            })
+            .expect("connectors moved to test ports");
+        Smtp { env, port, submission, transport }
+    }
+
+    /// `mailsh -Command TEXT` on this store: (stdout, stderr).
+    fn shell(&self, text: &str) -> (String, String) {
+        shell_on(&self.env.store, text)
+    }
+
+    /// Changes a connector in the store (before the services start).
+    fn update_connector(&self, name: &str, change: impl FnOnce(&mut mailsh::store::transport::ReceiveConnector)) {
+        let mut store = Store::open_existing(&self.env.store).expect("store");
+        let mut c =
+            store.receive_connectors().expect("connectors").into_iter().find(|c| c.name == name).expect("connector");
+        change(&mut c);
+        store.write(|tx| Store::save_receive_connector(tx, &c)).expect("saved");
+    }
+
+    fn start_transport(&mut self) {
+        self.env.start(Service::Transport);
+        self.env.start(Service::FrontEndTransport);
+    }
+
+    /// Runs a Python script with the ports and credentials in its environment.
+    fn python(&self, script: &str) -> (bool, String, String) {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .env("SMTP_PORT", self.port.to_string())
+            .env("SUBMISSION_PORT", self.submission.to_string())
+            .env("TRANSPORT_PORT", self.transport.to_string())
+            .env("IMAP_PORT", self.env.plain_port.to_string())
+            .env("POP_PORT", self.env.pop.plain.to_string())
+            .env("USER", USER)
+            .env("PASSWORD", PASSWORD)
+            .output()
+            .expect("python3 runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Waits (with the support's deadline) until the Inbox holds `n` messages.
+    fn wait_for_inbox(&self, n: usize) -> Vec<u32> {
+        wait_until("the deliveries", || self.env.inbox_uids().len() >= n);
+        self.env.inbox_uids()
+    }
+}
+
+fn shell_on(store: &std::path::Path, text: &str) -> (String, String) {
+    let out = Command::new(exe())
+        .args(["-NonInteractive", "-Command", text])
+        .env("MAILSH_STORE", store)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("mailsh runs");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+const SEND: &str = r#"
+import os, smtplib
+def send(rcpts, body, sender='alice@fabrikam.com', port='SMTP_PORT'):
+    s = smtplib.SMTP('127.0.0.1', int(os.environ[port]), timeout=30)
+    s.ehlo('client.fabrikam.com')
+    try:
+        code, text = s.mail(sender)
+        if code != 250:
+            return (code, text.decode())
+        for r in rcpts:
+            code, text = s.rcpt(r)
+            if code != 250:
+                return (code, text.decode())
+        code, text = s.data(body)
+        return (code, text.decode())
+    finally:
+        s.quit()
+"#;
+
+#[test]
+fn a_message_sent_with_smtplib_reaches_imap_idle_and_the_next_pop3_login() {
+    let mut t = Smtp::new();
+    t.env.start(Service::Imap4Backend);
+    t.env.start(Service::Imap4);
+    t.env.start_pop();
+    t.start_transport();
+    let script = format!(
+        r#"{SEND}
+import socket, time, poplib
+imap = socket.create_connection(('127.0.0.1', int(os.environ['IMAP_PORT'])), timeout=30)
+f = imap.makefile('rb')
+def until(prefix):
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        line = f.readline().decode()
+        if line.startswith(prefix):
+            return line.strip()
+    raise SystemExit('no ' + prefix)
+until('* OK')
+imap.sendall(('a LOGIN "%s" "%s"\r\n' % (os.environ['USER'], os.environ['PASSWORD'])).encode())
+until('a OK')
+imap.sendall(b'b SELECT INBOX\r\n')
+until('b OK')
+imap.sendall(b'c IDLE\r\n')
+until('+')
+print(send(['bob@contoso.com'], 'From: alice@fabrikam.com\r\nTo: bob@contoso.com\r\nSubject: flow\r\n\r\nfirst line\r\n.leading dot\r\n'))
+print(until('* 1 EXISTS'))
+imap.sendall(b'DONE\r\n')
+until('c OK')
+p = poplib.POP3('127.0.0.1', int(os.environ['POP_PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+print(p.stat()[0])
+print(b'\n'.join(p.retr(1)[1]).decode())
+p.quit()
+"#
+    );
+    let (ok, out, err) = t.python(&script);
+    assert!(ok, "{out}\n{err}\n{}", t.env.service_log(Service::Transport));
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("(250, '2.6.0 <"), "{out}");
+    assert!(lines[0].ends_with("Queued mail for delivery')"), "{out}");
+    assert_eq!(lines[1], "* 1 EXISTS", "IDLE saw the delivery: {out}");
+    assert_eq!(lines[2], "1", "the next POP3 login sees it: {out}");
+    assert!(lines[3].starts_with("Received: from cas01.contoso.com (127.0.0.1) by cas01.contoso.com"), "{out}");
+    assert!(out.contains("Received: from client.fabrikam.com (127.0.0.1) by cas01.contoso.com"), "{out}");
+    assert!(out.contains("Message-ID: <"), "Exchange adds a Message-ID: {out}");
+    assert!(out.contains("Subject: flow\n\nfirst line\n.leading dot"), "dots unstuffed once: {out}");
+    assert_eq!(t.env.inbox_uids().len(), 1, "delivered once");
+}
+
+#[test]
+fn a_mailbox_with_mapi_imap_and_pop_disabled_still_receives() {
+    let mut t = Smtp::new();
+    t.env.update_mailbox(|m| {
+        m.cas.mapi_enabled = false;
+        m.cas.imap_enabled = false;
+        m.cas.pop_enabled = false;
+    });
+    t.env.start_pop();
+    t.start_transport();
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['BOB@contoso.com'], 'Subject: still\\r\\n\\r\\nreceived\\r\\n')[0])"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "250");
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "delivered with every client protocol off");
+    // Once POP3 is enabled again, the user reads it.
+    t.env.set_pop_enabled(true);
+    let (ok, out, err) = t.python(
+        r#"
+import os, poplib
+p = poplib.POP3('127.0.0.1', int(os.environ['POP_PORT']), timeout=30)
+p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
+print(b'\n'.join(p.retr(1)[1]).decode().split('\n\n', 1)[1])
+p.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "received");
+}
+
+#[test]
+fn refusals_use_exchanges_texts() {
+    let mut t = Smtp::new();
+    t.update_connector("Default Frontend CAS01", |c| c.max_message_size = 1024);
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        r#"{SEND}
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SMTP_PORT']), timeout=30)
+print(s.ehlo('client.fabrikam.com'))
+print(s.mail('alice@fabrikam.com', ['SIZE=5000']))
+print(s.rset())
+print(s.rcpt('bob@contoso.com'))
+print(s.docmd('DATA'))
+print(s.mail('alice@fabrikam.com'))
+print(s.rcpt('nobody@contoso.com'))
+print(s.rcpt('someone@example.org'))
+print(s.docmd('XYZZY'))
+s.quit()
+print(send(['bob@contoso.com'], 'Subject: big\r\n\r\n' + 'x' * 2000 + '\r\n'))
+print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
+"#
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(
+        &out,
+        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME')
+(552, b'5.3.4 Message size exceeds fixed maximum message size')
+(250, b'2.0.0 Resetting')
+(503, b'5.5.2 Need mail command')
+(503, b'5.5.2 Need mail command')
+(250, b'2.1.0 Sender OK')
+(550, b'5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup')
+(550, b'5.7.54 SMTP; Unable to relay recipient in non-accepted domain')
+(500, b'5.3.3 Unrecognized command')
+(552, '5.3.4 Message size exceeds fixed maximum message size')
+250
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "only the message that fit");
+}
+
+#[test]
+fn without_the_transport_service_the_front_end_keeps_nothing_and_says_try_later() {
+    let mut t = Smtp::new();
+    t.env.start(Service::FrontEndTransport);
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: a\\r\\n\\r\\nb\\r\\n'))"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "(451, '4.7.0 Temporary server error. Please try again later. PRX2')");
+    assert!(t.env.inbox_uids().is_empty());
+}
+
+#[test]
+fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start_once() {
+    let mut t = Smtp::new();
+    // Left in the queue as a crash after the 250 would leave it.
+    let mut queue = QueueDb::open(&queue_path(&t.env.store)).expect("queue");
+    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone() };
+    let raw = b"Subject: left behind\r\n\r\nbody\r\n";
+    queue
+        .enqueue(
+            "6f1c3f5e-0000-4000-8000-000000000001",
+            "a@fabrikam.com",
+            std::slice::from_ref(&to),
+            1_700_000_000,
+            raw,
+        )
+        .expect("queued");
+    drop(queue);
+    // Delivered once into the mailbox database already (the crash came
+    // between the delivery and the queue's record of it).
+    {
+        let mut db =
+            mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&t.env.store)).expect("mail db");
+        let key = format!("6f1c3f5e-0000-4000-8000-000000000001/{}", USER);
+        db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw).expect("delivered");
+    }
+    let store = t.env.store.clone();
+    let get_queue = || shell_on(&store, "Get-Queue").0;
+    assert_text(
+        &get_queue(),
+        "
+Identity         DeliveryType          Status MessageCount Velocity RiskLevel OutboundIPPool NextHopDomain
+--------         ------------          ------ ------------ -------- --------- -------------- -------------
+CAS01\\Submission Undefined             Ready             0        0 Normal                 0 Submission
+CAS01\\1          SmtpDeliveryToMailbox Ready             1        0 Normal                 0 mailbox database
+
+",
+    );
+    t.env.start(Service::Transport);
+    wait_until("the queue to empty", || {
+        QueueDb::open(&queue_path(&t.env.store)).expect("queue").message_count().expect("count") == 0
+    });
+    assert_eq!(t.env.inbox_uids().len(), 1, "the repeated delivery stored nothing twice");
+    assert!(!get_queue().contains("CAS01\\1 "), "the delivery queue is gone once empty");
+}
+
+#[test]
+fn client_frontend_wants_tls_and_credentials_and_the_senders_own_address() {
+    let mut t = Smtp::new();
+    t.update_connector("Client Frontend CAS01", |c| c.protocol_logging_level = ProtocolLoggingLevel::Verbose);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib, ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+s.ehlo('laptop')
+print('auth' in s.esmtp_features)
+print(s.mail(os.environ['USER']))
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+print(s.starttls(context=ctx)[0])
+s.ehlo('laptop')
+print(s.esmtp_features['auth'])
+s.user, s.password = os.environ['USER'], 'wrong'
+try:
+    s.auth('PLAIN', s.auth_plain)
+except smtplib.SMTPAuthenticationError as e:
+    print(e.smtp_code, e.smtp_error.decode())
+print(s.login(os.environ['USER'], os.environ['PASSWORD']))
+print(s.mail('alice@contoso.com'))
+print(s.mail(os.environ['USER']))
+print(s.rcpt('bob@contoso.com'))
+print(s.data('From: bob@contoso.com\r\nSubject: sent\r\n\r\nfrom my laptop\r\n')[0])
+s.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(
+        &out,
+        "False
+(530, b'5.7.1 Client was not authenticated')
+220
+ PLAIN LOGIN
+535 5.7.3 Authentication unsuccessful
+(235, b'2.7.0 Authentication successful')
+(550, b'5.7.60 SMTP; Client does not have permissions to send as this sender')
+(250, b'2.1.0 Sender OK')
+(250, b'2.1.5 Recipient OK')
+250
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    // The SMTP receive log of the Verbose connector: commands and replies,
+    // never a password (the test user's password never appears, nor its
+    // base64 in an AUTH PLAIN response).
+    let logs = t.env.state_dir().join("TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive");
+    let text: String = std::fs::read_dir(&logs)
+        .expect("the FrontEnd receive log folder")
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).expect("log"))
+        .collect();
+    assert!(text.starts_with("#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n"), "{text}");
+    assert!(text.contains(",*,Client Frontend CAS01\r\n"), "{text}");
+    assert!(text.contains(",<,MAIL FROM:<bob@contoso.com>\r\n"), "{text}");
+    assert!(text.contains(",>,235 2.7.0 Authentication successful\r\n"), "{text}");
+    assert!(text.contains(",<,AUTH ****\r\n"), "{text}");
+    assert!(
+        !text.contains(PASSWORD)
+            && !text.contains("UEBzc3cwcmQh")
+            && !text.contains("AGJvYkBjb250b3NvLmNvbQBQQHNzdzByZCE="),
+        "{text}"
+    );
+    assert!(!text.contains("from my laptop"), "message text is never logged: {text}");
+    // "Default CAS01" (the Transport's) logs nothing: its level is None.
+    assert!(!t.env.state_dir().join("TransportRoles/Logs/Hub").exists());
+}
+
+#[test]
+fn receive_connectors_and_accepted_domains_as_exchange_creates_them() {
+    let shell = Shell::new();
+    let run = shell.cmd("Get-ReceiveConnector; Get-AcceptedDomain");
+    assert_eq!(run.stderr, "");
+    assert_text(
+        &run.stdout,
+        "
+Identity                            Bindings                  Enabled
+--------                            --------                  -------
+CAS01\\Client Proxy CAS01            {[::]:465, 0.0.0.0:465}   True
+CAS01\\Default CAS01                 {[::]:2525, 0.0.0.0:2525} True
+CAS01\\Client Frontend CAS01         {[::]:587, 0.0.0.0:587}   True
+CAS01\\Default Frontend CAS01        {[::]:25, 0.0.0.0:25}     True
+CAS01\\Outbound Proxy Frontend CAS01 {[::]:717, 0.0.0.0:717}   True
+
+
+Name        DomainName  DomainType    Default
+----        ----------  ----------    -------
+contoso.com contoso.com Authoritative True
+
+",
+    );
+}
+
+#[test]
+fn set_receive_connector_changes_all_or_nothing() {
+    let shell = Shell::new();
+    let run = shell.cmd(
+        "Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 0.0.0.0:2025 -MaxMessageSize 20MB -MaxRecipientsPerMessage 50 -Banner '220 Contoso'; \
+         Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 0.0.0.0:2026 -PermissionGroups Nobody; \
+         Get-ReceiveConnector 'CAS01\\Default Frontend CAS01' | Format-List Bindings,MaxMessageSize,MaxRecipientsPerMessage,Banner,PermissionGroups",
+    );
+    assert!(run.stderr.contains("Cannot convert value \"Nobody\" to type \"Microsoft.Exchange.Data.Directory.SystemConfiguration.PermissionGroups\""), "{}", run.stderr);
+    assert_text(
+        &run.stdout,
+        "
+Bindings                : {0.0.0.0:2025}
+MaxMessageSize          : 20 MB (20,971,520 bytes)
+MaxRecipientsPerMessage : 50
+Banner                  : 220 Contoso
+PermissionGroups        : AnonymousUsers, ExchangeServers, ExchangeLegacyServers
+
+
+",
+    );
+}
+
+#[test]
+fn new_and_set_accepted_domain() {
+    let shell = Shell::new();
+    let run = shell.cmd(
+        "New-AcceptedDomain -Name Fabrikam -DomainName Fabrikam.com | Out-Null; \
+         New-AcceptedDomain -Name Again -DomainName fabrikam.com; \
+         Set-AcceptedDomain Fabrikam -DomainType InternalRelay -MakeDefault $true; \
+         Get-AcceptedDomain",
+    );
+    assert!(
+        run.stderr.contains("The accepted domain \"fabrikam.com\" already exists. Specify a different domain name."),
+        "{}",
+        run.stderr
+    );
+    assert_text(
+        &run.stdout,
+        "
+Name        DomainName   DomainType    Default
+----        ----------   ----------    -------
+contoso.com contoso.com  Authoritative False
+Fabrikam    fabrikam.com InternalRelay True
+
+",
+    );
+}
+
+#[test]
+fn net_start_and_stop_the_transport_services_by_name_or_display_name() {
+    let t = Smtp::new();
+    let run = |text: &str| shell_on(&t.env.store, text);
+    let (out, err) = run("net start MSExchangeTransport; net start 'Microsoft Exchange Frontend Transport'; \
+         (Get-Service MSExchange*Transport).Status -join ','; \
+         net stop msexchangefrontendtransport; Stop-Service MSExchangeTransport; \
+         (Get-Service MSExchange*Transport).Status -join ','");
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        "The Microsoft Exchange Transport service is starting.
+The Microsoft Exchange Transport service was started successfully.
+
+The Microsoft Exchange Frontend Transport service is starting.
+The Microsoft Exchange Frontend Transport service was started successfully.
+
+Running,Running
+The Microsoft Exchange Frontend Transport service is stopping.
+The Microsoft Exchange Frontend Transport service was stopped successfully.
+
+Stopped,Stopped
+",
+    );
+}
+
+/// The subjects of the Inbox's messages, as stored.
+fn inbox_subjects(env: &Env) -> Vec<String> {
+    let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&env.store)).expect("mail db");
+    let mailbox = db.ensure_mailbox(&env.guid).expect("mailbox");
+    let inbox = db.folder(mailbox, "Inbox").expect("query").expect("Inbox");
+    let mut subjects = Vec::new();
+    db.each_message(inbox.id, true, |m| {
+        let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
+        subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
+        Ok(())
+    })
+    .expect("read");
+    subjects
+}
+
+#[test]
+fn engines_killed_mid_flow_lose_no_acknowledged_message_and_duplicate_none() {
+    use std::io::BufRead;
+    const N: usize = 300;
+    let mut t = Smtp::new();
+    t.start_transport();
+    // One message at a time, no retries: each line says what the client
+    // heard ("250", "451", or "lost" when the connection broke).
+    let script = format!(
+        r#"
+import os, smtplib, sys, time
+def connect():
+    deadline = time.time() + 30
+    while True:
+        try:
+            s = smtplib.SMTP('127.0.0.1', int(os.environ['SMTP_PORT']), timeout=30)
+            s.ehlo('crash.fabrikam.com')
+            return s
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+s = connect()
+for i in range({N}):
+    heard = 'lost'
+    try:
+        s.mail('a@fabrikam.com')
+        s.rcpt('bob@contoso.com')
+        heard = s.data('Subject: m%d\r\n\r\nbody %d\r\n' % (i, i))[0]
+        if heard != 250:
+            s.rset()
+    except (smtplib.SMTPServerDisconnected, OSError):
+        s = connect()
+    print(i, heard, flush=True)
+    if heard != 250:
+        time.sleep(0.02)  # a client backs off after a failure
+"#
+    );
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .env("SMTP_PORT", t.port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let stdout = child.stdout.take().expect("piped");
+    // Kill an engine at fixed points of progress: the Transport four times
+    // (the supervisor gives up after five crashes), the front end once.
+    let kills: &[(usize, Service)] = &[
+        (40, Service::Transport),
+        (90, Service::FrontEndTransport),
+        (140, Service::Transport),
+        (190, Service::Transport),
+        (240, Service::Transport),
+    ];
+    let mut heard = Vec::new();
+    let mut next = 0;
+    let mut last_killed = 0;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let (i, what) = line.split_once(' ').expect("index and outcome");
+        let i: usize = i.parse().expect("index");
+        heard.push(what.to_string());
+        // The next kill once its point is reached and its engine runs
+        // (again): a restart takes the supervisor half a second.
+        if let Some((at, s)) = kills.get(next)
+            && i >= *at
+        {
+            let pid = t.env.engine_pid(*s);
+            if pid > 0 && pid != last_killed && t.env.control.status(*s) == mailsh::services::ServiceStatus::Running {
+                // SAFETY: kill(2) on the engine our own service started.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                last_killed = pid;
+                next += 1;
+            }
+        }
+    }
+    assert_eq!(next, kills.len(), "every kill happened: {heard:?}");
+    assert!(child.wait().expect("python ends").success());
+    assert_eq!(heard.len(), N);
+    let acked: Vec<usize> = (0..N).filter(|i| heard[*i] == "250").collect();
+    assert!(acked.len() > N / 2, "most messages got through: {heard:?}");
+    assert!(acked.len() < N, "the kills were felt: {heard:?}");
+    // Everything acknowledged is delivered: wait for the queue to empty.
+    wait_until("every acknowledged message in the Inbox", || {
+        let subjects = inbox_subjects(&t.env);
+        acked.iter().all(|i| subjects.contains(&format!("m{i}")))
+    });
+    let subjects = inbox_subjects(&t.env);
+    for (i, what) in heard.iter().enumerate() {
+        let copies = subjects.iter().filter(|s| **s == format!("m{i}")).count();
+        if what == "250" {
+            assert_eq!(copies, 1, "m{i} was acknowledged: exactly one copy");
+        } else {
+            assert!(copies <= 1, "m{i} ({what}) stored {copies} times");
+        }
+    }
+}
+
+#[test]
+fn of_two_connectors_on_one_binding_the_narrowest_remote_ip_range_serves_and_no_range_no_service() {
+    let mut t = Smtp::new();
+    let port = t.port;
+    t.update_connector("Outbound Proxy Frontend CAS01", |c| {
+        c.bindings = vec![format!("127.0.0.1:{port}")];
+        c.remote_ip_ranges = vec!["127.0.0.2".into()];
+        c.banner = Some("220 narrow".into());
+    });
+    t.update_connector("Default Frontend CAS01", |c| c.remote_ip_ranges = vec!["127.0.0.0/30".into()]);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib
+for source in ('127.0.0.1', '127.0.0.2', '127.0.0.9'):
+    try:
+        s = smtplib.SMTP(timeout=30, source_address=(source, 0))
+        code, text = s.connect('127.0.0.1', int(os.environ['SMTP_PORT']))
+        print(source, code, text.decode().split(' Microsoft')[0])
+        s.quit()
+    except smtplib.SMTPServerDisconnected:
+        print(source, 'closed')
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "127.0.0.1 220 cas01.contoso.com\n127.0.0.2 220 narrow\n127.0.0.9 closed\n");
+    let (_, err) = t.shell("Set-ReceiveConnector 'Default Frontend CAS01' -RemoteIPRanges 10.0.0.0/8,10.1");
+    assert!(err.contains("Cannot convert value \"10.1\" to type \"Microsoft.Exchange.Data.IPRange\""), "{err}");
+}
+
+#[test]
+fn a_new_internet_connector_takes_mail_and_a_removed_one_stays_removed() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    let shell = |text: &str| shell_on(&t.env.store, text);
+    let (out, err) = shell(&format!(
+        "New-ReceiveConnector -Name 'Internet {port}' -Usage Internet -Bindings 127.0.0.1:{port} -TransportRole FrontendTransport | Format-List Identity,PermissionGroups,AuthMechanism; \
+         Remove-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Confirm:$false"
+    ));
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        &format!(
+            "\nIdentity         : CAS01\\Internet {port}\nPermissionGroups : AnonymousUsers\nAuthMechanism    : Tls\n\n\n"
+        ),
+    );
+    let (out, _) = shell("(Get-ReceiveConnector).Name -join ','");
+    assert_eq!(
+        out.trim(),
+        format!("Client Proxy CAS01,Default CAS01,Client Frontend CAS01,Default Frontend CAS01,Internet {port}")
+    );
+    t.start_transport();
+    t.port = port;
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: new door\\r\\n\\r\\nx\\r\\n')[0])"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "250");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+}
+
+#[test]
+fn a_mailbox_at_its_prohibit_send_receive_quota_is_refused_at_rcpt() {
+    let mut t = Smtp::new();
+    t.env.deliver(&message("already", "here\r\n"));
+    t.env.update_mailbox(|m| m.quotas.prohibit_send_receive = Some(10));
+    t.start_transport();
+    let (ok, out, err) =
+        t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: more\\r\\n\\r\\nx\\r\\n'))"));
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out.trim(), "(552, '5.2.2 STOREDRV.Deliver; mailbox full')");
+    assert_eq!(t.env.inbox_uids().len(), 1);
+}
+
+#[test]
+fn a_user_at_its_prohibit_send_quota_cannot_submit_but_still_receives() {
+    let mut t = Smtp::new();
+    t.env.deliver(&message("already", "here\r\n"));
+    t.env.update_mailbox(|m| m.quotas.prohibit_send = Some(10));
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        r#"{SEND}
+import ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.login(os.environ['USER'], os.environ['PASSWORD'])
+print(s.mail(os.environ['USER']))
+s.quit()
+print(send(['bob@contoso.com'], 'Subject: in\r\n\r\nx\r\n')[0])
+"#
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "(554, b'5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException')\n250\n");
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+}
+
+#[test]
+fn the_organizations_max_receive_size_refuses_what_the_connector_would_take() {
+    let mut t = Smtp::new();
+    let (out, err) = t.shell(
+        "Get-TransportConfig | Format-List MaxReceiveSize,MaxSendSize; Set-TransportConfig -MaxReceiveSize 2KB; \
+         Set-TransportConfig -MaxSendSize Lots; Get-TransportConfig | Format-List MaxReceiveSize,MaxSendSize",
+    );
+    assert!(err.contains("Cannot process argument transformation on parameter 'MaxSendSize'"), "{err}");
+    assert_text(
+        &out,
+        "
+MaxReceiveSize : 10 MB (10,485,760 bytes)
+MaxSendSize    : 10 MB (10,485,760 bytes)
+
+
+
+MaxReceiveSize : 2 KB (2,048 bytes)
+MaxSendSize    : 10 MB (10,485,760 bytes)
+
+
+",
+    );
+    t.start_transport();
+    let (ok, out, err) = t.python(&format!(
+        "{SEND}\nprint(send(['bob@contoso.com'], 'Subject: big\\r\\n\\r\\n' + 'x' * 3000 + '\\r\\n'))\nprint(send(['bob@contoso.com'], 'Subject: small\\r\\n\\r\\nx\\r\\n')[0])"
+    ));
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "(550, '5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route')\n250\n");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+}
+
+/// SMTP AUTH is a logon like IMAP4's and POP3's: after a wrong password
+/// from an address, that address's next attempt (the right password too)
+/// is answered only after the throttle's pause; and what the transport
+/// writes (the queue, the SMTP receive log) is its owner's alone, like the
+/// rest of the store, whatever the umask.
+#[test]
+fn smtp_auth_waits_the_logon_throttle_and_the_transports_files_are_private() {
+    // SAFETY: umask(2) only sets this process's mask (inherited by the
+    // shells and services the test starts).
+    unsafe { libc::umask(0o022) };
+    let mut t = Smtp::new();
+    t.update_connector("Client Frontend CAS01", |c| c.protocol_logging_level = ProtocolLoggingLevel::Verbose);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib, ssl, time
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.ehlo('laptop')
+s.user, s.password = os.environ['USER'], 'wrong'
+try:
+    s.auth('PLAIN', s.auth_plain)
+except smtplib.SMTPAuthenticationError as e:
+    print(e.smtp_code)
+started = time.monotonic()
+print(s.login(os.environ['USER'], os.environ['PASSWORD'])[0])
+print('paused' if time.monotonic() - started >= 1.5 else 'answered at once')
+print(s.sendmail(os.environ['USER'], ['bob@contoso.com'], 'Subject: private\r\n\r\nqueued\r\n'))
+s.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "535\n235\npaused\n{}\n");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let state = t.env.state_dir();
+    for made in ["Queue/mail.que", "TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive"] {
+        assert!(state.join(made).exists(), "{made} was made");
+    }
+    for s in [Service::FrontEndTransport, Service::Transport] {
+        t.env.control.stop(s, &mut || {}).expect("stopped");
+    }
+    assert_eq!(crate::security::loose_files(t.env.dir.path()), Vec::<String>::new());
+}
