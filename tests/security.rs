@@ -669,5 +669,23 @@ fn a_store_this_account_cannot_write_is_read_and_refuses_writes_clearly() {
         )),
         "{err}"
     );
+    // The transport's configuration: read, and its cmdlets refused the same way.
+    let (out, err, code) = run("(Get-ReceiveConnector 'Client Frontend CAS01').MaxMessageSize");
+    assert_eq!((err.as_str(), code), ("", Some(0)), "{out}");
+    assert!(!out.trim().is_empty(), "{out}");
+    for (cmdlet, text) in [
+        ("Set-ReceiveConnector", "Set-ReceiveConnector 'Client Frontend CAS01' -Banner '220 hi'"),
+        ("New-AcceptedDomain", "New-AcceptedDomain -Name fabrikam -DomainName fabrikam.com"),
+    ] {
+        let (_, err, code) = run(text);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "{cmdlet} : The configuration store '{}' is read-only for this account: nothing was changed.",
+                sh.store().display()
+            )),
+            "{err}"
+        );
+    }
     chmod(sh.dir.path(), 0o700);
 }
