@@ -1,8 +1,9 @@
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // Not `std::env::args()`: it panics on an argument that is not UTF-8.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // A service supervisor or engine started by Start-Service.
     if let Some(code) = mailsh::services::run_hidden_entry(&args) {
         std::process::exit(code)
     }
-    std::process::exit(mailsh::hosts::cli::main(args.get(1..).unwrap_or(&[])));
+    std::process::exit(mailsh::hosts::cli::main_os(args.get(1..).unwrap_or(&[])));
 }

@@ -20,6 +20,7 @@ mod layout;
 mod pop3;
 mod repl;
 mod repl_admin;
+mod security;
 mod services;
 mod shell;
 mod shell_ux;

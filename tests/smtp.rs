@@ -712,3 +712,48 @@ MaxSendSize    : 10 MB (10,485,760 bytes)
     assert_text(&out, "(550, '5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route')\n250\n");
     assert_eq!(t.wait_for_inbox(1).len(), 1);
 }
+
+/// SMTP AUTH is a logon like IMAP4's and POP3's: after a wrong password
+/// from an address, that address's next attempt (the right password too)
+/// is answered only after the throttle's pause; and what the transport
+/// writes (the queue, the SMTP receive log) is its owner's alone, like the
+/// rest of the store, whatever the umask.
+#[test]
+fn smtp_auth_waits_the_logon_throttle_and_the_transports_files_are_private() {
+    // SAFETY: umask(2) only sets this process's mask (inherited by the
+    // shells and services the test starts).
+    unsafe { libc::umask(0o022) };
+    let mut t = Smtp::new();
+    t.update_connector("Client Frontend CAS01", |c| c.protocol_logging_level = ProtocolLoggingLevel::Verbose);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, smtplib, ssl, time
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.ehlo('laptop')
+s.user, s.password = os.environ['USER'], 'wrong'
+try:
+    s.auth('PLAIN', s.auth_plain)
+except smtplib.SMTPAuthenticationError as e:
+    print(e.smtp_code)
+started = time.monotonic()
+print(s.login(os.environ['USER'], os.environ['PASSWORD'])[0])
+print('paused' if time.monotonic() - started >= 1.5 else 'answered at once')
+print(s.sendmail(os.environ['USER'], ['bob@contoso.com'], 'Subject: private\r\n\r\nqueued\r\n'))
+s.quit()
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(&out, "535\n235\npaused\n{}\n");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let state = t.env.state_dir();
+    for made in ["Queue/mail.que", "TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive"] {
+        assert!(state.join(made).exists(), "{made} was made");
+    }
+    for s in [Service::FrontEndTransport, Service::Transport] {
+        t.env.control.stop(s, &mut || {}).expect("stopped");
+    }
+    assert_eq!(crate::security::loose_files(t.env.dir.path()), Vec::<String>::new());
+}

@@ -224,7 +224,7 @@ pub static SETTINGS: &[Setting] = &[
     Setting {
         name: "ProxyTargetPort",
         ty: T::Int { min: 0, max: 65535 },
-        help: "The port the back end listens on for the front end.",
+        help: "The port on 127.0.0.1 the back end listens on; only this store's front end (proving the store's proxy key) is served there.",
         get: |s| Value::int(s.proxy_target_port),
         set: |s, v| {
             s.proxy_target_port = int(v);

@@ -198,6 +198,17 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
 
 fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     for s in selected(args, input, cx) {
+        // A service whose engine keeps crashing is StartPending, and says
+        // why in a warning (the table keeps Get-Service's columns).
+        if let Some(r) = service_control(cx).restarting(s) {
+            cx.warn(&format!(
+                "Service '{}' terminated unexpectedly {} time(s) in the last 10 minutes; it is restarted after a pause that doubles with each crash, up to 60 seconds (next attempt in {} second(s)). Its log: {}",
+                long_name(s),
+                r.crashes,
+                r.next_in.as_secs_f64().ceil() as u64,
+                r.log.display()
+            ));
+        }
         let v = service_object(cx, s)?;
         out.emit(cx, v)?;
     }

@@ -52,29 +52,60 @@ pub fn run_text(cx: &mut Session, text: &str, path: Option<String>) -> i32 {
 }
 
 pub fn run_file(cx: &mut Session, path: &str) -> i32 {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let shown =
-                std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
-            cx.set_script_path(&shown);
-            run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
-        }
-        Err(_) => {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             eprintln!(
                 "The argument '{path}' to the -File parameter does not exist. Provide the path to an existing '.ps1' file as an argument to the -File parameter."
             );
-            64
+            return 64;
         }
-    }
+        Err(e) => {
+            eprintln!("Processing -File '{path}' failed: {e}. Specify a valid path for the -File parameter");
+            return 64;
+        }
+    };
+    let text = match utf8_text(bytes) {
+        Ok(text) => text,
+        Err(why) => {
+            eprintln!("Processing -File '{path}' failed: {why} Specify a valid path for the -File parameter");
+            return 64;
+        }
+    };
+    let shown = std::fs::canonicalize(path).map(|p| p.display().to_string()).unwrap_or_else(|_| path.to_string());
+    cx.set_script_path(&shown);
+    run_text(cx, text.trim_start_matches('\u{feff}'), Some(shown))
+}
+
+/// The text of `bytes`, which must be UTF-8. Else .NET's message for
+/// bytes its strict UTF-8 decoder cannot translate (what PowerShell shows
+/// with it), naming the first bad bytes and their offset.
+pub fn utf8_text(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let err = e.utf8_error();
+        let bytes = e.as_bytes();
+        let at = err.valid_up_to();
+        let end = err.error_len().map(|n| at + n).unwrap_or(bytes.len());
+        let shown: Vec<String> = bytes[at..end].iter().map(|b| format!("[{b:02X}]")).collect();
+        format!("Unable to translate bytes {} at index {at} from specified code page to Unicode.", shown.join(" "))
+    })
 }
 
 /// Standard input, statement by statement as the lines arrive: a statement
 /// that does not parse is reported and skipped; the others run.
 pub fn run_stdin(cx: &mut Session) -> i32 {
-    let mut all = String::new();
-    if std::io::stdin().read_to_string(&mut all).is_err() {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        eprintln!("Cannot process the standard input: {e}.");
         return 1;
     }
+    let all = match utf8_text(bytes) {
+        Ok(text) => text,
+        Err(why) => {
+            eprintln!("Cannot process the standard input: {why}");
+            return 1;
+        }
+    };
     let mut pending = String::new();
     let mut start_line = 1;
     for (line_no, line) in (1..).zip(all.trim_start_matches('\u{feff}').split_inclusive('\n')) {

@@ -146,6 +146,23 @@ pub fn create_options(o: &Options) -> CreateOptions {
     }
 }
 
+/// The program, from the operating system's arguments: every one must be
+/// UTF-8 (mailsh's language is text), else PowerShell's exit status for a
+/// bad command line, 64, with the bytes named.
+pub fn main_os(args: &[std::ffi::OsString]) -> i32 {
+    let mut text = Vec::with_capacity(args.len());
+    for (n, a) in args.iter().enumerate() {
+        match super::batch::utf8_text(a.as_encoded_bytes().to_vec()) {
+            Ok(s) => text.push(s),
+            Err(why) => {
+                eprintln!("Cannot process the command because argument {} is not valid UTF-8: {why}", n + 1);
+                return 64;
+            }
+        }
+    }
+    main(&text)
+}
+
 /// The stack the shell runs on: deep recursion in a script (up to the
 /// call-depth limit) and deeply nested expressions need more than a main
 /// thread's 8 MiB; it is only reserved, not used.
@@ -190,6 +207,10 @@ fn run(args: &[String]) -> i32 {
     cx.interrupt = interrupt;
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
+        // The REPL's history (which may hold what was typed at a prompt) is
+        // the owner's alone: made 0600 before the line editor makes it with
+        // the umask's mode.
+        let _ = crate::store::private::touch(&crate::store::history_path(&cx.store_path));
         return super::repl::run(&mut cx);
     }
     match (&o.file, &o.command) {

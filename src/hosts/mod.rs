@@ -9,6 +9,7 @@ pub mod console;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod highlight;
+pub mod history;
 mod keys;
 pub mod repl;
 pub mod replay;

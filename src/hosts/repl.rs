@@ -98,9 +98,9 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         ));
     let dir = state_dir_for(&cx.store_path);
     if std::fs::create_dir_all(&dir).is_ok()
-        && let Ok(history) = FileBackedHistory::with_file(10_000, dir.join("history.txt"))
+        && let Ok(history) = FileBackedHistory::with_file(10_000, crate::store::history_path(&cx.store_path))
     {
-        line_editor = line_editor.with_history(Box::new(history));
+        line_editor = line_editor.with_history(Box::new(super::history::PrivateHistory(history)));
     }
     line_editor
 }

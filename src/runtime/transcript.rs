@@ -1,7 +1,7 @@
 //! Transcripts in Windows PowerShell's layout: a header block, each command
 //! after its prompt, everything the console showed, a closing block.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -33,7 +33,11 @@ impl Transcript {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let mut file = OpenOptions::new().create(true).write(true).append(append).truncate(!append).open(&path)?;
+        // A transcript holds every line typed, passwords given to
+        // ConvertTo-SecureString included: a new one is readable by its
+        // owner only (an existing file keeps the mode its owner gave it).
+        let mut file =
+            crate::store::private::options().create(true).write(true).append(append).truncate(!append).open(&path)?;
         let os =
             std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
         let header = format!(

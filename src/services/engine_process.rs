@@ -18,6 +18,9 @@ use crate::engines::net::{EngineContext, context};
 
 const GRACE: Duration = Duration::from_secs(8);
 
+/// Threads for blocking calls, at most.
+const BLOCKING_THREADS: usize = 16;
+
 pub(crate) type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Which engine serves each service: each takes its context and the
@@ -46,7 +49,7 @@ fn report(line: &str) {
     let _ = out.flush();
 }
 
-pub fn run(service: Service, store: &Path) -> i32 {
+pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
     // SAFETY: prctl with constant arguments: if the supervisor dies (even by
     // kill -9), this engine gets SIGTERM and stops instead of lingering.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };
@@ -56,13 +59,30 @@ pub fn run(service: Service, store: &Path) -> i32 {
         report(&format!("{FAILED_PREFIX}The service's supervisor is gone."));
         return 1;
     }
+    // The store at this path must be the one the service was started for
+    // (not a copy put in its place, nor a new store at the same path):
+    // every engine, the transport ones included.
+    match crate::store::instance_id(store) {
+        Ok(id) if id == store_id => {}
+        Ok(_) => {
+            report(&format!(
+                "{FAILED_PREFIX}The store '{}' is not the one this service was started for.",
+                store.display()
+            ));
+            return 2;
+        }
+        Err(e) => {
+            report(&format!("{FAILED_PREFIX}{e}"));
+            return 2;
+        }
+    }
     let (stop_tx, stop_rx) = watch::channel(false);
     // Everything that can fail is read and bound here, before the runtime.
     let prepared = match service.protocol() {
         Some(protocol) => {
             context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client)
         }
-        None => crate::engines::smtp::prepare(service.role(), store, stop_rx).map(Prepared::Transport),
+        None => crate::engines::smtp::prepare(service.name(), service.role(), store, stop_rx).map(Prepared::Transport),
     };
     let prepared = match prepared {
         Ok(p) => p,
@@ -71,7 +91,15 @@ pub fn run(service: Service, store: &Path) -> i32 {
             return 2;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // Blocking work (store reads, mailbox database calls) runs on a few
+    // threads, not one per waiting session: password checks have their own
+    // bounded pool (`engines::net::verify_pool`).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             report(&format!("{FAILED_PREFIX}{e}"));

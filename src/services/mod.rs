@@ -2,13 +2,19 @@
 //! processes. Start-Service spawns this very binary with a hidden argument:
 //!
 //! ```text
-//! mailsh --mailsh-service MSExchangePOP3 --store PATH   the supervisor (detached)
-//!   └─ mailsh --mailsh-engine MSExchangePOP3 --store PATH   the engine it runs and restarts
+//! mailsh --mailsh-service MSExchangePOP3 --store PATH --store-id ID   the supervisor (detached)
+//!   └─ mailsh --mailsh-engine MSExchangePOP3 --store PATH --store-id ID   the engine it runs and restarts
 //! ```
 //!
 //! The supervisor's pid and the service status live in the store's state
-//! folder (`<store>.d/services/<Name>.state`), so services of two stores never
-//! mix and a later shell sees them.
+//! folder (`<store>.d/services/<Name>.state`), so a later shell sees them.
+//! The store id (`store::instance_id`) on both command lines is what makes
+//! a process this store's service: it is checked before any signal, so a
+//! copy of the store, or a stale state file naming a reused pid, never
+//! reaches another store's service; and a lost state file is rebuilt from
+//! the processes that carry the id.
+
+use std::ffi::OsString;
 
 mod control;
 mod engine_process;
@@ -17,7 +23,7 @@ mod procs;
 mod state;
 mod supervisor;
 
-pub use control::ServiceControl;
+pub use control::{Restarting, ServiceControl};
 pub use error::ServiceError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,22 +120,29 @@ impl Service {
 pub(crate) const SERVICE_FLAG: &str = "--mailsh-service";
 pub(crate) const ENGINE_FLAG: &str = "--mailsh-engine";
 pub(crate) const STORE_FLAG: &str = "--store";
+pub(crate) const STORE_ID_FLAG: &str = "--store-id";
 
 /// Called first thing in main(). `Some(code)`: this process was started as
 /// a service supervisor or an engine and has finished; exit with `code`.
-/// `args` is `std::env::args()` (with or without the program name).
-pub fn run_hidden_entry(args: &[String]) -> Option<i32> {
+/// `args` is `std::env::args_os()` (with or without the program name): the
+/// store's path need not be UTF-8.
+pub fn run_hidden_entry(args: &[OsString]) -> Option<i32> {
     let flag_at = args.iter().take(2).position(|a| a == SERVICE_FLAG || a == ENGINE_FLAG)?;
-    let flag = args[flag_at].as_str();
+    let flag = args[flag_at].to_string_lossy().into_owned();
     let rest = &args[flag_at + 1..];
-    let service = rest.first().and_then(|n| Service::from_name(n));
-    let store = rest.iter().position(|a| a == STORE_FLAG).and_then(|i| rest.get(i + 1));
-    let (Some(service), Some(store)) = (service, store) else {
-        eprintln!("mailsh: usage: {flag} <ServiceName> {STORE_FLAG} <path>");
+    let value = |name: &str| rest.iter().position(|a| a == name).and_then(|i| rest.get(i + 1));
+    let service = rest.first().and_then(|n| n.to_str()).and_then(Service::from_name);
+    let store_id = value(STORE_ID_FLAG).and_then(|v| v.to_str());
+    let (Some(service), Some(store), Some(store_id)) = (service, value(STORE_FLAG), store_id) else {
+        eprintln!("mailsh: usage: {flag} <ServiceName> {STORE_FLAG} <path> {STORE_ID_FLAG} <id>");
         return Some(2);
     };
     let store = std::path::PathBuf::from(store);
-    Some(if flag == SERVICE_FLAG { supervisor::run(service, &store) } else { engine_process::run(service, &store) })
+    Some(if flag == SERVICE_FLAG {
+        supervisor::run(service, &store, store_id)
+    } else {
+        engine_process::run(service, &store, store_id)
+    })
 }
 
 #[cfg(test)]
@@ -147,9 +160,12 @@ mod tests {
 
     #[test]
     fn ordinary_arguments_are_not_a_hidden_entry() {
-        let args: Vec<String> = ["mailsh", "-Command", "Get-Service"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<OsString> = ["mailsh", "-Command", "Get-Service"].iter().map(OsString::from).collect();
         assert_eq!(run_hidden_entry(&args), None);
-        let bad: Vec<String> = ["mailsh", "--mailsh-service", "nope"].iter().map(|s| s.to_string()).collect();
+        let bad: Vec<OsString> = ["mailsh", "--mailsh-service", "nope"].iter().map(OsString::from).collect();
         assert_eq!(run_hidden_entry(&bad), Some(2));
+        let no_id: Vec<OsString> =
+            ["mailsh", "--mailsh-engine", "MSExchangePOP3", "--store", "/x.db"].iter().map(OsString::from).collect();
+        assert_eq!(run_hidden_entry(&no_id), Some(2), "a service without its store id is refused");
     }
 }

@@ -1,6 +1,15 @@
 //! The detached supervisor process: runs the engine process, reports when
-//! it listens, restarts it after a crash (a few times), and stops it
-//! gracefully on SIGTERM.
+//! it listens, restarts it whenever it dies, and stops it gracefully on
+//! SIGTERM.
+//!
+//! Restarts never stop. Windows' service control manager gives up after a
+//! few crashes, which let an attack that crashed the engine a few times
+//! turn into a lasting outage. Here the first 5 crashes in 10 minutes are
+//! restarted after half a second; from the 6th the pause doubles (1 s,
+//! 2 s, ... 60 s at most) and the supervisor keeps trying, saying so in the
+//! service log (in the words of Windows' event 7031) and in the state file
+//! Get-Service reads. Only a first start that fails is final: then the
+//! reason is Start-Service's error.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -12,12 +21,14 @@ use tokio::process::{Child, Command};
 use tokio::signal::unix::{SignalKind, signal};
 
 use super::state::{self, Phase, ServiceState};
-use super::{ENGINE_FLAG, STORE_FLAG, Service};
+use super::{ENGINE_FLAG, STORE_FLAG, STORE_ID_FLAG, Service};
 
-/// Windows' service control manager gives up after this many crashes.
-const MAX_RESTARTS: usize = 5;
+/// Crashes restarted at once (after `RESTART_PAUSE`) within `RESTART_WINDOW`.
+pub(crate) const QUICK_RESTARTS: usize = 5;
 const RESTART_WINDOW: Duration = Duration::from_secs(600);
 const RESTART_PAUSE: Duration = Duration::from_millis(500);
+/// The longest pause between restarts once they are no longer quick.
+const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 const GRACEFUL_STOP: Duration = Duration::from_secs(10);
 
 /// Tells the engine its supervisor's pid, to notice it died before the
@@ -26,7 +37,7 @@ pub(crate) const SUPERVISOR_ENV: &str = "MAILSH_SUPERVISOR_PID";
 pub(crate) const READY_LINE: &str = "LISTENING";
 pub(crate) const FAILED_PREFIX: &str = "FAILED ";
 
-pub fn run(service: Service, store: &Path) -> i32 {
+pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
     // Detach: the shell that started us waits only for this first process.
     // SAFETY: main() calls run_hidden_entry before any other thread exists,
     // so fork() copies a single-threaded process.
@@ -45,29 +56,22 @@ pub fn run(service: Service, store: &Path) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(supervise(service, store))
+    runtime.block_on(supervise(service, store, store_id))
+}
+
+fn log(service: Service, text: &str) {
+    eprintln!("{} {}: {text}", crate::engines::net::time::iso_now(), service.name());
 }
 
 fn fail(service: Service, store: &Path, reason: &str) {
-    eprintln!("{} {}: {reason}", crate::engines::net::time::iso_now(), service.name());
-    let st = ServiceState {
-        supervisor: std::process::id() as i32,
-        engine: 0,
-        phase: Phase::Failed,
-        error: reason.to_string(),
-        restarts: 0,
-    };
+    log(service, reason);
+    let mut st = ServiceState::new(std::process::id() as i32, Phase::Failed);
+    st.error = reason.to_string();
     let _ = state::write(store, service, &st);
 }
 
-async fn supervise(service: Service, store: &Path) -> i32 {
-    let mut st = ServiceState {
-        supervisor: std::process::id() as i32,
-        engine: 0,
-        phase: Phase::StartPending,
-        error: String::new(),
-        restarts: 0,
-    };
+async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
+    let mut st = ServiceState::new(std::process::id() as i32, Phase::StartPending);
     let _ = state::write(store, service, &st);
     let mut term = match signal(SignalKind::terminate()) {
         Ok(t) => t,
@@ -94,6 +98,8 @@ async fn supervise(service: Service, store: &Path) -> i32 {
             .arg(service.name())
             .arg(STORE_FLAG)
             .arg(store)
+            .arg(STORE_ID_FLAG)
+            .arg(store_id)
             .env(SUPERVISOR_ENV, std::process::id().to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -121,18 +127,20 @@ async fn supervise(service: Service, store: &Path) -> i32 {
             Some(line) => Some(line.strip_prefix(FAILED_PREFIX).unwrap_or(line).to_string()),
             None => Some(String::new()),
         };
-        if let Some(reason) = failure {
+        let ended = if let Some(reason) = failure {
             let _ = child.wait().await;
             let reason = if reason.is_empty() { unexpected(service, 0) } else { reason };
-            if !ever_ran || too_many(&mut crashes) {
+            if !ever_ran {
                 fail(service, store, &reason);
                 return 1;
             }
-            eprintln!("{} {}: restart failed: {reason}", crate::engines::net::time::iso_now(), service.name());
+            st.error = reason.clone();
+            format!("restart failed: {reason}")
         } else {
             ever_ran = true;
             st.phase = Phase::Running;
             st.error.clear();
+            st.retry_at = 0;
             let _ = state::write(store, service, &st);
             // Nothing more is expected on stdout; drain it so the engine
             // never blocks writing.
@@ -141,29 +149,43 @@ async fn supervise(service: Service, store: &Path) -> i32 {
                 s = child.wait() => s,
                 _ = term.recv() => return stop(service, store, &mut st, &mut child).await,
             };
-            eprintln!(
-                "{} {}: the engine ended unexpectedly ({}); restarting",
-                crate::engines::net::time::iso_now(),
-                service.name(),
+            format!(
+                "the engine ended unexpectedly ({})",
                 status.map(|s| s.to_string()).unwrap_or_else(|e| e.to_string())
+            )
+        };
+        let count = record_crash(&mut crashes);
+        let pause = pause_after(count);
+        log(service, &format!("{ended}; restarting in {} ms", pause.as_millis()));
+        if count > QUICK_RESTARTS {
+            // Windows' event 7031, with the pause this supervisor takes.
+            st.error = format!(
+                "{}  The following corrective action will be taken in {} milliseconds: Restart the service.",
+                unexpected(service, count),
+                pause.as_millis()
             );
-            if too_many(&mut crashes) {
-                fail(service, store, &unexpected(service, crashes.len()));
-                return 1;
-            }
+            log(service, &st.error);
         }
         st.restarts += 1;
+        st.crashes = count as u32;
         st.phase = Phase::StartPending;
         st.engine = 0;
+        st.retry_at = unix_millis() + pause.as_millis() as u64;
         let _ = state::write(store, service, &st);
         tokio::select! {
-            _ = tokio::time::sleep(RESTART_PAUSE) => {}
+            _ = tokio::time::sleep(pause) => {}
             _ = term.recv() => {
-                state::remove(store, service);
+                st.phase = Phase::Stopped;
+                st.retry_at = 0;
+                let _ = state::write(store, service, &st);
                 return 0;
             }
         }
     }
+}
+
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
 fn unexpected(service: Service, times: usize) -> String {
@@ -174,13 +196,22 @@ fn unexpected(service: Service, times: usize) -> String {
     }
 }
 
-/// Records a crash; true when there were too many lately.
-fn too_many(crashes: &mut VecDeque<Instant>) -> bool {
+/// Records a crash; returns how many there were in the last 10 minutes.
+fn record_crash(crashes: &mut VecDeque<Instant>) -> usize {
     crashes.push_back(Instant::now());
     while crashes.front().is_some_and(|t| t.elapsed() > RESTART_WINDOW) {
         crashes.pop_front();
     }
-    crashes.len() > MAX_RESTARTS
+    crashes.len()
+}
+
+/// The pause before restarting after the `count`th crash of the window.
+fn pause_after(count: usize) -> Duration {
+    if count <= QUICK_RESTARTS {
+        return RESTART_PAUSE;
+    }
+    let doublings = (count - QUICK_RESTARTS - 1).min(16) as u32;
+    Duration::from_secs(1).saturating_mul(1 << doublings).min(LONGEST_PAUSE)
 }
 
 /// SIGTERM to the engine (it says goodbye to its clients), SIGKILL if it
@@ -194,6 +225,20 @@ async fn stop(service: Service, store: &Path, st: &mut ServiceState, child: &mut
     if tokio::time::timeout(GRACEFUL_STOP, child.wait()).await.is_err() {
         let _ = child.kill().await;
     }
-    state::remove(store, service);
+    st.phase = Phase::Stopped;
+    st.engine = 0;
+    let _ = state::write(store, service, st);
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_slow_down_but_never_stop() {
+        let pauses: Vec<u64> = (1..=14).map(|n| pause_after(n).as_millis() as u64).collect();
+        assert_eq!(pauses, [500, 500, 500, 500, 500, 1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+        assert_eq!(pause_after(10_000), LONGEST_PAUSE);
+    }
 }

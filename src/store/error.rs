@@ -14,6 +14,12 @@ pub enum StoreError {
     TooNew { path: String, found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),
+    #[error("The configuration store '{path}' is read-only for this account: nothing was changed.")]
+    ReadOnly { path: String },
+    #[error(
+        "The configuration store '{path}' is read-only for this account and must first be opened once by an account that can write it ({reason})."
+    )]
+    ReadOnlyNotReady { path: String, reason: String },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

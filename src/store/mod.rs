@@ -11,6 +11,7 @@ pub mod mailboxes;
 mod migrate;
 pub mod owa;
 pub mod password;
+pub mod private;
 pub mod protocol_settings;
 pub mod queue;
 mod schema;
@@ -51,6 +52,9 @@ pub struct Store {
     path: PathBuf,
     server: ServerInfo,
     batch: Option<Batch>,
+    /// The file (or its folder) cannot be written by this account: reads
+    /// work, every write is `StoreError::ReadOnly`.
+    read_only: bool,
 }
 
 /// A connection inside a write transaction (or a savepoint of one).
@@ -80,24 +84,48 @@ const BATCH_TIME: Duration = Duration::from_millis(250);
 
 impl Store {
     /// Opens the store at `path`, creating it (and its folder) on first use.
+    /// Folders it creates are 0700 and the file 0600, whatever the umask
+    /// (`private`); an existing store is tightened.
     pub fn open_or_create(path: &Path, options: &CreateOptions) -> StoreResult<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
-                path: path.display().to_string(),
-                source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
-            })?;
+        let open_err = |e: std::io::Error| StoreError::Open {
+            path: path.display().to_string(),
+            source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
+        };
+        if !path.exists() {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                private::create_dir_all(dir).map_err(open_err)?;
+            }
+            // Before SQLite creates it: its -wal and -shm take its mode.
+            private::touch(path).map_err(open_err)?;
         }
-        let conn =
-            Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Self::init(conn, path, Some(options))
+        Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, Some(options))
     }
 
     /// Opens an existing store; the services use this and never create one.
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
+    }
+
+    fn open(path: &Path, flags: OpenFlags, create: Option<&CreateOptions>) -> StoreResult<Store> {
+        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        // SQLite opens a file it may not write read-only by itself; a
+        // folder it may not write (no -wal, -shm) fails the first statement.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Self::init_read_only(conn, path);
+        }
+        match Self::init(conn, path, create) {
+            Err(StoreError::Sqlite(e)) if cannot_write(&e) => {
+                let conn = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
                 .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        Self::init(conn, path, None)
+                Self::init_read_only(conn, path)
+            }
+            other => other,
+        }
     }
 
     fn init(mut conn: Connection, path: &Path, create: Option<&CreateOptions>) -> StoreResult<Store> {
@@ -113,9 +141,57 @@ impl Store {
                 seed(&mut conn, path, &options)?
             }
         };
-        let mut store = Store { conn, path: path.to_path_buf(), server, batch: None };
+        let state_dir = state_dir_for(path);
+        // Made here, 0700, before anything (a service, the REPL's history)
+        // creates it with the umask's mode.
+        let _ = private::create_dir_all(&state_dir);
+        private::tighten(path, &state_dir);
+        let mut store = Store { conn, path: path.to_path_buf(), server, batch: None, read_only: false };
         store.ensure_transport_defaults()?;
         Ok(store)
+    }
+
+    /// A store this account may read but not write: Get- cmdlets work,
+    /// writes are refused with `StoreError::ReadOnly`. Nothing is migrated
+    /// or created, so the store must be current and seeded.
+    ///
+    /// Reading a WAL database takes its -shm index, which SQLite creates
+    /// beside it; when the folder cannot be written either, the file is read
+    /// as immutable: what the owner committed since the last checkpoint is
+    /// not seen.
+    fn init_read_only(mut conn: Connection, path: &Path) -> StoreResult<Store> {
+        let not_ready = |reason: String| StoreError::ReadOnlyNotReady { path: path.display().to_string(), reason };
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut version = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0));
+        if let Err(e) = &version
+            && cannot_write(e)
+        {
+            conn = Connection::open_with_flags(
+                immutable_uri(path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            version = conn.query_row("PRAGMA user_version", [], |r| r.get(0));
+        }
+        let version = version.map_err(|e| not_ready(e.to_string()))?;
+        let known = schema::MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::TooNew { path: path.display().to_string(), found: version, known });
+        }
+        if version < known {
+            return Err(not_ready(format!("schema {version}, this build needs {known}")));
+        }
+        let server = read_server(&conn)?.ok_or_else(|| not_ready("it holds no server yet".into()))?;
+        Ok(Store { conn, path: path.to_path_buf(), server, batch: None, read_only: true })
+    }
+
+    /// Whether this account can only read the store.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn refuse_if_read_only(&self) -> StoreResult<()> {
+        if self.read_only { Err(StoreError::ReadOnly { path: self.path.display().to_string() }) } else { Ok(()) }
     }
 
     pub fn path(&self) -> &Path {
@@ -136,6 +212,7 @@ impl Store {
     /// that concurrent shells wait for each other instead of failing. Inside
     /// a batch, `f` runs in a savepoint: a failure undoes that record only.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        self.refuse_if_read_only()?;
         if self.batch.is_some() {
             self.batch_tick()?;
             let sp = self.conn.savepoint()?;
@@ -154,6 +231,7 @@ impl Store {
 
     /// Groups the following writes (one pipeline's) into larger transactions.
     pub fn begin_batch(&mut self) -> StoreResult<()> {
+        self.refuse_if_read_only()?;
         if self.batch.is_none() {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
@@ -187,6 +265,62 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// `file:` URI of `path` with `immutable=1`, every byte outside the
+/// unreserved set and `/` percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut uri = String::from("file:");
+    for &b in path.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// SQLite's answers when the file or its folder cannot be written.
+fn cannot_write(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied)
+    )
+}
+
+/// This store's identity for its services: the server GUID written when the
+/// store was created, and the file it lives in (device and inode). A copy
+/// of the store (another file) has another id even though it holds the
+/// same GUID; a store moved within its file system keeps its id; a new
+/// store that happens to reuse a deleted one's inode has another GUID.
+pub fn instance_id(path: &Path) -> StoreResult<String> {
+    use std::os::unix::fs::MetadataExt;
+    let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+    let meta =
+        std::fs::metadata(path).map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
+    let read = |conn: Connection| conn.query_row("SELECT guid FROM server WHERE id = 1", [], |r| r.get::<_, String>(0));
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(open_err)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let guid = match read(conn) {
+        Err(e) if cannot_write(&e) => read(
+            Connection::open_with_flags(
+                immutable_uri(path),
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(open_err)?,
+        )?,
+        other => other?,
+    };
+    Ok(format!("{guid}.{:x}.{:x}", meta.dev(), meta.ino()))
+}
+
+/// The REPL's history, in the store's folder.
+pub fn history_path(store_path: &Path) -> PathBuf {
+    state_dir_for(store_path).join("history.txt")
 }
 
 /// `<store>.d` beside the store file: services of two stores never mix.

@@ -1,16 +1,35 @@
 # A raw IMAP client for tests that must see every response line in order:
 # `cmd` sends one command and returns the lines up to the tagged one (its tag
 # written TAG), literals kept inline; `show` prints them as `name| line`.
-# `imaplib_session` is imaplib logged on.
-import os, re, socket
+# `imaplib_session` is imaplib logged on. `Raw.back_end()` speaks to the
+# back end as the front end does, after the proof of the store's proxy key
+# (docs/security.md).
+import hashlib, hmac, os, re, socket
 
 
 class Raw:
-    def __init__(self, port=None):
+    def __init__(self, port=None, proxy_key=None):
         self.s = socket.create_connection(('127.0.0.1', int(port or os.environ['PORT'])), timeout=20)
         self.f = self.s.makefile('rwb')
+        if proxy_key is not None:
+            self.prove(proxy_key)
         self.greeting = self.f.readline().decode().rstrip('\r\n')
         self.n = 0
+
+    @staticmethod
+    def back_end():
+        with open(os.environ['PROXY_KEY'], 'rb') as k:
+            return Raw(os.environ['PROXY_PORT'], proxy_key=k.read())
+
+    def prove(self, key):
+        nonce_b = bytes.fromhex(self.f.readline().decode().split()[-1])
+        nonce_f = os.urandom(32)
+        mac = hmac.new(key, b'front-end' + nonce_b + nonce_f, hashlib.sha256).hexdigest()
+        self.f.write(f'{nonce_f.hex()} {mac}\r\n'.encode())
+        self.f.flush()
+        theirs = self.f.readline().decode().strip()
+        expected = hmac.new(key, b'back-end' + nonce_b + nonce_f, hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(theirs, expected), 'the back end did not prove the key'
 
     def cmd(self, text):
         self.n += 1

@@ -1,5 +1,5 @@
 //! What every end-to-end test shares: the shell on a temporary store
-//! (`Shell`), the services on a temporary store with one mailbox (`Env`),
+//! (`Shell`; any other store: `shell_on`), the services on a temporary store with one mailbox (`Env`),
 //! Python clients (`python`, `Script`, `raw_script`), the pseudo-terminal driver for the
 //! REPL (`Pty`), loopback ports (`free_port`) and waits with a deadline
 //! (`wait_until`). Nothing here sleeps for a fixed time.
@@ -14,5 +14,5 @@ pub mod wait;
 pub use env::{Env, PASSWORD, USER, bare_message, message};
 pub use ports::free_port;
 pub use python::{Script, printed, python, raw_script, shown};
-pub use shell::{Run, Shell, assert_text, exe, file_text};
+pub use shell::{Run, Shell, assert_text, exe, file_text, shell_on};
 pub use wait::wait_until;

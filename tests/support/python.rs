@@ -1,6 +1,7 @@
 //! Python 3 scripts as mail clients (imaplib, poplib, raw sockets). Each
 //! gets the ports of the protocol under test and the mailbox's credentials
-//! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `USER`, `PASSWORD`,
+//! in its environment: `PORT`, `SSL_PORT`, `PROXY_PORT`, `PROXY_KEY` (the
+//! store's proxy key file, which a back end asks for), `USER`, `PASSWORD`,
 //! and `MAILSH` (the binary) and `STORE` (the store's path) for a script
 //! that runs the shell between two client steps.
 //! `raw_script` gives a script an IMAP client (imap_raw.py) that shows every
@@ -21,6 +22,7 @@ fn command(env: &Env, script: &str) -> Command {
         .env("PORT", env.plain_port.to_string())
         .env("SSL_PORT", env.ssl_port.to_string())
         .env("PROXY_PORT", env.proxy_port.to_string())
+        .env("PROXY_KEY", mailsh::store::state_dir_for(&env.store).join("proxy.key"))
         .env("MAILSH", env!("CARGO_BIN_EXE_mailsh"))
         .env("STORE", &env.store)
         .env("USER", USER)

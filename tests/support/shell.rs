@@ -108,3 +108,18 @@ pub fn assert_text(actual: &str, expected: &str) {
 pub fn file_text(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_default()
 }
+
+/// `mailsh -Store STORE -NonInteractive -Command TEXT` on a store the test
+/// did not make with `Shell`: a service test's, or a copy of one.
+pub fn shell_on(store: &Path, text: &str) -> Run {
+    let o = Command::new(exe())
+        .arg("-Store")
+        .arg(store)
+        .args(["-NonInteractive", "-Command", text])
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("mailsh runs");
+    Run::from(o)
+}

@@ -21,3 +21,12 @@ pub const SHUTDOWN_BYE: &str = "* BYE Microsoft Exchange Server IMAP4 server sig
 pub const ACCESS_REVOKED_BYE: &str = "* BYE Connection is closed. 13";
 pub const LOGIN_DISABLED: &str = "Command received in Invalid state.";
 pub const LITERAL_TOO_BIG: &str = "[TOOBIG] Command Argument Error. 11";
+/// Not Exchange's (it has no such state): RFC 5530's temporary failure for
+/// a logon that could not be queued for checking.
+pub const LOGIN_BUSY: &str = "[UNAVAILABLE] Too many logons are waiting to be checked; try again later.";
+/// Not Exchange's: a connection beyond the budget of connections not
+/// logged on yet (written by the session manager).
+pub const BUSY_LINE: &[u8] = b"* BYE [UNAVAILABLE] Too many connections are waiting to log on; try again later.\r\n";
+/// Not Exchange's: a connection to the back end's port that is not this
+/// store's front end.
+pub const STRANGER_LINE: &[u8] = b"* BYE Connection refused: this port serves the IMAP4 front end only.\r\n";

@@ -1,19 +1,32 @@
 //! Logins against the config store: find the mailbox, check the protocol is
-//! enabled for it, verify the password. Argon2 costs ~20 ms of CPU, so it runs
-//! in spawn_blocking, and a short-lived cache of verified credentials (as
-//! Dovecot's auth cache) spares reconnecting clients the hash.
+//! enabled for it, verify the password. Every logon of every listener goes
+//! through [`Authenticator::login`], so the same rules hold everywhere:
+//!
+//! - a client's attempt first waits its turn and its pause (`throttle`:
+//!   per address and per account, charged before the check, so an answer
+//!   costs the same wait whether the password was right or wrong);
+//! - the password is checked on the bounded pool (`verify_pool`), or found
+//!   in a short-lived cache of verified credentials (as Dovecot's auth
+//!   cache) that spares reconnecting clients the hash;
+//! - what cannot be queued is `Busy`, which each protocol answers with its
+//!   temporary failure.
 //!
 //! Every refusal (unknown user, wrong password, protocol disabled, no
-//! password set) is the same `Refused`: a client cannot tell them apart.
+//! password set, account locked out) is the same `Refused`: a client cannot
+//! tell them apart.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ring::hmac;
 
-use crate::store::{Mailbox, Protocol, Store, StoreError, password};
+use super::throttle::{Lockout, Throttle};
+use super::verify_pool::VerifyPool;
+use crate::store::{Mailbox, Protocol, Store, StoreError};
 
 /// How long a verified credential is trusted without hashing again.
 const CACHE_TTL: Duration = Duration::from_secs(300);
@@ -23,8 +36,21 @@ const CACHE_MAX: usize = 10_000;
 pub enum LoginOutcome {
     Accepted(Box<Mailbox>),
     Refused,
+    /// Too many logons are waiting to be checked: nothing was checked; the
+    /// client gets the protocol's temporary failure and may try again.
+    Busy,
     /// The store could not be read: the client gets "Server Unavailable".
     Unavailable(String),
+}
+
+/// Who offers the credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A client at this address: throttled.
+    Client(IpAddr),
+    /// This store's front end, proven by the back-end handshake
+    /// (`proxy_auth`), logging on for a client it has already checked.
+    FrontEnd,
 }
 
 pub struct Authenticator {
@@ -34,30 +60,51 @@ pub struct Authenticator {
     store_path: PathBuf,
     store: Arc<Mutex<Option<Store>>>,
     cache: Arc<CredentialCache>,
+    throttle: Arc<Throttle>,
+    pool: VerifyPool,
+    /// When "too busy" was last written to the service log (seconds since
+    /// the process started), so an attack writes one line a minute.
+    busy_logged: AtomicU64,
+    started: Instant,
 }
 
 impl Authenticator {
     pub fn new(store_path: &Path, protocol: Protocol) -> Authenticator {
-        Authenticator::for_protocol(store_path, Some(protocol))
+        Authenticator::with_parts(store_path, Some(protocol), Throttle::default(), VerifyPool::sized_to_the_cores())
     }
 
     /// Logins for SMTP submission (AUTH on Client Frontend): the password
-    /// is all that is checked.
+    /// is all that is checked (no per-mailbox switch), with the same
+    /// throttle and bounded pool as IMAP4 and POP3.
     pub fn for_submission(store_path: &Path) -> Authenticator {
-        Authenticator::for_protocol(store_path, None)
+        Authenticator::with_parts(store_path, None, Throttle::default(), VerifyPool::sized_to_the_cores())
     }
 
-    fn for_protocol(store_path: &Path, protocol: Option<Protocol>) -> Authenticator {
+    pub fn with_parts(
+        store_path: &Path,
+        protocol: Option<Protocol>,
+        throttle: Throttle,
+        pool: VerifyPool,
+    ) -> Authenticator {
         Authenticator {
             protocol,
             store_path: store_path.to_path_buf(),
             store: Arc::default(),
             cache: Arc::new(CredentialCache::new()),
+            throttle: Arc::new(throttle),
+            pool,
+            busy_logged: AtomicU64::new(u64::MAX),
+            started: Instant::now(),
         }
     }
 
     pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
+    }
+
+    /// How many passwords are checked at once at most.
+    pub fn workers(&self) -> usize {
+        self.pool.workers()
     }
 
     /// Runs `f` with the service's own store connection, off the async
@@ -87,42 +134,87 @@ impl Authenticator {
         joined.unwrap_or_else(|e| Err(StoreError::Corrupt(format!("store task failed: {e}"))))
     }
 
-    pub async fn login(&self, user: &str, password_text: &str) -> LoginOutcome {
-        let user = user.to_string();
-        let found = self.with_store(move |s| s.find_login(&user)).await;
-        let mailbox = match found {
+    pub async fn login(&self, caller: Caller, user: &str, password: &str) -> LoginOutcome {
+        let mut attempt = match caller {
+            Caller::Client(ip) => match self.throttle.begin(ip).await {
+                Ok(a) => Some(a),
+                Err(_) => return self.busy(),
+            },
+            Caller::FrontEnd => None,
+        };
+        let name = user.to_string();
+        let mailbox = match self.with_store(move |s| s.find_login(&name)).await {
             Ok(m) => m,
             Err(e) => return LoginOutcome::Unavailable(e.to_string()),
         };
-        let protocol = self.protocol;
-        let cache = self.cache.clone();
-        let password_text = password_text.to_string();
-        let verdict = tokio::task::spawn_blocking(move || {
-            let Some(m) = mailbox else {
-                // Spend the same time as a real check so that timing does not
-                // reveal which names exist.
-                password::verify(&password_text, dummy_hash());
-                return None;
+        if let Some(a) = attempt.as_mut() {
+            let key = match &mailbox {
+                Some(m) => m.guid.clone(),
+                None => format!("name:{}", user.trim().to_lowercase()),
             };
-            let Some(phc) = m.password_hash.as_deref() else {
-                password::verify(&password_text, dummy_hash());
-                return None;
-            };
-            let ok = cache.check(&m.guid, phc, &password_text) || {
-                let ok = password::verify(&password_text, phc);
-                if ok {
-                    cache.remember(&m.guid, phc, &password_text);
+            match a.account(&key).await {
+                Err(_) => return self.busy(),
+                Ok(Err(_locked)) => {
+                    if let Some(a) = attempt {
+                        a.failed();
+                    }
+                    return LoginOutcome::Refused;
                 }
-                ok
-            };
-            (ok && protocol.is_none_or(|p| protocol_enabled(&m, p))).then_some(m)
-        })
-        .await;
-        match verdict {
-            Ok(Some(m)) => LoginOutcome::Accepted(Box::new(m)),
-            Ok(None) => LoginOutcome::Refused,
-            Err(e) => LoginOutcome::Unavailable(e.to_string()),
+                Ok(Ok(())) => {}
+            }
         }
+        let right = match self.check(mailbox.as_ref(), password).await {
+            Ok(right) => right,
+            Err(()) => return self.busy(),
+        };
+        let Some(m) = mailbox.filter(|_| right) else {
+            if let Some(a) = attempt
+                && let Some(lockout) = a.failed()
+            {
+                self.log(&lockout_line(user, &lockout, caller));
+            }
+            return LoginOutcome::Refused;
+        };
+        if let Some(a) = attempt {
+            a.succeeded();
+        }
+        if self.protocol.is_none_or(|p| protocol_enabled(&m, p)) {
+            LoginOutcome::Accepted(Box::new(m))
+        } else {
+            LoginOutcome::Refused
+        }
+    }
+
+    /// The password against the mailbox's hash: the cache, else the pool.
+    /// `Err`: the pool is full.
+    async fn check(&self, mailbox: Option<&Mailbox>, password: &str) -> Result<bool, ()> {
+        let target = mailbox.and_then(|m| m.password_hash.as_deref().map(|phc| (m.guid.as_str(), phc)));
+        if let Some((guid, phc)) = target
+            && self.cache.check(guid, phc, password)
+        {
+            return Ok(true);
+        }
+        let right = self.pool.verify(password, target.map(|(_, phc)| phc.to_string())).await.map_err(|_| ())?;
+        if right && let Some((guid, phc)) = target {
+            self.cache.remember(guid, phc, password);
+        }
+        Ok(right)
+    }
+
+    fn busy(&self) -> LoginOutcome {
+        let now = self.started.elapsed().as_secs();
+        let last = self.busy_logged.load(Ordering::Relaxed);
+        if (last == u64::MAX || now >= last + 60)
+            && self.busy_logged.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_ok()
+        {
+            self.log("logons are arriving faster than they can be checked; the ones beyond the queue get a temporary failure");
+        }
+        LoginOutcome::Busy
+    }
+
+    fn log(&self, text: &str) {
+        let service = self.protocol.map_or("SMTP", |p| p.name());
+        eprintln!("{} {service}: {text}", super::time::iso_now());
     }
 
     /// Is the protocol still enabled for this mailbox? (Polled by sessions
@@ -137,23 +229,32 @@ impl Authenticator {
     }
 }
 
+/// The service log's line for a lockout that began. The name is the
+/// client's: escaped, so that it cannot forge lines of the log (an IMAP
+/// literal may hold CR LF).
+fn lockout_line(user: &str, lockout: &Lockout, caller: Caller) -> String {
+    format!(
+        "the account '{}' is locked out for {} minutes after {} failed logons from addresses it does not \
+         usually log on from (the last from {})",
+        user.trim().escape_debug(),
+        lockout.minutes,
+        lockout.failures,
+        caller_address(caller)
+    )
+}
+
+fn caller_address(caller: Caller) -> String {
+    match caller {
+        Caller::Client(ip) => ip.to_string(),
+        Caller::FrontEnd => "the front end".to_string(),
+    }
+}
+
 pub fn protocol_enabled(m: &Mailbox, protocol: Protocol) -> bool {
     match protocol {
         Protocol::Imap4 => m.cas.imap_enabled,
         Protocol::Pop3 => m.cas.pop_enabled,
     }
-}
-
-/// A hash, made with the store's own parameters, of a random password
-/// nobody knows: verifying against it costs what a real check costs.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let mut secret = [0u8; 24];
-        crate::store::fill_random(&mut secret);
-        let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-        password::hash(&text).unwrap_or_default()
-    })
 }
 
 /// Keys are HMACs (with a per-process random key) of mailbox GUID, stored
@@ -210,6 +311,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_lockout_line_cannot_be_split_by_the_name_a_client_sent() {
+        let line = lockout_line(
+            "bob\r\n2026-12-01T00:00:00Z IMAP4: forged",
+            &Lockout { failures: 10, minutes: 15 },
+            Caller::Client("203.0.113.9".parse().expect("ip")),
+        );
+        assert_eq!(
+            line,
+            "the account 'bob\\r\\n2026-12-01T00:00:00Z IMAP4: forged' is locked out for 15 minutes after 10 failed \
+             logons from addresses it does not usually log on from (the last from 203.0.113.9)"
+        );
+    }
+
+    #[test]
     fn the_cache_matches_only_the_same_password_and_hash() {
         let c = CredentialCache::new();
         c.remember("g", "$h1", "pw");
@@ -217,11 +332,5 @@ mod tests {
         assert!(!c.check("g", "$h1", "pw2"));
         assert!(!c.check("g", "$h2", "pw"), "a changed password hash invalidates");
         assert!(!c.check("g2", "$h1", "pw"));
-    }
-
-    #[test]
-    fn the_dummy_hash_parses_and_verifies_nothing() {
-        assert!(dummy_hash().starts_with("$argon2id$"));
-        assert!(!password::verify("", dummy_hash()));
     }
 }

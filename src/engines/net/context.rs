@@ -2,8 +2,8 @@
 //! listens: settings read once from the config store (server-level settings
 //! take effect at restart), listeners bound, the TLS identity loaded, the
 //! mailbox database opened (back ends), and the shared helpers every
-//! session uses: logins, limits, the failed-login delay, the protocol log,
-//! the config-store watch.
+//! session uses: logins (with their throttle and password-check pool),
+//! limits, the back-end proxy key, the protocol log, the config-store watch.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,10 +14,10 @@ use tokio_rustls::TlsAcceptor;
 
 use super::auth::Authenticator;
 use super::data_version::{self, Changes};
-use super::delay::FailedLoginDelay;
-use super::limits::ConnectionLimits;
+use super::limits::{ConnectionLimits, PreAuthBudget};
 use super::mail_pool::MailPool;
 use super::protolog::ProtocolLog;
+use super::proxy_auth::ProxyKey;
 use super::{NetError, bind, tls};
 use crate::store::owa::OwaVirtualDirectory;
 use crate::store::{Protocol, ProtocolSettings, Store, state_dir_for};
@@ -61,7 +61,10 @@ pub struct EngineContext {
     /// Enforced by the session manager at accept (per connection and per
     /// address) and by the front ends at login (per user).
     pub limits: ConnectionLimits,
-    pub delay: Arc<FailedLoginDelay>,
+    /// Connections not logged on yet (the session manager).
+    pub pre_auth: PreAuthBudget,
+    /// Proves a front end to its back end and back (`proxy_auth`).
+    pub proxy_key: Arc<ProxyKey>,
     pub log: Arc<ProtocolLog>,
     /// Bumped when the config store changed (see data_version).
     pub access: Changes,
@@ -102,6 +105,8 @@ pub fn prepare(
     let owa = store.owa_virtual_directories()?;
     drop(store);
     let state_dir = state_dir_for(store_path);
+    let proxy_key = ProxyKey::load_or_create(&state_dir)
+        .map_err(|e| NetError::Bind(format!("The back-end key could not be read: {e}")))?;
     let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
@@ -143,7 +148,8 @@ pub fn prepare(
         role,
         auth: Arc::new(Authenticator::new(store_path, protocol)),
         limits: ConnectionLimits::for_engine(&settings, protocol, role),
-        delay: Arc::new(FailedLoginDelay::new()),
+        pre_auth: PreAuthBudget::for_role(role),
+        proxy_key: Arc::new(proxy_key),
         log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
         access: data_version::watch_config(store_path),
         store_path: store_path.to_path_buf(),

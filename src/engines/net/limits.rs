@@ -1,6 +1,7 @@
-//! MaxConnections, MaxConnectionFromSingleIP and MaxConnectionsPerUser.
-//! A slot is held for as long as its guard lives, so a session that ends in
-//! any way (error, drop, panic) gives its slot back.
+//! MaxConnections, MaxConnectionFromSingleIP and MaxConnectionsPerUser, and
+//! the budget of connections not yet logged on. A slot is held for as long
+//! as its guard lives, so a session that ends in any way (error, drop,
+//! panic) gives its slot back.
 //!
 //! A user's slot is given back when the relay sees the client close, which
 //! can come after the client, told `OK LOGOUT completed`, has already
@@ -79,16 +80,15 @@ impl ConnectionLimits {
     }
 
     /// The limits one engine enforces, in one place for every listener.
-    /// A front end enforces all three. A back end is reached only by its
-    /// front end on loopback, which enforces them for the clients: POP3BE
-    /// caps only the total, IMAP4BE nothing.
-    pub fn for_engine(s: &ProtocolSettings, protocol: Protocol, role: EngineRole) -> ConnectionLimits {
-        match (role, protocol) {
-            (EngineRole::FrontEnd, _) => {
+    /// Every limit is the front end's: a back end serves only its front end
+    /// (`proxy_auth`), whose connections are each a client the front end
+    /// has already counted, so it counts nothing again.
+    pub fn for_engine(s: &ProtocolSettings, _protocol: Protocol, role: EngineRole) -> ConnectionLimits {
+        match role {
+            EngineRole::FrontEnd => {
                 ConnectionLimits::new(s.max_connections, s.max_connection_from_single_ip, s.max_connections_per_user)
             }
-            (EngineRole::BackEnd, Protocol::Pop3) => ConnectionLimits::new(s.max_connections, i64::MAX, i64::MAX),
-            (EngineRole::BackEnd, Protocol::Imap4) => ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
+            EngineRole::BackEnd => ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
         }
     }
 
@@ -142,6 +142,99 @@ impl ConnectionLimits {
     }
 }
 
+/// The key an address is counted under by mailsh's own budgets (not by
+/// Exchange's MaxConnectionFromSingleIP, which counts each address): an
+/// IPv6 /64 is one address, since whoever has one address of it usually
+/// has them all.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(std::net::Ipv6Addr::from(v6.to_bits() & (u128::MAX << 64))),
+        v4 => v4,
+    }
+}
+
+/// Connections accepted but not yet logged on, per service and per
+/// address. Whatever unauthenticated clients do, they hold at most this
+/// many connections (and so this much memory); beyond it a new connection
+/// reads the protocol's temporary failure and is closed at once.
+pub const PRE_AUTH_TOTAL: usize = 512;
+pub const PRE_AUTH_PER_ADDRESS: usize = 64;
+/// A back end's connections before they prove the proxy key: all from
+/// 127.0.0.1, so no per-address share; its front end proves the key in a
+/// millisecond, so this many strangers would have to be kept waiting at
+/// all times to delay it.
+pub const BACK_END_UNPROVEN: usize = 1024;
+
+#[derive(Default)]
+struct PreAuthCounts {
+    total: usize,
+    per_address: HashMap<IpAddr, usize>,
+}
+
+#[derive(Clone)]
+pub struct PreAuthBudget {
+    total: usize,
+    per_address: usize,
+    counts: Arc<Mutex<PreAuthCounts>>,
+}
+
+/// A connection that has not logged on yet. `logged_on` (or dropping it)
+/// gives the place back.
+pub struct PreAuthSlot {
+    key: IpAddr,
+    counts: Arc<Mutex<PreAuthCounts>>,
+}
+
+impl PreAuthBudget {
+    pub fn new(total: usize, per_address: usize) -> PreAuthBudget {
+        PreAuthBudget { total, per_address, counts: Arc::default() }
+    }
+
+    pub fn admit(&self, ip: IpAddr) -> Option<PreAuthSlot> {
+        let key = address_key(ip);
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let n = c.per_address.get(&key).copied().unwrap_or(0);
+        if c.total >= self.total || n >= self.per_address {
+            return None;
+        }
+        c.total += 1;
+        c.per_address.insert(key, n + 1);
+        Some(PreAuthSlot { key, counts: self.counts.clone() })
+    }
+
+    pub fn in_use(&self) -> usize {
+        self.counts.lock().unwrap_or_else(|p| p.into_inner()).total
+    }
+}
+
+impl PreAuthBudget {
+    pub fn for_role(role: EngineRole) -> PreAuthBudget {
+        match role {
+            EngineRole::FrontEnd => PreAuthBudget::new(PRE_AUTH_TOTAL, PRE_AUTH_PER_ADDRESS),
+            EngineRole::BackEnd => PreAuthBudget::new(BACK_END_UNPROVEN, BACK_END_UNPROVEN),
+        }
+    }
+}
+
+impl Default for PreAuthBudget {
+    fn default() -> Self {
+        PreAuthBudget::for_role(EngineRole::FrontEnd)
+    }
+}
+
+impl Drop for PreAuthSlot {
+    fn drop(&mut self) {
+        let mut c = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        c.total = c.total.saturating_sub(1);
+        if let Some(n) = c.per_address.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                c.per_address.remove(&self.key);
+            }
+        }
+    }
+}
+
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
         let mut c = lock(&self.counts);
@@ -190,6 +283,19 @@ mod tests {
         assert_eq!(limits.admit_user("guid").err(), Some(LimitRefusal::PerUser));
         drop(u);
         assert!(limits.admit_user("guid").is_ok());
+    }
+
+    #[test]
+    fn the_pre_auth_budget_counts_an_ipv6_slash_64_as_one_address() {
+        let budget = PreAuthBudget::new(3, 2);
+        let a1 = budget.admit("2001:db8:1:2::1".parse().expect("ip")).expect("first");
+        let _a2 = budget.admit("2001:db8:1:2::ffff".parse().expect("ip")).expect("second");
+        assert!(budget.admit("2001:db8:1:2:3::9".parse().expect("ip")).is_none(), "the same /64");
+        let _b = budget.admit("2001:db8:1:3::1".parse().expect("ip")).expect("another /64");
+        assert!(budget.admit("192.0.2.1".parse().expect("ip")).is_none(), "the total");
+        drop(a1);
+        assert!(budget.admit("192.0.2.1".parse().expect("ip")).is_some());
+        assert_eq!(address_key("::ffff:192.0.2.1".parse().expect("ip")), "192.0.2.1".parse::<IpAddr>().expect("ip"));
     }
 
     #[test]

@@ -4,9 +4,14 @@
 //! for all of them:
 //!
 //! - accept on each bound listener until the service stops;
-//! - admit the connection against the connection limits (a refused client
-//!   reads the protocol's refusal on a plain-text listener, nothing on an
+//! - admit the connection against the connection limits and the budget of
+//!   connections not logged on yet (a refused client reads the protocol's
+//!   refusal or temporary failure on a plain-text listener, nothing on an
 //!   implicit-TLS one, where plain bytes would only garble the handshake);
+//!   a refused connection costs no task and no buffer: the line is written
+//!   into the fresh socket's empty send buffer and the socket closed;
+//! - on a back end's listener, require the proof that the connection is
+//!   this store's front end (`proxy_auth`) before any protocol byte;
 //! - do the TLS handshake of an implicit-TLS listener, bounded by
 //!   PreAuthenticatedConnectionTimeout;
 //! - number the session (protocol logs) and spawn it once;
@@ -18,9 +23,9 @@
 
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -28,7 +33,8 @@ use tokio::sync::{mpsc, watch};
 use tokio_rustls::TlsAcceptor;
 
 use super::context::{BoundListener, EngineContext, ListenerKind};
-use super::limits::{ConnectionLimits, ConnectionSlot};
+use super::limits::{ConnectionLimits, ConnectionSlot, PreAuthBudget, PreAuthSlot};
+use super::proxy_auth::{self, ProxyKey};
 use super::stream::ServerStream;
 
 /// How long sessions have, once the service is stopping, to say goodbye
@@ -49,6 +55,8 @@ pub struct Connection {
     pub kind: ListenerKind,
     /// The session number in protocol logs, unique in this engine process.
     pub id: u64,
+    /// The connection's place in the budget of connections not logged on.
+    pub pre_auth: PreAuth,
 }
 
 impl Connection {
@@ -57,11 +65,30 @@ impl Connection {
     }
 }
 
+/// A place in the budget of connections not logged on yet, held until the
+/// session logs on (or ends).
+pub struct PreAuth(Option<PreAuthSlot>);
+
+impl PreAuth {
+    /// The client logged on: its place goes to the next client.
+    pub fn logged_on(&mut self) {
+        self.0 = None;
+    }
+}
+
 /// A protocol's side of the session layer.
 pub trait SessionHandler: Send + Sync + 'static {
     /// What a client the connection limits refuse reads before the
     /// connection is closed (on plain-text listeners).
     const REFUSAL: &'static [u8];
+
+    /// The protocol's temporary failure, for a connection beyond the budget
+    /// of connections not logged on yet.
+    const BUSY: &'static [u8];
+
+    /// What a client that is not this store's front end reads at a back
+    /// end's port before it is closed.
+    const STRANGER: &'static [u8] = Self::REFUSAL;
 
     /// Serves one connection until it ends. The session watches the
     /// service's stop signal itself to say goodbye its own way; one that
@@ -76,10 +103,24 @@ struct ServiceListener {
     listener: tokio::net::TcpListener,
 }
 
+/// What a connection is admitted by, the same for every engine: the
+/// connection limits, the budget of connections not logged on, and the key
+/// a back end's listener asks its front end to prove.
+pub struct Admission {
+    /// For the service log's lines.
+    pub service_name: &'static str,
+    pub limits: ConnectionLimits,
+    pub pre_auth: PreAuthBudget,
+    pub proxy_key: Arc<ProxyKey>,
+}
+
 /// What the accept loops need, taken out of the engine context.
 pub struct SessionManager {
     listeners: Vec<ServiceListener>,
+    service_name: &'static str,
     limits: ConnectionLimits,
+    pre_auth: PreAuthBudget,
+    proxy_key: Arc<ProxyKey>,
     tls: Option<TlsAcceptor>,
     handshake_timeout: Duration,
     farewell: Duration,
@@ -88,12 +129,18 @@ pub struct SessionManager {
 
 struct Shared<H> {
     handler: Arc<H>,
+    service_name: &'static str,
     limits: ConnectionLimits,
+    pre_auth: PreAuthBudget,
+    proxy_key: Arc<ProxyKey>,
     tls: Option<TlsAcceptor>,
     handshake_timeout: Duration,
     farewell: Duration,
     shutdown: watch::Receiver<bool>,
     next_id: AtomicU64,
+    /// Connections refused at a back end's port since the last line about
+    /// them in the service log, and when that line was written.
+    strangers: Mutex<(u64, Option<Instant>)>,
     /// Never sent on: it closes when the last holder of this `Shared` (an
     /// accept loop or a session) is gone, which is how the manager knows
     /// every session has ended.
@@ -105,9 +152,15 @@ impl SessionManager {
     /// async runtime (so it must run inside one); the rest of the context
     /// goes to the protocol's handler.
     pub fn new(ctx: &mut EngineContext) -> std::io::Result<SessionManager> {
+        let admission = Admission {
+            service_name: ctx.service_name,
+            limits: ctx.limits.clone(),
+            pre_auth: ctx.pre_auth.clone(),
+            proxy_key: ctx.proxy_key.clone(),
+        };
         SessionManager::from_parts(
             std::mem::take(&mut ctx.listeners),
-            ctx.limits.clone(),
+            admission,
             ctx.tls.clone(),
             ctx.preauth_timeout(),
             ctx.shutdown.clone(),
@@ -119,7 +172,7 @@ impl SessionManager {
     /// not protocol settings).
     pub fn from_parts(
         bound: Vec<BoundListener>,
-        limits: ConnectionLimits,
+        admission: Admission,
         tls: Option<TlsAcceptor>,
         handshake_timeout: Duration,
         shutdown: watch::Receiver<bool>,
@@ -129,17 +182,42 @@ impl SessionManager {
             let listener = tokio::net::TcpListener::from_std(l.listener)?;
             listeners.push(ServiceListener { binding: l.binding, kind: l.kind, listener });
         }
-        Ok(SessionManager { listeners, limits, tls, handshake_timeout, farewell: FAREWELL, shutdown })
+        let Admission { service_name, limits, pre_auth, proxy_key } = admission;
+        Ok(SessionManager {
+            listeners,
+            service_name,
+            limits,
+            pre_auth,
+            proxy_key,
+            tls,
+            handshake_timeout,
+            farewell: FAREWELL,
+            shutdown,
+        })
     }
 
     /// Serves every listener until the service stops and its sessions have
     /// ended (or were dropped after `FAREWELL`).
     pub async fn run<H: SessionHandler>(self, handler: Arc<H>) {
-        let SessionManager { listeners, limits, tls, handshake_timeout, farewell, mut shutdown } = self;
+        let SessionManager {
+            listeners,
+            service_name,
+            limits,
+            pre_auth,
+            proxy_key,
+            tls,
+            handshake_timeout,
+            farewell,
+            mut shutdown,
+        } = self;
         let (alive, mut all_ended) = mpsc::channel::<()>(1);
         let shared = Arc::new(Shared {
             handler,
+            service_name,
             limits,
+            pre_auth,
+            proxy_key,
+            strangers: Mutex::new((0, None)),
             tls,
             handshake_timeout,
             farewell,
@@ -182,38 +260,48 @@ async fn accept_loop<H: SessionHandler>(listener: ServiceListener, shared: Arc<S
     }
 }
 
-/// Counts the connection against the limits and spawns its session.
-fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, mut tcp: TcpStream, peer: SocketAddr, kind: ListenerKind) {
+/// Counts the connection against the limits and the pre-auth budget and
+/// spawns its session.
+fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: SocketAddr, kind: ListenerKind) {
     let _ = tcp.set_nodelay(true);
-    let slot = match shared.limits.admit(peer.ip()) {
-        Ok(slot) => slot,
-        Err(_) => {
-            if kind != ListenerKind::ImplicitTls {
-                let refusal = H::REFUSAL;
-                let limit = shared.handshake_timeout;
-                tokio::spawn(async move {
-                    let _ = tokio::time::timeout(limit, tcp.write_all(refusal)).await;
-                });
-            }
-            return;
-        }
+    let Ok(slot) = shared.limits.admit(peer.ip()) else {
+        return refuse(tcp, kind, H::REFUSAL);
+    };
+    let Some(pre_auth) = shared.pre_auth.admit(peer.ip()) else {
+        return refuse(tcp, kind, H::BUSY);
     };
     let shared = shared.clone();
     tokio::spawn(async move {
         let _slot: ConnectionSlot = slot;
+        let mut pre_auth = PreAuth(Some(pre_auth));
         let mut stop = shared.shutdown.clone();
         let session = async {
             let local = tcp.local_addr().ok();
             let mut stream = ServerStream::Plain(tcp);
-            if kind == ListenerKind::ImplicitTls {
-                let Some(acceptor) = &shared.tls else { return };
-                stream = match tokio::time::timeout(shared.handshake_timeout, stream.into_tls(acceptor)).await {
-                    Ok(Ok(s)) => s,
-                    _ => return,
-                };
+            match kind {
+                ListenerKind::ImplicitTls => {
+                    let Some(acceptor) = &shared.tls else { return };
+                    stream = match tokio::time::timeout(shared.handshake_timeout, stream.into_tls(acceptor)).await {
+                        Ok(Ok(s)) => s,
+                        _ => return,
+                    };
+                }
+                ListenerKind::Backend => {
+                    let proof = proxy_auth::admit(&mut stream, &shared.proxy_key);
+                    match tokio::time::timeout(proxy_auth::PROOF_DEADLINE, proof).await {
+                        // This store's front end: it has counted the client already.
+                        Ok(Ok(())) => pre_auth.logged_on(),
+                        _ => {
+                            let _ = tokio::time::timeout(shared.handshake_timeout, stream.write_all(H::STRANGER)).await;
+                            shared.note_stranger(peer);
+                            return;
+                        }
+                    }
+                }
+                ListenerKind::Plain => {}
             }
             let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-            let connection = Connection { stream, local, peer, kind, id };
+            let connection = Connection { stream, local, peer, kind, id, pre_auth };
             shared.handler.clone().serve(connection).await;
         };
         tokio::select! {
@@ -224,6 +312,33 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, mut tcp: TcpStream, peer: S
             } => {}
         }
     });
+}
+
+/// Closes a connection the limits refuse, after `line` on a plain-text
+/// listener. A fresh socket's send buffer is empty, so the line goes out
+/// without waiting; no task is spawned for it.
+fn refuse(tcp: TcpStream, kind: ListenerKind, line: &[u8]) {
+    if kind != ListenerKind::ImplicitTls {
+        let _ = tcp.try_write(line);
+    }
+}
+
+impl<H> Shared<H> {
+    /// One line a minute at most in the service log, however many strangers
+    /// knock at a back end's port.
+    fn note_stranger(&self, peer: SocketAddr) {
+        let mut s = self.strangers.lock().unwrap_or_else(|p| p.into_inner());
+        s.0 += 1;
+        if s.1.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            eprintln!(
+                "{} {}: refused {} connection(s) that did not prove they are this store's front end (the last from {peer})",
+                super::time::iso_now(),
+                self.service_name,
+                s.0
+            );
+            *s = (0, Some(Instant::now()));
+        }
+    }
 }
 
 /// Resolves once the service is stopping (or its stop signal is gone).
@@ -257,6 +372,7 @@ mod tests {
 
     impl SessionHandler for Greeter {
         const REFUSAL: &'static [u8] = b"full\r\n";
+        const BUSY: &'static [u8] = b"busy\r\n";
 
         async fn serve(self: Arc<Self>, mut connection: Connection) {
             let hello = format!("hello {}\r\n", connection.id);
@@ -288,7 +404,10 @@ mod tests {
         let (stop, shutdown) = watch::channel(false);
         let manager = SessionManager {
             listeners: vec![ServiceListener { binding: addr.to_string(), kind, listener }],
+            service_name: "MSExchangeTest",
             limits,
+            pre_auth: PreAuthBudget::default(),
+            proxy_key: Arc::new(ProxyKey::from_bytes(&[7; 32])),
             tls,
             handshake_timeout: Duration::from_secs(5),
             farewell: Duration::from_millis(300),
@@ -337,6 +456,42 @@ mod tests {
         let _first = tokio::net::TcpStream::connect(addr).await.expect("connect");
         let mut second = tokio::net::TcpStream::connect(addr).await.expect("connect");
         assert_eq!(first_line(&mut second).await, "", "closed without a plain-text refusal");
+        let _ = stop.send(true);
+        assert!(tokio::time::timeout(Duration::from_secs(10), running).await.is_ok(), "run returns after the stop");
+    }
+
+    #[tokio::test]
+    async fn connections_beyond_the_pre_auth_budget_read_the_temporary_failure() {
+        let (mut manager, addr, stop) = manager(ConnectionLimits::new(10, 10, 10)).await;
+        manager.pre_auth = PreAuthBudget::new(1, 1);
+        let running = tokio::spawn(manager.run(Arc::new(Greeter { stubborn: false })));
+        let mut first = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        assert_eq!(first_line(&mut first).await, "hello 1\r\n");
+        let mut second = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        assert_eq!(first_line(&mut second).await, "busy\r\n", "one connection not logged on at a time");
+        assert_eq!(first_line(&mut second).await, "", "then closed");
+        first.write_all(b"bye\r\n").await.expect("write");
+        assert_eq!(first_line(&mut first).await, "bye\r\n");
+        let mut third = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        assert_eq!(first_line(&mut third).await, "hello 2\r\n", "the place was given back");
+        let _ = stop.send(true);
+        assert!(tokio::time::timeout(Duration::from_secs(10), running).await.is_ok(), "run returns after the stop");
+    }
+
+    #[tokio::test]
+    async fn a_back_end_listener_serves_only_who_proves_the_key() {
+        let (manager, addr, stop) = manager_on(ListenerKind::Backend, None, ConnectionLimits::new(10, 10, 10)).await;
+        let running = tokio::spawn(manager.run(Arc::new(Greeter { stubborn: false })));
+        // A client speaking a protocol: the challenge, then the refusal.
+        let mut stranger = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        assert!(first_line(&mut stranger).await.starts_with("MAILSH-PROXY 1 "));
+        stranger.write_all(b"USER bob\r\n").await.expect("write");
+        assert_eq!(first_line(&mut stranger).await, "full\r\n");
+        assert_eq!(first_line(&mut stranger).await, "", "closed");
+        // The front end, with the store's key.
+        let mut front = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        proxy_auth::prove(&mut front, &ProxyKey::from_bytes(&[7; 32])).await.expect("proven both ways");
+        assert_eq!(first_line(&mut front).await, "hello 1\r\n", "the first session served");
         let _ = stop.send(true);
         assert!(tokio::time::timeout(Duration::from_secs(10), running).await.is_ok(), "run returns after the stop");
     }

@@ -5,22 +5,26 @@ pub mod auth;
 pub mod bind;
 pub mod context;
 pub mod data_version;
-pub mod delay;
 pub mod error;
 pub mod limits;
 pub mod lines;
 pub mod listener;
 pub mod mail_pool;
 pub mod protolog;
+pub mod proxy_auth;
 pub mod relay;
 pub mod sasl;
 pub mod stream;
+pub mod throttle;
 pub mod time;
 pub mod tls;
+pub mod verify_pool;
 
-pub use auth::{Authenticator, LoginOutcome};
+pub use auth::{Authenticator, Caller, LoginOutcome};
 pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
-pub use limits::{ConnectionLimits, ConnectionSlot, LimitRefusal, USER_SLOT_GRACE, UserSlot};
+pub use limits::{
+    ConnectionLimits, ConnectionSlot, LimitRefusal, PreAuthBudget, PreAuthSlot, USER_SLOT_GRACE, UserSlot,
+};
 pub use lines::{LineError, LineReader};
 pub use stream::ServerStream;

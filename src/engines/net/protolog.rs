@@ -3,13 +3,13 @@
 //! LogFileRollOverSettings says. Callers mask secrets before logging
 //! (`mask_after`); message bodies are never logged, only status lines.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::store::{LogFileRollOver, ProtocolSettings};
+use crate::store::{LogFileRollOver, ProtocolSettings, private};
 
 const MAX_DATA: usize = 400;
 
@@ -115,7 +115,8 @@ impl ProtocolLog {
     /// The first file of this period from `part` on with room left (a log
     /// that cannot be written must not stop the service: None then).
     fn open_part(&self, dir: &std::path::Path, period: &str, mut part: u32) -> Option<OpenLog> {
-        let _ = fs::create_dir_all(dir);
+        // The logs name users and their addresses: the owner's only.
+        let _ = private::create_dir_all(dir);
         while part < 10_000 {
             let path = dir.join(format!("{}{}-{}.LOG", self.prefix, period, part));
             let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -123,7 +124,7 @@ impl ProtocolLog {
                 part += 1;
                 continue;
             }
-            let mut file = OpenOptions::new().create(true).append(true).open(&path).ok()?;
+            let mut file = private::options().create(true).append(true).open(&path).ok()?;
             let mut size = size;
             if size == 0 {
                 let header = b"#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n";

@@ -2,9 +2,8 @@
 //! in `<state>/certs/`, or a self-signed certificate made on first start and
 //! kept there so clients that pinned it keep trusting it.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,6 +13,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
 use super::NetError;
+use crate::store::private;
 
 /// `<state>/certs/<name>.pem` and `<name>.key`.
 pub fn certificate_paths(state_dir: &Path, cert_name: &str) -> (PathBuf, PathBuf) {
@@ -65,8 +65,8 @@ fn ensure_pair(state_dir: &Path, cert_name: &str) -> Result<(PathBuf, PathBuf), 
         return Ok((cert_path, key_path));
     }
     let dir = state_dir.join("certs");
-    fs::create_dir_all(&dir)?;
-    let lock = File::create(dir.join(".lock"))?;
+    private::create_dir_all(&dir)?;
+    let lock = private::options().create(true).write(true).truncate(false).open(dir.join(".lock"))?;
     // SAFETY: flock on a file descriptor we own; released when `lock` drops.
     unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) };
     if cert_path.exists() && key_path.exists() {
@@ -80,14 +80,16 @@ fn ensure_pair(state_dir: &Path, cert_name: &str) -> Result<(PathBuf, PathBuf), 
     }
     let generated = rcgen::generate_simple_self_signed(names)
         .map_err(|e| NetError::Certificate { name: cert_name.to_string(), reason: e.to_string() })?;
-    write_private(&key_path, generated.signing_key.serialize_pem().as_bytes(), 0o600)?;
-    write_private(&cert_path, generated.cert.pem().as_bytes(), 0o644)?;
+    // The certificate is no secret, but like everything in the store's
+    // folder it is its owner's (0600).
+    write_private(&key_path, generated.signing_key.serialize_pem().as_bytes())?;
+    write_private(&cert_path, generated.cert.pem().as_bytes())?;
     Ok((cert_path, key_path))
 }
 
-fn write_private(path: &Path, bytes: &[u8], mode: u32) -> Result<(), NetError> {
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NetError> {
     let tmp = path.with_extension("tmp");
-    let mut f = OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(&tmp)?;
+    let mut f = private::options().write(true).create(true).truncate(true).open(&tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;
     fs::rename(&tmp, path)?;

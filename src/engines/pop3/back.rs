@@ -1,5 +1,7 @@
-//! MSExchangePOP3BE, the back end: on 127.0.0.1:ProxyTargetPort, verifies
-//! the credentials again (cheap: the verified-credential cache), takes the
+//! MSExchangePOP3BE, the back end: on 127.0.0.1:ProxyTargetPort, serves only
+//! the store's front end (`engines::net::proxy_auth`, in the session
+//! manager), verifies the credentials again (cheap: the verified-credential
+//! cache), takes the
 //! Inbox snapshot, and serves the TRANSACTION and UPDATE states.
 
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use super::texts;
 use super::transaction::Transaction;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
 use crate::engines::net::protolog::Event;
-use crate::engines::net::{EngineContext, LoginOutcome};
+use crate::engines::net::{Caller, EngineContext, LoginOutcome};
 
 struct BackEnd {
     ctx: EngineContext,
@@ -28,6 +30,8 @@ pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
 
 impl SessionHandler for BackEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
+    const BUSY: &'static [u8] = texts::BUSY_LINE;
+    const STRANGER: &'static [u8] = texts::STRANGER_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let Some(conn) = Pop3Conn::greet(connection, &self.ctx).await else { return };
@@ -61,9 +65,10 @@ impl BackEnd {
     }
 
     async fn log_on(&self, user: &str, password: &str) -> Result<Transaction, Vec<u8>> {
-        let mailbox = match self.ctx.auth.login(user, password).await {
+        let mailbox = match self.ctx.auth.login(Caller::FrontEnd, user, password).await {
             LoginOutcome::Accepted(m) => m,
             LoginOutcome::Refused => return Err(err(texts::LOGON_FAILURE)),
+            LoginOutcome::Busy => return Err(err(texts::LOGON_BUSY)),
             LoginOutcome::Unavailable(e) => {
                 eprintln!("mailsh: POP3BE logon: {e}");
                 return Err(err(texts::SERVER_UNAVAILABLE));

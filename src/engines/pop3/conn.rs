@@ -9,7 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::command::Command;
 use super::response::ok;
-use crate::engines::net::listener::Connection;
+use crate::engines::net::listener::{Connection, PreAuth};
 use crate::engines::net::protolog::{Event, SessionLog, mask_after};
 use crate::engines::net::{EngineContext, LineError, LineReader, ServerStream};
 
@@ -25,6 +25,11 @@ pub struct Pop3Conn {
     pub ip: IpAddr,
     pub log: SessionLog,
     pub max_line: usize,
+    /// Held until the client has logged on.
+    pub pre_auth: PreAuth,
+    /// The last line was an AUTH command: whatever it was answered, the
+    /// next line may be a SASL response (credentials) and is not logged.
+    after_auth: bool,
 }
 
 impl Pop3Conn {
@@ -34,7 +39,15 @@ impl Pop3Conn {
     pub async fn greet(connection: Connection, ctx: &EngineContext) -> Option<Pop3Conn> {
         let log = SessionLog::new(ctx.log.clone(), &connection);
         let max_line = ctx.settings.max_command_size.max(40) as usize;
-        let mut conn = Pop3Conn { ip: connection.ip(), reader: LineReader::new(connection.stream), log, max_line };
+        let ip = connection.ip();
+        let mut conn = Pop3Conn {
+            ip,
+            reader: LineReader::new(connection.stream),
+            log,
+            max_line,
+            pre_auth: connection.pre_auth,
+            after_auth: false,
+        };
         conn.note(Event::Connect, "");
         conn.send(&ok(&ctx.settings.banner)).await.ok()?;
         Some(conn)
@@ -64,7 +77,8 @@ impl Pop3Conn {
         self.reader.get_mut().flush().await
     }
 
-    /// A command line; `secret` lines (SASL responses) are logged masked.
+    /// A command line; `secret` lines (SASL responses), and any line that
+    /// follows an AUTH command, are logged masked.
     pub async fn read(&mut self, limit: Duration, secret: bool) -> Input {
         let got = tokio::time::timeout(limit, self.reader.read_line(self.max_line)).await;
         let input = match got {
@@ -73,6 +87,10 @@ impl Pop3Conn {
             Ok(Err(LineError::TooLong)) => Input::TooLong,
             Ok(Err(_)) => Input::Closed,
         };
+        let secret = secret || std::mem::take(&mut self.after_auth);
+        if let Input::Line(l) = &input {
+            self.after_auth = l.len() >= 4 && l[..4].eq_ignore_ascii_case(b"AUTH");
+        }
         if self.log.enabled() {
             match &input {
                 Input::Line(_) if secret => self.note(Event::Received, "****"),
@@ -95,9 +113,9 @@ impl Pop3Conn {
     /// STLS: the TLS handshake on this connection. Anything the client sent
     /// after STLS in plain text is dropped, never read as a command.
     pub async fn into_tls(self, acceptor: &tokio_rustls::TlsAcceptor) -> std::io::Result<Pop3Conn> {
-        let Pop3Conn { reader, ip, log, max_line } = self;
+        let Pop3Conn { reader, ip, log, max_line, pre_auth, after_auth: _ } = self;
         let stream = reader.into_stream_discarding_buffer().into_tls(acceptor).await?;
-        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line })
+        Ok(Pop3Conn { reader: LineReader::new(stream), ip, log, max_line, pre_auth, after_auth: false })
     }
 
     pub async fn close(mut self) {

@@ -16,7 +16,7 @@ use super::texts;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::{self, BackEndError};
-use crate::engines::net::{EngineContext, LineReader, ListenerKind, LoginOutcome, USER_SLOT_GRACE, sasl};
+use crate::engines::net::{Caller, EngineContext, LineReader, ListenerKind, LoginOutcome, USER_SLOT_GRACE, sasl};
 use crate::store::LoginType;
 
 const BACKEND_REPLY: Duration = Duration::from_secs(15);
@@ -32,6 +32,7 @@ pub async fn serve_front_end(ctx: EngineContext, sessions: SessionManager) {
 
 impl SessionHandler for FrontEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
+    const BUSY: &'static [u8] = texts::BUSY_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let kind = connection.kind;
@@ -60,12 +61,19 @@ impl FrontEnd {
                 }
                 Step::Quit | Step::Gone => return conn.close().await,
             };
-            let mailbox = match self.ctx.auth.login(&user, &password).await {
+            // The throttle's wait comes before the check: the answer costs the
+            // same whether the password was right or not.
+            let mailbox = match self.ctx.auth.login(Caller::Client(ip), &user, &password).await {
                 LoginOutcome::Accepted(m) => m,
                 LoginOutcome::Refused => {
                     conn.note(Event::Info, &format!("logon failure for {user}"));
-                    tokio::time::sleep(self.ctx.delay.on_failure(ip)).await;
                     if conn.send(&err(texts::LOGON_FAILURE)).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                LoginOutcome::Busy => {
+                    if conn.send(&err(texts::LOGON_BUSY)).await.is_err() {
                         return;
                     }
                     continue;
@@ -78,7 +86,6 @@ impl FrontEnd {
                     continue;
                 }
             };
-            self.ctx.delay.on_success(ip);
             let _user_slot = match self.ctx.limits.admit_user_within(&mailbox.guid, USER_SLOT_GRACE).await {
                 Ok(slot) => slot,
                 Err(_) => {
@@ -90,6 +97,7 @@ impl FrontEnd {
             };
             match self.log_on_backend(&user, &password).await {
                 Ok(backend) => {
+                    conn.pre_auth.logged_on();
                     conn.note(Event::Info, &format!("{user} logged on; relaying to the back end"));
                     if conn.send(&ok(texts::LOGGED_ON)).await.is_err() {
                         return;
@@ -142,7 +150,7 @@ impl FrontEnd {
     /// Connects to 127.0.0.1:ProxyTargetPort and logs on there with the
     /// same credentials; returns the connection ready to relay.
     async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
-        let tcp = relay::connect_back_end(self.ctx.settings.proxy_target_port).await?;
+        let tcp = relay::connect_back_end(self.ctx.settings.proxy_target_port, &self.ctx.proxy_key).await?;
         let mut backend = LineReader::new(tcp);
         backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
         let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));

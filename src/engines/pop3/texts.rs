@@ -37,3 +37,12 @@ pub const AUTH_CANCELLED: &str = "Authentication cancelled.";
 pub const UNKNOWN_MECHANISM: &str = "Unrecognized authentication type.";
 /// Unconfirmed.
 pub const TIMED_OUT: &str = "Connection timed out.";
+/// Not Exchange's (it has no such state): RFC 3206's temporary failure for
+/// a logon that could not be queued for checking.
+pub const LOGON_BUSY: &str = "[SYS/TEMP] Too many logons are waiting to be checked; try again later.";
+/// Not Exchange's: a connection beyond the budget of connections not
+/// logged on yet (written by the session manager).
+pub const BUSY_LINE: &[u8] = b"-ERR [SYS/TEMP] Too many connections are waiting to log on; try again later.\r\n";
+/// Not Exchange's: a connection to the back end's port that is not this
+/// store's front end.
+pub const STRANGER_LINE: &[u8] = b"-ERR Connection refused: this port serves the POP3 front end only.\r\n";

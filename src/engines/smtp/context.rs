@@ -13,9 +13,11 @@ use tokio::sync::{Notify, watch};
 use tokio_rustls::TlsAcceptor;
 
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
-use crate::engines::net::delay::FailedLoginDelay;
+use crate::engines::net::limits::PreAuthBudget;
+use crate::engines::net::listener::Admission;
 use crate::engines::net::mail_pool::MailPool;
 use crate::engines::net::protolog::ProtocolLog;
+use crate::engines::net::proxy_auth::ProxyKey;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
 use crate::store::queue::{QueueDb, queue_path};
 use crate::store::transport::{ReceiveConnector, narrowest_match};
@@ -64,13 +66,12 @@ pub struct Shared {
     /// Unlimited), read at start.
     pub max_receive_size: Option<u64>,
     pub max_send_size: Option<u64>,
-    /// Recipient lookups and AUTH.
+    /// Recipient lookups and AUTH (through the engines' throttle and
+    /// bounded password-check pool, as IMAP4 and POP3 logons).
     pub directory: Authenticator,
     /// The SMTP receive log of the connectors whose ProtocolLoggingLevel
     /// is Verbose.
     pub log: Arc<ProtocolLog>,
-    /// The engines' growing pause after a failed AUTH, per address.
-    pub delay: FailedLoginDelay,
     /// Transport: the queue. Frontend Transport: None.
     pub queue: Option<Queue>,
     /// Frontend Transport: where the Transport's Default connector listens.
@@ -102,10 +103,18 @@ impl Shared {
 
 pub struct SmtpContext {
     pub listeners: Vec<BoundListener>,
-    pub limits: ConnectionLimits,
+    /// Connection limits and the budget of connections not logged on (an
+    /// anonymous SMTP session holds its place until it ends; AUTH frees it).
+    pub admission: Admission,
     pub tls: TlsAcceptor,
     pub shutdown: watch::Receiver<bool>,
     pub shared: Shared,
+}
+
+fn unknown_key() -> ProxyKey {
+    let mut secret = [0u8; 32];
+    crate::store::fill_random(&mut secret);
+    ProxyKey::from_bytes(&secret)
 }
 
 fn role_of(role: EngineRole) -> TransportRole {
@@ -126,7 +135,13 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<SmtpContext, NetError> {
+/// `service_name` names the service in its log's lines.
+pub fn prepare(
+    service_name: &'static str,
+    role: EngineRole,
+    store_path: &Path,
+    shutdown: watch::Receiver<bool>,
+) -> Result<SmtpContext, NetError> {
     let store = Store::open_existing(store_path)?;
     let server = store.server().clone();
     let all = store.receive_connectors()?;
@@ -174,7 +189,16 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
     };
     Ok(SmtpContext {
         listeners,
-        limits: ConnectionLimits::new(MAX_CONNECTIONS, MAX_PER_SOURCE, MAX_CONNECTIONS),
+        admission: Admission {
+            service_name,
+            limits: ConnectionLimits::new(MAX_CONNECTIONS, MAX_PER_SOURCE, MAX_CONNECTIONS),
+            // Every SMTP listener faces clients (the Transport's too: the
+            // front end hands off as an anonymous client would), so both
+            // roles get the front ends' budget.
+            pre_auth: PreAuthBudget::for_role(EngineRole::FrontEnd),
+            // No SMTP listener is a back end's: a key nobody holds.
+            proxy_key: Arc::new(unknown_key()),
+        },
         tls: tls.clone(),
         shutdown: shutdown.clone(),
         shared: Shared {
@@ -187,7 +211,6 @@ pub fn prepare(role: EngineRole, store_path: &Path, shutdown: watch::Receiver<bo
             max_receive_size: limits.max_receive_size,
             max_send_size: limits.max_send_size,
             directory: Authenticator::for_submission(store_path),
-            delay: FailedLoginDelay::new(),
             log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),
             queue,
             handoff,

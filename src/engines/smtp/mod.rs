@@ -32,9 +32,9 @@ use crate::engines::net::listener::SessionManager;
 /// Starts serving (inside the runtime): the session manager over the
 /// connectors' listeners and, on the Transport service, the delivery task.
 pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()> + Send>>> {
-    let SmtpContext { listeners, limits, tls, shutdown, shared } = ctx;
+    let SmtpContext { listeners, admission, tls, shutdown, shared } = ctx;
     let sessions =
-        SessionManager::from_parts(listeners, limits, Some(tls), shared.handshake_timeout, shutdown.clone())?;
+        SessionManager::from_parts(listeners, admission, Some(tls), shared.handshake_timeout, shutdown.clone())?;
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
         let delivering = shared.queue.clone().map(|q| tokio::spawn(delivery::run(q, shared.mail.clone(), shutdown)));

@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::commands;
 use super::context::Shared;
 use super::texts;
-use crate::engines::net::listener::{Connection, SessionHandler, stopped};
+use crate::engines::net::listener::{Connection, PreAuth, SessionHandler, stopped};
 use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::net::{ListenerKind, ServerStream};
 use crate::store::transport::ReceiveConnector;
@@ -25,6 +25,7 @@ pub struct Smtp {
 
 impl SessionHandler for Smtp {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS;
+    const BUSY: &'static [u8] = texts::BUSY_GREETING;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let Some(connector) = self.shared.connector_for(connection.local, connection.peer) else { return };
@@ -80,6 +81,9 @@ pub struct Session {
     /// The EHLO/HELO name, once given.
     pub helo: Option<String>,
     pub user: Option<Box<Mailbox>>,
+    /// The place in the budget of connections not logged on, given back at
+    /// a successful AUTH.
+    pub pre_auth: PreAuth,
     pub envelope: Option<Envelope>,
     /// The connector's SMTP receive log (Verbose), or nothing.
     pub log: SessionLog,
@@ -97,6 +101,7 @@ impl Session {
             receiver: RequestReceiver::default(),
             helo: None,
             user: None,
+            pre_auth: connection.pre_auth,
             envelope: None,
             log,
         }

@@ -5,6 +5,9 @@
 pub const READY_SUFFIX: &str = "Microsoft ESMTP MAIL Service ready at";
 pub const TOO_MANY_CONNECTIONS: &[u8] =
     b"421 4.3.2 The maximum number of concurrent server connections has exceeded a limit, closing transmission channel\r\n";
+/// Beyond the budget of connections not logged on (RFC 5321's 421 at the
+/// greeting; unconfirmed text).
+pub const BUSY_GREETING: &[u8] = b"421 4.3.2 The server is busy, closing transmission channel; try again later\r\n";
 pub const SHUTTING_DOWN: &str = "421 4.3.2 Service not available, closing transmission channel";
 pub const TIMEOUT: &str = "451 4.7.0 Timeout waiting for client input";
 pub const CLOSING: &str = "221 2.0.0 Service closing transmission channel";
@@ -28,6 +31,8 @@ pub const TLS_REQUIRED_FOR_AUTH: &str = "504 5.7.4 Unrecognized authentication t
 pub const ALREADY_AUTHENTICATED: &str = "503 5.5.2 Already authenticated";
 pub const AUTH_OK: &str = "235 2.7.0 Authentication successful";
 pub const AUTH_FAILED: &str = "535 5.7.3 Authentication unsuccessful";
+/// Too many logons waiting to be checked (RFC 4954's temporary failure).
+pub const AUTH_BUSY: &str = "454 4.7.0 Temporary authentication failure";
 pub const AUTH_CANCELLED: &str = "501 5.0.0 Authentication cancelled";
 pub const TLS_ALREADY: &str = "503 5.5.1 TLS already negotiated (unconfirmed)";
 pub const NOT_IMPLEMENTED: &str = "502 5.3.3 Command not implemented";

@@ -164,10 +164,14 @@ impl MailDb {
 /// `synchronous=FULL`, so an acknowledged APPEND or a queued message
 /// survives kill -9 and power loss. The mailbox database and the transport
 /// queue are opened so.
+///
+/// Both hold everyone's mail: a new file (and its folder) is made private
+/// (0600, 0700) before SQLite opens it, so its -wal and -shm (which SQLite
+/// makes with the database's mode) are too.
 pub(crate) fn open_durable(path: &Path, steps: &[&str]) -> MailResult<Connection> {
     let open_err = |source| MailError::Open { path: path.display().to_string(), source };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+    if !path.exists() {
+        super::private::touch(path)
             .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
     }
     let mut conn = Connection::open(path).map_err(open_err)?;

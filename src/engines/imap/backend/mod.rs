@@ -46,6 +46,8 @@ pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
 
 impl SessionHandler for BackEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
+    const BUSY: &'static [u8] = texts::BUSY_LINE;
+    const STRANGER: &'static [u8] = texts::STRANGER_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let _ = session::run(connection, self).await;

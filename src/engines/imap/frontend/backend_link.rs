@@ -1,5 +1,6 @@
 //! The front end's log-on to the back end: connect to
-//! 127.0.0.1:ProxyTargetPort, read the greeting, AUTHENTICATE PLAIN with
+//! 127.0.0.1:ProxyTargetPort and prove it is this store's front end, read
+//! the greeting, AUTHENTICATE PLAIN with
 //! the client's credentials (SASL-IR), and hand over the connection.
 
 use std::time::Duration;
@@ -7,6 +8,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use crate::engines::net::proxy_auth::ProxyKey;
 use crate::engines::net::relay::{self, BackEndError};
 use crate::engines::net::sasl;
 
@@ -18,8 +20,13 @@ pub struct BackendLink {
 }
 
 impl BackendLink {
-    pub async fn open(proxy_target_port: i64, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
-        let tcp = relay::connect_back_end(proxy_target_port).await?;
+    pub async fn open(
+        proxy_target_port: i64,
+        key: &ProxyKey,
+        user: &str,
+        password: &str,
+    ) -> Result<BackendLink, BackEndError> {
+        let tcp = relay::connect_back_end(proxy_target_port, key).await?;
         let mut stream = BufReader::new(tcp);
         let greeting = read_line(&mut stream).await?;
         if !greeting.starts_with("* OK") {

@@ -33,6 +33,7 @@ pub async fn serve_front_end(ctx: EngineContext, sessions: SessionManager) {
 
 impl SessionHandler for FrontEnd {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS_LINE;
+    const BUSY: &'static [u8] = texts::BUSY_LINE;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
         let _ = session::run(connection, self).await;

@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use imap_codec::imap_types::command::CommandBody;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::FrontEnd;
@@ -28,6 +29,13 @@ pub struct PreAuthSession {
     pub failures: u32,
     /// Credentials were accepted but the back end could not be reached.
     pub orphaned: bool,
+    /// The last command was AUTHENTICATE: whatever it was answered, the
+    /// next line may be a SASL response (credentials), so nothing of it
+    /// reaches the protocol log.
+    after_authenticate: bool,
+    /// Hidden in the log lines of this command's answers (the "tag" of a
+    /// line that followed AUTHENTICATE is whatever the client sent).
+    hide: Option<String>,
 }
 
 /// What a command leaves the session to do.
@@ -41,8 +49,17 @@ pub enum Step {
 pub async fn run(connection: Connection, front: Arc<FrontEnd>) -> std::io::Result<()> {
     let log = SessionLog::new(front.ctx.log.clone(), &connection);
     let pre_auth = front.ctx.preauth_timeout();
+    let mut budget = connection.pre_auth;
     let mut stream = connection.stream;
-    let mut s = PreAuthSession { front: front.clone(), log, peer: connection.peer, failures: 0, orphaned: false };
+    let mut s = PreAuthSession {
+        front: front.clone(),
+        log,
+        peer: connection.peer,
+        failures: 0,
+        orphaned: false,
+        after_authenticate: false,
+        hide: None,
+    };
     let ctx = &front.ctx;
     s.log.note(Event::Connect, "");
     // RFC 3501 7.1: the capabilities in the greeting spare the client a
@@ -83,6 +100,7 @@ pub async fn run(connection: Connection, front: Arc<FrontEnd>) -> std::io::Resul
                 reader = CommandReader::new(limits).tracking_leftover();
             }
             Step::Relay { link, slot: _user_slot } => {
+                budget.logged_on();
                 let leftover = reader.leftover();
                 // The reader's buffers are not needed while relaying.
                 drop(reader);
@@ -115,7 +133,13 @@ impl PreAuthSession {
     }
 
     pub async fn send<W: AsyncWrite + Unpin>(&self, w: &mut W, bytes: &[u8]) -> std::io::Result<()> {
-        self.log.note(Event::Sent, String::from_utf8_lossy(bytes).trim_end());
+        if self.log.enabled() {
+            let text = String::from_utf8_lossy(bytes);
+            match self.hide.as_deref().filter(|h| !h.is_empty()) {
+                Some(hidden) => self.log.note(Event::Sent, text.replace(hidden, "****").trim_end()),
+                None => self.log.note(Event::Sent, text.trim_end()),
+            }
+        }
         w.write_all(bytes).await?;
         w.flush().await
     }
@@ -145,13 +169,37 @@ impl PreAuthSession {
         reader: &mut CommandReader,
         incoming: Incoming,
     ) -> std::io::Result<Step> {
+        let secret = std::mem::take(&mut self.after_authenticate);
         if let Some(bad) = incoming.bad_input_reply() {
-            self.send(stream, &bad.bytes).await?;
+            if secret {
+                self.log.note(Event::Received, "****");
+                self.hide = incoming_tag(&incoming);
+            }
+            let sent = self.send(stream, &bad.bytes).await;
+            self.hide = None;
+            sent?;
             return Ok(if bad.closes { Step::Close } else { Step::Continue });
         }
         let Incoming::Command(cmd) = incoming else { return Ok(Step::Close) };
         let tag = cmd.tag.inner().to_string();
-        self.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
-        commands::run(self, stream, reader, &tag, cmd.body).await
+        if secret {
+            self.log.note(Event::Received, "****");
+            self.hide = Some(tag.clone());
+        } else {
+            self.log.note(Event::Received, &format!("{tag} {}", cmd.name()));
+        }
+        self.after_authenticate = matches!(cmd.body, CommandBody::Authenticate { .. });
+        let step = commands::run(self, stream, reader, &tag, cmd.body).await;
+        self.hide = None;
+        step
+    }
+}
+
+/// The tag the reader made out of input that is not a command.
+fn incoming_tag(incoming: &Incoming) -> Option<String> {
+    match incoming {
+        Incoming::Invalid { tag, .. } | Incoming::LiteralRefused { tag } | Incoming::Abusive { tag } => tag.clone(),
+        Incoming::Extended { tag, .. } => Some(tag.clone()),
+        Incoming::Command(_) | Incoming::Closed => None,
     }
 }

@@ -1,7 +1,10 @@
 //! AUTH PLAIN and AUTH LOGIN (BasicAuth on the connector), only over TLS
 //! when the connector says BasicAuthRequireTLS (Client Frontend does). The
-//! credentials are the mailbox's own; a failed logon is answered after the
-//! engines' failed-login delay (2 s, doubling per address, at most 15 s).
+//! credentials are the mailbox's own, checked as IMAP4 and POP3 logons are
+//! (`Authenticator::login` with the client's address: the throttle's pause
+//! per address and per account, charged before the check, then the bounded
+//! password-check pool). A successful AUTH frees the session's place in the
+//! budget of connections not logged on.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -9,8 +12,8 @@ use smtp_proto::{AUTH_LOGIN, AUTH_PLAIN};
 
 use super::super::session::{Next, Session};
 use super::super::texts;
-use crate::engines::net::LoginOutcome;
 use crate::engines::net::sasl::decode_plain;
+use crate::engines::net::{Caller, LoginOutcome};
 
 /// An AUTH exchange waiting for the client's next line.
 pub enum Pending {
@@ -105,16 +108,14 @@ async fn plain(s: &mut Session, response: &str) {
 }
 
 async fn check(s: &mut Session, user: &str, password: &str) {
-    match s.shared.directory.login(user, password).await {
+    match s.shared.directory.login(Caller::Client(s.peer.ip()), user, password).await {
         LoginOutcome::Accepted(m) => {
-            s.shared.delay.on_success(s.peer.ip());
+            s.pre_auth.logged_on();
             s.user = Some(m);
             s.reply(texts::AUTH_OK);
         }
-        LoginOutcome::Refused => {
-            tokio::time::sleep(s.shared.delay.on_failure(s.peer.ip())).await;
-            s.reply(texts::AUTH_FAILED);
-        }
+        LoginOutcome::Refused => s.reply(texts::AUTH_FAILED),
+        LoginOutcome::Busy => s.reply(texts::AUTH_BUSY),
         LoginOutcome::Unavailable(_) => s.reply(texts::STORE_UNAVAILABLE),
     }
 }

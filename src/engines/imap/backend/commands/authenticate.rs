@@ -1,6 +1,9 @@
 //! AUTHENTICATE PLAIN (the front end's way in, with SASL-IR) and LOGIN.
-//! Credentials are verified against the config store again: the back end
-//! trusts nobody, and the verified-credential cache makes it cheap.
+//! Only the store's front end gets this far (`engines::net::proxy_auth`);
+//! the credentials are verified against the config store again (the access
+//! may have changed since the front end checked; the verified-credential
+//! cache makes it cheap), without the throttle, which the front end applied
+//! to the client.
 
 use std::borrow::Cow;
 
@@ -12,7 +15,7 @@ use super::Done;
 use crate::engines::imap::backend::session::{ImapSession, Io, User};
 use crate::engines::imap::wire::reader::SaslResponse;
 use crate::engines::imap::{capability, texts};
-use crate::engines::net::{LoginOutcome, sasl};
+use crate::engines::net::{Caller, LoginOutcome, sasl};
 use crate::engines::render::{RenderOptions, Renderer};
 
 pub async fn authenticate(
@@ -50,7 +53,7 @@ pub async fn login(s: &mut ImapSession, username: AString<'static>, password: Se
 }
 
 async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, failed: &str) -> Done {
-    match s.shared.ctx.auth.login(user, password).await {
+    match s.shared.ctx.auth.login(Caller::FrontEnd, user, password).await {
         LoginOutcome::Accepted(mailbox) => {
             let guid = mailbox.guid.clone();
             let opened = s.shared.db.run(move |db| db.ensure_mailbox(&guid)).await;
@@ -73,11 +76,8 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
                 capability::post_auth(s.shared.ctx.settings.advertised_capabilities)
             ))
         }
-        LoginOutcome::Refused => {
-            let delay = s.shared.ctx.delay.on_failure(s.peer.ip());
-            tokio::time::sleep(delay.min(std::time::Duration::from_millis(500))).await;
-            Done::no(failed)
-        }
+        LoginOutcome::Refused => Done::no(failed),
+        LoginOutcome::Busy => Done::no(texts::LOGIN_BUSY),
         LoginOutcome::Unavailable(e) => {
             eprintln!("mailsh: IMAP4 back end: the config store could not be read: {e}");
             Done::no(failed)

@@ -1,6 +1,7 @@
 //! LOGIN (RFC 3501 6.2.3), and the log-on both LOGIN and AUTHENTICATE end
-//! in: the credentials against the config store, the failed-login delay,
-//! MaxConnectionsPerUser, then the back end.
+//! in: the credentials against the config store (after the logon
+//! throttle's wait, `engines::net::throttle`), MaxConnectionsPerUser, then
+//! the back end.
 
 use imap_codec::imap_types::core::AString;
 use imap_codec::imap_types::secret::Secret;
@@ -10,7 +11,7 @@ use super::super::session::{PreAuthSession, Step};
 use crate::engines::imap::{capability, texts};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::BackEndError;
-use crate::engines::net::{LoginOutcome, ServerStream, USER_SLOT_GRACE};
+use crate::engines::net::{Caller, LoginOutcome, ServerStream, USER_SLOT_GRACE};
 
 /// Failed logins on one connection before it is closed.
 const MAX_FAILURES: u32 = 4;
@@ -43,16 +44,19 @@ pub async fn log_in(
     failed: &str,
 ) -> std::io::Result<Step> {
     let ctx = &s.front.ctx;
-    let mailbox = match ctx.auth.login(user, pass).await {
+    let mailbox = match ctx.auth.login(Caller::Client(s.peer.ip()), user, pass).await {
         LoginOutcome::Accepted(m) => m,
         LoginOutcome::Refused => return refused(s, stream, tag, failed).await,
+        LoginOutcome::Busy => {
+            s.reply(stream, tag, "NO", texts::LOGIN_BUSY).await?;
+            return Ok(Step::Continue);
+        }
         LoginOutcome::Unavailable(e) => {
             eprintln!("mailsh: IMAP4: the config store could not be read: {e}");
             s.reply(stream, tag, "NO", failed).await?;
             return Ok(Step::Continue);
         }
     };
-    ctx.delay.on_success(s.peer.ip());
     let slot = match ctx.limits.admit_user_within(&mailbox.guid, USER_SLOT_GRACE).await {
         Ok(slot) => slot,
         Err(_) => {
@@ -60,7 +64,7 @@ pub async fn log_in(
             return Ok(Step::Continue);
         }
     };
-    match BackendLink::open(ctx.settings.proxy_target_port, user, pass).await {
+    match BackendLink::open(ctx.settings.proxy_target_port, &ctx.proxy_key, user, pass).await {
         Ok(link) => {
             // The capabilities change with login (RFC 3501 7.1).
             let text = format!(
@@ -88,8 +92,8 @@ pub async fn log_in(
     }
 }
 
-/// A refused login: the failed-login delay, then NO; the connection
-/// closes after `MAX_FAILURES`.
+/// A refused login: NO at once (the wait was charged before the check);
+/// the connection closes after `MAX_FAILURES`.
 pub async fn refused(
     s: &mut PreAuthSession,
     stream: &mut ServerStream,
@@ -97,8 +101,6 @@ pub async fn refused(
     text: &str,
 ) -> std::io::Result<Step> {
     s.failures += 1;
-    let delay = s.ctx().delay.on_failure(s.peer.ip());
-    tokio::time::sleep(delay).await;
     s.reply(stream, tag, "NO", text).await?;
     if s.failures >= MAX_FAILURES {
         s.send(stream, format!("{}\r\n", texts::TOO_MANY_FAILURES_BYE).as_bytes()).await?;

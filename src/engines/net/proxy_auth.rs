@@ -1,0 +1,239 @@
+//! A back end serves its own store's front end and nobody else. Both hold
+//! the store's proxy key (`<store>.d/proxy.key`, 32 random bytes, 0600 in
+//! a 0700 folder, so only the store's owner can read it), and every
+//! connection to 127.0.0.1:ProxyTargetPort starts with a mutual proof of
+//! it before a single protocol byte:
+//!
+//! ```text
+//! back end  -> MAILSH-PROXY 1 <nonce_b>
+//! front end -> <nonce_f> HMAC(key, "front-end" nonce_b nonce_f)
+//! back end  -> HMAC(key, "back-end" nonce_b nonce_f)        then its greeting
+//! ```
+//!
+//! The key never crosses the wire, a recorded proof is useless on the next
+//! connection (fresh nonces), and the front end checks the back end's proof
+//! before it sends the client's credentials, so a process that took the
+//! port while the back end was stopped learns nothing. A stranger (any
+//! client that cannot prove the key) is answered with the protocol's
+//! refusal and closed; nothing it sent reached the protocol, so LoginType,
+//! the logon throttle and the connection limits, all enforced by the front
+//! end, cannot be bypassed through the back end.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use ring::hmac;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::store::private;
+
+pub const KEY_FILE: &str = "proxy.key";
+const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 32;
+const HELLO: &str = "MAILSH-PROXY 1 ";
+/// Longest handshake line (the front end's: two 64-digit hex values).
+const MAX_LINE: usize = 200;
+
+/// How long a back end waits for a connection's proof.
+pub const PROOF_DEADLINE: Duration = Duration::from_secs(2);
+
+pub struct ProxyKey {
+    key: hmac::Key,
+}
+
+/// Why a handshake did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum HandshakeError {
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("the other side did not prove it holds this store's proxy key")]
+    NotProven,
+}
+
+impl ProxyKey {
+    /// The store's key, created on first use. Two engines starting at once
+    /// agree on one key: it is written to a temporary file and linked into
+    /// place, which fails for the second.
+    pub fn load_or_create(state_dir: &Path) -> io::Result<ProxyKey> {
+        let path = state_dir.join(KEY_FILE);
+        for _ in 0..3 {
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes.len() == KEY_LEN => return Ok(ProxyKey::from_bytes(&bytes)),
+                Ok(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!("{} is damaged; delete it and restart the services of both ends", path.display()),
+                    ));
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            let mut secret = [0u8; KEY_LEN];
+            crate::store::fill_random(&mut secret);
+            let tmp = state_dir.join(format!("{KEY_FILE}.{}.tmp", std::process::id()));
+            private::create_dir_all(state_dir)?;
+            {
+                use std::io::Write;
+                let mut f = private::options().create(true).write(true).truncate(true).open(&tmp)?;
+                f.write_all(&secret)?;
+                f.sync_all()?;
+            }
+            let linked = std::fs::hard_link(&tmp, &path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => return Ok(ProxyKey::from_bytes(&secret)),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::other(format!("{} could not be created", path.display())))
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> ProxyKey {
+        ProxyKey { key: hmac::Key::new(hmac::HMAC_SHA256, bytes) }
+    }
+
+    fn tag(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8]) -> hmac::Tag {
+        let mut ctx = hmac::Context::with_key(&self.key);
+        ctx.update(side);
+        ctx.update(nonce_b);
+        ctx.update(nonce_f);
+        ctx.sign()
+    }
+
+    fn verify(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8], proof: &[u8]) -> bool {
+        let mut message = Vec::with_capacity(side.len() + 2 * NONCE_LEN);
+        message.extend_from_slice(side);
+        message.extend_from_slice(nonce_b);
+        message.extend_from_slice(nonce_f);
+        // Constant-time comparison.
+        hmac::verify(&self.key, &message, proof).is_ok()
+    }
+}
+
+/// The back end's side: challenge, check the proof, prove itself. The
+/// caller bounds it in time (`PROOF_DEADLINE`).
+pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &ProxyKey) -> Result<(), HandshakeError> {
+    let mut nonce_b = [0u8; NONCE_LEN];
+    crate::store::fill_random(&mut nonce_b);
+    stream.write_all(format!("{HELLO}{}\r\n", hex(&nonce_b)).as_bytes()).await?;
+    stream.flush().await?;
+    let line = read_line(stream).await?;
+    let text = std::str::from_utf8(&line).map_err(|_| HandshakeError::NotProven)?;
+    let mut words = text.split(' ');
+    let (Some(nonce_f), Some(proof), None) = (words.next().and_then(unhex), words.next().and_then(unhex), words.next())
+    else {
+        return Err(HandshakeError::NotProven);
+    };
+    if nonce_f.len() != NONCE_LEN || !key.verify(b"front-end", &nonce_b, &nonce_f, &proof) {
+        return Err(HandshakeError::NotProven);
+    }
+    let mine = key.tag(b"back-end", &nonce_b, &nonce_f);
+    stream.write_all(format!("{}\r\n", hex(mine.as_ref())).as_bytes()).await?;
+    stream.flush().await?;
+    Ok(())
+}
+
+/// The front end's side: answer the challenge and check the back end's
+/// proof before anything else is sent.
+pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &ProxyKey) -> Result<(), HandshakeError> {
+    let line = read_line(stream).await?;
+    let nonce_b = std::str::from_utf8(&line)
+        .ok()
+        .and_then(|l| l.strip_prefix(HELLO))
+        .and_then(unhex)
+        .filter(|n| n.len() == NONCE_LEN)
+        .ok_or(HandshakeError::NotProven)?;
+    let mut nonce_f = [0u8; NONCE_LEN];
+    crate::store::fill_random(&mut nonce_f);
+    let proof = key.tag(b"front-end", &nonce_b, &nonce_f);
+    stream.write_all(format!("{} {}\r\n", hex(&nonce_f), hex(proof.as_ref())).as_bytes()).await?;
+    stream.flush().await?;
+    let answer = read_line(stream).await?;
+    let theirs = std::str::from_utf8(&answer).ok().and_then(unhex).ok_or(HandshakeError::NotProven)?;
+    if key.verify(b"back-end", &nonce_b, &nonce_f, &theirs) { Ok(()) } else { Err(HandshakeError::NotProven) }
+}
+
+/// One line without its CRLF, read a byte at a time so that nothing after
+/// it (the greeting, the client's first command) is taken from the stream.
+async fn read_line<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Vec<u8>, HandshakeError> {
+    let mut line = Vec::with_capacity(MAX_LINE);
+    loop {
+        let byte = stream.read_u8().await?;
+        if byte == b'\n' {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok(line);
+        }
+        if line.len() >= MAX_LINE {
+            return Err(HandshakeError::NotProven);
+        }
+        line.push(byte);
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn both_ends_with_the_key_agree_and_leave_the_stream_at_the_protocol() {
+        let key = ProxyKey::from_bytes(&[7; 32]);
+        let same = ProxyKey::from_bytes(&[7; 32]);
+        let (mut fe, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move {
+            admit(&mut be, &same).await.expect("the front end proved the key");
+            be.write_all(b"* OK greeting\r\n").await.expect("greeting");
+            be
+        });
+        prove(&mut fe, &key).await.expect("the back end proved the key");
+        let mut greeting = [0u8; 15];
+        fe.read_exact(&mut greeting).await.expect("read");
+        assert_eq!(&greeting, b"* OK greeting\r\n");
+        back.await.expect("joined");
+    }
+
+    #[tokio::test]
+    async fn a_stranger_or_a_wrong_key_is_refused_by_either_end() {
+        let key = ProxyKey::from_bytes(&[7; 32]);
+        let other = ProxyKey::from_bytes(&[8; 32]);
+        // A client speaking IMAP at the back-end port.
+        let (mut client, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32])).await });
+        let mut hello = vec![0u8; HELLO.len()];
+        client.read_exact(&mut hello).await.expect("challenge");
+        client.write_all(b"a LOGIN bob@contoso.com P@ssw0rd!\r\n").await.expect("write");
+        assert!(matches!(back.await.expect("joined"), Err(HandshakeError::NotProven)));
+        // A front end with another store's key.
+        let (mut fe, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move { admit(&mut be, &other).await });
+        assert!(prove(&mut fe, &key).await.is_err());
+        assert!(matches!(back.await.expect("joined"), Err(HandshakeError::NotProven)));
+    }
+
+    #[test]
+    fn the_key_file_is_created_once_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let state = dir.path().join("config.db.d");
+        let a = ProxyKey::load_or_create(&state).expect("created");
+        let b = ProxyKey::load_or_create(&state).expect("read back");
+        let nonce = [1u8; NONCE_LEN];
+        assert_eq!(a.tag(b"x", &nonce, &nonce).as_ref(), b.tag(b"x", &nonce, &nonce).as_ref());
+        let mode = std::fs::metadata(state.join(KEY_FILE)).expect("file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
