@@ -4,8 +4,6 @@
 //! SPECIAL-USE and STATUS (a STATUS response after each selectable
 //! folder's LIST response, every figure from one snapshot of the folder).
 
-use imap_codec::imap_types::status::StatusDataItemName;
-
 use super::list::matches;
 use super::{Done, display_name, is_hidden};
 use crate::engines::imap::backend::session::ImapSession;
@@ -89,21 +87,8 @@ pub async fn run(
                 Ok(st) => st,
                 Err(e) => return Done::failed(&e),
             };
-            let parts: Vec<String> = items
-                .iter()
-                .map(|i| match i {
-                    StatusDataItemName::Messages => format!("MESSAGES {}", status.messages),
-                    StatusDataItemName::Recent => format!("RECENT {}", status.recent),
-                    StatusDataItemName::UidNext => format!("UIDNEXT {}", status.uidnext),
-                    StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", status.uidvalidity),
-                    StatusDataItemName::Unseen => format!("UNSEEN {}", status.unseen),
-                    StatusDataItemName::Deleted => format!("DELETED {}", status.deleted),
-                    StatusDataItemName::Size => format!("SIZE {}", status.size),
-                    StatusDataItemName::HighestModSeq => format!("HIGHESTMODSEQ {}", status.highest_modseq),
-                    StatusDataItemName::DeletedStorage => String::new(),
-                })
-                .filter(|p| !p.is_empty())
-                .collect();
+            // An item LIST-STATUS cannot serve is left out of the line.
+            let parts: Vec<String> = items.iter().filter_map(|i| super::status::status_item(i, &status)).collect();
             let mut line = b"* STATUS ".to_vec();
             out::mailbox(&mut line, &shown, s.enabled.utf8);
             line.extend_from_slice(format!(" ({})\r\n", parts.join(" ")).as_bytes());

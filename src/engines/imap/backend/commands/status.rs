@@ -25,23 +25,32 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
     };
     let mut parts = Vec::new();
     for item in items {
-        parts.push(match item {
-            StatusDataItemName::Messages => format!("MESSAGES {}", status.messages),
-            StatusDataItemName::Recent => format!("RECENT {}", status.recent),
-            StatusDataItemName::UidNext => format!("UIDNEXT {}", status.uidnext),
-            StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", status.uidvalidity),
-            StatusDataItemName::Unseen => format!("UNSEEN {}", status.unseen),
-            StatusDataItemName::Deleted => format!("DELETED {}", status.deleted),
-            StatusDataItemName::Size => format!("SIZE {}", status.size),
-            StatusDataItemName::HighestModSeq => format!("HIGHESTMODSEQ {}", status.highest_modseq),
+        match status_item(item, &status) {
+            Some(part) => parts.push(part),
             // Not advertised (RFC 9208 QUOTA=RES-STORAGE's item): refused
             // rather than left out.
-            StatusDataItemName::DeletedStorage => return Done::bad(texts::ARGUMENT_ERROR),
-        });
+            None => return Done::bad(texts::ARGUMENT_ERROR),
+        }
     }
     let mut line = b"* STATUS ".to_vec();
     out::mailbox(&mut line, &display_name(&folder, s.enabled.utf8), s.enabled.utf8);
     line.extend_from_slice(format!(" ({})\r\n", parts.join(" ")).as_bytes());
     s.out.extend_from_slice(&line);
     Done::completed("STATUS")
+}
+
+/// One STATUS data item of a folder, as STATUS and LIST-STATUS answer it;
+/// `None` for an item mailsh does not serve (DELETED-STORAGE).
+pub(super) fn status_item(item: &StatusDataItemName, status: &crate::store::mail::FolderStatus) -> Option<String> {
+    Some(match item {
+        StatusDataItemName::Messages => format!("MESSAGES {}", status.messages),
+        StatusDataItemName::Recent => format!("RECENT {}", status.recent),
+        StatusDataItemName::UidNext => format!("UIDNEXT {}", status.uidnext),
+        StatusDataItemName::UidValidity => format!("UIDVALIDITY {}", status.uidvalidity),
+        StatusDataItemName::Unseen => format!("UNSEEN {}", status.unseen),
+        StatusDataItemName::Deleted => format!("DELETED {}", status.deleted),
+        StatusDataItemName::Size => format!("SIZE {}", status.size),
+        StatusDataItemName::HighestModSeq => format!("HIGHESTMODSEQ {}", status.highest_modseq),
+        StatusDataItemName::DeletedStorage => return None,
+    })
 }
