@@ -6,5 +6,6 @@ mod clients;
 mod limits;
 mod maildrop;
 mod probe;
+mod retr;
 mod rendering;
 mod tls;
