@@ -6,6 +6,6 @@ mod clients;
 mod limits;
 mod maildrop;
 mod probe;
-mod retr;
 mod rendering;
+mod retr;
 mod tls;

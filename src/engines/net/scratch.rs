@@ -22,11 +22,7 @@ thread_local! {
 
 /// Polls one read of `r` into the thread's buffer and, when bytes (or the
 /// end of the stream: an empty slice) came, gives them to `take`.
-pub fn poll_read_with<R, T>(
-    r: &mut R,
-    cx: &mut Context<'_>,
-    take: impl FnOnce(&[u8]) -> T,
-) -> Poll<io::Result<T>>
+pub fn poll_read_with<R, T>(r: &mut R, cx: &mut Context<'_>, take: impl FnOnce(&[u8]) -> T) -> Poll<io::Result<T>>
 where
     R: AsyncRead + Unpin + ?Sized,
 {
@@ -38,7 +34,12 @@ where
     })
 }
 
-fn poll_into<R, T>(r: &mut R, cx: &mut Context<'_>, buffer: &mut [u8], take: impl FnOnce(&[u8]) -> T) -> Poll<io::Result<T>>
+fn poll_into<R, T>(
+    r: &mut R,
+    cx: &mut Context<'_>,
+    buffer: &mut [u8],
+    take: impl FnOnce(&[u8]) -> T,
+) -> Poll<io::Result<T>>
 where
     R: AsyncRead + Unpin + ?Sized,
 {

@@ -56,7 +56,8 @@ pub async fn serve(t: &mut Transaction, conn: &mut Pop3Conn, number: u32, lines:
     let renderer = t.presenter.renderer().clone();
     // One call on the pool: how the message can be served, then its bytes,
     // stuffed, piece by piece, in one snapshot.
-    let reading = t.pool.run(move |db| respond(db, folder, uid, lines, &renderer, |piece| tx.blocking_send(piece).is_ok()));
+    let reading =
+        t.pool.run(move |db| respond(db, folder, uid, lines, &renderer, |piece| tx.blocking_send(piece).is_ok()));
     let sending = async {
         let mut started = false;
         while let Some(bytes) = rx.recv().await {
