@@ -99,6 +99,40 @@ fn printed_value(out: &str, name: &str) -> String {
     out.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).unwrap_or_default().to_string()
 }
 
+/// RFC 4469 5: a URL naming another server is BADURL (this server fetches
+/// nothing from elsewhere); the names clients use for this one (the
+/// certificate's and connection settings' host, localhost, a loopback or
+/// bound address, with a port it listens on) are served.
+#[test]
+fn catenate_refuses_a_url_naming_another_server() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+import os
+port = int(os.environ['PORT'])
+a = Raw(); a.login()
+for name, host in [('fqdn', 'cas01.contoso.com'), ('loopback', '127.0.0.1:%d' % port), ('v6', '[::1]'),
+                   ('other', 'mail.fabrikam.com'), ('otherport', 'localhost:1'),
+                   ('otherip', '192.0.2.1')]:
+    show(name, a.cmd('APPEND Drafts CATENATE (URL "imap://bob%%40contoso.com@%s/INBOX/;UID=1/;SECTION=HEADER")' % host))
+"#,
+    );
+    for name in ["fqdn", "loopback", "v6"] {
+        let answer = shown(&out, name);
+        assert!(answer[0].starts_with("TAG OK [APPENDUID "), "{name}: {out}");
+    }
+    for (name, host) in [("other", "mail.fabrikam.com"), ("otherport", "localhost:1"), ("otherip", "192.0.2.1")] {
+        assert_eq!(
+            shown(&out, name),
+            [format!(
+                "TAG NO [BADURL imap://bob%40contoso.com@{host}/INBOX/;UID=1/;SECTION=HEADER] The URL does not name a message here."
+            )],
+            "{out}"
+        );
+    }
+}
+
 #[test]
 fn catenate_builds_a_message_from_text_and_urls() {
     let env = five_messages();
