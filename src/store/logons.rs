@@ -124,11 +124,6 @@ impl LogonLedger {
         Ok(LogonLedger { conn })
     }
 
-    /// The address's record alone (before the account is known).
-    pub fn address(&self, address: &str) -> MailResult<Option<AddressRecord>> {
-        read_address(&self.conn, address)
-    }
-
     /// What the record holds for the attempt (one read, no transaction).
     pub fn read(&self, address: &str, account: &str) -> MailResult<Snapshot> {
         read_all(&self.conn, address, account)

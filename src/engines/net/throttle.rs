@@ -151,6 +151,9 @@ struct State {
     addresses: HashMap<IpAddr, Queue>,
     accounts: HashMap<String, Queue>,
     waiting: usize,
+    /// Attempts that held an account's turn and are done, counted so that
+    /// one that read the record before another finished reads it again.
+    accounts_done: u64,
 }
 
 /// Where the time comes from: the system's clock (the record is shared by
@@ -257,8 +260,10 @@ impl Throttle {
         }
     }
 
-    /// Takes a place in the address's queue and waits for its turn and its
-    /// pause. Dropping the future or the `Attempt` gives the place back.
+    /// Takes a place in the address's queue and waits for its turn (its
+    /// pause is waited in [`Attempt::account`], with the account's, after
+    /// one read of the record). Dropping the future or the `Attempt` gives
+    /// the place back.
     pub async fn begin(self: &Arc<Self>, ip: IpAddr) -> Result<Attempt, Held> {
         let address = address_key(ip);
         let turn = {
@@ -286,14 +291,6 @@ impl Throttle {
             seen: Snapshot::default(),
         };
         attempt.address_turn = Some(turn.lock_owned().await);
-        // Read once the turn is ours: the attempt before it, in this
-        // service or another, may just have failed.
-        let key = attempt.address.clone();
-        let record = self.record(move |l| l.address(&key)).await?;
-        attempt.seen.address = record;
-        if let Some(until) = self.policy.address_until(record, self.clock.now_ms()) {
-            self.clock.sleep_until(until).await;
-        }
         Ok(attempt)
     }
 }
@@ -317,13 +314,22 @@ pub struct Attempt {
 
 impl Attempt {
     /// Names the account (a stable key: the mailbox GUID, or the name typed
-    /// when there is no such mailbox); waits for its turn and its pause
-    /// unless this address is familiar to it. `LockedOut`: refuse unchecked.
+    /// when there is no such mailbox); reads the record (once the address's
+    /// turn is ours: the attempt before it, in this service or another, may
+    /// just have failed) and waits the address's pause, then the account's
+    /// turn and pause unless this address is familiar to it. `LockedOut`:
+    /// refuse unchecked. A logon that waits for nothing costs one read.
     pub async fn account(&mut self, key: &str) -> Result<Result<(), LockedOut>, Held> {
         let throttle = self.throttle.clone();
         let policy = throttle.policy;
         self.account = Some(key.to_string());
+        let done_before = lock(&throttle.state).accounts_done;
         self.seen = self.read(key).await?;
+        let mut waited = false;
+        if let Some(until) = policy.address_until(self.seen.address, throttle.clock.now_ms()) {
+            waited = until > throttle.clock.now_ms();
+            throttle.clock.sleep_until(until).await;
+        }
         if policy.is_familiar(&self.seen, throttle.clock.now_ms()) {
             return Ok(Ok(()));
         }
@@ -337,8 +343,18 @@ impl Attempt {
             self.account_queued = true;
             q.turn.clone()
         };
-        self.account_turn = Some(turn.lock_owned().await);
-        self.seen = self.read(key).await?;
+        match turn.clone().try_lock_owned() {
+            Ok(free) => self.account_turn = Some(free),
+            Err(_) => {
+                self.account_turn = Some(turn.lock_owned().await);
+                waited = true;
+            }
+        }
+        // What was read is stale once anything was waited for, or once an
+        // attempt on an account (maybe this one) finished since.
+        if waited || lock(&throttle.state).accounts_done != done_before {
+            self.seen = self.read(key).await?;
+        }
         let now = throttle.clock.now_ms();
         let Some(a) = policy.live_account(self.seen.account, now) else { return Ok(Ok(())) };
         if a.locked_until.is_some_and(|until| until > now) {
@@ -453,6 +469,9 @@ impl Drop for Attempt {
                 s.addresses.remove(&self.ip);
             }
         }
+        if self.account_queued {
+            s.accounts_done = s.accounts_done.wrapping_add(1);
+        }
         if self.account_queued
             && let Some(key) = self.account.as_deref()
             && let Some(q) = s.accounts.get_mut(key)
@@ -524,31 +543,31 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_next_attempt_waits_however_the_last_one_ended() {
         let t = throttle(quick());
-        let a = ip("192.0.2.1");
+        let a = "192.0.2.1";
         let start = tokio::time::Instant::now();
-        let first = t.begin(a).await.expect("a turn");
+        // Each attempt names another account: only the address's pause.
+        let first = named(&t, a, "one").await;
         assert_eq!(first.failed().await, Ok(None));
         // A new connection from the same address: the pause is charged to
         // the address, not to the connection that failed.
-        let second = t.begin(a).await.expect("a turn");
+        let second = named(&t, a, "two").await;
         assert_eq!(start.elapsed(), Duration::from_millis(200));
         second.failed().await.expect("recorded");
-        let third = t.begin(a).await.expect("a turn");
+        let third = named(&t, a, "three").await;
         assert_eq!(start.elapsed(), Duration::from_millis(600));
         third.succeeded().await.expect("recorded");
         // A success does not clear the address's record: the next failure
         // is its third.
-        let fourth = t.begin(a).await.expect("a turn");
+        let fourth = named(&t, a, "four").await;
         assert_eq!(start.elapsed(), Duration::from_millis(600));
         fourth.failed().await.expect("recorded");
-        let fifth = t.begin(a).await.expect("a turn");
+        let fifth = named(&t, a, "five").await;
         assert_eq!(start.elapsed(), Duration::from_millis(1400));
         drop(fifth);
         // Another address is not slowed.
         let before = tokio::time::Instant::now();
-        let other = t.begin(ip("192.0.2.2")).await.expect("a turn");
+        drop(named(&t, "192.0.2.2", "six").await);
         assert_eq!(before.elapsed(), Duration::ZERO);
-        drop(other);
     }
 
     #[tokio::test(start_paused = true)]
@@ -660,9 +679,8 @@ mod tests {
         }
         // ... make IMAP4 wait: the second failure came at 200 ms (after the
         // account's pause), so its address waits until 400 ms.
-        let at = imap.begin(ip("203.0.113.1")).await.expect("a turn");
+        drop(named(&imap, "203.0.113.1", "carol").await);
         assert_eq!(start.elapsed(), Duration::from_millis(400));
-        drop(at);
         // The third failure, over IMAP4, locks the account for both.
         let third = named(&imap, "203.0.113.2", "bob").await;
         assert_eq!(third.failed().await, Ok(Some(Lockout { failures: 3, minutes: 15 })));
@@ -677,7 +695,7 @@ mod tests {
         assert_eq!(again.account("bob").await, Ok(Err(LockedOut)));
         drop(again);
         let before = Instant::now();
-        drop(restarted.begin(ip("203.0.113.2")).await.expect("a turn"));
+        drop(named(&restarted, "203.0.113.2", "dave").await);
         assert_eq!(before.elapsed(), Duration::from_millis(200), "the address's pause after its failure");
         // Another account, from another address, is not slowed.
         let before = Instant::now();
