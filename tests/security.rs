@@ -184,6 +184,126 @@ fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_
     }
 }
 
+/// One address (127.0.0.3) fails over POP3; SMTP AUTH from it then waits
+/// for that failure's pause, and so does IMAP4 after more failures, even
+/// when its front end was restarted in between: the record is the
+/// store's. Alice, logging on from another address meanwhile, waits for
+/// nothing. Every step prints when it was sent and when it was answered.
+/// `imap`, `pop` and `submission` (ports) are set before it.
+const ACROSS_SERVICES: &str = r#"
+import imaplib, os, poplib, smtplib, socket, ssl, sys, time
+user, password = os.environ['USER'], os.environ['PASSWORD']
+class FromAddress:
+    """A client whose connection comes from the address `src`."""
+    def __init__(self, src, port):
+        self.src = src
+        super().__init__('127.0.0.1', port, timeout=60)
+    def _create_socket(self, timeout):
+        return socket.create_connection((self.host, self.port), timeout, source_address=(self.src, 0))
+class Imap(FromAddress, imaplib.IMAP4):
+    def __init__(self, src): super().__init__(src, imap)
+class Pop(FromAddress, poplib.POP3):
+    def __init__(self, src): super().__init__(src, pop)
+def imap_login(src, name, secret):
+    c = Imap(src)
+    sent = time.time()
+    try:
+        c.login(name, secret); verdict = 'accepted'
+    except imaplib.IMAP4.error:
+        verdict = 'refused'
+    return verdict, sent, time.time()
+def pop_login(src, name, secret):
+    c = Pop(src)
+    c.user(name)
+    sent = time.time()
+    try:
+        c.pass_(secret); verdict = 'accepted'
+    except poplib.error_proto:
+        verdict = 'refused'
+    return verdict, sent, time.time()
+def smtp_auth(src, name, secret):
+    c = smtplib.SMTP('127.0.0.1', submission, timeout=60, source_address=(src, 0))
+    c.ehlo('client.contoso.com')
+    c.starttls(context=ssl._create_unverified_context())
+    c.ehlo('client.contoso.com')
+    sent = time.time()
+    try:
+        c.login(name, secret); verdict = 'accepted'
+    except smtplib.SMTPAuthenticationError:
+        verdict = 'refused'
+    return verdict, sent, time.time()
+def step(name, outcome):
+    verdict, sent, answered = outcome
+    print(name, verdict, '%.3f' % sent, '%.3f' % answered, flush=True)
+step('pop3-wrong', pop_login('127.0.0.3', user, 'wrong-1'))
+step('smtp-right', smtp_auth('127.0.0.3', user, password))
+step('imap-wrong', imap_login('127.0.0.3', user, 'wrong-2'))
+step('pop3-wrong-again', pop_login('127.0.0.3', user, 'wrong-3'))
+step('alice-imap', imap_login('127.0.0.2', 'alice@contoso.com', 'Alice-Pa55'))
+print('restart now', flush=True)
+sys.stdin.readline()
+step('imap-right-after-restart', imap_login('127.0.0.3', user, password))
+"#;
+
+/// (verdict, sent, answered) of a step `ACROSS_SERVICES` printed.
+fn step(out: &str, name: &str) -> (String, f64, f64) {
+    let line = out.lines().find(|l| l.split(' ').next() == Some(name)).unwrap_or_else(|| panic!("{name}: {out}"));
+    let words: Vec<&str> = line.split(' ').collect();
+    let time = |i: usize| words[i].parse::<f64>().unwrap_or_else(|_| panic!("{line}"));
+    (words[1].to_string(), time(2), time(3))
+}
+
+#[test]
+fn failed_logons_over_pop3_slow_smtp_auth_and_imap4_even_after_a_restart_and_no_one_else() {
+    let mut env = Env::imap(false);
+    env.add_mailbox("alice", "alice@contoso.com", "Alice-Pa55");
+    let transport = env.transport_on_free_ports();
+    env.start_pop();
+    env.start_imap();
+    env.start(Service::FrontEndTransport);
+    let ports = format!("imap, pop, submission = {}, {}, {}\n", env.plain_port, env.pop.plain, transport.submission);
+    let mut script = crate::support::Script::spawn(&env, &format!("{ports}{ACROSS_SERVICES}"));
+    script.wait_for("restart now");
+    // A new IMAP4 front end: nothing of the old one's memory is left.
+    let before = env.engine_pid(Service::Imap4);
+    env.stop(Service::Imap4);
+    env.start(Service::Imap4);
+    let after = env.engine_pid(Service::Imap4);
+    assert!(before > 0 && after > 0 && after != before, "a new engine process: {before} then {after}");
+    script.send("go");
+    let (ok, out) = script.finish();
+    assert!(ok, "{out}");
+    eprintln!("{out}");
+    let (pop3_wrong, _, pop3_failed) = step(&out, "pop3-wrong");
+    assert_eq!(pop3_wrong, "refused", "{out}");
+    // The failure over POP3 (recorded before its answer) makes SMTP AUTH
+    // from that address wait its 2 s pause, though the password is right.
+    let (smtp, _, smtp_answered) = step(&out, "smtp-right");
+    assert_eq!(smtp, "accepted", "{out}");
+    let (_, pop3_sent, _) = step(&out, "pop3-wrong");
+    assert!(smtp_answered - pop3_sent >= 1.95, "SMTP AUTH waited for POP3's failure: {out}");
+    assert!(pop3_failed < smtp_answered);
+    // Then IMAP4 and POP3 fail again: the address's third failure pauses
+    // it 8 s ...
+    assert_eq!(step(&out, "imap-wrong").0, "refused", "{out}");
+    let (third, third_sent, _) = step(&out, "pop3-wrong-again");
+    assert_eq!(third, "refused", "{out}");
+    // ... which Alice, from another address, does not wait for.
+    let (alice, alice_sent, alice_answered) = step(&out, "alice-imap");
+    assert_eq!(alice, "accepted", "{out}");
+    assert!(alice_answered - alice_sent < 2.0, "another user from another address is not delayed: {out}");
+    // The restarted IMAP4 front end still makes the address wait for the
+    // end of that pause: the record outlived the process.
+    let (right, sent, answered) = step(&out, "imap-right-after-restart");
+    assert_eq!(right, "accepted", "{out}");
+    assert!(answered - third_sent >= 7.95, "the pause after the third failure was kept: {out}");
+    assert!(
+        answered - sent >= 1.0,
+        "the new process waited (the restart took less than the 8 s pause; had the record been lost, the \
+         answer would have come at once): {out}"
+    );
+}
+
 /// What a local client reads at a back end's port, even with the right
 /// credentials, and that the front end still logs on there.
 /// `proto` and `proxy` are set before it.

@@ -24,27 +24,8 @@ struct Smtp {
 impl Smtp {
     fn new() -> Smtp {
         let env = Env::imap(false);
-        let (port, submission, transport) = (free_port(), free_port(), free_port());
-        let ports = [
-            ("Default Frontend CAS01", port),
-            ("Client Frontend CAS01", submission),
-            ("Outbound Proxy Frontend CAS01", free_port()),
-            ("Default CAS01", transport),
-            ("Client Proxy CAS01", free_port()),
-        ];
-        let mut store = Store::open_existing(&env.store).expect("store");
-        let connectors = store.receive_connectors().expect("connectors");
-        store
-            .write(|tx| {
-                for (name, p) in ports {
-                    let mut c = connectors.iter().find(|c| c.name == name).expect(name).clone();
-                    c.bindings = vec![format!("127.0.0.1:{p}")];
-                    Store::save_receive_connector(tx, &c)?;
-                }
-                Ok(())
-            })
-            .expect("connectors moved to test ports");
-        Smtp { env, port, submission, transport }
+        let ports = env.transport_on_free_ports();
+        Smtp { env, port: ports.smtp, submission: ports.submission, transport: ports.transport }
     }
 
     /// `mailsh -Command TEXT` on this store: (stdout, stderr).
@@ -756,4 +737,93 @@ s.quit()
         t.env.control.stop(s, &mut || {}).expect("stopped");
     }
     assert_eq!(crate::security::loose_files(t.env.dir.path()), Vec::<String>::new());
+}
+
+/// From 127.0.0.1, 64 anonymous connections fill the Transport's budget
+/// for that address (the 65th reads the busy greeting); while they are
+/// held, 80 messages go through the Frontend Transport at once (from
+/// 127.0.0.2 and 127.0.0.3, 40 each, all sending DATA together), and the
+/// Transport still refuses a 66th anonymous connection afterwards. Then a
+/// process that knows the hand-off port but not the key is refused there,
+/// and an anonymous client on "Default CAS01" from loopback is no longer
+/// taken for an Exchange server.
+const HANDOFFS_UNDER_FLOOD: &str = r#"
+import os, smtplib, socket, threading
+transport, front, handoff_file = int(os.environ['TRANSPORT_PORT']), int(os.environ['SMTP_PORT']), os.environ['HANDOFF_FILE']
+def greeting(port, src='127.0.0.1'):
+    s = socket.create_connection(('127.0.0.1', port), timeout=30, source_address=(src, 0))
+    return s, s.makefile('rb').readline().decode().strip()
+flood = []
+for i in range(64):
+    s, line = greeting(transport)
+    assert line.startswith('220 '), (i, line)
+    flood.append(s)
+s, line = greeting(transport)
+print('65th anonymous', line, flush=True)
+s.close()
+n = 80
+ready = threading.Barrier(n, timeout=60)
+answers = []
+lock = threading.Lock()
+def send(i):
+    c = smtplib.SMTP('127.0.0.1', front, timeout=120, source_address=('127.0.0.%d' % (2 + i % 2), 0))
+    c.ehlo('client.fabrikam.com')
+    assert c.mail('alice@fabrikam.com')[0] == 250
+    assert c.rcpt('bob@contoso.com')[0] == 250
+    ready.wait()
+    code, text = c.data('Subject: handoff %d\r\n\r\nbody %d\r\n' % (i, i))
+    with lock:
+        answers.append((code, text.decode()))
+    c.quit()
+threads = [threading.Thread(target=send, args=(i,)) for i in range(n)]
+[t.start() for t in threads]; [t.join() for t in threads]
+print('handoffs', len(answers), 'queued', sum(1 for code, text in answers if code == 250 and 'Queued mail for delivery' in text), flush=True)
+print('kinds', sorted(set(code for code, _ in answers)))
+s, line = greeting(transport)
+print('66th anonymous', line, flush=True)
+s.close()
+for s in flood:
+    s.close()
+host, port = open(handoff_file).read().strip().rsplit(':', 1)
+s = socket.create_connection((host, int(port)), timeout=30)
+f = s.makefile('rb')
+print('handoff port challenge', f.readline().decode().startswith('MAILSH-PROXY 1 '))
+s.sendall(b'EHLO stranger.example\r\n')
+print('handoff port stranger', f.readline().decode().strip())
+print('handoff port closed', f.readline() == b'')
+c = smtplib.SMTP('127.0.0.1', transport, timeout=30)
+c.ehlo('stranger.example')
+print('anonymous on Default', c.mail('alice@fabrikam.com'))
+c.quit()
+"#;
+
+#[test]
+fn hand_offs_prove_the_key_and_get_through_while_an_anonymous_flood_of_the_transport_is_limited() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let handoff_file = mailsh::engines::smtp::handoff_address_file(&t.env.state_dir());
+    let script = format!(
+        "import os\nos.environ['HANDOFF_FILE'] = {:?}\n{HANDOFFS_UNDER_FLOOD}",
+        handoff_file.display().to_string()
+    );
+    let (ok, out, err) = t.python(&script);
+    assert!(ok, "{out}\n{err}\n{}", t.env.service_log(Service::Transport));
+    let line = |name: &str| out.lines().find(|l| l.starts_with(name)).unwrap_or_default().to_string();
+    let busy = "421 4.3.2 The server is busy, closing transmission channel; try again later";
+    assert_eq!(line("65th anonymous"), format!("65th anonymous {busy}"), "{out}");
+    assert_eq!(line("handoffs"), "handoffs 80 queued 80", "every hand-off got through: {out}");
+    assert_eq!(line("66th anonymous"), format!("66th anonymous {busy}"), "the flood is still limited: {out}");
+    assert_eq!(line("handoff port challenge"), "handoff port challenge True", "{out}");
+    assert_eq!(
+        line("handoff port stranger"),
+        "handoff port stranger 421 4.7.0 This port takes only this server's Frontend Transport, closing transmission channel",
+        "{out}"
+    );
+    assert_eq!(line("handoff port closed"), "handoff port closed True", "{out}");
+    assert_eq!(
+        line("anonymous on Default"),
+        "anonymous on Default (530, b'5.7.1 Client was not authenticated')",
+        "a loopback peer is not an Exchange server: {out}"
+    );
+    assert_eq!(t.wait_for_inbox(80).len(), 80);
 }

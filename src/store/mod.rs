@@ -6,6 +6,7 @@ pub mod cas_columns;
 pub mod clock;
 pub mod enums;
 pub mod error;
+pub mod logons;
 pub mod mail;
 pub mod mailboxes;
 mod migrate;

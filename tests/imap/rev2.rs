@@ -6,6 +6,7 @@
 //! where their order matters.
 
 use crate::support::{Env, Script, message, raw_script, shown};
+use mailsh::store::mail::{MailDb, mail_db_path};
 
 fn five_messages() -> Env {
     let [a, b, c, d, e] = ["one", "two", "three", "four", "five"].map(|s| message(s, "body\r\n"));
@@ -97,6 +98,119 @@ show('unselected', a.cmd('FETCH $ (UID)'))
 
 fn printed_value(out: &str, name: &str) -> String {
     out.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).unwrap_or_default().to_string()
+}
+
+/// Names are Net-Unicode (RFC 9051 5.1, 6.3.4-6.3.6): a name sent with a
+/// combining accent (NFD) is stored, found and deleted in NFC, and an
+/// IMAP4rev2 session is told by a LIST with OLDNAME (RFC 9051 7.3.1); after
+/// DELETE, with `\NonExistent`. A name already in NFC gets no LIST, and an
+/// IMAP4rev1 session's name is converted without one.
+#[test]
+fn names_are_stored_in_nfc_and_oldname_says_so() {
+    let env = five_messages();
+    // A folder stored in NFD before names were put in NFC.
+    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
+    let mbx = db.ensure_mailbox(&env.guid).expect("mailbox");
+    db.create_folder(mbx, "Olde\u{301}").expect("created");
+    let out = raw_script(
+        &env,
+        r#"
+nfd_cafe = 'Cafe\u0301'.encode()
+nfd_resume = 'Re\u0301sume\u0301'.encode()
+a = Raw(); a.login()
+a.cmd('ENABLE IMAP4rev2')
+show('create', a.cmd(b'CREATE "' + nfd_cafe + b'"'))
+show('nfc', a.cmd('CREATE "Th\u00e9"'.encode()))
+show('list', a.cmd(b'LIST "" "Caf*"'))
+show('select', [l for l in a.cmd(b'EXAMINE "' + nfd_cafe + b'"') if 'LIST' in l or l.startswith('TAG')])
+a.cmd('UNSELECT')
+show('rename', a.cmd('RENAME "Caf\u00e9" "'.encode() + nfd_resume + b'"'))
+show('delete', a.cmd(b'DELETE "' + nfd_resume + b'"'))
+show('gone', a.cmd(b'LIST "" "R*"'))
+show('older', [l for l in a.cmd(b'EXAMINE "Olde\xcc\x81"') if l.startswith('TAG')])
+b = Raw(); b.login()
+show('rev1', b.cmd('CREATE "Cafe&AwE-"'))
+show('rev1list', b.cmd('LIST "" "Caf*"'))
+"#,
+    );
+    let (cafe, resume) = ("Cafe\u{301}", "Re\u{301}sume\u{301}");
+    assert_eq!(
+        shown(&out, "create"),
+        [
+            format!("* LIST (\\HasNoChildren) \"/\" \"Café\" (\"OLDNAME\" (\"{cafe}\"))"),
+            "TAG OK CREATE completed.".into()
+        ],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "nfc"), ["TAG OK CREATE completed."], "nothing converted, nothing said: {out}");
+    assert_eq!(shown(&out, "list"), ["* LIST (\\HasNoChildren) \"/\" \"Café\"", "TAG OK LIST completed."], "{out}");
+    assert_eq!(
+        shown(&out, "select"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Café\"", "TAG OK [READ-ONLY] EXAMINE completed."],
+        "the NFD name finds the NFC folder: {out}"
+    );
+    assert_eq!(
+        shown(&out, "rename"),
+        [
+            format!("* LIST (\\HasNoChildren) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            "TAG OK RENAME completed.".into()
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "delete"),
+        [
+            format!("* LIST (\\NonExistent) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            "TAG OK DELETE completed.".into()
+        ],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "gone"), ["TAG OK LIST completed."], "{out}");
+    assert_eq!(
+        shown(&out, "older"),
+        ["TAG OK [READ-ONLY] EXAMINE completed."],
+        "a folder stored in NFD earlier is found by its name: {out}"
+    );
+    assert_eq!(shown(&out, "rev1"), ["TAG OK CREATE completed."], "an IMAP4rev1 session is not told: {out}");
+    assert_eq!(
+        shown(&out, "rev1list"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Caf&AOk-\"", "TAG OK LIST completed."],
+        "stored in NFC (é is U+00E9, &AOk- in modified UTF-7): {out}"
+    );
+}
+
+/// RFC 4469 5: a URL naming another server is BADURL (this server fetches
+/// nothing from elsewhere); the names clients use for this one (the
+/// certificate's and connection settings' host, localhost, a loopback or
+/// bound address, with a port it listens on) are served.
+#[test]
+fn catenate_refuses_a_url_naming_another_server() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+import os
+port = int(os.environ['PORT'])
+a = Raw(); a.login()
+for name, host in [('fqdn', 'cas01.contoso.com'), ('loopback', '127.0.0.1:%d' % port), ('v6', '[::1]'),
+                   ('other', 'mail.fabrikam.com'), ('otherport', 'localhost:1'),
+                   ('otherip', '192.0.2.1')]:
+    show(name, a.cmd('APPEND Drafts CATENATE (URL "imap://bob%%40contoso.com@%s/INBOX/;UID=1/;SECTION=HEADER")' % host))
+"#,
+    );
+    for name in ["fqdn", "loopback", "v6"] {
+        let answer = shown(&out, name);
+        assert!(answer[0].starts_with("TAG OK [APPENDUID "), "{name}: {out}");
+    }
+    for (name, host) in [("other", "mail.fabrikam.com"), ("otherport", "localhost:1"), ("otherip", "192.0.2.1")] {
+        assert_eq!(
+            shown(&out, name),
+            [format!(
+                "TAG NO [BADURL imap://bob%40contoso.com@{host}/INBOX/;UID=1/;SECTION=HEADER] The URL does not name a message here."
+            )],
+            "{out}"
+        );
+    }
 }
 
 #[test]

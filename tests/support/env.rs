@@ -31,6 +31,18 @@ impl Ports {
     }
 }
 
+/// Where the transport services' receive connectors listen once moved to
+/// loopback ports of their own (`Env::transport_on_free_ports`).
+#[derive(Debug, Clone, Copy)]
+pub struct TransportPorts {
+    /// "Default Frontend CAS01" (25 in Exchange).
+    pub smtp: u16,
+    /// "Client Frontend CAS01" (587): AUTH, after STARTTLS.
+    pub submission: u16,
+    /// "Default CAS01" (2525), the Transport service's own.
+    pub transport: u16,
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub store: PathBuf,
@@ -231,6 +243,56 @@ impl Env {
                 Store::update_mailbox(tx, &m)
             })
             .expect("updated");
+    }
+
+    /// Adds a mailbox that logs on as `upn` with `password` (before the
+    /// services start, or any time: logons read the store); its GUID.
+    pub fn add_mailbox(&self, alias: &str, upn: &str, password: &str) -> String {
+        let hash = password::hash(password).expect("hash");
+        let mut store = Store::open_existing(&self.store).expect("store");
+        let m = store
+            .write(|tx| {
+                Store::insert_mailbox(
+                    tx,
+                    &NewMailbox {
+                        name: alias.into(),
+                        alias: alias.into(),
+                        display_name: alias.into(),
+                        upn: upn.into(),
+                        primary_smtp: upn.into(),
+                        password_hash: Some(hash.clone()),
+                        ..Default::default()
+                    },
+                )
+            })
+            .expect("mailbox created");
+        m.guid
+    }
+
+    /// Moves every receive connector to a loopback port of its own (before
+    /// the transport services start).
+    pub fn transport_on_free_ports(&self) -> TransportPorts {
+        let ports = TransportPorts { smtp: free_port(), submission: free_port(), transport: free_port() };
+        let moved = [
+            ("Default Frontend CAS01", ports.smtp),
+            ("Client Frontend CAS01", ports.submission),
+            ("Outbound Proxy Frontend CAS01", free_port()),
+            ("Default CAS01", ports.transport),
+            ("Client Proxy CAS01", free_port()),
+        ];
+        let mut store = Store::open_existing(&self.store).expect("store");
+        let connectors = store.receive_connectors().expect("connectors");
+        store
+            .write(|tx| {
+                for (name, p) in moved {
+                    let mut c = connectors.iter().find(|c| c.name == name).expect(name).clone();
+                    c.bindings = vec![format!("127.0.0.1:{p}")];
+                    Store::save_receive_connector(tx, &c)?;
+                }
+                Ok(())
+            })
+            .expect("connectors moved to test ports");
+        ports
     }
 
     /// Changes the POP3 settings (before the services start: they read

@@ -24,8 +24,9 @@ use std::time::{Duration, Instant};
 
 use ring::hmac;
 
-use super::throttle::{Lockout, Throttle};
+use super::throttle::{Held, Lockout, Policy, Throttle};
 use super::verify_pool::VerifyPool;
+use crate::store::logons::logons_path;
 use crate::store::{Mailbox, Protocol, Store, StoreError};
 
 /// How long a verified credential is trusted without hashing again.
@@ -70,14 +71,19 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(store_path: &Path, protocol: Protocol) -> Authenticator {
-        Authenticator::with_parts(store_path, Some(protocol), Throttle::default(), VerifyPool::sized_to_the_cores())
+        Authenticator::with_parts(
+            store_path,
+            Some(protocol),
+            store_throttle(store_path),
+            VerifyPool::sized_to_the_cores(),
+        )
     }
 
     /// Logins for SMTP submission (AUTH on Client Frontend): the password
     /// is all that is checked (no per-mailbox switch), with the same
     /// throttle and bounded pool as IMAP4 and POP3.
     pub fn for_submission(store_path: &Path) -> Authenticator {
-        Authenticator::with_parts(store_path, None, Throttle::default(), VerifyPool::sized_to_the_cores())
+        Authenticator::with_parts(store_path, None, store_throttle(store_path), VerifyPool::sized_to_the_cores())
     }
 
     pub fn with_parts(
@@ -138,7 +144,7 @@ impl Authenticator {
         let mut attempt = match caller {
             Caller::Client(ip) => match self.throttle.begin(ip).await {
                 Ok(a) => Some(a),
-                Err(_) => return self.busy(),
+                Err(held) => return self.held(held),
             },
             Caller::FrontEnd => None,
         };
@@ -153,10 +159,10 @@ impl Authenticator {
                 None => format!("name:{}", user.trim().to_lowercase()),
             };
             match a.account(&key).await {
-                Err(_) => return self.busy(),
+                Err(held) => return self.held(held),
                 Ok(Err(_locked)) => {
                     if let Some(a) = attempt {
-                        a.failed();
+                        self.record(a.failed().await, user, caller);
                     }
                     return LoginOutcome::Refused;
                 }
@@ -168,20 +174,37 @@ impl Authenticator {
             Err(()) => return self.busy(),
         };
         let Some(m) = mailbox.filter(|_| right) else {
-            if let Some(a) = attempt
-                && let Some(lockout) = a.failed()
-            {
-                self.log(&lockout_line(user, &lockout, caller));
+            if let Some(a) = attempt {
+                self.record(a.failed().await, user, caller);
             }
             return LoginOutcome::Refused;
         };
-        if let Some(a) = attempt {
-            a.succeeded();
+        if let Some(a) = attempt
+            && let Err(Held::Unavailable(e)) = a.succeeded().await
+        {
+            self.log(&format!("a logon was not recorded: {e}"));
         }
         if self.protocol.is_none_or(|p| protocol_enabled(&m, p)) {
             LoginOutcome::Accepted(Box::new(m))
         } else {
             LoginOutcome::Refused
+        }
+    }
+
+    /// A failure's outcome in the service log: the lockout it began, or
+    /// the record that could not be written (the refusal stands).
+    fn record(&self, recorded: Result<Option<Lockout>, Held>, user: &str, caller: Caller) {
+        match recorded {
+            Ok(Some(lockout)) => self.log(&lockout_line(user, &lockout, caller)),
+            Ok(None) | Err(Held::Busy) => {}
+            Err(Held::Unavailable(e)) => self.log(&format!("a failed logon was not recorded: {e}")),
+        }
+    }
+
+    fn held(&self, held: Held) -> LoginOutcome {
+        match held {
+            Held::Busy => self.busy(),
+            Held::Unavailable(e) => LoginOutcome::Unavailable(e),
         }
     }
 
@@ -227,6 +250,12 @@ impl Authenticator {
         })
         .await
     }
+}
+
+/// The throttle of a service of this store: its record is the store's
+/// (`<store>.d/logons.db`), shared with the store's other services.
+fn store_throttle(store_path: &Path) -> Throttle {
+    Throttle::shared(Policy::DEFAULT, logons_path(store_path))
 }
 
 /// The service log's line for a lockout that began. The name is the

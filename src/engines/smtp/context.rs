@@ -1,11 +1,11 @@
 //! What a transport engine reads and binds before it reports that it
 //! listens: the enabled receive connectors of its role (bound, each
 //! listener remembered with its connector), the TLS identity, the queue
-//! and the mailbox database (Transport), where the Transport listens
-//! (Frontend Transport hands messages there).
+//! and the mailbox database (Transport), where the Transport takes the
+//! Frontend Transport's hand-offs.
 
-use std::net::SocketAddr;
-use std::path::Path;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,6 +44,30 @@ pub fn receive_log_dir(state_dir: &Path, role: EngineRole) -> std::path::PathBuf
     state_dir.join("TransportRoles").join("Logs").join(side).join("ProtocolLog").join("SmtpReceive")
 }
 
+/// Where the Transport writes the address of its hand-off listener, and
+/// the Frontend Transport reads it at each hand-off (so a restarted
+/// Transport, on a new port, is found at once).
+pub fn handoff_address_file(state_dir: &Path) -> PathBuf {
+    state_dir.join("Queue").join("handoff.addr")
+}
+
+/// How the Frontend Transport reaches the Transport: the address file and
+/// the store's proxy key, which it proves before any SMTP byte.
+pub struct Handoff {
+    pub address_file: PathBuf,
+    pub key: Arc<ProxyKey>,
+}
+
+/// The Transport's listener for hand-offs: 127.0.0.1 on a port the system
+/// picks, served like the IMAP4 and POP3 back ends (the proxy key proven
+/// before the greeting; no connection limit, the back ends' budget of
+/// connections that have not proven it yet), so hand-offs never compete
+/// with anonymous clients for the connectors' budget.
+pub struct HandoffListener {
+    pub listener: BoundListener,
+    pub admission: Admission,
+}
+
 /// The queue the Transport service writes and delivers from.
 #[derive(Clone)]
 pub struct Queue {
@@ -74,8 +98,12 @@ pub struct Shared {
     pub log: Arc<ProtocolLog>,
     /// Transport: the queue. Frontend Transport: None.
     pub queue: Option<Queue>,
-    /// Frontend Transport: where the Transport's Default connector listens.
-    pub handoff: Option<SocketAddr>,
+    /// Frontend Transport: how to reach the Transport.
+    pub handoff: Option<Handoff>,
+    /// Transport: the connector hand-offs are served under (Exchange's
+    /// "Default <server>", the first enabled HubTransport connector that
+    /// lets Exchange servers in); without one, no hand-off is taken.
+    pub handoff_connector: Option<Arc<ReceiveConnector>>,
     pub mail: MailPool,
     pub shutdown: watch::Receiver<bool>,
 }
@@ -106,6 +134,8 @@ pub struct SmtpContext {
     /// Connection limits and the budget of connections not logged on (an
     /// anonymous SMTP session holds its place until it ends; AUTH frees it).
     pub admission: Admission,
+    /// Transport: the hand-off listener, with its own admission.
+    pub handoffs: Option<HandoffListener>,
     pub tls: TlsAcceptor,
     pub shutdown: watch::Receiver<bool>,
     pub shared: Shared,
@@ -124,15 +154,27 @@ fn role_of(role: EngineRole) -> TransportRole {
     }
 }
 
-/// Where a client on this machine reaches a binding (`0.0.0.0` and `[::]`
-/// mean every address: loopback of the same family).
-fn reachable(addr: SocketAddr) -> SocketAddr {
-    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-    match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port()),
-        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port()),
-        _ => addr,
-    }
+/// Binds the hand-off listener and writes its address where the Frontend
+/// Transport reads it.
+fn handoff_listener(
+    service_name: &'static str,
+    address_file: &Path,
+    key: Arc<ProxyKey>,
+) -> Result<HandoffListener, NetError> {
+    let listener = bind::bind_one(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .map_err(|e| NetError::Bind(format!("The hand-off listener could not be bound: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| NetError::Bind(e.to_string()))?;
+    crate::store::private::write_atomic(address_file, format!("{addr}\n").as_bytes())
+        .map_err(|e| NetError::Bind(format!("{}: {e}", address_file.display())))?;
+    Ok(HandoffListener {
+        listener: BoundListener { binding: addr.to_string(), kind: ListenerKind::Backend, listener },
+        admission: Admission {
+            service_name,
+            limits: ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
+            pre_auth: PreAuthBudget::for_role(EngineRole::BackEnd),
+            proxy_key: key,
+        },
+    })
 }
 
 /// `service_name` names the service in its log's lines.
@@ -169,23 +211,25 @@ pub fn prepare(
     let state_dir = state_dir_for(store_path);
     let tls = TlsAcceptor::from(tls::load_or_create(&state_dir, &server.fqdn)?);
     let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
-    let (queue, handoff) = match role {
+    let key = Arc::new(ProxyKey::load_or_create(&state_dir).map_err(|e| NetError::Bind(e.to_string()))?);
+    let address_file = handoff_address_file(&state_dir);
+    let (queue, handoff, handoffs, handoff_connector) = match role {
         EngineRole::BackEnd => {
             mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
             let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
-            (Some(Queue { db: Arc::new(Mutex::new(db)), wake: Arc::new(Notify::new()) }), None)
+            let queue = Queue { db: Arc::new(Mutex::new(db)), wake: Arc::new(Notify::new()) };
+            let connector = connectors.iter().map(|(c, _)| c).find(|c| c.has_permission("ExchangeServers")).cloned();
+            let handoffs = match &connector {
+                Some(_) => Some(handoff_listener(service_name, &address_file, key)?),
+                None => {
+                    // A Frontend Transport must not find a listener that is gone.
+                    let _ = std::fs::remove_file(&address_file);
+                    None
+                }
+            };
+            (Some(queue), None, handoffs, connector)
         }
-        EngineRole::FrontEnd => {
-            // The Transport's "Default <server>" connector: the first
-            // enabled HubTransport connector that lets Exchange servers in.
-            let target = all
-                .iter()
-                .filter(|c| c.enabled && c.transport_role == TransportRole::HubTransport)
-                .find(|c| c.has_permission("ExchangeServers"))
-                .and_then(|c| c.bindings.iter().find_map(|b| bind::parse_binding(b).ok()))
-                .map(reachable);
-            (None, target)
-        }
+        EngineRole::FrontEnd => (None, Some(Handoff { address_file, key }), None, None),
     };
     Ok(SmtpContext {
         listeners,
@@ -199,6 +243,7 @@ pub fn prepare(
             // No SMTP listener is a back end's: a key nobody holds.
             proxy_key: Arc::new(unknown_key()),
         },
+        handoffs,
         tls: tls.clone(),
         shutdown: shutdown.clone(),
         shared: Shared {
@@ -214,6 +259,7 @@ pub fn prepare(
             log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),
             queue,
             handoff,
+            handoff_connector,
             mail,
             shutdown,
         },

@@ -1,8 +1,12 @@
 //! The Frontend Transport's hand-off: the message goes to the Transport
-//! service's Default connector over SMTP, and the client hears the
-//! Transport's final answer (its `250` means "committed to the queue"). A
-//! Transport that cannot be reached is a temporary failure for the client
-//! to retry; nothing is kept here.
+//! service over SMTP, and the client hears the Transport's final answer
+//! (its `250` means "committed to the queue"). The Transport's hand-off
+//! listener is found in its address file and proven with the store's
+//! proxy key both ways before any SMTP byte (`proxy_auth`), so the
+//! Transport counts the hand-off as its own front end, not as one more
+//! anonymous client of 127.0.0.1, and the message goes to nobody else. A
+//! Transport that cannot be reached or proven is a temporary failure for
+//! the client to retry; nothing is kept here.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -10,23 +14,37 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use super::context::Handoff;
 use super::session::Envelope;
 use super::texts;
+use crate::engines::net::proxy_auth;
 
 const CONNECT: Duration = Duration::from_secs(10);
 /// A queue commit is an fsync; a reply later than this means trouble.
 const REPLY: Duration = Duration::from_secs(120);
 
-pub async fn submit(target: SocketAddr, helo: &str, envelope: &Envelope, message: &[u8]) -> String {
-    match tokio::time::timeout(REPLY, exchange(target, helo, envelope, message)).await {
+pub async fn submit(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8]) -> String {
+    match tokio::time::timeout(REPLY, exchange(to, helo, envelope, message)).await {
         Ok(Ok(reply)) => reply,
         _ => texts::TRY_LATER.to_string(),
     }
 }
 
-async fn exchange(target: SocketAddr, helo: &str, envelope: &Envelope, message: &[u8]) -> std::io::Result<String> {
-    let tcp = tokio::time::timeout(CONNECT, TcpStream::connect(target)).await.map_err(std::io::Error::other)??;
+/// Where the Transport takes hand-offs now (it writes the file at start).
+fn target(to: &Handoff) -> std::io::Result<SocketAddr> {
+    // A line of a few bytes in the store's folder: read in place.
+    let text = std::fs::read_to_string(&to.address_file)?;
+    text.trim().parse().map_err(std::io::Error::other)
+}
+
+async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8]) -> std::io::Result<String> {
+    let target = target(to)?;
+    let mut tcp = tokio::time::timeout(CONNECT, TcpStream::connect(target)).await.map_err(std::io::Error::other)??;
     tcp.set_nodelay(true)?;
+    tokio::time::timeout(CONNECT, proxy_auth::prove(&mut tcp, &to.key))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
     let mut peer = BufReader::new(tcp);
     expect(&mut peer, 220).await?;
     peer.get_mut().write_all(format!("EHLO {helo}\r\n").as_bytes()).await?;

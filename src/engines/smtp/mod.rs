@@ -9,7 +9,11 @@
 //! - **MSExchangeTransport** (Mailbox): the HubTransport connectors
 //!   ("Default" on 2525). It answers `250` once the message is committed to
 //!   the queue (`store::queue`), and a delivery task stores it in each
-//!   recipient's Inbox, exactly once (`MailDb::deliver_once`).
+//!   recipient's Inbox, exactly once (`MailDb::deliver_once`). The Frontend
+//!   Transport's hand-offs come to a listener of their own on 127.0.0.1,
+//!   where the store's proxy key is proven before the greeting (as at the
+//!   IMAP4 and POP3 back ends), and are served under the "Default"
+//!   connector's settings.
 //!
 //! Commands are parsed by `smtp-proto` (Stalwart's parser, also DATA's
 //! dot-unstuffing); each command is one module of `commands/`.
@@ -21,7 +25,7 @@ mod handoff;
 mod session;
 pub mod texts;
 
-pub use context::{SmtpContext, prepare};
+pub use context::{SmtpContext, handoff_address_file, prepare};
 
 use std::future::Future;
 use std::pin::Pin;
@@ -30,15 +34,37 @@ use std::sync::Arc;
 use crate::engines::net::listener::SessionManager;
 
 /// Starts serving (inside the runtime): the session manager over the
-/// connectors' listeners and, on the Transport service, the delivery task.
+/// connectors' listeners and, on the Transport service, a second one over
+/// the hand-off listener (its own admission: hand-offs are not counted
+/// with the connectors' anonymous clients) and the delivery task.
 pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()> + Send>>> {
-    let SmtpContext { listeners, admission, tls, shutdown, shared } = ctx;
-    let sessions =
-        SessionManager::from_parts(listeners, admission, Some(tls), shared.handshake_timeout, shutdown.clone())?;
+    let SmtpContext { listeners, admission, handoffs, tls, shutdown, shared } = ctx;
+    let sessions = SessionManager::from_parts(
+        listeners,
+        admission,
+        Some(tls.clone()),
+        shared.handshake_timeout,
+        shutdown.clone(),
+    )?;
+    let handoffs = match handoffs {
+        Some(h) => Some(SessionManager::from_parts(
+            vec![h.listener],
+            h.admission,
+            Some(tls),
+            shared.handshake_timeout,
+            shutdown.clone(),
+        )?),
+        None => None,
+    };
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
         let delivering = shared.queue.clone().map(|q| tokio::spawn(delivery::run(q, shared.mail.clone(), shutdown)));
-        sessions.run(Arc::new(session::Smtp { shared })).await;
+        let handler = Arc::new(session::Smtp { shared });
+        let taking_handoffs = handoffs.map(|h| tokio::spawn(h.run(handler.clone())));
+        sessions.run(handler).await;
+        if let Some(h) = taking_handoffs {
+            let _ = h.await;
+        }
         if let Some(d) = delivering {
             let _ = d.await;
         }

@@ -26,10 +26,16 @@ pub struct Smtp {
 impl SessionHandler for Smtp {
     const REFUSAL: &'static [u8] = texts::TOO_MANY_CONNECTIONS;
     const BUSY: &'static [u8] = texts::BUSY_GREETING;
+    const STRANGER: &'static [u8] = texts::STRANGER;
 
     async fn serve(self: Arc<Self>, connection: Connection) {
-        let Some(connector) = self.shared.connector_for(connection.local, connection.peer) else { return };
-        debug_assert!(connection.kind == ListenerKind::Plain);
+        // A connection on the hand-off listener has proven the proxy key
+        // (the session manager saw to it): the Frontend Transport.
+        let connector = match connection.kind {
+            ListenerKind::Backend => self.shared.handoff_connector.clone(),
+            _ => self.shared.connector_for(connection.local, connection.peer),
+        };
+        let Some(connector) = connector else { return };
         let log = if connector.protocol_logging_level == ProtocolLoggingLevel::Verbose {
             SessionLog::new(self.shared.log.clone(), &connection)
         } else {
@@ -74,6 +80,8 @@ pub struct Session {
     pub connector: Arc<ReceiveConnector>,
     pub stream: Option<ServerStream>,
     pub peer: SocketAddr,
+    /// This store's Frontend Transport, proven by the proxy key.
+    pub handoff: bool,
     /// Replies not yet flushed.
     pub out: Vec<u8>,
     input: Vec<u8>,
@@ -95,6 +103,7 @@ impl Session {
             shared,
             connector,
             peer: connection.peer,
+            handoff: connection.kind == ListenerKind::Backend,
             stream: Some(connection.stream),
             out: Vec::with_capacity(512),
             input: Vec::with_capacity(4096),
@@ -118,11 +127,12 @@ impl Session {
     }
 
     /// May this session submit mail without logging on? AnonymousUsers, or
-    /// ExchangeServers for a peer on this machine (the Frontend Transport
-    /// handing a message to the Transport service).
+    /// ExchangeServers for this store's Frontend Transport, which proved
+    /// the proxy key on the hand-off listener (being on this machine proves
+    /// nothing: every local account is).
     pub fn anonymous_allowed(&self) -> bool {
         self.connector.has_permission("AnonymousUsers")
-            || (self.connector.has_permission("ExchangeServers") && self.peer.ip().is_loopback())
+            || (self.connector.has_permission("ExchangeServers") && self.handoff)
     }
 
     async fn flush(&mut self) -> bool {

@@ -36,8 +36,8 @@ pub async fn finish(s: &mut Session, outcome: DataOutcome) {
     let (message, message_id) = stamped(s, body);
     let line = match s.shared.role {
         EngineRole::BackEnd => enqueue(s, &envelope, message, &message_id).await,
-        EngineRole::FrontEnd => match s.shared.handoff {
-            Some(target) => handoff::submit(target, &s.connector.fqdn, &envelope, &message).await,
+        EngineRole::FrontEnd => match &s.shared.handoff {
+            Some(to) => handoff::submit(to, &s.connector.fqdn, &envelope, &message).await,
             None => texts::TRY_LATER.to_string(),
         },
     };

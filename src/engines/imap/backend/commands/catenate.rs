@@ -6,19 +6,34 @@
 //! ;UID=n/;SECTION=1.MIME/;PARTIAL=0.100`), an absolute path (`/INBOX...`),
 //! or relative to the selected folder (`;UID=n...`); mailbox names in URLs
 //! are UTF-8, percent-encoded (RFC 5092 3.2). URLAUTH (`;EXPIRE=`,
-//! `;URLAUTH=`), another user, a message list (`?search`), a UIDVALIDITY
-//! that is not the folder's or a message that is not there: `NO [BADURL
-//! url]` (RFC 4469 6), nothing stored. The host is not compared: the back
-//! end does not know the name clients use for it.
+//! `;URLAUTH=`), another user, another server, a message list (`?search`),
+//! a UIDVALIDITY that is not the folder's or a message that is not there:
+//! `NO [BADURL url]` (RFC 4469 6), nothing stored.
+//!
+//! The server an absolute URL names must be this one (RFC 4469 5: a URL
+//! naming another server is BADURL, this server fetches nothing from
+//! elsewhere). Its names are the ones Exchange says clients use for it:
+//! the hosts of InternalConnectionSettings and ExternalConnectionSettings
+//! and X509CertificateName; and this machine's: its host name,
+//! `localhost`, a loopback address, an address the front end is bound to
+//! (or, for `0.0.0.0` / `[::]`, any address of this machine). A port, when
+//! the URL gives one, must be one the front end listens on or that the
+//! connection settings name.
+
+use std::net::IpAddr;
 
 use super::{Done, find_folder_named};
 use crate::engines::imap::backend::session::{ImapSession, MAX_MESSAGE};
 use crate::engines::imap::fetch_items::section::{Want, bytes as section_bytes};
 use crate::engines::imap::wire::ext::CatPart;
+use crate::store::ProtocolSettings;
 
 /// What a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessageUrl {
+    /// The server of an absolute URL (`imap://host:port/...`): its host
+    /// (brackets of an IPv6 address removed) and port.
+    pub server: Option<(String, Option<u16>)>,
     /// The stored folder name; None: the selected folder.
     pub mailbox: Option<String>,
     pub uidvalidity: Option<u32>,
@@ -39,6 +54,11 @@ pub async fn assemble(s: &ImapSession, parts: Vec<CatPart>) -> Result<Vec<u8>, D
             CatPart::Url(url) => {
                 let bad = || Done::no(format!("[BADURL {}] The URL does not name a message here.", printable(&url)));
                 let named = parse_url(&url, &login).ok_or_else(bad)?;
+                if let Some((host, port)) = &named.server
+                    && !names_this_server(&s.shared.ctx.settings, host, *port)
+                {
+                    return Err(bad());
+                }
                 out.extend_from_slice(&resolve(s, &named).await?.ok_or_else(bad)?);
             }
         }
@@ -94,16 +114,22 @@ fn printable(url: &str) -> String {
 /// the session's user, the only one a URL may name.
 pub fn parse_url(url: &str, login: &str) -> Option<MessageUrl> {
     let lower = url.to_ascii_lowercase();
+    let mut server = None;
     let path = if lower.starts_with("imap://") {
         let rest = &url[7..];
         let slash = rest.find('/')?;
         let authority = &rest[..slash];
-        if let Some((userinfo, _host)) = authority.rsplit_once('@') {
-            let user = percent_decode(userinfo.split(';').next()?)?;
-            if !user.is_empty() && !user.eq_ignore_ascii_case(login) {
-                return None;
+        let hostport = match authority.rsplit_once('@') {
+            Some((userinfo, hostport)) => {
+                let user = percent_decode(userinfo.split(';').next()?)?;
+                if !user.is_empty() && !user.eq_ignore_ascii_case(login) {
+                    return None;
+                }
+                hostport
             }
-        }
+            None => authority,
+        };
+        server = Some(parse_server(hostport)?);
         &rest[slash..]
     } else {
         url
@@ -126,7 +152,7 @@ pub fn parse_url(url: &str, login: &str) -> Option<MessageUrl> {
     } else {
         (None, None, path)
     };
-    let mut named = MessageUrl { mailbox, uidvalidity, uid: 0, path: vec![], want: Want::All, partial: None };
+    let mut named = MessageUrl { server, mailbox, uidvalidity, uid: 0, path: vec![], want: Want::All, partial: None };
     for (i, segment) in message.split('/').enumerate() {
         let (key, value) = segment.strip_prefix(';')?.split_once('=')?;
         let value = percent_decode(value)?;
@@ -144,6 +170,77 @@ pub fn parse_url(url: &str, login: &str) -> Option<MessageUrl> {
         }
     }
     (named.uid > 0).then_some(named)
+}
+
+/// `host[:port]` of an IMAP URL (RFC 5092 3, RFC 3986 3.2.2): a name, an
+/// IPv4 address or a bracketed IPv6 one.
+fn parse_server(hostport: &str) -> Option<(String, Option<u16>)> {
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let (inside, after) = v6.split_once(']')?;
+        (inside.to_string(), after)
+    } else {
+        match hostport.split_once(':') {
+            Some((h, _)) => (percent_decode(h)?, &hostport[h.len()..]),
+            None => (percent_decode(hostport)?, ""),
+        }
+    };
+    let port = match after_colon(port)? {
+        Some(p) => Some(p.parse().ok()?),
+        None => None,
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// What follows the host: nothing, or `:port` (an empty port is none).
+fn after_colon(rest: &str) -> Option<Option<&str>> {
+    match rest.strip_prefix(':') {
+        Some("") => Some(None),
+        Some(p) => Some(Some(p)),
+        None if rest.is_empty() => Some(None),
+        None => None,
+    }
+}
+
+/// Is `host` (and `port`, if given) this IMAP4 server, by a name its
+/// clients use or an address of this machine it listens on?
+pub fn names_this_server(settings: &ProtocolSettings, host: &str, port: Option<u16>) -> bool {
+    let bindings = || settings.unencrypted_or_tls_bindings.iter().chain(&settings.ssl_bindings);
+    let connection = || settings.internal_connection_settings.iter().chain(&settings.external_connection_settings);
+    // "host:port:SSL"; an IPv6 host is bracketed.
+    let connection_host = |c: &String| -> Option<(String, Option<u16>)> {
+        let mut fields = c.rsplitn(3, ':').collect::<Vec<_>>();
+        fields.reverse();
+        let host = fields.first()?.trim().trim_start_matches('[').trim_end_matches(']').to_string();
+        Some((host, fields.get(1).and_then(|p| p.trim().parse().ok())))
+    };
+    if let Some(port) = port {
+        let bound = bindings().any(|b| crate::engines::net::bind::parse_binding(b).is_ok_and(|a| a.port() == port));
+        let named = connection().filter_map(connection_host).any(|(_, p)| p == Some(port));
+        if !bound && !named {
+            return false;
+        }
+    }
+    let name = host.to_ascii_lowercase();
+    if name == "localhost"
+        || name == crate::store::host_name().to_ascii_lowercase()
+        || name == settings.x509_certificate_name.to_ascii_lowercase()
+        || connection().filter_map(connection_host).any(|(h, _)| h.eq_ignore_ascii_case(&name))
+    {
+        return true;
+    }
+    let Ok(ip) = name.parse::<IpAddr>() else { return false };
+    if ip.to_canonical().is_loopback() {
+        return true;
+    }
+    bindings().filter_map(|b| crate::engines::net::bind::parse_binding(b).ok()).any(|a| {
+        let bound = a.ip().to_canonical();
+        bound == ip.to_canonical() || (bound.is_unspecified() && bound.is_ipv4() == ip.is_ipv4() && is_local(ip))
+    })
+}
+
+/// Is `ip` an address of this machine? Only a local address can be bound.
+fn is_local(ip: IpAddr) -> bool {
+    std::net::UdpSocket::bind((ip, 0)).is_ok()
 }
 
 /// `text` split around `key` (ASCII, any case).
@@ -216,6 +313,7 @@ mod tests {
         assert_eq!(
             u,
             MessageUrl {
+                server: None,
                 mailbox: Some("Drafts".into()),
                 uidvalidity: Some(385759045),
                 uid: 20,
@@ -230,6 +328,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!((u.mailbox.as_deref(), u.uid, u.partial), (Some("Sent Items"), 3, Some((2, Some(5)))));
+        assert_eq!(u.server, Some(("mail.contoso.com".into(), None)));
+        let u = parse_url("imap://[::1]:1143/INBOX/;UID=1", "b").unwrap();
+        assert_eq!(u.server, Some(("::1".into(), Some(1143))));
         let u = parse_url(";UID=7/;SECTION=HEADER.FIELDS%20(SUBJECT%20FROM)", "bob@contoso.com").unwrap();
         assert_eq!(u.mailbox, None);
         assert_eq!(u.want, Want::HeaderFields { names: vec![b"SUBJECT".to_vec(), b"FROM".to_vec()], not: false });
@@ -242,8 +343,37 @@ mod tests {
             "/INBOX/;UID=0",
             "/INBOX/;UID=1/;SECTION=1.X",
             "INBOX/;UID=1",
+            "imap://host:port/INBOX/;UID=1",
+            "imap:///INBOX/;UID=1",
         ] {
             assert_eq!(parse_url(refused, "bob@contoso.com"), None, "{refused}");
+        }
+    }
+
+    #[test]
+    fn the_server_of_a_url_must_be_this_one() {
+        let mut settings = ProtocolSettings::defaults(crate::store::Protocol::Imap4, "cas01.contoso.com", "/x");
+        settings.unencrypted_or_tls_bindings = vec!["127.0.0.1:1143".into()];
+        settings.ssl_bindings = vec!["0.0.0.0:1993".into()];
+        settings.external_connection_settings = vec!["mail.contoso.com:993:SSL".into()];
+        let this = |host: &str, port: Option<u16>| names_this_server(&settings, host, port);
+        for (host, port) in [
+            ("cas01.contoso.com", None),
+            ("CAS01.Contoso.com", Some(993)),
+            ("mail.contoso.com", Some(993)),
+            ("localhost", Some(1143)),
+            ("127.0.0.1", Some(1993)),
+            ("::1", None),
+        ] {
+            assert!(this(host, port), "{host} {port:?} is this server");
+        }
+        for (host, port) in [
+            ("mail.fabrikam.com", None),
+            ("cas01.contoso.com", Some(144)),
+            ("192.0.2.1", None),
+            ("cas02.contoso.com", Some(993)),
+        ] {
+            assert!(!this(host, port), "{host} {port:?} is another server");
         }
     }
 }

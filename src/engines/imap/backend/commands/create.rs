@@ -1,5 +1,6 @@
 //! CREATE (RFC 3501 6.3.3): parents are created too; with SPECIAL-USE's
-//! USE attributes (RFC 6154 5.2, CREATE-SPECIAL-USE).
+//! USE attributes (RFC 6154 5.2, CREATE-SPECIAL-USE). The name is stored
+//! in NFC (RFC 9051 6.3.4; `oldname`).
 
 use imap_codec::imap_types::mailbox::Mailbox;
 
@@ -16,7 +17,10 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     }
     let mbx = user.mailbox;
     match s.shared.db.run(move |db| db.create_folder(mbx, &name)).await {
-        Ok(_) => Done::completed("CREATE"),
+        Ok(_) => {
+            super::oldname::stored(s, &mailbox).await;
+            Done::completed("CREATE")
+        }
         Err(e) => Done::failed(&e),
     }
 }
@@ -46,7 +50,10 @@ pub async fn run_special_use(s: &mut ImapSession, mailbox: Vec<u8>, special_use:
     let mbx = user.mailbox;
     let special = (!attrs.is_empty()).then(|| attrs.join(" "));
     match s.shared.db.run(move |db| db.create_special_folder(mbx, &name, special.as_deref())).await {
-        Ok(_) => Done::completed("CREATE"),
+        Ok(_) => {
+            super::oldname::stored(s, &mailbox).await;
+            Done::completed("CREATE")
+        }
         Err(e) => Done::failed(&e),
     }
 }

@@ -1,4 +1,6 @@
-//! DELETE (RFC 3501 6.3.4): user folders only; Exchange's own stay.
+//! DELETE (RFC 3501 6.3.4): user folders only; Exchange's own stay. A
+//! name sent in another form than NFC deletes the NFC folder (RFC 9051
+//! 6.3.5; `oldname`).
 
 use imap_codec::imap_types::mailbox::Mailbox;
 
@@ -17,8 +19,12 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     }
     let Some(user) = &s.user else { return Done::failed(&MailError::NoSuchFolder) };
     let mbx = user.mailbox;
-    match s.shared.db.run(move |db| db.delete_folder(mbx, &folder.name)).await {
-        Ok(()) => Done::completed("DELETE"),
+    let name = folder.name.clone();
+    match s.shared.db.run(move |db| db.delete_folder(mbx, &name)).await {
+        Ok(()) => {
+            super::oldname::deleted(s, &mailbox, &folder);
+            Done::completed("DELETE")
+        }
         Err(e) => Done::failed(&e),
     }
 }

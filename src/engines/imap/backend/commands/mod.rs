@@ -22,6 +22,7 @@ pub mod list_extended;
 pub mod logout;
 pub mod namespace;
 pub mod noop;
+pub mod oldname;
 pub mod quota;
 pub mod rename;
 pub mod rev2;
@@ -36,6 +37,7 @@ pub mod thread;
 
 use imap_codec::imap_types::command::CommandBody;
 use imap_codec::imap_types::mailbox::Mailbox;
+use unicode_normalization::UnicodeNormalization;
 
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
@@ -177,8 +179,31 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
 /// The stored folder name a client's mailbox argument means: INBOX in any
 /// case is the Inbox; other names are modified UTF-7, or UTF-8 as sent once
 /// the client enabled UTF8=ACCEPT or IMAP4rev2 (`utf8`: RFC 6855 3, RFC
-/// 9051 5.1; `&` is then itself).
+/// 9051 5.1; `&` is then itself). Names are Net-Unicode (RFC 5198: NFC), so
+/// a name sent in another form (`e` and a combining acute for `é`) means
+/// the folder stored in NFC; CREATE and RENAME store that form (RFC 9051
+/// 6.3.4: reject or convert) and say so (`oldname`).
 pub fn folder_name(mailbox: &Mailbox, utf8: bool) -> Option<String> {
+    name_as_sent(mailbox, utf8).map(|n| n.nfc().collect())
+}
+
+/// The mailbox argument as the client sent it, when the folder name it
+/// means is not the same text (it was put in NFC).
+pub fn normalized_from(mailbox: &Mailbox, utf8: bool) -> Option<String> {
+    let sent = name_as_sent(mailbox, utf8)?;
+    let stored: String = sent.nfc().collect();
+    if stored == sent {
+        return None;
+    }
+    match mailbox {
+        Mailbox::Inbox => None,
+        Mailbox::Other(other) => std::str::from_utf8(other.as_ref()).ok().map(str::to_string),
+    }
+}
+
+/// The name decoded as the client wrote it (no trailing separator), before
+/// it is put in NFC.
+fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
     match mailbox {
         Mailbox::Inbox => Some("INBOX".to_string()),
         Mailbox::Other(other) => {
@@ -207,7 +232,15 @@ pub fn display_name(folder: &Folder, utf8: bool) -> String {
 /// Tasks) do not exist unless ShowHiddenFoldersEnabled.
 pub async fn find_folder(s: &ImapSession, mailbox: &Mailbox<'_>) -> Result<Option<Folder>, MailError> {
     let Some(name) = folder_name(mailbox, s.enabled.utf8) else { return Ok(None) };
-    find_folder_named(s, name).await
+    if let Some(found) = find_folder_named(s, name.clone()).await? {
+        return Ok(Some(found));
+    }
+    // A folder created before names were put in NFC keeps the form it was
+    // created with, and is still found by it.
+    match name_as_sent(mailbox, s.enabled.utf8) {
+        Some(sent) if sent != name => find_folder_named(s, sent).await,
+        _ => Ok(None),
+    }
 }
 
 /// [`find_folder`] for a stored folder name.

@@ -1,4 +1,5 @@
-//! RENAME (RFC 3501 6.3.5); renaming INBOX moves its messages.
+//! RENAME (RFC 3501 6.3.5); renaming INBOX moves its messages. The new
+//! name is stored in NFC (RFC 9051 6.3.6; `oldname`).
 
 use imap_codec::imap_types::mailbox::Mailbox;
 
@@ -13,13 +14,14 @@ pub async fn run(s: &mut ImapSession, from: Mailbox<'static>, to: Mailbox<'stati
         Ok(None) => return Done::failed(&MailError::NoSuchFolder),
         Err(e) => return Done::failed(&e),
     };
-    let (Some(user), Some(to)) = (&s.user, folder_name(&to, s.enabled.utf8)) else {
+    let (Some(user), Some(new_name)) = (&s.user, folder_name(&to, s.enabled.utf8)) else {
         return Done::bad(texts::ARGUMENT_ERROR);
     };
     let mbx = user.mailbox;
-    match s.shared.db.run(move |db| db.rename_folder(mbx, &folder.name, &to)).await {
+    match s.shared.db.run(move |db| db.rename_folder(mbx, &folder.name, &new_name)).await {
         Ok(()) => {
             s.shared.notify_change();
+            super::oldname::stored(s, &to).await;
             Done::completed("RENAME")
         }
         Err(e) => Done::failed(&e),

@@ -25,13 +25,30 @@ use crate::store::mail::{Folder, MailResult};
 /// `* LIST (attributes) "/" name` for the folder being selected (RFC 9051
 /// 6.3.2: the attributes must be accurate, as LIST gives them).
 pub async fn select_list(s: &ImapSession, folder: &Folder) -> MailResult<Vec<u8>> {
+    folder_list(s, folder, None).await
+}
+
+/// The LIST response for a folder, with an OLDNAME extended data item
+/// (RFC 9051 7.3.1) when `old_name` is given.
+pub async fn folder_list(s: &ImapSession, folder: &Folder, old_name: Option<&str>) -> MailResult<Vec<u8>> {
     let Some(user) = &s.user else { return Ok(vec![]) };
     let mbx = user.mailbox;
     let folders = s.shared.db.run(move |db| db.folders(mbx)).await?;
     let show_hidden = s.show_hidden();
     let visible: Vec<&Folder> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
-    let mut line = format!("* LIST ({}) \"/\" ", attributes(folder, &visible, false).join(" ")).into_bytes();
-    out::mailbox(&mut line, &super::display_name(folder, s.enabled.utf8), s.enabled.utf8);
+    let attrs = attributes(folder, &visible, false).join(" ");
+    Ok(list_line(&attrs, &super::display_name(folder, s.enabled.utf8), old_name, s.enabled.utf8))
+}
+
+/// `* LIST (attrs) "/" name` and, with `old_name`, ` ("OLDNAME" (old))`.
+pub fn list_line(attrs: &str, name: &str, old_name: Option<&str>, utf8: bool) -> Vec<u8> {
+    let mut line = format!("* LIST ({attrs}) \"/\" ").into_bytes();
+    out::mailbox(&mut line, name, utf8);
+    if let Some(old) = old_name {
+        line.extend_from_slice(b" (\"OLDNAME\" (");
+        out::mailbox(&mut line, old, utf8);
+        line.extend_from_slice(b"))");
+    }
     line.extend_from_slice(b"\r\n");
-    Ok(line)
+    line
 }

@@ -52,7 +52,7 @@ pub async fn log_in(
             return Ok(Step::Continue);
         }
         LoginOutcome::Unavailable(e) => {
-            eprintln!("mailsh: IMAP4: the config store could not be read: {e}");
+            eprintln!("mailsh: IMAP4: the logon could not be checked: {e}");
             s.reply(stream, tag, "NO", failed).await?;
             return Ok(Step::Continue);
         }
