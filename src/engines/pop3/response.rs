@@ -229,7 +229,7 @@ mod tests {
         while m.len() < 3 * 64 * 1024 {
             m.extend(std::iter::repeat_n(b'.', 1 + k % 3));
             m.extend(std::iter::repeat_n(b'x', k % 97));
-            m.extend_from_slice(if k % 5 == 0 { b"\n" } else { b"\r\n" });
+            m.extend_from_slice(if k.is_multiple_of(5) { b"\n" } else { b"\r\n" });
             k += 1;
         }
         let want = by_lines(&m);
