@@ -11,6 +11,7 @@ mod fuzz_tests;
 pub mod highlight;
 pub mod history;
 mod keys;
+mod progress_pane;
 pub mod repl;
 pub mod replay;
 pub mod services_hook;
