@@ -432,3 +432,96 @@ fn progress_stays_out_of_the_transcript() {
     assert!(text.contains("\ndone\n"), "{text}");
     assert!(!text.contains("Ann Beebe\n") && !text.contains('\x1b'), "{text}");
 }
+
+/// The line as the editor paints it after a key: the prompt, the command
+/// (highlighted), then everything below cleared: no menu, nothing left
+/// under the line.
+fn painted(line: &str) -> String {
+    format!(
+        "\x1b[0m\x1b[?25l\x1b[1;2H\x1b[J\x1b[1;1H\x1b[92m{PROMPT}\x1b[96m\x1b[35m\x1b[0m\x1b[0m{line}\x1b7\x1b[2;1H\x1b[J\x1b8"
+    )
+}
+
+#[test]
+fn tab_cycles_in_place_and_shift_tab_goes_back() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    check(&mut s, "'ready'", "ready");
+    s.expect("\x1b[?25h");
+    let command = |name: &str| painted(&format!("\x1b[33m{name}\x1b[0m"));
+    // Each key repaints the line once, with the match in place of the word.
+    let key = |s: &mut Pty, keys: &str| {
+        s.send(keys);
+        s.read_until("\x1b[?25h")
+    };
+    // One match: Tab puts it in place, a second Tab leaves it.
+    assert_eq!(key(&mut s, "Get-CAS\t"), command("Get-CASMailbox"));
+    assert_eq!(key(&mut s, "\t"), command("Get-CASMailbox"));
+    // Typing ends the round; the next Tab completes the word as it is now.
+    key(&mut s, "\x15");
+    assert_eq!(key(&mut s, "Get-C\t"), command("Get-CASMailbox"));
+    assert_eq!(key(&mut s, "\t"), command("Get-ChildItem"));
+    assert_eq!(key(&mut s, "\t"), command("Get-Command"));
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-ChildItem"));
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-CASMailbox"));
+    // Back past the first match comes round to the last.
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-Credential"));
+    assert_eq!(key(&mut s, "\t"), command("Get-CASMailbox"));
+    // Enter runs the line as it stands.
+    s.send(" jsmith | Select-Object -ExpandProperty PopEnabled");
+    s.press("\r");
+    s.expect("\r\nTrue\r\n");
+    // Shift-Tab on a fresh word starts from the last match.
+    s.expect("\x1b[?25h");
+    assert_eq!(key(&mut s, "Get-C\x1b[Z"), command("Get-Credential"));
+    s.send("\x15");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+/// The text of terminal output without its escape sequences.
+fn without_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+        } else if chars.next_if_eq(&'[').is_some() {
+            // Parameters and intermediates up to the final byte.
+            while chars.next().is_some_and(|c| !c.is_ascii_alphabetic()) {}
+        } else {
+            chars.next();
+        }
+    }
+    out
+}
+
+#[test]
+fn ctrl_space_shows_the_matches_as_a_menu() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.expect("\x1b[?25h");
+    s.send("Get-C\x00");
+    // The line as typed, the grid of every match under it (the first selected).
+    let menu = s.read_until("\x1b[?25h");
+    assert_eq!(
+        without_escapes(&menu),
+        format!(
+            "{PROMPT}Get-CGet-CASMailbox      Get-ChildItem       Get-Command         Get-Content         \r\nGet-Credential      "
+        )
+    );
+    // Tab moves through the menu, Shift-Tab back, Enter takes the selection.
+    s.send("\t");
+    s.expect("\x1b[?25h");
+    s.send("\x1b[Z");
+    s.expect("\x1b[?25h");
+    s.send("\r");
+    // The grid is gone (the repaint clears below the prompt), the line holds the match.
+    assert_eq!(without_escapes(&s.read_until("\x1b[?25h")), format!("{PROMPT}Get-CASMailbox"));
+    s.send("\x15");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}

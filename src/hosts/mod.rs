@@ -16,3 +16,4 @@ pub mod repl;
 pub mod replay;
 pub mod services_hook;
 pub mod session;
+mod tab_cycle;
