@@ -325,3 +325,203 @@ fn ctrl_r_then_enter_runs_the_line_found() {
     let history = std::fs::read_to_string(dir.path().join("config.db.d/history.txt")).expect("history");
     assert_eq!(history.lines().filter(|l| *l == "'alpha ' + 'one'").count(), 2, "{history}");
 }
+
+/// The REPL on a 40-column terminal.
+fn spawn_narrow(store: &std::path::Path) -> Pty {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailsh"));
+    cmd.env("MAILSH_STORE", store)
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "contoso.com")
+        .env("COLUMNS", "40")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    Pty::spawn(cmd)
+}
+
+/// The progress pane as drawn: cursor saved, each row at the top of the
+/// window in reverse video (colour is off) padded to 40 columns, rows of a
+/// taller pane drawn before blanked, cursor restored.
+fn pane(rows: &[&str], blanked: usize) -> String {
+    let mut text = String::from("\x1b7");
+    for (i, row) in rows.iter().enumerate() {
+        text.push_str(&format!("\x1b[{};1H\x1b[7m{row:<40}\x1b[0m", i + 1));
+    }
+    for i in rows.len()..rows.len() + blanked {
+        text.push_str(&format!("\x1b[{};1H\x1b[2K", i + 1));
+    }
+    text + "\x1b8"
+}
+
+/// Runs a line and returns its output whole: from the end of the echoed
+/// line to the prompt drawn again (reedline starts it by hiding the cursor).
+fn output_of(s: &mut Pty, line: &str) -> String {
+    s.send_line(line);
+    s.expect("\x1b[?25h\x1b[J\r\n");
+    let out = s.read_until("\x1b[0m\x1b[?25l");
+    s.expect(PROMPT);
+    out
+}
+
+#[test]
+fn write_progress_draws_the_pane_at_the_top_and_output_goes_under_it() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn_narrow(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    let full = [
+        "",
+        " Checking mailboxes",
+        "    Ann Beebe",
+        "    [oooooooooooooo              ]",
+        "    00:01:15 remaining.",
+        "",
+        "    Reading the IMAP4 settings",
+        "",
+    ];
+    let out = output_of(
+        &mut s,
+        "Write-Progress -Activity 'Checking mailboxes' -Status 'Ann Beebe' -PercentComplete 50 -SecondsRemaining 75 -CurrentOperation 'Reading the IMAP4 settings'; Write-Host 'under the pane'; Write-Progress -Activity 'Checking mailboxes' -Completed; Write-Host 'after'",
+    );
+    // Drawn; taken down around the output, drawn again; -Completed blanks it.
+    let expected = [
+        pane(&full, 0),
+        pane(&[], 8),
+        "under the pane\r\n".to_string(),
+        pane(&full, 0),
+        pane(&[], 8),
+        "after\r\n".to_string(),
+    ]
+    .concat();
+    assert_eq!(out, expected);
+
+    // Nested activities: the child two columns in under its parent.
+    let out = output_of(
+        &mut s,
+        "Write-Progress -Id 1 -Activity 'All servers' -Status 'CAS01'; Write-Progress -Id 2 -ParentId 1 -Activity 'Mailboxes' -Status 'jsmith' -PercentComplete 100",
+    );
+    let parent = ["", " All servers", "    CAS01", ""];
+    let nested =
+        ["", " All servers", "    CAS01", "   Mailboxes", "      jsmith", "      [oooooooooooooooooooooooooo]", ""];
+    // A command line that never said -Completed leaves no pane behind.
+    assert_eq!(out, [pane(&parent, 0), pane(&nested, 0), pane(&[], 7)].concat());
+
+    // $ProgressPreference SilentlyContinue: nothing drawn.
+    let out = output_of(
+        &mut s,
+        "$ProgressPreference = 'SilentlyContinue'; Write-Progress -Activity 'Hidden' -Status 'x'; 'shown'",
+    );
+    assert_eq!(out, "shown\r\n");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+#[test]
+fn progress_stays_out_of_the_transcript() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let transcript = dir.path().join("session.txt");
+    let mut s = spawn_narrow(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.run(&format!("Start-Transcript -Path {}", transcript.display()));
+    s.send_line("Write-Progress -Activity 'Checking mailboxes' -Status 'Ann Beebe'; 'done'");
+    s.expect(" Checking mailboxes");
+    s.expect("done\r\n");
+    s.expect(PROMPT);
+    s.run("Stop-Transcript");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+    let text = std::fs::read_to_string(&transcript).expect("the transcript");
+    assert!(text.contains("\ndone\n"), "{text}");
+    assert!(!text.contains("Ann Beebe\n") && !text.contains('\x1b'), "{text}");
+}
+
+/// The line as the editor paints it after a key: the prompt, the command
+/// (highlighted), then everything below cleared: no menu, nothing left
+/// under the line.
+fn painted(line: &str) -> String {
+    format!(
+        "\x1b[0m\x1b[?25l\x1b[1;2H\x1b[J\x1b[1;1H\x1b[92m{PROMPT}\x1b[96m\x1b[35m\x1b[0m\x1b[0m{line}\x1b7\x1b[2;1H\x1b[J\x1b8"
+    )
+}
+
+#[test]
+fn tab_cycles_in_place_and_shift_tab_goes_back() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    new_mailbox(&mut s, "John Smith", "jsmith");
+    check(&mut s, "'ready'", "ready");
+    s.expect("\x1b[?25h");
+    let command = |name: &str| painted(&format!("\x1b[33m{name}\x1b[0m"));
+    // Each key repaints the line once, with the match in place of the word.
+    let key = |s: &mut Pty, keys: &str| {
+        s.send(keys);
+        s.read_until("\x1b[?25h")
+    };
+    // One match: Tab puts it in place, a second Tab leaves it.
+    assert_eq!(key(&mut s, "Get-CAS\t"), command("Get-CASMailbox"));
+    assert_eq!(key(&mut s, "\t"), command("Get-CASMailbox"));
+    // Typing ends the round; the next Tab completes the word as it is now.
+    key(&mut s, "\x15");
+    assert_eq!(key(&mut s, "Get-C\t"), command("Get-CASMailbox"));
+    assert_eq!(key(&mut s, "\t"), command("Get-ChildItem"));
+    assert_eq!(key(&mut s, "\t"), command("Get-Command"));
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-ChildItem"));
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-CASMailbox"));
+    // Back past the first match comes round to the last.
+    assert_eq!(key(&mut s, "\x1b[Z"), command("Get-Credential"));
+    assert_eq!(key(&mut s, "\t"), command("Get-CASMailbox"));
+    // Enter runs the line as it stands.
+    s.send(" jsmith | Select-Object -ExpandProperty PopEnabled");
+    s.press("\r");
+    s.expect("\r\nTrue\r\n");
+    // Shift-Tab on a fresh word starts from the last match.
+    s.expect("\x1b[?25h");
+    assert_eq!(key(&mut s, "Get-C\x1b[Z"), command("Get-Credential"));
+    s.send("\x15");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}
+
+/// The text of terminal output without its escape sequences.
+fn without_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+        } else if chars.next_if_eq(&'[').is_some() {
+            // Parameters and intermediates up to the final byte.
+            while chars.next().is_some_and(|c| !c.is_ascii_alphabetic()) {}
+        } else {
+            chars.next();
+        }
+    }
+    out
+}
+
+#[test]
+fn ctrl_space_shows_the_matches_as_a_menu() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut s = spawn(&dir.path().join("config.db"));
+    s.expect(PROMPT);
+    s.expect("\x1b[?25h");
+    s.send("Get-C\x00");
+    // The line as typed, the grid of every match under it (the first selected).
+    let menu = s.read_until("\x1b[?25h");
+    assert_eq!(
+        without_escapes(&menu),
+        format!(
+            "{PROMPT}Get-CGet-CASMailbox      Get-ChildItem       Get-Command         Get-Content         \r\nGet-Credential      "
+        )
+    );
+    // Tab moves through the menu, Shift-Tab back, Enter takes the selection.
+    s.send("\t");
+    s.expect("\x1b[?25h");
+    s.send("\x1b[Z");
+    s.expect("\x1b[?25h");
+    s.send("\r");
+    // The grid is gone (the repaint clears below the prompt), the line holds the match.
+    assert_eq!(without_escapes(&s.read_until("\x1b[?25h")), format!("{PROMPT}Get-CASMailbox"));
+    s.send("\x15");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+}

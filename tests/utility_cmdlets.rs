@@ -69,12 +69,15 @@ fn on_a_terminal(script: &str) -> (Pty, tempfile::TempDir) {
 fn write_progress_draws_its_pane_on_a_terminal() {
     let (mut t, _dir) =
         on_a_terminal("Write-Progress -Activity 'Checking mailboxes' -Status 'Ann Beebe' -PercentComplete 50; 'done'");
-    // Cursor saved, the first line of the pane in reverse video at the top, the bar, cursor restored.
-    t.expect("\x1b7\x1b[1;1H\x1b[7m Checking mailboxes");
-    t.expect("\x1b[7m    Ann Beebe");
-    t.expect("    [oooo");
-    t.expect("\x1b8");
-    t.expect("done");
+    // powershell.exe -Command in a console window shows progress too: cursor
+    // saved, a blank row, the activity, status and bar in reverse video at
+    // the top, cursor restored; taken down around the output and when the
+    // command ends.
+    t.expect(&format!("\x1b7\x1b[1;1H\x1b[7m{:120}\x1b[0m\x1b[2;1H\x1b[7m Checking mailboxes ", ""));
+    t.expect("\x1b[3;1H\x1b[7m    Ann Beebe ");
+    t.expect(&format!("\x1b[4;1H\x1b[7m    [{}{}] ", "o".repeat(54), " ".repeat(54)));
+    t.expect("\x1b[5;1H\x1b[2K\x1b8done\r\n\x1b7");
+    t.expect("\x1b[5;1H\x1b[2K\x1b8");
     assert_eq!(t.wait_exit(), Some(0));
 }
 

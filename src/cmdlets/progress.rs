@@ -1,11 +1,11 @@
-//! Write-Progress: PowerShell 5.1's progress pane, drawn at the top of the
-//! terminal (and cleared with -Completed). Progress is for the person at
-//! the terminal: without one, or with $ProgressPreference SilentlyContinue,
-//! nothing is written, never into redirected output, transcripts or
-//! replays.
+//! Write-Progress: hands the host a progress record (the console draws
+//! PowerShell 5.1's pane, `hosts/progress_pane.rs`; -Completed removes the
+//! activity). With $ProgressPreference SilentlyContinue nothing is sent;
+//! progress never reaches redirected output, transcripts or replays.
 
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
+use crate::runtime::progress::ProgressRecord;
 use crate::runtime::session::{Action, Session};
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
@@ -31,50 +31,27 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![powershell_cmdlet!(sig, write_progress)]
 }
 
-/// The pane's lines, `width` columns wide, as 5.1's console host draws it.
-pub fn pane(args: &Args, width: usize) -> Vec<String> {
-    let activity = args.string("Activity").unwrap_or_default();
-    let status = args.string("Status").unwrap_or_else(|| "Processing".into());
-    let mut lines = vec![format!(" {activity}"), format!("    {status}")];
-    if let Some(p) = args.int("PercentComplete").filter(|p| *p >= 0) {
-        let inner = width.saturating_sub(7).max(10);
-        let done = inner * p as usize / 100;
-        lines.push(format!("    [{}{}]", "o".repeat(done), " ".repeat(inner - done)));
+/// The record Write-Progress's arguments describe, with .NET's defaults.
+fn record(args: &Args) -> ProgressRecord {
+    let int = |name: &str, default: i64| args.int(name).unwrap_or(default) as i32;
+    ProgressRecord {
+        activity_id: int("Id", 0),
+        parent_id: int("ParentId", -1),
+        activity: args.string("Activity").unwrap_or_default(),
+        status: args.string("Status").unwrap_or_else(|| "Processing".into()),
+        current_operation: args.string("CurrentOperation").unwrap_or_default(),
+        percent_complete: int("PercentComplete", -1),
+        seconds_remaining: int("SecondsRemaining", -1),
+        completed: args.switch("Completed"),
     }
-    if let Some(op) = args.string("CurrentOperation") {
-        lines.push(format!("    {op}"));
-    }
-    if let Some(s) = args.int("SecondsRemaining").filter(|s| *s >= 0) {
-        let t = crate::runtime::value::format_timespan(s);
-        lines.push(format!("    {t} remaining."));
-    }
-    lines.push(String::new());
-    lines
 }
 
 fn write_progress(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
-    if !cx.host.is_terminal() {
-        return Ok(());
-    }
     if matches!(Action::from_value(&cx.get_var("ProgressPreference")), Action::SilentlyContinue | Action::Ignore) {
         return Ok(());
     }
-    let width = cx.host.width();
-    let lines = pane(args, width);
-    // Save the cursor, draw (or blank) the pane at the top in reverse video, restore.
-    let mut text = String::from("\u{1b}7");
-    for (i, line) in lines.iter().enumerate() {
-        text.push_str(&format!("\u{1b}[{};1H", i + 1));
-        if args.switch("Completed") {
-            text.push_str("\u{1b}[2K");
-        } else {
-            let cut: String = line.chars().take(width).collect();
-            let pad = width.saturating_sub(cut.chars().count());
-            text.push_str(&format!("\u{1b}[7m{cut}{}\u{1b}[0m", " ".repeat(pad)));
-        }
-    }
-    text.push_str("\u{1b}8");
-    cx.host.write_err(&text);
+    let source = args.int("SourceId").unwrap_or(0);
+    cx.host.write_progress(source, &record(args));
     Ok(())
 }
 
@@ -84,16 +61,15 @@ mod tests {
     use crate::runtime::signature::Signature;
 
     #[test]
-    fn the_pane_shows_activity_status_and_bar() {
+    fn the_record_takes_dotnet_defaults() {
         let defs = definitions();
         let sig: &'static Signature = Box::leak(Box::new(defs[0].signature.clone()));
         let mut args = Args::new(sig, crate::language::ast::Span { start: 0, end: 0 });
         args.set("Activity", Value::str("Checking"));
-        args.set("Status", Value::str("Ann"));
-        args.set("PercentComplete", Value::Int(50));
-        let lines = pane(&args, 27);
-        assert_eq!(lines[0], " Checking");
-        assert_eq!(lines[1], "    Ann");
-        assert_eq!(lines[2], "    [oooooooooo          ]");
+        let r = record(&args);
+        assert_eq!(
+            (r.activity_id, r.parent_id, r.status.as_str(), r.percent_complete, r.seconds_remaining, r.completed),
+            (0, -1, "Processing", -1, -1, false)
+        );
     }
 }

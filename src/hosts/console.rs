@@ -6,7 +6,14 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::progress_pane::{PendingProgress, draw};
+use crate::runtime::progress::ProgressRecord;
 use crate::runtime::session::Host;
+
+/// A progress update that changes nothing but text waits this long after
+/// the last drawing (or for the next output): a loop reporting every record
+/// is not slowed by the terminal.
+const PROGRESS_REDRAW: std::time::Duration = std::time::Duration::from_millis(100);
 
 pub struct Console {
     interactive: bool,
@@ -14,13 +21,74 @@ pub struct Console {
     width: usize,
     /// The session's Ctrl-C flag: Ctrl-C at a prompt sets it.
     interrupt: Arc<AtomicBool>,
+    /// The activities Write-Progress reported, and the rows of the pane drawn
+    /// for them at the top of the window (0: none shown).
+    progress: PendingProgress,
+    pane_rows: usize,
+    pane_drawn: Option<std::time::Instant>,
 }
 
 impl Console {
     pub fn new(interactive: bool, interrupt: Arc<AtomicBool>) -> Console {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Console { interactive, color, width: terminal_width().unwrap_or(120), interrupt }
+        Console {
+            interactive,
+            color,
+            width: terminal_width().unwrap_or(120),
+            interrupt,
+            progress: PendingProgress::default(),
+            pane_rows: 0,
+            pane_drawn: None,
+        }
     }
+
+    /// The pane's rows for what is pending (none when nothing is).
+    fn progress_rows(&mut self) -> Vec<String> {
+        // As 5.1: at most a third of the window, never fewer than five rows.
+        let max_height = (terminal_rows().unwrap_or(24) / 3).max(5);
+        self.progress.render(self.width, max_height).unwrap_or_default()
+    }
+
+    /// Draws the pane for what is pending (or takes it down when nothing is).
+    fn show_progress(&mut self) {
+        let rows = self.progress_rows();
+        self.paint_progress(rows);
+    }
+
+    fn paint_progress(&mut self, rows: Vec<String>) {
+        let text = draw(&rows, self.pane_rows, self.color);
+        self.pane_rows = rows.len();
+        self.pane_drawn = Some(std::time::Instant::now());
+        write_or_exit(std::io::stderr().lock(), &text);
+    }
+
+    /// Blanks the pane's rows, so what scrolls up under it carries no copy of it.
+    fn hide_progress(&mut self) {
+        if self.pane_rows > 0 {
+            write_or_exit(std::io::stderr().lock(), &draw(&[], self.pane_rows, self.color));
+        }
+    }
+
+    /// Output goes under a progress pane as in 5.1's console host: the pane
+    /// is taken down before, and drawn again after.
+    fn around_progress(&mut self, write: impl FnOnce()) {
+        if self.pane_rows == 0 {
+            return write();
+        }
+        let _ = std::io::stdout().flush();
+        self.hide_progress();
+        write();
+        let _ = std::io::stdout().flush();
+        self.show_progress();
+    }
+}
+
+/// The terminal's rows (standard error's, where progress is drawn).
+fn terminal_rows() -> Option<usize> {
+    // SAFETY: TIOCGWINSZ writes a winsize into the struct we own.
+    let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut ws) } == 0;
+    if ok && ws.ws_row > 0 { Some(ws.ws_row as usize) } else { None }
 }
 
 /// The terminal's columns, or COLUMNS; None when output is redirected.
@@ -48,13 +116,13 @@ fn write_or_exit(mut w: impl Write, text: &str) {
 
 impl Host for Console {
     fn write_out(&mut self, text: &str) {
-        write_or_exit(std::io::stdout().lock(), text);
+        self.around_progress(|| write_or_exit(std::io::stdout().lock(), text));
     }
 
     fn write_err(&mut self, text: &str) {
         // Keep stdout and stderr in order when both go to one terminal.
         let _ = std::io::stdout().flush();
-        write_or_exit(std::io::stderr().lock(), text);
+        self.around_progress(|| write_or_exit(std::io::stderr().lock(), text));
     }
 
     /// Asks at the terminal; without one (input piped in), the answer is
@@ -115,6 +183,30 @@ impl Host for Console {
     /// terminal.
     fn is_terminal(&self) -> bool {
         std::io::stderr().is_terminal()
+    }
+
+    /// The pane at the top of the window, on a terminal only: never into
+    /// redirected output (nor transcripts, which the runtime writes).
+    fn write_progress(&mut self, source_id: i64, record: &ProgressRecord) {
+        if !self.is_terminal() {
+            return;
+        }
+        self.progress.update(source_id, record);
+        let rows = self.progress_rows();
+        let recent = self.pane_drawn.is_some_and(|t| t.elapsed() < PROGRESS_REDRAW);
+        if recent && rows.len() == self.pane_rows {
+            // Same shape, newer text: drawn at the next output or at an
+            // update after the pause.
+            return;
+        }
+        self.paint_progress(rows);
+    }
+
+    fn reset_progress(&mut self) {
+        self.hide_progress();
+        self.progress = PendingProgress::default();
+        self.pane_rows = 0;
+        self.pane_drawn = None;
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use reedline::{
     DefaultHinter, EditCommand, Emacs, FileBackedHistory, HistoryItem, KeyCode, KeyModifiers, Prompt, PromptEditMode,
@@ -13,6 +15,7 @@ use reedline::{
 use super::batch::{exit_code, report_parse_error};
 use super::complete::{ShellCompleter, Variables, variables_of};
 use super::highlight::ShellHighlighter;
+use super::keys;
 use crate::language::diagnose::ends_in_continuation;
 use crate::language::parse_script;
 use crate::runtime::pipeline::Outcome;
@@ -66,30 +69,30 @@ impl Validator for ShellValidator {
 }
 
 fn editor(cx: &Session, variables: Variables) -> Reedline {
-    let run_found = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = || Arc::new(AtomicBool::new(false));
+    let (run_found, cycling, backwards) = (flag(), flag(), flag());
     let mut keybindings = default_emacs_keybindings();
-    keybindings.add_binding(
-        KeyModifiers::NONE,
-        KeyCode::Tab,
-        ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
-    );
-    // Shift-Tab goes back through the matches; Ctrl+Space opens the menu
-    // (PSReadLine's MenuComplete).
+    // Tab and Shift-Tab complete in place, a match at a time (PSReadLine's
+    // TabCompleteNext / TabCompletePrevious, its Windows default).
+    keybindings.add_binding(KeyModifiers::NONE, KeyCode::Tab, keys::tab());
     for modifiers in [KeyModifiers::SHIFT, KeyModifiers::NONE] {
-        keybindings.add_binding(modifiers, KeyCode::BackTab, ReedlineEvent::MenuPrevious);
+        keybindings.add_binding(modifiers, KeyCode::BackTab, keys::shift_tab());
     }
+    // Ctrl+Space shows the matches as a menu (PSReadLine's MenuComplete).
     keybindings.add_binding(
         KeyModifiers::CONTROL,
         KeyCode::Char(' '),
         ReedlineEvent::UntilFound(vec![ReedlineEvent::Menu("completion_menu".to_string()), ReedlineEvent::MenuNext]),
     );
     let menu = Box::new(super::completion_menu::CompletionMenu::new("completion_menu"));
+    let round = Box::new(super::tab_cycle::TabCycle::new(keys::TAB_CYCLE, cycling.clone(), backwards.clone()));
     let mut line_editor = Reedline::create()
         .with_completer(Box::new(ShellCompleter::new(cx.store_path.clone(), variables)))
+        .with_menu(ReedlineMenu::EngineCompleter(round))
         .with_menu(ReedlineMenu::EngineCompleter(menu))
         .with_quick_completions(true)
         .with_partial_completions(true)
-        .with_edit_mode(Box::new(super::keys::ShellKeys::new(Emacs::new(keybindings), run_found.clone())))
+        .with_edit_mode(Box::new(keys::ShellKeys::new(Emacs::new(keybindings), run_found.clone(), cycling, backwards)))
         .with_break_signal(run_found)
         .with_highlighter(Box::new(ShellHighlighter))
         .with_validator(Box::new(ShellValidator))

@@ -23,5 +23,8 @@ pub fn run_shown(cx: &mut Session, script: &Script) -> Outcome {
         Ok(())
     });
     out.finish(cx);
+    // As the console host does when a command line ends: an activity its
+    // script never completed does not outlive it.
+    cx.host.reset_progress();
     outcome
 }

@@ -13,6 +13,7 @@ pub mod functions;
 pub mod members;
 pub mod ops;
 pub mod pipeline;
+pub mod progress;
 pub mod scope;
 pub mod session;
 pub mod should_process;

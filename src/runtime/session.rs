@@ -41,6 +41,12 @@ pub trait Host {
     }
     /// Clears the screen when standard output is a terminal (Clear-Host).
     fn clear_screen(&mut self) {}
+    /// Shows (or, completed, removes) an activity's progress; a host
+    /// without a terminal shows nothing (PSHostUserInterface.WriteProgress).
+    fn write_progress(&mut self, _source_id: i64, _record: &crate::runtime::progress::ProgressRecord) {}
+    /// Takes every activity's progress down: the console host does so when a
+    /// command line ends, whether or not its script said -Completed.
+    fn reset_progress(&mut self) {}
 }
 
 /// The text being run, to resolve spans into `At line:N char:M`.

@@ -84,11 +84,18 @@ impl Pty {
 
     /// Waits until `text` appears; consumes the output up to its end.
     pub fn expect(&mut self, text: &str) {
+        self.read_until(text);
+    }
+
+    /// Waits until `text` appears; consumes the output up to its end and
+    /// returns what came before it, for a test to compare whole.
+    pub fn read_until(&mut self, text: &str) -> String {
         let deadline = Instant::now() + DEADLINE;
         loop {
             if let Some(at) = self.pending.windows(text.len()).position(|w| w == text.as_bytes()) {
+                let before = String::from_utf8_lossy(&self.pending[..at]).into_owned();
                 self.pending.drain(..at + text.len());
-                return;
+                return before;
             }
             let open = self.pump();
             if !open || Instant::now() > deadline {
