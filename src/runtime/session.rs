@@ -680,7 +680,7 @@ fn host_object(width: usize) -> Value {
         vec![
             ("Name", Value::str("ConsoleHost")),
             ("Version", super::types::version(&[5, 1, 14393, 0])),
-            ("InstanceId", Value::Guid(super::types::statics::new_guid())),
+            ("InstanceId", Value::Guid(super::value::Guid::new(super::types::statics::new_guid()))),
             ("UI", ui),
             ("CurrentCulture", Value::str("en-US")),
             ("CurrentUICulture", Value::str("en-US")),
