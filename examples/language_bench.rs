@@ -79,7 +79,9 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-const RUNS: usize = 3;
+/// Runs per case, alternating the two interpreters; the median is reported (the
+/// loops are short, so single runs vary with the machine's load).
+const RUNS: usize = 7;
 
 fn main() {
     println!("| loop | mailsh | python3 | ratio |");

@@ -496,6 +496,24 @@ fn added_addresses_are_secondary_smtp_and_resolve() {
 }
 
 #[test]
+fn set_mailbox_applies_the_address_list_before_the_primary_address_and_audits_in_that_order() {
+    let s = Shell::new();
+    s.mailboxes(&["John Smith"]);
+    let r = s.cmd(
+        "Set-Mailbox johnsmith -PrimarySmtpAddress c@contoso.com -EmailAddresses 'SMTP:a@contoso.com','b@contoso.com' \
+         -DisplayName 'John A. Smith' -IssueWarningQuota 1KB -Password (ConvertTo-SecureString -String 'N3w-P@ss' -AsPlainText -Force); \
+         $m = Get-Mailbox johnsmith; $m.PrimarySmtpAddress; $m.EmailAddresses; \
+         $a = Search-AdminAuditLog -Cmdlets Set-Mailbox | Select-Object -First 1; $a.ModifiedProperties; $a.OriginalProperties",
+    );
+    let expected = "c@contoso.com\nSMTP:c@contoso.com\nsmtp:a@contoso.com\nsmtp:b@contoso.com\n\
+        DisplayName=John A. Smith\nEmailAddresses=SMTP:a@contoso.com, smtp:b@contoso.com\n\
+        PrimarySmtpAddress=c@contoso.com\nPassword=********\nIssueWarningQuota=1 KB (1,024 bytes)\n\
+        DisplayName=John Smith\nEmailAddresses=SMTP:johnsmith@contoso.com\nPrimarySmtpAddress=a@contoso.com\n\
+        Password=********\nIssueWarningQuota=Unlimited\n";
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), (expected, ""));
+}
+
+#[test]
 fn an_error_marks_the_command_not_the_pipe_after_it() {
     let s = Shell::new();
     let r = s.cmd("Get-CASMailbox nobody | % Name");

@@ -7,6 +7,8 @@ use super::common::{
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::opath_filter;
+use super::shown::Shown::{Made, Setting};
+use super::shown::{Resolved, Shown, resolve};
 use crate::format::views::CAS_MAILBOX;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
@@ -19,14 +21,8 @@ use crate::store::{
     CAS_COLUMNS, CasColumn, CasField, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store, cas_column,
 };
 
-/// What Get-CASMailbox shows for one property.
-enum Shown {
-    /// A client access setting, as `store::CAS_COLUMNS` declares it
-    /// (Set-CASMailbox sets it; -Filter compares it).
-    Setting,
-    /// Made from the mailbox and the server; read only.
-    Made(fn(&Subject) -> Value),
-}
+/// How a property that is no setting is made.
+type Make = fn(&Subject) -> Value;
 
 /// What a CAS mailbox object is made from.
 struct Subject<'a> {
@@ -45,10 +41,10 @@ impl Subject<'_> {
     }
 }
 
-use Shown::{Made, Setting};
-
-/// Every property, in Exchange 2013's Format-List order.
-const PROPERTIES: &[(&str, Shown)] = &[
+/// Every property, in Exchange 2013's Format-List order. A `Setting` is
+/// declared in `store::CAS_COLUMNS` (Set-CASMailbox sets it; -Filter
+/// compares it).
+const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("EmailAddresses", Made(|s| strings(&s.m.email_addresses))),
     ("LegacyExchangeDN", Made(|s| Value::str(legacy_dn(&s.m.alias)))),
     ("LinkedMasterAccount", Made(|_| Value::Null)),
@@ -129,29 +125,10 @@ const PROPERTIES: &[(&str, Shown)] = &[
     ("ObjectState", Made(|_| Value::str("Unchanged"))),
 ];
 
-/// A property resolved once: a setting's accessors, or how it is made.
-enum Resolved {
-    Setting(CasField),
-    Made(fn(&Subject) -> Value),
-}
-
 /// `PROPERTIES` with each setting found in the store's table (once).
-fn resolved() -> &'static [(&'static str, Resolved)] {
-    static RESOLVED: std::sync::OnceLock<Vec<(&'static str, Resolved)>> = std::sync::OnceLock::new();
-    RESOLVED.get_or_init(|| {
-        PROPERTIES
-            .iter()
-            .map(|(name, shown)| match shown {
-                // A name missing from the store's table is a programming
-                // error the unit test below catches; it shows as $null.
-                Setting => match cas_column(name) {
-                    Some(c) => (*name, Resolved::Setting(c.field)),
-                    None => (*name, Resolved::Made(|_| Value::Null)),
-                },
-                Made(f) => (*name, Resolved::Made(*f)),
-            })
-            .collect()
-    })
+fn resolved() -> &'static [(&'static str, Resolved<CasField, Make>)] {
+    static RESOLVED: std::sync::OnceLock<Vec<(&'static str, Resolved<CasField, Make>)>> = std::sync::OnceLock::new();
+    RESOLVED.get_or_init(|| resolve(PROPERTIES, |n| cas_column(n).map(|c| c.field), |_| Value::Null))
 }
 
 /// The property names, for -Filter.
@@ -423,7 +400,7 @@ fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Modified), ErrorRecord> {
             }
         }
     }
-    super::mailbox::apply_names(args, &mut new, &mut changed)?;
+    super::mailbox::apply_settings(args, &mut new, &mut changed)?;
     Ok((new, changed))
 }
 
@@ -513,15 +490,8 @@ mod tests {
 
     #[test]
     fn every_setting_of_the_store_is_shown_once_and_every_shown_setting_exists() {
-        for (name, shown) in PROPERTIES {
-            if matches!(shown, Setting) {
-                assert!(cas_column(name).is_some(), "{name} is not in store::CAS_COLUMNS");
-            }
-        }
-        for c in CAS_COLUMNS {
-            let shown = PROPERTIES.iter().filter(|(n, s)| *n == c.name && matches!(s, Setting)).count();
-            assert_eq!(shown, 1, "{} is shown {shown} times", c.name);
-        }
+        let table: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.name).collect();
+        super::super::shown::check_shown(PROPERTIES, &table, &[]);
         assert_eq!(PROPERTIES.len(), 68);
     }
 }

@@ -210,7 +210,7 @@ fn drive_children(cx: &mut Session, out: &mut Output, provider: &Provider, patte
     let mut names: Vec<String> = match provider {
         Provider::Env => std::env::vars_os().map(|(k, _)| k.to_string_lossy().into_owned()).collect(),
         Provider::Variable => cx.variable_names(),
-        Provider::Function => cx.scopes.visible_functions().iter().map(|f| f.name.clone()).collect(),
+        Provider::Function => cx.scopes.visible_functions().iter().map(|f| f.name.to_string()).collect(),
         _ => vec![],
     };
     names.sort_by_key(|n| n.to_lowercase());

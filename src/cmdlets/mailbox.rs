@@ -5,53 +5,64 @@ use super::common::{
 };
 use super::identity::{resolve_mailbox, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
+use super::shown::Shown::{Made, Setting};
+use super::shown::{Resolved, Shown, resolve};
 use crate::format::views::MAILBOX;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::{Value, now_unix};
-use crate::store::{Mailbox, NewMailbox, ServerInfo, Store, password};
+use crate::store::{
+    MAILBOX_COLUMNS, Mailbox, MailboxField, NewMailbox, ServerInfo, Store, apply_order, mailbox_column, password,
+};
 
 pub fn definitions() -> Vec<CmdletDef> {
     vec![new_definition(), get_definition(), set_definition(), remove_definition()]
 }
 
-/// How one property's value is made from the mailbox and its server.
-type MakeProperty = fn(&Mailbox, &ServerInfo) -> Value;
+/// How a property that is no setting is made from the mailbox and its server.
+type Make = fn(&Mailbox, &ServerInfo) -> Value;
 
 /// Every property of a mailbox object, in Exchange 2013's Format-List
-/// order, with how it is made: one line each, so no value can shift into
-/// its neighbour's column.
-const PROPERTIES: &[(&str, MakeProperty)] = &[
-    ("Name", |m, _| Value::str(m.name.clone())),
-    ("Alias", |m, _| Value::str(m.alias.clone())),
-    ("DisplayName", |m, _| Value::str(m.display_name.clone())),
-    ("UserPrincipalName", |m, _| Value::str(m.upn.clone())),
-    ("SamAccountName", |m, _| Value::str(m.alias.chars().take(20).collect::<String>())),
-    ("PrimarySmtpAddress", |m, _| Value::str(m.primary_smtp.clone())),
-    ("EmailAddresses", |m, _| strings(&m.email_addresses)),
-    ("LegacyExchangeDN", |m, _| Value::str(legacy_dn(&m.alias))),
-    ("ServerName", |_, s| Value::str(s.name.to_lowercase())),
-    ("Database", |_, s| Value::str(format!("Mailbox Database {}", s.name))),
-    ("ProhibitSendQuota", |m, _| quota_value(m.quotas.prohibit_send)),
-    ("ProhibitSendReceiveQuota", |m, _| quota_value(m.quotas.prohibit_send_receive)),
-    ("IssueWarningQuota", |m, _| quota_value(m.quotas.issue_warning)),
-    ("RecipientType", |_, _| Value::str("UserMailbox")),
-    ("RecipientTypeDetails", |_, _| Value::str("UserMailbox")),
-    ("HiddenFromAddressListsEnabled", |_, _| Value::Bool(false)),
-    ("OrganizationalUnit", |_, s| Value::str(format!("{}/Users", s.domain))),
-    ("DistinguishedName", |m, s| Value::str(distinguished_name(&s.domain, &m.name))),
-    ("Identity", |m, s| Value::str(canonical_name(&s.domain, &m.name))),
-    ("Guid", |m, _| Value::str(m.guid.clone())),
-    ("ExchangeVersion", |_, _| Value::str("0.20 (15.0.0.0)")),
-    ("WhenChanged", |m, _| Value::date_unix(m.changed)),
-    ("WhenCreated", |m, _| Value::date_unix(m.created)),
-    ("WhenChangedUTC", |m, _| Value::date_unix(m.changed)),
-    ("WhenCreatedUTC", |m, _| Value::date_unix(m.created)),
-    ("IsValid", |_, _| Value::Bool(true)),
-    ("ObjectState", |_, _| Value::str("Unchanged")),
+/// order: one line each, so no value can shift into its neighbour's column.
+/// A `Setting` is declared in `store::MAILBOX_COLUMNS` (Set-Mailbox sets it).
+const PROPERTIES: &[(&str, Shown<Make>)] = &[
+    ("Name", Setting),
+    ("Alias", Setting),
+    ("DisplayName", Setting),
+    ("UserPrincipalName", Setting),
+    ("SamAccountName", Made(|m, _| Value::str(m.alias.chars().take(20).collect::<String>()))),
+    ("PrimarySmtpAddress", Setting),
+    ("EmailAddresses", Setting),
+    ("LegacyExchangeDN", Made(|m, _| Value::str(legacy_dn(&m.alias)))),
+    ("ServerName", Made(|_, s| Value::str(s.name.to_lowercase()))),
+    ("Database", Made(|_, s| Value::str(format!("Mailbox Database {}", s.name)))),
+    ("ProhibitSendQuota", Setting),
+    ("ProhibitSendReceiveQuota", Setting),
+    ("IssueWarningQuota", Setting),
+    ("RecipientType", Made(|_, _| Value::str("UserMailbox"))),
+    ("RecipientTypeDetails", Made(|_, _| Value::str("UserMailbox"))),
+    ("HiddenFromAddressListsEnabled", Made(|_, _| Value::Bool(false))),
+    ("OrganizationalUnit", Made(|_, s| Value::str(format!("{}/Users", s.domain)))),
+    ("DistinguishedName", Made(|m, s| Value::str(distinguished_name(&s.domain, &m.name)))),
+    ("Identity", Made(|m, s| Value::str(canonical_name(&s.domain, &m.name)))),
+    ("Guid", Made(|m, _| Value::str(m.guid.clone()))),
+    ("ExchangeVersion", Made(|_, _| Value::str("0.20 (15.0.0.0)"))),
+    ("WhenChanged", Made(|m, _| Value::date_unix(m.changed))),
+    ("WhenCreated", Made(|m, _| Value::date_unix(m.created))),
+    ("WhenChangedUTC", Made(|m, _| Value::date_unix(m.changed))),
+    ("WhenCreatedUTC", Made(|m, _| Value::date_unix(m.created))),
+    ("IsValid", Made(|_, _| Value::Bool(true))),
+    ("ObjectState", Made(|_, _| Value::str("Unchanged"))),
 ];
+
+/// `PROPERTIES` with each setting found in the store's table (once).
+fn resolved() -> &'static [(&'static str, Resolved<MailboxField, Make>)] {
+    static RESOLVED: std::sync::OnceLock<Vec<(&'static str, Resolved<MailboxField, Make>)>> =
+        std::sync::OnceLock::new();
+    RESOLVED.get_or_init(|| resolve(PROPERTIES, |n| mailbox_column(n).map(|c| c.field), |_, _| Value::Null))
+}
 
 /// The property names, for completion and -Property.
 fn property_names() -> &'static [&'static str] {
@@ -60,7 +71,23 @@ fn property_names() -> &'static [&'static str] {
 }
 
 pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
-    object(MAILBOX, PROPERTIES.iter().map(|(name, make)| (*name, make(m, server))).collect())
+    let props = resolved()
+        .iter()
+        .map(|(name, how)| {
+            let value = match how {
+                Resolved::Setting(MailboxField::Text { get, .. } | MailboxField::Primary { get, .. }) => {
+                    Value::str(get(m).clone())
+                }
+                Resolved::Setting(MailboxField::Addresses { get, .. }) => strings(get(m)),
+                Resolved::Setting(MailboxField::Quota { get, .. }) => quota_value(get(m)),
+                // Never shown (the unit test below holds it).
+                Resolved::Setting(MailboxField::Secret { .. }) => Value::Null,
+                Resolved::Made(f) => f(m, server),
+            };
+            (*name, value)
+        })
+        .collect();
+    object(MAILBOX, props)
 }
 
 /// `Unlimited` or `2 GB (2,147,483,648 bytes)`, as Exchange prints a quota.
@@ -257,101 +284,110 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 }
 
 fn set_definition() -> CmdletDef {
-    let sig = Signature::build("Set-Mailbox")
+    let mut sig = Signature::build("Set-Mailbox")
         .synopsis("Changes a mailbox's names, addresses, password or storage quotas.")
         .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .confirm_message(super::confirm_texts::SET_MAILBOX)
         .writes_store()
         .param(
             Param::new("Identity", T::Identity("MailboxIdParameter")).position(0).mandatory().pipeline().by_property(),
-        )
-        .param(Param::new("Name", T::String))
-        .param(Param::new("Alias", T::String))
-        .param(Param::new("DisplayName", T::String))
-        .param(Param::new("UserPrincipalName", T::String))
-        .param(Param::new("PrimarySmtpAddress", T::String))
-        .param(
-            Param::new("EmailAddresses", T::Strings)
-                .help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."),
-        )
-        .param(
-            Param::new("Password", T::SecureString)
-                .help("A new password; open IMAP4 and POP3 sessions keep theirs until they log in again."),
-        )
-        .param(Param::new("IssueWarningQuota", T::String).help("Unlimited or a size (2GB): IMAP4 warns past it."))
-        .param(
-            Param::new("ProhibitSendQuota", T::String).help("Unlimited or a size: the mailbox may not send past it."),
-        )
-        .param(
-            Param::new("ProhibitSendReceiveQuota", T::String)
-                .help("Unlimited or a size: IMAP4 APPEND, COPY and MOVE are refused past it (NO [OVERQUOTA])."),
-        )
-        .example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "")
-        .example(
-            "Reset a password",
-            "Set-Mailbox \"John Smith\" -Password (ConvertTo-SecureString -String 'N3w-P@ss' -AsPlainText -Force)",
-            "",
         );
+    // One parameter per setting of the store's table, in its order (which
+    // shows in help and in the ambiguous-parameter message).
+    for c in MAILBOX_COLUMNS {
+        let ty = match c.field {
+            MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
+            MailboxField::Addresses { .. } => T::Strings,
+            MailboxField::Secret { .. } => T::SecureString,
+        };
+        sig = sig.param(Param::new(c.name, ty).help(c.help));
+    }
+    sig = sig.example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "").example(
+        "Reset a password",
+        "Set-Mailbox \"John Smith\" -Password (ConvertTo-SecureString -String 'N3w-P@ss' -AsPlainText -Force)",
+        "",
+    );
     CmdletDef::run(sig, set_mailbox)
 }
 
-/// Applies the name, address and password parameters shared by Set-Mailbox
-/// and Set-CASMailbox.
-pub fn apply_names(
+/// Applies the given parameters that are mailbox settings (every one of
+/// Set-Mailbox's; Set-CASMailbox's names and addresses) to `m`, in the
+/// store's apply order, recording `(property, old, new)` for each change.
+pub fn apply_settings(
     args: &Args,
     m: &mut Mailbox,
     changed: &mut Vec<(String, String, String)>,
 ) -> std::result::Result<(), ErrorRecord> {
-    let mut set = |name: &str, slot: &mut String, v: Option<String>| {
-        if let Some(v) = v
-            && *slot != v
-        {
-            changed.push((name.to_string(), slot.clone(), v.clone()));
-            *slot = v;
-        }
-    };
-    set("Name", &mut m.name, args.string("Name"));
-    set("Alias", &mut m.alias, args.string("Alias"));
-    set("DisplayName", &mut m.display_name, args.string("DisplayName"));
-    set("UserPrincipalName", &mut m.upn, args.string("UserPrincipalName"));
-    if let Some(v) = args.get("EmailAddresses") {
-        // A bare address is a secondary SMTP address, as Exchange takes it.
-        let next: Vec<String> = apply_multi(&m.email_addresses, &with_prefixes(v))
-            .into_iter()
-            .map(|a| if a.contains(':') { a } else { format!("smtp:{a}") })
-            .collect();
-        for a in &next {
-            let bare = a.split_once(':').map(|(_, r)| r).unwrap_or(a);
-            check_smtp("EmailAddresses", bare)?;
-        }
-        if next != m.email_addresses {
-            changed.push(("EmailAddresses".into(), m.email_addresses.join(", "), next.join(", ")));
-            if let Some(primary) = next.iter().find(|a| a.starts_with("SMTP:")) {
-                m.primary_smtp = primary[5..].to_string();
+    for setting in apply_order() {
+        let name = setting.name;
+        let Some(given) = args.get(name) else { continue };
+        match setting.field {
+            MailboxField::Text { get, set } => {
+                let Some(v) = args.string(name) else { continue };
+                if *get(m) != v {
+                    changed.push((name.to_string(), get(m).clone(), v.clone()));
+                    set(m, v);
+                }
             }
-            m.email_addresses = next;
+            MailboxField::Primary { get, set } => {
+                let Some(smtp) = args.string(name) else { continue };
+                check_smtp(name, &smtp)?;
+                if !smtp.eq_ignore_ascii_case(get(m)) {
+                    changed.push((name.to_string(), get(m).clone(), smtp.clone()));
+                    // The new primary heads the list as `SMTP:`; the old one
+                    // stays as a secondary `smtp:`.
+                    let mut addresses: Vec<String> =
+                        m.email_addresses
+                            .iter()
+                            .map(|a| {
+                                if let Some(rest) = a.strip_prefix("SMTP:") {
+                                    format!("smtp:{rest}")
+                                } else {
+                                    a.clone()
+                                }
+                            })
+                            .filter(|a| !a[a.find(':').map(|i| i + 1).unwrap_or(0)..].eq_ignore_ascii_case(&smtp))
+                            .collect();
+                    addresses.insert(0, format!("SMTP:{smtp}"));
+                    m.email_addresses = addresses;
+                    set(m, smtp);
+                }
+            }
+            MailboxField::Addresses { get, set } => {
+                // A bare address is a secondary SMTP address, as Exchange takes it.
+                let next: Vec<String> = apply_multi(get(m), &with_prefixes(given))
+                    .into_iter()
+                    .map(|a| if a.contains(':') { a } else { format!("smtp:{a}") })
+                    .collect();
+                for a in &next {
+                    let bare = a.split_once(':').map(|(_, r)| r).unwrap_or(a);
+                    check_smtp(name, bare)?;
+                }
+                if next != *get(m) {
+                    changed.push((name.to_string(), get(m).join(", "), next.join(", ")));
+                    if let Some(primary) = next.iter().find(|a| a.starts_with("SMTP:")) {
+                        m.primary_smtp = primary[5..].to_string();
+                    }
+                    set(m, next);
+                }
+            }
+            MailboxField::Secret { set, .. } => {
+                let Some(plain) = secure_text(given) else { continue };
+                let hash = password::hash(&plain).map_err(|e| {
+                    ErrorRecord::task(format!("The password could not be stored: {e}"), "PasswordHashFailed")
+                })?;
+                set(m, Some(hash));
+                changed.push((name.to_string(), "********".into(), "********".into()));
+            }
+            MailboxField::Quota { get, set, .. } => {
+                let next = quota_arg(name, given)?;
+                if next != get(m) {
+                    let show = |q: Option<u64>| quota_value(q).to_text();
+                    changed.push((name.to_string(), show(get(m)), show(next)));
+                    set(m, next);
+                }
+            }
         }
-    }
-    if let Some(smtp) = args.string("PrimarySmtpAddress") {
-        check_smtp("PrimarySmtpAddress", &smtp)?;
-        if !smtp.eq_ignore_ascii_case(&m.primary_smtp) {
-            changed.push(("PrimarySmtpAddress".into(), m.primary_smtp.clone(), smtp.clone()));
-            let mut addresses: Vec<String> = m
-                .email_addresses
-                .iter()
-                .map(|a| if let Some(rest) = a.strip_prefix("SMTP:") { format!("smtp:{rest}") } else { a.clone() })
-                .filter(|a| !a[a.find(':').map(|i| i + 1).unwrap_or(0)..].eq_ignore_ascii_case(&smtp))
-                .collect();
-            addresses.insert(0, format!("SMTP:{smtp}"));
-            m.email_addresses = addresses;
-            m.primary_smtp = smtp;
-        }
-    }
-    if let Some(plain) = args.get("Password").and_then(secure_text) {
-        let hash = password::hash(&plain)
-            .map_err(|e| ErrorRecord::task(format!("The password could not be stored: {e}"), "PasswordHashFailed"))?;
-        m.password_hash = Some(hash);
-        changed.push(("Password".into(), "********".into(), "********".into()));
     }
     Ok(())
 }
@@ -387,22 +423,7 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     }
     let mut new = found.clone();
     let mut changed = Vec::new();
-    apply_names(args, &mut new, &mut changed)?;
-    let q = &mut new.quotas;
-    for (name, slot) in [
-        ("IssueWarningQuota", &mut q.issue_warning),
-        ("ProhibitSendQuota", &mut q.prohibit_send),
-        ("ProhibitSendReceiveQuota", &mut q.prohibit_send_receive),
-    ] {
-        if let Some(v) = args.get(name) {
-            let next = quota_arg(name, v)?;
-            if next != *slot {
-                let show = |q: Option<u64>| quota_value(q).to_text();
-                changed.push((name.to_string(), show(*slot), show(next)));
-                *slot = next;
-            }
-        }
-    }
+    apply_settings(args, &mut new, &mut changed)?;
     if changed.is_empty() {
         warn_nothing_changed(cx, &shown);
         return Ok(());
@@ -460,4 +481,27 @@ fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_setting_of_the_store_is_shown_once_and_every_shown_setting_exists() {
+        let table: Vec<&str> = MAILBOX_COLUMNS.iter().map(|c| c.name).collect();
+        // A secret is set, never shown.
+        let hidden: Vec<&str> =
+            MAILBOX_COLUMNS.iter().filter(|c| matches!(c.field, MailboxField::Secret { .. })).map(|c| c.name).collect();
+        super::super::shown::check_shown(PROPERTIES, &table, &hidden);
+        assert_eq!(PROPERTIES.len(), 27);
+    }
+
+    #[test]
+    fn set_mailbox_has_a_parameter_for_every_setting_in_the_tables_order() {
+        let def = set_definition();
+        let params: Vec<&str> = def.signature.params.iter().map(|p| p.name).skip(1).collect();
+        let settings: Vec<&str> = MAILBOX_COLUMNS.iter().map(|c| c.name).collect();
+        assert_eq!(params[..settings.len()], settings[..]);
+    }
 }

@@ -66,6 +66,7 @@ mod secure_string;
 mod select_object;
 mod select_string;
 mod service;
+mod shown;
 mod sleep;
 mod snapin;
 mod sort_object;

@@ -255,7 +255,7 @@ pub struct CatchClause {
 
 #[derive(Debug)]
 pub struct FunctionDef {
-    pub name: String,
+    pub name: Rc<str>,
     pub is_filter: bool,
     pub body: Rc<ScriptBlock>,
     pub span: Span,
@@ -373,11 +373,38 @@ pub struct VarRef {
     /// `name` in lower case.
     pub key: Rc<str>,
     pub scope: VarScope,
+    /// One of `AUTOMATIC_VARIABLES`: reading or assigning it takes the
+    /// runtime's checks by name; any other variable goes straight to its
+    /// scope.
+    pub automatic: bool,
 }
+
+/// The automatic variables whose reading or assigning differs from a plain
+/// variable's: constants, read-only ones, and a call's own variables
+/// (`$args`, `$PSBoundParameters` ...) made when first read.
+pub const AUTOMATIC_VARIABLES: [&str; 15] = [
+    "true",
+    "false",
+    "null",
+    "?",
+    "error",
+    "home",
+    "pid",
+    "shellid",
+    "input",
+    "psitem",
+    "pwd",
+    "args",
+    "psboundparameters",
+    "myinvocation",
+    "pscmdlet",
+];
 
 impl VarRef {
     pub fn new(name: &str, scope: VarScope) -> VarRef {
-        VarRef { name: Rc::from(name), key: Rc::from(name.to_lowercase().as_str()), scope }
+        let key: Rc<str> = Rc::from(name.to_lowercase().as_str());
+        let automatic = AUTOMATIC_VARIABLES.contains(&&*key);
+        VarRef { name: Rc::from(name), key, scope, automatic }
     }
     pub fn is(&self, lower: &str) -> bool {
         &*self.key == lower

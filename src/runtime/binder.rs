@@ -40,8 +40,56 @@ enum Given {
 
 /// Binds the arguments written on the command line.
 pub fn bind_arguments(sig: &'static Signature, cmd: &Command, cx: &mut Session) -> Result<Args> {
+    if let Some(leading) = plain_positional(sig, cmd) {
+        return bind_plain_positional(sig, cmd, leading, cx);
+    }
     let given = gather(sig, cmd, cx)?;
     bind_given(sig, cmd.span, given, cx)
+}
+
+/// `f $a $b`: when every argument is positional and the signature's
+/// positional parameters are its first ones, in order, with nothing to
+/// gather into a remaining-arguments parameter, binding is filling slots;
+/// the number of such leading parameters. (Anything else takes the general
+/// path, which gives the same result.)
+fn plain_positional(sig: &Signature, cmd: &Command) -> Option<usize> {
+    if !cmd.elements.iter().all(|e| matches!(e, CommandElement::Argument(_))) {
+        return None;
+    }
+    let leading = sig.params.iter().enumerate().take_while(|(i, p)| p.position == Some(*i) && !p.remaining).count();
+    let later = &sig.params[leading..];
+    if later.iter().any(|p| p.position.is_some() || p.remaining) {
+        return None;
+    }
+    if cmd.elements.len() > leading && !sig.collect_unbound {
+        return None;
+    }
+    Some(leading)
+}
+
+/// The general path's order: every argument evaluated, then each bound
+/// value converted and validated in turn; the ones past the parameters go
+/// to `$args`.
+fn bind_plain_positional(sig: &'static Signature, cmd: &Command, leading: usize, cx: &mut Session) -> Result<Args> {
+    let mut args = Args::new(sig, cmd.span);
+    for (i, e) in cmd.elements.iter().enumerate() {
+        let CommandElement::Argument(e) = e else { continue };
+        let v = cx.eval(e)?;
+        if i < leading {
+            args.values[i] = Some(v);
+            args.spans[i] = Some(e.span);
+        } else {
+            args.extra.push(v);
+        }
+    }
+    for i in 0..leading.min(cmd.elements.len()) {
+        let (Some(raw), Some(span)) = (args.values[i].take(), args.spans[i]) else { continue };
+        let param = &sig.params[i];
+        let converted = convert(param, raw).map_err(|e| e.at(span))?;
+        validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
+        args.values[i] = Some(converted);
+    }
+    Ok(args)
 }
 
 /// Evaluates the command's elements in order; a parameter that is not a

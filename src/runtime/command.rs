@@ -88,7 +88,12 @@ impl CommandTable {
 
     /// Case-insensitive lookup by name or alias.
     pub fn find(&self, name: &str) -> Option<&CmdletDef> {
-        super::scope::with_lowercase(name, |lower| self.index.get(lower).map(|i| &self.defs[*i]))
+        super::scope::with_lowercase(name, |lower| self.find_lowercase(lower))
+    }
+
+    /// `find` for a name already in lower case.
+    pub fn find_lowercase(&self, lower: &str) -> Option<&CmdletDef> {
+        self.index.get(lower).map(|i| &self.defs[*i])
     }
 
     pub fn all(&self) -> &[CmdletDef] {

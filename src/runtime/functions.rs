@@ -5,22 +5,26 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 use super::command::{Args, Output, Processor};
 use super::errors::{Category, ErrorRecord, Flow, Result};
 use super::eval::collapse;
-use super::scope::{CallInfo, Frame, FrameKind};
+use super::scope::{CallInfo, Frame, FrameKind, NameHasher};
 use super::session::{MAX_CALL_DEPTH, Session};
 use super::signature::{ConfirmImpact, Param, ParamType, Signature, Validator};
 use super::types::{TypeRef, cast};
 use super::value::{Array, ArrayKind, Table, Value, custom_object};
 use crate::language::ast::{Attribute, ExprKind, ParamDecl, ScriptBlock, Statement, VarRef, VarScope};
 
+/// Signatures made from param() blocks, keyed by the block's address.
+type SignatureCache = HashMap<usize, (Rc<ScriptBlock>, &'static Signature), BuildHasherDefault<NameHasher>>;
+
 thread_local! {
     /// Signatures made from param() blocks, by block; the block is kept so
     /// its address is never reused while the entry lives.
-    static SIGNATURES: RefCell<HashMap<usize, (Rc<ScriptBlock>, &'static Signature)>> = RefCell::new(HashMap::new());
+    static SIGNATURES: RefCell<SignatureCache> = RefCell::new(HashMap::default());
 }
 
 fn leak(s: &str) -> &'static str {
@@ -233,10 +237,16 @@ pub struct ScriptProcessor {
 }
 
 impl ScriptProcessor {
-    pub fn new(block: Rc<ScriptBlock>, name: &str, dot: bool, is_filter: bool, script_scope: bool) -> ScriptProcessor {
+    pub fn new(
+        block: Rc<ScriptBlock>,
+        name: impl Into<Rc<str>>,
+        dot: bool,
+        is_filter: bool,
+        script_scope: bool,
+    ) -> ScriptProcessor {
         ScriptProcessor {
             block,
-            name: Rc::from(name),
+            name: name.into(),
             dot,
             script_scope,
             is_filter,
@@ -323,28 +333,10 @@ impl ScriptProcessor {
             for d in block.params.iter().flat_map(|p| p.params.iter()) {
                 let idx = args.signature.params.iter().position(|p| p.name.eq_ignore_ascii_case(&d.name.name));
                 let given = idx.and_then(|i| args.values[i].clone());
-                let ty = match &d.ty {
-                    Some(t) => Some(TypeRef::resolve(t)?),
-                    None => None,
-                };
-                let value = match given {
-                    Some(v) => v,
-                    None if !first => continue,
-                    None => match &d.default {
-                        Some(e) => cx.eval(e)?,
-                        None => match &ty {
-                            Some(t) => cast(Value::Null, t).unwrap_or(Value::Null),
-                            None => Value::Null,
-                        },
-                    },
-                };
-                let value = match ty {
-                    Some(TypeRef::Switch) => Value::Switch(value.is_true()),
-                    _ => value,
-                };
-                let constraint = ty.filter(|t| !matches!(t, TypeRef::Object | TypeRef::Switch));
-                let var = VarRef { name: d.name.name.clone(), key: d.name.key.clone(), scope: VarScope::Local };
-                cx.assign(&var, value, constraint)?;
+                if given.is_none() && !first {
+                    continue;
+                }
+                assign_parameter(cx, d, given)?;
             }
             let at = cx.scopes.current();
             if first && self.script_scope {
@@ -353,7 +345,7 @@ impl ScriptProcessor {
             if first {
                 let advanced = block.is_advanced();
                 let info = CallInfo { name: self.name.clone(), args: args.clone(), advanced };
-                cx.scopes.frame_mut(at).call = Some(Rc::new(info));
+                cx.scopes.frame_mut(at).call = Some(info);
                 if advanced {
                     common_preferences(args, cx);
                 }
@@ -365,13 +357,56 @@ impl ScriptProcessor {
             } else {
                 let frame = cx.scopes.frame_mut(at);
                 let advanced = frame.call.as_ref().is_some_and(|c| c.advanced);
-                frame.call = Some(Rc::new(CallInfo { name: self.name.clone(), args: args.clone(), advanced }));
+                frame.call = Some(CallInfo { name: self.name.clone(), args: args.clone(), advanced });
             }
             Ok(())
         })();
         self.leave(cx);
         r
     }
+}
+
+/// A declared parameter's variable in the call's frame: the value given,
+/// else its default, else the `$null` of its type.
+fn assign_parameter(cx: &mut Session, d: &ParamDecl, given: Option<Value>) -> Result<()> {
+    let ty = match &d.ty {
+        Some(t) => Some(TypeRef::resolve(t)?),
+        None => None,
+    };
+    let value = match given {
+        Some(v) => v,
+        None => match &d.default {
+            Some(e) => cx.eval(e)?,
+            None => match &ty {
+                Some(t) => cast(Value::Null, t).unwrap_or(Value::Null),
+                None => Value::Null,
+            },
+        },
+    };
+    let value = match ty {
+        Some(TypeRef::Switch) => Value::Switch(value.is_true()),
+        _ => value,
+    };
+    let constraint = ty.filter(|t| !matches!(t, TypeRef::Object | TypeRef::Switch));
+    let var = VarRef { scope: VarScope::Local, ..d.name.clone() };
+    cx.assign(&var, value, constraint)?;
+    Ok(())
+}
+
+/// Counts one more call deep, refusing past PowerShell's limit.
+fn enter_call(cx: &mut Session) -> Result<()> {
+    if cx.call_depth >= MAX_CALL_DEPTH {
+        return Err(ErrorRecord::new(
+            "The script failed due to call depth overflow.",
+            Category::InvalidOperation,
+            "CallDepthOverflow",
+            "ScriptCallDepthException",
+        )
+        .unqualified()
+        .into());
+    }
+    cx.call_depth += 1;
+    Ok(())
 }
 
 /// A call variable of `info`, made when first read (see `CALL_VARIABLES`).
@@ -457,17 +492,7 @@ fn script_cmdlet(args: &Args) -> Value {
 
 impl Processor for ScriptProcessor {
     fn begin(&mut self, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
-        if cx.call_depth >= MAX_CALL_DEPTH {
-            return Err(ErrorRecord::new(
-                "The script failed due to call depth overflow.",
-                Category::InvalidOperation,
-                "CallDepthOverflow",
-                "ScriptCallDepthException",
-            )
-            .unqualified()
-            .into());
-        }
-        cx.call_depth += 1;
+        enter_call(cx)?;
         self.depth_counted = true;
         self.parent = cx.scopes.current();
         self.call_span = args.command_span;
@@ -555,6 +580,61 @@ impl Processor for ScriptProcessor {
 }
 
 impl Session {
+    /// A plain function's call (one body, not advanced, not dot-sourced, no
+    /// closure): what `ScriptProcessor`'s begin and end do for it, in one
+    /// frame entered once, the bound arguments kept for the call variables
+    /// without a copy. Calls in a loop spend their time here.
+    pub(crate) fn call_in_new_scope(
+        &mut self,
+        block: &Rc<ScriptBlock>,
+        name: &Rc<str>,
+        args: Args,
+        sink: &mut super::exec::Sink<'_>,
+    ) -> Result<()> {
+        enter_call(self)?;
+        let parent = self.scopes.current();
+        self.scopes.push(FrameKind::Local, parent);
+        let result = self.bind_and_run(block, name, args, sink);
+        if let Some(frame) = self.scopes.pop() {
+            self.scopes.recycle(frame);
+        }
+        self.call_depth -= 1;
+        match result {
+            Err(Flow::Return) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn bind_and_run(
+        &mut self,
+        block: &ScriptBlock,
+        name: &Rc<str>,
+        args: Args,
+        sink: &mut super::exec::Sink<'_>,
+    ) -> Result<()> {
+        // The parameters are the signature's first entries, in order (see
+        // `build_signature`).
+        for (i, d) in block.params.iter().flat_map(|p| p.params.iter()).enumerate() {
+            assign_parameter(self, d, args.values.get(i).cloned().flatten())?;
+        }
+        let span = args.command_span;
+        let at = self.scopes.current();
+        self.scopes.frame_mut(at).call = Some(CallInfo { name: name.clone(), args, advanced: false });
+        let statements = block.end.as_deref().unwrap_or(&[]);
+        let named = !name.is_empty();
+        if named {
+            self.callers.push((name.clone(), span));
+        }
+        let result = self.exec_list(statements, &mut |cx: &mut Session, v: Value| {
+            cx.check_interrupt()?;
+            sink(cx, v)
+        });
+        if named {
+            self.callers.pop();
+        }
+        result
+    }
+
     /// Runs a script block in the current scope with `$_` as `input`
     /// (ForEach-Object, Where-Object, calculated properties); returns its
     /// output.

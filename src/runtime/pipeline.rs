@@ -36,7 +36,17 @@ pub enum Outcome {
 /// What a command resolved to.
 enum Target {
     Cmdlet(&'static CmdletDef),
-    Script { block: Rc<ScriptBlock>, name: String, dot: bool, is_filter: bool, script_file: bool },
+    Script { block: Rc<ScriptBlock>, name: Rc<str>, dot: bool, is_filter: bool, script_file: bool },
+}
+
+impl Target {
+    /// The name a pipeline stage reports (errors, `$MyInvocation`).
+    fn name(&self) -> String {
+        match self {
+            Target::Cmdlet(def) => def.signature.name.to_string(),
+            Target::Script { name, .. } => name.to_string(),
+        }
+    }
 }
 
 /// `> file` on a command: its output collected, written when it ends.
@@ -269,6 +279,9 @@ impl Session {
 
     /// Runs a pipeline, its output to `sink`.
     pub fn exec_pipeline(&mut self, pipeline: &Pipeline, sink: &mut Sink<'_>) -> Result<()> {
+        if let [PipelineElement::Command(cmd)] = pipeline.elements.as_slice() {
+            return self.exec_command(cmd, sink);
+        }
         let mut elements = pipeline.elements.iter();
         let mut head: Option<(Vec<Value>, &[Redirection])> = None;
         let mut commands: Vec<&Command> = Vec::new();
@@ -298,20 +311,34 @@ impl Session {
         }
         let offset = head.is_some() as usize;
         let mut stages: Vec<Stage> = Vec::with_capacity(commands.len());
-        if let ([cmd], None) = (commands.as_slice(), &head) {
-            let (target, name) = self.resolve_command(cmd)?;
-            if let Target::Script { block, name: function, dot, is_filter: false, script_file: false } = &target
-                && cmd.redirections.is_empty()
-                && is_plain_function(block, cmd)
-            {
-                return self.call_plain_function(cmd, block, function, *dot, sink);
-            }
-            stages.push(self.stage_for(cmd, target, name, 1)?);
-        }
-        for (i, cmd) in commands.iter().enumerate().skip(stages.len()) {
+        for (i, cmd) in commands.iter().enumerate() {
             stages.push(self.stage(cmd, i + 1 + offset)?);
         }
         let head_items = head.map(|(items, _)| items);
+        self.run_pipeline(stages, head_items, sink)
+    }
+
+    /// A pipeline of one command.
+    fn exec_command(&mut self, cmd: &Command, sink: &mut Sink<'_>) -> Result<()> {
+        let target = self.resolve_command(cmd)?;
+        if let Target::Script { block, name: function, dot, is_filter: false, script_file: false } = &target
+            && cmd.redirections.is_empty()
+            && is_plain_function(block, cmd)
+        {
+            return self.call_plain_function(cmd, block, function, *dot, sink);
+        }
+        let name = target.name();
+        let stage = self.stage_for(cmd, target, name, 1)?;
+        self.run_pipeline(vec![stage], None, sink)
+    }
+
+    /// Runs bound stages, `head_items` (an expression's) fed to the first.
+    fn run_pipeline(
+        &mut self,
+        mut stages: Vec<Stage>,
+        head_items: Option<Vec<Value>>,
+        sink: &mut Sink<'_>,
+    ) -> Result<()> {
         if let Some(result) = self.try_fuse(&stages, head_items.is_some()) {
             return result;
         }
@@ -345,17 +372,22 @@ impl Session {
         &mut self,
         cmd: &Command,
         block: &Rc<ScriptBlock>,
-        name: &str,
+        name: &Rc<str>,
         dot: bool,
         sink: &mut Sink<'_>,
     ) -> Result<()> {
         let signature = signature_of(self, name, block)?;
         let mut args = bind_arguments(signature, cmd, self).map_err(|f| name_error(f, name, signature))?;
         complete_mandatory(&mut args, 1, self).map_err(|f| name_error(f, name, signature))?;
-        let mut processor = ScriptProcessor::new(block.clone(), name, dot, false, false);
-        let mut out = Output { next: sink };
         let depth = self.call_depth;
-        let result = processor.begin(&args, self, &mut out).and_then(|()| processor.end(&args, self, &mut out));
+        let closure = !self.closures.is_empty() && self.closures.contains_key(&(Rc::as_ptr(block) as usize));
+        let result = if dot || closure {
+            let mut processor = ScriptProcessor::new(block.clone(), name.clone(), dot, false, false);
+            let mut out = Output { next: sink };
+            processor.begin(&args, self, &mut out).and_then(|()| processor.end(&args, self, &mut out))
+        } else {
+            self.call_in_new_scope(block, name, args, sink)
+        };
         self.call_depth = depth;
         match result {
             Ok(()) | Err(Flow::StopUpstream) => Ok(()),
@@ -421,7 +453,8 @@ impl Session {
 
     /// Resolves and binds one command of a pipeline.
     fn stage(&mut self, cmd: &Command, position: usize) -> Result<Stage> {
-        let (target, name) = self.resolve_command(cmd)?;
+        let target = self.resolve_command(cmd)?;
+        let name = target.name();
         self.stage_for(cmd, target, name, position)
     }
 
@@ -431,7 +464,7 @@ impl Session {
                 Target::Cmdlet(def) => (&def.signature, def.processor(), Some(def)),
                 Target::Script { block, name, dot, is_filter, script_file } => {
                     let sig = signature_of(self, &name, &block)?;
-                    (sig, Box::new(ScriptProcessor::new(block, &name, dot, is_filter, script_file)), None)
+                    (sig, Box::new(ScriptProcessor::new(block, name.clone(), dot, is_filter, script_file)), None)
                 }
             };
         let help_cmd;
@@ -525,13 +558,12 @@ impl Session {
 
     /// What a command name means: a function, a cmdlet or its alias, a
     /// script file, or (with `&` / `.`) a script block.
-    fn resolve_command(&mut self, cmd: &Command) -> Result<(Target, String)> {
+    fn resolve_command(&mut self, cmd: &Command) -> Result<Target> {
         match &cmd.head {
             CommandHead::Invoke { dot, target } => match self.eval(target)? {
-                Value::ScriptBlock(b) => Ok((
-                    Target::Script { block: b, name: String::new(), dot: *dot, is_filter: false, script_file: false },
-                    String::new(),
-                )),
+                Value::ScriptBlock(b) => {
+                    Ok(Target::Script { block: b, name: Rc::from(""), dot: *dot, is_filter: false, script_file: false })
+                }
                 Value::Null => Err(ErrorRecord::new(
                     "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.",
                     Category::InvalidOperation,
@@ -550,28 +582,31 @@ impl Session {
         }
     }
 
-    fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<(Target, String)> {
-        let cmdlet = self.commands.find(name);
-        if let Some(def) = cmdlet
+    fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
+        let (cmdlet, function) = super::scope::with_lowercase(name, |lower| {
+            let cmdlet = self.commands.find_lowercase(lower);
+            match cmdlet {
+                // An alias of a cmdlet wins over a function of that name.
+                Some(def) if !def.signature.name.eq_ignore_ascii_case(name) => (cmdlet, None),
+                _ => (cmdlet, self.scopes.function(lower)),
+            }
+        });
+        if let (Some(def), None) = (cmdlet, &function)
             && !def.signature.name.eq_ignore_ascii_case(name)
         {
-            // An alias of a cmdlet wins over a function of that name.
-            return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
+            return Ok(Target::Cmdlet(def));
         }
-        if let Some(f) = super::scope::with_lowercase(name, |lower| self.scopes.function(lower)) {
-            return Ok((
-                Target::Script {
-                    block: f.body.clone(),
-                    name: f.name.clone(),
-                    dot,
-                    is_filter: f.is_filter,
-                    script_file: false,
-                },
-                f.name.clone(),
-            ));
+        if let Some(f) = function {
+            return Ok(Target::Script {
+                block: f.body.clone(),
+                name: f.name.clone(),
+                dot,
+                is_filter: f.is_filter,
+                script_file: false,
+            });
         }
         if let Some(def) = cmdlet {
-            return Ok((Target::Cmdlet(def), def.signature.name.to_string()));
+            return Ok(Target::Cmdlet(def));
         }
         if name.ends_with(".ps1") || name.contains('/') || name.contains('\\') {
             let path = name.replace('\\', "/");
@@ -581,16 +616,13 @@ impl Session {
                         .at(span)
                         .unqualified()
                 })?;
-                return Ok((
-                    Target::Script {
-                        block: Rc::new(script),
-                        name: name.to_string(),
-                        dot,
-                        is_filter: false,
-                        script_file: true,
-                    },
-                    name.to_string(),
-                ));
+                return Ok(Target::Script {
+                    block: Rc::new(script),
+                    name: Rc::from(name),
+                    dot,
+                    is_filter: false,
+                    script_file: true,
+                });
             }
         }
         Err(ErrorRecord::command_not_found(name).at(span).into())

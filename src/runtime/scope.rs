@@ -139,7 +139,7 @@ pub struct Frame {
     pub parent: Option<usize>,
     pub kind: FrameKind,
     /// The call this frame belongs to, for the call variables.
-    pub call: Option<Rc<CallInfo>>,
+    pub call: Option<CallInfo>,
 }
 
 /// How a function was called: its name and bound arguments.
@@ -163,11 +163,18 @@ impl Frame {
 
 pub struct Scopes {
     frames: Vec<Frame>,
+    /// Frames of calls that ended, emptied, kept with their tables' room
+    /// so the next call does not allocate them again.
+    spare: Vec<Frame>,
 }
+
+/// How many ended frames are kept, and how large a table may be to be kept.
+const SPARE_FRAMES: usize = 16;
+const SPARE_CAPACITY: usize = 64;
 
 impl Default for Scopes {
     fn default() -> Self {
-        Scopes { frames: vec![Frame::new(FrameKind::Global, None)] }
+        Scopes { frames: vec![Frame::new(FrameKind::Global, None)], spare: Vec::new() }
     }
 }
 
@@ -183,7 +190,29 @@ impl Scopes {
 
     /// Enters a new frame whose parent is `parent` (the caller's frame).
     pub fn push(&mut self, kind: FrameKind, parent: usize) {
-        self.frames.push(Frame::new(kind, Some(parent)));
+        let frame = match self.spare.pop() {
+            Some(mut f) => {
+                f.kind = kind;
+                f.parent = Some(parent);
+                f
+            }
+            None => Frame::new(kind, Some(parent)),
+        };
+        self.frames.push(frame);
+    }
+
+    /// Takes back a frame that was popped and is not kept by anyone.
+    pub fn recycle(&mut self, mut frame: Frame) {
+        if self.spare.len() >= SPARE_FRAMES
+            || frame.vars.capacity() > SPARE_CAPACITY
+            || frame.functions.capacity() > SPARE_CAPACITY
+        {
+            return;
+        }
+        frame.vars.clear();
+        frame.functions.clear();
+        frame.call = None;
+        self.spare.push(frame);
     }
 
     /// Re-enters a frame kept between the begin, process and end blocks of

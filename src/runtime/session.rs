@@ -238,6 +238,9 @@ impl Session {
 
     /// Reads a variable reference from the script.
     pub fn read(&mut self, v: &VarRef) -> Value {
+        if !v.automatic && v.scope == VarScope::Any {
+            return self.scopes.lookup(&v.key).map(|x| x.value()).unwrap_or(Value::Null);
+        }
         if matches!(v.scope, VarScope::Any | VarScope::Local)
             && let Some(value) = self.make_call_variable(&v.key)
         {
@@ -285,8 +288,7 @@ impl Session {
             return None;
         }
         let at = self.scopes.unmade_call_variable(key)?;
-        let info = self.scopes.frame(at).call.clone()?;
-        let value = super::functions::call_variable(&info, key)?;
+        let value = super::functions::call_variable(self.scopes.frame(at).call.as_ref()?, key)?;
         self.scopes.define(at, Rc::from(key), Variable::new(value.clone()));
         Some(value)
     }
@@ -307,15 +309,14 @@ impl Session {
     /// Assigns a variable reference: the current scope unless qualified; a
     /// type constraint already on the variable (or given here) converts.
     pub fn assign(&mut self, v: &VarRef, value: Value, constraint: Option<TypeRef>) -> Result<(), ErrorRecord> {
-        if matches!(&*v.key, "true" | "false" | "null" | "?" | "error" | "home" | "pid" | "shellid" | "input")
-            && v.scope != VarScope::Env
-            && !(v.is("null"))
-        {
-            return Err(not_writable(&v.name));
-        }
-        if v.is("null") {
-            // `$null = ...` discards.
-            return Ok(());
+        if v.automatic {
+            if NOT_WRITABLE.contains(&&*v.key) && v.scope != VarScope::Env && !(v.is("null")) {
+                return Err(not_writable(&v.name));
+            }
+            if v.is("null") {
+                // `$null = ...` discards.
+                return Ok(());
+            }
         }
         let frame = match v.scope {
             VarScope::Env => {
@@ -342,24 +343,9 @@ impl Session {
             }
             _ => self.scopes.current(),
         };
-        if let Some(validators) = self.scopes.frame(frame).vars.get(&*v.key).and_then(|var| var.validators.clone()) {
-            self.check_variable(&v.name, &validators, &value)?;
-        }
-        let existing = self.scopes.frame_mut(frame).vars.get_mut(&*v.key);
-        match existing {
-            Some(var) => {
-                if var.read_only {
-                    return Err(not_writable(&v.name));
-                }
-                if let Some(c) = constraint {
-                    var.constraint = Some(c);
-                }
-                let value = match &var.constraint {
-                    Some(t) => convert_for_variable(value, t)?,
-                    None => value,
-                };
-                var.set(value);
-            }
+        // One lookup for the usual assignment; validation attributes (they
+        // may run script, so need the session) take a second.
+        let validators = match self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
             None => {
                 let value = match &constraint {
                     Some(t) => convert_for_variable(value, t)?,
@@ -369,9 +355,18 @@ impl Session {
                 var.constraint = constraint;
                 var.private = v.scope == VarScope::Private;
                 self.scopes.define(frame, v.key.clone(), var);
+                return Ok(());
             }
+            Some(var) => match &var.validators {
+                None => return update_variable(var, &v.name, value, constraint),
+                Some(validators) => validators.clone(),
+            },
+        };
+        self.check_variable(&v.name, &validators, &value)?;
+        match self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
+            Some(var) => update_variable(var, &v.name, value, constraint),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// A value for a variable with validation attributes, refused with
@@ -602,6 +597,35 @@ fn split_scope(name: &str) -> (VarScope, &str) {
     (VarScope::Any, name)
 }
 
+/// Assigns an existing variable, as its constraint converts and unless it
+/// is read-only.
+fn update_variable(
+    var: &mut Variable,
+    name: &str,
+    value: Value,
+    constraint: Option<TypeRef>,
+) -> Result<(), ErrorRecord> {
+    if var.read_only {
+        return Err(not_writable(name));
+    }
+    if let Some(c) = constraint {
+        var.constraint = Some(c);
+    }
+    let value = match &var.constraint {
+        Some(t) => convert_for_variable(value, t)?,
+        None => value,
+    };
+    var.set(value);
+    Ok(())
+}
+
+/// Automatic variables a script cannot assign (`$null = ...` discards).
+const NOT_WRITABLE: [&str; 9] = ["true", "false", "null", "?", "error", "home", "pid", "shellid", "input"];
+
+/// The names `read_made` answers itself (listed for the test below).
+#[cfg(test)]
+const READ_BY_NAME: [&str; 5] = ["true", "false", "null", "psitem", "pwd"];
+
 fn not_writable(name: &str) -> ErrorRecord {
     ErrorRecord::new(
         format!("Cannot overwrite variable {name} because it is read-only or constant."),
@@ -662,7 +686,7 @@ fn host_object(width: usize) -> Value {
         vec![
             ("Name", Value::str("ConsoleHost")),
             ("Version", super::types::version(&[5, 1, 14393, 0])),
-            ("InstanceId", Value::Guid(super::types::statics::new_guid())),
+            ("InstanceId", Value::Guid(super::value::Guid::new(super::types::statics::new_guid()))),
             ("UI", ui),
             ("CurrentCulture", Value::str("en-US")),
             ("CurrentUICulture", Value::str("en-US")),
@@ -688,4 +712,21 @@ fn psversion_table() -> Value {
         ],
         false,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `read` and `assign` skip their checks by name for a variable the
+    /// parser did not mark automatic: every name they check must be marked.
+    #[test]
+    fn names_read_or_refused_by_name_are_automatic() {
+        let names = NOT_WRITABLE.iter().chain(&READ_BY_NAME).chain(&super::super::scope::CALL_VARIABLES);
+        for name in names {
+            assert!(VarRef::new(name, VarScope::Any).automatic, "{name}");
+            assert!(VarRef::new(&name.to_uppercase(), VarScope::Any).automatic, "{name}");
+        }
+        assert!(!VarRef::new("t", VarScope::Any).automatic);
+    }
 }

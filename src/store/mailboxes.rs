@@ -3,8 +3,9 @@
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
-use super::cas_columns::{self, CAS_COLUMNS, to_json};
+use super::cas_columns::{self, CAS_COLUMNS};
 use super::enums::MimeTextFormat;
+use super::mailbox_columns::{self, MAILBOX_COLUMNS};
 use super::{Store, StoreError, StoreResult, Tx};
 
 /// Per-mailbox overrides of one protocol's server settings.
@@ -99,12 +100,43 @@ pub struct Mailbox {
     pub quotas: Quotas,
 }
 
+impl Mailbox {
+    /// Every text empty, every flag off, every quota Unlimited: what
+    /// reading a row starts from.
+    pub(super) fn blank() -> Mailbox {
+        Mailbox {
+            id: 0,
+            guid: String::new(),
+            name: String::new(),
+            alias: String::new(),
+            display_name: String::new(),
+            first_name: None,
+            last_name: None,
+            upn: String::new(),
+            primary_smtp: String::new(),
+            email_addresses: vec![],
+            password_hash: None,
+            created: 0,
+            changed: 0,
+            cas: CasSettings::blank(),
+            quotas: Quotas { issue_warning: None, prohibit_send: None, prohibit_send_receive: None },
+        }
+    }
+}
+
 /// A mailbox's storage quotas in bytes (Set-Mailbox); None is Unlimited.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quotas {
     pub issue_warning: Option<u64>,
     pub prohibit_send: Option<u64>,
     pub prohibit_send_receive: Option<u64>,
+}
+
+impl Default for Quotas {
+    /// As Exchange creates a mailbox: the defaults of `MAILBOX_COLUMNS`.
+    fn default() -> Self {
+        mailbox_columns::default_quotas()
+    }
 }
 
 /// Exchange 2013's StorageLimitStatus for a mailbox holding `used` bytes.
@@ -116,7 +148,7 @@ pub fn storage_limit_status(q: &Quotas, used: u64) -> &'static str {
         "ProhibitSend"
     } else if over(q.issue_warning) {
         "IssueWarning"
-    } else if *q == Quotas::default() {
+    } else if q.issue_warning.is_none() && q.prohibit_send.is_none() && q.prohibit_send_receive.is_none() {
         "NoChecking"
     } else {
         "BelowLimit"
@@ -136,57 +168,49 @@ pub struct NewMailbox {
     pub password_hash: Option<String>,
 }
 
-/// The mailbox columns before the client access settings, in `from_row`'s order.
-const HEAD_COLUMNS: &str = "id, guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, email_addresses, password_hash, \
-     created, changed";
-const HEAD_COUNT: usize = 13;
-const QUOTA_COLUMNS: &str = "issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota";
+/// The mailbox columns that are no setting of Set-Mailbox or
+/// Set-CASMailbox, in `from_row`'s order; the two tables' columns follow.
+const HEAD_COLUMNS: &str = "id, guid, first_name, last_name, created, changed";
+const HEAD_COUNT: usize = 6;
 
 /// Every column `from_row` reads, in its order.
 fn columns() -> &'static str {
     static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    COLUMNS.get_or_init(|| {
-        let cas: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.column).collect();
-        format!("{HEAD_COLUMNS}, {}, {QUOTA_COLUMNS}", cas.join(", "))
-    })
+    COLUMNS.get_or_init(|| format!("{HEAD_COLUMNS}, {}", setting_columns().join(", ")))
 }
 
-/// `col = ?N` for each client access setting, numbered from `first`.
-fn cas_assignments(first: usize) -> String {
-    CAS_COLUMNS.iter().enumerate().map(|(i, c)| format!("{} = ?{}", c.column, first + i)).collect::<Vec<_>>().join(", ")
+/// The columns of both tables' settings: the mailbox's, then the client
+/// access settings.
+fn setting_columns() -> Vec<&'static str> {
+    MAILBOX_COLUMNS.iter().map(|c| c.column).chain(CAS_COLUMNS.iter().map(|c| c.column)).collect()
 }
 
-fn json_list(text: String) -> Vec<String> {
-    serde_json::from_str(&text).unwrap_or_default()
+/// Every setting of `m` as the store writes it, in `setting_columns`' order.
+fn setting_values(m: &Mailbox) -> impl Iterator<Item = SqlValue> + '_ {
+    MAILBOX_COLUMNS.iter().map(|c| c.sql(m)).chain(CAS_COLUMNS.iter().map(|c| c.sql(&m.cas)))
+}
+
+/// `col = ?N` for each column, numbered from `first`.
+fn assignments(columns: &[&str], first: usize) -> String {
+    columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", first + i)).collect::<Vec<_>>().join(", ")
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
-    let mut cas = CasSettings::blank();
-    for (i, column) in CAS_COLUMNS.iter().enumerate() {
-        column.read(&mut cas, r.get(HEAD_COUNT + i)?);
+    let mut m = Mailbox::blank();
+    m.id = r.get(0)?;
+    m.guid = r.get(1)?;
+    m.first_name = r.get(2)?;
+    m.last_name = r.get(3)?;
+    m.created = r.get(4)?;
+    m.changed = r.get(5)?;
+    for (i, column) in MAILBOX_COLUMNS.iter().enumerate() {
+        column.read(&mut m, r, HEAD_COUNT + i)?;
     }
-    let quota = HEAD_COUNT + CAS_COLUMNS.len();
-    Ok(Mailbox {
-        id: r.get(0)?,
-        guid: r.get(1)?,
-        name: r.get(2)?,
-        alias: r.get(3)?,
-        display_name: r.get(4)?,
-        first_name: r.get(5)?,
-        last_name: r.get(6)?,
-        upn: r.get(7)?,
-        primary_smtp: r.get(8)?,
-        email_addresses: json_list(r.get(9)?),
-        password_hash: r.get(10)?,
-        created: r.get(11)?,
-        changed: r.get(12)?,
-        cas,
-        quotas: Quotas {
-            issue_warning: r.get::<_, Option<i64>>(quota)?.map(|n| n as u64),
-            prohibit_send: r.get::<_, Option<i64>>(quota + 1)?.map(|n| n as u64),
-            prohibit_send_receive: r.get::<_, Option<i64>>(quota + 2)?.map(|n| n as u64),
-        },
-    })
+    let cas = HEAD_COUNT + MAILBOX_COLUMNS.len();
+    for (i, column) in CAS_COLUMNS.iter().enumerate() {
+        column.read(&mut m.cas, r.get(cas + i)?);
+    }
+    Ok(m)
 }
 
 fn query(conn: &Connection, sql_where: &str, args: impl rusqlite::Params) -> StoreResult<Vec<Mailbox>> {
@@ -271,33 +295,33 @@ impl Store {
         let tx = tx.sql();
         let now = super::now_unix();
         let guid = super::new_guid();
-        let addresses = vec![format!("SMTP:{}", new.primary_smtp)];
-        // The client access settings are written as the table's defaults
-        // say, not left to the schema's column defaults.
-        let cas = CasSettings::default();
-        let names: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.column).collect();
-        let slots: Vec<String> = (0..CAS_COLUMNS.len()).map(|i| format!("?{}", 12 + i)).collect();
+        // Every setting is written as the tables' defaults say, not left to
+        // the schema's column defaults.
+        let mut m = Mailbox::blank();
+        m.guid = guid.clone();
+        m.name = new.name.clone();
+        m.alias = new.alias.clone();
+        m.display_name = new.display_name.clone();
+        m.first_name = new.first_name.clone();
+        m.last_name = new.last_name.clone();
+        m.upn = new.upn.clone();
+        m.primary_smtp = new.primary_smtp.clone();
+        m.email_addresses = vec![format!("SMTP:{}", new.primary_smtp)];
+        m.password_hash = new.password_hash.clone();
+        m.created = now;
+        m.changed = now;
+        m.cas = CasSettings::default();
+        m.quotas = Quotas::default();
+        let names = setting_columns();
+        let slots: Vec<String> = (0..names.len()).map(|i| format!("?{}", 6 + i)).collect();
         let sql = format!(
-            "INSERT INTO mailbox (guid, name, alias, display_name, first_name, last_name, upn, primary_smtp, \
-             email_addresses, password_hash, created, changed, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, \
-             ?11, ?11, {})",
+            "INSERT INTO mailbox (guid, first_name, last_name, created, changed, {}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
             names.join(", "),
             slots.join(", ")
         );
-        let mut values: Vec<SqlValue> = vec![
-            guid.clone().into(),
-            new.name.clone().into(),
-            new.alias.clone().into(),
-            new.display_name.clone().into(),
-            new.first_name.clone().into(),
-            new.last_name.clone().into(),
-            new.upn.clone().into(),
-            new.primary_smtp.clone().into(),
-            to_json(&addresses).into(),
-            new.password_hash.clone().into(),
-            now.into(),
-        ];
-        values.extend(CAS_COLUMNS.iter().map(|c| c.sql(&cas)));
+        let mut values: Vec<SqlValue> =
+            vec![guid.clone().into(), m.first_name.clone().into(), m.last_name.clone().into(), now.into(), now.into()];
+        values.extend(setting_values(&m));
         tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| conflict(e, new))?;
         query(tx, "WHERE guid = ?1", [&guid])?.pop().ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))
     }
@@ -305,33 +329,13 @@ impl Store {
     /// Writes every field of `m`; returns false when nothing differed.
     pub fn update_mailbox(tx: &Tx<'_>, m: &Mailbox) -> StoreResult<bool> {
         let tx = tx.sql();
-        let quota = 12 + CAS_COLUMNS.len();
         let sql = format!(
-            "UPDATE mailbox SET name = ?2, alias = ?3, display_name = ?4, first_name = ?5, last_name = ?6, upn = ?7, \
-             primary_smtp = ?8, email_addresses = ?9, password_hash = ?10, changed = ?11, {}, \
-             issue_warning_quota = ?{}, prohibit_send_quota = ?{}, prohibit_send_receive_quota = ?{} WHERE id = ?1",
-            cas_assignments(12),
-            quota,
-            quota + 1,
-            quota + 2
+            "UPDATE mailbox SET first_name = ?2, last_name = ?3, changed = ?4, {} WHERE id = ?1",
+            assignments(&setting_columns(), 5)
         );
-        let mut values: Vec<SqlValue> = vec![
-            m.id.into(),
-            m.name.clone().into(),
-            m.alias.clone().into(),
-            m.display_name.clone().into(),
-            m.first_name.clone().into(),
-            m.last_name.clone().into(),
-            m.upn.clone().into(),
-            m.primary_smtp.clone().into(),
-            to_json(&m.email_addresses).into(),
-            m.password_hash.clone().into(),
-            m.changed.into(),
-        ];
-        values.extend(CAS_COLUMNS.iter().map(|c| c.sql(&m.cas)));
-        for q in [m.quotas.issue_warning, m.quotas.prohibit_send, m.quotas.prohibit_send_receive] {
-            values.push(q.map(|n| n as i64).into());
-        }
+        let mut values: Vec<SqlValue> =
+            vec![m.id.into(), m.first_name.clone().into(), m.last_name.clone().into(), m.changed.into()];
+        values.extend(setting_values(m));
         let n = tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 StoreError::Conflict(format!(
@@ -348,7 +352,8 @@ impl Store {
     /// column is touched, so bulk changes skip index maintenance.
     pub fn update_cas_settings(tx: &Tx<'_>, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
         let tx = tx.sql();
-        let sql = format!("UPDATE mailbox SET changed = ?2, {} WHERE id = ?1", cas_assignments(3));
+        let cas: Vec<&str> = CAS_COLUMNS.iter().map(|col| col.column).collect();
+        let sql = format!("UPDATE mailbox SET changed = ?2, {} WHERE id = ?1", assignments(&cas, 3));
         let mut values: Vec<SqlValue> = vec![id.into(), changed.into()];
         values.extend(CAS_COLUMNS.iter().map(|col| col.sql(c)));
         let n = tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;

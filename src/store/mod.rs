@@ -8,6 +8,7 @@ pub mod enums;
 pub mod error;
 pub mod logons;
 pub mod mail;
+pub mod mailbox_columns;
 pub mod mailboxes;
 mod migrate;
 pub mod owa;
@@ -28,6 +29,7 @@ pub use cas_columns::{CAS_COLUMNS, CasColumn, CasField, cas_column};
 pub use clock::now_unix;
 pub use enums::*;
 pub use error::{StoreError, StoreResult};
+pub use mailbox_columns::{MAILBOX_COLUMNS, MailboxColumn, MailboxField, apply_order, mailbox_column};
 pub use mailboxes::{CasSettings, Mailbox, NewMailbox, ProtocolOverrides, Quotas, storage_limit_status};
 pub use protocol_settings::ProtocolSettings;
 

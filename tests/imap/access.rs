@@ -2,8 +2,7 @@
 //! like a wrong password; access turned off closes open sessions within
 //! 5 s; a back end that is down after the credentials were accepted.
 
-use std::time::Instant;
-
+use crate::support::access::{refused_exactly_like_a_wrong_password, turning_access_off_closes_the_session};
 use crate::support::{Env, Script, python};
 use mailsh::services::Service;
 
@@ -21,16 +20,8 @@ fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
     let mut env = Env::imap(false);
     env.start_imap();
     let wrong = LOGIN.replace("sys.argv[1] if len(sys.argv) > 1 else os.environ['PASSWORD']", "'wrong password'");
-    let (ok, out_wrong, err) = python(&env, &wrong);
-    assert!(ok, "{err}");
+    let (out_wrong, out) = refused_exactly_like_a_wrong_password(&env, LOGIN, &wrong, Env::set_imap_enabled);
     assert_eq!(out_wrong.trim(), "b'LOGIN failed.'");
-    env.set_imap_enabled(false);
-    let (ok, out_disabled, err) = python(&env, LOGIN);
-    assert!(ok, "{err}");
-    assert_eq!(out_disabled, out_wrong, "no restart needed, and indistinguishable");
-    env.set_imap_enabled(true);
-    let (ok, out, err) = python(&env, LOGIN);
-    assert!(ok, "{err}");
     assert_eq!(
         out.trim(),
         format!("('OK', [b'[CAPABILITY {}] LOGIN completed.'])", mailsh::engines::imap::capability::FULL)
@@ -41,9 +32,7 @@ fn imap_disabled_is_refused_exactly_like_a_wrong_password() {
 fn turning_access_off_closes_an_open_session_within_five_seconds() {
     let mut env = Env::imap(false);
     env.start_imap();
-    let mut client = Script::spawn(
-        &env,
-        r#"
+    let client = r#"
 import os, imaplib, socket, time
 m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']), timeout=20)
 m.login(os.environ['USER'], os.environ['PASSWORD']); m.select('INBOX')
@@ -56,14 +45,8 @@ try:
     print('closed after', round(time.time() - start, 1))
 except socket.timeout:
     print('still open')
-"#,
-    );
-    client.wait_for("in");
-    let turned_off = Instant::now();
-    env.set_imap_enabled(false);
-    let text = client.output();
-    assert!(text.contains("closed after"), "{text}");
-    assert!(turned_off.elapsed().as_secs_f64() < 6.0, "{text}");
+"#;
+    turning_access_off_closes_the_session(&env, client, Env::set_imap_enabled, 6.0);
 }
 
 #[test]

@@ -4,46 +4,20 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::fetchmail::{fetchmail, fetchmail_installed};
 use crate::support::{Env, PASSWORD, Script, USER, message};
 use mailsh::engines::probe::{ConnectionType, ProbeProtocol, ProbeRequest, probe};
 
 #[test]
 fn fetchmail_downloads_and_deletes_over_starttls() {
-    if Command::new("fetchmail").arg("--version").output().is_err() {
-        eprintln!("fetchmail is not installed (apt-get install -y fetchmail); skipping");
+    if !fetchmail_installed() {
         return;
     }
     let mut env = Env::imap(true);
     env.deliver(&message("fm one", "body one\r\n"));
     env.deliver(&message("fm two", "body two\r\n"));
     env.start_imap();
-    let out_dir = env.dir.path().join("fetched");
-    std::fs::create_dir_all(&out_dir).expect("folder");
-    let mbox = out_dir.join("mbox");
-    let rc = env.dir.path().join("fetchmailrc");
-    std::fs::write(
-        &rc,
-        format!(
-            "poll 127.0.0.1 protocol imap port {}\n  user \"{USER}\" password \"{PASSWORD}\" sslproto tls1.2+ no sslcertck\n  mda \"cat >> {}\"\n",
-            env.plain_port,
-            mbox.display()
-        ),
-    )
-    .expect("rc");
-    let mut perms = std::fs::metadata(&rc).expect("rc").permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
-    std::fs::set_permissions(&rc, perms).expect("chmod");
-    let out = Command::new("fetchmail")
-        .args(["-f"])
-        .arg(&rc)
-        .args(["--nodetach", "--nosyslog", "-v", "--idfile"])
-        .arg(out_dir.join("ids"))
-        .env("HOME", env.dir.path())
-        .output()
-        .expect("fetchmail runs");
-    let log = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{log}");
-    let fetched = std::fs::read_to_string(&mbox).unwrap_or_default();
+    let (fetched, log) = fetchmail(&env, "imap", "");
     assert!(fetched.contains("Subject: fm one") && fetched.contains("Subject: fm two"), "{fetched}\n{log}");
     assert!(log.contains("STARTTLS"), "{log}");
     assert!(env.inbox_uids().is_empty(), "fetchmail flags \\Deleted and expunges\n{log}");

@@ -2,9 +2,8 @@
 //! wrong password; access turned off closes open sessions; a back end that
 //! is down after the credentials were accepted.
 
-use std::time::Instant;
-
-use crate::support::{Env, Script, python};
+use crate::support::access::{refused_exactly_like_a_wrong_password, turning_access_off_closes_the_session};
+use crate::support::{Env, python};
 use mailsh::services::Service;
 
 const LOGIN: &str = r#"
@@ -22,16 +21,8 @@ fn pop_disabled_is_refused_exactly_like_a_wrong_password() {
     let mut env = Env::pop(false);
     env.start_pop();
     let wrong = LOGIN.replace("os.environ['PASSWORD']).decode())", "'wrong password').decode())");
-    let (ok, out_wrong, err) = python(&env, &wrong);
-    assert!(ok, "{err}");
+    let (out_wrong, out) = refused_exactly_like_a_wrong_password(&env, LOGIN, &wrong, Env::set_pop_enabled);
     assert_eq!(out_wrong.trim(), "-ERR Logon failure: unknown user name or bad password.");
-    env.set_pop_enabled(false);
-    let (ok, out_disabled, err) = python(&env, LOGIN);
-    assert!(ok, "{err}");
-    assert_eq!(out_disabled, out_wrong, "no restart needed, and indistinguishable");
-    env.set_pop_enabled(true);
-    let (ok, out, err) = python(&env, LOGIN);
-    assert!(ok, "{err}");
     assert_eq!(out.trim(), "+OK User successfully logged on.");
 }
 
@@ -39,9 +30,7 @@ fn pop_disabled_is_refused_exactly_like_a_wrong_password() {
 fn turning_access_off_closes_an_open_session_within_five_seconds() {
     let mut env = Env::pop(false);
     env.start_pop();
-    let mut client = Script::spawn(
-        &env,
-        r#"
+    let client = r#"
 import os, poplib, socket, time
 p = poplib.POP3('127.0.0.1', int(os.environ['PORT']), timeout=20)
 p.user(os.environ['USER']); p.pass_(os.environ['PASSWORD'])
@@ -53,14 +42,8 @@ try:
     print('closed after', round(time.time() - start, 1))
 except socket.timeout:
     print('still open')
-"#,
-    );
-    client.wait_for("in");
-    let turned_off = Instant::now();
-    env.set_pop_enabled(false);
-    let text = client.output();
-    assert!(text.contains("closed after"), "{text}");
-    assert!(turned_off.elapsed().as_secs_f64() < 8.0, "{text}");
+"#;
+    turning_access_off_closes_the_session(&env, client, Env::set_pop_enabled, 8.0);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::process::Command;
 
+use crate::support::fetchmail::{fetchmail, fetchmail_installed};
 use crate::support::{Env, message};
 
 #[test]
@@ -33,43 +34,14 @@ fn curl_lists_and_retrieves() {
 
 #[test]
 fn fetchmail_downloads_and_deletes_over_stls() {
-    if Command::new("fetchmail").arg("--version").output().is_err() {
-        eprintln!("fetchmail is not installed (apt-get install -y fetchmail); skipping");
+    if !fetchmail_installed() {
         return;
     }
     let mut env = Env::pop(true);
     env.deliver(&message("fm one", "body one\r\n.dotted\r\n"));
     env.deliver(&message("fm two", "body two\r\n"));
     env.start_pop();
-    let out_dir = env.dir.path().join("fetched");
-    std::fs::create_dir_all(&out_dir).expect("folder");
-    let mbox = out_dir.join("mbox");
-    let rc = env.dir.path().join("fetchmailrc");
-    std::fs::write(
-        &rc,
-        format!(
-            "poll 127.0.0.1 protocol pop3 port {} uidl\n  user \"{}\" password \"{}\" sslproto tls1.2+ no sslcertck\n  mda \"cat >> {}\"\n",
-            env.plain_port,
-            crate::support::USER,
-            crate::support::PASSWORD,
-            mbox.display()
-        ),
-    )
-    .expect("rc");
-    let mut perms = std::fs::metadata(&rc).expect("rc").permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
-    std::fs::set_permissions(&rc, perms).expect("chmod");
-    let out = Command::new("fetchmail")
-        .args(["-f"])
-        .arg(&rc)
-        .args(["--nodetach", "--nosyslog", "-v", "--idfile"])
-        .arg(out_dir.join("ids"))
-        .env("HOME", env.dir.path())
-        .output()
-        .expect("fetchmail runs");
-    let log = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{log}");
-    let fetched = std::fs::read_to_string(&mbox).unwrap_or_default();
+    let (fetched, log) = fetchmail(&env, "pop3", " uidl");
     assert!(fetched.contains("Subject: fm one") && fetched.contains("Subject: fm two"), "{fetched}\n{log}");
     assert!(fetched.contains("\n.dotted"), "dot-stuffing undone: {fetched}");
     assert!(log.contains("STLS"), "{log}");

@@ -1,10 +1,13 @@
 //! What every end-to-end test shares: the shell on a temporary store
 //! (`Shell`; any other store: `shell_on`), the services on a temporary store with one mailbox (`Env`),
 //! Python clients (`python`, `Script`, `raw_script`), the pseudo-terminal driver for the
-//! REPL (`Pty`), loopback ports (`free_port`) and waits with a deadline
-//! (`wait_until`). Nothing here sleeps for a fixed time.
+//! REPL (`Pty`), loopback ports (`free_port`), waits with a deadline
+//! (`wait_until`), and what IMAP4's and POP3's tests share (`access`,
+//! `fetchmail`). Nothing here sleeps for a fixed time.
 
+pub mod access;
 pub mod env;
+pub mod fetchmail;
 pub mod ports;
 pub mod pty;
 pub mod python;

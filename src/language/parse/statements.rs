@@ -536,7 +536,12 @@ impl Builder {
             }
             body.params = Some(pp);
         }
-        Ok(StatementKind::Function(Rc::new(FunctionDef { name, is_filter, body: Rc::new(body), span: sp })))
+        Ok(StatementKind::Function(Rc::new(FunctionDef {
+            name: name.into(),
+            is_filter,
+            body: Rc::new(body),
+            span: sp,
+        })))
     }
 
     fn try_stmt(&self, pair: Pair<Rule>) -> PResult<StatementKind> {

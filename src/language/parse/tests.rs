@@ -309,7 +309,7 @@ fn functions_declare_parameters_and_blocks() {
         "function Set-Imap {\n [CmdletBinding(SupportsShouldProcess)]\n param(\n  [Parameter(Mandatory, ValueFromPipeline)] [string] $Identity,\n  [ValidateSet('On','Off')] $State = 'On',\n  [switch] $Force\n )\n begin { } process { $Identity } end { }\n}\nfilter Double { $_ * 2 }",
     );
     let StatementKind::Function(f) = &script.body()[0].kind else { panic!() };
-    assert_eq!(f.name, "Set-Imap");
+    assert_eq!(&*f.name, "Set-Imap");
     assert!(f.body.is_advanced());
     let p = f.body.params.as_ref().expect("a param block");
     let names: Vec<&str> = p.params.iter().map(|d| &*d.name.name).collect();

@@ -90,7 +90,7 @@ impl Session {
             let targets: Vec<Value> = inner.targets.iter().map(|t| self.eval(&t.target)).collect::<Result<Vec<_>>>()?;
             return Ok(collapse(targets));
         }
-        Ok(collapse(self.statement_values(st)?))
+        self.statement_value(st)
     }
 
     /// An assignment's target: with validation attributes, the variable

@@ -212,6 +212,29 @@ impl Session {
         Ok(out)
     }
 
+    /// A statement's output as one value (`$x = statement`): nothing is
+    /// `$null`, one object itself, more an array; a single object is not
+    /// gathered in a list first.
+    pub(crate) fn statement_value(&mut self, statement: &Statement) -> Result<Value> {
+        let mut first: Option<Value> = None;
+        let mut more: Vec<Value> = Vec::new();
+        self.exec_statement(statement, &mut |_: &mut Session, v: Value| {
+            match first.take() {
+                None if more.is_empty() => first = Some(v),
+                None => more.push(v),
+                Some(f) => {
+                    more.push(f);
+                    more.push(v);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(match first {
+            Some(v) => v,
+            None => collapse(more),
+        })
+    }
+
     pub(crate) fn pipeline_values(&mut self, p: &Pipeline) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         self.exec_pipeline_statement(p, &mut |_: &mut Session, v: Value| {

@@ -182,7 +182,7 @@ impl Value {
             },
             Value::Type(t) => objects::type_property(t, &lower),
             Value::Guid(g) => match lower.as_str() {
-                "guid" => Value::str(format_guid(*g)),
+                "guid" => Value::str(format_guid(g.bits())),
                 "count" | "length" => Value::Int(1),
                 _ => Value::Null,
             },

@@ -10,7 +10,7 @@ use crate::runtime::dotnet::culture::Culture;
 use crate::runtime::dotnet::number_parse::{ps_string_to_decimal, ps_string_to_double, ps_string_to_integer};
 use crate::runtime::dotnet::numeric_type::NumericType;
 use crate::runtime::value::{
-    Array, ArrayKind, DateKind, DateTime, Decimal, TICKS_PER_SECOND, Table, Value, unix_from_civil,
+    Array, ArrayKind, DateKind, DateTime, Decimal, Guid, TICKS_PER_SECOND, Table, Value, unix_from_civil,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +95,7 @@ pub fn cast(v: Value, t: &TypeRef) -> Result<Value, CastError> {
         },
         TypeRef::Guid => match &v {
             Value::Guid(_) => Ok(v),
-            Value::Str(s) => parse_guid(s).map(Value::Guid).ok_or_else(|| {
+            Value::Str(s) => parse_guid(s).map(|g| Value::Guid(Guid::new(g))).ok_or_else(|| {
                 cannot(
                     &v,
                     "System.Guid",

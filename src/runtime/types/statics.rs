@@ -10,7 +10,7 @@ use super::super::eval::runtime_error;
 use super::super::members::Call;
 use super::super::ops::regex_ops;
 use super::super::session::Session;
-use super::super::value::{Array, ArrayKind, DateKind, DateTime, Decimal, Exception, Table, Value};
+use super::super::value::{Array, ArrayKind, DateKind, DateTime, Decimal, Exception, Guid, Table, Value};
 use super::{TypeRef, cast, round_half_even};
 
 fn unknown_member(ty: &TypeRef, name: &str, method: bool) -> ErrorRecord {
@@ -83,7 +83,7 @@ pub fn get(_cx: &mut Session, ty: &TypeRef, name: &str) -> Result<Value> {
         (TypeRef::TimeSpan, "zero") => Value::TimeSpan(0),
         (TypeRef::TimeSpan, "maxvalue") => Value::TimeSpan(i64::MAX),
         (TypeRef::TimeSpan, "minvalue") => Value::TimeSpan(i64::MIN),
-        (TypeRef::Guid, "empty") => Value::Guid(0),
+        (TypeRef::Guid, "empty") => Value::Guid(Guid::new(0)),
         (TypeRef::Static("System.Math"), "pi") => Value::Double(std::f64::consts::PI),
         (TypeRef::Static("System.Math"), "e") => Value::Double(std::f64::consts::E),
         (TypeRef::Static("System.Environment"), "newline") => Value::str("\r\n"),
@@ -209,7 +209,7 @@ pub fn call(cx: &mut Session, ty: &TypeRef, name: &str, args: Vec<Value>) -> Res
             })
         }
         TypeRef::Guid => Ok(match call.lower.as_str() {
-            "newguid" => Value::Guid(new_guid()),
+            "newguid" => Value::Guid(Guid::new(new_guid())),
             "parse" => cast(Value::str(call.text(0)), ty).map_err(|_| {
                 call.exception(
                     "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).",
@@ -673,7 +673,7 @@ pub fn construct(cx: &mut Session, ty: &TypeRef, call: &Call) -> Result<Value> {
         }
         TypeRef::Guid => match call.args.first() {
             Some(v) => cast(v.clone(), ty).map_err(|e| call.exception(&e.message, "FormatException"))?,
-            None => Value::Guid(0),
+            None => Value::Guid(Guid::new(0)),
         },
         TypeRef::Regex => cast(call.arg(0), ty).map_err(|e| call.exception(&e.message, "ArgumentException"))?,
         TypeRef::PSCredential => {

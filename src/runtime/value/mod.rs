@@ -91,7 +91,7 @@ pub enum Value {
     /// 100-nanosecond ticks, as System.TimeSpan.
     TimeSpan(i64),
     DateTime(DateTime),
-    Guid(u128),
+    Guid(Guid),
     SecureString(Rc<str>),
     Credential(Rc<Credential>),
     /// A byte count, printed as Exchange prints ByteQuantifiedSize.
@@ -105,6 +105,23 @@ pub enum Value {
     Ref(Rc<std::cell::RefCell<Value>>),
     /// `$foreach` / `$switch`: the loop's enumerator (MoveNext skips ahead).
     Enumerator(Rc<Enumerator>),
+}
+
+/// A System.Guid's 128 bits, kept as two halves: a `u128` payload would
+/// make every `Value` 16-aligned and 32 bytes instead of 24.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Guid {
+    high: u64,
+    low: u64,
+}
+
+impl Guid {
+    pub const fn new(bits: u128) -> Guid {
+        Guid { high: (bits >> 64) as u64, low: bits as u64 }
+    }
+    pub const fn bits(self) -> u128 {
+        ((self.high as u128) << 64) | self.low as u128
+    }
 }
 
 /// The items a foreach or switch walks, with its position.

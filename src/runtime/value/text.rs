@@ -34,7 +34,7 @@ impl Value {
             Value::Enum(d, i) => d.name(*i as usize).to_string(),
             Value::TimeSpan(t) => super::time::format_timespan_ticks(*t),
             Value::DateTime(d) => d.invariant_text(),
-            Value::Guid(g) => format_guid(*g),
+            Value::Guid(g) => format_guid(g.bits()),
             Value::SecureString(_) => "System.Security.SecureString".into(),
             Value::Credential(_) => "System.Management.Automation.PSCredential".into(),
             Value::Bytes(b) => super::time::format_bytes(*b),
