@@ -50,6 +50,9 @@ fn report(line: &str) {
 }
 
 pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
+    // Before any other thread: what a wave of load freed goes back to the
+    // system (`engines::net::memory`).
+    crate::engines::net::memory::manage();
     // SAFETY: prctl with constant arguments: if the supervisor dies (even by
     // kill -9), this engine gets SIGTERM and stops instead of lingering.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };

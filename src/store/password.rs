@@ -24,15 +24,25 @@ pub fn verify(password: &str, phc: &str) -> bool {
 }
 
 /// Verifies passwords with one argon2 memory area, allocated at the first
-/// call and reused by the next ones, so a thread that verifies many
-/// passwords holds the same few megabytes instead of asking the allocator
-/// for them each time (glibc keeps freed blocks of that size per thread).
+/// call and reused by the next ones until [`Verifier::release`], so a
+/// thread that verifies many passwords in a row holds the same few
+/// megabytes instead of asking the allocator for them each time.
 #[derive(Default)]
 pub struct Verifier {
     blocks: Vec<Block>,
 }
 
 impl Verifier {
+    /// Gives the memory area back (the next check allocates it again).
+    pub fn release(&mut self) {
+        self.blocks = Vec::new();
+    }
+
+    /// Octets of argon2 memory held.
+    pub fn held(&self) -> usize {
+        self.blocks.len() * std::mem::size_of::<Block>()
+    }
+
     pub fn verify(&mut self, password: &str, phc: &str) -> bool {
         let Ok(parsed) = PasswordHash::new(phc) else { return false };
         let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
@@ -87,6 +97,10 @@ mod tests {
         assert!(kept > 0);
         assert!(v.verify("right", &h));
         assert_eq!(v.blocks.len(), kept, "the memory is reused");
+        assert_eq!(v.held(), kept * 1024);
+        v.release();
+        assert_eq!(v.held(), 0);
+        assert!(v.verify("right", &h), "a released verifier still verifies");
     }
 
     #[test]

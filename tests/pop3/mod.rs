@@ -7,4 +7,5 @@ mod limits;
 mod maildrop;
 mod probe;
 mod rendering;
+mod retr;
 mod tls;

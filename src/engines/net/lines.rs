@@ -4,7 +4,7 @@
 
 use std::io;
 
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::AsyncRead;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LineError {
@@ -16,6 +16,9 @@ pub enum LineError {
     Io(#[from] io::Error),
 }
 
+/// Room the line buffer keeps between lines.
+const KEEP: usize = 4096;
+
 pub struct LineReader<S> {
     stream: S,
     buf: Vec<u8>,
@@ -23,7 +26,7 @@ pub struct LineReader<S> {
 
 impl<S: AsyncRead + Unpin> LineReader<S> {
     pub fn new(stream: S) -> LineReader<S> {
-        LineReader { stream, buf: Vec::with_capacity(1024) }
+        LineReader { stream, buf: Vec::new() }
     }
 
     /// The next line without its CRLF (or bare LF).
@@ -34,6 +37,10 @@ impl<S: AsyncRead + Unpin> LineReader<S> {
             if let Some(pos) = self.buf[scanned..].iter().position(|&b| b == b'\n') {
                 let end = scanned + pos;
                 let mut line: Vec<u8> = self.buf.drain(..=end).collect();
+                // A burst of pipelined input does not keep its room.
+                if self.buf.is_empty() && self.buf.capacity() > KEEP {
+                    self.buf = Vec::new();
+                }
                 if discarding {
                     return Err(LineError::TooLong);
                 }
@@ -63,13 +70,18 @@ impl<S: AsyncRead + Unpin> LineReader<S> {
         Ok(self.buf.drain(..n).collect())
     }
 
+    /// Reads through the thread's buffer (`scratch`): no read buffer in
+    /// the session's own state.
     async fn fill(&mut self) -> Result<(), LineError> {
-        let mut chunk = [0u8; 4096];
-        let got = self.stream.read(&mut chunk).await?;
+        let buf = &mut self.buf;
+        let got = super::scratch::read_with(&mut self.stream, |bytes| {
+            buf.extend_from_slice(bytes);
+            bytes.len()
+        })
+        .await?;
         if got == 0 {
             return Err(LineError::Closed);
         }
-        self.buf.extend_from_slice(&chunk[..got]);
         Ok(())
     }
 

@@ -1,13 +1,21 @@
 //! The front end's half of a proxied session: once the back end accepted
 //! the login, bytes flow both ways untouched until either side closes.
+//! The relay keeps no buffers while both sides are quiet (most relayed
+//! sessions are, most of the time): a read lands in the polling thread's
+//! buffer (`scratch`) and is written on at once; only what the other side
+//! cannot take yet is kept, until it can.
 
+use std::future::poll_fn;
 use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::proxy_auth::{self, HandshakeError, ProxyKey};
+use super::scratch;
 
 /// How long a front end waits for its back end to accept the connection.
 pub const BACKEND_CONNECT: Duration = Duration::from_secs(5);
@@ -86,7 +94,7 @@ where
         backend.flush().await?;
     }
     let Some(Farewell { mut shutdown, message }) = farewell else {
-        let (up, down) = tokio::io::copy_bidirectional(&mut client, &mut backend).await?;
+        let (up, down) = copy_both_ways(&mut client, &mut backend).await?;
         return Ok((up + to_backend.len() as u64, down + to_client.len() as u64));
     };
     let stopped = async {
@@ -97,7 +105,7 @@ where
         }
     };
     tokio::select! {
-        copied = tokio::io::copy_bidirectional(&mut client, &mut backend) => {
+        copied = copy_both_ways(&mut client, &mut backend) => {
             let (up, down) = copied?;
             Ok((up + to_backend.len() as u64, down + to_client.len() as u64))
         }
@@ -107,5 +115,149 @@ where
             let _ = client.shutdown().await;
             Ok((to_backend.len() as u64, to_client.len() as u64))
         }
+    }
+}
+
+/// Copies `a` to `b` and `b` to `a` until both have ended (each end is
+/// passed on as a shutdown of the other's write side); returns the octets
+/// copied each way.
+async fn copy_both_ways<A, B>(a: &mut A, b: &mut B) -> io::Result<(u64, u64)>
+where
+    A: AsyncRead + AsyncWrite + Unpin,
+    B: AsyncRead + AsyncWrite + Unpin,
+{
+    let (mut there, mut back) = (Flow::default(), Flow::default());
+    poll_fn(|cx| {
+        let there_done = there.poll(cx, &mut *a, &mut *b)?.is_ready();
+        let back_done = back.poll(cx, &mut *b, &mut *a)?.is_ready();
+        if there_done && back_done { Poll::Ready(Ok((there.octets, back.octets))) } else { Poll::Pending }
+    })
+    .await
+}
+
+/// One direction of the relay.
+#[derive(Default)]
+struct Flow {
+    /// Read but not yet taken by the writer; empty (and unallocated) while
+    /// the writer keeps up.
+    pending: Vec<u8>,
+    written: usize,
+    /// Written since the last flush.
+    unflushed: bool,
+    ended: bool,
+    shut: bool,
+    octets: u64,
+}
+
+impl Flow {
+    fn poll<R, W>(&mut self, cx: &mut Context<'_>, from: &mut R, to: &mut W) -> Poll<io::Result<()>>
+    where
+        R: AsyncRead + Unpin,
+        W: AsyncWrite + Unpin,
+    {
+        loop {
+            while self.written < self.pending.len() {
+                let n = ready!(Pin::new(&mut *to).poll_write(cx, &self.pending[self.written..]))?;
+                if n == 0 {
+                    return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                }
+                self.written += n;
+                self.unflushed = true;
+            }
+            if self.written > 0 {
+                self.pending = Vec::new();
+                self.written = 0;
+            }
+            if self.ended {
+                if !self.shut {
+                    ready!(Pin::new(&mut *to).poll_flush(cx))?;
+                    ready!(Pin::new(&mut *to).poll_shutdown(cx))?;
+                    self.shut = true;
+                }
+                return Poll::Ready(Ok(()));
+            }
+            // The writer is polled from inside the read's hand-over, with
+            // the same waker.
+            let waker = cx.waker().clone();
+            let read = scratch::poll_read_with(from, cx, |bytes| {
+                let mut cx = Context::from_waker(&waker);
+                let mut sent = 0;
+                while sent < bytes.len() {
+                    match Pin::new(&mut *to).poll_write(&mut cx, &bytes[sent..]) {
+                        Poll::Ready(Ok(0)) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+                        Poll::Ready(Ok(n)) => sent += n,
+                        Poll::Ready(Err(e)) => return Err(e),
+                        Poll::Pending => break,
+                    }
+                }
+                self.pending.extend_from_slice(&bytes[sent..]);
+                Ok(bytes.len())
+            });
+            match read {
+                Poll::Pending => {
+                    if self.unflushed {
+                        ready!(Pin::new(&mut *to).poll_flush(cx))?;
+                        self.unflushed = false;
+                    }
+                    return Poll::Pending;
+                }
+                Poll::Ready(result) => match result? {
+                    Ok(0) => self.ended = true,
+                    Ok(n) => {
+                        self.octets += n as u64;
+                        self.unflushed = true;
+                    }
+                    Err(e) => return Poll::Ready(Err(e)),
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncReadExt;
+
+    #[tokio::test]
+    async fn copies_both_ways_through_a_slow_reader_and_passes_the_ends_on() {
+        // Small pipes: the writer side fills up and the relay must keep
+        // what it read until it can go on.
+        let (client, client_end) = tokio::io::duplex(512);
+        let (backend_end, backend) = tokio::io::duplex(512);
+        let relay = tokio::spawn(async move {
+            let (mut c, mut b) = (client_end, backend_end);
+            copy_both_ways(&mut c, &mut b).await
+        });
+        let up: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let down: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        // Each end writes everything, then ends its side, while reading
+        // what comes (in small reads at the back end).
+        async fn talk<S: AsyncRead + AsyncWrite>(end: S, send: Vec<u8>, read_size: usize) -> io::Result<Vec<u8>> {
+            let (mut r, mut w) = tokio::io::split(end);
+            let writing = async {
+                w.write_all(&send).await?;
+                w.shutdown().await
+            };
+            let reading = async {
+                let mut got = Vec::new();
+                let mut b = vec![0u8; read_size];
+                loop {
+                    let n = r.read(&mut b).await?;
+                    if n == 0 {
+                        return Ok::<_, io::Error>(got);
+                    }
+                    got.extend_from_slice(&b[..n]);
+                }
+            };
+            let (w, r) = tokio::join!(writing, reading);
+            w?;
+            r
+        }
+        let (at_client, at_backend) = tokio::join!(talk(client, up.clone(), 64 * 1024), talk(backend, down.clone(), 7));
+        assert!(at_client.expect("the client talks") == down, "the back end's bytes reach the client whole");
+        assert!(at_backend.expect("the back end talks") == up, "the client's bytes reach the back end whole");
+        let counts = relay.await.expect("join").expect("the relay ends cleanly");
+        assert_eq!(counts, (up.len() as u64, down.len() as u64));
     }
 }

@@ -1,11 +1,15 @@
 //! Password checks on a few threads of their own. An argon2 check costs
 //! 19 MiB and some 30 ms of CPU; run unbounded (one blocking task per
 //! logon) they took an engine to gigabytes under a few hundred concurrent
-//! logons. Here at most one check runs per worker, each worker keeps its
-//! one argon2 memory area for good, and the queue in front of them is
-//! bounded: the memory spent on checks is `workers x 19 MiB` whatever
-//! clients do, and a check that finds the queue full is `Busy`.
+//! logons. Here at most one check runs per worker, and the queue in front
+//! of them is bounded: the memory spent on checks is at most
+//! `workers x 19 MiB` whatever clients do, and a check that finds the queue
+//! full is `Busy`. A worker keeps its argon2 memory area while checks
+//! queue up (a burst of logons reuses it) and gives it back when none is
+//! waiting: an engine between bursts holds none (with the verified-
+//! credential cache, most logons need no check at all).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -36,6 +40,10 @@ pub struct VerifyPool {
     /// Kept so that the queue stays open even with no worker started.
     _taken: Arc<Mutex<Receiver<Job>>>,
     workers: usize,
+    /// Checks queued and not yet taken by a worker.
+    waiting: Arc<AtomicUsize>,
+    /// Octets of argon2 memory the workers hold.
+    held: Arc<AtomicUsize>,
 }
 
 impl VerifyPool {
@@ -48,42 +56,61 @@ impl VerifyPool {
     pub fn new(workers: usize, queue: usize) -> VerifyPool {
         let (jobs, rx) = sync_channel::<Job>(queue);
         let rx = Arc::new(Mutex::new(rx));
+        let waiting = Arc::new(AtomicUsize::new(0));
+        let held = Arc::new(AtomicUsize::new(0));
         let mut started = 0;
         for n in 0..workers {
-            let rx = rx.clone();
-            let spawned = std::thread::Builder::new().name(format!("password-check-{n}")).spawn(move || work(&rx));
+            let (rx, waiting, held) = (rx.clone(), waiting.clone(), held.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-check-{n}"))
+                .spawn(move || work(&rx, &waiting, &held));
             if spawned.is_ok() {
                 started += 1;
             }
         }
-        VerifyPool { jobs, _taken: rx, workers: started }
+        VerifyPool { jobs, _taken: rx, workers: started, waiting, held }
     }
 
     pub fn workers(&self) -> usize {
         self.workers
     }
 
+    /// Octets of argon2 memory the workers hold now.
+    pub fn held(&self) -> usize {
+        self.held.load(Ordering::SeqCst)
+    }
+
     /// Checks `password` against `phc` on a worker.
     pub async fn verify(&self, password: &str, phc: Option<String>) -> Result<bool, Busy> {
         let (reply, answer) = oneshot::channel();
         let job = Job { password: password.to_string(), phc, reply };
+        self.waiting.fetch_add(1, Ordering::SeqCst);
         match self.jobs.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => return Err(Busy),
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                return Err(Busy);
+            }
         }
         answer.await.map_err(|_| Busy)
     }
 }
 
 /// Takes jobs until the pool is dropped (the sender closes the channel).
-fn work(rx: &Mutex<Receiver<Job>>) {
+fn work(rx: &Mutex<Receiver<Job>>, waiting: &AtomicUsize, held: &AtomicUsize) {
     let mut verifier = Verifier::default();
+    let account = |before: usize, verifier: &Verifier| {
+        held.fetch_add(verifier.held(), Ordering::SeqCst);
+        held.fetch_sub(before, Ordering::SeqCst);
+    };
     loop {
         let job = {
             let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
             rx.recv()
         };
         let Ok(job) = job else { return };
+        waiting.fetch_sub(1, Ordering::SeqCst);
+        let before = verifier.held();
         let ok = match job.phc.as_deref() {
             Some(phc) => verifier.verify(&job.password, phc),
             None => {
@@ -91,8 +118,14 @@ fn work(rx: &Mutex<Receiver<Job>>) {
                 false
             }
         };
+        account(before, &verifier);
         // The asker may have gone (its client hung up): nothing to do.
         let _ = job.reply.send(ok);
+        if waiting.load(Ordering::SeqCst) == 0 {
+            let before = verifier.held();
+            verifier.release();
+            account(before, &verifier);
+        }
     }
 }
 
@@ -120,6 +153,29 @@ mod tests {
         assert_eq!(pool.verify("right", Some(hash.clone())).await, Ok(true));
         assert_eq!(pool.verify("wrong", Some(hash.clone())).await, Ok(false));
         assert_eq!(pool.verify("right", None).await, Ok(false), "no hash: no");
+    }
+
+    #[tokio::test]
+    async fn workers_give_their_memory_back_when_no_check_waits() {
+        let hash = password::hash("right").expect("hash");
+        let pool = VerifyPool::new(2, 8);
+        let h = || Some(hash.clone());
+        // Four at once on two workers: they queue, then none waits.
+        let answers = tokio::join!(
+            pool.verify("right", h()),
+            pool.verify("wrong", h()),
+            pool.verify("right", h()),
+            pool.verify("right", h())
+        );
+        assert_eq!(answers, (Ok(true), Ok(false), Ok(true), Ok(true)));
+        // The last worker to finish releases after it answered.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while pool.held() != 0 {
+            assert!(std::time::Instant::now() < deadline, "still held: {} octets", pool.held());
+            tokio::task::yield_now().await;
+            std::thread::yield_now();
+        }
+        assert_eq!(pool.waiting.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test]

@@ -84,7 +84,7 @@ impl BackEnd {
         if presenter.exact_sizes() && presenter.rewrites() {
             self.exact_sizes(&mut drop, &presenter).await?;
         }
-        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: self.ctx.mail.clone() })
+        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: self.ctx.mail.clone(), ahead: None })
     }
 
     /// With exact sizes on and a renderer that changes messages, sizes are
@@ -171,13 +171,13 @@ impl BackEnd {
                 Ok(Command::List(n)) => list::list(&t.drop, n),
                 Ok(Command::Uidl(n)) => uidl::uidl(&t.drop, n),
                 Ok(Command::Retr(n)) => {
-                    if retr::serve(&t, &mut conn, n, None).await.is_err() {
+                    if retr::serve(&mut t, &mut conn, n, None).await.is_err() {
                         return;
                     }
                     continue;
                 }
                 Ok(Command::Top(n, lines)) => {
-                    if top::top(&t, &mut conn, n, lines).await.is_err() {
+                    if top::top(&mut t, &mut conn, n, lines).await.is_err() {
                         return;
                     }
                     continue;

@@ -117,13 +117,19 @@ impl MailDb {
     }
 }
 
-/// What POP3 needs to stream a message without reading it whole first.
+/// What POP3 needs to stream a message without reading it whole first,
+/// found in one query; its bytes are then read by [`MailDb::raw_chunks`] in
+/// the same snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StreamInfo {
     /// Bits of `renders` (None: no metadata yet).
     pub renders: Option<u32>,
     /// Octets of the header block, blank line included (None: no metadata).
     pub header_len: Option<u64>,
+    /// Octets as stored.
+    pub size: u64,
+    /// Where its bytes are (valid in the snapshot that found it).
+    row: i64,
 }
 
 impl MailDb {
@@ -131,41 +137,34 @@ impl MailDb {
     pub fn stream_info(&self, folder_id: i64, uid: u32) -> MailResult<Option<StreamInfo>> {
         use rusqlite::OptionalExtension;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT i.renders, length(i.header) FROM message m
+            "SELECT m.rowid, length(m.raw), i.renders, length(i.header) FROM message m
              LEFT JOIN message_info i ON i.folder_id = m.folder_id AND i.uid = m.uid
              WHERE m.folder_id = ?1 AND m.uid = ?2",
         )?;
         Ok(stmt
             .query_row(params![folder_id, uid], |r| {
-                Ok(StreamInfo { renders: r.get(0)?, header_len: r.get::<_, Option<i64>>(1)?.map(|n| n as u64) })
+                Ok(StreamInfo {
+                    row: r.get(0)?,
+                    size: r.get::<_, i64>(1)?.max(0) as u64,
+                    renders: r.get(2)?,
+                    header_len: r.get::<_, Option<i64>>(3)?.map(|n| n.max(0) as u64),
+                })
             })
             .optional()?)
     }
 
-    /// Hands a message's stored bytes to `f` in pieces of up to `chunk`
-    /// octets, read incrementally (the whole text is never in memory at
-    /// once), until `f` says stop. False when the message does not exist.
-    pub fn raw_chunks(
-        &self,
-        folder_id: i64,
-        uid: u32,
-        chunk: usize,
-        mut f: impl FnMut(&[u8]) -> bool,
-    ) -> MailResult<bool> {
-        use rusqlite::OptionalExtension;
+    /// Hands the stored bytes of the message `info` describes to `f` in
+    /// pieces of up to `chunk` octets, read incrementally (the whole text is
+    /// never in memory at once), until `f` says stop. Call it in the
+    /// snapshot that found `info`.
+    pub fn raw_chunks(&self, info: &StreamInfo, chunk: usize, mut f: impl FnMut(&[u8]) -> bool) -> MailResult<()> {
         use std::io::Read;
-        let rowid: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT rowid FROM message WHERE folder_id = ?1 AND uid = ?2")?
-            .query_row(params![folder_id, uid], |r| r.get(0))
-            .optional()?;
-        let Some(rowid) = rowid else { return Ok(false) };
-        let mut blob = self.conn.blob_open(rusqlite::MAIN_DB, "message", "raw", rowid, true)?;
-        let mut buf = vec![0u8; chunk.max(1)];
+        let mut blob = self.conn.blob_open(rusqlite::MAIN_DB, "message", "raw", info.row, true)?;
+        let mut buf = vec![0u8; chunk.clamp(1, blob.len().max(1))];
         loop {
             let n = blob.read(&mut buf).map_err(|e| super::MailError::Task(e.to_string()))?;
             if n == 0 || !f(&buf[..n]) {
-                return Ok(true);
+                return Ok(());
             }
         }
     }

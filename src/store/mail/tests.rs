@@ -379,3 +379,34 @@ fn a_queued_delivery_is_stored_once_however_often_it_is_retried() {
     assert_eq!(raw, b"Subject: x\r\n\r\nbody\r\n", "stored as CRLF");
     assert_eq!(db.messages(inbox.id).unwrap().len(), 2);
 }
+
+#[test]
+fn a_message_streams_in_pieces_from_one_lookup() {
+    let (_d, mut db) = db();
+    let (_, inbox) = inbox(&mut db);
+    let big: Vec<u8> = [&b"Subject: big\r\n\r\n"[..], &b"0123456789\r\n".repeat(1000)].concat();
+    let r = db.append(inbox.id, &Flags::default(), 5, &big).unwrap();
+    let info = db.snapshot(|db| db.stream_info(inbox.id, r.uid)).unwrap().expect("the message exists");
+    assert_eq!(info.size, big.len() as u64);
+    assert_eq!((info.renders, info.header_len), (None, None), "no summarizer: no metadata");
+    for chunk in [1, 7, 4096, big.len(), 1 << 20] {
+        let mut pieces = Vec::new();
+        db.snapshot(|db| {
+            db.raw_chunks(&info, chunk, |p| {
+                pieces.push(p.to_vec());
+                true
+            })
+        })
+        .unwrap();
+        assert!(pieces.iter().all(|p| p.len() <= chunk), "pieces of at most {chunk}");
+        assert_eq!(pieces.concat(), big, "pieces of {chunk}");
+    }
+    let mut first = Vec::new();
+    db.raw_chunks(&info, 100, |p| {
+        first.extend_from_slice(p);
+        false
+    })
+    .unwrap();
+    assert_eq!(first, &big[..100], "stops when told");
+    assert_eq!(db.stream_info(inbox.id, r.uid + 1).unwrap(), None, "no such message");
+}

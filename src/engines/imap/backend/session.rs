@@ -24,8 +24,12 @@ use crate::store::mail::{MailError, MailboxId};
 /// Exchange's limit on a message (MaxReceiveSize's default), for APPEND.
 pub const MAX_MESSAGE: u32 = 35 * 1024 * 1024;
 
-/// The output buffer's capacity kept between commands.
+/// The output buffer's capacity kept from one flush to the next within a
+/// command (a FETCH answers in batches).
 const OUT_KEEP: usize = 64 * 1024;
+
+/// The output buffer's capacity kept between commands.
+const OUT_IDLE: usize = 4 * 1024;
 
 pub struct User {
     pub guid: String,
@@ -290,6 +294,11 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
             }
         }
         s.flush(&mut io).await?;
+        // Between commands a session keeps no room for responses: most
+        // wait (IDLE) far longer than they answer.
+        if s.out.capacity() > OUT_IDLE {
+            s.out = Vec::new();
+        }
         // After login, literals may carry whole messages (APPEND).
         if s.user.is_some() {
             io.reader.limits.max_literal = MAX_MESSAGE;

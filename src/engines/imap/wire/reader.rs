@@ -10,7 +10,9 @@ use imap_codec::imap_types::auth::AuthenticateData;
 use imap_codec::imap_types::command::Command;
 use imap_codec::imap_types::core::LiteralMode;
 use imap_codec::{AuthenticateDataCodec, CommandCodec};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+use crate::engines::net::scratch;
 
 /// No command may buffer more than this, whatever the settings say.
 const ABSOLUTE_MAX: u32 = 64 * 1024 * 1024;
@@ -68,7 +70,6 @@ pub struct CommandReader {
     /// Bytes the current command may still buffer.
     allowance: usize,
     pub limits: Limits,
-    chunk: Box<[u8]>,
     /// The front end's copy of bytes read but not yet consumed as complete
     /// messages: what a client pipelined after LOGIN must reach the back end.
     shadow: Option<Vec<u8>>,
@@ -88,7 +89,6 @@ impl CommandReader {
             frag: Fragmentizer::new(ABSOLUTE_MAX),
             allowance: limits.max_line,
             limits,
-            chunk: vec![0u8; 16 * 1024].into_boxed_slice(),
             shadow: None,
             extensions: false,
             utf8: false,
@@ -115,16 +115,21 @@ impl CommandReader {
 
     /// Reads more bytes into the fragmentizer; false at end of stream.
     /// Cancel-safe: the only await is the read itself.
+    /// The bytes land in the thread's read buffer (`net::scratch`): a
+    /// session waiting for its next command holds none of its own.
     async fn fill<R: AsyncRead + Unpin>(&mut self, r: &mut R) -> std::io::Result<bool> {
-        let n = r.read(&mut self.chunk).await?;
-        if n == 0 {
-            return Ok(false);
-        }
-        self.frag.enqueue_bytes(&self.chunk[..n]);
-        if let Some(sh) = self.shadow.as_mut() {
-            sh.extend_from_slice(&self.chunk[..n]);
-        }
-        Ok(true)
+        let (frag, shadow) = (&mut self.frag, &mut self.shadow);
+        scratch::read_with(r, |bytes| {
+            if bytes.is_empty() {
+                return false;
+            }
+            frag.enqueue_bytes(bytes);
+            if let Some(sh) = shadow.as_mut() {
+                sh.extend_from_slice(bytes);
+            }
+            true
+        })
+        .await
     }
 
     fn tag(&self) -> Option<String> {

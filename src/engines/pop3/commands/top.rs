@@ -4,6 +4,6 @@
 use super::super::conn::Pop3Conn;
 use super::super::transaction::Transaction;
 
-pub async fn top(t: &Transaction, conn: &mut Pop3Conn, number: u32, lines: u32) -> std::io::Result<()> {
+pub async fn top(t: &mut Transaction, conn: &mut Pop3Conn, number: u32, lines: u32) -> std::io::Result<()> {
     super::retr::serve(t, conn, number, Some(lines)).await
 }
