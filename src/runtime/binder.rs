@@ -84,12 +84,20 @@ fn bind_plain_positional(sig: &'static Signature, cmd: &Command, leading: usize,
     }
     for i in 0..leading.min(cmd.elements.len()) {
         let (Some(raw), Some(span)) = (args.values[i].take(), args.spans[i]) else { continue };
-        let param = &sig.params[i];
-        let converted = convert(param, raw).map_err(|e| e.at(span))?;
-        validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
-        args.values[i] = Some(converted);
+        bind_slot(&mut args, i, raw, span, cx)?;
     }
     Ok(args)
+}
+
+/// A value for parameter `idx`, converted and validated, with where it
+/// came from.
+fn bind_slot(args: &mut Args, idx: usize, raw: Value, span: Span, cx: &mut Session) -> Result<()> {
+    let param = &args.signature.params[idx];
+    let converted = convert(param, raw).map_err(|e| e.at(span))?;
+    validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
+    args.values[idx] = Some(converted);
+    args.spans[idx] = Some(span);
+    Ok(())
 }
 
 /// Evaluates the command's elements in order; a parameter that is not a
@@ -179,10 +187,7 @@ fn bind_given(sig: &'static Signature, span: Span, given: Vec<Given>, cx: &mut S
                 if args.values[idx].is_some() {
                     return Err(ErrorRecord::parameter_bound_twice(param.name).at(span).into());
                 }
-                let converted = convert(param, raw).map_err(|e| e.at(vspan))?;
-                validate(param, &converted, cx).map_err(|e| add_span(e, vspan))?;
-                args.values[idx] = Some(converted);
-                args.spans[idx] = Some(vspan);
+                bind_slot(&mut args, idx, raw, vspan, cx)?;
             }
         }
     }
@@ -244,10 +249,7 @@ fn bind_positional(
         } else {
             value
         };
-        let converted = convert(param, value).map_err(|e| e.at(span))?;
-        validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
-        args.values[idx] = Some(converted);
-        args.spans[idx] = Some(span);
+        bind_slot(args, idx, value, span, cx)?;
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use super::session::{MAX_CALL_DEPTH, Session};
 use super::signature::{ConfirmImpact, Param, ParamType, Signature, Validator};
 use super::types::{TypeRef, cast};
 use super::value::{Array, ArrayKind, Table, Value, custom_object};
-use crate::language::ast::{Attribute, ExprKind, ParamDecl, ScriptBlock, Statement, VarRef, VarScope};
+use crate::language::ast::{Attribute, ExprKind, ParamDecl, ScriptBlock, Span, Statement, VarRef, VarScope};
 
 /// Signatures made from param() blocks, keyed by the block's address.
 type SignatureCache = HashMap<usize, (Rc<ScriptBlock>, &'static Signature), BuildHasherDefault<NameHasher>>;
@@ -230,7 +230,7 @@ pub struct ScriptProcessor {
     parent: usize,
     input: Vec<Value>,
     depth_counted: bool,
-    call_span: crate::language::ast::Span,
+    call_span: Span,
     /// A block made by GetNewClosure(): the variables it captured, in a
     /// frame of their own between the block's frame and the global one.
     closure: Option<Frame>,
@@ -310,14 +310,7 @@ impl ScriptProcessor {
     /// Runs statements in the function's frame, writing to `out`.
     fn run(&mut self, statements: &[Statement], cx: &mut Session, out: &mut Output) -> Result<()> {
         self.enter(cx);
-        let named = !self.name.is_empty();
-        if named {
-            cx.callers.push((self.name.clone(), self.call_span));
-        }
-        let r = cx.exec_list(statements, &mut |cx: &mut Session, v: Value| out.emit(cx, v));
-        if named {
-            cx.callers.pop();
-        }
+        let r = cx.run_called(&self.name, self.call_span, statements, out);
         self.leave(cx);
         match r {
             Err(Flow::Return) => Ok(()),
@@ -621,14 +614,17 @@ impl Session {
         let at = self.scopes.current();
         self.scopes.frame_mut(at).call = Some(CallInfo { name: name.clone(), args, advanced: false });
         let statements = block.end.as_deref().unwrap_or(&[]);
+        self.run_called(name, span, statements, &mut Output { next: sink })
+    }
+
+    /// Runs a function's statements with its name on the call stack (for
+    /// the positions of its errors), its objects written through `out`.
+    fn run_called(&mut self, name: &Rc<str>, span: Span, statements: &[Statement], out: &mut Output) -> Result<()> {
         let named = !name.is_empty();
         if named {
             self.callers.push((name.clone(), span));
         }
-        let result = self.exec_list(statements, &mut |cx: &mut Session, v: Value| {
-            cx.check_interrupt()?;
-            sink(cx, v)
-        });
+        let result = self.exec_list(statements, &mut |cx: &mut Session, v: Value| out.emit(cx, v));
         if named {
             self.callers.pop();
         }

@@ -585,17 +585,10 @@ impl Session {
     fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
         let (cmdlet, function) = super::scope::with_lowercase(name, |lower| {
             let cmdlet = self.commands.find_lowercase(lower);
-            match cmdlet {
-                // An alias of a cmdlet wins over a function of that name.
-                Some(def) if !def.signature.name.eq_ignore_ascii_case(name) => (cmdlet, None),
-                _ => (cmdlet, self.scopes.function(lower)),
-            }
+            // An alias of a cmdlet wins over a function of that name.
+            let alias = cmdlet.is_some_and(|def| !def.signature.name.eq_ignore_ascii_case(name));
+            (cmdlet, if alias { None } else { self.scopes.function(lower) })
         });
-        if let (Some(def), None) = (cmdlet, &function)
-            && !def.signature.name.eq_ignore_ascii_case(name)
-        {
-            return Ok(Target::Cmdlet(def));
-        }
         if let Some(f) = function {
             return Ok(Target::Script {
                 block: f.body.clone(),
