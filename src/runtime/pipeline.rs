@@ -575,20 +575,19 @@ impl Session {
                 .into()),
                 other => {
                     let name = other.to_text();
-                    self.resolve_name(&name, *dot, target.span)
+                    self.resolve_name(&name, &name.to_lowercase(), *dot, target.span)
                 }
             },
-            CommandHead::Name { name, span } => self.resolve_name(name, false, *span),
+            CommandHead::Name { name, key, span } => self.resolve_name(name, key, false, *span),
         }
     }
 
-    fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
-        let (cmdlet, function) = super::scope::with_lowercase(name, |lower| {
-            let cmdlet = self.commands.find_lowercase(lower);
-            // An alias of a cmdlet wins over a function of that name.
-            let alias = cmdlet.is_some_and(|def| !def.signature.name.eq_ignore_ascii_case(name));
-            (cmdlet, if alias { None } else { self.scopes.function(lower) })
-        });
+    /// `lower` is `name` in lower case.
+    fn resolve_name(&mut self, name: &str, lower: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
+        let cmdlet = self.commands.find_lowercase(lower);
+        // An alias of a cmdlet wins over a function of that name.
+        let alias = cmdlet.is_some_and(|def| !def.signature.name.eq_ignore_ascii_case(name));
+        let function = if alias { None } else { self.scopes.function(lower) };
         if let Some(f) = function {
             return Ok(Target::Script {
                 block: f.body.clone(),
@@ -807,7 +806,7 @@ fn help_request(cmd: &Command, name: &str) -> Option<Command> {
     }
     let target = Expr::str(name, cmd.name_span());
     Some(Command {
-        head: CommandHead::Name { name: "Get-Help".into(), span: cmd.name_span() },
+        head: CommandHead::name("Get-Help", cmd.name_span()),
         elements: vec![CommandElement::Argument(target)],
         redirections: vec![],
         span: cmd.span,

@@ -36,7 +36,7 @@ impl Builder {
                 };
                 CommandHead::Invoke { dot, target: Box::new(target) }
             }
-            Some(h) => CommandHead::Name { name: h.as_str().to_string(), span: span(&h) },
+            Some(h) => CommandHead::name(h.as_str(), span(&h)),
             None => return Err(error("An empty pipe element is not allowed.", "EmptyPipeElement", sp)),
         };
         let mut elements: Vec<CommandElement> = Vec::new();
