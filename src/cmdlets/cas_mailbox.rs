@@ -4,7 +4,7 @@ use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn, strings,
     warn_nothing_changed,
 };
-use super::identity::{resolve_mailbox, resolve_many, store_err};
+use super::identity::{mailbox_to_change, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::opath_filter;
 use super::shown::Shown::{Made, Setting};
@@ -427,11 +427,7 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
     let key = match piped_guid {
         Some(g) => Key::Guid(g),
         None => {
-            let found = resolve_mailbox(cx, &identity)?;
-            let domain = cx.store()?.server().domain.clone();
-            if !cx.should_process(args, &canonical_name(&domain, &found.name))? {
-                return Ok(());
-            }
+            let Some((found, _)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
             Key::Id(found.id)
         }
     };

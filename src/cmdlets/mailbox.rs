@@ -3,7 +3,7 @@
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
-use super::identity::{resolve_mailbox, resolve_many, store_err};
+use super::identity::{mailbox_to_change, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::shown::Shown::{Made, Setting};
 use super::shown::{Resolved, Shown, resolve};
@@ -415,12 +415,7 @@ fn with_prefixes(v: &Value) -> Value {
 
 fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let found = resolve_mailbox(cx, &identity)?;
-    let domain = cx.store()?.server().domain.clone();
-    let shown = canonical_name(&domain, &found.name);
-    if !cx.should_process(args, &shown)? {
-        return Ok(());
-    }
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
     let mut new = found.clone();
     let mut changed = Vec::new();
     apply_settings(args, &mut new, &mut changed)?;
@@ -458,12 +453,7 @@ fn remove_definition() -> CmdletDef {
 
 fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let found = resolve_mailbox(cx, &identity)?;
-    let domain = cx.store()?.server().domain.clone();
-    let shown = canonical_name(&domain, &found.name);
-    if !cx.should_process(args, &shown)? {
-        return Ok(());
-    }
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
     let user = cx.user.clone();
     cx.store()?
         .write(|tx| {

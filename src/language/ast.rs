@@ -41,6 +41,19 @@ pub struct ScriptBlock {
 pub type Script = ScriptBlock;
 
 impl ScriptBlock {
+    /// A block with no statements (`{}`), its source text and place.
+    pub fn empty(text: String, span: Span) -> ScriptBlock {
+        ScriptBlock {
+            attributes: vec![],
+            params: None,
+            begin: None,
+            process: None,
+            end: Some(vec![]),
+            dynamicparam: None,
+            text,
+            span,
+        }
+    }
     /// The statements of a block without named blocks.
     pub fn body(&self) -> &[Statement] {
         self.end.as_deref().unwrap_or(&[])

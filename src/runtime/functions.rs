@@ -150,15 +150,7 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
             {
                 // Accepted; they relax or describe, and mailsh's checks allow it.
             } else {
-                return Err(ErrorRecord::new(
-                    format!("Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.", a.name),
-                    Category::InvalidOperation,
-                    "CustomAttributeTypeNotFound",
-                    "RuntimeException",
-                )
-                .at(a.span)
-                .unqualified()
-                .into());
+                return Err(unknown_attribute(a));
             }
         }
         if !aliases.is_empty() {
@@ -188,6 +180,22 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
 /// A validation attribute (`[ValidateSet()]`, `[ValidateRange()]` ...) as a
 /// check, for a parameter or an attributed variable; `None` for any other
 /// attribute.
+/// PowerShell's error for an attribute it has no type for.
+pub(crate) fn unknown_attribute(a: &Attribute) -> Flow {
+    ErrorRecord::new(
+        format!(
+            "Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.",
+            a.name
+        ),
+        Category::InvalidOperation,
+        "CustomAttributeTypeNotFound",
+        "RuntimeException",
+    )
+    .at(a.span)
+    .unqualified()
+    .into()
+}
+
 pub(crate) fn validator_of(cx: &mut Session, a: &Attribute) -> Result<Option<Validator>> {
     if a.is("ValidateSet") {
         let mut set = Vec::new();
