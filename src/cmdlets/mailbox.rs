@@ -283,6 +283,11 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     Ok(())
 }
 
+#[cfg(test)]
+pub(super) fn registry_set_mailbox_signature() -> Signature {
+    set_definition().signature
+}
+
 fn set_definition() -> CmdletDef {
     let mut sig = Signature::build("Set-Mailbox")
         .synopsis("Changes a mailbox's names, addresses, password or storage quotas.")
@@ -295,12 +300,7 @@ fn set_definition() -> CmdletDef {
     // One parameter per setting of the store's table, in its order (which
     // shows in help and in the ambiguous-parameter message).
     for c in MAILBOX_COLUMNS {
-        let ty = match c.field {
-            MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
-            MailboxField::Addresses { .. } => T::Strings,
-            MailboxField::Secret { .. } => T::SecureString,
-        };
-        sig = sig.param(Param::new(c.name, ty).help(c.help));
+        sig = sig.param(setting_param(c));
     }
     sig = sig.example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "").example(
         "Reset a password",
@@ -313,6 +313,17 @@ fn set_definition() -> CmdletDef {
 /// Applies the given parameters that are mailbox settings (every one of
 /// Set-Mailbox's; Set-CASMailbox's names and addresses) to `m`, in the
 /// store's apply order, recording `(property, old, new)` for each change.
+/// The parameter that sets a mailbox setting (Set-Mailbox's, and the few
+/// Set-CASMailbox also takes).
+pub fn setting_param(c: &crate::store::MailboxColumn) -> Param {
+    let ty = match c.field {
+        MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
+        MailboxField::Addresses { .. } => T::Strings,
+        MailboxField::Secret { .. } => T::SecureString,
+    };
+    Param::new(c.name, ty).help(c.help)
+}
+
 pub fn apply_settings(
     args: &Args,
     m: &mut Mailbox,
