@@ -137,10 +137,10 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "create"),
         [
-            format!("* LIST (\\HasNoChildren) \"/\" \"Café\" (\"OLDNAME\" (\"{cafe}\"))"),
+            format!("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Café\" (\"OLDNAME\" (\"{cafe}\"))"),
             "TAG OK CREATE completed.".into()
         ],
-        "{out}"
+        "CREATE subscribes, so the LIST says so (RFC 9051 6.3.4): {out}"
     );
     assert_eq!(shown(&out, "nfc"), ["TAG OK CREATE completed."], "nothing converted, nothing said: {out}");
     assert_eq!(shown(&out, "list"), ["* LIST (\\HasNoChildren) \"/\" \"Café\"", "TAG OK LIST completed."], "{out}");
@@ -152,7 +152,7 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "rename"),
         [
-            format!("* LIST (\\HasNoChildren) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            format!("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
             "TAG OK RENAME completed.".into()
         ],
         "{out}"
@@ -160,7 +160,7 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "delete"),
         [
-            format!("* LIST (\\NonExistent) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            format!("* LIST (\\NonExistent \\Subscribed) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
             "TAG OK DELETE completed.".into()
         ],
         "{out}"

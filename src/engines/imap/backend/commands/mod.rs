@@ -203,7 +203,7 @@ pub fn normalized_from(mailbox: &Mailbox, utf8: bool) -> Option<String> {
 
 /// The name decoded as the client wrote it (no trailing separator), before
 /// it is put in NFC.
-fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
+pub fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
     match mailbox {
         Mailbox::Inbox => Some("INBOX".to_string()),
         Mailbox::Other(other) => {
@@ -218,13 +218,18 @@ fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
 /// How a folder is named to the client: modified UTF-7, or UTF-8 (`utf8`,
 /// as for [`folder_name`]).
 pub fn display_name(folder: &Folder, utf8: bool) -> String {
-    if folder.name == crate::store::mail::INBOX {
+    display_path(&folder.name, utf8)
+}
+
+/// [`display_name`] for a stored name, folder or not (a subscription).
+pub fn display_path(name: &str, utf8: bool) -> String {
+    if name == crate::store::mail::INBOX {
         return "INBOX".to_string();
     }
     let encode = |name: &str| if utf8 { name.to_string() } else { utf7::encode(name) };
-    match folder.name.strip_prefix("Inbox/") {
+    match name.strip_prefix("Inbox/") {
         Some(rest) => format!("INBOX/{}", encode(rest)),
-        None => encode(&folder.name),
+        None => encode(name),
     }
 }
 
@@ -255,4 +260,12 @@ pub async fn find_folder_named(s: &ImapSession, name: String) -> Result<Option<F
 /// A hidden folder, or one inside it.
 pub fn is_hidden(f: &Folder) -> bool {
     f.hidden || crate::store::mail::DEFAULT_FOLDERS.iter().any(|(n, _, h)| *h && f.name.starts_with(&format!("{n}/")))
+}
+
+/// A name that is, or is inside, one of Exchange's hidden folders (a
+/// subscription listed only when they are shown).
+pub fn is_hidden_name(name: &str) -> bool {
+    crate::store::mail::DEFAULT_FOLDERS
+        .iter()
+        .any(|(n, _, h)| *h && (name == *n || name.strip_prefix(n).is_some_and(|rest| rest.starts_with('/'))))
 }
