@@ -13,6 +13,13 @@ fn five_messages() -> Env {
     Env::imap_holding(&[&a, &b, &c, &d, &e])
 }
 
+/// `Olde\u{301}`: a folder stored in NFD, as before names were put in NFC.
+fn store_decomposed_folder(env: &Env) {
+    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
+    let mbx = db.ensure_mailbox(&env.guid).expect("mailbox");
+    db.create_folder(mbx, "Olde\u{301}").expect("created");
+}
+
 #[test]
 fn searchres_saves_a_result_that_dollar_reads() {
     let env = five_messages();
@@ -105,13 +112,80 @@ fn printed_value(out: &str, name: &str) -> String {
 /// IMAP4rev2 session is told by a LIST with OLDNAME (RFC 9051 7.3.1); after
 /// DELETE, with `\NonExistent`. A name already in NFC gets no LIST, and an
 /// IMAP4rev1 session's name is converted without one.
+/// RFC 9051 5.1: mailbox names are in NFC, and so are LIST patterns: a
+/// pattern (or reference) sent decomposed matches the NFC name, in UTF-8
+/// after ENABLE IMAP4rev2 and in modified UTF-7 before; a folder stored
+/// decomposed before names were put in NFC is matched by the NFC pattern.
+#[test]
+fn list_patterns_are_matched_in_nfc() {
+    let env = Env::imap_holding(&[]);
+    store_decomposed_folder(&env);
+    let out = raw_script(
+        &env,
+        r#"
+nfd = 'Cafe\u0301'.encode()
+a = Raw(); a.login()
+a.cmd('ENABLE IMAP4rev2')
+a.cmd('CREATE "Caf\u00e9/Menu"'.encode())
+show('list', a.cmd(b'LIST "" "' + nfd + b'*"'))
+show('reference', a.cmd(b'LIST "' + nfd + b'/" "%"'))
+show('lsub', a.cmd(b'LSUB "" "' + nfd + b'/%"'))
+show('subscribed', a.cmd(b'LIST (SUBSCRIBED) "" ("' + nfd + b'/*")'))
+show('older', a.cmd('LIST "" "Old\u00e9"'.encode()))
+b = Raw(); b.login()
+show('rev1', b.cmd('LIST "" "Cafe&AwE-*"'))
+show('rev1-older', b.cmd('LIST "" "Old&AOk-"'))
+"#,
+    );
+    assert_eq!(
+        shown(&out, "list"),
+        [
+            "* LIST (\\HasChildren) \"/\" \"Café\"",
+            "* LIST (\\HasNoChildren) \"/\" \"Café/Menu\"",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "reference"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Café/Menu\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "lsub"),
+        ["* LSUB (\\HasNoChildren) \"/\" \"Café/Menu\"", "TAG OK LSUB completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "subscribed"),
+        ["* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Café/Menu\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "older"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Olde\u{301}\"", "TAG OK LIST completed."],
+        "listed under the name it is stored with: {out}"
+    );
+    assert_eq!(
+        shown(&out, "rev1"),
+        [
+            "* LIST (\\HasChildren) \"/\" \"Caf&AOk-\"",
+            "* LIST (\\HasNoChildren) \"/\" \"Caf&AOk-/Menu\"",
+            "TAG OK LIST completed."
+        ],
+        "e + U+0301 in modified UTF-7 matches é (&AOk-): {out}"
+    );
+    assert_eq!(
+        shown(&out, "rev1-older"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Olde&AwE-\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+}
+
 #[test]
 fn names_are_stored_in_nfc_and_oldname_says_so() {
     let env = five_messages();
-    // A folder stored in NFD before names were put in NFC.
-    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
-    let mbx = db.ensure_mailbox(&env.guid).expect("mailbox");
-    db.create_folder(mbx, "Olde\u{301}").expect("created");
+    store_decomposed_folder(&env);
     let out = raw_script(
         &env,
         r#"

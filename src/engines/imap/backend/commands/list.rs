@@ -6,25 +6,27 @@
 //! `foo/bar` subscribed, `foo` not, `%` gives `foo`).
 
 use imap_codec::imap_types::mailbox::{ListMailbox, Mailbox};
+use unicode_normalization::UnicodeNormalization;
 
 use super::{Done, display_name, display_path};
 use crate::engines::imap::backend::mailbox_names::MailboxNames;
 use crate::engines::imap::backend::session::ImapSession;
-use crate::engines::imap::wire::out;
+use crate::engines::imap::wire::{out, utf7};
 use crate::store::mail::Folder;
 
 pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: ListMailbox<'static>, lsub: bool) -> Done {
     let name = if lsub { "LSUB" } else { "LIST" };
-    let pattern: String = match &pattern {
-        ListMailbox::Token(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
-        ListMailbox::String(t) => String::from_utf8_lossy(t.as_ref()).into_owned(),
+    let pattern: &[u8] = match &pattern {
+        ListMailbox::Token(t) => t.as_ref(),
+        ListMailbox::String(t) => t.as_ref(),
     };
-    // The reference as sent (modified UTF-7, like the names it is matched
-    // against), trailing separator kept: `par/` and `%` mean `par/%`.
+    let utf8 = s.enabled.utf8;
+    // The reference's trailing separator is kept: `par/` and `%` mean `par/%`.
     let reference = match &reference {
         Mailbox::Inbox => "INBOX".to_string(),
-        Mailbox::Other(other) => String::from_utf8_lossy(other.as_ref()).into_owned(),
+        Mailbox::Other(other) => pattern_text(other.as_ref(), utf8),
     };
+    let pattern = pattern_text(pattern, utf8);
     if pattern.is_empty() && !lsub {
         // The hierarchy delimiter query.
         s.untagged("LIST (\\Noselect) \"/\" \"\"");
@@ -35,17 +37,16 @@ pub async fn run(s: &mut ImapSession, reference: Mailbox<'static>, pattern: List
         Ok(n) => n,
         Err(e) => return Done::failed(&e),
     };
-    let utf8 = s.enabled.utf8;
     if lsub {
         lsub_lines(s, &names, &full);
         return Done::completed(name);
     }
     let visible: Vec<&Folder> = names.folders().iter().collect();
     for f in &visible {
-        let shown = display_name(f, utf8);
-        if !matches(&full, &shown) {
+        if !name_matches(&full, &f.name) {
             continue;
         }
+        let shown = display_name(f, utf8);
         let attrs = attributes(f, &visible);
         let mut line = format!("* LIST ({}) \"/\" ", attrs.join(" ")).into_bytes();
         out::mailbox(&mut line, &shown, utf8);
@@ -62,10 +63,10 @@ fn lsub_lines(s: &mut ImapSession, names: &MailboxNames, full: &str) {
     let utf8 = s.enabled.utf8;
     let parents = full.contains('%');
     for e in names.entries(parents) {
-        let shown = display_path(e.name, utf8);
-        if !matches(full, &shown) {
+        if !name_matches(full, e.name) {
             continue;
         }
+        let shown = display_path(e.name, utf8);
         let listed = e.subscribed || (parents && names.subscribed_below(e.name));
         if !listed {
             continue;
@@ -94,6 +95,25 @@ pub fn attributes<'a>(f: &'a Folder, visible: &[&Folder]) -> Vec<&'a str> {
         attrs.push(special.as_str());
     }
     attrs
+}
+
+/// A LIST or LSUB pattern (or reference) as names are matched against it:
+/// decoded from modified UTF-7 (taken as UTF-8 once the session enabled
+/// UTF8=ACCEPT or IMAP4rev2) and put in NFC, as mailbox names are (RFC 9051
+/// 5.1), so a pattern sent decomposed matches the NFC name. Text that is
+/// not modified UTF-7 is matched as sent.
+pub fn pattern_text(raw: &[u8], utf8: bool) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let decoded = if utf8 { text.into_owned() } else { utf7::decode(&text).unwrap_or_else(|| text.into_owned()) };
+    decoded.nfc().collect()
+}
+
+/// Whether the stored name `name` matches `pattern` (from
+/// [`pattern_text`]): both compared as Unicode in NFC, so a folder stored
+/// decomposed before names were put in NFC matches too.
+pub fn name_matches(pattern: &str, name: &str) -> bool {
+    let name: String = display_path(name, true).nfc().collect();
+    matches(pattern, &name)
 }
 
 /// IMAP wildcards: `*` matches anything, `%` anything but the separator.

@@ -7,7 +7,7 @@
 //! `\NonExistent` (RFC 5258 3.1, RFC 9051 7.3.1), and with RECURSIVEMATCH
 //! so is a level above one that has no folder (RFC 9051 6.3.9.6, table 3).
 
-use super::list::matches;
+use super::list::{name_matches, pattern_text};
 use super::{Done, display_path};
 use crate::engines::imap::backend::mailbox_names::{Entry, MailboxNames, below};
 use crate::engines::imap::backend::session::ImapSession;
@@ -38,8 +38,8 @@ pub async fn run(
         Err(e) => return Done::failed(&e),
     };
     let utf8 = s.enabled.utf8;
-    let reference = String::from_utf8_lossy(&reference).into_owned();
-    let full: Vec<String> = patterns.iter().map(|p| format!("{reference}{}", String::from_utf8_lossy(p))).collect();
+    let reference = pattern_text(&reference, utf8);
+    let full: Vec<String> = patterns.iter().map(|p| format!("{reference}{}", pattern_text(p, utf8))).collect();
     if full.iter().all(String::is_empty) {
         s.untagged("LIST (\\Noselect) \"/\" \"\"");
         return Done::completed("LIST");
@@ -51,7 +51,7 @@ pub async fn run(
         .into_iter()
         .filter(|e| subscribed_only || e.folder.is_some())
         .collect();
-    let matching = |e: &Entry| full.iter().any(|p| matches(p, &display_path(e.name, utf8)));
+    let matching = |e: &Entry| full.iter().any(|p| name_matches(p, e.name));
     let selected = |e: &Entry| {
         (!subscribed_only || e.subscribed) && (!special_only || e.folder.is_some_and(|f| f.special_use.is_some()))
     };
