@@ -660,3 +660,43 @@ show('removed', a.cmd('STORE 1 -FLAGS.SILENT (\\Seen)') + a.cmd('SEARCH OR MODSE
         "removing a flag is a change of it too: {out}"
     );
 }
+
+/// RFC 9051 E.1: literal sizes, SEARCH LARGER/SMALLER and FETCH partials are
+/// number64 (63 bits). Past mailsh's 32 bits they parse; a literal that size
+/// is over the message limit: `NO [TOOBIG]` for a synchronizing one, and
+/// the session goes on; a non-synchronizing one already on its way cannot
+/// be skipped and closes the connection, as any over the limit does.
+#[test]
+fn number64_arguments_and_literal_sizes() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+a = Raw(); a.login(); a.cmd('ENABLE IMAP4rev2'); a.cmd('SELECT INBOX')
+show('append', a.cmd('APPEND INBOX {5000000000}'))
+show('append8', a.cmd('APPEND INBOX ~{9223372036854775807}'))
+show('after', a.cmd('NOOP'))
+show('larger', a.cmd('SEARCH LARGER 5000000000'))
+show('smaller', a.cmd('UID SEARCH SMALLER 9223372036854775807'))
+show('past63', a.cmd('SEARCH LARGER 9223372036854775808'))
+show('partial', a.cmd('FETCH 1 (BODY.PEEK[TEXT]<0.5000000000>)'))
+b = Raw(); b.login()
+show('rev1', b.cmd('APPEND INBOX {4294967296}'))
+show('nonsync', b.pipelined(b't9 APPEND INBOX {4294967296+}\r\n', 't9') + [b.f.readline().decode().rstrip()])
+"#,
+    );
+    let too_big = ["TAG NO [TOOBIG] Command Argument Error. 11"];
+    assert_eq!(shown(&out, "append"), too_big, "{out}");
+    assert_eq!(shown(&out, "append8"), too_big, "{out}");
+    assert_eq!(shown(&out, "after"), ["TAG OK NOOP completed."], "no literal bytes read as commands: {out}");
+    assert_eq!(shown(&out, "larger"), ["* ESEARCH (TAG \"t7\")", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "smaller"), ["* ESEARCH (TAG \"t8\") UID ALL 1:5", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "past63"), ["TAG BAD Command Argument Error. 11"], "not a number64: {out}");
+    assert_eq!(
+        shown(&out, "partial"),
+        ["* 1 FETCH (BODY[TEXT]<0> {6}\\r\\nbody\\r\\n)", "TAG OK FETCH completed."],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "rev1"), too_big, "an IMAP4rev1 session too: {out}");
+    assert_eq!(shown(&out, "nonsync"), ["t9 BAD Command Error. 12", "* BYE Connection is closed. 12"], "{out}");
+}

@@ -82,7 +82,7 @@ pub enum CatPart {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     Atom(Vec<u8>),
     /// A quoted string.
     Str(Vec<u8>),
@@ -94,7 +94,7 @@ enum Token {
 
 /// Splits a command (its literals inline, as the fragmentizer gives them)
 /// into tokens; None on anything malformed.
-fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
+pub(super) fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
     let mut out = Vec::new();
     let mut i = 0;
     let end = if message.ends_with(b"\r\n") { message.len() - 2 } else { message.len() };
