@@ -700,3 +700,40 @@ show('nonsync', b.pipelined(b't9 APPEND INBOX {4294967296+}\r\n', 't9') + [b.f.r
     assert_eq!(shown(&out, "rev1"), too_big, "an IMAP4rev1 session too: {out}");
     assert_eq!(shown(&out, "nonsync"), ["t9 BAD Command Error. 12", "* BYE Connection is closed. 12"], "{out}");
 }
+
+/// RFC 7889: APPENDLIMIT=n (2(a): one limit for every folder, mailsh's 35
+/// MiB), the STATUS item (3.1) and LIST-STATUS (3.2), and TOOBIG for an
+/// APPEND over it (4).
+#[test]
+fn appendlimit_is_advertised_and_reported() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+a = Raw(); a.login()
+show('caps', [l for l in a.cmd('CAPABILITY') if 'APPENDLIMIT' in l])
+show('status', a.cmd('STATUS INBOX (MESSAGES APPENDLIMIT)'))
+show('list', a.cmd('LIST "" "INBOX" RETURN (STATUS (APPENDLIMIT UIDNEXT))'))
+show('over', a.cmd('APPEND Drafts {36700161}'))
+show('unknown', a.cmd('STATUS INBOX (APPENDLIMIT NONSENSE)'))
+"#,
+    );
+    assert_eq!(shown(&out, "caps").len(), 1, "{out}");
+    assert!(shown(&out, "caps")[0].contains(" APPENDLIMIT=36700160 "), "{out}");
+    assert_eq!(
+        shown(&out, "status"),
+        ["* STATUS \"INBOX\" (MESSAGES 5 APPENDLIMIT 36700160)", "TAG OK STATUS completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "list"),
+        [
+            "* LIST (\\HasNoChildren) \"/\" \"INBOX\"",
+            "* STATUS \"INBOX\" (APPENDLIMIT 36700160 UIDNEXT 6)",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "over"), ["TAG NO [TOOBIG] Command Argument Error. 11"], "{out}");
+    assert_eq!(shown(&out, "unknown"), ["TAG BAD Command Argument Error. 11"], "{out}");
+}

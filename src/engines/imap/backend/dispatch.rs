@@ -195,6 +195,7 @@ async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand
             ExtCommand::Create { .. } => "CREATE (USE)",
             ExtCommand::List { .. } => "LIST-EXTENDED",
             ExtCommand::MultiAppend { .. } => "MULTIAPPEND",
+            ExtCommand::Status { .. } => "STATUS (APPENDLIMIT)",
             ExtCommand::Dollar { .. } => "$",
         };
         s.log.note(Event::Received, &format!("{tag} {name}"));

@@ -25,6 +25,8 @@ pub enum ExtCommand {
     List { selection: Vec<String>, reference: Vec<u8>, patterns: Vec<Vec<u8>>, returns: ListReturns },
     /// APPEND of several messages.
     MultiAppend { mailbox: Vec<u8>, messages: Vec<AppendMessage> },
+    /// STATUS with RFC 7889's APPENDLIMIT among its items.
+    Status { mailbox: Vec<u8>, items: Vec<StatusItem> },
     /// A command naming the saved search result `$` (SEARCHRES, RFC 5182,
     /// RFC 9051 6.4.4.1): the session puts the set in and reads it again.
     Dollar { message: Vec<u8>, marks: Vec<DollarMark> },
@@ -58,7 +60,38 @@ pub struct ListReturns {
     pub children: bool,
     pub special_use: bool,
     /// LIST-STATUS items.
-    pub status: Option<Vec<StatusDataItemName>>,
+    pub status: Option<Vec<StatusItem>>,
+}
+
+/// A STATUS data item: one imap-codec reads, or RFC 7889's APPENDLIMIT,
+/// which it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusItem {
+    Codec(StatusDataItemName),
+    AppendLimit,
+}
+
+/// STATUS item names as sent; None when one is unknown.
+fn status_items(names: Vec<String>) -> Option<Vec<StatusItem>> {
+    let mut parsed = Vec::new();
+    for i in names {
+        parsed.push(StatusItem::Codec(match i.to_ascii_uppercase().as_str() {
+            "MESSAGES" => StatusDataItemName::Messages,
+            "RECENT" => StatusDataItemName::Recent,
+            "UIDNEXT" => StatusDataItemName::UidNext,
+            "UIDVALIDITY" => StatusDataItemName::UidValidity,
+            "UNSEEN" => StatusDataItemName::Unseen,
+            "DELETED" => StatusDataItemName::Deleted,
+            "SIZE" => StatusDataItemName::Size,
+            "HIGHESTMODSEQ" => StatusDataItemName::HighestModSeq,
+            "APPENDLIMIT" => {
+                parsed.push(StatusItem::AppendLimit);
+                continue;
+            }
+            _ => return None,
+        }));
+    }
+    Some(parsed)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +248,7 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
         "CREATE" => create(&toks, at)?,
         "LIST" => list(&toks, at)?,
         "APPEND" => append(&toks, at)?,
+        "STATUS" => status(&toks, at)?,
         _ => return None,
     };
     Some((tag, command))
@@ -272,6 +306,18 @@ fn create(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     Some(ExtCommand::Create { mailbox, special_use })
 }
 
+/// `STATUS mailbox (items)` with APPENDLIMIT (RFC 7889 3.1), which
+/// imap-codec refuses; without it, imap-codec's refusal stands.
+fn status(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
+    let mailbox = astring(&toks.get(at)?.1)?;
+    at += 1;
+    let items = status_items(atom_list(toks, &mut at)?)?;
+    if at != toks.len() || !items.contains(&StatusItem::AppendLimit) {
+        return None;
+    }
+    Some(ExtCommand::Status { mailbox, items })
+}
+
 /// `LIST [(selection)] reference (pattern / (patterns)) [RETURN (options)]`.
 fn list(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     let mut selection = Vec::new();
@@ -309,22 +355,7 @@ fn list(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
                 "SPECIAL-USE" => returns.special_use = true,
                 "STATUS" => {
                     at += 1;
-                    let items = atom_list(toks, &mut at)?;
-                    let mut parsed = Vec::new();
-                    for i in items {
-                        parsed.push(match i.to_ascii_uppercase().as_str() {
-                            "MESSAGES" => StatusDataItemName::Messages,
-                            "RECENT" => StatusDataItemName::Recent,
-                            "UIDNEXT" => StatusDataItemName::UidNext,
-                            "UIDVALIDITY" => StatusDataItemName::UidValidity,
-                            "UNSEEN" => StatusDataItemName::Unseen,
-                            "DELETED" => StatusDataItemName::Deleted,
-                            "SIZE" => StatusDataItemName::Size,
-                            "HIGHESTMODSEQ" => StatusDataItemName::HighestModSeq,
-                            _ => return None,
-                        });
-                    }
-                    returns.status = Some(parsed);
+                    returns.status = Some(status_items(atom_list(toks, &mut at)?)?);
                     continue;
                 }
                 _ => return None,
@@ -438,7 +469,10 @@ mod tests {
         assert_eq!(selection, ["SUBSCRIBED"]);
         assert_eq!(patterns, [b"INBOX".to_vec(), b"%".to_vec()]);
         assert!(returns.children);
-        assert_eq!(returns.status, Some(vec![StatusDataItemName::Messages, StatusDataItemName::UidNext]));
+        assert_eq!(
+            returns.status,
+            Some(vec![StatusItem::Codec(StatusDataItemName::Messages), StatusItem::Codec(StatusDataItemName::UidNext)])
+        );
         assert!(parse(b"a4 LIST \"\" \"*\"\r\n").is_none(), "plain LIST stays imap-codec's");
         let (_, c) =
             parse(b"a5 APPEND INBOX (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {3}\r\nabc {2+}\r\nde\r\n").unwrap();

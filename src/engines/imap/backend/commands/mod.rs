@@ -41,7 +41,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
-use crate::engines::imap::wire::ext::ExtCommand;
+use crate::engines::imap::wire::ext::{ExtCommand, StatusItem};
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
 
@@ -119,7 +119,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Unsubscribe { mailbox } => subscribe::run(s, mailbox, false).await,
         List { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, false).await,
         Lsub { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, true).await,
-        Status { mailbox, item_names } => status::run(s, mailbox, &item_names).await,
+        Status { mailbox, item_names } => {
+            let items: Vec<StatusItem> = item_names.iter().cloned().map(StatusItem::Codec).collect();
+            status::run(s, mailbox, &items).await
+        }
         Append { mailbox, flags, date, message } => append::run(s, mailbox, flags, date, message).await,
         Close => close::run(s, true).await,
         Unselect => close::run(s, false).await,
@@ -171,6 +174,10 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
             list_extended::run(s, &selection, reference, patterns, returns).await
         }
         ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+        ExtCommand::Status { mailbox, items } => match Mailbox::try_from(mailbox) {
+            Ok(mailbox) => status::run(s, mailbox, &items).await,
+            Err(_) => Done::bad(texts::ARGUMENT_ERROR),
+        },
         // Put in by the dispatcher before a command runs.
         ExtCommand::Dollar { .. } => Done::bad(texts::ARGUMENT_ERROR),
     }
