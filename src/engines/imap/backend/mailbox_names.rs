@@ -84,8 +84,15 @@ impl MailboxNames {
     }
 }
 
-/// The entries strictly below `name` among `entries`.
-pub fn below<'a, 'b>(entries: &'b [Entry<'a>], name: &str) -> impl Iterator<Item = &'b Entry<'a>> {
+/// The entries strictly below `name` among `entries` (in name order, as
+/// [`MailboxNames::entries`] gives them), with their index.
+pub fn below<'a, 'b>(entries: &'b [Entry<'a>], name: &str) -> impl Iterator<Item = (usize, &'b Entry<'a>)> {
     let prefix = format!("{name}/");
-    entries.iter().filter(move |e| e.name.starts_with(&prefix))
+    // Names sharing a prefix are one run in name order.
+    let start = entries.partition_point(|e| e.name < prefix.as_str());
+    entries[start..]
+        .iter()
+        .enumerate()
+        .take_while(move |(_, e)| e.name.starts_with(&prefix))
+        .map(move |(i, e)| (start + i, e))
 }

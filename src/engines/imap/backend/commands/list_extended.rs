@@ -51,20 +51,18 @@ pub async fn run(
         .into_iter()
         .filter(|e| subscribed_only || e.folder.is_some())
         .collect();
-    let matching = |e: &Entry| full.iter().any(|p| name_matches(p, e.name));
+    // Each name is put in NFC once, not once per name above it.
+    let matched: Vec<bool> = entries.iter().map(|e| full.iter().any(|p| name_matches(p, e.name))).collect();
     let selected = |e: &Entry| {
         (!subscribed_only || e.subscribed) && (!special_only || e.folder.is_some_and(|f| f.special_use.is_some()))
     };
-    for e in &entries {
-        if !matching(e) {
-            continue;
-        }
+    for (e, _) in entries.iter().zip(&matched).filter(|(_, m)| **m) {
         let selected_itself = selected(e);
         // RECURSIVEMATCH (RFC 5258 3.5, 4 rule 2B): a name with a selected
         // name below that the patterns do not match carries CHILDINFO, and is
         // listed for it even when not selected itself; CHILDINFO that says
         // only what the other lines show is left out.
-        let childinfo = recursive && below(&entries, e.name).any(|c| selected(c) && !matching(c));
+        let childinfo = recursive && below(&entries, e.name).any(|(i, c)| selected(c) && !matched[i]);
         if !selected_itself && !childinfo {
             continue;
         }
