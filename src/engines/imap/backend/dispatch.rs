@@ -191,6 +191,7 @@ async fn finish(
 async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand) -> std::io::Result<AfterCommand> {
     if s.log.enabled() {
         let name = match &ext {
+            ExtCommand::Search { search, .. } if matches!(search.body, CommandBody::Sort { .. }) => "SORT RETURN",
             ExtCommand::Search { .. } => "SEARCH RETURN",
             ExtCommand::Create { .. } => "CREATE (USE)",
             ExtCommand::List { .. } => "LIST-EXTENDED",
@@ -202,7 +203,9 @@ async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand
     }
     let (allowed, allow_expunge) = match &ext {
         ExtCommand::Search { search, .. } => {
-            (s.selected.is_some(), !matches!(search.body, CommandBody::Search { uid: false, .. }))
+            let by_number =
+                matches!(search.body, CommandBody::Search { uid: false, .. } | CommandBody::Sort { uid: false, .. });
+            (s.selected.is_some(), !by_number)
         }
         _ => (s.user.is_some(), true),
     };

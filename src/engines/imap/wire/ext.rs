@@ -17,7 +17,8 @@ use imap_codec::imap_types::IntoStatic;
 /// A command in extension syntax.
 #[derive(Debug, Clone)]
 pub enum ExtCommand {
-    /// SEARCH / UID SEARCH with RETURN options (upper-cased names).
+    /// SEARCH / UID SEARCH, or SORT / UID SORT (ESORT, RFC 5267 3), with
+    /// RETURN options (upper-cased names).
     Search { search: Command<'static>, returns: Vec<String> },
     /// CREATE with special-use attributes (`\Sent`...).
     Create { mailbox: Vec<u8>, special_use: Vec<String> },
@@ -244,7 +245,7 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
         return Some((tag, ExtCommand::Dollar { message: message.to_vec(), marks }));
     }
     let command = match name.as_str() {
-        "SEARCH" => search(message, &toks, at)?,
+        "SEARCH" | "SORT" => search(message, &toks, at)?,
         "CREATE" => create(&toks, at)?,
         "LIST" => list(&toks, at)?,
         "APPEND" => append(&toks, at)?,
@@ -272,7 +273,8 @@ fn dollar_marks(toks: &[(usize, Token)], first_arg: usize, name: &str, uid_comma
     (!marks.is_empty()).then_some(marks)
 }
 
-/// `RETURN (opts)` right after SEARCH (RFC 4731 3); the rest to imap-codec.
+/// `RETURN (opts)` right after SEARCH (RFC 4731 3) or SORT (RFC 5267 3);
+/// the rest to imap-codec.
 fn search(message: &[u8], toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     if word(&toks.get(at)?.1)? != "RETURN" {
         return None;

@@ -167,6 +167,18 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
                 let charset_known = charset.as_ref().is_none_or(sort::known_charset);
                 esearch::run(s, tag, criteria.into_inner(), uid, &returns, charset_known).await
             }
+            CommandBody::Sort { sort_criteria, charset, search_criteria, uid } => {
+                sort::run_returning(
+                    s,
+                    tag,
+                    sort_criteria.as_ref(),
+                    &charset,
+                    search_criteria.into_inner(),
+                    uid,
+                    &returns,
+                )
+                .await
+            }
             _ => Done::bad(texts::COMMAND_ERROR),
         },
         ExtCommand::Create { mailbox, special_use } => create::run_special_use(s, mailbox, special_use).await,
