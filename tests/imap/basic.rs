@@ -1,7 +1,7 @@
 //! IMAP4 end to end: the real mailsh services (front end and back end) and
 //! Python's imaplib.
 
-use crate::support::{Env, message, python};
+use crate::support::{Env, imaplib_session, message, python};
 
 #[test]
 fn imaplib_logs_in_lists_selects_and_fetches() {
@@ -53,12 +53,9 @@ print(m.logout())
 fn protocol_logs_name_commands_but_never_passwords() {
     let mut env = Env::imap(false);
     env.start_imap();
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 m.select('INBOX'); m.logout()
 "#,
     );

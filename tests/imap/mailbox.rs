@@ -2,18 +2,15 @@
 //! continuation), FETCH (partial, past the end), SEARCH, STORE, EXPUNGE,
 //! COPY/MOVE with UIDPLUS codes, and IDLE seeing another session's APPEND.
 
-use crate::support::{Env, PASSWORD, Script, USER, message, python};
+use crate::support::{Env, PASSWORD, Script, USER, imaplib_session, message, python};
 
 #[test]
 fn append_fetch_search_store_expunge_move() {
     let mut env = Env::imap(false);
     env.start_imap();
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 msg = b'From: a@contoso.com\r\nSubject: hello there\r\nX-Tag: findme\r\n\r\nbody text\r\n'
 print('append', m.append('INBOX', '(\\Flagged)', None, msg))
 print('append2', m.append('INBOX', None, None, b'Subject: second\r\n\r\nx\r\n'))
@@ -129,12 +126,9 @@ send(b'd LOGOUT'); until(b'd ')
 "#,
     );
     idler.wait_for("IDLING");
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 m.append('INBOX', None, None, b'Subject: new\r\n\r\nnew\r\n')
 m.select('INBOX'); m.store('1', '+FLAGS', '\\Deleted'); m.expunge(); m.logout()
 print('done')
@@ -153,12 +147,9 @@ print('done')
 fn folders_in_modified_utf7_create_rename_subscribe_delete() {
     let mut env = Env::imap(false);
     env.start_imap();
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 print('create', m.create('"Entw&APw-rfe/2026"'))
 print('list', m.list('""', '"Entw&APw-rfe*"'))
 print('rename', m.rename('"Entw&APw-rfe"', 'Archive'))

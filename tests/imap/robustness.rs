@@ -1,7 +1,7 @@
 //! What hostile or unlucky input does: garbage lines, a huge literal (never
 //! read as commands), and kill -9 right after an acknowledged APPEND.
 
-use crate::support::{Env, python};
+use crate::support::{Env, imaplib_session, python};
 use mailsh::services::Service;
 
 const RAW: &str = r#"
@@ -55,12 +55,9 @@ send(b'a9 LOGOUT\r\n'); line(); line()
 fn an_acknowledged_append_survives_kill_dash_nine() {
     let mut env = Env::imap(false);
     env.start_imap();
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 print(m.append('INBOX', None, None, b'Subject: durable\r\n\r\nkeep me\r\n'))
 "#,
     );
@@ -110,12 +107,9 @@ settle()
     );
     let (ok, out, err) = python(&env, &script);
     assert!(ok, "{out}\n{err}");
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 m.select('INBOX')
 print(m.fetch('1', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])'))
 "#,

@@ -11,7 +11,7 @@
 
 use std::process::Command;
 
-use crate::support::{Env, PASSWORD, USER, message, python};
+use crate::support::{Env, PASSWORD, USER, imaplib_session, message};
 
 /// The front end's and the back end's protocol logs so far.
 fn protocol_logs(env: &Env) -> [String; 2] {
@@ -60,12 +60,9 @@ fn neomutt_resynchronises_with_qresync_after_a_full_sync() {
     let first = before.concat();
     assert!(first.contains("ENABLE (QRESYNC)") || first.contains("ENABLE (CONDSTORE QRESYNC)"), "{first}");
     // Changes made by another client while the first is away.
-    let (ok, out, err) = python(
+    let (ok, out, err) = imaplib_session(
         &env,
         r#"
-import os, imaplib
-m = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))
-m.login(os.environ['USER'], os.environ['PASSWORD'])
 m.select('INBOX')
 m.store('2', '+FLAGS', '(\\Flagged)')
 m.store('3', '+FLAGS', '(\\Deleted)')

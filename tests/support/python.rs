@@ -40,6 +40,18 @@ pub fn python(env: &Env, script: &str) -> (bool, String, String) {
     )
 }
 
+/// Runs `body` as an imaplib client (`m`) already logged on to the
+/// protocol's plain port as the test mailbox; returns (success, stdout,
+/// stderr).
+pub fn imaplib_session(env: &Env, body: &str) -> (bool, String, String) {
+    python(
+        env,
+        &format!(
+            "import os, imaplib\nm = imaplib.IMAP4('127.0.0.1', int(os.environ['PORT']))\nm.login(os.environ['USER'], os.environ['PASSWORD'])\n{body}"
+        ),
+    )
+}
+
 /// A script running alongside the test (a client holding a session open
 /// while the test changes something), its output read line by line; it
 /// can read lines the test sends (`send`) to know when to go on.
