@@ -433,6 +433,43 @@ fn progress_stays_out_of_the_transcript() {
     assert!(!text.contains("Ann Beebe\n") && !text.contains('\x1b'), "{text}");
 }
 
+#[test]
+fn a_bulk_change_that_runs_past_a_second_shows_how_many_records_are_done() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let store = dir.path().join("config.db");
+    let made = Command::new(env!("CARGO_BIN_EXE_mailsh"))
+        .args(["-NonInteractive", "-Command", "New-Mailbox -Name 'John Smith' -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null"])
+        .env("MAILSH_STORE", &store)
+        .env("MAILSH_SERVER", "CAS01")
+        .env("MAILSH_DOMAIN", "contoso.com")
+        .output()
+        .expect("mailsh runs");
+    assert!(made.status.success(), "{made:?}");
+    let mut s = spawn_narrow(&store);
+    s.expect(PROMPT);
+    // Five records, one every 300 ms: past the first second the writer's
+    // count is shown; the pane goes with the pipeline.
+    let line = "1..5 | ForEach-Object { Start-Sleep -Milliseconds 300; 'jsmith' } | Set-CASMailbox -PopEnabled $false -WarningAction SilentlyContinue";
+    let out = output_of(&mut s, line);
+    let first = (3..=5)
+        .map(|n| pane(&["", " Set-CASMailbox", &format!("    Processed {n} objects"), ""], 0))
+        .find(|p| out.starts_with(p.as_str()));
+    assert!(first.is_some(), "{out:?}");
+    assert!(out.ends_with(&pane(&[], 4)), "{out:?}");
+    // A change within the second shows nothing.
+    assert_eq!(output_of(&mut s, "'jsmith' | Set-CASMailbox -PopEnabled $true"), "");
+    s.send_line("exit");
+    assert_eq!(s.wait_exit(), Some(0));
+
+    // Nothing of it in redirected output.
+    let out = Command::new(env!("CARGO_BIN_EXE_mailsh"))
+        .args(["-NonInteractive", "-Command", line])
+        .env("MAILSH_STORE", &store)
+        .output()
+        .expect("mailsh runs");
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+}
+
 /// The line as the editor paints it after a key: the prompt, the command
 /// (highlighted), then everything below cleared: no menu, nothing left
 /// under the line.

@@ -6,7 +6,7 @@
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::progress::ProgressRecord;
-use crate::runtime::session::{Action, Session};
+use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 
@@ -47,11 +47,8 @@ fn record(args: &Args) -> ProgressRecord {
 }
 
 fn write_progress(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
-    if matches!(Action::from_value(&cx.get_var("ProgressPreference")), Action::SilentlyContinue | Action::Ignore) {
-        return Ok(());
-    }
     let source = args.int("SourceId").unwrap_or(0);
-    cx.host.write_progress(source, &record(args));
+    cx.show_progress(source, &record(args));
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! expressions, signatures, the binder and the pipeline.
 
 pub mod binder;
+pub mod bulk_progress;
 pub mod command;
 pub mod convert;
 pub mod dotnet;

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::binder::{bind_arguments, bind_input, complete_mandatory, takes_pipeline_input};
+use super::bulk_progress::BulkProgress;
 use super::command::{Args, CmdletDef, Output, Processor};
 use super::errors::{Category, ErrorRecord, Flow, Result};
 use super::exec::Sink;
@@ -206,6 +207,9 @@ impl Stage {
         cx.redirects.truncate(depth);
         cx.warning_action = None;
         cx.warning_variable = None;
+        if input.is_some() && self.signature.writes_store {
+            cx.bulk_tick();
+        }
         self.drain_merged(cx, out)?;
         match result {
             Ok(()) => Ok(()),
@@ -345,15 +349,25 @@ impl Session {
         // A writer fed by a pipeline: group its records into larger
         // transactions (a savepoint each), for speed on thousands of them.
         let fed_from = if head_items.is_some() { 0 } else { 1 };
-        let batch = stages.iter().skip(fed_from).any(|s| s.cmdlet.is_some_and(|d| d.signature.writes_store));
+        let writer = stages.iter().skip(fed_from).find_map(|s| s.cmdlet.filter(|d| d.signature.writes_store));
+        let batch = writer.is_some();
         if batch {
             self.store()?.begin_batch().map_err(|e| ErrorRecord::task(e.to_string(), "StoreError"))?;
         }
+        // Its records are counted for progress (a writer in a pipeline
+        // nested in this one counts its own, then this one's go on).
+        let outer_bulk =
+            writer.map(|d| self.bulk.replace(BulkProgress::new(d.signature.name, std::time::Instant::now())));
         // A function that failed before its end block leaves the call depth
         // it took; the pipeline gives it back whatever happened.
         let depth = self.call_depth;
         let result = self.run_stages(&mut stages, head_items, sink);
         self.call_depth = depth;
+        if let Some(outer) = outer_bulk
+            && let Some(done) = std::mem::replace(&mut self.bulk, outer).and_then(BulkProgress::finish)
+        {
+            self.show_progress(super::bulk_progress::SOURCE_ID, &done);
+        }
         if batch
             && let Ok(store) = self.store()
             && let Err(e) = store.end_batch()

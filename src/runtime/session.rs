@@ -144,6 +144,9 @@ pub struct Session {
     /// alive so the address stays its own) and the variables it captured.
     pub closures:
         std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
+    /// The store writer a pipeline feeds, counting its records for the
+    /// progress a long bulk change shows.
+    pub(crate) bulk: Option<super::bulk_progress::BulkProgress>,
 }
 
 impl Session {
@@ -181,6 +184,7 @@ impl Session {
             formatter,
             callers: Vec::new(),
             closures: std::collections::HashMap::new(),
+            bulk: None,
         };
         cx.define_automatic_variables();
         cx
@@ -540,6 +544,22 @@ impl Session {
     /// The variable's name as first assigned (for Get-Variable).
     pub fn variable(&self, name: &str) -> Option<Variable> {
         self.scopes.lookup(&name.to_lowercase()).cloned()
+    }
+
+    /// Hands the host a progress record, unless $ProgressPreference is
+    /// SilentlyContinue or Ignore.
+    pub fn show_progress(&mut self, source_id: i64, record: &super::progress::ProgressRecord) {
+        if matches!(Action::from_value(&self.get_var("ProgressPreference")), Action::SilentlyContinue | Action::Ignore)
+        {
+            return;
+        }
+        self.host.write_progress(source_id, record);
+    }
+
+    /// One more record done by the store writer a pipeline feeds.
+    pub(crate) fn bulk_tick(&mut self) {
+        let Some(record) = self.bulk.as_mut().and_then(|b| b.tick(std::time::Instant::now())) else { return };
+        self.show_progress(super::bulk_progress::SOURCE_ID, &record);
     }
 
     pub fn error_action_preference(&self) -> Action {
