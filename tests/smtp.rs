@@ -404,6 +404,9 @@ PermissionGroups        : AnonymousUsers, ExchangeServers, ExchangeLegacyServers
 #[test]
 fn new_and_set_accepted_domain() {
     let shell = Shell::new();
+    // Exchange 2013's own example of -WhatIf (its help on the WhatIf switch).
+    let run = shell.cmd("New-AcceptedDomain -Name \"Contoso Domain\" -DomainName \"contoso.com\" -WhatIf");
+    assert_eq!(run.stdout, "What if: Creating Accepted Domain \"Contoso Domain\" with domain name \"contoso.com\".\n");
     let run = shell.cmd(
         "New-AcceptedDomain -Name Fabrikam -DomainName Fabrikam.com | Out-Null; \
          New-AcceptedDomain -Name Again -DomainName fabrikam.com; \

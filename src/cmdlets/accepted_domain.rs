@@ -26,7 +26,6 @@ pub fn definitions() -> Vec<CmdletDef> {
     let new = Signature::build("New-AcceptedDomain")
         .synopsis("Accepts mail for another SMTP domain.")
         .should_process(crate::runtime::signature::ConfirmImpact::Medium)
-        .confirm_message(super::confirm_texts::NEW_ACCEPTED_DOMAIN)
         .param(Param::new("Name", T::String).mandatory().help("A unique name for the accepted domain."))
         .param(Param::new("DomainName", T::String).mandatory().help("The SMTP domain (fabrikam.com)."))
         .param(
@@ -127,7 +126,8 @@ fn new_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut O
         )
         .into());
     }
-    if !cx.should_process(args, &name)? {
+    let text = super::confirm_texts::NEW_ACCEPTED_DOMAIN.replace("{target}", &name).replace("{domain}", &domain_name);
+    if !cx.should_process_text(args, &text)? {
         return Ok(());
     }
     let now = now_unix();

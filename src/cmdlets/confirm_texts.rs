@@ -1,8 +1,10 @@
 //! What Exchange's cmdlets say under -WhatIf and -Confirm (`{target}` is
 //! the object, as the cmdlet names it), in one place so a text checked
 //! against a real Exchange 2013 can be corrected here alone. Removing a
-//! mailbox is Exchange's text; the others follow Exchange's pattern
-//! ("Setting <object> "<identity>".") and are unconfirmed.
+//! mailbox and creating an accepted domain are Exchange's texts (the
+//! latter from Exchange 2013's help on the WhatIf switch); the others
+//! follow Exchange's pattern ("Setting <object> "<identity>".") and are
+//! unconfirmed.
 
 pub const NEW_MAILBOX: &str = "Creating mailbox \"{target}\".";
 pub const SET_MAILBOX: &str = "Setting mailbox \"{target}\".";
@@ -11,7 +13,8 @@ pub const SET_CAS_MAILBOX: &str = "Setting CAS mailbox \"{target}\".";
 pub const SET_IMAP_SETTINGS: &str = "Setting IMAP4 settings \"{target}\".";
 pub const SET_POP_SETTINGS: &str = "Setting POP3 settings \"{target}\".";
 pub const SET_OWA_VIRTUAL_DIRECTORY: &str = "Setting Outlook Web App virtual directory \"{target}\".";
-pub const NEW_ACCEPTED_DOMAIN: &str = "Creating accepted domain \"{target}\".";
+/// `{domain}` is the domain name.
+pub const NEW_ACCEPTED_DOMAIN: &str = "Creating Accepted Domain \"{target}\" with domain name \"{domain}\".";
 pub const SET_ACCEPTED_DOMAIN: &str = "Setting accepted domain \"{target}\".";
 pub const NEW_RECEIVE_CONNECTOR: &str = "Creating receive connector \"{target}\".";
 pub const SET_RECEIVE_CONNECTOR: &str = "Setting receive connector \"{target}\".";
