@@ -66,9 +66,6 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(lang: &str) -> Browser {
-        // fantoccini's HTTPS client and mailsh's rustls both have a provider
-        // built: name the one mailsh uses.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = driver();
         let profile = tempfile::tempdir().unwrap();
         let first = lang.split(',').next().unwrap_or("en-US");
@@ -87,8 +84,8 @@ impl Browser {
         caps.insert("browserName".into(), "chrome".into());
         caps.insert("acceptInsecureCerts".into(), true.into());
         caps.insert("goog:chromeOptions".into(), options);
-        let client = ClientBuilder::rustls()
-            .unwrap()
+        // chromedriver speaks plain HTTP on loopback.
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
@@ -112,24 +109,33 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{described} never appeared: {e}"))
     }
 
+    /// Clicks the element; found again if the page it was on was replaced
+    /// meanwhile (a form's answer arriving).
     pub async fn click(&self, locator: Locator<'_>) {
-        self.find(locator).await.click().await.unwrap();
+        let deadline = std::time::Instant::now() + DEADLINE;
+        loop {
+            match self.find(locator).await.click().await {
+                Ok(_) => return,
+                Err(e) => assert!(std::time::Instant::now() < deadline, "{locator:?} could not be clicked: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn type_in(&self, css: &str, text: &str) {
         self.find(Locator::Css(css)).await.send_keys(text).await.unwrap();
     }
 
-    pub async fn text(&self, css: &str) -> String {
-        self.find(Locator::Css(css)).await.text().await.unwrap()
-    }
-
-    /// Waits until the element's text is `want` (after a form's answer).
+    /// Waits until the element's text is `want` (after a form's answer: the
+    /// element of the page being replaced may vanish under the read).
     pub async fn wait_for_text(&self, css: &str, want: &str) {
         let deadline = std::time::Instant::now() + DEADLINE;
         loop {
-            let seen = self.text(css).await;
-            if seen == want {
+            let seen = match self.client.find(Locator::Css(css)).await {
+                Ok(e) => e.text().await.ok(),
+                Err(_) => None,
+            };
+            if seen.as_deref() == Some(want) {
                 return;
             }
             assert!(std::time::Instant::now() < deadline, "{css} shows {seen:?}, not {want:?}");
