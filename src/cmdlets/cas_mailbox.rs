@@ -4,7 +4,7 @@ use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, server_legacy_dn, strings,
     warn_nothing_changed,
 };
-use super::identity::{resolve_mailbox, resolve_many, store_err};
+use super::identity::{mailbox_to_change, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::opath_filter;
 use super::shown::Shown::{Made, Setting};
@@ -18,7 +18,7 @@ use crate::runtime::types::EnumValue;
 use crate::runtime::types::exchange::MIME_TEXT_FORMAT;
 use crate::runtime::value::{EnumDef, Value};
 use crate::store::{
-    CAS_COLUMNS, CasColumn, CasField, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store, cas_column,
+    CAS_COLUMNS, CasColumn, CasField, MAILBOX_COLUMNS, Mailbox, MimeTextFormat, Protocol, ServerInfo, Store, cas_column,
 };
 
 /// How a property that is no setting is made.
@@ -279,6 +279,9 @@ fn selected_object(
     Some(v)
 }
 
+/// The settings of `store::MAILBOX_COLUMNS` that Set-CASMailbox takes.
+const MAILBOX_SETTINGS_TAKEN: [&str; 4] = ["Name", "DisplayName", "PrimarySmtpAddress", "EmailAddresses"];
+
 fn set_definition() -> CmdletDef {
     let mut sig = Signature::build("Set-CASMailbox")
         .synopsis("Changes the client access settings of a mailbox: IMAP4, POP3, MAPI, Outlook Web App, ActiveSync, EWS.")
@@ -311,11 +314,12 @@ fn set_definition() -> CmdletDef {
     for c in CAS_COLUMNS.iter().filter(|c| matches!(c.field, CasField::List { .. })) {
         sig = sig.param(Param::new(c.name, T::Strings).help("A list; @{Add=...; Remove=...} edits it."));
     }
+    // The mailbox settings Exchange's Set-CASMailbox also takes, declared
+    // and applied as Set-Mailbox's.
+    for c in MAILBOX_COLUMNS.iter().filter(|c| MAILBOX_SETTINGS_TAKEN.contains(&c.name)) {
+        sig = sig.param(super::mailbox::setting_param(c));
+    }
     sig = sig
-        .param(Param::new("DisplayName", T::String).help("The name shown in address lists."))
-        .param(Param::new("Name", T::String).help("The mailbox's unique name."))
-        .param(Param::new("PrimarySmtpAddress", T::String).help("The primary email address."))
-        .param(Param::new("EmailAddresses", T::Strings).help("Every address (SMTP:primary, smtp:secondary); @{Add=...; Remove=...} edits it."))
         .param(Param::new("DomainController", T::String).help("Accepted for compatibility."))
         .example("Enable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $true", "")
         .example("Disable IMAP4 for a user", "Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false", "")
@@ -427,11 +431,7 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
     let key = match piped_guid {
         Some(g) => Key::Guid(g),
         None => {
-            let found = resolve_mailbox(cx, &identity)?;
-            let domain = cx.store()?.server().domain.clone();
-            if !cx.should_process(args, &canonical_name(&domain, &found.name))? {
-                return Ok(());
-            }
+            let Some((found, _)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
             Key::Id(found.id)
         }
     };
@@ -493,5 +493,18 @@ mod tests {
         let table: Vec<&str> = CAS_COLUMNS.iter().map(|c| c.name).collect();
         super::super::shown::check_shown(PROPERTIES, &table, &[]);
         assert_eq!(PROPERTIES.len(), 68);
+    }
+
+    #[test]
+    fn the_mailbox_settings_it_takes_are_declared_as_set_mailbox_declares_them() {
+        let ours = set_definition().signature;
+        let theirs = super::super::mailbox::registry_set_mailbox_signature();
+        for name in MAILBOX_SETTINGS_TAKEN {
+            let find = |sig: &Signature| {
+                sig.params.iter().find(|p| p.name == name).map(|p| (p.name, format!("{:?}", p.ty), p.help))
+            };
+            let (a, b) = (find(&ours), find(&theirs));
+            assert!(a.is_some() && a == b, "{name}: {a:?} vs {b:?}");
+        }
     }
 }

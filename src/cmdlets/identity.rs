@@ -57,3 +57,19 @@ pub fn resolve_many(cx: &mut Session, identity: &Value, limit: usize) -> Result<
 pub fn store_err(e: crate::store::StoreError) -> ErrorRecord {
     store_error(e)
 }
+
+/// The mailbox `identity` names and its canonical name (what -WhatIf and
+/// -Confirm show), once they allow the change; `None` when they do not.
+pub fn mailbox_to_change(
+    cx: &mut Session,
+    args: &crate::runtime::command::Args,
+    identity: &Value,
+) -> crate::runtime::errors::Result<Option<(Mailbox, String)>> {
+    let found = resolve_mailbox(cx, identity)?;
+    let domain = cx.store()?.server().domain.clone();
+    let shown = super::common::canonical_name(&domain, &found.name);
+    if !cx.should_process(args, &shown)? {
+        return Ok(None);
+    }
+    Ok(Some((found, shown)))
+}

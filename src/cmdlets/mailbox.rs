@@ -3,7 +3,7 @@
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
-use super::identity::{resolve_mailbox, resolve_many, store_err};
+use super::identity::{mailbox_to_change, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::shown::Shown::{Made, Setting};
 use super::shown::{Resolved, Shown, resolve};
@@ -283,6 +283,11 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     Ok(())
 }
 
+#[cfg(test)]
+pub(super) fn registry_set_mailbox_signature() -> Signature {
+    set_definition().signature
+}
+
 fn set_definition() -> CmdletDef {
     let mut sig = Signature::build("Set-Mailbox")
         .synopsis("Changes a mailbox's names, addresses, password or storage quotas.")
@@ -295,12 +300,7 @@ fn set_definition() -> CmdletDef {
     // One parameter per setting of the store's table, in its order (which
     // shows in help and in the ambiguous-parameter message).
     for c in MAILBOX_COLUMNS {
-        let ty = match c.field {
-            MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
-            MailboxField::Addresses { .. } => T::Strings,
-            MailboxField::Secret { .. } => T::SecureString,
-        };
-        sig = sig.param(Param::new(c.name, ty).help(c.help));
+        sig = sig.param(setting_param(c));
     }
     sig = sig.example("Rename", "Set-Mailbox \"John Smith\" -DisplayName \"John A. Smith\"", "").example(
         "Reset a password",
@@ -313,6 +313,17 @@ fn set_definition() -> CmdletDef {
 /// Applies the given parameters that are mailbox settings (every one of
 /// Set-Mailbox's; Set-CASMailbox's names and addresses) to `m`, in the
 /// store's apply order, recording `(property, old, new)` for each change.
+/// The parameter that sets a mailbox setting (Set-Mailbox's, and the few
+/// Set-CASMailbox also takes).
+pub fn setting_param(c: &crate::store::MailboxColumn) -> Param {
+    let ty = match c.field {
+        MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
+        MailboxField::Addresses { .. } => T::Strings,
+        MailboxField::Secret { .. } => T::SecureString,
+    };
+    Param::new(c.name, ty).help(c.help)
+}
+
 pub fn apply_settings(
     args: &Args,
     m: &mut Mailbox,
@@ -415,12 +426,7 @@ fn with_prefixes(v: &Value) -> Value {
 
 fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let found = resolve_mailbox(cx, &identity)?;
-    let domain = cx.store()?.server().domain.clone();
-    let shown = canonical_name(&domain, &found.name);
-    if !cx.should_process(args, &shown)? {
-        return Ok(());
-    }
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
     let mut new = found.clone();
     let mut changed = Vec::new();
     apply_settings(args, &mut new, &mut changed)?;
@@ -458,12 +464,7 @@ fn remove_definition() -> CmdletDef {
 
 fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let found = resolve_mailbox(cx, &identity)?;
-    let domain = cx.store()?.server().domain.clone();
-    let shown = canonical_name(&domain, &found.name);
-    if !cx.should_process(args, &shown)? {
-        return Ok(());
-    }
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
     let user = cx.user.clone();
     cx.store()?
         .write(|tx| {

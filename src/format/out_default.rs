@@ -228,25 +228,7 @@ fn shaped(v: &Value) -> Option<std::rc::Rc<Object>> {
                 ("BaseType", Value::str(crate::runtime::members::base_type_name(t))),
             ],
         ),
-        Value::TimeSpan(_) => (
-            views::TIMESPAN,
-            [
-                "Days",
-                "Hours",
-                "Minutes",
-                "Seconds",
-                "Milliseconds",
-                "Ticks",
-                "TotalDays",
-                "TotalHours",
-                "TotalMinutes",
-                "TotalSeconds",
-                "TotalMilliseconds",
-            ]
-            .iter()
-            .map(|n| (*n, v.property(n)))
-            .collect(),
-        ),
+        Value::TimeSpan(_) => (views::TIMESPAN, views::TIMESPAN_LIST.iter().map(|n| (*n, v.property(n))).collect()),
         Value::Guid(_) => (views::GUID, vec![("Guid", Value::str(v.to_text()))]),
         _ => return None,
     };

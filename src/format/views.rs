@@ -183,7 +183,8 @@ static DICTIONARY_TABLE: [ColumnSpec; 2] = [left("Name", "Name", Some(30)), left
 static TYPE_TABLE: [ColumnSpec; 4] =
     [auto("IsPublic", "IsPublic"), auto("IsSerial", "IsSerial"), auto("Name", "Name"), auto("BaseType", "BaseType")];
 
-static TIMESPAN_LIST: [&str; 11] = [
+/// A TimeSpan's properties, in the order its list view shows them.
+pub static TIMESPAN_LIST: [&str; 11] = [
     "Days",
     "Hours",
     "Minutes",

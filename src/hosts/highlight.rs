@@ -193,7 +193,7 @@ fn pipeline(src: &str, p: &Pipeline, out: &mut Marks) {
             PipelineElement::Expression { expr: e, .. } => expr(src, e, out),
             PipelineElement::Command(c) => {
                 match &c.head {
-                    CommandHead::Name { name, span } => {
+                    CommandHead::Name { name, span, .. } => {
                         let known = crate::cmdlets::registry().find(name).is_some();
                         let style = if known { Style::new().fg(Color::Yellow) } else { Style::new().fg(Color::Red) };
                         mark(out, *span, style);

@@ -41,6 +41,19 @@ pub struct ScriptBlock {
 pub type Script = ScriptBlock;
 
 impl ScriptBlock {
+    /// A block with no statements (`{}`), its source text and place.
+    pub fn empty(text: String, span: Span) -> ScriptBlock {
+        ScriptBlock {
+            attributes: vec![],
+            params: None,
+            begin: None,
+            process: None,
+            end: Some(vec![]),
+            dynamicparam: None,
+            text,
+            span,
+        }
+    }
     /// The statements of a block without named blocks.
     pub fn body(&self) -> &[Statement] {
         self.end.as_deref().unwrap_or(&[])
@@ -284,10 +297,17 @@ pub struct Command {
 
 #[derive(Debug)]
 pub enum CommandHead {
-    /// `Get-CASMailbox`, `.\script.ps1`
-    Name { name: String, span: Span },
+    /// `Get-CASMailbox`, `.\script.ps1`; `key` is the name in lower case,
+    /// made once here because commands are looked up by it on every run.
+    Name { name: String, key: String, span: Span },
     /// `& target` (call) or `. target` (dot-source).
     Invoke { dot: bool, target: Box<Expr> },
+}
+
+impl CommandHead {
+    pub fn name(name: &str, span: Span) -> CommandHead {
+        CommandHead::Name { name: name.to_string(), key: name.to_lowercase(), span }
+    }
 }
 
 impl Command {
@@ -400,9 +420,34 @@ pub const AUTOMATIC_VARIABLES: [&str; 15] = [
     "pscmdlet",
 ];
 
+thread_local! {
+    /// One allocation per variable name parsed on this thread, so the
+    /// runtime's scope tables mostly compare names by pointer.
+    static VARIABLE_KEYS: std::cell::RefCell<std::collections::HashSet<Rc<str>>> = Default::default();
+}
+
+/// How many names are shared at most: past it (a long REPL session typing
+/// ever new names), names get their own allocation, which only costs a
+/// text comparison.
+const SHARED_KEYS: usize = 4096;
+
+fn shared_key(lower: String) -> Rc<str> {
+    VARIABLE_KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if let Some(k) = keys.get(lower.as_str()) {
+            return k.clone();
+        }
+        let key: Rc<str> = Rc::from(lower);
+        if keys.len() < SHARED_KEYS {
+            keys.insert(key.clone());
+        }
+        key
+    })
+}
+
 impl VarRef {
     pub fn new(name: &str, scope: VarScope) -> VarRef {
-        let key: Rc<str> = Rc::from(name.to_lowercase().as_str());
+        let key = shared_key(name.to_lowercase());
         let automatic = AUTOMATIC_VARIABLES.contains(&&*key);
         VarRef { name: Rc::from(name), key, scope, automatic }
     }

@@ -77,14 +77,13 @@ fn bind_plain_positional(sig: &'static Signature, cmd: &Command, leading: usize,
         let v = cx.eval(e)?;
         if i < leading {
             args.values[i] = Some(v);
-            args.spans[i] = Some(e.span);
         } else {
             args.extra.push(v);
         }
     }
-    for i in 0..leading.min(cmd.elements.len()) {
-        let (Some(raw), Some(span)) = (args.values[i].take(), args.spans[i]) else { continue };
-        bind_slot(&mut args, i, raw, span, cx)?;
+    for (i, e) in cmd.elements.iter().enumerate().take(leading) {
+        let (Some(raw), CommandElement::Argument(e)) = (args.values[i].take(), e) else { continue };
+        bind_slot(&mut args, i, raw, e.span, cx)?;
     }
     Ok(args)
 }
@@ -96,7 +95,7 @@ fn bind_slot(args: &mut Args, idx: usize, raw: Value, span: Span, cx: &mut Sessi
     let converted = convert(param, raw).map_err(|e| e.at(span))?;
     validate(param, &converted, cx).map_err(|e| add_span(e, span))?;
     args.values[idx] = Some(converted);
-    args.spans[idx] = Some(span);
+    args.set_span(idx, span);
     Ok(())
 }
 

@@ -106,8 +106,9 @@ impl CommandTable {
 pub struct Args {
     pub signature: &'static Signature,
     pub values: Vec<Option<Value>>,
-    /// Where each bound value came from in the source, for error markers.
-    pub spans: Vec<Option<Span>>,
+    /// Where each bound value came from in the source, for error markers
+    /// (empty when the signature does not keep them).
+    spans: Vec<Option<Span>>,
     pub command_span: Span,
     /// Arguments no parameter took (a simple script function's `$args`).
     pub extra: Vec<Value>,
@@ -116,7 +117,14 @@ pub struct Args {
 impl Args {
     pub fn new(signature: &'static Signature, command_span: Span) -> Args {
         let n = signature.params.len();
-        Args { signature, values: vec![None; n], spans: vec![None; n], command_span, extra: Vec::new() }
+        let spans = if signature.argument_spans { vec![None; n] } else { Vec::new() };
+        Args { signature, values: vec![None; n], spans, command_span, extra: Vec::new() }
+    }
+
+    pub fn set_span(&mut self, idx: usize, span: Span) {
+        if let Some(s) = self.spans.get_mut(idx) {
+            *s = Some(span);
+        }
     }
 
     pub fn name(&self) -> &'static str {
@@ -166,7 +174,7 @@ impl Args {
     }
 
     pub fn span_of(&self, name: &str) -> Span {
-        self.index(name).and_then(|i| self.spans[i]).unwrap_or(self.command_span)
+        self.index(name).and_then(|i| self.spans.get(i).copied().flatten()).unwrap_or(self.command_span)
     }
 
     /// The parameters given, in declaration order, common ones left out:

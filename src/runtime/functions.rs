@@ -11,7 +11,7 @@ use std::rc::Rc;
 use super::command::{Args, Output, Processor};
 use super::errors::{Category, ErrorRecord, Flow, Result};
 use super::eval::collapse;
-use super::scope::{CallInfo, Frame, FrameKind, NameHasher};
+use super::scope::{CallInfo, Frame, FrameKind, NameHasher, Variable};
 use super::session::{MAX_CALL_DEPTH, Session};
 use super::signature::{ConfirmImpact, Param, ParamType, Signature, Validator};
 use super::types::{TypeRef, cast};
@@ -25,6 +25,10 @@ thread_local! {
     /// Signatures made from param() blocks, by block; the block is kept so
     /// its address is never reused while the entry lives.
     static SIGNATURES: RefCell<SignatureCache> = RefCell::new(HashMap::default());
+    /// The last signature found, by block: a loop calling one function
+    /// asks for the same one every time.
+    static LAST_SIGNATURE: std::cell::Cell<(usize, Option<&'static Signature>)> =
+        const { std::cell::Cell::new((0, None)) };
 }
 
 fn leak(s: &str) -> &'static str {
@@ -34,7 +38,13 @@ fn leak(s: &str) -> &'static str {
 /// The signature of a function or script block, from its param() block.
 pub fn signature_of(cx: &mut Session, name: &str, block: &Rc<ScriptBlock>) -> Result<&'static Signature> {
     let key = Rc::as_ptr(block) as usize;
+    if let (last, Some(sig)) = LAST_SIGNATURE.get()
+        && last == key
+    {
+        return Ok(sig);
+    }
     if let Some(sig) = SIGNATURES.with(|m| m.borrow().get(&key).map(|(_, s)| *s)) {
+        LAST_SIGNATURE.set((key, Some(sig)));
         return Ok(sig);
     }
     let sig = build_signature(cx, name, block)?;
@@ -59,6 +69,7 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
     let advanced = block.is_advanced();
     let mut sig = Signature::build(leak(name));
     sig.test_examples = false;
+    sig.argument_spans = false;
     let decls: &[ParamDecl] = block.params.as_ref().map(|p| p.params.as_slice()).unwrap_or(&[]);
     let any_position = decls.iter().any(|d| {
         d.attributes
@@ -139,15 +150,7 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
             {
                 // Accepted; they relax or describe, and mailsh's checks allow it.
             } else {
-                return Err(ErrorRecord::new(
-                    format!("Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.", a.name),
-                    Category::InvalidOperation,
-                    "CustomAttributeTypeNotFound",
-                    "RuntimeException",
-                )
-                .at(a.span)
-                .unqualified()
-                .into());
+                return Err(unknown_attribute(a));
             }
         }
         if !aliases.is_empty() {
@@ -177,6 +180,22 @@ fn build_signature(cx: &mut Session, name: &str, block: &ScriptBlock) -> Result<
 /// A validation attribute (`[ValidateSet()]`, `[ValidateRange()]` ...) as a
 /// check, for a parameter or an attributed variable; `None` for any other
 /// attribute.
+/// PowerShell's error for an attribute it has no type for.
+pub(crate) fn unknown_attribute(a: &Attribute) -> Flow {
+    ErrorRecord::new(
+        format!(
+            "Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.",
+            a.name
+        ),
+        Category::InvalidOperation,
+        "CustomAttributeTypeNotFound",
+        "RuntimeException",
+    )
+    .at(a.span)
+    .unqualified()
+    .into()
+}
+
 pub(crate) fn validator_of(cx: &mut Session, a: &Attribute) -> Result<Option<Validator>> {
     if a.is("ValidateSet") {
         let mut set = Vec::new();
@@ -362,6 +381,16 @@ impl ScriptProcessor {
 /// A declared parameter's variable in the call's frame: the value given,
 /// else its default, else the `$null` of its type.
 fn assign_parameter(cx: &mut Session, d: &ParamDecl, given: Option<Value>) -> Result<()> {
+    // An untyped parameter that was given a value becomes a plain variable
+    // of the new frame: what `assign` would do, without its checks by name.
+    let given = match given {
+        Some(value) if d.ty.is_none() && !d.name.automatic => {
+            let at = cx.scopes.current();
+            cx.scopes.define(at, d.name.key.clone(), Variable::new(value));
+            return Ok(());
+        }
+        other => other,
+    };
     let ty = match &d.ty {
         Some(t) => Some(TypeRef::resolve(t)?),
         None => None,
@@ -588,9 +617,7 @@ impl Session {
         let parent = self.scopes.current();
         self.scopes.push(FrameKind::Local, parent);
         let result = self.bind_and_run(block, name, args, sink);
-        if let Some(frame) = self.scopes.pop() {
-            self.scopes.recycle(frame);
-        }
+        self.scopes.pop_and_reuse();
         self.call_depth -= 1;
         match result {
             Err(Flow::Return) => Ok(()),

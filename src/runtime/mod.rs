@@ -22,3 +22,4 @@ pub mod streams;
 pub mod transcript;
 pub mod types;
 pub mod value;
+pub mod var_table;

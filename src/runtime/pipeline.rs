@@ -575,20 +575,19 @@ impl Session {
                 .into()),
                 other => {
                     let name = other.to_text();
-                    self.resolve_name(&name, *dot, target.span)
+                    self.resolve_name(&name, &name.to_lowercase(), *dot, target.span)
                 }
             },
-            CommandHead::Name { name, span } => self.resolve_name(name, false, *span),
+            CommandHead::Name { name, key, span } => self.resolve_name(name, key, false, *span),
         }
     }
 
-    fn resolve_name(&mut self, name: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
-        let (cmdlet, function) = super::scope::with_lowercase(name, |lower| {
-            let cmdlet = self.commands.find_lowercase(lower);
-            // An alias of a cmdlet wins over a function of that name.
-            let alias = cmdlet.is_some_and(|def| !def.signature.name.eq_ignore_ascii_case(name));
-            (cmdlet, if alias { None } else { self.scopes.function(lower) })
-        });
+    /// `lower` is `name` in lower case.
+    fn resolve_name(&mut self, name: &str, lower: &str, dot: bool, span: crate::language::ast::Span) -> Result<Target> {
+        let cmdlet = self.commands.find_lowercase(lower);
+        // An alias of a cmdlet wins over a function of that name.
+        let alias = cmdlet.is_some_and(|def| !def.signature.name.eq_ignore_ascii_case(name));
+        let function = if alias { None } else { self.scopes.function(lower) };
         if let Some(f) = function {
             return Ok(Target::Script {
                 block: f.body.clone(),
@@ -683,23 +682,7 @@ fn feed(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session, value: Valu
     let Some((first, rest)) = stages.split_first_mut() else {
         return sink(cx, value);
     };
-    let out_var = first.out_variable.clone();
-    let mut file = first.file_out.take();
-    let mut next = |cx: &mut Session, v: Value| {
-        if let Some(name) = &out_var {
-            cx.append_var(name, v.clone());
-        }
-        match &mut file {
-            Some(f) => {
-                f.items.push(v);
-                Ok(())
-            }
-            None => feed(rest, sink, cx, v),
-        }
-    };
-    let r = first.run(Some(&value), cx, &mut Output { next: &mut next });
-    first.file_out = file;
-    r
+    run_stage(first, rest, sink, cx, Some(&value))
 }
 
 /// Runs the first command once, with no pipeline input.
@@ -707,31 +690,32 @@ fn start(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<
     let Some((first, rest)) = stages.split_first_mut() else {
         return Ok(());
     };
-    let out_var = first.out_variable.clone();
-    let mut file = first.file_out.take();
-    let mut next = |cx: &mut Session, v: Value| {
-        if let Some(name) = &out_var {
-            cx.append_var(name, v.clone());
-        }
-        match &mut file {
-            Some(f) => {
-                f.items.push(v);
-                Ok(())
-            }
-            None => feed(rest, sink, cx, v),
-        }
-    };
-    let r = first.run(None, cx, &mut Output { next: &mut next });
-    first.file_out = file;
-    r
+    run_stage(first, rest, sink, cx, None)
 }
 
-fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
-    for i in 0..stages.len() {
-        let (head, rest) = stages.split_at_mut(i + 1);
-        let stage = &mut head[i];
-        let out_var = stage.out_variable.clone();
-        let mut file = stage.file_out.take();
+/// Runs `first` on `input` (or once without).
+fn run_stage(
+    first: &mut Stage,
+    rest: &mut [Stage],
+    sink: &mut Sink<'_>,
+    cx: &mut Session,
+    input: Option<&Value>,
+) -> Result<()> {
+    with_stage_output(first, rest, sink, cx, |stage, cx, out| stage.run(input, cx, out))
+}
+
+/// Calls `f` with where `stage`'s objects go: its -OutVariable, then its
+/// file redirection if it has one, else the rest of the pipeline.
+fn with_stage_output<R>(
+    stage: &mut Stage,
+    rest: &mut [Stage],
+    sink: &mut Sink<'_>,
+    cx: &mut Session,
+    f: impl FnOnce(&mut Stage, &mut Session, &mut Output) -> R,
+) -> R {
+    let out_var = stage.out_variable.clone();
+    let mut file = stage.file_out.take();
+    let result = {
         let mut next = |cx: &mut Session, v: Value| {
             if let Some(name) = &out_var {
                 cx.append_var(name, v.clone());
@@ -744,28 +728,35 @@ fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result
                 None => feed(rest, sink, cx, v),
             }
         };
-        let mut out = Output { next: &mut next };
-        let depth = cx.redirects.len();
-        cx.redirects.extend(stage.redirects.iter().cloned());
-        let result = match stage.merged.clone() {
-            Some(buf) => {
-                let mut capture = |_: &mut Session, v: Value| {
-                    buf.borrow_mut().push(v);
-                    Ok(())
-                };
-                let invocation = stage.invocation.clone();
-                cx.in_invocation(&invocation, |cx| {
-                    stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
-                })
-            }
-            None => {
-                let invocation = stage.invocation.clone();
-                cx.in_invocation(&invocation, |cx| stage.processor.end(&stage.args, cx, &mut out))
-            }
-        };
-        cx.redirects.truncate(depth);
-        let drained = stage.drain_merged(cx, &mut out);
-        stage.file_out = file;
+        f(stage, cx, &mut Output { next: &mut next })
+    };
+    stage.file_out = file;
+    result
+}
+
+fn finish(stages: &mut [Stage], sink: &mut Sink<'_>, cx: &mut Session) -> Result<()> {
+    for i in 0..stages.len() {
+        let (head, rest) = stages.split_at_mut(i + 1);
+        let stage = &mut head[i];
+        let (result, drained) = with_stage_output(stage, rest, sink, cx, |stage, cx, out| {
+            let depth = cx.redirects.len();
+            cx.redirects.extend(stage.redirects.iter().cloned());
+            let invocation = stage.invocation.clone();
+            let result = match stage.merged.clone() {
+                Some(buf) => {
+                    let mut capture = |_: &mut Session, v: Value| {
+                        buf.borrow_mut().push(v);
+                        Ok(())
+                    };
+                    cx.in_invocation(&invocation, |cx| {
+                        stage.processor.end(&stage.args, cx, &mut Output { next: &mut capture })
+                    })
+                }
+                None => cx.in_invocation(&invocation, |cx| stage.processor.end(&stage.args, cx, out)),
+            };
+            cx.redirects.truncate(depth);
+            (result, stage.drain_merged(cx, out))
+        });
         match result {
             Ok(()) | Err(Flow::StopUpstream) => {}
             Err(f) => stage.fail(f, cx)?,
@@ -807,7 +798,7 @@ fn help_request(cmd: &Command, name: &str) -> Option<Command> {
     }
     let target = Expr::str(name, cmd.name_span());
     Some(Command {
-        head: CommandHead::Name { name: "Get-Help".into(), span: cmd.name_span() },
+        head: CommandHead::name("Get-Help", cmd.name_span()),
         elements: vec![CommandElement::Argument(target)],
         redirections: vec![],
         span: cmd.span,
@@ -818,16 +809,7 @@ fn help_request(cmd: &Command, name: &str) -> Option<Command> {
 fn clone_block(script: &crate::language::ast::Script) -> ScriptBlock {
     // The AST is not Clone; re-parse the script text (only scripts with
     // begin/process/end come here).
-    crate::language::parse_script(&script.text).unwrap_or(ScriptBlock {
-        attributes: vec![],
-        params: None,
-        begin: None,
-        process: None,
-        end: Some(vec![]),
-        dynamicparam: None,
-        text: String::new(),
-        span: script.span,
-    })
+    crate::language::parse_script(&script.text).unwrap_or_else(|_| ScriptBlock::empty(String::new(), script.span))
 }
 
 /// Writes redirected text to a file (UTF-8; Windows PowerShell 5.1 writes

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use super::types::TypeRef;
 use super::value::Value;
+use super::var_table::VarTable;
 use crate::language::ast::FunctionDef;
 
 /// FNV-1a: variable names are short and come from the admin's own script,
@@ -134,7 +135,7 @@ pub const CALL_VARIABLES: [&str; 5] = ["args", "psboundparameters", "myinvocatio
 
 #[derive(Debug)]
 pub struct Frame {
-    pub vars: NameMap<Variable>,
+    pub vars: VarTable,
     pub functions: NameMap<Rc<FunctionDef>>,
     pub parent: Option<usize>,
     pub kind: FrameKind,
@@ -157,72 +158,85 @@ impl std::fmt::Debug for CallInfo {
 
 impl Frame {
     pub fn new(kind: FrameKind, parent: Option<usize>) -> Frame {
-        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind, call: None }
+        Frame { vars: VarTable::default(), functions: NameMap::default(), parent, kind, call: None }
     }
 }
 
 pub struct Scopes {
+    /// The live frames, then (past `live`) frames of calls that ended,
+    /// emptied in place with their tables' room kept, so the next call
+    /// neither allocates nor moves a frame.
     frames: Vec<Frame>,
-    /// Frames of calls that ended, emptied, kept with their tables' room
-    /// so the next call does not allocate them again.
-    spare: Vec<Frame>,
+    live: usize,
 }
 
-/// How many ended frames are kept, and how large a table may be to be kept.
-const SPARE_FRAMES: usize = 16;
+/// How large a table may be for its ended frame to keep it.
 const SPARE_CAPACITY: usize = 64;
 
 impl Default for Scopes {
     fn default() -> Self {
-        Scopes { frames: vec![Frame::new(FrameKind::Global, None)], spare: Vec::new() }
+        Scopes { frames: vec![Frame::new(FrameKind::Global, None)], live: 1 }
     }
 }
 
 impl Scopes {
     /// The index of the frame code runs in now.
     pub fn current(&self) -> usize {
-        self.frames.len() - 1
+        self.live - 1
     }
 
     pub fn depth(&self) -> usize {
-        self.frames.len()
+        self.live
     }
 
     /// Enters a new frame whose parent is `parent` (the caller's frame).
     pub fn push(&mut self, kind: FrameKind, parent: usize) {
-        let frame = match self.spare.pop() {
-            Some(mut f) => {
-                f.kind = kind;
-                f.parent = Some(parent);
-                f
+        match self.frames.get_mut(self.live) {
+            Some(spare) => {
+                spare.kind = kind;
+                spare.parent = Some(parent);
             }
-            None => Frame::new(kind, Some(parent)),
-        };
-        self.frames.push(frame);
+            None => self.frames.push(Frame::new(kind, Some(parent))),
+        }
+        self.live += 1;
     }
 
-    /// Takes back a frame that was popped and is not kept by anyone.
-    pub fn recycle(&mut self, mut frame: Frame) {
-        if self.spare.len() >= SPARE_FRAMES
-            || frame.vars.capacity() > SPARE_CAPACITY
-            || frame.functions.capacity() > SPARE_CAPACITY
-        {
+    /// Leaves the current frame when nothing keeps it: it is emptied where
+    /// it stands, for the next call.
+    pub fn pop_and_reuse(&mut self) {
+        if self.live <= 1 {
             return;
         }
-        frame.vars.clear();
-        frame.functions.clear();
+        self.live -= 1;
+        let frame = &mut self.frames[self.live];
+        if frame.vars.capacity() > SPARE_CAPACITY || frame.functions.capacity() > SPARE_CAPACITY {
+            frame.vars = VarTable::default();
+            frame.functions = NameMap::default();
+        } else {
+            frame.vars.clear();
+            frame.functions.clear();
+        }
         frame.call = None;
-        self.spare.push(frame);
     }
 
     /// Re-enters a frame kept between the begin, process and end blocks of
     /// one function in a pipeline.
     pub fn push_frame(&mut self, frame: Frame) {
-        self.frames.push(frame);
+        match self.frames.get_mut(self.live) {
+            Some(spare) => *spare = frame,
+            None => self.frames.push(frame),
+        }
+        self.live += 1;
     }
 
+    /// Leaves the current frame and hands it over (to be re-entered later).
     pub fn pop(&mut self) -> Option<Frame> {
-        if self.frames.len() > 1 { self.frames.pop() } else { None }
+        if self.live <= 1 {
+            return None;
+        }
+        self.live -= 1;
+        let kind = self.frames[self.live].kind;
+        Some(std::mem::replace(&mut self.frames[self.live], Frame::new(kind, None)))
     }
 
     /// The frames from the current one up to global.
@@ -261,11 +275,11 @@ impl Scopes {
     }
 
     pub fn frame(&self, i: usize) -> &Frame {
-        &self.frames[i.min(self.frames.len() - 1)]
+        &self.frames[i.min(self.live - 1)]
     }
 
     pub fn frame_mut(&mut self, i: usize) -> &mut Frame {
-        let last = self.frames.len() - 1;
+        let last = self.live - 1;
         &mut self.frames[i.min(last)]
     }
 

@@ -125,8 +125,7 @@ pub struct Session {
     pub callers: Vec<(Rc<str>, Span)>,
     /// Script blocks made by GetNewClosure(), by address: the block (kept
     /// alive so the address stays its own) and the variables it captured.
-    pub closures:
-        std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
+    pub closures: std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::var_table::VarTable)>,
 }
 
 impl Session {
@@ -345,7 +344,7 @@ impl Session {
         };
         // One lookup for the usual assignment; validation attributes (they
         // may run script, so need the session) take a second.
-        let validators = match self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
+        let validators = match self.scopes.frame_mut(frame).vars.get_mut(&v.key) {
             None => {
                 let value = match &constraint {
                     Some(t) => convert_for_variable(value, t)?,
@@ -363,7 +362,7 @@ impl Session {
             },
         };
         self.check_variable(&v.name, &validators, &value)?;
-        match self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
+        match self.scopes.frame_mut(frame).vars.get_mut(&v.key) {
             Some(var) => update_variable(var, &v.name, value, constraint),
             None => Ok(()),
         }
@@ -399,7 +398,7 @@ impl Session {
             VarScope::Script => self.scopes.script_frame(),
             _ => self.scopes.current(),
         };
-        if let Some(var) = self.scopes.frame_mut(frame).vars.get_mut(&*v.key) {
+        if let Some(var) = self.scopes.frame_mut(frame).vars.get_mut(&v.key) {
             var.validators = Some(validators);
         }
     }
@@ -446,7 +445,7 @@ impl Session {
             VarScope::Any | VarScope::Variable => None,
         };
         let found = match frame {
-            Some(f) => self.scopes.frame_mut(f).vars.get_mut(&*v.key),
+            Some(f) => self.scopes.frame_mut(f).vars.get_mut(&v.key),
             None => self.scopes.lookup_mut(&v.key),
         };
         match found {
@@ -561,7 +560,7 @@ impl Session {
     }
 
     pub fn pop_scope(&mut self) {
-        self.scopes.pop();
+        self.scopes.pop_and_reuse();
     }
 }
 

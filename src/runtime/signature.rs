@@ -258,6 +258,10 @@ pub struct Signature {
     /// The properties of the objects it outputs ([OutputType]), for Tab
     /// completion of -Property and the like after it in a pipeline.
     pub output_properties: Option<fn() -> &'static [&'static str]>,
+    /// Keeps where each argument came from, for errors a cmdlet points at
+    /// one of them (`Args::span_of`); script functions never ask, so their
+    /// calls skip it.
+    pub argument_spans: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -290,6 +294,7 @@ impl Signature {
             confirm_message: None,
             writes_store: false,
             output_properties: None,
+            argument_spans: true,
         }
     }
     pub fn aliases(mut self, aliases: &'static [&'static str]) -> Self {

@@ -44,10 +44,11 @@ pub struct MailboxColumn {
 const fn text(
     name: &'static str,
     column: &'static str,
+    help: &'static str,
     get: fn(&Mailbox) -> &String,
     set: fn(&mut Mailbox, String),
 ) -> MailboxColumn {
-    MailboxColumn { name, column, help: "", field: MailboxField::Text { get, set } }
+    MailboxColumn { name, column, help, field: MailboxField::Text { get, set } }
 }
 
 const fn quota(
@@ -62,14 +63,20 @@ const fn quota(
 
 /// Every mailbox setting, in Set-Mailbox's parameter order.
 pub const MAILBOX_COLUMNS: &[MailboxColumn] = &[
-    text("Name", "name", |m| &m.name, |m, v| m.name = v),
-    text("Alias", "alias", |m| &m.alias, |m, v| m.alias = v),
-    text("DisplayName", "display_name", |m| &m.display_name, |m, v| m.display_name = v),
-    text("UserPrincipalName", "upn", |m| &m.upn, |m, v| m.upn = v),
+    text("Name", "name", "The mailbox's unique name.", |m| &m.name, |m, v| m.name = v),
+    text("Alias", "alias", "The mailbox's alias (its mail nickname).", |m| &m.alias, |m, v| m.alias = v),
+    text(
+        "DisplayName",
+        "display_name",
+        "The name shown in address lists.",
+        |m| &m.display_name,
+        |m, v| m.display_name = v,
+    ),
+    text("UserPrincipalName", "upn", "The user's logon name (user@domain).", |m| &m.upn, |m, v| m.upn = v),
     MailboxColumn {
         name: "PrimarySmtpAddress",
         column: "primary_smtp",
-        help: "",
+        help: "The primary email address.",
         field: MailboxField::Primary { get: |m| &m.primary_smtp, set: |m, v| m.primary_smtp = v },
     },
     MailboxColumn {

@@ -36,7 +36,7 @@ impl Builder {
                 };
                 CommandHead::Invoke { dot, target: Box::new(target) }
             }
-            Some(h) => CommandHead::Name { name: h.as_str().to_string(), span: span(&h) },
+            Some(h) => CommandHead::name(h.as_str(), span(&h)),
             None => return Err(error("An empty pipe element is not allowed.", "EmptyPipeElement", sp)),
         };
         let mut elements: Vec<CommandElement> = Vec::new();
@@ -141,21 +141,8 @@ impl Builder {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::bare_text => text.push_str(p.as_str()),
-                Rule::bare_var => {
-                    let vsp = span(&p);
-                    if let Some(v) = p.into_inner().next() {
-                        flush(&mut parts, &mut text);
-                        parts.push(StringPart::Variable(self.var_name(v)?, vsp));
-                    }
-                }
-                Rule::bare_subexpr => {
-                    flush(&mut parts, &mut text);
-                    let statements = match p.into_inner().next() {
-                        Some(list) => self.statement_list(list)?,
-                        None => vec![],
-                    };
-                    parts.push(StringPart::SubExpr(statements));
-                }
+                Rule::bare_var => self.variable_part(p, &mut parts, &mut text)?,
+                Rule::bare_subexpr => self.subexpression_part(p, &mut parts, &mut text)?,
                 _ => {}
             }
         }

@@ -213,16 +213,7 @@ impl Builder {
                 let text = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("").to_string();
                 let block = match pair.into_inner().next() {
                     Some(body) => self.block_body(body, text, sp)?,
-                    None => ScriptBlock {
-                        attributes: vec![],
-                        params: None,
-                        begin: None,
-                        process: None,
-                        end: Some(vec![]),
-                        dynamicparam: None,
-                        text,
-                        span: sp,
-                    },
+                    None => ScriptBlock::empty(text, sp),
                 };
                 ExprKind::ScriptBlock(Rc::new(block))
             }

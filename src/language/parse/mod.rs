@@ -83,16 +83,7 @@ pub fn parse_script(source: &str) -> Result<Script, ParseError> {
     let b = Builder::default();
     match body {
         Some(body) => b.block_body(body, source.to_string(), span),
-        None => Ok(ScriptBlock {
-            attributes: vec![],
-            params: None,
-            begin: None,
-            process: None,
-            end: Some(vec![]),
-            dynamicparam: None,
-            text: String::new(),
-            span,
-        }),
+        None => Ok(ScriptBlock::empty(String::new(), span)),
     }
 }
 

@@ -516,16 +516,7 @@ impl Builder {
                 _ => {}
             }
         }
-        let mut body = body.unwrap_or(ScriptBlock {
-            attributes: vec![],
-            params: None,
-            begin: None,
-            process: None,
-            end: Some(vec![]),
-            dynamicparam: None,
-            text: body_text,
-            span: sp,
-        });
+        let mut body = body.unwrap_or_else(|| ScriptBlock::empty(body_text, sp));
         if let Some(pp) = paren_params {
             if body.params.is_some() {
                 return Err(error(

@@ -43,26 +43,40 @@ impl Builder {
                         text.push(backtick_escape(c));
                     }
                 }
-                Rule::dq_variable => {
-                    let vsp = span(&p);
-                    if let Some(v) = p.into_inner().next() {
-                        flush(&mut parts, &mut text);
-                        parts.push(StringPart::Variable(self.var_name(v)?, vsp));
-                    }
-                }
-                Rule::dq_subexpr => {
-                    flush(&mut parts, &mut text);
-                    let statements = match p.into_inner().next() {
-                        Some(list) => self.statement_list(list)?,
-                        None => vec![],
-                    };
-                    parts.push(StringPart::SubExpr(statements));
-                }
+                Rule::dq_variable => self.variable_part(p, &mut parts, &mut text)?,
+                Rule::dq_subexpr => self.subexpression_part(p, &mut parts, &mut text)?,
                 _ => {}
             }
         }
         flush(&mut parts, &mut text);
         Ok(parts)
+    }
+
+    /// `$name` inside an expandable string or bare word: the text before it
+    /// becomes a part of its own.
+    pub(crate) fn variable_part(&self, p: Pair<Rule>, parts: &mut Vec<StringPart>, text: &mut String) -> PResult<()> {
+        let vsp = span(&p);
+        if let Some(v) = p.into_inner().next() {
+            flush(parts, text);
+            parts.push(StringPart::Variable(self.var_name(v)?, vsp));
+        }
+        Ok(())
+    }
+
+    /// `$( ... )` inside an expandable string or bare word.
+    pub(crate) fn subexpression_part(
+        &self,
+        p: Pair<Rule>,
+        parts: &mut Vec<StringPart>,
+        text: &mut String,
+    ) -> PResult<()> {
+        flush(parts, text);
+        let statements = match p.into_inner().next() {
+            Some(list) => self.statement_list(list)?,
+            None => vec![],
+        };
+        parts.push(StringPart::SubExpr(statements));
+        Ok(())
     }
 
     /// `$name`, with its scope.

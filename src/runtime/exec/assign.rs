@@ -105,17 +105,7 @@ impl Session {
             match super::super::functions::validator_of(self, a)? {
                 Some(v) => validators.push(v),
                 None if a.is("AllowNull") || a.is("AllowEmptyString") || a.is("AllowEmptyCollection") => {}
-                None => {
-                    return Err(ErrorRecord::new(
-                        format!("Cannot find the type for custom attribute '{}'. Make sure that the assembly that contains this type is loaded.", a.name),
-                        Category::InvalidOperation,
-                        "CustomAttributeTypeNotFound",
-                        "RuntimeException",
-                    )
-                    .at(a.span)
-                    .unqualified()
-                    .into());
-                }
+                None => return Err(super::super::functions::unknown_attribute(a)),
             }
         }
         let validators: std::rc::Rc<[super::super::signature::Validator]> = validators.into();
