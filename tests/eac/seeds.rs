@@ -1,5 +1,5 @@
-//! Seeds 001 (IMAP4, in French) and 004 (POP3, in English) walked in a
-//! real browser exactly as the Exchange 2013 help pages write them: sign
+//! Seeds 001 (IMAP4, in French), 003 (MAPI, in French, with its
+//! confirmation) and 004 (POP3, in English) walked in a real browser exactly as the Exchange 2013 help pages write them: sign
 //! in, Recipients > Mailboxes, select John Smith, Edit, Mailbox features,
 //! Disable under the protocol, Save. Then the page shows Disabled, the
 //! Shell (the real binary on the same store) shows the switch False, the
@@ -20,6 +20,8 @@ struct Walk {
     edit: &'static str,
     mailbox_features: &'static str,
     disable: &'static str,
+    /// The button that confirms the Disable, when Exchange asks (MAPI).
+    confirm: Option<&'static str>,
     save: &'static str,
     /// The protocol's field and what the page shows before and after.
     field: &'static str,
@@ -35,7 +37,11 @@ fn walk(eac: &Eac, w: Walk) {
         b.goto(&url).await;
         b.type_in("#username", "contoso\\administrator").await;
         b.type_in("#password", PASSWORD).await;
-        b.screenshot(&format!("{}-sign-in.png", w.screenshots)).await;
+        // Seed 003's walk shows only its warning and result (the rest is 001's).
+        let every_page = w.confirm.is_none();
+        if every_page {
+            b.screenshot(&format!("{}-sign-in.png", w.screenshots)).await;
+        }
         b.click(Locator::Css("#signin-submit")).await;
         // 1. Dans le CAE, accédez à Destinataires > Boîtes aux lettres.
         b.click(Locator::LinkText(w.recipients)).await;
@@ -43,7 +49,9 @@ fn walk(eac: &Eac, w: Walk) {
         // 2. Sélectionnez l'utilisateur, puis cliquez sur Modifier.
         b.click(Locator::LinkText("John Smith")).await;
         b.find(Locator::Css("#details")).await;
-        b.screenshot(&format!("{}-mailboxes.png", w.screenshots)).await;
+        if every_page {
+            b.screenshot(&format!("{}-mailboxes.png", w.screenshots)).await;
+        }
         b.click(Locator::Css(&format!("a[title='{}']", w.edit))).await;
         // 3. Cliquez sur Fonctionnalités de boîte aux lettres; sous
         //    Connectivité de messagerie, sous « IMAP4 : Activé », Désactiver.
@@ -52,6 +60,13 @@ fn walk(eac: &Eac, w: Walk) {
         b.wait_for_text(&state, w.before).await;
         let disable = format!("//div[@id='feature-{}']//button[normalize-space()='{}']", w.field, w.disable);
         b.click(Locator::XPath(&disable)).await;
+        // « Un message d'avertissement s'affiche [...] Cliquez sur Oui. »
+        if let Some(yes) = w.confirm {
+            b.find(Locator::Css("#mapi-warning")).await;
+            b.wait_for_text(&state, w.before).await;
+            b.screenshot(&format!("{}-warning.png", w.screenshots)).await;
+            b.click(Locator::XPath(&format!("//button[normalize-space()='{yes}']"))).await;
+        }
         b.wait_for_text(&state, w.after).await;
         // 4. Cliquez sur Enregistrer.
         b.click(Locator::XPath(&format!("//button[normalize-space()='{}']", w.save))).await;
@@ -89,6 +104,7 @@ fn seed_001_imap4_disabled_in_the_french_eac() {
             edit: "Modifier",
             mailbox_features: "Fonctionnalités de boîte aux lettres",
             disable: "Désactiver",
+            confirm: None,
             save: "Enregistrer",
             field: "imap",
             before: "IMAP4 : Activé",
@@ -120,6 +136,7 @@ fn seed_004_pop3_disabled_in_the_english_eac() {
             edit: "Edit",
             mailbox_features: "mailbox features",
             disable: "Disable",
+            confirm: None,
             save: "Save",
             field: "pop",
             before: "POP3: Enabled",
@@ -137,4 +154,29 @@ fn seed_004_pop3_disabled_in_the_english_eac() {
     let (ok, out, err) = python(&eac.env, &script);
     assert!(ok, "{err}");
     assert!(out.starts_with("refused b'-ERR"), "{out}");
+}
+
+#[test]
+fn seed_003_mapi_disabled_in_the_french_eac_after_its_warning() {
+    let eac = Eac::start(900);
+    walk(
+        &eac,
+        Walk {
+            lang: "fr-FR,fr",
+            recipients: "Destinataires",
+            mailboxes: "Boîtes aux lettres",
+            edit: "Modifier",
+            mailbox_features: "Fonctionnalités de boîte aux lettres",
+            disable: "Désactiver",
+            confirm: Some("Oui"),
+            save: "Enregistrer",
+            field: "mapi",
+            before: "MAPI : Activé",
+            after: "MAPI : Désactivé",
+            screenshots: "eac-fr-mapi",
+        },
+    );
+    let r = eac.shell("Get-CASMailbox 'John Smith' | Format-List Name,MapiEnabled");
+    assert_eq!(r.stdout.trim(), "Name        : John Smith\nMAPIEnabled : False");
+    audit_names_the_eac_admin(&eac, "MAPIEnabled");
 }
