@@ -197,7 +197,8 @@ fn role_groups_are_read_at_every_request() {
     assert_eq!(admin.sign_in(&eac, "administrator", PASSWORD).status, 303);
     let r = admin.get(&eac.url("/ecp/servers/servers"));
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("<td>CAS01</td>"), "{}", r.body);
+    assert!(r.body.contains("<td>CAS01 <a href=\"/ecp/servers/servers/imap\""), "{}", r.body);
+    assert_eq!(rita.get(&eac.url("/ecp/servers/servers/imap")).status, 403, "nor its settings");
     // Removed from the group: out at the next request.
     assert_eq!(eac.shell("Remove-RoleGroupMember 'Recipient Management' -Member rita -Confirm:$false").code, 0);
     let r = rita.get(&eac.url("/ecp/recipients/mailboxes"));
@@ -251,4 +252,62 @@ fn the_list_searches_sorts_and_pages() {
     let by_mail_desc = curl.get(&eac.url("/ecp/recipients/mailboxes?search=&sort=email&desc=1"));
     let first_row = by_mail_desc.body.split("<tr data-guid").nth(1).unwrap();
     assert!(first_row.contains("vera@contoso.com"), "{first_row}");
+}
+
+#[test]
+fn the_imap4_settings_page_runs_set_imapsettings_and_shows_its_warning_and_its_refusal() {
+    let eac = Eac::start(900);
+    let admin = Curl::new("en");
+    assert_eq!(admin.sign_in(&eac, "administrator", PASSWORD).status, 303);
+    let url = eac.url("/ecp/servers/servers/imap");
+    let page = admin.get(&url);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<option value=\"PlainTextLogin\" selected>"), "{}", page.body);
+    assert!(page.body.contains("Changes to IMAP4 settings only take effect after the Microsoft Exchange IMAP4 services are restarted on server CAS01."));
+    let csrf = page.csrf();
+    // A refused value: the page shows the cmdlet's own message, as the
+    // Shell prints it, and nothing changes.
+    let shell = eac.shell("Set-ImapSettings -SSLBindings 'nonsense'");
+    let message = shell.stderr.lines().next().unwrap().strip_prefix("Set-ImapSettings : ").unwrap().to_string();
+    // As HTML writes it.
+    let message = message.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    let r = admin.post(&url, &[("csrf", &csrf), ("SSLBindings", "nonsense")]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains(&format!("<p class=\"error cmdlet-error\">{message}</p>")), "{message}\n{}", r.body);
+    let before = eac.shell("(Get-ImapSettings).LoginType").stdout;
+    assert_eq!(before, "PlainTextLogin\n");
+    // A change: the restart warning the cmdlet writes is on the page.
+    let r = admin.post(
+        &url,
+        &[
+            ("csrf", &csrf),
+            ("LoginType", "SecureLogin"),
+            ("CalendarItemRetrievalOption", "Custom"),
+            ("OwaServerUrl", "https://OwaServer01"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("WARNING: Changes to IMAP4 settings will only take effect after all Microsoft Exchange IMAP4 services are restarted on server CAS01."),
+        "{}",
+        r.body
+    );
+    let r = eac.shell("Get-ImapSettings | Format-List LoginType,CalendarItemRetrievalOption,OwaServerUrl");
+    assert_eq!(
+        r.stdout.trim(),
+        "LoginType                   : SecureLogin\nCalendarItemRetrievalOption : Custom\nOwaServerUrl                : https://OwaServer01"
+    );
+    let log = admin.get(&eac.url("/ecp/commandlog"));
+    assert!(
+        log.body.contains("<code>Set-ImapSettings -LoginType 'SecureLogin' -CalendarItemRetrievalOption 'Custom' -OwaServerUrl 'https://OwaServer01'</code>"),
+        "{}",
+        log.body
+    );
+    // Recipient Management may not, even with its own valid token.
+    let rita = Curl::new("en");
+    assert_eq!(rita.sign_in(&eac, "rita", PASSWORD).status, 303);
+    let token = rita.get(&eac.url("/ecp/recipients/mailboxes")).csrf();
+    let r = rita.post(&url, &[("csrf", &token), ("LoginType", "PlainTextLogin")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(eac.shell("(Get-ImapSettings).LoginType").stdout, "SecureLogin\n");
 }

@@ -106,6 +106,18 @@ pub struct Labels {
     pub completed: &'static str,
     pub failed: &'static str,
     pub no_commands: &'static str,
+    pub logon_method: &'static str,
+    pub plain_bindings: &'static str,
+    pub ssl_bindings: &'static str,
+    pub certificate_name: &'static str,
+    pub max_connections: &'static str,
+    pub max_from_ip: &'static str,
+    pub max_per_user: &'static str,
+    pub retrieval_format: &'static str,
+    pub calendar_items: &'static str,
+    pub owa_url: &'static str,
+    /// `{protocol}`, `{server}`: shown beside the settings' form.
+    pub restart_note: &'static str,
 }
 
 pub static EN: Labels = Labels {
@@ -164,6 +176,17 @@ pub static EN: Labels = Labels {
     completed: "Completed",
     failed: "Failed",
     no_commands: "No cmdlets have been run in this browser session.",
+    logon_method: "Logon input format:",
+    plain_bindings: "Unencrypted or TLS connections (address:port, comma-separated):",
+    ssl_bindings: "Secure connections (SSL) (address:port, comma-separated):",
+    certificate_name: "X.509 certificate name:",
+    max_connections: "Maximum connections:",
+    max_from_ip: "Maximum connections from a single IP address:",
+    max_per_user: "Maximum connections from a single user:",
+    retrieval_format: "Message MIME format:",
+    calendar_items: "Calendar items retrieval:",
+    owa_url: "Outlook Web App server URL (Custom):",
+    restart_note: "Changes to {protocol} settings only take effect after the Microsoft Exchange {protocol} services are restarted on server {server}.",
 };
 
 pub static FR: Labels = Labels {
@@ -222,6 +245,17 @@ pub static FR: Labels = Labels {
     completed: "Terminé",
     failed: "Échec",
     no_commands: "Aucune cmdlet n’a été exécutée dans cette session de navigateur.",
+    logon_method: "Format d’entrée de connexion :",
+    plain_bindings: "Connexions non chiffrées ou TLS (adresse:port, séparées par des virgules) :",
+    ssl_bindings: "Connexions sécurisées (SSL) (adresse:port, séparées par des virgules) :",
+    certificate_name: "Nom du certificat X.509 :",
+    max_connections: "Nombre maximal de connexions :",
+    max_from_ip: "Nombre maximal de connexions à partir d’une même adresse IP :",
+    max_per_user: "Nombre maximal de connexions pour un même utilisateur :",
+    retrieval_format: "Format MIME des messages :",
+    calendar_items: "Récupération des éléments de calendrier :",
+    owa_url: "URL du serveur Outlook Web App (Custom) :",
+    restart_note: "Les modifications des paramètres {protocol} ne prennent effet qu’après le redémarrage des services Microsoft Exchange {protocol} sur le serveur {server}.",
 };
 
 #[cfg(test)]

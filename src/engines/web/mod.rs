@@ -17,7 +17,7 @@
 //! - `labels.rs`: every label, one table per language;
 //! - `page.rs`: the frame every page shares;
 //! - `signin.rs`, `mailboxes.rs`, `mailbox_edit.rs`, `command_log.rs`,
-//!   `servers.rs`: the pages.
+//!   `servers.rs`, `server_protocol.rs`: the pages.
 
 mod access;
 mod command_log;
@@ -26,6 +26,7 @@ mod listen;
 mod mailbox_edit;
 mod mailboxes;
 mod page;
+mod server_protocol;
 mod servers;
 mod sessions;
 mod signin;
@@ -133,6 +134,7 @@ fn router(app: App) -> Router {
         .route("/ecp/recipients/mailboxes", get(mailboxes::list))
         .route("/ecp/recipients/mailboxes/{guid}", get(mailbox_edit::show).post(mailbox_edit::submit))
         .route("/ecp/servers/servers", get(servers::list))
+        .route("/ecp/servers/servers/{protocol}", get(server_protocol::show).post(server_protocol::submit))
         .route("/ecp/commandlog", get(command_log::show))
         .fallback(page::not_found)
         .with_state(app)

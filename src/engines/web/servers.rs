@@ -20,7 +20,7 @@ pub async fn list(State(app): State<App>, admin: Admin) -> Response {
         table.list id="server-list" {
             thead { tr { th { (l.server_name) } th { (l.server_role) } th { (l.version) } } }
             tbody { tr {
-                td { (app.server.name) }
+                td { (app.server.name) " " a href="/ecp/servers/servers/imap" id="edit-server" title=(l.edit) { "✎ " (l.edit) } }
                 td { "Mailbox, Client Access" }
                 td { "Version 15.0 (Build 1497.2)" }
             } }
