@@ -103,6 +103,11 @@ fn http_is_redirected_to_https_and_the_session_cookie_is_locked_down() {
     let r = curl.get(&eac.url("/ecp/recipients/mailboxes"));
     assert_eq!(r.status, 200);
     assert!(r.body.contains(">John Smith</a>") && r.body.contains("jsmith@contoso.com"), "{}", r.body);
+    // Never framed, never cached, nothing loaded from elsewhere.
+    assert_eq!(r.header("x-frame-options"), ["DENY"]);
+    assert_eq!(r.header("cache-control"), ["no-store"]);
+    assert_eq!(r.header("x-content-type-options"), ["nosniff"]);
+    assert!(r.header("content-security-policy")[0].starts_with("default-src 'none';"));
 }
 
 #[test]

@@ -137,6 +137,7 @@ fn router(app: App) -> Router {
         .route("/ecp/servers/servers/{protocol}", get(server_protocol::show).post(server_protocol::submit))
         .route("/ecp/commandlog", get(command_log::show))
         .fallback(page::not_found)
+        .layer(axum::middleware::map_response(page::protect))
         .with_state(app)
 }
 
