@@ -50,20 +50,7 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     use super::*;
-    use crate::runtime::session::Host;
-
-    struct Silent;
-
-    impl Host for Silent {
-        fn write_out(&mut self, _text: &str) {}
-        fn write_err(&mut self, _text: &str) {}
-        fn read_line(&mut self, _prompt: &str) -> Option<String> {
-            None
-        }
-        fn interactive(&self) -> bool {
-            false
-        }
-    }
+    use crate::runtime::session::SilentHost;
 
     #[test]
     fn ctrl_c_ends_a_long_sleep() {
@@ -71,7 +58,7 @@ mod tests {
         let mut cx = Session::new(
             dir.path().join("s.db"),
             Default::default(),
-            Box::new(Silent),
+            Box::new(SilentHost),
             crate::cmdlets::registry(),
             &crate::format::CONSOLE,
         );

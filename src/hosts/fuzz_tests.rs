@@ -11,7 +11,7 @@ use super::complete::ShellCompleter;
 use super::highlight::highlight_line;
 use super::session::{new_session, run_shown};
 use crate::language::parse_script;
-use crate::runtime::session::{Host, Source};
+use crate::runtime::session::{SilentHost, Source};
 use crate::store::CreateOptions;
 
 /// xorshift64: the same scripts on every run, so a failure reproduces.
@@ -294,19 +294,6 @@ fn damage(r: &mut Rng, text: &str) -> String {
     }
 }
 
-struct Silent;
-
-impl Host for Silent {
-    fn write_out(&mut self, _text: &str) {}
-    fn write_err(&mut self, _text: &str) {}
-    fn read_line(&mut self, _prompt: &str) -> Option<String> {
-        None
-    }
-    fn interactive(&self) -> bool {
-        false
-    }
-}
-
 /// The CPU time this thread has used (the scripts run on it).
 fn thread_cpu_time() -> Duration {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
@@ -324,7 +311,7 @@ fn random_scripts_neither_panic_nor_hang() {
     let store = dir.path().join("fuzz.db");
     let mut completer = ShellCompleter::new(store.clone(), Default::default());
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut cx = new_session(store, CreateOptions::default(), Box::new(Silent));
+    let mut cx = new_session(store, CreateOptions::default(), Box::new(SilentHost));
     let interrupt = cx.interrupt.clone();
     let (done, finished) = mpsc::channel::<()>();
     let watchdog = std::thread::spawn(move || {

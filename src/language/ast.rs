@@ -420,34 +420,9 @@ pub const AUTOMATIC_VARIABLES: [&str; 15] = [
     "pscmdlet",
 ];
 
-thread_local! {
-    /// One allocation per variable name parsed on this thread, so the
-    /// runtime's scope tables mostly compare names by pointer.
-    static VARIABLE_KEYS: std::cell::RefCell<std::collections::HashSet<Rc<str>>> = Default::default();
-}
-
-/// How many names are shared at most: past it (a long REPL session typing
-/// ever new names), names get their own allocation, which only costs a
-/// text comparison.
-const SHARED_KEYS: usize = 4096;
-
-fn shared_key(lower: String) -> Rc<str> {
-    VARIABLE_KEYS.with(|keys| {
-        let mut keys = keys.borrow_mut();
-        if let Some(k) = keys.get(lower.as_str()) {
-            return k.clone();
-        }
-        let key: Rc<str> = Rc::from(lower);
-        if keys.len() < SHARED_KEYS {
-            keys.insert(key.clone());
-        }
-        key
-    })
-}
-
 impl VarRef {
     pub fn new(name: &str, scope: VarScope) -> VarRef {
-        let key = shared_key(name.to_lowercase());
+        let key: Rc<str> = Rc::from(name.to_lowercase().as_str());
         let automatic = AUTOMATIC_VARIABLES.contains(&&*key);
         VarRef { name: Rc::from(name), key, scope, automatic }
     }

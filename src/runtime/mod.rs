@@ -22,4 +22,3 @@ pub mod streams;
 pub mod transcript;
 pub mod types;
 pub mod value;
-pub mod var_table;

@@ -13,7 +13,6 @@ use std::rc::Rc;
 
 use super::types::TypeRef;
 use super::value::Value;
-use super::var_table::VarTable;
 use crate::language::ast::FunctionDef;
 
 /// FNV-1a: variable names are short and come from the admin's own script,
@@ -135,7 +134,7 @@ pub const CALL_VARIABLES: [&str; 5] = ["args", "psboundparameters", "myinvocatio
 
 #[derive(Debug)]
 pub struct Frame {
-    pub vars: VarTable,
+    pub vars: NameMap<Variable>,
     pub functions: NameMap<Rc<FunctionDef>>,
     pub parent: Option<usize>,
     pub kind: FrameKind,
@@ -158,7 +157,7 @@ impl std::fmt::Debug for CallInfo {
 
 impl Frame {
     pub fn new(kind: FrameKind, parent: Option<usize>) -> Frame {
-        Frame { vars: VarTable::default(), functions: NameMap::default(), parent, kind, call: None }
+        Frame { vars: NameMap::default(), functions: NameMap::default(), parent, kind, call: None }
     }
 }
 
@@ -210,7 +209,7 @@ impl Scopes {
         self.live -= 1;
         let frame = &mut self.frames[self.live];
         if frame.vars.capacity() > SPARE_CAPACITY || frame.functions.capacity() > SPARE_CAPACITY {
-            frame.vars = VarTable::default();
+            frame.vars = NameMap::default();
             frame.functions = NameMap::default();
         } else {
             frame.vars.clear();

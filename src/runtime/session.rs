@@ -49,6 +49,23 @@ pub trait Host {
     fn reset_progress(&mut self) {}
 }
 
+/// A host nobody is at: output is dropped and nothing can be read (the
+/// unit tests' sessions).
+#[cfg(test)]
+pub struct SilentHost;
+
+#[cfg(test)]
+impl Host for SilentHost {
+    fn write_out(&mut self, _text: &str) {}
+    fn write_err(&mut self, _text: &str) {}
+    fn read_line(&mut self, _prompt: &str) -> Option<String> {
+        None
+    }
+    fn interactive(&self) -> bool {
+        false
+    }
+}
+
 /// The text being run, to resolve spans into `At line:N char:M`.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
@@ -125,7 +142,7 @@ pub struct Session {
     pub callers: Vec<(Rc<str>, Span)>,
     /// Script blocks made by GetNewClosure(), by address: the block (kept
     /// alive so the address stays its own) and the variables it captured.
-    pub closures: std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::var_table::VarTable)>,
+    pub closures: std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
 }
 
 impl Session {

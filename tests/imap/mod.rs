@@ -14,5 +14,6 @@ mod quota;
 mod rev2;
 mod robustness;
 mod sort_thread;
+mod subscriptions;
 mod sync_client;
 mod tls;

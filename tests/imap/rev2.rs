@@ -13,6 +13,13 @@ fn five_messages() -> Env {
     Env::imap_holding(&[&a, &b, &c, &d, &e])
 }
 
+/// `Olde\u{301}`: a folder stored in NFD, as before names were put in NFC.
+fn store_decomposed_folder(env: &Env) {
+    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
+    let mbx = db.ensure_mailbox(&env.guid).expect("mailbox");
+    db.create_folder(mbx, "Olde\u{301}").expect("created");
+}
+
 #[test]
 fn searchres_saves_a_result_that_dollar_reads() {
     let env = five_messages();
@@ -105,13 +112,80 @@ fn printed_value(out: &str, name: &str) -> String {
 /// IMAP4rev2 session is told by a LIST with OLDNAME (RFC 9051 7.3.1); after
 /// DELETE, with `\NonExistent`. A name already in NFC gets no LIST, and an
 /// IMAP4rev1 session's name is converted without one.
+/// RFC 9051 5.1: mailbox names are in NFC, and so are LIST patterns: a
+/// pattern (or reference) sent decomposed matches the NFC name, in UTF-8
+/// after ENABLE IMAP4rev2 and in modified UTF-7 before; a folder stored
+/// decomposed before names were put in NFC is matched by the NFC pattern.
+#[test]
+fn list_patterns_are_matched_in_nfc() {
+    let env = Env::imap_holding(&[]);
+    store_decomposed_folder(&env);
+    let out = raw_script(
+        &env,
+        r#"
+nfd = 'Cafe\u0301'.encode()
+a = Raw(); a.login()
+a.cmd('ENABLE IMAP4rev2')
+a.cmd('CREATE "Caf\u00e9/Menu"'.encode())
+show('list', a.cmd(b'LIST "" "' + nfd + b'*"'))
+show('reference', a.cmd(b'LIST "' + nfd + b'/" "%"'))
+show('lsub', a.cmd(b'LSUB "" "' + nfd + b'/%"'))
+show('subscribed', a.cmd(b'LIST (SUBSCRIBED) "" ("' + nfd + b'/*")'))
+show('older', a.cmd('LIST "" "Old\u00e9"'.encode()))
+b = Raw(); b.login()
+show('rev1', b.cmd('LIST "" "Cafe&AwE-*"'))
+show('rev1-older', b.cmd('LIST "" "Old&AOk-"'))
+"#,
+    );
+    assert_eq!(
+        shown(&out, "list"),
+        [
+            "* LIST (\\HasChildren) \"/\" \"Café\"",
+            "* LIST (\\HasNoChildren) \"/\" \"Café/Menu\"",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "reference"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Café/Menu\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "lsub"),
+        ["* LSUB (\\HasNoChildren) \"/\" \"Café/Menu\"", "TAG OK LSUB completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "subscribed"),
+        ["* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Café/Menu\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "older"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Olde\u{301}\"", "TAG OK LIST completed."],
+        "listed under the name it is stored with: {out}"
+    );
+    assert_eq!(
+        shown(&out, "rev1"),
+        [
+            "* LIST (\\HasChildren) \"/\" \"Caf&AOk-\"",
+            "* LIST (\\HasNoChildren) \"/\" \"Caf&AOk-/Menu\"",
+            "TAG OK LIST completed."
+        ],
+        "e + U+0301 in modified UTF-7 matches é (&AOk-): {out}"
+    );
+    assert_eq!(
+        shown(&out, "rev1-older"),
+        ["* LIST (\\HasNoChildren) \"/\" \"Olde&AwE-\"", "TAG OK LIST completed."],
+        "{out}"
+    );
+}
+
 #[test]
 fn names_are_stored_in_nfc_and_oldname_says_so() {
     let env = five_messages();
-    // A folder stored in NFD before names were put in NFC.
-    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
-    let mbx = db.ensure_mailbox(&env.guid).expect("mailbox");
-    db.create_folder(mbx, "Olde\u{301}").expect("created");
+    store_decomposed_folder(&env);
     let out = raw_script(
         &env,
         r#"
@@ -137,10 +211,10 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "create"),
         [
-            format!("* LIST (\\HasNoChildren) \"/\" \"Café\" (\"OLDNAME\" (\"{cafe}\"))"),
+            format!("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Café\" (\"OLDNAME\" (\"{cafe}\"))"),
             "TAG OK CREATE completed.".into()
         ],
-        "{out}"
+        "CREATE subscribes, so the LIST says so (RFC 9051 6.3.4): {out}"
     );
     assert_eq!(shown(&out, "nfc"), ["TAG OK CREATE completed."], "nothing converted, nothing said: {out}");
     assert_eq!(shown(&out, "list"), ["* LIST (\\HasNoChildren) \"/\" \"Café\"", "TAG OK LIST completed."], "{out}");
@@ -152,7 +226,7 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "rename"),
         [
-            format!("* LIST (\\HasNoChildren) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            format!("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
             "TAG OK RENAME completed.".into()
         ],
         "{out}"
@@ -160,7 +234,7 @@ show('rev1list', b.cmd('LIST "" "Caf*"'))
     assert_eq!(
         shown(&out, "delete"),
         [
-            format!("* LIST (\\NonExistent) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
+            format!("* LIST (\\NonExistent \\Subscribed) \"/\" \"Résumé\" (\"OLDNAME\" (\"{resume}\"))"),
             "TAG OK DELETE completed.".into()
         ],
         "{out}"
@@ -585,4 +659,81 @@ show('removed', a.cmd('STORE 1 -FLAGS.SILENT (\\Seen)') + a.cmd('SEARCH OR MODSE
         ["* 1 FETCH (MODSEQ (9))", "TAG OK STORE completed.", "* SEARCH 1 3 (MODSEQ 9)", "TAG OK SEARCH completed."],
         "removing a flag is a change of it too: {out}"
     );
+}
+
+/// RFC 9051 E.1: literal sizes, SEARCH LARGER/SMALLER and FETCH partials are
+/// number64 (63 bits). Past mailsh's 32 bits they parse; a literal that size
+/// is over the message limit: `NO [TOOBIG]` for a synchronizing one, and
+/// the session goes on; a non-synchronizing one already on its way cannot
+/// be skipped and closes the connection, as any over the limit does.
+#[test]
+fn number64_arguments_and_literal_sizes() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+a = Raw(); a.login(); a.cmd('ENABLE IMAP4rev2'); a.cmd('SELECT INBOX')
+show('append', a.cmd('APPEND INBOX {5000000000}'))
+show('append8', a.cmd('APPEND INBOX ~{9223372036854775807}'))
+show('after', a.cmd('NOOP'))
+show('larger', a.cmd('SEARCH LARGER 5000000000'))
+show('smaller', a.cmd('UID SEARCH SMALLER 9223372036854775807'))
+show('past63', a.cmd('SEARCH LARGER 9223372036854775808'))
+show('partial', a.cmd('FETCH 1 (BODY.PEEK[TEXT]<0.5000000000>)'))
+b = Raw(); b.login()
+show('rev1', b.cmd('APPEND INBOX {4294967296}'))
+show('nonsync', b.pipelined(b't9 APPEND INBOX {4294967296+}\r\n', 't9') + [b.f.readline().decode().rstrip()])
+"#,
+    );
+    let too_big = ["TAG NO [TOOBIG] Command Argument Error. 11"];
+    assert_eq!(shown(&out, "append"), too_big, "{out}");
+    assert_eq!(shown(&out, "append8"), too_big, "{out}");
+    assert_eq!(shown(&out, "after"), ["TAG OK NOOP completed."], "no literal bytes read as commands: {out}");
+    assert_eq!(shown(&out, "larger"), ["* ESEARCH (TAG \"t7\")", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "smaller"), ["* ESEARCH (TAG \"t8\") UID ALL 1:5", "TAG OK SEARCH completed."], "{out}");
+    assert_eq!(shown(&out, "past63"), ["TAG BAD Command Argument Error. 11"], "not a number64: {out}");
+    assert_eq!(
+        shown(&out, "partial"),
+        ["* 1 FETCH (BODY[TEXT]<0> {6}\\r\\nbody\\r\\n)", "TAG OK FETCH completed."],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "rev1"), too_big, "an IMAP4rev1 session too: {out}");
+    assert_eq!(shown(&out, "nonsync"), ["t9 BAD Command Error. 12", "* BYE Connection is closed. 12"], "{out}");
+}
+
+/// RFC 7889: APPENDLIMIT=n (2(a): one limit for every folder, mailsh's 35
+/// MiB), the STATUS item (3.1) and LIST-STATUS (3.2), and TOOBIG for an
+/// APPEND over it (4).
+#[test]
+fn appendlimit_is_advertised_and_reported() {
+    let env = five_messages();
+    let out = raw_script(
+        &env,
+        r#"
+a = Raw(); a.login()
+show('caps', [l for l in a.cmd('CAPABILITY') if 'APPENDLIMIT' in l])
+show('status', a.cmd('STATUS INBOX (MESSAGES APPENDLIMIT)'))
+show('list', a.cmd('LIST "" "INBOX" RETURN (STATUS (APPENDLIMIT UIDNEXT))'))
+show('over', a.cmd('APPEND Drafts {36700161}'))
+show('unknown', a.cmd('STATUS INBOX (APPENDLIMIT NONSENSE)'))
+"#,
+    );
+    assert_eq!(shown(&out, "caps").len(), 1, "{out}");
+    assert!(shown(&out, "caps")[0].contains(" APPENDLIMIT=36700160 "), "{out}");
+    assert_eq!(
+        shown(&out, "status"),
+        ["* STATUS \"INBOX\" (MESSAGES 5 APPENDLIMIT 36700160)", "TAG OK STATUS completed."],
+        "{out}"
+    );
+    assert_eq!(
+        shown(&out, "list"),
+        [
+            "* LIST (\\HasNoChildren) \"/\" \"INBOX\"",
+            "* STATUS \"INBOX\" (APPENDLIMIT 36700160 UIDNEXT 6)",
+            "TAG OK LIST completed."
+        ],
+        "{out}"
+    );
+    assert_eq!(shown(&out, "over"), ["TAG NO [TOOBIG] Command Argument Error. 11"], "{out}");
+    assert_eq!(shown(&out, "unknown"), ["TAG BAD Command Argument Error. 11"], "{out}");
 }

@@ -21,7 +21,7 @@ pub fn pre_auth(starttls: bool, login_disabled: bool) -> String {
 }
 
 /// After login, the full list: every extension that is complete.
-pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE BINARY COMPRESS=DEFLATE UTF8=ACCEPT IMAP4rev2";
+pub const FULL: &str = "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE CONDSTORE QRESYNC STATUS=SIZE WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES ESEARCH SEARCHRES LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE MULTIAPPEND CATENATE QUOTA QUOTA=RES-STORAGE BINARY COMPRESS=DEFLATE APPENDLIMIT=36700160 UTF8=ACCEPT IMAP4rev2";
 
 /// After login, Exchange 2013's list (Set-ImapSettings
 /// -AdvertisedCapabilities Exchange2013), for clients that must see exactly
@@ -48,5 +48,13 @@ mod tests {
     fn secure_login_hides_auth_plain_until_tls() {
         assert_eq!(super::pre_auth(true, true), "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE STARTTLS LOGINDISABLED");
         assert_eq!(super::pre_auth(false, false), "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE IDLE AUTH=PLAIN");
+    }
+
+    /// RFC 7889 2: APPENDLIMIT=n is the one limit of every folder, which
+    /// APPEND and CATENATE enforce (`MAX_MESSAGE`).
+    #[test]
+    fn appendlimit_is_the_message_limit() {
+        let limit = format!(" APPENDLIMIT={} ", crate::engines::imap::backend::session::MAX_MESSAGE);
+        assert!(super::FULL.contains(&limit), "{}", super::FULL);
     }
 }

@@ -114,29 +114,25 @@ pub struct Admission {
     pub proxy_key: Arc<ProxyKey>,
 }
 
-/// What the accept loops need, taken out of the engine context.
-pub struct SessionManager {
-    listeners: Vec<ServiceListener>,
-    service_name: &'static str,
-    limits: ConnectionLimits,
-    pre_auth: PreAuthBudget,
-    proxy_key: Arc<ProxyKey>,
+/// How every connection of a service is taken in.
+struct Intake {
+    admission: Admission,
     tls: Option<TlsAcceptor>,
     handshake_timeout: Duration,
+    /// How long sessions get to end once the service stops.
     farewell: Duration,
     shutdown: watch::Receiver<bool>,
 }
 
+/// What the accept loops need, taken out of the engine context.
+pub struct SessionManager {
+    listeners: Vec<ServiceListener>,
+    intake: Intake,
+}
+
 struct Shared<H> {
     handler: Arc<H>,
-    service_name: &'static str,
-    limits: ConnectionLimits,
-    pre_auth: PreAuthBudget,
-    proxy_key: Arc<ProxyKey>,
-    tls: Option<TlsAcceptor>,
-    handshake_timeout: Duration,
-    farewell: Duration,
-    shutdown: watch::Receiver<bool>,
+    intake: Intake,
     next_id: AtomicU64,
     /// Connections refused at a back end's port since the last line about
     /// them in the service log, and when that line was written.
@@ -182,46 +178,23 @@ impl SessionManager {
             let listener = tokio::net::TcpListener::from_std(l.listener)?;
             listeners.push(ServiceListener { binding: l.binding, kind: l.kind, listener });
         }
-        let Admission { service_name, limits, pre_auth, proxy_key } = admission;
         Ok(SessionManager {
             listeners,
-            service_name,
-            limits,
-            pre_auth,
-            proxy_key,
-            tls,
-            handshake_timeout,
-            farewell: FAREWELL,
-            shutdown,
+            intake: Intake { admission, tls, handshake_timeout, farewell: FAREWELL, shutdown },
         })
     }
 
     /// Serves every listener until the service stops and its sessions have
     /// ended (or were dropped after `FAREWELL`).
     pub async fn run<H: SessionHandler>(self, handler: Arc<H>) {
-        let SessionManager {
-            listeners,
-            service_name,
-            limits,
-            pre_auth,
-            proxy_key,
-            tls,
-            handshake_timeout,
-            farewell,
-            mut shutdown,
-        } = self;
+        let SessionManager { listeners, intake } = self;
+        let mut shutdown = intake.shutdown.clone();
+        let farewell = intake.farewell;
         let (alive, mut all_ended) = mpsc::channel::<()>(1);
         let shared = Arc::new(Shared {
             handler,
-            service_name,
-            limits,
-            pre_auth,
-            proxy_key,
+            intake,
             strangers: Mutex::new((0, None)),
-            tls,
-            handshake_timeout,
-            farewell,
-            shutdown: shutdown.clone(),
             next_id: AtomicU64::new(1),
             _alive: alive,
         });
@@ -242,7 +215,7 @@ impl SessionManager {
 }
 
 async fn accept_loop<H: SessionHandler>(listener: ServiceListener, shared: Arc<Shared<H>>) {
-    let mut stop = shared.shutdown.clone();
+    let mut stop = shared.intake.shutdown.clone();
     loop {
         tokio::select! {
             accepted = listener.listener.accept() => match accepted {
@@ -264,35 +237,38 @@ async fn accept_loop<H: SessionHandler>(listener: ServiceListener, shared: Arc<S
 /// spawns its session.
 fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: SocketAddr, kind: ListenerKind) {
     let _ = tcp.set_nodelay(true);
-    let Ok(slot) = shared.limits.admit(peer.ip()) else {
+    let Ok(slot) = shared.intake.admission.limits.admit(peer.ip()) else {
         return refuse(tcp, kind, H::REFUSAL);
     };
-    let Some(pre_auth) = shared.pre_auth.admit(peer.ip()) else {
+    let Some(pre_auth) = shared.intake.admission.pre_auth.admit(peer.ip()) else {
         return refuse(tcp, kind, H::BUSY);
     };
     let shared = shared.clone();
     tokio::spawn(async move {
         let _slot: ConnectionSlot = slot;
         let mut pre_auth = PreAuth(Some(pre_auth));
-        let mut stop = shared.shutdown.clone();
+        let mut stop = shared.intake.shutdown.clone();
         let session = async {
             let local = tcp.local_addr().ok();
             let mut stream = ServerStream::Plain(tcp);
             match kind {
                 ListenerKind::ImplicitTls => {
-                    let Some(acceptor) = &shared.tls else { return };
-                    stream = match tokio::time::timeout(shared.handshake_timeout, stream.into_tls(acceptor)).await {
-                        Ok(Ok(s)) => s,
-                        _ => return,
-                    };
+                    let Some(acceptor) = &shared.intake.tls else { return };
+                    stream =
+                        match tokio::time::timeout(shared.intake.handshake_timeout, stream.into_tls(acceptor)).await {
+                            Ok(Ok(s)) => s,
+                            _ => return,
+                        };
                 }
                 ListenerKind::Backend => {
-                    let proof = proxy_auth::admit(&mut stream, &shared.proxy_key);
+                    let proof = proxy_auth::admit(&mut stream, &shared.intake.admission.proxy_key);
                     match tokio::time::timeout(proxy_auth::PROOF_DEADLINE, proof).await {
                         // This store's front end: it has counted the client already.
                         Ok(Ok(())) => pre_auth.logged_on(),
                         _ => {
-                            let _ = tokio::time::timeout(shared.handshake_timeout, stream.write_all(H::STRANGER)).await;
+                            let _ =
+                                tokio::time::timeout(shared.intake.handshake_timeout, stream.write_all(H::STRANGER))
+                                    .await;
                             shared.note_stranger(peer);
                             return;
                         }
@@ -308,7 +284,7 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
             () = session => {}
             () = async {
                 stopped(&mut stop).await;
-                tokio::time::sleep(shared.farewell).await;
+                tokio::time::sleep(shared.intake.farewell).await;
             } => {}
         }
     });
@@ -333,7 +309,7 @@ impl<H> Shared<H> {
             eprintln!(
                 "{} {}: refused {} connection(s) that did not prove they are this store's front end (the last from {peer})",
                 super::time::iso_now(),
-                self.service_name,
+                self.intake.admission.service_name,
                 s.0
             );
             *s = (0, Some(Instant::now()));
@@ -402,16 +378,21 @@ mod tests {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let addr = listener.local_addr().expect("bound");
         let (stop, shutdown) = watch::channel(false);
-        let manager = SessionManager {
-            listeners: vec![ServiceListener { binding: addr.to_string(), kind, listener }],
+        let admission = Admission {
             service_name: "MSExchangeTest",
             limits,
             pre_auth: PreAuthBudget::default(),
             proxy_key: Arc::new(ProxyKey::from_bytes(&[7; 32])),
-            tls,
-            handshake_timeout: Duration::from_secs(5),
-            farewell: Duration::from_millis(300),
-            shutdown,
+        };
+        let manager = SessionManager {
+            listeners: vec![ServiceListener { binding: addr.to_string(), kind, listener }],
+            intake: Intake {
+                admission,
+                tls,
+                handshake_timeout: Duration::from_secs(5),
+                farewell: Duration::from_millis(300),
+                shutdown,
+            },
         };
         (manager, addr, stop)
     }
@@ -450,7 +431,7 @@ mod tests {
             manager_on(ListenerKind::ImplicitTls, tls, ConnectionLimits::new(1, 1, 1)).await;
         // Longer than the client waits: a second connection let in would
         // hang in its handshake rather than close.
-        manager.handshake_timeout = Duration::from_secs(60);
+        manager.intake.handshake_timeout = Duration::from_secs(60);
         let running = tokio::spawn(manager.run(Arc::new(Greeter { stubborn: false })));
         // Connected, and waiting in its TLS handshake: it holds the one slot.
         let _first = tokio::net::TcpStream::connect(addr).await.expect("connect");
@@ -463,7 +444,7 @@ mod tests {
     #[tokio::test]
     async fn connections_beyond_the_pre_auth_budget_read_the_temporary_failure() {
         let (mut manager, addr, stop) = manager(ConnectionLimits::new(10, 10, 10)).await;
-        manager.pre_auth = PreAuthBudget::new(1, 1);
+        manager.intake.admission.pre_auth = PreAuthBudget::new(1, 1);
         let running = tokio::spawn(manager.run(Arc::new(Greeter { stubborn: false })));
         let mut first = tokio::net::TcpStream::connect(addr).await.expect("connect");
         assert_eq!(first_line(&mut first).await, "hello 1\r\n");

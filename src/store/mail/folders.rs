@@ -31,7 +31,6 @@ pub struct Folder {
     pub uidvalidity: u32,
     pub uidnext: u32,
     pub highest_modseq: u64,
-    pub subscribed: bool,
 }
 
 impl Folder {
@@ -50,7 +49,7 @@ pub struct FolderState {
     pub messages: u32,
 }
 
-pub(super) const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq, subscribed";
+pub(super) const COLUMNS: &str = "id, name, special_use, hidden, uidvalidity, uidnext, highest_modseq";
 
 pub(super) fn from_row(r: &Row) -> rusqlite::Result<Folder> {
     Ok(Folder {
@@ -61,7 +60,6 @@ pub(super) fn from_row(r: &Row) -> rusqlite::Result<Folder> {
         uidvalidity: r.get(4)?,
         uidnext: r.get(5)?,
         highest_modseq: r.get::<_, i64>(6)? as u64,
-        subscribed: r.get(7)?,
     })
 }
 
@@ -78,7 +76,7 @@ pub fn canonical_name(name: &str) -> String {
     }
 }
 
-fn valid_name(name: &str) -> bool {
+pub(super) fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 1024
         && !name.split('/').any(|level| level.is_empty() || level.trim() != level)
@@ -106,9 +104,10 @@ fn next_uidvalidity(tx: &Transaction, mailbox: i64) -> MailResult<u32> {
     u32::try_from(next).map_err(|_| MailError::UidValidityExhausted)
 }
 
-/// Folders the client (or Exchange) made are subscribed; the parent levels
-/// CREATE or RENAME had to add on the way are not, so LSUB shows them only
-/// as `\Noselect` parents of what is subscribed (RFC 3501 6.3.9).
+/// Folders the client (or Exchange) made are subscribed (their names are
+/// added to the subscriptions); the parent levels CREATE or RENAME had to
+/// add on the way are not, so LSUB shows them only as `\Noselect` parents
+/// of what is subscribed (RFC 3501 6.3.9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Made {
     Asked,
@@ -125,11 +124,14 @@ pub(super) fn insert_folder(
 ) -> MailResult<i64> {
     let uidvalidity = next_uidvalidity(tx, mailbox)?;
     tx.execute(
-        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity, subscribed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![mailbox, name, special_use, hidden, uidvalidity, made == Made::Asked],
+        "INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![mailbox, name, special_use, hidden, uidvalidity],
     )?;
-    Ok(tx.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    if made == Made::Asked {
+        super::subscriptions::add(tx, mailbox, name)?;
+    }
+    Ok(id)
 }
 
 impl MailDb {
@@ -212,7 +214,9 @@ impl MailDb {
     }
 
     /// Deletes a user folder and its messages. Default folders and folders
-    /// with children stay.
+    /// with children stay, and so does the name's subscription (RFC 3501
+    /// 6.3.6: a server MUST NOT remove a name from the subscriptions because
+    /// its mailbox is gone).
     pub fn delete_folder(&mut self, mailbox: MailboxId, name: &str) -> MailResult<()> {
         let folder = self.folder(mailbox, name)?.ok_or(MailError::NoSuchFolder)?;
         if folder.is_default() {
@@ -275,19 +279,12 @@ impl MailDb {
             "UPDATE folder SET name = ?3 || substr(name, ?4) WHERE mailbox_id = ?1 AND substr(name, 1, ?2) = ?5",
             params![mailbox.0, chars, format!("{to}/"), chars + 1, prefix],
         )?;
+        super::subscriptions::follow_rename(&tx, mailbox.0, &folder.name, &to)?;
         // A renamed folder is a new mailbox to clients: new UIDVALIDITY.
         let uidvalidity = next_uidvalidity(&tx, mailbox.0)?;
         tx.execute("UPDATE folder SET name = ?2, uidvalidity = ?3 WHERE id = ?1", params![folder.id, to, uidvalidity])?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// SUBSCRIBE / UNSUBSCRIBE; false when there is no such folder.
-    pub fn set_subscribed(&mut self, mailbox: MailboxId, name: &str, subscribed: bool) -> MailResult<bool> {
-        Ok(self.conn.execute(
-            "UPDATE folder SET subscribed = ?3 WHERE mailbox_id = ?1 AND name = ?2",
-            params![mailbox.0, canonical_name(name), subscribed],
-        )? > 0)
     }
 }
 

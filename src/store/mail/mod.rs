@@ -27,6 +27,7 @@ mod messages;
 mod pop;
 mod rows;
 mod schema;
+mod subscriptions;
 #[cfg(test)]
 mod tests;
 mod views;

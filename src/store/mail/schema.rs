@@ -134,4 +134,19 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (mailbox_id, delivery_key)
     ) WITHOUT ROWID;
     "#,
+    // 9: subscriptions are names, not folder flags (RFC 3501 6.3.6, RFC
+    // 9051 6.3.7): a client may subscribe a name that has no folder, and a
+    // name stays subscribed when its folder is deleted or renamed away. The
+    // subscribed folders' names are carried over as stored (a folder
+    // created before names were put in NFC keeps its form, and so does its
+    // subscription, which still names it).
+    r#"
+    CREATE TABLE subscription (
+        mailbox_id      INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        PRIMARY KEY (mailbox_id, name)
+    ) WITHOUT ROWID;
+    INSERT INTO subscription (mailbox_id, name) SELECT mailbox_id, name FROM folder WHERE subscribed = 1;
+    ALTER TABLE folder DROP COLUMN subscribed;
+    "#,
 ];

@@ -296,11 +296,68 @@ fn parents_made_on_the_way_are_not_subscribed() {
     let (_d, mut db) = db();
     let (mbx, _) = inbox(&mut db);
     db.create_folder(mbx, "par/child/leaf").unwrap();
-    let sub = |db: &MailDb, n: &str| db.folder(mbx, n).unwrap().unwrap().subscribed;
+    let sub = |db: &MailDb, n: &str| db.subscriptions(mbx).unwrap().iter().any(|s| s == n);
     assert!(!sub(&db, "par") && !sub(&db, "par/child") && sub(&db, "par/child/leaf"));
-    assert!(sub(&db, "Sent Items"), "Exchange's folders are subscribed");
+    assert!(sub(&db, "Sent Items") && sub(&db, "Inbox"), "Exchange's folders are subscribed");
     db.create_folder(mbx, "x").unwrap();
     assert!(sub(&db, "x"));
+}
+
+/// RFC 3501 6.3.6: "a server MUST NOT unilaterally remove an existing
+/// mailbox name from the subscription list even if a mailbox by that name no
+/// longer exists"; RFC 9051 6.3.6: RENAME "doesn't update subscription
+/// information on the original name".
+#[test]
+fn subscriptions_are_names_that_outlive_their_folders() {
+    let (_d, mut db) = db();
+    let (mbx, _) = inbox(&mut db);
+    db.subscribe(mbx, "news/never-made").unwrap();
+    db.subscribe(mbx, "inbox").unwrap();
+    db.create_folder(mbx, "gone").unwrap();
+    db.delete_folder(mbx, "gone").unwrap();
+    db.create_folder(mbx, "old/kid").unwrap();
+    db.subscribe(mbx, "old/").unwrap();
+    db.rename_folder(mbx, "old", "new/er").unwrap();
+    let subs = db.subscriptions(mbx).unwrap();
+    for name in ["news/never-made", "Inbox", "gone", "old", "old/kid", "new/er", "new/er/kid"] {
+        assert!(subs.iter().any(|s| s == name), "{name} in {subs:?}");
+    }
+    assert!(!subs.iter().any(|s| s == "new"), "the level RENAME added on the way is not subscribed: {subs:?}");
+    db.unsubscribe(mbx, &["old/kid", "not-subscribed"]).unwrap();
+    assert!(!db.subscriptions(mbx).unwrap().iter().any(|s| s == "old/kid"));
+    assert!(matches!(db.subscribe(mbx, "a//b"), Err(MailError::BadFolderName)));
+    db.delete_mailbox(GUID).unwrap();
+    let left: i64 = db.conn.query_row("SELECT count(*) FROM subscription", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0, "a removed mailbox takes its subscriptions");
+}
+
+#[test]
+fn subscribed_folders_stay_subscribed_through_the_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.db");
+    {
+        // A database as schema 8 left it: subscriptions as folder flags.
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        assert!(crate::store::migrate::apply(&mut conn, &schema::MIGRATIONS[..8]).is_ok());
+        conn.execute("INSERT INTO mailbox (id, guid, created) VALUES (1, ?1, 0)", params![GUID]).unwrap();
+        for (i, (name, subscribed)) in
+            [("Inbox", true), ("par", false), ("par/kid", true), ("Olde\u{301}", true)].iter().enumerate()
+        {
+            conn.execute(
+                "INSERT INTO folder (mailbox_id, name, uidvalidity, subscribed) VALUES (1, ?1, ?2, ?3)",
+                params![name, i as i64 + 1, subscribed],
+            )
+            .unwrap();
+        }
+    }
+    let db = MailDb::open(&path).unwrap();
+    let mbx = db.find_mailbox(GUID).unwrap().unwrap();
+    assert_eq!(
+        db.subscriptions(mbx).unwrap(),
+        ["Inbox", "Olde\u{301}", "par/kid"],
+        "the flags carried over, a name stored decomposed in the form its folder has"
+    );
+    assert_eq!(db.folders(mbx).unwrap().len(), 4);
 }
 
 #[test]

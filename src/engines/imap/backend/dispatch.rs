@@ -191,17 +191,21 @@ async fn finish(
 async fn extended(s: &mut ImapSession, io: &mut Io, tag: String, ext: ExtCommand) -> std::io::Result<AfterCommand> {
     if s.log.enabled() {
         let name = match &ext {
+            ExtCommand::Search { search, .. } if matches!(search.body, CommandBody::Sort { .. }) => "SORT RETURN",
             ExtCommand::Search { .. } => "SEARCH RETURN",
             ExtCommand::Create { .. } => "CREATE (USE)",
             ExtCommand::List { .. } => "LIST-EXTENDED",
             ExtCommand::MultiAppend { .. } => "MULTIAPPEND",
+            ExtCommand::Status { .. } => "STATUS (APPENDLIMIT)",
             ExtCommand::Dollar { .. } => "$",
         };
         s.log.note(Event::Received, &format!("{tag} {name}"));
     }
     let (allowed, allow_expunge) = match &ext {
         ExtCommand::Search { search, .. } => {
-            (s.selected.is_some(), !matches!(search.body, CommandBody::Search { uid: false, .. }))
+            let by_number =
+                matches!(search.body, CommandBody::Search { uid: false, .. } | CommandBody::Sort { uid: false, .. });
+            (s.selected.is_some(), !by_number)
         }
         _ => (s.user.is_some(), true),
     };

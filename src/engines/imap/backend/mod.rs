@@ -7,6 +7,7 @@
 pub mod commands;
 mod dispatch;
 pub mod fetch_batch;
+pub mod mailbox_names;
 pub mod search_eval;
 pub mod selected;
 pub mod sequence;

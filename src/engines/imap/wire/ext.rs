@@ -17,7 +17,8 @@ use imap_codec::imap_types::IntoStatic;
 /// A command in extension syntax.
 #[derive(Debug, Clone)]
 pub enum ExtCommand {
-    /// SEARCH / UID SEARCH with RETURN options (upper-cased names).
+    /// SEARCH / UID SEARCH, or SORT / UID SORT (ESORT, RFC 5267 3), with
+    /// RETURN options (upper-cased names).
     Search { search: Command<'static>, returns: Vec<String> },
     /// CREATE with special-use attributes (`\Sent`...).
     Create { mailbox: Vec<u8>, special_use: Vec<String> },
@@ -25,6 +26,8 @@ pub enum ExtCommand {
     List { selection: Vec<String>, reference: Vec<u8>, patterns: Vec<Vec<u8>>, returns: ListReturns },
     /// APPEND of several messages.
     MultiAppend { mailbox: Vec<u8>, messages: Vec<AppendMessage> },
+    /// STATUS with RFC 7889's APPENDLIMIT among its items.
+    Status { mailbox: Vec<u8>, items: Vec<StatusItem> },
     /// A command naming the saved search result `$` (SEARCHRES, RFC 5182,
     /// RFC 9051 6.4.4.1): the session puts the set in and reads it again.
     Dollar { message: Vec<u8>, marks: Vec<DollarMark> },
@@ -58,7 +61,38 @@ pub struct ListReturns {
     pub children: bool,
     pub special_use: bool,
     /// LIST-STATUS items.
-    pub status: Option<Vec<StatusDataItemName>>,
+    pub status: Option<Vec<StatusItem>>,
+}
+
+/// A STATUS data item: one imap-codec reads, or RFC 7889's APPENDLIMIT,
+/// which it does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusItem {
+    Codec(StatusDataItemName),
+    AppendLimit,
+}
+
+/// STATUS item names as sent; None when one is unknown.
+fn status_items(names: Vec<String>) -> Option<Vec<StatusItem>> {
+    let mut parsed = Vec::new();
+    for i in names {
+        parsed.push(StatusItem::Codec(match i.to_ascii_uppercase().as_str() {
+            "MESSAGES" => StatusDataItemName::Messages,
+            "RECENT" => StatusDataItemName::Recent,
+            "UIDNEXT" => StatusDataItemName::UidNext,
+            "UIDVALIDITY" => StatusDataItemName::UidValidity,
+            "UNSEEN" => StatusDataItemName::Unseen,
+            "DELETED" => StatusDataItemName::Deleted,
+            "SIZE" => StatusDataItemName::Size,
+            "HIGHESTMODSEQ" => StatusDataItemName::HighestModSeq,
+            "APPENDLIMIT" => {
+                parsed.push(StatusItem::AppendLimit);
+                continue;
+            }
+            _ => return None,
+        }));
+    }
+    Some(parsed)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +116,7 @@ pub enum CatPart {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     Atom(Vec<u8>),
     /// A quoted string.
     Str(Vec<u8>),
@@ -94,7 +128,7 @@ enum Token {
 
 /// Splits a command (its literals inline, as the fragmentizer gives them)
 /// into tokens; None on anything malformed.
-fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
+pub(super) fn tokens(message: &[u8]) -> Option<Vec<(usize, Token)>> {
     let mut out = Vec::new();
     let mut i = 0;
     let end = if message.ends_with(b"\r\n") { message.len() - 2 } else { message.len() };
@@ -211,10 +245,11 @@ pub fn parse(message: &[u8]) -> Option<(String, ExtCommand)> {
         return Some((tag, ExtCommand::Dollar { message: message.to_vec(), marks }));
     }
     let command = match name.as_str() {
-        "SEARCH" => search(message, &toks, at)?,
+        "SEARCH" | "SORT" => search(message, &toks, at)?,
         "CREATE" => create(&toks, at)?,
         "LIST" => list(&toks, at)?,
         "APPEND" => append(&toks, at)?,
+        "STATUS" => status(&toks, at)?,
         _ => return None,
     };
     Some((tag, command))
@@ -238,7 +273,8 @@ fn dollar_marks(toks: &[(usize, Token)], first_arg: usize, name: &str, uid_comma
     (!marks.is_empty()).then_some(marks)
 }
 
-/// `RETURN (opts)` right after SEARCH (RFC 4731 3); the rest to imap-codec.
+/// `RETURN (opts)` right after SEARCH (RFC 4731 3) or SORT (RFC 5267 3);
+/// the rest to imap-codec.
 fn search(message: &[u8], toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
     if word(&toks.get(at)?.1)? != "RETURN" {
         return None;
@@ -270,6 +306,18 @@ fn create(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
         return None;
     }
     Some(ExtCommand::Create { mailbox, special_use })
+}
+
+/// `STATUS mailbox (items)` with APPENDLIMIT (RFC 7889 3.1), which
+/// imap-codec refuses; without it, imap-codec's refusal stands.
+fn status(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
+    let mailbox = astring(&toks.get(at)?.1)?;
+    at += 1;
+    let items = status_items(atom_list(toks, &mut at)?)?;
+    if at != toks.len() || !items.contains(&StatusItem::AppendLimit) {
+        return None;
+    }
+    Some(ExtCommand::Status { mailbox, items })
 }
 
 /// `LIST [(selection)] reference (pattern / (patterns)) [RETURN (options)]`.
@@ -309,22 +357,7 @@ fn list(toks: &[(usize, Token)], mut at: usize) -> Option<ExtCommand> {
                 "SPECIAL-USE" => returns.special_use = true,
                 "STATUS" => {
                     at += 1;
-                    let items = atom_list(toks, &mut at)?;
-                    let mut parsed = Vec::new();
-                    for i in items {
-                        parsed.push(match i.to_ascii_uppercase().as_str() {
-                            "MESSAGES" => StatusDataItemName::Messages,
-                            "RECENT" => StatusDataItemName::Recent,
-                            "UIDNEXT" => StatusDataItemName::UidNext,
-                            "UIDVALIDITY" => StatusDataItemName::UidValidity,
-                            "UNSEEN" => StatusDataItemName::Unseen,
-                            "DELETED" => StatusDataItemName::Deleted,
-                            "SIZE" => StatusDataItemName::Size,
-                            "HIGHESTMODSEQ" => StatusDataItemName::HighestModSeq,
-                            _ => return None,
-                        });
-                    }
-                    returns.status = Some(parsed);
+                    returns.status = Some(status_items(atom_list(toks, &mut at)?)?);
                     continue;
                 }
                 _ => return None,
@@ -438,7 +471,10 @@ mod tests {
         assert_eq!(selection, ["SUBSCRIBED"]);
         assert_eq!(patterns, [b"INBOX".to_vec(), b"%".to_vec()]);
         assert!(returns.children);
-        assert_eq!(returns.status, Some(vec![StatusDataItemName::Messages, StatusDataItemName::UidNext]));
+        assert_eq!(
+            returns.status,
+            Some(vec![StatusItem::Codec(StatusDataItemName::Messages), StatusItem::Codec(StatusDataItemName::UidNext)])
+        );
         assert!(parse(b"a4 LIST \"\" \"*\"\r\n").is_none(), "plain LIST stays imap-codec's");
         let (_, c) =
             parse(b"a5 APPEND INBOX (\\Seen) \"17-Jul-1996 02:44:25 -0700\" {3}\r\nabc {2+}\r\nde\r\n").unwrap();

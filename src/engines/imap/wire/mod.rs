@@ -10,6 +10,7 @@
 pub mod bad_input;
 pub mod deflate;
 pub mod ext;
+pub mod number64;
 pub mod out;
 pub mod reader;
 pub mod utf7;

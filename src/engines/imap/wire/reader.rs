@@ -4,6 +4,7 @@
 //! literal (size limits, `+` continuation for synchronizing ones) and cap
 //! how much one command may buffer.
 
+use imap_codec::decode::Decoder;
 use imap_codec::fragmentizer::{FragmentInfo, Fragmentizer, LiteralAnnouncement};
 use imap_codec::imap_types::IntoStatic;
 use imap_codec::imap_types::auth::AuthenticateData;
@@ -12,6 +13,7 @@ use imap_codec::imap_types::core::LiteralMode;
 use imap_codec::{AuthenticateDataCodec, CommandCodec};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
+use super::number64;
 use crate::engines::net::scratch;
 
 /// No command may buffer more than this, whatever the settings say.
@@ -179,6 +181,15 @@ impl CommandReader {
                 }
                 Some(FragmentInfo::Line { start, end, .. }) => {
                     self.note_eight_bit(start, end);
+                    // A literal too large for imap-codec's 32 bits is not
+                    // announced by the fragmentizer: refuse it as any
+                    // literal over the limit, or its bytes would be read
+                    // as commands.
+                    let line = self.frag.message_bytes().get(start..end).unwrap_or_default();
+                    if let Some(mode) = number64::dropped_announcement(line) {
+                        let tag = self.tag();
+                        return Ok(self.refuse(mode, tag));
+                    }
                     if end - start > self.limits.max_line || self.frag.message_bytes().len() > self.allowance {
                         let tag = self.tag();
                         let n = self.frag.message_bytes().len();
@@ -233,10 +244,20 @@ impl CommandReader {
         match self.frag.decode_message(&CommandCodec::default()) {
             Ok(command) => Incoming::Command(command.into_static()),
             Err(_) => {
-                if self.extensions
-                    && let Some((tag, command)) = super::ext::parse(self.frag.message_bytes())
-                {
-                    return Incoming::Extended { tag, command };
+                if self.extensions {
+                    // RFC 9051's 63-bit numbers, clamped to what imap-codec
+                    // reads (`number64`).
+                    let clamped = number64::clamp(self.frag.message_bytes());
+                    let message = clamped.as_deref().unwrap_or(self.frag.message_bytes());
+                    if clamped.is_some()
+                        && let Ok((rest, command)) = CommandCodec::default().decode(message)
+                        && rest.is_empty()
+                    {
+                        return Incoming::Command(command.into_static());
+                    }
+                    if let Some((tag, command)) = super::ext::parse(message) {
+                        return Incoming::Extended { tag, command };
+                    }
                 }
                 Incoming::Invalid { tag: self.tag(), known_command: known_command(self.frag.message_bytes()) }
             }
@@ -387,6 +408,18 @@ mod tests {
     }
 
     const LIMITS: Limits = Limits { max_line: 100, max_literal: 10 };
+
+    /// A size past imap-codec's 32 bits overflows its fragmentizer, which
+    /// then sees no literal: refused all the same, before login too.
+    #[test]
+    fn a_literal_size_past_32_bits_is_refused() {
+        let input = b"a1 LOGIN {4294967296}\r\nb1 NOOP\r\nc1 LOGIN {99999999999999999999+}\r\nd1 NOOP\r\n";
+        let (got, w) = rt().block_on(read_all(input, LIMITS));
+        assert!(matches!(&got[0], Incoming::LiteralRefused { tag: Some(t) } if t == "a1"), "{got:?}");
+        assert!(matches!(&got[1], Incoming::Command(c) if c.tag.inner() == "b1"), "{got:?}");
+        assert!(matches!(&got[2], Incoming::Abusive { tag: Some(t) } if t == "c1"), "{got:?}");
+        assert!(w.is_empty(), "no continuation for a refused literal");
+    }
 
     #[test]
     fn a_refused_literal_is_never_read_as_a_command() {

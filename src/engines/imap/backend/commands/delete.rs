@@ -22,7 +22,7 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     let name = folder.name.clone();
     match s.shared.db.run(move |db| db.delete_folder(mbx, &name)).await {
         Ok(()) => {
-            super::oldname::deleted(s, &mailbox, &folder);
+            super::oldname::deleted(s, &mailbox, &folder).await;
             Done::completed("DELETE")
         }
         Err(e) => Done::failed(&e),

@@ -21,13 +21,7 @@ pub async fn run(
     returns: &[String],
     charset_known: bool,
 ) -> Done {
-    let mut wanted: Vec<&str> = Vec::new();
-    for r in returns {
-        match r.as_str() {
-            "MIN" | "MAX" | "ALL" | "COUNT" | "SAVE" => wanted.push(r.as_str()),
-            _ => return Done::bad(texts::ARGUMENT_ERROR),
-        }
-    }
+    let Some(mut wanted) = return_options(returns) else { return Done::bad(texts::ARGUMENT_ERROR) };
     let save = wanted.contains(&"SAVE");
     if wanted.is_empty() {
         wanted.push("ALL");
@@ -84,6 +78,15 @@ pub async fn run(
     }
     s.untagged(&line);
     finished(uid, expunged_elsewhere)
+}
+
+/// The RETURN options of SEARCH (RFC 4731 3.1, RFC 9051 6.4.4) and SORT
+/// (RFC 5267 3.1); None when one is not served.
+pub fn return_options(returns: &[String]) -> Option<Vec<&str>> {
+    returns
+        .iter()
+        .map(|r| matches!(r.as_str(), "MIN" | "MAX" | "ALL" | "COUNT" | "SAVE").then_some(r.as_str()))
+        .collect()
 }
 
 fn finished(uid: bool, expunged_elsewhere: bool) -> Done {

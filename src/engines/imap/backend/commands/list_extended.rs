@@ -3,9 +3,13 @@
 //! remote), several patterns, and return options SUBSCRIBED, CHILDREN,
 //! SPECIAL-USE and STATUS (a STATUS response after each selectable
 //! folder's LIST response, every figure from one snapshot of the folder).
+//! With SUBSCRIBED, a subscribed name without a folder is listed
+//! `\NonExistent` (RFC 5258 3.1, RFC 9051 7.3.1), and with RECURSIVEMATCH
+//! so is a level above one that has no folder (RFC 9051 6.3.9.6, table 3).
 
-use super::list::matches;
-use super::{Done, display_name, is_hidden};
+use super::list::{name_matches, pattern_text};
+use super::{Done, display_path};
+use crate::engines::imap::backend::mailbox_names::{Entry, MailboxNames, below};
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::texts;
 use crate::engines::imap::wire::ext::ListReturns;
@@ -29,47 +33,52 @@ pub async fn run(
     if recursive && !subscribed_only && !special_only {
         return Done::bad(texts::ARGUMENT_ERROR);
     }
-    let Some(user) = &s.user else { return Done::completed("LIST") };
-    let mbx = user.mailbox;
-    let folders = match s.shared.db.run(move |db| db.folders(mbx)).await {
-        Ok(f) => f,
+    let names = match MailboxNames::load(s).await {
+        Ok(n) => n,
         Err(e) => return Done::failed(&e),
     };
-    let show_hidden = s.show_hidden();
-    let visible: Vec<_> = folders.into_iter().filter(|f| show_hidden || !is_hidden(f)).collect();
-    let reference = String::from_utf8_lossy(&reference).into_owned();
-    let full: Vec<String> = patterns.iter().map(|p| format!("{reference}{}", String::from_utf8_lossy(p))).collect();
+    let utf8 = s.enabled.utf8;
+    let reference = pattern_text(&reference, utf8);
+    let full: Vec<String> = patterns.iter().map(|p| format!("{reference}{}", pattern_text(p, utf8))).collect();
     if full.iter().all(String::is_empty) {
         s.untagged("LIST (\\Noselect) \"/\" \"\"");
         return Done::completed("LIST");
     }
-    for f in &visible {
-        let shown = display_name(f, s.enabled.utf8);
-        if !full.iter().any(|p| matches(p, &shown)) {
-            continue;
-        }
-        let prefix = format!("{}/", f.name);
-        let below = |pick: &dyn Fn(&crate::store::mail::Folder) -> bool| {
-            visible.iter().any(|c| c.name.starts_with(&prefix) && pick(c))
-        };
-        let selected_itself = (!subscribed_only || f.subscribed) && (!special_only || f.special_use.is_some());
-        // RECURSIVEMATCH: a parent that is not selected itself but has a
-        // selected child is listed with CHILDINFO.
-        let childinfo = !selected_itself
-            && recursive
-            && below(&|c| (!subscribed_only || c.subscribed) && (!special_only || c.special_use.is_some()));
+    // Names without a folder are listed only when subscriptions are what
+    // is listed (RFC 5258 3.1: LIST itself lists existing mailboxes).
+    let entries: Vec<Entry> = names
+        .entries(subscribed_only && recursive)
+        .into_iter()
+        .filter(|e| subscribed_only || e.folder.is_some())
+        .collect();
+    // Each name is put in NFC once, not once per name above it.
+    let matched: Vec<bool> = entries.iter().map(|e| full.iter().any(|p| name_matches(p, e.name))).collect();
+    let selected = |e: &Entry| {
+        (!subscribed_only || e.subscribed) && (!special_only || e.folder.is_some_and(|f| f.special_use.is_some()))
+    };
+    for (e, _) in entries.iter().zip(&matched).filter(|(_, m)| **m) {
+        let selected_itself = selected(e);
+        // RECURSIVEMATCH (RFC 5258 3.5, 4 rule 2B): a name with a selected
+        // name below that the patterns do not match carries CHILDINFO, and is
+        // listed for it even when not selected itself; CHILDINFO that says
+        // only what the other lines show is left out.
+        let childinfo = recursive && below(&entries, e.name).any(|(i, c)| selected(c) && !matched[i]);
         if !selected_itself && !childinfo {
             continue;
         }
-        let mut attrs = vec![if below(&|_| true) { "\\HasChildren" } else { "\\HasNoChildren" }];
-        if (subscribed_only || returns.subscribed) && f.subscribed {
+        let mut attrs = vec![if names.has_children(e.name) { "\\HasChildren" } else { "\\HasNoChildren" }];
+        if (subscribed_only || returns.subscribed) && e.subscribed {
             attrs.push("\\Subscribed");
         }
-        if let Some(special) = &f.special_use {
-            attrs.push(special.as_str());
+        if let Some(special) = e.folder.and_then(|f| f.special_use.as_deref()) {
+            attrs.push(special);
         }
+        if e.folder.is_none() {
+            attrs.push("\\NonExistent");
+        }
+        let shown = display_path(e.name, utf8);
         let mut line = format!("* LIST ({}) \"/\" ", attrs.join(" ")).into_bytes();
-        out::mailbox(&mut line, &shown, s.enabled.utf8);
+        out::mailbox(&mut line, &shown, utf8);
         if childinfo {
             let why: Vec<&str> = [("SUBSCRIBED", subscribed_only), ("SPECIAL-USE", special_only)]
                 .iter()
@@ -81,6 +90,9 @@ pub async fn run(
         }
         line.extend_from_slice(b"\r\n");
         s.out.extend_from_slice(&line);
+        // STATUS only for a selectable name that meets the selection
+        // itself (RFC 5819 / RFC 9051 6.3.9.2, example 11).
+        let Some(f) = e.folder.filter(|_| selected_itself) else { continue };
         if let Some(items) = &returns.status {
             let id = f.id;
             let status = match s.shared.db.run(move |db| db.folder_status(id)).await {

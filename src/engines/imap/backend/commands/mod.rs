@@ -41,7 +41,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::session::{AfterCommand, ImapSession, Io};
 use crate::engines::imap::texts;
-use crate::engines::imap::wire::ext::ExtCommand;
+use crate::engines::imap::wire::ext::{ExtCommand, StatusItem};
 use crate::engines::imap::wire::utf7;
 use crate::store::mail::{Folder, MailError};
 
@@ -119,7 +119,10 @@ pub async fn run(s: &mut ImapSession, io: &mut Io, tag: &str, body: CommandBody<
         Unsubscribe { mailbox } => subscribe::run(s, mailbox, false).await,
         List { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, false).await,
         Lsub { reference, mailbox_wildcard } => list::run(s, reference, mailbox_wildcard, true).await,
-        Status { mailbox, item_names } => status::run(s, mailbox, &item_names).await,
+        Status { mailbox, item_names } => {
+            let items: Vec<StatusItem> = item_names.iter().cloned().map(StatusItem::Codec).collect();
+            status::run(s, mailbox, &items).await
+        }
         Append { mailbox, flags, date, message } => append::run(s, mailbox, flags, date, message).await,
         Close => close::run(s, true).await,
         Unselect => close::run(s, false).await,
@@ -164,6 +167,18 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
                 let charset_known = charset.as_ref().is_none_or(sort::known_charset);
                 esearch::run(s, tag, criteria.into_inner(), uid, &returns, charset_known).await
             }
+            CommandBody::Sort { sort_criteria, charset, search_criteria, uid } => {
+                sort::run_returning(
+                    s,
+                    tag,
+                    sort_criteria.as_ref(),
+                    &charset,
+                    search_criteria.into_inner(),
+                    uid,
+                    &returns,
+                )
+                .await
+            }
             _ => Done::bad(texts::COMMAND_ERROR),
         },
         ExtCommand::Create { mailbox, special_use } => create::run_special_use(s, mailbox, special_use).await,
@@ -171,6 +186,10 @@ pub async fn run_extended(s: &mut ImapSession, tag: &str, ext: ExtCommand) -> Do
             list_extended::run(s, &selection, reference, patterns, returns).await
         }
         ExtCommand::MultiAppend { mailbox, messages } => append::run_many(s, mailbox, messages).await,
+        ExtCommand::Status { mailbox, items } => match Mailbox::try_from(mailbox) {
+            Ok(mailbox) => status::run(s, mailbox, &items).await,
+            Err(_) => Done::bad(texts::ARGUMENT_ERROR),
+        },
         // Put in by the dispatcher before a command runs.
         ExtCommand::Dollar { .. } => Done::bad(texts::ARGUMENT_ERROR),
     }
@@ -203,7 +222,7 @@ pub fn normalized_from(mailbox: &Mailbox, utf8: bool) -> Option<String> {
 
 /// The name decoded as the client wrote it (no trailing separator), before
 /// it is put in NFC.
-fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
+pub fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
     match mailbox {
         Mailbox::Inbox => Some("INBOX".to_string()),
         Mailbox::Other(other) => {
@@ -218,13 +237,18 @@ fn name_as_sent(mailbox: &Mailbox, utf8: bool) -> Option<String> {
 /// How a folder is named to the client: modified UTF-7, or UTF-8 (`utf8`,
 /// as for [`folder_name`]).
 pub fn display_name(folder: &Folder, utf8: bool) -> String {
-    if folder.name == crate::store::mail::INBOX {
+    display_path(&folder.name, utf8)
+}
+
+/// [`display_name`] for a stored name, folder or not (a subscription).
+pub fn display_path(name: &str, utf8: bool) -> String {
+    if name == crate::store::mail::INBOX {
         return "INBOX".to_string();
     }
     let encode = |name: &str| if utf8 { name.to_string() } else { utf7::encode(name) };
-    match folder.name.strip_prefix("Inbox/") {
+    match name.strip_prefix("Inbox/") {
         Some(rest) => format!("INBOX/{}", encode(rest)),
-        None => encode(&folder.name),
+        None => encode(name),
     }
 }
 
@@ -255,4 +279,12 @@ pub async fn find_folder_named(s: &ImapSession, name: String) -> Result<Option<F
 /// A hidden folder, or one inside it.
 pub fn is_hidden(f: &Folder) -> bool {
     f.hidden || crate::store::mail::DEFAULT_FOLDERS.iter().any(|(n, _, h)| *h && f.name.starts_with(&format!("{n}/")))
+}
+
+/// A name that is, or is inside, one of Exchange's hidden folders (a
+/// subscription listed only when they are shown).
+pub fn is_hidden_name(name: &str) -> bool {
+    crate::store::mail::DEFAULT_FOLDERS
+        .iter()
+        .any(|(n, _, h)| *h && (name == *n || name.strip_prefix(n).is_some_and(|rest| rest.starts_with('/'))))
 }

@@ -19,6 +19,7 @@
 use imap_codec::imap_types::mailbox::Mailbox;
 
 use super::{find_folder_named, folder_name, normalized_from, rev2};
+use crate::engines::imap::backend::mailbox_names::MailboxNames;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::store::mail::Folder;
 
@@ -35,13 +36,15 @@ pub async fn stored(s: &mut ImapSession, mailbox: &Mailbox<'_>) {
 }
 
 /// After a DELETE of `folder`, named by `mailbox`: the LIST with
-/// `\NonExistent` and OLDNAME when the name was converted.
-pub fn deleted(s: &mut ImapSession, mailbox: &Mailbox<'_>, folder: &Folder) {
-    if let Some(old) = told(s, mailbox) {
-        let name = super::display_name(folder, s.enabled.utf8);
-        let line = rev2::list_line("\\NonExistent", &name, Some(&old), s.enabled.utf8);
-        s.out.extend_from_slice(&line);
-    }
+/// `\NonExistent` and OLDNAME when the name was converted, and
+/// `\Subscribed` when the name still is (DELETE leaves subscriptions).
+pub async fn deleted(s: &mut ImapSession, mailbox: &Mailbox<'_>, folder: &Folder) {
+    let Some(old) = told(s, mailbox) else { return };
+    let subscribed = MailboxNames::load(s).await.is_ok_and(|n| n.is_subscribed(&folder.name));
+    let attrs = if subscribed { "\\NonExistent \\Subscribed" } else { "\\NonExistent" };
+    let name = super::display_name(folder, s.enabled.utf8);
+    let line = rev2::list_line(attrs, &name, Some(&old), s.enabled.utf8);
+    s.out.extend_from_slice(&line);
 }
 
 /// What the client sent, when the session is told of conversions and this

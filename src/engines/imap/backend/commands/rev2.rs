@@ -17,7 +17,8 @@
 //! LSUB, RFC822.* items) are still served: a rev1 client may share the
 //! connection's history, and RFC 9051 A allows it.
 
-use super::{is_hidden, list::attributes};
+use super::list::attributes;
+use crate::engines::imap::backend::mailbox_names::MailboxNames;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::wire::out;
 use crate::store::mail::{Folder, MailResult};
@@ -29,15 +30,17 @@ pub async fn select_list(s: &ImapSession, folder: &Folder) -> MailResult<Vec<u8>
 }
 
 /// The LIST response for a folder, with an OLDNAME extended data item
-/// (RFC 9051 7.3.1) when `old_name` is given.
+/// (RFC 9051 7.3.1) when `old_name` is given. That one follows a CREATE or
+/// RENAME, which subscribe the name: it says `\Subscribed` when the name
+/// is (6.3.4, 6.3.6: "MUST include the \Subscribed attribute").
 pub async fn folder_list(s: &ImapSession, folder: &Folder, old_name: Option<&str>) -> MailResult<Vec<u8>> {
-    let Some(user) = &s.user else { return Ok(vec![]) };
-    let mbx = user.mailbox;
-    let folders = s.shared.db.run(move |db| db.folders(mbx)).await?;
-    let show_hidden = s.show_hidden();
-    let visible: Vec<&Folder> = folders.iter().filter(|f| show_hidden || !is_hidden(f)).collect();
-    let attrs = attributes(folder, &visible, false).join(" ");
-    Ok(list_line(&attrs, &super::display_name(folder, s.enabled.utf8), old_name, s.enabled.utf8))
+    let names = MailboxNames::load(s).await?;
+    let visible: Vec<&Folder> = names.folders().iter().collect();
+    let mut attrs = attributes(folder, &visible);
+    if old_name.is_some() && names.is_subscribed(&folder.name) {
+        attrs.push("\\Subscribed");
+    }
+    Ok(list_line(&attrs.join(" "), &super::display_name(folder, s.enabled.utf8), old_name, s.enabled.utf8))
 }
 
 /// `* LIST (attrs) "/" name` and, with `old_name`, ` ("OLDNAME" (old))`.

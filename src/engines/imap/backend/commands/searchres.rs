@@ -8,7 +8,8 @@
 //! set in (`dispatch::with_saved_result`, `wire::ext::put_dollar`). A SEARCH
 //! with SAVE that fails with NO empties it; BAD leaves it as it was.
 
-/// The result variable's new value: `uids` are the hits, ascending;
+/// The result variable's new value: `uids` are the hits, in the order MIN
+/// and MAX read (ascending for SEARCH, the sort order for SORT);
 /// `returns` the RETURN options (upper case, SAVE among them).
 pub fn saved_value(uids: &[u32], returns: &[&str]) -> Vec<u32> {
     let has = |o: &str| returns.contains(&o);

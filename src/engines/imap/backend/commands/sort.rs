@@ -2,7 +2,8 @@
 //! DISPLAYTO): SEARCH's hits (`backend::search_eval`, one snapshot) ordered
 //! by the keys read from each message's stored header block; ties go by
 //! sequence number. Charsets: US-ASCII and UTF-8 (what the keys are in);
-//! any other is refused with BADCHARSET.
+//! any other is refused with BADCHARSET. With RETURN options (ESORT, RFC
+//! 5267 3), the answer is an ESEARCH response.
 
 use std::cmp::Ordering;
 
@@ -11,8 +12,10 @@ use imap_codec::imap_types::extensions::sort::{SortCriterion, SortKey};
 use imap_codec::imap_types::search::SearchKey;
 
 use super::Done;
+use crate::engines::imap::backend::sequence::compress;
 use crate::engines::imap::backend::session::ImapSession;
 use crate::engines::imap::backend::sort_keys::{Keys, keys};
+use crate::engines::imap::texts;
 
 /// US-ASCII or UTF-8 (RFC 5256: both MUST be supported).
 pub fn known_charset(charset: &Charset) -> bool {
@@ -37,13 +40,95 @@ pub async fn run(
     search: Vec<SearchKey<'static>>,
     uid: bool,
 ) -> Done {
-    if !known_charset(charset) {
-        return Done::no(BAD_CHARSET);
-    }
-    let (mut hits, _) = match keyed_hits(s, search).await {
-        Ok(x) => x,
+    let hits = match sorted_hits(s, criteria, charset, search).await {
+        Ok(hits) => hits,
         Err(done) => return done,
     };
+    let mut line = String::from("SORT");
+    for h in &hits {
+        line.push(' ');
+        line.push_str(&(if uid { h.uid } else { h.seq }).to_string());
+    }
+    s.untagged(&line);
+    Done::completed(if uid { "UID SORT" } else { "SORT" })
+}
+
+/// ESORT (RFC 5267 3): SORT with RETURN options, answered by ESEARCH
+/// "in the requested sort order": MIN and MAX are the first and last
+/// messages of that order, ALL lists them in it (a range only where the
+/// order ascends, 3.2: `5,4,3`, not `5:3`), COUNT as ESEARCH's; `RETURN
+/// ()` is ALL. SAVE keeps the result for `$` (RFC 5182 1: "any command
+/// based on SEARCH, e.g., SORT"), as a set: with MIN and/or MAX alone,
+/// only those messages (RFC 9051 Table 4).
+pub async fn run_returning(
+    s: &mut ImapSession,
+    tag: &str,
+    criteria: &[SortCriterion],
+    charset: &Charset<'_>,
+    search: Vec<SearchKey<'static>>,
+    uid: bool,
+    returns: &[String],
+) -> Done {
+    let Some(mut wanted) = super::esearch::return_options(returns) else { return Done::bad(texts::ARGUMENT_ERROR) };
+    let save = wanted.contains(&"SAVE");
+    if wanted.iter().all(|w| *w == "SAVE") {
+        wanted.push("ALL");
+    }
+    let hits = match sorted_hits(s, criteria, charset, search).await {
+        Ok(hits) => hits,
+        Err(done) => {
+            // A SORT with SAVE that fails with NO empties `$`.
+            if let (true, Some(sel)) = (save, s.selected.as_mut()) {
+                sel.saved.clear();
+            }
+            return done;
+        }
+    };
+    let name = if uid { "UID SORT" } else { "SORT" };
+    if let (true, Some(sel)) = (save, s.selected.as_mut()) {
+        // Table 4 on the sort order (MIN and MAX its ends), kept as a set.
+        let sorted: Vec<u32> = hits.iter().map(|h| h.uid).collect();
+        let mut kept = super::searchres::saved_value(&sorted, &wanted);
+        kept.sort_unstable();
+        kept.dedup();
+        sel.saved = kept;
+        if returns.len() == 1 {
+            return Done::completed(name);
+        }
+    }
+    let numbers: Vec<u32> = hits.iter().map(|h| if uid { h.uid } else { h.seq }).collect();
+    let mut line = format!("ESEARCH (TAG \"{tag}\")");
+    if uid {
+        line.push_str(" UID");
+    }
+    if let (true, Some(n)) = (wanted.contains(&"MIN"), numbers.first()) {
+        line.push_str(&format!(" MIN {n}"));
+    }
+    if let (true, Some(n)) = (wanted.contains(&"MAX"), numbers.last()) {
+        line.push_str(&format!(" MAX {n}"));
+    }
+    if wanted.contains(&"ALL") && !numbers.is_empty() {
+        line.push_str(&format!(" ALL {}", compress(&numbers)));
+    }
+    if wanted.contains(&"COUNT") {
+        line.push_str(&format!(" COUNT {}", numbers.len()));
+    }
+    s.untagged(&line);
+    Done::completed(name)
+}
+
+/// The hits of `search` in the order of `criteria` (ties by sequence
+/// number).
+async fn sorted_hits(
+    s: &mut ImapSession,
+    criteria: &[SortCriterion],
+    charset: &Charset<'_>,
+    search: Vec<SearchKey<'static>>,
+) -> Result<Vec<Keys>, Done> {
+    if !known_charset(charset) {
+        return Err(Done::no(BAD_CHARSET));
+    }
+    let (mut hits, _) = keyed_hits(s, search).await?;
     hits.sort_by(|a, b| {
         for c in criteria {
             let o = compare(&c.key, a, b);
@@ -54,13 +139,7 @@ pub async fn run(
         }
         a.seq.cmp(&b.seq)
     });
-    let mut line = String::from("SORT");
-    for h in &hits {
-        line.push(' ');
-        line.push_str(&(if uid { h.uid } else { h.seq }).to_string());
-    }
-    s.untagged(&line);
-    Done::completed(if uid { "UID SORT" } else { "SORT" })
+    Ok(hits)
 }
 
 fn compare(key: &SortKey, a: &Keys, b: &Keys) -> Ordering {

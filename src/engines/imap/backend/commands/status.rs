@@ -5,17 +5,18 @@ use imap_codec::imap_types::mailbox::Mailbox;
 use imap_codec::imap_types::status::StatusDataItemName;
 
 use super::{Done, display_name, find_folder};
-use crate::engines::imap::backend::session::ImapSession;
+use crate::engines::imap::backend::session::{ImapSession, MAX_MESSAGE};
 use crate::engines::imap::texts;
+use crate::engines::imap::wire::ext::StatusItem;
 use crate::engines::imap::wire::out;
 
-pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[StatusDataItemName]) -> Done {
+pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[StatusItem]) -> Done {
     let folder = match find_folder(s, &mailbox).await {
         Ok(Some(f)) => f,
         Ok(None) => return Done::no("The specified folder could not be found in the store."),
         Err(e) => return Done::failed(&e),
     };
-    if items.contains(&StatusDataItemName::HighestModSeq) {
+    if items.contains(&StatusItem::Codec(StatusDataItemName::HighestModSeq)) {
         s.enabled.condstore = true;
     }
     let id = folder.id;
@@ -41,7 +42,13 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
 
 /// One STATUS data item of a folder, as STATUS and LIST-STATUS answer it;
 /// `None` for an item mailsh does not serve (DELETED-STORAGE).
-pub(super) fn status_item(item: &StatusDataItemName, status: &crate::store::mail::FolderStatus) -> Option<String> {
+pub(super) fn status_item(item: &StatusItem, status: &crate::store::mail::FolderStatus) -> Option<String> {
+    let item = match item {
+        // RFC 7889 3.1: the same limit for every folder (the APPENDLIMIT=
+        // capability says it too).
+        StatusItem::AppendLimit => return Some(format!("APPENDLIMIT {MAX_MESSAGE}")),
+        StatusItem::Codec(item) => item,
+    };
     Some(match item {
         StatusDataItemName::Messages => format!("MESSAGES {}", status.messages),
         StatusDataItemName::Recent => format!("RECENT {}", status.recent),
