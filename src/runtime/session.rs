@@ -142,7 +142,8 @@ pub struct Session {
     pub callers: Vec<(Rc<str>, Span)>,
     /// Script blocks made by GetNewClosure(), by address: the block (kept
     /// alive so the address stays its own) and the variables it captured.
-    pub closures: std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
+    pub closures:
+        std::collections::HashMap<usize, (Rc<crate::language::ast::ScriptBlock>, super::scope::NameMap<Variable>)>,
 }
 
 impl Session {
