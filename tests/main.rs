@@ -14,6 +14,7 @@ mod support;
 
 mod batch_confirm;
 mod docs;
+mod eac;
 mod imap;
 mod language;
 mod layout;

@@ -13,6 +13,9 @@ pub const SET_CAS_MAILBOX: &str = "Setting CAS mailbox \"{target}\".";
 pub const SET_IMAP_SETTINGS: &str = "Setting IMAP4 settings \"{target}\".";
 pub const SET_POP_SETTINGS: &str = "Setting POP3 settings \"{target}\".";
 pub const SET_OWA_VIRTUAL_DIRECTORY: &str = "Setting Outlook Web App virtual directory \"{target}\".";
+pub const ADD_ROLE_GROUP_MEMBER: &str = "Adding member to role group \"{target}\".";
+pub const REMOVE_ROLE_GROUP_MEMBER: &str = "Removing member from role group \"{target}\".";
+pub const SET_ECP_VIRTUAL_DIRECTORY: &str = "Setting ECP virtual directory \"{target}\".";
 /// `{domain}` is the domain name.
 pub const NEW_ACCEPTED_DOMAIN: &str = "Creating Accepted Domain \"{target}\" with domain name \"{domain}\".";
 pub const SET_ACCEPTED_DOMAIN: &str = "Setting accepted domain \"{target}\".";

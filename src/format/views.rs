@@ -63,6 +63,9 @@ pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfi
 pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
 pub const TRANSPORT_CONFIG: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.TransportConfigContainer";
 pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
+pub const ROLE_GROUP: &str = "Microsoft.Exchange.Management.RbacTasks.RoleGroup";
+pub const ROLE_GROUP_MEMBER: &str = "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient";
+pub const ECP_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADEcpVirtualDirectory";
 pub const AUDIT_ENTRY: &str = "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
 pub const CONNECTIVITY: &str = "Microsoft.Exchange.Monitoring.CasTransactionOutcome";
 pub const COMMAND_INFO: &str = "System.Management.Automation.CmdletInfo";
@@ -107,6 +110,17 @@ static PROTOCOL_TABLE: [ColumnSpec; 4] = [
 
 static SERVICE_TABLE: [ColumnSpec; 3] =
     [col("Status", "Status", 8), col("Name", "Name", 18), col("DisplayName", "DisplayName", 38)];
+
+/// Exchange's `Get-RoleGroup`: Name, AssignedRoles, RoleAssignments, ManagedBy.
+static ROLE_GROUP_TABLE: [ColumnSpec; 4] = [
+    col("Name", "Name", 29),
+    col("AssignedRoles", "AssignedRoles", 29),
+    col("RoleAssignments", "RoleAssignments", 29),
+    auto("ManagedBy", "ManagedBy"),
+];
+
+/// Exchange's `Get-RoleGroupMember`: Name, RecipientType.
+static ROLE_GROUP_MEMBER_TABLE: [ColumnSpec; 2] = [col("Name", "Name", 59), auto("RecipientType", "RecipientType")];
 
 static OWA_TABLE: [ColumnSpec; 3] =
     [auto("Name", "Name"), auto("Server", "Server"), auto("InternalUrl", "InternalUrl")];
@@ -311,7 +325,9 @@ pub fn default_view(o: &Object) -> View {
         MAILBOX_STATISTICS => View::Table(&MAILBOX_STATISTICS_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),
         SERVICE => View::Table(&SERVICE_TABLE),
-        OWA_VDIR => View::Table(&OWA_TABLE),
+        OWA_VDIR | ECP_VDIR => View::Table(&OWA_TABLE),
+        ROLE_GROUP => View::Table(&ROLE_GROUP_TABLE),
+        ROLE_GROUP_MEMBER => View::Table(&ROLE_GROUP_MEMBER_TABLE),
         QUEUE => View::Table(&QUEUE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
         ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),

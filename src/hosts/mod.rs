@@ -6,6 +6,7 @@ pub mod cli;
 pub mod complete;
 mod completion_menu;
 pub mod console;
+pub mod eac;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod highlight;

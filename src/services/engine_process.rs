@@ -6,6 +6,7 @@ use std::future::Future;
 use std::io::Write;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
@@ -15,6 +16,7 @@ use super::Service;
 use super::supervisor::{FAILED_PREFIX, READY_LINE};
 use crate::engines::net::listener::SessionManager;
 use crate::engines::net::{EngineContext, context};
+use crate::engines::web::CommandRunner;
 
 const GRACE: Duration = Duration::from_secs(8);
 
@@ -31,8 +33,9 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
         Service::Pop3Backend => |ctx, sessions| Box::pin(crate::engines::pop3::serve_back_end(ctx, sessions)),
         Service::Imap4 => |ctx, sessions| Box::pin(crate::engines::imap::serve_front_end(ctx, sessions)),
         Service::Imap4Backend => |ctx, sessions| Box::pin(crate::engines::imap::serve_back_end(ctx, sessions)),
-        // Served by `engines::smtp::serve` (they have no EngineContext).
-        Service::FrontEndTransport | Service::Transport => |_, _| Box::pin(async {}),
+        // Served by `engines::smtp::serve` and `engines::web::serve` (they
+        // have no EngineContext).
+        Service::FrontEndTransport | Service::Transport | Service::W3svc => |_, _| Box::pin(async {}),
     }
 }
 
@@ -40,6 +43,7 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
 enum Prepared {
     Client(EngineContext),
     Transport(crate::engines::smtp::SmtpContext),
+    Web(crate::engines::web::WebContext),
 }
 
 fn report(line: &str) {
@@ -49,7 +53,9 @@ fn report(line: &str) {
     let _ = out.flush();
 }
 
-pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
+/// `runner` runs the Exchange admin center's command lines (W3SVC only):
+/// main() hands it down from the hosts layer.
+pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn CommandRunner>) -> i32 {
     // Before any other thread: what a wave of load freed goes back to the
     // system (`engines::net::memory`).
     crate::engines::net::memory::manage();
@@ -85,6 +91,7 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
         Some(protocol) => {
             context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client)
         }
+        None if service == Service::W3svc => crate::engines::web::prepare(store, stop_rx, runner).map(Prepared::Web),
         None => crate::engines::smtp::prepare(service.name(), service.role(), store, stop_rx).map(Prepared::Transport),
     };
     let prepared = match prepared {
@@ -122,6 +129,7 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
                 SessionManager::new(&mut ctx).map(|sessions| engine_for(service)(ctx, sessions))
             }
             Prepared::Transport(ctx) => crate::engines::smtp::serve(ctx),
+            Prepared::Web(ctx) => crate::engines::web::serve(ctx),
         };
         let serve = match started {
             Ok(s) => s,

@@ -23,6 +23,8 @@ mod procs;
 mod state;
 mod supervisor;
 
+/// What the W3SVC engine needs from above: a host that runs a command line.
+pub use crate::engines::web::{CommandOutcome, CommandRunner};
 pub use control::{Restarting, ServiceControl};
 pub use error::ServiceError;
 
@@ -39,6 +41,9 @@ pub enum Service {
     /// The Mailbox role's transport: queues durably, then delivers into
     /// the mailbox database.
     Transport,
+    /// IIS, as Exchange 2013 runs the Exchange admin center (`/ecp`) in it:
+    /// HTTPS where Get-EcpVirtualDirectory says, HTTP redirected to it.
+    W3svc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,13 +66,14 @@ impl ServiceStatus {
 }
 
 impl Service {
-    pub const ALL: [Service; 6] = [
+    pub const ALL: [Service; 7] = [
         Service::Imap4,
         Service::Imap4Backend,
         Service::Pop3,
         Service::Pop3Backend,
         Service::FrontEndTransport,
         Service::Transport,
+        Service::W3svc,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +84,7 @@ impl Service {
             Service::Pop3Backend => "MSExchangePOP3BE",
             Service::FrontEndTransport => "MSExchangeFrontEndTransport",
             Service::Transport => "MSExchangeTransport",
+            Service::W3svc => "W3SVC",
         }
     }
 
@@ -89,6 +96,7 @@ impl Service {
             Service::Pop3Backend => "Microsoft Exchange POP3 Backend",
             Service::FrontEndTransport => "Microsoft Exchange Frontend Transport",
             Service::Transport => "Microsoft Exchange Transport",
+            Service::W3svc => "World Wide Web Publishing Service",
         }
     }
 
@@ -103,13 +111,15 @@ impl Service {
         match self {
             Service::Imap4 | Service::Imap4Backend => Some(crate::store::Protocol::Imap4),
             Service::Pop3 | Service::Pop3Backend => Some(crate::store::Protocol::Pop3),
-            Service::FrontEndTransport | Service::Transport => None,
+            Service::FrontEndTransport | Service::Transport | Service::W3svc => None,
         }
     }
 
     pub fn role(self) -> crate::engines::net::EngineRole {
         match self {
-            Service::Imap4 | Service::Pop3 | Service::FrontEndTransport => crate::engines::net::EngineRole::FrontEnd,
+            Service::Imap4 | Service::Pop3 | Service::FrontEndTransport | Service::W3svc => {
+                crate::engines::net::EngineRole::FrontEnd
+            }
             Service::Imap4Backend | Service::Pop3Backend | Service::Transport => {
                 crate::engines::net::EngineRole::BackEnd
             }
@@ -125,8 +135,10 @@ pub(crate) const STORE_ID_FLAG: &str = "--store-id";
 /// Called first thing in main(). `Some(code)`: this process was started as
 /// a service supervisor or an engine and has finished; exit with `code`.
 /// `args` is `std::env::args_os()` (with or without the program name): the
-/// store's path need not be UTF-8.
-pub fn run_hidden_entry(args: &[OsString]) -> Option<i32> {
+/// store's path need not be UTF-8. `runner` is how the W3SVC engine runs
+/// the Exchange admin center's commands through the shell's runtime (a
+/// layer above this one, so main() passes it down).
+pub fn run_hidden_entry(args: &[OsString], runner: impl FnOnce() -> std::sync::Arc<dyn CommandRunner>) -> Option<i32> {
     let flag_at = args.iter().take(2).position(|a| a == SERVICE_FLAG || a == ENGINE_FLAG)?;
     let flag = args[flag_at].to_string_lossy().into_owned();
     let rest = &args[flag_at + 1..];
@@ -141,7 +153,7 @@ pub fn run_hidden_entry(args: &[OsString]) -> Option<i32> {
     Some(if flag == SERVICE_FLAG {
         supervisor::run(service, &store, store_id)
     } else {
-        engine_process::run(service, &store, store_id)
+        engine_process::run(service, &store, store_id, runner())
     })
 }
 
@@ -158,14 +170,24 @@ mod tests {
         assert_eq!(Service::Pop3Backend.display_name(), "Microsoft Exchange POP3 Backend");
     }
 
+    struct NoRunner;
+    impl CommandRunner for NoRunner {
+        fn run(&self, _: &std::path::Path, _: &str, _: &str) -> CommandOutcome {
+            CommandOutcome::default()
+        }
+    }
+    fn no_runner() -> std::sync::Arc<dyn CommandRunner> {
+        std::sync::Arc::new(NoRunner)
+    }
+
     #[test]
     fn ordinary_arguments_are_not_a_hidden_entry() {
         let args: Vec<OsString> = ["mailsh", "-Command", "Get-Service"].iter().map(OsString::from).collect();
-        assert_eq!(run_hidden_entry(&args), None);
+        assert_eq!(run_hidden_entry(&args, no_runner), None);
         let bad: Vec<OsString> = ["mailsh", "--mailsh-service", "nope"].iter().map(OsString::from).collect();
-        assert_eq!(run_hidden_entry(&bad), Some(2));
+        assert_eq!(run_hidden_entry(&bad, no_runner), Some(2));
         let no_id: Vec<OsString> =
             ["mailsh", "--mailsh-engine", "MSExchangePOP3", "--store", "/x.db"].iter().map(OsString::from).collect();
-        assert_eq!(run_hidden_entry(&no_id), Some(2), "a service without its store id is refused");
+        assert_eq!(run_hidden_entry(&no_id, no_runner), Some(2), "a service without its store id is refused");
     }
 }

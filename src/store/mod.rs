@@ -9,6 +9,7 @@ pub mod error;
 pub mod logons;
 pub mod mail;
 pub mod mailbox_columns;
+pub mod mailbox_list;
 pub mod mailboxes;
 mod migrate;
 pub mod owa;
@@ -16,9 +17,11 @@ pub mod password;
 pub mod private;
 pub mod protocol_settings;
 pub mod queue;
+pub mod role_groups;
 mod schema;
 pub mod services;
 pub mod transport;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -377,6 +380,10 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     tx.execute(
         "INSERT INTO owa_virtual_directory (name, internal_url, external_url, changed) VALUES ('owa (Default Web Site)', ?1, NULL, ?2)",
         params![format!("https://{}/owa", server.fqdn), created],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO ecp_virtual_directory (name, internal_url, external_url, changed) VALUES ('ecp (Default Web Site)', ?1, NULL, ?2)",
+        params![format!("https://{}/ecp", server.fqdn), created],
     )?;
     tx.commit()?;
     Ok(server)

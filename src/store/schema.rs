@@ -135,4 +135,32 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO transport_config (id, max_receive_size, max_send_size, changed)
         VALUES (1, 10485760, 10485760, CAST(strftime('%s', 'now') AS INTEGER));
     "#,
+    // 5: the Exchange admin center. Its virtual directory (Get-/Set-
+    // EcpVirtualDirectory; the row of an existing store is made here, a new
+    // store's by `seed`), the web site's own settings that Exchange leaves
+    // to IIS (the HTTP binding that redirects to HTTPS, the sign-in's
+    // inactivity timeout), and the members of the role groups that decide
+    // who may sign in (the groups themselves are `role_groups::ROLE_GROUPS`).
+    r#"
+    CREATE TABLE ecp_virtual_directory (
+        name          TEXT PRIMARY KEY COLLATE NOCASE,
+        internal_url  TEXT,
+        external_url  TEXT,
+        changed       INTEGER NOT NULL
+    );
+    INSERT INTO ecp_virtual_directory (name, internal_url, external_url, changed)
+        SELECT 'ecp (Default Web Site)', 'https://' || fqdn || '/ecp', NULL, created FROM server;
+    CREATE TABLE web_site (
+        id                  INTEGER PRIMARY KEY CHECK (id = 1),
+        http_binding        TEXT NOT NULL,
+        session_timeout     INTEGER NOT NULL
+    );
+    INSERT INTO web_site (id, http_binding, session_timeout) VALUES (1, '0.0.0.0:80', 900);
+    CREATE TABLE role_group_member (
+        role_group    TEXT NOT NULL,
+        mailbox_id    INTEGER NOT NULL REFERENCES mailbox(id) ON DELETE CASCADE,
+        PRIMARY KEY (role_group, mailbox_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX role_group_member_mailbox ON role_group_member(mailbox_id);
+    "#,
 ];

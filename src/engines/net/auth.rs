@@ -67,6 +67,8 @@ pub struct Authenticator {
     /// the process started), so an attack writes one line a minute.
     busy_logged: AtomicU64,
     started: Instant,
+    /// The service its log lines name when no protocol does (SMTP, W3SVC).
+    label: &'static str,
 }
 
 impl Authenticator {
@@ -101,7 +103,14 @@ impl Authenticator {
             pool,
             busy_logged: AtomicU64::new(u64::MAX),
             started: Instant::now(),
+            label: "SMTP",
         }
+    }
+
+    /// The service named in the log lines of a login without a protocol.
+    pub fn named(mut self, label: &'static str) -> Authenticator {
+        self.label = label;
+        self
     }
 
     pub fn protocol(&self) -> Option<Protocol> {
@@ -236,7 +245,7 @@ impl Authenticator {
     }
 
     fn log(&self, text: &str) {
-        let service = self.protocol.map_or("SMTP", |p| p.name());
+        let service = self.protocol.map_or(self.label, |p| p.name());
         eprintln!("{} {service}: {text}", super::time::iso_now());
     }
 

@@ -1,0 +1,119 @@
+//! What every page checks before it shows anything: a live session (idle
+//! sessions are sent back to sign in), membership of a role group read
+//! from the store at every request (a member removed from the groups is
+//! out at the next click), and the browser's language. Changes also need
+//! the session's CSRF token and a group that may change what is asked.
+
+use std::time::SystemTime;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+
+use super::labels::Lang;
+use super::sessions::{LoggedCommand, SESSION_COOKIE, Session, cookie, same_token};
+use super::{App, CommandOutcome, page};
+use crate::store::role_groups::Reach;
+
+/// The language of a request.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    Lang::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+}
+
+/// A signed-in member of a role group.
+pub struct Admin {
+    pub token: String,
+    pub session: Session,
+    pub reach: Reach,
+    pub lang: Lang,
+}
+
+impl Admin {
+    pub fn may_change_recipients(&self) -> bool {
+        self.reach >= Reach::Recipients
+    }
+
+    /// The server pages: Organization Management, and View-Only
+    /// Organization Management to read them.
+    pub fn may_see_servers(&self) -> bool {
+        self.reach != Reach::Recipients
+    }
+
+    /// A form's token against the session's: a POST without it (or with
+    /// another) is refused before anything is read from it.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), Response> {
+        match sent {
+            Some(sent) if same_token(sent, &self.session.csrf) => Ok(()),
+            _ => Err(page::refusal(self.lang, StatusCode::FORBIDDEN, self.lang.labels().form_expired)),
+        }
+    }
+
+    /// The page refused to this member's groups.
+    pub fn forbidden(&self) -> Response {
+        page::refusal(self.lang, StatusCode::FORBIDDEN, self.lang.labels().forbidden)
+    }
+
+    /// Runs a command line through the shell's runtime as this admin, and
+    /// logs it for Show Command Logging.
+    pub async fn run(&self, app: &App, line: String) -> CommandOutcome {
+        let runner = app.runner.clone();
+        let store = app.store_path.clone();
+        let caller = self.session.caller.clone();
+        let started = SystemTime::now();
+        let text = line.clone();
+        let outcome = tokio::task::spawn_blocking(move || runner.run(&store, &caller, &text))
+            .await
+            .unwrap_or_else(|e| CommandOutcome { errors: vec![e.to_string()], warnings: vec![] });
+        app.sessions.log_command(
+            &self.token,
+            LoggedCommand { started, ended: SystemTime::now(), line, errors: outcome.errors.clone() },
+        );
+        outcome
+    }
+}
+
+fn to_sign_in(expired: bool) -> Response {
+    page::redirect(if expired { "/ecp/auth/signin?expired=1" } else { "/ecp/auth/signin" })
+}
+
+impl FromRequestParts<App> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Admin, Response> {
+        let lang = lang_of(&parts.headers);
+        let token = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|h| cookie(h, SESSION_COOKIE))
+            .map(str::to_string);
+        let Some(token) = token else { return Err(to_sign_in(false)) };
+        let session = match app.sessions.touch(&token) {
+            Ok(s) => s,
+            Err(expired) => return Err(to_sign_in(expired)),
+        };
+        let guid = session.guid.clone();
+        let reach = match app.auth.with_store(move |s| s.reach_of(&guid)).await {
+            Ok(Some(reach)) => reach,
+            Ok(None) => {
+                app.sessions.end(&token);
+                return Err(to_sign_in(false));
+            }
+            Err(e) => return Err(page::unavailable(lang, &e.to_string())),
+        };
+        Ok(Admin { token, session, reach, lang })
+    }
+}
+
+/// The language alone, for pages shown before sign-in.
+pub struct Visitor(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Visitor, Self::Rejection> {
+        Ok(Visitor(lang_of(&parts.headers)))
+    }
+}

@@ -1,0 +1,240 @@
+//! The "User Mailbox" dialog of recipients > mailboxes > Edit: general, and
+//! mailbox features with its Email Connectivity block (Outlook Web App,
+//! IMAP4, POP3, MAPI, each Enabled/Disabled with an Enable/Disable link),
+//! then Save, as the Exchange 2013 help pages walk it.
+//!
+//! Without JavaScript, the Enable/Disable links are buttons of one form
+//! that carries the pending state; Save compares it with the store and
+//! runs one `Set-CASMailbox` with what changed, through the shell's
+//! runtime. A refused change shows the cmdlet's own message.
+
+use std::collections::HashMap;
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::App;
+use super::access::Admin;
+use super::labels::Labels;
+use super::page::{self, Feature};
+use crate::store::Mailbox;
+
+/// The Email Connectivity switches, in the EAC's order: the form field,
+/// the label, Set-CASMailbox's parameter.
+const CONNECTIVITY: [(&str, &str, &str); 4] = [
+    ("owa", "Outlook Web App", "OWAEnabled"),
+    ("imap", "IMAP4", "ImapEnabled"),
+    ("pop", "POP3", "PopEnabled"),
+    ("mapi", "MAPI", "MAPIEnabled"),
+];
+
+fn stored(m: &Mailbox, field: &str) -> bool {
+    match field {
+        "owa" => m.cas.owa_enabled,
+        "imap" => m.cas.imap_enabled,
+        "pop" => m.cas.pop_enabled,
+        _ => m.cas.mapi_enabled,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DialogQuery {
+    section: Option<String>,
+    saved: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    General,
+    Features,
+}
+
+impl Section {
+    fn from(text: Option<&str>) -> Section {
+        if text == Some("features") { Section::Features } else { Section::General }
+    }
+}
+
+/// What the page shows besides the mailbox.
+#[derive(Default)]
+struct Shown {
+    /// The pending switches (field → enabled), when they differ from the store's.
+    pending: HashMap<&'static str, bool>,
+    errors: Vec<String>,
+    saved: bool,
+    /// Asking to confirm MAPI's Disable.
+    confirm_mapi: bool,
+}
+
+async fn load(app: &App, guid: String) -> Result<Option<Mailbox>, String> {
+    app.auth.with_store(move |s| s.mailbox_by_guid(&guid)).await.map_err(|e| e.to_string())
+}
+
+pub async fn show(
+    State(app): State<App>,
+    admin: Admin,
+    Path(guid): Path<String>,
+    Query(q): Query<DialogQuery>,
+) -> Response {
+    match load(&app, guid).await {
+        Ok(Some(m)) => {
+            let shown = Shown { saved: q.saved.is_some(), ..Shown::default() };
+            dialog(&admin, &m, Section::from(q.section.as_deref()), &shown, StatusCode::OK)
+        }
+        Ok(None) => page::refusal(admin.lang, StatusCode::NOT_FOUND, admin.lang.labels().not_found),
+        Err(e) => page::unavailable(admin.lang, &e),
+    }
+}
+
+pub async fn submit(
+    State(app): State<App>,
+    admin: Admin,
+    Path(guid): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(refused) = admin.check_csrf(form.get("csrf").map(String::as_str)) {
+        return refused;
+    }
+    if !admin.may_change_recipients() {
+        return admin.forbidden();
+    }
+    let m = match load(&app, guid).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return page::refusal(admin.lang, StatusCode::NOT_FOUND, admin.lang.labels().not_found),
+        Err(e) => return page::unavailable(admin.lang, &e),
+    };
+    let mut shown = Shown::default();
+    for (field, _, _) in CONNECTIVITY {
+        let value = form.get(field).map_or(stored(&m, field), |v| v == "1");
+        shown.pending.insert(field, value);
+    }
+    let action = form.get("action").map(String::as_str).unwrap_or_default();
+    match action {
+        "save" => {
+            let mut line = format!("Set-CASMailbox -Identity '{}'", m.guid.replace('\'', "''"));
+            let mut changed = false;
+            for (field, _, parameter) in CONNECTIVITY {
+                let want = shown.pending.get(field).copied().unwrap_or(stored(&m, field));
+                if want != stored(&m, field) {
+                    line.push_str(&format!(" -{parameter} ${want}"));
+                    changed = true;
+                }
+            }
+            if !changed {
+                return page::redirect(&format!("/ecp/recipients/mailboxes/{}?section=features", m.guid));
+            }
+            let outcome = admin.run(&app, line).await;
+            if outcome.errors.is_empty() {
+                return page::redirect(&format!("/ecp/recipients/mailboxes/{}?section=features&saved=1", m.guid));
+            }
+            shown.errors = outcome.errors;
+            dialog(&admin, &m, Section::Features, &shown, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        "confirm-mapi" => {
+            shown.pending.insert("mapi", false);
+            dialog(&admin, &m, Section::Features, &shown, StatusCode::OK)
+        }
+        toggle => {
+            if let Some(field) = toggle.strip_prefix("toggle-")
+                && let Some((key, _, _)) = CONNECTIVITY.iter().find(|(f, _, _)| *f == field)
+            {
+                let now = shown.pending.get(key).copied().unwrap_or(true);
+                if *key == "mapi" && now {
+                    // Exchange asks before MAPI is turned off.
+                    shown.confirm_mapi = true;
+                } else {
+                    shown.pending.insert(key, !now);
+                }
+            }
+            dialog(&admin, &m, Section::Features, &shown, StatusCode::OK)
+        }
+    }
+}
+
+fn dialog(admin: &Admin, m: &Mailbox, section: Section, shown: &Shown, status: StatusCode) -> Response {
+    let l = admin.lang.labels();
+    let base = format!("/ecp/recipients/mailboxes/{}", m.guid);
+    let body = html! {
+        h2 id="dialog-title" { (l.user_mailbox_dialog) " - " (m.display_name) }
+        div.dialog {
+            nav {
+                a href=(format!("{base}?section=general")) id="section-general"
+                    class=[(section == Section::General).then_some("active")] { (l.general) }
+                a href=(format!("{base}?section=features")) id="section-features"
+                    class=[(section == Section::Features).then_some("active")] { (l.mailbox_features) }
+            }
+            section {
+                @for e in &shown.errors { p.error.cmdlet-error { (e) } }
+                @if shown.saved { p.notice id="saved" { (l.saved) } }
+                @match section {
+                    Section::General => (general(m, l)),
+                    Section::Features => (features(admin, m, shown, l, &base)),
+                }
+            }
+        }
+        p { a href=(format!("/ecp/recipients/mailboxes?selected={}", m.guid)) id="back" { (l.mailboxes) } }
+    };
+    (status, page::frame(admin.lang, Some(admin), Feature::Recipients, super::mailboxes::tabs(l), body)).into_response()
+}
+
+fn general(m: &Mailbox, l: &Labels) -> Markup {
+    html! {
+        h3 { (l.general) }
+        dl {
+            dt { (l.name) } dd id="general-name" { (m.name) }
+            dt { (l.display_name) } dd id="general-display-name" { (m.display_name) }
+            dt { (l.alias) } dd id="general-alias" { (m.alias) }
+            dt { (l.upn) } dd id="general-upn" { (m.upn) }
+            dt { (l.email_address) } dd id="general-email" { (m.primary_smtp) }
+        }
+    }
+}
+
+fn features(admin: &Admin, m: &Mailbox, shown: &Shown, l: &Labels, base: &str) -> Markup {
+    let state = |field: &str| shown.pending.get(field).copied().unwrap_or(stored(m, field));
+    let editable = admin.may_change_recipients();
+    let block = html! {
+        h3 { (l.mailbox_features) }
+        h4 id="email-connectivity" { (l.email_connectivity) }
+        @if !editable { p.notice id="read-only" { (l.read_only) } }
+        @for (field, label, _) in CONNECTIVITY {
+            div.feature id=(format!("feature-{field}")) {
+                span.state id=(format!("state-{field}")) {
+                    (label) (l.state_separator) (if state(field) { l.enabled } else { l.disabled })
+                }
+                @if editable {
+                    br;
+                    button.link type="submit" name="action" value=(format!("toggle-{field}")) id=(format!("toggle-{field}")) {
+                        (if state(field) { l.disable } else { l.enable })
+                    }
+                }
+            }
+            @if field == "mapi" && shown.confirm_mapi {
+                div.warning id="mapi-warning" {
+                    p { (l.mapi_warning) }
+                    button type="submit" name="action" value="confirm-mapi" id="confirm-yes" { (l.yes) }
+                    button type="submit" name="action" value="none" id="confirm-no" { (l.no) }
+                }
+            }
+        }
+    };
+    if !editable {
+        return block;
+    }
+    html! {
+        form method="post" action=(base) id="features-form" {
+            input type="hidden" name="csrf" value=(admin.session.csrf);
+            @for (field, _, _) in CONNECTIVITY {
+                input type="hidden" name=(field) value=(if state(field) { "1" } else { "0" });
+            }
+            (block)
+            div.buttons {
+                button type="submit" name="action" value="save" id="save" { (l.save) }
+                a href=(format!("/ecp/recipients/mailboxes?selected={}", m.guid)) id="cancel" { (l.cancel) }
+            }
+        }
+    }
+}
