@@ -99,10 +99,12 @@ impl Store {
     }
 
     /// The widest reach of the groups the mailbox belongs to; None if it
-    /// belongs to none (or is gone).
+    /// belongs to none, is gone, or may not use the admin center
+    /// (`Set-CASMailbox -ECPEnabled $false`, which Exchange enforces there).
     pub fn reach_of(&self, mailbox_guid: &str) -> StoreResult<Option<Reach>> {
         let mut stmt = self.conn().prepare_cached(
-            "SELECT g.role_group FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id WHERE m.guid = ?1",
+            "SELECT g.role_group FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id \
+             WHERE m.guid = ?1 AND m.ecp_enabled = 1",
         )?;
         let names = stmt.query_map([mailbox_guid], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
         Ok(names.iter().filter_map(|n| role_group(n)).map(|g| g.reach).max())

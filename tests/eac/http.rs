@@ -208,6 +208,14 @@ fn role_groups_are_read_at_every_request() {
     assert_eq!(eac.shell("Remove-RoleGroupMember 'Recipient Management' -Member rita -Confirm:$false").code, 0);
     let r = rita.get(&eac.url("/ecp/recipients/mailboxes"));
     assert_eq!(r.header("location"), ["/ecp/auth/signin"]);
+    // ECPEnabled $false closes the admin center to a member too: out at the
+    // next request, and refused at sign-in; back once it is $true again.
+    assert_eq!(eac.shell("Set-CASMailbox administrator -ECPEnabled $false").code, 0);
+    let r = admin.get(&eac.url("/ecp/recipients/mailboxes"));
+    assert_eq!(r.header("location"), ["/ecp/auth/signin"]);
+    assert_eq!(Curl::new("en").sign_in(&eac, "administrator", PASSWORD).status, 401);
+    assert_eq!(eac.shell("Set-CASMailbox administrator -ECPEnabled $true").code, 0);
+    assert_eq!(Curl::new("en").sign_in(&eac, "administrator", PASSWORD).status, 303);
 }
 
 #[test]
