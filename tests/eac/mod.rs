@@ -9,4 +9,5 @@ mod browser;
 mod cmdlets;
 mod fixture;
 mod http;
+mod recipients;
 mod seeds;

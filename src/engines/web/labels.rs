@@ -118,6 +118,22 @@ pub struct Labels {
     pub owa_url: &'static str,
     /// `{protocol}`, `{server}`: shown beside the settings' form.
     pub restart_note: &'static str,
+    pub email_address_section: &'static str,
+    pub display_name_field: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub addresses_hint: &'static str,
+    pub address_type: &'static str,
+    pub new_address: &'static str,
+    pub add: &'static str,
+    pub remove: &'static str,
+    pub make_reply_address: &'static str,
+    pub new: &'static str,
+    pub delete: &'static str,
+    pub new_user_mailbox: &'static str,
+    pub new_password: &'static str,
+    /// `{name}`: the mailbox's display name.
+    pub delete_warning: &'static str,
 }
 
 pub static EN: Labels = Labels {
@@ -187,6 +203,21 @@ pub static EN: Labels = Labels {
     calendar_items: "Calendar items retrieval:",
     owa_url: "Outlook Web App server URL (Custom):",
     restart_note: "Changes to {protocol} settings only take effect after the Microsoft Exchange {protocol} services are restarted on server {server}.",
+    email_address_section: "email address",
+    display_name_field: "Display name:",
+    first_name: "First name:",
+    last_name: "Last name:",
+    addresses_hint: "Each email address type can have one default reply address. The default reply address is displayed in bold.",
+    address_type: "TYPE",
+    new_address: "Email address:",
+    add: "Add",
+    remove: "Remove",
+    make_reply_address: "Make this the reply address",
+    new: "New",
+    delete: "Delete",
+    new_user_mailbox: "new user mailbox",
+    new_password: "New password:",
+    delete_warning: "Deleting an Active Directory user with a mailbox will also delete the mailbox. Are you sure you want to delete “{name}”?",
 };
 
 pub static FR: Labels = Labels {
@@ -256,6 +287,21 @@ pub static FR: Labels = Labels {
     calendar_items: "Récupération des éléments de calendrier :",
     owa_url: "URL du serveur Outlook Web App (Custom) :",
     restart_note: "Les modifications des paramètres {protocol} ne prennent effet qu’après le redémarrage des services Microsoft Exchange {protocol} sur le serveur {server}.",
+    email_address_section: "Adresse de messagerie",
+    display_name_field: "Nom d’affichage :",
+    first_name: "Prénom :",
+    last_name: "Nom de famille :",
+    addresses_hint: "Chaque type d’adresse de messagerie peut avoir une adresse de réponse par défaut. L’adresse de réponse par défaut est affichée en gras.",
+    address_type: "TYPE",
+    new_address: "Adresse de messagerie :",
+    add: "Ajouter",
+    remove: "Supprimer",
+    make_reply_address: "Définir comme adresse de réponse",
+    new: "Nouveau",
+    delete: "Supprimer",
+    new_user_mailbox: "nouvelle boîte aux lettres utilisateur",
+    new_password: "Nouveau mot de passe :",
+    delete_warning: "La suppression d’un utilisateur Active Directory avec une boîte aux lettres supprime également la boîte aux lettres. Voulez-vous vraiment supprimer « {name} » ?",
 };
 
 #[cfg(test)]

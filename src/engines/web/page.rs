@@ -144,3 +144,9 @@ pub fn query_value(text: &str) -> String {
     }
     out
 }
+
+/// A value as a single-quoted PowerShell string, for the command lines
+/// the pages run.
+pub fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}

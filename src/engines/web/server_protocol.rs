@@ -17,7 +17,7 @@ use maud::{Markup, html};
 
 use super::App;
 use super::access::Admin;
-use super::page::{self, Feature};
+use super::page::{self, Feature, quoted};
 use crate::store::role_groups::Reach;
 use crate::store::{CalendarItemRetrievalOption, ExchangeEnum, LoginType, MimeTextFormat, Protocol, ProtocolSettings};
 
@@ -73,11 +73,6 @@ fn current(s: &ProtocolSettings, field: &str) -> String {
         "CalendarItemRetrievalOption" => s.calendar_item_retrieval_option.name().to_string(),
         _ => s.owa_server_url.clone().unwrap_or_default(),
     }
-}
-
-/// A value as a single-quoted PowerShell string.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// The argument a field's text becomes on the command line.
