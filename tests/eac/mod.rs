@@ -10,4 +10,5 @@ mod cmdlets;
 mod fixture;
 mod http;
 mod recipients;
+mod recipients_browser;
 mod seeds;

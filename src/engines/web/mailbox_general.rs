@@ -36,7 +36,7 @@ pub fn view(admin: &Admin, m: &Mailbox, typed: Option<&HashMap<String, String>>)
         form method="post" action=(format!("/ecp/recipients/mailboxes/{}", m.guid)) id="general-form" {
             input type="hidden" name="csrf" value=(admin.session.csrf);
             input type="hidden" name="section" value="general";
-            dl {
+            dl.fields {
                 dt { (l.first_name) } dd id="general-first-name" { (m.first_name.as_deref().unwrap_or_default()) }
                 dt { (l.last_name) } dd id="general-last-name" { (m.last_name.as_deref().unwrap_or_default()) }
                 @for ((field, _, stored), label) in fields(m).into_iter().zip(labels) {

@@ -53,7 +53,7 @@ fn new_form(admin: &Admin, typed: &HashMap<String, String>, errors: &[String], s
         @for e in errors { p.error.cmdlet-error { (e) } }
         form method="post" action="/ecp/recipients/mailboxes/new" id="new-form" {
             input type="hidden" name="csrf" value=(admin.session.csrf);
-            dl {
+            dl.fields {
                 @for ((field, _), label) in FIELDS.into_iter().zip(labels) {
                     dt { label for=(field) { (label) } }
                     dd {

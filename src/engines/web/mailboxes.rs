@@ -107,7 +107,7 @@ pub async fn list(State(app): State<App>, admin: Admin, Query(p): Query<ListPara
             @if let Some(m) = &chosen {
                 @if admin.may_change_recipients() {
                     a href=(format!("/ecp/recipients/mailboxes/{}", m.guid)) id="edit" title=(l.edit) { "✎ " (l.edit) }
-                    a href=(format!("/ecp/recipients/mailboxes/{}/delete", m.guid)) id="delete" title=(l.delete) { "🗑 " (l.delete) }
+                    a href=(format!("/ecp/recipients/mailboxes/{}/delete", m.guid)) id="delete" title=(l.delete) { "× " (l.delete) }
                 }
             }
             form method="get" action="/ecp/recipients/mailboxes" style="display:inline" {
