@@ -5,21 +5,7 @@
 //! signed-in admin, and the cmdlet's refusal word for word.
 
 use super::fixture::{Eac, PASSWORD};
-use super::http::{Curl, Response};
-
-/// The first error the Shell prints for `line`, without its
-/// `<Cmdlet> : ` prefix, as HTML writes it.
-fn shell_message(eac: &Eac, cmdlet: &str, line: &str) -> String {
-    let r = eac.shell(line);
-    let first = r.stderr.lines().next().unwrap_or_else(|| panic!("{line} is refused in the Shell\n{}", r.stdout));
-    let message = first.strip_prefix(&format!("{cmdlet} : ")).unwrap_or_else(|| panic!("{first}"));
-    message.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn assert_refused_with(r: &Response, message: &str) {
-    assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains(&format!("<p class=\"error cmdlet-error\">{message}</p>")), "{message}\n{}", r.body);
-}
+use super::http::{Curl, assert_refused_with, shell_message};
 
 /// The newest audit row of `cmdlet`.
 fn last_audit(eac: &Eac, cmdlet: &str) -> String {
