@@ -37,6 +37,17 @@ fn with_reply(list: &[String], index: usize) -> Vec<String> {
         .collect()
 }
 
+/// What Add puts in the list: a bare address is a secondary SMTP one
+/// (Exchange's own rule), and so is a typed `SMTP:` one (the list has one
+/// reply address; "Make this the reply address" chooses it).
+fn added(typed: &str) -> String {
+    match typed.split_once(':') {
+        Some((kind, rest)) if kind.eq_ignore_ascii_case("smtp") => format!("smtp:{rest}"),
+        Some(_) => typed.to_string(),
+        None => format!("smtp:{typed}"),
+    }
+}
+
 /// The section with the pending list `list` and what was typed in the
 /// new address's box.
 pub fn view(admin: &Admin, m: &Mailbox, list: &[String], typed: &str) -> Markup {
@@ -109,8 +120,7 @@ pub async fn submit(app: &App, admin: &Admin, m: &Mailbox, form: &HashMap<String
         return dialog(admin, m, Section::Addresses, &outcome.errors, false, inner, StatusCode::UNPROCESSABLE_ENTITY);
     }
     if action == "add" && !typed.is_empty() {
-        // Exchange's own rule for a bare address: a secondary SMTP one.
-        let address = if typed.contains(':') { typed.clone() } else { format!("smtp:{typed}") };
+        let address = added(&typed);
         if !list.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
             list.push(address);
         }
@@ -128,7 +138,15 @@ pub async fn submit(app: &App, admin: &Admin, m: &Mailbox, form: &HashMap<String
 
 #[cfg(test)]
 mod tests {
-    use super::with_reply;
+    use super::{added, with_reply};
+
+    #[test]
+    fn an_added_address_is_never_a_second_reply_address() {
+        assert_eq!(
+            [added("a@contoso.com"), added("SMTP:b@contoso.com"), added("smtp:c@contoso.com"), added("X400:c=US")],
+            ["smtp:a@contoso.com", "smtp:b@contoso.com", "smtp:c@contoso.com", "X400:c=US"]
+        );
+    }
 
     #[test]
     fn the_new_reply_address_takes_smtp_and_the_old_one_keeps_its_place() {
