@@ -83,6 +83,20 @@ impl Curl {
     }
 }
 
+/// The first error the Shell prints for `line`, without its
+/// `<Cmdlet> : ` prefix, as HTML writes it.
+pub fn shell_message(eac: &Eac, cmdlet: &str, line: &str) -> String {
+    let r = eac.shell(line);
+    let first = r.stderr.lines().next().unwrap_or_else(|| panic!("{line} is refused in the Shell\n{}", r.stdout));
+    let message = first.strip_prefix(&format!("{cmdlet} : ")).unwrap_or_else(|| panic!("{first}"));
+    message.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+pub fn assert_refused_with(r: &Response, message: &str) {
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains(&format!("<p class=\"error cmdlet-error\">{message}</p>")), "{message}\n{}", r.body);
+}
+
 #[test]
 fn http_is_redirected_to_https_and_the_session_cookie_is_locked_down() {
     let eac = Eac::start(900);
@@ -280,13 +294,9 @@ fn the_imap4_settings_page_runs_set_imapsettings_and_shows_its_warning_and_its_r
     let csrf = page.csrf();
     // A refused value: the page shows the cmdlet's own message, as the
     // Shell prints it, and nothing changes.
-    let shell = eac.shell("Set-ImapSettings -SSLBindings 'nonsense'");
-    let message = shell.stderr.lines().next().unwrap().strip_prefix("Set-ImapSettings : ").unwrap().to_string();
-    // As HTML writes it.
-    let message = message.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;");
+    let message = shell_message(&eac, "Set-ImapSettings", "Set-ImapSettings -SSLBindings 'nonsense'");
     let r = admin.post(&url, &[("csrf", &csrf), ("SSLBindings", "nonsense")]);
-    assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains(&format!("<p class=\"error cmdlet-error\">{message}</p>")), "{message}\n{}", r.body);
+    assert_refused_with(&r, &message);
     let before = eac.shell("(Get-ImapSettings).LoginType").stdout;
     assert_eq!(before, "PlainTextLogin\n");
     // A change: the restart warning the cmdlet writes is on the page.
@@ -323,4 +333,50 @@ fn the_imap4_settings_page_runs_set_imapsettings_and_shows_its_warning_and_its_r
     let r = rita.post(&url, &[("csrf", &token), ("LoginType", "PlainTextLogin")]);
     assert_eq!(r.status, 403);
     assert_eq!(eac.shell("(Get-ImapSettings).LoginType").stdout, "SecureLogin\n");
+}
+
+#[test]
+fn the_pop3_settings_page_sets_the_banner_and_the_time_outs() {
+    let eac = Eac::start(900);
+    let fr = Curl::new("fr-FR,fr");
+    assert_eq!(fr.sign_in(&eac, "administrator", PASSWORD).status, 303);
+    let url = eac.url("/ecp/servers/servers/pop");
+    let page = fr.get(&url);
+    for field in [
+        "<label for=\"Banner\">Bannière :</label><br><input type=\"text\" id=\"Banner\" name=\"Banner\" value=\"The Microsoft Exchange POP3 service is ready.\"",
+        "id=\"AuthenticatedConnectionTimeout\" name=\"AuthenticatedConnectionTimeout\" value=\"00:30:00\"",
+        "<label for=\"PreAuthenticatedConnectionTimeout\">Délai d’expiration des connexions non authentifiées (hh:mm:ss) :</label><br><input type=\"text\" id=\"PreAuthenticatedConnectionTimeout\" name=\"PreAuthenticatedConnectionTimeout\" value=\"00:01:00\"",
+    ] {
+        assert!(page.body.contains(field), "{field}\n{}", page.body);
+    }
+    let csrf = page.csrf();
+    // Refused below Exchange's 30 seconds: the Shell's message, nothing changed.
+    let message =
+        shell_message(&eac, "Set-PopSettings", "Set-PopSettings -PreAuthenticatedConnectionTimeout '00:00:10'");
+    let r = fr.post(&url, &[("csrf", &csrf), ("PreAuthenticatedConnectionTimeout", "00:00:10")]);
+    assert_refused_with(&r, &message);
+    assert_eq!(eac.shell("(Get-PopSettings).PreAuthenticatedConnectionTimeout.TotalSeconds").stdout, "60\n");
+    // Saved: one Set-PopSettings with what changed; the page shows the store's values.
+    let r = fr.post(
+        &url,
+        &[
+            ("csrf", &csrf),
+            ("Banner", "CAS01 POP3 ready"),
+            ("AuthenticatedConnectionTimeout", "01:00:00"),
+            ("PreAuthenticatedConnectionTimeout", "00:02:00"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("name=\"PreAuthenticatedConnectionTimeout\" value=\"00:02:00\""), "{}", r.body);
+    let r = eac.shell("Get-PopSettings | Format-List Banner,*Timeout");
+    assert_eq!(
+        r.stdout.trim(),
+        "Banner                            : CAS01 POP3 ready\nAuthenticatedConnectionTimeout    : 01:00:00\nPreAuthenticatedConnectionTimeout : 00:02:00"
+    );
+    let log = fr.get(&eac.url("/ecp/commandlog"));
+    assert!(
+        log.body.contains("<code>Set-PopSettings -Banner 'CAS01 POP3 ready' -AuthenticatedConnectionTimeout '01:00:00' -PreAuthenticatedConnectionTimeout '00:02:00'</code>"),
+        "{}",
+        log.body
+    );
 }

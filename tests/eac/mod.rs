@@ -9,4 +9,6 @@ mod browser;
 mod cmdlets;
 mod fixture;
 mod http;
+mod recipients;
+mod recipients_browser;
 mod seeds;

@@ -4,6 +4,7 @@
 //! out at the next click), and the browser's language. Changes also need
 //! the session's CSRF token and a group that may change what is asked.
 
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use axum::extract::FromRequestParts;
@@ -14,6 +15,7 @@ use axum::response::Response;
 use super::labels::Lang;
 use super::sessions::{LoggedCommand, SESSION_COOKIE, Session, cookie, same_token};
 use super::{App, CommandOutcome, page};
+use crate::store::Mailbox;
 use crate::store::role_groups::Reach;
 
 /// The language of a request.
@@ -49,6 +51,22 @@ impl Admin {
         }
     }
 
+    /// A recipients form: its CSRF token, then a group that may change
+    /// recipients (View-Only Organization Management may not).
+    pub fn check_recipient_change(&self, form: &HashMap<String, String>) -> Result<(), Response> {
+        self.check_csrf(form.get("csrf").map(String::as_str))?;
+        if self.may_change_recipients() { Ok(()) } else { Err(self.forbidden()) }
+    }
+
+    /// The mailbox a page names, or the page that says why not.
+    pub async fn mailbox(&self, app: &App, guid: String) -> Result<Mailbox, Response> {
+        match app.auth.with_store(move |s| s.mailbox_by_guid(&guid)).await {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => Err(page::refusal(self.lang, StatusCode::NOT_FOUND, self.lang.labels().not_found)),
+            Err(e) => Err(page::unavailable(self.lang, &e.to_string())),
+        }
+    }
+
     /// The page refused to this member's groups.
     pub fn forbidden(&self) -> Response {
         page::refusal(self.lang, StatusCode::FORBIDDEN, self.lang.labels().forbidden)
@@ -57,17 +75,23 @@ impl Admin {
     /// Runs a command line through the shell's runtime as this admin, and
     /// logs it for Show Command Logging.
     pub async fn run(&self, app: &App, line: String) -> CommandOutcome {
+        let shown = line.clone();
+        self.run_shown_as(app, line, shown).await
+    }
+
+    /// As [`Admin::run`], logging `shown` in place of the line (a line
+    /// that carries a password logs it masked).
+    pub async fn run_shown_as(&self, app: &App, line: String, shown: String) -> CommandOutcome {
         let runner = app.runner.clone();
         let store = app.store_path.clone();
         let caller = self.session.caller.clone();
         let started = SystemTime::now();
-        let text = line.clone();
-        let outcome = tokio::task::spawn_blocking(move || runner.run(&store, &caller, &text))
+        let outcome = tokio::task::spawn_blocking(move || runner.run(&store, &caller, &line))
             .await
             .unwrap_or_else(|e| CommandOutcome { errors: vec![e.to_string()], warnings: vec![] });
         app.sessions.log_command(
             &self.token,
-            LoggedCommand { started, ended: SystemTime::now(), line, errors: outcome.errors.clone() },
+            LoggedCommand { started, ended: SystemTime::now(), line: shown, errors: outcome.errors.clone() },
         );
         outcome
     }

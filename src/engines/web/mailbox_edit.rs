@@ -1,7 +1,9 @@
-//! The "User Mailbox" dialog of recipients > mailboxes > Edit: general, and
-//! mailbox features with its Email Connectivity block (Outlook Web App,
-//! IMAP4, POP3, MAPI, each Enabled/Disabled with an Enable/Disable link),
-//! then Save, as the Exchange 2013 help pages walk it.
+//! The "User Mailbox" dialog of recipients > mailboxes > Edit: its
+//! sections (general and email address are `mailbox_general.rs` and
+//! `mailbox_addresses.rs`), and mailbox features with its Email
+//! Connectivity block (Outlook Web App, IMAP4, POP3, MAPI, each
+//! Enabled/Disabled with an Enable/Disable link), then Save, as the
+//! Exchange 2013 help pages walk it.
 //!
 //! Without JavaScript, the Enable/Disable links are buttons of one form
 //! that carries the pending state; Save compares it with the store and
@@ -47,14 +49,27 @@ pub struct DialogQuery {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Section {
+pub(super) enum Section {
     General,
+    Addresses,
     Features,
 }
 
 impl Section {
     fn from(text: Option<&str>) -> Section {
-        if text == Some("features") { Section::Features } else { Section::General }
+        match text {
+            Some("features") => Section::Features,
+            Some("addresses") => Section::Addresses,
+            _ => Section::General,
+        }
+    }
+
+    pub(super) fn query(self) -> &'static str {
+        match self {
+            Section::General => "general",
+            Section::Addresses => "addresses",
+            Section::Features => "features",
+        }
     }
 }
 
@@ -69,23 +84,31 @@ struct Shown {
     confirm_mapi: bool,
 }
 
-async fn load(app: &App, guid: String) -> Result<Option<Mailbox>, String> {
-    app.auth.with_store(move |s| s.mailbox_by_guid(&guid)).await.map_err(|e| e.to_string())
-}
-
 pub async fn show(
     State(app): State<App>,
     admin: Admin,
     Path(guid): Path<String>,
     Query(q): Query<DialogQuery>,
 ) -> Response {
-    match load(&app, guid).await {
-        Ok(Some(m)) => {
-            let shown = Shown { saved: q.saved.is_some(), ..Shown::default() };
-            dialog(&admin, &m, Section::from(q.section.as_deref()), &shown, StatusCode::OK)
+    match admin.mailbox(&app, guid).await {
+        Ok(m) => {
+            let saved = q.saved.is_some();
+            match Section::from(q.section.as_deref()) {
+                Section::Features => {
+                    let shown = Shown { saved, ..Shown::default() };
+                    features_dialog(&admin, &m, &shown, StatusCode::OK)
+                }
+                Section::General => {
+                    let inner = super::mailbox_general::view(&admin, &m, None);
+                    dialog(&admin, &m, Section::General, &[], saved, inner, StatusCode::OK)
+                }
+                Section::Addresses => {
+                    let inner = super::mailbox_addresses::view(&admin, &m, &m.email_addresses, "");
+                    dialog(&admin, &m, Section::Addresses, &[], saved, inner, StatusCode::OK)
+                }
+            }
         }
-        Ok(None) => page::refusal(admin.lang, StatusCode::NOT_FOUND, admin.lang.labels().not_found),
-        Err(e) => page::unavailable(admin.lang, &e),
+        Err(refused) => refused,
     }
 }
 
@@ -95,17 +118,18 @@ pub async fn submit(
     Path(guid): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Err(refused) = admin.check_csrf(form.get("csrf").map(String::as_str)) {
+    if let Err(refused) = admin.check_recipient_change(&form) {
         return refused;
     }
-    if !admin.may_change_recipients() {
-        return admin.forbidden();
-    }
-    let m = match load(&app, guid).await {
-        Ok(Some(m)) => m,
-        Ok(None) => return page::refusal(admin.lang, StatusCode::NOT_FOUND, admin.lang.labels().not_found),
-        Err(e) => return page::unavailable(admin.lang, &e),
+    let m = match admin.mailbox(&app, guid).await {
+        Ok(m) => m,
+        Err(refused) => return refused,
     };
+    match form.get("section").map(String::as_str) {
+        Some("general") => return super::mailbox_general::submit(&app, &admin, &m, &form).await,
+        Some("addresses") => return super::mailbox_addresses::submit(&app, &admin, &m, &form).await,
+        _ => {}
+    }
     let mut shown = Shown::default();
     for (field, _, _) in CONNECTIVITY {
         let value = form.get(field).map_or(stored(&m, field), |v| v == "1");
@@ -114,7 +138,7 @@ pub async fn submit(
     let action = form.get("action").map(String::as_str).unwrap_or_default();
     match action {
         "save" => {
-            let mut line = format!("Set-CASMailbox -Identity '{}'", m.guid.replace('\'', "''"));
+            let mut line = format!("Set-CASMailbox -Identity {}", page::quoted(&m.guid));
             let mut changed = false;
             for (field, _, parameter) in CONNECTIVITY {
                 let want = shown.pending.get(field).copied().unwrap_or(stored(&m, field));
@@ -131,11 +155,11 @@ pub async fn submit(
                 return page::redirect(&format!("/ecp/recipients/mailboxes/{}?section=features&saved=1", m.guid));
             }
             shown.errors = outcome.errors;
-            dialog(&admin, &m, Section::Features, &shown, StatusCode::UNPROCESSABLE_ENTITY)
+            features_dialog(&admin, &m, &shown, StatusCode::UNPROCESSABLE_ENTITY)
         }
         "confirm-mapi" => {
             shown.pending.insert("mapi", false);
-            dialog(&admin, &m, Section::Features, &shown, StatusCode::OK)
+            features_dialog(&admin, &m, &shown, StatusCode::OK)
         }
         toggle => {
             if let Some(field) = toggle.strip_prefix("toggle-")
@@ -149,48 +173,54 @@ pub async fn submit(
                     shown.pending.insert(key, !now);
                 }
             }
-            dialog(&admin, &m, Section::Features, &shown, StatusCode::OK)
+            features_dialog(&admin, &m, &shown, StatusCode::OK)
         }
     }
 }
 
-fn dialog(admin: &Admin, m: &Mailbox, section: Section, shown: &Shown, status: StatusCode) -> Response {
+fn features_dialog(admin: &Admin, m: &Mailbox, shown: &Shown, status: StatusCode) -> Response {
     let l = admin.lang.labels();
     let base = format!("/ecp/recipients/mailboxes/{}", m.guid);
+    let inner = features(admin, m, shown, l, &base);
+    dialog(admin, m, Section::Features, &shown.errors, shown.saved, inner, status)
+}
+
+/// The dialog around one section: its title, the sections' list, the
+/// cmdlet's errors (word for word) or the saved notice, then the section.
+pub(super) fn dialog(
+    admin: &Admin,
+    m: &Mailbox,
+    section: Section,
+    errors: &[String],
+    saved: bool,
+    inner: Markup,
+    status: StatusCode,
+) -> Response {
+    let l = admin.lang.labels();
+    let base = format!("/ecp/recipients/mailboxes/{}", m.guid);
+    let sections = [
+        (Section::General, l.general),
+        (Section::Addresses, l.email_address_section),
+        (Section::Features, l.mailbox_features),
+    ];
     let body = html! {
         h2 id="dialog-title" { (l.user_mailbox_dialog) " - " (m.display_name) }
         div.dialog {
             nav {
-                a href=(format!("{base}?section=general")) id="section-general"
-                    class=[(section == Section::General).then_some("active")] { (l.general) }
-                a href=(format!("{base}?section=features")) id="section-features"
-                    class=[(section == Section::Features).then_some("active")] { (l.mailbox_features) }
+                @for (s, label) in sections {
+                    a href=(format!("{base}?section={}", s.query())) id=(format!("section-{}", s.query()))
+                        class=[(section == s).then_some("active")] { (label) }
+                }
             }
             section {
-                @for e in &shown.errors { p.error.cmdlet-error { (e) } }
-                @if shown.saved { p.notice id="saved" { (l.saved) } }
-                @match section {
-                    Section::General => (general(m, l)),
-                    Section::Features => (features(admin, m, shown, l, &base)),
-                }
+                @for e in errors { p.error.cmdlet-error { (e) } }
+                @if saved { p.notice id="saved" { (l.saved) } }
+                (inner)
             }
         }
         p { a href=(format!("/ecp/recipients/mailboxes?selected={}", m.guid)) id="back" { (l.mailboxes) } }
     };
     (status, page::frame(admin.lang, Some(admin), Feature::Recipients, super::mailboxes::tabs(l), body)).into_response()
-}
-
-fn general(m: &Mailbox, l: &Labels) -> Markup {
-    html! {
-        h3 { (l.general) }
-        dl {
-            dt { (l.name) } dd id="general-name" { (m.name) }
-            dt { (l.display_name) } dd id="general-display-name" { (m.display_name) }
-            dt { (l.alias) } dd id="general-alias" { (m.alias) }
-            dt { (l.upn) } dd id="general-upn" { (m.upn) }
-            dt { (l.email_address) } dd id="general-email" { (m.primary_smtp) }
-        }
-    }
 }
 
 fn features(admin: &Admin, m: &Mailbox, shown: &Shown, l: &Labels, base: &str) -> Markup {

@@ -101,9 +101,13 @@ pub async fn list(State(app): State<App>, admin: Admin, Query(p): Query<ListPara
     };
     let body = html! {
         div.toolbar {
+            @if admin.may_change_recipients() {
+                a href="/ecp/recipients/mailboxes/new" id="new" title=(l.new) { "+ " (l.new) }
+            }
             @if let Some(m) = &chosen {
                 @if admin.may_change_recipients() {
                     a href=(format!("/ecp/recipients/mailboxes/{}", m.guid)) id="edit" title=(l.edit) { "✎ " (l.edit) }
+                    a href=(format!("/ecp/recipients/mailboxes/{}/delete", m.guid)) id="delete" title=(l.delete) { "× " (l.delete) }
                 }
             }
             form method="get" action="/ecp/recipients/mailboxes" style="display:inline" {

@@ -16,14 +16,20 @@
 //! - `access.rs`: every request's check (session, role group, language);
 //! - `labels.rs`: every label, one table per language;
 //! - `page.rs`: the frame every page shares;
-//! - `signin.rs`, `mailboxes.rs`, `mailbox_edit.rs`, `command_log.rs`,
-//!   `servers.rs`, `server_protocol.rs`: the pages.
+//! - `signin.rs`, `mailboxes.rs`, `mailbox_edit.rs` (with its sections
+//!   `mailbox_general.rs` and `mailbox_addresses.rs`), `mailbox_new.rs`,
+//!   `mailbox_delete.rs`, `command_log.rs`, `servers.rs`,
+//!   `server_protocol.rs`: the pages.
 
 mod access;
 mod command_log;
 pub mod labels;
 mod listen;
+mod mailbox_addresses;
+mod mailbox_delete;
 mod mailbox_edit;
+mod mailbox_general;
+mod mailbox_new;
 mod mailboxes;
 mod page;
 mod server_protocol;
@@ -132,7 +138,9 @@ fn router(app: App) -> Router {
         .route("/ecp/auth/signin", get(signin::form).post(signin::submit))
         .route("/ecp/auth/signout", axum::routing::post(signin::sign_out))
         .route("/ecp/recipients/mailboxes", get(mailboxes::list))
+        .route("/ecp/recipients/mailboxes/new", get(mailbox_new::form).post(mailbox_new::submit))
         .route("/ecp/recipients/mailboxes/{guid}", get(mailbox_edit::show).post(mailbox_edit::submit))
+        .route("/ecp/recipients/mailboxes/{guid}/delete", get(mailbox_delete::confirm).post(mailbox_delete::submit))
         .route("/ecp/servers/servers", get(servers::list))
         .route("/ecp/servers/servers/{protocol}", get(server_protocol::show).post(server_protocol::submit))
         .route("/ecp/commandlog", get(command_log::show))

@@ -35,6 +35,7 @@ table.list td a{color:#333;text-decoration:none;display:block}
 .dialog nav a{display:block;padding:3px 0;color:#333;text-decoration:none} .dialog nav a.active{color:#0072c6;font-weight:600}
 .dialog section{flex:1;padding:12px 20px} .feature{margin:10px 0} .feature .state{font-weight:600}
 button.link{background:none;border:none;color:#0072c6;padding:0;font:inherit;cursor:pointer;text-decoration:underline}
+dl.fields{display:grid;grid-template-columns:170px 1fr;gap:6px 10px;align-items:center} dl.fields dd{margin:0}
 .buttons{margin-top:16px} .buttons button,.buttons a{margin-right:10px}
 form.signin{max-width:380px;margin:60px auto} form.signin input{display:block;width:100%;margin:4px 0 12px;padding:4px}
 ";
@@ -143,4 +144,10 @@ pub fn query_value(text: &str) -> String {
         }
     }
     out
+}
+
+/// A value as a single-quoted PowerShell string, for the command lines
+/// the pages run.
+pub fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }

@@ -1,6 +1,7 @@
 //! servers > servers > Edit > IMAP4 / POP3: the settings of
 //! Set-ImapSettings / Set-PopSettings an administrator changes (logon
-//! method, bindings, certificate name, connection limits, message
+//! method, bindings, certificate name, banner, connection time-outs and
+//! limits, message
 //! retrieval format, calendar items and the Outlook Web App URL), with the
 //! restart note Exchange shows. Save runs one Set-ImapSettings or
 //! Set-PopSettings with what changed; its warnings and errors are shown as
@@ -17,7 +18,7 @@ use maud::{Markup, html};
 
 use super::App;
 use super::access::Admin;
-use super::page::{self, Feature};
+use super::page::{self, Feature, quoted};
 use crate::store::role_groups::Reach;
 use crate::store::{CalendarItemRetrievalOption, ExchangeEnum, LoginType, MimeTextFormat, Protocol, ProtocolSettings};
 
@@ -31,11 +32,14 @@ enum Kind {
 
 /// Each field: the cmdlet's parameter (also the form field) and how to
 /// show it; the label comes from the language's table.
-const FIELDS: [(&str, Kind); 10] = [
+const FIELDS: [(&str, Kind); 13] = [
     ("LoginType", Kind::Choice(LoginType::MEMBERS)),
     ("UnencryptedOrTLSBindings", Kind::List),
     ("SSLBindings", Kind::List),
     ("X509CertificateName", Kind::Text),
+    ("Banner", Kind::Text),
+    ("AuthenticatedConnectionTimeout", Kind::Text),
+    ("PreAuthenticatedConnectionTimeout", Kind::Text),
     ("MaxConnections", Kind::Text),
     ("MaxConnectionFromSingleIP", Kind::Text),
     ("MaxConnectionsPerUser", Kind::Text),
@@ -50,6 +54,9 @@ fn label(l: &super::labels::Labels, field: &str) -> &'static str {
         "UnencryptedOrTLSBindings" => l.plain_bindings,
         "SSLBindings" => l.ssl_bindings,
         "X509CertificateName" => l.certificate_name,
+        "Banner" => l.banner,
+        "AuthenticatedConnectionTimeout" => l.authenticated_timeout,
+        "PreAuthenticatedConnectionTimeout" => l.unauthenticated_timeout,
         "MaxConnections" => l.max_connections,
         "MaxConnectionFromSingleIP" => l.max_from_ip,
         "MaxConnectionsPerUser" => l.max_per_user,
@@ -66,6 +73,9 @@ fn current(s: &ProtocolSettings, field: &str) -> String {
         "UnencryptedOrTLSBindings" => s.unencrypted_or_tls_bindings.join(", "),
         "SSLBindings" => s.ssl_bindings.join(", "),
         "X509CertificateName" => s.x509_certificate_name.clone(),
+        "Banner" => s.banner.clone(),
+        "AuthenticatedConnectionTimeout" => timespan(s.authenticated_connection_timeout),
+        "PreAuthenticatedConnectionTimeout" => timespan(s.preauthenticated_connection_timeout),
         "MaxConnections" => s.max_connections.to_string(),
         "MaxConnectionFromSingleIP" => s.max_connection_from_single_ip.to_string(),
         "MaxConnectionsPerUser" => s.max_connections_per_user.to_string(),
@@ -75,9 +85,12 @@ fn current(s: &ProtocolSettings, field: &str) -> String {
     }
 }
 
-/// A value as a single-quoted PowerShell string.
-fn quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+/// Seconds as a TimeSpan's text (`00:30:00`, `1.00:00:00`), as the Shell
+/// shows the time-outs and as their parameters take them.
+fn timespan(secs: i64) -> String {
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let clock = format!("{:02}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    if days > 0 { format!("{days}.{clock}") } else { clock }
 }
 
 /// The argument a field's text becomes on the command line.
@@ -221,4 +234,17 @@ fn dialog(
     };
     let tabs = html! { a.active href="/ecp/servers/servers" id="tab-servers" { (l.servers_tab) } };
     (status, page::frame(admin.lang, Some(admin), Feature::Servers, tabs, body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timespan;
+
+    #[test]
+    fn time_outs_are_shown_as_timespans() {
+        assert_eq!(
+            [timespan(30), timespan(1800), timespan(3661), timespan(86_400)],
+            ["00:00:30", "00:30:00", "01:01:01", "1.00:00:00"]
+        );
+    }
 }
