@@ -496,6 +496,23 @@ fn added_addresses_are_secondary_smtp_and_resolve() {
 }
 
 #[test]
+fn an_address_list_without_a_primary_makes_its_first_address_the_primary() {
+    let s = Shell::new();
+    s.mailboxes(&["John Smith"]);
+    // Exchange: "If you don't specify SMTP, the first e-mail address becomes
+    // the primary e-mail address."
+    let r = s.cmd(
+        "Set-Mailbox johnsmith -EmailAddresses 'js@contoso.com','smtp:john@contoso.com'; \
+         $m = Get-Mailbox johnsmith; $m.EmailAddresses; $m.PrimarySmtpAddress; \
+         Set-Mailbox johnsmith -EmailAddresses @{Remove='SMTP:js@contoso.com'}; (Get-Mailbox johnsmith).PrimarySmtpAddress",
+    );
+    assert_eq!(
+        (r.stdout.as_str(), r.stderr.as_str()),
+        ("SMTP:js@contoso.com\nsmtp:john@contoso.com\njs@contoso.com\njohn@contoso.com\n", "")
+    );
+}
+
+#[test]
 fn set_mailbox_applies_the_address_list_before_the_primary_address_and_audits_in_that_order() {
     let s = Shell::new();
     s.mailboxes(&["John Smith"]);

@@ -366,10 +366,18 @@ pub fn apply_settings(
             }
             MailboxField::Addresses { get, set } => {
                 // A bare address is a secondary SMTP address, as Exchange takes it.
-                let next: Vec<String> = apply_multi(get(m), &with_prefixes(given))
+                let mut next: Vec<String> = apply_multi(get(m), &with_prefixes(given))
                     .into_iter()
                     .map(|a| if a.contains(':') { a } else { format!("smtp:{a}") })
                     .collect();
+                // With no `SMTP:` in the list, the first SMTP address becomes
+                // the primary, as Exchange does (`-EmailAddresses a@x` leaves
+                // `{SMTP:a@x}`): the primary address is always in the list.
+                if !next.iter().any(|a| a.starts_with("SMTP:"))
+                    && let Some(first) = next.iter_mut().find(|a| a.to_ascii_lowercase().starts_with("smtp:"))
+                {
+                    first.replace_range(..5, "SMTP:");
+                }
                 for a in &next {
                     let bare = a.split_once(':').map(|(_, r)| r).unwrap_or(a);
                     check_smtp(name, bare)?;
