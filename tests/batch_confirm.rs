@@ -39,7 +39,7 @@ fn mailsh(store: &Path, dir: &Path, args: &[&str], stdin: &str) -> Run {
 const SETUP: &str = "New-Mailbox -Name 'John Smith' -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null\nSet-Content -Path keep.txt -Value 'kept'\n";
 
 /// What the store and the folder hold, as text to compare before and after.
-const STATE: &str = "Get-Mailbox | Format-List Name,Alias,ProhibitSendQuota\nGet-CASMailbox | Format-List Name,ImapEnabled,PopEnabled\nGet-ImapSettings | Format-List Banner\nGet-PopSettings | Format-List Banner\nGet-OwaVirtualDirectory | Format-List InternalUrl\nGet-Service MSExchangePOP3 | Format-List Status,StartType\n@(Search-AdminAuditLog).Count\nGet-ChildItem -Name | Sort-Object\nGet-Content keep.txt\n";
+const STATE: &str = "Get-Mailbox | Format-List Name,Alias,ProhibitSendQuota\nGet-CASMailbox | Format-List Name,ImapEnabled,PopEnabled\nGet-ImapSettings | Format-List Banner\nGet-PopSettings | Format-List Banner\nGet-OwaVirtualDirectory | Format-List InternalUrl\nGet-Service MSExchangePOP3 | Format-List Status,StartType\nGet-EcpVirtualDirectory | Format-List InternalUrl\nGet-RoleGroupMember 'Organization Management' | Format-List Name\nGet-AcceptedDomain | Format-List Name,Default\nGet-ReceiveConnector | Format-List Name,MaxMessageSize\nGet-TransportConfig | Format-List MaxReceiveSize\n@(Search-AdminAuditLog).Count\nGet-ChildItem -Name | Sort-Object\nGet-Content keep.txt\n";
 
 #[test]
 fn what_if_describes_every_change_and_makes_none() {
@@ -53,11 +53,24 @@ fn what_if_describes_every_change_and_makes_none() {
 New-Mailbox -Name 'Ken Sanchez' -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) -WhatIf
 Set-Mailbox jsmith -Alias john -WhatIf
 Remove-Mailbox jsmith -WhatIf
+Remove-Mailbox jsmith -Permanent $true -WhatIf
 Set-CASMailbox jsmith -ImapEnabled $false -WhatIf
 Get-CASMailbox | Set-CASMailbox -PopEnabled $false -WhatIf
 Set-ImapSettings -Banner 'Changed' -WhatIf
 Set-PopSettings -Banner 'Changed' -WhatIf
 Set-OwaVirtualDirectory 'owa (Default Web Site)' -InternalUrl 'https://changed/owa' -WhatIf
+Get-OwaVirtualDirectory | Set-OwaVirtualDirectory -InternalUrl 'https://changed/owa' -WhatIf
+Set-EcpVirtualDirectory 'CAS01\\ecp (Default Web Site)' -InternalUrl 'https://changed/ecp' -WhatIf
+Add-RoleGroupMember 'Organization Management' -Member jsmith -WhatIf
+Remove-RoleGroupMember 'Organization Management' -Member 'John Smith' -WhatIf
+New-AcceptedDomain -Name Fabrikam -DomainName fabrikam.com -WhatIf
+Set-AcceptedDomain contoso.com -MakeDefault $true -WhatIf
+New-ReceiveConnector -Name Relay -Bindings 0.0.0.0:2525 -RemoteIPRanges 192.168.1.10 -WhatIf
+New-ReceiveConnector -Name Relay2 -Bindings 0.0.0.0:2526,[::]:2526 -WhatIf
+Set-ReceiveConnector 'Default Frontend CAS01' -MaxMessageSize 20MB -WhatIf
+Get-ReceiveConnector 'Default Frontend CAS01' | Set-ReceiveConnector -MaxMessageSize 20MB -WhatIf
+Remove-ReceiveConnector 'CAS01\\Client Frontend CAS01' -WhatIf
+Set-TransportConfig -MaxReceiveSize 25MB -WhatIf
 Set-Service MSExchangePOP3 -StartupType Disabled -WhatIf
 Start-Service MSExchangePOP3 -WhatIf
 Stop-Service MSExchangePOP3 -WhatIf
@@ -83,14 +96,29 @@ New-Variable -Name fresh -Value 3 -WhatIf
     assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{}", r.stdout);
     let folder = std::fs::canonicalize(dir.path()).expect("the folder").display().to_string();
     let expected = [
-        "What if: Creating mailbox \"contoso.com/Users/Ken Sanchez\".".to_string(),
-        "What if: Setting mailbox \"contoso.com/Users/John Smith\".".into(),
-        "What if: Removing mailbox \"contoso.com/Users/John Smith\" will remove the Active Directory user object and mark the mailbox in the database for removal.".into(),
-        "What if: Setting CAS mailbox \"contoso.com/Users/John Smith\".".into(),
-        "What if: Setting CAS mailbox \"contoso.com/Users/John Smith\".".into(),
-        "What if: Setting IMAP4 settings \"CAS01\\1\".".into(),
-        "What if: Setting POP3 settings \"CAS01\\1\".".into(),
+        // Exchange 2013's own texts (src/cmdlets/confirm_texts.rs names each
+        // resource); the object as typed, or a piped object's Identity.
+        "What if: Creating mailbox \"Ken Sanchez\" with User Principal Name \"KenSanchez@contoso.com\" in organizational unit \"contoso.com/Users\".".to_string(),
+        "What if: Setting mailbox \"jsmith\".".into(),
+        "What if: Removing mailbox \"jsmith\" will remove the Active Directory user object and mark the mailbox and the archive (if present) in the database for removal.".into(),
+        "What if: Removing the mailbox \"jsmith\" will remove the Active Directory user object and mark the mailbox in the database for removal.".into(),
+        "What if: Setting Client Access server mailbox \"jsmith\".".into(),
+        "What if: Setting Client Access server mailbox \"contoso.com/Users/John Smith\".".into(),
+        "What if: Setting IMAP setting.".into(),
+        "What if: Setting POP setting.".into(),
+        "What if: Setting Outlook Web App virtual directory \"cas01.contoso.com\\owa (Default Web Site)\".".into(),
         "What if: Setting Outlook Web App virtual directory \"CAS01\\owa (Default Web Site)\".".into(),
+        "What if: Setting ECP virtual directory \"CAS01\\ecp (Default Web Site)\".".into(),
+        "What if: Adding the member \"jsmith\" on the role group \"Organization Management\".".into(),
+        "What if: Removing the member \"John Smith\" from the role group \"Organization Management\".".into(),
+        "What if: Creating Accepted Domain \"Fabrikam\" with domain name \"fabrikam.com\".".into(),
+        "What if: Configuring accepted domain \"contoso.com\".".into(),
+        "What if: Creating Receive connector \"Relay\" with bindings \"'0.0.0.0:2525'\", remote IP ranges \"'192.168.1.10'\".".into(),
+        "What if: Creating Receive connector \"Relay2\" with bindings \"'0.0.0.0:2526', '[::]:2526'\", remote IP ranges \"'::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '0.0.0.0-255.255.255.255'\".".into(),
+        "What if: Configuring Receive connector \"cas01.contoso.com\\Default Frontend CAS01\".".into(),
+        "What if: Configuring Receive connector \"CAS01\\Default Frontend CAS01\".".into(),
+        "What if: Removing Receive connector \"CAS01\\Client Frontend CAS01\".".into(),
+        "What if: Setting Transport configuration.".into(),
         "What if: Performing the operation \"Set-Service\" on target \"Microsoft Exchange POP3 (MSExchangePOP3)\".".into(),
         "What if: Performing the operation \"Start-Service\" on target \"Microsoft Exchange POP3 (MSExchangePOP3)\".".into(),
         "What if: Performing the operation \"Stop-Service\" on target \"Microsoft Exchange POP3 (MSExchangePOP3)\".".into(),

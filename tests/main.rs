@@ -13,11 +13,13 @@
 mod support;
 
 mod batch_confirm;
+mod directory;
 mod docs;
 mod eac;
 mod imap;
 mod language;
 mod layout;
+mod mail_queue;
 mod pop3;
 mod repl;
 mod repl_admin;

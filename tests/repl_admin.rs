@@ -52,7 +52,7 @@ fn confirm_asks_and_each_answer_holds() {
 
     // N: nothing changes.
     s.send_line("Set-CASMailbox jsmith -PopEnabled $false -Confirm");
-    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/John Smith\"."));
+    s.expect(&confirmation("Setting Client Access server mailbox \"jsmith\"."));
     s.press("n\r");
     check(&mut s, "(Get-CASMailbox jsmith).PopEnabled", "True");
 
@@ -67,7 +67,7 @@ fn confirm_asks_and_each_answer_holds() {
 
     // A: one question for the whole pipeline, every record changed.
     s.send_line("Get-CASMailbox | Set-CASMailbox -ImapEnabled $false -Confirm");
-    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/John Smith\"."));
+    s.expect(&confirmation("Setting Client Access server mailbox \"contoso.com/Users/John Smith\"."));
     s.press("a\r");
     check(&mut s, "@(Get-CASMailbox | Where-Object { $_.ImapEnabled }).Count", "0");
 
@@ -93,7 +93,7 @@ fn confirm_asks_and_each_answer_holds() {
     // question keeps the mailbox and the shell.
     s.send_line("Remove-Mailbox pcolon");
     s.expect(&confirmation(
-        "Removing mailbox \"contoso.com/Users/Pat Colon\" will remove the Active Directory user object and mark the mailbox in the database for removal.",
+        "Removing mailbox \"pcolon\" will remove the Active Directory user object and mark the mailbox and the archive (if present) in the database for removal.",
     ));
     s.press("\x03");
     check(&mut s, "(Get-Mailbox pcolon).Name", "Pat Colon");
@@ -101,7 +101,7 @@ fn confirm_asks_and_each_answer_holds() {
     // $ConfirmPreference = 'Medium' makes a Set ask without -Confirm.
     s.run("$ConfirmPreference = 'Medium'");
     s.send_line("Set-CASMailbox ksanchez -OWAEnabled $false");
-    s.expect(&confirmation("Setting CAS mailbox \"contoso.com/Users/Ken Sanchez\"."));
+    s.expect(&confirmation("Setting Client Access server mailbox \"ksanchez\"."));
     s.press("\r");
     check(&mut s, "(Get-CASMailbox ksanchez).OWAEnabled", "False");
 

@@ -97,7 +97,8 @@ c.logout()
 /// one is answered no sooner than the wrong one's pause. Then 32
 /// connections from another address for 4 s, each sending a wrong password
 /// and hanging up if no answer came within 0.4 s (what got 21 guesses a
-/// second out of the old delay). `proto` and `port` are set before it.
+/// second out of the old delay). `proto`, `port` and `barrier` (a folder
+/// both protocols' scripts share) are set before it.
 const GUESSING: &str = r#"
 import os, socket, threading, time
 user = os.environ['USER']
@@ -123,6 +124,13 @@ def logon(src, password, wait):
 print('wrong', logon('127.0.0.3', 'nope', 20))
 t = time.monotonic()
 print('right', logon('127.0.0.3', os.environ['PASSWORD'], 20), 'after the pause', time.monotonic() - t >= 1.9)
+# The two protocols share one logon record: neither attacks the user until
+# the other's rightful logon is done.
+open(os.path.join(barrier, proto), 'w').close()
+other = os.path.join(barrier, 'imap' if proto == 'pop' else 'pop')
+waited = time.monotonic()
+while not os.path.exists(other) and time.monotonic() - waited < 60:
+    time.sleep(0.01)
 verdicts, busy, abandoned = [], 0, 0
 lock = threading.Lock()
 began = time.monotonic()
@@ -140,6 +148,7 @@ threads = [threading.Thread(target=attacker, args=(n,)) for n in range(32)]
 [t.start() for t in threads]; [t.join() for t in threads]
 elapsed = time.monotonic() - began
 print('verdicts', len(verdicts), 'busy', busy, 'abandoned', abandoned, 'per second', '%.2f' % (len(verdicts) / elapsed))
+print('elapsed', '%.3f' % elapsed)
 print('accepted', sum(1 for v in verdicts if 'OK' in v))
 print('kinds', sorted(set(verdicts)))
 "#;
@@ -155,7 +164,9 @@ fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_
         let runs: Vec<_> = [("pop", env.pop.plain), ("imap", env.plain_port)]
             .into_iter()
             .map(|(proto, port)| {
-                scope.spawn(move || (proto, client(env, &format!("proto, port = '{proto}', {port}\n{GUESSING}"))))
+                let barrier = env.dir.path().display();
+                let script = format!("proto, port, barrier = '{proto}', {port}, '{barrier}'\n{GUESSING}");
+                scope.spawn(move || (proto, client(env, &script)))
             })
             .collect();
         runs.into_iter().map(|run| run.join().expect("the client ran")).collect()
@@ -168,8 +179,13 @@ fn a_client_that_abandons_failed_attempts_early_gets_no_more_than_three_guesses_
             .map(|l| l.split(' ').filter_map(|w| w.parse().ok()).collect())
             .unwrap_or_default();
         let [verdicts, busy, abandoned] = counts[..] else { panic!("counts: {out}") };
-        assert!(verdicts <= 12, "{proto}: at most 3 guesses a second over 4 s: {out}");
-        assert!(verdicts + busy + abandoned > 32, "{proto}: the attack ran: {out}");
+        // The attackers' last tries end after the 4 s they start in, later on
+        // a loaded machine: the rate is over the time they really took, with
+        // one verdict for the try in flight at the edge.
+        let elapsed: f64 =
+            out.lines().find_map(|l| l.strip_prefix("elapsed ")).and_then(|e| e.parse().ok()).expect("elapsed");
+        assert!(verdicts as f64 <= 3.0 * elapsed + 1.0, "{proto}: at most 3 guesses a second: {out}");
+        assert!(verdicts + busy + abandoned >= 32, "{proto}: each of the 32 attackers tried: {out}");
         assert!(out.contains("accepted 0\n"), "{out}");
         let (wrong, right) = match proto {
             "imap" => ("wrong a NO LOGIN failed.", "right a OK "),

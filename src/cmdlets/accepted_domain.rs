@@ -3,7 +3,7 @@
 //! address is refused at RCPT. The transport services read them at every
 //! RCPT (no restart needed).
 
-use super::common::{insert_new, object, save_changes};
+use super::common::{change_in_one_write, insert_new, object};
 use super::identity::store_err;
 use crate::format::views::ACCEPTED_DOMAIN;
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -14,7 +14,7 @@ use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::types::exchange::{ACCEPTED_DOMAIN_TYPE, EnumValue};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::transport::AcceptedDomain;
-use crate::store::{AcceptedDomainType, Store};
+use crate::store::{AcceptedDomainType, Store, StoreError, Tx};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let identity =
@@ -148,30 +148,42 @@ fn new_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut O
 }
 
 fn set_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
-    for mut d in matching(cx, args)? {
-        let identity = d.name.clone();
-        let mut changed = Vec::new();
-        if let Some(t) = args.get("DomainType").and_then(AcceptedDomainType::from_value)
-            && t != d.domain_type
-        {
-            changed.push(("DomainType".to_string(), d.domain_type.name().to_string(), t.name().to_string()));
-            d.domain_type = t;
-        }
-        if args.bool("MakeDefault") == Some(true) && !d.default {
-            changed.push(("Default".to_string(), "False".to_string(), "True".to_string()));
-            d.default = true;
-        }
-        if let Some(name) = args.string("Name")
-            && name != d.name
-        {
-            changed.push(("Name".to_string(), d.name.clone(), name.clone()));
-            d.name = name;
-        }
-        if !cx.should_process(args, &identity)? {
+    // Exchange shows the identity as it was given.
+    let typed = args.get("Identity").map(super::identity::identity_text).unwrap_or_default();
+    for found in matching(cx, args)? {
+        if !cx.should_process(args, &typed)? {
             continue;
         }
-        d.changed = now_unix();
-        save_changes(cx, args, &identity, changed, |tx| Store::save_accepted_domain(tx, &d).map(|_| ()))?;
+        let change = |d: &mut AcceptedDomain| {
+            let mut changed = Vec::new();
+            if let Some(t) = args.get("DomainType").and_then(AcceptedDomainType::from_value)
+                && t != d.domain_type
+            {
+                changed.push(("DomainType".to_string(), d.domain_type.name().to_string(), t.name().to_string()));
+                d.domain_type = t;
+            }
+            if args.bool("MakeDefault") == Some(true) && !d.default {
+                changed.push(("Default".to_string(), "False".to_string(), "True".to_string()));
+                d.default = true;
+            }
+            if let Some(name) = args.string("Name")
+                && name != d.name
+            {
+                changed.push(("Name".to_string(), d.name.clone(), name.clone()));
+                d.name = name;
+            }
+            d.changed = now_unix();
+            changed
+        };
+        // Read again in the transaction: what another shell committed since
+        // `matching` read it is kept.
+        let read = |tx: &Tx| {
+            Store::accepted_domain_for_update(tx, &found.guid)?
+                .ok_or_else(|| StoreError::Conflict(format!("The accepted domain \"{}\" was removed.", found.name)))
+        };
+        change_in_one_write(cx, args, &found.name, read, change, |tx, d| {
+            Store::save_accepted_domain(tx, d).map(|_| ())
+        })?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::store::audit::AuditQuery;
 
 pub fn definitions() -> Vec<CmdletDef> {
     let sig = Signature::build("Search-AdminAuditLog")
-        .synopsis("Searches the administrator audit log: every successful New-, Set- and Remove- cmdlet, newest first.")
+        .synopsis("Searches the administrator audit log: every successful cmdlet that changes something, newest first.")
         .param(Param::new("Cmdlets", T::Strings).help("Only these cmdlets."))
         .param(Param::new("ObjectIds", T::Strings).help("Only changes to these objects (their identity)."))
         .param(Param::new("StartDate", T::DateTime))

@@ -431,7 +431,8 @@ fn set_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: 
     let key = match piped_guid {
         Some(g) => Key::Guid(g),
         None => {
-            let Some((found, _)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
+            let text = super::confirm_texts::SET_CAS_MAILBOX;
+            let Some((found, _)) = mailbox_to_change(cx, args, &identity, text)? else { return Ok(()) };
             Key::Id(found.id)
         }
     };

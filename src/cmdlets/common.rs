@@ -94,6 +94,40 @@ pub fn save_changes(
     Ok(())
 }
 
+/// The end of a Set- cmdlet whose object is read, changed and saved in one
+/// write transaction, so that shells (of several servers, on PostgreSQL)
+/// changing it at once never lose each other's update: `change` gets what
+/// the transaction read and returns what it changed; nothing changed is
+/// Exchange's warning, else `save` and the audit record share the
+/// transaction.
+pub fn change_in_one_write<T>(
+    cx: &mut Session,
+    args: &Args,
+    identity: &str,
+    read: impl FnOnce(&Tx) -> StoreResult<T>,
+    change: impl FnOnce(&mut T) -> Vec<(String, String, String)>,
+    save: impl FnOnce(&Tx, &T) -> StoreResult<()>,
+) -> crate::runtime::errors::Result<()> {
+    let user = cx.user.clone();
+    let saved = cx
+        .store()?
+        .write(|tx| {
+            let mut object = read(tx)?;
+            let changed = change(&mut object);
+            if changed.is_empty() {
+                return Ok(false);
+            }
+            save(tx, &object)?;
+            audit(tx, &user, args, identity, changed)?;
+            Ok(true)
+        })
+        .map_err(super::identity::store_err)?;
+    if !saved {
+        warn_nothing_changed(cx, identity);
+    }
+    Ok(())
+}
+
 /// The write of a New- cmdlet: `insert` and the audit record in one
 /// transaction; a name or address already taken is Exchange's
 /// ADObjectAlreadyExistsException.

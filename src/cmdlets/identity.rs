@@ -58,17 +58,31 @@ pub fn store_err(e: crate::store::StoreError) -> ErrorRecord {
     store_error(e)
 }
 
-/// The mailbox `identity` names and its canonical name (what -WhatIf and
-/// -Confirm show), once they allow the change; `None` when they do not.
+/// A server-based identity (`Server\\Name`: a virtual directory, a receive
+/// connector) as Exchange's `ServerBasedIdParameter.ToString()` gives it
+/// to -WhatIf and -Confirm: typed without a server, the local server's FQDN
+/// goes in front; typed with one, or piped, it is shown as it came.
+pub fn server_based_identity(v: &Value, fqdn: &str) -> String {
+    let text = identity_text(v);
+    if matches!(v, Value::Object(_)) || text.contains('\\') { text } else { format!("{fqdn}\\{text}") }
+}
+
+/// The mailbox `identity` names and its canonical name (for the audit log
+/// and warnings), once -WhatIf and -Confirm allow the change; `None` when
+/// they do not. `text` is the cmdlet's confirmation text: its `{target}`
+/// is the identity as typed (or a piped object's Identity), as Exchange's
+/// `this.Identity.ToString()` is.
 pub fn mailbox_to_change(
     cx: &mut Session,
     args: &crate::runtime::command::Args,
     identity: &Value,
+    text: &str,
 ) -> crate::runtime::errors::Result<Option<(Mailbox, String)>> {
     let found = resolve_mailbox(cx, identity)?;
     let domain = cx.store()?.server().domain.clone();
     let shown = super::common::canonical_name(&domain, &found.name);
-    if !cx.should_process(args, &shown)? {
+    let operation = super::confirm_texts::fill(text, &[("target", &identity_text(identity))]);
+    if !cx.should_process_text(args, &operation)? {
         return Ok(None);
     }
     Ok(Some((found, shown)))

@@ -206,7 +206,12 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         .into());
     }
     let target = canonical_name(&server.domain, &name);
-    if !cx.should_process(args, &target)? {
+    let ou = format!("{}/Users", server.domain);
+    let text = super::confirm_texts::fill(
+        super::confirm_texts::NEW_MAILBOX,
+        &[("name", name.as_str()), ("upn", upn.as_str()), ("ou", ou.as_str())],
+    );
+    if !cx.should_process_text(args, &text)? {
         return Ok(());
     }
     let plain = args.get("Password").and_then(secure_text).unwrap_or_default();
@@ -434,7 +439,9 @@ fn with_prefixes(v: &Value) -> Value {
 
 fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity, super::confirm_texts::SET_MAILBOX)? else {
+        return Ok(());
+    };
     let mut new = found.clone();
     let mut changed = Vec::new();
     apply_settings(args, &mut new, &mut changed)?;
@@ -472,7 +479,13 @@ fn remove_definition() -> CmdletDef {
 
 fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
-    let Some((found, shown)) = mailbox_to_change(cx, args, &identity)? else { return Ok(()) };
+    // Exchange words it differently when the mailbox goes at once.
+    let text = if args.bool("Permanent") == Some(true) {
+        super::confirm_texts::REMOVE_MAILBOX_PERMANENT
+    } else {
+        super::confirm_texts::REMOVE_MAILBOX
+    };
+    let Some((found, shown)) = mailbox_to_change(cx, args, &identity, text)? else { return Ok(()) };
     let user = cx.user.clone();
     cx.store()?
         .write(|tx| {
@@ -481,9 +494,10 @@ fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
         })
         .map_err(store_err)?;
     // The user's mail goes with the mailbox (the database exists once a
-    // service has served it).
+    // service has served it; with the directory on PostgreSQL no service
+    // runs yet, so there is none).
     let mail_path = crate::store::mail::mail_db_path(&cx.store_path);
-    if mail_path.exists() {
+    if !cx.directory_on_postgres() && mail_path.exists() {
         let removed = crate::store::mail::MailDb::open(&mail_path).and_then(|mut db| db.delete_mailbox(&found.guid));
         if let Err(e) = removed {
             cx.warn(&format!("The mailbox was removed, but its messages could not be deleted: {e}"));

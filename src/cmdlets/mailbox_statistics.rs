@@ -28,6 +28,7 @@ pub fn definitions() -> Vec<CmdletDef> {
 }
 
 fn get_statistics(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    cx.refuse_on_postgres("Mailbox databases (Get-MailboxStatistics)")?;
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_many(cx, &identity, 10_000)?;
     let path = mail_db_path(&cx.store_path);

@@ -36,6 +36,7 @@ fn fail(cx: &mut Session, text: &str) -> Result<()> {
 }
 
 fn net(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    cx.refuse_on_postgres("Services")?;
     let verb = args.string("Command").unwrap_or_default().to_ascii_lowercase();
     let target =
         args.get("Arguments").map(|v| v.clone().into_items().iter().map(|i| i.to_text()).collect::<Vec<_>>().join(" "));

@@ -660,10 +660,12 @@ pub fn get(p: &ProtocolCmdlets, args: &Args, cx: &mut Session, out: &mut Output)
 pub fn set(p: &ProtocolCmdlets, args: &Args, cx: &mut Session) -> Result<()> {
     let server = check_server(cx, args)?;
     let identity = format!("{}\\1", server.name);
-    if !cx.should_process(args, &identity)? {
+    let imap = p.protocol == Protocol::Imap4;
+    // Exchange's text names no target ("Setting IMAP setting.").
+    let text = if imap { super::confirm_texts::SET_IMAP_SETTINGS } else { super::confirm_texts::SET_POP_SETTINGS };
+    if !cx.should_process_text(args, text)? {
         return Ok(());
     }
-    let imap = p.protocol == Protocol::Imap4;
     let user = cx.user.clone();
     // Inner errors (a bad value, Custom without a URL) leave the record as
     // it was: nothing is written before every check has passed.

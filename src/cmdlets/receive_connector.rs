@@ -4,7 +4,8 @@
 //! on 2525...). The services read them when they start.
 
 use super::common::{audit, insert_new, object, save_changes};
-use super::identity::store_err;
+use super::confirm_texts::{NEW_RECEIVE_CONNECTOR, fill, list};
+use super::identity::{server_based_identity, store_err};
 use super::mailbox::quota_arg;
 use super::protocol_settings::bindings;
 use crate::format::views::RECEIVE_CONNECTOR;
@@ -104,6 +105,11 @@ fn identity_of(c: &ReceiveConnector, server: &ServerInfo) -> String {
     format!("{}\\{}", server.name, c.name)
 }
 
+/// -Identity as Exchange shows it to -WhatIf and -Confirm.
+fn typed_identity(args: &Args, server: &ServerInfo) -> String {
+    args.get("Identity").map(|v| server_based_identity(v, &server.fqdn)).unwrap_or_default()
+}
+
 fn strings(v: &[String]) -> Value {
     Value::array(v.iter().map(Value::str).collect())
 }
@@ -196,10 +202,11 @@ fn flag_names(param: &str, v: &Value, members: &[&str], type_name: &str) -> Resu
 
 fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
+    let shown = typed_identity(args, &server);
     for mut c in found {
         let identity = identity_of(&c, &server);
         let changed = apply(args, &mut c)?;
-        if !cx.should_process(args, &identity)? {
+        if !cx.should_process(args, &shown)? {
             continue;
         }
         c.changed = now_unix();
@@ -327,7 +334,11 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
     };
     apply(args, &mut c)?;
     let identity = identity_of(&c, &server);
-    if !cx.should_process(args, &identity)? {
+    let text = fill(
+        NEW_RECEIVE_CONNECTOR,
+        &[("target", &c.name), ("bindings", &list(&c.bindings)), ("ranges", &list(&c.remote_ip_ranges))],
+    );
+    if !cx.should_process_text(args, &text)? {
         return Ok(());
     }
     insert_new(cx, args, &identity, |tx| Store::insert_receive_connector(tx, &c))?;
@@ -336,9 +347,10 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
 
 fn remove_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
+    let shown = typed_identity(args, &server);
     for c in found {
         let identity = identity_of(&c, &server);
-        if !cx.should_process(args, &identity)? {
+        if !cx.should_process(args, &shown)? {
             continue;
         }
         let user = cx.user.clone();

@@ -4,7 +4,8 @@
 //! (`store::role_groups`). Members are mailboxes.
 
 use super::common::{canonical_name, object};
-use super::identity::{resolve_mailbox, store_err};
+use super::confirm_texts::{ADD_ROLE_GROUP_MEMBER, REMOVE_ROLE_GROUP_MEMBER, fill};
+use super::identity::{identity_text, resolve_mailbox, store_err};
 use crate::format::views::{ROLE_GROUP, ROLE_GROUP_MEMBER};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
@@ -42,7 +43,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         "Adds a mailbox to a management role group.",
         "The member's next request to the Exchange admin center has the group's permissions.",
         ConfirmImpact::Medium,
-        super::confirm_texts::ADD_ROLE_GROUP_MEMBER,
+        ADD_ROLE_GROUP_MEMBER,
         "The mailbox to add.",
     )
     .example(
@@ -55,7 +56,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         "Removes a mailbox from a management role group.",
         "The Exchange admin center refuses the member's next request if no other group lets it in.",
         ConfirmImpact::High,
-        super::confirm_texts::REMOVE_ROLE_GROUP_MEMBER,
+        REMOVE_ROLE_GROUP_MEMBER,
         "The mailbox to remove.",
     )
     .example(
@@ -175,7 +176,13 @@ fn change_member(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
     let domain = cx.store()?.server().domain.clone();
     let recipient = canonical_name(&domain, &mailbox.name);
     let group_id = group_identity(&domain, group);
-    if !cx.should_process(args, group.name)? {
+    // Exchange names the group and the member as they were given.
+    let typed_group = args.get("Identity").map(identity_text).unwrap_or_default();
+    let text = fill(
+        if add { ADD_ROLE_GROUP_MEMBER } else { REMOVE_ROLE_GROUP_MEMBER },
+        &[("target", typed_group.as_str()), ("member", identity_text(&member).as_str())],
+    );
+    if !cx.should_process_text(args, &text)? {
         return Ok(());
     }
     let user = cx.user.clone();

@@ -197,6 +197,7 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
 }
 
 fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    cx.refuse_on_postgres("Services")?;
     for s in selected(args, input, cx) {
         // A service whose engine keeps crashing is StartPending, and says
         // why in a warning (the table keeps Get-Service's columns).
@@ -258,6 +259,7 @@ pub fn stop_one(cx: &mut Session, s: Service) -> std::result::Result<(), String>
 }
 
 fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, action: Action) -> Result<()> {
+    cx.refuse_on_postgres("Services")?;
     for s in selected(args, input, cx) {
         if !cx.should_process(args, &long_name(s))? {
             continue;
@@ -281,6 +283,7 @@ fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Outpu
 }
 
 fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    cx.refuse_on_postgres("Services")?;
     let name = args.string("Name").unwrap_or_default();
     let Some(s) = Service::from_name(&name) else {
         return Err(not_found(&name).into());

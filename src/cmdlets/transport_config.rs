@@ -2,7 +2,7 @@
 //! size limits (MaxReceiveSize, MaxSendSize). The transport services read
 //! them when they start.
 
-use super::common::{object, save_changes};
+use super::common::{change_in_one_write, object};
 use super::identity::store_err;
 use super::mailbox::quota_arg;
 use crate::format::views::TRANSPORT_CONFIG;
@@ -53,21 +53,31 @@ fn get_config(_args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
 }
 
 fn set_config(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
-    let mut c = cx.store()?.transport_config().map_err(store_err)?;
-    let shown = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "Unlimited".into());
-    let mut changed = Vec::new();
-    for (name, slot) in [("MaxReceiveSize", &mut c.max_receive_size), ("MaxSendSize", &mut c.max_send_size)] {
+    // Every value is checked before anything is read or written.
+    let mut wanted = Vec::new();
+    for name in ["MaxReceiveSize", "MaxSendSize"] {
         if let Some(v) = args.get(name) {
-            let next = quota_arg(name, v)?;
+            wanted.push((name, quota_arg(name, v)?));
+        }
+    }
+    // Exchange's text names no target ("Setting Transport configuration.").
+    if !cx.should_process_text(args, super::confirm_texts::SET_TRANSPORT_CONFIG)? {
+        return Ok(());
+    }
+    let shown = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "Unlimited".into());
+    let change = |c: &mut TransportConfig| {
+        let mut changed = Vec::new();
+        for (name, next) in wanted {
+            let slot = if name == "MaxReceiveSize" { &mut c.max_receive_size } else { &mut c.max_send_size };
             if next != *slot {
                 changed.push((name.to_string(), shown(*slot), shown(next)));
                 *slot = next;
             }
         }
-    }
-    if !cx.should_process(args, "Transport Settings")? {
-        return Ok(());
-    }
-    c.changed = now_unix();
-    save_changes(cx, args, "Transport Settings", changed, |tx| Store::save_transport_config(tx, &c))
+        c.changed = now_unix();
+        changed
+    };
+    change_in_one_write(cx, args, "Transport Settings", Store::transport_config_for_update, change, |tx, c| {
+        Store::save_transport_config(tx, c)
+    })
 }

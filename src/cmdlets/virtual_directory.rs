@@ -3,7 +3,7 @@
 //! serves the Exchange admin center): the same object, each in its table.
 
 use super::common::{object, save_changes};
-use super::identity::store_err;
+use super::identity::{server_based_identity, store_err};
 use crate::format::views::{ECP_VDIR, OWA_VDIR};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{ErrorRecord, Result};
@@ -149,9 +149,10 @@ fn get_vdir(kind: Kind, args: &Args, _input: Option<&Value>, cx: &mut Session, o
 
 fn set_vdir(kind: Kind, args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(kind, cx, args)?;
+    let shown = args.get("Identity").map(|v| server_based_identity(v, &server.fqdn)).unwrap_or_default();
     for mut d in found {
         let identity = format!("{}\\{}", server.name, d.name);
-        if !cx.should_process(args, &identity)? {
+        if !cx.should_process(args, &shown)? {
             continue;
         }
         let mut changed = Vec::new();

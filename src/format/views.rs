@@ -61,7 +61,9 @@ pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
 pub const RECEIVE_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
 pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain";
 pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
+pub const QUEUED_MESSAGE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleMessageInfo";
 pub const TRANSPORT_CONFIG: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.TransportConfigContainer";
+pub const TRANSPORT_SERVICE: &str = "Microsoft.Exchange.Data.Directory.Management.TransportServer";
 pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
 pub const ROLE_GROUP: &str = "Microsoft.Exchange.Management.RbacTasks.RoleGroup";
 pub const ROLE_GROUP_MEMBER: &str = "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient";
@@ -147,6 +149,16 @@ static QUEUE_TABLE: [ColumnSpec; 8] = [
     auto("RiskLevel", "RiskLevel"),
     auto("OutboundIPPool", "OutboundIPPool"),
     auto("NextHopDomain", "NextHopDomain"),
+];
+
+static QUEUED_MESSAGE_TABLE: [ColumnSpec; 7] = [
+    auto("Identity", "Identity"),
+    auto("FromAddress", "FromAddress"),
+    auto("Status", "Status"),
+    auto("Size", "Size"),
+    auto("SCL", "SCL"),
+    auto("Queue", "Queue"),
+    auto("Subject", "Subject"),
 ];
 
 static CONNECTIVITY_TABLE: [ColumnSpec; 6] = [
@@ -329,6 +341,7 @@ pub fn default_view(o: &Object) -> View {
         ROLE_GROUP => View::Table(&ROLE_GROUP_TABLE),
         ROLE_GROUP_MEMBER => View::Table(&ROLE_GROUP_MEMBER_TABLE),
         QUEUE => View::Table(&QUEUE_TABLE),
+        QUEUED_MESSAGE => View::Table(&QUEUED_MESSAGE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
         ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),

@@ -99,8 +99,10 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         .with_hinter(Box::new(
             DefaultHinter::default().with_style(nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray)),
         ));
+    // With the directory on PostgreSQL there is no store folder: no history.
     let dir = state_dir_for(&cx.store_path);
-    if std::fs::create_dir_all(&dir).is_ok()
+    if !cx.directory_on_postgres()
+        && std::fs::create_dir_all(&dir).is_ok()
         && let Ok(history) = FileBackedHistory::with_file(10_000, crate::store::history_path(&cx.store_path))
     {
         line_editor = line_editor.with_history(Box::new(super::history::PrivateHistory(history)));

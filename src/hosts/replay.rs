@@ -463,7 +463,7 @@ mod tests {
         );
         assert_eq!(recorded_domain(&t).as_deref(), Some("mailsh.local"));
         let t = parse_transcript(
-            "[PS] CAS01>Set-CASMailbox x -WhatIf\nWhat if: Setting CAS mailbox \"fabrikam.net/Users/X\".\n",
+            "[PS] CAS01>Get-CASMailbox x | Set-CASMailbox -WhatIf\nWhat if: Setting Client Access server mailbox \"fabrikam.net/Users/X\".\n",
         );
         assert_eq!(recorded_domain(&t).as_deref(), Some("fabrikam.net"));
         let t = parse_transcript("[PS] CAS01>'hello'\nhello\n");

@@ -8,7 +8,7 @@ use super::session::Session;
 use super::types::{TypeRef, cast};
 use super::value::{Table, Value, custom_object};
 use crate::language::ast::{
-    BinaryOp, Case, CompareOp, Expr, ExprKind, MemberName, Number, StatementKind, StringPart, UnaryOp,
+    BinaryOp, Case, CompareOp, Expr, ExprKind, MemberName, Number, StatementKind, StringPart, UnaryOp, VarScope,
 };
 
 /// Unwraps a command's output the way an assignment or `$(...)` does: no
@@ -37,7 +37,17 @@ pub fn runtime_error(message: impl Into<String>, error_id: &str, category: Categ
 
 impl Session {
     pub fn eval(&mut self, expr: &Expr) -> Result<Value> {
-        self.eval_inner(expr).map_err(|flow| match flow {
+        // The leaves every loop and call evaluates, without entering the
+        // large function that evaluates everything else (its set-up alone
+        // costs more than reading a variable).
+        let result = match &expr.kind {
+            ExprKind::Number(n) => return Ok(number(*n)),
+            ExprKind::Variable(v) => return Ok(self.read(v)),
+            ExprKind::Binary { first, rest } => self.binary_chain(first, rest),
+            ExprKind::IncDec { target, increment, prefix } => self.inc_dec(target, *increment, *prefix),
+            _ => self.eval_inner(expr),
+        };
+        result.map_err(|flow| match flow {
             Flow::Error(mut rec) => {
                 if rec.span.is_none() {
                     rec.span = Some(expr.span);
@@ -48,6 +58,10 @@ impl Session {
         })
     }
 
+    /// Every other kind of expression. Numbers, variables, binary operators
+    /// and increments are taken by `eval` before it comes here; their arms
+    /// stay so the match is whole.
+    #[inline(never)]
     fn eval_inner(&mut self, expr: &Expr) -> Result<Value> {
         Ok(match &expr.kind {
             ExprKind::Number(n) => number(*n),
@@ -315,6 +329,7 @@ impl Session {
         })
     }
 
+    #[inline(never)]
     fn binary_chain(&mut self, first: &Expr, rest: &[(BinaryOp, Expr)]) -> Result<Value> {
         let mut acc = self.eval(first)?;
         let mut left_span = first.span;
@@ -337,6 +352,13 @@ impl Session {
                 }
                 op => {
                     let r = self.eval(rhs)?;
+                    if let (Value::Int(a), Value::Int(b)) = (&acc, &r)
+                        && let Some(v) = int_binary(*op, *a, *b)
+                    {
+                        acc = v;
+                        left_span = span;
+                        continue;
+                    }
                     self.binary(*op, acc, r, rhs).map_err(|f| match f {
                         Flow::Error(mut rec) => {
                             if rec.span.is_none() {
@@ -354,7 +376,13 @@ impl Session {
     }
 
     /// One binary operator on evaluated operands.
+    #[inline(never)]
     pub(crate) fn binary(&mut self, op: BinaryOp, l: Value, r: Value, rhs: &Expr) -> Result<Value> {
+        if let (Value::Int(a), Value::Int(b)) = (&l, &r)
+            && let Some(v) = int_binary(op, *a, *b)
+        {
+            return Ok(v);
+        }
         Ok(match op {
             BinaryOp::And => Value::Bool(l.is_true() && r.is_true()),
             BinaryOp::Or => Value::Bool(l.is_true() || r.is_true()),
@@ -501,6 +529,7 @@ impl Session {
     }
 
     /// `++$x`, `$x--`: the new (prefix) or old (postfix) value.
+    #[inline(never)]
     fn inc_dec(&mut self, target: &Expr, increment: bool, prefix: bool) -> Result<Value> {
         if !matches!(target.kind, ExprKind::Variable(_) | ExprKind::Member { call: None, .. } | ExprKind::Index { .. })
         {
@@ -511,6 +540,18 @@ impl Session {
                 Category::InvalidOperation,
             )
             .into());
+        }
+        // `$i++` on an `[int]` of this scope: changed where it stands, one
+        // lookup instead of a read and an assignment (which would write this
+        // scope too).
+        if let ExprKind::Variable(v) = &target.kind
+            && !v.automatic
+            && v.scope == VarScope::Any
+            && let Some(n) = self.scopes.here_mut(&v.key).and_then(|var| var.plain_int_mut())
+            && let Some(next) = n.checked_add(if increment { 1 } else { -1 })
+        {
+            let old = std::mem::replace(n, next);
+            return Ok(Value::Int(if prefix { next } else { old }));
         }
         let old = self.eval(target)?;
         let one = Value::Int(1);
@@ -558,4 +599,25 @@ pub fn type_by_name(name: &str) -> Option<TypeRef> {
         let inner = text.strip_prefix("System.Collections.Generic.List`1[[")?.strip_suffix("]]")?;
         Some(TypeRef::List(Box::new(type_by_name(inner)?)))
     })
+}
+
+/// Two `[int]`s under the operators loops use most, without the general
+/// path's conversions: the same answers, since an int needs none. `None`
+/// (overflow, division, anything else) takes the general path, which
+/// widens as PowerShell does.
+fn int_binary(op: BinaryOp, a: i32, b: i32) -> Option<Value> {
+    use std::cmp::Ordering;
+    let ordered = |want: fn(Ordering) -> bool| Some(Value::Bool(want(a.cmp(&b))));
+    match op {
+        BinaryOp::Add => a.checked_add(b).map(Value::Int),
+        BinaryOp::Subtract => a.checked_sub(b).map(Value::Int),
+        BinaryOp::Multiply => a.checked_mul(b).map(Value::Int),
+        BinaryOp::Compare(CompareOp::Eq, _) => ordered(Ordering::is_eq),
+        BinaryOp::Compare(CompareOp::Ne, _) => ordered(Ordering::is_ne),
+        BinaryOp::Compare(CompareOp::Lt, _) => ordered(Ordering::is_lt),
+        BinaryOp::Compare(CompareOp::Le, _) => ordered(Ordering::is_le),
+        BinaryOp::Compare(CompareOp::Gt, _) => ordered(Ordering::is_gt),
+        BinaryOp::Compare(CompareOp::Ge, _) => ordered(Ordering::is_ge),
+        _ => None,
+    }
 }

@@ -105,6 +105,19 @@ impl Variable {
             Slot::Shared(cell) => cell.borrow().clone(),
         }
     }
+    /// The `[int]` this variable holds, to change where it stands: only for
+    /// a plain variable (no type constraint, no validation, writable), so
+    /// changing it is what assigning it would do.
+    pub fn plain_int_mut(&mut self) -> Option<&mut i32> {
+        if self.read_only || self.constraint.is_some() || self.validators.is_some() {
+            return None;
+        }
+        match &mut self.slot {
+            Slot::Own(Value::Int(n)) => Some(n),
+            _ => None,
+        }
+    }
+
     /// The cell a `[ref]` to this variable shares with it.
     pub fn reference(&mut self) -> Rc<RefCell<Value>> {
         match &mut self.slot {
@@ -245,7 +258,21 @@ impl Scopes {
 
     pub fn lookup(&self, key: &str) -> Option<&Variable> {
         let here = self.current();
-        self.chain().find_map(|i| self.frames[i].vars.get(key).filter(|v| i == here || !v.private))
+        // The frame code runs in first, where most reads end: a private
+        // variable is seen there, and only there.
+        let frame = &self.frames[here];
+        if let Some(v) = frame.vars.get(key) {
+            return Some(v);
+        }
+        let mut at = frame.parent;
+        while let Some(i) = at {
+            let frame = &self.frames[i];
+            if let Some(v) = frame.vars.get(key).filter(|v| !v.private) {
+                return Some(v);
+            }
+            at = frame.parent;
+        }
+        None
     }
 
     /// The nearest frame whose call has not made the call variable `key`
@@ -261,6 +288,12 @@ impl Scopes {
             }
         }
         None
+    }
+
+    /// The variable of `key` in the frame code runs in (no walking up).
+    pub fn here_mut(&mut self, key: &str) -> Option<&mut Variable> {
+        let here = self.current();
+        self.frames[here].vars.get_mut(key)
     }
 
     pub fn lookup_mut(&mut self, key: &str) -> Option<&mut Variable> {

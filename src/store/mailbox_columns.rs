@@ -165,6 +165,25 @@ impl MailboxColumn {
     }
 }
 
+impl MailboxColumn {
+    /// Sets the setting in `m` from a column's value as PostgreSQL's rows
+    /// arrive (`store::pg`); a value of another type is a damaged record.
+    pub(super) fn read_value(&self, m: &mut Mailbox, value: SqlValue) -> Result<(), String> {
+        match (self.field, value) {
+            (MailboxField::Text { set, .. } | MailboxField::Primary { set, .. }, SqlValue::Text(t)) => set(m, t),
+            (MailboxField::Addresses { set, .. }, SqlValue::Text(t)) => {
+                set(m, serde_json::from_str(&t).unwrap_or_default())
+            }
+            (MailboxField::Secret { set, .. }, SqlValue::Text(t)) => set(m, Some(t)),
+            (MailboxField::Secret { set, .. }, SqlValue::Null) => set(m, None),
+            (MailboxField::Quota { set, .. }, SqlValue::Integer(n)) => set(m, Some(n as u64)),
+            (MailboxField::Quota { set, .. }, SqlValue::Null) => set(m, None),
+            _ => return Err(format!("the mailbox column {} holds a value of another type", self.column)),
+        }
+        Ok(())
+    }
+}
+
 /// The quotas Exchange gives a new mailbox (Unlimited).
 pub(super) fn default_quotas() -> Quotas {
     let mut m = Mailbox::blank();

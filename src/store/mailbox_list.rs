@@ -6,6 +6,9 @@ use rusqlite::params;
 
 use super::{Store, StoreResult};
 
+/// What the refusal names on PostgreSQL (not ported yet).
+const WHAT: &str = "The Exchange admin center's mailbox lists";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListSort {
     #[default]
@@ -55,7 +58,7 @@ impl Store {
         let sql = format!(
             "SELECT guid, display_name, primary_smtp FROM mailbox {filter} ORDER BY {order} LIMIT ?1 OFFSET ?2"
         );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
         let map =
             |r: &rusqlite::Row<'_>| Ok(ListRow { guid: r.get(0)?, display_name: r.get(1)?, primary_smtp: r.get(2)? });
         let (limit, offset) = (q.limit.min(i64::MAX as u64) as i64, q.offset.min(i64::MAX as u64) as i64);
@@ -67,7 +70,7 @@ impl Store {
         let total = if filter.is_empty() {
             self.mailbox_count()?
         } else {
-            let mut count = self.conn().prepare_cached(
+            let mut count = self.conn(WHAT)?.prepare_cached(
                 "SELECT count(*) FROM mailbox WHERE display_name LIKE ?1 ESCAPE '\\' OR alias LIKE ?1 ESCAPE '\\' \
                  OR primary_smtp LIKE ?1 ESCAPE '\\'",
             )?;

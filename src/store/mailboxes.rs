@@ -6,7 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use super::cas_columns::{self, CAS_COLUMNS};
 use super::enums::MimeTextFormat;
 use super::mailbox_columns::{self, MAILBOX_COLUMNS};
-use super::{Store, StoreError, StoreResult, Tx};
+use super::pg::mailboxes as pg;
+use super::{Sql, Store, StoreError, StoreResult, Tx};
 
 /// Per-mailbox overrides of one protocol's server settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,22 +172,22 @@ pub struct NewMailbox {
 /// The mailbox columns that are no setting of Set-Mailbox or
 /// Set-CASMailbox, in `from_row`'s order; the two tables' columns follow.
 const HEAD_COLUMNS: &str = "id, guid, first_name, last_name, created, changed";
-const HEAD_COUNT: usize = 6;
+pub(in crate::store) const HEAD_COUNT: usize = 6;
 
 /// Every column `from_row` reads, in its order.
-fn columns() -> &'static str {
+pub(in crate::store) fn columns() -> &'static str {
     static COLUMNS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     COLUMNS.get_or_init(|| format!("{HEAD_COLUMNS}, {}", setting_columns().join(", ")))
 }
 
 /// The columns of both tables' settings: the mailbox's, then the client
 /// access settings.
-fn setting_columns() -> Vec<&'static str> {
+pub(in crate::store) fn setting_columns() -> Vec<&'static str> {
     MAILBOX_COLUMNS.iter().map(|c| c.column).chain(CAS_COLUMNS.iter().map(|c| c.column)).collect()
 }
 
 /// Every setting of `m` as the store writes it, in `setting_columns`' order.
-fn setting_values(m: &Mailbox) -> impl Iterator<Item = SqlValue> + '_ {
+pub(in crate::store) fn setting_values(m: &Mailbox) -> impl Iterator<Item = SqlValue> + '_ {
     MAILBOX_COLUMNS.iter().map(|c| c.sql(m)).chain(CAS_COLUMNS.iter().map(|c| c.sql(&m.cas)))
 }
 
@@ -236,17 +237,20 @@ impl Store {
             None => key,
         };
         let key = key.strip_prefix("SMTP:").or_else(|| key.strip_prefix("smtp:")).unwrap_or(key);
+        let conn = match self.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return resolve_pg(p, key, limit),
+        };
         if key.contains('*') {
-            let pattern = key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_").replace('*', "%");
             return query(
-                &self.conn,
+                conn,
                 "WHERE name LIKE ?1 ESCAPE '\\' OR alias LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\' \
                  OR primary_smtp LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2",
-                params![pattern, limit as i64],
+                params![like_pattern(key), limit as i64],
             );
         }
         let found = query(
-            &self.conn,
+            conn,
             "WHERE guid = ?1 OR name = ?1 OR alias = ?1 OR upn = ?1 OR primary_smtp = ?1 OR display_name = ?1 \
              ORDER BY name LIMIT ?2",
             params![key.to_lowercase(), limit as i64],
@@ -255,29 +259,50 @@ impl Store {
             return Ok(found);
         }
         // A secondary address: rare, so the unindexed scan is acceptable.
-        let needle = format!("%\"smtp:{}\"%", key.to_lowercase());
-        query(&self.conn, "WHERE lower(email_addresses) LIKE ?1 ORDER BY name LIMIT ?2", params![needle, limit as i64])
+        query(
+            conn,
+            "WHERE lower(email_addresses) LIKE ?1 ORDER BY name LIMIT ?2",
+            params![secondary_needle(key), limit as i64],
+        )
+    }
+
+    /// Does the directory hold the mailbox `guid` (delivery asks at the
+    /// moment it stores)?
+    pub fn mailbox_exists(&self, guid: &str) -> StoreResult<bool> {
+        match self.any() {
+            Sql::Lite(conn) => {
+                Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM mailbox WHERE guid = ?1)", [guid], |r| r.get(0))?)
+            }
+            Sql::Pg(_) => Ok(by_guid(self.any(), guid)?.is_some()),
+        }
     }
 
     pub fn mailbox_by_guid(&self, guid: &str) -> StoreResult<Option<Mailbox>> {
-        Ok(query(&self.conn, "WHERE guid = ?1", [guid])?.pop())
+        by_guid(self.any(), guid)
     }
 
     pub fn mailbox_by_id(&self, id: i64) -> StoreResult<Option<Mailbox>> {
-        Ok(query(&self.conn, "WHERE id = ?1", [id])?.pop())
+        by_id(self.any(), id)
     }
 
     /// A page of mailboxes in name order, after `after_name` (keyset paging
     /// keeps memory flat on large directories).
     pub fn mailboxes_page(&self, after_name: Option<&str>, limit: usize) -> StoreResult<Vec<Mailbox>> {
+        let conn = match self.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return pg::page(p, after_name, limit),
+        };
         match after_name {
-            Some(name) => query(&self.conn, "WHERE name > ?1 ORDER BY name LIMIT ?2", params![name, limit as i64]),
-            None => query(&self.conn, "ORDER BY name LIMIT ?1", params![limit as i64]),
+            Some(name) => query(conn, "WHERE name > ?1 ORDER BY name LIMIT ?2", params![name, limit as i64]),
+            None => query(conn, "ORDER BY name LIMIT ?1", params![limit as i64]),
         }
     }
 
     pub fn mailbox_count(&self) -> StoreResult<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM mailbox", [], |r| r.get::<_, i64>(0))? as u64)
+        match self.any() {
+            Sql::Lite(conn) => Ok(conn.query_row("SELECT count(*) FROM mailbox", [], |r| r.get::<_, i64>(0))? as u64),
+            Sql::Pg(p) => pg::count(p),
+        }
     }
 
     /// The mailbox a client names when it logs in: UPN, primary SMTP address
@@ -288,11 +313,15 @@ impl Store {
             Some((_, alias)) => alias.to_string(),
             None => login,
         };
-        Ok(query(&self.conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
+        match self.any() {
+            Sql::Lite(conn) => {
+                Ok(query(conn, "WHERE upn = ?1 OR primary_smtp = ?1 OR alias = ?1 LIMIT 1", [login])?.pop())
+            }
+            Sql::Pg(p) => pg::login(p, &login),
+        }
     }
 
     pub fn insert_mailbox(tx: &Tx<'_>, new: &NewMailbox) -> StoreResult<Mailbox> {
-        let tx = tx.sql();
         let now = super::now_unix();
         let guid = super::new_guid();
         // Every setting is written as the tables' defaults say, not left to
@@ -312,6 +341,26 @@ impl Store {
         m.changed = now;
         m.cas = CasSettings::default();
         m.quotas = Quotas::default();
+        // The first value already taken, in Exchange's order, names the
+        // conflict; the unique indexes stay the last word (the write lock
+        // is held, so nothing is taken in between).
+        for (column, value) in
+            [("name", &new.name), ("alias", &new.alias), ("upn", &new.upn), ("primary_smtp", &new.primary_smtp)]
+        {
+            if value_taken(tx.any(), column, value)? {
+                return Err(conflict_on(column, new));
+            }
+        }
+        let tx = match tx.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => {
+                let id = pg::insert(p, &m).map_err(|e| match e {
+                    StoreError::Unique(constraint) => conflict_on(pg::refused_column(&constraint), new),
+                    other => other,
+                })?;
+                return by_id(tx.any(), id)?.ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()));
+            }
+        };
         let names = setting_columns();
         let slots: Vec<String> = (0..names.len()).map(|i| format!("?{}", 6 + i)).collect();
         let sql = format!(
@@ -328,7 +377,21 @@ impl Store {
 
     /// Writes every field of `m`; returns false when nothing differed.
     pub fn update_mailbox(tx: &Tx<'_>, m: &Mailbox) -> StoreResult<bool> {
-        let tx = tx.sql();
+        let taken = || {
+            StoreError::Conflict(format!(
+                "The name, alias or address of '{}' is already used by another recipient.",
+                m.name
+            ))
+        };
+        let tx = match tx.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => {
+                return pg::update(p, m).map(|n| n > 0).map_err(|e| match e {
+                    StoreError::Unique(_) => taken(),
+                    other => other,
+                });
+            }
+        };
         let sql = format!(
             "UPDATE mailbox SET first_name = ?2, last_name = ?3, changed = ?4, {} WHERE id = ?1",
             assignments(&setting_columns(), 5)
@@ -337,12 +400,7 @@ impl Store {
             vec![m.id.into(), m.first_name.clone().into(), m.last_name.clone().into(), m.changed.into()];
         values.extend(setting_values(m));
         let n = tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                StoreError::Conflict(format!(
-                    "The name, alias or address of '{}' is already used by another recipient.",
-                    m.name
-                ))
-            }
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => taken(),
             other => StoreError::Sqlite(other),
         })?;
         Ok(n > 0)
@@ -351,7 +409,10 @@ impl Store {
     /// Writes only the client access settings of a mailbox: no indexed
     /// column is touched, so bulk changes skip index maintenance.
     pub fn update_cas_settings(tx: &Tx<'_>, id: i64, c: &CasSettings, changed: i64) -> StoreResult<bool> {
-        let tx = tx.sql();
+        let tx = match tx.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return Ok(pg::update_cas(p, id, c, changed)? > 0),
+        };
         let cas: Vec<&str> = CAS_COLUMNS.iter().map(|col| col.column).collect();
         let sql = format!("UPDATE mailbox SET changed = ?2, {} WHERE id = ?1", assignments(&cas, 3));
         let mut values: Vec<SqlValue> = vec![id.into(), changed.into()];
@@ -374,6 +435,12 @@ impl Store {
         domain: &str,
         now: i64,
     ) -> StoreResult<Vec<String>> {
+        if let Sql::Pg(_) = self.any() {
+            return self.write(|tx| match tx.any() {
+                Sql::Pg(p) => pg::set_flags_everywhere(p, changes, caller, domain, now),
+                Sql::Lite(_) => Err(StoreError::Corrupt("the store changed backend".into())),
+            });
+        }
         let differs: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} IS NOT {}", *v as i32)).collect();
         let differs = format!("({})", differs.join(" OR "));
         let text = |v: bool| if v { "True" } else { "False" };
@@ -391,7 +458,7 @@ impl Store {
             .collect();
         let sets: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} = {}", *v as i32)).collect();
         self.write(|tx| {
-            let tx = tx.sql();
+            let tx = tx.sql("The set-based Set-CASMailbox")?;
             let mut unchanged = Vec::new();
             {
                 let mut stmt = tx.prepare(&format!("SELECT name FROM mailbox WHERE NOT {differs} ORDER BY name"))?;
@@ -418,25 +485,28 @@ impl Store {
 
     /// Reads one mailbox inside a write transaction (for read-modify-write).
     pub fn mailbox_for_update(tx: &Tx<'_>, id: i64) -> StoreResult<Option<Mailbox>> {
-        let tx = tx.sql();
-        Ok(query(tx, "WHERE id = ?1", [id])?.pop())
+        by_id(tx.any(), id)
     }
 
     /// The same by GUID, for objects that come down a pipeline.
     pub fn mailbox_for_update_by_guid(tx: &Tx<'_>, guid: &str) -> StoreResult<Option<Mailbox>> {
-        let tx = tx.sql();
-        Ok(query(tx, "WHERE guid = ?1", [guid])?.pop())
+        by_guid(tx.any(), guid)
     }
 
     pub fn delete_mailbox(tx: &Tx<'_>, id: i64) -> StoreResult<bool> {
-        let tx = tx.sql();
-        Ok(tx.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
+        match tx.any() {
+            Sql::Lite(conn) => Ok(conn.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0),
+            Sql::Pg(p) => pg::delete(p, id),
+        }
     }
 
     /// Whether any mailbox already uses one of these names or addresses.
     pub fn recipient_exists(&self, value: &str) -> StoreResult<bool> {
-        Ok(self
-            .conn
+        let conn = match self.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return pg::recipient_exists(p, value),
+        };
+        Ok(conn
             .query_row(
                 "SELECT 1 FROM mailbox WHERE name = ?1 OR alias = ?1 OR upn = ?1 OR primary_smtp = ?1 LIMIT 1",
                 [value],
@@ -447,26 +517,76 @@ impl Store {
     }
 }
 
+/// `resolve_mailboxes` on PostgreSQL: the same three lookups.
+fn resolve_pg(p: &super::pg::Pg, key: &str, limit: usize) -> StoreResult<Vec<Mailbox>> {
+    if key.contains('*') {
+        return pg::by_pattern(p, &like_pattern(key), limit);
+    }
+    let found = pg::by_key(p, &key.to_lowercase(), limit)?;
+    if !found.is_empty() || !key.contains('@') {
+        return Ok(found);
+    }
+    pg::by_secondary(p, &secondary_needle(key), limit)
+}
+
+/// An identity with `*` wildcards as a LIKE pattern (escape `\`).
+fn like_pattern(key: &str) -> String {
+    key.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_").replace('*', "%")
+}
+
+/// A secondary address as it appears in the JSON list of addresses.
+fn secondary_needle(key: &str) -> String {
+    format!("%\"smtp:{}\"%", key.to_lowercase())
+}
+
+/// Whether a mailbox's `column` (a unique one, from the store's own list)
+/// already holds `value`, case-insensitively.
+fn value_taken(db: Sql<'_>, column: &str, value: &str) -> StoreResult<bool> {
+    match db {
+        Sql::Lite(conn) => Ok(conn
+            .prepare_cached(&format!("SELECT 1 FROM mailbox WHERE {column} = ?1 LIMIT 1"))?
+            .query_row([value], |_| Ok(()))
+            .optional()?
+            .is_some()),
+        Sql::Pg(p) => pg::value_taken(p, column, value),
+    }
+}
+
+fn by_id(db: Sql<'_>, id: i64) -> StoreResult<Option<Mailbox>> {
+    match db {
+        Sql::Lite(conn) => Ok(query(conn, "WHERE id = ?1", [id])?.pop()),
+        Sql::Pg(p) => Ok(pg::query(p, "WHERE id = $1", &[id.into()])?.pop()),
+    }
+}
+
+fn by_guid(db: Sql<'_>, guid: &str) -> StoreResult<Option<Mailbox>> {
+    match db {
+        Sql::Lite(conn) => Ok(query(conn, "WHERE guid = ?1", [guid])?.pop()),
+        Sql::Pg(p) => Ok(pg::query(p, "WHERE guid = $1", &[guid.to_string().into()])?.pop()),
+    }
+}
+
 fn conflict(e: rusqlite::Error, new: &NewMailbox) -> StoreError {
     match e {
         rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            let what = if msg.contains("mailbox.name") {
-                format!("The name \"{}\" is already being used. Please try another name.", new.name)
-            } else if msg.contains("mailbox.alias") {
-                format!(
-                    "The alias \"{}\" is already being used by another recipient. Please try another alias.",
-                    new.alias
-                )
-            } else if msg.contains("mailbox.upn") {
-                format!("The user principal name \"{}\" is already being used. Please try another name.", new.upn)
-            } else {
-                format!(
-                    "The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.",
-                    new.primary_smtp
-                )
-            };
-            StoreError::Conflict(what)
+            let column = ["name", "alias", "upn"].into_iter().find(|c| msg.contains(&format!("mailbox.{c}")));
+            conflict_on(column.unwrap_or("primary_smtp"), new)
         }
         other => StoreError::Sqlite(other),
     }
+}
+
+/// Exchange's message for a new mailbox whose `column` is already taken.
+fn conflict_on(column: &str, new: &NewMailbox) -> StoreError {
+    StoreError::Conflict(match column {
+        "name" => format!("The name \"{}\" is already being used. Please try another name.", new.name),
+        "alias" => {
+            format!("The alias \"{}\" is already being used by another recipient. Please try another alias.", new.alias)
+        }
+        "upn" => format!("The user principal name \"{}\" is already being used. Please try another name.", new.upn),
+        _ => format!(
+            "The proxy address \"SMTP:{}\" is already being used by the proxy addresses or LegacyExchangeDN. Please choose another proxy address.",
+            new.primary_smtp
+        ),
+    })
 }

@@ -1,11 +1,18 @@
 //! The configuration store: the only module that speaks SQL. One SQLite file
-//! (WAL, busy timeout) shared by every shell and every running service.
+//! (WAL, busy timeout) shared by every shell and every running service; or,
+//! for the directory (the organization, mailboxes and their CAS settings,
+//! the protocol settings, accepted domains, the transport settings, the
+//! audit log), a PostgreSQL database shared by several servers (`pg`, selected by a `postgresql://` URL as the store).
+//! One API, two implementations: each function matches on `Sql`; what is
+//! not ported yet is refused on PostgreSQL by `Store::conn` / `Tx::sql`,
+//! which name it (`StoreError::NotOnPostgres`).
 
 pub mod audit;
 pub mod cas_columns;
 pub mod clock;
 pub mod enums;
 pub mod error;
+pub mod header;
 pub mod logons;
 pub mod mail;
 pub mod mailbox_columns;
@@ -14,6 +21,7 @@ pub mod mailboxes;
 mod migrate;
 pub mod owa;
 pub mod password;
+pub mod pg;
 pub mod private;
 pub mod protocol_settings;
 pub mod queue;
@@ -22,10 +30,12 @@ mod schema;
 pub mod services;
 pub mod transport;
 pub mod web;
+pub mod web_sessions;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 pub use cas_columns::{CAS_COLUMNS, CasColumn, CasField, cas_column};
@@ -54,7 +64,8 @@ pub struct CreateOptions {
 }
 
 pub struct Store {
-    conn: Connection,
+    db: Db,
+    /// The file, or the PostgreSQL URL without its password.
     path: PathBuf,
     server: ServerInfo,
     batch: Option<Batch>,
@@ -63,17 +74,40 @@ pub struct Store {
     read_only: bool,
 }
 
-/// A connection inside a write transaction (or a savepoint of one).
+/// Where the store lives.
+enum Db {
+    Sqlite(Connection),
+    /// Boxed: a client (with its runtime) is several times a connection's size.
+    Postgres(Box<pg::Pg>),
+}
+
+/// The store's connection as its functions speak to it: each ported
+/// function has one arm per backend.
+#[derive(Clone, Copy)]
+pub(in crate::store) enum Sql<'a> {
+    Lite(&'a Connection),
+    Pg(&'a pg::Pg),
+}
+
 /// An open write transaction, as `Store::write` hands it to its caller.
 /// Only the store's own functions reach its connection, so SQL stays in
 /// the store: a caller can pass it on, never query through it.
 pub struct Tx<'a> {
-    conn: &'a Connection,
+    db: Sql<'a>,
 }
 
 impl<'a> Tx<'a> {
-    pub(in crate::store) fn sql(&self) -> &'a Connection {
-        self.conn
+    /// The SQLite connection, for what is not on PostgreSQL yet: `what`
+    /// names it in the refusal.
+    pub(in crate::store) fn sql(&self, what: &'static str) -> StoreResult<&'a Connection> {
+        match self.db {
+            Sql::Lite(conn) => Ok(conn),
+            Sql::Pg(_) => Err(StoreError::not_on_postgres(what)),
+        }
+    }
+
+    pub(in crate::store) fn any(&self) -> Sql<'a> {
+        self.db
     }
 }
 
@@ -93,6 +127,9 @@ impl Store {
     /// Folders it creates are 0700 and the file 0600, whatever the umask
     /// (`private`); an existing store is tightened.
     pub fn open_or_create(path: &Path, options: &CreateOptions) -> StoreResult<Store> {
+        if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
+            return Self::open_pg(url, Some(options));
+        }
         let open_err = |e: std::io::Error| StoreError::Open {
             path: path.display().to_string(),
             source: rusqlite::Error::InvalidPath(PathBuf::from(e.to_string())),
@@ -109,7 +146,36 @@ impl Store {
 
     /// Opens an existing store; the services use this and never create one.
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
+        if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
+            return Self::open_pg(url, None);
+        }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
+    }
+
+    /// The directory on PostgreSQL: migrated, and seeded with this server
+    /// when it holds none (when `create` allows).
+    fn open_pg(url: &str, create: Option<&CreateOptions>) -> StoreResult<Store> {
+        let pg = pg::Pg::connect(url)?;
+        pg.migrate()?;
+        let server = match read_server(Sql::Pg(&pg))? {
+            Some(s) => s,
+            None => match create {
+                Some(options) => seed_pg(&pg, options)?,
+                None => {
+                    return Err(StoreError::PgOpen {
+                        url: pg.shown().to_string(),
+                        reason: "it holds no server yet".into(),
+                    });
+                }
+            },
+        };
+        let path = PathBuf::from(pg.shown());
+        Ok(Store { db: Db::Postgres(Box::new(pg)), path, server, batch: None, read_only: false })
+    }
+
+    /// Whether the store is a PostgreSQL directory.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db, Db::Postgres(_))
     }
 
     fn open(path: &Path, flags: OpenFlags, create: Option<&CreateOptions>) -> StoreResult<Store> {
@@ -140,7 +206,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrate(&mut conn, path)?;
-        let server = match read_server(&conn)? {
+        let server = match read_server(Sql::Lite(&conn))? {
             Some(s) => s,
             None => {
                 let options = create.cloned().unwrap_or_default();
@@ -152,7 +218,7 @@ impl Store {
         // creates it with the umask's mode.
         let _ = private::create_dir_all(&state_dir);
         private::tighten(path, &state_dir);
-        let mut store = Store { conn, path: path.to_path_buf(), server, batch: None, read_only: false };
+        let mut store = Store { db: Db::Sqlite(conn), path: path.to_path_buf(), server, batch: None, read_only: false };
         store.ensure_transport_defaults()?;
         Ok(store)
     }
@@ -187,8 +253,8 @@ impl Store {
         if version < known {
             return Err(not_ready(format!("schema {version}, this build needs {known}")));
         }
-        let server = read_server(&conn)?.ok_or_else(|| not_ready("it holds no server yet".into()))?;
-        Ok(Store { conn, path: path.to_path_buf(), server, batch: None, read_only: true })
+        let server = read_server(Sql::Lite(&conn))?.ok_or_else(|| not_ready("it holds no server yet".into()))?;
+        Ok(Store { db: Db::Sqlite(conn), path: path.to_path_buf(), server, batch: None, read_only: true })
     }
 
     /// Whether this account can only read the store.
@@ -214,32 +280,60 @@ impl Store {
         state_dir_for(&self.path)
     }
 
-    /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE) so
-    /// that concurrent shells wait for each other instead of failing. Inside
-    /// a batch, `f` runs in a savepoint: a failure undoes that record only.
+    /// Runs `f` in one write transaction, taken up front (BEGIN IMMEDIATE on
+    /// SQLite, the directory's write lock on PostgreSQL) so that concurrent
+    /// shells wait for each other instead of failing. Inside a batch, `f`
+    /// runs in a savepoint: a failure undoes that record only.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> StoreResult<T>) -> StoreResult<T> {
         self.refuse_if_read_only()?;
         if self.batch.is_some() {
             self.batch_tick()?;
-            let sp = self.conn.savepoint()?;
-            let out = f(&Tx { conn: &sp })?;
-            sp.commit()?;
+            let out = match &mut self.db {
+                Db::Sqlite(conn) => {
+                    let sp = conn.savepoint()?;
+                    let out = f(&Tx { db: Sql::Lite(&sp) })?;
+                    sp.commit()?;
+                    out
+                }
+                Db::Postgres(pg) => {
+                    pg.batch("SAVEPOINT record")?;
+                    match f(&Tx { db: Sql::Pg(pg) }) {
+                        Ok(out) => {
+                            pg.batch("RELEASE SAVEPOINT record")?;
+                            out
+                        }
+                        Err(e) => {
+                            pg.batch("ROLLBACK TO SAVEPOINT record; RELEASE SAVEPOINT record")?;
+                            return Err(e);
+                        }
+                    }
+                }
+            };
             if let Some(b) = self.batch.as_mut() {
                 b.writes += 1;
             }
             return Ok(out);
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx { conn: &tx })?;
-        tx.commit()?;
-        Ok(out)
+        match &mut self.db {
+            Db::Sqlite(conn) => {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let out = f(&Tx { db: Sql::Lite(&tx) })?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Db::Postgres(pg) => {
+                pg.begin()?;
+                let out = f(&Tx { db: Sql::Pg(pg) });
+                pg.finish(out)
+            }
+        }
     }
 
     /// Groups the following writes (one pipeline's) into larger transactions.
     pub fn begin_batch(&mut self) -> StoreResult<()> {
         self.refuse_if_read_only()?;
         if self.batch.is_none() {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.begin_write()?;
             self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
         }
         Ok(())
@@ -248,7 +342,7 @@ impl Store {
     /// Commits what the batch wrote.
     pub fn end_batch(&mut self) -> StoreResult<()> {
         if self.batch.take().is_some() {
-            self.conn.execute_batch("COMMIT")?;
+            self.commit()?;
         }
         Ok(())
     }
@@ -256,20 +350,47 @@ impl Store {
     fn batch_tick(&mut self) -> StoreResult<()> {
         let due = self.batch.as_ref().is_some_and(|b| b.writes >= BATCH_WRITES || b.started.elapsed() >= BATCH_TIME);
         if due {
-            self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+            self.commit()?;
+            self.begin_write()?;
             self.batch = Some(Batch { writes: 0, started: std::time::Instant::now() });
         }
         Ok(())
     }
 
+    fn begin_write(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.execute_batch("BEGIN IMMEDIATE")?),
+            Db::Postgres(pg) => pg.begin(),
+        }
+    }
+
+    fn commit(&self) -> StoreResult<()> {
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.execute_batch("COMMIT")?),
+            Db::Postgres(pg) => pg.batch("COMMIT"),
+        }
+    }
+
     /// Changes whenever any connection commits; the services poll it to
     /// notice an administrator's change without re-reading everything.
     pub fn data_version(&self) -> StoreResult<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn("Services")?.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
+    /// The SQLite connection, for what is not on PostgreSQL yet: `what`
+    /// names it in the refusal.
+    pub(crate) fn conn(&self, what: &'static str) -> StoreResult<&Connection> {
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn),
+            Db::Postgres(_) => Err(StoreError::not_on_postgres(what)),
+        }
+    }
+
+    pub(in crate::store) fn any(&self) -> Sql<'_> {
+        match &self.db {
+            Db::Sqlite(conn) => Sql::Lite(conn),
+            Db::Postgres(pg) => Sql::Pg(pg),
+        }
     }
 }
 
@@ -345,15 +466,39 @@ fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
     })
 }
 
-fn read_server(conn: &Connection) -> StoreResult<Option<ServerInfo>> {
-    Ok(conn
-        .query_row("SELECT name, fqdn, domain, guid, created FROM server WHERE id = 1", [], |r| {
-            Ok(ServerInfo { name: r.get(0)?, fqdn: r.get(1)?, domain: r.get(2)?, guid: r.get(3)?, created: r.get(4)? })
-        })
-        .optional()?)
+fn read_server(db: Sql<'_>) -> StoreResult<Option<ServerInfo>> {
+    const SQL: &str = "SELECT name, fqdn, domain, guid, created FROM server WHERE id = 1";
+    match db {
+        Sql::Lite(conn) => Ok(conn
+            .query_row(SQL, [], |r| {
+                Ok(ServerInfo {
+                    name: r.get(0)?,
+                    fqdn: r.get(1)?,
+                    domain: r.get(2)?,
+                    guid: r.get(3)?,
+                    created: r.get(4)?,
+                })
+            })
+            .optional()?),
+        Sql::Pg(pg) => {
+            let Some(row) = pg.query(SQL, &[])?.into_iter().next() else { return Ok(None) };
+            let mut it = row.into_iter();
+            let mut text = || match it.next() {
+                Some(SqlValue::Text(t)) => Ok(t),
+                _ => Err(StoreError::Corrupt("the server record".into())),
+            };
+            let (name, fqdn, domain, guid) = (text()?, text()?, text()?, text()?);
+            let created = match it.next() {
+                Some(SqlValue::Integer(n)) => n,
+                _ => return Err(StoreError::Corrupt("the server record".into())),
+            };
+            Ok(Some(ServerInfo { name, fqdn, domain, guid, created }))
+        }
+    }
 }
 
-fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
+/// This server as `CreateOptions` and the host name make it.
+fn new_server(options: &CreateOptions) -> ServerInfo {
     let host = host_name();
     let name =
         options.server_name.clone().unwrap_or_else(|| host.split('.').next().unwrap_or("localhost").to_uppercase());
@@ -362,11 +507,53 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
         _ => "mailsh.local".to_string(),
     });
     let fqdn = format!("{}.{}", name.to_lowercase(), domain);
-    let created = now_unix();
-    let server = ServerInfo { name, fqdn, domain, guid: new_guid(), created };
+    ServerInfo { name, fqdn, domain, guid: new_guid(), created: now_unix() }
+}
+
+/// The first server of a new directory on PostgreSQL, with its protocol
+/// settings and its domain as the default accepted domain. Its logs'
+/// default folder is local to the server, as Exchange's are:
+/// `$XDG_DATA_HOME/mailsh/<server>` (else `~/.local/share/...`).
+fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
+    let server = new_server(options);
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let log_root = base.join("mailsh").join(server.name.to_lowercase()).display().to_string();
+    pg.begin()?;
+    let done = (|| {
+        if let Some(existing) = read_server(Sql::Pg(pg))? {
+            return Ok(existing);
+        }
+        pg.execute(
+            "INSERT INTO server (id, name, fqdn, domain, guid, created) VALUES (1, $1, $2, $3, $4, $5)",
+            &[
+                server.name.clone().into(),
+                server.fqdn.clone().into(),
+                server.domain.clone().into(),
+                server.guid.clone().into(),
+                server.created.into(),
+            ],
+        )?;
+        for protocol in [Protocol::Imap4, Protocol::Pop3] {
+            let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
+            protocol_settings_write(Sql::Pg(pg), &settings, server.created)?;
+        }
+        let domain = transport::organization_domain(&server, server.created);
+        transport::insert_domain(&Tx { db: Sql::Pg(pg) }, &domain)?;
+        Ok(server.clone())
+    })();
+    pg.finish(done)
+}
+
+fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
+    let server = new_server(options);
+    let created = server.created;
     let log_root = state_dir_for(path).display().to_string();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(existing) = read_server(&tx)? {
+    if let Some(existing) = read_server(Sql::Lite(&tx))? {
         return Ok(existing);
     }
     tx.execute(
@@ -375,7 +562,7 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     )?;
     for protocol in [Protocol::Imap4, Protocol::Pop3] {
         let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
-        protocol_settings_write(&tx, &settings, created)?;
+        protocol_settings_write(Sql::Lite(&tx), &settings, created)?;
     }
     tx.execute(
         "INSERT INTO owa_virtual_directory (name, internal_url, external_url, changed) VALUES ('owa (Default Web Site)', ?1, NULL, ?2)",
@@ -389,43 +576,85 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-fn protocol_settings_write(tx: &Connection, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+fn protocol_settings_write(db: Sql<'_>, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.execute(
-        "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
-         ON CONFLICT(protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
-        params![settings.protocol.name(), json, changed],
-    )?;
+    let name = settings.protocol.name();
+    match db {
+        Sql::Lite(tx) => {
+            tx.execute(
+                "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
+                params![name, json, changed],
+            )?;
+        }
+        Sql::Pg(pg) => {
+            pg.execute(
+                "INSERT INTO protocol_settings (protocol, settings, changed) VALUES ($1, $2, $3)
+                 ON CONFLICT (protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
+                &[name.to_string().into(), json.into(), changed.into()],
+            )?;
+        }
+    }
     Ok(())
 }
 
 impl Store {
     pub fn protocol_settings(&self, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-        read_protocol_settings(&self.conn, protocol)
+        read_protocol_settings(self.any(), protocol)
     }
 
     /// The settings as the transaction sees them, to change and save.
     pub fn protocol_settings_for_update(tx: &Tx<'_>, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-        read_protocol_settings(tx.sql(), protocol)
+        read_protocol_settings(tx.any(), protocol)
     }
 
     /// When the protocol settings last changed (WhenChanged).
     pub fn protocol_settings_changed(&self, protocol: Protocol) -> StoreResult<i64> {
-        Ok(self.conn.query_row(
-            "SELECT changed FROM protocol_settings WHERE protocol = ?1",
-            [protocol.name()],
-            |r| r.get(0),
-        )?)
+        match self.any() {
+            Sql::Lite(conn) => Ok(conn.query_row(
+                "SELECT changed FROM protocol_settings WHERE protocol = ?1",
+                [protocol.name()],
+                |r| r.get(0),
+            )?),
+            Sql::Pg(pg) => {
+                match one(pg.query(
+                    "SELECT changed FROM protocol_settings WHERE protocol = $1",
+                    &[protocol.name().to_string().into()],
+                )?) {
+                    Some(SqlValue::Integer(n)) => Ok(n),
+                    _ => Err(StoreError::Corrupt(format!("{} settings: no record", protocol.name()))),
+                }
+            }
+        }
     }
 
     pub fn save_protocol_settings(tx: &Tx<'_>, settings: &ProtocolSettings) -> StoreResult<()> {
-        protocol_settings_write(tx.sql(), settings, now_unix())
+        protocol_settings_write(tx.any(), settings, now_unix())
     }
 }
 
-fn read_protocol_settings(conn: &Connection, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-    let json: String =
-        conn.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| r.get(0))?;
+/// The first column of the first row.
+pub(in crate::store) fn one(rows: Vec<Vec<SqlValue>>) -> Option<SqlValue> {
+    rows.into_iter().next().and_then(|r| r.into_iter().next())
+}
+
+fn read_protocol_settings(db: Sql<'_>, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+    let json: String = match db {
+        Sql::Lite(conn) => {
+            conn.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| {
+                r.get(0)
+            })?
+        }
+        Sql::Pg(pg) => {
+            match one(pg.query(
+                "SELECT settings FROM protocol_settings WHERE protocol = $1",
+                &[protocol.name().to_string().into()],
+            )?) {
+                Some(SqlValue::Text(t)) => t,
+                _ => return Err(StoreError::Corrupt(format!("{} settings: no record", protocol.name()))),
+            }
+        }
+    };
     serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(format!("{} settings: {e}", protocol.name())))
 }
 

@@ -6,6 +6,9 @@ use rusqlite::params;
 
 use super::{Store, StoreResult, Tx};
 
+/// What the refusal names on PostgreSQL (not ported yet).
+const WHAT: &str = "Virtual directories";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VirtualDirectory {
     pub name: String,
@@ -35,7 +38,7 @@ impl VirtualDirectoryKind {
 impl Store {
     pub fn virtual_directories(&self, kind: VirtualDirectoryKind) -> StoreResult<Vec<VirtualDirectory>> {
         let sql = format!("SELECT name, internal_url, external_url, changed FROM {} ORDER BY name", kind.table());
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
         let rows = stmt.query_map([], |r| {
             Ok(VirtualDirectory {
                 name: r.get(0)?,
@@ -50,7 +53,7 @@ impl Store {
     pub fn save_virtual_directory(tx: &Tx<'_>, kind: VirtualDirectoryKind, dir: &VirtualDirectory) -> StoreResult<()> {
         let sql =
             format!("UPDATE {} SET internal_url = ?2, external_url = ?3, changed = ?4 WHERE name = ?1", kind.table());
-        tx.sql().execute(&sql, params![dir.name, dir.internal_url, dir.external_url, dir.changed])?;
+        tx.sql(WHAT)?.execute(&sql, params![dir.name, dir.internal_url, dir.external_url, dir.changed])?;
         Ok(())
     }
 

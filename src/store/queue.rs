@@ -7,11 +7,12 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::mail::MailResult;
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE message (
         id              INTEGER PRIMARY KEY,
         guid            TEXT NOT NULL UNIQUE,
@@ -29,7 +30,28 @@ const MIGRATIONS: &[&str] = &[r#"
         PRIMARY KEY (message_id, address)
     );
     CREATE INDEX recipient_ready ON recipient (status, message_id);
-    "#];
+    "#,
+    r#"
+    -- Suspend-Message holds a message (Ready or Suspended); Suspend-Queue
+    -- holds a whole queue (today the Submission queue).
+    ALTER TABLE message ADD COLUMN status TEXT NOT NULL DEFAULT 'Ready';
+    ALTER TABLE message ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+    ALTER TABLE message ADD COLUMN internet_message_id TEXT NOT NULL DEFAULT '';
+    -- Expiry looks for the oldest messages twice a second.
+    CREATE INDEX message_received ON message (received);
+    CREATE TABLE queue_state (
+        name            TEXT PRIMARY KEY,
+        status          TEXT NOT NULL
+    );
+    "#,
+    r#"
+    -- The delivery queue ('1') in Retry after a failed attempt: why, when,
+    -- and when delivery tries again (Retry-Queue brings it forward).
+    ALTER TABLE queue_state ADD COLUMN last_error TEXT;
+    ALTER TABLE queue_state ADD COLUMN last_retry INTEGER;
+    ALTER TABLE queue_state ADD COLUMN next_retry INTEGER;
+    "#,
+];
 
 /// The queue beside the config store at `store_path`.
 pub fn queue_path(store_path: &Path) -> PathBuf {
@@ -48,13 +70,92 @@ pub struct QueuedRecipient {
 pub struct PendingDelivery {
     pub message_id: i64,
     pub message_guid: String,
+    /// The envelope's reverse-path; empty for a null one (`MAIL FROM:<>`).
+    pub sender: String,
     pub received: i64,
     pub recipient: QueuedRecipient,
+}
+
+/// A message to put in the queue (a non-delivery report, made by the
+/// delivery task or Remove-Message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewQueued {
+    pub guid: String,
+    pub sender: String,
+    pub recipients: Vec<QueuedRecipient>,
+    pub received: i64,
+    pub raw: Vec<u8>,
+}
+
+/// A recipient that cannot be delivered, ever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message_id: i64,
+    pub address: String,
+    /// The SMTP reply that says why (`550 5.1.1 ...`).
+    pub reason: String,
+    /// The failure was reported (a non-delivery report is queued in the same
+    /// transaction) or needs none (a null sender): the recipient leaves the
+    /// queue. Otherwise it stays, Failed, in the Unreachable queue.
+    pub reported: bool,
+}
+
+/// Which of the Transport's queues a message is in (Get-Queue, Get-Message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueName {
+    /// Held while the Submission queue is suspended.
+    Submission,
+    /// Waiting for delivery into the mailbox database (Exchange's `1`).
+    Delivery,
+    /// A recipient failed and its report could not be sent.
+    Unreachable,
+}
+
+impl QueueName {
+    /// The queue's name after `Server\`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueueName::Submission => "Submission",
+            QueueName::Delivery => "1",
+            QueueName::Unreachable => "Unreachable",
+        }
+    }
+}
+
+/// A message as Get-Message shows it: one per queue it has recipients in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMessage {
+    pub id: i64,
+    pub guid: String,
+    pub sender: String,
+    pub received: i64,
+    pub size: u64,
+    pub subject: String,
+    /// The Message-ID field's value.
+    pub internet_message_id: String,
+    /// Ready or Suspended.
+    pub status: String,
+    pub queue: QueueName,
+    /// The recipients in this queue: address, status, last error.
+    pub recipients: Vec<(String, String, Option<String>)>,
+    pub last_error: Option<String>,
+}
+
+/// The delivery queue after a failed attempt (Get-Queue's Status Retry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRetry {
+    /// The reply that says why the last attempt failed.
+    pub last_error: String,
+    /// When it failed, and when delivery tries again (Unix seconds).
+    pub last_retry: i64,
+    pub next_retry: i64,
 }
 
 pub struct QueueDb {
     conn: Connection,
 }
+
+const SUBMISSION_HELD: &str = "EXISTS (SELECT 1 FROM queue_state WHERE name = 'Submission' AND status = 'Suspended')";
 
 impl QueueDb {
     pub fn open(path: &Path) -> MailResult<QueueDb> {
@@ -73,82 +174,89 @@ impl QueueDb {
         raw: &[u8],
     ) -> MailResult<i64> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO message (guid, sender, received, raw) VALUES (?1, ?2, ?3, ?4)",
-            params![guid, sender, received, raw],
-        )?;
-        let id = tx.last_insert_rowid();
-        {
-            let mut add = tx.prepare_cached(
-                "INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid) VALUES (?1, ?2, ?3)",
-            )?;
-            for r in recipients {
-                add.execute(params![id, r.address, r.mailbox_guid])?;
-            }
-        }
+        let id = insert(&tx, guid, sender, recipients, received, raw)?;
         tx.commit()?;
         Ok(id)
     }
 
-    /// Up to `limit` deliveries still to make, oldest first.
+    /// Up to `limit` deliveries still to make, oldest first: none of a
+    /// suspended message, none while the Submission queue is suspended.
     pub fn pending(&self, limit: usize) -> MailResult<Vec<PendingDelivery>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid FROM recipient r \
+             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
+             AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], pending_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Up to `limit` recipients still to deliver of messages queued before
+    /// `cutoff` (Unix seconds), held or not: MessageExpirationTimeout has
+    /// passed for them.
+    pub fn expired(&self, cutoff: i64, limit: usize) -> MailResult<Vec<PendingDelivery>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, m.guid, m.received, r.address, r.mailbox_guid FROM recipient r \
-             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' ORDER BY m.id LIMIT ?1",
+            "SELECT m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid FROM recipient r \
+             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.received < ?1 \
+             ORDER BY m.id LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(PendingDelivery {
-                message_id: r.get(0)?,
-                message_guid: r.get(1)?,
-                received: r.get(2)?,
-                recipient: QueuedRecipient { address: r.get(3)?, mailbox_guid: r.get(4)? },
-            })
-        })?;
+        let rows = stmt.query_map(params![cutoff, limit as i64], pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     pub fn message_raw(&self, message_id: i64) -> MailResult<Option<Vec<u8>>> {
-        use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT raw FROM message WHERE id = ?1", [message_id], |r| r.get(0)).optional()?)
+    }
+
+    /// Changes whenever another connection commits (a cmdlet resumed a
+    /// message or a queue): the delivery task's cue to look again.
+    pub fn data_version(&self) -> MailResult<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The recipient is delivered; the message leaves the queue with its
     /// last recipient.
     pub fn delivered(&mut self, message_id: i64, address: &str) -> MailResult<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("DELETE FROM recipient WHERE message_id = ?1 AND address = ?2", params![message_id, address])?;
-        tx.execute(
-            "DELETE FROM message WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM recipient WHERE message_id = ?1)",
-            [message_id],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.delivered_all(&[(message_id, address.to_string())])
     }
 
     /// Several recipients delivered, in one transaction.
     pub fn delivered_all(&mut self, done: &[(i64, String)]) -> MailResult<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (message_id, address) in done {
-            tx.prepare_cached("DELETE FROM recipient WHERE message_id = ?1 AND address = ?2")?
-                .execute(params![message_id, address])?;
-            tx.prepare_cached(
-                "DELETE FROM message WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM recipient WHERE message_id = ?1)",
-            )?
-            .execute([message_id])?;
+            forget_recipient(&tx, *message_id, address)?;
         }
         tx.commit()?;
         Ok(())
     }
 
     /// A delivery failed for good (the mailbox is gone): the recipient
-    /// stays in the queue as Failed with the reason, for Get-Queue and a
-    /// non-delivery report.
+    /// stays in the queue as Failed with the reason, for Get-Queue.
     pub fn failed(&mut self, message_id: i64, address: &str, reason: &str) -> MailResult<()> {
-        self.conn.execute(
-            "UPDATE recipient SET status = 'Failed', attempts = attempts + 1, last_error = ?3 \
-             WHERE message_id = ?1 AND address = ?2",
-            params![message_id, address, reason],
-        )?;
+        let failure = Failure { message_id, address: address.into(), reason: reason.into(), reported: false };
+        self.failed_all(&[failure], &[])
+    }
+
+    /// Recipients that failed for good, and the reports that tell their
+    /// senders, in one transaction: a report is never queued without its
+    /// failure recorded, nor a reported recipient kept.
+    pub fn failed_all(&mut self, failures: &[Failure], reports: &[NewQueued]) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for f in failures {
+            if f.reported {
+                forget_recipient(&tx, f.message_id, &f.address)?;
+            } else {
+                tx.prepare_cached(
+                    "UPDATE recipient SET status = 'Failed', attempts = attempts + 1, last_error = ?3 \
+                     WHERE message_id = ?1 AND address = ?2",
+                )?
+                .execute(params![f.message_id, f.address, f.reason])?;
+            }
+        }
+        for r in reports {
+            insert(&tx, &r.guid, &r.sender, &r.recipients, r.received, &r.raw)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -169,6 +277,211 @@ impl QueueDb {
     pub fn message_count(&self) -> MailResult<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM message", [], |r| r.get::<_, i64>(0))? as u64)
     }
+
+    /// Is the Submission queue suspended (Suspend-Queue)?
+    pub fn submission_suspended(&self) -> MailResult<bool> {
+        Ok(self.conn.query_row(&format!("SELECT {SUBMISSION_HELD}"), [], |r| r.get(0))?)
+    }
+
+    /// Suspend-Queue / Resume-Queue of the Submission queue.
+    pub fn set_submission_suspended(&mut self, suspended: bool) -> MailResult<()> {
+        let status = if suspended { "Suspended" } else { "Ready" };
+        self.conn.execute(
+            "INSERT INTO queue_state (name, status) VALUES ('Submission', ?1) \
+             ON CONFLICT (name) DO UPDATE SET status = excluded.status",
+            [status],
+        )?;
+        Ok(())
+    }
+
+    /// The delivery queue's failed attempt, while it is in Retry.
+    pub fn delivery_retry(&self) -> MailResult<Option<QueueRetry>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT last_error, last_retry, next_retry FROM queue_state WHERE name = '1' AND status = 'Retry'",
+                [],
+                |r| {
+                    Ok(QueueRetry {
+                        last_error: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                        last_retry: r.get::<_, Option<i64>>(1)?.unwrap_or_default(),
+                        next_retry: r.get::<_, Option<i64>>(2)?.unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// A delivery attempt failed: the delivery queue is in Retry.
+    pub fn set_delivery_retry(&mut self, retry: &QueueRetry) -> MailResult<()> {
+        self.conn.execute(
+            "INSERT INTO queue_state (name, status, last_error, last_retry, next_retry) \
+             VALUES ('1', 'Retry', ?1, ?2, ?3) ON CONFLICT (name) DO UPDATE SET status = excluded.status, \
+             last_error = excluded.last_error, last_retry = excluded.last_retry, next_retry = excluded.next_retry",
+            params![retry.last_error, retry.last_retry, retry.next_retry],
+        )?;
+        Ok(())
+    }
+
+    /// A delivery succeeded: the delivery queue is no longer in Retry.
+    pub fn clear_delivery_retry(&mut self) -> MailResult<()> {
+        self.conn.execute("DELETE FROM queue_state WHERE name = '1'", [])?;
+        Ok(())
+    }
+
+    /// Retry-Queue of the delivery queue: a queue in Retry is tried at
+    /// `now` instead of at its next retry time.
+    pub fn retry_delivery_at(&mut self, now: i64) -> MailResult<()> {
+        self.conn.execute(
+            "UPDATE queue_state SET next_retry = ?1 WHERE name = '1' AND status = 'Retry' AND next_retry > ?1",
+            [now],
+        )?;
+        Ok(())
+    }
+
+    /// Every message, once per queue it has recipients in, oldest first.
+    pub fn messages(&self) -> MailResult<Vec<QueuedMessage>> {
+        let held = self.submission_suspended()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.guid, m.sender, m.received, length(m.raw), m.subject, m.status, \
+             r.address, r.status, r.last_error, m.internet_message_id FROM message m \
+             JOIN recipient r ON r.message_id = m.id \
+             ORDER BY m.id, r.status, r.address",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: Vec<QueuedMessage> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let recipient_status: String = r.get(8)?;
+            let queue = match recipient_status.as_str() {
+                "Failed" => QueueName::Unreachable,
+                _ if held => QueueName::Submission,
+                _ => QueueName::Delivery,
+            };
+            let last_error: Option<String> = r.get(9)?;
+            let recipient = (r.get::<_, String>(7)?, recipient_status, last_error.clone());
+            match out.last_mut() {
+                Some(m) if m.id == id && m.queue == queue => {
+                    m.recipients.push(recipient);
+                    if m.last_error.is_none() {
+                        m.last_error = last_error;
+                    }
+                }
+                _ => out.push(QueuedMessage {
+                    id,
+                    guid: r.get(1)?,
+                    sender: r.get(2)?,
+                    received: r.get(3)?,
+                    size: r.get::<_, i64>(4)?.max(0) as u64,
+                    subject: r.get(5)?,
+                    internet_message_id: r.get(10)?,
+                    status: r.get(6)?,
+                    queue,
+                    recipients: vec![recipient],
+                    last_error,
+                }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Suspend-Message / Resume-Message: the messages' status, in one
+    /// transaction. False when one of them is no longer queued (nothing
+    /// changed then).
+    pub fn set_message_status(&mut self, ids: &[i64], status: &str) -> MailResult<bool> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for id in ids {
+            if tx.prepare_cached("UPDATE message SET status = ?2 WHERE id = ?1")?.execute(params![id, status])? == 0 {
+                return Ok(false);
+            }
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Remove-Message: the recipients of `queue` leave the message (the
+    /// message leaves the queue with its last one), and the reports that
+    /// tell the senders are queued, in one transaction.
+    pub fn remove(&mut self, removed: &[(i64, QueueName)], reports: &[NewQueued]) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (id, queue) in removed {
+            let which = if *queue == QueueName::Unreachable { "r.status = 'Failed'" } else { "r.status <> 'Failed'" };
+            let addresses: Vec<String> = tx
+                .prepare(&format!("SELECT r.address FROM recipient r WHERE r.message_id = ?1 AND {which}"))?
+                .query_map([id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for a in addresses {
+                forget_recipient(&tx, *id, &a)?;
+            }
+        }
+        for r in reports {
+            insert(&tx, &r.guid, &r.sender, &r.recipients, r.received, &r.raw)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Retry-Queue -Resubmit: recipients categorized again, each to the
+    /// mailbox its address resolves to now, and Ready again; in one
+    /// transaction.
+    pub fn resubmit(&mut self, recipients: &[(i64, String, String)]) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (id, address, guid) in recipients {
+            tx.prepare_cached(
+                "UPDATE recipient SET status = 'Ready', mailbox_guid = ?3, last_error = NULL \
+                 WHERE message_id = ?1 AND address = ?2",
+            )?
+            .execute(params![id, address, guid])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// A row of `SELECT m.id, m.guid, m.sender, m.received, r.address,
+/// r.mailbox_guid`.
+fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
+    Ok(PendingDelivery {
+        message_id: r.get(0)?,
+        message_guid: r.get(1)?,
+        sender: r.get(2)?,
+        received: r.get(3)?,
+        recipient: QueuedRecipient { address: r.get(4)?, mailbox_guid: r.get(5)? },
+    })
+}
+
+fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    guid: &str,
+    sender: &str,
+    recipients: &[QueuedRecipient],
+    received: i64,
+    raw: &[u8],
+) -> MailResult<i64> {
+    let field = |name| super::header::header_value(raw, name).unwrap_or_default();
+    tx.prepare_cached(
+        "INSERT INTO message (guid, sender, received, raw, subject, internet_message_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![guid, sender, received, raw, field("subject"), field("message-id")])?;
+    let id = tx.last_insert_rowid();
+    let mut add =
+        tx.prepare_cached("INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid) VALUES (?1, ?2, ?3)")?;
+    for r in recipients {
+        add.execute(params![id, r.address, r.mailbox_guid])?;
+    }
+    Ok(id)
+}
+
+/// The recipient leaves the queue; the message leaves with its last one.
+fn forget_recipient(tx: &rusqlite::Transaction<'_>, message_id: i64, address: &str) -> MailResult<()> {
+    tx.prepare_cached("DELETE FROM recipient WHERE message_id = ?1 AND address = ?2")?
+        .execute(params![message_id, address])?;
+    tx.prepare_cached(
+        "DELETE FROM message WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM recipient WHERE message_id = ?1)",
+    )?
+    .execute([message_id])?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -190,5 +503,28 @@ mod tests {
         q.failed(id, "c@contoso.com", "gone").unwrap();
         assert!(q.pending(10).unwrap().is_empty(), "a failed recipient is not retried");
         assert_eq!(q.message_count().unwrap(), 1, "and stays for Get-Queue");
+    }
+
+    #[test]
+    fn the_delivery_queue_is_in_retry_from_a_failed_attempt_until_a_success_and_retry_queue_brings_it_forward() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("Queue/mail.que");
+        let mut q = QueueDb::open(&path).unwrap();
+        assert_eq!(q.delivery_retry().unwrap(), None);
+        let retry = QueueRetry { last_error: "432 4.2.0 busy".into(), last_retry: 100, next_retry: 1000 };
+        q.set_delivery_retry(&retry).unwrap();
+        // Another connection (a cmdlet's) sees it and brings it forward,
+        // never back.
+        let mut cmdlet = QueueDb::open(&path).unwrap();
+        assert_eq!(cmdlet.delivery_retry().unwrap(), Some(retry.clone()));
+        cmdlet.retry_delivery_at(2000).unwrap();
+        assert_eq!(q.delivery_retry().unwrap().map(|r| r.next_retry), Some(1000));
+        cmdlet.retry_delivery_at(150).unwrap();
+        assert_eq!(q.delivery_retry().unwrap(), Some(QueueRetry { next_retry: 150, ..retry }));
+        assert!(!q.submission_suspended().unwrap(), "the Submission queue's state is its own");
+        q.clear_delivery_retry().unwrap();
+        assert_eq!(cmdlet.delivery_retry().unwrap(), None);
+        cmdlet.retry_delivery_at(150).unwrap();
+        assert_eq!(q.delivery_retry().unwrap(), None, "a queue not in Retry is left alone");
     }
 }

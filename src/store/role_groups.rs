@@ -12,6 +12,9 @@ use rusqlite::params;
 
 use super::{Mailbox, Store, StoreResult, Tx};
 
+/// What the refusal names on PostgreSQL (not ported yet).
+const WHAT: &str = "Role groups";
+
 /// What a role group lets its members do in the EAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Reach {
@@ -84,7 +87,7 @@ pub fn role_group(name: &str) -> Option<&'static RoleGroup> {
 impl Store {
     /// The group's members, by name.
     pub fn role_group_members(&self, group: &RoleGroup) -> StoreResult<Vec<Mailbox>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn(WHAT)?.prepare_cached(
             "SELECT m.guid FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id \
              WHERE g.role_group = ?1 ORDER BY m.name",
         )?;
@@ -102,7 +105,7 @@ impl Store {
     /// belongs to none, is gone, or may not use the admin center
     /// (`Set-CASMailbox -ECPEnabled $false`, which Exchange enforces there).
     pub fn reach_of(&self, mailbox_guid: &str) -> StoreResult<Option<Reach>> {
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn(WHAT)?.prepare_cached(
             "SELECT g.role_group FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id \
              WHERE m.guid = ?1 AND m.ecp_enabled = 1",
         )?;
@@ -113,7 +116,7 @@ impl Store {
     /// Whether the mailbox is a member already (read in the transaction,
     /// so a check and the change it decides are one).
     pub fn is_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<bool> {
-        Ok(tx.sql().query_row(
+        Ok(tx.sql(WHAT)?.query_row(
             "SELECT count(*) FROM role_group_member WHERE role_group = ?1 AND mailbox_id = ?2",
             params![group.name, mailbox_id],
             |r| r.get::<_, i64>(0),
@@ -121,7 +124,7 @@ impl Store {
     }
 
     pub fn add_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<()> {
-        tx.sql().execute(
+        tx.sql(WHAT)?.execute(
             "INSERT OR IGNORE INTO role_group_member (role_group, mailbox_id) VALUES (?1, ?2)",
             params![group.name, mailbox_id],
         )?;
@@ -129,7 +132,7 @@ impl Store {
     }
 
     pub fn remove_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<()> {
-        tx.sql().execute(
+        tx.sql(WHAT)?.execute(
             "DELETE FROM role_group_member WHERE role_group = ?1 AND mailbox_id = ?2",
             params![group.name, mailbox_id],
         )?;

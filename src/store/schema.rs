@@ -163,4 +163,20 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX role_group_member_mailbox ON role_group_member(mailbox_id);
     "#,
+    // 6: the Transport service's own settings (Get-/Set-TransportService),
+    // as Exchange 2013 installs them: MessageExpirationTimeout 2 days,
+    // MessageRetryInterval 15 minutes (seconds here), and
+    // MaxConcurrentMailboxDeliveries 20.
+    r#"
+    CREATE TABLE transport_service (
+        id                                  INTEGER PRIMARY KEY CHECK (id = 1),
+        message_expiration_timeout          INTEGER NOT NULL,
+        message_retry_interval              INTEGER NOT NULL,
+        max_concurrent_mailbox_deliveries   INTEGER NOT NULL,
+        changed                             INTEGER NOT NULL
+    );
+    INSERT INTO transport_service (id, message_expiration_timeout, message_retry_interval,
+        max_concurrent_mailbox_deliveries, changed)
+        VALUES (1, 172800, 900, 20, CAST(strftime('%s', 'now') AS INTEGER));
+    "#,
 ];

@@ -1,10 +1,17 @@
 //! Mail flow configuration: receive connectors and accepted domains, and
-//! the recipient lookup the transport services make at RCPT.
+//! the recipient lookup the transport services make at RCPT. Accepted
+//! domains and the transport settings are on both backends (PostgreSQL's
+//! SQL in `pg::transport`); receive connectors and the recipient lookup
+//! (the transport services') are on SQLite only.
 
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::enums::{AcceptedDomainType, ProtocolLoggingLevel, TransportRole};
-use super::{ServerInfo, Store, StoreError, StoreResult, Tx};
+use super::pg::transport as pg;
+use super::{ServerInfo, Sql, Store, StoreError, StoreResult, Tx};
+
+/// What the refusal names on PostgreSQL (not ported yet).
+const WHAT: &str = "Receive connectors";
 
 /// Exchange 2013's default MaxMessageSize of a receive connector: 36 MB.
 pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 36 * 1024 * 1024;
@@ -69,6 +76,20 @@ pub struct TransportConfig {
     pub max_receive_size: Option<u64>,
     /// The largest message its users send.
     pub max_send_size: Option<u64>,
+    pub changed: i64,
+}
+
+/// The Transport service's settings (Get-TransportService). Times in
+/// seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransportService {
+    /// How long a message may wait in a queue before it expires and its
+    /// sender is told (550 4.4.7).
+    pub message_expiration_timeout: i64,
+    /// How long delivery waits after a failed attempt before the next.
+    pub message_retry_interval: i64,
+    /// How many mailboxes delivery stores into at once (one transaction).
+    pub max_concurrent_mailbox_deliveries: i64,
     pub changed: i64,
 }
 
@@ -214,7 +235,7 @@ impl Store {
     /// removes stays removed.
     pub(crate) fn ensure_transport_defaults(&mut self) -> StoreResult<()> {
         let done: Option<i64> =
-            self.conn().query_row("SELECT written FROM transport_defaults", [], |r| r.get(0)).optional()?;
+            self.conn(WHAT)?.query_row("SELECT written FROM transport_defaults", [], |r| r.get(0)).optional()?;
         if done.is_some() {
             return Ok(());
         }
@@ -222,25 +243,14 @@ impl Store {
         let now = super::clock::now_unix();
         self.write(|tx| {
             // Another shell may have written them while we waited.
-            if tx.sql().query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
+            if tx.sql(WHAT)?.query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
                 return Ok(());
             }
             for c in default_connectors(&server, now) {
                 insert_connector(tx, &c)?;
             }
-            insert_domain(
-                tx,
-                &AcceptedDomain {
-                    name: server.domain.clone(),
-                    guid: super::new_guid(),
-                    domain_name: server.domain.clone(),
-                    domain_type: AcceptedDomainType::Authoritative,
-                    default: true,
-                    created: now,
-                    changed: now,
-                },
-            )?;
-            tx.sql().execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
+            insert_domain(tx, &organization_domain(&server, now))?;
+            tx.sql(WHAT)?.execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
             Ok(())
         })
     }
@@ -248,13 +258,13 @@ impl Store {
     pub fn receive_connectors(&self) -> StoreResult<Vec<ReceiveConnector>> {
         let sql =
             format!("SELECT {CONNECTOR_COLUMNS} FROM receive_connector ORDER BY transport_role DESC, created, name");
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
         let rows = stmt.query_map([], connector_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     pub fn save_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<bool> {
-        let n = tx.sql().execute(
+        let n = tx.sql(WHAT)?.execute(
             "UPDATE receive_connector SET transport_role = ?2, bindings = ?3, remote_ip_ranges = ?4, \
              auth_mechanism = ?5, permission_groups = ?6, max_message_size = ?7, max_recipients_per_message = ?8, \
              banner = ?9, fqdn = ?10, protocol_logging_level = ?11, enabled = ?12, changed = ?13 WHERE guid = ?1",
@@ -290,52 +300,102 @@ impl Store {
     }
 
     pub fn delete_receive_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {
-        Ok(tx.sql().execute("DELETE FROM receive_connector WHERE guid = ?1", [guid])? > 0)
+        Ok(tx.sql(WHAT)?.execute("DELETE FROM receive_connector WHERE guid = ?1", [guid])? > 0)
     }
 
     pub fn transport_config(&self) -> StoreResult<TransportConfig> {
-        let size = |v: i64| (v >= 0).then_some(v as u64);
-        Ok(self.conn().query_row(
-            "SELECT max_receive_size, max_send_size, changed FROM transport_config WHERE id = 1",
-            [],
-            |r| {
-                Ok(TransportConfig {
-                    max_receive_size: size(r.get(0)?),
-                    max_send_size: size(r.get(1)?),
-                    changed: r.get(2)?,
-                })
-            },
-        )?)
+        read_transport_config(self.any())
     }
 
-    /// Unlimited is stored as -1.
-    pub fn save_transport_config(tx: &Tx, c: &TransportConfig) -> StoreResult<()> {
-        let size = |v: Option<u64>| v.map(|n| n.min(i64::MAX as u64) as i64).unwrap_or(-1);
-        tx.sql().execute(
-            "UPDATE transport_config SET max_receive_size = ?1, max_send_size = ?2, changed = ?3 WHERE id = 1",
-            params![size(c.max_receive_size), size(c.max_send_size), c.changed],
+    /// The settings as the transaction sees them, to change and save.
+    pub fn transport_config_for_update(tx: &Tx) -> StoreResult<TransportConfig> {
+        read_transport_config(tx.any())
+    }
+
+    pub fn transport_service(&self) -> StoreResult<TransportService> {
+        read_transport_service(self.any())
+    }
+
+    /// The settings as the transaction sees them, to change and save.
+    pub fn transport_service_for_update(tx: &Tx) -> StoreResult<TransportService> {
+        read_transport_service(tx.any())
+    }
+
+    pub fn save_transport_service(tx: &Tx, s: &TransportService) -> StoreResult<()> {
+        let conn = match tx.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return pg::save_transport_service(p, s),
+        };
+        conn.execute(
+            "UPDATE transport_service SET message_expiration_timeout = ?1, message_retry_interval = ?2, \
+             max_concurrent_mailbox_deliveries = ?3, changed = ?4 WHERE id = 1",
+            params![
+                s.message_expiration_timeout,
+                s.message_retry_interval,
+                s.max_concurrent_mailbox_deliveries,
+                s.changed
+            ],
         )?;
         Ok(())
     }
 
+    /// Unlimited is stored as -1.
+    pub fn save_transport_config(tx: &Tx, c: &TransportConfig) -> StoreResult<()> {
+        let (receive, send) = (size_to_column(c.max_receive_size), size_to_column(c.max_send_size));
+        match tx.any() {
+            Sql::Lite(conn) => {
+                conn.execute(
+                    "UPDATE transport_config SET max_receive_size = ?1, max_send_size = ?2, changed = ?3 WHERE id = 1",
+                    params![receive, send, c.changed],
+                )?;
+                Ok(())
+            }
+            Sql::Pg(p) => pg::save_transport_config(p, receive, send, c.changed),
+        }
+    }
+
     pub fn accepted_domains(&self) -> StoreResult<Vec<AcceptedDomain>> {
+        let conn = match self.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return pg::accepted_domains(p),
+        };
         let sql = format!("SELECT {DOMAIN_COLUMNS} FROM accepted_domain ORDER BY name");
-        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([], domain_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The accepted domain as the transaction sees it, to change and save.
+    pub fn accepted_domain_for_update(tx: &Tx, guid: &str) -> StoreResult<Option<AcceptedDomain>> {
+        match tx.any() {
+            Sql::Lite(conn) => Ok(conn
+                .query_row(&format!("SELECT {DOMAIN_COLUMNS} FROM accepted_domain WHERE guid = ?1"), [guid], domain_row)
+                .optional()?),
+            Sql::Pg(p) => pg::accepted_domain(p, guid),
+        }
+    }
+
+    /// A new accepted domain (New-AcceptedDomain); its name and its domain
+    /// must be unique.
     pub fn insert_accepted_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<()> {
         insert_domain(tx, d)
     }
 
     /// Saves a changed accepted domain; one made the default takes that
-    /// from the others in the same transaction.
+    /// from the others in the same transaction. A name another domain has
+    /// is refused.
     pub fn save_accepted_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<bool> {
-        if d.default {
-            tx.sql().execute("UPDATE accepted_domain SET is_default = 0 WHERE guid <> ?1", [&d.guid])?;
+        if domain_taken(tx.any(), "name", &d.name, &d.guid)? {
+            return Err(name_taken(d));
         }
-        let n = tx.sql().execute(
+        if d.default {
+            clear_default(tx.any(), &d.guid)?;
+        }
+        let conn = match tx.any() {
+            Sql::Lite(conn) => conn,
+            Sql::Pg(p) => return Ok(pg::save_domain(p, d)? > 0),
+        };
+        let n = conn.execute(
             "UPDATE accepted_domain SET name = ?2, domain_type = ?3, is_default = ?4, changed = ?5 WHERE guid = ?1",
             params![d.guid, d.name, d.domain_type.name(), d.default, d.changed],
         )?;
@@ -349,7 +409,7 @@ impl Store {
         let address = address.trim();
         let Some((_, domain)) = address.rsplit_once('@') else { return Ok(Recipient::NotAccepted) };
         let found = self
-            .conn()
+            .conn(WHAT)?
             .query_row(
                 "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota \
                  FROM mailbox WHERE primary_smtp = ?1 COLLATE NOCASE \
@@ -374,7 +434,7 @@ impl Store {
             return Ok(found);
         }
         let authoritative = self
-            .conn()
+            .conn(WHAT)?
             .query_row(
                 "SELECT 1 FROM accepted_domain WHERE domain_name = ?1 COLLATE NOCASE AND domain_type = 'Authoritative'",
                 [domain],
@@ -389,7 +449,7 @@ impl Store {
 /// A new connector: its row, then every setting as Set-ReceiveConnector
 /// saves them (one list of columns to keep right).
 fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
-    tx.sql().execute(
+    tx.sql(WHAT)?.execute(
         "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, auth_mechanism, \
          permission_groups, max_message_size, max_recipients_per_message, fqdn, protocol_logging_level, enabled, \
          created, changed) VALUES (?1, ?2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', 0, ?3, ?3)",
@@ -399,30 +459,134 @@ fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
     Ok(())
 }
 
-fn insert_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<()> {
-    if d.default {
-        tx.sql().execute("UPDATE accepted_domain SET is_default = 0", [])?;
+/// The organization's own domain, the default accepted domain Setup makes.
+pub(in crate::store) fn organization_domain(server: &ServerInfo, now: i64) -> AcceptedDomain {
+    AcceptedDomain {
+        name: server.domain.clone(),
+        guid: super::new_guid(),
+        domain_name: server.domain.clone(),
+        domain_type: AcceptedDomainType::Authoritative,
+        default: true,
+        created: now,
+        changed: now,
     }
-    tx.sql()
-        .execute(
-            "INSERT INTO accepted_domain (name, guid, domain_name, domain_type, is_default, created, changed) \
+}
+
+/// A new accepted domain. Its name, then its domain, is checked first, in
+/// that order on both backends, so the message names the same conflict;
+/// the unique indexes stay the last word.
+pub(in crate::store) fn insert_domain(tx: &Tx, d: &AcceptedDomain) -> StoreResult<()> {
+    if domain_taken(tx.any(), "name", &d.name, &d.guid)? {
+        return Err(name_taken(d));
+    }
+    if domain_taken(tx.any(), "domain_name", &d.domain_name, &d.guid)? {
+        return Err(domain_name_taken(d));
+    }
+    if d.default {
+        clear_default(tx.any(), &d.guid)?;
+    }
+    let conn = match tx.any() {
+        Sql::Lite(conn) => conn,
+        Sql::Pg(p) => {
+            return pg::insert_domain(p, d).map_err(|e| match e {
+                StoreError::Unique(index) if index == pg::DOMAIN_NAME_INDEX => domain_name_taken(d),
+                StoreError::Unique(_) => name_taken(d),
+                other => other,
+            });
+        }
+    };
+    conn.execute(
+        "INSERT INTO accepted_domain (name, guid, domain_name, domain_type, is_default, created, changed) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![d.name, d.guid, d.domain_name, d.domain_type.name(), d.default, d.created, d.changed],
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                if msg.contains("domain_name") {
-                    StoreError::Conflict(format!(
-                        "The accepted domain \"{}\" already exists. Specify a different domain name.",
-                        d.domain_name
-                    ))
-                } else {
-                    StoreError::Conflict(format!("An accepted domain named \"{}\" already exists.", d.name))
-                }
-            }
-            other => StoreError::Sqlite(other),
-        })?;
+        params![d.name, d.guid, d.domain_name, d.domain_type.name(), d.default, d.created, d.changed],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, Some(msg)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            if msg.contains("domain_name") { domain_name_taken(d) } else { name_taken(d) }
+        }
+        other => StoreError::Sqlite(other),
+    })?;
     Ok(())
+}
+
+/// Takes the default from every accepted domain but `guid`.
+fn clear_default(db: Sql<'_>, guid: &str) -> StoreResult<()> {
+    match db {
+        Sql::Lite(conn) => {
+            conn.execute("UPDATE accepted_domain SET is_default = 0 WHERE guid <> ?1", [guid])?;
+            Ok(())
+        }
+        Sql::Pg(p) => pg::clear_default(p, guid),
+    }
+}
+
+fn name_taken(d: &AcceptedDomain) -> StoreError {
+    StoreError::Conflict(format!("An accepted domain named \"{}\" already exists.", d.name))
+}
+
+fn domain_name_taken(d: &AcceptedDomain) -> StoreError {
+    StoreError::Conflict(format!(
+        "The accepted domain \"{}\" already exists. Specify a different domain name.",
+        d.domain_name
+    ))
+}
+
+/// Whether an accepted domain other than `guid` has `value` as its `name`
+/// or `domain_name`, compared case-insensitively (NOCASE / lower()).
+fn domain_taken(db: Sql<'_>, column: &str, value: &str, guid: &str) -> StoreResult<bool> {
+    match db {
+        Sql::Lite(conn) => Ok(conn
+            .prepare_cached(&format!("SELECT 1 FROM accepted_domain WHERE {column} = ?1 AND guid <> ?2 LIMIT 1"))?
+            .query_row([value, guid], |_| Ok(()))
+            .optional()?
+            .is_some()),
+        Sql::Pg(p) => pg::domain_taken(p, column, value, guid),
+    }
+}
+
+/// Sizes are kept in octets, Unlimited as -1.
+pub(in crate::store) fn size_from_column(v: i64) -> Option<u64> {
+    (v >= 0).then_some(v as u64)
+}
+
+fn size_to_column(v: Option<u64>) -> i64 {
+    v.map(|n| n.min(i64::MAX as u64) as i64).unwrap_or(-1)
+}
+
+fn read_transport_config(db: Sql<'_>) -> StoreResult<TransportConfig> {
+    match db {
+        Sql::Lite(conn) => Ok(conn.query_row(
+            "SELECT max_receive_size, max_send_size, changed FROM transport_config WHERE id = 1",
+            [],
+            |r| {
+                Ok(TransportConfig {
+                    max_receive_size: size_from_column(r.get(0)?),
+                    max_send_size: size_from_column(r.get(1)?),
+                    changed: r.get(2)?,
+                })
+            },
+        )?),
+        Sql::Pg(p) => pg::transport_config(p),
+    }
+}
+
+fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
+    match db {
+        Sql::Lite(conn) => Ok(conn.query_row(
+            "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed \
+             FROM transport_service WHERE id = 1",
+            [],
+            |r| {
+                Ok(TransportService {
+                    message_expiration_timeout: r.get(0)?,
+                    message_retry_interval: r.get(1)?,
+                    max_concurrent_mailbox_deliveries: r.get(2)?,
+                    changed: r.get(3)?,
+                })
+            },
+        )?),
+        Sql::Pg(p) => pg::transport_service(p),
+    }
 }
 
 /// One entry of RemoteIPRanges, as Exchange takes them: an address

@@ -7,6 +7,9 @@ use rusqlite::params;
 
 use super::{Store, StoreResult, Tx};
 
+/// What the refusal names on PostgreSQL (not ported yet).
+const WHAT: &str = "The Exchange admin center's web site settings";
+
 /// IIS's settings for the web site the EAC lives in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSite {
@@ -18,7 +21,7 @@ pub struct WebSite {
 
 impl Store {
     pub fn web_site(&self) -> StoreResult<WebSite> {
-        Ok(self.conn().query_row("SELECT http_binding, session_timeout FROM web_site WHERE id = 1", [], |r| {
+        Ok(self.conn(WHAT)?.query_row("SELECT http_binding, session_timeout FROM web_site WHERE id = 1", [], |r| {
             Ok(WebSite { http_binding: r.get(0)?, session_timeout: r.get(1)? })
         })?)
     }
@@ -26,7 +29,7 @@ impl Store {
     /// IIS's own settings have no Exchange cmdlet: an installer (or a test)
     /// writes them here.
     pub fn save_web_site(tx: &Tx<'_>, site: &WebSite) -> StoreResult<()> {
-        tx.sql().execute(
+        tx.sql(WHAT)?.execute(
             "UPDATE web_site SET http_binding = ?1, session_timeout = ?2 WHERE id = 1",
             params![site.http_binding, site.session_timeout],
         )?;

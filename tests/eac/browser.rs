@@ -126,6 +126,15 @@ impl Browser {
         self.find(Locator::Css(css)).await.send_keys(text).await.unwrap();
     }
 
+    /// Opens `url` (the sign-in page), signs in as `user` with the
+    /// fixture's password.
+    pub async fn sign_in(&self, url: &str, user: &str) {
+        self.goto(url).await;
+        self.type_in("#username", user).await;
+        self.type_in("#password", super::fixture::PASSWORD).await;
+        self.click(Locator::Css("#signin-submit")).await;
+    }
+
     /// Waits until the element's text is `want` (after a form's answer: the
     /// element of the page being replaced may vanish under the read).
     pub async fn wait_for_text(&self, css: &str, want: &str) {
@@ -143,10 +152,19 @@ impl Browser {
         }
     }
 
-    /// A PNG of the page into docs/images/, for docs/eac.md.
+    /// A PNG of the page, for docs/eac.md. It goes to docs/images/ when that
+    /// has none of this name or when MAILSH_UPDATE_SCREENSHOTS is set;
+    /// otherwise to target/eac-screenshots/, so a test run leaves the checked-in
+    /// images alone (Show Command Logging's shows the time it was taken).
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.unwrap();
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/images").join(name);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let checked_in = root.join("docs/images").join(name);
+        let path = if !checked_in.exists() || std::env::var_os("MAILSH_UPDATE_SCREENSHOTS").is_some() {
+            checked_in
+        } else {
+            root.join("target/eac-screenshots").join(name)
+        };
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, png).unwrap();
     }

@@ -1,12 +1,15 @@
 //! The EAC with curl, as any HTTP client sees it: the redirect from HTTP,
 //! the cookies' flags, sign-in refusals (wrong password, no role group)
 //! and their log lines, a form without its CSRF token, an idle session,
-//! a member removed from the role groups, the server pages refused to
+//! a session kept across a restart of W3SVC, a member removed from the
+//! role groups, the server pages refused to
 //! Recipient Management, and View-Only Organization Management's
 //! read-only pages.
 
 use std::path::PathBuf;
 use std::process::Command;
+
+use mailsh::services::Service;
 
 use super::fixture::{Eac, PASSWORD};
 use crate::support::wait_until;
@@ -161,12 +164,17 @@ fn a_form_without_its_csrf_token_changes_nothing() {
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(curl.sign_in(&eac, "administrator", PASSWORD).status, 303);
     let page = curl.get(&eac.url(&format!("/ecp/recipients/mailboxes/{john}?section=features")));
-    assert!(page.body.contains("IMAP4: Enabled"), "{}", page.body);
+    assert!(page.body.contains("IMAP: Enabled"), "{}", page.body);
     let edit = eac.url(&format!("/ecp/recipients/mailboxes/{john}"));
     for forged in [vec![("imap", "0"), ("action", "save")], vec![("imap", "0"), ("action", "save"), ("csrf", "x")]] {
         let r = curl.post(&edit, &forged);
         assert_eq!(r.status, 403, "{}", r.body);
-        assert!(r.body.contains("Nothing was changed."), "{}", r.body);
+        // Exchange's own text for a request without its canary.
+        assert!(
+            r.body.contains("Sorry, your request couldn't be completed. Try deleting the cookies from your browser, and then sign in again."),
+            "{}",
+            r.body
+        );
     }
     let r = eac.shell("(Get-CASMailbox 'John Smith').ImapEnabled");
     assert_eq!(r.stdout, "True\n");
@@ -180,6 +188,37 @@ fn a_form_without_its_csrf_token_changes_nothing() {
         "{}",
         log.body
     );
+}
+
+#[test]
+fn a_w3svc_restart_keeps_administrators_signed_in() {
+    let eac = Eac::start(900);
+    let john = eac.guid_of("John Smith");
+    let curl = Curl::new("en");
+    assert_eq!(curl.sign_in(&eac, "administrator", PASSWORD).status, 303);
+    let edit = eac.url(&format!("/ecp/recipients/mailboxes/{john}"));
+    let csrf = curl.get(&format!("{edit}?section=features")).csrf();
+    let r = curl.post(&edit, &[("csrf", &csrf), ("imap", "0"), ("action", "save")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let before = eac.env.engine_pid(Service::W3svc);
+    assert_eq!(eac.shell("Restart-Service W3SVC").code, 0);
+    let after = eac.env.engine_pid(Service::W3svc);
+    assert!(after != 0 && after != before, "a new process: {before} then {after}");
+    // The same cookie: still signed in, with the same form token and the
+    // command the session ran before the restart.
+    let page = curl.get(&format!("{edit}?section=features"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("IMAP: Disabled"), "{}", page.body);
+    assert_eq!(page.csrf(), csrf);
+    let log = curl.get(&eac.url("/ecp/commandlog"));
+    assert!(
+        log.body.contains(&format!("<code>Set-CASMailbox -Identity '{john}' -ImapEnabled $false</code>")),
+        "{}",
+        log.body
+    );
+    // Signing out still ends it, restart or not.
+    assert_eq!(curl.post(&eac.url("/ecp/auth/signout"), &[("csrf", &csrf)]).status, 303);
+    assert_eq!(curl.get(&eac.url("/ecp/recipients/mailboxes")).header("location"), ["/ecp/auth/signin"]);
 }
 
 #[test]
@@ -197,7 +236,7 @@ fn an_idle_session_is_sent_back_to_sign_in() {
     let r = curl.get(&eac.url("/ecp/recipients/mailboxes"));
     assert_eq!(r.header("location"), ["/ecp/auth/signin?expired=1"], "{:?}", signed_in.elapsed());
     let r = curl.get(&eac.url("/ecp/auth/signin?expired=1"));
-    assert!(r.body.contains("Your session has expired. Please sign in again."), "{}", r.body);
+    assert!(r.body.contains("The session has expired. Please sign in and try again."), "{}", r.body);
     let r = curl.get(&eac.url("/ecp/recipients/mailboxes"));
     assert_eq!(r.header("location"), ["/ecp/auth/signin"], "the expired session is gone");
 }
@@ -242,7 +281,7 @@ fn view_only_organization_management_reads_and_changes_nothing() {
     assert!(list.body.contains("id=\"details\""), "{}", list.body);
     assert!(!list.body.contains("id=\"edit\""), "no Edit link: {}", list.body);
     let page = vera.get(&eac.url(&format!("/ecp/recipients/mailboxes/{john}?section=features")));
-    assert!(page.body.contains("IMAP4: Enabled") && !page.body.contains("toggle-imap"), "{}", page.body);
+    assert!(page.body.contains("IMAP: Enabled") && !page.body.contains("toggle-imap"), "{}", page.body);
     assert_eq!(vera.get(&eac.url("/ecp/servers/servers")).status, 200, "reads the server pages");
     // A forged form with a valid token is still refused.
     let csrf = page.csrf();
@@ -270,12 +309,12 @@ fn the_list_searches_sorts_and_pages() {
         |body: &str| body.matches("<tr data-guid").count() + body.matches("<tr class=\"selected\" data-guid").count();
     let first = curl.get(&eac.url("/ecp/recipients/mailboxes"));
     assert_eq!(rows(&first.body), 50);
-    assert!(first.body.contains("1 - 50 of 66 total"), "{}", first.body);
+    assert!(first.body.contains("0 selected of 66 total") && first.body.contains(">1 - 50<"), "{}", first.body);
     let second = curl.get(&eac.url("/ecp/recipients/mailboxes?search=&sort=name&desc=0&page=1"));
     assert_eq!(rows(&second.body), 16);
-    assert!(second.body.contains("51 - 66 of 66 total"));
+    assert!(second.body.contains("0 selected of 66 total") && second.body.contains(">51 - 66<"));
     let found = curl.get(&eac.url("/ecp/recipients/mailboxes?search=user%205"));
-    assert!(found.body.contains("1 - 10 of 10 total"), "{}", found.body);
+    assert!(found.body.contains("0 selected of 10 total") && found.body.contains(">1 - 10<"), "{}", found.body);
     let by_mail_desc = curl.get(&eac.url("/ecp/recipients/mailboxes?search=&sort=email&desc=1"));
     let first_row = by_mail_desc.body.split("<tr data-guid").nth(1).unwrap();
     assert!(first_row.contains("vera@contoso.com"), "{first_row}");
@@ -289,8 +328,20 @@ fn the_imap4_settings_page_runs_set_imapsettings_and_shows_its_warning_and_its_r
     let url = eac.url("/ecp/servers/servers/imap");
     let page = admin.get(&url);
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("<option value=\"PlainTextLogin\" selected>"), "{}", page.body);
-    assert!(page.body.contains("Changes to IMAP4 settings only take effect after the Microsoft Exchange IMAP4 services are restarted on server CAS01."));
+    // Exchange's labels and names for LoginType's members, and the
+    // cmdlet's restart warning as the note.
+    assert!(
+        page.body.contains("<label for=\"LoginType\">Logon method:</label>")
+            && page
+                .body
+                .contains("<option value=\"PlainTextLogin\" selected>Basic authentication (Plain text)</option>")
+            && page.body.contains("<option value=\"SecureLogin\">Secure TLS connection</option>")
+            && page.body.contains("<label for=\"MaxCommandSize\">Maximum command size (bytes):</label><br><input type=\"text\" id=\"MaxCommandSize\" name=\"MaxCommandSize\" value=\"10240\"")
+            && !page.body.contains("MessageRetrievalSortOrder"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Changes to IMAP4 settings will only take effect after all Microsoft Exchange IMAP4 services are restarted on server CAS01."));
     let csrf = page.csrf();
     // A refused value: the page shows the cmdlet's own message, as the
     // Shell prints it, and nothing changes.
@@ -336,16 +387,17 @@ fn the_imap4_settings_page_runs_set_imapsettings_and_shows_its_warning_and_its_r
 }
 
 #[test]
-fn the_pop3_settings_page_sets_the_banner_and_the_time_outs() {
+fn the_pop3_settings_page_sets_the_banner_the_time_outs_and_the_sort_order() {
     let eac = Eac::start(900);
     let fr = Curl::new("fr-FR,fr");
     assert_eq!(fr.sign_in(&eac, "administrator", PASSWORD).status, 303);
     let url = eac.url("/ecp/servers/servers/pop");
     let page = fr.get(&url);
     for field in [
-        "<label for=\"Banner\">Bannière :</label><br><input type=\"text\" id=\"Banner\" name=\"Banner\" value=\"The Microsoft Exchange POP3 service is ready.\"",
-        "id=\"AuthenticatedConnectionTimeout\" name=\"AuthenticatedConnectionTimeout\" value=\"00:30:00\"",
-        "<label for=\"PreAuthenticatedConnectionTimeout\">Délai d’expiration des connexions non authentifiées (hh:mm:ss) :</label><br><input type=\"text\" id=\"PreAuthenticatedConnectionTimeout\" name=\"PreAuthenticatedConnectionTimeout\" value=\"00:01:00\"",
+        "<label for=\"Banner\">Chaîne de bannière :</label><br><input type=\"text\" id=\"Banner\" name=\"Banner\" value=\"The Microsoft Exchange POP3 service is ready.\"",
+        "id=\"AuthenticatedConnectionTimeout\" name=\"AuthenticatedConnectionTimeout\" value=\"1800\"",
+        "<label for=\"MessageRetrievalSortOrder\">Ordre de tri des messages :</label><br><select id=\"MessageRetrievalSortOrder\" name=\"MessageRetrievalSortOrder\"><option value=\"Ascending\" selected>Croissant</option><option value=\"Descending\">Décroissant</option></select>",
+        "<label for=\"PreAuthenticatedConnectionTimeout\">Délai d’expiration non authentifié (secondes) :</label><br><input type=\"text\" id=\"PreAuthenticatedConnectionTimeout\" name=\"PreAuthenticatedConnectionTimeout\" value=\"60\"",
     ] {
         assert!(page.body.contains(field), "{field}\n{}", page.body);
     }
@@ -353,29 +405,31 @@ fn the_pop3_settings_page_sets_the_banner_and_the_time_outs() {
     // Refused below Exchange's 30 seconds: the Shell's message, nothing changed.
     let message =
         shell_message(&eac, "Set-PopSettings", "Set-PopSettings -PreAuthenticatedConnectionTimeout '00:00:10'");
-    let r = fr.post(&url, &[("csrf", &csrf), ("PreAuthenticatedConnectionTimeout", "00:00:10")]);
+    let r = fr.post(&url, &[("csrf", &csrf), ("PreAuthenticatedConnectionTimeout", "10")]);
     assert_refused_with(&r, &message);
     assert_eq!(eac.shell("(Get-PopSettings).PreAuthenticatedConnectionTimeout.TotalSeconds").stdout, "60\n");
-    // Saved: one Set-PopSettings with what changed; the page shows the store's values.
+    // Saved: one Set-PopSettings with what changed, the seconds sent as
+    // TimeSpans; the page shows the store's values.
     let r = fr.post(
         &url,
         &[
             ("csrf", &csrf),
             ("Banner", "CAS01 POP3 ready"),
-            ("AuthenticatedConnectionTimeout", "01:00:00"),
-            ("PreAuthenticatedConnectionTimeout", "00:02:00"),
+            ("AuthenticatedConnectionTimeout", "3600"),
+            ("PreAuthenticatedConnectionTimeout", "120"),
+            ("MessageRetrievalSortOrder", "Descending"),
         ],
     );
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(r.body.contains("name=\"PreAuthenticatedConnectionTimeout\" value=\"00:02:00\""), "{}", r.body);
-    let r = eac.shell("Get-PopSettings | Format-List Banner,*Timeout");
+    assert!(r.body.contains("name=\"PreAuthenticatedConnectionTimeout\" value=\"120\""), "{}", r.body);
+    let r = eac.shell("Get-PopSettings | Format-List Banner,*Timeout,MessageRetrievalSortOrder");
     assert_eq!(
         r.stdout.trim(),
-        "Banner                            : CAS01 POP3 ready\nAuthenticatedConnectionTimeout    : 01:00:00\nPreAuthenticatedConnectionTimeout : 00:02:00"
+        "Banner                            : CAS01 POP3 ready\nAuthenticatedConnectionTimeout    : 01:00:00\nPreAuthenticatedConnectionTimeout : 00:02:00\nMessageRetrievalSortOrder         : Descending"
     );
     let log = fr.get(&eac.url("/ecp/commandlog"));
     assert!(
-        log.body.contains("<code>Set-PopSettings -Banner 'CAS01 POP3 ready' -AuthenticatedConnectionTimeout '01:00:00' -PreAuthenticatedConnectionTimeout '00:02:00'</code>"),
+        log.body.contains("<code>Set-PopSettings -Banner 'CAS01 POP3 ready' -AuthenticatedConnectionTimeout '01:00:00' -PreAuthenticatedConnectionTimeout '00:02:00' -MessageRetrievalSortOrder 'Descending'</code>"),
         "{}",
         log.body
     );

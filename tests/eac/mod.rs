@@ -3,7 +3,10 @@
 //! its HTTP side driven with curl (`http`: sign-in refusals, CSRF, cookies,
 //! expiry, role groups re-read at each request), and the seeds walked in a
 //! real browser, in French and in English (`seeds`: Debian's chromium
-//! through chromedriver, one chromedriver for the module).
+//! through chromedriver, one chromedriver for the module), as are a
+//! mailbox's life (`recipients_browser`) and the server pages with Show
+//! Command Logging (`servers_browser`); `recipients` drives the recipients
+//! pages with curl.
 
 mod browser;
 mod cmdlets;
@@ -12,3 +15,4 @@ mod http;
 mod recipients;
 mod recipients_browser;
 mod seeds;
+mod servers_browser;

@@ -137,7 +137,7 @@ fn seed_004_pop3_disabled_in_the_english_eac() {
             mailbox_features: "mailbox features",
             disable: "Disable",
             confirm: None,
-            save: "Save",
+            save: "save",
             field: "pop",
             before: "POP3: Enabled",
             after: "POP3: Disabled",

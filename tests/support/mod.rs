@@ -9,6 +9,7 @@ pub mod access;
 pub mod env;
 pub mod fetchmail;
 pub mod ports;
+pub mod postgres;
 pub mod pty;
 pub mod python;
 pub mod shell;

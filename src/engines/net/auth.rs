@@ -58,8 +58,7 @@ pub struct Authenticator {
     /// The protocol whose per-mailbox switch (ImapEnabled, PopEnabled) a
     /// login needs; None for SMTP submission, which has none.
     protocol: Option<Protocol>,
-    store_path: PathBuf,
-    store: Arc<Mutex<Option<Store>>>,
+    store: StoreHandle,
     cache: Arc<CredentialCache>,
     throttle: Arc<Throttle>,
     pool: VerifyPool,
@@ -96,8 +95,7 @@ impl Authenticator {
     ) -> Authenticator {
         Authenticator {
             protocol,
-            store_path: store_path.to_path_buf(),
-            store: Arc::default(),
+            store: StoreHandle { path: store_path.to_path_buf(), store: Arc::default() },
             cache: Arc::new(CredentialCache::new()),
             throttle: Arc::new(throttle),
             pool,
@@ -130,23 +128,15 @@ impl Authenticator {
         f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let store = self.store.clone();
-        let path = self.store_path.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            if guard.is_none() {
-                *guard = Some(Store::open_existing(&path)?);
-            }
-            let Some(s) = guard.as_ref() else {
-                return Err(StoreError::Corrupt("the store connection vanished".into()));
-            };
-            let out = f(s);
-            if out.is_err() {
-                *guard = None;
-            }
-            out
-        })
-        .await;
+        let joined = tokio::task::spawn_blocking(move || store.with(f)).await;
         joined.unwrap_or_else(|e| Err(StoreError::Corrupt(format!("store task failed: {e}"))))
+    }
+
+    /// The service's store connection, for code already off the async
+    /// threads (the delivery task's lookups inside a mailbox database
+    /// transaction).
+    pub fn store_handle(&self) -> StoreHandle {
+        self.store.clone()
     }
 
     pub async fn login(&self, caller: Caller, user: &str, password: &str) -> LoginOutcome {
@@ -258,6 +248,33 @@ impl Authenticator {
             Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol.is_none_or(|p| protocol_enabled(&m, p))))
         })
         .await
+    }
+}
+
+/// A service's own connection to the config store, opened on first use
+/// and reopened after an error; cloning shares it.
+#[derive(Clone)]
+pub struct StoreHandle {
+    path: PathBuf,
+    store: Arc<Mutex<Option<Store>>>,
+}
+
+impl StoreHandle {
+    /// Runs `f` with the connection (blocking: call it off the async
+    /// threads).
+    pub fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            *guard = Some(Store::open_existing(&self.path)?);
+        }
+        let Some(s) = guard.as_ref() else {
+            return Err(StoreError::Corrupt("the store connection vanished".into()));
+        };
+        let out = f(s);
+        if out.is_err() {
+            *guard = None;
+        }
+        out
     }
 }
 

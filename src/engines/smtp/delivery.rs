@@ -1,33 +1,130 @@
 //! The Transport service's delivery task (Exchange's Mailbox Transport
 //! Delivery, in the same process for now): takes what is Ready in the
 //! queue, stores each recipient's copy in its Inbox exactly once, then
-//! lets the queue forget it. Woken by every enqueue; at start it delivers
-//! whatever an earlier run left (a crash after the `250`).
+//! lets the queue forget it. Woken by every enqueue, and it looks again
+//! twice a second for what a cmdlet released (Resume-Message,
+//! Resume-Queue, Retry-Queue); at start it delivers whatever an earlier
+//! run left (a crash after the `250`).
+//!
+//! Each recipient is looked up again in the directory as it is stored: a
+//! mailbox removed since the message was queued fails the recipient with
+//! `550 5.1.1 RESOLVER.ADR.RecipNotFound; not found`, and a sender inside
+//! the organization gets a non-delivery report, queued in the same
+//! transaction that records the failure. A sender outside it (no send
+//! connector can carry the report yet) leaves the recipient Failed in the
+//! Unreachable queue; a null sender (a report itself) gets nothing.
+//!
+//! Set-TransportService's settings, read at start: a message that waits
+//! longer than MessageExpirationTimeout (held, suspended or failing)
+//! expires, its recipients failed with `550 4.4.7 QUEUE.Expired; message
+//! expired` and reported the same way; after a failed attempt delivery
+//! waits MessageRetryInterval, the delivery queue in Retry with the error
+//! and the next retry time (Get-Queue; Retry-Queue brings the time
+//! forward; the next attempt that works clears them); one transaction delivers to at most
+//! MaxConcurrentMailboxDeliveries mailboxes (and 64 copies).
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
 use super::context::Queue;
+use super::ndr::{self, FailedRecipient};
+use super::texts;
+use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
 use crate::engines::net::mail_pool::MailPool;
-use crate::store::mail::{Delivery, MailError};
-use crate::store::queue::PendingDelivery;
+use crate::store::mail::{Delivered, Delivery, MailError};
+use crate::store::queue::{Failure, NewQueued, PendingDelivery, QueueDb, QueueRetry};
+use crate::store::transport::TransportService;
+use crate::store::{ServerInfo, StoreError};
 
+/// Copies stored at most in one transaction of the mailbox database (one
+/// fsync for the lot).
 const BATCH: usize = 64;
-/// After a failure that may pass (the mailbox database busy), try again.
-const RETRY: Duration = Duration::from_secs(5);
+/// How often an idle task looks for messages a cmdlet released.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
-pub async fn run(queue: Queue, mail: MailPool, shutdown: watch::Receiver<bool>) {
+/// What the delivery task is given.
+pub struct Parts {
+    pub queue: Queue,
+    pub mail: MailPool,
+    /// The directory, asked at delivery time.
+    pub directory: StoreHandle,
+    pub server: ServerInfo,
+}
+
+/// What the delivery task works with.
+struct Deliverer {
+    queue: Queue,
+    mail: MailPool,
+    directory: StoreHandle,
+    server: ServerInfo,
+    /// Set-TransportService's settings, read when the task starts.
+    settings: TransportService,
+    /// The delivery queue may be in Retry (so the next attempt that works
+    /// clears it). True at start: an earlier run may have left it so.
+    retrying: AtomicBool,
+}
+
+impl Deliverer {
+    /// How many mailboxes one transaction delivers to at most.
+    fn mailboxes(&self) -> usize {
+        self.settings.max_concurrent_mailbox_deliveries.clamp(1, 256) as usize
+    }
+
+    fn retry(&self) -> Duration {
+        Duration::from_secs(self.settings.message_retry_interval.max(1) as u64)
+    }
+}
+
+/// Reads Set-TransportService's settings (until the store answers), then
+/// delivers until the service stops.
+pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
+    let mut stop = shutdown.clone();
+    let settings = loop {
+        let directory = p.directory.clone();
+        let read = tokio::task::spawn_blocking(move || directory.with(|s| s.transport_service())).await;
+        match read {
+            Ok(Ok(settings)) => break settings,
+            Ok(Err(e)) => eprintln!("mailsh: delivery: the Transport service's settings could not be read: {e}"),
+            Err(e) => eprintln!("mailsh: delivery: {e}"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+            () = stopped(&mut stop) => return,
+        }
+    };
+    let d = Deliverer {
+        queue: p.queue,
+        mail: p.mail,
+        directory: p.directory,
+        server: p.server,
+        settings,
+        retrying: AtomicBool::new(true),
+    };
+    run(d, shutdown).await;
+}
+
+async fn run(d: Deliverer, shutdown: watch::Receiver<bool>) {
     let mut stop = shutdown.clone();
     loop {
-        let worked = match deliver_batch(&queue, &mail).await {
-            Ok(n) => n > 0,
+        let step = async { Ok::<_, MailError>(expire(&d).await? + deliver_batch(&d).await?) };
+        let worked = match step.await {
+            Ok(n) => {
+                if d.retrying.swap(false, Ordering::Relaxed)
+                    && let Err(e) = blocking(&d.queue, QueueDb::clear_delivery_retry).await
+                {
+                    eprintln!("mailsh: delivery: the queue's retry state could not be cleared: {e}");
+                    d.retrying.store(true, Ordering::Relaxed);
+                }
+                n > 0
+            }
             Err(e) => {
                 eprintln!("mailsh: delivery: {e}");
-                tokio::select! {
-                    () = tokio::time::sleep(RETRY) => {}
-                    () = stopped(&mut stop) => return,
+                if retry_later(&d, &e, &mut stop).await {
+                    return;
                 }
                 continue;
             }
@@ -39,16 +136,50 @@ pub async fn run(queue: Queue, mail: MailPool, shutdown: watch::Receiver<bool>) 
             continue;
         }
         tokio::select! {
-            () = queue.wake.notified() => {}
-            () = tokio::time::sleep(RETRY) => {}
+            () = d.queue.wake.notified() => {}
+            () = tokio::time::sleep(LOOK_AGAIN) => {}
             () = stopped(&mut stop) => return,
+        }
+    }
+}
+
+/// After a failed attempt: the delivery queue in Retry (why, and when it is
+/// tried again), then the wait until that time, which Retry-Queue may bring
+/// forward. True when the service stops meanwhile.
+async fn retry_later(d: &Deliverer, e: &MailError, stop: &mut watch::Receiver<bool>) -> bool {
+    let now = crate::store::clock::now_unix();
+    let retry = QueueRetry {
+        last_error: format!("{} {e}", texts::TRANSIENT_DELIVERY),
+        last_retry: now,
+        next_retry: now + d.retry().as_secs() as i64,
+    };
+    d.retrying.store(true, Ordering::Relaxed);
+    let recorded = blocking(&d.queue, move |db| db.set_delivery_retry(&retry)).await;
+    if let Err(e) = &recorded {
+        eprintln!("mailsh: delivery: the queue's retry state could not be recorded: {e}");
+    }
+    let deadline = tokio::time::Instant::now() + d.retry();
+    loop {
+        let wait = deadline.saturating_duration_since(tokio::time::Instant::now()).min(LOOK_AGAIN);
+        if wait.is_zero() {
+            return false;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = stopped(stop) => return true,
+        }
+        if recorded.is_ok()
+            && let Ok(Some(r)) = blocking(&d.queue, |db| db.delivery_retry()).await
+            && r.next_retry <= crate::store::clock::now_unix()
+        {
+            return false;
         }
     }
 }
 
 async fn blocking<T: Send + 'static>(
     queue: &Queue,
-    f: impl FnOnce(&mut crate::store::queue::QueueDb) -> Result<T, MailError> + Send + 'static,
+    f: impl FnOnce(&mut QueueDb) -> Result<T, MailError> + Send + 'static,
 ) -> Result<T, MailError> {
     let db = queue.db.clone();
     tokio::task::spawn_blocking(move || f(&mut db.lock().unwrap_or_else(|p| p.into_inner())))
@@ -56,36 +187,168 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
 }
 
+fn directory_error(e: StoreError) -> MailError {
+    MailError::Task(format!("the directory could not be read: {e}"))
+}
+
 /// One batch of the queue: read, stored in the mailboxes in one
-/// transaction, then forgotten by the queue in one transaction.
-async fn deliver_batch(queue: &Queue, mail: &MailPool) -> Result<usize, MailError> {
-    let batch: Vec<(PendingDelivery, Vec<u8>)> = blocking(queue, |db| {
-        let pending = db.pending(BATCH)?;
-        let mut out = Vec::with_capacity(pending.len());
-        for d in pending {
-            // A message removed meanwhile has nothing left to deliver.
-            if let Some(raw) = db.message_raw(d.message_id)? {
-                out.push((d, raw));
+/// transaction, then forgotten by the queue (failures with their reports)
+/// in one transaction each.
+async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
+    let mailboxes = d.mailboxes();
+    let batch = with_raw(&d.queue, move |db| Ok(within_mailboxes(db.pending(BATCH)?, mailboxes))).await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let deliveries: Vec<Delivery> = batch
+        .iter()
+        .map(|(p, raw)| Delivery {
+            key: format!("{}/{}", p.message_guid, p.recipient.address.to_lowercase()),
+            guid: p.recipient.mailbox_guid.clone(),
+            internal_date: p.received,
+            raw: raw.clone(),
+        })
+        .collect();
+    let directory = d.directory.clone();
+    let outcomes = d
+        .mail
+        .run(move |db| {
+            let mut exists = |guid: &str| directory.with(|s| s.mailbox_exists(guid)).map_err(directory_error);
+            db.deliver_all(&deliveries, &mut exists)
+        })
+        .await?;
+    let n = batch.len();
+    let mut done = Vec::new();
+    let mut gone = Vec::new();
+    for ((p, raw), outcome) in batch.into_iter().zip(outcomes) {
+        match outcome {
+            Delivered::Now(_) | Delivered::Already(_) => done.push((p.message_id, p.recipient.address)),
+            Delivered::NoMailbox => gone.push((p, raw, texts::RECIPIENT_GONE)),
+        }
+    }
+    if !done.is_empty() {
+        blocking(&d.queue, move |db| db.delivered_all(&done)).await?;
+    }
+    fail(d, gone).await?;
+    Ok(n)
+}
+
+/// The oldest deliveries of `pending` that go to at most `mailboxes`
+/// mailboxes (MaxConcurrentMailboxDeliveries): the batch stops before the
+/// first delivery to one more, so the queue's order is kept.
+fn within_mailboxes(mut pending: Vec<PendingDelivery>, mailboxes: usize) -> Vec<PendingDelivery> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut keep = pending.len();
+    for (i, p) in pending.iter().enumerate() {
+        let guid = p.recipient.mailbox_guid.as_str();
+        if !seen.contains(&guid) {
+            if seen.len() == mailboxes {
+                keep = i;
+                break;
+            }
+            seen.push(guid);
+        }
+    }
+    pending.truncate(keep);
+    pending
+}
+
+/// Pending deliveries as `pick` chooses them, each with its message (a
+/// message removed meanwhile has nothing left to deliver).
+async fn with_raw(
+    queue: &Queue,
+    pick: impl FnOnce(&QueueDb) -> Result<Vec<PendingDelivery>, MailError> + Send + 'static,
+) -> Result<Vec<(PendingDelivery, Vec<u8>)>, MailError> {
+    blocking(queue, move |db| {
+        let mut out = Vec::new();
+        for p in pick(db)? {
+            if let Some(raw) = db.message_raw(p.message_id)? {
+                out.push((p, raw));
             }
         }
         Ok(out)
     })
-    .await?;
-    if batch.is_empty() {
-        return Ok(0);
-    }
-    let done: Vec<(i64, String)> = batch.iter().map(|(d, _)| (d.message_id, d.recipient.address.clone())).collect();
-    let deliveries: Vec<Delivery> = batch
-        .into_iter()
-        .map(|(d, raw)| Delivery {
-            key: format!("{}/{}", d.message_guid, d.recipient.address.to_lowercase()),
-            guid: d.recipient.mailbox_guid,
-            internal_date: d.received,
-            raw,
-        })
-        .collect();
-    mail.run(move |db| db.deliver_all(&deliveries)).await?;
-    let n = done.len();
-    blocking(queue, move |db| db.delivered_all(&done)).await?;
+    .await
+}
+
+/// The recipients whose messages waited past MessageExpirationTimeout
+/// fail with 4.4.7, reported to their senders.
+async fn expire(d: &Deliverer) -> Result<usize, MailError> {
+    let cutoff = crate::store::clock::now_unix() - d.settings.message_expiration_timeout;
+    let expired = with_raw(&d.queue, move |db| db.expired(cutoff, BATCH)).await?;
+    let n = expired.len();
+    fail(d, expired.into_iter().map(|(p, raw)| (p, raw, texts::MESSAGE_EXPIRED)).collect()).await?;
     Ok(n)
+}
+
+/// Recipients failed for good, with the reply that says why: recorded, and
+/// reported, in one transaction of the queue.
+async fn fail(d: &Deliverer, failed: Vec<(PendingDelivery, Vec<u8>, &'static str)>) -> Result<(), MailError> {
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let (failures, reports) = reports_for(d, failed).await?;
+    blocking(&d.queue, move |db| db.failed_all(&failures, &reports)).await
+}
+
+/// The failures of a batch and the reports to their senders: one report
+/// per message, to a sender that is a mailbox of the organization.
+async fn reports_for(
+    d: &Deliverer,
+    gone: Vec<(PendingDelivery, Vec<u8>, &'static str)>,
+) -> Result<(Vec<Failure>, Vec<NewQueued>), MailError> {
+    let directory = d.directory.clone();
+    let fqdn = d.server.fqdn.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut by_message: BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<FailedRecipient>)> = BTreeMap::new();
+        for (p, raw, reply) in gone {
+            let failed = FailedRecipient { address: p.recipient.address.clone(), reply: reply.into() };
+            by_message.entry(p.message_id).or_insert_with(|| (p, raw, Vec::new())).2.push(failed);
+        }
+        let mut failures = Vec::new();
+        let mut reports = Vec::new();
+        for (message_id, (p, raw, failed)) in by_message {
+            let report = directory
+                .with(|s| ndr::for_sender(s, &fqdn, &p.sender, &raw, p.received, &failed))
+                .map_err(directory_error)?;
+            // A null sender needs no report; one outside the organization
+            // cannot be sent one yet, so its recipients stay visible.
+            let reported = p.sender.is_empty() || report.is_some();
+            failures.extend(failed.into_iter().map(|f| Failure {
+                message_id,
+                address: f.address,
+                reason: f.reply,
+                reported,
+            }));
+            reports.extend(report);
+        }
+        Ok((failures, reports))
+    })
+    .await
+    .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::queue::QueuedRecipient;
+
+    fn to(message_id: i64, mailbox: &str) -> PendingDelivery {
+        PendingDelivery {
+            message_id,
+            message_guid: format!("m{message_id}"),
+            sender: String::new(),
+            received: 0,
+            recipient: QueuedRecipient { address: format!("{mailbox}@contoso.com"), mailbox_guid: mailbox.into() },
+        }
+    }
+
+    #[test]
+    fn a_batch_goes_to_at_most_max_concurrent_mailbox_deliveries_mailboxes_in_queue_order() {
+        let pending = vec![to(1, "a"), to(2, "b"), to(3, "a"), to(4, "c"), to(5, "b")];
+        let ids = |v: Vec<PendingDelivery>| v.into_iter().map(|p| p.message_id).collect::<Vec<_>>();
+        assert_eq!(ids(within_mailboxes(pending.clone(), 2)), [1, 2, 3]);
+        assert_eq!(ids(within_mailboxes(pending.clone(), 1)), [1]);
+        assert_eq!(ids(within_mailboxes(pending, 3)), [1, 2, 3, 4, 5]);
+    }
 }

@@ -22,6 +22,7 @@ mod commands;
 mod context;
 mod delivery;
 mod handoff;
+pub mod ndr;
 mod session;
 pub mod texts;
 
@@ -58,7 +59,15 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
     };
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
-        let delivering = shared.queue.clone().map(|q| tokio::spawn(delivery::run(q, shared.mail.clone(), shutdown)));
+        let delivering = shared.queue.clone().map(|queue| {
+            let parts = delivery::Parts {
+                queue,
+                mail: shared.mail.clone(),
+                directory: shared.directory.store_handle(),
+                server: shared.server.clone(),
+            };
+            tokio::spawn(delivery::start(parts, shutdown))
+        });
         let handler = Arc::new(session::Smtp { shared });
         let taking_handoffs = handoffs.map(|h| tokio::spawn(h.run(handler.clone())));
         sessions.run(handler).await;

@@ -57,3 +57,16 @@ pub const SEND_AS_DENIED: &str = "550 5.7.60 SMTP; Client does not have permissi
 /// The Transport service could not be reached or failed while storing.
 pub const TRY_LATER: &str = "451 4.7.0 Temporary server error. Please try again later. PRX2";
 pub const STORE_UNAVAILABLE: &str = "451 4.3.2 Temporary server error. Please try again later (unconfirmed)";
+
+/// Delivery found the recipient's mailbox gone (Exchange's categorizer and
+/// Mailbox Transport Delivery: LocalRecipientAddressUnknown).
+pub const RECIPIENT_GONE: &str = "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found";
+/// Remove-Message -WithNDR $true.
+pub const DELETED_BY_ADMIN: &str = "550 4.3.2 QUEUE.Admin; message deleted by administrative action";
+/// A delivery attempt that failed for now (the mailbox database busy or
+/// unwritable): the delivery queue's LastError, followed by the error.
+/// Modelled on Mailbox Transport Delivery's transient storage failures
+/// (unconfirmed).
+pub const TRANSIENT_DELIVERY: &str = "432 4.2.0 STOREDRV.Deliver.Exception:StorageTransientException; Failed to process message due to a transient exception with message";
+/// A message that waited past MessageExpirationTimeout.
+pub const MESSAGE_EXPIRED: &str = "550 4.4.7 QUEUE.Expired; message expired";

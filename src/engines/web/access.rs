@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use super::labels::Lang;
-use super::sessions::{LoggedCommand, SESSION_COOKIE, Session, cookie, same_token};
+use super::sessions::{LoggedCommand, NoSession, SESSION_COOKIE, Session, cookie, same_token};
 use super::{App, CommandOutcome, page};
 use crate::store::Mailbox;
 use crate::store::role_groups::Reach;
@@ -67,6 +67,19 @@ impl Admin {
         }
     }
 
+    /// What every form that changes a mailbox does first: the form's
+    /// token and the member's groups are checked (nothing is read from the
+    /// form before), then the mailbox it names is loaded.
+    pub async fn mailbox_to_change(
+        &self,
+        app: &App,
+        form: &HashMap<String, String>,
+        guid: String,
+    ) -> Result<Mailbox, Response> {
+        self.check_recipient_change(form)?;
+        self.mailbox(app, guid).await
+    }
+
     /// The page refused to this member's groups.
     pub fn forbidden(&self) -> Response {
         page::refusal(self.lang, StatusCode::FORBIDDEN, self.lang.labels().forbidden)
@@ -89,10 +102,16 @@ impl Admin {
         let outcome = tokio::task::spawn_blocking(move || runner.run(&store, &caller, &line))
             .await
             .unwrap_or_else(|e| CommandOutcome { errors: vec![e.to_string()], warnings: vec![] });
-        app.sessions.log_command(
-            &self.token,
-            LoggedCommand { started, ended: SystemTime::now(), line: shown, errors: outcome.errors.clone() },
-        );
+        if let Err(e) = app
+            .sessions
+            .log_command(&self.token, LoggedCommand { started, line: shown, errors: outcome.errors.clone() })
+        {
+            // The command ran; only Show Command Logging misses it.
+            eprintln!(
+                "{} W3SVC: a command could not be added to Show Command Logging: {e}",
+                crate::engines::net::time::iso_now()
+            );
+        }
         outcome
     }
 }
@@ -116,13 +135,17 @@ impl FromRequestParts<App> for Admin {
         let Some(token) = token else { return Err(to_sign_in(false)) };
         let session = match app.sessions.touch(&token) {
             Ok(s) => s,
-            Err(expired) => return Err(to_sign_in(expired)),
+            Err(NoSession::Expired) => return Err(to_sign_in(true)),
+            Err(NoSession::Unknown) => return Err(to_sign_in(false)),
+            Err(NoSession::Unavailable(e)) => return Err(page::unavailable(lang, &e)),
         };
         let guid = session.guid.clone();
         let reach = match app.auth.with_store(move |s| s.reach_of(&guid)).await {
             Ok(Some(reach)) => reach,
             Ok(None) => {
-                app.sessions.end(&token);
+                // Out of every group: signed out (were this to fail, the
+                // groups are read again at the next request anyway).
+                let _ = app.sessions.end(&token);
                 return Err(to_sign_in(false));
             }
             Err(e) => return Err(page::unavailable(lang, &e.to_string())),

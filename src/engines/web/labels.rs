@@ -48,11 +48,24 @@ impl Lang {
     }
 }
 
+/// One language's texts. The English table is Exchange 2013 CU23's own:
+/// each value is the English text of the resource named beside it, read
+/// from the Exchange admin center's resources
+/// (`Microsoft.Exchange.Management.ControlPanel.dll`: `Strings`,
+/// `ClientStrings`, `EditMailbox`) or, where the page shows a cmdlet's
+/// text, from `Microsoft.Exchange.Management.dll`'s `Strings`, as
+/// published in github.com/PiratesRE/exchange_diff and
+/// github.com/evilashz/exchange-server-27065 (byte-identical). A value
+/// marked "mailsh's own" has no Exchange resource: either the text is not
+/// in those binaries (the sign-in page is OWA's logon.aspx, whose strings
+/// are in `Microsoft.Exchange.Clients.Strings.dll`, published in neither),
+/// or Exchange's EAC has no such element (paging, the certificate name,
+/// calendar items and the Outlook Web App URL, which Exchange 2013 sets
+/// only in the Shell).
 pub struct Labels {
     pub title: &'static str,
     pub sign_in: &'static str,
     pub sign_in_hint: &'static str,
-    pub user_name: &'static str,
     pub password: &'static str,
     pub sign_in_refused: &'static str,
     pub sign_in_busy: &'static str,
@@ -73,13 +86,20 @@ pub struct Labels {
     pub user_mailbox: &'static str,
     pub previous: &'static str,
     pub next: &'static str,
-    /// `{first}`, `{last}`, `{total}`.
-    pub items: &'static str,
+    /// `{selected}`, `{total}`: the list's status line.
+    pub selected_of_total: &'static str,
+    /// `{first}`, `{last}`: the rows this page shows.
+    pub page_range: &'static str,
     pub edit: &'static str,
     pub user_mailbox_dialog: &'static str,
     pub general: &'static str,
     pub mailbox_features: &'static str,
     pub email_connectivity: &'static str,
+    /// Email Connectivity's four lines, each followed by the state.
+    pub owa_feature: &'static str,
+    pub imap_feature: &'static str,
+    pub pop_feature: &'static str,
+    pub mapi_feature: &'static str,
     pub name: &'static str,
     pub alias: &'static str,
     pub upn: &'static str,
@@ -94,21 +114,22 @@ pub struct Labels {
     pub mapi_warning: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
-    /// How a protocol and its state are joined ("IMAP4: Enabled").
-    pub state_separator: &'static str,
     pub server_name: &'static str,
-    pub server_role: &'static str,
+    pub server_roles: &'static str,
     pub version: &'static str,
     pub command: &'static str,
-    pub start_execution: &'static str,
-    pub end_execution: &'static str,
+    pub start_time: &'static str,
     pub status: &'static str,
     pub completed: &'static str,
     pub failed: &'static str,
     pub no_commands: &'static str,
     pub logon_method: &'static str,
+    /// LoginType's members, in `LoginType::MEMBERS` order.
+    pub login_types: [&'static str; 3],
     pub plain_bindings: &'static str,
     pub ssl_bindings: &'static str,
+    /// How the bindings' boxes are typed.
+    pub bindings_hint: &'static str,
     pub certificate_name: &'static str,
     pub banner: &'static str,
     pub authenticated_timeout: &'static str,
@@ -116,7 +137,14 @@ pub struct Labels {
     pub max_connections: &'static str,
     pub max_from_ip: &'static str,
     pub max_per_user: &'static str,
+    pub max_command_size: &'static str,
     pub retrieval_format: &'static str,
+    /// MessageRetrievalMimeFormat's members, in `MimeTextFormat::MEMBERS` order.
+    pub mime_formats: [&'static str; 7],
+    /// POP3's MessageRetrievalSortOrder.
+    pub sort_order: &'static str,
+    /// Its members, in `SortOrder::MEMBERS` order.
+    pub sort_orders: [&'static str; 2],
     pub calendar_items: &'static str,
     pub owa_url: &'static str,
     /// `{protocol}`, `{server}`: shown beside the settings' form.
@@ -139,106 +167,235 @@ pub struct Labels {
     pub delete_warning: &'static str,
 }
 
+/// Above each text, the Exchange resource it is (`Strings:` and
+/// `ClientStrings:` are the EAC's, `EditMailbox:` its field help, `Tasks:`
+/// the cmdlets' `Microsoft.Exchange.Management.Tasks.Strings`), or
+/// "mailsh's own" and why.
 pub static EN: Labels = Labels {
+    // ClientStrings:EnterpriseMainHeader
     title: "Exchange admin center",
+    // mailsh's own (logon.aspx, unpublished)
     sign_in: "sign in",
+    // mailsh's own (logon.aspx, unpublished; Exchange labels the box by the OWA directory's LogonFormat)
     sign_in_hint: "Domain\\user name, user principal name or email address:",
-    user_name: "User name",
-    password: "Password",
+    // Strings:AdminPasswordLabel
+    password: "Password:",
+    // mailsh's own (logon.aspx, unpublished)
     sign_in_refused: "The user name or password you entered isn't correct, or you don't have permission to use the Exchange admin center. Try entering them again.",
+    // mailsh's own (the bounded password pool)
     sign_in_busy: "The server is busy. Try again in a moment.",
-    session_expired: "Your session has expired. Please sign in again.",
-    sign_out: "sign out",
-    forbidden: "You don't have sufficient permissions. This operation can only be performed by a manager of the group.",
-    form_expired: "This page has expired or was not sent by the Exchange admin center. Nothing was changed.",
-    not_found: "The page you requested couldn't be found.",
+    // Strings:SessionTimeout
+    session_expired: "The session has expired. Please sign in and try again.",
+    // Strings:SignOff
+    sign_out: "Sign out",
+    // Strings:NoPermissionToView
+    forbidden: "You don't have permissions to view this page.",
+    // Strings:InvalidCanary (the EAC's CSRF check)
+    form_expired: "Sorry, your request couldn't be completed. Try deleting the cookies from your browser, and then sign in again. If the problem continues, contact your helpdesk.",
+    // Strings:UrlNotFoundMessage
+    not_found: "The specified page couldn't be found.",
+    // Strings:UsersAndGroups
     recipients: "recipients",
+    // Strings:Mailboxes
     mailboxes: "mailboxes",
+    // Strings:ServerManagement
     servers: "servers",
+    // Strings:ServerManagement
     servers_tab: "servers",
+    // Strings:CmdLogButtonText
     command_logging: "Show Command Logging",
+    // Strings:SearchButtonText
     search: "search",
+    // Strings:DisplayName
     display_name: "DISPLAY NAME",
+    // Strings:MailboxType
     mailbox_type: "MAILBOX TYPE",
+    // Strings:EmailAddressesText
     email_address: "EMAIL ADDRESS",
+    // Strings:UserMailboxText
     user_mailbox: "User",
-    previous: "previous",
-    next: "next",
-    items: "{first} - {last} of {total} total",
+    // Strings:PreviousePage
+    previous: "Previous page",
+    // Strings:NextPage
+    next: "Next page",
+    // Strings:ListViewStatusText
+    selected_of_total: "{selected} selected of {total} total",
+    // mailsh's own (Exchange's list scrolls; mailsh's pages)
+    page_range: "{first} - {last}",
+    // Strings:EditCommandText
     edit: "Edit",
+    // Strings:EditMailboxTitle
     user_mailbox_dialog: "User Mailbox",
+    // Strings:General
     general: "general",
+    // Strings:MailboxFeatures
     mailbox_features: "mailbox features",
+    // Strings:EmailConnectivityFeatures
     email_connectivity: "Email Connectivity",
+    // Strings:OWAFeatureLabel
+    owa_feature: "Outlook Web App:",
+    // Strings:IMAPFeatureLabel
+    imap_feature: "IMAP:",
+    // Strings:POPFeatureLabel
+    pop_feature: "POP3:",
+    // Strings:MAPIFeatureLabel
+    mapi_feature: "MAPI:",
+    // Strings:NameLabel
     name: "Name:",
+    // Strings:AliasLabel
     alias: "Alias:",
+    // Strings:UserLogonNameLabel
     upn: "User logon name:",
+    // ClientStrings:EnabledDisplayText
     enabled: "Enabled",
+    // ClientStrings:DisabledDisplayText
     disabled: "Disabled",
+    // ClientStrings:EnableCommandText
     enable: "Enable",
+    // ClientStrings:DisableCommandText
     disable: "Disable",
-    save: "Save",
-    cancel: "Cancel",
+    // Strings:CommitButtonText
+    save: "save",
+    // Strings:CancelButtonText
+    cancel: "cancel",
+    // mailsh's own (Exchange closes the dialog)
     saved: "Your changes have been saved.",
+    // mailsh's own (Exchange hides the controls)
     read_only: "You have read-only access: changes can't be made here.",
-    mapi_warning: "Are you sure you want to disable MAPI? Users won't be able to use Outlook to access their mailbox.",
-    yes: "Yes",
-    no: "No",
-    state_separator: ": ",
+    // Strings:DisableMAPIConfirmationText
+    mapi_warning: "Are you sure you want to disable MAPI?",
+    // ClientStrings:Yes (the message box's buttons)
+    yes: "yes",
+    // ClientStrings:No
+    no: "no",
+    // ClientStrings:ServerNameColumnText
     server_name: "NAME",
-    server_role: "SERVER ROLE",
+    // Strings:ServerRolesColumnHeader
+    server_roles: "SERVER ROLES",
+    // Strings:VersionColumnHeader
     version: "VERSION",
+    // Strings:CmdLogCommand
     command: "Command",
-    start_execution: "Start Execution",
-    end_execution: "End Execution",
+    // Strings:CmdLogStartTime
+    start_time: "Start Time",
+    // Strings:CmdLogStatus
     status: "Status",
+    // Strings:CmdletCompletedState
     completed: "Completed",
+    // Strings:CmdletFailedState
     failed: "Failed",
+    // mailsh's own (Exchange shows an empty list)
     no_commands: "No cmdlets have been run in this browser session.",
-    logon_method: "Logon input format:",
-    plain_bindings: "Unencrypted or TLS connections (address:port, comma-separated):",
-    ssl_bindings: "Secure connections (SSL) (address:port, comma-separated):",
+    // Strings:PopImapLogon
+    logon_method: "Logon method:",
+    login_types: [
+        // Strings:PopImapBasicLogon (PlainTextLogin)
+        "Basic authentication (Plain text)",
+        // Strings:PopImapIntegratedLogon (PlainTextAuthentication)
+        "Integrated Windows authentication (Plain text)",
+        // Strings:PopImapSecureLogon (SecureLogin)
+        "Secure TLS connection",
+    ],
+    // Strings:PopImapTls
+    plain_bindings: "TLS or unencrypted connections:",
+    // Strings:PopImapSsl
+    ssl_bindings: "Secure Sockets Layer (SSL) connections:",
+    // mailsh's own (Exchange edits a list of LOCAL IP ADDRESSES / PORT)
+    bindings_hint: "address:port, comma-separated",
+    // mailsh's own (Shell-only in Exchange 2013)
     certificate_name: "X.509 certificate name:",
-    banner: "Banner:",
-    authenticated_timeout: "Time-out for authenticated connections (hh:mm:ss):",
-    unauthenticated_timeout: "Time-out for unauthenticated connections (hh:mm:ss):",
+    // Strings:PopImapBannerLabel
+    banner: "Banner string:",
+    // Strings:PopImapAuthTimeout
+    authenticated_timeout: "Authenticated time-out (seconds):",
+    // Strings:PopImapUnauthTimeout
+    unauthenticated_timeout: "Unauthenticated time-out (seconds):",
+    // Strings:PopImapMax
     max_connections: "Maximum connections:",
+    // Strings:PopImapMaxIp
     max_from_ip: "Maximum connections from a single IP address:",
+    // Strings:PopImapMaxUser
     max_per_user: "Maximum connections from a single user:",
+    // Strings:PopImapMaxSize
+    max_command_size: "Maximum command size (bytes):",
+    // Strings:PopImapMIMELabel
     retrieval_format: "Message MIME format:",
+    mime_formats: [
+        // Strings:PopImapTextOnly
+        "Text",
+        // Strings:PopImapHtmlOnly
+        "HTML",
+        // Strings:PopImapHtmlAndTextAlternative
+        "HTML and alternative text",
+        // Strings:PopImapTextEnrichedOnly
+        "Enriched text",
+        // Strings:PopImapTextEnrichedAndTextAlternative
+        "Enriched text and alternative text",
+        // Strings:PopImapBestBodyFormat
+        "Best body format",
+        // Strings:PopImapTnef
+        "TNEF",
+    ],
+    // Strings:PopImapSortLabel
+    sort_order: "Message sort order:",
+    sort_orders: [
+        // Strings:PopImapAscending
+        "Ascending",
+        // Strings:PopImapDescending
+        "Descending",
+    ],
+    // mailsh's own (Shell-only in Exchange 2013)
     calendar_items: "Calendar items retrieval:",
+    // mailsh's own (Shell-only in Exchange 2013)
     owa_url: "Outlook Web App server URL (Custom):",
-    restart_note: "Changes to {protocol} settings only take effect after the Microsoft Exchange {protocol} services are restarted on server {server}.",
+    // Tasks:ChangesTakeEffectAfterRestartingPopImapService (the cmdlet's warning)
+    restart_note: "Changes to {protocol} settings will only take effect after all Microsoft Exchange {protocol} services are restarted on server {server}.",
+    // Strings:EditEmailAddressCaption
     email_address_section: "email address",
+    // Strings:DisplayNameLabel
     display_name_field: "Display name:",
+    // Strings:FirstNameLabel
     first_name: "First name:",
+    // Strings:LastNameLabel
     last_name: "Last name:",
-    addresses_hint: "Each email address type can have one default reply address. The default reply address is displayed in bold.",
+    // EditMailbox:EditMailbox_EmailAddresses
+    addresses_hint: "You can add, change, or delete an email address associated with the user. The user's primary email address is displayed in bold type, but they'll receive email sent to any address in this list.",
+    // Strings:EmailAddressesType
     address_type: "TYPE",
+    // Strings:ProxyAddressTitle
     new_address: "Email address:",
+    // Strings:AddCommandText
     add: "Add",
+    // Strings:RemoveCommandText
     remove: "Remove",
+    // Strings:EmailAddressReply
     make_reply_address: "Make this the reply address",
+    // Strings:NewCommandText
     new: "New",
+    // Strings:DeleteCommandText
     delete: "Delete",
+    // Strings:NewUserMailboxCaption
     new_user_mailbox: "new user mailbox",
+    // Strings:PasswordLabel
     new_password: "New password:",
-    delete_warning: "Deleting an Active Directory user with a mailbox will also delete the mailbox. Are you sure you want to delete “{name}”?",
+    // Strings:DeleteOtherMailboxConfirmSingle (a mailbox without a Microsoft account)
+    delete_warning: "Are you sure you want to delete \"{name}\"?",
 };
 
+/// The seeds' words where they quote the French EAC (see the test below);
+/// the rest translates the English table.
 pub static FR: Labels = Labels {
     title: "Centre d’administration Exchange",
     sign_in: "se connecter",
     sign_in_hint: "Domaine\\nom d’utilisateur, nom d’utilisateur principal ou adresse de messagerie :",
-    user_name: "Nom d’utilisateur",
-    password: "Mot de passe",
+    password: "Mot de passe :",
     sign_in_refused: "Le nom d’utilisateur ou le mot de passe que vous avez entré est incorrect, ou vous n’êtes pas autorisé à utiliser le Centre d’administration Exchange. Essayez de les entrer à nouveau.",
     sign_in_busy: "Le serveur est occupé. Réessayez dans un instant.",
-    session_expired: "Votre session a expiré. Veuillez vous connecter à nouveau.",
-    sign_out: "se déconnecter",
-    forbidden: "Vous ne disposez pas des autorisations suffisantes pour effectuer cette opération.",
-    form_expired: "Cette page a expiré ou n’a pas été envoyée par le Centre d’administration Exchange. Rien n’a été modifié.",
-    not_found: "La page demandée est introuvable.",
+    session_expired: "La session a expiré. Connectez-vous et réessayez.",
+    sign_out: "Se déconnecter",
+    forbidden: "Vous n’avez pas les autorisations nécessaires pour afficher cette page.",
+    form_expired: "Désolé, votre demande n’a pas pu aboutir. Supprimez les cookies de votre navigateur, puis reconnectez-vous. Si le problème persiste, contactez votre support technique.",
+    not_found: "La page spécifiée est introuvable.",
     recipients: "Destinataires",
     mailboxes: "Boîtes aux lettres",
     servers: "Serveurs",
@@ -249,14 +406,19 @@ pub static FR: Labels = Labels {
     mailbox_type: "TYPE DE BOÎTE AUX LETTRES",
     email_address: "ADRESSE DE MESSAGERIE",
     user_mailbox: "Utilisateur",
-    previous: "précédent",
-    next: "suivant",
-    items: "{first} - {last} sur {total} au total",
+    previous: "Page précédente",
+    next: "Page suivante",
+    selected_of_total: "{selected} sélectionné(s) sur {total} au total",
+    page_range: "{first} - {last}",
     edit: "Modifier",
     user_mailbox_dialog: "Boîte aux lettres utilisateur",
     general: "Général",
     mailbox_features: "Fonctionnalités de boîte aux lettres",
     email_connectivity: "Connectivité de messagerie",
+    owa_feature: "Outlook Web App :",
+    imap_feature: "IMAP4 :",
+    pop_feature: "POP3 :",
+    mapi_feature: "MAPI :",
     name: "Nom :",
     alias: "Alias :",
     upn: "Nom d’ouverture de session :",
@@ -268,39 +430,55 @@ pub static FR: Labels = Labels {
     cancel: "Annuler",
     saved: "Vos modifications ont été enregistrées.",
     read_only: "Votre accès est en lecture seule : aucune modification n’est possible ici.",
-    mapi_warning: "Voulez-vous vraiment désactiver MAPI ? Les utilisateurs ne pourront plus accéder à leur boîte aux lettres avec Outlook.",
+    mapi_warning: "Voulez-vous vraiment désactiver MAPI ?",
     yes: "Oui",
     no: "Non",
-    state_separator: " : ",
     server_name: "NOM",
-    server_role: "RÔLE DE SERVEUR",
+    server_roles: "RÔLES DE SERVEUR",
     version: "VERSION",
     command: "Commande",
-    start_execution: "Début de l’exécution",
-    end_execution: "Fin de l’exécution",
+    start_time: "Heure de début",
     status: "État",
     completed: "Terminé",
     failed: "Échec",
     no_commands: "Aucune cmdlet n’a été exécutée dans cette session de navigateur.",
-    logon_method: "Format d’entrée de connexion :",
-    plain_bindings: "Connexions non chiffrées ou TLS (adresse:port, séparées par des virgules) :",
-    ssl_bindings: "Connexions sécurisées (SSL) (adresse:port, séparées par des virgules) :",
+    logon_method: "Méthode d’ouverture de session :",
+    login_types: [
+        "Authentification de base (texte brut)",
+        "Authentification Windows intégrée (texte brut)",
+        "Connexion TLS sécurisée",
+    ],
+    plain_bindings: "Connexions TLS ou non chiffrées :",
+    ssl_bindings: "Connexions SSL (Secure Sockets Layer) :",
+    bindings_hint: "adresse:port, séparées par des virgules",
     certificate_name: "Nom du certificat X.509 :",
-    banner: "Bannière :",
-    authenticated_timeout: "Délai d’expiration des connexions authentifiées (hh:mm:ss) :",
-    unauthenticated_timeout: "Délai d’expiration des connexions non authentifiées (hh:mm:ss) :",
+    banner: "Chaîne de bannière :",
+    authenticated_timeout: "Délai d’expiration authentifié (secondes) :",
+    unauthenticated_timeout: "Délai d’expiration non authentifié (secondes) :",
     max_connections: "Nombre maximal de connexions :",
     max_from_ip: "Nombre maximal de connexions à partir d’une même adresse IP :",
     max_per_user: "Nombre maximal de connexions pour un même utilisateur :",
+    max_command_size: "Taille maximale des commandes (octets) :",
     retrieval_format: "Format MIME des messages :",
+    mime_formats: [
+        "Texte",
+        "HTML",
+        "HTML et texte de remplacement",
+        "Texte enrichi",
+        "Texte enrichi et texte de remplacement",
+        "Meilleur format de corps",
+        "TNEF",
+    ],
+    sort_order: "Ordre de tri des messages :",
+    sort_orders: ["Croissant", "Décroissant"],
     calendar_items: "Récupération des éléments de calendrier :",
     owa_url: "URL du serveur Outlook Web App (Custom) :",
-    restart_note: "Les modifications des paramètres {protocol} ne prennent effet qu’après le redémarrage des services Microsoft Exchange {protocol} sur le serveur {server}.",
+    restart_note: "Les modifications des paramètres {protocol} ne prendront effet qu’après le redémarrage de tous les services Microsoft Exchange {protocol} sur le serveur {server}.",
     email_address_section: "Adresse de messagerie",
     display_name_field: "Nom d’affichage :",
     first_name: "Prénom :",
     last_name: "Nom de famille :",
-    addresses_hint: "Chaque type d’adresse de messagerie peut avoir une adresse de réponse par défaut. L’adresse de réponse par défaut est affichée en gras.",
+    addresses_hint: "Vous pouvez ajouter, modifier ou supprimer une adresse de messagerie associée à l’utilisateur. L’adresse de messagerie principale de l’utilisateur est affichée en gras, mais il reçoit les messages envoyés à toutes les adresses de cette liste.",
     address_type: "TYPE",
     new_address: "Adresse de messagerie :",
     add: "Ajouter",
@@ -310,7 +488,7 @@ pub static FR: Labels = Labels {
     delete: "Supprimer",
     new_user_mailbox: "nouvelle boîte aux lettres utilisateur",
     new_password: "Nouveau mot de passe :",
-    delete_warning: "La suppression d’un utilisateur Active Directory avec une boîte aux lettres supprime également la boîte aux lettres. Voulez-vous vraiment supprimer « {name} » ?",
+    delete_warning: "Voulez-vous vraiment supprimer « {name} » ?",
 };
 
 #[cfg(test)]
@@ -325,6 +503,78 @@ mod tests {
         assert_eq!(Lang::from_accept_language(Some("de-DE")), Lang::En);
         assert_eq!(Lang::from_accept_language(None), Lang::En);
         assert_eq!(Lang::from_accept_language(Some("en;q=0.2, fr;q=0.7")), Lang::Fr);
+    }
+
+    /// The English texts the seeds' steps and checks name, each Exchange
+    /// 2013 CU23's resource (named in the table above).
+    #[test]
+    fn english_labels_are_exchange_s_resources() {
+        let en = Lang::En.labels();
+        assert_eq!(
+            [
+                en.recipients,
+                en.mailboxes,
+                en.edit,
+                en.general,
+                en.email_address_section,
+                en.mailbox_features,
+                en.email_connectivity,
+                en.imap_feature,
+                en.pop_feature,
+                en.mapi_feature,
+                en.enabled,
+                en.disabled,
+                en.enable,
+                en.disable,
+                en.save,
+                en.cancel,
+                en.mapi_warning,
+                en.yes,
+                en.no,
+                en.display_name,
+                en.mailbox_type,
+                en.email_address,
+                en.server_roles,
+                en.command_logging,
+                en.start_time,
+            ],
+            [
+                "recipients",
+                "mailboxes",
+                "Edit",
+                "general",
+                "email address",
+                "mailbox features",
+                "Email Connectivity",
+                "IMAP:",
+                "POP3:",
+                "MAPI:",
+                "Enabled",
+                "Disabled",
+                "Enable",
+                "Disable",
+                "save",
+                "cancel",
+                "Are you sure you want to disable MAPI?",
+                "yes",
+                "no",
+                "DISPLAY NAME",
+                "MAILBOX TYPE",
+                "EMAIL ADDRESS",
+                "SERVER ROLES",
+                "Show Command Logging",
+                "Start Time",
+            ]
+        );
+        assert_eq!(en.delete_warning, "Are you sure you want to delete \"{name}\"?");
+        assert_eq!(
+            en.restart_note,
+            "Changes to {protocol} settings will only take effect after all Microsoft Exchange {protocol} services are restarted on server {server}."
+        );
+        assert_eq!(
+            en.form_expired,
+            "Sorry, your request couldn't be completed. Try deleting the cookies from your browser, and then sign in again. If the problem continues, contact your helpdesk."
+        );
     }
 
     #[test]

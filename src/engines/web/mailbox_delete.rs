@@ -31,10 +31,7 @@ pub async fn submit(
     Path(guid): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Err(refused) = admin.check_recipient_change(&form) {
-        return refused;
-    }
-    let m = match admin.mailbox(&app, guid).await {
+    let m = match admin.mailbox_to_change(&app, &form, guid).await {
         Ok(m) => m,
         Err(refused) => return refused,
     };

@@ -25,13 +25,19 @@ use super::page::{self, Feature};
 use crate::store::Mailbox;
 
 /// The Email Connectivity switches, in the EAC's order: the form field,
-/// the label, Set-CASMailbox's parameter.
-const CONNECTIVITY: [(&str, &str, &str); 4] = [
-    ("owa", "Outlook Web App", "OWAEnabled"),
-    ("imap", "IMAP4", "ImapEnabled"),
-    ("pop", "POP3", "PopEnabled"),
-    ("mapi", "MAPI", "MAPIEnabled"),
-];
+/// Set-CASMailbox's parameter.
+const CONNECTIVITY: [(&str, &str); 4] =
+    [("owa", "OWAEnabled"), ("imap", "ImapEnabled"), ("pop", "PopEnabled"), ("mapi", "MAPIEnabled")];
+
+/// A switch's label ("IMAP:"), which the state follows.
+fn feature_label(l: &Labels, field: &str) -> &'static str {
+    match field {
+        "owa" => l.owa_feature,
+        "imap" => l.imap_feature,
+        "pop" => l.pop_feature,
+        _ => l.mapi_feature,
+    }
+}
 
 fn stored(m: &Mailbox, field: &str) -> bool {
     match field {
@@ -118,10 +124,7 @@ pub async fn submit(
     Path(guid): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    if let Err(refused) = admin.check_recipient_change(&form) {
-        return refused;
-    }
-    let m = match admin.mailbox(&app, guid).await {
+    let m = match admin.mailbox_to_change(&app, &form, guid).await {
         Ok(m) => m,
         Err(refused) => return refused,
     };
@@ -131,7 +134,7 @@ pub async fn submit(
         _ => {}
     }
     let mut shown = Shown::default();
-    for (field, _, _) in CONNECTIVITY {
+    for (field, _) in CONNECTIVITY {
         let value = form.get(field).map_or(stored(&m, field), |v| v == "1");
         shown.pending.insert(field, value);
     }
@@ -140,7 +143,7 @@ pub async fn submit(
         "save" => {
             let mut line = format!("Set-CASMailbox -Identity {}", page::quoted(&m.guid));
             let mut changed = false;
-            for (field, _, parameter) in CONNECTIVITY {
+            for (field, parameter) in CONNECTIVITY {
                 let want = shown.pending.get(field).copied().unwrap_or(stored(&m, field));
                 if want != stored(&m, field) {
                     line.push_str(&format!(" -{parameter} ${want}"));
@@ -163,7 +166,7 @@ pub async fn submit(
         }
         toggle => {
             if let Some(field) = toggle.strip_prefix("toggle-")
-                && let Some((key, _, _)) = CONNECTIVITY.iter().find(|(f, _, _)| *f == field)
+                && let Some((key, _)) = CONNECTIVITY.iter().find(|(f, _)| *f == field)
             {
                 let now = shown.pending.get(key).copied().unwrap_or(true);
                 if *key == "mapi" && now {
@@ -230,10 +233,10 @@ fn features(admin: &Admin, m: &Mailbox, shown: &Shown, l: &Labels, base: &str) -
         h3 { (l.mailbox_features) }
         h4 id="email-connectivity" { (l.email_connectivity) }
         @if !editable { p.notice id="read-only" { (l.read_only) } }
-        @for (field, label, _) in CONNECTIVITY {
+        @for (field, _) in CONNECTIVITY {
             div.feature id=(format!("feature-{field}")) {
                 span.state id=(format!("state-{field}")) {
-                    (label) (l.state_separator) (if state(field) { l.enabled } else { l.disabled })
+                    (feature_label(l, field)) " " (if state(field) { l.enabled } else { l.disabled })
                 }
                 @if editable {
                     br;
@@ -257,7 +260,7 @@ fn features(admin: &Admin, m: &Mailbox, shown: &Shown, l: &Labels, base: &str) -
     html! {
         form method="post" action=(base) id="features-form" {
             input type="hidden" name="csrf" value=(admin.session.csrf);
-            @for (field, _, _) in CONNECTIVITY {
+            @for (field, _) in CONNECTIVITY {
                 input type="hidden" name=(field) value=(if state(field) { "1" } else { "0" });
             }
             (block)

@@ -91,10 +91,10 @@ pub async fn list(State(app): State<App>, admin: Admin, Query(p): Query<ListPara
     let first = if rows.is_empty() { 0 } else { page_no * PAGE_SIZE + 1 };
     let last = page_no * PAGE_SIZE + rows.len() as u64;
     let count = l
-        .items
-        .replace("{first}", &first.to_string())
-        .replace("{last}", &last.to_string())
+        .selected_of_total
+        .replace("{selected}", if chosen.is_some() { "1" } else { "0" })
         .replace("{total}", &total.to_string());
+    let range = l.page_range.replace("{first}", &first.to_string()).replace("{last}", &last.to_string());
     let sort_link = |sort: ListSort| {
         let desc = p.sort() == sort && !p.descending();
         p.url(sort, desc, 0, p.selected.as_deref())
@@ -131,6 +131,8 @@ pub async fn list(State(app): State<App>, admin: Admin, Query(p): Query<ListPara
                 }
                 p id="count" { (count) }
                 p {
+                    span id="range" { (range) }
+                    " "
                     @if page_no > 0 {
                         a href=(p.url(p.sort(), p.descending(), page_no - 1, None)) id="previous" { (l.previous) }
                         " "

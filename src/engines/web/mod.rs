@@ -153,11 +153,12 @@ pub type Serve = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Serves until the stop signal; then stops accepting.
 pub fn serve(ctx: WebContext) -> std::io::Result<Serve> {
+    let sessions = sessions::Sessions::open(&ctx.store_path, ctx.session_timeout).map_err(std::io::Error::other)?;
     let app: App = Arc::new(Eac {
         store_path: ctx.store_path.clone(),
         server: ctx.server.clone(),
         auth: Authenticator::for_submission(&ctx.store_path).named("W3SVC"),
-        sessions: sessions::Sessions::new(ctx.session_timeout),
+        sessions,
         runner: ctx.runner.clone(),
     });
     listen::serve(ctx, router(app))

@@ -18,7 +18,7 @@ pub async fn list(State(app): State<App>, admin: Admin) -> Response {
     let tabs = html! { a.active href="/ecp/servers/servers" id="tab-servers" { (l.servers_tab) } };
     let body = html! {
         table.list id="server-list" {
-            thead { tr { th { (l.server_name) } th { (l.server_role) } th { (l.version) } } }
+            thead { tr { th { (l.server_name) } th { (l.server_roles) } th { (l.version) } } }
             tbody { tr {
                 td { (app.server.name) " " a href="/ecp/servers/servers/imap" id="edit-server" title=(l.edit) { "✎ " (l.edit) } }
                 td { "Mailbox, Client Access" }

@@ -116,8 +116,9 @@ pub async fn submit(
         Err(e) => return page::unavailable(lang, &e.to_string()),
     }
     let caller = format!("{}/Users/{}", app.server.domain, mailbox.name);
-    let Some(token) = app.sessions.begin(mailbox.guid.clone(), caller, mailbox.display_name.clone()) else {
-        return page::unavailable(lang, "no random token could be made");
+    let token = match app.sessions.begin(mailbox.guid.clone(), caller, mailbox.display_name.clone()) {
+        Ok(token) => token,
+        Err(e) => return page::unavailable(lang, &e),
     };
     let mut response = page::redirect("/ecp/recipients/mailboxes");
     let headers = response.headers_mut();
@@ -138,7 +139,9 @@ pub async fn sign_out(State(app): State<App>, admin: Admin, Form(form): Form<Csr
     if let Err(refused) = admin.check_csrf(form.csrf.as_deref()) {
         return refused;
     }
-    app.sessions.end(&admin.token);
+    if let Err(e) = app.sessions.end(&admin.token) {
+        return page::unavailable(admin.lang, &e);
+    }
     let mut response = page::redirect("/ecp/auth/signin");
     if let Ok(v) = header::HeaderValue::from_str(&clear_cookie(SESSION_COOKIE)) {
         response.headers_mut().append(header::SET_COOKIE, v);

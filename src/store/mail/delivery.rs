@@ -2,11 +2,23 @@
 //! the message and a row naming its queue entry are written in one
 //! transaction, so a delivery repeated after a crash (the queue had not yet
 //! recorded it) finds the row and stores nothing.
+//!
+//! The recipient is looked up again in the directory (the config store's
+//! mailbox table) inside the mailbox database's write transaction, as
+//! Exchange's Mailbox Transport Delivery resolves it at delivery time: a
+//! mailbox removed since the message was queued is never recreated here.
+//! Remove-Mailbox deletes the directory row before the mailbox's mail, so
+//! whichever comes first, no mail is stored for a mailbox that is gone: a
+//! delivery that saw the row commits before Remove-Mailbox can delete the
+//! mail (it waits for this transaction), and one that comes after finds
+//! no row.
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::messages::{NewMessage, insert_message_in, to_crlf};
-use super::{INBOX, MailDb, MailError, MailResult};
+use std::collections::HashMap;
+
+use super::{INBOX, MailDb, MailError, MailResult, MailboxId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivered {
@@ -14,15 +26,14 @@ pub enum Delivered {
     Now(u32),
     /// An earlier attempt had stored it (with this UID).
     Already(u32),
+    /// The directory no longer holds the mailbox: nothing stored, nothing
+    /// created.
+    NoMailbox,
 }
 
-impl Delivered {
-    pub fn uid(self) -> u32 {
-        match self {
-            Delivered::Now(u) | Delivered::Already(u) => u,
-        }
-    }
-}
+/// Does the directory hold the mailbox with this GUID? Asked at delivery
+/// time, inside the write transaction.
+pub type Directory<'a> = &'a mut dyn FnMut(&str) -> MailResult<bool>;
 
 /// One copy to deliver: to the mailbox `guid`, keyed by its queue entry.
 #[derive(Debug, Clone)]
@@ -38,25 +49,45 @@ impl MailDb {
     /// Stores `raw` in the Inbox of the mailbox `guid` unless a delivery
     /// with `key` (unique per queued message and recipient) was stored
     /// before. The commit is on disk when this returns.
-    pub fn deliver_once(&mut self, guid: &str, key: &str, internal_date: i64, raw: &[u8]) -> MailResult<Delivered> {
+    pub fn deliver_once(
+        &mut self,
+        guid: &str,
+        key: &str,
+        internal_date: i64,
+        raw: &[u8],
+        directory: Directory<'_>,
+    ) -> MailResult<Delivered> {
         let one = Delivery { guid: guid.to_string(), key: key.to_string(), internal_date, raw: raw.to_vec() };
-        self.deliver_all(std::slice::from_ref(&one))?.pop().ok_or(MailError::NoSuchFolder)
+        self.deliver_all(std::slice::from_ref(&one), directory)?.pop().ok_or(MailError::NoSuchFolder)
     }
 
     /// [`MailDb::deliver_once`] for many copies in one transaction (one
     /// fsync for a batch of the queue), each stored at most once. All or
     /// none: a failure stores nothing, and the batch is tried again.
-    pub fn deliver_all(&mut self, deliveries: &[Delivery]) -> MailResult<Vec<Delivered>> {
+    pub fn deliver_all(&mut self, deliveries: &[Delivery], directory: Directory<'_>) -> MailResult<Vec<Delivered>> {
         let mut prepared = Vec::with_capacity(deliveries.len());
         for d in deliveries {
-            let mailbox = self.ensure_mailbox(&d.guid)?;
             let raw = to_crlf(&d.raw).into_owned();
             let info = self.summarize(&raw);
-            prepared.push((mailbox, raw, info));
+            prepared.push((raw, info));
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Each GUID asked once per batch, inside the transaction.
+        let mut mailboxes: HashMap<&str, Option<MailboxId>> = HashMap::new();
         let mut out = Vec::with_capacity(deliveries.len());
-        for (d, (mailbox, raw, info)) in deliveries.iter().zip(prepared) {
+        for (d, (raw, info)) in deliveries.iter().zip(prepared) {
+            let mailbox = match mailboxes.get(d.guid.as_str()) {
+                Some(m) => *m,
+                None => {
+                    let m = if directory(&d.guid)? { Some(super::mailbox_in(&tx, &d.guid)?) } else { None };
+                    mailboxes.insert(&d.guid, m);
+                    m
+                }
+            };
+            let Some(mailbox) = mailbox else {
+                out.push(Delivered::NoMailbox);
+                continue;
+            };
             let earlier: Option<u32> = tx
                 .prepare_cached("SELECT uid FROM delivery WHERE mailbox_id = ?1 AND delivery_key = ?2")?
                 .query_row(params![mailbox.0, d.key], |r| r.get(0))

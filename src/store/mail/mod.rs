@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub use delivery::{Delivered, Delivery};
+pub use delivery::{Delivered, Delivery, Directory};
 pub use error::{MailError, MailResult};
 pub use expunged::EXPUNGED_KEEP;
 pub use flag_modseq::FlagModseqs;
@@ -98,21 +98,9 @@ impl MailDb {
             return Ok(id);
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<i64> =
-            tx.query_row("SELECT id FROM mailbox WHERE guid = ?1", [guid], |r| r.get(0)).optional()?;
-        let id = match existing {
-            Some(id) => id,
-            None => {
-                tx.execute("INSERT INTO mailbox (guid, created) VALUES (?1, ?2)", params![guid, now_unix()])?;
-                let id = tx.last_insert_rowid();
-                for (name, special, hidden) in DEFAULT_FOLDERS {
-                    folders::insert_folder(&tx, id, name, *special, *hidden, folders::Made::Asked)?;
-                }
-                id
-            }
-        };
+        let id = mailbox_in(&tx, guid)?;
         tx.commit()?;
-        Ok(MailboxId(id))
+        Ok(id)
     }
 
     /// The mailbox of `guid` if it was ever used.
@@ -194,3 +182,19 @@ fn migrate(conn: &mut Connection, path: &Path, steps: &[&str]) -> MailResult<()>
 }
 
 pub(crate) use super::clock::now_unix;
+
+/// The mailbox of `guid` inside a write transaction, created with
+/// Exchange's default folders if it has none yet.
+fn mailbox_in(tx: &rusqlite::Transaction<'_>, guid: &str) -> MailResult<MailboxId> {
+    let existing: Option<i64> =
+        tx.query_row("SELECT id FROM mailbox WHERE guid = ?1", [guid], |r| r.get(0)).optional()?;
+    if let Some(id) = existing {
+        return Ok(MailboxId(id));
+    }
+    tx.execute("INSERT INTO mailbox (guid, created) VALUES (?1, ?2)", params![guid, now_unix()])?;
+    let id = tx.last_insert_rowid();
+    for (name, special, hidden) in DEFAULT_FOLDERS {
+        folders::insert_folder(tx, id, name, *special, *hidden, folders::Made::Asked)?;
+    }
+    Ok(MailboxId(id))
+}

@@ -425,16 +425,70 @@ fn flag_modseqs_count_from_arrival_or_the_last_change_of_that_flag() {
 #[test]
 fn a_queued_delivery_is_stored_once_however_often_it_is_retried() {
     let (_d, mut db) = db();
-    let first = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
-    let again = db.deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n").unwrap();
+    let mut directory = |_: &str| Ok(true);
+    let first = db
+        .deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n", &mut directory)
+        .unwrap();
+    let again = db
+        .deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n", &mut directory)
+        .unwrap();
     assert_eq!(first, Delivered::Now(1));
     assert_eq!(again, Delivered::Already(1));
-    let other = db.deliver_once(GUID, "queue-guid/alice@contoso.com", 1_700_000_000, MSG).unwrap();
+    let other = db.deliver_once(GUID, "queue-guid/alice@contoso.com", 1_700_000_000, MSG, &mut directory).unwrap();
     assert_eq!(other, Delivered::Now(2), "another recipient's key is another delivery");
     let (_, inbox) = inbox(&mut db);
     let raw = db.message_raw(inbox.id, 1).unwrap().unwrap();
     assert_eq!(raw, b"Subject: x\r\n\r\nbody\r\n", "stored as CRLF");
     assert_eq!(db.messages(inbox.id).unwrap().len(), 2);
+}
+
+#[test]
+fn a_delivery_to_a_mailbox_the_directory_no_longer_holds_stores_nothing_and_creates_no_mailbox() {
+    let (_d, mut db) = db();
+    let mut asked = Vec::new();
+    let mut directory = |guid: &str| {
+        asked.push(guid.to_string());
+        Ok(guid == GUID)
+    };
+    let batch = [
+        Delivery { guid: "gone-guid".into(), key: "q/gone@contoso.com".into(), internal_date: 5, raw: MSG.to_vec() },
+        Delivery { guid: GUID.into(), key: "q/bob@contoso.com".into(), internal_date: 5, raw: MSG.to_vec() },
+        Delivery { guid: "gone-guid".into(), key: "q2/gone@contoso.com".into(), internal_date: 5, raw: MSG.to_vec() },
+    ];
+    let out = db.deliver_all(&batch, &mut directory).unwrap();
+    assert_eq!(out, vec![Delivered::NoMailbox, Delivered::Now(1), Delivered::NoMailbox]);
+    assert_eq!(asked, vec!["gone-guid".to_string(), GUID.to_string()], "each mailbox asked once a batch");
+    assert_eq!(db.find_mailbox("gone-guid").unwrap(), None, "no orphan mailbox");
+    // Even a mailbox the database still has (its removal could not delete
+    // it) gets nothing once the directory has no such mailbox.
+    let mut gone = |_: &str| Ok(false);
+    let out = db.deliver_once(GUID, "q3/bob@contoso.com", 5, MSG, &mut gone).unwrap();
+    assert_eq!(out, Delivered::NoMailbox);
+    let (_, inbox) = inbox(&mut db);
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 1);
+}
+
+#[test]
+fn a_removal_racing_a_delivery_leaves_no_mailbox_behind() {
+    // Remove-Mailbox deletes the directory row, then the mail. Here the
+    // directory still holds the mailbox when delivery asks, and the
+    // removal's delete of the mail starts inside the delivery's
+    // transaction: it waits for the commit, then takes the delivered
+    // message with the mailbox.
+    let (_d, mut db) = db();
+    let path = db.path().to_path_buf();
+    let mut removal = None;
+    let mut directory = |_: &str| {
+        let path = path.clone();
+        removal =
+            Some(std::thread::spawn(move || MailDb::open(&path).and_then(|mut other| other.delete_mailbox(GUID))));
+        Ok(true)
+    };
+    let out = db.deliver_once(GUID, "q/bob@contoso.com", 5, MSG, &mut directory).unwrap();
+    assert_eq!(out, Delivered::Now(1));
+    let removed = removal.expect("the removal ran").join().expect("the thread");
+    assert!(removed.unwrap(), "the removal deleted the mailbox delivery had just stored into");
+    assert_eq!(db.find_mailbox(GUID).unwrap(), None);
 }
 
 #[test]

@@ -6,6 +6,7 @@
 use super::super::session::{DataOutcome, Envelope, Next, Session};
 use super::super::{handoff, texts};
 use crate::engines::net::EngineRole;
+use crate::store::header::header_value;
 use crate::store::queue::QueuedRecipient;
 
 pub fn start(s: &mut Session) -> Next {
@@ -103,40 +104,4 @@ fn stamped(s: &Session, body: Vec<u8>) -> (Vec<u8>, String) {
     };
     out.extend_from_slice(&body);
     (out, id)
-}
-
-/// The first value of a header field (unfolded), from the header block.
-fn header_value(message: &[u8], name: &str) -> Option<String> {
-    let end = find(message, b"\r\n\r\n").map(|e| e + 2).unwrap_or(message.len());
-    let header = String::from_utf8_lossy(&message[..end]);
-    let mut lines = header.split("\r\n").peekable();
-    while let Some(line) = lines.next() {
-        let Some((field, value)) = line.split_once(':') else { continue };
-        if field.trim().eq_ignore_ascii_case(name) {
-            let mut v = value.trim().to_string();
-            while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
-                v.push(' ');
-                v.push_str(next.trim());
-                lines.next();
-            }
-            return Some(v.trim().to_string());
-        }
-    }
-    None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_values_are_found_unfolded_and_only_in_the_header() {
-        let m = b"Subject: a\r\nMessage-ID:\r\n <x@y>\r\n\r\nMessage-ID: <body@z>\r\n";
-        assert_eq!(header_value(m, "message-id").as_deref(), Some("<x@y>"));
-        assert_eq!(header_value(b"Subject: a\r\n\r\nMessage-ID: <b@z>\r\n", "Message-ID"), None);
-    }
 }

@@ -1,0 +1,125 @@
+//! Get-TransportService and Set-TransportService: the Transport service's
+//! own settings on this server (MessageExpirationTimeout,
+//! MessageRetryInterval, MaxConcurrentMailboxDeliveries). The service
+//! reads them when it starts.
+
+use super::common::{change_in_one_write, object};
+use super::identity::store_err;
+use crate::format::views::TRANSPORT_SERVICE;
+use crate::runtime::command::{Args, CmdletDef, Output};
+use crate::runtime::errors::{ErrorRecord, Result};
+use crate::runtime::session::Session;
+use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature};
+use crate::runtime::value::{TICKS_PER_SECOND, Value, format_timespan, now_unix};
+use crate::store::Store;
+use crate::store::transport::TransportService;
+
+const DAY: i64 = 86_400;
+
+pub fn definitions() -> Vec<CmdletDef> {
+    let identity = || Param::new("Identity", T::Identity("TransportServerIdParameter")).position(0);
+    let get = Signature::build("Get-TransportService")
+        .synopsis(
+            "Shows the Transport service's settings on this server: message expiration, retry, deliveries at once.",
+        )
+        .param(identity())
+        .example(
+            "How long a message may wait",
+            "Get-TransportService | Format-List Name,MessageExpirationTimeout,MessageRetryInterval",
+            "",
+        );
+    let set = Signature::build("Set-TransportService")
+        .synopsis("Changes the Transport service's settings; restart MSExchangeTransport to apply them.")
+        .should_process(ConfirmImpact::Medium)
+        .confirm_message(super::confirm_texts::SET_TRANSPORT_SERVICE)
+        .param(identity())
+        .param(
+            Param::new("MessageExpirationTimeout", T::TimeSpan { min: 5, max: 90 * DAY })
+                .help("How long a message may wait in a queue; then it expires and the sender gets a report (4.4.7)."),
+        )
+        .param(
+            Param::new("MessageRetryInterval", T::TimeSpan { min: 1, max: DAY })
+                .help("How long delivery waits after a failed attempt (the mailbox database unavailable)."),
+        )
+        .param(
+            Param::new("MaxConcurrentMailboxDeliveries", T::Int { min: 1, max: 256 })
+                .help("How many mailboxes delivery stores into at once, in one transaction."),
+        )
+        .example("Expire messages after a day", "Set-TransportService CAS01 -MessageExpirationTimeout 1.00:00:00", "");
+    vec![CmdletDef::run(get, get_service), CmdletDef::run(set, set_service)]
+}
+
+fn service_object(name: &str, s: &TransportService) -> Value {
+    object(
+        TRANSPORT_SERVICE,
+        vec![
+            ("Name", Value::str(name)),
+            ("MessageExpirationTimeout", Value::timespan_secs(s.message_expiration_timeout)),
+            ("MessageRetryInterval", Value::timespan_secs(s.message_retry_interval)),
+            ("MaxConcurrentMailboxDeliveries", Value::Int(s.max_concurrent_mailbox_deliveries as i32)),
+            ("Identity", Value::str(name)),
+            ("WhenChanged", Value::date_unix(s.changed)),
+        ],
+    )
+}
+
+/// The server the call names (this one, the only one).
+fn server(args: &Args, cx: &mut Session) -> Result<String> {
+    let server = cx.store()?.server().clone();
+    match args.string("Identity") {
+        Some(w) if !w.eq_ignore_ascii_case(&server.name) && !w.eq_ignore_ascii_case(&server.fqdn) => {
+            Err(ErrorRecord::object_not_found(&w, &server.fqdn).into())
+        }
+        _ => Ok(server.name),
+    }
+}
+
+fn get_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    let name = server(args, cx)?;
+    let s = cx.store()?.transport_service().map_err(store_err)?;
+    out.emit(cx, service_object(&name, &s))
+}
+
+fn secs(v: &Value) -> i64 {
+    match v {
+        Value::TimeSpan(t) => *t / TICKS_PER_SECOND,
+        _ => 0,
+    }
+}
+
+fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
+    let name = server(args, cx)?;
+    if !cx.should_process(args, &name)? {
+        return Ok(());
+    }
+    let change = |s: &mut TransportService| {
+        let mut changed = Vec::new();
+        for (param, slot) in [
+            ("MessageExpirationTimeout", &mut s.message_expiration_timeout),
+            ("MessageRetryInterval", &mut s.message_retry_interval),
+        ] {
+            if let Some(v) = args.get(param) {
+                let next = secs(v);
+                if next != *slot {
+                    changed.push((param.to_string(), format_timespan(*slot), format_timespan(next)));
+                    *slot = next;
+                }
+            }
+        }
+        if let Some(n) = args.int("MaxConcurrentMailboxDeliveries")
+            && n != s.max_concurrent_mailbox_deliveries
+        {
+            changed.push((
+                "MaxConcurrentMailboxDeliveries".into(),
+                s.max_concurrent_mailbox_deliveries.to_string(),
+                n.to_string(),
+            ));
+            s.max_concurrent_mailbox_deliveries = n;
+        }
+        s.changed = now_unix();
+        changed
+    };
+    change_in_one_write(cx, args, &name, Store::transport_service_for_update, change, |tx, s| {
+        Store::save_transport_service(tx, s)
+    })
+}

@@ -1,0 +1,276 @@
+//! The directory on PostgreSQL: the connection, its migrations, its write
+//! transactions, and the conversion between the store's values (rusqlite's
+//! `Value`, which the column tables produce and read) and PostgreSQL's types.
+//!
+//! One synchronous client per store (the `postgres` crate, which drives
+//! tokio-postgres on a runtime of its own), without TLS: the directory is
+//! reached over loopback or a Unix socket for now (`sslmode=require` in a URL
+//! is refused by the client rather than silently downgraded).
+//!
+//! Writers are serialized as SQLite's `BEGIN IMMEDIATE` serializes them:
+//! every write transaction first takes one transaction-scoped advisory lock,
+//! so a cmdlet's read-modify-write inside `Store::write` always starts from
+//! what the previous writer committed, whichever server it ran on. Readers
+//! never wait. (SERIALIZABLE with retries would let writers of different rows
+//! run at once, but `Store::write` runs a cmdlet's closure once, so a retry
+//! would have to replay the cmdlet; see docs/architecture.md.)
+
+pub mod audit;
+pub mod mailboxes;
+pub mod schema;
+pub mod transport;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls, Statement};
+use rusqlite::types::Value as SqlValue;
+
+use super::{StoreError, StoreResult};
+
+/// The advisory lock every write transaction takes ("mailsh" in ASCII).
+const WRITE_LOCK: i64 = 0x6d61_696c_7368;
+
+/// How long opening the directory may wait for the server.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether a `-Store` value names a PostgreSQL directory rather than a file.
+pub fn is_url(store: &str) -> bool {
+    let lower = store.get(..13).unwrap_or(store).to_ascii_lowercase();
+    lower.starts_with("postgresql://") || lower.starts_with("postgres://")
+}
+
+/// The URL with its password replaced, as messages show it.
+pub fn shown_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// One connection to the directory. Queries take `&self` (the store's reads
+/// do), so the client is behind a `RefCell`: a store is used by one thread.
+pub struct Pg {
+    client: RefCell<Client>,
+    statements: RefCell<HashMap<String, Statement>>,
+    shown: String,
+}
+
+impl Pg {
+    pub fn connect(url: &str) -> StoreResult<Pg> {
+        let shown = shown_url(url);
+        let open_err = |reason: String| StoreError::PgOpen { url: shown.clone(), reason };
+        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| open_err(e.to_string()))?;
+        config.connect_timeout(CONNECT_TIMEOUT);
+        config.application_name("mailsh");
+        let client = config.connect(NoTls).map_err(|e| open_err(reason(&e)))?;
+        Ok(Pg { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), shown })
+    }
+
+    /// The URL without its password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Applies the steps of `schema::MIGRATIONS` the directory has not seen,
+    /// in one transaction under the write lock (PostgreSQL's DDL is
+    /// transactional): two servers opening a new directory at once migrate
+    /// it once, and a directory is never left half-migrated. A current
+    /// directory is only read.
+    pub fn migrate(&self) -> StoreResult<()> {
+        let known = schema::MIGRATIONS.len() as i64;
+        let exists = !self
+            .query("SELECT 1 FROM pg_tables WHERE tablename = 'mailsh_schema' AND schemaname = current_schema()", &[])?
+            .is_empty();
+        if exists && self.checked_version(known)? == known {
+            return Ok(());
+        }
+        self.begin()?;
+        let done = (|| {
+            self.batch("CREATE TABLE IF NOT EXISTS mailsh_schema (version bigint NOT NULL)")?;
+            // Another server may have migrated while we waited for the lock.
+            let version = self.checked_version(known)?;
+            for step in &schema::MIGRATIONS[version as usize..] {
+                self.batch(step)?;
+            }
+            self.execute("DELETE FROM mailsh_schema", &[])?;
+            self.execute("INSERT INTO mailsh_schema (version) VALUES ($1)", &[SqlValue::Integer(known)])?;
+            Ok(())
+        })();
+        self.finish(done)
+    }
+
+    /// The directory's schema version, refused when a newer mailsh wrote it.
+    fn checked_version(&self, known: i64) -> StoreResult<i64> {
+        let version = self.version()?;
+        if version > known {
+            return Err(StoreError::TooNew { path: self.shown.clone(), found: version, known });
+        }
+        Ok(version)
+    }
+
+    fn version(&self) -> StoreResult<i64> {
+        let rows = self.query("SELECT max(version) FROM mailsh_schema", &[])?;
+        Ok(match rows.first().and_then(|r| r.first()) {
+            Some(SqlValue::Integer(n)) => *n,
+            _ => 0,
+        })
+    }
+
+    /// Starts a write transaction and waits for the directory's write lock.
+    pub fn begin(&self) -> StoreResult<()> {
+        self.batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
+    }
+
+    /// Commits when `out` is Ok, rolls back otherwise.
+    pub fn finish<T>(&self, out: StoreResult<T>) -> StoreResult<T> {
+        match out {
+            Ok(v) => {
+                self.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // A broken connection has nothing to roll back.
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Statements without parameters, in one round trip.
+    pub fn batch(&self, sql: &str) -> StoreResult<()> {
+        self.client.borrow_mut().batch_execute(sql).map_err(pg_err)
+    }
+
+    pub fn execute(&self, sql: &str, params: &[SqlValue]) -> StoreResult<u64> {
+        let stmt = self.prepare(sql)?;
+        let args = bind(&stmt, params)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
+        self.client.borrow_mut().execute(&stmt, &refs).map_err(pg_err)
+    }
+
+    /// Every row, each as the store's values in column order.
+    pub fn query(&self, sql: &str, params: &[SqlValue]) -> StoreResult<Vec<Vec<SqlValue>>> {
+        let stmt = self.prepare(sql)?;
+        let args = bind(&stmt, params)?;
+        let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
+        let rows = self.client.borrow_mut().query(&stmt, &refs).map_err(pg_err)?;
+        rows.iter().map(row_values).collect()
+    }
+
+    /// Prepared once per connection, as rusqlite's `prepare_cached`.
+    fn prepare(&self, sql: &str) -> StoreResult<Statement> {
+        if let Some(s) = self.statements.borrow().get(sql) {
+            return Ok(s.clone());
+        }
+        let stmt = self.client.borrow_mut().prepare(sql).map_err(pg_err)?;
+        self.statements.borrow_mut().insert(sql.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
+/// The parameters as the statement's types want them: the column tables
+/// write flags as integers, which a `boolean` column takes as a bool.
+fn bind(stmt: &Statement, params: &[SqlValue]) -> StoreResult<Vec<Box<dyn ToSql + Sync>>> {
+    let types = stmt.params();
+    if types.len() != params.len() {
+        return Err(StoreError::Corrupt(format!("{} parameters for {} placeholders", params.len(), types.len())));
+    }
+    types
+        .iter()
+        .zip(params)
+        .map(|(ty, v)| -> StoreResult<Box<dyn ToSql + Sync>> {
+            Ok(match (v, ty) {
+                (SqlValue::Null, &Type::BOOL) => Box::new(None::<bool>),
+                (SqlValue::Null, &Type::INT8) => Box::new(None::<i64>),
+                (SqlValue::Null, &Type::INT4) => Box::new(None::<i32>),
+                (SqlValue::Null, _) => Box::new(None::<String>),
+                (SqlValue::Integer(n), &Type::BOOL) => Box::new(*n != 0),
+                (SqlValue::Integer(n), &Type::INT4) => Box::new(i32::try_from(*n).map_err(|_| too_large(*n))?),
+                (SqlValue::Integer(n), &Type::INT8) => Box::new(*n),
+                (SqlValue::Integer(n), _) => Box::new(n.to_string()),
+                (SqlValue::Text(t), _) => Box::new(t.clone()),
+                (SqlValue::Real(f), _) => Box::new(*f),
+                (SqlValue::Blob(b), _) => Box::new(b.clone()),
+            })
+        })
+        .collect()
+}
+
+fn too_large(n: i64) -> StoreError {
+    StoreError::Corrupt(format!("{n} does not fit a 32-bit column"))
+}
+
+/// A row as the store's values: booleans as 0/1, as SQLite keeps them.
+fn row_values(row: &postgres::Row) -> StoreResult<Vec<SqlValue>> {
+    let mut out = Vec::with_capacity(row.len());
+    for (i, column) in row.columns().iter().enumerate() {
+        let v = match *column.type_() {
+            Type::BOOL => row.try_get::<_, Option<bool>>(i).map(|v| v.map(|b| SqlValue::Integer(b as i64))),
+            Type::INT8 => row.try_get::<_, Option<i64>>(i).map(|v| v.map(SqlValue::Integer)),
+            Type::INT4 => row.try_get::<_, Option<i32>>(i).map(|v| v.map(|n| SqlValue::Integer(n.into()))),
+            Type::INT2 => row.try_get::<_, Option<i16>>(i).map(|v| v.map(|n| SqlValue::Integer(n.into()))),
+            Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map(|v| v.map(SqlValue::Real)),
+            Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map(|v| v.map(SqlValue::Blob)),
+            _ => row.try_get::<_, Option<String>>(i).map(|v| v.map(SqlValue::Text)),
+        }
+        .map_err(pg_err)?;
+        out.push(v.unwrap_or(SqlValue::Null));
+    }
+    Ok(out)
+}
+
+/// The server's own words when it sent some, else the client's.
+fn reason(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+pub fn pg_err(e: postgres::Error) -> StoreError {
+    let unique = e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION);
+    match e.as_db_error().and_then(|d| d.constraint()) {
+        Some(constraint) if unique => StoreError::Unique(constraint.to_string()),
+        _ => StoreError::Postgres(reason(&e)),
+    }
+}
+
+/// `$1, $2, ...` from `first`: PostgreSQL's placeholders for SQLite's `?N`.
+pub fn placeholders(count: usize, first: usize) -> Vec<String> {
+    (0..count).map(|i| format!("${}", first + i)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_from_paths_and_shown_without_their_password() {
+        assert!(is_url("postgresql://u@h/db") && is_url("POSTGRES://h") && !is_url("/var/lib/config.db"));
+        assert!(!is_url("postgresql.db"));
+        assert_eq!(shown_url("postgresql://admin:s3cret@db1:5432/dir"), "postgresql://admin:***@db1:5432/dir");
+        assert_eq!(shown_url("postgresql://admin@db1/dir?x=1"), "postgresql://admin@db1/dir?x=1");
+        assert_eq!(shown_url("postgresql:///dir?host=/run/pg"), "postgresql:///dir?host=/run/pg");
+    }
+
+    #[test]
+    fn every_column_of_the_column_tables_is_in_the_directory_schema() {
+        let schema = schema::MIGRATIONS.join("\n");
+        let columns = super::super::MAILBOX_COLUMNS
+            .iter()
+            .map(|c| c.column)
+            .chain(super::super::CAS_COLUMNS.iter().map(|c| c.column));
+        for column in columns {
+            assert!(schema.contains(&format!("\n        {column} ")), "{column} is not in the PostgreSQL schema");
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The directory's tables on PostgreSQL, as versioned steps: the same
+//! meaning as `store::schema` for what is ported (the organization and this
+//! server, the protocol settings, mailboxes with their CAS settings and
+//! quotas, the admin audit log, accepted domains and the transport
+//! settings), in PostgreSQL's types. The version lives in
+//! `mailsh_schema`; the pending steps run in one transaction (PostgreSQL's
+//! DDL is transactional), under the directory's write lock, so that two
+//! servers opening a new directory at once migrate it once (`Pg::migrate`).
+//!
+//! The two lists are numbered independently: a step that adds a directory
+//! column is written once in each (`store::pg::tests` checks that every
+//! column of `MAILBOX_COLUMNS` and `CAS_COLUMNS` exists here).
+//!
+//! SQLite's `COLLATE NOCASE` (ASCII case folding) is `lower()` here: the
+//! unique indexes are on `lower(column)`, and lookups compare `lower()`.
+//! Those columns are `COLLATE "C"` (byte order, as SQLite compares), so that
+//! names list in the same order whatever the database's own collation: a
+//! language's collation (ICU's en-US) would put `USER_1` before `user-1`
+//! before `user1`, where SQLite's NOCASE puts them the other way round.
+//! Flags are `boolean`, counts and times `bigint` (Unix seconds, as in
+//! SQLite), lists and the protocol settings JSON text, as in SQLite.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the directory of one organization.
+    r#"
+    CREATE TABLE server (
+        id          integer PRIMARY KEY CHECK (id = 1),
+        name        text NOT NULL,
+        fqdn        text NOT NULL,
+        domain      text NOT NULL,
+        guid        text NOT NULL,
+        created     bigint NOT NULL
+    );
+    CREATE TABLE protocol_settings (
+        protocol    text PRIMARY KEY,
+        settings    text NOT NULL,
+        changed     bigint NOT NULL
+    );
+    CREATE TABLE mailbox (
+        id                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        guid                    text NOT NULL,
+        name                    text COLLATE "C" NOT NULL,
+        alias                   text COLLATE "C" NOT NULL,
+        display_name            text COLLATE "C" NOT NULL,
+        first_name              text,
+        last_name               text,
+        upn                     text COLLATE "C" NOT NULL,
+        primary_smtp            text COLLATE "C" NOT NULL,
+        email_addresses         text NOT NULL,
+        password_hash           text,
+        created                 bigint NOT NULL,
+        changed                 bigint NOT NULL,
+        imap_enabled            boolean NOT NULL DEFAULT true,
+        pop_enabled             boolean NOT NULL DEFAULT true,
+        mapi_enabled            boolean NOT NULL DEFAULT true,
+        owa_enabled             boolean NOT NULL DEFAULT true,
+        activesync_enabled      boolean NOT NULL DEFAULT true,
+        ews_enabled             boolean NOT NULL DEFAULT true,
+        ecp_enabled             boolean NOT NULL DEFAULT true,
+        mapihttp_enabled        boolean NOT NULL DEFAULT true,
+        owa_for_devices_enabled boolean NOT NULL DEFAULT true,
+        imap_use_protocol_defaults boolean NOT NULL DEFAULT true,
+        imap_mime_format        text NOT NULL DEFAULT 'BestBodyFormat',
+        imap_exact_size         boolean NOT NULL DEFAULT false,
+        imap_suppress_read_receipt boolean NOT NULL DEFAULT false,
+        imap_force_ical         boolean NOT NULL DEFAULT false,
+        pop_use_protocol_defaults boolean NOT NULL DEFAULT true,
+        pop_mime_format         text NOT NULL DEFAULT 'BestBodyFormat',
+        pop_exact_size          boolean NOT NULL DEFAULT false,
+        pop_suppress_read_receipt boolean NOT NULL DEFAULT false,
+        pop_force_ical          boolean NOT NULL DEFAULT false,
+        activesync_allowed_ids  text NOT NULL DEFAULT '[]',
+        activesync_blocked_ids  text NOT NULL DEFAULT '[]',
+        ews_allow_list          text NOT NULL DEFAULT '[]',
+        ews_block_list          text NOT NULL DEFAULT '[]',
+        issue_warning_quota     bigint,
+        prohibit_send_quota     bigint,
+        prohibit_send_receive_quota bigint
+    );
+    CREATE UNIQUE INDEX mailbox_guid_key ON mailbox (guid);
+    CREATE UNIQUE INDEX mailbox_name_key ON mailbox (lower(name));
+    CREATE UNIQUE INDEX mailbox_alias_key ON mailbox (lower(alias));
+    CREATE UNIQUE INDEX mailbox_upn_key ON mailbox (lower(upn));
+    CREATE UNIQUE INDEX mailbox_primary_smtp_key ON mailbox (lower(primary_smtp));
+    CREATE INDEX mailbox_display_name ON mailbox (lower(display_name));
+    CREATE TABLE audit_log (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_date    bigint NOT NULL,
+        caller      text NOT NULL,
+        cmdlet      text NOT NULL,
+        object_id   text NOT NULL,
+        parameters  text NOT NULL,
+        modified    text NOT NULL,
+        succeeded   boolean NOT NULL DEFAULT true
+    );
+    CREATE INDEX audit_log_date ON audit_log (run_date);
+    "#,
+    // 2: accepted domains and the transport settings (Get-/Set-
+    // TransportConfig, Get-/Set-TransportService), with Exchange 2013's
+    // defaults: 10 MB limits; messages expire after 2 days, retried every
+    // 15 minutes, delivered into 20 mailboxes at once. A directory made
+    // before this step gets its organization's domain as the default
+    // accepted domain here; a new one gets it from `seed_pg`.
+    r#"
+    CREATE TABLE accepted_domain (
+        name            text COLLATE "C" NOT NULL,
+        guid            text NOT NULL,
+        domain_name     text COLLATE "C" NOT NULL,
+        domain_type     text NOT NULL,
+        is_default      boolean NOT NULL,
+        created         bigint NOT NULL,
+        changed         bigint NOT NULL
+    );
+    CREATE UNIQUE INDEX accepted_domain_guid_key ON accepted_domain (guid);
+    CREATE UNIQUE INDEX accepted_domain_by_name ON accepted_domain (lower(name));
+    CREATE UNIQUE INDEX accepted_domain_by_domain ON accepted_domain (lower(domain_name));
+    INSERT INTO accepted_domain (name, guid, domain_name, domain_type, is_default, created, changed)
+        SELECT domain, gen_random_uuid()::text, domain, 'Authoritative', true, created, created FROM server;
+    CREATE TABLE transport_config (
+        id                  integer PRIMARY KEY CHECK (id = 1),
+        max_receive_size    bigint NOT NULL,
+        max_send_size       bigint NOT NULL,
+        changed             bigint NOT NULL
+    );
+    INSERT INTO transport_config (id, max_receive_size, max_send_size, changed)
+        VALUES (1, 10485760, 10485760, extract(epoch FROM now())::bigint);
+    CREATE TABLE transport_service (
+        id                                  integer PRIMARY KEY CHECK (id = 1),
+        message_expiration_timeout          bigint NOT NULL,
+        message_retry_interval              bigint NOT NULL,
+        max_concurrent_mailbox_deliveries   bigint NOT NULL,
+        changed                             bigint NOT NULL
+    );
+    INSERT INTO transport_service (id, message_expiration_timeout, message_retry_interval,
+        max_concurrent_mailbox_deliveries, changed)
+        VALUES (1, 172800, 900, 20, extract(epoch FROM now())::bigint);
+    "#,
+];

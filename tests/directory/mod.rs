@@ -1,0 +1,71 @@
+//! The directory on both backends: the same cmdlets, messages, validation
+//! and audit with `-Store PATH` (SQLite) and `-Store postgresql://...`
+//! (a real PostgreSQL, `support::postgres`); concurrent writers on
+//! PostgreSQL; what is not on PostgreSQL yet is refused by name.
+
+mod backends;
+mod postgres_only;
+
+use std::process::{Child, Command, Stdio};
+
+use crate::support::{Run, exe, postgres};
+
+/// One store as `-Store` names it, and a working folder of its own.
+pub struct Dir {
+    pub store: String,
+    pub cwd: tempfile::TempDir,
+}
+
+impl Dir {
+    /// A new database on the test PostgreSQL server.
+    pub fn postgres() -> Dir {
+        Dir { store: postgres::directory(), cwd: tempfile::tempdir().unwrap() }
+    }
+
+    /// A new SQLite file.
+    pub fn sqlite() -> Dir {
+        let cwd = tempfile::tempdir().unwrap();
+        let store = cwd.path().join("config.db").display().to_string();
+        Dir { store, cwd }
+    }
+
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(exe());
+        c.arg("-Store")
+            .arg(&self.store)
+            .env_remove("MAILSH_STORE")
+            .env("MAILSH_SERVER", "CAS01")
+            .env("MAILSH_DOMAIN", "contoso.com")
+            .env("XDG_DATA_HOME", "/var/lib/mailsh-test")
+            .env("NO_COLOR", "1")
+            .env_remove("COLUMNS")
+            .current_dir(self.cwd.path());
+        c
+    }
+
+    /// `mailsh -Store STORE -NonInteractive -Command TEXT`
+    pub fn run(&self, text: &str) -> Run {
+        let o = self.command().args(["-NonInteractive", "-Command", text]).stdin(Stdio::null()).output().unwrap();
+        Run::from(o)
+    }
+
+    pub fn spawn(&self, text: &str) -> Child {
+        self.command()
+            .args(["-NonInteractive", "-Command", text])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Runs `text` and expects it to succeed quietly on standard error.
+    pub fn ok(&self, text: &str) -> String {
+        let r = self.run(text);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{text}\n{}", r.stdout);
+        r.stdout
+    }
+}
+
+pub const NEW_JOHN: &str = "New-Mailbox -Name \"John Smith\" -Alias jsmith -FirstName John -LastName Smith \
+    -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null";

@@ -1,0 +1,169 @@
+//! What only PostgreSQL has: several shells (servers) writing at once, and
+//! the refusal of what is not stored there yet.
+
+use super::{Dir, NEW_JOHN};
+
+/// Two mailsh processes change different settings of one mailbox, forty
+/// times each, at the same time: each change reads what the other
+/// committed, so neither is lost, every change is audited once, and each
+/// audit row's original value is the one before it.
+#[test]
+fn two_shells_setting_one_mailbox_lose_no_update() {
+    let d = Dir::postgres();
+    d.ok(NEW_JOHN);
+    let toggle =
+        |setting: &str| format!("foreach ($i in 1..40) {{ Set-CASMailbox jsmith -{setting} ([bool]($i % 2)) }}");
+    let a = d.spawn(&toggle("PopEnabled"));
+    let b = d.spawn(&toggle("MAPIEnabled"));
+    for child in [a, b] {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            "WARNING: The command completed successfully but no settings of 'contoso.com/Users/John Smith' have been modified.\n"
+        );
+    }
+    // Both end on $false ($i = 40), and ImapEnabled was never touched.
+    assert_eq!(
+        d.ok("$m = Get-CASMailbox jsmith; \"$($m.PopEnabled) $($m.MAPIEnabled) $($m.ImapEnabled)\""),
+        "False False True\n"
+    );
+    for setting in ["PopEnabled", "MAPIEnabled"] {
+        // The first iteration sets True (no change: a warning, no audit row), then 39 changes alternating.
+        let changes = audited_changes(&d, "Set-CASMailbox", setting);
+        assert_eq!(changes.len(), 39, "{setting}: {changes:?}");
+        for (i, change) in changes.iter().enumerate() {
+            let (old, new) = if i % 2 == 0 { ("True", "False") } else { ("False", "True") };
+            assert_eq!(*change, format!("{setting}={old}>{setting}={new}"), "{setting}, change {i}");
+        }
+    }
+}
+
+/// The audit log's changes of `setting` by `cmdlet`, oldest first, each as
+/// `Setting=original>Setting=new`.
+fn audited_changes(d: &Dir, cmdlet: &str, setting: &str) -> Vec<String> {
+    let history = d.ok(&format!(
+        "Search-AdminAuditLog -Cmdlets {cmdlet} | Where-Object {{ $_.ModifiedProperties -like '{setting}=*' }} | ForEach-Object {{ ($_.OriginalProperties -join ';') + '>' + ($_.ModifiedProperties -join ';') }}"
+    ));
+    history.lines().rev().map(str::to_string).collect()
+}
+
+/// What is not in PostgreSQL yet is an error naming it; nothing is
+/// written to a SQLite file or a folder named after the URL instead.
+#[test]
+fn what_is_not_on_postgresql_yet_is_refused_by_name() {
+    let d = Dir::postgres();
+    let cases = [
+        ("Get-ReceiveConnector", "Receive connectors are not yet available with the directory on PostgreSQL"),
+        (
+            "New-ReceiveConnector -Name Relay -Usage Custom -Bindings 0.0.0.0:2526",
+            "Receive connectors are not yet available",
+        ),
+        ("Get-OwaVirtualDirectory", "Virtual directories are not yet available"),
+        ("Get-RoleGroupMember 'Organization Management'", "Role groups are not yet available"),
+        ("Get-Service", "Services are not yet available"),
+        ("Start-Service MSExchangeIMAP4", "Services are not yet available"),
+        ("Get-Queue", "Queues are not yet available"),
+        ("Get-Message", "Queues are not yet available"),
+        ("Suspend-Queue Submission", "Queues are not yet available"),
+        ("Get-MailboxStatistics jsmith", "Mailbox databases (Get-MailboxStatistics) are not yet available"),
+    ];
+    d.ok(NEW_JOHN);
+    for (command, refusal) in cases {
+        let r = d.run(command);
+        assert_eq!(r.code, 1, "{command}: {}", r.stdout);
+        assert!(r.stderr.contains(refusal), "{command}: {}", r.stderr);
+        assert!(r.stderr.contains("Use a SQLite store (-Store PATH) for the rest."), "{command}: {}", r.stderr);
+    }
+    let left: Vec<_> = std::fs::read_dir(d.cwd.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A directory that cannot be reached is named without its password.
+#[test]
+fn an_unreachable_directory_is_named_without_its_password() {
+    let port = crate::support::free_port();
+    let d = Dir { store: format!("postgresql://admin:s3cret@127.0.0.1:{port}/dir"), cwd: tempfile::tempdir().unwrap() };
+    let r = d.run("Get-Mailbox");
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains(&format!("The directory 'postgresql://admin:***@127.0.0.1:{port}/dir' could not be opened")),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("s3cret"), "{}", r.stderr);
+}
+
+/// Shells of several servers opening a new directory at once: it is
+/// created and seeded once, and every shell works on it.
+#[test]
+fn shells_opening_a_new_directory_at_once_create_it_once() {
+    let d = Dir::postgres();
+    let shells: Vec<_> = (0..4).map(|_| d.spawn("@(Get-Mailbox).Count; (Get-ImapSettings).Server")).collect();
+    for shell in shells {
+        let o = shell.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "0\nCAS01\n");
+    }
+}
+
+/// Two shells change the two transport size limits at once, thirty times
+/// each: each change reads what the other committed (inside its own
+/// transaction), so neither limit is overwritten with a stale value and
+/// each audit row's original value is the one before it.
+#[test]
+fn two_shells_setting_the_transport_limits_lose_no_update() {
+    let d = Dir::postgres();
+    d.ok("Get-TransportConfig | Out-Null");
+    let toggle = |setting: &str| {
+        format!(
+            "foreach ($i in 1..30) {{ if ($i % 2) {{ Set-TransportConfig -{setting} 20MB }} else {{ Set-TransportConfig -{setting} 30MB }} }}"
+        )
+    };
+    let a = d.spawn(&toggle("MaxReceiveSize"));
+    let b = d.spawn(&toggle("MaxSendSize"));
+    for child in [a, b] {
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+        assert!(o.status.success());
+    }
+    assert_eq!(
+        d.ok("$c = Get-TransportConfig; \"$($c.MaxReceiveSize) / $($c.MaxSendSize)\""),
+        "30 MB (31,457,280 bytes) / 30 MB (31,457,280 bytes)\n"
+    );
+    for setting in ["MaxReceiveSize", "MaxSendSize"] {
+        let changes = audited_changes(&d, "Set-TransportConfig", setting);
+        assert_eq!(changes.len(), 30, "{setting}: {changes:?}");
+        for (i, change) in changes.iter().enumerate() {
+            let (old, new) = match i {
+                0 => ("10485760", "20971520"),
+                _ if i % 2 == 0 => ("31457280", "20971520"),
+                _ => ("20971520", "31457280"),
+            };
+            assert_eq!(*change, format!("{setting}={old}>{setting}={new}"), "{setting}, change {i}");
+        }
+    }
+}
+
+/// A directory made before accepted domains and the transport settings
+/// were on PostgreSQL (schema 1) gets them when a newer mailsh opens it:
+/// Exchange's defaults, and the organization's domain as the default
+/// accepted domain.
+#[test]
+fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
+    let d = Dir::postgres();
+    d.ok(NEW_JOHN);
+    let mut client = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "DROP TABLE accepted_domain, transport_config, transport_service; UPDATE mailsh_schema SET version = 1",
+        )
+        .unwrap();
+    assert_eq!(
+        d.ok("Get-AcceptedDomain | ForEach-Object { \"$($_.Name) $($_.DomainName) $($_.DomainType) $($_.Default)\" }; (Get-TransportConfig).MaxSendSize; \"$((Get-TransportService).MessageRetryInterval)\"; (Get-Mailbox).Alias"),
+        "contoso.com contoso.com Authoritative True\n10 MB (10,485,760 bytes)\n00:15:00\njsmith\n"
+    );
+    let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
+    assert_eq!(version, 2);
+}
