@@ -180,7 +180,7 @@ Subject: Undeliverable: lunch
 }
 
 /// The Inbox messages of the mailbox `guid`, in UID order.
-fn inbox_messages(t: &Smtp, guid: &str) -> Vec<Vec<u8>> {
+pub fn inbox_messages(t: &Smtp, guid: &str) -> Vec<Vec<u8>> {
     let mut db = MailDb::open(&mail_db_path(&t.env.store)).expect("mail db");
     let mailbox = db.ensure_mailbox(guid).expect("mailbox");
     let inbox = db.folder(mailbox, "Inbox").expect("query").expect("the Inbox");

@@ -24,6 +24,7 @@ mod pop3;
 mod repl;
 mod repl_admin;
 mod security;
+mod send_connector;
 mod services;
 mod shell;
 mod shell_ux;

@@ -244,7 +244,7 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
     // Left in the queue as a crash after the 250 would leave it (just now:
     // a message older than MessageExpirationTimeout would expire instead).
     let mut queue = QueueDb::open(&queue_path(&t.env.store)).expect("queue");
-    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone() };
+    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone(), connector: 0 };
     let raw = b"Subject: left behind\r\n\r\nbody\r\n";
     queue
         .enqueue(

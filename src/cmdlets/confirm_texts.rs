@@ -67,6 +67,14 @@ pub const SET_ACCEPTED_DOMAIN: &str = "Configuring accepted domain \"{target}\".
 /// `FormatMultiValuedProperty` writes a list: `'a', 'b'`.
 pub const NEW_RECEIVE_CONNECTOR: &str =
     "Creating Receive connector \"{target}\" with bindings \"{bindings}\", remote IP ranges \"{ranges}\".";
+/// `ConfirmationMessageNewSendConnectorAddressSpaces` (NewSendConnector):
+/// `{target}` is -Name; `{spaces}` the address spaces as
+/// `FormatMultiValuedProperty` writes them (`'SMTP:*;1'`).
+pub const NEW_SEND_CONNECTOR: &str = "Creating Send Connector \"{target}\", Address Spaces \"{spaces}\".";
+/// `ConfirmationMessageSetSendConnector` (SetSendConnector).
+pub const SET_SEND_CONNECTOR: &str = "Configuring Send connector \"{target}\".";
+/// `ConfirmationMessageRemoveSendConnector` (RemoveSendConnector).
+pub const REMOVE_SEND_CONNECTOR: &str = "Removing Send connector \"{target}\".";
 /// `ConfirmationMessageSetReceiveConnector` (SetReceiveConnector).
 pub const SET_RECEIVE_CONNECTOR: &str = "Configuring Receive connector \"{target}\".";
 /// `ConfirmationMessageRemoveReceiveConnector` (RemoveReceiveConnector).

@@ -66,6 +66,7 @@ mod role_group;
 mod secure_string;
 mod select_object;
 mod select_string;
+mod send_connector;
 mod service;
 mod shown;
 mod sleep;
@@ -96,6 +97,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(virtual_directory::definitions());
     defs.extend(role_group::definitions());
     defs.extend(receive_connector::definitions());
+    defs.extend(send_connector::definitions());
     defs.extend(accepted_domain::definitions());
     defs.extend(queue::definitions());
     defs.extend(message::definitions());

@@ -18,7 +18,8 @@ use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature}
 use crate::runtime::value::Value;
 use crate::store::StoreError;
 use crate::store::mail::{MailError, MailResult};
-use crate::store::queue::{QueueDb, QueueName, QueueRetry, queue_path};
+use crate::store::queue::{QueueDb, QueueName, QueueRetry, QueuedMessage, QueuedRecipient, queue_path};
+use crate::store::send_connectors::{SendConnector, route};
 use crate::store::transport::Recipient;
 
 const PROPERTIES: &[&str] = &[
@@ -131,6 +132,12 @@ pub fn audited(
     Ok(())
 }
 
+/// The send connectors, which name the queues of mail leaving the
+/// organization.
+fn send_connectors(cx: &mut Session) -> Result<Vec<SendConnector>> {
+    Ok(cx.store()?.send_connectors().map_err(super::identity::store_err)?)
+}
+
 /// The queue database, opened (and created) for a cmdlet.
 pub fn open_queue(cx: &Session) -> Result<QueueDb> {
     Ok(QueueDb::open(&queue_file(cx)?).map_err(queue_err)?)
@@ -141,9 +148,11 @@ struct QueueRow {
     delivery_type: &'static str,
     status: &'static str,
     count: u64,
-    next_hop: &'static str,
+    next_hop: String,
     /// The failed attempt of a queue in Retry.
     retry: Option<QueueRetry>,
+    /// A send connector's queue: the last temporary failure's reply.
+    last_error: Option<String>,
 }
 
 fn queue_object(server: &str, q: &QueueRow) -> Value {
@@ -157,8 +166,16 @@ fn queue_object(server: &str, q: &QueueRow) -> Value {
             ("Velocity", Value::Int(0)),
             ("RiskLevel", Value::str("Normal")),
             ("OutboundIPPool", Value::Int(0)),
-            ("NextHopDomain", Value::str(q.next_hop)),
-            ("LastError", q.retry.as_ref().map(|r| Value::str(&r.last_error)).unwrap_or(Value::Null)),
+            ("NextHopDomain", Value::str(&q.next_hop)),
+            (
+                "LastError",
+                q.retry
+                    .as_ref()
+                    .map(|r| &r.last_error)
+                    .or(q.last_error.as_ref())
+                    .map(Value::str)
+                    .unwrap_or(Value::Null),
+            ),
             ("LastRetryTime", q.retry.as_ref().map(|r| Value::date_unix(r.last_retry)).unwrap_or(Value::Null)),
             ("NextRetryTime", q.retry.as_ref().map(|r| Value::date_unix(r.next_retry)).unwrap_or(Value::Null)),
         ],
@@ -166,8 +183,9 @@ fn queue_object(server: &str, q: &QueueRow) -> Value {
 }
 
 /// The queues as they stand: Submission always, the others while they
-/// hold messages.
-fn queues(db: &QueueDb) -> Result<Vec<QueueRow>> {
+/// hold messages. A send connector's queue is in Retry while a recipient
+/// in it waits after a temporary failure (its reply is LastError).
+fn queues(db: &QueueDb, connectors: &[SendConnector]) -> Result<Vec<QueueRow>> {
     let held = db.submission_suspended().map_err(queue_err)?;
     let messages = db.messages().map_err(queue_err)?;
     let count = |q: QueueName| messages.iter().filter(|m| m.queue == q).count() as u64;
@@ -176,8 +194,9 @@ fn queues(db: &QueueDb) -> Result<Vec<QueueRow>> {
         delivery_type: "Undefined",
         status: if held { "Suspended" } else { "Ready" },
         count: count(QueueName::Submission),
-        next_hop: "Submission",
+        next_hop: "Submission".into(),
         retry: None,
+        last_error: None,
     }];
     let waiting = count(QueueName::Delivery);
     if waiting > 0 {
@@ -187,9 +206,32 @@ fn queues(db: &QueueDb) -> Result<Vec<QueueRow>> {
             delivery_type: "SmtpDeliveryToMailbox",
             status: if retry.is_some() { "Retry" } else { "Ready" },
             count: waiting,
-            next_hop: "mailbox database",
+            next_hop: "mailbox database".into(),
             retry,
+            last_error: None,
         });
+    }
+    let mut remote: Vec<i64> =
+        messages.iter().filter_map(|m| if let QueueName::Remote(c) = m.queue { Some(c) } else { None }).collect();
+    remote.sort_unstable();
+    remote.dedup();
+    for c in remote {
+        let queue = QueueName::Remote(c);
+        let waiting: Vec<&QueuedMessage> = messages.iter().filter(|m| m.queue == queue).collect();
+        let last_error = waiting.iter().find_map(|m| m.last_error.clone());
+        let connector = connectors.iter().find(|x| x.id == c);
+        out.push(QueueRow {
+            queue,
+            delivery_type: "SmartHostConnectorDelivery",
+            status: if last_error.is_some() { "Retry" } else { "Ready" },
+            count: waiting.len() as u64,
+            next_hop: connector.map(|x| x.smart_hosts_string()).unwrap_or_else(|| "Unreachable Domain".into()),
+            retry: None,
+            last_error: None,
+        });
+        if let Some(row) = out.last_mut() {
+            row.last_error = last_error;
+        }
     }
     let failed = count(QueueName::Unreachable);
     if failed > 0 {
@@ -198,8 +240,9 @@ fn queues(db: &QueueDb) -> Result<Vec<QueueRow>> {
             delivery_type: "Unreachable",
             status: "Ready",
             count: failed,
-            next_hop: "Unreachable Domain",
+            next_hop: "Unreachable Domain".into(),
             retry: None,
+            last_error: None,
         });
     }
     Ok(out)
@@ -222,15 +265,17 @@ fn get_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Ou
         None => None,
     };
     let rows = if queue_file(cx)?.exists() {
-        queues(&open_queue(cx)?)?
+        let connectors = send_connectors(cx)?;
+        queues(&open_queue(cx)?, &connectors)?
     } else {
         vec![QueueRow {
             queue: QueueName::Submission,
             delivery_type: "Undefined",
             status: "Ready",
             count: 0,
-            next_hop: "Submission",
+            next_hop: "Submission".into(),
             retry: None,
+            last_error: None,
         }]
     };
     let wanted = args.string("Identity");
@@ -272,7 +317,8 @@ pub fn not_found(identity: &str) -> ErrorRecord {
 fn one_queue(args: &Args, cx: &mut Session, db: &QueueDb) -> Result<(QueueName, String)> {
     let wanted = args.string("Identity").unwrap_or_default();
     let server = cx.store()?.server().name.clone();
-    let found = queues(db)?.into_iter().find(|q| names_queue(&wanted, &server, q.queue, false));
+    let connectors = send_connectors(cx)?;
+    let found = queues(db, &connectors)?.into_iter().find(|q| names_queue(&wanted, &server, q.queue, false));
     match found {
         Some(q) => Ok((q.queue, format!("{server}\\{}", q.queue.name()))),
         None => Err(not_found(&wanted).into()),
@@ -330,22 +376,31 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     // now); one that is not is already being tried.
     let now = crate::store::clock::now_unix();
     if !resubmit {
-        return audited(cx, args, &[identity], || {
-            if queue == QueueName::Delivery { db.retry_delivery_at(now) } else { Ok(()) }
+        return audited(cx, args, &[identity], || match queue {
+            QueueName::Delivery => db.retry_delivery_at(now),
+            QueueName::Remote(c) => db.retry_remote_now(c),
+            _ => Ok(()),
         });
     }
     let mut again = Vec::new();
     let messages = db.messages().map_err(queue_err)?;
+    let connectors = send_connectors(cx)?;
     let store = cx.store()?;
     for m in messages.iter().filter(|m| m.queue == queue) {
         for (address, _, _) in &m.recipients {
-            // Categorized again: the mailbox the address names now, or
-            // none (delivery then fails it with RecipNotFound).
-            let guid = match store.resolve_recipient(address).map_err(super::identity::store_err)? {
-                Recipient::Mailbox { guid, .. } => guid,
-                _ => String::new(),
-            };
-            again.push((m.id, address.clone(), guid));
+            // Categorized again: the mailbox the address names now, or the
+            // send connector that carries its domain now, or neither
+            // (delivery then fails it with RecipNotFound).
+            let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+            let (mailbox_guid, connector) =
+                match store.resolve_recipient(address).map_err(super::identity::store_err)? {
+                    Recipient::Mailbox { guid, .. } => (guid, 0),
+                    Recipient::Relay | Recipient::NotAccepted => {
+                        (String::new(), route(&connectors, domain).map(|c| c.id).unwrap_or(0))
+                    }
+                    Recipient::NotFound => (String::new(), 0),
+                };
+            again.push((m.id, QueuedRecipient { address: address.clone(), mailbox_guid, connector }));
         }
     }
     audited(cx, args, &[identity], || {

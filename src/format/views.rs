@@ -59,6 +59,7 @@ pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfigu
 pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
 pub const RECEIVE_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
+pub const SEND_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig";
 pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain";
 pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
 pub const QUEUED_MESSAGE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleMessageInfo";
@@ -130,6 +131,10 @@ static OWA_TABLE: [ColumnSpec; 3] =
 /// Exchange's `Get-ReceiveConnector`: Identity, Bindings, Enabled.
 static RECEIVE_CONNECTOR_TABLE: [ColumnSpec; 3] =
     [auto("Identity", "Identity"), auto("Bindings", "Bindings"), auto("Enabled", "Enabled")];
+
+/// Exchange's `Get-SendConnector`: Identity, AddressSpaces, Enabled.
+static SEND_CONNECTOR_TABLE: [ColumnSpec; 3] =
+    [auto("Identity", "Identity"), auto("AddressSpaces", "AddressSpaces"), auto("Enabled", "Enabled")];
 
 /// Exchange's `Get-AcceptedDomain`: Name, DomainName, DomainType, Default.
 static ACCEPTED_DOMAIN_TABLE: [ColumnSpec; 4] = [
@@ -343,6 +348,7 @@ pub fn default_view(o: &Object) -> View {
         QUEUE => View::Table(&QUEUE_TABLE),
         QUEUED_MESSAGE => View::Table(&QUEUED_MESSAGE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
+        SEND_CONNECTOR => View::Table(&SEND_CONNECTOR_TABLE),
         ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),
         COMMAND_INFO => View::Table(&COMMAND_TABLE),

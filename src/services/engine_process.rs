@@ -41,9 +41,11 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
 
 /// An engine's context, read and bound before the async runtime exists.
 enum Prepared {
-    Client(EngineContext),
-    Transport(crate::engines::smtp::SmtpContext),
-    Web(crate::engines::web::WebContext),
+    // Boxed: the contexts (listeners, settings, queues) differ in size by
+    // hundreds of bytes, and each value moves once.
+    Client(Box<EngineContext>),
+    Transport(Box<crate::engines::smtp::SmtpContext>),
+    Web(Box<crate::engines::web::WebContext>),
 }
 
 fn report(line: &str) {
@@ -88,11 +90,13 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
     let (stop_tx, stop_rx) = watch::channel(false);
     // Everything that can fail is read and bound here, before the runtime.
     let prepared = match service.protocol() {
-        Some(protocol) => {
-            context::prepare(service.name(), protocol, service.role(), store, stop_rx).map(Prepared::Client)
+        Some(protocol) => context::prepare(service.name(), protocol, service.role(), store, stop_rx)
+            .map(|ctx| Prepared::Client(Box::new(ctx))),
+        None if service == Service::W3svc => {
+            crate::engines::web::prepare(store, stop_rx, runner).map(|ctx| Prepared::Web(Box::new(ctx)))
         }
-        None if service == Service::W3svc => crate::engines::web::prepare(store, stop_rx, runner).map(Prepared::Web),
-        None => crate::engines::smtp::prepare(service.name(), service.role(), store, stop_rx).map(Prepared::Transport),
+        None => crate::engines::smtp::prepare(service.name(), service.role(), store, stop_rx)
+            .map(|ctx| Prepared::Transport(Box::new(ctx))),
     };
     let prepared = match prepared {
         Ok(p) => p,
@@ -125,11 +129,12 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
             }
         };
         let started: std::io::Result<Serve> = match prepared {
-            Prepared::Client(mut ctx) => {
+            Prepared::Client(ctx) => {
+                let mut ctx = *ctx;
                 SessionManager::new(&mut ctx).map(|sessions| engine_for(service)(ctx, sessions))
             }
-            Prepared::Transport(ctx) => crate::engines::smtp::serve(ctx),
-            Prepared::Web(ctx) => crate::engines::web::serve(ctx),
+            Prepared::Transport(ctx) => crate::engines::smtp::serve(*ctx),
+            Prepared::Web(ctx) => crate::engines::web::serve(*ctx),
         };
         let serve = match started {
             Ok(s) => s,

@@ -27,6 +27,7 @@ pub mod protocol_settings;
 pub mod queue;
 pub mod role_groups;
 mod schema;
+pub mod send_connectors;
 pub mod services;
 pub mod transport;
 pub mod web;

@@ -51,6 +51,13 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE queue_state ADD COLUMN last_retry INTEGER;
     ALTER TABLE queue_state ADD COLUMN next_retry INTEGER;
     "#,
+    r#"
+    -- A recipient outside the organization leaves through a send
+    -- connector: its row number (0: a mailbox of this organization), and
+    -- when the next attempt may be made after a temporary failure.
+    ALTER TABLE recipient ADD COLUMN connector INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE recipient ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The queue beside the config store at `store_path`.
@@ -62,7 +69,11 @@ pub fn queue_path(store_path: &Path) -> PathBuf {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedRecipient {
     pub address: String,
+    /// Empty for a recipient outside the organization.
     pub mailbox_guid: String,
+    /// The send connector (its row number) that carries it out of the
+    /// organization; 0 for a mailbox.
+    pub connector: i64,
 }
 
 /// One delivery still to make.
@@ -109,15 +120,19 @@ pub enum QueueName {
     Delivery,
     /// A recipient failed and its report could not be sent.
     Unreachable,
+    /// Waiting to leave through a send connector (its row number): the
+    /// queue `Server\<number + 1>`.
+    Remote(i64),
 }
 
 impl QueueName {
     /// The queue's name after `Server\`.
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            QueueName::Submission => "Submission",
-            QueueName::Delivery => "1",
-            QueueName::Unreachable => "Unreachable",
+            QueueName::Submission => "Submission".into(),
+            QueueName::Delivery => "1".into(),
+            QueueName::Unreachable => "Unreachable".into(),
+            QueueName::Remote(connector) => (connector + 1).to_string(),
         }
     }
 }
@@ -183,23 +198,62 @@ impl QueueDb {
     /// suspended message, none while the Submission queue is suspended.
     pub fn pending(&self, limit: usize) -> MailResult<Vec<PendingDelivery>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid FROM recipient r \
+            "SELECT {PENDING_COLUMNS} FROM recipient r \
              JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
-             AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
+             AND r.connector = 0 AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
         ))?;
         let rows = stmt.query_map([limit as i64], pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Up to `limit` recipients outside the organization whose next attempt
+    /// is due at `now`, oldest message first, with the same holds as
+    /// `pending`.
+    pub fn pending_remote(&self, now: i64, limit: usize) -> MailResult<Vec<PendingDelivery>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PENDING_COLUMNS} FROM recipient r \
+             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
+             AND r.connector <> 0 AND r.next_attempt <= ?1 AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![now, limit as i64], pending_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// When the next recipient outside the organization is due (a deferred
+    /// one's next attempt), if any waits.
+    pub fn next_remote_attempt(&self) -> MailResult<Option<i64>> {
+        Ok(self.conn.query_row(
+            "SELECT min(next_attempt) FROM recipient WHERE status = 'Ready' AND connector <> 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A temporary failure to send (the smart host refused with 4xx or
+    /// could not be reached): the recipients are tried again at `next`, the
+    /// reply kept for Get-Queue and Get-Message; in one transaction.
+    pub fn deferred_all(&mut self, deferred: &[(i64, String)], reason: &str, next: i64) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (message_id, address) in deferred {
+            tx.prepare_cached(
+                "UPDATE recipient SET attempts = attempts + 1, last_error = ?3, next_attempt = ?4 \
+                 WHERE message_id = ?1 AND address = ?2",
+            )?
+            .execute(params![message_id, address, reason, next])?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Up to `limit` recipients still to deliver of messages queued before
     /// `cutoff` (Unix seconds), held or not: MessageExpirationTimeout has
     /// passed for them.
     pub fn expired(&self, cutoff: i64, limit: usize) -> MailResult<Vec<PendingDelivery>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid FROM recipient r \
-             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.received < ?1 \
-             ORDER BY m.id LIMIT ?2",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PENDING_COLUMNS} FROM recipient r \
+                 JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.received < ?1 \
+                 ORDER BY m.id LIMIT ?2"
+        ))?;
         let rows = stmt.query_map(params![cutoff, limit as i64], pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -331,6 +385,14 @@ impl QueueDb {
 
     /// Retry-Queue of the delivery queue: a queue in Retry is tried at
     /// `now` instead of at its next retry time.
+    /// Retry-Queue of a send connector's queue: its recipients waiting
+    /// after a temporary failure are tried now.
+    pub fn retry_remote_now(&mut self, connector: i64) -> MailResult<()> {
+        self.conn
+            .execute("UPDATE recipient SET next_attempt = 0 WHERE connector = ?1 AND status = 'Ready'", [connector])?;
+        Ok(())
+    }
+
     pub fn retry_delivery_at(&mut self, now: i64) -> MailResult<()> {
         self.conn.execute(
             "UPDATE queue_state SET next_retry = ?1 WHERE name = '1' AND status = 'Retry' AND next_retry > ?1",
@@ -344,18 +406,20 @@ impl QueueDb {
         let held = self.submission_suspended()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.id, m.guid, m.sender, m.received, length(m.raw), m.subject, m.status, \
-             r.address, r.status, r.last_error, m.internet_message_id FROM message m \
+             r.address, r.status, r.last_error, m.internet_message_id, r.connector FROM message m \
              JOIN recipient r ON r.message_id = m.id \
-             ORDER BY m.id, r.status, r.address",
+             ORDER BY m.id, r.status, r.connector, r.address",
         )?;
         let mut rows = stmt.query([])?;
         let mut out: Vec<QueuedMessage> = Vec::new();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let recipient_status: String = r.get(8)?;
+            let connector: i64 = r.get(11)?;
             let queue = match recipient_status.as_str() {
                 "Failed" => QueueName::Unreachable,
                 _ if held => QueueName::Submission,
+                _ if connector != 0 => QueueName::Remote(connector),
                 _ => QueueName::Delivery,
             };
             let last_error: Option<String> = r.get(9)?;
@@ -424,14 +488,14 @@ impl QueueDb {
     /// Retry-Queue -Resubmit: recipients categorized again, each to the
     /// mailbox its address resolves to now, and Ready again; in one
     /// transaction.
-    pub fn resubmit(&mut self, recipients: &[(i64, String, String)]) -> MailResult<()> {
+    pub fn resubmit(&mut self, recipients: &[(i64, QueuedRecipient)]) -> MailResult<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (id, address, guid) in recipients {
+        for (id, r) in recipients {
             tx.prepare_cached(
-                "UPDATE recipient SET status = 'Ready', mailbox_guid = ?3, last_error = NULL \
-                 WHERE message_id = ?1 AND address = ?2",
+                "UPDATE recipient SET status = 'Ready', mailbox_guid = ?3, connector = ?4, last_error = NULL, \
+                 next_attempt = 0 WHERE message_id = ?1 AND address = ?2",
             )?
-            .execute(params![id, address, guid])?;
+            .execute(params![id, r.address, r.mailbox_guid, r.connector])?;
         }
         tx.commit()?;
         Ok(())
@@ -440,13 +504,15 @@ impl QueueDb {
 
 /// A row of `SELECT m.id, m.guid, m.sender, m.received, r.address,
 /// r.mailbox_guid`.
+const PENDING_COLUMNS: &str = "m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid, r.connector";
+
 fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
     Ok(PendingDelivery {
         message_id: r.get(0)?,
         message_guid: r.get(1)?,
         sender: r.get(2)?,
         received: r.get(3)?,
-        recipient: QueuedRecipient { address: r.get(4)?, mailbox_guid: r.get(5)? },
+        recipient: QueuedRecipient { address: r.get(4)?, mailbox_guid: r.get(5)?, connector: r.get(6)? },
     })
 }
 
@@ -465,10 +531,11 @@ fn insert(
     )?
     .execute(params![guid, sender, received, raw, field("subject"), field("message-id")])?;
     let id = tx.last_insert_rowid();
-    let mut add =
-        tx.prepare_cached("INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid) VALUES (?1, ?2, ?3)")?;
+    let mut add = tx.prepare_cached(
+        "INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid, connector) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for r in recipients {
-        add.execute(params![id, r.address, r.mailbox_guid])?;
+        add.execute(params![id, r.address, r.mailbox_guid, r.connector])?;
     }
     Ok(id)
 }
@@ -492,7 +559,7 @@ mod tests {
     fn a_message_leaves_the_queue_with_its_last_recipient() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
-        let to = |a: &str| QueuedRecipient { address: a.into(), mailbox_guid: format!("guid-{a}") };
+        let to = |a: &str| QueuedRecipient { address: a.into(), mailbox_guid: format!("guid-{a}"), connector: 0 };
         let id = q.enqueue("m1", "a@fabrikam.com", &[to("b@contoso.com"), to("c@contoso.com")], 5, b"raw").unwrap();
         let pending = q.pending(10).unwrap();
         assert_eq!(pending.len(), 2);

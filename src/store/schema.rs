@@ -179,4 +179,25 @@ pub const MIGRATIONS: &[&str] = &[
         max_concurrent_mailbox_deliveries, changed)
         VALUES (1, 172800, 900, 20, CAST(strftime('%s', 'now') AS INTEGER));
     "#,
+    // 7: send connectors (New-SendConnector): how mail leaves the
+    // organization. Address spaces (`SMTP:*;1`) and smart hosts as JSON
+    // lists; max_message_size NULL is Unlimited.
+    r#"
+    CREATE TABLE send_connector (
+        id                      INTEGER PRIMARY KEY,
+        name                    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        guid                    TEXT NOT NULL UNIQUE,
+        address_spaces          TEXT NOT NULL,
+        smart_hosts             TEXT NOT NULL,
+        port                    INTEGER NOT NULL,
+        dns_routing_enabled     INTEGER NOT NULL,
+        max_message_size        INTEGER,
+        fqdn                    TEXT,
+        protocol_logging_level  TEXT NOT NULL,
+        comment                 TEXT NOT NULL,
+        enabled                 INTEGER NOT NULL,
+        created                 INTEGER NOT NULL,
+        changed                 INTEGER NOT NULL
+    );
+    "#,
 ];

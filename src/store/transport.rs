@@ -100,6 +100,10 @@ pub enum Recipient {
     Mailbox { guid: String, primary_smtp: String, quotas: super::Quotas },
     /// An authoritative accepted domain, but no recipient has the address.
     NotFound,
+    /// No recipient has the address, and its domain is accepted as a relay
+    /// domain (InternalRelay, ExternalRelay): mail to it leaves through a
+    /// send connector, whoever sends it.
+    Relay,
     /// The domain is not an authoritative accepted domain of this
     /// organization.
     NotAccepted,
@@ -433,16 +437,17 @@ impl Store {
         if let Some(found) = found {
             return Ok(found);
         }
-        let authoritative = self
+        let domain_type: Option<String> = self
             .conn(WHAT)?
-            .query_row(
-                "SELECT 1 FROM accepted_domain WHERE domain_name = ?1 COLLATE NOCASE AND domain_type = 'Authoritative'",
-                [domain],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        Ok(if authoritative { Recipient::NotFound } else { Recipient::NotAccepted })
+            .query_row("SELECT domain_type FROM accepted_domain WHERE domain_name = ?1 COLLATE NOCASE", [domain], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(match domain_type.as_deref() {
+            Some("Authoritative") => Recipient::NotFound,
+            Some(_) => Recipient::Relay,
+            None => Recipient::NotAccepted,
+        })
     }
 }
 

@@ -74,6 +74,8 @@ pub struct Queue {
     pub db: Arc<Mutex<QueueDb>>,
     /// Rung after each enqueue: the delivery task wakes at once.
     pub wake: Arc<Notify>,
+    /// Rung after an enqueue for a send connector: the sending task wakes.
+    pub send: Arc<Notify>,
 }
 
 /// Shared by every session of the engine.
@@ -217,7 +219,8 @@ pub fn prepare(
         EngineRole::BackEnd => {
             mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
             let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
-            let queue = Queue { db: Arc::new(Mutex::new(db)), wake: Arc::new(Notify::new()) };
+            let queue =
+                Queue { db: Arc::new(Mutex::new(db)), wake: Arc::new(Notify::new()), send: Arc::new(Notify::new()) };
             let connector = connectors.iter().map(|(c, _)| c).find(|c| c.has_permission("ExchangeServers")).cloned();
             let handoffs = match &connector {
                 Some(_) => Some(handoff_listener(service_name, &address_file, key)?),

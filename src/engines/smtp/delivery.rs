@@ -83,19 +83,7 @@ impl Deliverer {
 /// delivers until the service stops.
 pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
     let mut stop = shutdown.clone();
-    let settings = loop {
-        let directory = p.directory.clone();
-        let read = tokio::task::spawn_blocking(move || directory.with(|s| s.transport_service())).await;
-        match read {
-            Ok(Ok(settings)) => break settings,
-            Ok(Err(e)) => eprintln!("mailsh: delivery: the Transport service's settings could not be read: {e}"),
-            Err(e) => eprintln!("mailsh: delivery: {e}"),
-        }
-        tokio::select! {
-            () = tokio::time::sleep(Duration::from_secs(5)) => {}
-            () = stopped(&mut stop) => return,
-        }
-    };
+    let Some(settings) = read_settings(&p.directory, &mut stop).await else { return };
     let d = Deliverer {
         queue: p.queue,
         mail: p.mail,
@@ -105,6 +93,27 @@ pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
         retrying: AtomicBool::new(true),
     };
     run(d, shutdown).await;
+}
+
+/// Set-TransportService's settings, read until the store answers; None
+/// when the service stops first.
+pub(super) async fn read_settings(
+    directory: &StoreHandle,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<TransportService> {
+    loop {
+        let directory = directory.clone();
+        let read = tokio::task::spawn_blocking(move || directory.with(|s| s.transport_service())).await;
+        match read {
+            Ok(Ok(settings)) => return Some(settings),
+            Ok(Err(e)) => eprintln!("mailsh: transport: the Transport service's settings could not be read: {e}"),
+            Err(e) => eprintln!("mailsh: transport: {e}"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+            () = stopped(stop) => return None,
+        }
+    }
 }
 
 async fn run(d: Deliverer, shutdown: watch::Receiver<bool>) {
@@ -177,7 +186,7 @@ async fn retry_later(d: &Deliverer, e: &MailError, stop: &mut watch::Receiver<bo
     }
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     queue: &Queue,
     f: impl FnOnce(&mut QueueDb) -> Result<T, MailError> + Send + 'static,
 ) -> Result<T, MailError> {
@@ -255,7 +264,7 @@ fn within_mailboxes(mut pending: Vec<PendingDelivery>, mailboxes: usize) -> Vec<
 
 /// Pending deliveries as `pick` chooses them, each with its message (a
 /// message removed meanwhile has nothing left to deliver).
-async fn with_raw(
+pub(super) async fn with_raw(
     queue: &Queue,
     pick: impl FnOnce(&QueueDb) -> Result<Vec<PendingDelivery>, MailError> + Send + 'static,
 ) -> Result<Vec<(PendingDelivery, Vec<u8>)>, MailError> {
@@ -284,25 +293,39 @@ async fn expire(d: &Deliverer) -> Result<usize, MailError> {
 /// Recipients failed for good, with the reply that says why: recorded, and
 /// reported, in one transaction of the queue.
 async fn fail(d: &Deliverer, failed: Vec<(PendingDelivery, Vec<u8>, &'static str)>) -> Result<(), MailError> {
+    let failed = failed.into_iter().map(|(p, raw, reply)| (p, raw, reply.to_string())).collect();
+    fail_and_report(&d.queue, &d.directory, &d.server.fqdn, failed).await
+}
+
+/// Recipients failed for good, each with the reply that says why (the
+/// delivery task's, or a remote server's): recorded and reported in one
+/// transaction of the queue.
+pub(super) async fn fail_and_report(
+    queue: &Queue,
+    directory: &StoreHandle,
+    fqdn: &str,
+    failed: Vec<(PendingDelivery, Vec<u8>, String)>,
+) -> Result<(), MailError> {
     if failed.is_empty() {
         return Ok(());
     }
-    let (failures, reports) = reports_for(d, failed).await?;
-    blocking(&d.queue, move |db| db.failed_all(&failures, &reports)).await
+    let (failures, reports) = reports_for(directory, fqdn, failed).await?;
+    blocking(queue, move |db| db.failed_all(&failures, &reports)).await
 }
 
 /// The failures of a batch and the reports to their senders: one report
 /// per message, to a sender that is a mailbox of the organization.
 async fn reports_for(
-    d: &Deliverer,
-    gone: Vec<(PendingDelivery, Vec<u8>, &'static str)>,
+    directory: &StoreHandle,
+    fqdn: &str,
+    gone: Vec<(PendingDelivery, Vec<u8>, String)>,
 ) -> Result<(Vec<Failure>, Vec<NewQueued>), MailError> {
-    let directory = d.directory.clone();
-    let fqdn = d.server.fqdn.clone();
+    let directory = directory.clone();
+    let fqdn = fqdn.to_string();
     tokio::task::spawn_blocking(move || {
         let mut by_message: BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<FailedRecipient>)> = BTreeMap::new();
         for (p, raw, reply) in gone {
-            let failed = FailedRecipient { address: p.recipient.address.clone(), reply: reply.into() };
+            let failed = FailedRecipient { address: p.recipient.address.clone(), reply };
             by_message.entry(p.message_id).or_insert_with(|| (p, raw, Vec::new())).2.push(failed);
         }
         let mut failures = Vec::new();
@@ -339,7 +362,11 @@ mod tests {
             message_guid: format!("m{message_id}"),
             sender: String::new(),
             received: 0,
-            recipient: QueuedRecipient { address: format!("{mailbox}@contoso.com"), mailbox_guid: mailbox.into() },
+            recipient: QueuedRecipient {
+                address: format!("{mailbox}@contoso.com"),
+                mailbox_guid: mailbox.into(),
+                connector: 0,
+            },
         }
     }
 

@@ -11,7 +11,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use super::context::Handoff;
@@ -88,7 +88,7 @@ async fn expect(peer: &mut BufReader<TcpStream>, code: u16) -> std::io::Result<(
 }
 
 /// One (possibly multi-line) reply: its code and its last line.
-async fn read_reply(peer: &mut BufReader<TcpStream>) -> std::io::Result<(u16, String)> {
+pub(super) async fn read_reply<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io::Result<(u16, String)> {
     loop {
         let mut line = String::new();
         if peer.read_line(&mut line).await? == 0 {
@@ -105,7 +105,7 @@ async fn read_reply(peer: &mut BufReader<TcpStream>) -> std::io::Result<(u16, St
 
 /// The message as DATA sends it: lines starting with a dot get another,
 /// CRLF at the end, then the lone dot.
-fn dot_stuffed(message: &[u8]) -> Vec<u8> {
+pub(super) fn dot_stuffed(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 64);
     let mut at_line_start = true;
     for &b in message {

@@ -23,6 +23,7 @@ mod context;
 mod delivery;
 mod handoff;
 pub mod ndr;
+mod outbound;
 mod session;
 pub mod texts;
 
@@ -59,6 +60,11 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
     };
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
+        let sending = shared.queue.clone().map(|queue| {
+            let parts =
+                outbound::Parts { queue, directory: shared.directory.store_handle(), server: shared.server.clone() };
+            tokio::spawn(outbound::start(parts, shutdown.clone()))
+        });
         let delivering = shared.queue.clone().map(|queue| {
             let parts = delivery::Parts {
                 queue,
@@ -76,6 +82,9 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
         }
         if let Some(d) = delivering {
             let _ = d.await;
+        }
+        if let Some(s) = sending {
+            let _ = s.await;
         }
     }))
 }

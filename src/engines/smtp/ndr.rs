@@ -137,19 +137,26 @@ pub fn for_sender(
     if sender.is_empty() {
         return Ok(None);
     }
-    let Recipient::Mailbox { guid, .. } = store.resolve_recipient(sender)? else { return Ok(None) };
+    // A sender of the organization gets the report in its mailbox; one
+    // outside it through the send connector that carries its domain.
+    let to = match store.resolve_recipient(sender)? {
+        Recipient::Mailbox { guid, .. } => {
+            QueuedRecipient { address: sender.to_string(), mailbox_guid: guid, connector: 0 }
+        }
+        Recipient::NotFound => return Ok(None),
+        Recipient::Relay | Recipient::NotAccepted => {
+            let domain = sender.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+            let connectors = store.send_connectors()?;
+            let Some(c) = crate::store::send_connectors::route(&connectors, domain) else { return Ok(None) };
+            QueuedRecipient { address: sender.to_string(), mailbox_guid: String::new(), connector: c.id }
+        }
+    };
     let domains = store.accepted_domains()?;
     let Some(domain) = domains.iter().find(|d| d.default).or(domains.first()) else { return Ok(None) };
     let id = crate::store::new_guid();
     let now = crate::store::clock::now_unix();
     let raw = build(&Report { fqdn, domain: &domain.domain_name, sender, original, arrival, failed, now, id: &id });
-    Ok(Some(NewQueued {
-        guid: id,
-        sender: String::new(),
-        recipients: vec![QueuedRecipient { address: sender.to_string(), mailbox_guid: guid }],
-        received: now,
-        raw,
-    }))
+    Ok(Some(NewQueued { guid: id, sender: String::new(), recipients: vec![to], received: now, raw }))
 }
 
 /// The human-readable reason, as Exchange words it for the sender.

@@ -53,7 +53,11 @@ impl SessionHandler for Smtp {
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub address: String,
+    /// Empty for a recipient outside the organization.
     pub mailbox_guid: String,
+    /// The send connector that carries it out (its row number); 0 for a
+    /// mailbox.
+    pub connector: i64,
 }
 
 /// MAIL FROM to the end of DATA.

@@ -57,8 +57,13 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     let recipients: Vec<QueuedRecipient> = envelope
         .recipients
         .iter()
-        .map(|r| QueuedRecipient { address: r.address.clone(), mailbox_guid: r.mailbox_guid.clone() })
+        .map(|r| QueuedRecipient {
+            address: r.address.clone(),
+            mailbox_guid: r.mailbox_guid.clone(),
+            connector: r.connector,
+        })
         .collect();
+    let leaves = recipients.iter().any(|r| r.connector != 0);
     let sender = envelope.sender.clone();
     let guid = crate::store::new_guid();
     let db = queue.db.clone();
@@ -70,6 +75,9 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     match stored {
         Ok(Ok(id)) => {
             queue.wake.notify_one();
+            if leaves {
+                queue.send.notify_one();
+            }
             format!(
                 "250 2.6.0 {message_id} [InternalId={id}, Hostname={}] Queued mail for delivery",
                 s.shared.server.fqdn

@@ -1,0 +1,266 @@
+//! The Transport service's sending task: mail for recipients outside the
+//! organization leaves through the send connector that carries their
+//! domain, to its smart hosts (tried in order), over SMTP.
+//!
+//! Each recipient is settled by the remote server's own answer: `2xx` after
+//! the data, sent (it leaves the queue); `5xx` at MAIL, RCPT or the data,
+//! failed for good and reported to the sender (RFC 3464, as the delivery
+//! task reports); `4xx`, or no smart host that answers, a temporary failure:
+//! the recipient waits MessageRetryInterval and is tried again, its reply
+//! shown by Get-Queue (the connector's queue in Retry) and Get-Message,
+//! until MessageExpirationTimeout expires the message (the delivery task's
+//! expiry covers every recipient). A recipient is only forgotten after the
+//! remote server accepted the data, so a crash may send a message twice,
+//! never lose it (SMTP's own at-least-once).
+//!
+//! The connector is chosen again at each attempt by the recipient's domain
+//! (a connector changed or removed meanwhile is followed); with none left,
+//! the recipient waits as after a temporary failure.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use tokio::io::{AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+
+use super::context::Queue;
+use super::delivery::{blocking, fail_and_report, read_settings, with_raw};
+use super::handoff::{dot_stuffed, read_reply};
+use crate::engines::net::auth::StoreHandle;
+use crate::engines::net::listener::stopped;
+use crate::store::ServerInfo;
+use crate::store::mail::MailError;
+use crate::store::queue::PendingDelivery;
+use crate::store::send_connectors::{SendConnector, route};
+
+/// Recipients taken from the queue at once.
+const BATCH: usize = 64;
+/// How often an idle task looks for recipients whose retry time came or
+/// that a cmdlet released.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
+/// Connecting to a smart host, and a whole SMTP transaction with it.
+const CONNECT: Duration = Duration::from_secs(30);
+const REPLY: Duration = Duration::from_secs(300);
+
+/// What the sending task is given.
+pub struct Parts {
+    pub queue: Queue,
+    pub directory: StoreHandle,
+    pub server: ServerInfo,
+}
+
+/// How one attempt ended for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Outcome {
+    Sent,
+    /// Failed for good, with the reply that says why.
+    Failed(String),
+    /// Try again later; the reply that says why.
+    Deferred(String),
+}
+
+pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
+    let mut stop = shutdown.clone();
+    let Some(settings) = read_settings(&p.directory, &mut stop).await else { return };
+    let retry = settings.message_retry_interval.max(1);
+    loop {
+        let worked = match send_batch(&p, retry).await {
+            Ok(n) => n > 0,
+            Err(e) => {
+                eprintln!("mailsh: sending: {e}");
+                false
+            }
+        };
+        if *stop.borrow() {
+            return;
+        }
+        if worked {
+            continue;
+        }
+        tokio::select! {
+            () = p.queue.send.notified() => {}
+            () = tokio::time::sleep(LOOK_AGAIN) => {}
+            () = stopped(&mut stop) => return,
+        }
+    }
+}
+
+/// One batch: the due recipients, grouped by message and connector, each
+/// group sent in one SMTP transaction; the outcomes recorded.
+async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
+    let now = crate::store::clock::now_unix();
+    let batch = with_raw(&p.queue, move |db| db.pending_remote(now, BATCH)).await?;
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let n = batch.len();
+    let directory = p.directory.clone();
+    let connectors = tokio::task::spawn_blocking(move || directory.with(|s| s.send_connectors()))
+        .await
+        .map_err(|e| MailError::Task(e.to_string()))?
+        .map_err(|e| MailError::Task(format!("the send connectors could not be read: {e}")))?;
+    // Message and connector: one SMTP transaction each.
+    let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    for (pending, raw) in batch {
+        let domain = pending.recipient.address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        let connector = route(&connectors, domain).cloned();
+        let key = (pending.message_id, connector.as_ref().map_or(0, |c| c.id));
+        groups.entry(key).or_insert_with(|| (raw, connector, Vec::new())).2.push(pending);
+    }
+    for (_, (raw, connector, recipients)) in groups {
+        let outcomes = match &connector {
+            Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw).await,
+            None => vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()],
+        };
+        record(p, recipients, &raw, outcomes, retry).await?;
+    }
+    Ok(n)
+}
+
+/// One SMTP transaction's worth: the message, the connector that carries
+/// it now (if any), and its recipients.
+type Group = (Vec<u8>, Option<SendConnector>, Vec<PendingDelivery>);
+
+/// No enabled send connector carries the recipient's domain any more.
+const NO_CONNECTOR: &str = "451 4.4.0 A matching connector cannot be found to route the external recipient";
+/// Exchange's text when the connector's MaxMessageSize is exceeded.
+const TOO_BIG_FOR_ROUTE: &str = "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route";
+
+async fn record(
+    p: &Parts,
+    recipients: Vec<PendingDelivery>,
+    raw: &[u8],
+    outcomes: Vec<Outcome>,
+    retry: i64,
+) -> Result<(), MailError> {
+    let mut sent = Vec::new();
+    let mut failed = Vec::new();
+    let mut deferred: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    for (r, outcome) in recipients.into_iter().zip(outcomes) {
+        match outcome {
+            Outcome::Sent => sent.push((r.message_id, r.recipient.address)),
+            Outcome::Failed(reply) => failed.push((r, raw.to_vec(), reply)),
+            Outcome::Deferred(reply) => deferred.entry(reply).or_default().push((r.message_id, r.recipient.address)),
+        }
+    }
+    if !sent.is_empty() {
+        blocking(&p.queue, move |db| db.delivered_all(&sent)).await?;
+    }
+    let next = crate::store::clock::now_unix() + retry;
+    for (reply, which) in deferred {
+        blocking(&p.queue, move |db| db.deferred_all(&which, &reply, next)).await?;
+    }
+    fail_and_report(&p.queue, &p.directory, &p.server.fqdn, failed).await
+}
+
+/// Sends one message to `recipients` through the connector's smart hosts:
+/// the first that accepts a connection and greets carries it.
+async fn send_message(c: &SendConnector, fqdn: &str, recipients: &[PendingDelivery], raw: &[u8]) -> Vec<Outcome> {
+    if c.max_message_size.is_some_and(|max| raw.len() as u64 > max) {
+        return vec![Outcome::Failed(TOO_BIG_FOR_ROUTE.to_string()); recipients.len()];
+    }
+    let helo = c.fqdn.as_deref().unwrap_or(fqdn);
+    let mut last = String::from("no smart host");
+    for host in &c.smart_hosts {
+        let endpoint = if host.contains(':') { format!("[{host}]:{}", c.port) } else { format!("{host}:{}", c.port) };
+        let tcp = match tokio::time::timeout(CONNECT, TcpStream::connect(&endpoint)).await {
+            Ok(Ok(tcp)) => tcp,
+            Ok(Err(e)) => {
+                last = format!("{endpoint} ({e})");
+                continue;
+            }
+            Err(_) => {
+                last = format!("{endpoint} (timed out)");
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let mut peer = BufReader::new(tcp);
+        match tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await {
+            Ok(Ok(outcomes)) => return outcomes,
+            Ok(Err(e)) => last = format!("{endpoint} ({e})"),
+            Err(_) => last = format!("{endpoint} (timed out)"),
+        }
+    }
+    // Exchange's words for a smart host that cannot be reached.
+    let reply = format!(
+        "451 4.4.0 Primary target IP address responded with: \"421 4.2.1 Unable to connect.\" Attempted failover to \
+         alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all \
+         alternate hosts. The last endpoint attempted was {last}"
+    );
+    vec![Outcome::Deferred(reply); recipients.len()]
+}
+
+/// A reply that settles every recipient still open: 5xx fails them, any
+/// other defers them.
+fn settled(code: u16, reply: &str, n: usize) -> Vec<Outcome> {
+    let outcome = if (500..600).contains(&code) {
+        Outcome::Failed(reply.to_string())
+    } else {
+        Outcome::Deferred(reply.to_string())
+    };
+    vec![outcome; n]
+}
+
+/// One SMTP transaction. An error (the connection broke, a reply made no
+/// sense) before any recipient is settled lets the next smart host try.
+async fn session(
+    peer: &mut BufReader<TcpStream>,
+    helo: &str,
+    recipients: &[PendingDelivery],
+    raw: &[u8],
+) -> std::io::Result<Vec<Outcome>> {
+    let n = recipients.len();
+    let (code, reply) = read_reply(peer).await?;
+    if code != 220 {
+        return Err(std::io::Error::other(reply));
+    }
+    peer.get_mut().write_all(format!("EHLO {helo}\r\n").as_bytes()).await?;
+    let (code, _) = read_reply(peer).await?;
+    if code != 250 {
+        peer.get_mut().write_all(format!("HELO {helo}\r\n").as_bytes()).await?;
+        let (code, reply) = read_reply(peer).await?;
+        if code != 250 {
+            return Ok(settled(code, &reply, n));
+        }
+    }
+    let sender = recipients.first().map(|r| r.sender.as_str()).unwrap_or_default();
+    peer.get_mut().write_all(format!("MAIL FROM:<{sender}>\r\n").as_bytes()).await?;
+    let (code, reply) = read_reply(peer).await?;
+    if code != 250 {
+        quit(peer).await;
+        return Ok(settled(code, &reply, n));
+    }
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    for (i, r) in recipients.iter().enumerate() {
+        peer.get_mut().write_all(format!("RCPT TO:<{}>\r\n", r.recipient.address).as_bytes()).await?;
+        let (code, reply) = read_reply(peer).await?;
+        if !(200..300).contains(&code) {
+            outcomes[i] = settled(code, &reply, 1).pop();
+        }
+    }
+    let open = outcomes.iter().filter(|o| o.is_none()).count();
+    if open > 0 {
+        peer.get_mut().write_all(b"DATA\r\n").await?;
+        let (code, reply) = read_reply(peer).await?;
+        let done = if code == 354 {
+            peer.get_mut().write_all(&dot_stuffed(raw)).await?;
+            let (code, reply) = read_reply(peer).await?;
+            if (200..300).contains(&code) { Outcome::Sent } else { settled(code, &reply, 1).remove(0) }
+        } else {
+            settled(code, &reply, 1).remove(0)
+        };
+        for o in outcomes.iter_mut().filter(|o| o.is_none()) {
+            *o = Some(done.clone());
+        }
+    }
+    quit(peer).await;
+    Ok(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Deferred(String::new()))).collect())
+}
+
+async fn quit(peer: &mut BufReader<TcpStream>) {
+    if peer.get_mut().write_all(b"QUIT\r\n").await.is_ok() {
+        let _ = tokio::time::timeout(Duration::from_secs(5), read_reply(peer)).await;
+    }
+}

@@ -1,0 +1,292 @@
+//! Mail to other domains: send connectors (New-/Get-/Set-/Remove-
+//! SendConnector) and the Transport service sending through their smart
+//! host. The smart host is aiosmtpd (tests/support/smtp_sink.py) on a real
+//! loopback port; the sender is smtplib on "Client Frontend" (STARTTLS,
+//! AUTH), as a POP3 or IMAP user sends; the report of a refused recipient is
+//! read back from the sender's mailbox.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::smtp::Smtp;
+use crate::support::{assert_text, free_port, wait_until};
+
+/// The smart host: aiosmtpd writing each message it takes to a folder.
+struct Sink {
+    child: Child,
+    folder: PathBuf,
+}
+
+impl Sink {
+    fn start(port: u16, folder: &Path) -> Sink {
+        std::fs::create_dir_all(folder).expect("sink folder");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(folder)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the sink");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the sink starts");
+        assert_eq!(line.trim(), "ready", "the sink did not start (is aiosmtpd installed? .ci/run installs it)");
+        Sink { child, folder: folder.to_path_buf() }
+    }
+
+    /// The messages taken so far, in order, as JSON records.
+    fn messages(&self) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        for n in 1.. {
+            let Ok(text) = std::fs::read_to_string(self.folder.join(format!("{n}.json"))) else { break };
+            out.push(serde_json::from_str(&text).expect("a record"));
+        }
+        out
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ok(t: &Smtp, text: &str) -> String {
+    let (out, err) = t.shell(text);
+    assert!(err.is_empty(), "{text}: {err}");
+    out
+}
+
+/// The first line of each error record the Shell printed.
+fn errors(t: &Smtp, text: &str) -> String {
+    let (_, err) = t.shell(text);
+    err.lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('+') && !l.starts_with("At "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Sends as the test user through "Client Frontend" (STARTTLS, AUTH);
+/// each RCPT's reply, then the DATA reply.
+fn submit(t: &Smtp, rcpts: &[&str], subject: &str) -> String {
+    let rcpts: Vec<String> = rcpts.iter().map(|r| format!("'{r}'")).collect();
+    let (ok, out, err) = t.python(&format!(
+        r#"
+import os, smtplib, ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.login(os.environ['USER'], os.environ['PASSWORD'])
+s.mail(os.environ['USER'])
+for r in [{}]:
+    print(s.rcpt(r))
+print(s.data('From: ' + os.environ['USER'] + '\r\nTo: carol@fabrikam.com\r\nSubject: {subject}\r\nMessage-ID: <{subject}@contoso.com>\r\n\r\n.a line that starts with a dot\r\nhello fabrikam\r\n')[0])
+s.quit()
+"#,
+        rcpts.join(", ")
+    ));
+    assert!(ok, "{out}\n{err}");
+    out
+}
+
+#[test]
+fn send_connectors_are_made_shown_changed_and_removed_as_exchange_does_and_dns_routing_is_refused() {
+    let t = Smtp::new();
+    assert_text(
+        &ok(
+            &t,
+            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com,'*.fabrikam.net;5' -SmartHosts 127.0.0.1,smtp.fabrikam.com -Port 2526 -WhatIf",
+        ),
+        "What if: Creating Send Connector \"To Fabrikam\", Address Spaces \"'SMTP:fabrikam.com;1', 'SMTP:*.fabrikam.net;5'\".\n",
+    );
+    assert_eq!(ok(&t, "Get-SendConnector"), "", "-WhatIf made nothing");
+    ok(
+        &t,
+        "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com,'*.fabrikam.net;5' -SmartHosts 127.0.0.1,smtp.fabrikam.com -Port 2526",
+    );
+    assert_text(
+        &ok(&t, "Get-SendConnector"),
+        "
+Identity    AddressSpaces                                Enabled
+--------    -------------                                -------
+To Fabrikam {SMTP:fabrikam.com;1, SMTP:*.fabrikam.net;5} True
+
+",
+    );
+    assert_text(
+        &ok(
+            &t,
+            "Get-SendConnector 'to fab*' | Format-List DNSRoutingEnabled,MaxMessageSize,Port,SmartHostAuthMechanism,SmartHosts,SmartHostsString,SourceTransportServers",
+        ),
+        "
+DNSRoutingEnabled      : False
+MaxMessageSize         : 35 MB (36,700,160 bytes)
+Port                   : 2526
+SmartHostAuthMechanism : None
+SmartHosts             : {[127.0.0.1], smtp.fabrikam.com}
+SmartHostsString       : [127.0.0.1],smtp.fabrikam.com
+SourceTransportServers : {CAS01}
+
+
+",
+    );
+    // Refusals, each changing nothing.
+    assert_text(
+        &errors(
+            &t,
+            "New-SendConnector -Name Internet -AddressSpaces * ; \
+             New-SendConnector -Name Internet -AddressSpaces * -SmartHosts a.example -DNSRoutingEnabled $true; \
+             New-SendConnector -Name 'To Fabrikam' -AddressSpaces x.example -SmartHosts 192.0.2.1; \
+             New-SendConnector -Name X -AddressSpaces 'X400:c=US' -SmartHosts h.example; \
+             Set-SendConnector 'To Fabrikam' -SmartHostAuthMechanism BasicAuth; \
+             Set-SendConnector 'To Fabrikam' -DNSRoutingEnabled $true; \
+             Remove-SendConnector nothing",
+        ),
+        "New-SendConnector : mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail.
+New-SendConnector : You must not set the DNSRoutingEnabled parameter to $true if smart hosts are used.
+New-SendConnector : A Send connector named \"To Fabrikam\" already exists.
+New-SendConnector : Cannot process argument transformation on parameter 'AddressSpaces'. The address space 'X400:c=US' isn't an SMTP address space. Non-SMTP address spaces aren't allowed on Send connectors.
+Set-SendConnector : mailsh doesn't authenticate to smart hosts: SmartHostAuthMechanism BasicAuth isn't implemented (None is).
+Set-SendConnector : mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail.
+Remove-SendConnector : The operation couldn't be performed because object 'nothing' couldn't be found on 'cas01.contoso.com'.",
+    );
+    assert_text(
+        &ok(
+            &t,
+            "Set-SendConnector 'To Fabrikam' -Port 25 -Enabled $false -WhatIf; Set-SendConnector 'To Fabrikam' -Port 25 -MaxMessageSize Unlimited",
+        ),
+        "What if: Configuring Send connector \"To Fabrikam\".\n",
+    );
+    assert_text(
+        &ok(&t, "Get-SendConnector | Format-Table Name,Port,MaxMessageSize,DNSRoutingEnabled,Enabled"),
+        "
+Name        Port MaxMessageSize DNSRoutingEnabled Enabled
+----        ---- -------------- ----------------- -------
+To Fabrikam   25 Unlimited      False             True
+
+",
+    );
+    assert_text(
+        &ok(&t, "Remove-SendConnector 'To Fabrikam' -WhatIf"),
+        "What if: Removing Send connector \"To Fabrikam\".\n",
+    );
+    ok(&t, "Remove-SendConnector 'To Fabrikam' -Confirm:$false");
+    assert_eq!(ok(&t, "Get-SendConnector"), "");
+    assert_text(
+        &ok(
+            &t,
+            "Search-AdminAuditLog -Cmdlets New-SendConnector,Set-SendConnector,Remove-SendConnector | \
+             ForEach-Object { $_.CmdletName + ' ' + $_.ObjectModified + ' ' + $_.Succeeded }",
+        ),
+        "Remove-SendConnector To Fabrikam True
+Set-SendConnector To Fabrikam True
+New-SendConnector To Fabrikam True
+",
+    );
+}
+
+#[test]
+fn a_user_sends_to_another_domain_through_the_smart_host_and_reads_the_report_of_a_refused_recipient() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
+    ok(
+        &t,
+        &format!(
+            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
+        ),
+    );
+    t.start_transport();
+    // An anonymous client may not relay, connector or not.
+    let (sent, out, err) = t.python(&format!(
+        "{}\nprint(send(['carol@fabrikam.com'], 'Subject: relay\\r\\n\\r\\nbody\\r\\n'))",
+        crate::smtp::SEND
+    ));
+    assert!(sent, "{out}\n{err}");
+    assert_eq!(out.trim(), "(550, '5.7.54 SMTP; Unable to relay recipient in non-accepted domain')");
+    // A domain no connector carries is refused to the user too.
+    assert_text(
+        &submit(&t, &["carol@fabrikam.com", "refuse@fabrikam.com", "dave@example.org"], "hello"),
+        "(250, b'2.1.5 Recipient OK')
+(250, b'2.1.5 Recipient OK')
+(550, b'5.7.54 SMTP; Unable to relay recipient in non-accepted domain')
+250
+",
+    );
+    wait_until("the smart host to take the message", || sink.messages().len() == 1);
+    let m = &sink.messages()[0];
+    assert_eq!(m["mail_from"], "bob@contoso.com");
+    assert_eq!(m["rcpt_tos"], serde_json::json!(["carol@fabrikam.com"]));
+    assert_eq!(m["helo"], "cas01.contoso.com");
+    let data = m["data"].as_str().expect("text");
+    assert!(data.contains("Subject: hello\r\n"), "{data}");
+    assert!(data.contains("\r\n.a line that starts with a dot\r\nhello fabrikam\r\n"), "dot-stuffing undone: {data}");
+    // The refused recipient: a report in the sender's Inbox, with the smart
+    // host's own reply, and nothing left in the queue.
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let report = String::from_utf8_lossy(&crate::mail_queue::inbox_messages(&t, &t.env.guid)[0]).into_owned();
+    assert!(report.contains("refuse@fabrikam.com"), "{report}");
+    assert!(report.contains("550 5.1.1 User unknown"), "{report}");
+    assert!(!report.contains("carol@fabrikam.com\r\nRemote-MTA"), "only the refused recipient is reported: {report}");
+    wait_until("the queue to empty", || ok(&t, "(Get-Message | Measure-Object).Count") == "0\n");
+}
+
+#[test]
+fn with_the_smart_host_down_the_message_waits_in_retry_and_retry_queue_sends_it_once_it_is_up() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    ok(
+        &t,
+        &format!(
+            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
+        ),
+    );
+    t.start_transport();
+    assert_text(
+        &submit(&t, &["carol@fabrikam.com", "later@fabrikam.com"], "waiting"),
+        "(250, b'2.1.5 Recipient OK')\n(250, b'2.1.5 Recipient OK')\n250\n",
+    );
+    wait_until("the first attempt to fail", || ok(&t, "(Get-Queue CAS01\\2).Status") == "Retry\n");
+    assert_text(
+        &ok(&t, "Get-Queue CAS01\\2 | Format-List Identity,DeliveryType,Status,MessageCount,NextHopDomain"),
+        "
+Identity      : CAS01\\2
+DeliveryType  : SmartHostConnectorDelivery
+Status        : Retry
+MessageCount  : 1
+NextHopDomain : [127.0.0.1]
+
+
+",
+    );
+    assert_eq!(
+        ok(&t, "(Get-Queue CAS01\\2).LastError"),
+        format!(
+            "451 4.4.0 Primary target IP address responded with: \"421 4.2.1 Unable to connect.\" Attempted failover \
+             to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to \
+             all alternate hosts. The last endpoint attempted was 127.0.0.1:{port} (Connection refused (os error 111))\n"
+        )
+    );
+    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
+    // MessageRetryInterval is 15 minutes: Retry-Queue tries now.
+    ok(&t, "Retry-Queue CAS01\\2");
+    wait_until("the smart host to take the message", || sink.messages().len() == 1);
+    assert_eq!(sink.messages()[0]["rcpt_tos"], serde_json::json!(["carol@fabrikam.com"]));
+    // later@ was answered 451 by the smart host: it waits again, with that
+    // reply, and was not reported.
+    wait_until("the 451 to be recorded", || ok(&t, "(Get-Message).LastError") == "451 4.3.0 Try again later\n");
+    assert_text(
+        &ok(&t, "Get-Message | Format-List Queue,Status,Recipients"),
+        "
+Queue      : CAS01\\2
+Status     : Ready
+Recipients : {later@fabrikam.com}
+
+
+",
+    );
+    assert!(t.env.inbox_uids().is_empty(), "no report for a temporary failure");
+    assert_eq!(sink.messages().len(), 1, "carol's copy was sent once");
+}
