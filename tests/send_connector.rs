@@ -231,6 +231,48 @@ fn a_user_sends_to_another_domain_through_the_smart_host_and_reads_the_report_of
     assert!(report.contains("550 5.1.1 User unknown"), "{report}");
     assert!(!report.contains("carol@fabrikam.com\r\nRemote-MTA"), "only the refused recipient is reported: {report}");
     wait_until("the queue to empty", || ok(&t, "(Get-Message | Measure-Object).Count") == "0\n");
+    // What the Transport did, as Get-MessageTrackingLog tells it.
+    wait_until("the report's delivery to be tracked", || {
+        ok(&t, "(Get-MessageTrackingLog -EventId DELIVER | Measure-Object).Count") == "1\n"
+    });
+    assert_text(
+        &ok(
+            &t,
+            "Get-MessageTrackingLog -Sender bob@contoso.com | ForEach-Object { \
+             $_.EventId + ' ' + $_.Source + ' ' + $_.ConnectorId + ' | ' + ($_.Recipients -join ',') + ' | ' + \
+             ($_.RecipientStatus -join ',') + ' | ' + $_.MessageId }",
+        ),
+        "RECEIVE SMTP CAS01\\Client Proxy CAS01 | carol@fabrikam.com,refuse@fabrikam.com |  | <hello@contoso.com>
+SEND SMTP To Fabrikam | carol@fabrikam.com |  | <hello@contoso.com>
+FAIL SMTP  | refuse@fabrikam.com | 550 5.1.1 User unknown | <hello@contoso.com>
+",
+    );
+    assert_text(
+        &ok(&t, "Get-MessageTrackingLog -Recipients refuse@fabrikam.com -EventId fail"),
+        "
+EventId Source Sender          Recipients            MessageSubject
+------- ------ ------          ----------            --------------
+FAIL    SMTP   bob@contoso.com {refuse@fabrikam.com} hello
+
+",
+    );
+    assert_text(
+        &ok(
+            &t,
+            "Get-MessageTrackingLog -Recipients bob@contoso.com | ForEach-Object { \
+             $_.EventId + ' ' + $_.Source + ' ' + $_.Reference + ' | ' + $_.MessageSubject }",
+        ),
+        "DSN DSN <hello@contoso.com> | Undeliverable: hello
+DELIVER STOREDRIVER  | Undeliverable: hello
+",
+    );
+    let (first, warning) =
+        t.shell("Get-MessageTrackingLog -MessageId hello@contoso.com -ResultSize 1 | ForEach-Object EventId");
+    assert_eq!(first, "RECEIVE\n");
+    assert_eq!(
+        warning,
+        "WARNING: There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.\n"
+    );
 }
 
 #[test]

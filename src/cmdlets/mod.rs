@@ -48,6 +48,7 @@ mod mailbox_statistics;
 mod measure_object;
 mod member;
 mod message;
+mod message_tracking;
 mod misc;
 mod net;
 mod new_object;
@@ -98,6 +99,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(role_group::definitions());
     defs.extend(receive_connector::definitions());
     defs.extend(send_connector::definitions());
+    defs.extend(message_tracking::definitions());
     defs.extend(accepted_domain::definitions());
     defs.extend(queue::definitions());
     defs.extend(message::definitions());

@@ -60,6 +60,7 @@ pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfigur
 pub const SERVICE: &str = "System.ServiceProcess.ServiceController";
 pub const RECEIVE_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ReceiveConnector";
 pub const SEND_CONNECTOR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.SmtpSendConnectorConfig";
+pub const MESSAGE_TRACKING_EVENT: &str = "Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent";
 pub const ACCEPTED_DOMAIN: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.AcceptedDomain";
 pub const QUEUE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo";
 pub const QUEUED_MESSAGE: &str = "Microsoft.Exchange.Data.QueueViewer.ExtensibleMessageInfo";
@@ -135,6 +136,16 @@ static RECEIVE_CONNECTOR_TABLE: [ColumnSpec; 3] =
 /// Exchange's `Get-SendConnector`: Identity, AddressSpaces, Enabled.
 static SEND_CONNECTOR_TABLE: [ColumnSpec; 3] =
     [auto("Identity", "Identity"), auto("AddressSpaces", "AddressSpaces"), auto("Enabled", "Enabled")];
+
+/// Exchange's `Get-MessageTrackingLog`: EventId, Source, Sender,
+/// Recipients, MessageSubject.
+static MESSAGE_TRACKING_TABLE: [ColumnSpec; 5] = [
+    auto("EventId", "EventId"),
+    auto("Source", "Source"),
+    auto("Sender", "Sender"),
+    auto("Recipients", "Recipients"),
+    auto("MessageSubject", "MessageSubject"),
+];
 
 /// Exchange's `Get-AcceptedDomain`: Name, DomainName, DomainType, Default.
 static ACCEPTED_DOMAIN_TABLE: [ColumnSpec; 4] = [
@@ -349,6 +360,7 @@ pub fn default_view(o: &Object) -> View {
         QUEUED_MESSAGE => View::Table(&QUEUED_MESSAGE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),
         SEND_CONNECTOR => View::Table(&SEND_CONNECTOR_TABLE),
+        MESSAGE_TRACKING_EVENT => View::Table(&MESSAGE_TRACKING_TABLE),
         ACCEPTED_DOMAIN => View::Table(&ACCEPTED_DOMAIN_TABLE),
         CONNECTIVITY => View::Table(&CONNECTIVITY_TABLE),
         COMMAND_INFO => View::Table(&COMMAND_TABLE),

@@ -29,6 +29,7 @@ pub mod role_groups;
 mod schema;
 pub mod send_connectors;
 pub mod services;
+pub mod tracking;
 pub mod transport;
 pub mod web;
 pub mod web_sessions;

@@ -4,6 +4,7 @@
 //! and the mailbox database (Transport), where the Transport takes the
 //! Frontend Transport's hand-offs.
 
+use crate::store::tracking::{TrackingLog, tracking_dir};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -76,6 +77,8 @@ pub struct Queue {
     pub wake: Arc<Notify>,
     /// Rung after an enqueue for a send connector: the sending task wakes.
     pub send: Arc<Notify>,
+    /// The message tracking log the queue's tasks write.
+    pub tracking: Arc<TrackingLog>,
 }
 
 /// Shared by every session of the engine.
@@ -219,8 +222,12 @@ pub fn prepare(
         EngineRole::BackEnd => {
             mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
             let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
-            let queue =
-                Queue { db: Arc::new(Mutex::new(db)), wake: Arc::new(Notify::new()), send: Arc::new(Notify::new()) };
+            let queue = Queue {
+                db: Arc::new(Mutex::new(db)),
+                wake: Arc::new(Notify::new()),
+                send: Arc::new(Notify::new()),
+                tracking: Arc::new(TrackingLog::new(tracking_dir(store_path))),
+            };
             let connector = connectors.iter().map(|(c, _)| c).find(|c| c.has_permission("ExchangeServers")).cloned();
             let handoffs = match &connector {
                 Some(_) => Some(handoff_listener(service_name, &address_file, key)?),

@@ -32,11 +32,13 @@ use tokio::sync::watch;
 use super::context::Queue;
 use super::ndr::{self, FailedRecipient};
 use super::texts;
+use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
 use crate::engines::net::mail_pool::MailPool;
 use crate::store::mail::{Delivered, Delivery, MailError};
 use crate::store::queue::{Failure, NewQueued, PendingDelivery, QueueDb, QueueRetry};
+use crate::store::tracking::TrackingEvent;
 use crate::store::transport::TransportService;
 use crate::store::{ServerInfo, StoreError};
 
@@ -229,16 +231,30 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     let n = batch.len();
     let mut done = Vec::new();
     let mut gone = Vec::new();
+    // Stored now (not before a restart): message, sender, text, recipients.
+    let mut stored: BTreeMap<i64, (String, Vec<u8>, Vec<String>)> = BTreeMap::new();
     for ((p, raw), outcome) in batch.into_iter().zip(outcomes) {
         match outcome {
-            Delivered::Now(_) | Delivered::Already(_) => done.push((p.message_id, p.recipient.address)),
+            Delivered::Now(_) => {
+                done.push((p.message_id, p.recipient.address.clone()));
+                stored
+                    .entry(p.message_id)
+                    .or_insert_with(|| (p.sender.clone(), raw, Vec::new()))
+                    .2
+                    .push(p.recipient.address);
+            }
+            Delivered::Already(_) => done.push((p.message_id, p.recipient.address)),
             Delivered::NoMailbox => gone.push((p, raw, texts::RECIPIENT_GONE)),
         }
     }
     if !done.is_empty() {
         blocking(&d.queue, move |db| db.delivered_all(&done)).await?;
     }
-    fail(d, gone).await?;
+    for (internal_id, (sender, raw, recipients)) in stored {
+        let about = track::About { internal_id, sender: &sender, raw: &raw };
+        d.queue.tracking.write(&track::delivered(&d.server, &about, recipients));
+    }
+    fail(d, "STOREDRIVER", gone).await?;
     Ok(n)
 }
 
@@ -286,15 +302,27 @@ async fn expire(d: &Deliverer) -> Result<usize, MailError> {
     let cutoff = crate::store::clock::now_unix() - d.settings.message_expiration_timeout;
     let expired = with_raw(&d.queue, move |db| db.expired(cutoff, BATCH)).await?;
     let n = expired.len();
-    fail(d, expired.into_iter().map(|(p, raw)| (p, raw, texts::MESSAGE_EXPIRED)).collect()).await?;
+    fail(d, "QUEUE", expired.into_iter().map(|(p, raw)| (p, raw, texts::MESSAGE_EXPIRED)).collect()).await?;
     Ok(n)
 }
 
 /// Recipients failed for good, with the reply that says why: recorded, and
 /// reported, in one transaction of the queue.
-async fn fail(d: &Deliverer, failed: Vec<(PendingDelivery, Vec<u8>, &'static str)>) -> Result<(), MailError> {
+async fn fail(
+    d: &Deliverer,
+    source: &'static str,
+    failed: Vec<(PendingDelivery, Vec<u8>, &'static str)>,
+) -> Result<(), MailError> {
     let failed = failed.into_iter().map(|(p, raw, reply)| (p, raw, reply.to_string())).collect();
-    fail_and_report(&d.queue, &d.directory, &d.server.fqdn, failed).await
+    fail_and_report(&d.queue, &d.directory, &d.server, source, failed).await
+}
+
+/// The failures of a batch, the reports to their senders, and the
+/// tracking events that say so (written once the queue committed them).
+struct Reported {
+    failures: Vec<Failure>,
+    reports: Vec<NewQueued>,
+    events: Vec<TrackingEvent>,
 }
 
 /// Recipients failed for good, each with the reply that says why (the
@@ -303,26 +331,33 @@ async fn fail(d: &Deliverer, failed: Vec<(PendingDelivery, Vec<u8>, &'static str
 pub(super) async fn fail_and_report(
     queue: &Queue,
     directory: &StoreHandle,
-    fqdn: &str,
+    server: &ServerInfo,
+    source: &'static str,
     failed: Vec<(PendingDelivery, Vec<u8>, String)>,
 ) -> Result<(), MailError> {
     if failed.is_empty() {
         return Ok(());
     }
-    let (failures, reports) = reports_for(directory, fqdn, failed).await?;
-    blocking(queue, move |db| db.failed_all(&failures, &reports)).await
+    let Reported { failures, reports, events } = reports_for(directory, server, source, failed).await?;
+    blocking(queue, move |db| db.failed_all(&failures, &reports)).await?;
+    for e in &events {
+        queue.tracking.write(e);
+    }
+    Ok(())
 }
 
 /// The failures of a batch and the reports to their senders: one report
 /// per message, to a sender that is a mailbox of the organization.
 async fn reports_for(
     directory: &StoreHandle,
-    fqdn: &str,
+    server: &ServerInfo,
+    source: &'static str,
     gone: Vec<(PendingDelivery, Vec<u8>, String)>,
-) -> Result<(Vec<Failure>, Vec<NewQueued>), MailError> {
+) -> Result<Reported, MailError> {
     let directory = directory.clone();
-    let fqdn = fqdn.to_string();
+    let server = server.clone();
     tokio::task::spawn_blocking(move || {
+        let fqdn = &server.fqdn;
         let mut by_message: BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<FailedRecipient>)> = BTreeMap::new();
         for (p, raw, reply) in gone {
             let failed = FailedRecipient { address: p.recipient.address.clone(), reply };
@@ -330,12 +365,23 @@ async fn reports_for(
         }
         let mut failures = Vec::new();
         let mut reports = Vec::new();
+        let mut events = Vec::new();
         for (message_id, (p, raw, failed)) in by_message {
             let report = directory
-                .with(|s| ndr::for_sender(s, &fqdn, &p.sender, &raw, p.received, &failed))
+                .with(|s| ndr::for_sender(s, fqdn, &p.sender, &raw, p.received, &failed))
                 .map_err(directory_error)?;
-            // A null sender needs no report; one outside the organization
-            // cannot be sent one yet, so its recipients stay visible.
+            let about = track::About { internal_id: message_id, sender: &p.sender, raw: &raw };
+            let pairs: Vec<(String, String)> = failed.iter().map(|f| (f.address.clone(), f.reply.clone())).collect();
+            events.push(track::failed(&server, &about, source, &pairs));
+            if let Some(r) = &report {
+                let to = r.recipients.first().map(|t| t.address.as_str()).unwrap_or_default();
+                let reference = crate::store::header::header_value(&raw, "message-id").unwrap_or_default();
+                let dsn = track::About { internal_id: 0, sender: "", raw: &r.raw };
+                events.push(track::report(&server, &dsn, to, &reference));
+            }
+            // A null sender needs no report; one whose domain no send
+            // connector carries cannot be sent one, so its recipients stay
+            // visible (the Unreachable queue).
             let reported = p.sender.is_empty() || report.is_some();
             failures.extend(failed.into_iter().map(|f| Failure {
                 message_id,
@@ -345,7 +391,7 @@ async fn reports_for(
             }));
             reports.extend(report);
         }
-        Ok((failures, reports))
+        Ok(Reported { failures, reports, events })
     })
     .await
     .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))

@@ -26,6 +26,7 @@ pub mod ndr;
 mod outbound;
 mod session;
 pub mod texts;
+mod track;
 
 pub use context::{SmtpContext, handoff_address_file, prepare};
 

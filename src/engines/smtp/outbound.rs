@@ -27,6 +27,7 @@ use tokio::sync::watch;
 use super::context::Queue;
 use super::delivery::{blocking, fail_and_report, read_settings, with_raw};
 use super::handoff::{dot_stuffed, read_reply};
+use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
 use crate::store::ServerInfo;
@@ -113,7 +114,8 @@ async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
             Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw).await,
             None => vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()],
         };
-        record(p, recipients, &raw, outcomes, retry).await?;
+        let name = connector.as_ref().map(|c| c.name.as_str()).unwrap_or_default();
+        record(p, name, recipients, &raw, outcomes, retry).await?;
     }
     Ok(n)
 }
@@ -129,11 +131,13 @@ const TOO_BIG_FOR_ROUTE: &str = "550 5.3.4 ROUTING.SizeLimit; message size excee
 
 async fn record(
     p: &Parts,
+    connector: &str,
     recipients: Vec<PendingDelivery>,
     raw: &[u8],
     outcomes: Vec<Outcome>,
     retry: i64,
 ) -> Result<(), MailError> {
+    let recipients_sender = recipients.first().map(|r| r.sender.clone());
     let mut sent = Vec::new();
     let mut failed = Vec::new();
     let mut deferred: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
@@ -144,14 +148,18 @@ async fn record(
             Outcome::Deferred(reply) => deferred.entry(reply).or_default().push((r.message_id, r.recipient.address)),
         }
     }
-    if !sent.is_empty() {
+    if let Some((internal_id, _)) = sent.first() {
+        let sender = recipients_sender.unwrap_or_default();
+        let about = track::About { internal_id: *internal_id, sender: &sender, raw };
+        let event = track::sent(&p.server, &about, connector, sent.iter().map(|(_, a)| a.clone()).collect());
         blocking(&p.queue, move |db| db.delivered_all(&sent)).await?;
+        p.queue.tracking.write(&event);
     }
     let next = crate::store::clock::now_unix() + retry;
     for (reply, which) in deferred {
         blocking(&p.queue, move |db| db.deferred_all(&which, &reply, next)).await?;
     }
-    fail_and_report(&p.queue, &p.directory, &p.server.fqdn, failed).await
+    fail_and_report(&p.queue, &p.directory, &p.server, "SMTP", failed).await
 }
 
 /// Sends one message to `recipients` through the connector's smart hosts:

@@ -4,10 +4,11 @@
 //! answer to the hand-off.
 
 use super::super::session::{DataOutcome, Envelope, Next, Session};
-use super::super::{handoff, texts};
+use super::super::{handoff, texts, track};
 use crate::engines::net::EngineRole;
 use crate::store::header::header_value;
 use crate::store::queue::QueuedRecipient;
+use crate::store::tracking::TrackingEvent;
 
 pub fn start(s: &mut Session) -> Next {
     match &s.envelope {
@@ -64,6 +65,15 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         })
         .collect();
     let leaves = recipients.iter().any(|r| r.connector != 0);
+    let about = track::About { internal_id: 0, sender: &envelope.sender, raw: &message };
+    let tracked = track::received(
+        &s.shared.server,
+        &about,
+        s.peer,
+        s.helo.as_deref().unwrap_or_default(),
+        &s.connector.name,
+        recipients.iter().map(|r| r.address.clone()).collect(),
+    );
     let sender = envelope.sender.clone();
     let guid = crate::store::new_guid();
     let db = queue.db.clone();
@@ -74,6 +84,7 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     .await;
     match stored {
         Ok(Ok(id)) => {
+            queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked });
             queue.wake.notify_one();
             if leaves {
                 queue.send.notify_one();
