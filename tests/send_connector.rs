@@ -332,3 +332,56 @@ Recipients : {later@fabrikam.com}
     assert!(t.env.inbox_uids().is_empty(), "no report for a temporary failure");
     assert_eq!(sink.messages().len(), 1, "carol's copy was sent once");
 }
+
+#[test]
+fn forwarding_sends_a_mailboxs_mail_on_through_the_connector_keeping_a_copy_only_when_told() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
+    ok(
+        &t,
+        &format!(
+            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
+        ),
+    );
+    ok(&t, "Set-Mailbox bob -ForwardingSmtpAddress carol@fabrikam.com -DeliverToMailboxAndForward $true");
+    assert_text(
+        &ok(&t, "Get-Mailbox bob | Format-List DeliverToMailboxAndForward,ForwardingAddress,ForwardingSmtpAddress"),
+        "
+DeliverToMailboxAndForward : True
+ForwardingAddress          :
+ForwardingSmtpAddress      : smtp:carol@fabrikam.com
+
+
+",
+    );
+    assert_text(
+        &errors(&t, "Set-Mailbox bob -ForwardingSmtpAddress 'carol at fabrikam'"),
+        "Set-Mailbox : Cannot process argument transformation on parameter 'ForwardingSmtpAddress'. Cannot convert value \"carol at fabrikam\" to type \"Microsoft.Exchange.Data.SmtpAddress\". Error: \"\"carol at fabrikam\" isn't a valid SMTP address. The domain name can't contain spaces and it has to have a prefix and a suffix, such as example.com.\"",
+    );
+    t.start_transport();
+    let send = |subject: &str| {
+        let (sent, out, err) = t.python(&format!(
+            "{}\nprint(send(['bob@contoso.com'], 'Subject: {subject}\\r\\n\\r\\nbody\\r\\n')[0])",
+            crate::smtp::SEND
+        ));
+        assert!(sent, "{out}\n{err}");
+        assert_eq!(out, "250\n");
+    };
+    send("kept and forwarded");
+    wait_until("the forwarded copy", || sink.messages().len() == 1);
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "a copy stays in the mailbox");
+    assert_eq!(sink.messages()[0]["rcpt_tos"], serde_json::json!(["carol@fabrikam.com"]));
+    assert_eq!(sink.messages()[0]["mail_from"], "alice@fabrikam.com");
+    // Forwarded only: nothing more in the mailbox.
+    ok(&t, "Set-Mailbox bob -DeliverToMailboxAndForward $false");
+    send("forwarded only");
+    wait_until("the second forwarded copy", || sink.messages().len() == 2);
+    wait_until("the queue to empty", || ok(&t, "(Get-Message | Measure-Object).Count") == "0\n");
+    assert_eq!(t.env.inbox_uids().len(), 1, "forwarded only: no copy kept");
+    ok(&t, "Set-Mailbox bob -ForwardingSmtpAddress $null");
+    assert_eq!(ok(&t, "(Get-Mailbox bob).ForwardingSmtpAddress -eq $null"), "True\n");
+    send("not forwarded");
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+    assert_eq!(sink.messages().len(), 2);
+}

@@ -41,6 +41,9 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("ProhibitSendQuota", Setting),
     ("ProhibitSendReceiveQuota", Setting),
     ("IssueWarningQuota", Setting),
+    ("DeliverToMailboxAndForward", Setting),
+    ("ForwardingAddress", Made(|_, _| Value::Null)),
+    ("ForwardingSmtpAddress", Setting),
     ("RecipientType", Made(|_, _| Value::str("UserMailbox"))),
     ("RecipientTypeDetails", Made(|_, _| Value::str("UserMailbox"))),
     ("HiddenFromAddressListsEnabled", Made(|_, _| Value::Bool(false))),
@@ -80,6 +83,10 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
                 }
                 Resolved::Setting(MailboxField::Addresses { get, .. }) => strings(get(m)),
                 Resolved::Setting(MailboxField::Quota { get, .. }) => quota_value(get(m)),
+                Resolved::Setting(MailboxField::Address { get, .. }) => {
+                    get(m).as_ref().map(|a| Value::str(format!("smtp:{a}"))).unwrap_or(Value::Null)
+                }
+                Resolved::Setting(MailboxField::Flag { get, .. }) => Value::Bool(get(m)),
                 // Never shown (the unit test below holds it).
                 Resolved::Setting(MailboxField::Secret { .. }) => Value::Null,
                 Resolved::Made(f) => f(m, server),
@@ -325,6 +332,8 @@ pub fn setting_param(c: &crate::store::MailboxColumn) -> Param {
         MailboxField::Text { .. } | MailboxField::Primary { .. } | MailboxField::Quota { .. } => T::String,
         MailboxField::Addresses { .. } => T::Strings,
         MailboxField::Secret { .. } => T::SecureString,
+        MailboxField::Address { .. } => T::String,
+        MailboxField::Flag { .. } => T::Bool,
     };
     Param::new(c.name, ty).help(c.help)
 }
@@ -402,6 +411,34 @@ pub fn apply_settings(
                 })?;
                 set(m, Some(hash));
                 changed.push((name.to_string(), "********".into(), "********".into()));
+            }
+            MailboxField::Address { get, set } => {
+                // `smtp:a@x`, `SMTP:a@x` or `a@x`; $null or "" clears it.
+                let text = if given.is_null() { String::new() } else { given.to_text() };
+                let bare = text.trim();
+                let bare = match bare.split_once(':') {
+                    Some((kind, rest)) if kind.eq_ignore_ascii_case("smtp") => rest,
+                    _ => bare,
+                };
+                let next = if bare.is_empty() { None } else { Some(bare.to_string()) };
+                if let Some(a) = &next {
+                    check_smtp(name, a)?;
+                }
+                if next.as_deref().map(str::to_lowercase) != get(m).as_deref().map(str::to_lowercase) {
+                    changed.push((
+                        name.to_string(),
+                        get(m).clone().unwrap_or_default(),
+                        next.clone().unwrap_or_default(),
+                    ));
+                    set(m, next);
+                }
+            }
+            MailboxField::Flag { get, set } => {
+                let Some(next) = args.bool(name) else { continue };
+                if next != get(m) {
+                    changed.push((name.to_string(), get(m).to_string(), next.to_string()));
+                    set(m, next);
+                }
             }
             MailboxField::Quota { get, set, .. } => {
                 let next = quota_arg(name, given)?;
@@ -517,7 +554,7 @@ mod tests {
         let hidden: Vec<&str> =
             MAILBOX_COLUMNS.iter().filter(|c| matches!(c.field, MailboxField::Secret { .. })).map(|c| c.name).collect();
         super::super::shown::check_shown(PROPERTIES, &table, &hidden);
-        assert_eq!(PROPERTIES.len(), 27);
+        assert_eq!(PROPERTIES.len(), 30);
     }
 
     #[test]

@@ -389,14 +389,15 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     for m in messages.iter().filter(|m| m.queue == queue) {
         for (address, _, _) in &m.recipients {
             // Categorized again: the mailbox the address names now, or the
-            // send connector that carries its domain now, or neither
-            // (delivery then fails it with RecipNotFound).
+            // send connector that carries its domain now. An unknown address
+            // of an authoritative domain fails in delivery (RecipNotFound);
+            // another domain no connector carries stays Unreachable.
             let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
             let (mailbox_guid, connector) =
                 match store.resolve_recipient(address).map_err(super::identity::store_err)? {
                     Recipient::Mailbox { guid, .. } => (guid, 0),
                     Recipient::Relay | Recipient::NotAccepted => {
-                        (String::new(), route(&connectors, domain).map(|c| c.id).unwrap_or(0))
+                        (String::new(), route(&connectors, domain).map_or(-1, |c| c.id))
                     }
                     Recipient::NotFound => (String::new(), 0),
                 };

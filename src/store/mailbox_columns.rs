@@ -28,6 +28,11 @@ pub enum MailboxField {
     Secret { get: fn(&Mailbox) -> &Option<String>, set: fn(&mut Mailbox, Option<String>) },
     /// A size in bytes; `None` (NULL) is Unlimited.
     Quota { default: Option<u64>, get: fn(&Mailbox) -> Option<u64>, set: fn(&mut Mailbox, Option<u64>) },
+    /// An SMTP address or none (NULL): shown `smtp:address`, as Exchange
+    /// shows a ProxyAddress.
+    Address { get: fn(&Mailbox) -> &Option<String>, set: fn(&mut Mailbox, Option<String>) },
+    /// A switch kept as 0 or 1.
+    Flag { get: fn(&Mailbox) -> bool, set: fn(&mut Mailbox, bool) },
 }
 
 /// One mailbox setting.
@@ -112,6 +117,21 @@ pub const MAILBOX_COLUMNS: &[MailboxColumn] = &[
         |m| m.quotas.prohibit_send_receive,
         |m, v| m.quotas.prohibit_send_receive = v,
     ),
+    MailboxColumn {
+        name: "ForwardingSmtpAddress",
+        column: "forwarding_smtp_address",
+        help: "An address mail to this mailbox is forwarded to (inside or outside the organization); $null for none.",
+        field: MailboxField::Address { get: |m| &m.forwarding_smtp_address, set: |m, v| m.forwarding_smtp_address = v },
+    },
+    MailboxColumn {
+        name: "DeliverToMailboxAndForward",
+        column: "deliver_to_mailbox_and_forward",
+        help: "$true: forwarded mail is also kept in this mailbox; $false: only forwarded.",
+        field: MailboxField::Flag {
+            get: |m| m.deliver_to_mailbox_and_forward,
+            set: |m, v| m.deliver_to_mailbox_and_forward = v,
+        },
+    },
 ];
 
 /// The setting of that Exchange name (case-insensitive).
@@ -147,6 +167,8 @@ impl MailboxColumn {
             MailboxField::Addresses { get, .. } => SqlValue::Text(to_json(get(m))),
             MailboxField::Secret { get, .. } => get(m).clone().map_or(SqlValue::Null, SqlValue::Text),
             MailboxField::Quota { get, .. } => get(m).map_or(SqlValue::Null, |n| SqlValue::Integer(n as i64)),
+            MailboxField::Address { get, .. } => get(m).clone().map_or(SqlValue::Null, SqlValue::Text),
+            MailboxField::Flag { get, .. } => SqlValue::Integer(i64::from(get(m))),
         }
     }
 
@@ -160,6 +182,8 @@ impl MailboxColumn {
             }
             MailboxField::Secret { set, .. } => set(m, r.get(i)?),
             MailboxField::Quota { set, .. } => set(m, r.get::<_, Option<i64>>(i)?.map(|n| n as u64)),
+            MailboxField::Address { set, .. } => set(m, r.get(i)?),
+            MailboxField::Flag { set, .. } => set(m, r.get(i)?),
         }
         Ok(())
     }
@@ -178,6 +202,9 @@ impl MailboxColumn {
             (MailboxField::Secret { set, .. }, SqlValue::Null) => set(m, None),
             (MailboxField::Quota { set, .. }, SqlValue::Integer(n)) => set(m, Some(n as u64)),
             (MailboxField::Quota { set, .. }, SqlValue::Null) => set(m, None),
+            (MailboxField::Address { set, .. }, SqlValue::Text(t)) => set(m, Some(t)),
+            (MailboxField::Address { set, .. }, SqlValue::Null) => set(m, None),
+            (MailboxField::Flag { set, .. }, SqlValue::Integer(n)) => set(m, n != 0),
             _ => return Err(format!("the mailbox column {} holds a value of another type", self.column)),
         }
         Ok(())
@@ -215,6 +242,8 @@ mod tests {
                 MailboxField::Addresses { set, .. } => set(&mut m, vec![format!("SMTP:a{i}"), format!("smtp:b{i}")]),
                 MailboxField::Secret { set, .. } => set(&mut m, Some(format!("h{i}"))),
                 MailboxField::Quota { set, .. } => set(&mut m, Some(i as u64)),
+                MailboxField::Address { set, .. } => set(&mut m, Some(format!("f{i}@fabrikam.com"))),
+                MailboxField::Flag { set, .. } => set(&mut m, true),
             }
         }
         let conn = rusqlite::Connection::open_in_memory().unwrap();

@@ -99,6 +99,12 @@ pub struct Mailbox {
     pub cas: CasSettings,
     /// Set-Mailbox's storage quotas.
     pub quotas: Quotas,
+    /// Set-Mailbox -ForwardingSmtpAddress: mail to the mailbox goes there
+    /// (the address alone, without `smtp:`).
+    pub forwarding_smtp_address: Option<String>,
+    /// Set-Mailbox -DeliverToMailboxAndForward: forwarded mail is also
+    /// delivered to the mailbox.
+    pub deliver_to_mailbox_and_forward: bool,
 }
 
 impl Mailbox {
@@ -121,6 +127,8 @@ impl Mailbox {
             changed: 0,
             cas: CasSettings::blank(),
             quotas: Quotas { issue_warning: None, prohibit_send: None, prohibit_send_receive: None },
+            forwarding_smtp_address: None,
+            deliver_to_mailbox_and_forward: false,
         }
     }
 }

@@ -419,6 +419,9 @@ impl QueueDb {
             let queue = match recipient_status.as_str() {
                 "Failed" => QueueName::Unreachable,
                 _ if held => QueueName::Submission,
+                // A recipient no send connector carried when it was queued
+                // (a forwarding address): Exchange's Unreachable queue.
+                _ if connector < 0 => QueueName::Unreachable,
                 _ if connector != 0 => QueueName::Remote(connector),
                 _ => QueueName::Delivery,
             };

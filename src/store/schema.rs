@@ -200,4 +200,10 @@ pub const MIGRATIONS: &[&str] = &[
         changed                 INTEGER NOT NULL
     );
     "#,
+    // 8: forwarding (Set-Mailbox -ForwardingSmtpAddress,
+    // -DeliverToMailboxAndForward), applied by the Transport at delivery.
+    r#"
+    ALTER TABLE mailbox ADD COLUMN forwarding_smtp_address TEXT;
+    ALTER TABLE mailbox ADD COLUMN deliver_to_mailbox_and_forward INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];

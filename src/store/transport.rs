@@ -97,7 +97,14 @@ pub struct TransportService {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
     /// A mailbox has this address (primary or proxy).
-    Mailbox { guid: String, primary_smtp: String, quotas: super::Quotas },
+    Mailbox {
+        guid: String,
+        primary_smtp: String,
+        quotas: super::Quotas,
+        /// Set-Mailbox -ForwardingSmtpAddress, and whether the mailbox
+        /// keeps a copy (-DeliverToMailboxAndForward).
+        forward: Option<(String, bool)>,
+    },
     /// An authoritative accepted domain, but no recipient has the address.
     NotFound,
     /// No recipient has the address, and its domain is accepted as a relay
@@ -415,7 +422,8 @@ impl Store {
         let found = self
             .conn(WHAT)?
             .query_row(
-                "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota \
+                "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota, \
+                 forwarding_smtp_address, deliver_to_mailbox_and_forward \
                  FROM mailbox WHERE primary_smtp = ?1 COLLATE NOCASE \
                  OR EXISTS (SELECT 1 FROM json_each(mailbox.email_addresses) \
                             WHERE lower(substr(value, instr(value, ':') + 1)) = lower(?1)) LIMIT 1",
@@ -430,6 +438,7 @@ impl Store {
                             prohibit_send: quota(3)?,
                             prohibit_send_receive: quota(4)?,
                         },
+                        forward: r.get::<_, Option<String>>(5)?.map(|to| (to, r.get(6).unwrap_or(false))),
                     })
                 },
             )

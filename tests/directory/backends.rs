@@ -105,10 +105,10 @@ fn refusals_and_the_rest(d: &Dir) {
     assert_eq!(d.ok("@(Get-Mailbox).Count; @(Search-AdminAuditLog).Count"), "1\n1\n");
 
     d.ok("New-Mailbox -Name 'Ken Sanchez' -Alias ksanchez -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
-    d.ok("Set-Mailbox ksanchez -DisplayName 'Ken S.' -ProhibitSendQuota 2GB");
+    d.ok("Set-Mailbox ksanchez -DisplayName 'Ken S.' -ProhibitSendQuota 2GB -ForwardingSmtpAddress ken@fabrikam.com -DeliverToMailboxAndForward $true");
     assert_eq!(
-        d.ok("$m = Get-Mailbox ksanchez; \"$($m.DisplayName) $($m.ProhibitSendQuota)\""),
-        "Ken S. 2 GB (2,147,483,648 bytes)\n"
+        d.ok("$m = Get-Mailbox ksanchez; \"$($m.DisplayName) $($m.ProhibitSendQuota) $($m.ForwardingSmtpAddress) $($m.DeliverToMailboxAndForward)\""),
+        "Ken S. 2 GB (2,147,483,648 bytes) smtp:ken@fabrikam.com True\n"
     );
     let r = d.run("Set-Mailbox ksanchez -Name 'john smith'");
     assert_eq!(r.code, 1);

@@ -157,7 +157,9 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     let mut client = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
     client
         .batch_execute(
-            "DROP TABLE accepted_domain, transport_config, transport_service; UPDATE mailsh_schema SET version = 1",
+            "DROP TABLE accepted_domain, transport_config, transport_service; \
+             ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward; \
+             UPDATE mailsh_schema SET version = 1",
         )
         .unwrap();
     assert_eq!(
@@ -165,5 +167,5 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
         "contoso.com contoso.com Authoritative True\n10 MB (10,485,760 bytes)\n00:15:00\njsmith\n"
     );
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
 }

@@ -270,7 +270,9 @@ mod tests {
             .map(|c| c.column)
             .chain(super::super::CAS_COLUMNS.iter().map(|c| c.column));
         for column in columns {
-            assert!(schema.contains(&format!("\n        {column} ")), "{column} is not in the PostgreSQL schema");
+            let declared =
+                schema.contains(&format!("\n        {column} ")) || schema.contains(&format!("ADD COLUMN {column} "));
+            assert!(declared, "{column} is not in the PostgreSQL schema");
         }
     }
 }

@@ -135,4 +135,10 @@ pub const MIGRATIONS: &[&str] = &[
         max_concurrent_mailbox_deliveries, changed)
         VALUES (1, 172800, 900, 20, extract(epoch FROM now())::bigint);
     "#,
+    // Forwarding (Set-Mailbox -ForwardingSmtpAddress,
+    // -DeliverToMailboxAndForward).
+    r#"
+    ALTER TABLE mailbox ADD COLUMN forwarding_smtp_address text;
+    ALTER TABLE mailbox ADD COLUMN deliver_to_mailbox_and_forward boolean NOT NULL DEFAULT false;
+    "#,
 ];

@@ -11,6 +11,7 @@ use smtp_proto::RcptTo;
 
 use super::super::session::{Accepted, Next, Session};
 use super::super::texts;
+use crate::engines::net::EngineRole;
 use crate::store::send_connectors::route;
 use crate::store::storage_limit_status;
 use crate::store::transport::Recipient;
@@ -27,12 +28,24 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
     let address = to.address.clone();
     let resolved = s.shared.directory.with_store(move |st| st.resolve_recipient(&address)).await;
     let line = match resolved {
-        Ok(Recipient::Mailbox { guid, quotas, .. }) => {
+        Ok(Recipient::Mailbox { guid, quotas, forward, .. }) => {
             if quotas.prohibit_send_receive.is_some() && over_receive_quota(s, &guid, &quotas).await {
                 texts::MAILBOX_FULL
             } else {
-                if let Some(e) = s.envelope.as_mut() {
+                // Forwarding is applied where the message is queued (the
+                // Transport), once: a forwarded copy is not forwarded again.
+                let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd);
+                let keep = forward.as_ref().is_none_or(|(_, and_deliver)| *and_deliver);
+                if keep && let Some(e) = s.envelope.as_mut() {
                     e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0 });
+                }
+                if let Some((target, _)) = forward {
+                    let accepted = forwarded(s, target).await;
+                    if let Some(e) = s.envelope.as_mut()
+                        && !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&accepted.address))
+                    {
+                        e.recipients.push(accepted);
+                    }
                 }
                 texts::RECIPIENT_OK
             }
@@ -45,6 +58,31 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
     };
     s.reply(line);
     Next::Continue
+}
+
+/// The recipient a forwarding address names: a mailbox, or the send
+/// connector that carries its domain. With neither, it is still queued,
+/// to fail where an administrator sees it: no mailbox (RecipNotFound, the
+/// sender told), or no connector (Unreachable, tried again until one
+/// exists or the message expires).
+async fn forwarded(s: &Session, target: String) -> Accepted {
+    let address = target.clone();
+    let domain = target.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
+    let resolved = s
+        .shared
+        .directory
+        .with_store(move |st| {
+            Ok(match st.resolve_recipient(&target)? {
+                Recipient::Mailbox { guid, .. } => (guid, 0),
+                Recipient::NotFound => (String::new(), 0),
+                Recipient::Relay | Recipient::NotAccepted => {
+                    (String::new(), route(&st.send_connectors()?, &domain).map_or(-1, |c| c.id))
+                }
+            })
+        })
+        .await;
+    let (mailbox_guid, connector) = resolved.unwrap_or((String::new(), -1));
+    Accepted { address, mailbox_guid, connector }
 }
 
 /// A recipient outside the organization: accepted when a send connector
