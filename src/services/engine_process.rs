@@ -61,6 +61,9 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
     // Before any other thread: what a wave of load freed goes back to the
     // system (`engines::net::memory`).
     crate::engines::net::memory::manage();
+    if !crate::store::configure_sqlite_for_engines() {
+        eprintln!("mailsh: SQLite had started before it could be set up for the engine's threads");
+    }
     // SAFETY: prctl with constant arguments: if the supervisor dies (even by
     // kill -9), this engine gets SIGTERM and stops instead of lingering.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM as libc::c_ulong) };

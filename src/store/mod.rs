@@ -453,6 +453,19 @@ pub fn history_path(store_path: &Path) -> PathBuf {
 }
 
 /// `<store>.d` beside the store file: services of two stores never mix.
+/// An engine's SQLite set up for many connections on many threads: the
+/// memory statistics SQLite keeps by default take one process-wide mutex
+/// at every allocation, which every FETCH's row decoding then waits on
+/// (docs/performance.md, "Fourth run"). Only possible before SQLite starts:
+/// called first thing in an engine process; false when it had started.
+pub fn configure_sqlite_for_engines() -> bool {
+    // SAFETY: sqlite3_config takes SQLITE_CONFIG_MEMSTATUS with one int; it
+    // is refused (SQLITE_MISUSE), not undefined, once SQLite has started,
+    // and the engine calls it on its only thread, before any connection.
+    let rc = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+    rc == rusqlite::ffi::SQLITE_OK
+}
+
 pub fn state_dir_for(store_path: &Path) -> PathBuf {
     let mut name = store_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".d");

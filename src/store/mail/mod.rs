@@ -78,12 +78,24 @@ pub struct Usage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MailboxId(pub i64);
 
+/// How much of the mailbox database is read through a memory mapping:
+/// SQLite's own ceiling (SQLITE_MAX_MMAP_SIZE, just under 2 GiB); beyond it
+/// reads go through pread as before. Address space only: the pages are the
+/// kernel's page cache, shared by every connection and process and given
+/// back under memory pressure (each connection's mapping counts them again
+/// in RSS, not in PSS).
+pub(crate) const MMAP_SIZE: i64 = 0x7fff_0000;
+
 impl MailDb {
     /// Opens the database at `path`, creating it (and its folder) if needed.
     pub fn open(path: &Path) -> MailResult<MailDb> {
         let conn = open_durable(path, schema::MIGRATIONS)?;
         // FETCH builds its statements from the items asked for.
         conn.set_prepared_statement_cache_capacity(64);
+        // Reads through a shared mapping of the file instead of a pread and
+        // a copy into each connection's own page cache: every session's
+        // FETCH reads the same pages (docs/performance.md, "Fourth run").
+        conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
         Ok(MailDb { conn, path: path.to_path_buf(), summarizer: None })
     }
 

@@ -521,3 +521,11 @@ fn a_message_streams_in_pieces_from_one_lookup() {
     assert_eq!(first, &big[..100], "stops when told");
     assert_eq!(db.stream_info(inbox.id, r.uid + 1).unwrap(), None, "no such message");
 }
+
+#[test]
+fn the_mailbox_database_is_read_through_a_memory_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = MailDb::open(&dir.path().join("mail.db")).unwrap();
+    let size: i64 = db.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0)).unwrap();
+    assert_eq!(size, super::MMAP_SIZE);
+}
