@@ -6,7 +6,7 @@
 //! read back from the sender's mailbox.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 use crate::smtp::Smtp;
@@ -19,20 +19,22 @@ struct Sink {
 }
 
 impl Sink {
-    fn start(port: u16, folder: &Path) -> Sink {
-        std::fs::create_dir_all(folder).expect("sink folder");
+    /// The smart host on `port`, writing into the test's folder.
+    fn start(t: &Smtp, port: u16) -> Sink {
+        let folder = t.env.dir.path().join("sink");
+        std::fs::create_dir_all(&folder).expect("sink folder");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
         let mut child = Command::new("python3")
             .arg(script)
             .arg(port.to_string())
-            .arg(folder)
+            .arg(&folder)
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 runs the sink");
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the sink starts");
         assert_eq!(line.trim(), "ready", "the sink did not start (is aiosmtpd installed? .ci/run installs it)");
-        Sink { child, folder: folder.to_path_buf() }
+        Sink { child, folder }
     }
 
     /// The messages taken so far, in order, as JSON records.
@@ -51,6 +53,19 @@ impl Drop for Sink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// "To Fabrikam": mail to fabrikam.com through a smart host on a free
+/// loopback port (nothing listens there until a `Sink` starts); the port.
+fn to_fabrikam(t: &Smtp) -> u16 {
+    let port = free_port();
+    ok(
+        t,
+        &format!(
+            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
+        ),
+    );
+    port
 }
 
 fn ok(t: &Smtp, text: &str) -> String {
@@ -190,14 +205,8 @@ New-SendConnector To Fabrikam True
 #[test]
 fn a_user_sends_to_another_domain_through_the_smart_host_and_reads_the_report_of_a_refused_recipient() {
     let mut t = Smtp::new();
-    let port = free_port();
-    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
-    ok(
-        &t,
-        &format!(
-            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
-        ),
-    );
+    let port = to_fabrikam(&t);
+    let sink = Sink::start(&t, port);
     t.start_transport();
     // An anonymous client may not relay, connector or not.
     let (sent, out, err) = t.python(&format!(
@@ -278,13 +287,7 @@ DELIVER STOREDRIVER  | Undeliverable: hello
 #[test]
 fn with_the_smart_host_down_the_message_waits_in_retry_and_retry_queue_sends_it_once_it_is_up() {
     let mut t = Smtp::new();
-    let port = free_port();
-    ok(
-        &t,
-        &format!(
-            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
-        ),
-    );
+    let port = to_fabrikam(&t);
     t.start_transport();
     assert_text(
         &submit(&t, &["carol@fabrikam.com", "later@fabrikam.com"], "waiting"),
@@ -311,7 +314,7 @@ NextHopDomain : [127.0.0.1]
              all alternate hosts. The last endpoint attempted was 127.0.0.1:{port} (Connection refused (os error 111))\n"
         )
     );
-    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
+    let sink = Sink::start(&t, port);
     // MessageRetryInterval is 15 minutes: Retry-Queue tries now.
     ok(&t, "Retry-Queue CAS01\\2");
     wait_until("the smart host to take the message", || sink.messages().len() == 1);
@@ -336,14 +339,8 @@ Recipients : {later@fabrikam.com}
 #[test]
 fn forwarding_sends_a_mailboxs_mail_on_through_the_connector_keeping_a_copy_only_when_told() {
     let mut t = Smtp::new();
-    let port = free_port();
-    let sink = Sink::start(port, &t.env.dir.path().join("sink"));
-    ok(
-        &t,
-        &format!(
-            "New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 -Port {port}"
-        ),
-    );
+    let port = to_fabrikam(&t);
+    let sink = Sink::start(&t, port);
     ok(&t, "Set-Mailbox bob -ForwardingSmtpAddress carol@fabrikam.com -DeliverToMailboxAndForward $true");
     assert_text(
         &ok(&t, "Get-Mailbox bob | Format-List DeliverToMailboxAndForward,ForwardingAddress,ForwardingSmtpAddress"),

@@ -18,8 +18,8 @@ use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature}
 use crate::runtime::value::Value;
 use crate::store::StoreError;
 use crate::store::mail::{MailError, MailResult};
-use crate::store::queue::{QueueDb, QueueName, QueueRetry, QueuedMessage, QueuedRecipient, queue_path};
-use crate::store::send_connectors::{SendConnector, route};
+use crate::store::queue::{QueueDb, QueueName, QueueRetry, QueuedMessage, QueuedRecipient, UNROUTED, queue_path};
+use crate::store::send_connectors::SendConnector;
 use crate::store::transport::Recipient;
 
 const PROPERTIES: &[&str] = &[
@@ -384,7 +384,6 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     }
     let mut again = Vec::new();
     let messages = db.messages().map_err(queue_err)?;
-    let connectors = send_connectors(cx)?;
     let store = cx.store()?;
     for m in messages.iter().filter(|m| m.queue == queue) {
         for (address, _, _) in &m.recipients {
@@ -392,13 +391,13 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
             // send connector that carries its domain now. An unknown address
             // of an authoritative domain fails in delivery (RecipNotFound);
             // another domain no connector carries stays Unreachable.
-            let domain = address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
             let (mailbox_guid, connector) =
                 match store.resolve_recipient(address).map_err(super::identity::store_err)? {
                     Recipient::Mailbox { guid, .. } => (guid, 0),
-                    Recipient::Relay | Recipient::NotAccepted => {
-                        (String::new(), route(&connectors, domain).map_or(-1, |c| c.id))
-                    }
+                    Recipient::Relay | Recipient::NotAccepted => (
+                        String::new(),
+                        store.send_connector_for(address).map_err(super::identity::store_err)?.unwrap_or(UNROUTED),
+                    ),
                     Recipient::NotFound => (String::new(), 0),
                 };
             again.push((m.id, QueuedRecipient { address: address.clone(), mailbox_guid, connector }));

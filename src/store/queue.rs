@@ -72,9 +72,14 @@ pub struct QueuedRecipient {
     /// Empty for a recipient outside the organization.
     pub mailbox_guid: String,
     /// The send connector (its row number) that carries it out of the
-    /// organization; 0 for a mailbox.
+    /// organization; 0 for a mailbox; `UNROUTED` when none did.
     pub connector: i64,
 }
+
+/// `QueuedRecipient::connector` of a recipient outside the organization
+/// that no send connector carried when it was queued (a forwarding
+/// address): it waits in the Unreachable queue, tried again by domain.
+pub const UNROUTED: i64 = -1;
 
 /// One delivery still to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,25 +202,25 @@ impl QueueDb {
     /// Up to `limit` deliveries still to make, oldest first: none of a
     /// suspended message, none while the Submission queue is suspended.
     pub fn pending(&self, limit: usize) -> MailResult<Vec<PendingDelivery>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PENDING_COLUMNS} FROM recipient r \
-             JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
-             AND r.connector = 0 AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
-        ))?;
-        let rows = stmt.query_map([limit as i64], pending_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.ready("r.connector = 0", params![limit as i64])
     }
 
     /// Up to `limit` recipients outside the organization whose next attempt
     /// is due at `now`, oldest message first, with the same holds as
     /// `pending`.
     pub fn pending_remote(&self, now: i64, limit: usize) -> MailResult<Vec<PendingDelivery>> {
+        self.ready("r.connector <> 0 AND r.next_attempt <= ?2", params![limit as i64, now])
+    }
+
+    /// Up to `?1` Ready recipients that `which` picks, of messages neither
+    /// suspended nor held in Submission, oldest message first.
+    fn ready(&self, which: &str, args: impl rusqlite::Params) -> MailResult<Vec<PendingDelivery>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PENDING_COLUMNS} FROM recipient r \
              JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
-             AND r.connector <> 0 AND r.next_attempt <= ?1 AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?2"
+             AND {which} AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
         ))?;
-        let rows = stmt.query_map(params![now, limit as i64], pending_row)?;
+        let rows = stmt.query_map(args, pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -421,7 +426,7 @@ impl QueueDb {
                 _ if held => QueueName::Submission,
                 // A recipient no send connector carried when it was queued
                 // (a forwarding address): Exchange's Unreachable queue.
-                _ if connector < 0 => QueueName::Unreachable,
+                _ if connector == UNROUTED => QueueName::Unreachable,
                 _ if connector != 0 => QueueName::Remote(connector),
                 _ => QueueName::Delivery,
             };

@@ -3,6 +3,8 @@
 //! address spaces and smart hosts as JSON lists. On SQLite only (the
 //! directory on PostgreSQL refuses them by name).
 
+use std::cmp::Reverse;
+
 use rusqlite::{Row, params};
 
 use super::enums::ProtocolLoggingLevel;
@@ -117,11 +119,13 @@ impl SendConnector {
     }
 
     /// How narrowly the connector covers `domain`, if it does.
+    /// Its best address space for `domain`: the narrowest, then the
+    /// cheapest.
     pub fn covers(&self, domain: &str) -> Option<(usize, u8)> {
-        self.address_spaces.iter().filter_map(|a| a.covers(domain).map(|n| (n, a.cost))).max_by_key(|(n, cost)| {
-            // Narrowest first; among equals, the cheapest.
-            (*n, u8::MAX - cost)
-        })
+        self.address_spaces
+            .iter()
+            .filter_map(|a| a.covers(domain).map(|n| (n, a.cost)))
+            .min_by_key(|(n, cost)| (Reverse(*n), *cost))
     }
 }
 
@@ -130,20 +134,29 @@ impl SendConnector {
 /// first made.
 pub fn route<'a>(connectors: &'a [SendConnector], domain: &str) -> Option<&'a SendConnector> {
     let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    // min_by_key keeps the first of equals: the first made.
     connectors
         .iter()
         .filter(|c| c.enabled)
         .filter_map(|c| c.covers(&domain).map(|(n, cost)| (c, n, cost)))
-        .fold(None, |best: Option<(&SendConnector, usize, u8)>, (c, n, cost)| match best {
-            Some((_, bn, bcost)) if (bn, u8::MAX - bcost) >= (n, u8::MAX - cost) => best,
-            _ => Some((c, n, cost)),
-        })
+        .min_by_key(|(_, n, cost)| (Reverse(*n), *cost))
         .map(|(c, _, _)| c)
 }
 
 /// A smart host as Exchange shows it: an IP address in brackets.
 pub fn shown_host(host: &str) -> String {
     if host.parse::<std::net::IpAddr>().is_ok() { format!("[{host}]") } else { host.to_string() }
+}
+
+/// A unique name already taken is Exchange's message; anything else is the
+/// store's error.
+fn taken(e: rusqlite::Error, name: &str) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Conflict(format!("A Send connector named \"{name}\" already exists."))
+        }
+        other => other.into(),
+    }
 }
 
 const COLUMNS: &str = "id, name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, max_message_size, \
@@ -191,12 +204,7 @@ impl Store {
              VALUES (?1, ?2, '[]', '[]', 25, 1, NULL, NULL, 'None', '', 1, ?3, ?3)",
             params![c.name, c.guid, c.created],
         );
-        match inserted {
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                return Err(StoreError::Conflict(format!("A Send connector named \"{}\" already exists.", c.name)));
-            }
-            other => other?,
-        };
+        inserted.map_err(|e| taken(e, &c.name))?;
         let id = tx.sql(WHAT)?.last_insert_rowid();
         Store::save_send_connector(tx, c)?;
         Ok(id)
@@ -223,12 +231,14 @@ impl Store {
                 c.changed
             ],
         );
-        match n {
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                Err(StoreError::Conflict(format!("A Send connector named \"{}\" already exists.", c.name)))
-            }
-            other => Ok(other? > 0),
-        }
+        Ok(n.map_err(|e| taken(e, &c.name))? > 0)
+    }
+
+    /// The enabled connector that carries mail to `address` now, by its
+    /// domain (`route`): its row number.
+    pub fn send_connector_for(&self, address: &str) -> StoreResult<Option<i64>> {
+        let domain = address.trim().rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+        Ok(route(&self.send_connectors()?, domain).map(|c| c.id))
     }
 
     pub fn delete_send_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {

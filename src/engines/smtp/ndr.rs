@@ -145,10 +145,8 @@ pub fn for_sender(
         }
         Recipient::NotFound => return Ok(None),
         Recipient::Relay | Recipient::NotAccepted => {
-            let domain = sender.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
-            let connectors = store.send_connectors()?;
-            let Some(c) = crate::store::send_connectors::route(&connectors, domain) else { return Ok(None) };
-            QueuedRecipient { address: sender.to_string(), mailbox_guid: String::new(), connector: c.id }
+            let Some(connector) = store.send_connector_for(sender)? else { return Ok(None) };
+            QueuedRecipient { address: sender.to_string(), mailbox_guid: String::new(), connector }
         }
     };
     let domains = store.accepted_domains()?;

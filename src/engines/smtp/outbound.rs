@@ -200,15 +200,15 @@ async fn send_message(c: &SendConnector, fqdn: &str, recipients: &[PendingDelive
     vec![Outcome::Deferred(reply); recipients.len()]
 }
 
-/// A reply that settles every recipient still open: 5xx fails them, any
-/// other defers them.
+/// What a reply other than success means for a recipient: 5xx fails it,
+/// any other defers it.
+fn refused(code: u16, reply: &str) -> Outcome {
+    if (500..600).contains(&code) { Outcome::Failed(reply.to_string()) } else { Outcome::Deferred(reply.to_string()) }
+}
+
+/// A refusal that settles all `n` recipients at once (HELO, MAIL).
 fn settled(code: u16, reply: &str, n: usize) -> Vec<Outcome> {
-    let outcome = if (500..600).contains(&code) {
-        Outcome::Failed(reply.to_string())
-    } else {
-        Outcome::Deferred(reply.to_string())
-    };
-    vec![outcome; n]
+    vec![refused(code, reply); n]
 }
 
 /// One SMTP transaction. An error (the connection broke, a reply made no
@@ -245,7 +245,7 @@ async fn session(
         peer.get_mut().write_all(format!("RCPT TO:<{}>\r\n", r.recipient.address).as_bytes()).await?;
         let (code, reply) = read_reply(peer).await?;
         if !(200..300).contains(&code) {
-            outcomes[i] = settled(code, &reply, 1).pop();
+            outcomes[i] = Some(refused(code, &reply));
         }
     }
     let open = outcomes.iter().filter(|o| o.is_none()).count();
@@ -255,9 +255,9 @@ async fn session(
         let done = if code == 354 {
             peer.get_mut().write_all(&dot_stuffed(raw)).await?;
             let (code, reply) = read_reply(peer).await?;
-            if (200..300).contains(&code) { Outcome::Sent } else { settled(code, &reply, 1).remove(0) }
+            if (200..300).contains(&code) { Outcome::Sent } else { refused(code, &reply) }
         } else {
-            settled(code, &reply, 1).remove(0)
+            refused(code, &reply)
         };
         for o in outcomes.iter_mut().filter(|o| o.is_none()) {
             *o = Some(done.clone());

@@ -12,7 +12,7 @@ use smtp_proto::RcptTo;
 use super::super::session::{Accepted, Next, Session};
 use super::super::texts;
 use crate::engines::net::EngineRole;
-use crate::store::send_connectors::route;
+use crate::store::queue::UNROUTED;
 use crate::store::storage_limit_status;
 use crate::store::transport::Recipient;
 
@@ -67,7 +67,6 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
 /// exists or the message expires).
 async fn forwarded(s: &Session, target: String) -> Accepted {
     let address = target.clone();
-    let domain = target.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
     let resolved = s
         .shared
         .directory
@@ -76,24 +75,20 @@ async fn forwarded(s: &Session, target: String) -> Accepted {
                 Recipient::Mailbox { guid, .. } => (guid, 0),
                 Recipient::NotFound => (String::new(), 0),
                 Recipient::Relay | Recipient::NotAccepted => {
-                    (String::new(), route(&st.send_connectors()?, &domain).map_or(-1, |c| c.id))
+                    (String::new(), st.send_connector_for(&target)?.unwrap_or(UNROUTED))
                 }
             })
         })
         .await;
-    let (mailbox_guid, connector) = resolved.unwrap_or((String::new(), -1));
+    let (mailbox_guid, connector) = resolved.unwrap_or((String::new(), UNROUTED));
     Accepted { address, mailbox_guid, connector }
 }
 
 /// A recipient outside the organization: accepted when a send connector
 /// carries its domain, queued for that connector.
 async fn route_out(s: &mut Session, address: String) -> &'static str {
-    let domain = address.rsplit_once('@').map(|(_, d)| d.to_string()).unwrap_or_default();
-    let routed = s
-        .shared
-        .directory
-        .with_store(move |st| st.send_connectors().map(|all| route(&all, &domain).map(|c| c.id)))
-        .await;
+    let wanted = address.clone();
+    let routed = s.shared.directory.with_store(move |st| st.send_connector_for(&wanted)).await;
     match routed {
         Ok(Some(connector)) => {
             if let Some(e) = s.envelope.as_mut() {
