@@ -694,8 +694,12 @@ pub fn new_guid() -> String {
 }
 
 pub fn fill_random(buf: &mut [u8]) {
+    use ring::rand::SecureRandom;
     use std::io::Read;
-    let ok = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok();
+    // getrandom(2) first: one system call, where opening /dev/urandom costs
+    // four (every logon draws two nonces).
+    let ok = ring::rand::SystemRandom::new().fill(buf).is_ok()
+        || std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok();
     if !ok {
         // No /dev/urandom: fall back on time and address entropy; GUIDs only
         // need to be unique, not secret.

@@ -24,9 +24,11 @@ use std::time::{Duration, Instant};
 
 use ring::hmac;
 
+use super::mail_pool::MailPool;
 use super::throttle::{Held, Lockout, Policy, Throttle};
 use super::verify_pool::VerifyPool;
 use crate::store::logons::logons_path;
+use crate::store::mail::{MailDb, MailError, MailResult};
 use crate::store::{Mailbox, Protocol, Store, StoreError};
 
 /// How long a verified credential is trusted without hashing again.
@@ -44,14 +46,20 @@ pub enum LoginOutcome {
     Unavailable(String),
 }
 
-/// Who offers the credentials.
+/// Why a back end did not log its front end's client on.
+#[derive(Debug)]
+pub enum FrontEndRefusal {
+    Logon(LoginOutcome),
+    /// The mailbox database could not be read.
+    Mail(MailError),
+}
+
+/// Who offers the credentials. (A back end's front end, proven by the
+/// back-end handshake, logs on with [`Authenticator::front_end_login`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Caller {
     /// A client at this address: throttled.
     Client(IpAddr),
-    /// This store's front end, proven by the back-end handshake
-    /// (`proxy_auth`), logging on for a client it has already checked.
-    FrontEnd,
 }
 
 pub struct Authenticator {
@@ -140,53 +148,87 @@ impl Authenticator {
     }
 
     pub async fn login(&self, caller: Caller, user: &str, password: &str) -> LoginOutcome {
-        let mut attempt = match caller {
-            Caller::Client(ip) => match self.throttle.begin(ip).await {
-                Ok(a) => Some(a),
-                Err(held) => return self.held(held),
-            },
-            Caller::FrontEnd => None,
+        let Caller::Client(ip) = caller;
+        let mut attempt = match self.throttle.begin(ip) {
+            Ok(a) => a,
+            Err(held) => return self.held(held),
         };
+        // One trip off the async threads: the mailbox, and the logon
+        // record of the account it names.
         let name = user.to_string();
-        let mailbox = match self.with_store(move |s| s.find_login(&name)).await {
-            Ok(m) => m,
+        let reader = attempt.reader();
+        let store = self.store.clone();
+        let looked_up = tokio::task::spawn_blocking(move || {
+            let mailbox = store.with(|s| s.find_login(&name))?;
+            let key = account_key(mailbox.as_ref(), &name);
+            Ok::<_, StoreError>((mailbox, reader.read(&key), key))
+        })
+        .await
+        .unwrap_or_else(|e| Err(StoreError::Corrupt(format!("store task failed: {e}"))));
+        let (mailbox, seen, key) = match looked_up {
+            Ok(found) => found,
             Err(e) => return LoginOutcome::Unavailable(e.to_string()),
         };
-        if let Some(a) = attempt.as_mut() {
-            let key = match &mailbox {
-                Some(m) => m.guid.clone(),
-                None => format!("name:{}", user.trim().to_lowercase()),
-            };
-            match a.account(&key).await {
-                Err(held) => return self.held(held),
-                Ok(Err(_locked)) => {
-                    if let Some(a) = attempt {
-                        self.record(a.failed().await, user, caller);
-                    }
-                    return LoginOutcome::Refused;
-                }
-                Ok(Ok(())) => {}
+        match attempt.account_seen(&key, seen).await {
+            Err(held) => return self.held(held),
+            Ok(Err(_locked)) => {
+                self.record(attempt.failed().await, user, caller);
+                return LoginOutcome::Refused;
             }
+            Ok(Ok(())) => {}
         }
         let right = match self.check(mailbox.as_ref(), password).await {
             Ok(right) => right,
             Err(()) => return self.busy(),
         };
         let Some(m) = mailbox.filter(|_| right) else {
-            if let Some(a) = attempt {
-                self.record(a.failed().await, user, caller);
-            }
+            self.record(attempt.failed().await, user, caller);
             return LoginOutcome::Refused;
         };
-        if let Some(a) = attempt
-            && let Err(Held::Unavailable(e)) = a.succeeded().await
-        {
+        if let Err(Held::Unavailable(e)) = attempt.succeeded().await {
             self.log(&format!("a logon was not recorded: {e}"));
         }
         if self.protocol.is_none_or(|p| protocol_enabled(&m, p)) {
             LoginOutcome::Accepted(Box::new(m))
         } else {
             LoginOutcome::Refused
+        }
+    }
+
+    /// The back end's log-on for its front end, which has checked the
+    /// throttle and the password already: one trip off the async threads
+    /// looks the mailbox up and runs `open` on the mailbox database for it
+    /// (what the session starts with), then the password is checked
+    /// against the stored hash (found in the cache, normally) and the
+    /// protocol switch. What `open` made is dropped when the logon is
+    /// refused.
+    pub async fn front_end_login<T: Send + 'static>(
+        &self,
+        mail: &MailPool,
+        user: &str,
+        password: &str,
+        open: impl FnOnce(&mut MailDb, &Mailbox) -> MailResult<T> + Send + 'static,
+    ) -> Result<(Box<Mailbox>, T), FrontEndRefusal> {
+        let store = self.store.clone();
+        let name = user.to_string();
+        let found = mail
+            .run(move |db| {
+                let mailbox = match store.with(|s| s.find_login(&name)) {
+                    Ok(Some(m)) => m,
+                    Ok(None) => return Ok(Err(LoginOutcome::Refused)),
+                    Err(e) => return Ok(Err(LoginOutcome::Unavailable(e.to_string()))),
+                };
+                let opened = open(db, &mailbox)?;
+                Ok(Ok((mailbox, opened)))
+            })
+            .await
+            .map_err(FrontEndRefusal::Mail)?;
+        let (mailbox, opened) = found.map_err(FrontEndRefusal::Logon)?;
+        match self.check(Some(&mailbox), password).await {
+            Err(()) => Err(FrontEndRefusal::Logon(self.busy())),
+            Ok(false) => Err(FrontEndRefusal::Logon(LoginOutcome::Refused)),
+            Ok(true) if self.protocol.is_none_or(|p| protocol_enabled(&mailbox, p)) => Ok((Box::new(mailbox), opened)),
+            Ok(true) => Err(FrontEndRefusal::Logon(LoginOutcome::Refused)),
         }
     }
 
@@ -251,6 +293,15 @@ impl Authenticator {
     }
 }
 
+/// The logon record's key for an account: its mailbox GUID, or the name
+/// typed when there is no such mailbox.
+fn account_key(mailbox: Option<&Mailbox>, name: &str) -> String {
+    match mailbox {
+        Some(m) => m.guid.clone(),
+        None => format!("name:{}", name.trim().to_lowercase()),
+    }
+}
+
 /// A service's own connection to the config store, opened on first use
 /// and reopened after an error; cloning shares it.
 #[derive(Clone)]
@@ -299,10 +350,8 @@ fn lockout_line(user: &str, lockout: &Lockout, caller: Caller) -> String {
 }
 
 fn caller_address(caller: Caller) -> String {
-    match caller {
-        Caller::Client(ip) => ip.to_string(),
-        Caller::FrontEnd => "the front end".to_string(),
-    }
+    let Caller::Client(ip) = caller;
+    ip.to_string()
 }
 
 pub fn protocol_enabled(m: &Mailbox, protocol: Protocol) -> bool {

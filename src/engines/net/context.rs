@@ -18,6 +18,7 @@ use super::limits::{ConnectionLimits, PreAuthBudget};
 use super::mail_pool::MailPool;
 use super::protolog::ProtocolLog;
 use super::proxy_auth::ProxyKey;
+use super::spare_link::SpareLink;
 use super::{NetError, bind, tls};
 use crate::store::owa::OwaVirtualDirectory;
 use crate::store::{Protocol, ProtocolSettings, Store, state_dir_for};
@@ -65,6 +66,8 @@ pub struct EngineContext {
     pub pre_auth: PreAuthBudget,
     /// Proves a front end to its back end and back (`proxy_auth`).
     pub proxy_key: Arc<ProxyKey>,
+    /// The front end's back-end connection made ahead (`spare_link`).
+    pub back_end: Arc<SpareLink>,
     pub log: Arc<ProtocolLog>,
     /// Bumped when the config store changed (see data_version).
     pub access: Changes,
@@ -142,6 +145,12 @@ pub fn prepare(
         (Protocol::Pop3, EngineRole::FrontEnd) => "POP3",
         (Protocol::Pop3, EngineRole::BackEnd) => "POP3BE",
     };
+    let proxy_key = Arc::new(proxy_key);
+    let back_end = Arc::new(SpareLink::new(
+        settings.proxy_target_port,
+        proxy_key.clone(),
+        seconds(settings.preauthenticated_connection_timeout),
+    ));
     Ok(EngineContext {
         service_name,
         protocol,
@@ -149,7 +158,8 @@ pub fn prepare(
         auth: Arc::new(Authenticator::new(store_path, protocol)),
         limits: ConnectionLimits::for_engine(&settings, protocol, role),
         pre_auth: PreAuthBudget::for_role(role),
-        proxy_key: Arc::new(proxy_key),
+        proxy_key,
+        back_end,
         log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
         access: data_version::watch_config(store_path),
         store_path: store_path.to_path_buf(),

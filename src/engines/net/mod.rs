@@ -16,13 +16,14 @@ pub mod proxy_auth;
 pub mod relay;
 pub mod sasl;
 pub mod scratch;
+pub mod spare_link;
 pub mod stream;
 pub mod throttle;
 pub mod time;
 pub mod tls;
 pub mod verify_pool;
 
-pub use auth::{Authenticator, Caller, LoginOutcome};
+pub use auth::{Authenticator, Caller, FrontEndRefusal, LoginOutcome};
 pub use context::{EngineContext, EngineRole, ListenerKind};
 pub use error::NetError;
 pub use limits::{

@@ -12,13 +12,18 @@
 //! only when it clears an account's failures or when its address is new to
 //! the account (once in 12 hours per account and address).
 //!
-//! - **Address** (an IPv6 /64 counts as one address): a service checks its
-//!   attempts one at a time, in arrival order. After a failure the next
-//!   check, on any service, waits 2 s, doubling with each further failure up
-//!   to 15 s (Dovecot's auth penalty); the count is forgotten after 15
-//!   minutes without a failure. A success does not clear it, so an attacker
-//!   who owns an account cannot wipe their address's record by logging on
-//!   to it.
+//! - **Address** (an IPv6 /64 counts as one address): after a failure the
+//!   next check, on any service, waits 2 s, doubling with each further
+//!   failure up to 15 s (Dovecot's auth penalty); the count is forgotten
+//!   after 15 minutes without a failure. While an address has failures on
+//!   record, a service checks its attempts one at a time, in arrival order,
+//!   each after the pause of the one before. An address without failures
+//!   (an office behind one NAT address, a webmail server) has its attempts
+//!   checked side by side: a burst of wrong guesses from a fresh address
+//!   gets at most as many verdicts as it had attempts waiting before the
+//!   first failure was written, then the address pays the pauses. A success
+//!   does not clear the count, so an attacker who owns an account cannot
+//!   wipe their address's record by logging on to it.
 //! - **Account**: failures from addresses the account has not logged on
 //!   from in the last 24 hours make its next check wait the same way (one
 //!   at a time in a service); 10 such failures within 15 minutes lock it
@@ -27,11 +32,13 @@
 //!   While it is locked, attempts from unfamiliar addresses are refused
 //!   unchecked; its familiar addresses still log on (Exchange Online's smart
 //!   lockout). A success resets that account's count and no other.
-//! - **Queues** (each service's own): at most 4 attempts wait per address,
-//!   4 per account (from unfamiliar addresses) and 128 per service; beyond,
-//!   the attempt is `Busy` (the protocol's temporary failure) and nothing is
-//!   checked. So an attack on one account cannot fill the service's queue
-//!   for everyone. The tables in memory hold only waiting attempts.
+//! - **Queues** (each service's own): at most 64 attempts per address are
+//!   in hand at once, of which 4 may wait for the turn of an address with
+//!   failures; 4 per account (from unfamiliar addresses) and 128 per
+//!   service; beyond, the attempt is `Busy` (the protocol's temporary
+//!   failure) and nothing is checked. So an attack on one account cannot
+//!   fill the service's queue for everyone, nor one address all of it. The
+//!   tables in memory hold only waiting attempts.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -59,6 +66,9 @@ pub struct Policy {
     pub lockout_duration: Duration,
     /// An address that logged on to an account is familiar for this long.
     pub familiar_for: Duration,
+    /// Attempts in hand per address (checked, or waiting for a turn).
+    pub in_hand_per_address: usize,
+    /// Attempts waiting for the turn of an address with failures.
     pub waiting_per_address: usize,
     pub waiting_per_account: usize,
     pub waiting_total: usize,
@@ -73,6 +83,7 @@ impl Policy {
         lockout_window: Duration::from_secs(15 * 60),
         lockout_duration: Duration::from_secs(15 * 60),
         familiar_for: Duration::from_secs(24 * 3600),
+        in_hand_per_address: 64,
         waiting_per_address: 4,
         waiting_per_account: 4,
         waiting_total: 128,
@@ -144,6 +155,8 @@ pub struct Lockout {
 struct Queue {
     turn: Arc<tokio::sync::Mutex<()>>,
     waiting: usize,
+    /// Addresses only: all the address's attempts in hand, turn or not.
+    in_hand: usize,
 }
 
 #[derive(Default)]
@@ -200,6 +213,45 @@ struct Ledger {
 
 const PRUNE_EVERY_MS: i64 = 60_000;
 
+impl Ledger {
+    /// Runs `f` on the record (blocking: call it off the async threads).
+    fn run<T>(&self, f: impl FnOnce(&mut LogonLedger) -> crate::store::mail::MailResult<T>) -> Result<T, Held> {
+        let mut guard = lock(&self.open);
+        if guard.is_none()
+            && let Some(path) = &self.path
+        {
+            let opened = LogonLedger::open(path).map_err(|e| unavailable(&e.to_string()))?;
+            *guard = Some(opened);
+        }
+        let Some(open) = guard.as_mut() else {
+            return Err(unavailable("the logon record is closed"));
+        };
+        let out = f(open).map_err(|e| unavailable(&e.to_string()));
+        if out.is_err() && self.path.is_some() {
+            *guard = None;
+        }
+        out
+    }
+}
+
+fn unavailable(why: &str) -> Held {
+    Held::Unavailable(format!("the logon record could not be used: {why}"))
+}
+
+/// Reads the record for one attempt's address, off the async threads: the
+/// log-on reads it in the same trip as it looks the mailbox up.
+pub struct RecordReader {
+    ledger: Arc<Ledger>,
+    address: String,
+}
+
+impl RecordReader {
+    /// The address's and `account`'s records (blocking).
+    pub fn read(&self, account: &str) -> Result<Snapshot, Held> {
+        self.ledger.run(|l| l.read(&self.address, account))
+    }
+}
+
 pub struct Throttle {
     policy: Policy,
     clock: Clock,
@@ -236,62 +288,43 @@ impl Throttle {
         f: impl FnOnce(&mut LogonLedger) -> crate::store::mail::MailResult<T> + Send + 'static,
     ) -> Result<T, Held> {
         let ledger = self.ledger.clone();
-        let joined = tokio::task::spawn_blocking(move || {
-            let mut guard = lock(&ledger.open);
-            if guard.is_none()
-                && let Some(path) = &ledger.path
-            {
-                *guard = Some(LogonLedger::open(path).map_err(|e| e.to_string())?);
-            }
-            let Some(open) = guard.as_mut() else {
-                return Err("the logon record is closed".to_string());
-            };
-            let out = f(open).map_err(|e| e.to_string());
-            if out.is_err() && ledger.path.is_some() {
-                *guard = None;
-            }
-            out
-        })
-        .await;
-        match joined {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(Held::Unavailable(format!("the logon record could not be used: {e}"))),
+        match tokio::task::spawn_blocking(move || ledger.run(f)).await {
+            Ok(out) => out,
             Err(e) => Err(Held::Unavailable(format!("the logon record task failed: {e}"))),
         }
     }
 
-    /// Takes a place in the address's queue and waits for its turn (its
-    /// pause is waited in [`Attempt::account`], with the account's, after
-    /// one read of the record). Dropping the future or the `Attempt` gives
-    /// the place back.
-    pub async fn begin(self: &Arc<Self>, ip: IpAddr) -> Result<Attempt, Held> {
+    /// Takes a place among the address's attempts in hand (its turn, when
+    /// it has failures, and its pause are waited in [`Attempt::account`],
+    /// with the account's, once the record is read). Dropping the `Attempt`
+    /// gives the place back.
+    pub fn begin(self: &Arc<Self>, ip: IpAddr) -> Result<Attempt, Held> {
         let address = address_key(ip);
-        let turn = {
+        let done_before = {
             let mut s = lock(&self.state);
             if s.waiting >= self.policy.waiting_total {
                 return Err(Held::Busy);
             }
             let q = s.addresses.entry(address).or_default();
-            if q.waiting >= self.policy.waiting_per_address {
+            if q.in_hand >= self.policy.in_hand_per_address {
                 return Err(Held::Busy);
             }
-            q.waiting += 1;
-            let turn = q.turn.clone();
+            q.in_hand += 1;
             s.waiting += 1;
-            turn
+            s.accounts_done
         };
-        let mut attempt = Attempt {
+        Ok(Attempt {
             throttle: self.clone(),
             ip: address,
             address: address.to_string(),
+            address_queued: false,
             address_turn: None,
             account: None,
             account_queued: false,
             account_turn: None,
+            done_before,
             seen: Snapshot::default(),
-        };
-        attempt.address_turn = Some(turn.lock_owned().await);
-        Ok(attempt)
+        })
     }
 }
 
@@ -303,32 +336,67 @@ pub struct Attempt {
     ip: IpAddr,
     /// The address's key in the record.
     address: String,
+    /// This attempt is counted among those waiting for the address's turn.
+    address_queued: bool,
     address_turn: Option<OwnedMutexGuard<()>>,
     account: Option<String>,
     /// This attempt is counted in its account's queue.
     account_queued: bool,
     account_turn: Option<OwnedMutexGuard<()>>,
+    /// Attempts on accounts done when this one began: one that finished
+    /// since may have changed what it reads.
+    done_before: u64,
     /// The record as last read.
     seen: Snapshot,
 }
 
 impl Attempt {
+    /// What reads the record for this attempt (for [`Attempt::account_seen`]).
+    pub fn reader(&self) -> RecordReader {
+        RecordReader { ledger: self.throttle.ledger.clone(), address: self.address.clone() }
+    }
+
     /// Names the account (a stable key: the mailbox GUID, or the name typed
-    /// when there is no such mailbox); reads the record (once the address's
-    /// turn is ours: the attempt before it, in this service or another, may
-    /// just have failed) and waits the address's pause, then the account's
-    /// turn and pause unless this address is familiar to it. `LockedOut`:
-    /// refuse unchecked. A logon that waits for nothing costs one read.
+    /// when there is no such mailbox), reads the record, and waits as
+    /// [`Attempt::account_seen`] says.
     pub async fn account(&mut self, key: &str) -> Result<Result<(), LockedOut>, Held> {
+        let seen = self.read(key).await;
+        self.account_seen(key, seen).await
+    }
+
+    /// Names the account and takes `seen`, the record read since the
+    /// attempt began. An address with failures waits its turn (the attempt
+    /// before it, in this service or another, may just have failed: the
+    /// record is read again) and its pause; then, unless the address is
+    /// familiar to the account, the account's turn and pause. `LockedOut`:
+    /// refuse unchecked. A logon that waits for nothing costs the one read.
+    pub async fn account_seen(
+        &mut self,
+        key: &str,
+        seen: Result<Snapshot, Held>,
+    ) -> Result<Result<(), LockedOut>, Held> {
         let throttle = self.throttle.clone();
         let policy = throttle.policy;
         self.account = Some(key.to_string());
-        let done_before = lock(&throttle.state).accounts_done;
-        self.seen = self.read(key).await?;
+        self.seen = seen?;
         let mut waited = false;
-        if let Some(until) = policy.address_until(self.seen.address, throttle.clock.now_ms()) {
-            waited = until > throttle.clock.now_ms();
-            throttle.clock.sleep_until(until).await;
+        if policy.address_until(self.seen.address, throttle.clock.now_ms()).is_some() {
+            let turn = {
+                let mut s = lock(&throttle.state);
+                let q = s.addresses.entry(self.ip).or_default();
+                if q.waiting >= policy.waiting_per_address {
+                    return Err(Held::Busy);
+                }
+                q.waiting += 1;
+                self.address_queued = true;
+                q.turn.clone()
+            };
+            self.address_turn = Some(turn.lock_owned().await);
+            self.seen = self.read(key).await?;
+            if let Some(until) = policy.address_until(self.seen.address, throttle.clock.now_ms()) {
+                throttle.clock.sleep_until(until).await;
+            }
+            waited = true;
         }
         if policy.is_familiar(&self.seen, throttle.clock.now_ms()) {
             return Ok(Ok(()));
@@ -352,7 +420,7 @@ impl Attempt {
         }
         // What was read is stale once anything was waited for, or once an
         // attempt on an account (maybe this one) finished since.
-        if waited || lock(&throttle.state).accounts_done != done_before {
+        if waited || lock(&throttle.state).accounts_done != self.done_before {
             self.seen = self.read(key).await?;
         }
         let now = throttle.clock.now_ms();
@@ -464,8 +532,11 @@ impl Drop for Attempt {
         let mut s = lock(&self.throttle.state);
         s.waiting = s.waiting.saturating_sub(1);
         if let Some(q) = s.addresses.get_mut(&self.ip) {
-            q.waiting = q.waiting.saturating_sub(1);
-            if q.waiting == 0 {
+            q.in_hand = q.in_hand.saturating_sub(1);
+            if self.address_queued {
+                q.waiting = q.waiting.saturating_sub(1);
+            }
+            if q.in_hand == 0 {
                 s.addresses.remove(&self.ip);
             }
         }
@@ -527,7 +598,7 @@ mod tests {
     }
 
     async fn named(t: &Arc<Throttle>, from: &str, account: &str) -> Attempt {
-        let mut at = t.begin(ip(from)).await.expect("a turn");
+        let mut at = t.begin(ip(from)).expect("a turn");
         assert_eq!(at.account(account).await, Ok(Ok(())));
         at
     }
@@ -571,29 +642,56 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn attempts_from_one_address_are_checked_one_at_a_time_and_the_queue_is_bounded() {
+    async fn an_address_with_failures_is_checked_one_at_a_time_and_its_queue_is_bounded() {
         let t = throttle(quick());
         let a = ip("2001:db8::1");
-        let held = t.begin(a).await.expect("a turn");
+        named(&t, "2001:db8::1", "one").await.failed().await.expect("recorded");
+        tokio::time::advance(Duration::from_millis(200)).await;
+        let held = named(&t, "2001:db8::1", "two").await;
         // The same /64 is the same address.
         let mut queued = Vec::new();
         for n in 0..3 {
             let t = t.clone();
             let peer = ip(&format!("2001:db8::{}", n + 2));
             queued.push(tokio::spawn(async move {
-                let at = t.begin(peer).await?;
+                let mut at = t.begin(peer)?;
+                at.account(&format!("queued{n}")).await?.map_err(|_| Held::Busy)?;
                 at.failed().await
             }));
         }
-        tokio::task::yield_now().await;
-        assert!(matches!(t.begin(a).await, Err(Held::Busy)), "4 waiting per address at most");
+        while lock(&t.state).addresses.get(&address_key(a)).map_or(0, |q| q.waiting) < 4 {
+            tokio::task::yield_now().await;
+        }
+        let mut fifth = t.begin(a).expect("a place in hand");
+        assert_eq!(fifth.account("five").await, Err(Held::Busy), "4 waiting per address at most");
+        drop(fifth);
         assert!(!queued[0].is_finished(), "waits for the turn");
         held.failed().await.expect("recorded");
         for q in queued {
             assert!(q.await.expect("joined").is_ok());
         }
-        assert!(t.begin(a).await.is_ok(), "places are given back");
+        assert!(t.begin(a).is_ok(), "places are given back");
         assert!(lock(&t.state).addresses.is_empty(), "nothing is kept in memory once no one waits");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_address_without_failures_is_checked_side_by_side_up_to_its_places() {
+        let t = throttle(Policy { in_hand_per_address: 8, ..quick() });
+        let mut in_hand = Vec::new();
+        for n in 0..8 {
+            in_hand.push(named(&t, "192.0.2.1", &format!("user{n}")).await);
+        }
+        assert!(matches!(t.begin(ip("192.0.2.1")), Err(Held::Busy)), "8 in hand per address at most");
+        drop(named(&t, "192.0.2.2", "other").await);
+        // The first failure makes the next attempt wait its pause; the ones
+        // already in hand are not held back.
+        let start = Instant::now();
+        in_hand.remove(0).failed().await.expect("recorded");
+        for at in in_hand {
+            at.succeeded().await.expect("recorded");
+        }
+        drop(named(&t, "192.0.2.1", "next").await);
+        assert_eq!(start.elapsed(), Duration::from_millis(200));
     }
 
     #[tokio::test(start_paused = true)]
@@ -607,14 +705,14 @@ mod tests {
             lockouts.push(at.failed().await.expect("recorded"));
         }
         assert_eq!(lockouts, [None, None, Some(Lockout { failures: 3, minutes: 15 })]);
-        let mut stranger = t.begin(ip("203.0.113.99")).await.expect("a turn");
+        let mut stranger = t.begin(ip("203.0.113.99")).expect("a turn");
         assert_eq!(stranger.account("bob").await, Ok(Err(LockedOut)));
         drop(stranger);
         let familiar = named(&t, home, "bob").await;
         familiar.succeeded().await.expect("recorded");
         // The familiar address's success leaves the lockout running for
         // the others.
-        let mut stranger = t.begin(ip("203.0.113.97")).await.expect("a turn");
+        let mut stranger = t.begin(ip("203.0.113.97")).expect("a turn");
         assert_eq!(stranger.account("bob").await, Ok(Err(LockedOut)));
         drop(stranger);
         // Another account is untouched by bob's failures and success.
@@ -633,7 +731,7 @@ mod tests {
         for n in 2..5 {
             let t = t.clone();
             queued.push(tokio::spawn(async move {
-                let mut at = t.begin(ip(&format!("192.0.2.{n}"))).await?;
+                let mut at = t.begin(ip(&format!("192.0.2.{n}")))?;
                 at.account("bob").await.map(|_| ())
             }));
         }
@@ -642,7 +740,7 @@ mod tests {
         while lock(&t.state).accounts.get("bob").map_or(0, |q| q.waiting) < 4 {
             tokio::task::yield_now().await;
         }
-        let mut fifth = t.begin(ip("192.0.2.6")).await.expect("a turn of its own address");
+        let mut fifth = t.begin(ip("192.0.2.6")).expect("a turn of its own address");
         assert_eq!(fifth.account("bob").await, Err(Held::Busy), "4 waiting per account at most");
         drop(named(&t, "192.0.2.7", "alice").await);
         drop(held);
@@ -684,14 +782,14 @@ mod tests {
         // The third failure, over IMAP4, locks the account for both.
         let third = named(&imap, "203.0.113.2", "bob").await;
         assert_eq!(third.failed().await, Ok(Some(Lockout { failures: 3, minutes: 15 })));
-        let mut over_pop = pop.begin(ip("203.0.113.3")).await.expect("a turn");
+        let mut over_pop = pop.begin(ip("203.0.113.3")).expect("a turn");
         assert_eq!(over_pop.account("bob").await, Ok(Err(LockedOut)));
         drop(over_pop);
         // A restarted service (a new throttle on the same file) still
         // knows: the lockout and the address's pause.
         drop(imap);
         let restarted = on_file(quick(), &path, clock);
-        let mut again = restarted.begin(ip("203.0.113.3")).await.expect("a turn");
+        let mut again = restarted.begin(ip("203.0.113.3")).expect("a turn");
         assert_eq!(again.account("bob").await, Ok(Err(LockedOut)));
         drop(again);
         let before = Instant::now();

@@ -17,7 +17,7 @@ use super::texts;
 use super::transaction::Transaction;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
 use crate::engines::net::protolog::Event;
-use crate::engines::net::{Caller, EngineContext, LoginOutcome};
+use crate::engines::net::{EngineContext, FrontEndRefusal, LoginOutcome};
 
 struct BackEnd {
     ctx: EngineContext,
@@ -65,20 +65,23 @@ impl BackEnd {
     }
 
     async fn log_on(&self, user: &str, password: &str) -> Result<Transaction, Vec<u8>> {
-        let mailbox = match self.ctx.auth.login(Caller::FrontEnd, user, password).await {
-            LoginOutcome::Accepted(m) => m,
-            LoginOutcome::Refused => return Err(err(texts::LOGON_FAILURE)),
-            LoginOutcome::Busy => return Err(err(texts::LOGON_BUSY)),
-            LoginOutcome::Unavailable(e) => {
+        let logged_on =
+            self.ctx.auth.front_end_login(&self.ctx.mail, user, password, |db, m| db.inbox_snapshot(&m.guid)).await;
+        let (mailbox, snapshot) = match logged_on {
+            Ok(found) => found,
+            Err(FrontEndRefusal::Logon(LoginOutcome::Accepted(_) | LoginOutcome::Refused)) => {
+                return Err(err(texts::LOGON_FAILURE));
+            }
+            Err(FrontEndRefusal::Logon(LoginOutcome::Busy)) => return Err(err(texts::LOGON_BUSY)),
+            Err(FrontEndRefusal::Logon(LoginOutcome::Unavailable(e))) => {
                 eprintln!("mailsh: POP3BE logon: {e}");
                 return Err(err(texts::SERVER_UNAVAILABLE));
             }
+            Err(FrontEndRefusal::Mail(e)) => {
+                eprintln!("mailsh: POP3BE snapshot for {user}: {e}");
+                return Err(err(texts::SERVER_UNAVAILABLE));
+            }
         };
-        let guid = mailbox.guid.clone();
-        let snapshot = self.ctx.mail.run(move |db| db.inbox_snapshot(&guid)).await.map_err(|e| {
-            eprintln!("mailsh: POP3BE snapshot for {}: {e}", mailbox.guid);
-            err(texts::SERVER_UNAVAILABLE)
-        })?;
         let presenter = Presenter::for_user(&self.ctx.settings, &self.ctx.owa, &mailbox);
         let mut drop = Maildrop::new(&snapshot, self.ctx.settings.message_retrieval_sort_order);
         if presenter.exact_sizes() && presenter.rewrites() {

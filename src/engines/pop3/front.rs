@@ -147,17 +147,22 @@ impl FrontEnd {
         }
     }
 
-    /// Connects to 127.0.0.1:ProxyTargetPort and logs on there with the
-    /// same credentials; returns the connection ready to relay.
+    /// Logs on to 127.0.0.1:ProxyTargetPort with the same credentials, on
+    /// the connection made ahead (`spare_link`) or a fresh one; returns the
+    /// connection ready to relay.
     async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
-        let tcp = relay::connect_back_end(self.ctx.settings.proxy_target_port, &self.ctx.proxy_key).await?;
-        let mut backend = LineReader::new(tcp);
-        backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
-        let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));
-        backend.get_mut().write_all(command.as_bytes()).await?;
-        backend_reply(&mut backend).await?.map_err(|_| BackEndError::Refused)?;
-        Ok(backend)
+        self.ctx.back_end.log_on(|tcp| log_on_with(tcp, user, password)).await
     }
+}
+
+/// The greeting, then AUTH PLAIN with the client's credentials.
+async fn log_on_with(tcp: TcpStream, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
+    let mut backend = LineReader::new(tcp);
+    backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
+    let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));
+    backend.get_mut().write_all(command.as_bytes()).await?;
+    backend_reply(&mut backend).await?.map_err(|_| BackEndError::Refused)?;
+    Ok(backend)
 }
 
 /// The back end's next status line: `Ok(Ok(()))` for +OK, `Ok(Err(line))`

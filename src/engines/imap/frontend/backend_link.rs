@@ -1,16 +1,17 @@
-//! The front end's log-on to the back end: connect to
-//! 127.0.0.1:ProxyTargetPort and prove it is this store's front end, read
-//! the greeting, AUTHENTICATE PLAIN with
+//! The front end's log-on to the back end: on a connection to
+//! 127.0.0.1:ProxyTargetPort proven both ways (made ahead: `spare_link`),
+//! read the greeting, AUTHENTICATE PLAIN with
 //! the client's credentials (SASL-IR), and hand over the connection.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-use crate::engines::net::proxy_auth::ProxyKey;
-use crate::engines::net::relay::{self, BackEndError};
+use crate::engines::net::relay::BackEndError;
 use crate::engines::net::sasl;
+use crate::engines::net::spare_link::SpareLink;
 
 /// How long the back end may take to greet and to answer the log-on.
 const BACKEND_REPLY: Duration = Duration::from_secs(30);
@@ -20,13 +21,13 @@ pub struct BackendLink {
 }
 
 impl BackendLink {
-    pub async fn open(
-        proxy_target_port: i64,
-        key: &ProxyKey,
-        user: &str,
-        password: &str,
-    ) -> Result<BackendLink, BackEndError> {
-        let tcp = relay::connect_back_end(proxy_target_port, key).await?;
+    /// Logs on to the back end with the client's credentials, on the
+    /// connection made ahead (`spare_link`) or a fresh one.
+    pub async fn open(back_end: &Arc<SpareLink>, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
+        back_end.log_on(|tcp| BackendLink::log_on(tcp, user, password)).await
+    }
+
+    async fn log_on(tcp: TcpStream, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
         let mut stream = BufReader::new(tcp);
         let greeting = read_line(&mut stream).await?;
         if !greeting.starts_with("* OK") {

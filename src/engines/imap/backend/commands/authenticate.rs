@@ -15,7 +15,7 @@ use super::Done;
 use crate::engines::imap::backend::session::{ImapSession, Io, User};
 use crate::engines::imap::wire::reader::SaslResponse;
 use crate::engines::imap::{capability, texts};
-use crate::engines::net::{Caller, LoginOutcome, sasl};
+use crate::engines::net::{FrontEndRefusal, LoginOutcome, sasl};
 use crate::engines::render::{RenderOptions, Renderer};
 
 pub async fn authenticate(
@@ -53,15 +53,11 @@ pub async fn login(s: &mut ImapSession, username: AString<'static>, password: Se
 }
 
 async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, failed: &str) -> Done {
-    match s.shared.ctx.auth.login(Caller::FrontEnd, user, password).await {
-        LoginOutcome::Accepted(mailbox) => {
-            let guid = mailbox.guid.clone();
-            let opened = s.shared.db.run(move |db| db.ensure_mailbox(&guid)).await;
-            let id = match opened {
-                Ok(id) => id,
-                Err(e) => return Done::failed(&e),
-            };
-            let ctx = &s.shared.ctx;
+    let ctx = &s.shared.ctx;
+    let logged_on =
+        ctx.auth.front_end_login(&s.shared.db, user, password, |db, mailbox| db.ensure_mailbox(&mailbox.guid)).await;
+    match logged_on {
+        Ok((mailbox, id)) => {
             let options = RenderOptions::resolve(&ctx.settings, &ctx.owa, &mailbox.cas.imap);
             s.user = Some(User {
                 guid: mailbox.guid.clone(),
@@ -76,9 +72,10 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
                 capability::post_auth(s.shared.ctx.settings.advertised_capabilities)
             ))
         }
-        LoginOutcome::Refused => Done::no(failed),
-        LoginOutcome::Busy => Done::no(texts::LOGIN_BUSY),
-        LoginOutcome::Unavailable(e) => {
+        Err(FrontEndRefusal::Mail(e)) => Done::failed(&e),
+        Err(FrontEndRefusal::Logon(LoginOutcome::Accepted(_) | LoginOutcome::Refused)) => Done::no(failed),
+        Err(FrontEndRefusal::Logon(LoginOutcome::Busy)) => Done::no(texts::LOGIN_BUSY),
+        Err(FrontEndRefusal::Logon(LoginOutcome::Unavailable(e))) => {
             eprintln!("mailsh: IMAP4 back end: the config store could not be read: {e}");
             Done::no(failed)
         }

@@ -64,7 +64,7 @@ pub async fn log_in(
             return Ok(Step::Continue);
         }
     };
-    match BackendLink::open(ctx.settings.proxy_target_port, &ctx.proxy_key, user, pass).await {
+    match BackendLink::open(&ctx.back_end, user, pass).await {
         Ok(link) => {
             // The capabilities change with login (RFC 3501 7.1).
             let text = format!(
