@@ -25,6 +25,7 @@ mod repl;
 mod repl_admin;
 mod security;
 mod send_connector;
+mod send_mail;
 mod services;
 mod shell;
 mod shell_ux;

@@ -68,6 +68,7 @@ mod secure_string;
 mod select_object;
 mod select_string;
 mod send_connector;
+mod send_mail;
 mod service;
 mod shown;
 mod sleep;
@@ -137,6 +138,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(progress::definitions());
     defs.extend(random::definitions());
     defs.extend(read_host::definitions());
+    defs.extend(send_mail::definitions());
     defs.extend(sleep::definitions());
     defs.extend(tee_object::definitions());
     defs.extend(unique::definitions());

@@ -10,5 +10,6 @@ pub mod net;
 pub mod pop3;
 pub mod probe;
 pub mod render;
+pub mod send_mail;
 pub mod smtp;
 pub mod web;

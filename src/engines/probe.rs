@@ -149,7 +149,7 @@ fn quoted(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-enum Conn {
+pub(crate) enum Conn {
     Plain(TcpStream),
     Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
     Gone,
@@ -164,19 +164,25 @@ impl Conn {
         }
     }
 
-    fn send(&mut self, line: &str) -> Result<(), String> {
+    pub(crate) fn send(&mut self, line: &str) -> Result<(), String> {
         let io = self.io()?;
         io.write_all(format!("{line}\r\n").as_bytes()).and_then(|_| io.flush()).map_err(|e| e.to_string())
     }
 
+    /// Bytes as they are (a message's data).
+    pub(crate) fn write_all(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let io = self.io()?;
+        io.write_all(bytes).and_then(|_| io.flush()).map_err(|e| e.to_string())
+    }
+
     /// Like send; kept apart so that no error text ever quotes the line.
-    fn send_secret(&mut self, line: &str) -> Result<(), String> {
+    pub(crate) fn send_secret(&mut self, line: &str) -> Result<(), String> {
         self.send(line).map_err(|_| "the connection was lost while logging on".to_string())
     }
 
     /// One response line, read a byte at a time so that nothing is read
     /// ahead of a TLS upgrade.
-    fn line(&mut self) -> Result<String, String> {
+    pub(crate) fn line(&mut self) -> Result<String, String> {
         let io = self.io()?;
         let mut out = Vec::new();
         let mut byte = [0u8; 1];
@@ -201,9 +207,14 @@ impl Conn {
     }
 
     fn upgrade(&mut self, req: &ProbeRequest) -> Result<(), String> {
+        self.upgrade_to(&req.host, req.trust_any_certificate, &req.extra_roots)
+    }
+
+    /// STARTTLS: the same connection, encrypted from here on.
+    pub(crate) fn upgrade_to(&mut self, host: &str, trust_any: bool, extra_roots: &[PathBuf]) -> Result<(), String> {
         match std::mem::replace(self, Conn::Gone) {
             Conn::Plain(tcp) => {
-                *self = Conn::Tls(Box::new(tls_wrap(req, tcp)?));
+                *self = Conn::Tls(Box::new(tls_client(host, trust_any, extra_roots, tcp)?));
                 Ok(())
             }
             _ => Err("the connection is already encrypted".into()),
@@ -215,19 +226,30 @@ trait ReadWrite: Read + Write {}
 impl<T: Read + Write> ReadWrite for T {}
 
 fn tls_wrap(req: &ProbeRequest, tcp: TcpStream) -> Result<StreamOwned<ClientConnection, TcpStream>, String> {
+    tls_client(&req.host, req.trust_any_certificate, &req.extra_roots, tcp)
+}
+
+/// A TLS client on `tcp` for `host`: its certificate checked against the
+/// system's roots and `extra_roots` (or any accepted, `trust_any`).
+pub(crate) fn tls_client(
+    host: &str,
+    trust_any: bool,
+    extra_roots: &[PathBuf],
+    tcp: TcpStream,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
-    let config = if req.trust_any_certificate {
+    let config = if trust_any {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(TrustAny(provider.signature_verification_algorithms)))
             .with_no_client_auth()
     } else {
-        builder.with_root_certificates(roots(&req.extra_roots)).with_no_client_auth()
+        builder.with_root_certificates(roots(extra_roots)).with_no_client_auth()
     };
-    let name = ServerName::try_from(req.host.clone()).map_err(|e| format!("{}: {e}", req.host))?;
+    let name = ServerName::try_from(host.to_string()).map_err(|e| format!("{host}: {e}"))?;
     let mut client = ClientConnection::new(Arc::new(config), name).map_err(|e| e.to_string())?;
     let mut tcp = tcp;
     while client.is_handshaking() {

@@ -20,13 +20,21 @@ use crate::store::CreateOptions;
 /// environment lets a test run hand out ports no other run is using; the
 /// defaults are those the examples were recorded with (the README's tour
 /// uses 11143 too).
-pub const PORT_VARIABLES: [(&str, &str, u16); 6] = [
+pub const PORT_VARIABLES: [(&str, &str, u16); 11] = [
     ("ImapPort", "MAILSH_IMAP_PORT", 11143),
     ("ImapSslPort", "MAILSH_IMAP_SSL_PORT", 11993),
     ("ImapProxyPort", "MAILSH_IMAP_PROXY_PORT", 11994),
     ("PopPort", "MAILSH_POP_PORT", 11110),
     ("PopSslPort", "MAILSH_POP_SSL_PORT", 11995),
     ("PopProxyPort", "MAILSH_POP_PROXY_PORT", 11996),
+    // The receive connectors: Default Frontend (25), Client Frontend
+    // (587), Outbound Proxy Frontend (717), Default (2525), Client Proxy
+    // (465).
+    ("SmtpPort", "MAILSH_SMTP_PORT", 11025),
+    ("SubmissionPort", "MAILSH_SUBMISSION_PORT", 11587),
+    ("OutboundProxyPort", "MAILSH_OUTBOUND_PROXY_PORT", 11717),
+    ("TransportPort", "MAILSH_TRANSPORT_PORT", 12525),
+    ("ClientProxyPort", "MAILSH_CLIENT_PROXY_PORT", 11465),
 ];
 
 /// The port variables' values, from `environment` (a lookup of environment

@@ -226,6 +226,20 @@ impl Env {
         db.inbox_snapshot(&self.guid).expect("snapshot").messages.iter().map(|m| m.uid).collect()
     }
 
+    /// The Inbox's messages as stored, in UID order.
+    pub fn inbox_raw(&self) -> Vec<String> {
+        let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
+        let mbx = db.ensure_mailbox(&self.guid).expect("mailbox");
+        let inbox = db.folder(mbx, "Inbox").expect("query").expect("the Inbox");
+        self.inbox_uids()
+            .into_iter()
+            .map(|uid| {
+                let raw = db.message_raw(inbox.id, uid).expect("read").expect("the message");
+                String::from_utf8_lossy(&raw).into_owned()
+            })
+            .collect()
+    }
+
     pub fn set_imap_enabled(&self, enabled: bool) {
         self.update_mailbox(|m| m.cas.imap_enabled = enabled);
     }

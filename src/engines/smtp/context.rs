@@ -106,9 +106,12 @@ pub struct Shared {
     /// Frontend Transport: how to reach the Transport.
     pub handoff: Option<Handoff>,
     /// Transport: the connector hand-offs are served under (Exchange's
-    /// "Default <server>", the first enabled HubTransport connector that
-    /// lets Exchange servers in); without one, no hand-off is taken.
+    /// "Default <server>", else the first enabled HubTransport connector
+    /// that lets Exchange servers in); without one, no hand-off is taken.
     pub handoff_connector: Option<Arc<ReceiveConnector>>,
+    /// Transport: the connector a hand-off of a client's submission is
+    /// served under ("Client Proxy <server>", else `handoff_connector`).
+    pub submission_connector: Option<Arc<ReceiveConnector>>,
     pub mail: MailPool,
     pub shutdown: watch::Receiver<bool>,
 }
@@ -218,7 +221,7 @@ pub fn prepare(
     let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let key = Arc::new(ProxyKey::load_or_create(&state_dir).map_err(|e| NetError::Bind(e.to_string()))?);
     let address_file = handoff_address_file(&state_dir);
-    let (queue, handoff, handoffs, handoff_connector) = match role {
+    let (queue, handoff, handoffs, handoff_connector, submission_connector) = match role {
         EngineRole::BackEnd => {
             mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
             let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
@@ -228,7 +231,13 @@ pub fn prepare(
                 send: Arc::new(Notify::new()),
                 tracking: Arc::new(TrackingLog::new(tracking_dir(store_path))),
             };
-            let connector = connectors.iter().map(|(c, _)| c).find(|c| c.has_permission("ExchangeServers")).cloned();
+            // Exchange's front end hands mail on to "Default <server>"
+            // (2525), and the submissions of clients that logged on to
+            // "Client Proxy <server>" (465); both let Exchange servers in.
+            let takes_servers = || connectors.iter().map(|(c, _)| c).filter(|c| c.has_permission("ExchangeServers"));
+            let named = |name: String| takes_servers().find(|c| c.name.eq_ignore_ascii_case(&name)).cloned();
+            let connector = named(format!("Default {}", server.name)).or_else(|| takes_servers().next().cloned());
+            let submissions = named(format!("Client Proxy {}", server.name)).or_else(|| connector.clone());
             let handoffs = match &connector {
                 Some(_) => Some(handoff_listener(service_name, &address_file, key)?),
                 None => {
@@ -237,9 +246,9 @@ pub fn prepare(
                     None
                 }
             };
-            (Some(queue), None, handoffs, connector)
+            (Some(queue), None, handoffs, connector, submissions)
         }
-        EngineRole::FrontEnd => (None, Some(Handoff { address_file, key }), None, None),
+        EngineRole::FrontEnd => (None, Some(Handoff { address_file, key }), None, None, None),
     };
     Ok(SmtpContext {
         listeners,
@@ -270,6 +279,7 @@ pub fn prepare(
             queue,
             handoff,
             handoff_connector,
+            submission_connector,
             mail,
             shutdown,
         },

@@ -51,7 +51,10 @@ async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8])
     expect(&mut peer, 250).await?;
     // The envelope in one write (the Transport offers PIPELINING), the
     // answers read in order; the first refusal is the client's answer.
-    let mut commands = format!("MAIL FROM:<{}>\r\n", envelope.sender);
+    let mut commands = match &envelope.submitter {
+        Some(user) => format!("MAIL FROM:<{}> AUTH={}\r\n", envelope.sender, xtext(user)),
+        None => format!("MAIL FROM:<{}>\r\n", envelope.sender),
+    };
     for r in &envelope.recipients {
         commands.push_str(&format!("RCPT TO:<{}>\r\n", r.address));
     }
@@ -103,9 +106,17 @@ pub(super) async fn read_reply<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io
     }
 }
 
+/// RFC 3461's xtext, as AUTH= carries a mailbox: `+`, `=` and what is
+/// not printable ASCII as `+HH`.
+fn xtext(text: &str) -> String {
+    text.bytes()
+        .map(|b| if (33..=126).contains(&b) && b != b'+' && b != b'=' { (b as char).to_string() } else { format!("+{b:02X}") })
+        .collect()
+}
+
 /// The message as DATA sends it: lines starting with a dot get another,
 /// CRLF at the end, then the lone dot.
-pub(super) fn dot_stuffed(message: &[u8]) -> Vec<u8> {
+pub(crate) fn dot_stuffed(message: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 64);
     let mut at_line_start = true;
     for &b in message {

@@ -29,6 +29,7 @@ pub mod texts;
 mod track;
 
 pub use context::{SmtpContext, handoff_address_file, prepare};
+pub(crate) use handoff::dot_stuffed;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -65,6 +65,9 @@ pub struct Accepted {
 pub struct Envelope {
     pub sender: String,
     pub recipients: Vec<Accepted>,
+    /// Who submitted it, when the client logged on: the Frontend Transport
+    /// passes it on at the hand-off (MAIL FROM's AUTH=, RFC 4954).
+    pub submitter: Option<String>,
 }
 
 /// What a command asks the session loop to do next.

@@ -38,7 +38,17 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         s.reply(texts::SENDER_OVER_QUOTA);
         return Next::Continue;
     }
-    s.envelope = Some(Envelope { sender: from.address, recipients: Vec::new() });
+    // The Frontend Transport's hand-off of a client's submission (it logged
+    // on at Client Frontend): served under the connector Exchange proxies
+    // submissions to (Client Proxy), as Get-MessageTrackingLog shows.
+    if s.handoff
+        && from.auth.as_deref().is_some_and(|a| a != "<>")
+        && let Some(c) = s.shared.submission_connector.clone()
+    {
+        s.connector = c;
+    }
+    let submitter = s.user.as_ref().map(|u| u.primary_smtp.clone());
+    s.envelope = Some(Envelope { sender: from.address, recipients: Vec::new(), submitter });
     s.reply(texts::SENDER_OK);
     Next::Continue
 }

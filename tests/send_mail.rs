@@ -1,0 +1,106 @@
+//! Send-MailMessage against the real transport services: the message
+//! reaches the mailbox as Windows PowerShell would have sent it, and each
+//! refusal reads as there (System.Net.Mail's texts around the server's).
+
+use crate::smtp::Smtp;
+use crate::support::{USER, free_port};
+
+const CREDENTIAL: &str = "(New-Object System.Management.Automation.PSCredential('bob@contoso.com', (ConvertTo-SecureString 'P@ssw0rd!' -AsPlainText -Force)))";
+
+#[test]
+fn send_mail_message_delivers_and_a_refused_recipient_reads_as_in_windows_powershell() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let (out, err) = t.shell(&format!(
+        "Send-MailMessage -From 'Administrator <administrator@contoso.com>' -To {USER},'Nobody <nobody@contoso.com>' \
+         -Subject 'Réunion' -Body \"Ligne une`n.point\" -SmtpServer 127.0.0.1 -Port {} -Encoding UTF8 -Priority High",
+        t.port
+    ));
+    assert_eq!(out, "");
+    assert!(
+        err.starts_with(
+            "Send-MailMessage : Mailbox unavailable. The server response was: 5.1.10 RESOLVER.ADR.RecipientNotFound; \
+             Recipient not found by SMTP address lookup\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "    + CategoryInfo          : InvalidOperation: (System.Net.Mail.SmtpClient:SmtpClient) [Send-MailMessage], SmtpFailedRecipientException\n    + FullyQualifiedErrorId : SmtpException,Microsoft.PowerShell.Commands.SendMailMessage"
+        ),
+        "{err}"
+    );
+    // The other recipient has it, once.
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let raw = t.env.inbox_raw().remove(0);
+    for line in [
+        "MIME-Version: 1.0\r\n",
+        "From: Administrator <administrator@contoso.com>\r\n",
+        "To: bob@contoso.com, Nobody <nobody@contoso.com>\r\n",
+        "X-Priority: 1\r\nPriority: urgent\r\nImportance: high\r\n",
+        "Subject: =?utf-8?B?UsOpdW5pb24=?=\r\n",
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nTGlnbmUgdW5lCi5wb2ludA==",
+        "Message-ID: <",
+    ] {
+        assert!(raw.contains(line), "{line:?} in\n{raw}");
+    }
+}
+
+#[test]
+fn send_mail_message_speaks_ascii_by_default_and_refuses_as_windows_powershell_does() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let send =
+        |rest: &str| t.shell(&format!("Send-MailMessage -From admin@contoso.com -To {USER} -Subject 'Café' {rest}"));
+    // Windows PowerShell's default encoding: ASCII, other characters as ?.
+    let (_, err) = send(&format!("-Body 'Crème = 1' -SmtpServer localhost -Port {}", t.port));
+    assert_eq!(err, "");
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let raw = t.env.inbox_raw().remove(0);
+    assert!(raw.contains("Subject: Caf?\r\n"), "{raw}");
+    assert!(
+        raw.contains("charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nCr?me =3D 1"),
+        "{raw}"
+    );
+
+    let first_line = |err: &str| err.lines().next().unwrap_or_default().to_string();
+    let (_, err) = send("");
+    assert_eq!(
+        first_line(&err),
+        "Send-MailMessage : The email cannot be sent because no SMTP server was specified. You must specify an SMTP \
+         server by using either the SmtpServer parameter or the $PSEmailServer variable."
+    );
+    let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {}", free_port()));
+    assert_eq!(first_line(&err), "Send-MailMessage : Unable to connect to the remote server");
+    assert!(
+        err.contains("FullyQualifiedErrorId : SmtpException,Microsoft.PowerShell.Commands.SendMailMessage"),
+        "{err}"
+    );
+    let (_, err) = t.shell(&format!(
+        "Send-MailMessage -From 'not an address' -To {USER} -Subject s -SmtpServer 127.0.0.1 -Port {}",
+        t.port
+    ));
+    assert_eq!(
+        first_line(&err),
+        "Send-MailMessage : The specified string is not in the form required for an e-mail address."
+    );
+    let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {} -Attachments report.txt", t.port));
+    assert_eq!(first_line(&err), "Send-MailMessage : Send-MailMessage -Attachments is not implemented by mailsh.");
+    // Client Frontend: credentials only over TLS; the server's refusal of
+    // MAIL FROM is what System.Net.Mail reports.
+    let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {} -Credential {CREDENTIAL}", t.submission));
+    assert_eq!(
+        first_line(&err),
+        "Send-MailMessage : The SMTP server requires a secure connection or the client was not authenticated. The \
+         server response was: 5.7.1 Client was not authenticated"
+    );
+    // With -UseSsl (STARTTLS; the services' own certificate is trusted) the
+    // user's own address may send.
+    let (_, err) = t.shell(&format!(
+        "Send-MailMessage -From {USER} -To {USER} -Subject 'Over TLS' -SmtpServer 127.0.0.1 -Port {} -UseSsl -Credential {CREDENTIAL}",
+        t.submission
+    ));
+    assert_eq!(err, "", "{}", t.env.service_log(mailsh::services::Service::FrontEndTransport));
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+    assert!(t.env.inbox_raw()[1].contains("Subject: Over TLS\r\n"));
+}
