@@ -110,7 +110,13 @@ pub(super) async fn read_reply<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io
 /// not printable ASCII as `+HH`.
 fn xtext(text: &str) -> String {
     text.bytes()
-        .map(|b| if (33..=126).contains(&b) && b != b'+' && b != b'=' { (b as char).to_string() } else { format!("+{b:02X}") })
+        .map(|b| {
+            if (33..=126).contains(&b) && b != b'+' && b != b'=' {
+                (b as char).to_string()
+            } else {
+                format!("+{b:02X}")
+            }
+        })
         .collect()
 }
 
