@@ -211,7 +211,7 @@ print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
     assert!(ok, "{out}\n{err}");
     assert_text(
         &out,
-        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME')
+        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME\\nCHUNKING')
 (552, b'5.3.4 Message size exceeds fixed maximum message size')
 (250, b'2.0.0 Resetting')
 (503, b'5.5.2 Need mail command')
@@ -225,6 +225,73 @@ print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
 ",
     );
     assert_eq!(t.wait_for_inbox(1).len(), 1, "only the message that fit");
+}
+
+#[test]
+fn bdat_chunks_make_one_message_and_every_refusal_keeps_the_session_in_step() {
+    let mut t = Smtp::new();
+    t.update_connector("Default Frontend CAS01", |c| c.max_message_size = 2048);
+    t.start_transport();
+    let (ok, out, err) = t.python(
+        r#"
+import os, socket
+s = socket.create_connection(('127.0.0.1', int(os.environ['SMTP_PORT'])), timeout=30)
+f = s.makefile('rb')
+def reply():
+    lines = []
+    while True:
+        line = f.readline().decode().rstrip()
+        lines.append(line)
+        if line[3:4] != '-':
+            return lines
+def say(data):
+    s.sendall(data)
+    return reply()[-1]
+reply()
+s.sendall(b'EHLO client.fabrikam.com\r\n')
+print(any(l.endswith('CHUNKING') for l in reply()))
+# Before MAIL: refused, and the chunk does not end up read as commands.
+print(say(b'BDAT 6\r\nNOOP\r\n'))
+print(say(b'NOOP\r\n'))
+first = b'Subject: chunked\r\n\r\nline one\r\n.a dot\r\n'
+last = b'line two\r\n'
+print(say(b'MAIL FROM:<alice@fabrikam.com>\r\n'))
+print(say(b'RCPT TO:<bob@contoso.com>\r\n'))
+print(say(b'BDAT %d\r\n' % len(first) + first))
+print(say(b'DATA\r\n'))
+print(say(b'BDAT %d LAST\r\n' % len(last) + last)[:11])
+# Past MaxMessageSize: every chunk read, one refusal at the end.
+print(say(b'MAIL FROM:<alice@fabrikam.com>\r\n'))
+print(say(b'RCPT TO:<bob@contoso.com>\r\n'))
+print(say(b'BDAT 1500\r\n' + b'x' * 1500))
+print(say(b'BDAT 1500 LAST\r\n' + b'y' * 1500))
+print(say(b'QUIT\r\n'))
+"#,
+    );
+    assert!(ok, "{out}\n{err}");
+    assert_text(
+        &out,
+        "True
+503 5.5.2 Need mail command
+250 2.0.0 OK
+250 2.1.0 Sender OK
+250 2.1.5 Recipient OK
+250 2.6.0 CHUNK received OK, 38 octets
+503 5.5.1 Bad sequence of commands
+250 2.6.0 <
+250 2.1.0 Sender OK
+250 2.1.5 Recipient OK
+250 2.6.0 CHUNK received OK, 1500 octets
+552 5.3.4 Message size exceeds fixed maximum message size
+221 2.0.0 Service closing transmission channel
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    let raw = t.env.inbox_raw().remove(0);
+    assert!(
+        raw.ends_with("Subject: chunked\r\n\r\nline one\r\n.a dot\r\nline two\r\n"),
+        "the chunks as sent, no unstuffing: {raw}"
+    );
 }
 
 #[test]

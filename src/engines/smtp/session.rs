@@ -68,6 +68,11 @@ pub struct Envelope {
     /// Who submitted it, when the client logged on: the Frontend Transport
     /// passes it on at the hand-off (MAIL FROM's AUTH=, RFC 4954).
     pub submitter: Option<String>,
+    /// The text received so far by BDAT (CHUNKING, RFC 3030); None until
+    /// the first chunk. Emptied, and `chunks_too_big` set, once it passes
+    /// the connector's MaxMessageSize.
+    pub chunks: Option<Vec<u8>>,
+    pub chunks_too_big: bool,
 }
 
 /// What a command asks the session loop to do next.
@@ -77,6 +82,13 @@ pub enum Next {
     Data,
     /// `220` was sent: the TLS handshake follows.
     StartTls,
+    /// BDAT: `size` octets of message text follow at once; `keep` says
+    /// whether they are kept (else read and dropped).
+    Chunk {
+        size: usize,
+        last: bool,
+        keep: bool,
+    },
     /// A continuation was sent: the next line is the client's answer.
     AuthLine(commands::auth::Pending),
     Quit,
@@ -246,6 +258,10 @@ impl Session {
                     self.helo = None;
                     self.envelope = None;
                 }
+                Next::Chunk { size, last, keep } => {
+                    let Some(chunk) = self.read_chunk(size, keep).await else { return };
+                    commands::bdat::received(self, chunk, size, last).await;
+                }
                 Next::AuthLine(pending) => {
                     let Some(line) = self.read_auth_line().await else { return };
                     commands::auth::answer(self, pending, line).await;
@@ -291,6 +307,27 @@ impl Session {
                 return Some(text);
             }
             if self.input.len() > 12 * 1024 || !self.fill().await {
+                return None;
+            }
+        }
+    }
+
+    /// The `size` octets of a BDAT chunk (as sent: no dot-stuffing), or
+    /// none when they are not kept; None when the client went away.
+    async fn read_chunk(&mut self, size: usize, keep: bool) -> Option<Vec<u8>> {
+        let mut chunk = Vec::with_capacity(if keep { size.min(1 << 20) } else { 0 });
+        let mut left = size;
+        loop {
+            let take = left.min(self.input.len());
+            if keep {
+                chunk.extend_from_slice(&self.input[..take]);
+            }
+            self.input.drain(..take);
+            left -= take;
+            if left == 0 {
+                return Some(chunk);
+            }
+            if !self.fill().await {
                 return None;
             }
         }

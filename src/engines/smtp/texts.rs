@@ -29,6 +29,7 @@ pub const INVALID_RECIPIENT: &str = "501 5.1.3 Invalid address";
 pub const SEND_HELLO_FIRST: &str = "503 5.5.2 Send hello first";
 pub const SENDER_ALREADY: &str = "503 5.5.2 Sender already specified";
 pub const NEED_MAIL: &str = "503 5.5.2 Need mail command";
+pub const BAD_SEQUENCE: &str = "503 5.5.1 Bad sequence of commands";
 pub const NEED_RCPT: &str = "503 5.5.2 Need rcpt command";
 pub const NOT_AUTHENTICATED: &str = "530 5.7.1 Client was not authenticated";
 pub const TLS_REQUIRED_FOR_AUTH: &str = "504 5.7.4 Unrecognized authentication type";

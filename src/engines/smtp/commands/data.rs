@@ -14,6 +14,8 @@ pub fn start(s: &mut Session) -> Next {
     match &s.envelope {
         None => s.reply(texts::NEED_MAIL),
         Some(e) if e.recipients.is_empty() => s.reply(texts::NEED_RCPT),
+        // DATA after BDAT in one transaction (RFC 3030).
+        Some(e) if e.chunks.is_some() => s.reply(texts::BAD_SEQUENCE),
         Some(_) => {
             s.reply(texts::START_DATA);
             return Next::Data;

@@ -48,7 +48,8 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         s.connector = c;
     }
     let submitter = s.user.as_ref().map(|u| u.primary_smtp.clone());
-    s.envelope = Some(Envelope { sender: from.address, recipients: Vec::new(), submitter });
+    s.envelope =
+        Some(Envelope { sender: from.address, recipients: Vec::new(), submitter, chunks: None, chunks_too_big: false });
     s.reply(texts::SENDER_OK);
     Next::Continue
 }

@@ -2,6 +2,7 @@
 //! which module a command goes to.
 
 pub mod auth;
+pub mod bdat;
 pub mod data;
 mod hello;
 mod mail;
@@ -34,6 +35,7 @@ pub async fn dispatch(s: &mut Session, request: Request<String>) -> Next {
         Request::Mail { from } => mail::run(s, from).await,
         Request::Rcpt { to } => rcpt::run(s, to).await,
         Request::Data => data::start(s),
+        Request::Bdat { chunk_size, is_last } => bdat::start(s, chunk_size, is_last),
         Request::Rset => {
             s.envelope = None;
             s.reply(texts::RESETTING);
@@ -51,7 +53,7 @@ pub async fn dispatch(s: &mut Session, request: Request<String>) -> Next {
             s.reply(texts::VRFY);
             Next::Continue
         }
-        // LHLO (LMTP), BDAT (CHUNKING is not offered), EXPN, HELP, ETRN,
+        // LHLO (LMTP), EXPN, HELP, ETRN,
         // ATRN, BURL: not implemented, and said so.
         _ => {
             s.reply(texts::NOT_IMPLEMENTED);
