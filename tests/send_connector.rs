@@ -206,6 +206,7 @@ New-SendConnector To Fabrikam True
 fn a_user_sends_to_another_domain_through_the_smart_host_and_reads_the_report_of_a_refused_recipient() {
     let mut t = Smtp::new();
     let port = to_fabrikam(&t);
+    ok(&t, "Set-SendConnector 'To Fabrikam' -ProtocolLoggingLevel Verbose");
     let sink = Sink::start(&t, port);
     t.start_transport();
     // An anonymous client may not relay, connector or not.
@@ -231,6 +232,29 @@ fn a_user_sends_to_another_domain_through_the_smart_host_and_reads_the_report_of
     assert_eq!(m["helo"], "cas01.contoso.com");
     let data = m["data"].as_str().expect("text");
     assert!(data.contains("Subject: hello\r\n"), "{data}");
+    // The connector's SMTP send log: the dialogue, never the message text.
+    let dir = t.env.state_dir().join("TransportRoles/Logs/Hub/ProtocolLog/SmtpSend");
+    let log: String = std::fs::read_dir(&dir)
+        .expect("the send log's folder")
+        .map(|f| std::fs::read_to_string(f.expect("entry").path()).expect("a log"))
+        .collect();
+    let events: Vec<String> =
+        log.lines().skip(1).map(|l| l.splitn(5, ',').nth(4).unwrap_or_default().to_string()).collect();
+    assert!(log.starts_with("#Fields: date-time,session-id,local-endpoint,remote-endpoint,event,data\r\n"), "{log}");
+    for line in [
+        "*,To Fabrikam",
+        ">,EHLO cas01.contoso.com",
+        ">,MAIL FROM:<bob@contoso.com>",
+        ">,RCPT TO:<carol@fabrikam.com>",
+        ">,RCPT TO:<refuse@fabrikam.com>",
+        "<,550 5.1.1 User unknown",
+        ">,DATA",
+        ">,QUIT",
+        "-,",
+    ] {
+        assert!(events.iter().any(|e| e == line), "{line} in\n{log}");
+    }
+    assert!(!log.contains("hello fabrikam") && !log.contains("Subject"), "no message text: {log}");
     assert!(data.contains("\r\n.a line that starts with a dot\r\nhello fabrikam\r\n"), "dot-stuffing undone: {data}");
     // The refused recipient: a report in the sender's Inbox, with the smart
     // host's own reply, and nothing left in the queue.

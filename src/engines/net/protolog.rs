@@ -171,6 +171,12 @@ impl SessionLog {
         SessionLog { log, id: connection.id, local: connection.local, peer: Some(connection.peer) }
     }
 
+    /// The lines of a connection this service made (the Transport's to a
+    /// smart host), numbered `id` in the log.
+    pub fn outgoing(log: Arc<ProtocolLog>, id: u64, local: Option<SocketAddr>, peer: Option<SocketAddr>) -> SessionLog {
+        SessionLog { log, id, local, peer }
+    }
+
     /// A session whose lines are not written (an SMTP connector whose
     /// ProtocolLoggingLevel is None).
     pub fn off(connection: &super::listener::Connection) -> SessionLog {

@@ -45,6 +45,18 @@ pub fn receive_log_dir(state_dir: &Path, role: EngineRole) -> std::path::PathBuf
     state_dir.join("TransportRoles").join("Logs").join(side).join("ProtocolLog").join("SmtpReceive")
 }
 
+/// Where the Transport writes its SMTP send log (send connectors whose
+/// ProtocolLoggingLevel is Verbose): `TransportRoles/Logs/Hub/ProtocolLog/SmtpSend`.
+pub fn send_log_dir(state_dir: &Path) -> std::path::PathBuf {
+    state_dir.join("TransportRoles").join("Logs").join("Hub").join("ProtocolLog").join("SmtpSend")
+}
+
+/// The Transport's SMTP send log (Exchange's SendProtocolLogMaxFileSize:
+/// 10 MB a file).
+pub fn send_log(state_dir: &Path) -> ProtocolLog {
+    ProtocolLog::daily(send_log_dir(state_dir), "SEND", RECEIVE_LOG_FILE_SIZE)
+}
+
 /// Where the Transport writes the address of its hand-off listener, and
 /// the Frontend Transport reads it at each hand-off (so a restarted
 /// Transport, on a new port, is found at once).
@@ -101,6 +113,8 @@ pub struct Shared {
     /// The SMTP receive log of the connectors whose ProtocolLoggingLevel
     /// is Verbose.
     pub log: Arc<ProtocolLog>,
+    /// The Transport's SMTP send log (its sending task writes it).
+    pub send_log: Arc<ProtocolLog>,
     /// Transport: the queue. Frontend Transport: None.
     pub queue: Option<Queue>,
     /// Frontend Transport: how to reach the Transport.
@@ -276,6 +290,7 @@ pub fn prepare(
             max_send_size: limits.max_send_size,
             directory: Authenticator::for_submission(store_path),
             log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),
+            send_log: Arc::new(send_log(&state_dir)),
             queue,
             handoff,
             handoff_connector,

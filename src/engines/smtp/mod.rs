@@ -63,8 +63,12 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
     let shared = Arc::new(shared);
     Ok(Box::pin(async move {
         let sending = shared.queue.clone().map(|queue| {
-            let parts =
-                outbound::Parts { queue, directory: shared.directory.store_handle(), server: shared.server.clone() };
+            let parts = outbound::Parts {
+                queue,
+                directory: shared.directory.store_handle(),
+                server: shared.server.clone(),
+                log: shared.send_log.clone(),
+            };
             tokio::spawn(outbound::start(parts, shutdown.clone()))
         });
         let delivering = shared.queue.clone().map(|queue| {

@@ -18,6 +18,8 @@
 //! the recipient waits as after a temporary failure.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncWriteExt, BufReader};
@@ -30,6 +32,8 @@ use super::handoff::{dot_stuffed, read_reply};
 use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
+use crate::engines::net::protolog::{Event, ProtocolLog, SessionLog};
+use crate::store::ProtocolLoggingLevel;
 use crate::store::ServerInfo;
 use crate::store::mail::MailError;
 use crate::store::queue::PendingDelivery;
@@ -49,7 +53,14 @@ pub struct Parts {
     pub queue: Queue,
     pub directory: StoreHandle,
     pub server: ServerInfo,
+    /// The SMTP send log, written for connectors whose
+    /// ProtocolLoggingLevel is Verbose (commands and replies, never the
+    /// message text).
+    pub log: Arc<ProtocolLog>,
 }
+
+/// Numbers the connections in the send log.
+static CONNECTIONS: AtomicU64 = AtomicU64::new(1);
 
 /// How one attempt ended for one recipient.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +122,7 @@ async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
     }
     for (_, (raw, connector, recipients)) in groups {
         let outcomes = match &connector {
-            Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw).await,
+            Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw, &p.log).await,
             None => vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()],
         };
         let name = connector.as_ref().map(|c| c.name.as_str()).unwrap_or_default();
@@ -164,7 +175,13 @@ async fn record(
 
 /// Sends one message to `recipients` through the connector's smart hosts:
 /// the first that accepts a connection and greets carries it.
-async fn send_message(c: &SendConnector, fqdn: &str, recipients: &[PendingDelivery], raw: &[u8]) -> Vec<Outcome> {
+async fn send_message(
+    c: &SendConnector,
+    fqdn: &str,
+    recipients: &[PendingDelivery],
+    raw: &[u8],
+    log: &Arc<ProtocolLog>,
+) -> Vec<Outcome> {
     if c.max_message_size.is_some_and(|max| raw.len() as u64 > max) {
         return vec![Outcome::Failed(TOO_BIG_FOR_ROUTE.to_string()); recipients.len()];
     }
@@ -184,8 +201,18 @@ async fn send_message(c: &SendConnector, fqdn: &str, recipients: &[PendingDelive
             }
         };
         let _ = tcp.set_nodelay(true);
-        let mut peer = BufReader::new(tcp);
-        match tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await {
+        let log = if c.protocol_logging_level == ProtocolLoggingLevel::Verbose {
+            let id = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
+            SessionLog::outgoing(log.clone(), id, tcp.local_addr().ok(), tcp.peer_addr().ok())
+        } else {
+            SessionLog::outgoing(Arc::new(ProtocolLog::disabled()), 0, None, None)
+        };
+        log.note(Event::Connect, "");
+        log.note(Event::Info, &c.name);
+        let mut peer = Peer { stream: BufReader::new(tcp), log };
+        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await;
+        peer.log.note(Event::Disconnect, "");
+        match attempt {
             Ok(Ok(outcomes)) => return outcomes,
             Ok(Err(e)) => last = format!("{endpoint} ({e})"),
             Err(_) => last = format!("{endpoint} (timed out)"),
@@ -211,50 +238,76 @@ fn settled(code: u16, reply: &str, n: usize) -> Vec<Outcome> {
     vec![refused(code, reply); n]
 }
 
+/// A smart host's connection, with the send log of what is said on it.
+struct Peer {
+    stream: BufReader<TcpStream>,
+    log: SessionLog,
+}
+
+impl Peer {
+    /// One command line (the message text is written by [`Peer::data`]).
+    async fn say(&mut self, line: &str) -> std::io::Result<()> {
+        self.log.note(Event::Sent, line);
+        self.stream.get_mut().write_all(format!("{line}\r\n").as_bytes()).await
+    }
+
+    /// The message text, dot-stuffed: only its size is logged.
+    async fn data(&mut self, raw: &[u8]) -> std::io::Result<()> {
+        self.log.note(Event::Info, &format!("sending {} bytes of message data", raw.len()));
+        self.stream.get_mut().write_all(&dot_stuffed(raw)).await
+    }
+
+    async fn hear(&mut self) -> std::io::Result<(u16, String)> {
+        let (code, reply) = read_reply(&mut self.stream).await?;
+        self.log.note(Event::Received, &reply);
+        Ok((code, reply))
+    }
+}
+
 /// One SMTP transaction. An error (the connection broke, a reply made no
 /// sense) before any recipient is settled lets the next smart host try.
 async fn session(
-    peer: &mut BufReader<TcpStream>,
+    peer: &mut Peer,
     helo: &str,
     recipients: &[PendingDelivery],
     raw: &[u8],
 ) -> std::io::Result<Vec<Outcome>> {
     let n = recipients.len();
-    let (code, reply) = read_reply(peer).await?;
+    let (code, reply) = peer.hear().await?;
     if code != 220 {
         return Err(std::io::Error::other(reply));
     }
-    peer.get_mut().write_all(format!("EHLO {helo}\r\n").as_bytes()).await?;
-    let (code, _) = read_reply(peer).await?;
+    peer.say(&format!("EHLO {helo}")).await?;
+    let (code, _) = peer.hear().await?;
     if code != 250 {
-        peer.get_mut().write_all(format!("HELO {helo}\r\n").as_bytes()).await?;
-        let (code, reply) = read_reply(peer).await?;
+        peer.say(&format!("HELO {helo}")).await?;
+        let (code, reply) = peer.hear().await?;
         if code != 250 {
             return Ok(settled(code, &reply, n));
         }
     }
     let sender = recipients.first().map(|r| r.sender.as_str()).unwrap_or_default();
-    peer.get_mut().write_all(format!("MAIL FROM:<{sender}>\r\n").as_bytes()).await?;
-    let (code, reply) = read_reply(peer).await?;
+    peer.say(&format!("MAIL FROM:<{sender}>")).await?;
+    let (code, reply) = peer.hear().await?;
     if code != 250 {
         quit(peer).await;
         return Ok(settled(code, &reply, n));
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     for (i, r) in recipients.iter().enumerate() {
-        peer.get_mut().write_all(format!("RCPT TO:<{}>\r\n", r.recipient.address).as_bytes()).await?;
-        let (code, reply) = read_reply(peer).await?;
+        peer.say(&format!("RCPT TO:<{}>", r.recipient.address)).await?;
+        let (code, reply) = peer.hear().await?;
         if !(200..300).contains(&code) {
             outcomes[i] = Some(refused(code, &reply));
         }
     }
     let open = outcomes.iter().filter(|o| o.is_none()).count();
     if open > 0 {
-        peer.get_mut().write_all(b"DATA\r\n").await?;
-        let (code, reply) = read_reply(peer).await?;
+        peer.say("DATA").await?;
+        let (code, reply) = peer.hear().await?;
         let done = if code == 354 {
-            peer.get_mut().write_all(&dot_stuffed(raw)).await?;
-            let (code, reply) = read_reply(peer).await?;
+            peer.data(raw).await?;
+            let (code, reply) = peer.hear().await?;
             if (200..300).contains(&code) { Outcome::Sent } else { refused(code, &reply) }
         } else {
             refused(code, &reply)
@@ -267,8 +320,8 @@ async fn session(
     Ok(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Deferred(String::new()))).collect())
 }
 
-async fn quit(peer: &mut BufReader<TcpStream>) {
-    if peer.get_mut().write_all(b"QUIT\r\n").await.is_ok() {
-        let _ = tokio::time::timeout(Duration::from_secs(5), read_reply(peer)).await;
+async fn quit(peer: &mut Peer) {
+    if peer.say("QUIT").await.is_ok() {
+        let _ = tokio::time::timeout(Duration::from_secs(5), peer.hear()).await;
     }
 }
