@@ -338,6 +338,12 @@ NextHopDomain : [127.0.0.1]
              all alternate hosts. The last endpoint attempted was 127.0.0.1:{port} (Connection refused (os error 111))\n"
         )
     );
+    // A connector's queue is suspended and resumed as Exchange's are (the
+    // hold itself: `store::queue::tests::a_suspended_queue_holds_...`).
+    ok(&t, "Suspend-Queue CAS01\\2 -Confirm:$false");
+    assert_eq!(ok(&t, "(Get-Queue CAS01\\2).Status"), "Suspended\n");
+    ok(&t, "Resume-Queue CAS01\\2");
+    assert_eq!(ok(&t, "(Get-Queue CAS01\\2).Status"), "Retry\n");
     let sink = Sink::start(&t, port);
     // MessageRetryInterval is 15 minutes: Retry-Queue tries now.
     ok(&t, "Retry-Queue CAS01\\2");

@@ -55,7 +55,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .example("The queues and what they hold", "Get-Queue", "")
         .example("Queues that hold messages", "Get-Queue -Filter \"MessageCount -gt 0\"", "");
     let suspend = Signature::build("Suspend-Queue")
-        .synopsis("Holds a queue: while Submission is suspended nothing is delivered; messages keep arriving.")
+        .synopsis("Holds a queue until Resume-Queue: Submission holds every message, the mailbox delivery queue (1) or a send connector's queue its own; messages keep arriving.")
         .should_process(ConfirmImpact::Medium)
         .confirm_message(super::confirm_texts::SUSPEND_QUEUE)
         .param(identity_param().mandatory())
@@ -186,7 +186,9 @@ fn queue_object(server: &str, q: &QueueRow) -> Value {
 /// hold messages. A send connector's queue is in Retry while a recipient
 /// in it waits after a temporary failure (its reply is LastError).
 fn queues(db: &QueueDb, connectors: &[SendConnector]) -> Result<Vec<QueueRow>> {
-    let held = db.submission_suspended().map_err(queue_err)?;
+    let suspended = db.suspended_queues().map_err(queue_err)?;
+    let is_suspended = |q: QueueName| suspended.contains(&q.name());
+    let held = is_suspended(QueueName::Submission);
     let messages = db.messages().map_err(queue_err)?;
     let count = |q: QueueName| messages.iter().filter(|m| m.queue == q).count() as u64;
     let mut out = vec![QueueRow {
@@ -204,7 +206,11 @@ fn queues(db: &QueueDb, connectors: &[SendConnector]) -> Result<Vec<QueueRow>> {
         out.push(QueueRow {
             queue: QueueName::Delivery,
             delivery_type: "SmtpDeliveryToMailbox",
-            status: if retry.is_some() { "Retry" } else { "Ready" },
+            status: match (is_suspended(QueueName::Delivery), &retry) {
+                (true, _) => "Suspended",
+                (false, Some(_)) => "Retry",
+                (false, None) => "Ready",
+            },
             count: waiting,
             next_hop: "mailbox database".into(),
             retry,
@@ -223,7 +229,11 @@ fn queues(db: &QueueDb, connectors: &[SendConnector]) -> Result<Vec<QueueRow>> {
         out.push(QueueRow {
             queue,
             delivery_type: "SmartHostConnectorDelivery",
-            status: if last_error.is_some() { "Retry" } else { "Ready" },
+            status: match (is_suspended(queue), &last_error) {
+                (true, _) => "Suspended",
+                (false, Some(_)) => "Retry",
+                (false, None) => "Ready",
+            },
             count: waiting.len() as u64,
             next_hop: connector.map(|x| x.smart_hosts_string()).unwrap_or_else(|| "Unreachable Domain".into()),
             retry: None,
@@ -336,12 +346,12 @@ fn resume_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mu
 fn set_suspended(args: &Args, cx: &mut Session, suspended: bool) -> Result<()> {
     let mut db = open_queue(cx)?;
     let (queue, identity) = one_queue(args, cx, &db)?;
-    if queue != QueueName::Submission {
+    if queue == QueueName::Unreachable {
         let verb = if suspended { "Suspend-Queue" } else { "Resume-Queue" };
         return Err(ErrorRecord::new(
             format!(
-                "{verb} of '{identity}' is not implemented by mailsh: only the Submission queue is suspended and \
-                 resumed (Suspend-Message holds single messages)."
+                "{verb} of '{identity}' is not implemented by mailsh: the Unreachable queue delivers nothing to \
+                 hold (Retry-Queue -Resubmit sends its messages on)."
             ),
             Category::NotImplemented,
             "NotImplemented",
@@ -352,7 +362,7 @@ fn set_suspended(args: &Args, cx: &mut Session, suspended: bool) -> Result<()> {
     if !cx.should_process(args, &identity)? {
         return Ok(());
     }
-    audited(cx, args, &[identity], || db.set_submission_suspended(suspended))
+    audited(cx, args, &[identity], || db.set_suspended(&queue.name(), suspended))
 }
 
 fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {

@@ -58,6 +58,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE recipient ADD COLUMN connector INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE recipient ADD COLUMN next_attempt INTEGER NOT NULL DEFAULT 0;
     "#,
+    r#"
+    -- Suspend-Queue of any queue (Submission's hold was its status).
+    ALTER TABLE queue_state ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+    UPDATE queue_state SET suspended = 1, status = 'Ready' WHERE name = 'Submission' AND status = 'Suspended';
+    "#,
 ];
 
 /// The queue beside the config store at `store_path`.
@@ -175,7 +180,10 @@ pub struct QueueDb {
     conn: Connection,
 }
 
-const SUBMISSION_HELD: &str = "EXISTS (SELECT 1 FROM queue_state WHERE name = 'Submission' AND status = 'Suspended')";
+const SUBMISSION_HELD: &str = "EXISTS (SELECT 1 FROM queue_state WHERE name = 'Submission' AND suspended = 1)";
+/// A recipient's own queue (`1`, or its connector's) is suspended.
+const QUEUE_HELD: &str = "EXISTS (SELECT 1 FROM queue_state q WHERE q.suspended = 1 AND q.name = \
+     CASE WHEN r.connector = 0 THEN '1' ELSE CAST(r.connector + 1 AS TEXT) END)";
 
 impl QueueDb {
     pub fn open(path: &Path) -> MailResult<QueueDb> {
@@ -218,7 +226,7 @@ impl QueueDb {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PENDING_COLUMNS} FROM recipient r \
              JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND m.status = 'Ready' \
-             AND {which} AND NOT {SUBMISSION_HELD} ORDER BY m.id LIMIT ?1"
+             AND {which} AND NOT {SUBMISSION_HELD} AND NOT {QUEUE_HELD} ORDER BY m.id LIMIT ?1"
         ))?;
         let rows = stmt.query_map(args, pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -342,15 +350,23 @@ impl QueueDb {
         Ok(self.conn.query_row(&format!("SELECT {SUBMISSION_HELD}"), [], |r| r.get(0))?)
     }
 
-    /// Suspend-Queue / Resume-Queue of the Submission queue.
-    pub fn set_submission_suspended(&mut self, suspended: bool) -> MailResult<()> {
-        let status = if suspended { "Suspended" } else { "Ready" };
+    /// Suspend-Queue / Resume-Queue of the queue named `name` (after
+    /// `Server\`): Submission holds every message, a delivery queue its own
+    /// recipients; the hold stays until Resume-Queue.
+    pub fn set_suspended(&mut self, name: &str, suspended: bool) -> MailResult<()> {
         self.conn.execute(
-            "INSERT INTO queue_state (name, status) VALUES ('Submission', ?1) \
-             ON CONFLICT (name) DO UPDATE SET status = excluded.status",
-            [status],
+            "INSERT INTO queue_state (name, status, suspended) VALUES (?1, 'Ready', ?2) \
+             ON CONFLICT (name) DO UPDATE SET suspended = excluded.suspended",
+            params![name, suspended],
         )?;
         Ok(())
+    }
+
+    /// The names of the suspended queues.
+    pub fn suspended_queues(&self) -> MailResult<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT name FROM queue_state WHERE suspended = 1 ORDER BY name")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// The delivery queue's failed attempt, while it is in Retry.
@@ -384,7 +400,12 @@ impl QueueDb {
 
     /// A delivery succeeded: the delivery queue is no longer in Retry.
     pub fn clear_delivery_retry(&mut self) -> MailResult<()> {
-        self.conn.execute("DELETE FROM queue_state WHERE name = '1'", [])?;
+        // The row stays when it holds a suspension.
+        self.conn.execute(
+            "UPDATE queue_state SET status = 'Ready', last_error = NULL, last_retry = NULL, next_retry = NULL \
+             WHERE name = '1'",
+            [],
+        )?;
         Ok(())
     }
 
@@ -562,6 +583,35 @@ fn forget_recipient(tx: &rusqlite::Transaction<'_>, message_id: i64, address: &s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suspended_queue_holds_its_own_recipients_until_resumed_and_submission_holds_all() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
+        let local = QueuedRecipient { address: "b@contoso.com".into(), mailbox_guid: "g".into(), connector: 0 };
+        let remote = QueuedRecipient { address: "c@fabrikam.com".into(), mailbox_guid: String::new(), connector: 4 };
+        q.enqueue("m1", "a@contoso.com", &[local, remote], 5, b"raw").unwrap();
+        let counts = |q: &QueueDb| (q.pending(10).unwrap().len(), q.pending_remote(100, 10).unwrap().len());
+        assert_eq!(counts(&q), (1, 1));
+        // The mailbox delivery queue (`1`): its recipient waits, the other goes.
+        q.set_suspended("1", true).unwrap();
+        assert_eq!(counts(&q), (0, 1));
+        // A failed attempt and a success later leave the hold in place.
+        q.set_delivery_retry(&QueueRetry { last_error: "busy".into(), last_retry: 1, next_retry: 2 }).unwrap();
+        q.clear_delivery_retry().unwrap();
+        assert_eq!(counts(&q), (0, 1));
+        // The connector's queue (`5` for connector 4).
+        q.set_suspended("5", true).unwrap();
+        assert_eq!(counts(&q), (0, 0));
+        assert_eq!(q.suspended_queues().unwrap(), ["1", "5"]);
+        q.set_suspended("1", false).unwrap();
+        q.set_suspended("5", false).unwrap();
+        assert_eq!(counts(&q), (1, 1));
+        // Submission holds everything.
+        q.set_suspended("Submission", true).unwrap();
+        assert!(q.submission_suspended().unwrap());
+        assert_eq!(counts(&q), (0, 0));
+    }
 
     #[test]
     fn a_message_leaves_the_queue_with_its_last_recipient() {
