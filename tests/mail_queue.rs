@@ -477,3 +477,48 @@ True
     assert_text(&ok(&t, "Get-Queue | ForEach-Object { $_.Identity + ' ' + $_.Status }"), "CAS01\\Submission Ready\n");
     assert_text(&audit(&t, "Retry-Queue"), "administrator | Retry-Queue | CAS01\\1 | Identity=CAS01\\1 | True\n");
 }
+
+#[test]
+fn the_transports_logs_age_out_and_message_tracking_can_be_turned_off() {
+    let mut t = Smtp::new();
+    assert_text(
+        &ok(
+            &t,
+            "Get-TransportService | Format-List MessageTrackingLogEnabled,MessageTrackingLogMaxAge,ReceiveProtocolLogMaxAge,SendProtocolLogMaxAge",
+        ),
+        "
+MessageTrackingLogEnabled : True
+MessageTrackingLogMaxAge  : 30.00:00:00
+ReceiveProtocolLogMaxAge  : 30.00:00:00
+SendProtocolLogMaxAge     : 30.00:00:00
+
+
+",
+    );
+    ok(&t, "Set-TransportService CAS01 -MessageTrackingLogEnabled $false -ReceiveProtocolLogMaxAge 2.00:00:00");
+    // Logs a Transport of an earlier month left behind.
+    let logs = t.env.state_dir().join("TransportRoles/Logs");
+    let day = std::time::Duration::from_secs(86_400);
+    let old = |folder: &str, name: &str, days: u32| {
+        let dir = logs.join(folder);
+        std::fs::create_dir_all(&dir).expect("log folder");
+        let f = std::fs::File::create(dir.join(name)).expect("a log");
+        f.set_modified(std::time::SystemTime::now() - day * days).expect("its time");
+        dir.join(name)
+    };
+    let tracking = old("MessageTracking", "MSGTRK20261001-1.LOG", 40);
+    let receive = old("Hub/ProtocolLog/SmtpReceive", "RECV20261126-1.LOG", 5);
+    let front = old("FrontEnd/ProtocolLog/SmtpReceive", "RECV20261126-1.LOG", 5);
+    let send = old("Hub/ProtocolLog/SmtpSend", "SEND20261126-1.LOG", 5);
+    t.start_transport();
+    wait_until("the logs past their age to go", || !tracking.exists() && !receive.exists() && !front.exists());
+    assert!(send.exists(), "a send log younger than SendProtocolLogMaxAge stays");
+    // With message tracking off, mail flows and nothing is tracked.
+    let (sent, out, err) =
+        t.python(&format!("{}\nprint(send(['bob@contoso.com'], 'Subject: quiet\\r\\n\\r\\nhi\\r\\n')[0])", SEND));
+    assert!(sent, "{out}\n{err}");
+    assert_eq!(out.trim(), "250");
+    wait_until("the delivery", || t.env.inbox_uids().len() == 1);
+    assert_eq!(ok(&t, "(Get-MessageTrackingLog | Measure-Object).Count"), "0\n");
+    assert!(!logs.join("MessageTracking").read_dir().is_ok_and(|mut d| d.next().is_some()), "no tracking file");
+}

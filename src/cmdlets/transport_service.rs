@@ -45,6 +45,22 @@ pub fn definitions() -> Vec<CmdletDef> {
             Param::new("MaxConcurrentMailboxDeliveries", T::Int { min: 1, max: 256 })
                 .help("How many mailboxes delivery stores into at once, in one transaction."),
         )
+        .param(
+            Param::new("MessageTrackingLogEnabled", T::Bool)
+                .help("Whether the Transport writes message tracking logs (Get-MessageTrackingLog)."),
+        )
+        .param(
+            Param::new("MessageTrackingLogMaxAge", T::TimeSpan { min: 0, max: LOG_AGE_MAX })
+                .help("Message tracking logs older than this are deleted; 00:00:00 keeps them."),
+        )
+        .param(
+            Param::new("ReceiveProtocolLogMaxAge", T::TimeSpan { min: 0, max: LOG_AGE_MAX })
+                .help("SMTP receive logs (both transport services) older than this are deleted; 00:00:00 keeps them."),
+        )
+        .param(
+            Param::new("SendProtocolLogMaxAge", T::TimeSpan { min: 0, max: LOG_AGE_MAX })
+                .help("SMTP send logs older than this are deleted; 00:00:00 keeps them."),
+        )
         .example("Expire messages after a day", "Set-TransportService CAS01 -MessageExpirationTimeout 1.00:00:00", "");
     vec![CmdletDef::run(get, get_service), CmdletDef::run(set, set_service)]
 }
@@ -57,6 +73,10 @@ fn service_object(name: &str, s: &TransportService) -> Value {
             ("MessageExpirationTimeout", Value::timespan_secs(s.message_expiration_timeout)),
             ("MessageRetryInterval", Value::timespan_secs(s.message_retry_interval)),
             ("MaxConcurrentMailboxDeliveries", Value::Int(s.max_concurrent_mailbox_deliveries as i32)),
+            ("MessageTrackingLogEnabled", Value::Bool(s.message_tracking_log_enabled)),
+            ("MessageTrackingLogMaxAge", Value::timespan_secs(s.message_tracking_log_max_age)),
+            ("ReceiveProtocolLogMaxAge", Value::timespan_secs(s.receive_protocol_log_max_age)),
+            ("SendProtocolLogMaxAge", Value::timespan_secs(s.send_protocol_log_max_age)),
             ("Identity", Value::str(name)),
             ("WhenChanged", Value::date_unix(s.changed)),
         ],
@@ -80,6 +100,13 @@ fn get_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     out.emit(cx, service_object(&name, &s))
 }
 
+/// Exchange's bound for the log ages: TimeSpan 24855.03:14:07.
+const LOG_AGE_MAX: i64 = i32::MAX as i64;
+
+fn bool_text(b: bool) -> String {
+    (if b { "True" } else { "False" }).to_string()
+}
+
 fn secs(v: &Value) -> i64 {
     match v {
         Value::TimeSpan(t) => *t / TICKS_PER_SECOND,
@@ -97,6 +124,9 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
         for (param, slot) in [
             ("MessageExpirationTimeout", &mut s.message_expiration_timeout),
             ("MessageRetryInterval", &mut s.message_retry_interval),
+            ("MessageTrackingLogMaxAge", &mut s.message_tracking_log_max_age),
+            ("ReceiveProtocolLogMaxAge", &mut s.receive_protocol_log_max_age),
+            ("SendProtocolLogMaxAge", &mut s.send_protocol_log_max_age),
         ] {
             if let Some(v) = args.get(param) {
                 let next = secs(v);
@@ -115,6 +145,16 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
                 n.to_string(),
             ));
             s.max_concurrent_mailbox_deliveries = n;
+        }
+        if let Some(on) = args.bool("MessageTrackingLogEnabled")
+            && on != s.message_tracking_log_enabled
+        {
+            changed.push((
+                "MessageTrackingLogEnabled".into(),
+                bool_text(s.message_tracking_log_enabled),
+                bool_text(on),
+            ));
+            s.message_tracking_log_enabled = on;
         }
         s.changed = now_unix();
         changed

@@ -206,4 +206,13 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE mailbox ADD COLUMN forwarding_smtp_address TEXT;
     ALTER TABLE mailbox ADD COLUMN deliver_to_mailbox_and_forward INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 9: the Transport's logs (Set-TransportService): MessageTrackingLogEnabled
+    // and the age after which its logs are deleted, 30 days each as
+    // Exchange 2013 installs them (seconds here; 0 keeps them).
+    r#"
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_enabled INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_age INTEGER NOT NULL DEFAULT 2592000;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_age INTEGER NOT NULL DEFAULT 2592000;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_age INTEGER NOT NULL DEFAULT 2592000;
+    "#,
 ];

@@ -90,6 +90,14 @@ pub struct TransportService {
     pub message_retry_interval: i64,
     /// How many mailboxes delivery stores into at once (one transaction).
     pub max_concurrent_mailbox_deliveries: i64,
+    /// MessageTrackingLogEnabled: the Transport writes MSGTRK logs.
+    pub message_tracking_log_enabled: bool,
+    /// MessageTrackingLogMaxAge, ReceiveProtocolLogMaxAge,
+    /// SendProtocolLogMaxAge: older log files are deleted (seconds; 0
+    /// keeps them).
+    pub message_tracking_log_max_age: i64,
+    pub receive_protocol_log_max_age: i64,
+    pub send_protocol_log_max_age: i64,
     pub changed: i64,
 }
 
@@ -339,12 +347,18 @@ impl Store {
         };
         conn.execute(
             "UPDATE transport_service SET message_expiration_timeout = ?1, message_retry_interval = ?2, \
-             max_concurrent_mailbox_deliveries = ?3, changed = ?4 WHERE id = 1",
+             max_concurrent_mailbox_deliveries = ?3, changed = ?4, message_tracking_log_enabled = ?5, \
+             message_tracking_log_max_age = ?6, receive_protocol_log_max_age = ?7, send_protocol_log_max_age = ?8 \
+             WHERE id = 1",
             params![
                 s.message_expiration_timeout,
                 s.message_retry_interval,
                 s.max_concurrent_mailbox_deliveries,
-                s.changed
+                s.changed,
+                s.message_tracking_log_enabled,
+                s.message_tracking_log_max_age,
+                s.receive_protocol_log_max_age,
+                s.send_protocol_log_max_age
             ],
         )?;
         Ok(())
@@ -587,8 +601,9 @@ fn read_transport_config(db: Sql<'_>) -> StoreResult<TransportConfig> {
 fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
     match db {
         Sql::Lite(conn) => Ok(conn.query_row(
-            "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed \
-             FROM transport_service WHERE id = 1",
+            "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
+             message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
+             send_protocol_log_max_age FROM transport_service WHERE id = 1",
             [],
             |r| {
                 Ok(TransportService {
@@ -596,6 +611,10 @@ fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
                     message_retry_interval: r.get(1)?,
                     max_concurrent_mailbox_deliveries: r.get(2)?,
                     changed: r.get(3)?,
+                    message_tracking_log_enabled: r.get(4)?,
+                    message_tracking_log_max_age: r.get(5)?,
+                    receive_protocol_log_max_age: r.get(6)?,
+                    send_protocol_log_max_age: r.get(7)?,
                 })
             },
         )?),

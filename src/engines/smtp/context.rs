@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio_rustls::TlsAcceptor;
 
+use super::log_age::LogAges;
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
 use crate::engines::net::limits::PreAuthBudget;
 use crate::engines::net::listener::Admission;
@@ -161,6 +162,8 @@ pub struct SmtpContext {
     pub tls: TlsAcceptor,
     pub shutdown: watch::Receiver<bool>,
     pub shared: Shared,
+    /// Transport: its logs and their ages (`log_age`).
+    pub log_ages: Option<LogAges>,
 }
 
 fn unknown_key() -> ProxyKey {
@@ -210,6 +213,7 @@ pub fn prepare(
     let server = store.server().clone();
     let all = store.receive_connectors()?;
     let limits = store.transport_config()?;
+    let service = store.transport_service()?;
     drop(store);
     let mine = role_of(role);
     let mut listeners = Vec::new();
@@ -243,7 +247,7 @@ pub fn prepare(
                 db: Arc::new(Mutex::new(db)),
                 wake: Arc::new(Notify::new()),
                 send: Arc::new(Notify::new()),
-                tracking: Arc::new(TrackingLog::new(tracking_dir(store_path))),
+                tracking: Arc::new(TrackingLog::new(tracking_dir(store_path), service.message_tracking_log_enabled)),
             };
             // Exchange's front end hands mail on to "Default <server>"
             // (2525), and the submissions of clients that logged on to
@@ -264,7 +268,17 @@ pub fn prepare(
         }
         EngineRole::FrontEnd => (None, Some(Handoff { address_file, key }), None, None, None),
     };
+    let age = |secs: i64| Duration::from_secs(secs.max(0) as u64);
+    let log_ages = (role == EngineRole::BackEnd).then(|| LogAges {
+        folders: vec![
+            (tracking_dir(store_path), age(service.message_tracking_log_max_age)),
+            (receive_log_dir(&state_dir, EngineRole::BackEnd), age(service.receive_protocol_log_max_age)),
+            (receive_log_dir(&state_dir, EngineRole::FrontEnd), age(service.receive_protocol_log_max_age)),
+            (send_log_dir(&state_dir), age(service.send_protocol_log_max_age)),
+        ],
+    });
     Ok(SmtpContext {
+        log_ages,
         listeners,
         admission: Admission {
             service_name,

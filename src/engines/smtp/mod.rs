@@ -22,6 +22,7 @@ mod commands;
 mod context;
 mod delivery;
 mod handoff;
+mod log_age;
 pub mod ndr;
 mod outbound;
 mod session;
@@ -42,7 +43,7 @@ use crate::engines::net::listener::SessionManager;
 /// the hand-off listener (its own admission: hand-offs are not counted
 /// with the connectors' anonymous clients) and the delivery task.
 pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()> + Send>>> {
-    let SmtpContext { listeners, admission, handoffs, tls, shutdown, shared } = ctx;
+    let SmtpContext { listeners, admission, handoffs, tls, shutdown, shared, log_ages } = ctx;
     let sessions = SessionManager::from_parts(
         listeners,
         admission,
@@ -71,6 +72,7 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
             };
             tokio::spawn(outbound::start(parts, shutdown.clone()))
         });
+        let aging = log_ages.map(|ages| tokio::spawn(log_age::run(ages, shutdown.clone())));
         let delivering = shared.queue.clone().map(|queue| {
             let parts = delivery::Parts {
                 queue,
@@ -91,6 +93,9 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
         }
         if let Some(s) = sending {
             let _ = s.await;
+        }
+        if let Some(a) = aging {
+            let _ = a.await;
         }
     }))
 }

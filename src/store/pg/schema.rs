@@ -141,4 +141,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE mailbox ADD COLUMN forwarding_smtp_address text;
     ALTER TABLE mailbox ADD COLUMN deliver_to_mailbox_and_forward boolean NOT NULL DEFAULT false;
     "#,
+    // The Transport's logs (Set-TransportService), as SQLite's migration 9.
+    r#"
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_enabled bigint NOT NULL DEFAULT 1;
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_age bigint NOT NULL DEFAULT 2592000;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_age bigint NOT NULL DEFAULT 2592000;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_age bigint NOT NULL DEFAULT 2592000;
+    "#,
 ];

@@ -129,8 +129,9 @@ pub(in crate::store) fn transport_service(pg: &Pg) -> StoreResult<TransportServi
     const WHAT: &str = "transport service";
     let mut it = single(
         pg,
-        "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed \
-         FROM transport_service WHERE id = 1",
+        "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
+         message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
+         send_protocol_log_max_age FROM transport_service WHERE id = 1",
         WHAT,
     )?;
     Ok(TransportService {
@@ -138,18 +139,28 @@ pub(in crate::store) fn transport_service(pg: &Pg) -> StoreResult<TransportServi
         message_retry_interval: int(it.next(), WHAT)?,
         max_concurrent_mailbox_deliveries: int(it.next(), WHAT)?,
         changed: int(it.next(), WHAT)?,
+        message_tracking_log_enabled: int(it.next(), WHAT)? != 0,
+        message_tracking_log_max_age: int(it.next(), WHAT)?,
+        receive_protocol_log_max_age: int(it.next(), WHAT)?,
+        send_protocol_log_max_age: int(it.next(), WHAT)?,
     })
 }
 
 pub(in crate::store) fn save_transport_service(pg: &Pg, s: &TransportService) -> StoreResult<()> {
     pg.execute(
         "UPDATE transport_service SET message_expiration_timeout = $1, message_retry_interval = $2, \
-         max_concurrent_mailbox_deliveries = $3, changed = $4 WHERE id = 1",
+         max_concurrent_mailbox_deliveries = $3, changed = $4, message_tracking_log_enabled = $5, \
+         message_tracking_log_max_age = $6, receive_protocol_log_max_age = $7, send_protocol_log_max_age = $8 \
+         WHERE id = 1",
         &[
             s.message_expiration_timeout.into(),
             s.message_retry_interval.into(),
             s.max_concurrent_mailbox_deliveries.into(),
             s.changed.into(),
+            i64::from(s.message_tracking_log_enabled).into(),
+            s.message_tracking_log_max_age.into(),
+            s.receive_protocol_log_max_age.into(),
+            s.send_protocol_log_max_age.into(),
         ],
     )?;
     Ok(())
