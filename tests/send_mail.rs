@@ -84,8 +84,17 @@ fn send_mail_message_speaks_ascii_by_default_and_refuses_as_windows_powershell_d
         first_line(&err),
         "Send-MailMessage : The specified string is not in the form required for an e-mail address."
     );
-    let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {} -Attachments report.txt", t.port));
-    assert_eq!(first_line(&err), "Send-MailMessage : Send-MailMessage -Attachments is not implemented by mailsh.");
+    // An attachment that is not there: nothing is sent.
+    let missing = t.env.dir.path().join("missing.csv");
+    let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {} -Attachments '{}'", t.port, missing.display()));
+    assert_eq!(
+        first_line(&err),
+        format!("Send-MailMessage : Cannot find path '{}' because it does not exist.", missing.display())
+    );
+    assert!(
+        err.contains("FullyQualifiedErrorId : FileOpenFailure,Microsoft.PowerShell.Commands.SendMailMessage"),
+        "{err}"
+    );
     // Client Frontend: credentials only over TLS; the server's refusal of
     // MAIL FROM is what System.Net.Mail reports.
     let (_, err) = send(&format!("-SmtpServer 127.0.0.1 -Port {} -Credential {CREDENTIAL}", t.submission));
@@ -103,4 +112,33 @@ fn send_mail_message_speaks_ascii_by_default_and_refuses_as_windows_powershell_d
     assert_eq!(err, "", "{}", t.env.service_log(mailsh::services::Service::FrontEndTransport));
     assert_eq!(t.wait_for_inbox(2).len(), 2);
     assert!(t.env.inbox_raw()[1].contains("Subject: Over TLS\r\n"));
+    // A report sent as admins send them: the text, then the file.
+    let report = t.env.dir.path().join("weekly report.csv");
+    std::fs::write(&report, b"Name,Count\r\nbob,3\r\n\xff").unwrap();
+    let (_, err) = send(&format!(
+        "-Body 'See attached.' -SmtpServer 127.0.0.1 -Port {} -Attachments '{}'",
+        t.port,
+        report.display()
+    ));
+    assert_eq!(err, "");
+    assert_eq!(t.wait_for_inbox(3).len(), 3);
+    let raw = t.env.inbox_raw().remove(2);
+    let boundary = raw
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Type: multipart/mixed; boundary="))
+        .expect("multipart/mixed")
+        .to_string();
+    assert!(boundary.starts_with("--boundary_0_"), "{raw}");
+    let parts: Vec<&str> = raw.split(&format!("--{boundary}")).collect();
+    assert_eq!(parts.len(), 4, "preamble, text, file, end: {raw}");
+    assert!(parts[1].contains("Content-Type: text/plain; charset=us-ascii\r\n"), "{raw}");
+    assert!(parts[1].contains("See attached."), "{raw}");
+    assert!(
+        parts[2].starts_with(
+            "\r\nContent-Type: application/octet-stream; name=\"weekly report.csv\"\r\nContent-Transfer-Encoding: base64\r\n\
+             Content-Disposition: attachment; filename=\"weekly report.csv\"\r\n\r\nTmFtZSxDb3VudA0KYm9iLDMNCv8=\r\n"
+        ),
+        "{raw}"
+    );
+    assert_eq!(parts[3], "--\r\n");
 }

@@ -46,7 +46,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Credential", T::Credential))
         .param(Param::new("UseSsl", T::Switch))
         .param(Param::new("Port", T::Int { min: 0, max: i32::MAX as i64 }))
-        .param(Param::new("Attachments", T::Strings).aliases(&["PsPath"]).help("Not implemented by mailsh: refused."))
+        .param(Param::new("Attachments", T::Strings).aliases(&["PsPath"]).help("Files sent with the message (application/octet-stream, base64)."))
         .param(
             Param::new("DeliveryNotificationOption", T::Enum(&NOTIFICATION))
                 .aliases(&["DNO"])
@@ -100,7 +100,8 @@ fn send_mail_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out
         )
         .into());
     };
-    let message = compose(args, &from_text, &headers, encoding);
+    let attachments = read_attachments(args)?;
+    let message = compose(args, &from_text, &headers, encoding, &attachments);
     let submission = Submission {
         host: server,
         port: match args.int("Port") {
@@ -138,9 +139,6 @@ fn refuse_unimplemented(args: &Args) -> Result<()> {
         )
         .into())
     };
-    if args.has("Attachments") {
-        return refused("-Attachments");
-    }
     if args.get("DeliveryNotificationOption").is_some_and(|v| !v.to_text().eq_ignore_ascii_case("None")) {
         return refused("-DeliveryNotificationOption (the services offer no DSN)");
     }
@@ -218,8 +216,47 @@ impl BodyEncoding {
     }
 }
 
-/// The message: its header (as System.Net.Mail writes one) and body.
-fn compose(args: &Args, from: &str, recipients: &[String], encoding: BodyEncoding) -> Vec<u8> {
+/// -Attachments: each file's name and bytes. A file that cannot be read
+/// stops the cmdlet before anything is sent (PathUtils'
+/// ReportFileOpenFailure).
+fn read_attachments(args: &Args) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for given in args.strings("Attachments").unwrap_or_default() {
+        let path = super::paths::full_path(&given);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut rec = super::paths::not_found(&path.display().to_string());
+                rec.category = Category::OpenError;
+                rec.error_id = "FileOpenFailure".into();
+                return Err(rec.into());
+            }
+            Err(e) => return Err(super::paths::io_error(&path.display().to_string(), &e, "FileOpenFailure").into()),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(given);
+        out.push((name, bytes));
+    }
+    Ok(out)
+}
+
+/// A MIME parameter value, quoted when it must be (RFC 2045 tspecials).
+fn parameter(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(|c| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?=".contains(c)) {
+        value.to_string()
+    } else {
+        format!("\"{}\"", value.replace(['\\', '"'], "_"))
+    }
+}
+
+/// The message: its header (as System.Net.Mail writes one) and body, with
+/// the attachments after the text in multipart/mixed.
+fn compose(
+    args: &Args,
+    from: &str,
+    recipients: &[String],
+    encoding: BodyEncoding,
+    attachments: &[(String, Vec<u8>)],
+) -> Vec<u8> {
     let subject = args.string("Subject").unwrap_or_default();
     let body = args.string("Body").unwrap_or_default();
     let mut lines = vec!["MIME-Version: 1.0".to_string(), format!("From: {}", from.trim())];
@@ -232,21 +269,35 @@ fn compose(args: &Args, from: &str, recipients: &[String], encoding: BodyEncodin
     lines.push(format!("Date: {}", chrono::Local::now().format("%-d %b %Y %H:%M:%S %z")));
     lines.push(format!("Subject: {}", encoding.header(&subject)));
     let kind = if args.switch("BodyAsHtml") { "text/html" } else { "text/plain" };
-    lines.push(format!("Content-Type: {kind}; charset={}", encoding.charset()));
+    let mut part = vec![format!("Content-Type: {kind}; charset={}", encoding.charset())];
     let text = match encoding {
         BodyEncoding::Ascii => {
-            lines.push("Content-Transfer-Encoding: quoted-printable".into());
+            part.push("Content-Transfer-Encoding: quoted-printable".into());
             quoted_printable(&BodyEncoding::ascii(&body))
         }
         BodyEncoding::Utf8 => {
-            lines.push("Content-Transfer-Encoding: base64".into());
+            part.push("Content-Transfer-Encoding: base64".into());
             base64_lines(body.as_bytes())
         }
     };
-    let mut out = lines.join("\r\n").into_bytes();
-    out.extend_from_slice(b"\r\n\r\n");
-    out.extend_from_slice(text.as_bytes());
-    out
+    if attachments.is_empty() {
+        lines.extend(part);
+        return format!("{}\r\n\r\n{text}", lines.join("\r\n")).into_bytes();
+    }
+    // System.Net.Mail's boundary form.
+    let boundary = format!("--boundary_0_{}", crate::store::new_guid());
+    lines.push(format!("Content-Type: multipart/mixed; boundary={boundary}"));
+    let mut out = format!("{}\r\n\r\n--{boundary}\r\n{}\r\n\r\n{text}\r\n", lines.join("\r\n"), part.join("\r\n"));
+    for (name, bytes) in attachments {
+        let name = parameter(&name.chars().map(|c| if c.is_ascii() { c } else { '_' }).collect::<String>());
+        out.push_str(&format!(
+            "--{boundary}\r\nContent-Type: application/octet-stream; name={name}\r\nContent-Transfer-Encoding: base64\r\n\
+             Content-Disposition: attachment; filename={name}\r\n\r\n{}\r\n",
+            base64_lines(bytes)
+        ));
+    }
+    out.push_str(&format!("--{boundary}--\r\n"));
+    out.into_bytes()
 }
 
 /// Quoted-printable (RFC 2045) of ASCII text: `=` and control characters
