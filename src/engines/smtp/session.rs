@@ -234,10 +234,6 @@ impl Session {
                 }
                 Next::Data => {
                     let Some(body) = self.read_data().await else { return };
-                    if let DataOutcome::Message(m) = &body {
-                        // The text itself is never logged; its size is.
-                        self.log.note(Event::Info, &format!("{} bytes of message data received", m.len()));
-                    }
                     commands::data::finish(self, body).await;
                 }
                 Next::StartTls => {

@@ -46,8 +46,5 @@ pub async fn received(s: &mut Session, chunk: Vec<u8>, size: usize, last: bool) 
     }
     let outcome =
         if e.chunks_too_big { DataOutcome::TooBig } else { DataOutcome::Message(e.chunks.take().unwrap_or_default()) };
-    if let DataOutcome::Message(m) = &outcome {
-        s.log.note(crate::engines::net::protolog::Event::Info, &format!("{} bytes of message data received", m.len()));
-    }
     data::finish(s, outcome).await;
 }

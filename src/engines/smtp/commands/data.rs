@@ -6,6 +6,7 @@
 use super::super::session::{DataOutcome, Envelope, Next, Session};
 use super::super::{handoff, texts, track};
 use crate::engines::net::EngineRole;
+use crate::engines::net::protolog::Event;
 use crate::store::header::header_value;
 use crate::store::queue::QueuedRecipient;
 use crate::store::tracking::TrackingEvent;
@@ -33,6 +34,8 @@ pub async fn finish(s: &mut Session, outcome: DataOutcome) {
         }
         DataOutcome::Message(body) => body,
     };
+    // The text itself is never logged; its size is.
+    s.log.note(Event::Info, &format!("{} bytes of message data received", body.len()));
     if over_organization_limit(s, body.len() as u64) {
         s.reply(texts::OVER_ORGANIZATION_LIMIT);
         return;
