@@ -13,6 +13,7 @@ mod conn;
 mod front;
 pub mod maildrop;
 mod present;
+mod read_ahead;
 pub mod response;
 pub mod texts;
 mod transaction;

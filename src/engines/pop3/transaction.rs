@@ -1,6 +1,6 @@
 //! A logged-on back-end session: the user's maildrop and how to serve it.
 
-use super::commands::retr::ReadAhead;
+use super::read_ahead::ReadAhead;
 use super::maildrop::Maildrop;
 use super::present::Presenter;
 use crate::engines::net::mail_pool::MailPool;
@@ -10,7 +10,7 @@ pub struct Transaction {
     pub drop: Maildrop,
     pub presenter: Presenter,
     pub pool: MailPool,
-    /// The next message's RETR response, read while the client took this
-    /// one (`commands::retr`).
+    /// The next messages' RETR responses, read while the client took this
+    /// one (`read_ahead`).
     pub ahead: Option<ReadAhead>,
 }

@@ -159,6 +159,22 @@ impl MailDb {
     /// snapshot that found `info`.
     pub fn raw_chunks(&self, info: &StreamInfo, chunk: usize, mut f: impl FnMut(&[u8]) -> bool) -> MailResult<()> {
         use std::io::Read;
+        if info.size <= chunk as u64 {
+            // In one piece: a cached statement, where opening a blob
+            // compiles one each time.
+            let mut stmt = self.conn.prepare_cached("SELECT raw FROM message WHERE rowid = ?1")?;
+            let mut rows = stmt.query([info.row])?;
+            if let Some(row) = rows.next()? {
+                let bytes = match row.get_ref(0)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b,
+                    _ => &[],
+                };
+                if !bytes.is_empty() {
+                    f(bytes);
+                }
+            }
+            return Ok(());
+        }
         let mut blob = self.conn.blob_open(rusqlite::MAIN_DB, "message", "raw", info.row, true)?;
         let mut buf = vec![0u8; chunk.clamp(1, blob.len().max(1))];
         loop {

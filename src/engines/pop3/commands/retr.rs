@@ -6,13 +6,14 @@
 //! (calendar links, MIME format) is rendered first, then sent.
 //!
 //! Clients fetch in order, waiting for each message before asking for the
-//! next; so after a RETR the next message, when small, is read ahead while
-//! the client takes this one, and its RETR is answered without a trip to
-//! the pool.
+//! next; so after a RETR the next small messages are read ahead while the
+//! client takes this one (`read_ahead`), and their RETRs are answered
+//! without a trip to the pool.
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::super::conn::Pop3Conn;
+use super::super::read_ahead;
 use super::super::response::{DotStuffer, err, ok};
 use super::super::texts;
 use super::super::transaction::Transaction;
@@ -21,18 +22,7 @@ use crate::store::mail::{MailDb, MailError, MailResult};
 
 /// Octets read from the database per piece, and about what one stuffed
 /// piece of the response holds.
-const PIECE: usize = 64 * 1024;
-
-/// Messages up to this size (as the maildrop lists them) are read ahead.
-const AHEAD_MAX: u64 = PIECE as u64;
-
-/// The next message's RETR response, being read (or read) before it was
-/// asked for. Dropped unused when the client asks for anything else.
-pub struct ReadAhead {
-    number: u32,
-    uid: u32,
-    answer: oneshot::Receiver<MailResult<(Read, Vec<u8>)>>,
-}
+pub const PIECE: usize = 64 * 1024;
 
 /// RETR n: the whole message. TOP n lines: the header, the blank line and
 /// the first `lines` lines of the body.
@@ -43,12 +33,13 @@ pub async fn serve(t: &mut Transaction, conn: &mut Pop3Conn, number: u32, lines:
         Err(m) => return conn.send(&super::missing(m)).await,
     };
     let (folder, uid) = (t.drop.folder_id, item.uid);
-    if let Some(a) = ahead.filter(|a| lines.is_none() && a.number == number && a.uid == uid)
-        && let Ok(Ok((Read::Streamed, response))) = a.answer.await
+    if lines.is_none()
+        && let Some(mut ahead) = ahead
+        && let Some(response) = ahead.take(number, uid).await
     {
         conn.write_part(&response).await?;
         conn.flush().await?;
-        read_ahead(t, number);
+        t.ahead = read_ahead::after(t, number, Some(ahead));
         return Ok(());
     }
     // Two pieces in flight: the reader stuffs the next while one is written.
@@ -76,7 +67,7 @@ pub async fn serve(t: &mut Transaction, conn: &mut Pop3Conn, number: u32, lines:
         Ok(Read::Streamed) => {
             conn.flush().await?;
             if lines.is_none() {
-                read_ahead(t, number);
+                t.ahead = read_ahead::after(t, number, None);
             }
             Ok(())
         }
@@ -115,65 +106,45 @@ fn respond(
     uid: u32,
     lines: Option<u32>,
     renderer: &Renderer,
-    mut emit: impl FnMut(Vec<u8>) -> bool,
+    emit: impl FnMut(Vec<u8>) -> bool,
 ) -> MailResult<Read> {
-    db.snapshot(|db| {
-        let Some(info) = db.stream_info(folder, uid)? else { return Ok(Read::Gone) };
-        let header_len = match (info.renders, info.header_len) {
-            (Some(r), Some(h)) if !renderer.changes(r) => h,
-            _ => return Ok(Read::Render),
-        };
-        let mut stuffer = DotStuffer::new(header_len, lines);
-        let room = usize::try_from(info.size).unwrap_or(PIECE).min(PIECE) + PIECE / 16;
-        let mut out = Vec::with_capacity(room);
-        out.extend_from_slice(&ok(""));
-        let mut open = true;
-        db.raw_chunks(&info, PIECE, |piece| {
-            let more = stuffer.push(piece, &mut out);
-            if more && out.len() >= PIECE {
-                open = emit(std::mem::replace(&mut out, Vec::with_capacity(room)));
-                return open;
-            }
-            more
-        })?;
-        if !open {
-            return Ok(Read::Abandoned);
-        }
-        stuffer.finish(&mut out);
-        // The connection side may have gone meanwhile: nothing to do.
-        emit(out);
-        Ok(Read::Streamed)
-    })
+    db.snapshot(|db| respond_in_snapshot(db, folder, uid, lines, renderer, emit))
 }
 
-/// Starts reading the message after `number` when it is live and small.
-fn read_ahead(t: &mut Transaction, number: u32) {
-    let next = number.saturating_add(1);
-    let Ok(item) = t.drop.get(next) else { return };
-    if item.size > AHEAD_MAX {
-        return;
+/// [`respond`] within a snapshot the caller holds.
+pub fn respond_in_snapshot(
+    db: &MailDb,
+    folder: i64,
+    uid: u32,
+    lines: Option<u32>,
+    renderer: &Renderer,
+    mut emit: impl FnMut(Vec<u8>) -> bool,
+) -> MailResult<Read> {
+    let Some(info) = db.stream_info(folder, uid)? else { return Ok(Read::Gone) };
+    let header_len = match (info.renders, info.header_len) {
+        (Some(r), Some(h)) if !renderer.changes(r) => h,
+        _ => return Ok(Read::Render),
+    };
+    let mut stuffer = DotStuffer::new(header_len, lines);
+    let room = usize::try_from(info.size).unwrap_or(PIECE).min(PIECE) + PIECE / 16;
+    let mut out = Vec::with_capacity(room);
+    out.extend_from_slice(&ok(""));
+    let mut open = true;
+    db.raw_chunks(&info, PIECE, |piece| {
+        let more = stuffer.push(piece, &mut out);
+        if more && out.len() >= PIECE {
+            open = emit(std::mem::replace(&mut out, Vec::with_capacity(room)));
+            return open;
+        }
+        more
+    })?;
+    if !open {
+        return Ok(Read::Abandoned);
     }
-    let (folder, uid) = (t.drop.folder_id, item.uid);
-    let (reply, answer) = oneshot::channel();
-    let (pool, renderer) = (t.pool.clone(), t.presenter.renderer().clone());
-    tokio::spawn(async move {
-        let read = pool
-            .run(move |db| {
-                let mut whole = Vec::new();
-                let read = respond(db, folder, uid, None, &renderer, |piece| {
-                    if whole.is_empty() {
-                        whole = piece;
-                    } else {
-                        whole.extend_from_slice(&piece);
-                    }
-                    true
-                })?;
-                Ok((read, whole))
-            })
-            .await;
-        let _ = reply.send(read);
-    });
-    t.ahead = Some(ReadAhead { number: next, uid, answer });
+    stuffer.finish(&mut out);
+    // The connection side may have gone meanwhile: nothing to do.
+    emit(out);
+    Ok(Read::Streamed)
 }
 
 /// A message the settings rewrite: rendered whole, then sent.
