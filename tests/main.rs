@@ -15,6 +15,7 @@ mod support;
 mod batch_confirm;
 mod directory;
 mod docs;
+mod dsn;
 mod eac;
 mod imap;
 mod language;

@@ -9,18 +9,27 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
-use crate::smtp::Smtp;
+use crate::smtp::{SUBMISSION_LOGGED_ON, Smtp};
 use crate::support::{assert_text, free_port, wait_until};
 
 /// The smart host: aiosmtpd writing each message it takes to a folder.
-struct Sink {
+pub struct Sink {
     child: Child,
     folder: PathBuf,
 }
 
 impl Sink {
     /// The smart host on `port`, writing into the test's folder.
-    fn start(t: &Smtp, port: u16) -> Sink {
+    pub fn start(t: &Smtp, port: u16) -> Sink {
+        Sink::launch(t, port, &[])
+    }
+
+    /// One that offers DSN and records the DSN parameters it is given.
+    pub fn start_with_dsn(t: &Smtp, port: u16) -> Sink {
+        Sink::launch(t, port, &["dsn"])
+    }
+
+    fn launch(t: &Smtp, port: u16, options: &[&str]) -> Sink {
         let folder = t.env.dir.path().join("sink");
         std::fs::create_dir_all(&folder).expect("sink folder");
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
@@ -28,6 +37,7 @@ impl Sink {
             .arg(script)
             .arg(port.to_string())
             .arg(&folder)
+            .args(options)
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 runs the sink");
@@ -38,7 +48,7 @@ impl Sink {
     }
 
     /// The messages taken so far, in order, as JSON records.
-    fn messages(&self) -> Vec<serde_json::Value> {
+    pub fn messages(&self) -> Vec<serde_json::Value> {
         let mut out = Vec::new();
         for n in 1.. {
             let Ok(text) = std::fs::read_to_string(self.folder.join(format!("{n}.json"))) else { break };
@@ -57,7 +67,7 @@ impl Drop for Sink {
 
 /// "To Fabrikam": mail to fabrikam.com through a smart host on a free
 /// loopback port (nothing listens there until a `Sink` starts); the port.
-fn to_fabrikam(t: &Smtp) -> u16 {
+pub fn to_fabrikam(t: &Smtp) -> u16 {
     let port = free_port();
     ok(
         t,
@@ -68,7 +78,7 @@ fn to_fabrikam(t: &Smtp) -> u16 {
     port
 }
 
-fn ok(t: &Smtp, text: &str) -> String {
+pub fn ok(t: &Smtp, text: &str) -> String {
     let (out, err) = t.shell(text);
     assert!(err.is_empty(), "{text}: {err}");
     out
@@ -88,12 +98,7 @@ fn errors(t: &Smtp, text: &str) -> String {
 fn submit(t: &Smtp, rcpts: &[&str], subject: &str) -> String {
     let rcpts: Vec<String> = rcpts.iter().map(|r| format!("'{r}'")).collect();
     let (ok, out, err) = t.python(&format!(
-        r#"
-import os, smtplib, ssl
-s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
-ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
-s.starttls(context=ctx)
-s.login(os.environ['USER'], os.environ['PASSWORD'])
+        r#"{SUBMISSION_LOGGED_ON}
 s.mail(os.environ['USER'])
 for r in [{}]:
     print(s.rcpt(r))

@@ -142,3 +142,31 @@ fn send_mail_message_speaks_ascii_by_default_and_refuses_as_windows_powershell_d
     );
     assert_eq!(parts[3], "--\r\n");
 }
+
+#[test]
+fn delivery_notification_option_asks_the_server_for_notifications_as_system_net_mail_does() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let send = |option: &str, subject: &str| {
+        t.shell(&format!(
+            "Send-MailMessage -From {USER} -To {USER} -Subject '{subject}' -Body x -SmtpServer 127.0.0.1 -Port {} \
+             -DeliveryNotificationOption {option}",
+            t.port
+        ))
+    };
+    assert_eq!(send("OnSuccess, OnFailure", "both"), (String::new(), String::new()));
+    assert_eq!(send("None", "none"), (String::new(), String::new()));
+    let (_, err) = send("Sometimes", "bad");
+    assert!(
+        err.starts_with(
+            "Send-MailMessage : Cannot process argument transformation on parameter 'DeliveryNotificationOption'. Cannot convert value \"Sometimes\" to type \"System.Net.Mail.DeliveryNotificationOptions\". Error: \"Unable to match the identifier name Sometimes to a valid enumerator name. Specify one of the following enumerator names and try again:\nNone, OnSuccess, OnFailure, Delay, Never\"\n"
+        ),
+        "{err}"
+    );
+    // The two messages, and the notification of the one that asked.
+    assert_eq!(t.wait_for_inbox(3).len(), 3);
+    let raw = t.env.inbox_raw();
+    let notices: Vec<&String> = raw.iter().filter(|m| m.contains("\r\nSubject: Delivered: ")).collect();
+    assert_eq!(notices.len(), 1, "{raw:#?}");
+    assert!(notices[0].contains("\r\nSubject: Delivered: both\r\n"), "{}", notices[0]);
+}

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::support::{Env, PASSWORD, Shell, USER, assert_text, exe, free_port, message, wait_until};
 use mailsh::services::Service;
-use mailsh::store::queue::{QueueDb, QueuedRecipient, queue_path};
+use mailsh::store::queue::{NewQueued, QueueDb, QueuedRecipient, queue_path};
 use mailsh::store::{ProtocolLoggingLevel, Store};
 
 /// The service environment with every receive connector on its own
@@ -85,6 +85,16 @@ pub fn shell_on(store: &std::path::Path, text: &str) -> (String, String) {
         .expect("mailsh runs");
     (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
+
+/// A Python smtplib session `s` on "Client Frontend" (587): STARTTLS
+/// (the self-signed certificate taken), then AUTH as the test user.
+pub const SUBMISSION_LOGGED_ON: &str = r#"
+import os, smtplib, ssl
+s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s.starttls(context=ctx)
+s.login(os.environ['USER'], os.environ['PASSWORD'])
+"#;
 
 pub const SEND: &str = r#"
 import os, smtplib
@@ -211,7 +221,7 @@ print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
     assert!(ok, "{out}\n{err}");
     assert_text(
         &out,
-        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME\\nCHUNKING')
+        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nDSN\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME\\nCHUNKING')
 (552, b'5.3.4 Message size exceeds fixed maximum message size')
 (250, b'2.0.0 Resetting')
 (503, b'5.5.2 Need mail command')
@@ -311,16 +321,17 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
     // Left in the queue as a crash after the 250 would leave it (just now:
     // a message older than MessageExpirationTimeout would expire instead).
     let mut queue = QueueDb::open(&queue_path(&t.env.store)).expect("queue");
-    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone(), connector: 0 };
+    let to = QueuedRecipient { address: USER.into(), mailbox_guid: t.env.guid.clone(), ..Default::default() };
     let raw = b"Subject: left behind\r\n\r\nbody\r\n";
     queue
-        .enqueue(
-            "6f1c3f5e-0000-4000-8000-000000000001",
-            "a@fabrikam.com",
-            std::slice::from_ref(&to),
-            mailsh::store::now_unix(),
-            raw,
-        )
+        .enqueue(&NewQueued {
+            guid: "6f1c3f5e-0000-4000-8000-000000000001".into(),
+            sender: "a@fabrikam.com".into(),
+            recipients: vec![to.clone()],
+            received: mailsh::store::now_unix(),
+            raw: raw.to_vec(),
+            dsn: Default::default(),
+        })
         .expect("queued");
     drop(queue);
     // Delivered once into the mailbox database already (the crash came
@@ -735,12 +746,7 @@ fn a_user_at_its_prohibit_send_quota_cannot_submit_but_still_receives() {
     t.env.update_mailbox(|m| m.quotas.prohibit_send = Some(10));
     t.start_transport();
     let (ok, out, err) = t.python(&format!(
-        r#"{SEND}
-import ssl
-s = smtplib.SMTP('127.0.0.1', int(os.environ['SUBMISSION_PORT']), timeout=30)
-ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
-s.starttls(context=ctx)
-s.login(os.environ['USER'], os.environ['PASSWORD'])
+        r#"{SEND}{SUBMISSION_LOGGED_ON}
 print(s.mail(os.environ['USER']))
 s.quit()
 print(send(['bob@contoso.com'], 'Subject: in\r\n\r\nx\r\n')[0])

@@ -170,7 +170,7 @@ fn pipeline_text(p: &Param) -> &'static str {
 
 fn allowed_values(p: &Param) -> Option<String> {
     match p.ty {
-        T::Enum(def) => Some(def.members.join(", ")),
+        T::Enum(def) | T::Flags(def) => Some(def.members.join(", ")),
         T::Bool => Some("$true, $false".into()),
         _ => None,
     }

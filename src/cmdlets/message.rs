@@ -9,7 +9,7 @@ use super::common::object;
 use super::confirm_texts::{REMOVE_MESSAGES_FILTER, RESUME_MESSAGES_FILTER, SUSPEND_MESSAGES_FILTER, fill};
 use super::opath_filter;
 use super::queue::{audited, names_queue, not_found, open_queue, queue_err, queue_file};
-use crate::engines::smtp::ndr::{self, FailedRecipient};
+use crate::engines::smtp::dsn::{self, Action, Original, Reported};
 use crate::engines::smtp::texts;
 use crate::format::views::QUEUED_MESSAGE;
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -277,13 +277,20 @@ fn remove_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
     let mut objects = Vec::new();
     for m in confirmed(args, cx, &db, REMOVE_MESSAGES_FILTER)? {
         if with_ndr && let Some(raw) = db.message_raw(m.id).map_err(queue_err)? {
-            let failed: Vec<FailedRecipient> = m
+            // Each recipient's NOTIFY decides whether the sender hears of it.
+            let (dsn, requests) = db.dsn_requests(m.id).map_err(queue_err)?;
+            let failed: Vec<Reported> = m
                 .recipients
                 .iter()
-                .map(|(a, _, _)| FailedRecipient { address: a.clone(), reply: texts::DELETED_BY_ADMIN.into() })
+                .map(|(a, _, _)| Reported {
+                    address: a.clone(),
+                    reply: texts::DELETED_BY_ADMIN.into(),
+                    dsn: requests.iter().find(|(r, _)| r == a).map(|(_, d)| d.clone()).unwrap_or_default(),
+                })
                 .collect();
             let store = cx.store()?;
-            let report = ndr::for_sender(store, &server.fqdn, &m.sender, &raw, m.received, &failed)
+            let original = Original { sender: &m.sender, raw: &raw, arrival: m.received, dsn: &dsn };
+            let report = dsn::for_sender(store, &server.fqdn, Action::Failed, &original, &failed)
                 .map_err(super::identity::store_err)?;
             reports.extend(report);
         }

@@ -410,7 +410,10 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
                     ),
                     Recipient::NotFound => (String::new(), 0),
                 };
-            again.push((m.id, QueuedRecipient { address: address.clone(), mailbox_guid, connector }));
+            again.push((
+                m.id,
+                QueuedRecipient { address: address.clone(), mailbox_guid, connector, ..Default::default() },
+            ));
         }
     }
     audited(cx, args, &[identity], || {

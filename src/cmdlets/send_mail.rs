@@ -48,9 +48,9 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Port", T::Int { min: 0, max: i32::MAX as i64 }))
         .param(Param::new("Attachments", T::Strings).aliases(&["PsPath"]).help("Files sent with the message (application/octet-stream, base64)."))
         .param(
-            Param::new("DeliveryNotificationOption", T::Enum(&NOTIFICATION))
+            Param::new("DeliveryNotificationOption", T::Flags(&NOTIFICATION))
                 .aliases(&["DNO"])
-                .help("Not implemented by mailsh (the services offer no DSN): refused unless None."),
+                .help("Delivery status notifications asked for each recipient (RCPT TO's NOTIFY, when the server offers DSN): OnSuccess, OnFailure, Delay, Never, or several (OnSuccess, OnFailure). None (the default) asks nothing."),
         )
         .examples_not_self_contained()
         .example(
@@ -62,7 +62,6 @@ pub fn definitions() -> Vec<CmdletDef> {
 }
 
 fn send_mail_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
-    refuse_unimplemented(args)?;
     let encoding = BodyEncoding::from_arg(args.string("Encoding").as_deref())?;
     let from_text = args.string("From").unwrap_or_default();
     let Some(from) = address(&from_text) else {
@@ -116,6 +115,7 @@ fn send_mail_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out
         },
         client_name: crate::store::host_name(),
         timeout: TIMEOUT,
+        notify: notify_keywords(args),
     };
     if envelope.is_empty() {
         // Every recipient was refused as an address: System.Net.Mail
@@ -129,20 +129,23 @@ fn send_mail_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out
     }
 }
 
-fn refuse_unimplemented(args: &Args) -> Result<()> {
-    let refused = |what: &str| {
-        Err(ErrorRecord::new(
-            format!("Send-MailMessage {what} is not implemented by mailsh."),
-            Category::NotImplemented,
-            "NotImplemented",
-            "PSNotSupportedException",
-        )
-        .into())
+/// -DeliveryNotificationOption in RCPT TO's words (NOTIFY=, RFC 3461);
+/// None when it asks nothing (None, or not given).
+fn notify_keywords(args: &Args) -> Option<String> {
+    let members = match args.get("DeliveryNotificationOption") {
+        Some(Value::Array(items)) => items.snapshot(),
+        _ => return None,
     };
-    if args.get("DeliveryNotificationOption").is_some_and(|v| !v.to_text().eq_ignore_ascii_case("None")) {
-        return refused("-DeliveryNotificationOption (the services offer no DSN)");
+    let names: Vec<String> = members.iter().map(|m| m.to_text().to_ascii_lowercase()).collect();
+    if names.iter().any(|n| n == "never") {
+        return Some("NEVER".into());
     }
-    Ok(())
+    let words: Vec<&str> = [("onsuccess", "SUCCESS"), ("onfailure", "FAILURE"), ("delay", "DELAY")]
+        .into_iter()
+        .filter(|(name, _)| names.iter().any(|n| n == name))
+        .map(|(_, word)| word)
+        .collect();
+    if words.is_empty() { None } else { Some(words.join(",")) }
 }
 
 /// The address in `text` (`user@domain` or `Name <user@domain>`), as

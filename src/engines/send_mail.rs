@@ -1,6 +1,7 @@
 //! Send-MailMessage's SMTP client (System.Net.Mail.SmtpClient's dialogue):
 //! EHLO, STARTTLS with -UseSsl, AUTH LOGIN with -Credential when the server
-//! offers it, MAIL FROM, a RCPT TO per recipient, DATA. A small blocking
+//! offers it, MAIL FROM, a RCPT TO per recipient (with NOTIFY when asked
+//! and the server offers DSN), DATA. A small blocking
 //! client: the cmdlet calls it directly, as Test-ImapConnectivity calls
 //! `probe`. The message itself is built by the cmdlet.
 
@@ -25,6 +26,9 @@ pub struct Submission {
     /// The name given at EHLO (the machine's).
     pub client_name: String,
     pub timeout: Duration,
+    /// -DeliveryNotificationOption as NOTIFY's keywords, sent on each RCPT
+    /// TO when the server offers DSN (as System.Net.Mail does).
+    pub notify: Option<String>,
 }
 
 /// One SMTP reply: its code and the text after it (.NET's ServerResponse).
@@ -90,9 +94,13 @@ pub fn send(s: &Submission, from: &str, recipients: &[String], message: &[u8]) -
     }
     conn.send(&format!("MAIL FROM:<{from}>")).map_err(SendError::Lost)?;
     expect(&mut conn, 250)?;
+    let notify = match &s.notify {
+        Some(words) if offered.iter().any(|e| e.eq_ignore_ascii_case("DSN")) => format!(" NOTIFY={words}"),
+        _ => String::new(),
+    };
     let mut sent = Sent::default();
     for rcpt in recipients {
-        conn.send(&format!("RCPT TO:<{rcpt}>")).map_err(SendError::Lost)?;
+        conn.send(&format!("RCPT TO:<{rcpt}>{notify}")).map_err(SendError::Lost)?;
         let reply = reply(&mut conn)?;
         if !matches!(reply.code, 250 | 251) {
             sent.refused.push((rcpt.clone(), reply));

@@ -286,7 +286,9 @@ impl ShellCompleter {
         };
         let is_service_command = sig.name.ends_with("-Service") || sig.name.eq_ignore_ascii_case("net");
         let values: Vec<String> = match param.map(|p| p.ty) {
-            Some(ParamType::Enum(def)) => def.members.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect(),
+            Some(ParamType::Enum(def) | ParamType::Flags(def)) => {
+                def.members.iter().filter(|m| starts(m)).map(|m| m.to_string()).collect()
+            }
             Some(ParamType::Bool) => ["$true", "$false"].iter().filter(|m| starts(m)).map(|m| m.to_string()).collect(),
             Some(ParamType::Identity("MailboxIdParameter")) => {
                 self.mailbox_names(&word).iter().map(|n| quote_if_needed(n)).collect()

@@ -46,6 +46,26 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
             other => Ok(Value::array(vec![Value::str(other.to_text())])),
         },
         ParamType::Enum(def) => to_enum(name, def, &value),
+        ParamType::Flags(def) => {
+            // As .NET parses a [Flags] enum: members named in an array or
+            // in one string, separated by commas.
+            let items = match &value {
+                Value::Array(items) => items.snapshot(),
+                other => vec![other.clone()],
+            };
+            let mut members = Vec::new();
+            for item in items {
+                match item {
+                    Value::Str(_) => {
+                        for word in item.to_text().split(',') {
+                            members.push(to_enum(name, def, &Value::str(word.trim()))?);
+                        }
+                    }
+                    other => members.push(to_enum(name, def, &other)?),
+                }
+            }
+            Ok(Value::array(members))
+        }
         ParamType::TimeSpan { min, max } => {
             let ticks = to_timespan(name, &value)?;
             let secs = ticks / TICKS_PER_SECOND;

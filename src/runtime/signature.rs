@@ -21,6 +21,9 @@ pub enum ParamType {
     /// A multi-valued property; also takes `@{Add=...; Remove=...}`.
     Strings,
     Enum(&'static EnumDef),
+    /// A [Flags] enum: one member or several (`OnSuccess, OnFailure`, or
+    /// an array), bound to an array of members.
+    Flags(&'static EnumDef),
     /// `[d.]hh:mm:ss`, bounded in seconds.
     TimeSpan {
         min: i64,
@@ -59,7 +62,7 @@ impl ParamType {
             ParamType::Unlimited => "Unlimited",
             ParamType::String => "String",
             ParamType::Strings => "MultiValuedProperty",
-            ParamType::Enum(def) => def.type_name.rsplit('.').next().unwrap_or(def.type_name),
+            ParamType::Enum(def) | ParamType::Flags(def) => def.type_name.rsplit('.').next().unwrap_or(def.type_name),
             ParamType::TimeSpan { .. } => "EnhancedTimeSpan",
             ParamType::Identity(name) => name,
             ParamType::ScriptBlock => "ScriptBlock",
@@ -86,7 +89,7 @@ impl ParamType {
             ParamType::Strings | ParamType::Bindings | ParamType::ConnectionSettings => {
                 "Microsoft.Exchange.Data.MultiValuedProperty".into()
             }
-            ParamType::Enum(def) => def.type_name.into(),
+            ParamType::Enum(def) | ParamType::Flags(def) => def.type_name.into(),
             ParamType::Identity(name) => format!("Microsoft.Exchange.Configuration.Tasks.{name}"),
             ParamType::ScriptBlock => "System.Management.Automation.ScriptBlock".into(),
             ParamType::SecureString => "System.Security.SecureString".into(),

@@ -63,6 +63,15 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE queue_state ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
     UPDATE queue_state SET suspended = 1, status = 'Ready' WHERE name = 'Submission' AND status = 'Suspended';
     "#,
+    r#"
+    -- What the sender asked of delivery status notifications (RFC 3461):
+    -- RET and ENVID for the message, NOTIFY (a bit set, 0 when not given)
+    -- and ORCPT for each recipient.
+    ALTER TABLE message ADD COLUMN dsn_ret TEXT NOT NULL DEFAULT '';
+    ALTER TABLE message ADD COLUMN dsn_envid TEXT NOT NULL DEFAULT '';
+    ALTER TABLE recipient ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE recipient ADD COLUMN orcpt TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The queue beside the config store at `store_path`.
@@ -71,7 +80,7 @@ pub fn queue_path(store_path: &Path) -> PathBuf {
 }
 
 /// One recipient of a queued message, resolved to its mailbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueuedRecipient {
     pub address: String,
     /// Empty for a recipient outside the organization.
@@ -79,6 +88,62 @@ pub struct QueuedRecipient {
     /// The send connector (its row number) that carries it out of the
     /// organization; 0 for a mailbox; `UNROUTED` when none did.
     pub connector: i64,
+    /// The notifications the sender asked for this recipient.
+    pub dsn: RecipientDsn,
+}
+
+/// RCPT TO's NOTIFY and ORCPT (RFC 3461).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecipientDsn {
+    /// `NOTIFY_*` bits; 0 when the sender did not say (failures and
+    /// delays reported, as without DSN).
+    pub notify: u8,
+    /// The original recipient the sender named (ORCPT's rfc822 address);
+    /// empty when not given.
+    pub orcpt: String,
+}
+
+pub const NOTIFY_SUCCESS: u8 = 1;
+pub const NOTIFY_FAILURE: u8 = 2;
+pub const NOTIFY_DELAY: u8 = 4;
+pub const NOTIFY_NEVER: u8 = 8;
+
+impl RecipientDsn {
+    /// A failure is reported unless the sender asked for other
+    /// notifications only, or none (NEVER).
+    pub fn wants_failure(&self) -> bool {
+        self.notify == 0 || self.notify & NOTIFY_FAILURE != 0
+    }
+
+    pub fn wants_success(&self) -> bool {
+        self.notify & NOTIFY_SUCCESS != 0
+    }
+
+    /// NOTIFY's value as RFC 3461 writes it; None when not given.
+    pub fn notify_keywords(&self) -> Option<String> {
+        if self.notify == 0 {
+            return None;
+        }
+        if self.notify & NOTIFY_NEVER != 0 {
+            return Some("NEVER".into());
+        }
+        let words: Vec<&str> = [(NOTIFY_SUCCESS, "SUCCESS"), (NOTIFY_FAILURE, "FAILURE"), (NOTIFY_DELAY, "DELAY")]
+            .into_iter()
+            .filter(|(bit, _)| self.notify & bit != 0)
+            .map(|(_, word)| word)
+            .collect();
+        Some(words.join(","))
+    }
+}
+
+/// MAIL FROM's RET and ENVID (RFC 3461).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageDsn {
+    /// `FULL`, `HDRS`, or empty when not given (a report returns the
+    /// original's header).
+    pub ret: String,
+    /// The sender's envelope identifier; empty when not given.
+    pub envid: String,
 }
 
 /// `QueuedRecipient::connector` of a recipient outside the organization
@@ -95,6 +160,7 @@ pub struct PendingDelivery {
     pub sender: String,
     pub received: i64,
     pub recipient: QueuedRecipient,
+    pub dsn: MessageDsn,
 }
 
 /// A message to put in the queue (a non-delivery report, made by the
@@ -106,6 +172,7 @@ pub struct NewQueued {
     pub recipients: Vec<QueuedRecipient>,
     pub received: i64,
     pub raw: Vec<u8>,
+    pub dsn: MessageDsn,
 }
 
 /// A recipient that cannot be delivered, ever.
@@ -193,16 +260,9 @@ impl QueueDb {
     }
 
     /// Queues a message for its recipients; on disk when this returns.
-    pub fn enqueue(
-        &mut self,
-        guid: &str,
-        sender: &str,
-        recipients: &[QueuedRecipient],
-        received: i64,
-        raw: &[u8],
-    ) -> MailResult<i64> {
+    pub fn enqueue(&mut self, message: &NewQueued) -> MailResult<i64> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = insert(&tx, guid, sender, recipients, received, raw)?;
+        let id = insert(&tx, message)?;
         tx.commit()?;
         Ok(id)
     }
@@ -284,14 +344,20 @@ impl QueueDb {
     /// The recipient is delivered; the message leaves the queue with its
     /// last recipient.
     pub fn delivered(&mut self, message_id: i64, address: &str) -> MailResult<()> {
-        self.delivered_all(&[(message_id, address.to_string())])
+        self.delivered_all(&[(message_id, address.to_string())], &[])
     }
 
     /// Several recipients delivered, in one transaction.
-    pub fn delivered_all(&mut self, done: &[(i64, String)]) -> MailResult<()> {
+    /// Recipients delivered (or sent on), and the notifications their
+    /// senders asked for, in one transaction: a notification is queued
+    /// exactly once.
+    pub fn delivered_all(&mut self, done: &[(i64, String)], reports: &[NewQueued]) -> MailResult<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (message_id, address) in done {
             forget_recipient(&tx, *message_id, address)?;
+        }
+        for r in reports {
+            insert(&tx, r)?;
         }
         tx.commit()?;
         Ok(())
@@ -321,7 +387,7 @@ impl QueueDb {
             }
         }
         for r in reports {
-            insert(&tx, &r.guid, &r.sender, &r.recipients, r.received, &r.raw)?;
+            insert(&tx, r)?;
         }
         tx.commit()?;
         Ok(())
@@ -478,6 +544,24 @@ impl QueueDb {
         Ok(out)
     }
 
+    /// What the sender of message `message_id` asked of notifications:
+    /// RET and ENVID, and each recipient's NOTIFY and ORCPT by address.
+    pub fn dsn_requests(&self, message_id: i64) -> MailResult<(MessageDsn, Vec<(String, RecipientDsn)>)> {
+        let message = self
+            .conn
+            .query_row("SELECT dsn_ret, dsn_envid FROM message WHERE id = ?1", [message_id], |r| {
+                Ok(MessageDsn { ret: r.get(0)?, envid: r.get(1)? })
+            })
+            .optional()?
+            .unwrap_or_default();
+        let mut stmt =
+            self.conn.prepare_cached("SELECT address, notify, orcpt FROM recipient WHERE message_id = ?1")?;
+        let recipients = stmt
+            .query_map([message_id], |r| Ok((r.get(0)?, RecipientDsn { notify: r.get(1)?, orcpt: r.get(2)? })))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((message, recipients))
+    }
+
     /// Suspend-Message / Resume-Message: the messages' status, in one
     /// transaction. False when one of them is no longer queued (nothing
     /// changed then).
@@ -508,7 +592,7 @@ impl QueueDb {
             }
         }
         for r in reports {
-            insert(&tx, &r.guid, &r.sender, &r.recipients, r.received, &r.raw)?;
+            insert(&tx, r)?;
         }
         tx.commit()?;
         Ok(())
@@ -533,7 +617,8 @@ impl QueueDb {
 
 /// A row of `SELECT m.id, m.guid, m.sender, m.received, r.address,
 /// r.mailbox_guid`.
-const PENDING_COLUMNS: &str = "m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid, r.connector";
+const PENDING_COLUMNS: &str = "m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid, r.connector, \
+     r.notify, r.orcpt, m.dsn_ret, m.dsn_envid";
 
 fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
     Ok(PendingDelivery {
@@ -541,30 +626,39 @@ fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
         message_guid: r.get(1)?,
         sender: r.get(2)?,
         received: r.get(3)?,
-        recipient: QueuedRecipient { address: r.get(4)?, mailbox_guid: r.get(5)?, connector: r.get(6)? },
+        recipient: QueuedRecipient {
+            address: r.get(4)?,
+            mailbox_guid: r.get(5)?,
+            connector: r.get(6)?,
+            dsn: RecipientDsn { notify: r.get(7)?, orcpt: r.get(8)? },
+        },
+        dsn: MessageDsn { ret: r.get(9)?, envid: r.get(10)? },
     })
 }
 
-fn insert(
-    tx: &rusqlite::Transaction<'_>,
-    guid: &str,
-    sender: &str,
-    recipients: &[QueuedRecipient],
-    received: i64,
-    raw: &[u8],
-) -> MailResult<i64> {
-    let field = |name| super::header::header_value(raw, name).unwrap_or_default();
+fn insert(tx: &rusqlite::Transaction<'_>, m: &NewQueued) -> MailResult<i64> {
+    let field = |name| super::header::header_value(&m.raw, name).unwrap_or_default();
     tx.prepare_cached(
-        "INSERT INTO message (guid, sender, received, raw, subject, internet_message_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO message (guid, sender, received, raw, subject, internet_message_id, dsn_ret, dsn_envid) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![guid, sender, received, raw, field("subject"), field("message-id")])?;
+    .execute(params![
+        m.guid,
+        m.sender,
+        m.received,
+        m.raw,
+        field("subject"),
+        field("message-id"),
+        m.dsn.ret,
+        m.dsn.envid
+    ])?;
     let id = tx.last_insert_rowid();
     let mut add = tx.prepare_cached(
-        "INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid, connector) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR IGNORE INTO recipient (message_id, address, mailbox_guid, connector, notify, orcpt) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for r in recipients {
-        add.execute(params![id, r.address, r.mailbox_guid, r.connector])?;
+    for r in &m.recipients {
+        add.execute(params![id, r.address, r.mailbox_guid, r.connector, r.dsn.notify, r.dsn.orcpt])?;
     }
     Ok(id)
 }
@@ -584,13 +678,34 @@ fn forget_recipient(tx: &rusqlite::Transaction<'_>, message_id: i64, address: &s
 mod tests {
     use super::*;
 
+    fn queued(guid: &str, sender: &str, recipients: &[QueuedRecipient], received: i64, raw: &[u8]) -> NewQueued {
+        NewQueued {
+            guid: guid.into(),
+            sender: sender.into(),
+            recipients: recipients.to_vec(),
+            received,
+            raw: raw.to_vec(),
+            dsn: MessageDsn::default(),
+        }
+    }
+
     #[test]
     fn a_suspended_queue_holds_its_own_recipients_until_resumed_and_submission_holds_all() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
-        let local = QueuedRecipient { address: "b@contoso.com".into(), mailbox_guid: "g".into(), connector: 0 };
-        let remote = QueuedRecipient { address: "c@fabrikam.com".into(), mailbox_guid: String::new(), connector: 4 };
-        q.enqueue("m1", "a@contoso.com", &[local, remote], 5, b"raw").unwrap();
+        let local = QueuedRecipient {
+            address: "b@contoso.com".into(),
+            mailbox_guid: "g".into(),
+            connector: 0,
+            ..Default::default()
+        };
+        let remote = QueuedRecipient {
+            address: "c@fabrikam.com".into(),
+            mailbox_guid: String::new(),
+            connector: 4,
+            ..Default::default()
+        };
+        q.enqueue(&queued("m1", "a@contoso.com", &[local, remote], 5, b"raw")).unwrap();
         let counts = |q: &QueueDb| (q.pending(10).unwrap().len(), q.pending_remote(100, 10).unwrap().len());
         assert_eq!(counts(&q), (1, 1));
         // The mailbox delivery queue (`1`): its recipient waits, the other goes.
@@ -617,8 +732,14 @@ mod tests {
     fn a_message_leaves_the_queue_with_its_last_recipient() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
-        let to = |a: &str| QueuedRecipient { address: a.into(), mailbox_guid: format!("guid-{a}"), connector: 0 };
-        let id = q.enqueue("m1", "a@fabrikam.com", &[to("b@contoso.com"), to("c@contoso.com")], 5, b"raw").unwrap();
+        let to = |a: &str| QueuedRecipient {
+            address: a.into(),
+            mailbox_guid: format!("guid-{a}"),
+            connector: 0,
+            ..Default::default()
+        };
+        let id =
+            q.enqueue(&queued("m1", "a@fabrikam.com", &[to("b@contoso.com"), to("c@contoso.com")], 5, b"raw")).unwrap();
         let pending = q.pending(10).unwrap();
         assert_eq!(pending.len(), 2);
         assert_eq!(pending[0].message_guid, "m1");

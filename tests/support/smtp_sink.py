@@ -5,7 +5,11 @@ RCPT TO, the client's EHLO name) and its text. RCPT TO an address whose local
 part is `refuse` gets `550 5.1.1 User unknown`; `later` gets `451 4.3.0 Try
 again later`. Prints `ready` once it listens; runs until killed.
 
-usage: smtp_sink.py PORT DIR
+With `dsn`, it offers DSN (RFC 3461) at EHLO and records the DSN
+parameters of MAIL FROM and of each RCPT TO (aiosmtpd itself refuses
+MAIL FROM's RET and ENVID); without, it offers none, as aiosmtpd does.
+
+usage: smtp_sink.py PORT DIR [dsn]
 """
 
 import asyncio
@@ -14,12 +18,49 @@ import os
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+DSN_MAIL_PARAMETERS = ("RET=", "ENVID=")
+DSN_RCPT_PARAMETERS = ("NOTIFY=", "ORCPT=")
+
+
+def split_off(arg, names):
+    words = (arg or "").split(" ")
+    taken = [w for w in words if w.upper().startswith(names)]
+    return " ".join(w for w in words if w not in taken), taken
+
+
+class DsnSMTP(SMTP):
+    """Takes the DSN parameters off MAIL FROM and RCPT TO before aiosmtpd
+    reads them (it refuses them), when the sink offers DSN."""
+
+    async def smtp_MAIL(self, arg):
+        if self.event_handler.dsn:
+            arg, self.session.dsn_mail = split_off(arg, DSN_MAIL_PARAMETERS)
+        await super().smtp_MAIL(arg)
+
+    async def smtp_RCPT(self, arg):
+        if self.event_handler.dsn:
+            arg, self.session.dsn_rcpt = split_off(arg, DSN_RCPT_PARAMETERS)
+        await super().smtp_RCPT(arg)
+
+
+class DsnController(Controller):
+    def factory(self):
+        return DsnSMTP(self.handler, **self.SMTP_kwargs)
 
 
 class Sink:
-    def __init__(self, folder):
+    def __init__(self, folder, dsn):
         self.folder = folder
+        self.dsn = dsn
         self.count = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.dsn:
+            return responses[:-1] + ["250-DSN", responses[-1]]
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0].lower()
@@ -28,6 +69,7 @@ class Sink:
         if local == "later":
             return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.append(" ".join(getattr(session, "dsn_rcpt", [])))
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -36,6 +78,8 @@ class Sink:
             "helo": session.host_name,
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
+            "mail_dsn": " ".join(getattr(session, "dsn_mail", [])),
+            "rcpt_dsn": envelope.rcpt_options,
             "data": envelope.original_content.decode("utf-8", "replace"),
         }
         path = os.path.join(self.folder, f"{self.count}.json")
@@ -47,7 +91,8 @@ class Sink:
 
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    dsn = sys.argv[3:] == ["dsn"]
+    controller = DsnController(Sink(folder, dsn), hostname="127.0.0.1", port=port)
     controller.start()
     print("ready", flush=True)
     try:

@@ -1,8 +1,8 @@
 //! A logged-on back-end session: the user's maildrop and how to serve it.
 
-use super::read_ahead::ReadAhead;
 use super::maildrop::Maildrop;
 use super::present::Presenter;
+use super::read_ahead::ReadAhead;
 use crate::engines::net::mail_pool::MailPool;
 
 pub struct Transaction {

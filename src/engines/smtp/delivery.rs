@@ -30,7 +30,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::context::Queue;
-use super::ndr::{self, FailedRecipient};
+use super::dsn::{self, Action, Original, Reported};
 use super::texts;
 use super::track;
 use crate::engines::net::auth::StoreHandle;
@@ -233,22 +233,38 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     let mut gone = Vec::new();
     // Stored now (not before a restart): message, sender, text, recipients.
     let mut stored: BTreeMap<i64, (String, Vec<u8>, Vec<String>)> = BTreeMap::new();
+    // Delivered, now or before a restart, and the sender asked to hear it:
+    // the notification is queued with the queue's record of the delivery.
+    let mut notify = Vec::new();
     for ((p, raw), outcome) in batch.into_iter().zip(outcomes) {
+        let wanted = p.recipient.dsn.wants_success();
         match outcome {
             Delivered::Now(_) => {
                 done.push((p.message_id, p.recipient.address.clone()));
+                if wanted {
+                    notify.push((p.clone(), raw.clone(), String::new()));
+                }
                 stored
                     .entry(p.message_id)
                     .or_insert_with(|| (p.sender.clone(), raw, Vec::new()))
                     .2
                     .push(p.recipient.address);
             }
-            Delivered::Already(_) => done.push((p.message_id, p.recipient.address)),
+            Delivered::Already(_) => {
+                done.push((p.message_id, p.recipient.address.clone()));
+                if wanted {
+                    notify.push((p, raw, String::new()));
+                }
+            }
             Delivered::NoMailbox => gone.push((p, raw, texts::RECIPIENT_GONE)),
         }
     }
     if !done.is_empty() {
-        blocking(&d.queue, move |db| db.delivered_all(&done)).await?;
+        let (reports, events) = notices(&d.directory, &d.server, Action::Delivered, notify).await?;
+        blocking(&d.queue, move |db| db.delivered_all(&done, &reports)).await?;
+        for e in &events {
+            d.queue.tracking.write(e);
+        }
     }
     for (internal_id, (sender, raw, recipients)) in stored {
         let about = track::About { internal_id, sender: &sender, raw: &raw };
@@ -319,7 +335,7 @@ async fn fail(
 
 /// The failures of a batch, the reports to their senders, and the
 /// tracking events that say so (written once the queue committed them).
-struct Reported {
+struct Failures {
     failures: Vec<Failure>,
     reports: Vec<NewQueued>,
     events: Vec<TrackingEvent>,
@@ -338,7 +354,7 @@ pub(super) async fn fail_and_report(
     if failed.is_empty() {
         return Ok(());
     }
-    let Reported { failures, reports, events } = reports_for(directory, server, source, failed).await?;
+    let Failures { failures, reports, events } = reports_for(directory, server, source, failed).await?;
     blocking(queue, move |db| db.failed_all(&failures, &reports)).await?;
     for e in &events {
         queue.tracking.write(e);
@@ -347,54 +363,105 @@ pub(super) async fn fail_and_report(
 }
 
 /// The failures of a batch and the reports to their senders: one report
-/// per message, to a sender that is a mailbox of the organization.
+/// per message, to a sender that can be reached, about the recipients
+/// whose NOTIFY asks for failures.
 async fn reports_for(
     directory: &StoreHandle,
     server: &ServerInfo,
     source: &'static str,
     gone: Vec<(PendingDelivery, Vec<u8>, String)>,
-) -> Result<Reported, MailError> {
+) -> Result<Failures, MailError> {
     let directory = directory.clone();
     let server = server.clone();
     tokio::task::spawn_blocking(move || {
-        let fqdn = &server.fqdn;
-        let mut by_message: BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<FailedRecipient>)> = BTreeMap::new();
-        for (p, raw, reply) in gone {
-            let failed = FailedRecipient { address: p.recipient.address.clone(), reply };
-            by_message.entry(p.message_id).or_insert_with(|| (p, raw, Vec::new())).2.push(failed);
-        }
         let mut failures = Vec::new();
         let mut reports = Vec::new();
         let mut events = Vec::new();
-        for (message_id, (p, raw, failed)) in by_message {
-            let report = directory
-                .with(|s| ndr::for_sender(s, fqdn, &p.sender, &raw, p.received, &failed))
-                .map_err(directory_error)?;
+        for (message_id, (p, raw, failed)) in by_message(gone) {
+            let (report, event) = notice(&directory, &server, Action::Failed, &p, &raw, &failed)?;
             let about = track::About { internal_id: message_id, sender: &p.sender, raw: &raw };
             let pairs: Vec<(String, String)> = failed.iter().map(|f| (f.address.clone(), f.reply.clone())).collect();
             events.push(track::failed(&server, &about, source, &pairs));
-            if let Some(r) = &report {
-                let to = r.recipients.first().map(|t| t.address.as_str()).unwrap_or_default();
-                let reference = crate::store::header::header_value(&raw, "message-id").unwrap_or_default();
-                let dsn = track::About { internal_id: 0, sender: "", raw: &r.raw };
-                events.push(track::report(&server, &dsn, to, &reference));
-            }
-            // A null sender needs no report; one whose domain no send
-            // connector carries cannot be sent one, so its recipients stay
-            // visible (the Unreachable queue).
-            let reported = p.sender.is_empty() || report.is_some();
+            events.extend(event);
+            // Reported, or nothing to report (a null sender, NOTIFY without
+            // FAILURE); a sender whose domain no send connector carries
+            // cannot be sent one, so its recipients stay visible (the
+            // Unreachable queue).
+            let told = p.sender.is_empty() || report.is_some();
             failures.extend(failed.into_iter().map(|f| Failure {
                 message_id,
+                reported: told || !f.wanted(Action::Failed),
                 address: f.address,
                 reason: f.reply,
-                reported,
             }));
             reports.extend(report);
         }
-        Ok(Reported { failures, reports, events })
+        Ok(Failures { failures, reports, events })
     })
     .await
     .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
+}
+
+/// The notifications of `action` (delivered, relayed) the senders asked
+/// for, one per message, and the tracking events that say so.
+pub(super) async fn notices(
+    directory: &StoreHandle,
+    server: &ServerInfo,
+    action: Action,
+    items: Vec<(PendingDelivery, Vec<u8>, String)>,
+) -> Result<(Vec<NewQueued>, Vec<TrackingEvent>), MailError> {
+    if items.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let directory = directory.clone();
+    let server = server.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut reports = Vec::new();
+        let mut events = Vec::new();
+        for (_, (p, raw, recipients)) in by_message(items) {
+            let (report, event) = notice(&directory, &server, action, &p, &raw, &recipients)?;
+            reports.extend(report);
+            events.extend(event);
+        }
+        Ok((reports, events))
+    })
+    .await
+    .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
+}
+
+/// Recipients grouped by message (the first recipient's delivery stands
+/// for the message), each with its reply.
+fn by_message(
+    items: Vec<(PendingDelivery, Vec<u8>, String)>,
+) -> BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<Reported>)> {
+    let mut out: BTreeMap<i64, (PendingDelivery, Vec<u8>, Vec<Reported>)> = BTreeMap::new();
+    for (p, raw, reply) in items {
+        let r = Reported { address: p.recipient.address.clone(), reply, dsn: p.recipient.dsn.clone() };
+        out.entry(p.message_id).or_insert_with(|| (p, raw, Vec::new())).2.push(r);
+    }
+    out
+}
+
+/// The notification of one message's `recipients` to its sender, if one
+/// is wanted and can be sent, and its DSN tracking event.
+fn notice(
+    directory: &StoreHandle,
+    server: &ServerInfo,
+    action: Action,
+    p: &PendingDelivery,
+    raw: &[u8],
+    recipients: &[Reported],
+) -> Result<(Option<NewQueued>, Option<TrackingEvent>), MailError> {
+    let original = Original { sender: &p.sender, raw, arrival: p.received, dsn: &p.dsn };
+    let report =
+        directory.with(|s| dsn::for_sender(s, &server.fqdn, action, &original, recipients)).map_err(directory_error)?;
+    let event = report.as_ref().map(|r| {
+        let to = r.recipients.first().map(|t| t.address.as_str()).unwrap_or_default();
+        let reference = crate::store::header::header_value(raw, "message-id").unwrap_or_default();
+        let about = track::About { internal_id: 0, sender: "", raw: &r.raw };
+        track::report(server, &about, to, &reference)
+    });
+    Ok((report, event))
 }
 
 #[cfg(test)]
@@ -411,8 +478,9 @@ mod tests {
             recipient: QueuedRecipient {
                 address: format!("{mailbox}@contoso.com"),
                 mailbox_guid: mailbox.into(),
-                connector: 0,
+                ..Default::default()
             },
+            dsn: Default::default(),
         }
     }
 

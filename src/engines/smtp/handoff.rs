@@ -18,6 +18,7 @@ use super::context::Handoff;
 use super::session::Envelope;
 use super::texts;
 use crate::engines::net::proxy_auth;
+use crate::store::queue::{MessageDsn, RecipientDsn};
 
 const CONNECT: Duration = Duration::from_secs(10);
 /// A queue commit is an fsync; a reply later than this means trouble.
@@ -51,12 +52,14 @@ async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8])
     expect(&mut peer, 250).await?;
     // The envelope in one write (the Transport offers PIPELINING), the
     // answers read in order; the first refusal is the client's answer.
-    let mut commands = match &envelope.submitter {
-        Some(user) => format!("MAIL FROM:<{}> AUTH={}\r\n", envelope.sender, xtext(user)),
-        None => format!("MAIL FROM:<{}>\r\n", envelope.sender),
-    };
+    // The DSN parameters go on as the client gave them.
+    let mut commands = format!("MAIL FROM:<{}>{}", envelope.sender, mail_dsn_parameters(&envelope.dsn));
+    if let Some(user) = &envelope.submitter {
+        commands.push_str(&format!(" AUTH={}", xtext(user)));
+    }
+    commands.push_str("\r\n");
     for r in &envelope.recipients {
-        commands.push_str(&format!("RCPT TO:<{}>\r\n", r.address));
+        commands.push_str(&format!("RCPT TO:<{}>{}\r\n", r.address, rcpt_dsn_parameters(&r.dsn)));
     }
     commands.push_str("DATA\r\n");
     peer.get_mut().write_all(commands.as_bytes()).await?;
@@ -92,6 +95,14 @@ async fn expect(peer: &mut BufReader<TcpStream>, code: u16) -> std::io::Result<(
 
 /// One (possibly multi-line) reply: its code and its last line.
 pub(super) async fn read_reply<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io::Result<(u16, String)> {
+    let (code, mut lines) = read_reply_lines(peer).await?;
+    Ok((code, lines.pop().unwrap_or_default()))
+}
+
+/// One (possibly multi-line) reply: its code and every line (an EHLO
+/// reply's extensions).
+pub(super) async fn read_reply_lines<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io::Result<(u16, Vec<String>)> {
+    let mut lines = Vec::new();
     loop {
         let mut line = String::new();
         if peer.read_line(&mut line).await? == 0 {
@@ -100,14 +111,41 @@ pub(super) async fn read_reply<R: AsyncBufRead + Unpin>(peer: &mut R) -> std::io
         let line = line.trim_end().to_string();
         let code =
             line.get(..3).and_then(|c| c.parse::<u16>().ok()).ok_or_else(|| std::io::Error::other("bad reply"))?;
-        if line.as_bytes().get(3) != Some(&b'-') {
-            return Ok((code, line));
+        let last = line.as_bytes().get(3) != Some(&b'-');
+        lines.push(line);
+        if last {
+            return Ok((code, lines));
         }
     }
 }
 
-/// RFC 3461's xtext, as AUTH= carries a mailbox: `+`, `=` and what is
-/// not printable ASCII as `+HH`.
+/// ` RET=... ENVID=...` as MAIL FROM carries them (empty when the sender
+/// gave neither).
+pub(super) fn mail_dsn_parameters(dsn: &MessageDsn) -> String {
+    let mut out = String::new();
+    if !dsn.ret.is_empty() {
+        out.push_str(&format!(" RET={}", dsn.ret));
+    }
+    if !dsn.envid.is_empty() {
+        out.push_str(&format!(" ENVID={}", xtext(&dsn.envid)));
+    }
+    out
+}
+
+/// ` NOTIFY=... ORCPT=rfc822;...` as RCPT TO carries them.
+pub(super) fn rcpt_dsn_parameters(dsn: &RecipientDsn) -> String {
+    let mut out = String::new();
+    if let Some(words) = dsn.notify_keywords() {
+        out.push_str(&format!(" NOTIFY={words}"));
+    }
+    if !dsn.orcpt.is_empty() {
+        out.push_str(&format!(" ORCPT=rfc822;{}", xtext(&dsn.orcpt)));
+    }
+    out
+}
+
+/// RFC 3461's xtext, as AUTH=, ENVID= and ORCPT= carry text: `+`, `=`
+/// and what is not printable ASCII as `+HH`.
 fn xtext(text: &str) -> String {
     text.bytes()
         .map(|b| {

@@ -21,9 +21,9 @@
 mod commands;
 mod context;
 mod delivery;
+pub mod dsn;
 mod handoff;
 mod log_age;
-pub mod ndr;
 mod outbound;
 mod session;
 pub mod texts;

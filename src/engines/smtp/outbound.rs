@@ -13,6 +13,11 @@
 //! remote server accepted the data, so a crash may send a message twice,
 //! never lose it (SMTP's own at-least-once).
 //!
+//! DSN (RFC 3461): a smart host that offers it is handed the sender's
+//! RET, ENVID, NOTIFY and ORCPT and notifies; one that does not is handed
+//! none, and a recipient that asked NOTIFY=SUCCESS is told from here that
+//! its message was relayed (`dsn.rs`).
+//!
 //! The connector is chosen again at each attempt by the recipient's domain
 //! (a connector changed or removed meanwhile is followed); with none left,
 //! the recipient waits as after a temporary failure.
@@ -27,8 +32,9 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::context::Queue;
-use super::delivery::{blocking, fail_and_report, read_settings, with_raw};
-use super::handoff::{dot_stuffed, read_reply};
+use super::delivery::{blocking, fail_and_report, notices, read_settings, with_raw};
+use super::dsn::Action;
+use super::handoff::{dot_stuffed, mail_dsn_parameters, rcpt_dsn_parameters, read_reply, read_reply_lines};
 use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
@@ -121,12 +127,12 @@ async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
         groups.entry(key).or_insert_with(|| (raw, connector, Vec::new())).2.push(pending);
     }
     for (_, (raw, connector, recipients)) in groups {
-        let outcomes = match &connector {
+        let sent = match &connector {
             Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw, &p.log).await,
-            None => vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()],
+            None => Sent { outcomes: vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()], dsn: false },
         };
         let name = connector.as_ref().map(|c| c.name.as_str()).unwrap_or_default();
-        record(p, name, recipients, &raw, outcomes, retry).await?;
+        record(p, name, recipients, &raw, sent, retry).await?;
     }
     Ok(n)
 }
@@ -140,21 +146,35 @@ const NO_CONNECTOR: &str = "451 4.4.0 A matching connector cannot be found to ro
 /// Exchange's text when the connector's MaxMessageSize is exceeded.
 const TOO_BIG_FOR_ROUTE: &str = "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route";
 
+/// How one SMTP transaction went: each recipient's outcome, and whether
+/// the smart host took the DSN requests (it offered DSN), so that it, not
+/// this server, tells the sender of the delivery.
+struct Sent {
+    outcomes: Vec<Outcome>,
+    dsn: bool,
+}
+
 async fn record(
     p: &Parts,
     connector: &str,
     recipients: Vec<PendingDelivery>,
     raw: &[u8],
-    outcomes: Vec<Outcome>,
+    result: Sent,
     retry: i64,
 ) -> Result<(), MailError> {
     let recipients_sender = recipients.first().map(|r| r.sender.clone());
     let mut sent = Vec::new();
     let mut failed = Vec::new();
+    let mut relayed = Vec::new();
     let mut deferred: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
-    for (r, outcome) in recipients.into_iter().zip(outcomes) {
+    for (r, outcome) in recipients.into_iter().zip(result.outcomes) {
         match outcome {
-            Outcome::Sent => sent.push((r.message_id, r.recipient.address)),
+            Outcome::Sent => {
+                sent.push((r.message_id, r.recipient.address.clone()));
+                if !result.dsn && r.recipient.dsn.wants_success() {
+                    relayed.push((r, raw.to_vec(), String::new()));
+                }
+            }
             Outcome::Failed(reply) => failed.push((r, raw.to_vec(), reply)),
             Outcome::Deferred(reply) => deferred.entry(reply).or_default().push((r.message_id, r.recipient.address)),
         }
@@ -163,8 +183,12 @@ async fn record(
         let sender = recipients_sender.unwrap_or_default();
         let about = track::About { internal_id: *internal_id, sender: &sender, raw };
         let event = track::sent(&p.server, &about, connector, sent.iter().map(|(_, a)| a.clone()).collect());
-        blocking(&p.queue, move |db| db.delivered_all(&sent)).await?;
+        let (reports, events) = notices(&p.directory, &p.server, Action::Relayed, relayed).await?;
+        blocking(&p.queue, move |db| db.delivered_all(&sent, &reports)).await?;
         p.queue.tracking.write(&event);
+        for e in &events {
+            p.queue.tracking.write(e);
+        }
     }
     let next = crate::store::clock::now_unix() + retry;
     for (reply, which) in deferred {
@@ -181,9 +205,9 @@ async fn send_message(
     recipients: &[PendingDelivery],
     raw: &[u8],
     log: &Arc<ProtocolLog>,
-) -> Vec<Outcome> {
+) -> Sent {
     if c.max_message_size.is_some_and(|max| raw.len() as u64 > max) {
-        return vec![Outcome::Failed(TOO_BIG_FOR_ROUTE.to_string()); recipients.len()];
+        return Sent { outcomes: vec![Outcome::Failed(TOO_BIG_FOR_ROUTE.to_string()); recipients.len()], dsn: false };
     }
     let helo = c.fqdn.as_deref().unwrap_or(fqdn);
     let mut last = String::from("no smart host");
@@ -213,7 +237,7 @@ async fn send_message(
         let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await;
         peer.log.note(Event::Disconnect, "");
         match attempt {
-            Ok(Ok(outcomes)) => return outcomes,
+            Ok(Ok(sent)) => return sent,
             Ok(Err(e)) => last = format!("{endpoint} ({e})"),
             Err(_) => last = format!("{endpoint} (timed out)"),
         }
@@ -224,7 +248,7 @@ async fn send_message(
          alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all \
          alternate hosts. The last endpoint attempted was {last}"
     );
-    vec![Outcome::Deferred(reply); recipients.len()]
+    Sent { outcomes: vec![Outcome::Deferred(reply); recipients.len()], dsn: false }
 }
 
 /// What a reply other than success means for a recipient: 5xx fails it,
@@ -234,8 +258,8 @@ fn refused(code: u16, reply: &str) -> Outcome {
 }
 
 /// A refusal that settles all `n` recipients at once (HELO, MAIL).
-fn settled(code: u16, reply: &str, n: usize) -> Vec<Outcome> {
-    vec![refused(code, reply); n]
+fn settled(code: u16, reply: &str, n: usize) -> Sent {
+    Sent { outcomes: vec![refused(code, reply); n], dsn: false }
 }
 
 /// A smart host's connection, with the send log of what is said on it.
@@ -262,23 +286,30 @@ impl Peer {
         self.log.note(Event::Received, &reply);
         Ok((code, reply))
     }
+
+    /// A reply's every line (EHLO's extensions).
+    async fn hear_all(&mut self) -> std::io::Result<(u16, Vec<String>)> {
+        let (code, lines) = read_reply_lines(&mut self.stream).await?;
+        for line in &lines {
+            self.log.note(Event::Received, line);
+        }
+        Ok((code, lines))
+    }
 }
 
 /// One SMTP transaction. An error (the connection broke, a reply made no
 /// sense) before any recipient is settled lets the next smart host try.
-async fn session(
-    peer: &mut Peer,
-    helo: &str,
-    recipients: &[PendingDelivery],
-    raw: &[u8],
-) -> std::io::Result<Vec<Outcome>> {
+async fn session(peer: &mut Peer, helo: &str, recipients: &[PendingDelivery], raw: &[u8]) -> std::io::Result<Sent> {
     let n = recipients.len();
     let (code, reply) = peer.hear().await?;
     if code != 220 {
         return Err(std::io::Error::other(reply));
     }
     peer.say(&format!("EHLO {helo}")).await?;
-    let (code, _) = peer.hear().await?;
+    let (code, extensions) = peer.hear_all().await?;
+    // DSN requests go on only to a server that offers DSN (RFC 3461).
+    let dsn =
+        code == 250 && extensions.iter().skip(1).any(|l| l.get(4..).is_some_and(|e| e.eq_ignore_ascii_case("DSN")));
     if code != 250 {
         peer.say(&format!("HELO {helo}")).await?;
         let (code, reply) = peer.hear().await?;
@@ -287,7 +318,11 @@ async fn session(
         }
     }
     let sender = recipients.first().map(|r| r.sender.as_str()).unwrap_or_default();
-    peer.say(&format!("MAIL FROM:<{sender}>")).await?;
+    let mail_params = match recipients.first() {
+        Some(r) if dsn => mail_dsn_parameters(&r.dsn),
+        _ => String::new(),
+    };
+    peer.say(&format!("MAIL FROM:<{sender}>{mail_params}")).await?;
     let (code, reply) = peer.hear().await?;
     if code != 250 {
         quit(peer).await;
@@ -295,7 +330,8 @@ async fn session(
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     for (i, r) in recipients.iter().enumerate() {
-        peer.say(&format!("RCPT TO:<{}>", r.recipient.address)).await?;
+        let params = if dsn { rcpt_dsn_parameters(&r.recipient.dsn) } else { String::new() };
+        peer.say(&format!("RCPT TO:<{}>{params}", r.recipient.address)).await?;
         let (code, reply) = peer.hear().await?;
         if !(200..300).contains(&code) {
             outcomes[i] = Some(refused(code, &reply));
@@ -317,7 +353,8 @@ async fn session(
         }
     }
     quit(peer).await;
-    Ok(outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Deferred(String::new()))).collect())
+    let outcomes = outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Deferred(String::new()))).collect();
+    Ok(Sent { outcomes, dsn })
 }
 
 async fn quit(peer: &mut Peer) {

@@ -3,6 +3,7 @@
 //! each through its module in `commands/`, reads DATA, and says goodbye
 //! (`421`) when the service stops.
 
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use super::texts;
 use crate::engines::net::listener::{Connection, PreAuth, SessionHandler, stopped};
 use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::net::{ListenerKind, ServerStream};
+use crate::store::queue::{MessageDsn, RecipientDsn};
 use crate::store::transport::ReceiveConnector;
 use crate::store::{Mailbox, ProtocolLoggingLevel};
 
@@ -58,6 +60,8 @@ pub struct Accepted {
     /// The send connector that carries it out (its row number); 0 for a
     /// mailbox.
     pub connector: i64,
+    /// NOTIFY and ORCPT.
+    pub dsn: RecipientDsn,
 }
 
 /// MAIL FROM to the end of DATA.
@@ -68,6 +72,8 @@ pub struct Envelope {
     /// Who submitted it, when the client logged on: the Frontend Transport
     /// passes it on at the hand-off (MAIL FROM's AUTH=, RFC 4954).
     pub submitter: Option<String>,
+    /// RET and ENVID.
+    pub dsn: MessageDsn,
     /// The text received so far by BDAT (CHUNKING, RFC 3030); None until
     /// the first chunk. Emptied, and `chunks_too_big` set, once it passes
     /// the connector's MaxMessageSize.
@@ -216,7 +222,7 @@ impl Session {
                     commands::dispatch(self, request).await
                 }
                 Some(Err(line)) => {
-                    self.reply(line);
+                    self.reply(&line);
                     Next::Continue
                 }
                 None => {
@@ -267,7 +273,7 @@ impl Session {
     }
 
     /// The next complete command in the input, or None when more is needed.
-    fn next_request(&mut self) -> Option<Result<Request<String>, &'static str>> {
+    fn next_request(&mut self) -> Option<Result<Request<String>, Cow<'static, str>>> {
         if self.input.is_empty() {
             return None;
         }
@@ -279,11 +285,12 @@ impl Session {
         match parsed {
             Ok(r) => Some(Ok(r)),
             Err(ParseError::NeedsMoreData { .. }) => None,
-            Err(ParseError::UnknownCommand) => Some(Err(texts::UNRECOGNIZED)),
-            Err(ParseError::InvalidSenderAddress) => Some(Err(texts::INVALID_SENDER)),
-            Err(ParseError::InvalidRecipientAddress) => Some(Err(texts::INVALID_RECIPIENT)),
-            Err(ParseError::ResponseTooLong) => Some(Err(texts::LINE_TOO_LONG)),
-            Err(_) => Some(Err(texts::INVALID_ARGUMENTS)),
+            Err(ParseError::UnknownCommand) => Some(Err(texts::UNRECOGNIZED.into())),
+            Err(ParseError::InvalidSenderAddress) => Some(Err(texts::INVALID_SENDER.into())),
+            Err(ParseError::InvalidRecipientAddress) => Some(Err(texts::INVALID_RECIPIENT.into())),
+            Err(ParseError::ResponseTooLong) => Some(Err(texts::LINE_TOO_LONG.into())),
+            Err(ParseError::UnsupportedParameter { param }) => Some(Err(texts::unsupported_option(&param).into())),
+            Err(_) => Some(Err(texts::INVALID_ARGUMENTS.into())),
         }
     }
 

@@ -24,6 +24,12 @@ pub const START_TLS: &str = "220 2.0.0 SMTP server ready";
 pub const UNRECOGNIZED: &str = "500 5.3.3 Unrecognized command";
 pub const LINE_TOO_LONG: &str = "500 5.3.3 Unrecognized command";
 pub const INVALID_ARGUMENTS: &str = "501 5.5.4 Invalid arguments";
+
+/// A MAIL FROM or RCPT TO parameter of an extension this server does not
+/// offer (RFC 5321's 555; unconfirmed text).
+pub fn unsupported_option(name: &str) -> String {
+    format!("555 5.5.4 Unsupported option: {name}")
+}
 pub const INVALID_SENDER: &str = "501 5.1.7 Invalid address";
 pub const INVALID_RECIPIENT: &str = "501 5.1.3 Invalid address";
 pub const SEND_HELLO_FIRST: &str = "503 5.5.2 Send hello first";

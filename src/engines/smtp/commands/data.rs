@@ -8,7 +8,7 @@ use super::super::{handoff, texts, track};
 use crate::engines::net::EngineRole;
 use crate::engines::net::protolog::Event;
 use crate::store::header::header_value;
-use crate::store::queue::QueuedRecipient;
+use crate::store::queue::{NewQueued, QueuedRecipient};
 use crate::store::tracking::TrackingEvent;
 
 pub fn start(s: &mut Session) -> Next {
@@ -67,6 +67,7 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
             address: r.address.clone(),
             mailbox_guid: r.mailbox_guid.clone(),
             connector: r.connector,
+            dsn: r.dsn.clone(),
         })
         .collect();
     let leaves = recipients.iter().any(|r| r.connector != 0);
@@ -79,12 +80,18 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         &s.connector.name,
         recipients.iter().map(|r| r.address.clone()).collect(),
     );
-    let sender = envelope.sender.clone();
-    let guid = crate::store::new_guid();
+    let queued = NewQueued {
+        guid: crate::store::new_guid(),
+        sender: envelope.sender.clone(),
+        recipients,
+        received: crate::store::clock::now_unix(),
+        raw: message,
+        dsn: envelope.dsn.clone(),
+    };
     let db = queue.db.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
-        db.enqueue(&guid, &sender, &recipients, crate::store::clock::now_unix(), &message)
+        db.enqueue(&queued)
     })
     .await;
     match stored {

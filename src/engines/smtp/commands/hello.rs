@@ -9,6 +9,7 @@ pub fn ehlo(s: &mut Session, host: String) -> Next {
     let mut lines = vec![format!("{} Hello [{}]", s.connector.fqdn, s.peer.ip())];
     lines.push(format!("SIZE {}", s.connector.max_message_size));
     lines.push("PIPELINING".into());
+    lines.push("DSN".into());
     lines.push("ENHANCEDSTATUSCODES".into());
     if !s.is_tls() && s.connector.has_auth("Tls") {
         lines.push("STARTTLS".into());

@@ -1,11 +1,17 @@
 //! MAIL FROM: starts a transaction. The declared SIZE is checked against
 //! the connector's MaxMessageSize; an authenticated sender must be one of
-//! the user's own addresses (Exchange's SendAs rule).
+//! the user's own addresses (Exchange's SendAs rule). RET and ENVID (DSN,
+//! RFC 3461) are kept for the reports; a parameter of an extension not
+//! offered is refused by name.
 
-use smtp_proto::MailFrom;
+use smtp_proto::{
+    MAIL_BODY_7BIT, MAIL_BODY_8BITMIME, MAIL_BODY_BINARYMIME, MAIL_BY_NOTIFY, MAIL_BY_RETURN, MAIL_BY_TRACE,
+    MAIL_CONPERM, MAIL_REQUIRETLS, MAIL_RET_FULL, MAIL_RET_HDRS, MAIL_SMTPUTF8, MailFrom,
+};
 
 use super::super::session::{Envelope, Next, Session};
 use super::super::texts;
+use crate::store::queue::MessageDsn;
 use crate::store::storage_limit_status;
 
 pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
@@ -19,6 +25,10 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
     }
     if s.user.is_none() && !s.anonymous_allowed() {
         s.reply(texts::NOT_AUTHENTICATED);
+        return Next::Continue;
+    }
+    if let Some(name) = unsupported(&from) {
+        s.reply(&texts::unsupported_option(name));
         return Next::Continue;
     }
     if from.size as u64 > s.connector.max_message_size {
@@ -48,10 +58,47 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         s.connector = c;
     }
     let submitter = s.user.as_ref().map(|u| u.primary_smtp.clone());
-    s.envelope =
-        Some(Envelope { sender: from.address, recipients: Vec::new(), submitter, chunks: None, chunks_too_big: false });
+    let ret = match from.flags & (MAIL_RET_FULL | MAIL_RET_HDRS) {
+        MAIL_RET_FULL => "FULL",
+        MAIL_RET_HDRS => "HDRS",
+        _ => "",
+    };
+    let dsn = MessageDsn { ret: ret.into(), envid: from.env_id.unwrap_or_default() };
+    s.envelope = Some(Envelope {
+        sender: from.address,
+        recipients: Vec::new(),
+        submitter,
+        dsn,
+        chunks: None,
+        chunks_too_big: false,
+    });
     s.reply(texts::SENDER_OK);
     Next::Continue
+}
+
+/// The first parameter MAIL FROM carries that no extension this server
+/// offers defines (EHLO lists SIZE, 8BITMIME, DSN, AUTH and no others
+/// that take MAIL parameters).
+fn unsupported(from: &MailFrom<String>) -> Option<&'static str> {
+    let offered = MAIL_BODY_7BIT | MAIL_BODY_8BITMIME | MAIL_RET_FULL | MAIL_RET_HDRS;
+    let flags = from.flags & !offered;
+    [
+        (MAIL_BODY_BINARYMIME, "BODY=BINARYMIME"),
+        (MAIL_SMTPUTF8, "SMTPUTF8"),
+        (MAIL_REQUIRETLS, "REQUIRETLS"),
+        (MAIL_CONPERM, "CONPERM"),
+        (MAIL_BY_NOTIFY | MAIL_BY_RETURN | MAIL_BY_TRACE, "BY"),
+    ]
+    .into_iter()
+    .find(|(bits, _)| flags & bits != 0)
+    .map(|(_, name)| name)
+    .or(from.trans_id.as_ref().map(|_| "TRANSID"))
+    .or(from.solicit.as_ref().map(|_| "SOLICIT"))
+    .or(from.mtrk.as_ref().map(|_| "MTRK"))
+    .or((from.by != 0).then_some("BY"))
+    .or((from.hold_for != 0).then_some("HOLDFOR"))
+    .or((from.hold_until != 0).then_some("HOLDUNTIL"))
+    .or((from.mt_priority != 0).then_some("MT-PRIORITY"))
 }
 
 /// ProhibitSendQuota reached: the user may not send (receiving goes on

@@ -7,12 +7,12 @@
 //! either way only when a send connector carries the domain, else it is a
 //! relay refused.
 
-use smtp_proto::RcptTo;
+use smtp_proto::{RCPT_NOTIFY_DELAY, RCPT_NOTIFY_FAILURE, RCPT_NOTIFY_NEVER, RCPT_NOTIFY_SUCCESS, RcptTo};
 
 use super::super::session::{Accepted, Next, Session};
 use super::super::texts;
 use crate::engines::net::EngineRole;
-use crate::store::queue::UNROUTED;
+use crate::store::queue::{NOTIFY_DELAY, NOTIFY_FAILURE, NOTIFY_NEVER, NOTIFY_SUCCESS, RecipientDsn, UNROUTED};
 use crate::store::storage_limit_status;
 use crate::store::transport::Recipient;
 
@@ -25,6 +25,13 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
         s.reply(texts::TOO_MANY_RECIPIENTS);
         return Next::Continue;
     }
+    let dsn = match dsn_of(&to) {
+        Ok(dsn) => dsn,
+        Err(name) => {
+            s.reply(&texts::unsupported_option(name));
+            return Next::Continue;
+        }
+    };
     let address = to.address.clone();
     let resolved = s.shared.directory.with_store(move |st| st.resolve_recipient(&address)).await;
     let line = match resolved {
@@ -37,7 +44,7 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                 let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd);
                 let keep = forward.as_ref().is_none_or(|(_, and_deliver)| *and_deliver);
                 if keep && let Some(e) = s.envelope.as_mut() {
-                    e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0 });
+                    e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0, dsn });
                 }
                 if let Some((target, _)) = forward {
                     let accepted = forwarded(s, target).await;
@@ -51,8 +58,8 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
             }
         }
         Ok(Recipient::NotFound) => texts::RECIPIENT_NOT_FOUND,
-        Ok(Recipient::Relay) => route_out(s, to.address).await,
-        Ok(Recipient::NotAccepted) if s.handoff || s.user.is_some() => route_out(s, to.address).await,
+        Ok(Recipient::Relay) => route_out(s, to.address, dsn).await,
+        Ok(Recipient::NotAccepted) if s.handoff || s.user.is_some() => route_out(s, to.address, dsn).await,
         Ok(Recipient::NotAccepted) => texts::UNABLE_TO_RELAY,
         Err(_) => texts::STORE_UNAVAILABLE,
     };
@@ -81,18 +88,42 @@ async fn forwarded(s: &Session, target: String) -> Accepted {
         })
         .await;
     let (mailbox_guid, connector) = resolved.unwrap_or((String::new(), UNROUTED));
-    Accepted { address, mailbox_guid, connector }
+    // The forwarded copy asks for no notification of its own: the sender
+    // named the mailbox, not this address.
+    Accepted { address, mailbox_guid, connector, dsn: RecipientDsn::default() }
+}
+
+/// NOTIFY and ORCPT (DSN, RFC 3461); the name of a parameter of an
+/// extension not offered (CONNEG, RRVS).
+fn dsn_of(to: &RcptTo<String>) -> Result<RecipientDsn, &'static str> {
+    let notify_bits = RCPT_NOTIFY_SUCCESS | RCPT_NOTIFY_FAILURE | RCPT_NOTIFY_DELAY | RCPT_NOTIFY_NEVER;
+    if to.flags & !notify_bits != 0 {
+        return Err(if to.rrvs != 0 { "RRVS" } else { "CONNEG" });
+    }
+    if to.rrvs != 0 {
+        return Err("RRVS");
+    }
+    let notify = [
+        (RCPT_NOTIFY_SUCCESS, NOTIFY_SUCCESS),
+        (RCPT_NOTIFY_FAILURE, NOTIFY_FAILURE),
+        (RCPT_NOTIFY_DELAY, NOTIFY_DELAY),
+        (RCPT_NOTIFY_NEVER, NOTIFY_NEVER),
+    ]
+    .into_iter()
+    .filter(|(flag, _)| to.flags & flag != 0)
+    .fold(0, |bits, (_, bit)| bits | bit);
+    Ok(RecipientDsn { notify, orcpt: to.orcpt.clone().unwrap_or_default() })
 }
 
 /// A recipient outside the organization: accepted when a send connector
 /// carries its domain, queued for that connector.
-async fn route_out(s: &mut Session, address: String) -> &'static str {
+async fn route_out(s: &mut Session, address: String, dsn: RecipientDsn) -> &'static str {
     let wanted = address.clone();
     let routed = s.shared.directory.with_store(move |st| st.send_connector_for(&wanted)).await;
     match routed {
         Ok(Some(connector)) => {
             if let Some(e) = s.envelope.as_mut() {
-                e.recipients.push(Accepted { address, mailbox_guid: String::new(), connector });
+                e.recipients.push(Accepted { address, mailbox_guid: String::new(), connector, dsn });
             }
             texts::RECIPIENT_OK
         }
