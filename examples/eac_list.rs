@@ -137,7 +137,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("build the binary first: cargo build --release")?;
     let dir = tempfile::tempdir()?;
     let store_path = dir.path().join("store.db");
-    let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
+    let options =
+        CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()), ..Default::default() };
     let mut store = Store::open_or_create(&store_path, &options)?;
     let began = Instant::now();
     let hash = password::hash(PASSWORD)?;

@@ -108,11 +108,12 @@ fn main() {
     let (plain, ssl, proxy) = (free_port(), free_port(), free_port());
     let mut store = Store::open_or_create(
         &store_path,
-        &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) },
+        &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()), ..Default::default() },
     )
     .expect("store");
     let mut s = store.protocol_settings(Protocol::Imap4).expect("settings");
     let hash = password::hash(PASSWORD).expect("hash");
+    let server = store.server().guid.clone();
     let mailbox = store
         .write(|tx| {
             s.unencrypted_or_tls_bindings = vec![format!("127.0.0.1:{plain}")];
@@ -121,7 +122,7 @@ fn main() {
             s.login_type = LoginType::PlainTextLogin;
             s.max_connection_from_single_ip = 100_000;
             s.max_connections_per_user = 100_000;
-            Store::save_protocol_settings(tx, &s)?;
+            Store::save_protocol_settings(tx, &server, &s)?;
             Store::insert_mailbox(
                 tx,
                 &NewMailbox {

@@ -57,8 +57,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     settings.login_type = LoginType::PlainTextLogin;
     settings.max_connections_per_user = 1000;
     let hash = password::hash(PASSWORD)?;
+    let server = store.server().guid.clone();
     let mailbox = store.write(|tx| {
-        Store::save_protocol_settings(tx, &settings)?;
+        Store::save_protocol_settings(tx, &server, &settings)?;
         Store::insert_mailbox(
             tx,
             &NewMailbox {

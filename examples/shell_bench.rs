@@ -65,7 +65,11 @@ fn main() {
     {
         let mut store = Store::open_or_create(
             &store_path,
-            &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) },
+            &CreateOptions {
+                server_name: Some("CAS01".into()),
+                domain: Some("contoso.com".into()),
+                ..Default::default()
+            },
         )
         .expect("store");
         store

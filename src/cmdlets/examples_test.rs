@@ -70,7 +70,11 @@ fn every_help_example_runs_without_error() {
             n += 1;
             let store = dir.path().join(format!("example-{n}.db"));
             let errors = Rc::new(RefCell::new(String::new()));
-            let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
+            let options = CreateOptions {
+                server_name: Some("CAS01".into()),
+                domain: Some("contoso.com".into()),
+                ..Default::default()
+            };
             let mut cx = Session::new(
                 store,
                 options,

@@ -30,6 +30,7 @@ mod content;
 mod convert_csv;
 mod convert_json;
 mod date;
+mod exchange_server;
 mod expression;
 mod file_encoding;
 mod foreach_object;
@@ -123,6 +124,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(secure_string::definitions());
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
+    defs.extend(exchange_server::definitions());
     defs.extend(content::definitions());
     defs.extend(date::definitions());
     defs.extend(item::definitions());

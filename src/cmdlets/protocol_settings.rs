@@ -631,9 +631,13 @@ pub fn settings_object(p: &ProtocolCmdlets, s: &ProtocolSettings, server: &Serve
     object(p.type_name, props)
 }
 
-/// The server named by -Identity / -Server must be this one.
+/// The server named by -Identity / -Server (`MBX01`, its FQDN, or
+/// `MBX01\1`), any server of the organization; this server when neither
+/// is given.
 fn check_server(cx: &mut Session, args: &Args) -> Result<ServerInfo> {
-    let server = cx.store()?.server().clone();
+    let store = cx.store()?;
+    let this = store.server().clone();
+    let mut server = this.clone();
     for key in ["Identity", "Server"] {
         if let Some(v) = args.get(key) {
             let named = match v {
@@ -641,9 +645,16 @@ fn check_server(cx: &mut Session, args: &Args) -> Result<ServerInfo> {
                 other => other.to_text(),
             };
             let bare = named.split('\\').next().unwrap_or("");
-            if !bare.eq_ignore_ascii_case(&server.name) && !bare.eq_ignore_ascii_case(&server.fqdn) {
-                return Err(ErrorRecord::object_not_found(&named, &server.fqdn).into());
-            }
+            let Some(found) = store.exchange_server(bare).map_err(store_err)? else {
+                return Err(ErrorRecord::object_not_found(&named, &this.fqdn).into());
+            };
+            server = ServerInfo {
+                name: found.name,
+                fqdn: found.fqdn,
+                domain: this.domain.clone(),
+                guid: found.guid,
+                created: found.created,
+            };
         }
     }
     Ok(server)
@@ -652,8 +663,8 @@ fn check_server(cx: &mut Session, args: &Args) -> Result<ServerInfo> {
 pub fn get(p: &ProtocolCmdlets, args: &Args, cx: &mut Session, out: &mut Output) -> Result<()> {
     let server = check_server(cx, args)?;
     let store = cx.store()?;
-    let settings = store.protocol_settings(p.protocol).map_err(store_err)?;
-    let changed = store.protocol_settings_changed(p.protocol).map_err(store_err)?;
+    let settings = store.protocol_settings_of(&server.guid, p.protocol).map_err(store_err)?;
+    let changed = store.protocol_settings_changed(&server.guid, p.protocol).map_err(store_err)?;
     out.emit(cx, settings_object(p, &settings, &server, changed))
 }
 
@@ -672,7 +683,7 @@ pub fn set(p: &ProtocolCmdlets, args: &Args, cx: &mut Session) -> Result<()> {
     let outcome = cx
         .store()?
         .write(|tx| {
-            let current = Store::protocol_settings_for_update(tx, p.protocol)?;
+            let current = Store::protocol_settings_for_update(tx, &server.guid, p.protocol)?;
             let mut next = current.clone();
             let mut changed = Vec::new();
             for st in SETTINGS.iter().filter(|st| if imap { st.on.0 } else { st.on.1 }) {
@@ -693,7 +704,7 @@ pub fn set(p: &ProtocolCmdlets, args: &Args, cx: &mut Session) -> Result<()> {
             if changed.is_empty() {
                 return Ok(Ok(false));
             }
-            Store::save_protocol_settings(tx, &next)?;
+            Store::save_protocol_settings(tx, &server.guid, &next)?;
             audit(tx, &user, args, &identity, changed)?;
             Ok(Ok(true))
         })

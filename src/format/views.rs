@@ -52,6 +52,7 @@ const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String
     ColumnSpec { label, property: label, width: Some(width), align: Some(true), cell: Some(cell) }
 }
 
+pub const EXCHANGE_SERVER: &str = "Microsoft.Exchange.Data.Directory.Management.ExchangeServer";
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
 pub const MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.Mailbox";
 pub const MAILBOX_STATISTICS: &str = "Microsoft.Exchange.Management.MapiTasks.Presentation.MailboxStatistics";
@@ -110,6 +111,16 @@ static PROTOCOL_TABLE: [ColumnSpec; 4] = [
     col("SSLBindings", "SSLBindings", 25),
     col("LoginType", "LoginType", 19),
     auto("X509CertificateName", "X509CertificateName"),
+];
+
+/// Exchange's `Get-ExchangeServer`: Name, Site, ServerRole, Edition,
+/// AdminDisplayVersion.
+static EXCHANGE_SERVER_TABLE: [ColumnSpec; 5] = [
+    auto("Name", "Name"),
+    auto("Site", "Site"),
+    auto("ServerRole", "ServerRole"),
+    auto("Edition", "Edition"),
+    auto("AdminDisplayVersion", "AdminDisplayVersion"),
 ];
 
 static SERVICE_TABLE: [ColumnSpec; 3] =
@@ -349,6 +360,7 @@ pub fn default_view(o: &Object) -> View {
         TIMESPAN => View::List(&TIMESPAN_LIST),
         GUID => View::Table(&GUID_TABLE),
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
+        EXCHANGE_SERVER => View::Table(&EXCHANGE_SERVER_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
         MAILBOX_STATISTICS => View::Table(&MAILBOX_STATISTICS_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),

@@ -21,6 +21,10 @@ pub struct Options {
     pub non_interactive: bool,
     pub help: bool,
     pub version: bool,
+    /// -Setup, with -Mode and -Roles (`hosts::setup`).
+    pub setup: bool,
+    pub mode: Option<String>,
+    pub roles: Option<String>,
 }
 
 const USAGE: &str = "Usage: mailsh [-Store PATH] [-ServerName NAME] [-Domain DOMAIN] [-NoProfile] [-NonInteractive]
@@ -38,6 +42,12 @@ const USAGE: &str = "Usage: mailsh [-Store PATH] [-ServerName NAME] [-Domain DOM
   -Replay PATH...    replay .ps1 transcripts (files or folders) and compare their output
   -Update            with -Replay: rewrite the expected output of failing transcripts
   -NonInteractive    never prompt: a missing mandatory parameter is an error
+
+       mailsh -Setup -Mode Install -Roles ClientAccess,Mailbox -ServerName NAME -Store postgresql://...
+       mailsh -Setup -Mode Uninstall -ServerName NAME -Store postgresql://...
+
+  -Setup             adds this server to the organization whose directory is on
+                     PostgreSQL (the first one creates it), or takes it out
 ";
 
 /// Parses mailsh's arguments; parameter names are case-insensitive and may
@@ -59,7 +69,13 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
         "OutputFormat",
         "Help",
         "Version",
+        "Setup",
+        "Mode",
+        "Roles",
     ];
+    // Setup's own are taken only in full, so that the short forms admins
+    // type (-f for -File, -se for -ServerName) keep their meaning.
+    let whole_only = ["Setup", "Mode", "Roles"];
     let mut o = Options::default();
     let mut i = 0;
     while i < args.len() {
@@ -84,7 +100,11 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             continue;
         }
         let lower = flag.to_ascii_lowercase();
-        let matches: Vec<&str> = names.iter().copied().filter(|n| n.to_ascii_lowercase().starts_with(&lower)).collect();
+        let matches: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !whole_only.contains(n) && n.to_ascii_lowercase().starts_with(&lower))
+            .collect();
         let name = match (names.iter().find(|n| n.eq_ignore_ascii_case(flag)), matches.as_slice()) {
             (Some(exact), _) => *exact,
             (None, [one]) => *one,
@@ -120,6 +140,9 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "Help" => o.help = true,
             "Version" => o.version = true,
+            "Setup" => o.setup = true,
+            "Mode" => o.mode = Some(value()?),
+            "Roles" => o.roles = Some(value()?),
             _ => {}
         }
         i += 1;
@@ -143,6 +166,7 @@ pub fn create_options(o: &Options) -> CreateOptions {
     CreateOptions {
         server_name: o.server_name.clone().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty())),
         domain: o.domain.clone().or_else(|| std::env::var("MAILSH_DOMAIN").ok().filter(|s| !s.is_empty())),
+        roles: None,
     }
 }
 
@@ -195,6 +219,9 @@ fn run(args: &[String]) -> i32 {
         return 0;
     }
     let store = o.store.clone().unwrap_or_else(default_store_path);
+    if o.setup {
+        return super::setup::run(&o, &store);
+    }
     if !o.replay.is_empty() {
         return super::replay::run(&o.replay, o.update);
     }

@@ -17,4 +17,5 @@ pub mod repl;
 pub mod replay;
 pub mod services_hook;
 pub mod session;
+mod setup;
 mod tab_cycle;

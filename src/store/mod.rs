@@ -28,6 +28,7 @@ pub mod queue;
 pub mod role_groups;
 mod schema;
 pub mod send_connectors;
+pub mod servers;
 pub mod services;
 pub mod tracking;
 pub mod transport;
@@ -61,8 +62,11 @@ pub struct ServerInfo {
 /// What a store is created with on first use.
 #[derive(Debug, Clone, Default)]
 pub struct CreateOptions {
+    /// Given (-ServerName, $MAILSH_SERVER), or None: the host's name.
     pub server_name: Option<String>,
     pub domain: Option<String>,
+    /// The first server's roles (Setup's -Roles); None: both.
+    pub roles: Option<servers::Roles>,
 }
 
 pub struct Store {
@@ -157,6 +161,16 @@ impl Store {
     /// The directory on PostgreSQL: migrated, and seeded with this server
     /// when it holds none (when `create` allows).
     fn open_pg(url: &str, create: Option<&CreateOptions>) -> StoreResult<Store> {
+        let mut store = Self::open_organization(url, create)?;
+        let named = create.and_then(|o| o.server_name.as_deref());
+        store.server = this_server(&store, named)?;
+        Ok(store)
+    }
+
+    /// The directory on PostgreSQL as Setup opens it: migrated, and seeded
+    /// with the server `create` names when it holds none; the server it
+    /// answers for is the organization's first, whichever server this is.
+    pub fn open_organization(url: &str, create: Option<&CreateOptions>) -> StoreResult<Store> {
         let pg = pg::Pg::connect(url)?;
         pg.migrate()?;
         let server = match read_server(Sql::Pg(&pg))? {
@@ -512,6 +526,40 @@ fn read_server(db: Sql<'_>) -> StoreResult<Option<ServerInfo>> {
     }
 }
 
+/// The server a shell on a directory on PostgreSQL answers for: the one
+/// `named` (-ServerName, $MAILSH_SERVER), which Setup must have added;
+/// unnamed, the organization's only server (with several, it must be
+/// named).
+fn this_server(store: &Store, named: Option<&str>) -> StoreResult<ServerInfo> {
+    let organization = store.server.clone();
+    let refuse = |reason: String| StoreError::PgOpen { url: store.path.display().to_string(), reason };
+    let server = match named {
+        Some(name) => store.exchange_server(name)?.ok_or_else(|| {
+            refuse(format!(
+                "{name} is not a server of this organization; add it with `mailsh -Setup -Mode Install -Roles \
+                 Mailbox,ClientAccess -ServerName {name} -Store <directory>`"
+            ))
+        })?,
+        None => {
+            let mut all = store.exchange_servers()?;
+            if all.len() != 1 {
+                return Err(refuse(format!(
+                    "the organization has {} servers: name this one with -ServerName or $MAILSH_SERVER",
+                    all.len()
+                )));
+            }
+            all.remove(0)
+        }
+    };
+    Ok(ServerInfo {
+        name: server.name,
+        fqdn: server.fqdn,
+        domain: organization.domain,
+        guid: server.guid,
+        created: server.created,
+    })
+}
+
 /// This server as `CreateOptions` and the host name make it.
 fn new_server(options: &CreateOptions) -> ServerInfo {
     let host = host_name();
@@ -525,18 +573,25 @@ fn new_server(options: &CreateOptions) -> ServerInfo {
     ServerInfo { name, fqdn, domain, guid: new_guid(), created: now_unix() }
 }
 
+/// The default folder of a server's logs when its directory is on
+/// PostgreSQL (there is no store folder): `$XDG_DATA_HOME/mailsh/<server>`,
+/// else `~/.local/share/mailsh/<server>`.
+pub(in crate::store) fn server_log_root(name: &str) -> String {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("mailsh").join(name.to_lowercase()).display().to_string()
+}
+
 /// The first server of a new directory on PostgreSQL, with its protocol
 /// settings and its domain as the default accepted domain. Its logs'
 /// default folder is local to the server, as Exchange's are:
 /// `$XDG_DATA_HOME/mailsh/<server>` (else `~/.local/share/...`).
 fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
     let server = new_server(options);
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    let log_root = base.join("mailsh").join(server.name.to_lowercase()).display().to_string();
+    let log_root = server_log_root(&server.name);
     pg.begin()?;
     let done = (|| {
         if let Some(existing) = read_server(Sql::Pg(pg))? {
@@ -552,15 +607,24 @@ fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
                 server.created.into(),
             ],
         )?;
-        for protocol in [Protocol::Imap4, Protocol::Pop3] {
-            let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
-            protocol_settings_write(Sql::Pg(pg), &settings, server.created)?;
-        }
+        servers::insert(Sql::Pg(pg), &first_server(&server, options))?;
+        default_protocol_settings(Sql::Pg(pg), &server.guid, &server.fqdn, &log_root, server.created)?;
         let domain = transport::organization_domain(&server, server.created);
         transport::insert_domain(&Tx { db: Sql::Pg(pg) }, &domain)?;
         Ok(server.clone())
     })();
     pg.finish(done)
+}
+
+/// The organization's first server as Get-ExchangeServer lists it.
+fn first_server(server: &ServerInfo, options: &CreateOptions) -> servers::ExchangeServer {
+    servers::ExchangeServer {
+        name: server.name.clone(),
+        fqdn: server.fqdn.clone(),
+        roles: options.roles.unwrap_or(servers::Roles::BOTH),
+        guid: server.guid.clone(),
+        created: server.created,
+    }
 }
 
 fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreResult<ServerInfo> {
@@ -575,10 +639,8 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
         "INSERT INTO server (id, name, fqdn, domain, guid, created) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
         params![server.name, server.fqdn, server.domain, server.guid, server.created],
     )?;
-    for protocol in [Protocol::Imap4, Protocol::Pop3] {
-        let settings = ProtocolSettings::defaults(protocol, &server.fqdn, &log_root);
-        protocol_settings_write(Sql::Lite(&tx), &settings, created)?;
-    }
+    servers::insert(Sql::Lite(&tx), &first_server(&server, options))?;
+    default_protocol_settings(Sql::Lite(&tx), &server.guid, &server.fqdn, &log_root, created)?;
     tx.execute(
         "INSERT INTO owa_virtual_directory (name, internal_url, external_url, changed) VALUES ('owa (Default Web Site)', ?1, NULL, ?2)",
         params![format!("https://{}/owa", server.fqdn), created],
@@ -591,60 +653,95 @@ fn seed(conn: &mut Connection, path: &Path, options: &CreateOptions) -> StoreRes
     Ok(server)
 }
 
-fn protocol_settings_write(db: Sql<'_>, settings: &ProtocolSettings, changed: i64) -> StoreResult<()> {
+fn protocol_settings_write(
+    db: Sql<'_>,
+    server_guid: &str,
+    settings: &ProtocolSettings,
+    changed: i64,
+) -> StoreResult<()> {
     let json = serde_json::to_string(settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let name = settings.protocol.name();
     match db {
         Sql::Lite(tx) => {
             tx.execute(
-                "INSERT INTO protocol_settings (protocol, settings, changed) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
-                params![name, json, changed],
+                "INSERT INTO protocol_settings (server_guid, protocol, settings, changed) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(server_guid, protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
+                params![server_guid, name, json, changed],
             )?;
         }
         Sql::Pg(pg) => {
             pg.execute(
-                "INSERT INTO protocol_settings (protocol, settings, changed) VALUES ($1, $2, $3)
-                 ON CONFLICT (protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
-                &[name.to_string().into(), json.into(), changed.into()],
+                "INSERT INTO protocol_settings (server_guid, protocol, settings, changed) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (server_guid, protocol) DO UPDATE SET settings = excluded.settings, changed = excluded.changed",
+                &[server_guid.to_string().into(), name.to_string().into(), json.into(), changed.into()],
             )?;
         }
     }
     Ok(())
 }
 
+/// A new server's IMAP4 and POP3 settings: Exchange's defaults, its logs
+/// under `log_root`.
+pub(in crate::store) fn default_protocol_settings(
+    db: Sql<'_>,
+    server_guid: &str,
+    fqdn: &str,
+    log_root: &str,
+    created: i64,
+) -> StoreResult<()> {
+    for protocol in [Protocol::Imap4, Protocol::Pop3] {
+        let settings = ProtocolSettings::defaults(protocol, fqdn, log_root);
+        protocol_settings_write(db, server_guid, &settings, created)?;
+    }
+    Ok(())
+}
+
 impl Store {
+    /// This server's settings.
     pub fn protocol_settings(&self, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-        read_protocol_settings(self.any(), protocol)
+        read_protocol_settings(self.any(), &self.server.guid, protocol)
+    }
+
+    /// The settings of the server whose GUID is `server_guid`.
+    pub fn protocol_settings_of(&self, server_guid: &str, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+        read_protocol_settings(self.any(), server_guid, protocol)
     }
 
     /// The settings as the transaction sees them, to change and save.
-    pub fn protocol_settings_for_update(tx: &Tx<'_>, protocol: Protocol) -> StoreResult<ProtocolSettings> {
-        read_protocol_settings(tx.any(), protocol)
+    pub fn protocol_settings_for_update(
+        tx: &Tx<'_>,
+        server_guid: &str,
+        protocol: Protocol,
+    ) -> StoreResult<ProtocolSettings> {
+        read_protocol_settings(tx.any(), server_guid, protocol)
     }
 
-    /// When the protocol settings last changed (WhenChanged).
-    pub fn protocol_settings_changed(&self, protocol: Protocol) -> StoreResult<i64> {
+    /// When a server's protocol settings last changed (WhenChanged).
+    pub fn protocol_settings_changed(&self, server_guid: &str, protocol: Protocol) -> StoreResult<i64> {
+        let no_record = || StoreError::Corrupt(format!("{} settings: no record", protocol.name()));
         match self.any() {
-            Sql::Lite(conn) => Ok(conn.query_row(
-                "SELECT changed FROM protocol_settings WHERE protocol = ?1",
-                [protocol.name()],
-                |r| r.get(0),
-            )?),
+            Sql::Lite(conn) => Ok(conn
+                .query_row(
+                    "SELECT changed FROM protocol_settings WHERE server_guid = ?1 AND protocol = ?2",
+                    [server_guid, protocol.name()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(no_record)?),
             Sql::Pg(pg) => {
                 match one(pg.query(
-                    "SELECT changed FROM protocol_settings WHERE protocol = $1",
-                    &[protocol.name().to_string().into()],
+                    "SELECT changed FROM protocol_settings WHERE server_guid = $1 AND protocol = $2",
+                    &[server_guid.to_string().into(), protocol.name().to_string().into()],
                 )?) {
                     Some(SqlValue::Integer(n)) => Ok(n),
-                    _ => Err(StoreError::Corrupt(format!("{} settings: no record", protocol.name()))),
+                    _ => Err(no_record()),
                 }
             }
         }
     }
 
-    pub fn save_protocol_settings(tx: &Tx<'_>, settings: &ProtocolSettings) -> StoreResult<()> {
-        protocol_settings_write(tx.any(), settings, now_unix())
+    pub fn save_protocol_settings(tx: &Tx<'_>, server_guid: &str, settings: &ProtocolSettings) -> StoreResult<()> {
+        protocol_settings_write(tx.any(), server_guid, settings, now_unix())
     }
 }
 
@@ -653,20 +750,24 @@ pub(in crate::store) fn one(rows: Vec<Vec<SqlValue>>) -> Option<SqlValue> {
     rows.into_iter().next().and_then(|r| r.into_iter().next())
 }
 
-fn read_protocol_settings(db: Sql<'_>, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+fn read_protocol_settings(db: Sql<'_>, server_guid: &str, protocol: Protocol) -> StoreResult<ProtocolSettings> {
+    let no_record = || StoreError::Corrupt(format!("{} settings: no record", protocol.name()));
     let json: String = match db {
-        Sql::Lite(conn) => {
-            conn.query_row("SELECT settings FROM protocol_settings WHERE protocol = ?1", [protocol.name()], |r| {
-                r.get(0)
-            })?
-        }
+        Sql::Lite(conn) => conn
+            .query_row(
+                "SELECT settings FROM protocol_settings WHERE server_guid = ?1 AND protocol = ?2",
+                [server_guid, protocol.name()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(no_record)?,
         Sql::Pg(pg) => {
             match one(pg.query(
-                "SELECT settings FROM protocol_settings WHERE protocol = $1",
-                &[protocol.name().to_string().into()],
+                "SELECT settings FROM protocol_settings WHERE server_guid = $1 AND protocol = $2",
+                &[server_guid.to_string().into(), protocol.name().to_string().into()],
             )?) {
                 Some(SqlValue::Text(t)) => t,
-                _ => return Err(StoreError::Corrupt(format!("{} settings: no record", protocol.name()))),
+                _ => return Err(no_record()),
             }
         }
     };

@@ -215,4 +215,32 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_age INTEGER NOT NULL DEFAULT 2592000;
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_age INTEGER NOT NULL DEFAULT 2592000;
     "#,
+    // 10: the organization's Exchange servers and their roles
+    // (Get-ExchangeServer; `mailsh -Setup` adds one to a directory on
+    // PostgreSQL). The store's own server is the first, with both roles.
+    // The IMAP4 and POP3 settings belong to a server (Get-ImapSettings
+    // -Server), by its GUID.
+    r#"
+    CREATE TABLE exchange_server (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        fqdn        TEXT NOT NULL,
+        roles       TEXT NOT NULL,
+        guid        TEXT NOT NULL UNIQUE,
+        created     INTEGER NOT NULL
+    );
+    INSERT INTO exchange_server (name, fqdn, roles, guid, created)
+        SELECT name, fqdn, 'Mailbox, ClientAccess', guid, created FROM server;
+    CREATE TABLE protocol_settings_by_server (
+        server_guid TEXT NOT NULL,
+        protocol    TEXT NOT NULL,
+        settings    TEXT NOT NULL,
+        changed     INTEGER NOT NULL,
+        PRIMARY KEY (server_guid, protocol)
+    );
+    INSERT INTO protocol_settings_by_server (server_guid, protocol, settings, changed)
+        SELECT (SELECT guid FROM server WHERE id = 1), protocol, settings, changed FROM protocol_settings;
+    DROP TABLE protocol_settings;
+    ALTER TABLE protocol_settings_by_server RENAME TO protocol_settings;
+    "#,
 ];

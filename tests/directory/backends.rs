@@ -166,7 +166,8 @@ fn refusals_and_the_rest_on_postgresql() {
 /// (SQLite's NOCASE is PostgreSQL's lower()), and found by wildcard.
 fn many_mailboxes(d: &Dir) -> String {
     use mailsh::store::{CreateOptions, NewMailbox, Store};
-    let options = CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) };
+    let options =
+        CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()), ..Default::default() };
     let mut store = Store::open_or_create(std::path::Path::new(&d.store), &options).unwrap();
     store
         .write(|tx| {

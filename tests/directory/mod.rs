@@ -5,6 +5,7 @@
 
 mod backends;
 mod postgres_only;
+mod servers;
 
 use std::process::{Child, Command, Stdio};
 

@@ -157,7 +157,9 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     let mut client = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
     client
         .batch_execute(
-            "DROP TABLE accepted_domain, transport_config, transport_service; \
+            "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server; \
+             ALTER TABLE protocol_settings DROP COLUMN server_guid; \
+             ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
              ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward; \
              UPDATE mailsh_schema SET version = 1",
         )
@@ -166,6 +168,8 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
         d.ok("Get-AcceptedDomain | ForEach-Object { \"$($_.Name) $($_.DomainName) $($_.DomainType) $($_.Default)\" }; (Get-TransportConfig).MaxSendSize; \"$((Get-TransportService).MessageRetryInterval)\"; (Get-Mailbox).Alias"),
         "contoso.com contoso.com Authoritative True\n10 MB (10,485,760 bytes)\n00:15:00\njsmith\n"
     );
+    // The organization's server, listed from its record.
+    assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 4, "every migration since schema 1 ran (4: the Transport's log settings)");
+    assert_eq!(version, 5, "every migration since schema 1 ran (5: the organization's Exchange servers)");
 }

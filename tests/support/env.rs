@@ -101,7 +101,11 @@ impl Env {
         let store_path = dir.path().join("store.db");
         let mut store = Store::open_or_create(
             &store_path,
-            &CreateOptions { server_name: Some("CAS01".into()), domain: Some("contoso.com".into()) },
+            &CreateOptions {
+                server_name: Some("CAS01".into()),
+                domain: Some("contoso.com".into()),
+                ..Default::default()
+            },
         )
         .expect("a new store");
         let (imap, pop) = (Ports::free(), Ports::free());
@@ -109,10 +113,11 @@ impl Env {
         let mut pop_settings = settings(&mut store, Protocol::Pop3, pop);
         adjust(if protocol == Protocol::Imap4 { &mut imap_settings } else { &mut pop_settings });
         let hash = password::hash(PASSWORD).expect("hash");
+        let server = store.server().guid.clone();
         let mailbox = store
             .write(|tx| {
-                Store::save_protocol_settings(tx, &imap_settings)?;
-                Store::save_protocol_settings(tx, &pop_settings)?;
+                Store::save_protocol_settings(tx, &server, &imap_settings)?;
+                Store::save_protocol_settings(tx, &server, &pop_settings)?;
                 Store::insert_mailbox(
                     tx,
                     &NewMailbox {
@@ -315,7 +320,8 @@ impl Env {
         let mut store = Store::open_existing(&self.store).expect("store");
         let mut s = store.protocol_settings(Protocol::Pop3).expect("POP3 settings");
         change(&mut s);
-        store.write(|tx| Store::save_protocol_settings(tx, &s)).expect("saved");
+        let server = store.server().guid.clone();
+        store.write(|tx| Store::save_protocol_settings(tx, &server, &s)).expect("saved");
     }
 }
 

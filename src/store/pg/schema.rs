@@ -148,4 +148,24 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_age bigint NOT NULL DEFAULT 2592000;
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_age bigint NOT NULL DEFAULT 2592000;
     "#,
+    // The organization's Exchange servers, and the protocol settings by
+    // server, as SQLite's migration 10.
+    r#"
+    CREATE TABLE exchange_server (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name        text COLLATE "C" NOT NULL,
+        fqdn        text NOT NULL,
+        roles       text NOT NULL,
+        guid        text NOT NULL UNIQUE,
+        created     bigint NOT NULL
+    );
+    CREATE UNIQUE INDEX exchange_server_by_name ON exchange_server (lower(name));
+    INSERT INTO exchange_server (name, fqdn, roles, guid, created)
+        SELECT name, fqdn, 'Mailbox, ClientAccess', guid, created FROM server;
+    ALTER TABLE protocol_settings ADD COLUMN server_guid text;
+    UPDATE protocol_settings SET server_guid = (SELECT guid FROM server WHERE id = 1);
+    ALTER TABLE protocol_settings ALTER COLUMN server_guid SET NOT NULL;
+    ALTER TABLE protocol_settings DROP CONSTRAINT protocol_settings_pkey;
+    ALTER TABLE protocol_settings ADD PRIMARY KEY (server_guid, protocol);
+    "#,
 ];

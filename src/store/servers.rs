@@ -1,0 +1,167 @@
+//! The organization's Exchange servers and their roles, as Active
+//! Directory lists them for Exchange (Get-ExchangeServer). A SQLite store
+//! is one server with both roles; a directory on PostgreSQL holds every
+//! server that `mailsh -Setup` added, and each shell says which one it is
+//! (-ServerName, $MAILSH_SERVER).
+
+use rusqlite::types::Value as SqlValue;
+
+use super::{Sql, Store, StoreError, StoreResult, Tx};
+
+/// The roles of an Exchange 2013 server (Edge Transport is not built).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    pub mailbox: bool,
+    pub client_access: bool,
+}
+
+impl Roles {
+    pub const BOTH: Roles = Roles { mailbox: true, client_access: true };
+
+    /// As Get-ExchangeServer's ServerRole shows them: `Mailbox, ClientAccess`.
+    pub fn text(self) -> String {
+        let mut names = Vec::new();
+        if self.mailbox {
+            names.push("Mailbox");
+        }
+        if self.client_access {
+            names.push("ClientAccess");
+        }
+        names.join(", ")
+    }
+
+    /// The stored text back (what `text` wrote).
+    fn from_text(text: &str) -> Roles {
+        let has = |name: &str| text.split(',').any(|r| r.trim().eq_ignore_ascii_case(name));
+        Roles { mailbox: has("Mailbox"), client_access: has("ClientAccess") }
+    }
+}
+
+/// One server of the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeServer {
+    pub name: String,
+    pub fqdn: String,
+    pub roles: Roles,
+    pub guid: String,
+    pub created: i64,
+}
+
+const COLUMNS: &str = "name, fqdn, roles, guid, created";
+
+impl Store {
+    /// Every server, by name.
+    pub fn exchange_servers(&self) -> StoreResult<Vec<ExchangeServer>> {
+        rows(self.any(), &format!("SELECT {COLUMNS} FROM exchange_server ORDER BY lower(name)"), vec![])
+    }
+
+    /// The server named `identity` (its name or its FQDN, in any case).
+    pub fn exchange_server(&self, identity: &str) -> StoreResult<Option<ExchangeServer>> {
+        find(self.any(), identity)
+    }
+
+    /// Adds a server (Setup's install) with Exchange's default IMAP4 and
+    /// POP3 settings; a name or FQDN already taken is refused.
+    pub fn add_exchange_server(tx: &Tx<'_>, server: &ExchangeServer) -> StoreResult<()> {
+        if find(tx.any(), &server.name)?.is_some() || find(tx.any(), &server.fqdn)?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "A server named {} ({}) is already a member of the organization.",
+                server.name, server.fqdn
+            )));
+        }
+        insert(tx.any(), server)?;
+        let log_root = super::server_log_root(&server.name);
+        super::default_protocol_settings(tx.any(), &server.guid, &server.fqdn, &log_root, server.created)
+    }
+
+    /// Removes a server and its settings (Setup's uninstall); false when
+    /// there was none.
+    pub fn remove_exchange_server(tx: &Tx<'_>, server: &ExchangeServer) -> StoreResult<bool> {
+        let mut removed = 0;
+        for sql in
+            ["DELETE FROM protocol_settings WHERE server_guid = $1", "DELETE FROM exchange_server WHERE guid = $1"]
+        {
+            removed = match tx.any() {
+                Sql::Lite(conn) => conn.execute(&sqlite(sql), [&server.guid])? as u64,
+                Sql::Pg(pg) => pg.execute(sql, &[server.guid.clone().into()])?,
+            };
+        }
+        Ok(removed > 0)
+    }
+}
+
+/// The server named `identity` (name or FQDN).
+pub(in crate::store) fn find(db: Sql<'_>, identity: &str) -> StoreResult<Option<ExchangeServer>> {
+    let sql = format!("SELECT {COLUMNS} FROM exchange_server WHERE lower(name) = lower($1) OR lower(fqdn) = lower($1)");
+    Ok(rows(db, &sql, vec![identity.to_string().into()])?.into_iter().next())
+}
+
+pub(in crate::store) fn insert(db: Sql<'_>, s: &ExchangeServer) -> StoreResult<()> {
+    let sql = "INSERT INTO exchange_server (name, fqdn, roles, guid, created) VALUES ($1, $2, $3, $4, $5)";
+    let values: Vec<SqlValue> = vec![
+        s.name.clone().into(),
+        s.fqdn.clone().into(),
+        s.roles.text().into(),
+        s.guid.clone().into(),
+        s.created.into(),
+    ];
+    match db {
+        Sql::Lite(conn) => {
+            conn.execute(&sqlite(sql), rusqlite::params_from_iter(values))?;
+        }
+        Sql::Pg(pg) => {
+            pg.execute(sql, &values)?;
+        }
+    }
+    Ok(())
+}
+
+/// The statement with SQLite's numbered placeholders (`?1` for `$1`).
+fn sqlite(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+fn rows(db: Sql<'_>, sql: &str, params: Vec<SqlValue>) -> StoreResult<Vec<ExchangeServer>> {
+    let values: Vec<Vec<SqlValue>> = match db {
+        Sql::Lite(conn) => {
+            let mut stmt = conn.prepare_cached(&sqlite(sql))?;
+            let n = stmt.column_count();
+            let found = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+                (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<Result<Vec<_>, _>>()
+            })?;
+            found.collect::<Result<_, _>>()?
+        }
+        Sql::Pg(pg) => pg.query(sql, &params)?,
+    };
+    values.into_iter().map(server).collect()
+}
+
+fn server(row: Vec<SqlValue>) -> StoreResult<ExchangeServer> {
+    let corrupt = || StoreError::Corrupt("a server record".into());
+    let mut it = row.into_iter();
+    let mut text = || match it.next() {
+        Some(SqlValue::Text(t)) => Ok(t),
+        _ => Err(corrupt()),
+    };
+    let (name, fqdn, roles, guid) = (text()?, text()?, text()?, text()?);
+    let created = match it.next() {
+        Some(SqlValue::Integer(n)) => n,
+        _ => return Err(corrupt()),
+    };
+    Ok(ExchangeServer { name, fqdn, roles: Roles::from_text(&roles), guid, created })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_read_back_as_written_in_exchanges_order() {
+        for roles in
+            [Roles::BOTH, Roles { mailbox: true, client_access: false }, Roles { mailbox: false, client_access: true }]
+        {
+            assert_eq!(Roles::from_text(&roles.text()), roles);
+        }
+        assert_eq!(Roles::BOTH.text(), "Mailbox, ClientAccess");
+    }
+}
