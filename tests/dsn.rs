@@ -204,3 +204,40 @@ fn a_smart_host_that_offers_dsn_is_handed_the_requests_and_no_notification_is_se
     queue_empty(&t);
     assert!(inbox(&t).is_empty(), "the smart host notifies, not this server");
 }
+
+#[test]
+fn a_message_still_waiting_after_delaynotificationtimeout_is_reported_once_as_delayed() {
+    let mut t = Smtp::new();
+    to_fabrikam(&t);
+    ok(&t, "Set-TransportService CAS01 -DelayNotificationTimeout 00:00:01");
+    assert_eq!(ok(&t, "(Get-TransportService).DelayNotificationTimeout.ToString()"), "00:00:01\n");
+    t.start_transport();
+    // Nothing listens at the smart host: both wait in Retry.
+    submit_with(
+        &t,
+        &[("carol@fabrikam.com", "", "", "waiting"), ("dave@fabrikam.com", "", "NOTIFY=FAILURE", "failures-only")],
+    );
+    t.wait_for_inbox(1);
+    // A third, later: by the time its notification comes, the first has
+    // been looked at again and again.
+    submit_with(&t, &[("erin@fabrikam.com", "", "NOTIFY=DELAY,FAILURE", "third")]);
+    t.wait_for_inbox(2);
+    let messages = inbox(&t);
+    assert_eq!(with_subject(&messages, "Delivery delayed: waiting").len(), 1, "{messages:#?}");
+    assert_eq!(with_subject(&messages, "Delivery delayed: third").len(), 1, "{messages:#?}");
+    assert!(
+        with_subject(&messages, "Delivery delayed: failures-only").is_empty(),
+        "NOTIFY=FAILURE asks no delay notice"
+    );
+    let notice = with_subject(&messages, "Delivery delayed: waiting")[0];
+    for part in [
+        "Delivery is delayed to these recipients or groups:\r\n\r\ncarol@fabrikam.com\r\n\r\nSubject: waiting\r\n",
+        "The server will keep trying to deliver this message for the next 1 days, 23 hours and 59 minutes.",
+        "Final-Recipient: rfc822; carol@fabrikam.com\r\nAction: delayed\r\nStatus: 4.4.0\r\nDiagnostic-Code: smtp; 451 4.4.0 Primary target IP address responded with:",
+        "Will-Retry-Until: ",
+    ] {
+        assert!(notice.contains(part), "{part:?} in\n{notice}");
+    }
+    // The messages still wait.
+    assert_eq!(ok(&t, "(Get-Message | Measure-Object).Count"), "3\n");
+}

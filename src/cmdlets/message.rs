@@ -289,7 +289,7 @@ fn remove_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
                 })
                 .collect();
             let store = cx.store()?;
-            let original = Original { sender: &m.sender, raw: &raw, arrival: m.received, dsn: &dsn };
+            let original = Original { sender: &m.sender, raw: &raw, arrival: m.received, dsn: &dsn, retry_until: None };
             let report = dsn::for_sender(store, &server.fqdn, Action::Failed, &original, &failed)
                 .map_err(super::identity::store_err)?;
             reports.extend(report);

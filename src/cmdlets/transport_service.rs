@@ -1,6 +1,7 @@
 //! Get-TransportService and Set-TransportService: the Transport service's
 //! own settings on this server (MessageExpirationTimeout,
-//! MessageRetryInterval, MaxConcurrentMailboxDeliveries). The service
+//! MessageRetryInterval, DelayNotificationTimeout,
+//! MaxConcurrentMailboxDeliveries, the logs). The service
 //! reads them when it starts.
 
 use super::common::{change_in_one_write, object};
@@ -42,6 +43,11 @@ pub fn definitions() -> Vec<CmdletDef> {
                 .help("How long delivery waits after a failed attempt (the mailbox database unavailable)."),
         )
         .param(
+            Param::new("DelayNotificationTimeout", T::TimeSpan { min: 1, max: 30 * DAY }).help(
+                "How long a message may wait before its sender is told, once, that it is delayed (unless the sender's NOTIFY refused it).",
+            ),
+        )
+        .param(
             Param::new("MaxConcurrentMailboxDeliveries", T::Int { min: 1, max: 256 })
                 .help("How many mailboxes delivery stores into at once, in one transaction."),
         )
@@ -72,6 +78,7 @@ fn service_object(name: &str, s: &TransportService) -> Value {
             ("Name", Value::str(name)),
             ("MessageExpirationTimeout", Value::timespan_secs(s.message_expiration_timeout)),
             ("MessageRetryInterval", Value::timespan_secs(s.message_retry_interval)),
+            ("DelayNotificationTimeout", Value::timespan_secs(s.delay_notification_timeout)),
             ("MaxConcurrentMailboxDeliveries", Value::Int(s.max_concurrent_mailbox_deliveries as i32)),
             ("MessageTrackingLogEnabled", Value::Bool(s.message_tracking_log_enabled)),
             ("MessageTrackingLogMaxAge", Value::timespan_secs(s.message_tracking_log_max_age)),
@@ -124,6 +131,7 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
         for (param, slot) in [
             ("MessageExpirationTimeout", &mut s.message_expiration_timeout),
             ("MessageRetryInterval", &mut s.message_retry_interval),
+            ("DelayNotificationTimeout", &mut s.delay_notification_timeout),
             ("MessageTrackingLogMaxAge", &mut s.message_tracking_log_max_age),
             ("ReceiveProtocolLogMaxAge", &mut s.receive_protocol_log_max_age),
             ("SendProtocolLogMaxAge", &mut s.send_protocol_log_max_age),

@@ -72,6 +72,10 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE recipient ADD COLUMN notify INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE recipient ADD COLUMN orcpt TEXT NOT NULL DEFAULT '';
     "#,
+    r#"
+    -- The sender was told the recipient is delayed (once).
+    ALTER TABLE recipient ADD COLUMN delay_notified INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The queue beside the config store at `store_path`.
@@ -117,6 +121,12 @@ impl RecipientDsn {
 
     pub fn wants_success(&self) -> bool {
         self.notify & NOTIFY_SUCCESS != 0
+    }
+
+    /// A delay is reported unless the sender asked for other
+    /// notifications only, or none (NEVER).
+    pub fn wants_delay(&self) -> bool {
+        self.notify == 0 || self.notify & NOTIFY_DELAY != 0
     }
 
     /// NOTIFY's value as RFC 3461 writes it; None when not given.
@@ -329,6 +339,35 @@ impl QueueDb {
         ))?;
         let rows = stmt.query_map(params![cutoff, limit as i64], pending_row)?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Up to `limit` recipients still waiting, of messages queued before
+    /// `cutoff`, whose sender was not yet told of the delay; each with the
+    /// reply of its last attempt, if one failed.
+    pub fn delayed(&self, cutoff: i64, limit: usize) -> MailResult<Vec<(PendingDelivery, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PENDING_COLUMNS}, r.last_error FROM recipient r \
+                 JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND r.delay_notified = 0 \
+                 AND m.received < ?1 ORDER BY m.id LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![cutoff, limit as i64], |r| Ok((pending_row(r)?, r.get(PENDING_WIDTH)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Recipients whose delay was looked at (told or not, as NOTIFY
+    /// says), and the notifications, in one transaction: each is told
+    /// once.
+    pub fn delay_notified_all(&mut self, told: &[(i64, String)], reports: &[NewQueued]) -> MailResult<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (message_id, address) in told {
+            tx.prepare_cached("UPDATE recipient SET delay_notified = 1 WHERE message_id = ?1 AND address = ?2")?
+                .execute(params![message_id, address])?;
+        }
+        for r in reports {
+            insert(&tx, r)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn message_raw(&self, message_id: i64) -> MailResult<Option<Vec<u8>>> {
@@ -619,6 +658,8 @@ impl QueueDb {
 /// r.mailbox_guid`.
 const PENDING_COLUMNS: &str = "m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid, r.connector, \
      r.notify, r.orcpt, m.dsn_ret, m.dsn_envid";
+/// How many columns `PENDING_COLUMNS` has.
+const PENDING_WIDTH: usize = 11;
 
 fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
     Ok(PendingDelivery {

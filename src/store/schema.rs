@@ -243,4 +243,10 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE protocol_settings;
     ALTER TABLE protocol_settings_by_server RENAME TO protocol_settings;
     "#,
+    // 11: DelayNotificationTimeout (Set-TransportService): a sender is
+    // told once that a message is still waiting after it, 4 hours as
+    // Exchange 2013 installs it.
+    r#"
+    ALTER TABLE transport_service ADD COLUMN delay_notification_timeout INTEGER NOT NULL DEFAULT 14400;
+    "#,
 ];

@@ -98,6 +98,9 @@ pub struct TransportService {
     pub message_tracking_log_max_age: i64,
     pub receive_protocol_log_max_age: i64,
     pub send_protocol_log_max_age: i64,
+    /// DelayNotificationTimeout: a sender who did not refuse it (NOTIFY)
+    /// is told once that a message still waits after this long.
+    pub delay_notification_timeout: i64,
     pub changed: i64,
 }
 
@@ -348,8 +351,8 @@ impl Store {
         conn.execute(
             "UPDATE transport_service SET message_expiration_timeout = ?1, message_retry_interval = ?2, \
              max_concurrent_mailbox_deliveries = ?3, changed = ?4, message_tracking_log_enabled = ?5, \
-             message_tracking_log_max_age = ?6, receive_protocol_log_max_age = ?7, send_protocol_log_max_age = ?8 \
-             WHERE id = 1",
+             message_tracking_log_max_age = ?6, receive_protocol_log_max_age = ?7, send_protocol_log_max_age = ?8, \
+             delay_notification_timeout = ?9 WHERE id = 1",
             params![
                 s.message_expiration_timeout,
                 s.message_retry_interval,
@@ -358,7 +361,8 @@ impl Store {
                 s.message_tracking_log_enabled,
                 s.message_tracking_log_max_age,
                 s.receive_protocol_log_max_age,
-                s.send_protocol_log_max_age
+                s.send_protocol_log_max_age,
+                s.delay_notification_timeout
             ],
         )?;
         Ok(())
@@ -603,7 +607,7 @@ fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
         Sql::Lite(conn) => Ok(conn.query_row(
             "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
              message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
-             send_protocol_log_max_age FROM transport_service WHERE id = 1",
+             send_protocol_log_max_age, delay_notification_timeout FROM transport_service WHERE id = 1",
             [],
             |r| {
                 Ok(TransportService {
@@ -615,6 +619,7 @@ fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
                     message_tracking_log_max_age: r.get(5)?,
                     receive_protocol_log_max_age: r.get(6)?,
                     send_protocol_log_max_age: r.get(7)?,
+                    delay_notification_timeout: r.get(8)?,
                 })
             },
         )?),

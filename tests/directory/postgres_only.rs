@@ -171,5 +171,5 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 5, "every migration since schema 1 ran (5: the organization's Exchange servers)");
+    assert_eq!(version, 6, "every migration since schema 1 ran (6: DelayNotificationTimeout)");
 }

@@ -17,7 +17,9 @@
 //! Set-TransportService's settings, read at start: a message that waits
 //! longer than MessageExpirationTimeout (held, suspended or failing)
 //! expires, its recipients failed with `550 4.4.7 QUEUE.Expired; message
-//! expired` and reported the same way; after a failed attempt delivery
+//! expired` and reported the same way; one still waiting after
+//! DelayNotificationTimeout is reported to its sender once as delayed
+//! (unless NOTIFY said otherwise); after a failed attempt delivery
 //! waits MessageRetryInterval, the delivery queue in Retry with the error
 //! and the next retry time (Get-Queue; Retry-Queue brings the time
 //! forward; the next attempt that works clears them); one transaction delivers to at most
@@ -121,7 +123,7 @@ pub(super) async fn read_settings(
 async fn run(d: Deliverer, shutdown: watch::Receiver<bool>) {
     let mut stop = shutdown.clone();
     loop {
-        let step = async { Ok::<_, MailError>(expire(&d).await? + deliver_batch(&d).await?) };
+        let step = async { Ok::<_, MailError>(expire(&d).await? + tell_delays(&d).await? + deliver_batch(&d).await?) };
         let worked = match step.await {
             Ok(n) => {
                 if d.retrying.swap(false, Ordering::Relaxed)
@@ -260,7 +262,7 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         }
     }
     if !done.is_empty() {
-        let (reports, events) = notices(&d.directory, &d.server, Action::Delivered, notify).await?;
+        let (reports, events) = notices(&d.directory, &d.server, Action::Delivered, None, notify).await?;
         blocking(&d.queue, move |db| db.delivered_all(&done, &reports)).await?;
         for e in &events {
             d.queue.tracking.write(e);
@@ -322,6 +324,36 @@ async fn expire(d: &Deliverer) -> Result<usize, MailError> {
     Ok(n)
 }
 
+/// The recipients still waiting after DelayNotificationTimeout: their
+/// senders told once (as NOTIFY allows), in the transaction that records
+/// it.
+async fn tell_delays(d: &Deliverer) -> Result<usize, MailError> {
+    let cutoff = crate::store::clock::now_unix() - d.settings.delay_notification_timeout;
+    let waiting = blocking(&d.queue, move |db| {
+        let mut out = Vec::new();
+        for (p, last_error) in db.delayed(cutoff, BATCH)? {
+            if let Some(raw) = db.message_raw(p.message_id)? {
+                out.push((p, raw, last_error.unwrap_or_default()));
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    if waiting.is_empty() {
+        return Ok(0);
+    }
+    let n = waiting.len();
+    let told: Vec<(i64, String)> =
+        waiting.iter().map(|(p, _, _)| (p.message_id, p.recipient.address.clone())).collect();
+    let expiration = Some(d.settings.message_expiration_timeout);
+    let (reports, events) = notices(&d.directory, &d.server, Action::Delayed, expiration, waiting).await?;
+    blocking(&d.queue, move |db| db.delay_notified_all(&told, &reports)).await?;
+    for e in &events {
+        d.queue.tracking.write(e);
+    }
+    Ok(n)
+}
+
 /// Recipients failed for good, with the reply that says why: recorded, and
 /// reported, in one transaction of the queue.
 async fn fail(
@@ -378,7 +410,7 @@ async fn reports_for(
         let mut reports = Vec::new();
         let mut events = Vec::new();
         for (message_id, (p, raw, failed)) in by_message(gone) {
-            let (report, event) = notice(&directory, &server, Action::Failed, &p, &raw, &failed)?;
+            let (report, event) = notice(&directory, &server, Action::Failed, None, &p, &raw, &failed)?;
             let about = track::About { internal_id: message_id, sender: &p.sender, raw: &raw };
             let pairs: Vec<(String, String)> = failed.iter().map(|f| (f.address.clone(), f.reply.clone())).collect();
             events.push(track::failed(&server, &about, source, &pairs));
@@ -402,12 +434,15 @@ async fn reports_for(
     .unwrap_or_else(|e| Err(MailError::Task(e.to_string())))
 }
 
-/// The notifications of `action` (delivered, relayed) the senders asked
-/// for, one per message, and the tracking events that say so.
+/// The notifications of `action` (delivered, relayed, delayed) the
+/// senders asked for, one per message, and the tracking events that say
+/// so. A delay notification says until when delivery goes on: the
+/// message's arrival plus `expiration` (MessageExpirationTimeout).
 pub(super) async fn notices(
     directory: &StoreHandle,
     server: &ServerInfo,
     action: Action,
+    expiration: Option<i64>,
     items: Vec<(PendingDelivery, Vec<u8>, String)>,
 ) -> Result<(Vec<NewQueued>, Vec<TrackingEvent>), MailError> {
     if items.is_empty() {
@@ -419,7 +454,7 @@ pub(super) async fn notices(
         let mut reports = Vec::new();
         let mut events = Vec::new();
         for (_, (p, raw, recipients)) in by_message(items) {
-            let (report, event) = notice(&directory, &server, action, &p, &raw, &recipients)?;
+            let (report, event) = notice(&directory, &server, action, expiration, &p, &raw, &recipients)?;
             reports.extend(report);
             events.extend(event);
         }
@@ -448,11 +483,13 @@ fn notice(
     directory: &StoreHandle,
     server: &ServerInfo,
     action: Action,
+    expiration: Option<i64>,
     p: &PendingDelivery,
     raw: &[u8],
     recipients: &[Reported],
 ) -> Result<(Option<NewQueued>, Option<TrackingEvent>), MailError> {
-    let original = Original { sender: &p.sender, raw, arrival: p.received, dsn: &p.dsn };
+    let retry_until = expiration.map(|e| p.received + e);
+    let original = Original { sender: &p.sender, raw, arrival: p.received, dsn: &p.dsn, retry_until };
     let report =
         directory.with(|s| dsn::for_sender(s, &server.fqdn, action, &original, recipients)).map_err(directory_error)?;
     let event = report.as_ref().map(|r| {

@@ -43,6 +43,8 @@ pub enum Action {
     Failed,
     Delivered,
     Relayed,
+    /// Still waiting after DelayNotificationTimeout.
+    Delayed,
 }
 
 impl Action {
@@ -51,6 +53,7 @@ impl Action {
             Action::Failed => "failed",
             Action::Delivered => "delivered",
             Action::Relayed => "relayed",
+            Action::Delayed => "delayed",
         }
     }
 
@@ -59,6 +62,7 @@ impl Action {
             Action::Failed => "Undeliverable",
             Action::Delivered => "Delivered",
             Action::Relayed => "Relayed",
+            Action::Delayed => "Delivery delayed",
         }
     }
 }
@@ -80,6 +84,7 @@ impl Reported {
         match action {
             Action::Failed => self.dsn.wants_failure(),
             Action::Delivered | Action::Relayed => self.dsn.wants_success(),
+            Action::Delayed => self.dsn.wants_delay(),
         }
     }
 }
@@ -95,6 +100,9 @@ pub struct Report<'a> {
     pub sender: &'a str,
     /// The original message as queued.
     pub original: &'a [u8],
+    /// For a delay: until when delivery goes on (Will-Retry-Until), Unix
+    /// seconds.
+    pub retry_until: Option<i64>,
     /// RET and ENVID of the original.
     pub dsn: &'a MessageDsn,
     /// When the original was queued (Arrival-Date), Unix seconds.
@@ -136,11 +144,13 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
     line(&format!("--{boundary}"));
     line("Content-Type: text/plain; charset=\"us-ascii\"");
     line("");
-    if r.action == Action::Failed {
-        human_failure(r, &mut line);
-        m.push_str(&headers);
-    } else {
-        human_success(r, &subject, &mut line);
+    match r.action {
+        Action::Failed => {
+            human_failure(r, &mut line);
+            m.push_str(&headers);
+        }
+        Action::Delayed => human_delay(r, &subject, &mut line),
+        Action::Delivered | Action::Relayed => human_success(r, &subject, &mut line),
     }
     let mut line = |s: &str| {
         m.push_str(s);
@@ -162,11 +172,23 @@ pub fn build(r: &Report<'_>) -> Vec<u8> {
         }
         line(&format!("Final-Recipient: rfc822; {}", f.address));
         line(&format!("Action: {}", r.action.word()));
-        if r.action == Action::Failed {
-            line(&format!("Status: {}", enhanced_code(&f.reply)));
-            line(&format!("Diagnostic-Code: smtp; {}", f.reply));
-        } else {
-            line("Status: 2.0.0");
+        match r.action {
+            Action::Failed => {
+                line(&format!("Status: {}", enhanced_code(&f.reply)));
+                line(&format!("Diagnostic-Code: smtp; {}", f.reply));
+            }
+            Action::Delayed => {
+                // A message held or not yet tried has no reply of its own.
+                let status = if f.reply.is_empty() { "4.0.0" } else { enhanced_code(&f.reply) };
+                line(&format!("Status: {status}"));
+                if !f.reply.is_empty() {
+                    line(&format!("Diagnostic-Code: smtp; {}", f.reply));
+                }
+                if let Some(until) = r.retry_until {
+                    line(&format!("Will-Retry-Until: {}", rfc5322_date(until)));
+                }
+            }
+            Action::Delivered | Action::Relayed => line("Status: 2.0.0"),
         }
     }
     line("");
@@ -210,6 +232,43 @@ fn human_failure(r: &Report<'_>, line: &mut impl FnMut(&str)) {
     }
     line("Original message headers:");
     line("");
+}
+
+/// The text of a delay notification (Exchange 2013's words; unconfirmed).
+fn human_delay(r: &Report<'_>, subject: &str, line: &mut impl FnMut(&str)) {
+    line("Delivery is delayed to these recipients or groups:");
+    line("");
+    for f in r.recipients {
+        line(&f.address);
+        line("");
+    }
+    line(&format!("Subject: {subject}"));
+    line("");
+    line("This message hasn't been delivered yet. Delivery will continue to be attempted.");
+    line("");
+    if let Some(until) = r.retry_until {
+        line(&format!(
+            "The server will keep trying to deliver this message for the next {}. You'll be notified if the \
+             message can't be delivered by that time.",
+            span_words(until - r.now)
+        ));
+        line("");
+    }
+    line("Diagnostic information for administrators:");
+    line("");
+    line(&format!("Generating server: {}", r.fqdn));
+    line("");
+    for f in r.recipients.iter().filter(|f| !f.reply.is_empty()) {
+        line(&f.address);
+        line(&format!("#{} ##", f.reply));
+        line("");
+    }
+}
+
+/// `1 days, 19 hours and 57 minutes`, as Exchange words the time left.
+fn span_words(secs: i64) -> String {
+    let minutes = secs.max(0) / 60;
+    format!("{} days, {} hours and {} minutes", minutes / 1440, minutes / 60 % 24, minutes % 60)
 }
 
 /// The text of a delivery or relay notification.
@@ -268,6 +327,7 @@ pub fn for_sender(
         domain: &domain.domain_name,
         sender,
         original: original.raw,
+        retry_until: original.retry_until,
         dsn: original.dsn,
         arrival: original.arrival,
         recipients: &recipients,
@@ -292,6 +352,8 @@ pub struct Original<'a> {
     /// When it was queued.
     pub arrival: i64,
     pub dsn: &'a MessageDsn,
+    /// When it expires (a delay notification says so).
+    pub retry_until: Option<i64>,
 }
 
 /// The human-readable reason, as Exchange words it for the sender.
@@ -329,6 +391,7 @@ mod tests {
             domain: "contoso.com",
             sender: "alice@contoso.com",
             original: ORIGINAL,
+            retry_until: Some(1_700_000_000 + 2 * 86_400),
             dsn,
             arrival: 1_700_000_000,
             recipients,
@@ -383,6 +446,23 @@ mod tests {
     }
 
     #[test]
+    fn a_delay_notification_says_what_was_tried_and_until_when() {
+        let dsn = MessageDsn::default();
+        let waiting = bob(
+            "451 4.4.0 Primary target IP address responded with: \"421 4.2.1 Unable to connect.\"",
+            RecipientDsn::default(),
+        );
+        let text = report(Action::Delayed, &dsn, &[waiting]);
+        assert!(text.contains("Subject: Delivery delayed: lunch\r\n"));
+        assert!(text.contains("\r\n\r\nDelivery is delayed to these recipients or groups:\r\n\r\nbob@contoso.com\r\n\r\nSubject: lunch\r\n\r\nThis message hasn't been delivered yet. Delivery will continue to be attempted.\r\n\r\nThe server will keep trying to deliver this message for the next 1 days, 23 hours and 59 minutes. You'll be notified if the message can't be delivered by that time.\r\n"));
+        assert!(text.contains("Final-Recipient: rfc822; bob@contoso.com\r\nAction: delayed\r\nStatus: 4.4.0\r\nDiagnostic-Code: smtp; 451 4.4.0 Primary target IP address responded with: \"421 4.2.1 Unable to connect.\"\r\nWill-Retry-Until: Thu, 16 Nov 2023 22:13:20 +0000\r\n"));
+        assert!(!text.contains("X-MS-Exchange-Message-Is-Ndr"));
+        // Held, never tried: no reply of its own.
+        let held = report(Action::Delayed, &dsn, &[bob("", RecipientDsn::default())]);
+        assert!(held.contains("Action: delayed\r\nStatus: 4.0.0\r\nWill-Retry-Until:"));
+    }
+
+    #[test]
     fn notify_decides_which_recipients_a_notification_is_about() {
         let with = |notify| bob("550 5.1.1 x", RecipientDsn { notify, orcpt: String::new() });
         use crate::store::queue::{NOTIFY_DELAY, NOTIFY_FAILURE, NOTIFY_NEVER, NOTIFY_SUCCESS};
@@ -392,5 +472,9 @@ mod tests {
         assert!(!with(NOTIFY_SUCCESS | NOTIFY_DELAY).wanted(Action::Failed));
         assert!(with(NOTIFY_SUCCESS | NOTIFY_FAILURE).wanted(Action::Failed));
         assert!(with(NOTIFY_SUCCESS).wanted(Action::Relayed));
+        assert!(with(0).wanted(Action::Delayed), "without NOTIFY a delay is reported");
+        assert!(with(NOTIFY_DELAY).wanted(Action::Delayed));
+        assert!(!with(NOTIFY_FAILURE).wanted(Action::Delayed));
+        assert!(!with(NOTIFY_NEVER).wanted(Action::Delayed));
     }
 }

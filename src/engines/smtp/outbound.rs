@@ -183,7 +183,7 @@ async fn record(
         let sender = recipients_sender.unwrap_or_default();
         let about = track::About { internal_id: *internal_id, sender: &sender, raw };
         let event = track::sent(&p.server, &about, connector, sent.iter().map(|(_, a)| a.clone()).collect());
-        let (reports, events) = notices(&p.directory, &p.server, Action::Relayed, relayed).await?;
+        let (reports, events) = notices(&p.directory, &p.server, Action::Relayed, None, relayed).await?;
         blocking(&p.queue, move |db| db.delivered_all(&sent, &reports)).await?;
         p.queue.tracking.write(&event);
         for e in &events {

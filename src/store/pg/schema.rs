@@ -168,4 +168,8 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE protocol_settings DROP CONSTRAINT protocol_settings_pkey;
     ALTER TABLE protocol_settings ADD PRIMARY KEY (server_guid, protocol);
     "#,
+    // DelayNotificationTimeout, as SQLite's migration 11.
+    r#"
+    ALTER TABLE transport_service ADD COLUMN delay_notification_timeout bigint NOT NULL DEFAULT 14400;
+    "#,
 ];

@@ -131,7 +131,7 @@ pub(in crate::store) fn transport_service(pg: &Pg) -> StoreResult<TransportServi
         pg,
         "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
          message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
-         send_protocol_log_max_age FROM transport_service WHERE id = 1",
+         send_protocol_log_max_age, delay_notification_timeout FROM transport_service WHERE id = 1",
         WHAT,
     )?;
     Ok(TransportService {
@@ -143,6 +143,7 @@ pub(in crate::store) fn transport_service(pg: &Pg) -> StoreResult<TransportServi
         message_tracking_log_max_age: int(it.next(), WHAT)?,
         receive_protocol_log_max_age: int(it.next(), WHAT)?,
         send_protocol_log_max_age: int(it.next(), WHAT)?,
+        delay_notification_timeout: int(it.next(), WHAT)?,
     })
 }
 
@@ -150,8 +151,8 @@ pub(in crate::store) fn save_transport_service(pg: &Pg, s: &TransportService) ->
     pg.execute(
         "UPDATE transport_service SET message_expiration_timeout = $1, message_retry_interval = $2, \
          max_concurrent_mailbox_deliveries = $3, changed = $4, message_tracking_log_enabled = $5, \
-         message_tracking_log_max_age = $6, receive_protocol_log_max_age = $7, send_protocol_log_max_age = $8 \
-         WHERE id = 1",
+         message_tracking_log_max_age = $6, receive_protocol_log_max_age = $7, send_protocol_log_max_age = $8, \
+         delay_notification_timeout = $9 WHERE id = 1",
         &[
             s.message_expiration_timeout.into(),
             s.message_retry_interval.into(),
@@ -161,6 +162,7 @@ pub(in crate::store) fn save_transport_service(pg: &Pg, s: &TransportService) ->
             s.message_tracking_log_max_age.into(),
             s.receive_protocol_log_max_age.into(),
             s.send_protocol_log_max_age.into(),
+            s.delay_notification_timeout.into(),
         ],
     )?;
     Ok(())
