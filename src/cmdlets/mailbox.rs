@@ -37,7 +37,7 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("EmailAddresses", Setting),
     ("LegacyExchangeDN", Made(|m, _| Value::str(legacy_dn(&m.alias)))),
     ("ServerName", Made(|_, s| Value::str(s.name.to_lowercase()))),
-    ("Database", Made(|_, s| Value::str(format!("Mailbox Database {}", s.name)))),
+    ("Database", Made(|_, s| Value::str(database_name(s)))),
     ("ProhibitSendQuota", Setting),
     ("ProhibitSendReceiveQuota", Setting),
     ("IssueWarningQuota", Setting),
@@ -142,8 +142,8 @@ fn new_definition() -> CmdletDef {
         .param(Param::new("PrimarySmtpAddress", T::String).help("The primary address; defaults to alias@domain."))
         .param(Param::new("Password", T::SecureString).mandatory().help("A SecureString: (ConvertTo-SecureString -String 'P@ssw0rd' -AsPlainText -Force)."))
         .param(Param::new("ResetPasswordOnNextLogon", T::Bool))
-        .param(Param::new("OrganizationalUnit", T::String))
-        .param(Param::new("Database", T::String))
+        .param(Param::new("OrganizationalUnit", T::String).help("The Users container (contoso.com/Users), the only one mailsh has."))
+        .param(Param::new("Database", T::String).help("This server's mailbox database (Get-Mailbox shows its name), the only one mailsh has."))
         .example(
             "Create a mailbox",
             "New-Mailbox -Name \"Patrick Colon\" -Alias pcolon -FirstName Patrick -LastName Colon -UserPrincipalName pcolon@contoso.com -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",
@@ -212,6 +212,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         )
         .into());
     }
+    check_placement(args, &server)?;
     let target = canonical_name(&server.domain, &name);
     let ou = format!("{}/Users", server.domain);
     let text = super::confirm_texts::fill(
@@ -247,6 +248,42 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
             other => store_err(other),
         })?;
     out.emit(cx, mailbox_object(&created, &server))
+}
+
+/// -Database and -OrganizationalUnit name where the mailbox goes: this
+/// server's one mailbox database and the Users container are the only
+/// ones mailsh has, so any other is Exchange's "couldn't be found", never
+/// a mailbox made somewhere else. -ResetPasswordOnNextLogon $true cannot
+/// be honoured (IMAP4 and POP3 users have no way to change a password at
+/// logon) and is refused by name.
+fn check_placement(args: &Args, server: &ServerInfo) -> std::result::Result<(), ErrorRecord> {
+    if let Some(db) = args.string("Database")
+        && !db.trim().eq_ignore_ascii_case(&database_name(server))
+    {
+        return Err(ErrorRecord::object_not_found(&db, &server.fqdn));
+    }
+    if let Some(ou) = args.string("OrganizationalUnit") {
+        let dn: Vec<String> = server.domain.split('.').map(|p| format!("DC={p}")).collect();
+        let known = [format!("{}/Users", server.domain), "Users".into(), format!("CN=Users,{}", dn.join(","))];
+        let given: String = ou.chars().filter(|c| !c.is_whitespace()).collect();
+        if !known.iter().any(|k| k.replace(' ', "").eq_ignore_ascii_case(&given)) {
+            return Err(ErrorRecord::object_not_found(&ou, &server.fqdn));
+        }
+    }
+    if args.bool("ResetPasswordOnNextLogon") == Some(true) {
+        return Err(ErrorRecord::new(
+            "New-Mailbox -ResetPasswordOnNextLogon $true is not implemented by mailsh: IMAP4 and POP3 users cannot change their password at logon.",
+            crate::runtime::errors::Category::NotImplemented,
+            "NotImplemented",
+            "PSNotSupportedException",
+        ));
+    }
+    Ok(())
+}
+
+/// This server's mailbox database, as Get-Mailbox shows it.
+pub fn database_name(server: &ServerInfo) -> String {
+    format!("Mailbox Database {}", server.name)
 }
 
 fn get_definition() -> CmdletDef {

@@ -32,6 +32,7 @@ fn get_statistics(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_many(cx, &identity, 10_000)?;
     let path = mail_db_path(&cx.store_path);
+    let database = super::mailbox::database_name(cx.store()?.server());
     let server = cx.store()?.server().name.clone();
     for m in found {
         // A mailbox database exists once a service has served mail.
@@ -48,7 +49,7 @@ fn get_statistics(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
             ("TotalItemSize", Value::Bytes(usage.bytes)),
             ("StorageLimitStatus", Value::str(storage_limit_status(&m.quotas, usage.bytes))),
             ("LastLogonTime", Value::Null),
-            ("Database", Value::str(format!("Mailbox Database {server}"))),
+            ("Database", Value::str(database.clone())),
             ("ServerName", Value::str(server.to_lowercase())),
             ("MailboxGuid", Value::str(m.guid.clone())),
             ("Identity", Value::str(m.guid.clone())),

@@ -104,6 +104,40 @@ fn refusals_and_the_rest(d: &Dir) {
     );
     assert_eq!(d.ok("@(Get-Mailbox).Count; @(Search-AdminAuditLog).Count"), "1\n1\n");
 
+    // Where a mailbox goes: this server's database and the Users container
+    // only; another is not found, never a mailbox made elsewhere.
+    let new = |rest: &str| {
+        d.run(&format!(
+            "New-Mailbox -Name 'Pat' -Alias pat -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) {rest}"
+        ))
+    };
+    for (rest, object) in [("-Database DB02", "DB02"), ("-OrganizationalUnit contoso.com/Sales", "contoso.com/Sales")] {
+        let r = new(rest);
+        assert_eq!(r.code, 1, "{rest}");
+        assert!(
+            r.stderr.starts_with(&format!(
+                "New-Mailbox : The operation couldn't be performed because object '{object}' couldn't be found on 'cas01.contoso.com'.\n"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = new("-ResetPasswordOnNextLogon $true");
+    assert!(
+        r.stderr.starts_with("New-Mailbox : New-Mailbox -ResetPasswordOnNextLogon $true is not implemented by mailsh: IMAP4 and POP3 users cannot change their password at logon.\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(d.ok("@(Get-Mailbox).Count"), "1\n", "nothing was made");
+    let db = d.ok("(Get-Mailbox jsmith).Database");
+    assert_eq!(db, "Mailbox Database CAS01\n");
+    d.ok(&format!(
+        "{} -Database '{}' -OrganizationalUnit 'CN=Users,DC=contoso,DC=com' | Out-Null",
+        "New-Mailbox -Name 'Pat' -Alias pat -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",
+        db.trim()
+    ));
+    d.ok("Remove-Mailbox pat -Confirm:$false");
+
     d.ok("New-Mailbox -Name 'Ken Sanchez' -Alias ksanchez -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null");
     d.ok("Set-Mailbox ksanchez -DisplayName 'Ken S.' -ProhibitSendQuota 2GB -ForwardingSmtpAddress ken@fabrikam.com -DeliverToMailboxAndForward $true");
     assert_eq!(
