@@ -417,3 +417,44 @@ ForwardingSmtpAddress      : smtp:carol@fabrikam.com
     assert_eq!(t.wait_for_inbox(2).len(), 2);
     assert_eq!(sink.messages().len(), 2);
 }
+
+#[test]
+fn forwarding_address_redirects_to_another_mailbox_before_the_smtp_address_and_is_tracked_redirect() {
+    let mut t = Smtp::new();
+    ok(
+        &t,
+        "New-Mailbox -Name Alice -Alias alice -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null",
+    );
+    ok(
+        &t,
+        "Set-Mailbox bob -ForwardingAddress alice -ForwardingSmtpAddress carol@fabrikam.com -DeliverToMailboxAndForward $true",
+    );
+    assert_eq!(ok(&t, "(Get-Mailbox bob).ForwardingAddress"), "contoso.com/Users/Alice\n");
+    assert_text(
+        &errors(&t, "Set-Mailbox bob -ForwardingAddress nobody"),
+        "Set-Mailbox : The operation couldn't be performed because object 'nobody' couldn't be found on 'cas01.contoso.com'.",
+    );
+    let alice = ok(&t, "(Get-Mailbox alice).Guid").trim().to_string();
+    t.start_transport();
+    let (sent, out, err) = t.python(&format!(
+        "{}\nprint(send(['bob@contoso.com'], 'Subject: redirected\\r\\n\\r\\nbody\\r\\n')[0])",
+        crate::smtp::SEND
+    ));
+    assert!(sent, "{out}\n{err}");
+    assert_eq!(out, "250\n");
+    wait_until("Alice's copy", || crate::mail_queue::inbox_messages(&t, &alice).len() == 1);
+    assert_eq!(t.wait_for_inbox(1).len(), 1, "Bob keeps a copy (DeliverToMailboxAndForward)");
+    // ForwardingAddress wins: nothing waits for fabrikam.com (no connector
+    // carries it, so a copy to carol would wait in Unreachable).
+    wait_until("the queue to empty", || ok(&t, "(Get-Message | Measure-Object).Count") == "0\n");
+    assert_text(
+        &ok(
+            &t,
+            "Get-MessageTrackingLog -EventId REDIRECT | ForEach-Object { $_.Source + ' ' + $_.RelatedRecipientAddress + ' > ' + ($_.Recipients -join ',') + ' | ' + $_.MessageSubject }",
+        ),
+        "ROUTING bob@contoso.com > alice@contoso.com | redirected\n",
+    );
+    // A mailbox that goes takes the links to it along.
+    ok(&t, "Remove-Mailbox alice -Confirm:$false");
+    assert_eq!(ok(&t, "$null -eq (Get-Mailbox bob).ForwardingAddress"), "True\n");
+}

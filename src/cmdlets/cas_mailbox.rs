@@ -404,7 +404,12 @@ fn apply(args: &Args, m: &Mailbox) -> Result<(Mailbox, Modified), ErrorRecord> {
             }
         }
     }
-    super::mailbox::apply_settings(args, &mut new, &mut changed)?;
+    // Set-CASMailbox takes no recipient setting (ForwardingAddress is
+    // Set-Mailbox's).
+    let mut lookup = |_: &Value| {
+        Err(ErrorRecord::task("Set-CASMailbox does not set recipients: use Set-Mailbox.", "NotARecipientSetting"))
+    };
+    super::mailbox::apply_settings(args, &mut new, &mut changed, &mut lookup)?;
     Ok((new, changed))
 }
 

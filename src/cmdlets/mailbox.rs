@@ -1,5 +1,7 @@
 //! New-Mailbox, Get-Mailbox, Set-Mailbox, Remove-Mailbox.
 
+use std::collections::HashMap;
+
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
@@ -42,7 +44,7 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("ProhibitSendReceiveQuota", Setting),
     ("IssueWarningQuota", Setting),
     ("DeliverToMailboxAndForward", Setting),
-    ("ForwardingAddress", Made(|_, _| Value::Null)),
+    ("ForwardingAddress", Setting),
     ("ForwardingSmtpAddress", Setting),
     ("RecipientType", Made(|_, _| Value::str("UserMailbox"))),
     ("RecipientTypeDetails", Made(|_, _| Value::str("UserMailbox"))),
@@ -73,7 +75,9 @@ fn property_names() -> &'static [&'static str] {
     NAMES.get_or_init(|| PROPERTIES.iter().map(|(n, _)| *n).collect())
 }
 
-pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
+/// A mailbox as Get-Mailbox shows it; `targets` names, by GUID, the
+/// mailboxes others forward to (`Store::forwarding_targets`).
+pub fn mailbox_object(m: &Mailbox, server: &ServerInfo, targets: &HashMap<String, String>) -> Value {
     let props = resolved()
         .iter()
         .map(|(name, how)| {
@@ -87,6 +91,10 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo) -> Value {
                     get(m).as_ref().map(|a| Value::str(format!("smtp:{a}"))).unwrap_or(Value::Null)
                 }
                 Resolved::Setting(MailboxField::Flag { get, .. }) => Value::Bool(get(m)),
+                Resolved::Setting(MailboxField::Recipient { get, .. }) => get(m)
+                    .as_ref()
+                    .and_then(|guid| targets.get(guid))
+                    .map_or(Value::Null, |name| Value::str(canonical_name(&server.domain, name))),
                 // Never shown (the unit test below holds it).
                 Resolved::Setting(MailboxField::Secret { .. }) => Value::Null,
                 Resolved::Made(f) => f(m, server),
@@ -247,7 +255,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
             crate::store::StoreError::Conflict(msg) => ErrorRecord::task(msg, "ADObjectAlreadyExistsException"),
             other => store_err(other),
         })?;
-    out.emit(cx, mailbox_object(&created, &server))
+    out.emit(cx, mailbox_object(&created, &server, &HashMap::new()))
 }
 
 /// -Database and -OrganizationalUnit name where the mailbox goes: this
@@ -308,13 +316,15 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     if let Some(identity) = args.get("Identity") {
         let found = resolve_many(cx, identity, 10_000)?;
         let server = cx.store()?.server().clone();
+        let targets = cx.store()?.forwarding_targets().map_err(store_err)?;
         for m in found {
-            out.emit(cx, mailbox_object(&m, &server))?;
+            out.emit(cx, mailbox_object(&m, &server, &targets))?;
         }
         return Ok(());
     }
     let anr = args.string("Anr").map(|a| a.to_lowercase());
     let limit = result_size(args);
+    let targets = cx.store()?.forwarding_targets().map_err(store_err)?;
     let more = for_each_mailbox(cx, out, limit, |m, s| {
         if let Some(a) = &anr {
             let hit = [&m.name, &m.alias, &m.display_name, &m.primary_smtp]
@@ -324,7 +334,7 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
                 return None;
             }
         }
-        Some(mailbox_object(m, s))
+        Some(mailbox_object(m, s, &targets))
     })?;
     if more {
         result_size_warning(cx, args);
@@ -371,14 +381,19 @@ pub fn setting_param(c: &crate::store::MailboxColumn) -> Param {
         MailboxField::Secret { .. } => T::SecureString,
         MailboxField::Address { .. } => T::String,
         MailboxField::Flag { .. } => T::Bool,
+        MailboxField::Recipient { .. } => T::IdentityOrNull("RecipientIdParameter"),
     };
     Param::new(c.name, ty).help(c.help)
 }
+
+/// Finds the mailbox an identity names: its GUID and its canonical name.
+pub type RecipientLookup<'a> = dyn FnMut(&Value) -> std::result::Result<(String, String), ErrorRecord> + 'a;
 
 pub fn apply_settings(
     args: &Args,
     m: &mut Mailbox,
     changed: &mut Vec<(String, String, String)>,
+    lookup: &mut RecipientLookup<'_>,
 ) -> std::result::Result<(), ErrorRecord> {
     for setting in apply_order() {
         let name = setting.name;
@@ -477,6 +492,20 @@ pub fn apply_settings(
                     set(m, next);
                 }
             }
+            MailboxField::Recipient { get, set } => {
+                // Any identity of a mailbox; $null or "" clears it.
+                let next =
+                    if given.is_null() || given.to_text().trim().is_empty() { None } else { Some(lookup(given)?) };
+                let next_guid = next.as_ref().map(|(guid, _)| guid.clone());
+                if next_guid != *get(m) {
+                    let before = match get(m) {
+                        Some(guid) => lookup(&Value::str(guid.clone())).map(|(_, shown)| shown).unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    changed.push((name.to_string(), before, next.map(|(_, shown)| shown).unwrap_or_default()));
+                    set(m, next_guid);
+                }
+            }
             MailboxField::Quota { get, set, .. } => {
                 let next = quota_arg(name, given)?;
                 if next != get(m) {
@@ -518,7 +547,10 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     };
     let mut new = found.clone();
     let mut changed = Vec::new();
-    apply_settings(args, &mut new, &mut changed)?;
+    let domain = cx.store()?.server().domain.clone();
+    let mut lookup =
+        |v: &Value| super::identity::resolve_mailbox(cx, v).map(|t| (t.guid.clone(), canonical_name(&domain, &t.name)));
+    apply_settings(args, &mut new, &mut changed, &mut lookup)?;
     if changed.is_empty() {
         warn_nothing_changed(cx, &shown);
         return Ok(());

@@ -26,7 +26,16 @@ pub fn convert(param: &Param, value: Value) -> Result<Value, ErrorRecord> {
                 Ok(Value::int(n))
             }
         },
-        ParamType::String | ParamType::Identity(_) if matches!(value, Value::Object(_)) => Ok(value),
+        ParamType::String | ParamType::Identity(_) | ParamType::IdentityOrNull(_)
+            if matches!(value, Value::Object(_)) =>
+        {
+            Ok(value)
+        }
+        ParamType::IdentityOrNull(_) => match value {
+            Value::Array(ref items) if items.len() == 1 => convert(param, items.get(0).unwrap_or(Value::Null)),
+            Value::Null => Ok(Value::Null),
+            other => Ok(Value::str(other.to_text())),
+        },
         ParamType::String => Ok(match value {
             Value::Null => Value::Null,
             Value::Str(_) => value,

@@ -32,6 +32,8 @@ pub enum ParamType {
     /// An identity parameter (MailboxIdParameter, ServerIdParameter...):
     /// a string, or an object whose identity it takes.
     Identity(&'static str),
+    /// An identity that $null clears (Set-Mailbox -ForwardingAddress).
+    IdentityOrNull(&'static str),
     ScriptBlock,
     SecureString,
     Credential,
@@ -64,7 +66,7 @@ impl ParamType {
             ParamType::Strings => "MultiValuedProperty",
             ParamType::Enum(def) | ParamType::Flags(def) => def.type_name.rsplit('.').next().unwrap_or(def.type_name),
             ParamType::TimeSpan { .. } => "EnhancedTimeSpan",
-            ParamType::Identity(name) => name,
+            ParamType::Identity(name) | ParamType::IdentityOrNull(name) => name,
             ParamType::ScriptBlock => "ScriptBlock",
             ParamType::SecureString => "SecureString",
             ParamType::Credential => "PSCredential",
@@ -90,7 +92,9 @@ impl ParamType {
                 "Microsoft.Exchange.Data.MultiValuedProperty".into()
             }
             ParamType::Enum(def) | ParamType::Flags(def) => def.type_name.into(),
-            ParamType::Identity(name) => format!("Microsoft.Exchange.Configuration.Tasks.{name}"),
+            ParamType::Identity(name) | ParamType::IdentityOrNull(name) => {
+                format!("Microsoft.Exchange.Configuration.Tasks.{name}")
+            }
             ParamType::ScriptBlock => "System.Management.Automation.ScriptBlock".into(),
             ParamType::SecureString => "System.Security.SecureString".into(),
             ParamType::Credential => "System.Management.Automation.PSCredential".into(),

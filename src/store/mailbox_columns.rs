@@ -33,6 +33,9 @@ pub enum MailboxField {
     Address { get: fn(&Mailbox) -> &Option<String>, set: fn(&mut Mailbox, Option<String>) },
     /// A switch kept as 0 or 1.
     Flag { get: fn(&Mailbox) -> bool, set: fn(&mut Mailbox, bool) },
+    /// Another mailbox of the organization, by its GUID, or none (NULL):
+    /// set by any identity of it, shown by its canonical name.
+    Recipient { get: fn(&Mailbox) -> &Option<String>, set: fn(&mut Mailbox, Option<String>) },
 }
 
 /// One mailbox setting.
@@ -118,6 +121,12 @@ pub const MAILBOX_COLUMNS: &[MailboxColumn] = &[
         |m, v| m.quotas.prohibit_send_receive = v,
     ),
     MailboxColumn {
+        name: "ForwardingAddress",
+        column: "forwarding_address",
+        help: "A mailbox of the organization (name, alias or address) mail to this mailbox is forwarded to; it takes precedence over ForwardingSmtpAddress; $null for none.",
+        field: MailboxField::Recipient { get: |m| &m.forwarding_address, set: |m, v| m.forwarding_address = v },
+    },
+    MailboxColumn {
         name: "ForwardingSmtpAddress",
         column: "forwarding_smtp_address",
         help: "An address mail to this mailbox is forwarded to (inside or outside the organization); $null for none.",
@@ -167,7 +176,9 @@ impl MailboxColumn {
             MailboxField::Addresses { get, .. } => SqlValue::Text(to_json(get(m))),
             MailboxField::Secret { get, .. } => get(m).clone().map_or(SqlValue::Null, SqlValue::Text),
             MailboxField::Quota { get, .. } => get(m).map_or(SqlValue::Null, |n| SqlValue::Integer(n as i64)),
-            MailboxField::Address { get, .. } => get(m).clone().map_or(SqlValue::Null, SqlValue::Text),
+            MailboxField::Address { get, .. } | MailboxField::Recipient { get, .. } => {
+                get(m).clone().map_or(SqlValue::Null, SqlValue::Text)
+            }
             MailboxField::Flag { get, .. } => SqlValue::Integer(i64::from(get(m))),
         }
     }
@@ -182,7 +193,7 @@ impl MailboxColumn {
             }
             MailboxField::Secret { set, .. } => set(m, r.get(i)?),
             MailboxField::Quota { set, .. } => set(m, r.get::<_, Option<i64>>(i)?.map(|n| n as u64)),
-            MailboxField::Address { set, .. } => set(m, r.get(i)?),
+            MailboxField::Address { set, .. } | MailboxField::Recipient { set, .. } => set(m, r.get(i)?),
             MailboxField::Flag { set, .. } => set(m, r.get(i)?),
         }
         Ok(())
@@ -202,8 +213,10 @@ impl MailboxColumn {
             (MailboxField::Secret { set, .. }, SqlValue::Null) => set(m, None),
             (MailboxField::Quota { set, .. }, SqlValue::Integer(n)) => set(m, Some(n as u64)),
             (MailboxField::Quota { set, .. }, SqlValue::Null) => set(m, None),
-            (MailboxField::Address { set, .. }, SqlValue::Text(t)) => set(m, Some(t)),
-            (MailboxField::Address { set, .. }, SqlValue::Null) => set(m, None),
+            (MailboxField::Address { set, .. } | MailboxField::Recipient { set, .. }, SqlValue::Text(t)) => {
+                set(m, Some(t))
+            }
+            (MailboxField::Address { set, .. } | MailboxField::Recipient { set, .. }, SqlValue::Null) => set(m, None),
             (MailboxField::Flag { set, .. }, SqlValue::Integer(n)) => set(m, n != 0),
             _ => return Err(format!("the mailbox column {} holds a value of another type", self.column)),
         }
@@ -244,6 +257,7 @@ mod tests {
                 MailboxField::Quota { set, .. } => set(&mut m, Some(i as u64)),
                 MailboxField::Address { set, .. } => set(&mut m, Some(format!("f{i}@fabrikam.com"))),
                 MailboxField::Flag { set, .. } => set(&mut m, true),
+                MailboxField::Recipient { set, .. } => set(&mut m, Some(format!("guid-{i}"))),
             }
         }
         let conn = rusqlite::Connection::open_in_memory().unwrap();

@@ -101,6 +101,9 @@ pub struct Mailbox {
     pub quotas: Quotas,
     /// Set-Mailbox -ForwardingSmtpAddress: mail to the mailbox goes there
     /// (the address alone, without `smtp:`).
+    /// Set-Mailbox -ForwardingAddress: the GUID of the mailbox mail to
+    /// this one is forwarded to (before ForwardingSmtpAddress).
+    pub forwarding_address: Option<String>,
     pub forwarding_smtp_address: Option<String>,
     /// Set-Mailbox -DeliverToMailboxAndForward: forwarded mail is also
     /// delivered to the mailbox.
@@ -127,6 +130,7 @@ impl Mailbox {
             changed: 0,
             cas: CasSettings::blank(),
             quotas: Quotas { issue_warning: None, prohibit_send: None, prohibit_send_receive: None },
+            forwarding_address: None,
             forwarding_smtp_address: None,
             deliver_to_mailbox_and_forward: false,
         }
@@ -501,11 +505,44 @@ impl Store {
         by_guid(tx.any(), guid)
     }
 
+    /// Removes the mailbox; mailboxes that forwarded to it forward no
+    /// more (their ForwardingAddress is cleared, as Active Directory drops
+    /// a link to a deleted object).
     pub fn delete_mailbox(tx: &Tx<'_>, id: i64) -> StoreResult<bool> {
         match tx.any() {
-            Sql::Lite(conn) => Ok(conn.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0),
+            Sql::Lite(conn) => {
+                conn.execute(
+                    "UPDATE mailbox SET forwarding_address = NULL \
+                     WHERE forwarding_address = (SELECT guid FROM mailbox WHERE id = ?1)",
+                    [id],
+                )?;
+                Ok(conn.execute("DELETE FROM mailbox WHERE id = ?1", [id])? > 0)
+            }
             Sql::Pg(p) => pg::delete(p, id),
         }
+    }
+
+    /// The names of the mailboxes others forward to, by GUID
+    /// (Get-Mailbox's ForwardingAddress).
+    pub fn forwarding_targets(&self) -> StoreResult<std::collections::HashMap<String, String>> {
+        const SQL: &str = "SELECT guid, name FROM mailbox WHERE guid IN \
+                           (SELECT forwarding_address FROM mailbox WHERE forwarding_address IS NOT NULL)";
+        let rows: Vec<(String, String)> = match self.any() {
+            Sql::Lite(conn) => {
+                let mut stmt = conn.prepare_cached(SQL)?;
+                let found = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                found.collect::<Result<_, _>>()?
+            }
+            Sql::Pg(p) => p
+                .query(SQL, &[])?
+                .into_iter()
+                .filter_map(|row| match row.as_slice() {
+                    [SqlValue::Text(g), SqlValue::Text(n)] => Some((g.clone(), n.clone())),
+                    _ => None,
+                })
+                .collect(),
+        };
+        Ok(rows.into_iter().collect())
     }
 
     /// Whether any mailbox already uses one of these names or addresses.

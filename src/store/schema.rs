@@ -249,4 +249,8 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE transport_service ADD COLUMN delay_notification_timeout INTEGER NOT NULL DEFAULT 14400;
     "#,
+    // 12: Set-Mailbox -ForwardingAddress (the GUID of a mailbox).
+    r#"
+    ALTER TABLE mailbox ADD COLUMN forwarding_address TEXT;
+    "#,
 ];

@@ -104,6 +104,18 @@ pub struct TransportService {
     pub changed: i64,
 }
 
+/// A mailbox's forwarding, as the Transport applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forwarding {
+    /// The address mail goes on to.
+    pub to: String,
+    /// The mailbox keeps a copy (-DeliverToMailboxAndForward).
+    pub and_deliver: bool,
+    /// By ForwardingAddress (a mailbox of the directory): Exchange's
+    /// REDIRECT; else ForwardingSmtpAddress.
+    pub redirect: bool,
+}
+
 /// What a recipient address resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recipient {
@@ -112,9 +124,9 @@ pub enum Recipient {
         guid: String,
         primary_smtp: String,
         quotas: super::Quotas,
-        /// Set-Mailbox -ForwardingSmtpAddress, and whether the mailbox
-        /// keeps a copy (-DeliverToMailboxAndForward).
-        forward: Option<(String, bool)>,
+        /// Where its mail is forwarded (Set-Mailbox -ForwardingAddress,
+        /// else -ForwardingSmtpAddress).
+        forward: Option<Forwarding>,
     },
     /// An authoritative accepted domain, but no recipient has the address.
     NotFound,
@@ -441,7 +453,8 @@ impl Store {
             .conn(WHAT)?
             .query_row(
                 "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota, \
-                 forwarding_smtp_address, deliver_to_mailbox_and_forward \
+                 forwarding_smtp_address, deliver_to_mailbox_and_forward, \
+                 (SELECT f.primary_smtp FROM mailbox f WHERE f.guid = mailbox.forwarding_address) \
                  FROM mailbox WHERE primary_smtp = ?1 COLLATE NOCASE \
                  OR EXISTS (SELECT 1 FROM json_each(mailbox.email_addresses) \
                             WHERE lower(substr(value, instr(value, ':') + 1)) = lower(?1)) LIMIT 1",
@@ -456,7 +469,15 @@ impl Store {
                             prohibit_send: quota(3)?,
                             prohibit_send_receive: quota(4)?,
                         },
-                        forward: r.get::<_, Option<String>>(5)?.map(|to| (to, r.get(6).unwrap_or(false))),
+                        forward: {
+                            let and_deliver = r.get(6).unwrap_or(false);
+                            // ForwardingAddress wins over ForwardingSmtpAddress, as in Exchange.
+                            match (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(5)?) {
+                                (Some(to), _) => Some(Forwarding { to, and_deliver, redirect: true }),
+                                (None, Some(to)) => Some(Forwarding { to, and_deliver, redirect: false }),
+                                (None, None) => None,
+                            }
+                        },
                     })
                 },
             )

@@ -144,6 +144,16 @@ fn refusals_and_the_rest(d: &Dir) {
         d.ok("$m = Get-Mailbox ksanchez; \"$($m.DisplayName) $($m.ProhibitSendQuota) $($m.ForwardingSmtpAddress) $($m.DeliverToMailboxAndForward)\""),
         "Ken S. 2 GB (2,147,483,648 bytes) smtp:ken@fabrikam.com True\n"
     );
+    d.ok("Set-Mailbox ksanchez -ForwardingAddress jsmith@contoso.com");
+    assert_eq!(d.ok("(Get-Mailbox ksanchez).ForwardingAddress"), "contoso.com/Users/John Smith\n");
+    assert_eq!(
+        d.ok("$a = Search-AdminAuditLog -Cmdlets Set-Mailbox -ResultSize 1; ($a.OriginalProperties -join ';') + ' > ' + ($a.ModifiedProperties -join ';')"),
+        "ForwardingAddress= > ForwardingAddress=contoso.com/Users/John Smith\n"
+    );
+    let r = d.run("Set-Mailbox ksanchez -ForwardingAddress nobody");
+    assert!(r.stderr.contains("object 'nobody' couldn't be found"), "{}", r.stderr);
+    d.ok("Set-Mailbox ksanchez -ForwardingAddress $null");
+    assert_eq!(d.ok("$null -eq (Get-Mailbox ksanchez).ForwardingAddress"), "True\n");
     let r = d.run("Set-Mailbox ksanchez -Name 'john smith'");
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("is already used by another recipient"), "{}", r.stderr);

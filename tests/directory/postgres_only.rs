@@ -160,7 +160,8 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
             "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server; \
              ALTER TABLE protocol_settings DROP COLUMN server_guid; \
              ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
-             ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward; \
+             ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward, \
+             DROP COLUMN forwarding_address; \
              UPDATE mailsh_schema SET version = 1",
         )
         .unwrap();
@@ -171,5 +172,5 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 6, "every migration since schema 1 ran (6: DelayNotificationTimeout)");
+    assert_eq!(version, 7, "every migration since schema 1 ran (7: ForwardingAddress)");
 }

@@ -74,6 +74,8 @@ pub struct Envelope {
     pub submitter: Option<String>,
     /// RET and ENVID.
     pub dsn: MessageDsn,
+    /// (recipient, the mailbox it was redirected to) by ForwardingAddress.
+    pub redirects: Vec<(String, String)>,
     /// The text received so far by BDAT (CHUNKING, RFC 3030); None until
     /// the first chunk. Emptied, and `chunks_too_big` set, once it passes
     /// the connector's MaxMessageSize.

@@ -1,5 +1,6 @@
 //! The Transport service's message tracking events (Get-MessageTrackingLog):
-//! RECEIVE when a message is committed to the queue, DELIVER when copies
+//! RECEIVE when a message is committed to the queue, REDIRECT for each
+//! recipient a mailbox's ForwardingAddress sends on, DELIVER when copies
 //! are stored in mailboxes, SEND when a smart host took it, FAIL when
 //! recipients failed for good, DSN when a report was queued. Each event is
 //! made here and written by the one Transport process (`store::tracking`)
@@ -48,6 +49,22 @@ pub fn received(
         connector_id: format!("{}\\{}", server.name, connector),
         recipients,
         ..event(server, about, "SMTP", "RECEIVE")
+    }
+}
+
+/// REDIRECT: mail to `from` goes to `to` instead (or also), by its
+/// mailbox's ForwardingAddress; made from the message's RECEIVE.
+pub fn redirected(received: &TrackingEvent, internal_id: i64, from: &str, to: &str) -> TrackingEvent {
+    TrackingEvent {
+        source: "ROUTING".into(),
+        event_id: "REDIRECT".into(),
+        internal_message_id: internal_id,
+        recipients: vec![to.to_string()],
+        related_recipient_address: from.to_string(),
+        client_ip: String::new(),
+        client_hostname: String::new(),
+        connector_id: String::new(),
+        ..received.clone()
     }
 }
 

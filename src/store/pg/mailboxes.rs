@@ -203,6 +203,10 @@ pub(in crate::store) fn set_flags_everywhere(
 }
 
 pub(in crate::store) fn delete(pg: &Pg, id: i64) -> StoreResult<bool> {
+    pg.execute(
+        "UPDATE mailbox SET forwarding_address = NULL WHERE forwarding_address = (SELECT guid FROM mailbox WHERE id = $1)",
+        &[id.into()],
+    )?;
     Ok(pg.execute("DELETE FROM mailbox WHERE id = $1", &[id.into()])? > 0)
 }
 

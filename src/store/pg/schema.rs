@@ -172,4 +172,8 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE transport_service ADD COLUMN delay_notification_timeout bigint NOT NULL DEFAULT 14400;
     "#,
+    // Set-Mailbox -ForwardingAddress, as SQLite's migration 12.
+    r#"
+    ALTER TABLE mailbox ADD COLUMN forwarding_address text;
+    "#,
 ];

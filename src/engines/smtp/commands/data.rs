@@ -96,7 +96,10 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     .await;
     match stored {
         Ok(Ok(id)) => {
-            queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked });
+            queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked.clone() });
+            for (from, to) in &envelope.redirects {
+                queue.tracking.write(&track::redirected(&tracked, id, from, to));
+            }
             queue.wake.notify_one();
             if leaves {
                 queue.send.notify_one();

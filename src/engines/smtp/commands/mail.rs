@@ -69,6 +69,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         recipients: Vec::new(),
         submitter,
         dsn,
+        redirects: Vec::new(),
         chunks: None,
         chunks_too_big: false,
     });

@@ -42,16 +42,22 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                 // Forwarding is applied where the message is queued (the
                 // Transport), once: a forwarded copy is not forwarded again.
                 let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd);
-                let keep = forward.as_ref().is_none_or(|(_, and_deliver)| *and_deliver);
+                let keep = forward.as_ref().is_none_or(|f| f.and_deliver);
+                let original = to.address.clone();
                 if keep && let Some(e) = s.envelope.as_mut() {
                     e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0, dsn });
                 }
-                if let Some((target, _)) = forward {
-                    let accepted = forwarded(s, target).await;
-                    if let Some(e) = s.envelope.as_mut()
-                        && !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&accepted.address))
-                    {
-                        e.recipients.push(accepted);
+                if let Some(f) = forward {
+                    let accepted = forwarded(s, f.to).await;
+                    if let Some(e) = s.envelope.as_mut() {
+                        // ForwardingAddress is Exchange's redirection to
+                        // another recipient (tracked REDIRECT).
+                        if f.redirect {
+                            e.redirects.push((original, accepted.address.clone()));
+                        }
+                        if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&accepted.address)) {
+                            e.recipients.push(accepted);
+                        }
                     }
                 }
                 texts::RECIPIENT_OK
