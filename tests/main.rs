@@ -31,5 +31,6 @@ mod services;
 mod shell;
 mod shell_ux;
 mod smtp;
+mod smtputf8;
 mod transcripts;
 mod utility_cmdlets;

@@ -29,6 +29,16 @@ impl Sink {
         Sink::launch(t, port, &["dsn"])
     }
 
+    /// One that does not offer SMTPUTF8.
+    pub fn start_without_smtputf8(t: &Smtp, port: u16) -> Sink {
+        Sink::launch(t, port, &["nosmtputf8"])
+    }
+
+    /// One that offers STARTTLS with this certificate and key (PEM).
+    pub fn start_with_tls(t: &Smtp, port: u16, cert: &std::path::Path, key: &std::path::Path) -> Sink {
+        Sink::launch(t, port, &[&format!("tls:{}:{}", cert.display(), key.display())])
+    }
+
     fn launch(t: &Smtp, port: u16, options: &[&str]) -> Sink {
         let folder = t.env.dir.path().join("sink");
         std::fs::create_dir_all(&folder).expect("sink folder");
@@ -457,4 +467,37 @@ fn forwarding_address_redirects_to_another_mailbox_before_the_smtp_address_and_i
     // A mailbox that goes takes the links to it along.
     ok(&t, "Remove-Mailbox alice -Confirm:$false");
     assert_eq!(ok(&t, "$null -eq (Get-Mailbox bob).ForwardingAddress"), "True\n");
+}
+
+#[test]
+fn a_smart_host_that_offers_starttls_is_spoken_to_over_tls_as_exchanges_opportunistic_tls_does() {
+    let mut t = Smtp::new();
+    let port = to_fabrikam(&t);
+    ok(&t, "Set-SendConnector 'To Fabrikam' -ProtocolLoggingLevel Verbose");
+    t.start_transport();
+    // The smart host's certificate: this store's own (self-signed, for
+    // another name): opportunistic TLS takes it.
+    let certs = t.env.state_dir().join("certs");
+    let cert = std::fs::read_dir(&certs)
+        .expect("the services made their certificate")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "pem"))
+        .expect("a certificate");
+    let key = cert.with_extension("key");
+    let sink = Sink::start_with_tls(&t, port, &cert, &key);
+    assert_text(&submit(&t, &["carol@fabrikam.com"], "secret"), "(250, b'2.1.5 Recipient OK')\n250\n");
+    wait_until("the smart host to take the message", || sink.messages().len() == 1);
+    let m = &sink.messages()[0];
+    assert_eq!(m["tls"], true, "sent over TLS");
+    assert!(m["data"].as_str().unwrap_or_default().contains("Subject: secret\r\n"), "{m}");
+    let dir = t.env.state_dir().join("TransportRoles/Logs/Hub/ProtocolLog/SmtpSend");
+    let log: String = std::fs::read_dir(&dir)
+        .expect("the send log's folder")
+        .map(|f| std::fs::read_to_string(f.expect("entry").path()).expect("a log"))
+        .collect();
+    let events: Vec<&str> = log.lines().skip(1).map(|l| l.splitn(5, ',').nth(4).unwrap_or_default()).collect();
+    let at = |line: &str| events.iter().position(|e| *e == line).unwrap_or_else(|| panic!("{line} in\n{log}"));
+    assert!(at(">,STARTTLS") < at("*,TLS negotiated"), "{log}");
+    assert!(at("*,TLS negotiated") < at(">,MAIL FROM:<bob@contoso.com>"), "{log}");
+    assert_eq!(events.iter().filter(|e| e.starts_with(">,EHLO ")).count(), 2, "EHLO again over TLS: {log}");
 }

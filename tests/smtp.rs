@@ -221,7 +221,7 @@ print(send(['bob@contoso.com'], 'Subject: small\r\n\r\nfits\r\n')[0])
     assert!(ok, "{out}\n{err}");
     assert_text(
         &out,
-        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nDSN\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME\\nCHUNKING')
+        "(250, b'cas01.contoso.com Hello [127.0.0.1]\\nSIZE 1024\\nPIPELINING\\nDSN\\nENHANCEDSTATUSCODES\\nSTARTTLS\\n8BITMIME\\nSMTPUTF8\\nCHUNKING')
 (552, b'5.3.4 Message size exceeds fixed maximum message size')
 (250, b'2.0.0 Resetting')
 (503, b'5.5.2 Need mail command')
@@ -331,6 +331,7 @@ fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start
             received: mailsh::store::now_unix(),
             raw: raw.to_vec(),
             dsn: Default::default(),
+            smtputf8: false,
         })
         .expect("queued");
     drop(queue);

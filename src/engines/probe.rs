@@ -275,7 +275,13 @@ fn roots(extra: &[PathBuf]) -> RootCertStore {
 /// -TrustAnySSLCertificate: any certificate is accepted, but the handshake
 /// signatures are still checked.
 #[derive(Debug)]
-struct TrustAny(WebPkiSupportedAlgorithms);
+pub(crate) struct TrustAny(WebPkiSupportedAlgorithms);
+
+impl TrustAny {
+    pub(crate) fn new(provider: &rustls::crypto::CryptoProvider) -> TrustAny {
+        TrustAny(provider.signature_verification_algorithms)
+    }
+}
 
 impl ServerCertVerifier for TrustAny {
     fn verify_server_cert(

@@ -76,6 +76,11 @@ const MIGRATIONS: &[&str] = &[
     -- The sender was told the recipient is delayed (once).
     ALTER TABLE recipient ADD COLUMN delay_notified INTEGER NOT NULL DEFAULT 0;
     "#,
+    r#"
+    -- MAIL FROM's SMTPUTF8 (RFC 6531): only a server that offers it may
+    -- be handed the message.
+    ALTER TABLE message ADD COLUMN smtputf8 INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The queue beside the config store at `store_path`.
@@ -171,6 +176,8 @@ pub struct PendingDelivery {
     pub received: i64,
     pub recipient: QueuedRecipient,
     pub dsn: MessageDsn,
+    /// Sent with SMTPUTF8: internationalized addresses or header fields.
+    pub smtputf8: bool,
 }
 
 /// A message to put in the queue (a non-delivery report, made by the
@@ -183,6 +190,7 @@ pub struct NewQueued {
     pub received: i64,
     pub raw: Vec<u8>,
     pub dsn: MessageDsn,
+    pub smtputf8: bool,
 }
 
 /// A recipient that cannot be delivered, ever.
@@ -657,9 +665,9 @@ impl QueueDb {
 /// A row of `SELECT m.id, m.guid, m.sender, m.received, r.address,
 /// r.mailbox_guid`.
 const PENDING_COLUMNS: &str = "m.id, m.guid, m.sender, m.received, r.address, r.mailbox_guid, r.connector, \
-     r.notify, r.orcpt, m.dsn_ret, m.dsn_envid";
+     r.notify, r.orcpt, m.dsn_ret, m.dsn_envid, m.smtputf8";
 /// How many columns `PENDING_COLUMNS` has.
-const PENDING_WIDTH: usize = 11;
+const PENDING_WIDTH: usize = 12;
 
 fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
     Ok(PendingDelivery {
@@ -674,14 +682,15 @@ fn pending_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingDelivery> {
             dsn: RecipientDsn { notify: r.get(7)?, orcpt: r.get(8)? },
         },
         dsn: MessageDsn { ret: r.get(9)?, envid: r.get(10)? },
+        smtputf8: r.get(11)?,
     })
 }
 
 fn insert(tx: &rusqlite::Transaction<'_>, m: &NewQueued) -> MailResult<i64> {
     let field = |name| super::header::header_value(&m.raw, name).unwrap_or_default();
     tx.prepare_cached(
-        "INSERT INTO message (guid, sender, received, raw, subject, internet_message_id, dsn_ret, dsn_envid) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO message (guid, sender, received, raw, subject, internet_message_id, dsn_ret, dsn_envid, smtputf8) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         m.guid,
@@ -691,7 +700,8 @@ fn insert(tx: &rusqlite::Transaction<'_>, m: &NewQueued) -> MailResult<i64> {
         field("subject"),
         field("message-id"),
         m.dsn.ret,
-        m.dsn.envid
+        m.dsn.envid,
+        m.smtputf8
     ])?;
     let id = tx.last_insert_rowid();
     let mut add = tx.prepare_cached(
@@ -727,6 +737,7 @@ mod tests {
             received,
             raw: raw.to_vec(),
             dsn: MessageDsn::default(),
+            smtputf8: false,
         }
     }
 

@@ -8,13 +8,18 @@ again later`. Prints `ready` once it listens; runs until killed.
 With `dsn`, it offers DSN (RFC 3461) at EHLO and records the DSN
 parameters of MAIL FROM and of each RCPT TO (aiosmtpd itself refuses
 MAIL FROM's RET and ENVID); without, it offers none, as aiosmtpd does.
+It offers SMTPUTF8 (aiosmtpd's default) and records whether a message
+came with it; with `nosmtputf8` it does not offer it. With
+`tls:CERT:KEY` it offers STARTTLS with that certificate and records
+whether a message came over TLS.
 
-usage: smtp_sink.py PORT DIR [dsn]
+usage: smtp_sink.py PORT DIR [dsn] [nosmtputf8] [tls:CERT:KEY]
 """
 
 import asyncio
 import json
 import os
+import ssl
 import sys
 
 from aiosmtpd.controller import Controller
@@ -80,6 +85,8 @@ class Sink:
             "rcpt_tos": envelope.rcpt_tos,
             "mail_dsn": " ".join(getattr(session, "dsn_mail", [])),
             "rcpt_dsn": envelope.rcpt_options,
+            "smtputf8": envelope.smtp_utf8,
+            "tls": session.ssl is not None,
             "data": envelope.original_content.decode("utf-8", "replace"),
         }
         path = os.path.join(self.folder, f"{self.count}.json")
@@ -91,8 +98,20 @@ class Sink:
 
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
-    dsn = sys.argv[3:] == ["dsn"]
-    controller = DsnController(Sink(folder, dsn), hostname="127.0.0.1", port=port)
+    options = sys.argv[3:]
+    tls = None
+    for option in options:
+        if option.startswith("tls:"):
+            _, cert, key = option.split(":", 2)
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls.load_cert_chain(cert, key)
+    controller = DsnController(
+        Sink(folder, "dsn" in options),
+        hostname="127.0.0.1",
+        port=port,
+        enable_SMTPUTF8="nosmtputf8" not in options,
+        tls_context=tls,
+    )
     controller.start()
     print("ready", flush=True)
     try:

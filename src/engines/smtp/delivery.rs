@@ -518,6 +518,7 @@ mod tests {
                 ..Default::default()
             },
             dsn: Default::default(),
+            smtputf8: false,
         }
     }
 

@@ -341,6 +341,9 @@ pub fn for_sender(
         received: now,
         raw,
         dsn: MessageDsn::default(),
+        // A notification to an internationalized address travels as
+        // SMTPUTF8 too.
+        smtputf8: !sender.is_ascii(),
     }))
 }
 

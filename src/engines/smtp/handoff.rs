@@ -54,6 +54,9 @@ async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8])
     // answers read in order; the first refusal is the client's answer.
     // The DSN parameters go on as the client gave them.
     let mut commands = format!("MAIL FROM:<{}>{}", envelope.sender, mail_dsn_parameters(&envelope.dsn));
+    if envelope.smtputf8 {
+        commands.push_str(" SMTPUTF8");
+    }
     if let Some(user) = &envelope.submitter {
         commands.push_str(&format!(" AUTH={}", xtext(user)));
     }

@@ -25,6 +25,7 @@ pub mod dsn;
 mod handoff;
 mod log_age;
 mod outbound;
+mod peer;
 mod session;
 pub mod texts;
 mod track;

@@ -27,15 +27,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use super::context::Queue;
 use super::delivery::{blocking, fail_and_report, notices, read_settings, with_raw};
 use super::dsn::Action;
-use super::handoff::{dot_stuffed, mail_dsn_parameters, rcpt_dsn_parameters, read_reply, read_reply_lines};
-use super::track;
+use super::handoff::{mail_dsn_parameters, rcpt_dsn_parameters};
+use super::peer::Peer;
+use super::{texts, track};
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
 use crate::engines::net::protolog::{Event, ProtocolLog, SessionLog};
@@ -233,7 +233,7 @@ async fn send_message(
         };
         log.note(Event::Connect, "");
         log.note(Event::Info, &c.name);
-        let mut peer = Peer { stream: BufReader::new(tcp), log };
+        let mut peer = Peer::new(Box::new(tcp), log, host);
         let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await;
         peer.log.note(Event::Disconnect, "");
         match attempt {
@@ -262,41 +262,6 @@ fn settled(code: u16, reply: &str, n: usize) -> Sent {
     Sent { outcomes: vec![refused(code, reply); n], dsn: false }
 }
 
-/// A smart host's connection, with the send log of what is said on it.
-struct Peer {
-    stream: BufReader<TcpStream>,
-    log: SessionLog,
-}
-
-impl Peer {
-    /// One command line (the message text is written by [`Peer::data`]).
-    async fn say(&mut self, line: &str) -> std::io::Result<()> {
-        self.log.note(Event::Sent, line);
-        self.stream.get_mut().write_all(format!("{line}\r\n").as_bytes()).await
-    }
-
-    /// The message text, dot-stuffed: only its size is logged.
-    async fn data(&mut self, raw: &[u8]) -> std::io::Result<()> {
-        self.log.note(Event::Info, &format!("sending {} bytes of message data", raw.len()));
-        self.stream.get_mut().write_all(&dot_stuffed(raw)).await
-    }
-
-    async fn hear(&mut self) -> std::io::Result<(u16, String)> {
-        let (code, reply) = read_reply(&mut self.stream).await?;
-        self.log.note(Event::Received, &reply);
-        Ok((code, reply))
-    }
-
-    /// A reply's every line (EHLO's extensions).
-    async fn hear_all(&mut self) -> std::io::Result<(u16, Vec<String>)> {
-        let (code, lines) = read_reply_lines(&mut self.stream).await?;
-        for line in &lines {
-            self.log.note(Event::Received, line);
-        }
-        Ok((code, lines))
-    }
-}
-
 /// One SMTP transaction. An error (the connection broke, a reply made no
 /// sense) before any recipient is settled lets the next smart host try.
 async fn session(peer: &mut Peer, helo: &str, recipients: &[PendingDelivery], raw: &[u8]) -> std::io::Result<Sent> {
@@ -305,24 +270,39 @@ async fn session(peer: &mut Peer, helo: &str, recipients: &[PendingDelivery], ra
     if code != 220 {
         return Err(std::io::Error::other(reply));
     }
-    peer.say(&format!("EHLO {helo}")).await?;
-    let (code, extensions) = peer.hear_all().await?;
-    // DSN requests go on only to a server that offers DSN (RFC 3461).
-    let dsn =
-        code == 250 && extensions.iter().skip(1).any(|l| l.get(4..).is_some_and(|e| e.eq_ignore_ascii_case("DSN")));
-    if code != 250 {
+    let (code, mut extensions) = peer.ehlo(helo).await?;
+    if code == 250 {
+        // Opportunistic TLS (`peer.rs`), then what the smart host offers
+        // over it.
+        let (code, again) = peer.start_tls(helo, extensions).await?;
+        if code != 250 {
+            return Err(std::io::Error::other(format!("EHLO refused over TLS ({code})")));
+        }
+        extensions = again;
+    } else {
         peer.say(&format!("HELO {helo}")).await?;
         let (code, reply) = peer.hear().await?;
         if code != 250 {
             return Ok(settled(code, &reply, n));
         }
     }
+    // DSN requests go on only to a server that offers DSN (RFC 3461).
+    let dsn = extensions.offers("DSN");
+    let utf8_offered = extensions.offers("SMTPUTF8");
+    // A message sent with SMTPUTF8 goes only to a server that offers it
+    // (RFC 6531); to another it fails, and the sender is told.
+    let smtputf8 = recipients.first().is_some_and(|r| r.smtputf8);
+    if smtputf8 && !utf8_offered {
+        quit(peer).await;
+        return Ok(Sent { outcomes: vec![Outcome::Failed(texts::NEXT_HOP_LACKS_SMTPUTF8.into()); n], dsn: false });
+    }
     let sender = recipients.first().map(|r| r.sender.as_str()).unwrap_or_default();
     let mail_params = match recipients.first() {
         Some(r) if dsn => mail_dsn_parameters(&r.dsn),
         _ => String::new(),
     };
-    peer.say(&format!("MAIL FROM:<{sender}>{mail_params}")).await?;
+    let utf8 = if smtputf8 { " SMTPUTF8" } else { "" };
+    peer.say(&format!("MAIL FROM:<{sender}>{mail_params}{utf8}")).await?;
     let (code, reply) = peer.hear().await?;
     if code != 250 {
         quit(peer).await;

@@ -76,6 +76,9 @@ pub struct Envelope {
     pub dsn: MessageDsn,
     /// (recipient, the mailbox it was redirected to) by ForwardingAddress.
     pub redirects: Vec<(String, String)>,
+    /// MAIL FROM's SMTPUTF8 (RFC 6531): addresses and header fields may be
+    /// UTF-8.
+    pub smtputf8: bool,
     /// The text received so far by BDAT (CHUNKING, RFC 3030); None until
     /// the first chunk. Emptied, and `chunks_too_big` set, once it passes
     /// the connector's MaxMessageSize.

@@ -25,6 +25,14 @@ pub const UNRECOGNIZED: &str = "500 5.3.3 Unrecognized command";
 pub const LINE_TOO_LONG: &str = "500 5.3.3 Unrecognized command";
 pub const INVALID_ARGUMENTS: &str = "501 5.5.4 Invalid arguments";
 
+/// A non-ASCII address in a transaction without SMTPUTF8 (RFC 6531's
+/// 553 5.6.7; unconfirmed text).
+pub const NEEDS_SMTPUTF8: &str = "553 5.6.7 Non-ASCII addresses require the SMTPUTF8 extension";
+/// A message sent with SMTPUTF8 whose next hop does not offer it (RFC
+/// 6531: it may not be handed on; unconfirmed text).
+pub const NEXT_HOP_LACKS_SMTPUTF8: &str =
+    "550 5.6.7 The message needs SMTPUTF8 and the destination server does not offer it";
+
 /// A MAIL FROM or RCPT TO parameter of an extension this server does not
 /// offer (RFC 5321's 555; unconfirmed text).
 pub fn unsupported_option(name: &str) -> String {

@@ -87,6 +87,7 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         received: crate::store::clock::now_unix(),
         raw: message,
         dsn: envelope.dsn.clone(),
+        smtputf8: envelope.smtputf8,
     };
     let db = queue.db.clone();
     let stored = tokio::task::spawn_blocking(move || {

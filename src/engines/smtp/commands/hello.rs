@@ -18,6 +18,7 @@ pub fn ehlo(s: &mut Session, host: String) -> Next {
         lines.push(format!("AUTH {mechanisms}"));
     }
     lines.push("8BITMIME".into());
+    lines.push("SMTPUTF8".into());
     lines.push("CHUNKING".into());
     let last = lines.len() - 1;
     for (i, line) in lines.iter().enumerate() {

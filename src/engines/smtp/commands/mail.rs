@@ -1,8 +1,9 @@
 //! MAIL FROM: starts a transaction. The declared SIZE is checked against
 //! the connector's MaxMessageSize; an authenticated sender must be one of
 //! the user's own addresses (Exchange's SendAs rule). RET and ENVID (DSN,
-//! RFC 3461) are kept for the reports; a parameter of an extension not
-//! offered is refused by name.
+//! RFC 3461) are kept for the reports, SMTPUTF8 (RFC 6531) with the
+//! message; a non-ASCII address needs SMTPUTF8; a parameter of an
+//! extension not offered is refused by name.
 
 use smtp_proto::{
     MAIL_BODY_7BIT, MAIL_BODY_8BITMIME, MAIL_BODY_BINARYMIME, MAIL_BY_NOTIFY, MAIL_BY_RETURN, MAIL_BY_TRACE,
@@ -29,6 +30,10 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
     }
     if let Some(name) = unsupported(&from) {
         s.reply(&texts::unsupported_option(name));
+        return Next::Continue;
+    }
+    if !from.address.is_ascii() && from.flags & MAIL_SMTPUTF8 == 0 {
+        s.reply(texts::NEEDS_SMTPUTF8);
         return Next::Continue;
     }
     if from.size as u64 > s.connector.max_message_size {
@@ -70,6 +75,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         submitter,
         dsn,
         redirects: Vec::new(),
+        smtputf8: from.flags & MAIL_SMTPUTF8 != 0,
         chunks: None,
         chunks_too_big: false,
     });
@@ -78,14 +84,13 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
 }
 
 /// The first parameter MAIL FROM carries that no extension this server
-/// offers defines (EHLO lists SIZE, 8BITMIME, DSN, AUTH and no others
+/// offers defines (EHLO lists SIZE, 8BITMIME, DSN, SMTPUTF8, AUTH and no others
 /// that take MAIL parameters).
 fn unsupported(from: &MailFrom<String>) -> Option<&'static str> {
-    let offered = MAIL_BODY_7BIT | MAIL_BODY_8BITMIME | MAIL_RET_FULL | MAIL_RET_HDRS;
+    let offered = MAIL_BODY_7BIT | MAIL_BODY_8BITMIME | MAIL_RET_FULL | MAIL_RET_HDRS | MAIL_SMTPUTF8;
     let flags = from.flags & !offered;
     [
         (MAIL_BODY_BINARYMIME, "BODY=BINARYMIME"),
-        (MAIL_SMTPUTF8, "SMTPUTF8"),
         (MAIL_REQUIRETLS, "REQUIRETLS"),
         (MAIL_CONPERM, "CONPERM"),
         (MAIL_BY_NOTIFY | MAIL_BY_RETURN | MAIL_BY_TRACE, "BY"),

@@ -25,6 +25,10 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
         s.reply(texts::TOO_MANY_RECIPIENTS);
         return Next::Continue;
     }
+    if !to.address.is_ascii() && !s.envelope.as_ref().is_some_and(|e| e.smtputf8) {
+        s.reply(texts::NEEDS_SMTPUTF8);
+        return Next::Continue;
+    }
     let dsn = match dsn_of(&to) {
         Ok(dsn) => dsn,
         Err(name) => {
