@@ -477,13 +477,7 @@ fn a_smart_host_that_offers_starttls_is_spoken_to_over_tls_as_exchanges_opportun
     t.start_transport();
     // The smart host's certificate: this store's own (self-signed, for
     // another name): opportunistic TLS takes it.
-    let certs = t.env.state_dir().join("certs");
-    let cert = std::fs::read_dir(&certs)
-        .expect("the services made their certificate")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "pem"))
-        .expect("a certificate");
-    let key = cert.with_extension("key");
+    let (cert, key) = own_certificate(&t);
     let sink = Sink::start_with_tls(&t, port, &cert, &key);
     assert_text(&submit(&t, &["carol@fabrikam.com"], "secret"), "(250, b'2.1.5 Recipient OK')\n250\n");
     wait_until("the smart host to take the message", || sink.messages().len() == 1);
@@ -500,4 +494,72 @@ fn a_smart_host_that_offers_starttls_is_spoken_to_over_tls_as_exchanges_opportun
     assert!(at(">,STARTTLS") < at("*,TLS negotiated"), "{log}");
     assert!(at("*,TLS negotiated") < at(">,MAIL FROM:<bob@contoso.com>"), "{log}");
     assert_eq!(events.iter().filter(|e| e.starts_with(">,EHLO ")).count(), 2, "EHLO again over TLS: {log}");
+}
+
+/// This store's own certificate and key (made when the services started).
+fn own_certificate(t: &Smtp) -> (std::path::PathBuf, std::path::PathBuf) {
+    let certs = t.env.state_dir().join("certs");
+    let cert = std::fs::read_dir(&certs)
+        .expect("the services made their certificate")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "pem"))
+        .expect("a certificate");
+    let key = cert.with_extension("key");
+    (cert, key)
+}
+
+#[test]
+fn require_tls_holds_mail_for_a_smart_host_without_tls_or_with_a_certificate_the_level_refuses() {
+    let mut t = Smtp::new();
+    let port = to_fabrikam(&t);
+    // Exchange's rules for the three settings.
+    for (args, message) in [
+        (
+            "-TlsAuthLevel CertificateValidation",
+            "Set-SendConnector : The TlsAuthLevel parameter can only be set when the RequireTLS parameter is set to $true.",
+        ),
+        (
+            "-RequireTLS $true -TlsAuthLevel DomainValidation",
+            "Set-SendConnector : The TlsDomain parameter must be set when the TlsAuthLevel parameter is set to DomainValidation.",
+        ),
+        (
+            "-RequireTLS $true -TlsAuthLevel CertificateValidation -TlsDomain fabrikam.com",
+            "Set-SendConnector : The TlsDomain parameter can only be set when the TlsAuthLevel parameter is set to DomainValidation.",
+        ),
+    ] {
+        assert_eq!(errors(&t, &format!("Set-SendConnector 'To Fabrikam' {args}")), message, "{args}");
+    }
+    ok(&t, "Set-SendConnector 'To Fabrikam' -RequireTLS $true");
+    t.start_transport();
+    let sink = Sink::start(&t, port);
+    assert_text(&submit(&t, &["carol@fabrikam.com"], "plain"), "(250, b'2.1.5 Recipient OK')\n250\n");
+    wait_until("the attempt to be refused for want of TLS", || {
+        ok(&t, "(Get-Queue CAS01\\2).LastError") == "451 5.7.3 STARTTLS is required to send mail\n"
+    });
+    assert!(sink.messages().is_empty(), "nothing sent in plain text");
+    drop(sink);
+    // TLS, but a self-signed certificate: CertificateValidation refuses it.
+    let (cert, key) = own_certificate(&t);
+    let sink = Sink::start_with_tls(&t, port, &cert, &key);
+    ok(&t, "Set-SendConnector 'To Fabrikam' -TlsAuthLevel CertificateValidation");
+    ok(&t, "Retry-Queue CAS01\\2");
+    wait_until("the certificate to be refused", || {
+        ok(&t, "(Get-Queue CAS01\\2).LastError").contains("invalid peer certificate")
+    });
+    assert!(sink.messages().is_empty(), "nothing sent to a certificate the level refuses");
+    // EncryptionOnly takes it.
+    ok(&t, "Set-SendConnector 'To Fabrikam' -TlsAuthLevel EncryptionOnly");
+    assert_text(
+        &ok(&t, "Get-SendConnector 'To Fabrikam' | Format-List RequireTLS,TlsAuthLevel,TlsDomain"),
+        "
+RequireTLS   : True
+TlsAuthLevel : EncryptionOnly
+TlsDomain    :
+
+
+",
+    );
+    ok(&t, "Retry-Queue CAS01\\2");
+    wait_until("the smart host to take the message", || sink.messages().len() == 1);
+    assert_eq!(sink.messages()[0]["tls"], true);
 }

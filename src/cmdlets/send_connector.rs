@@ -40,6 +40,12 @@ fn settings(sig: Signature) -> Signature {
     .param(Param::new("ProtocolLoggingLevel", T::Enum(&PROTOCOL_LOGGING_LEVEL)))
     .param(Param::new("Comment", T::String))
     .param(Param::new("Enabled", T::Bool))
+    .param(Param::new("RequireTLS", T::Bool).help("$true: mail leaves only over TLS (STARTTLS); a smart host without it is not sent to, the mail waits."))
+    .param(
+        Param::new("TlsAuthLevel", T::Enum(&TLS_AUTH_LEVEL))
+            .help("With RequireTLS: EncryptionOnly, CertificateValidation (a certificate the system's roots trust), DomainValidation (also for TlsDomain)."),
+    )
+    .param(Param::new("TlsDomain", T::String).help("With TlsAuthLevel DomainValidation: the domain the smart host's certificate must name."))
 }
 
 pub fn definitions() -> Vec<CmdletDef> {
@@ -122,10 +128,13 @@ fn connector_object(c: &SendConnector, server: &str) -> Value {
             ("MaxMessageSize", c.max_message_size.map(Value::Bytes).unwrap_or_else(|| Value::str("Unlimited"))),
             ("Port", Value::Int(i32::from(c.port))),
             ("ProtocolLoggingLevel", c.protocol_logging_level.to_value()),
+            ("RequireTLS", Value::Bool(c.require_tls)),
             ("SmartHostAuthMechanism", Value::str("None")),
             ("SmartHosts", strings(c.smart_hosts.iter().map(|h| shown_host(h)).collect())),
             ("SmartHostsString", Value::str(c.smart_hosts_string())),
             ("SourceTransportServers", strings(vec![server.to_string()])),
+            ("TlsAuthLevel", c.tls_auth_level.clone().map(Value::from).unwrap_or(Value::Null)),
+            ("TlsDomain", c.tls_domain.clone().map(Value::from).unwrap_or(Value::Null)),
             ("Identity", Value::str(&c.name)),
             ("Name", Value::str(&c.name)),
             ("Guid", Value::str(&c.guid)),
@@ -295,6 +304,7 @@ fn apply(args: &Args, c: &mut SendConnector) -> Result<Vec<(String, String, Stri
         c.enabled = enabled;
         note("Enabled", before.enabled.to_string(), enabled.to_string());
     }
+    tls_settings(args, c, &before, &mut note)?;
     if before.dns_routing_enabled != c.dns_routing_enabled {
         note("DNSRoutingEnabled", before.dns_routing_enabled.to_string(), c.dns_routing_enabled.to_string());
     }
@@ -310,6 +320,59 @@ fn apply(args: &Args, c: &mut SendConnector) -> Result<Vec<(String, String, Stri
     }
     Ok(changed)
 }
+
+/// RequireTLS, TlsAuthLevel and TlsDomain, with Exchange's rules: an
+/// authentication level only with RequireTLS, a domain only with
+/// DomainValidation (and DomainValidation needs one).
+fn tls_settings(
+    args: &Args,
+    c: &mut SendConnector,
+    before: &SendConnector,
+    note: &mut impl FnMut(&str, String, String),
+) -> Result<()> {
+    if let Some(require) = args.bool("RequireTLS") {
+        c.require_tls = require;
+        note("RequireTLS", before.require_tls.to_string(), require.to_string());
+        if !require {
+            c.tls_auth_level = None;
+            c.tls_domain = None;
+        }
+    }
+    if let Some(level) = args.get("TlsAuthLevel") {
+        c.tls_auth_level = if level.is_null() { None } else { Some(level.to_text()) };
+        note(
+            "TlsAuthLevel",
+            before.tls_auth_level.clone().unwrap_or_default(),
+            c.tls_auth_level.clone().unwrap_or_default(),
+        );
+    }
+    if let Some(domain) = args.get("TlsDomain") {
+        let text = if domain.is_null() { String::new() } else { domain.to_text().trim().to_lowercase() };
+        c.tls_domain = if text.is_empty() { None } else { Some(text) };
+        note("TlsDomain", before.tls_domain.clone().unwrap_or_default(), c.tls_domain.clone().unwrap_or_default());
+    }
+    let refuse = |text: &str| Err(invalid_operation(text).into());
+    if c.tls_auth_level.is_some() && !c.require_tls {
+        return refuse("The TlsAuthLevel parameter can only be set when the RequireTLS parameter is set to $true.");
+    }
+    let domain_validation = c.tls_auth_level.as_deref() == Some("DomainValidation");
+    if c.tls_domain.is_some() && !domain_validation {
+        return refuse(
+            "The TlsDomain parameter can only be set when the TlsAuthLevel parameter is set to DomainValidation.",
+        );
+    }
+    if domain_validation && c.tls_domain.is_none() {
+        return refuse(
+            "The TlsDomain parameter must be set when the TlsAuthLevel parameter is set to DomainValidation.",
+        );
+    }
+    Ok(())
+}
+
+static TLS_AUTH_LEVEL: crate::runtime::value::EnumDef = crate::runtime::value::EnumDef {
+    type_name: "Microsoft.Exchange.Data.TlsAuthLevel",
+    members: &["EncryptionOnly", "CertificateValidation", "DomainValidation"],
+};
 
 /// A host name (letters, digits, hyphens, dots) or an IP address.
 fn valid_host(h: &str) -> bool {
@@ -366,6 +429,9 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
         enabled: true,
         created: now,
         changed: now,
+        require_tls: false,
+        tls_auth_level: None,
+        tls_domain: None,
     };
     if usage == "Partner" && args.get("SmartHosts").is_some() && args.bool("DNSRoutingEnabled").is_none() {
         return Err(invalid_operation(

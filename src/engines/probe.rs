@@ -258,7 +258,7 @@ pub(crate) fn tls_client(
     Ok(StreamOwned::new(client, tcp))
 }
 
-fn roots(extra: &[PathBuf]) -> RootCertStore {
+pub(crate) fn roots(extra: &[PathBuf]) -> RootCertStore {
     let mut store = RootCertStore::empty();
     let system = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
     let files = system.iter().map(PathBuf::from).filter(|p| p.exists()).take(1).chain(extra.iter().cloned());

@@ -253,4 +253,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE mailbox ADD COLUMN forwarding_address TEXT;
     "#,
+    // 13: a send connector's TLS: RequireTLS, TlsAuthLevel, TlsDomain.
+    r#"
+    ALTER TABLE send_connector ADD COLUMN require_tls INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE send_connector ADD COLUMN tls_auth_level TEXT;
+    ALTER TABLE send_connector ADD COLUMN tls_domain TEXT;
+    "#,
 ];

@@ -109,6 +109,14 @@ pub struct SendConnector {
     pub enabled: bool,
     pub created: i64,
     pub changed: i64,
+    /// RequireTLS: no STARTTLS, no sending.
+    pub require_tls: bool,
+    /// TlsAuthLevel (with RequireTLS): EncryptionOnly, CertificateValidation
+    /// or DomainValidation; None is Exchange's empty value.
+    pub tls_auth_level: Option<String>,
+    /// TlsDomain (with DomainValidation): the name the certificate must
+    /// carry.
+    pub tls_domain: Option<String>,
 }
 
 impl SendConnector {
@@ -160,7 +168,7 @@ fn taken(e: rusqlite::Error, name: &str) -> StoreError {
 }
 
 const COLUMNS: &str = "id, name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, max_message_size, \
-    fqdn, protocol_logging_level, comment, enabled, created, changed";
+    fqdn, protocol_logging_level, comment, enabled, created, changed, require_tls, tls_auth_level, tls_domain";
 
 fn spaces_json(spaces: &[AddressSpace]) -> String {
     serde_json::to_string(&spaces.iter().map(AddressSpace::shown).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
@@ -185,6 +193,9 @@ fn connector_row(r: &Row) -> rusqlite::Result<SendConnector> {
         enabled: r.get(11)?,
         created: r.get(12)?,
         changed: r.get(13)?,
+        require_tls: r.get(14)?,
+        tls_auth_level: r.get(15)?,
+        tls_domain: r.get(16)?,
     })
 }
 
@@ -215,7 +226,7 @@ impl Store {
         let n = tx.sql(WHAT)?.execute(
             "UPDATE send_connector SET name = ?2, address_spaces = ?3, smart_hosts = ?4, port = ?5, \
              dns_routing_enabled = ?6, max_message_size = ?7, fqdn = ?8, protocol_logging_level = ?9, comment = ?10, \
-             enabled = ?11, changed = ?12 WHERE guid = ?1",
+             enabled = ?11, changed = ?12, require_tls = ?13, tls_auth_level = ?14, tls_domain = ?15 WHERE guid = ?1",
             params![
                 c.guid,
                 c.name,
@@ -228,7 +239,10 @@ impl Store {
                 c.protocol_logging_level.name(),
                 c.comment,
                 c.enabled,
-                c.changed
+                c.changed,
+                c.require_tls,
+                c.tls_auth_level,
+                c.tls_domain
             ],
         );
         Ok(n.map_err(|e| taken(e, &c.name))? > 0)
@@ -266,6 +280,9 @@ mod tests {
             enabled: true,
             created: id,
             changed: id,
+            require_tls: false,
+            tls_auth_level: None,
+            tls_domain: None,
         }
     }
 

@@ -34,7 +34,7 @@ use super::context::Queue;
 use super::delivery::{blocking, fail_and_report, notices, read_settings, with_raw};
 use super::dsn::Action;
 use super::handoff::{mail_dsn_parameters, rcpt_dsn_parameters};
-use super::peer::Peer;
+use super::peer::{Peer, TlsPolicy};
 use super::{texts, track};
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
@@ -234,7 +234,8 @@ async fn send_message(
         log.note(Event::Connect, "");
         log.note(Event::Info, &c.name);
         let mut peer = Peer::new(Box::new(tcp), log, host);
-        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, recipients, raw)).await;
+        let policy = TlsPolicy::of(c);
+        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, &policy, recipients, raw)).await;
         peer.log.note(Event::Disconnect, "");
         match attempt {
             Ok(Ok(sent)) => return sent,
@@ -264,7 +265,13 @@ fn settled(code: u16, reply: &str, n: usize) -> Sent {
 
 /// One SMTP transaction. An error (the connection broke, a reply made no
 /// sense) before any recipient is settled lets the next smart host try.
-async fn session(peer: &mut Peer, helo: &str, recipients: &[PendingDelivery], raw: &[u8]) -> std::io::Result<Sent> {
+async fn session(
+    peer: &mut Peer,
+    helo: &str,
+    policy: &TlsPolicy,
+    recipients: &[PendingDelivery],
+    raw: &[u8],
+) -> std::io::Result<Sent> {
     let n = recipients.len();
     let (code, reply) = peer.hear().await?;
     if code != 220 {
@@ -274,12 +281,21 @@ async fn session(peer: &mut Peer, helo: &str, recipients: &[PendingDelivery], ra
     if code == 250 {
         // Opportunistic TLS (`peer.rs`), then what the smart host offers
         // over it.
-        let (code, again) = peer.start_tls(helo, extensions).await?;
+        let Some((code, again)) = peer.start_tls(helo, extensions, policy).await? else {
+            // RequireTLS, and no TLS here: the mail waits.
+            quit(peer).await;
+            return Ok(Sent { outcomes: vec![Outcome::Deferred(texts::STARTTLS_REQUIRED.into()); n], dsn: false });
+        };
         if code != 250 {
             return Err(std::io::Error::other(format!("EHLO refused over TLS ({code})")));
         }
         extensions = again;
     } else {
+        if *policy != TlsPolicy::Opportunistic {
+            // No EHLO, no STARTTLS: RequireTLS cannot be met here.
+            quit(peer).await;
+            return Ok(Sent { outcomes: vec![Outcome::Deferred(texts::STARTTLS_REQUIRED.into()); n], dsn: false });
+        }
         peer.say(&format!("HELO {helo}")).await?;
         let (code, reply) = peer.hear().await?;
         if code != 250 {

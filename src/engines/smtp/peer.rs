@@ -4,12 +4,17 @@
 //! default, TLS is opportunistic: taken whenever the smart host offers
 //! STARTTLS, its certificate not checked (it encrypts against a passive
 //! listener; it does not prove who the smart host is), and the session
-//! goes on in plain text when TLS is not offered.
+//! goes on in plain text when TLS is not offered. A connector with
+//! RequireTLS sends only over TLS, and with TlsAuthLevel
+//! CertificateValidation only to a certificate the system's roots trust,
+//! DomainValidation also naming TlsDomain.
 
 use std::sync::{Arc, OnceLock};
 
-use rustls::ClientConfig;
-use rustls::pki_types::ServerName;
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::handoff::{dot_stuffed, read_reply, read_reply_lines};
@@ -77,26 +82,142 @@ impl Peer {
     }
 
     /// STARTTLS when `offered`, then EHLO again over TLS; the extensions
-    /// the session goes on with. A smart host that offers STARTTLS and then
-    /// refuses it is spoken to in plain text; one whose handshake fails is
-    /// an error (the next smart host is tried).
-    pub async fn start_tls(&mut self, helo: &str, offered: Extensions) -> std::io::Result<(u16, Extensions)> {
-        let Some(config) = opportunistic().filter(|_| offered.offers("STARTTLS")) else {
-            return Ok((250, offered));
+    /// the session goes on with. Opportunistic: a smart host that does not
+    /// offer STARTTLS, or refuses it, is spoken to in plain text. Required:
+    /// None then (the mail waits). A handshake that fails (a certificate
+    /// the policy refuses) is an error: the next smart host is tried.
+    pub async fn start_tls(
+        &mut self,
+        helo: &str,
+        offered: Extensions,
+        policy: &TlsPolicy,
+    ) -> std::io::Result<Option<(u16, Extensions)>> {
+        let config = match policy {
+            TlsPolicy::Opportunistic => opportunistic(),
+            TlsPolicy::Required { validation, .. } => validating(*validation),
+        };
+        let Some(config) = config.filter(|_| offered.offers("STARTTLS")) else {
+            return Ok(if policy.required() { None } else { Some((250, offered)) });
         };
         self.say("STARTTLS").await?;
         let (code, _) = self.hear().await?;
         if code != 220 {
-            return Ok((250, offered));
+            return Ok(if policy.required() { None } else { Some((250, offered)) });
         }
-        let name = ServerName::try_from(self.host.clone())
-            .map_err(|e| std::io::Error::other(format!("{}: {e}", self.host)))?;
+        // DomainValidation checks the certificate against TlsDomain.
+        let name_text = match policy {
+            TlsPolicy::Required { domain: Some(d), .. } => d.clone(),
+            _ => self.host.clone(),
+        };
+        let name =
+            ServerName::try_from(name_text.clone()).map_err(|e| std::io::Error::other(format!("{name_text}: {e}")))?;
         let placeholder: Box<dyn Wire> = Box::new(tokio::io::duplex(1).0);
         let plain = std::mem::replace(&mut self.stream, BufReader::new(placeholder)).into_inner();
         let tls = tokio_rustls::TlsConnector::from(config).connect(name, plain).await?;
         self.stream = BufReader::new(Box::new(tls));
         self.log.note(Event::Info, "TLS negotiated");
-        self.ehlo(helo).await
+        self.ehlo(helo).await.map(Some)
+    }
+}
+
+/// How a connector takes TLS (RequireTLS, TlsAuthLevel, TlsDomain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsPolicy {
+    Opportunistic,
+    Required { validation: Validation, domain: Option<String> },
+}
+
+/// What of the smart host's certificate is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validation {
+    /// EncryptionOnly (or no TlsAuthLevel): nothing.
+    None,
+    /// CertificateValidation: a chain to the system's roots.
+    Chain,
+    /// DomainValidation: that, and the name TlsDomain.
+    Domain,
+}
+
+impl TlsPolicy {
+    pub fn of(c: &crate::store::send_connectors::SendConnector) -> TlsPolicy {
+        if !c.require_tls {
+            return TlsPolicy::Opportunistic;
+        }
+        let validation = match c.tls_auth_level.as_deref() {
+            Some("CertificateValidation") => Validation::Chain,
+            Some("DomainValidation") => Validation::Domain,
+            _ => Validation::None,
+        };
+        let domain = c.tls_domain.clone().filter(|_| validation == Validation::Domain);
+        TlsPolicy::Required { validation, domain }
+    }
+
+    fn required(&self) -> bool {
+        matches!(self, TlsPolicy::Required { .. })
+    }
+}
+
+/// The TLS client of a required TLS's validation level; None if rustls
+/// cannot be set up (then a required TLS is not available: the mail
+/// waits).
+fn validating(validation: Validation) -> Option<Arc<ClientConfig>> {
+    if validation == Validation::None {
+        return opportunistic();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = Arc::new(crate::engines::probe::roots(&[]));
+    let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone()).build().ok()?;
+    let verifier: Arc<dyn ServerCertVerifier> =
+        if validation == Validation::Chain { Arc::new(ChainOnly(webpki)) } else { webpki };
+    ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map(|b| Arc::new(b.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()))
+        .ok()
+}
+
+/// CertificateValidation: the chain must reach a trusted root and be
+/// valid now; the name it carries is not compared (DomainValidation
+/// does that).
+#[derive(Debug)]
+struct ChainOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
     }
 }
 

@@ -33,6 +33,10 @@ pub const NEEDS_SMTPUTF8: &str = "553 5.6.7 Non-ASCII addresses require the SMTP
 pub const NEXT_HOP_LACKS_SMTPUTF8: &str =
     "550 5.6.7 The message needs SMTPUTF8 and the destination server does not offer it";
 
+/// A send connector with RequireTLS, and a smart host that does not offer
+/// STARTTLS (or refuses it): the mail waits (unconfirmed text).
+pub const STARTTLS_REQUIRED: &str = "451 5.7.3 STARTTLS is required to send mail";
+
 /// A MAIL FROM or RCPT TO parameter of an extension this server does not
 /// offer (RFC 5321's 555; unconfirmed text).
 pub fn unsupported_option(name: &str) -> String {
