@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme, StreamOwned};
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+
+use super::net::cert_check::CertCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeProtocol {
@@ -242,10 +242,7 @@ pub(crate) fn tls_client(
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?;
     let config = if trust_any {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(TrustAny(provider.signature_verification_algorithms)))
-            .with_no_client_auth()
+        builder.dangerous().with_custom_certificate_verifier(Arc::new(CertCheck::any(&provider))).with_no_client_auth()
     } else {
         builder.with_root_certificates(roots(extra_roots)).with_no_client_auth()
     };
@@ -270,52 +267,6 @@ pub(crate) fn roots(extra: &[PathBuf]) -> RootCertStore {
         }
     }
     store
-}
-
-/// -TrustAnySSLCertificate: any certificate is accepted, but the handshake
-/// signatures are still checked.
-#[derive(Debug)]
-pub(crate) struct TrustAny(WebPkiSupportedAlgorithms);
-
-impl TrustAny {
-    pub(crate) fn new(provider: &rustls::crypto::CryptoProvider) -> TrustAny {
-        TrustAny(provider.signature_verification_algorithms)
-    }
-}
-
-impl ServerCertVerifier for TrustAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
-    }
 }
 
 #[cfg(test)]

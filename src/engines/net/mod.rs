@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bind;
+pub mod cert_check;
 pub mod context;
 pub mod data_version;
 pub mod error;

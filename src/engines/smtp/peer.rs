@@ -11,13 +11,14 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustls::ClientConfig;
 use rustls::client::WebPkiServerVerifier;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::handoff::{dot_stuffed, read_reply, read_reply_lines};
+use crate::engines::net::cert_check::CertCheck;
 use crate::engines::net::protolog::{Event, SessionLog};
 
 /// A byte stream the session runs on: TCP, or TLS over it.
@@ -165,60 +166,16 @@ fn validating(validation: Validation) -> Option<Arc<ClientConfig>> {
         return opportunistic();
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = Arc::new(crate::engines::probe::roots(&[]));
-    let webpki = WebPkiServerVerifier::builder_with_provider(roots, provider.clone()).build().ok()?;
-    let verifier: Arc<dyn ServerCertVerifier> =
-        if validation == Validation::Chain { Arc::new(ChainOnly(webpki)) } else { webpki };
+    let roots = crate::engines::probe::roots(&[]);
+    let verifier: Arc<dyn ServerCertVerifier> = if validation == Validation::Chain {
+        Arc::new(CertCheck::chain_only(&provider, roots)?)
+    } else {
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().ok()?
+    };
     ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map(|b| Arc::new(b.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()))
         .ok()
-}
-
-/// CertificateValidation: the chain must reach a trusted root and be
-/// valid now; the name it carries is not compared (DomainValidation
-/// does that).
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for ChainOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
 }
 
 /// The TLS client of opportunistic TLS: any certificate accepted, the
@@ -229,7 +186,7 @@ fn opportunistic() -> Option<Arc<ClientConfig>> {
     CONFIG
         .get_or_init(|| {
             let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let verifier = Arc::new(crate::engines::probe::TrustAny::new(&provider));
+            let verifier = Arc::new(CertCheck::any(&provider));
             ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
                 .map(|b| Arc::new(b.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()))

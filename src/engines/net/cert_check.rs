@@ -1,0 +1,76 @@
+//! What mailsh's TLS clients check of a server's certificate when it is
+//! not the usual full check (rustls's own, a chain to trusted roots for
+//! the name dialled): Test-*Connectivity -TrustAnySSLCertificate and
+//! opportunistic TLS to smart hosts check nothing; a send connector's
+//! CertificateValidation checks the chain but not the name. The
+//! handshake's signatures are always checked.
+
+use std::sync::Arc;
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+#[derive(Debug)]
+pub struct CertCheck {
+    /// None: any certificate; Some: a chain to these roots, any name.
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl CertCheck {
+    /// Any certificate is accepted.
+    pub fn any(provider: &CryptoProvider) -> CertCheck {
+        CertCheck { chain: None, algorithms: provider.signature_verification_algorithms }
+    }
+
+    /// A chain to `roots`, valid now, whatever name it carries; None when
+    /// rustls cannot build the check (no roots).
+    pub fn chain_only(provider: &Arc<CryptoProvider>, roots: RootCertStore) -> Option<CertCheck> {
+        let chain = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build().ok()?;
+        Some(CertCheck { chain: Some(chain), algorithms: provider.signature_verification_algorithms })
+    }
+}
+
+impl ServerCertVerifier for CertCheck {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
