@@ -39,6 +39,22 @@ impl Sink {
         Sink::launch(t, port, &[&format!("tls:{}:{}", cert.display(), key.display())])
     }
 
+    /// One that offers STARTTLS and, over it, AUTH for `user` and `password`.
+    pub fn start_with_auth(
+        t: &Smtp,
+        port: u16,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+        user: &str,
+        password: &str,
+    ) -> Sink {
+        Sink::launch(
+            t,
+            port,
+            &[&format!("tls:{}:{}", cert.display(), key.display()), &format!("auth:{user}:{password}")],
+        )
+    }
+
     fn launch(t: &Smtp, port: u16, options: &[&str]) -> Sink {
         let folder = t.env.dir.path().join("sink");
         std::fs::create_dir_all(&folder).expect("sink folder");
@@ -170,6 +186,7 @@ SourceTransportServers : {CAS01}
              New-SendConnector -Name Internet -AddressSpaces * -SmartHosts a.example -DNSRoutingEnabled $true; \
              New-SendConnector -Name 'To Fabrikam' -AddressSpaces x.example -SmartHosts 192.0.2.1; \
              New-SendConnector -Name X -AddressSpaces 'X400:c=US' -SmartHosts h.example; \
+             Set-SendConnector 'To Fabrikam' -SmartHostAuthMechanism ExchangeServer; \
              Set-SendConnector 'To Fabrikam' -SmartHostAuthMechanism BasicAuth; \
              Set-SendConnector 'To Fabrikam' -DNSRoutingEnabled $true; \
              Remove-SendConnector nothing",
@@ -178,7 +195,8 @@ SourceTransportServers : {CAS01}
 New-SendConnector : You must not set the DNSRoutingEnabled parameter to $true if smart hosts are used.
 New-SendConnector : A Send connector named \"To Fabrikam\" already exists.
 New-SendConnector : Cannot process argument transformation on parameter 'AddressSpaces'. The address space 'X400:c=US' isn't an SMTP address space. Non-SMTP address spaces aren't allowed on Send connectors.
-Set-SendConnector : mailsh doesn't authenticate to smart hosts: SmartHostAuthMechanism BasicAuth isn't implemented (None is).
+Set-SendConnector : mailsh doesn't log on to smart hosts as ExchangeServer: SmartHostAuthMechanism None, BasicAuth and BasicAuthRequireTLS are implemented.
+Set-SendConnector : The AuthenticationCredential parameter must be set when SmartHostAuthMechanism is BasicAuth or BasicAuthRequireTLS.
 Set-SendConnector : mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail.
 Remove-SendConnector : The operation couldn't be performed because object 'nothing' couldn't be found on 'cas01.contoso.com'.",
     );
@@ -562,4 +580,55 @@ TlsDomain    :
     ok(&t, "Retry-Queue CAS01\\2");
     wait_until("the smart host to take the message", || sink.messages().len() == 1);
     assert_eq!(sink.messages()[0]["tls"], true);
+}
+
+#[test]
+fn basic_auth_logs_on_to_the_smart_host_over_tls_and_a_refused_logon_holds_the_mail() {
+    let mut t = Smtp::new();
+    let port = to_fabrikam(&t);
+    let credential = |password: &str| {
+        format!(
+            "(New-Object System.Management.Automation.PSCredential('relay', (ConvertTo-SecureString '{password}' -AsPlainText -Force)))"
+        )
+    };
+    ok(
+        &t,
+        &format!(
+            "Set-SendConnector 'To Fabrikam' -ProtocolLoggingLevel Verbose -SmartHostAuthMechanism BasicAuthRequireTLS -AuthenticationCredential {}",
+            credential("wrong")
+        ),
+    );
+    assert_eq!(
+        ok(
+            &t,
+            "$c = Get-SendConnector 'To Fabrikam'; $c.SmartHostAuthMechanism + ' ' + $c.AuthenticationCredential.UserName"
+        ),
+        "BasicAuthRequireTLS relay\n"
+    );
+    t.start_transport();
+    let (cert, key) = own_certificate(&t);
+    let sink = Sink::start_with_auth(&t, port, &cert, &key, "relay", "S3cret!");
+    assert_text(&submit(&t, &["carol@fabrikam.com"], "relayed"), "(250, b'2.1.5 Recipient OK')\n250\n");
+    // A wrong password: the smart host's refusal, and the mail waits.
+    wait_until("the logon to be refused", || ok(&t, "(Get-Queue CAS01\\2).LastError").starts_with("535 "));
+    assert!(sink.messages().is_empty());
+    ok(&t, &format!("Set-SendConnector 'To Fabrikam' -AuthenticationCredential {}", credential("S3cret!")));
+    ok(&t, "Retry-Queue CAS01\\2");
+    wait_until("the smart host to take the message", || sink.messages().len() == 1);
+    let m = &sink.messages()[0];
+    assert_eq!((m["tls"].clone(), m["auth_user"].clone()), (serde_json::json!(true), serde_json::json!("relay")));
+    // The send log shows the logon, never the secret.
+    let dir = t.env.state_dir().join("TransportRoles/Logs/Hub/ProtocolLog/SmtpSend");
+    let log: String = std::fs::read_dir(&dir)
+        .expect("the send log's folder")
+        .map(|f| std::fs::read_to_string(f.expect("entry").path()).expect("a log"))
+        .collect();
+    assert!(log.contains(",>,AUTH PLAIN ****\r\n"), "{log}");
+    assert!(!log.contains("S3cret") && !log.contains("AHJlbGF5"), "no password in the log: {log}");
+    // The audit log names the account, never its password.
+    let audit = ok(
+        &t,
+        "(Search-AdminAuditLog -Cmdlets Set-SendConnector | ForEach-Object { $_.CmdletParameters -join ';' }) -join '|'",
+    );
+    assert!(!audit.contains("S3cret"), "{audit}");
 }

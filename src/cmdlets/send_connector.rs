@@ -18,7 +18,8 @@ use crate::store::send_connectors::{AddressSpace, DEFAULT_MAX_MESSAGE_SIZE, Send
 use crate::store::{ProtocolLoggingLevel, Store};
 
 /// SmartHostAuthMechanism's members (Exchange's AuthMechanisms of a send
-/// connector); mailsh sends without authentication only.
+/// connector); mailsh logs on with BasicAuth (and BasicAuthRequireTLS) or
+/// not at all.
 const SMART_HOST_AUTH: &[&str] =
     &["None", "BasicAuth", "BasicAuthRequireTLS", "ExchangeServer", "ExternalAuthoritative"];
 const USAGES: &[&str] = &["Custom", "Internal", "Internet", "Partner"];
@@ -34,7 +35,8 @@ fn settings(sig: Signature) -> Signature {
         Param::new("DNSRoutingEnabled", T::Bool)
             .help("$false: send through SmartHosts. $true (routing by MX records) is not implemented by mailsh."),
     )
-    .param(Param::new("SmartHostAuthMechanism", T::String).help("None (the only one mailsh implements)."))
+    .param(Param::new("SmartHostAuthMechanism", T::String).help("None, BasicAuth (AUTH PLAIN or LOGIN with AuthenticationCredential) or BasicAuthRequireTLS (only over TLS)."))
+    .param(Param::new("AuthenticationCredential", T::Credential).help("The account BasicAuth logs on to the smart hosts with (Get-Credential)."))
     .param(Param::new("MaxMessageSize", T::String).help("The largest message sent (35MB); Unlimited."))
     .param(Param::new("Fqdn", T::String).help("The name said in EHLO; the server's FQDN unless given."))
     .param(Param::new("ProtocolLoggingLevel", T::Enum(&PROTOCOL_LOGGING_LEVEL)))
@@ -120,7 +122,11 @@ fn connector_object(c: &SendConnector, server: &str) -> Value {
         SEND_CONNECTOR,
         vec![
             ("AddressSpaces", strings(c.address_spaces.iter().map(AddressSpace::shown).collect())),
-            ("AuthenticationCredential", Value::Null),
+            (
+                "AuthenticationCredential",
+                // The account only: the password never leaves the store.
+                c.auth_credential.as_ref().map_or(Value::Null, |(user, _)| Value::credential(user.clone(), "".into())),
+            ),
             ("Comment", Value::str(&c.comment)),
             ("DNSRoutingEnabled", Value::Bool(c.dns_routing_enabled)),
             ("Enabled", Value::Bool(c.enabled)),
@@ -129,7 +135,7 @@ fn connector_object(c: &SendConnector, server: &str) -> Value {
             ("Port", Value::Int(i32::from(c.port))),
             ("ProtocolLoggingLevel", c.protocol_logging_level.to_value()),
             ("RequireTLS", Value::Bool(c.require_tls)),
-            ("SmartHostAuthMechanism", Value::str("None")),
+            ("SmartHostAuthMechanism", Value::str(&c.smart_host_auth)),
             ("SmartHosts", strings(c.smart_hosts.iter().map(|h| shown_host(h)).collect())),
             ("SmartHostsString", Value::str(c.smart_hosts_string())),
             ("SourceTransportServers", strings(vec![server.to_string()])),
@@ -267,10 +273,10 @@ fn apply(args: &Args, c: &mut SendConnector) -> Result<Vec<(String, String, Stri
             )
             .into());
         };
-        if *member != "None" {
+        if !matches!(*member, "None" | "BasicAuth" | "BasicAuthRequireTLS") {
             return Err(ErrorRecord::new(
                 format!(
-                    "mailsh doesn't authenticate to smart hosts: SmartHostAuthMechanism {member} isn't implemented (None is)."
+                    "mailsh doesn't log on to smart hosts as {member}: SmartHostAuthMechanism None, BasicAuth and BasicAuthRequireTLS are implemented."
                 ),
                 Category::NotImplemented,
                 "NotImplemented",
@@ -278,6 +284,28 @@ fn apply(args: &Args, c: &mut SendConnector) -> Result<Vec<(String, String, Stri
             )
             .into());
         }
+        c.smart_host_auth = member.to_string();
+        note("SmartHostAuthMechanism", before.smart_host_auth.clone(), c.smart_host_auth.clone());
+    }
+    if let Some(v) = args.get("AuthenticationCredential") {
+        c.auth_credential = match v {
+            Value::Credential(cred) => Some((cred.user.clone(), cred.password.to_string())),
+            _ => None,
+        };
+        // The audit record names the account, never the password; a new
+        // password for the same account is still a change.
+        let user = |cred: &Option<(String, String)>| cred.as_ref().map(|(u, _)| u.clone()).unwrap_or_default();
+        let (old, mut new) = (user(&before.auth_credential), user(&c.auth_credential));
+        if old == new && before.auth_credential != c.auth_credential {
+            new.push_str(" (new password)");
+        }
+        note("AuthenticationCredential", old, new);
+    }
+    if c.smart_host_auth != "None" && c.auth_credential.is_none() {
+        return Err(invalid_operation(
+            "The AuthenticationCredential parameter must be set when SmartHostAuthMechanism is BasicAuth or BasicAuthRequireTLS.",
+        )
+        .into());
     }
     if let Some(port) = args.int("Port") {
         c.port = u16::try_from(port).unwrap_or(25);
@@ -432,6 +460,8 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
         require_tls: false,
         tls_auth_level: None,
         tls_domain: None,
+        smart_host_auth: "None".into(),
+        auth_credential: None,
     };
     if usage == "Partner" && args.get("SmartHosts").is_some() && args.bool("DNSRoutingEnabled").is_none() {
         return Err(invalid_operation(

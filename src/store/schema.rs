@@ -259,4 +259,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE send_connector ADD COLUMN tls_auth_level TEXT;
     ALTER TABLE send_connector ADD COLUMN tls_domain TEXT;
     "#,
+    // 14: logging on to the smart hosts (SmartHostAuthMechanism,
+    // AuthenticationCredential).
+    r#"
+    ALTER TABLE send_connector ADD COLUMN smart_host_auth TEXT NOT NULL DEFAULT 'None';
+    ALTER TABLE send_connector ADD COLUMN auth_user TEXT;
+    ALTER TABLE send_connector ADD COLUMN auth_password TEXT;
+    "#,
 ];

@@ -117,6 +117,12 @@ pub struct SendConnector {
     /// TlsDomain (with DomainValidation): the name the certificate must
     /// carry.
     pub tls_domain: Option<String>,
+    /// SmartHostAuthMechanism: None, BasicAuth or BasicAuthRequireTLS.
+    pub smart_host_auth: String,
+    /// AuthenticationCredential (BasicAuth): the account and its password,
+    /// kept in the store (its files are the owner's only) since the
+    /// Transport must say it to the smart host.
+    pub auth_credential: Option<(String, String)>,
 }
 
 impl SendConnector {
@@ -168,7 +174,8 @@ fn taken(e: rusqlite::Error, name: &str) -> StoreError {
 }
 
 const COLUMNS: &str = "id, name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, max_message_size, \
-    fqdn, protocol_logging_level, comment, enabled, created, changed, require_tls, tls_auth_level, tls_domain";
+    fqdn, protocol_logging_level, comment, enabled, created, changed, require_tls, tls_auth_level, tls_domain, \
+    smart_host_auth, auth_user, auth_password";
 
 fn spaces_json(spaces: &[AddressSpace]) -> String {
     serde_json::to_string(&spaces.iter().map(AddressSpace::shown).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
@@ -196,6 +203,11 @@ fn connector_row(r: &Row) -> rusqlite::Result<SendConnector> {
         require_tls: r.get(14)?,
         tls_auth_level: r.get(15)?,
         tls_domain: r.get(16)?,
+        smart_host_auth: r.get(17)?,
+        auth_credential: match (r.get::<_, Option<String>>(18)?, r.get::<_, Option<String>>(19)?) {
+            (Some(user), Some(password)) => Some((user, password)),
+            _ => None,
+        },
     })
 }
 
@@ -226,7 +238,8 @@ impl Store {
         let n = tx.sql(WHAT)?.execute(
             "UPDATE send_connector SET name = ?2, address_spaces = ?3, smart_hosts = ?4, port = ?5, \
              dns_routing_enabled = ?6, max_message_size = ?7, fqdn = ?8, protocol_logging_level = ?9, comment = ?10, \
-             enabled = ?11, changed = ?12, require_tls = ?13, tls_auth_level = ?14, tls_domain = ?15 WHERE guid = ?1",
+             enabled = ?11, changed = ?12, require_tls = ?13, tls_auth_level = ?14, tls_domain = ?15, \
+             smart_host_auth = ?16, auth_user = ?17, auth_password = ?18 WHERE guid = ?1",
             params![
                 c.guid,
                 c.name,
@@ -242,7 +255,10 @@ impl Store {
                 c.changed,
                 c.require_tls,
                 c.tls_auth_level,
-                c.tls_domain
+                c.tls_domain,
+                c.smart_host_auth,
+                c.auth_credential.as_ref().map(|(u, _)| u.clone()),
+                c.auth_credential.as_ref().map(|(_, p)| p.clone())
             ],
         );
         Ok(n.map_err(|e| taken(e, &c.name))? > 0)
@@ -283,6 +299,8 @@ mod tests {
             require_tls: false,
             tls_auth_level: None,
             tls_domain: None,
+            smart_host_auth: "None".into(),
+            auth_credential: None,
         }
     }
 

@@ -11,9 +11,11 @@ MAIL FROM's RET and ENVID); without, it offers none, as aiosmtpd does.
 It offers SMTPUTF8 (aiosmtpd's default) and records whether a message
 came with it; with `nosmtputf8` it does not offer it. With
 `tls:CERT:KEY` it offers STARTTLS with that certificate and records
-whether a message came over TLS.
+whether a message came over TLS. With `auth:USER:PASS` it offers AUTH
+PLAIN and LOGIN (over TLS only), takes only that account, and records who
+logged on.
 
-usage: smtp_sink.py PORT DIR [dsn] [nosmtputf8] [tls:CERT:KEY]
+usage: smtp_sink.py PORT DIR [dsn] [nosmtputf8] [tls:CERT:KEY] [auth:USER:PASS]
 """
 
 import asyncio
@@ -23,7 +25,7 @@ import ssl
 import sys
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 DSN_MAIL_PARAMETERS = ("RET=", "ENVID=")
 DSN_RCPT_PARAMETERS = ("NOTIFY=", "ORCPT=")
@@ -87,6 +89,7 @@ class Sink:
             "rcpt_dsn": envelope.rcpt_options,
             "smtputf8": envelope.smtp_utf8,
             "tls": session.ssl is not None,
+            "auth_user": session.auth_data.login.decode() if session.authenticated else None,
             "data": envelope.original_content.decode("utf-8", "replace"),
         }
         path = os.path.join(self.folder, f"{self.count}.json")
@@ -105,12 +108,27 @@ def main():
             _, cert, key = option.split(":", 2)
             tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
             tls.load_cert_chain(cert, key)
+    account = None
+    for option in options:
+        if option.startswith("auth:"):
+            _, user, password = option.split(":", 2)
+            account = (user.encode(), password.encode())
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        given = (auth_data.login, auth_data.password)
+        if account is not None and given == account:
+            return AuthResult(success=True, auth_data=auth_data)
+        # Not handled here: aiosmtpd answers 535 itself.
+        return AuthResult(success=False, handled=False)
+
     controller = DsnController(
         Sink(folder, "dsn" in options),
         hostname="127.0.0.1",
         port=port,
         enable_SMTPUTF8="nosmtputf8" not in options,
         tls_context=tls,
+        authenticator=authenticator if account else None,
+        auth_require_tls=True,
     )
     controller.start()
     print("ready", flush=True)

@@ -235,7 +235,8 @@ async fn send_message(
         log.note(Event::Info, &c.name);
         let mut peer = Peer::new(Box::new(tcp), log, host);
         let policy = TlsPolicy::of(c);
-        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, &policy, recipients, raw)).await;
+        let logon = Logon::of(c);
+        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, &policy, &logon, recipients, raw)).await;
         peer.log.note(Event::Disconnect, "");
         match attempt {
             Ok(Ok(sent)) => return sent,
@@ -265,10 +266,29 @@ fn settled(code: u16, reply: &str, n: usize) -> Sent {
 
 /// One SMTP transaction. An error (the connection broke, a reply made no
 /// sense) before any recipient is settled lets the next smart host try.
+/// How the connector logs on to its smart hosts (SmartHostAuthMechanism).
+struct Logon {
+    /// BasicAuth's account and password; None: no logon.
+    credential: Option<(String, String)>,
+    /// BasicAuthRequireTLS: never in plain text.
+    require_tls: bool,
+}
+
+impl Logon {
+    fn of(c: &SendConnector) -> Logon {
+        let basic = matches!(c.smart_host_auth.as_str(), "BasicAuth" | "BasicAuthRequireTLS");
+        Logon {
+            credential: c.auth_credential.clone().filter(|_| basic),
+            require_tls: c.smart_host_auth == "BasicAuthRequireTLS",
+        }
+    }
+}
+
 async fn session(
     peer: &mut Peer,
     helo: &str,
     policy: &TlsPolicy,
+    logon: &Logon,
     recipients: &[PendingDelivery],
     raw: &[u8],
 ) -> std::io::Result<Sent> {
@@ -300,6 +320,17 @@ async fn session(
         let (code, reply) = peer.hear().await?;
         if code != 250 {
             return Ok(settled(code, &reply, n));
+        }
+    }
+    // BasicAuth: log on (over TLS only, with BasicAuthRequireTLS).
+    if let Some((user, password)) = &logon.credential {
+        if logon.require_tls && !peer.is_tls() {
+            quit(peer).await;
+            return Ok(Sent { outcomes: vec![Outcome::Deferred(texts::STARTTLS_REQUIRED.into()); n], dsn: false });
+        }
+        if let Some(refused) = peer.log_on(&extensions, user, password).await? {
+            quit(peer).await;
+            return Ok(Sent { outcomes: vec![Outcome::Deferred(refused); n], dsn: false });
         }
     }
     // DSN requests go on only to a server that offers DSN (RFC 3461).

@@ -31,6 +31,7 @@ pub struct Peer {
     pub log: SessionLog,
     /// The smart host as the connector names it (TLS's server name).
     host: String,
+    tls: bool,
 }
 
 /// What EHLO's reply offers.
@@ -47,17 +48,71 @@ impl Extensions {
             l.get(4..).and_then(|e| e.split_ascii_whitespace().next()).is_some_and(|e| e.eq_ignore_ascii_case(name))
         })
     }
+
+    /// Whether AUTH lists `mechanism`.
+    pub fn offers_auth(&self, mechanism: &str) -> bool {
+        self.0.iter().any(|l| {
+            let mut words = l.get(4..).unwrap_or_default().split_ascii_whitespace();
+            words.next().is_some_and(|w| w.eq_ignore_ascii_case("AUTH"))
+                && words.any(|m| m.eq_ignore_ascii_case(mechanism))
+        })
+    }
 }
 
 impl Peer {
     pub fn new(stream: Box<dyn Wire>, log: SessionLog, host: &str) -> Peer {
-        Peer { stream: BufReader::new(stream), log, host: host.to_string() }
+        Peer { stream: BufReader::new(stream), log, host: host.to_string(), tls: false }
     }
 
     /// One command line (the message text is written by [`Peer::data`]).
     pub async fn say(&mut self, line: &str) -> std::io::Result<()> {
         self.log.note(Event::Sent, line);
         self.stream.get_mut().write_all(format!("{line}\r\n").as_bytes()).await
+    }
+
+    /// A line with a secret (AUTH's): the log shows `shown` instead.
+    pub async fn say_secret(&mut self, line: &str, shown: &str) -> std::io::Result<()> {
+        self.log.note(Event::Sent, shown);
+        self.stream.get_mut().write_all(format!("{line}\r\n").as_bytes()).await
+    }
+
+    /// BasicAuth: AUTH PLAIN (else LOGIN) with the connector's account;
+    /// None when logged on, else the reply that says why not (the mail
+    /// waits).
+    pub async fn log_on(
+        &mut self,
+        offered: &Extensions,
+        user: &str,
+        password: &str,
+    ) -> std::io::Result<Option<String>> {
+        use base64::Engine as _;
+        let b64 = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(s);
+        let (code, reply) = if offered.offers_auth("PLAIN") {
+            let token = b64(format!("\0{user}\0{password}").as_bytes());
+            self.say_secret(&format!("AUTH PLAIN {token}"), "AUTH PLAIN ****").await?;
+            self.hear().await?
+        } else if offered.offers_auth("LOGIN") {
+            self.say("AUTH LOGIN").await?;
+            let (code, reply) = self.hear().await?;
+            if code != 334 {
+                return Ok(Some(reply));
+            }
+            self.say_secret(&b64(user.as_bytes()), "****").await?;
+            let (code, reply) = self.hear().await?;
+            if code != 334 {
+                return Ok(Some(reply));
+            }
+            self.say_secret(&b64(password.as_bytes()), "****").await?;
+            self.hear().await?
+        } else {
+            return Ok(Some(super::texts::SMART_HOST_NO_BASIC_AUTH.to_string()));
+        };
+        Ok(if code == 235 { None } else { Some(reply) })
+    }
+
+    /// Whether the session runs over TLS now.
+    pub fn is_tls(&self) -> bool {
+        self.tls
     }
 
     /// The message text, dot-stuffed: only its size is logged.
@@ -116,6 +171,7 @@ impl Peer {
         let plain = std::mem::replace(&mut self.stream, BufReader::new(placeholder)).into_inner();
         let tls = tokio_rustls::TlsConnector::from(config).connect(name, plain).await?;
         self.stream = BufReader::new(Box::new(tls));
+        self.tls = true;
         self.log.note(Event::Info, "TLS negotiated");
         self.ehlo(helo).await.map(Some)
     }

@@ -33,6 +33,10 @@ pub const NEEDS_SMTPUTF8: &str = "553 5.6.7 Non-ASCII addresses require the SMTP
 pub const NEXT_HOP_LACKS_SMTPUTF8: &str =
     "550 5.6.7 The message needs SMTPUTF8 and the destination server does not offer it";
 
+/// BasicAuth, and a smart host that offers neither AUTH PLAIN nor AUTH
+/// LOGIN (unconfirmed text).
+pub const SMART_HOST_NO_BASIC_AUTH: &str = "451 4.7.0 The smart host does not offer AUTH PLAIN or AUTH LOGIN";
+
 /// A send connector with RequireTLS, and a smart host that does not offer
 /// STARTTLS (or refuses it): the mail waits (unconfirmed text).
 pub const STARTTLS_REQUIRED: &str = "451 5.7.3 STARTTLS is required to send mail";
