@@ -52,7 +52,8 @@ s = smtplib.SMTP('127.0.0.1', int(os.environ['SMTP_PORT']), timeout=30)
 code, text = s.ehlo('client.fabrikam.com')
 print('DSN' in text.decode().split('\n'))
 for line in ['MAIL FROM:<alice@fabrikam.com> REQUIRETLS', 'MAIL FROM:<alice@fabrikam.com> BODY=BINARYMIME',
-             'MAIL FROM:<alice@fabrikam.com> MT-PRIORITY=3', 'MAIL FROM:<alice@fabrikam.com> RET=HDRS ENVID=QQ314159',
+             'MAIL FROM:<alice@fabrikam.com> MT-PRIORITY=3', 'MAIL FROM:<alice@fabrikam.com> ENVID=x+0D+0AAction:+20delivered',
+             'MAIL FROM:<alice@fabrikam.com> RET=HDRS ENVID=QQ314159',
              'RCPT TO:<bob@contoso.com> CONNEG', 'RCPT TO:<bob@contoso.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Bob@Contoso.com']:
     print(s.docmd(line))
 s.quit()
@@ -65,6 +66,7 @@ s.quit()
 (555, b'5.5.4 Unsupported option: REQUIRETLS')
 (555, b'5.5.4 Unsupported option: BODY=BINARYMIME')
 (555, b'5.5.4 Unsupported option: MT-PRIORITY')
+(501, b'5.5.4 Invalid arguments')
 (250, b'2.1.0 Sender OK')
 (555, b'5.5.4 Unsupported option: CONNEG')
 (250, b'2.1.5 Recipient OK')

@@ -544,6 +544,10 @@ fn require_tls_holds_mail_for_a_smart_host_without_tls_or_with_a_certificate_the
             "-RequireTLS $true -TlsAuthLevel CertificateValidation -TlsDomain fabrikam.com",
             "Set-SendConnector : The TlsDomain parameter can only be set when the TlsAuthLevel parameter is set to DomainValidation.",
         ),
+        (
+            "-RequireTLS $true -TlsAuthLevel DomainValidation -TlsDomain *.fabrikam.com",
+            "Set-SendConnector : The TlsDomain '*.fabrikam.com' isn't a domain name mailsh can check a certificate for (wildcards are not taken).",
+        ),
     ] {
         assert_eq!(errors(&t, &format!("Set-SendConnector 'To Fabrikam' {args}")), message, "{args}");
     }
@@ -631,4 +635,32 @@ fn basic_auth_logs_on_to_the_smart_host_over_tls_and_a_refused_logon_holds_the_m
         "(Search-AdminAuditLog -Cmdlets Set-SendConnector | ForEach-Object { $_.CmdletParameters -join ';' }) -join '|'",
     );
     assert!(!audit.contains("S3cret"), "{audit}");
+}
+
+#[test]
+fn opportunistic_tls_that_fails_falls_back_to_plain_text_with_the_same_smart_host() {
+    let mut t = Smtp::new();
+    let port = to_fabrikam(&t);
+    let folder = t.env.dir.path().join("broken");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_broken_tls.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(&folder)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the broken smart host");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("it starts");
+    assert_eq!(line.trim(), "ready");
+    t.start_transport();
+    assert_text(&submit(&t, &["carol@fabrikam.com"], "fallback"), "(250, b'2.1.5 Recipient OK')\n250\n");
+    let record = folder.join("1.json");
+    wait_until("the message to go through in plain text", || record.exists());
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&record).expect("record")).expect("json");
+    assert_eq!(m["connection"], 2, "the second connection, without STARTTLS");
+    assert_eq!(m["rcpt_tos"], serde_json::json!(["carol@fabrikam.com"]));
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -289,7 +289,11 @@ fn remove_message(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
                 })
                 .collect();
             let store = cx.store()?;
-            let original = Original { sender: &m.sender, raw: &raw, arrival: m.received, dsn: &dsn, retry_until: None };
+            // The queue's list does not carry the SMTPUTF8 flag: a header
+            // that is not ASCII makes the report one.
+            let smtputf8 = !crate::store::header::header_block(&raw).is_ascii();
+            let original =
+                Original { sender: &m.sender, raw: &raw, arrival: m.received, dsn: &dsn, retry_until: None, smtputf8 };
             let report = dsn::for_sender(store, &server.fqdn, Action::Failed, &original, &failed)
                 .map_err(super::identity::store_err)?;
             reports.extend(report);

@@ -383,6 +383,13 @@ fn tls_settings(
     if c.tls_auth_level.is_some() && !c.require_tls {
         return refuse("The TlsAuthLevel parameter can only be set when the RequireTLS parameter is set to $true.");
     }
+    if let Some(d) = &c.tls_domain
+        && rustls::pki_types::ServerName::try_from(d.clone()).is_err()
+    {
+        return refuse(&format!(
+            "The TlsDomain '{d}' isn't a domain name mailsh can check a certificate for (wildcards are not taken)."
+        ));
+    }
     let domain_validation = c.tls_auth_level.as_deref() == Some("DomainValidation");
     if c.tls_domain.is_some() && !domain_validation {
         return refuse(

@@ -12,6 +12,11 @@ use crate::runtime::value::Value;
 use crate::store::CreateOptions;
 
 pub fn new_session(store: PathBuf, options: CreateOptions, host: Box<dyn Host>) -> Session {
+    // Every later opening of the store (completion, the services' hook)
+    // answers for the same server.
+    if let Some(name) = &options.server_name {
+        crate::store::answer_for(name);
+    }
     Session::new(store, options, host, crate::cmdlets::registry(), &crate::format::CONSOLE)
 }
 

@@ -46,6 +46,11 @@ fn setup(o: &Options, store: &Path) -> Result<Vec<String>, String> {
     })?;
     let mut options = create_options(o);
     let name = options.server_name.clone().ok_or("-ServerName (or $MAILSH_SERVER) names the server.")?;
+    // A computer name (NetBIOS): it becomes the FQDN's first label and a
+    // folder name, so nothing else is taken.
+    if name.is_empty() || name.len() > 15 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(format!("'{name}' is not a server name: 1 to 15 letters, digits or hyphens, as a computer name."));
+    }
     match o.mode.as_deref().unwrap_or("Install").to_ascii_lowercase().as_str() {
         "install" => {
             let roles =
@@ -135,6 +140,21 @@ fn uninstall(url: &str, name: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_name_that_is_not_a_computer_name_is_refused_before_anything_is_opened() {
+        let o = Options {
+            setup: true,
+            server_name: Some("../x".into()),
+            roles: Some("Mailbox".into()),
+            ..Options::default()
+        };
+        let refused = setup(&o, std::path::Path::new("postgresql://mailsh@127.0.0.1:1/none"));
+        assert_eq!(
+            refused,
+            Err("'../x' is not a server name: 1 to 15 letters, digits or hyphens, as a computer name.".into())
+        );
+    }
 
     #[test]
     fn roles_take_setups_names_and_abbreviations_and_refuse_the_rest_by_name() {

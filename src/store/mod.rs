@@ -151,9 +151,15 @@ impl Store {
     }
 
     /// Opens an existing store; the services use this and never create one.
+    /// On PostgreSQL, for the server this process answers for
+    /// (`answer_for`, else $MAILSH_SERVER).
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
         if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
-            return Self::open_pg(url, None);
+            let mut store = Self::open_organization(url, None)?;
+            let named =
+                THIS_SERVER.get().cloned().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
+            store.server = this_server(&store, named.as_deref())?;
+            return Ok(store);
         }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
     }
@@ -524,6 +530,15 @@ fn read_server(db: Sql<'_>) -> StoreResult<Option<ServerInfo>> {
             Ok(Some(ServerInfo { name, fqdn, domain, guid, created }))
         }
     }
+}
+
+/// The server this process answers for, as its command line named it
+/// (-ServerName): set once by the host, read by every later opening.
+static THIS_SERVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Says which server this process answers for (the shell's -ServerName).
+pub fn answer_for(name: &str) {
+    let _ = THIS_SERVER.set(name.to_string());
 }
 
 /// The server a shell on a directory on PostgreSQL answers for: the one

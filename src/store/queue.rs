@@ -349,28 +349,34 @@ impl QueueDb {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Up to `limit` recipients still waiting, of messages queued before
-    /// `cutoff`, whose sender was not yet told of the delay; each with the
-    /// reply of its last attempt, if one failed.
-    pub fn delayed(&self, cutoff: i64, limit: usize) -> MailResult<Vec<(PendingDelivery, Option<String>)>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PENDING_COLUMNS}, r.last_error FROM recipient r \
-                 JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND r.delay_notified = 0 \
-                 AND m.received < ?1 ORDER BY m.id LIMIT ?2"
-        ))?;
-        let rows = stmt.query_map(params![cutoff, limit as i64], |r| Ok((pending_row(r)?, r.get(PENDING_WIDTH)?)))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    /// Takes up to `limit` recipients still waiting, of messages queued
+    /// before `cutoff`, whose sender was not yet told of the delay: marked
+    /// told in the same transaction, so each is told at most once and only
+    /// while it still waits. Each comes with the reply of its last attempt,
+    /// if one failed.
+    pub fn claim_delayed(&mut self, cutoff: i64, limit: usize) -> MailResult<Vec<(PendingDelivery, Option<String>)>> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let claimed = {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {PENDING_COLUMNS}, r.last_error FROM recipient r \
+                     JOIN message m ON m.id = r.message_id WHERE r.status = 'Ready' AND r.delay_notified = 0 \
+                     AND m.received < ?1 ORDER BY m.id LIMIT ?2"
+            ))?;
+            let rows =
+                stmt.query_map(params![cutoff, limit as i64], |r| Ok((pending_row(r)?, r.get(PENDING_WIDTH)?)))?;
+            rows.collect::<Result<Vec<(PendingDelivery, Option<String>)>, _>>()?
+        };
+        for (p, _) in &claimed {
+            tx.prepare_cached("UPDATE recipient SET delay_notified = 1 WHERE message_id = ?1 AND address = ?2")?
+                .execute(params![p.message_id, p.recipient.address])?;
+        }
+        tx.commit()?;
+        Ok(claimed)
     }
 
-    /// Recipients whose delay was looked at (told or not, as NOTIFY
-    /// says), and the notifications, in one transaction: each is told
-    /// once.
-    pub fn delay_notified_all(&mut self, told: &[(i64, String)], reports: &[NewQueued]) -> MailResult<()> {
+    /// Queues notifications (delay notices), in one transaction.
+    pub fn queue_notices(&mut self, reports: &[NewQueued]) -> MailResult<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (message_id, address) in told {
-            tx.prepare_cached("UPDATE recipient SET delay_notified = 1 WHERE message_id = ?1 AND address = ?2")?
-                .execute(params![message_id, address])?;
-        }
         for r in reports {
             insert(&tx, r)?;
         }

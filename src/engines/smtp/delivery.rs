@@ -262,7 +262,13 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         }
     }
     if !done.is_empty() {
-        let (reports, events) = notices(&d.directory, &d.server, Action::Delivered, None, notify).await?;
+        // The copies are stored: the queue records it even when the
+        // notices cannot be made.
+        let (reports, events) =
+            notices(&d.directory, &d.server, Action::Delivered, None, notify).await.unwrap_or_else(|e| {
+                eprintln!("mailsh: delivery: the delivery notifications could not be made: {e}");
+                (Vec::new(), Vec::new())
+            });
         blocking(&d.queue, move |db| db.delivered_all(&done, &reports)).await?;
         for e in &events {
             d.queue.tracking.write(e);
@@ -325,13 +331,15 @@ async fn expire(d: &Deliverer) -> Result<usize, MailError> {
 }
 
 /// The recipients still waiting after DelayNotificationTimeout: their
-/// senders told once (as NOTIFY allows), in the transaction that records
-/// it.
+/// senders told once (as NOTIFY allows). They are claimed first, in one
+/// transaction, so a recipient delivered meanwhile is not told it waits; a
+/// crash between the claim and the notice loses the notice (it only
+/// advises), never sends it twice.
 async fn tell_delays(d: &Deliverer) -> Result<usize, MailError> {
     let cutoff = crate::store::clock::now_unix() - d.settings.delay_notification_timeout;
     let waiting = blocking(&d.queue, move |db| {
         let mut out = Vec::new();
-        for (p, last_error) in db.delayed(cutoff, BATCH)? {
+        for (p, last_error) in db.claim_delayed(cutoff, BATCH)? {
             if let Some(raw) = db.message_raw(p.message_id)? {
                 out.push((p, raw, last_error.unwrap_or_default()));
             }
@@ -343,11 +351,9 @@ async fn tell_delays(d: &Deliverer) -> Result<usize, MailError> {
         return Ok(0);
     }
     let n = waiting.len();
-    let told: Vec<(i64, String)> =
-        waiting.iter().map(|(p, _, _)| (p.message_id, p.recipient.address.clone())).collect();
     let expiration = Some(d.settings.message_expiration_timeout);
     let (reports, events) = notices(&d.directory, &d.server, Action::Delayed, expiration, waiting).await?;
-    blocking(&d.queue, move |db| db.delay_notified_all(&told, &reports)).await?;
+    blocking(&d.queue, move |db| db.queue_notices(&reports)).await?;
     for e in &events {
         d.queue.tracking.write(e);
     }
@@ -489,7 +495,8 @@ fn notice(
     recipients: &[Reported],
 ) -> Result<(Option<NewQueued>, Option<TrackingEvent>), MailError> {
     let retry_until = expiration.map(|e| p.received + e);
-    let original = Original { sender: &p.sender, raw, arrival: p.received, dsn: &p.dsn, retry_until };
+    let original =
+        Original { sender: &p.sender, raw, arrival: p.received, dsn: &p.dsn, retry_until, smtputf8: p.smtputf8 };
     let report =
         directory.with(|s| dsn::for_sender(s, &server.fqdn, action, &original, recipients)).map_err(directory_error)?;
     let event = report.as_ref().map(|r| {

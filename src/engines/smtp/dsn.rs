@@ -341,9 +341,10 @@ pub fn for_sender(
         received: now,
         raw,
         dsn: MessageDsn::default(),
-        // A notification to an internationalized address travels as
-        // SMTPUTF8 too.
-        smtputf8: !sender.is_ascii(),
+        // A notification about an internationalized message (it quotes its
+        // header), or to an internationalized address, travels as SMTPUTF8
+        // too.
+        smtputf8: original.smtputf8 || !sender.is_ascii(),
     }))
 }
 
@@ -357,6 +358,8 @@ pub struct Original<'a> {
     pub dsn: &'a MessageDsn,
     /// When it expires (a delay notification says so).
     pub retry_until: Option<i64>,
+    /// Sent with SMTPUTF8.
+    pub smtputf8: bool,
 }
 
 /// The human-readable reason, as Exchange words it for the sender.

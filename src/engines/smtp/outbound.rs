@@ -34,7 +34,7 @@ use super::context::Queue;
 use super::delivery::{blocking, fail_and_report, notices, read_settings, with_raw};
 use super::dsn::Action;
 use super::handoff::{mail_dsn_parameters, rcpt_dsn_parameters};
-use super::peer::{Peer, TlsPolicy};
+use super::peer::{HostTrouble, Peer, TlsPolicy};
 use super::{texts, track};
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
@@ -183,7 +183,13 @@ async fn record(
         let sender = recipients_sender.unwrap_or_default();
         let about = track::About { internal_id: *internal_id, sender: &sender, raw };
         let event = track::sent(&p.server, &about, connector, sent.iter().map(|(_, a)| a.clone()).collect());
-        let (reports, events) = notices(&p.directory, &p.server, Action::Relayed, None, relayed).await?;
+        // The smart host has the message: its send is recorded even when
+        // the notices cannot be made (else it would be sent again).
+        let (reports, events) =
+            notices(&p.directory, &p.server, Action::Relayed, None, relayed).await.unwrap_or_else(|e| {
+                eprintln!("mailsh: sending: the relay notifications could not be made: {e}");
+                (Vec::new(), Vec::new())
+            });
         blocking(&p.queue, move |db| db.delivered_all(&sent, &reports)).await?;
         p.queue.tracking.write(&event);
         for e in &events {
@@ -210,39 +216,41 @@ async fn send_message(
         return Sent { outcomes: vec![Outcome::Failed(TOO_BIG_FOR_ROUTE.to_string()); recipients.len()], dsn: false };
     }
     let helo = c.fqdn.as_deref().unwrap_or(fqdn);
+    let logon = Logon::of(c);
     let mut last = String::from("no smart host");
+    // Smart hosts that answered but did not offer SMTPUTF8 for a message
+    // that needs it.
+    let mut without_utf8 = 0;
     for host in &c.smart_hosts {
         let endpoint = if host.contains(':') { format!("[{host}]:{}", c.port) } else { format!("{host}:{}", c.port) };
-        let tcp = match tokio::time::timeout(CONNECT, TcpStream::connect(&endpoint)).await {
-            Ok(Ok(tcp)) => tcp,
-            Ok(Err(e)) => {
-                last = format!("{endpoint} ({e})");
-                continue;
+        let mut policy = TlsPolicy::of(c);
+        loop {
+            let attempt = attempt_host(c, host, &endpoint, helo, &policy, &logon, recipients, raw, log).await;
+            let e = match attempt {
+                Ok(sent) => return sent,
+                Err(e) => e,
+            };
+            last = format!("{endpoint} ({e})");
+            match HostTrouble::of(&e) {
+                // Opportunistic TLS that failed: this smart host again, in
+                // plain text (Exchange's fallback).
+                Some(HostTrouble::TlsHandshake(_)) if policy == TlsPolicy::Opportunistic => {
+                    policy = TlsPolicy::Plain;
+                    continue;
+                }
+                Some(HostTrouble::NoSmtpUtf8) => without_utf8 += 1,
+                _ => {}
             }
-            Err(_) => {
-                last = format!("{endpoint} (timed out)");
-                continue;
-            }
-        };
-        let _ = tcp.set_nodelay(true);
-        let log = if c.protocol_logging_level == ProtocolLoggingLevel::Verbose {
-            let id = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
-            SessionLog::outgoing(log.clone(), id, tcp.local_addr().ok(), tcp.peer_addr().ok())
-        } else {
-            SessionLog::outgoing(Arc::new(ProtocolLog::disabled()), 0, None, None)
-        };
-        log.note(Event::Connect, "");
-        log.note(Event::Info, &c.name);
-        let mut peer = Peer::new(Box::new(tcp), log, host);
-        let policy = TlsPolicy::of(c);
-        let logon = Logon::of(c);
-        let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, &policy, &logon, recipients, raw)).await;
-        peer.log.note(Event::Disconnect, "");
-        match attempt {
-            Ok(Ok(sent)) => return sent,
-            Ok(Err(e)) => last = format!("{endpoint} ({e})"),
-            Err(_) => last = format!("{endpoint} (timed out)"),
+            break;
         }
+    }
+    // No smart host can take it (RFC 6531): it fails, and the sender is
+    // told; when some could not be reached, it waits for them.
+    if without_utf8 > 0 && without_utf8 == c.smart_hosts.len() {
+        return Sent {
+            outcomes: vec![Outcome::Failed(texts::NEXT_HOP_LACKS_SMTPUTF8.into()); recipients.len()],
+            dsn: false,
+        };
     }
     // Exchange's words for a smart host that cannot be reached.
     let reply = format!(
@@ -251,6 +259,41 @@ async fn send_message(
          alternate hosts. The last endpoint attempted was {last}"
     );
     Sent { outcomes: vec![Outcome::Deferred(reply); recipients.len()], dsn: false }
+}
+
+/// One attempt at one smart host: connect, then the SMTP transaction.
+#[allow(clippy::too_many_arguments)]
+async fn attempt_host(
+    c: &SendConnector,
+    host: &str,
+    endpoint: &str,
+    helo: &str,
+    policy: &TlsPolicy,
+    logon: &Logon,
+    recipients: &[PendingDelivery],
+    raw: &[u8],
+    log: &Arc<ProtocolLog>,
+) -> std::io::Result<Sent> {
+    let tcp = match tokio::time::timeout(CONNECT, TcpStream::connect(endpoint)).await {
+        Ok(connected) => connected?,
+        Err(_) => return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out")),
+    };
+    let _ = tcp.set_nodelay(true);
+    let log = if c.protocol_logging_level == ProtocolLoggingLevel::Verbose {
+        let id = CONNECTIONS.fetch_add(1, Ordering::Relaxed);
+        SessionLog::outgoing(log.clone(), id, tcp.local_addr().ok(), tcp.peer_addr().ok())
+    } else {
+        SessionLog::outgoing(Arc::new(ProtocolLog::disabled()), 0, None, None)
+    };
+    log.note(Event::Connect, "");
+    log.note(Event::Info, &c.name);
+    if *policy == TlsPolicy::Plain {
+        log.note(Event::Info, "TLS negotiation failed before: this attempt goes without TLS");
+    }
+    let mut peer = Peer::new(Box::new(tcp), log, host);
+    let attempt = tokio::time::timeout(REPLY, session(&mut peer, helo, policy, logon, recipients, raw)).await;
+    peer.log.note(Event::Disconnect, "");
+    attempt.unwrap_or_else(|_| Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out")))
 }
 
 /// What a reply other than success means for a recipient: 5xx fails it,
@@ -311,7 +354,7 @@ async fn session(
         }
         extensions = again;
     } else {
-        if *policy != TlsPolicy::Opportunistic {
+        if policy.required() {
             // No EHLO, no STARTTLS: RequireTLS cannot be met here.
             quit(peer).await;
             return Ok(Sent { outcomes: vec![Outcome::Deferred(texts::STARTTLS_REQUIRED.into()); n], dsn: false });
@@ -341,7 +384,7 @@ async fn session(
     let smtputf8 = recipients.first().is_some_and(|r| r.smtputf8);
     if smtputf8 && !utf8_offered {
         quit(peer).await;
-        return Ok(Sent { outcomes: vec![Outcome::Failed(texts::NEXT_HOP_LACKS_SMTPUTF8.into()); n], dsn: false });
+        return Err(std::io::Error::other(HostTrouble::NoSmtpUtf8));
     }
     let sender = recipients.first().map(|r| r.sender.as_str()).unwrap_or_default();
     let mail_params = match recipients.first() {

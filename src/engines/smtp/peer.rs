@@ -150,6 +150,7 @@ impl Peer {
     ) -> std::io::Result<Option<(u16, Extensions)>> {
         let config = match policy {
             TlsPolicy::Opportunistic => opportunistic(),
+            TlsPolicy::Plain => None,
             TlsPolicy::Required { validation, .. } => validating(*validation),
         };
         let Some(config) = config.filter(|_| offered.offers("STARTTLS")) else {
@@ -169,7 +170,10 @@ impl Peer {
             ServerName::try_from(name_text.clone()).map_err(|e| std::io::Error::other(format!("{name_text}: {e}")))?;
         let placeholder: Box<dyn Wire> = Box::new(tokio::io::duplex(1).0);
         let plain = std::mem::replace(&mut self.stream, BufReader::new(placeholder)).into_inner();
-        let tls = tokio_rustls::TlsConnector::from(config).connect(name, plain).await?;
+        let tls = tokio_rustls::TlsConnector::from(config)
+            .connect(name, plain)
+            .await
+            .map_err(|e| std::io::Error::other(HostTrouble::TlsHandshake(e.to_string())))?;
         self.stream = BufReader::new(Box::new(tls));
         self.tls = true;
         self.log.note(Event::Info, "TLS negotiated");
@@ -181,7 +185,31 @@ impl Peer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsPolicy {
     Opportunistic,
-    Required { validation: Validation, domain: Option<String> },
+    /// Opportunistic TLS whose handshake failed with this smart host: the
+    /// next attempt goes without it, as Exchange falls back.
+    Plain,
+    Required {
+        validation: Validation,
+        domain: Option<String>,
+    },
+}
+
+/// Why a smart host did not take the message, when the sending task does
+/// something about it (tries again without TLS, or fails the message
+/// only when no smart host offers SMTPUTF8).
+#[derive(Debug, thiserror::Error)]
+pub enum HostTrouble {
+    #[error("TLS negotiation failed: {0}")]
+    TlsHandshake(String),
+    #[error("the smart host does not offer SMTPUTF8")]
+    NoSmtpUtf8,
+}
+
+impl HostTrouble {
+    /// The trouble an error of a session carries, if any.
+    pub fn of(e: &std::io::Error) -> Option<&HostTrouble> {
+        e.get_ref().and_then(|inner| inner.downcast_ref::<HostTrouble>())
+    }
 }
 
 /// What of the smart host's certificate is checked.
@@ -209,7 +237,7 @@ impl TlsPolicy {
         TlsPolicy::Required { validation, domain }
     }
 
-    fn required(&self) -> bool {
+    pub fn required(&self) -> bool {
         matches!(self, TlsPolicy::Required { .. })
     }
 }

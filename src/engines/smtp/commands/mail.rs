@@ -68,7 +68,14 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         MAIL_RET_HDRS => "HDRS",
         _ => "",
     };
-    let dsn = MessageDsn { ret: ret.into(), envid: from.env_id.unwrap_or_default() };
+    let envid = from.env_id.unwrap_or_default();
+    // ENVID comes back in the reports' header-like fields: printable ASCII
+    // only (RFC 3461), never a line break.
+    if !envid.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        s.reply(texts::INVALID_ARGUMENTS);
+        return Next::Continue;
+    }
+    let dsn = MessageDsn { ret: ret.into(), envid };
     s.envelope = Some(Envelope {
         sender: from.address,
         recipients: Vec::new(),

@@ -36,6 +36,12 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
             return Next::Continue;
         }
     };
+    // ORCPT comes back in the reports' header-like fields: printable ASCII
+    // only, never a line break.
+    if !dsn.orcpt.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        s.reply(texts::INVALID_ARGUMENTS);
+        return Next::Continue;
+    }
     let address = to.address.clone();
     let resolved = s.shared.directory.with_store(move |st| st.resolve_recipient(&address)).await;
     let line = match resolved {
@@ -48,11 +54,15 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                 let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd);
                 let keep = forward.as_ref().is_none_or(|f| f.and_deliver);
                 let original = to.address.clone();
+                // The copy that goes on answers to the sender's NOTIFY when
+                // the mailbox keeps none (the sender named the mailbox).
+                let dsn_on = if keep { RecipientDsn::default() } else { dsn.clone() };
                 if keep && let Some(e) = s.envelope.as_mut() {
                     e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0, dsn });
                 }
                 if let Some(f) = forward {
-                    let accepted = forwarded(s, f.to).await;
+                    let mut accepted = forwarded(s, f.to).await;
+                    accepted.dsn = dsn_on;
                     if let Some(e) = s.envelope.as_mut() {
                         // ForwardingAddress is Exchange's redirection to
                         // another recipient (tracked REDIRECT).
@@ -98,8 +108,6 @@ async fn forwarded(s: &Session, target: String) -> Accepted {
         })
         .await;
     let (mailbox_guid, connector) = resolved.unwrap_or((String::new(), UNROUTED));
-    // The forwarded copy asks for no notification of its own: the sender
-    // named the mailbox, not this address.
     Accepted { address, mailbox_guid, connector, dsn: RecipientDsn::default() }
 }
 
