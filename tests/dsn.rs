@@ -243,3 +243,28 @@ fn a_message_still_waiting_after_delaynotificationtimeout_is_reported_once_as_de
     // The messages still wait.
     assert_eq!(ok(&t, "(Get-Message | Measure-Object).Count"), "3\n");
 }
+
+#[test]
+fn a_copy_redirected_for_a_mailbox_that_keeps_none_answers_to_the_senders_notify() {
+    let mut t = Smtp::new();
+    ok(
+        &t,
+        "New-Mailbox -Name Alice -Alias alice -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null; \
+         Set-Mailbox alice -ForwardingAddress bob",
+    );
+    t.start_transport();
+    // Bob writes to Alice, asking to hear of the delivery; Alice keeps no
+    // copy: the one redirected to Bob carries the request.
+    submit_with(&t, &[("alice@contoso.com", "", "NOTIFY=SUCCESS", "for alice")]);
+    t.wait_for_inbox(2);
+    queue_empty(&t);
+    let messages = inbox(&t);
+    assert_eq!(messages.len(), 2, "the redirected copy and its notification: {messages:#?}");
+    let notices = with_subject(&messages, "Delivered: for alice");
+    assert_eq!(notices.len(), 1, "{messages:#?}");
+    assert!(
+        notices[0].contains("Final-Recipient: rfc822; bob@contoso.com\r\nAction: delivered\r\n"),
+        "{}",
+        notices[0]
+    );
+}
