@@ -262,9 +262,5 @@ fn a_copy_redirected_for_a_mailbox_that_keeps_none_answers_to_the_senders_notify
     assert_eq!(messages.len(), 2, "the redirected copy and its notification: {messages:#?}");
     let notices = with_subject(&messages, "Delivered: for alice");
     assert_eq!(notices.len(), 1, "{messages:#?}");
-    assert!(
-        notices[0].contains("Final-Recipient: rfc822; bob@contoso.com\r\nAction: delivered\r\n"),
-        "{}",
-        notices[0]
-    );
+    assert!(notices[0].contains("Final-Recipient: rfc822; bob@contoso.com\r\nAction: delivered\r\n"), "{}", notices[0]);
 }
