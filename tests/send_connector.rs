@@ -57,19 +57,7 @@ impl Sink {
 
     fn launch(t: &Smtp, port: u16, options: &[&str]) -> Sink {
         let folder = t.env.dir.path().join("sink");
-        std::fs::create_dir_all(&folder).expect("sink folder");
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(&folder)
-            .args(options)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the sink");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the sink starts");
-        assert_eq!(line.trim(), "ready", "the sink did not start (is aiosmtpd installed? .ci/run installs it)");
+        let child = python_server("smtp_sink.py", port, &folder, options);
         Sink { child, folder }
     }
 
@@ -89,6 +77,25 @@ impl Drop for Sink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts `tests/support/<script> PORT FOLDER OPTIONS...` (a smart host
+/// written in Python) and waits for it to say `ready`.
+fn python_server(script: &str, port: u16, folder: &std::path::Path, options: &[&str]) -> Child {
+    std::fs::create_dir_all(folder).expect("the server's folder");
+    let path = format!("{}/tests/support/{script}", env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new("python3")
+        .arg(path)
+        .arg(port.to_string())
+        .arg(folder)
+        .args(options)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the server starts");
+    assert_eq!(line.trim(), "ready", "{script} did not start (is aiosmtpd installed? .ci/run installs it)");
+    child
 }
 
 /// "To Fabrikam": mail to fabrikam.com through a smart host on a free
@@ -642,18 +649,7 @@ fn opportunistic_tls_that_fails_falls_back_to_plain_text_with_the_same_smart_hos
     let mut t = Smtp::new();
     let port = to_fabrikam(&t);
     let folder = t.env.dir.path().join("broken");
-    std::fs::create_dir_all(&folder).expect("folder");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_broken_tls.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .arg(port.to_string())
-        .arg(&folder)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the broken smart host");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("it starts");
-    assert_eq!(line.trim(), "ready");
+    let mut child = python_server("smtp_broken_tls.py", port, &folder, &[]);
     t.start_transport();
     assert_text(&submit(&t, &["carol@fabrikam.com"], "fallback"), "(250, b'2.1.5 Recipient OK')\n250\n");
     let record = folder.join("1.json");

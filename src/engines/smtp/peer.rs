@@ -246,9 +246,17 @@ impl TlsPolicy {
 /// cannot be set up (then a required TLS is not available: the mail
 /// waits).
 fn validating(validation: Validation) -> Option<Arc<ClientConfig>> {
-    if validation == Validation::None {
-        return opportunistic();
+    // Made once per level: the system's roots are read from disk.
+    static CHAIN: OnceLock<Option<Arc<ClientConfig>>> = OnceLock::new();
+    static DOMAIN: OnceLock<Option<Arc<ClientConfig>>> = OnceLock::new();
+    match validation {
+        Validation::None => opportunistic(),
+        Validation::Chain => CHAIN.get_or_init(|| build_validating(validation)).clone(),
+        Validation::Domain => DOMAIN.get_or_init(|| build_validating(validation)).clone(),
     }
+}
+
+fn build_validating(validation: Validation) -> Option<Arc<ClientConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = crate::engines::probe::roots(&[]);
     let verifier: Arc<dyn ServerCertVerifier> = if validation == Validation::Chain {
