@@ -180,11 +180,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         made = upto;
     }
     let https = free_port();
+    let server = store.server().guid.clone();
     store.write(|tx| {
         let group = role_group(ORGANIZATION_MANAGEMENT).expect("a built-in group");
         Store::add_role_group_member(tx, group, admin.id)?;
         Store::save_virtual_directory(
             tx,
+            &server,
             VirtualDirectoryKind::Ecp,
             &VirtualDirectory {
                 name: "ecp (Default Web Site)".into(),

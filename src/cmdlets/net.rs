@@ -1,7 +1,7 @@
 //! `net start` / `net stop`, with the Windows texts admins know
 //! (display names in messages, whatever name was typed).
 
-use super::service::{service_control, start_one, stop_one};
+use super::service::{service_control, services_ready, start_one, stop_one};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
@@ -36,7 +36,7 @@ fn fail(cx: &mut Session, text: &str) -> Result<()> {
 }
 
 fn net(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    cx.refuse_on_postgres("Services")?;
+    services_ready(cx)?;
     let verb = args.string("Command").unwrap_or_default().to_ascii_lowercase();
     let target =
         args.get("Arguments").map(|v| v.clone().into_items().iter().map(|i| i.to_text()).collect::<Vec<_>>().join(" "));

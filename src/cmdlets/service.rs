@@ -93,6 +93,16 @@ pub fn definitions() -> Vec<CmdletDef> {
     ]
 }
 
+/// With the directory on PostgreSQL the services are this server's: the
+/// store is opened first, which settles which server this shell answers
+/// for (and so the local folder of its services, `store::state_dir_for`).
+pub fn services_ready(cx: &mut Session) -> Result<()> {
+    if cx.directory_on_postgres() {
+        cx.store()?;
+    }
+    Ok(())
+}
+
 pub fn service_control(cx: &Session) -> ServiceControl {
     ServiceControl { exe: cx.exe.clone(), store_path: cx.store_path.clone() }
 }
@@ -197,7 +207,7 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
 }
 
 fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    cx.refuse_on_postgres("Services")?;
+    services_ready(cx)?;
     for s in selected(args, input, cx) {
         // A service whose engine keeps crashing is StartPending, and says
         // why in a warning (the table keeps Get-Service's columns).
@@ -259,7 +269,7 @@ pub fn stop_one(cx: &mut Session, s: Service) -> std::result::Result<(), String>
 }
 
 fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, action: Action) -> Result<()> {
-    cx.refuse_on_postgres("Services")?;
+    services_ready(cx)?;
     for s in selected(args, input, cx) {
         if !cx.should_process(args, &long_name(s))? {
             continue;
@@ -283,7 +293,7 @@ fn control(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Outpu
 }
 
 fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    cx.refuse_on_postgres("Services")?;
+    services_ready(cx)?;
     let name = args.string("Name").unwrap_or_default();
     let Some(s) = Service::from_name(&name) else {
         return Err(not_found(&name).into());
@@ -294,11 +304,12 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     if let Some(startup) = args.get("StartupType").and_then(StartupType::from_value) {
         let user = cx.user.clone();
         let store = cx.store()?;
+        let server_guid = store.server().guid.clone();
         let old = store.startup_type(s.name()).map_err(store_err)?;
         if old != startup {
             store
                 .write(|tx| {
-                    Store::set_startup_type(tx, s.name(), startup)?;
+                    Store::set_startup_type(tx, &server_guid, s.name(), startup)?;
                     audit(
                         tx,
                         &user,

@@ -170,7 +170,7 @@ fn set_vdir(kind: Kind, args: &Args, _input: Option<&Value>, cx: &mut Session, _
             }
         }
         d.changed = now_unix();
-        save_changes(cx, args, &identity, changed, |tx| Store::save_virtual_directory(tx, kind, &d))?;
+        save_changes(cx, args, &identity, changed, |tx| Store::save_virtual_directory(tx, &server.guid, kind, &d))?;
     }
     Ok(())
 }

@@ -234,12 +234,6 @@ fn run(args: &[String]) -> i32 {
     cx.interrupt = interrupt;
     cx.non_interactive = o.non_interactive;
     if interactive_shell {
-        // The REPL's history (which may hold what was typed at a prompt) is
-        // the owner's alone: made 0600 before the line editor makes it with
-        // the umask's mode. A PostgreSQL directory has no store folder.
-        if !cx.directory_on_postgres() {
-            let _ = crate::store::private::touch(&crate::store::history_path(&cx.store_path));
-        }
         return super::repl::run(&mut cx);
     }
     match (&o.file, &o.command) {

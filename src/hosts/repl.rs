@@ -99,10 +99,14 @@ fn editor(cx: &Session, variables: Variables) -> Reedline {
         .with_hinter(Box::new(
             DefaultHinter::default().with_style(nu_ansi_term::Style::new().fg(nu_ansi_term::Color::DarkGray)),
         ));
-    // With the directory on PostgreSQL there is no store folder: no history.
+    // The store's folder; with the directory on PostgreSQL, this server's
+    // local folder (the store is open, so the server is known).
+    // The history (which may hold what was typed at a prompt) is the
+    // owner's alone: made 0600 before the line editor makes it with the
+    // umask's mode.
     let dir = state_dir_for(&cx.store_path);
-    if !cx.directory_on_postgres()
-        && std::fs::create_dir_all(&dir).is_ok()
+    if crate::store::private::create_dir_all(&dir).is_ok()
+        && crate::store::private::touch(&crate::store::history_path(&cx.store_path)).is_ok()
         && let Ok(history) = FileBackedHistory::with_file(10_000, crate::store::history_path(&cx.store_path))
     {
         line_editor = line_editor.with_history(Box::new(super::history::PrivateHistory(history)));

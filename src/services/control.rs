@@ -147,6 +147,14 @@ impl ServiceControl {
         if self.startup_disabled(s) {
             return Err(ServiceError::Disabled);
         }
+        if self.store_path.to_str().is_some_and(crate::store::pg::is_url) && !s.runs_on_postgres() {
+            return Err(ServiceError::Failed(
+                crate::store::StoreError::not_on_postgres(
+                    "The transport services and the web server (MSExchangeFrontEndTransport, MSExchangeTransport, W3SVC)",
+                )
+                .to_string(),
+            ));
+        }
         state::remove(&self.store_path, s);
         let log = state::log_path(&self.store_path, s);
         let open_log = || crate::store::private::append(&log);
@@ -156,11 +164,13 @@ impl ServiceControl {
         };
         // The child forks the supervisor off and exits at once; waiting for
         // it here reaps it, and the supervisor is nobody's zombie.
+        let (store_arg, store_env) = super::store_for_child(&self.store_path);
         let status = Command::new(&self.exe)
             .arg(SERVICE_FLAG)
             .arg(s.name())
             .arg(STORE_FLAG)
-            .arg(&self.store_path)
+            .arg(&store_arg)
+            .envs(store_env.iter().map(|(k, v)| (k, v)))
             .arg(STORE_ID_FLAG)
             .arg(&id)
             .stdin(Stdio::null())

@@ -115,6 +115,13 @@ impl Service {
         }
     }
 
+    /// Whether the service runs with the directory on PostgreSQL: the
+    /// IMAP4 and POP3 services do; the transport and web services read
+    /// receive connectors and virtual directories, which are not there yet.
+    pub fn runs_on_postgres(self) -> bool {
+        self.protocol().is_some()
+    }
+
     pub fn role(self) -> crate::engines::net::EngineRole {
         match self {
             Service::Imap4 | Service::Pop3 | Service::FrontEndTransport | Service::W3svc => {
@@ -131,6 +138,33 @@ pub(crate) const SERVICE_FLAG: &str = "--mailsh-service";
 pub(crate) const ENGINE_FLAG: &str = "--mailsh-engine";
 pub(crate) const STORE_FLAG: &str = "--store";
 pub(crate) const STORE_ID_FLAG: &str = "--store-id";
+/// A directory's URL as the service processes open it: their command lines
+/// (which `ps` shows to everyone) name it without its password.
+const STORE_URL_ENV: &str = "MAILSH_SERVICE_STORE";
+
+/// The store as a service's command line names it, and what its environment
+/// adds: a PostgreSQL URL goes without its password on the command line and
+/// whole in the environment (readable by its owner only), with the server
+/// the service runs for.
+pub(crate) fn store_for_child(store: &std::path::Path) -> (OsString, Vec<(&'static str, String)>) {
+    match store.to_str().filter(|s| crate::store::pg::is_url(s)) {
+        Some(url) => (
+            OsString::from(crate::store::pg::shown_url(url)),
+            vec![(STORE_URL_ENV, url.to_string()), ("MAILSH_SERVER", crate::store::this_server_name())],
+        ),
+        None => (store.as_os_str().to_os_string(), Vec::new()),
+    }
+}
+
+/// The store a service process was given: its command line's, or the whole
+/// URL from the environment when the command line shows it without its
+/// password.
+fn store_given(arg: &std::ffi::OsStr) -> std::path::PathBuf {
+    let whole = std::env::var(STORE_URL_ENV)
+        .ok()
+        .filter(|url| crate::store::pg::is_url(url) && arg.to_str() == Some(crate::store::pg::shown_url(url).as_str()));
+    whole.map(std::path::PathBuf::from).unwrap_or_else(|| std::path::PathBuf::from(arg))
+}
 
 /// Called first thing in main(). `Some(code)`: this process was started as
 /// a service supervisor or an engine and has finished; exit with `code`.
@@ -149,7 +183,7 @@ pub fn run_hidden_entry(args: &[OsString], runner: impl FnOnce() -> std::sync::A
         eprintln!("mailsh: usage: {flag} <ServiceName> {STORE_FLAG} <path> {STORE_ID_FLAG} <id>");
         return Some(2);
     };
-    let store = std::path::PathBuf::from(store);
+    let store = store_given(store);
     Some(if flag == SERVICE_FLAG {
         supervisor::run(service, &store, store_id)
     } else {

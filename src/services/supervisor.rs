@@ -92,12 +92,14 @@ async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
     };
     let mut crashes: VecDeque<Instant> = VecDeque::new();
     let mut ever_ran = false;
+    let (store_arg, store_env) = super::store_for_child(store);
     loop {
         let spawned = Command::new(&exe)
             .arg(ENGINE_FLAG)
             .arg(service.name())
             .arg(STORE_FLAG)
-            .arg(store)
+            .arg(&store_arg)
+            .envs(store_env.iter().map(|(k, v)| (k, v)))
             .arg(STORE_ID_FLAG)
             .arg(store_id)
             .env(SUPERVISOR_ENV, std::process::id().to_string())

@@ -31,7 +31,7 @@ pub enum StoreError {
     /// What the store keeps only in SQLite so far, asked of a PostgreSQL
     /// directory: `what` names it ("Receive connectors").
     #[error(
-        "{what} are not yet available with the directory on PostgreSQL: there, mailsh manages the organization, mailboxes and their client access settings, the IMAP4 and POP3 settings, accepted domains, the transport settings and the admin audit log only. Use a SQLite store (-Store PATH) for the rest."
+        "{what} are not yet available with the directory on PostgreSQL: there, mailsh manages the organization, mailboxes and their client access settings, the IMAP4 and POP3 settings and services, accepted domains, the transport settings and the admin audit log only. Use a SQLite store (-Store PATH) for the rest."
     )]
     NotOnPostgres { what: &'static str },
 }

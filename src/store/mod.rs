@@ -344,7 +344,7 @@ impl Store {
                 Ok(out)
             }
             Db::Postgres(pg) => {
-                pg.begin()?;
+                pg.begin_change()?;
                 let out = f(&Tx { db: Sql::Pg(pg) });
                 pg.finish(out)
             }
@@ -382,7 +382,7 @@ impl Store {
     fn begin_write(&self) -> StoreResult<()> {
         match &self.db {
             Db::Sqlite(conn) => Ok(conn.execute_batch("BEGIN IMMEDIATE")?),
-            Db::Postgres(pg) => pg.begin(),
+            Db::Postgres(pg) => pg.begin_change(),
         }
     }
 
@@ -395,8 +395,13 @@ impl Store {
 
     /// Changes whenever any connection commits; the services poll it to
     /// notice an administrator's change without re-reading everything.
+    /// On PostgreSQL, the directory's change counter, which every write
+    /// transaction of every server bumps.
     pub fn data_version(&self) -> StoreResult<i64> {
-        Ok(self.conn("Services")?.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        match &self.db {
+            Db::Sqlite(conn) => Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?),
+            Db::Postgres(pg) => pg.change_version(),
+        }
     }
 
     /// The SQLite connection, for what is not on PostgreSQL yet: `what`
@@ -445,8 +450,13 @@ fn cannot_write(e: &rusqlite::Error) -> bool {
 /// of the store (another file) has another id even though it holds the
 /// same GUID; a store moved within its file system keeps its id; a new
 /// store that happens to reuse a deleted one's inode has another GUID.
+/// On PostgreSQL: the GUID Setup gave the server this process answers for
+/// (its local folder is that server's, `state_dir_for`).
 pub fn instance_id(path: &Path) -> StoreResult<String> {
     use std::os::unix::fs::MetadataExt;
+    if path.to_str().is_some_and(pg::is_url) {
+        return Ok(format!("{}.pg", Store::open_existing(path)?.server().guid));
+    }
     let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
     let meta =
         std::fs::metadata(path).map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
@@ -486,7 +496,16 @@ pub fn configure_sqlite_for_engines() -> bool {
     rc == rusqlite::ffi::SQLITE_OK
 }
 
+/// The folder of what belongs to this server beside its store: service
+/// state, the mailbox database, the queue, the certificate, logs. A SQLite
+/// store's folder is `<store>.d`; a server whose directory is on PostgreSQL
+/// keeps them locally in `$XDG_DATA_HOME/mailsh/<server>` (as Exchange keeps
+/// a server's databases and logs on that server), named by the server this
+/// process answers for (`this_server_name`).
 pub fn state_dir_for(store_path: &Path) -> PathBuf {
+    if store_path.to_str().is_some_and(pg::is_url) {
+        return PathBuf::from(server_log_root(&this_server_name()));
+    }
     let mut name = store_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
     name.push(".d");
     store_path.with_file_name(name)
@@ -541,6 +560,18 @@ pub fn answer_for(name: &str) {
     let _ = THIS_SERVER.set(name.to_string());
 }
 
+/// The server this process answers for: as named (-ServerName,
+/// $MAILSH_SERVER) or, unnamed, as the directory said when it was opened
+/// (its only server); before any opening, this host's name as a new
+/// server would take it.
+pub fn this_server_name() -> String {
+    THIS_SERVER
+        .get()
+        .cloned()
+        .or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| new_server(&CreateOptions::default()).name)
+}
+
 /// The server a shell on a directory on PostgreSQL answers for: the one
 /// `named` (-ServerName, $MAILSH_SERVER), which Setup must have added;
 /// unnamed, the organization's only server (with several, it must be
@@ -566,6 +597,8 @@ fn this_server(store: &Store, named: Option<&str>) -> StoreResult<ServerInfo> {
             all.remove(0)
         }
     };
+    // What this process keeps locally is this server's (`state_dir_for`).
+    answer_for(&server.name);
     Ok(ServerInfo {
         name: server.name,
         fqdn: server.fqdn,
@@ -607,7 +640,7 @@ pub(in crate::store) fn server_log_root(name: &str) -> String {
 fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
     let server = new_server(options);
     let log_root = server_log_root(&server.name);
-    pg.begin()?;
+    pg.begin_change()?;
     let done = (|| {
         if let Some(existing) = read_server(Sql::Pg(pg))? {
             return Ok(existing);
@@ -623,6 +656,7 @@ fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
             ],
         )?;
         servers::insert(Sql::Pg(pg), &first_server(&server, options))?;
+        owa::add_defaults(Sql::Pg(pg), &server.guid, &server.fqdn, server.created)?;
         default_protocol_settings(Sql::Pg(pg), &server.guid, &server.fqdn, &log_root, server.created)?;
         let domain = transport::organization_domain(&server, server.created);
         transport::insert_domain(&Tx { db: Sql::Pg(pg) }, &domain)?;

@@ -71,6 +71,7 @@ impl Store {
         }
         insert(tx.any(), server)?;
         let log_root = super::server_log_root(&server.name);
+        super::owa::add_defaults(tx.any(), &server.guid, &server.fqdn, server.created)?;
         super::default_protocol_settings(tx.any(), &server.guid, &server.fqdn, &log_root, server.created)
     }
 
@@ -78,9 +79,20 @@ impl Store {
     /// there was none.
     pub fn remove_exchange_server(tx: &Tx<'_>, server: &ExchangeServer) -> StoreResult<bool> {
         let mut removed = 0;
-        for sql in
-            ["DELETE FROM protocol_settings WHERE server_guid = $1", "DELETE FROM exchange_server WHERE guid = $1"]
-        {
+        // SQLite's services and virtual directories are its one server's, and a SQLite store
+        // takes no other server (Setup refuses it).
+        let services = match tx.any() {
+            Sql::Lite(_) => None,
+            Sql::Pg(_) => Some([
+                "DELETE FROM service WHERE server_guid = $1",
+                "DELETE FROM owa_virtual_directory WHERE server_guid = $1",
+                "DELETE FROM ecp_virtual_directory WHERE server_guid = $1",
+            ]),
+        };
+        for sql in services.into_iter().flatten().chain([
+            "DELETE FROM protocol_settings WHERE server_guid = $1",
+            "DELETE FROM exchange_server WHERE guid = $1",
+        ]) {
             removed = match tx.any() {
                 Sql::Lite(conn) => conn.execute(&sqlite(sql), [&server.guid])? as u64,
                 Sql::Pg(pg) => pg.execute(sql, &[server.guid.clone().into()])?,

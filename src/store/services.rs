@@ -1,32 +1,58 @@
 //! The services' configured startup type (Set-Service -StartupType). Their
 //! running state is not configuration: it lives in the state folder.
 
+//!
+//! A SQLite store is one server, so its table is keyed by the service's
+//! name; the directory on PostgreSQL keys it by server too.
+
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, params};
 
 use super::enums::StartupType;
-use super::{Store, StoreResult, Tx};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "Service startup types";
+use super::{Sql, Store, StoreResult, Tx};
 
 impl Store {
     /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
     /// services (stopped by default, as Exchange 2013 installs them).
     pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
-        let text: Option<String> = self
-            .conn(WHAT)?
-            .query_row("SELECT startup_type FROM service WHERE name = ?1", [service], |r| r.get(0))
-            .optional()?;
+        let text: Option<String> = match self.any() {
+            Sql::Lite(conn) => conn
+                .query_row("SELECT startup_type FROM service WHERE name = ?1", [service], |r| r.get(0))
+                .optional()?,
+            Sql::Pg(pg) => pg
+                .query(
+                    "SELECT startup_type FROM service WHERE server_guid = $1 AND name = $2",
+                    &[self.server().guid.clone().into(), service.to_string().into()],
+                )?
+                .into_iter()
+                .next()
+                .and_then(|row| row.into_iter().next())
+                .and_then(|v| match v {
+                    SqlValue::Text(t) => Some(t),
+                    _ => None,
+                }),
+        };
         Ok(text.and_then(|t| StartupType::from_name(&t)).unwrap_or(StartupType::Manual))
     }
 
-    pub fn set_startup_type(tx: &Tx<'_>, service: &str, startup: StartupType) -> StoreResult<()> {
-        let tx = tx.sql(WHAT)?;
-        tx.execute(
-            "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
-             ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",
-            params![service, startup.name()],
-        )?;
+    /// This server's (`server_guid`: the store's `server().guid`).
+    pub fn set_startup_type(tx: &Tx<'_>, server_guid: &str, service: &str, startup: StartupType) -> StoreResult<()> {
+        match tx.any() {
+            Sql::Lite(conn) => {
+                conn.execute(
+                    "INSERT INTO service (name, startup_type) VALUES (?1, ?2)
+                     ON CONFLICT(name) DO UPDATE SET startup_type = excluded.startup_type",
+                    params![service, startup.name()],
+                )?;
+            }
+            Sql::Pg(pg) => {
+                pg.execute(
+                    "INSERT INTO service (server_guid, name, startup_type) VALUES ($1, $2, $3)
+                     ON CONFLICT (server_guid, name) DO UPDATE SET startup_type = excluded.startup_type",
+                    &[server_guid.to_string().into(), service.to_string().into(), startup.name().to_string().into()],
+                )?;
+            }
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 mod backends;
 mod postgres_only;
 mod servers;
+mod services;
 
 use std::process::{Child, Command, Stdio};
 
@@ -15,19 +16,31 @@ use crate::support::{Run, exe, postgres};
 pub struct Dir {
     pub store: String,
     pub cwd: tempfile::TempDir,
+    /// $XDG_DATA_HOME: where a server keeps what is local to it (its
+    /// services' state, its mailbox database). None: a folder that does
+    /// not exist, for tests that must leave nothing behind.
+    pub data_home: Option<std::path::PathBuf>,
 }
 
 impl Dir {
     /// A new database on the test PostgreSQL server.
     pub fn postgres() -> Dir {
-        Dir { store: postgres::directory(), cwd: tempfile::tempdir().unwrap() }
+        Dir { store: postgres::directory(), cwd: tempfile::tempdir().unwrap(), data_home: None }
+    }
+
+    /// A new database on the test PostgreSQL server, for servers that run
+    /// services: each keeps its local files under `<cwd>/data`.
+    pub fn postgres_with_services() -> Dir {
+        let cwd = tempfile::tempdir().unwrap();
+        let data_home = Some(cwd.path().join("data"));
+        Dir { store: postgres::directory(), cwd, data_home }
     }
 
     /// A new SQLite file.
     pub fn sqlite() -> Dir {
         let cwd = tempfile::tempdir().unwrap();
         let store = cwd.path().join("config.db").display().to_string();
-        Dir { store, cwd }
+        Dir { store, cwd, data_home: None }
     }
 
     pub fn command(&self) -> Command {
@@ -37,7 +50,7 @@ impl Dir {
             .env_remove("MAILSH_STORE")
             .env("MAILSH_SERVER", "CAS01")
             .env("MAILSH_DOMAIN", "contoso.com")
-            .env("XDG_DATA_HOME", "/var/lib/mailsh-test")
+            .env("XDG_DATA_HOME", self.data_home.as_deref().unwrap_or("/var/lib/mailsh-test".as_ref()))
             .env("NO_COLOR", "1")
             .env_remove("COLUMNS")
             .current_dir(self.cwd.path());

@@ -60,10 +60,7 @@ fn what_is_not_on_postgresql_yet_is_refused_by_name() {
             "New-ReceiveConnector -Name Relay -Usage Custom -Bindings 0.0.0.0:2526",
             "Receive connectors are not yet available",
         ),
-        ("Get-OwaVirtualDirectory", "Virtual directories are not yet available"),
         ("Get-RoleGroupMember 'Organization Management'", "Role groups are not yet available"),
-        ("Get-Service", "Services are not yet available"),
-        ("Start-Service MSExchangeIMAP4", "Services are not yet available"),
         ("Get-Queue", "Queues are not yet available"),
         ("Get-Message", "Queues are not yet available"),
         ("Suspend-Queue Submission", "Queues are not yet available"),
@@ -84,7 +81,11 @@ fn what_is_not_on_postgresql_yet_is_refused_by_name() {
 #[test]
 fn an_unreachable_directory_is_named_without_its_password() {
     let port = crate::support::free_port();
-    let d = Dir { store: format!("postgresql://admin:s3cret@127.0.0.1:{port}/dir"), cwd: tempfile::tempdir().unwrap() };
+    let d = Dir {
+        store: format!("postgresql://admin:s3cret@127.0.0.1:{port}/dir"),
+        cwd: tempfile::tempdir().unwrap(),
+        data_home: None,
+    };
     let r = d.run("Get-Mailbox");
     assert_eq!(r.code, 1);
     assert!(
@@ -157,7 +158,8 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     let mut client = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
     client
         .batch_execute(
-            "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server; \
+            "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server, service, \
+             owa_virtual_directory, ecp_virtual_directory, directory_change; \
              ALTER TABLE protocol_settings DROP COLUMN server_guid; \
              ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
              ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward, \
@@ -172,5 +174,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 7, "every migration since schema 1 ran (7: ForwardingAddress)");
+    assert_eq!(version, 8, "every migration since schema 1 ran (8: services and virtual directories)");
+    // The organization's server got its virtual directories.
+    assert_eq!(d.ok("(Get-OwaVirtualDirectory).InternalUrl"), "https://cas01.contoso.com/owa\n");
 }

@@ -88,8 +88,11 @@ fn a_killed_supervisor_means_stopped_and_its_engine_goes_too() {
 fn a_disabled_service_does_not_start() {
     let env = Env::pop(false);
     let mut store = mailsh::store::Store::open_existing(&env.store).expect("store");
+    let server = store.server().guid.clone();
     store
-        .write(|tx| mailsh::store::Store::set_startup_type(tx, "MSExchangePOP3", mailsh::store::StartupType::Disabled))
+        .write(|tx| {
+            mailsh::store::Store::set_startup_type(tx, &server, "MSExchangePOP3", mailsh::store::StartupType::Disabled)
+        })
         .expect("disabled");
     let err = env.control.start(Service::Pop3, &mut || {}).expect_err("disabled");
     assert!(err.to_string().starts_with("The service cannot be started, either because it is disabled"), "{err}");

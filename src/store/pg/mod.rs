@@ -130,6 +130,24 @@ impl Pg {
         self.batch(&format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
     }
 
+    /// `begin`, and the directory's change counter bumped (in the same round
+    /// trip): what the services of every server poll to notice the write
+    /// once it commits (`Store::data_version`). Not for migrations, which
+    /// may run before the counter exists.
+    pub fn begin_change(&self) -> StoreResult<()> {
+        self.batch(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); UPDATE directory_change SET version = version + 1"
+        ))
+    }
+
+    /// The directory's change counter (see `begin_change`).
+    pub fn change_version(&self) -> StoreResult<i64> {
+        match self.query("SELECT version FROM directory_change WHERE id = 1", &[])?.first().and_then(|r| r.first()) {
+            Some(SqlValue::Integer(n)) => Ok(*n),
+            _ => Err(StoreError::Corrupt("the directory's change counter".into())),
+        }
+    }
+
     /// Commits when `out` is Ok, rolls back otherwise.
     pub fn finish<T>(&self, out: StoreResult<T>) -> StoreResult<T> {
         match out {

@@ -176,4 +176,44 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE mailbox ADD COLUMN forwarding_address text;
     "#,
+    // What each server's services read: their startup types (Set-Service
+    // -StartupType) and the server's virtual directories (SQLite's
+    // `service`, `owa_virtual_directory` and `ecp_virtual_directory`, which
+    // belong to its one server); and the directory's change counter: every
+    // write transaction bumps it, and a server's services poll it (as
+    // SQLite's `PRAGMA data_version`) to notice changes made from any
+    // server.
+    r#"
+    CREATE TABLE owa_virtual_directory (
+        server_guid     text NOT NULL,
+        name            text NOT NULL,
+        internal_url    text,
+        external_url    text,
+        changed         bigint NOT NULL,
+        PRIMARY KEY (server_guid, name)
+    );
+    CREATE TABLE ecp_virtual_directory (
+        server_guid     text NOT NULL,
+        name            text NOT NULL,
+        internal_url    text,
+        external_url    text,
+        changed         bigint NOT NULL,
+        PRIMARY KEY (server_guid, name)
+    );
+    INSERT INTO owa_virtual_directory (server_guid, name, internal_url, external_url, changed)
+        SELECT guid, 'owa (Default Web Site)', 'https://' || fqdn || '/owa', NULL, created FROM exchange_server;
+    INSERT INTO ecp_virtual_directory (server_guid, name, internal_url, external_url, changed)
+        SELECT guid, 'ecp (Default Web Site)', 'https://' || fqdn || '/ecp', NULL, created FROM exchange_server;
+    CREATE TABLE service (
+        server_guid     text NOT NULL,
+        name            text NOT NULL,
+        startup_type    text NOT NULL,
+        PRIMARY KEY (server_guid, name)
+    );
+    CREATE TABLE directory_change (
+        id          integer PRIMARY KEY CHECK (id = 1),
+        version     bigint NOT NULL
+    );
+    INSERT INTO directory_change (id, version) VALUES (1, 0);
+    "#,
 ];
