@@ -21,6 +21,7 @@ mod imap;
 mod language;
 mod layout;
 mod mail_queue;
+mod mailbox_databases;
 mod pop3;
 mod repl;
 mod repl_admin;

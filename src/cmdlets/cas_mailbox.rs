@@ -28,16 +28,29 @@ type Make = fn(&Subject) -> Value;
 struct Subject<'a> {
     m: &'a Mailbox,
     server: &'a ServerInfo,
-    hints: Option<&'a ProtocolHints>,
+    shared: &'a Shared,
+}
+
+/// What every CAS mailbox object of one command reads besides its mailbox.
+pub struct Shared {
+    /// -ProtocolSettings: the servers' connection settings.
+    pub hints: Option<ProtocolHints>,
+    /// The mailbox databases by GUID (ServerName is the mailbox's server).
+    pub databases: std::collections::HashMap<String, crate::store::databases::MailboxDatabase>,
 }
 
 impl Subject<'_> {
+    /// The name of the server holding the mailbox (its database's).
+    fn home_server(&self) -> Option<&str> {
+        self.m.database.as_ref().and_then(|g| self.shared.databases.get(g)).map(|d| d.server.as_str())
+    }
+
     fn identity(&self) -> Value {
         Value::str(canonical_name(&self.server.domain, &self.m.name))
     }
 
     fn hint(&self, f: fn(&ProtocolHints) -> &Vec<String>) -> Value {
-        self.hints.map(|h| strings(f(h))).unwrap_or_else(|| Value::array(vec![]))
+        self.shared.hints.as_ref().map(|h| strings(f(h))).unwrap_or_else(|| Value::array(vec![]))
     }
 }
 
@@ -50,8 +63,8 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("LinkedMasterAccount", Made(|_| Value::Null)),
     ("PrimarySmtpAddress", Made(|s| Value::str(s.m.primary_smtp.clone()))),
     ("SamAccountName", Made(|s| Value::str(s.m.alias.chars().take(20).collect::<String>()))),
-    ("ServerLegacyDN", Made(|s| Value::str(server_legacy_dn(&s.server.name)))),
-    ("ServerName", Made(|s| Value::str(s.server.name.to_lowercase()))),
+    ("ServerLegacyDN", Made(|s| s.home_server().map_or(Value::Null, |n| Value::str(server_legacy_dn(n))))),
+    ("ServerName", Made(|s| s.home_server().map_or(Value::Null, |n| Value::str(n.to_lowercase())))),
     ("DisplayName", Made(|s| Value::str(s.m.display_name.clone()))),
     ("ActiveSyncAllowedDeviceIDs", Setting),
     ("ActiveSyncBlockedDeviceIDs", Setting),
@@ -150,8 +163,8 @@ pub struct ProtocolHints {
     pub pop_external: Vec<String>,
 }
 
-pub fn cas_object(m: &Mailbox, server: &ServerInfo, hints: Option<&ProtocolHints>) -> Value {
-    let subject = Subject { m, server, hints };
+pub fn cas_object(m: &Mailbox, server: &ServerInfo, shared: &Shared) -> Value {
+    let subject = Subject { m, server, shared };
     let props = resolved()
         .iter()
         .map(|(name, how)| {
@@ -202,11 +215,12 @@ fn protocol_hints(store: &Store) -> Result<ProtocolHints, ErrorRecord> {
 
 fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     let hints = if args.switch("ProtocolSettings") { Some(protocol_hints(cx.store()?)?) } else { None };
+    let shared = Shared { hints, databases: super::mailbox::databases_by_guid(cx.store()?)? };
     if let Some(identity) = args.get("Identity") {
         let found = resolve_many(cx, identity, 10_000)?;
         let server = cx.store()?.server().clone();
         for m in found {
-            out.emit(cx, cas_object(&m, &server, hints.as_ref()))?;
+            out.emit(cx, cas_object(&m, &server, &shared))?;
         }
         return Ok(());
     }
@@ -225,7 +239,7 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         };
         let mut collect = Output { next: &mut sink };
         for_each_mailbox(cx, &mut collect, None, |m, s| {
-            selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
+            selected_object(m, s, filter.as_ref(), anr.as_deref(), &shared)
         })?;
         all.sort_by_key(|v| v.property("DisplayName").to_text().to_lowercase());
         let more = limit.is_some_and(|l| all.len() > l);
@@ -237,9 +251,8 @@ fn get_cas_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &
         }
         return Ok(());
     }
-    let more = for_each_mailbox(cx, out, limit, |m, s| {
-        selected_object(m, s, filter.as_ref(), anr.as_deref(), hints.as_ref())
-    })?;
+    let more =
+        for_each_mailbox(cx, out, limit, |m, s| selected_object(m, s, filter.as_ref(), anr.as_deref(), &shared))?;
     if more {
         result_size_warning(cx, args);
     }
@@ -252,7 +265,7 @@ fn selected_object(
     server: &ServerInfo,
     filter: Option<&crate::language::opath::Filter>,
     anr: Option<&str>,
-    hints: Option<&ProtocolHints>,
+    shared: &Shared,
 ) -> Option<Value> {
     if let Some(a) = anr {
         let hit = [
@@ -270,7 +283,7 @@ fn selected_object(
             return None;
         }
     }
-    let v = cas_object(m, server, hints);
+    let v = cas_object(m, server, shared);
     if let (Some(f), Value::Object(o)) = (filter, &v)
         && !opath_filter::matches(f, o)
     {

@@ -115,6 +115,16 @@ pub fn list(values: &[String]) -> String {
     values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")
 }
 
+/// `ConfirmationMessageNewMailboxDatabase` (NewMailboxDatabase).
+pub const NEW_MAILBOX_DATABASE: &str = "Creating mailbox database \"{target}\".";
+/// `ConfirmationMessageRemoveMailboxDatabase` (RemoveMailboxDatabase).
+pub const REMOVE_MAILBOX_DATABASE: &str = "Removing mailbox database \"{target}\".";
+/// `ConfirmationMessageMountDatabase` (MountDatabase).
+pub const MOUNT_DATABASE: &str = "Mounting database \"{target}\".";
+/// `ConfirmationMessageDismountDatabase` (DismountDatabase).
+pub const DISMOUNT_DATABASE: &str =
+    "Dismounting database \"{target}\". This may result in reduced availability for mailboxes in the database.";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,7 +53,6 @@ pub fn definitions() -> Vec<CmdletDef> {
 }
 
 fn test(args: &Args, cx: &mut Session, out: &mut Output, protocol: ProbeProtocol) -> Result<()> {
-    cx.refuse_on_postgres("Connectivity tests (they probe this server's services)")?;
     let store = cx.store()?;
     let server = store.server().clone();
     let settings = store

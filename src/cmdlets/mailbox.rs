@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::store::databases::MailboxDatabase;
+
 use super::common::{
     apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
 };
@@ -23,8 +25,41 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![new_definition(), get_definition(), set_definition(), remove_definition()]
 }
 
-/// How a property that is no setting is made from the mailbox and its server.
-type Make = fn(&Mailbox, &ServerInfo) -> Value;
+/// How a property that is no setting is made from the mailbox and what
+/// it relates to.
+type Make = fn(&Mailbox, &Related) -> Value;
+
+/// What a mailbox object names besides the mailbox: the organization (this
+/// server's record), the mailboxes others forward to, and the databases.
+pub struct Related {
+    pub server: ServerInfo,
+    /// Mailbox GUID to name (`Store::forwarding_targets`).
+    pub targets: HashMap<String, String>,
+    /// Database GUID to database.
+    pub databases: HashMap<String, MailboxDatabase>,
+}
+
+impl Related {
+    pub fn load(store: &crate::store::Store) -> std::result::Result<Related, ErrorRecord> {
+        Ok(Related {
+            server: store.server().clone(),
+            targets: store.forwarding_targets().map_err(store_err)?,
+            databases: databases_by_guid(store)?,
+        })
+    }
+
+    /// The database holding `m`.
+    pub fn database_of(&self, m: &Mailbox) -> Option<&MailboxDatabase> {
+        m.database.as_ref().and_then(|g| self.databases.get(g))
+    }
+}
+
+/// Every mailbox database by GUID.
+pub fn databases_by_guid(
+    store: &crate::store::Store,
+) -> std::result::Result<HashMap<String, MailboxDatabase>, ErrorRecord> {
+    Ok(store.mailbox_databases().map_err(store_err)?.into_iter().map(|d| (d.guid.clone(), d)).collect())
+}
 
 /// Every property of a mailbox object, in Exchange 2013's Format-List
 /// order: one line each, so no value can shift into its neighbour's column.
@@ -38,8 +73,8 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("PrimarySmtpAddress", Setting),
     ("EmailAddresses", Setting),
     ("LegacyExchangeDN", Made(|m, _| Value::str(legacy_dn(&m.alias)))),
-    ("ServerName", Made(|_, s| Value::str(s.name.to_lowercase()))),
-    ("Database", Made(|_, s| Value::str(database_name(s)))),
+    ("ServerName", Made(|m, r| r.database_of(m).map_or(Value::Null, |d| Value::str(d.server.to_lowercase())))),
+    ("Database", Made(|m, r| r.database_of(m).map_or(Value::Null, |d| Value::str(d.name.clone())))),
     ("ProhibitSendQuota", Setting),
     ("ProhibitSendReceiveQuota", Setting),
     ("IssueWarningQuota", Setting),
@@ -49,9 +84,9 @@ const PROPERTIES: &[(&str, Shown<Make>)] = &[
     ("RecipientType", Made(|_, _| Value::str("UserMailbox"))),
     ("RecipientTypeDetails", Made(|_, _| Value::str("UserMailbox"))),
     ("HiddenFromAddressListsEnabled", Made(|_, _| Value::Bool(false))),
-    ("OrganizationalUnit", Made(|_, s| Value::str(format!("{}/Users", s.domain)))),
-    ("DistinguishedName", Made(|m, s| Value::str(distinguished_name(&s.domain, &m.name)))),
-    ("Identity", Made(|m, s| Value::str(canonical_name(&s.domain, &m.name)))),
+    ("OrganizationalUnit", Made(|_, r| Value::str(format!("{}/Users", r.server.domain)))),
+    ("DistinguishedName", Made(|m, r| Value::str(distinguished_name(&r.server.domain, &m.name)))),
+    ("Identity", Made(|m, r| Value::str(canonical_name(&r.server.domain, &m.name)))),
     ("Guid", Made(|m, _| Value::str(m.guid.clone()))),
     ("ExchangeVersion", Made(|_, _| Value::str("0.20 (15.0.0.0)"))),
     ("WhenChanged", Made(|m, _| Value::date_unix(m.changed))),
@@ -77,7 +112,8 @@ fn property_names() -> &'static [&'static str] {
 
 /// A mailbox as Get-Mailbox shows it; `targets` names, by GUID, the
 /// mailboxes others forward to (`Store::forwarding_targets`).
-pub fn mailbox_object(m: &Mailbox, server: &ServerInfo, targets: &HashMap<String, String>) -> Value {
+pub fn mailbox_object(m: &Mailbox, related: &Related) -> Value {
+    let (server, targets) = (&related.server, &related.targets);
     let props = resolved()
         .iter()
         .map(|(name, how)| {
@@ -97,7 +133,7 @@ pub fn mailbox_object(m: &Mailbox, server: &ServerInfo, targets: &HashMap<String
                     .map_or(Value::Null, |name| Value::str(canonical_name(&server.domain, name))),
                 // Never shown (the unit test below holds it).
                 Resolved::Setting(MailboxField::Secret { .. }) => Value::Null,
-                Resolved::Made(f) => f(m, server),
+                Resolved::Made(f) => f(m, related),
             };
             (*name, value)
         })
@@ -151,7 +187,7 @@ fn new_definition() -> CmdletDef {
         .param(Param::new("Password", T::SecureString).mandatory().help("A SecureString: (ConvertTo-SecureString -String 'P@ssw0rd' -AsPlainText -Force)."))
         .param(Param::new("ResetPasswordOnNextLogon", T::Bool))
         .param(Param::new("OrganizationalUnit", T::String).help("The Users container (contoso.com/Users), the only one mailsh has."))
-        .param(Param::new("Database", T::String).help("This server's mailbox database (Get-Mailbox shows its name), the only one mailsh has."))
+        .param(Param::new("Database", T::Identity("DatabaseIdParameter")).help("The mailbox database to hold it (Get-MailboxDatabase); by default, a mounted database of this server, else of the organization, holding the fewest mailboxes."))
         .example(
             "Create a mailbox",
             "New-Mailbox -Name \"Patrick Colon\" -Alias pcolon -FirstName Patrick -LastName Colon -UserPrincipalName pcolon@contoso.com -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",
@@ -221,6 +257,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         .into());
     }
     check_placement(args, &server)?;
+    let database = placement(args, cx.store()?)?;
     let target = canonical_name(&server.domain, &name);
     let ou = format!("{}/Users", server.domain);
     let text = super::confirm_texts::fill(
@@ -242,6 +279,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
         upn,
         primary_smtp: smtp,
         password_hash: Some(hash),
+        database: Some(database),
     };
     let user = cx.user.clone();
     let created = cx
@@ -255,21 +293,38 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
             crate::store::StoreError::Conflict(msg) => ErrorRecord::task(msg, "ADObjectAlreadyExistsException"),
             other => store_err(other),
         })?;
-    out.emit(cx, mailbox_object(&created, &server, &HashMap::new()))
+    let related = Related::load(cx.store()?)?;
+    out.emit(cx, mailbox_object(&created, &related))
 }
 
-/// -Database and -OrganizationalUnit name where the mailbox goes: this
-/// server's one mailbox database and the Users container are the only
-/// ones mailsh has, so any other is Exchange's "couldn't be found", never
-/// a mailbox made somewhere else. -ResetPasswordOnNextLogon $true cannot
+/// The database a new mailbox goes to: -Database (a database of the
+/// organization, by name or GUID, that is mounted or not), else the one
+/// automatic distribution picks (`Store::database_for_new_mailbox`), else
+/// Exchange's refusal.
+fn placement(args: &Args, store: &mut Store) -> std::result::Result<String, ErrorRecord> {
+    let server = store.server().clone();
+    if let Some(name) = args.string("Database") {
+        return match store.mailbox_database(&name).map_err(store_err)? {
+            Some(db) => Ok(db.guid),
+            None => Err(ErrorRecord::object_not_found(&name, &server.fqdn)),
+        };
+    }
+    store.database_for_new_mailbox(&server.guid).map_err(store_err)?.ok_or_else(|| {
+        ErrorRecord::new(
+            "Database is mandatory on UserMailbox.",
+            crate::runtime::errors::Category::NotSpecified,
+            "DatabaseMandatory",
+            "RecipientTaskException",
+        )
+    })
+}
+
+/// -OrganizationalUnit names where the mailbox goes: the Users container
+/// is the only one mailsh has, so any other is Exchange's "couldn't be
+/// found", never a mailbox made somewhere else. -ResetPasswordOnNextLogon $true cannot
 /// be honoured (IMAP4 and POP3 users have no way to change a password at
 /// logon) and is refused by name.
 fn check_placement(args: &Args, server: &ServerInfo) -> std::result::Result<(), ErrorRecord> {
-    if let Some(db) = args.string("Database")
-        && !db.trim().eq_ignore_ascii_case(&database_name(server))
-    {
-        return Err(ErrorRecord::object_not_found(&db, &server.fqdn));
-    }
     if let Some(ou) = args.string("OrganizationalUnit") {
         let dn: Vec<String> = server.domain.split('.').map(|p| format!("DC={p}")).collect();
         let known = [format!("{}/Users", server.domain), "Users".into(), format!("CN=Users,{}", dn.join(","))];
@@ -289,11 +344,6 @@ fn check_placement(args: &Args, server: &ServerInfo) -> std::result::Result<(), 
     Ok(())
 }
 
-/// This server's mailbox database, as Get-Mailbox shows it.
-pub fn database_name(server: &ServerInfo) -> String {
-    format!("Mailbox Database {}", server.name)
-}
-
 fn get_definition() -> CmdletDef {
     let sig = Signature::build("Get-Mailbox")
         .outputs(property_names)
@@ -307,25 +357,39 @@ fn get_definition() -> CmdletDef {
         )
         .param(Param::new("ResultSize", T::Unlimited).default("1000"))
         .param(Param::new("Anr", T::String))
+        .param(
+            Param::new("Database", T::Identity("DatabaseIdParameter"))
+                .help("Only the mailboxes of this mailbox database."),
+        )
         .example("Every mailbox", "Get-Mailbox", "")
         .example("One mailbox, every property", "Get-Mailbox \"John Smith\" | Format-List", "");
     CmdletDef::run(sig, get_mailbox)
 }
 
 fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
+    let related = Related::load(cx.store()?)?;
+    // -Database: only the mailboxes it holds.
+    let in_database = match args.string("Database") {
+        Some(name) => match cx.store()?.mailbox_database(&name).map_err(store_err)? {
+            Some(db) => Some(db.guid),
+            None => return Err(ErrorRecord::object_not_found(&name, &related.server.fqdn).into()),
+        },
+        None => None,
+    };
+    let wanted = |m: &Mailbox| in_database.as_ref().is_none_or(|g| m.database.as_ref() == Some(g));
     if let Some(identity) = args.get("Identity") {
         let found = resolve_many(cx, identity, 10_000)?;
-        let server = cx.store()?.server().clone();
-        let targets = cx.store()?.forwarding_targets().map_err(store_err)?;
-        for m in found {
-            out.emit(cx, mailbox_object(&m, &server, &targets))?;
+        for m in found.into_iter().filter(|m| wanted(m)) {
+            out.emit(cx, mailbox_object(&m, &related))?;
         }
         return Ok(());
     }
     let anr = args.string("Anr").map(|a| a.to_lowercase());
     let limit = result_size(args);
-    let targets = cx.store()?.forwarding_targets().map_err(store_err)?;
-    let more = for_each_mailbox(cx, out, limit, |m, s| {
+    let more = for_each_mailbox(cx, out, limit, |m, _| {
+        if !wanted(m) {
+            return None;
+        }
         if let Some(a) = &anr {
             let hit = [&m.name, &m.alias, &m.display_name, &m.primary_smtp]
                 .iter()
@@ -334,7 +398,7 @@ fn get_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
                 return None;
             }
         }
-        Some(mailbox_object(m, s, &targets))
+        Some(mailbox_object(m, &related))
     })?;
     if more {
         result_size_warning(cx, args);
@@ -599,11 +663,16 @@ fn remove_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &
             audit(tx, &user, args, &shown, vec![])
         })
         .map_err(store_err)?;
-    // The user's mail goes with the mailbox (the database exists once a
-    // service has served it; with the directory on PostgreSQL no service
-    // runs yet, so there is none).
-    let mail_path = crate::store::mail::mail_db_path(&cx.store_path);
-    if !cx.directory_on_postgres() && mail_path.exists() {
+    // The user's mail goes with the mailbox when its database is this
+    // server's (the file exists once a service has served it). Another
+    // server's database keeps it, as Exchange keeps a disconnected
+    // mailbox's until its retention ends.
+    let databases = databases_by_guid(cx.store()?)?;
+    let this_server = cx.store()?.server().guid.clone();
+    let local = found.database.as_ref().and_then(|g| databases.get(g)).filter(|d| d.server_guid == this_server);
+    let Some(database) = local else { return Ok(()) };
+    let mail_path = cx.store()?.database_file(database);
+    if mail_path.exists() {
         let removed = crate::store::mail::MailDb::open(&mail_path).and_then(|mut db| db.delete_mailbox(&found.guid));
         if let Err(e) = removed {
             cx.warn(&format!("The mailbox was removed, but its messages could not be deleted: {e}"));

@@ -10,7 +10,7 @@ use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
-use crate::store::mail::{MailDb, Usage, mail_db_path};
+use crate::store::mail::{MailDb, Usage};
 use crate::store::storage_limit_status;
 
 pub fn definitions() -> Vec<CmdletDef> {
@@ -28,13 +28,30 @@ pub fn definitions() -> Vec<CmdletDef> {
 }
 
 fn get_statistics(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    cx.refuse_on_postgres("Mailbox databases (Get-MailboxStatistics)")?;
     let identity = args.get("Identity").cloned().unwrap_or(Value::Null);
     let found = resolve_many(cx, &identity, 10_000)?;
-    let path = mail_db_path(&cx.store_path);
-    let database = super::mailbox::database_name(cx.store()?.server());
-    let server = cx.store()?.server().name.clone();
+    let databases = super::mailbox::databases_by_guid(cx.store()?)?;
+    let this_server = cx.store()?.server().guid.clone();
     for m in found {
+        let Some(db) = m.database.as_ref().and_then(|g| databases.get(g)) else {
+            return Err(unreadable(&m.display_name, "it is in no mailbox database").into());
+        };
+        // The mail is on the database's server: another server's shell
+        // answers for it.
+        if db.server_guid != this_server {
+            return Err(unreadable(
+                &m.display_name,
+                &format!(
+                    "its database {} is on {}: run Get-MailboxStatistics on {}'s shell",
+                    db.name, db.server, db.server
+                ),
+            )
+            .into());
+        }
+        if !db.mounted {
+            return Err(unreadable(&m.display_name, &format!("its database {} is dismounted", db.name)).into());
+        }
+        let path = cx.store()?.database_file(db);
         // A mailbox database exists once a service has served mail.
         let usage = if path.exists() {
             MailDb::open(&path).and_then(|db| db.mailbox_usage(&m.guid)).map_err(|e| {
@@ -49,12 +66,20 @@ fn get_statistics(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &m
             ("TotalItemSize", Value::Bytes(usage.bytes)),
             ("StorageLimitStatus", Value::str(storage_limit_status(&m.quotas, usage.bytes))),
             ("LastLogonTime", Value::Null),
-            ("Database", Value::str(database.clone())),
-            ("ServerName", Value::str(server.to_lowercase())),
+            ("Database", Value::str(db.name.clone())),
+            ("ServerName", Value::str(db.server.to_lowercase())),
             ("MailboxGuid", Value::str(m.guid.clone())),
             ("Identity", Value::str(m.guid.clone())),
         ];
         out.emit(cx, object(MAILBOX_STATISTICS, props))?;
     }
     Ok(())
+}
+
+/// Exchange's words when a mailbox's database cannot be read from here.
+fn unreadable(mailbox: &str, why: &str) -> ErrorRecord {
+    ErrorRecord::task(
+        format!("The statistics of mailbox \"{mailbox}\" can't be read from this server: {why}."),
+        "MailboxDatabaseUnavailable",
+    )
 }

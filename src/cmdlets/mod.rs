@@ -44,6 +44,7 @@ mod invoke_command;
 mod item;
 mod location;
 mod mailbox;
+mod mailbox_database;
 mod mailbox_pages;
 mod mailbox_statistics;
 mod measure_object;
@@ -125,6 +126,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(transcript::definitions());
     defs.extend(misc::definitions());
     defs.extend(exchange_server::definitions());
+    defs.extend(mailbox_database::definitions());
     defs.extend(content::definitions());
     defs.extend(date::definitions());
     defs.extend(item::definitions());

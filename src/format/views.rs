@@ -55,6 +55,7 @@ const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String
 pub const EXCHANGE_SERVER: &str = "Microsoft.Exchange.Data.Directory.Management.ExchangeServer";
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
 pub const MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.Mailbox";
+pub const MAILBOX_DATABASE: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.MailboxDatabase";
 pub const MAILBOX_STATISTICS: &str = "Microsoft.Exchange.Management.MapiTasks.Presentation.MailboxStatistics";
 pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
 pub const POP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Pop3AdConfiguration";
@@ -121,6 +122,14 @@ static EXCHANGE_SERVER_TABLE: [ColumnSpec; 5] = [
     auto("ServerRole", "ServerRole"),
     auto("Edition", "Edition"),
     auto("AdminDisplayVersion", "AdminDisplayVersion"),
+];
+
+/// Exchange's `Get-MailboxDatabase`: Name, Server, Recovery, ReplicationType.
+static MAILBOX_DATABASE_TABLE: [ColumnSpec; 4] = [
+    col("Name", "Name", 30),
+    col("Server", "Server", 15),
+    col("Recovery", "Recovery", 15),
+    auto("ReplicationType", "ReplicationType"),
 ];
 
 static SERVICE_TABLE: [ColumnSpec; 3] =
@@ -361,6 +370,7 @@ pub fn default_view(o: &Object) -> View {
         GUID => View::Table(&GUID_TABLE),
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
         EXCHANGE_SERVER => View::Table(&EXCHANGE_SERVER_TABLE),
+        MAILBOX_DATABASE => View::Table(&MAILBOX_DATABASE_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
         MAILBOX_STATISTICS => View::Table(&MAILBOX_STATISTICS_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),

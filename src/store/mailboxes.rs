@@ -108,6 +108,9 @@ pub struct Mailbox {
     /// Set-Mailbox -DeliverToMailboxAndForward: forwarded mail is also
     /// delivered to the mailbox.
     pub deliver_to_mailbox_and_forward: bool,
+    /// The GUID of its mailbox database (`store::databases`); None for a
+    /// mailbox made before its server had one.
+    pub database: Option<String>,
 }
 
 impl Mailbox {
@@ -133,6 +136,7 @@ impl Mailbox {
             forwarding_address: None,
             forwarding_smtp_address: None,
             deliver_to_mailbox_and_forward: false,
+            database: None,
         }
     }
 }
@@ -179,12 +183,15 @@ pub struct NewMailbox {
     pub upn: String,
     pub primary_smtp: String,
     pub password_hash: Option<String>,
+    /// Its mailbox database's GUID; None: the one automatic distribution
+    /// picks (`Store::database_for_new_mailbox`).
+    pub database: Option<String>,
 }
 
 /// The mailbox columns that are no setting of Set-Mailbox or
 /// Set-CASMailbox, in `from_row`'s order; the two tables' columns follow.
-const HEAD_COLUMNS: &str = "id, guid, first_name, last_name, created, changed";
-pub(in crate::store) const HEAD_COUNT: usize = 6;
+const HEAD_COLUMNS: &str = "id, guid, first_name, last_name, created, changed, database_guid";
+pub(in crate::store) const HEAD_COUNT: usize = 7;
 
 /// Every column `from_row` reads, in its order.
 pub(in crate::store) fn columns() -> &'static str {
@@ -216,6 +223,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Mailbox> {
     m.last_name = r.get(3)?;
     m.created = r.get(4)?;
     m.changed = r.get(5)?;
+    m.database = r.get(6)?;
     for (i, column) in MAILBOX_COLUMNS.iter().enumerate() {
         column.read(&mut m, r, HEAD_COUNT + i)?;
     }
@@ -353,6 +361,10 @@ impl Store {
         m.changed = now;
         m.cas = CasSettings::default();
         m.quotas = Quotas::default();
+        m.database = match &new.database {
+            Some(guid) => Some(guid.clone()),
+            None => super::databases::pick(tx.any(), "")?,
+        };
         // The first value already taken, in Exchange's order, names the
         // conflict; the unique indexes stay the last word (the write lock
         // is held, so nothing is taken in between).
@@ -374,14 +386,20 @@ impl Store {
             }
         };
         let names = setting_columns();
-        let slots: Vec<String> = (0..names.len()).map(|i| format!("?{}", 6 + i)).collect();
+        let slots: Vec<String> = (0..names.len()).map(|i| format!("?{}", 7 + i)).collect();
         let sql = format!(
-            "INSERT INTO mailbox (guid, first_name, last_name, created, changed, {}) VALUES (?1, ?2, ?3, ?4, ?5, {})",
+            "INSERT INTO mailbox (guid, first_name, last_name, created, changed, database_guid, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, {})",
             names.join(", "),
             slots.join(", ")
         );
-        let mut values: Vec<SqlValue> =
-            vec![guid.clone().into(), m.first_name.clone().into(), m.last_name.clone().into(), now.into(), now.into()];
+        let mut values: Vec<SqlValue> = vec![
+            guid.clone().into(),
+            m.first_name.clone().into(),
+            m.last_name.clone().into(),
+            now.into(),
+            now.into(),
+            m.database.clone().into(),
+        ];
         values.extend(setting_values(&m));
         tx.prepare_cached(&sql)?.execute(params_from_iter(values)).map_err(|e| conflict(e, new))?;
         query(tx, "WHERE guid = ?1", [&guid])?.pop().ok_or_else(|| StoreError::Corrupt("a new mailbox vanished".into()))

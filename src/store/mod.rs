@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod cas_columns;
 pub mod clock;
+pub mod databases;
 pub mod enums;
 pub mod error;
 pub mod header;
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
 pub use cas_columns::{CAS_COLUMNS, CasColumn, CasField, cas_column};
 pub use clock::now_unix;
@@ -93,6 +94,35 @@ enum Db {
 pub(in crate::store) enum Sql<'a> {
     Lite(&'a Connection),
     Pg(&'a pg::Pg),
+}
+
+impl Sql<'_> {
+    /// Runs a statement written with PostgreSQL's placeholders (`$1`) on
+    /// either backend (SQLite's `?1`); returns the rows changed. For
+    /// statements whose text is the same on both but for placeholders.
+    pub(in crate::store) fn run(self, sql: &str, params: Vec<SqlValue>) -> StoreResult<u64> {
+        match self {
+            Sql::Lite(conn) => {
+                Ok(conn.prepare_cached(&sql.replace('$', "?"))?.execute(params_from_iter(params))? as u64)
+            }
+            Sql::Pg(pg) => pg.execute(sql, &params),
+        }
+    }
+
+    /// Every row of a query written as for `run`, as the store's values.
+    pub(in crate::store) fn rows(self, sql: &str, params: Vec<SqlValue>) -> StoreResult<Vec<Vec<SqlValue>>> {
+        match self {
+            Sql::Lite(conn) => {
+                let mut stmt = conn.prepare_cached(&sql.replace('$', "?"))?;
+                let n = stmt.column_count();
+                let found = stmt.query_map(params_from_iter(params), |r| {
+                    (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<Result<Vec<_>, _>>()
+                })?;
+                Ok(found.collect::<Result<_, _>>()?)
+            }
+            Sql::Pg(pg) => pg.query(sql, &params),
+        }
+    }
 }
 
 /// An open write transaction, as `Store::write` hands it to its caller.
@@ -159,6 +189,7 @@ impl Store {
             let named =
                 THIS_SERVER.get().cloned().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
             store.server = this_server(&store, named.as_deref())?;
+            store.ensure_first_database()?;
             return Ok(store);
         }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
@@ -170,6 +201,7 @@ impl Store {
         let mut store = Self::open_organization(url, create)?;
         let named = create.and_then(|o| o.server_name.as_deref());
         store.server = this_server(&store, named)?;
+        store.ensure_first_database()?;
         Ok(store)
     }
 
@@ -242,6 +274,7 @@ impl Store {
         private::tighten(path, &state_dir);
         let mut store = Store { db: Db::Sqlite(conn), path: path.to_path_buf(), server, batch: None, read_only: false };
         store.ensure_transport_defaults()?;
+        store.ensure_first_database()?;
         Ok(store)
     }
 

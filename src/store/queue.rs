@@ -291,6 +291,19 @@ impl QueueDb {
         self.ready("r.connector = 0", params![limit as i64])
     }
 
+    /// `pending`, leaving out the recipients in the mailboxes `held` (their
+    /// database is not served now): they wait while the others go on.
+    pub fn pending_except(&self, limit: usize, held: &[String]) -> MailResult<Vec<PendingDelivery>> {
+        if held.is_empty() {
+            return self.pending(limit);
+        }
+        let slots: Vec<String> = (0..held.len()).map(|i| format!("?{}", i + 2)).collect();
+        let which = format!("r.connector = 0 AND r.mailbox_guid NOT IN ({})", slots.join(", "));
+        let mut args: Vec<rusqlite::types::Value> = vec![(limit as i64).into()];
+        args.extend(held.iter().map(|g| g.clone().into()));
+        self.ready(&which, rusqlite::params_from_iter(args))
+    }
+
     /// Up to `limit` recipients outside the organization whose next attempt
     /// is due at `now`, oldest message first, with the same holds as
     /// `pending`.

@@ -266,4 +266,22 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE send_connector ADD COLUMN auth_user TEXT;
     ALTER TABLE send_connector ADD COLUMN auth_password TEXT;
     "#,
+    // 15: mailbox databases (Get-/New-/Remove-MailboxDatabase,
+    // Mount-/Dismount-Database): each on one server, each mailbox in one.
+    // The server's first database is made in Rust on the next open
+    // (`Store::ensure_first_database`), which places every mailbox in it.
+    r#"
+    CREATE TABLE mailbox_database (
+        id              INTEGER PRIMARY KEY,
+        guid            TEXT NOT NULL UNIQUE,
+        name            TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        server_guid     TEXT NOT NULL,
+        edb_file_path   TEXT NOT NULL,
+        mounted         INTEGER NOT NULL,
+        created         INTEGER NOT NULL
+    );
+    ALTER TABLE mailbox ADD COLUMN database_guid TEXT;
+    CREATE INDEX mailbox_by_database ON mailbox (database_guid);
+    ALTER TABLE exchange_server ADD COLUMN first_database_made INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];

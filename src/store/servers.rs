@@ -72,12 +72,25 @@ impl Store {
         insert(tx.any(), server)?;
         let log_root = super::server_log_root(&server.name);
         super::owa::add_defaults(tx.any(), &server.guid, &server.fqdn, server.created)?;
+        if server.roles.mailbox {
+            super::databases::make_first_database(tx, &server.guid)?;
+        }
         super::default_protocol_settings(tx.any(), &server.guid, &server.fqdn, &log_root, server.created)
     }
 
     /// Removes a server and its settings (Setup's uninstall); false when
     /// there was none.
     pub fn remove_exchange_server(tx: &Tx<'_>, server: &ExchangeServer) -> StoreResult<bool> {
+        // Exchange's Setup will not remove a server that still has
+        // mailbox databases: their mailboxes would be lost.
+        let held = super::databases::on_server(tx.any(), &server.guid)?;
+        if !held.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "{} still has mailbox databases ({}): remove them with Remove-MailboxDatabase first.",
+                server.name,
+                held.join(", ")
+            )));
+        }
         let mut removed = 0;
         // SQLite's services and virtual directories are its one server's, and a SQLite store
         // takes no other server (Setup refuses it).
@@ -93,10 +106,7 @@ impl Store {
             "DELETE FROM protocol_settings WHERE server_guid = $1",
             "DELETE FROM exchange_server WHERE guid = $1",
         ]) {
-            removed = match tx.any() {
-                Sql::Lite(conn) => conn.execute(&sqlite(sql), [&server.guid])? as u64,
-                Sql::Pg(pg) => pg.execute(sql, &[server.guid.clone().into()])?,
-            };
+            removed = tx.any().run(sql, vec![server.guid.clone().into()])?;
         }
         Ok(removed > 0)
     }
@@ -117,35 +127,11 @@ pub(in crate::store) fn insert(db: Sql<'_>, s: &ExchangeServer) -> StoreResult<(
         s.guid.clone().into(),
         s.created.into(),
     ];
-    match db {
-        Sql::Lite(conn) => {
-            conn.execute(&sqlite(sql), rusqlite::params_from_iter(values))?;
-        }
-        Sql::Pg(pg) => {
-            pg.execute(sql, &values)?;
-        }
-    }
-    Ok(())
-}
-
-/// The statement with SQLite's numbered placeholders (`?1` for `$1`).
-fn sqlite(sql: &str) -> String {
-    sql.replace('$', "?")
+    db.run(sql, values).map(|_| ())
 }
 
 fn rows(db: Sql<'_>, sql: &str, params: Vec<SqlValue>) -> StoreResult<Vec<ExchangeServer>> {
-    let values: Vec<Vec<SqlValue>> = match db {
-        Sql::Lite(conn) => {
-            let mut stmt = conn.prepare_cached(&sqlite(sql))?;
-            let n = stmt.column_count();
-            let found = stmt.query_map(rusqlite::params_from_iter(params), |r| {
-                (0..n).map(|i| r.get::<_, SqlValue>(i)).collect::<Result<Vec<_>, _>>()
-            })?;
-            found.collect::<Result<_, _>>()?
-        }
-        Sql::Pg(pg) => pg.query(sql, &params)?,
-    };
-    values.into_iter().map(server).collect()
+    db.rows(sql, params)?.into_iter().map(server).collect()
 }
 
 fn server(row: Vec<SqlValue>) -> StoreResult<ExchangeServer> {

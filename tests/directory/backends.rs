@@ -130,7 +130,9 @@ fn refusals_and_the_rest(d: &Dir) {
     );
     assert_eq!(d.ok("@(Get-Mailbox).Count"), "1\n", "nothing was made");
     let db = d.ok("(Get-Mailbox jsmith).Database");
-    assert_eq!(db, "Mailbox Database CAS01\n");
+    // Exchange's name for a server's first database: ten digits.
+    let digits = db.trim().strip_prefix("Mailbox Database ").unwrap_or_default();
+    assert!(digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()), "{db}");
     d.ok(&format!(
         "{} -Database '{}' -OrganizationalUnit 'CN=Users,DC=contoso,DC=com' | Out-Null",
         "New-Mailbox -Name 'Pat' -Alias pat -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)",

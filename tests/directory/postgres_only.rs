@@ -64,7 +64,6 @@ fn what_is_not_on_postgresql_yet_is_refused_by_name() {
         ("Get-Queue", "Queues are not yet available"),
         ("Get-Message", "Queues are not yet available"),
         ("Suspend-Queue Submission", "Queues are not yet available"),
-        ("Get-MailboxStatistics jsmith", "Mailbox databases (Get-MailboxStatistics) are not yet available"),
     ];
     d.ok(NEW_JOHN);
     for (command, refusal) in cases {
@@ -159,11 +158,11 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     client
         .batch_execute(
             "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server, service, \
-             owa_virtual_directory, ecp_virtual_directory, directory_change; \
+             owa_virtual_directory, ecp_virtual_directory, directory_change, mailbox_database; \
              ALTER TABLE protocol_settings DROP COLUMN server_guid; \
              ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
              ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward, \
-             DROP COLUMN forwarding_address; \
+             DROP COLUMN forwarding_address, DROP COLUMN database_guid; \
              UPDATE mailsh_schema SET version = 1",
         )
         .unwrap();
@@ -174,7 +173,9 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 8, "every migration since schema 1 ran (8: services and virtual directories)");
+    assert_eq!(version, 9, "every migration since schema 1 ran (9: mailbox databases)");
+    // The organization's server got its first database, and John is in it.
+    assert_eq!(d.ok("(Get-Mailbox jsmith).Database -eq (Get-MailboxDatabase).Name"), "True\n");
     // The organization's server got its virtual directories.
     assert_eq!(d.ok("(Get-OwaVirtualDirectory).InternalUrl"), "https://cas01.contoso.com/owa\n");
 }

@@ -102,7 +102,13 @@ IsClientAccessServer : True"
         d.run("Get-ExchangeServer MBX09").stderr.lines().next().unwrap_or_default(),
         "Get-ExchangeServer : The operation couldn't be performed because object 'MBX09' couldn't be found on 'cas01.contoso.com'."
     );
-    // Out again; the first server holds the organization's record.
+    // Out again, once its mailbox database is gone (Setup will not lose
+    // mailboxes); the first server holds the organization's record.
+    let held = setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX02"]);
+    assert_eq!(held.code, 1);
+    assert!(held.stderr.starts_with("Setup: MBX02 still has mailbox databases (Mailbox Database "), "{}", held.stderr);
+    assert!(held.stderr.ends_with("): remove them with Remove-MailboxDatabase first.\n"), "{}", held.stderr);
+    d.ok("Get-MailboxDatabase -Server MBX02 | Remove-MailboxDatabase -Confirm:$false -WarningAction SilentlyContinue");
     let out = setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX02"]);
     assert_eq!(
         (out.code, out.stdout.as_str(), out.stderr.as_str()),
@@ -201,6 +207,7 @@ fn each_server_has_its_own_imap4_and_pop3_settings_changed_from_any_server() {
     );
     // A server that leaves takes its settings; one that joins again gets
     // the defaults.
+    d.ok("Get-MailboxDatabase -Server MBX01 | Remove-MailboxDatabase -Confirm:$false -WarningAction SilentlyContinue");
     assert_eq!(setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX01"]).code, 0);
     assert_eq!(setup(&d, &["-Roles", "Mailbox", "-ServerName", "MBX01"]).code, 0);
     assert_eq!(d.ok("(Get-ImapSettings -Server MBX01).LoginType"), "SecureLogin\n");

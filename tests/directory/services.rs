@@ -124,6 +124,13 @@ Running MSExchangePOP3BE  Microsoft Exchange POP3 Backend
         "OK\n(1, 91)\nFrom: ann@contoso.com\nTo: jsmith@contoso.com\nSubject: from the directory\n\nHello John.\n"
     );
     let local = d.data_home.as_ref().unwrap().join("mailsh/cas01");
+    // The probe logs on through this server's front end, as on a SQLite store.
+    assert_eq!(
+        d.ok("$cred = New-Object System.Management.Automation.PSCredential('jsmith@contoso.com', (ConvertTo-SecureString 'P@ssw0rd1' -AsPlainText -Force))
+              (Test-ImapConnectivity -MailboxCredential $cred -ConnectionType Plaintext).Result
+              (Test-PopConnectivity -MailboxCredential $cred -ConnectionType Plaintext).Result"),
+        "Success\nSuccess\n"
+    );
     assert!(local.join("mail.db").is_file(), "{}", local.display());
 
     // Another server joins; its shell turns IMAP off for John: CAS01's

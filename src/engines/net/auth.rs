@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use ring::hmac;
 
-use super::mail_pool::MailPool;
+use super::mail_databases::{Home, MailDatabases, Placement};
 use super::throttle::{Held, Lockout, Policy, Throttle};
 use super::verify_pool::VerifyPool;
 use crate::store::logons::logons_path;
@@ -52,6 +52,19 @@ pub enum FrontEndRefusal {
     Logon(LoginOutcome),
     /// The mailbox database could not be read.
     Mail(MailError),
+    /// The credentials are good but the mailbox's database is not served
+    /// here (dismounted, on another server): Exchange's "User is
+    /// authenticated but not connected." The words are for the log.
+    NotConnected(String),
+}
+
+/// What the back end's logon found in its first trip.
+enum Found<T, F> {
+    Opened(Mailbox, Home, T),
+    /// In a database of this server other than the one tried first.
+    Elsewhere(Mailbox, Home, F),
+    NotHere(Mailbox, String),
+    Refused(LoginOutcome),
 }
 
 /// Who offers the credentials. (A back end's front end, proven by the
@@ -196,38 +209,75 @@ impl Authenticator {
     }
 
     /// The back end's log-on for its front end, which has checked the
-    /// throttle and the password already: one trip off the async threads
-    /// looks the mailbox up and runs `open` on the mailbox database for it
-    /// (what the session starts with), then the password is checked
-    /// against the stored hash (found in the cache, normally) and the
-    /// protocol switch. What `open` made is dropped when the logon is
-    /// refused.
-    pub async fn front_end_login<T: Send + 'static>(
+    /// throttle and the password already: the mailbox is looked up, placed
+    /// in its database (`MailDatabases::place`) and `open` run there (what
+    /// the session starts with), in one trip off the async threads when
+    /// the mailbox is in this server's usual database, in two otherwise.
+    /// Then the password is checked against the stored hash (found in the
+    /// cache, normally) and the protocol switch; only then is a mailbox
+    /// whose database is not served here told so (`NotConnected`), so the
+    /// answer to a wrong password never says where a mailbox is. What
+    /// `open` made is dropped when the logon is refused.
+    pub async fn front_end_login<T, F>(
         &self,
-        mail: &MailPool,
+        databases: &MailDatabases,
         user: &str,
         password: &str,
-        open: impl FnOnce(&mut MailDb, &Mailbox) -> MailResult<T> + Send + 'static,
-    ) -> Result<(Box<Mailbox>, T), FrontEndRefusal> {
+        open: F,
+    ) -> Result<(Box<Mailbox>, Home, T), FrontEndRefusal>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut MailDb, &Mailbox) -> MailResult<T> + Send + 'static,
+    {
         let store = self.store.clone();
-        let name = user.to_string();
-        let found = mail
-            .run(move |db| {
-                let mailbox = match store.with(|s| s.find_login(&name)) {
-                    Ok(Some(m)) => m,
-                    Ok(None) => return Ok(Err(LoginOutcome::Refused)),
-                    Err(e) => return Ok(Err(LoginOutcome::Unavailable(e.to_string()))),
-                };
-                let opened = open(db, &mailbox)?;
-                Ok(Ok((mailbox, opened)))
-            })
-            .await
-            .map_err(FrontEndRefusal::Mail)?;
-        let (mailbox, opened) = found.map_err(FrontEndRefusal::Logon)?;
+        let (name, dbs) = (user.to_string(), databases.clone());
+        let likely = databases.likely();
+        let likely_path = likely.as_ref().map(|h| h.pool.path().to_path_buf());
+        // Looks the mailbox up and places it; opens it when `db` is its
+        // database's connection.
+        let find = move |db: Option<&mut MailDb>| -> MailResult<Found<T, F>> {
+            let mailbox = match store.with(|s| s.find_login(&name)) {
+                Ok(Some(m)) => m,
+                Ok(None) => return Ok(Found::Refused(LoginOutcome::Refused)),
+                Err(e) => return Ok(Found::Refused(LoginOutcome::Unavailable(e.to_string()))),
+            };
+            let placed = match store.with(|s| dbs.place(s, &mailbox)) {
+                Ok(p) => p,
+                Err(e) => return Ok(Found::Refused(LoginOutcome::Unavailable(e.to_string()))),
+            };
+            match (placed, db) {
+                (Placement::Here(home), Some(db)) if Some(home.pool.path()) == likely_path.as_deref() => {
+                    let opened = open(db, &mailbox)?;
+                    Ok(Found::Opened(mailbox, home, opened))
+                }
+                (Placement::Here(home), _) => Ok(Found::Elsewhere(mailbox, home, open)),
+                (Placement::Unavailable(why), _) => Ok(Found::NotHere(mailbox, why)),
+            }
+        };
+        let found = match likely {
+            Some(home) => home.pool.run(move |db| find(Some(db))).await,
+            None => tokio::task::spawn_blocking(move || find(None))
+                .await
+                .unwrap_or_else(|e| Err(MailError::Task(e.to_string()))),
+        }
+        .map_err(FrontEndRefusal::Mail)?;
+        let (mailbox, placed) = match found {
+            Found::Opened(m, home, opened) => (m, Ok((home, opened))),
+            Found::Elsewhere(m, home, open) => {
+                let guid_mailbox = m.clone();
+                let opened = home.pool.run(move |db| open(db, &guid_mailbox)).await.map_err(FrontEndRefusal::Mail)?;
+                (m, Ok((home, opened)))
+            }
+            Found::NotHere(m, why) => (m, Err(why)),
+            Found::Refused(outcome) => return Err(FrontEndRefusal::Logon(outcome)),
+        };
         match self.check(Some(&mailbox), password).await {
             Err(()) => Err(FrontEndRefusal::Logon(self.busy())),
             Ok(false) => Err(FrontEndRefusal::Logon(LoginOutcome::Refused)),
-            Ok(true) if self.protocol.is_none_or(|p| protocol_enabled(&mailbox, p)) => Ok((Box::new(mailbox), opened)),
+            Ok(true) if self.protocol.is_none_or(|p| protocol_enabled(&mailbox, p)) => match placed {
+                Ok((home, opened)) => Ok((Box::new(mailbox), home, opened)),
+                Err(why) => Err(FrontEndRefusal::NotConnected(why)),
+            },
             Ok(true) => Err(FrontEndRefusal::Logon(LoginOutcome::Refused)),
         }
     }
@@ -281,13 +331,20 @@ impl Authenticator {
         eprintln!("{} {service}: {text}", super::time::iso_now());
     }
 
-    /// Is the protocol still enabled for this mailbox? (Polled by sessions
-    /// when the store changes.) A deleted mailbox is not allowed.
-    pub async fn still_allowed(&self, guid: &str) -> Result<bool, StoreError> {
+    /// Is the protocol still enabled for this mailbox, and its database
+    /// still served here (mounted, this server's, the one the session
+    /// works in)? Polled by the back ends' sessions when the directory
+    /// changes. A deleted mailbox is not allowed.
+    pub async fn still_allowed(&self, guid: &str, databases: &MailDatabases, home: &Path) -> Result<bool, StoreError> {
         let guid = guid.to_string();
         let protocol = self.protocol;
+        let (dbs, home) = (databases.clone(), home.to_path_buf());
         self.with_store(move |s| {
-            Ok(s.mailbox_by_guid(&guid)?.is_some_and(|m| protocol.is_none_or(|p| protocol_enabled(&m, p))))
+            let Some(m) = s.mailbox_by_guid(&guid)? else { return Ok(false) };
+            if !protocol.is_none_or(|p| protocol_enabled(&m, p)) {
+                return Ok(false);
+            }
+            Ok(matches!(dbs.place(s, &m)?, Placement::Here(h) if h.pool.path() == home))
         })
         .await
     }

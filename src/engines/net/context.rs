@@ -15,7 +15,7 @@ use tokio_rustls::TlsAcceptor;
 use super::auth::Authenticator;
 use super::data_version::{self, Changes};
 use super::limits::{ConnectionLimits, PreAuthBudget};
-use super::mail_pool::MailPool;
+use super::mail_databases::MailDatabases;
 use super::protolog::ProtocolLog;
 use super::proxy_auth::ProxyKey;
 use super::spare_link::SpareLink;
@@ -71,8 +71,8 @@ pub struct EngineContext {
     pub log: Arc<ProtocolLog>,
     /// Bumped when the config store changed (see data_version).
     pub access: Changes,
-    /// The mailbox database (the back ends use it).
-    pub mail: MailPool,
+    /// This server's mailbox databases (the back ends serve them).
+    pub mail: MailDatabases,
     /// Becomes true when the service is asked to stop (SIGTERM).
     pub shutdown: watch::Receiver<bool>,
 }
@@ -106,11 +106,11 @@ pub fn prepare(
     let store = Store::open_existing(store_path)?;
     let settings = store.protocol_settings(protocol)?;
     let owa = store.owa_virtual_directories()?;
-    drop(store);
+    let access = data_version::watch_config(store_path);
+    let mail = MailDatabases::new(&store, Some(crate::engines::imap::fetch_items::summary::summarize), access.clone());
     let state_dir = state_dir_for(store_path);
     let proxy_key = ProxyKey::load_or_create(&state_dir)
         .map_err(|e| NetError::Bind(format!("The back-end key could not be read: {e}")))?;
-    let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
     let mut listen = |kind, bound: Vec<(String, std::net::TcpListener)>| {
@@ -127,9 +127,9 @@ pub fn prepare(
             }
         }
         EngineRole::BackEnd => {
-            // Create or migrate the mailbox database now, so a bad file
-            // fails the start.
-            mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
+            // Create or migrate this server's mailbox databases now, so a
+            // bad file fails the start.
+            mail.check(&store).map_err(NetError::Bind)?;
             let port = u16::try_from(settings.proxy_target_port).map_err(|_| {
                 NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port))
             })?;
@@ -161,7 +161,7 @@ pub fn prepare(
         proxy_key,
         back_end,
         log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
-        access: data_version::watch_config(store_path),
+        access,
         store_path: store_path.to_path_buf(),
         settings,
         owa,

@@ -36,6 +36,16 @@ impl Changes {
         Changes { tx: Arc::new(watch::channel(0u64).0) }
     }
 
+    /// A signal no thread watches: only `notify` bumps it.
+    pub fn unwatched() -> Changes {
+        Changes::new()
+    }
+
+    /// How many changes were seen so far.
+    pub fn generation(&self) -> u64 {
+        *self.tx.borrow()
+    }
+
     /// A receiver that wakes at the next change (the current one counts as
     /// seen).
     pub fn subscribe(&self) -> watch::Receiver<u64> {

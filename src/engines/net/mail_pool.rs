@@ -42,8 +42,13 @@ pub struct MailPool {
 impl MailPool {
     /// The pool of the mailbox database beside the config store.
     pub fn for_store(store_path: &Path) -> MailPool {
+        MailPool::for_file(&mail_db_path(store_path))
+    }
+
+    /// The pool of the mailbox database in the file at `path`.
+    pub fn for_file(path: &Path) -> MailPool {
         MailPool {
-            path: mail_db_path(store_path),
+            path: path.to_path_buf(),
             idle: Arc::default(),
             summarizer: None,
             committer: Arc::default(),

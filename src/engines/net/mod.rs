@@ -10,6 +10,7 @@ pub mod error;
 pub mod limits;
 pub mod lines;
 pub mod listener;
+pub mod mail_databases;
 pub mod mail_pool;
 pub mod memory;
 pub mod protolog;

@@ -16,6 +16,7 @@ use super::response::{err, ok};
 use super::texts;
 use super::transaction::Transaction;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
+use crate::engines::net::mail_pool::MailPool;
 use crate::engines::net::protolog::Event;
 use crate::engines::net::{EngineContext, FrontEndRefusal, LoginOutcome};
 
@@ -67,8 +68,12 @@ impl BackEnd {
     async fn log_on(&self, user: &str, password: &str) -> Result<Transaction, Vec<u8>> {
         let logged_on =
             self.ctx.auth.front_end_login(&self.ctx.mail, user, password, |db, m| db.inbox_snapshot(&m.guid)).await;
-        let (mailbox, snapshot) = match logged_on {
+        let (mailbox, home, snapshot) = match logged_on {
             Ok(found) => found,
+            Err(FrontEndRefusal::NotConnected(why)) => {
+                eprintln!("mailsh: POP3BE logon: {user}: {why}");
+                return Err(err(&format!("[SYS/TEMP] {}", texts::NOT_CONNECTED)));
+            }
             Err(FrontEndRefusal::Logon(LoginOutcome::Accepted(_) | LoginOutcome::Refused)) => {
                 return Err(err(texts::LOGON_FAILURE));
             }
@@ -85,9 +90,9 @@ impl BackEnd {
         let presenter = Presenter::for_user(&self.ctx.settings, &self.ctx.owa, &mailbox);
         let mut drop = Maildrop::new(&snapshot, self.ctx.settings.message_retrieval_sort_order);
         if presenter.exact_sizes() && presenter.rewrites() {
-            self.exact_sizes(&mut drop, &presenter).await?;
+            self.exact_sizes(&home.pool, &mut drop, &presenter).await?;
         }
-        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: self.ctx.mail.clone(), ahead: None })
+        Ok(Transaction { guid: mailbox.guid.clone(), drop, presenter, pool: home.pool, ahead: None })
     }
 
     /// With exact sizes on and a renderer that changes messages, sizes are
@@ -95,14 +100,12 @@ impl BackEnd {
     /// kept per setting value, computed (and kept) for those not seen yet.
     /// Messages the settings do not change keep their stored size, known
     /// from their metadata without reading them.
-    async fn exact_sizes(&self, drop: &mut Maildrop, presenter: &Presenter) -> Result<(), Vec<u8>> {
+    async fn exact_sizes(&self, pool: &MailPool, drop: &mut Maildrop, presenter: &Presenter) -> Result<(), Vec<u8>> {
         let folder = drop.folder_id;
         let mut uids: Vec<u32> = drop.live().map(|(_, i)| i.uid).collect();
         uids.sort_unstable();
         let renderer = presenter.renderer().clone();
-        let sizes = self
-            .ctx
-            .mail
+        let sizes = pool
             .run(move |db| {
                 let variant = renderer.variant();
                 let rows = db.snapshot(|db| db.message_rows(folder, &uids, 0))?;
@@ -148,7 +151,7 @@ impl BackEnd {
                 changed = access.changed() => {
                     // PopEnabled turned off (or the mailbox removed): close,
                     // without UPDATE.
-                    if changed.is_ok() && matches!(self.ctx.auth.still_allowed(&t.guid).await, Ok(false)) {
+                    if changed.is_ok() && matches!(self.ctx.auth.still_allowed(&t.guid, &self.ctx.mail, t.pool.path()).await, Ok(false)) {
                         conn.note(Event::Disconnect, "POP3 access was turned off");
                         return conn.close().await;
                     }

@@ -161,7 +161,15 @@ async fn log_on_with(tcp: TcpStream, user: &str, password: &str) -> Result<LineR
     backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
     let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));
     backend.get_mut().write_all(command.as_bytes()).await?;
-    backend_reply(&mut backend).await?.map_err(|_| BackEndError::Refused)?;
+    backend_reply(&mut backend).await?.map_err(|line| {
+        // The credentials were good but the mailbox's database is not
+        // served there (RFC 3206's SYS/TEMP).
+        if line.starts_with("-ERR [SYS/TEMP]") {
+            BackEndError::Unreachable(line.trim_end().to_string())
+        } else {
+            BackEndError::Refused
+        }
+    })?;
     Ok(backend)
 }
 

@@ -15,9 +15,10 @@ use tokio_rustls::TlsAcceptor;
 
 use super::log_age::LogAges;
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
+use crate::engines::net::data_version;
 use crate::engines::net::limits::PreAuthBudget;
 use crate::engines::net::listener::Admission;
-use crate::engines::net::mail_pool::MailPool;
+use crate::engines::net::mail_databases::MailDatabases;
 use crate::engines::net::protolog::ProtocolLog;
 use crate::engines::net::proxy_auth::ProxyKey;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
@@ -127,7 +128,8 @@ pub struct Shared {
     /// Transport: the connector a hand-off of a client's submission is
     /// served under ("Client Proxy <server>", else `handoff_connector`).
     pub submission_connector: Option<Arc<ReceiveConnector>>,
-    pub mail: MailPool,
+    /// This server's mailbox databases (the Transport delivers into them).
+    pub mail: MailDatabases,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -214,7 +216,11 @@ pub fn prepare(
     let all = store.receive_connectors()?;
     let limits = store.transport_config()?;
     let service = store.transport_service()?;
-    drop(store);
+    let mail = MailDatabases::new(
+        &store,
+        Some(crate::engines::imap::fetch_items::summary::summarize),
+        data_version::watch_config(store_path),
+    );
     let mine = role_of(role);
     let mut listeners = Vec::new();
     let mut connectors = Vec::new();
@@ -236,12 +242,11 @@ pub fn prepare(
     }
     let state_dir = state_dir_for(store_path);
     let tls = TlsAcceptor::from(tls::load_or_create(&state_dir, &server.fqdn)?);
-    let mail = MailPool::for_store(store_path).summarized_by(crate::engines::imap::fetch_items::summary::summarize);
     let key = Arc::new(ProxyKey::load_or_create(&state_dir).map_err(|e| NetError::Bind(e.to_string()))?);
     let address_file = handoff_address_file(&state_dir);
     let (queue, handoff, handoffs, handoff_connector, submission_connector) = match role {
         EngineRole::BackEnd => {
-            mail.check().map_err(|e| NetError::Bind(e.to_string()))?;
+            mail.check(&store).map_err(NetError::Bind)?;
             let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
             let queue = Queue {
                 db: Arc::new(Mutex::new(db)),

@@ -25,7 +25,7 @@
 //! forward; the next attempt that works clears them); one transaction delivers to at most
 //! MaxConcurrentMailboxDeliveries mailboxes (and 64 copies).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -37,7 +37,7 @@ use super::texts;
 use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
-use crate::engines::net::mail_pool::MailPool;
+use crate::engines::net::mail_databases::{Home, MailDatabases, Placement};
 use crate::store::mail::{Delivered, Delivery, MailError};
 use crate::store::queue::{Failure, NewQueued, PendingDelivery, QueueDb, QueueRetry};
 use crate::store::tracking::TrackingEvent;
@@ -53,7 +53,7 @@ const LOOK_AGAIN: Duration = Duration::from_millis(500);
 /// What the delivery task is given.
 pub struct Parts {
     pub queue: Queue,
-    pub mail: MailPool,
+    pub mail: MailDatabases,
     /// The directory, asked at delivery time.
     pub directory: StoreHandle,
     pub server: ServerInfo,
@@ -62,7 +62,12 @@ pub struct Parts {
 /// What the delivery task works with.
 struct Deliverer {
     queue: Queue,
-    mail: MailPool,
+    mail: MailDatabases,
+    /// Mailboxes whose database is not served now (dismounted, moved to
+    /// another server): their mail waits in the queue, the rest goes on.
+    /// Forgotten after MessageRetryInterval, or sooner when the directory
+    /// changes (`MailDatabases` re-reads it).
+    held: std::sync::Mutex<Held>,
     directory: StoreHandle,
     server: ServerInfo,
     /// Set-TransportService's settings, read when the task starts.
@@ -72,7 +77,36 @@ struct Deliverer {
     retrying: AtomicBool,
 }
 
+/// What `Deliverer::held` holds: the mailboxes, and when the list began
+/// and under which generation of the directory.
+#[derive(Default)]
+struct Held {
+    mailboxes: Vec<String>,
+    since: Option<std::time::Instant>,
+    generation: u64,
+}
+
 impl Deliverer {
+    /// The mailboxes held now; the list is dropped once the directory
+    /// changed or MessageRetryInterval passed, so they are tried again.
+    fn held_now(&self) -> Vec<String> {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let generation = self.mail.generation();
+        let stale = held.since.is_some_and(|t| t.elapsed() >= self.retry()) || held.generation != generation;
+        if stale {
+            *held = Held { mailboxes: Vec::new(), since: None, generation };
+        }
+        held.mailboxes.clone()
+    }
+
+    fn hold(&self, mailbox: &str) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.since.get_or_insert_with(std::time::Instant::now);
+        if !held.mailboxes.iter().any(|m| m == mailbox) {
+            held.mailboxes.push(mailbox.to_string());
+        }
+    }
+
     /// How many mailboxes one transaction delivers to at most.
     fn mailboxes(&self) -> usize {
         self.settings.max_concurrent_mailbox_deliveries.clamp(1, 256) as usize
@@ -95,6 +129,7 @@ pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
         server: p.server,
         settings,
         retrying: AtomicBool::new(true),
+        held: std::sync::Mutex::new(Held::default()),
     };
     run(d, shutdown).await;
 }
@@ -209,28 +244,82 @@ fn directory_error(e: StoreError) -> MailError {
 /// in one transaction each.
 async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     let mailboxes = d.mailboxes();
-    let batch = with_raw(&d.queue, move |db| Ok(within_mailboxes(db.pending(BATCH)?, mailboxes))).await?;
+    let held = d.held_now();
+    let batch = with_raw(&d.queue, move |db| Ok(within_mailboxes(db.pending_except(BATCH, &held)?, mailboxes))).await?;
     if batch.is_empty() {
         return Ok(0);
     }
-    let deliveries: Vec<Delivery> = batch
-        .iter()
-        .map(|(p, raw)| Delivery {
-            key: format!("{}/{}", p.message_guid, p.recipient.address.to_lowercase()),
-            guid: p.recipient.mailbox_guid.clone(),
-            internal_date: p.received,
-            raw: raw.clone(),
+    // Where each recipient's mailbox is: its database's home here, gone
+    // (None), or not served here now.
+    let guids: Vec<String> = batch.iter().map(|(p, _)| p.recipient.mailbox_guid.clone()).collect();
+    let (directory, dbs) = (d.directory.clone(), d.mail.clone());
+    let places = tokio::task::spawn_blocking(move || {
+        directory.with(|s| {
+            let mut places: HashMap<String, Option<Placement>> = HashMap::new();
+            for guid in guids {
+                if places.contains_key(&guid) {
+                    continue;
+                }
+                let place = match s.mailbox_by_guid(&guid)? {
+                    Some(m) => Some(dbs.place(s, &m)?),
+                    None => None,
+                };
+                places.insert(guid, place);
+            }
+            Ok(places)
         })
-        .collect();
-    let directory = d.directory.clone();
-    let outcomes = d
-        .mail
-        .run(move |db| {
-            let mut exists = |guid: &str| directory.with(|s| s.mailbox_exists(guid)).map_err(directory_error);
-            db.deliver_all(&deliveries, &mut exists)
-        })
-        .await?;
+    })
+    .await
+    .map_err(|e| MailError::Task(e.to_string()))?
+    .map_err(directory_error)?;
+    // The copies of each database, stored in one transaction there.
+    let mut homes: HashMap<std::path::PathBuf, (Home, Vec<usize>)> = HashMap::new();
+    let mut outcomes: Vec<Option<Delivered>> = vec![None; batch.len()];
+    for (i, (p, _)) in batch.iter().enumerate() {
+        match places.get(&p.recipient.mailbox_guid) {
+            Some(Some(Placement::Here(home))) => {
+                homes.entry(home.pool.path().to_path_buf()).or_insert_with(|| (home.clone(), Vec::new())).1.push(i);
+            }
+            Some(Some(Placement::Unavailable(why))) => {
+                eprintln!("mailsh: delivery: mail for {} waits: {why}", p.recipient.address);
+                d.hold(&p.recipient.mailbox_guid);
+            }
+            Some(None) | None => outcomes[i] = Some(Delivered::NoMailbox),
+        }
+    }
+    for (home, indexes) in homes.into_values() {
+        let deliveries: Vec<Delivery> = indexes
+            .iter()
+            .map(|&i| {
+                let (p, raw) = &batch[i];
+                Delivery {
+                    key: format!("{}/{}", p.message_guid, p.recipient.address.to_lowercase()),
+                    guid: p.recipient.mailbox_guid.clone(),
+                    internal_date: p.received,
+                    raw: raw.clone(),
+                }
+            })
+            .collect();
+        let directory = d.directory.clone();
+        let stored = home
+            .pool
+            .run(move |db| {
+                let mut exists = |guid: &str| directory.with(|s| s.mailbox_exists(guid)).map_err(directory_error);
+                db.deliver_all(&deliveries, &mut exists)
+            })
+            .await?;
+        home.changed.notify();
+        for (i, outcome) in indexes.into_iter().zip(stored) {
+            outcomes[i] = Some(outcome);
+        }
+    }
+    // Held recipients stay in the queue as they are.
+    let (batch, outcomes): (Vec<_>, Vec<_>) =
+        batch.into_iter().zip(outcomes).filter_map(|(b, o)| o.map(|o| (b, o))).unzip();
     let n = batch.len();
+    if n == 0 {
+        return Ok(0);
+    }
     let mut done = Vec::new();
     let mut gone = Vec::new();
     // Stored now (not before a restart): message, sender, text, recipients.

@@ -31,6 +31,7 @@ fn from_values(row: Vec<SqlValue>) -> StoreResult<Mailbox> {
     m.last_name = opt_text(next());
     m.created = int(next(), "created")?;
     m.changed = int(next(), "changed")?;
+    m.database = opt_text(next());
     for column in MAILBOX_COLUMNS {
         column.read_value(&mut m, next()).map_err(damaged)?;
     }
@@ -104,10 +105,10 @@ pub(in crate::store) fn login(pg: &Pg, login: &str) -> StoreResult<Option<Mailbo
 pub(in crate::store) fn insert(pg: &Pg, m: &Mailbox) -> StoreResult<i64> {
     let names = setting_columns();
     let sql = format!(
-        "INSERT INTO mailbox (guid, first_name, last_name, created, changed, {}) VALUES ($1, $2, $3, $4, $5, {}) \
-         RETURNING id",
+        "INSERT INTO mailbox (guid, first_name, last_name, created, changed, database_guid, {}) \
+         VALUES ($1, $2, $3, $4, $5, $6, {}) RETURNING id",
         names.join(", "),
-        placeholders(names.len(), 6).join(", ")
+        placeholders(names.len(), 7).join(", ")
     );
     let mut values: Vec<SqlValue> = vec![
         m.guid.clone().into(),
@@ -115,6 +116,7 @@ pub(in crate::store) fn insert(pg: &Pg, m: &Mailbox) -> StoreResult<i64> {
         m.last_name.clone().into(),
         m.created.into(),
         m.changed.into(),
+        m.database.clone().into(),
     ];
     values.extend(setting_values(m));
     match super::super::one(pg.query(&sql, &values)?) {
@@ -236,4 +238,4 @@ pub(in crate::store) fn refused_column(constraint: &str) -> &'static str {
 }
 
 // HEAD_COUNT is the position of the first setting in `columns()`.
-const _: () = assert!(HEAD_COUNT == 6);
+const _: () = assert!(HEAD_COUNT == 7);

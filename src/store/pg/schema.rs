@@ -216,4 +216,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO directory_change (id, version) VALUES (1, 0);
     "#,
+    // Mailbox databases, as SQLite's migration 15.
+    r#"
+    CREATE TABLE mailbox_database (
+        id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        guid            text NOT NULL UNIQUE,
+        name            text COLLATE "C" NOT NULL,
+        server_guid     text NOT NULL,
+        edb_file_path   text NOT NULL,
+        mounted         boolean NOT NULL,
+        created         bigint NOT NULL
+    );
+    CREATE UNIQUE INDEX mailbox_database_by_name ON mailbox_database (lower(name));
+    ALTER TABLE mailbox ADD COLUMN database_guid text;
+    CREATE INDEX mailbox_by_database ON mailbox (database_guid);
+    ALTER TABLE exchange_server ADD COLUMN first_database_made boolean NOT NULL DEFAULT false;
+    "#,
 ];

@@ -34,7 +34,7 @@ impl MailboxNames {
         let Some(user) = &s.user else { return Ok(MailboxNames { folders: vec![], subscribed: BTreeSet::new() }) };
         let mbx = user.mailbox;
         let (folders, subscribed) =
-            s.shared.db.run(move |db| db.snapshot(|d| Ok((d.folders(mbx)?, d.subscriptions(mbx)?)))).await?;
+            s.home.pool.run(move |db| db.snapshot(|d| Ok((d.folders(mbx)?, d.subscriptions(mbx)?)))).await?;
         let show_hidden = s.show_hidden();
         Ok(MailboxNames {
             folders: folders.into_iter().filter(|f| show_hidden || !is_hidden(f)).collect(),

@@ -18,31 +18,17 @@ use std::sync::Arc;
 
 use crate::engines::imap::texts;
 use crate::engines::net::EngineContext;
-use crate::engines::net::data_version::{self, Changes};
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager};
-use crate::engines::net::mail_pool::MailPool;
 
-/// What every session of the back end shares.
+/// What every session of the back end shares. Each session works in its
+/// user's mailbox database (`ImapSession::home`), found at logon.
 pub struct BackEnd {
     pub ctx: EngineContext,
-    pub db: MailPool,
-    /// Bumped after every write to the mailbox database by this process, so
-    /// IDLE sessions look at once, and by the data_version watcher when
-    /// another process (the POP3 back end deleting at QUIT) committed.
-    pub changed: Changes,
-}
-
-impl BackEnd {
-    pub fn notify_change(&self) {
-        self.changed.notify();
-    }
 }
 
 /// Serves MSExchangeIMAP4BE until the service stops.
 pub async fn serve_back_end(ctx: EngineContext, sessions: SessionManager) {
-    let db = ctx.mail.clone();
-    let changed = data_version::watch_mail(db.path());
-    sessions.run(Arc::new(BackEnd { ctx, db, changed })).await;
+    sessions.run(Arc::new(BackEnd { ctx })).await;
 }
 
 impl SessionHandler for BackEnd {

@@ -17,6 +17,7 @@ use crate::engines::imap::wire::deflate::{DeflateWriter, InflateReader};
 use crate::engines::imap::wire::{CommandReader, Incoming, Limits, out};
 use crate::engines::net::ServerStream;
 use crate::engines::net::listener::Connection;
+use crate::engines::net::mail_databases::Home;
 use crate::engines::net::protolog::{Event, SessionLog};
 use crate::engines::render::Renderer;
 use crate::store::mail::{MailError, MailboxId};
@@ -134,6 +135,9 @@ pub struct Enabled {
 
 pub struct ImapSession {
     pub shared: Arc<BackEnd>,
+    /// The user's mailbox database (its pool and its changes signal: IDLE
+    /// waits on it, this session's writes bump it); nowhere until logon.
+    pub home: Home,
     pub enabled: Enabled,
     pub out: Vec<u8>,
     pub user: Option<User>,
@@ -199,8 +203,8 @@ impl ImapSession {
         };
         let enabled = self.enabled;
         let result = self
-            .shared
-            .db
+            .home
+            .pool
             .run(move |db| {
                 let mut out = Vec::new();
                 let r = sel.sync(db, allow_expunge, enabled, &mut out);
@@ -234,7 +238,10 @@ impl ImapSession {
     /// config store changed).
     pub async fn still_allowed(&self) -> bool {
         match &self.user {
-            Some(u) => self.shared.ctx.auth.still_allowed(&u.guid).await.unwrap_or(true),
+            Some(u) => {
+                let ctx = &self.shared.ctx;
+                ctx.auth.still_allowed(&u.guid, &ctx.mail, self.home.pool.path()).await.unwrap_or(true)
+            }
             None => true,
         }
     }
@@ -250,8 +257,17 @@ pub async fn run(connection: Connection, shared: Arc<BackEnd>) -> std::io::Resul
         rd: BackRead::Plain(rd),
         wr: BackWrite::Plain(wr),
     };
-    let mut s =
-        ImapSession { shared, enabled: Enabled::default(), out: Vec::new(), user: None, selected: None, peer, log };
+    let home = shared.ctx.mail.nowhere();
+    let mut s = ImapSession {
+        shared,
+        home,
+        enabled: Enabled::default(),
+        out: Vec::new(),
+        user: None,
+        selected: None,
+        peer,
+        log,
+    };
     let banner = s.shared.ctx.settings.banner.clone();
     s.untagged(&format!("OK [CAPABILITY {}] {banner}", crate::engines::imap::capability::pre_auth(false, false)));
     s.flush(&mut io).await?;

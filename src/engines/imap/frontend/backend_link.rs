@@ -38,7 +38,15 @@ impl BackendLink {
         loop {
             let line = read_line(&mut stream).await?;
             if let Some(rest) = line.strip_prefix("FE1 ") {
-                return if rest.starts_with("OK") { Ok(BackendLink { stream }) } else { Err(BackEndError::Refused) };
+                return if rest.starts_with("OK") {
+                    Ok(BackendLink { stream })
+                } else if rest.starts_with("NO [UNAVAILABLE]") {
+                    // Good credentials, but the mailbox's database is not
+                    // served there.
+                    Err(BackEndError::Unreachable(rest.trim_end().to_string()))
+                } else {
+                    Err(BackEndError::Refused)
+                };
             }
         }
     }

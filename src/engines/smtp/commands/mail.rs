@@ -117,10 +117,8 @@ fn unsupported(from: &MailFrom<String>) -> Option<&'static str> {
 /// ProhibitSendQuota reached: the user may not send (receiving goes on
 /// until ProhibitSendReceiveQuota).
 async fn over_send_quota(s: &Session, user: &crate::store::Mailbox) -> bool {
-    let guid = user.guid.clone();
-    let quotas = user.quotas;
-    let used = s.shared.mail.run(move |db| db.mailbox_usage(&guid)).await;
-    used.is_ok_and(|u| matches!(storage_limit_status(&quotas, u.bytes), "ProhibitSend" | "MailboxDisabled"))
+    let used = s.shared.mail.usage(&s.shared.directory.store_handle(), &user.guid).await;
+    used.is_some_and(|u| matches!(storage_limit_status(&user.quotas, u.bytes), "ProhibitSend" | "MailboxDisabled"))
 }
 
 /// Is `address` the user's primary address or one of its proxy addresses?

@@ -152,7 +152,6 @@ async fn route_out(s: &mut Session, address: String, dsn: RecipientDsn) -> &'sta
 
 /// ProhibitSendReceiveQuota reached: Exchange refuses delivery.
 async fn over_receive_quota(s: &Session, guid: &str, quotas: &crate::store::Quotas) -> bool {
-    let guid = guid.to_string();
-    let used = s.shared.mail.run(move |db| db.mailbox_usage(&guid)).await;
-    used.is_ok_and(|u| storage_limit_status(quotas, u.bytes) == "MailboxDisabled")
+    let used = s.shared.mail.usage(&s.shared.directory.store_handle(), guid).await;
+    used.is_some_and(|u| storage_limit_status(quotas, u.bytes) == "MailboxDisabled")
 }

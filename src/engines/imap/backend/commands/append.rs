@@ -40,9 +40,9 @@ pub async fn run(
     let flags = to_flags(&flags);
     let when = date.map(|d| d.as_ref().timestamp()).unwrap_or_else(crate::store::now_unix);
     let message = NewMessage { folder_id: folder.id, flags, internal_date: when, raw: bytes, info: None };
-    match s.shared.db.append(message).await {
+    match s.home.pool.append(message).await {
         Ok(r) => {
-            s.shared.notify_change();
+            s.home.changed.notify();
             quota::warning(s).await;
             Done::ok(format!("[APPENDUID {} {}] APPEND completed.", r.uidvalidity, r.uid))
         }
@@ -92,9 +92,9 @@ pub async fn run_many(s: &mut ImapSession, mailbox: Vec<u8>, messages: Vec<Appen
     if let Some(refused) = over_quota(s, total).await {
         return refused;
     }
-    match s.shared.db.run(move |db| db.append_atomic(batch)).await {
+    match s.home.pool.run(move |db| db.append_atomic(batch)).await {
         Ok(results) => {
-            s.shared.notify_change();
+            s.home.changed.notify();
             quota::warning(s).await;
             let uids: Vec<u32> = results.iter().map(|r| r.uid).collect();
             let validity = results.first().map(|r| r.uidvalidity).unwrap_or(folder.uidvalidity);

@@ -55,9 +55,10 @@ pub async fn login(s: &mut ImapSession, username: AString<'static>, password: Se
 async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, failed: &str) -> Done {
     let ctx = &s.shared.ctx;
     let logged_on =
-        ctx.auth.front_end_login(&s.shared.db, user, password, |db, mailbox| db.ensure_mailbox(&mailbox.guid)).await;
+        ctx.auth.front_end_login(&ctx.mail, user, password, |db, mailbox| db.ensure_mailbox(&mailbox.guid)).await;
     match logged_on {
-        Ok((mailbox, id)) => {
+        Ok((mailbox, home, id)) => {
+            s.home = home;
             let options = RenderOptions::resolve(&ctx.settings, &ctx.owa, &mailbox.cas.imap);
             s.user = Some(User {
                 guid: mailbox.guid.clone(),
@@ -73,6 +74,12 @@ async fn log_in(s: &mut ImapSession, user: &str, password: &str, name: &str, fai
             ))
         }
         Err(FrontEndRefusal::Mail(e)) => Done::failed(&e),
+        // Its front end tells the client it is authenticated but not
+        // connected (`[UNAVAILABLE]`, RFC 5530).
+        Err(FrontEndRefusal::NotConnected(why)) => {
+            eprintln!("mailsh: IMAP4 back end: {user}: {why}");
+            Done::no(format!("[UNAVAILABLE] {}", texts::NOT_CONNECTED))
+        }
         Err(FrontEndRefusal::Logon(LoginOutcome::Accepted(_) | LoginOutcome::Refused)) => Done::no(failed),
         Err(FrontEndRefusal::Logon(LoginOutcome::Busy)) => Done::no(texts::LOGIN_BUSY),
         Err(FrontEndRefusal::Logon(LoginOutcome::Unavailable(e))) => {

@@ -86,7 +86,7 @@ async fn resolve(s: &ImapSession, url: &MessageUrl) -> Result<Option<Vec<u8>>, D
         return Ok(None);
     }
     let (id, uid) = (folder.id, url.uid);
-    let raw = match s.shared.db.run(move |db| db.message_raw(id, uid)).await {
+    let raw = match s.home.pool.run(move |db| db.message_raw(id, uid)).await {
         Ok(Some(raw)) => raw,
         Ok(None) => return Ok(None),
         Err(e) => return Err(Done::failed(&e)),

@@ -9,8 +9,8 @@ pub async fn run(s: &mut ImapSession, expunge: bool) -> Done {
     };
     if expunge && !sel.read_only {
         let folder = sel.folder.id;
-        match s.shared.db.run(move |db| db.expunge(folder, None)).await {
-            Ok(gone) if !gone.is_empty() => s.shared.notify_change(),
+        match s.home.pool.run(move |db| db.expunge(folder, None)).await {
+            Ok(gone) if !gone.is_empty() => s.home.changed.notify(),
             Ok(_) => {}
             Err(e) => return Done::failed(&e),
         }

@@ -31,8 +31,8 @@ pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static
     let limit = s.user.as_ref().and_then(|u| u.quotas.prohibit_send_receive);
     let guid = s.user.as_ref().map(|u| u.guid.clone()).unwrap_or_default();
     let result = s
-        .shared
-        .db
+        .home
+        .pool
         .run(move |db| {
             // ProhibitSendReceiveQuota: a COPY may not take the mailbox past
             // it; a MOVE adds nothing, but a mailbox already past it takes
@@ -49,7 +49,7 @@ pub async fn run(s: &mut ImapSession, set: SequenceSet, mailbox: Mailbox<'static
         .await;
     match result {
         Ok(r) => {
-            s.shared.notify_change();
+            s.home.changed.notify();
             if !moving {
                 super::quota::warning(s).await;
             }

@@ -16,7 +16,7 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
         return Done::no("A folder with the specified name already exists.");
     }
     let mbx = user.mailbox;
-    match s.shared.db.run(move |db| db.create_folder(mbx, &name)).await {
+    match s.home.pool.run(move |db| db.create_folder(mbx, &name)).await {
         Ok(_) => {
             super::oldname::stored(s, &mailbox).await;
             Done::completed("CREATE")
@@ -49,7 +49,7 @@ pub async fn run_special_use(s: &mut ImapSession, mailbox: Vec<u8>, special_use:
     }
     let mbx = user.mailbox;
     let special = (!attrs.is_empty()).then(|| attrs.join(" "));
-    match s.shared.db.run(move |db| db.create_special_folder(mbx, &name, special.as_deref())).await {
+    match s.home.pool.run(move |db| db.create_special_folder(mbx, &name, special.as_deref())).await {
         Ok(_) => {
             super::oldname::stored(s, &mailbox).await;
             Done::completed("CREATE")

@@ -20,7 +20,7 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>) -> Done {
     let Some(user) = &s.user else { return Done::failed(&MailError::NoSuchFolder) };
     let mbx = user.mailbox;
     let name = folder.name.clone();
-    match s.shared.db.run(move |db| db.delete_folder(mbx, &name)).await {
+    match s.home.pool.run(move |db| db.delete_folder(mbx, &name)).await {
         Ok(()) => {
             super::oldname::deleted(s, &mailbox, &folder).await;
             Done::completed("DELETE")

@@ -15,10 +15,10 @@ pub async fn run(s: &mut ImapSession, only: Option<SequenceSet>) -> Done {
     let folder = sel.folder.id;
     let uids: Option<Vec<u32>> =
         only.map(|set| sequence::resolve(&set, &sel.uids, true).into_iter().map(|(_, u)| u).collect());
-    match s.shared.db.run(move |db| db.expunge(folder, uids.as_deref())).await {
+    match s.home.pool.run(move |db| db.expunge(folder, uids.as_deref())).await {
         Ok(gone) => {
             if !gone.is_empty() {
-                s.shared.notify_change();
+                s.home.changed.notify();
             }
             Done::completed("EXPUNGE")
         }

@@ -212,7 +212,7 @@ pub async fn run(
         // `*` reaches past the last UID the session sees: an expunged UID
         // above it still vanished.
         let star = u32::MAX;
-        let gone = match s.shared.db.run(move |db| db.expunged_since(folder, since)).await {
+        let gone = match s.home.pool.run(move |db| db.expunged_since(folder, since)).await {
             Ok(g) => g,
             Err(e) => return Ok(Done::failed(&e)),
         };
@@ -245,8 +245,8 @@ pub async fn run(
         let already: Vec<u32> = chunk.iter().map(|(_, u)| *u).filter(|u| seen_here.contains(u)).collect();
         let plan = plan.clone();
         let result = s
-            .shared
-            .db
+            .home
+            .pool
             .run(move |db| {
                 let uids: Vec<u32> = chunk.iter().map(|(_, u)| *u).collect();
                 let seen = if mark_seen { db.mark_seen(plan.folder, &uids)? } else { Default::default() };
@@ -268,7 +268,7 @@ pub async fn run(
         };
         seen_here.extend(seen.changed);
         if let Some(m) = seen.modseq {
-            s.shared.notify_change();
+            s.home.changed.notify();
             if let Some(sel) = s.selected.as_mut() {
                 sel.own_modseqs.insert(m);
             }

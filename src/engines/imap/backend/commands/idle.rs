@@ -29,7 +29,7 @@ enum Wake {
 pub async fn run(s: &mut ImapSession, io: &mut Io, _tag: &str) -> std::io::Result<Done> {
     out::line(&mut s.out, "+ idling");
     s.flush(io).await?;
-    let mut changed = s.shared.changed.subscribe();
+    let mut changed = s.home.changed.subscribe();
     let mut access = s.shared.ctx.access.subscribe();
     let mut shutdown = s.shared.ctx.shutdown.clone();
     let limit = Duration::from_secs(s.shared.ctx.settings.authenticated_connection_timeout.max(31 * 60) as u64);

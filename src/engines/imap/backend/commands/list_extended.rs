@@ -95,7 +95,7 @@ pub async fn run(
         let Some(f) = e.folder.filter(|_| selected_itself) else { continue };
         if let Some(items) = &returns.status {
             let id = f.id;
-            let status = match s.shared.db.run(move |db| db.folder_status(id)).await {
+            let status = match s.home.pool.run(move |db| db.folder_status(id)).await {
                 Ok(st) => st,
                 Err(e) => return Done::failed(&e),
             };

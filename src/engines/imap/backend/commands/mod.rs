@@ -272,7 +272,7 @@ pub async fn find_folder_named(s: &ImapSession, name: String) -> Result<Option<F
     let Some(user) = &s.user else { return Ok(None) };
     let mbx = user.mailbox;
     let show_hidden = s.show_hidden();
-    let found = s.shared.db.run(move |db| db.folder(mbx, &name)).await?;
+    let found = s.home.pool.run(move |db| db.folder(mbx, &name)).await?;
     Ok(found.filter(|f| show_hidden || !is_hidden(f)))
 }
 

@@ -29,7 +29,7 @@ fn quota_line(usage: Usage, limit: u64) -> String {
 pub async fn usage(s: &ImapSession) -> Result<Usage, crate::store::mail::MailError> {
     let Some(user) = &s.user else { return Ok(Usage::default()) };
     let guid = user.guid.clone();
-    s.shared.db.run(move |db| db.mailbox_usage(&guid)).await
+    s.home.pool.run(move |db| db.mailbox_usage(&guid)).await
 }
 
 /// Whether adding `more` octets stays within ProhibitSendReceiveQuota.

@@ -18,9 +18,9 @@ pub async fn run(s: &mut ImapSession, from: Mailbox<'static>, to: Mailbox<'stati
         return Done::bad(texts::ARGUMENT_ERROR);
     };
     let mbx = user.mailbox;
-    match s.shared.db.run(move |db| db.rename_folder(mbx, &folder.name, &new_name)).await {
+    match s.home.pool.run(move |db| db.rename_folder(mbx, &folder.name, &new_name)).await {
         Ok(()) => {
-            s.shared.notify_change();
+            s.home.changed.notify();
             super::oldname::stored(s, &to).await;
             Done::completed("RENAME")
         }

@@ -31,8 +31,8 @@ pub async fn hits(
     let folder = sel.folder.id;
     let view = sel.uids.clone();
     let recent = sel.recent.clone();
-    s.shared
-        .db
+    s.home
+        .pool
         .run(move |db| {
             let scope = Scope { folder, view: &view, recent: &recent, now: crate::store::now_unix(), with_header };
             evaluate(db, &scope, &criteria)

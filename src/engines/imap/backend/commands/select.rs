@@ -49,7 +49,7 @@ pub async fn run(
     let resync = resync.filter(|(validity, _, _)| *validity == folder.uidvalidity);
     let since = resync.as_ref().map(|(_, m, _)| *m);
     let rev2 = s.enabled.rev2;
-    let opened = s.shared.db.run(move |db| Selected::open(db, folder.id, read_only, since, rev2)).await;
+    let opened = s.home.pool.run(move |db| Selected::open(db, folder.id, read_only, since, rev2)).await;
     let (mut selected, opened) = match opened {
         Ok(x) => x,
         Err(e) => return Done::failed(&e),

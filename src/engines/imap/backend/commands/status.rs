@@ -20,7 +20,7 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, items: &[Status
         s.enabled.condstore = true;
     }
     let id = folder.id;
-    let status = match s.shared.db.run(move |db| db.folder_status(id)).await {
+    let status = match s.home.pool.run(move |db| db.folder_status(id)).await {
         Ok(st) => st,
         Err(e) => return Done::failed(&e),
     };

@@ -63,7 +63,7 @@ pub async fn run(
     let flags = to_flags(&flags);
     let folder = sel.folder.id;
     let uids: Vec<u32> = targets.iter().map(|(_, u)| *u).filter(|u| !sel.pending_expunge.contains(u)).collect();
-    let result = s.shared.db.run(move |db| db.store_flags_if(folder, &uids, op, &flags, unchanged_since)).await;
+    let result = s.home.pool.run(move |db| db.store_flags_if(folder, &uids, op, &flags, unchanged_since)).await;
     let stored = match result {
         Ok(r) => r,
         Err(e) => return Done::failed(&e),
@@ -71,7 +71,7 @@ pub async fn run(
     let missing = targets.len() - stored.messages.len() - stored.modified.len();
     let Some(sel) = s.selected.as_mut() else { return Done::completed("STORE") };
     if let Some(m) = stored.modseq {
-        s.shared.notify_change();
+        s.home.changed.notify();
         sel.own_modseqs.insert(m);
     }
     sel.announce_keywords(stored.messages.iter().flat_map(|m| m.flags.keywords.iter().map(String::as_str)), &mut s.out);

@@ -16,12 +16,12 @@ pub async fn run(s: &mut ImapSession, mailbox: Mailbox<'static>, on: bool) -> Do
     };
     let mbx = user.mailbox;
     let done = if on {
-        s.shared.db.run(move |db| db.subscribe(mbx, &name)).await
+        s.home.pool.run(move |db| db.subscribe(mbx, &name)).await
     } else {
         // A subscription from before names were put in NFC is in the form
         // the client created it with, which is what it sends.
         let sent = name_as_sent(&mailbox, utf8).unwrap_or_default();
-        s.shared.db.run(move |db| db.unsubscribe(mbx, &[&name, &sent])).await
+        s.home.pool.run(move |db| db.unsubscribe(mbx, &[&name, &sent])).await
     };
     match done {
         Ok(()) => Done::completed(command),
