@@ -1,7 +1,7 @@
 //! `net start` / `net stop`, with the Windows texts admins know
 //! (display names in messages, whatever name was typed).
 
-use super::service::{service_control, services_ready, start_one, stop_one};
+use super::service::{installed, service_control, services_ready, start_one, stop_one};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::Result;
 use crate::runtime::session::Session;
@@ -21,9 +21,12 @@ pub fn definitions() -> Vec<CmdletDef> {
     vec![CmdletDef::run(sig, net)]
 }
 
-fn find(name: &str) -> Option<Service> {
+/// One of this server's services, by name or display name.
+fn find(cx: &mut Session, name: &str) -> Option<Service> {
     let name = name.trim().trim_matches('"');
-    Service::from_name(name).or_else(|| Service::ALL.into_iter().find(|s| s.display_name().eq_ignore_ascii_case(name)))
+    let found = Service::from_name(name)
+        .or_else(|| Service::ALL.into_iter().find(|s| s.display_name().eq_ignore_ascii_case(name)))?;
+    installed(cx).contains(&found).then_some(found)
 }
 
 /// net.exe reports failures as text on standard error and a non-zero exit.
@@ -44,7 +47,7 @@ fn net(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) 
     match (verb.as_str(), target) {
         ("start", None) => {
             let control = service_control(cx);
-            let mut running: Vec<&str> = Service::ALL
+            let mut running: Vec<&str> = installed(cx)
                 .into_iter()
                 .filter(|s| control.status(*s) == ServiceStatus::Running)
                 .map(|s| s.display_name())
@@ -60,7 +63,7 @@ fn net(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) 
             Ok(())
         }
         ("start", Some(name)) => {
-            let Some(s) = find(&name) else {
+            let Some(s) = find(cx, &name) else {
                 return fail(
                     cx,
                     "The service name is invalid.\n\nMore help is available by typing NET HELPMSG 2185.\n\n",
@@ -95,7 +98,7 @@ fn net(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) 
             }
         }
         ("stop", Some(name)) => {
-            let Some(s) = find(&name) else {
+            let Some(s) = find(cx, &name) else {
                 return fail(
                     cx,
                     "The service name is invalid.\n\nMore help is available by typing NET HELPMSG 2185.\n\n",

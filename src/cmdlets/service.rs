@@ -154,6 +154,25 @@ fn not_found_display(name: &str) -> ErrorRecord {
     .with_target(name, "String")
 }
 
+/// The services of this server's roles, as Windows lists the services
+/// installed: a SQLite store's one server has both roles; a server of a
+/// directory on PostgreSQL has those Setup gave it (a Client Access server
+/// has no MSExchangeIMAP4BE, a Mailbox server no MSExchangeIMAP4).
+pub fn installed(cx: &mut Session) -> Vec<Service> {
+    let roles = cx
+        .store()
+        .ok()
+        .and_then(|s| s.exchange_server(&s.server().name.clone()).ok().flatten())
+        .map_or(crate::store::servers::Roles::BOTH, |s| s.roles);
+    Service::ALL
+        .into_iter()
+        .filter(|s| match s.role() {
+            crate::engines::net::EngineRole::FrontEnd => roles.client_access,
+            crate::engines::net::EngineRole::BackEnd => roles.mailbox,
+        })
+        .collect()
+}
+
 /// The services named by -Name / -DisplayName (wildcards allowed), or by a
 /// ServiceController object down the pipeline. Misses are reported and
 /// skipped, as PowerShell does.
@@ -170,9 +189,10 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
         None => args.strings("Name"),
     };
     let mut missing = Vec::new();
+    let here = installed(cx);
     if let Some(names) = names {
         for n in names {
-            let hits: Vec<Service> = Service::ALL.into_iter().filter(|s| wildcard_match(&n, s.name(), false)).collect();
+            let hits: Vec<Service> = here.iter().copied().filter(|s| wildcard_match(&n, s.name(), false)).collect();
             if hits.is_empty() && !has_wildcard(&n) {
                 missing.push(not_found(&n));
             }
@@ -182,7 +202,7 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
     if let Some(names) = args.strings("DisplayName") {
         for n in names {
             let hits: Vec<Service> =
-                Service::ALL.into_iter().filter(|s| wildcard_match(&n, s.display_name(), false)).collect();
+                here.iter().copied().filter(|s| wildcard_match(&n, s.display_name(), false)).collect();
             if hits.is_empty() && !has_wildcard(&n) {
                 missing.push(not_found_display(&n));
             }
@@ -190,7 +210,7 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
         }
     }
     if !args.has("Name") && !args.has("DisplayName") && input.is_none() {
-        Service::ALL.into_iter().for_each(&mut push);
+        here.iter().copied().for_each(&mut push);
     }
     for mut e in missing {
         e.command = Some(args.name().to_string());

@@ -25,6 +25,8 @@ pub struct Options {
     pub setup: bool,
     pub mode: Option<String>,
     pub roles: Option<String>,
+    /// -Address: where other servers reach this one's back ends.
+    pub address: Option<String>,
 }
 
 const USAGE: &str = "Usage: mailsh [-Store PATH] [-ServerName NAME] [-Domain DOMAIN] [-NoProfile] [-NonInteractive]
@@ -43,11 +45,13 @@ const USAGE: &str = "Usage: mailsh [-Store PATH] [-ServerName NAME] [-Domain DOM
   -Update            with -Replay: rewrite the expected output of failing transcripts
   -NonInteractive    never prompt: a missing mandatory parameter is an error
 
-       mailsh -Setup -Mode Install -Roles ClientAccess,Mailbox -ServerName NAME -Store postgresql://...
+       mailsh -Setup -Mode Install -Roles ClientAccess,Mailbox -ServerName NAME [-Address ADDRESS] -Store postgresql://...
        mailsh -Setup -Mode Uninstall -ServerName NAME -Store postgresql://...
 
   -Setup             adds this server to the organization whose directory is on
                      PostgreSQL (the first one creates it), or takes it out
+  -Address ADDRESS   where the other servers reach this one's back ends (an IP
+                     address or host name); they then speak TLS to them
 ";
 
 /// Parses mailsh's arguments; parameter names are case-insensitive and may
@@ -72,10 +76,11 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
         "Setup",
         "Mode",
         "Roles",
+        "Address",
     ];
     // Setup's own are taken only in full, so that the short forms admins
     // type (-f for -File, -se for -ServerName) keep their meaning.
-    let whole_only = ["Setup", "Mode", "Roles"];
+    let whole_only = ["Setup", "Mode", "Roles", "Address"];
     let mut o = Options::default();
     let mut i = 0;
     while i < args.len() {
@@ -143,6 +148,7 @@ pub fn parse_args(args: &[String]) -> Result<Options, String> {
             "Setup" => o.setup = true,
             "Mode" => o.mode = Some(value()?),
             "Roles" => o.roles = Some(value()?),
+            "Address" => o.address = Some(value()?),
             _ => {}
         }
         i += 1;
@@ -167,6 +173,7 @@ pub fn create_options(o: &Options) -> CreateOptions {
         server_name: o.server_name.clone().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty())),
         domain: o.domain.clone().or_else(|| std::env::var("MAILSH_DOMAIN").ok().filter(|s| !s.is_empty())),
         roles: None,
+        address: None,
     }
 }
 

@@ -301,6 +301,7 @@ pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path, ports: &
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
         domain: Some(recorded_domain(transcript).unwrap_or_else(|| "contoso.com".to_string())),
         roles: None,
+        address: None,
     };
     let mut cx = super::session::new_session(
         store_path.clone(),

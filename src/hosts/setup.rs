@@ -56,10 +56,26 @@ fn setup(o: &Options, store: &Path) -> Result<Vec<String>, String> {
             let roles =
                 parse_roles(o.roles.as_deref().ok_or("-Roles names the server's roles: Mailbox, ClientAccess.")?)?;
             options.roles = Some(roles);
+            options.address = o.address.as_deref().map(parse_address).transpose()?;
             install(url, &options, &name, roles)
         }
         "uninstall" => uninstall(url, &name),
         other => Err(format!("-Mode {other} is not implemented by mailsh: Install and Uninstall are.")),
+    }
+}
+
+/// -Address: an IP address, or a host name the other servers resolve.
+fn parse_address(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let host_name = !text.is_empty()
+        && text.len() <= 253
+        && text
+            .split('.')
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if text.parse::<std::net::IpAddr>().is_ok() || host_name {
+        Ok(text.to_string())
+    } else {
+        Err(format!("'{text}' is not an address: give an IP address or a host name (-Address 10.0.0.3)."))
     }
 }
 
@@ -95,12 +111,13 @@ fn install(url: &str, options: &crate::store::CreateOptions, name: &str, roles: 
     let organization = store.server().domain.clone();
     let where_ = format!("the organization {organization} in {}", store.path().display());
     if created && store.server().name.eq_ignore_ascii_case(name) {
-        return Ok(vec![
+        let mut lines = vec![
             format!("Creating {where_} with its first server, {name} ({}).", store.server().fqdn),
             format!("    Roles: {}", roles.text()),
-            String::new(),
-            DONE.into(),
-        ]);
+        ];
+        lines.extend(options.address.as_ref().map(|a| format!("    Address: {a}")));
+        lines.extend([String::new(), DONE.into()]);
+        return Ok(lines);
     }
     let server = ExchangeServer {
         name: name.to_string(),
@@ -108,14 +125,14 @@ fn install(url: &str, options: &crate::store::CreateOptions, name: &str, roles: 
         roles,
         guid: new_guid(),
         created: now_unix(),
+        address: options.address.clone(),
     };
     store.write(|tx| Store::add_exchange_server(tx, &server)).map_err(shown)?;
-    Ok(vec![
-        format!("Adding {name} ({}) to {where_}.", server.fqdn),
-        format!("    Roles: {}", roles.text()),
-        String::new(),
-        DONE.into(),
-    ])
+    let mut lines =
+        vec![format!("Adding {name} ({}) to {where_}.", server.fqdn), format!("    Roles: {}", roles.text())];
+    lines.extend(server.address.as_ref().map(|a| format!("    Address: {a}")));
+    lines.extend([String::new(), DONE.into()]);
+    Ok(lines)
 }
 
 fn uninstall(url: &str, name: &str) -> Result<Vec<String>, String> {

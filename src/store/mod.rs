@@ -68,6 +68,8 @@ pub struct CreateOptions {
     pub domain: Option<String>,
     /// The first server's roles (Setup's -Roles); None: both.
     pub roles: Option<servers::Roles>,
+    /// The first server's address (Setup's -Address).
+    pub address: Option<String>,
 }
 
 pub struct Store {
@@ -706,6 +708,7 @@ fn first_server(server: &ServerInfo, options: &CreateOptions) -> servers::Exchan
         roles: options.roles.unwrap_or(servers::Roles::BOTH),
         guid: server.guid.clone(),
         created: server.created,
+        address: options.address.clone(),
     }
 }
 

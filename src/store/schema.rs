@@ -284,4 +284,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mailbox_by_database ON mailbox (database_guid);
     ALTER TABLE exchange_server ADD COLUMN first_database_made INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 16: the address other servers reach a server's back ends at
+    // (Setup's -Address); none: loopback, as one server has always been.
+    r#"
+    ALTER TABLE exchange_server ADD COLUMN address TEXT;
+    "#,
 ];

@@ -45,9 +45,12 @@ pub struct ExchangeServer {
     pub roles: Roles,
     pub guid: String,
     pub created: i64,
+    /// Where other servers reach its back ends (Setup's -Address: an IP
+    /// address or a host name); None: loopback only, one server alone.
+    pub address: Option<String>,
 }
 
-const COLUMNS: &str = "name, fqdn, roles, guid, created";
+const COLUMNS: &str = "name, fqdn, roles, guid, created, address";
 
 impl Store {
     /// Every server, by name.
@@ -112,6 +115,36 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The organization's secret `name` in the directory on PostgreSQL,
+    /// made with `make` by the first server that asks; None on SQLite (a
+    /// store keeps its secrets in files beside it).
+    pub fn organization_secret(&mut self, name: &str, make: impl FnOnce() -> String) -> StoreResult<Option<String>> {
+        fn read(db: Sql<'_>, name: &str) -> StoreResult<Option<String>> {
+            let rows =
+                db.rows("SELECT value FROM organization_secret WHERE name = $1", vec![name.to_string().into()])?;
+            Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()).and_then(|v| match v {
+                SqlValue::Text(t) => Some(t),
+                _ => None,
+            }))
+        }
+        if !self.is_postgres() {
+            return Ok(None);
+        }
+        if let Some(v) = read(self.any(), name)? {
+            return Ok(Some(v));
+        }
+        let value = make();
+        self.write(|tx| {
+            tx.any().run(
+                "INSERT INTO organization_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                vec![name.to_string().into(), value.into()],
+            )?;
+            read(tx.any(), name)
+        })
+    }
+}
+
 /// The server named `identity` (name or FQDN).
 pub(in crate::store) fn find(db: Sql<'_>, identity: &str) -> StoreResult<Option<ExchangeServer>> {
     let sql = format!("SELECT {COLUMNS} FROM exchange_server WHERE lower(name) = lower($1) OR lower(fqdn) = lower($1)");
@@ -119,13 +152,14 @@ pub(in crate::store) fn find(db: Sql<'_>, identity: &str) -> StoreResult<Option<
 }
 
 pub(in crate::store) fn insert(db: Sql<'_>, s: &ExchangeServer) -> StoreResult<()> {
-    let sql = "INSERT INTO exchange_server (name, fqdn, roles, guid, created) VALUES ($1, $2, $3, $4, $5)";
+    let sql = "INSERT INTO exchange_server (name, fqdn, roles, guid, created, address) VALUES ($1, $2, $3, $4, $5, $6)";
     let values: Vec<SqlValue> = vec![
         s.name.clone().into(),
         s.fqdn.clone().into(),
         s.roles.text().into(),
         s.guid.clone().into(),
         s.created.into(),
+        s.address.clone().into(),
     ];
     db.run(sql, values).map(|_| ())
 }
@@ -146,7 +180,11 @@ fn server(row: Vec<SqlValue>) -> StoreResult<ExchangeServer> {
         Some(SqlValue::Integer(n)) => n,
         _ => return Err(corrupt()),
     };
-    Ok(ExchangeServer { name, fqdn, roles: Roles::from_text(&roles), guid, created })
+    let address = match it.next() {
+        Some(SqlValue::Text(t)) => Some(t),
+        _ => None,
+    };
+    Ok(ExchangeServer { name, fqdn, roles: Roles::from_text(&roles), guid, created, address })
 }
 
 #[cfg(test)]

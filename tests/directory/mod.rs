@@ -5,6 +5,7 @@
 
 mod backends;
 mod postgres_only;
+mod routing;
 mod servers;
 mod services;
 

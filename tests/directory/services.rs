@@ -153,7 +153,7 @@ Running MSExchangePOP3BE  Microsoft Exchange POP3 Backend
     assert!(output(python(LOGIN, imap, pop)).starts_with("refused: "));
 
     // MBX01's services are its own: none runs there.
-    let theirs = as_server(&d, "MBX01", "(Get-Service MSExchangeIMAP4).Status");
+    let theirs = as_server(&d, "MBX01", "(Get-Service MSExchangeIMAP4BE).Status");
     assert_eq!((theirs.stdout.as_str(), theirs.stderr.as_str()), ("Stopped\n", ""));
 
     // What does not run on the directory yet is refused by name.
@@ -178,8 +178,11 @@ Running MSExchangePOP3BE  Microsoft Exchange POP3 Backend
     repl.send_line("exit");
     assert_eq!(repl.wait_exit(), Some(0));
     assert_eq!(std::fs::read_to_string(local.join("history.txt")).unwrap(), "(Get-ExchangeServer).Count\nexit\n");
-    for made in ["mail.db", "logons.db", "proxy.key", "certs", "services/MSExchangeIMAP4.state"] {
+    for made in ["mail.db", "logons.db", "certs", "services/MSExchangeIMAP4.state"] {
         assert!(local.join(made).exists(), "{made}");
     }
+    // The key front ends prove to back ends is the organization's, in the
+    // directory: every server's front end reaches every server's back end.
+    assert!(!local.join("proxy.key").exists());
     assert_eq!(crate::security::loose_files(d.data_home.as_ref().unwrap()), Vec::<String>::new());
 }

@@ -104,6 +104,17 @@ pub fn describe_bind_error(binding: &str, e: &io::Error) -> String {
 }
 
 /// The loopback address a back end listens on and a front end connects to.
+/// `address` (an IP address, or a host name resolved now) at `port`: where
+/// a back end with an address listens.
+pub fn resolve(address: &str, port: u16) -> Result<SocketAddr, NetError> {
+    use std::net::ToSocketAddrs;
+    (address, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut found| found.next())
+        .ok_or_else(|| NetError::Bind(format!("The server's address {address} could not be resolved.")))
+}
+
 pub fn loopback(port: u16) -> SocketAddr {
     SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port)
 }

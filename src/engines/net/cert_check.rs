@@ -34,6 +34,24 @@ impl CertCheck {
     }
 }
 
+/// A TLS client that accepts any certificate (the handshake's signatures
+/// still checked), made once: opportunistic TLS to smart hosts, and the
+/// hop between servers, where the proof bound to the session
+/// authenticates the back end. None if rustls cannot be set up.
+pub fn client_accepting_any() -> Option<Arc<rustls::ClientConfig>> {
+    static CONFIG: std::sync::OnceLock<Option<Arc<rustls::ClientConfig>>> = std::sync::OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let verifier = Arc::new(CertCheck::any(&provider));
+            rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map(|b| Arc::new(b.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()))
+                .ok()
+        })
+        .clone()
+}
+
 impl ServerCertVerifier for CertCheck {
     fn verify_server_cert(
         &self,

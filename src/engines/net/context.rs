@@ -13,11 +13,13 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use super::auth::Authenticator;
+use super::back_end_link::BackEndTarget;
 use super::data_version::{self, Changes};
 use super::limits::{ConnectionLimits, PreAuthBudget};
 use super::mail_databases::MailDatabases;
 use super::protolog::ProtocolLog;
 use super::proxy_auth::ProxyKey;
+use super::routes::Routes;
 use super::spare_link::SpareLink;
 use super::{NetError, bind, tls};
 use crate::store::owa::OwaVirtualDirectory;
@@ -39,6 +41,9 @@ pub enum ListenerKind {
     ImplicitTls,
     /// The back end's loopback port.
     Backend,
+    /// The back end at its server's address: TLS, then the proof bound to
+    /// the TLS session (front ends of every server of the organization).
+    BackendTls,
 }
 
 /// A bound socket, not yet handed to the async runtime.
@@ -66,8 +71,11 @@ pub struct EngineContext {
     pub pre_auth: PreAuthBudget,
     /// Proves a front end to its back end and back (`proxy_auth`).
     pub proxy_key: Arc<ProxyKey>,
-    /// The front end's back-end connection made ahead (`spare_link`).
+    /// The front end's connection to its own server's back end, made
+    /// ahead (`spare_link`).
     pub back_end: Arc<SpareLink>,
+    /// Which server's back end a front end sends a user to.
+    pub routes: Routes,
     pub log: Arc<ProtocolLog>,
     /// Bumped when the config store changed (see data_version).
     pub access: Changes,
@@ -103,14 +111,23 @@ pub fn prepare(
     store_path: &Path,
     shutdown: watch::Receiver<bool>,
 ) -> Result<EngineContext, NetError> {
-    let store = Store::open_existing(store_path)?;
+    let mut store = Store::open_existing(store_path)?;
     let settings = store.protocol_settings(protocol)?;
+    // Where the other servers reach this one (Setup -Address); None: a
+    // server alone, its back ends on loopback.
+    let address = store.exchange_server(&store.server().name.clone())?.and_then(|s| s.address);
     let owa = store.owa_virtual_directories()?;
     let access = data_version::watch_config(store_path);
     let mail = MailDatabases::new(&store, Some(crate::engines::imap::fetch_items::summary::summarize), access.clone());
     let state_dir = state_dir_for(store_path);
-    let proxy_key = ProxyKey::load_or_create(&state_dir)
+    let proxy_key = ProxyKey::for_store(&mut store, &state_dir)
         .map_err(|e| NetError::Bind(format!("The back-end key could not be read: {e}")))?;
+    let port = u16::try_from(settings.proxy_target_port)
+        .map_err(|_| NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port)))?;
+    let own_back_end = match &address {
+        Some(a) => BackEndTarget::at(a, port),
+        None => BackEndTarget::loopback(port),
+    };
     let mut listeners = Vec::new();
     let mut tls_acceptor = None;
     let mut listen = |kind, bound: Vec<(String, std::net::TcpListener)>| {
@@ -130,13 +147,18 @@ pub fn prepare(
             // Create or migrate this server's mailbox databases now, so a
             // bad file fails the start.
             mail.check(&store).map_err(NetError::Bind)?;
-            let port = u16::try_from(settings.proxy_target_port).map_err(|_| {
-                NetError::Bind(format!("ProxyTargetPort {} is not a port.", settings.proxy_target_port))
-            })?;
-            let addr = bind::loopback(port);
+            let (addr, kind) = match &address {
+                // Between servers: TLS with this server's certificate.
+                Some(a) => {
+                    let config = tls::load_or_create(&state_dir, &store.server().fqdn)?;
+                    tls_acceptor = Some(TlsAcceptor::from(config));
+                    (bind::resolve(a, port)?, ListenerKind::BackendTls)
+                }
+                None => (bind::loopback(port), ListenerKind::Backend),
+            };
             let l =
                 bind::bind_one(addr).map_err(|e| NetError::Bind(bind::describe_bind_error(&addr.to_string(), &e)))?;
-            listen(ListenerKind::Backend, vec![(addr.to_string(), l)]);
+            listen(kind, vec![(addr.to_string(), l)]);
         }
     }
     let log_prefix = match (protocol, role) {
@@ -146,8 +168,9 @@ pub fn prepare(
         (Protocol::Pop3, EngineRole::BackEnd) => "POP3BE",
     };
     let proxy_key = Arc::new(proxy_key);
+    let routes = Routes::new(&store, protocol, own_back_end.clone(), access.clone());
     let back_end = Arc::new(SpareLink::new(
-        settings.proxy_target_port,
+        own_back_end,
         proxy_key.clone(),
         seconds(settings.preauthenticated_connection_timeout),
     ));
@@ -160,6 +183,7 @@ pub fn prepare(
         pre_auth: PreAuthBudget::for_role(role),
         proxy_key,
         back_end,
+        routes,
         log: Arc::new(ProtocolLog::from_settings(&settings, log_prefix)),
         access,
         store_path: store_path.to_path_buf(),

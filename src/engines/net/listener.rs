@@ -260,8 +260,22 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
                             _ => return,
                         };
                 }
-                ListenerKind::Backend => {
-                    let proof = proxy_auth::admit(&mut stream, &shared.intake.admission.proxy_key);
+                ListenerKind::Backend | ListenerKind::BackendTls => {
+                    let mut binding = Vec::new();
+                    if kind == ListenerKind::BackendTls {
+                        let Some(acceptor) = &shared.intake.tls else { return };
+                        let tls = tokio::time::timeout(shared.intake.handshake_timeout, stream.into_tls(acceptor));
+                        stream = match tls.await {
+                            Ok(Ok(s)) => s,
+                            _ => return,
+                        };
+                        let Some(exported) = stream.exported::<{ proxy_auth::BINDING_LEN }>(proxy_auth::EXPORTER_LABEL)
+                        else {
+                            return;
+                        };
+                        binding = exported.to_vec();
+                    }
+                    let proof = proxy_auth::admit(&mut stream, &shared.intake.admission.proxy_key, &binding);
                     match tokio::time::timeout(proxy_auth::PROOF_DEADLINE, proof).await {
                         // This store's front end: it has counted the client already.
                         Ok(Ok(())) => pre_auth.logged_on(),
@@ -294,7 +308,7 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
 /// listener. A fresh socket's send buffer is empty, so the line goes out
 /// without waiting; no task is spawned for it.
 fn refuse(tcp: TcpStream, kind: ListenerKind, line: &[u8]) {
-    if kind != ListenerKind::ImplicitTls {
+    if !matches!(kind, ListenerKind::ImplicitTls | ListenerKind::BackendTls) {
         let _ = tcp.try_write(line);
     }
 }
@@ -471,7 +485,7 @@ mod tests {
         assert_eq!(first_line(&mut stranger).await, "", "closed");
         // The front end, with the store's key.
         let mut front = tokio::net::TcpStream::connect(addr).await.expect("connect");
-        proxy_auth::prove(&mut front, &ProxyKey::from_bytes(&[7; 32])).await.expect("proven both ways");
+        proxy_auth::prove(&mut front, &ProxyKey::from_bytes(&[7; 32]), b"").await.expect("proven both ways");
         assert_eq!(first_line(&mut front).await, "hello 1\r\n", "the first session served");
         let _ = stop.send(true);
         assert!(tokio::time::timeout(Duration::from_secs(10), running).await.is_ok(), "run returns after the stop");

@@ -2,6 +2,7 @@
 //! protocol's grammar: each engine parses its own commands and calls these.
 
 pub mod auth;
+pub mod back_end_link;
 pub mod bind;
 pub mod cert_check;
 pub mod context;
@@ -16,6 +17,7 @@ pub mod memory;
 pub mod protolog;
 pub mod proxy_auth;
 pub mod relay;
+pub mod routes;
 pub mod sasl;
 pub mod scratch;
 pub mod spare_link;

@@ -10,6 +10,15 @@
 //! back end  -> HMAC(key, "back-end" nonce_b nonce_f)        then its greeting
 //! ```
 //!
+//! Between servers (a back end with an address, `Setup -Address`) the
+//! connection is TLS first, and both proofs also cover the TLS session's
+//! exported keying material (RFC 5705), so a proof is good for that TLS
+//! session only: whoever sits between the two ends (terminating TLS on
+//! each side) cannot pass it on, and certificates need no checking. With
+//! the directory on PostgreSQL the key is the organization's (every
+//! server's front ends prove the same one to every server's back ends),
+//! kept in the directory; a SQLite store keeps its own file.
+//!
 //! The key never crosses the wire, a recorded proof is useless on the next
 //! connection (fresh nonces), and the front end checks the back end's proof
 //! before it sends the client's credentials, so a process that took the
@@ -29,6 +38,12 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use crate::store::private;
 
 pub const KEY_FILE: &str = "proxy.key";
+/// The organization's proxy key in the directory on PostgreSQL.
+const KEY_SECRET: &str = "proxy-key";
+/// RFC 5705's label for the keying material a TLS proof covers.
+pub const EXPORTER_LABEL: &[u8] = b"EXPORTER-mailsh-proxy";
+/// How many bytes of it.
+pub const BINDING_LEN: usize = 32;
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 32;
 const HELLO: &str = "MAILSH-PROXY 1 ";
@@ -99,27 +114,52 @@ impl ProxyKey {
         ProxyKey { key: hmac::Key::new(hmac::HMAC_SHA256, bytes) }
     }
 
-    fn tag(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8]) -> hmac::Tag {
+    /// The key of the organization `store` belongs to: the directory's on
+    /// PostgreSQL (made by the first server that needs it), else the file
+    /// in `state_dir`.
+    pub fn for_store(store: &mut crate::store::Store, state_dir: &Path) -> io::Result<ProxyKey> {
+        let made = || {
+            let mut secret = [0u8; KEY_LEN];
+            crate::store::fill_random(&mut secret);
+            hex(&secret)
+        };
+        match store.organization_secret(KEY_SECRET, made).map_err(io::Error::other)? {
+            None => ProxyKey::load_or_create(state_dir),
+            Some(text) => match unhex(&text).filter(|b| b.len() == KEY_LEN) {
+                Some(bytes) => Ok(ProxyKey::from_bytes(&bytes)),
+                None => Err(io::Error::new(io::ErrorKind::InvalidData, "the directory's proxy key is damaged")),
+            },
+        }
+    }
+
+    fn tag(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8], binding: &[u8]) -> hmac::Tag {
         let mut ctx = hmac::Context::with_key(&self.key);
         ctx.update(side);
         ctx.update(nonce_b);
         ctx.update(nonce_f);
+        ctx.update(binding);
         ctx.sign()
     }
 
-    fn verify(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8], proof: &[u8]) -> bool {
-        let mut message = Vec::with_capacity(side.len() + 2 * NONCE_LEN);
+    fn verify(&self, side: &[u8], nonce_b: &[u8], nonce_f: &[u8], binding: &[u8], proof: &[u8]) -> bool {
+        let mut message = Vec::with_capacity(side.len() + 2 * NONCE_LEN + binding.len());
         message.extend_from_slice(side);
         message.extend_from_slice(nonce_b);
         message.extend_from_slice(nonce_f);
+        message.extend_from_slice(binding);
         // Constant-time comparison.
         hmac::verify(&self.key, &message, proof).is_ok()
     }
 }
 
 /// The back end's side: challenge, check the proof, prove itself. The
-/// caller bounds it in time (`PROOF_DEADLINE`).
-pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &ProxyKey) -> Result<(), HandshakeError> {
+/// caller bounds it in time (`PROOF_DEADLINE`). `binding`: the TLS
+/// session's exported keying material, or empty on loopback.
+pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    key: &ProxyKey,
+    binding: &[u8],
+) -> Result<(), HandshakeError> {
     let mut nonce_b = [0u8; NONCE_LEN];
     crate::store::fill_random(&mut nonce_b);
     stream.write_all(format!("{HELLO}{}\r\n", hex(&nonce_b)).as_bytes()).await?;
@@ -131,18 +171,22 @@ pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &Prox
     else {
         return Err(HandshakeError::NotProven);
     };
-    if nonce_f.len() != NONCE_LEN || !key.verify(b"front-end", &nonce_b, &nonce_f, &proof) {
+    if nonce_f.len() != NONCE_LEN || !key.verify(b"front-end", &nonce_b, &nonce_f, binding, &proof) {
         return Err(HandshakeError::NotProven);
     }
-    let mine = key.tag(b"back-end", &nonce_b, &nonce_f);
+    let mine = key.tag(b"back-end", &nonce_b, &nonce_f, binding);
     stream.write_all(format!("{}\r\n", hex(mine.as_ref())).as_bytes()).await?;
     stream.flush().await?;
     Ok(())
 }
 
 /// The front end's side: answer the challenge and check the back end's
-/// proof before anything else is sent.
-pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &ProxyKey) -> Result<(), HandshakeError> {
+/// proof before anything else is sent. `binding` as for `admit`.
+pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    key: &ProxyKey,
+    binding: &[u8],
+) -> Result<(), HandshakeError> {
     let line = read_line(stream, HELLO_LINE).await?;
     let nonce_b = std::str::from_utf8(&line)
         .ok()
@@ -152,12 +196,12 @@ pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, key: &Prox
         .ok_or(HandshakeError::NotProven)?;
     let mut nonce_f = [0u8; NONCE_LEN];
     crate::store::fill_random(&mut nonce_f);
-    let proof = key.tag(b"front-end", &nonce_b, &nonce_f);
+    let proof = key.tag(b"front-end", &nonce_b, &nonce_f, binding);
     stream.write_all(format!("{} {}\r\n", hex(&nonce_f), hex(proof.as_ref())).as_bytes()).await?;
     stream.flush().await?;
     let answer = read_line(stream, BACK_LINE).await?;
     let theirs = std::str::from_utf8(&answer).ok().and_then(unhex).ok_or(HandshakeError::NotProven)?;
-    if key.verify(b"back-end", &nonce_b, &nonce_f, &theirs) { Ok(()) } else { Err(HandshakeError::NotProven) }
+    if key.verify(b"back-end", &nonce_b, &nonce_f, binding, &theirs) { Ok(()) } else { Err(HandshakeError::NotProven) }
 }
 
 /// One line of at most `len` bytes (its CRLF included), returned without
@@ -208,11 +252,11 @@ mod tests {
         let same = ProxyKey::from_bytes(&[7; 32]);
         let (mut fe, mut be) = tokio::io::duplex(1024);
         let back = tokio::spawn(async move {
-            admit(&mut be, &same).await.expect("the front end proved the key");
+            admit(&mut be, &same, b"").await.expect("the front end proved the key");
             be.write_all(b"* OK greeting\r\n").await.expect("greeting");
             be
         });
-        prove(&mut fe, &key).await.expect("the back end proved the key");
+        prove(&mut fe, &key, b"").await.expect("the back end proved the key");
         let mut greeting = [0u8; 15];
         fe.read_exact(&mut greeting).await.expect("read");
         assert_eq!(&greeting, b"* OK greeting\r\n");
@@ -225,16 +269,33 @@ mod tests {
         let other = ProxyKey::from_bytes(&[8; 32]);
         // A client speaking IMAP at the back-end port.
         let (mut client, mut be) = tokio::io::duplex(1024);
-        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32])).await });
+        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32]), b"").await });
         let mut hello = vec![0u8; HELLO.len()];
         client.read_exact(&mut hello).await.expect("challenge");
         client.write_all(b"a LOGIN bob@contoso.com P@ssw0rd!\r\n").await.expect("write");
         assert!(matches!(back.await.expect("joined"), Err(HandshakeError::NotProven)));
         // A front end with another store's key.
         let (mut fe, mut be) = tokio::io::duplex(1024);
-        let back = tokio::spawn(async move { admit(&mut be, &other).await });
-        assert!(prove(&mut fe, &key).await.is_err());
+        let back = tokio::spawn(async move { admit(&mut be, &other, b"").await });
+        assert!(prove(&mut fe, &key, b"").await.is_err());
         assert!(matches!(back.await.expect("joined"), Err(HandshakeError::NotProven)));
+    }
+
+    /// Whoever sits between two servers terminates TLS on each side, so
+    /// each side exports other keying material: the proof of one session
+    /// does not hold in the other, and neither end goes on.
+    #[tokio::test]
+    async fn a_proof_is_good_for_its_own_tls_session_only() {
+        let key = ProxyKey::from_bytes(&[7; 32]);
+        let (mut fe, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32]), &[1; 32]).await });
+        assert!(prove(&mut fe, &key, &[2; 32]).await.is_err());
+        assert!(matches!(back.await.expect("joined"), Err(HandshakeError::NotProven)));
+        // The same session on both ends: proven.
+        let (mut fe, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32]), &[3; 32]).await });
+        prove(&mut fe, &key, &[3; 32]).await.expect("proven");
+        back.await.expect("joined").expect("proven");
     }
 
     #[test]
@@ -245,7 +306,7 @@ mod tests {
         let a = ProxyKey::load_or_create(&state).expect("created");
         let b = ProxyKey::load_or_create(&state).expect("read back");
         let nonce = [1u8; NONCE_LEN];
-        assert_eq!(a.tag(b"x", &nonce, &nonce).as_ref(), b.tag(b"x", &nonce, &nonce).as_ref());
+        assert_eq!(a.tag(b"x", &nonce, &nonce, b"").as_ref(), b.tag(b"x", &nonce, &nonce, b"").as_ref());
         let mode = std::fs::metadata(state.join(KEY_FILE)).expect("file").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }

@@ -9,16 +9,9 @@ use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
-use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-use super::proxy_auth::{self, HandshakeError, ProxyKey};
 use super::scratch;
-
-/// How long a front end waits for its back end to accept the connection.
-pub const BACKEND_CONNECT: Duration = Duration::from_secs(5);
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
 /// Why a front end could not hand a logged-on client to its back end.
 #[derive(Debug, thiserror::Error)]
@@ -37,29 +30,6 @@ impl From<io::Error> for BackEndError {
     fn from(e: io::Error) -> BackEndError {
         BackEndError::Unreachable(e.to_string())
     }
-}
-
-/// Connects to the back end on 127.0.0.1:ProxyTargetPort and proves to it
-/// that this is the store's front end, checking that it is the store's
-/// back end (`proxy_auth`) before the client's credentials are sent. Each
-/// protocol then logs on there its own way, with those credentials.
-pub async fn connect_back_end(proxy_target_port: i64, key: &ProxyKey) -> Result<TcpStream, BackEndError> {
-    let port = u16::try_from(proxy_target_port)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "ProxyTargetPort is not a port"))?;
-    let handshake = async {
-        let mut tcp = TcpStream::connect(super::bind::loopback(port)).await?;
-        let _ = tcp.set_nodelay(true);
-        proxy_auth::prove(&mut tcp, key).await.map_err(|e| match e {
-            HandshakeError::Io(e) => BackEndError::from(e),
-            HandshakeError::NotProven => {
-                BackEndError::Unreachable(format!("what listens on port {port} is not this store's back end"))
-            }
-        })?;
-        Ok(tcp)
-    };
-    tokio::time::timeout(BACKEND_CONNECT, handshake)
-        .await
-        .map_err(|_| BackEndError::Unreachable("the back end did not answer".into()))?
 }
 
 /// What the client is told when the front end stops mid-session (IMAP4's

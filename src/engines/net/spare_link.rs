@@ -16,25 +16,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpStream;
-
+use super::back_end_link::{self, BackEndStream, BackEndTarget};
 use super::proxy_auth::ProxyKey;
-use super::relay::{self, BackEndError};
+use super::relay::BackEndError;
 
 pub struct SpareLink {
-    proxy_target_port: i64,
+    target: BackEndTarget,
     key: Arc<ProxyKey>,
     max_age: Duration,
-    slot: Mutex<Option<(TcpStream, Instant)>>,
+    slot: Mutex<Option<(BackEndStream, Instant)>>,
     filling: AtomicBool,
 }
 
 impl SpareLink {
     /// `back_end_preauth_timeout`: how long the back end keeps a connection
     /// that has not logged on.
-    pub fn new(proxy_target_port: i64, key: Arc<ProxyKey>, back_end_preauth_timeout: Duration) -> SpareLink {
+    pub fn new(target: BackEndTarget, key: Arc<ProxyKey>, back_end_preauth_timeout: Duration) -> SpareLink {
         SpareLink {
-            proxy_target_port,
+            target,
             key,
             max_age: back_end_preauth_timeout / 2,
             slot: Mutex::new(None),
@@ -46,7 +45,7 @@ impl SpareLink {
     /// a fresh one; when a spare turns out closed, once more on a fresh one.
     pub async fn log_on<T, F, Fut>(self: &Arc<Self>, log_on: F) -> Result<T, BackEndError>
     where
-        F: Fn(TcpStream) -> Fut,
+        F: Fn(BackEndStream) -> Fut,
         Fut: Future<Output = Result<T, BackEndError>>,
     {
         if let Some(tcp) = self.take() {
@@ -55,11 +54,21 @@ impl SpareLink {
                 done => return done,
             }
         }
-        log_on(relay::connect_back_end(self.proxy_target_port, &self.key).await?).await
+        log_on(back_end_link::connect(&self.target, &self.key).await?).await
+    }
+
+    /// The key this front end proves to every back end.
+    pub fn key(&self) -> &Arc<ProxyKey> {
+        &self.key
+    }
+
+    /// Where this server's own back end is.
+    pub fn target(&self) -> &BackEndTarget {
+        &self.target
     }
 
     /// The spare, if there is one young enough; starts making the next.
-    fn take(self: &Arc<Self>) -> Option<TcpStream> {
+    fn take(self: &Arc<Self>) -> Option<BackEndStream> {
         let spare = self.slot.lock().unwrap_or_else(|p| p.into_inner()).take();
         self.refill();
         spare.filter(|(_, made)| made.elapsed() < self.max_age).map(|(tcp, _)| tcp)
@@ -73,7 +82,7 @@ impl SpareLink {
         tokio::spawn(async move {
             // A back end that is down leaves no spare; the next logon
             // connects itself (and says why it cannot).
-            if let Ok(tcp) = relay::connect_back_end(me.proxy_target_port, &me.key).await {
+            if let Ok(tcp) = back_end_link::connect(&me.target, &me.key).await {
                 *me.slot.lock().unwrap_or_else(|p| p.into_inner()) = Some((tcp, Instant::now()));
             }
             me.filling.store(false, Ordering::Release);
@@ -99,7 +108,7 @@ mod tests {
             while let Ok((mut tcp, _)) = listener.accept().await {
                 let n = seen.fetch_add(1, Ordering::SeqCst) + 1;
                 tokio::spawn(async move {
-                    proxy_auth::admit(&mut tcp, &ProxyKey::from_bytes(&key)).await.expect("proven");
+                    proxy_auth::admit(&mut tcp, &ProxyKey::from_bytes(&key), b"").await.expect("proven");
                     tcp.write_all(format!("greeting {n}\n").as_bytes()).await.expect("greet");
                     let mut rest = Vec::new();
                     let _ = tcp.read_to_end(&mut rest).await;
@@ -109,7 +118,7 @@ mod tests {
         (port, count)
     }
 
-    async fn greeting(mut tcp: TcpStream) -> Result<String, BackEndError> {
+    async fn greeting(mut tcp: BackEndStream) -> Result<String, BackEndError> {
         let mut buf = [0u8; 64];
         let n = tcp.read(&mut buf).await?;
         if n == 0 {
@@ -122,7 +131,7 @@ mod tests {
     async fn a_logon_takes_the_connection_made_ahead_and_another_is_made() {
         let (port, count) = back_end([3; 32]).await;
         let key = Arc::new(ProxyKey::from_bytes(&[3; 32]));
-        let spare = Arc::new(SpareLink::new(i64::from(port), key, Duration::from_secs(60)));
+        let spare = Arc::new(SpareLink::new(BackEndTarget::loopback(port), key, Duration::from_secs(60)));
         // No spare yet: the first logon connects itself, and one is made.
         let first = spare.log_on(greeting).await.expect("logged on");
         while spare.slot.lock().expect("slot").is_none() {
@@ -140,7 +149,7 @@ mod tests {
     async fn a_spare_too_old_is_not_used() {
         let (port, _count) = back_end([4; 32]).await;
         let key = Arc::new(ProxyKey::from_bytes(&[4; 32]));
-        let spare = Arc::new(SpareLink::new(i64::from(port), key, Duration::ZERO));
+        let spare = Arc::new(SpareLink::new(BackEndTarget::loopback(port), key, Duration::ZERO));
         spare.log_on(greeting).await.expect("logged on");
         while spare.slot.lock().expect("slot").is_none() {
             tokio::task::yield_now().await;

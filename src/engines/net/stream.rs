@@ -29,6 +29,15 @@ impl ServerStream {
         }
     }
 
+    /// The TLS session's exported keying material for `label` (RFC 5705),
+    /// what a proof between servers is bound to; None in plain text.
+    pub fn exported<const N: usize>(&self, label: &[u8]) -> Option<[u8; N]> {
+        match self {
+            ServerStream::Plain(_) => None,
+            ServerStream::Tls(t) => t.get_ref().1.export_keying_material([0u8; N], label, None).ok(),
+        }
+    }
+
     pub fn peer_addr(&self) -> io::Result<std::net::SocketAddr> {
         self.tcp().peer_addr()
     }

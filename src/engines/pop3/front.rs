@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::engines::net::back_end_link::{self, BackEndStream};
+use crate::engines::net::routes::Route;
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
 
 use super::commands::auth::{Policy, Step, next_step};
 use super::conn::{Input, Pop3Conn};
@@ -95,7 +96,7 @@ impl FrontEnd {
                     continue;
                 }
             };
-            match self.log_on_backend(&user, &password).await {
+            match self.log_on_backend(&mailbox, &user, &password).await {
                 Ok(backend) => {
                     conn.pre_auth.logged_on();
                     conn.note(Event::Info, &format!("{user} logged on; relaying to the back end"));
@@ -147,16 +148,33 @@ impl FrontEnd {
         }
     }
 
-    /// Logs on to 127.0.0.1:ProxyTargetPort with the same credentials, on
-    /// the connection made ahead (`spare_link`) or a fresh one; returns the
-    /// connection ready to relay.
-    async fn log_on_backend(&self, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
-        self.ctx.back_end.log_on(|tcp| log_on_with(tcp, user, password)).await
+    /// Logs on with the same credentials to the back end of the server
+    /// holding the mailbox's database: this server's on the connection made
+    /// ahead (`spare_link`) or a fresh one, another's at its address;
+    /// returns the connection ready to relay.
+    async fn log_on_backend(
+        &self,
+        mailbox: &crate::store::Mailbox,
+        user: &str,
+        password: &str,
+    ) -> Result<LineReader<BackEndStream>, BackEndError> {
+        match self.ctx.routes.route(&self.ctx.auth, mailbox).await {
+            Route::Own => self.ctx.back_end.log_on(|tcp| log_on_with(tcp, user, password)).await,
+            Route::To(target, _) => {
+                let link = back_end_link::connect(&target, self.ctx.back_end.key()).await?;
+                log_on_with(link, user, password).await
+            }
+            Route::Nowhere(why) => Err(BackEndError::Unreachable(why)),
+        }
     }
 }
 
 /// The greeting, then AUTH PLAIN with the client's credentials.
-async fn log_on_with(tcp: TcpStream, user: &str, password: &str) -> Result<LineReader<TcpStream>, BackEndError> {
+async fn log_on_with(
+    tcp: BackEndStream,
+    user: &str,
+    password: &str,
+) -> Result<LineReader<BackEndStream>, BackEndError> {
     let mut backend = LineReader::new(tcp);
     backend_reply(&mut backend).await?.map_err(|line| BackEndError::Unreachable(format!("greeting: {line}")))?;
     let command = format!("AUTH PLAIN {}\r\n", sasl::encode_plain(user, password));
@@ -175,7 +193,7 @@ async fn log_on_with(tcp: TcpStream, user: &str, password: &str) -> Result<LineR
 
 /// The back end's next status line: `Ok(Ok(()))` for +OK, `Ok(Err(line))`
 /// for anything else it answered.
-async fn backend_reply(backend: &mut LineReader<TcpStream>) -> Result<Result<(), String>, BackEndError> {
+async fn backend_reply(backend: &mut LineReader<BackEndStream>) -> Result<Result<(), String>, BackEndError> {
     match tokio::time::timeout(BACKEND_REPLY, backend.read_line(4096)).await {
         Ok(Ok(l)) if l.starts_with(b"+OK") => Ok(Ok(())),
         Ok(Ok(l)) => Ok(Err(String::from_utf8_lossy(&l).into_owned())),

@@ -42,7 +42,7 @@ async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8])
     let target = target(to)?;
     let mut tcp = tokio::time::timeout(CONNECT, TcpStream::connect(target)).await.map_err(std::io::Error::other)??;
     tcp.set_nodelay(true)?;
-    tokio::time::timeout(CONNECT, proxy_auth::prove(&mut tcp, &to.key))
+    tokio::time::timeout(CONNECT, proxy_auth::prove(&mut tcp, &to.key, b""))
         .await
         .map_err(std::io::Error::other)?
         .map_err(std::io::Error::other)?;

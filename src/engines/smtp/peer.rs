@@ -274,17 +274,7 @@ fn build_validating(validation: Validation) -> Option<Arc<ClientConfig>> {
 /// handshake's signatures checked. None if rustls cannot be set up (then
 /// the session stays in plain text, as with a smart host without TLS).
 fn opportunistic() -> Option<Arc<ClientConfig>> {
-    static CONFIG: OnceLock<Option<Arc<ClientConfig>>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let verifier = Arc::new(CertCheck::any(&provider));
-            ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map(|b| Arc::new(b.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth()))
-                .ok()
-        })
-        .clone()
+    crate::engines::net::cert_check::client_accepting_any()
 }
 
 #[cfg(test)]

@@ -232,4 +232,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mailbox_by_database ON mailbox (database_guid);
     ALTER TABLE exchange_server ADD COLUMN first_database_made boolean NOT NULL DEFAULT false;
     "#,
+    // A server's address (SQLite's migration 16), and the organization's
+    // secrets: the key every server's front ends prove to every server's
+    // back ends (`engines::net::proxy_auth`), made on first use.
+    r#"
+    ALTER TABLE exchange_server ADD COLUMN address text;
+    CREATE TABLE organization_secret (
+        name    text PRIMARY KEY,
+        value   text NOT NULL
+    );
+    "#,
 ];

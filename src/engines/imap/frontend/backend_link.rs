@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
+use crate::engines::net::back_end_link::{self, BackEndStream, BackEndTarget};
+use crate::engines::net::proxy_auth::ProxyKey;
 use crate::engines::net::relay::BackEndError;
 use crate::engines::net::sasl;
 use crate::engines::net::spare_link::SpareLink;
@@ -17,17 +18,27 @@ use crate::engines::net::spare_link::SpareLink;
 const BACKEND_REPLY: Duration = Duration::from_secs(30);
 
 pub struct BackendLink {
-    pub stream: BufReader<TcpStream>,
+    pub stream: BufReader<BackEndStream>,
 }
 
 impl BackendLink {
-    /// Logs on to the back end with the client's credentials, on the
-    /// connection made ahead (`spare_link`) or a fresh one.
+    /// Logs on to this server's back end with the client's credentials, on
+    /// the connection made ahead (`spare_link`) or a fresh one.
     pub async fn open(back_end: &Arc<SpareLink>, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
         back_end.log_on(|tcp| BackendLink::log_on(tcp, user, password)).await
     }
 
-    async fn log_on(tcp: TcpStream, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
+    /// Logs on to another server's back end, on a connection made now.
+    pub async fn open_at(
+        target: &BackEndTarget,
+        key: &ProxyKey,
+        user: &str,
+        password: &str,
+    ) -> Result<BackendLink, BackEndError> {
+        BackendLink::log_on(back_end_link::connect(target, key).await?, user, password).await
+    }
+
+    async fn log_on(tcp: BackEndStream, user: &str, password: &str) -> Result<BackendLink, BackEndError> {
         let mut stream = BufReader::new(tcp);
         let greeting = read_line(&mut stream).await?;
         if !greeting.starts_with("* OK") {
@@ -52,7 +63,7 @@ impl BackendLink {
     }
 }
 
-async fn read_line(stream: &mut BufReader<TcpStream>) -> Result<String, BackEndError> {
+async fn read_line(stream: &mut BufReader<BackEndStream>) -> Result<String, BackEndError> {
     let mut line = String::new();
     match tokio::time::timeout(BACKEND_REPLY, stream.read_line(&mut line)).await {
         Ok(Ok(n)) if n > 0 => Ok(line),

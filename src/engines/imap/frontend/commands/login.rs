@@ -11,6 +11,7 @@ use super::super::session::{PreAuthSession, Step};
 use crate::engines::imap::{capability, texts};
 use crate::engines::net::protolog::Event;
 use crate::engines::net::relay::BackEndError;
+use crate::engines::net::routes::Route;
 use crate::engines::net::{Caller, LoginOutcome, ServerStream, USER_SLOT_GRACE};
 
 /// Failed logins on one connection before it is closed.
@@ -64,7 +65,13 @@ pub async fn log_in(
             return Ok(Step::Continue);
         }
     };
-    match BackendLink::open(&ctx.back_end, user, pass).await {
+    // The back end of the server holding the mailbox's database.
+    let link = match ctx.routes.route(&ctx.auth, &mailbox).await {
+        Route::Own => BackendLink::open(&ctx.back_end, user, pass).await,
+        Route::To(target, _) => BackendLink::open_at(&target, ctx.back_end.key(), user, pass).await,
+        Route::Nowhere(why) => Err(BackEndError::Unreachable(why)),
+    };
+    match link {
         Ok(link) => {
             // The capabilities change with login (RFC 3501 7.1).
             let text = format!(

@@ -1,0 +1,192 @@
+//! Three servers on one directory, on loopback addresses of their own:
+//! CAS01 (Client Access, 127.0.0.2), MBX01 (Mailbox, 127.0.0.3) and MBX02
+//! (Mailbox, 127.0.0.4). Users of each Mailbox server log on through
+//! CAS01's front ends and read their own mail; CAS01 relays each to the
+//! back end of the server holding the user's database, over TLS; a server
+//! whose back end is stopped leaves its users authenticated but not
+//! connected while the others are served; nobody but a front end of the
+//! organization gets through a back end.
+
+use std::process::{Command, Stdio};
+
+use super::Dir;
+use crate::support::{Run, free_port};
+
+fn setup(d: &Dir, args: &[&str]) {
+    let o = d.command().arg("-Setup").args(args).stdin(Stdio::null()).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn on(d: &Dir, server: &str, text: &str) -> Run {
+    let o = d
+        .command()
+        .args(["-ServerName", server, "-NonInteractive", "-Command", text])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run::from(o)
+}
+
+fn ok_on(d: &Dir, server: &str, text: &str) -> String {
+    let r = on(d, server, text);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{server}: {text}\n{}", r.stdout);
+    r.stdout
+}
+
+/// Stops what the test started on each server, passed or not.
+struct Started<'a>(&'a Dir, Vec<(&'static str, &'static str)>);
+
+impl Drop for Started<'_> {
+    fn drop(&mut self) {
+        for (server, services) in self.1.iter().rev() {
+            let _ = on(self.0, server, &format!("Stop-Service {services}"));
+        }
+    }
+}
+
+fn python(script: &str, imap: u16, pop: u16, proxy: u16) -> String {
+    let o = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("IMAP_PORT", imap.to_string())
+        .env("POP_PORT", pop.to_string())
+        .env("PROXY_PORT", proxy.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// John (MBX01) and Ann (MBX02) each append over IMAP through CAS01 and
+/// count what they see; Ann reads hers over POP3.
+const BOTH_THROUGH_CAS01: &str = r#"
+import imaplib, os, poplib
+for user, subject in (('john@contoso.com', 'for John'), ('ann@contoso.com', 'for Ann')):
+    m = imaplib.IMAP4('127.0.0.2', int(os.environ['IMAP_PORT']))
+    m.login(user, 'P@ssw0rd1')
+    m.append('INBOX', None, None, ('Subject: %s\r\n\r\nhello\r\n' % subject).encode())
+    m.select('INBOX')
+    typ, data = m.fetch('1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+    print(user, [d[1].decode().strip() for d in data if isinstance(d, tuple)])
+    m.logout()
+p = poplib.POP3('127.0.0.2', int(os.environ['POP_PORT']))
+p.user('ann@contoso.com')
+p.pass_('P@ssw0rd1')
+print('pop3', p.stat()[0])
+p.quit()
+"#;
+
+/// Ann's logon while MBX02's IMAP4 back end is stopped, then John's.
+const ANN_THEN_JOHN: &str = r#"
+import imaplib, os
+m = imaplib.IMAP4('127.0.0.2', int(os.environ['IMAP_PORT']))
+try:
+    m.login('ann@contoso.com', 'P@ssw0rd1')
+except imaplib.IMAP4.error as e:
+    print('ann login:', e)
+try:
+    m.noop()
+except imaplib.IMAP4.error as e:
+    print('ann noop:', e)
+j = imaplib.IMAP4('127.0.0.2', int(os.environ['IMAP_PORT']))
+j.login('john@contoso.com', 'P@ssw0rd1')
+print('john', j.select('INBOX')[1][0].decode())
+"#;
+
+/// A client at MBX01's back end: in plain text it gets TLS's alert and
+/// nothing of IMAP; over TLS it is challenged, and its IMAP is refused.
+const STRANGER_AT_THE_BACK_END: &str = r#"
+import os, socket, ssl
+port = int(os.environ['PROXY_PORT'])
+plain = socket.create_connection(('127.0.0.3', port), timeout=10)
+plain.sendall(b'a LOGIN john@contoso.com P@ssw0rd1\r\n')
+try:
+    data = plain.recv(4096)
+    print('plain:', 'a TLS alert' if data[:1] == b'\x15' else data)
+except (ConnectionResetError, socket.timeout) as e:
+    print('plain:', type(e).__name__)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+tls = ctx.wrap_socket(socket.create_connection(('127.0.0.3', port), timeout=10), server_hostname='mbx01')
+f = tls.makefile('rb')
+print('tls:', f.readline()[:15])
+tls.sendall(b'a LOGIN john@contoso.com P@ssw0rd1\r\n')
+print('tls:', f.readline().strip())
+print('tls:', f.readline())
+"#;
+
+#[test]
+fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_database() {
+    let d = Dir::postgres_with_services();
+    setup(&d, &["-Mode", "Install", "-Roles", "ClientAccess", "-ServerName", "CAS01", "-Address", "127.0.0.2"]);
+    setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX01", "-Address", "127.0.0.3"]);
+    setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX02", "-Address", "127.0.0.4"]);
+    let password = "(ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)";
+    ok_on(
+        &d,
+        "CAS01",
+        &format!(
+            "New-Mailbox -Name John -Alias john -Database (Get-MailboxDatabase -Server MBX01).Name -Password {password} | Out-Null
+             New-Mailbox -Name Ann -Alias ann -Database (Get-MailboxDatabase -Server MBX02).Name -Password {password} | Out-Null"
+        ),
+    );
+    assert_eq!(ok_on(&d, "CAS01", "(Get-Mailbox john).ServerName; (Get-Mailbox ann).ServerName"), "mbx01\nmbx02\n");
+    // Each server runs the services of its roles.
+    let r = on(&d, "CAS01", "Get-Service MSExchangeIMAP4BE");
+    assert!(
+        r.stderr.starts_with("Get-Service : Cannot find any service with service name 'MSExchangeIMAP4BE'."),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        ok_on(&d, "MBX01", "(Get-Service MSExchange*).Name -join ','"),
+        "MSExchangeIMAP4BE,MSExchangePOP3BE,MSExchangeTransport\n"
+    );
+
+    let [imap, imaps, pop, pops, proxy_imap, proxy_pop] = [(); 6].map(|_| free_port());
+    ok_on(
+        &d,
+        "CAS01",
+        &format!(
+            "Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.2:{imap} -SSLBindings 127.0.0.2:{imaps} -LoginType PlainTextLogin -WarningAction SilentlyContinue
+             Set-PopSettings -UnencryptedOrTLSBindings 127.0.0.2:{pop} -SSLBindings 127.0.0.2:{pops} -LoginType PlainTextLogin -WarningAction SilentlyContinue
+             # Both Mailbox servers' back ends on the same ports, each at its own address.
+             foreach ($s in 'MBX01', 'MBX02') {{
+                 Set-ImapSettings -Server $s -ProxyTargetPort {proxy_imap} -WarningAction SilentlyContinue
+                 Set-PopSettings -Server $s -ProxyTargetPort {proxy_pop} -WarningAction SilentlyContinue
+             }}"
+        ),
+    );
+    let mut started = Started(&d, Vec::new());
+    for (server, services) in [
+        ("MBX01", "MSExchangeIMAP4BE,MSExchangePOP3BE"),
+        ("MBX02", "MSExchangeIMAP4BE,MSExchangePOP3BE"),
+        ("CAS01", "MSExchangeIMAP4,MSExchangePOP3"),
+    ] {
+        ok_on(&d, server, &format!("Start-Service {services}"));
+        started.1.push((server, services));
+    }
+
+    // Each user reads their own mail, held by their own server.
+    assert_eq!(
+        python(BOTH_THROUGH_CAS01, imap, pop, proxy_imap),
+        "john@contoso.com ['Subject: for John']\nann@contoso.com ['Subject: for Ann']\npop3 1\n"
+    );
+    let data = d.data_home.as_ref().unwrap().join("mailsh");
+    assert!(data.join("mbx01/mail.db").is_file() && data.join("mbx02/mail.db").is_file());
+    assert!(!data.join("cas01/mail.db").exists(), "a Client Access server holds no mail");
+
+    // MBX02's IMAP4 back end stopped: its users are authenticated but not
+    // connected; MBX01's are served.
+    ok_on(&d, "MBX02", "Stop-Service MSExchangeIMAP4BE");
+    assert_eq!(
+        python(ANN_THEN_JOHN, imap, pop, proxy_imap),
+        "ann login: b'LOGIN failed.'\nann noop: NOOP command error: BAD [b'User is authenticated but not connected.']\njohn 1\n"
+    );
+
+    // Nobody but the organization's front ends gets through a back end.
+    assert_eq!(
+        python(STRANGER_AT_THE_BACK_END, imap, pop, proxy_imap),
+        "plain: a TLS alert\ntls: b'MAILSH-PROXY 1 '\ntls: b'* BYE Connection refused: this port serves the IMAP4 front end only.'\ntls: b''\n"
+    );
+}
