@@ -72,6 +72,7 @@ mod select_string;
 mod send_connector;
 mod send_mail;
 mod service;
+mod service_remote;
 mod shown;
 mod sleep;
 mod snapin;

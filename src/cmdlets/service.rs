@@ -40,8 +40,12 @@ pub fn definitions() -> Vec<CmdletDef> {
         .synopsis("Shows the Exchange mail services and whether they run.")
         .param(name().help("Service names; wildcards accepted (MSExchange*)."))
         .param(Param::new("DisplayName", T::Strings))
+        .param(Param::new("ComputerName", T::Strings).aliases(&["Cn"]).help(
+            "Servers of the organization (name or FQDN; . or localhost for this one): another server's services as its supervisors published them in the directory.",
+        ))
         .examples_not_self_contained()
-        .example("The IMAP4 and POP3 services", "Get-Service MSExchange*", "");
+        .example("The IMAP4 and POP3 services", "Get-Service MSExchange*", "")
+        .example("Another server's", "Get-Service MSExchange* -ComputerName MBX01", "");
     let start = Signature::build("Start-Service")
         .aliases(&["sasv"])
         .class("Microsoft.PowerShell.Commands.StartServiceCommand")
@@ -115,7 +119,12 @@ pub fn long_name(s: Service) -> String {
 pub fn service_object(cx: &mut Session, s: Service) -> Result<Value> {
     let status = service_control(cx).status(s);
     let startup = cx.store()?.startup_type(s.name()).map_err(store_err)?;
-    Ok(object(
+    Ok(service_value(s, status, startup, "."))
+}
+
+/// A ServiceController of `machine` ("." for this computer).
+pub fn service_value(s: Service, status: ServiceStatus, startup: StartupType, machine: &str) -> Value {
+    object(
         SERVICE,
         vec![
             ("Status", Value::str(status.name())),
@@ -129,9 +138,9 @@ pub fn service_object(cx: &mut Session, s: Service) -> Result<Value> {
             ("DependentServices", Value::array(vec![])),
             ("ServicesDependedOn", Value::array(vec![])),
             ("ServiceType", Value::str("Win32OwnProcess")),
-            ("MachineName", Value::str(".")),
+            ("MachineName", Value::str(machine)),
         ],
-    ))
+    )
 }
 
 fn not_found(name: &str) -> ErrorRecord {
@@ -177,6 +186,12 @@ pub fn installed(cx: &mut Session) -> Vec<Service> {
 /// ServiceController object down the pipeline. Misses are reported and
 /// skipped, as PowerShell does.
 fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service> {
+    let here = installed(cx);
+    select_among(args, input, cx, &here)
+}
+
+/// `selected` among the services `here` (this server's, or another's).
+pub fn select_among(args: &Args, input: Option<&Value>, cx: &mut Session, here: &[Service]) -> Vec<Service> {
     let mut out: Vec<Service> = Vec::new();
     let mut push = |s: Service| {
         if !out.contains(&s) {
@@ -189,7 +204,6 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
         None => args.strings("Name"),
     };
     let mut missing = Vec::new();
-    let here = installed(cx);
     if let Some(names) = names {
         for n in names {
             let hits: Vec<Service> = here.iter().copied().filter(|s| wildcard_match(&n, s.name(), false)).collect();
@@ -228,6 +242,24 @@ fn selected(args: &Args, input: Option<&Value>, cx: &mut Session) -> Vec<Service
 
 fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
     services_ready(cx)?;
+    if let Some(computers) = args.strings("ComputerName") {
+        for computer in computers {
+            match super::service_remote::Remote::open(cx, &computer)? {
+                Some(remote) => {
+                    for s in select_among(args, input, cx, &remote.installed) {
+                        out.emit(cx, remote.object(s, &computer))?;
+                    }
+                }
+                None => local_services(args, input, cx, out, &computer)?,
+            }
+        }
+        return Ok(());
+    }
+    local_services(args, input, cx, out, ".")
+}
+
+/// This server's services, named as `machine`.
+fn local_services(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut Output, machine: &str) -> Result<()> {
     for s in selected(args, input, cx) {
         // A service whose engine keeps crashing is StartPending, and says
         // why in a warning (the table keeps Get-Service's columns).
@@ -240,8 +272,9 @@ fn get_service(args: &Args, input: Option<&Value>, cx: &mut Session, out: &mut O
                 r.log.display()
             ));
         }
-        let v = service_object(cx, s)?;
-        out.emit(cx, v)?;
+        let status = service_control(cx).status(s);
+        let startup = cx.store()?.startup_type(s.name()).map_err(store_err)?;
+        out.emit(cx, service_value(s, status, startup, machine))?;
     }
     Ok(())
 }

@@ -20,6 +20,7 @@ mod control;
 mod engine_process;
 mod error;
 mod procs;
+pub mod publish;
 mod state;
 mod supervisor;
 

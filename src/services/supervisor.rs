@@ -49,14 +49,24 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
     // SAFETY: a new session, so the shell's terminal and its signals
     // (Ctrl+C, hang-up) never reach the service.
     unsafe { libc::setsid() };
+    super::publish::start(service, store);
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             fail(service, store, &format!("The service could not start: {e}"));
+            super::publish::finish();
             return 1;
         }
     };
-    runtime.block_on(supervise(service, store, store_id))
+    let code = runtime.block_on(supervise(service, store, store_id));
+    super::publish::finish();
+    code
+}
+
+/// The state file, and the directory when it is on PostgreSQL (`publish`).
+fn save(service: Service, store: &Path, st: &ServiceState) {
+    let _ = state::write(store, service, st);
+    super::publish::phase(st.phase);
 }
 
 fn log(service: Service, text: &str) {
@@ -67,12 +77,12 @@ fn fail(service: Service, store: &Path, reason: &str) {
     log(service, reason);
     let mut st = ServiceState::new(std::process::id() as i32, Phase::Failed);
     st.error = reason.to_string();
-    let _ = state::write(store, service, &st);
+    save(service, store, &st);
 }
 
 async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
     let mut st = ServiceState::new(std::process::id() as i32, Phase::StartPending);
-    let _ = state::write(store, service, &st);
+    save(service, store, &st);
     let mut term = match signal(SignalKind::terminate()) {
         Ok(t) => t,
         Err(e) => {
@@ -114,7 +124,7 @@ async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
             }
         };
         st.engine = child.id().map(|p| p as i32).unwrap_or(0);
-        let _ = state::write(store, service, &st);
+        save(service, store, &st);
         let Some(stdout) = child.stdout.take() else {
             fail(service, store, "The engine's output could not be read.");
             return 1;
@@ -143,7 +153,7 @@ async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
             st.phase = Phase::Running;
             st.error.clear();
             st.retry_at = 0;
-            let _ = state::write(store, service, &st);
+            save(service, store, &st);
             // Nothing more is expected on stdout; drain it so the engine
             // never blocks writing.
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
@@ -173,13 +183,13 @@ async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
         st.phase = Phase::StartPending;
         st.engine = 0;
         st.retry_at = unix_millis() + pause.as_millis() as u64;
-        let _ = state::write(store, service, &st);
+        save(service, store, &st);
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = term.recv() => {
                 st.phase = Phase::Stopped;
                 st.retry_at = 0;
-                let _ = state::write(store, service, &st);
+                save(service, store, &st);
                 return 0;
             }
         }
@@ -220,7 +230,7 @@ fn pause_after(count: usize) -> Duration {
 /// does not finish in time; then the service is Stopped.
 async fn stop(service: Service, store: &Path, st: &mut ServiceState, child: &mut Child) -> i32 {
     st.phase = Phase::StopPending;
-    let _ = state::write(store, service, st);
+    save(service, store, st);
     if let Some(pid) = child.id() {
         super::procs::signal(pid as i32, libc::SIGTERM);
     }
@@ -229,7 +239,7 @@ async fn stop(service: Service, store: &Path, st: &mut ServiceState, child: &mut
     }
     st.phase = Phase::Stopped;
     st.engine = 0;
-    let _ = state::write(store, service, st);
+    save(service, store, st);
     0
 }
 

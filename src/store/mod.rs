@@ -386,6 +386,20 @@ impl Store {
         }
     }
 
+    /// A write the services need not notice (what supervisors publish of
+    /// their status): on PostgreSQL it takes the write lock but leaves the
+    /// directory's change counter alone; on SQLite it is `write`.
+    pub fn write_quietly<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        match &mut self.db {
+            Db::Postgres(pg) if self.batch.is_none() => {
+                pg.begin()?;
+                let out = f(&Tx { db: Sql::Pg(pg) });
+                pg.finish(out)
+            }
+            _ => self.write(f),
+        }
+    }
+
     /// Groups the following writes (one pipeline's) into larger transactions.
     pub fn begin_batch(&mut self) -> StoreResult<()> {
         self.refuse_if_read_only()?;

@@ -99,8 +99,9 @@ impl Store {
         // takes no other server (Setup refuses it).
         let services = match tx.any() {
             Sql::Lite(_) => None,
-            Sql::Pg(_) => Some([
+            Sql::Pg(_) => Some(vec![
                 "DELETE FROM service WHERE server_guid = $1",
+                "DELETE FROM service_state WHERE server_guid = $1",
                 "DELETE FROM owa_virtual_directory WHERE server_guid = $1",
                 "DELETE FROM ecp_virtual_directory WHERE server_guid = $1",
             ]),

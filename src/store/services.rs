@@ -15,6 +15,12 @@ impl Store {
     /// Manual unless set otherwise, as Exchange installs the IMAP4 and POP3
     /// services (stopped by default, as Exchange 2013 installs them).
     pub fn startup_type(&self, service: &str) -> StoreResult<StartupType> {
+        let server = self.server().guid.clone();
+        self.startup_type_of(&server, service)
+    }
+
+    /// Another server's (on PostgreSQL; a SQLite store's one server's).
+    pub fn startup_type_of(&self, server_guid: &str, service: &str) -> StoreResult<StartupType> {
         let text: Option<String> = match self.any() {
             Sql::Lite(conn) => conn
                 .query_row("SELECT startup_type FROM service WHERE name = ?1", [service], |r| r.get(0))
@@ -22,7 +28,7 @@ impl Store {
             Sql::Pg(pg) => pg
                 .query(
                     "SELECT startup_type FROM service WHERE server_guid = $1 AND name = $2",
-                    &[self.server().guid.clone().into(), service.to_string().into()],
+                    &[server_guid.to_string().into(), service.to_string().into()],
                 )?
                 .into_iter()
                 .next()
@@ -54,5 +60,55 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// What a server's supervisors published of one of its services.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedService {
+    pub name: String,
+    pub status: String,
+    /// When it was last said (Unix seconds).
+    pub seen: i64,
+}
+
+impl Store {
+    /// Publishes this server's `service` status (PostgreSQL only; a SQLite
+    /// store's shells read the state files). Not a change the services
+    /// notice (`Store::write_quietly`).
+    pub fn publish_service_state(&mut self, service: &str, status: &str) -> StoreResult<()> {
+        if !self.is_postgres() {
+            return Ok(());
+        }
+        let server = self.server().guid.clone();
+        let now = super::now_unix();
+        self.write_quietly(|tx| {
+            tx.any().run(
+                "INSERT INTO service_state (server_guid, name, status, seen) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (server_guid, name) DO UPDATE SET status = excluded.status, seen = excluded.seen",
+                vec![server.into(), service.to_string().into(), status.to_string().into(), now.into()],
+            )
+        })
+        .map(|_| ())
+    }
+
+    /// What the supervisors of `server_guid` published (PostgreSQL only).
+    pub fn published_services(&self, server_guid: &str) -> StoreResult<Vec<PublishedService>> {
+        if !self.is_postgres() {
+            return Ok(Vec::new());
+        }
+        let rows = self.any().rows(
+            "SELECT name, status, seen FROM service_state WHERE server_guid = $1",
+            vec![server_guid.to_string().into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| match r.as_slice() {
+                [SqlValue::Text(name), SqlValue::Text(status), SqlValue::Integer(seen)] => {
+                    Some(PublishedService { name: name.clone(), status: status.clone(), seen: *seen })
+                }
+                _ => None,
+            })
+            .collect())
     }
 }

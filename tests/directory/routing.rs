@@ -10,7 +10,7 @@
 use std::process::{Command, Stdio};
 
 use super::Dir;
-use crate::support::{Run, free_port};
+use crate::support::{Run, free_port, wait_until};
 
 fn setup(d: &Dir, args: &[&str]) {
     let o = d.command().arg("-Setup").args(args).stdin(Stdio::null()).output().unwrap();
@@ -167,6 +167,23 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         started.1.push((server, services));
     }
 
+    // CAS01's shell sees the other servers' services, as their supervisors
+    // published them.
+    let remote =
+        "Get-Service -ComputerName MBX01,MBX02 | ForEach-Object { \"$($_.MachineName) $($_.Name) $($_.Status)\" }";
+    wait_until("the published statuses", || on(&d, "CAS01", remote).stdout.matches("Running").count() == 4);
+    assert_eq!(
+        ok_on(&d, "CAS01", remote),
+        "MBX01 MSExchangeIMAP4BE Running\nMBX01 MSExchangePOP3BE Running\nMBX01 MSExchangeTransport Stopped\n\
+         MBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangePOP3BE Running\nMBX02 MSExchangeTransport Stopped\n"
+    );
+    let r = on(&d, "CAS01", "Get-Service -ComputerName MBX09");
+    assert!(
+        r.stderr.starts_with("Get-Service : Cannot open Service Control Manager on computer 'MBX09'. This operation might require other privileges."),
+        "{}",
+        r.stderr
+    );
+
     // Each user reads their own mail, held by their own server.
     assert_eq!(
         python(BOTH_THROUGH_CAS01, imap, pop, proxy_imap),
@@ -179,9 +196,22 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     // MBX02's IMAP4 back end stopped: its users are authenticated but not
     // connected; MBX01's are served.
     ok_on(&d, "MBX02", "Stop-Service MSExchangeIMAP4BE");
+    let stopped = "(Get-Service MSExchangeIMAP4BE -ComputerName mbx02.contoso.com).Status";
+    wait_until("MBX02's published stop", || on(&d, "CAS01", stopped).stdout == "Stopped\n");
     assert_eq!(
         python(ANN_THEN_JOHN, imap, pop, proxy_imap),
         "ann login: b'LOGIN failed.'\nann noop: NOOP command error: BAD [b'User is authenticated but not connected.']\njohn 1\n"
+    );
+
+    // A server whose supervisors stopped saying how they are (a machine
+    // gone) is one Windows cannot ask.
+    let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
+    directory.batch_execute("UPDATE service_state SET seen = seen - 600").unwrap();
+    let r = on(&d, "CAS01", "Get-Service -ComputerName MBX01");
+    assert!(
+        r.stderr.starts_with("Get-Service : Cannot open Service Control Manager on computer 'MBX01'."),
+        "{}",
+        r.stderr
     );
 
     // Nobody but the organization's front ends gets through a back end.

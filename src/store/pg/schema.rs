@@ -242,4 +242,15 @@ pub const MIGRATIONS: &[&str] = &[
         value   text NOT NULL
     );
     "#,
+    // What each server's supervisors publish of their services
+    // (Get-Service -ComputerName), with when they last said so.
+    r#"
+    CREATE TABLE service_state (
+        server_guid text NOT NULL,
+        name        text NOT NULL,
+        status      text NOT NULL,
+        seen        bigint NOT NULL,
+        PRIMARY KEY (server_guid, name)
+    );
+    "#,
 ];
