@@ -125,6 +125,11 @@ pub const MOUNT_DATABASE: &str = "Mounting database \"{target}\".";
 pub const DISMOUNT_DATABASE: &str =
     "Dismounting database \"{target}\". This may result in reduced availability for mailboxes in the database.";
 
+/// `ConfirmationMessageNewMoveRequest` (NewMoveRequest).
+pub const NEW_MOVE_REQUEST: &str = "Creating move request \"{target}\".";
+/// `ConfirmationMessageRemoveMoveRequest` (RemoveMoveRequest).
+pub const REMOVE_MOVE_REQUEST: &str = "Removing completed move request \"{target}\".";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,7 @@ mod member;
 mod message;
 mod message_tracking;
 mod misc;
+mod move_request;
 mod net;
 mod new_object;
 mod opath_filter;
@@ -128,6 +129,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(misc::definitions());
     defs.extend(exchange_server::definitions());
     defs.extend(mailbox_database::definitions());
+    defs.extend(move_request::definitions());
     defs.extend(content::definitions());
     defs.extend(date::definitions());
     defs.extend(item::definitions());

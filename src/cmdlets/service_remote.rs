@@ -37,7 +37,6 @@ impl Remote {
             return Err(unreachable(name).into());
         };
         let published = store.published_services(&server.guid).map_err(store_err)?;
-        let now = crate::store::now_unix();
         let mut status = HashMap::new();
         for p in published {
             let s = match p.status.as_str() {
@@ -48,7 +47,7 @@ impl Remote {
             };
             // A service said to run that has not said so lately: the
             // server no longer answers.
-            if s != ServiceStatus::Stopped && now - p.seen > crate::services::publish::STALE_AFTER {
+            if s != ServiceStatus::Stopped && p.age > crate::services::publish::STALE_AFTER {
                 return Err(unreachable(name).into());
             }
             status.insert(p.name, s);

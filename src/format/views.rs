@@ -55,6 +55,8 @@ const fn computed(label: &'static str, width: usize, cell: fn(&Object) -> String
 pub const EXCHANGE_SERVER: &str = "Microsoft.Exchange.Data.Directory.Management.ExchangeServer";
 pub const CAS_MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.CASMailbox";
 pub const MAILBOX: &str = "Microsoft.Exchange.Data.Directory.Management.Mailbox";
+pub const MOVE_REQUEST: &str = "Microsoft.Exchange.Management.RecipientTasks.MoveRequest";
+pub const MOVE_REQUEST_STATISTICS: &str = "Microsoft.Exchange.Management.MailboxReplication.MoveRequestStatistics";
 pub const MAILBOX_DATABASE: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.MailboxDatabase";
 pub const MAILBOX_STATISTICS: &str = "Microsoft.Exchange.Management.MapiTasks.Presentation.MailboxStatistics";
 pub const IMAP_SETTINGS: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.Imap4AdConfiguration";
@@ -130,6 +132,19 @@ static MAILBOX_DATABASE_TABLE: [ColumnSpec; 4] = [
     col("Server", "Server", 15),
     col("Recovery", "Recovery", 15),
     auto("ReplicationType", "ReplicationType"),
+];
+
+/// Exchange's `Get-MoveRequest`: DisplayName, Status, TargetDatabase.
+static MOVE_REQUEST_TABLE: [ColumnSpec; 3] =
+    [col("DisplayName", "DisplayName", 24), col("Status", "Status", 12), auto("TargetDatabase", "TargetDatabase")];
+
+/// Exchange's `Get-MoveRequestStatistics`.
+static MOVE_REQUEST_STATISTICS_TABLE: [ColumnSpec; 5] = [
+    col("DisplayName", "DisplayName", 20),
+    col("StatusDetail", "StatusDetail", 14),
+    col("TotalMailboxSize", "TotalMailboxSize", 24),
+    col("TotalArchiveSize", "TotalArchiveSize", 16),
+    auto("PercentComplete", "PercentComplete"),
 ];
 
 static SERVICE_TABLE: [ColumnSpec; 3] =
@@ -371,6 +386,8 @@ pub fn default_view(o: &Object) -> View {
         CAS_MAILBOX => View::Table(&CAS_MAILBOX_TABLE),
         EXCHANGE_SERVER => View::Table(&EXCHANGE_SERVER_TABLE),
         MAILBOX_DATABASE => View::Table(&MAILBOX_DATABASE_TABLE),
+        MOVE_REQUEST => View::Table(&MOVE_REQUEST_TABLE),
+        MOVE_REQUEST_STATISTICS => View::Table(&MOVE_REQUEST_STATISTICS_TABLE),
         MAILBOX => View::Table(&MAILBOX_TABLE),
         MAILBOX_STATISTICS => View::Table(&MAILBOX_STATISTICS_TABLE),
         IMAP_SETTINGS | POP_SETTINGS => View::Table(&PROTOCOL_TABLE),

@@ -103,6 +103,17 @@ impl Store {
         if find(tx.any(), &new.name)?.is_some() {
             return Err(StoreError::Conflict(format!("A mailbox database named {} already exists.", new.name)));
         }
+        let same_file = raw(
+            tx.any(),
+            "SELECT name FROM mailbox_database WHERE server_guid = $1 AND edb_file_path = $2",
+            vec![new.server_guid.clone().into(), new.edb_file_path.clone().into()],
+        )?;
+        if let Some(SqlValue::Text(other)) = same_file.into_iter().next().and_then(|r| r.into_iter().next()) {
+            return Err(StoreError::Conflict(format!(
+                "The file {} is already the database {other}'s: give this one another -EdbFilePath or name.",
+                new.edb_file_path
+            )));
+        }
         let guid = super::new_guid();
         insert(tx.any(), &guid, new, super::now_unix())?;
         find(tx.any(), &guid)?.ok_or_else(|| StoreError::Corrupt("a new mailbox database vanished".into()))
@@ -180,6 +191,11 @@ pub(in crate::store) fn make_first_database(tx: &Tx<'_>, server_guid: &str) -> S
         vec![server_guid.to_string().into(), SqlValue::Integer(1)],
     )?;
     Ok(())
+}
+
+/// Whether the database `guid` exists.
+pub(in crate::store) fn exists(db: Sql<'_>, guid: &str) -> StoreResult<bool> {
+    Ok(!raw(db, "SELECT 1 FROM mailbox_database WHERE guid = $1", vec![guid.to_string().into()])?.is_empty())
 }
 
 /// The names of the databases on `server_guid`.

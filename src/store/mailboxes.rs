@@ -362,7 +362,12 @@ impl Store {
         m.cas = CasSettings::default();
         m.quotas = Quotas::default();
         m.database = match &new.database {
-            Some(guid) => Some(guid.clone()),
+            // Read again under the write lock: Remove-MailboxDatabase may
+            // have taken it since the caller chose it.
+            Some(guid) => match super::databases::exists(tx.any(), guid)? {
+                true => Some(guid.clone()),
+                false => return Err(StoreError::Conflict("The mailbox database was removed meanwhile.".into())),
+            },
             None => super::databases::pick(tx.any(), "")?,
         };
         // The first value already taken, in Exchange's order, names the
@@ -527,6 +532,11 @@ impl Store {
     /// more (their ForwardingAddress is cleared, as Active Directory drops
     /// a link to a deleted object).
     pub fn delete_mailbox(tx: &Tx<'_>, id: i64) -> StoreResult<bool> {
+        // Its move request goes with it.
+        tx.any().run(
+            "DELETE FROM move_request WHERE mailbox_guid = (SELECT guid FROM mailbox WHERE id = $1)",
+            vec![id.into()],
+        )?;
         match tx.any() {
             Sql::Lite(conn) => {
                 conn.execute(

@@ -20,6 +20,7 @@ pub mod mailbox_columns;
 pub mod mailbox_list;
 pub mod mailboxes;
 mod migrate;
+pub mod move_requests;
 pub mod owa;
 pub mod password;
 pub mod pg;
@@ -188,8 +189,7 @@ impl Store {
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
         if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
             let mut store = Self::open_organization(url, None)?;
-            let named =
-                THIS_SERVER.get().cloned().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
+            let named = named_server().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
             store.server = this_server(&store, named.as_deref())?;
             store.ensure_first_database()?;
             return Ok(store);
@@ -602,11 +602,17 @@ fn read_server(db: Sql<'_>) -> StoreResult<Option<ServerInfo>> {
 
 /// The server this process answers for, as its command line named it
 /// (-ServerName): set once by the host, read by every later opening.
-static THIS_SERVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+/// Once the directory was opened, the server's own name (not the FQDN or
+/// case the command line gave), so that every local path names it alike.
+static THIS_SERVER: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
+
+fn named_server() -> Option<String> {
+    THIS_SERVER.read().unwrap_or_else(|p| p.into_inner()).clone()
+}
 
 /// Says which server this process answers for (the shell's -ServerName).
 pub fn answer_for(name: &str) {
-    let _ = THIS_SERVER.set(name.to_string());
+    *THIS_SERVER.write().unwrap_or_else(|p| p.into_inner()) = Some(name.to_string());
 }
 
 /// The server this process answers for: as named (-ServerName,
@@ -614,9 +620,7 @@ pub fn answer_for(name: &str) {
 /// (its only server); before any opening, this host's name as a new
 /// server would take it.
 pub fn this_server_name() -> String {
-    THIS_SERVER
-        .get()
-        .cloned()
+    named_server()
         .or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()))
         .unwrap_or_else(|| new_server(&CreateOptions::default()).name)
 }

@@ -289,4 +289,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE exchange_server ADD COLUMN address TEXT;
     "#,
+    // 17: move requests (New-MoveRequest): a mailbox moving between
+    // mailbox databases.
+    r#"
+    CREATE TABLE move_request (
+        mailbox_guid    TEXT PRIMARY KEY,
+        source_database TEXT NOT NULL,
+        target_database TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        items           INTEGER NOT NULL DEFAULT 0,
+        bytes           INTEGER NOT NULL DEFAULT 0,
+        created         INTEGER NOT NULL,
+        completed       INTEGER,
+        message         TEXT
+    );
+    "#,
 ];

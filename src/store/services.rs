@@ -68,8 +68,8 @@ impl Store {
 pub struct PublishedService {
     pub name: String,
     pub status: String,
-    /// When it was last said (Unix seconds).
-    pub seen: i64,
+    /// How long ago it was last said, in seconds (by the directory's clock).
+    pub age: i64,
 }
 
 impl Store {
@@ -81,12 +81,14 @@ impl Store {
             return Ok(());
         }
         let server = self.server().guid.clone();
-        let now = super::now_unix();
+        // The directory's clock, not this server's: readers on other
+        // servers compare it with the same clock (`published_services`).
         self.write_quietly(|tx| {
             tx.any().run(
-                "INSERT INTO service_state (server_guid, name, status, seen) VALUES ($1, $2, $3, $4)
+                "INSERT INTO service_state (server_guid, name, status, seen)
+                 VALUES ($1, $2, $3, extract(epoch from now())::bigint)
                  ON CONFLICT (server_guid, name) DO UPDATE SET status = excluded.status, seen = excluded.seen",
-                vec![server.into(), service.to_string().into(), status.to_string().into(), now.into()],
+                vec![server.into(), service.to_string().into(), status.to_string().into()],
             )
         })
         .map(|_| ())
@@ -98,14 +100,14 @@ impl Store {
             return Ok(Vec::new());
         }
         let rows = self.any().rows(
-            "SELECT name, status, seen FROM service_state WHERE server_guid = $1",
+            "SELECT name, status, extract(epoch from now())::bigint - seen FROM service_state WHERE server_guid = $1",
             vec![server_guid.to_string().into()],
         )?;
         Ok(rows
             .into_iter()
             .filter_map(|r| match r.as_slice() {
-                [SqlValue::Text(name), SqlValue::Text(status), SqlValue::Integer(seen)] => {
-                    Some(PublishedService { name: name.clone(), status: status.clone(), seen: *seen })
+                [SqlValue::Text(name), SqlValue::Text(status), SqlValue::Integer(age)] => {
+                    Some(PublishedService { name: name.clone(), status: status.clone(), age: *age })
                 }
                 _ => None,
             })

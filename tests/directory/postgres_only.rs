@@ -158,7 +158,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     client
         .batch_execute(
             "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server, service, \
-             owa_virtual_directory, ecp_virtual_directory, directory_change, mailbox_database, organization_secret, service_state; \
+             owa_virtual_directory, ecp_virtual_directory, directory_change, mailbox_database, organization_secret, service_state, move_request; \
              ALTER TABLE protocol_settings DROP COLUMN server_guid; \
              ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
              ALTER TABLE mailbox DROP COLUMN forwarding_smtp_address, DROP COLUMN deliver_to_mailbox_and_forward, \
@@ -173,7 +173,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 11, "every migration since schema 1 ran (11: published service states)");
+    assert_eq!(version, 12, "every migration since schema 1 ran (12: move requests)");
     // The organization's server got its first database, and John is in it.
     assert_eq!(d.ok("(Get-Mailbox jsmith).Database -eq (Get-MailboxDatabase).Name"), "True\n");
     // The organization's server got its virtual directories.

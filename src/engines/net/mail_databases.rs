@@ -53,6 +53,9 @@ struct Inner {
 struct Known {
     generation: Option<u64>,
     by_guid: HashMap<String, MailboxDatabase>,
+    /// Mailboxes being moved (`store::move_requests`): served nowhere
+    /// until the move completes.
+    moving: std::collections::HashSet<String>,
 }
 
 impl MailDatabases {
@@ -64,7 +67,11 @@ impl MailDatabases {
                 folder: store.state_dir(),
                 summarizer,
                 access,
-                known: Mutex::new(Known { generation: None, by_guid: HashMap::new() }),
+                known: Mutex::new(Known {
+                    generation: None,
+                    by_guid: HashMap::new(),
+                    moving: std::collections::HashSet::new(),
+                }),
                 homes: Mutex::new(HashMap::new()),
             }),
         }
@@ -88,7 +95,10 @@ impl MailDatabases {
         let Some(guid) = m.database.as_deref() else {
             return Ok(Placement::Unavailable("the mailbox is in no mailbox database".into()));
         };
-        let db = self.database(store, guid)?;
+        let (db, moving) = self.database(store, guid, &m.guid)?;
+        if moving {
+            return Ok(Placement::Unavailable("the mailbox is being moved (New-MoveRequest)".into()));
+        }
         Ok(match db {
             None => Placement::Unavailable(format!("its mailbox database {guid} no longer exists")),
             Some(d) if d.server_guid != self.inner.server_guid => {
@@ -99,15 +109,22 @@ impl MailDatabases {
         })
     }
 
-    /// The database `guid` as the directory says now.
-    fn database(&self, store: &Store, guid: &str) -> Result<Option<MailboxDatabase>, StoreError> {
+    /// The database `guid` as the directory says now, and whether the
+    /// mailbox `mailbox` is being moved.
+    fn database(
+        &self,
+        store: &Store,
+        guid: &str,
+        mailbox: &str,
+    ) -> Result<(Option<MailboxDatabase>, bool), StoreError> {
         let generation = self.inner.access.generation();
         let mut known = self.inner.known.lock().unwrap_or_else(|p| p.into_inner());
         if known.generation != Some(generation) || !known.by_guid.contains_key(guid) {
             known.by_guid = store.mailbox_databases()?.into_iter().map(|d| (d.guid.clone(), d)).collect();
+            known.moving = store.mailboxes_moving()?.into_iter().collect();
             known.generation = Some(generation);
         }
-        Ok(known.by_guid.get(guid).cloned())
+        Ok((known.by_guid.get(guid).cloned(), known.moving.contains(mailbox)))
     }
 
     /// The database at `path` (its pool and watcher, made on first use and
@@ -200,7 +217,7 @@ impl MailDatabases {
             self.open_home(&path).map_err(|e| format!("mailbox database {}: {e}", d.name))?;
         }
         // Known from the start, so the first logon finds its home at once.
-        self.database(store, "").map_err(|e| e.to_string())?;
+        self.database(store, "", "").map_err(|e| e.to_string())?;
         Ok(())
     }
 }

@@ -47,6 +47,8 @@ use crate::store::{ServerInfo, StoreError};
 /// Copies stored at most in one transaction of the mailbox database (one
 /// fsync for the lot).
 const BATCH: usize = 64;
+/// Mailboxes held at most (`Deliverer::hold`).
+const HELD_MAX: usize = 4096;
 /// How often an idle task looks for messages a cmdlet released.
 const LOOK_AGAIN: Duration = Duration::from_millis(500);
 
@@ -102,7 +104,9 @@ impl Deliverer {
     fn hold(&self, mailbox: &str) {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         held.since.get_or_insert_with(std::time::Instant::now);
-        if !held.mailboxes.iter().any(|m| m == mailbox) {
+        // Each is a parameter of the queue's query (SQLite takes 32,766);
+        // past this many, the others are tried (and held) again each batch.
+        if held.mailboxes.len() < HELD_MAX && !held.mailboxes.iter().any(|m| m == mailbox) {
             held.mailboxes.push(mailbox.to_string());
         }
     }
@@ -287,6 +291,10 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
             Some(None) | None => outcomes[i] = Some(Delivered::NoMailbox),
         }
     }
+    // A database that cannot be written holds its own mail while the
+    // others are delivered; when none could be, the delivery queue goes
+    // into Retry with the error, as before.
+    let (several, mut stored_any, mut failure) = (homes.len() > 1, false, None);
     for (home, indexes) in homes.into_values() {
         let deliveries: Vec<Delivery> = indexes
             .iter()
@@ -307,11 +315,28 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
                 let mut exists = |guid: &str| directory.with(|s| s.mailbox_exists(guid)).map_err(directory_error);
                 db.deliver_all(&deliveries, &mut exists)
             })
-            .await?;
+            .await;
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(e) => {
+                eprintln!("mailsh: delivery: {}: {e}", home.pool.path().display());
+                if several {
+                    for &i in &indexes {
+                        d.hold(&batch[i].0.recipient.mailbox_guid);
+                    }
+                }
+                failure = Some(e);
+                continue;
+            }
+        };
+        stored_any = true;
         home.changed.notify();
         for (i, outcome) in indexes.into_iter().zip(stored) {
             outcomes[i] = Some(outcome);
         }
+    }
+    if let (false, Some(e)) = (stored_any, failure) {
+        return Err(e);
     }
     // Held recipients stay in the queue as they are.
     let (batch, outcomes): (Vec<_>, Vec<_>) =

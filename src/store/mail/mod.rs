@@ -30,6 +30,7 @@ mod schema;
 mod subscriptions;
 #[cfg(test)]
 mod tests;
+mod transfer;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,7 @@ pub use messages::{
 };
 pub use pop::{PopMessage, PopSnapshot};
 pub use rows::{MessageRow, StreamInfo, column};
+pub use transfer::Copied;
 pub use views::{FolderStatus, FolderView};
 
 /// The mailbox database of the config store at `store_path`.

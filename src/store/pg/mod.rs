@@ -42,17 +42,32 @@ pub fn is_url(store: &str) -> bool {
     lower.starts_with("postgresql://") || lower.starts_with("postgres://")
 }
 
-/// The URL with its password replaced, as messages show it.
+/// The URL with its password replaced, as messages (and the services'
+/// command lines) show it: in the user information and in a `password=`
+/// parameter alike.
 pub fn shown_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
     let end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", params.join("&"))
+        }
+        None => tail.to_string(),
+    };
     match authority.rsplit_once('@') {
         Some((user_info, host)) if user_info.contains(':') => {
             let user = user_info.split(':').next().unwrap_or_default();
             format!("{scheme}://{user}:***@{host}{tail}")
         }
-        _ => url.to_string(),
+        _ => format!("{scheme}://{authority}{tail}"),
     }
 }
 
@@ -278,6 +293,10 @@ mod tests {
         assert_eq!(shown_url("postgresql://admin:s3cret@db1:5432/dir"), "postgresql://admin:***@db1:5432/dir");
         assert_eq!(shown_url("postgresql://admin@db1/dir?x=1"), "postgresql://admin@db1/dir?x=1");
         assert_eq!(shown_url("postgresql:///dir?host=/run/pg"), "postgresql:///dir?host=/run/pg");
+        assert_eq!(
+            shown_url("postgresql://mailsh@db1/contoso?password=s3cret&sslmode=disable"),
+            "postgresql://mailsh@db1/contoso?password=***&sslmode=disable"
+        );
     }
 
     #[test]

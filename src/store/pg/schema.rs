@@ -253,4 +253,18 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (server_guid, name)
     );
     "#,
+    // Move requests, as SQLite's migration 17.
+    r#"
+    CREATE TABLE move_request (
+        mailbox_guid    text PRIMARY KEY,
+        source_database text NOT NULL,
+        target_database text NOT NULL,
+        status          text NOT NULL,
+        items           bigint NOT NULL DEFAULT 0,
+        bytes           bigint NOT NULL DEFAULT 0,
+        created         bigint NOT NULL,
+        completed       bigint,
+        message         text
+    );
+    "#,
 ];
