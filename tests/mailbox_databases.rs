@@ -185,6 +185,14 @@ fn databases_are_refused_by_name_where_exchange_refuses_them() {
         "{err}"
     );
     ok(&t, "New-MailboxDatabase -Name DB02 -Server CAS01 | Out-Null");
+    // Two databases never share a file.
+    ok(&t, "New-MailboxDatabase -Name DB_3 -Server CAS01 | Out-Null");
+    let (_, err) = t.shell("New-MailboxDatabase -Name DB.3 -Server CAS01");
+    assert!(
+        err.starts_with("New-MailboxDatabase : The file Mailbox/DB_3/DB_3.db is already the database DB_3's"),
+        "{err}"
+    );
+    ok(&t, "Remove-MailboxDatabase DB_3 -Confirm:$false -WarningAction SilentlyContinue");
     let (_, err) = t.shell("New-MailboxDatabase -Name db02 -Server CAS01");
     assert!(err.starts_with("New-MailboxDatabase : A mailbox database named db02 already exists."), "{err}");
     let (_, err) = t.shell("New-Mailbox -Name Pat -Database DB09 -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)");

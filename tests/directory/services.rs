@@ -116,6 +116,10 @@ Running MSExchangePOP3BE  Microsoft Exchange POP3 Backend
 ",
     );
 
+    // A shell that names the server by its FQDN, in another case, answers
+    // for the same server and its local folder.
+    assert_eq!(as_server(&d, "cas01.CONTOSO.com", "(Get-Service MSExchangeIMAP4BE).Status").stdout, "Running\n");
+
     // A real client appends over IMAP and reads it back over POP3: the
     // mail is in this server's own mailbox database.
     let read = output(python(APPEND_THEN_RETR, imap, pop));
