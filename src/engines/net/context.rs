@@ -180,7 +180,10 @@ pub fn prepare(
         role,
         auth: Arc::new(Authenticator::new(store_path, protocol)),
         limits: ConnectionLimits::for_engine(&settings, protocol, role),
-        pre_auth: PreAuthBudget::for_role(role),
+        pre_auth: match role {
+            EngineRole::BackEnd => PreAuthBudget::for_back_end(address.is_some()),
+            EngineRole::FrontEnd => PreAuthBudget::for_role(role),
+        },
         proxy_key,
         back_end,
         routes,

@@ -164,6 +164,12 @@ pub const PRE_AUTH_PER_ADDRESS: usize = 64;
 /// millisecond, so this many strangers would have to be kept waiting at
 /// all times to delay it.
 pub const BACK_END_UNPROVEN: usize = 1024;
+/// A back end at its server's address (`Setup -Address`) is reachable from
+/// the network: one host may hold this many connections that have not
+/// proven the key, so a stranger stalling handshakes cannot take the whole
+/// budget from the organization's front ends (each proves in a handshake's
+/// time, so even a busy front end keeps few waiting).
+pub const BACK_END_UNPROVEN_PER_ADDRESS: usize = 128;
 
 #[derive(Default)]
 struct PreAuthCounts {
@@ -213,6 +219,13 @@ impl PreAuthBudget {
             EngineRole::FrontEnd => PreAuthBudget::new(PRE_AUTH_TOTAL, PRE_AUTH_PER_ADDRESS),
             EngineRole::BackEnd => PreAuthBudget::new(BACK_END_UNPROVEN, BACK_END_UNPROVEN),
         }
+    }
+
+    /// A back end's budget: on loopback every connection is from 127.0.0.1;
+    /// at a network address each host gets a share.
+    pub fn for_back_end(networked: bool) -> PreAuthBudget {
+        let per_address = if networked { BACK_END_UNPROVEN_PER_ADDRESS } else { BACK_END_UNPROVEN };
+        PreAuthBudget::new(BACK_END_UNPROVEN, per_address)
     }
 }
 
@@ -283,6 +296,20 @@ mod tests {
         assert_eq!(limits.admit_user("guid").err(), Some(LimitRefusal::PerUser));
         drop(u);
         assert!(limits.admit_user("guid").is_ok());
+    }
+
+    #[test]
+    fn a_back_end_on_the_network_gives_each_host_a_share_of_its_unproven_connections() {
+        let networked = PreAuthBudget::for_back_end(true);
+        let stranger: IpAddr = "192.0.2.7".parse().expect("ip");
+        let held: Vec<_> =
+            (0..BACK_END_UNPROVEN_PER_ADDRESS).map(|_| networked.admit(stranger).expect("a share")).collect();
+        assert!(networked.admit(stranger).is_none(), "one host's share is full");
+        assert!(networked.admit("192.0.2.8".parse().expect("ip")).is_some(), "a front end still gets in");
+        drop(held);
+        let loopback = PreAuthBudget::for_back_end(false);
+        let local: IpAddr = "127.0.0.1".parse().expect("ip");
+        let _all: Vec<_> = (0..BACK_END_UNPROVEN).map(|_| loopback.admit(local).expect("the whole budget")).collect();
     }
 
     #[test]
