@@ -189,6 +189,11 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         python(BOTH_THROUGH_CAS01, imap, pop, proxy_imap),
         "john@contoso.com ['Subject: for John']\nann@contoso.com ['Subject: for Ann']\npop3 1\n"
     );
+    // Statistics come from the server holding the database.
+    assert_eq!(ok_on(&d, "MBX01", "(Get-MailboxStatistics john).ItemCount"), "1\n");
+    let r = on(&d, "CAS01", "Get-MailboxStatistics john");
+    assert!(r.stderr.contains("can't be read from this server: its database Mailbox Database "), "{}", r.stderr);
+    assert!(r.stderr.contains(" is on MBX01: run Get-MailboxStatistics on MBX01's shell."), "{}", r.stderr);
     let data = d.data_home.as_ref().unwrap().join("mailsh");
     assert!(data.join("mbx01/mail.db").is_file() && data.join("mbx02/mail.db").is_file());
     assert!(!data.join("cas01/mail.db").exists(), "a Client Access server holds no mail");
