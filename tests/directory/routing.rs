@@ -224,4 +224,16 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         python(STRANGER_AT_THE_BACK_END, imap, pop, proxy_imap),
         "plain: a TLS alert\ntls: b'MAILSH-PROXY 1 '\ntls: b'* BYE Connection refused: this port serves the IMAP4 front end only.'\ntls: b''\n"
     );
+
+    // A move to a database whose file is on another computer (a server
+    // that never ran here) is refused by name, and nothing changes.
+    setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX09", "-Address", "127.0.0.9"]);
+    let r = on(&d, "CAS01", "New-MoveRequest -Identity john -TargetDatabase (Get-MailboxDatabase -Server MBX09).Name");
+    assert!(
+        r.stderr.starts_with("New-MoveRequest : New-MoveRequest is not implemented by mailsh between computers: the file of database 'Mailbox Database "),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains(") is on MBX09, not on this computer."), "{}", r.stderr);
+    assert_eq!(ok_on(&d, "CAS01", "(Get-Mailbox john).ServerName; @(Get-MoveRequest).Count"), "mbx01\n0\n");
 }
