@@ -173,13 +173,7 @@ pub fn installed(cx: &mut Session) -> Vec<Service> {
         .ok()
         .and_then(|s| s.exchange_server(&s.server().name.clone()).ok().flatten())
         .map_or(crate::store::servers::Roles::BOTH, |s| s.roles);
-    Service::ALL
-        .into_iter()
-        .filter(|s| match s.role() {
-            crate::engines::net::EngineRole::FrontEnd => roles.client_access,
-            crate::engines::net::EngineRole::BackEnd => roles.mailbox,
-        })
-        .collect()
+    Service::of_roles(roles)
 }
 
 /// The services named by -Name / -DisplayName (wildcards allowed), or by a

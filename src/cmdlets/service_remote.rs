@@ -52,13 +52,7 @@ impl Remote {
             }
             status.insert(p.name, s);
         }
-        let installed: Vec<Service> = Service::ALL
-            .into_iter()
-            .filter(|s| match s.role() {
-                crate::engines::net::EngineRole::FrontEnd => server.roles.client_access,
-                crate::engines::net::EngineRole::BackEnd => server.roles.mailbox,
-            })
-            .collect();
+        let installed = Service::of_roles(server.roles);
         let mut startup = HashMap::new();
         for s in &installed {
             startup.insert(s.name().to_string(), store.startup_type_of(&server.guid, s.name()).map_err(store_err)?);

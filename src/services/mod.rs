@@ -116,6 +116,19 @@ impl Service {
         }
     }
 
+    /// The services a server of `roles` has, as Windows lists the services
+    /// installed: the front ends for Client Access, the back ends and the
+    /// Transport for Mailbox.
+    pub fn of_roles(roles: crate::store::servers::Roles) -> Vec<Service> {
+        Service::ALL
+            .into_iter()
+            .filter(|s| match s.role() {
+                crate::engines::net::EngineRole::FrontEnd => roles.client_access,
+                crate::engines::net::EngineRole::BackEnd => roles.mailbox,
+            })
+            .collect()
+    }
+
     /// Whether the service runs with the directory on PostgreSQL: the
     /// IMAP4 and POP3 services do; the transport and web services read
     /// receive connectors and virtual directories, which are not there yet.

@@ -88,6 +88,18 @@ impl Store {
         std::path::absolute(&file).unwrap_or(file)
     }
 
+    /// The database of the mailbox `mailbox` (None: no such mailbox;
+    /// Some(None): a mailbox in no database), without reading the rest of
+    /// its record: what the Transport asks for every recipient.
+    pub fn mailbox_database_of(&self, mailbox: &str) -> StoreResult<Option<Option<String>>> {
+        let rows =
+            self.any().rows("SELECT database_guid FROM mailbox WHERE guid = $1", vec![mailbox.to_string().into()])?;
+        Ok(rows.into_iter().next().map(|r| match r.into_iter().next() {
+            Some(SqlValue::Text(t)) => Some(t),
+            _ => None,
+        }))
+    }
+
     /// How many mailboxes `guid` holds.
     pub fn mailboxes_in_database(&self, guid: &str) -> StoreResult<i64> {
         count(self.any(), guid)
@@ -103,8 +115,7 @@ impl Store {
         if find(tx.any(), &new.name)?.is_some() {
             return Err(StoreError::Conflict(format!("A mailbox database named {} already exists.", new.name)));
         }
-        let same_file = raw(
-            tx.any(),
+        let same_file = tx.any().rows(
             "SELECT name FROM mailbox_database WHERE server_guid = $1 AND edb_file_path = $2",
             vec![new.server_guid.clone().into(), new.edb_file_path.clone().into()],
         )?;
@@ -121,17 +132,17 @@ impl Store {
 
     /// Mount-Database / Dismount-Database.
     pub fn set_database_mounted(tx: &Tx<'_>, guid: &str, mounted: bool) -> StoreResult<()> {
-        execute(
-            tx.any(),
-            "UPDATE mailbox_database SET mounted = $2 WHERE guid = $1",
-            vec![guid.to_string().into(), i64::from(mounted).into()],
-        )
-        .map(|_| ())
+        tx.any()
+            .run(
+                "UPDATE mailbox_database SET mounted = $2 WHERE guid = $1",
+                vec![guid.to_string().into(), i64::from(mounted).into()],
+            )
+            .map(|_| ())
     }
 
     /// Removes a database record (its file stays, as Exchange leaves it).
     pub fn remove_mailbox_database(tx: &Tx<'_>, guid: &str) -> StoreResult<bool> {
-        Ok(execute(tx.any(), "DELETE FROM mailbox_database WHERE guid = $1", vec![guid.to_string().into()])? > 0)
+        Ok(tx.any().run("DELETE FROM mailbox_database WHERE guid = $1", vec![guid.to_string().into()])? > 0)
     }
 
     /// The database a new mailbox goes to when New-Mailbox names none
@@ -166,7 +177,7 @@ impl Store {
 /// made yet.
 fn needs_first_database(db: Sql<'_>, server_guid: &str) -> StoreResult<bool> {
     let sql = "SELECT roles FROM exchange_server WHERE guid = $1 AND first_database_made = $2";
-    let found = raw(db, sql, vec![server_guid.to_string().into(), SqlValue::Integer(0)])?;
+    let found = db.rows(sql, vec![server_guid.to_string().into(), SqlValue::Integer(0)])?;
     Ok(found.into_iter().next().and_then(|r| r.into_iter().next()).is_some_and(|roles| match roles {
         SqlValue::Text(t) => t.split(',').any(|r| r.trim().eq_ignore_ascii_case("Mailbox")),
         _ => false,
@@ -184,9 +195,8 @@ pub(in crate::store) fn make_first_database(tx: &Tx<'_>, server_guid: &str) -> S
         mounted: true,
     };
     insert(tx.any(), &guid, &new, super::now_unix())?;
-    execute(tx.any(), "UPDATE mailbox SET database_guid = $1 WHERE database_guid IS NULL", vec![guid.clone().into()])?;
-    execute(
-        tx.any(),
+    tx.any().run("UPDATE mailbox SET database_guid = $1 WHERE database_guid IS NULL", vec![guid.clone().into()])?;
+    tx.any().run(
         "UPDATE exchange_server SET first_database_made = $2 WHERE guid = $1",
         vec![server_guid.to_string().into(), SqlValue::Integer(1)],
     )?;
@@ -195,7 +205,7 @@ pub(in crate::store) fn make_first_database(tx: &Tx<'_>, server_guid: &str) -> S
 
 /// Whether the database `guid` exists.
 pub(in crate::store) fn exists(db: Sql<'_>, guid: &str) -> StoreResult<bool> {
-    Ok(!raw(db, "SELECT 1 FROM mailbox_database WHERE guid = $1", vec![guid.to_string().into()])?.is_empty())
+    Ok(!db.rows("SELECT 1 FROM mailbox_database WHERE guid = $1", vec![guid.to_string().into()])?.is_empty())
 }
 
 /// The names of the databases on `server_guid`.
@@ -207,20 +217,11 @@ pub(in crate::store) fn on_server(db: Sql<'_>, server_guid: &str) -> StoreResult
 /// `Store::database_for_new_mailbox`, inside a write.
 pub(in crate::store) fn pick(db: Sql<'_>, this_server: &str) -> StoreResult<Option<String>> {
     let sql = format!(
-        "SELECT {COLUMNS}, (SELECT count(*) FROM mailbox m WHERE m.database_guid = d.guid) AS held \
-         {FROM} WHERE d.mounted = $1 ORDER BY CASE WHEN d.server_guid = $2 THEN 0 ELSE 1 END, held, lower(d.name) LIMIT 1"
+        "SELECT {COLUMNS} {FROM} WHERE d.mounted = $1 ORDER BY CASE WHEN d.server_guid = $2 THEN 0 ELSE 1 END, \
+         (SELECT count(*) FROM mailbox m WHERE m.database_guid = d.guid), lower(d.name) LIMIT 1"
     );
     let params = vec![SqlValue::Integer(1), this_server.to_string().into()];
-    Ok(raw(db, &sql, params)?
-        .into_iter()
-        .next()
-        .map(|mut row| {
-            row.truncate(7);
-            row
-        })
-        .map(database)
-        .transpose()?
-        .map(|d| d.guid))
+    Ok(rows(db, &sql, params)?.into_iter().next().map(|d| d.guid))
 }
 
 fn find(db: Sql<'_>, identity: &str) -> StoreResult<Option<MailboxDatabase>> {
@@ -229,7 +230,7 @@ fn find(db: Sql<'_>, identity: &str) -> StoreResult<Option<MailboxDatabase>> {
 }
 
 fn count(db: Sql<'_>, guid: &str) -> StoreResult<i64> {
-    let found = raw(db, "SELECT count(*) FROM mailbox WHERE database_guid = $1", vec![guid.to_string().into()])?;
+    let found = db.rows("SELECT count(*) FROM mailbox WHERE database_guid = $1", vec![guid.to_string().into()])?;
     match found.into_iter().next().and_then(|r| r.into_iter().next()) {
         Some(SqlValue::Integer(n)) => Ok(n),
         _ => Err(StoreError::Corrupt("a count of mailboxes".into())),
@@ -237,8 +238,7 @@ fn count(db: Sql<'_>, guid: &str) -> StoreResult<i64> {
 }
 
 fn insert(db: Sql<'_>, guid: &str, new: &NewDatabase, created: i64) -> StoreResult<()> {
-    execute(
-        db,
+    db.run(
         "INSERT INTO mailbox_database (guid, name, server_guid, edb_file_path, mounted, created) VALUES ($1, $2, $3, $4, $5, $6)",
         vec![
             guid.to_string().into(),
@@ -252,16 +252,8 @@ fn insert(db: Sql<'_>, guid: &str, new: &NewDatabase, created: i64) -> StoreResu
     .map(|_| ())
 }
 
-fn execute(db: Sql<'_>, sql: &str, params: Vec<SqlValue>) -> StoreResult<u64> {
-    db.run(sql, params)
-}
-
-fn raw(db: Sql<'_>, sql: &str, params: Vec<SqlValue>) -> StoreResult<Vec<Vec<SqlValue>>> {
-    db.rows(sql, params)
-}
-
 fn rows(db: Sql<'_>, sql: &str, params: Vec<SqlValue>) -> StoreResult<Vec<MailboxDatabase>> {
-    raw(db, sql, params)?.into_iter().map(database).collect()
+    db.rows(sql, params)?.into_iter().map(database).collect()
 }
 
 fn database(row: Vec<SqlValue>) -> StoreResult<MailboxDatabase> {

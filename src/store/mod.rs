@@ -503,8 +503,18 @@ fn cannot_write(e: &rusqlite::Error) -> bool {
 /// (its local folder is that server's, `state_dir_for`).
 pub fn instance_id(path: &Path) -> StoreResult<String> {
     use std::os::unix::fs::MetadataExt;
-    if path.to_str().is_some_and(pg::is_url) {
-        return Ok(format!("{}.pg", Store::open_existing(path)?.server().guid));
+    if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
+        // Asked for every service Get-Service lists: the directory is
+        // opened once per process and server, not once per question.
+        static KNOWN: std::sync::Mutex<Vec<(String, String, String)>> = std::sync::Mutex::new(Vec::new());
+        let server = this_server_name();
+        let mut known = KNOWN.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, _, id)) = known.iter().find(|(u, s, _)| u == url && *s == server) {
+            return Ok(id.clone());
+        }
+        let id = format!("{}.pg", Store::open_existing(path)?.server().guid);
+        known.push((url.to_string(), this_server_name(), id.clone()));
+        return Ok(id);
     }
     let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
     let meta =

@@ -92,10 +92,23 @@ impl MailDatabases {
     /// Where `m`'s mail is (blocking: reads the directory when it changed
     /// since the last look).
     pub fn place(&self, store: &Store, m: &Mailbox) -> Result<Placement, StoreError> {
-        let Some(guid) = m.database.as_deref() else {
+        self.place_guid(store, &m.guid, m.database.as_deref())
+    }
+
+    /// Where the mailbox `mailbox` is, if it exists (read by its GUID, as
+    /// the Transport and the quota checks know it); None when it does not.
+    pub fn place_by_guid(&self, store: &Store, mailbox: &str) -> Result<Option<Placement>, StoreError> {
+        match store.mailbox_database_of(mailbox)? {
+            Some(database) => self.place_guid(store, mailbox, database.as_deref()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn place_guid(&self, store: &Store, mailbox: &str, database: Option<&str>) -> Result<Placement, StoreError> {
+        let Some(guid) = database else {
             return Ok(Placement::Unavailable("the mailbox is in no mailbox database".into()));
         };
-        let (db, moving) = self.database(store, guid, &m.guid)?;
+        let (db, moving) = self.database(store, guid, mailbox)?;
         if moving {
             return Ok(Placement::Unavailable("the mailbox is being moved (New-MoveRequest)".into()));
         }
@@ -193,15 +206,8 @@ impl MailDatabases {
     /// be read.
     pub async fn usage(&self, store: &StoreHandle, guid: &str) -> Option<Usage> {
         let (dbs, store, wanted) = (self.clone(), store.clone(), guid.to_string());
-        let placed = tokio::task::spawn_blocking(move || {
-            store.with(|s| match s.mailbox_by_guid(&wanted)? {
-                Some(m) => dbs.place(s, &m).map(Some),
-                None => Ok(None),
-            })
-        })
-        .await
-        .ok()?
-        .ok()??;
+        let placed =
+            tokio::task::spawn_blocking(move || store.with(|s| dbs.place_by_guid(s, &wanted))).await.ok()?.ok()??;
         let Placement::Here(home) = placed else { return None };
         let guid = guid.to_string();
         home.pool.run(move |db| db.mailbox_usage(&guid)).await.ok()

@@ -264,10 +264,7 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
                 if places.contains_key(&guid) {
                     continue;
                 }
-                let place = match s.mailbox_by_guid(&guid)? {
-                    Some(m) => Some(dbs.place(s, &m)?),
-                    None => None,
-                };
+                let place = dbs.place_by_guid(s, &guid)?;
                 places.insert(guid, place);
             }
             Ok(places)
