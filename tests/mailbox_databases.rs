@@ -292,6 +292,13 @@ Bob                      Completed    DB02
     assert_eq!(ok(&t, "(Get-Mailbox bob).Database"), "DB02\n");
     wait_until("the mail that waited", || pop_count(&t, "USER") == "3");
     // The same UIDVALIDITY, UIDs and flags: clients go on where they were.
+    // Each service learns of the switch at its next look at the store
+    // (once a second): the IMAP4 back end may answer "not connected" for
+    // that long.
+    wait_until("the IMAP4 back end to serve the moved mailbox", || {
+        let logon = "import imaplib, os\nm = imaplib.IMAP4('127.0.0.1', int(os.environ['IMAP_PORT']))\nm.login(os.environ['USER'], os.environ['PASSWORD'])\nm.logout()";
+        ann_script(&t, logon).output().is_ok_and(|o| o.status.success())
+    });
     let uidvalidity = before.lines().next().unwrap_or_default();
     assert_eq!(
         output(ann_script(&t, BOB_LOOKS)),
