@@ -195,7 +195,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 changed: 0,
             },
         )?;
-        Store::save_web_site(tx, &WebSite { http_binding: format!("127.0.0.1:{}", free_port()), session_timeout: 900 })
+        let site = WebSite { http_binding: format!("127.0.0.1:{}", free_port()), session_timeout: 900 };
+        Store::save_web_site(tx, &server, &site)
     })?;
     println!("{count} mailboxes made in {:.1} s", began.elapsed().as_secs_f64());
     drop(store);

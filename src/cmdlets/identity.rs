@@ -1,6 +1,7 @@
 //! Resolving an -Identity to exactly one mailbox, with Exchange's messages.
 
-use crate::runtime::errors::ErrorRecord;
+use crate::runtime::command::Args;
+use crate::runtime::errors::{ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::value::Value;
 use crate::store::Mailbox;
@@ -86,4 +87,14 @@ pub fn mailbox_to_change(
         return Ok(None);
     }
     Ok(Some((found, shown)))
+}
+
+/// The server `-Server` names, or Exchange's "couldn't be found".
+pub fn server_named(cx: &mut Session, args: &Args) -> Result<crate::store::servers::ExchangeServer> {
+    let text = args.get("Server").map(identity_text).unwrap_or_default();
+    let store = cx.store()?;
+    match store.exchange_server(&text).map_err(store_err)? {
+        Some(s) => Ok(s),
+        None => Err(ErrorRecord::object_not_found(&text, &store.server().fqdn).into()),
+    }
 }

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::common::{audit, object};
-use super::identity::{identity_text, store_err};
+use super::identity::{identity_text, server_named, store_err};
 use crate::format::views::MAILBOX_DATABASE;
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
@@ -113,16 +113,6 @@ fn named(cx: &mut Session, args: &Args) -> Result<MailboxDatabase> {
     let store = cx.store()?;
     match store.mailbox_database(&text).map_err(store_err)? {
         Some(d) => Ok(d),
-        None => Err(ErrorRecord::object_not_found(&text, &store.server().fqdn).into()),
-    }
-}
-
-/// The server `-Server` names, or Exchange's "couldn't be found".
-fn server_named(cx: &mut Session, args: &Args) -> Result<crate::store::servers::ExchangeServer> {
-    let text = args.get("Server").map(identity_text).unwrap_or_default();
-    let store = cx.store()?;
-    match store.exchange_server(&text).map_err(store_err)? {
-        Some(s) => Ok(s),
         None => Err(ErrorRecord::object_not_found(&text, &store.server().fqdn).into()),
     }
 }

@@ -93,10 +93,9 @@ pub fn queue_err(e: MailError) -> ErrorRecord {
     ErrorRecord::new(e.to_string(), Category::ReadError, "QueueViewerException", "QueueViewerException")
 }
 
-/// The queue database's file, beside the store; refused by name with the
-/// directory on PostgreSQL (no store folder, no transport service yet).
+/// This server's queue database: beside its store file, or in its own
+/// folder with the directory on PostgreSQL.
 pub fn queue_file(cx: &Session) -> Result<std::path::PathBuf> {
-    cx.refuse_on_postgres("Queues")?;
     Ok(queue_path(&cx.store_path))
 }
 

@@ -5,7 +5,7 @@
 
 use super::common::{audit, insert_new, object, save_changes};
 use super::confirm_texts::{NEW_RECEIVE_CONNECTOR, fill, list};
-use super::identity::{server_based_identity, store_err};
+use super::identity::{server_based_identity, server_named, store_err};
 use super::mailbox::quota_arg;
 use super::protocol_settings::bindings;
 use crate::format::views::RECEIVE_CONNECTOR;
@@ -69,7 +69,8 @@ pub fn definitions() -> Vec<CmdletDef> {
         .synopsis("Creates a receive connector; restart its transport service to open it.")
         .should_process(crate::runtime::signature::ConfirmImpact::Medium)
         .confirm_message(super::confirm_texts::NEW_RECEIVE_CONNECTOR)
-        .param(Param::new("Name", T::String).position(0).mandatory().help("A unique name."))
+        .param(Param::new("Name", T::String).position(0).mandatory().help("A unique name on its server."))
+        .param(Param::new("Server", T::Identity("ServerIdParameter")).help("The server it belongs to; this one unless given."))
         .param(Param::new("Bindings", T::Bindings).mandatory().help("address:port pairs it listens on."))
         .param(Param::new("RemoteIPRanges", T::Strings).help("The clients it serves; every address unless given."))
         .param(Param::new("Usage", T::String).help("Custom (the default), Internet, Internal, Client or Partner: who may send and how they log on."))
@@ -101,8 +102,8 @@ pub fn definitions() -> Vec<CmdletDef> {
     ]
 }
 
-fn identity_of(c: &ReceiveConnector, server: &ServerInfo) -> String {
-    format!("{}\\{}", server.name, c.name)
+fn identity_of(c: &ReceiveConnector) -> String {
+    format!("{}\\{}", c.server, c.name)
 }
 
 /// -Identity as Exchange shows it to -WhatIf and -Confirm.
@@ -119,7 +120,7 @@ fn flags(v: &[String]) -> Value {
     Value::str(if v.is_empty() { "None".to_string() } else { v.join(", ") })
 }
 
-fn connector_object(c: &ReceiveConnector, server: &ServerInfo) -> Value {
+fn connector_object(c: &ReceiveConnector) -> Value {
     object(
         RECEIVE_CONNECTOR,
         vec![
@@ -134,9 +135,9 @@ fn connector_object(c: &ReceiveConnector, server: &ServerInfo) -> Value {
             ("ProtocolLoggingLevel", c.protocol_logging_level.to_value()),
             ("RemoteIPRanges", strings(&c.remote_ip_ranges)),
             ("TransportRole", c.transport_role.to_value()),
-            ("Server", Value::str(&server.name)),
+            ("Server", Value::str(&c.server)),
             ("Name", Value::str(&c.name)),
-            ("Identity", Value::str(identity_of(c, server))),
+            ("Identity", Value::str(identity_of(c))),
             ("Guid", Value::str(&c.guid)),
             ("WhenChanged", Value::date_unix(c.changed)),
             ("WhenCreated", Value::date_unix(c.created)),
@@ -144,22 +145,33 @@ fn connector_object(c: &ReceiveConnector, server: &ServerInfo) -> Value {
     )
 }
 
+/// The connectors -Identity (`Name`, `Server\\Name`, a GUID, wildcards) and
+/// -Server name: every server's on a directory, this server's on SQLite.
 fn matching(cx: &mut Session, args: &Args) -> Result<(Vec<ReceiveConnector>, ServerInfo)> {
+    let on_server = match args.get("Server") {
+        Some(_) => Some(server_named(cx, args)?.name),
+        None => None,
+    };
     let store = cx.store()?;
     let server = store.server().clone();
-    let all = store.receive_connectors().map_err(store_err)?;
+    let all: Vec<ReceiveConnector> = store
+        .receive_connectors()
+        .map_err(store_err)?
+        .into_iter()
+        .filter(|c| on_server.as_ref().is_none_or(|s| c.server.eq_ignore_ascii_case(s)))
+        .collect();
     let Some(id) = args.get("Identity") else { return Ok((all, server)) };
     let wanted = match id {
         Value::Object(o) => o.get("Identity").map(|n| n.to_text()).unwrap_or_default(),
         other => other.to_text(),
     };
-    let bare = match wanted.split_once('\\') {
-        Some((srv, name)) if srv.eq_ignore_ascii_case(&server.name) => name.to_string(),
-        Some(_) => String::new(),
-        None => wanted.clone(),
+    let (of_server, bare) = match wanted.split_once('\\') {
+        Some((srv, name)) => (Some(srv.to_string()), name.to_string()),
+        None => (None, wanted.clone()),
     };
     let found: Vec<ReceiveConnector> = all
         .into_iter()
+        .filter(|c| of_server.as_ref().is_none_or(|s| c.server.eq_ignore_ascii_case(s) || is_fqdn_of(s, &c.server)))
         .filter(|c| c.name.eq_ignore_ascii_case(&bare) || c.guid == bare || wildcard_match(&bare, &c.name, false))
         .collect();
     if found.is_empty() {
@@ -168,10 +180,15 @@ fn matching(cx: &mut Session, args: &Args) -> Result<(Vec<ReceiveConnector>, Ser
     Ok((found, server))
 }
 
+/// `mbx01.contoso.com` names the server MBX01.
+fn is_fqdn_of(fqdn: &str, name: &str) -> bool {
+    fqdn.split_once('.').is_some_and(|(host, _)| host.eq_ignore_ascii_case(name))
+}
+
 fn get_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let (found, server) = matching(cx, args)?;
+    let (found, _) = matching(cx, args)?;
     for c in found {
-        out.emit(cx, connector_object(&c, &server))?;
+        out.emit(cx, connector_object(&c))?;
     }
     Ok(())
 }
@@ -204,7 +221,7 @@ fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
     let (found, server) = matching(cx, args)?;
     let shown = typed_identity(args, &server);
     for mut c in found {
-        let identity = identity_of(&c, &server);
+        let identity = identity_of(&c);
         let changed = apply(args, &mut c)?;
         if !cx.should_process(args, &shown)? {
             continue;
@@ -302,7 +319,17 @@ fn apply(args: &Args, c: &mut ReceiveConnector) -> Result<Vec<(String, String, S
 }
 
 fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    let server = cx.store()?.server().clone();
+    let server = match args.get("Server") {
+        Some(_) => server_named(cx, args)?,
+        None => {
+            let store = cx.store()?;
+            let this = store.server().name.clone();
+            store
+                .exchange_server(&this)
+                .map_err(store_err)?
+                .ok_or_else(|| ErrorRecord::object_not_found(&this, &this))?
+        }
+    };
     let usage = args.string("Usage").unwrap_or_else(|| "Custom".to_string());
     let Some((groups, auth)) = usage_defaults(&usage) else {
         return Err(ErrorRecord::argument_transformation(
@@ -316,6 +343,7 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
     let now = now_unix();
     let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut c = ReceiveConnector {
+        server: server.name.clone(),
         name: args.string("Name").unwrap_or_default(),
         guid: crate::store::new_guid(),
         transport_role: TransportRole::HubTransport,
@@ -333,7 +361,7 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
         changed: now,
     };
     apply(args, &mut c)?;
-    let identity = identity_of(&c, &server);
+    let identity = identity_of(&c);
     let text = fill(
         NEW_RECEIVE_CONNECTOR,
         &[("target", &c.name), ("bindings", &list(&c.bindings)), ("ranges", &list(&c.remote_ip_ranges))],
@@ -341,15 +369,15 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
     if !cx.should_process_text(args, &text)? {
         return Ok(());
     }
-    insert_new(cx, args, &identity, |tx| Store::insert_receive_connector(tx, &c))?;
-    out.emit(cx, connector_object(&c, &server))
+    insert_new(cx, args, &identity, |tx| Store::insert_receive_connector(tx, &server.guid, &c))?;
+    out.emit(cx, connector_object(&c))
 }
 
 fn remove_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
     let shown = typed_identity(args, &server);
     for c in found {
-        let identity = identity_of(&c, &server);
+        let identity = identity_of(&c);
         if !cx.should_process(args, &shown)? {
             continue;
         }

@@ -444,7 +444,6 @@ fn usage(args: &Args) -> Result<String> {
 }
 
 fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
-    cx.refuse_on_postgres("Send connectors")?;
     let usage = usage(args)?;
     let now = now_unix();
     let mut c = SendConnector {

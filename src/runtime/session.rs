@@ -231,19 +231,6 @@ impl Session {
         self.store_path.to_str().is_some_and(crate::store::pg::is_url)
     }
 
-    /// Refuses what lives beside a store file (the services and their state,
-    /// the mail database, the queue) when the store is a PostgreSQL
-    /// directory: `what` names it. Never pointed at a SQLite file instead.
-    pub fn refuse_on_postgres(&self, what: &'static str) -> Result<(), ErrorRecord> {
-        if self.directory_on_postgres() {
-            return Err(ErrorRecord::task(
-                crate::store::StoreError::not_on_postgres(what).to_string(),
-                "NotOnPostgres",
-            ));
-        }
-        Ok(())
-    }
-
     /// The configuration store, opened (and created) on first use.
     pub fn store(&mut self) -> Result<&mut Store, ErrorRecord> {
         if self.store.is_none() {

@@ -129,13 +129,6 @@ impl Service {
             .collect()
     }
 
-    /// Whether the service runs with the directory on PostgreSQL: the
-    /// IMAP4 and POP3 services do; the transport and web services read
-    /// receive connectors and virtual directories, which are not there yet.
-    pub fn runs_on_postgres(self) -> bool {
-        self.protocol().is_some()
-    }
-
     pub fn role(self) -> crate::engines::net::EngineRole {
         match self {
             Service::Imap4 | Service::Pop3 | Service::FrontEndTransport | Service::W3svc => {

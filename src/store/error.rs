@@ -28,18 +28,16 @@ pub enum StoreError {
     /// store's callers turn it into Exchange's message for the value.
     #[error("The directory already holds a record with this value ({0}).")]
     Unique(String),
-    /// What the store keeps only in SQLite so far, asked of a PostgreSQL
-    /// directory: `what` names it ("Receive connectors").
-    #[error(
-        "{what} are not yet available with the directory on PostgreSQL: there, mailsh manages the organization, mailboxes and their client access settings, the IMAP4 and POP3 settings and services, accepted domains, the transport settings and the admin audit log only. Use a SQLite store (-Store PATH) for the rest."
-    )]
+    /// What mailsh does only with a SQLite store so far, asked of a
+    /// PostgreSQL directory: `what` names it.
+    #[error("Not yet available with the directory on PostgreSQL: {what}. A SQLite store (-Store PATH) has it.")]
     NotOnPostgres { what: &'static str },
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
-    /// The refusal of `what` (plural, capitalized: "Receive connectors") on PostgreSQL.
+    /// The refusal of `what` on PostgreSQL.
     pub fn not_on_postgres(what: &'static str) -> StoreError {
         StoreError::NotOnPostgres { what }
     }

@@ -2,12 +2,10 @@
 //! address) rows in the order asked, with a prefix search, read by index so
 //! that a page costs the same at 100,000 mailboxes as at ten.
 
-use rusqlite::params;
+use rusqlite::types::Value as SqlValue;
 
-use super::{Store, StoreResult};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "The Exchange admin center's mailbox lists";
+use super::cells::Cells;
+use super::{Sql, Store, StoreResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ListSort {
@@ -41,40 +39,55 @@ fn prefix_pattern(search: &str) -> String {
 }
 
 impl Store {
-    /// One page and the number of rows matching in all.
+    /// One page and the number of rows matching in all. SQLite's columns
+    /// compare without case (NOCASE); PostgreSQL's by `lower()`, which its
+    /// indexes cover.
     pub fn mailbox_list(&self, q: &ListQuery) -> StoreResult<(Vec<ListRow>, u64)> {
-        let order = match (q.sort, q.descending) {
-            (ListSort::DisplayName, false) => "display_name ASC, id ASC",
-            (ListSort::DisplayName, true) => "display_name DESC, id DESC",
-            (ListSort::Email, false) => "primary_smtp ASC",
-            (ListSort::Email, true) => "primary_smtp DESC",
+        let pg = matches!(self.any(), Sql::Pg(_));
+        let order = match (q.sort, q.descending, pg) {
+            (ListSort::DisplayName, false, false) => "display_name ASC, id ASC",
+            (ListSort::DisplayName, true, false) => "display_name DESC, id DESC",
+            (ListSort::Email, false, false) => "primary_smtp ASC",
+            (ListSort::Email, true, false) => "primary_smtp DESC",
+            (ListSort::DisplayName, false, true) => "lower(display_name) ASC, id ASC",
+            (ListSort::DisplayName, true, true) => "lower(display_name) DESC, id DESC",
+            (ListSort::Email, false, true) => "lower(primary_smtp) ASC",
+            (ListSort::Email, true, true) => "lower(primary_smtp) DESC",
         };
-        let filter = if q.search.trim().is_empty() {
-            ""
+        let matches = if pg {
+            "lower(display_name) LIKE lower($3) ESCAPE '\\' OR lower(alias) LIKE lower($3) ESCAPE '\\' \
+             OR lower(primary_smtp) LIKE lower($3) ESCAPE '\\'"
         } else {
-            "WHERE display_name LIKE ?3 ESCAPE '\\' OR alias LIKE ?3 ESCAPE '\\' OR primary_smtp LIKE ?3 ESCAPE '\\'"
+            "display_name LIKE $3 ESCAPE '\\' OR alias LIKE $3 ESCAPE '\\' OR primary_smtp LIKE $3 ESCAPE '\\'"
         };
+        let searching = !q.search.trim().is_empty();
+        let filter = if searching { format!("WHERE {matches}") } else { String::new() };
         let pattern = prefix_pattern(&q.search);
         let sql = format!(
-            "SELECT guid, display_name, primary_smtp FROM mailbox {filter} ORDER BY {order} LIMIT ?1 OFFSET ?2"
+            "SELECT guid, display_name, primary_smtp FROM mailbox {filter} ORDER BY {order} LIMIT $1 OFFSET $2"
         );
-        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
-        let map =
-            |r: &rusqlite::Row<'_>| Ok(ListRow { guid: r.get(0)?, display_name: r.get(1)?, primary_smtp: r.get(2)? });
         let (limit, offset) = (q.limit.min(i64::MAX as u64) as i64, q.offset.min(i64::MAX as u64) as i64);
-        let rows = if filter.is_empty() {
-            stmt.query_map(params![limit, offset], map)?.collect::<Result<Vec<_>, _>>()?
+        let mut params: Vec<SqlValue> = vec![limit.into(), offset.into()];
+        if searching {
+            params.push(pattern.clone().into());
+        }
+        let rows = self
+            .any()
+            .rows(&sql, params)?
+            .into_iter()
+            .map(|row| {
+                let mut c = Cells::new(row, "mailbox");
+                Ok(ListRow { guid: c.text()?, display_name: c.text()?, primary_smtp: c.text()? })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let total = if searching {
+            let count = format!("SELECT count(*) FROM mailbox WHERE {}", matches.replace("$3", "$1"));
+            match super::one(self.any().rows(&count, vec![pattern.into()])?) {
+                Some(SqlValue::Integer(n)) => n.max(0) as u64,
+                _ => 0,
+            }
         } else {
-            stmt.query_map(params![limit, offset, pattern], map)?.collect::<Result<Vec<_>, _>>()?
-        };
-        let total = if filter.is_empty() {
             self.mailbox_count()?
-        } else {
-            let mut count = self.conn(WHAT)?.prepare_cached(
-                "SELECT count(*) FROM mailbox WHERE display_name LIKE ?1 ESCAPE '\\' OR alias LIKE ?1 ESCAPE '\\' \
-                 OR primary_smtp LIKE ?1 ESCAPE '\\'",
-            )?;
-            count.query_row([pattern], |r| r.get::<_, i64>(0))? as u64
         };
         Ok((rows, total))
     }

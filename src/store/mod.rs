@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod cas_columns;
+mod cells;
 pub mod clock;
 pub mod databases;
 pub mod enums;
@@ -192,6 +193,7 @@ impl Store {
             let named = named_server().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
             store.server = this_server(&store, named.as_deref())?;
             store.ensure_first_database()?;
+            store.ensure_transport_defaults()?;
             return Ok(store);
         }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
@@ -204,6 +206,7 @@ impl Store {
         let named = create.and_then(|o| o.server_name.as_deref());
         store.server = this_server(&store, named)?;
         store.ensure_first_database()?;
+        store.ensure_transport_defaults()?;
         Ok(store)
     }
 
@@ -450,15 +453,6 @@ impl Store {
         match &self.db {
             Db::Sqlite(conn) => Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?),
             Db::Postgres(pg) => pg.change_version(),
-        }
-    }
-
-    /// The SQLite connection, for what is not on PostgreSQL yet: `what`
-    /// names it in the refusal.
-    pub(crate) fn conn(&self, what: &'static str) -> StoreResult<&Connection> {
-        match &self.db {
-            Db::Sqlite(conn) => Ok(conn),
-            Db::Postgres(_) => Err(StoreError::not_on_postgres(what)),
         }
     }
 
@@ -718,8 +712,11 @@ fn seed_pg(pg: &pg::Pg, options: &CreateOptions) -> StoreResult<ServerInfo> {
                 server.created.into(),
             ],
         )?;
-        servers::insert(Sql::Pg(pg), &first_server(&server, options))?;
+        let first = first_server(&server, options);
+        servers::insert(Sql::Pg(pg), &first)?;
         owa::add_defaults(Sql::Pg(pg), &server.guid, &server.fqdn, server.created)?;
+        let tx = Tx { db: Sql::Pg(pg) };
+        transport::add_default_connectors(&tx, &server.name, &server.fqdn, &server.guid, first.roles, server.created)?;
         default_protocol_settings(Sql::Pg(pg), &server.guid, &server.fqdn, &log_root, server.created)?;
         let domain = transport::organization_domain(&server, server.created);
         transport::insert_domain(&Tx { db: Sql::Pg(pg) }, &domain)?;

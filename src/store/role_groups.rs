@@ -8,12 +8,9 @@
 //! "Organization Management" -Member <mailbox>`), as Exchange's setup
 //! makes the account that installs it a member.
 
-use rusqlite::params;
+use rusqlite::types::Value as SqlValue;
 
-use super::{Mailbox, Store, StoreResult, Tx};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "Role groups";
+use super::{Mailbox, Sql, Store, StoreResult, Tx};
 
 /// What a role group lets its members do in the EAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -84,14 +81,23 @@ pub fn role_group(name: &str) -> Option<&'static RoleGroup> {
     ROLE_GROUPS.iter().find(|g| g.name.eq_ignore_ascii_case(name.trim()))
 }
 
+fn texts(rows: Vec<Vec<SqlValue>>) -> Vec<String> {
+    rows.into_iter()
+        .filter_map(|r| match r.into_iter().next() {
+            Some(SqlValue::Text(t)) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Store {
     /// The group's members, by name.
     pub fn role_group_members(&self, group: &RoleGroup) -> StoreResult<Vec<Mailbox>> {
-        let mut stmt = self.conn(WHAT)?.prepare_cached(
+        let guids = texts(self.any().rows(
             "SELECT m.guid FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id \
-             WHERE g.role_group = ?1 ORDER BY m.name",
-        )?;
-        let guids = stmt.query_map([group.name], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+             WHERE g.role_group = $1 ORDER BY lower(m.name)",
+            vec![group.name.to_string().into()],
+        )?);
         let mut out = Vec::with_capacity(guids.len());
         for guid in guids {
             if let Some(m) = self.mailbox_by_guid(&guid)? {
@@ -105,36 +111,39 @@ impl Store {
     /// belongs to none, is gone, or may not use the admin center
     /// (`Set-CASMailbox -ECPEnabled $false`, which Exchange enforces there).
     pub fn reach_of(&self, mailbox_guid: &str) -> StoreResult<Option<Reach>> {
-        let mut stmt = self.conn(WHAT)?.prepare_cached(
+        let names = texts(self.any().rows(
             "SELECT g.role_group FROM role_group_member g JOIN mailbox m ON m.id = g.mailbox_id \
-             WHERE m.guid = ?1 AND m.ecp_enabled = 1",
-        )?;
-        let names = stmt.query_map([mailbox_guid], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+             WHERE m.guid = $1 AND m.ecp_enabled = $2",
+            vec![mailbox_guid.to_string().into(), SqlValue::Integer(1)],
+        )?);
         Ok(names.iter().filter_map(|n| role_group(n)).map(|g| g.reach).max())
     }
 
     /// Whether the mailbox is a member already (read in the transaction,
     /// so a check and the change it decides are one).
     pub fn is_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<bool> {
-        Ok(tx.sql(WHAT)?.query_row(
-            "SELECT count(*) FROM role_group_member WHERE role_group = ?1 AND mailbox_id = ?2",
-            params![group.name, mailbox_id],
-            |r| r.get::<_, i64>(0),
-        )? > 0)
+        let found = tx.any().rows(
+            "SELECT 1 FROM role_group_member WHERE role_group = $1 AND mailbox_id = $2",
+            vec![group.name.to_string().into(), mailbox_id.into()],
+        )?;
+        Ok(!found.is_empty())
     }
 
     pub fn add_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<()> {
-        tx.sql(WHAT)?.execute(
-            "INSERT OR IGNORE INTO role_group_member (role_group, mailbox_id) VALUES (?1, ?2)",
-            params![group.name, mailbox_id],
-        )?;
+        let sql = match tx.any() {
+            Sql::Lite(_) => "INSERT OR IGNORE INTO role_group_member (role_group, mailbox_id) VALUES ($1, $2)",
+            Sql::Pg(_) => {
+                "INSERT INTO role_group_member (role_group, mailbox_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            }
+        };
+        tx.any().run(sql, vec![group.name.to_string().into(), mailbox_id.into()])?;
         Ok(())
     }
 
     pub fn remove_role_group_member(tx: &Tx<'_>, group: &RoleGroup, mailbox_id: i64) -> StoreResult<()> {
-        tx.sql(WHAT)?.execute(
-            "DELETE FROM role_group_member WHERE role_group = ?1 AND mailbox_id = ?2",
-            params![group.name, mailbox_id],
+        tx.any().run(
+            "DELETE FROM role_group_member WHERE role_group = $1 AND mailbox_id = $2",
+            vec![group.name.to_string().into(), mailbox_id.into()],
         )?;
         Ok(())
     }

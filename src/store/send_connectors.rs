@@ -1,17 +1,15 @@
 //! Send connectors (New-/Get-/Set-/Remove-SendConnector): how the Transport
-//! service carries mail to domains outside the organization. One row each;
-//! address spaces and smart hosts as JSON lists. On SQLite only (the
-//! directory on PostgreSQL refuses them by name).
+//! service carries mail to domains outside the organization, the
+//! organization's on both backends. One row each; address spaces and smart
+//! hosts as JSON lists.
 
 use std::cmp::Reverse;
 
-use rusqlite::{Row, params};
+use rusqlite::types::Value as SqlValue;
 
+use super::cells::Cells;
 use super::enums::ProtocolLoggingLevel;
 use super::{Store, StoreError, StoreResult, Tx};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "Send connectors";
 
 /// Exchange 2013's default MaxMessageSize of a new send connector: 35 MB
 /// (Unlimited for -Usage Internal).
@@ -164,12 +162,15 @@ pub fn shown_host(host: &str) -> String {
 
 /// A unique name already taken is Exchange's message; anything else is the
 /// store's error.
-fn taken(e: rusqlite::Error, name: &str) -> StoreError {
+fn taken(e: StoreError, name: &str) -> StoreError {
     match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             StoreError::Conflict(format!("A Send connector named \"{name}\" already exists."))
         }
-        other => other.into(),
+        StoreError::Unique(_) => StoreError::Conflict(format!("A Send connector named \"{name}\" already exists.")),
+        other => other,
     }
 }
 
@@ -181,30 +182,36 @@ fn spaces_json(spaces: &[AddressSpace]) -> String {
     serde_json::to_string(&spaces.iter().map(AddressSpace::shown).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
 
-fn connector_row(r: &Row) -> rusqlite::Result<SendConnector> {
-    let spaces: Vec<String> = serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default();
-    let hosts: Vec<String> = serde_json::from_str(&r.get::<_, String>(4)?).unwrap_or_default();
-    let level: String = r.get(9)?;
+fn connector(row: Vec<SqlValue>) -> StoreResult<SendConnector> {
+    let mut c = Cells::new(row, "send connector");
+    let (id, name, guid) = (c.int()?, c.text()?, c.text()?);
+    let spaces = c.list()?;
+    let smart_hosts = c.list()?;
+    let port = u16::try_from(c.int()?).unwrap_or(25);
+    let dns_routing_enabled = c.flag()?;
+    let max_message_size = c.opt_int()?.map(|v| v.max(0) as u64);
+    let fqdn = c.opt_text()?;
+    let level = c.text()?;
     Ok(SendConnector {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        guid: r.get(2)?,
+        id,
+        name,
+        guid,
         address_spaces: spaces.iter().filter_map(|s| AddressSpace::parse(s).ok()).collect(),
-        smart_hosts: hosts,
-        port: u16::try_from(r.get::<_, i64>(5)?).unwrap_or(25),
-        dns_routing_enabled: r.get(6)?,
-        max_message_size: r.get::<_, Option<i64>>(7)?.map(|v| v.max(0) as u64),
-        fqdn: r.get(8)?,
+        smart_hosts,
+        port,
+        dns_routing_enabled,
+        max_message_size,
+        fqdn,
         protocol_logging_level: ProtocolLoggingLevel::from_name(&level).unwrap_or(ProtocolLoggingLevel::None),
-        comment: r.get(10)?,
-        enabled: r.get(11)?,
-        created: r.get(12)?,
-        changed: r.get(13)?,
-        require_tls: r.get(14)?,
-        tls_auth_level: r.get(15)?,
-        tls_domain: r.get(16)?,
-        smart_host_auth: r.get(17)?,
-        auth_credential: match (r.get::<_, Option<String>>(18)?, r.get::<_, Option<String>>(19)?) {
+        comment: c.text()?,
+        enabled: c.flag()?,
+        created: c.int()?,
+        changed: c.int()?,
+        require_tls: c.flag()?,
+        tls_auth_level: c.opt_text()?,
+        tls_domain: c.opt_text()?,
+        smart_host_auth: c.text()?,
+        auth_credential: match (c.opt_text()?, c.opt_text()?) {
             (Some(user), Some(password)) => Some((user, password)),
             _ => None,
         },
@@ -214,51 +221,52 @@ fn connector_row(r: &Row) -> rusqlite::Result<SendConnector> {
 impl Store {
     pub fn send_connectors(&self) -> StoreResult<Vec<SendConnector>> {
         let sql = format!("SELECT {COLUMNS} FROM send_connector ORDER BY created, id");
-        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], connector_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        self.any().rows(&sql, Vec::new())?.into_iter().map(connector).collect()
     }
 
     /// A new connector; its name must be unique. Returns its row number.
     pub fn insert_send_connector(tx: &Tx, c: &SendConnector) -> StoreResult<i64> {
-        let inserted = tx.sql(WHAT)?.execute(
-            "INSERT INTO send_connector (name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, \
+        let sql = "INSERT INTO send_connector (name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, \
              max_message_size, fqdn, protocol_logging_level, comment, enabled, created, changed) \
-             VALUES (?1, ?2, '[]', '[]', 25, 1, NULL, NULL, 'None', '', 1, ?3, ?3)",
-            params![c.name, c.guid, c.created],
-        );
-        inserted.map_err(|e| taken(e, &c.name))?;
-        let id = tx.sql(WHAT)?.last_insert_rowid();
+             VALUES ($1, $2, '[]', '[]', 25, $4, NULL, NULL, 'None', '', $4, $3, $3) RETURNING id";
+        let params = vec![c.name.clone().into(), c.guid.clone().into(), c.created.into(), SqlValue::Integer(1)];
+        let id = match tx.any().rows(sql, params) {
+            Ok(rows) => match super::one(rows) {
+                Some(SqlValue::Integer(id)) => id,
+                _ => return Err(StoreError::Corrupt("a new send connector's row".into())),
+            },
+            Err(e) => return Err(taken(e, &c.name)),
+        };
         Store::save_send_connector(tx, c)?;
         Ok(id)
     }
 
     pub fn save_send_connector(tx: &Tx, c: &SendConnector) -> StoreResult<bool> {
         let hosts = serde_json::to_string(&c.smart_hosts).unwrap_or_else(|_| "[]".into());
-        let n = tx.sql(WHAT)?.execute(
-            "UPDATE send_connector SET name = ?2, address_spaces = ?3, smart_hosts = ?4, port = ?5, \
-             dns_routing_enabled = ?6, max_message_size = ?7, fqdn = ?8, protocol_logging_level = ?9, comment = ?10, \
-             enabled = ?11, changed = ?12, require_tls = ?13, tls_auth_level = ?14, tls_domain = ?15, \
-             smart_host_auth = ?16, auth_user = ?17, auth_password = ?18 WHERE guid = ?1",
-            params![
-                c.guid,
-                c.name,
-                spaces_json(&c.address_spaces),
-                hosts,
-                c.port as i64,
-                c.dns_routing_enabled,
-                c.max_message_size.map(|v| v as i64),
-                c.fqdn,
-                c.protocol_logging_level.name(),
-                c.comment,
-                c.enabled,
-                c.changed,
-                c.require_tls,
-                c.tls_auth_level,
-                c.tls_domain,
-                c.smart_host_auth,
-                c.auth_credential.as_ref().map(|(u, _)| u.clone()),
-                c.auth_credential.as_ref().map(|(_, p)| p.clone())
+        let n = tx.any().run(
+            "UPDATE send_connector SET name = $2, address_spaces = $3, smart_hosts = $4, port = $5, \
+             dns_routing_enabled = $6, max_message_size = $7, fqdn = $8, protocol_logging_level = $9, comment = $10, \
+             enabled = $11, changed = $12, require_tls = $13, tls_auth_level = $14, tls_domain = $15, \
+             smart_host_auth = $16, auth_user = $17, auth_password = $18 WHERE guid = $1",
+            vec![
+                c.guid.clone().into(),
+                c.name.clone().into(),
+                spaces_json(&c.address_spaces).into(),
+                hosts.into(),
+                i64::from(c.port).into(),
+                i64::from(c.dns_routing_enabled).into(),
+                c.max_message_size.map(|v| v.min(i64::MAX as u64) as i64).into(),
+                c.fqdn.clone().into(),
+                c.protocol_logging_level.name().to_string().into(),
+                c.comment.clone().into(),
+                i64::from(c.enabled).into(),
+                c.changed.into(),
+                i64::from(c.require_tls).into(),
+                c.tls_auth_level.clone().into(),
+                c.tls_domain.clone().into(),
+                c.smart_host_auth.clone().into(),
+                c.auth_credential.as_ref().map(|(u, _)| u.clone()).into(),
+                c.auth_credential.as_ref().map(|(_, p)| p.clone()).into(),
             ],
         );
         Ok(n.map_err(|e| taken(e, &c.name))? > 0)
@@ -272,7 +280,7 @@ impl Store {
     }
 
     pub fn delete_send_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {
-        Ok(tx.sql(WHAT)?.execute("DELETE FROM send_connector WHERE guid = ?1", [guid])? > 0)
+        Ok(tx.any().run("DELETE FROM send_connector WHERE guid = $1", vec![guid.to_string().into()])? > 0)
     }
 }
 

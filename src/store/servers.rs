@@ -78,6 +78,10 @@ impl Store {
         if server.roles.mailbox {
             super::databases::make_first_database(tx, &server.guid)?;
         }
+        if let Sql::Pg(_) = tx.any() {
+            let (name, fqdn, guid) = (&server.name, &server.fqdn, &server.guid);
+            super::transport::add_default_connectors(tx, name, fqdn, guid, server.roles, server.created)?;
+        }
         super::default_protocol_settings(tx.any(), &server.guid, &server.fqdn, &log_root, server.created)
     }
 
@@ -104,6 +108,8 @@ impl Store {
                 "DELETE FROM service_state WHERE server_guid = $1",
                 "DELETE FROM owa_virtual_directory WHERE server_guid = $1",
                 "DELETE FROM ecp_virtual_directory WHERE server_guid = $1",
+                "DELETE FROM receive_connector WHERE server_guid = $1",
+                "DELETE FROM web_site WHERE server_guid = $1",
             ]),
         };
         for sql in services.into_iter().flatten().chain([

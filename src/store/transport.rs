@@ -1,17 +1,18 @@
 //! Mail flow configuration: receive connectors and accepted domains, and
-//! the recipient lookup the transport services make at RCPT. Accepted
-//! domains and the transport settings are on both backends (PostgreSQL's
-//! SQL in `pg::transport`); receive connectors and the recipient lookup
-//! (the transport services') are on SQLite only.
+//! the recipient lookup the transport services make at RCPT, on both
+//! backends (PostgreSQL's own SQL for accepted domains and the transport
+//! settings is in `pg::transport`). A store on SQLite is one server, so its
+//! receive connectors are that server's; on PostgreSQL each connector
+//! belongs to a server (`server_guid`), as in Exchange.
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Row, params};
 
+use super::cells::Cells;
 use super::enums::{AcceptedDomainType, ProtocolLoggingLevel, TransportRole};
 use super::pg::transport as pg;
+use super::servers::Roles;
 use super::{ServerInfo, Sql, Store, StoreError, StoreResult, Tx};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "Receive connectors";
 
 /// Exchange 2013's default MaxMessageSize of a receive connector: 36 MB.
 pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 36 * 1024 * 1024;
@@ -26,6 +27,8 @@ pub const PERMISSION_GROUPS: &[&str] =
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiveConnector {
+    /// The server it belongs to, by name.
+    pub server: String,
     pub name: String,
     pub guid: String,
     pub transport_role: TransportRole,
@@ -139,37 +142,47 @@ pub enum Recipient {
     NotAccepted,
 }
 
-fn list(text: String) -> Vec<String> {
-    serde_json::from_str(&text).unwrap_or_default()
-}
-
 fn json(v: &[String]) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
 
-const CONNECTOR_COLUMNS: &str = "name, guid, transport_role, bindings, remote_ip_ranges, auth_mechanism, \
-    permission_groups, max_message_size, max_recipients_per_message, banner, fqdn, protocol_logging_level, enabled, \
-    created, changed";
+const CONNECTOR_COLUMNS: &str = "c.name, c.guid, c.transport_role, c.bindings, c.remote_ip_ranges, c.auth_mechanism, \
+    c.permission_groups, c.max_message_size, c.max_recipients_per_message, c.banner, c.fqdn, \
+    c.protocol_logging_level, c.enabled, c.created, c.changed";
 
-fn connector_row(r: &Row) -> rusqlite::Result<ReceiveConnector> {
-    let role: String = r.get(2)?;
-    let level: String = r.get(11)?;
+/// A row of CONNECTOR_COLUMNS followed by its server's name.
+fn connector(row: Vec<SqlValue>) -> StoreResult<ReceiveConnector> {
+    let mut c = Cells::new(row, "receive connector");
+    let name = c.text()?;
+    let guid = c.text()?;
+    let role = c.text()?;
+    let bindings = c.list()?;
+    let remote_ip_ranges = c.list()?;
+    let auth_mechanism = c.list()?;
+    let permission_groups = c.list()?;
+    let max_message_size = c.int()?.max(0) as u64;
+    let max_recipients_per_message = c.int()?.clamp(0, u32::MAX as i64) as u32;
+    let banner = c.opt_text()?;
+    let fqdn = c.text()?;
+    let level = c.text()?;
+    let (enabled, created, changed) = (c.flag()?, c.int()?, c.int()?);
     Ok(ReceiveConnector {
-        name: r.get(0)?,
-        guid: r.get(1)?,
+        server: c.text()?,
+        name,
+        guid,
         transport_role: TransportRole::from_name(&role).unwrap_or(TransportRole::HubTransport),
-        bindings: list(r.get(3)?),
-        remote_ip_ranges: list(r.get(4)?),
-        auth_mechanism: list(r.get(5)?),
-        permission_groups: list(r.get(6)?),
-        max_message_size: r.get::<_, i64>(7)?.max(0) as u64,
-        max_recipients_per_message: r.get::<_, i64>(8)?.clamp(0, u32::MAX as i64) as u32,
-        banner: r.get(9)?,
-        fqdn: r.get(10)?,
+        bindings,
+        remote_ip_ranges,
+        auth_mechanism,
+        permission_groups,
+        max_message_size,
+        max_recipients_per_message,
+        banner,
+        fqdn,
         protocol_logging_level: ProtocolLoggingLevel::from_name(&level).unwrap_or(ProtocolLoggingLevel::None),
-        enabled: r.get(12)?,
-        created: r.get(13)?,
-        changed: r.get(14)?,
+        enabled,
+        created,
+        changed,
     })
 }
 
@@ -203,14 +216,18 @@ pub fn usage_defaults(usage: &str) -> Option<(&'static [&'static str], &'static 
     })
 }
 
-fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
+/// The receive connectors Exchange 2013 Setup creates on a server: the
+/// Transport service's for the Mailbox role, the Frontend Transport's for
+/// Client Access.
+fn default_connectors(name: &str, fqdn: &str, roles: Roles, now: i64) -> Vec<ReceiveConnector> {
     let all = |port: u16| vec![format!("[::]:{port}"), format!("0.0.0.0:{port}")];
     let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let everyone = strings(&["::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "0.0.0.0-255.255.255.255"]);
     let exchange_auth = strings(&["Tls", "Integrated", "BasicAuth", "BasicAuthRequireTLS", "ExchangeServer"]);
     let client_auth = strings(&["Tls", "Integrated", "BasicAuth", "BasicAuthRequireTLS"]);
-    let make = |name: String, role, port, auth: &Vec<String>, groups: &[&str], max_rcpt, level| ReceiveConnector {
-        name,
+    let make = |connector: String, role, port, auth: &Vec<String>, groups: &[&str], max_rcpt, level| ReceiveConnector {
+        server: name.to_string(),
+        name: connector,
         guid: super::new_guid(),
         transport_role: role,
         bindings: all(port),
@@ -220,7 +237,7 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
         max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
         max_recipients_per_message: max_rcpt,
         banner: None,
-        fqdn: server.fqdn.clone(),
+        fqdn: fqdn.to_string(),
         protocol_logging_level: level,
         enabled: true,
         created: now,
@@ -228,9 +245,10 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
     };
     use ProtocolLoggingLevel as L;
     use TransportRole::{FrontendTransport as Fe, HubTransport as Hub};
-    let n = &server.name;
-    vec![
-        make(
+    let n = name;
+    let mut out = Vec::new();
+    if roles.mailbox {
+        out.push(make(
             format!("Default {n}"),
             Hub,
             2525,
@@ -238,8 +256,8 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
             &["ExchangeUsers", "ExchangeServers", "ExchangeLegacyServers"],
             5000,
             L::None,
-        ),
-        make(
+        ));
+        out.push(make(
             format!("Client Proxy {n}"),
             Hub,
             465,
@@ -247,8 +265,10 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
             &["ExchangeUsers", "ExchangeServers"],
             200,
             L::None,
-        ),
-        make(
+        ));
+    }
+    if roles.client_access {
+        out.push(make(
             format!("Default Frontend {n}"),
             Fe,
             25,
@@ -256,85 +276,164 @@ fn default_connectors(server: &ServerInfo, now: i64) -> Vec<ReceiveConnector> {
             &["AnonymousUsers", "ExchangeServers", "ExchangeLegacyServers"],
             200,
             L::Verbose,
-        ),
-        make(format!("Outbound Proxy Frontend {n}"), Fe, 717, &exchange_auth, &["ExchangeServers"], 200, L::None),
-        make(format!("Client Frontend {n}"), Fe, 587, &client_auth, &["ExchangeUsers"], 200, L::None),
-    ]
+        ));
+        out.push(make(
+            format!("Outbound Proxy Frontend {n}"),
+            Fe,
+            717,
+            &exchange_auth,
+            &["ExchangeServers"],
+            200,
+            L::None,
+        ));
+        out.push(make(format!("Client Frontend {n}"), Fe, 587, &client_auth, &["ExchangeUsers"], 200, L::None));
+    }
+    out
+}
+
+/// A server's default receive connectors, made once: with Setup's install
+/// on PostgreSQL, and on the first open of a directory made before them.
+pub(in crate::store) fn add_default_connectors(
+    tx: &Tx,
+    name: &str,
+    fqdn: &str,
+    server_guid: &str,
+    roles: Roles,
+    now: i64,
+) -> StoreResult<()> {
+    for c in default_connectors(name, fqdn, roles, now) {
+        insert_connector(tx, server_guid, &c)?;
+    }
+    tx.any().run(
+        "UPDATE exchange_server SET transport_defaults_made = $2 WHERE guid = $1",
+        vec![server_guid.to_string().into(), SqlValue::Integer(1)],
+    )?;
+    Ok(())
+}
+
+/// This server's record on PostgreSQL when its connectors are not made yet.
+fn needs_connectors(db: Sql<'_>, server_guid: &str) -> StoreResult<Option<super::servers::ExchangeServer>> {
+    let found = db.rows(
+        "SELECT name FROM exchange_server WHERE guid = $1 AND transport_defaults_made = $2",
+        vec![server_guid.to_string().into(), SqlValue::Integer(0)],
+    )?;
+    match super::one(found) {
+        Some(SqlValue::Text(name)) => super::servers::find(db, &name),
+        _ => Ok(None),
+    }
 }
 
 impl Store {
     /// Writes Exchange's default receive connectors and accepted domain the
     /// first time a store is opened by a mailsh that knows mail flow (a new
-    /// store, or one made before). Never again: what an administrator
-    /// removes stays removed.
+    /// store, or one made before); on PostgreSQL, this server's connectors
+    /// (the organization's domain is the directory's from the start). Never
+    /// again: what an administrator removes stays removed.
     pub(crate) fn ensure_transport_defaults(&mut self) -> StoreResult<()> {
+        let server = self.server().clone();
+        let now = super::clock::now_unix();
+        if let Sql::Pg(_) = self.any() {
+            if needs_connectors(self.any(), &server.guid)?.is_none() {
+                return Ok(());
+            }
+            return self.write(|tx| {
+                // Another shell may have made them while we waited.
+                match needs_connectors(tx.any(), &server.guid)? {
+                    Some(s) => add_default_connectors(tx, &s.name, &s.fqdn, &s.guid, s.roles, now),
+                    None => Ok(()),
+                }
+            });
+        }
+        let Sql::Lite(conn) = self.any() else { return Ok(()) };
         let done: Option<i64> =
-            self.conn(WHAT)?.query_row("SELECT written FROM transport_defaults", [], |r| r.get(0)).optional()?;
+            conn.query_row("SELECT written FROM transport_defaults", [], |r| r.get(0)).optional()?;
         if done.is_some() {
             return Ok(());
         }
-        let server = self.server().clone();
-        let now = super::clock::now_unix();
         self.write(|tx| {
+            let Sql::Lite(conn) = tx.any() else { return Ok(()) };
             // Another shell may have written them while we waited.
-            if tx.sql(WHAT)?.query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
+            if conn.query_row("SELECT 1 FROM transport_defaults", [], |_| Ok(())).optional()?.is_some() {
                 return Ok(());
             }
-            for c in default_connectors(&server, now) {
-                insert_connector(tx, &c)?;
+            for c in default_connectors(&server.name, &server.fqdn, Roles::BOTH, now) {
+                insert_connector(tx, &server.guid, &c)?;
             }
             insert_domain(tx, &organization_domain(&server, now))?;
-            tx.sql(WHAT)?.execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
+            conn.execute("INSERT INTO transport_defaults (id, written) VALUES (1, ?1)", [now])?;
             Ok(())
         })
     }
 
+    /// Every receive connector: this server's on SQLite; every server's on
+    /// PostgreSQL, by server.
     pub fn receive_connectors(&self) -> StoreResult<Vec<ReceiveConnector>> {
-        let sql =
-            format!("SELECT {CONNECTOR_COLUMNS} FROM receive_connector ORDER BY transport_role DESC, created, name");
-        let mut stmt = self.conn(WHAT)?.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], connector_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        let (sql, params) = match self.any() {
+            Sql::Lite(_) => (
+                format!(
+                    "SELECT {CONNECTOR_COLUMNS}, $1 FROM receive_connector c \
+                     ORDER BY c.transport_role DESC, c.created, c.name"
+                ),
+                vec![SqlValue::Text(self.server().name.clone())],
+            ),
+            Sql::Pg(_) => (
+                format!(
+                    "SELECT {CONNECTOR_COLUMNS}, s.name FROM receive_connector c \
+                     JOIN exchange_server s ON s.guid = c.server_guid \
+                     ORDER BY lower(s.name), c.transport_role DESC, c.created, c.name"
+                ),
+                Vec::new(),
+            ),
+        };
+        self.any().rows(&sql, params)?.into_iter().map(connector).collect()
+    }
+
+    /// This server's receive connectors, the ones its services bind.
+    pub fn own_receive_connectors(&self) -> StoreResult<Vec<ReceiveConnector>> {
+        let name = &self.server().name;
+        Ok(self.receive_connectors()?.into_iter().filter(|c| c.server.eq_ignore_ascii_case(name)).collect())
     }
 
     pub fn save_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<bool> {
-        let n = tx.sql(WHAT)?.execute(
-            "UPDATE receive_connector SET transport_role = ?2, bindings = ?3, remote_ip_ranges = ?4, \
-             auth_mechanism = ?5, permission_groups = ?6, max_message_size = ?7, max_recipients_per_message = ?8, \
-             banner = ?9, fqdn = ?10, protocol_logging_level = ?11, enabled = ?12, changed = ?13 WHERE guid = ?1",
-            params![
-                c.guid,
-                c.transport_role.name(),
-                json(&c.bindings),
-                json(&c.remote_ip_ranges),
-                json(&c.auth_mechanism),
-                json(&c.permission_groups),
-                c.max_message_size as i64,
-                c.max_recipients_per_message as i64,
-                c.banner,
-                c.fqdn,
-                c.protocol_logging_level.name(),
-                c.enabled,
-                c.changed
+        let n = tx.any().run(
+            "UPDATE receive_connector SET transport_role = $2, bindings = $3, remote_ip_ranges = $4, \
+             auth_mechanism = $5, permission_groups = $6, max_message_size = $7, max_recipients_per_message = $8, \
+             banner = $9, fqdn = $10, protocol_logging_level = $11, enabled = $12, changed = $13 WHERE guid = $1",
+            vec![
+                c.guid.clone().into(),
+                c.transport_role.name().to_string().into(),
+                json(&c.bindings).into(),
+                json(&c.remote_ip_ranges).into(),
+                json(&c.auth_mechanism).into(),
+                json(&c.permission_groups).into(),
+                (c.max_message_size.min(i64::MAX as u64) as i64).into(),
+                i64::from(c.max_recipients_per_message).into(),
+                c.banner.clone().into(),
+                c.fqdn.clone().into(),
+                c.protocol_logging_level.name().to_string().into(),
+                i64::from(c.enabled).into(),
+                c.changed.into(),
             ],
         )?;
         Ok(n > 0)
     }
 
-    /// A new connector (New-ReceiveConnector); its name must be unique.
-    pub fn insert_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
-        insert_connector(tx, c).map_err(|e| match e {
+    /// A new connector (New-ReceiveConnector) on the server `server_guid`;
+    /// its name must be unique on that server.
+    pub fn insert_receive_connector(tx: &Tx, server_guid: &str, c: &ReceiveConnector) -> StoreResult<()> {
+        insert_connector(tx, server_guid, c).map_err(|e| match e {
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
                 if f.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                StoreError::Conflict(format!("A receive connector named \"{}\" already exists.", c.name))
+                connector_taken(c)
             }
+            StoreError::Unique(_) => connector_taken(c),
             other => other,
         })
     }
 
     pub fn delete_receive_connector(tx: &Tx, guid: &str) -> StoreResult<bool> {
-        Ok(tx.sql(WHAT)?.execute("DELETE FROM receive_connector WHERE guid = ?1", [guid])? > 0)
+        Ok(tx.any().run("DELETE FROM receive_connector WHERE guid = $1", vec![guid.to_string().into()])? > 0)
     }
 
     pub fn transport_config(&self) -> StoreResult<TransportConfig> {
@@ -449,65 +548,78 @@ impl Store {
     pub fn resolve_recipient(&self, address: &str) -> StoreResult<Recipient> {
         let address = address.trim();
         let Some((_, domain)) = address.rsplit_once('@') else { return Ok(Recipient::NotAccepted) };
-        let found = self
-            .conn(WHAT)?
-            .query_row(
-                "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota, \
-                 forwarding_smtp_address, deliver_to_mailbox_and_forward, \
-                 (SELECT f.primary_smtp FROM mailbox f WHERE f.guid = mailbox.forwarding_address) \
-                 FROM mailbox WHERE primary_smtp = ?1 COLLATE NOCASE \
-                 OR EXISTS (SELECT 1 FROM json_each(mailbox.email_addresses) \
-                            WHERE lower(substr(value, instr(value, ':') + 1)) = lower(?1)) LIMIT 1",
-                [address],
-                |r| {
-                    let quota = |i: usize| r.get::<_, Option<i64>>(i).map(|q| q.map(|v| v.max(0) as u64));
-                    Ok(Recipient::Mailbox {
-                        guid: r.get(0)?,
-                        primary_smtp: r.get(1)?,
-                        quotas: super::Quotas {
-                            issue_warning: quota(2)?,
-                            prohibit_send: quota(3)?,
-                            prohibit_send_receive: quota(4)?,
-                        },
-                        forward: {
-                            let and_deliver = r.get(6).unwrap_or(false);
-                            // ForwardingAddress wins over ForwardingSmtpAddress, as in Exchange.
-                            match (r.get::<_, Option<String>>(7)?, r.get::<_, Option<String>>(5)?) {
-                                (Some(to), _) => Some(Forwarding { to, and_deliver, redirect: true }),
-                                (None, Some(to)) => Some(Forwarding { to, and_deliver, redirect: false }),
-                                (None, None) => None,
-                            }
-                        },
-                    })
-                },
-            )
-            .optional()?;
-        if let Some(found) = found {
-            return Ok(found);
+        // Any SMTP address of the mailbox: SQLite reads the list; PostgreSQL
+        // probes its index of them (schema step 13).
+        let has_address = match self.any() {
+            Sql::Lite(_) => {
+                "primary_smtp = $1 COLLATE NOCASE OR EXISTS (SELECT 1 FROM json_each(mailbox.email_addresses) \
+                 WHERE lower(value) LIKE 'smtp:%' AND lower(substr(value, instr(value, ':') + 1)) = lower($1))"
+            }
+            Sql::Pg(_) => {
+                "lower(primary_smtp) = lower($1) \
+                 OR mailsh_smtp_addresses(email_addresses) @> ARRAY[lower($1)]"
+            }
+        };
+        let sql = format!(
+            "SELECT guid, primary_smtp, issue_warning_quota, prohibit_send_quota, prohibit_send_receive_quota, \
+             forwarding_smtp_address, deliver_to_mailbox_and_forward, \
+             (SELECT f.primary_smtp FROM mailbox f WHERE f.guid = mailbox.forwarding_address) \
+             FROM mailbox WHERE {has_address} LIMIT 1"
+        );
+        if let Some(row) = self.any().rows(&sql, vec![address.to_string().into()])?.into_iter().next() {
+            let mut c = Cells::new(row, "mailbox");
+            let (guid, primary_smtp) = (c.text()?, c.text()?);
+            let mut quota = || c.opt_int().map(|q| q.map(|v| v.max(0) as u64));
+            let quotas =
+                super::Quotas { issue_warning: quota()?, prohibit_send: quota()?, prohibit_send_receive: quota()? };
+            let (smtp_to, and_deliver, address_to) = (c.opt_text()?, c.flag()?, c.opt_text()?);
+            // ForwardingAddress wins over ForwardingSmtpAddress, as in Exchange.
+            let forward = match (address_to, smtp_to) {
+                (Some(to), _) => Some(Forwarding { to, and_deliver, redirect: true }),
+                (None, Some(to)) => Some(Forwarding { to, and_deliver, redirect: false }),
+                (None, None) => None,
+            };
+            return Ok(Recipient::Mailbox { guid, primary_smtp, quotas, forward });
         }
-        let domain_type: Option<String> = self
-            .conn(WHAT)?
-            .query_row("SELECT domain_type FROM accepted_domain WHERE domain_name = ?1 COLLATE NOCASE", [domain], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(match domain_type.as_deref() {
-            Some("Authoritative") => Recipient::NotFound,
+        let found = self.any().rows(
+            "SELECT domain_type FROM accepted_domain WHERE lower(domain_name) = lower($1)",
+            vec![domain.to_string().into()],
+        )?;
+        Ok(match super::one(found) {
+            Some(SqlValue::Text(t)) if t == "Authoritative" => Recipient::NotFound,
             Some(_) => Recipient::Relay,
             None => Recipient::NotAccepted,
         })
     }
 }
 
+fn connector_taken(c: &ReceiveConnector) -> StoreError {
+    StoreError::Conflict(format!("A receive connector named \"{}\" already exists.", c.name))
+}
+
 /// A new connector: its row, then every setting as Set-ReceiveConnector
-/// saves them (one list of columns to keep right).
-fn insert_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<()> {
-    tx.sql(WHAT)?.execute(
-        "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, auth_mechanism, \
-         permission_groups, max_message_size, max_recipients_per_message, fqdn, protocol_logging_level, enabled, \
-         created, changed) VALUES (?1, ?2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', 0, ?3, ?3)",
-        params![c.name, c.guid, c.created],
-    )?;
+/// saves them (one list of columns to keep right). SQLite's store has no
+/// server column: it is its one server's.
+fn insert_connector(tx: &Tx, server_guid: &str, c: &ReceiveConnector) -> StoreResult<()> {
+    let (sql, mut values) = match tx.any() {
+        Sql::Lite(_) => (
+            "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, \
+             auth_mechanism, permission_groups, max_message_size, max_recipients_per_message, fqdn, \
+             protocol_logging_level, enabled, created, changed) \
+             VALUES ($1, $2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', 0, $3, $3)",
+            Vec::new(),
+        ),
+        Sql::Pg(_) => (
+            "INSERT INTO receive_connector (name, guid, transport_role, bindings, remote_ip_ranges, \
+             auth_mechanism, permission_groups, max_message_size, max_recipients_per_message, fqdn, \
+             protocol_logging_level, enabled, created, changed, server_guid) \
+             VALUES ($1, $2, '', '[]', '[]', '[]', '[]', 0, 0, '', 'None', false, $3, $3, $4)",
+            vec![SqlValue::Text(server_guid.to_string())],
+        ),
+    };
+    let mut params: Vec<SqlValue> = vec![c.name.clone().into(), c.guid.clone().into(), c.created.into()];
+    params.append(&mut values);
+    tx.any().run(sql, params)?;
     Store::save_receive_connector(tx, c)?;
     Ok(())
 }

@@ -3,12 +3,10 @@
 //! binding redirected to HTTPS and how long a signed-in browser may stay
 //! idle.
 
-use rusqlite::params;
+use rusqlite::types::Value as SqlValue;
 
-use super::{Store, StoreResult, Tx};
-
-/// What the refusal names on PostgreSQL (not ported yet).
-const WHAT: &str = "The Exchange admin center's web site settings";
+use super::cells::Cells;
+use super::{Sql, Store, StoreResult, Tx};
 
 /// IIS's settings for the web site the EAC lives in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,20 +17,49 @@ pub struct WebSite {
     pub session_timeout: i64,
 }
 
+impl Default for WebSite {
+    /// As a new store (and a server of a directory that never set them)
+    /// has them: HTTP on port 80 of every address, 15 minutes.
+    fn default() -> WebSite {
+        WebSite { http_binding: "0.0.0.0:80".into(), session_timeout: 900 }
+    }
+}
+
 impl Store {
+    /// This server's web site: SQLite's one row, or the directory's row of
+    /// this server.
     pub fn web_site(&self) -> StoreResult<WebSite> {
-        Ok(self.conn(WHAT)?.query_row("SELECT http_binding, session_timeout FROM web_site WHERE id = 1", [], |r| {
-            Ok(WebSite { http_binding: r.get(0)?, session_timeout: r.get(1)? })
-        })?)
+        let (sql, params) = match self.any() {
+            Sql::Lite(_) => ("SELECT http_binding, session_timeout FROM web_site WHERE id = 1", Vec::new()),
+            Sql::Pg(_) => (
+                "SELECT http_binding, session_timeout FROM web_site WHERE server_guid = $1",
+                vec![SqlValue::Text(self.server().guid.clone())],
+            ),
+        };
+        match self.any().rows(sql, params)?.into_iter().next() {
+            Some(row) => {
+                let mut c = Cells::new(row, "web site");
+                Ok(WebSite { http_binding: c.text()?, session_timeout: c.int()? })
+            }
+            None => Ok(WebSite::default()),
+        }
     }
 
     /// IIS's own settings have no Exchange cmdlet: an installer (or a test)
-    /// writes them here.
-    pub fn save_web_site(tx: &Tx<'_>, site: &WebSite) -> StoreResult<()> {
-        tx.sql(WHAT)?.execute(
-            "UPDATE web_site SET http_binding = ?1, session_timeout = ?2 WHERE id = 1",
-            params![site.http_binding, site.session_timeout],
-        )?;
+    /// writes them here, for the server `server_guid` (SQLite's store is
+    /// its one server).
+    pub fn save_web_site(tx: &Tx<'_>, server_guid: &str, site: &WebSite) -> StoreResult<()> {
+        let (sql, mut params) = match tx.any() {
+            Sql::Lite(_) => ("UPDATE web_site SET http_binding = $1, session_timeout = $2 WHERE id = 1", Vec::new()),
+            Sql::Pg(_) => (
+                "INSERT INTO web_site (http_binding, session_timeout, server_guid) VALUES ($1, $2, $3) \
+                 ON CONFLICT (server_guid) DO UPDATE SET http_binding = $1, session_timeout = $2",
+                vec![SqlValue::Text(server_guid.to_string())],
+            ),
+        };
+        let mut values = vec![site.http_binding.clone().into(), site.session_timeout.into()];
+        values.append(&mut params);
+        tx.any().run(sql, values)?;
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 //! PostgreSQL; what is not on PostgreSQL yet is refused by name.
 
 mod backends;
+mod mail_flow;
 mod postgres_only;
 mod routing;
 mod servers;
@@ -72,6 +73,30 @@ impl Dir {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap()
+    }
+
+    /// `mailsh -Setup ARGS` on this directory.
+    pub fn setup(&self, args: &[&str]) -> Run {
+        Run::from(self.command().arg("-Setup").args(args).stdin(Stdio::null()).output().unwrap())
+    }
+
+    /// `mailsh -ServerName SERVER -Command TEXT`: the shell of another
+    /// server of the directory.
+    pub fn on(&self, server: &str, text: &str) -> Run {
+        let o = self
+            .command()
+            .args(["-ServerName", server, "-NonInteractive", "-Command", text])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run::from(o)
+    }
+
+    /// `on`, expected to succeed quietly on standard error.
+    pub fn ok_on(&self, server: &str, text: &str) -> String {
+        let r = self.on(server, text);
+        assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{server}: {text}\n{}", r.stdout);
+        r.stdout
     }
 
     /// Runs `text` and expects it to succeed quietly on standard error.

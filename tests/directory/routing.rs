@@ -10,27 +10,11 @@
 use std::process::{Command, Stdio};
 
 use super::Dir;
-use crate::support::{Run, free_port, wait_until};
+use crate::support::{free_port, wait_until};
 
 fn setup(d: &Dir, args: &[&str]) {
-    let o = d.command().arg("-Setup").args(args).stdin(Stdio::null()).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn on(d: &Dir, server: &str, text: &str) -> Run {
-    let o = d
-        .command()
-        .args(["-ServerName", server, "-NonInteractive", "-Command", text])
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Run::from(o)
-}
-
-fn ok_on(d: &Dir, server: &str, text: &str) -> String {
-    let r = on(d, server, text);
-    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{server}: {text}\n{}", r.stdout);
-    r.stdout
+    let r = d.setup(args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// Stops what the test started on each server, passed or not.
@@ -39,7 +23,7 @@ struct Started<'a>(&'a Dir, Vec<(&'static str, &'static str)>);
 impl Drop for Started<'_> {
     fn drop(&mut self) {
         for (server, services) in self.1.iter().rev() {
-            let _ = on(self.0, server, &format!("Stop-Service {services}"));
+            let _ = self.0.on(server, &format!("Stop-Service {services}"));
         }
     }
 }
@@ -122,30 +106,28 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX01", "-Address", "127.0.0.3"]);
     setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX02", "-Address", "127.0.0.4"]);
     let password = "(ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)";
-    ok_on(
-        &d,
+    d.ok_on(
         "CAS01",
         &format!(
             "New-Mailbox -Name John -Alias john -Database (Get-MailboxDatabase -Server MBX01).Name -Password {password} | Out-Null
              New-Mailbox -Name Ann -Alias ann -Database (Get-MailboxDatabase -Server MBX02).Name -Password {password} | Out-Null"
         ),
     );
-    assert_eq!(ok_on(&d, "CAS01", "(Get-Mailbox john).ServerName; (Get-Mailbox ann).ServerName"), "mbx01\nmbx02\n");
+    assert_eq!(d.ok_on("CAS01", "(Get-Mailbox john).ServerName; (Get-Mailbox ann).ServerName"), "mbx01\nmbx02\n");
     // Each server runs the services of its roles.
-    let r = on(&d, "CAS01", "Get-Service MSExchangeIMAP4BE");
+    let r = d.on("CAS01", "Get-Service MSExchangeIMAP4BE");
     assert!(
         r.stderr.starts_with("Get-Service : Cannot find any service with service name 'MSExchangeIMAP4BE'."),
         "{}",
         r.stderr
     );
     assert_eq!(
-        ok_on(&d, "MBX01", "(Get-Service MSExchange*).Name -join ','"),
+        d.ok_on("MBX01", "(Get-Service MSExchange*).Name -join ','"),
         "MSExchangeIMAP4BE,MSExchangePOP3BE,MSExchangeTransport\n"
     );
 
     let [imap, imaps, pop, pops, proxy_imap, proxy_pop] = [(); 6].map(|_| free_port());
-    ok_on(
-        &d,
+    d.ok_on(
         "CAS01",
         &format!(
             "Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.2:{imap} -SSLBindings 127.0.0.2:{imaps} -LoginType PlainTextLogin -WarningAction SilentlyContinue
@@ -163,7 +145,7 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         ("MBX02", "MSExchangeIMAP4BE,MSExchangePOP3BE"),
         ("CAS01", "MSExchangeIMAP4,MSExchangePOP3"),
     ] {
-        ok_on(&d, server, &format!("Start-Service {services}"));
+        d.ok_on(server, &format!("Start-Service {services}"));
         started.1.push((server, services));
     }
 
@@ -171,13 +153,13 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     // published them.
     let remote =
         "Get-Service -ComputerName MBX01,MBX02 | ForEach-Object { \"$($_.MachineName) $($_.Name) $($_.Status)\" }";
-    wait_until("the published statuses", || on(&d, "CAS01", remote).stdout.matches("Running").count() == 4);
+    wait_until("the published statuses", || d.on("CAS01", remote).stdout.matches("Running").count() == 4);
     assert_eq!(
-        ok_on(&d, "CAS01", remote),
+        d.ok_on("CAS01", remote),
         "MBX01 MSExchangeIMAP4BE Running\nMBX01 MSExchangePOP3BE Running\nMBX01 MSExchangeTransport Stopped\n\
          MBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangePOP3BE Running\nMBX02 MSExchangeTransport Stopped\n"
     );
-    let r = on(&d, "CAS01", "Get-Service -ComputerName MBX09");
+    let r = d.on("CAS01", "Get-Service -ComputerName MBX09");
     assert!(
         r.stderr.starts_with("Get-Service : Cannot open Service Control Manager on computer 'MBX09'. This operation might require other privileges."),
         "{}",
@@ -190,8 +172,8 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         "john@contoso.com ['Subject: for John']\nann@contoso.com ['Subject: for Ann']\npop3 1\n"
     );
     // Statistics come from the server holding the database.
-    assert_eq!(ok_on(&d, "MBX01", "(Get-MailboxStatistics john).ItemCount"), "1\n");
-    let r = on(&d, "CAS01", "Get-MailboxStatistics john");
+    assert_eq!(d.ok_on("MBX01", "(Get-MailboxStatistics john).ItemCount"), "1\n");
+    let r = d.on("CAS01", "Get-MailboxStatistics john");
     assert!(r.stderr.contains("can't be read from this server: its database Mailbox Database "), "{}", r.stderr);
     assert!(r.stderr.contains(" is on MBX01: run Get-MailboxStatistics on MBX01's shell."), "{}", r.stderr);
     let data = d.data_home.as_ref().unwrap().join("mailsh");
@@ -200,9 +182,9 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
 
     // MBX02's IMAP4 back end stopped: its users are authenticated but not
     // connected; MBX01's are served.
-    ok_on(&d, "MBX02", "Stop-Service MSExchangeIMAP4BE");
+    d.ok_on("MBX02", "Stop-Service MSExchangeIMAP4BE");
     let stopped = "(Get-Service MSExchangeIMAP4BE -ComputerName mbx02.contoso.com).Status";
-    wait_until("MBX02's published stop", || on(&d, "CAS01", stopped).stdout == "Stopped\n");
+    wait_until("MBX02's published stop", || d.on("CAS01", stopped).stdout == "Stopped\n");
     assert_eq!(
         python(ANN_THEN_JOHN, imap, pop, proxy_imap),
         "ann login: b'LOGIN failed.'\nann noop: NOOP command error: BAD [b'User is authenticated but not connected.']\njohn 1\n"
@@ -212,7 +194,7 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     // gone) is one Windows cannot ask.
     let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
     directory.batch_execute("UPDATE service_state SET seen = seen - 600").unwrap();
-    let r = on(&d, "CAS01", "Get-Service -ComputerName MBX01");
+    let r = d.on("CAS01", "Get-Service -ComputerName MBX01");
     assert!(
         r.stderr.starts_with("Get-Service : Cannot open Service Control Manager on computer 'MBX01'."),
         "{}",
@@ -228,12 +210,12 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     // A move to a database whose file is on another computer (a server
     // that never ran here) is refused by name, and nothing changes.
     setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX09", "-Address", "127.0.0.9"]);
-    let r = on(&d, "CAS01", "New-MoveRequest -Identity john -TargetDatabase (Get-MailboxDatabase -Server MBX09).Name");
+    let r = d.on("CAS01", "New-MoveRequest -Identity john -TargetDatabase (Get-MailboxDatabase -Server MBX09).Name");
     assert!(
         r.stderr.starts_with("New-MoveRequest : New-MoveRequest is not implemented by mailsh between computers: the file of database 'Mailbox Database "),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains(") is on MBX09, not on this computer."), "{}", r.stderr);
-    assert_eq!(ok_on(&d, "CAS01", "(Get-Mailbox john).ServerName; @(Get-MoveRequest).Count"), "mbx01\n0\n");
+    assert_eq!(d.ok_on("CAS01", "(Get-Mailbox john).ServerName; @(Get-MoveRequest).Count"), "mbx01\n0\n");
 }

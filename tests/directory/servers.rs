@@ -6,26 +6,10 @@
 use super::Dir;
 use crate::support::{Run, assert_text};
 
-fn setup(d: &Dir, args: &[&str]) -> Run {
-    let o = d.command().arg("-Setup").args(args).stdin(std::process::Stdio::null()).output().unwrap();
-    Run::from(o)
-}
-
-/// `mailsh -ServerName NAME -Command TEXT` on the directory.
-fn as_server(d: &Dir, name: &str, text: &str) -> Run {
-    let o = d
-        .command()
-        .args(["-ServerName", name, "-NonInteractive", "-Command", text])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    Run::from(o)
-}
-
 #[test]
 fn setup_adds_servers_with_their_roles_and_get_exchangeserver_lists_them() {
     let d = Dir::postgres();
-    let first = setup(&d, &["-Mode", "Install", "-Roles", "ClientAccess", "-ServerName", "CAS01"]);
+    let first = d.setup(&["-Mode", "Install", "-Roles", "ClientAccess", "-ServerName", "CAS01"]);
     assert_eq!((first.code, first.stderr.as_str()), (0, ""), "{}", first.stdout);
     assert!(first.stdout.starts_with("Creating the organization contoso.com in postgresql://"), "{}", first.stdout);
     assert!(
@@ -35,16 +19,16 @@ fn setup_adds_servers_with_their_roles_and_get_exchangeserver_lists_them() {
         "{}",
         first.stdout
     );
-    let mbx01 = setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX01"]);
+    let mbx01 = d.setup(&["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX01"]);
     assert_eq!((mbx01.code, mbx01.stderr.as_str()), (0, ""));
     assert!(
         mbx01.stdout.starts_with("Adding MBX01 (mbx01.contoso.com) to the organization contoso.com in "),
         "{}",
         mbx01.stdout
     );
-    let mbx02 = setup(&d, &["-Roles", "mb,ca", "-ServerName", "MBX02"]);
+    let mbx02 = d.setup(&["-Roles", "mb,ca", "-ServerName", "MBX02"]);
     assert_eq!((mbx02.code, mbx02.stderr.as_str()), (0, ""));
-    let again = setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "mbx01"]);
+    let again = d.setup(&["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "mbx01"]);
     assert_eq!(
         (again.code, again.stderr.as_str()),
         (1, "Setup: A server named mbx01 (mbx01.contoso.com) is already a member of the organization.\n")
@@ -71,8 +55,7 @@ IsClientAccessServer : True"
     );
     // Each shell answers for the server it names: MBX01's shell makes
     // mailboxes on MBX01.
-    let made = as_server(
-        &d,
+    let made = d.on(
         "MBX01",
         &format!(
             "{}; (Get-Mailbox jsmith).ServerName; (Get-ExchangeServer MBX01).IsClientAccessServer",
@@ -80,7 +63,7 @@ IsClientAccessServer : True"
         ),
     );
     assert_eq!((made.code, made.stdout.as_str(), made.stderr.as_str()), (0, "mbx01\nFalse\n", ""));
-    let stranger = as_server(&d, "MBX09", "Get-ExchangeServer");
+    let stranger = d.on("MBX09", "Get-ExchangeServer");
     assert_eq!(stranger.code, 1, "{}", stranger.stdout);
     assert!(
         stranger.stderr.contains(
@@ -104,12 +87,12 @@ IsClientAccessServer : True"
     );
     // Out again, once its mailbox database is gone (Setup will not lose
     // mailboxes); the first server holds the organization's record.
-    let held = setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX02"]);
+    let held = d.setup(&["-Mode", "Uninstall", "-ServerName", "MBX02"]);
     assert_eq!(held.code, 1);
     assert!(held.stderr.starts_with("Setup: MBX02 still has mailbox databases (Mailbox Database "), "{}", held.stderr);
     assert!(held.stderr.ends_with("): remove them with Remove-MailboxDatabase first.\n"), "{}", held.stderr);
     d.ok("Get-MailboxDatabase -Server MBX02 | Remove-MailboxDatabase -Confirm:$false -WarningAction SilentlyContinue");
-    let out = setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX02"]);
+    let out = d.setup(&["-Mode", "Uninstall", "-ServerName", "MBX02"]);
     assert_eq!(
         (out.code, out.stdout.as_str(), out.stderr.as_str()),
         (
@@ -118,7 +101,7 @@ IsClientAccessServer : True"
             ""
         )
     );
-    let first_out = setup(&d, &["-Mode", "Uninstall", "-ServerName", "CAS01"]);
+    let first_out = d.setup(&["-Mode", "Uninstall", "-ServerName", "CAS01"]);
     assert_eq!(
         (first_out.code, first_out.stderr.as_str()),
         (
@@ -126,7 +109,7 @@ IsClientAccessServer : True"
             "Setup: CAS01 is the organization's first server: it holds the organization's record and cannot be removed.\n"
         )
     );
-    let gone = setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX02"]);
+    let gone = d.setup(&["-Mode", "Uninstall", "-ServerName", "MBX02"]);
     assert_eq!((gone.code, gone.stderr.as_str()), (1, "Setup: MBX02 is not a server of this organization.\n"));
     assert_eq!(d.ok("(Get-ExchangeServer).Name -join ','"), "CAS01,MBX01\n");
 }
@@ -149,12 +132,12 @@ fn setup_refuses_what_it_does_not_do_by_name() {
             "Setup: -Mode upgrade is not implemented by mailsh: Install and Uninstall are.\n",
         ),
     ] {
-        let r = setup(&d, args);
+        let r = d.setup(args);
         assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", message), "{args:?}");
     }
     // A SQLite store is one server.
     let lite = Dir::sqlite();
-    let r = setup(&lite, &["-Roles", "Mailbox", "-ServerName", "MBX01"]);
+    let r = lite.setup(&["-Roles", "Mailbox", "-ServerName", "MBX01"]);
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
@@ -178,7 +161,7 @@ CAS01 Mailbox, ClientAccess
 fn each_server_has_its_own_imap4_and_pop3_settings_changed_from_any_server() {
     let d = Dir::postgres();
     d.ok("Get-ExchangeServer | Out-Null");
-    let added = setup(&d, &["-Roles", "Mailbox", "-ServerName", "MBX01"]);
+    let added = d.setup(&["-Roles", "Mailbox", "-ServerName", "MBX01"]);
     assert_eq!((added.code, added.stderr.as_str()), (0, ""));
     // From CAS01's shell, MBX01's settings: Exchange's defaults for MBX01.
     assert_eq!(
@@ -199,7 +182,7 @@ fn each_server_has_its_own_imap4_and_pop3_settings_changed_from_any_server() {
         d.ok("\"$((Get-ImapSettings).LoginType) $((Get-PopSettings).MaxConnections)\""),
         "SecureLogin 2147483647\n"
     );
-    let mbx01 = as_server(&d, "MBX01", "\"$((Get-ImapSettings).LoginType) $((Get-PopSettings).MaxConnections)\"");
+    let mbx01 = d.on("MBX01", "\"$((Get-ImapSettings).LoginType) $((Get-PopSettings).MaxConnections)\"");
     assert_eq!((mbx01.stdout.as_str(), mbx01.stderr.as_str()), ("PlainTextLogin 42\n", ""));
     assert_eq!(
         d.run("Get-PopSettings -Server MBX09").stderr.lines().next().unwrap_or_default(),
@@ -208,7 +191,7 @@ fn each_server_has_its_own_imap4_and_pop3_settings_changed_from_any_server() {
     // A server that leaves takes its settings; one that joins again gets
     // the defaults.
     d.ok("Get-MailboxDatabase -Server MBX01 | Remove-MailboxDatabase -Confirm:$false -WarningAction SilentlyContinue");
-    assert_eq!(setup(&d, &["-Mode", "Uninstall", "-ServerName", "MBX01"]).code, 0);
-    assert_eq!(setup(&d, &["-Roles", "Mailbox", "-ServerName", "MBX01"]).code, 0);
+    assert_eq!(d.setup(&["-Mode", "Uninstall", "-ServerName", "MBX01"]).code, 0);
+    assert_eq!(d.setup(&["-Roles", "Mailbox", "-ServerName", "MBX01"]).code, 0);
     assert_eq!(d.ok("(Get-ImapSettings -Server MBX01).LoginType"), "SecureLogin\n");
 }

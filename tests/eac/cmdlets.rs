@@ -93,12 +93,10 @@ fn w3svc_starts_and_stops_like_the_mail_services_and_serves_where_the_directory_
         s.cmd("Get-Service W3SVC | Format-Table -HideTableHeaders").stdout.trim(),
         "Stopped  W3SVC              World Wide Web Publishing Service"
     );
-    Store::open_existing(&store)
-        .unwrap()
-        .write(|tx| {
-            Store::save_web_site(tx, &WebSite { http_binding: format!("127.0.0.1:{http}"), session_timeout: 900 })
-        })
-        .unwrap();
+    let mut opened = Store::open_existing(&store).unwrap();
+    let server = opened.server().guid.clone();
+    let site = WebSite { http_binding: format!("127.0.0.1:{http}"), session_timeout: 900 };
+    opened.write(|tx| Store::save_web_site(tx, &server, &site)).unwrap();
     // Plain HTTP is refused by name.
     let r = shell_on(
         &store,

@@ -23,12 +23,10 @@ impl Eac {
         let mut env = Env::imap(false);
         let (https, http) = (free_port(), free_port());
         // IIS's own settings have no Exchange cmdlet: written as setup would.
-        Store::open_existing(&env.store)
-            .unwrap()
-            .write(|tx| {
-                Store::save_web_site(tx, &WebSite { http_binding: format!("127.0.0.1:{http}"), session_timeout })
-            })
-            .unwrap();
+        let mut store = Store::open_existing(&env.store).unwrap();
+        let server = store.server().guid.clone();
+        let site = WebSite { http_binding: format!("127.0.0.1:{http}"), session_timeout };
+        store.write(|tx| Store::save_web_site(tx, &server, &site)).unwrap();
         let mut script = String::new();
         for (name, alias) in [
             ("John Smith", "jsmith"),

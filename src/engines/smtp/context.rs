@@ -213,7 +213,7 @@ pub fn prepare(
 ) -> Result<SmtpContext, NetError> {
     let store = Store::open_existing(store_path)?;
     let server = store.server().clone();
-    let all = store.receive_connectors()?;
+    let all = store.own_receive_connectors()?;
     let limits = store.transport_config()?;
     let service = store.transport_service()?;
     let mail = MailDatabases::new(

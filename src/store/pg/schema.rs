@@ -267,4 +267,76 @@ pub const MIGRATIONS: &[&str] = &[
         message         text
     );
     "#,
+    // Mail flow and the admin center on the directory: each server's
+    // receive connectors (Exchange keeps them on the server object, so two
+    // servers each have their "Default Frontend <name>"), made by Rust for
+    // each server by its roles (`transport_defaults_made`); the
+    // organization's send connectors; the role groups' members; each
+    // server's web site settings (IIS's, so a server's own). Recipients
+    // are found by any of their addresses through an index of the
+    // lower-cased SMTP addresses of `email_addresses` (a JSON list of
+    // `smtp:user@domain`), so a RCPT costs one index probe among a million
+    // mailboxes.
+    r#"
+    CREATE TABLE receive_connector (
+        server_guid                 text NOT NULL,
+        name                        text COLLATE "C" NOT NULL,
+        guid                        text NOT NULL UNIQUE,
+        transport_role              text NOT NULL,
+        bindings                    text NOT NULL,
+        remote_ip_ranges            text NOT NULL,
+        auth_mechanism              text NOT NULL,
+        permission_groups           text NOT NULL,
+        max_message_size            bigint NOT NULL,
+        max_recipients_per_message  bigint NOT NULL,
+        banner                      text,
+        fqdn                        text NOT NULL,
+        protocol_logging_level      text NOT NULL,
+        enabled                     boolean NOT NULL,
+        created                     bigint NOT NULL,
+        changed                     bigint NOT NULL
+    );
+    CREATE UNIQUE INDEX receive_connector_by_name ON receive_connector (server_guid, lower(name));
+    ALTER TABLE exchange_server ADD COLUMN transport_defaults_made boolean NOT NULL DEFAULT false;
+    CREATE TABLE send_connector (
+        id                      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name                    text COLLATE "C" NOT NULL,
+        guid                    text NOT NULL UNIQUE,
+        address_spaces          text NOT NULL,
+        smart_hosts             text NOT NULL,
+        port                    bigint NOT NULL,
+        dns_routing_enabled     boolean NOT NULL,
+        max_message_size        bigint,
+        fqdn                    text,
+        protocol_logging_level  text NOT NULL,
+        comment                 text NOT NULL,
+        enabled                 boolean NOT NULL,
+        created                 bigint NOT NULL,
+        changed                 bigint NOT NULL,
+        require_tls             boolean NOT NULL DEFAULT false,
+        tls_auth_level          text,
+        tls_domain              text,
+        smart_host_auth         text NOT NULL DEFAULT 'None',
+        auth_user               text,
+        auth_password           text
+    );
+    CREATE UNIQUE INDEX send_connector_by_name ON send_connector (lower(name));
+    CREATE TABLE role_group_member (
+        role_group    text NOT NULL,
+        mailbox_id    bigint NOT NULL REFERENCES mailbox (id) ON DELETE CASCADE,
+        PRIMARY KEY (role_group, mailbox_id)
+    );
+    CREATE INDEX role_group_member_mailbox ON role_group_member (mailbox_id);
+    CREATE TABLE web_site (
+        server_guid         text PRIMARY KEY,
+        http_binding        text NOT NULL,
+        session_timeout     bigint NOT NULL
+    );
+    CREATE FUNCTION mailsh_smtp_addresses(addresses text) RETURNS text[]
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $f$ SELECT coalesce(array_agg(lower(substr(a, strpos(a, ':') + 1))), '{}')
+               FROM json_array_elements_text(addresses::json) AS a
+               WHERE lower(a) LIKE 'smtp:%' $f$;
+    CREATE INDEX mailbox_by_smtp_address ON mailbox USING gin (mailsh_smtp_addresses(email_addresses));
+    "#,
 ];
