@@ -63,7 +63,7 @@ fn an_administrator_session_on_a_terminal() {
     s.send_line("exit");
     assert_eq!(s.wait_exit(), Some(0));
 
-    let history = std::fs::read_to_string(shell.path("config.db.d/history.txt")).unwrap_or_default();
+    let history = std::fs::read_to_string(shell.local_folder().join("history.txt")).unwrap_or_default();
     assert!(history.contains("(Get-CASMailbox jsmith).MAPIEnabled"), "{history}");
     assert!(!history.contains("Get-Nothing-Typed"), "a cleared line is not history");
 }

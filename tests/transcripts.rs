@@ -12,6 +12,11 @@ fn replay(args: &[&str]) -> Run {
     for (_, env, _) in PORT_VARIABLES {
         command.env(env, free_port().to_string());
     }
+    // On the PostgreSQL run of the suite, each transcript gets a scratch
+    // database on the test server.
+    if on_postgres() {
+        command.arg("-Store").arg(postgres::server_url());
+    }
     Run::from(command.arg("-Replay").args(args).output().expect("mailsh runs"))
 }
 
@@ -21,6 +26,12 @@ fn every_example_and_test_transcript_replays() {
     let r = replay(&[&format!("{root}/examples"), &format!("{root}/tests/transcripts")]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{}", r.stdout);
+    if on_postgres() {
+        // Every scratch database was dropped.
+        let mut admin = ::postgres::Client::connect(&postgres::server_url(), ::postgres::NoTls).unwrap();
+        let left = admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'mailsh_replay_%'", &[]).unwrap();
+        assert!(left.is_empty(), "{} scratch databases left", left.len());
+    }
 }
 
 const BROKEN: &str = "PS C:\\Users\\admin> New-Mailbox -Name \"John Smith\" -Alias jsmith -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null

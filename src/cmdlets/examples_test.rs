@@ -53,6 +53,40 @@ impl Drop for CurrentDir {
     }
 }
 
+/// A fresh store for one example: a SQLite file in `dir`, or, on the
+/// PostgreSQL pass of the suite (MAILSH_TEST_BACKEND=postgresql, with
+/// MAILSH_TEST_POSTGRES naming the server `.ci/run` started), a scratch
+/// database on that server, dropped with the guard.
+struct ExampleStore {
+    path: std::path::PathBuf,
+    scratch: Option<(String, String)>,
+}
+
+impl ExampleStore {
+    fn make(dir: &std::path::Path, n: usize) -> ExampleStore {
+        let on_postgres = std::env::var("MAILSH_TEST_BACKEND").is_ok_and(|b| b.eq_ignore_ascii_case("postgresql"));
+        if !on_postgres {
+            return ExampleStore { path: dir.join(format!("example-{n}.db")), scratch: None };
+        }
+        let server = std::env::var("MAILSH_TEST_POSTGRES").expect(
+            "MAILSH_TEST_BACKEND=postgresql needs MAILSH_TEST_POSTGRES: the URL of a server to make databases on",
+        );
+        let name = format!("mailsh_example_{}_{n}", std::process::id());
+        crate::store::use_data_home(&dir.join("data"));
+        crate::store::answer_for("CAS01");
+        let url = crate::store::pg::create_scratch_database(&server, &name).expect("a scratch database");
+        ExampleStore { path: std::path::PathBuf::from(url), scratch: Some((server, name)) }
+    }
+}
+
+impl Drop for ExampleStore {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.scratch {
+            let _ = crate::store::pg::drop_scratch_database(server, name);
+        }
+    }
+}
+
 #[test]
 fn every_help_example_runs_without_error() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -68,7 +102,7 @@ fn every_help_example_runs_without_error() {
         }
         for example in &sig.examples {
             n += 1;
-            let store = dir.path().join(format!("example-{n}.db"));
+            let store = ExampleStore::make(dir.path(), n);
             let errors = Rc::new(RefCell::new(String::new()));
             let options = CreateOptions {
                 server_name: Some("CAS01".into()),
@@ -76,7 +110,7 @@ fn every_help_example_runs_without_error() {
                 ..Default::default()
             };
             let mut cx = Session::new(
-                store,
+                store.path.clone(),
                 options,
                 Box::new(Quiet { errors: errors.clone() }),
                 super::registry(),

@@ -43,6 +43,8 @@ const USAGE: &str = "Usage: mailsh [-Store PATH] [-ServerName NAME] [-Domain DOM
   -Command TEXT      run commands (- reads them from standard input)
   -Replay PATH...    replay .ps1 transcripts (files or folders) and compare their output
   -Update            with -Replay: rewrite the expected output of failing transcripts
+                     (with -Store postgresql://..., each transcript runs in a scratch
+                     database made and dropped on that server: the account needs CREATEDB)
   -NonInteractive    never prompt: a missing mandatory parameter is an error
 
        mailsh -Setup -Mode Install -Roles ClientAccess,Mailbox -ServerName NAME [-Address ADDRESS] -Store postgresql://...
@@ -160,12 +162,7 @@ pub fn default_store_path() -> PathBuf {
     if let Some(p) = std::env::var_os("MAILSH_STORE").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("mailsh").join("config.db")
+    crate::store::data_home().join("mailsh").join("config.db")
 }
 
 pub fn create_options(o: &Options) -> CreateOptions {
@@ -230,7 +227,7 @@ fn run(args: &[String]) -> i32 {
         return super::setup::run(&o, &store);
     }
     if !o.replay.is_empty() {
-        return super::replay::run(&o.replay, o.update);
+        return super::replay::run(&o.replay, o.update, o.store.as_deref());
     }
     let stdin_tty = std::io::stdin().is_terminal();
     let interactive_shell = o.file.is_none() && o.command.is_none() && stdin_tty;

@@ -292,10 +292,11 @@ pub fn recorded_domain(t: &Transcript) -> Option<String> {
     None
 }
 
-/// Runs one transcript in a fresh store, with `ports` (from
+/// Runs one transcript in a fresh store (`store_path`: a scratch SQLite
+/// file, or a scratch database on PostgreSQL), with `ports` (from
 /// `port_variables`) set; returns the failing commands.
-pub fn replay_one(path: &Path, transcript: &Transcript, scratch: &Path, ports: &[(&str, u16)]) -> Vec<Failure> {
-    let store_path = scratch.join("config.db");
+pub fn replay_one(path: &Path, transcript: &Transcript, store_path: &Path, ports: &[(&str, u16)]) -> Vec<Failure> {
+    let store_path = store_path.to_path_buf();
     let buffer = Rc::new(RefCell::new(String::new()));
     let options = CreateOptions {
         server_name: Some(transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string())),
@@ -409,7 +410,46 @@ fn update_file(path: &Path, t: &Transcript, failures: &[Failure]) -> std::io::Re
     std::fs::write(path, text)
 }
 
-pub fn run(paths: &[String], update: bool) -> i32 {
+/// Where a transcript runs: a scratch folder, and in it a SQLite file, or
+/// a scratch database on the PostgreSQL server of `directory` (then the
+/// folder holds what the transcript's server keeps locally).
+struct Scratch {
+    folder: PathBuf,
+    store: PathBuf,
+    database: Option<(String, String)>,
+}
+
+impl Scratch {
+    fn make(n: usize, directory: Option<&str>, machine: &str) -> Result<Scratch, String> {
+        let folder = std::env::temp_dir().join(format!("mailsh-replay-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create a scratch store: {e}"))?;
+        let Some(url) = directory else {
+            return Ok(Scratch { store: folder.join("config.db"), folder, database: None });
+        };
+        let name = format!("mailsh_replay_{}_{n}", std::process::id());
+        let made = crate::store::pg::create_scratch_database(url, &name)
+            .map_err(|e| format!("cannot create a scratch database: {e}"))?;
+        crate::store::use_data_home(&folder);
+        crate::store::answer_for(machine);
+        Ok(Scratch { store: PathBuf::from(made), folder, database: Some((url.to_string(), name)) })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some((url, name)) = &self.database
+            && let Err(e) = crate::store::pg::drop_scratch_database(url, name)
+        {
+            println!("could not drop the scratch database {name}: {e}");
+        }
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+/// Replays `paths`; each transcript in a store of its own, a scratch
+/// database on the PostgreSQL server of `store` when it names one.
+pub fn run(paths: &[String], update: bool, store: Option<&Path>) -> i32 {
     let ports = match port_variables(|name| std::env::var(name).ok()) {
         Ok(ports) => ports,
         Err(e) => {
@@ -417,6 +457,7 @@ pub fn run(paths: &[String], update: bool) -> i32 {
             return 64;
         }
     };
+    let directory = store.and_then(|s| s.to_str()).filter(|s| crate::store::pg::is_url(s));
     let files = collect(paths);
     let (mut passed, mut failed) = (0, 0);
     for (n, file) in files.iter().enumerate() {
@@ -429,15 +470,17 @@ pub fn run(paths: &[String], update: bool) -> i32 {
             }
         };
         let transcript = parse_transcript(&text);
-        let scratch = std::env::temp_dir().join(format!("mailsh-replay-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&scratch);
-        if let Err(e) = std::fs::create_dir_all(&scratch) {
-            println!("FAIL {}: cannot create a scratch store: {e}", file.display());
-            failed += 1;
-            continue;
-        }
-        let failures = replay_one(file, &transcript, &scratch, &ports);
-        let _ = std::fs::remove_dir_all(&scratch);
+        let machine = transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string());
+        let scratch = match Scratch::make(n, directory, &machine) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("FAIL {}: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let failures = replay_one(file, &transcript, &scratch.store, &ports);
+        drop(scratch);
         if failures.is_empty() {
             println!("PASS {} ({} commands)", file.display(), transcript.entries.len());
             passed += 1;

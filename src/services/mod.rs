@@ -157,7 +157,11 @@ pub(crate) fn store_for_child(store: &std::path::Path) -> (OsString, Vec<(&'stat
     match store.to_str().filter(|s| crate::store::pg::is_url(s)) {
         Some(url) => (
             OsString::from(crate::store::pg::shown_url(url)),
-            vec![(STORE_URL_ENV, url.to_string()), ("MAILSH_SERVER", crate::store::this_server_name())],
+            vec![
+                (STORE_URL_ENV, url.to_string()),
+                ("MAILSH_SERVER", crate::store::this_server_name()),
+                ("XDG_DATA_HOME", crate::store::data_home().display().to_string()),
+            ],
         ),
         None => (store.as_os_str().to_os_string(), Vec::new()),
     }

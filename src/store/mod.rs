@@ -682,12 +682,26 @@ fn new_server(options: &CreateOptions) -> ServerInfo {
 /// PostgreSQL (there is no store folder): `$XDG_DATA_HOME/mailsh/<server>`,
 /// else `~/.local/share/mailsh/<server>`.
 pub(in crate::store) fn server_log_root(name: &str) -> String {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
+    data_home().join("mailsh").join(name.to_lowercase()).display().to_string()
+}
+
+/// Where this process keeps what is local to its server on a directory:
+/// the folder `use_data_home` set (the replayer's scratch folder), else
+/// $XDG_DATA_HOME, else `~/.local/share`.
+pub fn data_home() -> PathBuf {
+    let set = DATA_HOME.read().unwrap_or_else(|p| p.into_inner()).clone();
+    set.or_else(|| std::env::var_os("XDG_DATA_HOME").filter(|p| !p.is_empty()).map(PathBuf::from))
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("mailsh").join(name.to_lowercase()).display().to_string()
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+static DATA_HOME: std::sync::RwLock<Option<PathBuf>> = std::sync::RwLock::new(None);
+
+/// Keeps this process's (and its services') local files under `folder`
+/// rather than $XDG_DATA_HOME: the replayer gives each transcript on a
+/// directory a scratch folder, as it gives it a scratch database.
+pub fn use_data_home(folder: &Path) {
+    *DATA_HOME.write().unwrap_or_else(|p| p.into_inner()) = Some(folder.to_path_buf());
 }
 
 /// The first server of a new directory on PostgreSQL, with its protocol

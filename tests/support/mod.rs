@@ -18,5 +18,5 @@ pub mod wait;
 pub use env::{Env, PASSWORD, USER, bare_message, message};
 pub use ports::free_port;
 pub use python::{Script, imaplib_session, printed, python, raw_script, shown};
-pub use shell::{Run, Shell, assert_text, exe, file_text, shell_on};
+pub use shell::{Run, Shell, assert_text, exe, file_text, on_postgres, shell_on};
 pub use wait::wait_until;

@@ -36,6 +36,12 @@ pub fn directory() -> String {
     with_database(server, &name)
 }
 
+/// The test server's URL (its maintenance database), for what makes
+/// databases of its own there (the replayer's scratch ones).
+pub fn server_url() -> String {
+    server().to_string()
+}
+
 /// `url` naming database `name` instead of its own.
 fn with_database(url: &str, name: &str) -> String {
     let (head, query) = match url.split_once('?') {

@@ -11,6 +11,17 @@ pub fn exe() -> &'static str {
 
 pub struct Shell {
     pub dir: tempfile::TempDir,
+    /// A fresh database on the test PostgreSQL server when the suite runs
+    /// on that backend (`MAILSH_TEST_BACKEND=postgresql`); else None and the
+    /// store is `config.db` in `dir`.
+    directory: Option<String>,
+}
+
+/// Whether this run of the suite puts its shells' stores on PostgreSQL:
+/// `.ci/run` runs the shell's suites a second time with
+/// MAILSH_TEST_BACKEND=postgresql, so every cmdlet is checked on both.
+pub fn on_postgres() -> bool {
+    std::env::var("MAILSH_TEST_BACKEND").is_ok_and(|b| b.eq_ignore_ascii_case("postgresql"))
 }
 
 pub struct Run {
@@ -30,18 +41,26 @@ impl Run {
 }
 
 impl Shell {
-    /// A fresh store for server CAS01 in contoso.com.
+    /// A fresh store for server CAS01 in contoso.com: a SQLite file, or a
+    /// new directory on PostgreSQL (`on_postgres`).
     pub fn new() -> Shell {
-        Shell { dir: tempfile::tempdir().expect("a temporary folder") }
+        let directory = on_postgres().then(super::postgres::directory);
+        Shell { dir: tempfile::tempdir().expect("a temporary folder"), directory }
     }
 
+    /// The store's path, or the directory's URL.
     pub fn store(&self) -> PathBuf {
-        self.dir.path().join("config.db")
+        match &self.directory {
+            Some(url) => PathBuf::from(url),
+            None => self.dir.path().join("config.db"),
+        }
     }
 
     pub fn command(&self) -> Command {
         let mut c = Command::new(exe());
         c.env("MAILSH_STORE", self.store())
+            // A server of a directory keeps its local files there.
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .env("MAILSH_SERVER", "CAS01")
             .env("MAILSH_DOMAIN", "contoso.com")
             .env("NO_COLOR", "1")
@@ -79,6 +98,15 @@ impl Shell {
         std::fs::write(&path, script).expect("script written");
         let o = self.command().arg("-File").arg(&path).stdin(Stdio::null()).output().expect("mailsh runs");
         Run::from(o)
+    }
+
+    /// The folder of what the store's server keeps locally: beside the
+    /// SQLite file, or the server's own folder with a directory.
+    pub fn local_folder(&self) -> PathBuf {
+        match &self.directory {
+            Some(_) => self.dir.path().join("data").join("mailsh").join("cas01"),
+            None => self.dir.path().join("config.db.d"),
+        }
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

@@ -277,6 +277,36 @@ pub fn pg_err(e: postgres::Error) -> StoreError {
     }
 }
 
+/// A new, empty database beside the one `url` names, on the same server
+/// and as the same account (which needs CREATEDB): its URL. The replayer
+/// runs each transcript in one, as it runs it in a scratch SQLite file.
+pub fn create_scratch_database(url: &str, name: &str) -> StoreResult<String> {
+    let admin = Pg::connect(url)?;
+    admin.batch(&format!("CREATE DATABASE {name}"))?;
+    with_database(url, name).ok_or_else(|| StoreError::PgOpen {
+        url: shown_url(url),
+        reason: "the URL names no database to put a scratch one beside".into(),
+    })
+}
+
+/// Drops a database `create_scratch_database` made (`url` is the URL it
+/// was made from).
+pub fn drop_scratch_database(url: &str, name: &str) -> StoreResult<()> {
+    Pg::connect(url)?.batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+}
+
+/// `url` naming the database `name` instead of its own; None for a URL
+/// without `scheme://`.
+fn with_database(url: &str, name: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let (head, query) = match rest.split_once('?') {
+        Some((h, q)) => (h, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let authority = head.split_once('/').map(|(a, _)| a).unwrap_or(head);
+    Some(format!("{scheme}://{authority}/{name}{query}"))
+}
+
 /// `$1, $2, ...` from `first`: PostgreSQL's placeholders for SQLite's `?N`.
 pub fn placeholders(count: usize, first: usize) -> Vec<String> {
     (0..count).map(|i| format!("${}", first + i)).collect()
@@ -297,6 +327,17 @@ mod tests {
             shown_url("postgresql://mailsh@db1/contoso?password=s3cret&sslmode=disable"),
             "postgresql://mailsh@db1/contoso?password=***&sslmode=disable"
         );
+    }
+
+    #[test]
+    fn a_scratch_database_is_named_in_the_url_in_place_of_its_own() {
+        assert_eq!(with_database("postgresql://u@h:5/postgres", "x").as_deref(), Some("postgresql://u@h:5/x"));
+        assert_eq!(
+            with_database("postgresql://u@h:5/postgres?sslmode=disable", "x").as_deref(),
+            Some("postgresql://u@h:5/x?sslmode=disable")
+        );
+        assert_eq!(with_database("postgresql://u@h:5", "x").as_deref(), Some("postgresql://u@h:5/x"));
+        assert_eq!(with_database("/var/lib/x.db", "x"), None);
     }
 
     #[test]
