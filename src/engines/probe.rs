@@ -9,11 +9,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
 
-use super::net::cert_check::CertCheck;
+use crate::store::tls_client::{CertCheck, roots};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProbeProtocol {
@@ -253,20 +252,6 @@ pub(crate) fn tls_client(
         client.complete_io(&mut tcp).map_err(|e| e.to_string())?;
     }
     Ok(StreamOwned::new(client, tcp))
-}
-
-pub(crate) fn roots(extra: &[PathBuf]) -> RootCertStore {
-    let mut store = RootCertStore::empty();
-    let system = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
-    let files = system.iter().map(PathBuf::from).filter(|p| p.exists()).take(1).chain(extra.iter().cloned());
-    for file in files {
-        if let Ok(certs) = CertificateDer::pem_file_iter(&file) {
-            for cert in certs.flatten() {
-                let _ = store.add(cert);
-            }
-        }
-    }
-    store
 }
 
 #[cfg(test)]

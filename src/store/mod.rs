@@ -33,6 +33,7 @@ mod schema;
 pub mod send_connectors;
 pub mod servers;
 pub mod services;
+pub mod tls_client;
 pub mod tracking;
 pub mod transport;
 pub mod web;

@@ -9,6 +9,7 @@ mod postgres_only;
 mod routing;
 mod servers;
 mod services;
+mod tls;
 
 use std::process::{Child, Command, Stdio};
 

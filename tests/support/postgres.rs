@@ -135,10 +135,11 @@ fn as_account(cmd: &mut Command, account: Option<(libc::uid_t, libc::gid_t)>, di
 }
 
 /// Folders of earlier runs whose process is gone.
-fn remove_stale(tmp: &Path) {
+fn remove_stale(tmp: &Path, prefix: &str) {
     for entry in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = name.strip_prefix("mailsh-test-pg-")
+        if let Some(pid) = name.strip_prefix(&format!("{prefix}-"))
+            && pid.parse::<u32>().is_ok()
             && !Path::new("/proc").join(pid).exists()
         {
             let _ = std::fs::remove_dir_all(entry.path());
@@ -147,38 +148,75 @@ fn remove_stale(tmp: &Path) {
 }
 
 fn start_local() -> Result<String, String> {
+    start_cluster("mailsh-test-pg", None).map(|port| format!("postgresql://postgres@127.0.0.1:{port}/postgres"))
+}
+
+/// What a cluster started with TLS needs: its files, written into its data
+/// folder, and the access rules that refuse plain TCP.
+struct TlsSetup {
+    password: &'static str,
+    cert_pem: String,
+    key_pem: String,
+}
+
+/// Starts a cluster in `<tmp>/<prefix>-<pid>` on a free loopback port, as
+/// `start_local` describes; with `tls`, TCP connections must use TLS and a
+/// password (SCRAM), and the server presents `tls`'s certificate. Its port.
+fn start_cluster(prefix: &str, tls: Option<TlsSetup>) -> Result<u16, String> {
     let bin = bin_dir();
     let account = account();
     let tmp = std::env::temp_dir();
-    remove_stale(&tmp);
-    let data = tmp.join(format!("mailsh-test-pg-{}", std::process::id()));
+    remove_stale(&tmp, prefix);
+    let data = tmp.join(format!("{prefix}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir(&data).unwrap();
-    if let Some((uid, gid)) = account {
-        std::os::unix::fs::chown(&data, Some(uid), Some(gid)).unwrap();
-    }
+    let own = |path: &Path| {
+        if let Some((uid, gid)) = account {
+            std::os::unix::fs::chown(path, Some(uid), Some(gid)).unwrap();
+        }
+    };
+    own(&data);
+    let pgdata = data.join("pgdata");
     let mut initdb = Command::new(bin.join("initdb"));
-    initdb
-        .args(["-D"])
-        .arg(&data)
-        .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        .stdout(Stdio::null());
+    initdb.args(["-D"]).arg(&pgdata).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+    if let Some(t) = &tls {
+        let pwfile = data.join("pwfile");
+        std::fs::write(&pwfile, t.password).unwrap();
+        own(&pwfile);
+        initdb.arg(format!("--pwfile={}", pwfile.display()));
+    }
+    initdb.stdout(Stdio::null());
     as_account(&mut initdb, account, false);
     let out = initdb.output().expect("initdb runs");
     assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
     let port = free_port();
+    let mut settings = vec!["-p".to_string(), port.to_string(), "-c".into(), "listen_addresses=127.0.0.1".into()];
+    settings.extend(["-c".into(), "fsync=off".into()]);
+    if let Some(t) = &tls {
+        use std::os::unix::fs::PermissionsExt;
+        for (name, text) in [("server.crt", &t.cert_pem), ("server.key", &t.key_pem)] {
+            let path = pgdata.join(name);
+            std::fs::write(&path, text).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            own(&path);
+        }
+        let hba =
+            "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n";
+        std::fs::write(pgdata.join("pg_hba.conf"), hba).unwrap();
+        settings.extend(["-c".into(), "ssl=on".into()]);
+    }
     // Spawned from a thread that lives as long as the process, so the
     // parent-death signal comes when the tests end, not when a test does.
     let (started, wait) = std::sync::mpsc::channel();
-    let data_arg = data.clone();
+    let (data_arg, socket_dir) = (pgdata.clone(), data.clone());
     std::thread::spawn(move || {
         let mut server = Command::new(bin.join("postgres"));
         server
             .arg("-D")
             .arg(&data_arg)
-            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+            .args(&settings)
             .arg("-k")
-            .arg(&data_arg)
+            .arg(&socket_dir)
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         as_account(&mut server, account, true);
@@ -192,9 +230,57 @@ fn start_local() -> Result<String, String> {
         }
     });
     wait.recv().unwrap().map_err(|e| format!("PostgreSQL did not start: {e}"))?;
-    let url = format!("postgresql://postgres@127.0.0.1:{port}/postgres");
-    wait_for(&url).map_err(|e| format!("the test PostgreSQL server did not answer: {e}"))?;
-    Ok(url)
+    // Its Unix socket takes any local account (trust), TLS or not.
+    let local = format!(
+        "postgresql://postgres@%2F{}:{port}/postgres",
+        data.display().to_string().trim_start_matches('/').replace('/', "%2F")
+    );
+    wait_for(&local).map_err(|e| format!("the test PostgreSQL server did not answer: {e}"))?;
+    Ok(port)
+}
+
+/// A PostgreSQL server that takes TCP connections over TLS only, with a
+/// password, presenting a certificate for `localhost` (not for 127.0.0.1)
+/// signed by a test CA: how a directory on another computer is reached.
+pub struct TlsDirectory {
+    pub port: u16,
+    pub password: &'static str,
+    /// The CA's certificate, PEM.
+    pub ca: std::path::PathBuf,
+    /// Another CA's, which did not sign the server's.
+    pub other_ca: std::path::PathBuf,
+}
+
+pub fn tls_directory() -> &'static TlsDirectory {
+    static SERVER: OnceLock<TlsDirectory> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let (ca_pem, issuer) = test_ca("mailsh test CA");
+        let (other_pem, _) = test_ca("another CA");
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+        params.use_authority_key_identifier_extension = true;
+        params.extended_key_usages.push(rcgen::ExtendedKeyUsagePurpose::ServerAuth);
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        let password = "Dir3ct0ry!";
+        let setup = TlsSetup { password, cert_pem: cert.pem(), key_pem: key.serialize_pem() };
+        let port = start_cluster("mailsh-test-pgtls", Some(setup)).unwrap_or_else(|e| panic!("{e}"));
+        let folder = std::env::temp_dir().join(format!("mailsh-test-pgtls-{}", std::process::id()));
+        let (ca, other_ca) = (folder.join("ca.pem"), folder.join("other-ca.pem"));
+        std::fs::write(&ca, ca_pem).unwrap();
+        std::fs::write(&other_ca, other_pem).unwrap();
+        TlsDirectory { port, password, ca, other_ca }
+    })
+}
+
+fn test_ca(name: &str) -> (String, rcgen::Issuer<'static, rcgen::KeyPair>) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.distinguished_name.push(rcgen::DnType::CommonName, name);
+    params.key_usages = vec![rcgen::KeyUsagePurpose::KeyCertSign, rcgen::KeyUsagePurpose::DigitalSignature];
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), rcgen::Issuer::new(params, key))
 }
 
 #[test]

@@ -15,9 +15,9 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use super::cert_check::client_accepting_any;
 use super::proxy_auth::{self, BINDING_LEN, EXPORTER_LABEL, HandshakeError, ProxyKey};
 use super::relay::BackEndError;
+use crate::store::tls_client::client_accepting_any;
 
 /// How long a front end waits for a back end to accept the connection.
 pub const BACKEND_CONNECT: Duration = Duration::from_secs(5);

@@ -4,7 +4,6 @@
 pub mod auth;
 pub mod back_end_link;
 pub mod bind;
-pub mod cert_check;
 pub mod context;
 pub mod data_version;
 pub mod error;

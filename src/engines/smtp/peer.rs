@@ -18,8 +18,8 @@ use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 use super::handoff::{dot_stuffed, read_reply, read_reply_lines};
-use crate::engines::net::cert_check::CertCheck;
 use crate::engines::net::protolog::{Event, SessionLog};
+use crate::store::tls_client::CertCheck;
 
 /// A byte stream the session runs on: TCP, or TLS over it.
 pub trait Wire: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -258,7 +258,7 @@ fn validating(validation: Validation) -> Option<Arc<ClientConfig>> {
 
 fn build_validating(validation: Validation) -> Option<Arc<ClientConfig>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = crate::engines::probe::roots(&[]);
+    let roots = crate::store::tls_client::roots(&[]);
     let verifier: Arc<dyn ServerCertVerifier> = if validation == Validation::Chain {
         Arc::new(CertCheck::chain_only(&provider, roots)?)
     } else {
@@ -274,7 +274,7 @@ fn build_validating(validation: Validation) -> Option<Arc<ClientConfig>> {
 /// handshake's signatures checked. None if rustls cannot be set up (then
 /// the session stays in plain text, as with a smart host without TLS).
 fn opportunistic() -> Option<Arc<ClientConfig>> {
-    crate::engines::net::cert_check::client_accepting_any()
+    crate::store::tls_client::client_accepting_any()
 }
 
 #[cfg(test)]

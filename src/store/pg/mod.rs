@@ -3,9 +3,8 @@
 //! `Value`, which the column tables produce and read) and PostgreSQL's types.
 //!
 //! One synchronous client per store (the `postgres` crate, which drives
-//! tokio-postgres on a runtime of its own), without TLS: the directory is
-//! reached over loopback or a Unix socket for now (`sslmode=require` in a URL
-//! is refused by the client rather than silently downgraded).
+//! tokio-postgres on a runtime of its own), with TLS as the URL's `sslmode`
+//! and `sslrootcert` say (`tls.rs`).
 //!
 //! Writers are serialized as SQLite's `BEGIN IMMEDIATE` serializes them:
 //! every write transaction first takes one transaction-scoped advisory lock,
@@ -18,6 +17,7 @@
 pub mod audit;
 pub mod mailboxes;
 pub mod schema;
+mod tls;
 pub mod transport;
 
 use std::cell::RefCell;
@@ -83,10 +83,14 @@ impl Pg {
     pub fn connect(url: &str) -> StoreResult<Pg> {
         let shown = shown_url(url);
         let open_err = |reason: String| StoreError::PgOpen { url: shown.clone(), reason };
-        let mut config: postgres::Config = url.parse().map_err(|e: postgres::Error| open_err(e.to_string()))?;
+        let (mut config, tls) = tls::prepare(url).map_err(open_err)?;
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("mailsh");
-        let client = config.connect(NoTls).map_err(|e| open_err(reason(&e)))?;
+        let client = match tls {
+            tls::Connector::Plain => config.connect(NoTls),
+            tls::Connector::Tls(tls) => config.connect(tls),
+        };
+        let client = client.map_err(|e| open_err(reason(&e)))?;
         Ok(Pg { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), shown })
     }
 
@@ -265,7 +269,12 @@ fn row_values(row: &postgres::Row) -> StoreResult<Vec<SqlValue>> {
 fn reason(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+        // The client's own error says what failed ("error performing TLS
+        // handshake"), its source why (an unknown issuer).
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
     }
 }
 

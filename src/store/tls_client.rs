@@ -2,14 +2,18 @@
 //! not the usual full check (rustls's own, a chain to trusted roots for
 //! the name dialled): Test-*Connectivity -TrustAnySSLCertificate and
 //! opportunistic TLS to smart hosts check nothing; a send connector's
-//! CertificateValidation checks the chain but not the name. The
-//! handshake's signatures are always checked.
+//! CertificateValidation and a directory's `sslmode=verify-ca` check the
+//! chain but not the name. The handshake's signatures are always checked.
+//! Kept in the store, the lowest layer that dials out (to its directory on
+//! PostgreSQL); the engines' clients use it too.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
@@ -50,6 +54,29 @@ pub fn client_accepting_any() -> Option<Arc<rustls::ClientConfig>> {
                 .ok()
         })
         .clone()
+}
+
+/// The system's trusted roots (Debian's bundle, or another distribution's)
+/// and the certificates of `extra` PEM files.
+pub fn roots(extra: &[PathBuf]) -> RootCertStore {
+    let mut store = RootCertStore::empty();
+    let system = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
+    let files = system.iter().map(PathBuf::from).filter(|p| p.exists()).take(1).chain(extra.iter().cloned());
+    for file in files {
+        add_pem_file(&mut store, &file);
+    }
+    store
+}
+
+/// The certificates of one PEM file; how many were added.
+pub fn add_pem_file(store: &mut RootCertStore, file: &Path) -> usize {
+    let mut added = 0;
+    if let Ok(certs) = CertificateDer::pem_file_iter(file) {
+        for cert in certs.flatten() {
+            added += usize::from(store.add(cert).is_ok());
+        }
+    }
+    added
 }
 
 impl ServerCertVerifier for CertCheck {
