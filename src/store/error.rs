@@ -28,6 +28,10 @@ pub enum StoreError {
     /// store's callers turn it into Exchange's message for the value.
     #[error("The directory already holds a record with this value ({0}).")]
     Unique(String),
+    /// A table the directory does not have (yet): a new directory's
+    /// schema table before its first migration.
+    #[error("The directory is missing one of mailsh's tables; it may have been made by another program.")]
+    UndefinedTable,
     /// What mailsh does only with a SQLite store so far, asked of a
     /// PostgreSQL directory: `what` names it.
     #[error("Not yet available with the directory on PostgreSQL: {what}. A SQLite store (-Store PATH) has it.")]

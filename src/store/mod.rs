@@ -193,8 +193,7 @@ impl Store {
             let mut store = Self::open_organization(url, None)?;
             let named = named_server().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
             store.server = this_server(&store, named.as_deref())?;
-            store.ensure_first_database()?;
-            store.ensure_transport_defaults()?;
+            store.ensure_server_defaults()?;
             return Ok(store);
         }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
@@ -206,8 +205,7 @@ impl Store {
         let mut store = Self::open_organization(url, create)?;
         let named = create.and_then(|o| o.server_name.as_deref());
         store.server = this_server(&store, named)?;
-        store.ensure_first_database()?;
-        store.ensure_transport_defaults()?;
+        store.ensure_server_defaults()?;
         Ok(store)
     }
 
@@ -231,6 +229,24 @@ impl Store {
         };
         let path = PathBuf::from(pg.shown());
         Ok(Store { db: Db::Postgres(Box::new(pg)), path, server, batch: None, read_only: false })
+    }
+
+    /// This server's first mailbox database and default receive
+    /// connectors, made on the first open that finds them missing; a
+    /// shell's every other start reads one row to know it.
+    fn ensure_server_defaults(&mut self) -> StoreResult<()> {
+        let found = self.any().rows(
+            "SELECT first_database_made, transport_defaults_made FROM exchange_server WHERE guid = $1",
+            vec![SqlValue::Text(self.server.guid.clone())],
+        )?;
+        let made = |i: usize| found.first().and_then(|r| r.get(i)).is_some_and(|v| matches!(v, SqlValue::Integer(1)));
+        if !made(0) {
+            self.ensure_first_database()?;
+        }
+        if !made(1) {
+            self.ensure_transport_defaults()?;
+        }
+        Ok(())
     }
 
     /// Whether the store is a PostgreSQL directory.

@@ -165,40 +165,43 @@ pub(in crate::store) fn set_flags_everywhere(
     domain: &str,
     now: i64,
 ) -> StoreResult<Vec<String>> {
+    // Set-based, as on SQLite: the audit rows are made by one INSERT ...
+    // SELECT (their JSON built by the server, read back by serde), so a
+    // million mailboxes cost three statements, not a million round trips.
     let text = |v: bool| if v { "True" } else { "False" };
     let differs: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} IS DISTINCT FROM {v}")).collect();
     let differs = format!("({})", differs.join(" OR "));
-    let flags: Vec<&str> = changes.iter().map(|(c, _, _)| *c).collect();
-    let rows = pg.query(&format!("SELECT name, {} FROM mailbox ORDER BY lower(name)", flags.join(", ")), &[])?;
-    let mut unchanged = Vec::new();
-    for row in rows {
-        let mut it = row.into_iter();
-        let Some(SqlValue::Text(name)) = it.next() else { return Err(StoreError::Corrupt("a mailbox name".into())) };
-        let current: Vec<bool> = it.map(|v| matches!(v, SqlValue::Integer(n) if n != 0)).collect();
-        let modified: Vec<(String, String, String)> = changes
-            .iter()
-            .zip(&current)
-            .filter(|((_, _, v), now)| *v != **now)
-            .map(|((_, p, v), now)| (p.to_string(), text(*now).to_string(), text(*v).to_string()))
-            .collect();
-        if modified.is_empty() {
-            unchanged.push(name);
-            continue;
-        }
-        let object = format!("{domain}/Users/{name}");
-        let mut parameters = vec![("Identity".to_string(), object.clone())];
-        parameters.extend(changes.iter().map(|(_, p, v)| (p.to_string(), text(*v).to_string())));
-        let entry = super::super::audit::AuditEntry {
-            run_date: now,
-            caller: caller.to_string(),
-            cmdlet: "Set-CASMailbox".into(),
-            object_id: object,
-            parameters,
-            modified,
-            succeeded: true,
-        };
-        super::audit::append(pg, &entry)?;
-    }
+    let params: Vec<String> =
+        changes.iter().map(|(_, p, v)| format!("jsonb_build_array('{p}', '{}')", text(*v))).collect();
+    let modified: Vec<String> = changes
+        .iter()
+        .map(|(c, p, v)| {
+            format!(
+                "CASE WHEN {c} IS DISTINCT FROM {v} THEN jsonb_build_array('{p}', CASE WHEN {c} THEN 'True' ELSE 'False' END, '{}') END",
+                text(*v)
+            )
+        })
+        .collect();
+    let unchanged = pg
+        .query(&format!("SELECT name FROM mailbox WHERE NOT {differs} ORDER BY lower(name)"), &[])?
+        .into_iter()
+        .map(|row| match row.into_iter().next() {
+            Some(SqlValue::Text(name)) => Ok(name),
+            _ => Err(StoreError::Corrupt("a mailbox name".into())),
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    pg.execute(
+        &format!(
+            "INSERT INTO audit_log (run_date, caller, cmdlet, object_id, parameters, modified, succeeded) \
+             SELECT $1, $2, 'Set-CASMailbox', $3::text || '/Users/' || name, \
+             jsonb_build_array(jsonb_build_array('Identity', $3::text || '/Users/' || name), {})::text, \
+             to_jsonb(array_remove(ARRAY[{}], NULL))::text, true \
+             FROM mailbox WHERE {differs} ORDER BY lower(name)",
+            params.join(", "),
+            modified.join(", ")
+        ),
+        &[now.into(), caller.to_string().into(), domain.to_string().into()],
+    )?;
     let sets: Vec<String> = changes.iter().map(|(c, _, v)| format!("{c} = {v}")).collect();
     pg.execute(&format!("UPDATE mailbox SET {}, changed = $1 WHERE {differs}", sets.join(", ")), &[now.into()])?;
     Ok(unchanged)

@@ -76,6 +76,8 @@ pub fn shown_url(url: &str) -> String {
 pub struct Pg {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
+    /// Statements run once without being prepared (see `query`).
+    seen: RefCell<std::collections::HashSet<String>>,
     shown: String,
 }
 
@@ -91,7 +93,8 @@ impl Pg {
             tls::Connector::Tls(tls) => config.connect(tls),
         };
         let client = client.map_err(|e| open_err(reason(&e)))?;
-        Ok(Pg { client: RefCell::new(client), statements: RefCell::new(HashMap::new()), shown })
+        let (statements, seen) = (RefCell::new(HashMap::new()), RefCell::new(std::collections::HashSet::new()));
+        Ok(Pg { client: RefCell::new(client), statements, seen, shown })
     }
 
     /// The URL without its password.
@@ -106,11 +109,21 @@ impl Pg {
     /// directory is only read.
     pub fn migrate(&self) -> StoreResult<()> {
         let known = schema::MIGRATIONS.len() as i64;
-        let exists = !self
-            .query("SELECT 1 FROM pg_tables WHERE tablename = 'mailsh_schema' AND schemaname = current_schema()", &[])?
-            .is_empty();
-        if exists && self.checked_version(known)? == known {
-            return Ok(());
+        // The version read straight away (a new directory has no table yet):
+        // the catalog's views cost a shell's every start more than a
+        // statement that fails.
+        let current = match self.version() {
+            Ok(version) => Some(version),
+            Err(StoreError::UndefinedTable) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(version) = current {
+            if version > known {
+                return Err(StoreError::TooNew { path: self.shown.clone(), found: version, known });
+            }
+            if version == known {
+                return Ok(());
+            }
         }
         self.begin()?;
         let done = (|| {
@@ -195,7 +208,23 @@ impl Pg {
     }
 
     /// Every row, each as the store's values in column order.
+    ///
+    /// A statement's first run on this connection, when its parameters are
+    /// all text, goes in one round trip with their types given
+    /// (`query_typed`) rather than two (prepare, then execute): a shell's
+    /// process runs most statements once. From its second run it is
+    /// prepared and kept, as a service runs the same statements again and
+    /// again.
     pub fn query(&self, sql: &str, params: &[SqlValue]) -> StoreResult<Vec<Vec<SqlValue>>> {
+        let all_text = params.iter().all(|p| matches!(p, SqlValue::Text(_)));
+        if all_text && !self.statements.borrow().contains_key(sql) && self.seen.borrow_mut().insert(sql.to_string()) {
+            let texts: Vec<&str> =
+                params.iter().map(|p| if let SqlValue::Text(t) = p { t.as_str() } else { "" }).collect();
+            let typed: Vec<(&(dyn ToSql + Sync), Type)> =
+                texts.iter().map(|t| (t as &(dyn ToSql + Sync), Type::TEXT)).collect();
+            let rows = self.client.borrow_mut().query_typed(sql, &typed).map_err(pg_err)?;
+            return rows.iter().map(row_values).collect();
+        }
         let stmt = self.prepare(sql)?;
         let args = bind(&stmt, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
@@ -279,6 +308,9 @@ fn reason(e: &postgres::Error) -> String {
 }
 
 pub fn pg_err(e: postgres::Error) -> StoreError {
+    if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) {
+        return StoreError::UndefinedTable;
+    }
     let unique = e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION);
     match e.as_db_error().and_then(|d| d.constraint()) {
         Some(constraint) if unique => StoreError::Unique(constraint.to_string()),
