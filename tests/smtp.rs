@@ -755,7 +755,44 @@ print(send(['bob@contoso.com'], 'Subject: in\r\n\r\nx\r\n')[0])
     ));
     assert!(ok, "{out}\n{err}");
     assert_text(&out, "(554, b'5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException')\n250\n");
-    assert_eq!(t.wait_for_inbox(2).len(), 2);
+    // The message, and Exchange's notice that the mailbox is full.
+    assert_eq!(t.wait_for_inbox(3).len(), 3);
+    let notices: Vec<String> =
+        t.env.inbox_raw().into_iter().filter(|m| m.contains("Subject: Your mailbox is full.")).collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].contains("you can't send messages until you make it smaller"), "{}", notices[0]);
+}
+
+/// Past IssueWarningQuota, the delivery stores Exchange's warning in the
+/// Inbox once a day, from Microsoft Outlook, with the mailbox's size and
+/// the limit; the mail is delivered as before.
+#[test]
+fn a_mailbox_past_its_warning_quota_gets_exchanges_notice_once_a_day() {
+    let mut t = Smtp::new();
+    t.env.deliver(&message("already", "here\r\n"));
+    t.env.update_mailbox(|m| m.quotas.issue_warning = Some(10));
+    t.start_transport();
+    for n in 1..=2 {
+        let (ok, out, err) =
+            t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: number {n}\\r\\n\\r\\nx\\r\\n')[0])"));
+        assert!(ok, "{out}\n{err}");
+        assert_eq!(out.trim(), "250");
+        // DELIVER is written once the queue recorded the delivery, after
+        // the quota was weighed.
+        wait_until("the DELIVER event", || {
+            t.shell("(Get-MessageTrackingLog -EventId DELIVER).Count").0.trim() == n.to_string()
+        });
+    }
+    let all = t.env.inbox_raw();
+    assert_eq!(all.len(), 4, "the message already there, two more, one notice");
+    let notices: Vec<&String> = all.iter().filter(|m| m.contains("Subject: Your mailbox is almost full.")).collect();
+    assert_eq!(notices.len(), 1, "once a day");
+    let notice = notices[0];
+    assert!(
+        notice.starts_with("From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>\r\nTo: Bob <bob@contoso.com>\r\n"),
+        "{notice}"
+    );
+    assert!(notice.contains("past the warning size of 10 B (10 bytes) your administrator set."), "{notice}");
 }
 
 #[test]

@@ -119,9 +119,14 @@ Subject: through the directory
 ",
     );
     // The queue and the tracking log are the server's own.
+    // Sent to a proxy address, delivered to the primary one (RESOLVE).
     wait_until("the DELIVER event", || {
-        d.ok("(Get-MessageTrackingLog -EventId DELIVER).Recipients -join ','") == "john@contoso.com\n"
+        d.ok("(Get-MessageTrackingLog -EventId DELIVER).Recipients -join ','") == "jsmith@contoso.com\n"
     });
+    assert_eq!(
+        d.ok("Get-MessageTrackingLog | ForEach-Object { \"$($_.EventId) $($_.Source) $($_.Recipients) $($_.RelatedRecipientAddress)\" }"),
+        "RECEIVE SMTP john@contoso.com \nRESOLVE ROUTING jsmith@contoso.com john@contoso.com\nDELIVER STOREDRIVER jsmith@contoso.com \n"
+    );
     assert_eq!(d.ok("(Get-Queue | Measure-Object MessageCount -Sum).Sum"), "0\n");
     let local = d.data_home.as_ref().unwrap().join("mailsh").join("cas01");
     assert!(local.join("Queue").join("mail.que").exists());

@@ -292,6 +292,8 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     // others are delivered; when none could be, the delivery queue goes
     // into Retry with the error, as before.
     let (several, mut stored_any, mut failure) = (homes.len() > 1, false, None);
+    // Mailboxes that got copies now, to be weighed against their quotas.
+    let mut grown: Vec<(Home, Vec<String>)> = Vec::new();
     for (home, indexes) in homes.into_values() {
         let deliveries: Vec<Delivery> = indexes
             .iter()
@@ -328,9 +330,18 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         };
         stored_any = true;
         home.changed.notify();
+        let mut guids: Vec<String> = Vec::new();
         for (i, outcome) in indexes.into_iter().zip(stored) {
+            let guid = &batch[i].0.recipient.mailbox_guid;
+            if matches!(outcome, Delivered::Now(_)) && !guids.contains(guid) {
+                guids.push(guid.clone());
+            }
             outcomes[i] = Some(outcome);
         }
+        grown.push((home, guids));
+    }
+    for (home, guids) in grown {
+        super::quota_notice::after_delivery(&d.directory, &d.server, &home, guids).await;
     }
     if let (false, Some(e)) = (stored_any, failure) {
         return Err(e);

@@ -34,7 +34,7 @@ use crate::store::{Store, StoreResult};
 /// system messages to internal senders).
 pub const EXCHANGE_RECIPIENT: &str = "MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e";
 /// Its display name in Exchange 2013's reports (unconfirmed).
-const EXCHANGE_RECIPIENT_NAME: &str = "Microsoft Outlook";
+pub(super) const EXCHANGE_RECIPIENT_NAME: &str = "Microsoft Outlook";
 
 /// What happened to the recipients a notification is about (RFC 3464's
 /// Action).
@@ -380,7 +380,7 @@ fn enhanced_code(reply: &str) -> &str {
     reply.split_whitespace().nth(1).unwrap_or("5.0.0")
 }
 
-fn rfc5322_date(unix: i64) -> String {
+pub(super) fn rfc5322_date(unix: i64) -> String {
     chrono::DateTime::from_timestamp(unix, 0).unwrap_or_default().format("%a, %-d %b %Y %H:%M:%S %z").to_string()
 }
 

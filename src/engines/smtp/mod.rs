@@ -26,6 +26,7 @@ mod handoff;
 mod log_age;
 mod outbound;
 mod peer;
+mod quota_notice;
 mod session;
 pub mod texts;
 mod track;

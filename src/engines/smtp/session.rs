@@ -76,6 +76,10 @@ pub struct Envelope {
     pub dsn: MessageDsn,
     /// (recipient, the mailbox it was redirected to) by ForwardingAddress.
     pub redirects: Vec<(String, String)>,
+    /// (recipient as the sender named it, the mailbox's primary address)
+    /// where the two differ: the Transport's categorizer delivers to the
+    /// primary address and tracks RESOLVE.
+    pub resolved: Vec<(String, String)>,
     /// MAIL FROM's SMTPUTF8 (RFC 6531): addresses and header fields may be
     /// UTF-8.
     pub smtputf8: bool,

@@ -93,3 +93,20 @@ pub const DELETED_BY_ADMIN: &str = "550 4.3.2 QUEUE.Admin; message deleted by ad
 pub const TRANSIENT_DELIVERY: &str = "432 4.2.0 STOREDRV.Deliver.Exception:StorageTransientException; Failed to process message due to a transient exception with message";
 /// A message that waited past MessageExpirationTimeout.
 pub const MESSAGE_EXPIRED: &str = "550 4.4.7 QUEUE.Expired; message expired";
+
+// The quota messages a mailbox gets (`quota_notice`). Their wording is
+// Exchange's in spirit, not known word for word (unconfirmed): kept here,
+// together, to be corrected in one place. `{size}` and `{limit}` are
+// Exchange's sizes (`9.77 MB (10,240,000 bytes)`).
+pub const QUOTA_WARNING_SUBJECT: &str = "Your mailbox is almost full.";
+pub const QUOTA_WARNING_BODY: &str = "Your mailbox is almost full.
+
+Your mailbox is {size}, past the warning size of {limit} your administrator set.
+
+To make room, delete the items you no longer need, then empty your Deleted Items folder. If your mailbox keeps growing, you will no longer be able to send messages, and then to receive them.";
+pub const QUOTA_SEND_SUBJECT: &str = "Your mailbox is full.";
+pub const QUOTA_SEND_BODY: &str = "Your mailbox is full.
+
+Your mailbox is {size}, past the size of {limit} your administrator set: you can't send messages until you make it smaller.
+
+To make room, delete the items you no longer need, then empty your Deleted Items folder. If your mailbox keeps growing, you will no longer receive messages either.";

@@ -1,5 +1,7 @@
 //! The Transport service's message tracking events (Get-MessageTrackingLog):
-//! RECEIVE when a message is committed to the queue, REDIRECT for each
+//! RECEIVE when a message is committed to the queue, RESOLVE for each
+//! recipient named by an address other than its mailbox's primary one,
+//! REDIRECT for each
 //! recipient a mailbox's ForwardingAddress sends on, DELIVER when copies
 //! are stored in mailboxes, SEND when a smart host took it, FAIL when
 //! recipients failed for good, DSN when a report was queued. Each event is
@@ -66,6 +68,12 @@ pub fn redirected(received: &TrackingEvent, internal_id: i64, from: &str, to: &s
         connector_id: String::new(),
         ..received.clone()
     }
+}
+
+/// RESOLVE: the recipient named `from` is the mailbox whose primary
+/// address is `to` (the categorizer's resolution); made from the RECEIVE.
+pub fn resolved(received: &TrackingEvent, internal_id: i64, from: &str, to: &str) -> TrackingEvent {
+    TrackingEvent { event_id: "RESOLVE".into(), ..redirected(received, internal_id, from, to) }
 }
 
 /// DELIVER: stored in the mailboxes of `recipients`.

@@ -58,6 +58,13 @@ fn over_organization_limit(s: &Session, size: u64) -> bool {
     over(s.shared.max_receive_size) || (s.user.is_some() && over(s.shared.max_send_size))
 }
 
+/// A recipient as the sender named it (before the categorizer resolved it
+/// to its primary address).
+fn named(envelope: &Envelope, address: &str) -> String {
+    let given = envelope.resolved.iter().find(|(_, primary)| primary.eq_ignore_ascii_case(address));
+    given.map(|(named, _)| named.clone()).unwrap_or_else(|| address.to_string())
+}
+
 async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id: &str) -> String {
     let Some(queue) = s.shared.queue.clone() else { return texts::TRY_LATER.to_string() };
     let recipients: Vec<QueuedRecipient> = envelope
@@ -78,7 +85,8 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         s.peer,
         s.helo.as_deref().unwrap_or_default(),
         &s.connector.name,
-        recipients.iter().map(|r| r.address.clone()).collect(),
+        // As the sender named them: RESOLVE follows.
+        recipients.iter().map(|r| named(envelope, &r.address)).collect(),
     );
     let queued = NewQueued {
         guid: crate::store::new_guid(),
@@ -98,6 +106,9 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
     match stored {
         Ok(Ok(id)) => {
             queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked.clone() });
+            for (from, to) in &envelope.resolved {
+                queue.tracking.write(&track::resolved(&tracked, id, from, to));
+            }
             for (from, to) in &envelope.redirects {
                 queue.tracking.write(&track::redirected(&tracked, id, from, to));
             }

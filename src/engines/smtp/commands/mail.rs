@@ -82,6 +82,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         submitter,
         dsn,
         redirects: Vec::new(),
+        resolved: Vec::new(),
         smtputf8: from.flags & MAIL_SMTPUTF8 != 0,
         chunks: None,
         chunks_too_big: false,

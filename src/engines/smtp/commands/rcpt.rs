@@ -45,7 +45,7 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
     let address = to.address.clone();
     let resolved = s.shared.directory.with_store(move |st| st.resolve_recipient(&address)).await;
     let line = match resolved {
-        Ok(Recipient::Mailbox { guid, quotas, forward, .. }) => {
+        Ok(Recipient::Mailbox { guid, quotas, forward, primary_smtp }) => {
             if quotas.prohibit_send_receive.is_some() && over_receive_quota(s, &guid, &quotas).await {
                 texts::MAILBOX_FULL
             } else {
@@ -57,8 +57,18 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                 // The copy that goes on answers to the sender's NOTIFY when
                 // the mailbox keeps none (the sender named the mailbox).
                 let dsn_on = if keep { RecipientDsn::default() } else { dsn.clone() };
+                // The Transport's categorizer resolves a proxy address to
+                // the mailbox's primary one (tracked RESOLVE); two
+                // addresses of one mailbox are one recipient.
+                let categorizing = s.shared.role == EngineRole::BackEnd;
+                let address = if categorizing { primary_smtp } else { to.address.clone() };
                 if keep && let Some(e) = s.envelope.as_mut() {
-                    e.recipients.push(Accepted { address: to.address, mailbox_guid: guid, connector: 0, dsn });
+                    if !address.eq_ignore_ascii_case(&to.address) {
+                        e.resolved.push((to.address.clone(), address.clone()));
+                    }
+                    if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&address)) {
+                        e.recipients.push(Accepted { address, mailbox_guid: guid, connector: 0, dsn });
+                    }
                 }
                 if let Some(f) = forward {
                     let mut accepted = forwarded(s, f.to).await;
