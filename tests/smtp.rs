@@ -970,3 +970,71 @@ fn hand_offs_prove_the_key_and_get_through_while_an_anonymous_flood_of_the_trans
     );
     assert_eq!(t.wait_for_inbox(80).len(), 80);
 }
+
+/// Set-TransportService's log sizes: past MessageTrackingLogMaxFileSize the
+/// day's next file starts; past MessageTrackingLogMaxDirectorySize the
+/// oldest files go (at the service's start, then every five minutes),
+/// never the one being written; a file larger than its folder is refused.
+#[test]
+fn the_message_tracking_log_keeps_to_its_file_and_folder_sizes() {
+    let mut t = Smtp::new();
+    let (out, err) = t.shell(
+        "Set-TransportService -MessageTrackingLogMaxFileSize 1KB -MessageTrackingLogMaxDirectorySize 3KB
+         Get-TransportService | Format-List MessageTrackingLogMax*,ReceiveProtocolLogMax*",
+    );
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        "
+MessageTrackingLogMaxAge           : 30.00:00:00
+MessageTrackingLogMaxDirectorySize : 3 KB (3,072 bytes)
+MessageTrackingLogMaxFileSize      : 1 KB (1,024 bytes)
+ReceiveProtocolLogMaxAge           : 30.00:00:00
+ReceiveProtocolLogMaxDirectorySize : 250 MB (262,144,000 bytes)
+ReceiveProtocolLogMaxFileSize      : 10 MB (10,485,760 bytes)
+
+
+",
+    );
+    let (_, err) = t.shell("Set-TransportService -MessageTrackingLogMaxFileSize 4KB");
+    assert!(
+        err.starts_with("Set-TransportService : The value of MessageTrackingLogMaxFileSize must be less than or equal to the value of MessageTrackingLogMaxDirectorySize."),
+        "{err}"
+    );
+    let (_, err) = t.shell("Set-TransportService -SendProtocolLogMaxFileSize Unlimited");
+    assert!(
+        err.contains("Cannot convert value \"Unlimited\" to type \"Microsoft.Exchange.Data.ByteQuantifiedSize\""),
+        "{err}"
+    );
+
+    t.start_transport();
+    for n in 1..=8 {
+        let (ok, out, err) =
+            t.python(&format!("{SEND}\nprint(send(['bob@contoso.com'], 'Subject: number {n}\\r\\n\\r\\nx\\r\\n')[0])"));
+        assert!(ok && out.trim() == "250", "{out}\n{err}");
+    }
+    wait_until("eight DELIVER events", || t.shell("(Get-MessageTrackingLog -EventId DELIVER).Count").0.trim() == "8");
+    let folder = t.env.state_dir().join("TransportRoles/Logs/MessageTracking");
+    let files = |f: &std::path::Path| {
+        let mut v: Vec<(String, u64)> = std::fs::read_dir(f)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().len()))
+            .collect();
+        v.sort();
+        v
+    };
+    let written = files(&folder);
+    assert!(written.len() >= 4, "sixteen events of about 250 octets, 1 KB a file: {written:?}");
+    assert!(written.iter().all(|(_, size)| *size <= 1024), "{written:?}");
+    // The next start weighs the folder: the oldest parts go.
+    t.env.stop(Service::Transport);
+    t.env.start(Service::Transport);
+    wait_until("the folder back under 3 KB", || files(&folder).iter().map(|(_, s)| s).sum::<u64>() <= 3072);
+    let left = files(&folder);
+    assert!(left.len() < written.len() && !left.is_empty(), "{written:?} -> {left:?}");
+    assert_eq!(left.last(), written.last(), "the newest stays");
+    // What is left is read as before.
+    let remaining: usize = t.shell("(Get-MessageTrackingLog).Count").0.trim().parse().unwrap();
+    assert!(remaining > 0 && remaining < 16, "{remaining}");
+}

@@ -8,12 +8,12 @@ use super::common::{change_in_one_write, object};
 use super::identity::store_err;
 use crate::format::views::TRANSPORT_SERVICE;
 use crate::runtime::command::{Args, CmdletDef, Output};
-use crate::runtime::errors::{ErrorRecord, Result};
+use crate::runtime::errors::{Category, ErrorRecord, Result};
 use crate::runtime::session::Session;
 use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature};
 use crate::runtime::value::{TICKS_PER_SECOND, Value, format_timespan, now_unix};
 use crate::store::Store;
-use crate::store::transport::TransportService;
+use crate::store::transport::{LogSize, LogSizes, TransportService};
 
 const DAY: i64 = 86_400;
 
@@ -67,7 +67,20 @@ pub fn definitions() -> Vec<CmdletDef> {
             Param::new("SendProtocolLogMaxAge", T::TimeSpan { min: 0, max: LOG_AGE_MAX })
                 .help("SMTP send logs older than this are deleted; 00:00:00 keeps them."),
         )
-        .example("Expire messages after a day", "Set-TransportService CAS01 -MessageExpirationTimeout 1.00:00:00", "");
+        .example("Expire messages after a day", "Set-TransportService CAS01 -MessageExpirationTimeout 1.00:00:00", "")
+        .example(
+            "Keep at most 2 GB of message tracking logs",
+            "Set-TransportService CAS01 -MessageTrackingLogMaxDirectorySize 2GB -MessageTrackingLogMaxFileSize 20MB",
+            "",
+        );
+    let set = LOG_SIZES.iter().fold(set, |set, (param, _, directory)| {
+        let what = if *directory {
+            "Unlimited or a size: past it, the folder's oldest log files are deleted."
+        } else {
+            "A size: past it, the day's next file (-2.LOG, ...) is started."
+        };
+        set.param(Param::new(param, T::String).help(what))
+    });
     vec![CmdletDef::run(get, get_service), CmdletDef::run(set, set_service)]
 }
 
@@ -84,6 +97,12 @@ fn service_object(name: &str, s: &TransportService) -> Value {
             ("MessageTrackingLogMaxAge", Value::timespan_secs(s.message_tracking_log_max_age)),
             ("ReceiveProtocolLogMaxAge", Value::timespan_secs(s.receive_protocol_log_max_age)),
             ("SendProtocolLogMaxAge", Value::timespan_secs(s.send_protocol_log_max_age)),
+            ("MessageTrackingLogMaxDirectorySize", size_value(s.logs.tracking.directory)),
+            ("MessageTrackingLogMaxFileSize", Value::Bytes(s.logs.tracking.file)),
+            ("ReceiveProtocolLogMaxDirectorySize", size_value(s.logs.receive.directory)),
+            ("ReceiveProtocolLogMaxFileSize", Value::Bytes(s.logs.receive.file)),
+            ("SendProtocolLogMaxDirectorySize", size_value(s.logs.send.directory)),
+            ("SendProtocolLogMaxFileSize", Value::Bytes(s.logs.send.file)),
             ("Identity", Value::str(name)),
             ("WhenChanged", Value::date_unix(s.changed)),
         ],
@@ -107,6 +126,79 @@ fn get_service(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     out.emit(cx, service_object(&name, &s))
 }
 
+/// The logs' size parameters: (name, which log, directory or file).
+const LOG_SIZES: [(&str, Log, bool); 6] = [
+    ("MessageTrackingLogMaxDirectorySize", Log::Tracking, true),
+    ("MessageTrackingLogMaxFileSize", Log::Tracking, false),
+    ("ReceiveProtocolLogMaxDirectorySize", Log::Receive, true),
+    ("ReceiveProtocolLogMaxFileSize", Log::Receive, false),
+    ("SendProtocolLogMaxDirectorySize", Log::Send, true),
+    ("SendProtocolLogMaxFileSize", Log::Send, false),
+];
+
+#[derive(Clone, Copy)]
+enum Log {
+    Tracking,
+    Receive,
+    Send,
+}
+
+fn log_size(logs: &mut LogSizes, log: Log) -> &mut LogSize {
+    match log {
+        Log::Tracking => &mut logs.tracking,
+        Log::Receive => &mut logs.receive,
+        Log::Send => &mut logs.send,
+    }
+}
+
+fn size_value(v: Option<u64>) -> Value {
+    v.map(Value::Bytes).unwrap_or_else(|| Value::str("Unlimited"))
+}
+
+fn size_text(v: Option<u64>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_else(|| "Unlimited".into())
+}
+
+/// The size parameters given, checked before anything is read: a file's
+/// size is never Unlimited.
+/// A size parameter given: its name, its log, whether it is the folder's,
+/// and the size (None: Unlimited).
+type SizeGiven = (&'static str, Log, bool, Option<u64>);
+
+fn sizes_given(args: &Args) -> Result<Vec<SizeGiven>> {
+    let mut out = Vec::new();
+    for (param, log, directory) in LOG_SIZES {
+        let Some(v) = args.get(param) else { continue };
+        let size = super::mailbox::quota_arg(param, v)?;
+        if !directory && size.is_none() {
+            return Err(ErrorRecord::argument_transformation(
+                param,
+                "Cannot convert value \"Unlimited\" to type \"Microsoft.Exchange.Data.ByteQuantifiedSize\".",
+            )
+            .into());
+        }
+        out.push((param, log, directory, size));
+    }
+    Ok(out)
+}
+
+/// A log's file larger than its folder may hold is refused, as Exchange
+/// refuses it (its words unconfirmed).
+fn check_log_sizes(s: &TransportService) -> std::result::Result<(), String> {
+    for (name, size) in [
+        ("MessageTrackingLog", s.logs.tracking),
+        ("ReceiveProtocolLog", s.logs.receive),
+        ("SendProtocolLog", s.logs.send),
+    ] {
+        if size.directory.is_some_and(|d| size.file > d) {
+            return Err(format!(
+                "The value of {name}MaxFileSize must be less than or equal to the value of {name}MaxDirectorySize."
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Exchange's bound for the log ages: TimeSpan 24855.03:14:07.
 const LOG_AGE_MAX: i64 = i32::MAX as i64;
 
@@ -123,11 +215,38 @@ fn secs(v: &Value) -> i64 {
 
 fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let name = server(args, cx)?;
+    let sizes = sizes_given(args)?;
+    // The sizes as they will be, checked against each other before any write.
+    let mut after = cx.store()?.transport_service().map_err(store_err)?;
+    for (_, log, directory, size) in &sizes {
+        let slot = log_size(&mut after.logs, *log);
+        match directory {
+            true => slot.directory = *size,
+            false => slot.file = size.unwrap_or(slot.file),
+        }
+    }
+    if let Err(refusal) = check_log_sizes(&after) {
+        return Err(ErrorRecord::new(refusal, Category::InvalidArgument, "InvalidLogSize", "ArgumentException").into());
+    }
     if !cx.should_process(args, &name)? {
         return Ok(());
     }
     let change = |s: &mut TransportService| {
         let mut changed = Vec::new();
+        for (param, log, directory, size) in &sizes {
+            let slot = log_size(&mut s.logs, *log);
+            let (before, now) = match directory {
+                true => (slot.directory, *size),
+                false => (Some(slot.file), *size),
+            };
+            if before != now {
+                changed.push((param.to_string(), size_text(before), size_text(now)));
+                match directory {
+                    true => slot.directory = now,
+                    false => slot.file = now.unwrap_or(slot.file),
+                }
+            }
+        }
         for (param, slot) in [
             ("MessageExpirationTimeout", &mut s.message_expiration_timeout),
             ("MessageRetryInterval", &mut s.message_retry_interval),

@@ -304,4 +304,16 @@ pub const MIGRATIONS: &[&str] = &[
         message         TEXT
     );
     "#,
+    // 18: the Transport's log size limits (Set-TransportService), as
+    // Exchange 2013 installs them: message tracking 1000 MB in all, 10 MB a
+    // file; the SMTP receive and send logs 250 MB in all, 10 MB a file. A
+    // folder's limit may be Unlimited (-1).
+    r#"
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_directory_size INTEGER NOT NULL DEFAULT 1048576000;
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_file_size INTEGER NOT NULL DEFAULT 10485760;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_directory_size INTEGER NOT NULL DEFAULT 262144000;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_file_size INTEGER NOT NULL DEFAULT 10485760;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_directory_size INTEGER NOT NULL DEFAULT 262144000;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_file_size INTEGER NOT NULL DEFAULT 10485760;
+    "#,
 ];

@@ -79,16 +79,30 @@ pub struct TrackingLog {
     dir: PathBuf,
     /// MessageTrackingLogEnabled.
     enabled: bool,
-    open: Mutex<Option<(String, fs::File)>>,
+    /// MessageTrackingLogMaxFileSize: past it, the day's next part
+    /// (`MSGTRK<day>-2.LOG`, ...) is started.
+    max_file: u64,
+    open: Mutex<Option<OpenPart>>,
+}
+
+struct OpenPart {
+    day: String,
+    part: u32,
+    file: fs::File,
+    size: u64,
+    /// It holds an event already: a file holds at least its header and
+    /// one event, however small the limit.
+    lines: bool,
 }
 
 impl TrackingLog {
-    pub fn new(dir: PathBuf, enabled: bool) -> TrackingLog {
-        TrackingLog { dir, enabled, open: Mutex::new(None) }
+    pub fn new(dir: PathBuf, enabled: bool, max_file: u64) -> TrackingLog {
+        TrackingLog { dir, enabled, max_file: max_file.max(1), open: Mutex::new(None) }
     }
 
-    /// Appends the event to today's file (UTC). A log that cannot be
-    /// written must not stop mail: the error is reported and dropped.
+    /// Appends the event to today's file (UTC), the day's next part once
+    /// this one is full. A log that cannot be written must not stop mail:
+    /// the error is reported and dropped.
     pub fn write(&self, e: &TrackingEvent) {
         if !self.enabled {
             return;
@@ -96,21 +110,40 @@ impl TrackingLog {
         let day = date(e.timestamp).map(|d| d.format("%Y%m%d").to_string()).unwrap_or_default();
         let line = line(e);
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        if open.as_ref().is_none_or(|(d, _)| *d != day) {
-            *open = self.open_day(&day).map(|f| (day.clone(), f));
+        let full = |o: &OpenPart| o.lines && o.size + line.len() as u64 > self.max_file;
+        match open.as_ref() {
+            Some(o) if o.day == day && !full(o) => {}
+            Some(o) if o.day == day => *open = self.open_part(&day, o.part + 1),
+            _ => *open = self.open_part(&day, self.last_part(&day)),
         }
-        if let Some((_, file)) = open.as_mut()
-            && let Err(err) = file.write_all(line.as_bytes())
-        {
-            eprintln!("mailsh: transport: the message tracking log could not be written: {err}");
+        if let Some(o) = open.as_mut() {
+            match o.file.write_all(line.as_bytes()) {
+                Ok(()) => {
+                    o.size += line.len() as u64;
+                    o.lines = true;
+                }
+                Err(err) => eprintln!("mailsh: transport: the message tracking log could not be written: {err}"),
+            }
         }
     }
 
-    fn open_day(&self, day: &str) -> Option<fs::File> {
+    /// The day's last part on disk (a restarted service goes on writing
+    /// it), else 1.
+    fn last_part(&self, day: &str) -> u32 {
+        let prefix = format!("MSGTRK{day}-");
+        let parts = fs::read_dir(&self.dir).into_iter().flatten().flatten().filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_prefix(&prefix)?.strip_suffix(".LOG")?.parse::<u32>().ok()
+        });
+        parts.max().unwrap_or(1)
+    }
+
+    fn open_part(&self, day: &str, part: u32) -> Option<OpenPart> {
         // The log names senders, recipients and subjects: the owner's only.
         let _ = private::create_dir_all(&self.dir);
-        let path = self.dir.join(format!("MSGTRK{day}-1.LOG"));
-        let size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let path = self.dir.join(format!("MSGTRK{day}-{part}.LOG"));
+        let mut size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let lines = size > 0;
         let mut file = match private::options().create(true).append(true).open(&path) {
             Ok(f) => f,
             Err(err) => {
@@ -123,9 +156,11 @@ impl TrackingLog {
                 "#Software: mailsh\r\n#Version: 15.0.0.0\r\n#Log-type: Message Tracking Log\r\n#Fields: {}\r\n",
                 FIELDS.join(",")
             );
-            let _ = file.write_all(header.as_bytes());
+            if file.write_all(header.as_bytes()).is_ok() {
+                size = header.len() as u64;
+            }
         }
-        Some(file)
+        Some(OpenPart { day: day.to_string(), part, file, size, lines })
     }
 }
 
@@ -258,12 +293,57 @@ fn parse(names: &[String], values: &[String]) -> Option<TrackingEvent> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_full_file_goes_on_in_the_days_next_part_and_a_restart_continues_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("MessageTracking");
+        let event = |n: i64| TrackingEvent {
+            timestamp: 1_796_000_000 + n,
+            event_id: "RECEIVE".into(),
+            subject: "x".repeat(200),
+            ..TrackingEvent::default()
+        };
+        let log = TrackingLog::new(folder.clone(), true, 1024);
+        for n in 0..6 {
+            log.write(&event(n));
+        }
+        let names = |f: &std::path::Path| {
+            let mut v: Vec<String> =
+                fs::read_dir(f).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+            v.sort();
+            v
+        };
+        let parts = names(&folder);
+        assert!(parts.len() >= 3, "{parts:?}");
+        assert!(parts.iter().all(|p| p.starts_with("MSGTRK") && p.ends_with(".LOG")), "{parts:?}");
+        for p in &parts {
+            let size = fs::metadata(folder.join(p)).unwrap().len();
+            let text = fs::read_to_string(folder.join(p)).unwrap();
+            assert!(text.starts_with("#Software: mailsh"), "{p}: every part has the header");
+            assert!(size <= 1024 || text.lines().filter(|l| !l.starts_with('#')).count() == 1, "{p}: {size}");
+        }
+        // Every event is read back, once.
+        assert_eq!(read_events(&folder).unwrap().len(), 6);
+        // A restarted service writes on in the last part.
+        let last = parts.last().unwrap().clone();
+        drop(log);
+        TrackingLog::new(folder.clone(), true, 1 << 20).write(&event(7));
+        assert_eq!(names(&folder).last().unwrap(), &last);
+        // A limit smaller than the header still puts one event in each file.
+        let tiny = dir.path().join("Tiny");
+        let log = TrackingLog::new(tiny.clone(), true, 10);
+        for n in 0..3 {
+            log.write(&event(n));
+        }
+        assert_eq!(names(&tiny).len(), 3);
+    }
+
     use super::*;
 
     #[test]
     fn a_disabled_log_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let log = TrackingLog::new(dir.path().join("MessageTracking"), false);
+        let log = TrackingLog::new(dir.path().join("MessageTracking"), false, 10 << 20);
         log.write(&TrackingEvent { timestamp: 1_796_000_000, event_id: "RECEIVE".into(), ..TrackingEvent::default() });
         assert!(!dir.path().join("MessageTracking").exists());
     }
@@ -271,7 +351,7 @@ mod tests {
     #[test]
     fn an_event_written_reads_back_the_same_quotes_commas_and_all() {
         let dir = tempfile::tempdir().unwrap();
-        let log = TrackingLog::new(dir.path().join("MessageTracking"), true);
+        let log = TrackingLog::new(dir.path().join("MessageTracking"), true, 10 << 20);
         let e = TrackingEvent {
             timestamp: 1_796_000_000,
             source: "SMTP".into(),

@@ -104,7 +104,26 @@ pub struct TransportService {
     /// DelayNotificationTimeout: a sender who did not refuse it (NOTIFY)
     /// is told once that a message still waits after this long.
     pub delay_notification_timeout: i64,
+    /// The logs' size limits, octets: each folder's in all (None is
+    /// Unlimited; the oldest files go first) and each file's (the next
+    /// part, `-2.LOG`, starts past it).
+    pub logs: LogSizes,
     pub changed: i64,
+}
+
+/// MessageTrackingLog*, ReceiveProtocolLog* and SendProtocolLog*
+/// MaxDirectorySize and MaxFileSize.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogSizes {
+    pub tracking: LogSize,
+    pub receive: LogSize,
+    pub send: LogSize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogSize {
+    pub directory: Option<u64>,
+    pub file: u64,
 }
 
 /// A mailbox's forwarding, as the Transport applies it.
@@ -455,25 +474,32 @@ impl Store {
     }
 
     pub fn save_transport_service(tx: &Tx, s: &TransportService) -> StoreResult<()> {
-        let conn = match tx.any() {
-            Sql::Lite(conn) => conn,
-            Sql::Pg(p) => return pg::save_transport_service(p, s),
-        };
-        conn.execute(
-            "UPDATE transport_service SET message_expiration_timeout = ?1, message_retry_interval = ?2, \
-             max_concurrent_mailbox_deliveries = ?3, changed = ?4, message_tracking_log_enabled = ?5, \
-             message_tracking_log_max_age = ?6, receive_protocol_log_max_age = ?7, send_protocol_log_max_age = ?8, \
-             delay_notification_timeout = ?9 WHERE id = 1",
-            params![
-                s.message_expiration_timeout,
-                s.message_retry_interval,
-                s.max_concurrent_mailbox_deliveries,
-                s.changed,
-                s.message_tracking_log_enabled,
-                s.message_tracking_log_max_age,
-                s.receive_protocol_log_max_age,
-                s.send_protocol_log_max_age,
-                s.delay_notification_timeout
+        let l = &s.logs;
+        let size = |v: u64| SqlValue::Integer(v.min(i64::MAX as u64) as i64);
+        tx.any().run(
+            "UPDATE transport_service SET message_expiration_timeout = $1, message_retry_interval = $2, \
+             max_concurrent_mailbox_deliveries = $3, changed = $4, message_tracking_log_enabled = $5, \
+             message_tracking_log_max_age = $6, receive_protocol_log_max_age = $7, send_protocol_log_max_age = $8, \
+             delay_notification_timeout = $9, message_tracking_log_max_directory_size = $10, \
+             message_tracking_log_max_file_size = $11, receive_protocol_log_max_directory_size = $12, \
+             receive_protocol_log_max_file_size = $13, send_protocol_log_max_directory_size = $14, \
+             send_protocol_log_max_file_size = $15 WHERE id = 1",
+            vec![
+                s.message_expiration_timeout.into(),
+                s.message_retry_interval.into(),
+                s.max_concurrent_mailbox_deliveries.into(),
+                s.changed.into(),
+                i64::from(s.message_tracking_log_enabled).into(),
+                s.message_tracking_log_max_age.into(),
+                s.receive_protocol_log_max_age.into(),
+                s.send_protocol_log_max_age.into(),
+                s.delay_notification_timeout.into(),
+                size_to_column(l.tracking.directory).into(),
+                size(l.tracking.file),
+                size_to_column(l.receive.directory).into(),
+                size(l.receive.file),
+                size_to_column(l.send.directory).into(),
+                size(l.send.file),
             ],
         )?;
         Ok(())
@@ -736,28 +762,42 @@ fn read_transport_config(db: Sql<'_>) -> StoreResult<TransportConfig> {
 }
 
 fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
-    match db {
-        Sql::Lite(conn) => Ok(conn.query_row(
+    let row = db
+        .rows(
             "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
              message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
-             send_protocol_log_max_age, delay_notification_timeout FROM transport_service WHERE id = 1",
-            [],
-            |r| {
-                Ok(TransportService {
-                    message_expiration_timeout: r.get(0)?,
-                    message_retry_interval: r.get(1)?,
-                    max_concurrent_mailbox_deliveries: r.get(2)?,
-                    changed: r.get(3)?,
-                    message_tracking_log_enabled: r.get(4)?,
-                    message_tracking_log_max_age: r.get(5)?,
-                    receive_protocol_log_max_age: r.get(6)?,
-                    send_protocol_log_max_age: r.get(7)?,
-                    delay_notification_timeout: r.get(8)?,
-                })
-            },
-        )?),
-        Sql::Pg(p) => pg::transport_service(p),
-    }
+             send_protocol_log_max_age, delay_notification_timeout, message_tracking_log_max_directory_size, \
+             message_tracking_log_max_file_size, receive_protocol_log_max_directory_size, \
+             receive_protocol_log_max_file_size, send_protocol_log_max_directory_size, \
+             send_protocol_log_max_file_size FROM transport_service WHERE id = 1",
+            Vec::new(),
+        )?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::Corrupt("the transport service record".into()))?;
+    let mut c = Cells::new(row, "transport service");
+    let (message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries) =
+        (c.int()?, c.int()?, c.int()?);
+    let (changed, message_tracking_log_enabled) = (c.int()?, c.flag()?);
+    let (message_tracking_log_max_age, receive_protocol_log_max_age, send_protocol_log_max_age) =
+        (c.int()?, c.int()?, c.int()?);
+    let delay_notification_timeout = c.int()?;
+    let mut size = || -> StoreResult<LogSize> {
+        Ok(LogSize { directory: size_from_column(c.int()?), file: c.int()?.max(0) as u64 })
+    };
+    let logs = LogSizes { tracking: size()?, receive: size()?, send: size()? };
+    Ok(TransportService {
+        message_expiration_timeout,
+        message_retry_interval,
+        max_concurrent_mailbox_deliveries,
+        message_tracking_log_enabled,
+        message_tracking_log_max_age,
+        receive_protocol_log_max_age,
+        send_protocol_log_max_age,
+        delay_notification_timeout,
+        logs,
+        changed,
+    })
 }
 
 /// One entry of RemoteIPRanges, as Exchange takes them: an address

@@ -33,9 +33,6 @@ const INACTIVITY: Duration = Duration::from_secs(300);
 const MAX_CONNECTIONS: i64 = 5000;
 const MAX_PER_SOURCE: i64 = 100;
 
-/// Exchange's ReceiveProtocolLogMaxFileSize: 10 MB.
-const RECEIVE_LOG_FILE_SIZE: u64 = 10 * 1024 * 1024;
-
 /// Where Exchange keeps SMTP receive logs, under the store's folder:
 /// `TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive` (Frontend
 /// Transport) and `.../Hub/ProtocolLog/SmtpReceive` (Transport).
@@ -53,10 +50,10 @@ pub fn send_log_dir(state_dir: &Path) -> std::path::PathBuf {
     state_dir.join("TransportRoles").join("Logs").join("Hub").join("ProtocolLog").join("SmtpSend")
 }
 
-/// The Transport's SMTP send log (Exchange's SendProtocolLogMaxFileSize:
-/// 10 MB a file).
-pub fn send_log(state_dir: &Path) -> ProtocolLog {
-    ProtocolLog::daily(send_log_dir(state_dir), "SEND", RECEIVE_LOG_FILE_SIZE)
+/// The Transport's SMTP send log, `file_size` octets a file at most
+/// (SendProtocolLogMaxFileSize).
+pub fn send_log(state_dir: &Path, file_size: u64) -> ProtocolLog {
+    ProtocolLog::daily(send_log_dir(state_dir), "SEND", file_size)
 }
 
 /// Where the Transport writes the address of its hand-off listener, and
@@ -252,7 +249,11 @@ pub fn prepare(
                 db: Arc::new(Mutex::new(db)),
                 wake: Arc::new(Notify::new()),
                 send: Arc::new(Notify::new()),
-                tracking: Arc::new(TrackingLog::new(tracking_dir(store_path), service.message_tracking_log_enabled)),
+                tracking: Arc::new(TrackingLog::new(
+                    tracking_dir(store_path),
+                    service.message_tracking_log_enabled,
+                    service.logs.tracking.file,
+                )),
             };
             // Exchange's front end hands mail on to "Default <server>"
             // (2525), and the submissions of clients that logged on to
@@ -276,10 +277,18 @@ pub fn prepare(
     let age = |secs: i64| Duration::from_secs(secs.max(0) as u64);
     let log_ages = (role == EngineRole::BackEnd).then(|| LogAges {
         folders: vec![
-            (tracking_dir(store_path), age(service.message_tracking_log_max_age)),
-            (receive_log_dir(&state_dir, EngineRole::BackEnd), age(service.receive_protocol_log_max_age)),
-            (receive_log_dir(&state_dir, EngineRole::FrontEnd), age(service.receive_protocol_log_max_age)),
-            (send_log_dir(&state_dir), age(service.send_protocol_log_max_age)),
+            (tracking_dir(store_path), age(service.message_tracking_log_max_age), service.logs.tracking.directory),
+            (
+                receive_log_dir(&state_dir, EngineRole::BackEnd),
+                age(service.receive_protocol_log_max_age),
+                service.logs.receive.directory,
+            ),
+            (
+                receive_log_dir(&state_dir, EngineRole::FrontEnd),
+                age(service.receive_protocol_log_max_age),
+                service.logs.receive.directory,
+            ),
+            (send_log_dir(&state_dir), age(service.send_protocol_log_max_age), service.logs.send.directory),
         ],
     });
     Ok(SmtpContext {
@@ -308,8 +317,8 @@ pub fn prepare(
             max_receive_size: limits.max_receive_size,
             max_send_size: limits.max_send_size,
             directory: Authenticator::for_submission(store_path),
-            log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", RECEIVE_LOG_FILE_SIZE)),
-            send_log: Arc::new(send_log(&state_dir)),
+            log: Arc::new(ProtocolLog::daily(receive_log_dir(&state_dir, role), "RECV", service.logs.receive.file)),
+            send_log: Arc::new(send_log(&state_dir, service.logs.send.file)),
             queue,
             handoff,
             handoff_connector,

@@ -1,8 +1,11 @@
-//! The Transport's logs deleted past their age, as Exchange's log managers
-//! do: message tracking (MessageTrackingLogMaxAge), SMTP receive
-//! (ReceiveProtocolLogMaxAge) and send (SendProtocolLogMaxAge) logs, 30
-//! days each unless Set-TransportService says otherwise (00:00:00 keeps
-//! them). At the service's start, then every hour. The Transport also ages
+//! The Transport's logs deleted past their age, and past their folder's
+//! size, as Exchange's log managers do: message tracking
+//! (MessageTrackingLogMaxAge, MessageTrackingLogMaxDirectorySize), SMTP
+//! receive (ReceiveProtocolLog...) and send (SendProtocolLog...) logs, 30
+//! days each and 1000 MB, 250 MB and 250 MB unless Set-TransportService
+//! says otherwise (00:00:00 and Unlimited keep them); past the size, the
+//! oldest files go first, never the newest (being written). At the
+//! service's start, then every five minutes. The Transport also ages
 //! the Frontend Transport's receive logs, by ReceiveProtocolLogMaxAge
 //! (Exchange sets theirs with Set-FrontendTransportService, which mailsh
 //! has not).
@@ -15,12 +18,13 @@ use tokio::sync::watch;
 
 use crate::engines::net::listener::stopped;
 
-const EVERY: Duration = Duration::from_secs(3600);
+const EVERY: Duration = Duration::from_secs(300);
 
-/// Each log folder and the age past which its files go.
+/// Each log folder, the age past which its files go, and the size its
+/// files may take in all (None: Unlimited).
 #[derive(Debug, Clone, Default)]
 pub struct LogAges {
-    pub folders: Vec<(PathBuf, Duration)>,
+    pub folders: Vec<(PathBuf, Duration, Option<u64>)>,
 }
 
 pub async fn run(ages: LogAges, shutdown: watch::Receiver<bool>) {
@@ -28,8 +32,13 @@ pub async fn run(ages: LogAges, shutdown: watch::Receiver<bool>) {
     loop {
         let folders = ages.folders.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            for (dir, age) in folders.iter().filter(|(_, age)| !age.is_zero()) {
-                delete_logs_older_than(dir, *age, SystemTime::now());
+            for (dir, age, size) in &folders {
+                if !age.is_zero() {
+                    delete_logs_older_than(dir, *age, SystemTime::now());
+                }
+                if let Some(size) = size {
+                    delete_oldest_logs_past(dir, *size);
+                }
             }
         })
         .await;
@@ -59,8 +68,70 @@ pub fn delete_logs_older_than(dir: &Path, max_age: std::time::Duration, now: std
     deleted
 }
 
+/// Deletes the oldest log files (`*.LOG`, by when they were last written)
+/// of `dir` until the rest take at most `max_size` octets; the newest is
+/// kept whatever its size (a service is writing it). How many went.
+pub fn delete_oldest_logs_past(dir: &Path, max_size: u64) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut logs: Vec<(SystemTime, u64, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("log")))
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((m.modified().ok()?, m.len(), e.path()))
+        })
+        .collect();
+    logs.sort();
+    let mut total: u64 = logs.iter().map(|(_, size, _)| size).sum();
+    let mut deleted = 0;
+    let newest = logs.len().saturating_sub(1);
+    for (_, size, path) in &logs[..newest] {
+        if total <= max_size {
+            break;
+        }
+        if fs::remove_file(path).is_ok() {
+            total -= size;
+            deleted += 1;
+        }
+    }
+    deleted
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn past_its_size_a_folder_loses_its_oldest_logs_first_never_the_newest() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        for (name, minutes, size) in [
+            ("A-1.LOG", 50, 400),
+            ("A-2.LOG", 40, 400),
+            ("A-3.LOG", 30, 400),
+            ("B-1.LOG", 1, 900),
+            ("keep.txt", 99, 5000),
+        ] {
+            fs::write(dir.path().join(name), vec![b'x'; size]).unwrap();
+            let f = fs::File::options().append(true).open(dir.path().join(name)).unwrap();
+            f.set_modified(now - Duration::from_secs(60 * minutes)).unwrap();
+        }
+        let names = || {
+            let mut v: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        // 2,100 octets of logs, 1,400 allowed: the two oldest go.
+        assert_eq!(delete_oldest_logs_past(dir.path(), 1400), 2);
+        assert_eq!(names(), ["A-3.LOG", "B-1.LOG", "keep.txt"]);
+        // The newest stays even when it alone is past the size.
+        assert_eq!(delete_oldest_logs_past(dir.path(), 10), 1);
+        assert_eq!(names(), ["B-1.LOG", "keep.txt"]);
+        assert_eq!(delete_oldest_logs_past(&dir.path().join("none"), 10), 0);
+    }
+
     use super::*;
 
     #[test]

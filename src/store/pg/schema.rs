@@ -344,4 +344,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mailbox_by_smtp_address ON mailbox USING gin (mailsh_smtp_addresses(email_addresses));
     ALTER TABLE mailbox SET (fillfactor = 50);
     "#,
+    // The Transport's log size limits, as SQLite's migration 18.
+    r#"
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_directory_size bigint NOT NULL DEFAULT 1048576000;
+    ALTER TABLE transport_service ADD COLUMN message_tracking_log_max_file_size bigint NOT NULL DEFAULT 10485760;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_directory_size bigint NOT NULL DEFAULT 262144000;
+    ALTER TABLE transport_service ADD COLUMN receive_protocol_log_max_file_size bigint NOT NULL DEFAULT 10485760;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_directory_size bigint NOT NULL DEFAULT 262144000;
+    ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_file_size bigint NOT NULL DEFAULT 10485760;
+    "#,
 ];

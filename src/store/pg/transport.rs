@@ -5,7 +5,7 @@
 use rusqlite::types::Value as SqlValue;
 
 use super::super::enums::AcceptedDomainType;
-use super::super::transport::{AcceptedDomain, TransportConfig, TransportService, size_from_column};
+use super::super::transport::{AcceptedDomain, TransportConfig, size_from_column};
 use super::super::{StoreError, StoreResult};
 use super::Pg;
 
@@ -121,49 +121,6 @@ pub(in crate::store) fn save_transport_config(pg: &Pg, receive: i64, send: i64, 
     pg.execute(
         "UPDATE transport_config SET max_receive_size = $1, max_send_size = $2, changed = $3 WHERE id = 1",
         &[receive.into(), send.into(), changed.into()],
-    )?;
-    Ok(())
-}
-
-pub(in crate::store) fn transport_service(pg: &Pg) -> StoreResult<TransportService> {
-    const WHAT: &str = "transport service";
-    let mut it = single(
-        pg,
-        "SELECT message_expiration_timeout, message_retry_interval, max_concurrent_mailbox_deliveries, changed, \
-         message_tracking_log_enabled, message_tracking_log_max_age, receive_protocol_log_max_age, \
-         send_protocol_log_max_age, delay_notification_timeout FROM transport_service WHERE id = 1",
-        WHAT,
-    )?;
-    Ok(TransportService {
-        message_expiration_timeout: int(it.next(), WHAT)?,
-        message_retry_interval: int(it.next(), WHAT)?,
-        max_concurrent_mailbox_deliveries: int(it.next(), WHAT)?,
-        changed: int(it.next(), WHAT)?,
-        message_tracking_log_enabled: int(it.next(), WHAT)? != 0,
-        message_tracking_log_max_age: int(it.next(), WHAT)?,
-        receive_protocol_log_max_age: int(it.next(), WHAT)?,
-        send_protocol_log_max_age: int(it.next(), WHAT)?,
-        delay_notification_timeout: int(it.next(), WHAT)?,
-    })
-}
-
-pub(in crate::store) fn save_transport_service(pg: &Pg, s: &TransportService) -> StoreResult<()> {
-    pg.execute(
-        "UPDATE transport_service SET message_expiration_timeout = $1, message_retry_interval = $2, \
-         max_concurrent_mailbox_deliveries = $3, changed = $4, message_tracking_log_enabled = $5, \
-         message_tracking_log_max_age = $6, receive_protocol_log_max_age = $7, send_protocol_log_max_age = $8, \
-         delay_notification_timeout = $9 WHERE id = 1",
-        &[
-            s.message_expiration_timeout.into(),
-            s.message_retry_interval.into(),
-            s.max_concurrent_mailbox_deliveries.into(),
-            s.changed.into(),
-            i64::from(s.message_tracking_log_enabled).into(),
-            s.message_tracking_log_max_age.into(),
-            s.receive_protocol_log_max_age.into(),
-            s.send_protocol_log_max_age.into(),
-            s.delay_notification_timeout.into(),
-        ],
     )?;
     Ok(())
 }
