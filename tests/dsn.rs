@@ -130,6 +130,33 @@ plain 250
     );
 }
 
+/// A recipient named by a proxy address is delivered to its mailbox's
+/// primary address (tracked RESOLVE); the sender's report names both: the
+/// address the sender used as Original-Recipient (RFC 3461 4.2), the
+/// primary as Final-Recipient.
+#[test]
+fn a_proxy_address_is_resolved_to_the_primary_and_the_report_names_both() {
+    let mut t = Smtp::new();
+    ok(&t, "Set-Mailbox bob -EmailAddresses @{Add='smtp:robert@contoso.com'}");
+    t.start_transport();
+    let out = submit_with(&t, &[("Robert@Contoso.com", "", "NOTIFY=SUCCESS", "to robert")]);
+    assert_text(&out, "to robert (250, b'2.1.5 Recipient OK')\nto robert 250\n");
+    t.wait_for_inbox(2);
+    queue_empty(&t);
+    let messages = inbox(&t);
+    let notices = with_subject(&messages, "Delivered: to robert");
+    assert_eq!(notices.len(), 1, "{messages:#?}");
+    let part = "\r\n\r\nOriginal-Recipient: rfc822; Robert@Contoso.com\r\nFinal-Recipient: rfc822; bob@contoso.com\r\nAction: delivered\r\n";
+    assert!(notices[0].contains(part), "{}", notices[0]);
+    assert_text(
+        &ok(
+            &t,
+            "Get-MessageTrackingLog -MessageSubject 'to robert' | Where-Object MessageSubject -eq 'to robert' | ForEach-Object { \"$($_.EventId) $($_.Recipients) $($_.RelatedRecipientAddress)\" }",
+        ),
+        "RECEIVE Robert@Contoso.com \nRESOLVE bob@contoso.com Robert@Contoso.com\nDELIVER bob@contoso.com \n",
+    );
+}
+
 #[test]
 fn failures_are_reported_as_notify_says_ret_full_returns_the_message_and_a_relay_is_told_as_relayed() {
     let mut t = Smtp::new();

@@ -62,8 +62,16 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                 // addresses of one mailbox are one recipient.
                 let categorizing = s.shared.role == EngineRole::BackEnd;
                 let address = if categorizing { primary_smtp } else { to.address.clone() };
+                let resolved = !address.eq_ignore_ascii_case(&to.address);
+                // The address the sender named stays the report's
+                // Original-Recipient when the sender gave no ORCPT (RFC 3461
+                // 4.2: the MTA that rewrites a recipient may add it).
+                let dsn = match resolved && dsn.orcpt.is_empty() {
+                    true => RecipientDsn { orcpt: to.address.clone(), ..dsn },
+                    false => dsn,
+                };
                 if keep && let Some(e) = s.envelope.as_mut() {
-                    if !address.eq_ignore_ascii_case(&to.address) {
+                    if resolved {
                         e.resolved.push((to.address.clone(), address.clone()));
                     }
                     if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&address)) {
