@@ -155,6 +155,16 @@ fn a_proxy_address_is_resolved_to_the_primary_and_the_report_names_both() {
         ),
         "RECEIVE Robert@Contoso.com \nRESOLVE bob@contoso.com Robert@Contoso.com\nDELIVER bob@contoso.com \n",
     );
+    // Two addresses of one mailbox in one message: one copy.
+    let before = inbox(&t).len();
+    let (sent, out, err) = t.python(&format!(
+        "{}\nprint(send(['robert@contoso.com', 'bob@contoso.com'], 'Subject: both\\r\\n\\r\\nx\\r\\n')[0])",
+        crate::smtp::SEND
+    ));
+    assert!(sent && out.trim() == "250", "{out}\n{err}");
+    t.wait_for_inbox(before + 1);
+    queue_empty(&t);
+    assert_eq!(with_subject(&inbox(&t), "both").len(), 1);
 }
 
 #[test]

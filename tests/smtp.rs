@@ -1001,6 +1001,8 @@ ReceiveProtocolLogMaxFileSize      : 10 MB (10,485,760 bytes)
         err.starts_with("Set-TransportService : The value of MessageTrackingLogMaxFileSize must be less than or equal to the value of MessageTrackingLogMaxDirectorySize."),
         "{err}"
     );
+    let (_, err) = t.shell("Set-TransportService -ReceiveProtocolLogMaxFileSize 0");
+    assert!(err.contains("A log file's size must be at least 1 KB (1,024 bytes)."), "{err}");
     let (_, err) = t.shell("Set-TransportService -SendProtocolLogMaxFileSize Unlimited");
     assert!(
         err.contains("Cannot convert value \"Unlimited\" to type \"Microsoft.Exchange.Data.ByteQuantifiedSize\""),
@@ -1027,7 +1029,14 @@ ReceiveProtocolLogMaxFileSize      : 10 MB (10,485,760 bytes)
     let written = files(&folder);
     assert!(written.len() >= 4, "sixteen events of about 250 octets, 1 KB a file: {written:?}");
     assert!(written.iter().all(|(_, size)| *size <= 1024), "{written:?}");
-    // The next start weighs the folder: the oldest parts go.
+    // The next start weighs the folder: the oldest parts go (a file
+    // written in the last minute may be in use and stays: the parts are
+    // made to look written minutes apart, in their order).
+    let now = std::time::SystemTime::now();
+    for (i, (name, _)) in written.iter().enumerate() {
+        let f = std::fs::File::options().append(true).open(folder.join(name)).unwrap();
+        f.set_modified(now - std::time::Duration::from_secs(60 * (written.len() - i) as u64 + 60)).unwrap();
+    }
     t.env.stop(Service::Transport);
     t.env.start(Service::Transport);
     wait_until("the folder back under 3 KB", || files(&folder).iter().map(|(_, s)| s).sum::<u64>() <= 3072);

@@ -180,6 +180,25 @@ fn matching(cx: &mut Session, args: &Args) -> Result<(Vec<ReceiveConnector>, Ser
     Ok((found, server))
 }
 
+/// A change names one connector: a bare name that several servers' connectors
+/// share is refused, as Exchange refuses an identity that matches several
+/// objects; `Server\Name` or -Server picks one. (Get- lists them all.)
+fn one_per_name(found: &[ReceiveConnector], args: &Args) -> Result<()> {
+    let Some(id) = args.get("Identity").map(|v| v.to_text()) else { return Ok(()) };
+    let bare = !id.contains('\\') && !id.contains(['*', '?']) && args.get("Server").is_none();
+    let servers = found.iter().map(|c| c.server.to_lowercase()).collect::<std::collections::BTreeSet<_>>();
+    if bare && servers.len() > 1 {
+        return Err(ErrorRecord::new(
+            format!("The operation couldn't be performed because '{id}' matches multiple entries."),
+            crate::runtime::errors::Category::InvalidArgument,
+            "ManagementObjectAmbiguousException",
+            "ManagementObjectAmbiguousException",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// `mbx01.contoso.com` names the server MBX01.
 fn is_fqdn_of(fqdn: &str, name: &str) -> bool {
     fqdn.split_once('.').is_some_and(|(host, _)| host.eq_ignore_ascii_case(name))
@@ -219,6 +238,7 @@ fn flag_names(param: &str, v: &Value, members: &[&str], type_name: &str) -> Resu
 
 fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
+    one_per_name(&found, args)?;
     let shown = typed_identity(args, &server);
     for mut c in found {
         let identity = identity_of(&c);
@@ -375,6 +395,7 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
 
 fn remove_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(cx, args)?;
+    one_per_name(&found, args)?;
     let shown = typed_identity(args, &server);
     for c in found {
         let identity = identity_of(&c);

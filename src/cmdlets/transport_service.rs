@@ -161,6 +161,10 @@ fn size_text(v: Option<u64>) -> String {
 
 /// The size parameters given, checked before anything is read: a file's
 /// size is never Unlimited.
+/// The smallest log file size taken: smaller, a day's parts would run out
+/// (and 0 would mean no limit to the protocol logs).
+const MIN_FILE_SIZE: u64 = 1024;
+
 /// A size parameter given: its name, its log, whether it is the folder's,
 /// and the size (None: Unlimited).
 type SizeGiven = (&'static str, Log, bool, Option<u64>);
@@ -170,6 +174,13 @@ fn sizes_given(args: &Args) -> Result<Vec<SizeGiven>> {
     for (param, log, directory) in LOG_SIZES {
         let Some(v) = args.get(param) else { continue };
         let size = super::mailbox::quota_arg(param, v)?;
+        if !directory && size.is_some_and(|n| n < MIN_FILE_SIZE) {
+            return Err(ErrorRecord::argument_validation(
+                param,
+                "A log file's size must be at least 1 KB (1,024 bytes).",
+            )
+            .into());
+        }
         if !directory && size.is_none() {
             return Err(ErrorRecord::argument_transformation(
                 param,

@@ -55,8 +55,11 @@ impl Store {
             (ListSort::Email, true, true) => "lower(primary_smtp) DESC",
         };
         let matches = if pg {
-            "lower(display_name) LIKE lower($3) ESCAPE '\\' OR lower(alias) LIKE lower($3) ESCAPE '\\' \
-             OR lower(primary_smtp) LIKE lower($3) ESCAPE '\\'"
+            // Folded as the columns are ("C": ASCII only, as SQLite's
+            // NOCASE), not by the database's own collation.
+            "lower(display_name) LIKE lower($3 COLLATE \"C\") ESCAPE '\\' \
+             OR lower(alias) LIKE lower($3 COLLATE \"C\") ESCAPE '\\' \
+             OR lower(primary_smtp) LIKE lower($3 COLLATE \"C\") ESCAPE '\\'"
         } else {
             "display_name LIKE $3 ESCAPE '\\' OR alias LIKE $3 ESCAPE '\\' OR primary_smtp LIKE $3 ESCAPE '\\'"
         };

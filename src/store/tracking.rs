@@ -243,7 +243,13 @@ pub fn read_events(dir: &Path) -> std::io::Result<Vec<TrackingEvent>> {
     files.sort();
     let mut events = Vec::new();
     for path in files {
-        let text = fs::read_to_string(&path)?;
+        // A file the size limit deleted since the folder was listed holds
+        // nothing any more.
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
         let mut names: Vec<String> = Vec::new();
         for raw in text.lines() {
             if let Some(fields) = raw.strip_prefix("#Fields: ") {

@@ -80,6 +80,15 @@ CAS02\\Outbound Proxy Frontend CAS02
     let r = d.run("New-ReceiveConnector -Name relay -Usage Custom -Bindings 0.0.0.0:2527");
     assert!(r.stderr.contains("A receive connector named \"relay\" already exists."), "{}", r.stderr);
     assert_eq!(d.ok("(Get-ReceiveConnector Relay).Identity -join ','"), "CAS01\\Relay,CAS02\\Relay\n");
+    // A change must name one of them.
+    let r = d.run("Set-ReceiveConnector Relay -Banner '220 relay'");
+    assert!(
+        r.stderr.starts_with(
+            "Set-ReceiveConnector : The operation couldn't be performed because 'Relay' matches multiple entries."
+        ),
+        "{}",
+        r.stderr
+    );
     d.ok("Remove-ReceiveConnector CAS02\\Relay -Confirm:$false");
     assert_eq!(d.ok_on("CAS02", "(Get-ReceiveConnector Relay).Server"), "CAS01\n");
 

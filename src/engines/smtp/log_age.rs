@@ -68,9 +68,14 @@ pub fn delete_logs_older_than(dir: &Path, max_age: std::time::Duration, now: std
     deleted
 }
 
+/// A file written this recently may be one a service is writing (a part
+/// just started can share its clock tick with the one it follows).
+const IN_USE: Duration = Duration::from_secs(60);
+
 /// Deletes the oldest log files (`*.LOG`, by when they were last written)
-/// of `dir` until the rest take at most `max_size` octets; the newest is
-/// kept whatever its size (a service is writing it). How many went.
+/// of `dir` until the rest take at most `max_size` octets; the newest, and
+/// any written in the last minute, are kept whatever their size (a service
+/// is writing one of them). How many went.
 pub fn delete_oldest_logs_past(dir: &Path, max_size: u64) -> usize {
     let Ok(entries) = fs::read_dir(dir) else { return 0 };
     let mut logs: Vec<(SystemTime, u64, PathBuf)> = entries
@@ -85,9 +90,13 @@ pub fn delete_oldest_logs_past(dir: &Path, max_size: u64) -> usize {
     let mut total: u64 = logs.iter().map(|(_, size, _)| size).sum();
     let mut deleted = 0;
     let newest = logs.len().saturating_sub(1);
-    for (_, size, path) in &logs[..newest] {
+    let now = SystemTime::now();
+    for (written, size, path) in &logs[..newest] {
         if total <= max_size {
             break;
+        }
+        if now.duration_since(*written).is_ok_and(|age| age < IN_USE) || now < *written {
+            continue;
         }
         if fs::remove_file(path).is_ok() {
             total -= size;

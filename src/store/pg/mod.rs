@@ -149,9 +149,20 @@ impl Pg {
         Ok(version)
     }
 
+    /// The schema version of the directory in the current schema: a
+    /// `mailsh_schema` found further along `search_path` is another
+    /// directory's, and counts as none here.
     fn version(&self) -> StoreResult<i64> {
-        let rows = self.query("SELECT max(version) FROM mailsh_schema", &[])?;
-        Ok(match rows.first().and_then(|r| r.first()) {
+        let rows = self.query(
+            "SELECT max(version), 'mailsh_schema'::regclass::oid IN \
+             (SELECT c.oid FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace) FROM mailsh_schema",
+            &[],
+        )?;
+        let row = rows.first();
+        if row.and_then(|r| r.get(1)).is_some_and(|here| matches!(here, SqlValue::Integer(0))) {
+            return Err(StoreError::UndefinedTable);
+        }
+        Ok(match row.and_then(|r| r.first()) {
             Some(SqlValue::Integer(n)) => *n,
             _ => 0,
         })
@@ -322,6 +333,17 @@ pub fn pg_err(e: postgres::Error) -> StoreError {
 /// and as the same account (which needs CREATEDB): its URL. The replayer
 /// runs each transcript in one, as it runs it in a scratch SQLite file.
 pub fn create_scratch_database(url: &str, name: &str) -> StoreResult<String> {
+    // A `dbname=` parameter would win over the path the scratch database's
+    // name goes in: the transcripts would run in that database instead.
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    if query.split('&').any(|p| p.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("dbname"))) {
+        return Err(StoreError::PgOpen {
+            url: shown_url(url),
+            reason:
+                "name the server's database in the URL's path, not with dbname=: scratch databases are made beside it"
+                    .into(),
+        });
+    }
     let admin = Pg::connect(url)?;
     admin.batch(&format!("CREATE DATABASE {name}"))?;
     with_database(url, name).ok_or_else(|| StoreError::PgOpen {
@@ -368,6 +390,12 @@ mod tests {
             shown_url("postgresql://mailsh@db1/contoso?password=s3cret&sslmode=disable"),
             "postgresql://mailsh@db1/contoso?password=***&sslmode=disable"
         );
+    }
+
+    #[test]
+    fn a_scratch_database_is_never_made_from_a_url_that_names_its_database_by_parameter() {
+        let err = create_scratch_database("postgresql://u@127.0.0.1:1/postgres?dbname=prod", "x").unwrap_err();
+        assert!(err.to_string().contains("not with dbname="), "{err}");
     }
 
     #[test]

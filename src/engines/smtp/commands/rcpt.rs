@@ -74,7 +74,10 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                     if resolved {
                         e.resolved.push((to.address.clone(), address.clone()));
                     }
-                    if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&address)) {
+                    // One copy per mailbox, however many of its addresses
+                    // were named (a forwarded copy included).
+                    if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&address) || r.mailbox_guid == guid)
+                    {
                         e.recipients.push(Accepted { address, mailbox_guid: guid, connector: 0, dsn });
                     }
                 }
@@ -87,7 +90,13 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
                         if f.redirect {
                             e.redirects.push((original, accepted.address.clone()));
                         }
-                        if !e.recipients.iter().any(|r| r.address.eq_ignore_ascii_case(&accepted.address)) {
+                        let same_mailbox =
+                            |r: &Accepted| !accepted.mailbox_guid.is_empty() && r.mailbox_guid == accepted.mailbox_guid;
+                        if !e
+                            .recipients
+                            .iter()
+                            .any(|r| r.address.eq_ignore_ascii_case(&accepted.address) || same_mailbox(r))
+                        {
                             e.recipients.push(accepted);
                         }
                     }
