@@ -16,6 +16,10 @@ use crate::engines::net::mail_databases::Home;
 use crate::store::mail::{Delivery, MailError};
 use crate::store::{Mailbox, ServerInfo, storage_limit_status};
 
+/// The notices this process stored or found stored: (mailbox, key).
+static NOTICED: std::sync::Mutex<std::collections::BTreeSet<(String, String)>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
 /// Which notice a mailbox of `used` octets gets, if any.
 fn notice_for(m: &Mailbox, used: u64) -> Option<(&'static str, &'static str, &'static str)> {
     match storage_limit_status(&m.quotas, used) {
@@ -106,7 +110,18 @@ async fn notice(directory: &StoreHandle, server: &ServerInfo, home: &Home, guid:
         internal_date: now,
         raw: message(server, &m, used, limit.unwrap_or_default(), subject, body, now),
     };
+    // Once stored (or found stored) today, later deliveries need not open
+    // a write transaction to learn it again.
+    let noticed = (guid.to_string(), delivery.key.clone());
+    if NOTICED.lock().unwrap_or_else(|p| p.into_inner()).contains(&noticed) {
+        return Ok(());
+    }
     let stored = home.pool.run(move |db| db.deliver_all(std::slice::from_ref(&delivery), &mut |_| Ok(true))).await?;
+    let mut seen = NOTICED.lock().unwrap_or_else(|p| p.into_inner());
+    // Keyed by the day: yesterday's are of no use.
+    seen.retain(|(_, key)| key.ends_with(&format!("/{}", now.div_euclid(86_400))));
+    seen.insert(noticed);
+    drop(seen);
     if stored.iter().any(|d| matches!(d, crate::store::mail::Delivered::Now(_))) {
         home.changed.notify();
     }

@@ -4,6 +4,7 @@
 
 use rusqlite::types::Value as SqlValue;
 
+use super::super::cells::Cells;
 use super::super::enums::AcceptedDomainType;
 use super::super::transport::{AcceptedDomain, TransportConfig, size_from_column};
 use super::super::{StoreError, StoreResult};
@@ -15,36 +16,16 @@ const DOMAIN_COLUMNS: &str = "name, guid, domain_name, domain_type, is_default, 
 /// insert names them.
 pub(in crate::store) const DOMAIN_NAME_INDEX: &str = "accepted_domain_by_domain";
 
-fn damaged(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("the {what} record"))
-}
-
-fn text(v: Option<SqlValue>, what: &str) -> StoreResult<String> {
-    match v {
-        Some(SqlValue::Text(t)) => Ok(t),
-        _ => Err(damaged(what)),
-    }
-}
-
-fn int(v: Option<SqlValue>, what: &str) -> StoreResult<i64> {
-    match v {
-        Some(SqlValue::Integer(n)) => Ok(n),
-        _ => Err(damaged(what)),
-    }
-}
-
 fn domain(row: Vec<SqlValue>) -> StoreResult<AcceptedDomain> {
-    const WHAT: &str = "accepted domain";
-    let mut it = row.into_iter();
+    let mut c = Cells::new(row, "accepted domain");
     Ok(AcceptedDomain {
-        name: text(it.next(), WHAT)?,
-        guid: text(it.next(), WHAT)?,
-        domain_name: text(it.next(), WHAT)?,
-        domain_type: AcceptedDomainType::from_name(&text(it.next(), WHAT)?)
-            .unwrap_or(AcceptedDomainType::Authoritative),
-        default: int(it.next(), WHAT)? != 0,
-        created: int(it.next(), WHAT)?,
-        changed: int(it.next(), WHAT)?,
+        name: c.text()?,
+        guid: c.text()?,
+        domain_name: c.text()?,
+        domain_type: AcceptedDomainType::from_name(&c.text()?).unwrap_or(AcceptedDomainType::Authoritative),
+        default: c.flag()?,
+        created: c.int()?,
+        changed: c.int()?,
     })
 }
 
@@ -102,18 +83,17 @@ pub(in crate::store) fn save_domain(pg: &Pg, d: &AcceptedDomain) -> StoreResult<
     )
 }
 
-fn single(pg: &Pg, sql: &str, what: &str) -> StoreResult<std::vec::IntoIter<SqlValue>> {
-    Ok(pg.query(sql, &[])?.into_iter().next().ok_or_else(|| damaged(what))?.into_iter())
-}
-
 pub(in crate::store) fn transport_config(pg: &Pg) -> StoreResult<TransportConfig> {
-    const WHAT: &str = "transport configuration";
-    let mut it =
-        single(pg, "SELECT max_receive_size, max_send_size, changed FROM transport_config WHERE id = 1", WHAT)?;
+    let sql = "SELECT max_receive_size, max_send_size, changed FROM transport_config WHERE id = 1";
+    let row = pg.query(sql, &[])?.into_iter().next();
+    let mut c = Cells::new(
+        row.ok_or_else(|| StoreError::Corrupt("a transport configuration record".into()))?,
+        "transport configuration",
+    );
     Ok(TransportConfig {
-        max_receive_size: size_from_column(int(it.next(), WHAT)?),
-        max_send_size: size_from_column(int(it.next(), WHAT)?),
-        changed: int(it.next(), WHAT)?,
+        max_receive_size: size_from_column(c.int()?),
+        max_send_size: size_from_column(c.int()?),
+        changed: c.int()?,
     })
 }
 
