@@ -147,9 +147,6 @@ impl ServiceControl {
         if self.startup_disabled(s) {
             return Err(ServiceError::Disabled);
         }
-        if let Some(refusal) = self.not_on_this_server(s) {
-            return Err(ServiceError::Failed(refusal));
-        }
         state::remove(&self.store_path, s);
         let log = state::log_path(&self.store_path, s);
         let open_log = || crate::store::private::append(&log);
@@ -248,26 +245,6 @@ impl ServiceControl {
             std::thread::sleep(POLL);
         }
         Ok(())
-    }
-
-    /// Why `s` cannot run on this server of a directory: the Frontend
-    /// Transport hands mail to the Transport service of its own server, so
-    /// a Client Access server without the Mailbox role has none to hand it
-    /// to (routing mail between servers is not built yet).
-    fn not_on_this_server(&self, s: Service) -> Option<String> {
-        if s != Service::FrontEndTransport || !self.store_path.to_str().is_some_and(crate::store::pg::is_url) {
-            return None;
-        }
-        let store = crate::store::Store::open_existing(&self.store_path).ok()?;
-        let name = store.server().name.clone();
-        let server = store.exchange_server(&name).ok().flatten()?;
-        (!server.roles.mailbox).then(|| {
-            crate::store::StoreError::not_on_postgres(
-                "A Frontend Transport service on a server without the Mailbox role (it hands mail to the \
-                 Transport service of its own server; routing mail between servers)",
-            )
-            .to_string()
-        })
     }
 
     fn startup_disabled(&self, s: Service) -> bool {

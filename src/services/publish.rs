@@ -24,7 +24,7 @@ use crate::store::Store;
 pub const HEARTBEAT: Duration = Duration::from_secs(20);
 /// How long a published status holds without a heartbeat: after it, the
 /// server is taken for one that cannot be reached.
-pub const STALE_AFTER: i64 = 75;
+pub const STALE_AFTER: i64 = crate::store::services::PUBLISHED_STALE_AFTER;
 /// How long a supervisor that exits waits for its last status to be written.
 const LAST_WORD: Duration = Duration::from_secs(3);
 

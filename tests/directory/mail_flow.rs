@@ -6,7 +6,7 @@
 
 use std::process::{Command, Stdio};
 
-use super::{Dir, NEW_JOHN};
+use super::{Dir, NEW_JOHN, Started};
 use crate::support::{assert_text, free_port, wait_until};
 
 const SERVICES: &str = "MSExchangeTransport,MSExchangeFrontEndTransport,MSExchangeIMAP4BE,MSExchangeIMAP4";
@@ -111,17 +111,8 @@ CAS02\\Outbound Proxy Frontend CAS02
     ));
     let running = Running(&d);
     d.ok(&format!("Start-Service {SERVICES}"));
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(SEND_THEN_READ)
-        .env("SMTP_PORT", smtp.to_string())
-        .env("IMAP_PORT", imap.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_text(
-        &String::from_utf8_lossy(&out.stdout),
+        &python(SEND_THEN_READ, smtp, imap),
         "{}
 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup
 Subject: through the directory
@@ -140,15 +131,151 @@ Subject: through the directory
     let local = d.data_home.as_ref().unwrap().join("mailsh").join("cas01");
     assert!(local.join("Queue").join("mail.que").exists());
 
-    // A Client Access server without the Mailbox role has no Transport to
-    // hand mail to: refused by name.
-    let r = d.on("CAS02", "Start-Service MSExchangeFrontEndTransport");
-    assert!(
-        r.stderr.starts_with(
-            "Start-Service : Service 'Microsoft Exchange Frontend Transport (MSExchangeFrontEndTransport)' cannot be started due to the following error: Not yet available with the directory on PostgreSQL: A Frontend Transport service on a server without the Mailbox role"
-        ),
-        "{}",
-        r.stderr
-    );
     drop(running);
+}
+
+/// Two messages through CAS01's Frontend Transport, one naming Ann first,
+/// one John first; then each user's Inbox through CAS01's IMAP4.
+const THROUGH_CAS01: &str = r#"
+import imaplib, os, smtplib, time
+s = smtplib.SMTP('127.0.0.2', int(os.environ['SMTP_PORT']), timeout=30)
+s.ehlo('client.fabrikam.com')
+for subject, to in (('Ann first', ['ann@contoso.com', 'john@contoso.com']),
+                    ('John first', ['john@contoso.com', 'ann@contoso.com'])):
+    msg = ('From: alice@fabrikam.com\r\nTo: %s\r\nSubject: %s\r\n\r\nHello.\r\n' % (', '.join(to), subject)).encode()
+    print(subject, s.sendmail('alice@fabrikam.com', to, msg))
+s.quit()
+for user in ('john@contoso.com', 'ann@contoso.com'):
+    m = imaplib.IMAP4('127.0.0.2', int(os.environ['IMAP_PORT']))
+    m.login(user, 'P@ssw0rd1')
+    deadline = time.time() + 20
+    while time.time() < deadline and m.select('INBOX')[1][0] != b'2':
+        time.sleep(0.05)
+    typ, data = m.fetch('1:*', '(BODY.PEEK[HEADER.FIELDS (SUBJECT)])')
+    print(user, sorted(d[1].decode().strip() for d in data if isinstance(d, tuple)))
+    m.logout()
+"#;
+
+/// One message to John while MBX01's Transport is stopped.
+const TO_JOHN: &str = r#"
+import os, smtplib
+s = smtplib.SMTP('127.0.0.2', int(os.environ['SMTP_PORT']), timeout=30)
+print(s.sendmail('alice@fabrikam.com', ['john@contoso.com'], b'Subject: while MBX01 was away\r\n\r\nHello.\r\n'))
+s.quit()
+"#;
+
+fn python(script: &str, smtp: u16, imap: u16) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .env("SMTP_PORT", smtp.to_string())
+        .env("IMAP_PORT", imap.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A server's tracking log, one line an event, sorted: the copies relayed
+/// between the two servers arrive in either order.
+const EVENTS: &str = "Get-MessageTrackingLog | ForEach-Object { \"$($_.MessageSubject): $($_.EventId) $($_.Source) $($_.Recipients) $($_.ConnectorId)\" } | Sort-Object";
+
+/// CAS01 has the Client Access role only, John's database is on MBX01 and
+/// Ann's on MBX02. CAS01's Frontend Transport hands each message to the
+/// Transport of the server holding its first recipient's database; that
+/// Transport delivers its own mailboxes' copies and relays the others to
+/// their server's Transport, which neither resolves nor forwards them
+/// again (Ann forwards to John and keeps a copy: John still gets one copy
+/// of each message). A Transport that is stopped keeps nothing from
+/// reaching its users: another server takes the message and holds it
+/// until it runs again.
+#[test]
+fn a_client_access_server_hands_mail_to_the_mailbox_servers_which_relay_to_each_other() {
+    let d = Dir::postgres_with_services();
+    for (name, roles, address) in
+        [("CAS01", "ClientAccess", "127.0.0.2"), ("MBX01", "Mailbox", "127.0.0.3"), ("MBX02", "Mailbox", "127.0.0.4")]
+    {
+        let r = d.setup(&["-Mode", "Install", "-Roles", roles, "-ServerName", name, "-Address", address]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let password = "(ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)";
+    let [smtp, submission, outbound, transport, proxy, imap, imaps, proxy_imap] = [(); 8].map(|_| free_port());
+    d.ok_on(
+        "CAS01",
+        &format!(
+            "New-Mailbox -Name John -Alias john -Database (Get-MailboxDatabase -Server MBX01).Name -Password {password} | Out-Null
+             New-Mailbox -Name Ann -Alias ann -Database (Get-MailboxDatabase -Server MBX02).Name -Password {password} | Out-Null
+             Set-Mailbox ann -ForwardingAddress john -DeliverToMailboxAndForward $true
+             Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 127.0.0.2:{smtp}
+             Set-ReceiveConnector 'Client Frontend CAS01' -Bindings 127.0.0.2:{submission}
+             Set-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Bindings 127.0.0.2:{outbound}
+             Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.2:{imap} -SSLBindings 127.0.0.2:{imaps} -LoginType PlainTextLogin -WarningAction SilentlyContinue
+             foreach ($s in 'MBX01', 'MBX02') {{
+                 $a = @{{MBX01='127.0.0.3'; MBX02='127.0.0.4'}}[$s]
+                 Set-ReceiveConnector \"$s\\Default $s\" -Bindings \"$($a):{transport}\"
+                 Set-ReceiveConnector \"$s\\Client Proxy $s\" -Bindings \"$($a):{proxy}\"
+                 Set-ImapSettings -Server $s -ProxyTargetPort {proxy_imap} -WarningAction SilentlyContinue
+             }}"
+        ),
+    );
+    let mut started = Started(&d, Vec::new());
+    for (server, services) in [
+        ("MBX01", "MSExchangeTransport,MSExchangeIMAP4BE"),
+        ("MBX02", "MSExchangeTransport,MSExchangeIMAP4BE"),
+        ("CAS01", "MSExchangeFrontEndTransport,MSExchangeIMAP4"),
+    ] {
+        d.ok_on(server, &format!("Start-Service {services}"));
+        started.1.push((server, services));
+    }
+    let transports = "(Get-Service MSExchangeTransport -ComputerName MBX01,MBX02).Status -join ','";
+    wait_until("both Transports published", || d.on("CAS01", transports).stdout == "Running,Running\n");
+
+    assert_eq!(
+        python(THROUGH_CAS01, smtp, imap),
+        "Ann first {}\nJohn first {}\n\
+         john@contoso.com ['Subject: Ann first', 'Subject: John first']\n\
+         ann@contoso.com ['Subject: Ann first', 'Subject: John first']\n"
+    );
+    // Each server tracked what it did: the first recipient's server took
+    // the message, delivered its own and sent the other copy on.
+    wait_until("both SEND events", || ["MBX01", "MBX02"].iter().all(|s| d.on(s, EVENTS).stdout.contains("SEND")));
+    assert_text(
+        &d.ok_on("MBX02", EVENTS),
+        "Ann first: DELIVER STOREDRIVER ann@contoso.com 
+Ann first: RECEIVE SMTP ann@contoso.com john@contoso.com MBX02\\Default MBX02
+Ann first: REDIRECT ROUTING john@contoso.com 
+Ann first: SEND SMTP john@contoso.com Intra-Organization SMTP Send Connector
+John first: DELIVER STOREDRIVER ann@contoso.com 
+John first: RECEIVE SMTP ann@contoso.com MBX02\\Default MBX02
+",
+    );
+    assert_text(
+        &d.ok_on("MBX01", EVENTS),
+        "Ann first: DELIVER STOREDRIVER john@contoso.com 
+Ann first: RECEIVE SMTP john@contoso.com MBX01\\Default MBX01
+John first: DELIVER STOREDRIVER john@contoso.com 
+John first: RECEIVE SMTP john@contoso.com ann@contoso.com MBX01\\Default MBX01
+John first: REDIRECT ROUTING john@contoso.com 
+John first: SEND SMTP ann@contoso.com Intra-Organization SMTP Send Connector
+",
+    );
+    assert!(!d.data_home.as_ref().unwrap().join("mailsh/cas01/Queue/mail.que").exists(), "CAS01 queues nothing");
+
+    // MBX01's Transport stopped: MBX02 takes John's mail and keeps it until
+    // MBX01's runs again (tried again after MessageRetryInterval).
+    d.ok_on("MBX02", "Set-TransportService MBX02 -MessageRetryInterval 00:00:01");
+    d.ok_on("MBX02", "Restart-Service MSExchangeTransport");
+    d.ok_on("MBX01", "Stop-Service MSExchangeTransport");
+    wait_until("MBX01's published stop", || d.on("CAS01", transports).stdout == "Stopped,Running\n");
+    assert_eq!(python(TO_JOHN, smtp, imap), "{}\n");
+    assert_eq!(d.ok_on("MBX02", "(Get-Message).Subject"), "while MBX01 was away\n");
+    d.ok_on("MBX01", "Start-Service MSExchangeTransport");
+    wait_until("John's mail relayed", || {
+        d.on("MBX01", "(Get-MessageTrackingLog -EventId DELIVER -MessageSubject 'while MBX01 was away').Recipients")
+            .stdout
+            == "john@contoso.com\n"
+    });
+    assert_eq!(d.ok_on("MBX02", "@(Get-Message).Count"), "0\n");
+    drop(started);
 }

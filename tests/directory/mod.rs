@@ -108,5 +108,16 @@ impl Dir {
     }
 }
 
+/// Stops what a test started on each server, passed or not.
+pub struct Started<'a>(pub &'a Dir, pub Vec<(&'static str, &'static str)>);
+
+impl Drop for Started<'_> {
+    fn drop(&mut self) {
+        for (server, services) in self.1.iter().rev() {
+            let _ = self.0.on(server, &format!("Stop-Service {services}"));
+        }
+    }
+}
+
 pub const NEW_JOHN: &str = "New-Mailbox -Name \"John Smith\" -Alias jsmith -FirstName John -LastName Smith \
     -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null";

@@ -9,23 +9,12 @@
 
 use std::process::{Command, Stdio};
 
-use super::Dir;
+use super::{Dir, Started};
 use crate::support::{free_port, wait_until};
 
 fn setup(d: &Dir, args: &[&str]) {
     let r = d.setup(args);
     assert_eq!(r.code, 0, "{}", r.stderr);
-}
-
-/// Stops what the test started on each server, passed or not.
-struct Started<'a>(&'a Dir, Vec<(&'static str, &'static str)>);
-
-impl Drop for Started<'_> {
-    fn drop(&mut self) {
-        for (server, services) in self.1.iter().rev() {
-            let _ = self.0.on(server, &format!("Stop-Service {services}"));
-        }
-    }
 }
 
 fn python(script: &str, imap: u16, pop: u16, proxy: u16) -> String {

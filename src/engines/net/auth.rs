@@ -251,7 +251,7 @@ impl Authenticator {
                     Ok(Found::Opened(mailbox, home, opened))
                 }
                 (Placement::Here(home), _) => Ok(Found::Elsewhere(mailbox, home, open)),
-                (Placement::Unavailable(why), _) => Ok(Found::NotHere(mailbox, why)),
+                (elsewhere, _) => Ok(Found::NotHere(mailbox, elsewhere.not_here().unwrap_or_default())),
             }
         };
         let found = match likely {

@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use super::proxy_auth::{self, BINDING_LEN, EXPORTER_LABEL, HandshakeError, ProxyKey};
+use super::proxy_auth::{self, BINDING_LEN, EXPORTER_LABEL, HandshakeError, Prover, ProxyKey};
 use super::relay::BackEndError;
 use crate::store::tls_client::client_accepting_any;
 
@@ -62,6 +62,12 @@ pub enum BackEndStream {
 /// Connects to `target` and proves `key` both ways (checking the back
 /// end's proof before anything of the client's is sent).
 pub async fn connect(target: &BackEndTarget, key: &ProxyKey) -> Result<BackEndStream, BackEndError> {
+    connect_as(target, key, Prover::FrontEnd).await
+}
+
+/// `connect`, proving the key as `prover` (a Transport relays mail to
+/// another server's Transport as itself, not as a front end).
+pub async fn connect_as(target: &BackEndTarget, key: &ProxyKey, prover: Prover) -> Result<BackEndStream, BackEndError> {
     let shown = target.shown();
     let handshake = async {
         let tcp = TcpStream::connect((target.host.as_str(), target.port)).await?;
@@ -83,7 +89,7 @@ pub async fn connect(target: &BackEndTarget, key: &ProxyKey) -> Result<BackEndSt
         } else {
             (BackEndStream::Plain(tcp), Vec::new())
         };
-        proxy_auth::prove(&mut stream, key, &binding).await.map_err(|e| match e {
+        proxy_auth::prove_as(&mut stream, key, &binding, prover).await.map_err(|e| match e {
             HandshakeError::Io(e) => BackEndError::from(e),
             HandshakeError::NotProven => {
                 BackEndError::Unreachable(format!("what listens on {shown} is not this organization's back end"))

@@ -57,6 +57,8 @@ pub struct Connection {
     pub id: u64,
     /// The connection's place in the budget of connections not logged on.
     pub pre_auth: PreAuth,
+    /// On a back end's listener: what proved the organization's key.
+    pub prover: Option<proxy_auth::Prover>,
 }
 
 impl Connection {
@@ -251,6 +253,7 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
         let session = async {
             let local = tcp.local_addr().ok();
             let mut stream = ServerStream::Plain(tcp);
+            let mut prover = None;
             match kind {
                 ListenerKind::ImplicitTls => {
                     let Some(acceptor) = &shared.intake.tls else { return };
@@ -277,8 +280,12 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
                     }
                     let proof = proxy_auth::admit(&mut stream, &shared.intake.admission.proxy_key, &binding);
                     match tokio::time::timeout(proxy_auth::PROOF_DEADLINE, proof).await {
-                        // This store's front end: it has counted the client already.
-                        Ok(Ok(())) => pre_auth.logged_on(),
+                        // This store's front end (it has counted the client
+                        // already) or another server's Transport.
+                        Ok(Ok(p)) => {
+                            pre_auth.logged_on();
+                            prover = Some(p);
+                        }
                         _ => {
                             let _ =
                                 tokio::time::timeout(shared.intake.handshake_timeout, stream.write_all(H::STRANGER))
@@ -291,7 +298,7 @@ fn admit<H: SessionHandler>(shared: &Arc<Shared<H>>, tcp: TcpStream, peer: Socke
                 ListenerKind::Plain => {}
             }
             let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-            let connection = Connection { stream, local, peer, kind, id, pre_auth };
+            let connection = Connection { stream, local, peer, kind, id, pre_auth, prover };
             shared.handler.clone().serve(connection).await;
         };
         tokio::select! {

@@ -27,9 +27,31 @@ pub struct Home {
 /// Where a mailbox's mail is, as seen from this server.
 pub enum Placement {
     Here(Home),
-    /// Not served here (its database is dismounted, on another server, or
-    /// missing): the words for the service log.
+    /// Its database is mounted on another server of the organization.
+    Elsewhere(OtherServer),
+    /// Not served anywhere now (its database is dismounted, or missing):
+    /// the words for the service log.
     Unavailable(String),
+}
+
+/// The server of a mailbox's database, when it is not this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherServer {
+    pub guid: String,
+    pub name: String,
+    /// The database's name, for the service log.
+    pub database: String,
+}
+
+impl Placement {
+    /// Why it is not served here (None: it is).
+    pub fn not_here(&self) -> Option<String> {
+        match self {
+            Placement::Here(_) => None,
+            Placement::Elsewhere(o) => Some(format!("its mailbox database {} is on {}", o.database, o.name)),
+            Placement::Unavailable(why) => Some(why.clone()),
+        }
+    }
 }
 
 /// Cloning shares it.
@@ -114,8 +136,11 @@ impl MailDatabases {
         }
         Ok(match db {
             None => Placement::Unavailable(format!("its mailbox database {guid} no longer exists")),
+            Some(d) if d.server_guid != self.inner.server_guid && d.mounted => {
+                Placement::Elsewhere(OtherServer { guid: d.server_guid, name: d.server, database: d.name })
+            }
             Some(d) if d.server_guid != self.inner.server_guid => {
-                Placement::Unavailable(format!("its mailbox database {} is on {}", d.name, d.server))
+                Placement::Unavailable(format!("its mailbox database {} on {} is dismounted", d.name, d.server))
             }
             Some(d) if !d.mounted => Placement::Unavailable(format!("its mailbox database {} is dismounted", d.name)),
             Some(d) => Placement::Here(self.home(&d.file_in(&self.inner.folder))),

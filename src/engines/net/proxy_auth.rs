@@ -19,6 +19,12 @@
 //! server's front ends prove the same one to every server's back ends),
 //! kept in the directory; a SQLite store keeps its own file.
 //!
+//! The prover says what it is by the label its proof covers: a front end
+//! ("front-end") or another server's Transport service relaying mail
+//! ("transport"), so a Transport knows a relayed message was categorized
+//! already (its recipients resolved and forwarded where it was first
+//! queued) without trusting anything the message says.
+//!
 //! The key never crosses the wire, a recorded proof is useless on the next
 //! connection (fresh nonces), and the front end checks the back end's proof
 //! before it sends the client's credentials, so a process that took the
@@ -54,6 +60,24 @@ const FRONT_LINE: usize = 2 * NONCE_LEN + 1 + 2 * TAG_LEN + 2;
 const BACK_LINE: usize = 2 * TAG_LEN + 2;
 /// HMAC-SHA256.
 const TAG_LEN: usize = 32;
+
+/// What proved the key: the label its proof covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prover {
+    /// A front end (IMAP4, POP3, the Frontend Transport).
+    FrontEnd,
+    /// A Transport service handing on mail it categorized.
+    Transport,
+}
+
+impl Prover {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Prover::FrontEnd => b"front-end",
+            Prover::Transport => b"transport",
+        }
+    }
+}
 
 /// How long a back end waits for a connection's proof.
 pub const PROOF_DEADLINE: Duration = Duration::from_secs(2);
@@ -152,14 +176,15 @@ impl ProxyKey {
     }
 }
 
-/// The back end's side: challenge, check the proof, prove itself. The
-/// caller bounds it in time (`PROOF_DEADLINE`). `binding`: the TLS
-/// session's exported keying material, or empty on loopback.
+/// The back end's side: challenge, check the proof, prove itself; says
+/// what proved it. The caller bounds it in time (`PROOF_DEADLINE`).
+/// `binding`: the TLS session's exported keying material, or empty on
+/// loopback.
 pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     key: &ProxyKey,
     binding: &[u8],
-) -> Result<(), HandshakeError> {
+) -> Result<Prover, HandshakeError> {
     let mut nonce_b = [0u8; NONCE_LEN];
     crate::store::fill_random(&mut nonce_b);
     stream.write_all(format!("{HELLO}{}\r\n", hex(&nonce_b)).as_bytes()).await?;
@@ -171,13 +196,17 @@ pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(
     else {
         return Err(HandshakeError::NotProven);
     };
-    if nonce_f.len() != NONCE_LEN || !key.verify(b"front-end", &nonce_b, &nonce_f, binding, &proof) {
+    if nonce_f.len() != NONCE_LEN {
         return Err(HandshakeError::NotProven);
     }
+    let prover = [Prover::FrontEnd, Prover::Transport]
+        .into_iter()
+        .find(|p| key.verify(p.label(), &nonce_b, &nonce_f, binding, &proof))
+        .ok_or(HandshakeError::NotProven)?;
     let mine = key.tag(b"back-end", &nonce_b, &nonce_f, binding);
     stream.write_all(format!("{}\r\n", hex(mine.as_ref())).as_bytes()).await?;
     stream.flush().await?;
-    Ok(())
+    Ok(prover)
 }
 
 /// The front end's side: answer the challenge and check the back end's
@@ -186,6 +215,16 @@ pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     key: &ProxyKey,
     binding: &[u8],
+) -> Result<(), HandshakeError> {
+    prove_as(stream, key, binding, Prover::FrontEnd).await
+}
+
+/// `prove`, saying what proves it.
+pub async fn prove_as<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: &mut S,
+    key: &ProxyKey,
+    binding: &[u8],
+    prover: Prover,
 ) -> Result<(), HandshakeError> {
     let line = read_line(stream, HELLO_LINE).await?;
     let nonce_b = std::str::from_utf8(&line)
@@ -196,7 +235,7 @@ pub async fn prove<S: AsyncRead + AsyncWrite + Unpin>(
         .ok_or(HandshakeError::NotProven)?;
     let mut nonce_f = [0u8; NONCE_LEN];
     crate::store::fill_random(&mut nonce_f);
-    let proof = key.tag(b"front-end", &nonce_b, &nonce_f, binding);
+    let proof = key.tag(prover.label(), &nonce_b, &nonce_f, binding);
     stream.write_all(format!("{} {}\r\n", hex(&nonce_f), hex(proof.as_ref())).as_bytes()).await?;
     stream.flush().await?;
     let answer = read_line(stream, BACK_LINE).await?;
@@ -252,7 +291,8 @@ mod tests {
         let same = ProxyKey::from_bytes(&[7; 32]);
         let (mut fe, mut be) = tokio::io::duplex(1024);
         let back = tokio::spawn(async move {
-            admit(&mut be, &same, b"").await.expect("the front end proved the key");
+            let prover = admit(&mut be, &same, b"").await.expect("the front end proved the key");
+            assert_eq!(prover, Prover::FrontEnd);
             be.write_all(b"* OK greeting\r\n").await.expect("greeting");
             be
         });
@@ -296,6 +336,20 @@ mod tests {
         let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32]), &[3; 32]).await });
         prove(&mut fe, &key, &[3; 32]).await.expect("proven");
         back.await.expect("joined").expect("proven");
+    }
+
+    /// A Transport's proof says so; a prover cannot pass for the other by
+    /// replaying the same proof under the other label.
+    #[tokio::test]
+    async fn the_back_end_learns_whether_a_front_end_or_a_transport_proved_the_key() {
+        let key = ProxyKey::from_bytes(&[7; 32]);
+        let (mut fe, mut be) = tokio::io::duplex(1024);
+        let back = tokio::spawn(async move { admit(&mut be, &ProxyKey::from_bytes(&[7; 32]), b"").await });
+        prove_as(&mut fe, &key, b"", Prover::Transport).await.expect("proven");
+        assert_eq!(back.await.expect("joined").expect("proven"), Prover::Transport);
+        let nonce = [1u8; NONCE_LEN];
+        let tag = key.tag(Prover::Transport.label(), &nonce, &nonce, b"");
+        assert!(!key.verify(Prover::FrontEnd.label(), &nonce, &nonce, b"", tag.as_ref()));
     }
 
     #[test]

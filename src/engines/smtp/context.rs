@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio_rustls::TlsAcceptor;
 
+use super::handoff::Handoff;
 use super::log_age::LogAges;
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
 use crate::engines::net::data_version;
@@ -61,13 +62,6 @@ pub fn send_log(state_dir: &Path, file_size: u64) -> ProtocolLog {
 /// Transport, on a new port, is found at once).
 pub fn handoff_address_file(state_dir: &Path) -> PathBuf {
     state_dir.join("Queue").join("handoff.addr")
-}
-
-/// How the Frontend Transport reaches the Transport: the address file and
-/// the store's proxy key, which it proves before any SMTP byte.
-pub struct Handoff {
-    pub address_file: PathBuf,
-    pub key: Arc<ProxyKey>,
 }
 
 /// The Transport's listener for hand-offs: 127.0.0.1 on a port the system
@@ -127,6 +121,8 @@ pub struct Shared {
     pub submission_connector: Option<Arc<ReceiveConnector>>,
     /// This server's mailbox databases (the Transport delivers into them).
     pub mail: MailDatabases,
+    /// The organization's proxy key (the store's own on SQLite).
+    pub key: Arc<ProxyKey>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -178,24 +174,38 @@ fn role_of(role: EngineRole) -> TransportRole {
     }
 }
 
-/// Binds the hand-off listener and writes its address where the Frontend
-/// Transport reads it.
+/// Binds the hand-off listener: on loopback for a server without an
+/// address, else at its address with TLS first (the other servers'
+/// Frontend Transports and Transports come there). Writes where it is for
+/// this server's Frontend Transport, and publishes it in the directory for
+/// the others.
 fn handoff_listener(
     service_name: &'static str,
+    store: &mut Store,
+    address: Option<&str>,
     address_file: &Path,
     key: Arc<ProxyKey>,
 ) -> Result<HandoffListener, NetError> {
-    let listener = bind::bind_one(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
-        .map_err(|e| NetError::Bind(format!("The hand-off listener could not be bound: {e}")))?;
+    let (at, kind) = match address {
+        Some(a) => (bind::resolve(a, 0)?, ListenerKind::BackendTls),
+        None => (SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ListenerKind::Backend),
+    };
+    let listener =
+        bind::bind_one(at).map_err(|e| NetError::Bind(format!("The hand-off listener could not be bound: {e}")))?;
     let addr = listener.local_addr().map_err(|e| NetError::Bind(e.to_string()))?;
     crate::store::private::write_atomic(address_file, format!("{addr}\n").as_bytes())
         .map_err(|e| NetError::Bind(format!("{}: {e}", address_file.display())))?;
+    if address.is_some() {
+        store
+            .publish_endpoint(super::transports::TRANSPORT, &addr.to_string())
+            .map_err(|e| NetError::Bind(format!("The hand-off listener could not be published: {e}")))?;
+    }
     Ok(HandoffListener {
-        listener: BoundListener { binding: addr.to_string(), kind: ListenerKind::Backend, listener },
+        listener: BoundListener { binding: addr.to_string(), kind, listener },
         admission: Admission {
             service_name,
             limits: ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
-            pre_auth: PreAuthBudget::for_role(EngineRole::BackEnd),
+            pre_auth: PreAuthBudget::for_back_end(address.is_some()),
             proxy_key: key,
         },
     })
@@ -208,8 +218,15 @@ pub fn prepare(
     store_path: &Path,
     shutdown: watch::Receiver<bool>,
 ) -> Result<SmtpContext, NetError> {
-    let store = Store::open_existing(store_path)?;
+    let mut store = Store::open_existing(store_path)?;
     let server = store.server().clone();
+    let this_server = store.exchange_server(&server.name)?;
+    // Where the other servers reach this one (Setup -Address); None: a
+    // server alone, its hand-offs on loopback.
+    let address = this_server.as_ref().and_then(|s| s.address.clone());
+    // A server of the directory without the Mailbox role has no Transport
+    // of its own: its Frontend Transport hands mail to another server's.
+    let has_mailbox_role = this_server.as_ref().is_none_or(|s| s.roles.mailbox);
     let all = store.own_receive_connectors()?;
     let limits = store.transport_config()?;
     let service = store.transport_service()?;
@@ -239,7 +256,11 @@ pub fn prepare(
     }
     let state_dir = state_dir_for(store_path);
     let tls = TlsAcceptor::from(tls::load_or_create(&state_dir, &server.fqdn)?);
-    let key = Arc::new(ProxyKey::load_or_create(&state_dir).map_err(|e| NetError::Bind(e.to_string()))?);
+    let key = Arc::new(
+        ProxyKey::for_store(&mut store, &state_dir)
+            .map_err(|e| NetError::Bind(format!("The hand-off key could not be read: {e}")))?,
+    );
+    let organization_key = key.clone();
     let address_file = handoff_address_file(&state_dir);
     let (queue, handoff, handoffs, handoff_connector, submission_connector) = match role {
         EngineRole::BackEnd => {
@@ -263,7 +284,7 @@ pub fn prepare(
             let connector = named(format!("Default {}", server.name)).or_else(|| takes_servers().next().cloned());
             let submissions = named(format!("Client Proxy {}", server.name)).or_else(|| connector.clone());
             let handoffs = match &connector {
-                Some(_) => Some(handoff_listener(service_name, &address_file, key)?),
+                Some(_) => Some(handoff_listener(service_name, &mut store, address.as_deref(), &address_file, key)?),
                 None => {
                     // A Frontend Transport must not find a listener that is gone.
                     let _ = std::fs::remove_file(&address_file);
@@ -272,7 +293,15 @@ pub fn prepare(
             };
             (Some(queue), None, handoffs, connector, submissions)
         }
-        EngineRole::FrontEnd => (None, Some(Handoff { address_file, key }), None, None, None),
+        EngineRole::FrontEnd => {
+            let handoff = Handoff {
+                own: has_mailbox_role.then_some(address_file),
+                own_tls: address.is_some(),
+                organization: store.is_postgres(),
+                key,
+            };
+            (None, Some(handoff), None, None, None)
+        }
     };
     let age = |secs: i64| Duration::from_secs(secs.max(0) as u64);
     let log_ages = (role == EngineRole::BackEnd).then(|| LogAges {
@@ -324,6 +353,7 @@ pub fn prepare(
             handoff_connector,
             submission_connector,
             mail,
+            key: organization_key,
             shutdown,
         },
     })

@@ -26,6 +26,7 @@
 //! MaxConcurrentMailboxDeliveries mailboxes (and 64 copies).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -37,7 +38,8 @@ use super::texts;
 use super::track;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::listener::stopped;
-use crate::engines::net::mail_databases::{Home, MailDatabases, Placement};
+use crate::engines::net::mail_databases::{Home, MailDatabases, OtherServer, Placement};
+use crate::engines::net::proxy_auth::ProxyKey;
 use crate::store::mail::{Delivered, Delivery, MailError};
 use crate::store::queue::{Failure, NewQueued, PendingDelivery, QueueDb, QueueRetry};
 use crate::store::tracking::TrackingEvent;
@@ -59,6 +61,8 @@ pub struct Parts {
     /// The directory, asked at delivery time.
     pub directory: StoreHandle,
     pub server: ServerInfo,
+    /// The organization's proxy key, proven to other servers' Transports.
+    pub key: Arc<ProxyKey>,
 }
 
 /// What the delivery task works with.
@@ -72,6 +76,7 @@ struct Deliverer {
     held: std::sync::Mutex<Held>,
     directory: StoreHandle,
     server: ServerInfo,
+    key: Arc<ProxyKey>,
     /// Set-TransportService's settings, read when the task starts.
     settings: TransportService,
     /// The delivery queue may be in Retry (so the next attempt that works
@@ -131,6 +136,7 @@ pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
         mail: p.mail,
         directory: p.directory,
         server: p.server,
+        key: p.key,
         settings,
         retrying: AtomicBool::new(true),
         held: std::sync::Mutex::new(Held::default()),
@@ -276,11 +282,18 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     // The copies of each database, stored in one transaction there.
     let mut homes: HashMap<std::path::PathBuf, (Home, Vec<usize>)> = HashMap::new();
     let mut outcomes: Vec<Option<Delivered>> = vec![None; batch.len()];
+    // The deliveries for mailboxes of other servers, by server.
+    let mut elsewhere: Vec<(OtherServer, Vec<usize>)> = Vec::new();
     for (i, (p, _)) in batch.iter().enumerate() {
         match places.get(&p.recipient.mailbox_guid) {
             Some(Some(Placement::Here(home))) => {
                 homes.entry(home.pool.path().to_path_buf()).or_insert_with(|| (home.clone(), Vec::new())).1.push(i);
             }
+            Some(Some(Placement::Elsewhere(server))) => match elsewhere.iter_mut().find(|(s, _)| s.guid == server.guid)
+            {
+                Some((_, v)) => v.push(i),
+                None => elsewhere.push((server.clone(), vec![i])),
+            },
             Some(Some(Placement::Unavailable(why))) => {
                 eprintln!("mailsh: delivery: mail for {} waits: {why}", p.recipient.address);
                 d.hold(&p.recipient.mailbox_guid);
@@ -343,6 +356,7 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
     for (home, guids) in grown {
         super::quota_notice::after_delivery(&d.directory, &d.server, &home, guids).await;
     }
+    let relayed = if elsewhere.is_empty() { 0 } else { relay(d, &batch, elsewhere).await? };
     if let (false, Some(e)) = (stored_any, failure) {
         return Err(e);
     }
@@ -351,7 +365,7 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         batch.into_iter().zip(outcomes).filter_map(|(b, o)| o.map(|o| (b, o))).unzip();
     let n = batch.len();
     if n == 0 {
-        return Ok(0);
+        return Ok(relayed);
     }
     let mut done = Vec::new();
     let mut gone = Vec::new();
@@ -401,8 +415,48 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         d.queue.tracking.write(&track::delivered(&d.server, &about, recipients));
     }
     fail(d, "STOREDRIVER", gone).await?;
+    Ok(n + relayed)
+}
+
+/// The deliveries for mailboxes of other servers, relayed to their
+/// Transports (`intra_org`): what was taken is done here (tracked SEND),
+/// what was refused fails and is reported, the rest waits. Returns how
+/// many were taken or refused.
+async fn relay(
+    d: &Deliverer,
+    batch: &[(PendingDelivery, Vec<u8>)],
+    elsewhere: Vec<(OtherServer, Vec<usize>)>,
+) -> Result<usize, MailError> {
+    let outcome = super::intra_org::relay(&d.directory, &d.key, &d.server.fqdn, batch, elsewhere).await;
+    for (i, why) in &outcome.waiting {
+        eprintln!("mailsh: delivery: mail for {} waits: {why}", batch[*i].0.recipient.address);
+        d.hold(&batch[*i].0.recipient.mailbox_guid);
+    }
+    let done: Vec<(i64, String)> =
+        outcome.taken.iter().map(|(i, _)| (batch[*i].0.message_id, batch[*i].0.recipient.address.clone())).collect();
+    if !done.is_empty() {
+        blocking(&d.queue, move |db| db.delivered_all(&done, &[])).await?;
+    }
+    // One SEND per message and server.
+    let mut sent: BTreeMap<(i64, String), Vec<String>> = BTreeMap::new();
+    for (i, server) in &outcome.taken {
+        sent.entry((batch[*i].0.message_id, server.clone())).or_default().push(batch[*i].0.recipient.address.clone());
+    }
+    for ((id, _), recipients) in sent {
+        if let Some((p, raw)) = batch.iter().find(|(p, _)| p.message_id == id) {
+            let about = track::About { internal_id: id, sender: &p.sender, raw };
+            d.queue.tracking.write(&track::sent(&d.server, &about, INTRA_ORGANIZATION, recipients));
+        }
+    }
+    let n = outcome.taken.len() + outcome.refused.len();
+    let refused =
+        outcome.refused.into_iter().map(|(i, reply)| (batch[i].0.clone(), batch[i].1.clone(), reply)).collect();
+    fail_and_report(&d.queue, &d.directory, &d.server, "SMTP", refused).await?;
     Ok(n)
 }
+
+/// The connector Get-MessageTrackingLog names for mail between servers.
+const INTRA_ORGANIZATION: &str = "Intra-Organization SMTP Send Connector";
 
 /// The oldest deliveries of `pending` that go to at most `mailboxes`
 /// mailboxes (MaxConcurrentMailboxDeliveries): the batch stops before the

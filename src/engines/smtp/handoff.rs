@@ -1,97 +1,215 @@
-//! The Frontend Transport's hand-off: the message goes to the Transport
+//! The Frontend Transport's hand-off: the message goes to a Transport
 //! service over SMTP, and the client hears the Transport's final answer
-//! (its `250` means "committed to the queue"). The Transport's hand-off
-//! listener is found in its address file and proven with the store's
-//! proxy key both ways before any SMTP byte (`proxy_auth`), so the
-//! Transport counts the hand-off as its own front end, not as one more
-//! anonymous client of 127.0.0.1, and the message goes to nobody else. A
-//! Transport that cannot be reached or proven is a temporary failure for
-//! the client to retry; nothing is kept here.
+//! (its `250` means "committed to the queue"). On a server with the
+//! Mailbox role that is its own Transport, found in the address file it
+//! writes at start; with the directory on PostgreSQL, the Transport of the
+//! server holding the first recipient's mailbox database comes first, then
+//! any other server's that runs (each publishes where it takes hand-offs,
+//! `transports`), as Exchange 2013's Client Access servers proxy to a
+//! Mailbox server. Every hand-off is proven with the organization's proxy
+//! key both ways before any SMTP byte (`proxy_auth`), over TLS between
+//! servers, so the Transport counts it as its own front end, not as one
+//! more anonymous client, and the message goes to nobody else. A Transport
+//! that cannot be reached or proven is tried after the next; none at all
+//! is a temporary failure for the client to retry; nothing is kept here.
+//!
+//! The same SMTP exchange (`transfer`) carries a Transport's relay of mail
+//! to another server's Transport (`intra_org`).
 
-use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::context::Handoff;
 use super::session::Envelope;
 use super::texts;
-use crate::engines::net::proxy_auth;
+use super::transports;
+use crate::engines::net::auth::Authenticator;
+use crate::engines::net::back_end_link::{self, BackEndTarget};
+use crate::engines::net::mail_databases::MailDatabases;
+use crate::engines::net::proxy_auth::{Prover, ProxyKey};
 use crate::store::queue::{MessageDsn, RecipientDsn};
 
-const CONNECT: Duration = Duration::from_secs(10);
 /// A queue commit is an fsync; a reply later than this means trouble.
 const REPLY: Duration = Duration::from_secs(120);
 
-pub async fn submit(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8]) -> String {
-    match tokio::time::timeout(REPLY, exchange(to, helo, envelope, message)).await {
-        Ok(Ok(reply)) => reply,
-        _ => texts::TRY_LATER.to_string(),
+/// How the Frontend Transport reaches a Transport.
+pub struct Handoff {
+    /// This server's Transport's address file (a server with the Mailbox
+    /// role).
+    pub own: Option<PathBuf>,
+    /// This server has an address: its Transport takes hand-offs there,
+    /// over TLS.
+    pub own_tls: bool,
+    /// The directory on PostgreSQL: other servers' Transports are found
+    /// there.
+    pub organization: bool,
+    pub key: Arc<ProxyKey>,
+}
+
+/// The client's answer: the first Transport reached decides it.
+pub async fn submit(
+    to: &Handoff,
+    directory: &Authenticator,
+    mail: &MailDatabases,
+    helo: &str,
+    envelope: &Envelope,
+    message: &[u8],
+) -> String {
+    for target in targets(to, directory, mail, envelope).await {
+        let Ok(stream) = back_end_link::connect_as(&target, &to.key, Prover::FrontEnd).await else {
+            eprintln!("mailsh: the Transport service at {} could not be reached", target.shown());
+            continue;
+        };
+        let outgoing = Outgoing {
+            sender: &envelope.sender,
+            dsn: &envelope.dsn,
+            smtputf8: envelope.smtputf8,
+            submitter: envelope.submitter.as_deref(),
+            recipients: envelope.recipients.iter().map(|r| (r.address.as_str(), &r.dsn)).collect(),
+        };
+        let answer = async {
+            let mut peer = greeted(stream, helo).await?;
+            let done = transfer(&mut peer, &outgoing, message, true).await?;
+            // After a 354 not followed by the text, only dropping the
+            // connection abandons the message.
+            if done.data_refused.as_ref().is_none_or(|(code, _)| *code != 354) {
+                let _ = peer.get_mut().write_all(b"QUIT\r\n").await;
+            }
+            Ok::<_, std::io::Error>(done.answer())
+        };
+        return match tokio::time::timeout(REPLY, answer).await {
+            Ok(Ok(reply)) => reply,
+            _ => texts::TRY_LATER.to_string(),
+        };
+    }
+    texts::TRY_LATER.to_string()
+}
+
+/// The Transports to try, in order: the servers of the recipients'
+/// mailbox databases, this server's own, then the others that run.
+async fn targets(
+    to: &Handoff,
+    directory: &Authenticator,
+    mail: &MailDatabases,
+    envelope: &Envelope,
+) -> Vec<BackEndTarget> {
+    let own = to.own.as_deref().and_then(|file| transports::own(file, to.own_tls));
+    if !to.organization {
+        return own.into_iter().collect();
+    }
+    let (mail, guids) = (mail.clone(), envelope.recipients.iter().map(|r| r.mailbox_guid.clone()).collect::<Vec<_>>());
+    let found = directory.with_store(move |s| transports::ordered_for(s, &mail, &guids)).await;
+    let (first, others) = match found {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("mailsh: the organization's Transport services could not be read: {e}");
+            (Vec::new(), Vec::new())
+        }
+    };
+    let mut out = first;
+    out.extend(own);
+    for t in others {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// An envelope as it goes to another Transport.
+pub(super) struct Outgoing<'a> {
+    pub sender: &'a str,
+    pub dsn: &'a MessageDsn,
+    pub smtputf8: bool,
+    /// Who submitted it (MAIL FROM's AUTH=, RFC 4954).
+    pub submitter: Option<&'a str>,
+    pub recipients: Vec<(&'a str, &'a RecipientDsn)>,
+}
+
+/// A reply: its code and its last line.
+pub(super) type Reply = (u16, String);
+
+/// What a Transport answered to one message.
+pub(super) struct Transfer {
+    pub sender: Reply,
+    pub recipients: Vec<Reply>,
+    /// DATA's final answer; None when the text was not sent (no recipient
+    /// taken, or one refused in an all-or-nothing transfer).
+    pub data: Option<Reply>,
+    /// DATA's answer when it was refused before the text.
+    pub data_refused: Option<Reply>,
+}
+
+impl Transfer {
+    /// The answer for the client of an all-or-nothing transfer: the first
+    /// refusal, else DATA's answer.
+    fn answer(self) -> String {
+        if self.sender.0 != 250 {
+            return self.sender.1;
+        }
+        if let Some((_, text)) = self.recipients.into_iter().find(|(code, _)| *code != 250) {
+            return text;
+        }
+        self.data.or(self.data_refused).map(|(_, text)| text).unwrap_or_else(|| texts::TRY_LATER.to_string())
     }
 }
 
-/// Where the Transport takes hand-offs now (it writes the file at start).
-fn target(to: &Handoff) -> std::io::Result<SocketAddr> {
-    // A line of a few bytes in the store's folder: read in place.
-    let text = std::fs::read_to_string(&to.address_file)?;
-    text.trim().parse().map_err(std::io::Error::other)
-}
-
-async fn exchange(to: &Handoff, helo: &str, envelope: &Envelope, message: &[u8]) -> std::io::Result<String> {
-    let target = target(to)?;
-    let mut tcp = tokio::time::timeout(CONNECT, TcpStream::connect(target)).await.map_err(std::io::Error::other)??;
-    tcp.set_nodelay(true)?;
-    tokio::time::timeout(CONNECT, proxy_auth::prove(&mut tcp, &to.key, b""))
-        .await
-        .map_err(std::io::Error::other)?
-        .map_err(std::io::Error::other)?;
-    let mut peer = BufReader::new(tcp);
+/// The greeting read and EHLO said: the connection is ready for `transfer`.
+pub(super) async fn greeted<S: AsyncRead + AsyncWrite + Unpin>(stream: S, helo: &str) -> std::io::Result<BufReader<S>> {
+    let mut peer = BufReader::new(stream);
     expect(&mut peer, 220).await?;
     peer.get_mut().write_all(format!("EHLO {helo}\r\n").as_bytes()).await?;
+    peer.get_mut().flush().await?;
     expect(&mut peer, 250).await?;
-    // The envelope in one write (the Transport offers PIPELINING), the
-    // answers read in order; the first refusal is the client's answer.
-    // The DSN parameters go on as the client gave them.
-    let mut commands = format!("MAIL FROM:<{}>{}", envelope.sender, mail_dsn_parameters(&envelope.dsn));
+    Ok(peer)
+}
+
+/// One message: the envelope and DATA in one write (the Transport offers
+/// PIPELINING), the answers read in order, then the text if DATA was
+/// taken. `all_or_nothing`: a refused recipient stops the message (the
+/// connection must then be dropped, never completed: a `354` was given
+/// and only an end of data, which would deliver, could follow). Otherwise
+/// the text goes to the recipients taken. The DSN parameters go on as
+/// the sender gave them.
+pub(super) async fn transfer<S: AsyncRead + AsyncWrite + Unpin>(
+    peer: &mut BufReader<S>,
+    envelope: &Outgoing<'_>,
+    message: &[u8],
+    all_or_nothing: bool,
+) -> std::io::Result<Transfer> {
+    let mut commands = format!("MAIL FROM:<{}>{}", envelope.sender, mail_dsn_parameters(envelope.dsn));
     if envelope.smtputf8 {
         commands.push_str(" SMTPUTF8");
     }
-    if let Some(user) = &envelope.submitter {
+    if let Some(user) = envelope.submitter {
         commands.push_str(&format!(" AUTH={}", xtext(user)));
     }
     commands.push_str("\r\n");
-    for r in &envelope.recipients {
-        commands.push_str(&format!("RCPT TO:<{}>{}\r\n", r.address, rcpt_dsn_parameters(&r.dsn)));
+    for (address, dsn) in &envelope.recipients {
+        commands.push_str(&format!("RCPT TO:<{address}>{}\r\n", rcpt_dsn_parameters(dsn)));
     }
     commands.push_str("DATA\r\n");
     peer.get_mut().write_all(commands.as_bytes()).await?;
-    let mut refusal = None;
-    for _ in 0..=envelope.recipients.len() {
-        let (code, text) = read_reply(&mut peer).await?;
-        if code != 250 && refusal.is_none() {
-            refusal = Some(text);
-        }
+    peer.get_mut().flush().await?;
+    let sender = read_reply(peer).await?;
+    let mut recipients = Vec::with_capacity(envelope.recipients.len());
+    for _ in &envelope.recipients {
+        recipients.push(read_reply(peer).await?);
     }
-    let (code, text) = read_reply(&mut peer).await?;
-    if let Some(refused) = refusal {
-        if code == 354 {
-            // Some recipient was accepted after all: end the data at once.
-            peer.get_mut().write_all(b".\r\n").await?;
-            read_reply(&mut peer).await?;
-        }
-        return Ok(refused);
-    }
-    if code != 354 {
-        return Ok(text);
+    let data = read_reply(peer).await?;
+    let refused = sender.0 != 250 || recipients.iter().any(|(code, _)| *code != 250);
+    if data.0 != 354 || (all_or_nothing && refused) {
+        return Ok(Transfer { sender, recipients, data: None, data_refused: Some(data) });
     }
     peer.get_mut().write_all(&dot_stuffed(message)).await?;
-    let (_, final_reply) = read_reply(&mut peer).await?;
-    let _ = peer.get_mut().write_all(b"QUIT\r\n").await;
-    Ok(final_reply)
+    peer.get_mut().flush().await?;
+    let data = read_reply(peer).await?;
+    Ok(Transfer { sender, recipients, data: Some(data), data_refused: None })
 }
 
-async fn expect(peer: &mut BufReader<TcpStream>, code: u16) -> std::io::Result<()> {
+async fn expect<R: AsyncBufRead + Unpin>(peer: &mut R, code: u16) -> std::io::Result<()> {
     let (got, text) = read_reply(peer).await?;
     if got == code { Ok(()) } else { Err(std::io::Error::other(text)) }
 }

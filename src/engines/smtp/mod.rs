@@ -10,10 +10,14 @@
 //!   ("Default" on 2525). It answers `250` once the message is committed to
 //!   the queue (`store::queue`), and a delivery task stores it in each
 //!   recipient's Inbox, exactly once (`MailDb::deliver_once`). The Frontend
-//!   Transport's hand-offs come to a listener of their own on 127.0.0.1,
-//!   where the store's proxy key is proven before the greeting (as at the
-//!   IMAP4 and POP3 back ends), and are served under the "Default"
-//!   connector's settings.
+//!   Transport's hand-offs come to a listener of their own (127.0.0.1, or
+//!   the server's address over TLS), where the organization's proxy key is
+//!   proven before the greeting (as at the IMAP4 and POP3 back ends), and
+//!   are served under the "Default" connector's settings. Mail for a
+//!   mailbox whose database is on another server goes on to that server's
+//!   Transport the same way (`intra_org`); a Frontend Transport on a server
+//!   without the Mailbox role hands mail to another server's
+//!   (`transports`).
 //!
 //! Commands are parsed by `smtp-proto` (Stalwart's parser, also DATA's
 //! dot-unstuffing); each command is one module of `commands/`.
@@ -23,6 +27,7 @@ mod context;
 mod delivery;
 pub mod dsn;
 mod handoff;
+mod intra_org;
 mod log_age;
 mod outbound;
 mod peer;
@@ -30,6 +35,7 @@ mod quota_notice;
 mod session;
 pub mod texts;
 mod track;
+mod transports;
 
 pub use context::{SmtpContext, handoff_address_file, prepare};
 pub(crate) use handoff::dot_stuffed;
@@ -81,6 +87,7 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
                 mail: shared.mail.clone(),
                 directory: shared.directory.store_handle(),
                 server: shared.server.clone(),
+                key: shared.key.clone(),
             };
             tokio::spawn(delivery::start(parts, shutdown))
         });

@@ -16,6 +16,7 @@ use super::context::Shared;
 use super::texts;
 use crate::engines::net::listener::{Connection, PreAuth, SessionHandler, stopped};
 use crate::engines::net::protolog::{Event, SessionLog};
+use crate::engines::net::proxy_auth::Prover;
 use crate::engines::net::{ListenerKind, ServerStream};
 use crate::store::queue::{MessageDsn, RecipientDsn};
 use crate::store::transport::ReceiveConnector;
@@ -34,7 +35,7 @@ impl SessionHandler for Smtp {
         // A connection on the hand-off listener has proven the proxy key
         // (the session manager saw to it): the Frontend Transport.
         let connector = match connection.kind {
-            ListenerKind::Backend => self.shared.handoff_connector.clone(),
+            ListenerKind::Backend | ListenerKind::BackendTls => self.shared.handoff_connector.clone(),
             _ => self.shared.connector_for(connection.local, connection.peer),
         };
         let Some(connector) = connector else { return };
@@ -114,8 +115,13 @@ pub struct Session {
     pub connector: Arc<ReceiveConnector>,
     pub stream: Option<ServerStream>,
     pub peer: SocketAddr,
-    /// This store's Frontend Transport, proven by the proxy key.
+    /// A Frontend Transport or another server's Transport of the
+    /// organization, proven by the proxy key.
     pub handoff: bool,
+    /// Another server's Transport relaying mail it categorized already:
+    /// its recipients are mailboxes of this server, named by their primary
+    /// addresses, and forwarded where the message was first queued.
+    pub categorized: bool,
     /// Replies not yet flushed.
     pub out: Vec<u8>,
     input: Vec<u8>,
@@ -137,7 +143,8 @@ impl Session {
             shared,
             connector,
             peer: connection.peer,
-            handoff: connection.kind == ListenerKind::Backend,
+            handoff: matches!(connection.kind, ListenerKind::Backend | ListenerKind::BackendTls),
+            categorized: connection.prover == Some(Prover::Transport),
             stream: Some(connection.stream),
             out: Vec::with_capacity(512),
             input: Vec::with_capacity(4096),

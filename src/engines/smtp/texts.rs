@@ -79,6 +79,10 @@ pub const SENDER_OVER_QUOTA: &str = "554 5.2.2 mailbox full; STOREDRV.Submission
 pub const SEND_AS_DENIED: &str = "550 5.7.60 SMTP; Client does not have permissions to send as this sender";
 /// The Transport service could not be reached or failed while storing.
 pub const TRY_LATER: &str = "451 4.7.0 Temporary server error. Please try again later. PRX2";
+/// A message that passed through more servers than `MAX_HOPS` (a mail
+/// loop between Transports, or outside): refused (Exchange's code; the
+/// text unconfirmed).
+pub const HOP_COUNT_EXCEEDED: &str = "554 5.4.14 Hop count exceeded - possible mail loop";
 pub const STORE_UNAVAILABLE: &str = "451 4.3.2 Temporary server error. Please try again later (unconfirmed)";
 
 /// Delivery found the recipient's mailbox gone (Exchange's categorizer and

@@ -353,4 +353,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_directory_size bigint NOT NULL DEFAULT 262144000;
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_file_size bigint NOT NULL DEFAULT 10485760;
     "#,
+    // Where a server's running Transport service takes mail from the
+    // organization's other servers (its Frontend Transports, and Transports
+    // relaying to a mailbox database of this server): host:port, published
+    // by the service when it binds.
+    r#"
+    ALTER TABLE service_state ADD COLUMN endpoint text;
+    "#,
 ];

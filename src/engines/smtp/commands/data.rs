@@ -40,15 +40,42 @@ pub async fn finish(s: &mut Session, outcome: DataOutcome) {
         s.reply(texts::OVER_ORGANIZATION_LIMIT);
         return;
     }
+    if hops(&body) >= MAX_HOPS {
+        s.reply(texts::HOP_COUNT_EXCEEDED);
+        return;
+    }
     let (message, message_id) = stamped(s, body);
     let line = match s.shared.role {
         EngineRole::BackEnd => enqueue(s, &envelope, message, &message_id).await,
         EngineRole::FrontEnd => match &s.shared.handoff {
-            Some(to) => handoff::submit(to, &s.connector.fqdn, &envelope, &message).await,
+            Some(to) => {
+                let shared = &s.shared;
+                handoff::submit(to, &shared.directory, &shared.mail, &s.connector.fqdn, &envelope, &message).await
+            }
             None => texts::TRY_LATER.to_string(),
         },
     };
     s.reply(&line);
+}
+
+/// How many Received fields a message may carry when it comes in: one more
+/// server would pass RFC 5321's least limit (100, section 6.3), so a loop
+/// between servers ends here.
+const MAX_HOPS: usize = 100;
+
+/// The Received fields of a message's header.
+fn hops(message: &[u8]) -> usize {
+    let mut count = 0;
+    for line in message.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line.len() >= 9 && line[..9].eq_ignore_ascii_case(b"received:") {
+            count += 1;
+        }
+    }
+    count
 }
 
 /// Set-TransportConfig's limits: MaxReceiveSize for every message, and
@@ -150,4 +177,16 @@ fn stamped(s: &Session, body: Vec<u8>) -> (Vec<u8>, String) {
     };
     out.extend_from_slice(&body);
     (out, id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hops;
+
+    #[test]
+    fn only_the_headers_received_fields_are_hops() {
+        let message = b"Received: from a\r\n by b\r\nRECEIVED: from c\r\nSubject: x\r\n\r\nReceived: in the body\r\n";
+        assert_eq!(hops(message), 2);
+        assert_eq!(hops(b"Subject: none\r\n\r\n"), 0);
+    }
 }

@@ -49,9 +49,10 @@ pub async fn run(s: &mut Session, to: RcptTo<String>) -> Next {
             if quotas.prohibit_send_receive.is_some() && over_receive_quota(s, &guid, &quotas).await {
                 texts::MAILBOX_FULL
             } else {
-                // Forwarding is applied where the message is queued (the
-                // Transport), once: a forwarded copy is not forwarded again.
-                let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd);
+                // Forwarding is applied where the message is first queued
+                // (the Transport), once: a forwarded copy is not forwarded
+                // again, nor a copy another Transport relays here.
+                let forward = forward.filter(|_| s.shared.role == EngineRole::BackEnd && !s.categorized);
                 let keep = forward.as_ref().is_none_or(|f| f.and_deliver);
                 let original = to.address.clone();
                 // The copy that goes on answers to the sender's NOTIFY when
