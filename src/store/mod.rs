@@ -190,11 +190,8 @@ impl Store {
     /// (`answer_for`, else $MAILSH_SERVER).
     pub fn open_existing(path: &Path) -> StoreResult<Store> {
         if let Some(url) = path.to_str().filter(|p| pg::is_url(p)) {
-            let mut store = Self::open_organization(url, None)?;
             let named = named_server().or_else(|| std::env::var("MAILSH_SERVER").ok().filter(|s| !s.is_empty()));
-            store.server = this_server(&store, named.as_deref())?;
-            store.ensure_server_defaults()?;
-            return Ok(store);
+            return Self::open_pg_as(url, None, named.as_deref());
         }
         Self::open(path, OpenFlags::SQLITE_OPEN_READ_WRITE, None)
     }
@@ -202,8 +199,29 @@ impl Store {
     /// The directory on PostgreSQL: migrated, and seeded with this server
     /// when it holds none (when `create` allows).
     fn open_pg(url: &str, create: Option<&CreateOptions>) -> StoreResult<Store> {
-        let mut store = Self::open_organization(url, create)?;
-        let named = create.and_then(|o| o.server_name.as_deref());
+        Self::open_pg_as(url, create, create.and_then(|o| o.server_name.as_deref()))
+    }
+
+    /// The directory on PostgreSQL, answering for the server `named` (or
+    /// its only one). An organization and server that exist, with their
+    /// defaults made (every start but the first), are read in one round
+    /// trip (`pg::start`); anything else goes the long way, which seeds and
+    /// says what is wrong.
+    fn open_pg_as(url: &str, create: Option<&CreateOptions>, named: Option<&str>) -> StoreResult<Store> {
+        let pg = pg::Pg::connect(url)?;
+        pg.migrate()?;
+        if let Some(start) = pg::start::read(&pg, named)?
+            && let Some(this) = start.this
+        {
+            answer_for(&this.name);
+            let path = PathBuf::from(pg.shown());
+            let mut store = Store { db: Db::Postgres(Box::new(pg)), path, server: this, batch: None, read_only: false };
+            if !start.defaults_made {
+                store.ensure_server_defaults()?;
+            }
+            return Ok(store);
+        }
+        let mut store = Self::organization_on(pg, create)?;
         store.server = this_server(&store, named)?;
         store.ensure_server_defaults()?;
         Ok(store)
@@ -215,6 +233,10 @@ impl Store {
     pub fn open_organization(url: &str, create: Option<&CreateOptions>) -> StoreResult<Store> {
         let pg = pg::Pg::connect(url)?;
         pg.migrate()?;
+        Self::organization_on(pg, create)
+    }
+
+    fn organization_on(pg: pg::Pg, create: Option<&CreateOptions>) -> StoreResult<Store> {
         let server = match read_server(Sql::Pg(&pg))? {
             Some(s) => s,
             None => match create {

@@ -1,0 +1,53 @@
+//! What a process reads when it opens the directory, in one round trip:
+//! the organization's record, the server it answers for, and whether that
+//! server's defaults were made. A shell's whole life on the directory is
+//! often one cmdlet, so each trip at the start is a share of it
+//! (docs/performance.md, "The directory on PostgreSQL at a million
+//! mailboxes").
+
+use rusqlite::types::Value as SqlValue;
+
+use super::Pg;
+use crate::store::cells::Cells;
+use crate::store::{ServerInfo, StoreResult};
+
+/// What the start read.
+pub struct Start {
+    /// The organization's record (its first server's name, and its domain).
+    pub organization: ServerInfo,
+    /// The server named, or the only one when none was named; None when
+    /// there is no such server, or several and none named.
+    pub this: Option<ServerInfo>,
+    /// How many servers the organization has.
+    pub servers: i64,
+    /// This server's first mailbox database and its receive connectors
+    /// were made.
+    pub defaults_made: bool,
+}
+
+const SQL: &str = "SELECT o.name, o.fqdn, o.domain, o.guid, o.created,
+        s.name, s.fqdn, s.guid, s.created, s.first_database_made AND s.transport_defaults_made,
+        (SELECT count(*) FROM exchange_server)
+    FROM server o
+    LEFT JOIN exchange_server s ON $1 = '' OR lower(s.name) = lower($1) OR lower(s.fqdn) = lower($1)
+    WHERE o.id = 1
+    LIMIT 1";
+
+/// None: the directory holds no organization yet.
+pub fn read(pg: &Pg, named: Option<&str>) -> StoreResult<Option<Start>> {
+    let Some(row) = pg.query(SQL, &[SqlValue::Text(named.unwrap_or_default().to_string())])?.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut c = Cells::new(row, "the organization's record");
+    let organization =
+        ServerInfo { name: c.text()?, fqdn: c.text()?, domain: c.text()?, guid: c.text()?, created: c.int()? };
+    let (name, fqdn, guid, created, made) = (c.opt_text()?, c.opt_text()?, c.opt_text()?, c.opt_int()?, c.opt_int()?);
+    let servers = c.int()?;
+    let this = match (name, fqdn, guid, created) {
+        (Some(name), Some(fqdn), Some(guid), Some(created)) if named.is_some() || servers == 1 => {
+            Some(ServerInfo { name, fqdn, domain: organization.domain.clone(), guid, created })
+        }
+        _ => None,
+    };
+    Ok(Some(Start { organization, this, servers, defaults_made: made == Some(1) }))
+}
