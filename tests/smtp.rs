@@ -304,6 +304,40 @@ print(say(b'QUIT\r\n'))
     );
 }
 
+/// A relay opens many sessions at once from one address, each anonymous
+/// from start to end: 90 of them are all greeted (the connector's limit
+/// per source is 100), and each still takes a message.
+#[test]
+fn ninety_anonymous_sessions_from_one_address_are_all_served() {
+    let mut t = Smtp::new();
+    t.start_transport();
+    let script = format!(
+        "{SEND}
+import socket
+held = []
+for i in range(90):
+    c = socket.create_connection(('127.0.0.1', int(os.environ['SMTP_PORT'])), timeout=30)
+    held.append((c, c.makefile('rb')))
+print(sorted(set(f.readline()[:4].decode() for c, f in held)))
+for c, f in held:
+    c.sendall(b'EHLO relay.fabrikam.com\\r\\nMAIL FROM:<alice@fabrikam.com>\\r\\nRCPT TO:<{USER}>\\r\\nDATA\\r\\n')
+answers = set()
+for c, f in held:
+    lines = []
+    while len(lines) < 4:
+        line = f.readline()
+        if line[3:4] == b' ':
+            lines.append(line[:3].decode())
+    c.sendall(b'Subject: one of many\\r\\n\\r\\nhello\\r\\n.\\r\\nQUIT\\r\\n')
+    answers.add(' '.join(lines) + ' ' + f.readline()[:3].decode())
+print(sorted(answers))"
+    );
+    let (ok, out, err) = t.python(&script);
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(out, "['220 ']\n['250 250 250 354 250']\n");
+    assert_eq!(t.wait_for_inbox(90).len(), 90);
+}
+
 #[test]
 fn without_the_transport_service_the_front_end_keeps_nothing_and_says_try_later() {
     let mut t = Smtp::new();

@@ -17,7 +17,7 @@ use super::handoff::Handoff;
 use super::log_age::LogAges;
 use crate::engines::net::context::{BoundListener, EngineRole, ListenerKind};
 use crate::engines::net::data_version;
-use crate::engines::net::limits::PreAuthBudget;
+use crate::engines::net::limits::{PRE_AUTH_TOTAL, PreAuthBudget};
 use crate::engines::net::listener::Admission;
 use crate::engines::net::mail_databases::MailDatabases;
 use crate::engines::net::protolog::ProtocolLog;
@@ -326,10 +326,13 @@ pub fn prepare(
         admission: Admission {
             service_name,
             limits: ConnectionLimits::new(MAX_CONNECTIONS, MAX_PER_SOURCE, MAX_CONNECTIONS),
-            // Every SMTP listener faces clients (the Transport's too: the
-            // front end hands off as an anonymous client would), so both
-            // roles get the front ends' budget.
-            pre_auth: PreAuthBudget::for_role(EngineRole::FrontEnd),
+            // An SMTP client is anonymous for its whole session (an MTA
+            // never logs on), so one address may hold as many sessions not
+            // logged on as the connectors let it hold at all
+            // (MAX_PER_SOURCE): the front ends' budget of 64 turned away a
+            // relay's 65th session with "busy". The total stays the front
+            // ends'. Both roles: the Transport's connectors face clients too.
+            pre_auth: PreAuthBudget::new(PRE_AUTH_TOTAL, MAX_PER_SOURCE as usize),
             // No SMTP listener is a back end's: a key nobody holds.
             proxy_key: Arc::new(unknown_key()),
         },
