@@ -164,6 +164,14 @@ print(s.sendmail('alice@fabrikam.com', ['john@contoso.com'], b'Subject: while MB
 s.quit()
 "#;
 
+/// One message to Ann and John through MBX02's own Frontend Transport.
+const THROUGH_MBX02: &str = r#"
+import smtplib
+s = smtplib.SMTP('127.0.0.4', PORT, timeout=30)
+print(s.sendmail('alice@fabrikam.com', ['ann@contoso.com', 'john@contoso.com'], b'Subject: through MBX02\r\n\r\nHello.\r\n'))
+s.quit()
+"#;
+
 fn python(script: &str, smtp: u16, imap: u16) -> String {
     let out = Command::new("python3")
         .arg("-c")
@@ -193,9 +201,11 @@ const EVENTS: &str = "Get-MessageTrackingLog | ForEach-Object { \"$($_.MessageSu
 #[test]
 fn a_client_access_server_hands_mail_to_the_mailbox_servers_which_relay_to_each_other() {
     let d = Dir::postgres_with_services();
-    for (name, roles, address) in
-        [("CAS01", "ClientAccess", "127.0.0.2"), ("MBX01", "Mailbox", "127.0.0.3"), ("MBX02", "Mailbox", "127.0.0.4")]
-    {
+    for (name, roles, address) in [
+        ("CAS01", "ClientAccess", "127.0.0.2"),
+        ("MBX01", "Mailbox", "127.0.0.3"),
+        ("MBX02", "Mailbox,ClientAccess", "127.0.0.4"),
+    ] {
         let r = d.setup(&["-Mode", "Install", "-Roles", roles, "-ServerName", name, "-Address", address]);
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
@@ -277,5 +287,30 @@ John first: SEND SMTP ann@contoso.com Intra-Organization SMTP Send Connector
             == "john@contoso.com\n"
     });
     assert_eq!(d.ok_on("MBX02", "@(Get-Message).Count"), "0\n");
+
+    // MBX02 has both roles: its own Frontend Transport hands Ann's mail to
+    // its own Transport at its address, over TLS, which relays John's on.
+    let [fe_smtp, fe_submission, fe_outbound] = [(); 3].map(|_| free_port());
+    d.ok_on(
+        "MBX02",
+        &format!(
+            "Set-ReceiveConnector 'Default Frontend MBX02' -Bindings 127.0.0.4:{fe_smtp}
+             Set-ReceiveConnector 'Client Frontend MBX02' -Bindings 127.0.0.4:{fe_submission}
+             Set-ReceiveConnector 'Outbound Proxy Frontend MBX02' -Bindings 127.0.0.4:{fe_outbound}
+             Start-Service MSExchangeFrontEndTransport"
+        ),
+    );
+    started.1.push(("MBX02", "MSExchangeFrontEndTransport"));
+    assert_eq!(python(&THROUGH_MBX02.replace("PORT", &fe_smtp.to_string()), smtp, imap), "{}\n");
+    for (server, user) in [("MBX02", "ann@contoso.com"), ("MBX01", "john@contoso.com")] {
+        wait_until("the copy through MBX02", || {
+            d.on(server, "(Get-MessageTrackingLog -EventId DELIVER -MessageSubject 'through MBX02').Recipients").stdout
+                == format!("{user}\n")
+        });
+    }
+    // Ann, named first, is MBX02's own: its own Transport took the message.
+    let received = "(Get-MessageTrackingLog -EventId RECEIVE -MessageSubject 'through MBX02').Recipients -join ','";
+    assert_eq!(d.ok_on("MBX02", received), "ann@contoso.com,john@contoso.com\n");
+    assert_eq!(d.ok_on("MBX01", received), "john@contoso.com\n");
     drop(started);
 }

@@ -24,7 +24,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWrite
 
 use super::session::Envelope;
 use super::texts;
-use super::transports;
+use super::transports::{self, Hop};
 use crate::engines::net::auth::Authenticator;
 use crate::engines::net::back_end_link::{self, BackEndTarget};
 use crate::engines::net::mail_databases::MailDatabases;
@@ -87,8 +87,8 @@ pub async fn submit(
     texts::TRY_LATER.to_string()
 }
 
-/// The Transports to try, in order: the servers of the recipients'
-/// mailbox databases, this server's own, then the others that run.
+/// The Transports to try, in order (`transports::ordered_for`); on a
+/// SQLite store, this server's own only.
 async fn targets(
     to: &Handoff,
     directory: &Authenticator,
@@ -100,22 +100,19 @@ async fn targets(
         return own.into_iter().collect();
     }
     let (mail, guids) = (mail.clone(), envelope.recipients.iter().map(|r| r.mailbox_guid.clone()).collect::<Vec<_>>());
-    let found = directory.with_store(move |s| transports::ordered_for(s, &mail, &guids)).await;
-    let (first, others) = match found {
-        Ok(found) => found,
+    let hops = match directory.with_store(move |s| transports::ordered_for(s, &mail, &guids)).await {
+        Ok(hops) => hops,
         Err(e) => {
             eprintln!("mailsh: the organization's Transport services could not be read: {e}");
-            (Vec::new(), Vec::new())
+            vec![Hop::Own]
         }
     };
-    let mut out = first;
-    out.extend(own);
-    for t in others {
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    out
+    hops.into_iter()
+        .filter_map(|hop| match hop {
+            Hop::Own => own.clone(),
+            Hop::At(target) => Some(target),
+        })
+        .collect()
 }
 
 /// An envelope as it goes to another Transport.

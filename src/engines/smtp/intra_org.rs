@@ -51,7 +51,10 @@ pub(super) async fn relay(
         let target = match found {
             Ok(Ok(Some(target))) => target,
             Ok(Ok(None)) => {
-                let why = format!("the Transport service of {} does not run", server.name);
+                let why = format!(
+                    "the Transport service of {} does not run, or {} has no address to be reached at (Setup -Address)",
+                    server.name, server.name
+                );
                 out.waiting.extend(indexes.into_iter().map(|i| (i, why.clone())));
                 continue;
             }

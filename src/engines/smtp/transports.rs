@@ -32,15 +32,20 @@ fn target(addr: SocketAddr, tls: bool) -> BackEndTarget {
     BackEndTarget { host: addr.ip().to_string(), port: addr.port(), tls }
 }
 
-/// The running Transports of the organization's other servers: first
-/// those of the servers holding the mailbox databases of `mailboxes` (in
-/// their order), then the rest, by server name. This server's own is left
-/// out (its address file says where it is).
-pub fn ordered_for(
-    store: &Store,
-    mail: &MailDatabases,
-    mailboxes: &[String],
-) -> Result<(Vec<BackEndTarget>, Vec<BackEndTarget>), StoreError> {
+/// A Transport to hand mail to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hop {
+    /// This server's own (its address file says where).
+    Own,
+    /// Another server's, where it published its endpoint.
+    At(BackEndTarget),
+}
+
+/// The organization's running Transports in the order a message for
+/// `mailboxes` tries them: the servers holding their mailbox databases,
+/// in the recipients' order (this server's own among them where it holds
+/// one), then this server's own, then the other servers' by name.
+pub fn ordered_for(store: &Store, mail: &MailDatabases, mailboxes: &[String]) -> Result<Vec<Hop>, StoreError> {
     let own = store.server().guid.clone();
     let running: Vec<(String, BackEndTarget)> = store
         .running_endpoints(TRANSPORT)?
@@ -48,17 +53,25 @@ pub fn ordered_for(
         .filter(|e| e.server_guid != own)
         .filter_map(|e| e.endpoint.parse().ok().map(|addr| (e.server_guid, target(addr, true))))
         .collect();
-    let mut first = Vec::new();
+    let mut order = Vec::new();
     for guid in mailboxes.iter().filter(|g| !g.is_empty()) {
-        if let Some(Placement::Elsewhere(server)) = mail.place_by_guid(store, guid)?
-            && let Some((_, t)) = running.iter().find(|(s, _)| *s == server.guid)
-            && !first.contains(t)
-        {
-            first.push(t.clone());
+        let hop = match mail.place_by_guid(store, guid)? {
+            Some(Placement::Here(_)) => Some(Hop::Own),
+            Some(Placement::Elsewhere(server)) => {
+                running.iter().find(|(s, _)| *s == server.guid).map(|(_, t)| Hop::At(t.clone()))
+            }
+            _ => None,
+        };
+        if let Some(hop) = hop.filter(|h| !order.contains(h)) {
+            order.push(hop);
         }
     }
-    let others = running.into_iter().map(|(_, t)| t).filter(|t| !first.contains(t)).collect();
-    Ok((first, others))
+    for hop in std::iter::once(Hop::Own).chain(running.into_iter().map(|(_, t)| Hop::At(t))) {
+        if !order.contains(&hop) {
+            order.push(hop);
+        }
+    }
+    Ok(order)
 }
 
 /// The running Transport of the server `server_guid`, if it publishes one.
