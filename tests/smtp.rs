@@ -993,7 +993,7 @@ fn hand_offs_prove_the_key_and_get_through_while_an_anonymous_flood_of_the_trans
     assert_eq!(line("handoff port challenge"), "handoff port challenge True", "{out}");
     assert_eq!(
         line("handoff port stranger"),
-        "handoff port stranger 421 4.7.0 This port takes only this server's Frontend Transport, closing transmission channel",
+        "handoff port stranger 421 4.7.0 This port takes only the organization's transport services, closing transmission channel",
         "{out}"
     );
     assert_eq!(line("handoff port closed"), "handoff port closed True", "{out}");

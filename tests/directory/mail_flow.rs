@@ -172,6 +172,20 @@ print(s.sendmail('alice@fabrikam.com', ['ann@contoso.com', 'john@contoso.com'], 
 s.quit()
 "#;
 
+/// A client at MBX01's published hand-off endpoint: TLS, the organization's
+/// challenge, and its SMTP refused.
+const STRANGER_AT_THE_TRANSPORT: &str = r#"
+import os, socket, ssl
+host, port = os.environ['ENDPOINT'].rsplit(':', 1)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+tls = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10), server_hostname='mbx01')
+f = tls.makefile('rb')
+print(f.readline()[:15])
+tls.sendall(b'EHLO relay.fabrikam.com\r\n')
+print(f.readline().strip())
+print(f.readline())
+"#;
+
 fn python(script: &str, smtp: u16, imap: u16) -> String {
     let out = Command::new("python3")
         .arg("-c")
@@ -271,6 +285,30 @@ John first: SEND SMTP ann@contoso.com Intra-Organization SMTP Send Connector
 ",
     );
     assert!(!d.data_home.as_ref().unwrap().join("mailsh/cas01/Queue/mail.que").exists(), "CAS01 queues nothing");
+
+    // Nobody but the organization's servers gets through a Transport's
+    // hand-off endpoint, published at MBX01's address.
+    let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
+    let endpoint: String = directory
+        .query_one(
+            "SELECT st.endpoint FROM service_state st JOIN exchange_server s ON s.guid = st.server_guid
+             WHERE s.name = 'MBX01' AND st.name = 'MSExchangeTransport'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(endpoint.starts_with("127.0.0.3:"), "{endpoint}");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(STRANGER_AT_THE_TRANSPORT)
+        .env("ENDPOINT", &endpoint)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "b'MAILSH-PROXY 1 '\nb\"421 4.7.0 This port takes only the organization's transport services, closing transmission channel\"\nb''\n"
+    );
 
     // MBX01's Transport stopped: MBX02 takes John's mail and keeps it until
     // MBX01's runs again (tried again after MessageRetryInterval).

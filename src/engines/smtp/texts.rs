@@ -9,9 +9,10 @@ pub const TOO_MANY_CONNECTIONS: &[u8] =
 /// greeting; unconfirmed text).
 pub const BUSY_GREETING: &[u8] = b"421 4.3.2 The server is busy, closing transmission channel; try again later\r\n";
 /// At the Transport's hand-off listener, to a client that did not prove
-/// the store's proxy key (unconfirmed text: Exchange has no such port).
+/// the organization's proxy key (unconfirmed text: Exchange has no such
+/// port).
 pub const STRANGER: &[u8] =
-    b"421 4.7.0 This port takes only this server's Frontend Transport, closing transmission channel\r\n";
+    b"421 4.7.0 This port takes only the organization's transport services, closing transmission channel\r\n";
 pub const SHUTTING_DOWN: &str = "421 4.3.2 Service not available, closing transmission channel";
 pub const TIMEOUT: &str = "451 4.7.0 Timeout waiting for client input";
 pub const CLOSING: &str = "221 2.0.0 Service closing transmission channel";
