@@ -294,12 +294,8 @@ pub fn prepare(
             (Some(queue), None, handoffs, connector, submissions)
         }
         EngineRole::FrontEnd => {
-            let handoff = Handoff {
-                own: has_mailbox_role.then_some(address_file),
-                own_tls: address.is_some(),
-                organization: store.is_postgres(),
-                key,
-            };
+            let handoff =
+                Handoff::new(has_mailbox_role.then_some(address_file), address.is_some(), store.is_postgres(), key);
             (None, Some(handoff), None, None, None)
         }
     };

@@ -17,8 +17,8 @@
 //! to another server's Transport (`intra_org`).
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
@@ -26,13 +26,19 @@ use super::session::Envelope;
 use super::texts;
 use super::transports::{self, Hop};
 use crate::engines::net::auth::Authenticator;
-use crate::engines::net::back_end_link::{self, BackEndTarget};
+use crate::engines::net::back_end_link::{self, BackEndStream, BackEndTarget};
 use crate::engines::net::mail_databases::MailDatabases;
 use crate::engines::net::proxy_auth::{Prover, ProxyKey};
 use crate::store::queue::{MessageDsn, RecipientDsn};
 
 /// A queue commit is an fsync; a reply later than this means trouble.
 const REPLY: Duration = Duration::from_secs(120);
+
+/// Connections kept for the next hand-off, at most.
+const KEEP: usize = 16;
+/// How long a kept connection is used again (the Transport ends an idle
+/// session after 300 s).
+const KEEP_FOR: Duration = Duration::from_secs(60);
 
 /// How the Frontend Transport reaches a Transport.
 pub struct Handoff {
@@ -46,6 +52,46 @@ pub struct Handoff {
     /// there.
     pub organization: bool,
     pub key: Arc<ProxyKey>,
+    /// Proven and greeted connections whose last message went through,
+    /// kept for the next one: a hand-off then costs one round trip for
+    /// the envelope and one for the text, not a connection, the key's
+    /// proof and EHLO besides.
+    kept: Mutex<Vec<Kept>>,
+}
+
+struct Kept {
+    target: BackEndTarget,
+    helo: String,
+    peer: BufReader<BackEndStream>,
+    since: Instant,
+}
+
+/// What one attempt on a connection came to.
+enum Attempt {
+    Answered(String),
+    /// It failed before the text was sent: nothing can have been queued.
+    FailedBeforeText,
+    Failed,
+}
+
+impl Handoff {
+    pub fn new(own: Option<PathBuf>, own_tls: bool, organization: bool, key: Arc<ProxyKey>) -> Handoff {
+        Handoff { own, own_tls, organization, key, kept: Mutex::new(Vec::new()) }
+    }
+
+    fn take(&self, target: &BackEndTarget, helo: &str) -> Option<BufReader<BackEndStream>> {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.retain(|k| k.since.elapsed() < KEEP_FOR);
+        let at = kept.iter().rposition(|k| k.target == *target && k.helo == helo)?;
+        Some(kept.swap_remove(at).peer)
+    }
+
+    fn keep(&self, target: &BackEndTarget, helo: &str, peer: BufReader<BackEndStream>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() < KEEP {
+            kept.push(Kept { target: target.clone(), helo: helo.to_string(), peer, since: Instant::now() });
+        }
+    }
 }
 
 /// The client's answer: the first Transport reached decides it.
@@ -57,34 +103,65 @@ pub async fn submit(
     envelope: &Envelope,
     message: &[u8],
 ) -> String {
+    let outgoing = Outgoing {
+        sender: &envelope.sender,
+        dsn: &envelope.dsn,
+        smtputf8: envelope.smtputf8,
+        submitter: envelope.submitter.as_deref(),
+        recipients: envelope.recipients.iter().map(|r| (r.address.as_str(), &r.dsn)).collect(),
+    };
     for target in targets(to, directory, mail, envelope).await {
-        let Ok(stream) = back_end_link::connect_as(&target, &to.key, Prover::FrontEnd).await else {
+        // A kept connection first. One the Transport closed meanwhile
+        // (it restarted, or ended the idle session) fails before the text
+        // is sent, so nothing was queued and a new connection is tried.
+        if let Some(peer) = to.take(&target, helo) {
+            match attempt(to, peer, &target, helo, &outgoing, message).await {
+                Attempt::Answered(reply) => return reply,
+                Attempt::FailedBeforeText => {}
+                Attempt::Failed => return texts::TRY_LATER.to_string(),
+            }
+        }
+        let connected = async {
+            let stream =
+                back_end_link::connect_as(&target, &to.key, Prover::FrontEnd).await.map_err(std::io::Error::other)?;
+            greeted(stream, helo).await
+        };
+        let Ok(Ok(peer)) = tokio::time::timeout(REPLY, connected).await else {
             eprintln!("mailsh: the Transport service at {} could not be reached", target.shown());
             continue;
         };
-        let outgoing = Outgoing {
-            sender: &envelope.sender,
-            dsn: &envelope.dsn,
-            smtputf8: envelope.smtputf8,
-            submitter: envelope.submitter.as_deref(),
-            recipients: envelope.recipients.iter().map(|r| (r.address.as_str(), &r.dsn)).collect(),
-        };
-        let answer = async {
-            let mut peer = greeted(stream, helo).await?;
-            let done = transfer(&mut peer, &outgoing, message, true).await?;
-            // After a 354 not followed by the text, only dropping the
-            // connection abandons the message.
-            if done.data_refused.as_ref().is_none_or(|(code, _)| *code != 354) {
-                let _ = peer.get_mut().write_all(b"QUIT\r\n").await;
-            }
-            Ok::<_, std::io::Error>(done.answer())
-        };
-        return match tokio::time::timeout(REPLY, answer).await {
-            Ok(Ok(reply)) => reply,
-            _ => texts::TRY_LATER.to_string(),
+        return match attempt(to, peer, &target, helo, &outgoing, message).await {
+            Attempt::Answered(reply) => reply,
+            Attempt::FailedBeforeText | Attempt::Failed => texts::TRY_LATER.to_string(),
         };
     }
     texts::TRY_LATER.to_string()
+}
+
+/// One message on `peer`; the connection is kept when its transaction
+/// went through.
+async fn attempt(
+    to: &Handoff,
+    mut peer: BufReader<BackEndStream>,
+    target: &BackEndTarget,
+    helo: &str,
+    outgoing: &Outgoing<'_>,
+    message: &[u8],
+) -> Attempt {
+    match tokio::time::timeout(REPLY, transfer(&mut peer, outgoing, message, true)).await {
+        Ok(Ok(done)) => {
+            if done.data.is_some() {
+                to.keep(target, helo, peer);
+            } else if done.data_refused.as_ref().is_none_or(|(code, _)| *code != 354) {
+                // After a 354 not followed by the text, only dropping the
+                // connection abandons the message.
+                let _ = peer.get_mut().write_all(b"QUIT\r\n").await;
+            }
+            Attempt::Answered(done.answer())
+        }
+        Ok(Err(e)) if !e.text_sent => Attempt::FailedBeforeText,
+        _ => Attempt::Failed,
+    }
 }
 
 /// The Transports to try, in order (`transports::ordered_for`); on a
@@ -163,6 +240,19 @@ pub(super) async fn greeted<S: AsyncRead + AsyncWrite + Unpin>(stream: S, helo: 
     Ok(peer)
 }
 
+/// Why a transfer failed, and whether the message's text had gone out
+/// (before it, the other side cannot have taken the message).
+pub(super) struct TransferError {
+    pub error: std::io::Error,
+    pub text_sent: bool,
+}
+
+impl From<TransferError> for std::io::Error {
+    fn from(e: TransferError) -> std::io::Error {
+        e.error
+    }
+}
+
 /// One message: the envelope and DATA in one write (the Transport offers
 /// PIPELINING), the answers read in order, then the text if DATA was
 /// taken. `all_or_nothing`: a refused recipient stops the message (the
@@ -175,7 +265,35 @@ pub(super) async fn transfer<S: AsyncRead + AsyncWrite + Unpin>(
     envelope: &Outgoing<'_>,
     message: &[u8],
     all_or_nothing: bool,
-) -> std::io::Result<Transfer> {
+) -> Result<Transfer, TransferError> {
+    let before_text = |error: std::io::Error| TransferError { error, text_sent: false };
+    let envelope_sent = async {
+        send_envelope(peer, envelope).await?;
+        let sender = read_reply(peer).await?;
+        let mut recipients = Vec::with_capacity(envelope.recipients.len());
+        for _ in &envelope.recipients {
+            recipients.push(read_reply(peer).await?);
+        }
+        let data = read_reply(peer).await?;
+        Ok::<_, std::io::Error>((sender, recipients, data))
+    };
+    let (sender, recipients, data) = envelope_sent.await.map_err(before_text)?;
+    let refused = sender.0 != 250 || recipients.iter().any(|(code, _)| *code != 250);
+    if data.0 != 354 || (all_or_nothing && refused) {
+        return Ok(Transfer { sender, recipients, data: None, data_refused: Some(data) });
+    }
+    let after_text = |error: std::io::Error| TransferError { error, text_sent: true };
+    peer.get_mut().write_all(&dot_stuffed(message)).await.map_err(after_text)?;
+    peer.get_mut().flush().await.map_err(after_text)?;
+    let data = read_reply(peer).await.map_err(after_text)?;
+    Ok(Transfer { sender, recipients, data: Some(data), data_refused: None })
+}
+
+/// MAIL, RCPT and DATA in one write.
+async fn send_envelope<S: AsyncRead + AsyncWrite + Unpin>(
+    peer: &mut BufReader<S>,
+    envelope: &Outgoing<'_>,
+) -> std::io::Result<()> {
     let mut commands = format!("MAIL FROM:<{}>{}", envelope.sender, mail_dsn_parameters(envelope.dsn));
     if envelope.smtputf8 {
         commands.push_str(" SMTPUTF8");
@@ -189,21 +307,7 @@ pub(super) async fn transfer<S: AsyncRead + AsyncWrite + Unpin>(
     }
     commands.push_str("DATA\r\n");
     peer.get_mut().write_all(commands.as_bytes()).await?;
-    peer.get_mut().flush().await?;
-    let sender = read_reply(peer).await?;
-    let mut recipients = Vec::with_capacity(envelope.recipients.len());
-    for _ in &envelope.recipients {
-        recipients.push(read_reply(peer).await?);
-    }
-    let data = read_reply(peer).await?;
-    let refused = sender.0 != 250 || recipients.iter().any(|(code, _)| *code != 250);
-    if data.0 != 354 || (all_or_nothing && refused) {
-        return Ok(Transfer { sender, recipients, data: None, data_refused: Some(data) });
-    }
-    peer.get_mut().write_all(&dot_stuffed(message)).await?;
-    peer.get_mut().flush().await?;
-    let data = read_reply(peer).await?;
-    Ok(Transfer { sender, recipients, data: Some(data), data_refused: None })
+    peer.get_mut().flush().await
 }
 
 async fn expect<R: AsyncBufRead + Unpin>(peer: &mut R, code: u16) -> std::io::Result<()> {

@@ -120,7 +120,8 @@ async fn to_server(
         };
         let done = tokio::time::timeout(REPLY, handoff::transfer(&mut peer, &outgoing, raw, false))
             .await
-            .map_err(std::io::Error::other)??;
+            .map_err(std::io::Error::other)?
+            .map_err(std::io::Error::from)?;
         clean = done.data.is_some();
         sort(done, &group, server, out);
         answered.extend(group);

@@ -55,12 +55,15 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
     }
     // The Frontend Transport's hand-off of a client's submission (it logged
     // on at Client Frontend): served under the connector Exchange proxies
-    // submissions to (Client Proxy), as Get-MessageTrackingLog shows.
-    if s.handoff
-        && from.auth.as_deref().is_some_and(|a| a != "<>")
-        && let Some(c) = s.shared.submission_connector.clone()
-    {
-        s.connector = c;
+    // submissions to (Client Proxy), as Get-MessageTrackingLog shows. A
+    // hand-off connection carries many messages, each under its own.
+    if s.handoff {
+        let submitted = from.auth.as_deref().is_some_and(|a| a != "<>");
+        let connector =
+            if submitted { s.shared.submission_connector.clone() } else { s.shared.handoff_connector.clone() };
+        if let Some(c) = connector {
+            s.connector = c;
+        }
     }
     let submitter = s.user.as_ref().map(|u| u.primary_smtp.clone());
     let ret = match from.flags & (MAIL_RET_FULL | MAIL_RET_HDRS) {
