@@ -52,4 +52,38 @@ fn the_directory_is_reached_over_tls_and_its_certificate_checked_as_sslmode_says
         "sslmode=verify-full checks the server's certificate against trusted CAs: name them with sslrootcert=PATH (a PEM file) or sslrootcert=system",
     );
     refused(on(url("localhost", "?sslmode=allow")), "sslmode=allow is not one mailsh knows");
+
+    // libpq's PGSSLMODE and PGSSLROOTCERT say what the URL leaves out.
+    let with_env = |d: &Dir, mode: &str, root: &str| {
+        let o = d
+            .command()
+            .env("PGSSLMODE", mode)
+            .env("PGSSLROOTCERT", root)
+            .args(["-NonInteractive", "-Command", "(Get-Mailbox jsmith).Alias"])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        crate::support::Run::from(o)
+    };
+    let r = with_env(&on(url("localhost", "")), "verify-full", &ca);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            0, "jsmith
+", ""
+        )
+    );
+    let r = with_env(&on(url("localhost", "")), "verify-full", &other);
+    assert!(r.stderr.contains("invalid peer certificate: UnknownIssuer"), "{}", r.stderr);
+    let r = with_env(&on(url("127.0.0.1", "")), "disable", "");
+    assert!(r.stderr.contains("no encryption"), "{}", r.stderr);
+    // The URL's own sslmode wins over the environment's.
+    let r = with_env(&on(url("127.0.0.1", "?sslmode=require")), "disable", "");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            0, "jsmith
+"
+        )
+    );
 }

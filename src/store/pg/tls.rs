@@ -6,6 +6,9 @@
 //! crate knows only disable, prefer and require and refuses `sslrootcert`,
 //! so both are read here and taken out of the URL it parses.
 //!
+//! Where the URL says neither, libpq's environment variables PGSSLMODE and
+//! PGSSLROOTCERT do, as they do for psql.
+//!
 //! What each mode checks is libpq's: prefer and require encrypt without
 //! checking the certificate (unless `sslrootcert` names CAs, when they
 //! check the chain as verify-ca does); verify-ca checks the chain to the
@@ -39,7 +42,7 @@ pub enum Connector {
 /// The client's configuration and connector for `url`; why not, in words
 /// for the message that names the directory.
 pub fn prepare(url: &str) -> Result<(postgres::Config, Connector), String> {
-    let (rest, mode, rootcert) = take_tls_parameters(url)?;
+    let (rest, mode, rootcert) = take_tls_parameters(url, |name| std::env::var(name).ok().filter(|v| !v.is_empty()))?;
     let mut config: postgres::Config = rest.parse().map_err(|e: postgres::Error| e.to_string())?;
     config.ssl_mode(match mode {
         Mode::Disable => SslMode::Disable,
@@ -53,33 +56,46 @@ pub fn prepare(url: &str) -> Result<(postgres::Config, Connector), String> {
     Ok((config, Connector::Tls(MakeRustlsConnect::new(client))))
 }
 
-/// The URL without `sslmode` and `sslrootcert`, and what they said.
-fn take_tls_parameters(url: &str) -> Result<(String, Mode, Option<String>), String> {
-    let Some((head, query)) = url.split_once('?') else { return Ok((url.to_string(), Mode::Prefer, None)) };
-    let (mut mode, mut rootcert, mut kept) = (Mode::Prefer, None, Vec::new());
+/// The URL without `sslmode` and `sslrootcert`, and what they said (else
+/// what `env`'s PGSSLMODE and PGSSLROOTCERT say, else prefer and none).
+fn take_tls_parameters(
+    url: &str,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<(String, Mode, Option<String>), String> {
+    let (head, query) = url.split_once('?').unwrap_or((url, ""));
+    let (mut mode, mut rootcert, mut kept) = (None, None, Vec::new());
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         match key {
-            "sslmode" => {
-                mode = match percent_decoded(value).as_str() {
-                    "disable" => Mode::Disable,
-                    "prefer" => Mode::Prefer,
-                    "require" => Mode::Require,
-                    "verify-ca" => Mode::VerifyCa,
-                    "verify-full" => Mode::VerifyFull,
-                    other => {
-                        return Err(format!(
-                            "sslmode={other} is not one mailsh knows: use disable, prefer, require, verify-ca or verify-full"
-                        ));
-                    }
-                }
-            }
+            "sslmode" => mode = Some(mode_named(&percent_decoded(value), "sslmode")?),
             "sslrootcert" => rootcert = Some(percent_decoded(value)),
             _ => kept.push(pair),
         }
     }
+    let mode = match (mode, env("PGSSLMODE")) {
+        (Some(mode), _) => mode,
+        (None, Some(text)) => mode_named(&text, "PGSSLMODE")?,
+        (None, None) => Mode::Prefer,
+    };
+    let rootcert = rootcert.or_else(|| env("PGSSLROOTCERT"));
     let rest = if kept.is_empty() { head.to_string() } else { format!("{head}?{}", kept.join("&")) };
     Ok((rest, mode, rootcert))
+}
+
+/// The mode `text` names; `source` says where it was read.
+fn mode_named(text: &str, source: &str) -> Result<Mode, String> {
+    Ok(match text {
+        "disable" => Mode::Disable,
+        "prefer" => Mode::Prefer,
+        "require" => Mode::Require,
+        "verify-ca" => Mode::VerifyCa,
+        "verify-full" => Mode::VerifyFull,
+        other => {
+            return Err(format!(
+                "{source}={other} is not one mailsh knows: use disable, prefer, require, verify-ca or verify-full"
+            ));
+        }
+    })
 }
 
 /// `%2F` and the like, as a URL writes a path.
@@ -155,18 +171,43 @@ mod tests {
     #[test]
     fn the_tls_parameters_are_read_and_taken_out_of_the_url() {
         let (rest, mode, root) =
-            take_tls_parameters("postgresql://u@db1/dir?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&x=1").unwrap();
+            take_tls_parameters("postgresql://u@db1/dir?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&x=1", none)
+                .unwrap();
         assert_eq!(
             (rest.as_str(), mode, root.as_deref()),
             ("postgresql://u@db1/dir?x=1", Mode::VerifyFull, Some("/etc/ca.pem"))
         );
-        let (rest, mode, root) = take_tls_parameters("postgresql://u@db1/dir").unwrap();
+        let (rest, mode, root) = take_tls_parameters("postgresql://u@db1/dir", none).unwrap();
         assert_eq!((rest.as_str(), mode, root), ("postgresql://u@db1/dir", Mode::Prefer, None));
-        let (rest, mode, _) = take_tls_parameters("postgresql://u@db1/dir?sslmode=disable").unwrap();
+        let (rest, mode, _) = take_tls_parameters("postgresql://u@db1/dir?sslmode=disable", none).unwrap();
         assert_eq!((rest.as_str(), mode), ("postgresql://u@db1/dir", Mode::Disable));
         assert_eq!(
-            take_tls_parameters("postgresql://db1/dir?sslmode=allow").unwrap_err(),
+            take_tls_parameters("postgresql://db1/dir?sslmode=allow", none).unwrap_err(),
             "sslmode=allow is not one mailsh knows: use disable, prefer, require, verify-ca or verify-full"
+        );
+    }
+
+    fn none(_: &str) -> Option<String> {
+        None
+    }
+
+    /// libpq's environment says what the URL does not; the URL wins.
+    #[test]
+    fn pgsslmode_and_pgsslrootcert_fill_in_what_the_url_leaves_out() {
+        let env = |name: &str| match name {
+            "PGSSLMODE" => Some("verify-ca".to_string()),
+            "PGSSLROOTCERT" => Some("/etc/ca.pem".to_string()),
+            _ => None,
+        };
+        let (_, mode, root) = take_tls_parameters("postgresql://u@db1/dir", env).unwrap();
+        assert_eq!((mode, root.as_deref()), (Mode::VerifyCa, Some("/etc/ca.pem")));
+        let (_, mode, root) =
+            take_tls_parameters("postgresql://u@db1/dir?sslmode=require&sslrootcert=system", env).unwrap();
+        assert_eq!((mode, root.as_deref()), (Mode::Require, Some("system")));
+        let allow = |name: &str| (name == "PGSSLMODE").then(|| "allow".to_string());
+        assert_eq!(
+            take_tls_parameters("postgresql://db1/dir", allow).unwrap_err(),
+            "PGSSLMODE=allow is not one mailsh knows: use disable, prefer, require, verify-ca or verify-full"
         );
     }
 
