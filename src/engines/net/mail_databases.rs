@@ -126,6 +126,15 @@ impl MailDatabases {
         }
     }
 
+    /// The server whose mounted database holds the mailbox `mailbox`, by
+    /// its GUID (None: no such mailbox, or its database is not served).
+    /// For routing only: unlike `place`, it opens no database here.
+    pub fn server_of(&self, store: &Store, mailbox: &str) -> Result<Option<String>, StoreError> {
+        let Some(Some(database)) = store.mailbox_database_of(mailbox)? else { return Ok(None) };
+        let (db, moving) = self.database(store, &database, mailbox)?;
+        Ok(db.filter(|d| d.mounted && !moving).map(|d| d.server_guid))
+    }
+
     fn place_guid(&self, store: &Store, mailbox: &str, database: Option<&str>) -> Result<Placement, StoreError> {
         let Some(guid) = database else {
             return Ok(Placement::Unavailable("the mailbox is in no mailbox database".into()));

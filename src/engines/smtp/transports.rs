@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use crate::engines::net::back_end_link::BackEndTarget;
-use crate::engines::net::mail_databases::{MailDatabases, Placement};
+use crate::engines::net::mail_databases::MailDatabases;
 use crate::store::{Store, StoreError};
 
 /// The Transport service's name, as its status is published.
@@ -47,20 +47,13 @@ pub enum Hop {
 /// one), then this server's own, then the other servers' by name.
 pub fn ordered_for(store: &Store, mail: &MailDatabases, mailboxes: &[String]) -> Result<Vec<Hop>, StoreError> {
     let own = store.server().guid.clone();
-    let running: Vec<(String, BackEndTarget)> = store
-        .running_endpoints(TRANSPORT)?
-        .into_iter()
-        .filter(|e| e.server_guid != own)
-        .filter_map(|e| e.endpoint.parse().ok().map(|addr| (e.server_guid, target(addr, true))))
-        .collect();
+    let running: Vec<(String, BackEndTarget)> = running(store)?.into_iter().filter(|(s, _)| *s != own).collect();
     let mut order = Vec::new();
     for guid in mailboxes.iter().filter(|g| !g.is_empty()) {
-        let hop = match mail.place_by_guid(store, guid)? {
-            Some(Placement::Here(_)) => Some(Hop::Own),
-            Some(Placement::Elsewhere(server)) => {
-                running.iter().find(|(s, _)| *s == server.guid).map(|(_, t)| Hop::At(t.clone()))
-            }
-            _ => None,
+        let hop = match mail.server_of(store, guid)? {
+            Some(server) if server == own => Some(Hop::Own),
+            Some(server) => running.iter().find(|(s, _)| *s == server).map(|(_, t)| Hop::At(t.clone())),
+            None => None,
         };
         if let Some(hop) = hop.filter(|h| !order.contains(h)) {
             order.push(hop);
@@ -76,10 +69,15 @@ pub fn ordered_for(store: &Store, mail: &MailDatabases, mailboxes: &[String]) ->
 
 /// The running Transport of the server `server_guid`, if it publishes one.
 pub fn of_server(store: &Store, server_guid: &str) -> Result<Option<BackEndTarget>, StoreError> {
+    Ok(running(store)?.into_iter().find(|(s, _)| s == server_guid).map(|(_, t)| t))
+}
+
+/// Every running Transport that published where it takes hand-offs: its
+/// server's GUID, and where.
+fn running(store: &Store) -> Result<Vec<(String, BackEndTarget)>, StoreError> {
     Ok(store
         .running_endpoints(TRANSPORT)?
         .into_iter()
-        .find(|e| e.server_guid == server_guid)
-        .and_then(|e| e.endpoint.parse().ok())
-        .map(|addr| target(addr, true)))
+        .filter_map(|e| e.endpoint.parse().ok().map(|addr| (e.server_guid, target(addr, true))))
+        .collect())
 }
