@@ -12,19 +12,26 @@
 //! 2. After `SETTLE` (time for every service to have noticed), the mailbox
 //!    is copied whole into the target database's file
 //!    (`MailDb::copy_mailbox_from`: UIDs, flags, modseqs kept), and copied
-//!    again if the source changed meanwhile.
+//!    again if the source changed meanwhile. A database of another server
+//!    is read or written by that server's Mailbox Replication service
+//!    (`engines::replication`): the source's exports the mailbox into a
+//!    file of its own, which crosses this computer to the target's.
 //! 3. The switch: in one transaction of the directory the mailbox is in the
 //!    target database and the request Completed; the services serve it
 //!    there, and the queue delivers what waited.
 //! 4. The source's copy is deleted.
 //!
-//! Both files must be on this computer (one server's, or servers sharing
-//! it); a database file elsewhere is refused by name.
+//! Another server's database whose Mailbox Replication service does not
+//! run is refused by name before anything is recorded.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::common::{audit, canonical_name, object};
 use super::identity::{identity_text, resolve_mailbox, store_err};
+use crate::engines::net::back_end_link::BackEndTarget;
+use crate::engines::net::proxy_auth::ProxyKey;
+use crate::engines::replication::client::{self, ReplicationClient, ReplicationError};
 use crate::format::views::{MOVE_REQUEST, MOVE_REQUEST_STATISTICS};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
@@ -32,15 +39,13 @@ use crate::runtime::session::Session;
 use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 use crate::store::databases::MailboxDatabase;
-use crate::store::mail::MailDb;
+use crate::store::mail::{Copied, MailDb, copy_while_still, export_mailbox};
 use crate::store::move_requests::MoveRequest;
 use crate::store::{Mailbox, Store};
 
 /// How long a move waits after it is recorded before it reads the source:
 /// the services look at the directory every second.
 const SETTLE: Duration = Duration::from_secs(3);
-/// Copies made at most while the source keeps changing.
-const ATTEMPTS: usize = 5;
 
 pub fn definitions() -> Vec<CmdletDef> {
     let identity = || {
@@ -133,25 +138,18 @@ fn new_move(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
             .into());
         }
     }
-    let (from, to) = (store.database_file(&source), store.database_file(&target));
-    for (d, file) in [(&source, &from), (&target, &to)] {
-        // A database of this server is here; another server's only when
-        // that server keeps its folder on this computer.
-        let here = d.server_guid == server.guid || file.parent().is_some_and(|p| p.exists());
-        if !here {
-            return Err(fail(
-                format!(
-                    "New-MoveRequest is not implemented by mailsh between computers: the file of database '{}' ({}) is on {}, not on this computer.",
-                    d.name,
-                    file.display(),
-                    d.server
-                ),
-                "NotImplemented",
-                Category::NotImplemented,
-            )
-            .into());
+    // Each database is reached where it is: this server's through its file,
+    // another server's through that server's Mailbox Replication service.
+    let (from, to) = (side_of(store, &source)?, side_of(store, &target)?);
+    let key = match (&from, &to) {
+        (Side::Here(_), Side::Here(_)) => None,
+        _ => {
+            let state_dir = store.state_dir();
+            Some(ProxyKey::for_store(store, &state_dir).map_err(|e| {
+                fail(format!("The organization's key could not be read: {e}"), "NoKey", Category::ResourceUnavailable)
+            })?)
         }
-    }
+    };
     if !cx.should_process(args, &shown)? {
         return Ok(());
     }
@@ -173,7 +171,9 @@ fn new_move(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
             audit(tx, &user, args, &shown, vec![])
         })
         .map_err(store_err)?;
-    let moved = copy_until_still(&from, &to, &mailbox.guid);
+    let transit = cx.store()?.state_dir().join("MoveRequests").join(format!("{}.db", mailbox.guid));
+    let mut carrier = Carrier { key: key.as_ref(), mailbox: &mailbox.guid, transit: &transit, links: Vec::new() };
+    let moved = carrier.carry(&from, &source, &to, &target);
     let store = cx.store()?;
     match moved {
         Ok(copied) => {
@@ -181,14 +181,8 @@ fn new_move(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
                 .write(|tx| Store::complete_move(tx, &mailbox.guid, &target.guid, copied.items, copied.bytes))
                 .map_err(store_err)?;
             // The mailbox is served from its target now; its old copy goes.
-            if from.exists() {
-                let removed = MailDb::open(&from).and_then(|mut db| db.delete_mailbox(&mailbox.guid));
-                if let Err(e) = removed {
-                    cx.warn(&format!(
-                        "The mailbox was moved, but its copy in '{}' could not be deleted: {e}",
-                        source.name
-                    ));
-                }
+            if let Err(e) = carrier.remove(&from, &source) {
+                cx.warn(&format!("The mailbox was moved, but its copy in '{}' could not be deleted: {e}", source.name));
             }
         }
         Err(why) => {
@@ -210,33 +204,128 @@ fn new_move(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Out
     Ok(())
 }
 
-/// Waits for the services to let go of the mailbox, then copies it until
-/// a copy starts and ends on the same state of the source.
-fn copy_until_still(
-    from: &std::path::Path,
-    to: &std::path::Path,
-    guid: &str,
-) -> std::result::Result<crate::store::mail::Copied, String> {
-    std::thread::sleep(SETTLE);
-    let text = |e: crate::store::mail::MailError| e.to_string();
-    if let Some(parent) = to.parent() {
-        crate::store::private::create_dir_all(parent).map_err(|e| e.to_string())?;
+/// Where a move reads or writes a database.
+enum Side {
+    /// This server's: its file.
+    Here(PathBuf),
+    /// Another server's: its Mailbox Replication service.
+    There { server: String, at: BackEndTarget },
+}
+
+/// How `d` is reached from this server's shell; another server's whose
+/// Mailbox Replication service does not run is refused by name, before
+/// anything is recorded.
+fn side_of(store: &Store, d: &MailboxDatabase) -> Result<Side> {
+    if d.server_guid == store.server().guid {
+        return Ok(Side::Here(store.database_file(d)));
     }
-    let mut target = MailDb::open(to).map_err(text)?;
-    if !from.exists() {
-        // Never delivered to nor logged on: nothing to carry.
-        return Ok(Default::default());
+    match client::endpoint_of(store, &d.server_guid).map_err(store_err)? {
+        Some(at) => Ok(Side::There { server: d.server.clone(), at }),
+        None => Err(fail(
+            ReplicationError::NotRunning(d.server.clone()).to_string(),
+            "MailboxReplicationServiceNotRunning",
+            Category::ResourceUnavailable,
+        )
+        .into()),
     }
-    let source = MailDb::open(from).map_err(text)?;
-    for _ in 0..ATTEMPTS {
-        let before = source.mailbox_stamp(guid).map_err(text)?;
-        let copied = target.copy_mailbox_from(from, guid).map_err(text)?;
-        if source.mailbox_stamp(guid).map_err(text)? == before {
-            return Ok(copied);
+}
+
+/// Carries one mailbox from its source to its target.
+struct Carrier<'a> {
+    key: Option<&'a ProxyKey>,
+    mailbox: &'a str,
+    /// The file a mailbox crosses this computer in, when either side is
+    /// another server's.
+    transit: &'a Path,
+    /// One connection per server, kept for the whole move.
+    links: Vec<(String, ReplicationClient)>,
+}
+
+impl Carrier<'_> {
+    /// Waits for the services to let go of the mailbox, then copies it
+    /// whole, while still (`copy_while_still`).
+    fn carry(
+        &mut self,
+        from: &Side,
+        source: &MailboxDatabase,
+        to: &Side,
+        target: &MailboxDatabase,
+    ) -> std::result::Result<Copied, String> {
+        std::thread::sleep(SETTLE);
+        if let (Side::Here(from), Side::Here(to)) = (from, to) {
+            return copy_while_still(from, to, self.mailbox).map_err(|e| e.to_string());
         }
-        std::thread::sleep(Duration::from_secs(1));
+        let transit = InTransit(self.transit);
+        if let Some(parent) = transit.0.parent() {
+            crate::store::private::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        match from {
+            Side::Here(file) => export_mailbox(file, self.mailbox, transit.0).map(|_| ()).map_err(|e| e.to_string())?,
+            Side::There { .. } => {
+                let mailbox = self.mailbox;
+                self.link(from)?.export(&source.guid, mailbox, transit.0).map(|_| ()).map_err(|e| e.to_string())?
+            }
+        }
+        match to {
+            Side::Here(file) => {
+                if let Some(parent) = file.parent() {
+                    crate::store::private::create_dir_all(parent).map_err(|e| e.to_string())?;
+                }
+                MailDb::open(file)
+                    .and_then(|mut db| db.copy_mailbox_from(transit.0, self.mailbox))
+                    .map_err(|e| e.to_string())
+            }
+            Side::There { .. } => {
+                let mailbox = self.mailbox;
+                self.link(to)?.import(&target.guid, mailbox, transit.0).map_err(|e| e.to_string())
+            }
+        }
     }
-    Err("the mailbox kept changing while it was copied.".into())
+
+    /// Deletes the source's copy, after the switch.
+    fn remove(&mut self, from: &Side, source: &MailboxDatabase) -> std::result::Result<(), String> {
+        match from {
+            Side::Here(file) if !file.exists() => Ok(()),
+            Side::Here(file) => MailDb::open(file)
+                .and_then(|mut db| db.delete_mailbox(self.mailbox))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Side::There { .. } => {
+                let mailbox = self.mailbox;
+                self.link(from)?.remove(&source.guid, mailbox).map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    fn link(&mut self, side: &Side) -> std::result::Result<&mut ReplicationClient, String> {
+        let Side::There { server, at } = side else {
+            return Err("this server's database needs no service".into());
+        };
+        let key = self.key.ok_or("the organization's key was not read")?;
+        let at_index = match self.links.iter().position(|(s, _)| s == server) {
+            Some(i) => i,
+            None => {
+                let link = ReplicationClient::connect(at, key, server).map_err(|e| e.to_string())?;
+                self.links.push((server.clone(), link));
+                self.links.len() - 1
+            }
+        };
+        Ok(&mut self.links[at_index].1)
+    }
+}
+
+/// The file in transit, removed (with what SQLite kept beside it) when
+/// the move is done with it.
+struct InTransit<'a>(&'a Path);
+
+impl Drop for InTransit<'_> {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = self.0.as_os_str().to_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
 }
 
 /// The request as Get-MoveRequest shows it.

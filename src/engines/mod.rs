@@ -10,6 +10,7 @@ pub mod net;
 pub mod pop3;
 pub mod probe;
 pub mod render;
+pub mod replication;
 pub mod send_mail;
 pub mod smtp;
 pub mod web;

@@ -42,6 +42,10 @@ pub enum Service {
     /// The Mailbox role's transport: queues durably, then delivers into
     /// the mailbox database.
     Transport,
+    /// The Mailbox role's Mailbox Replication service: it carries a mailbox
+    /// out of and into this server's databases for a move request made on
+    /// another server's shell.
+    MailboxReplication,
     /// IIS, as Exchange 2013 runs the Exchange admin center (`/ecp`) in it:
     /// HTTPS where Get-EcpVirtualDirectory says, HTTP redirected to it.
     W3svc,
@@ -67,13 +71,14 @@ impl ServiceStatus {
 }
 
 impl Service {
-    pub const ALL: [Service; 7] = [
+    pub const ALL: [Service; 8] = [
         Service::Imap4,
         Service::Imap4Backend,
         Service::Pop3,
         Service::Pop3Backend,
         Service::FrontEndTransport,
         Service::Transport,
+        Service::MailboxReplication,
         Service::W3svc,
     ];
 
@@ -85,6 +90,7 @@ impl Service {
             Service::Pop3Backend => "MSExchangePOP3BE",
             Service::FrontEndTransport => "MSExchangeFrontEndTransport",
             Service::Transport => "MSExchangeTransport",
+            Service::MailboxReplication => "MSExchangeMailboxReplication",
             Service::W3svc => "W3SVC",
         }
     }
@@ -97,6 +103,7 @@ impl Service {
             Service::Pop3Backend => "Microsoft Exchange POP3 Backend",
             Service::FrontEndTransport => "Microsoft Exchange Frontend Transport",
             Service::Transport => "Microsoft Exchange Transport",
+            Service::MailboxReplication => "Microsoft Exchange Mailbox Replication",
             Service::W3svc => "World Wide Web Publishing Service",
         }
     }
@@ -107,12 +114,13 @@ impl Service {
     }
 
     /// The client-access protocol an IMAP4 or POP3 service serves; None
-    /// for the transport services, which read receive connectors instead.
+    /// for the others (the transport services read receive connectors
+    /// instead).
     pub fn protocol(self) -> Option<crate::store::Protocol> {
         match self {
             Service::Imap4 | Service::Imap4Backend => Some(crate::store::Protocol::Imap4),
             Service::Pop3 | Service::Pop3Backend => Some(crate::store::Protocol::Pop3),
-            Service::FrontEndTransport | Service::Transport | Service::W3svc => None,
+            Service::FrontEndTransport | Service::Transport | Service::MailboxReplication | Service::W3svc => None,
         }
     }
 
@@ -134,7 +142,7 @@ impl Service {
             Service::Imap4 | Service::Pop3 | Service::FrontEndTransport | Service::W3svc => {
                 crate::engines::net::EngineRole::FrontEnd
             }
-            Service::Imap4Backend | Service::Pop3Backend | Service::Transport => {
+            Service::Imap4Backend | Service::Pop3Backend | Service::Transport | Service::MailboxReplication => {
                 crate::engines::net::EngineRole::BackEnd
             }
         }

@@ -6,7 +6,7 @@
 
 use std::process::{Command, Stdio};
 
-use super::{Dir, NEW_JOHN, Started};
+use super::{Dir, NEW_JOHN, Started, stranger_at, three_servers};
 use crate::support::{assert_text, free_port, wait_until};
 
 const SERVICES: &str = "MSExchangeTransport,MSExchangeFrontEndTransport,MSExchangeIMAP4BE,MSExchangeIMAP4";
@@ -172,20 +172,6 @@ print(s.sendmail('alice@fabrikam.com', ['ann@contoso.com', 'john@contoso.com'], 
 s.quit()
 "#;
 
-/// A client at MBX01's published hand-off endpoint: TLS, the organization's
-/// challenge, and its SMTP refused.
-const STRANGER_AT_THE_TRANSPORT: &str = r#"
-import os, socket, ssl
-host, port = os.environ['ENDPOINT'].rsplit(':', 1)
-ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
-tls = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10), server_hostname='mbx01')
-f = tls.makefile('rb')
-print(f.readline()[:15])
-tls.sendall(b'EHLO relay.fabrikam.com\r\n')
-print(f.readline().strip())
-print(f.readline())
-"#;
-
 fn python(script: &str, smtp: u16, imap: u16) -> String {
     let out = Command::new("python3")
         .arg("-c")
@@ -215,32 +201,14 @@ const EVENTS: &str = "Get-MessageTrackingLog | ForEach-Object { \"$($_.MessageSu
 #[test]
 fn a_client_access_server_hands_mail_to_the_mailbox_servers_which_relay_to_each_other() {
     let d = Dir::postgres_with_services();
-    for (name, roles, address) in [
-        ("CAS01", "ClientAccess", "127.0.0.2"),
-        ("MBX01", "Mailbox", "127.0.0.3"),
-        ("MBX02", "Mailbox,ClientAccess", "127.0.0.4"),
-    ] {
-        let r = d.setup(&["-Mode", "Install", "-Roles", roles, "-ServerName", name, "-Address", address]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-    }
+    let (smtp, imap) = three_servers(&d, "Mailbox,ClientAccess");
     let password = "(ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force)";
-    let [smtp, submission, outbound, transport, proxy, imap, imaps, proxy_imap] = [(); 8].map(|_| free_port());
     d.ok_on(
         "CAS01",
         &format!(
             "New-Mailbox -Name John -Alias john -Database (Get-MailboxDatabase -Server MBX01).Name -Password {password} | Out-Null
              New-Mailbox -Name Ann -Alias ann -Database (Get-MailboxDatabase -Server MBX02).Name -Password {password} | Out-Null
-             Set-Mailbox ann -ForwardingAddress john -DeliverToMailboxAndForward $true
-             Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 127.0.0.2:{smtp}
-             Set-ReceiveConnector 'Client Frontend CAS01' -Bindings 127.0.0.2:{submission}
-             Set-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Bindings 127.0.0.2:{outbound}
-             Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.2:{imap} -SSLBindings 127.0.0.2:{imaps} -LoginType PlainTextLogin -WarningAction SilentlyContinue
-             foreach ($s in 'MBX01', 'MBX02') {{
-                 $a = @{{MBX01='127.0.0.3'; MBX02='127.0.0.4'}}[$s]
-                 Set-ReceiveConnector \"$s\\Default $s\" -Bindings \"$($a):{transport}\"
-                 Set-ReceiveConnector \"$s\\Client Proxy $s\" -Bindings \"$($a):{proxy}\"
-                 Set-ImapSettings -Server $s -ProxyTargetPort {proxy_imap} -WarningAction SilentlyContinue
-             }}"
+             Set-Mailbox ann -ForwardingAddress john -DeliverToMailboxAndForward $true"
         ),
     );
     let mut started = Started(&d, Vec::new());
@@ -288,25 +256,8 @@ John first: SEND SMTP ann@contoso.com Intra-Organization SMTP Send Connector
 
     // Nobody but the organization's servers gets through a Transport's
     // hand-off endpoint, published at MBX01's address.
-    let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
-    let endpoint: String = directory
-        .query_one(
-            "SELECT st.endpoint FROM service_state st JOIN exchange_server s ON s.guid = st.server_guid
-             WHERE s.name = 'MBX01' AND st.name = 'MSExchangeTransport'",
-            &[],
-        )
-        .unwrap()
-        .get(0);
-    assert!(endpoint.starts_with("127.0.0.3:"), "{endpoint}");
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(STRANGER_AT_THE_TRANSPORT)
-        .env("ENDPOINT", &endpoint)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        stranger_at(&d, "MBX01", "127.0.0.3", "MSExchangeTransport", "EHLO relay.fabrikam.com"),
         "b'MAILSH-PROXY 1 '\nb\"421 4.7.0 This port takes only the organization's transport services, closing transmission channel\"\nb''\n"
     );
 

@@ -5,6 +5,7 @@
 
 mod backends;
 mod mail_flow;
+mod moves;
 mod postgres_only;
 mod routing;
 mod servers;
@@ -121,3 +122,67 @@ impl Drop for Started<'_> {
 
 pub const NEW_JOHN: &str = "New-Mailbox -Name \"John Smith\" -Alias jsmith -FirstName John -LastName Smith \
     -Password (ConvertTo-SecureString -String 'P@ssw0rd1' -AsPlainText -Force) | Out-Null";
+
+/// A client at a server's published endpoint that cannot prove the
+/// organization's key: TLS, the organization's challenge, `line` sent
+/// anyway; returns what it read (the challenge's start, the refusal, and
+/// the end of the connection).
+/// The endpoint must be at `address`, where the server's Setup put it.
+pub fn stranger_at(d: &Dir, server: &str, address: &str, service: &str, line: &str) -> String {
+    const STRANGER: &str = r#"
+import os, socket, ssl
+host, port = os.environ['ENDPOINT'].rsplit(':', 1)
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+tls = ctx.wrap_socket(socket.create_connection((host, int(port)), timeout=10), server_hostname='stranger')
+f = tls.makefile('rb')
+print(f.readline()[:15])
+tls.sendall(os.environ['LINE'].encode() + b'\r\n')
+print(f.readline().strip())
+print(f.readline())
+"#;
+    let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
+    let endpoint: String = directory
+        .query_one(
+            "SELECT st.endpoint FROM service_state st JOIN exchange_server s ON s.guid = st.server_guid
+             WHERE s.name = $1 AND st.name = $2",
+            &[&server, &service],
+        )
+        .unwrap()
+        .get(0);
+    assert!(endpoint.starts_with(&format!("{address}:")), "{endpoint}");
+    let out =
+        Command::new("python3").arg("-c").arg(STRANGER).env("ENDPOINT", &endpoint).env("LINE", line).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The organization of the three-server tests: CAS01 (Client Access) at
+/// 127.0.0.2, MBX01 (Mailbox) at 127.0.0.3, MBX02 (`mbx02_roles`) at
+/// 127.0.0.4; CAS01's SMTP and IMAP4 front doors and both Mailbox servers'
+/// Transports and IMAP4 back ends on free ports. Returns CAS01's (SMTP,
+/// IMAP4) ports.
+pub fn three_servers(d: &Dir, mbx02_roles: &str) -> (u16, u16) {
+    for (name, roles, address) in
+        [("CAS01", "ClientAccess", "127.0.0.2"), ("MBX01", "Mailbox", "127.0.0.3"), ("MBX02", mbx02_roles, "127.0.0.4")]
+    {
+        let r = d.setup(&["-Mode", "Install", "-Roles", roles, "-ServerName", name, "-Address", address]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let [smtp, submission, outbound, transport, proxy, imap, imaps, proxy_imap] =
+        [(); 8].map(|_| crate::support::free_port());
+    d.ok_on(
+        "CAS01",
+        &format!(
+            "Set-ReceiveConnector 'Default Frontend CAS01' -Bindings 127.0.0.2:{smtp}
+             Set-ReceiveConnector 'Client Frontend CAS01' -Bindings 127.0.0.2:{submission}
+             Set-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Bindings 127.0.0.2:{outbound}
+             Set-ImapSettings -UnencryptedOrTLSBindings 127.0.0.2:{imap} -SSLBindings 127.0.0.2:{imaps} -LoginType PlainTextLogin -WarningAction SilentlyContinue
+             foreach ($s in 'MBX01', 'MBX02') {{
+                 $a = @{{MBX01='127.0.0.3'; MBX02='127.0.0.4'}}[$s]
+                 Set-ReceiveConnector \"$s\\Default $s\" -Bindings \"$($a):{transport}\"
+                 Set-ReceiveConnector \"$s\\Client Proxy $s\" -Bindings \"$($a):{proxy}\"
+                 Set-ImapSettings -Server $s -ProxyTargetPort {proxy_imap} -WarningAction SilentlyContinue
+             }}"
+        ),
+    );
+    (smtp, imap)
+}

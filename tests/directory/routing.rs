@@ -112,7 +112,7 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     );
     assert_eq!(
         d.ok_on("MBX01", "(Get-Service MSExchange*).Name -join ','"),
-        "MSExchangeIMAP4BE,MSExchangePOP3BE,MSExchangeTransport\n"
+        "MSExchangeIMAP4BE,MSExchangeMailboxReplication,MSExchangePOP3BE,MSExchangeTransport\n"
     );
 
     let [imap, imaps, pop, pops, proxy_imap, proxy_pop] = [(); 6].map(|_| free_port());
@@ -145,8 +145,9 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     wait_until("the published statuses", || d.on("CAS01", remote).stdout.matches("Running").count() == 4);
     assert_eq!(
         d.ok_on("CAS01", remote),
-        "MBX01 MSExchangeIMAP4BE Running\nMBX01 MSExchangePOP3BE Running\nMBX01 MSExchangeTransport Stopped\n\
-         MBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangePOP3BE Running\nMBX02 MSExchangeTransport Stopped\n"
+        "MBX01 MSExchangeIMAP4BE Running\nMBX01 MSExchangeMailboxReplication Stopped\nMBX01 MSExchangePOP3BE Running\n\
+         MBX01 MSExchangeTransport Stopped\nMBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangeMailboxReplication Stopped\n\
+         MBX02 MSExchangePOP3BE Running\nMBX02 MSExchangeTransport Stopped\n"
     );
     let r = d.on("CAS01", "Get-Service -ComputerName MBX09");
     assert!(
@@ -196,15 +197,17 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
         "plain: a TLS alert\ntls: b'MAILSH-PROXY 1 '\ntls: b'* BYE Connection refused: this port serves the IMAP4 front end only.'\ntls: b''\n"
     );
 
-    // A move to a database whose file is on another computer (a server
-    // that never ran here) is refused by name, and nothing changes.
+    // A move to a server whose Mailbox Replication service does not run
+    // (a server that never ran here) is refused by name, and nothing
+    // changes.
     setup(&d, &["-Mode", "Install", "-Roles", "Mailbox", "-ServerName", "MBX09", "-Address", "127.0.0.9"]);
     let r = d.on("CAS01", "New-MoveRequest -Identity john -TargetDatabase (Get-MailboxDatabase -Server MBX09).Name");
     assert!(
-        r.stderr.starts_with("New-MoveRequest : New-MoveRequest is not implemented by mailsh between computers: the file of database 'Mailbox Database "),
+        r.stderr.starts_with(
+            "New-MoveRequest : The Microsoft Exchange Mailbox Replication service isn't running on MBX01: "
+        ),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains(") is on MBX09, not on this computer."), "{}", r.stderr);
     assert_eq!(d.ok_on("CAS01", "(Get-Mailbox john).ServerName; @(Get-MoveRequest).Count"), "mbx01\n0\n");
 }

@@ -23,7 +23,9 @@
 //! ("front-end") or another server's Transport service relaying mail
 //! ("transport"), so a Transport knows a relayed message was categorized
 //! already (its recipients resolved and forwarded where it was first
-//! queued) without trusting anything the message says.
+//! queued) without trusting anything the message says; a shell moving a
+//! mailbox ("mailbox-replication") is the only one another server's
+//! Mailbox Replication service serves.
 //!
 //! The key never crosses the wire, a recorded proof is useless on the next
 //! connection (fresh nonces), and the front end checks the back end's proof
@@ -68,6 +70,9 @@ pub enum Prover {
     FrontEnd,
     /// A Transport service handing on mail it categorized.
     Transport,
+    /// A shell moving a mailbox to or from another server's database
+    /// (the Mailbox Replication service serves nobody else).
+    Replication,
 }
 
 impl Prover {
@@ -75,6 +80,7 @@ impl Prover {
         match self {
             Prover::FrontEnd => b"front-end",
             Prover::Transport => b"transport",
+            Prover::Replication => b"mailbox-replication",
         }
     }
 }
@@ -199,7 +205,7 @@ pub async fn admit<S: AsyncRead + AsyncWrite + Unpin>(
     if nonce_f.len() != NONCE_LEN {
         return Err(HandshakeError::NotProven);
     }
-    let prover = [Prover::FrontEnd, Prover::Transport]
+    let prover = [Prover::FrontEnd, Prover::Transport, Prover::Replication]
         .into_iter()
         .find(|p| key.verify(p.label(), &nonce_b, &nonce_f, binding, &proof))
         .ok_or(HandshakeError::NotProven)?;

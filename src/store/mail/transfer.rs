@@ -8,6 +8,7 @@
 //! the source.
 
 use std::path::Path;
+use std::time::Duration;
 
 use rusqlite::{OptionalExtension, params};
 
@@ -18,6 +19,49 @@ use super::{MailDb, MailError, MailResult};
 pub struct Copied {
     pub items: i64,
     pub bytes: i64,
+}
+
+/// Copies made at most while the source keeps changing.
+const ATTEMPTS: usize = 5;
+/// The wait between two copies of a source that changed.
+const CHANGED_WAIT: Duration = Duration::from_secs(1);
+
+/// Copies the mailbox `guid` from the database file `from` into the one
+/// at `to` (made if missing) until a copy starts and ends on the same
+/// state of the source: a move first waits for the services to let go of
+/// the mailbox, so a change seen here is a late one, and a copy taken
+/// after it is whole. A source that does not exist yet holds nothing to
+/// carry.
+pub fn copy_while_still(from: &Path, to: &Path, guid: &str) -> MailResult<Copied> {
+    if let Some(parent) = to.parent() {
+        crate::store::private::create_dir_all(parent).map_err(|e| MailError::Task(e.to_string()))?;
+    }
+    let mut target = MailDb::open(to)?;
+    if !from.exists() {
+        return Ok(Copied::default());
+    }
+    let source = MailDb::open(from)?;
+    for _ in 0..ATTEMPTS {
+        let before = source.mailbox_stamp(guid)?;
+        let copied = target.copy_mailbox_from(from, guid)?;
+        if source.mailbox_stamp(guid)? == before {
+            return Ok(copied);
+        }
+        std::thread::sleep(CHANGED_WAIT);
+    }
+    Err(MailError::Task("the mailbox kept changing while it was copied.".into()))
+}
+
+/// `copy_while_still` into a new file at `into` that holds that mailbox
+/// alone, whole in its one file (no write-ahead log beside it): what a
+/// Mailbox Replication service sends to another server.
+pub fn export_mailbox(from: &Path, guid: &str, into: &Path) -> MailResult<Copied> {
+    let _ = std::fs::remove_file(into);
+    let copied = copy_while_still(from, into, guid)?;
+    let db = MailDb::open(into)?;
+    // Checkpoints the log into the file and removes it.
+    db.conn.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(copied)
 }
 
 /// The columns copied as they are, per table keyed by folder.
