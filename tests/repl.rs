@@ -82,6 +82,13 @@ fn a_transcript_recorded_in_the_repl_replays() {
     s.run("Set-CASMailbox -Identity \"John Smith\" -IMAPEnabled $false");
     s.run("Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled");
     s.run("Get-Nothing");
+    // A session with a server (here, its own) shows the computer before the
+    // prompt until Exit-PSSession; the transcript keeps those prompts.
+    s.run("Enter-PSSession cas01");
+    s.expect("[CAS01]: PS>");
+    s.run("(Get-ExchangeServer).Name");
+    s.run("Exit-PSSession");
+    s.expect("[PS] CAS01>");
     s.send_line("Stop-Transcript");
     s.expect("Transcript stopped");
     s.send_line("exit");
@@ -91,6 +98,7 @@ fn a_transcript_recorded_in_the_repl_replays() {
     assert!(text.starts_with("**********************\nWindows PowerShell transcript start\nStart time: "), "{text}");
     assert!(text.contains("\nMachine: CAS01 ("), "{text}");
     assert!(text.contains("\n[PS] CAS01>Get-CASMailbox \"John Smith\" | Format-List Name,ImapEnabled\n\nName        : John Smith\nImapEnabled : False\n"), "{text}");
+    assert!(text.contains("\n[CAS01]: PS>(Get-ExchangeServer).Name\nCAS01\n[CAS01]: PS>Exit-PSSession\n"), "{text}");
     assert!(text.ends_with("**********************\n"), "{text}");
 
     let out = std::process::Command::new(crate::support::exe())
@@ -100,5 +108,5 @@ fn a_transcript_recorded_in_the_repl_replays() {
         .expect("replay runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
-    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+    assert!(stdout.ends_with("1 passed, 0 skipped, 0 failed\n"), "{stdout}");
 }

@@ -27,6 +27,12 @@ pub fn prompt_text(server: &str) -> String {
     format!("[PS] {server}>")
 }
 
+/// `[MBX01]: PS>` in a session Enter-PSSession opened, as PowerShell puts
+/// the computer before a remote session's prompt.
+pub fn session_prompt(computer: &str) -> String {
+    format!("[{computer}]: PS>")
+}
+
 struct ShellPrompt {
     text: String,
 }
@@ -122,10 +128,15 @@ pub fn run(cx: &mut Session) -> i32 {
             return 1;
         }
     };
-    let prompt = ShellPrompt { text: prompt_text(&server) };
     let variables = Variables::default();
     let mut line_editor = editor(cx, variables.clone());
     loop {
+        let prompt = ShellPrompt {
+            text: match &cx.entered {
+                Some(e) => session_prompt(&e.computer),
+                None => prompt_text(&server),
+            },
+        };
         if let Ok(mut v) = variables.lock() {
             *v = variables_of(cx);
         }

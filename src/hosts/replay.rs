@@ -67,6 +67,10 @@ pub struct Transcript {
     pub machine: Option<String>,
     /// `Console Width: N` in mailsh's header: the columns output was laid out in.
     pub width: Option<usize>,
+    /// `Directory: PostgreSQL` in mailsh's header: the transcript works on
+    /// several servers of one organization, so it replays only on a
+    /// directory on PostgreSQL.
+    pub needs_directory: bool,
     /// Lines before the first command, kept as they are by -Update.
     pub preamble: Vec<String>,
     pub entries: Vec<Entry>,
@@ -74,17 +78,28 @@ pub struct Transcript {
     pub trailer: Vec<String>,
 }
 
-/// `PS>`, `PS C:\...>`, `[PS] C:\...>`, `[PS] CAS01>`: returns (prompt, command).
+/// `PS>`, `PS C:\...>`, `[PS] C:\...>`, `[PS] CAS01>`, and any of them after
+/// a remote session's `[MBX01]: `: returns (prompt, command).
 pub fn split_prompt(line: &str) -> Option<(String, String)> {
+    let own = remote_session_prefix(line).map_or(line, |p| &line[p.len()..]);
     let starts =
-        line.starts_with("PS>") || line.starts_with("PS ") || line.starts_with("[PS] ") || line.starts_with("[PS]>");
+        own.starts_with("PS>") || own.starts_with("PS ") || own.starts_with("[PS] ") || own.starts_with("[PS]>");
     if !starts {
         return None;
     }
-    let at = line.find('>')?;
+    let at = line.len() - own.len() + own.find('>')?;
     let rest = &line[at + 1..];
     let command = rest.strip_prefix(' ').unwrap_or(rest);
     Some((line[..=at].to_string() + if rest.starts_with(' ') { " " } else { "" }, command.to_string()))
+}
+
+/// `[MBX01]: `, what PowerShell puts before a remote session's prompt.
+fn remote_session_prefix(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('[')?;
+    let end = rest.find("]: ")?;
+    let computer = &rest[..end];
+    let fits = !computer.is_empty() && computer.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    fits.then(|| &line[..end + 4])
 }
 
 pub fn parse_transcript(text: &str) -> Transcript {
@@ -105,6 +120,9 @@ pub fn parse_transcript(text: &str) -> Transcript {
             }
             if let Some(w) = l.strip_prefix("Console Width: ") {
                 t.width = w.trim().parse().ok();
+            }
+            if l.strip_prefix("Directory: ").is_some_and(|d| d.trim().eq_ignore_ascii_case("PostgreSQL")) {
+                t.needs_directory = true;
             }
             if l.trim_end() == STARS {
                 break;
@@ -347,7 +365,7 @@ pub fn replay_one(path: &Path, transcript: &Transcript, store_path: &Path, ports
             break;
         }
     }
-    stop_services(&cx);
+    stop_services(&mut cx);
     failures
 }
 
@@ -363,8 +381,22 @@ fn with_dir<T>(dir: &Path, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Stops every service a transcript started (their state is per store).
-fn stop_services(cx: &Session) {
+/// Stops every service a transcript started (their state is per store),
+/// on every server of the organization it made.
+fn stop_services(cx: &mut Session) {
+    let servers = match cx.store() {
+        Ok(store) if store.is_postgres() => {
+            store.exchange_servers().map(|all| all.into_iter().map(|s| s.name).collect()).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    for name in &servers {
+        crate::store::answer_for(name);
+        crate::hosts::services_hook::stop_all(&cx.exe, &cx.store_path);
+    }
+    if let Some(name) = &cx.create_options.server_name {
+        crate::store::answer_for(name);
+    }
     crate::hosts::services_hook::stop_all(&cx.exe, &cx.store_path);
 }
 
@@ -459,7 +491,7 @@ pub fn run(paths: &[String], update: bool, store: Option<&Path>) -> i32 {
     };
     let directory = store.and_then(|s| s.to_str()).filter(|s| crate::store::pg::is_url(s));
     let files = collect(paths);
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut skipped, mut failed) = (0, 0, 0);
     for (n, file) in files.iter().enumerate() {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
@@ -470,6 +502,14 @@ pub fn run(paths: &[String], update: bool, store: Option<&Path>) -> i32 {
             }
         };
         let transcript = parse_transcript(&text);
+        if transcript.needs_directory && directory.is_none() {
+            println!(
+                "SKIP {}: it works on several servers of one organization; replay it on a directory (-Store postgresql://...)",
+                file.display()
+            );
+            skipped += 1;
+            continue;
+        }
         let machine = transcript.machine.clone().unwrap_or_else(|| "CAS01".to_string());
         let scratch = match Scratch::make(n, directory, &machine) {
             Ok(s) => s,
@@ -501,7 +541,7 @@ pub fn run(paths: &[String], update: bool, store: Option<&Path>) -> i32 {
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    println!("{passed} passed, {skipped} skipped, {failed} failed");
     if failed > 0 { 1 } else { 0 }
 }
 
@@ -525,6 +565,15 @@ mod tests {
 
     #[test]
     fn prompts_of_every_kind_are_recognized() {
+        assert_eq!(
+            split_prompt("[MBX01]: PS>Start-Service MSExchangeIMAP4BE"),
+            Some(("[MBX01]: PS>".into(), "Start-Service MSExchangeIMAP4BE".into()))
+        );
+        assert_eq!(
+            split_prompt("[mbx01.contoso.com]: PS C:\\Users\\admin> Get-Service"),
+            Some(("[mbx01.contoso.com]: PS C:\\Users\\admin> ".into(), "Get-Service".into()))
+        );
+        assert_eq!(split_prompt("[MBX01]: hello>"), None);
         assert_eq!(
             split_prompt("[PS] C:\\Windows\\system32>Get-CASMailbox"),
             Some(("[PS] C:\\Windows\\system32>".into(), "Get-CASMailbox".into()))

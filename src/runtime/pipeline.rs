@@ -631,6 +631,13 @@ impl Session {
                 });
             }
         }
+        // A program named with its folder (`.\Setup.exe`, `D:\Setup.exe`): the
+        // command of that file's name, where mailsh has one.
+        if let Some(program) = lower.rsplit(['/', '\\']).next().filter(|p| p.ends_with(".exe") && p.len() < lower.len())
+            && let Some(def) = self.commands.find_lowercase(program)
+        {
+            return Ok(Target::Cmdlet(def));
+        }
         Err(ErrorRecord::command_not_found(name).at(span).into())
     }
 

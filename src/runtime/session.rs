@@ -147,6 +147,17 @@ pub struct Session {
     /// The store writer a pipeline feeds, counting its records for the
     /// progress a long bulk change shows.
     pub(crate) bulk: Option<super::bulk_progress::BulkProgress>,
+    /// Enter-PSSession: the computer this shell works on now, and the
+    /// server it answered for before.
+    pub entered: Option<Entered>,
+}
+
+/// An interactive session with another server of the organization
+/// (Enter-PSSession), until Exit-PSSession.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entered {
+    pub computer: String,
+    pub back_to: String,
 }
 
 impl Session {
@@ -165,6 +176,7 @@ impl Session {
             store_path,
             create_options,
             store: None,
+            entered: None,
             host,
             source: Rc::new(Source::default()),
             commands,
@@ -239,6 +251,13 @@ impl Session {
             self.store = Some(store);
         }
         self.store.as_mut().ok_or_else(|| ErrorRecord::task("The configuration store is not open.", "StoreUnavailable"))
+    }
+
+    /// Closes the store; the next `store()` opens it again, with the
+    /// create options as they are then (another server answered for,
+    /// a server Setup just added).
+    pub fn close_store(&mut self) {
+        self.store = None;
     }
 
     /// Whether Ctrl-C asked what runs to stop (the flag is cleared once seen).

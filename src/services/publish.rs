@@ -29,7 +29,8 @@ pub const STALE_AFTER: i64 = crate::store::services::PUBLISHED_STALE_AFTER;
 const LAST_WORD: Duration = Duration::from_secs(3);
 
 enum Message {
-    Phase(Phase),
+    /// A change, and who waits until it is written (or could not be).
+    Phase(Phase, Option<Sender<()>>),
     Done,
 }
 
@@ -52,7 +53,18 @@ pub fn start(service: Service, store: &Path) {
 /// Publishes a change of status (nothing without `start`).
 pub fn phase(phase: Phase) {
     if let Some(p) = PUBLISHER.get() {
-        let _ = p.tx.send(Message::Phase(phase));
+        let _ = p.tx.send(Message::Phase(phase, None));
+    }
+}
+
+/// Publishes a change of status and waits, at most `within`, until it is
+/// written: a Start-Service that returns has its server's Running in the
+/// directory, so another server's shell sees it at once.
+pub fn phase_written(phase: Phase, within: Duration) {
+    let Some(p) = PUBLISHER.get() else { return };
+    let (done, written) = channel();
+    if p.tx.send(Message::Phase(phase, Some(done))).is_ok() {
+        let _ = written.recv_timeout(within);
     }
 }
 
@@ -87,8 +99,10 @@ fn run(service: Service, url: &str, rx: &Receiver<Message>) {
             Err(RecvTimeoutError::Disconnected) => return,
         };
         let done = matches!(message, Some(Message::Done));
-        if let Some(Message::Phase(p)) = message {
+        let mut waiting = None;
+        if let Some(Message::Phase(p, ack)) = message {
             last = Some(p);
+            waiting = ack;
         }
         if let Some(p) = last {
             if store.is_none() {
@@ -99,6 +113,9 @@ fn run(service: Service, url: &str, rx: &Receiver<Message>) {
                 // Reopened at the next change or heartbeat.
                 store = None;
             }
+        }
+        if let Some(ack) = waiting {
+            let _ = ack.send(());
         }
         if done {
             return;

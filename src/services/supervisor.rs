@@ -30,6 +30,9 @@ const RESTART_PAUSE: Duration = Duration::from_millis(500);
 /// The longest pause between restarts once they are no longer quick.
 const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 const GRACEFUL_STOP: Duration = Duration::from_secs(10);
+/// How long a supervisor waits for the directory to take its Running (or
+/// its Stopped).
+const PUBLISH_WAIT: Duration = Duration::from_secs(2);
 
 /// Tells the engine its supervisor's pid, to notice it died before the
 /// engine could ask for PR_SET_PDEATHSIG.
@@ -67,6 +70,14 @@ pub fn run(service: Service, store: &Path, store_id: &str) -> i32 {
 fn save(service: Service, store: &Path, st: &ServiceState) {
     let _ = state::write(store, service, st);
     super::publish::phase(st.phase);
+}
+
+/// `save` for Running and Stopped: the directory first (waiting a moment
+/// for it), so that when Start-Service or Stop-Service sees the state file
+/// say so, a shell of another server sees it too.
+fn save_settled(service: Service, store: &Path, st: &ServiceState) {
+    super::publish::phase_written(st.phase, PUBLISH_WAIT);
+    let _ = state::write(store, service, st);
 }
 
 fn log(service: Service, text: &str) {
@@ -153,7 +164,7 @@ async fn supervise(service: Service, store: &Path, store_id: &str) -> i32 {
             st.phase = Phase::Running;
             st.error.clear();
             st.retry_at = 0;
-            save(service, store, &st);
+            save_settled(service, store, &st);
             // Nothing more is expected on stdout; drain it so the engine
             // never blocks writing.
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
@@ -239,7 +250,7 @@ async fn stop(service: Service, store: &Path, st: &mut ServiceState, child: &mut
     }
     st.phase = Phase::Stopped;
     st.engine = 0;
-    save(service, store, st);
+    save_settled(service, store, st);
     0
 }
 

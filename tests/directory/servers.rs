@@ -195,3 +195,67 @@ fn each_server_has_its_own_imap4_and_pop3_settings_changed_from_any_server() {
     assert_eq!(d.setup(&["-Roles", "Mailbox", "-ServerName", "MBX01"]).code, 0);
     assert_eq!(d.ok("(Get-ImapSettings -Server MBX01).LoginType"), "SecureLogin\n");
 }
+
+/// Setup.exe typed in the shell, as on the computer being set up: the first
+/// creates the organization, a computer entered with Enter-PSSession joins
+/// it; Setup's switches are refused by name where mailsh does not take them.
+#[test]
+fn setup_exe_in_a_shell_adds_the_computer_it_answers_for() {
+    let d = Dir::postgres();
+    let r = d.run(
+        "Setup.exe /m:install /r:MB,CA /Address:127.0.0.2
+         \"exit $LASTEXITCODE\"
+         .\\Setup.exe /Mode:Install /Roles:ClientAccess,Mailbox /IAcceptExchangeServerLicenseTerms /OrganizationName:Contoso
+         D:\\Setup.exe /m:install /r:MB,CA /IAcceptExchangeServerLicenseTerms
+         \"exit $LASTEXITCODE\"",
+    );
+    assert_eq!(
+        r.stderr,
+        "Setup: To run Setup unattended, accept the Exchange Server license terms with the /IAcceptExchangeServerLicenseTerms switch.\n\
+         Setup: The switch /OrganizationName is not implemented by mailsh's Setup.\n"
+    );
+    assert!(r.stdout.starts_with("exit 1\nCreating the organization contoso.com in postgresql://"), "{}", r.stdout);
+    assert!(r.stdout.ends_with(" with its first server, CAS01 (cas01.contoso.com).\n    Roles: Mailbox, ClientAccess\n\nThe Exchange Server setup operation completed successfully.\nexit 0\n"), "{}", r.stdout);
+    // A computer that is not a server yet is entered to run its Setup; the
+    // shell then answers for it, until Exit-PSSession.
+    let r = d.run(
+        "Enter-PSSession mbx05
+         Get-ExchangeServer
+         Setup /Mode:Install /Roles:mb /IAcceptExchangeServerLicenseTerms | Select-Object -First 1
+         @(Get-Mailbox -Server MBX05).Count
+         Exit-PSSession
+         Get-ExchangeServer | ForEach-Object { \"$($_.Name): $($_.ServerRole)\" }",
+    );
+    // Before its Setup, the computer is no server of the organization.
+    assert!(r.stderr.starts_with("Get-ExchangeServer : "), "{}", r.stderr);
+    assert!(r.stderr.contains("MBX05 is not a server of this organization; add it with"), "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("Adding MBX05 (mbx05.contoso.com) to the organization contoso.com in postgresql://"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.ends_with(".\n0\nCAS01: Mailbox, ClientAccess\nMBX05: Mailbox\n"), "{}", r.stdout);
+}
+
+/// A SQLite store is one server: no session with another, no Setup.
+#[test]
+fn a_sqlite_store_takes_no_session_with_another_server_and_no_setup() {
+    let d = Dir::sqlite();
+    let r = d.run("Enter-PSSession MBX01");
+    assert!(
+        r.stderr.starts_with(
+            "Enter-PSSession : Connecting to remote server MBX01 failed with the following error message : this shell's store is one server, CAS01: a session with another server needs the organization's directory on PostgreSQL."
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("FullyQualifiedErrorId : CreateRemoteRunspaceFailed"), "{}", r.stderr);
+    let r = d.run("Enter-PSSession CAS01; (Get-ExchangeServer).Name; Exit-PSSession; Exit-PSSession; 'back'");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("CAS01\nback\n", ""));
+    let r = d.run("Setup.exe /Mode:Install /Roles:Mailbox /IAcceptExchangeServerLicenseTerms");
+    assert!(
+        r.stderr.starts_with("Setup: Setup adds a server to an organization whose directory is on PostgreSQL"),
+        "{}",
+        r.stderr
+    );
+}
