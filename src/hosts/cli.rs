@@ -229,12 +229,14 @@ fn run(args: &[String]) -> i32 {
     if !o.replay.is_empty() {
         return super::replay::run(&o.replay, o.update, o.store.as_deref());
     }
+    let ahead = crate::runtime::session::open_store_ahead(&store, &create_options(&o));
     let stdin_tty = std::io::stdin().is_terminal();
     let interactive_shell = o.file.is_none() && o.command.is_none() && stdin_tty;
     let prompts = stdin_tty && !o.non_interactive;
     let interrupt = catch_ctrl_c(!interactive_shell);
     let console = Console::new(prompts, interrupt.clone());
     let mut cx = super::session::new_session(store, create_options(&o), Box::new(console));
+    cx.store_ahead(ahead);
     cx.interrupt = interrupt;
     cx.non_interactive = o.non_interactive;
     if interactive_shell {

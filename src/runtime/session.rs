@@ -150,6 +150,26 @@ pub struct Session {
     /// Enter-PSSession: the computer this shell works on now, and the
     /// server it answered for before.
     pub entered: Option<Entered>,
+    /// The directory being opened on another thread since the process
+    /// began (`open_store_ahead`): taken by the first `store()`.
+    ahead: Option<std::thread::JoinHandle<Option<Store>>>,
+}
+
+/// Starts opening the directory on PostgreSQL on a thread of its own, so
+/// that the connection (a new backend on the server, its catalog read)
+/// goes on while the process starts and parses its command: a shell's
+/// life is often one cmdlet, and that wait most of it. Only reads
+/// (`Store::open_as_it_is`): a command that never needs the store changes
+/// nothing. None for a SQLite store, which opens a file at once.
+pub fn open_store_ahead(
+    path: &std::path::Path,
+    options: &CreateOptions,
+) -> Option<std::thread::JoinHandle<Option<Store>>> {
+    if !path.to_str().is_some_and(crate::store::pg::is_url) {
+        return None;
+    }
+    let (path, options) = (path.to_path_buf(), options.clone());
+    std::thread::Builder::new().name("directory".into()).spawn(move || Store::open_as_it_is(&path, &options)).ok()
 }
 
 /// An interactive session with another server of the organization
@@ -177,6 +197,7 @@ impl Session {
             create_options,
             store: None,
             entered: None,
+            ahead: None,
             host,
             source: Rc::new(Source::default()),
             commands,
@@ -245,6 +266,13 @@ impl Session {
 
     /// The configuration store, opened (and created) on first use.
     pub fn store(&mut self) -> Result<&mut Store, ErrorRecord> {
+        if self.store.is_none()
+            && let Some(ahead) = self.ahead.take()
+        {
+            // What it could not open (or a thread that panicked) is opened
+            // here, which says why where it fails.
+            self.store = ahead.join().ok().flatten();
+        }
         if self.store.is_none() {
             let store = Store::open_or_create(&self.store_path, &self.create_options)
                 .map_err(|e| ErrorRecord::task(e.to_string(), "StoreUnavailable"))?;
@@ -258,6 +286,13 @@ impl Session {
     /// a server Setup just added).
     pub fn close_store(&mut self) {
         self.store = None;
+        // Opened for the options as they were: left to finish on its own.
+        self.ahead = None;
+    }
+
+    /// The store `open_store_ahead` is opening, for the first `store()`.
+    pub fn store_ahead(&mut self, ahead: Option<std::thread::JoinHandle<Option<Store>>>) {
+        self.ahead = ahead;
     }
 
     /// Whether Ctrl-C asked what runs to stop (the flag is cleared once seen).

@@ -209,8 +209,16 @@ impl Store {
     /// says what is wrong.
     fn open_pg_as(url: &str, create: Option<&CreateOptions>, named: Option<&str>) -> StoreResult<Store> {
         let pg = pg::Pg::connect(url)?;
-        pg.migrate()?;
-        if let Some(start) = pg::start::read(&pg, named)?
+        // A current directory (every start but the first after an upgrade)
+        // is read in one statement; otherwise migrated, then read.
+        let start = match pg::start::read_current(&pg, named, pg::schema::MIGRATIONS.len() as i64) {
+            Some(start) => Some(start),
+            None => {
+                pg.migrate()?;
+                pg::start::read(&pg, named)?
+            }
+        };
+        if let Some(start) = start
             && let Some(this) = start.this
         {
             answer_for(&this.name);
@@ -225,6 +233,23 @@ impl Store {
         store.server = this_server(&store, named)?;
         store.ensure_server_defaults()?;
         Ok(store)
+    }
+
+    /// The directory at `path` as a shell opens it on its start, when that
+    /// takes no more than reading: a directory on PostgreSQL, current,
+    /// with this server in it and its defaults made. None otherwise (a
+    /// SQLite store, a directory to create, migrate or complete): the
+    /// shell's first `store()` then opens it as ever, and says why it
+    /// cannot. Nothing is written.
+    pub fn open_as_it_is(path: &Path, options: &CreateOptions) -> Option<Store> {
+        let url = path.to_str().filter(|p| pg::is_url(p))?;
+        let named = options.server_name.clone().or_else(named_server);
+        let pg = pg::Pg::connect(url).ok()?;
+        let start = pg::start::read_current(&pg, named.as_deref(), pg::schema::MIGRATIONS.len() as i64)?;
+        let this = start.this.filter(|_| start.defaults_made)?;
+        answer_for(&this.name);
+        let path = PathBuf::from(pg.shown());
+        Some(Store { db: Db::Postgres(Box::new(pg)), path, server: this, batch: None, read_only: false })
     }
 
     /// The directory on PostgreSQL as Setup opens it: migrated, and seeded

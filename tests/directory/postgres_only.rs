@@ -156,3 +156,22 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server got its virtual directories.
     assert_eq!(d.ok("(Get-OwaVirtualDirectory).InternalUrl"), "https://cas01.contoso.com/owa\n");
 }
+
+/// A shell on the directory starts opening it as the process starts, but
+/// only reads: a command that never needs the store leaves an empty
+/// directory empty, and the first that does creates the organization as
+/// before; a shell of a server that is not in the organization still
+/// hears why.
+#[test]
+fn a_shell_opens_the_directory_ahead_but_writes_nothing_until_a_command_needs_it() {
+    let d = Dir::postgres();
+    assert_eq!(d.ok("1 + 1"), "2\n");
+    let mut directory = ::postgres::Client::connect(&d.store, ::postgres::NoTls).unwrap();
+    let tables: i64 =
+        directory.query_one("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()", &[]).unwrap().get(0);
+    assert_eq!(tables, 0, "nothing was made by a command that read nothing");
+    assert_eq!(d.ok("(Get-ExchangeServer).Name"), "CAS01\n");
+    assert_eq!(d.ok("(Get-ExchangeServer).Name"), "CAS01\n");
+    let r = d.on("MBX07", "Get-Mailbox");
+    assert!(r.stderr.contains("MBX07 is not a server of this organization"), "{}", r.stderr);
+}

@@ -47,30 +47,37 @@ pub(in crate::store) fn query(pg: &Pg, sql_where: &str, params: &[SqlValue]) -> 
 }
 
 /// `resolve_mailboxes`' three lookups: a wildcard pattern (already a LIKE
-/// pattern), an exact key (lower-case), a secondary address.
+/// pattern), an exact key (lower-case), a secondary address. The limit
+/// (a number of the code's, never the user's) is in the text: with text
+/// parameters only, a statement's first run is one round trip
+/// (`Pg::query`), and a shell often runs it once.
 pub(in crate::store) fn by_pattern(pg: &Pg, pattern: &str, limit: usize) -> StoreResult<Vec<Mailbox>> {
     query(
         pg,
-        "WHERE name ILIKE $1 ESCAPE '\\' OR alias ILIKE $1 ESCAPE '\\' OR display_name ILIKE $1 ESCAPE '\\' \
-         OR primary_smtp ILIKE $1 ESCAPE '\\' ORDER BY lower(name) LIMIT $2",
-        &[pattern.to_string().into(), (limit as i64).into()],
+        &format!(
+            "WHERE name ILIKE $1 ESCAPE '\\' OR alias ILIKE $1 ESCAPE '\\' OR display_name ILIKE $1 ESCAPE '\\' \
+             OR primary_smtp ILIKE $1 ESCAPE '\\' ORDER BY lower(name) LIMIT {limit}"
+        ),
+        &[pattern.to_string().into()],
     )
 }
 
 pub(in crate::store) fn by_key(pg: &Pg, key: &str, limit: usize) -> StoreResult<Vec<Mailbox>> {
     query(
         pg,
-        "WHERE guid = $1 OR lower(name) = $1 OR lower(alias) = $1 OR lower(upn) = $1 OR lower(primary_smtp) = $1 \
-         OR lower(display_name) = $1 ORDER BY lower(name) LIMIT $2",
-        &[key.to_string().into(), (limit as i64).into()],
+        &format!(
+            "WHERE guid = $1 OR lower(name) = $1 OR lower(alias) = $1 OR lower(upn) = $1 OR lower(primary_smtp) = $1 \
+             OR lower(display_name) = $1 ORDER BY lower(name) LIMIT {limit}"
+        ),
+        &[key.to_string().into()],
     )
 }
 
 pub(in crate::store) fn by_secondary(pg: &Pg, needle: &str, limit: usize) -> StoreResult<Vec<Mailbox>> {
     query(
         pg,
-        "WHERE lower(email_addresses) LIKE $1 ORDER BY lower(name) LIMIT $2",
-        &[needle.to_string().into(), (limit as i64).into()],
+        &format!("WHERE lower(email_addresses) LIKE $1 ORDER BY lower(name) LIMIT {limit}"),
+        &[needle.to_string().into()],
     )
 }
 
