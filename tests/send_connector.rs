@@ -145,7 +145,7 @@ s.quit()
 }
 
 #[test]
-fn send_connectors_are_made_shown_changed_and_removed_as_exchange_does_and_dns_routing_is_refused() {
+fn send_connectors_are_made_shown_changed_and_removed_as_exchange_does() {
     let t = Smtp::new();
     assert_text(
         &ok(
@@ -189,22 +189,22 @@ SourceTransportServers : {CAS01}
     assert_text(
         &errors(
             &t,
-            "New-SendConnector -Name Internet -AddressSpaces * ; \
+            "New-SendConnector -Name Internet -AddressSpaces * -DNSRoutingEnabled $false; \
              New-SendConnector -Name Internet -AddressSpaces * -SmartHosts a.example -DNSRoutingEnabled $true; \
              New-SendConnector -Name 'To Fabrikam' -AddressSpaces x.example -SmartHosts 192.0.2.1; \
              New-SendConnector -Name X -AddressSpaces 'X400:c=US' -SmartHosts h.example; \
              Set-SendConnector 'To Fabrikam' -SmartHostAuthMechanism ExchangeServer; \
              Set-SendConnector 'To Fabrikam' -SmartHostAuthMechanism BasicAuth; \
-             Set-SendConnector 'To Fabrikam' -DNSRoutingEnabled $true; \
+             Set-SendConnector 'To Fabrikam' -SmartHosts $null; \
              Remove-SendConnector nothing",
         ),
-        "New-SendConnector : mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail.
+        "New-SendConnector : You must specify at least one smart host in the SmartHosts parameter when DNSRoutingEnabled is $false.
 New-SendConnector : You must not set the DNSRoutingEnabled parameter to $true if smart hosts are used.
 New-SendConnector : A Send connector named \"To Fabrikam\" already exists.
 New-SendConnector : Cannot process argument transformation on parameter 'AddressSpaces'. The address space 'X400:c=US' isn't an SMTP address space. Non-SMTP address spaces aren't allowed on Send connectors.
 Set-SendConnector : mailsh doesn't log on to smart hosts as ExchangeServer: SmartHostAuthMechanism None, BasicAuth and BasicAuthRequireTLS are implemented.
 Set-SendConnector : The AuthenticationCredential parameter must be set when SmartHostAuthMechanism is BasicAuth or BasicAuthRequireTLS.
-Set-SendConnector : mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail.
+Set-SendConnector : You must specify at least one smart host in the SmartHosts parameter when DNSRoutingEnabled is $false.
 Remove-SendConnector : The operation couldn't be performed because object 'nothing' couldn't be found on 'cas01.contoso.com'.",
     );
     assert_text(
@@ -659,4 +659,144 @@ fn opportunistic_tls_that_fails_falls_back_to_plain_text_with_the_same_smart_hos
     assert_eq!(m["rcpt_tos"], serde_json::json!(["carol@fabrikam.com"]));
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// The DNS server of `tests/support/dns_server.py` on a free port, with
+/// `zone` (JSON); killed when dropped.
+struct DnsServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl DnsServer {
+    fn start(t: &Smtp, zone: serde_json::Value) -> DnsServer {
+        let port = free_port();
+        let file = t.env.dir.path().join("zone.json");
+        std::fs::write(&file, zone.to_string()).expect("the zone");
+        let path = format!("{}/tests/support/dns_server.py", env!("CARGO_MANIFEST_DIR"));
+        let mut child = Command::new("python3")
+            .arg(path)
+            .arg(port.to_string())
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs the DNS server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the DNS server starts");
+        assert_eq!(line.trim(), "ready");
+        let mut log = file.into_os_string();
+        log.push(".log");
+        DnsServer { child, port, log: PathBuf::from(log) }
+    }
+
+    /// The questions asked, in order.
+    fn questions(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log).unwrap_or_default().lines().map(str::to_string).collect()
+    }
+}
+
+impl Drop for DnsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A connector without smart hosts routes by DNS, as Exchange's does: each
+/// recipient domain's mail exchangers (by preference), a domain without MX
+/// records to its own address, a domain that does not exist or takes no
+/// mail (null MX) failed with a report to the sender; the DNS servers are
+/// Set-TransportService's.
+#[test]
+fn a_connector_without_smart_hosts_routes_by_dns_to_each_domains_mail_exchangers() {
+    let mut t = Smtp::new();
+    let port = free_port();
+    let dns = DnsServer::start(
+        &t,
+        serde_json::json!({
+            "fabrikam.test": {"MX": [[20, "backup.fabrikam.test"], [10, "mx1.fabrikam.test"]]},
+            "mx1.fabrikam.test": {"A": ["127.0.0.1"]},
+            "backup.fabrikam.test": {"A": ["127.0.0.9"]},
+            "implicit.test": {"A": ["127.0.0.1"]},
+            "nullmx.test": {"MX": [[0, ""]]},
+        }),
+    );
+    ok(
+        &t,
+        &format!(
+            "New-SendConnector -Name Internet -Usage Internet -AddressSpaces * -Port {port} | Out-Null
+             Set-TransportService -ExternalDNSAdapterEnabled $false -ExternalDNSServers 127.0.0.1:{}",
+            dns.port
+        ),
+    );
+    assert_text(
+        &ok(
+            &t,
+            "Get-SendConnector Internet | Format-List DNSRoutingEnabled,SmartHosts
+             Get-TransportService | Format-List ExternalDNSAdapterEnabled,ExternalDNSServers",
+        ),
+        &format!(
+            "
+DNSRoutingEnabled : True
+SmartHosts        : {{}}
+
+
+
+ExternalDNSAdapterEnabled : False
+ExternalDNSServers        : {{127.0.0.1:{}}}
+
+
+",
+            dns.port
+        ),
+    );
+    let sink = Sink::start(&t, port);
+    t.start_transport();
+    assert_text(
+        &submit(&t, &["carol@fabrikam.test", "dan@implicit.test", "erin@nowhere.test", "fay@nullmx.test"], "by-dns"),
+        "(250, b'2.1.5 Recipient OK')
+(250, b'2.1.5 Recipient OK')
+(250, b'2.1.5 Recipient OK')
+(250, b'2.1.5 Recipient OK')
+250
+",
+    );
+    // One transaction a domain, each with its mail exchanger.
+    wait_until("both domains' mail at the sink", || sink.messages().len() == 2);
+    let mut taken: Vec<String> = sink.messages().iter().map(|m| m["rcpt_tos"].to_string()).collect();
+    taken.sort();
+    assert_eq!(taken, ["[\"carol@fabrikam.test\"]", "[\"dan@implicit.test\"]"]);
+    let questions = dns.questions();
+    for q in [
+        "MX fabrikam.test",
+        "A mx1.fabrikam.test",
+        "MX implicit.test",
+        "A implicit.test",
+        "MX nowhere.test",
+        "MX nullmx.test",
+    ] {
+        assert!(questions.iter().any(|a| a == q), "{q} in {questions:?}");
+    }
+    // The other two fail for good, reported to the sender.
+    wait_until("the queue to empty", || ok(&t, "(Get-Message | Measure-Object).Count") == "0\n");
+    assert_text(
+        &ok(
+            &t,
+            "Get-MessageTrackingLog -EventId FAIL | Sort-Object { $_.Recipients[0] } | ForEach-Object { ($_.Recipients -join ',') + ' | ' + ($_.RecipientStatus -join ',') }",
+        ),
+        // (The tracking log keeps `;` for its lists: a reply's is written `,`.)
+        "erin@nowhere.test | 554 5.4.4 SMTPSEND.DNS.NonExistentDomain, nonexistent domain
+fay@nullmx.test | 556 5.1.10 SMTPSEND.DNS.NullMx, the recipient's domain accepts no mail (null MX)
+",
+    );
+    // A report each (each domain failed on its own), both in the Inbox.
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+    let report: String = crate::mail_queue::inbox_messages(&t, &t.env.guid)
+        .iter()
+        .map(|m| String::from_utf8_lossy(m).into_owned())
+        .collect();
+    assert!(report.contains("erin@nowhere.test") && report.contains("fay@nullmx.test"), "{report}");
+    assert!(report.contains("554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain"), "{report}");
+    assert!(!report.contains("carol@fabrikam.test\r\nRemote-MTA"), "{report}");
 }

@@ -336,13 +336,9 @@ fn apply(args: &Args, c: &mut SendConnector) -> Result<Vec<(String, String, Stri
     if before.dns_routing_enabled != c.dns_routing_enabled {
         note("DNSRoutingEnabled", before.dns_routing_enabled.to_string(), c.dns_routing_enabled.to_string());
     }
-    if c.dns_routing_enabled || c.smart_hosts.is_empty() {
-        return Err(ErrorRecord::new(
-            "mailsh doesn't route mail by DNS (MX records): give the connector -SmartHosts, which carry its mail."
-                .to_string(),
-            Category::NotImplemented,
-            "NotImplemented",
-            "NotImplemented",
+    if !c.dns_routing_enabled && c.smart_hosts.is_empty() {
+        return Err(invalid_operation(
+            "You must specify at least one smart host in the SmartHosts parameter when DNSRoutingEnabled is $false.",
         )
         .into());
     }

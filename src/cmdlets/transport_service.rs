@@ -67,6 +67,12 @@ pub fn definitions() -> Vec<CmdletDef> {
             Param::new("SendProtocolLogMaxAge", T::TimeSpan { min: 0, max: LOG_AGE_MAX })
                 .help("SMTP send logs older than this are deleted; 00:00:00 keeps them."),
         )
+        .param(Param::new("ExternalDNSAdapterEnabled", T::Bool).help(
+            "$true (the default): the system's resolvers answer the DNS queries of send connectors that route by DNS; $false: ExternalDNSServers do.",
+        ))
+        .param(Param::new("ExternalDNSServers", T::Strings).help(
+            "The DNS servers asked when ExternalDNSAdapterEnabled is $false: IP addresses (mailsh also takes address:port).",
+        ))
         .example("Expire messages after a day", "Set-TransportService CAS01 -MessageExpirationTimeout 1.00:00:00", "")
         .example(
             "Keep at most 2 GB of message tracking logs",
@@ -103,6 +109,11 @@ fn service_object(name: &str, s: &TransportService) -> Value {
             ("ReceiveProtocolLogMaxFileSize", Value::Bytes(s.logs.receive.file)),
             ("SendProtocolLogMaxDirectorySize", size_value(s.logs.send.directory)),
             ("SendProtocolLogMaxFileSize", Value::Bytes(s.logs.send.file)),
+            ("ExternalDNSAdapterEnabled", Value::Bool(s.external_dns_adapter_enabled)),
+            (
+                "ExternalDNSServers",
+                Value::array(s.external_dns_servers.iter().map(|a| Value::str(a.clone())).collect()),
+            ),
             ("Identity", Value::str(name)),
             ("WhenChanged", Value::date_unix(s.changed)),
         ],
@@ -224,9 +235,30 @@ fn secs(v: &Value) -> i64 {
     }
 }
 
+/// ExternalDNSServers as given: IP addresses, or `address:port`; anything
+/// else refused as Exchange refuses a value that is no IPAddress.
+fn dns_servers_given(args: &Args) -> Result<Option<Vec<String>>> {
+    let Some(v) = args.get("ExternalDNSServers") else { return Ok(None) };
+    let mut out = Vec::new();
+    for item in v.clone().into_items().iter().filter(|i| !matches!(i, Value::Null)) {
+        let text = item.to_text().trim().to_string();
+        let ok = text.parse::<std::net::IpAddr>().is_ok() || text.parse::<std::net::SocketAddr>().is_ok();
+        if !ok {
+            return Err(ErrorRecord::argument_transformation(
+                "ExternalDNSServers",
+                &format!("Cannot convert value \"{text}\" to type \"System.Net.IPAddress\". Error: \"An invalid IP address was specified.\""),
+            )
+            .into());
+        }
+        out.push(text);
+    }
+    Ok(Some(out))
+}
+
 fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let name = server(args, cx)?;
     let sizes = sizes_given(args)?;
+    let dns_servers = dns_servers_given(args)?;
     // The sizes as they will be, checked against each other before any write.
     let mut after = cx.store()?.transport_service().map_err(store_err)?;
     for (_, log, directory, size) in &sizes {
@@ -293,6 +325,22 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
                 bool_text(on),
             ));
             s.message_tracking_log_enabled = on;
+        }
+        if let Some(on) = args.bool("ExternalDNSAdapterEnabled")
+            && on != s.external_dns_adapter_enabled
+        {
+            changed.push((
+                "ExternalDNSAdapterEnabled".into(),
+                bool_text(s.external_dns_adapter_enabled),
+                bool_text(on),
+            ));
+            s.external_dns_adapter_enabled = on;
+        }
+        if let Some(servers) = &dns_servers
+            && *servers != s.external_dns_servers
+        {
+            changed.push(("ExternalDNSServers".into(), s.external_dns_servers.join(","), servers.join(",")));
+            s.external_dns_servers = servers.clone();
         }
         s.changed = now_unix();
         changed

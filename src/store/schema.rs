@@ -316,4 +316,12 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_directory_size INTEGER NOT NULL DEFAULT 262144000;
     ALTER TABLE transport_service ADD COLUMN send_protocol_log_max_file_size INTEGER NOT NULL DEFAULT 10485760;
     "#,
+    // 19: where the Transport asks DNS for the mail exchangers of a send
+    // connector that routes by DNS (Set-TransportService): the system's
+    // resolvers (ExternalDNSAdapterEnabled, the default) or the servers
+    // listed (ExternalDNSServers, a JSON list).
+    r#"
+    ALTER TABLE transport_service ADD COLUMN external_dns_adapter_enabled INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE transport_service ADD COLUMN external_dns_servers TEXT NOT NULL DEFAULT '[]';
+    "#,
 ];

@@ -84,7 +84,7 @@ pub struct TransportConfig {
 
 /// The Transport service's settings (Get-TransportService). Times in
 /// seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportService {
     /// How long a message may wait in a queue before it expires and its
     /// sender is told (550 4.4.7).
@@ -108,6 +108,12 @@ pub struct TransportService {
     /// Unlimited; the oldest files go first) and each file's (the next
     /// part, `-2.LOG`, starts past it).
     pub logs: LogSizes,
+    /// ExternalDNSAdapterEnabled: the system's resolvers answer the
+    /// Transport's DNS queries; else ExternalDNSServers do.
+    pub external_dns_adapter_enabled: bool,
+    /// ExternalDNSServers: IP addresses (`address:port` for a resolver on
+    /// another port than 53).
+    pub external_dns_servers: Vec<String>,
     pub changed: i64,
 }
 
@@ -483,7 +489,8 @@ impl Store {
              delay_notification_timeout = $9, message_tracking_log_max_directory_size = $10, \
              message_tracking_log_max_file_size = $11, receive_protocol_log_max_directory_size = $12, \
              receive_protocol_log_max_file_size = $13, send_protocol_log_max_directory_size = $14, \
-             send_protocol_log_max_file_size = $15 WHERE id = 1",
+             send_protocol_log_max_file_size = $15, external_dns_adapter_enabled = $16, external_dns_servers = $17 \
+             WHERE id = 1",
             vec![
                 s.message_expiration_timeout.into(),
                 s.message_retry_interval.into(),
@@ -500,6 +507,8 @@ impl Store {
                 size(l.receive.file),
                 size_to_column(l.send.directory).into(),
                 size(l.send.file),
+                i64::from(s.external_dns_adapter_enabled).into(),
+                serde_json::to_string(&s.external_dns_servers).unwrap_or_else(|_| "[]".into()).into(),
             ],
         )?;
         Ok(())
@@ -769,7 +778,8 @@ fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
              send_protocol_log_max_age, delay_notification_timeout, message_tracking_log_max_directory_size, \
              message_tracking_log_max_file_size, receive_protocol_log_max_directory_size, \
              receive_protocol_log_max_file_size, send_protocol_log_max_directory_size, \
-             send_protocol_log_max_file_size FROM transport_service WHERE id = 1",
+             send_protocol_log_max_file_size, external_dns_adapter_enabled, external_dns_servers \
+             FROM transport_service WHERE id = 1",
             Vec::new(),
         )?
         .into_iter()
@@ -786,7 +796,10 @@ fn read_transport_service(db: Sql<'_>) -> StoreResult<TransportService> {
         Ok(LogSize { directory: size_from_column(c.int()?), file: c.int()?.max(0) as u64 })
     };
     let logs = LogSizes { tracking: size()?, receive: size()?, send: size()? };
+    let (external_dns_adapter_enabled, external_dns_servers) = (c.flag()?, c.list()?);
     Ok(TransportService {
+        external_dns_adapter_enabled,
+        external_dns_servers,
         message_expiration_timeout,
         message_retry_interval,
         max_concurrent_mailbox_deliveries,

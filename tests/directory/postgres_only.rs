@@ -148,7 +148,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 15, "every migration since schema 1 ran (15: the Transport's endpoint)");
+    assert_eq!(version, 16, "every migration since schema 1 ran (16: the Transport's DNS servers)");
     // The organization's server got its receive connectors.
     assert_eq!(d.ok("(Get-ReceiveConnector).Count"), "5\n");
     // The organization's server got its first database, and John is in it.

@@ -29,6 +29,7 @@ pub mod dsn;
 mod handoff;
 mod intra_org;
 mod log_age;
+mod mx;
 mod outbound;
 mod peer;
 mod quota_notice;

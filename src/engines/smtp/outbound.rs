@@ -18,6 +18,10 @@
 //! none, and a recipient that asked NOTIFY=SUCCESS is told from here that
 //! its message was relayed (`dsn.rs`).
 //!
+//! A connector that routes by DNS (DNSRoutingEnabled) sends to the
+//! recipient domain's mail exchangers instead (`mx`), each domain in a
+//! transaction of its own.
+//!
 //! The connector is chosen again at each attempt by the recipient's domain
 //! (a connector changed or removed meanwhile is followed); with none left,
 //! the recipient waits as after a temporary failure.
@@ -34,6 +38,7 @@ use super::context::Queue;
 use super::delivery::{blocking, fail_and_report, notices, read_settings, with_raw};
 use super::dsn::Action;
 use super::handoff::{mail_dsn_parameters, rcpt_dsn_parameters};
+use super::mx::{Dns, Route};
 use super::peer::{HostTrouble, Peer, TlsPolicy};
 use super::{texts, track};
 use crate::engines::net::auth::StoreHandle;
@@ -82,8 +87,14 @@ pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
     let mut stop = shutdown.clone();
     let Some(settings) = read_settings(&p.directory, &mut stop).await else { return };
     let retry = settings.message_retry_interval.max(1);
+    // Asked for the connectors that route by DNS; one that cannot be made
+    // defers their mail with why.
+    let dns = Dns::new(&settings).map_err(|e| {
+        eprintln!("mailsh: sending: {e}");
+        e
+    });
     loop {
-        let worked = match send_batch(&p, retry).await {
+        let worked = match send_batch(&p, &dns, retry).await {
             Ok(n) => n > 0,
             Err(e) => {
                 eprintln!("mailsh: sending: {e}");
@@ -104,9 +115,11 @@ pub async fn start(p: Parts, shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// One batch: the due recipients, grouped by message and connector, each
-/// group sent in one SMTP transaction; the outcomes recorded.
-async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
+/// One batch: the due recipients, grouped by message and connector (and,
+/// for a connector that routes by DNS, by domain: each has its own mail
+/// exchangers), each group sent in one SMTP transaction; the outcomes
+/// recorded.
+async fn send_batch(p: &Parts, dns: &Result<Dns, String>, retry: i64) -> Result<usize, MailError> {
     let now = crate::store::clock::now_unix();
     let batch = with_raw(&p.queue, move |db| db.pending_remote(now, BATCH)).await?;
     if batch.is_empty() {
@@ -118,17 +131,25 @@ async fn send_batch(p: &Parts, retry: i64) -> Result<usize, MailError> {
         .await
         .map_err(|e| MailError::Task(e.to_string()))?
         .map_err(|e| MailError::Task(format!("the send connectors could not be read: {e}")))?;
-    // Message and connector: one SMTP transaction each.
-    let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    // Message and connector (and domain, by DNS): one SMTP transaction each.
+    let mut groups: BTreeMap<(i64, i64, String), Group> = BTreeMap::new();
     for (pending, raw) in batch {
         let domain = pending.recipient.address.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
         let connector = route(&connectors, domain).cloned();
-        let key = (pending.message_id, connector.as_ref().map_or(0, |c| c.id));
+        let by_dns = connector.as_ref().is_some_and(|c| c.dns_routing_enabled);
+        let key = (
+            pending.message_id,
+            connector.as_ref().map_or(0, |c| c.id),
+            if by_dns { domain.to_ascii_lowercase() } else { String::new() },
+        );
         groups.entry(key).or_insert_with(|| (raw, connector, Vec::new())).2.push(pending);
     }
-    for (_, (raw, connector, recipients)) in groups {
+    for ((_, _, domain), (raw, connector, recipients)) in groups {
         let sent = match &connector {
-            Some(c) => send_message(c, &p.server.fqdn, &recipients, &raw, &p.log).await,
+            Some(c) => match next_hops(c, dns, &domain).await {
+                Ok(hops) => send_message(c, &hops, &p.server.fqdn, &recipients, &raw, &p.log).await,
+                Err(outcome) => Sent { outcomes: vec![outcome; recipients.len()], dsn: false },
+            },
             None => Sent { outcomes: vec![Outcome::Deferred(NO_CONNECTOR.to_string()); recipients.len()], dsn: false },
         };
         let name = connector.as_ref().map(|c| c.name.as_str()).unwrap_or_default();
@@ -203,10 +224,41 @@ async fn record(
     fail_and_report(&p.queue, &p.directory, &p.server, "SMTP", failed).await
 }
 
-/// Sends one message to `recipients` through the connector's smart hosts:
-/// the first that accepts a connection and greets carries it.
+/// A host to try: its name (what TLS checks its certificate against) and
+/// where to connect.
+struct Hop {
+    host: String,
+    endpoint: String,
+}
+
+/// The connector's smart hosts, or (routing by DNS) `domain`'s mail
+/// exchangers; a domain DNS refuses for good, or cannot say now, is the
+/// recipients' outcome.
+async fn next_hops(c: &SendConnector, dns: &Result<Dns, String>, domain: &str) -> Result<Vec<Hop>, Outcome> {
+    let at = |address: &str| {
+        if address.contains(':') { format!("[{address}]:{}", c.port) } else { format!("{address}:{}", c.port) }
+    };
+    if !c.dns_routing_enabled {
+        return Ok(c.smart_hosts.iter().map(|h| Hop { host: h.clone(), endpoint: at(h) }).collect());
+    }
+    let dns = dns.as_ref().map_err(|e| Outcome::Deferred(format!("451 4.4.0 DNS query failed. The error was: {e}")))?;
+    match dns.route(domain).await {
+        Route::Exchangers(hosts) => Ok(hosts
+            .into_iter()
+            .flat_map(|(host, ips)| ips.into_iter().map(move |ip| (host.clone(), ip)))
+            .map(|(host, ip)| Hop { endpoint: at(&ip.to_string()), host })
+            .collect()),
+        Route::Refused(reply) => Err(Outcome::Failed(reply.to_string())),
+        Route::Unknown(why) => Err(Outcome::Deferred(format!("451 4.4.0 {why}"))),
+    }
+}
+
+/// Sends one message to `recipients` through `hops` (the connector's smart
+/// hosts, or the domain's mail exchangers): the first that accepts a
+/// connection and greets carries it.
 async fn send_message(
     c: &SendConnector,
+    hops: &[Hop],
     fqdn: &str,
     recipients: &[PendingDelivery],
     raw: &[u8],
@@ -221,11 +273,10 @@ async fn send_message(
     // Smart hosts that answered but did not offer SMTPUTF8 for a message
     // that needs it.
     let mut without_utf8 = 0;
-    for host in &c.smart_hosts {
-        let endpoint = if host.contains(':') { format!("[{host}]:{}", c.port) } else { format!("{host}:{}", c.port) };
+    for Hop { host, endpoint } in hops {
         let mut policy = TlsPolicy::of(c);
         loop {
-            let attempt = attempt_host(c, host, &endpoint, helo, &policy, &logon, recipients, raw, log).await;
+            let attempt = attempt_host(c, host, endpoint, helo, &policy, &logon, recipients, raw, log).await;
             let e = match attempt {
                 Ok(sent) => return sent,
                 Err(e) => e,
@@ -246,7 +297,7 @@ async fn send_message(
     }
     // No smart host can take it (RFC 6531): it fails, and the sender is
     // told; when some could not be reached, it waits for them.
-    if without_utf8 > 0 && without_utf8 == c.smart_hosts.len() {
+    if without_utf8 > 0 && without_utf8 == hops.len() {
         return Sent {
             outcomes: vec![Outcome::Failed(texts::NEXT_HOP_LACKS_SMTPUTF8.into()); recipients.len()],
             dsn: false,

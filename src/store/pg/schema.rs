@@ -360,4 +360,10 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE service_state ADD COLUMN endpoint text;
     "#,
+    // Where the Transport asks DNS for the mail exchangers of a send
+    // connector that routes by DNS (Set-TransportService).
+    r#"
+    ALTER TABLE transport_service ADD COLUMN external_dns_adapter_enabled boolean NOT NULL DEFAULT true;
+    ALTER TABLE transport_service ADD COLUMN external_dns_servers text NOT NULL DEFAULT '[]';
+    "#,
 ];
