@@ -147,7 +147,7 @@ John                     Completed    {db02}
 "
         ),
     );
-    assert_eq!(d.ok_on("MBX01", "(Get-Mailbox john).ServerName"), "mbx02\n");
+    assert_eq!(d.ok_on("MBX01", "(Get-Mailbox john).ServerName; (Get-CASMailbox john).ServerName"), "mbx02\nmbx02\n");
     // The same UIDVALIDITY, UIDs and flags, now from MBX02.
     let mut looks = python(JOHN_LOOKS, &[], smtp, imap);
     looks.env("WANT", "3");
@@ -179,6 +179,7 @@ John                     Completed    {db02}
         d.on("MBX02", &format!("New-MoveRequest -Identity john -TargetDatabase '{db01}' | ForEach-Object Status"));
     assert_eq!((back.stdout.as_str(), back.stderr.as_str()), ("Completed\n", ""));
     assert_eq!(d.ok_on("MBX01", "(Get-MailboxStatistics john).ItemCount"), "3\n");
+    assert_eq!(d.ok_on("CAS01", "(Get-CASMailbox john).ServerName"), "mbx01\n");
     let mut looks = python(JOHN_LOOKS, &[], smtp, imap);
     looks.env("WANT", "3");
     assert_eq!(output(looks).lines().next(), Some(uidvalidity.as_str()));
