@@ -290,7 +290,10 @@ impl Carrier<'_> {
                 .and_then(|mut db| db.delete_mailbox(self.mailbox))
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
-            Side::There { .. } => {
+            Side::There { server, .. } => {
+                // A new connection: the one the export used may have been
+                // idle past the service's limit while the target imported.
+                self.links.retain(|(s, _)| s != server);
                 let mailbox = self.mailbox;
                 self.link(from)?.remove(&source.guid, mailbox).map_err(|e| e.to_string())
             }

@@ -71,6 +71,11 @@ fn parse_address(text: &str) -> Result<String, String> {
         && text
             .split('.')
             .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if text.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_unspecified()) {
+        return Err(format!(
+            "'{text}' is no address the other servers can reach: give this server's own (-Address 10.0.0.3)."
+        ));
+    }
     if text.parse::<std::net::IpAddr>().is_ok() || host_name {
         Ok(text.to_string())
     } else {
@@ -258,6 +263,16 @@ mod tests {
             refused,
             Err("'../x' is not a server name: 1 to 15 letters, digits or hyphens, as a computer name.".into())
         );
+    }
+
+    #[test]
+    fn an_address_is_one_the_other_servers_can_reach() {
+        assert_eq!(parse_address(" 10.0.0.3 "), Ok("10.0.0.3".into()));
+        assert_eq!(parse_address("mbx01.contoso.com"), Ok("mbx01.contoso.com".into()));
+        for unspecified in ["0.0.0.0", "::"] {
+            assert!(parse_address(unspecified).is_err_and(|e| e.contains("no address the other servers can reach")));
+        }
+        assert!(parse_address("not an address").is_err());
     }
 
     #[test]

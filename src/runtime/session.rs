@@ -272,6 +272,9 @@ impl Session {
             // What it could not open (or a thread that panicked) is opened
             // here, which says why where it fails.
             self.store = ahead.join().ok().flatten();
+            if let Some(store) = &self.store {
+                crate::store::answer_for(&store.server().name);
+            }
         }
         if self.store.is_none() {
             let store = Store::open_or_create(&self.store_path, &self.create_options)

@@ -246,8 +246,10 @@ impl Store {
         let named = options.server_name.clone().or_else(named_server);
         let pg = pg::Pg::connect(url).ok()?;
         let start = pg::start::read_current(&pg, named.as_deref(), pg::schema::MIGRATIONS.len() as i64)?;
+        // The server it answers for is said by the session that takes this
+        // store (`answer_for`), not from this thread, which may finish
+        // after the session moved on (Enter-PSSession, Setup.exe).
         let this = start.this.filter(|_| start.defaults_made)?;
-        answer_for(&this.name);
         let path = PathBuf::from(pg.shown());
         Some(Store { db: Db::Postgres(Box::new(pg)), path, server: this, batch: None, read_only: false })
     }

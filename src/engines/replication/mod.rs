@@ -70,6 +70,7 @@ pub fn prepare(store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<Rep
         .map_err(|e| NetError::Bind(format!("The Mailbox Replication listener could not be bound: {e}")))?;
     let addr = listener.local_addr()?;
     let state_dir = state_dir_for(store_path);
+    server::clear_transit(&state_dir);
     let tls = TlsAcceptor::from(tls::load_or_create(&state_dir, &server.fqdn)?);
     let key = ProxyKey::for_store(&mut store, &state_dir)
         .map_err(|e| NetError::Bind(format!("The organization's key could not be read: {e}")))?;

@@ -231,6 +231,21 @@ fn database_here(store_path: &Path, guid: &str) -> Result<(MailboxDatabase, Path
     Ok((db, file))
 }
 
+/// Removes what an earlier run of the service left in transit (a request
+/// cut short by a stop can finish its export after its guard is gone).
+/// Only the service's own files: a shell's move on this server keeps its
+/// own in the same folder.
+pub fn clear_transit(state_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(state_dir.join("MoveRequests")) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.contains(".export.") || name.contains(".import.") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// A file on its way in or out, removed (with what SQLite kept beside
 /// it) whatever becomes of the request.
 struct InTransit {

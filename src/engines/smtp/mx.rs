@@ -25,6 +25,11 @@ use crate::store::transport::TransportService;
 /// How long one query waits for an answer, and how many tries.
 const TIMEOUT: Duration = Duration::from_secs(5);
 const ATTEMPTS: usize = 2;
+/// Mail exchangers tried at most, and addresses of each (as Postfix's
+/// smtp_mx_address_limit does): a domain that lists dozens of hosts that
+/// never answer must not hold the queue for an hour each attempt.
+const MAX_EXCHANGERS: usize = 5;
+const MAX_ADDRESSES: usize = 2;
 
 /// Exchange's words for a domain that does not exist.
 pub const NO_SUCH_DOMAIN: &str = "554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain";
@@ -80,6 +85,16 @@ impl Dns {
 
     /// Where mail for `domain` goes now.
     pub async fn route(&self, domain: &str) -> Route {
+        // An address literal (`user@[192.0.2.1]`, `[IPv6:2001:db8::1]`):
+        // that host, no DNS. (The receive connectors refuse such a
+        // recipient at RCPT; a message queued otherwise still goes right.)
+        if let Some(literal) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+            let text = literal.strip_prefix("IPv6:").or_else(|| literal.strip_prefix("ipv6:")).unwrap_or(literal);
+            return match text.parse::<IpAddr>() {
+                Ok(ip) => Route::Exchangers(vec![(ip.to_string(), vec![ip])]),
+                Err(_) => Route::Refused(NO_SUCH_DOMAIN),
+            };
+        }
         // Fully qualified: no search domain is tried.
         let name = format!("{}.", domain.trim_end_matches('.'));
         let exchangers = match self.resolver.mx_lookup(name.as_str()).await {
@@ -105,16 +120,26 @@ impl Dns {
             Err(e) if e.is_no_records_found() => vec![domain.to_string()],
             Err(e) => return Route::Unknown(format!("DNS query failed. The error was: {e}")),
         };
-        let mut out = Vec::new();
+        let mut out: Vec<(String, Vec<IpAddr>)> = Vec::new();
+        let mut seen: Vec<IpAddr> = Vec::new();
         let mut trouble = None;
-        for host in exchangers {
+        for host in exchangers.into_iter().take(MAX_EXCHANGERS) {
             let host = host.trim_end_matches('.').to_string();
-            match host.parse::<IpAddr>() {
-                Ok(ip) => out.push((host, vec![ip])),
+            let ips: Vec<IpAddr> = match host.parse::<IpAddr>() {
+                Ok(ip) => vec![ip],
                 Err(_) => match self.resolver.lookup_ip(format!("{host}.").as_str()).await {
-                    Ok(ips) => out.push((host, ips.iter().collect())),
-                    Err(e) => trouble = Some(format!("DNS query for {host} failed. The error was: {e}")),
+                    Ok(ips) => ips.iter().collect(),
+                    Err(e) => {
+                        trouble = Some(format!("DNS query for {host} failed. The error was: {e}"));
+                        continue;
+                    }
                 },
+            };
+            // Each address once, however many hosts name it.
+            let fresh: Vec<IpAddr> = ips.into_iter().filter(|ip| !seen.contains(ip)).take(MAX_ADDRESSES).collect();
+            seen.extend(&fresh);
+            if !fresh.is_empty() {
+                out.push((host, fresh));
             }
         }
         match (out.is_empty(), trouble) {
