@@ -39,7 +39,7 @@ use crate::runtime::session::Session;
 use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature};
 use crate::runtime::value::Value;
 use crate::store::databases::MailboxDatabase;
-use crate::store::mail::{Copied, MailDb, copy_while_still, export_mailbox};
+use crate::store::mail::{Copied, InTransit, MailDb, copy_while_still, export_mailbox};
 use crate::store::move_requests::MoveRequest;
 use crate::store::{Mailbox, Store};
 
@@ -255,15 +255,17 @@ impl Carrier<'_> {
         if let (Side::Here(from), Side::Here(to)) = (from, to) {
             return copy_while_still(from, to, self.mailbox).map_err(|e| e.to_string());
         }
-        let transit = InTransit(self.transit);
+        let transit = InTransit(self.transit.to_path_buf());
         if let Some(parent) = transit.0.parent() {
             crate::store::private::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
         match from {
-            Side::Here(file) => export_mailbox(file, self.mailbox, transit.0).map(|_| ()).map_err(|e| e.to_string())?,
+            Side::Here(file) => {
+                export_mailbox(file, self.mailbox, &transit.0).map(|_| ()).map_err(|e| e.to_string())?
+            }
             Side::There { .. } => {
                 let mailbox = self.mailbox;
-                self.link(from)?.export(&source.guid, mailbox, transit.0).map(|_| ()).map_err(|e| e.to_string())?
+                self.link(from)?.export(&source.guid, mailbox, &transit.0).map(|_| ()).map_err(|e| e.to_string())?
             }
         }
         match to {
@@ -272,12 +274,12 @@ impl Carrier<'_> {
                     crate::store::private::create_dir_all(parent).map_err(|e| e.to_string())?;
                 }
                 MailDb::open(file)
-                    .and_then(|mut db| db.copy_mailbox_from(transit.0, self.mailbox))
+                    .and_then(|mut db| db.copy_mailbox_from(&transit.0, self.mailbox))
                     .map_err(|e| e.to_string())
             }
             Side::There { .. } => {
                 let mailbox = self.mailbox;
-                self.link(to)?.import(&target.guid, mailbox, transit.0).map_err(|e| e.to_string())
+                self.link(to)?.import(&target.guid, mailbox, &transit.0).map_err(|e| e.to_string())
             }
         }
     }
@@ -314,20 +316,6 @@ impl Carrier<'_> {
             }
         };
         Ok(&mut self.links[at_index].1)
-    }
-}
-
-/// The file in transit, removed (with what SQLite kept beside it) when
-/// the move is done with it.
-struct InTransit<'a>(&'a Path);
-
-impl Drop for InTransit<'_> {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = self.0.as_os_str().to_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
-        }
     }
 }
 

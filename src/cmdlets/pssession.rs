@@ -53,7 +53,7 @@ fn enter_session(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
     let typed = args.string("ComputerName").unwrap_or_default();
     // A name or an FQDN: its first label is the computer.
     let computer = typed.split('.').next().unwrap_or_default().to_string();
-    if computer.is_empty() || computer.len() > 15 || !computer.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    if !super::setup::is_computer_name(&computer) {
         return Err(refused(&typed, format!("'{typed}' is not a computer name.")).into());
     }
     if let Some(e) = &cx.entered {

@@ -44,9 +44,7 @@ pub fn setup(request: &SetupRequest, mut options: CreateOptions, store: &Path) -
         )
     })?;
     let name = options.server_name.clone().ok_or("-ServerName (or $MAILSH_SERVER) names the server.")?;
-    // A computer name (NetBIOS): it becomes the FQDN's first label and a
-    // folder name, so nothing else is taken.
-    if name.is_empty() || name.len() > 15 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    if !is_computer_name(&name) {
         return Err(format!("'{name}' is not a server name: 1 to 15 letters, digits or hyphens, as a computer name."));
     }
     match request.mode.as_deref().unwrap_or("Install").to_ascii_lowercase().as_str() {
@@ -61,6 +59,13 @@ pub fn setup(request: &SetupRequest, mut options: CreateOptions, store: &Path) -
         "uninstall" => uninstall(url, &name),
         other => Err(format!("-Mode {other} is not implemented by mailsh: Install and Uninstall are.")),
     }
+}
+
+/// A computer name (NetBIOS): 1 to 15 letters, digits or hyphens. A
+/// server's becomes its FQDN's first label and a folder name, so nothing
+/// else is taken.
+pub fn is_computer_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 15 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// -Address: an IP address, or a host name the other servers resolve.

@@ -316,25 +316,16 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
             ));
             s.max_concurrent_mailbox_deliveries = n;
         }
-        if let Some(on) = args.bool("MessageTrackingLogEnabled")
-            && on != s.message_tracking_log_enabled
-        {
-            changed.push((
-                "MessageTrackingLogEnabled".into(),
-                bool_text(s.message_tracking_log_enabled),
-                bool_text(on),
-            ));
-            s.message_tracking_log_enabled = on;
-        }
-        if let Some(on) = args.bool("ExternalDNSAdapterEnabled")
-            && on != s.external_dns_adapter_enabled
-        {
-            changed.push((
-                "ExternalDNSAdapterEnabled".into(),
-                bool_text(s.external_dns_adapter_enabled),
-                bool_text(on),
-            ));
-            s.external_dns_adapter_enabled = on;
+        for (param, slot) in [
+            ("MessageTrackingLogEnabled", &mut s.message_tracking_log_enabled),
+            ("ExternalDNSAdapterEnabled", &mut s.external_dns_adapter_enabled),
+        ] {
+            if let Some(on) = args.bool(param)
+                && on != *slot
+            {
+                changed.push((param.to_string(), bool_text(*slot), bool_text(on)));
+                *slot = on;
+            }
         }
         if let Some(servers) = &dns_servers
             && *servers != s.external_dns_servers

@@ -43,6 +43,14 @@ impl BackEndTarget {
         BackEndTarget { host: address.to_string(), port, tls: true }
     }
 
+    /// Where another server's service said it listens (`host:port`, as
+    /// `Store::running_endpoints` gives it): over TLS. None for what is no
+    /// socket address.
+    pub fn published(endpoint: &str) -> Option<BackEndTarget> {
+        let addr: std::net::SocketAddr = endpoint.parse().ok()?;
+        Some(BackEndTarget::at(&addr.ip().to_string(), addr.port()))
+    }
+
     /// `host:port`, as the service log names it.
     pub fn shown(&self) -> String {
         if self.host.contains(':') {

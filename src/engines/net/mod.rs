@@ -19,6 +19,7 @@ pub mod relay;
 pub mod routes;
 pub mod sasl;
 pub mod scratch;
+pub mod server_listener;
 pub mod spare_link;
 pub mod stream;
 pub mod throttle;

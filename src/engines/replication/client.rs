@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
-use super::protocol::{MAX_LINE, Reply, Request};
+use super::protocol::{MAX_LINE, Reply, Request, receive_file, send_file};
 use crate::engines::net::back_end_link::{self, BackEndStream, BackEndTarget};
 use crate::engines::net::proxy_auth::{Prover, ProxyKey};
 use crate::store::Store;
@@ -37,8 +37,7 @@ pub fn endpoint_of(store: &Store, server_guid: &str) -> Result<Option<BackEndTar
         .running_endpoints(super::SERVICE)?
         .into_iter()
         .find(|e| e.server_guid == server_guid)
-        .and_then(|e| e.endpoint.parse::<std::net::SocketAddr>().ok())
-        .map(|addr| BackEndTarget::at(&addr.ip().to_string(), addr.port())))
+        .and_then(|e| BackEndTarget::published(&e.endpoint)))
 }
 
 pub struct ReplicationClient {
@@ -75,27 +74,7 @@ impl ReplicationClient {
             let reply = exchange(peer, &request.line()).await.map_err(|e| broken(e.to_string()))?;
             let (copied, length) = accepted(reply, &server)?;
             let length = length.ok_or_else(|| broken("the export came without its file".into()))?;
-            let mut file = crate::store::private::options()
-                .create(true)
-                .write(true)
-                .truncate(true)
-                .open(into)
-                .map_err(|e| broken(format!("{}: {e}", into.display())))?;
-            let mut left = length;
-            let mut buffer = vec![0u8; 64 * 1024];
-            while left > 0 {
-                let want = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-                let n = tokio::time::timeout(ANSWER, peer.read(&mut buffer[..want]))
-                    .await
-                    .map_err(|_| broken("the file stopped coming".into()))?
-                    .map_err(|e| broken(e.to_string()))?;
-                if n == 0 {
-                    return Err(broken("the connection closed before the whole file came".into()));
-                }
-                std::io::Write::write_all(&mut file, &buffer[..n]).map_err(|e| broken(e.to_string()))?;
-                left -= n as u64;
-            }
-            file.sync_all().map_err(|e| broken(e.to_string()))?;
+            receive_file(peer, length, into, ANSWER).await.map_err(|e| broken(e.to_string()))?;
             Ok(copied)
         })
     }
@@ -107,28 +86,9 @@ impl ReplicationClient {
         let broken = |why: String| ReplicationError::Broken { server: server.clone(), why };
         let peer = &mut self.peer;
         let reply = self.runtime.block_on(async {
-            let mut file = std::fs::File::open(from)?;
-            let length = file.metadata()?.len();
+            let length = std::fs::metadata(from)?.len();
             let request = Request::Import { database: database.to_string(), mailbox: mailbox.to_string(), length };
-            let out = peer.get_mut();
-            out.write_all(request.line().as_bytes()).await?;
-            let mut buffer = vec![0u8; 64 * 1024];
-            let mut sent = 0u64;
-            while sent < length {
-                let n = std::io::Read::read(&mut file, &mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                let n = n.min(usize::try_from(length - sent).unwrap_or(usize::MAX));
-                out.write_all(&buffer[..n]).await?;
-                sent += n as u64;
-            }
-            if sent != length {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the file shrank while it was sent",
-                ));
-            }
+            send_file(peer.get_mut(), &request.line(), from, length).await?;
             exchange(peer, "").await
         });
         accepted(reply.map_err(|e| broken(e.to_string()))?, &server).map(|(copied, _)| copied)

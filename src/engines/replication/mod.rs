@@ -28,7 +28,6 @@ mod server;
 
 use std::future::Future;
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -40,7 +39,8 @@ use tokio_rustls::TlsAcceptor;
 use crate::engines::net::context::BoundListener;
 use crate::engines::net::listener::{Admission, SessionManager};
 use crate::engines::net::proxy_auth::ProxyKey;
-use crate::engines::net::{ConnectionLimits, ListenerKind, NetError, PreAuthBudget, bind, tls};
+use crate::engines::net::server_listener::bind_for_servers;
+use crate::engines::net::{NetError, tls};
 use crate::store::{Store, state_dir_for};
 
 /// The service's name, as its status and endpoint are published.
@@ -62,31 +62,16 @@ pub fn prepare(store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<Rep
     let mut store = Store::open_existing(store_path)?;
     let server = store.server().clone();
     let address = store.exchange_server(&server.name)?.and_then(|s| s.address);
-    let (at, kind) = match &address {
-        Some(a) => (bind::resolve(a, 0)?, ListenerKind::BackendTls),
-        None => (SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ListenerKind::Backend),
-    };
-    let listener = bind::bind_one(at)
-        .map_err(|e| NetError::Bind(format!("The Mailbox Replication listener could not be bound: {e}")))?;
-    let addr = listener.local_addr()?;
     let state_dir = state_dir_for(store_path);
     server::clear_transit(&state_dir);
     let tls = TlsAcceptor::from(tls::load_or_create(&state_dir, &server.fqdn)?);
     let key = ProxyKey::for_store(&mut store, &state_dir)
         .map_err(|e| NetError::Bind(format!("The organization's key could not be read: {e}")))?;
-    if address.is_some() {
-        store
-            .publish_endpoint(SERVICE, &addr.to_string())
-            .map_err(|e| NetError::Bind(format!("The Mailbox Replication listener could not be published: {e}")))?;
-    }
+    let (listener, admission) =
+        bind_for_servers(SERVICE, "Mailbox Replication listener", &mut store, address.as_deref(), Arc::new(key))?;
     Ok(ReplicationContext {
-        listener: BoundListener { binding: addr.to_string(), kind, listener },
-        admission: Admission {
-            service_name: SERVICE,
-            limits: ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
-            pre_auth: PreAuthBudget::for_back_end(address.is_some()),
-            proxy_key: Arc::new(key),
-        },
+        listener,
+        admission,
         tls,
         shutdown: shutdown.clone(),
         handler: server::Replication::new(store_path.to_path_buf(), state_dir, shutdown),

@@ -2,8 +2,74 @@
 //! each, ASCII, CRLF-terminated; a file follows `IMPORT` and `OK` to
 //! `EXPORT`, its length said first.
 
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
 /// The longest line either side sends.
 pub const MAX_LINE: usize = 512;
+
+/// The pieces a file crosses in.
+const PIECE: usize = 64 * 1024;
+
+/// Sends `head` (the line that says the length), then the file at `path`,
+/// a piece at a time (read on this thread: a page of a local file, never
+/// the whole of it in memory). Fails if the file is not `length` long.
+pub async fn send_file<W: AsyncWrite + Unpin>(
+    out: &mut W,
+    head: &str,
+    path: &Path,
+    length: u64,
+) -> std::io::Result<()> {
+    let mut file = std::fs::File::open(path)?;
+    out.write_all(head.as_bytes()).await?;
+    let mut buffer = vec![0u8; PIECE];
+    let mut sent = 0u64;
+    while sent < length {
+        let n = std::io::Read::read(&mut file, &mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        let n = n.min(usize::try_from(length - sent).unwrap_or(usize::MAX));
+        out.write_all(&buffer[..n]).await?;
+        sent += n as u64;
+    }
+    out.flush().await?;
+    if sent == length {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the file shrank while it was sent"))
+    }
+}
+
+/// Reads exactly `length` bytes into a new private file at `path`, each
+/// piece within `idle`, and syncs it.
+pub async fn receive_file<R: AsyncRead + Unpin>(
+    from: &mut R,
+    length: u64,
+    path: &Path,
+    idle: Duration,
+) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        crate::store::private::create_dir_all(parent)?;
+    }
+    let mut into = crate::store::private::options().create(true).write(true).truncate(true).open(path)?;
+    let mut buffer = vec![0u8; PIECE];
+    let mut left = length;
+    while left > 0 {
+        let want = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = tokio::time::timeout(idle, from.read(&mut buffer[..want]))
+            .await
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
+        if n == 0 {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
+        }
+        std::io::Write::write_all(&mut into, &buffer[..n])?;
+        left -= n as u64;
+    }
+    into.sync_all()
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {

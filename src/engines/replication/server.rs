@@ -8,13 +8,13 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::watch;
 
-use super::protocol::{MAX_LINE, Reply, Request};
+use super::protocol::{MAX_LINE, Reply, Request, receive_file, send_file};
 use crate::engines::net::ServerStream;
 use crate::engines::net::listener::{Connection, SessionHandler};
 use crate::engines::net::proxy_auth::Prover;
 use crate::store::Store;
 use crate::store::databases::MailboxDatabase;
-use crate::store::mail::{Copied, MailDb, export_mailbox};
+use crate::store::mail::{Copied, InTransit, MailDb, export_mailbox};
 
 /// How long the service waits for a request, or for the next bytes of a
 /// file: a shell that went silent frees its connection.
@@ -107,8 +107,8 @@ impl Replication {
         mailbox: String,
         peer: &mut BufReader<ServerStream>,
     ) -> Result<Option<Reply>, Gone> {
-        let file = InTransit::new(&self.transit, &mailbox, "export");
-        let (store_path, into) = (self.store_path.clone(), file.path.clone());
+        let file = InTransit(transit_file(&self.transit, &mailbox, "export"));
+        let (store_path, into) = (self.store_path.clone(), file.0.clone());
         let made = tokio::task::spawn_blocking(move || -> Result<Copied, String> {
             let (_, from) = database_here(&store_path, &database)?;
             export_mailbox(&from, &mailbox, &into).map_err(|e| e.to_string())
@@ -119,36 +119,15 @@ impl Replication {
             Ok(Err(why)) => return Ok(Some(Reply::Err(why))),
             Err(e) => return Ok(Some(Reply::Err(format!("The export failed: {e}")))),
         };
-        // Read in pieces on this thread, as the import writes: a page of a
-        // local file at a time, never the whole of it in memory.
-        let mut source = match std::fs::File::open(&file.path) {
-            Ok(f) => f,
-            Err(e) => return Ok(Some(Reply::Err(format!("The exported file could not be read: {e}")))),
-        };
-        let length = match source.metadata() {
+        let length = match std::fs::metadata(&file.0) {
             Ok(m) => m.len(),
             Err(e) => return Ok(Some(Reply::Err(format!("The exported file could not be read: {e}")))),
         };
         let head = Reply::Ok { items: copied.items, bytes: copied.bytes, length: Some(length) }.line();
-        let sent = async {
-            let out = peer.get_mut();
-            out.write_all(head.as_bytes()).await?;
-            let mut buffer = vec![0u8; 64 * 1024];
-            let mut sent = 0u64;
-            loop {
-                let n = std::io::Read::read(&mut source, &mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                out.write_all(&buffer[..n]).await?;
-                sent += n as u64;
-            }
-            out.flush().await?;
-            Ok::<u64, std::io::Error>(sent)
-        };
-        match sent.await {
-            Ok(n) if n == length => Ok(None),
-            _ => Err(Gone),
+        // The answer goes with the file.
+        match send_file(peer.get_mut(), &head, &file.0, length).await {
+            Ok(()) => Ok(None),
+            Err(_) => Err(Gone),
         }
     }
 
@@ -160,29 +139,11 @@ impl Replication {
         length: u64,
         peer: &mut BufReader<ServerStream>,
     ) -> Result<Reply, Gone> {
-        let file = InTransit::new(&self.transit, &mailbox, "import");
-        let received = async {
-            crate::store::private::create_dir_all(&self.transit)?;
-            let mut into = crate::store::private::options().create(true).write(true).truncate(true).open(&file.path)?;
-            let mut buffer = vec![0u8; 64 * 1024];
-            let mut left = length;
-            while left > 0 {
-                let want = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-                let n = tokio::time::timeout(IDLE, peer.read(&mut buffer[..want]))
-                    .await
-                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
-                if n == 0 {
-                    return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof));
-                }
-                std::io::Write::write_all(&mut into, &buffer[..n])?;
-                left -= n as u64;
-            }
-            into.sync_all()
-        };
-        if received.await.is_err() {
+        let file = InTransit(transit_file(&self.transit, &mailbox, "import"));
+        if receive_file(peer, length, &file.0, IDLE).await.is_err() {
             return Err(Gone);
         }
-        let (store_path, from) = (self.store_path.clone(), file.path.clone());
+        let (store_path, from) = (self.store_path.clone(), file.0.clone());
         Ok(blocking(move || {
             let (_, to) = database_here(&store_path, &database)?;
             if let Some(parent) = to.parent() {
@@ -246,27 +207,10 @@ pub fn clear_transit(state_dir: &Path) {
     }
 }
 
-/// A file on its way in or out, removed (with what SQLite kept beside
-/// it) whatever becomes of the request.
-struct InTransit {
-    path: PathBuf,
-}
-
-impl InTransit {
-    fn new(folder: &Path, mailbox: &str, way: &str) -> InTransit {
-        let mut nonce = [0u8; 8];
-        crate::store::fill_random(&mut nonce);
-        let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-        InTransit { path: folder.join(format!("{mailbox}.{way}.{nonce}.db")) }
-    }
-}
-
-impl Drop for InTransit {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = self.path.clone().into_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
-        }
-    }
+/// Where a request's file waits: its mailbox, which way, and a nonce.
+fn transit_file(folder: &Path, mailbox: &str, way: &str) -> PathBuf {
+    let mut nonce = [0u8; 8];
+    crate::store::fill_random(&mut nonce);
+    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
+    folder.join(format!("{mailbox}.{way}.{nonce}.db"))
 }

@@ -5,7 +5,7 @@
 //! Frontend Transport's hand-offs.
 
 use crate::store::tracking::{TrackingLog, tracking_dir};
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,6 +22,7 @@ use crate::engines::net::listener::Admission;
 use crate::engines::net::mail_databases::MailDatabases;
 use crate::engines::net::protolog::ProtocolLog;
 use crate::engines::net::proxy_auth::ProxyKey;
+use crate::engines::net::server_listener::bind_for_servers;
 use crate::engines::net::{Authenticator, ConnectionLimits, NetError, bind, tls};
 use crate::store::queue::{QueueDb, queue_path};
 use crate::store::transport::{ReceiveConnector, narrowest_match};
@@ -186,29 +187,14 @@ fn handoff_listener(
     address_file: &Path,
     key: Arc<ProxyKey>,
 ) -> Result<HandoffListener, NetError> {
-    let (at, kind) = match address {
-        Some(a) => (bind::resolve(a, 0)?, ListenerKind::BackendTls),
-        None => (SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ListenerKind::Backend),
-    };
-    let listener =
-        bind::bind_one(at).map_err(|e| NetError::Bind(format!("The hand-off listener could not be bound: {e}")))?;
-    let addr = listener.local_addr().map_err(|e| NetError::Bind(e.to_string()))?;
-    crate::store::private::write_atomic(address_file, format!("{addr}\n").as_bytes())
+    // The service is published as MSExchangeTransport, whichever name its
+    // log lines use.
+    let (listener, mut admission) =
+        bind_for_servers(super::transports::TRANSPORT, "hand-off listener", store, address, key)?;
+    admission.service_name = service_name;
+    crate::store::private::write_atomic(address_file, format!("{}\n", listener.binding).as_bytes())
         .map_err(|e| NetError::Bind(format!("{}: {e}", address_file.display())))?;
-    if address.is_some() {
-        store
-            .publish_endpoint(super::transports::TRANSPORT, &addr.to_string())
-            .map_err(|e| NetError::Bind(format!("The hand-off listener could not be published: {e}")))?;
-    }
-    Ok(HandoffListener {
-        listener: BoundListener { binding: addr.to_string(), kind, listener },
-        admission: Admission {
-            service_name,
-            limits: ConnectionLimits::new(i64::MAX, i64::MAX, i64::MAX),
-            pre_auth: PreAuthBudget::for_back_end(address.is_some()),
-            proxy_key: key,
-        },
-    })
+    Ok(HandoffListener { listener, admission })
 }
 
 /// `service_name` names the service in its log's lines.

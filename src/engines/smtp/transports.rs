@@ -25,11 +25,7 @@ pub fn own(address_file: &Path, tls: bool) -> Option<BackEndTarget> {
     // hand-off, so a restarted Transport on a new port is found at once.
     let text = std::fs::read_to_string(address_file).ok()?;
     let addr: SocketAddr = text.trim().parse().ok()?;
-    Some(target(addr, tls))
-}
-
-fn target(addr: SocketAddr, tls: bool) -> BackEndTarget {
-    BackEndTarget { host: addr.ip().to_string(), port: addr.port(), tls }
+    Some(BackEndTarget { host: addr.ip().to_string(), port: addr.port(), tls })
 }
 
 /// A Transport to hand mail to.
@@ -78,6 +74,6 @@ fn running(store: &Store) -> Result<Vec<(String, BackEndTarget)>, StoreError> {
     Ok(store
         .running_endpoints(TRANSPORT)?
         .into_iter()
-        .filter_map(|e| e.endpoint.parse().ok().map(|addr| (e.server_guid, target(addr, true))))
+        .filter_map(|e| BackEndTarget::published(&e.endpoint).map(|t| (e.server_guid, t)))
         .collect())
 }

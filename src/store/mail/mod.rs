@@ -50,7 +50,7 @@ pub use messages::{
 };
 pub use pop::{PopMessage, PopSnapshot};
 pub use rows::{MessageRow, StreamInfo, column};
-pub use transfer::{Copied, copy_while_still, export_mailbox};
+pub use transfer::{Copied, InTransit, copy_while_still, export_mailbox};
 pub use views::{FolderStatus, FolderView};
 
 /// The mailbox database of the config store at `store_path`.

@@ -164,6 +164,21 @@ impl MailDb {
     }
 }
 
+/// A database file on its way between servers (a move's export or
+/// import), removed with what SQLite keeps beside it (its log, its
+/// shared memory, its rollback journal) whatever becomes of the move.
+pub struct InTransit(pub std::path::PathBuf);
+
+impl Drop for InTransit {
+    fn drop(&mut self) {
+        let mut journal = self.0.clone().into_os_string();
+        journal.push("-journal");
+        for file in crate::store::private::sqlite_files(&self.0).into_iter().chain([journal.into()]) {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Flags, NewMessage};

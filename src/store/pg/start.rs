@@ -25,16 +25,9 @@ pub struct Start {
     pub defaults_made: bool,
 }
 
-const SQL: &str = "SELECT o.name, o.fqdn, o.domain, o.guid, o.created,
-        s.name, s.fqdn, s.guid, s.created, s.first_database_made AND s.transport_defaults_made,
-        (SELECT count(*) FROM exchange_server)
-    FROM server o
-    LEFT JOIN exchange_server s ON $1 = '' OR lower(s.name) = lower($1) OR lower(s.fqdn) = lower($1)
-    WHERE o.id = 1
-    LIMIT 1";
-
-/// `SQL`, with the schema's version in front (as `Pg::version` reads it):
-/// a shell's start on a current directory in one statement.
+/// The schema's version (as `Pg::version` reads it), the organization's
+/// record and the server named: a shell's start on a current directory in
+/// one statement.
 const WITH_VERSION: &str = "SELECT v.version, v.here, o.name, o.fqdn, o.domain, o.guid, o.created,
         s.name, s.fqdn, s.guid, s.created, s.first_database_made AND s.transport_defaults_made,
         (SELECT count(*) FROM exchange_server)
@@ -45,12 +38,16 @@ const WITH_VERSION: &str = "SELECT v.version, v.here, o.name, o.fqdn, o.domain, 
     LEFT JOIN exchange_server s ON $1 = '' OR lower(s.name) = lower($1) OR lower(s.fqdn) = lower($1)
     LIMIT 1";
 
-/// None: the directory holds no organization yet.
+/// The start of a directory just migrated (its version is this build's);
+/// None: it holds no organization yet.
 pub fn read(pg: &Pg, named: Option<&str>) -> StoreResult<Option<Start>> {
-    let Some(row) = pg.query(SQL, &[SqlValue::Text(named.unwrap_or_default().to_string())])?.into_iter().next() else {
+    let rows = pg.query(WITH_VERSION, &[SqlValue::Text(named.unwrap_or_default().to_string())])?;
+    let Some(row) = rows.into_iter().next() else {
         return Ok(None);
     };
-    start_of(Cells::new(row, "the organization's record"), named)
+    let mut c = Cells::new(row, "the organization's record");
+    let _version = (c.opt_int()?, c.opt_int()?);
+    start_of(c, named)
 }
 
 /// The start of a directory already at schema version `current`, in one
