@@ -791,9 +791,9 @@ ExternalDNSServers        : {{127.0.0.1:{}}}
             &t,
             "Get-MessageTrackingLog -EventId FAIL | Sort-Object { $_.Recipients[0] } | ForEach-Object { ($_.Recipients -join ',') + ' | ' + ($_.RecipientStatus -join ',') }",
         ),
-        // (The tracking log keeps `;` for its lists: a reply's is written `,`.)
-        "erin@nowhere.test | 554 5.4.4 SMTPSEND.DNS.NonExistentDomain, nonexistent domain
-fay@nullmx.test | 556 5.1.10 SMTPSEND.DNS.NullMx, the recipient's domain accepts no mail (null MX)
+        // A reply's `;` stays in its one status (the log's lists escape it).
+        "erin@nowhere.test | 554 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain
+fay@nullmx.test | 556 5.1.10 SMTPSEND.DNS.NullMx; the recipient's domain accepts no mail (null MX)
 ",
     );
     // A report each (each domain failed on its own), both in the Inbox.

@@ -182,8 +182,8 @@ fn line(e: &TrackingEvent) -> String {
         e.event_id.clone(),
         e.internal_message_id.to_string(),
         e.message_id.clone(),
-        e.recipients.join(";"),
-        e.recipient_status.join(";"),
+        list_field(&e.recipients),
+        list_field(&e.recipient_status),
         e.total_bytes.to_string(),
         e.recipients.len().to_string(),
         e.related_recipient_address.clone(),
@@ -195,6 +195,31 @@ fn line(e: &TrackingEvent) -> String {
     let mut out = values.iter().map(|v| field(v)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     out
+}
+
+/// A list in one field, `;` between its items; a `;` or a backslash
+/// inside an item (a reply's text: `554 5.4.4
+/// SMTPSEND.DNS.NonExistentDomain; nonexistent domain`) is written after a
+/// backslash, so the item reads back whole.
+fn list_field(items: &[String]) -> String {
+    items.iter().map(|i| i.replace('\\', "\\\\").replace(';', "\\;")).collect::<Vec<_>>().join(";")
+}
+
+/// The items of a field `list_field` wrote.
+fn list_items(field: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut chars = field.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => cur.extend(chars.next()),
+            ';' => items.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    items.push(cur);
+    items.retain(|i| !i.is_empty());
+    items
 }
 
 /// A CSV field: quoted when it holds a comma, a quote or a line break
@@ -271,8 +296,7 @@ pub fn read_events(dir: &Path) -> std::io::Result<Vec<TrackingEvent>> {
 fn parse(names: &[String], values: &[String]) -> Option<TrackingEvent> {
     let get =
         |name: &str| names.iter().position(|n| n == name).and_then(|i| values.get(i)).cloned().unwrap_or_default();
-    let list =
-        |name: &str| -> Vec<String> { get(name).split(';').filter(|s| !s.is_empty()).map(str::to_string).collect() };
+    let list = |name: &str| list_items(&get(name));
     let timestamp = chrono::DateTime::parse_from_rfc3339(&get("date-time")).ok()?.timestamp();
     Some(TrackingEvent {
         timestamp,
@@ -355,7 +379,7 @@ mod tests {
     }
 
     #[test]
-    fn an_event_written_reads_back_the_same_quotes_commas_and_all() {
+    fn an_event_written_reads_back_the_same_quotes_commas_semicolons_and_all() {
         let dir = tempfile::tempdir().unwrap();
         let log = TrackingLog::new(dir.path().join("MessageTracking"), true, 10 << 20);
         let e = TrackingEvent {
@@ -365,7 +389,7 @@ mod tests {
             internal_message_id: 7,
             message_id: "<a@b>".into(),
             recipients: vec!["x@contoso.com".into(), "y@fabrikam.com".into()],
-            recipient_status: vec!["250 2.1.5 Recipient OK".into(), "550 5.1.1 \"no\", sorry".into()],
+            recipient_status: vec!["250 2.1.5 Recipient OK".into(), "550 5.1.1 \"no\"; sorry \\o/".into()],
             total_bytes: 1234,
             subject: "Lunch, \"today\"\r\nor not".into(),
             sender: "alice@contoso.com".into(),
