@@ -14,7 +14,10 @@
 //! services) of users picked at random; and on PostgreSQL,
 //! `Get-CASMailbox -ResultSize Unlimited | Set-CASMailbox -PopEnabled $false`
 //! against the same change as one UPDATE in psql. Needs psql (Debian's
-//! postgresql-client). Prints a Markdown table for docs/performance.md.
+//! postgresql-client). With Debian's pgbouncer installed, the get is also
+//! measured through PgBouncer in session pooling in front of the same
+//! database (as docs/topology.md advises for many one-command shells).
+//! Prints a Markdown table for docs/performance.md.
 // A benchmark that meets an error has nothing left to measure: it stops.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -72,6 +75,74 @@ impl Subject {
 
     fn control(&self) -> ServiceControl {
         ServiceControl { exe: mailsh_bin(), store_path: self.store.clone() }
+    }
+}
+
+/// PgBouncer in session pooling in front of the scratch database, on a
+/// free loopback port (as the `postgres` account when run as root: it
+/// refuses root); stopped when dropped. None without Debian's pgbouncer.
+struct Pooler {
+    url: String,
+    child: std::process::Child,
+}
+
+impl Pooler {
+    fn start(url: &str, dir: &Path) -> Option<Pooler> {
+        let bin = Path::new("/usr/sbin/pgbouncer");
+        if !bin.exists() {
+            println!("(no /usr/sbin/pgbouncer: the get is not measured through a pooler)");
+            return None;
+        }
+        let (authority, database) = url.split_once("://").map(|(_, r)| r).unwrap_or(url).split_once('/').unwrap();
+        let (host, port) = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority).rsplit_once(':').unwrap();
+        let folder = dir.join("pgbouncer");
+        std::fs::create_dir_all(&folder).unwrap();
+        let listen = free_port();
+        let ini = folder.join("pgbouncer.ini");
+        std::fs::write(folder.join("users.txt"), "\"postgres\" \"\"\n").unwrap();
+        std::fs::write(
+            &ini,
+            format!(
+                "[databases]\n{database} = host={host} port={port} dbname={database} user=postgres\n\
+                 [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {listen}\nunix_socket_dir =\n\
+                 auth_type = trust\nauth_file = {}\npool_mode = session\ndefault_pool_size = 20\n\
+                 log_connections = 0\nlog_disconnections = 0\n",
+                folder.join("users.txt").display()
+            ),
+        )
+        .unwrap();
+        let root = unsafe { libc::geteuid() } == 0;
+        let mut command = if root {
+            for f in [dir, folder.as_path()] {
+                Command::new("chown").arg("postgres").arg(f).status().unwrap();
+            }
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        let child = command
+            .arg(&ini)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("pgbouncer starts");
+        let url = format!("postgresql://postgres@127.0.0.1:{listen}/{database}");
+        let began = Instant::now();
+        while postgres::Client::connect(&url, postgres::NoTls).is_err() {
+            assert!(began.elapsed() < Duration::from_secs(10), "PgBouncer answers");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Some(Pooler { url, child })
+    }
+}
+
+impl Drop for Pooler {
+    fn drop(&mut self) {
+        // runuser passes the signal on to PgBouncer.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
     }
 }
 
@@ -226,12 +297,22 @@ fn main() {
     println!("PostgreSQL: {n} mailboxes in {:.1} s", t.elapsed().as_secs_f64());
 
     // Get-CASMailbox of one mailbox, the whole process, alternating.
-    let (mut lite_get, mut pg_get) = (Vec::new(), Vec::new());
+    let pooler = Pooler::start(&url, &dir);
+    let pooled = pooler.as_ref().map(|p| Subject {
+        label: "PostgreSQL through PgBouncer",
+        store: PathBuf::from(&p.url),
+        data_home: dir.join("pg-data"),
+    });
+    let (mut lite_get, mut pg_get, mut pooled_get) = (Vec::new(), Vec::new(), Vec::new());
     for k in 0..21u64 {
         let who = format!("Get-CASMailbox user{} | Out-Null", 1 + (k * 7919 + 500_000) % (n - 1));
         lite_get.push(lite.shell(&who));
         pg_get.push(pg.shell(&who));
+        if let Some(p) = &pooled {
+            pooled_get.push(p.shell(&who));
+        }
     }
+    drop(pooler);
 
     // Logons through the front end, users at random, alternating in
     // blocks after a warm-up of each.
@@ -286,7 +367,11 @@ fn main() {
     let row = |what: &str, a: Duration, b: Duration| {
         println!("| {what} | {} | {} | {:.2}x |", ms(a), ms(b), b.as_secs_f64() / a.as_secs_f64());
     };
-    row("`Get-CASMailbox <identity>`, whole process (median of 21)", median(lite_get), median(pg_get));
+    let lite_get = median(lite_get);
+    row("`Get-CASMailbox <identity>`, whole process (median of 21)", lite_get, median(pg_get));
+    if !pooled_get.is_empty() {
+        row("`Get-CASMailbox <identity>`, through PgBouncer (session pooling)", lite_get, median(pooled_get));
+    }
     let p90 = |mut v: Vec<Duration>| {
         v.sort();
         v[v.len() * 9 / 10]

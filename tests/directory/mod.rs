@@ -6,6 +6,7 @@
 mod backends;
 mod mail_flow;
 mod moves;
+mod pooled;
 mod postgres_only;
 mod routing;
 mod servers;

@@ -292,3 +292,63 @@ fn a_url_names_another_database() {
     );
     assert_eq!(with_database("postgresql://u@h:5", "x"), "postgresql://u@h:5/x");
 }
+
+/// PgBouncer (Debian's package) in front of the database `url` names, in
+/// session pooling, on a free loopback port: a client's session gets one
+/// of the pool's server connections, which outlives it (reset with
+/// `DISCARD ALL`) and serves the next client, catalog caches warm. Runs
+/// as the server's account (PgBouncer refuses root) until the tests end.
+/// The URL to give mailsh.
+pub fn through_pgbouncer(url: &str) -> String {
+    let bin = Path::new("/usr/sbin/pgbouncer");
+    assert!(bin.exists(), "the pooled directory's test needs PgBouncer: install Debian's pgbouncer package");
+    let (head, _) = url.split_once('?').unwrap_or((url, ""));
+    let authority = head.split_once("://").map(|(_, r)| r).unwrap_or(head);
+    let (server, database) = authority.split_once('/').expect("a database in the URL");
+    let hostport = server.rsplit_once('@').map(|(_, h)| h).unwrap_or(server);
+    let (host, port) = hostport.rsplit_once(':').expect("a port in the URL");
+    let account = account();
+    let listen = free_port();
+    let tmp = std::env::temp_dir();
+    remove_stale(&tmp, "mailsh-test-pgbouncer");
+    let mine = tmp.join(format!("mailsh-test-pgbouncer-{}", std::process::id()));
+    let folder = mine.join(listen.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+    if let Some((uid, gid)) = account {
+        for f in [&mine, &folder] {
+            std::os::unix::fs::chown(f, Some(uid), Some(gid)).unwrap();
+        }
+    }
+    let ini = folder.join("pgbouncer.ini");
+    std::fs::write(
+        &ini,
+        format!(
+            "[databases]\n{database} = host={host} port={port} dbname={database} user=postgres\n\
+             [pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {listen}\nunix_socket_dir =\n\
+             auth_type = trust\nauth_file = {users}\npool_mode = session\nmax_client_conn = 200\n\
+             default_pool_size = 40\nlogfile = {log}\n",
+            users = folder.join("users.txt").display(),
+            log = folder.join("pgbouncer.log").display(),
+        ),
+    )
+    .unwrap();
+    std::fs::write(folder.join("users.txt"), "\"postgres\" \"\"\n").unwrap();
+    let (started, wait) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut pooler = Command::new(bin);
+        pooler.arg(&ini).stdout(Stdio::null()).stderr(Stdio::null());
+        as_account(&mut pooler, account, true);
+        let child = pooler.spawn();
+        let ok = child.is_ok();
+        let _ = started.send(child.map(|_| ()).map_err(|e| e.to_string()));
+        if ok {
+            loop {
+                std::thread::park();
+            }
+        }
+    });
+    wait.recv().unwrap().unwrap_or_else(|e| panic!("PgBouncer did not start: {e}"));
+    let pooled = format!("postgresql://postgres@127.0.0.1:{listen}/{database}");
+    wait_for(&pooled).unwrap_or_else(|e| panic!("PgBouncer did not answer: {e}"));
+    pooled
+}
