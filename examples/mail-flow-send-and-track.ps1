@@ -37,7 +37,7 @@ Identity    AddressSpaces         Enabled
 --------    -------------         -------
 To Fabrikam {SMTP:fabrikam.com;1} True
 
-[PS] C:\Windows\system32>Start-Service MSExchangeTransport,MSExchangeFrontEndTransport
+[PS] C:\Windows\system32>Start-Service MSExchangeTransport,MSExchangeDelivery,MSExchangeFrontEndTransport
 [PS] C:\Windows\system32>Send-MailMessage -From administrator@contoso.com -To jsmith@contoso.com -Subject "Mail flow test" -Body "Sent from the Exchange Management Shell." -SmtpServer localhost -Port $SmtpPort
 [PS] C:\Windows\system32>Get-MessageTrackingLog -Recipients jsmith@contoso.com -EventId RECEIVE | Format-List EventId,Source,Sender,Recipients,MessageSubject,ConnectorId
 
@@ -57,7 +57,7 @@ At line:1 char:1
     + CategoryInfo          : InvalidOperation: (System.Net.Mail.SmtpClient:SmtpClient) [Send-MailMessage], SmtpFailedRecipientException
     + FullyQualifiedErrorId : SmtpException,Microsoft.PowerShell.Commands.SendMailMessage
 
-[PS] C:\Windows\system32>Stop-Service MSExchangeFrontEndTransport,MSExchangeTransport
+[PS] C:\Windows\system32>Stop-Service MSExchangeFrontEndTransport,MSExchangeDelivery,MSExchangeTransport
 [PS] C:\Windows\system32>Stop-Transcript
 **********************
 Windows PowerShell transcript end

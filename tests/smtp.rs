@@ -42,8 +42,11 @@ impl Smtp {
         store.write(|tx| Store::save_receive_connector(tx, &c)).expect("saved");
     }
 
+    /// The three services of one server's mail flow: Transport, Mailbox
+    /// Transport Delivery and Frontend Transport.
     pub fn start_transport(&mut self) {
         self.env.start(Service::Transport);
+        self.env.start(Service::Delivery);
         self.env.start(Service::FrontEndTransport);
     }
 
@@ -385,7 +388,7 @@ fn without_the_transport_service_the_front_end_keeps_nothing_and_says_try_later(
 }
 
 #[test]
-fn what_the_queue_held_when_the_transport_stopped_is_delivered_at_its_next_start_once() {
+fn what_the_queue_held_when_delivery_stopped_is_delivered_once_when_the_delivery_service_starts() {
     let mut t = Smtp::new();
     // Left in the queue as a crash after the 250 would leave it (just now:
     // a message older than MessageExpirationTimeout would expire instead).
@@ -424,7 +427,7 @@ CAS01\\1          SmtpDeliveryToMailbox Ready             1        0 Normal     
 
 ",
     );
-    t.env.start(Service::Transport);
+    t.env.start(Service::Delivery);
     wait_until("the queue to empty", || {
         QueueDb::open(&queue_path(&t.env.store)).expect("queue").message_count().expect("count") == 0
     });
@@ -605,6 +608,68 @@ Stopped,Stopped
     );
 }
 
+/// MSExchangeDelivery is a service of its own: stopped, the Transport
+/// still answers `250` and the message waits in its mailbox delivery
+/// queue; started (`net start` by its display name), it delivers what
+/// waits and what comes next at once, and writes its own tracking file.
+#[test]
+fn mail_waits_in_the_queue_while_the_delivery_service_is_stopped_and_arrives_when_it_starts() {
+    let mut t = Smtp::new();
+    t.env.start(Service::Transport);
+    t.env.start(Service::FrontEndTransport);
+    let store = t.env.store.clone();
+    let run = |text: &str| shell_on(&store, text);
+    let send = |subject: &str| {
+        let (ok, out, err) = t.python(&format!(
+            "{SEND}\nprint(send(['bob@contoso.com'], 'Subject: {subject}\\r\\n\\r\\nbody\\r\\n')[0])"
+        ));
+        assert!(ok, "{out}\n{err}");
+        assert_eq!(out, "250\n");
+    };
+    send("while stopped");
+    let (out, err) = run("(Get-Queue CAS01\\1).MessageCount; (Get-Service MSExchangeDelivery).Status");
+    assert_eq!((out.as_str(), err.as_str()), ("1\nStopped\n", ""));
+    assert!(t.env.inbox_uids().is_empty());
+
+    let (out, err) = run("net start 'Microsoft Exchange Mailbox Transport Delivery'");
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        "The Microsoft Exchange Mailbox Transport Delivery service is starting.
+The Microsoft Exchange Mailbox Transport Delivery service was started successfully.
+
+",
+    );
+    assert_eq!(t.wait_for_inbox(1).len(), 1);
+    send("while running");
+    assert_eq!(t.wait_for_inbox(2).len(), 2);
+    let (out, err) = run(
+        "Get-Service MSExchangeDelivery | Format-List Name,DisplayName,Status
+         (Get-MessageTrackingLog -EventId DELIVER | Sort-Object MessageSubject | ForEach-Object MessageSubject) -join ','",
+    );
+    assert_eq!(err, "");
+    assert_text(
+        &out,
+        "
+Name        : MSExchangeDelivery
+DisplayName : Microsoft Exchange Mailbox Transport Delivery
+Status      : Running
+
+
+while running,while stopped
+",
+    );
+    // Its events are in files of its own (Exchange's MSGTRKMD), beside
+    // the Transport's.
+    let folder = t.env.state_dir().join("TransportRoles/Logs/MessageTracking");
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("the tracking folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().chars().take(8).collect())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["MSGTRK20", "MSGTRKMD"]);
+}
+
 /// The subjects of the Inbox's messages, as stored.
 fn inbox_subjects(env: &Env) -> Vec<String> {
     let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&env.store)).expect("mail db");
@@ -683,9 +748,9 @@ for i in range({N}):
     // at once five times, then backs off) at random points of progress,
     // each after a random wait of up to 3 ms, so that the kill lands
     // anywhere in a message's dialogue, its queue commit or its delivery.
-    let mut kills: Vec<(usize, Service, u64)> = (0..10)
+    let mut kills: Vec<(usize, Service, u64)> = (0..15)
         .map(|k| {
-            let service = if k % 2 == 0 { Service::Transport } else { Service::FrontEndTransport };
+            let service = [Service::Transport, Service::FrontEndTransport, Service::Delivery][k % 3];
             (20 + random(N - 100), service, random(3000) as u64)
         })
         .collect();
@@ -934,7 +999,7 @@ s.quit()
     for made in ["Queue/mail.que", "TransportRoles/Logs/FrontEnd/ProtocolLog/SmtpReceive"] {
         assert!(state.join(made).exists(), "{made} was made");
     }
-    for s in [Service::FrontEndTransport, Service::Transport] {
+    for s in [Service::FrontEndTransport, Service::Transport, Service::Delivery] {
         t.env.control.stop(s, &mut || {}).expect("stopped");
     }
     assert_eq!(crate::security::loose_files(t.env.dir.path()), Vec::<String>::new());

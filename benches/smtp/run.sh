@@ -38,7 +38,7 @@ stop() {
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
-  [ -f "$ROOT/mailsh/config.db" ] && mailsh -Command "Stop-Service MSExchangeFrontEndTransport,MSExchangeTransport" >/dev/null 2>&1 || true
+  [ -f "$ROOT/mailsh/config.db" ] && mailsh -Command "Stop-Service MSExchangeFrontEndTransport,MSExchangeDelivery,MSExchangeTransport" >/dev/null 2>&1 || true
 }
 
 mailsh() {
@@ -93,7 +93,7 @@ postfix -c "$ROOT/postfix" start >/dev/null 2>&1 || { echo "Postfix did not star
   echo "Set-ReceiveConnector 'Outbound Proxy Frontend CAS01' -Bindings 127.0.0.1:21717"
   echo "Set-ReceiveConnector 'Default CAS01' -Bindings 127.0.0.1:22525"
   echo "Set-ReceiveConnector 'Client Proxy CAS01' -Bindings 127.0.0.1:21465"
-  echo "Start-Service MSExchangeTransport,MSExchangeFrontEndTransport"
+  echo "Start-Service MSExchangeTransport,MSExchangeDelivery,MSExchangeFrontEndTransport"
 } | mailsh >"$ROOT/mailsh/setup.log" 2>&1
 
 greets() ( exec 3<>"/dev/tcp/127.0.0.1/$1" && IFS= read -r -t 5 -u 3 line && [[ "$line" == 220* ]] )

@@ -30,7 +30,9 @@ pub fn definitions() -> Vec<CmdletDef> {
             "",
         );
     let set = Signature::build("Set-TransportService")
-        .synopsis("Changes the Transport service's settings; restart MSExchangeTransport to apply them.")
+        .synopsis(
+            "Changes the Transport service's settings; restart MSExchangeTransport and MSExchangeDelivery to apply them.",
+        )
         .should_process(ConfirmImpact::Medium)
         .confirm_message(super::confirm_texts::SET_TRANSPORT_SERVICE)
         .param(identity())

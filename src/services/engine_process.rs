@@ -33,11 +33,14 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
         Service::Pop3Backend => |ctx, sessions| Box::pin(crate::engines::pop3::serve_back_end(ctx, sessions)),
         Service::Imap4 => |ctx, sessions| Box::pin(crate::engines::imap::serve_front_end(ctx, sessions)),
         Service::Imap4Backend => |ctx, sessions| Box::pin(crate::engines::imap::serve_back_end(ctx, sessions)),
-        // Served by `engines::smtp::serve`, `engines::replication::serve`
-        // and `engines::web::serve` (they have no EngineContext).
-        Service::FrontEndTransport | Service::Transport | Service::MailboxReplication | Service::W3svc => {
-            |_, _| Box::pin(async {})
-        }
+        // Served by `engines::smtp::serve`, `engines::smtp::mailbox_delivery`,
+        // `engines::replication::serve` and `engines::web::serve` (they have
+        // no EngineContext).
+        Service::FrontEndTransport
+        | Service::Transport
+        | Service::Delivery
+        | Service::MailboxReplication
+        | Service::W3svc => |_, _| Box::pin(async {}),
     }
 }
 
@@ -49,6 +52,7 @@ enum Prepared {
     Transport(Box<crate::engines::smtp::SmtpContext>),
     Web(Box<crate::engines::web::WebContext>),
     Replication(Box<crate::engines::replication::ReplicationContext>),
+    Delivery(Box<crate::engines::smtp::mailbox_delivery::DeliveryContext>),
 }
 
 fn report(line: &str) {
@@ -100,6 +104,9 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
             .map(|ctx| Prepared::Client(Box::new(ctx))),
         None if service == Service::W3svc => {
             crate::engines::web::prepare(store, stop_rx, runner).map(|ctx| Prepared::Web(Box::new(ctx)))
+        }
+        None if service == Service::Delivery => {
+            crate::engines::smtp::mailbox_delivery::prepare(store, stop_rx).map(|ctx| Prepared::Delivery(Box::new(ctx)))
         }
         None if service == Service::MailboxReplication => {
             crate::engines::replication::prepare(store, stop_rx).map(|ctx| Prepared::Replication(Box::new(ctx)))
@@ -155,6 +162,7 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
             Prepared::Transport(ctx) => crate::engines::smtp::serve(*ctx),
             Prepared::Web(ctx) => crate::engines::web::serve(*ctx),
             Prepared::Replication(ctx) => crate::engines::replication::serve(*ctx),
+            Prepared::Delivery(ctx) => Ok(crate::engines::smtp::mailbox_delivery::serve(*ctx)),
         };
         let serve = match started {
             Ok(s) => s,

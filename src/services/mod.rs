@@ -39,9 +39,12 @@ pub enum Service {
     /// Client Frontend on 587): it keeps nothing and hands each message
     /// to the Transport service.
     FrontEndTransport,
-    /// The Mailbox role's transport: queues durably, then delivers into
-    /// the mailbox database.
+    /// The Mailbox role's transport: queues durably, and sends what leaves
+    /// the organization.
     Transport,
+    /// The Mailbox role's Mailbox Transport Delivery: from the Transport's
+    /// queue into the mailbox database.
+    Delivery,
     /// The Mailbox role's Mailbox Replication service: it carries a mailbox
     /// out of and into this server's databases for a move request made on
     /// another server's shell.
@@ -71,13 +74,14 @@ impl ServiceStatus {
 }
 
 impl Service {
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 9] = [
         Service::Imap4,
         Service::Imap4Backend,
         Service::Pop3,
         Service::Pop3Backend,
         Service::FrontEndTransport,
         Service::Transport,
+        Service::Delivery,
         Service::MailboxReplication,
         Service::W3svc,
     ];
@@ -90,6 +94,7 @@ impl Service {
             Service::Pop3Backend => "MSExchangePOP3BE",
             Service::FrontEndTransport => "MSExchangeFrontEndTransport",
             Service::Transport => "MSExchangeTransport",
+            Service::Delivery => "MSExchangeDelivery",
             Service::MailboxReplication => "MSExchangeMailboxReplication",
             Service::W3svc => "W3SVC",
         }
@@ -103,6 +108,7 @@ impl Service {
             Service::Pop3Backend => "Microsoft Exchange POP3 Backend",
             Service::FrontEndTransport => "Microsoft Exchange Frontend Transport",
             Service::Transport => "Microsoft Exchange Transport",
+            Service::Delivery => "Microsoft Exchange Mailbox Transport Delivery",
             Service::MailboxReplication => "Microsoft Exchange Mailbox Replication",
             Service::W3svc => "World Wide Web Publishing Service",
         }
@@ -120,7 +126,11 @@ impl Service {
         match self {
             Service::Imap4 | Service::Imap4Backend => Some(crate::store::Protocol::Imap4),
             Service::Pop3 | Service::Pop3Backend => Some(crate::store::Protocol::Pop3),
-            Service::FrontEndTransport | Service::Transport | Service::MailboxReplication | Service::W3svc => None,
+            Service::FrontEndTransport
+            | Service::Transport
+            | Service::Delivery
+            | Service::MailboxReplication
+            | Service::W3svc => None,
         }
     }
 
@@ -142,9 +152,11 @@ impl Service {
             Service::Imap4 | Service::Pop3 | Service::FrontEndTransport | Service::W3svc => {
                 crate::engines::net::EngineRole::FrontEnd
             }
-            Service::Imap4Backend | Service::Pop3Backend | Service::Transport | Service::MailboxReplication => {
-                crate::engines::net::EngineRole::BackEnd
-            }
+            Service::Imap4Backend
+            | Service::Pop3Backend
+            | Service::Transport
+            | Service::Delivery
+            | Service::MailboxReplication => crate::engines::net::EngineRole::BackEnd,
         }
     }
 }

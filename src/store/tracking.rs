@@ -3,7 +3,9 @@
 //! `<store>.d/TransportRoles/Logs/MessageTracking/MSGTRK<yyyymmdd>-1.LOG`
 //! as Exchange 2013 writes its own (`#Fields:` names the columns; the
 //! reader goes by those names, so files with other columns still read).
-//! One writer, the Transport process; the Shell reads the files. Lines are
+//! Each file has one writer: the Transport process writes `MSGTRK*` files,
+//! the Mailbox Transport Delivery process `MSGTRKMD*` files (as Exchange
+//! 2013's services do); the Shell reads them all. Lines are
 //! appended without fsync: the log reports, the queue is what must not
 //! lose anything.
 
@@ -37,6 +39,11 @@ const FIELDS: &[&str] = &[
     "sender-address",
     "return-path",
 ];
+
+/// The Transport service's files: `MSGTRK<yyyymmdd>-<part>.LOG`.
+pub const TRANSPORT_PREFIX: &str = "MSGTRK";
+/// The Mailbox Transport Delivery service's: `MSGTRKMD<yyyymmdd>-<part>.LOG`.
+pub const DELIVERY_PREFIX: &str = "MSGTRKMD";
 
 /// The tracking log folder of the store at `store_path`.
 pub fn tracking_dir(store_path: &Path) -> PathBuf {
@@ -77,6 +84,10 @@ pub struct TrackingEvent {
 /// The Transport's writer.
 pub struct TrackingLog {
     dir: PathBuf,
+    /// The files' names begin with it: `MSGTRK` for the Transport service,
+    /// `MSGTRKMD` for the Mailbox Transport Delivery service (Exchange's
+    /// names), so each process appends to files of its own.
+    prefix: &'static str,
     /// MessageTrackingLogEnabled.
     enabled: bool,
     /// MessageTrackingLogMaxFileSize: past it, the day's next part
@@ -97,7 +108,12 @@ struct OpenPart {
 
 impl TrackingLog {
     pub fn new(dir: PathBuf, enabled: bool, max_file: u64) -> TrackingLog {
-        TrackingLog { dir, enabled, max_file: max_file.max(1), open: Mutex::new(None) }
+        TrackingLog::with_prefix(dir, TRANSPORT_PREFIX, enabled, max_file)
+    }
+
+    /// A log whose files begin with `prefix` (`DELIVERY_PREFIX`).
+    pub fn with_prefix(dir: PathBuf, prefix: &'static str, enabled: bool, max_file: u64) -> TrackingLog {
+        TrackingLog { dir, prefix, enabled, max_file: max_file.max(1), open: Mutex::new(None) }
     }
 
     /// Appends the event to today's file (UTC), the day's next part once
@@ -130,7 +146,7 @@ impl TrackingLog {
     /// The day's last part on disk (a restarted service goes on writing
     /// it), else 1.
     fn last_part(&self, day: &str) -> u32 {
-        let prefix = format!("MSGTRK{day}-");
+        let prefix = format!("{}{day}-", self.prefix);
         let parts = fs::read_dir(&self.dir).into_iter().flatten().flatten().filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             name.strip_prefix(&prefix)?.strip_suffix(".LOG")?.parse::<u32>().ok()
@@ -141,7 +157,7 @@ impl TrackingLog {
     fn open_part(&self, day: &str, part: u32) -> Option<OpenPart> {
         // The log names senders, recipients and subjects: the owner's only.
         let _ = private::create_dir_all(&self.dir);
-        let path = self.dir.join(format!("MSGTRK{day}-{part}.LOG"));
+        let path = self.dir.join(format!("{}{day}-{part}.LOG", self.prefix));
         let mut size = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         let lines = size > 0;
         let mut file = match private::options().create(true).append(true).open(&path) {
@@ -376,6 +392,24 @@ mod tests {
         let log = TrackingLog::new(dir.path().join("MessageTracking"), false, 10 << 20);
         log.write(&TrackingEvent { timestamp: 1_796_000_000, event_id: "RECEIVE".into(), ..TrackingEvent::default() });
         assert!(!dir.path().join("MessageTracking").exists());
+    }
+
+    #[test]
+    fn the_transport_and_the_delivery_service_write_files_of_their_own_and_both_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("MessageTracking");
+        let event = |t: i64, id: &str| TrackingEvent { timestamp: t, event_id: id.into(), ..TrackingEvent::default() };
+        TrackingLog::new(folder.clone(), true, 1 << 20).write(&event(1_796_000_000, "RECEIVE"));
+        TrackingLog::with_prefix(folder.clone(), DELIVERY_PREFIX, true, 1 << 20)
+            .write(&event(1_796_000_001, "DELIVER"));
+        // A restarted Transport goes on with its own part, not the other's.
+        TrackingLog::new(folder.clone(), true, 1 << 20).write(&event(1_796_000_002, "SEND"));
+        let mut names: Vec<String> =
+            fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        assert_eq!(names, ["MSGTRK20261130-1.LOG", "MSGTRKMD20261130-1.LOG"]);
+        let ids: Vec<String> = read_events(&folder).unwrap().into_iter().map(|e| e.event_id).collect();
+        assert_eq!(ids, ["RECEIVE", "DELIVER", "SEND"]);
     }
 
     #[test]

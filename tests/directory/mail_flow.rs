@@ -9,7 +9,8 @@ use std::process::{Command, Stdio};
 use super::{Dir, NEW_JOHN, Started, stranger_at, three_servers};
 use crate::support::{assert_text, free_port, wait_until};
 
-const SERVICES: &str = "MSExchangeTransport,MSExchangeFrontEndTransport,MSExchangeIMAP4BE,MSExchangeIMAP4";
+const SERVICES: &str =
+    "MSExchangeTransport,MSExchangeDelivery,MSExchangeFrontEndTransport,MSExchangeIMAP4BE,MSExchangeIMAP4";
 
 /// Stops CAS01's services when the test ends, passed or not.
 struct Running<'a>(&'a Dir);
@@ -213,8 +214,8 @@ fn a_client_access_server_hands_mail_to_the_mailbox_servers_which_relay_to_each_
     );
     let mut started = Started(&d, Vec::new());
     for (server, services) in [
-        ("MBX01", "MSExchangeTransport,MSExchangeIMAP4BE"),
-        ("MBX02", "MSExchangeTransport,MSExchangeIMAP4BE"),
+        ("MBX01", "MSExchangeTransport,MSExchangeDelivery,MSExchangeIMAP4BE"),
+        ("MBX02", "MSExchangeTransport,MSExchangeDelivery,MSExchangeIMAP4BE"),
         ("CAS01", "MSExchangeFrontEndTransport,MSExchangeIMAP4"),
     ] {
         d.ok_on(server, &format!("Start-Service {services}"));
@@ -264,7 +265,7 @@ John first: SEND SMTP ann@contoso.com Intra-Organization SMTP Send Connector
     // MBX01's Transport stopped: MBX02 takes John's mail and keeps it until
     // MBX01's runs again (tried again after MessageRetryInterval).
     d.ok_on("MBX02", "Set-TransportService MBX02 -MessageRetryInterval 00:00:01");
-    d.ok_on("MBX02", "Restart-Service MSExchangeTransport");
+    d.ok_on("MBX02", "Restart-Service MSExchangeDelivery");
     d.ok_on("MBX01", "Stop-Service MSExchangeTransport");
     wait_until("MBX01's published stop", || d.on("CAS01", transports).stdout == "Stopped,Running\n");
     assert_eq!(python(TO_JOHN, smtp, imap), "{}\n");

@@ -95,8 +95,8 @@ fn a_mailbox_moves_between_servers_online_through_their_mailbox_replication_serv
     let db01 = d.ok_on("CAS01", "(Get-MailboxDatabase -Server MBX01).Name").trim().to_string();
     let mut started = Started(&d, Vec::new());
     for (server, services) in [
-        ("MBX01", "MSExchangeTransport,MSExchangeIMAP4BE"),
-        ("MBX02", "MSExchangeTransport,MSExchangeIMAP4BE"),
+        ("MBX01", "MSExchangeTransport,MSExchangeDelivery,MSExchangeIMAP4BE"),
+        ("MBX02", "MSExchangeTransport,MSExchangeDelivery,MSExchangeIMAP4BE"),
         ("CAS01", "MSExchangeFrontEndTransport,MSExchangeIMAP4"),
     ] {
         d.ok_on(server, &format!("Start-Service {services}"));

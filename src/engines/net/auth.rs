@@ -116,7 +116,7 @@ impl Authenticator {
     ) -> Authenticator {
         Authenticator {
             protocol,
-            store: StoreHandle { path: store_path.to_path_buf(), store: Arc::default() },
+            store: StoreHandle::new(store_path.to_path_buf()),
             cache: Arc::new(CredentialCache::new()),
             throttle: Arc::new(throttle),
             pool,
@@ -368,6 +368,11 @@ pub struct StoreHandle {
 }
 
 impl StoreHandle {
+    /// A handle on the store at `store_path`, connected on first use.
+    pub fn new(store_path: PathBuf) -> StoreHandle {
+        StoreHandle { path: store_path, store: Arc::default() }
+    }
+
     /// Runs `f` with the connection (blocking: call it off the async
     /// threads).
     pub fn with<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, StoreError> {

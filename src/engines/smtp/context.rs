@@ -79,8 +79,11 @@ pub struct HandoffListener {
 #[derive(Clone)]
 pub struct Queue {
     pub db: Arc<Mutex<QueueDb>>,
-    /// Rung after each enqueue: the delivery task wakes at once.
+    /// Rung when there may be mail to deliver: the delivery task wakes.
     pub wake: Arc<Notify>,
+    /// The Transport's: rung after each enqueue, it wakes the Delivery
+    /// service's task in its own process (`wake`).
+    pub cue: Option<Arc<super::wake::DeliveryCue>>,
     /// Rung after an enqueue for a send connector: the sending task wakes.
     pub send: Arc<Notify>,
     /// The message tracking log the queue's tasks write.
@@ -256,6 +259,7 @@ pub fn prepare(
                 db: Arc::new(Mutex::new(db)),
                 wake: Arc::new(Notify::new()),
                 send: Arc::new(Notify::new()),
+                cue: Some(Arc::new(super::wake::DeliveryCue::new(&state_dir))),
                 tracking: Arc::new(TrackingLog::new(
                     tracking_dir(store_path),
                     service.message_tracking_log_enabled,

@@ -8,8 +8,13 @@
 //!   the Transport's own reply, so a client's `250` still means "on disk".
 //! - **MSExchangeTransport** (Mailbox): the HubTransport connectors
 //!   ("Default" on 2525). It answers `250` once the message is committed to
-//!   the queue (`store::queue`), and a delivery task stores it in each
-//!   recipient's Inbox, exactly once (`MailDb::deliver_once`). The Frontend
+//!   the queue (`store::queue`), and sends what leaves the organization
+//!   through the send connectors (`outbound`).
+//! - **MSExchangeDelivery** (Mailbox Transport Delivery, a process of its
+//!   own: `mailbox_delivery`): its task takes the queue's mailbox
+//!   deliveries and stores each in its recipient's Inbox, exactly once
+//!   (`MailDb::deliver_once`); the Transport cues it after each message
+//!   (`wake`). The Frontend
 //!   Transport's hand-offs come to a listener of their own (127.0.0.1, or
 //!   the server's address over TLS), where the organization's proxy key is
 //!   proven before the greeting (as at the IMAP4 and POP3 back ends), and
@@ -29,6 +34,7 @@ pub mod dsn;
 mod handoff;
 mod intra_org;
 mod log_age;
+pub mod mailbox_delivery;
 mod mx;
 mod outbound;
 mod peer;
@@ -37,6 +43,7 @@ mod session;
 pub mod texts;
 mod track;
 mod transports;
+mod wake;
 
 pub use context::{SmtpContext, handoff_address_file, prepare};
 pub(crate) use handoff::dot_stuffed;
@@ -82,24 +89,11 @@ pub fn serve(ctx: SmtpContext) -> std::io::Result<Pin<Box<dyn Future<Output = ()
             tokio::spawn(outbound::start(parts, shutdown.clone()))
         });
         let aging = log_ages.map(|ages| tokio::spawn(log_age::run(ages, shutdown.clone())));
-        let delivering = shared.queue.clone().map(|queue| {
-            let parts = delivery::Parts {
-                queue,
-                mail: shared.mail.clone(),
-                directory: shared.directory.store_handle(),
-                server: shared.server.clone(),
-                key: shared.key.clone(),
-            };
-            tokio::spawn(delivery::start(parts, shutdown))
-        });
         let handler = Arc::new(session::Smtp { shared });
         let taking_handoffs = handoffs.map(|h| tokio::spawn(h.run(handler.clone())));
         sessions.run(handler).await;
         if let Some(h) = taking_handoffs {
             let _ = h.await;
-        }
-        if let Some(d) = delivering {
-            let _ = d.await;
         }
         if let Some(s) = sending {
             let _ = s.await;

@@ -139,7 +139,9 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
             for (from, to) in &envelope.redirects {
                 queue.tracking.write(&track::redirected(&tracked, id, from, to));
             }
-            queue.wake.notify_one();
+            if let Some(cue) = &queue.cue {
+                cue.ring();
+            }
             if leaves {
                 queue.send.notify_one();
             }
