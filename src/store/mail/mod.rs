@@ -147,9 +147,10 @@ impl MailDb {
     /// `guid` (Get-MailboxStatistics, IMAP QUOTA); zero for a mailbox never
     /// used.
     pub fn mailbox_usage(&self, guid: &str) -> MailResult<Usage> {
+        // The folders' counts, which triggers keep (mail schema step 10).
         let (items, bytes): (i64, i64) = self.conn.query_row(
-            "SELECT count(*), coalesce(sum(m.size), 0) FROM message m
-             JOIN folder f ON f.id = m.folder_id JOIN mailbox b ON b.id = f.mailbox_id WHERE b.guid = ?1",
+            "SELECT coalesce(sum(f.items), 0), coalesce(sum(f.bytes), 0) FROM folder f
+             JOIN mailbox b ON b.id = f.mailbox_id WHERE b.guid = ?1",
             [guid],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -178,12 +179,42 @@ pub(crate) fn open_durable(path: &Path, steps: &[&str]) -> MailResult<Connection
             .map_err(|e| open_err(rusqlite::Error::InvalidPath(PathBuf::from(e.to_string()))))?;
     }
     let mut conn = Connection::open(path).map_err(open_err)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_handler(Some(wait_for_writer))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     migrate(&mut conn, path, steps)?;
     Ok(conn)
+}
+
+/// How a durable file's writer waits for another process's write to end
+/// (the Transport's enqueue and the Delivery service's record of a
+/// delivery, back ends and the Delivery service in a mailbox database):
+/// a commit holds the lock for about one disk sync, well under a
+/// millisecond here, so the first waits are short, where SQLite's own
+/// handler sleeps 1, 2, then 5 ms; later ones longer; ten seconds in all,
+/// as before. `count` is how many times this wait was called already.
+fn wait_for_writer(count: i32) -> bool {
+    match writer_wait(count) {
+        Some(wait) => {
+            std::thread::sleep(wait);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The `count`th wait of `wait_for_writer`; None: it gives up.
+fn writer_wait(count: i32) -> Option<Duration> {
+    const SHORT: i32 = 20; // 100 µs each: 2 ms
+    const MEDIUM: i32 = 100; // then 1 ms each: 80 ms
+    const ALL: i32 = MEDIUM + 992; // then 10 ms each: 9.92 s
+    match count {
+        c if c < SHORT => Some(Duration::from_micros(100)),
+        c if c < MEDIUM => Some(Duration::from_millis(1)),
+        c if c < ALL => Some(Duration::from_millis(10)),
+        _ => None,
+    }
 }
 
 fn migrate(conn: &mut Connection, path: &Path, steps: &[&str]) -> MailResult<()> {

@@ -149,4 +149,27 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT INTO subscription (mailbox_id, name) SELECT mailbox_id, name FROM folder WHERE subscribed = 1;
     ALTER TABLE folder DROP COLUMN subscribed;
     "#,
+    // 10: each folder's count and size of messages, kept by triggers on
+    // every insert and delete (whichever path makes them: APPEND, COPY,
+    // MOVE, EXPUNGE, delivery, a move's import), so a mailbox's size for
+    // its quotas is a sum over its folders, not over its messages: every
+    // recipient of every message the transport takes is weighed against
+    // ProhibitSendReceiveQuota. A folder deleted takes its counts with it.
+    r#"
+    ALTER TABLE folder ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE folder ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+    UPDATE folder SET
+        items = (SELECT count(*) FROM message WHERE folder_id = folder.id),
+        bytes = (SELECT coalesce(sum(size), 0) FROM message WHERE folder_id = folder.id);
+    CREATE TRIGGER message_counted AFTER INSERT ON message BEGIN
+        UPDATE folder SET items = items + 1, bytes = bytes + NEW.size WHERE id = NEW.folder_id;
+    END;
+    CREATE TRIGGER message_uncounted AFTER DELETE ON message BEGIN
+        UPDATE folder SET items = items - 1, bytes = bytes - OLD.size WHERE id = OLD.folder_id;
+    END;
+    CREATE TRIGGER message_recounted AFTER UPDATE OF folder_id, size ON message BEGIN
+        UPDATE folder SET items = items - 1, bytes = bytes - OLD.size WHERE id = OLD.folder_id;
+        UPDATE folder SET items = items + 1, bytes = bytes + NEW.size WHERE id = NEW.folder_id;
+    END;
+    "#,
 ];

@@ -529,3 +529,75 @@ fn the_mailbox_database_is_read_through_a_memory_mapping() {
     let size: i64 = db.conn.query_row("PRAGMA mmap_size", [], |r| r.get(0)).unwrap();
     assert_eq!(size, super::MMAP_SIZE);
 }
+
+#[test]
+fn a_writer_waits_for_another_connections_commit_in_short_steps_and_ten_seconds_in_all() {
+    let waits: Vec<std::time::Duration> = (0..).map_while(super::writer_wait).collect();
+    assert_eq!(waits[0], std::time::Duration::from_micros(100));
+    let total: std::time::Duration = waits.iter().sum();
+    assert_eq!(total.as_millis(), 10_002);
+    // Another connection holding the write lock for a few milliseconds
+    // delays the second writer; it does not fail it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("queue.db");
+    let steps: &[&str] = &["CREATE TABLE t (x INTEGER)"];
+    let mut first = super::open_durable(&path, steps).unwrap();
+    let mut second = super::open_durable(&path, steps).unwrap();
+    let tx = first.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+    tx.execute("INSERT INTO t VALUES (1)", []).unwrap();
+    let writer = std::thread::spawn(move || {
+        let tx = second.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
+        tx.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        tx.commit().unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    tx.commit().unwrap();
+    writer.join().unwrap();
+    let n: i64 = first.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 2);
+}
+
+/// The folders' counts the triggers keep agree with a count of the
+/// messages after every kind of change: append, copy, move, flags,
+/// expunge, the Inbox renamed (its messages moved), a folder deleted with
+/// its messages, a delivery.
+#[test]
+fn a_mailboxs_usage_from_its_folders_counts_agrees_with_its_messages_after_every_change() {
+    let (_dir, mut db) = db();
+    let (mbx, inbox) = inbox(&mut db);
+    let recount = |db: &MailDb| -> Usage {
+        let (items, bytes): (i64, i64) = db
+            .conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(m.size), 0) FROM message m JOIN folder f ON f.id = m.folder_id
+                 JOIN mailbox b ON b.id = f.mailbox_id WHERE b.guid = ?1",
+                [GUID],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        Usage { items: items as u64, bytes: bytes as u64 }
+    };
+    let check = |db: &MailDb, step: &str| {
+        assert_eq!(db.mailbox_usage(GUID).unwrap(), recount(db), "after {step}");
+    };
+    let big = [MSG, b"Subject: two\r\n\r\nsecond message, longer\r\n".as_slice(), b"Subject: 3\r\n\r\n3\r\n"];
+    let uids = db.append_many(inbox.id, 1_700_000_000, &big).unwrap();
+    check(&db, "append");
+    assert_eq!(db.mailbox_usage(GUID).unwrap().items, 3);
+    let work = db.create_folder(mbx, "Work").unwrap();
+    db.copy_messages(inbox.id, &uids[..2], work.id).unwrap();
+    check(&db, "copy");
+    db.move_messages(inbox.id, &uids[2..], work.id).unwrap();
+    check(&db, "move");
+    db.store_flags(work.id, &[1, 2], FlagOp::Add, &Flags::system(flag::DELETED)).unwrap();
+    check(&db, "flags");
+    db.expunge(work.id, None).unwrap();
+    check(&db, "expunge");
+    db.rename_folder(mbx, "INBOX", "Old mail").unwrap();
+    check(&db, "the Inbox renamed");
+    db.delete_folder(mbx, "Work").unwrap();
+    check(&db, "a folder deleted");
+    db.deliver_once(GUID, "m1/bob@contoso.com", 1_700_000_001, MSG, &mut |_| Ok(true)).unwrap();
+    check(&db, "a delivery");
+    assert_eq!(db.mailbox_usage(GUID).unwrap().items, 3);
+}
