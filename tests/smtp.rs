@@ -617,6 +617,8 @@ fn mail_waits_in_the_queue_while_the_delivery_service_is_stopped_and_arrives_whe
     let mut t = Smtp::new();
     t.env.start(Service::Transport);
     t.env.start(Service::FrontEndTransport);
+    // Started below with `net start`; stopped with the others at the end.
+    t.env.stops_at_the_end(Service::Delivery);
     let store = t.env.store.clone();
     let run = |text: &str| shell_on(&store, text);
     let send = |subject: &str| {

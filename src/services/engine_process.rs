@@ -129,16 +129,29 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
     // passwords on their own pool, so what is left is moving bytes, where
     // a second worker thread only adds wake-ups between the two (measured:
     // 0.73 against 0.53 ms of CPU per logon, front and back end together;
-    // docs/performance.md, "Fifth run"). The transport and web services,
-    // which do more on their async threads, keep two.
-    let mut builder =
-        if matches!(service, Service::Imap4 | Service::Pop3 | Service::Imap4Backend | Service::Pop3Backend) {
-            tokio::runtime::Builder::new_current_thread()
-        } else {
-            let mut b = tokio::runtime::Builder::new_multi_thread();
-            b.worker_threads(2);
-            b
-        };
+    // docs/performance.md, "Fifth run"). So do the three transport
+    // services, for the same reason: on one machine they are three
+    // processes, and one connection's messages crossed them faster on one
+    // thread each (566-584 against 477-574 accepted/s, the same run,
+    // alternating; docs/performance.md, "SMTP"). The web and replication
+    // services, which do more on their async threads, keep two.
+    let one_thread = matches!(
+        service,
+        Service::Imap4
+            | Service::Pop3
+            | Service::Imap4Backend
+            | Service::Pop3Backend
+            | Service::FrontEndTransport
+            | Service::Transport
+            | Service::Delivery
+    );
+    let mut builder = if one_thread {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    };
     let runtime = match builder.max_blocking_threads(BLOCKING_THREADS).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -156,6 +156,12 @@ impl Env {
         }
     }
 
+    /// A service a test starts otherwise (with the shell's `net start`):
+    /// stopped with the others when the test ends, passed or not.
+    pub fn stops_at_the_end(&mut self, s: Service) {
+        self.started.push(s);
+    }
+
     pub fn stop(&mut self, s: Service) {
         let _ = self.control.stop(s, &mut || {});
     }

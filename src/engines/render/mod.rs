@@ -90,6 +90,45 @@ impl Renderer {
     }
 }
 
+/// Whether `needle` is in `hay`, ASCII case aside. Every message is
+/// searched so when it is delivered (`renders_of`): the search jumps with
+/// memchr to each place of the needle's first byte that has no case (the
+/// `/` of a media type, rare in mail), else of its first byte in either
+/// case, and compares only there.
 pub(crate) fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    if needle.is_empty() {
+        return true;
+    }
+    let at = |start: usize| hay.get(start..start + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle));
+    match needle.iter().position(|b| !b.is_ascii_alphabetic()) {
+        Some(k) => memchr::memchr_iter(needle[k], hay).any(|i| i >= k && at(i - k)),
+        None => {
+            let first = needle[0];
+            memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(at)
+        }
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::contains_ci;
+
+    #[test]
+    fn a_needle_is_found_in_any_case_anywhere_and_nowhere_else() {
+        let naive = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
+        let hays: [&[u8]; 6] = [
+            b"Content-Type: Multipart/Alternative; boundary=x",
+            b"multipart/alternative",
+            b"text/plain / text/calendar",
+            b"/alternative multipart/ multipart/alternativ",
+            b"TEXT/CALENDAR",
+            b"",
+        ];
+        for hay in hays {
+            for needle in [&b"multipart/alternative"[..], b"text/calendar", b"boundary", b"x", b"/"] {
+                assert_eq!(contains_ci(hay, needle), naive(hay, needle), "{:?} in {:?}", needle, hay);
+            }
+        }
+        assert!(contains_ci(b"abc", b""));
+    }
 }
