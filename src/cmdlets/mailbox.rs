@@ -609,28 +609,66 @@ fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
     let Some((found, shown)) = mailbox_to_change(cx, args, &identity, super::confirm_texts::SET_MAILBOX)? else {
         return Ok(());
     };
-    let mut new = found.clone();
-    let mut changed = Vec::new();
+    // The recipients the parameters name (ForwardingAddress) are looked up
+    // first, with the session; the values are checked on what was read.
     let domain = cx.store()?.server().domain.clone();
-    let mut lookup =
-        |v: &Value| super::identity::resolve_mailbox(cx, v).map(|t| (t.guid.clone(), canonical_name(&domain, &t.name)));
-    apply_settings(args, &mut new, &mut changed, &mut lookup)?;
+    let mut resolved: Vec<(String, (String, String))> = Vec::new();
+    let mut lookup = |v: &Value| {
+        let found = super::identity::resolve_mailbox(cx, v).map(|t| (t.guid.clone(), canonical_name(&domain, &t.name)));
+        if let Ok(r) = &found {
+            resolved.push((v.to_text(), r.clone()));
+        }
+        found
+    };
+    let (mut checked, mut changed) = (found.clone(), Vec::new());
+    apply_settings(args, &mut checked, &mut changed, &mut lookup)?;
     if changed.is_empty() {
         warn_nothing_changed(cx, &shown);
         return Ok(());
     }
-    new.changed = now_unix();
     let user = cx.user.clone();
-    cx.store()?
+    // Then read, change and write in one immediate transaction, as
+    // Set-CASMailbox does: a change another shell made to this mailbox
+    // meanwhile (its CAS settings, another setting) is kept, not written
+    // over with what was read before.
+    let outcome = cx
+        .store()?
         .write(|tx| {
+            let Some(current) = Store::mailbox_for_update(tx, found.id)? else { return Ok(Ok(None)) };
+            let (mut new, mut changed) = (current.clone(), Vec::new());
+            let mut looked_up = |v: &Value| {
+                let text = v.to_text();
+                let known = resolved.iter().find(|(k, _)| *k == text).map(|(_, r)| r.clone());
+                known.ok_or_else(|| ErrorRecord::task(format!("'{text}' was not looked up."), "NotLookedUp"))
+            };
+            if let Err(e) = apply_settings(args, &mut new, &mut changed, &mut looked_up) {
+                return Ok(Err(e));
+            }
+            if changed.is_empty() {
+                return Ok(Ok(Some(false)));
+            }
+            new.changed = now_unix();
             Store::update_mailbox(tx, &new)?;
-            audit(tx, &user, args, &shown, changed)
+            audit(tx, &user, args, &shown, changed)?;
+            Ok(Ok(Some(true)))
         })
         .map_err(|e| match e {
             crate::store::StoreError::Conflict(msg) => ErrorRecord::task(msg, "ADObjectAlreadyExistsException"),
             other => store_err(other),
-        })?;
-    Ok(())
+        })??;
+    match outcome {
+        Some(true) => Ok(()),
+        // Another shell made the same change first.
+        Some(false) => {
+            warn_nothing_changed(cx, &shown);
+            Ok(())
+        }
+        // Or removed the mailbox.
+        None => {
+            let fqdn = cx.store()?.server().fqdn.clone();
+            Err(ErrorRecord::object_not_found(&super::identity::identity_text(&identity), &fqdn).into())
+        }
+    }
 }
 
 fn remove_definition() -> CmdletDef {
