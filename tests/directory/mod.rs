@@ -110,6 +110,19 @@ impl Dir {
     }
 }
 
+/// Set-CASMailbox (MAPIEnabled on, off, ...) and Set-Mailbox
+/// (IssueWarningQuota 1MB, 2MB, ...) on John, `times` each, from two shells
+/// at once; then "MAPIEnabled IssueWarningQuota" as read after both.
+pub fn set_john_from_two_shells_at_once(d: &Dir, times: u32) -> String {
+    let a = d.spawn(&format!("foreach ($i in 1..{times}) {{ Set-CASMailbox jsmith -MAPIEnabled ([bool]($i % 2)) }}"));
+    let b = d.spawn(&format!("foreach ($i in 1..{times}) {{ Set-Mailbox jsmith -IssueWarningQuota \"$($i)MB\" }}"));
+    for child in [a, b] {
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    d.ok("$m = Get-Mailbox jsmith; $c = Get-CASMailbox jsmith; \"$($c.MAPIEnabled) $($m.IssueWarningQuota)\"")
+}
+
 /// Stops what a test started on each server, passed or not.
 pub struct Started<'a>(pub &'a Dir, pub Vec<(&'static str, &'static str)>);
 

@@ -49,16 +49,7 @@ fn shells_and_services_work_on_a_directory_behind_pgbouncer() {
         assert_eq!(d.ok("(Get-CASMailbox jsmith).PopEnabled"), want, "shell {i}");
     }
     // Two at once: two server connections, the lock taken on each.
-    let a = d.spawn("foreach ($i in 1..10) { Set-CASMailbox jsmith -MAPIEnabled ([bool]($i % 2)) }");
-    let b = d.spawn("foreach ($i in 1..10) { Set-Mailbox jsmith -IssueWarningQuota \"$($i)MB\" }");
-    for child in [a, b] {
-        let o = child.wait_with_output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    }
-    assert_eq!(
-        d.ok("$m = Get-Mailbox jsmith; $c = Get-CASMailbox jsmith; \"$($c.MAPIEnabled) $($m.IssueWarningQuota)\""),
-        "False 10 MB (10,485,760 bytes)\n"
-    );
+    assert_eq!(super::set_john_from_two_shells_at_once(&d, 10), "False 10 MB (10,485,760 bytes)\n");
 
     let [imap, imaps, imap_be] = [(); 3].map(|_| free_port());
     d.ok(&format!(
