@@ -4,8 +4,6 @@
 //! server with both roles receives mail over SMTP, queues it in its own
 //! folder and delivers it into its mailbox database, where IMAP4 reads it.
 
-use std::process::{Command, Stdio};
-
 use super::{Dir, NEW_JOHN, Started, stranger_at, three_servers};
 use crate::support::{assert_text, free_port, wait_until};
 
@@ -174,16 +172,7 @@ s.quit()
 "#;
 
 fn python(script: &str, smtp: u16, imap: u16) -> String {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .env("SMTP_PORT", smtp.to_string())
-        .env("IMAP_PORT", imap.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    super::python(script, &[("SMTP_PORT", smtp), ("IMAP_PORT", imap)])
 }
 
 /// A server's tracking log, one line an event, sorted: the copies relayed

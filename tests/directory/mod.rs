@@ -123,6 +123,19 @@ pub fn set_john_from_two_shells_at_once(d: &Dir, times: u32) -> String {
     d.ok("$m = Get-Mailbox jsmith; $c = Get-CASMailbox jsmith; \"$($c.MAPIEnabled) $($m.IssueWarningQuota)\"")
 }
 
+/// Runs a Python client script with `ports` in its environment (each
+/// `NAME` to its port); what it printed. It must succeed.
+pub fn python(script: &str, ports: &[(&str, u16)]) -> String {
+    let mut c = Command::new("python3");
+    c.arg("-c").arg(script).stdin(Stdio::null());
+    for (name, port) in ports {
+        c.env(name, port.to_string());
+    }
+    let o = c.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 /// Stops what a test started on each server, passed or not.
 pub struct Started<'a>(pub &'a Dir, pub Vec<(&'static str, &'static str)>);
 

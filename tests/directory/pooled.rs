@@ -4,8 +4,6 @@
 //! earlier shell used (reset with `DISCARD ALL`), and the services' long
 //! sessions one each.
 
-use std::process::{Command, Stdio};
-
 use super::{Dir, NEW_JOHN, Started};
 use crate::support::{free_port, postgres};
 
@@ -21,15 +19,7 @@ except imaplib.IMAP4.error as e:
 "#;
 
 fn login(port: u16) -> String {
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(LOGIN)
-        .env("IMAP_PORT", port.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    super::python(LOGIN, &[("IMAP_PORT", port)])
 }
 
 /// Shells one after another, each on a connection the last one left in

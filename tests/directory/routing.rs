@@ -7,8 +7,6 @@
 //! connected while the others are served; nobody but a front end of the
 //! organization gets through a back end.
 
-use std::process::{Command, Stdio};
-
 use super::{Dir, Started};
 use crate::support::{free_port, wait_until};
 
@@ -18,17 +16,7 @@ fn setup(d: &Dir, args: &[&str]) {
 }
 
 fn python(script: &str, imap: u16, pop: u16, proxy: u16) -> String {
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .env("IMAP_PORT", imap.to_string())
-        .env("POP_PORT", pop.to_string())
-        .env("PROXY_PORT", proxy.to_string())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    super::python(script, &[("IMAP_PORT", imap), ("POP_PORT", pop), ("PROXY_PORT", proxy)])
 }
 
 /// John (MBX01) and Ann (MBX02) each append over IMAP through CAS01 and

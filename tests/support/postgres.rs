@@ -205,22 +205,28 @@ fn start_cluster(prefix: &str, tls: Option<TlsSetup>) -> Result<u16, String> {
         std::fs::write(pgdata.join("pg_hba.conf"), hba).unwrap();
         settings.extend(["-c".into(), "ssl=on".into()]);
     }
-    // Spawned from a thread that lives as long as the process, so the
-    // parent-death signal comes when the tests end, not when a test does.
+    let mut server = Command::new(bin.join("postgres"));
+    server.arg("-D").arg(&pgdata).args(&settings).arg("-k").arg(&data);
+    spawn_for_the_tests(server, account).map_err(|e| format!("PostgreSQL did not start: {e}"))?;
+    // Its Unix socket takes any local account (trust), TLS or not.
+    let local = format!(
+        "postgresql://postgres@%2F{}:{port}/postgres",
+        data.display().to_string().trim_start_matches('/').replace('/', "%2F")
+    );
+    wait_for(&local).map_err(|e| format!("the test PostgreSQL server did not answer: {e}"))?;
+    Ok(port)
+}
+
+/// Starts a server program (as `account`, its output dropped) that ends
+/// with the tests: spawned from a thread that lives as long as the
+/// process, so the parent-death signal comes when the tests end, not when
+/// a test does.
+fn spawn_for_the_tests(mut cmd: Command, account: Option<(libc::uid_t, libc::gid_t)>) -> Result<(), String> {
     let (started, wait) = std::sync::mpsc::channel();
-    let (data_arg, socket_dir) = (pgdata.clone(), data.clone());
     std::thread::spawn(move || {
-        let mut server = Command::new(bin.join("postgres"));
-        server
-            .arg("-D")
-            .arg(&data_arg)
-            .args(&settings)
-            .arg("-k")
-            .arg(&socket_dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        as_account(&mut server, account, true);
-        let child = server.spawn();
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        as_account(&mut cmd, account, true);
+        let child = cmd.spawn();
         let ok = child.is_ok();
         let _ = started.send(child.map(|_| ()).map_err(|e| e.to_string()));
         if ok {
@@ -229,14 +235,7 @@ fn start_cluster(prefix: &str, tls: Option<TlsSetup>) -> Result<u16, String> {
             }
         }
     });
-    wait.recv().unwrap().map_err(|e| format!("PostgreSQL did not start: {e}"))?;
-    // Its Unix socket takes any local account (trust), TLS or not.
-    let local = format!(
-        "postgresql://postgres@%2F{}:{port}/postgres",
-        data.display().to_string().trim_start_matches('/').replace('/', "%2F")
-    );
-    wait_for(&local).map_err(|e| format!("the test PostgreSQL server did not answer: {e}"))?;
-    Ok(port)
+    wait.recv().map_err(|e| e.to_string())?
 }
 
 /// A PostgreSQL server that takes TCP connections over TLS only, with a
@@ -333,21 +332,9 @@ pub fn through_pgbouncer(url: &str) -> String {
     )
     .unwrap();
     std::fs::write(folder.join("users.txt"), "\"postgres\" \"\"\n").unwrap();
-    let (started, wait) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut pooler = Command::new(bin);
-        pooler.arg(&ini).stdout(Stdio::null()).stderr(Stdio::null());
-        as_account(&mut pooler, account, true);
-        let child = pooler.spawn();
-        let ok = child.is_ok();
-        let _ = started.send(child.map(|_| ()).map_err(|e| e.to_string()));
-        if ok {
-            loop {
-                std::thread::park();
-            }
-        }
-    });
-    wait.recv().unwrap().unwrap_or_else(|e| panic!("PgBouncer did not start: {e}"));
+    let mut pooler = Command::new(bin);
+    pooler.arg(&ini);
+    spawn_for_the_tests(pooler, account).unwrap_or_else(|e| panic!("PgBouncer did not start: {e}"));
     let pooled = format!("postgresql://postgres@127.0.0.1:{listen}/{database}");
     wait_for(&pooled).unwrap_or_else(|e| panic!("PgBouncer did not answer: {e}"));
     pooled

@@ -200,6 +200,17 @@ fn handoff_listener(
     Ok(HandoffListener { listener, admission })
 }
 
+/// This server's mailbox databases as the transport services use them:
+/// each message summarized as it is stored (as an APPEND is), the
+/// directory's changes followed.
+pub(super) fn mail_databases(store: &Store, store_path: &Path) -> MailDatabases {
+    MailDatabases::new(
+        store,
+        Some(crate::engines::imap::fetch_items::summary::summarize),
+        data_version::watch_config(store_path),
+    )
+}
+
 /// `service_name` names the service in its log's lines.
 pub fn prepare(
     service_name: &'static str,
@@ -219,11 +230,7 @@ pub fn prepare(
     let all = store.own_receive_connectors()?;
     let limits = store.transport_config()?;
     let service = store.transport_service()?;
-    let mail = MailDatabases::new(
-        &store,
-        Some(crate::engines::imap::fetch_items::summary::summarize),
-        data_version::watch_config(store_path),
-    );
+    let mail = mail_databases(&store, store_path);
     let mine = role_of(role);
     let mut listeners = Vec::new();
     let mut connectors = Vec::new();

@@ -18,8 +18,6 @@ use super::context::Queue;
 use super::{delivery, wake};
 use crate::engines::net::NetError;
 use crate::engines::net::auth::StoreHandle;
-use crate::engines::net::data_version;
-use crate::engines::net::mail_databases::MailDatabases;
 use crate::engines::net::proxy_auth::ProxyKey;
 use crate::store::queue::{QueueDb, queue_path};
 use crate::store::tracking::{DELIVERY_PREFIX, TrackingLog, tracking_dir};
@@ -38,11 +36,7 @@ pub fn prepare(store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<Del
     let mut store = Store::open_existing(store_path)?;
     let server = store.server().clone();
     let service = store.transport_service()?;
-    let mail = MailDatabases::new(
-        &store,
-        Some(crate::engines::imap::fetch_items::summary::summarize),
-        data_version::watch_config(store_path),
-    );
+    let mail = super::context::mail_databases(&store, store_path);
     mail.check(&store).map_err(NetError::Bind)?;
     let state_dir = state_dir_for(store_path);
     // Mail for a database of another server goes on to that server's
