@@ -173,7 +173,7 @@ fn set_domain(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut 
                 d.name = name;
             }
             d.changed = now_unix();
-            changed
+            Ok(changed)
         };
         // Read again in the transaction: what another shell committed since
         // `matching` read it is kept.

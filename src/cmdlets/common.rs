@@ -71,58 +71,43 @@ pub fn warn_nothing_changed(cx: &mut Session, identity: &str) {
     cx.warn(&format!("The command completed successfully but no settings of '{identity}' have been modified."));
 }
 
-/// The end of a Set- cmdlet for one object: nothing changed is Exchange's
-/// warning; otherwise `save` and the audit record are one transaction.
-pub fn save_changes(
-    cx: &mut Session,
-    args: &Args,
-    identity: &str,
-    changed: Vec<(String, String, String)>,
-    save: impl FnOnce(&Tx) -> StoreResult<()>,
-) -> crate::runtime::errors::Result<()> {
-    if changed.is_empty() {
-        warn_nothing_changed(cx, identity);
-        return Ok(());
-    }
-    let user = cx.user.clone();
-    cx.store()?
-        .write(|tx| {
-            save(tx)?;
-            audit(tx, &user, args, identity, changed)
-        })
-        .map_err(super::identity::store_err)?;
-    Ok(())
-}
-
 /// The end of a Set- cmdlet whose object is read, changed and saved in one
 /// write transaction, so that shells (of several servers, on PostgreSQL)
 /// changing it at once never lose each other's update: `change` gets what
 /// the transaction read and returns what it changed; nothing changed is
 /// Exchange's warning, else `save` and the audit record share the
-/// transaction.
+/// transaction. A `change` that fails rolls the transaction back and is the
+/// cmdlet's error.
 pub fn change_in_one_write<T>(
     cx: &mut Session,
     args: &Args,
     identity: &str,
     read: impl FnOnce(&Tx) -> StoreResult<T>,
-    change: impl FnOnce(&mut T) -> Vec<(String, String, String)>,
+    change: impl FnOnce(&mut T) -> crate::runtime::errors::Result<Vec<(String, String, String)>>,
     save: impl FnOnce(&Tx, &T) -> StoreResult<()>,
 ) -> crate::runtime::errors::Result<()> {
     let user = cx.user.clone();
-    let saved = cx
-        .store()?
-        .write(|tx| {
-            let mut object = read(tx)?;
-            let changed = change(&mut object);
-            if changed.is_empty() {
-                return Ok(false);
+    let mut refused = None;
+    let saved = cx.store()?.write(|tx| {
+        let mut object = read(tx)?;
+        let changed = match change(&mut object) {
+            Ok(changed) => changed,
+            Err(e) => {
+                refused = Some(e);
+                return Err(crate::store::StoreError::Conflict(String::new()));
             }
-            save(tx, &object)?;
-            audit(tx, &user, args, identity, changed)?;
-            Ok(true)
-        })
-        .map_err(super::identity::store_err)?;
-    if !saved {
+        };
+        if changed.is_empty() {
+            return Ok(false);
+        }
+        save(tx, &object)?;
+        audit(tx, &user, args, identity, changed)?;
+        Ok(true)
+    });
+    if let Some(e) = refused {
+        return Err(e);
+    }
+    if !saved.map_err(super::identity::store_err)? {
         warn_nothing_changed(cx, identity);
     }
     Ok(())

@@ -3,7 +3,7 @@
 //! Frontend CAS01" on 25, "Client Frontend CAS01" on 587, "Default CAS01"
 //! on 2525...). The services read them when they start.
 
-use super::common::{audit, insert_new, object, save_changes};
+use super::common::{audit, change_in_one_write, insert_new, object};
 use super::confirm_texts::{NEW_RECEIVE_CONNECTOR, fill, list};
 use super::identity::{server_based_identity, server_named, store_err};
 use super::mailbox::quota_arg;
@@ -17,7 +17,7 @@ use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::types::exchange::{EnumValue, PROTOCOL_LOGGING_LEVEL, TRANSPORT_ROLE};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::transport::{AUTH_MECHANISMS, PERMISSION_GROUPS, ReceiveConnector, parse_ip_range, usage_defaults};
-use crate::store::{ProtocolLoggingLevel, ServerInfo, Store, TransportRole};
+use crate::store::{ProtocolLoggingLevel, ServerInfo, Store, StoreError, TransportRole, Tx};
 
 pub fn definitions() -> Vec<CmdletDef> {
     let identity =
@@ -240,14 +240,26 @@ fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &m
     let (found, server) = matching(cx, args)?;
     one_per_name(&found, args)?;
     let shown = typed_identity(args, &server);
-    for mut c in found {
+    for c in found {
         let identity = identity_of(&c);
-        let changed = apply(args, &mut c)?;
+        // The settings are checked before anything is asked or written...
+        apply(args, &mut c.clone())?;
         if !cx.should_process(args, &shown)? {
             continue;
         }
-        c.changed = now_unix();
-        save_changes(cx, args, &identity, changed, |tx| Store::save_receive_connector(tx, &c).map(|_| ()))?;
+        // ...then applied to the connector as the write transaction reads
+        // it, so that another shell's change made meanwhile is kept.
+        let read = |tx: &Tx| {
+            Store::receive_connector_for_update(tx, &c.guid, &c.server)?
+                .ok_or_else(|| StoreError::Conflict(format!("The receive connector \"{identity}\" was removed.")))
+        };
+        let change = |c: &mut ReceiveConnector| {
+            c.changed = now_unix();
+            apply(args, c)
+        };
+        change_in_one_write(cx, args, &identity, read, change, |tx, c| {
+            Store::save_receive_connector(tx, c).map(|_| ())
+        })?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! carries mail to domains outside the organization. mailsh sends through
 //! smart hosts; routing by DNS (MX records) is refused by name.
 
-use super::common::{audit, insert_new, object, save_changes};
+use super::common::{audit, change_in_one_write, insert_new, object};
 use super::confirm_texts::{NEW_SEND_CONNECTOR, fill, list};
 use super::identity::store_err;
 use super::mailbox::quota_arg;
@@ -15,7 +15,7 @@ use crate::runtime::signature::{ConfirmImpact, Param, ParamType as T, Signature}
 use crate::runtime::types::exchange::{EnumValue, PROTOCOL_LOGGING_LEVEL};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::send_connectors::{AddressSpace, DEFAULT_MAX_MESSAGE_SIZE, SendConnector, shown_host};
-use crate::store::{ProtocolLoggingLevel, Store};
+use crate::store::{ProtocolLoggingLevel, Store, StoreError, Tx};
 
 /// SmartHostAuthMechanism's members (Exchange's AuthMechanisms of a send
 /// connector); mailsh logs on with BasicAuth (and BasicAuthRequireTLS) or
@@ -490,14 +490,24 @@ fn new_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mu
 
 fn set_connector(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let found = matching(cx, args)?;
-    for mut c in found {
+    for c in found {
         let identity = c.name.clone();
-        let changed = apply(args, &mut c)?;
+        // The settings are checked before anything is asked or written...
+        apply(args, &mut c.clone())?;
         if !cx.should_process(args, &identity)? {
             continue;
         }
-        c.changed = now_unix();
-        save_changes(cx, args, &identity, changed, |tx| Store::save_send_connector(tx, &c).map(|_| ()))?;
+        // ...then applied to the connector as the write transaction reads
+        // it, so that another shell's change made meanwhile is kept.
+        let read = |tx: &Tx| {
+            Store::send_connector_for_update(tx, &c.guid)?
+                .ok_or_else(|| StoreError::Conflict(format!("The send connector \"{identity}\" was removed.")))
+        };
+        let change = |c: &mut SendConnector| {
+            c.changed = now_unix();
+            apply(args, c)
+        };
+        change_in_one_write(cx, args, &identity, read, change, |tx, c| Store::save_send_connector(tx, c).map(|_| ()))?;
     }
     Ok(())
 }

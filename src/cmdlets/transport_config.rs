@@ -75,7 +75,7 @@ fn set_config(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut 
             }
         }
         c.changed = now_unix();
-        changed
+        Ok(changed)
     };
     change_in_one_write(cx, args, "Transport Settings", Store::transport_config_for_update, change, |tx, c| {
         Store::save_transport_config(tx, c)

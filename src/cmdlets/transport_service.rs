@@ -336,7 +336,7 @@ fn set_service(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
             s.external_dns_servers = servers.clone();
         }
         s.changed = now_unix();
-        changed
+        Ok(changed)
     };
     change_in_one_write(cx, args, &name, Store::transport_service_for_update, change, |tx, s| {
         Store::save_transport_service(tx, s)

@@ -2,7 +2,7 @@
 //! links point) and Get-/Set-EcpVirtualDirectory (where the W3SVC service
 //! serves the Exchange admin center): the same object, each in its table.
 
-use super::common::{object, save_changes};
+use super::common::{change_in_one_write, object};
 use super::identity::{server_based_identity, store_err};
 use crate::format::views::{ECP_VDIR, OWA_VDIR};
 use crate::runtime::command::{Args, CmdletDef, Output};
@@ -12,7 +12,7 @@ use crate::runtime::session::Session;
 use crate::runtime::signature::{Param, ParamType as T, Signature};
 use crate::runtime::value::{Value, now_unix};
 use crate::store::owa::{VirtualDirectory, VirtualDirectoryKind as Kind};
-use crate::store::{ServerInfo, Store};
+use crate::store::{ServerInfo, Store, StoreError, Tx};
 
 /// Get-<Noun>VirtualDirectory: Identity and Server.
 fn get_signature(name: &'static str, synopsis: &'static str) -> Signature {
@@ -150,27 +150,38 @@ fn get_vdir(kind: Kind, args: &Args, _input: Option<&Value>, cx: &mut Session, o
 fn set_vdir(kind: Kind, args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {
     let (found, server) = matching(kind, cx, args)?;
     let shown = args.get("Identity").map(|v| server_based_identity(v, &server.fqdn)).unwrap_or_default();
-    for mut d in found {
+    for d in found {
         let identity = format!("{}\\{}", server.name, d.name);
         if !cx.should_process(args, &shown)? {
             continue;
         }
-        let mut changed = Vec::new();
-        for (name, slot) in [("InternalUrl", &mut d.internal_url), ("ExternalUrl", &mut d.external_url)] {
-            if let Some(v) = args.get(name) {
-                let next = if v.is_null() { None } else { Some(v.to_text()) };
-                if *slot != next {
-                    changed.push((
-                        name.to_string(),
-                        slot.clone().unwrap_or_default(),
-                        next.clone().unwrap_or_default(),
-                    ));
-                    *slot = next;
+        // Read again in the write transaction: a URL another shell set
+        // meanwhile is kept.
+        let read = |tx: &Tx| {
+            Store::virtual_directory_for_update(tx, &server.guid, kind, &d.name)?
+                .ok_or_else(|| StoreError::Conflict(format!("The virtual directory \"{identity}\" was removed.")))
+        };
+        let change = |d: &mut VirtualDirectory| {
+            let mut changed = Vec::new();
+            for (name, slot) in [("InternalUrl", &mut d.internal_url), ("ExternalUrl", &mut d.external_url)] {
+                if let Some(v) = args.get(name) {
+                    let next = if v.is_null() { None } else { Some(v.to_text()) };
+                    if *slot != next {
+                        changed.push((
+                            name.to_string(),
+                            slot.clone().unwrap_or_default(),
+                            next.clone().unwrap_or_default(),
+                        ));
+                        *slot = next;
+                    }
                 }
             }
-        }
-        d.changed = now_unix();
-        save_changes(cx, args, &identity, changed, |tx| Store::save_virtual_directory(tx, &server.guid, kind, &d))?;
+            d.changed = now_unix();
+            Ok(changed)
+        };
+        change_in_one_write(cx, args, &identity, read, change, |tx, d| {
+            Store::save_virtual_directory(tx, &server.guid, kind, d)
+        })?;
     }
     Ok(())
 }

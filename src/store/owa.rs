@@ -4,8 +4,8 @@
 //! store's are its one server's; on PostgreSQL each server has its own
 //! (Exchange's `CAS01\owa (Default Web Site)`), made when Setup adds it.
 
-use rusqlite::params;
 use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Sql, Store, StoreError, StoreResult, Tx};
 
@@ -59,6 +59,43 @@ impl Store {
                     kind.table()
                 );
                 pg.query(&sql, &[self.server().guid.clone().into()])?.into_iter().map(from_pg).collect()
+            }
+        }
+    }
+
+    /// One of the server's as the write transaction sees it, to change and
+    /// save (Set-OwaVirtualDirectory, Set-EcpVirtualDirectory).
+    pub fn virtual_directory_for_update(
+        tx: &Tx<'_>,
+        server_guid: &str,
+        kind: VirtualDirectoryKind,
+        name: &str,
+    ) -> StoreResult<Option<VirtualDirectory>> {
+        match tx.any() {
+            Sql::Lite(conn) => {
+                let sql =
+                    format!("SELECT name, internal_url, external_url, changed FROM {} WHERE name = ?1", kind.table());
+                Ok(conn
+                    .query_row(&sql, [name], |r| {
+                        Ok(VirtualDirectory {
+                            name: r.get(0)?,
+                            internal_url: r.get(1)?,
+                            external_url: r.get(2)?,
+                            changed: r.get(3)?,
+                        })
+                    })
+                    .optional()?)
+            }
+            Sql::Pg(pg) => {
+                let sql = format!(
+                    "SELECT name, internal_url, external_url, changed FROM {} WHERE server_guid = $1 AND name = $2",
+                    kind.table()
+                );
+                pg.query(&sql, &[server_guid.to_string().into(), name.to_string().into()])?
+                    .into_iter()
+                    .next()
+                    .map(from_pg)
+                    .transpose()
             }
         }
     }

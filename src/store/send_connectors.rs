@@ -224,6 +224,13 @@ impl Store {
         self.any().rows(&sql, Vec::new())?.into_iter().map(connector).collect()
     }
 
+    /// The connector as the write transaction sees it, to change and save
+    /// (Set-SendConnector).
+    pub fn send_connector_for_update(tx: &Tx, guid: &str) -> StoreResult<Option<SendConnector>> {
+        let sql = format!("SELECT {COLUMNS} FROM send_connector WHERE guid = $1");
+        tx.any().rows(&sql, vec![guid.to_string().into()])?.into_iter().next().map(connector).transpose()
+    }
+
     /// A new connector; its name must be unique. Returns its row number.
     pub fn insert_send_connector(tx: &Tx, c: &SendConnector) -> StoreResult<i64> {
         let sql = "INSERT INTO send_connector (name, guid, address_spaces, smart_hosts, port, dns_routing_enabled, \

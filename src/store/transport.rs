@@ -419,6 +419,19 @@ impl Store {
         Ok(self.receive_connectors()?.into_iter().filter(|c| c.server.eq_ignore_ascii_case(name)).collect())
     }
 
+    /// The connector as the write transaction sees it, to change and save
+    /// (Set-ReceiveConnector): what another shell committed since it was
+    /// listed is kept. `server` is its server's name, as listed.
+    pub fn receive_connector_for_update(tx: &Tx, guid: &str, server: &str) -> StoreResult<Option<ReceiveConnector>> {
+        let sql = format!("SELECT {CONNECTOR_COLUMNS}, c.name FROM receive_connector c WHERE c.guid = $1");
+        let Some(row) = tx.any().rows(&sql, vec![guid.to_string().into()])?.into_iter().next() else {
+            return Ok(None);
+        };
+        let mut c = connector(row)?;
+        c.server = server.to_string();
+        Ok(Some(c))
+    }
+
     pub fn save_receive_connector(tx: &Tx, c: &ReceiveConnector) -> StoreResult<bool> {
         let n = tx.any().run(
             "UPDATE receive_connector SET transport_role = $2, bindings = $3, remote_ip_ranges = $4, \

@@ -132,6 +132,50 @@ fn two_shells_setting_the_transport_limits_lose_no_update() {
     }
 }
 
+/// Two shells change different settings of one receive connector, one send
+/// connector and one virtual directory at once, thirty times each: each
+/// change is applied to the object as its own transaction reads it, so the
+/// last value each shell set is the one kept, and every change is audited.
+#[test]
+fn two_shells_setting_connectors_and_virtual_directories_lose_no_update() {
+    let d = Dir::postgres();
+    d.ok("New-SendConnector -Name 'To Fabrikam' -AddressSpaces fabrikam.com -SmartHosts 127.0.0.1 | Out-Null");
+    let a = d.spawn(
+        "foreach ($i in 1..30) { $size = if ($i % 2) { '20MB' } else { '30MB' }; \
+         Set-ReceiveConnector 'Default Frontend CAS01' -MaxMessageSize $size; \
+         Set-SendConnector 'To Fabrikam' -MaxMessageSize $size; \
+         Set-OwaVirtualDirectory 'owa (Default Web Site)' -InternalUrl \"https://mail$i.contoso.com/owa\" }",
+    );
+    let b = d.spawn(
+        "foreach ($i in 1..30) { Set-ReceiveConnector 'Default Frontend CAS01' -Banner \"220 banner $i\"; \
+         Set-SendConnector 'To Fabrikam' -Comment \"comment $i\"; \
+         Set-OwaVirtualDirectory 'owa (Default Web Site)' -ExternalUrl \"https://owa$i.contoso.com/owa\" }",
+    );
+    for child in [a, b] {
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&o.stderr), "");
+        assert!(o.status.success());
+    }
+    assert_eq!(
+        d.ok("$r = Get-ReceiveConnector 'Default Frontend CAS01'; $s = Get-SendConnector 'To Fabrikam'; \
+             $o = Get-OwaVirtualDirectory; \
+             \"$($r.MaxMessageSize) | $($r.Banner)\"; \"$($s.MaxMessageSize) | $($s.Comment)\"; \
+             \"$($o.InternalUrl) | $($o.ExternalUrl)\""),
+        "30 MB (31,457,280 bytes) | 220 banner 30\n30 MB (31,457,280 bytes) | comment 30\n\
+         https://mail30.contoso.com/owa | https://owa30.contoso.com/owa\n"
+    );
+    for (cmdlet, setting) in [
+        ("Set-ReceiveConnector", "MaxMessageSize"),
+        ("Set-ReceiveConnector", "Banner"),
+        ("Set-SendConnector", "MaxMessageSize"),
+        ("Set-SendConnector", "Comment"),
+        ("Set-OwaVirtualDirectory", "InternalUrl"),
+        ("Set-OwaVirtualDirectory", "ExternalUrl"),
+    ] {
+        assert_eq!(audited_changes(&d, cmdlet, setting).len(), 30, "{cmdlet} -{setting}");
+    }
+}
+
 /// A directory made before accepted domains and the transport settings
 /// were on PostgreSQL (schema 1) gets them when a newer mailsh opens it:
 /// Exchange's defaults, and the organization's domain as the default
