@@ -33,5 +33,6 @@ mod shell;
 mod shell_ux;
 mod smtp;
 mod smtputf8;
+mod submission;
 mod transcripts;
 mod utility_cmdlets;

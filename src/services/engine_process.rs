@@ -39,6 +39,7 @@ fn engine_for(service: Service) -> fn(EngineContext, SessionManager) -> Serve {
         Service::FrontEndTransport
         | Service::Transport
         | Service::Delivery
+        | Service::Submission
         | Service::MailboxReplication
         | Service::W3svc => |_, _| Box::pin(async {}),
     }
@@ -53,6 +54,7 @@ enum Prepared {
     Web(Box<crate::engines::web::WebContext>),
     Replication(Box<crate::engines::replication::ReplicationContext>),
     Delivery(Box<crate::engines::smtp::mailbox_delivery::DeliveryContext>),
+    Submission(Box<crate::engines::smtp::mailbox_submission::SubmissionContext>),
 }
 
 fn report(line: &str) {
@@ -108,6 +110,8 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
         None if service == Service::Delivery => {
             crate::engines::smtp::mailbox_delivery::prepare(store, stop_rx).map(|ctx| Prepared::Delivery(Box::new(ctx)))
         }
+        None if service == Service::Submission => crate::engines::smtp::mailbox_submission::prepare(store, stop_rx)
+            .map(|ctx| Prepared::Submission(Box::new(ctx))),
         None if service == Service::MailboxReplication => {
             crate::engines::replication::prepare(store, stop_rx).map(|ctx| Prepared::Replication(Box::new(ctx)))
         }
@@ -144,6 +148,7 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
             | Service::FrontEndTransport
             | Service::Transport
             | Service::Delivery
+            | Service::Submission
     );
     let mut builder = if one_thread {
         tokio::runtime::Builder::new_current_thread()
@@ -176,6 +181,7 @@ pub fn run(service: Service, store: &Path, store_id: &str, runner: Arc<dyn Comma
             Prepared::Web(ctx) => crate::engines::web::serve(*ctx),
             Prepared::Replication(ctx) => crate::engines::replication::serve(*ctx),
             Prepared::Delivery(ctx) => Ok(crate::engines::smtp::mailbox_delivery::serve(*ctx)),
+            Prepared::Submission(ctx) => Ok(crate::engines::smtp::mailbox_submission::serve(*ctx)),
         };
         let serve = match started {
             Ok(s) => s,

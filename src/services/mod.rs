@@ -45,6 +45,9 @@ pub enum Service {
     /// The Mailbox role's Mailbox Transport Delivery: from the Transport's
     /// queue into the mailbox database.
     Delivery,
+    /// The Mailbox role's Mailbox Transport Submission: from the mailboxes'
+    /// Outboxes to the Transport.
+    Submission,
     /// The Mailbox role's Mailbox Replication service: it carries a mailbox
     /// out of and into this server's databases for a move request made on
     /// another server's shell.
@@ -74,7 +77,7 @@ impl ServiceStatus {
 }
 
 impl Service {
-    pub const ALL: [Service; 9] = [
+    pub const ALL: [Service; 10] = [
         Service::Imap4,
         Service::Imap4Backend,
         Service::Pop3,
@@ -82,6 +85,7 @@ impl Service {
         Service::FrontEndTransport,
         Service::Transport,
         Service::Delivery,
+        Service::Submission,
         Service::MailboxReplication,
         Service::W3svc,
     ];
@@ -95,6 +99,7 @@ impl Service {
             Service::FrontEndTransport => "MSExchangeFrontEndTransport",
             Service::Transport => "MSExchangeTransport",
             Service::Delivery => "MSExchangeDelivery",
+            Service::Submission => "MSExchangeSubmission",
             Service::MailboxReplication => "MSExchangeMailboxReplication",
             Service::W3svc => "W3SVC",
         }
@@ -109,6 +114,7 @@ impl Service {
             Service::FrontEndTransport => "Microsoft Exchange Frontend Transport",
             Service::Transport => "Microsoft Exchange Transport",
             Service::Delivery => "Microsoft Exchange Mailbox Transport Delivery",
+            Service::Submission => "Microsoft Exchange Mailbox Transport Submission",
             Service::MailboxReplication => "Microsoft Exchange Mailbox Replication",
             Service::W3svc => "World Wide Web Publishing Service",
         }
@@ -129,6 +135,7 @@ impl Service {
             Service::FrontEndTransport
             | Service::Transport
             | Service::Delivery
+            | Service::Submission
             | Service::MailboxReplication
             | Service::W3svc => None,
         }
@@ -156,6 +163,7 @@ impl Service {
             | Service::Pop3Backend
             | Service::Transport
             | Service::Delivery
+            | Service::Submission
             | Service::MailboxReplication => crate::engines::net::EngineRole::BackEnd,
         }
     }

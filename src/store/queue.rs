@@ -81,7 +81,22 @@ const MIGRATIONS: &[&str] = &[
     -- be handed the message.
     ALTER TABLE message ADD COLUMN smtputf8 INTEGER NOT NULL DEFAULT 0;
     "#,
+    r#"
+    -- The transactions already queued, by the identifier their submitter
+    -- gave (MAIL FROM's TRANSID on a hand-off, RFC 1845): the Mailbox
+    -- Transport Submission service submits a message again when it could
+    -- not file it after the 250, and it is queued once. Kept a week.
+    CREATE TABLE submitted (
+        transid         TEXT PRIMARY KEY,
+        message_id      INTEGER NOT NULL,
+        at              INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX submitted_at ON submitted (at);
+    "#,
 ];
+
+/// How long a submission's TRANSID is remembered.
+const SUBMITTED_KEPT: i64 = 7 * 24 * 3600;
 
 /// The queue beside the config store at `store_path`.
 pub fn queue_path(store_path: &Path) -> PathBuf {
@@ -283,6 +298,26 @@ impl QueueDb {
         let id = insert(&tx, message)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Queues a message once for the transaction `transid`: the queue's
+    /// number, and whether it was queued now (false: an earlier submission
+    /// of the same transaction was, and nothing is added).
+    pub fn enqueue_once(&mut self, message: &NewQueued, transid: &str) -> MailResult<(i64, bool)> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: Option<i64> =
+            tx.query_row("SELECT message_id FROM submitted WHERE transid = ?1", [transid], |r| r.get(0)).optional()?;
+        if let Some(id) = known {
+            return Ok((id, false));
+        }
+        let id = insert(&tx, message)?;
+        tx.execute(
+            "INSERT INTO submitted (transid, message_id, at) VALUES (?1, ?2, ?3)",
+            params![transid, id, message.received],
+        )?;
+        tx.execute("DELETE FROM submitted WHERE at < ?1", [message.received - SUBMITTED_KEPT])?;
+        tx.commit()?;
+        Ok((id, true))
     }
 
     /// Up to `limit` deliveries still to make, oldest first: none of a
@@ -758,6 +793,36 @@ mod tests {
             dsn: MessageDsn::default(),
             smtputf8: false,
         }
+    }
+
+    /// A transaction submitted again (its submitter crashed after the
+    /// 250) is queued once; another transaction is queued; a week on, the
+    /// identifier is forgotten.
+    #[test]
+    fn a_transaction_submitted_twice_is_queued_once() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let mut q = QueueDb::open(&dir.path().join("Queue/mail.que")).expect("queue opens");
+        let to = QueuedRecipient { address: "b@contoso.com".into(), mailbox_guid: "g".into(), ..Default::default() };
+        let first = q
+            .enqueue_once(&queued("m1", "a@contoso.com", std::slice::from_ref(&to), 100, b"raw"), "1.2.g@mbx")
+            .unwrap();
+        let again = q
+            .enqueue_once(&queued("m2", "a@contoso.com", std::slice::from_ref(&to), 101, b"raw"), "1.2.g@mbx")
+            .unwrap();
+        assert_eq!((first.1, again), (true, (first.0, false)));
+        assert_eq!(q.message_count().unwrap(), 1);
+        let other = q
+            .enqueue_once(&queued("m3", "a@contoso.com", std::slice::from_ref(&to), 102, b"raw"), "2.2.g@mbx")
+            .unwrap();
+        assert!(other.1 && other.0 != first.0);
+        assert_eq!(q.message_count().unwrap(), 2);
+        // A week and more later: the first identifier is no longer kept.
+        let later = 102 + SUBMITTED_KEPT + 1;
+        q.enqueue_once(&queued("m4", "a@contoso.com", std::slice::from_ref(&to), later, b"raw"), "3.2.g@mbx").unwrap();
+        let forgotten = q
+            .enqueue_once(&queued("m5", "a@contoso.com", std::slice::from_ref(&to), later, b"raw"), "1.2.g@mbx")
+            .unwrap();
+        assert!(forgotten.1);
     }
 
     #[test]

@@ -44,6 +44,8 @@ const FIELDS: &[&str] = &[
 pub const TRANSPORT_PREFIX: &str = "MSGTRK";
 /// The Mailbox Transport Delivery service's: `MSGTRKMD<yyyymmdd>-<part>.LOG`.
 pub const DELIVERY_PREFIX: &str = "MSGTRKMD";
+/// The Mailbox Transport Submission service's: `MSGTRKMS<yyyymmdd>-<part>.LOG`.
+pub const SUBMISSION_PREFIX: &str = "MSGTRKMS";
 
 /// The tracking log folder of the store at `store_path`.
 pub fn tracking_dir(store_path: &Path) -> PathBuf {

@@ -100,7 +100,8 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     );
     assert_eq!(
         d.ok_on("MBX01", "(Get-Service MSExchange*).Name -join ','"),
-        "MSExchangeDelivery,MSExchangeIMAP4BE,MSExchangeMailboxReplication,MSExchangePOP3BE,MSExchangeTransport\n"
+        "MSExchangeDelivery,MSExchangeIMAP4BE,MSExchangeMailboxReplication,MSExchangePOP3BE,MSExchangeSubmission,\
+         MSExchangeTransport\n"
     );
 
     let [imap, imaps, pop, pops, proxy_imap, proxy_pop] = [(); 6].map(|_| free_port());
@@ -134,9 +135,9 @@ fn a_client_access_server_relays_each_user_to_the_mailbox_server_of_their_databa
     assert_eq!(
         d.ok_on("CAS01", remote),
         "MBX01 MSExchangeDelivery Stopped\nMBX01 MSExchangeIMAP4BE Running\nMBX01 MSExchangeMailboxReplication Stopped\n\
-         MBX01 MSExchangePOP3BE Running\nMBX01 MSExchangeTransport Stopped\nMBX02 MSExchangeDelivery Stopped\n\
-         MBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangeMailboxReplication Stopped\nMBX02 MSExchangePOP3BE Running\n\
-         MBX02 MSExchangeTransport Stopped\n"
+         MBX01 MSExchangePOP3BE Running\nMBX01 MSExchangeSubmission Stopped\nMBX01 MSExchangeTransport Stopped\n\
+         MBX02 MSExchangeDelivery Stopped\nMBX02 MSExchangeIMAP4BE Running\nMBX02 MSExchangeMailboxReplication Stopped\n\
+         MBX02 MSExchangePOP3BE Running\nMBX02 MSExchangeSubmission Stopped\nMBX02 MSExchangeTransport Stopped\n"
     );
     let r = d.on("CAS01", "Get-Service -ComputerName MBX09");
     assert!(

@@ -11,7 +11,7 @@ use crate::support::{Env, raw_script, shown};
 /// The start of each script: a session with none of Exchange's folders
 /// subscribed, so the lists hold only what the test subscribes.
 const NOTHING_SUBSCRIBED: &str = r#"a = Raw(); a.login()
-for n in ['INBOX', 'Drafts', '"Sent Items"', '"Deleted Items"', '"Junk Email"']:
+for n in ['INBOX', 'Drafts', '"Sent Items"', '"Deleted Items"', '"Junk Email"', 'Outbox']:
     a.cmd('UNSUBSCRIBE ' + n)
 "#;
 

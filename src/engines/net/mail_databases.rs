@@ -111,6 +111,12 @@ impl MailDatabases {
         Ok(all.into_iter().filter(|d| d.mounted && d.server_guid == self.inner.server_guid).collect())
     }
 
+    /// The homes of the databases this server serves now (blocking: the
+    /// first use of each opens it).
+    pub fn mounted_homes(&self, store: &Store) -> Result<Vec<Home>, StoreError> {
+        Ok(self.mounted_here(store)?.iter().map(|d| self.home(&d.file_in(&self.inner.folder))).collect())
+    }
+
     /// Where `m`'s mail is (blocking: reads the directory when it changed
     /// since the last look).
     pub fn place(&self, store: &Store, m: &Mailbox) -> Result<Placement, StoreError> {

@@ -211,6 +211,23 @@ pub(super) fn mail_databases(store: &Store, store_path: &Path) -> MailDatabases 
     )
 }
 
+/// What the Mailbox role's services that work in this server's mailbox
+/// databases (Delivery, Submission) read first: the databases, opened (a
+/// bad file fails the start), and the organization's key, which they prove
+/// to the Transports.
+pub(super) fn mailbox_service_parts(
+    store: &mut Store,
+    store_path: &Path,
+) -> Result<(MailDatabases, Arc<ProxyKey>), NetError> {
+    let mail = mail_databases(store, store_path);
+    mail.check(store).map_err(NetError::Bind)?;
+    let key = Arc::new(
+        ProxyKey::for_store(store, &state_dir_for(store_path))
+            .map_err(|e| NetError::Bind(format!("The organization's key could not be read: {e}")))?,
+    );
+    Ok((mail, key))
+}
+
 /// `service_name` names the service in its log's lines.
 pub fn prepare(
     service_name: &'static str,

@@ -108,6 +108,7 @@ pub async fn submit(
         dsn: &envelope.dsn,
         smtputf8: envelope.smtputf8,
         submitter: envelope.submitter.as_deref(),
+        transid: None,
         recipients: envelope.recipients.iter().map(|r| (r.address.as_str(), &r.dsn)).collect(),
     };
     for target in targets(to, directory, mail, envelope).await {
@@ -199,6 +200,9 @@ pub(super) struct Outgoing<'a> {
     pub smtputf8: bool,
     /// Who submitted it (MAIL FROM's AUTH=, RFC 4954).
     pub submitter: Option<&'a str>,
+    /// The submitter's name for the transaction (TRANSID, RFC 1845), so
+    /// that the Transport queues a message submitted twice once.
+    pub transid: Option<&'a str>,
     pub recipients: Vec<(&'a str, &'a RecipientDsn)>,
 }
 
@@ -300,6 +304,9 @@ async fn send_envelope<S: AsyncRead + AsyncWrite + Unpin>(
     }
     if let Some(user) = envelope.submitter {
         commands.push_str(&format!(" AUTH={}", xtext(user)));
+    }
+    if let Some(transid) = envelope.transid {
+        commands.push_str(&format!(" TRANSID=<{transid}>"));
     }
     commands.push_str("\r\n");
     for (address, dsn) in &envelope.recipients {

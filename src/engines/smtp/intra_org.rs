@@ -113,6 +113,7 @@ async fn to_server(
             dsn: &first.dsn,
             smtputf8: first.smtputf8,
             submitter: None,
+            transid: None,
             recipients: group
                 .iter()
                 .map(|&i| (batch[i].0.recipient.address.as_str(), &batch[i].0.recipient.dsn))

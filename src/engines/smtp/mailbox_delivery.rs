@@ -18,7 +18,6 @@ use super::context::Queue;
 use super::{delivery, wake};
 use crate::engines::net::NetError;
 use crate::engines::net::auth::StoreHandle;
-use crate::engines::net::proxy_auth::ProxyKey;
 use crate::store::queue::{QueueDb, queue_path};
 use crate::store::tracking::{DELIVERY_PREFIX, TrackingLog, tracking_dir};
 use crate::store::{Store, state_dir_for};
@@ -36,15 +35,10 @@ pub fn prepare(store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<Del
     let mut store = Store::open_existing(store_path)?;
     let server = store.server().clone();
     let service = store.transport_service()?;
-    let mail = super::context::mail_databases(&store, store_path);
-    mail.check(&store).map_err(NetError::Bind)?;
-    let state_dir = state_dir_for(store_path);
     // Mail for a database of another server goes on to that server's
     // Transport, proving the organization's key as the Transport does.
-    let key = Arc::new(
-        ProxyKey::for_store(&mut store, &state_dir)
-            .map_err(|e| NetError::Bind(format!("The organization's key could not be read: {e}")))?,
-    );
+    let (mail, key) = super::context::mailbox_service_parts(&mut store, store_path)?;
+    let state_dir = state_dir_for(store_path);
     let db = QueueDb::open(&queue_path(store_path)).map_err(|e| NetError::Bind(e.to_string()))?;
     let cues = wake::listen(&state_dir)
         .map_err(|e| NetError::Bind(format!("{}: {e}", wake::cue_path(&state_dir).display())))?;

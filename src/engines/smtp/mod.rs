@@ -24,6 +24,10 @@
 //!   without the Mailbox role hands mail to another server's
 //!   (`transports`).
 //!
+//! - **MSExchangeSubmission** (Mailbox Transport Submission, a process of
+//!   its own: `mailbox_submission`): what users leave in their Outbox goes
+//!   to the Transport as a hand-off, then to Sent Items.
+//!
 //! Commands are parsed by `smtp-proto` (Stalwart's parser, also DATA's
 //! dot-unstuffing); each command is one module of `commands/`.
 
@@ -35,6 +39,7 @@ mod handoff;
 mod intra_org;
 mod log_age;
 pub mod mailbox_delivery;
+pub mod mailbox_submission;
 mod mx;
 mod outbound;
 mod peer;

@@ -89,6 +89,10 @@ pub struct Envelope {
     /// the connector's MaxMessageSize.
     pub chunks: Option<Vec<u8>>,
     pub chunks_too_big: bool,
+    /// MAIL FROM's TRANSID (RFC 1845), taken on a hand-off only: the
+    /// Mailbox Transport Submission service's name for the transaction, so
+    /// that a message it submits again is queued once (`QueueDb::enqueue_once`).
+    pub transid: Option<String>,
 }
 
 /// What a command asks the session loop to do next.

@@ -16,6 +16,8 @@ pub const DEFAULT_FOLDERS: &[(&str, Option<&str>, bool)] = &[
     ("Sent Items", Some("\\Sent"), false),
     ("Deleted Items", Some("\\Trash"), false),
     ("Junk Email", Some("\\Junk"), false),
+    // What a user leaves here is sent by MSExchangeSubmission.
+    (super::outbox::OUTBOX, None, false),
     ("Calendar", None, true),
     ("Contacts", None, true),
     ("Tasks", None, true),

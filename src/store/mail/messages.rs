@@ -115,7 +115,7 @@ fn bump_modseq(tx: &Transaction, folder_id: i64) -> MailResult<i64> {
     .ok_or(MailError::NoSuchFolder)
 }
 
-fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>> {
+pub(super) fn remove(tx: &Transaction, folder_id: i64, uids: &[u32]) -> MailResult<Vec<u32>> {
     let modseq = bump_modseq(tx, folder_id)?;
     let mut del = tx.prepare_cached("DELETE FROM message WHERE folder_id = ?1 AND uid = ?2")?;
     let mut log = tx.prepare_cached("INSERT OR REPLACE INTO expunged (folder_id, uid, modseq) VALUES (?1, ?2, ?3)")?;
@@ -525,7 +525,13 @@ impl MailDb {
     }
 }
 
-fn copy_in(tx: &Transaction, folder_id: i64, uids: &[u32], dest: i64, strict: bool) -> MailResult<CopyResult> {
+pub(super) fn copy_in(
+    tx: &Transaction,
+    folder_id: i64,
+    uids: &[u32],
+    dest: i64,
+    strict: bool,
+) -> MailResult<CopyResult> {
     let uidvalidity: u32 = tx
         .query_row("SELECT uidvalidity FROM folder WHERE id = ?1", [dest], |r| r.get(0))
         .optional()?

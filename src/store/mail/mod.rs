@@ -24,6 +24,7 @@ mod flags;
 mod folders;
 mod info;
 mod messages;
+mod outbox;
 mod pop;
 mod rows;
 mod schema;
@@ -48,6 +49,7 @@ pub use info::{MessageInfo, Rendition, Summarizer, renders};
 pub use messages::{
     AppendResult, CopyResult, FolderChanges, MessageMeta, NewMessage, SeenResult, StoreResult, StoredMessage, to_crlf,
 };
+pub use outbox::{OUTBOX, OutboxItem, SENT_ITEMS};
 pub use pop::{PopMessage, PopSnapshot};
 pub use rows::{MessageRow, StreamInfo, column};
 pub use transfer::{Copied, InTransit, copy_while_still, export_mailbox};

@@ -172,4 +172,20 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE folder SET items = items + 1, bytes = bytes + NEW.size WHERE id = NEW.folder_id;
     END;
     "#,
+    // 11: the Outbox, one of Exchange's default folders: what a user
+    // leaves there is sent by the Mailbox Transport Submission service
+    // (`outbox.rs`). Every mailbox without one gets it, with a UIDVALIDITY
+    // no folder of it had (as `folders::next_uidvalidity` gives them);
+    // a user's own folder of that name becomes the Outbox. The services
+    // visit only the Outboxes that hold something.
+    r#"
+    INSERT OR IGNORE INTO subscription (mailbox_id, name) SELECT id, 'Outbox' FROM mailbox
+        WHERE NOT EXISTS (SELECT 1 FROM folder WHERE mailbox_id = mailbox.id AND name = 'Outbox');
+    UPDATE mailbox SET last_uidvalidity = max(last_uidvalidity + 1, min(CAST(strftime('%s', 'now') AS INTEGER), 2147483647))
+        WHERE NOT EXISTS (SELECT 1 FROM folder WHERE mailbox_id = mailbox.id AND name = 'Outbox');
+    INSERT INTO folder (mailbox_id, name, special_use, hidden, uidvalidity)
+        SELECT id, 'Outbox', NULL, 0, last_uidvalidity FROM mailbox
+        WHERE NOT EXISTS (SELECT 1 FROM folder WHERE mailbox_id = mailbox.id AND name = 'Outbox');
+    CREATE INDEX folder_outbox_waiting ON folder (id) WHERE name = 'Outbox' AND items > 0;
+    "#,
 ];

@@ -25,13 +25,13 @@ fn a_new_mailbox_has_exchanges_folders() {
     let names: Vec<String> = db.folders(mbx).unwrap().into_iter().map(|f| f.name).collect();
     assert_eq!(
         names,
-        ["Calendar", "Contacts", "Deleted Items", "Drafts", "Inbox", "Junk Email", "Sent Items", "Tasks"]
+        ["Calendar", "Contacts", "Deleted Items", "Drafts", "Inbox", "Junk Email", "Outbox", "Sent Items", "Tasks"]
     );
     let sent = db.folder(mbx, "Sent Items").unwrap().unwrap();
     assert_eq!(sent.special_use.as_deref(), Some("\\Sent"));
     assert!(db.folder(mbx, "Calendar").unwrap().unwrap().hidden);
     let validities: std::collections::HashSet<u32> = db.folders(mbx).unwrap().iter().map(|f| f.uidvalidity).collect();
-    assert_eq!(validities.len(), 8, "every folder has its own UIDVALIDITY");
+    assert_eq!(validities.len(), 9, "every folder has its own UIDVALIDITY");
 }
 
 #[test]
@@ -354,10 +354,10 @@ fn subscribed_folders_stay_subscribed_through_the_migration() {
     let mbx = db.find_mailbox(GUID).unwrap().unwrap();
     assert_eq!(
         db.subscriptions(mbx).unwrap(),
-        ["Inbox", "Olde\u{301}", "par/kid"],
-        "the flags carried over, a name stored decomposed in the form its folder has"
+        ["Inbox", "Olde\u{301}", "Outbox", "par/kid"],
+        "the flags carried over, a name stored decomposed in the form its folder has (and the Outbox step 11 added)"
     );
-    assert_eq!(db.folders(mbx).unwrap().len(), 4);
+    assert_eq!(db.folders(mbx).unwrap().len(), 5);
 }
 
 #[test]
@@ -600,4 +600,48 @@ fn a_mailboxs_usage_from_its_folders_counts_agrees_with_its_messages_after_every
     db.deliver_once(GUID, "m1/bob@contoso.com", 1_700_000_001, MSG, &mut |_| Ok(true)).unwrap();
     check(&db, "a delivery");
     assert_eq!(db.mailbox_usage(GUID).unwrap().items, 3);
+}
+
+/// What a user leaves in the Outbox is found by the look at every
+/// mailbox's Outbox, then filed in Sent Items, read, once; an Outbox
+/// emptied is not visited. A mailbox from before step 11 gets an Outbox
+/// whose UIDVALIDITY none of its folders had.
+#[test]
+fn the_outbox_is_looked_at_and_a_message_filed_in_sent_items_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mail.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        assert!(crate::store::migrate::apply(&mut conn, &schema::MIGRATIONS[..10]).is_ok());
+        conn.execute(
+            "INSERT INTO mailbox (id, guid, created, last_uidvalidity) VALUES (1, ?1, 0, 2000000000)",
+            params![GUID],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO folder (mailbox_id, name, uidvalidity) VALUES (1, 'Sent Items', 2000000000)", [])
+            .unwrap();
+    }
+    let mut db = MailDb::open(&path).unwrap();
+    let mbx = db.find_mailbox(GUID).unwrap().unwrap();
+    let outbox = db.folder(mbx, OUTBOX).unwrap().unwrap();
+    assert_eq!(outbox.uidvalidity, 2_000_000_001);
+    assert!(db.outbox_waiting(10).unwrap().is_empty());
+    db.append(outbox.id, &Flags::default(), 5, b"Subject: one\r\n\r\nx\r\n").unwrap();
+    db.append(outbox.id, &Flags::default(), 6, b"Subject: two\r\n\r\ny\r\n").unwrap();
+    let waiting = db.outbox_waiting(10).unwrap();
+    assert_eq!(
+        waiting.iter().map(|i| (i.mailbox_guid.as_str(), i.uid, i.uidvalidity)).collect::<Vec<_>>(),
+        [(GUID, 1, 2_000_000_001), (GUID, 2, 2_000_000_001)]
+    );
+    assert!(db.file_as_sent(&waiting[0]).unwrap());
+    assert!(!db.file_as_sent(&waiting[0]).unwrap(), "filed once");
+    assert_eq!(db.outbox_waiting(10).unwrap(), waiting[1..]);
+    let sent = db.folder(mbx, SENT_ITEMS).unwrap().unwrap();
+    let filed = db.messages(sent.id).unwrap();
+    assert_eq!(filed.len(), 1);
+    assert!(filed[0].flags.has(flag::SEEN));
+    assert!(db.file_as_sent(&waiting[1]).unwrap());
+    assert!(db.outbox_waiting(10).unwrap().is_empty());
+    let usage = db.mailbox_usage(GUID).unwrap();
+    assert_eq!(usage.items, 2, "the counts follow the messages");
 }

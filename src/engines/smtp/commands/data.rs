@@ -125,13 +125,23 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         smtputf8: envelope.smtputf8,
     };
     let db = queue.db.clone();
+    let transid = envelope.transid.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let mut db = db.lock().unwrap_or_else(|p| p.into_inner());
-        db.enqueue(&queued)
+        match transid {
+            Some(t) => db.enqueue_once(&queued, &t),
+            None => db.enqueue(&queued).map(|id| (id, true)),
+        }
     })
     .await;
     match stored {
-        Ok(Ok(id)) => {
+        // Queued by an earlier submission of the same transaction: the same
+        // answer, nothing tracked or cued twice.
+        Ok(Ok((id, false))) => format!(
+            "250 2.6.0 {message_id} [InternalId={id}, Hostname={}] Queued mail for delivery",
+            s.shared.server.fqdn
+        ),
+        Ok(Ok((id, true))) => {
             queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked.clone() });
             for (from, to) in &envelope.resolved {
                 queue.tracking.write(&track::resolved(&tracked, id, from, to));

@@ -28,7 +28,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         s.reply(texts::NOT_AUTHENTICATED);
         return Next::Continue;
     }
-    if let Some(name) = unsupported(&from) {
+    if let Some(name) = unsupported(&from, s.handoff) {
         s.reply(&texts::unsupported_option(name));
         return Next::Continue;
     }
@@ -89,6 +89,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         smtputf8: from.flags & MAIL_SMTPUTF8 != 0,
         chunks: None,
         chunks_too_big: false,
+        transid: from.trans_id.filter(|_| s.handoff),
     });
     s.reply(texts::SENDER_OK);
     Next::Continue
@@ -96,8 +97,9 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
 
 /// The first parameter MAIL FROM carries that no extension this server
 /// offers defines (EHLO lists SIZE, 8BITMIME, DSN, SMTPUTF8, AUTH and no others
-/// that take MAIL parameters).
-fn unsupported(from: &MailFrom<String>) -> Option<&'static str> {
+/// that take MAIL parameters). A hand-off may also carry TRANSID: the
+/// services of this organization name a transaction they may submit again.
+fn unsupported(from: &MailFrom<String>, handoff: bool) -> Option<&'static str> {
     let offered = MAIL_BODY_7BIT | MAIL_BODY_8BITMIME | MAIL_RET_FULL | MAIL_RET_HDRS | MAIL_SMTPUTF8;
     let flags = from.flags & !offered;
     [
@@ -109,7 +111,7 @@ fn unsupported(from: &MailFrom<String>) -> Option<&'static str> {
     .into_iter()
     .find(|(bits, _)| flags & bits != 0)
     .map(|(_, name)| name)
-    .or(from.trans_id.as_ref().map(|_| "TRANSID"))
+    .or(from.trans_id.as_ref().filter(|_| !handoff).map(|_| "TRANSID"))
     .or(from.solicit.as_ref().map(|_| "SOLICIT"))
     .or(from.mtrk.as_ref().map(|_| "MTRK"))
     .or((from.by != 0).then_some("BY"))
@@ -126,7 +128,7 @@ async fn over_send_quota(s: &Session, user: &crate::store::Mailbox) -> bool {
 }
 
 /// Is `address` the user's primary address or one of its proxy addresses?
-fn owns_address(user: &crate::store::Mailbox, address: &str) -> bool {
+pub(in crate::engines::smtp) fn owns_address(user: &crate::store::Mailbox, address: &str) -> bool {
     let address = address.trim();
     user.primary_smtp.eq_ignore_ascii_case(address)
         || user.email_addresses.iter().any(|a| {

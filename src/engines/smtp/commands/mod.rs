@@ -5,7 +5,7 @@ pub mod auth;
 pub mod bdat;
 pub mod data;
 mod hello;
-mod mail;
+pub(super) mod mail;
 mod rcpt;
 mod starttls;
 
