@@ -6,8 +6,9 @@
 //! of it once it starts.
 
 use crate::smtp::Smtp;
-use crate::support::{PASSWORD, wait_until};
+use crate::support::{PASSWORD, USER, wait_until};
 use mailsh::services::Service;
+use mailsh::store::mail::{MailDb, mail_db_path};
 
 /// imaplib on the IMAP4 front end: `login(user)` and helpers to read and
 /// append, each printing what the test compares.
@@ -119,4 +120,84 @@ Hello.
     assert!(files.iter().any(|f| f.starts_with("MSGTRKMS")), "{files:?}");
     let (out, _) = t.shell("(Get-Service MSExchangeSubmission).DisplayName");
     assert_eq!(out, "Microsoft Exchange Mailbox Transport Submission\n");
+}
+
+/// The folder `name` of the test user's mailbox: its messages' subjects,
+/// read from the mailbox database.
+fn subjects(env: &crate::support::Env, name: &str) -> Vec<String> {
+    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
+    let mailbox = db.ensure_mailbox(&env.guid).expect("mailbox");
+    let folder = db.folder(mailbox, name).expect("query").expect("the folder");
+    let mut subjects = Vec::new();
+    db.each_message(folder.id, true, |m| {
+        let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
+        subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
+        Ok(())
+    })
+    .expect("read");
+    subjects
+}
+
+/// The Submission and Transport engines killed with SIGKILL while an
+/// Outbox of 400 messages is sent: each message reaches the Inbox exactly
+/// once (a kill between the Transport's 250 and the filing submits it
+/// again, under the same TRANSID), and every one is filed in Sent Items.
+#[test]
+fn engines_killed_while_the_outbox_is_sent_send_each_message_once() {
+    const N: usize = 400;
+    let seed: u64 = std::env::var("MAILSH_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
+    });
+    let mut state = seed | 1;
+    let mut random = move |below: u64| {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % below
+    };
+    let mut t = Smtp::new();
+    t.env.start(Service::Transport);
+    t.env.start(Service::Delivery);
+    {
+        let mut db = MailDb::open(&mail_db_path(&t.env.store)).expect("mail db");
+        let mailbox = db.ensure_mailbox(&t.env.guid).expect("mailbox");
+        let outbox = db.folder(mailbox, "Outbox").expect("query").expect("the Outbox");
+        let texts: Vec<Vec<u8>> = (0..N)
+            .map(|i| format!("From: {USER}\r\nTo: {USER}\r\nSubject: m{i}\r\n\r\nbody {i}\r\n").into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = texts.iter().map(Vec::as_slice).collect();
+        db.append_many(outbox.id, 1_796_000_000, &refs).expect("appended");
+    }
+    t.env.start(Service::Submission);
+    let kills = [
+        (40, Service::Submission),
+        (90, Service::Transport),
+        (140, Service::Submission),
+        (190, Service::Submission),
+        (240, Service::Transport),
+        (290, Service::Submission),
+        (340, Service::Submission),
+    ];
+    let mut last_killed = 0;
+    for (at, service) in kills {
+        wait_until("the next kill's point", || {
+            t.env.inbox_uids().len() >= at
+                && t.env.control.status(service) == mailsh::services::ServiceStatus::Running
+                && t.env.engine_pid(service) != last_killed
+        });
+        std::thread::sleep(std::time::Duration::from_micros(random(3000)));
+        let pid = t.env.engine_pid(service);
+        // SAFETY: kill(2) on the engine our own service started.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        last_killed = pid;
+    }
+    wait_until("the Outbox sent and filed", || subjects(&t.env, "Sent Items").len() == N);
+    wait_until("every message in the Inbox", || t.env.inbox_uids().len() >= N);
+    let inbox = subjects(&t.env, "Inbox");
+    for i in 0..N {
+        let copies = inbox.iter().filter(|s| **s == format!("m{i}")).count();
+        assert_eq!(copies, 1, "m{i}: exactly one copy (seed {seed})");
+    }
+    assert_eq!(inbox.len(), N, "seed {seed}");
+    assert!(subjects(&t.env, "Outbox").is_empty());
 }
