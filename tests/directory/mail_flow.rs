@@ -7,8 +7,8 @@
 use super::{Dir, NEW_JOHN, Started, stranger_at, three_servers};
 use crate::support::{assert_text, free_port, wait_until};
 
-const SERVICES: &str =
-    "MSExchangeTransport,MSExchangeDelivery,MSExchangeFrontEndTransport,MSExchangeIMAP4BE,MSExchangeIMAP4";
+const SERVICES: &str = "MSExchangeTransport,MSExchangeDelivery,MSExchangeSubmission,MSExchangeFrontEndTransport,\
+     MSExchangeIMAP4BE,MSExchangeIMAP4";
 
 /// Stops CAS01's services when the test ends, passed or not.
 struct Running<'a>(&'a Dir);
@@ -130,8 +130,33 @@ Subject: through the directory
     let local = d.data_home.as_ref().unwrap().join("mailsh").join("cas01");
     assert!(local.join("Queue").join("mail.que").exists());
 
+    // John sends through his Outbox, from his secondary address: the
+    // server's Submission service hands it to its Transport.
+    assert_text(&python(FROM_THE_OUTBOX, smtp, imap), "2 0 1\n");
+    assert_eq!(
+        d.ok("Get-MessageTrackingLog -EventId SUBMIT | ForEach-Object { \"$($_.Sender) $($_.Recipients) $($_.MessageSubject)\" }"),
+        "jsmith@contoso.com jsmith@contoso.com from the outbox\n"
+    );
+
     drop(running);
 }
+
+/// imaplib leaves a message in John's Outbox, then waits for it in his
+/// Inbox; prints the counts of Inbox, Outbox and Sent Items.
+const FROM_THE_OUTBOX: &str = r#"
+import imaplib, os, re, time
+m = imaplib.IMAP4('127.0.0.1', int(os.environ['IMAP_PORT']))
+m.login('jsmith@contoso.com', 'P@ssw0rd1')
+m.append('Outbox', None, None, b'From: john@contoso.com\r\nTo: jsmith@contoso.com\r\nSubject: from the outbox\r\n\r\nHi.\r\n')
+def count(folder):
+    typ, data = m.status('"%s"' % folder, '(MESSAGES)')
+    return int(re.search(rb'MESSAGES (\d+)', data[0]).group(1))
+deadline = time.time() + 20
+while time.time() < deadline and (count('INBOX') < 2 or count('Sent Items') < 1):
+    time.sleep(0.05)
+print(count('INBOX'), count('Outbox'), count('Sent Items'))
+m.logout()
+"#;
 
 /// Two messages through CAS01's Frontend Transport, one naming Ann first,
 /// one John first; then each user's Inbox through CAS01's IMAP4.
