@@ -376,7 +376,9 @@ impl Store {
         for (column, value) in
             [("name", &new.name), ("alias", &new.alias), ("upn", &new.upn), ("primary_smtp", &new.primary_smtp)]
         {
-            if value_taken(tx.any(), column, value)? {
+            // A distribution group's name, alias or address is a recipient's too.
+            let group_has = column != "upn" && super::groups::group_holds(tx.any(), column, value)?;
+            if group_has || value_taken(tx.any(), column, value)? {
                 return Err(conflict_on(column, new));
             }
         }
@@ -418,6 +420,15 @@ impl Store {
                 m.name
             ))
         };
+        // A distribution group's name, alias or addresses are taken too.
+        let addresses = super::groups::smtp_addresses(&m.email_addresses);
+        for (column, value) in
+            [("name", &m.name), ("alias", &m.alias)].into_iter().chain(addresses.iter().map(|a| ("address", a)))
+        {
+            if super::groups::group_holds(tx.any(), column, value)? {
+                return Err(taken());
+            }
+        }
         let tx = match tx.any() {
             Sql::Lite(conn) => conn,
             Sql::Pg(p) => {
