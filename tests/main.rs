@@ -17,6 +17,7 @@ mod directory;
 mod docs;
 mod dsn;
 mod eac;
+mod groups;
 mod imap;
 mod language;
 mod layout;

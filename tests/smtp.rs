@@ -413,7 +413,10 @@ fn what_the_queue_held_when_delivery_stopped_is_delivered_once_when_the_delivery
         let mut db =
             mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&t.env.store)).expect("mail db");
         let key = format!("6f1c3f5e-0000-4000-8000-000000000001/{}", USER);
-        db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw, &mut |_| Ok(true)).expect("delivered");
+        db.deliver_once(&t.env.guid, &key, 1_700_000_000, raw, &mut |_| {
+            Ok(mailsh::store::mail::Listing::Receives(None))
+        })
+        .expect("delivered");
     }
     let store = t.env.store.clone();
     let get_queue = || shell_on(&store, "Get-Queue").0;

@@ -338,6 +338,42 @@ pub fn strings(list: &[String]) -> Value {
     Value::array(list.iter().map(Value::str).collect())
 }
 
+/// An EmailAddresses list after `given` (a list, `@{Add=...; Remove=...}`,
+/// or $null), as Exchange takes it: a bare address is a secondary SMTP
+/// address (and is compared as one), and with no `SMTP:` in the list the
+/// first SMTP address becomes the primary (`-EmailAddresses a@x` leaves
+/// `{SMTP:a@x}`), so the primary address is always in the list.
+pub fn email_addresses(current: &[String], given: &Value) -> Vec<String> {
+    let mut next = apply_multi(current, &with_prefixes(given));
+    if !next.iter().any(|a| a.starts_with("SMTP:"))
+        && let Some(first) = next.iter_mut().find(|a| a.to_ascii_lowercase().starts_with("smtp:"))
+    {
+        first.replace_range(..5, "SMTP:");
+    }
+    next
+}
+
+/// `@{Add='a@x'}` and plain lists name addresses without `smtp:`; compare
+/// and store them with it.
+fn with_prefixes(v: &Value) -> Value {
+    let fix = |x: &Value| {
+        let t = x.to_text();
+        Value::str(if t.contains(':') { t } else { format!("smtp:{t}") })
+    };
+    match v {
+        Value::Hashtable(entries) => Value::hashtable(
+            entries
+                .entries()
+                .into_iter()
+                .map(|(k, items)| (k, Value::array(items.into_items().iter().map(fix).collect())))
+                .collect(),
+            false,
+        ),
+        Value::Null => Value::Null,
+        other => Value::array(other.clone().into_items().iter().map(fix).collect()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

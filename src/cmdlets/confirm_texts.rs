@@ -26,7 +26,11 @@
 //! each names its resource; with -Filter the cmdlet asks once, with the
 //! filter as typed.
 //!
-//! Unconfirmed: none.
+//! Unconfirmed: the distribution group cmdlets' texts (NEW_, SET_ and
+//! REMOVE_DISTRIBUTION_GROUP, ADD_ and REMOVE_DISTRIBUTION_GROUP_MEMBER):
+//! their resource names and placeholders are Exchange's (the cmdlet
+//! classes in the same repositories), the wording is not checked against
+//! the resource file yet.
 
 /// `ConfirmationMessageNewMailboxUser` (NewMailboxBase): the user
 /// parameter set. `{name}` is -Name, `{upn}` the user principal name,
@@ -56,6 +60,17 @@ pub const SET_ECP_VIRTUAL_DIRECTORY: &str = "Setting ECP virtual directory \"{ta
 pub const ADD_ROLE_GROUP_MEMBER: &str = "Adding the member \"{member}\" on the role group \"{target}\".";
 /// `ConfirmationMessageRemoveRoleGroupMember` (RemoveRoleGroupMember).
 pub const REMOVE_ROLE_GROUP_MEMBER: &str = "Removing the member \"{member}\" from the role group \"{target}\".";
+/// `ConfirmationMessageNewDistributionGroup` (NewDistributionGroupBase):
+/// `{name}` is -Name, `{ou}` the container's canonical name. Unconfirmed.
+pub const NEW_DISTRIBUTION_GROUP: &str = "Creating distribution group \"{name}\" in organizational unit \"{ou}\".";
+/// `ConfirmationMessageSetDistributionGroup`. Unconfirmed.
+pub const SET_DISTRIBUTION_GROUP: &str = "Setting distribution group \"{target}\".";
+/// `ConfirmationMessageRemoveDistributionGroup` (RemoveDistributionGroupBase). Unconfirmed.
+pub const REMOVE_DISTRIBUTION_GROUP: &str = "Removing distribution group \"{target}\".";
+/// `ConfirmationMessageAddDistributionGroupMember`: `{member}` is -Member. Unconfirmed.
+pub const ADD_DISTRIBUTION_GROUP_MEMBER: &str = "Adding member \"{member}\" to distribution group \"{target}\".";
+/// `ConfirmationMessageRemoveDistributionGroupMember`. Unconfirmed.
+pub const REMOVE_DISTRIBUTION_GROUP_MEMBER: &str = "Removing member \"{member}\" from distribution group \"{target}\".";
 /// `ConfirmationMessageNewAcceptedDomain` (NewAcceptedDomain): `{target}`
 /// is -Name, `{domain}` the domain name.
 pub const NEW_ACCEPTED_DOMAIN: &str = "Creating Accepted Domain \"{target}\" with domain name \"{domain}\".";

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use crate::store::databases::MailboxDatabase;
 
-use super::common::{
-    apply_multi, audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed,
-};
+use super::common::{audit, canonical_name, distinguished_name, legacy_dn, object, strings, warn_nothing_changed};
 use super::identity::{mailbox_to_change, resolve_many, store_err};
 use super::mailbox_pages::{for_each_mailbox, result_size, result_size_warning};
 use super::shown::Shown::{Made, Setting};
@@ -495,19 +493,7 @@ pub fn apply_settings(
                 }
             }
             MailboxField::Addresses { get, set } => {
-                // A bare address is a secondary SMTP address, as Exchange takes it.
-                let mut next: Vec<String> = apply_multi(get(m), &with_prefixes(given))
-                    .into_iter()
-                    .map(|a| if a.contains(':') { a } else { format!("smtp:{a}") })
-                    .collect();
-                // With no `SMTP:` in the list, the first SMTP address becomes
-                // the primary, as Exchange does (`-EmailAddresses a@x` leaves
-                // `{SMTP:a@x}`): the primary address is always in the list.
-                if !next.iter().any(|a| a.starts_with("SMTP:"))
-                    && let Some(first) = next.iter_mut().find(|a| a.to_ascii_lowercase().starts_with("smtp:"))
-                {
-                    first.replace_range(..5, "SMTP:");
-                }
+                let next = super::common::email_addresses(get(m), given);
                 for a in &next {
                     let bare = a.split_once(':').map(|(_, r)| r).unwrap_or(a);
                     check_smtp(name, bare)?;
@@ -581,27 +567,6 @@ pub fn apply_settings(
         }
     }
     Ok(())
-}
-
-/// `@{Add='a@x'}` and plain lists name addresses without `smtp:`; compare
-/// and store them with it.
-fn with_prefixes(v: &Value) -> Value {
-    let fix = |x: &Value| {
-        let t = x.to_text();
-        Value::str(if t.contains(':') { t } else { format!("smtp:{t}") })
-    };
-    match v {
-        Value::Hashtable(entries) => Value::hashtable(
-            entries
-                .entries()
-                .into_iter()
-                .map(|(k, items)| (k, Value::array(items.into_items().iter().map(fix).collect())))
-                .collect(),
-            false,
-        ),
-        Value::Null => Value::Null,
-        other => Value::array(other.clone().into_items().iter().map(fix).collect()),
-    }
 }
 
 fn set_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut Output) -> Result<()> {

@@ -18,7 +18,7 @@ pub fn definitions() -> Vec<CmdletDef> {
         .param(Param::new("Server", T::Identity("ServerIdParameter")).help("This server (the only one)."))
         .param(Param::new("Sender", T::String).help("Only messages from this address."))
         .param(Param::new("Recipients", T::Strings).help("Only events naming one of these addresses."))
-        .param(Param::new("EventId", T::String).help("RECEIVE, RESOLVE, REDIRECT, DELIVER, SEND, FAIL or DSN."))
+        .param(Param::new("EventId", T::String).help("RECEIVE, RESOLVE, EXPAND, REDIRECT, DELIVER, SEND, FAIL or DSN."))
         .param(Param::new("Start", datetime()).help("Only events at or after this time."))
         .param(Param::new("End", datetime()).help("Only events before this time."))
         .param(Param::new("MessageId", T::String).help("The Message-ID field's value, with or without <>."))

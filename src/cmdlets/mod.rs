@@ -30,6 +30,7 @@ mod content;
 mod convert_csv;
 mod convert_json;
 mod date;
+mod distribution_group;
 mod exchange_server;
 mod expression;
 mod file_encoding;
@@ -110,6 +111,7 @@ static REGISTRY: LazyLock<CommandTable> = LazyLock::new(|| {
     defs.extend(send_connector::definitions());
     defs.extend(message_tracking::definitions());
     defs.extend(accepted_domain::definitions());
+    defs.extend(distribution_group::definitions());
     defs.extend(queue::definitions());
     defs.extend(message::definitions());
     defs.extend(transport_config::definitions());

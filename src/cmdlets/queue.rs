@@ -407,7 +407,8 @@ fn retry_queue(args: &Args, _input: Option<&Value>, cx: &mut Session, _out: &mut
                         String::new(),
                         store.send_connector_for(address).map_err(super::identity::store_err)?.unwrap_or(UNROUTED),
                     ),
-                    Recipient::NotFound => (String::new(), 0),
+                    // A group is expanded where a message is first queued, not again here.
+                    Recipient::NotFound | Recipient::Group(_) => (String::new(), 0),
                 };
             again.push((
                 m.id,

@@ -72,6 +72,7 @@ pub const TRANSPORT_CONFIG: &str = "Microsoft.Exchange.Data.Directory.SystemConf
 pub const TRANSPORT_SERVICE: &str = "Microsoft.Exchange.Data.Directory.Management.TransportServer";
 pub const OWA_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADOwaVirtualDirectory";
 pub const ROLE_GROUP: &str = "Microsoft.Exchange.Management.RbacTasks.RoleGroup";
+pub const DISTRIBUTION_GROUP: &str = "Microsoft.Exchange.Data.Directory.Management.DistributionGroup";
 pub const ROLE_GROUP_MEMBER: &str = "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient";
 pub const ECP_VDIR: &str = "Microsoft.Exchange.Data.Directory.SystemConfiguration.ADEcpVirtualDirectory";
 pub const AUDIT_ENTRY: &str = "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent";
@@ -160,6 +161,15 @@ static ROLE_GROUP_TABLE: [ColumnSpec; 4] = [
 
 /// Exchange's `Get-RoleGroupMember`: Name, RecipientType.
 static ROLE_GROUP_MEMBER_TABLE: [ColumnSpec; 2] = [col("Name", "Name", 59), auto("RecipientType", "RecipientType")];
+
+/// Exchange's `Get-DistributionGroup`: Name, DisplayName, GroupType,
+/// PrimarySmtpAddress.
+static DISTRIBUTION_GROUP_TABLE: [ColumnSpec; 4] = [
+    auto("Name", "Name"),
+    auto("DisplayName", "DisplayName"),
+    auto("GroupType", "GroupType"),
+    auto("PrimarySmtpAddress", "PrimarySmtpAddress"),
+];
 
 static OWA_TABLE: [ColumnSpec; 3] =
     [auto("Name", "Name"), auto("Server", "Server"), auto("InternalUrl", "InternalUrl")];
@@ -395,6 +405,7 @@ pub fn default_view(o: &Object) -> View {
         OWA_VDIR | ECP_VDIR => View::Table(&OWA_TABLE),
         ROLE_GROUP => View::Table(&ROLE_GROUP_TABLE),
         ROLE_GROUP_MEMBER => View::Table(&ROLE_GROUP_MEMBER_TABLE),
+        DISTRIBUTION_GROUP => View::Table(&DISTRIBUTION_GROUP_TABLE),
         QUEUE => View::Table(&QUEUE_TABLE),
         QUEUED_MESSAGE => View::Table(&QUEUED_MESSAGE_TABLE),
         RECEIVE_CONNECTOR => View::Table(&RECEIVE_CONNECTOR_TABLE),

@@ -288,13 +288,14 @@ impl Store {
 
     /// Does the directory hold the mailbox `guid` (delivery asks at the
     /// moment it stores)?
-    pub fn mailbox_exists(&self, guid: &str) -> StoreResult<bool> {
-        match self.any() {
-            Sql::Lite(conn) => {
-                Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM mailbox WHERE guid = ?1)", [guid], |r| r.get(0))?)
-            }
-            Sql::Pg(_) => Ok(by_guid(self.any(), guid)?.is_some()),
-        }
+    /// What delivery asks of a mailbox (`store::mail::Listing`): whether
+    /// the directory still holds it, and its ProhibitSendReceiveQuota.
+    pub fn mailbox_listing(&self, guid: &str) -> StoreResult<crate::store::mail::Listing> {
+        use crate::store::mail::Listing;
+        Ok(match by_guid(self.any(), guid)? {
+            Some(m) => Listing::Receives(m.quotas.prohibit_send_receive),
+            None => Listing::Gone,
+        })
     }
 
     pub fn mailbox_by_guid(&self, guid: &str) -> StoreResult<Option<Mailbox>> {
@@ -376,7 +377,9 @@ impl Store {
         for (column, value) in
             [("name", &new.name), ("alias", &new.alias), ("upn", &new.upn), ("primary_smtp", &new.primary_smtp)]
         {
-            if value_taken(tx.any(), column, value)? {
+            // A distribution group's name, alias or address is a recipient's too.
+            let group_has = column != "upn" && super::groups::group_holds(tx.any(), column, value)?;
+            if group_has || value_taken(tx.any(), column, value)? {
                 return Err(conflict_on(column, new));
             }
         }
@@ -418,6 +421,15 @@ impl Store {
                 m.name
             ))
         };
+        // A distribution group's name, alias or addresses are taken too.
+        let addresses = super::groups::smtp_addresses(&m.email_addresses);
+        for (column, value) in
+            [("name", &m.name), ("alias", &m.alias)].into_iter().chain(addresses.iter().map(|a| ("address", a)))
+        {
+            if super::groups::group_holds(tx.any(), column, value)? {
+                return Err(taken());
+            }
+        }
         let tx = match tx.any() {
             Sql::Lite(conn) => conn,
             Sql::Pg(p) => {

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod databases;
 pub mod enums;
 pub mod error;
+pub mod groups;
 pub mod header;
 pub mod logons;
 pub mod mail;

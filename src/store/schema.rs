@@ -324,4 +324,35 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN external_dns_adapter_enabled INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE transport_service ADD COLUMN external_dns_servers TEXT NOT NULL DEFAULT '[]';
     "#,
+    // 20: distribution groups (New-DistributionGroup) and their members,
+    // mailboxes or other groups: one row per membership, gone with either
+    // side (a removed mailbox leaves every group). Addresses as a JSON
+    // list, as a mailbox's.
+    r#"
+    CREATE TABLE distribution_group (
+        id                              INTEGER PRIMARY KEY,
+        guid                            TEXT NOT NULL UNIQUE,
+        name                            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        alias                           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name                    TEXT NOT NULL,
+        primary_smtp                    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        email_addresses                 TEXT NOT NULL,
+        security_enabled                INTEGER NOT NULL,
+        require_sender_authentication   INTEGER NOT NULL,
+        managed_by                      TEXT NOT NULL,
+        notes                           TEXT NOT NULL,
+        created                         INTEGER NOT NULL,
+        changed                         INTEGER NOT NULL
+    );
+    CREATE TABLE distribution_group_member (
+        group_id        INTEGER NOT NULL REFERENCES distribution_group(id) ON DELETE CASCADE,
+        mailbox_id      INTEGER REFERENCES mailbox(id) ON DELETE CASCADE,
+        member_group_id INTEGER REFERENCES distribution_group(id) ON DELETE CASCADE,
+        CHECK ((mailbox_id IS NULL) <> (member_group_id IS NULL))
+    );
+    CREATE UNIQUE INDEX distribution_group_member_mailbox ON distribution_group_member (group_id, mailbox_id);
+    CREATE UNIQUE INDEX distribution_group_member_group ON distribution_group_member (group_id, member_group_id);
+    CREATE INDEX distribution_group_member_by_mailbox ON distribution_group_member (mailbox_id);
+    CREATE INDEX distribution_group_member_by_group ON distribution_group_member (member_group_id);
+    "#,
 ];

@@ -65,7 +65,7 @@ pub struct TrackingEvent {
     pub connector_id: String,
     /// SMTP, STOREDRIVER, DSN, ROUTING, QUEUE.
     pub source: String,
-    /// RECEIVE, DELIVER, SEND, FAIL, DSN.
+    /// RECEIVE, RESOLVE, EXPAND, REDIRECT, DELIVER, SEND, FAIL, DSN.
     pub event_id: String,
     /// The queue's number for the message (its InternalId).
     pub internal_message_id: i64,

@@ -156,6 +156,9 @@ pub enum Recipient {
         /// else -ForwardingSmtpAddress).
         forward: Option<Forwarding>,
     },
+    /// A distribution group has this address (primary or proxy): the
+    /// Transport's categorizer expands it (`Store::expand_group`).
+    Group(super::groups::GroupRecipient),
     /// An authoritative accepted domain, but no recipient has the address.
     NotFound,
     /// No recipient has the address, and its domain is accepted as a relay
@@ -591,8 +594,9 @@ impl Store {
     }
 
     /// Resolves an SMTP address as the categorizer does: a mailbox with the
-    /// address among its proxy addresses, else whether its domain is one
-    /// this organization is authoritative for.
+    /// address among its proxy addresses, else a distribution group with
+    /// it, else whether its domain is one this organization is
+    /// authoritative for.
     pub fn resolve_recipient(&self, address: &str) -> StoreResult<Recipient> {
         let address = address.trim();
         let Some((_, domain)) = address.rsplit_once('@') else { return Ok(Recipient::NotAccepted) };
@@ -628,6 +632,9 @@ impl Store {
                 (None, None) => None,
             };
             return Ok(Recipient::Mailbox { guid, primary_smtp, quotas, forward });
+        }
+        if let Some(group) = self.group_with_address(address)? {
+            return Ok(Recipient::Group(group));
         }
         let found = self.any().rows(
             "SELECT domain_type FROM accepted_domain WHERE lower(domain_name) = lower($1)",

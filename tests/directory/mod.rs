@@ -4,6 +4,7 @@
 //! PostgreSQL; what is not on PostgreSQL yet is refused by name.
 
 mod backends;
+mod groups;
 mod mail_flow;
 mod moves;
 mod pooled;

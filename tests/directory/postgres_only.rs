@@ -189,7 +189,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
         .batch_execute(
             "DROP TABLE accepted_domain, transport_config, transport_service, exchange_server, service, \
              owa_virtual_directory, ecp_virtual_directory, directory_change, mailbox_database, organization_secret, service_state, move_request, \
-             receive_connector, send_connector, role_group_member, web_site; \
+             receive_connector, send_connector, role_group_member, web_site, distribution_group_member, distribution_group; \
              DROP INDEX mailbox_by_smtp_address; DROP FUNCTION mailsh_smtp_addresses; \
              ALTER TABLE protocol_settings DROP COLUMN server_guid; \
              ALTER TABLE protocol_settings ADD PRIMARY KEY (protocol); \
@@ -205,7 +205,7 @@ fn a_directory_of_schema_1_gets_its_domain_and_transport_settings() {
     // The organization's server, listed from its record.
     assert_eq!(d.ok("(Get-ExchangeServer).ServerRole"), "Mailbox, ClientAccess\n");
     let version: i64 = client.query_one("SELECT version FROM mailsh_schema", &[]).unwrap().get(0);
-    assert_eq!(version, 16, "every migration since schema 1 ran (16: the Transport's DNS servers)");
+    assert_eq!(version, 17, "every migration since schema 1 ran (17: distribution groups)");
     // The organization's server got its receive connectors.
     assert_eq!(d.ok("(Get-ReceiveConnector).Count"), "5\n");
     // The organization's server got its first database, and John is in it.

@@ -337,8 +337,8 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
         let stored = home
             .pool
             .run(move |db| {
-                let mut exists = |guid: &str| directory.with(|s| s.mailbox_exists(guid)).map_err(directory_error);
-                db.deliver_all(&deliveries, &mut exists)
+                let mut listing = |guid: &str| directory.with(|s| s.mailbox_listing(guid)).map_err(directory_error);
+                db.deliver_all(&deliveries, &mut listing)
             })
             .await;
         let stored = match stored {
@@ -408,6 +408,7 @@ async fn deliver_batch(d: &Deliverer) -> Result<usize, MailError> {
                 }
             }
             Delivered::NoMailbox => gone.push((p, raw, texts::RECIPIENT_GONE)),
+            Delivered::Full => gone.push((p, raw, texts::MAILBOX_FULL)),
         }
     }
     if !done.is_empty() {

@@ -311,7 +311,8 @@ pub fn for_sender(
         Recipient::Mailbox { guid, .. } => {
             QueuedRecipient { address: sender.to_string(), mailbox_guid: guid, ..Default::default() }
         }
-        Recipient::NotFound => return Ok(None),
+        // A group sends nothing itself: no report goes back to one.
+        Recipient::NotFound | Recipient::Group(_) => return Ok(None),
         Recipient::Relay | Recipient::NotAccepted => {
             let Some(connector) = store.send_connector_for(sender)? else { return Ok(None) };
             QueuedRecipient { address: sender.to_string(), connector, ..Default::default() }

@@ -116,7 +116,12 @@ async fn notice(directory: &StoreHandle, server: &ServerInfo, home: &Home, guid:
     if NOTICED.lock().unwrap_or_else(|p| p.into_inner()).contains(&noticed) {
         return Ok(());
     }
-    let stored = home.pool.run(move |db| db.deliver_all(std::slice::from_ref(&delivery), &mut |_| Ok(true))).await?;
+    let stored = home
+        .pool
+        .run(move |db| {
+            db.deliver_all(std::slice::from_ref(&delivery), &mut |_| Ok(crate::store::mail::Listing::Receives(None)))
+        })
+        .await?;
     let mut seen = NOTICED.lock().unwrap_or_else(|p| p.into_inner());
     // Keyed by the day: yesterday's are of no use.
     seen.retain(|(_, key)| key.ends_with(&format!("/{}", now.div_euclid(86_400))));

@@ -81,6 +81,9 @@ pub struct Envelope {
     /// where the two differ: the Transport's categorizer delivers to the
     /// primary address and tracks RESOLVE.
     pub resolved: Vec<(String, String)>,
+    /// The distribution groups the Transport's categorizer expanded, each
+    /// with the members it added (tracked EXPAND).
+    pub expanded: Vec<crate::store::groups::Expanded>,
     /// MAIL FROM's SMTPUTF8 (RFC 6531): addresses and header fields may be
     /// UTF-8.
     pub smtputf8: bool,
@@ -93,6 +96,14 @@ pub struct Envelope {
     /// Mailbox Transport Submission service's name for the transaction, so
     /// that a message it submits again is queued once (`QueueDb::enqueue_once`).
     pub transid: Option<String>,
+}
+
+impl Envelope {
+    /// Some recipient was accepted: a mailbox or address, or a group
+    /// (an empty group takes the message and delivers no copy).
+    pub fn accepted_any(&self) -> bool {
+        !self.recipients.is_empty() || !self.expanded.is_empty()
+    }
 }
 
 /// What a command asks the session loop to do next.

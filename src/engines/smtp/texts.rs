@@ -74,6 +74,9 @@ pub const TOO_BIG: &str = "552 5.3.4 Message size exceeds fixed maximum message 
 /// categorizer text; refused here at the end of DATA, unconfirmed there).
 pub const OVER_ORGANIZATION_LIMIT: &str =
     "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route";
+/// A distribution group with RequireSenderAuthenticationEnabled, named by
+/// a sender that did not log on (Exchange's categorizer's refusal).
+pub const GROUP_AUTH_REQUIRED: &str = "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required";
 pub const MAILBOX_FULL: &str = "552 5.2.2 STOREDRV.Deliver; mailbox full";
 /// The sender's mailbox is at its ProhibitSendQuota (unconfirmed text).
 pub const SENDER_OVER_QUOTA: &str = "554 5.2.2 mailbox full; STOREDRV.Submission.Exception:QuotaExceededException";

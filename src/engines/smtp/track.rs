@@ -1,7 +1,7 @@
 //! The Transport service's message tracking events (Get-MessageTrackingLog):
 //! RECEIVE when a message is committed to the queue, RESOLVE for each
 //! recipient named by an address other than its mailbox's primary one,
-//! REDIRECT for each
+//! EXPAND for each distribution group expanded, REDIRECT for each
 //! recipient a mailbox's ForwardingAddress sends on, DELIVER when copies
 //! are stored in mailboxes, SEND when a smart host took it, FAIL when
 //! recipients failed for good, DSN when a report was queued. Each event is
@@ -74,6 +74,16 @@ pub fn redirected(received: &TrackingEvent, internal_id: i64, from: &str, to: &s
 /// address is `to` (the categorizer's resolution); made from the RECEIVE.
 pub fn resolved(received: &TrackingEvent, internal_id: i64, from: &str, to: &str) -> TrackingEvent {
     TrackingEvent { event_id: "RESOLVE".into(), ..redirected(received, internal_id, from, to) }
+}
+
+/// EXPAND: the categorizer expanded the distribution group `group` to
+/// `members` (its mailboxes and nested groups); made from the RECEIVE.
+pub fn expanded(received: &TrackingEvent, internal_id: i64, group: &str, members: &[String]) -> TrackingEvent {
+    TrackingEvent {
+        event_id: "EXPAND".into(),
+        recipients: members.to_vec(),
+        ..redirected(received, internal_id, group, "")
+    }
 }
 
 /// DELIVER: stored in the mailboxes of `recipients`.

@@ -12,6 +12,13 @@
 //! delivery that saw the row commits before Remove-Mailbox can delete the
 //! mail (it waits for this transaction), and one that comes after finds
 //! no row.
+//!
+//! The mailbox's ProhibitSendReceiveQuota is weighed there too, as
+//! Exchange's store driver does (`552 5.2.2 STOREDRV.Deliver; mailbox
+//! full`): a copy for a mailbox already at its limit is not stored. The
+//! Transport refuses a mailbox named at RCPT that is full; this catches
+//! the copies it could not refuse (a distribution group's members, a
+//! mailbox that filled while the message waited).
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
@@ -29,11 +36,23 @@ pub enum Delivered {
     /// The directory no longer holds the mailbox: nothing stored, nothing
     /// created.
     NoMailbox,
+    /// The mailbox is at its ProhibitSendReceiveQuota: nothing stored.
+    Full,
 }
 
-/// Does the directory hold the mailbox with this GUID? Asked at delivery
+/// What the directory says of a mailbox at delivery time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// It no longer holds it.
+    Gone,
+    /// It holds it; its ProhibitSendReceiveQuota in octets (None:
+    /// unlimited).
+    Receives(Option<u64>),
+}
+
+/// The directory's word on the mailbox with this GUID, asked at delivery
 /// time, inside the write transaction.
-pub type Directory<'a> = &'a mut dyn FnMut(&str) -> MailResult<bool>;
+pub type Directory<'a> = &'a mut dyn FnMut(&str) -> MailResult<Listing>;
 
 /// One copy to deliver: to the mailbox `guid`, keyed by its queue entry.
 #[derive(Debug, Clone)]
@@ -73,18 +92,21 @@ impl MailDb {
         }
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Each GUID asked once per batch, inside the transaction.
-        let mut mailboxes: HashMap<&str, Option<MailboxId>> = HashMap::new();
+        let mut mailboxes: HashMap<&str, Option<(MailboxId, Option<u64>)>> = HashMap::new();
         let mut out = Vec::with_capacity(deliveries.len());
         for (d, (raw, info)) in deliveries.iter().zip(prepared) {
             let mailbox = match mailboxes.get(d.guid.as_str()) {
                 Some(m) => *m,
                 None => {
-                    let m = if directory(&d.guid)? { Some(super::mailbox_in(&tx, &d.guid)?) } else { None };
+                    let m = match directory(&d.guid)? {
+                        Listing::Receives(limit) => Some((super::mailbox_in(&tx, &d.guid)?, limit)),
+                        Listing::Gone => None,
+                    };
                     mailboxes.insert(&d.guid, m);
                     m
                 }
             };
-            let Some(mailbox) = mailbox else {
+            let Some((mailbox, limit)) = mailbox else {
                 out.push(Delivered::NoMailbox);
                 continue;
             };
@@ -95,6 +117,16 @@ impl MailDb {
             if let Some(uid) = earlier {
                 out.push(Delivered::Already(uid));
                 continue;
+            }
+            // Weighed with the copies stored before it in this batch.
+            if let Some(limit) = limit {
+                let used: i64 = tx
+                    .prepare_cached("SELECT coalesce(sum(bytes), 0) FROM folder WHERE mailbox_id = ?1")?
+                    .query_row([mailbox.0], |r| r.get(0))?;
+                if used.max(0) as u64 >= limit {
+                    out.push(Delivered::Full);
+                    continue;
+                }
             }
             let inbox: i64 = tx
                 .prepare_cached("SELECT id FROM folder WHERE mailbox_id = ?1 AND name = ?2")?

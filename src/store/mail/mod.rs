@@ -39,7 +39,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub use delivery::{Delivered, Delivery, Directory};
+pub use delivery::{Delivered, Delivery, Directory, Listing};
 pub use error::{MailError, MailResult};
 pub use expunged::EXPUNGED_KEEP;
 pub use flag_modseq::FlagModseqs;

@@ -425,7 +425,7 @@ fn flag_modseqs_count_from_arrival_or_the_last_change_of_that_flag() {
 #[test]
 fn a_queued_delivery_is_stored_once_however_often_it_is_retried() {
     let (_d, mut db) = db();
-    let mut directory = |_: &str| Ok(true);
+    let mut directory = |_: &str| Ok(Listing::Receives(None));
     let first = db
         .deliver_once(GUID, "queue-guid/bob@contoso.com", 1_700_000_000, b"Subject: x\n\nbody\n", &mut directory)
         .unwrap();
@@ -448,7 +448,7 @@ fn a_delivery_to_a_mailbox_the_directory_no_longer_holds_stores_nothing_and_crea
     let mut asked = Vec::new();
     let mut directory = |guid: &str| {
         asked.push(guid.to_string());
-        Ok(guid == GUID)
+        Ok(if guid == GUID { Listing::Receives(None) } else { Listing::Gone })
     };
     let batch = [
         Delivery { guid: "gone-guid".into(), key: "q/gone@contoso.com".into(), internal_date: 5, raw: MSG.to_vec() },
@@ -461,7 +461,7 @@ fn a_delivery_to_a_mailbox_the_directory_no_longer_holds_stores_nothing_and_crea
     assert_eq!(db.find_mailbox("gone-guid").unwrap(), None, "no orphan mailbox");
     // Even a mailbox the database still has (its removal could not delete
     // it) gets nothing once the directory has no such mailbox.
-    let mut gone = |_: &str| Ok(false);
+    let mut gone = |_: &str| Ok(Listing::Gone);
     let out = db.deliver_once(GUID, "q3/bob@contoso.com", 5, MSG, &mut gone).unwrap();
     assert_eq!(out, Delivered::NoMailbox);
     let (_, inbox) = inbox(&mut db);
@@ -482,7 +482,7 @@ fn a_removal_racing_a_delivery_leaves_no_mailbox_behind() {
         let path = path.clone();
         removal =
             Some(std::thread::spawn(move || MailDb::open(&path).and_then(|mut other| other.delete_mailbox(GUID))));
-        Ok(true)
+        Ok(Listing::Receives(None))
     };
     let out = db.deliver_once(GUID, "q/bob@contoso.com", 5, MSG, &mut directory).unwrap();
     assert_eq!(out, Delivered::Now(1));
@@ -597,7 +597,7 @@ fn a_mailboxs_usage_from_its_folders_counts_agrees_with_its_messages_after_every
     check(&db, "the Inbox renamed");
     db.delete_folder(mbx, "Work").unwrap();
     check(&db, "a folder deleted");
-    db.deliver_once(GUID, "m1/bob@contoso.com", 1_700_000_001, MSG, &mut |_| Ok(true)).unwrap();
+    db.deliver_once(GUID, "m1/bob@contoso.com", 1_700_000_001, MSG, &mut |_| Ok(Listing::Receives(None))).unwrap();
     check(&db, "a delivery");
     assert_eq!(db.mailbox_usage(GUID).unwrap().items, 3);
 }
@@ -644,4 +644,25 @@ fn the_outbox_is_looked_at_and_a_message_filed_in_sent_items_once() {
     assert!(db.outbox_waiting(10).unwrap().is_empty());
     let usage = db.mailbox_usage(GUID).unwrap();
     assert_eq!(usage.items, 2, "the counts follow the messages");
+}
+
+/// A mailbox at its ProhibitSendReceiveQuota takes no copy from the queue
+/// (Exchange's STOREDRV.Deliver "mailbox full"), weighed with the copies
+/// stored before it in the same batch; one already delivered stays so.
+#[test]
+fn a_delivery_to_a_full_mailbox_stores_nothing() {
+    let (_d, mut db) = db();
+    let size = to_crlf(MSG).len() as u64;
+    let mut directory = |_: &str| Ok(Listing::Receives(Some(size + 1)));
+    let batch = [
+        Delivery { guid: GUID.into(), key: "q/1".into(), internal_date: 5, raw: MSG.to_vec() },
+        Delivery { guid: GUID.into(), key: "q/2".into(), internal_date: 5, raw: MSG.to_vec() },
+        Delivery { guid: GUID.into(), key: "q/3".into(), internal_date: 5, raw: MSG.to_vec() },
+    ];
+    let out = db.deliver_all(&batch, &mut directory).unwrap();
+    assert_eq!(out, vec![Delivered::Now(1), Delivered::Now(2), Delivered::Full]);
+    let out = db.deliver_all(&batch[..1], &mut directory).unwrap();
+    assert_eq!(out, vec![Delivered::Already(1)], "what was delivered stays delivered");
+    let (_, inbox) = inbox(&mut db);
+    assert_eq!(db.messages(inbox.id).unwrap().len(), 2);
 }

@@ -366,4 +366,38 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE transport_service ADD COLUMN external_dns_adapter_enabled boolean NOT NULL DEFAULT true;
     ALTER TABLE transport_service ADD COLUMN external_dns_servers text NOT NULL DEFAULT '[]';
     "#,
+    // Distribution groups and their members, as SQLite's migration 20;
+    // a group's SMTP addresses are indexed as a mailbox's are.
+    r#"
+    CREATE TABLE distribution_group (
+        id                              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        guid                            text NOT NULL UNIQUE,
+        name                            text COLLATE "C" NOT NULL,
+        alias                           text COLLATE "C" NOT NULL,
+        display_name                    text COLLATE "C" NOT NULL,
+        primary_smtp                    text COLLATE "C" NOT NULL,
+        email_addresses                 text NOT NULL,
+        security_enabled                boolean NOT NULL,
+        require_sender_authentication   boolean NOT NULL,
+        managed_by                      text NOT NULL,
+        notes                           text NOT NULL,
+        created                         bigint NOT NULL,
+        changed                         bigint NOT NULL
+    );
+    CREATE UNIQUE INDEX distribution_group_by_name ON distribution_group (lower(name));
+    CREATE UNIQUE INDEX distribution_group_by_alias ON distribution_group (lower(alias));
+    CREATE UNIQUE INDEX distribution_group_by_primary_smtp ON distribution_group (lower(primary_smtp));
+    CREATE INDEX distribution_group_by_smtp_address ON distribution_group
+        USING gin (mailsh_smtp_addresses(email_addresses));
+    CREATE TABLE distribution_group_member (
+        group_id        bigint NOT NULL REFERENCES distribution_group (id) ON DELETE CASCADE,
+        mailbox_id      bigint REFERENCES mailbox (id) ON DELETE CASCADE,
+        member_group_id bigint REFERENCES distribution_group (id) ON DELETE CASCADE,
+        CHECK ((mailbox_id IS NULL) <> (member_group_id IS NULL))
+    );
+    CREATE UNIQUE INDEX distribution_group_member_mailbox ON distribution_group_member (group_id, mailbox_id);
+    CREATE UNIQUE INDEX distribution_group_member_group ON distribution_group_member (group_id, member_group_id);
+    CREATE INDEX distribution_group_member_by_mailbox ON distribution_group_member (mailbox_id);
+    CREATE INDEX distribution_group_member_by_group ON distribution_group_member (member_group_id);
+    "#,
 ];

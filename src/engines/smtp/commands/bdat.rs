@@ -13,7 +13,7 @@ use super::data;
 pub fn start(s: &mut Session, size: usize, last: bool) -> Next {
     let limit = s.connector.max_message_size as usize;
     let keep = match &mut s.envelope {
-        Some(e) if !e.recipients.is_empty() => {
+        Some(e) if e.accepted_any() => {
             let so_far = e.chunks.as_ref().map_or(0, Vec::len);
             if e.chunks_too_big || so_far.saturating_add(size) > limit {
                 e.chunks_too_big = true;
@@ -34,7 +34,7 @@ pub async fn received(s: &mut Session, chunk: Vec<u8>, size: usize, last: bool) 
         s.reply(texts::NEED_MAIL);
         return;
     };
-    if e.recipients.is_empty() {
+    if !e.accepted_any() {
         s.reply(texts::NEED_RCPT);
         return;
     }

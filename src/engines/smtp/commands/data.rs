@@ -14,7 +14,7 @@ use crate::store::tracking::TrackingEvent;
 pub fn start(s: &mut Session) -> Next {
     match &s.envelope {
         None => s.reply(texts::NEED_MAIL),
-        Some(e) if e.recipients.is_empty() => s.reply(texts::NEED_RCPT),
+        Some(e) if !e.accepted_any() => s.reply(texts::NEED_RCPT),
         // DATA after BDAT in one transaction (RFC 3030).
         Some(e) if e.chunks.is_some() => s.reply(texts::BAD_SEQUENCE),
         Some(_) => {
@@ -92,6 +92,18 @@ fn named(envelope: &Envelope, address: &str) -> String {
     given.map(|(named, _)| named.clone()).unwrap_or_else(|| address.to_string())
 }
 
+/// The recipients as the sender named them (RECEIVE): a group's members
+/// are the group's address, EXPAND names them.
+fn as_named(envelope: &Envelope) -> Vec<String> {
+    let members: Vec<&String> = envelope.expanded.iter().flat_map(|g| &g.members).collect();
+    let reached = |a: &str| members.iter().any(|m| m.eq_ignore_ascii_case(a));
+    let mut out: Vec<String> =
+        envelope.recipients.iter().filter(|r| !reached(&r.address)).map(|r| named(envelope, &r.address)).collect();
+    // The groups named, not the nested ones another group reached.
+    out.extend(envelope.expanded.iter().filter(|g| !reached(&g.group)).map(|g| named(envelope, &g.group)));
+    out
+}
+
 async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id: &str) -> String {
     let Some(queue) = s.shared.queue.clone() else { return texts::TRY_LATER.to_string() };
     let recipients: Vec<QueuedRecipient> = envelope
@@ -112,9 +124,18 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
         s.peer,
         s.helo.as_deref().unwrap_or_default(),
         &s.connector.name,
-        // As the sender named them: RESOLVE follows.
-        recipients.iter().map(|r| named(envelope, &r.address)).collect(),
+        // As the sender named them: RESOLVE and EXPAND follow.
+        as_named(envelope),
     );
+    // Only empty groups: accepted, and nothing to deliver (as Exchange,
+    // which delivers no copy and reports nothing).
+    if recipients.is_empty() {
+        queue.tracking.write(&tracked);
+        for g in &envelope.expanded {
+            queue.tracking.write(&track::expanded(&tracked, 0, &g.group, &g.members));
+        }
+        return format!("250 2.6.0 {message_id} [Hostname={}] Queued mail for delivery", s.shared.server.fqdn);
+    }
     let queued = NewQueued {
         guid: crate::store::new_guid(),
         sender: envelope.sender.clone(),
@@ -145,6 +166,9 @@ async fn enqueue(s: &Session, envelope: &Envelope, message: Vec<u8>, message_id:
             queue.tracking.write(&TrackingEvent { internal_message_id: id, ..tracked.clone() });
             for (from, to) in &envelope.resolved {
                 queue.tracking.write(&track::resolved(&tracked, id, from, to));
+            }
+            for g in &envelope.expanded {
+                queue.tracking.write(&track::expanded(&tracked, id, &g.group, &g.members));
             }
             for (from, to) in &envelope.redirects {
                 queue.tracking.write(&track::redirected(&tracked, id, from, to));

@@ -86,6 +86,7 @@ pub async fn run(s: &mut Session, from: MailFrom<String>) -> Next {
         dsn,
         redirects: Vec::new(),
         resolved: Vec::new(),
+        expanded: Vec::new(),
         smtputf8: from.flags & MAIL_SMTPUTF8 != 0,
         chunks: None,
         chunks_too_big: false,
