@@ -33,6 +33,7 @@ mod services;
 mod shell;
 mod shell_ux;
 mod smtp;
+mod smtp_clients;
 mod smtputf8;
 mod submission;
 mod transcripts;
