@@ -201,3 +201,28 @@ fn engines_killed_while_the_outbox_is_sent_send_each_message_once() {
     assert_eq!(inbox.len(), N, "seed {seed}");
     assert!(subjects(&t.env, "Outbox").is_empty());
 }
+
+/// Messages that must wait (here 65 without any recipient, more than one
+/// look's page) never hide the ones behind them: the message after them
+/// is sent, and they stay in the Outbox.
+#[test]
+fn messages_left_waiting_in_the_outbox_do_not_hold_back_the_ones_behind_them() {
+    let mut t = Smtp::new();
+    {
+        let mut db = MailDb::open(&mail_db_path(&t.env.store)).expect("mail db");
+        let mailbox = db.ensure_mailbox(&t.env.guid).expect("mailbox");
+        let outbox = db.folder(mailbox, "Outbox").expect("query").expect("the Outbox");
+        let stuck: Vec<Vec<u8>> =
+            (0..65).map(|i| format!("From: {USER}\r\nSubject: draft {i}\r\n\r\nno one yet\r\n").into_bytes()).collect();
+        let refs: Vec<&[u8]> = stuck.iter().map(Vec::as_slice).collect();
+        db.append_many(outbox.id, 1_796_000_000, &refs).expect("appended");
+        let ready = format!("From: {USER}\r\nTo: {USER}\r\nSubject: ready\r\n\r\nfor me\r\n").into_bytes();
+        db.append_many(outbox.id, 1_796_000_001, &[&ready]).expect("appended");
+    }
+    t.env.start(Service::Transport);
+    t.env.start(Service::Delivery);
+    t.env.start(Service::Submission);
+    wait_until("the message behind them", || subjects(&t.env, "Inbox") == ["ready"]);
+    assert_eq!(subjects(&t.env, "Outbox").len(), 65);
+    assert!(t.env.service_log(Service::Submission).contains("waits: it names no recipient (To, Cc or Bcc)"));
+}

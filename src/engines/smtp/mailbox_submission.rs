@@ -151,24 +151,35 @@ pub fn serve(ctx: SubmissionContext) -> Pin<Box<dyn Future<Output = ()> + Send>>
                         }
                     });
                 }
-                let waiting = match home.pool.run(|db| db.outbox_waiting(BATCH)).await {
-                    Ok(items) => items,
-                    Err(e) => {
-                        eprintln!("mailsh: MSExchangeSubmission: {}: {e}", path.display());
-                        continue;
+                // Page by page, so that messages left to wait never hide
+                // the ones behind them.
+                let mut after: Option<OutboxItem> = None;
+                loop {
+                    let from = after.clone();
+                    let waiting = match home.pool.run(move |db| db.outbox_waiting(from.as_ref(), BATCH)).await {
+                        Ok(items) => items,
+                        Err(e) => {
+                            eprintln!("mailsh: MSExchangeSubmission: {}: {e}", path.display());
+                            break;
+                        }
+                    };
+                    let full = waiting.len() == BATCH;
+                    after = waiting.last().cloned();
+                    for item in waiting {
+                        let id = (path.clone(), item.folder_id, item.uid);
+                        if later.contains_key(&id) || *shutdown.borrow() {
+                            continue;
+                        }
+                        if let Err(later_on) = submit(&parts, &home, &item).await {
+                            eprintln!(
+                                "mailsh: MSExchangeSubmission: a message of {} waits: {}",
+                                item.mailbox_guid, later_on.why
+                            );
+                            later.insert(id, Instant::now() + later_on.wait);
+                        }
                     }
-                };
-                for item in waiting {
-                    let id = (path.clone(), item.folder_id, item.uid);
-                    if later.contains_key(&id) || *shutdown.borrow() {
-                        continue;
-                    }
-                    if let Err(later_on) = submit(&parts, &home, &item).await {
-                        eprintln!(
-                            "mailsh: MSExchangeSubmission: a message of {} waits: {}",
-                            item.mailbox_guid, later_on.why
-                        );
-                        later.insert(id, Instant::now() + later_on.wait);
+                    if !full || *shutdown.borrow() {
+                        break;
                     }
                 }
             }

@@ -19,6 +19,8 @@ pub const SENT_ITEMS: &str = "Sent Items";
 pub struct OutboxItem {
     /// The mailbox's GUID (the directory's Mailbox.guid).
     pub mailbox_guid: String,
+    /// When it was put there (the order they are sent in).
+    pub internal_date: i64,
     pub folder_id: i64,
     pub uidvalidity: u32,
     pub uid: u32,
@@ -26,16 +28,27 @@ pub struct OutboxItem {
 
 impl MailDb {
     /// Up to `limit` messages waiting in any mailbox's Outbox, oldest
-    /// first. Only Outboxes that hold something are visited (a partial
-    /// index of them), so an idle look costs nothing per mailbox.
-    pub fn outbox_waiting(&self, limit: usize) -> MailResult<Vec<OutboxItem>> {
+    /// first, after `after` (the last of the previous page): a look pages
+    /// through them all, so messages that must wait (no recipient, the
+    /// Transport away) never hide the ones behind them. Only Outboxes that
+    /// hold something are visited (a partial index of them), so an idle
+    /// look costs nothing per mailbox.
+    pub fn outbox_waiting(&self, after: Option<&OutboxItem>, limit: usize) -> MailResult<Vec<OutboxItem>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT b.guid, f.id, f.uidvalidity, m.uid FROM folder f INDEXED BY folder_outbox_waiting \
+            "SELECT b.guid, m.internal_date, f.id, f.uidvalidity, m.uid FROM folder f INDEXED BY folder_outbox_waiting \
              JOIN mailbox b ON b.id = f.mailbox_id JOIN message m ON m.folder_id = f.id \
-             WHERE f.name = 'Outbox' AND f.items > 0 ORDER BY m.internal_date, f.id, m.uid LIMIT ?1",
+             WHERE f.name = 'Outbox' AND f.items > 0 AND (m.internal_date, f.id, m.uid) > (?1, ?2, ?3) \
+             ORDER BY m.internal_date, f.id, m.uid LIMIT ?4",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(OutboxItem { mailbox_guid: r.get(0)?, folder_id: r.get(1)?, uidvalidity: r.get(2)?, uid: r.get(3)? })
+        let (date, folder, uid) = after.map_or((i64::MIN, 0, 0), |a| (a.internal_date, a.folder_id, a.uid));
+        let rows = stmt.query_map(params![date, folder, uid, limit as i64], |r| {
+            Ok(OutboxItem {
+                mailbox_guid: r.get(0)?,
+                internal_date: r.get(1)?,
+                folder_id: r.get(2)?,
+                uidvalidity: r.get(3)?,
+                uid: r.get(4)?,
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

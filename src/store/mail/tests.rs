@@ -625,23 +625,27 @@ fn the_outbox_is_looked_at_and_a_message_filed_in_sent_items_once() {
     let mbx = db.find_mailbox(GUID).unwrap().unwrap();
     let outbox = db.folder(mbx, OUTBOX).unwrap().unwrap();
     assert_eq!(outbox.uidvalidity, 2_000_000_001);
-    assert!(db.outbox_waiting(10).unwrap().is_empty());
+    assert!(db.outbox_waiting(None, 10).unwrap().is_empty());
     db.append(outbox.id, &Flags::default(), 5, b"Subject: one\r\n\r\nx\r\n").unwrap();
     db.append(outbox.id, &Flags::default(), 6, b"Subject: two\r\n\r\ny\r\n").unwrap();
-    let waiting = db.outbox_waiting(10).unwrap();
+    let waiting = db.outbox_waiting(None, 10).unwrap();
     assert_eq!(
         waiting.iter().map(|i| (i.mailbox_guid.as_str(), i.uid, i.uidvalidity)).collect::<Vec<_>>(),
         [(GUID, 1, 2_000_000_001), (GUID, 2, 2_000_000_001)]
     );
+    // Paged: the first, then what is after it.
+    assert_eq!(db.outbox_waiting(None, 1).unwrap(), waiting[..1]);
+    assert_eq!(db.outbox_waiting(Some(&waiting[0]), 1).unwrap(), waiting[1..]);
+    assert!(db.outbox_waiting(Some(&waiting[1]), 1).unwrap().is_empty());
     assert!(db.file_as_sent(&waiting[0]).unwrap());
     assert!(!db.file_as_sent(&waiting[0]).unwrap(), "filed once");
-    assert_eq!(db.outbox_waiting(10).unwrap(), waiting[1..]);
+    assert_eq!(db.outbox_waiting(None, 10).unwrap(), waiting[1..]);
     let sent = db.folder(mbx, SENT_ITEMS).unwrap().unwrap();
     let filed = db.messages(sent.id).unwrap();
     assert_eq!(filed.len(), 1);
     assert!(filed[0].flags.has(flag::SEEN));
     assert!(db.file_as_sent(&waiting[1]).unwrap());
-    assert!(db.outbox_waiting(10).unwrap().is_empty());
+    assert!(db.outbox_waiting(None, 10).unwrap().is_empty());
     let usage = db.mailbox_usage(GUID).unwrap();
     assert_eq!(usage.items, 2, "the counts follow the messages");
 }
