@@ -339,7 +339,7 @@ fn hand_offs_share_a_kept_connection_and_a_restarted_transport_loses_nothing() {
     assert!(ok, "{out}\n{err}");
     assert_eq!(out, "250\n");
     assert_eq!(t.wait_for_inbox(4).len(), 4);
-    assert_eq!(inbox_subjects(&t.env).iter().filter(|s| s.contains("after the restart")).count(), 1);
+    assert_eq!(t.env.folder_subjects("Inbox").iter().filter(|s| s.contains("after the restart")).count(), 1);
 }
 
 /// A relay opens many sessions at once from one address, each anonymous
@@ -675,38 +675,14 @@ while running,while stopped
     assert_eq!(names, ["MSGTRK20", "MSGTRKMD"]);
 }
 
-/// The subjects of the Inbox's messages, as stored.
-fn inbox_subjects(env: &Env) -> Vec<String> {
-    let mut db = mailsh::store::mail::MailDb::open(&mailsh::store::mail::mail_db_path(&env.store)).expect("mail db");
-    let mailbox = db.ensure_mailbox(&env.guid).expect("mailbox");
-    let inbox = db.folder(mailbox, "Inbox").expect("query").expect("Inbox");
-    let mut subjects = Vec::new();
-    db.each_message(inbox.id, true, |m| {
-        let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
-        subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
-        Ok(())
-    })
-    .expect("read");
-    subjects
-}
-
 #[test]
 fn engines_killed_mid_flow_lose_no_acknowledged_message_and_duplicate_none() {
     use std::io::BufRead;
     const N: usize = 2000;
     // Where the kills fall: a seed from the clock, printed with any failure
     // (set MAILSH_CRASH_SEED to run one again).
-    let seed: u64 = std::env::var("MAILSH_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
-    });
-    let mut state = seed | 1;
-    let mut random = move |below: usize| {
-        // xorshift64*: enough to scatter a few kills.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % below
-    };
+    let mut random = crate::support::crash::Kills::seeded();
+    let seed = random.seed;
     let mut t = Smtp::new();
     t.start_transport();
     // One message at a time, no retries: each line says what the client
@@ -756,7 +732,7 @@ for i in range({N}):
     let mut kills: Vec<(usize, Service, u64)> = (0..15)
         .map(|k| {
             let service = [Service::Transport, Service::FrontEndTransport, Service::Delivery][k % 3];
-            (20 + random(N - 100), service, random(3000) as u64)
+            (20 + random.below((N - 100) as u64) as usize, service, random.below(3000))
         })
         .collect();
     kills.sort_by_key(|k| k.0);
@@ -792,10 +768,10 @@ for i in range({N}):
     assert!(acked.len() < N, "the kills were felt (seed {seed}, kills {kills:?})");
     // Everything acknowledged is delivered: wait for the queue to empty.
     wait_until("every acknowledged message in the Inbox", || {
-        let subjects = inbox_subjects(&t.env);
+        let subjects = t.env.folder_subjects("Inbox");
         acked.iter().all(|i| subjects.contains(&format!("m{i}")))
     });
-    let subjects = inbox_subjects(&t.env);
+    let subjects = t.env.folder_subjects("Inbox");
     for (i, what) in heard.iter().enumerate() {
         let copies = subjects.iter().filter(|s| **s == format!("m{i}")).count();
         if what == "250" {

@@ -122,22 +122,6 @@ Hello.
     assert_eq!(out, "Microsoft Exchange Mailbox Transport Submission\n");
 }
 
-/// The folder `name` of the test user's mailbox: its messages' subjects,
-/// read from the mailbox database.
-fn subjects(env: &crate::support::Env, name: &str) -> Vec<String> {
-    let mut db = MailDb::open(&mail_db_path(&env.store)).expect("mail db");
-    let mailbox = db.ensure_mailbox(&env.guid).expect("mailbox");
-    let folder = db.folder(mailbox, name).expect("query").expect("the folder");
-    let mut subjects = Vec::new();
-    db.each_message(folder.id, true, |m| {
-        let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
-        subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
-        Ok(())
-    })
-    .expect("read");
-    subjects
-}
-
 /// The Submission and Transport engines killed with SIGKILL while an
 /// Outbox of 400 messages is sent: each message reaches the Inbox exactly
 /// once (a kill between the Transport's 250 and the filing submits it
@@ -145,16 +129,8 @@ fn subjects(env: &crate::support::Env, name: &str) -> Vec<String> {
 #[test]
 fn engines_killed_while_the_outbox_is_sent_send_each_message_once() {
     const N: usize = 400;
-    let seed: u64 = std::env::var("MAILSH_CRASH_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64)
-    });
-    let mut state = seed | 1;
-    let mut random = move |below: u64| {
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) % below
-    };
+    let mut random = crate::support::crash::Kills::seeded();
+    let seed = random.seed;
     let mut t = Smtp::new();
     t.env.start(Service::Transport);
     t.env.start(Service::Delivery);
@@ -185,21 +161,21 @@ fn engines_killed_while_the_outbox_is_sent_send_each_message_once() {
                 && t.env.control.status(service) == mailsh::services::ServiceStatus::Running
                 && t.env.engine_pid(service) != last_killed
         });
-        std::thread::sleep(std::time::Duration::from_micros(random(3000)));
+        std::thread::sleep(std::time::Duration::from_micros(random.below(3000)));
         let pid = t.env.engine_pid(service);
         // SAFETY: kill(2) on the engine our own service started.
         unsafe { libc::kill(pid, libc::SIGKILL) };
         last_killed = pid;
     }
-    wait_until("the Outbox sent and filed", || subjects(&t.env, "Sent Items").len() == N);
+    wait_until("the Outbox sent and filed", || t.env.folder_subjects("Sent Items").len() == N);
     wait_until("every message in the Inbox", || t.env.inbox_uids().len() >= N);
-    let inbox = subjects(&t.env, "Inbox");
+    let inbox = t.env.folder_subjects("Inbox");
     for i in 0..N {
         let copies = inbox.iter().filter(|s| **s == format!("m{i}")).count();
         assert_eq!(copies, 1, "m{i}: exactly one copy (seed {seed})");
     }
     assert_eq!(inbox.len(), N, "seed {seed}");
-    assert!(subjects(&t.env, "Outbox").is_empty());
+    assert!(t.env.folder_subjects("Outbox").is_empty());
 }
 
 /// Messages that must wait (here 65 without any recipient, more than one
@@ -222,7 +198,7 @@ fn messages_left_waiting_in_the_outbox_do_not_hold_back_the_ones_behind_them() {
     t.env.start(Service::Transport);
     t.env.start(Service::Delivery);
     t.env.start(Service::Submission);
-    wait_until("the message behind them", || subjects(&t.env, "Inbox") == ["ready"]);
-    assert_eq!(subjects(&t.env, "Outbox").len(), 65);
+    wait_until("the message behind them", || t.env.folder_subjects("Inbox") == ["ready"]);
+    assert_eq!(t.env.folder_subjects("Outbox").len(), 65);
     assert!(t.env.service_log(Service::Submission).contains("waits: it names no recipient (To, Cc or Bcc)"));
 }

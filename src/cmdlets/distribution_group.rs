@@ -10,7 +10,7 @@ use super::confirm_texts::{
     SET_DISTRIBUTION_GROUP, fill,
 };
 use super::identity::{identity_text, store_err};
-use super::mailbox::check_smtp;
+use super::mailbox::{check_alias, check_smtp};
 use crate::format::views::{DISTRIBUTION_GROUP, ROLE_GROUP_MEMBER};
 use crate::runtime::command::{Args, CmdletDef, Output};
 use crate::runtime::errors::{Category, ErrorRecord, Result};
@@ -279,22 +279,11 @@ fn owners(cx: &mut Session, given: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn valid_alias(alias: &str) -> std::result::Result<(), ErrorRecord> {
-    if alias.is_empty() || alias.contains(char::is_whitespace) {
-        return Err(ErrorRecord::argument_transformation(
-            "Alias",
-            &format!("\"{alias}\" isn't a valid alias: use letters, digits and . - _ without spaces."),
-        ));
-    }
-    Ok(())
-}
-
 /// The organization's default accepted domain (new recipients' addresses).
 fn default_domain(cx: &mut Session) -> Result<String> {
     let store = cx.store()?;
-    let domains = store.accepted_domains().map_err(store_err)?;
     let fallback = store.server().domain.clone();
-    Ok(domains.iter().find(|d| d.default).map(|d| d.domain_name.clone()).unwrap_or(fallback))
+    Ok(store.default_domain_name().map_err(store_err)?.unwrap_or(fallback))
 }
 
 fn new_group(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Output) -> Result<()> {
@@ -302,7 +291,7 @@ fn new_group(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut Ou
     let alias = args.string("Alias").unwrap_or_else(|| {
         name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect()
     });
-    valid_alias(&alias)?;
+    check_alias(&alias)?;
     let smtp = match args.string("PrimarySmtpAddress") {
         Some(a) => a,
         None => format!("{alias}@{}", default_domain(cx)?),
@@ -383,7 +372,7 @@ fn apply(
     };
     text("Name", &mut g.name, args.string("Name"));
     if let Some(a) = args.string("Alias") {
-        valid_alias(&a)?;
+        check_alias(&a)?;
     }
     text("Alias", &mut g.alias, args.string("Alias"));
     text("DisplayName", &mut g.display_name, args.string("DisplayName"));

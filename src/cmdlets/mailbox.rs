@@ -201,6 +201,17 @@ fn derive_alias(name: &str, upn: Option<&str>) -> String {
     name.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')).collect()
 }
 
+/// A recipient's alias (mailboxes and groups): no spaces, not empty.
+pub fn check_alias(alias: &str) -> std::result::Result<(), ErrorRecord> {
+    if alias.is_empty() || alias.contains(char::is_whitespace) {
+        return Err(ErrorRecord::argument_transformation(
+            "Alias",
+            &format!("\"{alias}\" isn't a valid alias: use letters, digits and . - _ without spaces."),
+        ));
+    }
+    Ok(())
+}
+
 pub fn check_smtp(param: &str, address: &str) -> std::result::Result<(), ErrorRecord> {
     let ok = match address.split_once('@') {
         Some((local, domain)) => {
@@ -237,13 +248,7 @@ fn new_mailbox(args: &Args, _input: Option<&Value>, cx: &mut Session, out: &mut 
     let server = store.server().clone();
     let upn_given = args.string("UserPrincipalName");
     let alias = args.string("Alias").unwrap_or_else(|| derive_alias(&name, upn_given.as_deref()));
-    if alias.is_empty() || alias.contains(char::is_whitespace) {
-        return Err(ErrorRecord::argument_transformation(
-            "Alias",
-            &format!("\"{alias}\" isn't a valid alias: use letters, digits and . - _ without spaces."),
-        )
-        .into());
-    }
+    check_alias(&alias)?;
     let upn = upn_given.unwrap_or_else(|| format!("{alias}@{}", server.domain));
     let smtp = args.string("PrimarySmtpAddress").unwrap_or_else(|| format!("{alias}@{}", server.domain));
     check_smtp("PrimarySmtpAddress", &smtp)?;

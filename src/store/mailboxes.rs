@@ -290,12 +290,16 @@ impl Store {
     /// moment it stores)?
     /// What delivery asks of a mailbox (`store::mail::Listing`): whether
     /// the directory still holds it, and its ProhibitSendReceiveQuota.
+    /// One column of one row: delivery asks it of every mailbox of every
+    /// batch.
     pub fn mailbox_listing(&self, guid: &str) -> StoreResult<crate::store::mail::Listing> {
         use crate::store::mail::Listing;
-        Ok(match by_guid(self.any(), guid)? {
-            Some(m) => Listing::Receives(m.quotas.prohibit_send_receive),
-            None => Listing::Gone,
-        })
+        let rows = self
+            .any()
+            .rows("SELECT prohibit_send_receive_quota FROM mailbox WHERE guid = $1", vec![guid.to_string().into()])?;
+        let Some(row) = rows.into_iter().next() else { return Ok(Listing::Gone) };
+        let limit = super::cells::Cells::new(row, "mailbox").opt_int()?;
+        Ok(Listing::Receives(limit.map(|v| v.max(0) as u64)))
     }
 
     pub fn mailbox_by_guid(&self, guid: &str) -> StoreResult<Option<Mailbox>> {

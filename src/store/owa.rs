@@ -43,14 +43,7 @@ impl Store {
                 let sql =
                     format!("SELECT name, internal_url, external_url, changed FROM {} ORDER BY name", kind.table());
                 let mut stmt = conn.prepare_cached(&sql)?;
-                let rows = stmt.query_map([], |r| {
-                    Ok(VirtualDirectory {
-                        name: r.get(0)?,
-                        internal_url: r.get(1)?,
-                        external_url: r.get(2)?,
-                        changed: r.get(3)?,
-                    })
-                })?;
+                let rows = stmt.query_map([], from_lite)?;
                 Ok(rows.collect::<Result<Vec<_>, _>>()?)
             }
             Sql::Pg(pg) => {
@@ -75,16 +68,7 @@ impl Store {
             Sql::Lite(conn) => {
                 let sql =
                     format!("SELECT name, internal_url, external_url, changed FROM {} WHERE name = ?1", kind.table());
-                Ok(conn
-                    .query_row(&sql, [name], |r| {
-                        Ok(VirtualDirectory {
-                            name: r.get(0)?,
-                            internal_url: r.get(1)?,
-                            external_url: r.get(2)?,
-                            changed: r.get(3)?,
-                        })
-                    })
-                    .optional()?)
+                Ok(conn.query_row(&sql, [name], from_lite).optional()?)
             }
             Sql::Pg(pg) => {
                 let sql = format!(
@@ -139,6 +123,11 @@ impl Store {
     pub fn owa_virtual_directories(&self) -> StoreResult<Vec<OwaVirtualDirectory>> {
         self.virtual_directories(VirtualDirectoryKind::Owa)
     }
+}
+
+/// A row of `name, internal_url, external_url, changed`.
+fn from_lite(r: &rusqlite::Row<'_>) -> rusqlite::Result<VirtualDirectory> {
+    Ok(VirtualDirectory { name: r.get(0)?, internal_url: r.get(1)?, external_url: r.get(2)?, changed: r.get(3)? })
 }
 
 fn from_pg(row: Vec<SqlValue>) -> StoreResult<VirtualDirectory> {

@@ -556,6 +556,14 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The organization's default accepted domain (its recipients'
+    /// addresses, the sender of its reports): the one marked default, else
+    /// the first.
+    pub fn default_domain_name(&self) -> StoreResult<Option<String>> {
+        let domains = self.accepted_domains()?;
+        Ok(domains.iter().find(|d| d.default).or(domains.first()).map(|d| d.domain_name.clone()))
+    }
+
     /// The accepted domain as the transaction sees it, to change and save.
     pub fn accepted_domain_for_update(tx: &Tx, guid: &str) -> StoreResult<Option<AcceptedDomain>> {
         match tx.any() {

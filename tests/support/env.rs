@@ -237,6 +237,22 @@ impl Env {
         db.inbox_snapshot(&self.guid).expect("snapshot").messages.iter().map(|m| m.uid).collect()
     }
 
+    /// The subjects of the messages in the test user's folder `name`, in
+    /// UID order, read from the mailbox database.
+    pub fn folder_subjects(&self, name: &str) -> Vec<String> {
+        let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");
+        let mailbox = db.ensure_mailbox(&self.guid).expect("mailbox");
+        let folder = db.folder(mailbox, name).expect("query").expect("the folder");
+        let mut subjects = Vec::new();
+        db.each_message(folder.id, true, |m| {
+            let raw = String::from_utf8_lossy(m.raw.as_deref().unwrap_or_default()).into_owned();
+            subjects.extend(raw.lines().find_map(|l| l.strip_prefix("Subject: ")).map(str::to_string));
+            Ok(())
+        })
+        .expect("read");
+        subjects
+    }
+
     /// The Inbox's messages as stored, in UID order.
     pub fn inbox_raw(&self) -> Vec<String> {
         let mut db = MailDb::open(&mail_db_path(&self.store)).expect("mail db");

@@ -2,10 +2,11 @@
 //! (`Shell`; any other store: `shell_on`), the services on a temporary store with one mailbox (`Env`),
 //! Python clients (`python`, `Script`, `raw_script`), the pseudo-terminal driver for the
 //! REPL (`Pty`), loopback ports (`free_port`), waits with a deadline
-//! (`wait_until`), and what IMAP4's and POP3's tests share (`access`,
+//! (`wait_until`), the crash tests' random kills (`crash`), and what IMAP4's and POP3's tests share (`access`,
 //! `fetchmail`). Nothing here sleeps for a fixed time.
 
 pub mod access;
+pub mod crash;
 pub mod env;
 pub mod fetchmail;
 pub mod ports;

@@ -318,14 +318,13 @@ pub fn for_sender(
             QueuedRecipient { address: sender.to_string(), connector, ..Default::default() }
         }
     };
-    let domains = store.accepted_domains()?;
-    let Some(domain) = domains.iter().find(|d| d.default).or(domains.first()) else { return Ok(None) };
+    let Some(domain) = store.default_domain_name()? else { return Ok(None) };
     let id = crate::store::new_guid();
     let now = crate::store::clock::now_unix();
     let raw = build(&Report {
         action,
         fqdn,
-        domain: &domain.domain_name,
+        domain: &domain,
         sender,
         original: original.raw,
         retry_until: original.retry_until,

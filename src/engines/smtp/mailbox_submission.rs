@@ -44,16 +44,15 @@ use tokio::sync::{Notify, watch};
 use super::commands::mail::owns_address;
 use super::dsn::{self, Action, Report, Reported};
 use super::handoff::{Outgoing, Transfer, greeted, transfer};
-use super::{texts, transports};
+use super::{texts, track, transports};
 use crate::engines::net::NetError;
 use crate::engines::net::auth::StoreHandle;
 use crate::engines::net::back_end_link;
 use crate::engines::net::mail_databases::{Home, MailDatabases};
 use crate::engines::net::proxy_auth::{Prover, ProxyKey};
-use crate::store::header::header_value;
 use crate::store::mail::OutboxItem;
 use crate::store::queue::{MessageDsn, RecipientDsn};
-use crate::store::tracking::{SUBMISSION_PREFIX, TrackingEvent, TrackingLog, tracking_dir};
+use crate::store::tracking::{SUBMISSION_PREFIX, TrackingLog, tracking_dir};
 use crate::store::{Mailbox, ServerInfo, Store, state_dir_for, storage_limit_status};
 
 /// Messages taken from one database in one look.
@@ -95,8 +94,7 @@ pub fn prepare(store_path: &Path, shutdown: watch::Receiver<bool>) -> Result<Sub
     let address = store.exchange_server(&server.name)?.and_then(|s| s.address);
     let service = store.transport_service()?;
     let limits = store.transport_config()?;
-    let domains = store.accepted_domains()?;
-    let domain = domains.iter().find(|d| d.default).or(domains.first()).map(|d| d.domain_name.clone());
+    let domain = store.default_domain_name()?;
     let (mail, key) = super::context::mailbox_service_parts(&mut store, store_path)?;
     let state_dir = state_dir_for(store_path);
     let parts = Parts {
@@ -224,13 +222,14 @@ async fn submit(p: &Parts, home: &Home, item: &OutboxItem) -> Result<(), Later> 
         .ok_or_else(|| "its mailbox is no longer in the directory".to_string())?;
     // Nothing can be sent, and nobody told: it stays, as a message
     // without recipients stays in Outlook's Outbox.
-    if recipients_of(&raw).is_empty() {
+    let addressed = addressed(&raw);
+    if addressed.recipients.is_empty() {
         return Err(Later { why: "it names no recipient (To, Cc or Bcc)".into(), wait: NO_RECIPIENT_WAIT });
     }
     let transid = format!("{}.{}.{}@{}", item.uid, item.uidvalidity, item.mailbox_guid, p.server.fqdn);
-    let refused = match refusal(p, home, &mailbox, &raw).await? {
-        Some(reply) => recipients_of(&raw).into_iter().map(|a| (a, reply.clone())).collect(),
-        None => send(p, &mailbox, &raw, &transid).await?,
+    let refused = match refusal(p, home, &mailbox, &addressed.from, raw.len()).await? {
+        Some(reply) => addressed.recipients.into_iter().map(|a| (a, reply.clone())).collect(),
+        None => send(p, &mailbox, &raw, addressed.recipients, &transid).await?,
     };
     if !refused.is_empty() {
         report(p, &mailbox, &raw, &refused, &transid).await?;
@@ -242,13 +241,17 @@ async fn submit(p: &Parts, home: &Home, item: &OutboxItem) -> Result<(), Later> 
 
 /// Exchange's rules for a sender, before anything goes: the reply that
 /// refuses the whole message, if one does.
-async fn refusal(p: &Parts, home: &Home, mailbox: &Mailbox, raw: &[u8]) -> Result<Option<String>, Later> {
-    let parsed = MessageParser::new().parse_headers(raw);
-    let from = parsed.as_ref().and_then(|m| m.from()).map(addresses).unwrap_or_default();
+async fn refusal(
+    p: &Parts,
+    home: &Home,
+    mailbox: &Mailbox,
+    from: &[String],
+    size: usize,
+) -> Result<Option<String>, Later> {
     if from.iter().any(|a| !owns_address(mailbox, a)) {
         return Ok(Some(texts::SEND_AS_DENIED.to_string()));
     }
-    if p.max_send_size.is_some_and(|limit| raw.len() as u64 > limit) {
+    if p.max_send_size.is_some_and(|limit| size as u64 > limit) {
         return Ok(Some(texts::OVER_ORGANIZATION_LIMIT.to_string()));
     }
     if mailbox.quotas.prohibit_send.is_some() || mailbox.quotas.prohibit_send_receive.is_some() {
@@ -263,9 +266,14 @@ async fn refusal(p: &Parts, home: &Home, mailbox: &Mailbox, raw: &[u8]) -> Resul
 
 /// Hands the message to the Transport: the recipients refused for good,
 /// with the reply that refused each (empty: all were taken).
-async fn send(p: &Parts, mailbox: &Mailbox, raw: &[u8], transid: &str) -> Result<Vec<(String, String)>, Later> {
+async fn send(
+    p: &Parts,
+    mailbox: &Mailbox,
+    raw: &[u8],
+    mut recipients: Vec<String>,
+    transid: &str,
+) -> Result<Vec<(String, String)>, Later> {
     let text = without_bcc(raw);
-    let mut recipients = recipients_of(raw);
     let mut refused: Vec<(String, String)> = Vec::new();
     let all_refused = |recipients: &[String], reply: &str| {
         recipients.iter().map(|a| (a.clone(), reply.to_string())).collect::<Vec<_>>()
@@ -278,7 +286,8 @@ async fn send(p: &Parts, mailbox: &Mailbox, raw: &[u8], transid: &str) -> Result
         if let Some((code, reply)) = answer.data {
             match code {
                 250 => {
-                    p.tracking.write(&submitted(p, mailbox, raw, &recipients));
+                    let about = track::About { internal_id: 0, sender: &mailbox.primary_smtp, raw };
+                    p.tracking.write(&track::submitted(&p.server, &about, recipients));
                     return Ok(refused);
                 }
                 500.. => {
@@ -415,39 +424,31 @@ async fn report(
     }
 }
 
-/// SUBMIT, as the Mailbox Transport Submission service writes it.
-fn submitted(p: &Parts, mailbox: &Mailbox, raw: &[u8], recipients: &[String]) -> TrackingEvent {
-    TrackingEvent {
-        timestamp: crate::store::clock::now_unix(),
-        server_hostname: p.server.name.clone(),
-        source: "STOREDRIVER".into(),
-        event_id: "SUBMIT".into(),
-        message_id: header_value(raw, "message-id").unwrap_or_default(),
-        recipients: recipients.to_vec(),
-        total_bytes: raw.len() as u64,
-        subject: header_value(raw, "subject").unwrap_or_default(),
-        sender: mailbox.primary_smtp.clone(),
-        return_path: mailbox.primary_smtp.clone(),
-        ..TrackingEvent::default()
-    }
-}
-
 fn addresses(a: &Address<'_>) -> Vec<String> {
     a.iter().filter_map(|a| a.address()).map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect()
 }
 
-/// Every address of To, Cc and Bcc, each once (compared without case).
-fn recipients_of(raw: &[u8]) -> Vec<String> {
-    let Some(m) = MessageParser::new().parse_headers(raw) else { return Vec::new() };
-    let mut out: Vec<String> = Vec::new();
+/// What the header says of who sends and to whom, read once.
+struct Addressed {
+    /// The From field's addresses.
+    from: Vec<String>,
+    /// Every address of To, Cc and Bcc, each once (compared without case).
+    recipients: Vec<String>,
+}
+
+fn addressed(raw: &[u8]) -> Addressed {
+    let Some(m) = MessageParser::new().parse_headers(raw) else {
+        return Addressed { from: Vec::new(), recipients: Vec::new() };
+    };
+    let mut recipients: Vec<String> = Vec::new();
     for list in [m.to(), m.cc(), m.bcc()].into_iter().flatten() {
         for a in addresses(list) {
-            if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
-                out.push(a);
+            if !recipients.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
+                recipients.push(a);
             }
         }
     }
-    out
+    Addressed { from: m.from().map(addresses).unwrap_or_default(), recipients }
 }
 
 /// The text without its header's Bcc field (and its folded lines).
@@ -476,7 +477,7 @@ fn without_bcc(raw: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{recipients_of, without_bcc};
+    use super::{addressed, without_bcc};
 
     #[test]
     fn bcc_leaves_the_text_and_every_recipient_is_named_once() {
@@ -484,7 +485,7 @@ mod tests {
                     Bcc: carol@contoso.com,\r\n ANN@contoso.com\r\nCc: dave@contoso.com\r\nSubject: x\r\n\r\n\
                     Bcc: in the body\r\n";
         assert_eq!(
-            recipients_of(raw),
+            addressed(raw).recipients,
             ["ann@contoso.com", "bob@fabrikam.com", "dave@contoso.com", "carol@contoso.com"]
         );
         assert_eq!(
@@ -493,6 +494,6 @@ mod tests {
               Cc: dave@contoso.com\r\nSubject: x\r\n\r\nBcc: in the body\r\n"
                 .to_vec()
         );
-        assert!(recipients_of(b"From: a@b.c\r\nSubject: none\r\n\r\n").is_empty());
+        assert!(addressed(b"From: a@b.c\r\nSubject: none\r\n\r\n").recipients.is_empty());
     }
 }

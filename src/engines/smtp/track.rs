@@ -86,6 +86,12 @@ pub fn expanded(received: &TrackingEvent, internal_id: i64, group: &str, members
     }
 }
 
+/// SUBMIT: the Mailbox Transport Submission service handed a message of
+/// an Outbox to the Transport for `recipients` (no queue number yet).
+pub fn submitted(server: &ServerInfo, about: &About<'_>, recipients: Vec<String>) -> TrackingEvent {
+    TrackingEvent { recipients, ..event(server, about, "STOREDRIVER", "SUBMIT") }
+}
+
 /// DELIVER: stored in the mailboxes of `recipients`.
 pub fn delivered(server: &ServerInfo, about: &About<'_>, recipients: Vec<String>) -> TrackingEvent {
     TrackingEvent { recipients, ..event(server, about, "STOREDRIVER", "DELIVER") }

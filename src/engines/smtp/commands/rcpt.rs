@@ -167,18 +167,16 @@ async fn accept_group(s: &mut Session, to: &str, dsn: RecipientDsn, group: Group
         return texts::RECIPIENT_OK;
     }
     let id = group.id;
-    let Ok(expansion) = s.shared.directory.with_store(move |st| st.expand_group(id)).await else {
+    let Ok((members, groups)) = s.shared.directory.with_store(move |st| members_of(st, id)).await else {
         return texts::STORE_UNAVAILABLE;
     };
     // The members answer to the sender's NOTIFY; their reports name the
     // group as the recipient the sender gave.
     let orcpt = if dsn.orcpt.is_empty() { to.to_string() } else { dsn.orcpt.clone() };
-    for member in expansion.mailboxes {
-        let wanted = member.clone();
-        let found = s.shared.directory.with_store(move |st| st.resolve_recipient(&wanted)).await;
-        let Ok(Recipient::Mailbox { guid, quotas, forward, primary_smtp }) = found else { continue };
+    for member in members {
         let member_dsn = RecipientDsn { orcpt: orcpt.clone(), ..dsn.clone() };
-        accept_mailbox(s, member, member_dsn, Resolved { guid, quotas, forward, primary_smtp }, false).await;
+        let address = member.primary_smtp.clone();
+        accept_mailbox(s, address, member_dsn, member, false).await;
     }
     if let Some(e) = s.envelope.as_mut() {
         // Named by a proxy address: resolved to the primary (RESOLVE), as
@@ -186,9 +184,26 @@ async fn accept_group(s: &mut Session, to: &str, dsn: RecipientDsn, group: Group
         if !to.eq_ignore_ascii_case(&group.primary_smtp) {
             e.resolved.push((to.to_string(), group.primary_smtp.clone()));
         }
-        e.expanded.extend(expansion.groups);
+        e.expanded.extend(groups);
     }
     texts::RECIPIENT_OK
+}
+
+/// A group's mailboxes as the categorizer expands it (nested groups, each
+/// mailbox once), each resolved, in one trip to the directory; and the
+/// groups expanded (EXPAND).
+fn members_of(
+    st: &crate::store::Store,
+    group: i64,
+) -> Result<(Vec<Resolved>, Vec<crate::store::groups::Expanded>), crate::store::StoreError> {
+    let expansion = st.expand_group(group)?;
+    let mut members = Vec::new();
+    for member in expansion.mailboxes {
+        if let Recipient::Mailbox { guid, quotas, forward, primary_smtp } = st.resolve_recipient(&member)? {
+            members.push(Resolved { guid, quotas, forward, primary_smtp });
+        }
+    }
+    Ok((members, expansion.groups))
 }
 
 /// The recipients a forwarding address names: a mailbox, a distribution
@@ -206,14 +221,8 @@ async fn forwarded(s: &Session, target: String) -> (Vec<Accepted>, Vec<crate::st
             Ok(match st.resolve_recipient(&target)? {
                 Recipient::Mailbox { guid, .. } => (vec![(target, guid, 0)], Vec::new()),
                 Recipient::Group(group) => {
-                    let expansion = st.expand_group(group.id)?;
-                    let mut members = Vec::new();
-                    for member in expansion.mailboxes {
-                        if let Recipient::Mailbox { guid, primary_smtp, .. } = st.resolve_recipient(&member)? {
-                            members.push((primary_smtp, guid, 0));
-                        }
-                    }
-                    (members, expansion.groups)
+                    let (members, groups) = members_of(st, group.id)?;
+                    (members.into_iter().map(|m| (m.primary_smtp, m.guid, 0)).collect(), groups)
                 }
                 Recipient::NotFound => (vec![(target, String::new(), 0)], Vec::new()),
                 Recipient::Relay | Recipient::NotAccepted => {
