@@ -50,6 +50,14 @@ assert cmd('USER ' + os.environ['USER']).startswith(b'+OK')
 assert cmd('PASS ' + os.environ['PASSWORD']).startswith(b'+OK')
 "#;
 
+/// Runs `script` in a raw session logged on (see [`LOGGED_ON`]); what it
+/// printed.
+fn session(env: &Env, script: &str) -> String {
+    let (ok, out, err) = python(env, &[LOGGED_ON, script].concat());
+    assert!(ok, "{out}\n{err}");
+    out
+}
+
 #[test]
 fn retr_and_top_stuff_every_dot_line_and_the_next_message_is_read_ahead_right() {
     let mut env = Env::pop(false);
@@ -58,11 +66,9 @@ fn retr_and_top_stuff_every_dot_line_and_the_next_message_is_read_ahead_right() 
     env.deliver(b"Subject: two\r\n\r\n.\r\n..\r\nend\r\n");
     env.deliver(b"Subject: three\r\n\r\n.three\r\n");
     env.start_pop();
-    let (ok, out, err) = python(
+    let out = session(
         &env,
-        &[
-            LOGGED_ON,
-            r#"big = b'Subject: dots\r\n\r\n' + dotted_body(3 * 64 * 1024)
+        r#"big = b'Subject: dots\r\n\r\n' + dotted_body(3 * 64 * 1024)
 two = b'Subject: two\r\n\r\n.\r\n..\r\nend\r\n'
 three = b'Subject: three\r\n\r\n.three\r\n'
 def check(name, status, got, want):
@@ -81,10 +87,7 @@ st = cmd('RETR 1'); check('RETR1-again', st, block(), stuffed(big))
 st = cmd('RETR 2'); check('RETR2-again', st, block(), stuffed(two))
 print('QUIT', cmd('QUIT').strip().decode())
 "#,
-        ]
-        .concat(),
     );
-    assert!(ok, "{out}\n{err}");
     for name in ["RETR1", "RETR2", "RETR3", "TOP0", "TOP2", "TOP9", "RETR1-again", "RETR2-again"] {
         let line = out.lines().find(|l| l.split(' ').next() == Some(name)).unwrap_or_default();
         assert!(line.starts_with(&format!("{name} +OK True ")), "{name}: {line}\n{out}");
@@ -107,11 +110,9 @@ fn batches_read_ahead_serve_every_message_right_in_order_and_out_of_order() {
         env.deliver(&message);
     }
     env.start_pop();
-    let (ok, out, err) = python(
+    let out = session(
         &env,
-        &[
-            LOGGED_ON,
-            r#"SIZES = [200, 3000, 20000, 70000, 9000, 150000, 500, 40000]
+        r#"SIZES = [200, 3000, 20000, 70000, 9000, 150000, 500, 40000]
 msgs = [b'Subject: m%d\r\n\r\n' % i + dotted_body(SIZES[i % 8]) for i in range(40)]
 bad = []
 def retr(n):
@@ -139,10 +140,7 @@ print('RETR41', retr(41))
 print('end', bad)
 print('QUIT', cmd('QUIT').strip().decode())
 "#,
-        ]
-        .concat(),
     );
-    assert!(ok, "{out}\n{err}");
     assert_text(
         &out,
         "in-order []
@@ -155,4 +153,82 @@ end []
 QUIT +OK Microsoft Exchange Server POP3 server signing off.
 ",
     );
+}
+
+#[test]
+fn the_front_end_reads_ahead_and_answers_pipelined_commands_in_order_as_the_back_end_would() {
+    let mut env = Env::pop(false);
+    // The third is too large for the front end to hold: its RETR goes
+    // through, and the reading ahead starts again after it.
+    for (i, size) in [900usize, 2_000, 150_000, 5_000, 300, 7_000].iter().enumerate() {
+        env.deliver(&[format!("Subject: m{}\r\n\r\n", i + 1).as_bytes(), &dotted_body(*size)].concat());
+    }
+    env.start_pop();
+    let out = session(
+        &env,
+        r#"msgs = [b'Subject: m%d\r\n\r\n' % (i + 1) + dotted_body(n) for i, n in enumerate([900, 2000, 150000, 5000, 300, 7000])]
+def status():
+    return f.readline().strip().decode()
+def retr(name, n, send=False):
+    st = cmd('RETR %d' % n).strip().decode() if send else status()
+    print(name, st, block() == stuffed(msgs[n - 1]) if st.startswith('+OK') else '')
+# One write, every command pipelined: each answer in its turn.
+s.sendall(b'RETR 1\r\nDELE 2\r\nRETR 2\r\nRSET\r\nRETR 2\r\nXAHEAD 3\r\nRETR 3\r\nRETR 4\r\nDELE 5\r\nRETR 5\r\nLIST\r\nUIDL 4\r\n')
+retr('RETR1', 1)
+print('DELE2', status())
+print('RETR2', status())
+print('RSET', status())
+retr('RETR2', 2)
+print('XAHEAD3', status())
+retr('RETR3', 3)
+retr('RETR4', 4)
+print('DELE5', status())
+print('RETR5', status())
+st = status().split(' ')
+print('LIST', st[0], st[1], len(block().splitlines()))
+print('UIDL4', status().split(' ')[0])
+# A line too long to be a command (longer than one read, so the front end
+# sees it unfinished): the back end judges it, and the session goes on,
+# relayed as it is.
+s.sendall(b'X' * 70000 + b'\r\n')
+print('LONG', status())
+retr('RETR6', 6, send=True)
+print('QUIT', cmd('QUIT').strip().decode())
+"#,
+    );
+    assert_text(
+        &out,
+        "RETR1 +OK True
+DELE2 +OK
+RETR2 -ERR The specified message has been deleted.
+RSET +OK
+RETR2 +OK True
+XAHEAD3 -ERR Protocol error. 14
+RETR3 +OK True
+RETR4 +OK True
+DELE5 +OK
+RETR5 -ERR The specified message has been deleted.
+LIST +OK 5 5
+UIDL4 +OK
+LONG -ERR Command is too long.
+RETR6 +OK True
+QUIT +OK Microsoft Exchange Server POP3 server signing off.
+",
+    );
+    assert_eq!(env.inbox_uids().len(), 5, "QUIT deleted message 5 only");
+    // The front end's log holds what the client sent and was answered;
+    // the back end's shows message 4 read ahead, never asked for as RETR.
+    let (mut front, mut back) = (String::new(), String::new());
+    for entry in std::fs::read_dir(env.state_dir().join("Logging").join("Pop3")).expect("the log folder").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        if name.starts_with("POP3BE") { back.push_str(&text) } else { front.push_str(&text) }
+    }
+    for line in [",<,RETR 4\r", ",<,XAHEAD 3\r", ",>,-ERR Protocol error. 14\r", ",<,LIST\r", ",>,+OK 5 "] {
+        assert!(front.contains(line), "the front end's log has {line:?}:\n{front}");
+    }
+    assert!(front.contains("the rest of the session is relayed as it is"), "{front}");
+    assert!(back.contains(",<,XAHEAD 4\r"), "{back}");
+    assert!(!back.contains(",<,RETR 4\r"), "{back}");
+    assert!(back.contains(",>,-ERR Not read ahead: the message is large.\r"), "{back}");
 }

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use super::command::{Command, ParseError, parse};
+use super::command::{Command, ParseError, parse, parse_ahead};
 use super::commands::auth::{Policy, Step, next_step};
-use super::commands::{capa, dele, list, noop, quit, retr, rset, stat, top, uidl};
+use super::commands::{ahead, capa, dele, list, noop, quit, retr, rset, stat, top, uidl};
 use super::conn::{Input, Pop3Conn};
 use super::maildrop::Maildrop;
 use super::present::Presenter;
@@ -172,6 +172,12 @@ impl BackEnd {
                 }
                 Input::Closed => return,
             };
+            if let Some(n) = parse_ahead(&line) {
+                if ahead::ahead(&mut t, &mut conn, n).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             let reply = match parse(&line) {
                 Ok(Command::Stat) => stat::stat(&t.drop),
                 Ok(Command::List(n)) => list::list(&t.drop, n),

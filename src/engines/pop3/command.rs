@@ -84,6 +84,23 @@ pub fn parse(line: &[u8]) -> Result<Command, ParseError> {
     }
 }
 
+/// The front end's request to read message `n` ahead (`XAHEAD n`): the
+/// back end answers it as RETR when the message is small enough for the
+/// front end to hold (`commands::ahead`). It is not a client's command:
+/// [`parse`] does not know it, and the front end answers a client that
+/// sends it as for any unknown command.
+pub const AHEAD: &str = "XAHEAD";
+
+/// `n` of a read-ahead request, None for any other line.
+pub fn parse_ahead(line: &[u8]) -> Option<u32> {
+    let rest = line.get(AHEAD.len()..)?;
+    if !line[..AHEAD.len()].eq_ignore_ascii_case(AHEAD.as_bytes()) {
+        return None;
+    }
+    let number = std::str::from_utf8(rest.strip_prefix(b" ")?).ok()?;
+    message_number(number).ok()
+}
+
 fn message_number(text: &str) -> Result<u32, ParseError> {
     match text.parse::<u32>() {
         Ok(n) if n >= 1 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
@@ -136,6 +153,17 @@ mod tests {
         assert_eq!(parse(b"STAT now"), Err(ParseError::BadArguments));
         assert_eq!(parse(b"PASS"), Err(ParseError::BadArguments));
         assert_eq!(parse(&[0xff, 0xfe]), Err(ParseError::BadArguments));
+    }
+
+    #[test]
+    fn a_read_ahead_request_is_not_a_clients_command() {
+        assert_eq!(parse_ahead(b"XAHEAD 12"), Some(12));
+        assert_eq!(parse_ahead(b"xahead 3"), Some(3));
+        assert_eq!(parse_ahead(b"XAHEAD 0"), None);
+        assert_eq!(parse_ahead(b"XAHEAD"), None);
+        assert_eq!(parse_ahead(b"XAHEADS 1"), None);
+        assert_eq!(parse_ahead(b"RETR 1"), None);
+        assert_eq!(parse(b"XAHEAD 1"), Err(ParseError::Unknown));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! MSExchangePOP3, the front end: greets, offers STLS, enforces LoginType
 //! and the per-user connection limit (the session manager enforces the
 //! others), checks the credentials (and PopEnabled), then logs on to the
-//! back end with AUTH PLAIN and relays the session to it.
+//! back end with AUTH PLAIN and relays the session to it (`front_relay`,
+//! which reads the next messages ahead).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,11 +13,12 @@ use tokio::io::AsyncWriteExt;
 
 use super::commands::auth::{Policy, Step, next_step};
 use super::conn::{Input, Pop3Conn};
+use super::front_relay;
 use super::response::{err, ok};
 use super::texts;
 use crate::engines::net::listener::{Connection, SessionHandler, SessionManager, until_stopped};
 use crate::engines::net::protolog::Event;
-use crate::engines::net::relay::{self, BackEndError};
+use crate::engines::net::relay::BackEndError;
 use crate::engines::net::{Caller, EngineContext, LineReader, ListenerKind, LoginOutcome, USER_SLOT_GRACE, sasl};
 use crate::store::LoginType;
 
@@ -103,9 +105,9 @@ impl FrontEnd {
                     if conn.send(&ok(texts::LOGGED_ON)).await.is_err() {
                         return;
                     }
-                    let (client, to_backend) = conn.reader.into_parts();
-                    let (backend, to_client) = backend.into_parts();
-                    let _ = relay::relay(client, &to_backend, backend, &to_client, None).await;
+                    let (client, from_client) = conn.reader.into_parts();
+                    let (backend, from_backend) = backend.into_parts();
+                    let _ = front_relay::relay(client, from_client, backend, from_backend, &conn.log).await;
                     return;
                 }
                 // The access changed between the two checks: a failed logon.

@@ -4,13 +4,17 @@
 //!
 //! Protocol text apart from session logic: `command` parses a line,
 //! `response` writes status lines and dot-stuffed blocks, `commands/` has
-//! one handler per command, `front` and `back` are the two sessions.
+//! one handler per command, `front` and `back` are the two sessions, `front_relay` the front
+//! end's relay of a logged-on session (reading ahead, `framing` telling one
+//! answer of the back end from the next).
 
 mod back;
 pub mod command;
 mod commands;
 mod conn;
+mod framing;
 mod front;
+mod front_relay;
 pub mod maildrop;
 mod present;
 mod read_ahead;

@@ -40,6 +40,9 @@ pub const TIMED_OUT: &str = "Connection timed out.";
 /// Not Exchange's (it has no such state): RFC 3206's temporary failure for
 /// a logon that could not be queued for checking.
 pub const LOGON_BUSY: &str = "[SYS/TEMP] Too many logons are waiting to be checked; try again later.";
+/// Not Exchange's, and never a client's to read: the back end's answer to
+/// the front end's read-ahead of a message too large to hold.
+pub const NOT_READ_AHEAD: &str = "Not read ahead: the message is large.";
 /// Not Exchange's: a connection beyond the budget of connections not
 /// logged on yet (written by the session manager).
 pub const BUSY_LINE: &[u8] = b"-ERR [SYS/TEMP] Too many connections are waiting to log on; try again later.\r\n";

@@ -2,6 +2,7 @@
 //! AUTH, STLS, CAPA, QUIT) are shared by both ends; the transaction
 //! commands run only in the back end, on the session's maildrop.
 
+pub mod ahead;
 pub mod auth;
 pub mod capa;
 pub mod dele;
