@@ -19,6 +19,14 @@ pub enum LineError {
 /// Room the line buffer keeps between lines.
 const KEEP: usize = 4096;
 
+/// An emptied input buffer gives back what a burst made it take (more
+/// than [`KEEP`]), so a quiet session holds none of it.
+pub fn give_back_room(buffer: &mut Vec<u8>) {
+    if buffer.is_empty() && buffer.capacity() > KEEP {
+        *buffer = Vec::new();
+    }
+}
+
 pub struct LineReader<S> {
     stream: S,
     buf: Vec<u8>,
@@ -38,9 +46,7 @@ impl<S: AsyncRead + Unpin> LineReader<S> {
                 let end = scanned + pos;
                 let mut line: Vec<u8> = self.buf.drain(..=end).collect();
                 // A burst of pipelined input does not keep its room.
-                if self.buf.is_empty() && self.buf.capacity() > KEEP {
-                    self.buf = Vec::new();
-                }
+                give_back_room(&mut self.buf);
                 if discarding {
                     return Err(LineError::TooLong);
                 }

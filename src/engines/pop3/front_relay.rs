@@ -21,7 +21,7 @@
 //! back end judges the line, as it judged every line before).
 
 use std::collections::VecDeque;
-use std::io;
+use std::io::{self, Write as _};
 
 use memchr::memchr;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -30,6 +30,7 @@ use super::command::{Command, parse, parse_ahead};
 use super::framing::{ResponseEnd, multi_line};
 use super::response::err;
 use super::texts;
+use crate::engines::net::lines::give_back_room;
 use crate::engines::net::protolog::{Event, SessionLog, mask_after};
 use crate::engines::net::{relay, scratch};
 
@@ -41,9 +42,6 @@ pub const DEPTH: u32 = 8;
 
 /// A client line that has not ended within this many octets.
 const LONGEST_LINE: usize = 4096;
-
-/// Room a buffer keeps between reads; more is given back.
-const KEEP: usize = 4096;
 
 /// One message asked ahead.
 struct Ahead {
@@ -197,18 +195,14 @@ where
     async fn retr(&mut self, n: u32, line: &[u8]) -> io::Result<()> {
         if let Some(i) = self.ahead.iter().position(|a| a.wanted && a.number == n) {
             while !self.ahead[i].done {
-                if self.read_backend().await? == 0 {
-                    return Err(io::ErrorKind::UnexpectedEof.into());
-                }
+                self.more_from_backend().await?;
                 self.absorb();
             }
             let held = &mut self.ahead[i];
             held.wanted = false;
             if held.end.positive() {
                 let response = std::mem::take(&mut held.response);
-                if self.log.enabled() {
-                    self.log.note(Event::Sent, &String::from_utf8_lossy(held.end.status_line()));
-                }
+                note_sent(self.log, held.end.status_line());
                 self.client.write_all(&response).await?;
                 self.client.flush().await?;
                 return self.ask_ahead(n).await;
@@ -227,9 +221,7 @@ where
         self.backend.flush().await?;
         // What was asked ahead is answered first.
         while !self.absorb() {
-            if self.read_backend().await? == 0 {
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
+            self.more_from_backend().await?;
         }
         let mut end = ResponseEnd::new(multi);
         loop {
@@ -242,17 +234,10 @@ where
                     break;
                 }
             }
-            if self.read_backend().await? == 0 {
-                // The back end closed within an answer: so does the client's
-                // connection.
-                let _ = self.client.shutdown().await;
-                return Err(io::ErrorKind::UnexpectedEof.into());
-            }
+            self.more_from_backend().await?;
         }
         self.client.flush().await?;
-        if self.log.enabled() {
-            self.log.note(Event::Sent, &String::from_utf8_lossy(end.status_line()));
-        }
+        note_sent(self.log, end.status_line());
         Ok(end.positive())
     }
 
@@ -281,7 +266,7 @@ where
         self.prune();
         let mut asked = Vec::new();
         while next - served <= window && self.stop_at.is_none_or(|stop| next < stop) && next < u32::MAX {
-            asked.extend_from_slice(format!("{} {next}\r\n", super::command::AHEAD).as_bytes());
+            write!(asked, "{} {next}\r\n", super::command::AHEAD)?;
             self.ahead.push_back(Ahead {
                 number: next,
                 end: ResponseEnd::new(true),
@@ -358,11 +343,19 @@ where
 
     /// An answer the front end gives itself, in its turn.
     async fn answer_here(&mut self, response: &[u8]) -> io::Result<()> {
-        if self.log.enabled() {
-            self.log.note(Event::Sent, String::from_utf8_lossy(response).trim_end());
-        }
+        note_sent(self.log, response.strip_suffix(b"\r\n").unwrap_or(response));
         self.client.write_all(response).await?;
         self.client.flush().await
+    }
+
+    /// More of the back end's answers; its end here is an error, which
+    /// ends the relay and closes the client's connection (the back end
+    /// closed within an answer, or before one).
+    async fn more_from_backend(&mut self) -> io::Result<()> {
+        match self.read_backend().await? {
+            0 => Err(io::ErrorKind::UnexpectedEof.into()),
+            _ => Ok(()),
+        }
     }
 
     async fn read_backend(&mut self) -> io::Result<usize> {
@@ -388,9 +381,9 @@ where
     }
 }
 
-/// An emptied buffer gives back what a burst made it take.
-fn give_back_room(buffer: &mut Vec<u8>) {
-    if buffer.is_empty() && buffer.capacity() > KEEP {
-        *buffer = Vec::new();
+/// A status line sent to the client, in the protocol log when it is kept.
+fn note_sent(log: &SessionLog, status: &[u8]) {
+    if log.enabled() {
+        log.note(Event::Sent, &String::from_utf8_lossy(status));
     }
 }
